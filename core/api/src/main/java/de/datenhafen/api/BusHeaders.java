@@ -1,0 +1,28 @@
+package de.datenhafen.api;
+
+/**
+ * Names of the Camel message headers the {@code bus:} endpoint reads when an event goes on the bus and sets when
+ * one comes off it. The message body is the event's data.
+ */
+public final class BusHeaders {
+
+    /** The event's subject, for example {@code site-12/room-3.14}. Optional on the way in. */
+    public static final String SUBJECT = "DatenhafenSubject";
+    /** The event id; on the way in, optional (the hub makes one). Together with the source it is the dedup key. */
+    public static final String ID = "DatenhafenEventId";
+    /** The event source URI; on the way in, optional (the hub uses the integration's). */
+    public static final String SOURCE = "DatenhafenEventSource";
+    /** The event type. Set on the way out; on the way in the endpoint path gives it. */
+    public static final String TYPE = "DatenhafenEventType";
+    /** The event time as an ISO-8601 instant; on the way in, optional (the hub uses now). */
+    public static final String TIME = "DatenhafenEventTime";
+    /** The content type of the data; on the way in, optional ({@code application/json}). */
+    public static final String DATA_CONTENT_TYPE = "DatenhafenDataContentType";
+    /** The sequence number the bus gave the event. Set on the way out. */
+    public static final String SEQUENCE = "DatenhafenSequence";
+    /** The member that owns the event. Set on the way out. */
+    public static final String MEMBER = "DatenhafenMember";
+
+    private BusHeaders() {
+    }
+}

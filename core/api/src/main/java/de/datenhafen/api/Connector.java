@@ -1,0 +1,30 @@
+package de.datenhafen.api;
+
+import org.apache.camel.RoutesBuilder;
+
+/**
+ * A kind of integration a plugin offers, for example an ingest endpoint or a feed poller. An admin makes an
+ * integration from it by choosing a name and a config.
+ *
+ * <p>{@link #name()}, {@link #description()} and {@link #config()} are read when the plugin starts and must not
+ * change afterwards. {@link #routes(IntegrationContext)} is called on a hub worker thread, with the plugin's class
+ * loader as context class loader, each time an integration of this connector is started or restarted.
+ */
+public interface Connector {
+
+    /** Unique name within the hub, lower case with dashes, for example {@code airquality-http}. */
+    String name();
+
+    /** One or two sentences for the admin: what it connects and how. */
+    String description();
+
+    /** The integration config this connector takes; the hub derives its JSON Schema from it. */
+    ConfigDef config();
+
+    /**
+     * The Camel routes of one integration. Every route must take its id from
+     * {@link IntegrationContext#routeId(String)}; the hub owns the ids, error handling and lifecycle of these
+     * routes. Events go onto the bus with {@code to(context.bus("my.type"))}.
+     */
+    RoutesBuilder routes(IntegrationContext context);
+}
