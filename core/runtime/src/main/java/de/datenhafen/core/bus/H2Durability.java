@@ -1,0 +1,57 @@
+package de.datenhafen.core.bus;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The start-up check that the event log's database keeps what it commits (promise 1). On H2 the log refuses to start
+ * unless {@code WRITE_DELAY} is 0; with H2's default (500 ms) a SIGKILL loses acknowledged events.
+ */
+public final class H2Durability {
+
+    private H2Durability() {
+    }
+
+    /**
+     * Checks the database behind this data source.
+     *
+     * @return true when it is H2 (the log then also syncs after each group, see package-info), false otherwise
+     * @throws IllegalStateException naming the setting and how to fix it, when H2 would lose committed events
+     */
+    public static boolean check(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            if (!"H2".equalsIgnoreCase(md.getDatabaseProductName())) {
+                return false;
+            }
+            String writeDelay = setting(c, "WRITE_DELAY");
+            if (!"0".equals(writeDelay)) {
+                throw new IllegalStateException("The H2 database at " + redact(md.getURL()) + " runs with WRITE_DELAY="
+                    + writeDelay + ": it would acknowledge events before they are on disk, and a crash would lose "
+                    + "them. The bus refuses to start. Add ;WRITE_DELAY=0 to the JDBC URL (setting db.url, or "
+                    + "DATENHAFEN_DB_URL), or leave db.url unset to use the default, which has it.");
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check the bus's database settings: " + e.getMessage(), e);
+        }
+    }
+
+    static String setting(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static String redact(String url) {
+        return url == null ? "?" : url.replaceAll("(?i)(password=)[^;&]*", "$1********");
+    }
+}
