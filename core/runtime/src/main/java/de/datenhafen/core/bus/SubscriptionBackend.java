@@ -1,0 +1,16 @@
+package de.datenhafen.core.bus;
+
+/**
+ * Where subscriptions keep their cursors and dead letters: in memory for tests, in the database for the hub.
+ */
+public interface SubscriptionBackend {
+
+    /**
+     * The cursor of the named subscription, created at the log's current end if the subscription is new. A
+     * subscription that exists with another filter keeps its cursor and takes the new filter.
+     */
+    SubscriptionWorker.Cursor cursor(String subscription, EventFilter filter);
+
+    /** Where undeliverable events of every subscription go. */
+    SubscriptionWorker.DeadLetters deadLetters();
+}

@@ -1,0 +1,270 @@
+package de.datenhafen.core.camel;
+
+import de.datenhafen.core.bus.EventLog;
+import de.datenhafen.core.bus.RetryPolicy;
+import de.datenhafen.core.bus.SubscriptionBackend;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.InterceptStrategy;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's one Camel context. Integrations add their routes here; each route id starts with its integration's
+ * name, which is how the hub finds an integration's routes, counts their messages and knows whose class loader to
+ * set around their processors. Plugin HTTP routes ({@code platform-http:}) are served by the hub's own router.
+ */
+public final class CamelHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelHost.class);
+
+    private final DefaultCamelContext camel;
+    private final Map<String, RouteOwner> owners = new ConcurrentHashMap<>();
+    private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
+
+    public CamelHost(Vertx vertx, Router router, EventLog log, SubscriptionBackend subscriptions, RetryPolicy retry) {
+        camel = new DefaultCamelContext(false);
+        camel.getCamelContextExtension().setName("datenhafen");
+        camel.setClassResolver(new PluginAwareClassResolver());
+        camel.setStreamCaching(false);
+        camel.getShutdownStrategy().setTimeout(5);
+        camel.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+        camel.getCamelContextExtension().addInterceptStrategy(new PluginClassLoaderStrategy());
+        camel.getManagementStrategy().addEventNotifier(new CountingNotifier());
+
+        // platform-http: serve plugin routes from the hub's router (see stack.md: both registry names are looked up)
+        VertxPlatformHttpRouter platformRouter = new VertxPlatformHttpRouter(null, vertx, router,
+            VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME);
+        camel.getRegistry().bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME, platformRouter);
+        camel.getRegistry().bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO, platformRouter);
+        PlatformHttpComponent http = new PlatformHttpComponent();
+        http.setEngine(new VertxPlatformHttpEngine());
+        camel.addComponent("platform-http", http);
+
+        camel.addComponent("bus", new BusComponent(log, subscriptions, owners::get, retry));
+    }
+
+    public CamelContext context() {
+        return camel;
+    }
+
+    public void start() {
+        camel.start();
+        LOG.info("Camel {} started", camel.getVersion());
+    }
+
+    public boolean isStarted() {
+        return camel.isStarted();
+    }
+
+    /**
+     * Adds and starts an integration's routes. Called with the plugin's class loader as context class loader
+     * (the builder runs plugin code). Every route id must start with {@code <integration>.}; if one does not,
+     * or a route fails to start, every route of this call is removed again and the error is thrown.
+     *
+     * @return the ids of the routes added
+     */
+    public synchronized List<String> addRoutes(RouteOwner owner, RoutesBuilder builder) throws Exception {
+        String prefix = owner.integration() + ".";
+        owners.put(owner.integration(), owner);
+        counters.computeIfAbsent(owner.integration(), k -> new RouteCounters());
+        Set<String> before = routeIds();
+        try {
+            camel.addRoutes(builder);
+        } catch (Exception e) {
+            removeNew(before);
+            throw e;
+        }
+        List<String> added = new ArrayList<>();
+        for (String id : routeIds()) {
+            if (!before.contains(id)) {
+                added.add(id);
+            }
+        }
+        for (String id : added) {
+            if (!id.startsWith(prefix)) {
+                removeNew(before);
+                throw new IllegalArgumentException("route id '" + id + "' is not owned by integration "
+                    + owner.integration() + "; take route ids from IntegrationContext.routeId(...)");
+            }
+        }
+        if (added.isEmpty()) {
+            throw new IllegalArgumentException("the connector's routes builder added no routes");
+        }
+        return added;
+    }
+
+    /** Suspends the integration's routes: consumers stop taking work, nothing is lost. */
+    public synchronized void suspend(String integration) throws Exception {
+        for (String id : routeIdsOf(integration)) {
+            camel.getRouteController().suspendRoute(id, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    public synchronized void resume(String integration) throws Exception {
+        for (String id : routeIdsOf(integration)) {
+            camel.getRouteController().resumeRoute(id);
+        }
+    }
+
+    /** Stops (finishing in-flight exchanges, at most 5 s) and removes the integration's routes. */
+    public synchronized void remove(String integration) {
+        for (String id : routeIdsOf(integration)) {
+            try {
+                camel.getRouteController().stopRoute(id, 5, TimeUnit.SECONDS);
+                camel.removeRoute(id);
+            } catch (Exception e) {
+                LOG.warn("Route {} of integration {} did not stop cleanly: {}", id, integration, e.getMessage());
+            }
+        }
+        owners.remove(integration);
+    }
+
+    /** Whether every route of the integration is started. */
+    public boolean allStarted(String integration) {
+        List<String> ids = routeIdsOf(integration);
+        return !ids.isEmpty() && ids.stream()
+            .allMatch(id -> camel.getRouteController().getRouteStatus(id) == ServiceStatus.Started);
+    }
+
+    public RouteCounters counters(String integration) {
+        return counters.computeIfAbsent(integration, k -> new RouteCounters());
+    }
+
+    public void forgetCounters(String integration) {
+        counters.remove(integration);
+    }
+
+    private List<String> routeIdsOf(String integration) {
+        String prefix = integration + ".";
+        return camel.getRoutes().stream().map(Route::getId).filter(id -> id.startsWith(prefix)).toList();
+    }
+
+    private Set<String> routeIds() {
+        Set<String> ids = new HashSet<>();
+        camel.getRoutes().forEach(r -> ids.add(r.getId()));
+        return ids;
+    }
+
+    private void removeNew(Set<String> before) {
+        for (String id : routeIds()) {
+            if (!before.contains(id)) {
+                try {
+                    camel.getRouteController().stopRoute(id, 5, TimeUnit.SECONDS);
+                    camel.removeRoute(id);
+                } catch (Exception e) {
+                    LOG.warn("Could not remove route {}: {}", id, e.getMessage());
+                }
+            }
+        }
+        // Definitions whose routes never got created (a failing start) must go too, or the id stays taken.
+        List<RouteDefinition> stale = new ArrayList<>();
+        for (RouteDefinition d : camel.getRouteDefinitions()) {
+            if (d.getRouteId() != null && !before.contains(d.getRouteId()) && camel.getRoute(d.getRouteId()) == null) {
+                stale.add(d);
+            }
+        }
+        try {
+            camel.removeRouteDefinitions(stale);
+        } catch (Exception e) {
+            LOG.warn("Could not remove route definitions: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        camel.stop();
+        LOG.info("Camel stopped");
+    }
+
+    /** Sets the owning plugin's class loader as context class loader around every processor of its routes. */
+    private final class PluginClassLoaderStrategy implements InterceptStrategy {
+        @Override
+        public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
+                                                     Processor nextTarget) {
+            NamedNode node = definition;
+            while (node != null && !(node instanceof RouteDefinition)) {
+                node = node.getParent();
+            }
+            if (node == null) {
+                return target;
+            }
+            String integration = RouteOwner.integrationOf(((RouteDefinition) node).getRouteId());
+            RouteOwner owner = integration == null ? null : owners.get(integration);
+            if (owner == null) {
+                return target;
+            }
+            ClassLoader loader = owner.classLoader();
+            return new DelegateAsyncProcessor(target) {
+                @Override
+                public boolean process(Exchange exchange, AsyncCallback callback) {
+                    Thread thread = Thread.currentThread();
+                    ClassLoader before = thread.getContextClassLoader();
+                    thread.setContextClassLoader(loader);
+                    try {
+                        return processor.process(exchange, callback);
+                    } finally {
+                        thread.setContextClassLoader(before);
+                    }
+                }
+            };
+        }
+    }
+
+    /** Counts, per integration, messages that finished (in), were sent on (out) and failed. */
+    private final class CountingNotifier extends EventNotifierSupport {
+        CountingNotifier() {
+            setIgnoreCamelContextEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreExchangeCreatedEvent(true);
+            setIgnoreExchangeSendingEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (!(event instanceof CamelEvent.ExchangeEvent ee)) {
+                return;
+            }
+            String integration = RouteOwner.integrationOf(ee.getExchange().getFromRouteId());
+            if (integration == null || !owners.containsKey(integration)) {
+                return;
+            }
+            RouteCounters c = counters(integration);
+            if (event instanceof CamelEvent.ExchangeFailedEvent) {
+                Exception e = ee.getExchange().getException();
+                c.received();
+                c.failed(e == null ? "failed" : e.getClass().getSimpleName() + ": " + e.getMessage());
+            } else if (event instanceof CamelEvent.ExchangeCompletedEvent) {
+                c.received();
+            } else if (event instanceof CamelEvent.ExchangeSentEvent) {
+                c.sent();
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package de.datenhafen.core.plugin;
+
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.HubPlugin;
+import de.datenhafen.api.PluginContext;
+import de.datenhafen.api.RetryableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.PluginWrapper;
+
+/**
+ * A plugin the hub has loaded: its archive, PF4J wrapper, own worker pool, state and connectors. Every call into
+ * its code goes through {@link #call}, which runs it on the plugin's pool with the plugin's class loader as
+ * context class loader and a time limit.
+ */
+public final class LoadedPlugin {
+
+    /** States as the admin API names them. */
+    public static final String STARTED = "started";
+    public static final String DISABLED = "disabled";
+    public static final String FAILED = "failed";
+
+    private final PluginArchive archive;
+    private final PluginWrapper wrapper;
+    private final PluginContext context;
+    private final ThreadPoolExecutor executor;
+    private volatile String state = DISABLED;
+    private volatile String error;
+    private volatile List<Connector> connectors = List.of();
+
+    LoadedPlugin(PluginArchive archive, PluginWrapper wrapper, PluginContext context, int threads) {
+        this.archive = archive;
+        this.wrapper = wrapper;
+        this.context = context;
+        AtomicInteger n = new AtomicInteger();
+        ClassLoader loader = wrapper.getPluginClassLoader();
+        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1000), r -> {
+                Thread t = new Thread(r, "plugin-" + archive.id() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                t.setContextClassLoader(loader);
+                return t;
+            });
+        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    public String id() {
+        return archive.id();
+    }
+
+    public String member() {
+        return archive.provider();
+    }
+
+    public PluginArchive archive() {
+        return archive;
+    }
+
+    public PluginContext context() {
+        return context;
+    }
+
+    public ClassLoader classLoader() {
+        return wrapper.getPluginClassLoader();
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public List<Connector> connectors() {
+        return connectors;
+    }
+
+    PluginWrapper wrapper() {
+        return wrapper;
+    }
+
+    HubPlugin plugin() {
+        return (HubPlugin) wrapper.getPlugin();
+    }
+
+    void started(List<Connector> offered) {
+        this.connectors = List.copyOf(offered);
+        this.error = null;
+        this.state = STARTED;
+    }
+
+    void disabled() {
+        this.connectors = List.of();
+        this.error = null;
+        this.state = DISABLED;
+    }
+
+    void failed(String reason) {
+        this.connectors = List.of();
+        this.error = reason;
+        this.state = FAILED;
+    }
+
+    /**
+     * Runs plugin code on this plugin's pool, with its class loader as context class loader, and waits at most
+     * {@code timeout}. A task that overruns is interrupted.
+     *
+     * @throws PluginCallException wrapping what the plugin threw, or saying that it timed out
+     */
+    public <T> T call(String what, Callable<T> task, Duration timeout) {
+        ClassLoader loader = classLoader();
+        Future<T> future;
+        try {
+            future = executor.submit(() -> {
+                Thread thread = Thread.currentThread();
+                ClassLoader before = thread.getContextClassLoader();
+                thread.setContextClassLoader(loader);
+                try {
+                    return task.call();
+                } finally {
+                    thread.setContextClassLoader(before);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new RetryableException("plugin " + id() + " is busy or stopped; " + what + " was not run",
+                Duration.ofSeconds(1));
+        }
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new PluginCallException(id() + ": " + what + " failed: " + describe(cause), cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new PluginCallException(id() + ": " + what + " did not finish within " + timeout.toSeconds()
+                + " s", e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PluginCallException(id() + ": interrupted while waiting for " + what, e);
+        }
+    }
+
+    void shutdownExecutor() {
+        executor.shutdownNow();
+    }
+
+    static String describe(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    @Override
+    public String toString() {
+        return "plugin " + id() + " " + archive.version() + " (" + member() + ", " + state + ")";
+    }
+}
