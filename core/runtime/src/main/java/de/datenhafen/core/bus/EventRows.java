@@ -32,8 +32,8 @@ final class EventRows {
         "seq, member, type, source, id, subject, event_time, stored_at, content_type, data_schema, extensions, data";
 
     static final String INSERT = "INSERT INTO bus_event (seq, member, type, source, id, subject, event_time, "
-        + "stored_at, key_hash, content_type, data_schema, extensions, data) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + "stored_at, content_type, data_schema, extensions, data) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,21 +63,19 @@ final class EventRows {
 
     static void bind(PreparedStatement ps, long seq, NewEvent e, OffsetDateTime storedAt) throws SQLException {
         CloudEvent ce = e.event();
-        String source = ce.getSource().toString();
         ps.setLong(1, seq);
         ps.setString(2, e.member());
         ps.setString(3, ce.getType());
-        ps.setString(4, source);
+        ps.setString(4, ce.getSource().toString());
         ps.setString(5, ce.getId());
         ps.setString(6, ce.getSubject());
         ps.setObject(7, ce.getTime(), Types.TIMESTAMP_WITH_TIMEZONE);
         ps.setObject(8, storedAt, Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setLong(9, keyHash(source, ce.getId()));
-        ps.setString(10, ce.getDataContentType());
-        ps.setString(11, ce.getDataSchema() == null ? null : ce.getDataSchema().toString());
-        ps.setString(12, extensionsJson(ce));
+        ps.setString(9, ce.getDataContentType());
+        ps.setString(10, ce.getDataSchema() == null ? null : ce.getDataSchema().toString());
+        ps.setString(11, extensionsJson(ce));
         CloudEventData data = ce.getData();
-        ps.setBytes(13, data == null ? null : data.toBytes());
+        ps.setBytes(12, data == null ? null : data.toBytes());
     }
 
     static StoredEvent read(ResultSet rs) throws SQLException {

@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +51,15 @@ public final class H2EventLog implements EventLog {
      * @param maxGroupEvents most events committed in one transaction (a single larger append still goes in one)
      * @param syncEachGroup run {@code CHECKPOINT SYNC} after each group on H2 (the crash-safety measure; see
      *     package-info); ignored on other databases
+     * @param dedupWindow how long an event's (source, id) is remembered to remove duplicates (see {@link DedupWindow})
+     * @param dedupMaxKeys most keys remembered; when more events arrive within the window, the window is shorter
      * @param clock the clock for {@code stored_at}
      */
-    public record Settings(int queueCapacity, int maxGroupEvents, boolean syncEachGroup, Clock clock) {
+    public record Settings(int queueCapacity, int maxGroupEvents, boolean syncEachGroup, Duration dedupWindow,
+                           int dedupMaxKeys, Clock clock) {
 
-        public static final Settings DEFAULTS = new Settings(200_000, 10_000, true, Clock.systemUTC());
+        public static final Settings DEFAULTS =
+            new Settings(200_000, 10_000, true, Duration.ofHours(1), 500_000, Clock.systemUTC());
 
         public Settings {
             if (queueCapacity < 1) {
@@ -65,23 +68,31 @@ public final class H2EventLog implements EventLog {
             if (maxGroupEvents < 1) {
                 throw new IllegalArgumentException("maxGroupEvents must be at least 1, was " + maxGroupEvents);
             }
+            Objects.requireNonNull(dedupWindow, "dedupWindow");
+            if (dedupMaxKeys < 1) {
+                throw new IllegalArgumentException("dedupMaxKeys must be at least 1, was " + dedupMaxKeys);
+            }
             Objects.requireNonNull(clock, "clock");
         }
 
         public Settings withQueueCapacity(int n) {
-            return new Settings(n, maxGroupEvents, syncEachGroup, clock);
+            return new Settings(n, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
         }
 
         public Settings withMaxGroupEvents(int n) {
-            return new Settings(queueCapacity, n, syncEachGroup, clock);
+            return new Settings(queueCapacity, n, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
         }
 
         public Settings withSyncEachGroup(boolean sync) {
-            return new Settings(queueCapacity, maxGroupEvents, sync, clock);
+            return new Settings(queueCapacity, maxGroupEvents, sync, dedupWindow, dedupMaxKeys, clock);
+        }
+
+        public Settings withDedup(Duration window, int maxKeys) {
+            return new Settings(queueCapacity, maxGroupEvents, syncEachGroup, window, maxKeys, clock);
         }
 
         public Settings withClock(Clock c) {
-            return new Settings(queueCapacity, maxGroupEvents, syncEachGroup, c);
+            return new Settings(queueCapacity, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, c);
         }
     }
 
@@ -102,6 +113,7 @@ public final class H2EventLog implements EventLog {
 
     private volatile long lastCommitted;
     private volatile double eventsPerSecond = 10_000;
+    private final DedupWindow dedup; // writer thread only (and start)
     private long nextSeq; // writer thread only
     private OffsetDateTime lastStoredAt; // writer thread only
     private Connection connection; // writer thread only
@@ -112,6 +124,7 @@ public final class H2EventLog implements EventLog {
         this.h2 = h2;
         this.lastCommitted = lastSeq;
         this.nextSeq = lastSeq + 1;
+        this.dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
         this.writer = new Thread(this::runWriter, "bus-writer");
         this.writer.setDaemon(false);
     }
@@ -133,6 +146,7 @@ public final class H2EventLog implements EventLog {
             throw new IllegalStateException("cannot read the bus's last sequence: " + e.getMessage(), e);
         }
         H2EventLog log = new H2EventLog(dataSource, settings, h2, last);
+        log.loadWindow();
         log.writer.start();
         LOG.info("Event log started at sequence {} (queue {} events, groups up to {}, sync per group {})",
             last, settings.queueCapacity(), settings.maxGroupEvents(), settings.syncEachGroup() && h2);
@@ -424,6 +438,7 @@ public final class H2EventLog implements EventLog {
         if (last >= firstSeq) {
             lastCommitted = last;
         }
+        remember(group, results);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).future().complete(results.get(i));
         }
@@ -439,19 +454,23 @@ public final class H2EventLog implements EventLog {
     }
 
     private List<List<AppendResult>> write(Connection c, List<Request> group) throws SQLException {
-        int total = group.stream().mapToInt(r -> r.events().size()).sum();
-        // dedup: first against the stored events, then within the group
-        long[] hashes = new long[total];
-        int k = 0;
-        for (Request r : group) {
-            for (NewEvent e : r.events()) {
-                hashes[k++] = EventRows.keyHash(e.event().getSource().toString(), e.event().getId());
-            }
-        }
-        Map<Key, Long> known = lookup(c, hashes);
         OffsetDateTime now = OffsetDateTime.now(settings.clock()).withOffsetSameInstant(ZoneOffset.UTC);
         if (lastStoredAt != null && now.isBefore(lastStoredAt)) {
             now = lastStoredAt; // stored_at never goes back, so seeking by time can search by sequence
+        }
+        // candidates from the window of recent keys, confirmed against the stored rows
+        Map<Key, Long> known = new HashMap<>();
+        List<Long> candidates = new ArrayList<>();
+        for (Request r : group) {
+            for (NewEvent e : r.events()) {
+                long seq = dedup.get(EventRows.keyHash(e.event().getSource().toString(), e.event().getId()));
+                if (seq > 0) {
+                    candidates.add(seq);
+                }
+            }
+        }
+        if (!candidates.isEmpty()) {
+            known.putAll(keysOf(c, candidates));
         }
         List<List<AppendResult>> results = new ArrayList<>(group.size());
         try (PreparedStatement ps = c.prepareStatement(EventRows.INSERT)) {
@@ -482,19 +501,34 @@ public final class H2EventLog implements EventLog {
         return results;
     }
 
+    /** After a commit: the new events join the window of recent keys. */
+    private void remember(List<Request> group, List<List<AppendResult>> results) {
+        long now = lastStoredAt.toInstant().toEpochMilli();
+        for (int i = 0; i < group.size(); i++) {
+            List<NewEvent> events = group.get(i).events();
+            List<AppendResult> r = results.get(i);
+            for (int j = 0; j < events.size(); j++) {
+                if (!r.get(j).duplicate()) {
+                    CloudEvent ce = events.get(j).event();
+                    dedup.add(EventRows.keyHash(ce.getSource().toString(), ce.getId()), r.get(j).sequence(), now);
+                }
+            }
+        }
+    }
+
     private record Key(String source, String id) {
     }
 
-    /** The stored events among these key hashes, by (source, id). */
-    private static Map<Key, Long> lookup(Connection c, long[] hashes) throws SQLException {
+    /** (source, id) of the stored events with these sequences. */
+    private static Map<Key, Long> keysOf(Connection c, List<Long> seqs) throws SQLException {
         Map<Key, Long> found = new HashMap<>();
-        long[] sorted = Arrays.stream(hashes).sorted().distinct().toArray();
-        StringBuilder sql = new StringBuilder("SELECT source, id, seq FROM bus_event WHERE key_hash IN (?");
+        long[] sorted = seqs.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+        StringBuilder sql = new StringBuilder("SELECT source, id, seq FROM bus_event WHERE seq IN (?");
         sql.append(", ?".repeat(LOOKUP_CHUNK - 1)).append(")");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int from = 0; from < sorted.length; from += LOOKUP_CHUNK) {
                 for (int i = 0; i < LOOKUP_CHUNK; i++) {
-                    // pad a short last chunk by repeating its last hash
+                    // pad a short last chunk by repeating its last value
                     ps.setLong(i + 1, sorted[Math.min(from + i, sorted.length - 1)]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
@@ -505,6 +539,28 @@ public final class H2EventLog implements EventLog {
             }
         }
         return found;
+    }
+
+    /** Fills the window from the newest stored events, so duplicates are caught across a restart too. */
+    private void loadWindow() {
+        long from = Math.max(0, lastCommitted - settings.dedupMaxKeys());
+        long cutoff = settings.clock().millis() - settings.dedupWindow().toMillis();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                 "SELECT seq, source, id, stored_at FROM bus_event WHERE seq > ? ORDER BY seq")) {
+            ps.setLong(1, from);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long storedAt = rs.getObject(4, OffsetDateTime.class).toInstant().toEpochMilli();
+                    if (storedAt >= cutoff) {
+                        dedup.add(EventRows.keyHash(rs.getString(2), rs.getString(3)), rs.getLong(1), storedAt);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the bus's recent events: " + e.getMessage(), e);
+        }
     }
 
     private Connection connection() throws SQLException {

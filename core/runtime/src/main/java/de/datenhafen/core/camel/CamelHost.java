@@ -46,7 +46,7 @@ public final class CamelHost implements AutoCloseable {
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
 
     public CamelHost(Vertx vertx, Router router, EventLog log, SubscriptionBackend subscriptions, RetryPolicy retry) {
-        camel = new DefaultCamelContext(false);
+        camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("datenhafen");
         camel.setClassResolver(new PluginAwareClassResolver());
         camel.setStreamCaching(false);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.pf4j.PluginWrapper;
@@ -45,7 +46,8 @@ public final class PluginHost implements AutoCloseable {
     private final PluginStateStore states;
     private final ArchiveInspector inspector = new ArchiveInspector();
     private final HubPluginManager pf4j;
-    private final Map<String, LoadedPlugin> loaded = new LinkedHashMap<>();
+    // Read without the host's lock (integrations look up connectors while a plugin call holds it), written under it.
+    private final Map<String, LoadedPlugin> loaded = new ConcurrentSkipListMap<>();
     private final Map<String, PluginView> refused = new LinkedHashMap<>();
     private final List<PluginListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -190,19 +192,19 @@ public final class PluginHost implements AutoCloseable {
         return view(require(id));
     }
 
-    public synchronized Optional<LoadedPlugin> plugin(String id) {
+    public Optional<LoadedPlugin> plugin(String id) {
         return Optional.ofNullable(loaded.get(id));
     }
 
     /** The started plugin offering a connector of this name, if any. */
-    public synchronized Optional<LoadedPlugin> pluginOffering(String connectorName) {
+    public Optional<LoadedPlugin> pluginOffering(String connectorName) {
         return loaded.values().stream()
             .filter(p -> p.connectors().stream().anyMatch(c -> c.name().equals(connectorName)))
             .findFirst();
     }
 
     /** Every plugin that is enabled but not started (failed), for readiness. */
-    public synchronized Map<String, String> enabledButNotStarted() {
+    public Map<String, String> enabledButNotStarted() {
         Map<String, String> out = new LinkedHashMap<>();
         for (LoadedPlugin p : loaded.values()) {
             if (!p.state().equals(LoadedPlugin.STARTED) && states.enabled(p.id()).orElse(true)) {

@@ -1,0 +1,236 @@
+package de.datenhafen.core;
+
+import de.datenhafen.core.bus.EventLog;
+import de.datenhafen.core.bus.InMemoryEventLog;
+import de.datenhafen.core.bus.InMemorySubscriptionBackend;
+import de.datenhafen.core.bus.RetryPolicy;
+import de.datenhafen.core.bus.SubscriptionBackend;
+import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.integration.IntegrationManager;
+import de.datenhafen.core.ops.HealthCheck;
+import de.datenhafen.core.ops.HubMetrics;
+import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.security.TokenStore;
+import de.datenhafen.core.store.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import io.vertx.micrometer.Label;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running hub: database, bus, Camel, plugins, integrations and the HTTP server, started in that order and
+ * stopped in reverse. {@link #start} returns when the server listens and every enabled plugin has been started
+ * (or has failed with its reason).
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    private final HubConfig config;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Database db;
+    private Vertx vertx;
+    private HttpApi http;
+    private HttpServer server;
+    private EventLog eventLog;
+    private CamelHost camel;
+    private PluginHost plugins;
+    private IntegrationManager integrations;
+    private TokenStore tokens;
+    private HubMetrics metrics;
+    private ScheduledExecutorService scheduler;
+    private String initialAdminToken;
+    private volatile boolean closed;
+
+    private Hub(HubConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts a hub. On failure everything started so far is stopped again and the exception says what failed.
+     */
+    public static Hub start(HubConfig config) {
+        Hub hub = new Hub(config);
+        try {
+            hub.doStart();
+            return hub;
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        long t0 = System.nanoTime();
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
+        }
+        LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
+            config.pluginsDir());
+
+        db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        tokens = new TokenStore(db);
+        initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
+        SecretBox secrets = SecretBox.open(config.dataDir());
+
+        eventLog = new InMemoryEventLog();
+        SubscriptionBackend subscriptions = new InMemorySubscriptionBackend(eventLog);
+
+        metrics = new HubMetrics();
+        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
+            new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+                    Label.POOL_NAME))));
+        metrics.bindJvmMetrics();
+        http = new HttpApi(vertx);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hub-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+
+        camel = new CamelHost(vertx, http.router(), eventLog, subscriptions, RetryPolicy.DEFAULT);
+        plugins = new PluginHost(config, db);
+        integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
+        plugins.addListener(integrations);
+
+        http.mount(new HttpApi.Services(plugins, integrations, camel, tokens, metrics, this::readiness,
+            config.pluginsDir(), config.maxPluginSize()));
+        camel.start();
+        integrations.restore();
+        plugins.loadAll();
+
+        server = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
+            .setPort(config.httpPort()).setCompressionSupported(true)).requestHandler(http.router())
+            .listen(), "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
+        LOG.info("Datenhafen ready on http://{}:{} in {} ms", config.httpHost(), server.actualPort(),
+            (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The port the HTTP server listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    /** The admin token made at this first start, to show once; empty on later starts or when configured. */
+    public Optional<String> initialAdminToken() {
+        return Optional.ofNullable(initialAdminToken);
+    }
+
+    public PluginHost plugins() {
+        return plugins;
+    }
+
+    public IntegrationManager integrations() {
+        return integrations;
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
+    public CamelHost camel() {
+        return camel;
+    }
+
+    private List<HealthCheck> readiness() {
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
+        checks.add(camel.isStarted() ? HealthCheck.up("camel") : HealthCheck.down("camel", "not started"));
+        plugins.list().forEach(p -> {
+            if (p.id() != null && p.state().equals("started")) {
+                checks.add(HealthCheck.up("plugin:" + p.id()));
+            }
+        });
+        plugins.enabledButNotStarted().forEach((id, reason) -> checks.add(HealthCheck.down("plugin:" + id, reason)));
+        return checks;
+    }
+
+    /**
+     * Stops the hub: new requests get 503, in-flight requests finish (up to the shutdown timeout), integrations and
+     * plugins stop, the bus drains and the database closes last.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        Duration timeout = config.shutdownTimeout();
+        LOG.info("Stopping Datenhafen");
+        if (http != null) {
+            http.drain();
+            long deadline = System.nanoTime() + timeout.toNanos() / 2;
+            while (http.inFlight() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        quietly("integrations", integrations);
+        quietly("plugins", plugins);
+        quietly("camel", camel);
+        quietly("event log", eventLog);
+        if (server != null) {
+            quietly("http server", () -> await(server.close(), "close the HTTP server"));
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (vertx != null) {
+            quietly("vert.x", () -> await(vertx.close(), "close Vert.x"));
+        }
+        quietly("metrics", metrics);
+        quietly("database", db);
+        LOG.info("Datenhafen stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void quietly(String what, AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping {} failed: {}", what, e.getMessage(), e);
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("could not " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+}

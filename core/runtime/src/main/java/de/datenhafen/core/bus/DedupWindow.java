@@ -1,0 +1,185 @@
+package de.datenhafen.core.bus;
+
+/**
+ * The keys of recently stored events, for removing duplicates: a 64-bit hash of (source, id) mapped to the event's
+ * sequence, for the events stored within a time window, at most {@code maxKeys} of them (the oldest go first). About
+ * 60 to 90 bytes of heap per key. A hit is only a candidate: the log compares source and id with the stored row, so a hash
+ * collision never drops an event.
+ *
+ * <p>Why a window and not a database index: an index on (source, id) takes random inserts, and H2's copy-on-write
+ * B-tree then rewrites about one index page (~1 KB) per stored event; that alone cut throughput to a tenth and grew the
+ * file to over 1 KB per event. Brokers dedup the same way (NATS JetStream's duplicate window, Azure Service Bus's
+ * duplicate detection window, SQS FIFO's five minutes).
+ *
+ * <p>Used by the writer thread only; not thread-safe.
+ */
+final class DedupWindow {
+
+    private static final long EMPTY = 0;
+
+    private final long windowMillis;
+    private final int maxKeys;
+
+    // open addressing, linear probing; a hash of 0 is stored as 1 (EMPTY marks a free slot)
+    private long[] keys;
+    private long[] values;
+    private int size;
+    private int mask;
+
+    // insertion order, for eviction: a ring of (hash, seq, storedAt)
+    private long[] ringHash;
+    private long[] ringSeq;
+    private long[] ringTime;
+    private int head;
+    private int count;
+
+    DedupWindow(long windowMillis, int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be at least 1, was " + maxKeys);
+        }
+        this.windowMillis = windowMillis;
+        this.maxKeys = maxKeys;
+        int cap = 1024;
+        keys = new long[cap];
+        values = new long[cap];
+        mask = cap - 1;
+        ringHash = new long[256];
+        ringSeq = new long[256];
+        ringTime = new long[256];
+    }
+
+    int size() {
+        return count;
+    }
+
+    /** The sequence of a recent event with this key hash, or -1. */
+    long get(long hash) {
+        long k = hash == EMPTY ? 1 : hash;
+        for (int i = slot(k); ; i = (i + 1) & mask) {
+            long at = keys[i];
+            if (at == EMPTY) {
+                return -1;
+            }
+            if (at == k) {
+                return values[i];
+            }
+        }
+    }
+
+    /** Records a stored event; evicts what fell out of the window. */
+    void add(long hash, long seq, long storedAtMillis) {
+        if (count == ringHash.length) {
+            growRing();
+        }
+        int tail = (head + count) % ringHash.length;
+        ringHash[tail] = hash;
+        ringSeq[tail] = seq;
+        ringTime[tail] = storedAtMillis;
+        count++;
+        put(hash == EMPTY ? 1 : hash, seq);
+        evict(storedAtMillis);
+    }
+
+    /** Drops keys older than the window, measured from {@code nowMillis}, and keys over the maximum. */
+    void evict(long nowMillis) {
+        while (count > 0 && (count > maxKeys || ringTime[head] < nowMillis - windowMillis)) {
+            long h = ringHash[head] == EMPTY ? 1 : ringHash[head];
+            if (get(h) == ringSeq[head]) {
+                remove(h);
+            }
+            head = (head + 1) % ringHash.length;
+            count--;
+        }
+    }
+
+    private int slot(long k) {
+        return (int) (mix(k) & mask);
+    }
+
+    private static long mix(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        return k;
+    }
+
+    private void put(long k, long v) {
+        if ((size + 1) * 2 > keys.length) {
+            rehash(keys.length * 2);
+        }
+        for (int i = slot(k); ; i = (i + 1) & mask) {
+            if (keys[i] == EMPTY) {
+                keys[i] = k;
+                values[i] = v;
+                size++;
+                return;
+            }
+            if (keys[i] == k) {
+                values[i] = v;
+                return;
+            }
+        }
+    }
+
+    private void remove(long k) {
+        int i = slot(k);
+        while (keys[i] != k) {
+            if (keys[i] == EMPTY) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        // backward-shift deletion keeps probe chains intact without tombstones
+        int gap = i;
+        for (int j = (gap + 1) & mask; keys[j] != EMPTY; j = (j + 1) & mask) {
+            int home = slot(keys[j]);
+            if (((j - home) & mask) >= ((j - gap) & mask)) {
+                keys[gap] = keys[j];
+                values[gap] = values[j];
+                gap = j;
+            }
+        }
+        keys[gap] = EMPTY;
+        values[gap] = 0;
+        size--;
+        if (keys.length > 1024 && size * 8 < keys.length) {
+            rehash(keys.length / 2);
+        }
+    }
+
+    private void rehash(int capacity) {
+        long[] oldKeys = keys;
+        long[] oldValues = values;
+        keys = new long[capacity];
+        values = new long[capacity];
+        mask = capacity - 1;
+        size = 0;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != EMPTY) {
+                put(oldKeys[i], oldValues[i]);
+            }
+        }
+    }
+
+    private void growRing() {
+        int n = ringHash.length * 2;
+        long[] h = new long[n];
+        long[] s = new long[n];
+        long[] t = new long[n];
+        for (int i = 0; i < count; i++) {
+            int from = (head + i) % ringHash.length;
+            h[i] = ringHash[from];
+            s[i] = ringSeq[from];
+            t[i] = ringTime[from];
+        }
+        ringHash = h;
+        ringSeq = s;
+        ringTime = t;
+        head = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "DedupWindow{" + count + " keys, window " + windowMillis + " ms, max " + maxKeys + "}";
+    }
+}

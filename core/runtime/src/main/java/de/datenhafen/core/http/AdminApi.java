@@ -1,0 +1,265 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.api.ConfigProblem;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.integration.ConfigSchemas;
+import de.datenhafen.core.integration.IntegrationManager;
+import de.datenhafen.core.plugin.LoadedPlugin;
+import de.datenhafen.core.plugin.PluginHost;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * The admin API for plugins, connectors and integrations, under {@code /api/v1/admin}. Every route runs its work
+ * on the admin worker pool and answers JSON.
+ */
+final class AdminApi {
+
+    private final Vertx vertx;
+    private final WorkerExecutor workers;
+    private final PluginHost plugins;
+    private final IntegrationManager integrations;
+    private final Path uploadDir;
+    private final long maxPluginSize;
+
+    AdminApi(Vertx vertx, WorkerExecutor workers, PluginHost plugins, IntegrationManager integrations,
+             Path uploadDir, long maxPluginSize) {
+        this.vertx = vertx;
+        this.workers = workers;
+        this.plugins = plugins;
+        this.integrations = integrations;
+        this.uploadDir = uploadDir;
+        this.maxPluginSize = maxPluginSize;
+    }
+
+    void mount(Router router) {
+        BodyHandler json = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
+        String base = "/api/v1/admin";
+        router.get(base + "/plugins").handler(this::listPlugins);
+        router.post(base + "/plugins").handler(this::installPlugin);
+        router.get(base + "/plugins/:id").handler(this::getPlugin);
+        router.post(base + "/plugins/:id/enable").handler(this::enablePlugin);
+        router.post(base + "/plugins/:id/disable").handler(this::disablePlugin);
+        router.delete(base + "/plugins/:id").handler(this::deletePlugin);
+        router.get(base + "/connectors").handler(this::listConnectors);
+        router.post(base + "/integrations/validate").handler(json).handler(this::validateIntegration);
+        router.post(base + "/integrations").handler(json).handler(this::createIntegration);
+        router.get(base + "/integrations").handler(this::listIntegrations);
+        router.get(base + "/integrations/:name").handler(this::getIntegration);
+        router.post(base + "/integrations/:name/pause").handler(this::pauseIntegration);
+        router.post(base + "/integrations/:name/resume").handler(this::resumeIntegration);
+        router.post(base + "/integrations/:name/restart").handler(this::restartIntegration);
+        router.delete(base + "/integrations/:name").handler(this::deleteIntegration);
+    }
+
+    // ---- plugins
+
+    private void listPlugins(RoutingContext ctx) {
+        work(ctx, 200, () -> new JsonArray(plugins.list().stream().map(Json::plugin).toList()));
+    }
+
+    private void getPlugin(RoutingContext ctx) {
+        work(ctx, 200, () -> Json.plugin(plugins.get(ctx.pathParam("id"))));
+    }
+
+    /** Streams the archive to a hidden file in the plugins folder, then installs it from there. */
+    private void installPlugin(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String length = req.getHeader("Content-Length");
+        if (length == null) {
+            Errors.respond(ctx, new InvalidInputException(
+                "send the plugin archive as the request body with a Content-Length header", "Content-Length"));
+            return;
+        }
+        long size;
+        try {
+            size = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            Errors.respond(ctx, new InvalidInputException("Content-Length is not a number", "Content-Length"));
+            return;
+        }
+        if (size > maxPluginSize) {
+            Errors.respond(ctx, new PayloadTooLargeException("the plugin archive has " + size
+                + " bytes; this hub accepts at most " + maxPluginSize + " (plugin.max.size)"));
+            return;
+        }
+        if (size == 0) {
+            Errors.respond(ctx, new InvalidInputException("the request body is empty: send the plugin archive",
+                "archive"));
+            return;
+        }
+        boolean enable = "true".equalsIgnoreCase(ctx.queryParams().get("enable"));
+        Path upload = uploadDir.resolve(".upload-" + UUID.randomUUID() + ".tmp");
+        req.pause();
+        vertx.fileSystem().open(upload.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
+            .compose(file -> req.pipeTo(file))
+            .onFailure(err -> {
+                vertx.fileSystem().delete(upload.toString());
+                Errors.respond(ctx, err);
+            })
+            .onSuccess(v -> work(ctx, 201, () -> {
+                try {
+                    return Json.plugin(plugins.install(upload, enable));
+                } finally {
+                    Files.deleteIfExists(upload);
+                }
+            }));
+    }
+
+    private void enablePlugin(RoutingContext ctx) {
+        work(ctx, 200, () -> Json.plugin(plugins.enable(ctx.pathParam("id"))));
+    }
+
+    private void disablePlugin(RoutingContext ctx) {
+        work(ctx, 200, () -> Json.plugin(plugins.disable(ctx.pathParam("id"))));
+    }
+
+    private void deletePlugin(RoutingContext ctx) {
+        work(ctx, 204, () -> {
+            plugins.delete(ctx.pathParam("id"));
+            return null;
+        });
+    }
+
+    // ---- connectors
+
+    private void listConnectors(RoutingContext ctx) {
+        work(ctx, 200, () -> {
+            JsonArray out = new JsonArray();
+            for (var view : plugins.list()) {
+                if (view.id() == null) {
+                    continue;
+                }
+                LoadedPlugin p = plugins.plugin(view.id()).orElse(null);
+                if (p == null) {
+                    continue;
+                }
+                for (Connector c : p.connectors()) {
+                    out.add(new JsonObject()
+                        .put("name", c.name())
+                        .put("description", c.description())
+                        .put("plugin", p.id())
+                        .put("provider", p.member())
+                        .put("configSchema", ConfigSchemas.toJsonSchema(c.config())));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- integrations
+
+    private void validateIntegration(RoutingContext ctx) {
+        JsonObject body = jsonBody(ctx);
+        if (body == null) {
+            return;
+        }
+        work(ctx, 200, () -> {
+            List<ConfigProblem> problems = integrations.validate(body.getString("name"),
+                body.getString("connector"), configOf(body));
+            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
+        });
+    }
+
+    private void createIntegration(RoutingContext ctx) {
+        JsonObject body = jsonBody(ctx);
+        if (body == null) {
+            return;
+        }
+        work(ctx, 201, () -> Json.integration(integrations.create(body.getString("name"),
+            body.getString("connector"), configOf(body))));
+    }
+
+    private void listIntegrations(RoutingContext ctx) {
+        work(ctx, 200, () -> new JsonArray(integrations.list().stream().map(Json::integration).toList()));
+    }
+
+    private void getIntegration(RoutingContext ctx) {
+        work(ctx, 200, () -> Json.integration(integrations.get(ctx.pathParam("name"))));
+    }
+
+    private void pauseIntegration(RoutingContext ctx) {
+        integrationAction(ctx, integrations::pause);
+    }
+
+    private void resumeIntegration(RoutingContext ctx) {
+        integrationAction(ctx, integrations::resume);
+    }
+
+    private void restartIntegration(RoutingContext ctx) {
+        integrationAction(ctx, integrations::restart);
+    }
+
+    private void deleteIntegration(RoutingContext ctx) {
+        work(ctx, 204, () -> {
+            integrations.delete(ctx.pathParam("name"));
+            return null;
+        });
+    }
+
+    private void integrationAction(RoutingContext ctx,
+                                   Function<String, de.datenhafen.core.integration.IntegrationView> action) {
+        work(ctx, 200, () -> Json.integration(action.apply(ctx.pathParam("name"))));
+    }
+
+    // ---- helpers
+
+    private static Map<String, Object> configOf(JsonObject body) {
+        Object config = body.getValue("config");
+        if (config == null) {
+            return Map.of();
+        }
+        if (!(config instanceof JsonObject o)) {
+            throw new InvalidInputException("config must be a JSON object", "config");
+        }
+        return o.getMap();
+    }
+
+    /** The request body as a JSON object, or null after answering 400. */
+    static JsonObject jsonBody(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) {
+                Errors.respond(ctx, new InvalidInputException("the body must be a JSON object", "body"));
+            }
+            return body;
+        } catch (RuntimeException e) {
+            Errors.respond(ctx, new InvalidInputException("the body is not a JSON object: " + e.getMessage(),
+                "body"));
+            return null;
+        }
+    }
+
+    /** Runs {@code task} on the admin pool and answers with its result as JSON (or no body for 204). */
+    private void work(RoutingContext ctx, int status, Callable<Object> task) {
+        Future<Object> f = workers.executeBlocking(task, false);
+        f.onSuccess(result -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            ctx.response().setStatusCode(status);
+            if (result == null) {
+                ctx.response().end();
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json")
+                    .end(result instanceof JsonObject o ? o.encode() : ((JsonArray) result).encode());
+            }
+        }).onFailure(err -> Errors.respond(ctx, err));
+    }
+}

@@ -1,0 +1,45 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.TokenStore;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Lets a request on only with a valid {@code Authorization: Bearer <token>} whose principal has the role the
+ * routes need; puts the principal into the routing context under {@value #PRINCIPAL}.
+ */
+final class BearerAuth {
+
+    static final String PRINCIPAL = "datenhafen.principal";
+
+    private final TokenStore tokens;
+    private final WorkerExecutor workers;
+    private final String role;
+
+    BearerAuth(TokenStore tokens, WorkerExecutor workers, String role) {
+        this.tokens = tokens;
+        this.workers = workers;
+        this.role = role;
+    }
+
+    void handle(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.fail(new UnauthorizedException("this route needs an admin token: Authorization: Bearer <token>"));
+            return;
+        }
+        String token = header.substring(7).trim();
+        workers.<Optional<Principal>>executeBlocking(() -> tokens.authenticate(token), false)
+            .onFailure(ctx::fail)
+            .onSuccess(principal -> {
+                if (principal.isEmpty() || !role.equals(principal.get().role())) {
+                    ctx.fail(new UnauthorizedException("the bearer token is not valid for this route"));
+                    return;
+                }
+                ctx.put(PRINCIPAL, principal.get());
+                ctx.next();
+            });
+    }
+}

@@ -1,0 +1,145 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.integration.IntegrationManager;
+import de.datenhafen.core.integration.IntegrationView;
+import de.datenhafen.core.ops.HealthCheck;
+import de.datenhafen.core.ops.HubMetrics;
+import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.TokenStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Builds the hub's router: health, metrics, OpenAPI, the admin API behind bearer tokens, and the JSON error
+ * handling for everything, including the plugin routes Camel adds later.
+ */
+public final class HttpApi {
+
+    private final Vertx vertx;
+    private final Router router;
+    private final WorkerExecutor workers;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    /** What the HTTP layer needs from the rest of the hub. */
+    public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, TokenStore tokens,
+                           HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
+                           long maxPluginSize) {
+    }
+
+    public HttpApi(Vertx vertx) {
+        this.vertx = vertx;
+        this.router = Router.router(vertx);
+        this.workers = vertx.createSharedWorkerExecutor("hub-admin", 8);
+        router.route().handler(this::track);
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public WorkerExecutor workers() {
+        return workers;
+    }
+
+    /** Mounts the hub's own routes. Call once, before Camel adds plugin routes. */
+    public void mount(Services s) {
+        router.get("/health/live").handler(this::live);
+        router.get("/health/ready").handler(ctx -> ready(ctx, s));
+        router.get("/metrics").handler(ctx -> metrics(ctx, s));
+        router.get("/api/v1/openapi.json").handler(this::openApi);
+
+        router.route("/api/v1/admin/*").handler(new BearerAuth(s.tokens(), workers, Principal.ADMIN)::handle);
+        new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
+
+        router.route().failureHandler(Errors::handle);
+        router.errorHandler(404, ctx -> Errors.handle(ctx));
+        router.errorHandler(405, ctx -> Errors.handle(ctx));
+        router.errorHandler(500, ctx -> Errors.handle(ctx));
+    }
+
+    /** From now on new requests are answered 503; in-flight ones finish. */
+    public void drain() {
+        draining = true;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void track(RoutingContext ctx) {
+        if (draining) {
+            ctx.response().setStatusCode(503).putHeader("Retry-After", "5")
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", "the hub is shutting down").encode());
+            return;
+        }
+        inFlight.incrementAndGet();
+        ctx.addEndHandler(v -> inFlight.decrementAndGet());
+        ctx.next();
+    }
+
+    private void live(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "UP").encode());
+    }
+
+    private void ready(RoutingContext ctx, Services s) {
+        workers.executeBlocking(s.readiness()::get, false).onFailure(ctx::fail).onSuccess(checks -> {
+            boolean up = checks.stream().allMatch(HealthCheck::up);
+            JsonArray list = new JsonArray();
+            List<String> down = new ArrayList<>();
+            for (HealthCheck c : checks) {
+                list.add(new JsonObject().put("name", c.name()).put("status", c.up() ? "UP" : "DOWN")
+                    .put("reason", c.reason()));
+                if (!c.up()) {
+                    down.add(c.name() + ": " + c.reason());
+                }
+            }
+            JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list);
+            if (!up) {
+                body.put("error", "not ready: " + String.join("; ", down));
+            }
+            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(body.encode());
+        });
+    }
+
+    private void metrics(RoutingContext ctx, Services s) {
+        workers.executeBlocking(() -> s.metrics().scrape(s.camel(),
+                s.integrations().list().stream().map(IntegrationView::name).toList()), false)
+            .onFailure(ctx::fail)
+            .onSuccess(text -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
+    }
+
+    private void openApi(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json").end(OPENAPI.get());
+    }
+
+    private static final Supplier<Buffer> OPENAPI = () -> {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the hub's jar");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    };
+}

@@ -1,0 +1,45 @@
+package de.datenhafen.core.integration;
+
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigKey;
+import de.datenhafen.api.ConfigType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/** Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms. */
+public final class ConfigSchemas {
+
+    private ConfigSchemas() {
+    }
+
+    public static JsonObject toJsonSchema(ConfigDef def) {
+        JsonObject properties = new JsonObject();
+        JsonArray required = new JsonArray();
+        for (ConfigKey key : def.keys()) {
+            JsonObject p = new JsonObject().put("type", key.type().jsonType()).put("description", key.description());
+            if (key.type() == ConfigType.LIST) {
+                p.put("items", new JsonObject().put("type", "string"));
+            }
+            if (key.type() == ConfigType.DURATION) {
+                p.put("format", "duration");
+            }
+            if (key.secret()) {
+                p.put("writeOnly", true).put("format", "password");
+            } else if (key.defaultValue() != null) {
+                Object d = key.defaultValue();
+                p.put("default", d instanceof Duration duration ? duration.toString() : d);
+            }
+            if (key.required() && key.defaultValue() == null) {
+                required.add(key.name());
+            }
+            properties.put(key.name(), p);
+        }
+        return new JsonObject()
+            .put("$schema", "https://json-schema.org/draft/2020-12/schema")
+            .put("type", "object")
+            .put("properties", properties)
+            .put("required", required)
+            .put("additionalProperties", false);
+    }
+}

@@ -1,0 +1,420 @@
+package de.datenhafen.core.integration;
+
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigKey;
+import de.datenhafen.api.ConfigProblem;
+import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.PluginContext;
+import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.camel.RouteCounters;
+import de.datenhafen.core.camel.RouteOwner;
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.plugin.LoadedPlugin;
+import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.plugin.PluginListener;
+import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.store.Database;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, starts, pauses, resumes, restarts and deletes integrations, and follows their plugins: when a plugin
+ * starts, its integrations start in the state the admin left them; when it stops, they stop first. A start that
+ * fails is retried with exponential back-off a bounded number of times, then the integration stays failed with
+ * its reason.
+ *
+ * <p>Methods block (plugin code builds the routes) and are serialized; call them from a worker thread.
+ */
+public final class IntegrationManager implements PluginListener, AutoCloseable {
+
+    public static final String RUNNING = "running";
+    public static final String PAUSED = "paused";
+    public static final String FAILED = "failed";
+    public static final String STOPPED = "stopped";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntegrationManager.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final HubConfig config;
+    private final IntegrationStore store;
+    private final PluginHost plugins;
+    private final CamelHost camel;
+    private final SecretBox secrets;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Entry> entries = new TreeMap<>();
+
+    /** Runtime state of one integration. */
+    private static final class Entry {
+        IntegrationRecord record;
+        String state = STOPPED;
+        String error;
+        Instant errorAt;
+        int attempts;
+        ScheduledFuture<?> retry;
+
+        Entry(IntegrationRecord record) {
+            this.record = record;
+        }
+    }
+
+    public IntegrationManager(HubConfig config, Database db, PluginHost plugins, CamelHost camel, SecretBox secrets,
+                              ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.store = new IntegrationStore(db);
+        this.plugins = plugins;
+        this.camel = camel;
+        this.secrets = secrets;
+        this.scheduler = scheduler;
+    }
+
+    /** Reads the stored integrations; they start as their plugins start. Call before plugins load. */
+    public synchronized void restore() {
+        for (IntegrationRecord r : store.all()) {
+            Entry e = new Entry(r);
+            e.error = "waiting for plugin " + r.pluginId();
+            entries.put(r.name(), e);
+        }
+        LOG.info("{} integrations restored from the database", entries.size());
+    }
+
+    /** Every problem with a create request, each with the field at fault; empty when it would be accepted. */
+    public synchronized List<ConfigProblem> validate(String name, String connectorName, Map<String, Object> raw) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add(new ConfigProblem("name", "is required"));
+        } else if (!NAME.matcher(name).matches()) {
+            problems.add(new ConfigProblem("name",
+                "must be 1 to 63 lower case letters, digits or dashes, starting with a letter or digit"));
+        } else if (entries.containsKey(name)) {
+            problems.add(new ConfigProblem("name", "integration '" + name + "' already exists"));
+        }
+        if (connectorName == null || connectorName.isBlank()) {
+            problems.add(new ConfigProblem("connector", "is required"));
+            return problems;
+        }
+        Optional<Connector> connector = connector(connectorName);
+        if (connector.isEmpty()) {
+            problems.add(new ConfigProblem("connector", "no started plugin offers a connector named '"
+                + connectorName + "'"));
+            return problems;
+        }
+        for (ConfigProblem p : connector.get().config().validate(raw)) {
+            problems.add(new ConfigProblem("config." + p.field(), p.message()));
+        }
+        return problems;
+    }
+
+    /** Validates, stores and starts a new integration. */
+    public synchronized IntegrationView create(String name, String connectorName, Map<String, Object> raw) {
+        Map<String, Object> given = raw == null ? Map.of() : raw;
+        List<ConfigProblem> problems = validate(name, connectorName, given);
+        if (!problems.isEmpty()) {
+            if (problems.get(0).field().equals("name") && entries.containsKey(name)) {
+                throw new ConflictException(problems.get(0).message(), "name");
+            }
+            throw new InvalidInputException(problems);
+        }
+        LoadedPlugin plugin = plugins.pluginOffering(connectorName).orElseThrow();
+        Connector connector = connector(connectorName).orElseThrow();
+        Instant now = Instant.now();
+        IntegrationRecord record = new IntegrationRecord(name, connectorName, plugin.id(),
+            seal(connector, given), RUNNING, now, now);
+        store.insert(record);
+        Entry entry = new Entry(record);
+        entries.put(name, entry);
+        LOG.info("Integration {} created from connector {} of plugin {}", name, connectorName, plugin.id());
+        start(entry);
+        return view(entry);
+    }
+
+    public synchronized List<IntegrationView> list() {
+        return entries.values().stream().map(this::view).toList();
+    }
+
+    public synchronized IntegrationView get(String name) {
+        return view(require(name));
+    }
+
+    public synchronized IntegrationView pause(String name) {
+        Entry e = require(name);
+        setDesired(e, PAUSED);
+        if (e.state.equals(RUNNING)) {
+            try {
+                camel.suspend(name);
+                e.state = PAUSED;
+                LOG.info("Integration {} paused", name);
+            } catch (Exception ex) {
+                fail(e, "could not pause: " + ex.getMessage(), false);
+            }
+        }
+        return view(e);
+    }
+
+    public synchronized IntegrationView resume(String name) {
+        Entry e = require(name);
+        setDesired(e, RUNNING);
+        if (e.state.equals(PAUSED)) {
+            try {
+                camel.resume(name);
+                e.state = RUNNING;
+                LOG.info("Integration {} resumed", name);
+            } catch (Exception ex) {
+                fail(e, "could not resume: " + ex.getMessage(), true);
+            }
+        } else if (!e.state.equals(RUNNING)) {
+            e.attempts = 0;
+            start(e);
+        }
+        return view(e);
+    }
+
+    /** Stops the routes and builds them anew from the stored config; a failed integration gets fresh attempts. */
+    public synchronized IntegrationView restart(String name) {
+        Entry e = require(name);
+        cancelRetry(e);
+        camel.remove(name);
+        e.state = STOPPED;
+        e.attempts = 0;
+        start(e);
+        return view(e);
+    }
+
+    public synchronized void delete(String name) {
+        Entry e = require(name);
+        cancelRetry(e);
+        camel.remove(name);
+        camel.forgetCounters(name);
+        store.delete(name);
+        entries.remove(name);
+        LOG.info("Integration {} deleted", name);
+    }
+
+    /** Names of integrations the admin wants running that are not, with their reason; for readiness. */
+    public synchronized Map<String, String> notRunning() {
+        Map<String, String> out = new LinkedHashMap<>();
+        entries.forEach((name, e) -> {
+            if (e.state.equals(FAILED)) {
+                out.put(name, e.error);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public synchronized void pluginStarted(LoadedPlugin plugin) {
+        for (Entry e : entries.values()) {
+            if (e.record.pluginId().equals(plugin.id()) && !e.state.equals(RUNNING) && !e.state.equals(PAUSED)) {
+                e.attempts = 0;
+                start(e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void pluginStopping(LoadedPlugin plugin) {
+        for (Entry e : entries.values()) {
+            if (e.record.pluginId().equals(plugin.id())) {
+                cancelRetry(e);
+                camel.remove(e.record.name());
+                e.state = STOPPED;
+                e.error = "plugin " + plugin.id() + " is not started";
+                e.errorAt = Instant.now();
+                LOG.info("Integration {} stopped: its plugin {} is stopping", e.record.name(), plugin.id());
+            }
+        }
+    }
+
+    /** Stops every integration's routes (shutdown); the stored desired states stay as they are. */
+    @Override
+    public synchronized void close() {
+        for (Entry e : entries.values()) {
+            cancelRetry(e);
+            camel.remove(e.record.name());
+            e.state = STOPPED;
+        }
+    }
+
+    private void start(Entry e) {
+        cancelRetry(e);
+        String name = e.record.name();
+        Optional<LoadedPlugin> plugin = plugins.pluginOffering(e.record.connector());
+        if (plugin.isEmpty()) {
+            e.state = STOPPED;
+            e.error = "connector " + e.record.connector() + " is not available: plugin " + e.record.pluginId()
+                + " is not started";
+            e.errorAt = Instant.now();
+            return;
+        }
+        LoadedPlugin p = plugin.get();
+        Connector connector = p.connectors().stream().filter(c -> c.name().equals(e.record.connector()))
+            .findFirst().orElseThrow();
+        try {
+            Config cfg = connector.config().parse(unseal(connector, e.record.storedConfig()));
+            RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
+            IntegrationContext ctx = new Context(name, cfg, p.context());
+            p.call("building the routes of integration " + name,
+                () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
+            if (e.record.desired().equals(PAUSED)) {
+                camel.suspend(name);
+                e.state = PAUSED;
+            } else {
+                e.state = RUNNING;
+            }
+            e.attempts = 0;
+            e.error = null;
+            LOG.info("Integration {} {} (connector {}, config {})", name, e.state, connector.name(), cfg);
+        } catch (Exception ex) {
+            camel.remove(name);
+            fail(e, ex.getMessage() == null ? ex.toString() : ex.getMessage(), true);
+        }
+    }
+
+    private void fail(Entry e, String reason, boolean retry) {
+        String name = e.record.name();
+        e.state = FAILED;
+        e.attempts++;
+        e.error = reason;
+        e.errorAt = Instant.now();
+        camel.counters(name).error(reason);
+        int max = config.integrationRetries();
+        if (retry && e.attempts <= max) {
+            Duration wait = config.integrationBackoff().multipliedBy(1L << Math.min(20, e.attempts - 1));
+            LOG.warn("Integration {} failed (attempt {} of {}): {}; retrying in {} ms", name, e.attempts, max + 1,
+                reason, wait.toMillis());
+            e.retry = scheduler.schedule(() -> retry(name), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            LOG.error("Integration {} failed and stays failed after {} attempts: {}", name, e.attempts, reason);
+        }
+    }
+
+    private synchronized void retry(String name) {
+        Entry e = entries.get(name);
+        if (e != null && e.state.equals(FAILED)) {
+            e.retry = null;
+            start(e);
+        }
+    }
+
+    private void cancelRetry(Entry e) {
+        if (e.retry != null) {
+            e.retry.cancel(false);
+            e.retry = null;
+        }
+    }
+
+    private void setDesired(Entry e, String desired) {
+        if (!e.record.desired().equals(desired)) {
+            e.record = e.record.withDesired(desired);
+            store.updateDesired(e.record);
+        }
+    }
+
+    private Entry require(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new NotFoundException("no integration named '" + name + "'");
+        }
+        return e;
+    }
+
+    private Optional<Connector> connector(String name) {
+        return plugins.pluginOffering(name)
+            .flatMap(p -> p.connectors().stream().filter(c -> c.name().equals(name)).findFirst());
+    }
+
+    private IntegrationView view(Entry e) {
+        RouteCounters c = camel.counters(e.record.name());
+        Map<String, Object> shown = new LinkedHashMap<>();
+        Optional<Connector> connector = connector(e.record.connector());
+        e.record.storedConfig().forEach((k, v) -> {
+            boolean secret = v instanceof String s && s.startsWith(SecretBox.PREFIX);
+            shown.put(k, secret ? Config.REDACTED : v);
+        });
+        connector.ifPresent(conn -> conn.config().keys().forEach(k -> {
+            if (!shown.containsKey(k.name()) && k.defaultValue() != null && !k.secret()) {
+                Object d = k.defaultValue();
+                shown.put(k.name(), d instanceof Duration duration ? duration.toString() : d);
+            }
+        }));
+        String error = e.error != null ? e.error : c.lastError();
+        Instant errorAt = e.error != null ? e.errorAt : c.lastErrorAt();
+        return new IntegrationView(e.record.name(), e.record.connector(), e.record.pluginId(), e.state, shown,
+            c.in(), c.out(), c.failed(), error, errorAt, e.attempts, e.record.createdAt(), e.record.updatedAt());
+    }
+
+    /** The raw config as stored: secret values encrypted. */
+    private Map<String, Object> seal(Connector connector, Map<String, Object> raw) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            ConfigKey key = connector.config().key(k);
+            out.put(k, key != null && key.secret() && v != null ? secrets.encrypt(v.toString()) : v);
+        });
+        return out;
+    }
+
+    private Map<String, Object> unseal(Connector connector, Map<String, Object> stored) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        stored.forEach((k, v) -> out.put(k, v instanceof String s && s.startsWith(SecretBox.PREFIX)
+            ? secrets.decrypt(s) : v));
+        return out;
+    }
+
+    private static final class Context implements IntegrationContext {
+        private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");
+        private final String name;
+        private final Config config;
+        private final PluginContext plugin;
+
+        Context(String name, Config config, PluginContext plugin) {
+            this.name = name;
+            this.config = config;
+            this.plugin = plugin;
+        }
+
+        @Override
+        public String integrationName() {
+            return name;
+        }
+
+        @Override
+        public Config config() {
+            return config;
+        }
+
+        @Override
+        public PluginContext plugin() {
+            return plugin;
+        }
+
+        @Override
+        public String routeId(String localName) {
+            if (localName == null || !LOCAL.matcher(localName).matches()) {
+                throw new IllegalArgumentException("route name '" + localName
+                    + "' must be letters, digits, dots or dashes");
+            }
+            return name + "." + localName;
+        }
+
+        @Override
+        public String httpEndpoint(String subPath) {
+            String sub = subPath == null ? "" : subPath.startsWith("/") ? subPath.substring(1) : subPath;
+            return "platform-http:/api/v1/plugins/" + plugin.pluginId() + "/" + sub;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package de.datenhafen.core.ops;
+
+import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.camel.RouteCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hub's meter registry (Prometheus): JVM figures, Vert.x HTTP figures (through Vert.x's Micrometer metrics),
+ * and per-integration message counts read from the Camel host when scraped.
+ */
+public final class HubMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, List<Meter>> integrationMeters = new HashMap<>();
+
+    /** Binds the JVM meters. Call after Vert.x is created: Vert.x adds meter filters, which must come first. */
+    public void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text, with per-integration counters for exactly the given integrations. */
+    public synchronized String scrape(CamelHost camel, Collection<String> integrations) {
+        Set<String> wanted = Set.copyOf(integrations);
+        integrationMeters.entrySet().removeIf(e -> {
+            if (!wanted.contains(e.getKey())) {
+                e.getValue().forEach(registry::remove);
+                return true;
+            }
+            return false;
+        });
+        for (String name : wanted) {
+            integrationMeters.computeIfAbsent(name, n -> {
+                RouteCounters c = camel.counters(n);
+                return List.of(
+                    counter(n, "in", c, RouteCounters::in),
+                    counter(n, "out", c, RouteCounters::out),
+                    counter(n, "failed", c, RouteCounters::failed));
+            });
+        }
+        return registry.scrape();
+    }
+
+    private Meter counter(String integration, String direction, RouteCounters c,
+                          java.util.function.ToDoubleFunction<RouteCounters> f) {
+        return FunctionCounter.builder("datenhafen.integration.messages", c, f)
+            .description("Messages handled by an integration's routes")
+            .tag("integration", integration)
+            .tag("direction", direction)
+            .register(registry);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,160 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.core.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bearer tokens. Only a SHA-256 hash of each token is stored: tokens are 256 random bits, so a fast hash is enough
+ * (there is nothing to guess), and a stolen database gives no usable token.
+ */
+public final class TokenStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
+    private static final String CONFIGURED_ID = "admin-configured";
+    private static final String GENERATED_ID = "admin-initial";
+
+    private final Database db;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Principal> cache = new ConcurrentHashMap<>();
+
+    public TokenStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Makes sure the admin can get in. With a configured token, that token is the admin's (it replaces an earlier
+     * configured one). Without one, the first start creates a token and returns it so it can be shown once;
+     * later starts return empty.
+     */
+    public Optional<String> ensureAdmin(String configuredToken) {
+        if (configuredToken != null && !configuredToken.isBlank()) {
+            if (configuredToken.length() < 16) {
+                throw new IllegalArgumentException("DATENHAFEN_ADMIN_TOKEN is too short: use at least 16 characters "
+                    + "(better: 32 random bytes, base64)");
+            }
+            upsert(CONFIGURED_ID, hash(configuredToken), Principal.ADMIN);
+            return Optional.empty();
+        }
+        if (countAdmins() > 0) {
+            return Optional.empty();
+        }
+        String token = newToken();
+        upsert(GENERATED_ID, hash(token), Principal.ADMIN);
+        LOG.info("Created the initial admin token (only its hash is stored)");
+        return Optional.of(token);
+    }
+
+    /** The principal of a presented token, if it is valid. */
+    public Optional<Principal> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        String hash = hash(token);
+        Principal cached = cache.get(hash);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, role FROM admin_token")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // compare in constant time; the table is small
+                    if (MessageDigest.isEqual(rs.getString(2).getBytes(StandardCharsets.US_ASCII),
+                        hash.getBytes(StandardCharsets.US_ASCII))) {
+                        Principal p = new Principal(rs.getString(1), rs.getString(3), null);
+                        cache.put(hash, p);
+                        return Optional.of(p);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+        return Optional.empty();
+    }
+
+    /** The ids of stored tokens, for audits and tests. */
+    public List<String> tokenIds() {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM admin_token ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+        return ids;
+    }
+
+    private int countAdmins() {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM admin_token WHERE role = ?")) {
+            ps.setString(1, Principal.ADMIN);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+    }
+
+    private void upsert(String id, String hash, String role) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM admin_token WHERE id = ?");
+                 PreparedStatement ins = c.prepareStatement(
+                     "INSERT INTO admin_token (id, token_hash, role, created_at) VALUES (?, ?, ?, ?)")) {
+                del.setString(1, id);
+                del.executeUpdate();
+                ins.setString(1, id);
+                ins.setString(2, hash);
+                ins.setString(3, role);
+                ins.setTimestamp(4, Timestamp.from(Instant.now()));
+                ins.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store token " + id, e);
+        }
+        cache.clear();
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String token) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package de.datenhafen.testkit;
+
+import de.datenhafen.core.Hub;
+import de.datenhafen.core.config.HubConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts a real hub in process for a test class: HTTP on a random port of 127.0.0.1, a temporary home with its own
+ * data folder (a real H2 file), and plugin archives copied into its plugins folder before the start, so they load
+ * exactly as in production. Test methods can take a {@link HubClient} (with the admin's token) or the {@link Hub}.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+ *
+ * @Test
+ * void offersItsConnector(HubClient client) {
+ *     assertThat(client.get("/api/v1/admin/connectors").body()).contains("my-connector");
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#pluginUnderTest()} takes the archive named by the system property
+ * {@value #PLUGIN_ARCHIVE_PROPERTY}, which the plugins' parent pom sets for integration tests.
+ */
+public final class HubExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+    /** System property naming the archive of the plugin under test. */
+    public static final String PLUGIN_ARCHIVE_PROPERTY = "datenhafen.plugin.archive";
+
+    private final List<Supplier<Path>> archives;
+    private final Map<String, Object> config;
+    private final String adminToken;
+    private Path home;
+    private Hub hub;
+    private HubClient client;
+
+    private HubExtension(Builder b) {
+        this.archives = List.copyOf(b.archives);
+        this.config = Map.copyOf(b.config);
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        this.adminToken = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        home = Files.createTempDirectory("datenhafen-test-");
+        Path plugins = Files.createDirectories(home.resolve("plugins"));
+        for (Supplier<Path> archive : archives) {
+            Path source = archive.get();
+            Files.copy(source, plugins.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+        deleteTree(home);
+    }
+
+    /** The running hub. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** A client with the admin's token. */
+    public HubClient client() {
+        return client;
+    }
+
+    /** The hub's home folder (with {@code data/} and {@code plugins/}). */
+    public Path home() {
+        return home;
+    }
+
+    /** Stops the hub and starts it again on the same home and data, as a process restart would. */
+    public void restart() {
+        stop();
+        start();
+    }
+
+    private void start() {
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put(HubConfig.HTTP_HOST, "127.0.0.1");
+        overrides.put(HubConfig.HTTP_PORT, 0);
+        overrides.put(HubConfig.ADMIN_TOKEN, adminToken);
+        overrides.put(HubConfig.INTEGRATION_BACKOFF, "100ms");
+        overrides.put(HubConfig.PLUGIN_CALL_TIMEOUT, "10s");
+        overrides.putAll(config);
+        hub = Hub.start(HubConfig.load(home, Map.of(), overrides));
+        client = new HubClient(URI.create("http://127.0.0.1:" + hub.port()), adminToken);
+    }
+
+    private void stop() {
+        if (hub != null) {
+            hub.close();
+            hub = null;
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == HubClient.class || type == Hub.class || type == HubExtension.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == HubClient.class) {
+            return client;
+        }
+        return type == Hub.class ? hub : this;
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a leftover temp file is not worth failing a test for
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Configures a {@link HubExtension}. */
+    public static final class Builder {
+        private final List<Supplier<Path>> archives = new ArrayList<>();
+        private final Map<String, Object> config = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Loads the plugin under test from the archive named by {@value #PLUGIN_ARCHIVE_PROPERTY}. */
+        public Builder pluginUnderTest() {
+            archives.add(() -> {
+                String path = System.getProperty(PLUGIN_ARCHIVE_PROPERTY);
+                if (path == null || !Files.isRegularFile(Path.of(path))) {
+                    throw new IllegalStateException("system property " + PLUGIN_ARCHIVE_PROPERTY
+                        + " must name the plugin archive under test (was " + path + "); run the test with "
+                        + "'mvnw verify' so the archive is packaged first");
+                }
+                return Path.of(path);
+            });
+            return this;
+        }
+
+        /** Puts this archive in the plugins folder before the start; built when the extension starts. */
+        public Builder plugin(Supplier<Path> archive) {
+            archives.add(archive);
+            return this;
+        }
+
+        /** Sets a hub config key (see {@link HubConfig}) for this test hub. */
+        public Builder config(String key, Object value) {
+            config.put(key, value);
+            return this;
+        }
+
+        public HubExtension build() {
+            return new HubExtension(this);
+        }
+    }
+}
