@@ -1,0 +1,19 @@
+package de.datenhafen.plugins.core;
+
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.HubPlugin;
+import de.datenhafen.api.PluginContext;
+import java.util.List;
+
+/** Offers {@link HttpIngestConnector} and {@link LogSinkConnector}. */
+public class CoreConnectorsPlugin extends HubPlugin {
+
+    public CoreConnectorsPlugin(PluginContext context) {
+        super(context);
+    }
+
+    @Override
+    public List<Connector> connectors() {
+        return List.of(new HttpIngestConnector(), new LogSinkConnector());
+    }
+}
