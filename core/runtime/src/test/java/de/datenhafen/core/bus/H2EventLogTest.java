@@ -112,6 +112,16 @@ class H2EventLogTest {
     }
 
     @Test
+    void duplicateOlderThanTheDedupWindowIsStoredAgain() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS.withDedup(Duration.ofHours(1), 2));
+        get(log.append(List.of(reading("a"), reading("b"))));
+        get(log.append(List.of(reading("c"))));
+
+        assertThat(get(log.append(List.of(reading("b"), reading("a")))))
+            .containsExactly(new AppendResult(2, true), new AppendResult(4, false));
+    }
+
+    @Test
     void sameIdFromAnotherSourceIsNotADuplicate() throws Exception {
         start(H2EventLog.Settings.DEFAULTS);
 
