@@ -31,10 +31,19 @@ final class BearerAuth {
             return;
         }
         String token = header.substring(7).trim();
+        // The token is checked on a worker; until then the body must stay unread, or the route behind us (a
+        // plugin upload, a JSON body) finds it already gone. Those routes resume the request when they read it.
+        if (!ctx.request().isEnded()) {
+            ctx.request().pause();
+        }
         workers.<Optional<Principal>>executeBlocking(() -> tokens.authenticate(token), false)
-            .onFailure(ctx::fail)
+            .onFailure(err -> {
+                ctx.request().resume();
+                ctx.fail(err);
+            })
             .onSuccess(principal -> {
                 if (principal.isEmpty() || !role.equals(principal.get().role())) {
+                    ctx.request().resume();
                     ctx.fail(new UnauthorizedException("the bearer token is not valid for this route"));
                     return;
                 }
