@@ -2,6 +2,7 @@ package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * Runs a hub in the foreground until the process is told to stop (SIGTERM or SIGINT), then stops it cleanly. The
  * hub's home folder comes from the system property {@code datenhafen.home} (set by {@code bin/datenhafen}), else
- * the working folder.
+ * the working folder. With {@code --demo}, the integrations described in {@code conf/demo/*.json} are created
+ * if they do not exist yet.
  */
 public final class Main {
 
@@ -42,6 +44,9 @@ public final class Main {
             System.out.println(banner);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
+        if (List.of(args).contains("--demo")) {
+            Demo.createIntegrations(hub, home.resolve("conf").resolve("demo"));
+        }
         System.out.println("Datenhafen listening on port " + hub.port());
     }
 }

@@ -1,0 +1,146 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server, as an admin gets it: {@code bin/datenhafen} in a fresh JVM, a plugin installed and enabled
+ * over HTTP, an integration created and used, the process restarted with the same state, and stopped by SIGTERM.
+ */
+class DistributionSmokeIT {
+
+    private static final String TOKEN = "smoke-test-admin-token-0123456789";
+
+    @TempDir
+    Path work;
+
+    private Path home;
+    private Path pluginArchive;
+    private int port;
+    private Process process;
+    private final List<Path> logs = new ArrayList<>();
+
+    @BeforeEach
+    void copyDistribution() throws IOException {
+        Path dist = Path.of(System.getProperty("datenhafen.distribution"));
+        assertThat(dist.resolve("bin/datenhafen")).isExecutable();
+        home = work.resolve("hub");
+        copyTree(dist, home);
+        // Take the shipped plugin out, to install it over HTTP as a member would send theirs.
+        try (DirectoryStream<Path> plugins = Files.newDirectoryStream(home.resolve("plugins"), "*.zip")) {
+            for (Path p : plugins) {
+                pluginArchive = Files.move(p, work.resolve(p.getFileName()));
+            }
+        }
+        assertThat(pluginArchive).isNotNull();
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void stopIfRunning() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void installsAPluginOverHttpKeepsStateAcrossRestartAndStopsOnSigterm() throws Exception {
+        HubClient client = start();
+
+        HubClient.Response installed = client.installPlugin(pluginArchive, false);
+        assertThat(installed.status()).as(installed.body()).isEqualTo(201);
+        assertThat(installed.json().getString("state")).isEqualTo("disabled");
+        HubClient.Response enabled = client.post("/api/v1/admin/plugins/core-connectors/enable");
+        assertThat(enabled.json().getString("state")).isEqualTo("started");
+
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "parking").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "parking").put("type", "city.parking.occupancy")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getString("state")).isEqualTo("running");
+
+        HubClient.Response event = client.anonymous().post("/api/v1/plugins/core-connectors/parking",
+            "application/json", "{\"garage\":\"Haerder\",\"free\":41}");
+        assertThat(event.status()).as(event.body()).isEqualTo(202);
+        assertThat(event.json().getLong("sequence")).isPositive();
+
+        stopWithSigterm();
+        client = start();
+
+        JsonObject plugin = client.get("/api/v1/admin/plugins/core-connectors").json();
+        assertThat(plugin.getString("state")).isEqualTo("started");
+        JsonObject integration = client.get("/api/v1/admin/integrations/parking").json();
+        assertThat(integration.getString("state")).isEqualTo("running");
+        assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/parking", "application/json",
+            "{\"garage\":\"Haerder\",\"free\":40}").status()).isEqualTo(202);
+
+        stopWithSigterm();
+        assertThat(Files.readString(logs.get(logs.size() - 1))).contains("Datenhafen stopped");
+    }
+
+    private HubClient start() throws IOException {
+        Path log = work.resolve("hub-" + logs.size() + ".log");
+        logs.add(log);
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datenhafen").toString())
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("DATENHAFEN_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = pb.start();
+        HubClient client = new HubClient(URI.create("http://127.0.0.1:" + port), TOKEN);
+        await("hub ready (log " + log + ")").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptions()
+            .until(() -> {
+                assertThat(process.isAlive()).as("process alive; log: " + Files.readString(log)).isTrue();
+                return client.anonymous().get("/health/ready").status() == 200;
+            });
+        return client;
+    }
+
+    private void stopWithSigterm() throws InterruptedException {
+        long t0 = System.nanoTime();
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s after SIGTERM").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
+                Path rel = from.relativize(p);
+                if (rel.toString().startsWith("data")) {
+                    continue;
+                }
+                Path target = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
