@@ -158,6 +158,11 @@ public final class Hub implements AutoCloseable {
         return camel;
     }
 
+    /** The hub's own HTTP routes (not the plugins'), for the test that keeps the OpenAPI document true. */
+    public List<HttpApi.HttpRoute> httpRoutes() {
+        return http.routes();
+    }
+
     private List<HealthCheck> readiness() {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));

@@ -73,6 +73,27 @@ public final class HttpApi {
         router.errorHandler(500, ctx -> Errors.handle(ctx));
     }
 
+    /** One route of the hub's own HTTP surface. */
+    public record HttpRoute(String method, String path) {
+    }
+
+    /**
+     * The method and path of every route that answers requests, as the router has them ({@code :id} for path
+     * parameters), without the filters that apply to many (tracking, auth) and without the plugin routes Camel
+     * mounts under {@code /api/v1/plugins/}. What the OpenAPI document must describe.
+     */
+    public List<HttpRoute> routes() {
+        List<HttpRoute> out = new ArrayList<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null || r.methods() == null || r.methods().isEmpty() || path.startsWith("/api/v1/plugins/")) {
+                continue;
+            }
+            r.methods().forEach(m -> out.add(new HttpRoute(m.name(), path)));
+        }
+        return out;
+    }
+
     /** From now on new requests are answered 503; in-flight ones finish. */
     public void drain() {
         draining = true;

@@ -142,8 +142,7 @@ public final class LoadedPlugin {
             throw new PluginCallException(id() + ": " + what + " failed: " + describe(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new PluginCallException(id() + ": " + what + " did not finish within " + timeout.toSeconds()
-                + " s", e);
+            throw new PluginCallException(id() + ": " + what + " did not finish within " + seconds(timeout), e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -153,6 +152,11 @@ public final class LoadedPlugin {
 
     void shutdownExecutor() {
         executor.shutdownNow();
+    }
+
+    /** {@code 30 s}, or {@code 300 ms} when whole seconds would round a short limit away to {@code 0 s}. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     static String describe(Throwable t) {

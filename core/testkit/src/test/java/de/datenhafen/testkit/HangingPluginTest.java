@@ -1,0 +1,45 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A plugin whose start never returns is marked failed after plugin.call.timeout; the hub carries on. */
+class HangingPluginTest {
+
+    private static final Path ARCHIVES = TestDirs.create("hanging");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder()
+        .config(HubConfig.PLUGIN_CALL_TIMEOUT, "300ms")
+        .plugin(() -> Fixtures.hanging(ARCHIVES))
+        .plugin(() -> Fixtures.working(ARCHIVES))
+        .build();
+
+    @Test
+    void marksAPluginWhoseStartHangsFailedSayingHowLongItWaited(HubClient client) {
+        JsonObject hanging = client.get("/api/v1/admin/plugins/hanging").json();
+
+        assertThat(hanging.getString("state")).isEqualTo("failed");
+        assertThat(hanging.getString("error")).isEqualTo("hanging: start did not finish within 300 ms");
+    }
+
+    @Test
+    void startsTheOtherPluginsBesideAHangingOne(HubClient client) {
+        assertThat(client.get("/api/v1/admin/plugins/fixture").json().getString("state")).isEqualTo("started");
+    }
+
+    @Test
+    void namesTheHangingPluginWhenNotReady(HubClient client) {
+        HubClient.Response ready = client.anonymous().get("/health/ready");
+
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().getString("error"))
+            .isEqualTo("not ready: plugin:hanging: hanging: start did not finish within 300 ms");
+    }
+}
