@@ -241,7 +241,9 @@ public final class CamelHost implements AutoCloseable {
             setIgnoreRouteEvents(true);
             setIgnoreServiceEvents(true);
             setIgnoreExchangeCreatedEvent(true);
-            setIgnoreExchangeSendingEvents(true);
+            // Sending events must stay on: Camel's SendProcessor only fires ExchangeSent (our "out") for an
+            // exchange whose ExchangeSending some notifier took.
+            setIgnoreExchangeSendingEvents(false);
             setIgnoreExchangeRedeliveryEvents(true);
             setIgnoreStepEvents(true);
         }

@@ -1,0 +1,225 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Validating, creating, running, pausing, resuming, restarting, failing and deleting integrations. */
+class IntegrationLifecycleTest {
+
+    private static final Path ARCHIVES = TestDirs.create("integrations");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder()
+        .config(HubConfig.INTEGRATION_RETRIES, 2)
+        .config(HubConfig.INTEGRATION_BACKOFF, "100ms")
+        .plugin(() -> Fixtures.working(ARCHIVES))
+        .build();
+
+    @Test
+    void validationNamesAnUnknownConnector(HubClient client) {
+        JsonObject result = validate(client, new JsonObject().put("name", "probe").put("connector", "no-such"));
+
+        assertThat(result.getBoolean("valid")).isFalse();
+        assertThat(problems(result)).containsExactly(
+            Map.of("field", "connector", "error", "no started plugin offers a connector named 'no-such'"));
+    }
+
+    @Test
+    void validationReturnsEveryConfigProblemWithItsField(HubClient client) {
+        JsonObject result = validate(client, new JsonObject().put("name", "probe").put("connector", "fixture-ingest")
+            .put("config", new JsonObject().put("max-size", "abc").put("colour", "blue")));
+
+        assertThat(result.getBoolean("valid")).isFalse();
+        assertThat(problems(result)).containsExactly(
+            Map.of("field", "config.path", "error", "is required: Path below the plugin's HTTP root"),
+            Map.of("field", "config.max-size", "error", "expected an integer"),
+            Map.of("field", "config.colour", "error", "is not a known key; known keys: path, type, max-size, token"));
+    }
+
+    @Test
+    void validationAcceptsAGoodRequest(HubClient client) {
+        JsonObject result = validate(client, ingest("probe", "probe"));
+
+        assertThat(result.getBoolean("valid")).isTrue();
+        assertThat(result.getJsonArray("problems")).isEmpty();
+    }
+
+    @Test
+    void refusesToCreateAnInvalidIntegrationWith400AndEveryProblem(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "bad")
+            .put("connector", "fixture-ingest").put("config", new JsonObject().put("max-size", "abc")));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
+            .containsExactly("config.path", "config.max-size");
+        assertThat(client.get("/api/v1/admin/integrations/bad").status()).isEqualTo(404);
+    }
+
+    @Test
+    void createsAnIntegrationThatRuns(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", ingest("created", "created"));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.json().getString("state")).isEqualTo("running");
+        assertThat(r.json().getString("plugin")).isEqualTo("fixture");
+        assertThat(r.json().getJsonObject("config").getString("path")).isEqualTo("created");
+        assertThat(r.json().getJsonObject("config").getString("type")).isEqualTo("test.event");
+        assertThat(client.get("/api/v1/admin/integrations/created").json().getString("state")).isEqualTo("running");
+    }
+
+    @Test
+    void refusesASecondIntegrationWithTheSameNameWith409(HubClient client) {
+        create(client, ingest("twin", "twin"));
+
+        HubClient.Response r = client.post("/api/v1/admin/integrations", ingest("twin", "twin-2"));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(r.json().getString("error")).isEqualTo("integration 'twin' already exists");
+        assertThat(r.json().getString("field")).isEqualTo("name");
+    }
+
+    @Test
+    void runsPluginCodeForARequestOffTheEventLoopWithThePluginsClassLoader(HubClient client) {
+        create(client, ingest("threads", "threads"));
+
+        HubClient.Response r = send(client, "threads", "room-1");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        assertThat(r.json().getBoolean("tcclIsPlugin")).isTrue();
+        assertThat(r.json().getString("thread")).doesNotStartWith("vert.x-eventloop");
+    }
+
+    @Test
+    void putsTheEventOnTheBusOwnedByThePluginsMemberWithTheGivenSubject(HubClient client) {
+        create(client, ingest("to-bus", "to-bus").put("config",
+            new JsonObject().put("path", "to-bus").put("type", "room.reading")));
+
+        HubClient.Response r = send(client, "to-bus", "school-7/room-12");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        long sequence = r.json().getLong("sequence");
+        StoredEvent event = hub.hub().eventLog().read(EventFilter.ALL, 0, 1000).stream()
+            .filter(e -> e.sequence() == sequence).findFirst().orElseThrow();
+        assertThat(event.member()).isEqualTo(Fixtures.MEMBER);
+        assertThat(event.event().getType()).isEqualTo("room.reading");
+        assertThat(event.event().getSubject()).isEqualTo("school-7/room-12");
+        assertThat(event.event().getSource().toString()).isEqualTo("/plugins/fixture/integrations/to-bus");
+        assertThat(new String(event.event().getData().toBytes())).isEqualTo("{\"co2\":612}");
+    }
+
+    @Test
+    void countsTheMessagesItHandled(HubClient client) {
+        create(client, ingest("counted", "counted"));
+
+        send(client, "counted", "a");
+        send(client, "counted", "b");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject messages = client.get("/api/v1/admin/integrations/counted").json().getJsonObject("messages");
+            assertThat(messages.getLong("in")).isEqualTo(2);
+            assertThat(messages.getLong("out")).isEqualTo(2);
+            assertThat(messages.getLong("failed")).isZero();
+        });
+    }
+
+    @Test
+    void answers503WhilePausedAnd202AfterResume(HubClient client) {
+        create(client, ingest("pausable", "pausable"));
+
+        HubClient.Response paused = client.post("/api/v1/admin/integrations/pausable/pause");
+        assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+        assertThat(paused.json().getString("state")).isEqualTo("paused");
+        assertThat(send(client, "pausable", "a").status()).isEqualTo(503);
+
+        HubClient.Response resumed = client.post("/api/v1/admin/integrations/pausable/resume");
+        assertThat(resumed.json().getString("state")).isEqualTo("running");
+        assertThat(send(client, "pausable", "a").status()).isEqualTo(202);
+    }
+
+    @Test
+    void restartsARunningIntegration(HubClient client) {
+        create(client, ingest("restarted", "restarted"));
+
+        HubClient.Response r = client.post("/api/v1/admin/integrations/restarted/restart");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getString("state")).isEqualTo("running");
+        assertThat(send(client, "restarted", "a").status()).isEqualTo(202);
+    }
+
+    @Test
+    void retriesAFailingIntegrationABoundedNumberOfTimesThenLeavesItFailedWithItsReason(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations",
+            new JsonObject().put("name", "doomed").put("connector", "fixture-failing"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonObject doomed = client.get("/api/v1/admin/integrations/doomed").json();
+            assertThat(doomed.getString("state")).isEqualTo("failed");
+            assertThat(doomed.getInteger("attempts")).isEqualTo(3);
+        });
+        // bounded: with 2 retries (back-off 100 ms, then 200 ms) no fourth attempt comes
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+            assertThat(client.get("/api/v1/admin/integrations/doomed").json().getInteger("attempts")).isEqualTo(3));
+        JsonObject doomed = client.get("/api/v1/admin/integrations/doomed").json();
+        assertThat(doomed.getString("state")).isEqualTo("failed");
+        assertThat(doomed.getJsonObject("lastError").getString("message"))
+            .contains("cannot reach the device gateway");
+        assertThat(doomed.getJsonObject("lastError").getString("at")).isNotNull();
+    }
+
+    @Test
+    void deletesAnIntegrationAndItsEndpoint(HubClient client) {
+        create(client, ingest("deleted", "deleted"));
+
+        HubClient.Response r = client.delete("/api/v1/admin/integrations/deleted");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(204);
+        HubClient.Response gone = client.get("/api/v1/admin/integrations/deleted");
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.json().getString("error")).isEqualTo("no integration named 'deleted'");
+        assertThat(send(client, "deleted", "a").status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/admin/integrations").jsonArray().stream()
+            .map(i -> ((JsonObject) i).getString("name"))).doesNotContain("deleted");
+    }
+
+    static JsonObject ingest(String name, String path) {
+        return new JsonObject().put("name", name).put("connector", "fixture-ingest")
+            .put("config", new JsonObject().put("path", path));
+    }
+
+    static void create(HubClient client, JsonObject request) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", request);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    static HubClient.Response send(HubClient client, String path, String subject) {
+        return client.anonymous().post("/api/v1/plugins/fixture/" + path,
+            Map.of("Content-Type", "application/json", "X-Subject", subject), "{\"co2\":612}");
+    }
+
+    private static JsonObject validate(HubClient client, JsonObject request) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations/validate", request);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> problems(JsonObject result) {
+        JsonArray problems = result.getJsonArray("problems");
+        return problems.stream().map(p -> ((JsonObject) p).getMap()).toList();
+    }
+}
