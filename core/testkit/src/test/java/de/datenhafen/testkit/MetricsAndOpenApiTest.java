@@ -1,0 +1,96 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the hub says about itself: Prometheus figures, and an OpenAPI document that matches its router. */
+class MetricsAndOpenApiTest {
+
+    private static final Path ARCHIVES = TestDirs.create("metrics-openapi");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES)).build();
+
+    @BeforeAll
+    static void runAnIntegration() {
+        HubClient client = hub.client();
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "measured")
+            .put("connector", "fixture-ingest").put("config", new JsonObject().put("path", "measured")));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.anonymous().post("/api/v1/plugins/fixture/measured",
+                Map.of("Content-Type", "application/json"), "{}").status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void exposesPerIntegrationMessageCounts(HubClient client) {
+        // counted when Camel completes the exchange, which may be just after the answer went out
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client)).containsPattern(
+            "(?m)^datenhafen_integration_messages_total\\{(?=[^}]*direction=\"in\")(?=[^}]*integration=\"measured\")"
+                + "[^}]*\\} 3\\.0$"));
+    }
+
+    @Test
+    void exposesJvmMemoryFigures(HubClient client) {
+        assertThat(metrics(client)).containsPattern("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} \\d");
+    }
+
+    @Test
+    void exposesHttpServerRequestFigures(HubClient client) {
+        client.anonymous().get("/health/live");
+
+        assertThat(metrics(client)).containsPattern("(?m)^vertx_http_server_requests_total\\{[^}]*\\} \\d");
+    }
+
+    @Test
+    void servesTheOpenApiDocumentAsJson(HubClient client) {
+        HubClient.Response r = client.anonymous().get("/api/v1/openapi.json");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        JsonObject doc = r.json();
+        assertThat(doc.getString("openapi")).startsWith("3.");
+        assertThat(doc.getJsonObject("paths")).isNotNull();
+    }
+
+    @Test
+    void describesExactlyTheRoutesTheRouterServes(HubClient client) {
+        JsonObject paths = client.anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
+        Set<String> documented = new TreeSet<>();
+        for (String path : paths.fieldNames()) {
+            if (paths.getJsonObject(path).getBoolean("x-datenhafen-plugin-routes", false)) {
+                continue; // plugins' own routes: described once as a pattern, mounted by Camel, not by the hub
+            }
+            for (String method : paths.getJsonObject(path).fieldNames()) {
+                if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(method)) {
+                    documented.add(method.toUpperCase() + " " + path);
+                }
+            }
+        }
+        Set<String> served = new TreeSet<>();
+        hub.hub().httpRoutes().forEach(r -> served.add(r.method() + " " + r.path().replaceAll(":([A-Za-z]+)", "{$1}")));
+
+        assertThat(served).contains("GET /health/live", "POST /api/v1/admin/plugins");
+        assertThat(documented).as("documented but not served").isSubsetOf(served);
+        assertThat(served).as("served but not documented").isSubsetOf(documented);
+    }
+
+    private static String metrics(HubClient client) {
+        HubClient.Response r = client.anonymous().get("/metrics");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/plain");
+        return r.body();
+    }
+}
