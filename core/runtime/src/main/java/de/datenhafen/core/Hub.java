@@ -1,10 +1,11 @@
 package de.datenhafen.core;
 
 import de.datenhafen.core.bus.EventLog;
-import de.datenhafen.core.bus.InMemoryEventLog;
-import de.datenhafen.core.bus.InMemorySubscriptionBackend;
+import de.datenhafen.core.bus.EventRetention;
+import de.datenhafen.core.bus.H2EventLog;
+import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.bus.RetryPolicy;
-import de.datenhafen.core.bus.SubscriptionBackend;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.http.HttpApi;
@@ -23,6 +24,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import io.vertx.micrometer.Label;
 import java.util.ArrayList;
@@ -51,6 +53,8 @@ public final class Hub implements AutoCloseable {
     private HttpApi http;
     private HttpServer server;
     private EventLog eventLog;
+    private JdbcSubscriptionBackend subscriptions;
+    private EventRetention retention;
     private CamelHost camel;
     private PluginHost plugins;
     private IntegrationManager integrations;
@@ -94,8 +98,16 @@ public final class Hub implements AutoCloseable {
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
         SecretBox secrets = SecretBox.open(config.dataDir());
 
-        eventLog = new InMemoryEventLog();
-        SubscriptionBackend subscriptions = new InMemorySubscriptionBackend(eventLog);
+        H2EventLog h2log = H2EventLog.start(db.dataSource(),
+            H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity()));
+        eventLog = h2log;
+        subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
+            config.busCursorFlush());
+        List<RetentionPolicy> policies = config.busRetention();
+        if (!policies.isEmpty()) {
+            retention = new EventRetention(db.dataSource(), policies, Clock.systemUTC(), 10_000);
+            retention.start(config.busRetentionInterval());
+        }
 
         metrics = new HubMetrics();
         vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
@@ -154,6 +166,10 @@ public final class Hub implements AutoCloseable {
         return eventLog;
     }
 
+    public JdbcSubscriptionBackend subscriptions() {
+        return subscriptions;
+    }
+
     public CamelHost camel() {
         return camel;
     }
@@ -204,6 +220,8 @@ public final class Hub implements AutoCloseable {
         quietly("integrations", integrations);
         quietly("plugins", plugins);
         quietly("camel", camel);
+        quietly("retention", retention);
+        quietly("subscriptions", subscriptions);
         quietly("event log", eventLog);
         if (server != null) {
             quietly("http server", () -> await(server.close(), "close the HTTP server"));

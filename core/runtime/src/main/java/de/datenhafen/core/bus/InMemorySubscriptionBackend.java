@@ -31,8 +31,8 @@ public final class InMemorySubscriptionBackend implements SubscriptionBackend {
             }
 
             @Override
-            public void advance(long sequence) {
-                position.accumulateAndGet(sequence, Math::max);
+            public boolean advance(long from, long to) {
+                return position.compareAndSet(from, to);
             }
         };
     }

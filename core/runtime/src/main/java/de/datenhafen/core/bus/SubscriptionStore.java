@@ -113,6 +113,27 @@ public final class SubscriptionStore {
     }
 
     /**
+     * Replaces the filter of an existing subscription; its cursor stays. Used when a consumer attaches with a filter
+     * other than the stored one.
+     *
+     * @throws NotFoundException when there is no such subscription
+     */
+    public void updateFilter(String name, EventFilter filter) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "UPDATE bus_subscription SET type_patterns = ?, subject_prefix = ?, updated_at = ? WHERE name = ?")) {
+            ps.setString(1, String.join(",", filter.typePatterns()));
+            ps.setString(2, filter.subjectPrefix());
+            ps.setObject(3, utc(clock.instant()), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setString(4, name);
+            if (ps.executeUpdate() == 0) {
+                throw notFound(name);
+            }
+        } catch (SQLException e) {
+            throw failed("update subscription " + name, e);
+        }
+    }
+
+    /**
      * Moves the cursor forward to {@code seq} after a successful delivery; never back (a late, stale advance is
      * ignored).
      *

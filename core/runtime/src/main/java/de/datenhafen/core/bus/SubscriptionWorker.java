@@ -20,7 +20,13 @@ public final class SubscriptionWorker implements AutoCloseable {
     public interface Cursor {
         long position();
 
-        void advance(long sequence);
+        /**
+         * Moves the cursor from {@code from} to {@code to}, only if it is still at {@code from}: an admin's seek in
+         * the meantime wins over the delivery that was under way.
+         *
+         * @return whether it moved
+         */
+        boolean advance(long from, long to);
     }
 
     /** Where undeliverable events go. */
@@ -92,17 +98,24 @@ public final class SubscriptionWorker implements AutoCloseable {
                 List<StoredEvent> batch = log.read(filter, position, BATCH);
                 if (batch.isEmpty()) {
                     if (head > position) {
-                        cursor.advance(head);
+                        cursor.advance(position, head);
                     }
                     awaitCommitAfter(Math.max(head, position));
                     continue;
                 }
+                long expected = position;
                 for (StoredEvent event : batch) {
                     if (!running) {
                         return;
                     }
+                    if (cursor.position() != expected) {
+                        break; // sought elsewhere: read on from there
+                    }
                     deliverWithRetries(event);
-                    cursor.advance(event.sequence());
+                    if (!cursor.advance(expected, event.sequence())) {
+                        break;
+                    }
+                    expected = event.sequence();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
