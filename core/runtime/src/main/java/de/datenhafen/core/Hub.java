@@ -174,6 +174,11 @@ public final class Hub implements AutoCloseable {
         return camel;
     }
 
+    /** The hub's database, for tests and tools that look at what is stored. */
+    public Database database() {
+        return db;
+    }
+
     /** The hub's own HTTP routes (not the plugins'), for the test that keeps the OpenAPI document true. */
     public List<HttpApi.HttpRoute> httpRoutes() {
         return http.routes();

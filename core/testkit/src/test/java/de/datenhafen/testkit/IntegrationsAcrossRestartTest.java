@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,13 +117,27 @@ class IntegrationsAcrossRestartTest {
     }
 
     @Test
-    void storesTheSecretEncryptedInTheDatabaseFile() throws IOException {
-        byte[] file = Files.readAllBytes(hub.home().resolve("data/datenhafen.mv.db"));
-        String text = new String(file, StandardCharsets.ISO_8859_1);
+    void storesTheSecretOnlyEncrypted() throws SQLException {
+        JsonObject stored;
+        try (Connection c = hub.hub().database().connection();
+             PreparedStatement ps = c.prepareStatement("SELECT config_json FROM integration WHERE name = ?")) {
+            ps.setString(1, "guarded");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                stored = new JsonObject(rs.getString(1));
+            }
+        }
 
-        // the integration's config is in the file, readable: its path is there, its token is not
-        assertThat(text).contains(PATH_MARKER);
-        assertThat(text).doesNotContain(SECRET);
+        assertThat(stored.getString("path")).isEqualTo(PATH_MARKER);
+        assertThat(stored.getString("token")).startsWith("enc:v1:").doesNotContain(SECRET);
+    }
+
+    @Test
+    void leavesNoPlainSecretInTheDatabaseFile() throws IOException {
+        byte[] file = Files.readAllBytes(hub.home().resolve("data/datenhafen.mv.db"));
+
+        assertThat(file.length).isPositive();
+        assertThat(new String(file, StandardCharsets.ISO_8859_1).contains(SECRET)).as("secret in the H2 file").isFalse();
     }
 
     private static JsonObject create(HubClient client, String name, String path, String token) {
