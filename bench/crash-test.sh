@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The bus crash test (issue 3, promise 1) for many rounds: the packaged hub is killed with SIGKILL under load (odd
+# rounds) and 0.5 to 5 s after the load stopped (even rounds), and every event answered 2xx must be found exactly
+# once. Runs distribution's BusCrashIT with more rounds and longer load than CI, on one kept hub folder, so the
+# database grows over the rounds (past a gigabyte after about 8 million events) and earlier rounds are checked again
+# after every later kill. Run it again with the same folder to go on where it stopped.
+#
+#   ./mvnw -B -q install -DskipTests && bench/crash-test.sh [rounds] [folder]
+#
+# Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), SEED.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-20}
+HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash}
+mkdir -p "$HOME_DIR"
+args=(-Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
+      -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
+[ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
+echo "crash test: $ROUNDS rounds in $HOME_DIR (output also in distribution/target/failsafe-reports/)"
+status=0
+./mvnw -B -q -pl distribution verify -Dit.test=BusCrashIT -Dfailsafe.failIfNoSpecifiedTests=false "${args[@]}" || status=$?
+grep -E '^(crash test|round )' distribution/target/failsafe-reports/de.datenhafen.distribution.BusCrashIT-output.txt \
+  | awk '!seen[$0]++' || true
+ls -l "$HOME_DIR/data/datenhafen.mv.db" 2>/dev/null || true
+exit $status

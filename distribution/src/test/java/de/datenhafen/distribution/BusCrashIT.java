@@ -1,0 +1,349 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Promise 1 against the packaged server: a real hub process ingesting batches of CloudEvents from several concurrent
+ * clients is killed with SIGKILL, and every event whose batch was answered 2xx must be stored exactly once.
+ *
+ * <p>Each round starts {@code bin/datenhafen} on the same data folder (so the database grows over the rounds), lets
+ * the clients post batches of 100 events with ids {@code c<round>-<n>}, and kills the process: in odd rounds at a
+ * random moment under load, in even rounds a random 0.5 to 5 s after the load stopped (the design note saw H2 lose
+ * committed chunks then). Counting is exact: a client records the ids the 202 answer lists as stored, not a total.
+ * After each kill {@link CrashCheck} opens the file in a fresh JVM with the server's own H2 jar, as the restarted hub
+ * would, and counts; the next round's start then checks that the hub comes up on the recovered file. A loss or a
+ * duplicate in any round fails the test, after all rounds ran, with the table of every round.
+ *
+ * <p>Settings (system property, or environment variable): {@code datenhafen.crash.rounds}
+ * ({@code DATENHAFEN_CRASH_ROUNDS}, default 4), {@code datenhafen.crash.load-seconds} (most seconds of load per round,
+ * default 6), {@code datenhafen.crash.clients} (default 6), {@code datenhafen.crash.home} (a folder to keep the hub and
+ * its database in; default a temporary one), {@code datenhafen.crash.seed}. {@code bench/crash-test.sh} runs many
+ * rounds with longer load.
+ */
+class BusCrashIT {
+
+    private static final String TOKEN = "crash-test-admin-token-0123456789";
+    private static final int BATCH = 100;
+    private static final String BATCH_TYPE = "application/cloudevents-batch+json";
+
+    @TempDir
+    Path work;
+
+    private Path home;
+    private int port;
+    private Process process;
+    private final List<Path> logs = new ArrayList<>();
+
+    @AfterEach
+    void stopIfRunning() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedEventIsStoredExactlyOnceAfterSigkill() throws Exception {
+        int rounds = setting("datenhafen.crash.rounds", 4);
+        int clients = setting("datenhafen.crash.clients", 6);
+        int loadSeconds = setting("datenhafen.crash.load-seconds", 6);
+        long seed = Long.parseLong(text("datenhafen.crash.seed", Long.toString(System.nanoTime())));
+        String keep = text("datenhafen.crash.home", null);
+        Random random = new Random(seed);
+        home = keep == null ? work.resolve("hub") : Path.of(keep);
+        copyDistribution(home);
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        System.out.printf("crash test: %d rounds, %d clients, up to %d s of load, seed %d, hub in %s%n",
+            rounds, clients, loadSeconds, seed, home);
+
+        // With a kept home, the rounds of earlier runs are checked again and numbering goes on after them.
+        Path ackedFile = home.resolve("crash-acked.bin");
+        Map<Integer, BitSet> acked = Files.exists(ackedFile) ? CrashCheck.read(ackedFile) : new TreeMap<>();
+        int first = acked.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<String> table = new ArrayList<>();
+        long lost = 0;
+        long duplicates = 0;
+        for (int round = first; round < first + rounds; round++) {
+            boolean underLoad = (round - first) % 2 == 0;
+            start();
+            Load load = new Load(round, clients);
+            long loadMillis = 1000 + random.nextInt(Math.max(1, loadSeconds * 1000 - 1000));
+            long afterMillis = 0;
+            // These sleeps are the experiment (when the kill comes), not a wait for something to happen.
+            Thread.sleep(loadMillis);
+            if (!underLoad) {
+                load.stopAndJoin();
+                afterMillis = 500 + random.nextInt(4500);
+                Thread.sleep(afterMillis);
+            }
+            long inFlight = load.inFlight.get();
+            kill();
+            load.stopAndJoin();
+            acked.put(round, load.acked);
+
+            CrashCheck.write(ackedFile, acked);
+            String check = runCheck(ackedFile);
+            long dbBytes = Files.size(home.resolve("data/datenhafen.mv.db"));
+            String mine = check.lines().filter(l -> l.startsWith("ROUND ")).reduce((a, b) -> b).orElse("");
+            String total = check.lines().filter(l -> l.startsWith("TOTAL ")).findFirst().orElse("");
+            String line = String.format("round %d: kill %s (load %.1f s%s), in flight %d, %d busy, %d errors | %s | "
+                    + "%s, db %d MB", round, underLoad ? "under load" : "after load", loadMillis / 1000.0,
+                underLoad ? "" : String.format(", kill %.1f s after", afterMillis / 1000.0), inFlight, load.busy.get(),
+                load.errors.get(), mine.substring(Math.min(mine.length(), 6)), total.substring(6), dbBytes >> 20);
+            System.out.println(line);
+            table.add(line);
+            // every earlier round is checked again: a later recovery must not lose what an earlier one kept
+            long roundLost = sum(check, "lost=");
+            long roundDup = sum(check, "duplicates=");
+            if (roundLost > 0 || roundDup > 0) {
+                table.add("  LOSS/DUPLICATE after round " + round + ":\n" + check);
+            }
+            lost = Math.max(lost, roundLost);
+            duplicates = Math.max(duplicates, roundDup);
+            assertThat(load.acked.cardinality()).as("events acknowledged in round %d (errors: %s)", round,
+                load.firstError).isPositive();
+        }
+        start(); // the hub comes up on the last recovered file too
+        process.destroy();
+        process.waitFor(30, TimeUnit.SECONDS);
+
+        String report = String.join("\n", table);
+        System.out.println("crash test summary (seed " + seed + "):\n" + report);
+        assertThat(lost).as("acknowledged events lost\n" + report).isZero();
+        assertThat(duplicates).as("events stored twice\n" + report).isZero();
+    }
+
+    /** Concurrent clients posting batches of 100 readings until stopped or the hub dies. */
+    private final class Load {
+        final int round;
+        final BitSet acked = new BitSet();
+        final AtomicLong next = new AtomicLong();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger busy = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final List<Thread> threads = new ArrayList<>();
+        volatile String firstError;
+
+        Load(int round, int clients) {
+            this.round = round;
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+            for (int i = 0; i < clients; i++) {
+                Thread t = new Thread(() -> run(http), "crash-client-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void run(HttpClient http) {
+            URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/events");
+            while (!stop.get()) {
+                long from = next.getAndAdd(BATCH);
+                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", BATCH_TYPE).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(batch(round, from))).build();
+                HttpResponse<String> resp;
+                inFlight.incrementAndGet();
+                try {
+                    resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    if (!process.isAlive() || stop.get()) {
+                        return; // killed: this batch's answer never came, so it is not acknowledged
+                    }
+                    error(e.toString());
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+                if (resp.statusCode() == 202) {
+                    record(new JsonObject(resp.body()).getJsonArray("events"));
+                } else if (resp.statusCode() == 503 || resp.statusCode() == 429) {
+                    busy.incrementAndGet();
+                    pause();
+                } else {
+                    error(resp.statusCode() + " " + resp.body());
+                }
+            }
+        }
+
+        private void record(JsonArray events) {
+            synchronized (acked) {
+                for (int i = 0; i < events.size(); i++) {
+                    JsonObject e = events.getJsonObject(i);
+                    String id = e.getString("id");
+                    if (e.getBoolean("duplicate", false)) {
+                        error("a fresh id was answered as a duplicate: " + e);
+                        continue;
+                    }
+                    acked.set(Integer.parseInt(id.substring(id.indexOf('-') + 1)));
+                }
+            }
+        }
+
+        private void error(String message) {
+            errors.incrementAndGet();
+            if (firstError == null) {
+                firstError = message;
+            }
+            pause();
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stopAndJoin() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(90));
+                assertThat(t.isAlive()).as("client %s stopped", t.getName()).isFalse();
+            }
+        }
+    }
+
+    /** A batch of air-quality readings as CloudEvents, ids c{round}-{from} to c{round}-{from + 99}. */
+    static String batch(int round, long from) {
+        StringBuilder sb = new StringBuilder(BATCH * 330).append('[');
+        String time = Instant.now().toString();
+        for (int i = 0; i < BATCH; i++) {
+            long n = from + i;
+            int monitor = (int) (n % 2500);
+            sb.append(i == 0 ? "" : ",")
+                .append("{\"specversion\":\"1.0\",\"id\":\"c").append(round).append('-').append(n)
+                .append("\",\"source\":\"urn:stadtwerke:lorawan:aq-").append(monitor)
+                .append("\",\"type\":\"air.reading\",\"subject\":\"school-").append(monitor / 50).append("/room-")
+                .append(100 + monitor % 50).append("\",\"time\":\"").append(time)
+                .append("\",\"datacontenttype\":\"application/json\",\"data\":{\"co2\":").append(420 + n % 1400)
+                .append(",\"temperature\":21.").append(n % 10).append(",\"humidity\":4").append(n % 10)
+                .append(".5,\"pressure\":1013.").append(n % 10).append("}}");
+        }
+        return sb.append(']').toString();
+    }
+
+    private String runCheck(Path ackedFile) throws Exception {
+        Path h2;
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("lib"), "h2-*.jar")) {
+            h2 = jars.iterator().next();
+        }
+        Path classes = Path.of(CrashCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String url = "jdbc:h2:file:" + home.resolve("data/datenhafen").toAbsolutePath()
+            + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        Path out = work.resolve("check.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m", "-cp", h2 + java.io.File.pathSeparator + classes, CrashCheck.class.getName(), url,
+            ackedFile.toString())
+            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("check finished").isTrue();
+        String text = Files.readString(out);
+        assertThat(p.exitValue()).as("check could open and read the database:\n" + text).isZero();
+        return text;
+    }
+
+    private static long sum(String check, String key) {
+        return check.lines().filter(l -> l.startsWith("ROUND ")).mapToLong(l -> {
+            int i = l.indexOf(key) + key.length();
+            int j = l.indexOf(' ', i);
+            return Long.parseLong(l.substring(i, j < 0 ? l.length() : j));
+        }).sum();
+    }
+
+    private void start() throws IOException {
+        Path log = work.resolve("hub-" + logs.size() + ".log");
+        logs.add(log);
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datenhafen").toString())
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("DATENHAFEN_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = pb.start();
+        URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
+        HttpClient http = HttpClient.newHttpClient();
+        await("hub ready (log " + log + ")").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptions()
+            .until(() -> {
+                assertThat(process.isAlive()).as("process alive; log: " + Files.readString(log)).isTrue();
+                return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+            });
+    }
+
+    /** SIGKILL: {@code bin/datenhafen} execs the JVM, so the process is the hub itself. */
+    private void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("killed hub exited").isTrue();
+    }
+
+    private static int setting(String property, int fallback) {
+        return Integer.parseInt(text(property, Integer.toString(fallback)));
+    }
+
+    /** A system property, else the environment variable DATENHAFEN_CRASH_..., else the fallback. */
+    private static String text(String property, String fallback) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(property.toUpperCase().replace('.', '_').replace('-', '_'));
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static void copyDistribution(Path to) throws IOException {
+        Path from = Path.of(System.getProperty("datenhafen.distribution"));
+        assertThat(from.resolve("bin/datenhafen")).isExecutable();
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
+                String rel = from.relativize(p).toString();
+                if (rel.startsWith("data")) {
+                    continue;
+                }
+                Path target = to.resolve(rel);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

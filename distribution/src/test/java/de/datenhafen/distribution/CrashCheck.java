@@ -1,0 +1,118 @@
+package de.datenhafen.distribution;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The crash test's judge, run in a JVM of its own with only the server's H2 jar (from its {@code lib/}) and this
+ * class: it opens the hub's database file after the hub was killed, exactly as a restarted hub would (same URL, so
+ * H2's recovery runs here), and compares the stored event ids with the ids each 2xx had acknowledged.
+ *
+ * <p>Ids are {@code c<round>-<n>}; the acknowledged ones come in a file of bit sets per round ({@link #write}). For
+ * each round it prints {@code ROUND r acked=.. found=.. lost=.. duplicates=.. unacked_stored=..}: lost are acknowledged
+ * ids not found, duplicates are ids found more than once, unacked_stored are ids stored whose answer never came (in
+ * flight at the kill; allowed). Uses nothing but the JDK and H2, so it sees the file as the shipped H2 does.
+ *
+ * <pre>java -cp lib/h2-*.jar:test-classes de.datenhafen.distribution.CrashCheck JDBC_URL ACKED_FILE</pre>
+ */
+public final class CrashCheck {
+
+    private CrashCheck() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        Map<Integer, BitSet> acked = read(Path.of(args[1]));
+        Map<Integer, BitSet> seen = new TreeMap<>();
+        Map<Integer, Long> duplicates = new TreeMap<>();
+        long rows = 0;
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement st = c.createStatement()) {
+            st.setFetchSize(10_000);
+            try (ResultSet rs = st.executeQuery("SELECT id FROM bus_event")) {
+                while (rs.next()) {
+                    rows++;
+                    String id = rs.getString(1);
+                    int dash = id.indexOf('-');
+                    if (!id.startsWith("c") || dash < 2) {
+                        continue;
+                    }
+                    int round = Integer.parseInt(id, 1, dash, 10);
+                    int n = Integer.parseInt(id, dash + 1, id.length(), 10);
+                    BitSet s = seen.computeIfAbsent(round, r -> new BitSet());
+                    if (s.get(n)) {
+                        duplicates.merge(round, 1L, Long::sum);
+                    } else {
+                        s.set(n);
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (Map.Entry<Integer, BitSet> e : acked.entrySet()) {
+            int round = e.getKey();
+            BitSet a = e.getValue();
+            BitSet s = seen.getOrDefault(round, new BitSet());
+            BitSet lost = (BitSet) a.clone();
+            lost.andNot(s);
+            BitSet found = (BitSet) a.clone();
+            found.and(s);
+            BitSet unacked = (BitSet) s.clone();
+            unacked.andNot(a);
+            System.out.printf("ROUND %d acked=%d found=%d lost=%d duplicates=%d unacked_stored=%d%n", round,
+                a.cardinality(), found.cardinality(), lost.cardinality(), duplicates.getOrDefault(round, 0L),
+                unacked.cardinality());
+            if (!lost.isEmpty()) {
+                System.out.printf("LOST %d first ids: %s%n", round, lost.stream().limit(10)
+                    .mapToObj(n -> "c" + round + "-" + n).toList());
+            }
+        }
+        System.out.printf("TOTAL rows=%d scan_seconds=%.1f%n", rows, seconds);
+    }
+
+    /** Writes the acknowledged ids: a count of rounds, then per round its number and its bit set's words. */
+    static void write(Path file, Map<Integer, BitSet> acked) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+            out.writeInt(acked.size());
+            for (Map.Entry<Integer, BitSet> e : acked.entrySet()) {
+                long[] words = e.getValue().toLongArray();
+                out.writeInt(e.getKey());
+                out.writeInt(words.length);
+                for (long w : words) {
+                    out.writeLong(w);
+                }
+            }
+        }
+    }
+
+    static Map<Integer, BitSet> read(Path file) throws IOException {
+        Map<Integer, BitSet> acked = new TreeMap<>();
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+            int rounds = in.readInt();
+            for (int i = 0; i < rounds; i++) {
+                int round = in.readInt();
+                long[] words = new long[in.readInt()];
+                for (int w = 0; w < words.length; w++) {
+                    words[w] = in.readLong();
+                }
+                acked.put(round, BitSet.valueOf(words));
+            }
+        }
+        return acked;
+    }
+}
