@@ -5,7 +5,6 @@ import de.datenhafen.core.bus.EventRetention;
 import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
-import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.http.HttpApi;
@@ -122,13 +121,13 @@ public final class Hub implements AutoCloseable {
             return t;
         });
 
-        camel = new CamelHost(vertx, http.router(), eventLog, subscriptions, RetryPolicy.DEFAULT);
+        camel = new CamelHost(vertx, http.router(), eventLog, subscriptions, config.busRetry());
         plugins = new PluginHost(config, db);
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
         plugins.addListener(integrations);
 
         http.mount(new HttpApi.Services(plugins, integrations, camel, tokens, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize()));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions));
         camel.start();
         integrations.restore();
         plugins.loadAll();

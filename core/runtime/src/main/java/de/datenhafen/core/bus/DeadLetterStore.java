@@ -102,6 +102,43 @@ public final class DeadLetterStore {
         }
     }
 
+    /**
+     * Records one more failed attempt (a replay that failed): attempts go up by one, the error and the time of the
+     * last failure are replaced.
+     *
+     * @return the dead letter as it is now, or empty when it is gone
+     */
+    public Optional<DeadLetter> recordFailure(long id, String error) {
+        String err = error == null ? "(no message)" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR)
+            : error;
+        List<Object> params = new ArrayList<>();
+        params.add(err);
+        params.add(SubscriptionStore.utc(clock.instant()));
+        params.add(id);
+        update("UPDATE bus_dead_letter SET attempts = attempts + 1, error = ?, last_failed = ? WHERE id = ?", params);
+        return get(id);
+    }
+
+    /** The ids of every dead letter that matches, oldest first. */
+    public List<Long> ids(DeadLetterFilter filter) {
+        List<Object> params = new ArrayList<>();
+        params.add(0L);
+        String where = where(filter, params);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT id FROM bus_dead_letter WHERE id > ?" + where + " ORDER BY id")) {
+            bind(ps, params);
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SubscriptionStore.failed("list dead letters", e);
+        }
+    }
+
     /** Deletes one (discarded, or replayed successfully); false when there was none. */
     public boolean delete(long id) {
         return update("DELETE FROM bus_dead_letter WHERE id = ?", List.of(id)) > 0;
@@ -170,7 +207,7 @@ public final class DeadLetterStore {
             bind(ps, params);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw SubscriptionStore.failed("delete dead letters", e);
+            throw SubscriptionStore.failed("change dead letters", e);
         }
     }
 }

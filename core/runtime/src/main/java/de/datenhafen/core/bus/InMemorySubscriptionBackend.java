@@ -16,6 +16,7 @@ public final class InMemorySubscriptionBackend implements SubscriptionBackend {
     private final EventLog log;
     private final Map<String, AtomicLong> cursors = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final SubscriptionConsumers consumers = new SubscriptionConsumers();
 
     public InMemorySubscriptionBackend(EventLog log) {
         this.log = log;
@@ -39,11 +40,16 @@ public final class InMemorySubscriptionBackend implements SubscriptionBackend {
 
     @Override
     public SubscriptionWorker.DeadLetters deadLetters() {
-        return (subscription, event, error, attempts) -> {
+        return (subscription, event, error, attempts, firstFailed) -> {
             synchronized (deadLetters) {
                 deadLetters.add(new DeadLetter(subscription, event, error, attempts));
             }
         };
+    }
+
+    @Override
+    public SubscriptionConsumers consumers() {
+        return consumers;
     }
 
     public List<DeadLetter> deadLetterList() {

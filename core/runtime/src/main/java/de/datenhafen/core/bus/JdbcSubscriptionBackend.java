@@ -27,6 +27,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
     private final SubscriptionStore store;
     private final DeadLetterStore deadLetterStore;
     private final Map<String, CachedCursor> cursors = new ConcurrentHashMap<>();
+    private final SubscriptionConsumers consumers = new SubscriptionConsumers();
     private final ScheduledExecutorService flusher;
     /** Held by flushes and seeks, so a flush never writes a position a seek has just replaced. */
     private final Object writeLock = new Object();
@@ -50,6 +51,16 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
 
     public DeadLetterStore deadLetterStore() {
         return deadLetterStore;
+    }
+
+    /** The log the subscriptions read. */
+    public EventLog log() {
+        return log;
+    }
+
+    @Override
+    public SubscriptionConsumers consumers() {
+        return consumers;
     }
 
     @Override
@@ -82,6 +93,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
             if (c != null) {
                 c.reset(s.cursor());
             }
+            consumers.of(subscription).ifPresent(a -> a.worker().wake());
             return s;
         }
     }
@@ -94,6 +106,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
             if (c != null) {
                 c.reset(s.cursor());
             }
+            consumers.of(subscription).ifPresent(a -> a.worker().wake());
             return s;
         }
     }
@@ -105,8 +118,8 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
 
     @Override
     public SubscriptionWorker.DeadLetters deadLetters() {
-        return (subscription, event, error, attempts) ->
-            deadLetterStore.add(subscription, event.sequence(), error, attempts, Instant.now());
+        return (subscription, event, error, attempts, firstFailed) ->
+            deadLetterStore.add(subscription, event.sequence(), error, attempts, firstFailed);
     }
 
     /** Writes every cursor that moved since the last write. */

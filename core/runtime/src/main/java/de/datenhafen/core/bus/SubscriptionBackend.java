@@ -13,4 +13,7 @@ public interface SubscriptionBackend {
 
     /** Where undeliverable events of every subscription go. */
     SubscriptionWorker.DeadLetters deadLetters();
+
+    /** The consumers running now, one per subscription at most. */
+    SubscriptionConsumers consumers();
 }

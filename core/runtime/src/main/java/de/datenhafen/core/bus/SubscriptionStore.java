@@ -182,6 +182,51 @@ public final class SubscriptionStore {
     }
 
     /**
+     * How many stored events after {@code after} match the filter, counting no further than {@code cap}: the lag of
+     * a subscription, bounded so that a subscription far behind costs one index range scan of {@code cap} rows, not
+     * of the whole log.
+     */
+    public long countAfter(EventFilter filter, long after, long cap) {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM (SELECT 1 FROM bus_event WHERE seq > ?");
+        List<String> params = new ArrayList<>();
+        List<String> patterns = filter.typePatterns();
+        if (!patterns.isEmpty() && !patterns.contains("*")) {
+            sql.append(" AND (");
+            for (int i = 0; i < patterns.size(); i++) {
+                String p = patterns.get(i);
+                sql.append(i == 0 ? "" : " OR ");
+                if (p.endsWith("*")) {
+                    sql.append("type LIKE ? ESCAPE '\\'");
+                    params.add(H2EventLog.likeEscape(p.substring(0, p.length() - 1)) + "%");
+                } else {
+                    sql.append("type = ?");
+                    params.add(p);
+                }
+            }
+            sql.append(")");
+        }
+        if (filter.subjectPrefix() != null) {
+            sql.append(" AND subject LIKE ? ESCAPE '\\'");
+            params.add(H2EventLog.likeEscape(filter.subjectPrefix()) + "%");
+        }
+        sql.append(" ORDER BY seq LIMIT ?) AS behind");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setLong(i++, after);
+            for (String p : params) {
+                ps.setString(i++, p);
+            }
+            ps.setLong(i, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failed("count the events after " + after, e);
+        }
+    }
+
+    /**
      * The first sequence stored at or after {@code time}, or 0. A binary search over the primary key, which works
      * because the log's writer never lets {@code stored_at} go back as the sequence grows.
      */
@@ -243,7 +288,7 @@ public final class SubscriptionStore {
             rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());
     }
 
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidInputException("name must be 1 to 128 letters, digits, '.', '_' or '-', starting with "
                 + "a letter or digit", "name");

@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * matching event to the {@link Delivery}, and moves the cursor only after the delivery succeeded. A failing
  * delivery is retried by the {@link RetryPolicy}; after the last attempt the event goes to the dead letters with
  * the error and the worker carries on. Wakes up on each commit of the log. One thread per subscription.
+ *
+ * <p>An admin's replay of a dead letter ({@link #replay}) runs on the admin's thread but under the same lock as the
+ * worker's own deliveries, so the consumer still sees one event at a time. A seek while an event is being retried
+ * ends the retries: the worker reads on from the new position.
  */
 public final class SubscriptionWorker implements AutoCloseable {
 
@@ -31,7 +35,8 @@ public final class SubscriptionWorker implements AutoCloseable {
 
     /** Where undeliverable events go. */
     public interface DeadLetters {
-        void add(String subscription, StoredEvent event, String error, int attempts);
+        /** {@code firstFailed}: when the first attempt failed, so the dead letter shows how long retries took. */
+        void add(String subscription, StoredEvent event, String error, int attempts, java.time.Instant firstFailed);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
@@ -45,6 +50,9 @@ public final class SubscriptionWorker implements AutoCloseable {
     private final Delivery delivery;
     private final RetryPolicy retry;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held around each call of the delivery: the worker's and replays', one at a time. */
+    private final ReentrantLock deliveryLock = new ReentrantLock(true);
+    private final DeliveryRate rate = new DeliveryRate(System::currentTimeMillis);
     private final Condition wake = lock.newCondition();
     private final LongConsumer listener = this::committed;
     private volatile long committed;
@@ -64,6 +72,29 @@ public final class SubscriptionWorker implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Successful deliveries per second over the last minute (replays included). */
+    public double rate() {
+        return rate.perSecond();
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Delivers {@code event} once more, now, in between the worker's own deliveries; no retries and no dead letter:
+     * the caller (the admin's replay) decides what a failure means. The cursor does not move.
+     *
+     * @throws IllegalStateException when the worker is not running
+     * @throws Exception what the delivery threw
+     */
+    public void replay(StoredEvent event) throws Exception {
+        if (!running) {
+            throw new IllegalStateException("the consumer of subscription '" + name + "' is stopping");
+        }
+        deliverOnce(event);
     }
 
     public synchronized void start() {
@@ -100,7 +131,7 @@ public final class SubscriptionWorker implements AutoCloseable {
                     if (head > position) {
                         cursor.advance(position, head);
                     }
-                    awaitCommitAfter(Math.max(head, position));
+                    awaitCommitAfter(Math.max(head, position), Math.max(head, position));
                     continue;
                 }
                 long expected = position;
@@ -111,7 +142,7 @@ public final class SubscriptionWorker implements AutoCloseable {
                     if (cursor.position() != expected) {
                         break; // sought elsewhere: read on from there
                     }
-                    deliverWithRetries(event);
+                    deliverWithRetries(event, expected);
                     if (!cursor.advance(expected, event.sequence())) {
                         break;
                     }
@@ -127,10 +158,11 @@ public final class SubscriptionWorker implements AutoCloseable {
         }
     }
 
-    private void awaitCommitAfter(long sequence) throws InterruptedException {
+    /** Waits for a commit after {@code sequence}, or for a seek that moves the cursor off {@code position}. */
+    private void awaitCommitAfter(long sequence, long position) throws InterruptedException {
         lock.lock();
         try {
-            while (running && committed <= sequence) {
+            while (running && committed <= sequence && cursor.position() == position) {
                 wake.await(1, TimeUnit.SECONDS);
             }
         } finally {
@@ -138,28 +170,70 @@ public final class SubscriptionWorker implements AutoCloseable {
         }
     }
 
-    private void deliverWithRetries(StoredEvent event) throws InterruptedException {
+    /** Wakes the worker up to look at its cursor again (after a seek). */
+    public void wake() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliverWithRetries(StoredEvent event, long expected) throws InterruptedException {
+        java.time.Instant firstFailed = null;
         for (int attempt = 1; ; attempt++) {
             try {
-                delivery.deliver(event);
+                deliverOnce(event);
                 return;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 String error = e.getMessage() == null ? e.toString() : e.getMessage();
-                if (attempt >= retry.attempts() || !running) {
-                    if (!running) {
-                        throw new InterruptedException("stopping");
-                    }
+                firstFailed = firstFailed == null ? java.time.Instant.now() : firstFailed;
+                if (!running) {
+                    throw new InterruptedException("stopping");
+                }
+                if (cursor.position() != expected) {
+                    return; // sought elsewhere while failing: the seek wins, the caller reads on from there
+                }
+                if (attempt >= retry.attempts()) {
                     LOG.warn("Subscription {}: event #{} failed {} times, moved to dead letters: {}", name,
                         event.sequence(), attempt, error);
-                    deadLetters.add(name, event, error, attempt);
+                    deadLetters.add(name, event, error, attempt, firstFailed);
                     return;
                 }
                 LOG.debug("Subscription {}: event #{} failed (attempt {}): {}", name, event.sequence(), attempt,
                     error);
-                Thread.sleep(retry.delayAfter(attempt).toMillis());
+                pause(retry.delayAfter(attempt).toMillis());
+                if (!running) {
+                    throw new InterruptedException("stopping");
+                }
             }
+        }
+    }
+
+    private void deliverOnce(StoredEvent event) throws Exception {
+        deliveryLock.lockInterruptibly();
+        try {
+            delivery.deliver(event);
+        } finally {
+            deliveryLock.unlock();
+        }
+        rate.record();
+    }
+
+    /** Waits out a back-off; a stop ends it early, commits do not. */
+    private void pause(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        lock.lock();
+        try {
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                wake.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

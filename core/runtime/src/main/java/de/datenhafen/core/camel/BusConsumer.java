@@ -14,6 +14,9 @@ import org.apache.camel.support.DefaultConsumer;
 /**
  * Takes events off the bus through a named subscription and runs the route for each, one at a time, in order. The
  * subscription's cursor moves only when the route succeeded; failures are retried and then dead-lettered.
+ * While it runs it is registered as the subscription's one consumer (a second route on the same subscription fails
+ * to start), so the admin API can show its rate, replay dead letters through it and refuse to delete its
+ * subscription.
  */
 final class BusConsumer extends DefaultConsumer implements Suspendable {
 
@@ -36,16 +39,19 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
     protected void doStart() throws Exception {
         super.doStart();
         BusComponent bus = getEndpoint().getComponent();
-        worker = new SubscriptionWorker(subscription, filter, bus.log(),
+        SubscriptionWorker w = new SubscriptionWorker(subscription, filter, bus.log(),
             bus.subscriptions().cursor(subscription, filter), bus.subscriptions().deadLetters(), this::deliver,
             bus.retry());
-        worker.start();
+        bus.subscriptions().consumers().attach(w, RouteOwner.integrationOf(getRouteId()));
+        worker = w;
+        w.start();
     }
 
     @Override
     protected void doStop() throws Exception {
         if (worker != null) {
             worker.close();
+            getEndpoint().getComponent().subscriptions().consumers().detach(worker);
             worker = null;
         }
         super.doStop();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.RetentionPolicy;
+import de.datenhafen.core.bus.RetryPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,9 @@ public final class HubConfig {
     public static final String BUS_RETENTION = "bus.retention";
     public static final String BUS_RETENTION_INTERVAL = "bus.retention.interval";
     public static final String BUS_CURSOR_FLUSH = "bus.cursor.flush";
+    public static final String BUS_RETRY_ATTEMPTS = "bus.retry.attempts";
+    public static final String BUS_RETRY_BACKOFF = "bus.retry.backoff";
+    public static final String BUS_RETRY_MAX_BACKOFF = "bus.retry.max-backoff";
 
     public static final ConfigDef DEFINITION = ConfigDef.builder()
         .define(HTTP_HOST, ConfigType.STRING, "0.0.0.0", false, "Address the HTTP server binds to")
@@ -78,6 +82,12 @@ public final class HubConfig {
         .define(BUS_RETENTION_INTERVAL, ConfigType.DURATION, "1m", false, "How often retention runs")
         .define(BUS_CURSOR_FLUSH, ConfigType.DURATION, "200ms", false,
             "How often subscription cursors are written to the database")
+        .define(BUS_RETRY_ATTEMPTS, ConfigType.INT, 5, false,
+            "Delivery attempts per event and subscription before the event goes to the dead letters")
+        .define(BUS_RETRY_BACKOFF, ConfigType.DURATION, "200ms", false,
+            "Wait after a subscription's first failed delivery; doubles with each next attempt")
+        .define(BUS_RETRY_MAX_BACKOFF, ConfigType.DURATION, "10s", false,
+            "Longest wait between two delivery attempts")
         .build();
 
     private final Path home;
@@ -204,6 +214,12 @@ public final class HubConfig {
 
     public Duration busCursorFlush() {
         return config.getDuration(BUS_CURSOR_FLUSH);
+    }
+
+    /** How subscriptions retry a failing delivery ({@value #BUS_RETRY_ATTEMPTS} and the back-off keys). */
+    public RetryPolicy busRetry() {
+        return new RetryPolicy(config.getInt(BUS_RETRY_ATTEMPTS), config.getDuration(BUS_RETRY_BACKOFF),
+            config.getDuration(BUS_RETRY_MAX_BACKOFF));
     }
 
     /** The retention policies of {@value #BUS_RETENTION}, parsed. */

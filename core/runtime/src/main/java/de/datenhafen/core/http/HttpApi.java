@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
@@ -39,7 +40,7 @@ public final class HttpApi {
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, TokenStore tokens,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
-                           long maxPluginSize) {
+                           long maxPluginSize, JdbcSubscriptionBackend subscriptions) {
     }
 
     public HttpApi(Vertx vertx) {
@@ -66,6 +67,7 @@ public final class HttpApi {
 
         router.route("/api/v1/admin/*").handler(new BearerAuth(s.tokens(), workers, Principal.ADMIN)::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
+        new SubscriptionsApi(workers, s.subscriptions()).mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.errorHandler(404, ctx -> Errors.handle(ctx));
