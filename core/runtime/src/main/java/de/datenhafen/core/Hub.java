@@ -127,7 +127,7 @@ public final class Hub implements AutoCloseable {
         plugins.addListener(integrations);
 
         http.mount(new HttpApi.Services(plugins, integrations, camel, tokens, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog));
         camel.start();
         integrations.restore();
         plugins.loadAll();

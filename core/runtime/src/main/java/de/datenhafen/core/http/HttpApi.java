@@ -1,6 +1,7 @@
 package de.datenhafen.core.http;
 
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
@@ -36,11 +37,12 @@ public final class HttpApi {
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private EventsApi events;
 
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, TokenStore tokens,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
-                           long maxPluginSize, JdbcSubscriptionBackend subscriptions) {
+                           long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog) {
     }
 
     public HttpApi(Vertx vertx) {
@@ -68,6 +70,8 @@ public final class HttpApi {
         router.route("/api/v1/admin/*").handler(new BearerAuth(s.tokens(), workers, Principal.ADMIN)::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
+        events = new EventsApi(vertx, workers, s.eventLog(), s.tokens());
+        events.mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.errorHandler(404, ctx -> Errors.handle(ctx));
@@ -99,6 +103,9 @@ public final class HttpApi {
     /** From now on new requests are answered 503; in-flight ones finish. */
     public void drain() {
         draining = true;
+        if (events != null) {
+            events.closeStreams(); // open event streams would otherwise count as in flight until the timeout
+        }
     }
 
     public int inFlight() {

@@ -1,0 +1,414 @@
+package de.datenhafen.core.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.AppendResult;
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.EventLog;
+import de.datenhafen.core.bus.NewEvent;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.TokenStore;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bus over HTTP: {@code POST /api/v1/events} (CloudEvents in structured, batch or binary mode),
+ * {@code GET /api/v1/events} (a page by sequence, with the cursor for the next) and
+ * {@code GET /api/v1/events/stream} (server-sent events, live).
+ *
+ * <p>Decisions a reader may question:
+ * <ul>
+ *   <li>All three need the admin's bearer token for now; member tokens come later. Events posted with the admin
+ *       token are owned by the member {@value #MEMBER}.</li>
+ *   <li>A POST is answered 202 only when the log's append future completes, that is after the commit. A whole
+ *       request is one append: all of a batch is checked first, and the log stores all or none.</li>
+ *   <li>Parsing and reading run on the worker pool, never on the event loop; the append itself never blocks.</li>
+ *   <li>{@code next} in a page is the last sequence returned when the page is full; when it is not, it is the
+ *       log's last committed sequence as seen before the read, so a filtered reader does not scan the same
+ *       non-matching events again.</li>
+ *   <li>A stream reads a page at a time and reads the next only when the connection's write queue is not full:
+ *       a slow client holds at most one page in memory. Commits wake streams up ({@link EventLog#onCommit}).</li>
+ * </ul>
+ */
+final class EventsApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsApi.class);
+
+    /** The member that owns events posted with the admin token. */
+    static final String MEMBER = "hub";
+    static final long MAX_BODY = 16L * 1024 * 1024;
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    static final int STREAM_PAGE = 256;
+    static final long HEARTBEAT_MS = 15_000;
+
+    private static final Pattern LOG_EVENT_INDEX = Pattern.compile("^event (\\d+): ");
+
+    private final Vertx vertx;
+    private final WorkerExecutor workers;
+    private final EventLog log;
+    private final TokenStore tokens;
+    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+
+    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, TokenStore tokens) {
+        this.vertx = vertx;
+        this.workers = workers;
+        this.log = log;
+        this.tokens = tokens;
+    }
+
+    void mount(Router router) {
+        BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false);
+        router.route("/api/v1/events*").handler(new BearerAuth(tokens, workers, Principal.ADMIN)::handle);
+        router.post("/api/v1/events").handler(this::refuseTooLarge); // its own route: Vert.x wants body handlers first
+        router.post("/api/v1/events").handler(body).handler(this::post);
+        router.get("/api/v1/events").handler(this::list);
+        router.get("/api/v1/events/stream").handler(this::stream);
+    }
+
+    /** Ends every open stream, so a stopping hub does not wait for them as in-flight requests. */
+    void closeStreams() {
+        for (Stream s : streams) {
+            s.context.runOnContext(v -> s.end());
+        }
+    }
+
+    // ---- POST /api/v1/events
+
+    private void post(RoutingContext ctx) {
+        MultiMap headers = ctx.request().headers();
+        String mode = CloudEventsCodec.mode(headers);
+        if (mode == null) {
+            Errors.respond(ctx, new HttpException(415, "send one event as " + CloudEventsCodec.STRUCTURED
+                + ", several as " + CloudEventsCodec.BATCH + ", or one in binary mode with ce-specversion, "
+                + "ce-id, ce-source and ce-type headers"));
+            return;
+        }
+        RequestBody rb = ctx.body();
+        byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
+        Context context = vertx.getOrCreateContext();
+        workers.executeBlocking(() -> parse(mode, headers, bytes), false)
+            .compose(events -> Future.fromCompletionStage(
+                    log.append(events.stream().map(e -> new NewEvent(e, MEMBER)).toList()), context)
+                .map(results -> accepted(events, results)))
+            .onSuccess(json -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                .end(json))
+            .onFailure(err -> Errors.respond(ctx, inBatch(unwrap(err), mode)));
+    }
+
+    /**
+     * Refuses a body announced as too large before reading it. The connection is closed after the answer, and
+     * what the client still sends is read and dropped until then: a client that writes its whole body before it
+     * reads the answer (many do) would otherwise wait on a paused request and never see the 413.
+     */
+    private void refuseTooLarge(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        long size;
+        try {
+            size = length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            Errors.respond(ctx, new InvalidInputException("Content-Length is not a number", "Content-Length"));
+            return;
+        }
+        if (size <= MAX_BODY) {
+            ctx.next();
+            return;
+        }
+        ctx.request().handler(chunk -> { }).resume();
+        ctx.response().putHeader("Connection", "close");
+        Errors.respond(ctx, new PayloadTooLargeException("the body has " + size + " bytes; this hub takes at most "
+            + MAX_BODY + " bytes (16 MB) per request"));
+    }
+
+    private static List<CloudEvent> parse(String mode, MultiMap headers, byte[] body) {
+        return switch (mode) {
+            case CloudEventsCodec.STRUCTURED -> List.of(CloudEventsCodec.structured(body));
+            case CloudEventsCodec.BATCH -> CloudEventsCodec.batch(body);
+            default -> List.of(CloudEventsCodec.binary(headers, body));
+        };
+    }
+
+    private static Buffer accepted(List<CloudEvent> events, List<AppendResult> results) {
+        ObjectNode root = CloudEventsCodec.mapper().createObjectNode();
+        ArrayNode out = root.putArray("events");
+        for (int i = 0; i < events.size(); i++) {
+            CloudEvent e = events.get(i);
+            AppendResult r = results.get(i);
+            out.addObject().put("id", e.getId()).put("source", e.getSource().toString())
+                .put("sequence", r.sequence()).put("duplicate", r.duplicate());
+        }
+        return Buffer.buffer(root.toString());
+    }
+
+    /**
+     * The log checks attribute lengths and names the event by its index in the message ("event 3: source ...");
+     * in a batch the field then says which event, as our own checks do ({@code [3].source}).
+     */
+    private static Throwable inBatch(Throwable err, String mode) {
+        if (err instanceof InvalidInputException e && CloudEventsCodec.BATCH.equals(mode) && e.field() != null
+            && !e.field().startsWith("[")) {
+            Matcher m = LOG_EVENT_INDEX.matcher(String.valueOf(e.getMessage()));
+            if (m.find()) {
+                return new InvalidInputException(e.getMessage(), "[" + m.group(1) + "]." + e.field());
+            }
+        }
+        return err;
+    }
+
+    private static Throwable unwrap(Throwable err) {
+        while (err instanceof CompletionException && err.getCause() != null) {
+            err = err.getCause();
+        }
+        return err;
+    }
+
+    // ---- GET /api/v1/events
+
+    private void list(RoutingContext ctx) {
+        MultiMap q = ctx.queryParams();
+        EventFilter filter;
+        long after;
+        int limit;
+        try {
+            filter = filter(q);
+            after = sequence(q.get("after"), "after", 0);
+            limit = limit(q.get("limit"));
+        } catch (InvalidInputException e) {
+            Errors.respond(ctx, e);
+            return;
+        }
+        workers.executeBlocking(() -> page(filter, after, limit), false)
+            .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json))
+            .onFailure(err -> Errors.respond(ctx, err));
+    }
+
+    private Buffer page(EventFilter filter, long after, int limit) {
+        long upTo = log.lastSequence();
+        List<StoredEvent> events = log.read(filter, after, limit);
+        ObjectNode root = CloudEventsCodec.mapper().createObjectNode();
+        ArrayNode out = root.putArray("events");
+        for (StoredEvent e : events) {
+            out.addObject().put("sequence", e.sequence()).put("member", e.member())
+                .set("event", CloudEventsCodec.toJson(e.event()));
+        }
+        root.put("next", next(events, after, upTo, limit));
+        return Buffer.buffer(root.toString());
+    }
+
+    /** Where the next read starts: see the class comment. */
+    private static long next(List<StoredEvent> events, long after, long upTo, int limit) {
+        long last = events.isEmpty() ? after : events.get(events.size() - 1).sequence();
+        return events.size() == limit ? last : Math.max(last, Math.max(after, upTo));
+    }
+
+    private static EventFilter filter(MultiMap q) {
+        List<String> patterns = new ArrayList<>();
+        for (String value : q.getAll("type")) {
+            for (String p : value.split(",")) {
+                if (!p.isBlank()) {
+                    patterns.add(p.trim());
+                }
+            }
+        }
+        try {
+            return new EventFilter(patterns, q.get("subject"));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.getMessage(), "type");
+        }
+    }
+
+    private static long sequence(String value, String field, long absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v < 0) {
+                throw new InvalidInputException(field + " must be a sequence number (0 or more), was " + value, field);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(field + " must be a sequence number (0 or more), was '" + value + "'",
+                field);
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= 1 && v <= MAX_LIMIT) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidInputException("limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + value
+            + "'", "limit");
+    }
+
+    // ---- GET /api/v1/events/stream
+
+    private void stream(RoutingContext ctx) {
+        MultiMap q = ctx.queryParams();
+        EventFilter filter;
+        long after;
+        try {
+            filter = filter(q);
+            String lastEventId = ctx.request().getHeader("Last-Event-ID");
+            after = lastEventId != null && !lastEventId.isBlank()
+                ? sequence(lastEventId, "Last-Event-ID", 0)
+                : sequence(q.get("after"), "after", log.lastSequence());
+        } catch (InvalidInputException e) {
+            Errors.respond(ctx, e);
+            return;
+        }
+        ctx.response().setChunked(true)
+            .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+            .putHeader("Cache-Control", "no-cache")
+            // compression would hold messages back in the compressor; an event stream must flush each one
+            .putHeader("Content-Encoding", "identity")
+            .putHeader("X-Accel-Buffering", "no");
+        new Stream(ctx.response(), filter, after).start();
+    }
+
+    /** One client's live stream. Its fields are touched only on its event loop ({@link #context}). */
+    private final class Stream {
+        final Context context = vertx.getOrCreateContext();
+        private final HttpServerResponse response;
+        private final EventFilter filter;
+        private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+        private final LongConsumer onCommit = this::wakeUp;
+        private long cursor;
+        private boolean reading;
+        private boolean closed;
+        private long heartbeat = -1;
+
+        Stream(HttpServerResponse response, EventFilter filter, long after) {
+            this.response = response;
+            this.filter = filter;
+            this.cursor = after;
+        }
+
+        void start() {
+            streams.add(this);
+            response.closeHandler(v -> close());
+            response.exceptionHandler(err -> close());
+            log.onCommit(onCommit);
+            heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
+                if (!closed && !response.writeQueueFull()) {
+                    response.write(": heartbeat\n\n");
+                }
+            });
+            // sends the headers now, so the client knows the stream is open before the first event
+            response.write(": events after " + cursor + "\n\n");
+            pump();
+        }
+
+        /** Called on the log's writer thread: hand on to the event loop, once per burst of commits. */
+        private void wakeUp(long lastSequence) {
+            if (wakeUpQueued.compareAndSet(false, true)) {
+                context.runOnContext(v -> {
+                    wakeUpQueued.set(false);
+                    pump();
+                });
+            }
+        }
+
+        private void pump() {
+            if (closed || reading) {
+                return;
+            }
+            if (response.writeQueueFull()) {
+                response.drainHandler(v -> pump());
+                return;
+            }
+            if (cursor >= log.lastSequence()) {
+                return;
+            }
+            reading = true;
+            long from = cursor;
+            workers.executeBlocking(() -> read(from), false).onComplete(ar -> {
+                reading = false;
+                if (closed) {
+                    return;
+                }
+                if (ar.failed()) {
+                    LOG.warn("Event stream stopped: cannot read the log after {}: {}", from, ar.cause().toString());
+                    end();
+                    return;
+                }
+                Page page = ar.result();
+                if (page.text().length() > 0) {
+                    response.write(page.text());
+                }
+                cursor = page.next();
+                pump();
+            });
+        }
+
+        private Page read(long from) {
+            long upTo = log.lastSequence();
+            List<StoredEvent> events = log.read(filter, from, STREAM_PAGE);
+            Buffer text = Buffer.buffer();
+            for (StoredEvent e : events) {
+                text.appendString("id: ").appendString(Long.toString(e.sequence()))
+                    .appendString("\nevent: ").appendString(e.event().getType().replaceAll("[\r\n]", " "))
+                    .appendString("\ndata: ").appendString(CloudEventsCodec.toJson(e.event()).toString(),
+                        StandardCharsets.UTF_8.name())
+                    .appendString("\n\n");
+            }
+            return new Page(text, next(events, from, upTo, STREAM_PAGE));
+        }
+
+        void end() {
+            if (closed) {
+                return;
+            }
+            close();
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
+
+        private void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            log.removeOnCommit(onCommit);
+            vertx.cancelTimer(heartbeat);
+            streams.remove(this);
+        }
+    }
+
+    private record Page(Buffer text, long next) {
+    }
+}

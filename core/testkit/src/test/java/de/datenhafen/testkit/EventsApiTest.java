@@ -1,0 +1,440 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.Hub;
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code POST /api/v1/events} and {@code GET /api/v1/events}: CloudEvents in, committed and acknowledged; malformed
+ * ones refused with the attribute at fault and nothing stored; pages by sequence. Each test uses event types of its
+ * own, so tests sharing the hub do not see each other's events.
+ */
+class EventsApiTest {
+
+    private static final String STRUCTURED = "application/cloudevents+json";
+    private static final String BATCH = "application/cloudevents-batch+json";
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().build();
+
+    // ---- accepting
+
+    @Test
+    void acceptsOneStructuredEventWithItsSequence(HubClient client) {
+        String type = newType();
+
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, event("r-1", type).encode());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        JsonArray events = r.json().getJsonArray("events");
+        assertThat(events).hasSize(1);
+        assertThat(events.getJsonObject(0).getString("id")).isEqualTo("r-1");
+        assertThat(events.getJsonObject(0).getBoolean("duplicate")).isFalse();
+        assertThat(events.getJsonObject(0).getLong("sequence")).isPositive();
+    }
+
+    @Test
+    void storesTheAcknowledgedEventOwnedByTheMemberHub(HubClient client, Hub h) {
+        String type = newType();
+
+        long seq = client.post("/api/v1/events", STRUCTURED, event("r-1", type).encode()).json()
+            .getJsonArray("events").getJsonObject(0).getLong("sequence");
+
+        // read straight after the answer: acknowledged means committed
+        List<StoredEvent> stored = h.eventLog().read(EventFilter.ofTypes(type), 0, 10);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).sequence()).isEqualTo(seq);
+        assertThat(stored.get(0).member()).isEqualTo("hub");
+        assertThat(stored.get(0).event().getSubject()).isEqualTo("school-7/room-1.12");
+        assertThat(new String(stored.get(0).event().getData().toBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("{\"co2\":612}");
+    }
+
+    @Test
+    void acceptsABatchInOrderWithConsecutiveSequences(HubClient client) {
+        String type = newType();
+        JsonArray batch = new JsonArray().add(event("b-1", type)).add(event("b-2", type)).add(event("b-3", type));
+
+        HubClient.Response r = client.post("/api/v1/events", BATCH, batch.encode());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        JsonArray events = r.json().getJsonArray("events");
+        assertThat(events).hasSize(3);
+        long first = events.getJsonObject(0).getLong("sequence");
+        assertThat(events.getJsonObject(1).getLong("sequence")).isEqualTo(first + 1);
+        assertThat(events.getJsonObject(2).getLong("sequence")).isEqualTo(first + 2);
+        assertThat(events.getJsonObject(2).getString("id")).isEqualTo("b-3");
+    }
+
+    @Test
+    void acceptsABinaryModeEventWithItsHeadersAsAttributes(HubClient client) {
+        String type = newType();
+
+        HubClient.Response r = client.post("/api/v1/events", Map.of("ce-specversion", "1.0", "ce-id", "bin-1",
+            "ce-source", "/sensors/lorawan", "ce-type", type, "ce-subject", "school-7/room-2.01",
+            "ce-time", "2025-03-01T08:15:00Z", "Content-Type", "application/json"), "{\"co2\":980}");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        JsonObject got = single(client, type);
+        assertThat(got.getString("member")).isEqualTo("hub");
+        JsonObject event = got.getJsonObject("event");
+        assertThat(event.getString("specversion")).isEqualTo("1.0");
+        assertThat(event.getString("id")).isEqualTo("bin-1");
+        assertThat(event.getString("source")).isEqualTo("/sensors/lorawan");
+        assertThat(event.getString("subject")).isEqualTo("school-7/room-2.01");
+        assertThat(event.getString("time")).isEqualTo("2025-03-01T08:15:00Z");
+        assertThat(event.getString("datacontenttype")).isEqualTo("application/json");
+        assertThat(event.getJsonObject("data")).isEqualTo(new JsonObject().put("co2", 980));
+    }
+
+    @Test
+    void givesNonJsonDataBackAsBase64(HubClient client) {
+        String type = newType();
+
+        client.post("/api/v1/events", Map.of("ce-specversion", "1.0", "ce-id", "bin-2", "ce-source", "/s",
+            "ce-type", type, "Content-Type", "text/plain"), "hallo");
+
+        JsonObject event = single(client, type).getJsonObject("event");
+        assertThat(event.getString("datacontenttype")).isEqualTo("text/plain");
+        assertThat(event.getString("data_base64")).isEqualTo("aGFsbG8=");
+    }
+
+    @Test
+    void acceptsTheSameSourceAndIdAgainAsADuplicateOfTheFirst(HubClient client) {
+        String type = newType();
+        long first = client.post("/api/v1/events", STRUCTURED, event("dup-1", type).encode()).json()
+            .getJsonArray("events").getJsonObject(0).getLong("sequence");
+
+        HubClient.Response again = client.post("/api/v1/events", STRUCTURED, event("dup-1", type).encode());
+
+        assertThat(again.status()).isEqualTo(202);
+        JsonObject result = again.json().getJsonArray("events").getJsonObject(0);
+        assertThat(result.getBoolean("duplicate")).isTrue();
+        assertThat(result.getLong("sequence")).isEqualTo(first);
+    }
+
+    @Test
+    void storesAnEventSentTwiceOnlyOnce(HubClient client) {
+        String type = newType();
+        client.post("/api/v1/events", STRUCTURED, event("dup-2", type).encode());
+        client.post("/api/v1/events", BATCH, new JsonArray().add(event("dup-2", type)).encode());
+
+        assertThat(page(client, "type=" + type).getJsonArray("events")).hasSize(1);
+    }
+
+    // ---- refusing
+
+    @Test
+    void refusesAnEventWithoutSourceNamingTheAttribute(HubClient client) {
+        JsonObject e = event("x", newType());
+        e.remove("source");
+
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, e.encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("source");
+        assertThat(r.json().getString("error")).isEqualTo("source is missing");
+    }
+
+    @Test
+    void refusesAnEventWithoutIdNamingTheAttribute(HubClient client) {
+        JsonObject e = event("x", newType());
+        e.remove("id");
+
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, e.encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("id");
+    }
+
+    @Test
+    void refusesAnEventWithoutTypeNamingTheAttribute(HubClient client) {
+        JsonObject e = event("x", newType());
+        e.remove("type");
+
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, e.encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("type");
+    }
+
+    @Test
+    void refusesSpecVersionOtherThan1(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED,
+            event("x", newType()).put("specversion", "0.3").encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("specversion");
+        assertThat(r.json().getString("error")).isEqualTo(
+            "specversion '0.3' is not supported; this hub takes CloudEvents 1.0");
+    }
+
+    @Test
+    void refusesATimeThatIsNotRfc3339(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED,
+            event("x", newType()).put("time", "yesterday").encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("time");
+        assertThat(r.json().getString("error")).isEqualTo("time 'yesterday' is not an RFC 3339 timestamp");
+    }
+
+    @Test
+    void refusesASourceThatIsNotAUriReference(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED,
+            event("x", newType()).put("source", "http://bad host/x").encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("source");
+        assertThat(r.json().getString("error")).isEqualTo("source 'http://bad host/x' is not a URI-reference");
+    }
+
+    @Test
+    void refusesABodyThatIsNotJson(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, "{\"specversion\": ");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("body");
+        assertThat(r.json().getString("error")).startsWith("the body is not valid JSON");
+    }
+
+    @Test
+    void refusesABatchWithOneBadEventNamingItsIndex(HubClient client) {
+        String type = newType();
+        JsonArray batch = new JsonArray();
+        for (int i = 0; i < 5; i++) {
+            batch.add(event("bad-batch-" + i, type));
+        }
+        batch.getJsonObject(3).put("source", "::no uri");
+
+        HubClient.Response r = client.post("/api/v1/events", BATCH, batch.encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("[3].source");
+    }
+
+    @Test
+    void storesNothingOfABatchWithOneBadEvent(HubClient client, Hub h) {
+        String type = newType();
+        JsonArray batch = new JsonArray();
+        for (int i = 0; i < 5; i++) {
+            batch.add(event("bad-batch-" + i, type));
+        }
+        batch.getJsonObject(3).remove("specversion");
+
+        assertThat(client.post("/api/v1/events", BATCH, batch.encode()).status()).isEqualTo(400);
+
+        assertThat(h.eventLog().read(EventFilter.ofTypes(type), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void refusesABatchWithAnOverlongSubjectNamingItsIndexAndStoresNone(HubClient client, Hub h) {
+        String type = newType();
+        JsonArray batch = new JsonArray().add(event("long-0", type))
+            .add(event("long-1", type).put("subject", "s".repeat(1025)));
+
+        HubClient.Response r = client.post("/api/v1/events", BATCH, batch.encode());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("[1].subject");
+        assertThat(h.eventLog().read(EventFilter.ofTypes(type), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void refusesABinaryModeEventWithoutIdHeader(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", Map.of("ce-specversion", "1.0",
+            "ce-source", "/s", "ce-type", newType(), "Content-Type", "application/json"), "{}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("ce-id");
+    }
+
+    @Test
+    void refusesBinaryModeJsonDataThatIsNotJson(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", Map.of("ce-specversion", "1.0", "ce-id", "x",
+            "ce-source", "/s", "ce-type", newType(), "Content-Type", "application/json"), "{not json");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("data");
+    }
+
+    @Test
+    void refusesPlainJsonWithoutCloudEventsHeadersWith415(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/events", "application/json", "{\"co2\": 1}");
+
+        assertThat(r.status()).isEqualTo(415);
+        assertThat(r.json().getString("error")).startsWith("send one event as application/cloudevents+json");
+    }
+
+    @Test
+    void refusesABodyLargerThan16MegabytesWith413(HubClient client) {
+        byte[] big = new byte[16 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+
+        HubClient.Response r = client.post("/api/v1/events", BATCH, big);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().getString("error"))
+            .isEqualTo("the body has 16777217 bytes; this hub takes at most 16777216 bytes (16 MB) per request");
+    }
+
+    @Test
+    void refusesPostingWithoutTheAdminToken(HubClient client) {
+        HubClient.Response r = client.anonymous().post("/api/v1/events", STRUCTURED, event("x", newType()).encode());
+
+        assertThat(r.status()).isEqualTo(401);
+    }
+
+    @Test
+    void refusesReadingWithoutTheAdminToken(HubClient client) {
+        assertThat(client.anonymous().get("/api/v1/events").status()).isEqualTo(401);
+    }
+
+    // ---- reading
+
+    @Test
+    void pagesThroughEventsWithTheNextCursor(HubClient client) {
+        String type = newType();
+        JsonArray batch = new JsonArray();
+        for (int i = 0; i < 5; i++) {
+            batch.add(event("p-" + i, type));
+        }
+        client.post("/api/v1/events", BATCH, batch.encode());
+
+        JsonObject first = page(client, "type=" + type + "&limit=2");
+        JsonObject second = page(client, "type=" + type + "&limit=2&after=" + first.getLong("next"));
+        JsonObject third = page(client, "type=" + type + "&limit=2&after=" + second.getLong("next"));
+
+        assertThat(ids(first)).containsExactly("p-0", "p-1");
+        assertThat(ids(second)).containsExactly("p-2", "p-3");
+        assertThat(ids(third)).containsExactly("p-4");
+        assertThat(first.getLong("next")).isEqualTo(seqs(first).get(1));
+    }
+
+    @Test
+    void givesTheEndOfTheLogAsNextWhenNothingMoreMatches(HubClient client) {
+        String type = newType();
+        client.post("/api/v1/events", STRUCTURED, event("end-1", type).encode());
+        long other = client.post("/api/v1/events", STRUCTURED, event("other-1", newType()).encode()).json()
+            .getJsonArray("events").getJsonObject(0).getLong("sequence");
+
+        JsonObject page = page(client, "type=" + type);
+
+        // the reader need not look at the non-matching event again
+        assertThat(ids(page)).containsExactly("end-1");
+        assertThat(page.getLong("next")).isEqualTo(other);
+    }
+
+    @Test
+    void returnsEventsInSequenceOrderWithMemberAndEnvelope(HubClient client) {
+        String type = newType();
+        client.post("/api/v1/events", STRUCTURED, event("o-1", type).encode());
+        client.post("/api/v1/events", STRUCTURED, event("o-2", type).encode());
+
+        JsonObject page = page(client, "type=" + type);
+
+        List<Long> seqs = seqs(page);
+        assertThat(seqs).hasSize(2).isSorted();
+        JsonObject first = page.getJsonArray("events").getJsonObject(0);
+        assertThat(first.getString("member")).isEqualTo("hub");
+        assertThat(first.getJsonObject("event").getString("id")).isEqualTo("o-1");
+        assertThat(first.getJsonObject("event").getJsonObject("data")).isEqualTo(new JsonObject().put("co2", 612));
+    }
+
+    @Test
+    void filtersByTypePatternsRepeatedOrCommaSeparated(HubClient client) {
+        String prefix = newType();
+        client.post("/api/v1/events", BATCH, new JsonArray().add(event("f-1", prefix + ".air"))
+            .add(event("f-2", prefix + ".water")).add(event("f-3", prefix + ".soil")).encode());
+
+        assertThat(ids(page(client, "type=" + prefix + ".air," + prefix + ".soil"))).containsExactly("f-1", "f-3");
+        assertThat(ids(page(client, "type=" + prefix + ".air&type=" + prefix + ".water")))
+            .containsExactly("f-1", "f-2");
+        assertThat(ids(page(client, "type=" + prefix + ".*"))).containsExactly("f-1", "f-2", "f-3");
+    }
+
+    @Test
+    void filtersBySubjectPrefix(HubClient client) {
+        String type = newType();
+        client.post("/api/v1/events", BATCH, new JsonArray()
+            .add(event("s-1", type).put("subject", "school-7/room-1")).add(event("s-2", type).put("subject", "school-8/a"))
+            .add(event("s-3", type).put("subject", "school-7/room-2")).encode());
+
+        JsonObject page = page(client, "type=" + type + "&subject=" + enc("school-7/"));
+
+        assertThat(ids(page)).containsExactly("s-1", "s-3");
+    }
+
+    @Test
+    void refusesALimitAbove1000(HubClient client) {
+        HubClient.Response r = client.get("/api/v1/events?limit=1001");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("limit");
+        assertThat(r.json().getString("error")).isEqualTo("limit must be a whole number from 1 to 1000, was '1001'");
+    }
+
+    @Test
+    void refusesANegativeAfter(HubClient client) {
+        HubClient.Response r = client.get("/api/v1/events?after=-1");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("after");
+    }
+
+    @Test
+    void refusesATypePatternWithAStarInside(HubClient client) {
+        HubClient.Response r = client.get("/api/v1/events?type=" + enc("air*.x"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("type");
+    }
+
+    // ---- helpers
+
+    static String newType() {
+        return "test.t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    static JsonObject event(String id, String type) {
+        return new JsonObject().put("specversion", "1.0").put("id", id).put("source", "/sensors/" + type)
+            .put("type", type).put("subject", "school-7/room-1.12").put("datacontenttype", "application/json")
+            .put("data", new JsonObject().put("co2", 612));
+    }
+
+    private static JsonObject single(HubClient client, String type) {
+        JsonArray events = page(client, "type=" + type).getJsonArray("events");
+        assertThat(events).hasSize(1);
+        return events.getJsonObject(0);
+    }
+
+    static JsonObject page(HubClient client, String query) {
+        HubClient.Response r = client.get("/api/v1/events?" + query);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static List<String> ids(JsonObject page) {
+        return page.getJsonArray("events").stream()
+            .map(e -> ((JsonObject) e).getJsonObject("event").getString("id")).toList();
+    }
+
+    private static List<Long> seqs(JsonObject page) {
+        return page.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("sequence")).toList();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
