@@ -1,0 +1,91 @@
+package de.datenhafen.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.RetentionPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubConfigTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void namesEnvironmentVariablesAfterTheKey() {
+        assertThat(HubConfig.envName("http.port")).isEqualTo("DATENHAFEN_HTTP_PORT");
+        assertThat(HubConfig.envName("plugin.call.timeout")).isEqualTo("DATENHAFEN_PLUGIN_CALL_TIMEOUT");
+        assertThat(HubConfig.envName("bus.retry.max-backoff")).isEqualTo("DATENHAFEN_BUS_RETRY_MAX_BACKOFF");
+    }
+
+    @Test
+    void environmentWinsOverTheFileAndOverridesWinOverBoth() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/datenhafen.properties"), "http.port=9000\nhttp.host=127.0.0.1\n");
+
+        HubConfig fromFile = HubConfig.load(home, Map.of(), Map.of());
+        HubConfig fromEnv = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_PORT", "9100"), Map.of());
+        HubConfig overridden = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_PORT", "9100"),
+            Map.of("http.port", 9200));
+
+        assertThat(fromFile.httpPort()).isEqualTo(9000);
+        assertThat(fromFile.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(fromEnv.httpPort()).isEqualTo(9100);
+        assertThat(overridden.httpPort()).isEqualTo(9200);
+    }
+
+    @Test
+    void resolvesFoldersAgainstTheHomeAndDefaultsToAnH2FileWithoutWriteDelay() {
+        HubConfig c = HubConfig.load(home, Map.of(), Map.of());
+
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.dataDir()).isEqualTo(home.toAbsolutePath().resolve("data"));
+        assertThat(c.pluginsDir()).isEqualTo(home.toAbsolutePath().resolve("plugins"));
+        assertThat(c.dbUrl()).startsWith("jdbc:h2:file:" + home.toAbsolutePath().resolve("data/datenhafen"))
+            .contains(";WRITE_DELAY=0;");
+        assertThat(c.adminToken()).isNull();
+    }
+
+    @Test
+    void refusesAWrongValueNamingTheKey() {
+        assertThatThrownBy(() -> HubConfig.load(home, Map.of("DATENHAFEN_HTTP_PORT", "eighty"), Map.of()))
+            .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                assertThat(e.field()).isEqualTo("http.port");
+                assertThat(e.getMessage()).isEqualTo("http.port: expected an integer");
+            });
+    }
+
+    @Test
+    void neverShowsTheAdminTokenInItsDescription() {
+        HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_ADMIN_TOKEN", "very-secret-admin-token"), Map.of());
+
+        assertThat(c.adminToken()).isEqualTo("very-secret-admin-token");
+        assertThat(c.toString()).doesNotContain("very-secret-admin-token");
+    }
+
+    @Test
+    void readsRetentionPerEventType() {
+        HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_BUS_RETENTION",
+            "air.reading=30d, transit.*=1000000, social.*=365d|100000"), Map.of());
+
+        assertThat(c.busRetention()).containsExactly(
+            new RetentionPolicy("air.reading", Duration.ofDays(30), null),
+            new RetentionPolicy("transit.*", null, 1_000_000L),
+            new RetentionPolicy("social.*", Duration.ofDays(365), 100_000L));
+    }
+
+    @Test
+    void refusesARetentionEntryWithoutPattern() {
+        HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_BUS_RETENTION", "30d"), Map.of());
+
+        assertThatThrownBy(c::busRetention).isInstanceOfSatisfying(InvalidInputException.class,
+            e -> assertThat(e.field()).isEqualTo("bus.retention"));
+    }
+}
