@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -33,6 +36,7 @@ public final class PluginArchiveBuilder {
     private final Properties descriptor = new Properties();
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private boolean writeDescriptor = true;
+    private boolean jar;
 
     private PluginArchiveBuilder() {
     }
@@ -84,8 +88,23 @@ public final class PluginArchiveBuilder {
         return this;
     }
 
-    /** Writes {@code <id>-<version>.zip} (or {@code archive.zip} without a descriptor) into {@code dir}. */
+    /**
+     * Makes a jar plugin instead: classes at the root and the descriptor as {@code Plugin-*} attributes of
+     * {@code META-INF/MANIFEST.MF}.
+     */
+    public PluginArchiveBuilder asJar() {
+        jar = true;
+        return this;
+    }
+
+    /**
+     * Writes {@code <id>-<version>.zip} (or {@code .jar}; {@code archive.zip} without a descriptor) into
+     * {@code dir}.
+     */
     public Path writeTo(Path dir) {
+        if (jar) {
+            return writeJar(dir);
+        }
         String name = writeDescriptor
             ? descriptor.getProperty("plugin.id", "plugin") + "-" + descriptor.getProperty("plugin.version", "0")
             + ".zip"
@@ -109,6 +128,37 @@ public final class PluginArchiveBuilder {
             throw new UncheckedIOException("cannot write plugin archive " + target, e);
         }
         return target;
+    }
+
+    private Path writeJar(Path dir) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (writeDescriptor) {
+            descriptor.stringPropertyNames().forEach(key -> main.putValue(manifestName(key), descriptor.getProperty(key)));
+        }
+        Path target = dir.resolve(descriptor.getProperty("plugin.id", "plugin") + "-"
+            + descriptor.getProperty("plugin.version", "0") + ".jar");
+        try {
+            Files.createDirectories(dir);
+            try (OutputStream out = Files.newOutputStream(target); JarOutputStream j = new JarOutputStream(out, manifest)) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    String name = e.getKey().startsWith("classes/") ? e.getKey().substring(8) : e.getKey();
+                    j.putNextEntry(new ZipEntry(name));
+                    j.write(e.getValue());
+                    j.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write plugin archive " + target, e);
+        }
+        return target;
+    }
+
+    /** {@code plugin.provider} is {@code Plugin-Provider} in a manifest. */
+    private static String manifestName(String propertyKey) {
+        String word = propertyKey.substring("plugin.".length());
+        return "Plugin-" + Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 
     private void addClass(Class<?> c) {
