@@ -169,7 +169,7 @@ public final class DeadLetterStore {
         }
         if (f.errorContains() != null && !f.errorContains().isEmpty()) {
             sql.append(" AND error LIKE ? ESCAPE '\\'");
-            params.add("%" + H2EventLog.likeEscape(f.errorContains()) + "%");
+            params.add("%" + EventFilterSql.likeEscape(f.errorContains()) + "%");
         }
         return sql.toString();
     }

@@ -239,26 +239,7 @@ public final class H2EventLog implements EventLog {
         StringBuilder sql = new StringBuilder("SELECT ").append(EventRows.COLUMNS)
             .append(" FROM bus_event WHERE seq > ?");
         List<String> params = new ArrayList<>();
-        List<String> patterns = filter.typePatterns();
-        if (!patterns.isEmpty() && !patterns.contains("*")) {
-            sql.append(" AND (");
-            for (int i = 0; i < patterns.size(); i++) {
-                String p = patterns.get(i);
-                sql.append(i == 0 ? "" : " OR ");
-                if (p.endsWith("*")) {
-                    sql.append("type LIKE ? ESCAPE '\\'");
-                    params.add(likeEscape(p.substring(0, p.length() - 1)) + "%");
-                } else {
-                    sql.append("type = ?");
-                    params.add(p);
-                }
-            }
-            sql.append(")");
-        }
-        if (filter.subjectPrefix() != null) {
-            sql.append(" AND subject LIKE ? ESCAPE '\\'");
-            params.add(likeEscape(filter.subjectPrefix()) + "%");
-        }
+        EventFilterSql.appendConditions(filter, sql, params);
         sql.append(" ORDER BY seq LIMIT ?");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
@@ -277,10 +258,6 @@ public final class H2EventLog implements EventLog {
         } catch (SQLException e) {
             throw new HubException("cannot read the event log: " + e.getMessage(), null, e);
         }
-    }
-
-    static String likeEscape(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     @Override

@@ -189,26 +189,7 @@ public final class SubscriptionStore {
     public long countAfter(EventFilter filter, long after, long cap) {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM (SELECT 1 FROM bus_event WHERE seq > ?");
         List<String> params = new ArrayList<>();
-        List<String> patterns = filter.typePatterns();
-        if (!patterns.isEmpty() && !patterns.contains("*")) {
-            sql.append(" AND (");
-            for (int i = 0; i < patterns.size(); i++) {
-                String p = patterns.get(i);
-                sql.append(i == 0 ? "" : " OR ");
-                if (p.endsWith("*")) {
-                    sql.append("type LIKE ? ESCAPE '\\'");
-                    params.add(H2EventLog.likeEscape(p.substring(0, p.length() - 1)) + "%");
-                } else {
-                    sql.append("type = ?");
-                    params.add(p);
-                }
-            }
-            sql.append(")");
-        }
-        if (filter.subjectPrefix() != null) {
-            sql.append(" AND subject LIKE ? ESCAPE '\\'");
-            params.add(H2EventLog.likeEscape(filter.subjectPrefix()) + "%");
-        }
+        EventFilterSql.appendConditions(filter, sql, params);
         sql.append(" ORDER BY seq LIMIT ?) AS behind");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;

@@ -7,7 +7,6 @@ import de.datenhafen.core.integration.ConfigSchemas;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.file.OpenOptions;
@@ -246,20 +245,7 @@ final class AdminApi {
         }
     }
 
-    /** Runs {@code task} on the admin pool and answers with its result as JSON (or no body for 204). */
     private void work(RoutingContext ctx, int status, Callable<Object> task) {
-        Future<Object> f = workers.executeBlocking(task, false);
-        f.onSuccess(result -> {
-            if (ctx.response().ended()) {
-                return;
-            }
-            ctx.response().setStatusCode(status);
-            if (result == null) {
-                ctx.response().end();
-            } else {
-                ctx.response().putHeader("Content-Type", "application/json")
-                    .end(result instanceof JsonObject o ? o.encode() : ((JsonArray) result).encode());
-            }
-        }).onFailure(err -> Errors.respond(ctx, err));
+        JsonReplies.work(workers, ctx, status, task);
     }
 }

@@ -412,19 +412,7 @@ final class SubscriptionsApi {
         throw new InvalidInputException(name + " must be an integer of " + min + " or more, was '" + v + "'", name);
     }
 
-    /** Runs {@code task} on the admin pool and answers with its result as JSON (or no body for 204). */
     private void work(RoutingContext ctx, int status, Callable<Object> task) {
-        workers.executeBlocking(task, false).onSuccess(result -> {
-            if (ctx.response().ended()) {
-                return;
-            }
-            ctx.response().setStatusCode(status);
-            if (result == null) {
-                ctx.response().end();
-            } else {
-                ctx.response().putHeader("Content-Type", "application/json")
-                    .end(result instanceof JsonObject o ? o.encode() : ((JsonArray) result).encode());
-            }
-        }).onFailure(err -> Errors.respond(ctx, err));
+        JsonReplies.work(workers, ctx, status, task);
     }
 }
