@@ -2,7 +2,54 @@ package de.datenhafen.core.plugin;
 
 import de.datenhafen.api.PluginContext;
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 
-record PluginContextImpl(String pluginId, String member, String pluginVersion, Path dataDirectory)
-    implements PluginContext {
+/** The one context object of a loaded plugin; its database is made on first use. */
+final class PluginContextImpl implements PluginContext {
+
+    private final String pluginId;
+    private final String member;
+    private final String pluginVersion;
+    private final Path dataDirectory;
+    private final Supplier<DataSource> database;
+
+    PluginContextImpl(String pluginId, String member, String pluginVersion, Path dataDirectory,
+                      Supplier<DataSource> database) {
+        this.pluginId = pluginId;
+        this.member = member;
+        this.pluginVersion = pluginVersion;
+        this.dataDirectory = dataDirectory;
+        this.database = database;
+    }
+
+    @Override
+    public String pluginId() {
+        return pluginId;
+    }
+
+    @Override
+    public String member() {
+        return member;
+    }
+
+    @Override
+    public String pluginVersion() {
+        return pluginVersion;
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    @Override
+    public DataSource database() {
+        return database.get();
+    }
+
+    @Override
+    public String toString() {
+        return "PluginContext{" + pluginId + " " + pluginVersion + " of " + member + "}";
+    }
 }

@@ -7,6 +7,7 @@ import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.PluginDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -50,11 +51,15 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, LoadedPlugin> loaded = new ConcurrentSkipListMap<>();
     private final Map<String, PluginView> refused = new LinkedHashMap<>();
     private final List<PluginListener> listeners = new CopyOnWriteArrayList<>();
+    /** One context per loaded plugin: PF4J's factory and the host must hand out the same one. */
+    private final Map<String, PluginContextImpl> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PluginDatabases databases;
 
     public PluginHost(HubConfig config, Database db) {
         this.config = config;
         this.pluginsDir = config.pluginsDir();
         this.states = new PluginStateStore(db);
+        this.databases = new PluginDatabases(db, config.dbUrl());
         try {
             Files.createDirectories(pluginsDir);
         } catch (IOException e) {
@@ -242,6 +247,7 @@ public final class PluginHost implements AutoCloseable {
             // Instantiating the plugin class runs plugin code (its constructor): do it on its own pool.
             plugin.call("loading " + archive.pluginClass(), wrapper::getPlugin, config.pluginCallTimeout());
         } catch (RuntimeException e) {
+            contexts.remove(id);
             pf4j.unloadPlugin(id);
             plugin.shutdownExecutor();
             throw new RefusedException("plugin " + archive.id() + " cannot be loaded: " + rootMessage(e),
@@ -251,16 +257,19 @@ public final class PluginHost implements AutoCloseable {
         return plugin;
     }
 
-    private de.datenhafen.api.PluginContext contextFor(PluginWrapper wrapper) {
+    private PluginContextImpl contextFor(PluginWrapper wrapper) {
         String id = wrapper.getPluginId();
-        Path data = config.dataDir().resolve("plugins").resolve(id);
-        try {
-            Files.createDirectories(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data folder of plugin " + id, e);
-        }
-        return new PluginContextImpl(id, wrapper.getDescriptor().getProvider(),
-            wrapper.getDescriptor().getVersion(), data);
+        return contexts.computeIfAbsent(id, k -> {
+            Path data = config.dataDir().resolve("plugins").resolve(id);
+            try {
+                Files.createDirectories(data);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the data folder of plugin " + id, e);
+            }
+            ClassLoader loader = wrapper.getPluginClassLoader();
+            return new PluginContextImpl(id, wrapper.getDescriptor().getProvider(),
+                wrapper.getDescriptor().getVersion(), data, () -> databases.open(id, loader));
+        });
     }
 
     private void start(LoadedPlugin plugin) {
@@ -351,6 +360,8 @@ public final class PluginHost implements AutoCloseable {
         plugin.shutdownExecutor();
         // PF4J would call stop() again on a plugin it thinks is started; the hub already did.
         plugin.wrapper().setPluginState(org.pf4j.PluginState.STOPPED);
+        databases.close(plugin.id());
+        contexts.remove(plugin.id());
         pf4j.unloadPlugin(plugin.id());
     }
 
@@ -372,6 +383,7 @@ public final class PluginHost implements AutoCloseable {
             }
             unload(plugin);
         }
+        databases.close();
     }
 
     private static void deleteQuietly(Path p) {

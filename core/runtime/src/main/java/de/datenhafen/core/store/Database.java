@@ -50,7 +50,8 @@ public final class Database implements AutoCloseable {
                 .table("hub_schema_history")
                 .load()
                 .migrate();
-            LOG.info("Database {} ready at schema version {}", redactUrl(url), result.targetSchemaVersion);
+            LOG.info("Database {} ready at schema version {}", redactUrl(url),
+                result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
         } catch (RuntimeException e) {
             db.close();
             throw new IllegalStateException("cannot migrate the database at " + redactUrl(url) + ": "
