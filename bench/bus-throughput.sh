@@ -9,7 +9,8 @@
 #
 # Environment: WARMUP (s, default 10), CLIENTS (full speed, default 8), RATE (steady events/s, default 10000),
 # DISK_EVENTS (default 1000000; 0 skips), LONG (seconds of an extra steady run on the hub to show memory over time,
-# default 0), PORT (default 18995). The load generator runs on the same machine and shares its cores.
+# default 0), PORT (default 18995), DIST (an unpacked server instead of the one in distribution/target).
+# The load generator runs on the same machine and shares its cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-30}
@@ -22,7 +23,8 @@ PORT=${PORT:-18995}
 TOKEN=bench-admin-token-0123456789
 JAVA_OPTS="-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k" # bin/datenhafen's default
 
-DIST=$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)
+DIST=${DIST:-$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)}
+DIST=${DIST%/}/
 JAR=$(ls bench/target/datenhafen-bench-*.jar 2>/dev/null | head -1)
 [ -x "${DIST}bin/datenhafen" ] && [ -n "$JAR" ] || { echo "build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 CP="$JAR:${DIST}lib/*"

@@ -7,7 +7,8 @@
 #
 #   ./mvnw -B -q install -DskipTests && bench/crash-test.sh [rounds] [folder]
 #
-# Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), SEED.
+# Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), SEED, DIST (an
+# unpacked server to test instead of the one distribution/ builds, e.g. a copy kept while the tree changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-20}
@@ -16,6 +17,7 @@ mkdir -p "$HOME_DIR"
 args=(-Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
       -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
+[ -n "${DIST:-}" ] && args+=(-Ddatenhafen.crash.distribution="$(cd "$DIST" && pwd)")
 echo "crash test: $ROUNDS rounds in $HOME_DIR (output also in distribution/target/failsafe-reports/)"
 status=0
 ./mvnw -B -q -pl distribution verify -Dit.test=BusCrashIT -Dfailsafe.failIfNoSpecifiedTests=false "${args[@]}" || status=$?

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Settings (system property, or environment variable): {@code datenhafen.crash.rounds}
  * ({@code DATENHAFEN_CRASH_ROUNDS}, default 4), {@code datenhafen.crash.load-seconds} (most seconds of load per round,
  * default 6), {@code datenhafen.crash.clients} (default 6), {@code datenhafen.crash.home} (a folder to keep the hub and
- * its database in; default a temporary one), {@code datenhafen.crash.seed}. {@code bench/crash-test.sh} runs many
+ * its database in; default a temporary one), {@code datenhafen.crash.seed}, {@code datenhafen.crash.distribution} (the
+ * unpacked server to test; default the one this module built). {@code bench/crash-test.sh} runs many
  * rounds with longer load.
  */
 class BusCrashIT {
@@ -109,6 +110,7 @@ class BusCrashIT {
                 Thread.sleep(afterMillis);
             }
             long inFlight = load.inFlight.get();
+            load.stop.set(true); // no new batches; those in flight stay in flight and meet the kill
             kill();
             load.stopAndJoin();
             acked.put(round, load.acked);
@@ -301,12 +303,11 @@ class BusCrashIT {
         URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
         HttpClient http = HttpClient.newHttpClient();
         await("hub ready (log " + log + ")").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+            .failFast(() -> assertThat(process.isAlive()).as("hub process alive; log:\n" + Files.readString(log))
+                .isTrue())
             .ignoreExceptions()
-            .until(() -> {
-                assertThat(process.isAlive()).as("process alive; log: " + Files.readString(log)).isTrue();
-                return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-            });
+            .until(() -> http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
     }
 
     /** SIGKILL: {@code bin/datenhafen} execs the JVM, so the process is the hub itself. */
@@ -329,7 +330,8 @@ class BusCrashIT {
     }
 
     private static void copyDistribution(Path to) throws IOException {
-        Path from = Path.of(System.getProperty("datenhafen.distribution"));
+        // datenhafen.crash.distribution: another unpacked server to test, e.g. a copy kept while the build changes
+        Path from = Path.of(text("datenhafen.crash.distribution", System.getProperty("datenhafen.distribution")));
         assertThat(from.resolve("bin/datenhafen")).isExecutable();
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
