@@ -12,22 +12,73 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * Runs a hub in the foreground until the process is told to stop (SIGTERM or SIGINT), then stops it cleanly. The
  * hub's home folder comes from the system property {@code datenhafen.home} (set by {@code bin/datenhafen}), else
  * the working folder. With {@code --demo}, the integrations described in {@code conf/demo/*.json} are created
- * if they do not exist yet.
+ * if they do not exist yet; {@code --compact} compacts the stopped hub's database file instead.
  */
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+    private static final List<String> KNOWN_OPTIONS = List.of("--demo", "--compact", "--help");
+    private static final String USAGE = "usage: datenhafen [--demo | --compact | --help]\n"
+        + "  (no option)  run the hub in the foreground until SIGTERM or Ctrl-C\n"
+        + "  --demo       also create the demo integrations of conf/demo/ that do not exist yet\n"
+        + "  --compact    with the hub stopped: rewrite the H2 database file so the space of deleted events\n"
+        + "               (retention) is given back to the file system, then exit";
+
     private Main() {
+    }
+
+    /** Offline compaction of the embedded database; the hub must be stopped (H2 holds a file lock). */
+    private static void compact(HubConfig config) {
+        Path file = config.dataDir().resolve("datenhafen.mv.db");
+        if (!config.dbUrl().startsWith("jdbc:h2:file:") || !java.nio.file.Files.exists(file)) {
+            System.err.println("--compact works on the embedded H2 file " + file + ", which does not exist here");
+            System.exit(1);
+        }
+        try {
+            long before = java.nio.file.Files.size(file);
+            long t0 = System.nanoTime();
+            System.out.println("Compacting " + file + " (" + before / (1024 * 1024) + " MB) ...");
+            try (var c = java.sql.DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+                 var st = c.createStatement()) {
+                st.execute("SHUTDOWN COMPACT");
+            } catch (java.sql.SQLException e) {
+                if (e.getErrorCode() != 90121) { // "database is already closed": SHUTDOWN did its work
+                    throw e;
+                }
+            }
+            long after = java.nio.file.Files.size(file);
+            System.out.printf("Compacted in %.1f s: %d MB -> %d MB%n", (System.nanoTime() - t0) / 1e9,
+                before / (1024 * 1024), after / (1024 * 1024));
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            System.err.println("Compaction failed (is the hub still running? it must be stopped): " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Path home = Path.of(System.getProperty("datenhafen.home", ".")).toAbsolutePath().normalize();
+        List<String> options = List.of(args);
+        for (String option : options) {
+            if (!KNOWN_OPTIONS.contains(option)) {
+                System.err.println("unknown option " + option + "\n" + USAGE);
+                System.exit(2);
+                return;
+            }
+        }
+        if (options.contains("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
         Hub hub;
         try {
             HubConfig config = HubConfig.load(home, System.getenv(), Map.of());
+            if (options.contains("--compact")) {
+                compact(config);
+                return;
+            }
             hub = Hub.start(config);
         } catch (RuntimeException e) {
             LOG.error("Datenhafen could not start: {}", e.getMessage(), e);
@@ -44,7 +95,7 @@ public final class Main {
             System.out.println(banner);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
-        if (List.of(args).contains("--demo")) {
+        if (options.contains("--demo")) {
             Demo.createIntegrations(hub, home.resolve("conf").resolve("demo"));
         }
         System.out.println("Datenhafen listening on port " + hub.port());
