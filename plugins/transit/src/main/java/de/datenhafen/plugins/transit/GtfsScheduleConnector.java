@@ -1,0 +1,131 @@
+package de.datenhafen.plugins.transit;
+
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code gtfs-schedule}: keeps a timetable loaded from a GTFS zip (file, http(s) URL or the generated demo feed), on a
+ * schedule and on demand, and serves the transit API below {@code /api/v1/plugins/transit/<api-path>}. Each import
+ * that puts a new timetable in use raises {@code transit.schedule.updated}.
+ *
+ * <p>Routes: a timer asks for an import every {@code interval}; imports run one at a time on a queue
+ * ({@code seda}), so an on-demand import and the timer never overlap; one route per API endpoint.
+ */
+public final class GtfsScheduleConnector implements Connector {
+
+    public static final String SCHEDULE_UPDATED = "transit.schedule.updated";
+
+    private final Feeds feeds;
+
+    GtfsScheduleConnector(Feeds feeds) {
+        this.feeds = feeds;
+    }
+
+    @Override
+    public String name() {
+        return "gtfs-schedule";
+    }
+
+    @Override
+    public String description() {
+        return "Loads a GTFS Schedule feed (file, http(s) URL or 'demo') on a schedule and on demand, and serves stops, "
+            + "departures, vehicles and alerts under /api/v1/plugins/transit/.";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.builder()
+            .define("source", ConfigType.STRING, null, true,
+                "GTFS zip: a file path, an http(s) URL, or 'demo' for the generated demo town")
+            .define("interval", ConfigType.DURATION, "1h", false,
+                "How often to check the source for a new version (conditional request); 0 checks only at start")
+            .define("agencies", ConfigType.LIST, null, false,
+                "Agency ids or names to import (a state-wide feed holds every operator); default: all")
+            .define("strict", ConfigType.BOOLEAN, false, false,
+                "Fail the import on any bad row; otherwise bad rows are skipped and reported")
+            .define("time-zone", ConfigType.STRING, null, false, "Time zone instead of agency_timezone")
+            .define("api-path", ConfigType.STRING, "", false,
+                "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
+            .secret("authorization", ConfigType.STRING, null, false,
+                "Authorization header value sent with the download")
+            .build();
+    }
+
+    @Override
+    public RoutesBuilder routes(IntegrationContext ctx) {
+        String name = ctx.integrationName();
+        FeedState feed = feeds.feed(name);
+        var cfg = ctx.config();
+        ZoneId zone = cfg.has("time-zone") ? ZoneId.of(cfg.getString("time-zone")) : null;
+        ScheduleLoader loader = new ScheduleLoader(feed, cfg.getString("source"),
+            ctx.plugin().dataDirectory().resolve("feeds").resolve(name),
+            cfg.has("agencies") ? cfg.getList("agencies") : java.util.List.of(), zone, cfg.getBoolean("strict"),
+            cfg.has("authorization") ? cfg.getString("authorization") : null);
+        Duration interval = cfg.getDuration("interval");
+        String prefix = cfg.getString("api-path").replaceAll("^/+|/+$", "");
+        String base = prefix.isEmpty() ? "" : prefix + "/";
+        String queue = "seda:transit-import-" + name;
+        TransitApi api = new TransitApi(feed);
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                String timer = "timer:transit-" + name + "?delay=0&"
+                    + (interval.isZero() ? "repeatCount=1" : "period=" + interval.toMillis());
+                from(timer).routeId(ctx.routeId("schedule-timer"))
+                    .filter(e -> feed.requestImport())
+                    .setHeader("trigger", constant("schedule"))
+                    .to(queue);
+
+                from(queue).routeId(ctx.routeId("schedule-import"))
+                    .process(e -> {
+                        String trigger = e.getIn().getHeader("trigger", "schedule", String.class);
+                        boolean force = Boolean.TRUE.equals(e.getIn().getHeader("force", Boolean.class));
+                        ScheduleLoader.Outcome o = loader.load(trigger, force);
+                        e.getIn().setBody(o.loaded() == null ? null : TransitApi.scheduleUpdated(feed, o));
+                    })
+                    .filter(body().isNotNull())
+                        .setHeader(BusHeaders.SUBJECT, constant(name))
+                        .setHeader(BusHeaders.DATA_CONTENT_TYPE, constant("application/json"))
+                        .to(ctx.bus(SCHEDULE_UPDATED))
+                    .end();
+
+                from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST").routeId(ctx.routeId("api-import"))
+                    .process(e -> {
+                        boolean force = "true".equals(e.getIn().getHeader("force", String.class));
+                        if (!feed.requestImport()) {
+                            TransitApi.answer(e, 409, TransitApi.error("an import of feed " + name
+                                + " is already waiting or running; see status", null));
+                            e.setProperty("queued", false);
+                            return;
+                        }
+                        e.setProperty("queued", true);
+                        e.getIn().setHeader("trigger", "request");
+                        e.getIn().setHeader("force", force);
+                    })
+                    .filter(exchangeProperty("queued"))
+                        .to(queue + "?waitForTaskToComplete=Never")
+                        .process(e -> TransitApi.answer(e, 202, "{\"queued\":true,\"status\":\"/api/v1/plugins/"
+                            + "transit/" + base + "status\"}"))
+                    .end();
+
+                get(base + "status", "api-status", api::status);
+                get(base + "stops", "api-stops", api::stops);
+                get(base + "departures", "api-departures", api::departures);
+                get(base + "vehicles", "api-vehicles", api::vehicles);
+                get(base + "alerts", "api-alerts", api::alerts);
+            }
+
+            private void get(String path, String id, org.apache.camel.Processor handler) {
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=GET").routeId(ctx.routeId(id)).process(handler);
+            }
+        };
+    }
+
+}

@@ -1,0 +1,419 @@
+package de.datenhafen.plugins.transit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.plugins.transit.gtfs.GtfsProblem;
+import de.datenhafen.plugins.transit.realtime.LiveState;
+import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
+import de.datenhafen.plugins.transit.timetable.Departures;
+import de.datenhafen.plugins.transit.timetable.Timetable;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+
+/**
+ * The transit API's handlers, one per endpoint, each a Camel processor on the platform-http worker thread. They read
+ * the feed's current timetable and live state once per request (two volatile reads), so an answer is never made from
+ * two timetable versions. Errors are JSON {@code {"error", "field"}} like the hub's.
+ */
+final class TransitApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LIMIT = 200;
+
+    private final FeedState feed;
+
+    TransitApi(FeedState feed) {
+        this.feed = feed;
+    }
+
+    /** Thrown by a handler for a 4xx/5xx answer. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+        final String field;
+
+        ApiError(int status, String message, String field) {
+            super(message, null, false, false);
+            this.status = status;
+            this.field = field;
+        }
+    }
+
+    private interface Handler {
+        Object handle(Exchange e, FeedState.Loaded loaded);
+    }
+
+    private void run(Exchange e, boolean needsTimetable, Handler h) {
+        try {
+            FeedState.Loaded loaded = feed.loaded();
+            if (needsTimetable && loaded == null) {
+                throw new ApiError(503, "the timetable of feed " + feed.name() + " is not loaded yet; see status",
+                    null);
+            }
+            answer(e, 200, JSON.writeValueAsString(h.handle(e, loaded)));
+        } catch (ApiError err) {
+            answer(e, err.status, error(err.getMessage(), err.field));
+        } catch (JsonProcessingException err) {
+            answer(e, 500, error("could not write the answer: " + err.getMessage(), null));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ status
+
+    void status(Exchange e) {
+        run(e, false, (ex, loaded) -> {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("feed", feed.name());
+            if (loaded != null) {
+                o.set("timetable", summary(loaded.timetable()));
+            } else {
+                o.putNull("timetable");
+            }
+            ObjectNode imp = o.putObject("import");
+            if (feed.running) {
+                imp.put("state", "running");
+                imp.put("trigger", feed.runningTrigger);
+                imp.put("startedAt", String.valueOf(feed.runningSince));
+                imp.put("file", feed.progressFile);
+                imp.put("rows", feed.progressRows);
+                imp.put("percent", feed.progressPercent);
+            } else {
+                imp.put("state", "idle");
+            }
+            FeedState.ImportResult last = feed.lastImport();
+            if (last != null) {
+                ObjectNode l = imp.putObject("last");
+                l.put("outcome", last.outcome());
+                l.put("trigger", last.trigger());
+                l.put("startedAt", last.startedAt().toString());
+                l.put("finishedAt", last.finishedAt().toString());
+                l.put("durationMs", Duration.between(last.startedAt(), last.finishedAt()).toMillis());
+                l.put("error", last.error());
+                l.put("errors", last.errors());
+                l.put("warnings", last.warnings());
+                ArrayNode ps = l.putArray("problems");
+                for (GtfsProblem p : last.problems()) {
+                    ps.addObject().put("severity", p.severity().name().toLowerCase(Locale.ROOT)).put("file", p.file())
+                        .put("line", p.line()).put("column", p.column()).put("message", p.message());
+                }
+            }
+            ObjectNode rt = o.putObject("realtime");
+            for (Map.Entry<String, RealtimeProcessor> en : feed.processors().entrySet()) {
+                ObjectNode i = rt.putObject(en.getKey());
+                en.getValue().stats().forEach((kind, s) -> {
+                    if (s.messages.get() == 0) {
+                        return;
+                    }
+                    ObjectNode k = i.putObject(kind.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                    k.put("messages", s.messages.get());
+                    k.put("lastMessage", String.valueOf(s.lastMessage));
+                    k.put("entities", s.entities);
+                    k.put("matched", s.matched);
+                    k.put("unmatched", s.unmatched);
+                    k.put("unmatchedStopUpdates", s.unmatchedStops);
+                    k.put("changedPublished", s.changed.get());
+                    ArrayNode ex2 = k.putArray("unmatchedExamples");
+                    s.unmatchedExamples.forEach(ex2::add);
+                });
+            }
+            return o;
+        });
+    }
+
+    private static ObjectNode summary(Timetable tt) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("source", tt.source);
+        t.put("feedVersion", tt.feedVersion);
+        t.put("publisher", tt.feedPublisher);
+        t.put("timeZone", tt.zone.getId());
+        t.put("loadedAt", tt.loadedAt.toString());
+        ArrayNode ag = t.putArray("agencies");
+        for (String a : tt.agencyNames) {
+            ag.add(a);
+        }
+        t.put("stops", tt.stopIds.length);
+        t.put("routes", tt.routeIds.length);
+        t.put("trips", tt.tripIds.length);
+        t.put("stopTimes", tt.stopTimeCount());
+        LocalDate first = tt.calendar.firstDate();
+        LocalDate last = tt.calendar.lastDate();
+        t.put("firstDate", first == null ? null : first.toString());
+        t.put("lastDate", last == null ? null : last.toString());
+        return t;
+    }
+
+    /** The data of a {@code transit.schedule.updated} event. */
+    static String scheduleUpdated(FeedState feed, ScheduleLoader.Outcome o) throws JsonProcessingException {
+        ObjectNode d = summary(o.loaded().timetable());
+        d.put("feed", feed.name());
+        d.put("durationMs", o.millis());
+        FeedState.ImportResult r = feed.lastImport();
+        if (r != null) {
+            d.put("errors", r.errors());
+            d.put("warnings", r.warnings());
+        }
+        return JSON.writeValueAsString(d);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- stops
+
+    void stops(Exchange e) {
+        run(e, true, (ex, loaded) -> {
+            Timetable tt = loaded.timetable();
+            int limit = intParam(ex, "limit", 20, 1, MAX_LIMIT);
+            String q = ex.getIn().getHeader("q", String.class);
+            String lat = ex.getIn().getHeader("lat", String.class);
+            String lon = ex.getIn().getHeader("lon", String.class);
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode arr = o.putArray("stops");
+            if (lat != null || lon != null) {
+                double la = doubleParam(lat, "lat", -90, 90);
+                double lo = doubleParam(lon, "lon", -180, 180);
+                double radius = ex.getIn().getHeader("radius") == null ? 1000
+                    : doubleParam(ex.getIn().getHeader("radius", String.class), "radius", 1, 50_000);
+                for (double[] hit : loaded.search().nearest(la, lo, radius, limit)) {
+                    stopJson(tt, (int) hit[0], arr.addObject()).put("distance", Math.round(hit[1]));
+                }
+            } else if (q != null && !q.isBlank()) {
+                for (int s : loaded.search().byName(q, limit)) {
+                    stopJson(tt, s, arr.addObject());
+                }
+            } else {
+                throw new ApiError(400, "give q (a name) or lat and lon", "q");
+            }
+            return o;
+        });
+    }
+
+    private static ObjectNode stopJson(Timetable tt, int s, ObjectNode o) {
+        o.put("id", tt.stopIds[s]);
+        o.put("name", tt.stopNames[s]);
+        o.put("lat", tt.stopLat[s]);
+        o.put("lon", tt.stopLon[s]);
+        o.put("station", tt.stopLocationType[s] == 1);
+        if (tt.stopPlatforms[s] != null) {
+            o.put("platform", tt.stopPlatforms[s]);
+        }
+        return o;
+    }
+
+    // -------------------------------------------------------------------------------------------------- departures
+
+    void departures(Exchange e) {
+        run(e, true, (ex, loaded) -> {
+            Timetable tt = loaded.timetable();
+            String stopId = ex.getIn().getHeader("stop", String.class);
+            if (stopId == null || stopId.isBlank()) {
+                throw new ApiError(400, "stop is required: the id of a stop or station", "stop");
+            }
+            Integer stop = tt.stopIndex.get(stopId);
+            if (stop == null) {
+                throw new ApiError(404, "no stop '" + stopId + "' in feed " + feed.name(), "stop");
+            }
+            Instant from = instantParam(ex, tt);
+            int limit = intParam(ex, "limit", 10, 1, MAX_LIMIT);
+            long window = Departures.MAX_WINDOW_SECONDS;
+            String w = ex.getIn().getHeader("window", String.class);
+            if (w != null) {
+                window = durationParam(w).getSeconds();
+                if (window <= 0 || window > Departures.MAX_WINDOW_SECONDS) {
+                    throw new ApiError(400, "window must be between 1s and 48h", "window");
+                }
+                if (ex.getIn().getHeader("limit") == null) {
+                    limit = MAX_LIMIT;
+                }
+            }
+            int[] group = tt.stopGroup(stop);
+            List<Departures.Departure> deps = Departures.find(tt, feed.live(), group, from, window, limit);
+            ObjectNode o = JSON.createObjectNode();
+            stopJson(tt, stop, o.putObject("stop"));
+            o.put("from", OffsetDateTime.ofInstant(from, tt.zone).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            o.put("timeZone", tt.zone.getId());
+            ArrayNode arr = o.putArray("departures");
+            for (Departures.Departure d : deps) {
+                ObjectNode j = arr.addObject();
+                int route = tt.tripRoute[d.trip()];
+                j.put("line", tt.routeShortNames[route].isEmpty() ? tt.routeLongNames[route]
+                    : tt.routeShortNames[route]);
+                j.put("routeId", tt.routeIds[route]);
+                j.put("headsign", tt.tripHeadsigns[d.trip()]);
+                j.put("tripId", tt.tripIds[d.trip()]);
+                j.put("stopId", tt.stopIds[d.stop()]);
+                if (tt.stopPlatforms[d.stop()] != null) {
+                    j.put("platform", tt.stopPlatforms[d.stop()]);
+                }
+                j.put("serviceDate", d.serviceDate().toString());
+                j.put("scheduled", time(d.scheduled(), tt));
+                j.put("expected", d.delay() == null ? null : time(d.expected(), tt));
+                if (d.delay() == null) {
+                    j.putNull("delay");
+                } else {
+                    j.put("delay", d.delay());
+                }
+                j.put("cancelled", d.cancelled());
+                if (d.skipped()) {
+                    j.put("skipped", true);
+                }
+                j.put("realtime", d.realtime());
+            }
+            return o;
+        });
+    }
+
+    private static String time(long epochSecond, Timetable tt) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), tt.zone)
+            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    // ------------------------------------------------------------------------------------------- vehicles, alerts
+
+    void vehicles(Exchange e) {
+        run(e, false, (ex, loaded) -> {
+            String line = ex.getIn().getHeader("line", String.class);
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode arr = o.putArray("vehicles");
+            List<LiveState.Vehicle> all = new ArrayList<>(feed.live().vehicles().values());
+            all.sort((a, b) -> a.id().compareTo(b.id()));
+            for (LiveState.Vehicle v : all) {
+                if (line != null && !line.equals(v.line()) && !line.equals(v.routeId())) {
+                    continue;
+                }
+                arr.add(JSON.valueToTree(v));
+            }
+            return o;
+        });
+    }
+
+    void alerts(Exchange e) {
+        run(e, false, (ex, loaded) -> {
+            String stop = ex.getIn().getHeader("stop", String.class);
+            String line = ex.getIn().getHeader("line", String.class);
+            Timetable tt = loaded == null ? null : loaded.timetable();
+            Set<String> stops = new LinkedHashSet<>();
+            if (stop != null) {
+                stops.add(stop);
+                Integer s = tt == null ? null : tt.stopIndex.get(stop);
+                if (s != null) {
+                    for (int g : tt.stopGroup(s)) {
+                        stops.add(tt.stopIds[g]);
+                    }
+                }
+            }
+            Set<String> routes = new LinkedHashSet<>();
+            if (line != null) {
+                routes.add(line);
+                if (tt != null) {
+                    for (int r = 0; r < tt.routeIds.length; r++) {
+                        if (line.equals(tt.routeShortNames[r])) {
+                            routes.add(tt.routeIds[r]);
+                        }
+                    }
+                }
+            }
+            Instant now = Instant.now();
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode arr = o.putArray("alerts");
+            for (LiveState.Alert a : feed.live().alerts().values()) {
+                if (!a.activeAt(now)) {
+                    continue;
+                }
+                if (stop != null && a.stopIds().stream().noneMatch(stops::contains)) {
+                    continue;
+                }
+                if (line != null && a.routeIds().stream().noneMatch(routes::contains)) {
+                    continue;
+                }
+                arr.add(JSON.valueToTree(a));
+            }
+            return o;
+        });
+    }
+
+    // ----------------------------------------------------------------------------------------------- parameters
+
+    private static int intParam(Exchange e, String name, int def, int min, int max) {
+        String v = e.getIn().getHeader(name, String.class);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i < min || i > max) {
+                throw new ApiError(400, name + " must be between " + min + " and " + max, name);
+            }
+            return i;
+        } catch (NumberFormatException ex) {
+            throw new ApiError(400, name + " must be an integer", name);
+        }
+    }
+
+    private static double doubleParam(String v, String name, double min, double max) {
+        if (v == null || v.isBlank()) {
+            throw new ApiError(400, name + " is required", name);
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= min && d <= max)) {
+                throw new ApiError(400, name + " must be between " + min + " and " + max, name);
+            }
+            return d;
+        } catch (NumberFormatException ex) {
+            throw new ApiError(400, name + " must be a number", name);
+        }
+    }
+
+    /** {@code from}: an instant with offset, or a local date-time in the feed's zone; default now. */
+    private static Instant instantParam(Exchange e, Timetable tt) {
+        String v = e.getIn().getHeader("from", String.class);
+        if (v == null || v.isBlank()) {
+            return Instant.now();
+        }
+        String s = v.trim().replace(' ', '+'); // a '+' in a query string arrives as a space
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeException ex) {
+            try {
+                return LocalDateTime.parse(s).atZone(tt.zone).toInstant();
+            } catch (DateTimeException ex2) {
+                throw new ApiError(400, "from must be a date-time such as 2026-03-29T08:00 (feed time) or "
+                    + "2026-03-29T08:00:00+02:00", "from");
+            }
+        }
+    }
+
+    private static Duration durationParam(String v) {
+        try {
+            Object d = de.datenhafen.api.ConfigType.DURATION.parse(v);
+            return (Duration) d;
+        } catch (IllegalArgumentException ex) {
+            throw new ApiError(400, "window must be a duration such as 90m or PT2H", "window");
+        }
+    }
+
+    static void answer(Exchange e, int status, String json) {
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        e.getMessage().setBody(json);
+    }
+
+    static String error(String message, String field) {
+        ObjectNode o = JSON.createObjectNode().put("error", message);
+        if (field != null) {
+            o.put("field", field);
+        }
+        return o.toString();
+    }
+}

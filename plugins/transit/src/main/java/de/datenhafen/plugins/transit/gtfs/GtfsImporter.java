@@ -1,0 +1,974 @@
+package de.datenhafen.plugins.transit.gtfs;
+
+import de.datenhafen.plugins.transit.timetable.ServiceCalendar;
+import de.datenhafen.plugins.transit.timetable.Timetable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads a GTFS zip into a {@link Timetable}. Required: agency, stops, routes, trips, stop_times and calendar and/or
+ * calendar_dates; optional: shapes, feed_info. A missing required file or column, or an unreadable archive, always
+ * fails the import. A bad row is an error: tolerant mode skips the row and goes on, strict mode stops. Sloppiness
+ * that the spec's readers are expected to absorb (byte-order marks, quotes, extra columns, files in a sub-folder,
+ * missing optional files, spaces around values) is accepted, some with a warning.
+ *
+ * <p>One instance per import; not thread-safe. Runs on the importing thread for as long as the feed takes.
+ */
+public final class GtfsImporter {
+
+    private static final int PROGRESS_EVERY = 1 << 16;
+
+    private final Set<String> agencyFilter;
+    private final ZoneId zoneOverride;
+    private final Problems problems;
+    private final ImportProgress progress;
+    private final Map<String, String> pool = new HashMap<>();
+
+    private ZipFile zip;
+    private Map<String, ZipEntry> entries;
+
+    /**
+     * @param agencies agency ids or names to keep (case-insensitive); empty keeps all
+     * @param zone     the time zone to use instead of agency_timezone, or null
+     */
+    public GtfsImporter(Collection<String> agencies, ZoneId zone, boolean strict, ImportProgress progress) {
+        this.agencyFilter = new HashSet<>();
+        agencies.forEach(a -> agencyFilter.add(a.trim().toLowerCase(Locale.ROOT)));
+        this.zoneOverride = zone;
+        this.problems = new Problems(strict);
+        this.progress = progress == null ? ImportProgress.NONE : progress;
+    }
+
+    public Problems problems() {
+        return problems;
+    }
+
+    /** Reads the zip at {@code file}; {@code source} is what the timetable says it came from. */
+    public Timetable read(Path file, String source) throws IOException {
+        try (ZipFile z = open(file)) {
+            this.zip = z;
+            this.entries = index(z);
+            Timetable.Parts p = new Timetable.Parts();
+            p.source = source;
+            readAgencies(p);
+            readFeedInfo(p);
+            Map<String, Integer> services = new LinkedHashMap<>();
+            ServiceCalendar.Builder calendar = new ServiceCalendar.Builder();
+            boolean hasCalendar = readCalendar(services, calendar);
+            boolean hasDates = readCalendarDates(services, calendar);
+            if (!hasCalendar && !hasDates) {
+                throw problems.fatal("calendar.txt", 0, "", "neither calendar.txt nor calendar_dates.txt is in the "
+                    + "feed; one of them is required");
+            }
+            p.serviceIds = services.keySet().toArray(new String[0]);
+            p.calendar = calendar.build(services.size());
+            readRoutes(p);
+            Set<String> filteredTrips = new HashSet<>();
+            Map<String, Integer> shapes = new HashMap<>();
+            readTrips(p, services, filteredTrips, shapes);
+            Map<String, Integer> stops = readStops(p);
+            readStopTimes(p, stops, filteredTrips);
+            dropUnusedStops(p);
+            readShapes(p, shapes);
+            p.loadedAt = Instant.now();
+            return new Timetable(p);
+        } finally {
+            zip = null;
+        }
+    }
+
+    private ZipFile open(Path file) throws IOException {
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw problems.fatal(file.getFileName().toString(), 0, "", "not a readable zip archive: "
+                + e.getMessage());
+        }
+    }
+
+    private Map<String, ZipEntry> index(ZipFile z) {
+        Map<String, ZipEntry> out = new HashMap<>();
+        z.stream().filter(e -> !e.isDirectory()).forEach(e -> {
+            String name = e.getName();
+            String base = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+            if (!name.equals(base)) {
+                if (out.containsKey(base)) {
+                    return;
+                }
+                problems.warning(base, 0, "", "found in the sub-folder of " + name + ", not at the archive's root");
+            }
+            out.put(base, e);
+        });
+        return out;
+    }
+
+    private GtfsTable table(String name, boolean required) throws IOException {
+        ZipEntry e = entries.get(name);
+        if (e == null) {
+            if (required) {
+                throw problems.fatal(name, 0, "", "required file is missing from the feed");
+            }
+            return null;
+        }
+        long size = e.getSize();
+        CountingStream in = new CountingStream(zip.getInputStream(e), size);
+        GtfsTable t = new GtfsTable(name, in, problems);
+        streams.put(t, in);
+        return t;
+    }
+
+    private void tick(GtfsTable t) {
+        if ((t.rows() & (PROGRESS_EVERY - 1)) == 0) {
+            CountingStream c = streams.get(t);
+            progress.update(t.file, t.rows(), c == null ? -1 : c.percent());
+        }
+    }
+
+    private final Map<GtfsTable, CountingStream> streams = new HashMap<>();
+
+    private void done(GtfsTable t) {
+        progress.update(t.file, t.rows(), 100);
+        streams.remove(t);
+    }
+
+    private String intern(String s) {
+        String known = pool.putIfAbsent(s, s);
+        return known == null ? s : known;
+    }
+
+    // ---------------------------------------------------------------------------------------------- agency, feed_info
+
+    private final List<String> keptAgencies = new ArrayList<>();
+    private final Set<String> droppedAgencies = new HashSet<>();
+
+    private void readAgencies(Timetable.Parts p) throws IOException {
+        GtfsTable t = table("agency.txt", true);
+        int id = t.optional("agency_id");
+        int name = t.required("agency_name");
+        int tz = t.required("agency_timezone");
+        List<String> names = new ArrayList<>();
+        ZoneId zone = null;
+        int total = 0;
+        while (t.next()) {
+            total++;
+            String agencyId = t.csv.get(id);
+            String agencyName = t.requiredValue(name, "agency_name");
+            if (agencyName == null) {
+                continue;
+            }
+            if (!agencyFilter.isEmpty() && !agencyFilter.contains(agencyId.toLowerCase(Locale.ROOT))
+                && !agencyFilter.contains(agencyName.toLowerCase(Locale.ROOT))) {
+                droppedAgencies.add(agencyId);
+                continue;
+            }
+            String zoneName = t.requiredValue(tz, "agency_timezone");
+            if (zoneName != null && zone == null) {
+                try {
+                    zone = ZoneId.of(zoneName);
+                } catch (DateTimeException e) {
+                    problems.error("agency.txt", t.line(), "agency_timezone", "'" + zoneName
+                        + "' is not a time zone (expected for example Europe/Berlin)");
+                }
+            }
+            keptAgencies.add(agencyId);
+            names.add(agencyName);
+        }
+        done(t);
+        if (total == 0) {
+            throw problems.fatal("agency.txt", 0, "", "the file has no agency");
+        }
+        if (keptAgencies.isEmpty()) {
+            throw problems.fatal("agency.txt", 0, "agency_id", "no agency matches the filter " + agencyFilter);
+        }
+        p.agencyIds = keptAgencies.toArray(new String[0]);
+        p.agencyNames = names.toArray(new String[0]);
+        p.zone = zoneOverride != null ? zoneOverride : zone != null ? zone : ZoneId.of("Europe/Berlin");
+    }
+
+    private void readFeedInfo(Timetable.Parts p) throws IOException {
+        GtfsTable t = table("feed_info.txt", false);
+        if (t == null) {
+            return;
+        }
+        int publisher = t.optional("feed_publisher_name");
+        int version = t.optional("feed_version");
+        if (t.next()) {
+            p.feedPublisher = emptyToNull(t.csv.get(publisher));
+            p.feedVersion = emptyToNull(t.csv.get(version));
+        }
+        done(t);
+    }
+
+    // -------------------------------------------------------------------------------------------------- calendars
+
+    private boolean readCalendar(Map<String, Integer> services, ServiceCalendar.Builder calendar) throws IOException {
+        GtfsTable t = table("calendar.txt", false);
+        if (t == null) {
+            return false;
+        }
+        int id = t.required("service_id");
+        String[] dayNames = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+        int[] days = new int[7];
+        for (int d = 0; d < 7; d++) {
+            days[d] = t.required(dayNames[d]);
+        }
+        int start = t.required("start_date");
+        int end = t.required("end_date");
+        while (t.next()) {
+            String serviceId = t.requiredValue(id, "service_id");
+            if (serviceId == null) {
+                continue;
+            }
+            int mask = 0;
+            boolean ok = true;
+            for (int d = 0; d < 7; d++) {
+                int v = t.csv.getInt(days[d], Integer.MIN_VALUE);
+                if (v != 0 && v != 1) {
+                    problems.error("calendar.txt", t.line(), dayNames[d], "expected 0 or 1, found '"
+                        + t.csv.get(days[d]) + "'");
+                    ok = false;
+                    break;
+                }
+                mask |= v << d;
+            }
+            int from = date(t, start, "start_date");
+            int to = date(t, end, "end_date");
+            if (!ok || from == Integer.MIN_VALUE || to == Integer.MIN_VALUE) {
+                continue;
+            }
+            if (to < from) {
+                problems.error("calendar.txt", t.line(), "end_date", "end_date is before start_date");
+                continue;
+            }
+            if (services.containsKey(serviceId)) {
+                problems.error("calendar.txt", t.line(), "service_id", "service '" + serviceId + "' appears twice");
+                continue;
+            }
+            int index = services.size();
+            services.put(serviceId, index);
+            calendar.range(index, from, to, mask);
+        }
+        done(t);
+        return true;
+    }
+
+    private boolean readCalendarDates(Map<String, Integer> services, ServiceCalendar.Builder calendar)
+        throws IOException {
+        GtfsTable t = table("calendar_dates.txt", false);
+        if (t == null) {
+            return false;
+        }
+        int id = t.required("service_id");
+        int date = t.required("date");
+        int type = t.required("exception_type");
+        while (t.next()) {
+            String serviceId = t.requiredValue(id, "service_id");
+            int day = date(t, date, "date");
+            int kind = t.csv.getInt(type, Integer.MIN_VALUE);
+            if (serviceId == null || day == Integer.MIN_VALUE) {
+                continue;
+            }
+            if (kind != 1 && kind != 2) {
+                problems.error("calendar_dates.txt", t.line(), "exception_type", "expected 1 (added) or 2 (removed),"
+                    + " found '" + t.csv.get(type) + "'");
+                continue;
+            }
+            Integer index = services.get(serviceId);
+            if (index == null) {
+                index = services.size();
+                services.put(serviceId, index);
+            }
+            calendar.exception(index, day, kind == 1);
+        }
+        done(t);
+        return true;
+    }
+
+    private int date(GtfsTable t, int column, String name) {
+        String v = t.requiredValue(column, name);
+        if (v == null) {
+            return Integer.MIN_VALUE;
+        }
+        int d = GtfsTime.parseDate(v);
+        if (d == Integer.MIN_VALUE) {
+            problems.error(t.file, t.line(), name, "'" + v + "' is not a date YYYYMMDD");
+        }
+        return d;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ routes
+
+    private final Set<String> droppedRoutes = new HashSet<>();
+
+    private void readRoutes(Timetable.Parts p) throws IOException {
+        GtfsTable t = table("routes.txt", true);
+        int id = t.required("route_id");
+        int agency = t.optional("agency_id");
+        int shortName = t.optional("route_short_name");
+        int longName = t.optional("route_long_name");
+        int type = t.required("route_type");
+        Map<String, Integer> index = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        List<String> shorts = new ArrayList<>();
+        List<String> longs = new ArrayList<>();
+        IntList types = new IntList(256);
+        IntList agencies = new IntList(256);
+        Map<String, Integer> agencyIndex = new HashMap<>();
+        for (int i = 0; i < keptAgencies.size(); i++) {
+            agencyIndex.put(keptAgencies.get(i), i);
+        }
+        while (t.next()) {
+            String routeId = t.requiredValue(id, "route_id");
+            if (routeId == null) {
+                continue;
+            }
+            String agencyId = t.csv.get(agency);
+            Integer a;
+            if (agencyId.isEmpty() && keptAgencies.size() + droppedAgencies.size() == 1) {
+                a = keptAgencies.isEmpty() ? null : 0;
+            } else {
+                a = agencyIndex.get(agencyId);
+            }
+            if (a == null) {
+                if (droppedAgencies.contains(agencyId)) {
+                    droppedRoutes.add(routeId);
+                } else {
+                    problems.error("routes.txt", t.line(), "agency_id", agencyId.isEmpty()
+                        ? "required when the feed has several agencies" : "no agency '" + agencyId + "'");
+                }
+                continue;
+            }
+            String s = t.csv.get(shortName);
+            String l = t.csv.get(longName);
+            if (s.isEmpty() && l.isEmpty()) {
+                problems.error("routes.txt", t.line(), "route_short_name",
+                    "route_short_name or route_long_name is required");
+                continue;
+            }
+            int routeType = t.csv.getInt(type, Integer.MIN_VALUE);
+            if (routeType < 0) {
+                problems.error("routes.txt", t.line(), "route_type", "'" + t.csv.get(type) + "' is not a route type");
+                continue;
+            }
+            if (index.putIfAbsent(routeId, ids.size()) != null) {
+                problems.error("routes.txt", t.line(), "route_id", "route '" + routeId + "' appears twice");
+                continue;
+            }
+            ids.add(routeId);
+            shorts.add(intern(s));
+            longs.add(intern(l));
+            types.add(routeType);
+            agencies.add(a);
+            tick(t);
+        }
+        done(t);
+        p.routeIds = ids.toArray(new String[0]);
+        p.routeShortNames = shorts.toArray(new String[0]);
+        p.routeLongNames = longs.toArray(new String[0]);
+        p.routeTypes = types.toArray();
+        p.routeAgency = agencies.toArray();
+        p.routeIndex = index;
+    }
+
+    // ------------------------------------------------------------------------------------------------------- trips
+
+    private void readTrips(Timetable.Parts p, Map<String, Integer> services, Set<String> filteredTrips,
+                           Map<String, Integer> shapes) throws IOException {
+        GtfsTable t = table("trips.txt", true);
+        int route = t.required("route_id");
+        int service = t.required("service_id");
+        int id = t.required("trip_id");
+        int headsign = t.optional("trip_headsign");
+        int direction = t.optional("direction_id");
+        int shape = t.optional("shape_id");
+        Map<String, Integer> index = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        List<String> headsigns = new ArrayList<>();
+        IntList routes = new IntList(1024);
+        IntList serviceOf = new IntList(1024);
+        IntList directions = new IntList(1024);
+        IntList shapeOf = new IntList(1024);
+        while (t.next()) {
+            tick(t);
+            String tripId = t.requiredValue(id, "trip_id");
+            String routeId = t.requiredValue(route, "route_id");
+            String serviceId = t.requiredValue(service, "service_id");
+            if (tripId == null || routeId == null || serviceId == null) {
+                continue;
+            }
+            Integer r = p.routeIndex.get(routeId);
+            if (r == null) {
+                if (droppedRoutes.contains(routeId)) {
+                    filteredTrips.add(tripId);
+                } else {
+                    problems.error("trips.txt", t.line(), "route_id", "no route '" + routeId + "'");
+                }
+                continue;
+            }
+            Integer s = services.get(serviceId);
+            if (s == null) {
+                problems.error("trips.txt", t.line(), "service_id", "no service '" + serviceId
+                    + "' in calendar.txt or calendar_dates.txt");
+                continue;
+            }
+            if (index.putIfAbsent(tripId, ids.size()) != null) {
+                problems.error("trips.txt", t.line(), "trip_id", "trip '" + tripId + "' appears twice");
+                continue;
+            }
+            int dir = t.csv.getInt(direction, -1);
+            if (dir != -1 && dir != 0 && dir != 1) {
+                problems.warning("trips.txt", t.line(), "direction_id", "expected 0 or 1; ignored");
+                dir = -1;
+            }
+            String shapeId = t.csv.get(shape);
+            int shapeIndex = -1;
+            if (!shapeId.isEmpty()) {
+                shapeIndex = shapes.computeIfAbsent(shapeId, k -> shapes.size());
+            }
+            ids.add(tripId);
+            headsigns.add(intern(t.csv.get(headsign)));
+            routes.add(r);
+            serviceOf.add(s);
+            directions.add(dir);
+            shapeOf.add(shapeIndex);
+        }
+        done(t);
+        p.tripIds = ids.toArray(new String[0]);
+        p.tripHeadsigns = headsigns.toArray(new String[0]);
+        p.tripRoute = routes.toArray();
+        p.tripService = serviceOf.toArray();
+        int[] dirs = directions.toArray();
+        p.tripDirection = new byte[dirs.length];
+        for (int i = 0; i < dirs.length; i++) {
+            p.tripDirection[i] = (byte) dirs[i];
+        }
+        p.tripShape = shapeOf.toArray();
+        p.tripIndex = index;
+    }
+
+    // ------------------------------------------------------------------------------------------------------- stops
+
+    private Map<String, Integer> readStops(Timetable.Parts p) throws IOException {
+        GtfsTable t = table("stops.txt", true);
+        int id = t.required("stop_id");
+        int name = t.optional("stop_name");
+        int lat = t.optional("stop_lat");
+        int lon = t.optional("stop_lon");
+        int type = t.optional("location_type");
+        int parent = t.optional("parent_station");
+        int platform = t.optional("platform_code");
+        Map<String, Integer> index = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> platforms = new ArrayList<>();
+        List<String> parents = new ArrayList<>();
+        DoubleList lats = new DoubleList(1024);
+        DoubleList lons = new DoubleList(1024);
+        IntList types = new IntList(1024);
+        IntList lines = new IntList(1024);
+        while (t.next()) {
+            tick(t);
+            String stopId = t.requiredValue(id, "stop_id");
+            if (stopId == null) {
+                continue;
+            }
+            int locationType = t.csv.getInt(type, 0);
+            if (locationType < 0 || locationType > 4) {
+                problems.error("stops.txt", t.line(), "location_type", "expected 0 to 4, found '"
+                    + t.csv.get(type) + "'");
+                continue;
+            }
+            String stopName = t.csv.get(name);
+            double la = t.csv.getDouble(lat);
+            double lo = t.csv.getDouble(lon);
+            if (locationType <= 2) {
+                if (stopName.isEmpty()) {
+                    problems.error("stops.txt", t.line(), "stop_name", "required for stops, stations and entrances");
+                    continue;
+                }
+                if (Double.isNaN(la) || la < -90 || la > 90) {
+                    problems.error("stops.txt", t.line(), "stop_lat", "'" + t.csv.get(lat)
+                        + "' is not a latitude");
+                    continue;
+                }
+                if (Double.isNaN(lo) || lo < -180 || lo > 180) {
+                    problems.error("stops.txt", t.line(), "stop_lon", "'" + t.csv.get(lon)
+                        + "' is not a longitude");
+                    continue;
+                }
+            }
+            if (index.putIfAbsent(stopId, ids.size()) != null) {
+                problems.error("stops.txt", t.line(), "stop_id", "stop '" + stopId + "' appears twice");
+                continue;
+            }
+            ids.add(stopId);
+            names.add(intern(stopName));
+            platforms.add(emptyToNull(t.csv.get(platform)));
+            parents.add(t.csv.get(parent));
+            lats.add(la);
+            lons.add(lo);
+            types.add(locationType);
+            lines.add((int) t.line());
+        }
+        done(t);
+        int n = ids.size();
+        int[] parentIndex = new int[n];
+        for (int i = 0; i < n; i++) {
+            String ps = parents.get(i);
+            parentIndex[i] = -1;
+            if (!ps.isEmpty()) {
+                Integer pi = index.get(ps);
+                if (pi == null) {
+                    problems.warning("stops.txt", lines.get(i), "parent_station", "no station '" + ps
+                        + "'; the stop is kept without one");
+                } else if (types.get(pi) != 1 && types.get(i) <= 1) {
+                    problems.warning("stops.txt", lines.get(i), "parent_station", "'" + ps
+                        + "' is not a station (location_type 1); the stop is kept without one");
+                } else {
+                    parentIndex[i] = pi;
+                }
+            }
+        }
+        p.stopIds = ids.toArray(new String[0]);
+        p.stopNames = names.toArray(new String[0]);
+        p.stopPlatforms = platforms.toArray(new String[0]);
+        p.stopLat = lats.toArray();
+        p.stopLon = lons.toArray();
+        p.stopParent = parentIndex;
+        int[] ty = types.toArray();
+        p.stopLocationType = new byte[n];
+        for (int i = 0; i < n; i++) {
+            p.stopLocationType[i] = (byte) ty[i];
+        }
+        p.stopIndex = index;
+        return index;
+    }
+
+    // -------------------------------------------------------------------------------------------------- stop_times
+
+    private void readStopTimes(Timetable.Parts p, Map<String, Integer> stops, Set<String> filteredTrips)
+        throws IOException {
+        GtfsTable t = table("stop_times.txt", true);
+        int trip = t.required("trip_id");
+        int arrival = t.optional("arrival_time");
+        int departure = t.optional("departure_time");
+        int stop = t.required("stop_id");
+        int sequence = t.required("stop_sequence");
+        int pickup = t.optional("pickup_type");
+        if (arrival < 0 && departure < 0) {
+            throw problems.fatal("stop_times.txt", 1, "arrival_time", "neither arrival_time nor departure_time is a "
+                + "column");
+        }
+        long expected = Math.max(1024, zipSize("stop_times.txt") / 40);
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, expected);
+        IntList tripOf = new IntList(cap);
+        IntList stopOf = new IntList(cap);
+        IntList arr = new IntList(cap);
+        IntList dep = new IntList(cap);
+        IntList seq = new IntList(cap);
+        ByteList pick = new ByteList(cap);
+        String lastTripId = null;
+        int lastTrip = -1;
+        String lastStopId = null;
+        int lastStop = -1;
+        while (t.next()) {
+            tick(t);
+            int tr;
+            if (lastTripId != null && t.csv.fieldEquals(trip, lastTripId)) {
+                tr = lastTrip;
+            } else {
+                String tripId = t.requiredValue(trip, "trip_id");
+                if (tripId == null) {
+                    continue;
+                }
+                Integer ti = p.tripIndex.get(tripId);
+                if (ti == null) {
+                    if (!filteredTrips.contains(tripId)) {
+                        problems.error("stop_times.txt", t.line(), "trip_id", "no trip '" + tripId + "'");
+                    }
+                    continue;
+                }
+                lastTripId = tripId;
+                tr = lastTrip = ti;
+            }
+            int st;
+            if (lastStopId != null && t.csv.fieldEquals(stop, lastStopId)) {
+                st = lastStop;
+            } else {
+                String stopId = t.requiredValue(stop, "stop_id");
+                if (stopId == null) {
+                    continue;
+                }
+                Integer si = stops.get(stopId);
+                if (si == null) {
+                    problems.error("stop_times.txt", t.line(), "stop_id", "no stop '" + stopId + "'");
+                    continue;
+                }
+                if (p.stopLocationType[si] != 0) {
+                    problems.error("stop_times.txt", t.line(), "stop_id", "'" + stopId
+                        + "' is a station or entrance, not a stop (location_type " + p.stopLocationType[si] + ")");
+                    continue;
+                }
+                lastStopId = stopId;
+                st = lastStop = si;
+            }
+            int a = t.csv.getTime(arrival);
+            int d = t.csv.getTime(departure);
+            if (a == Integer.MIN_VALUE) {
+                problems.error("stop_times.txt", t.line(), "arrival_time", "'" + t.csv.get(arrival)
+                    + "' is not a time HH:MM:SS");
+                continue;
+            }
+            if (d == Integer.MIN_VALUE) {
+                problems.error("stop_times.txt", t.line(), "departure_time", "'" + t.csv.get(departure)
+                    + "' is not a time HH:MM:SS");
+                continue;
+            }
+            int s = t.csv.getInt(sequence, Integer.MIN_VALUE);
+            if (s < 0) {
+                problems.error("stop_times.txt", t.line(), "stop_sequence", "'" + t.csv.get(sequence)
+                    + "' is not a non-negative integer");
+                continue;
+            }
+            int pt = t.csv.getInt(pickup, 0);
+            tripOf.add(tr);
+            stopOf.add(st);
+            arr.add(a < 0 ? d : a);
+            dep.add(d < 0 ? a : d);
+            seq.add(s);
+            pick.add((byte) (pt == 1 ? Timetable.NO_PICKUP : 0));
+        }
+        done(t);
+        groupByTrip(p, tripOf.array(), stopOf.array(), arr.array(), dep.array(), seq.array(), pick.array(),
+            tripOf.size());
+    }
+
+    private long zipSize(String name) {
+        ZipEntry e = entries.get(name);
+        return e == null || e.getSize() < 0 ? 0 : e.getSize();
+    }
+
+    /**
+     * Orders the stop times by trip (a counting sort, linear) and by stop_sequence within a trip (already in order in
+     * almost every feed, so an insertion sort), then fills times that the feed leaves empty between timepoints.
+     */
+    private void groupByTrip(Timetable.Parts p, int[] tripOf, int[] stopOf, int[] arr, int[] dep, int[] seq,
+                             byte[] pick, int n) {
+        int trips = p.tripIds.length;
+        int[] first = new int[trips + 1];
+        for (int i = 0; i < n; i++) {
+            first[tripOf[i] + 1]++;
+        }
+        for (int t = 0; t < trips; t++) {
+            first[t + 1] += first[t];
+        }
+        int[] fill = first.clone();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[fill[tripOf[i]]++] = i;
+        }
+        fill = null;
+        for (int t = 0; t < trips; t++) {
+            for (int k = first[t] + 1; k < first[t + 1]; k++) {
+                int v = order[k];
+                int j = k - 1;
+                while (j >= first[t] && seq[order[j]] > seq[v]) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = v;
+            }
+        }
+        p.stStop = permute(stopOf, order, n);
+        p.stArrival = permute(arr, order, n);
+        p.stDeparture = permute(dep, order, n);
+        p.stSequence = permute(seq, order, n);
+        byte[] pk = new byte[n];
+        for (int i = 0; i < n; i++) {
+            pk[i] = pick[order[i]];
+        }
+        p.stPickup = pk;
+        p.tripFirstStopTime = first;
+        checkTrips(p);
+    }
+
+    private static int[] permute(int[] values, int[] order, int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = values[order[i]];
+        }
+        return out;
+    }
+
+    private void checkTrips(Timetable.Parts p) {
+        int[] first = p.tripFirstStopTime;
+        int[] arr = p.stArrival;
+        int[] dep = p.stDeparture;
+        int[] seq = p.stSequence;
+        for (int t = 0; t < p.tripIds.length; t++) {
+            int from = first[t];
+            int to = first[t + 1];
+            if (to - from == 0) {
+                problems.warning("trips.txt", 0, "trip_id", "trip '" + p.tripIds[t] + "' has no stop times");
+                continue;
+            }
+            if (to - from == 1) {
+                problems.warning("stop_times.txt", 0, "trip_id", "trip '" + p.tripIds[t] + "' has one stop time");
+            }
+            for (int i = from + 1; i < to; i++) {
+                if (seq[i] == seq[i - 1]) {
+                    problems.warning("stop_times.txt", 0, "stop_sequence", "trip '" + p.tripIds[t]
+                        + "' has stop_sequence " + seq[i] + " twice");
+                }
+            }
+            if (dep[from] < 0) {
+                problems.error("stop_times.txt", 0, "departure_time", "trip '" + p.tripIds[t]
+                    + "': the first stop needs a time");
+                dep[from] = arr[from] = firstKnown(dep, from, to);
+            }
+            if (arr[to - 1] < 0) {
+                problems.error("stop_times.txt", 0, "arrival_time", "trip '" + p.tripIds[t]
+                    + "': the last stop needs a time");
+                arr[to - 1] = dep[to - 1] = lastKnown(arr, from, to);
+            }
+            // interpolate untimed stops evenly between the timepoints around them
+            int prev = from;
+            for (int i = from + 1; i < to; i++) {
+                if (arr[i] >= 0) {
+                    int gap = i - prev;
+                    for (int k = 1; k < gap; k++) {
+                        int v = dep[prev] + (int) ((long) (arr[i] - dep[prev]) * k / gap);
+                        arr[prev + k] = dep[prev + k] = v;
+                    }
+                    if (arr[i] < dep[prev]) {
+                        problems.warning("stop_times.txt", 0, "arrival_time", "trip '" + p.tripIds[t]
+                            + "' goes back in time at stop_sequence " + seq[i]);
+                    }
+                    prev = i;
+                }
+            }
+        }
+    }
+
+    private static int firstKnown(int[] times, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (times[i] >= 0) {
+                return times[i];
+            }
+        }
+        return 0;
+    }
+
+    private static int lastKnown(int[] times, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (times[i] >= 0) {
+                return times[i];
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * With an agency filter the state-wide stops file holds every operator's stops; keep only stops the kept trips
+     * serve, and their stations, so a stop search finds nothing the timetable has no departures for.
+     */
+    private void dropUnusedStops(Timetable.Parts p) {
+        if (agencyFilter.isEmpty()) {
+            return;
+        }
+        int n = p.stopIds.length;
+        boolean[] used = new boolean[n];
+        for (int s : p.stStop) {
+            used[s] = true;
+        }
+        for (int s = 0; s < n; s++) {
+            if (used[s] && p.stopParent[s] >= 0) {
+                used[p.stopParent[s]] = true;
+            }
+        }
+        int[] remap = new int[n];
+        int kept = 0;
+        for (int s = 0; s < n; s++) {
+            remap[s] = used[s] ? kept++ : -1;
+        }
+        if (kept == n) {
+            return;
+        }
+        String[] ids = new String[kept];
+        String[] names = new String[kept];
+        String[] platforms = new String[kept];
+        double[] lat = new double[kept];
+        double[] lon = new double[kept];
+        int[] parent = new int[kept];
+        byte[] type = new byte[kept];
+        Map<String, Integer> index = new HashMap<>();
+        for (int s = 0; s < n; s++) {
+            int r = remap[s];
+            if (r < 0) {
+                continue;
+            }
+            ids[r] = p.stopIds[s];
+            names[r] = p.stopNames[s];
+            platforms[r] = p.stopPlatforms[s];
+            lat[r] = p.stopLat[s];
+            lon[r] = p.stopLon[s];
+            parent[r] = p.stopParent[s] < 0 ? -1 : remap[p.stopParent[s]];
+            type[r] = p.stopLocationType[s];
+            index.put(ids[r], r);
+        }
+        int[] st = p.stStop;
+        for (int i = 0; i < st.length; i++) {
+            st[i] = remap[st[i]];
+        }
+        p.stopIds = ids;
+        p.stopNames = names;
+        p.stopPlatforms = platforms;
+        p.stopLat = lat;
+        p.stopLon = lon;
+        p.stopParent = parent;
+        p.stopLocationType = type;
+        p.stopIndex = index;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ shapes
+
+    private void readShapes(Timetable.Parts p, Map<String, Integer> wanted) throws IOException {
+        p.shapeIds = new String[wanted.size()];
+        wanted.forEach((id, i) -> p.shapeIds[i] = id);
+        GtfsTable t = wanted.isEmpty() ? null : table("shapes.txt", false);
+        if (t == null) {
+            p.shapeFirstPoint = new int[wanted.size() + 1];
+            p.shapeLat = new float[0];
+            p.shapeLon = new float[0];
+            return;
+        }
+        int id = t.required("shape_id");
+        int lat = t.required("shape_pt_lat");
+        int lon = t.required("shape_pt_lon");
+        int seq = t.required("shape_pt_sequence");
+        IntList shapeOf = new IntList(1024);
+        IntList seqs = new IntList(1024);
+        DoubleList lats = new DoubleList(1024);
+        DoubleList lons = new DoubleList(1024);
+        String last = null;
+        int lastIndex = -1;
+        while (t.next()) {
+            tick(t);
+            int s;
+            if (last != null && t.csv.fieldEquals(id, last)) {
+                s = lastIndex;
+            } else {
+                String shapeId = t.csv.get(id);
+                Integer si = wanted.get(shapeId);
+                last = shapeId;
+                lastIndex = s = si == null ? -1 : si;
+            }
+            if (s < 0) {
+                continue;
+            }
+            double la = t.csv.getDouble(lat);
+            double lo = t.csv.getDouble(lon);
+            int q = t.csv.getInt(seq, Integer.MIN_VALUE);
+            if (Double.isNaN(la) || Double.isNaN(lo) || q < 0) {
+                problems.error("shapes.txt", t.line(), Double.isNaN(la) ? "shape_pt_lat" : Double.isNaN(lo)
+                    ? "shape_pt_lon" : "shape_pt_sequence", "not a number");
+                continue;
+            }
+            shapeOf.add(s);
+            seqs.add(q);
+            lats.add(la);
+            lons.add(lo);
+        }
+        done(t);
+        int n = shapeOf.size();
+        int shapes = wanted.size();
+        int[] shapeArr = shapeOf.array();
+        int[] seqArr = seqs.array();
+        int[] first = new int[shapes + 1];
+        for (int i = 0; i < n; i++) {
+            first[shapeArr[i] + 1]++;
+        }
+        for (int s = 0; s < shapes; s++) {
+            first[s + 1] += first[s];
+        }
+        int[] fill = first.clone();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[fill[shapeArr[i]]++] = i;
+        }
+        for (int s = 0; s < shapes; s++) {
+            for (int k = first[s] + 1; k < first[s + 1]; k++) {
+                int v = order[k];
+                int j = k - 1;
+                while (j >= first[s] && seqArr[order[j]] > seqArr[v]) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = v;
+            }
+        }
+        float[] la = new float[n];
+        float[] lo = new float[n];
+        for (int i = 0; i < n; i++) {
+            la[i] = (float) lats.get(order[i]);
+            lo[i] = (float) lons.get(order[i]);
+        }
+        p.shapeFirstPoint = first;
+        p.shapeLat = la;
+        p.shapeLon = lo;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Counts the bytes read from a zip entry, for the progress percentage. */
+    private final class CountingStream extends FilterInputStream {
+        private final long size;
+        private long read;
+
+        CountingStream(InputStream in, long size) {
+            super(in);
+            this.size = size;
+        }
+
+        int percent() {
+            return size <= 0 ? -1 : (int) Math.min(100, read * 100 / size);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                read++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+    }
+}

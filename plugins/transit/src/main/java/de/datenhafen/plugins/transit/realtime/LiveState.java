@@ -1,0 +1,90 @@
+package de.datenhafen.plugins.transit.realtime;
+
+import de.datenhafen.plugins.transit.timetable.Timetable;
+import de.datenhafen.plugins.transit.timetable.TripLive;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live state of one feed: trips, vehicles and alerts, each a map replaced whole when a poll brings a full data
+ * set (copy on write: a departures query reads a map that no one changes). Written by the realtime integrations'
+ * poll and push routes, one at a time ({@code synchronized} writers); read from any thread.
+ */
+public final class LiveState implements TripLive.Lookup {
+
+    /** What is known about a vehicle now. */
+    public record Vehicle(String id, String label, double lat, double lon, Float bearing, Float speed, String tripId,
+                          String routeId, String line, String headsign, Integer delay, String stopId,
+                          String status, long timestamp) {
+    }
+
+    /** A service alert with what it concerns; active periods as epoch seconds (0 = open). */
+    public record Alert(String id, List<long[]> periods, List<String> routeIds, List<String> stopIds,
+                        List<String> tripIds, List<String> agencyIds, String cause, String effect, String header,
+                        String description, String url) {
+
+        public boolean activeAt(Instant t) {
+            if (periods.isEmpty()) {
+                return true;
+            }
+            long s = t.getEpochSecond();
+            for (long[] p : periods) {
+                if ((p[0] == 0 || p[0] <= s) && (p[1] == 0 || s < p[1])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private volatile Map<String, TripLive> trips = Map.of();
+    private volatile Map<String, Vehicle> vehicles = Map.of();
+    private volatile Map<String, Alert> alerts = Map.of();
+    private volatile Instant updatedAt;
+
+    static String key(String tripId, int serviceDay) {
+        return tripId + '|' + serviceDay;
+    }
+
+    @Override
+    public TripLive find(Timetable tt, int trip, int serviceDay) {
+        Map<String, TripLive> t = trips;
+        if (t.isEmpty()) {
+            return null;
+        }
+        TripLive l = t.get(key(tt.tripIds[trip], serviceDay));
+        return l == null || l.basis != tt ? null : l;
+    }
+
+    public Map<String, TripLive> trips() {
+        return trips;
+    }
+
+    public Map<String, Vehicle> vehicles() {
+        return vehicles;
+    }
+
+    public Map<String, Alert> alerts() {
+        return alerts;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    synchronized void setTrips(Map<String, TripLive> t) {
+        trips = Map.copyOf(t);
+        updatedAt = Instant.now();
+    }
+
+    synchronized void setVehicles(Map<String, Vehicle> v) {
+        vehicles = Map.copyOf(v);
+        updatedAt = Instant.now();
+    }
+
+    synchronized void setAlerts(Map<String, Alert> a) {
+        alerts = Map.copyOf(a);
+        updatedAt = Instant.now();
+    }
+}
