@@ -1,0 +1,123 @@
+package de.datenhafen.plugins.transit.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.transit.realtime.GtfsRealtime.FeedEntity;
+import com.google.transit.realtime.GtfsRealtime.FeedHeader;
+import com.google.transit.realtime.GtfsRealtime.FeedMessage;
+import com.google.transit.realtime.GtfsRealtime.Position;
+import com.google.transit.realtime.GtfsRealtime.TripDescriptor;
+import com.google.transit.realtime.GtfsRealtime.TripUpdate;
+import com.google.transit.realtime.GtfsRealtime.VehicleDescriptor;
+import com.google.transit.realtime.GtfsRealtime.VehiclePosition;
+import de.datenhafen.plugins.transit.GtfsFixture;
+import de.datenhafen.plugins.transit.gtfs.GtfsImporter;
+import de.datenhafen.plugins.transit.timetable.Timetable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RealtimeProcessorTest {
+
+    private static final Instant NOW = LocalDateTime.parse("2026-03-26T08:03").atZone(ZoneId.of("Europe/Berlin"))
+        .toInstant();
+
+    @TempDir
+    Path dir;
+    private RealtimeProcessor processor;
+    private LiveState state;
+
+    @BeforeEach
+    void load() throws IOException {
+        Timetable tt = new GtfsImporter(List.of(), null, true, null).read(GtfsFixture.standard()
+            .write(dir.resolve("f.zip")), "t");
+        state = new LiveState();
+        processor = new RealtimeProcessor("rt", state, () -> tt);
+    }
+
+    private static FeedMessage feed(long time, FeedEntity... entities) {
+        return FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0")
+            .setTimestamp(time)).addAllEntity(List.of(entities)).build();
+    }
+
+    private static FeedEntity trip(String id, int delay, long timestamp) {
+        return FeedEntity.newBuilder().setId("e-" + id).setTripUpdate(TripUpdate.newBuilder().setTimestamp(timestamp)
+            .setTrip(TripDescriptor.newBuilder().setTripId(id).setStartDate("20260326"))
+            .addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(2)
+                .setArrival(TripUpdate.StopTimeEvent.newBuilder().setDelay(delay)))).build();
+    }
+
+    private static FeedEntity vehicle(String id, float lat, long timestamp) {
+        return FeedEntity.newBuilder().setId("v-" + id).setVehicle(VehiclePosition.newBuilder()
+            .setVehicle(VehicleDescriptor.newBuilder().setId(id)).setTimestamp(timestamp)
+            .setTrip(TripDescriptor.newBuilder().setTripId("t5-morning"))
+            .setPosition(Position.newBuilder().setLatitude(lat).setLongitude(10.68f))).build();
+    }
+
+    @Test
+    void publishesOnlyWhatChangedSinceTheLastMessage() {
+        List<LiveEvent> first = processor.apply(feed(1, trip("t5-morning", 60, 1), vehicle("bus-1", 53.87f, 1)),
+            RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+        List<LiveEvent> same = processor.apply(feed(2, trip("t5-morning", 60, 2), vehicle("bus-1", 53.87f, 2)),
+            RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+        List<LiveEvent> moved = processor.apply(feed(3, trip("t5-morning", 120, 3), vehicle("bus-1", 53.88f, 3)),
+            RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+
+        assertThat(first).extracting(LiveEvent::type, LiveEvent::subject).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(LiveEvent.TRIP_UPDATED, "t5-morning"),
+            org.assertj.core.groups.Tuple.tuple(LiveEvent.VEHICLE_POSITION, "bus-1"));
+        assertThat(same).isEmpty();
+        assertThat(moved).hasSize(2);
+        assertThat(moved.get(0).json()).contains("\"delay\":120", "\"line\":\"5\"", "\"matched\":true");
+    }
+
+    @Test
+    void theSameContentGivesTheSameEventIdSoTheBusCanDropARepeat() {
+        LiveEvent a = processor.apply(feed(1, trip("t5-morning", 60, 1)), RealtimeProcessor.Kind.TRIP_UPDATES, false,
+            NOW).get(0);
+        processor.apply(feed(2), RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+        LiveEvent b = processor.apply(feed(3, trip("t5-morning", 60, 9)), RealtimeProcessor.Kind.TRIP_UPDATES, false,
+            NOW).get(0);
+
+        assertThat(b.id()).isEqualTo(a.id());
+    }
+
+    @Test
+    void countsAndPublishesTripsThatMatchNothing() {
+        List<LiveEvent> events = processor.apply(feed(1, trip("ghost", 60, 1), trip("t5-morning", 0, 1)),
+            RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+
+        RealtimeProcessor.Stats s = processor.stats().get(RealtimeProcessor.Kind.TRIP_UPDATES);
+        assertThat(s.entities).isEqualTo(2);
+        assertThat(s.matched).isEqualTo(1);
+        assertThat(s.unmatched).isEqualTo(1);
+        assertThat(s.unmatchedExamples).containsExactly("no trip 'ghost' in the timetable");
+        assertThat(events.get(0).json()).contains("\"matched\":false", "\"problem\":\"no trip 'ghost' in the "
+            + "timetable\"");
+    }
+
+    @Test
+    void aFullDataSetReplacesTheTripsAndVehiclesOfTheKindPolled() {
+        processor.apply(feed(1, trip("t5-morning", 60, 1)), RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+        assertThat(state.trips()).hasSize(1);
+
+        processor.apply(feed(2), RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+
+        assertThat(state.trips()).isEmpty();
+    }
+
+    @Test
+    void aPushAddsToWhatIsThere() {
+        processor.apply(feed(1, vehicle("bus-1", 53.87f, 1)), null, true, NOW);
+        processor.apply(feed(2, vehicle("bus-2", 53.86f, 2)), null, true, NOW);
+
+        assertThat(state.vehicles()).containsOnlyKeys("bus-1", "bus-2");
+        assertThat(state.vehicles().get("bus-1").line()).isEqualTo("5");
+    }
+}
