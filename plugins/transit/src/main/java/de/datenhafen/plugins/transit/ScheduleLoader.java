@@ -87,7 +87,10 @@ final class ScheduleLoader {
                 candidate = folder.resolve("download.zip");
                 DemoFeed.write(candidate, LocalDate.now(ZoneId.of("Europe/Berlin")));
             } else if (source.startsWith("http://") || source.startsWith("https://")) {
-                candidate = download(sameSource ? meta : new Properties(), force);
+                if (!sameSource) {
+                    meta.clear(); // validators of another source mean nothing here
+                }
+                candidate = download(meta, force);
                 if (candidate == null) {
                     LOG.info("Feed {}: {} is unchanged (304 Not Modified)", feed.name(), source);
                     return unchanged(trigger, started);

@@ -1,0 +1,249 @@
+package de.datenhafen.plugins.transit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.transit.realtime.GtfsRealtime.FeedEntity;
+import com.google.transit.realtime.GtfsRealtime.FeedHeader;
+import com.google.transit.realtime.GtfsRealtime.FeedMessage;
+import com.google.transit.realtime.GtfsRealtime.Position;
+import com.google.transit.realtime.GtfsRealtime.TripDescriptor;
+import com.google.transit.realtime.GtfsRealtime.TripUpdate;
+import com.google.transit.realtime.GtfsRealtime.VehicleDescriptor;
+import com.google.transit.realtime.GtfsRealtime.VehiclePosition;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The transit plugin loaded from its packaged archive into a real hub. */
+class TransitIT {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    private static final String API = "/api/v1/plugins/transit/";
+    private static Path folder;
+    private static Path feed;
+    private static HttpServer server;
+    private static final List<String> conditional = new CopyOnWriteArrayList<>();
+    private static volatile byte[] realtimeBody = new byte[0];
+
+    @BeforeAll
+    static void setUp(HubClient client) throws IOException {
+        folder = Files.createTempDirectory("transit-it-");
+        feed = GtfsFixture.standard().write(folder.resolve("sh.zip"));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/gtfs.zip", ex -> serve(ex, Files.readAllBytes(feed), "\"v1\"", "application/zip"));
+        server.createContext("/rt.pb", ex -> serve(ex, realtimeBody, "\"" + java.util.Arrays.hashCode(realtimeBody)
+            + "\"", "application/x-protobuf"));
+        server.start();
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh")
+            .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", feed.toString())
+                .put("agencies", new JsonArray().add("swl"))));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "status").json()
+            .getValue("timetable") != null);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static void serve(HttpExchange ex, byte[] body, String etag, String type) throws IOException {
+        String ifNoneMatch = ex.getRequestHeaders().getFirst("If-None-Match");
+        if (ifNoneMatch != null) {
+            conditional.add(ex.getRequestURI().getPath() + " " + ifNoneMatch);
+        }
+        if (etag.equals(ifNoneMatch)) {
+            ex.sendResponseHeaders(304, -1);
+            ex.close();
+            return;
+        }
+        ex.getResponseHeaders().add("ETag", etag);
+        ex.getResponseHeaders().add("Content-Type", type);
+        ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static List<StoredEvent> events(String type) {
+        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 1000);
+    }
+
+    private static String data(StoredEvent e) {
+        return new String(e.event().getData().toBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCompletedImportRaisesScheduleUpdatedWithTheTimetablesFigures(HubClient client) {
+        List<StoredEvent> updated = events("transit.schedule.updated");
+
+        assertThat(updated).isNotEmpty();
+        assertThat(updated.get(0).event().getSubject()).isEqualTo("sh");
+        assertThat(new JsonObject(data(updated.get(0))).getInteger("stopTimes")).isEqualTo(11);
+        JsonObject status = client.get(API + "status").json();
+        assertThat(status.getJsonObject("timetable").getJsonArray("agencies").getList())
+            .containsExactly("Stadtwerke Lübeck Mobil");
+        assertThat(status.getJsonObject("import").getJsonObject("last").getString("outcome")).isEqualTo("loaded");
+    }
+
+    @Test
+    void answersDeparturesWithLineHeadsignAndTimesInTheFeedsZone(HubClient client) {
+        HubClient.Response r = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00&limit=2");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonArray deps = r.json().getJsonArray("departures");
+        assertThat(deps).hasSize(2);
+        JsonObject d = deps.getJsonObject(0);
+        assertThat(d.getString("line")).isEqualTo("5");
+        assertThat(d.getString("headsign")).isEqualTo("Große Straße");
+        assertThat(d.getString("scheduled")).isEqualTo("2026-03-26T08:06:00+01:00");
+        assertThat(d.getBoolean("cancelled")).isFalse();
+        assertThat(deps.getJsonObject(1).getString("scheduled")).isEqualTo("2026-03-27T00:05:00+01:00");
+    }
+
+    @Test
+    void refusesDeparturesForAnUnknownStopNamingTheField(HubClient client) {
+        HubClient.Response r = client.anonymous().get(API + "departures?stop=nowhere");
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().getString("error")).isEqualTo("no stop 'nowhere' in feed sh");
+        assertThat(r.json().getString("field")).isEqualTo("stop");
+    }
+
+    @Test
+    void findsStopsByNameWithUmlautsSpelledOutAndByDistance(HubClient client) {
+        JsonArray byName = client.anonymous().get(API + "stops?q=luebeck").json().getJsonArray("stops");
+        JsonArray near = client.anonymous().get(API + "stops?lat=53.8705&lon=10.6868&radius=500").json()
+            .getJsonArray("stops");
+
+        assertThat(byName).hasSize(1);
+        assertThat(byName.getJsonObject(0).getString("id")).isEqualTo("hbf");
+        assertThat(near.getJsonObject(0).getString("id")).isEqualTo("koberg");
+        assertThat(near.getJsonObject(0).getLong("distance")).isLessThan(30);
+    }
+
+    @Test
+    void pushedTripUpdatesDelayDeparturesAndOnlyChangesArePublished(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/push")));
+        FeedMessage msg = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0")
+                .setIncrementality(FeedHeader.Incrementality.DIFFERENTIAL).setTimestamp(1))
+            .addEntity(FeedEntity.newBuilder().setId("u1").setTripUpdate(TripUpdate.newBuilder()
+                .setTrip(TripDescriptor.newBuilder().setTripId("t5-morning").setStartDate("20260326"))
+                .addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(1)
+                    .setDeparture(TripUpdate.StopTimeEvent.newBuilder().setDelay(120)))))
+            .build();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/push",
+            "application/x-protobuf", msg.toByteArray()).status() != 404);
+        HubClient.Response again = client.anonymous().post(API + "realtime/push", "application/x-protobuf",
+            msg.toByteArray());
+
+        assertThat(again.status()).as(again.body()).isEqualTo(202);
+        assertThat(again.json().getInteger("published")).isZero();
+        List<StoredEvent> trips = events("transit.trip.updated");
+        assertThat(trips).hasSize(1);
+        assertThat(trips.get(0).event().getSubject()).isEqualTo("t5-morning");
+        JsonObject d = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00&limit=1").json()
+            .getJsonArray("departures").getJsonObject(0);
+        assertThat(d.getInteger("delay")).isEqualTo(120);
+        assertThat(d.getString("expected")).isEqualTo("2026-03-26T08:08:00+01:00");
+    }
+
+    @Test
+    void refusesAPushThatIsNotProtobuf(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push2")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/push2")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/push2",
+            "application/x-protobuf", "{\"not\":\"protobuf\"}").status() == 400);
+    }
+
+    @Test
+    void aFailedImportKeepsTheTimetableInUseAndShowsTheReason(HubClient client) throws IOException {
+        Path file = GtfsFixture.standard().write(folder.resolve("broken.zip"));
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "broken")
+            .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", file.toString())
+                .put("api-path", "broken")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "broken/status").json()
+            .getValue("timetable") != null);
+
+        GtfsFixture.standard().remove("trips.txt").write(file);
+        HubClient.Response r = client.post(API + "broken/import");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get(API + "broken/status")
+            .json().getJsonObject("import").getJsonObject("last").getString("outcome")).isEqualTo("failed"));
+        JsonObject status = client.get(API + "broken/status").json();
+        assertThat(status.getJsonObject("import").getJsonObject("last").getString("error"))
+            .isEqualTo("trips.txt: required file is missing from the feed");
+        assertThat(status.getJsonObject("timetable").getInteger("trips")).isEqualTo(5);
+        assertThat(client.get(API + "broken/departures?stop=koberg&from=2026-03-26T08:00").status()).isEqualTo(200);
+        assertThat(client.get("/api/v1/admin/integrations/broken").body())
+            .contains("trips.txt: required file is missing from the feed");
+    }
+
+    @Test
+    void anUnchangedHttpFeedIsNotLoadedAgain(HubClient client) {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/gtfs.zip";
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "remote")
+            .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", url)
+                .put("api-path", "remote")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "remote/status").json()
+            .getValue("timetable") != null);
+
+        assertThat(client.post(API + "remote/import").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get(API + "remote/status")
+            .json().getJsonObject("import").getJsonObject("last").getString("outcome")).isEqualTo("unchanged"));
+        assertThat(conditional).contains("/gtfs.zip \"v1\"");
+    }
+
+    @Test
+    void pollsVehiclePositionsOverHttpAndShowsThemWithTheirLine(HubClient client) {
+        realtimeBody = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0")
+                .setTimestamp(5))
+            .addEntity(FeedEntity.newBuilder().setId("v").setVehicle(VehiclePosition.newBuilder()
+                .setVehicle(VehicleDescriptor.newBuilder().setId("bus-42"))
+                .setTrip(TripDescriptor.newBuilder().setTripId("t5-morning").setStartDate("20260326"))
+                .setPosition(Position.newBuilder().setLatitude(53.87f).setLongitude(10.68f))))
+            .build().toByteArray();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/rt.pb";
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-poll")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("vehicle-positions-url", url).put("vehicle-positions-interval", "200ms")));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(conditional).anyMatch(c ->
+            c.startsWith("/rt.pb")));
+        JsonObject v = client.anonymous().get(API + "vehicles?line=5").json().getJsonArray("vehicles")
+            .getJsonObject(0);
+        assertThat(v.getString("id")).isEqualTo("bus-42");
+        assertThat(v.getString("headsign")).isEqualTo("Große Straße");
+        assertThat(events("transit.vehicle.position")).hasSize(1);
+    }
+}
