@@ -1,0 +1,109 @@
+package de.datenhafen.plugins.airquality;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/** The plugin's one place for HTTP answers: JSON bodies, the error shape {@code {"error","field"}}, tokens. */
+final class Http {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request that cannot be served: its status, message and field at fault. */
+    static final class Refused extends RuntimeException {
+        final int status;
+        final String field;
+
+        Refused(int status, String field, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.field = field;
+        }
+    }
+
+    private Http() {
+    }
+
+    static void answer(Exchange e, int status, Object body) {
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            e.getMessage().setBody(JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static void refuse(Exchange e, Refused r) {
+        ObjectNode body = JSON.createObjectNode().put("error", r.getMessage());
+        if (r.field != null) {
+            body.put("field", r.field);
+        }
+        answer(e, r.status, body);
+    }
+
+    /** Checks {@code Authorization: Bearer <token>} in constant time. */
+    static void requireToken(Exchange e, byte[] token) {
+        String given = e.getIn().getHeader("Authorization", String.class);
+        if (given != null && given.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            given = given.substring(7).trim();
+        } else {
+            given = null;
+        }
+        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+            throw new Refused(401, "Authorization", "missing or wrong bearer token for the air-quality registry");
+        }
+    }
+
+    /** The request path below {@code /api/v1/plugins/air-quality/<prefix>/}, without query, or "" . */
+    static String rest(Exchange e, String prefix) {
+        String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
+        if (uri == null) {
+            uri = e.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+        }
+        int q = uri.indexOf('?');
+        if (q >= 0) {
+            uri = uri.substring(0, q);
+        }
+        String marker = "/api/v1/plugins/air-quality/" + prefix;
+        int at = uri.indexOf(marker);
+        String rest = at < 0 ? uri : uri.substring(at + marker.length());
+        while (rest.startsWith("/")) {
+            rest = rest.substring(1);
+        }
+        while (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        return URLDecoder.decode(rest, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> query(Exchange e) {
+        Map<String, String> out = new HashMap<>();
+        String q = e.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+        if (q == null) {
+            String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
+            int at = uri == null ? -1 : uri.indexOf('?');
+            q = at < 0 ? null : uri.substring(at + 1);
+        }
+        if (q == null || q.isEmpty()) {
+            return out;
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    static String method(Exchange e) {
+        return e.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
+    }
+}

@@ -1,0 +1,170 @@
+package de.datenhafen.plugins.airquality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code airquality-projections}: follows {@code air.reading} through a subscription and keeps the plugin's
+ * projections (latest per room, 20-minute averages, daily statistics, raw readings within the retention window) and
+ * the CO2 alert rule, which puts {@code air.alert.raised} and {@code air.alert.cleared} on the bus. Because it reads
+ * the bus in order and its alerts follow the readings' own times, seeking the subscription back (replay) gives the
+ * same alerts, with the same event ids. It also serves the public read API ({@link ReadApi}).
+ *
+ * <p>One such integration per hub: the projections and the bands are the plugin's, not the integration's.
+ */
+final class ProjectionsConnector implements Connector {
+
+    static final String RAISED = "air.alert.raised";
+    static final String CLEARED = "air.alert.cleared";
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionsConnector.class);
+
+    private final AirQuality air;
+
+    ProjectionsConnector(AirQuality air) {
+        this.air = air;
+    }
+
+    @Override
+    public String name() {
+        return "airquality-projections";
+    }
+
+    @Override
+    public String description() {
+        return "Bands, CO2 alerts (air.alert.raised / air.alert.cleared) and the dashboard's projections from "
+            + "air.reading events, and the public read API under /api/v1/plugins/air-quality/sites.";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return Bands.declare(ConfigDef.builder()
+                .define("subscription", ConfigType.STRING, "air-quality-projections", false,
+                    "Name of the bus subscription that feeds the projections")
+                .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Time zone of the daily statistics")
+                .define("raw-retention", ConfigType.DURATION, "90d", false,
+                    "Raw readings older than this are dropped (hourly); their 20-minute averages stay"))
+            .build();
+    }
+
+    @Override
+    public RoutesBuilder routes(IntegrationContext ctx) {
+        Bands bands = Bands.from(ctx.config());
+        ZoneId zone = ZoneId.of(ctx.config().getString("zone"));
+        air.projections.configure(bands, zone);
+        String subscription = ctx.config().getString("subscription");
+        Duration retention = ctx.config().getDuration("raw-retention");
+        BusPublisher raised = new BusPublisher(ctx.bus(RAISED));
+        BusPublisher cleared = new BusPublisher(ctx.bus(CLEARED));
+        ReadApi api = new ReadApi(air);
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + Ingest.READING + "?subscription=" + subscription)
+                    .routeId(ctx.routeId("project"))
+                    .process(e -> project(e, raised, cleared, bands));
+
+                from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
+                    .routeId(ctx.routeId("sites"))
+                    .process(e -> read(e, api));
+
+                from(ctx.httpEndpoint("alerts") + "?httpMethodRestrict=GET")
+                    .routeId(ctx.routeId("alerts"))
+                    .process(e -> {
+                        try {
+                            Http.answer(e, 200, api.alerts());
+                        } catch (Http.Refused r) {
+                            Http.refuse(e, r);
+                        }
+                    });
+
+                from("timer:" + ctx.integrationName() + "-retention?delay=60000&period=3600000")
+                    .routeId(ctx.routeId("retention"))
+                    .process(e -> {
+                        long dropped = air.projections.dropRawBefore(Instant.now().minus(retention));
+                        if (dropped > 0) {
+                            LOG.info("dropped {} raw readings older than {}", dropped, retention);
+                        }
+                    });
+            }
+        };
+    }
+
+    private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands) throws Exception {
+        JsonNode data = Http.JSON.readTree(e.getIn().getBody(byte[].class));
+        String site = data.path("site").asText(null);
+        String roomId = data.path("room").asText(null);
+        Registry.Room room = site == null || roomId == null ? null : air.registry.snapshot().room(site, roomId);
+        if (room == null) {
+            // no retry can help: the dead letter keeps the event and this reason
+            throw new IllegalArgumentException("air.reading #" + e.getIn().getHeader(BusHeaders.SEQUENCE)
+                + " names room " + site + "/" + roomId + ", which is not in the registry");
+        }
+        JsonNode pressure = data.get("pressure");
+        List<Projections.AlertChange> changes = air.projections.apply(new Projections.In(room.key(),
+            Instant.parse(data.path("time").asText()), data.path("co2").asDouble(),
+            data.path("temperature").asDouble(), data.path("humidity").asDouble(),
+            pressure == null || pressure.isNull() ? null : pressure.asDouble()));
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<BusPublisher.Event> up = new ArrayList<>();
+        List<BusPublisher.Event> down = new ArrayList<>();
+        for (Projections.AlertChange a : changes) {
+            Registry.Room r = air.registry.snapshot().rooms().get(a.roomKey());
+            Instant since = Projections.instant(a.since());
+            Instant at = Projections.instant(a.at());
+            ObjectNode d = Http.JSON.createObjectNode().put("site", r.siteId()).put("room", r.id())
+                .put("roomName", r.name()).put("since", since.toString()).put("time", at.toString())
+                .put("threshold", bands.alertCo2Above()).put("after", bands.alertAfter().toString())
+                .put("peak", a.peak());
+            if (!a.raised()) {
+                d.put("minutes", Duration.between(since, at).toMinutes());
+            }
+            BusPublisher.Event ev = new BusPublisher.Event(r.subject() + "@" + since + (a.raised() ? "/raised"
+                : "/cleared"), r.subject(), at, Http.JSON.writeValueAsBytes(d));
+            (a.raised() ? up : down).add(ev);
+        }
+        raised.publish(e, up);
+        cleared.publish(e, down);
+        air.projections.sent(changes);
+    }
+
+    private static void read(Exchange e, ReadApi api) throws Exception {
+        try {
+            String[] parts = Http.rest(e, "sites").split("/");
+            Map<String, String> q = Http.query(e);
+            Object body;
+            if (parts.length == 1 && parts[0].isEmpty()) {
+                body = api.sites();
+            } else if (parts.length == 1) {
+                body = api.site(parts[0], q);
+            } else if (parts.length == 2 && parts[1].equals("daily")) {
+                body = api.daily(parts[0], q);
+            } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
+                body = api.history(parts[0], parts[2], q);
+            } else {
+                throw new Http.Refused(404, "path", "no such resource; see sites, sites/<site>, sites/<site>/daily, "
+                    + "sites/<site>/rooms/<room>/history");
+            }
+            Http.answer(e, 200, body);
+        } catch (Http.Refused r) {
+            Http.refuse(e, r);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package de.datenhafen.plugins.airquality;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The public read side, below {@code /api/v1/plugins/air-quality/}. Shows sites and rooms, never device EUIs.
+ * <ul>
+ *   <li>{@code GET sites}: every site with its rooms' latest reading and bands (from memory);</li>
+ *   <li>{@code GET sites/<site>?from=&to=}: one site, its rooms' latest readings and 20-minute averages (default:
+ *   the last 8 hours);</li>
+ *   <li>{@code GET sites/<site>/rooms/<room>/history?from=&to=&resolution=}: one room over a range (default: the last
+ *   24 hours) at {@code raw} or a multiple of 20 minutes ({@code 20m}, {@code 1h}, {@code 1d}; default 20m);</li>
+ *   <li>{@code GET sites/<site>/daily?from=&to=}: daily statistics (dates) per room and for the site;</li>
+ *   <li>{@code GET alerts}: the open CO2 alerts.</li>
+ * </ul>
+ */
+final class ReadApi {
+
+    static final int MAX_POINTS = 20_000;
+
+    private final DataSource db;
+    private final Registry registry;
+    private final Projections projections;
+
+    ReadApi(AirQuality air) {
+        this.db = air.db;
+        this.registry = air.registry;
+        this.projections = air.projections;
+    }
+
+    Object sites() {
+        Registry.Snapshot reg = registry.snapshot();
+        Map<Integer, Projections.Latest> latest = projections.latest();
+        Bands bands = projections.bands();
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode sites = out.putArray("sites");
+        for (Registry.Site s : Registry.sorted(reg.sites().values())) {
+            ObjectNode site = site(sites.addObject(), s);
+            ArrayNode rooms = site.putArray("rooms");
+            for (Registry.Room r : reg.roomsOf(s.id())) {
+                room(rooms.addObject(), r, latest.get(r.key()), bands);
+            }
+        }
+        return out;
+    }
+
+    Object site(String siteId, Map<String, String> q) throws SQLException {
+        Registry.Snapshot reg = registry.snapshot();
+        Registry.Site s = reg.sites().get(siteId);
+        if (s == null) {
+            throw new Http.Refused(404, "site", "no site '" + siteId + "'");
+        }
+        Instant to = time(q, "to", Instant.now());
+        Instant from = time(q, "from", to.minus(Duration.ofHours(8)));
+        range(from, to, 1200);
+        ObjectNode site = site(Http.JSON.createObjectNode(), s);
+        site.put("from", from.toString()).put("to", to.toString());
+        ArrayNode rooms = site.putArray("rooms");
+        try (Connection c = db.getConnection()) {
+            for (Registry.Room r : reg.roomsOf(siteId)) {
+                ObjectNode room = room(rooms.addObject(), r, projections.latest().get(r.key()), projections.bands());
+                buckets(c, room.putArray("averages"), r.key(), from, to, 1);
+            }
+        }
+        return site;
+    }
+
+    Object history(String siteId, String roomId, Map<String, String> q) throws SQLException {
+        Registry.Room r = room(siteId, roomId);
+        Instant to = time(q, "to", Instant.now());
+        Instant from = time(q, "from", to.minus(Duration.ofHours(24)));
+        String resolution = q.getOrDefault("resolution", "20m");
+        ObjectNode out = Http.JSON.createObjectNode().put("site", siteId).put("room", roomId)
+            .put("from", from.toString()).put("to", to.toString()).put("resolution", resolution);
+        ArrayNode points = out.putArray("points");
+        try (Connection c = db.getConnection()) {
+            if (resolution.equals("raw")) {
+                range(from, to, 60);
+                raw(c, points, r.key(), from, to);
+            } else {
+                long seconds = resolution(resolution);
+                range(from, to, seconds);
+                buckets(c, points, r.key(), from, to, (int) (seconds / Projections.BUCKET));
+            }
+        }
+        return out;
+    }
+
+    Object daily(String siteId, Map<String, String> q) throws SQLException {
+        Registry.Snapshot reg = registry.snapshot();
+        Registry.Site s = reg.sites().get(siteId);
+        if (s == null) {
+            throw new Http.Refused(404, "site", "no site '" + siteId + "'");
+        }
+        LocalDate to = date(q, "to", LocalDate.now(projections.zone()));
+        LocalDate from = date(q, "from", to.minusDays(6));
+        if (from.isAfter(to) || from.plusDays(400).isBefore(to)) {
+            throw new Http.Refused(400, "from", "the range must run forwards and span at most 400 days");
+        }
+        ObjectNode out = site(Http.JSON.createObjectNode(), s);
+        out.put("from", from.toString()).put("to", to.toString());
+        List<Registry.Room> rooms = reg.roomsOf(siteId);
+        ArrayNode roomsOut = out.putArray("rooms");
+        // the site's days: sums over its rooms
+        java.util.TreeMap<Long, double[]> siteDays = new java.util.TreeMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("SELECT day_no, n, co2_sum, "
+            + "co2_max, temp_sum, hum_sum, min_green, min_yellow, min_red FROM daily WHERE room_key = ? AND day_no >= ? "
+            + "AND day_no <= ? ORDER BY day_no")) {
+            for (Registry.Room r : rooms) {
+                ObjectNode room = roomsOut.addObject().put("id", r.id()).put("name", r.name()).put("kind", r.kind());
+                ArrayNode days = room.putArray("days");
+                st.setInt(1, r.key());
+                st.setLong(2, from.toEpochDay());
+                st.setLong(3, to.toEpochDay());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        double[] d = {rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getLong(6),
+                            rs.getDouble(7), rs.getDouble(8), rs.getDouble(9)};
+                        day(days.addObject(), rs.getLong(1), d);
+                        double[] acc = siteDays.computeIfAbsent(rs.getLong(1), k -> new double[8]);
+                        for (int i = 0; i < d.length; i++) {
+                            acc[i] = i == 2 ? Math.max(acc[i], d[i]) : acc[i] + d[i];
+                        }
+                    }
+                }
+            }
+        }
+        ArrayNode days = out.putArray("days");
+        siteDays.forEach((day, d) -> day(days.addObject(), day, d));
+        return out;
+    }
+
+    Object alerts() throws SQLException {
+        Registry.Snapshot reg = registry.snapshot();
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode list = out.putArray("alerts");
+        try (Connection c = db.getConnection(); PreparedStatement q = c.prepareStatement(
+            "SELECT room_key, since, raised_at, peak FROM alert WHERE cleared_at IS NULL ORDER BY since");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                Registry.Room r = reg.rooms().get(rs.getInt(1));
+                if (r == null) {
+                    continue;
+                }
+                list.addObject().put("site", r.siteId()).put("room", r.id()).put("roomName", r.name())
+                    .put("since", Projections.instant(rs.getInt(2)).toString())
+                    .put("raisedAt", Projections.instant(rs.getInt(3)).toString())
+                    .put("peak", rs.getInt(4));
+            }
+        }
+        return out;
+    }
+
+    private static void day(ObjectNode n, long day, double[] d) {
+        n.put("date", LocalDate.ofEpochDay(day).toString()).put("readings", (long) d[0]);
+        if (d[0] > 0) {
+            n.put("co2Mean", round(d[1] / d[0], 0)).put("co2Max", (int) d[2])
+                .put("temperatureMean", round(d[3] / d[0] / 100, 2)).put("humidityMean", round(d[4] / d[0] / 10, 1));
+        }
+        n.putObject("minutes").put("green", round(d[5], 1)).put("yellow", round(d[6], 1)).put("red", round(d[7], 1));
+    }
+
+    private Registry.Room room(String siteId, String roomId) {
+        Registry.Room r = registry.snapshot().room(siteId, roomId);
+        if (r == null) {
+            throw new Http.Refused(404, "room", "no room '" + roomId + "' at site '" + siteId + "'");
+        }
+        return r;
+    }
+
+    private static ObjectNode site(ObjectNode n, Registry.Site s) {
+        n.put("id", s.id()).put("name", s.name());
+        if (s.address() != null) {
+            n.put("address", s.address());
+        }
+        if (s.latitude() != null && s.longitude() != null) {
+            n.put("latitude", s.latitude()).put("longitude", s.longitude());
+        }
+        return n;
+    }
+
+    private static ObjectNode room(ObjectNode n, Registry.Room r, Projections.Latest l, Bands bands) {
+        n.put("id", r.id()).put("name", r.name()).put("kind", r.kind());
+        if (l == null) {
+            n.putNull("band");
+            return n;
+        }
+        double temp = l.temp() / 100.0;
+        double hum = l.hum() / 10.0;
+        n.put("band", bands.co2(l.co2()).name().toLowerCase(java.util.Locale.ROOT))
+            .put("time", l.time().toString())
+            .put("co2", l.co2())
+            .put("temperature", temp)
+            .put("humidity", hum);
+        if (l.pres() != null) {
+            n.put("pressure", l.pres() / 10.0);
+        }
+        n.put("temperatureBand", bands.temperature(temp)).put("humidityBand", bands.humidity(hum))
+            .put("tooHumid", Bands.tooHumid(temp, hum));
+        return n;
+    }
+
+    private static void raw(Connection c, ArrayNode points, int room, Instant from, Instant to) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT t, co2, temp, hum, pres FROM reading WHERE room_key = ? "
+            + "AND t >= ? AND t < ? ORDER BY t")) {
+            q.setInt(1, room);
+            q.setInt(2, Projections.seconds(from));
+            q.setInt(3, Projections.seconds(to));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode p = points.addObject().put("time", Projections.instant(rs.getInt(1)).toString())
+                        .put("co2", rs.getInt(2)).put("temperature", rs.getInt(3) / 100.0)
+                        .put("humidity", rs.getInt(4) / 10.0);
+                    int pres = rs.getInt(5);
+                    if (!rs.wasNull()) {
+                        p.put("pressure", pres / 10.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** 20-minute buckets of [from, to), merged {@code per} at a time (per = 3 gives hours). */
+    private static void buckets(Connection c, ArrayNode points, int room, Instant from, Instant to, int per)
+        throws SQLException {
+        int b0 = Math.floorDiv(Projections.seconds(from), Projections.BUCKET);
+        int b1 = Math.floorDiv(Projections.seconds(to) + Projections.BUCKET - 1, Projections.BUCKET);
+        String sql = per == 1
+            ? "SELECT bucket, n, co2_sum, co2_max, temp_sum, hum_sum, pres_sum, pres_n FROM avg20 "
+                + "WHERE room_key = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
+            : "SELECT FLOOR(bucket / " + per + ") * " + per + " AS b, SUM(n), SUM(co2_sum), MAX(co2_max), "
+                + "SUM(temp_sum), SUM(hum_sum), SUM(pres_sum), SUM(pres_n) FROM avg20 WHERE room_key = ? "
+                + "AND bucket >= ? AND bucket < ? GROUP BY FLOOR(bucket / " + per + ") ORDER BY b";
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            q.setInt(1, room);
+            q.setInt(2, b0);
+            q.setInt(3, b1);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    ObjectNode p = points.addObject()
+                        .put("time", Projections.instant(rs.getLong(1) * Projections.BUCKET).toString())
+                        .put("co2", round((double) rs.getLong(3) / n, 0)).put("co2Max", rs.getInt(4))
+                        .put("temperature", round(rs.getLong(5) / 100.0 / n, 2))
+                        .put("humidity", round(rs.getLong(6) / 10.0 / n, 1));
+                    long pn = rs.getLong(8);
+                    if (pn > 0) {
+                        p.put("pressure", round(rs.getLong(7) / 10.0 / pn, 1));
+                    }
+                    p.put("readings", n);
+                }
+            }
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static long resolution(String text) {
+        long seconds;
+        try {
+            long n = Long.parseLong(text.substring(0, text.length() - 1));
+            seconds = switch (text.charAt(text.length() - 1)) {
+                case 'm' -> n * 60;
+                case 'h' -> n * 3600;
+                case 'd' -> n * 86400;
+                default -> -1;
+            };
+        } catch (RuntimeException e) {
+            seconds = -1;
+        }
+        if (seconds <= 0 || seconds % Projections.BUCKET != 0) {
+            throw new Http.Refused(400, "resolution", "'" + text + "' must be raw or a multiple of 20 minutes "
+                + "such as 20m, 1h or 1d");
+        }
+        return seconds;
+    }
+
+    private static void range(Instant from, Instant to, long step) {
+        if (!from.isBefore(to)) {
+            throw new Http.Refused(400, "from", "must be before to");
+        }
+        if (Duration.between(from, to).toSeconds() / step > MAX_POINTS) {
+            throw new Http.Refused(400, "resolution", "the range would give more than " + MAX_POINTS
+                + " points: choose a coarser resolution or a shorter range");
+        }
+    }
+
+    private static Instant time(Map<String, String> q, String name, Instant fallback) {
+        String v = q.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeException e) {
+            throw new Http.Refused(400, name, "'" + v + "' is not an ISO-8601 time with an offset");
+        }
+    }
+
+    private static LocalDate date(Map<String, String> q, String name, LocalDate fallback) {
+        String v = q.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeException e) {
+            throw new Http.Refused(400, name, "'" + v + "' is not a date (yyyy-mm-dd)");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package de.datenhafen.plugins.airquality;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * School sites, their rooms, and which device was installed in which room when, kept in the plugin's schema. Reads
+ * come from an immutable snapshot in memory (ingest asks for every reading), swapped after each change; changes are
+ * serialised. A device moved to another room closes its old installation, so readings before the move stay with the
+ * old room.
+ */
+final class Registry {
+
+    record Site(String id, String name, String address, Double latitude, Double longitude) {
+    }
+
+    record Room(int key, String siteId, String id, String name, String kind) {
+        String subject() {
+            return siteId + "/" + id;
+        }
+    }
+
+    record Installation(String device, Instant since, Instant until, int roomKey) {
+        boolean covers(Instant t) {
+            return !t.isBefore(since) && (until == null || t.isBefore(until));
+        }
+    }
+
+    /** Everything, as of one moment; shared by readers, never changed. */
+    record Snapshot(Map<String, Site> sites, Map<Integer, Room> rooms, Map<String, Room> roomsBySubject,
+                    Map<String, List<Installation>> installations) {
+
+        Optional<Room> roomOf(String device, Instant t) {
+            List<Installation> list = installations.get(device);
+            if (list != null) {
+                for (Installation i : list) {
+                    if (i.covers(t)) {
+                        return Optional.of(rooms.get(i.roomKey()));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        Room room(String siteId, String roomId) {
+            return roomsBySubject.get(siteId + "/" + roomId);
+        }
+
+        List<Room> roomsOf(String siteId) {
+            List<Room> out = new ArrayList<>();
+            for (Room r : rooms.values()) {
+                if (r.siteId().equals(siteId)) {
+                    out.add(r);
+                }
+            }
+            out.sort(Comparator.comparing(Room::id));
+            return out;
+        }
+    }
+
+    private final DataSource db;
+    private volatile Snapshot snapshot;
+
+    Registry(DataSource db) {
+        this.db = db;
+        reload();
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** A change to the registry inside one transaction; the snapshot is reloaded after it commits. */
+    interface Change {
+        void apply(Connection c) throws SQLException;
+    }
+
+    synchronized void change(Change change) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                change.apply(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("registry change failed: " + e.getMessage(), e);
+        } finally {
+            reload();
+        }
+    }
+
+    static void upsertSite(Connection c, Site s) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement(
+            "UPDATE site SET name = ?, address = ?, latitude = ?, longitude = ? WHERE id = ?")) {
+            siteValues(up, s);
+            up.setString(5, s.id());
+            if (up.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement in = c.prepareStatement(
+            "INSERT INTO site (name, address, latitude, longitude, id) VALUES (?, ?, ?, ?, ?)")) {
+            siteValues(in, s);
+            in.setString(5, s.id());
+            in.executeUpdate();
+        }
+    }
+
+    private static void siteValues(PreparedStatement p, Site s) throws SQLException {
+        p.setString(1, s.name());
+        p.setString(2, s.address());
+        setDouble(p, 3, s.latitude());
+        setDouble(p, 4, s.longitude());
+    }
+
+    private static void setDouble(PreparedStatement p, int i, Double d) throws SQLException {
+        if (d == null) {
+            p.setNull(i, Types.DOUBLE);
+        } else {
+            p.setDouble(i, d);
+        }
+    }
+
+    /** Adds or renames a room; returns its key. */
+    static int upsertRoom(Connection c, String siteId, String id, String name, String kind) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement(
+            "UPDATE room SET name = ?, kind = ? WHERE site_id = ? AND id = ?")) {
+            up.setString(1, name);
+            up.setString(2, kind);
+            up.setString(3, siteId);
+            up.setString(4, id);
+            up.executeUpdate();
+        }
+        Integer key = roomKey(c, siteId, id);
+        if (key != null) {
+            return key;
+        }
+        try (PreparedStatement in = c.prepareStatement(
+            "INSERT INTO room (site_id, id, name, kind) VALUES (?, ?, ?, ?)")) {
+            in.setString(1, siteId);
+            in.setString(2, id);
+            in.setString(3, name);
+            in.setString(4, kind);
+            in.executeUpdate();
+        }
+        return roomKey(c, siteId, id);
+    }
+
+    static Integer roomKey(Connection c, String siteId, String id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT room_key FROM room WHERE site_id = ? AND id = ?")) {
+            q.setString(1, siteId);
+            q.setString(2, id);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : null;
+            }
+        }
+    }
+
+    static boolean siteExists(Connection c, String siteId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM site WHERE id = ?")) {
+            q.setString(1, siteId);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Installs a device in a room from {@code since}. If it is installed elsewhere then, that installation ends at
+     * {@code since}; if it is already in this room, nothing changes. An installation that starts after {@code since}
+     * is refused (history is only appended).
+     */
+    static void install(Connection c, String device, int roomKey, Instant since) throws SQLException {
+        Installation open = null;
+        try (PreparedStatement q = c.prepareStatement(
+            "SELECT since, until, room_key FROM installation WHERE dev_eui = ? ORDER BY since DESC LIMIT 1")) {
+            q.setString(1, device);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    open = new Installation(device, instant(rs, 1), instant(rs, 2), rs.getInt(3));
+                }
+            }
+        }
+        if (open != null) {
+            if (open.until() == null && open.roomKey() == roomKey) {
+                return;
+            }
+            if (!since.isAfter(open.since())) {
+                throw new IllegalArgumentException("device " + device + " has an installation since " + open.since()
+                    + "; a move must come after it");
+            }
+            if (open.until() == null) {
+                try (PreparedStatement close = c.prepareStatement(
+                    "UPDATE installation SET until = ? WHERE dev_eui = ? AND since = ?")) {
+                    close.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    close.setString(2, device);
+                    close.setObject(3, OffsetDateTime.ofInstant(open.since(), ZoneOffset.UTC));
+                    close.executeUpdate();
+                }
+            }
+        }
+        try (PreparedStatement in = c.prepareStatement(
+            "INSERT INTO installation (dev_eui, since, until, room_key) VALUES (?, ?, NULL, ?)")) {
+            in.setString(1, device);
+            in.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            in.setInt(3, roomKey);
+            in.executeUpdate();
+        }
+    }
+
+    /** Ends a device's current installation at {@code until}; false if it has none. */
+    static boolean uninstall(Connection c, String device, Instant until) throws SQLException {
+        try (PreparedStatement close = c.prepareStatement(
+            "UPDATE installation SET until = ? WHERE dev_eui = ? AND until IS NULL AND since < ?")) {
+            close.setObject(1, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            close.setString(2, device);
+            close.setObject(3, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            return close.executeUpdate() > 0;
+        }
+    }
+
+    private void reload() {
+        Map<String, Site> sites = new LinkedHashMap<>();
+        Map<Integer, Room> rooms = new LinkedHashMap<>();
+        Map<String, Room> bySubject = new HashMap<>();
+        Map<String, List<Installation>> installations = new HashMap<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, name, address, latitude, longitude FROM site ORDER BY id"); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    sites.put(rs.getString(1), new Site(rs.getString(1), rs.getString(2), rs.getString(3),
+                        (Double) rs.getObject(4, Double.class), (Double) rs.getObject(5, Double.class)));
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement(
+                "SELECT room_key, site_id, id, name, kind FROM room ORDER BY site_id, id"); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Room r = new Room(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+                    rooms.put(r.key(), r);
+                    bySubject.put(r.subject(), r);
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement(
+                "SELECT dev_eui, since, until, room_key FROM installation ORDER BY dev_eui, since DESC");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    installations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Installation(
+                        rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the registry: " + e.getMessage(), e);
+        }
+        installations.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        snapshot = new Snapshot(Collections.unmodifiableMap(sites), Collections.unmodifiableMap(rooms),
+            Collections.unmodifiableMap(bySubject), Collections.unmodifiableMap(installations));
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Collection<Site> sorted(Collection<Site> sites) {
+        List<Site> list = new ArrayList<>(sites);
+        list.sort(Comparator.comparing(Site::id));
+        return list;
+    }
+}

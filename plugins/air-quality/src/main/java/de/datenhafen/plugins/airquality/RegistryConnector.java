@@ -1,0 +1,252 @@
+package de.datenhafen.plugins.airquality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code airquality-registry}: the admin API of the registry below {@code /api/v1/plugins/air-quality/registry}.
+ * The hub has no member tokens yet, so every call needs {@code Authorization: Bearer <admin-token>} with the
+ * integration's secret {@code admin-token}.
+ * <ul>
+ *   <li>{@code GET registry}: sites, rooms and devices with their installation history;</li>
+ *   <li>{@code POST registry/import} ({@code text/csv}, see {@link RegistryCsv});</li>
+ *   <li>{@code PUT registry/sites/<site>} {@code {"name","address","latitude","longitude"}};</li>
+ *   <li>{@code PUT registry/sites/<site>/rooms/<room>} {@code {"name","kind"}};</li>
+ *   <li>{@code POST registry/devices/<eui>/move} {@code {"site","room","since"}}: install or move a device;</li>
+ *   <li>{@code DELETE registry/devices/<eui>?at=}: take a device out of service.</li>
+ * </ul>
+ */
+final class RegistryConnector implements Connector {
+
+    private final AirQuality air;
+
+    RegistryConnector(AirQuality air) {
+        this.air = air;
+    }
+
+    @Override
+    public String name() {
+        return "airquality-registry";
+    }
+
+    @Override
+    public String description() {
+        return "Admin API of the air-quality registry (sites, rooms, devices; CSV import; moves keep history) "
+            + "under /api/v1/plugins/air-quality/registry, guarded by a bearer token from this integration's config.";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.builder()
+            .secret("admin-token", ConfigType.STRING, null, true,
+                "Bearer token the registry's admin API requires (at least 16 characters); the hub has no member "
+                    + "tokens yet")
+            .define("max-body", ConfigType.INT, 8 * 1024 * 1024, false, "Largest accepted CSV, in bytes")
+            .build();
+    }
+
+    @Override
+    public RoutesBuilder routes(IntegrationContext ctx) {
+        String tokenText = ctx.config().getString("admin-token");
+        if (tokenText.length() < 16) {
+            throw new IllegalArgumentException("admin-token must have at least 16 characters");
+        }
+        byte[] token = tokenText.getBytes(StandardCharsets.UTF_8);
+        int maxBody = ctx.config().getInt("max-body");
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true")
+                    .routeId(ctx.routeId("registry"))
+                    .process(e -> {
+                        try {
+                            Http.requireToken(e, token);
+                            handle(e, maxBody);
+                        } catch (Http.Refused r) {
+                            Http.refuse(e, r);
+                        }
+                    });
+            }
+        };
+    }
+
+    private void handle(Exchange e, int maxBody) throws IOException {
+        String method = Http.method(e);
+        String[] p = Http.rest(e, "registry").split("/");
+        byte[] body = e.getIn().getBody(byte[].class);
+        if (body != null && body.length > maxBody) {
+            throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody);
+        }
+        Map<String, String> q = Http.query(e);
+        if (method.equals("GET") && p.length == 1 && p[0].isEmpty()) {
+            Http.answer(e, 200, dump());
+        } else if (method.equals("POST") && p.length == 1 && p[0].equals("import")) {
+            String csv = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+            RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
+            try {
+                air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
+            } catch (RegistryCsv.CsvException ex) {
+                throw new Http.Refused(400, ex.field, ex.getMessage());
+            }
+            Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
+                .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
+        } else if (method.equals("PUT") && p.length == 2 && p[0].equals("sites")) {
+            JsonNode j = json(body);
+            String name = required(j, "name");
+            Double lat = number(j, "latitude", -90, 90);
+            Double lon = number(j, "longitude", -180, 180);
+            String site = id("site", p[1]);
+            air.registry.change(c -> Registry.upsertSite(c, new Registry.Site(site, name,
+                j.hasNonNull("address") ? j.get("address").asText() : null, lat, lon)));
+            Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site));
+        } else if (method.equals("PUT") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
+            JsonNode j = json(body);
+            String site = p[1];
+            String room = id("room", p[3]);
+            if (!air.registry.snapshot().sites().containsKey(site)) {
+                throw new Http.Refused(404, "site", "no site '" + site + "': create it first");
+            }
+            String name = j.hasNonNull("name") ? j.get("name").asText() : room;
+            String kind = j.hasNonNull("kind") ? j.get("kind").asText().toLowerCase(Locale.ROOT) : "classroom";
+            air.registry.change(c -> Registry.upsertRoom(c, site, room, name, kind));
+            Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site).put("room", room));
+        } else if (method.equals("POST") && p.length == 3 && p[0].equals("devices") && p[2].equals("move")) {
+            String eui = eui(p[1]);
+            JsonNode j = json(body);
+            String site = required(j, "site");
+            String room = required(j, "room");
+            Registry.Room r = air.registry.snapshot().room(site, room);
+            if (r == null) {
+                throw new Http.Refused(404, "room", "no room '" + room + "' at site '" + site + "'");
+            }
+            Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : Instant.now();
+            try {
+                air.registry.change(c -> Registry.install(c, eui, r.key(), since));
+            } catch (IllegalArgumentException ex) {
+                throw new Http.Refused(409, "since", ex.getMessage());
+            }
+            Http.answer(e, 200, device(eui));
+        } else if (method.equals("GET") && p.length == 2 && p[0].equals("devices")) {
+            String eui = eui(p[1]);
+            if (!air.registry.snapshot().installations().containsKey(eui)) {
+                throw new Http.Refused(404, "device", "no device " + eui);
+            }
+            Http.answer(e, 200, device(eui));
+        } else if (method.equals("DELETE") && p.length == 2 && p[0].equals("devices")) {
+            String eui = eui(p[1]);
+            Instant at = q.containsKey("at") ? time("at", q.get("at")) : Instant.now();
+            boolean[] done = new boolean[1];
+            air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
+            if (!done[0]) {
+                throw new Http.Refused(404, "device", "device " + eui + " is not installed anywhere before " + at);
+            }
+            Http.answer(e, 200, device(eui));
+        } else {
+            throw new Http.Refused(404, "path", "no such registry resource or method: " + method + " "
+                + String.join("/", p));
+        }
+    }
+
+    private ObjectNode dump() {
+        Registry.Snapshot reg = air.registry.snapshot();
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode sites = out.putArray("sites");
+        for (Registry.Site s : Registry.sorted(reg.sites().values())) {
+            ObjectNode site = sites.addObject().put("id", s.id()).put("name", s.name()).put("address", s.address());
+            if (s.latitude() != null) {
+                site.put("latitude", s.latitude()).put("longitude", s.longitude());
+            }
+            ArrayNode rooms = site.putArray("rooms");
+            for (Registry.Room r : reg.roomsOf(s.id())) {
+                rooms.addObject().put("id", r.id()).put("name", r.name()).put("kind", r.kind());
+            }
+        }
+        ArrayNode devices = out.putArray("devices");
+        reg.installations().keySet().stream().sorted().forEach(eui -> devices.add(device(eui)));
+        return out;
+    }
+
+    private ObjectNode device(String eui) {
+        Registry.Snapshot reg = air.registry.snapshot();
+        ObjectNode d = Http.JSON.createObjectNode().put("device", eui);
+        ArrayNode history = d.putArray("installations");
+        for (Registry.Installation i : reg.installations().getOrDefault(eui, List.of())) {
+            Registry.Room r = reg.rooms().get(i.roomKey());
+            ObjectNode n = history.addObject().put("site", r.siteId()).put("room", r.id())
+                .put("since", i.since().toString());
+            if (i.until() != null) {
+                n.put("until", i.until().toString());
+            }
+        }
+        return d;
+    }
+
+    private static JsonNode json(byte[] body) {
+        try {
+            JsonNode j = body == null || body.length == 0 ? null : Http.JSON.readTree(body);
+            if (j == null || !j.isObject()) {
+                throw new Http.Refused(400, "body", "send one JSON object");
+            }
+            return j;
+        } catch (IOException ex) {
+            throw new Http.Refused(400, "body", "the body is not JSON: " + ex.getMessage());
+        }
+    }
+
+    private static String required(JsonNode j, String field) {
+        if (!j.hasNonNull(field) || j.get(field).asText().isBlank()) {
+            throw new Http.Refused(400, field, "is required");
+        }
+        return j.get(field).asText();
+    }
+
+    private static Double number(JsonNode j, String field, double min, double max) {
+        if (!j.hasNonNull(field)) {
+            return null;
+        }
+        if (!j.get(field).isNumber() || j.get(field).asDouble() < min || j.get(field).asDouble() > max) {
+            throw new Http.Refused(400, field, "must be a number from " + min + " to " + max);
+        }
+        return j.get(field).asDouble();
+    }
+
+    private static String id(String field, String v) {
+        if (!v.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new Http.Refused(400, field, "'" + v + "' must be 1 to 64 letters, digits, dots, dashes or "
+                + "underscores");
+        }
+        return v;
+    }
+
+    private static String eui(String v) {
+        String eui = v.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
+        if (!eui.matches("[0-9A-F]{16}")) {
+            throw new Http.Refused(400, "device", "'" + v + "' is not a 16-digit hex EUI");
+        }
+        return eui;
+    }
+
+    private static Instant time(String field, String v) {
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeException ex) {
+            throw new Http.Refused(400, field, "'" + v + "' is not an ISO-8601 time with an offset");
+        }
+    }
+}

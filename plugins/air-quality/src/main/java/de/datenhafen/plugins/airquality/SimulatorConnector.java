@@ -1,0 +1,175 @@
+package de.datenhafen.plugins.airquality;
+
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code airquality-simulator}: monitors in simulated school rooms, for demos and load. On start it registers its
+ * sites ({@code sim-01} ...), rooms (classrooms, a staff room and a canteen per site) and devices (EUIs
+ * {@code 5A11...}) if they are missing. Simulated time starts {@code backfill} before now and runs at {@code speed-up}
+ * times real time; each second, every room whose next reading is due gets one ({@link SchoolDay}), at most
+ * {@code max-per-second} in all, put on the bus as {@code air.reading} events like uplinks.
+ */
+final class SimulatorConnector implements Connector {
+
+    private final AirQuality air;
+
+    SimulatorConnector(AirQuality air) {
+        this.air = air;
+    }
+
+    @Override
+    public String name() {
+        return "airquality-simulator";
+    }
+
+    @Override
+    public String description() {
+        return "Simulated air-quality monitors in school rooms (a realistic school day at a chosen speed-up), "
+            + "for demos and load; readings go on the bus as air.reading.";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.builder()
+            .define("sites", ConfigType.INT, 70, false, "Number of simulated school sites")
+            .define("rooms", ConfigType.INT, 2500, false, "Number of simulated rooms, spread over the sites")
+            .define("interval", ConfigType.DURATION, "5m", false, "Simulated time between a device's readings")
+            .define("speed-up", ConfigType.DOUBLE, 1.0, false, "Simulated seconds per real second")
+            .define("backfill", ConfigType.DURATION, "0s", false,
+                "Simulated time starts this long before now (caught up as fast as max-per-second allows)")
+            .define("max-per-second", ConfigType.INT, 5000, false, "Most readings put on the bus per second")
+            .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Local time of the simulated schools")
+            .define("seed", ConfigType.LONG, 42L, false, "Seed of the simulation")
+            .build();
+    }
+
+    @Override
+    public RoutesBuilder routes(IntegrationContext ctx) {
+        Simulation sim = new Simulation(ctx.config().getInt("sites"), ctx.config().getInt("rooms"),
+            ctx.config().getDuration("interval"), ctx.config().getDouble("speed-up"),
+            ctx.config().getDuration("backfill"), ctx.config().getInt("max-per-second"),
+            ZoneId.of(ctx.config().getString("zone")), ctx.config().getLong("seed"));
+        BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:" + ctx.integrationName() + "?period=1000&delay=500")
+                    .routeId(ctx.routeId("tick"))
+                    .process(e -> sim.tick(e, bus));
+            }
+        };
+    }
+
+    /** The simulated rooms and their clocks; ticks run one at a time (a timer route). */
+    final class Simulation {
+        private final int sites;
+        private final int rooms;
+        private final long interval;
+        private final double speedUp;
+        private final int budget;
+        private final ZoneId zone;
+        private final long seed;
+        private final Instant realStart = Instant.now();
+        private final Instant simStart;
+        private Registry.Room[] registered;
+        private SchoolDay[] days;
+        private long[] next;
+
+        Simulation(int sites, int rooms, Duration interval, double speedUp, Duration backfill, int budget, ZoneId zone,
+                   long seed) {
+            if (sites < 1 || rooms < sites || interval.isNegative() || interval.isZero() || speedUp <= 0) {
+                throw new IllegalArgumentException("the simulator needs sites >= 1, rooms >= sites, a positive "
+                    + "interval and speed-up");
+            }
+            this.sites = sites;
+            this.rooms = rooms;
+            this.interval = interval.toSeconds();
+            this.speedUp = speedUp;
+            this.budget = budget;
+            this.zone = zone;
+            this.seed = seed;
+            this.simStart = realStart.minus(backfill);
+        }
+
+        Instant now() {
+            long realMillis = Duration.between(realStart, Instant.now()).toMillis();
+            return simStart.plusMillis((long) (realMillis * speedUp));
+        }
+
+        void tick(Exchange e, BusPublisher bus) throws Exception {
+            if (registered == null) {
+                setUp();
+            }
+            long clock = now().getEpochSecond();
+            List<BusPublisher.Event> events = new ArrayList<>();
+            for (int i = 0; i < rooms && events.size() < budget; i++) {
+                while (next[i] <= clock && events.size() < budget) {
+                    Instant t = Instant.ofEpochSecond(next[i]);
+                    double[] v = days[i].next(t.atZone(zone), interval);
+                    events.add(Ingest.event(new Reading(device(i), t, v[0], v[1], v[2], v[3]), registered[i]));
+                    next[i] += interval;
+                }
+            }
+            bus.publish(e, events);
+        }
+
+        private String device(int i) {
+            return String.format("5A11%012X", i);
+        }
+
+        private String kind(int roomInSite) {
+            return roomInSite == 0 ? "staff room" : roomInSite == 1 ? "canteen" : "classroom";
+        }
+
+        private void setUp() {
+            Instant since = simStart.minus(Duration.ofDays(1));
+            air.registry.change(c -> {
+                for (int i = 0; i < rooms; i++) {
+                    int s = i % sites;
+                    int inSite = i / sites;
+                    String siteId = String.format("sim-%02d", s + 1);
+                    if (inSite == 0) {
+                        Registry.upsertSite(c, new Registry.Site(siteId, "Simulated school " + (s + 1),
+                            "Schulstrasse " + (s + 1) + ", 23552 Luebeck", 53.85 + 0.004 * (s % 10),
+                            10.65 + 0.006 * (s / 10)));
+                    }
+                    String roomId = inSite < 2 ? (inSite == 0 ? "staff" : "canteen")
+                        : String.format("r%03d", inSite - 1);
+                    String name = inSite < 2 ? (inSite == 0 ? "Staff room" : "Canteen") : "Room " + (inSite - 1);
+                    Integer key = Registry.roomKey(c, siteId, roomId);
+                    if (key == null) {
+                        key = Registry.upsertRoom(c, siteId, roomId, name, kind(inSite));
+                    }
+                    Registry.Snapshot reg = air.registry.snapshot();
+                    if (reg.roomOf(device(i), since).isEmpty() && !reg.installations().containsKey(device(i))) {
+                        Registry.install(c, device(i), key, since);
+                    }
+                }
+            });
+            Registry.Snapshot reg = air.registry.snapshot();
+            registered = new Registry.Room[rooms];
+            days = new SchoolDay[rooms];
+            next = new long[rooms];
+            for (int i = 0; i < rooms; i++) {
+                int s = i % sites;
+                int inSite = i / sites;
+                registered[i] = reg.roomOf(device(i), simStart).orElseThrow(() ->
+                    new IllegalStateException("simulated device not registered"));
+                days[i] = new SchoolDay(kind(inSite), seed * 31 + i);
+                // stagger the devices over the interval, as real ones are
+                next[i] = simStart.getEpochSecond() - simStart.getEpochSecond() % interval + (i * interval) / rooms;
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package de.datenhafen.plugins.airquality;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a request or message body into readings and problems. Understands, one object or an array of them, mixed:
+ * <ul>
+ *   <li>The Things Stack v3 uplink messages: {@code end_device_ids.dev_eui}, {@code received_at} (or
+ *   {@code uplink_message.received_at}), fields in {@code uplink_message.decoded_payload};</li>
+ *   <li>ChirpStack v4 uplink events: {@code deviceInfo.devEui}, {@code time}, fields in {@code object};</li>
+ *   <li>the plain form {@code {"device": ..., "time": ..., "co2": ..., "temperature": ..., "humidity": ...,
+ *   "pressure": ...}}, whose field names are fixed.</li>
+ * </ul>
+ * The field mapping applies to the network servers' decoded payloads. Device EUIs are upper-cased hex. Stateless and
+ * thread-safe; the registry check (unknown device) is the caller's.
+ */
+final class UplinkParser {
+
+    /** Thrown when the body as a whole is not usable (not JSON, not objects); nothing of it is taken. */
+    static final class BodyException extends RuntimeException {
+        BodyException(String message) {
+            super(message);
+        }
+    }
+
+    /** Each item: a reading or the problem that stopped it. */
+    record Result(List<Indexed> readings, List<Problem> problems) {
+    }
+
+    record Indexed(int index, Reading reading) {
+    }
+
+    static final double CO2_MAX = 40_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FieldMapping mapping;
+    private final Duration maxFuture;
+    private final Clock clock;
+
+    UplinkParser(FieldMapping mapping, Duration maxFuture, Clock clock) {
+        this.mapping = mapping;
+        this.maxFuture = maxFuture;
+        this.clock = clock;
+    }
+
+    Result parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = body == null || body.length == 0 ? null : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BodyException("the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BodyException("the body could not be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BodyException("the body is empty: send an uplink or an array of them");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(items::add);
+        } else {
+            items.add(root);
+        }
+        List<Indexed> readings = new ArrayList<>(items.size());
+        List<Problem> problems = new ArrayList<>();
+        Instant latest = clock.instant().plus(maxFuture);
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                readings.add(new Indexed(i, item(items.get(i), latest)));
+            } catch (ItemException e) {
+                problems.add(new Problem(i, e.device, e.field, e.getMessage()));
+            }
+        }
+        return new Result(readings, problems);
+    }
+
+    private Reading item(JsonNode item, Instant latest) {
+        if (!item.isObject()) {
+            throw new ItemException(null, "body", "is not a JSON object");
+        }
+        String device;
+        String time;
+        JsonNode payload;
+        FieldMapping names;
+        if (item.has("end_device_ids")) {
+            device = text(FieldMapping.at(item, "end_device_ids.dev_eui"));
+            JsonNode up = item.get("uplink_message");
+            time = text(FieldMapping.at(item, "received_at"));
+            if (time == null) {
+                time = text(FieldMapping.at(item, "uplink_message.received_at"));
+            }
+            payload = up == null ? null : up.get("decoded_payload");
+            names = mapping;
+            if (device == null) {
+                throw new ItemException(null, "end_device_ids.dev_eui", "is missing");
+            }
+        } else if (item.has("deviceInfo")) {
+            device = text(FieldMapping.at(item, "deviceInfo.devEui"));
+            time = text(item.get("time"));
+            payload = item.get("object");
+            names = mapping;
+            if (device == null) {
+                throw new ItemException(null, "deviceInfo.devEui", "is missing");
+            }
+        } else {
+            device = text(item.get("device"));
+            time = text(item.get("time"));
+            payload = item;
+            names = FieldMapping.DEFAULT;
+            if (device == null) {
+                throw new ItemException(null, "device", "is missing");
+            }
+        }
+        device = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
+        if (payload == null || !payload.isObject()) {
+            throw new ItemException(device, "decoded payload", "is missing: the network server sent no decoded "
+                + "fields (is the payload formatter set?)");
+        }
+        if (time == null) {
+            throw new ItemException(device, "time", "is missing");
+        }
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeException e) {
+            throw new ItemException(device, "time", "'" + time + "' is not an ISO-8601 time with an offset");
+        }
+        if (at.isAfter(latest)) {
+            throw new ItemException(device, "time", at + " is in the future (more than " + maxFuture.toSeconds()
+                + " s ahead of the hub's clock)");
+        }
+        double co2 = number(payload, names.co2(), device, true, 0, CO2_MAX);
+        double temperature = number(payload, names.temperature(), device, true, -40, 85);
+        double humidity = number(payload, names.humidity(), device, true, 0, 100);
+        double pressure = number(payload, names.pressure(), device, false, 300, 1100);
+        return new Reading(device, at, co2, temperature, humidity, Double.isNaN(pressure) ? null : pressure);
+    }
+
+    private static double number(JsonNode payload, String path, String device, boolean required, double min,
+                                 double max) {
+        JsonNode n = FieldMapping.at(payload, path);
+        if (n == null) {
+            if (required) {
+                throw new ItemException(device, path, "is missing");
+            }
+            return Double.NaN;
+        }
+        if (!n.isNumber()) {
+            throw new ItemException(device, path, "'" + n.asText() + "' is not a number");
+        }
+        double v = n.asDouble();
+        if (!(v >= min && v <= max)) {
+            throw new ItemException(device, path, v + " is impossible: it must be between " + fmt(min) + " and "
+                + fmt(max));
+        }
+        return v;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || !n.isValueNode() || n.asText().isBlank() ? null : n.asText();
+    }
+
+    private static final class ItemException extends RuntimeException {
+        final String device;
+        final String field;
+
+        ItemException(String device, String field, String message) {
+            super(message, null, false, false);
+            this.device = device;
+            this.field = field;
+        }
+    }
+}
