@@ -1,0 +1,466 @@
+package de.datenhafen.plugins.social;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The directory's HTTP API, apart from Camel so it can be tested as plain Java: one {@link #handle} that maps a
+ * request to a handler method, and the one place that maps errors to statuses and JSON bodies.
+ */
+final class Api {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    static final String HSDS_VERSION = "3.1";
+    static final String PROFILE = "https://docs.openreferral.org/en/3.1/";
+
+    private final Directory dir;
+    private final String adminToken;
+
+    Api(Directory dir, String adminToken) {
+        this.dir = dir;
+        this.adminToken = adminToken;
+    }
+
+    /** One HTTP request: method, path below the directory's root (no leading slash), raw query, token, body. */
+    record Request(String method, String path, String query, String authorization, String contentType, byte[] body) {
+    }
+
+    record Response(int status, JsonNode body) {
+    }
+
+    Response handle(Request r) {
+        try {
+            Map<String, String> q = query(r.query());
+            String[] p = r.path().isEmpty() ? new String[0] : r.path().split("/");
+            String m = r.method();
+            if (p.length == 0) {
+                return ok(root());
+            }
+            switch (p[0]) {
+                case "services":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return ok(services(q));
+                    }
+                    if (p.length == 1 && m.equals("POST")) {
+                        return editService(r, null);
+                    }
+                    if (p.length == 2 && m.equals("GET")) {
+                        return ok(service(p[1]));
+                    }
+                    if (p.length == 2 && m.equals("PUT")) {
+                        return editService(r, p[1]);
+                    }
+                    if (p.length == 2 && m.equals("DELETE")) {
+                        return ok(dir.withdrawService(principal(r), p[1]).toJson());
+                    }
+                    break;
+                case "organizations":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return ok(page(sorted(dir.organizations()), q));
+                    }
+                    if (p.length == 2 && m.equals("GET")) {
+                        return ok(organization(p[1]));
+                    }
+                    if (p.length == 3 && p[2].equals("tokens") && m.equals("POST")) {
+                        Access.requireAdmin(principal(r));
+                        return new Response(201, Json.object().put("organization_id", p[1])
+                            .put("token", dir.issueToken(p[1])));
+                    }
+                    break;
+                case "service_at_locations":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return ok(serviceAtLocations(q));
+                    }
+                    if (p.length == 2 && m.equals("GET")) {
+                        return ok(serviceAtLocation(p[1]));
+                    }
+                    break;
+                case "taxonomies":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return ok(page(sorted(dir.taxonomies()), q));
+                    }
+                    break;
+                case "taxonomy_terms":
+                    if (p.length == 1 && m.equals("GET")) {
+                        String tax = q.get("taxonomy_id");
+                        List<ObjectNode> terms = sorted(dir.terms());
+                        terms.removeIf(t -> tax != null && !tax.equals(Json.str(t, "taxonomy_id")));
+                        return ok(page(terms, q));
+                    }
+                    break;
+                case "search":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return ok(search(q));
+                    }
+                    break;
+                case "import":
+                    if (p.length == 1 && m.equals("POST")) {
+                        return importData(r, q);
+                    }
+                    break;
+                default:
+                    break;
+            }
+            return error(404, "no such resource: " + m + " /" + r.path(), "path");
+        } catch (InvalidDataException e) {
+            Problem first = e.problems().get(0);
+            ObjectNode body = Json.object().put("error", first.object() + " " + first.id() + ": " + first.field()
+                + " " + first.message()).put("field", first.field());
+            ArrayNode all = body.putArray("problems");
+            e.problems().forEach(x -> all.add(x.toJson()));
+            return new Response(400, body);
+        } catch (BadParameter e) {
+            return error(400, e.getMessage(), e.field);
+        } catch (Access.Denied e) {
+            return error(e.status, e.getMessage(), "Authorization");
+        } catch (Directory.NotFound e) {
+            return error(404, e.getMessage(), null);
+        } catch (RuntimeException e) {
+            LOG.error("social-services: {} /{} failed", r.method(), r.path(), e);
+            return error(500, "internal error: " + e.getMessage(), null);
+        }
+    }
+
+    private ObjectNode root() {
+        return Json.object().put("version", HSDS_VERSION).put("profile", PROFILE)
+            .put("openapi_url", "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/openapi.json")
+            .put("services", dir.services().size()).put("organizations", dir.organizations().size());
+    }
+
+    private Response editService(Request r, String id) {
+        Principal who = principal(r);
+        if (who instanceof Principal.Anonymous) {
+            throw new Access.Denied(401, "a bearer token is required");
+        }
+        JsonNode body = Json.parse(r.body() == null ? new byte[0] : r.body());
+        if (!(body instanceof ObjectNode o)) {
+            throw new InvalidDataException(List.of(new Problem("service", id, "body", "must be one HSDS service object")));
+        }
+        Directory.Report report = dir.putService(who, o, id);
+        return new Response(report.created() == 1 ? 201 : 200, report.toJson().set("service", service(Json.str(o, "id"))));
+    }
+
+    private Response importData(Request r, Map<String, String> q) {
+        Access.requireAdmin(principal(r));
+        byte[] body = r.body() == null ? new byte[0] : r.body();
+        String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+        DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
+            ? DataSets.fromZip(body) : DataSets.fromJson(Json.parse(body));
+        if ("true".equals(q.get("dry_run"))) {
+            List<Problem> problems = dir.validate(set);
+            if (!problems.isEmpty()) {
+                throw new InvalidDataException(problems);
+            }
+            return ok(Json.object().put("valid", true).put("services", set.services().size()));
+        }
+        Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
+        return ok(report.toJson());
+    }
+
+    Principal principal(Request r) {
+        String h = r.authorization();
+        if (h == null || h.isBlank()) {
+            return new Principal.Anonymous();
+        }
+        if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new Access.Denied(401, "the Authorization header must be 'Bearer <token>'");
+        }
+        String token = h.substring(7).trim();
+        if (adminToken != null && Access.sameSecret(adminToken, token)) {
+            return new Principal.Admin();
+        }
+        String org = dir.organizationOfToken(token);
+        if (org == null) {
+            throw new Access.Denied(401, "unknown token");
+        }
+        return new Principal.Organization(org);
+    }
+
+    private ObjectNode services(Map<String, String> q) {
+        List<Predicate<IndexedService>> filters = new ArrayList<>();
+        String term = q.get("taxonomy_term_id");
+        if (term != null) {
+            Set<String> ids = new LinkedHashSet<>(List.of(term.split(",")));
+            filters.add(s -> s.termIds().containsAll(ids));
+        }
+        String org = q.get("organization_id");
+        if (org != null) {
+            filters.add(s -> s.organizationId().equals(org));
+        }
+        String after = q.get("modified_after");
+        if (after != null) {
+            Instant t = instant(after, "modified_after");
+            filters.add(s -> s.modified().isAfter(t));
+        }
+        String text = q.get("search");
+        Set<String> matching = null;
+        if (text != null && !text.isBlank()) {
+            matching = new java.util.HashSet<>();
+            for (SearchIndex.Hit h : dir.index().search(new SearchIndex.Query(text, null, null, false, null, null,
+                null, null, null, 1, Integer.MAX_VALUE)).hits()) {
+                matching.add(h.service().id());
+            }
+        }
+        List<Directory.Stored> list = new ArrayList<>();
+        for (Directory.Stored s : dir.services()) {
+            IndexedService i = dir.index().get(s.id());
+            if (i != null && (matching == null || matching.contains(s.id())) && filters.stream().allMatch(f -> f.test(i))) {
+                list.add(s);
+            }
+        }
+        list.sort(Comparator.comparing(Directory.Stored::id));
+        int[] pg = paging(q);
+        int from = Math.min(list.size(), (pg[0] - 1) * pg[1]);
+        List<JsonNode> contents = new ArrayList<>();
+        for (Directory.Stored s : list.subList(from, Math.min(list.size(), from + pg[1]))) {
+            contents.add(withOrganization(s.json()));
+        }
+        return pageOf(contents, list.size(), pg);
+    }
+
+    private ObjectNode service(String id) {
+        Directory.Stored s = dir.service(id);
+        if (s == null) {
+            throw new Directory.NotFound("service " + id + " is not in the directory");
+        }
+        return withOrganization(s.json());
+    }
+
+    private ObjectNode withOrganization(ObjectNode doc) {
+        ObjectNode org = dir.organization(Json.str(doc, "organization_id"));
+        if (org != null) {
+            doc.set("organization", org);
+        }
+        return doc;
+    }
+
+    private ObjectNode organization(String id) {
+        ObjectNode o = dir.organization(id);
+        if (o == null) {
+            throw new Directory.NotFound("organization " + id + " is not in the directory");
+        }
+        ObjectNode out = o.deepCopy();
+        ArrayNode svc = out.putArray("services");
+        dir.services().stream().filter(s -> s.organizationId().equals(id)).sorted(Comparator.comparing(Directory.Stored::id))
+            .forEach(s -> svc.add(Json.object().put("id", s.id()).put("name", Json.str(s.json(), "name"))));
+        return out;
+    }
+
+    private ObjectNode serviceAtLocations(Map<String, String> q) {
+        List<ObjectNode> all = new ArrayList<>();
+        String term = q.get("taxonomy_term_id");
+        String org = q.get("organization_id");
+        for (Directory.Stored s : dir.services()) {
+            IndexedService i = dir.index().get(s.id());
+            if (i == null || org != null && !org.equals(s.organizationId())
+                || term != null && !i.termIds().contains(term)) {
+                continue;
+            }
+            ObjectNode doc = s.json();
+            for (ObjectNode sal : Json.objects(doc, "service_at_locations")) {
+                all.add(salWithService(sal, doc));
+            }
+        }
+        all.sort(Comparator.comparing(n -> String.valueOf(Json.str(n, "id"))));
+        return page(all, q);
+    }
+
+    private ObjectNode serviceAtLocation(String id) {
+        for (Directory.Stored s : dir.services()) {
+            ObjectNode doc = s.json();
+            for (ObjectNode sal : Json.objects(doc, "service_at_locations")) {
+                if (id.equals(Json.str(sal, "id"))) {
+                    return salWithService(sal, doc);
+                }
+            }
+        }
+        throw new Directory.NotFound("service_at_location " + id + " is not in the directory");
+    }
+
+    private ObjectNode salWithService(ObjectNode sal, ObjectNode service) {
+        ObjectNode out = sal.deepCopy();
+        ObjectNode svc = service.deepCopy();
+        svc.remove("service_at_locations");
+        out.set("service", withOrganization(svc));
+        return out;
+    }
+
+    private ObjectNode search(Map<String, String> q) {
+        Set<String> topics = null;
+        if (q.get("topic") != null) {
+            topics = new LinkedHashSet<>();
+            for (String t : q.get("topic").split(",")) {
+                String id = dir.termIdOf(t.trim());
+                if (id == null) {
+                    throw new BadParameter("no topic '" + t.trim() + "' (use a term code such as 'debt' or a term id)",
+                        "topic");
+                }
+                topics.add(id);
+            }
+        }
+        Set<String> access = q.get("accessibility") == null ? null
+            : new LinkedHashSet<>(List.of(q.get("accessibility").split(",")));
+        Double lat = number(q, "lat");
+        Double lon = number(q, "lon");
+        if (lat == null ^ lon == null) {
+            throw new BadParameter("lat and lon go together", lat == null ? "lat" : "lon");
+        }
+        Instant openAt = null;
+        if ("true".equals(q.get("open_now"))) {
+            openAt = Instant.now();
+        } else if (q.get("open_at") != null) {
+            openAt = instant(q.get("open_at"), "open_at");
+        }
+        int[] pg = paging(q);
+        SearchIndex.Query query = new SearchIndex.Query(q.get("q"), topics,
+            q.get("language") == null ? null : q.get("language").toLowerCase(Locale.ROOT),
+            "true".equals(q.get("free")), access, lat, lon, number(q, "radius_km"), openAt, pg[0], pg[1]);
+        SearchIndex.Result result = dir.index().search(query);
+        List<JsonNode> contents = new ArrayList<>();
+        Instant now = openAt != null ? openAt : Instant.now();
+        for (SearchIndex.Hit h : result.hits()) {
+            IndexedService s = h.service();
+            ObjectNode hit = Json.object().put("id", s.id()).put("name", s.name())
+                .put("organization_id", s.organizationId());
+            ObjectNode org = dir.organization(s.organizationId());
+            if (org != null) {
+                hit.put("organization_name", Json.str(org, "name"));
+            }
+            hit.put("score", Math.round(h.score() * 1000) / 1000.0);
+            if (!Double.isNaN(h.distanceKm())) {
+                hit.put("distance_km", Math.round(h.distanceKm() * 100) / 100.0);
+            }
+            s.hours().nextOpening(now, 60).ifPresent(t -> hit.put("next_opening", t.toOffsetDateTime().toString()));
+            hit.put("reason", h.reason());
+            contents.add(hit);
+        }
+        return pageOf(contents, result.total(), pg);
+    }
+
+    private Instant instant(String v, String field) {
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(v).atZone(dir.zone()).toInstant();
+            } catch (DateTimeParseException e2) {
+                try {
+                    return LocalDate.parse(v).atStartOfDay(dir.zone()).toInstant();
+                } catch (DateTimeParseException e3) {
+                    throw new BadParameter("must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
+                        + "2026-11-26T09:00:00Z; was '" + v + "'", field);
+                }
+            }
+        }
+    }
+
+    private static Double number(Map<String, String> q, String field) {
+        String v = q.get(field);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadParameter("must be a number; was '" + v + "'", field);
+        }
+    }
+
+    private static int[] paging(Map<String, String> q) {
+        int page = integer(q, "page", 1);
+        int per = integer(q, "per_page", 50);
+        if (page < 1) {
+            throw new BadParameter("must be 1 or more", "page");
+        }
+        if (per < 1 || per > 500) {
+            throw new BadParameter("must be between 1 and 500", "per_page");
+        }
+        return new int[] {page, per};
+    }
+
+    private static int integer(Map<String, String> q, String field, int dflt) {
+        String v = q.get(field);
+        try {
+            return v == null ? dflt : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadParameter("must be a whole number; was '" + v + "'", field);
+        }
+    }
+
+    private static List<ObjectNode> sorted(java.util.Collection<ObjectNode> c) {
+        List<ObjectNode> l = new ArrayList<>(c);
+        l.sort(Comparator.comparing(n -> String.valueOf(Json.str(n, "id"))));
+        return l;
+    }
+
+    private static ObjectNode page(List<? extends JsonNode> all, Map<String, String> q) {
+        int[] pg = paging(q);
+        int from = Math.min(all.size(), (pg[0] - 1) * pg[1]);
+        return pageOf(new ArrayList<>(all.subList(from, Math.min(all.size(), from + pg[1]))), all.size(), pg);
+    }
+
+    /** The HSDS paging envelope. */
+    private static ObjectNode pageOf(List<? extends JsonNode> contents, int total, int[] pg) {
+        int pages = Math.max(1, (total + pg[1] - 1) / pg[1]);
+        ObjectNode out = Json.object().put("total_items", total).put("total_pages", pages).put("page_number", pg[0])
+            .put("size", contents.size()).put("first_page", pg[0] == 1).put("last_page", pg[0] >= pages)
+            .put("empty", contents.isEmpty());
+        ArrayNode arr = out.putArray("contents");
+        contents.forEach(arr::add);
+        return out;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.merge(k, v, (a, b) -> a + "," + b); // repeated parameters add up: topic=a&topic=b
+        }
+        return out;
+    }
+
+    private static Response ok(JsonNode body) {
+        return new Response(200, body);
+    }
+
+    private static Response error(int status, String message, String field) {
+        ObjectNode b = Json.object().put("error", message);
+        if (field != null) {
+            b.put("field", field);
+        }
+        return new Response(status, b);
+    }
+
+    static final class BadParameter extends RuntimeException {
+        final String field;
+
+        BadParameter(String message, String field) {
+            super(message);
+            this.field = field;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package de.datenhafen.plugins.social;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads the two HSDS exchange forms into a {@link DataSet}: a JSON document set, and a tabular data package (CSV
+ * files described by {@code datapackage.json}, as a zip or as a map of files). Both end in the same assembly: flat
+ * tables joined by their foreign keys into whole service documents.
+ *
+ * <p>The JSON document set is either an array of service documents (with their nested objects) or an object with
+ * arrays named after the HSDS tables, singular or plural ({@code organizations}, {@code services}, {@code
+ * locations}, {@code service_at_locations}, {@code schedules}, {@code taxonomy_terms}, ...); nested and flat may be
+ * mixed.
+ */
+final class DataSets {
+
+    /** The HSDS tables this directory reads, in their singular names. */
+    static final List<String> TABLES = List.of("organization", "service", "location", "service_at_location",
+        "address", "phone", "schedule", "language", "cost_option", "accessibility", "attribute", "taxonomy",
+        "taxonomy_term");
+
+    private static final Set<String> NUMBERS = Set.of("latitude", "longitude", "amount", "minimum_age",
+        "maximum_age", "interval", "count", "timezone", "year_incorporated", "extension", "priority");
+
+    private DataSets() {
+    }
+
+    static DataSet fromJson(JsonNode doc) {
+        Map<String, List<ObjectNode>> tables = new HashMap<>();
+        List<Problem> problems = new ArrayList<>();
+        if (doc.isArray()) {
+            tables.put("service", objects(doc, "service", problems));
+        } else if (doc.isObject()) {
+            doc.fields().forEachRemaining(e -> {
+                String table = singular(e.getKey());
+                if (TABLES.contains(table)) {
+                    tables.put(table, objects(e.getValue(), table, problems));
+                }
+            });
+            if (tables.isEmpty()) {
+                problems.add(new Problem("document", "?", "", "has none of the HSDS tables (services, "
+                    + "organizations, ...)"));
+            }
+        } else {
+            problems.add(new Problem("document", "?", "", "must be a JSON array of services or an object of tables"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
+        return assemble(tables);
+    }
+
+    /** A tabular data package as a zip archive. */
+    static DataSet fromZip(byte[] zip) {
+        Map<String, byte[]> files = new HashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                if (!e.isDirectory()) {
+                    String name = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+                    files.put(name, in.readAllBytes());
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidDataException(List.of(new Problem("datapackage", "?", "body",
+                "is not a readable zip archive: " + e.getMessage())));
+        }
+        return fromPackage(files);
+    }
+
+    /** A tabular data package: file name → bytes, with {@code datapackage.json}. */
+    static DataSet fromPackage(Map<String, byte[]> files) {
+        byte[] descriptor = files.get("datapackage.json");
+        if (descriptor == null) {
+            throw new InvalidDataException(List.of(new Problem("datapackage", "?", "datapackage.json",
+                "is missing: a tabular data package needs its descriptor")));
+        }
+        JsonNode dp = Json.parse(descriptor);
+        List<Problem> problems = new ArrayList<>();
+        Map<String, List<ObjectNode>> tables = new HashMap<>();
+        JsonNode resources = dp.get("resources");
+        if (resources == null || !resources.isArray()) {
+            throw new InvalidDataException(List.of(new Problem("datapackage", "?", "resources",
+                "is required: a list of the package's CSV files")));
+        }
+        int r = 0;
+        for (JsonNode res : resources) {
+            String name = Json.str(res, "name");
+            String path = Json.str(res, "path");
+            String table = name == null ? null : singular(name);
+            if (table == null || !TABLES.contains(table)) {
+                r++;
+                continue; // tables this directory does not read (funding, program, ...) are skipped
+            }
+            String file = path == null ? null : path.substring(path.lastIndexOf('/') + 1);
+            byte[] csv = file == null ? null : files.get(file);
+            if (csv == null) {
+                problems.add(new Problem("datapackage", name, "resources[" + r + "].path",
+                    "names " + path + ", which is not in the package"));
+                r++;
+                continue;
+            }
+            Map<String, String> types = new HashMap<>();
+            JsonNode fields = res.path("schema").path("fields");
+            for (JsonNode f : fields) {
+                if (Json.str(f, "name") != null && Json.str(f, "type") != null) {
+                    types.put(Json.str(f, "name"), Json.str(f, "type"));
+                }
+            }
+            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems));
+            r++;
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
+        return assemble(tables);
+    }
+
+    private static List<ObjectNode> rows(String table, String file, String text, Map<String, String> types,
+                                         List<Problem> problems) {
+        List<List<String>> rows = Csv.parse(text);
+        List<ObjectNode> out = new ArrayList<>();
+        if (rows.isEmpty()) {
+            return out;
+        }
+        List<String> header = rows.get(0);
+        for (int i = 1; i < rows.size(); i++) {
+            List<String> row = rows.get(i);
+            ObjectNode o = Json.object();
+            for (int c = 0; c < header.size() && c < row.size(); c++) {
+                String col = header.get(c).trim();
+                String v = row.get(c);
+                if (v.isEmpty()) {
+                    continue;
+                }
+                String type = types.getOrDefault(col, NUMBERS.contains(col) ? "number" : "string");
+                if (type.equals("number") || type.equals("integer")) {
+                    try {
+                        o.set(col, Json.MAPPER.readTree(v.trim()));
+                        if (!o.get(col).isNumber()) {
+                            throw new IOException("not a number");
+                        }
+                    } catch (IOException e) {
+                        o.put(col, v);
+                        problems.add(new Problem(table, row.isEmpty() ? null : row.get(Math.max(0, header.indexOf("id"))),
+                            col, "must be a number; was '" + v + "' (" + file + " row " + (i + 1) + ")"));
+                    }
+                } else if (type.equals("boolean")) {
+                    o.put(col, v.equalsIgnoreCase("true") || v.equals("1"));
+                } else {
+                    o.put(col, v);
+                }
+            }
+            if (row.size() != header.size()) {
+                problems.add(new Problem(table, Json.str(o, "id"), "", file + " row " + (i + 1) + " has " + row.size()
+                    + " cells, the header " + header.size()));
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static List<ObjectNode> objects(JsonNode arr, String table, List<Problem> problems) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (!arr.isArray()) {
+            problems.add(new Problem(table, "?", "", "must be an array of " + table + " objects"));
+            return out;
+        }
+        for (JsonNode n : arr) {
+            if (n instanceof ObjectNode o) {
+                out.add(o);
+            } else {
+                problems.add(new Problem(table, "?", "", "each entry must be a JSON object; found " + n.getNodeType()));
+            }
+        }
+        return out;
+    }
+
+    static String singular(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        if (n.endsWith(".csv")) {
+            n = n.substring(0, n.length() - 4);
+        }
+        if (n.equals("taxonomies")) {
+            return "taxonomy";
+        }
+        if (n.equals("addresses")) {
+            return "address";
+        }
+        if (n.endsWith("s") && !n.equals("accessibility") && !n.equals("address")) {
+            return n.substring(0, n.length() - 1);
+        }
+        return n;
+    }
+
+    /** Joins flat tables into service documents; children already nested are kept. */
+    static DataSet assemble(Map<String, List<ObjectNode>> t) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, ObjectNode> locations = byId(t.get("location"));
+        Map<String, List<ObjectNode>> byService = new HashMap<>();
+        Map<String, List<ObjectNode>> byLocation = new HashMap<>();
+        Map<String, List<ObjectNode>> bySal = new HashMap<>();
+        Map<String, List<ObjectNode>> attrs = new HashMap<>();
+        Set<String> serviceIds = byId(t.get("service")).keySet();
+        Set<String> salIds = byId(t.get("service_at_location")).keySet();
+        for (String child : List.of("phone", "schedule", "language", "cost_option", "service_at_location", "address",
+            "accessibility")) {
+            for (ObjectNode row : t.getOrDefault(child, List.of())) {
+                String sal = Json.str(row, "service_at_location_id");
+                String svc = Json.str(row, "service_id");
+                String loc = Json.str(row, "location_id");
+                if (sal != null && !child.equals("service_at_location")) {
+                    ref(problems, child, row, "service_at_location_id", sal, salIds);
+                    bySal.computeIfAbsent(sal + "/" + child, k -> new ArrayList<>()).add(row);
+                } else if (svc != null) {
+                    ref(problems, child, row, "service_id", svc, serviceIds);
+                    byService.computeIfAbsent(svc + "/" + child, k -> new ArrayList<>()).add(row);
+                } else if (loc != null) {
+                    ref(problems, child, row, "location_id", loc, locations.keySet());
+                    byLocation.computeIfAbsent(loc + "/" + child, k -> new ArrayList<>()).add(row);
+                }
+            }
+        }
+        for (ObjectNode a : t.getOrDefault("attribute", List.of())) {
+            String link = Json.str(a, "link_id");
+            if (link != null) {
+                attrs.computeIfAbsent(link, k -> new ArrayList<>()).add(a);
+            }
+        }
+        for (ObjectNode sch : t.getOrDefault("schedule", List.of())) {
+            nest(sch, "attributes", attrs.get(Json.str(sch, "id")));
+        }
+        for (ObjectNode loc : locations.values()) {
+            String id = Json.str(loc, "id");
+            nest(loc, "addresses", byLocation.get(id + "/address"));
+            nest(loc, "phones", byLocation.get(id + "/phone"));
+            nest(loc, "accessibility", byLocation.get(id + "/accessibility"));
+            nest(loc, "languages", byLocation.get(id + "/language"));
+            nest(loc, "schedules", byLocation.get(id + "/schedule"));
+            nest(loc, "attributes", attrs.get(id));
+        }
+        List<ObjectNode> services = new ArrayList<>();
+        for (ObjectNode s0 : t.getOrDefault("service", List.of())) {
+            ObjectNode s = s0.deepCopy();
+            String id = Json.str(s, "id");
+            nest(s, "phones", byService.get(id + "/phone"));
+            nest(s, "schedules", byService.get(id + "/schedule"));
+            nest(s, "languages", byService.get(id + "/language"));
+            nest(s, "cost_options", byService.get(id + "/cost_option"));
+            nest(s, "attributes", attrs.get(id));
+            List<ObjectNode> sals = byService.get(id + "/service_at_location");
+            if (sals != null) {
+                List<ObjectNode> copies = new ArrayList<>();
+                for (ObjectNode sal0 : sals) {
+                    ObjectNode sal = sal0.deepCopy();
+                    String salId = Json.str(sal, "id");
+                    nest(sal, "schedules", bySal.get(salId + "/schedule"));
+                    nest(sal, "phones", bySal.get(salId + "/phone"));
+                    nest(sal, "attributes", attrs.get(salId));
+                    String locId = Json.str(sal, "location_id");
+                    if (locId != null && !(sal.get("location") instanceof ObjectNode) && locations.get(locId) != null) {
+                        sal.set("location", locations.get(locId).deepCopy());
+                    }
+                    copies.add(sal);
+                }
+                nest(s, "service_at_locations", copies);
+            }
+            sortNested(s);
+            services.add(s);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
+        return new DataSet(t.getOrDefault("organization", List.of()), services, t.getOrDefault("taxonomy", List.of()),
+            t.getOrDefault("taxonomy_term", List.of()));
+    }
+
+    private static void ref(List<Problem> problems, String kind, ObjectNode row, String field, String value,
+                            Set<String> known) {
+        if (!known.contains(value)) {
+            problems.add(new Problem(kind, Json.str(row, "id"), field, "names " + field.replace("_id", "") + " " + value
+                + ", which is not in this import"));
+        }
+    }
+
+    private static void nest(ObjectNode parent, String field, List<ObjectNode> children) {
+        if (children == null || children.isEmpty()) {
+            return;
+        }
+        ArrayNode arr = parent.get(field) instanceof ArrayNode a ? a : parent.putArray(field);
+        Set<String> have = new java.util.HashSet<>();
+        arr.forEach(n -> have.add(Json.str(n, "id")));
+        for (ObjectNode c : children) {
+            if (!have.contains(Json.str(c, "id"))) {
+                arr.add(c.deepCopy());
+            }
+        }
+    }
+
+    /**
+     * The canonical form: arrays of objects sorted by id, null fields and empty arrays left out, so that the same
+     * data compares equal whatever form and order it came in (a CSV has no empty array).
+     */
+    static void sortNested(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            List<String> drop = new ArrayList<>();
+            o.fields().forEachRemaining(e -> {
+                if (e.getValue().isNull() || e.getValue().isArray() && e.getValue().isEmpty()) {
+                    drop.add(e.getKey());
+                }
+            });
+            o.remove(drop);
+            o.fields().forEachRemaining(e -> {
+                if (e.getValue() instanceof ArrayNode a && a.size() > 1 && a.get(0).isObject()) {
+                    List<JsonNode> items = new ArrayList<>();
+                    a.forEach(items::add);
+                    items.sort(Comparator.comparing(x -> String.valueOf(Json.str(x, "id"))));
+                    a.removeAll();
+                    items.forEach(a::add);
+                }
+                sortNested(e.getValue());
+            });
+        } else if (n instanceof ArrayNode a) {
+            a.forEach(DataSets::sortNested);
+        }
+    }
+
+    private static Map<String, ObjectNode> byId(List<ObjectNode> rows) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        if (rows != null) {
+            for (ObjectNode r : rows) {
+                String id = Json.str(r, "id");
+                if (id != null) {
+                    out.put(id, r);
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unused")
+    private static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

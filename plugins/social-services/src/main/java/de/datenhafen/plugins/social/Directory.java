@@ -1,0 +1,561 @@
+package de.datenhafen.plugins.social;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The stored directory: organisations, services (whole HSDS documents), taxonomies and terms, in the plugin's own
+ * schema, mirrored in memory for the API and the {@link SearchIndex}. Every change (import, edit, withdrawal) is
+ * validated first, compared with what is stored, and written in one transaction together with its events in the
+ * outbox; only what really changed makes an event.
+ *
+ * <p>An import is authoritative for the organisations it contains: their stored services that are missing from the
+ * import are deleted; services of other organisations stay as they are. Changes are serialised (one writer).
+ */
+final class Directory {
+
+    static final String CREATED = "social.service.created";
+    static final String UPDATED = "social.service.updated";
+    static final String DELETED = "social.service.deleted";
+
+    private final DataSource db;
+    private final ZoneId zone;
+    private final Map<String, ObjectNode> organizations = new ConcurrentHashMap<>();
+    private final Map<String, Stored> services = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> taxonomies = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> terms = new ConcurrentHashMap<>();
+    private final Map<String, IndexedService.Term> indexTerms = new ConcurrentHashMap<>();
+    private final SearchIndex index = new SearchIndex(indexTerms);
+    private final SecureRandom random = new SecureRandom();
+
+    /** A stored service: its document as bytes (compact), its organisation and when it last changed. */
+    record Stored(String id, String organizationId, Instant modified, byte[] doc) {
+        ObjectNode json() {
+            return (ObjectNode) Json.parse(doc);
+        }
+    }
+
+    /** What a change did. */
+    record Report(int created, int updated, int deleted, int unchanged) {
+        ObjectNode toJson() {
+            return Json.object().put("created", created).put("updated", updated).put("deleted", deleted)
+                .put("unchanged", unchanged);
+        }
+    }
+
+    /** An event waiting in the outbox. */
+    record OutboxEvent(long seq, String eventId, String type, String subject, String data) {
+    }
+
+    Directory(DataSource db, ZoneId zone) {
+        this.db = db;
+        this.zone = zone;
+    }
+
+    /** Reads the stored directory into memory and makes sure the city taxonomy is there. */
+    synchronized Directory load() {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT doc FROM taxonomy")) {
+                while (rs.next()) {
+                    ObjectNode t = (ObjectNode) Json.parse(rs.getString(1).getBytes(StandardCharsets.UTF_8));
+                    taxonomies.put(Json.str(t, "id"), t);
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT doc FROM taxonomy_term")) {
+                while (rs.next()) {
+                    putTermInMemory((ObjectNode) Json.parse(rs.getString(1).getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT doc FROM organization")) {
+                while (rs.next()) {
+                    ObjectNode o = (ObjectNode) Json.parse(rs.getString(1).getBytes(StandardCharsets.UTF_8));
+                    organizations.put(Json.str(o, "id"), o);
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, organization_id, modified, doc FROM service")) {
+                while (rs.next()) {
+                    Stored s = new Stored(rs.getString(1), rs.getString(2),
+                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString(4).getBytes(StandardCharsets.UTF_8));
+                    services.put(s.id(), s);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the directory: " + e.getMessage(), e);
+        }
+        services.values().forEach(s -> index.put(indexed(s, s.json())));
+        if (!taxonomies.containsKey(CityTaxonomy.TAXONOMY_ID)) {
+            importSet(new DataSet(List.of(), List.of(), List.of(CityTaxonomy.taxonomy()), CityTaxonomy.terms()), null);
+        }
+        return this;
+    }
+
+    SearchIndex index() {
+        return index;
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    Collection<ObjectNode> organizations() {
+        return organizations.values();
+    }
+
+    ObjectNode organization(String id) {
+        return organizations.get(id);
+    }
+
+    Collection<Stored> services() {
+        return services.values();
+    }
+
+    Stored service(String id) {
+        return services.get(id);
+    }
+
+    Collection<ObjectNode> taxonomies() {
+        return taxonomies.values();
+    }
+
+    Collection<ObjectNode> terms() {
+        return terms.values();
+    }
+
+    ObjectNode term(String id) {
+        return terms.get(id);
+    }
+
+    /** The id of the term with this code or id, or null. */
+    String termIdOf(String codeOrId) {
+        if (terms.containsKey(codeOrId)) {
+            return codeOrId;
+        }
+        for (ObjectNode t : terms.values()) {
+            if (codeOrId.equals(Json.str(t, "code"))) {
+                return Json.str(t, "id");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Validates, diffs and stores a data set. Throws {@link InvalidDataException} with every problem and changes
+     * nothing when the set is not valid. {@code progress} (may be null) gets a line now and then.
+     */
+    synchronized Report importSet(DataSet set, Consumer<String> progress) {
+        Consumer<String> say = progress == null ? s -> { } : progress;
+        long t0 = System.nanoTime();
+        List<Problem> problems = validate(set);
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
+        say.accept("validated " + set.services().size() + " services in " + ms(t0) + " ms");
+        Set<String> scope = new HashSet<>();
+        set.organizations().forEach(o -> scope.add(Json.str(o, "id")));
+        set.services().forEach(s -> scope.add(Json.str(s, "organization_id")));
+        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
+        for (ObjectNode s : set.services()) {
+            incoming.put(Json.str(s, "id"), normalise(s));
+        }
+        List<Change> changes = new ArrayList<>();
+        int unchanged = 0;
+        for (ObjectNode s : incoming.values()) {
+            Stored old = services.get(Json.str(s, "id"));
+            if (old == null) {
+                changes.add(new Change(CREATED, s, null));
+            } else if (!old.json().equals(s)) {
+                changes.add(new Change(UPDATED, s, old));
+            } else {
+                unchanged++;
+            }
+        }
+        for (Stored old : services.values()) {
+            if (scope.contains(old.organizationId()) && !incoming.containsKey(old.id())) {
+                changes.add(new Change(DELETED, null, old));
+            }
+        }
+        say.accept("compared with " + services.size() + " stored services: " + changes.size() + " changes");
+        apply(set, changes, say);
+        int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
+        int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
+        int deleted = changes.size() - created - updated;
+        say.accept("stored in " + ms(t0) + " ms: " + created + " created, " + updated + " updated, " + deleted
+            + " deleted, " + unchanged + " unchanged");
+        return new Report(created, updated, deleted, unchanged);
+    }
+
+    /** Creates or replaces one service on behalf of {@code who}; validated like an import. */
+    synchronized Report putService(Principal who, ObjectNode service, String pathId) {
+        String id = Json.str(service, "id");
+        if (pathId != null) {
+            if (id == null) {
+                service.put("id", pathId);
+                id = pathId;
+            } else if (!id.equals(pathId)) {
+                throw new InvalidDataException(List.of(new Problem("service", id, "id",
+                    "differs from the id in the path " + pathId)));
+            }
+        }
+        String org = Json.str(service, "organization_id");
+        if (org == null) {
+            throw new InvalidDataException(List.of(new Problem("service", id, "organization_id", "is required")));
+        }
+        Access.requireMayEditServicesOf(who, org);
+        Stored old = id == null ? null : services.get(id);
+        if (old != null) {
+            Access.requireMayEditServicesOf(who, old.organizationId());
+        }
+        List<Problem> problems = validate(new DataSet(List.of(), List.of(service), List.of(), List.of()));
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
+        ObjectNode s = normalise(service);
+        if (old != null && old.json().equals(s)) {
+            return new Report(0, 0, 0, 1);
+        }
+        apply(null, List.of(new Change(old == null ? CREATED : UPDATED, s, old)), x -> { });
+        return old == null ? new Report(1, 0, 0, 0) : new Report(0, 1, 0, 0);
+    }
+
+    /** Withdraws (deletes) one service on behalf of {@code who}. */
+    synchronized Report withdrawService(Principal who, String id) {
+        Stored old = services.get(id);
+        if (old == null) {
+            throw new NotFound("service " + id + " is not in the directory");
+        }
+        Access.requireMayEditServicesOf(who, old.organizationId());
+        apply(null, List.of(new Change(DELETED, null, old)), x -> { });
+        return new Report(0, 0, 1, 0);
+    }
+
+    /** Issues a new token for an organisation; only its hash is kept. */
+    String issueToken(String organizationId) {
+        if (!organizations.containsKey(organizationId)) {
+            throw new NotFound("organization " + organizationId + " is not in the directory");
+        }
+        byte[] b = new byte[24];
+        random.nextBytes(b);
+        String token = "org_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO organization_token (token_hash, organization_id, created) VALUES (?, ?, ?)")) {
+            ps.setString(1, Access.hash(token));
+            ps.setString(2, organizationId);
+            ps.setObject(3, java.time.OffsetDateTime.now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the token: " + e.getMessage(), e);
+        }
+        return token;
+    }
+
+    /** The organisation a token belongs to, or null. */
+    String organizationOfToken(String token) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT organization_id FROM organization_token WHERE token_hash = ?")) {
+            ps.setString(1, Access.hash(token));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens: " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to {@code limit} events from the outbox, oldest first. */
+    List<OutboxEvent> outbox(int limit) {
+        List<OutboxEvent> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT seq, event_id, type, subject, data FROM outbox ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OutboxEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the outbox: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Removes events up to and including {@code seq} from the outbox: they are on the bus. */
+    void sent(long seq) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM outbox WHERE seq <= ?")) {
+            ps.setLong(1, seq);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot clear the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    private record Change(String type, ObjectNode doc, Stored old) {
+    }
+
+    /** Problems of a data set: every object against the HSDS rules, ids unique, references resolvable. */
+    List<Problem> validate(DataSet set) {
+        List<Problem> out = new ArrayList<>();
+        set.taxonomies().forEach(t -> HsdsRules.check("taxonomy", t, out));
+        Set<String> termIds = new HashSet<>(terms.keySet());
+        for (ObjectNode t : set.terms()) {
+            HsdsRules.check("taxonomy_term", t, out);
+            termIds.add(Json.str(t, "id"));
+        }
+        Set<String> orgIds = new HashSet<>(organizations.keySet());
+        for (ObjectNode o : set.organizations()) {
+            HsdsRules.check("organization", o, out);
+            if (!orgIds.add(Json.str(o, "id")) && set.organizations().stream()
+                .filter(x -> Json.str(o, "id") != null && Json.str(o, "id").equals(Json.str(x, "id"))).count() > 1) {
+                out.add(new Problem("organization", Json.str(o, "id"), "id", "appears more than once"));
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (ObjectNode s : set.services()) {
+            String id = Json.str(s, "id");
+            HsdsRules.check("service", s, out);
+            if (id != null && !seen.add(id)) {
+                out.add(new Problem("service", id, "id", "appears more than once"));
+            }
+            String org = Json.str(s, "organization_id");
+            if (org == null && s.get("organization") != null) {
+                org = Json.str(s.get("organization"), "id");
+            }
+            if (org == null) {
+                out.add(new Problem("service", id, "organization_id", "is required"));
+            } else if (!orgIds.contains(org)) {
+                out.add(new Problem("service", id, "organization_id", "names organization " + org
+                    + ", which is neither in this import nor stored"));
+            }
+            checkTermRefs(s, termIds, out);
+            for (ObjectNode sal : Json.objects(s, "service_at_locations")) {
+                if (!(sal.get("location") instanceof ObjectNode)) {
+                    out.add(new Problem("service_at_location", Json.str(sal, "id"), "location_id",
+                        "names location " + Json.str(sal, "location_id") + ", which is not in this import"));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void checkTermRefs(JsonNode n, Set<String> termIds, List<Problem> out) {
+        if (n.isObject()) {
+            for (ObjectNode a : Json.objects(n, "attributes")) {
+                String t = Json.str(a, "taxonomy_term_id");
+                if (t != null && !termIds.contains(t) && !(a.get("taxonomy_term") instanceof ObjectNode)) {
+                    out.add(new Problem("attribute", Json.str(a, "id"), "taxonomy_term_id", "names taxonomy term "
+                        + t + ", which is neither in this import nor stored"));
+                }
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("attributes")) {
+                    checkTermRefs(e.getValue(), termIds, out);
+                }
+            }
+        } else if (n.isArray()) {
+            n.forEach(c -> checkTermRefs(c, termIds, out));
+        }
+    }
+
+    /** The stored form: organization_id set, the nested organisation left out (kept on its own). */
+    private static ObjectNode normalise(ObjectNode s) {
+        ObjectNode copy = s.deepCopy();
+        if (copy.get("organization") instanceof ObjectNode o && Json.str(copy, "organization_id") == null) {
+            copy.put("organization_id", Json.str(o, "id"));
+        }
+        copy.remove("organization");
+        DataSets.sortNested(copy);
+        return copy;
+    }
+
+    private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
+        Instant now = Instant.now();
+        List<Stored> stored = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (set != null) {
+                    upsertDocs(c, "taxonomy", set.taxonomies(), null);
+                    upsertDocs(c, "taxonomy_term", set.terms(), null);
+                    List<ObjectNode> orgs = new ArrayList<>(set.organizations());
+                    for (ObjectNode s : set.services()) {
+                        if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
+                            orgs.add(o);
+                        }
+                    }
+                    List<ObjectNode> changedOrgs = new ArrayList<>();
+                    for (ObjectNode o : orgs) {
+                        if (!o.equals(organizations.get(Json.str(o, "id")))) {
+                            changedOrgs.add(o);
+                        }
+                    }
+                    upsertDocs(c, "organization", changedOrgs, now);
+                }
+                try (PreparedStatement merge = c.prepareStatement(
+                        "MERGE INTO service (id, organization_id, doc, modified) KEY (id) VALUES (?, ?, ?, ?)");
+                     PreparedStatement delete = c.prepareStatement("DELETE FROM service WHERE id = ?");
+                     PreparedStatement outbox = c.prepareStatement(
+                         "INSERT INTO outbox (event_id, type, subject, data) VALUES (?, ?, ?, ?)")) {
+                    int n = 0;
+                    for (Change ch : changes) {
+                        String id = ch.doc != null ? Json.str(ch.doc, "id") : ch.old.id();
+                        ObjectNode data;
+                        if (ch.doc != null) {
+                            byte[] bytes = Json.bytes(ch.doc);
+                            String org = Json.str(ch.doc, "organization_id");
+                            merge.setString(1, id);
+                            merge.setString(2, org);
+                            merge.setString(3, new String(bytes, StandardCharsets.UTF_8));
+                            merge.setObject(4, now.atOffset(java.time.ZoneOffset.UTC));
+                            merge.addBatch();
+                            stored.add(new Stored(id, org, now, bytes));
+                            data = Json.object().put("id", id).put("organization_id", org)
+                                .put("name", Json.str(ch.doc, "name"));
+                            if (ch.old != null) {
+                                data.set("changed", changedFields(ch.old.json(), ch.doc));
+                            }
+                            data.set("service", ch.doc);
+                        } else {
+                            delete.setString(1, id);
+                            delete.addBatch();
+                            data = Json.object().put("id", id).put("organization_id", ch.old.organizationId())
+                                .put("name", Json.str(ch.old.json(), "name"));
+                        }
+                        outbox.setString(1, UUID.randomUUID().toString());
+                        outbox.setString(2, ch.type);
+                        outbox.setString(3, "services/" + id);
+                        outbox.setString(4, Json.text(data));
+                        outbox.addBatch();
+                        if (++n % 1000 == 0) {
+                            merge.executeBatch();
+                            delete.executeBatch();
+                            outbox.executeBatch();
+                            say.accept("written " + n + " of " + changes.size() + " changes");
+                        }
+                    }
+                    merge.executeBatch();
+                    delete.executeBatch();
+                    outbox.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the changes: " + e.getMessage(), e);
+        }
+        // memory follows the committed database
+        if (set != null) {
+            set.taxonomies().forEach(t -> taxonomies.put(Json.str(t, "id"), t));
+            set.terms().forEach(this::putTermInMemory);
+            set.organizations().forEach(o -> organizations.put(Json.str(o, "id"), o));
+            for (ObjectNode s : set.services()) {
+                if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
+                    organizations.put(Json.str(o, "id"), o);
+                }
+            }
+        }
+        for (Change ch : changes) {
+            if (ch.doc == null) {
+                services.remove(ch.old.id());
+                index.remove(ch.old.id());
+            }
+        }
+        for (Stored s : stored) {
+            services.put(s.id(), s);
+            index.put(indexed(s, s.json()));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode changedFields(ObjectNode before, ObjectNode after) {
+        Set<String> names = new java.util.TreeSet<>();
+        before.fieldNames().forEachRemaining(names::add);
+        after.fieldNames().forEachRemaining(names::add);
+        var out = Json.array();
+        for (String f : names) {
+            if (!java.util.Objects.equals(before.get(f), after.get(f))) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private void upsertDocs(Connection c, String table, List<ObjectNode> docs, Instant modified) throws SQLException {
+        if (docs.isEmpty()) {
+            return;
+        }
+        String sql = modified == null ? "MERGE INTO " + table + " (id, doc) KEY (id) VALUES (?, ?)"
+            : "MERGE INTO " + table + " (id, doc, modified) KEY (id) VALUES (?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (ObjectNode d : docs) {
+                ps.setString(1, Json.str(d, "id"));
+                ps.setString(2, Json.text(d));
+                if (modified != null) {
+                    ps.setObject(3, modified.atOffset(java.time.ZoneOffset.UTC));
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void putTermInMemory(ObjectNode t) {
+        String id = Json.str(t, "id");
+        terms.put(id, t);
+        String code = Json.str(t, "code");
+        indexTerms.put(id, new IndexedService.Term(code == null ? id : code, Json.str(t, "name"),
+            Json.str(t, "description") == null ? "" : Json.str(t, "description")));
+    }
+
+    private IndexedService indexed(Stored s, ObjectNode doc) {
+        return IndexedService.of(doc, s.organizationId(), s.modified(), indexTerms, zone);
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** For tests: a snapshot of the stored services by id. */
+    Map<String, Stored> snapshot() {
+        return new HashMap<>(services);
+    }
+
+    @SuppressWarnings("unused")
+    private static Timestamp ts(Instant i) {
+        return Timestamp.from(i);
+    }
+}

@@ -1,0 +1,75 @@
+package de.datenhafen.plugins.social;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers over Jackson's tree model, which is how HSDS objects are held here. */
+final class Json {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    static JsonNode parse(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new InvalidDataException(List.of(new Problem("document", "?", "body",
+                "is not valid JSON: " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String text(JsonNode node) {
+        return new String(bytes(node), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A field's text, or null when it is absent, null or empty. */
+    static String str(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            return null;
+        }
+        String s = v.asText();
+        return s.isEmpty() ? null : s;
+    }
+
+    /** The objects of an array field (none when absent). */
+    static List<ObjectNode> objects(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        List<ObjectNode> out = new ArrayList<>();
+        if (v != null && v.isArray()) {
+            for (JsonNode n : v) {
+                if (n instanceof ObjectNode o) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,170 @@
+package de.datenhafen.plugins.social;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DirectoryTest {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 26);
+    private DataSource db;
+    private Directory dir;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = TestDb.create("dir");
+        dir = new Directory(db, ZoneId.of("Europe/Berlin")).load();
+        dir.sent(Long.MAX_VALUE);
+    }
+
+    private Map<String, Long> outboxTypes() {
+        Map<String, Long> out = new HashMap<>();
+        dir.outbox(100_000).forEach(e -> out.merge(e.type(), 1L, Long::sum));
+        dir.sent(Long.MAX_VALUE);
+        return out;
+    }
+
+    @Test
+    void aReImportOfTheSameDataChangesNothingAndRaisesNoEvent() {
+        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
+        assertThat(outboxTypes()).isEqualTo(Map.of(Directory.CREATED, 48L));
+
+        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(outboxTypes()).isEmpty();
+    }
+
+    @Test
+    void aReImportRaisesOneEventPerChangedAddedAndMissingService() {
+        DataSet first = DemoData.demo(DAY);
+        dir.importSet(first, null);
+        outboxTypes();
+        List<ObjectNode> services = new ArrayList<>();
+        first.services().forEach(s -> services.add(s.deepCopy()));
+        services.get(0).put("description", "Neue Beschreibung / new description");
+        String goneId = Json.str(services.remove(1), "id");
+        ObjectNode added = services.get(2).deepCopy().put("id", CityTaxonomy.uuid("new-service")).put("name", "Neu");
+        added.remove("service_at_locations");
+        added.remove("schedules");
+        added.remove("phones");
+        added.remove("languages");
+        added.remove("cost_options");
+        added.remove("attributes");
+        services.add(added);
+
+        Directory.Report r = dir.importSet(new DataSet(first.organizations(), services, List.of(), List.of()), null);
+
+        assertThat(r).isEqualTo(new Directory.Report(1, 1, 1, 46));
+        List<Directory.OutboxEvent> events = dir.outbox(100);
+        assertThat(events).extracting(Directory.OutboxEvent::type)
+            .containsExactlyInAnyOrder(Directory.CREATED, Directory.UPDATED, Directory.DELETED);
+        Directory.OutboxEvent updated = events.stream().filter(e -> e.type().equals(Directory.UPDATED)).findFirst()
+            .orElseThrow();
+        assertThat(Json.parse(updated.data().getBytes(StandardCharsets.UTF_8)).get("changed").toString())
+            .isEqualTo("[\"description\"]");
+        assertThat(events).anyMatch(e -> e.type().equals(Directory.DELETED) && e.subject().equals("services/" + goneId));
+    }
+
+    @Test
+    void anInvalidImportReportsEveryProblemAndStoresNothing() {
+        DataSet demo = DemoData.demo(DAY);
+        ObjectNode bad = demo.services().get(0).deepCopy();
+        bad.put("status", "offen");
+        bad.put("organization_id", CityTaxonomy.uuid("nobody"));
+        assertThatThrownBy(() -> dir.importSet(new DataSet(demo.organizations(), List.of(bad), List.of(), List.of()),
+            null)).isInstanceOfSatisfying(InvalidDataException.class, e -> assertThat(e.problems())
+                .extracting(Problem::field).containsExactlyInAnyOrder("status", "organization_id"));
+        assertThat(dir.services()).isEmpty();
+        assertThat(dir.outbox(10)).isEmpty();
+    }
+
+    @Test
+    void anOrganisationMayEditOnlyItsOwnServices() {
+        DataSet demo = DemoData.demo(DAY);
+        dir.importSet(demo, null);
+        String own = Json.str(demo.organizations().get(0), "id");
+        String other = Json.str(demo.organizations().get(1), "id");
+        ObjectNode theirs = dir.services().stream().filter(s -> s.organizationId().equals(other)).findFirst()
+            .orElseThrow().json();
+        Principal.Organization me = new Principal.Organization(own);
+
+        assertThatThrownBy(() -> dir.withdrawService(me, Json.str(theirs, "id")))
+            .isInstanceOf(Access.Denied.class).hasMessage("this token belongs to organization " + own
+                + " and may not change services of organization " + other);
+        ObjectNode hijack = theirs.deepCopy().put("organization_id", own);
+        assertThatThrownBy(() -> dir.putService(me, hijack, null)).isInstanceOf(Access.Denied.class);
+        assertThat(dir.service(Json.str(theirs, "id")).organizationId()).isEqualTo(other);
+    }
+
+    @Test
+    void theDirectoryComesBackFromTheDatabase() {
+        dir.importSet(DemoData.demo(DAY), null);
+        Directory again = new Directory(db, ZoneId.of("Europe/Berlin")).load();
+        assertThat(again.services()).hasSize(48);
+        assertThat(again.index().size()).isEqualTo(48);
+        assertThat(again.terms()).hasSize(CityTaxonomy.terms().size());
+    }
+
+    @Test
+    void aTabularDataPackageGivesTheSameServicesAsTheJsonDocuments() {
+        DataSet demo = DemoData.demo(DAY);
+        Map<String, byte[]> pkg = TabularWriter.write(demo);
+        DataSet fromCsv = DataSets.fromPackage(pkg);
+        assertThat(fromCsv.services()).hasSize(48);
+        for (int i = 0; i < 48; i++) {
+            ObjectNode a = demo.services().get(i).deepCopy();
+            DataSets.sortNested(a);
+            assertThat(diff("", fromCsv.services().get(i), a)).isEmpty();
+        }
+        dir.importSet(demo, null);
+        assertThat(dir.importSet(fromCsv, null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+    }
+
+    private static List<String> diff(String path, com.fasterxml.jackson.databind.JsonNode x,
+                                     com.fasterxml.jackson.databind.JsonNode y) {
+        List<String> out = new ArrayList<>();
+        if (x.isObject() && y.isObject()) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            x.fieldNames().forEachRemaining(names::add);
+            y.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                if (x.get(n) == null || y.get(n) == null) {
+                    out.add(path + "." + n + " only in one");
+                } else {
+                    out.addAll(diff(path + "." + n, x.get(n), y.get(n)));
+                }
+            }
+        } else if (x.isArray() && y.isArray() && x.size() == y.size()) {
+            for (int i = 0; i < x.size(); i++) {
+                out.addAll(diff(path + "[" + i + "]", x.get(i), y.get(i)));
+            }
+        } else if (!x.equals(y)) {
+            out.add(path + ": " + x + " vs " + y);
+        }
+        return out;
+    }
+
+    @Test
+    void aTabularProblemNamesObjectIdAndField() {
+        Map<String, byte[]> pkg = new HashMap<>(TabularWriter.write(DemoData.demo(DAY)));
+        String csv = new String(pkg.get("schedules.csv"), StandardCharsets.UTF_8);
+        pkg.put("schedules.csv", csv.replaceFirst("WEEKLY", "DAILY").getBytes(StandardCharsets.UTF_8));
+        DataSet set = DataSets.fromPackage(pkg);
+        assertThatThrownBy(() -> dir.importSet(set, null)).isInstanceOfSatisfying(InvalidDataException.class,
+            e -> assertThat(e.problems()).singleElement().satisfies(p -> {
+                assertThat(p.object()).isEqualTo("schedule");
+                assertThat(p.field()).isEqualTo("freq");
+                assertThat(p.id()).matches("[0-9a-f-]{36}");
+            }));
+    }
+}

@@ -1,0 +1,32 @@
+package de.datenhafen.plugins.social;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/** A fresh in-memory H2 database with the plugin's migration applied, as the hub's Flyway would. */
+final class TestDb {
+
+    private TestDb() {
+    }
+
+    static DataSource create(String name) throws Exception {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        String sql;
+        try (InputStream in = TestDb.class.getResourceAsStream("/db/plugin/V1__directory.sql")) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String part : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!part.isBlank()) {
+                    st.execute(part);
+                }
+            }
+        }
+        return ds;
+    }
+}
