@@ -119,7 +119,7 @@ public final class GtfsRealtimeConnector implements Connector {
                 if (!cfg.has(key + "-url")) {
                     return;
                 }
-                Source source = new Source(cfg.getString(key + "-url"), authorization, feed);
+                Source source = new Source(cfg.getString(key + "-url"), authorization, feed, kind);
                 long period = cfg.getDuration(key + "-interval").toMillis();
                 publish(from("timer:transit-" + name + "-" + key + "?delay=500&period=" + period)
                     .routeId(ctx.routeId("poll-" + key))
@@ -162,19 +162,31 @@ public final class GtfsRealtimeConnector implements Connector {
         private final String url;
         private final String authorization;
         private final FeedState feed;
+        private final Kind kind;
         private final Map<String, String> validators = new ConcurrentHashMap<>();
 
-        Source(String url, String authorization, FeedState feed) {
+        Source(String url, String authorization, FeedState feed, Kind kind) {
             this.url = url;
             this.authorization = authorization;
             this.feed = feed;
+            this.kind = kind;
         }
 
         /** The feed message, or null when it has not changed since the last fetch. */
         FeedMessage fetch() throws IOException, InterruptedException {
             if (url.equals("demo")) {
-                return feed.timetable() == null ? null
-                    : FeedMessage.parseFrom(DemoRealtime.feed(feed.timetable(), Instant.now()).toByteArray());
+                // the simulator makes all three kinds at once; each demo "URL" serves its own, like a real server
+                if (feed.timetable() == null) {
+                    return null;
+                }
+                FeedMessage all = DemoRealtime.feed(feed.timetable(), Instant.now());
+                FeedMessage.Builder mine = all.toBuilder().clearEntity();
+                all.getEntityList().stream().filter(e -> switch (kind) {
+                    case TRIP_UPDATES -> e.hasTripUpdate();
+                    case VEHICLE_POSITIONS -> e.hasVehicle();
+                    case ALERTS -> e.hasAlert();
+                }).forEach(mine::addEntity);
+                return FeedMessage.parseFrom(mine.build().toByteArray());
             }
             if (url.startsWith("http://") || url.startsWith("https://")) {
                 HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))

@@ -379,7 +379,7 @@ final class TransitApi {
     private static Instant instantParam(Exchange e, Timetable tt) {
         String v = e.getIn().getHeader("from", String.class);
         if (v == null || v.isBlank()) {
-            return Instant.now();
+            return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         }
         String s = v.trim().replace(' ', '+'); // a '+' in a query string arrives as a space
         try {

@@ -199,10 +199,12 @@ public final class DemoFeed {
     }
 
     private static String time(int minutes) {
-        return String.format("%02d:%02d:00", minutes / 60, minutes % 60);
+        int h = minutes / 60;
+        int m = minutes % 60;
+        return (h < 10 ? "0" : "") + h + (m < 10 ? ":0" : ":") + m + ":00";
     }
 
     private static String date(LocalDate d) {
-        return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+        return de.datenhafen.plugins.transit.gtfs.GtfsTime.formatDate((int) d.toEpochDay());
     }
 }

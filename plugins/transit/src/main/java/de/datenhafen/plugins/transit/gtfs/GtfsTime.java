@@ -89,6 +89,7 @@ public final class GtfsTime {
     /** Formats an epoch day as {@code YYYYMMDD}. */
     public static String formatDate(int epochDay) {
         LocalDate d = LocalDate.ofEpochDay(epochDay);
-        return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+        int v = d.getYear() * 10000 + d.getMonthValue() * 100 + d.getDayOfMonth();
+        return Integer.toString(v);
     }
 }
