@@ -1,0 +1,246 @@
+package de.datenhafen.plugins.social;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The social-services plugin loaded from its packaged archive into a real hub, with the demo directory. */
+class SocialServicesIT {
+
+    private static final String ROOT = "/api/v1/plugins/social-services";
+    private static final String ADMIN = "directory-admin-token-for-tests";
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    @BeforeAll
+    static void createDirectory() {
+        HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "directory").put("connector", "hsds-directory")
+            .put("config", new JsonObject().put("admin-token", ADMIN).put("demo-data", true)
+                .put("outbox-period", "200ms")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(events(Directory.CREATED)).hasSize(48));
+    }
+
+    private static List<StoredEvent> events(String type) {
+        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 10_000);
+    }
+
+    private static HubClient.Response get(String path) {
+        return hub.client().anonymous().get(ROOT + path);
+    }
+
+    @Test
+    void answersTheHsdsRootWithVersionAndProfile() {
+        JsonObject root = get("/").json();
+        assertThat(root.getString("version")).isEqualTo("3.1");
+        assertThat(root.getString("profile")).startsWith("https://docs.openreferral.org/");
+    }
+
+    @Test
+    void pagesServicesTheHsdsWayAndFiltersCumulatively() {
+        JsonObject page = get("/services?per_page=10&page=2").json();
+        int total = page.getInteger("total_items");
+        assertThat(total).isGreaterThanOrEqualTo(47); // the demo's 48, give or take what other tests add or withdraw
+        assertThat(page.getInteger("total_pages")).isEqualTo((total + 9) / 10);
+        assertThat(page.getInteger("page_number")).isEqualTo(2);
+        assertThat(page.getBoolean("first_page")).isFalse();
+        assertThat(page.getJsonArray("contents")).hasSize(10);
+
+        JsonObject org = get("/organizations?per_page=1").json().getJsonArray("contents").getJsonObject(0);
+        String debt = CityTaxonomy.termId("debt");
+        JsonObject byOrg = get("/services?organization_id=" + org.getString("id")).json();
+        assertThat(byOrg.getInteger("total_items")).isEqualTo(4);
+        JsonObject both = get("/services?organization_id=" + org.getString("id") + "&taxonomy_term_id=" + debt).json();
+        for (Object s : both.getJsonArray("contents")) {
+            JsonObject svc = (JsonObject) s;
+            assertThat(svc.getString("organization_id")).isEqualTo(org.getString("id"));
+            assertThat(svc.getJsonArray("attributes").encode()).contains(debt);
+        }
+        assertThat(get("/services?modified_after=2999-01-01T00:00:00Z").json().getInteger("total_items")).isZero();
+    }
+
+    @Test
+    void returnsOneServiceWithItsOrganisationAndLocations() {
+        JsonObject first = get("/services?per_page=1").json().getJsonArray("contents").getJsonObject(0);
+        JsonObject svc = get("/services/" + first.getString("id")).json();
+        assertThat(svc.getJsonObject("organization").getString("name")).isNotBlank();
+        JsonObject sal = svc.getJsonArray("service_at_locations").getJsonObject(0);
+        assertThat(sal.getJsonObject("location").getJsonArray("addresses").getJsonObject(0).getString("city"))
+            .isEqualTo("Kleinhafen");
+        JsonObject salAnswer = get("/service_at_locations/" + sal.getString("id")).json();
+        assertThat(salAnswer.getJsonObject("service").getString("id")).isEqualTo(first.getString("id"));
+        assertThat(get("/services/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    }
+
+    @Test
+    void listsTheCityTaxonomyInGermanWithEnglishBeside() {
+        assertThat(get("/taxonomies").json().getJsonArray("contents")).hasSize(1);
+        JsonArray terms = get("/taxonomy_terms?per_page=100").json().getJsonArray("contents");
+        assertThat(terms.stream().map(t -> ((JsonObject) t).getString("name") + " / "
+            + ((JsonObject) t).getString("description"))).contains("Schuldnerberatung / Debt counselling");
+    }
+
+    @Test
+    void citizensFindDebtCounsellingBySchuldenWithAReason() {
+        JsonObject r = get("/search?q=" + enc("Schulden")).json();
+        assertThat(r.getInteger("total_items")).isPositive();
+        JsonObject hit = r.getJsonArray("contents").getJsonObject(0);
+        assertThat(hit.getString("name")).isEqualTo("Schuldnerberatung");
+        assertThat(hit.getString("reason")).startsWith("'schuld' in name (beginning of the word 'schuldnerberatung')");
+    }
+
+    @Test
+    void searchFiltersByTopicLanguageCostAccessDistanceAndOpeningTime() {
+        JsonObject r = get("/search?topic=migration&language=ar&free=true&accessibility=step-free"
+            + "&lat=53.87&lon=10.69&radius_km=10&open_at=" + enc(nextWeekday() + "T10:30")).json();
+        for (Object o : r.getJsonArray("contents")) {
+            JsonObject hit = (JsonObject) o;
+            assertThat(hit.getString("reason")).contains("topic Migrationsberatung / Migration advice",
+                "offered in 'ar'", "free of charge", "access: step-free", "open until", "km away");
+        }
+        JsonObject sunday = get("/search?open_at=" + enc(nextSunday() + "T11:00")).json();
+        assertThat(sunday.getInteger("total_items")).isLessThan(48);
+        HubClient.Response bad = get("/search?lat=53.8");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("lon");
+        assertThat(get("/search?topic=nonsense").json().getString("error"))
+            .isEqualTo("no topic 'nonsense' (use a term code such as 'debt' or a term id)");
+    }
+
+    @Test
+    void anOrganisationTokenEditsItsOwnServicesOnlyAndEachChangeIsAnEvent() throws Exception {
+        JsonArray orgs = get("/organizations?per_page=2").json().getJsonArray("contents");
+        String mine = orgs.getJsonObject(0).getString("id");
+        String theirs = orgs.getJsonObject(1).getString("id");
+        assertThat(hub.client().anonymous().post(ROOT + "/organizations/" + mine + "/tokens").status()).isEqualTo(401);
+        HubClient.Response issued = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + mine + "/tokens");
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String token = issued.json().getString("token");
+
+        JsonObject own = get("/services?organization_id=" + mine).json().getJsonArray("contents").getJsonObject(0);
+        String ownId = own.getString("id");
+        own.remove("organization");
+        own.put("description", "Jetzt auch samstags / now on Saturdays too");
+        int updatesBefore = events(Directory.UPDATED).size();
+        HttpResponse<String> put = put(ROOT + "/services/" + ownId, token, own.encode());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(events(Directory.UPDATED)).hasSize(updatesBefore + 1));
+        StoredEvent ev = events(Directory.UPDATED).get(updatesBefore);
+        assertThat(ev.event().getSubject()).isEqualTo("services/" + ownId);
+        assertThat(ev.member()).isEqualTo("Social Smart City working group");
+        assertThat(new String(ev.event().getData().toBytes(), StandardCharsets.UTF_8)).contains("\"changed\":[\"description\"]");
+
+        JsonObject other = get("/services?organization_id=" + theirs).json().getJsonArray("contents").getJsonObject(0);
+        HubClient.Response denied = hub.client().withToken(token).delete(ROOT + "/services/" + other.getString("id"));
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.json().getString("error")).isEqualTo("this token belongs to organization " + mine
+            + " and may not change services of organization " + theirs);
+        other.remove("organization");
+        other.put("organization_id", mine);
+        assertThat(put(ROOT + "/services/" + other.getString("id"), token, other.encode()).statusCode()).isEqualTo(403);
+
+        HubClient.Response withdrawn = hub.client().withToken(token).delete(ROOT + "/services/" + ownId);
+        assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
+        assertThat(get("/services/" + ownId).status()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(Directory.DELETED))
+            .anyMatch(e -> e.event().getSubject().equals("services/" + ownId)));
+    }
+
+    @Test
+    void anInvalidEditIsRefusedWithObjectIdAndField() throws Exception {
+        JsonArray orgs = get("/organizations?per_page=3").json().getJsonArray("contents");
+        String org = orgs.getJsonObject(2).getString("id");
+        String token = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + org + "/tokens").json()
+            .getString("token");
+        String id = CityTaxonomy.uuid("it-new-service");
+        JsonObject svc = new JsonObject().put("id", id).put("organization_id", org).put("name", "Neue Beratung")
+            .put("status", "active").put("schedules", new JsonArray().add(new JsonObject()
+                .put("id", CityTaxonomy.uuid("it-sch")).put("freq", "DAILY").put("opens_at", "09:00")
+                .put("closes_at", "12:00")));
+        HubClient.Response r = hub.client().withToken(token).post(ROOT + "/services", "application/json", svc.encode());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("problems").getJsonObject(0)).isEqualTo(new JsonObject()
+            .put("object", "schedule").put("id", CityTaxonomy.uuid("it-sch")).put("field", "freq")
+            .put("message", "must be one of MONTHLY, WEEKLY; was 'DAILY'"));
+        assertThat(get("/services/" + id).status()).isEqualTo(404);
+
+        svc.getJsonArray("schedules").getJsonObject(0).put("freq", "WEEKLY").put("byday", "MO");
+        assertThat(hub.client().withToken(token).post(ROOT + "/services", "application/json", svc.encode()).status())
+            .isEqualTo(201);
+        assertThat(get("/search?q=" + enc("neue beratung")).json().getJsonArray("contents").getJsonObject(0)
+            .getString("id")).isEqualTo(id);
+    }
+
+    @Test
+    void aTabularReImportPublishesExactlyWhatChanged() {
+        DataSet demo = DemoData.generate(3, 2, 7, LocalDate.of(2026, 11, 26));
+        byte[] zip = TabularWriter.zip(TabularWriter.write(demo));
+        HubClient.Response first = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip", zip);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().getInteger("created")).isEqualTo(6);
+        int created = events(Directory.CREATED).size();
+
+        HubClient.Response again = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip", zip);
+        assertThat(again.json().encode()).isEqualTo("{\"created\":0,\"updated\":0,\"deleted\":0,\"unchanged\":6}");
+        assertThat(hub.client().anonymous().post(ROOT + "/import", "application/zip", zip).status()).isEqualTo(401);
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            assertThat(events(Directory.CREATED)).hasSize(created));
+    }
+
+    @Test
+    void aJsonImportWithProblemsReportsEachAndChangesNothing() {
+        String doc = "{\"organizations\":[{\"id\":\"" + CityTaxonomy.uuid("it-org") + "\",\"name\":\"X\"}],"
+            + "\"services\":[{\"id\":\"svc-1\",\"organization_id\":\"" + CityTaxonomy.uuid("it-org")
+            + "\",\"name\":\"Y\",\"status\":\"active\"}]}";
+        HubClient.Response r = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", doc);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("problems").encode()).isEqualTo("[{\"object\":\"organization\",\"id\":\""
+            + CityTaxonomy.uuid("it-org") + "\",\"field\":\"description\",\"message\":\"is required\"},"
+            + "{\"object\":\"service\",\"id\":\"svc-1\",\"field\":\"id\",\"message\":\"must be a UUID; was 'svc-1'\"}]");
+        assertThat(get("/organizations/" + CityTaxonomy.uuid("it-org")).status()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> put(String path, String token, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.client().baseUri() + path))
+            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static LocalDate nextWeekday() {
+        LocalDate d = LocalDate.now().plusDays(1);
+        while (d.getDayOfWeek().getValue() > 5) {
+            d = d.plusDays(1);
+        }
+        return d;
+    }
+
+    private static LocalDate nextSunday() {
+        return LocalDate.now().with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.SUNDAY));
+    }
+}
