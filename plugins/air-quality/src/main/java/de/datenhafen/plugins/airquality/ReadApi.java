@@ -241,9 +241,10 @@ final class ReadApi {
         String sql = per == 1
             ? "SELECT bucket, n, co2_sum, co2_max, temp_sum, hum_sum, pres_sum, pres_n FROM avg20 "
                 + "WHERE room_key = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
-            : "SELECT FLOOR(bucket / " + per + ") * " + per + " AS b, SUM(n), SUM(co2_sum), MAX(co2_max), "
-                + "SUM(temp_sum), SUM(hum_sum), SUM(pres_sum), SUM(pres_n) FROM avg20 WHERE room_key = ? "
-                + "AND bucket >= ? AND bucket < ? GROUP BY FLOOR(bucket / " + per + ") ORDER BY b";
+            : "SELECT b, SUM(n), SUM(co2_sum), MAX(co2_max), SUM(temp_sum), SUM(hum_sum), SUM(pres_sum), "
+                + "SUM(pres_n) FROM (SELECT (bucket - MOD(bucket, " + per + ")) AS b, n, co2_sum, co2_max, temp_sum, "
+                + "hum_sum, pres_sum, pres_n FROM avg20 WHERE room_key = ? AND bucket >= ? AND bucket < ?) x "
+                + "GROUP BY b ORDER BY b";
         try (PreparedStatement q = c.prepareStatement(sql)) {
             q.setInt(1, room);
             q.setInt(2, b0);

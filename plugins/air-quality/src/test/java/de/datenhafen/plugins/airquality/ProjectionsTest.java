@@ -88,6 +88,17 @@ class ProjectionsTest {
     }
 
     @Test
+    void raisesAtTheFirstReadingMoreThanThirtyMinutesAfterTheRunBegan() throws SQLException {
+        int[] co2 = {900, 2100, 2300, 2400, 2500, 2600, 2200, 1500, 1000};
+        for (int i = 0; i < co2.length; i++) {
+            feed(10 * i, co2[i]);
+        }
+
+        assertThat(alerts()).containsExactly(
+            "2026-11-23T07:10:00Z raised 2026-11-23T07:50:00Z cleared 2026-11-23T08:10:00Z peak 2600");
+    }
+
+    @Test
     void outOfOrderAndLateReadingsGiveTheSameAlertsAsInOrder() throws SQLException {
         for (int[] r : morning()) {
             feed(r[0], r[1]);

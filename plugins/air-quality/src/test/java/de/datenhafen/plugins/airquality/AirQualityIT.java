@@ -1,0 +1,252 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The air-quality plugin loaded from its packaged archive into a real hub. */
+class AirQualityIT {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    static final String TOKEN = "registry-token-for-tests";
+    static final String ROOT = "/api/v1/plugins/air-quality/";
+    static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+
+    static final String CSV = """
+        site,site_name,address,latitude,longitude,room,room_name,kind,device,since
+        gs-nord,Grundschule Nord,"Nordweg 1, 23552 Luebeck",53.87,10.68,1.01,Klasse 1a,classroom,70B3D57ED0000001,2026-01-01T00:00:00Z
+        gs-nord,,,,,lz,Lehrerzimmer,staff room,70B3D57ED0000002,2026-01-01T00:00:00Z
+        gym-sued,Gymnasium Sued,Suedring 5,53.84,10.69,a.12,Raum A12,classroom,0101010101010101,2026-01-01T00:00:00Z
+        gym-sued,,,,,mensa,Mensa,canteen,0101010101010102,2026-01-01T00:00:00Z
+        """;
+
+    @BeforeAll
+    static void integrations() {
+        HubClient client = hub.client();
+        create(client, "aq-registry", "airquality-registry", new JsonObject().put("admin-token", TOKEN));
+        create(client, "aq-projections", "airquality-projections", new JsonObject());
+        create(client, "aq-http", "airquality-http", new JsonObject());
+        HubClient.Response imported = client.anonymous().post(ROOT + "registry/import",
+            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"), CSV);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        assertThat(imported.json()).isEqualTo(new JsonObject().put("sites", 2).put("rooms", 4).put("devices", 4));
+    }
+
+    static void create(HubClient client, String name, String connector, JsonObject config) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", connector).put("config", config));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    static String tts(String eui, Instant time, int co2) {
+        return UplinkParserTest.tts(eui, time.toString(),
+            "{\"co2\":" + co2 + ",\"temperature\":22.5,\"humidity\":48,\"pressure\":1012.5}");
+    }
+
+    static String plain(String eui, Instant time, int co2) {
+        return "{\"device\":\"" + eui + "\",\"time\":\"" + time + "\",\"co2\":" + co2
+            + ",\"temperature\":21,\"humidity\":45}";
+    }
+
+    static List<StoredEvent> events(String type, String subject) {
+        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 100_000).stream()
+            .filter(e -> subject.equals(e.event().getSubject())).toList();
+    }
+
+    static JsonObject data(StoredEvent e) {
+        return new JsonObject(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8));
+    }
+
+    static JsonObject room(JsonObject site, String id) {
+        return site.getJsonArray("rooms").stream().map(JsonObject.class::cast)
+            .filter(r -> id.equals(r.getString("id"))).findFirst().orElseThrow();
+    }
+
+    /** The testkit's client has no PUT. */
+    private static int put(HubClient client, String path, String json) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    client.baseUri().resolve(path)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HubClient.Response post(HubClient client, String body) {
+        return client.anonymous().post(ROOT + "uplinks", "application/json", body);
+    }
+
+    @Test
+    void theThingsStackUplinkIsCommittedAsAnAirReadingOfItsRoomBeforeTheAnswer(HubClient client) {
+        Instant t = NOW.minus(Duration.ofHours(3));
+        HubClient.Response r = post(client, tts("70B3D57ED0000001", t, 812));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().getInteger("accepted")).isEqualTo(1);
+        List<StoredEvent> stored = events("air.reading", "gs-nord/1.01");
+        assertThat(stored).hasSize(1);
+        StoredEvent e = stored.get(0);
+        assertThat(e.member()).isEqualTo("Luftblick Sensorik GmbH");
+        assertThat(e.event().getTime().toInstant()).isEqualTo(t);
+        assertThat(data(e)).isEqualTo(new JsonObject().put("site", "gs-nord").put("room", "1.01")
+            .put("device", "70B3D57ED0000001").put("time", t.toString()).put("co2", 812.0)
+            .put("temperature", 22.5).put("humidity", 48.0).put("pressure", 1012.5));
+    }
+
+    @Test
+    void chirpStackEventsManyInOneRequestAreStoredOnceEvenWhenSentTwice(HubClient client) {
+        Instant t = NOW.minus(Duration.ofHours(2));
+        String body = "[" + UplinkParserTest.chirpstack("0101010101010101", t.toString(),
+            "{\"co2\":700,\"temperature\":21,\"humidity\":45}") + ","
+            + UplinkParserTest.chirpstack("0101010101010101", t.plusSeconds(300).toString(),
+            "{\"co2\":750,\"temperature\":21,\"humidity\":45}") + "]";
+
+        assertThat(post(client, body).status()).isEqualTo(202);
+        assertThat(post(client, body).status()).isEqualTo(202);
+
+        assertThat(events("air.reading", "gym-sued/a.12")).hasSize(2);
+    }
+
+    @Test
+    void invalidReadingsAreRefusedByDeviceAndFieldWhileTheValidRestIsStored(HubClient client) {
+        Instant t = NOW.minus(Duration.ofHours(5));
+        String body = "[" + plain("70B3D57ED0000002", t, 650) + ","
+            + plain("70B3D57ED0000002", t.plusSeconds(300), 41000) + ","
+            + plain("FFFFFFFFFFFFFFFF", t, 600) + ","
+            + "{\"device\":\"70B3D57ED0000002\",\"time\":\"" + t.plusSeconds(600) + "\",\"co2\":600,\"temperature\":21}"
+            + "]";
+
+        HubClient.Response r = post(client, body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("device")).isEqualTo("70B3D57ED0000002");
+        assertThat(r.json().getString("field")).isEqualTo("co2");
+        assertThat(r.json().getInteger("accepted")).isEqualTo(1);
+        assertThat(r.json().getJsonArray("refused")).isEqualTo(new JsonArray()
+            .add(new JsonObject().put("index", 1).put("device", "70B3D57ED0000002").put("field", "co2")
+                .put("error", "41000.0 is impossible: it must be between 0 and 40000"))
+            .add(new JsonObject().put("index", 2).put("device", "FFFFFFFFFFFFFFFF").put("field", "device")
+                .put("error", "is not installed in any room at " + t + " (unknown device?)"))
+            .add(new JsonObject().put("index", 3).put("device", "70B3D57ED0000002").put("field", "humidity")
+                .put("error", "is missing")));
+        assertThat(events("air.reading", "gs-nord/lz")).extracting(e -> data(e).getString("time"))
+            .contains(t.toString()).doesNotContain(t.plusSeconds(300).toString(), t.plusSeconds(600).toString());
+    }
+
+    @Test
+    void aRoomAboveTwoThousandPpmForMoreThanThirtyMinutesRaisesAndThenClearsAnAlert(HubClient client) {
+        Instant t0 = NOW.minus(Duration.ofDays(1));
+        StringBuilder body = new StringBuilder("[");
+        int[] co2 = {900, 2100, 2300, 2400, 2500, 2600, 2200, 1500, 1000};
+        for (int i = 0; i < co2.length; i++) {
+            body.append(i == 0 ? "" : ",").append(plain("0101010101010102", t0.plusSeconds(600L * i), co2[i]));
+        }
+        assertThat(post(client, body.append("]").toString()).status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(events("air.alert.raised", "gym-sued/mensa")).hasSize(1);
+            assertThat(events("air.alert.cleared", "gym-sued/mensa")).hasSize(1);
+        });
+        JsonObject raised = data(events("air.alert.raised", "gym-sued/mensa").get(0));
+        assertThat(raised.getString("since")).isEqualTo(t0.plusSeconds(600).toString());
+        assertThat(raised.getString("time")).isEqualTo(t0.plusSeconds(3000).toString());
+        JsonObject cleared = data(events("air.alert.cleared", "gym-sued/mensa").get(0));
+        assertThat(cleared.getString("time")).isEqualTo(t0.plusSeconds(4200).toString());
+        assertThat(cleared.getInteger("peak")).isEqualTo(2600);
+        assertThat(cleared.getLong("minutes")).isEqualTo(60);
+    }
+
+    @Test
+    void publicEndpointsShowSitesRoomsBandsAndHistoryButNoDeviceIds(HubClient client) {
+        Instant t = NOW.minus(Duration.ofMinutes(30));
+        assertThat(post(client, "[" + plain("70B3D57ED0000002", t, 1500) + ","
+            + plain("70B3D57ED0000002", t.plusSeconds(300), 1700) + "]").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HubClient.Response sites = client.anonymous().get(ROOT + "sites");
+            assertThat(sites.status()).isEqualTo(200);
+            JsonObject room = room(sites.json().getJsonArray("sites").getJsonObject(0), "lz");
+            assertThat(room.getString("band")).isEqualTo("yellow");
+            assertThat(room.getInteger("co2")).isEqualTo(1700);
+            assertThat(sites.body()).doesNotContain("70B3D57ED");
+        });
+
+        HubClient.Response site = client.anonymous().get(ROOT + "sites/gs-nord");
+        assertThat(site.status()).as(site.body()).isEqualTo(200);
+        assertThat(site.body()).doesNotContain("70B3D57ED");
+        JsonArray averages = room(site.json(), "lz").getJsonArray("averages");
+        assertThat(averages.stream().map(o -> ((JsonObject) o).getInteger("readings")).mapToInt(i -> i).sum())
+            .isEqualTo(2);
+
+        HubClient.Response raw = client.anonymous().get(ROOT + "sites/gs-nord/rooms/lz/history?resolution=raw&from="
+            + t.minusSeconds(1) + "&to=" + t.plusSeconds(600));
+        assertThat(raw.status()).as(raw.body()).isEqualTo(200);
+        assertThat(raw.json().getJsonArray("points")).hasSize(2);
+        HubClient.Response hourly = client.anonymous().get(ROOT + "sites/gs-nord/rooms/lz/history?resolution=1d");
+        assertThat(hourly.status()).isEqualTo(200);
+        assertThat(client.anonymous().get(ROOT + "sites/gs-nord/rooms/lz/history?resolution=7m").json()
+            .getString("field")).isEqualTo("resolution");
+        assertThat(client.anonymous().get(ROOT + "sites/nowhere").status()).isEqualTo(404);
+        assertThat(client.anonymous().get(ROOT + "sites/gs-nord/daily").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theRegistryNeedsItsTokenAndAMovedDeviceLeavesItsHistoryInTheOldRoom(HubClient client) {
+        assertThat(client.anonymous().get(ROOT + "registry").status()).isEqualTo(401);
+        assertThat(client.withToken("wrong-token-wrong-token").get(ROOT + "registry").status()).isEqualTo(401);
+        assertThat(client.withToken(TOKEN).get(ROOT + "registry").status()).isEqualTo(200);
+
+        assertThat(put(client, ROOT + "registry/sites/gs-nord/rooms/1.02", "{\"name\":\"Klasse 1b\"}"))
+            .isEqualTo(200);
+        Instant before = NOW.minus(Duration.ofHours(10));
+        Instant move = NOW.minus(Duration.ofHours(9));
+        assertThat(post(client, plain("70B3D57ED0000001", before, 800)).status()).isEqualTo(202);
+
+        HubClient.Response moved = client.anonymous().post(ROOT + "registry/devices/70B3D57ED0000001/move", AUTH,
+            "{\"site\":\"gs-nord\",\"room\":\"1.02\",\"since\":\"" + move + "\"}");
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().getJsonArray("installations")).hasSize(2);
+        assertThat(post(client, plain("70B3D57ED0000001", move.plusSeconds(60), 900)).status()).isEqualTo(202);
+        assertThat(post(client, plain("70B3D57ED0000001", before.plusSeconds(60), 810)).status()).isEqualTo(202);
+
+        assertThat(events("air.reading", "gs-nord/1.02")).extracting(e -> data(e).getInteger("co2"))
+            .containsExactly(900);
+        assertThat(events("air.reading", "gs-nord/1.01")).extracting(e -> data(e).getInteger("co2"))
+            .contains(800, 810).doesNotContain(900);
+    }
+
+    @Test
+    void aBadCsvChangesNothingAndNamesLineAndColumn(HubClient client) {
+        HubClient.Response r = client.anonymous().post(ROOT + "registry/import",
+            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"),
+            "site,site_name,room\nnew-site,New,r1\nnew-site,,bad room\n");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("room");
+        assertThat(r.json().getString("error")).startsWith("line 3: room 'bad room' must be");
+        assertThat(client.anonymous().get(ROOT + "sites").body()).doesNotContain("new-site");
+    }
+}
