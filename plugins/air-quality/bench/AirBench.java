@@ -55,7 +55,9 @@ public class AirBench {
         AtomicLong errors = new AtomicLong();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<Long> siteLatencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong clock = new AtomicLong(Instant.now().minus(Duration.ofDays(2)).getEpochSecond());
+        // the simulator installs its devices a day before it starts: readings run over the last 20 hours
+        long base = Instant.now().minus(Duration.ofHours(20)).getEpochSecond();
+        AtomicLong clock = new AtomicLong();
         CountDownLatch done = new CountDownLatch(clients + 1);
         for (int c = 0; c < clients; c++) {
             int seed = c;
@@ -65,8 +67,8 @@ public class AirBench {
                     while (System.nanoTime() < end) {
                         StringBuilder b = new StringBuilder("[");
                         for (int i = 0; i < batch; i++) {
-                            // one second per reading across all clients: ids never repeat
-                            Instant t = Instant.ofEpochSecond(clock.incrementAndGet());
+                            // one second per reading across all clients: ids repeat only after 72,000 readings
+                            Instant t = Instant.ofEpochSecond(base + clock.incrementAndGet() % 72_000);
                             b.append(i == 0 ? "" : ",").append(tts(String.format("5A11%012X", r.nextInt(rooms)), t, r));
                         }
                         HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/uplinks"))

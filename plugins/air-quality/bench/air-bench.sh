@@ -11,7 +11,8 @@
 #
 #   ./mvnw -B -q package -DskipTests && plugins/air-quality/bench/air-bench.sh [seconds]
 #
-# Environment: CLIENTS (8), BATCH (100), ROOMS (250), RAW_DAYS (90), AVG_DAYS (365), PORT (18996), DIST.
+# Environment: CLIENTS (8), BATCH (100), ROOMS (250), RAW_DAYS (90), AVG_DAYS (365), SKIP_STORAGE (0), PORT (18996),
+# DIST.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 SECS=${1:-30}
@@ -63,5 +64,5 @@ if [ -n "$JAR" ]; then
     --warmup=5 --seconds="$SECS"
 fi
 stop_server
-java -Xmx2g -cp "$H2" "$BENCH" storage "$WORK/store" "$ROOMS" "$RAW_DAYS" "$AVG_DAYS" \
+[ "${SKIP_STORAGE:-0}" = 1 ] || java -Xmx2g -cp "$H2" "$BENCH" storage "$WORK/store" "$ROOMS" "$RAW_DAYS" "$AVG_DAYS" \
   plugins/air-quality/src/main/resources/db/plugin/V1__air_quality.sql
