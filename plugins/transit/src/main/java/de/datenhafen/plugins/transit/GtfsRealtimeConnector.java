@@ -73,6 +73,8 @@ public final class GtfsRealtimeConnector implements Connector {
             .define("push-path", ConfigType.STRING, null, false,
                 "If set, FeedMessages (protobuf) POSTed to /api/v1/plugins/transit/<push-path> are taken too")
             .secret("authorization", ConfigType.STRING, null, false, "Authorization header value sent with polls")
+            .secret("push-token", ConfigType.STRING, null, false,
+                "If set, a push must carry this value in X-Token")
             .build();
     }
 
@@ -83,6 +85,8 @@ public final class GtfsRealtimeConnector implements Connector {
         FeedState feed = feeds.feed(cfg.getString("schedule"));
         RealtimeProcessor processor = feed.processor(name);
         String authorization = cfg.has("authorization") ? cfg.getString("authorization") : null;
+        byte[] pushToken = cfg.has("push-token")
+            ? cfg.getString("push-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         return new RouteBuilder() {
             @Override
             public void configure() {
@@ -93,6 +97,11 @@ public final class GtfsRealtimeConnector implements Connector {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
                     publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST").routeId(ctx.routeId("push"))
                         .process(e -> {
+                            e.setProperty("published", -1);
+                            if (pushToken != null && !TransitApi.tokenAccepted(e, pushToken)) {
+                                e.getIn().setBody(null);
+                                return;
+                            }
                             byte[] body = e.getIn().getBody(byte[].class);
                             try {
                                 FeedMessage msg = FeedMessage.parseFrom(body == null ? new byte[0] : body);

@@ -55,6 +55,9 @@ public final class GtfsScheduleConnector implements Connector {
                 "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
             .secret("authorization", ConfigType.STRING, null, false,
                 "Authorization header value sent with the download")
+            .secret("import-token", ConfigType.STRING, null, false,
+                "If set, POST .../import starts an import for callers that send it in X-Token; if not, that "
+                    + "endpoint is off (the API is public)")
             .build();
     }
 
@@ -73,6 +76,8 @@ public final class GtfsScheduleConnector implements Connector {
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
         TransitApi api = new TransitApi(feed);
+        byte[] importToken = cfg.has("import-token")
+            ? cfg.getString("import-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         return new RouteBuilder() {
             @Override
             public void configure() {
@@ -98,11 +103,14 @@ public final class GtfsScheduleConnector implements Connector {
 
                 from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST").routeId(ctx.routeId("api-import"))
                     .process(e -> {
+                        e.setProperty("queued", false);
+                        if (!TransitApi.tokenAccepted(e, importToken)) {
+                            return;
+                        }
                         boolean force = "true".equals(e.getIn().getHeader("force", String.class));
                         if (!feed.requestImport()) {
                             TransitApi.answer(e, 409, TransitApi.error("an import of feed " + name
                                 + " is already waiting or running; see status", null));
-                            e.setProperty("queued", false);
                             return;
                         }
                         e.setProperty("queued", true);

@@ -40,6 +40,7 @@ class TransitIT {
     static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
 
     private static final String API = "/api/v1/plugins/transit/";
+    private static final String TOKEN = "import-token-for-tests";
     private static Path folder;
     private static Path feed;
     private static HttpServer server;
@@ -185,16 +186,29 @@ class TransitIT {
     }
 
     @Test
+    void onDemandImportIsOffWithoutATokenAndRefusedWithAWrongOne(HubClient client) {
+        HubClient.Response off = client.anonymous().post(API + "import", java.util.Map.of(), "");
+
+        assertThat(off.status()).isEqualTo(403);
+        assertThat(off.json().getString("field")).isEqualTo("X-Token");
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "guarded")
+            .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", feed.toString())
+                .put("api-path", "guarded").put("import-token", TOKEN)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.anonymous().post(API + "guarded/import",
+            java.util.Map.of("X-Token", "wrong"), "").status() == 401);
+    }
+
+    @Test
     void aFailedImportKeepsTheTimetableInUseAndShowsTheReason(HubClient client) throws IOException {
         Path file = GtfsFixture.standard().write(folder.resolve("broken.zip"));
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "broken")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", file.toString())
-                .put("api-path", "broken")));
+                .put("api-path", "broken").put("import-token", TOKEN)));
         await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "broken/status").json()
             .getValue("timetable") != null);
 
         GtfsFixture.standard().remove("trips.txt").write(file);
-        HubClient.Response r = client.post(API + "broken/import");
+        HubClient.Response r = client.post(API + "broken/import", java.util.Map.of("X-Token", TOKEN), "");
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get(API + "broken/status")
@@ -213,11 +227,12 @@ class TransitIT {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/gtfs.zip";
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "remote")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", url)
-                .put("api-path", "remote")));
+                .put("api-path", "remote").put("import-token", TOKEN)));
         await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "remote/status").json()
             .getValue("timetable") != null);
 
-        assertThat(client.post(API + "remote/import").status()).isEqualTo(202);
+        assertThat(client.post(API + "remote/import", java.util.Map.of("X-Token", TOKEN), "").status())
+            .isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get(API + "remote/status")
             .json().getJsonObject("import").getJsonObject("last").getString("outcome")).isEqualTo("unchanged"));

@@ -593,6 +593,9 @@ public final class GtfsImporter {
             int tr;
             if (lastTripId != null && t.csv.fieldEquals(trip, lastTripId)) {
                 tr = lastTrip;
+                if (tr < 0) {
+                    continue; // another row of a trip the agency filter dropped
+                }
             } else {
                 String tripId = t.requiredValue(trip, "trip_id");
                 if (tripId == null) {
@@ -600,7 +603,10 @@ public final class GtfsImporter {
                 }
                 Integer ti = p.tripIndex.get(tripId);
                 if (ti == null) {
-                    if (!filteredTrips.contains(tripId)) {
+                    if (filteredTrips.contains(tripId)) {
+                        lastTripId = tripId;
+                        lastTrip = -1;
+                    } else {
                         problems.error("stop_times.txt", t.line(), "trip_id", "no trip '" + tripId + "'");
                     }
                     continue;

@@ -39,6 +39,8 @@ public final class LiveState implements TripLive.Lookup {
     }
 
     private volatile Map<String, TripLive> trips = Map.of();
+    /** The trips of {@code trips} resolved against one timetable, by (trip index, day), for lookups without garbage. */
+    private volatile Index index = new Index(null, new long[0], new TripLive[0], 0);
     private volatile Map<String, Vehicle> vehicles = Map.of();
     private volatile Map<String, Alert> alerts = Map.of();
     private volatile Instant updatedAt;
@@ -47,14 +49,30 @@ public final class LiveState implements TripLive.Lookup {
         return tripId + '|' + serviceDay;
     }
 
+    private record Index(Timetable basis, long[] keys, TripLive[] values, int maxDelay) {
+        static long key(int trip, int day) {
+            return ((long) trip << 32) | (day & 0xffffffffL);
+        }
+    }
+
     @Override
     public TripLive find(Timetable tt, int trip, int serviceDay) {
+        Index ix = index;
+        if (ix.basis == tt) {
+            int i = java.util.Arrays.binarySearch(ix.keys, Index.key(trip, serviceDay));
+            return i < 0 ? null : ix.values[i];
+        }
         Map<String, TripLive> t = trips;
         if (t.isEmpty()) {
             return null;
         }
         TripLive l = t.get(key(tt.tripIds[trip], serviceDay));
         return l == null || l.basis != tt ? null : l;
+    }
+
+    @Override
+    public int maxDelaySeconds() {
+        return index.maxDelay;
     }
 
     public Map<String, TripLive> trips() {
@@ -73,8 +91,20 @@ public final class LiveState implements TripLive.Lookup {
         return updatedAt;
     }
 
-    synchronized void setTrips(Map<String, TripLive> t) {
-        trips = Map.copyOf(t);
+    synchronized void setTrips(Map<String, TripLive> t, Timetable basis) {
+        Map<String, TripLive> copy = Map.copyOf(t);
+        List<TripLive> current = copy.values().stream().filter(l -> l.basis == basis)
+            .sorted(java.util.Comparator.comparingLong(l -> Index.key(l.trip, l.serviceDay))).toList();
+        long[] keys = new long[current.size()];
+        int maxDelay = 0;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Index.key(current.get(i).trip, current.get(i).serviceDay);
+            maxDelay = Math.max(maxDelay, current.get(i).maxDelay());
+        }
+        // a trip of another timetable version may still be late: then look back the whole way
+        int bound = current.size() == copy.size() ? maxDelay : Integer.MAX_VALUE;
+        index = new Index(basis, keys, current.toArray(new TripLive[0]), bound);
+        trips = copy;
         updatedAt = Instant.now();
     }
 

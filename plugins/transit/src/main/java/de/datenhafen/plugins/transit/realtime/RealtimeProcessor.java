@@ -176,7 +176,7 @@ public final class RealtimeProcessor {
             }
         }
         seen.put(Kind.TRIP_UPDATES, next);
-        state.setTrips(trips);
+        state.setTrips(trips, tt);
         record(st, Kind.TRIP_UPDATES, entities.size(), matched, unmatched, unmatchedStops[0], examples, feedTime,
             events);
     }

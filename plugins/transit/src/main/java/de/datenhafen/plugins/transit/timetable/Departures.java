@@ -11,8 +11,9 @@ import java.util.List;
  * Departure boards. A stop time belongs to a service day, and its instant is that day's start ("noon minus 12 h",
  * see {@link GtfsTime#serviceDayStart}) plus its seconds; so a query looks at every service day whose trips can reach
  * the asked window (yesterday's 25:10 is today's 01:10) and asks the calendar whether the trip's service runs on
- * that day. Realtime delays move a departure: one scheduled up to {@link #LOOKBACK_SECONDS} before the window but
- * expected in it is shown; one expected before the window is not.
+ * that day. Realtime delays move a departure: one scheduled before the window but expected in it is shown (looking
+ * back as far as the largest delay now known, at most {@link #LOOKBACK_SECONDS}); one expected before the window is
+ * not.
  *
  * <p>Stateless; safe from any thread. Cost: a binary search per stop and service day, then one step per candidate.
  */
@@ -48,13 +49,14 @@ public final class Departures {
                                        long windowSeconds, int limit) {
         long t0 = from.getEpochSecond();
         long end = t0 + Math.min(windowSeconds, MAX_WINDOW_SECONDS);
+        int lookback = Math.max(0, Math.min(LOOKBACK_SECONDS, live.maxDelaySeconds()));
         List<Departure> out = new ArrayList<>();
-        LocalDate firstDay = Instant.ofEpochSecond(t0 - tt.maxTime - LOOKBACK_SECONDS).atZone(tt.zone).toLocalDate()
+        LocalDate firstDay = Instant.ofEpochSecond(t0 - tt.maxTime - lookback).atZone(tt.zone).toLocalDate()
             .minusDays(1);
         LocalDate lastDay = Instant.ofEpochSecond(end).atZone(tt.zone).toLocalDate();
         for (LocalDate day = firstDay; !day.isAfter(lastDay); day = day.plusDays(1)) {
             long base = GtfsTime.serviceDayStart(day, tt.zone);
-            long lo = t0 - LOOKBACK_SECONDS - base;
+            long lo = t0 - lookback - base;
             long hi = end - base;
             if (hi < 0 || lo > tt.maxTime) {
                 continue;

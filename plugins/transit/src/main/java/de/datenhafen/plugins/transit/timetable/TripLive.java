@@ -51,6 +51,17 @@ public final class TripLive {
         return departureDelay.length;
     }
 
+    /** The largest departure delay at any stop; 0 if none is late. */
+    public int maxDelay() {
+        int m = 0;
+        for (int d : departureDelay) {
+            if (d != UNKNOWN && d > m) {
+                m = d;
+            }
+        }
+        return m;
+    }
+
     /** The latest known departure delay, for a one-number summary; UNKNOWN if none. */
     public int currentDelay(int uptoIndex) {
         int d = UNKNOWN;
@@ -71,8 +82,26 @@ public final class TripLive {
     /** Finds the live state of a trip on a service day; null when there is none. */
     @FunctionalInterface
     public interface Lookup {
-        Lookup NONE = (tt, trip, day) -> null;
+        Lookup NONE = new Lookup() {
+            @Override
+            public TripLive find(Timetable tt, int trip, int serviceDay) {
+                return null;
+            }
+
+            @Override
+            public int maxDelaySeconds() {
+                return 0;
+            }
+        };
 
         TripLive find(Timetable tt, int trip, int serviceDay);
+
+        /**
+         * The largest departure delay any trip has now: how far before a window departures must be looked for.
+         * Without a bound, {@link Departures#LOOKBACK_SECONDS}.
+         */
+        default int maxDelaySeconds() {
+            return Departures.LOOKBACK_SECONDS;
+        }
     }
 }
