@@ -18,8 +18,13 @@ public final class BusHeaders {
     public static final String TIME = "DatenhafenEventTime";
     /** The content type of the data; on the way in, optional ({@code application/json}). */
     public static final String DATA_CONTENT_TYPE = "DatenhafenDataContentType";
-    /** The sequence number the bus gave the event. Set on the way out. */
+    /** The sequence number the bus gave the event (the last one, for a batch). Set on the way out. */
     public static final String SEQUENCE = "DatenhafenSequence";
+    /**
+     * After a batch ({@code List<BusEvent>} body) went on the bus: the sequences the events got, a
+     * {@code List<Long>} in the batch's order (a duplicate has the sequence of its earlier copy).
+     */
+    public static final String SEQUENCES = "DatenhafenSequences";
     /** The member that owns the event. Set on the way out. */
     public static final String MEMBER = "DatenhafenMember";
 

@@ -2,7 +2,9 @@ package de.datenhafen.core.camel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.NewEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -10,7 +12,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.UUID;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -18,7 +22,8 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
- * Puts the message on the bus as one event and completes the exchange only when the event is committed. A full
+ * Puts the message on the bus as one event, or a {@code List<BusEvent>} body as one batch in list order, and
+ * completes the exchange only when the events are committed. A full
  * log fails the exchange with a retryable error, so the route's error handler retries it.
  */
 final class BusProducer extends DefaultAsyncProducer {
@@ -39,38 +44,59 @@ final class BusProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        NewEvent event;
+        List<NewEvent> events;
         try {
-            event = toEvent(exchange);
+            events = toEvents(exchange);
         } catch (RuntimeException | JsonProcessingException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
-        getEndpoint().getComponent().log().append(List.of(event)).whenComplete((results, error) -> {
+        getEndpoint().getComponent().log().append(events).whenComplete((results, error) -> {
             if (error != null) {
-                exchange.setException(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                exchange.setException(error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error);
-            } else {
-                exchange.getMessage().setHeader(BusHeaders.SEQUENCE, results.get(0).sequence());
+            } else if (!results.isEmpty()) {
+                exchange.getMessage().setHeader(BusHeaders.SEQUENCE, results.get(results.size() - 1).sequence());
+                if (events.size() > 1 || exchange.getMessage().getBody() instanceof List) {
+                    exchange.getMessage().setHeader(BusHeaders.SEQUENCES,
+                        results.stream().map(AppendResult::sequence).toList());
+                }
             }
             callback.done(false);
         });
         return false;
     }
 
-    private NewEvent toEvent(Exchange exchange) throws JsonProcessingException {
+    /** One event from the message (body and headers), or one per element of a {@code List<BusEvent>} body. */
+    private List<NewEvent> toEvents(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getMessage();
         RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
         String member = owner == null ? "hub" : owner.member();
-        String source = in.getHeader(BusHeaders.SOURCE, String.class);
-        if (source == null) {
-            source = owner == null ? "/hub" : "/plugins/" + owner.pluginId() + "/integrations/" + owner.integration();
-        }
-        String id = in.getHeader(BusHeaders.ID, String.class);
-        String time = in.getHeader(BusHeaders.TIME, String.class);
-        String contentType = in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class);
+        String defaultSource = owner == null ? "/hub"
+            : "/plugins/" + owner.pluginId() + "/integrations/" + owner.integration();
         Object body = in.getBody();
+        if (body instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof BusEvent)) {
+            List<NewEvent> out = new ArrayList<>(list.size());
+            for (Object element : list) {
+                if (!(element instanceof BusEvent e)) {
+                    throw new IllegalArgumentException("a bus batch must hold only BusEvent elements, not "
+                        + (element == null ? "null" : element.getClass().getName()));
+                }
+                out.add(build(member, e.source() == null ? defaultSource : e.source(), e.id(), e.subject(),
+                    e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(), e.data()));
+            }
+            return out;
+        }
+        String source = in.getHeader(BusHeaders.SOURCE, String.class);
+        String time = in.getHeader(BusHeaders.TIME, String.class);
+        return List.of(build(member, source == null ? defaultSource : source, in.getHeader(BusHeaders.ID, String.class),
+            in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : OffsetDateTime.parse(time),
+            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
+    }
+
+    private NewEvent build(String member, String source, String id, String subject, OffsetDateTime time,
+                           String contentType, Object body) throws JsonProcessingException {
         byte[] data;
         if (body == null) {
             data = null;
@@ -80,14 +106,12 @@ final class BusProducer extends DefaultAsyncProducer {
             data = s.getBytes(StandardCharsets.UTF_8);
         } else {
             data = JSON.writeValueAsBytes(body);
-            contentType = contentType == null ? "application/json" : contentType;
         }
         CloudEventBuilder b = CloudEventBuilder.v1()
             .withId(id == null ? UUID.randomUUID().toString() : id)
             .withSource(URI.create(source))
             .withType(type)
-            .withTime(time == null ? OffsetDateTime.now(ZoneOffset.UTC) : OffsetDateTime.parse(time));
-        String subject = in.getHeader(BusHeaders.SUBJECT, String.class);
+            .withTime(time == null ? OffsetDateTime.now(ZoneOffset.UTC) : time);
         if (subject != null) {
             b.withSubject(subject);
         }
