@@ -63,6 +63,8 @@ public final class TransitBench {
             case "import" -> importBench(Path.of(args[1]));
             case "departures" -> departuresBench(Path.of(args[1]), Integer.parseInt(args[2]),
                 Integer.parseInt(args[3]));
+            case "http" -> HttpBench.run(java.net.URI.create(args[1]), args[2], Path.of(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("generate | import | departures");
         }
     }
