@@ -110,7 +110,9 @@ public final class Hub implements AutoCloseable {
         long tDb = System.nanoTime();
 
         metrics = new HubMetrics();
-        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
+        // Camel's platform-http runs each plugin request on a Vert.x worker, which an ingest request holds while it
+        // waits for its commit: the pool is sized for many of those at once, so reads do not queue behind them.
+        vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.httpWorkers()).setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                     Label.POOL_NAME))));

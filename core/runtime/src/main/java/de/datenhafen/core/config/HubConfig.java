@@ -42,6 +42,7 @@ public final class HubConfig {
     public static final String INTEGRATION_RETRIES = "integration.retries";
     public static final String INTEGRATION_BACKOFF = "integration.backoff";
     public static final String MAX_PLUGIN_SIZE = "plugin.max.size";
+    public static final String HTTP_WORKERS = "http.workers";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_RETENTION = "bus.retention";
     public static final String BUS_RETENTION_INTERVAL = "bus.retention.interval";
@@ -74,6 +75,8 @@ public final class HubConfig {
             "First wait before restarting a failed integration; doubles with each try")
         .define(MAX_PLUGIN_SIZE, ConfigType.LONG, 200L * 1024 * 1024, false,
             "Largest plugin archive accepted over HTTP, in bytes")
+        .define(HTTP_WORKERS, ConfigType.INT, 64, false,
+            "Worker threads for plugin HTTP routes; an ingest request holds one while it waits for its commit")
         .define(BUS_QUEUE_CAPACITY, ConfigType.INT, 200_000, false,
             "Events the bus writer may hold before producers get 503 / a retryable failure")
         .define(BUS_RETENTION, ConfigType.LIST, "", false,
@@ -202,6 +205,10 @@ public final class HubConfig {
 
     public long maxPluginSize() {
         return config.getLong(MAX_PLUGIN_SIZE);
+    }
+
+    public int httpWorkers() {
+        return config.getInt(HTTP_WORKERS);
     }
 
     public int busQueueCapacity() {
