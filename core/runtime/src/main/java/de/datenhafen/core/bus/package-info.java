@@ -23,7 +23,14 @@
  * rows, so the file stops growing, but shrinks only when compacted. H2 2.4 compacts at {@code SHUTDOWN COMPACT};
  * with {@code WRITE_DELAY=0} it has no background thread that would compact while running, and its run-time
  * {@code MVStore.compactFile} sets the store's retention time to 0, letting H2 overwrite chunks that recovery may
- * still need, which is the kind of risk the crash note warns about. So: compact at shutdown.</li>
+ * still need, which is the kind of risk the crash note warns about. So: compact offline, with the hub stopped
+ * ({@code bin/datenhafen --compact}); not at every shutdown, whose time is bounded (about 5 s per million events
+ * would break the 10 s a SIGTERM may take).</li>
+ * <li><b>Crash test figures</b> ({@code BusCrashIT}, {@code bench/crash-test.sh}, 26 Nov 2026, 2 cores, load from
+ * other builds): 28 SIGKILLs in two runs, 14 under load and 14 at 0.6 to 4.4 s after load stopped, 2,652,400
+ * acknowledged events, 0 lost, 0 stored twice. The database reached 114 MB, not the gigabyte the design note asks
+ * for; that run ({@code bench/crash-test.sh 60} on a quiet machine) is still to be done before the choice is called
+ * safe.</li>
  * <li><b>Duplicates are found in a window of recent keys</b> ({@link de.datenhafen.core.bus.DedupWindow}, default one
  * hour and at most 500,000 keys, rebuilt from the log at start), not with a unique index on (source, id): random
  * index inserts made H2 rewrite about one index page per event, which cut throughput to less than half and grew the
