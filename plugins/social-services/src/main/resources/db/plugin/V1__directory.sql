@@ -2,26 +2,26 @@
 -- schedules, locations, phones, ...): the document is what the API answers and what a re-import is compared with.
 CREATE TABLE organization (
     id VARCHAR(64) PRIMARY KEY,
-    doc CLOB NOT NULL,
+    doc VARCHAR(1000000) NOT NULL,
     modified TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
 CREATE TABLE service (
     id VARCHAR(64) PRIMARY KEY,
     organization_id VARCHAR(64) NOT NULL,
-    doc CLOB NOT NULL,
+    doc VARCHAR(1000000) NOT NULL,
     modified TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX service_organization ON service (organization_id);
 
 CREATE TABLE taxonomy (
     id VARCHAR(64) PRIMARY KEY,
-    doc CLOB NOT NULL
+    doc VARCHAR(1000000) NOT NULL
 );
 
 CREATE TABLE taxonomy_term (
     id VARCHAR(64) PRIMARY KEY,
-    doc CLOB NOT NULL
+    doc VARCHAR(1000000) NOT NULL
 );
 
 -- An organisation's editing tokens, stored as SHA-256 hashes only.
@@ -38,5 +38,5 @@ CREATE TABLE outbox (
     event_id VARCHAR(64) NOT NULL,
     type VARCHAR(64) NOT NULL,
     subject VARCHAR(128) NOT NULL,
-    data CLOB NOT NULL
+    data VARCHAR(1000000) NOT NULL
 );

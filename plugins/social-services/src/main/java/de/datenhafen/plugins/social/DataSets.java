@@ -37,6 +37,9 @@ final class DataSets {
     private static final Set<String> NUMBERS = Set.of("latitude", "longitude", "amount", "minimum_age",
         "maximum_age", "interval", "count", "timezone", "year_incorporated", "extension", "priority");
 
+    private static final java.util.regex.Pattern INT = java.util.regex.Pattern.compile("-?\\d{1,9}");
+    private static final java.util.regex.Pattern LONG = java.util.regex.Pattern.compile("-?\\d{10,18}");
+
     private DataSets() {
     }
 
@@ -151,11 +154,16 @@ final class DataSets {
                 String type = types.getOrDefault(col, NUMBERS.contains(col) ? "number" : "string");
                 if (type.equals("number") || type.equals("integer")) {
                     try {
-                        o.set(col, Json.MAPPER.readTree(v.trim()));
-                        if (!o.get(col).isNumber()) {
-                            throw new IOException("not a number");
+                        String n = v.trim();
+                        // the same node types Jackson gives when it parses the number in JSON, so both forms compare equal
+                        if (INT.matcher(n).matches()) {
+                            o.put(col, Integer.parseInt(n));
+                        } else if (LONG.matcher(n).matches()) {
+                            o.put(col, Long.parseLong(n));
+                        } else {
+                            o.put(col, Double.parseDouble(n));
                         }
-                    } catch (IOException e) {
+                    } catch (NumberFormatException e) {
                         o.put(col, v);
                         problems.add(new Problem(table, row.isEmpty() ? null : row.get(Math.max(0, header.indexOf("id"))),
                             col, "must be a number; was '" + v + "' (" + file + " row " + (i + 1) + ")"));

@@ -404,6 +404,7 @@ final class Directory {
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
         Instant now = Instant.now();
         List<Stored> stored = new ArrayList<>();
+        Map<String, ObjectNode> docs = new HashMap<>();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -442,12 +443,13 @@ final class Directory {
                             merge.setObject(4, now.atOffset(java.time.ZoneOffset.UTC));
                             merge.addBatch();
                             stored.add(new Stored(id, org, now, bytes));
+                            docs.put(id, ch.doc);
                             data = Json.object().put("id", id).put("organization_id", org)
                                 .put("name", Json.str(ch.doc, "name"));
                             if (ch.old != null) {
                                 data.set("changed", changedFields(ch.old.json(), ch.doc));
                             }
-                            data.set("service", ch.doc);
+                            data.put("modified", now.toString());
                         } else {
                             delete.setString(1, id);
                             delete.addBatch();
@@ -460,9 +462,12 @@ final class Directory {
                         outbox.setString(4, Json.text(data));
                         outbox.addBatch();
                         if (++n % 1000 == 0) {
+                            // commits in chunks: each chunk holds its services and their events together, so a crash
+                            // half-way leaves a consistent part that the next import of the same data completes
                             merge.executeBatch();
                             delete.executeBatch();
                             outbox.executeBatch();
+                            c.commit();
                             say.accept("written " + n + " of " + changes.size() + " changes");
                         }
                     }
@@ -497,7 +502,7 @@ final class Directory {
         }
         for (Stored s : stored) {
             services.put(s.id(), s);
-            index.put(indexed(s, s.json()));
+            index.put(indexed(s, docs.get(s.id())));
         }
     }
 

@@ -71,11 +71,41 @@ final class OpeningHours {
         return !openings.isEmpty();
     }
 
+    /**
+     * An instant with its local date and time in the zone last asked for, so that evaluating many services for one
+     * query converts the instant once rather than once per schedule.
+     */
+    static final class Moment {
+        final Instant instant;
+        private ZoneId zone;
+        private ZonedDateTime local;
+
+        Moment(Instant instant) {
+            this.instant = instant;
+        }
+
+        ZonedDateTime in(ZoneId z) {
+            if (!z.equals(zone)) {
+                zone = z;
+                local = instant.atZone(z);
+            }
+            return local;
+        }
+    }
+
     boolean isOpen(Instant t) {
-        return state(t).open();
+        return state(new Moment(t)).open();
+    }
+
+    boolean isOpen(Moment m) {
+        return !openings.isEmpty() && state(m).open();
     }
 
     State state(Instant t) {
+        return state(new Moment(t));
+    }
+
+    State state(Moment t) {
         LocalTime until = null;
         boolean open = false;
         for (Rule r : openings) {
@@ -120,8 +150,9 @@ final class OpeningHours {
     }
 
     private boolean closedAllDay(Instant t) {
+        Moment m = new Moment(t);
         for (Rule r : closures) {
-            if (r.closes(t)) {
+            if (r.closes(m)) {
                 return true;
             }
         }
@@ -220,11 +251,11 @@ final class OpeningHours {
         }
 
         /** The time this rule keeps open until, if it is open at t. */
-        LocalTime openUntil(Instant t) {
+        LocalTime openUntil(Moment t) {
             if (opens == null) {
                 return null;
             }
-            ZonedDateTime local = t.atZone(zone);
+            ZonedDateTime local = t.in(zone);
             LocalDate d = local.toLocalDate();
             LocalTime time = local.toLocalTime();
             if (closes.isAfter(opens)) {
@@ -236,8 +267,8 @@ final class OpeningHours {
             return matches(d.minusDays(1)) && time.isBefore(closes) ? closes : null;
         }
 
-        boolean closes(Instant t) {
-            ZonedDateTime local = t.atZone(zone);
+        boolean closes(Moment t) {
+            ZonedDateTime local = t.in(zone);
             LocalDate d = local.toLocalDate();
             if (opens == null) {
                 return matches(d);

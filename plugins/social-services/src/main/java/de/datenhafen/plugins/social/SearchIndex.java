@@ -32,7 +32,7 @@ final class SearchIndex {
     private final List<IndexedService> slots = new ArrayList<>();
     private final Map<String, Integer> slotOf = new HashMap<>();
     @SuppressWarnings("unchecked")
-    private final Map<String, int[]>[] postings = new Map[] {new HashMap<>(), new HashMap<>(), new HashMap<>()};
+    private final Map<String, Postings>[] postings = new Map[] {new HashMap<>(), new HashMap<>(), new HashMap<>()};
     private final Map<String, String> stems = new HashMap<>();
     private final Map<String, IndexedService.Term> terms;
 
@@ -82,7 +82,7 @@ final class SearchIndex {
             for (int f = 0; f < 3; f++) {
                 for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
                     stems.computeIfAbsent(w, GermanText::stem);
-                    postings[f].merge(w, new int[] {slot}, SearchIndex::append);
+                    postings[f].computeIfAbsent(w, k -> new Postings()).add(slot);
                 }
             }
         } finally {
@@ -109,28 +109,35 @@ final class SearchIndex {
         List<List<String>> fields = List.of(s.nameWords(), s.topicWords(), s.descriptionWords());
         for (int f = 0; f < 3; f++) {
             for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
-                int[] p = postings[f].get(w);
-                if (p != null) {
-                    int i = Arrays.binarySearch(p, slot);
-                    if (i >= 0) {
-                        int[] q = new int[p.length - 1];
-                        System.arraycopy(p, 0, q, 0, i);
-                        System.arraycopy(p, i + 1, q, i, p.length - i - 1);
-                        if (q.length == 0) {
-                            postings[f].remove(w);
-                        } else {
-                            postings[f].put(w, q);
-                        }
-                    }
+                Postings p = postings[f].get(w);
+                if (p != null && p.remove(slot) && p.size == 0) {
+                    postings[f].remove(w);
                 }
             }
         }
     }
 
-    private static int[] append(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b[0];
-        return out;
+    /** The slots of one word, ascending (slots only grow, so adding appends). */
+    static final class Postings {
+        int[] slots = new int[4];
+        int size;
+
+        void add(int slot) {
+            if (size == slots.length) {
+                slots = Arrays.copyOf(slots, size * 2);
+            }
+            slots[size++] = slot;
+        }
+
+        boolean remove(int slot) {
+            int i = Arrays.binarySearch(slots, 0, size, slot);
+            if (i < 0) {
+                return false;
+            }
+            System.arraycopy(slots, i + 1, slots, i, size - i - 1);
+            size--;
+            return true;
+        }
     }
 
     /** How a query word met an indexed word. */
@@ -162,11 +169,13 @@ final class SearchIndex {
             for (String qs : queryStems) {
                 double[] best = new double[n];
                 for (int f = 0; f < 3; f++) {
-                    for (Map.Entry<String, int[]> e : postings[f].entrySet()) {
+                    for (Map.Entry<String, Postings> e : postings[f].entrySet()) {
                         double w = matchWeight(qs, e.getKey());
                         if (w > 0) {
                             double sw = w * FIELD_WEIGHT[f];
-                            for (int slot : e.getValue()) {
+                            Postings p = e.getValue();
+                            for (int k = 0; k < p.size; k++) {
+                                int slot = p.slots[k];
                                 if (sw > best[slot]) {
                                     best[slot] = sw;
                                 }
@@ -186,12 +195,17 @@ final class SearchIndex {
             }
         }
         List<Hit> hits = new ArrayList<>();
+        OpeningHours.Moment moment = q.openAt() == null ? null : new OpeningHours.Moment(q.openAt());
+        // a box around the circle: most services are ruled out without trigonometry
+        double dLat = q.radiusKm() == null ? 0 : q.radiusKm() / 110.5;
+        double dLon = q.radiusKm() == null || q.lat() == null ? 0
+            : q.radiusKm() / (111.3 * Math.max(0.01, Math.cos(Math.toRadians(q.lat()))));
         for (int i = 0; i < n; i++) {
             IndexedService s = slots.get(i);
             if (!candidate[i] || s == null) {
                 continue;
             }
-            if (q.topicIds() != null && !q.topicIds().isEmpty() && q.topicIds().stream().noneMatch(s.termIds()::contains)) {
+            if (q.topicIds() != null && !q.topicIds().isEmpty() && !anyOf(q.topicIds(), s.termIds())) {
                 continue;
             }
             if (q.language() != null && !s.languages().contains(q.language())) {
@@ -206,6 +220,9 @@ final class SearchIndex {
             double km = Double.NaN;
             double sc = score[i];
             if (q.lat() != null && q.lon() != null) {
+                if (q.radiusKm() != null && !inBox(s, q.lat(), q.lon(), dLat, dLon)) {
+                    continue;
+                }
                 km = s.distanceKm(q.lat(), q.lon());
                 if (q.radiusKm() != null && (Double.isNaN(km) || km > q.radiusKm())) {
                     continue;
@@ -214,7 +231,7 @@ final class SearchIndex {
                     sc += 1.0 / (1.0 + km);
                 }
             }
-            if (q.openAt() != null && !s.hours().isOpen(q.openAt())) {
+            if (moment != null && !s.hours().isOpen(moment)) {
                 continue;
             }
             hits.add(new Hit(s, sc, km, null));
@@ -229,6 +246,24 @@ final class SearchIndex {
             page.add(new Hit(h.service(), h.score(), h.distanceKm(), reason(h, q, queryStems)));
         }
         return new Result(page, hits.size());
+    }
+
+    private static boolean anyOf(Set<String> wanted, Set<String> have) {
+        for (String w : wanted) {
+            if (have.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inBox(IndexedService s, double lat, double lon, double dLat, double dLon) {
+        for (int i = 0; i < s.lats().length; i++) {
+            if (Math.abs(s.lats()[i] - lat) <= dLat && Math.abs(s.lons()[i] - lon) <= dLon) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 1 for the same stem, 0.7 when the query stem begins the word, 0.5 when it ends or sits inside it. */
