@@ -79,6 +79,22 @@ public final class HubClient {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    public Response put(String path, JsonObject json) {
+        return put(path, "application/json", json.encode());
+    }
+
+    public Response put(String path, String contentType, String body) {
+        return send(request(path).header("Content-Type", contentType)
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A GET with extra headers (an organisation's token, Accept, Last-Event-ID). */
+    public Response get(String path, Map<String, String> headers) {
+        HttpRequest.Builder b = request(path);
+        headers.forEach(b::header);
+        return send(b.GET());
+    }
+
     public Response post(String path, JsonObject json) {
         return post(path, "application/json", json.encode());
     }

@@ -88,6 +88,12 @@ public final class PluginArchiveBuilder {
         return this;
     }
 
+    /** Adds an entry with binary content, for example a class file compiled by the test. */
+    public PluginArchiveBuilder withEntry(String name, byte[] content) {
+        entries.put(name, content.clone());
+        return this;
+    }
+
     /**
      * Makes a jar plugin instead: classes at the root and the descriptor as {@code Plugin-*} attributes of
      * {@code META-INF/MANIFEST.MF}.
