@@ -3,6 +3,7 @@
 # and departures for the busiest stop while a 500-vehicle realtime feed is applied every 10 s.
 #   plugins/transit/bench/transit.sh [STOP_TIMES] [DEPARTURE_SECONDS] [POLL_SECONDS]
 # Writes the feed to plugins/transit/target/bench/ (kept between runs; delete it to regenerate).
+# IMPORT=0, DEPARTURES=0 or HTTP=0 skip a part; HEAP sets the benchmark JVM's -Xmx (default 1g).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 STOP_TIMES=${1:-5000000}
@@ -20,10 +21,14 @@ JAVA=(java -Xmx"$HEAP" -XX:+UseG1GC -cp "$CP" de.datenhafen.plugins.transit.benc
 FEED="$OUT/state-$STOP_TIMES.zip"
 [ -f "$FEED" ] || "${JAVA[@]}" generate "$FEED" "$STOP_TIMES"
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), -Xmx$HEAP"
-echo "== import"
-"${JAVA[@]}" import "$FEED"
-echo "== departures"
-"${JAVA[@]}" departures "$FEED" "$SECONDS_RUN" "$POLL"
+if [ "${IMPORT:-1}" = 1 ]; then
+  echo "== import"
+  "${JAVA[@]}" import "$FEED"
+fi
+if [ "${DEPARTURES:-1}" = 1 ]; then
+  echo "== departures (in process)"
+  "${JAVA[@]}" departures "$FEED" "$SECONDS_RUN" "$POLL"
+fi
 
 # Through the packaged hub's HTTP API (needs a package build: ./mvnw -B -q package -DskipTests). Skip with HTTP=0.
 if [ "${HTTP:-1}" = 1 ]; then

@@ -89,6 +89,15 @@ class TransitIT {
         }
     }
 
+    /** POSTs protobuf with an X-Token (HubClient sends either headers or bytes, not both). */
+    private static int postBytes(HubClient client, String path, String token, byte[] body) throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(client.baseUri().resolve(path))
+            .header("X-Token", token).header("Content-Type", "application/x-protobuf")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+    }
+
     private static List<StoredEvent> events(String type) {
         return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 1000);
     }
@@ -173,6 +182,31 @@ class TransitIT {
             .getJsonArray("departures").getJsonObject(0);
         assertThat(d.getInteger("delay")).isEqualTo(120);
         assertThat(d.getString("expected")).isEqualTo("2026-03-26T08:08:00+01:00");
+    }
+
+    @Test
+    void pushedAlertsAreServedForTheirStopAndStationAndPublished(HubClient client) throws Exception {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-alerts")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/alerts").put("push-token", TOKEN)));
+        FeedMessage msg = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0"))
+            .addEntity(FeedEntity.newBuilder().setId("works-1").setAlert(com.google.transit.realtime.GtfsRealtime.Alert
+                .newBuilder().addInformedEntity(com.google.transit.realtime.GtfsRealtime.EntitySelector.newBuilder()
+                    .setStopId("hbf-2"))
+                .setHeaderText(com.google.transit.realtime.GtfsRealtime.TranslatedString.newBuilder()
+                    .addTranslation(com.google.transit.realtime.GtfsRealtime.TranslatedString.Translation
+                        .newBuilder().setText("Steig 2 gesperrt").setLanguage("de")))))
+            .build();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> postBytes(client, API + "realtime/alerts", TOKEN,
+            msg.toByteArray()) == 202);
+        assertThat(postBytes(client, API + "realtime/alerts", "wrong", msg.toByteArray())).isEqualTo(401);
+
+        JsonArray atStation = client.anonymous().get(API + "alerts?stop=hbf").json().getJsonArray("alerts");
+        assertThat(atStation).hasSize(1);
+        assertThat(atStation.getJsonObject(0).getString("header")).isEqualTo("Steig 2 gesperrt");
+        assertThat(client.anonymous().get(API + "alerts?stop=koberg").json().getJsonArray("alerts")).isEmpty();
+        assertThat(events("transit.alert")).extracting(e -> e.event().getSubject()).contains("works-1");
     }
 
     @Test
