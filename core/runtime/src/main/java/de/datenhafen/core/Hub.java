@@ -2,6 +2,7 @@ package de.datenhafen.core;
 
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.EventRetention;
+import de.datenhafen.core.bus.ChunkedEventLog;
 import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
@@ -97,14 +98,15 @@ public final class Hub implements AutoCloseable {
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
         SecretBox secrets = SecretBox.open(config.dataDir());
 
-        H2EventLog h2log = H2EventLog.start(db.dataSource(),
-            H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity()));
-        eventLog = h2log;
+        H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
+        ChunkedEventLog chunkLog = config.busChunks() ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
+        eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
         subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
             config.busCursorFlush());
         List<RetentionPolicy> policies = config.busRetention();
         if (!policies.isEmpty()) {
-            retention = new EventRetention(db.dataSource(), policies, Clock.systemUTC(), 10_000);
+            retention = chunkLog != null ? new EventRetention(chunkLog, policies, Clock.systemUTC())
+                : new EventRetention(db.dataSource(), policies, Clock.systemUTC(), 10_000);
             retention.start(config.busRetentionInterval());
         }
         long tDb = System.nanoTime();

@@ -1,5 +1,6 @@
 package de.datenhafen.core.bus;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
@@ -25,6 +26,33 @@ public interface EventLog extends AutoCloseable {
      * sequence order.
      */
     List<StoredEvent> read(EventFilter filter, long after, int limit);
+
+    /**
+     * How many stored events after {@code after} match the filter, counting no further than {@code cap}: the lag of a
+     * subscription, bounded so that one far behind costs {@code cap} events' worth of work, not the whole log. This
+     * default pages through {@link #read}; storages count cheaper.
+     */
+    default long countAfter(EventFilter filter, long after, long cap) {
+        long n = 0;
+        long pos = after;
+        while (n < cap) {
+            List<StoredEvent> page = read(filter, pos, (int) Math.min(10_000, cap - n));
+            if (page.isEmpty()) {
+                break;
+            }
+            n += page.size();
+            pos = page.get(page.size() - 1).sequence();
+        }
+        return n;
+    }
+
+    /**
+     * The first sequence stored at or after {@code time}, or 0 when nothing was stored since (for seeking a
+     * subscription by time). Storages that do not keep the time of storing throw {@link UnsupportedOperationException}.
+     */
+    default long firstStoredAtOrAfter(Instant time) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep the time of storing");
+    }
 
     /** The highest committed sequence number, 0 when the log is empty. */
     long lastSequence();

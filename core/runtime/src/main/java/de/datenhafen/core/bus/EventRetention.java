@@ -34,13 +34,26 @@ public final class EventRetention implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRetention.class);
 
     private final DataSource dataSource;
+    private final ChunkedEventLog chunks; // null: the row log
     private final List<RetentionPolicy> policies;
     private final Clock clock;
     private final int batchSize;
     private ScheduledExecutorService scheduler;
 
+    /** Retention on the row log ({@link H2EventLog}); deletes go in batches of {@code batchSize} rows. */
     public EventRetention(DataSource dataSource, List<RetentionPolicy> policies, Clock clock, int batchSize) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this(dataSource, null, policies, clock, batchSize);
+    }
+
+    /** Retention on the chunked log: it rewrites or deletes one chunk per transaction. */
+    public EventRetention(ChunkedEventLog log, List<RetentionPolicy> policies, Clock clock) {
+        this(null, Objects.requireNonNull(log, "log"), policies, clock, 1);
+    }
+
+    private EventRetention(DataSource dataSource, ChunkedEventLog chunks, List<RetentionPolicy> policies,
+                           Clock clock, int batchSize) {
+        this.dataSource = chunks != null ? null : Objects.requireNonNull(dataSource, "dataSource");
+        this.chunks = chunks;
         this.policies = List.copyOf(policies);
         this.clock = Objects.requireNonNull(clock, "clock");
         if (batchSize < 1) {
@@ -75,6 +88,9 @@ public final class EventRetention implements AutoCloseable {
     public long runOnce() {
         if (policies.isEmpty()) {
             return 0;
+        }
+        if (chunks != null) {
+            return chunks.applyRetention(this::policyFor, clock);
         }
         try (Connection c = dataSource.getConnection()) {
             long highWater = recordHighWater(c);
@@ -141,7 +157,7 @@ public final class EventRetention implements AutoCloseable {
         }
         if (p.maxAge() != null) {
             Instant limit = clock.instant().minus(p.maxAge());
-            long firstKept = SubscriptionStore.firstAtOrAfter(c, limit);
+            long firstKept = H2EventLog.firstAtOrAfter(c, limit);
             long byAge = firstKept > 0 ? firstKept - 1 : Long.MAX_VALUE; // nothing stored since: all of it is old
             cut = Math.max(cut, byAge);
         }

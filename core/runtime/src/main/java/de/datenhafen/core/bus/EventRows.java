@@ -115,7 +115,7 @@ final class EventRows {
         return ce.getSpecVersion() == SpecVersion.V1 ? ce : CloudEventBuilder.v1(ce).build();
     }
 
-    private static String extensionsJson(CloudEvent ce) {
+    static String extensionsJson(CloudEvent ce) {
         if (ce.getExtensionNames().isEmpty()) {
             return null;
         }
@@ -137,7 +137,7 @@ final class EventRows {
         return node.toString();
     }
 
-    private static void applyExtensions(CloudEventBuilder b, String json) {
+    static void applyExtensions(CloudEventBuilder b, String json) {
         try {
             JsonNode node = JSON.readTree(json.getBytes(StandardCharsets.UTF_8));
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -34,7 +34,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
 
     public JdbcSubscriptionBackend(DataSource dataSource, EventLog log, Clock clock, Duration flushInterval) {
         this.log = log;
-        this.store = new SubscriptionStore(dataSource, clock);
+        this.store = new SubscriptionStore(dataSource, clock, log);
         this.deadLetterStore = new DeadLetterStore(dataSource, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "subscription-cursors");

@@ -32,10 +32,18 @@ public final class SubscriptionStore {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final EventLog log; // null: the log is the row table bus_event in the same database
 
+    /** Subscriptions on the row log ({@link H2EventLog}) in the same database. */
     public SubscriptionStore(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    /** Subscriptions on this log: seeking by time and counting lag ask the log, whatever its storage. */
+    public SubscriptionStore(DataSource dataSource, Clock clock, EventLog log) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.log = log;
     }
 
     /**
@@ -172,8 +180,12 @@ public final class SubscriptionStore {
      */
     public Subscription seekToTime(String name, Instant time) {
         Objects.requireNonNull(time, "time");
+        if (log != null) {
+            long first = log.firstStoredAtOrAfter(time);
+            return seek(name, first > 0 ? first : log.lastSequence() + 1);
+        }
         try (Connection c = dataSource.getConnection()) {
-            long first = firstAtOrAfter(c, time);
+            long first = H2EventLog.firstAtOrAfter(c, time);
             long next = first > 0 ? first : H2EventLog.lastAssigned(c) + 1;
             return seek(name, next);
         } catch (SQLException e) {
@@ -183,67 +195,16 @@ public final class SubscriptionStore {
 
     /**
      * How many stored events after {@code after} match the filter, counting no further than {@code cap}: the lag of
-     * a subscription, bounded so that a subscription far behind costs one index range scan of {@code cap} rows, not
-     * of the whole log.
+     * a subscription, bounded (see {@link EventLog#countAfter}).
      */
     public long countAfter(EventFilter filter, long after, long cap) {
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM (SELECT 1 FROM bus_event WHERE seq > ?");
-        List<String> params = new ArrayList<>();
-        EventFilterSql.appendConditions(filter, sql, params);
-        sql.append(" ORDER BY seq LIMIT ?) AS behind");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, after);
-            for (String p : params) {
-                ps.setString(i++, p);
-            }
-            ps.setLong(i, cap);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        if (log != null) {
+            return log.countAfter(filter, after, cap);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return H2EventLog.countAfter(c, filter, after, cap);
         } catch (SQLException e) {
             throw failed("count the events after " + after, e);
-        }
-    }
-
-    /**
-     * The first sequence stored at or after {@code time}, or 0. A binary search over the primary key, which works
-     * because the log's writer never lets {@code stored_at} go back as the sequence grows.
-     */
-    static long firstAtOrAfter(Connection c, Instant time) throws SQLException {
-        long lo;
-        long hi;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq), MAX(seq) FROM bus_event");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            lo = rs.getLong(1);
-            hi = rs.getLong(2);
-            if (rs.wasNull()) {
-                return 0;
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT seq, stored_at FROM bus_event WHERE seq >= ? ORDER BY seq LIMIT 1")) {
-            long answer = 0;
-            while (lo <= hi) {
-                long mid = lo + (hi - lo) / 2;
-                ps.setLong(1, mid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        break;
-                    }
-                    long seq = rs.getLong(1);
-                    Instant at = rs.getObject(2, OffsetDateTime.class).toInstant();
-                    if (at.isBefore(time)) {
-                        lo = seq + 1;
-                    } else {
-                        answer = seq;
-                        hi = mid - 1;
-                    }
-                }
-            }
-            return answer;
         }
     }
 

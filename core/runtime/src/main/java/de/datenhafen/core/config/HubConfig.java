@@ -44,6 +44,7 @@ public final class HubConfig {
     public static final String MAX_PLUGIN_SIZE = "plugin.max.size";
     public static final String HTTP_WORKERS = "http.workers";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
+    public static final String BUS_STORAGE = "bus.storage";
     public static final String BUS_RETENTION = "bus.retention";
     public static final String BUS_RETENTION_INTERVAL = "bus.retention.interval";
     public static final String BUS_CURSOR_FLUSH = "bus.cursor.flush";
@@ -79,6 +80,9 @@ public final class HubConfig {
             "Worker threads for plugin HTTP routes; an ingest request holds one while it waits for its commit")
         .define(BUS_QUEUE_CAPACITY, ConfigType.INT, 200_000, false,
             "Events the bus writer may hold before producers get 503 / a retryable failure")
+        .define(BUS_STORAGE, ConfigType.STRING, "rows", false,
+            "How the bus stores events: 'rows' (one row per event) or 'chunks' (one row per group commit; "
+                + "see bus/package-info). Events stored one way are not read the other way")
         .define(BUS_RETENTION, ConfigType.LIST, "", false,
             "Retention per event type: entries 'pattern=age', 'pattern=count' or 'pattern=age|count', "
                 + "for example air.reading=30d, transit.*=1000000, social.*=365d|100000")
@@ -213,6 +217,17 @@ public final class HubConfig {
 
     public int busQueueCapacity() {
         return config.getInt(BUS_QUEUE_CAPACITY);
+    }
+
+    /** {@value #BUS_STORAGE}: true for {@code chunks}, false for {@code rows}. */
+    public boolean busChunks() {
+        String v = config.getString(BUS_STORAGE).trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "chunks" -> true;
+            case "rows" -> false;
+            default -> throw new InvalidInputException(BUS_STORAGE + " must be 'rows' or 'chunks', was '" + v + "'",
+                BUS_STORAGE);
+        };
     }
 
     public Duration busRetentionInterval() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Retention on the row log; {@link ChunkedEventRetentionTest} runs the same on chunks. */
 class EventRetentionTest {
 
     @TempDir
@@ -25,12 +26,20 @@ class EventRetentionTest {
 
     Database db;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
-    H2EventLog log;
+    GroupCommitLog log;
 
     @BeforeEach
     void open() {
         db = BusFixtures.database(dir);
-        log = H2EventLog.start(db.dataSource(), H2EventLog.Settings.DEFAULTS.withClock(clock));
+        log = startLog();
+    }
+
+    GroupCommitLog startLog() {
+        return H2EventLog.start(db.dataSource(), H2EventLog.Settings.DEFAULTS.withClock(clock));
+    }
+
+    EventRetention retention(List<RetentionPolicy> policies, int batchSize) {
+        return new EventRetention(db.dataSource(), policies, clock, batchSize);
     }
 
     @AfterEach
@@ -58,8 +67,7 @@ class EventRetentionTest {
         append("air.reading", "new", 20);
         append("transit.alert", "alert", 5);
         clock.advance(Duration.ofMinutes(30));
-        EventRetention retention = new EventRetention(db.dataSource(),
-            List.of(RetentionPolicy.maxAge("air.*", Duration.ofHours(1))), clock, 7);
+        EventRetention retention = retention(List.of(RetentionPolicy.maxAge("air.*", Duration.ofHours(1))), 7);
 
         assertThat(retention.runOnce()).isEqualTo(30);
 
@@ -73,8 +81,8 @@ class EventRetentionTest {
         append("air.reading", "r", 25);
         append("air.alarm", "a", 4);
         append("transit.vehicle", "v", 12);
-        EventRetention retention = new EventRetention(db.dataSource(),
-            List.of(RetentionPolicy.maxCount("air.*", 10), RetentionPolicy.maxCount("transit.vehicle", 3)), clock, 4);
+        EventRetention retention = retention(List.of(RetentionPolicy.maxCount("air.*", 10),
+            RetentionPolicy.maxCount("transit.vehicle", 3)), 4);
 
         assertThat(retention.runOnce()).isEqualTo(15 + 9);
 
@@ -87,9 +95,9 @@ class EventRetentionTest {
 
     @Test
     void theMostSpecificPolicyWins() {
-        EventRetention retention = new EventRetention(db.dataSource(), List.of(
+        EventRetention retention = retention(List.of(
             RetentionPolicy.maxCount("*", 1), RetentionPolicy.maxCount("air.*", 2),
-            RetentionPolicy.maxCount("air.reading", 3)), clock, 10);
+            RetentionPolicy.maxCount("air.reading", 3)), 10);
 
         assertThat(retention.policyFor("air.reading").orElseThrow().maxCount()).isEqualTo(3);
         assertThat(retention.policyFor("air.alarm").orElseThrow().maxCount()).isEqualTo(2);
@@ -99,19 +107,18 @@ class EventRetentionTest {
     @Test
     void aRestartAfterDeletingEverythingDoesNotReuseSequences() throws Exception {
         append("air.reading", "r", 5);
-        new EventRetention(db.dataSource(), List.of(RetentionPolicy.maxCount("*", 0)), clock, 2).runOnce();
+        retention(List.of(RetentionPolicy.maxCount("*", 0)), 2).runOnce();
         assertThat(log.read(EventFilter.ALL, 0, 10)).isEmpty();
         log.close();
 
-        log = H2EventLog.start(db.dataSource(), H2EventLog.Settings.DEFAULTS.withClock(clock));
+        log = startLog();
 
         assertThat(log.append(List.of(reading("later"))).get(10, TimeUnit.SECONDS).get(0).sequence()).isEqualTo(6);
     }
 
     @Test
     void runsInTheBackgroundWhileTheLogTakesAppends() throws Exception {
-        EventRetention retention = new EventRetention(db.dataSource(),
-            List.of(RetentionPolicy.maxCount("air.reading", 50)), clock, 10);
+        EventRetention retention = retention(List.of(RetentionPolicy.maxCount("air.reading", 50)), 10);
         retention.start(Duration.ofMillis(20));
         try {
             for (int i = 0; i < 20; i++) {
@@ -129,5 +136,28 @@ class EventRetentionTest {
         assertThatThrownBy(() -> new RetentionPolicy("air.*", null, null))
             .isInstanceOf(InvalidInputException.class)
             .hasMessage("retention for 'air.*' needs a maximum age or count");
+    }
+
+    @Test
+    void removesOnlyTheExpiredTypesFromEventsCommittedTogether() throws Exception {
+        List<NewEvent> mixed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            mixed.add(reading("urn:test", "m-" + i, i % 2 == 0 ? "air.reading" : "transit.alert", "s"));
+        }
+        log.append(mixed).get(10, TimeUnit.SECONDS);
+        clock.advance(Duration.ofHours(2));
+        append("air.reading", "fresh", 3);
+
+        assertThat(retention(List.of(RetentionPolicy.maxAge("air.*", Duration.ofHours(1))), 100).runOnce())
+            .isEqualTo(5);
+
+        assertThat(log.read(EventFilter.ALL, 0, 100)).extracting(e -> e.event().getId())
+            .containsExactly("m-1", "m-3", "m-5", "m-7", "m-9", "fresh-0", "fresh-1", "fresh-2");
+        assertThat(log.countAfter(EventFilter.ALL, 0, 100)).isEqualTo(8);
+        assertThat(log.countAfter(EventFilter.ofTypes("transit.alert"), 0, 100)).isEqualTo(5);
+        log.close();
+        log = startLog();
+        assertThat(log.read(EventFilter.ofTypes("air.*"), 0, 100)).extracting(StoredEvent::sequence)
+            .containsExactly(11L, 12L, 13L);
     }
 }

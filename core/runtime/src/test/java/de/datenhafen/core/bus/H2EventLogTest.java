@@ -29,13 +29,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The log's promises; {@link ChunkedEventLogTest} runs all of them against the chunked storage too. */
 class H2EventLogTest {
 
     @TempDir
     Path dir;
 
     Database db;
-    H2EventLog log;
+    GroupCommitLog log;
 
     @BeforeEach
     void open() {
@@ -50,12 +51,17 @@ class H2EventLogTest {
         db.close();
     }
 
-    private H2EventLog start(H2EventLog.Settings settings) {
-        log = H2EventLog.start(db.dataSource(), settings);
+    /** Opens the storage under test. */
+    GroupCommitLog startLog(javax.sql.DataSource dataSource, H2EventLog.Settings settings) {
+        return H2EventLog.start(dataSource, settings);
+    }
+
+    GroupCommitLog start(H2EventLog.Settings settings) {
+        log = startLog(db.dataSource(), settings);
         return log;
     }
 
-    private static <T> T get(CompletableFuture<T> f) throws Exception {
+    static <T> T get(CompletableFuture<T> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
     }
 
@@ -237,7 +243,7 @@ class H2EventLogTest {
         assertThat(ids(log.read(EventFilter.ofTypes("*"), 3, 10))).containsExactly("4", "5");
     }
 
-    private static List<String> ids(List<StoredEvent> events) {
+    static List<String> ids(List<StoredEvent> events) {
         return events.stream().map(e -> e.event().getId()).toList();
     }
 
@@ -288,10 +294,72 @@ class H2EventLogTest {
     void refusesToStartOnH2WithAWriteDelay(@TempDir Path other) {
         try (Database unsafe = Database.open("jdbc:h2:file:" + other.resolve("unsafe").toAbsolutePath()
             + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "")) {
-            assertThatThrownBy(() -> H2EventLog.start(unsafe.dataSource(), H2EventLog.Settings.DEFAULTS))
+            assertThatThrownBy(() -> startLog(unsafe.dataSource(), H2EventLog.Settings.DEFAULTS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("runs with WRITE_DELAY=500")
                 .hasMessageContaining("Add ;WRITE_DELAY=0 to the JDBC URL");
         }
+    }
+
+    @Test
+    void readsAcrossManyCommitsAfterARestartWithFiltersAndLimits() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        for (int b = 0; b < 30; b++) {
+            List<NewEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = b * 10 + i;
+                batch.add(reading("s", "e" + n, n % 3 == 0 ? "air.alarm" : "air.reading", "room-" + (n % 4)));
+            }
+            get(log.append(batch));
+        }
+        log.close();
+        start(H2EventLog.Settings.DEFAULTS);
+
+        assertThat(log.read(EventFilter.ALL, 0, 1000)).extracting(StoredEvent::sequence)
+            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 300).boxed().toList());
+        assertThat(ids(log.read(EventFilter.ofTypes("air.alarm"), 95, 3))).containsExactly("e96", "e99", "e102");
+        assertThat(ids(log.read(new EventFilter(List.of("air.reading"), "room-1"), 250, 100)))
+            .containsExactlyElementsOf(java.util.stream.IntStream.range(250, 300)
+                .filter(n -> n % 4 == 1 && n % 3 != 0).mapToObj(n -> "e" + n).toList());
+        assertThat(log.read(EventFilter.ALL, 299, 10)).extracting(StoredEvent::sequence).containsExactly(300L);
+        assertThat(log.read(EventFilter.ALL, 300, 10)).isEmpty();
+        assertThat(log.read(EventFilter.ofTypes("transit.*"), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void countsEventsAfterACursorUpToACap() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        for (int b = 0; b < 5; b++) {
+            List<NewEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = b * 20 + i;
+                batch.add(reading("s", "c" + n, n % 2 == 0 ? "air.alarm" : "air.reading", "room-" + (n % 5)));
+            }
+            get(log.append(batch));
+        }
+
+        assertThat(log.countAfter(EventFilter.ALL, 0, 1000)).isEqualTo(100);
+        assertThat(log.countAfter(EventFilter.ALL, 30, 1000)).isEqualTo(70);
+        assertThat(log.countAfter(EventFilter.ALL, 30, 25)).isEqualTo(25);
+        assertThat(log.countAfter(EventFilter.ofTypes("air.alarm"), 0, 1000)).isEqualTo(50);
+        assertThat(log.countAfter(EventFilter.ofTypes("air.*"), 95, 1000)).isEqualTo(5);
+        assertThat(log.countAfter(new EventFilter(List.of(), "room-3"), 0, 1000)).isEqualTo(20);
+        assertThat(log.countAfter(EventFilter.ofTypes("transit.*"), 0, 1000)).isZero();
+        assertThat(log.countAfter(EventFilter.ALL, 100, 1000)).isZero();
+    }
+
+    @Test
+    void findsTheFirstEventStoredAtOrAfterATime() throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T08:00:00Z"));
+        start(H2EventLog.Settings.DEFAULTS.withClock(clock));
+        for (int minute = 0; minute < 5; minute++) {
+            get(log.append(readings("m" + minute, 3))); // seqs 3m+1 .. 3m+3
+            clock.advance(Duration.ofMinutes(1));
+        }
+
+        assertThat(log.firstStoredAtOrAfter(java.time.Instant.parse("2026-11-26T08:02:00Z"))).isEqualTo(7);
+        assertThat(log.firstStoredAtOrAfter(java.time.Instant.parse("2026-11-26T08:02:01Z"))).isEqualTo(10);
+        assertThat(log.firstStoredAtOrAfter(java.time.Instant.parse("2026-11-25T08:00:00Z"))).isEqualTo(1);
+        assertThat(log.firstStoredAtOrAfter(java.time.Instant.parse("2026-11-26T09:00:00Z"))).isZero();
     }
 }

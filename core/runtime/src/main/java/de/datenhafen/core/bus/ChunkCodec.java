@@ -1,0 +1,391 @@
+package de.datenhafen.core.bus;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The bytes of one chunk of {@link ChunkedEventLog}: the events of one group commit, compactly.
+ *
+ * <pre>
+ * chunk   = format(1 byte: 1 plain, 2 deflated) payload
+ * payload = varint strings, string*        (the chunk's table: members, types, sources, subjects, content types,
+ *                                           data schemas, each once)
+ *           varint events, event*
+ * event   = varint seq - previous seq      (previous starts at first_seq - 1)
+ *           varint member, type, source    (table indexes)
+ *           varint shared, string          (id: characters shared with the previous id, then the rest)
+ *           varint subject+1               (0: none; likewise below)
+ *           byte timeFlag [zigzag epochSecond - stored_at's, varint nanos, zigzag offset seconds]
+ *           varint contentType+1, varint dataSchema+1
+ *           varint length+1, bytes         (extensions as a JSON object, as in bus_event; 0: none)
+ *           varint length+1, bytes         (data; 0: none)
+ * string  = varint length, UTF-8 bytes
+ * </pre>
+ *
+ * Decoding rebuilds the envelope with the SDK's {@link CloudEventBuilder}, exactly as {@link EventRows} does for a
+ * row, so both storages give back equal events.
+ */
+final class ChunkCodec {
+
+    private static final byte PLAIN = 1;
+    private static final byte DEFLATED = 2;
+
+    private ChunkCodec() {
+    }
+
+    /** One encoded chunk: the stored bytes and the plain payload (kept for the cache: no inflate on a hit). */
+    record Encoded(byte[] stored, byte[] plain, Map<String, Integer> typeCounts) {
+    }
+
+    /** Encodes events (ascending sequences, all within the chunk) of a chunk starting at {@code firstSeq}. */
+    static Encoded encode(long firstSeq, OffsetDateTime storedAt, List<StoredEvent> events, boolean deflate) {
+        Buf body = new Buf(Math.max(256, events.size() * 160));
+        Map<String, Integer> table = new HashMap<>();
+        List<String> strings = new ArrayList<>();
+        Map<String, Integer> typeCounts = new LinkedHashMap<>();
+        long storedSecond = storedAt.toEpochSecond();
+        long prev = firstSeq - 1;
+        String prevId = "";
+        for (StoredEvent se : events) {
+            CloudEvent ce = se.event();
+            body.varlong(se.sequence() - prev);
+            prev = se.sequence();
+            body.varint(intern(table, strings, se.member()));
+            body.varint(intern(table, strings, ce.getType()));
+            typeCounts.merge(ce.getType(), 1, Integer::sum);
+            body.varint(intern(table, strings, ce.getSource().toString()));
+            String id = ce.getId();
+            int shared = sharedPrefix(prevId, id);
+            body.varint(shared);
+            body.string(id.substring(shared));
+            prevId = id;
+            body.varint(ce.getSubject() == null ? 0 : intern(table, strings, ce.getSubject()) + 1);
+            OffsetDateTime t = ce.getTime();
+            if (t == null) {
+                body.put(0);
+            } else {
+                body.put(1);
+                body.varlong(zigzag(t.toEpochSecond() - storedSecond));
+                body.varint(t.getNano());
+                body.varlong(zigzag(t.getOffset().getTotalSeconds()));
+            }
+            body.varint(ce.getDataContentType() == null ? 0 : intern(table, strings, ce.getDataContentType()) + 1);
+            body.varint(ce.getDataSchema() == null ? 0 : intern(table, strings, ce.getDataSchema().toString()) + 1);
+            String ext = EventRows.extensionsJson(ce);
+            body.bytesOrNull(ext == null ? null : ext.getBytes(StandardCharsets.UTF_8));
+            CloudEventData data = ce.getData();
+            body.bytesOrNull(data == null ? null : data.toBytes());
+        }
+        Buf out = new Buf(body.len + strings.size() * 24 + 16);
+        out.varint(strings.size());
+        for (String s : strings) {
+            out.string(s);
+        }
+        out.varint(events.size());
+        out.append(body);
+        byte[] plain = out.toArray();
+        byte[] stored;
+        if (deflate) {
+            Deflater d = new Deflater(Deflater.BEST_SPEED);
+            try {
+                d.setInput(plain);
+                d.finish();
+                ByteArrayOutputStream bo = new ByteArrayOutputStream(plain.length / 3 + 64);
+                bo.write(DEFLATED);
+                byte[] buf = new byte[32 * 1024];
+                while (!d.finished()) {
+                    int n = d.deflate(buf);
+                    bo.write(buf, 0, n);
+                }
+                stored = bo.toByteArray();
+            } finally {
+                d.end();
+            }
+        } else {
+            stored = new byte[plain.length + 1];
+            stored[0] = PLAIN;
+            System.arraycopy(plain, 0, stored, 1, plain.length);
+        }
+        return new Encoded(stored, plain, typeCounts);
+    }
+
+    /** The plain payload of stored chunk bytes. */
+    static byte[] plain(byte[] stored) {
+        if (stored[0] == PLAIN) {
+            byte[] p = new byte[stored.length - 1];
+            System.arraycopy(stored, 1, p, 0, p.length);
+            return p;
+        }
+        if (stored[0] != DEFLATED) {
+            throw new IllegalStateException("unknown chunk format " + stored[0]);
+        }
+        Inflater inf = new Inflater();
+        try {
+            inf.setInput(stored, 1, stored.length - 1);
+            ByteArrayOutputStream bo = new ByteArrayOutputStream(stored.length * 4);
+            byte[] buf = new byte[64 * 1024];
+            while (!inf.finished()) {
+                int n = inf.inflate(buf);
+                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    throw new IllegalStateException("truncated chunk");
+                }
+                bo.write(buf, 0, n);
+            }
+            return bo.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("corrupt chunk: " + e.getMessage(), e);
+        } finally {
+            inf.end();
+        }
+    }
+
+    /** The events of a plain payload, in sequence order. */
+    static StoredEvent[] decode(byte[] plain, long firstSeq, OffsetDateTime storedAt) {
+        Reader r = new Reader(plain);
+        int nStrings = r.varint();
+        String[] strings = new String[nStrings];
+        for (int i = 0; i < nStrings; i++) {
+            strings[i] = r.string();
+        }
+        URI[] uris = new URI[nStrings];
+        int n = r.varint();
+        StoredEvent[] out = new StoredEvent[n];
+        long storedSecond = storedAt.toEpochSecond();
+        long seq = firstSeq - 1;
+        String prevId = "";
+        for (int k = 0; k < n; k++) {
+            seq += r.varlong();
+            String member = strings[r.varint()];
+            String type = strings[r.varint()];
+            int src = r.varint();
+            if (uris[src] == null) {
+                uris[src] = URI.create(strings[src]);
+            }
+            int shared = r.varint();
+            String id = prevId.substring(0, shared) + r.string();
+            prevId = id;
+            CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withSource(uris[src]).withType(type);
+            int subject = r.varint();
+            if (subject > 0) {
+                b.withSubject(strings[subject - 1]);
+            }
+            if (r.get() == 1) {
+                long second = storedSecond + unzigzag(r.varlong());
+                int nanos = r.varint();
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds((int) unzigzag(r.varlong()));
+                b.withTime(OffsetDateTime.ofInstant(Instant.ofEpochSecond(second, nanos), offset));
+            }
+            int contentType = r.varint();
+            if (contentType > 0) {
+                b.withDataContentType(strings[contentType - 1]);
+            }
+            int schema = r.varint();
+            if (schema > 0) {
+                b.withDataSchema(URI.create(strings[schema - 1]));
+            }
+            byte[] ext = r.bytesOrNull();
+            byte[] data = r.bytesOrNull();
+            if (data != null) {
+                b.withData(data);
+            }
+            if (ext != null) {
+                EventRows.applyExtensions(b, new String(ext, StandardCharsets.UTF_8));
+            }
+            out[k] = new StoredEvent(seq, member, b.build());
+        }
+        return out;
+    }
+
+    /** The chunk's types with their counts, as kept in {@code bus_chunk.types}: one "count type" a line. */
+    static String typesColumn(Map<String, Integer> typeCounts) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Integer> e : typeCounts.entrySet()) {
+            sb.append(e.getValue()).append(' ')
+                .append(e.getKey().replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Integer> parseTypes(String column) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        int from = 0;
+        while (from < column.length()) {
+            int nl = column.indexOf('\n', from);
+            int sp = column.indexOf(' ', from);
+            String type = column.substring(sp + 1, nl);
+            if (type.indexOf('\\') >= 0) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < type.length(); i++) {
+                    char ch = type.charAt(i);
+                    if (ch == '\\' && i + 1 < type.length()) {
+                        char next = type.charAt(++i);
+                        sb.append(next == 'n' ? '\n' : next);
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+                type = sb.toString();
+            }
+            out.put(type, Integer.parseInt(column, from, sp, 10));
+            from = nl + 1;
+        }
+        return out;
+    }
+
+    private static int intern(Map<String, Integer> table, List<String> strings, String s) {
+        Integer i = table.get(s);
+        if (i == null) {
+            i = strings.size();
+            strings.add(s);
+            table.put(s, i);
+        }
+        return i;
+    }
+
+    private static int sharedPrefix(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        if (i > 0 && Character.isHighSurrogate(b.charAt(i - 1))) {
+            i--; // never split a surrogate pair
+        }
+        return i;
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** A growable byte buffer with varints. */
+    private static final class Buf {
+        byte[] a;
+        int len;
+
+        Buf(int cap) {
+            a = new byte[cap];
+        }
+
+        void ensure(int more) {
+            if (len + more > a.length) {
+                a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, len + more));
+            }
+        }
+
+        void put(int b) {
+            ensure(1);
+            a[len++] = (byte) b;
+        }
+
+        void varint(int v) {
+            varlong(v & 0xffffffffL);
+        }
+
+        void varlong(long v) {
+            ensure(10);
+            while ((v & ~0x7fL) != 0) {
+                a[len++] = (byte) ((v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            a[len++] = (byte) v;
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            raw(b);
+        }
+
+        void bytesOrNull(byte[] b) {
+            if (b == null) {
+                varint(0);
+            } else {
+                varint(b.length + 1);
+                raw(b);
+            }
+        }
+
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, a, len, b.length);
+            len += b.length;
+        }
+
+        void append(Buf other) {
+            ensure(other.len);
+            System.arraycopy(other.a, 0, a, len, other.len);
+            len += other.len;
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(a, len);
+        }
+    }
+
+    private static final class Reader {
+        final byte[] a;
+        int pos;
+
+        Reader(byte[] a) {
+            this.a = a;
+        }
+
+        int get() {
+            return a[pos++];
+        }
+
+        int varint() {
+            return (int) varlong();
+        }
+
+        long varlong() {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                byte b = a[pos++];
+                v |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+                shift += 7;
+            }
+        }
+
+        String string() {
+            int n = varint();
+            String s = new String(a, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        byte[] bytesOrNull() {
+            int n = varint();
+            if (n == 0) {
+                return null;
+            }
+            byte[] b = java.util.Arrays.copyOfRange(a, pos, pos + n - 1);
+            pos += n - 1;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,462 @@
+package de.datenhafen.core.bus;
+
+import de.datenhafen.api.HubException;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.RetryableException;
+import io.cloudevents.CloudEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every JDBC event log shares, whatever its table layout: a bounded queue of appends, one writer thread
+ * {@code bus-writer} that commits them in groups (many concurrent producers share one transaction, then one
+ * {@code CHECKPOINT SYNC} on H2), sequence numbers handed out by that writer, and the window of recent keys that
+ * removes duplicates. Subclasses store a group ({@link #insert}) and find stored keys ({@link #keysOf}).
+ *
+ * <p>Futures returned by {@link #append} complete on the writer thread; dependent stages must be quick or async.
+ */
+abstract class GroupCommitLog implements EventLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitLog.class);
+
+    private record Request(List<NewEvent> events, CompletableFuture<List<AppendResult>> future) {
+    }
+
+    /** An event the writer is about to store, with its sequence. */
+    record Numbered(long seq, NewEvent event) {
+    }
+
+    /** (source, id) of an event, for confirming a hit of the dedup window. */
+    record Key(String source, String id) {
+    }
+
+    protected final DataSource dataSource;
+    protected final H2EventLog.Settings settings;
+    protected final boolean h2;
+    private final Thread writer;
+    private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private int heldEvents; // queued plus being written; guarded by lock
+    private boolean closing; // guarded by lock
+
+    private volatile long lastCommitted;
+    private volatile double eventsPerSecond = 10_000;
+    protected final DedupWindow dedup; // writer thread only (and start)
+    private long nextSeq; // writer thread only
+    private OffsetDateTime lastStoredAt; // writer thread only
+    private Connection connection; // writer thread only
+
+    GroupCommitLog(DataSource dataSource, H2EventLog.Settings settings, boolean h2, long lastSeq) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.h2 = h2;
+        this.lastCommitted = lastSeq;
+        this.nextSeq = lastSeq + 1;
+        this.dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
+        this.writer = new Thread(this::runWriter, "bus-writer");
+        this.writer.setDaemon(false);
+    }
+
+    /** Fills the dedup window from the stored events, then starts the writer. Called once by the factory. */
+    final void startWriter() {
+        loadWindow();
+        writer.start();
+        LOG.info("Event log ({}) started at sequence {} (queue {} events, groups up to {}, sync per group {})",
+            getClass().getSimpleName(), lastCommitted, settings.queueCapacity(), settings.maxGroupEvents(),
+            settings.syncEachGroup() && h2);
+    }
+
+    // ---- what a storage layout provides
+
+    /** Stores the group's new events (in sequence order, at least one) in the writer's open transaction. */
+    protected abstract void insert(Connection c, OffsetDateTime storedAt, List<Numbered> events) throws SQLException;
+
+    /** (source, id) of the stored events with these sequences (those that exist). */
+    protected abstract Map<Key, Long> keysOf(Connection c, List<Long> seqs) throws SQLException;
+
+    /** Fills {@link #dedup} from the newest stored events, so duplicates are caught across a restart too. */
+    protected abstract void loadWindow();
+
+    /** After a group is committed and synced, before its producers are answered; on the writer thread. */
+    protected void committed(OffsetDateTime storedAt, List<Numbered> events) {
+    }
+
+    // ---- appending
+
+    @Override
+    public CompletableFuture<List<AppendResult>> append(List<NewEvent> events) {
+        Objects.requireNonNull(events, "events");
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<NewEvent> copy;
+        try {
+            copy = validated(events);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        int n = copy.size();
+        CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closing) {
+                return CompletableFuture.failedFuture(
+                    new RetryableException("the event log is shutting down", Duration.ofSeconds(5)));
+            }
+            if (heldEvents + n > settings.queueCapacity()) {
+                return CompletableFuture.failedFuture(new RetryableException("the event log is busy: "
+                    + heldEvents + " events are waiting to be stored", retryAfter(heldEvents)));
+            }
+            heldEvents += n;
+            queue.add(new Request(copy, future));
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    private List<NewEvent> validated(List<NewEvent> events) {
+        if (events.size() > settings.queueCapacity()) {
+            throw new InvalidInputException("a batch may hold at most " + settings.queueCapacity()
+                + " events, this one has " + events.size(), "events");
+        }
+        List<NewEvent> out = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = Objects.requireNonNull(events.get(i), "events[" + i + "]");
+            CloudEvent ce = EventRows.asV1(e.event());
+            check(i, "member", e.member(), EventRows.MAX_MEMBER);
+            check(i, "type", ce.getType(), EventRows.MAX_TYPE);
+            check(i, "source", ce.getSource().toString(), EventRows.MAX_SOURCE);
+            check(i, "id", ce.getId(), EventRows.MAX_ID);
+            if (ce.getSubject() != null) {
+                check(i, "subject", ce.getSubject(), EventRows.MAX_SUBJECT);
+            }
+            out.add(ce == e.event() ? e : new NewEvent(ce, e.member()));
+        }
+        return out;
+    }
+
+    private static void check(int index, String attribute, String value, int max) {
+        if (value.isEmpty() || value.length() > max) {
+            throw new InvalidInputException("event " + index + ": " + attribute + " must have 1 to " + max
+                + " characters, has " + value.length(), attribute);
+        }
+    }
+
+    /** How long until the queue has likely drained, from the writer's recent rate; at least one second. */
+    private Duration retryAfter(int queued) {
+        double seconds = queued / Math.max(1.0, eventsPerSecond);
+        return Duration.ofSeconds(Math.min(30, Math.max(1, (long) Math.ceil(seconds))));
+    }
+
+    static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw new InvalidInputException("limit must be at least 1, was " + limit, "limit");
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return lastCommitted;
+    }
+
+    @Override
+    public void onCommit(LongConsumer listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeOnCommit(LongConsumer listener) {
+        listeners.remove(listener);
+    }
+
+    /** Events waiting or being written now; for metrics. */
+    public int pendingEvents() {
+        lock.lock();
+        try {
+            return heldEvents;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            } else {
+                closing = true;
+                notEmpty.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Event log closed at sequence {}", lastCommitted);
+    }
+
+    // ---- the writer thread
+
+    private void runWriter() {
+        try {
+            List<Request> group;
+            while ((group = takeGroup()) != null) {
+                int events = group.stream().mapToInt(r -> r.events().size()).sum();
+                long started = System.nanoTime();
+                writeGroupOrEach(group);
+                double seconds = Math.max(1e-6, (System.nanoTime() - started) / 1e9);
+                eventsPerSecond = 0.8 * eventsPerSecond + 0.2 * (events / seconds);
+                lock.lock();
+                try {
+                    heldEvents -= events;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (Error e) {
+            LOG.error("The event log's writer stopped", e);
+            failQueued(e);
+            throw e;
+        } finally {
+            closeConnection();
+        }
+    }
+
+    /** After the writer died: refuse further appends and fail the queued ones rather than leave them hanging. */
+    private void failQueued(Throwable cause) {
+        lock.lock();
+        try {
+            closing = true;
+            Request r;
+            while ((r = queue.poll()) != null) {
+                r.future().completeExceptionally(
+                    new HubException("the event log's writer stopped: " + cause, null, cause));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next group, or null once closing and drained. */
+    private List<Request> takeGroup() {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closing) {
+                    return null;
+                }
+                notEmpty.awaitUninterruptibly();
+            }
+            List<Request> group = new ArrayList<>();
+            int events = 0;
+            while (!queue.isEmpty()
+                && (group.isEmpty() || events + queue.peek().events().size() <= settings.maxGroupEvents())) {
+                Request r = queue.poll();
+                events += r.events().size();
+                group.add(r);
+            }
+            return group;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Commits the group; if that fails, each request alone, so one bad append cannot fail its neighbours. */
+    private void writeGroupOrEach(List<Request> group) {
+        try {
+            commit(group);
+        } catch (SQLException | RuntimeException e) {
+            if (group.size() == 1) {
+                LOG.warn("Could not store {} events: {}", group.get(0).events().size(), e.getMessage());
+                group.get(0).future().completeExceptionally(failure(e));
+                return;
+            }
+            LOG.warn("A group of {} appends failed ({}); storing them one by one", group.size(), e.getMessage());
+            for (Request r : group) {
+                writeGroupOrEach(List.of(r));
+            }
+        }
+    }
+
+    private static RuntimeException failure(Exception e) {
+        return e instanceof HubException h ? h
+            : new HubException("the event log could not store the events: " + e.getMessage(), null, e);
+    }
+
+    private void commit(List<Request> group) throws SQLException {
+        long firstSeq = nextSeq;
+        OffsetDateTime previousStoredAt = lastStoredAt;
+        List<List<AppendResult>> results;
+        List<Numbered> stored = new ArrayList<>();
+        Connection c = connection();
+        try {
+            results = write(c, group, stored);
+            c.commit();
+            if (h2 && settings.syncEachGroup()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CHECKPOINT SYNC");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            nextSeq = firstSeq;
+            lastStoredAt = previousStoredAt;
+            rollbackAndDrop();
+            throw e;
+        }
+        long last = nextSeq - 1;
+        if (!stored.isEmpty()) {
+            try {
+                committed(lastStoredAt, stored);
+            } catch (RuntimeException e) {
+                LOG.warn("After-commit work failed: {}", e.toString());
+            }
+        }
+        if (last >= firstSeq) {
+            lastCommitted = last;
+        }
+        remember(group, results);
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).future().complete(results.get(i));
+        }
+        if (last >= firstSeq) {
+            for (LongConsumer l : listeners) {
+                try {
+                    l.accept(last);
+                } catch (RuntimeException e) {
+                    LOG.warn("An onCommit listener failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private List<List<AppendResult>> write(Connection c, List<Request> group, List<Numbered> stored)
+        throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(settings.clock()).withOffsetSameInstant(ZoneOffset.UTC);
+        if (lastStoredAt != null && now.isBefore(lastStoredAt)) {
+            now = lastStoredAt; // stored_at never goes back, so seeking by time can search by sequence
+        }
+        // candidates from the window of recent keys, confirmed against the stored events
+        Map<Key, Long> known = new HashMap<>();
+        List<Long> candidates = new ArrayList<>();
+        for (Request r : group) {
+            for (NewEvent e : r.events()) {
+                long seq = dedup.get(EventRows.keyHash(e.event().getSource().toString(), e.event().getId()));
+                if (seq > 0) {
+                    candidates.add(seq);
+                }
+            }
+        }
+        if (!candidates.isEmpty()) {
+            known.putAll(keysOf(c, candidates));
+        }
+        List<List<AppendResult>> results = new ArrayList<>(group.size());
+        for (Request r : group) {
+            List<AppendResult> out = new ArrayList<>(r.events().size());
+            for (NewEvent e : r.events()) {
+                Key key = new Key(e.event().getSource().toString(), e.event().getId());
+                Long earlier = known.get(key);
+                if (earlier != null) {
+                    out.add(new AppendResult(earlier, true));
+                    continue;
+                }
+                long seq = nextSeq++;
+                known.put(key, seq);
+                stored.add(new Numbered(seq, e));
+                out.add(new AppendResult(seq, false));
+            }
+            results.add(out);
+        }
+        if (!stored.isEmpty()) {
+            insert(c, now, stored);
+        }
+        lastStoredAt = now;
+        return results;
+    }
+
+    /** After a commit: the new events join the window of recent keys. */
+    private void remember(List<Request> group, List<List<AppendResult>> results) {
+        long now = lastStoredAt.toInstant().toEpochMilli();
+        for (int i = 0; i < group.size(); i++) {
+            List<NewEvent> events = group.get(i).events();
+            List<AppendResult> r = results.get(i);
+            for (int j = 0; j < events.size(); j++) {
+                if (!r.get(j).duplicate()) {
+                    CloudEvent ce = events.get(j).event();
+                    dedup.add(EventRows.keyHash(ce.getSource().toString(), ce.getId()), r.get(j).sequence(), now);
+                }
+            }
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void rollbackAndDrop() {
+        Connection c = connection;
+        connection = null;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed: {}", e.getMessage());
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("close failed: {}", e.getMessage());
+        }
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("close failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "{last=" + lastCommitted + ", pending=" + pendingEvents() + "}";
+    }
+}

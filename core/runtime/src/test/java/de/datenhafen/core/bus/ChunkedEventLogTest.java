@@ -1,0 +1,112 @@
+package de.datenhafen.core.bus;
+
+import static de.datenhafen.core.bus.BusFixtures.reading;
+import static de.datenhafen.core.bus.BusFixtures.readings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Every promise of {@link H2EventLogTest}, against the chunked storage; plus what is particular to chunks. */
+class ChunkedEventLogTest extends H2EventLogTest {
+
+    @Override
+    GroupCommitLog startLog(DataSource dataSource, H2EventLog.Settings settings) {
+        return ChunkedEventLog.start(dataSource, settings);
+    }
+
+    @Test
+    void storesOneRowPerGroupCommit() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        get(log.append(readings("a", 100)));
+        get(log.append(readings("b", 50)));
+
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT first_seq, last_seq, event_count, types FROM bus_chunk ORDER BY 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), (long) rs.getInt(3))).containsExactly(1L, 100L, 100L);
+            assertThat(rs.getString(4)).isEqualTo("100 " + BusFixtures.READING + "\n");
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2))).containsExactly(101L, 150L);
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void codecRoundTripsEveryAttributeIncludingOffsetsAndOddTypes() {
+        OffsetDateTime stored = OffsetDateTime.of(2026, 11, 26, 8, 0, 0, 0, ZoneOffset.UTC);
+        CloudEvent full = CloudEventBuilder.v1().withId("id-1").withSource(URI.create("urn:x"))
+            .withType("odd type\\with\nnewline").withSubject("ä/ö")
+            .withTime(OffsetDateTime.of(1999, 1, 2, 3, 4, 5, 123_456_789, ZoneOffset.ofHoursMinutes(5, 30)))
+            .withDataContentType("text/plain").withDataSchema(URI.create("https://schema/x"))
+            .withExtension("traceparent", "00-abc-01").withExtension("n", 7).withExtension("b", false)
+            .withData("héllo".getBytes(StandardCharsets.UTF_8)).build();
+        CloudEvent bare = CloudEventBuilder.v1().withId("id-10").withSource(URI.create("/s")).withType("t").build();
+        List<StoredEvent> events = List.of(new StoredEvent(5, "m1", full), new StoredEvent(9, "m2", bare),
+            new StoredEvent(10, "m1", full));
+        for (boolean deflate : new boolean[] {true, false}) {
+            ChunkCodec.Encoded enc = ChunkCodec.encode(5, stored, events, deflate);
+            StoredEvent[] back = ChunkCodec.decode(ChunkCodec.plain(enc.stored()), 5, stored);
+            assertThat(back).containsExactlyElementsOf(events);
+            assertThat(ChunkCodec.parseTypes(ChunkCodec.typesColumn(enc.typeCounts())))
+                .isEqualTo(Map.of("odd type\\with\nnewline", 2, "t", 1));
+        }
+    }
+
+    @Test
+    void readsFromTheDatabaseWhenTheCacheHasLetChunksGo() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        int batches = ChunkedEventLog.CACHE_EVENTS / 1000 + 5;
+        for (int b = 0; b < batches; b++) {
+            get(log.append(readings("b" + b, 1000)));
+        }
+
+        List<StoredEvent> first = log.read(EventFilter.ALL, 0, 1500);
+        assertThat(first).extracting(StoredEvent::sequence)
+            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 1500).boxed().toList());
+        assertThat(first.get(1499).event().getId()).isEqualTo("b1-499");
+        assertThat(log.countAfter(EventFilter.ALL, 0, Long.MAX_VALUE)).isEqualTo(batches * 1000L);
+        // a retry of an event in a chunk that left the cache is still found to be a duplicate
+        assertThat(get(log.append(List.of(reading("b0-7"))))).containsExactly(new AppendResult(8, true));
+    }
+
+    @Test
+    void seeksASubscriptionByTimeAndCountsItsLagThroughTheLog() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
+        start(H2EventLog.Settings.DEFAULTS.withClock(clock));
+        SubscriptionStore store = new SubscriptionStore(db.dataSource(), clock, log);
+        for (int minute = 0; minute < 10; minute++) {
+            get(log.append(readings("m" + minute, 3)));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        store.create("s", EventFilter.ALL, 30);
+
+        assertThat(store.seekToTime("s", Instant.parse("2026-11-26T08:04:00Z")).cursor()).isEqualTo(12);
+        assertThat(store.seekToTime("s", Instant.parse("2026-11-26T08:04:01Z")).cursor()).isEqualTo(15);
+        assertThat(store.seekToTime("s", Instant.parse("2026-11-25T08:00:00Z")).cursor()).isZero();
+        assertThat(store.seekToTime("s", Instant.parse("2026-11-26T09:00:00Z")).cursor()).isEqualTo(30);
+        assertThat(store.countAfter(EventFilter.ALL, 12, 100)).isEqualTo(18);
+    }
+
+    @Test
+    void aSequenceIsNeverReusedWhenSwitchingFromRowsToChunks() throws Exception {
+        try (H2EventLog rows = H2EventLog.start(db.dataSource(), H2EventLog.Settings.DEFAULTS)) {
+            get(rows.append(readings("r", 4)));
+        }
+        start(H2EventLog.Settings.DEFAULTS);
+
+        List<NewEvent> next = new ArrayList<>(readings("c", 1));
+        assertThat(get(log.append(next))).containsExactly(new AppendResult(5, false));
+    }
+}
