@@ -32,6 +32,7 @@ import org.apache.camel.Exchange;
 final class TransitApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TransitApi.class);
     private static final int MAX_LIMIT = 200;
 
     private final FeedState feed;
@@ -68,6 +69,9 @@ final class TransitApi {
             answer(e, err.status, error(err.getMessage(), err.field));
         } catch (JsonProcessingException err) {
             answer(e, 500, error("could not write the answer: " + err.getMessage(), null));
+        } catch (RuntimeException err) {
+            LOG.error("Transit API {} failed", e.getIn().getHeader(Exchange.HTTP_URI), err);
+            answer(e, 500, error("internal error: " + err, null));
         }
     }
 

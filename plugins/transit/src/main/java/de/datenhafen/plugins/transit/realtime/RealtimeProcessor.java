@@ -41,6 +41,8 @@ public final class RealtimeProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RealtimeProcessor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long pushed state is kept after its trip ended or its vehicle last reported. */
+    static final long STALE_SECONDS = 3600;
 
     /** Which part of the live state a feed URL is configured for. */
     public enum Kind { TRIP_UPDATES, VEHICLE_POSITIONS, ALERTS }
@@ -103,6 +105,9 @@ public final class RealtimeProcessor {
             if (e.hasAlert()) {
                 alertEntities.add(e);
             }
+        }
+        if (!full) {
+            prune(tt, now);
         }
         List<LiveEvent> events = new ArrayList<>();
         long feedTime = msg.getHeader().getTimestamp();
@@ -179,6 +184,45 @@ public final class RealtimeProcessor {
         state.setTrips(trips, tt);
         record(st, Kind.TRIP_UPDATES, entities.size(), matched, unmatched, unmatchedStops[0], examples, feedTime,
             events);
+    }
+
+    /** Drops what pushes and differential messages left behind and no one will delete. */
+    private void prune(Timetable tt, Instant now) {
+        Map<String, TripLive> trips = new HashMap<>(state.trips());
+        int before = trips.size();
+        pruneTrips(tt, trips, seen.get(Kind.TRIP_UPDATES), now);
+        if (trips.size() != before) {
+            state.setTrips(trips, tt);
+        }
+        // a vehicle that has said nothing for an hour is no longer on the road
+        long cutoff = now.getEpochSecond() - STALE_SECONDS;
+        Map<String, LiveState.Vehicle> vehicles = new HashMap<>(state.vehicles());
+        if (vehicles.values().removeIf(v -> v.timestamp() > 0 && v.timestamp() < cutoff)) {
+            state.setVehicles(vehicles);
+            seen.get(Kind.VEHICLE_POSITIONS).keySet().retainAll(vehicles.keySet());
+        }
+    }
+
+    /**
+     * Without full data sets nothing ever replaces the map, so entries are dropped here: trips of another timetable
+     * version, and trips whose last stop was more than an hour ago.
+     */
+    private static void pruneTrips(Timetable tt, Map<String, TripLive> trips, Map<String, Long> seenKeys,
+                                   Instant now) {
+        long t = now.getEpochSecond();
+        trips.values().removeIf(l -> {
+            if (l.basis != tt) {
+                return true;
+            }
+            int last = tt.tripFirstStopTime[l.trip + 1] - 1;
+            long end = GtfsTime.serviceDayStart(LocalDate.ofEpochDay(l.serviceDay), tt.zone) + tt.stArrival[last];
+            return end + STALE_SECONDS < t;
+        });
+        seenKeys.keySet().removeIf(k -> k.indexOf('|') == k.lastIndexOf('|') && !trips.containsKey(k));
+        if (seenKeys.size() > 50_000) {
+            // unmatched entities carry no end time; past this many, forget them (one may be published again)
+            seenKeys.keySet().removeIf(k -> k.indexOf('|') != k.lastIndexOf('|'));
+        }
     }
 
     private void describeTrip(Timetable tt, TripLive live, ObjectNode data) {

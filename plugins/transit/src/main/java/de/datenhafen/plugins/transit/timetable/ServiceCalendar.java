@@ -1,6 +1,5 @@
 package de.datenhafen.plugins.transit.timetable;
 
-import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,10 +135,5 @@ public final class ServiceCalendar {
                 b[d >>> 6] &= ~(1L << (d & 63));
             }
         }
-    }
-
-    /** The weekday bit of {@code day} in a calendar.txt mask (Monday = bit 0). */
-    static int weekdayBit(DayOfWeek day) {
-        return 1 << (day.getValue() - 1);
     }
 }

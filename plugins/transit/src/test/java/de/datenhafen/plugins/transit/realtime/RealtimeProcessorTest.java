@@ -113,9 +113,21 @@ class RealtimeProcessorTest {
     }
 
     @Test
+    void pushedTripsAndVehiclesAreForgottenAnHourAfterTheyEnd() {
+        processor.apply(feed(1, trip("t5-morning", 60, 1), vehicle("bus-1", 53.87f, NOW.getEpochSecond())), null, true,
+            NOW);
+        Instant noon = NOW.plusSeconds(4 * 3600);
+
+        processor.apply(feed(2, vehicle("bus-2", 53.86f, noon.getEpochSecond())), null, true, noon);
+
+        assertThat(state.trips()).isEmpty(); // t5-morning ended at 08:10
+        assertThat(state.vehicles()).containsOnlyKeys("bus-2");
+    }
+
+    @Test
     void aPushAddsToWhatIsThere() {
-        processor.apply(feed(1, vehicle("bus-1", 53.87f, 1)), null, true, NOW);
-        processor.apply(feed(2, vehicle("bus-2", 53.86f, 2)), null, true, NOW);
+        processor.apply(feed(1, vehicle("bus-1", 53.87f, NOW.getEpochSecond())), null, true, NOW);
+        processor.apply(feed(2, vehicle("bus-2", 53.86f, NOW.getEpochSecond())), null, true, NOW);
 
         assertThat(state.vehicles()).containsOnlyKeys("bus-1", "bus-2");
         assertThat(state.vehicles().get("bus-1").line()).isEqualTo("5");
