@@ -106,11 +106,12 @@ public final class RealtimeProcessor {
                 alertEntities.add(e);
             }
         }
+        long feedTime = msg.getHeader().getTimestamp();
         if (!full) {
-            prune(tt, now);
+            // on the feed's clock, so a replayed or test feed of another day keeps what it says
+            prune(tt, feedTime > 0 ? Instant.ofEpochSecond(feedTime) : now);
         }
         List<LiveEvent> events = new ArrayList<>();
-        long feedTime = msg.getHeader().getTimestamp();
         if (!tripEntities.isEmpty() || (full && expected == Kind.TRIP_UPDATES) || hasDeleted(deleted)) {
             trips(tt, tripEntities, deleted, full, now, feedTime, events);
         }

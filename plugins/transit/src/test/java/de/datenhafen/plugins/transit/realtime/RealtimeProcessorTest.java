@@ -113,12 +113,12 @@ class RealtimeProcessorTest {
     }
 
     @Test
-    void pushedTripsAndVehiclesAreForgottenAnHourAfterTheyEnd() {
-        processor.apply(feed(1, trip("t5-morning", 60, 1), vehicle("bus-1", 53.87f, NOW.getEpochSecond())), null, true,
-            NOW);
+    void pushedTripsAndVehiclesAreForgottenAnHourAfterTheyEndOnTheFeedsClock() {
+        processor.apply(feed(NOW.getEpochSecond(), trip("t5-morning", 60, 1), vehicle("bus-1", 53.87f,
+            NOW.getEpochSecond())), null, true, NOW);
         Instant noon = NOW.plusSeconds(4 * 3600);
 
-        processor.apply(feed(2, vehicle("bus-2", 53.86f, noon.getEpochSecond())), null, true, noon);
+        processor.apply(feed(noon.getEpochSecond(), vehicle("bus-2", 53.86f, noon.getEpochSecond())), null, true, noon);
 
         assertThat(state.trips()).isEmpty(); // t5-morning ended at 08:10
         assertThat(state.vehicles()).containsOnlyKeys("bus-2");
