@@ -299,6 +299,11 @@ class BusCrashIT {
         pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
         pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // datenhafen.bus.storage (or DATENHAFEN_BUS_STORAGE): rows or chunks, the event log's storage under test
+        String storage = text("datenhafen.bus.storage", "");
+        if (!storage.isEmpty()) {
+            pb.environment().put("DATENHAFEN_BUS_STORAGE", storage);
+        }
         process = pb.start();
         URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
         HttpClient http = HttpClient.newHttpClient();

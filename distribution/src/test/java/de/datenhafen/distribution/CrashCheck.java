@@ -13,7 +13,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -44,22 +46,42 @@ public final class CrashCheck {
         try (Connection c = DriverManager.getConnection(url, "sa", "");
              Statement st = c.createStatement()) {
             st.setFetchSize(10_000);
+            List<String> ids = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT id FROM bus_event")) {
                 while (rs.next()) {
-                    rows++;
-                    String id = rs.getString(1);
-                    int dash = id.indexOf('-');
-                    if (!id.startsWith("c") || dash < 2) {
-                        continue;
-                    }
-                    int round = Integer.parseInt(id, 1, dash, 10);
-                    int n = Integer.parseInt(id, dash + 1, id.length(), 10);
-                    BitSet s = seen.computeIfAbsent(round, r -> new BitSet());
-                    if (s.get(n)) {
-                        duplicates.merge(round, 1L, Long::sum);
-                    } else {
-                        s.set(n);
-                    }
+                    ids.add(rs.getString(1));
+                }
+            }
+            // the chunked log (bus.storage=chunks): each row of bus_chunk_data holds the events of one group commit
+            long headerCount = 0;
+            try (ResultSet rs = st.executeQuery("SELECT COALESCE(SUM(event_count), 0) FROM bus_chunk")) {
+                rs.next();
+                headerCount = rs.getLong(1);
+            }
+            long decoded = 0;
+            try (ResultSet rs = st.executeQuery("SELECT data FROM bus_chunk_data")) {
+                while (rs.next()) {
+                    List<String> chunk = chunkIds(rs.getBytes(1));
+                    decoded += chunk.size();
+                    ids.addAll(chunk);
+                }
+            }
+            if (decoded != headerCount) {
+                System.out.printf("CHUNK_MISMATCH headers=%d decoded=%d%n", headerCount, decoded);
+            }
+            for (String id : ids) {
+                rows++;
+                int dash = id.indexOf('-');
+                if (!id.startsWith("c") || dash < 2) {
+                    continue;
+                }
+                int round = Integer.parseInt(id, 1, dash, 10);
+                int n = Integer.parseInt(id, dash + 1, id.length(), 10);
+                BitSet s = seen.computeIfAbsent(round, r -> new BitSet());
+                if (s.get(n)) {
+                    duplicates.merge(round, 1L, Long::sum);
+                } else {
+                    s.set(n);
                 }
             }
         }
@@ -83,6 +105,82 @@ public final class CrashCheck {
             }
         }
         System.out.printf("TOTAL rows=%d scan_seconds=%.1f%n", rows, seconds);
+    }
+
+    /**
+     * The event ids in one chunk's bytes, read here independently of the hub's ChunkCodec (its format: a format byte,
+     * 1 plain or 2 deflated; a string table; then per event seq delta, member, type, source, id as shared prefix plus
+     * rest, subject, time, content type, data schema, extensions, data).
+     */
+    static List<String> chunkIds(byte[] stored) throws Exception {
+        byte[] a;
+        if (stored[0] == 1) {
+            a = java.util.Arrays.copyOfRange(stored, 1, stored.length);
+        } else {
+            java.util.zip.Inflater inf = new java.util.zip.Inflater();
+            inf.setInput(stored, 1, stored.length - 1);
+            java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[65536];
+            while (!inf.finished()) {
+                int n = inf.inflate(buf);
+                if (n == 0 && inf.needsInput()) {
+                    throw new IOException("truncated chunk");
+                }
+                bo.write(buf, 0, n);
+            }
+            inf.end();
+            a = bo.toByteArray();
+        }
+        int[] pos = {0};
+        long strings = varlong(a, pos);
+        for (long i = 0; i < strings; i++) {
+            int len = (int) varlong(a, pos);
+            pos[0] += len;
+        }
+        long events = varlong(a, pos);
+        List<String> out = new ArrayList<>();
+        String prev = "";
+        for (long k = 0; k < events; k++) {
+            varlong(a, pos); // seq delta
+            varlong(a, pos); // member
+            varlong(a, pos); // type
+            varlong(a, pos); // source
+            int shared = (int) varlong(a, pos);
+            int len = (int) varlong(a, pos);
+            String id = prev.substring(0, shared)
+                + new String(a, pos[0], len, java.nio.charset.StandardCharsets.UTF_8);
+            pos[0] += len;
+            prev = id;
+            out.add(id);
+            varlong(a, pos); // subject
+            if (a[pos[0]++] == 1) {
+                varlong(a, pos);
+                varlong(a, pos);
+                varlong(a, pos);
+            }
+            varlong(a, pos); // content type
+            varlong(a, pos); // data schema
+            for (int b = 0; b < 2; b++) { // extensions, data
+                long n = varlong(a, pos);
+                if (n > 0) {
+                    pos[0] += (int) (n - 1);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long varlong(byte[] a, int[] pos) {
+        long v = 0;
+        int shift = 0;
+        while (true) {
+            byte b = a[pos[0]++];
+            v |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return v;
+            }
+            shift += 7;
+        }
     }
 
     /** Writes the acknowledged ids: a count of rounds, then per round its number and its bit set's words. */
