@@ -233,6 +233,50 @@ public final class CsvReader implements Closeable {
         return true;
     }
 
+    /** {@link String#hashCode()} of field {@code i} as {@link #get} would return it, without making the string. */
+    public int fieldHash(int i) {
+        if (i < 0 || i >= fieldCount) {
+            return 0;
+        }
+        int s = starts[i];
+        int e = ends[i];
+        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
+            s++;
+        }
+        while (e > s && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
+            e--;
+        }
+        int h = 0;
+        for (int k = s; k < e; k++) {
+            h = 31 * h + rec[k];
+        }
+        return h;
+    }
+
+    /** Whether field {@code i}, trimmed as by {@link #get}, holds exactly {@code str}. */
+    public boolean trimmedEquals(int i, String str) {
+        if (i < 0 || i >= fieldCount) {
+            return str.isEmpty();
+        }
+        int s = starts[i];
+        int e = ends[i];
+        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
+            s++;
+        }
+        while (e > s && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
+            e--;
+        }
+        if (e - s != str.length()) {
+            return false;
+        }
+        for (int k = 0; k < e - s; k++) {
+            if (rec[s + k] != str.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Field {@code i} as a non-negative integer, {@code missing} when empty, or {@link Integer#MIN_VALUE} when it is
      * not a plain integer.

@@ -586,8 +586,7 @@ public final class GtfsImporter {
         ByteList pick = new ByteList(cap);
         String lastTripId = null;
         int lastTrip = -1;
-        String lastStopId = null;
-        int lastStop = -1;
+        IdIndex stopIds = new IdIndex(stops);
         while (t.next()) {
             tick(t);
             int tr;
@@ -614,26 +613,19 @@ public final class GtfsImporter {
                 lastTripId = tripId;
                 tr = lastTrip = ti;
             }
-            int st;
-            if (lastStopId != null && t.csv.fieldEquals(stop, lastStopId)) {
-                st = lastStop;
-            } else {
+            int st = stopIds.find(t.csv, stop);
+            if (st < 0 || p.stopLocationType[st] != 0) {
                 String stopId = t.requiredValue(stop, "stop_id");
                 if (stopId == null) {
                     continue;
                 }
-                Integer si = stops.get(stopId);
-                if (si == null) {
+                if (st < 0) {
                     problems.error("stop_times.txt", t.line(), "stop_id", "no stop '" + stopId + "'");
-                    continue;
-                }
-                if (p.stopLocationType[si] != 0) {
+                } else {
                     problems.error("stop_times.txt", t.line(), "stop_id", "'" + stopId
-                        + "' is a station or entrance, not a stop (location_type " + p.stopLocationType[si] + ")");
-                    continue;
+                        + "' is a station or entrance, not a stop (location_type " + p.stopLocationType[st] + ")");
                 }
-                lastStopId = stopId;
-                st = lastStop = si;
+                continue;
             }
             int a = t.csv.getTime(arrival);
             int d = t.csv.getTime(departure);
