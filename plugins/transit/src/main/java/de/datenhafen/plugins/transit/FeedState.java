@@ -88,7 +88,7 @@ public final class FeedState {
         return realtime;
     }
 
-    /** Marks an import as wanted; false if one is already waiting or running. */
+    /** Marks an on-demand import as wanted; false if one is already waiting or running. */
     boolean requestImport() {
         return !running && importPending.compareAndSet(false, true);
     }

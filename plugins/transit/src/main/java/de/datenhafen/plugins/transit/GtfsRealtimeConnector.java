@@ -82,6 +82,11 @@ public final class GtfsRealtimeConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         var cfg = ctx.config();
         String name = ctx.integrationName();
+        if (!cfg.has("trip-updates-url") && !cfg.has("vehicle-positions-url") && !cfg.has("alerts-url")
+            && !cfg.has("push-path")) {
+            throw new IllegalArgumentException("nothing to take live data from: set trip-updates-url, "
+                + "vehicle-positions-url, alerts-url or push-path");
+        }
         FeedState feed = feeds.feed(cfg.getString("schedule"));
         RealtimeProcessor processor = feed.processor(name);
         String authorization = cfg.has("authorization") ? cfg.getString("authorization") : null;

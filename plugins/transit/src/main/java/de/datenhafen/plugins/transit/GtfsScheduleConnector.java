@@ -15,8 +15,8 @@ import org.apache.camel.builder.RouteBuilder;
  * schedule and on demand, and serves the transit API below {@code /api/v1/plugins/transit/<api-path>}. Each import
  * that puts a new timetable in use raises {@code transit.schedule.updated}.
  *
- * <p>Routes: a timer asks for an import every {@code interval}; imports run one at a time on a queue
- * ({@code seda}), so an on-demand import and the timer never overlap; one route per API endpoint.
+ * <p>Routes: a timer imports every {@code interval}; an on-demand import goes through a queue ({@code seda}) so the
+ * request is answered at once; the loader is synchronized, so the two never overlap; one route per API endpoint.
  */
 public final class GtfsScheduleConnector implements Connector {
 
@@ -83,23 +83,9 @@ public final class GtfsScheduleConnector implements Connector {
             public void configure() {
                 String timer = "timer:transit-" + name + "?delay=0&"
                     + (interval.isZero() ? "repeatCount=1" : "period=" + interval.toMillis());
-                from(timer).routeId(ctx.routeId("schedule-timer"))
-                    .filter(e -> feed.requestImport())
-                    .setHeader("trigger", constant("schedule"))
-                    .to(queue);
-
-                from(queue).routeId(ctx.routeId("schedule-import"))
-                    .process(e -> {
-                        String trigger = e.getIn().getHeader("trigger", "schedule", String.class);
-                        boolean force = Boolean.TRUE.equals(e.getIn().getHeader("force", Boolean.class));
-                        ScheduleLoader.Outcome o = loader.load(trigger, force);
-                        e.getIn().setBody(o.loaded() == null ? null : TransitApi.scheduleUpdated(feed, o));
-                    })
-                    .filter(body().isNotNull())
-                        .setHeader(BusHeaders.SUBJECT, constant(name))
-                        .setHeader(BusHeaders.DATA_CONTENT_TYPE, constant("application/json"))
-                        .to(ctx.bus(SCHEDULE_UPDATED))
-                    .end();
+                importing(from(timer).routeId(ctx.routeId("schedule-timer"))
+                    .setHeader("trigger", constant("schedule")));
+                importing(from(queue).routeId(ctx.routeId("schedule-import")));
 
                 from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST").routeId(ctx.routeId("api-import"))
                     .process(e -> {
@@ -128,6 +114,24 @@ public final class GtfsScheduleConnector implements Connector {
                 get(base + "departures", "api-departures", api::departures);
                 get(base + "vehicles", "api-vehicles", api::vehicles);
                 get(base + "alerts", "api-alerts", api::alerts);
+            }
+
+            /**
+             * Runs an import and raises the event. The timer imports on its own thread and on-demand imports on the
+             * queue's; the loader is synchronized, so they never overlap.
+             */
+            private void importing(org.apache.camel.model.RouteDefinition route) {
+                route.process(e -> {
+                        String trigger = e.getIn().getHeader("trigger", "schedule", String.class);
+                        boolean force = Boolean.TRUE.equals(e.getIn().getHeader("force", Boolean.class));
+                        ScheduleLoader.Outcome o = loader.load(trigger, force);
+                        e.getIn().setBody(o.loaded() == null ? null : TransitApi.scheduleUpdated(feed, o));
+                    })
+                    .filter(body().isNotNull())
+                        .setHeader(BusHeaders.SUBJECT, constant(name))
+                        .setHeader(BusHeaders.DATA_CONTENT_TYPE, constant("application/json"))
+                        .to(ctx.bus(SCHEDULE_UPDATED))
+                    .end();
             }
 
             private void get(String path, String id, org.apache.camel.Processor handler) {

@@ -210,6 +210,16 @@ class TransitIT {
     }
 
     @Test
+    void aRealtimeIntegrationWithNoSourceFailsSayingWhatToSet(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-nothing")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.get(
+            "/api/v1/admin/integrations/sh-nothing").body()).contains("nothing to take live data from: set "
+            + "trip-updates-url, vehicle-positions-url, alerts-url or push-path"));
+    }
+
+    @Test
     void refusesAPushThatIsNotProtobuf(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push2")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
