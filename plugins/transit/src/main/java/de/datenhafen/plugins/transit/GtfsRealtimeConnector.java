@@ -135,7 +135,7 @@ public final class GtfsRealtimeConnector implements Connector {
                 }
                 Source source = new Source(cfg.getString(key + "-url"), authorization, feed, kind);
                 long period = cfg.getDuration(key + "-interval").toMillis();
-                publish(from("timer:transit-" + name + "-" + key + "?delay=500&period=" + period)
+                publish(from("timer:transit-" + name + "-" + key + "?delay=1000&period=" + period)
                     .routeId(ctx.routeId("poll-" + key))
                     .process(e -> {
                         FeedMessage msg = source.fetch();

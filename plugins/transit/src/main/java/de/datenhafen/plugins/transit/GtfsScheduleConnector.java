@@ -81,7 +81,9 @@ public final class GtfsScheduleConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                String timer = "timer:transit-" + name + "?delay=0&"
+                // not delay=0: a timer that fires while its consumer is still starting skips that run silently
+                // (Camel's TimerConsumer checks isTaskRunAllowed), and the next one would be an interval later
+                String timer = "timer:transit-" + name + "?delay=1000&"
                     + (interval.isZero() ? "repeatCount=1" : "period=" + interval.toMillis());
                 importing(from(timer).routeId(ctx.routeId("schedule-timer"))
                     .setHeader("trigger", constant("schedule")));

@@ -35,7 +35,7 @@ class TransitRestartIT {
         Files.delete(feed);
         ext.restart();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ext.client().get(STATUS).json()
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(ext.client().get(STATUS).json()
             .getJsonObject("import").getJsonObject("last").getString("outcome")).isEqualTo("failed"));
         JsonObject status = ext.client().get(STATUS).json();
         assertThat(status.getJsonObject("timetable").getInteger("stopTimes")).isEqualTo(13);
