@@ -46,8 +46,9 @@ class DistributionSmokeIT {
         assertThat(dist.resolve("bin/datenhafen")).isExecutable();
         home = work.resolve("hub");
         copyTree(dist, home);
-        // Take the shipped plugin out, to install it over HTTP as a member would send theirs.
-        try (DirectoryStream<Path> plugins = Files.newDirectoryStream(home.resolve("plugins"), "*.zip")) {
+        // Take the shipped core-connectors plugin out, to install it over HTTP as a member would send theirs.
+        try (DirectoryStream<Path> plugins = Files.newDirectoryStream(home.resolve("plugins"),
+            "plugin-core-connectors-*.zip")) {
             for (Path p : plugins) {
                 pluginArchive = Files.move(p, work.resolve(p.getFileName()));
             }
