@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,18 +74,6 @@ public final class ChunkedEventLog extends GroupCommitLog {
         return log;
     }
 
-    /**
-     * The highest sequence ever handed out: the newest chunk, the mark retention leaves, and rows of the row log in
-     * the same database (so switching the storage never reuses a number; the rows themselves are not carried over).
-     */
-    static long lastAssigned(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT MAX(last_seq) FROM bus_chunk), "
-                 + "(SELECT val FROM bus_log_state WHERE name = 'high_water_seq'), (SELECT MAX(seq) FROM bus_event)")) {
-            rs.next();
-            return Math.max(rs.getLong(1), Math.max(rs.getLong(2), rs.getLong(3)));
-        }
-    }
 
     // ---- writing
 

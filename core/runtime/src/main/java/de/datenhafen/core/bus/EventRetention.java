@@ -115,7 +115,7 @@ public final class EventRetention implements AutoCloseable {
 
     /** Before anything is deleted: the highest sequence so far survives in bus_log_state (see H2EventLog#start). */
     private static long recordHighWater(Connection c) throws SQLException {
-        long max = H2EventLog.lastAssigned(c);
+        long max = GroupCommitLog.lastAssigned(c);
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE bus_log_state SET val = ? WHERE name = 'high_water_seq' AND val < ?")) {
             ps.setLong(1, max);

@@ -5,6 +5,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RetryableException;
 import io.cloudevents.CloudEvent;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -458,5 +459,19 @@ abstract class GroupCommitLog implements EventLog {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "{last=" + lastCommitted + ", pending=" + pendingEvents() + "}";
+    }
+
+    /**
+     * The highest sequence ever handed out in this database, whichever storage handed it out: the newest row of the
+     * row log, the newest chunk of the chunked log, and the mark retention leaves before it deletes. So switching
+     * {@code bus.storage} either way never reuses a number (the events themselves are not carried over).
+     */
+    static long lastAssigned(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT MAX(seq) FROM bus_event), (SELECT MAX(last_seq) FROM "
+                 + "bus_chunk), (SELECT val FROM bus_log_state WHERE name = 'high_water_seq')")) {
+            rs.next();
+            return Math.max(rs.getLong(1), Math.max(rs.getLong(2), rs.getLong(3)));
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,15 +111,6 @@ public final class H2EventLog extends GroupCommitLog {
         return log;
     }
 
-    /** The highest sequence ever handed out: the larger of the newest row and the mark retention leaves. */
-    static long lastAssigned(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT MAX(seq) FROM bus_event), "
-                 + "(SELECT val FROM bus_log_state WHERE name = 'high_water_seq')")) {
-            rs.next();
-            return Math.max(rs.getLong(1), rs.getLong(2));
-        }
-    }
 
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {

@@ -186,7 +186,7 @@ public final class SubscriptionStore {
         }
         try (Connection c = dataSource.getConnection()) {
             long first = H2EventLog.firstAtOrAfter(c, time);
-            long next = first > 0 ? first : H2EventLog.lastAssigned(c) + 1;
+            long next = first > 0 ? first : GroupCommitLog.lastAssigned(c) + 1;
             return seek(name, next);
         } catch (SQLException e) {
             throw failed("seek subscription " + name, e);

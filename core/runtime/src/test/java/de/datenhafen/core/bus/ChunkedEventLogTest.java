@@ -109,4 +109,15 @@ class ChunkedEventLogTest extends H2EventLogTest {
         List<NewEvent> next = new ArrayList<>(readings("c", 1));
         assertThat(get(log.append(next))).containsExactly(new AppendResult(5, false));
     }
+
+    @Test
+    void aSequenceIsNeverReusedWhenSwitchingFromChunksBackToRows() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        get(log.append(readings("c", 3)));
+        log.close();
+
+        try (H2EventLog rows = H2EventLog.start(db.dataSource(), H2EventLog.Settings.DEFAULTS)) {
+            assertThat(get(rows.append(readings("r", 1)))).containsExactly(new AppendResult(4, false));
+        }
+    }
 }
