@@ -19,6 +19,7 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
@@ -126,11 +127,13 @@ final class MqttIngestConnector implements Connector {
         if (!out.problems().isEmpty()) {
             StringBuilder why = new StringBuilder("uplink refused (").append(out.events().size())
                 .append(" reading(s) of it stored): ");
+            String separator = "";
             for (Problem p : out.problems()) {
-                why.append(p.device() == null ? "" : "device " + p.device() + ", ").append(p.field()).append(' ')
-                    .append(p.error()).append("; ");
+                why.append(separator).append(p.device() == null ? "" : "device " + p.device() + ", ")
+                    .append(p.field()).append(' ').append(p.error());
+                separator = "; ";
             }
-            throw new IllegalArgumentException(why.toString().trim());
+            throw new IllegalArgumentException(why.toString());
         }
     }
 
@@ -185,8 +188,33 @@ final class MqttIngestConnector implements Connector {
             super.doStart();
             client = new MqttClient(ep().broker, ep().clientId, new MemoryPersistence());
             client.setCallback(this);
-            client.connect(ep().options);
-            client.subscribe(ep().topic, 1);
+            try {
+                client.connect(ep().options);
+            } catch (MqttException e) {
+                closeQuietly();
+                throw new IllegalStateException("cannot connect to the broker " + ep().broker + " as "
+                    + ep().clientId + ": " + e.getMessage() + " (" + e.getReasonCode() + ")"
+                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()), e);
+            }
+            try {
+                client.subscribe(ep().topic, 1);
+            } catch (MqttException e) {
+                closeQuietly();
+                throw new IllegalStateException("cannot subscribe to " + ep().topic + " at the broker "
+                    + ep().broker + ": " + e.getMessage() + " (" + e.getReasonCode() + ")", e);
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                if (client.isConnected()) {
+                    client.disconnectForcibly(1000);
+                }
+                client.close();
+            } catch (MqttException e) {
+                LOG.debug("closing the client for {}: {}", ep().broker, e.getMessage());
+            }
+            client = null;
         }
 
         @Override
