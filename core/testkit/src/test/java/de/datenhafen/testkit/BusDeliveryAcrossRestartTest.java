@@ -62,8 +62,10 @@ class BusDeliveryAcrossRestartTest {
 
         hub.restart();
         HubClient restarted = hub.client();
+        // The cursor may have skipped past the sink's own rec.stuck events (they do not match the subscription's
+        // filter) and so stand above `fine`, but never at or past the event that failed.
         assertThat(restarted.get("/api/v1/admin/subscriptions/stuck").json().getLong("cursor"))
-            .as("the cursor waits before the event that failed").isEqualTo(fine);
+            .as("the cursor waits before the event that failed").isBetween(fine, stuck - 1);
         Files.delete(failing);
 
         await().atMost(BOUND).until(() -> received(hub.hub(), "rec.stuck").size() >= 3);
