@@ -48,11 +48,9 @@ public interface EventLog extends AutoCloseable {
 
     /**
      * The first sequence stored at or after {@code time}, or 0 when nothing was stored since (for seeking a
-     * subscription by time). Storages that do not keep the time of storing throw {@link UnsupportedOperationException}.
+     * subscription by time).
      */
-    default long firstStoredAtOrAfter(Instant time) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep the time of storing");
-    }
+    long firstStoredAtOrAfter(Instant time);
 
     /** The highest committed sequence number, 0 when the log is empty. */
     long lastSequence();
