@@ -60,18 +60,8 @@ public final class ChunkedEventLog extends GroupCommitLog {
     }
 
     static ChunkedEventLog start(DataSource dataSource, H2EventLog.Settings settings, boolean deflate) {
-        Objects.requireNonNull(dataSource, "dataSource");
-        Objects.requireNonNull(settings, "settings");
-        boolean h2 = H2Durability.check(dataSource);
-        long last;
-        try (Connection c = dataSource.getConnection()) {
-            last = lastAssigned(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the bus's last sequence: " + e.getMessage(), e);
-        }
-        ChunkedEventLog log = new ChunkedEventLog(dataSource, settings, h2, last, deflate);
-        log.startWriter();
-        return log;
+        return open(dataSource, settings,
+            (h2, last) -> new ChunkedEventLog(dataSource, settings, h2, last, deflate));
     }
 
 

@@ -80,6 +80,30 @@ abstract class GroupCommitLog implements EventLog {
     }
 
     /** Fills the dedup window from the stored events, then starts the writer. Called once by the factory. */
+    /** Makes a storage once the database is checked: whether it is H2, and the highest sequence assigned. */
+    interface Opener<L extends GroupCommitLog> {
+        L create(boolean h2, long lastSeq);
+    }
+
+    /**
+     * Checks the database (see {@link H2Durability#check}), reads where the sequence stands, makes the log and
+     * starts its writer: how every storage opens.
+     */
+    static <L extends GroupCommitLog> L open(DataSource dataSource, H2EventLog.Settings settings, Opener<L> opener) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(settings, "settings");
+        boolean h2 = H2Durability.check(dataSource);
+        long last;
+        try (Connection c = dataSource.getConnection()) {
+            last = lastAssigned(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the bus's last sequence: " + e.getMessage(), e);
+        }
+        L log = opener.create(h2, last);
+        log.startWriter();
+        return log;
+    }
+
     final void startWriter() {
         loadWindow();
         writer.start();

@@ -97,18 +97,7 @@ public final class H2EventLog extends GroupCommitLog {
      *     {@link H2Durability#check})
      */
     public static H2EventLog start(DataSource dataSource, Settings settings) {
-        Objects.requireNonNull(dataSource, "dataSource");
-        Objects.requireNonNull(settings, "settings");
-        boolean h2 = H2Durability.check(dataSource);
-        long last;
-        try (Connection c = dataSource.getConnection()) {
-            last = lastAssigned(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the bus's last sequence: " + e.getMessage(), e);
-        }
-        H2EventLog log = new H2EventLog(dataSource, settings, h2, last);
-        log.startWriter();
-        return log;
+        return open(dataSource, settings, (h2, last) -> new H2EventLog(dataSource, settings, h2, last));
     }
 
 
