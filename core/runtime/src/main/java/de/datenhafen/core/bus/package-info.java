@@ -27,9 +27,9 @@
  * ({@code bin/datenhafen --compact}); not at every shutdown, whose time is bounded (about 5 s per million events
  * would break the 10 s a SIGTERM may take).</li>
  * <li><b>Crash test figures</b> ({@code BusCrashIT}, {@code bench/crash-test.sh}, 26 Nov 2026, 2 cores, load from
- * other builds): 28 SIGKILLs in two runs, 14 under load and 14 at 0.6 to 4.4 s after load stopped, 2,652,400
- * acknowledged events, 0 lost, 0 stored twice. The database reached 114 MB, not the gigabyte the design note asks
- * for; that run ({@code bench/crash-test.sh 60} on a quiet machine) is still to be done before the choice is called
+ * other builds): 40 SIGKILLs in three runs, 20 under load and 20 at 0.5 to 4.4 s after load stopped, 4,550,400
+ * acknowledged events, 0 lost, 0 stored twice (and 6 kills on the chunked storage, 0 lost). The database reached
+ * 144 MB, not the gigabyte the design note asks for; that run ({@code bench/crash-test.sh 60} on a quiet machine) is still to be done before the choice is called
  * safe.</li>
  * <li><b>Duplicates are found in a window of recent keys</b> ({@link de.datenhafen.core.bus.DedupWindow}, default one
  * hour and at most 500,000 keys, rebuilt from the log at start), not with a unique index on (source, id): random
