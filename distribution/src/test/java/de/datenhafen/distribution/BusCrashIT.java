@@ -14,12 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -293,12 +290,7 @@ class BusCrashIT {
     private void start() throws IOException {
         Path log = work.resolve("hub-" + logs.size() + ".log");
         logs.add(log);
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datenhafen").toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("DATENHAFEN_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        ProcessBuilder pb = PackagedHub.command(home, port, TOKEN, log);
         // datenhafen.bus.storage (or DATENHAFEN_BUS_STORAGE): rows or chunks, the event log's storage under test
         String storage = text("datenhafen.bus.storage", "");
         if (!storage.isEmpty()) {
@@ -338,19 +330,6 @@ class BusCrashIT {
         // datenhafen.crash.distribution: another unpacked server to test, e.g. a copy kept while the build changes
         Path from = Path.of(text("datenhafen.crash.distribution", System.getProperty("datenhafen.distribution")));
         assertThat(from.resolve("bin/datenhafen")).isExecutable();
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-                String rel = from.relativize(p).toString();
-                if (rel.startsWith("data")) {
-                    continue;
-                }
-                Path target = to.resolve(rel);
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        PackagedHub.copyWithoutData(from, to);
     }
 }

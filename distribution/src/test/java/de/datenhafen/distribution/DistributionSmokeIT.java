@@ -11,13 +11,10 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +42,7 @@ class DistributionSmokeIT {
         Path dist = Path.of(System.getProperty("datenhafen.distribution"));
         assertThat(dist.resolve("bin/datenhafen")).isExecutable();
         home = work.resolve("hub");
-        copyTree(dist, home);
+        PackagedHub.copyWithoutData(dist, home);
         // Take the shipped core-connectors plugin out, to install it over HTTP as a member would send theirs.
         try (DirectoryStream<Path> plugins = Files.newDirectoryStream(home.resolve("plugins"),
             "plugin-core-connectors-*.zip")) {
@@ -106,12 +103,7 @@ class DistributionSmokeIT {
     private HubClient start() throws IOException {
         Path log = work.resolve("hub-" + logs.size() + ".log");
         logs.add(log);
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datenhafen").toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("DATENHAFEN_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        ProcessBuilder pb = PackagedHub.command(home, port, TOKEN, log);
         process = pb.start();
         HubClient client = new HubClient(URI.create("http://127.0.0.1:" + port), TOKEN);
         await("hub ready (log " + log + ")").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -128,22 +120,5 @@ class DistributionSmokeIT {
         assertThat(process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS))
             .as("stopped within " + bound.toSeconds() + " s after SIGTERM").isTrue();
         assertThat(process.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-                Path rel = from.relativize(p);
-                if (rel.toString().startsWith("data")) {
-                    continue;
-                }
-                Path target = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 }
