@@ -204,14 +204,8 @@ public final class CsvReader implements Closeable {
         if (i < 0 || i >= fieldCount) {
             return "";
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
-            s++;
-        }
-        while (e > s && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         return new String(rec, s, e - s);
     }
 
@@ -238,14 +232,8 @@ public final class CsvReader implements Closeable {
         if (i < 0 || i >= fieldCount) {
             return 0;
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
-            s++;
-        }
-        while (e > s && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         int h = 0;
         for (int k = s; k < e; k++) {
             h = 31 * h + rec[k];
@@ -258,14 +246,8 @@ public final class CsvReader implements Closeable {
         if (i < 0 || i >= fieldCount) {
             return str.isEmpty();
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
-            s++;
-        }
-        while (e > s && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         if (e - s != str.length()) {
             return false;
         }
@@ -285,14 +267,8 @@ public final class CsvReader implements Closeable {
         if (isEmpty(i)) {
             return missing;
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (rec[s] == ' ' || rec[s] == '\t') {
-            s++;
-        }
-        while (rec[e - 1] == ' ' || rec[e - 1] == '\t') {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         boolean negative = rec[s] == '-';
         if (negative || rec[s] == '+') {
             s++;
@@ -319,14 +295,8 @@ public final class CsvReader implements Closeable {
         if (isEmpty(i)) {
             return -1;
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (rec[s] == ' ' || rec[s] == '\t') {
-            s++;
-        }
-        while (rec[e - 1] == ' ' || rec[e - 1] == '\t') {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         return GtfsTime.parse(rec, s, e);
     }
     /**
@@ -337,14 +307,8 @@ public final class CsvReader implements Closeable {
         if (isEmpty(i)) {
             return Double.NaN;
         }
-        int s = starts[i];
-        int e = ends[i];
-        while (rec[s] == ' ' || rec[s] == '\t') {
-            s++;
-        }
-        while (rec[e - 1] == ' ' || rec[e - 1] == '\t') {
-            e--;
-        }
+        int s = trimmedStart(i);
+        int e = trimmedEnd(i, s);
         int k = s;
         boolean negative = rec[k] == '-';
         if (negative || rec[k] == '+') {
@@ -387,5 +351,24 @@ public final class CsvReader implements Closeable {
         } catch (NumberFormatException ex) {
             return Double.NaN;
         }
+    }
+
+    /** Where field {@code i} starts once leading blanks and tabs are skipped. */
+    private int trimmedStart(int i) {
+        int s = starts[i];
+        int e = ends[i];
+        while (s < e && (rec[s] == ' ' || rec[s] == '\t')) {
+            s++;
+        }
+        return s;
+    }
+
+    /** Where field {@code i} ends once trailing blanks and tabs are dropped, not before {@code start}. */
+    private int trimmedEnd(int i, int start) {
+        int e = ends[i];
+        while (e > start && (rec[e - 1] == ' ' || rec[e - 1] == '\t')) {
+            e--;
+        }
+        return e;
     }
 }
