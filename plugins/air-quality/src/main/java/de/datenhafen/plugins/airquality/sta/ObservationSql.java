@@ -217,7 +217,9 @@ final class ObservationSql {
     }
 
     private String orderSql(List<Parser.Order> order, Columns cols, boolean single) {
+        String tie = single ? "t" : "id";
         StringBuilder out = new StringBuilder();
+        boolean tied = false;
         for (Parser.Order o : order) {
             Sql s = compile(o.expr(), null, cols, "$orderby");
             String dir = o.descending() ? " DESC" : "";
@@ -225,12 +227,12 @@ final class ObservationSql {
                 out.append("room_key").append(dir).append(", "); // so H2 reads the primary key in order
             }
             out.append(s.text()).append(dir).append(", ");
+            tied |= s.text().equals(tie);
         }
-        String tie = single ? "t" : "id";
-        if (out.length() == 0 && single) {
-            return "room_key, t";
+        if (out.length() == 0) {
+            return single ? "room_key, t" : "id";
         }
-        return out.append(tie).toString();
+        return tied ? out.substring(0, out.length() - 2) : out.append(tie).toString();
     }
 
     // ---- partial evaluation
