@@ -250,7 +250,7 @@ final class StaService {
         if (type == Model.Type.OBSERVATION) {
             ObservationSql.Page p = new ObservationSql(backend.database(), g, eval)
                 .query(scope, q.filter(), q.orderBy(), q.skip(), top, q.count());
-            return new Page(p.items(), p.more(), p.count());
+            return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
         }
         List<Model.Entity> matching = new ArrayList<>();
         for (Model.Entity e : items) {
@@ -261,7 +261,7 @@ final class StaService {
         matching.sort(eval.order(q.orderBy()));
         int from = Math.min(q.skip(), matching.size());
         int to = (int) Math.min((long) from + top, matching.size());
-        return new Page(new ArrayList<>(matching.subList(from, to)), to < matching.size(),
+        return new Page(new ArrayList<>(matching.subList(from, to)), to < matching.size() && top > 0,
             q.count() ? (long) matching.size() : null);
     }
 
