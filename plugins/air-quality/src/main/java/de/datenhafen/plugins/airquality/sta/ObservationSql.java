@@ -45,11 +45,33 @@ final class ObservationSql {
     private final DataSource db;
     private final Model.Graph graph;
     private final Eval eval;
+    private final java.time.Duration timeout;
+    private long deadline;
 
-    ObservationSql(DataSource db, Model.Graph graph, Eval eval) {
+    ObservationSql(DataSource db, Model.Graph graph, Eval eval, java.time.Duration timeout) {
         this.db = db;
         this.graph = graph;
         this.eval = eval;
+        this.timeout = timeout;
+    }
+
+    /**
+     * A statement that the database cancels when the request's time is up, so a query that would read most of the
+     * table (an order over all Datastreams, say) cannot hold a connection and a core for minutes.
+     */
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw tooLong(null);
+        }
+        PreparedStatement st = c.prepareStatement(sql);
+        st.setQueryTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(left)));
+        return st;
+    }
+
+    private StaException tooLong(SQLException cause) {
+        return new StaException(503, "$filter", -1, "the query took longer than " + timeout.toSeconds() + " s and "
+            + "was stopped: narrow it (Datastreams(<id>)/Observations, a phenomenonTime range, ordering by id)");
     }
 
     /** One Observation by id, or null. */
@@ -60,7 +82,8 @@ final class ObservationSql {
             return null;
         }
         Quantity q = Quantity.values()[(int) (ds % 4)];
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("SELECT " + q.column
+        deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.getConnection(); PreparedStatement st = prepare(c, "SELECT " + q.column
             + " FROM reading WHERE room_key = ? AND t = ? AND " + q.column + " IS NOT NULL")) {
             st.setLong(1, ds / 4);
             st.setInt(2, t);
@@ -94,6 +117,7 @@ final class ObservationSql {
         boolean byId = order.isEmpty() || (order.size() == 1 && order.get(0).expr() instanceof Expr.Path p
             && p.segments().size() == 1 && (p.segments().get(0).equals("id") || p.segments().get(0).equals("@iot.id")));
         boolean descending = !order.isEmpty() && order.get(0).descending();
+        deadline = System.nanoTime() + timeout.toNanos();
         try (Connection c = db.getConnection()) {
             Long total = count ? count(c, groups) : null;
             List<Model.Entity> items;
@@ -107,6 +131,11 @@ final class ObservationSql {
             }
             boolean more = items.size() > top;
             return new Page(more ? items.subList(0, top) : items, more, total);
+        } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                throw tooLong(e);
+            }
+            throw e;
         }
     }
 
@@ -119,7 +148,7 @@ final class ObservationSql {
         sql.append(" ORDER BY ").append(orderSql(order, cols, true)).append(" LIMIT ").append(limit)
             .append(" OFFSET ").append(skip);
         List<Model.Entity> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(sql.toString()); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(Model.observation(ds, rs.getInt(1), q.value(rs.getInt(2))));
             }
@@ -154,7 +183,7 @@ final class ObservationSql {
             String sql = "SELECT t, " + q.column + where + " ORDER BY room_key" + dir + ", t" + dir + " LIMIT "
                 + (limit - out.size()) + " OFFSET " + toSkip;
             toSkip = 0;
-            try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+            try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(Model.observation(ds, rs.getInt(1), q.value(rs.getInt(2))));
                 }
@@ -178,7 +207,7 @@ final class ObservationSql {
         sql.append(") o ORDER BY ").append(orderSql(order, new Columns("t", "result", "id"), false))
             .append(" LIMIT ").append(limit).append(" OFFSET ").append(skip);
         List<Model.Entity> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(sql.toString()); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
                 out.add(Model.observation(id / Model.OBSERVATION_SHIFT, rs.getInt(2), rs.getDouble(3)));
@@ -209,8 +238,8 @@ final class ObservationSql {
             + key.substring(bar + 1) + ")";
     }
 
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+    private long scalar(Connection c, String sql) throws SQLException {
+        try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }

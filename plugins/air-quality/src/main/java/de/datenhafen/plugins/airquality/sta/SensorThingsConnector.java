@@ -62,6 +62,8 @@ public final class SensorThingsConnector implements Connector {
                 + "nextLink")
             .define("max-future", ConfigType.DURATION, "10m", false, "An Observation's time further ahead of the "
                 + "hub's clock than this is refused")
+            .define("query-timeout", ConfigType.DURATION, "30s", false, "An Observations query running longer is "
+                + "stopped and answered 503 (an order over all Datastreams reads the whole reading table)")
             .define("base-url", ConfigType.STRING, null, false, "The service's public URL up to the root path (e.g. "
                 + "https://data.example.org/sta) for links; default: from the request's Host header")
             .build();
@@ -86,7 +88,8 @@ public final class SensorThingsConnector implements Connector {
         String root = ctx.config().getString("path");
         String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true";
         String baseUrl = ctx.config().has("base-url") ? ctx.config().getString("base-url") : null;
-        StaService service = new StaService(backend, pageSize, maxPage);
+        StaService service = new StaService(backend, pageSize, maxPage,
+            ctx.config().getDuration("query-timeout"));
         StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
         Handler handler = new Handler(service, writes, root.endsWith("/") ? root.substring(0, root.length() - 1)
             : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);

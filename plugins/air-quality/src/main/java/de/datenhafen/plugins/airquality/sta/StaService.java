@@ -45,12 +45,14 @@ final class StaService {
     private final StaBackend backend;
     private final int pageSize;
     private final int maxPageSize;
+    private final java.time.Duration queryTimeout;
     private volatile Model.Graph graph;
 
-    StaService(StaBackend backend, int pageSize, int maxPageSize) {
+    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout) {
         this.backend = backend;
         this.pageSize = pageSize;
         this.maxPageSize = maxPageSize;
+        this.queryTimeout = queryTimeout;
     }
 
     Model.Graph graph() {
@@ -173,7 +175,7 @@ final class StaService {
         Model.Entity e = null;
         if (type == Model.Type.OBSERVATION) {
             if (key instanceof Long l) {
-                e = new ObservationSql(backend.database(), g, new Eval(g, Instant.now())).byId(l);
+                e = new ObservationSql(backend.database(), g, new Eval(g, Instant.now()), queryTimeout).byId(l);
             }
         } else {
             e = g.get(type, key);
@@ -248,7 +250,7 @@ final class StaService {
         int top = q.top() == null ? pageSize : Math.min(q.top(), maxPageSize);
         checkSelect(type, q);
         if (type == Model.Type.OBSERVATION) {
-            ObservationSql.Page p = new ObservationSql(backend.database(), g, eval)
+            ObservationSql.Page p = new ObservationSql(backend.database(), g, eval, queryTimeout)
                 .query(scope, q.filter(), q.orderBy(), q.skip(), top, q.count());
             return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
         }

@@ -49,7 +49,7 @@ class ObservationSqlBench {
         }
         Model.Graph graph = new Model.Graph(new StaBackend.View(sites, rooms, Map.of()));
         Eval eval = new Eval(graph, Instant.now());
-        ObservationSql sql = new ObservationSql(db, graph, eval);
+        ObservationSql sql = new ObservationSql(db, graph, eval, java.time.Duration.ofMinutes(10));
         String lastDay = Instant.ofEpochSecond(Model.T0 + end - 86_400).toString();
         List<Long> one = List.of(1234L * 4);
         List<Long> all = StaService.allDatastreams(graph);

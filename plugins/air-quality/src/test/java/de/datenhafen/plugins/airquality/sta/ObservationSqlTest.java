@@ -62,7 +62,7 @@ class ObservationSqlTest {
 
     private ObservationSql.Page query(List<Long> scope, String filter, String orderBy, int skip, int top) throws
         SQLException {
-        return new ObservationSql(db, graph, eval).query(scope, filter == null ? null : Parser.filter(filter),
+        return new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30)).query(scope, filter == null ? null : Parser.filter(filter),
             orderBy == null ? List.of() : Parser.orderBy(orderBy), skip, top, true);
     }
 
@@ -157,10 +157,21 @@ class ObservationSqlTest {
     void findsOneObservationById() throws SQLException {
         long id = 5L * Model.OBSERVATION_SHIFT + (START.getEpochSecond() - Model.T0) + 300;
 
-        Model.Entity o = new ObservationSql(db, graph, eval).byId(id);
+        Model.Entity o = new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30)).byId(id);
 
         assertThat(o.props().get("result")).isEqualTo(20.01);
         assertThat(o.props().get("phenomenonTime")).isEqualTo(START.plusSeconds(300));
-        assertThat(new ObservationSql(db, graph, eval).byId(id + 1)).isNull();
+        assertThat(new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30)).byId(id + 1)).isNull();
+    }
+
+    @Test
+    void aQueryPastItsTimeIsStoppedWith503() {
+        ObservationSql sql = new ObservationSql(db, graph, eval, java.time.Duration.ZERO);
+
+        assertThatThrownBy(() -> sql.query(List.of(4L), null, List.of(), 0, 10, false))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(503);
+                assertThat(e.getMessage()).startsWith("the query took longer than 0 s and was stopped");
+            });
     }
 }
