@@ -395,6 +395,25 @@ class SensorThingsIT {
     }
 
     @Test
+    void anObservationAtTheTimeOfAStoredOneWithAnotherValueIsRefused() {
+        Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "{\"result\": 3000, "
+            + "\"phenomenonTime\": \"" + START + "\"}", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().getString("error")).isEqualTo("Datastream " + co2 + " has an Observation at " + START
+            + " already (result 600.0): readings are kept as measured");
+    }
+
+    @Test
+    void aFilterThatIsNotAConditionIs400() {
+        Answer r = get("/sta/v1.1/Things?$filter=name");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("invalid $filter at position 0: the filter is not a "
+            + "condition (true or false)");
+    }
+
+    @Test
     void anObservationCannotBeChangedOrDeletedOneByOne() {
         long id = get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$top=1").value().getJsonObject(0)
             .getLong("@iot.id");

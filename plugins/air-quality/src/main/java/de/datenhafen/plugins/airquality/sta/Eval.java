@@ -41,7 +41,12 @@ final class Eval {
     }
 
     boolean test(Expr filter, Model.Entity e) {
-        return Boolean.TRUE.equals(value(filter, e));
+        Object v = value(filter, e);
+        if (v != null && !(v instanceof Boolean) && !(v instanceof Multi)) {
+            throw StaException.badRequest("$filter", filter.pos(), "invalid $filter at position " + filter.pos()
+                + ": the filter is not a condition (true or false)");
+        }
+        return Boolean.TRUE.equals(v);
     }
 
     Object value(Expr x, Model.Entity e) {

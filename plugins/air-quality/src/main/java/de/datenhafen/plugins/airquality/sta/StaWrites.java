@@ -91,11 +91,18 @@ final class StaWrites {
         }
         // readings are stored to the second
         time = Instant.ofEpochSecond(time.getEpochSecond());
+        Model.Entity created = Model.observation(ds, (int) (time.getEpochSecond() - Model.T0), value);
+        Model.Entity stored = new ObservationSql(backend.database(), g, new Eval(g, Instant.now()),
+            Duration.ofSeconds(10)).byId((Long) created.id());
+        if (stored != null && !stored.props().get("result").equals(created.props().get("result"))) {
+            // the raw row keeps the first value of a quantity at a time; say so rather than answer 201 for nothing
+            throw new StaException(409, "phenomenonTime", -1, "Datastream " + ds + " has an Observation at " + time
+                + " already (result " + stored.props().get("result") + "): readings are kept as measured");
+        }
         StaBackend.Room room = backend.view().rooms().get((int) (ds / 4));
         Map<Quantity, Double> values = new EnumMap<>(Quantity.class);
         values.put(q, value);
         backend.publish(origin, room, time, values);
-        Model.Entity created = Model.observation(ds, (int) (time.getEpochSecond() - Model.T0), value);
         return new StaService.Answer(201, service.entity(g, new Eval(g, Instant.now()), created, Query.NONE, base),
             StaService.link(base, created));
     }
