@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  *
  * <p>One Datastream (the usual {@code Datastreams(x)/Observations}) is one statement on the index:
  * {@code room_key = ? AND t >= ? ORDER BY room_key DESC, t DESC LIMIT ?}. Several Datastreams in id order (the
- * default) are walked one after the other, each on the index; any other order over several Datastreams is one
+ * default) are walked one after the other, each on the index; any other order over at most {@link #MERGE_MAX}
+ * Datastreams reads each one's first skip + top rows on the index and merges them; over more, it is one
  * {@code UNION ALL} ordered and limited by the database, which reads every matching row.
  */
 final class ObservationSql {
@@ -40,6 +41,9 @@ final class ObservationSql {
     private record Columns(String t, String result, String id) {
     }
 
+    /** Up to this many Datastreams, an order other than by id is read per Datastream on the key and merged. */
+    static final int MERGE_MAX = 64;
+
     private static final String TS = "DATEADD(SECOND, %s, TIMESTAMP '2020-01-01 00:00:00')";
 
     private final DataSource db;
@@ -47,6 +51,7 @@ final class ObservationSql {
     private final Eval eval;
     private final java.time.Duration timeout;
     private long deadline;
+    int mergeMax = MERGE_MAX;
 
     ObservationSql(DataSource db, Model.Graph graph, Eval eval, java.time.Duration timeout) {
         this.db = db;
@@ -126,6 +131,14 @@ final class ObservationSql {
                 items = single(c, only.getKey(), only.getValue(), order, skip, top + 1);
             } else if (byId) {
                 items = walk(c, residualOf, descending, skip, top + 1);
+            } else if (residualOf.size() <= mergeMax && (long) skip + top < 10_000) {
+                // a few Datastreams (a FeatureOfInterest's four, say): each on its key, merged here
+                List<Model.Entity> all = new ArrayList<>();
+                for (Map.Entry<Long, String> d : residualOf.entrySet()) {
+                    all.addAll(single(c, d.getKey(), d.getValue(), order, 0, skip + top + 1));
+                }
+                all.sort(eval.order(order));
+                items = all.subList(Math.min(skip, all.size()), Math.min(all.size(), skip + top + 1));
             } else {
                 items = union(c, groups, order, skip, top + 1);
             }

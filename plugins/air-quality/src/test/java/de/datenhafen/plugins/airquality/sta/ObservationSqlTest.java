@@ -121,6 +121,24 @@ class ObservationSqlTest {
     }
 
     @Test
+    void ordersManyDatastreamsByTimeInOneUnionAndFewByMergingTheirKeyOrderedPages() throws SQLException {
+        List<Long> scope = List.of(4L, 5L, 8L);
+        ObservationSql union = new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30));
+        union.mergeMax = 0;
+
+        ObservationSql.Page merged = query(scope, null, "phenomenonTime desc, result", 1, 4);
+        ObservationSql.Page unioned = union.query(scope, null, Parser.orderBy("phenomenonTime desc, result"), 1, 4,
+            true);
+
+        assertThat(results(merged)).containsExactly(1401.0, 1402.0, 20.08, 1301.0);
+        assertThat(results(unioned)).isEqualTo(results(merged));
+        assertThat(merged.items()).extracting(Model.Entity::id).isEqualTo(unioned.items().stream()
+            .map(Model.Entity::id).toList());
+        assertThat(merged.more()).isTrue();
+        assertThat(unioned.count()).isEqualTo(30);
+    }
+
+    @Test
     void evaluatesArithmeticAndRoundingLikeTheInMemoryEvaluation() throws SQLException {
         ObservationSql.Page p = query(List.of(5L), "round(result mul 100) mod 2 eq 0 and result div 2 lt 10.03", null,
             0, 100);
