@@ -338,7 +338,8 @@ class SensorThingsIT {
     @Test
     void unknownIdsSetsAndVersionsAre404WithJson() {
         assertThat(get("/sta/v1.1/Things(999999)").status()).isEqualTo(404);
-        assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error")).isEqualTo("no Locations('nowhere')");
+        assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error"))
+            .isEqualTo("no Locations('nowhere')");
         assertThat(get("/sta/v1.1/Rooms").status()).isEqualTo(404);
         assertThat(get("/sta/v2.0/Things").json().getString("field")).isEqualTo("path");
         assertThat(get("/sta/v1.1/Things(" + klasse1a + ")/Datastreams(1)").status()).isEqualTo(404);
@@ -448,6 +449,34 @@ class SensorThingsIT {
         Answer used = send("DELETE", "/sta/v1.1/Things(" + klasse1a + ")", null, WRITE_TOKEN);
         assertThat(used.status()).isEqualTo(409);
         assertThat(used.json().getString("error")).contains("has had a device installed");
+    }
+
+    @Test
+    void openWritesLetATestInstallationWriteWithoutAToken() {
+        AirQualityIT.create(hub.client(), "aq-sta-open", "airquality-sensorthings",
+            new JsonObject().put("path", "/sta-open").put("open-writes", true));
+
+        Answer r = send("POST", "/sta-open/v1.1/Locations", "{\"@iot.id\": \"test-site\", \"name\": \"Test\"}", null);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.raw().headers().firstValue("Location").orElseThrow())
+            .endsWith("/sta-open/v1.1/Locations('test-site')");
+        assertThat(get("/sta/v1.1/Locations('test-site')").json().getString("name")).isEqualTo("Test");
+        assertThat(send("DELETE", "/sta-open/v1.1/Locations('test-site')", null, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondServiceBelowTheFirstsPathFailsNamingIt() {
+        AirQualityIT.create(hub.client(), "aq-sta-twin", "airquality-sensorthings",
+            new JsonObject().put("path", "/sta/v2"));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-twin").json();
+            assertThat(view.getString("state")).isEqualTo("failed");
+            assertThat(view.getJsonObject("lastError").getString("message"))
+                .endsWith("public path '/sta/v2' is refused: integration 'aq-sta' already serves '/sta'");
+        });
+        assertThat(get("/sta/v1.1").status()).isEqualTo(200);
     }
 
     @Test

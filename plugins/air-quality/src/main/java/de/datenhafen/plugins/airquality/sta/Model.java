@@ -50,7 +50,8 @@ final class Model {
         List<Nav> navs() {
             return switch (this) {
                 case THING -> List.of(new Nav("Locations", LOCATION, true),
-                    new Nav("HistoricalLocations", HISTORICAL_LOCATION, true), new Nav("Datastreams", DATASTREAM, true));
+                    new Nav("HistoricalLocations", HISTORICAL_LOCATION, true),
+                    new Nav("Datastreams", DATASTREAM, true));
                 case LOCATION -> List.of(new Nav("Things", THING, true),
                     new Nav("HistoricalLocations", HISTORICAL_LOCATION, true));
                 case HISTORICAL_LOCATION -> List.of(new Nav("Thing", THING, false),

@@ -51,7 +51,8 @@ final class Parser {
     private static final Pattern NUMBER = Pattern.compile("\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_@$][A-Za-z0-9_.@$]*");
     private static final Pattern POINT = Pattern.compile(
-        "(?i)(SRID=\\d+;)?\\s*POINT\\s*\\(\\s*(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s+(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s*\\)\\s*");
+        "(?i)(SRID=\\d+;)?\\s*POINT\\s*\\(\\s*(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s+"
+            + "(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s*\\)\\s*");
 
     enum Kind { NAME, STRING, NUMBER, LITERAL, OPEN, CLOSE, COMMA, SLASH, SEMI, EQUALS, END }
 

@@ -62,7 +62,8 @@ class ObservationSqlTest {
 
     private ObservationSql.Page query(List<Long> scope, String filter, String orderBy, int skip, int top) throws
         SQLException {
-        return new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30)).query(scope, filter == null ? null : Parser.filter(filter),
+        return new ObservationSql(db, graph, eval, java.time.Duration.ofSeconds(30)).query(scope,
+            filter == null ? null : Parser.filter(filter),
             orderBy == null ? List.of() : Parser.orderBy(orderBy), skip, top, true);
     }
 
