@@ -36,10 +36,10 @@ class ObservationSqlBench {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V1__air_quality.sql'");
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V2__partial_readings.sql'");
-            for (int from = 1; from <= ROOMS; from += 50) { // 50 rooms a statement: one huge one runs out of heap
+            for (int from = 1; from <= ROOMS; from += 5) { // 5 rooms a statement: a huge one runs out of heap
                 st.execute("INSERT INTO reading SELECT r.X, " + start + " + s.X * 300, 400 + MOD(r.X * 7 + s.X * 13, "
                     + "1800), 2000 + MOD(s.X, 300), 450 + MOD(s.X, 100), 10130 FROM SYSTEM_RANGE(" + from + ", "
-                    + (from + 49) + ") r, SYSTEM_RANGE(0, " + (perRoom - 1) + ") s");
+                    + (from + 4) + ") r, SYSTEM_RANGE(0, " + (perRoom - 1) + ") s");
             }
         }
         System.out.printf("loaded %,d rows in %.1f s; file %,d MB%n", (long) ROOMS * perRoom,
