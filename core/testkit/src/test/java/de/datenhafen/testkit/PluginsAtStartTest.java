@@ -31,7 +31,8 @@ class PluginsAtStartTest {
         assertThat(fixture.getString("state")).isEqualTo("started");
         assertThat(fixture.getString("provider")).isEqualTo(Fixtures.MEMBER);
         assertThat(fixture.getString("version")).isEqualTo("1.0.0");
-        assertThat(fixture.getJsonArray("connectors").getList()).containsExactly("fixture-ingest", "fixture-failing", "fixture-counter");
+        assertThat(fixture.getJsonArray("connectors").getList())
+            .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public");
         assertThat(fixture.getString("error")).isNull();
     }
 

@@ -86,13 +86,15 @@ public final class HttpApi {
     /**
      * The method and path of every route that answers requests, as the router has them ({@code :id} for path
      * parameters), without the filters that apply to many (tracking, auth) and without the plugin routes Camel
-     * mounts under {@code /api/v1/plugins/}. What the OpenAPI document must describe.
+     * mounts under {@code /api/v1/plugins/} or on integrations' own public paths. What the OpenAPI document must
+     * describe.
      */
     public List<HttpRoute> routes() {
         List<HttpRoute> out = new ArrayList<>();
         for (io.vertx.ext.web.Route r : router.getRoutes()) {
             String path = r.getPath();
-            if (path == null || r.methods() == null || r.methods().isEmpty() || path.startsWith("/api/v1/plugins/")) {
+            if (path == null || r.methods() == null || r.methods().isEmpty() || path.startsWith("/api/v1/plugins/")
+                || !(path.startsWith("/api/") || path.startsWith("/health/") || path.equals("/metrics"))) {
                 continue;
             }
             r.methods().forEach(m -> out.add(new HttpRoute(m.name(), path)));

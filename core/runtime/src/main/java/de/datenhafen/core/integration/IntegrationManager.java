@@ -58,6 +58,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final SecretBox secrets;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Entry> entries = new TreeMap<>();
+    private final PublicPaths publicPaths = new PublicPaths();
 
     /** Runtime state of one integration. */
     private static final class Entry {
@@ -188,7 +189,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     public synchronized IntegrationView restart(String name) {
         Entry e = require(name);
         cancelRetry(e);
-        camel.remove(name);
+        removeRoutes(name);
         e.state = STOPPED;
         e.attempts = 0;
         start(e);
@@ -198,7 +199,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     public synchronized void delete(String name) {
         Entry e = require(name);
         cancelRetry(e);
-        camel.remove(name);
+        removeRoutes(name);
         camel.forgetCounters(name);
         store.delete(name);
         entries.remove(name);
@@ -231,7 +232,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         for (Entry e : entries.values()) {
             if (e.record.pluginId().equals(plugin.id())) {
                 cancelRetry(e);
-                camel.remove(e.record.name());
+                removeRoutes(e.record.name());
                 e.state = STOPPED;
                 e.error = "plugin " + plugin.id() + " is not started";
                 e.errorAt = Instant.now();
@@ -245,7 +246,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     public synchronized void close() {
         for (Entry e : entries.values()) {
             cancelRetry(e);
-            camel.remove(e.record.name());
+            removeRoutes(e.record.name());
             e.state = STOPPED;
         }
     }
@@ -267,7 +268,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         try {
             Config cfg = connector.config().parse(unseal(connector, e.record.storedConfig()));
             RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
-            IntegrationContext ctx = new Context(name, cfg, p.context());
+            IntegrationContext ctx = new Context(name, cfg, p.context(), publicPaths);
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
             if (e.record.desired().equals(PAUSED)) {
@@ -280,9 +281,15 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.error = null;
             LOG.info("Integration {} {} (connector {}, config {})", name, e.state, connector.name(), cfg);
         } catch (Exception ex) {
-            camel.remove(name);
+            removeRoutes(name);
             fail(e, ex.getMessage() == null ? ex.toString() : ex.getMessage(), true);
         }
+    }
+
+    /** Removes the integration's routes and ends its claims on public paths. */
+    private void removeRoutes(String name) {
+        camel.remove(name);
+        publicPaths.release(name);
     }
 
     private void fail(Entry e, String reason, boolean retry) {
@@ -380,11 +387,13 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final String name;
         private final Config config;
         private final PluginContext plugin;
+        private final PublicPaths publicPaths;
 
-        Context(String name, Config config, PluginContext plugin) {
+        Context(String name, Config config, PluginContext plugin, PublicPaths publicPaths) {
             this.name = name;
             this.config = config;
             this.plugin = plugin;
+            this.publicPaths = publicPaths;
         }
 
         @Override
@@ -415,6 +424,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         public String httpEndpoint(String subPath) {
             String sub = subPath == null ? "" : subPath.startsWith("/") ? subPath.substring(1) : subPath;
             return "platform-http:/api/v1/plugins/" + plugin.pluginId() + "/" + sub;
+        }
+
+        @Override
+        public String publicEndpoint(String rootPath) {
+            return "platform-http:" + publicPaths.claim(rootPath, name) + "/";
         }
     }
 }

@@ -31,6 +31,7 @@ public class AirQualityPlugin extends HubPlugin {
     public List<Connector> connectors() {
         AirQuality a = air;
         return List.of(new HttpIngestConnector(a), new RegistryConnector(a), new ProjectionsConnector(a),
-            new SimulatorConnector(a), new MqttIngestConnector(a));
+            new SimulatorConnector(a), new MqttIngestConnector(a),
+            new de.datenhafen.plugins.airquality.sta.SensorThingsConnector(new SensorThingsBackend(a)));
     }
 }

@@ -29,6 +29,8 @@ final class Projections {
     /** Seconds of 2020-01-01T00:00:00Z since the epoch: stored times count from here, in an INT. */
     static final long T0 = 1_577_836_800L;
     static final int BUCKET = 1200;
+    /** Only complete raw rows count for alerts (see V2: a SensorThings Observation may leave a row partial). */
+    private static final String COMPLETE = "AND temp IS NOT NULL AND hum IS NOT NULL ";
 
     record Latest(int t, int co2, int temp, int hum, Integer pres) {
         Instant time() {
@@ -40,8 +42,14 @@ final class Projections {
     record AlertChange(int roomKey, boolean raised, int since, int at, int peak) {
     }
 
-    /** The incoming reading, as the consumer decoded it from the event. */
-    record In(int roomKey, Instant time, double co2, double temperature, double humidity, Double pressure) {
+    /**
+     * The incoming reading, as the consumer decoded it from the event. CO2, temperature and humidity are null only in
+     * a partial reading (a SensorThings Observation carries one quantity).
+     */
+    record In(int roomKey, Instant time, Double co2, Double temperature, Double humidity, Double pressure) {
+        boolean complete() {
+            return co2 != null && temperature != null && humidity != null;
+        }
     }
 
     private final DataSource db;
@@ -106,18 +114,24 @@ final class Projections {
     /** Stores one reading and everything derived from it; returns the alert changes not yet on the bus. */
     List<AlertChange> apply(In r) throws SQLException {
         int t = seconds(r.time());
-        int co2 = (int) Math.round(r.co2());
-        int temp = (int) Math.round(r.temperature() * 100);
-        int hum = (int) Math.round(r.humidity() * 10);
-        Integer pres = r.pressure() == null ? null : (int) Math.round(r.pressure() * 10);
+        Integer co2 = scaled(r.co2(), 1);
+        Integer temp = scaled(r.temperature(), 100);
+        Integer hum = scaled(r.humidity(), 10);
+        Integer pres = scaled(r.pressure(), 10);
         Latest previous = latest.get(r.roomKey());
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (insertReading(c, r.roomKey(), t, co2, temp, hum, pres)) {
-                    updateLatest(c, r.roomKey(), new Latest(t, co2, temp, hum, pres));
-                    updateBucket(c, r.roomKey(), t, co2, temp, hum, pres);
-                    updateAlerts(c, r.roomKey(), t, co2);
+                Latest complete = r.complete() && insertReading(c, r.roomKey(), t, co2, temp, hum, pres)
+                    ? new Latest(t, co2, temp, hum, pres) : null;
+                if (complete == null) {
+                    // a partial reading, or a second one for the same room and second: fill in what is missing
+                    complete = merge(c, r.roomKey(), t, co2, temp, hum, pres);
+                }
+                if (complete != null) {
+                    updateLatest(c, r.roomKey(), complete);
+                    updateBucket(c, r.roomKey(), t, complete.co2(), complete.temp(), complete.hum(), complete.pres());
+                    updateAlerts(c, r.roomKey(), t, complete.co2());
                 }
                 List<AlertChange> pending = pendingAlerts(c, r.roomKey());
                 c.commit();
@@ -135,15 +149,62 @@ final class Projections {
         }
     }
 
-    private static boolean insertReading(Connection c, int room, int t, int co2, int temp, int hum, Integer pres)
+    private static Integer scaled(Double v, int scale) {
+        return v == null ? null : (int) Math.round(v * scale);
+    }
+
+    /**
+     * Adds the given quantities to the raw row of (room, t), creating it if needed, without overwriting any stored
+     * value. Returns the row when this made it complete (CO2, temperature and humidity), so it now counts for the
+     * derived projections; null otherwise (still partial, or complete before: a duplicate).
+     */
+    private static Latest merge(Connection c, int room, int t, Integer co2, Integer temp, Integer hum, Integer pres)
         throws SQLException {
+        Integer[] old = null;
+        try (PreparedStatement q = c.prepareStatement(
+            "SELECT co2, temp, hum, pres FROM reading WHERE room_key = ? AND t = ?")) {
+            q.setInt(1, room);
+            q.setInt(2, t);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    old = new Integer[] {(Integer) rs.getObject(1, Integer.class),
+                        (Integer) rs.getObject(2, Integer.class), (Integer) rs.getObject(3, Integer.class),
+                        (Integer) rs.getObject(4, Integer.class)};
+                }
+            }
+        }
+        if (old == null) {
+            insertReading(c, room, t, co2, temp, hum, pres);
+            return null;
+        }
+        Integer[] now = {old[0] != null ? old[0] : co2, old[1] != null ? old[1] : temp,
+            old[2] != null ? old[2] : hum, old[3] != null ? old[3] : pres};
+        if (java.util.Arrays.equals(old, now)) {
+            return null;
+        }
+        try (PreparedStatement up = c.prepareStatement(
+            "UPDATE reading SET co2 = ?, temp = ?, hum = ?, pres = ? WHERE room_key = ? AND t = ?")) {
+            for (int i = 0; i < 4; i++) {
+                setInt(up, i + 1, now[i]);
+            }
+            up.setInt(5, room);
+            up.setInt(6, t);
+            up.executeUpdate();
+        }
+        boolean wasComplete = old[0] != null && old[1] != null && old[2] != null;
+        boolean isComplete = now[0] != null && now[1] != null && now[2] != null;
+        return !wasComplete && isComplete ? new Latest(t, now[0], now[1], now[2], now[3]) : null;
+    }
+
+    private static boolean insertReading(Connection c, int room, int t, Integer co2, Integer temp, Integer hum,
+                                         Integer pres) throws SQLException {
         try (PreparedStatement in = c.prepareStatement(
             "INSERT INTO reading (room_key, t, co2, temp, hum, pres) VALUES (?, ?, ?, ?, ?, ?)")) {
             in.setInt(1, room);
             in.setInt(2, t);
-            in.setInt(3, co2);
-            in.setInt(4, temp);
-            in.setInt(5, hum);
+            setInt(in, 3, co2);
+            setInt(in, 4, temp);
+            setInt(in, 5, hum);
             setInt(in, 6, pres);
             in.executeUpdate();
             return true;
@@ -303,12 +364,13 @@ final class Projections {
         // Late, replayed out of order, or the room's state is not in memory: recompute around this reading.
         int threshold = (int) Math.floor(rule.threshold());
         Integer from = scalar(c, "SELECT t FROM reading WHERE room_key = ? AND t < ? AND co2 <= ? "
-            + "ORDER BY t DESC FETCH FIRST 1 ROW ONLY", room, t, threshold);
+            + COMPLETE + "ORDER BY t DESC FETCH FIRST 1 ROW ONLY", room, t, threshold);
         Integer to = scalar(c, "SELECT t FROM reading WHERE room_key = ? AND t > ? AND co2 <= ? "
-            + "ORDER BY t FETCH FIRST 1 ROW ONLY", room, t, threshold);
+            + COMPLETE + "ORDER BY t FETCH FIRST 1 ROW ONLY", room, t, threshold);
         List<AlertRule.Sample> slice = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(
-            "SELECT t, co2 FROM reading WHERE room_key = ? AND t >= ? AND t <= ? ORDER BY t")) {
+            "SELECT t, co2 FROM reading WHERE room_key = ? AND t >= ? AND t <= ? AND co2 IS NOT NULL " + COMPLETE
+                + "ORDER BY t")) {
             q.setInt(1, room);
             q.setInt(2, from == null ? Integer.MIN_VALUE : from);
             q.setInt(3, to == null ? Integer.MAX_VALUE : to);

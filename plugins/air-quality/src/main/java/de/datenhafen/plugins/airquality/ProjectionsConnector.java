@@ -115,11 +115,9 @@ final class ProjectionsConnector implements Connector {
             throw new IllegalArgumentException("air.reading #" + e.getIn().getHeader(BusHeaders.SEQUENCE)
                 + " names room " + site + "/" + roomId + ", which is not in the registry");
         }
-        JsonNode pressure = data.get("pressure");
         List<Projections.AlertChange> changes = air.projections.apply(new Projections.In(room.key(),
-            Instant.parse(data.path("time").asText()), data.path("co2").asDouble(),
-            data.path("temperature").asDouble(), data.path("humidity").asDouble(),
-            pressure == null || pressure.isNull() ? null : pressure.asDouble()));
+            Instant.parse(data.path("time").asText()), number(data, "co2"), number(data, "temperature"),
+            number(data, "humidity"), number(data, "pressure")));
         if (changes.isEmpty()) {
             return;
         }
@@ -143,6 +141,12 @@ final class ProjectionsConnector implements Connector {
         raised.publish(e, up);
         cleared.publish(e, down);
         air.projections.sent(changes);
+    }
+
+    /** A quantity of the event, or null when absent (pressure is optional; a SensorThings Observation has one). */
+    private static Double number(JsonNode data, String field) {
+        JsonNode n = data.get(field);
+        return n == null || n.isNull() ? null : n.asDouble();
     }
 
     private static void read(Exchange e, ReadApi api) throws Exception {

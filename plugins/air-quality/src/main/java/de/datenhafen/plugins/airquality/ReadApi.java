@@ -221,9 +221,11 @@ final class ReadApi {
             q.setInt(3, Projections.seconds(to));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
+                    // a quantity is null in a partial reading (see V2)
                     ObjectNode p = points.addObject().put("time", Projections.instant(rs.getInt(1)).toString())
-                        .put("co2", rs.getInt(2)).put("temperature", rs.getInt(3) / 100.0)
-                        .put("humidity", rs.getInt(4) / 10.0);
+                        .put("co2", (Integer) rs.getObject(2, Integer.class))
+                        .put("temperature", scaled(rs.getObject(3, Integer.class), 100.0))
+                        .put("humidity", scaled(rs.getObject(4, Integer.class), 10.0));
                     int pres = rs.getInt(5);
                     if (!rs.wasNull()) {
                         p.put("pressure", pres / 10.0);
@@ -324,5 +326,9 @@ final class ReadApi {
         } catch (DateTimeException e) {
             throw new Http.Refused(400, name, "'" + v + "' is not a date (yyyy-mm-dd)");
         }
+    }
+
+    private static Double scaled(Integer v, double scale) {
+        return v == null ? null : v / scale;
     }
 }

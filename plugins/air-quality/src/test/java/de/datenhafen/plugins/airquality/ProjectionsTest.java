@@ -30,6 +30,7 @@ class ProjectionsTest {
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V1__air_quality.sql'");
+            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V2__partial_readings.sql'");
         }
         return ds;
     }
@@ -47,7 +48,7 @@ class ProjectionsTest {
 
     private List<Projections.AlertChange> feed(int minute, int co2) throws SQLException {
         List<Projections.AlertChange> changes = projections.apply(new Projections.In(room,
-            START.plusSeconds(minute * 60L), co2, 21.5, 45, 1013.0));
+            START.plusSeconds(minute * 60L), (double) co2, 21.5, 45.0, 1013.0));
         projections.sent(changes);
         return changes;
     }
@@ -175,6 +176,31 @@ class ProjectionsTest {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getInt(2)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void partialReadingsAreStoredAndCountForTheProjectionsOnceComplete() throws SQLException {
+        Instant t = START.plusSeconds(600);
+        projections.apply(new Projections.In(room, t, 2400.0, null, null, null));
+        projections.apply(new Projections.In(room, t, null, 21.5, null, null));
+
+        assertThat(projections.latest()).doesNotContainKey(room);
+        assertThat(count("SELECT COUNT(*) FROM avg20")).isZero();
+
+        projections.apply(new Projections.In(room, t, null, null, 45.0, 1013.0));
+        projections.apply(new Projections.In(room, t, 999.0, null, null, null)); // stored values are not overwritten
+
+        assertThat(projections.latest().get(room)).isEqualTo(new Projections.Latest(Projections.seconds(t), 2400,
+            2150, 450, 10130));
+        assertThat(count("SELECT n FROM avg20")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM reading WHERE co2 = 2400 AND temp = 2150 AND hum = 450")).isEqualTo(1);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }

@@ -1,0 +1,98 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Integrations that serve a path of their own outside /api/v1/plugins/ (IntegrationContext.publicEndpoint): the
+ * path and everything below it is theirs, the hub's own paths are not, and two integrations cannot share one.
+ */
+class PublicPathsTest {
+
+    private static final Path ARCHIVES = TestDirs.create("public-paths");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder()
+        .config(HubConfig.INTEGRATION_RETRIES, 0)
+        .plugin(() -> Fixtures.working(ARCHIVES))
+        .build();
+
+    @Test
+    void servesItsPathAndEverythingBelowItIncludingParentheses(HubClient client) {
+        assertThat(create(client, "sta-a", "/sta-a").getString("state")).isEqualTo("running");
+
+        HubClient.Response below = client.anonymous().get("/sta-a/v1.1/Things(12)/Datastreams?$top=1");
+        HubClient.Response root = client.anonymous().get("/sta-a");
+
+        assertThat(below.status()).as(below.toString()).isEqualTo(200);
+        assertThat(below.json().getString("uri")).isEqualTo("/sta-a/v1.1/Things(12)/Datastreams?$top=1");
+        assertThat(below.json().getString("integration")).isEqualTo("sta-a");
+        assertThat(root.status()).as(root.toString()).isEqualTo(200);
+        assertThat(client.anonymous().get("/sta-ab/v1.1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesAPathUnderTheHubsOwnAndFailsTheIntegrationNamingIt(HubClient client) {
+        create(client, "under-api", "/api/sta");
+
+        JsonObject view = failed(client, "under-api");
+
+        assertThat(view.getJsonObject("lastError").getString("message")).endsWith("public path '/api/sta' is "
+            + "refused: /api is reserved for the hub's own routes (reserved: /api, /health, /metrics, /admin)");
+        assertThat(client.anonymous().get("/health/live").status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesAPathBelowOneAnotherIntegrationServesNamingItAndThePath(HubClient client) {
+        assertThat(create(client, "first", "/shared").getString("state")).isEqualTo("running");
+        create(client, "second", "/shared/v1.1");
+
+        JsonObject view = failed(client, "second");
+
+        assertThat(view.getJsonObject("lastError").getString("message"))
+            .endsWith("public path '/shared/v1.1' is refused: integration 'first' already serves '/shared'");
+        assertThat(client.anonymous().get("/shared/v1.1").json().getString("integration")).isEqualTo("first");
+    }
+
+    @Test
+    void freesThePathWhenItsIntegrationIsDeleted(HubClient client) {
+        create(client, "old", "/freed");
+        create(client, "new", "/freed");
+        failed(client, "new");
+
+        assertThat(client.delete("/api/v1/admin/integrations/old").status()).isEqualTo(204);
+        HubClient.Response restarted = client.post("/api/v1/admin/integrations/new/restart");
+
+        assertThat(restarted.json().getString("state")).as(restarted.toString()).isEqualTo("running");
+        assertThat(client.anonymous().get("/freed/x").json().getString("integration")).isEqualTo("new");
+    }
+
+    @Test
+    void refusesAMalformedPath(HubClient client) {
+        create(client, "dotdot", "/sta/../api");
+
+        assertThat(failed(client, "dotdot").getJsonObject("lastError").getString("message"))
+            .contains("public path '/sta/../api' must be one or more segments");
+    }
+
+    private static JsonObject create(HubClient client, String name, String path) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", "fixture-public").put("config", new JsonObject().put("path", path)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json();
+    }
+
+    private static JsonObject failed(HubClient client, String name) {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+            client.get("/api/v1/admin/integrations/" + name).json().getString("state")).isEqualTo("failed"));
+        return client.get("/api/v1/admin/integrations/" + name).json();
+    }
+}

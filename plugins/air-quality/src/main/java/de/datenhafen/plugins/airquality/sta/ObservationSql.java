@@ -1,0 +1,545 @@
+package de.datenhafen.plugins.airquality.sta;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Observations, filtered, ordered and paged in SQL on the plugin's reading table (primary key room_key, t), never
+ * copied. For each Datastream in scope the filter is first evaluated as far as it can be without the Observation:
+ * paths through {@code Datastream/...} and {@code FeatureOfInterest/...}, constants and {@code now()} become values
+ * (with {@link Eval}'s meaning), so what is left (the residual) is about {@code phenomenonTime}, {@code resultTime},
+ * {@code result} and {@code id} only, and compiles to SQL. Datastreams whose residual is false are not queried;
+ * those with the same residual share one statement ({@code room_key IN (...)}).
+ *
+ * <p>One Datastream (the usual {@code Datastreams(x)/Observations}) is one statement on the index:
+ * {@code room_key = ? AND t >= ? ORDER BY room_key DESC, t DESC LIMIT ?}. Several Datastreams in id order (the
+ * default) are walked one after the other, each on the index; any other order over at most {@link #MERGE_MAX}
+ * Datastreams reads each one's first skip + top rows on the index and merges them; over more, it is one
+ * {@code UNION ALL} ordered and limited by the database, which reads every matching row.
+ */
+final class ObservationSql {
+
+    /** A page of Observations, and how many there are in all when asked. */
+    record Page(List<Model.Entity> items, boolean more, Long count) {
+    }
+
+    private enum T { NUM, TIME, DATE, BOOL, STR, NULL }
+
+    private record Sql(String text, T type) {
+    }
+
+    /** How the three Observation columns are written in the statement being built. */
+    private record Columns(String t, String result, String id) {
+    }
+
+    /** Up to this many Datastreams, an order other than by id is read per Datastream on the key and merged. */
+    static final int MERGE_MAX = 64;
+
+    private static final String TS = "DATEADD(SECOND, %s, TIMESTAMP '2020-01-01 00:00:00')";
+
+    private final DataSource db;
+    private final Model.Graph graph;
+    private final Eval eval;
+    private final java.time.Duration timeout;
+    private long deadline;
+    int mergeMax = MERGE_MAX;
+
+    ObservationSql(DataSource db, Model.Graph graph, Eval eval, java.time.Duration timeout) {
+        this.db = db;
+        this.graph = graph;
+        this.eval = eval;
+        this.timeout = timeout;
+    }
+
+    /**
+     * A statement that the database cancels when the request's time is up, so a query that would read most of the
+     * table (an order over all Datastreams, say) cannot hold a connection and a core for minutes.
+     */
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw tooLong(null);
+        }
+        PreparedStatement st = c.prepareStatement(sql);
+        st.setQueryTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(left)));
+        return st;
+    }
+
+    private StaException tooLong(SQLException cause) {
+        return new StaException(503, "$filter", -1, "the query took longer than " + timeout.toSeconds() + " s and "
+            + "was stopped: narrow it (Datastreams(<id>)/Observations, a phenomenonTime range, ordering by id)");
+    }
+
+    /** One Observation by id, or null. */
+    Model.Entity byId(long id) throws SQLException {
+        long ds = id / Model.OBSERVATION_SHIFT;
+        int t = (int) (id % Model.OBSERVATION_SHIFT);
+        if (id < 0 || graph.get(Model.Type.DATASTREAM, ds) == null) {
+            return null;
+        }
+        Quantity q = Quantity.values()[(int) (ds % 4)];
+        deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.getConnection(); PreparedStatement st = prepare(c, "SELECT " + q.column
+            + " FROM reading WHERE room_key = ? AND t = ? AND " + q.column + " IS NOT NULL")) {
+            st.setLong(1, ds / 4);
+            st.setInt(2, t);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Model.observation(ds, t, q.value(rs.getInt(1))) : null;
+            }
+        }
+    }
+
+    /**
+     * The Observations of the given Datastreams (ids in ascending order) that pass {@code filter}, ordered, from
+     * {@code skip}, at most {@code top}.
+     */
+    Page query(List<Long> datastreams, Expr filter, List<Parser.Order> orderBy, int skip, int top, boolean count)
+        throws SQLException {
+        // residual SQL per datastream, grouped: quantity + residual -> room keys
+        Map<String, List<Long>> groups = new LinkedHashMap<>();
+        Map<Long, String> residualOf = new LinkedHashMap<>();
+        for (long ds : datastreams) {
+            Model.Entity stream = graph.get(Model.Type.DATASTREAM, ds);
+            if (stream == null) {
+                continue;
+            }
+            String where = residual(filter, stream);
+            if (where != null) {
+                residualOf.put(ds, where);
+                groups.computeIfAbsent(ds % 4 + "|" + where, k -> new ArrayList<>()).add(ds);
+            }
+        }
+        List<Parser.Order> order = orderBy;
+        boolean byId = order.isEmpty() || (order.size() == 1 && order.get(0).expr() instanceof Expr.Path p
+            && p.segments().size() == 1 && (p.segments().get(0).equals("id") || p.segments().get(0).equals("@iot.id")));
+        boolean descending = !order.isEmpty() && order.get(0).descending();
+        deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.getConnection()) {
+            Long total = count ? count(c, groups) : null;
+            List<Model.Entity> items;
+            if (residualOf.size() == 1) {
+                Map.Entry<Long, String> only = residualOf.entrySet().iterator().next();
+                items = single(c, only.getKey(), only.getValue(), order, skip, top + 1);
+            } else if (byId) {
+                items = walk(c, residualOf, descending, skip, top + 1);
+            } else if (residualOf.size() <= mergeMax && (long) skip + top < 10_000) {
+                // a few Datastreams (a FeatureOfInterest's four, say): each on its key, merged here
+                List<Model.Entity> all = new ArrayList<>();
+                for (Map.Entry<Long, String> d : residualOf.entrySet()) {
+                    all.addAll(single(c, d.getKey(), d.getValue(), order, 0, skip + top + 1));
+                }
+                all.sort(eval.order(order));
+                items = all.subList(Math.min(skip, all.size()), Math.min(all.size(), skip + top + 1));
+            } else {
+                items = union(c, groups, order, skip, top + 1);
+            }
+            boolean more = items.size() > top;
+            return new Page(more ? items.subList(0, top) : items, more, total);
+        } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                throw tooLong(e);
+            }
+            throw e;
+        }
+    }
+
+    private List<Model.Entity> single(Connection c, long ds, String where, List<Parser.Order> order, int skip,
+                                      int limit) throws SQLException {
+        Quantity q = Quantity.values()[(int) (ds % 4)];
+        Columns cols = new Columns("t", q.sqlValue(), "t");
+        StringBuilder sql = new StringBuilder("SELECT t, ").append(q.column).append(" FROM reading WHERE room_key = ")
+            .append(ds / 4).append(" AND ").append(q.column).append(" IS NOT NULL AND (").append(where).append(')');
+        sql.append(" ORDER BY ").append(orderSql(order, cols, true)).append(" LIMIT ").append(limit)
+            .append(" OFFSET ").append(skip);
+        List<Model.Entity> out = new ArrayList<>();
+        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(Model.observation(ds, rs.getInt(1), q.value(rs.getInt(2))));
+            }
+        }
+        return out;
+    }
+
+    /** Datastream after Datastream in id order: each an index range, skipping whole ones by their counts. */
+    private List<Model.Entity> walk(Connection c, Map<Long, String> residualOf, boolean descending, int skip,
+                                    int limit) throws SQLException {
+        List<Long> order = new ArrayList<>(residualOf.keySet());
+        if (descending) {
+            java.util.Collections.reverse(order);
+        }
+        List<Model.Entity> out = new ArrayList<>();
+        long toSkip = skip;
+        String dir = descending ? " DESC" : "";
+        for (long ds : order) {
+            if (out.size() >= limit) {
+                break;
+            }
+            Quantity q = Quantity.values()[(int) (ds % 4)];
+            String where = " FROM reading WHERE room_key = " + ds / 4 + " AND " + q.column + " IS NOT NULL AND ("
+                + residualOf.get(ds) + ")";
+            if (toSkip > 0) {
+                long n = scalar(c, "SELECT COUNT(*)" + where);
+                if (n <= toSkip) {
+                    toSkip -= n;
+                    continue;
+                }
+            }
+            String sql = "SELECT t, " + q.column + where + " ORDER BY room_key" + dir + ", t" + dir + " LIMIT "
+                + (limit - out.size()) + " OFFSET " + toSkip;
+            toSkip = 0;
+            try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Model.observation(ds, rs.getInt(1), q.value(rs.getInt(2))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Model.Entity> union(Connection c, Map<String, List<Long>> groups, List<Parser.Order> order,
+                                     int skip, int limit) throws SQLException {
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, t, result FROM (");
+        String sep = "";
+        for (Map.Entry<String, List<Long>> g : groups.entrySet()) {
+            sql.append(sep).append(select(g.getKey(), g.getValue(),
+                "(CAST(room_key AS BIGINT) * 4 + %q) * 4294967296 + t AS id, t, %v AS result"));
+            sep = " UNION ALL ";
+        }
+        sql.append(") o ORDER BY ").append(orderSql(order, new Columns("t", "result", "id"), false))
+            .append(" LIMIT ").append(limit).append(" OFFSET ").append(skip);
+        List<Model.Entity> out = new ArrayList<>();
+        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                out.add(Model.observation(id / Model.OBSERVATION_SHIFT, rs.getInt(2), rs.getDouble(3)));
+            }
+        }
+        return out;
+    }
+
+    private long count(Connection c, Map<String, List<Long>> groups) throws SQLException {
+        long n = 0;
+        for (Map.Entry<String, List<Long>> g : groups.entrySet()) {
+            n += scalar(c, select(g.getKey(), g.getValue(), "COUNT(*)"));
+        }
+        return n;
+    }
+
+    /** SELECT {@code what} over one group's rows; %q is the quantity index, %v its value. */
+    private static String select(String key, List<Long> datastreams, String what) {
+        int bar = key.indexOf('|');
+        int qi = Integer.parseInt(key.substring(0, bar));
+        Quantity q = Quantity.values()[qi];
+        StringBuilder rooms = new StringBuilder();
+        for (long ds : datastreams) {
+            rooms.append(rooms.length() == 0 ? "" : ",").append(ds / 4);
+        }
+        return "SELECT " + what.replace("%q", Integer.toString(qi)).replace("%v", q.sqlValue())
+            + " FROM reading WHERE " + q.column + " IS NOT NULL AND room_key IN (" + rooms + ") AND ("
+            + key.substring(bar + 1) + ")";
+    }
+
+    private long scalar(Connection c, String sql) throws SQLException {
+        try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String orderSql(List<Parser.Order> order, Columns cols, boolean single) {
+        String tie = single ? "t" : "id";
+        StringBuilder out = new StringBuilder();
+        boolean tied = false;
+        for (Parser.Order o : order) {
+            Sql s = compile(o.expr(), null, cols, "$orderby");
+            String dir = o.descending() ? " DESC" : "";
+            if (out.length() == 0 && single && s.text().equals("t")) {
+                out.append("room_key").append(dir).append(", "); // so H2 reads the primary key in order
+            }
+            out.append(s.text()).append(dir).append(", ");
+            tied |= s.text().equals(tie);
+        }
+        if (out.length() == 0) {
+            return single ? "room_key, t" : "id";
+        }
+        return tied ? out.substring(0, out.length() - 2) : out.append(tie).toString();
+    }
+
+    // ---- partial evaluation
+
+    /** The filter's SQL for one Datastream's rows, or null when no Observation of it can pass. */
+    private String residual(Expr filter, Model.Entity stream) {
+        if (filter == null) {
+            return "TRUE";
+        }
+        Expr r = reduce(filter, stream);
+        if (r instanceof Expr.Literal l) {
+            return Boolean.TRUE.equals(l.value()) ? "TRUE" : null;
+        }
+        long ds = (Long) stream.id();
+        Quantity q = Quantity.values()[(int) (ds % 4)];
+        Sql s = compile(r, q, new Columns("t", q.sqlValue(), "(" + ds + " * 4294967296 + t)"), "$filter");
+        if (s.type() != T.BOOL) {
+            throw StaException.badRequest("$filter", filter.pos(), "invalid $filter at position " + filter.pos()
+                + ": the filter is not a condition (true or false)");
+        }
+        return s.text();
+    }
+
+    Expr reduce(Expr x, Model.Entity stream) {
+        if (x instanceof Expr.Literal) {
+            return x;
+        }
+        if (x instanceof Expr.Path p) {
+            return path(p, stream);
+        }
+        if (x instanceof Expr.Unary u) {
+            Expr r = reduce(u.operand(), stream);
+            return r instanceof Expr.Literal l ? new Expr.Literal(Eval.unary(u.op(), l.value(), u.pos()), u.pos())
+                : new Expr.Unary(u.op(), r, u.pos());
+        }
+        if (x instanceof Expr.Binary b) {
+            return binary(b, stream);
+        }
+        Expr.Call c = (Expr.Call) x;
+        List<Expr> args = new ArrayList<>();
+        boolean constant = true;
+        for (Expr a : c.args()) {
+            Expr r = reduce(a, stream);
+            constant &= r instanceof Expr.Literal;
+            args.add(r);
+        }
+        if (constant) {
+            List<Object> values = new ArrayList<>();
+            args.forEach(a -> values.add(((Expr.Literal) a).value()));
+            return new Expr.Literal(Eval.call(c.name(), values, c.pos(), eval.now()), c.pos());
+        }
+        return new Expr.Call(c.name(), args, c.pos());
+    }
+
+    private Expr binary(Expr.Binary b, Model.Entity stream) {
+        Expr l = reduce(b.left(), stream);
+        Expr r = reduce(b.right(), stream);
+        if (b.op().equals("and") || b.op().equals("or")) {
+            boolean and = b.op().equals("and");
+            for (Expr[] pair : new Expr[][] {{l, r}, {r, l}}) {
+                if (pair[0] instanceof Expr.Literal lit) {
+                    boolean v = Boolean.TRUE.equals(lit.value());
+                    if (and) {
+                        return v ? pair[1] : new Expr.Literal(false, b.pos());
+                    }
+                    return v ? new Expr.Literal(true, b.pos()) : pair[1];
+                }
+            }
+            return new Expr.Binary(b.op(), l, r, b.pos());
+        }
+        if (l instanceof Expr.Literal x && r instanceof Expr.Literal y) {
+            return new Expr.Literal(Eval.binary(b.op(), x.value(), y.value(), b.pos()), b.pos());
+        }
+        return new Expr.Binary(b.op(), l, r, b.pos());
+    }
+
+    private Expr path(Expr.Path p, Model.Entity stream) {
+        List<String> s = p.segments();
+        String first = s.get(0);
+        switch (first) {
+            case "phenomenonTime", "resultTime", "result", "id", "@iot.id" -> {
+                if (s.size() > 1) {
+                    throw StaException.badRequest("$filter", p.pos(), "invalid $filter at position " + p.pos()
+                        + ": '" + first + "' has no properties ('" + p.text() + "')");
+                }
+                return p;
+            }
+            case "parameters", "resultQuality", "validTime" -> {
+                return new Expr.Literal(null, p.pos());
+            }
+            case "Datastream", "FeatureOfInterest" -> {
+                Model.Entity from = first.equals("Datastream") ? stream
+                    : graph.get(Model.Type.FEATURE_OF_INTEREST, (Long) stream.id() / 4);
+                Object v = s.size() == 1 ? from.id()
+                    : eval.path(new Expr.Path(s.subList(1, s.size()), p.pos()), from);
+                return new Expr.Literal(v, p.pos());
+            }
+            default -> throw StaException.badRequest("$filter", p.pos(), "invalid $filter at position " + p.pos()
+                + ": Observation has no property or navigation property '" + first + "'");
+        }
+    }
+
+    // ---- SQL of a residual
+
+    private Sql compile(Expr x, Quantity q, Columns cols, String field) {
+        if (x instanceof Expr.Literal l) {
+            return literal(l, field);
+        }
+        if (x instanceof Expr.Path p) {
+            String name = p.segments().get(0);
+            if (p.segments().size() > 1) {
+                throw unsupported(field, p.pos(), "'" + p.text() + "'");
+            }
+            return switch (name) {
+                case "phenomenonTime", "resultTime" -> new Sql(cols.t(), T.TIME);
+                case "result" -> new Sql(cols.result(), T.NUM);
+                case "id", "@iot.id" -> new Sql(cols.id(), T.NUM);
+                default -> throw unsupported(field, p.pos(), "'" + name + "'");
+            };
+        }
+        if (x instanceof Expr.Unary u) {
+            Sql o = compile(u.operand(), q, cols, field);
+            if (u.op().equals("not")) {
+                return new Sql("(NOT " + bool(o, u.pos(), field) + ")", T.BOOL);
+            }
+            return new Sql("(-" + num(o, u.pos(), field) + ")", T.NUM);
+        }
+        if (x instanceof Expr.Binary b) {
+            return binarySql(b, q, cols, field);
+        }
+        return callSql((Expr.Call) x, q, cols, field);
+    }
+
+    private Sql binarySql(Expr.Binary b, Quantity q, Columns cols, String field) {
+        Sql l = compile(b.left(), q, cols, field);
+        Sql r = compile(b.right(), q, cols, field);
+        switch (b.op()) {
+            case "and", "or" -> {
+                return new Sql("(" + bool(l, b.pos(), field) + " " + b.op().toUpperCase() + " "
+                    + bool(r, b.pos(), field) + ")", T.BOOL);
+            }
+            case "eq", "ne", "gt", "ge", "lt", "le" -> {
+                if (l.type() == T.NULL || r.type() == T.NULL) {
+                    Sql other = l.type() == T.NULL ? r : l;
+                    return switch (b.op()) {
+                        case "eq" -> new Sql("(" + other.text() + " IS NULL)", T.BOOL);
+                        case "ne" -> new Sql("(" + other.text() + " IS NOT NULL)", T.BOOL);
+                        default -> new Sql("FALSE", T.BOOL);
+                    };
+                }
+                // a date compares with a time as its midnight (UTC), as in Eval
+                if (l.type() == T.TIME && r.type() == T.DATE && b.right() instanceof Expr.Literal lit) {
+                    r = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                } else if (r.type() == T.TIME && l.type() == T.DATE && b.left() instanceof Expr.Literal lit) {
+                    l = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                }
+                if (l.type() != r.type()) {
+                    return new Sql(b.op().equals("ne") ? "TRUE" : "FALSE", T.BOOL);
+                }
+                String op = switch (b.op()) {
+                    case "eq" -> "=";
+                    case "ne" -> "<>";
+                    case "gt" -> ">";
+                    case "ge" -> ">=";
+                    case "lt" -> "<";
+                    default -> "<=";
+                };
+                return new Sql("(" + l.text() + " " + op + " " + r.text() + ")", T.BOOL);
+            }
+            case "div" -> {
+                return new Sql("(CAST(" + num(l, b.pos(), field) + " AS DOUBLE PRECISION) / NULLIF("
+                    + num(r, b.pos(), field) + ", 0))", T.NUM);
+            }
+            case "mod" -> {
+                return new Sql("MOD(" + num(l, b.pos(), field) + ", NULLIF(" + num(r, b.pos(), field) + ", 0))",
+                    T.NUM);
+            }
+            default -> {
+                String op = switch (b.op()) {
+                    case "add" -> "+";
+                    case "sub" -> "-";
+                    default -> "*";
+                };
+                return new Sql("(" + num(l, b.pos(), field) + " " + op + " " + num(r, b.pos(), field) + ")", T.NUM);
+            }
+        }
+    }
+
+    private Sql callSql(Expr.Call c, Quantity q, Columns cols, String field) {
+        List<Sql> args = new ArrayList<>();
+        for (Expr a : c.args()) {
+            args.add(compile(a, q, cols, field));
+        }
+        Sql a = args.isEmpty() ? null : args.get(0);
+        switch (c.name()) {
+            case "year", "month", "day", "hour", "minute", "second" -> {
+                return new Sql("EXTRACT(" + c.name().toUpperCase() + " FROM " + ts(a, c.pos(), field) + ")", T.NUM);
+            }
+            case "date" -> {
+                return new Sql("CAST(" + ts(a, c.pos(), field) + " AS DATE)", T.DATE);
+            }
+            case "round", "floor", "ceiling" -> {
+                String fn = c.name().equals("round") ? "ROUND" : c.name().equals("floor") ? "FLOOR" : "CEILING";
+                return new Sql(fn + "(" + num(a, c.pos(), field) + ")", T.NUM);
+            }
+            default -> throw unsupported(field, c.pos(), "the function " + c.name() + " on an Observation's own "
+                + "properties");
+        }
+    }
+
+    private static String ts(Sql a, int pos, String field) {
+        if (a.type() != T.TIME) {
+            throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
+                + ": needs a time here");
+        }
+        return String.format(TS, a.text());
+    }
+
+    private static Sql literal(Expr.Literal l, String field) {
+        Object v = l.value();
+        if (v == null) {
+            return new Sql("NULL", T.NULL);
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return new Sql(v.toString(), T.NUM);
+        }
+        if (v instanceof Boolean b) {
+            return new Sql(b ? "TRUE" : "FALSE", T.BOOL);
+        }
+        if (v instanceof String s) {
+            return new Sql("'" + s.replace("'", "''") + "'", T.STR);
+        }
+        if (v instanceof Instant i) {
+            return timeLiteral(i);
+        }
+        if (v instanceof LocalDate d) {
+            return new Sql("DATE '" + d + "'", T.DATE);
+        }
+        throw unsupported(field, l.pos(), Eval.describe(v) + " next to an Observation's own properties");
+    }
+
+    private static Sql timeLiteral(Instant i) {
+        long seconds = i.getEpochSecond() - Model.T0;
+        return new Sql(i.getNano() == 0 ? Long.toString(seconds) : Double.toString(seconds + i.getNano() / 1e9),
+            T.TIME);
+    }
+
+    private static String bool(Sql s, int pos, String field) {
+        if (s.type() != T.BOOL) {
+            throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
+                + ": 'and', 'or' and 'not' need conditions");
+        }
+        return s.text();
+    }
+
+    private static String num(Sql s, int pos, String field) {
+        if (s.type() != T.NUM) {
+            throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
+                + ": arithmetic needs numbers");
+        }
+        return s.text();
+    }
+
+    private static StaException unsupported(String field, int pos, String what) {
+        return StaException.badRequest(field, pos, "invalid " + field + " at position " + pos + ": " + what
+            + " is not supported on Observations");
+    }
+}

@@ -1,0 +1,257 @@
+package de.datenhafen.plugins.airquality.sta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.Connector;
+import de.datenhafen.api.IntegrationContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code airquality-sensorthings}: the OGC SensorThings API 1.1 (and the 1.0 root) at {@code <path>/v1.1} and
+ * {@code <path>/v1.0}, a path of its own outside {@code /api/v1/plugins} (default {@code /sta}). Reading is public;
+ * creating, changing and deleting need {@code Authorization: Bearer <write-token>}, or {@code open-writes} (for test
+ * installations only). No device identifier appears in any answer.
+ */
+public final class SensorThingsConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SensorThingsConnector.class);
+
+    private final StaBackend backend;
+
+    public SensorThingsConnector(StaBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public String name() {
+        return "airquality-sensorthings";
+    }
+
+    @Override
+    public String description() {
+        return "OGC SensorThings API 1.1 (and 1.0) of the school rooms' air quality at <path>/v1.1 (default /sta): "
+            + "Things are rooms, Locations sites, a Datastream per quantity and room, Observations the readings. "
+            + "Reading is public; writes need the write token.";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ConfigDef.builder()
+            .define("path", ConfigType.STRING, "/sta", false, "Root path of the service, outside /api (the versions "
+                + "are below it: <path>/v1.1, <path>/v1.0)")
+            .secret("write-token", ConfigType.STRING, null, false, "Bearer token that creates, changes and deletes "
+                + "(at least 16 characters); without it and without open-writes, writes are refused")
+            .define("open-writes", ConfigType.BOOLEAN, false, false, "Let anyone write without a token: for test "
+                + "installations only")
+            .define("page-size", ConfigType.INT, 100, false, "Entities per page when $top is not given")
+            .define("max-page-size", ConfigType.INT, 1000, false, "Largest page; a larger $top gets this many and a "
+                + "nextLink")
+            .define("max-future", ConfigType.DURATION, "10m", false, "An Observation's time further ahead of the "
+                + "hub's clock than this is refused")
+            .define("query-timeout", ConfigType.DURATION, "30s", false, "An Observations query running longer is "
+                + "stopped and answered 503 (an order over all Datastreams reads the whole reading table)")
+            .define("base-url", ConfigType.STRING, null, false, "The service's public URL up to the root path (e.g. "
+                + "https://data.example.org/sta) for links; default: from the request's Host header")
+            .build();
+    }
+
+    @Override
+    public RoutesBuilder routes(IntegrationContext ctx) {
+        String token = ctx.config().has("write-token") ? ctx.config().getString("write-token") : null;
+        if (token != null && token.length() < 16) {
+            throw new IllegalArgumentException("write-token must have at least 16 characters");
+        }
+        boolean open = ctx.config().getBoolean("open-writes");
+        if (open) {
+            LOG.warn("integration {}: open-writes is on, anyone can write SensorThings entities (test installations "
+                + "only)", ctx.integrationName());
+        }
+        int pageSize = ctx.config().getInt("page-size");
+        int maxPage = ctx.config().getInt("max-page-size");
+        if (pageSize < 1 || maxPage < pageSize) {
+            throw new IllegalArgumentException("page-size must be at least 1 and at most max-page-size");
+        }
+        String root = ctx.config().getString("path");
+        String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true";
+        String baseUrl = ctx.config().has("base-url") ? ctx.config().getString("base-url") : null;
+        StaService service = new StaService(backend, pageSize, maxPage,
+            ctx.config().getDuration("query-timeout"));
+        StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
+        Handler handler = new Handler(service, writes, root.endsWith("/") ? root.substring(0, root.length() - 1)
+            : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(endpoint).routeId(ctx.routeId("sensorthings")).process(handler::handle);
+            }
+        };
+    }
+
+    /** One request: path and method to the service, errors to JSON. */
+    static final class Handler {
+        private final StaService service;
+        private final StaWrites writes;
+        private final String root;
+        private final String baseUrl;
+        private final byte[] token;
+        private final boolean open;
+
+        Handler(StaService service, StaWrites writes, String root, String baseUrl, byte[] token, boolean open) {
+            this.service = service;
+            this.writes = writes;
+            this.root = root;
+            this.baseUrl = baseUrl;
+            this.token = token;
+            this.open = open;
+        }
+
+        void handle(Exchange e) {
+            try {
+                answer(e, serve(e));
+            } catch (StaException x) {
+                ObjectNode body = StaService.JSON.createObjectNode().put("error", x.getMessage());
+                if (x.field != null) {
+                    body.put("field", x.field);
+                }
+                if (x.position >= 0) {
+                    body.put("position", x.position);
+                }
+                answer(e, new StaService.Answer(x.status, body, null));
+            } catch (Exception x) {
+                LOG.warn("SensorThings request {} failed", e.getIn().getHeader(Exchange.HTTP_URI), x);
+                answer(e, new StaService.Answer(500, StaService.JSON.createObjectNode().put("error",
+                    "the request failed: " + x), null));
+            }
+        }
+
+        private StaService.Answer serve(Exchange e) throws Exception {
+            String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
+            int q = uri.indexOf('?');
+            String rawPath = q < 0 ? uri : uri.substring(0, q);
+            String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (!path.startsWith(root)) {
+                throw StaException.notFound("not a SensorThings path: " + path);
+            }
+            String rest = path.substring(root.length());
+            List<String> segments = new ArrayList<>();
+            for (String s : rest.split("/")) {
+                if (!s.isEmpty()) {
+                    segments.add(s);
+                }
+            }
+            String method = e.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
+            String host = baseUrl != null ? baseUrl : base(e);
+            if (segments.isEmpty()) {
+                throw StaException.notFound("the SensorThings versions are " + host + "/v1.1 and " + host + "/v1.0");
+            }
+            String version = segments.get(0);
+            if (!version.equals("v1.1") && !version.equals("v1.0")) {
+                throw StaException.notFound("no SensorThings version '" + version + "'; this service has v1.1 and "
+                    + "v1.0");
+            }
+            String base = host + "/" + version;
+            if (segments.size() == 1) {
+                if (!method.equals("GET")) {
+                    throw new StaException(405, "method", -1, "the service root is read only");
+                }
+                return new StaService.Answer(200, service.root(base, version), null);
+            }
+            Map<String, String> options = options(q < 0 ? null : uri.substring(q + 1));
+            StaService.Target target = service.resolve(segments.subList(1, segments.size()));
+            String self = base + "/" + String.join("/", segments.subList(1, segments.size()));
+            switch (method) {
+                case "GET" -> {
+                    return service.read(target, Query.parse(options), base, self);
+                }
+                case "POST", "PATCH", "DELETE" -> {
+                    authorize(e);
+                    byte[] body = e.getIn().getBody(byte[].class);
+                    return switch (method) {
+                        case "POST" -> writes.create(e, target, StaService.readJson(body), base);
+                        case "PATCH" -> writes.update(target, StaService.readJson(body), base);
+                        default -> writes.delete(target);
+                    };
+                }
+                default -> throw new StaException(405, "method", -1, method + " is not supported; use GET, POST, "
+                    + "PATCH or DELETE");
+            }
+        }
+
+        private void authorize(Exchange e) {
+            if (open) {
+                return;
+            }
+            String given = e.getIn().getHeader("Authorization", String.class);
+            if (given == null || !given.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new StaException(401, "Authorization", -1, "writing needs 'Authorization: Bearer "
+                    + "<write-token>'" + (token == null ? " (and this service has no write-token set: writes are "
+                    + "off)" : ""));
+            }
+            if (token == null || !MessageDigest.isEqual(token, given.substring(7).trim()
+                .getBytes(StandardCharsets.UTF_8))) {
+                throw new StaException(403, "Authorization", -1, "this token may not write SensorThings entities");
+            }
+        }
+
+        private String base(Exchange e) {
+            String url = e.getIn().getHeader(Exchange.HTTP_URL, String.class);
+            int scheme = url == null ? -1 : url.indexOf("://");
+            if (scheme < 0) {
+                return root;
+            }
+            int slash = url.indexOf('/', scheme + 3);
+            return (slash < 0 ? url : url.substring(0, slash)) + root;
+        }
+
+        static Map<String, String> options(String query) {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (query == null || query.isEmpty()) {
+                return out;
+            }
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (out.containsKey(k) && k.startsWith("$")) {
+                    throw StaException.badRequest(k, 0, k + " is given twice");
+                }
+                out.put(k, v);
+            }
+            return out;
+        }
+
+        private static void answer(Exchange e, StaService.Answer a) {
+            e.getMessage().removeHeaders("*");
+            e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, a.status());
+            if (a.location() != null) {
+                e.getMessage().setHeader("Location", a.location());
+            }
+            if (a.body() == null) {
+                e.getMessage().setBody(null);
+            } else if (a.body() instanceof JsonNode j) {
+                e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+                e.getMessage().setBody(j.toString().getBytes(StandardCharsets.UTF_8));
+            } else {
+                e.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+                e.getMessage().setBody(a.body().toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

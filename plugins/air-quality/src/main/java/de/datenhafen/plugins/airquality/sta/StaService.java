@@ -1,0 +1,423 @@
+package de.datenhafen.plugins.airquality.sta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read side of the SensorThings service: the service root documents, entity sets, entities, navigation,
+ * {@code $ref}, {@code $value}, and the query options. Stateless apart from the registry graph it caches per
+ * registry view; called on a Camel worker thread per request.
+ */
+final class StaService {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The conformance classes this service implements (1.1's serverSettings). */
+    static final List<String> CONFORMANCE = List.of(
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/update-entity",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/delete-entity");
+
+    /** A resource path resolved: one entity, a collection, a property, or a reference. */
+    record Target(Model.Type type, Model.Entity entity, List<Model.Entity> items, List<Long> observationScope,
+                  String property, boolean ref, boolean value) {
+        boolean collection() {
+            return entity == null;
+        }
+    }
+
+    /** The answer: status, body (JSON node or text), and a Location header for created entities. */
+    record Answer(int status, Object body, String location) {
+    }
+
+    private final StaBackend backend;
+    private final int pageSize;
+    private final int maxPageSize;
+    private final java.time.Duration queryTimeout;
+    private volatile Model.Graph graph;
+
+    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout) {
+        this.backend = backend;
+        this.pageSize = pageSize;
+        this.maxPageSize = maxPageSize;
+        this.queryTimeout = queryTimeout;
+    }
+
+    Model.Graph graph() {
+        StaBackend.View v = backend.view();
+        Model.Graph g = graph;
+        if (g == null || g.view != v) {
+            g = new Model.Graph(v);
+            graph = g;
+        }
+        return g;
+    }
+
+    /** The service root of a version: its entity sets, and for 1.1 the server settings. */
+    ObjectNode root(String base, String version) {
+        ObjectNode out = JSON.createObjectNode();
+        if (version.equals("v1.1")) {
+            ObjectNode settings = out.putObject("serverSettings");
+            ArrayNode conf = settings.putArray("conformance");
+            CONFORMANCE.forEach(conf::add);
+        }
+        ArrayNode value = out.putArray("value");
+        for (Model.Type t : Model.Type.values()) {
+            value.addObject().put("name", t.set).put("url", base + "/" + t.set);
+        }
+        return out;
+    }
+
+    // ---- resource paths
+
+    /** Resolves the segments after the version ({@code Things(1)}, {@code Datastreams}, {@code name}, ...). */
+    Target resolve(List<String> segments) throws SQLException {
+        Model.Graph g = graph();
+        String first = segments.get(0);
+        Segment s = Segment.parse(first);
+        Model.Type type = Model.Type.ofSet(s.name);
+        if (type == null) {
+            throw StaException.notFound("no entity set '" + s.name + "'; the sets are Things, Locations, "
+                + "HistoricalLocations, Datastreams, Sensors, ObservedProperties, Observations, FeaturesOfInterest");
+        }
+        Target current;
+        if (s.id != null) {
+            current = one(type, lookup(g, type, s.id, first));
+        } else {
+            current = type == Model.Type.OBSERVATION ? new Target(type, null, null, allDatastreams(g), null, false,
+                false) : new Target(type, null, g.all(type), null, null, false, false);
+        }
+        for (int i = 1; i < segments.size(); i++) {
+            String seg = segments.get(i);
+            if (seg.equals("$ref")) {
+                if (i != segments.size() - 1 || current.property() != null) {
+                    throw StaException.notFound("$ref must be the last segment, after an entity or a collection");
+                }
+                current = new Target(current.type(), current.entity(), current.items(), current.observationScope(),
+                    null, true, false);
+                continue;
+            }
+            if (seg.equals("$value")) {
+                if (i != segments.size() - 1 || current.property() == null) {
+                    throw StaException.notFound("$value must follow a property, as in Things(1)/name/$value");
+                }
+                current = new Target(current.type(), current.entity(), null, null, current.property(), false, true);
+                continue;
+            }
+            if (current.collection() || current.property() != null) {
+                throw StaException.notFound("'" + seg + "' cannot follow a collection or a property");
+            }
+            Segment n = Segment.parse(seg);
+            Model.Nav nav = current.type().nav(n.name);
+            if (nav == null) {
+                if (n.id == null && current.type().hasProperty(n.name)) {
+                    current = new Target(current.type(), current.entity(), null, null, n.name, false, false);
+                    continue;
+                }
+                throw StaException.notFound(current.type().single + " has no property or navigation property '"
+                    + n.name + "'");
+            }
+            current = navigate(g, current.entity(), nav, n, seg);
+        }
+        return current;
+    }
+
+    private Target navigate(Model.Graph g, Model.Entity from, Model.Nav nav, Segment n, String seg)
+        throws SQLException {
+        if (nav.target() == Model.Type.OBSERVATION) {
+            List<Long> scope = observationScope(from);
+            if (n.id != null) {
+                Model.Entity o = lookup(g, nav.target(), n.id, seg);
+                if (!scope.contains((Long) o.id() / Model.OBSERVATION_SHIFT)) {
+                    throw StaException.notFound("no " + seg + " here");
+                }
+                return one(nav.target(), o);
+            }
+            return new Target(nav.target(), null, null, scope, null, false, false);
+        }
+        List<Model.Entity> next = g.follow(from, nav.name());
+        if (!nav.many()) {
+            if (n.id != null || next.isEmpty()) {
+                throw StaException.notFound("no " + seg + " here");
+            }
+            return one(nav.target(), next.get(0));
+        }
+        if (n.id != null) {
+            Object id = n.id(nav.target());
+            for (Model.Entity e : next) {
+                if (e.id().equals(id)) {
+                    return one(nav.target(), e);
+                }
+            }
+            throw StaException.notFound("no " + seg + " here");
+        }
+        return new Target(nav.target(), null, next, null, null, false, false);
+    }
+
+    private static Target one(Model.Type type, Model.Entity e) {
+        return new Target(type, e, null, null, null, false, false);
+    }
+
+    private Model.Entity lookup(Model.Graph g, Model.Type type, Segment.Id id, String seg) throws SQLException {
+        Object key = id.as(type);
+        Model.Entity e = null;
+        if (type == Model.Type.OBSERVATION) {
+            if (key instanceof Long l) {
+                e = new ObservationSql(backend.database(), g, new Eval(g, Instant.now()), queryTimeout).byId(l);
+            }
+        } else {
+            e = g.get(type, key);
+        }
+        if (e == null) {
+            throw StaException.notFound("no " + seg);
+        }
+        return e;
+    }
+
+    static List<Long> allDatastreams(Model.Graph g) {
+        List<Long> out = new ArrayList<>();
+        for (Model.Entity e : g.all(Model.Type.DATASTREAM)) {
+            out.add((Long) e.id());
+        }
+        out.sort(Long::compare);
+        return out;
+    }
+
+    /** The Datastreams whose Observations a Datastream or a FeatureOfInterest leads to. */
+    static List<Long> observationScope(Model.Entity from) {
+        long id = (Long) from.id();
+        if (from.type() == Model.Type.DATASTREAM) {
+            return List.of(id);
+        }
+        return List.of(id * 4, id * 4 + 1, id * 4 + 2, id * 4 + 3);
+    }
+
+    // ---- answers
+
+    /** A GET of a resolved target with the request's options; {@code self} is the URL of the path (no query). */
+    Answer read(Target t, Query q, String base, String self) throws SQLException {
+        Model.Graph g = graph();
+        Eval eval = new Eval(g, Instant.now());
+        if (t.property() != null) {
+            Object v = t.property().equals("id") ? t.entity().id() : t.entity().props().get(t.property());
+            if (t.value()) {
+                return new Answer(200, v == null ? "" : v instanceof Map<?, ?> ? JSON.valueToTree(plain(v)).toString()
+                    : plain(v).toString(), null);
+            }
+            ObjectNode out = JSON.createObjectNode();
+            out.set(t.property().equals("id") ? "@iot.id" : t.property(), JSON.valueToTree(plain(v)));
+            return new Answer(200, out, null);
+        }
+        if (!t.collection()) {
+            if (t.ref()) {
+                return new Answer(200, JSON.createObjectNode().put("@iot.selfLink", link(base, t.entity())), null);
+            }
+            return new Answer(200, entity(g, eval, t.entity(), q, base), null);
+        }
+        ObjectNode out = JSON.createObjectNode();
+        Page page = page(g, eval, t.type(), t.items(), t.observationScope(), q);
+        if (page.count() != null) {
+            out.put("@iot.count", page.count());
+        }
+        if (page.more()) {
+            out.put("@iot.nextLink", next(self, q, page.items().size()));
+        }
+        ArrayNode value = out.putArray("value");
+        for (Model.Entity e : page.items()) {
+            value.add(t.ref() ? JSON.createObjectNode().put("@iot.selfLink", link(base, e))
+                : entity(g, eval, e, q, base));
+        }
+        return new Answer(200, out, null);
+    }
+
+    record Page(List<Model.Entity> items, boolean more, Long count) {
+    }
+
+    private Page page(Model.Graph g, Eval eval, Model.Type type, List<Model.Entity> items, List<Long> scope,
+                      Query q) throws SQLException {
+        int top = q.top() == null ? pageSize : Math.min(q.top(), maxPageSize);
+        checkSelect(type, q);
+        if (type == Model.Type.OBSERVATION) {
+            ObservationSql.Page p = new ObservationSql(backend.database(), g, eval, queryTimeout)
+                .query(scope, q.filter(), q.orderBy(), q.skip(), top, q.count());
+            return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
+        }
+        List<Model.Entity> matching = new ArrayList<>();
+        for (Model.Entity e : items) {
+            if (q.filter() == null || eval.test(q.filter(), e)) {
+                matching.add(e);
+            }
+        }
+        matching.sort(eval.order(q.orderBy()));
+        int from = Math.min(q.skip(), matching.size());
+        int to = (int) Math.min((long) from + top, matching.size());
+        return new Page(new ArrayList<>(matching.subList(from, to)), to < matching.size() && top > 0,
+            q.count() ? (long) matching.size() : null);
+    }
+
+    private static void checkSelect(Model.Type type, Query q) {
+        for (String s : q.select()) {
+            if (!type.hasProperty(s) && type.nav(s) == null && !s.equals("@iot.selfLink")) {
+                throw StaException.badRequest("$select", 0, "invalid $select: " + type.single
+                    + " has no property '" + s + "'");
+            }
+        }
+    }
+
+    /** One entity as JSON, with its links, the selected properties and the expanded navigation properties. */
+    ObjectNode entity(Model.Graph g, Eval eval, Model.Entity e, Query q, String base) throws SQLException {
+        checkSelect(e.type(), q);
+        List<String> select = q.select();
+        boolean all = select.isEmpty();
+        ObjectNode out = JSON.createObjectNode();
+        String self = link(base, e);
+        if (all || select.contains("id")) {
+            if (e.id() instanceof Long l) {
+                out.put("@iot.id", l);
+            } else {
+                out.put("@iot.id", (String) e.id());
+            }
+        }
+        if (all || select.contains("@iot.selfLink")) {
+            out.put("@iot.selfLink", self);
+        }
+        for (String p : e.type().properties) {
+            if (all || select.contains(p)) {
+                out.set(p, JSON.valueToTree(plain(e.props().get(p))));
+            }
+        }
+        for (Model.Nav nav : e.type().navs()) {
+            if (all || select.contains(nav.name())) {
+                out.put(nav.name() + "@iot.navigationLink", self + "/" + nav.name());
+            }
+        }
+        for (Query.Expand x : q.expand()) {
+            Model.Nav nav = e.type().nav(x.nav());
+            if (nav == null) {
+                throw StaException.badRequest("$expand", 0, "invalid $expand: " + e.type().single
+                    + " has no navigation property '" + x.nav() + "'");
+            }
+            Query sub = x.query();
+            if (!nav.many()) {
+                List<Model.Entity> one = g.follow(e, nav.name());
+                out.set(nav.name(), one.isEmpty() ? JSON.nullNode() : entity(g, eval, one.get(0), sub, base));
+                continue;
+            }
+            Page page = nav.target() == Model.Type.OBSERVATION
+                ? page(g, eval, nav.target(), null, observationScope(e), sub)
+                : page(g, eval, nav.target(), g.follow(e, nav.name()), null, sub);
+            ArrayNode arr = JSON.createArrayNode();
+            for (Model.Entity m : page.items()) {
+                arr.add(entity(g, eval, m, sub, base));
+            }
+            if (page.count() != null) {
+                out.put(nav.name() + "@iot.count", page.count());
+            }
+            if (page.more()) {
+                out.put(nav.name() + "@iot.nextLink", next(self + "/" + nav.name(), sub, page.items().size()));
+            }
+            out.set(nav.name(), arr);
+        }
+        return out;
+    }
+
+    static String link(String base, Model.Entity e) {
+        return base + "/" + e.type().set + "(" + (e.id() instanceof String s ? "'" + s.replace("'", "''") + "'"
+            : e.id()) + ")";
+    }
+
+    private static String next(String self, Query q, int returned) {
+        StringBuilder b = new StringBuilder(self).append('?');
+        Map<String, String> raw = new java.util.LinkedHashMap<>(q.raw());
+        raw.put("$skip", Integer.toString(q.skip() + returned));
+        raw.putIfAbsent("$top", Integer.toString(q.top() == null ? returned : q.top()));
+        String sep = "";
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            b.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+            sep = "&";
+        }
+        return b.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%24", "$")
+            .replace("%28", "(").replace("%29", ")").replace("%2C", ",").replace("%27", "'").replace("%2F", "/");
+    }
+
+    /** Values as JSON-friendly objects: instants as ISO-8601 text. */
+    static Object plain(Object v) {
+        if (v instanceof Instant || v instanceof java.time.LocalDate || v instanceof java.time.LocalTime) {
+            return v.toString();
+        }
+        return v;
+    }
+
+    /** One path segment: a name and maybe an id in parentheses. */
+    record Segment(String name, Id id) {
+
+        /** An id as written: a number, or a quoted string. */
+        record Id(String text, boolean quoted) {
+            Object as(Model.Type type) {
+                if (type == Model.Type.LOCATION) {
+                    return text;
+                }
+                if (quoted) {
+                    try {
+                        return Long.parseLong(text);
+                    } catch (NumberFormatException e) {
+                        return text;
+                    }
+                }
+                return Long.parseLong(text);
+            }
+        }
+
+        static Segment parse(String seg) {
+            int open = seg.indexOf('(');
+            if (open < 0) {
+                return new Segment(seg, null);
+            }
+            if (!seg.endsWith(")")) {
+                throw StaException.notFound("'" + seg + "' is not Name or Name(id)");
+            }
+            String inner = seg.substring(open + 1, seg.length() - 1).trim();
+            Id id;
+            if (inner.length() >= 2 && inner.startsWith("'") && inner.endsWith("'")) {
+                id = new Id(inner.substring(1, inner.length() - 1).replace("''", "'"), true);
+            } else if (inner.matches("-?\\d{1,18}")) {
+                id = new Id(inner, false);
+            } else {
+                throw StaException.notFound("'" + inner + "' is not an id: use a number or a quoted string");
+            }
+            return new Segment(seg.substring(0, open), id);
+        }
+
+        Object id(Model.Type type) {
+            return id.as(type);
+        }
+    }
+
+    static JsonNode readJson(byte[] body) {
+        try {
+            JsonNode j = body == null || body.length == 0 ? null : JSON.readTree(body);
+            if (j == null || !j.isObject()) {
+                throw StaException.badRequest("body", -1, "send one JSON object");
+            }
+            return j;
+        } catch (java.io.IOException e) {
+            throw StaException.badRequest("body", -1, "the body is not JSON: " + e.getMessage());
+        }
+    }
+}

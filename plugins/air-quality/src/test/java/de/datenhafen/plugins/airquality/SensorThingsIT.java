@@ -1,0 +1,489 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The SensorThings API of the packaged plugin in a real hub: readings ingested through airquality-http are read back
+ * through /sta/v1.1 and /sta/v1.0 with the query options, navigation and paging; writes need the write token.
+ */
+class SensorThingsIT {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    static final String REGISTRY_TOKEN = "registry-token-for-tests";
+    static final String WRITE_TOKEN = "sta-write-token-for-tests";
+    static final String ROOT = "/api/v1/plugins/air-quality/";
+    static final Instant START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static final String CSV = """
+        site,site_name,address,latitude,longitude,room,room_name,kind,device,since
+        gs-nord,Grundschule Nord,"Nordweg 1, 23552 Luebeck",53.87,10.68,1.01,Klasse 1a,classroom,70B3D57ED0000001,2026-01-01T00:00:00Z
+        gs-nord,,,,,lz,Lehrerzimmer,staff room,70B3D57ED0000002,2026-01-01T00:00:00Z
+        gym-sued,Gymnasium Sued,Suedring 5,53.84,10.69,a.12,Raum A12,classroom,0101010101010101,2026-01-01T00:00:00Z
+        """;
+
+    static long klasse1a;
+    static long co2;
+
+    record Answer(int status, String body, HttpResponse<String> raw) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        JsonArray value() {
+            return json().getJsonArray("value");
+        }
+    }
+
+    @BeforeAll
+    static void integrations() {
+        HubClient client = hub.client();
+        AirQualityIT.create(client, "aq-registry", "airquality-registry",
+            new JsonObject().put("admin-token", REGISTRY_TOKEN));
+        AirQualityIT.create(client, "aq-projections", "airquality-projections", new JsonObject());
+        AirQualityIT.create(client, "aq-http", "airquality-http", new JsonObject());
+        AirQualityIT.create(client, "aq-sta", "airquality-sensorthings",
+            new JsonObject().put("write-token", WRITE_TOKEN).put("page-size", 5));
+        HubClient.Response imported = client.anonymous().post(ROOT + "registry/import",
+            Map.of("Authorization", "Bearer " + REGISTRY_TOKEN, "Content-Type", "text/csv"), CSV);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        // 12 readings of Klasse 1a, every 5 minutes, CO2 rising from 600 by 50; pressure on every other one
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 12; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"device\":\"70B3D57ED0000001\",\"time\":\"")
+                .append(START.plus(Duration.ofMinutes(5L * i))).append("\",\"co2\":").append(600 + 50 * i)
+                .append(",\"temperature\":21.5,\"humidity\":45").append(i % 2 == 0 ? ",\"pressure\":1013.2" : "")
+                .append('}');
+        }
+        HubClient.Response ingested = client.anonymous().post(ROOT + "uplinks", "application/json",
+            batch.append(']').toString());
+        assertThat(ingested.status()).as(ingested.body()).isEqualTo(202);
+        klasse1a = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Klasse 1a'")).value().getJsonObject(0)
+            .getLong("@iot.id");
+        co2 = klasse1a * 4;
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+            get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$count=true&$top=0").json()
+                .getLong("@iot.count")).isEqualTo(12));
+    }
+
+    // ---- helpers
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static Answer get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    static Answer send(String method, String path, String body, String token) {
+        URI uri = path.startsWith("http") ? URI.create(path) : hub.client().baseUri().resolve(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, body == null
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<de.datenhafen.core.bus.StoredEvent> events(String subject) {
+        return hub.hub().eventLog().read(de.datenhafen.core.bus.EventFilter.ofTypes("air.reading"), 0, 100_000)
+            .stream().filter(e -> subject.equals(e.event().getSubject())).toList();
+    }
+
+    static List<Object> field(JsonArray items, String name) {
+        return items.stream().map(o -> ((JsonObject) o).getValue(name)).toList();
+    }
+
+    static String base() {
+        return hub.client().baseUri().toString().replaceAll("/$", "") + "/sta/v1.1";
+    }
+
+    // ---- the service roots
+
+    @Test
+    void theV11RootListsTheEntitySetsAndTheConformanceClasses() {
+        Answer r = get("/sta/v1.1");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(field(r.value(), "name")).containsExactly("Things", "Locations", "HistoricalLocations",
+            "Datastreams", "Sensors", "ObservedProperties", "Observations", "FeaturesOfInterest");
+        assertThat(r.value().getJsonObject(0).getString("url")).isEqualTo(base() + "/Things");
+        assertThat(r.json().getJsonObject("serverSettings").getJsonArray("conformance").getList())
+            .contains("http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity");
+    }
+
+    @Test
+    void theV10RootHasTheSameSetsAndNoServerSettings() {
+        Answer r = get("/sta/v1.0");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.value()).hasSize(8);
+        assertThat(r.json().containsKey("serverSettings")).isFalse();
+        assertThat(get("/sta/v1.0/Things(" + klasse1a + ")").json().getString("@iot.selfLink"))
+            .endsWith("/sta/v1.0/Things(" + klasse1a + ")");
+    }
+
+    // ---- reading the small sets
+
+    @Test
+    void filtersThingsThroughTheirLocationsOrdersSelectsAndCounts() {
+        Answer r = get("/sta/v1.1/Things?$filter=" + enc("Locations/name eq 'Grundschule Nord'")
+            + "&$orderby=" + enc("name desc") + "&$select=id,name&$count=true");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().getLong("@iot.count")).isEqualTo(2);
+        assertThat(field(r.value(), "name")).containsExactly("Lehrerzimmer", "Klasse 1a");
+        assertThat(r.value().getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("@iot.id", "name");
+    }
+
+    @Test
+    void aThingHasItsLinksAndLeadsToItsDatastreamsLocationAndHistoricalLocation() {
+        JsonObject thing = get("/sta/v1.1/Things(" + klasse1a + ")").json();
+
+        assertThat(thing.getString("@iot.selfLink")).isEqualTo(base() + "/Things(" + klasse1a + ")");
+        assertThat(thing.getString("Datastreams@iot.navigationLink"))
+            .isEqualTo(base() + "/Things(" + klasse1a + ")/Datastreams");
+        assertThat(thing.getJsonObject("properties").getString("site")).isEqualTo("gs-nord");
+        assertThat(field(get("/sta/v1.1/Things(" + klasse1a + ")/Datastreams").value(), "name")).containsExactly(
+            "CO2 in Klasse 1a, Grundschule Nord", "Temperature in Klasse 1a, Grundschule Nord",
+            "Relative humidity in Klasse 1a, Grundschule Nord", "Air pressure in Klasse 1a, Grundschule Nord");
+        JsonObject location = get("/sta/v1.1/Things(" + klasse1a + ")/Locations").value().getJsonObject(0);
+        assertThat(location.getString("@iot.id")).isEqualTo("gs-nord");
+        assertThat(location.getJsonObject("location").getJsonArray("coordinates").getList())
+            .containsExactly(10.68, 53.87);
+        assertThat(get("/sta/v1.1/Locations('gs-nord')/Things?$count=true").json().getLong("@iot.count"))
+            .isEqualTo(2);
+        assertThat(get("/sta/v1.1/HistoricalLocations(" + klasse1a + ")/Thing").json().getString("name"))
+            .isEqualTo("Klasse 1a");
+    }
+
+    @Test
+    void aDatastreamLeadsToItsThingSensorAndObservedPropertyAndHasItsUnit() {
+        JsonObject ds = get("/sta/v1.1/Datastreams(" + co2 + ")?$expand=Thing($select=name),Sensor,ObservedProperty")
+            .json();
+
+        assertThat(ds.getJsonObject("unitOfMeasurement").getString("symbol")).isEqualTo("ppm");
+        assertThat(ds.getJsonObject("Thing").getString("name")).isEqualTo("Klasse 1a");
+        assertThat(ds.getJsonObject("Sensor").getString("name")).isEqualTo("NDIR CO2 sensor");
+        assertThat(ds.getJsonObject("ObservedProperty").getString("name")).isEqualTo("CO2");
+        assertThat(get("/sta/v1.1/Datastreams(" + co2 + ")/Thing").json().getLong("@iot.id")).isEqualTo(klasse1a);
+        assertThat(get("/sta/v1.1/Sensors(1)/Datastreams?$count=true&$top=0").json().getLong("@iot.count"))
+            .isEqualTo(3);
+    }
+
+    @Test
+    void servesReferencesAndRawPropertyValues() {
+        Answer refs = get("/sta/v1.1/Things(" + klasse1a + ")/Datastreams/$ref");
+        Answer one = get("/sta/v1.1/Datastreams(" + co2 + ")/Thing/$ref");
+        Answer name = get("/sta/v1.1/Things(" + klasse1a + ")/name/$value");
+        Answer property = get("/sta/v1.1/Things(" + klasse1a + ")/name");
+
+        assertThat(refs.value().getJsonObject(0).fieldNames()).containsExactly("@iot.selfLink");
+        assertThat(refs.value().getJsonObject(0).getString("@iot.selfLink")).isEqualTo(base() + "/Datastreams(" + co2
+            + ")");
+        assertThat(one.json().getString("@iot.selfLink")).isEqualTo(base() + "/Things(" + klasse1a + ")");
+        assertThat(name.body()).isEqualTo("Klasse 1a");
+        assertThat(name.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(property.json()).isEqualTo(new JsonObject().put("name", "Klasse 1a"));
+    }
+
+    // ---- Observations
+
+    @Test
+    void readsTheIngestedReadingsNewestFirstWithATimeFilter() {
+        Instant from = START.plus(Duration.ofMinutes(30));
+        Answer r = get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$filter="
+            + enc("phenomenonTime ge " + from) + "&$orderby=" + enc("phenomenonTime desc") + "&$top=3&$count=true");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().getLong("@iot.count")).isEqualTo(6);
+        assertThat(field(r.value(), "result")).containsExactly(1150.0, 1100.0, 1050.0);
+        JsonObject newest = r.value().getJsonObject(0);
+        assertThat(newest.getString("phenomenonTime")).isEqualTo(START.plus(Duration.ofMinutes(55)).toString());
+        assertThat(newest.getString("resultTime")).isEqualTo(newest.getString("phenomenonTime"));
+        assertThat(newest.getString("Datastream@iot.navigationLink")).endsWith("/Datastream");
+        assertThat(get(newest.getString("@iot.selfLink")).json().getDouble("result")).isEqualTo(1150.0);
+    }
+
+    @Test
+    void followsNextLinksThroughEveryPage() {
+        List<Object> results = new ArrayList<>();
+        String next = "/sta/v1.1/Datastreams(" + co2 + ")/Observations?$orderby=" + enc("result desc")
+            + "&$select=result";
+        int pages = 0;
+        while (next != null) {
+            JsonObject page = get(next).json();
+            results.addAll(field(page.getJsonArray("value"), "result"));
+            next = page.getString("@iot.nextLink");
+            pages++;
+        }
+
+        assertThat(pages).isEqualTo(3); // page-size 5
+        assertThat(results).hasSize(12).startsWith(1150.0, 1100.0).endsWith(600.0);
+    }
+
+    @Test
+    void skipsAndCountsAcrossAllObservationsWithANavigationFilter() {
+        Answer r = get("/sta/v1.1/Observations?$filter=" + enc("Datastream/Thing/name eq 'Klasse 1a' and "
+            + "Datastream/ObservedProperty/name eq 'CO2' and result gt 1000") + "&$skip=1&$count=true");
+
+        assertThat(r.json().getLong("@iot.count")).isEqualTo(3);
+        assertThat(field(r.value(), "result")).containsExactly(1100.0, 1150.0);
+        Answer pressure = get("/sta/v1.1/Datastreams(" + (co2 + 3) + ")/Observations?$count=true&$top=0");
+        assertThat(pressure.json().getLong("@iot.count")).isEqualTo(6);
+        assertThat(pressure.json().containsKey("@iot.nextLink")).isFalse(); // $top=0 asks for the count only
+    }
+
+    @Test
+    void expandsNestedWithOptionsOfTheirOwn() {
+        Answer r = get("/sta/v1.1/Things(" + klasse1a + ")?$expand=" + enc("Datastreams($filter=ObservedProperty/"
+            + "name eq 'CO2';$expand=Observations($top=3;$orderby=phenomenonTime desc;$select=result))"));
+
+        JsonArray streams = r.json().getJsonArray("Datastreams");
+        assertThat(streams).hasSize(1);
+        JsonObject stream = streams.getJsonObject(0);
+        assertThat(field(stream.getJsonArray("Observations"), "result")).containsExactly(1150.0, 1100.0, 1050.0);
+        assertThat(stream.getString("Observations@iot.nextLink")).isEqualTo(base() + "/Datastreams(" + co2
+            + ")/Observations?$top=3&$orderby=phenomenonTime%20desc&$select=result&$skip=3");
+        assertThat(field(get(stream.getString("Observations@iot.nextLink")).value(), "result"))
+            .containsExactly(1000.0, 950.0, 900.0);
+    }
+
+    @Test
+    void filtersWithFunctionsOnBothSides() {
+        Answer things = get("/sta/v1.1/Things?$filter=" + enc("startswith(tolower(name), 'klasse') or "
+            + "substringof('A12', name)") + "&$orderby=id");
+        Answer locations = get("/sta/v1.1/Locations?$filter=" + enc("geo.distance(location, "
+            + "geography'POINT(10.68 53.86)') lt 0.02"));
+        Answer obs = get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$filter=" + enc("year(phenomenonTime) eq "
+            + START.atZone(java.time.ZoneOffset.UTC).getYear() + " and result mod 100 eq 0 and phenomenonTime lt "
+            + "now()") + "&$count=true");
+
+        assertThat(field(things.value(), "name")).containsExactly("Klasse 1a", "Raum A12");
+        assertThat(field(locations.value(), "@iot.id")).containsExactly("gs-nord");
+        assertThat(obs.json().getLong("@iot.count")).isEqualTo(6);
+    }
+
+    @Test
+    void neverShowsADeviceIdentifier() {
+        String all = get("/sta/v1.1/Things?$expand=" + enc("Datastreams($expand=Observations($top=1),Sensor),"
+            + "Locations,HistoricalLocations")).body() + get("/sta/v1.1/Sensors").body()
+            + get("/sta/v1.1/FeaturesOfInterest").body();
+
+        assertThat(all).doesNotContain("70B3D57ED0000001").doesNotContain("0101010101010101");
+        assertThat(all).contains("Klasse 1a");
+    }
+
+    // ---- errors
+
+    @Test
+    void aBadFilterIs400NamingTheOptionAndPosition() {
+        Answer r = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Klasse 1a' and"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json()).isEqualTo(new JsonObject()
+            .put("error", "invalid $filter at position 23: the expression ends too early")
+            .put("field", "$filter").put("position", 23));
+    }
+
+    @Test
+    void anUnknownPropertyInOrderbyOrSelectIs400() {
+        Answer order = get("/sta/v1.1/Things?$orderby=colour");
+        Answer select = get("/sta/v1.1/Things?$select=colour");
+
+        assertThat(order.status()).isEqualTo(400);
+        assertThat(order.json().getString("error")).contains("Thing has no property or navigation property 'colour'");
+        assertThat(select.status()).isEqualTo(400);
+        assertThat(select.json().getString("field")).isEqualTo("$select");
+    }
+
+    @Test
+    void unknownIdsSetsAndVersionsAre404WithJson() {
+        assertThat(get("/sta/v1.1/Things(999999)").status()).isEqualTo(404);
+        assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error"))
+            .isEqualTo("no Locations('nowhere')");
+        assertThat(get("/sta/v1.1/Rooms").status()).isEqualTo(404);
+        assertThat(get("/sta/v2.0/Things").json().getString("field")).isEqualTo("path");
+        assertThat(get("/sta/v1.1/Things(" + klasse1a + ")/Datastreams(1)").status()).isEqualTo(404);
+    }
+
+    // ---- writes
+
+    @Test
+    void anObservationWithoutTheTokenIsRefusedAndNothingIsStored() {
+        String body = "{\"result\": 777, \"phenomenonTime\": \"" + START.plus(Duration.ofMinutes(2)) + "\"}";
+        Answer none = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", body, null);
+        Answer wrong = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", body, "not-the-token");
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().getString("field")).isEqualTo("Authorization");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(events("gs-nord/1.01")).hasSize(12).allSatisfy(e ->
+            assertThat(e.event().getId()).doesNotStartWith("sta:"));
+    }
+
+    @Test
+    void anObservationWithTheTokenIsCommittedAndShowsInThePluginsOwnReadApi() {
+        Instant t = START.plus(Duration.ofMinutes(62));
+        long staffRoom = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Lehrerzimmer'")).value().getJsonObject(0)
+            .getLong("@iot.id");
+        Answer r = send("POST", "/sta/v1.1/Observations", "{\"result\": 1234, \"phenomenonTime\": \"" + t
+            + "\", \"Datastream\": {\"@iot.id\": " + staffRoom * 4 + "}}", WRITE_TOKEN);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String location = r.raw().headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo(base() + "/Observations(" + r.json().getLong("@iot.id") + ")");
+        assertThat(events("gs-nord/lz")).singleElement().satisfies(e -> {
+            assertThat(e.event().getId()).isEqualTo("sta:gs-nord/lz/co2@" + t);
+            assertThat(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8)).doesNotContain("temperature");
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(get(location).json().getDouble("result")).isEqualTo(1234.0);
+            JsonArray points = hub.client().anonymous().get(ROOT + "sites/gs-nord/rooms/lz/history?resolution=raw"
+                + "&from=" + t + "&to=" + t.plusSeconds(1)).json().getJsonArray("points");
+            assertThat(points).hasSize(1);
+            assertThat(points.getJsonObject(0).getInteger("co2")).isEqualTo(1234);
+            assertThat(points.getJsonObject(0).getValue("temperature")).isNull();
+        });
+    }
+
+    @Test
+    void anImpossibleValueIsRefusedNamingTheField() {
+        Answer r = send("POST", "/sta/v1.1/Datastreams(" + (co2 + 2) + ")/Observations",
+            "{\"result\": 140, \"phenomenonTime\": \"" + START + "\"}", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error",
+            "140.0 is impossible for humidity: it must be between 0 and 100 %").put("field", "result"));
+    }
+
+    @Test
+    void anObservationAtTheTimeOfAStoredOneWithAnotherValueIsRefused() {
+        Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "{\"result\": 3000, "
+            + "\"phenomenonTime\": \"" + START + "\"}", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().getString("error")).isEqualTo("Datastream " + co2 + " has an Observation at " + START
+            + " already (result 600.0): readings are kept as measured");
+    }
+
+    @Test
+    void aFilterThatIsNotAConditionIs400() {
+        Answer r = get("/sta/v1.1/Things?$filter=name");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("invalid $filter at position 0: the filter is not a "
+            + "condition (true or false)");
+    }
+
+    @Test
+    void anObservationCannotBeChangedOrDeletedOneByOne() {
+        long id = get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$top=1").value().getJsonObject(0)
+            .getLong("@iot.id");
+
+        Answer patch = send("PATCH", "/sta/v1.1/Observations(" + id + ")", "{\"result\": 5}", WRITE_TOKEN);
+        Answer delete = send("DELETE", "/sta/v1.1/Observations(" + id + ")", null, WRITE_TOKEN);
+
+        assertThat(patch.status()).isEqualTo(405);
+        assertThat(patch.json().getString("error")).startsWith("an Observation cannot be changed");
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(get("/sta/v1.1/Observations(" + id + ")").status()).isEqualTo(200);
+    }
+
+    @Test
+    void createsChangesAndDeletesLocationsAndThingsInTheRegistry() {
+        Answer site = send("POST", "/sta/v1.1/Locations", "{\"@iot.id\": \"rs-west\", \"name\": \"Realschule West\","
+            + " \"description\": \"Westweg 3\", \"encodingType\": \"application/geo+json\", \"location\": "
+            + "{\"type\": \"Point\", \"coordinates\": [10.61, 53.86]}}", WRITE_TOKEN);
+        Answer room = send("POST", "/sta/v1.1/Things", "{\"name\": \"Klasse 5c\", \"properties\": {\"room\": \"5c\", "
+            + "\"kind\": \"classroom\"}, \"Locations\": [{\"@iot.id\": \"rs-west\"}]}", WRITE_TOKEN);
+
+        assertThat(site.status()).as(site.body()).isEqualTo(201);
+        assertThat(room.status()).as(room.body()).isEqualTo(201);
+        String thing = room.raw().headers().firstValue("Location").orElseThrow();
+        Answer renamed = send("PATCH", thing, "{\"name\": \"Klasse 6c\"}", WRITE_TOKEN);
+        assertThat(renamed.json().getString("name")).isEqualTo("Klasse 6c");
+        assertThat(hub.client().anonymous().get(ROOT + "sites").body()).contains("Klasse 6c", "Realschule West");
+        assertThat(send("DELETE", "/sta/v1.1/Locations('rs-west')", null, WRITE_TOKEN).status()).isEqualTo(409);
+        assertThat(send("DELETE", thing, null, WRITE_TOKEN).status()).isEqualTo(200);
+        assertThat(send("DELETE", "/sta/v1.1/Locations('rs-west')", null, WRITE_TOKEN).status()).isEqualTo(200);
+        assertThat(get(thing).status()).isEqualTo(404);
+        Answer used = send("DELETE", "/sta/v1.1/Things(" + klasse1a + ")", null, WRITE_TOKEN);
+        assertThat(used.status()).isEqualTo(409);
+        assertThat(used.json().getString("error")).contains("has had a device installed");
+    }
+
+    @Test
+    void openWritesLetATestInstallationWriteWithoutAToken() {
+        AirQualityIT.create(hub.client(), "aq-sta-open", "airquality-sensorthings",
+            new JsonObject().put("path", "/sta-open").put("open-writes", true));
+
+        Answer r = send("POST", "/sta-open/v1.1/Locations", "{\"@iot.id\": \"test-site\", \"name\": \"Test\"}", null);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.raw().headers().firstValue("Location").orElseThrow())
+            .endsWith("/sta-open/v1.1/Locations('test-site')");
+        assertThat(get("/sta/v1.1/Locations('test-site')").json().getString("name")).isEqualTo("Test");
+        assertThat(send("DELETE", "/sta-open/v1.1/Locations('test-site')", null, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondServiceBelowTheFirstsPathFailsNamingIt() {
+        AirQualityIT.create(hub.client(), "aq-sta-twin", "airquality-sensorthings",
+            new JsonObject().put("path", "/sta/v2"));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-twin").json();
+            assertThat(view.getString("state")).isEqualTo("failed");
+            assertThat(view.getJsonObject("lastError").getString("message"))
+                .endsWith("public path '/sta/v2' is refused: integration 'aq-sta' already serves '/sta'");
+        });
+        assertThat(get("/sta/v1.1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void derivedEntitiesCannotBeWritten() {
+        Answer r = send("POST", "/sta/v1.1/Sensors", "{\"name\": \"x\"}", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.json().getString("error")).startsWith("Sensors are derived from the registry");
+    }
+}
