@@ -65,7 +65,7 @@ final class DataSets {
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        return assemble(tables);
+        return assemble(tables, Map.of());
     }
 
     /** A tabular data package as a zip archive. */
@@ -96,6 +96,7 @@ final class DataSets {
         JsonNode dp = Json.parse(descriptor);
         List<Problem> problems = new ArrayList<>();
         Map<String, List<ObjectNode>> tables = new HashMap<>();
+        Map<String, String> sources = new HashMap<>();
         JsonNode resources = dp.get("resources");
         if (resources == null || !resources.isArray()) {
             throw new InvalidDataException(List.of(new Problem("datapackage", "?", "resources",
@@ -125,17 +126,17 @@ final class DataSets {
                     types.put(Json.str(f, "name"), Json.str(f, "type"));
                 }
             }
-            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems));
+            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems, sources));
             r++;
         }
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        return assemble(tables);
+        return assemble(tables, sources);
     }
 
     private static List<ObjectNode> rows(String table, String file, String text, Map<String, String> types,
-                                         List<Problem> problems) {
+                                         List<Problem> problems, Map<String, String> sources) {
         List<List<String>> rows = Csv.parse(text);
         List<ObjectNode> out = new ArrayList<>();
         if (rows.isEmpty()) {
@@ -166,7 +167,7 @@ final class DataSets {
                     } catch (NumberFormatException e) {
                         o.put(col, v);
                         problems.add(new Problem(table, row.isEmpty() ? null : row.get(Math.max(0, header.indexOf("id"))),
-                            col, "must be a number; was '" + v + "' (" + file + " row " + (i + 1) + ")"));
+                            col, "must be a number; was '" + v + "'", file + " line " + (i + 1)));
                     }
                 } else if (type.equals("boolean")) {
                     o.put(col, v.equalsIgnoreCase("true") || v.equals("1"));
@@ -175,8 +176,12 @@ final class DataSets {
                 }
             }
             if (row.size() != header.size()) {
-                problems.add(new Problem(table, Json.str(o, "id"), "", file + " row " + (i + 1) + " has " + row.size()
-                    + " cells, the header " + header.size()));
+                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + row.size() + " cells, the header "
+                    + header.size(), file + " line " + (i + 1)));
+            }
+            if (Json.str(o, "id") != null) {
+                // the line counts records, not physical lines: a quoted field may span lines
+                sources.put(table + "/" + Json.str(o, "id"), file + " line " + (i + 1));
             }
             out.add(o);
         }
@@ -217,7 +222,7 @@ final class DataSets {
     }
 
     /** Joins flat tables into service documents; children already nested are kept. */
-    static DataSet assemble(Map<String, List<ObjectNode>> t) {
+    static DataSet assemble(Map<String, List<ObjectNode>> t, Map<String, String> sources) {
         List<Problem> problems = new ArrayList<>();
         Map<String, ObjectNode> locations = byId(t.get("location"));
         Map<String, List<ObjectNode>> byService = new HashMap<>();
@@ -233,13 +238,13 @@ final class DataSets {
                 String svc = Json.str(row, "service_id");
                 String loc = Json.str(row, "location_id");
                 if (sal != null && !child.equals("service_at_location")) {
-                    ref(problems, child, row, "service_at_location_id", sal, salIds);
+                    ref(problems, child, row, "service_at_location_id", sal, salIds, sources);
                     bySal.computeIfAbsent(sal + "/" + child, k -> new ArrayList<>()).add(row);
                 } else if (svc != null) {
-                    ref(problems, child, row, "service_id", svc, serviceIds);
+                    ref(problems, child, row, "service_id", svc, serviceIds, sources);
                     byService.computeIfAbsent(svc + "/" + child, k -> new ArrayList<>()).add(row);
                 } else if (loc != null) {
-                    ref(problems, child, row, "location_id", loc, locations.keySet());
+                    ref(problems, child, row, "location_id", loc, locations.keySet(), sources);
                     byLocation.computeIfAbsent(loc + "/" + child, k -> new ArrayList<>()).add(row);
                 }
             }
@@ -295,14 +300,14 @@ final class DataSets {
             throw new InvalidDataException(problems);
         }
         return new DataSet(t.getOrDefault("organization", List.of()), services, t.getOrDefault("taxonomy", List.of()),
-            t.getOrDefault("taxonomy_term", List.of()));
+            t.getOrDefault("taxonomy_term", List.of()), sources);
     }
 
     private static void ref(List<Problem> problems, String kind, ObjectNode row, String field, String value,
-                            Set<String> known) {
+                            Set<String> known, Map<String, String> sources) {
         if (!known.contains(value)) {
             problems.add(new Problem(kind, Json.str(row, "id"), field, "names " + field.replace("_id", "") + " " + value
-                + ", which is not in this import"));
+                + ", which is not in this import", sources.get(kind + "/" + Json.str(row, "id"))));
         }
     }
 

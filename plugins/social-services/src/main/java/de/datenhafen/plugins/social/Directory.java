@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,70 +323,77 @@ final class Directory {
     private record Change(String type, ObjectNode doc, Stored old) {
     }
 
-    /** Problems of a data set: every object against the HSDS rules, ids unique, references resolvable. */
+    /**
+     * Problems of a data set: every object against the HSDS JSON Schemas and the rules they cannot express
+     * ({@link HsdsSchemas}, {@link HsdsRules}); ids unique; references to organisations, terms and locations
+     * resolvable within the import or the store. Services are checked in parallel: the schema validation is the
+     * costly part of an import, and each service is checked on its own.
+     */
     List<Problem> validate(DataSet set) {
+        HsdsSchemas schemas = HsdsSchemas.get();
+        Map<String, String> sources = set.sources();
         List<Problem> out = new ArrayList<>();
-        set.taxonomies().forEach(t -> HsdsRules.check("taxonomy", t, out));
+        set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
         Set<String> termIds = new HashSet<>(terms.keySet());
         for (ObjectNode t : set.terms()) {
-            HsdsRules.check("taxonomy_term", t, out);
+            out.addAll(schemas.check("taxonomy_term", t, sources));
             termIds.add(Json.str(t, "id"));
         }
         Set<String> orgIds = new HashSet<>(organizations.keySet());
+        Set<String> seenOrgs = new HashSet<>();
         for (ObjectNode o : set.organizations()) {
-            HsdsRules.check("organization", o, out);
-            if (!orgIds.add(Json.str(o, "id")) && set.organizations().stream()
-                .filter(x -> Json.str(o, "id") != null && Json.str(o, "id").equals(Json.str(x, "id"))).count() > 1) {
-                out.add(new Problem("organization", Json.str(o, "id"), "id", "appears more than once"));
+            out.addAll(schemas.check("organization", o, sources));
+            String id = Json.str(o, "id");
+            orgIds.add(id);
+            if (id != null && !seenOrgs.add(id)) {
+                out.add(new Problem("organization", id, "id", "appears more than once", sources.get("organization/"
+                    + id)));
             }
         }
+        List<List<Problem>> perService = set.services().parallelStream()
+            .map(s -> serviceProblems(schemas, s, orgIds, termIds, sources)).toList();
+        perService.forEach(out::addAll);
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
             String id = Json.str(s, "id");
-            HsdsRules.check("service", s, out);
             if (id != null && !seen.add(id)) {
-                out.add(new Problem("service", id, "id", "appears more than once"));
-            }
-            String org = Json.str(s, "organization_id");
-            if (org == null && s.get("organization") != null) {
-                org = Json.str(s.get("organization"), "id");
-            }
-            if (org == null) {
-                out.add(new Problem("service", id, "organization_id", "is required"));
-            } else if (!orgIds.contains(org)) {
-                out.add(new Problem("service", id, "organization_id", "names organization " + org
-                    + ", which is neither in this import nor stored"));
-            }
-            checkTermRefs(s, termIds, out);
-            for (ObjectNode sal : Json.objects(s, "service_at_locations")) {
-                if (!(sal.get("location") instanceof ObjectNode)) {
-                    out.add(new Problem("service_at_location", Json.str(sal, "id"), "location_id",
-                        "names location " + Json.str(sal, "location_id") + ", which is not in this import"));
-                }
+                out.add(new Problem("service", id, "id", "appears more than once", sources.get("service/" + id)));
             }
         }
         return out;
     }
 
-    private static void checkTermRefs(JsonNode n, Set<String> termIds, List<Problem> out) {
-        if (n.isObject()) {
-            for (ObjectNode a : Json.objects(n, "attributes")) {
-                String t = Json.str(a, "taxonomy_term_id");
-                if (t != null && !termIds.contains(t) && !(a.get("taxonomy_term") instanceof ObjectNode)) {
-                    out.add(new Problem("attribute", Json.str(a, "id"), "taxonomy_term_id", "names taxonomy term "
-                        + t + ", which is neither in this import nor stored"));
-                }
-            }
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("attributes")) {
-                    checkTermRefs(e.getValue(), termIds, out);
-                }
-            }
-        } else if (n.isArray()) {
-            n.forEach(c -> checkTermRefs(c, termIds, out));
+    private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, Set<String> orgIds,
+                                                 Set<String> termIds, Map<String, String> sources) {
+        List<Problem> out = new ArrayList<>(schemas.check("service", s, sources));
+        String id = Json.str(s, "id");
+        String source = sources.get("service/" + id);
+        String org = Json.str(s, "organization_id");
+        if (org == null && s.get("organization") != null) {
+            org = Json.str(s.get("organization"), "id");
         }
+        if (org == null) {
+            out.add(new Problem("service", id, "organization_id", "is required: every service belongs to an "
+                + "organisation", source));
+        } else if (!orgIds.contains(org)) {
+            out.add(new Problem("service", id, "organization_id", "names organization " + org
+                + ", which is neither in this import nor stored", source));
+        }
+        schemas.walk("service", s, "", (kind, o, path) -> {
+            if (kind.equals("attribute")) {
+                String t = Json.str(o, "taxonomy_term_id");
+                if (t != null && !termIds.contains(t) && !(o.get("taxonomy_term") instanceof ObjectNode)) {
+                    out.add(new Problem("service", id, HsdsSchemas.join(path, "taxonomy_term_id"),
+                        "names taxonomy term " + t + ", which is neither in this import nor stored",
+                        sources.get("attribute/" + Json.str(o, "id"))));
+                }
+            } else if (kind.equals("service_at_location") && !(o.get("location") instanceof ObjectNode)) {
+                out.add(new Problem("service", id, HsdsSchemas.join(path, "location_id"), "names location "
+                    + Json.str(o, "location_id") + ", which is not in this import",
+                    sources.get("service_at_location/" + Json.str(o, "id"))));
+            }
+        });
+        return out;
     }
 
     /** The stored form: organization_id set, the nested organisation left out (kept on its own). */

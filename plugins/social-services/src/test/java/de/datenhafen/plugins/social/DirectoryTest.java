@@ -155,16 +155,21 @@ class DirectoryTest {
     }
 
     @Test
-    void aTabularProblemNamesObjectIdAndField() {
+    void aTabularProblemNamesObjectIdFieldFileAndLine() {
         Map<String, byte[]> pkg = new HashMap<>(TabularWriter.write(DemoData.demo(DAY)));
         String csv = new String(pkg.get("schedules.csv"), StandardCharsets.UTF_8);
-        pkg.put("schedules.csv", csv.replaceFirst("WEEKLY", "DAILY").getBytes(StandardCharsets.UTF_8));
+        String changed = csv.replaceFirst("WEEKLY", "DAILY");
+        int line = changed.substring(0, changed.indexOf("DAILY")).split("\r\n", -1).length;
+        pkg.put("schedules.csv", changed.getBytes(StandardCharsets.UTF_8));
         DataSet set = DataSets.fromPackage(pkg);
         assertThatThrownBy(() -> dir.importSet(set, null)).isInstanceOfSatisfying(InvalidDataException.class,
             e -> assertThat(e.problems()).singleElement().satisfies(p -> {
-                assertThat(p.object()).isEqualTo("schedule");
-                assertThat(p.field()).isEqualTo("freq");
+                assertThat(p.object()).isEqualTo("service");
                 assertThat(p.id()).matches("[0-9a-f-]{36}");
+                assertThat(p.field()).matches("(service_at_locations\\[\\d+\\]\\.)?schedules\\[\\d+\\]\\.freq");
+                assertThat(p.message()).isEqualTo("must be one of WEEKLY, MONTHLY; was 'DAILY' (HSDS schema "
+                    + "schedule.json)");
+                assertThat(p.source()).isEqualTo("schedules.csv line " + line);
             }));
     }
 }

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.social;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.bus.EventFilter;
@@ -48,6 +49,18 @@ class SocialServicesIT {
 
     private static HubClient.Response get(String path) {
         return hub.client().anonymous().get(ROOT + path);
+    }
+
+    @Test
+    void theSchemaValidatorIsBundledInTheArchiveAndNotOnTheHubsClassPath() throws Exception {
+        assertThatThrownBy(() -> Class.forName("io.vertx.json.schema.Validator"))
+            .isInstanceOf(ClassNotFoundException.class);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(System.getProperty("datenhafen.plugin.archive"))) {
+            assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
+                .anyMatch(n -> n.matches("lib/vertx-json-schema-[0-9.]+\\.jar"))
+                .anyMatch(n -> n.equals("classes/hsds-schema/service.json"))
+                .noneMatch(n -> n.startsWith("lib/vertx-core"));
+        }
     }
 
     @Test
@@ -169,7 +182,7 @@ class SocialServicesIT {
     }
 
     @Test
-    void anInvalidEditIsRefusedWithObjectIdAndField() throws Exception {
+    void anInvalidEditIsRefusedWithObjectIdAndFieldFromTheBundledSchemaValidator() throws Exception {
         JsonArray orgs = get("/organizations?per_page=3").json().getJsonArray("contents");
         String org = orgs.getJsonObject(2).getString("id");
         String token = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + org + "/tokens").json()
@@ -181,9 +194,10 @@ class SocialServicesIT {
                 .put("closes_at", "12:00")));
         HubClient.Response r = hub.client().withToken(token).post(ROOT + "/services", "application/json", svc.encode());
         assertThat(r.status()).isEqualTo(400);
+        // the message comes from the HSDS schema via vertx-json-schema, which only the plugin's lib/ holds
         assertThat(r.json().getJsonArray("problems").getJsonObject(0)).isEqualTo(new JsonObject()
-            .put("object", "schedule").put("id", CityTaxonomy.uuid("it-sch")).put("field", "freq")
-            .put("message", "must be one of MONTHLY, WEEKLY; was 'DAILY'"));
+            .put("object", "service").put("id", id).put("field", "schedules[0].freq")
+            .put("message", "must be one of WEEKLY, MONTHLY; was 'DAILY' (HSDS schema schedule.json)"));
         assertThat(get("/services/" + id).status()).isEqualTo(404);
 
         svc.getJsonArray("schedules").getJsonObject(0).put("freq", "WEEKLY").put("byday", "MO");
@@ -217,8 +231,9 @@ class SocialServicesIT {
         HubClient.Response r = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", doc);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getJsonArray("problems").encode()).isEqualTo("[{\"object\":\"organization\",\"id\":\""
-            + CityTaxonomy.uuid("it-org") + "\",\"field\":\"description\",\"message\":\"is required\"},"
-            + "{\"object\":\"service\",\"id\":\"svc-1\",\"field\":\"id\",\"message\":\"must be a UUID; was 'svc-1'\"}]");
+            + CityTaxonomy.uuid("it-org") + "\",\"field\":\"description\",\"message\":\"is required (HSDS schema "
+            + "organization.json)\"},{\"object\":\"service\",\"id\":\"svc-1\",\"field\":\"id\",\"message\":"
+            + "\"must be a UUID; was 'svc-1' (HSDS schema service.json)\"}]");
         assertThat(get("/organizations/" + CityTaxonomy.uuid("it-org")).status()).isEqualTo(404);
     }
 
