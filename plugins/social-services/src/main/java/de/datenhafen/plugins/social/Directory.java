@@ -169,36 +169,49 @@ final class Directory {
     synchronized Report importSet(DataSet set, Consumer<String> progress) {
         Consumer<String> say = progress == null ? s -> { } : progress;
         long t0 = System.nanoTime();
-        List<Problem> problems = validate(set);
+        // compare first: a service stored exactly so was valid when it was stored, so only the rest is checked against
+        // the schemas (the costly part); references and duplicate ids are checked for all
+        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
+        Set<String> unchangedIds = new HashSet<>();
+        for (ObjectNode s : set.services()) {
+            String id = Json.str(s, "id");
+            ObjectNode n = normalise(s);
+            Stored old = id == null ? null : services.get(id);
+            if (old != null && old.json().equals(n)) {
+                unchangedIds.add(id);
+            }
+            if (id != null) {
+                incoming.putIfAbsent(id, n);
+            }
+        }
+        say.accept("compared with " + services.size() + " stored services in " + ms(t0) + " ms: "
+            + unchangedIds.size() + " unchanged");
+        List<Problem> problems = validate(set, unchangedIds);
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        say.accept("validated " + set.services().size() + " services in " + ms(t0) + " ms");
+        say.accept("validated " + (set.services().size() - unchangedIds.size()) + " new or changed services in "
+            + ms(t0) + " ms");
         Set<String> scope = new HashSet<>();
         set.organizations().forEach(o -> scope.add(Json.str(o, "id")));
         set.services().forEach(s -> scope.add(Json.str(s, "organization_id")));
-        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
-        for (ObjectNode s : set.services()) {
-            incoming.put(Json.str(s, "id"), normalise(s));
-        }
         List<Change> changes = new ArrayList<>();
-        int unchanged = 0;
         for (ObjectNode s : incoming.values()) {
-            Stored old = services.get(Json.str(s, "id"));
+            String id = Json.str(s, "id");
+            Stored old = services.get(id);
             if (old == null) {
                 changes.add(new Change(CREATED, s, null));
-            } else if (!old.json().equals(s)) {
+            } else if (!unchangedIds.contains(id)) {
                 changes.add(new Change(UPDATED, s, old));
-            } else {
-                unchanged++;
             }
         }
+        int unchanged = unchangedIds.size();
         for (Stored old : services.values()) {
             if (scope.contains(old.organizationId()) && !incoming.containsKey(old.id())) {
                 changes.add(new Change(DELETED, null, old));
             }
         }
-        say.accept("compared with " + services.size() + " stored services: " + changes.size() + " changes");
+        say.accept(changes.size() + " changes");
         apply(set, changes, say);
         int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
         int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
@@ -330,7 +343,13 @@ final class Directory {
      * costly part of an import, and each service is checked on its own.
      */
     List<Problem> validate(DataSet set) {
+        return validate(set, Set.of());
+    }
+
+    /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
+    List<Problem> validate(DataSet set, Set<String> unchangedIds) {
         HsdsSchemas schemas = HsdsSchemas.get();
+        Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations = new ConcurrentHashMap<>();
         Map<String, String> sources = set.sources();
         List<Problem> out = new ArrayList<>();
         set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
@@ -351,7 +370,8 @@ final class Directory {
             }
         }
         List<List<Problem>> perService = set.services().parallelStream()
-            .map(s -> serviceProblems(schemas, s, orgIds, termIds, sources)).toList();
+            .map(s -> serviceProblems(schemas, s, !unchangedIds.contains(Json.str(s, "id")), orgIds, termIds, sources,
+                locations)).toList();
         perService.forEach(out::addAll);
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
@@ -363,9 +383,11 @@ final class Directory {
         return out;
     }
 
-    private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, Set<String> orgIds,
-                                                 Set<String> termIds, Map<String, String> sources) {
-        List<Problem> out = new ArrayList<>(schemas.check("service", s, sources));
+    private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
+                                                 Set<String> orgIds, Set<String> termIds, Map<String, String> sources,
+                                                 Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations) {
+        List<Problem> out = new ArrayList<>(checkSchema ? schemas.check("service", s, sources, locations)
+            : List.of());
         String id = Json.str(s, "id");
         String source = sources.get("service/" + id);
         String org = Json.str(s, "organization_id");

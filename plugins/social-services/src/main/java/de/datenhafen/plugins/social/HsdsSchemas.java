@@ -67,10 +67,20 @@ final class HsdsSchemas {
     /** kind → field → the schema's {@code datapackage_type} ({@code date}, {@code time}, {@code datetime}). */
     private final Map<String, Map<String, String>> datapackageTypes = new HashMap<>();
     private final SchemaRepository repository;
+    private final JsonSchemaOptions options;
+    /** kind → the schema with every {@code $ref} replaced by its target and the annotations left out. */
+    private final Map<String, JsonObject> inlined = new HashMap<>();
     private final ThreadLocal<Map<String, Validator>> validators = ThreadLocal.withInitial(HashMap::new);
 
+    /**
+     * Keywords that only annotate (HSDS's own and JSON Schema's): they never change a validation result, and the
+     * validator, which runs interpreted (see {@link #validator}), would still look at each of them in every object.
+     */
+    private static final Set<String> ANNOTATIONS = Set.of("$id", "name", "title", "description", "example", "core",
+        "constraints", "path", "datapackage_type", "datapackage_metadata", "tabular_required");
+
     private HsdsSchemas() {
-        JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+        options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
             .setBaseUri("https://raw.githubusercontent.com/openreferral/specification/")
             .setOutputFormat(OutputFormat.Basic);
         repository = SchemaRepository.create(options);
@@ -99,6 +109,49 @@ final class HsdsSchemas {
             arrays.put(kind, many);
             datapackageTypes.put(kind, types);
         }
+        for (String kind : KINDS) {
+            inlined.put(kind, (JsonObject) inline(files.get(kind), new java.util.ArrayDeque<>()));
+        }
+    }
+
+    /**
+     * The schema of a kind as one tree: each {@code $ref} (always to a whole file here) replaced by that file's
+     * schema, annotations left out. The same validation as resolving the references at run time through the
+     * repository, about a third faster (measured: 3,000 services 2.5 s instead of 3.1 s).
+     */
+    private Object inline(Object node, java.util.Deque<String> through) {
+        if (node instanceof JsonObject o) {
+            String ref = o.getString("$ref");
+            if (ref != null) {
+                String target = refKind(ref);
+                if (through.contains(target)) {
+                    throw new IllegalStateException("HSDS schema " + target + ".json refers to itself through "
+                        + through + "; inline the cycle differently");
+                }
+                through.push(target);
+                Object out = inline(files.get(target), through);
+                through.pop();
+                return out;
+            }
+            JsonObject out = new JsonObject();
+            for (String key : o.fieldNames()) {
+                Object v = o.getValue(key);
+                if (key.equals("properties") && v instanceof JsonObject props) {
+                    JsonObject p = new JsonObject();
+                    props.fieldNames().forEach(f -> p.put(f, inline(props.getValue(f), through)));
+                    out.put(key, p);
+                } else if (!ANNOTATIONS.contains(key)) {
+                    out.put(key, inline(v, through));
+                }
+            }
+            return out;
+        }
+        if (node instanceof io.vertx.core.json.JsonArray a) {
+            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+            a.forEach(x -> out.add(inline(x, through)));
+            return out;
+        }
+        return node;
     }
 
     static HsdsSchemas get() {
@@ -133,8 +186,20 @@ final class HsdsSchemas {
         return t == null ? null : t.get(field);
     }
 
+    /**
+     * A validator of the kind's inlined schema, one per thread. Why it matters how fast: Vert.x's validator does all
+     * its work in one method of 11,787 bytes of bytecode, which HotSpot does not compile (methods above 8,000 bytes
+     * stay interpreted unless the JVM runs with {@code -XX:-DontCompileHugeMethods}); so each validated object costs
+     * interpreter time, and an import validates only what it changes ({@link Directory#importSet}), each distinct
+     * location once ({@link #check}).
+     */
     private Validator validator(String kind) {
-        return validators.get().computeIfAbsent(kind, k -> repository.validator(ids.get(k)));
+        return validators.get().computeIfAbsent(kind, k -> Validator.create(JsonSchema.of(inlined.get(k)), options));
+    }
+
+    /** For tests: the validator that resolves the files' references at run time, through the repository. */
+    Validator repositoryValidator(String kind) {
+        return repository.validator(ids.get(kind));
     }
 
     /**
@@ -143,29 +208,64 @@ final class HsdsSchemas {
      * nested in it. {@code sources} (kind/id → "file line") names where tabular rows came from; may be empty.
      */
     List<Problem> check(String kind, JsonNode node, Map<String, String> sources) {
+        return check(kind, node, sources, null);
+    }
+
+    /**
+     * As {@link #check(String, JsonNode, Map)}; with {@code locations} (shared by the services of one import), a
+     * location nested in several services (as every service at the same site has it) is validated once and its
+     * problems reported for each service that carries it.
+     */
+    @SuppressWarnings("unchecked")
+    List<Problem> check(String kind, JsonNode node, Map<String, String> sources,
+                        Map<JsonNode, List<OutputUnit>> locations) {
         List<Problem> out = new ArrayList<>();
         String id = node == null ? null : Json.str(node, "id");
         if (!(node instanceof ObjectNode o)) {
             out.add(new Problem(kind, id, "", "must be a JSON object"));
             return out;
         }
-        OutputUnit result = validator(kind).validate(new JsonObject(Json.MAPPER.convertValue(o, Map.class)));
-        if (!Boolean.TRUE.equals(result.getValid())) {
-            List<OutputUnit> errors = result.getErrors() == null ? List.of(result) : result.getErrors();
-            for (OutputUnit e : errors) {
-                Problem p = problem(kind, id, o, e, sources);
-                if (p != null && !out.contains(p)) {
-                    out.add(p);
+        Map<String, Object> instance = Json.MAPPER.convertValue(o, Map.class);
+        Map<String, ObjectNode> separate = new LinkedHashMap<>();
+        if (locations != null && kind.equals("service") && instance.get("service_at_locations") instanceof List<?> sals
+            && o.get("service_at_locations") instanceof ArrayNode salNodes) {
+            for (int i = 0; i < sals.size() && i < salNodes.size(); i++) {
+                if (sals.get(i) instanceof Map<?, ?> sal && salNodes.get(i).get("location") instanceof ObjectNode loc) {
+                    ((Map<String, Object>) sal).remove("location");
+                    separate.put("/service_at_locations/" + i + "/location", loc);
                 }
             }
         }
+        report(kind, id, kind, o, "", errors(kind, new JsonObject(instance)), sources, out);
+        separate.forEach((pointer, loc) -> report(kind, id, "location", loc, pointer,
+            locations.computeIfAbsent(loc, l -> errors("location", new JsonObject(Json.MAPPER.convertValue(l,
+                Map.class)))), sources, out));
         walk(kind, o, "", (k, obj, path) -> HsdsRules.check(this, k, obj, (field, message) ->
             out.add(new Problem(kind, id, join(path, field), message, source(sources, k, obj)))));
         return out;
     }
 
+    private List<OutputUnit> errors(String kind, JsonObject instance) {
+        OutputUnit result = validator(kind).validate(instance);
+        if (Boolean.TRUE.equals(result.getValid())) {
+            return List.of();
+        }
+        return result.getErrors() == null ? List.of(result) : result.getErrors();
+    }
+
+    private void report(String objectKind, String id, String rootKind, ObjectNode root, String prefix,
+                        List<OutputUnit> errors, Map<String, String> sources, List<Problem> out) {
+        for (OutputUnit e : errors) {
+            Problem p = problem(objectKind, id, rootKind, root, prefix, e, sources);
+            if (p != null && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+    }
+
     /** One validator error as a problem; null for the errors that only say that a nested schema had errors. */
-    private Problem problem(String kind, String id, ObjectNode doc, OutputUnit e, Map<String, String> sources) {
+    private Problem problem(String objectKind, String id, String kind, ObjectNode doc, String prefix, OutputUnit e,
+                            Map<String, String> sources) {
         String error = e.getError() == null ? "is not valid" : e.getError();
         if (error.startsWith("A subschema had errors") || error.startsWith("A sub-schema had errors")
             || error.startsWith("Items did not match schema") || error.endsWith("does not match schema")) {
@@ -173,6 +273,8 @@ final class HsdsSchemas {
         }
         String keyword = lastSegment(e.getKeywordLocation());
         List<String> pointer = segments(e.getInstanceLocation());
+        List<String> fullPointer = new ArrayList<>(segments(prefix));
+        fullPointer.addAll(pointer);
         // the nested object the error is in, its kind, and the value at fault
         String k = kind;
         JsonNode at = doc;
@@ -195,7 +297,7 @@ final class HsdsSchemas {
                 }
             }
         }
-        String path = toPath(pointer);
+        String path = toPath(fullPointer);
         String message;
         switch (keyword) {
             case "required": {
@@ -225,7 +327,7 @@ final class HsdsSchemas {
             default:
                 message = error.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + error.substring(1);
         }
-        return new Problem(kind, id, path, message + " (HSDS schema " + k + ".json)",
+        return new Problem(objectKind, id, path, message + " (HSDS schema " + k + ".json)",
             source(sources, parentKind, parentObject));
     }
 

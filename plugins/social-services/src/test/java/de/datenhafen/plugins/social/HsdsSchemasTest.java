@@ -99,6 +99,37 @@ class HsdsSchemasTest {
     }
 
     @Test
+    void aLocationSharedByServicesIsValidatedOnceAndReportedForEach() {
+        java.util.concurrent.ConcurrentHashMap<com.fasterxml.jackson.databind.JsonNode,
+            List<io.vertx.json.schema.OutputUnit>> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        ObjectNode location = Json.object().put("id", LOC).put("location_type", "bus");
+        String other = "bc148810-d857-441c-9679-408f346de14b";
+        for (String id : List.of(SVC, other)) {
+            ObjectNode s = service().put("id", id);
+            s.putArray("service_at_locations").addObject().put("id", SAL).set("location", location.deepCopy());
+            assertThat(HsdsSchemas.get().check("service", s, Map.of(), cache)).extracting(Problem::toString)
+                .containsExactly("service " + id + " .service_at_locations[0].location.location_type: must be one of "
+                    + "physical, postal, virtual; was 'bus' (HSDS schema location.json)");
+        }
+        assertThat(cache).hasSize(1);
+    }
+
+    @Test
+    void theInlinedSchemaFindsWhatTheRepositoryWithItsReferencesFinds() {
+        ObjectNode s = service().put("email", "nope").put("status", "open");
+        s.putArray("phones").add(Json.object().put("id", "tel-1"));
+        s.putArray("service_at_locations").addObject().put("id", SAL).putObject("location").put("id", LOC)
+            .put("latitude", "north");
+        io.vertx.core.json.JsonObject instance = new io.vertx.core.json.JsonObject(Json.MAPPER.convertValue(s,
+            Map.class));
+        var viaRepository = HsdsSchemas.get().repositoryValidator("service").validate(instance).getErrors().stream()
+            .filter(e -> !e.getError().endsWith("match schema") && !e.getError().contains("had errors"))
+            .map(e -> e.getInstanceLocation() + " " + e.getError()).sorted().toList();
+        assertThat(viaRepository).hasSize(6);
+        assertThat(problems("service", s)).hasSize(viaRepository.size());
+    }
+
+    @Test
     void theDemoDirectoryIsValid() {
         DataSet demo = DemoData.demo(java.time.LocalDate.of(2026, 11, 26));
         assertThat(demo.organizations()).hasSize(12);
