@@ -326,7 +326,9 @@ final class Api {
         }
         Instant openAt = null;
         if ("true".equals(q.get("open_now"))) {
-            openAt = Instant.now();
+            // the current minute: opening hours are given in minutes, and all of a minute's "open now" queries then
+            // ask the same instant, whose answers per service the index keeps (SearchIndex.openAt)
+            openAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         } else if (q.get("open_at") != null) {
             openAt = instant(q.get("open_at"), "open_at");
         }
