@@ -326,6 +326,49 @@ final class DataSets {
     }
 
     /**
+     * Fills in each nested object's key to its parent, as the tabular form needs them to join rows back into a
+     * service: {@code service_id} on the service's phones, schedules, languages, cost options and service_at_locations;
+     * {@code location_id} on a service_at_location (from its location) and on the location's addresses, phones,
+     * accessibility, languages and schedules; {@code service_at_location_id} on its schedules and phones; {@code
+     * link_id} on attributes. A key that is given is kept, even if it differs (the references check reports that).
+     */
+    static void fillKeys(ObjectNode service) {
+        String id = Json.str(service, "id");
+        for (String f : List.of("phones", "schedules", "languages", "cost_options", "service_at_locations")) {
+            Json.objects(service, f).forEach(c -> key(c, "service_id", id));
+        }
+        links(service, id);
+        Json.objects(service, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+        for (ObjectNode sal : Json.objects(service, "service_at_locations")) {
+            String salId = Json.str(sal, "id");
+            links(sal, salId);
+            for (String f : List.of("schedules", "phones")) {
+                Json.objects(sal, f).forEach(c -> key(c, "service_at_location_id", salId));
+            }
+            Json.objects(sal, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+            if (sal.get("location") instanceof ObjectNode loc) {
+                String locId = Json.str(loc, "id");
+                key(sal, "location_id", locId);
+                links(loc, locId);
+                for (String f : List.of("addresses", "phones", "accessibility", "languages", "schedules")) {
+                    Json.objects(loc, f).forEach(c -> key(c, "location_id", locId));
+                }
+                Json.objects(loc, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+            }
+        }
+    }
+
+    private static void links(ObjectNode parent, String parentId) {
+        Json.objects(parent, "attributes").forEach(a -> key(a, "link_id", parentId));
+    }
+
+    private static void key(ObjectNode child, String field, String value) {
+        if (value != null && Json.str(child, field) == null) {
+            child.put(field, value);
+        }
+    }
+
+    /**
      * The canonical form: arrays of objects sorted by id, null fields and empty arrays left out, so that the same
      * data compares equal whatever form and order it came in (a CSV has no empty array).
      */

@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -418,15 +419,40 @@ final class Directory {
         return out;
     }
 
-    /** The stored form: organization_id set, the nested organisation left out (kept on its own). */
+    /**
+     * The stored form: organization_id set, the nested organisation left out (kept on its own), each nested object's
+     * key to its parent filled in ({@link DataSets#fillKeys}), arrays sorted: the same data is stored the same way
+     * whether it came as JSON or as CSV, and an export of it (either form) imports back unchanged.
+     */
     private static ObjectNode normalise(ObjectNode s) {
         ObjectNode copy = s.deepCopy();
         if (copy.get("organization") instanceof ObjectNode o && Json.str(copy, "organization_id") == null) {
             copy.put("organization_id", Json.str(o, "id"));
         }
         copy.remove("organization");
+        DataSets.fillKeys(copy);
         DataSets.sortNested(copy);
         return copy;
+    }
+
+    /**
+     * The whole directory as one data set, as stored: organisations, services (each with its nested objects, without
+     * the organisation), taxonomies and terms, each sorted by id. What {@code GET /export} serves, in HSDS JSON or as a
+     * tabular data package; importing it elsewhere gives the same directory, and importing it here changes nothing.
+     */
+    DataSet export() {
+        Comparator<ObjectNode> byId = Comparator.comparing(o -> String.valueOf(Json.str(o, "id")));
+        List<ObjectNode> orgs = new ArrayList<>(organizations.values());
+        orgs.sort(byId);
+        List<Stored> stored = new ArrayList<>(services.values());
+        stored.sort(Comparator.comparing(Stored::id));
+        List<ObjectNode> docs = new ArrayList<>(stored.size());
+        stored.forEach(x -> docs.add(x.json()));
+        List<ObjectNode> tax = new ArrayList<>(taxonomies.values());
+        tax.sort(byId);
+        List<ObjectNode> ts = new ArrayList<>(terms.values());
+        ts.sort(byId);
+        return new DataSet(orgs, docs, tax, ts);
     }
 
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {

@@ -237,6 +237,40 @@ class SocialServicesIT {
         assertThat(get("/organizations/" + CityTaxonomy.uuid("it-org")).status()).isEqualTo(404);
     }
 
+    @Test
+    void theExportInBothFormsImportsBackWithoutAnyChangeOrEvent() throws Exception {
+        HubClient.Response json = get("/export");
+        assertThat(json.status()).isEqualTo(200);
+        int services = json.json().getJsonArray("services").size();
+        assertThat(services).isGreaterThanOrEqualTo(47);
+        assertThat(json.json().getJsonArray("taxonomy_terms")).isNotEmpty();
+        // what earlier tests changed is on the bus first: the count must stand still before it is taken
+        java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(10)).until(() -> {
+            int now = hub.hub().eventLog().read(EventFilter.ofTypes("social.service.*"), 0, 100_000).size();
+            return last.getAndSet(now) == now;
+        });
+        int eventsBefore = last.get();
+
+        HubClient.Response back = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", json.body());
+        assertThat(back.json().encode()).isEqualTo("{\"created\":0,\"updated\":0,\"deleted\":0,\"unchanged\":"
+            + services + "}");
+
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(hub.client().baseUri() + ROOT + "/export.zip")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+        assertThat(zip.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"hsds-directory.zip\"");
+        HubClient.Response backFromZip = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip",
+            zip.body());
+        assertThat(backFromZip.json().getInteger("unchanged")).isEqualTo(services);
+        assertThat(backFromZip.json().getInteger("created") + backFromZip.json().getInteger("updated")
+            + backFromZip.json().getInteger("deleted")).isZero();
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+            hub.hub().eventLog().read(EventFilter.ofTypes("social.service.*"), 0, 100_000)).hasSize(eventsBefore));
+        assertThat(get("/export?format=xml").status()).isEqualTo(400);
+    }
+
     private static HttpResponse<String> put(String path, String token, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.client().baseUri() + path))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
