@@ -40,6 +40,11 @@ final class SearchIndex {
      * tests 20,000 boxes in these arrays without touching a service object, which costs cache misses (the scan over
      * the objects was most of a "within 2 km" query's time).
      */
+    /** Slots by topic term, language, access feature, and the free ones: the filters read bits, not services. */
+    private final Map<String, java.util.BitSet> byTerm = new HashMap<>();
+    private final Map<String, java.util.BitSet> byLanguage = new HashMap<>();
+    private final Map<String, java.util.BitSet> byAccess = new HashMap<>();
+    private final java.util.BitSet freeSlots = new java.util.BitSet();
     private double[] pointLat = new double[0];
     private double[] pointLon = new double[0];
     private double[] minLat = new double[0];
@@ -90,6 +95,10 @@ final class SearchIndex {
             slots.add(s);
             slotOf.put(s.id(), slot);
             box(slot, s);
+            s.termIds().forEach(t -> byTerm.computeIfAbsent(t, k -> new java.util.BitSet()).set(slot));
+            s.languages().forEach(l -> byLanguage.computeIfAbsent(l, k -> new java.util.BitSet()).set(slot));
+            s.access().forEach(a -> byAccess.computeIfAbsent(a, k -> new java.util.BitSet()).set(slot));
+            freeSlots.set(slot, s.free());
             List<List<String>> fields = List.of(s.nameWords(), s.topicWords(), s.descriptionWords());
             for (int f = 0; f < 3; f++) {
                 for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
@@ -155,6 +164,10 @@ final class SearchIndex {
         }
         IndexedService s = slots.get(slot);
         slots.set(slot, null);
+        for (Map<String, java.util.BitSet> m : List.of(byTerm, byLanguage, byAccess)) {
+            m.values().forEach(b -> b.clear(slot));
+        }
+        freeSlots.clear(slot);
         List<List<String>> fields = List.of(s.nameWords(), s.topicWords(), s.descriptionWords());
         for (int f = 0; f < 3; f++) {
             for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
@@ -255,6 +268,7 @@ final class SearchIndex {
         double dLat = q.radiusKm() == null ? 0 : q.radiusKm() / 110.5;
         double dLon = q.radiusKm() == null || q.lat() == null ? 0
             : q.radiusKm() / (111.3 * Math.max(0.01, Math.cos(Math.toRadians(q.lat()))));
+        java.util.BitSet allowed = allowed(q);
         boolean radius = q.radiusKm() != null && q.lat() != null && q.lon() != null;
         double cosLat = q.lat() == null ? 1 : Math.cos(Math.toRadians(q.lat()));
         double qMinLat = radius ? q.lat() - dLat : 0;
@@ -262,8 +276,8 @@ final class SearchIndex {
         double qMinLon = radius ? q.lon() - dLon : 0;
         double qMaxLon = radius ? q.lon() + dLon : 0;
         for (int i = 0; i < n; i++) {
-            // the boxes first: NaN (no location) fails these comparisons too
-            if (!candidate[i] || radius && !(minLat[i] <= qMaxLat && maxLat[i] >= qMinLat && minLon[i] <= qMaxLon
+            // the bits and boxes first: NaN (no location) fails these comparisons too
+            if (!candidate[i] || allowed != null && !allowed.get(i) || radius && !(minLat[i] <= qMaxLat && maxLat[i] >= qMinLat && minLon[i] <= qMaxLon
                 && maxLon[i] >= qMinLon)) {
                 continue;
             }
@@ -288,18 +302,6 @@ final class SearchIndex {
                 if (!Double.isNaN(km)) {
                     sc += 1.0 / (1.0 + km);
                 }
-            }
-            if (q.topicIds() != null && !q.topicIds().isEmpty() && !anyOf(q.topicIds(), s.termIds())) {
-                continue;
-            }
-            if (q.language() != null && !s.languages().contains(q.language())) {
-                continue;
-            }
-            if (q.freeOnly() && !s.free()) {
-                continue;
-            }
-            if (q.access() != null && !s.access().containsAll(q.access())) {
-                continue;
             }
             if (open != null && !open.isOpen(i, s, moment)) {
                 continue;
@@ -444,13 +446,43 @@ final class SearchIndex {
         return out;
     }
 
-    private static boolean anyOf(Set<String> wanted, Set<String> have) {
-        for (String w : wanted) {
-            if (have.contains(w)) {
-                return true;
+    /** The slots the topic, language, cost and access filters leave, or null when the query has none of them. */
+    private java.util.BitSet allowed(Query q) {
+        java.util.BitSet out = null;
+        if (q.topicIds() != null && !q.topicIds().isEmpty()) {
+            out = new java.util.BitSet();
+            for (String t : q.topicIds()) {
+                java.util.BitSet b = byTerm.get(t);
+                if (b != null) {
+                    out.or(b); // any of the topics
+                }
             }
         }
-        return false;
+        if (q.language() != null) {
+            out = and(out, byLanguage.get(q.language()));
+        }
+        if (q.freeOnly()) {
+            out = and(out, freeSlots);
+        }
+        if (q.access() != null) {
+            for (String a : q.access()) {
+                out = and(out, byAccess.get(a)); // all of the features
+            }
+        }
+        return out;
+    }
+
+    private static java.util.BitSet and(java.util.BitSet sofar, java.util.BitSet b) {
+        java.util.BitSet out = sofar == null ? (b == null ? new java.util.BitSet() : (java.util.BitSet) b.clone())
+            : sofar;
+        if (sofar != null) {
+            if (b == null) {
+                out.clear();
+            } else {
+                out.and(b);
+            }
+        }
+        return out;
     }
 
     /** 1 for the same stem, 0.7 when the query stem begins the word, 0.5 when it ends or sits inside it. */
