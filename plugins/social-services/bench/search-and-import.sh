@@ -45,7 +45,7 @@ if [ "${HTTP:-1}" = 1 ]; then
     DATENHAFEN_JAVA_OPTS="-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k ${HUB_JAVA_OPTS:-}" \
     "$HUB_HOME/bin/datenhafen" > "$OUT/hub.log" 2>&1 &
   HUB_PID=$!
-  trap 'st=$?; kill $HUB_PID 2>/dev/null; wait $HUB_PID 2>/dev/null; rm -rf "$HUB_HOME"; exit $st' EXIT
+  trap 'st=$?; kill $HUB_PID 2>/dev/null || true; wait $HUB_PID 2>/dev/null || true; rm -rf "$HUB_HOME"; exit $st' EXIT
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break
     sleep 0.5
