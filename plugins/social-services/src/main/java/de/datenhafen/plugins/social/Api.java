@@ -44,7 +44,11 @@ final class Api {
     record Request(String method, String path, String query, String authorization, String contentType, byte[] body) {
     }
 
-    record Response(int status, JsonNode body) {
+    /** An answer: JSON, or with {@code bytes} set, those bytes as {@code contentType} (the tabular export). */
+    record Response(int status, JsonNode body, byte[] bytes, String contentType) {
+        Response(int status, JsonNode body) {
+            this(status, body, null, "application/json");
+        }
     }
 
     Response handle(Request r) {
@@ -112,6 +116,16 @@ final class Api {
                         return ok(search(q));
                     }
                     break;
+                case "export":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return export(q);
+                    }
+                    break;
+                case "export.zip":
+                    if (p.length == 1 && m.equals("GET")) {
+                        return tabular();
+                    }
+                    break;
                 case "import":
                     if (p.length == 1 && m.equals("POST")) {
                         return importData(r, q);
@@ -157,6 +171,32 @@ final class Api {
         }
         Directory.Report report = dir.putService(who, o, id);
         return new Response(report.created() == 1 ? 201 : 200, report.toJson().set("service", service(Json.str(o, "id"))));
+    }
+
+    /**
+     * The whole directory in HSDS form, for other directories: {@code GET /export} an HSDS JSON document set (arrays
+     * named after the HSDS tables, as {@code POST /import} reads), {@code ?format=tabular} or {@code GET /export.zip}
+     * a tabular data package. Public like the rest of the HSDS API: the directory is published data.
+     */
+    private Response export(Map<String, String> q) {
+        String format = q.getOrDefault("format", "json");
+        if (format.equals("tabular")) {
+            return tabular();
+        }
+        if (!format.equals("json")) {
+            throw new BadParameter("must be json or tabular; was '" + format + "'", "format");
+        }
+        DataSet set = dir.export();
+        ObjectNode doc = Json.object().put("version", HSDS_VERSION).put("profile", PROFILE);
+        doc.putArray("organizations").addAll(set.organizations());
+        doc.putArray("services").addAll(set.services());
+        doc.putArray("taxonomies").addAll(set.taxonomies());
+        doc.putArray("taxonomy_terms").addAll(set.terms());
+        return ok(doc);
+    }
+
+    private Response tabular() {
+        return new Response(200, null, TabularWriter.zip(TabularWriter.write(dir.export())), "application/zip");
     }
 
     private Response importData(Request r, Map<String, String> q) {
@@ -326,7 +366,9 @@ final class Api {
         }
         Instant openAt = null;
         if ("true".equals(q.get("open_now"))) {
-            openAt = Instant.now();
+            // the current minute: opening hours are given in minutes, and all of a minute's "open now" queries then
+            // ask the same instant, whose answers per service the index keeps (SearchIndex.openAt)
+            openAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         } else if (q.get("open_at") != null) {
             openAt = instant(q.get("open_at"), "open_at");
         }

@@ -65,7 +65,7 @@ final class DataSets {
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        return assemble(tables);
+        return assemble(tables, Map.of());
     }
 
     /** A tabular data package as a zip archive. */
@@ -96,6 +96,7 @@ final class DataSets {
         JsonNode dp = Json.parse(descriptor);
         List<Problem> problems = new ArrayList<>();
         Map<String, List<ObjectNode>> tables = new HashMap<>();
+        Map<String, String> sources = new HashMap<>();
         JsonNode resources = dp.get("resources");
         if (resources == null || !resources.isArray()) {
             throw new InvalidDataException(List.of(new Problem("datapackage", "?", "resources",
@@ -125,17 +126,17 @@ final class DataSets {
                     types.put(Json.str(f, "name"), Json.str(f, "type"));
                 }
             }
-            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems));
+            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems, sources));
             r++;
         }
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        return assemble(tables);
+        return assemble(tables, sources);
     }
 
     private static List<ObjectNode> rows(String table, String file, String text, Map<String, String> types,
-                                         List<Problem> problems) {
+                                         List<Problem> problems, Map<String, String> sources) {
         List<List<String>> rows = Csv.parse(text);
         List<ObjectNode> out = new ArrayList<>();
         if (rows.isEmpty()) {
@@ -166,7 +167,7 @@ final class DataSets {
                     } catch (NumberFormatException e) {
                         o.put(col, v);
                         problems.add(new Problem(table, row.isEmpty() ? null : row.get(Math.max(0, header.indexOf("id"))),
-                            col, "must be a number; was '" + v + "' (" + file + " row " + (i + 1) + ")"));
+                            col, "must be a number; was '" + v + "'", file + " line " + (i + 1)));
                     }
                 } else if (type.equals("boolean")) {
                     o.put(col, v.equalsIgnoreCase("true") || v.equals("1"));
@@ -175,8 +176,12 @@ final class DataSets {
                 }
             }
             if (row.size() != header.size()) {
-                problems.add(new Problem(table, Json.str(o, "id"), "", file + " row " + (i + 1) + " has " + row.size()
-                    + " cells, the header " + header.size()));
+                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + row.size() + " cells, the header "
+                    + header.size(), file + " line " + (i + 1)));
+            }
+            if (Json.str(o, "id") != null) {
+                // the line counts records, not physical lines: a quoted field may span lines
+                sources.put(table + "/" + Json.str(o, "id"), file + " line " + (i + 1));
             }
             out.add(o);
         }
@@ -217,7 +222,7 @@ final class DataSets {
     }
 
     /** Joins flat tables into service documents; children already nested are kept. */
-    static DataSet assemble(Map<String, List<ObjectNode>> t) {
+    static DataSet assemble(Map<String, List<ObjectNode>> t, Map<String, String> sources) {
         List<Problem> problems = new ArrayList<>();
         Map<String, ObjectNode> locations = byId(t.get("location"));
         Map<String, List<ObjectNode>> byService = new HashMap<>();
@@ -233,13 +238,13 @@ final class DataSets {
                 String svc = Json.str(row, "service_id");
                 String loc = Json.str(row, "location_id");
                 if (sal != null && !child.equals("service_at_location")) {
-                    ref(problems, child, row, "service_at_location_id", sal, salIds);
+                    ref(problems, child, row, "service_at_location_id", sal, salIds, sources);
                     bySal.computeIfAbsent(sal + "/" + child, k -> new ArrayList<>()).add(row);
                 } else if (svc != null) {
-                    ref(problems, child, row, "service_id", svc, serviceIds);
+                    ref(problems, child, row, "service_id", svc, serviceIds, sources);
                     byService.computeIfAbsent(svc + "/" + child, k -> new ArrayList<>()).add(row);
                 } else if (loc != null) {
-                    ref(problems, child, row, "location_id", loc, locations.keySet());
+                    ref(problems, child, row, "location_id", loc, locations.keySet(), sources);
                     byLocation.computeIfAbsent(loc + "/" + child, k -> new ArrayList<>()).add(row);
                 }
             }
@@ -295,14 +300,14 @@ final class DataSets {
             throw new InvalidDataException(problems);
         }
         return new DataSet(t.getOrDefault("organization", List.of()), services, t.getOrDefault("taxonomy", List.of()),
-            t.getOrDefault("taxonomy_term", List.of()));
+            t.getOrDefault("taxonomy_term", List.of()), sources);
     }
 
     private static void ref(List<Problem> problems, String kind, ObjectNode row, String field, String value,
-                            Set<String> known) {
+                            Set<String> known, Map<String, String> sources) {
         if (!known.contains(value)) {
             problems.add(new Problem(kind, Json.str(row, "id"), field, "names " + field.replace("_id", "") + " " + value
-                + ", which is not in this import"));
+                + ", which is not in this import", sources.get(kind + "/" + Json.str(row, "id"))));
         }
     }
 
@@ -317,6 +322,49 @@ final class DataSets {
             if (!have.contains(Json.str(c, "id"))) {
                 arr.add(c.deepCopy());
             }
+        }
+    }
+
+    /**
+     * Fills in each nested object's key to its parent, as the tabular form needs them to join rows back into a
+     * service: {@code service_id} on the service's phones, schedules, languages, cost options and service_at_locations;
+     * {@code location_id} on a service_at_location (from its location) and on the location's addresses, phones,
+     * accessibility, languages and schedules; {@code service_at_location_id} on its schedules and phones; {@code
+     * link_id} on attributes. A key that is given is kept, even if it differs (the references check reports that).
+     */
+    static void fillKeys(ObjectNode service) {
+        String id = Json.str(service, "id");
+        for (String f : List.of("phones", "schedules", "languages", "cost_options", "service_at_locations")) {
+            Json.objects(service, f).forEach(c -> key(c, "service_id", id));
+        }
+        links(service, id);
+        Json.objects(service, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+        for (ObjectNode sal : Json.objects(service, "service_at_locations")) {
+            String salId = Json.str(sal, "id");
+            links(sal, salId);
+            for (String f : List.of("schedules", "phones")) {
+                Json.objects(sal, f).forEach(c -> key(c, "service_at_location_id", salId));
+            }
+            Json.objects(sal, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+            if (sal.get("location") instanceof ObjectNode loc) {
+                String locId = Json.str(loc, "id");
+                key(sal, "location_id", locId);
+                links(loc, locId);
+                for (String f : List.of("addresses", "phones", "accessibility", "languages", "schedules")) {
+                    Json.objects(loc, f).forEach(c -> key(c, "location_id", locId));
+                }
+                Json.objects(loc, "schedules").forEach(sch -> links(sch, Json.str(sch, "id")));
+            }
+        }
+    }
+
+    private static void links(ObjectNode parent, String parentId) {
+        Json.objects(parent, "attributes").forEach(a -> key(a, "link_id", parentId));
+    }
+
+    private static void key(ObjectNode child, String field, String value) {
+        if (value != null && Json.str(child, field) == null) {
+            child.put(field, value);
         }
     }
 

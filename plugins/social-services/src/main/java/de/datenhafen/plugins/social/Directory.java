@@ -15,9 +15,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,36 +170,49 @@ final class Directory {
     synchronized Report importSet(DataSet set, Consumer<String> progress) {
         Consumer<String> say = progress == null ? s -> { } : progress;
         long t0 = System.nanoTime();
-        List<Problem> problems = validate(set);
+        // compare first: a service stored exactly so was valid when it was stored, so only the rest is checked against
+        // the schemas (the costly part); references and duplicate ids are checked for all
+        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
+        Set<String> unchangedIds = new HashSet<>();
+        for (ObjectNode s : set.services()) {
+            String id = Json.str(s, "id");
+            ObjectNode n = normalise(s);
+            Stored old = id == null ? null : services.get(id);
+            if (old != null && old.json().equals(n)) {
+                unchangedIds.add(id);
+            }
+            if (id != null) {
+                incoming.putIfAbsent(id, n);
+            }
+        }
+        say.accept("compared with " + services.size() + " stored services in " + ms(t0) + " ms: "
+            + unchangedIds.size() + " unchanged");
+        List<Problem> problems = validate(set, unchangedIds);
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
-        say.accept("validated " + set.services().size() + " services in " + ms(t0) + " ms");
+        say.accept("validated " + (set.services().size() - unchangedIds.size()) + " new or changed services in "
+            + ms(t0) + " ms");
         Set<String> scope = new HashSet<>();
         set.organizations().forEach(o -> scope.add(Json.str(o, "id")));
         set.services().forEach(s -> scope.add(Json.str(s, "organization_id")));
-        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
-        for (ObjectNode s : set.services()) {
-            incoming.put(Json.str(s, "id"), normalise(s));
-        }
         List<Change> changes = new ArrayList<>();
-        int unchanged = 0;
         for (ObjectNode s : incoming.values()) {
-            Stored old = services.get(Json.str(s, "id"));
+            String id = Json.str(s, "id");
+            Stored old = services.get(id);
             if (old == null) {
                 changes.add(new Change(CREATED, s, null));
-            } else if (!old.json().equals(s)) {
+            } else if (!unchangedIds.contains(id)) {
                 changes.add(new Change(UPDATED, s, old));
-            } else {
-                unchanged++;
             }
         }
+        int unchanged = unchangedIds.size();
         for (Stored old : services.values()) {
             if (scope.contains(old.organizationId()) && !incoming.containsKey(old.id())) {
                 changes.add(new Change(DELETED, null, old));
             }
         }
-        say.accept("compared with " + services.size() + " stored services: " + changes.size() + " changes");
+        say.accept(changes.size() + " changes");
         apply(set, changes, say);
         int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
         int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
@@ -324,81 +337,122 @@ final class Directory {
     private record Change(String type, ObjectNode doc, Stored old) {
     }
 
-    /** Problems of a data set: every object against the HSDS rules, ids unique, references resolvable. */
+    /**
+     * Problems of a data set: every object against the HSDS JSON Schemas and the rules they cannot express
+     * ({@link HsdsSchemas}, {@link HsdsRules}); ids unique; references to organisations, terms and locations
+     * resolvable within the import or the store. Services are checked in parallel: the schema validation is the
+     * costly part of an import, and each service is checked on its own.
+     */
     List<Problem> validate(DataSet set) {
+        return validate(set, Set.of());
+    }
+
+    /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
+    List<Problem> validate(DataSet set, Set<String> unchangedIds) {
+        HsdsSchemas schemas = HsdsSchemas.get();
+        Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations = new ConcurrentHashMap<>();
+        Map<String, String> sources = set.sources();
         List<Problem> out = new ArrayList<>();
-        set.taxonomies().forEach(t -> HsdsRules.check("taxonomy", t, out));
+        set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
         Set<String> termIds = new HashSet<>(terms.keySet());
         for (ObjectNode t : set.terms()) {
-            HsdsRules.check("taxonomy_term", t, out);
+            out.addAll(schemas.check("taxonomy_term", t, sources));
             termIds.add(Json.str(t, "id"));
         }
         Set<String> orgIds = new HashSet<>(organizations.keySet());
+        Set<String> seenOrgs = new HashSet<>();
         for (ObjectNode o : set.organizations()) {
-            HsdsRules.check("organization", o, out);
-            if (!orgIds.add(Json.str(o, "id")) && set.organizations().stream()
-                .filter(x -> Json.str(o, "id") != null && Json.str(o, "id").equals(Json.str(x, "id"))).count() > 1) {
-                out.add(new Problem("organization", Json.str(o, "id"), "id", "appears more than once"));
+            out.addAll(schemas.check("organization", o, sources));
+            String id = Json.str(o, "id");
+            orgIds.add(id);
+            if (id != null && !seenOrgs.add(id)) {
+                out.add(new Problem("organization", id, "id", "appears more than once", sources.get("organization/"
+                    + id)));
             }
         }
+        List<List<Problem>> perService = set.services().parallelStream()
+            .map(s -> serviceProblems(schemas, s, !unchangedIds.contains(Json.str(s, "id")), orgIds, termIds, sources,
+                locations)).toList();
+        perService.forEach(out::addAll);
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
             String id = Json.str(s, "id");
-            HsdsRules.check("service", s, out);
             if (id != null && !seen.add(id)) {
-                out.add(new Problem("service", id, "id", "appears more than once"));
-            }
-            String org = Json.str(s, "organization_id");
-            if (org == null && s.get("organization") != null) {
-                org = Json.str(s.get("organization"), "id");
-            }
-            if (org == null) {
-                out.add(new Problem("service", id, "organization_id", "is required"));
-            } else if (!orgIds.contains(org)) {
-                out.add(new Problem("service", id, "organization_id", "names organization " + org
-                    + ", which is neither in this import nor stored"));
-            }
-            checkTermRefs(s, termIds, out);
-            for (ObjectNode sal : Json.objects(s, "service_at_locations")) {
-                if (!(sal.get("location") instanceof ObjectNode)) {
-                    out.add(new Problem("service_at_location", Json.str(sal, "id"), "location_id",
-                        "names location " + Json.str(sal, "location_id") + ", which is not in this import"));
-                }
+                out.add(new Problem("service", id, "id", "appears more than once", sources.get("service/" + id)));
             }
         }
         return out;
     }
 
-    private static void checkTermRefs(JsonNode n, Set<String> termIds, List<Problem> out) {
-        if (n.isObject()) {
-            for (ObjectNode a : Json.objects(n, "attributes")) {
-                String t = Json.str(a, "taxonomy_term_id");
-                if (t != null && !termIds.contains(t) && !(a.get("taxonomy_term") instanceof ObjectNode)) {
-                    out.add(new Problem("attribute", Json.str(a, "id"), "taxonomy_term_id", "names taxonomy term "
-                        + t + ", which is neither in this import nor stored"));
-                }
-            }
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("attributes")) {
-                    checkTermRefs(e.getValue(), termIds, out);
-                }
-            }
-        } else if (n.isArray()) {
-            n.forEach(c -> checkTermRefs(c, termIds, out));
+    private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
+                                                 Set<String> orgIds, Set<String> termIds, Map<String, String> sources,
+                                                 Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations) {
+        List<Problem> out = new ArrayList<>(checkSchema ? schemas.check("service", s, sources, locations)
+            : List.of());
+        String id = Json.str(s, "id");
+        String source = sources.get("service/" + id);
+        String org = Json.str(s, "organization_id");
+        if (org == null && s.get("organization") != null) {
+            org = Json.str(s.get("organization"), "id");
         }
+        if (org == null) {
+            out.add(new Problem("service", id, "organization_id", "is required: every service belongs to an "
+                + "organisation", source));
+        } else if (!orgIds.contains(org)) {
+            out.add(new Problem("service", id, "organization_id", "names organization " + org
+                + ", which is neither in this import nor stored", source));
+        }
+        schemas.walk("service", s, "", (kind, o, path) -> {
+            if (kind.equals("attribute")) {
+                String t = Json.str(o, "taxonomy_term_id");
+                if (t != null && !termIds.contains(t) && !(o.get("taxonomy_term") instanceof ObjectNode)) {
+                    out.add(new Problem("service", id, HsdsSchemas.join(path, "taxonomy_term_id"),
+                        "names taxonomy term " + t + ", which is neither in this import nor stored",
+                        sources.get("attribute/" + Json.str(o, "id"))));
+                }
+            } else if (kind.equals("service_at_location") && !(o.get("location") instanceof ObjectNode)) {
+                out.add(new Problem("service", id, HsdsSchemas.join(path, "location_id"), "names location "
+                    + Json.str(o, "location_id") + ", which is not in this import",
+                    sources.get("service_at_location/" + Json.str(o, "id"))));
+            }
+        });
+        return out;
     }
 
-    /** The stored form: organization_id set, the nested organisation left out (kept on its own). */
+    /**
+     * The stored form: organization_id set, the nested organisation left out (kept on its own), each nested object's
+     * key to its parent filled in ({@link DataSets#fillKeys}), arrays sorted: the same data is stored the same way
+     * whether it came as JSON or as CSV, and an export of it (either form) imports back unchanged.
+     */
     private static ObjectNode normalise(ObjectNode s) {
         ObjectNode copy = s.deepCopy();
         if (copy.get("organization") instanceof ObjectNode o && Json.str(copy, "organization_id") == null) {
             copy.put("organization_id", Json.str(o, "id"));
         }
         copy.remove("organization");
+        DataSets.fillKeys(copy);
         DataSets.sortNested(copy);
         return copy;
+    }
+
+    /**
+     * The whole directory as one data set, as stored: organisations, services (each with its nested objects, without
+     * the organisation), taxonomies and terms, each sorted by id. What {@code GET /export} serves, in HSDS JSON or as a
+     * tabular data package; importing it elsewhere gives the same directory, and importing it here changes nothing.
+     */
+    DataSet export() {
+        Comparator<ObjectNode> byId = Comparator.comparing(o -> String.valueOf(Json.str(o, "id")));
+        List<ObjectNode> orgs = new ArrayList<>(organizations.values());
+        orgs.sort(byId);
+        List<Stored> stored = new ArrayList<>(services.values());
+        stored.sort(Comparator.comparing(Stored::id));
+        List<ObjectNode> docs = new ArrayList<>(stored.size());
+        stored.forEach(x -> docs.add(x.json()));
+        List<ObjectNode> tax = new ArrayList<>(taxonomies.values());
+        tax.sort(byId);
+        List<ObjectNode> ts = new ArrayList<>(terms.values());
+        ts.sort(byId);
+        return new DataSet(orgs, docs, tax, ts);
     }
 
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {

@@ -143,8 +143,13 @@ final class DirectoryConnector implements Connector {
             body));
         e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, r.status());
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(Json.bytes(r.body()));
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, r.contentType());
+        if (r.bytes() != null) {
+            e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"hsds-directory.zip\"");
+            e.getMessage().setBody(r.bytes());
+        } else {
+            e.getMessage().setBody(Json.bytes(r.body()));
+        }
         e.setProperty("changed", !method.equals("GET") && r.status() < 300);
     }
 

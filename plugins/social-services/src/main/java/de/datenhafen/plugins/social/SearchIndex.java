@@ -35,6 +35,22 @@ final class SearchIndex {
     private final Map<String, Postings>[] postings = new Map[] {new HashMap<>(), new HashMap<>(), new HashMap<>()};
     private final Map<String, String> stems = new HashMap<>();
     private final Map<String, IndexedService.Term> terms;
+    /**
+     * Per slot, the box around its locations (NaN without one), in primitive arrays beside the slots: a radius query
+     * tests 20,000 boxes in these arrays without touching a service object, which costs cache misses (the scan over
+     * the objects was most of a "within 2 km" query's time).
+     */
+    /** Slots by topic term, language, access feature, and the free ones: the filters read bits, not services. */
+    private final Map<String, java.util.BitSet> byTerm = new HashMap<>();
+    private final Map<String, java.util.BitSet> byLanguage = new HashMap<>();
+    private final Map<String, java.util.BitSet> byAccess = new HashMap<>();
+    private final java.util.BitSet freeSlots = new java.util.BitSet();
+    private double[] pointLat = new double[0];
+    private double[] pointLon = new double[0];
+    private double[] minLat = new double[0];
+    private double[] maxLat = new double[0];
+    private double[] minLon = new double[0];
+    private double[] maxLon = new double[0];
 
     SearchIndex(Map<String, IndexedService.Term> terms) {
         this.terms = terms;
@@ -78,6 +94,11 @@ final class SearchIndex {
             int slot = slots.size();
             slots.add(s);
             slotOf.put(s.id(), slot);
+            box(slot, s);
+            s.termIds().forEach(t -> byTerm.computeIfAbsent(t, k -> new java.util.BitSet()).set(slot));
+            s.languages().forEach(l -> byLanguage.computeIfAbsent(l, k -> new java.util.BitSet()).set(slot));
+            s.access().forEach(a -> byAccess.computeIfAbsent(a, k -> new java.util.BitSet()).set(slot));
+            freeSlots.set(slot, s.free());
             List<List<String>> fields = List.of(s.nameWords(), s.topicWords(), s.descriptionWords());
             for (int f = 0; f < 3; f++) {
                 for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
@@ -88,6 +109,43 @@ final class SearchIndex {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    private void box(int slot, IndexedService s) {
+        if (slot >= minLat.length) {
+            int size = Math.max(1024, minLat.length * 2);
+            pointLat = grow(pointLat, size);
+            pointLon = grow(pointLon, size);
+            minLat = grow(minLat, size);
+            maxLat = grow(maxLat, size);
+            minLon = grow(minLon, size);
+            maxLon = grow(maxLon, size);
+        }
+        double a = Double.NaN;
+        double b = Double.NaN;
+        double c = Double.NaN;
+        double d = Double.NaN;
+        for (int i = 0; i < s.lats().length; i++) {
+            double lat = s.lats()[i];
+            double lon = s.lons()[i];
+            a = Double.isNaN(a) ? lat : Math.min(a, lat);
+            b = Double.isNaN(b) ? lat : Math.max(b, lat);
+            c = Double.isNaN(c) ? lon : Math.min(c, lon);
+            d = Double.isNaN(d) ? lon : Math.max(d, lon);
+        }
+        // the one location most services have, for the distance without touching the service
+        pointLat[slot] = s.lats().length == 1 ? s.lats()[0] : Double.NaN;
+        pointLon[slot] = s.lats().length == 1 ? s.lons()[0] : Double.NaN;
+        minLat[slot] = a;
+        maxLat[slot] = b;
+        minLon[slot] = c;
+        maxLon[slot] = d;
+    }
+
+    private static double[] grow(double[] a, int size) {
+        double[] out = Arrays.copyOf(a, size);
+        Arrays.fill(out, a.length, size, Double.NaN);
+        return out;
     }
 
     void remove(String id) {
@@ -106,6 +164,10 @@ final class SearchIndex {
         }
         IndexedService s = slots.get(slot);
         slots.set(slot, null);
+        for (Map<String, java.util.BitSet> m : List.of(byTerm, byLanguage, byAccess)) {
+            m.values().forEach(b -> b.clear(slot));
+        }
+        freeSlots.clear(slot);
         List<List<String>> fields = List.of(s.nameWords(), s.topicWords(), s.descriptionWords());
         for (int f = 0; f < 3; f++) {
             for (String w : new java.util.LinkedHashSet<>(fields.get(f))) {
@@ -194,36 +256,46 @@ final class SearchIndex {
                 first = false;
             }
         }
-        List<Hit> hits = new ArrayList<>();
+        // hits as primitives (slot, score, distance): a query near the centre matches most of the city, and one
+        // object per match plus comparator calls per heap step was most of its time
+        int[] hitSlot = new int[n];
+        double[] hitScore = new double[n];
+        double[] hitKm = new double[n];
+        int total = 0;
         OpeningHours.Moment moment = q.openAt() == null ? null : new OpeningHours.Moment(q.openAt());
+        OpenAt open = q.openAt() == null ? null : openAt(q.openAt(), n);
         // a box around the circle: most services are ruled out without trigonometry
         double dLat = q.radiusKm() == null ? 0 : q.radiusKm() / 110.5;
         double dLon = q.radiusKm() == null || q.lat() == null ? 0
             : q.radiusKm() / (111.3 * Math.max(0.01, Math.cos(Math.toRadians(q.lat()))));
+        java.util.BitSet allowed = allowed(q);
+        boolean radius = q.radiusKm() != null && q.lat() != null && q.lon() != null;
+        double cosLat = q.lat() == null ? 1 : Math.cos(Math.toRadians(q.lat()));
+        double qMinLat = radius ? q.lat() - dLat : 0;
+        double qMaxLat = radius ? q.lat() + dLat : 0;
+        double qMinLon = radius ? q.lon() - dLon : 0;
+        double qMaxLon = radius ? q.lon() + dLon : 0;
         for (int i = 0; i < n; i++) {
+            // the bits and boxes first: NaN (no location) fails these comparisons too
+            if (!candidate[i] || allowed != null && !allowed.get(i) || radius && !(minLat[i] <= qMaxLat && maxLat[i] >= qMinLat && minLon[i] <= qMaxLon
+                && maxLon[i] >= qMinLon)) {
+                continue;
+            }
             IndexedService s = slots.get(i);
-            if (!candidate[i] || s == null) {
+            if (s == null) {
                 continue;
             }
-            if (q.topicIds() != null && !q.topicIds().isEmpty() && !anyOf(q.topicIds(), s.termIds())) {
-                continue;
-            }
-            if (q.language() != null && !s.languages().contains(q.language())) {
-                continue;
-            }
-            if (q.freeOnly() && !s.free()) {
-                continue;
-            }
-            if (q.access() != null && !s.access().containsAll(q.access())) {
-                continue;
-            }
+            // distance from the primitive arrays first: a service object is only read when a filter needs it
             double km = Double.NaN;
             double sc = score[i];
             if (q.lat() != null && q.lon() != null) {
-                if (q.radiusKm() != null && !inBox(s, q.lat(), q.lon(), dLat, dLon)) {
-                    continue;
+                if (Double.isNaN(pointLat[i])) {
+                    km = s.approxKm(q.lat(), q.lon(), cosLat);
+                } else {
+                    double y = pointLat[i] - q.lat();
+                    double x = (pointLon[i] - q.lon()) * cosLat;
+                    km = 111.195 * Math.sqrt(x * x + y * y);
                 }
-                km = s.distanceKm(q.lat(), q.lon());
                 if (q.radiusKm() != null && (Double.isNaN(km) || km > q.radiusKm())) {
                     continue;
                 }
@@ -231,39 +303,186 @@ final class SearchIndex {
                     sc += 1.0 / (1.0 + km);
                 }
             }
-            if (moment != null && !s.hours().isOpen(moment)) {
+            if (open != null && !open.isOpen(i, s, moment)) {
                 continue;
             }
-            hits.add(new Hit(s, sc, km, null));
+            hitSlot[total] = i;
+            hitScore[total] = sc;
+            hitKm[total] = km;
+            total++;
         }
-        hits.sort(Comparator.comparingDouble(Hit::score).reversed()
-            .thenComparingDouble(h -> Double.isNaN(h.distanceKm()) ? Double.MAX_VALUE : h.distanceKm())
-            .thenComparing(h -> h.service().name()));
-        int from = Math.min(hits.size(), (q.page() - 1) * q.perPage());
-        int to = Math.min(hits.size(), from + q.perPage());
+        int from = Math.min(total, (q.page() - 1) * q.perPage());
+        int to = Math.min(total, from + q.perPage());
+        int[] order = best(hitScore, hitKm, total, to);
+        List<Hit> ranked = new ArrayList<>(to);
+        for (int r = 0; r < to; r++) {
+            int h = order[r];
+            ranked.add(new Hit(slots.get(hitSlot[h]), hitScore[h], hitKm[h], null));
+        }
+        // equal score and distance: by name, as before (rare; only within the page's cut it could matter)
+        ranked.sort(RANK);
         List<Hit> page = new ArrayList<>();
-        for (Hit h : hits.subList(from, to)) {
-            page.add(new Hit(h.service(), h.score(), h.distanceKm(), reason(h, q, queryStems)));
+        for (Hit h : ranked.subList(from, to)) {
+            double km = Double.isNaN(h.distanceKm()) ? Double.NaN : h.service().distanceKm(q.lat(), q.lon());
+            Hit exact = new Hit(h.service(), h.score(), km, null);
+            page.add(new Hit(h.service(), h.score(), km, reason(exact, q, queryStems)));
         }
-        return new Result(page, hits.size());
+        return new Result(page, total);
     }
 
-    private static boolean anyOf(Set<String> wanted, Set<String> have) {
-        for (String w : wanted) {
-            if (have.contains(w)) {
-                return true;
-            }
+    /**
+     * Which slots are open at one instant, filled in as queries ask: every "open now" query of a minute asks the same
+     * instant (the API truncates to the minute), and evaluating thousands of services' schedules per query was the
+     * second cost of a radius query. Slots are never reused (a changed service gets a new slot), so an answer stays
+     * right for its slot; the latest two instants are kept.
+     */
+    static final class OpenAt {
+        final Instant instant;
+        final byte[] state; // 0 not yet known, 1 open, 2 closed; a race only computes the same answer twice
+
+        OpenAt(Instant instant, int slots) {
+            this.instant = instant;
+            this.state = new byte[slots];
         }
-        return false;
+
+        boolean isOpen(int slot, IndexedService s, OpeningHours.Moment moment) {
+            if (slot >= state.length) {
+                return s.hours().isOpen(moment);
+            }
+            byte known = state[slot];
+            if (known == 0) {
+                known = s.hours().isOpen(moment) ? (byte) 1 : (byte) 2;
+                state[slot] = known;
+            }
+            return known == 1;
+        }
     }
 
-    private static boolean inBox(IndexedService s, double lat, double lon, double dLat, double dLon) {
-        for (int i = 0; i < s.lats().length; i++) {
-            if (Math.abs(s.lats()[i] - lat) <= dLat && Math.abs(s.lons()[i] - lon) <= dLon) {
-                return true;
+    private volatile OpenAt latestOpen;
+    private volatile OpenAt previousOpen;
+
+    private OpenAt openAt(Instant t, int slots) {
+        OpenAt a = latestOpen;
+        if (a != null && a.instant.equals(t) && a.state.length >= slots) {
+            return a;
+        }
+        OpenAt b = previousOpen;
+        if (b != null && b.instant.equals(t) && b.state.length >= slots) {
+            return b;
+        }
+        OpenAt fresh = new OpenAt(t, slots);
+        previousOpen = a;
+        latestOpen = fresh;
+        return fresh;
+    }
+
+    private static final Comparator<Hit> RANK = Comparator.comparingDouble(Hit::score).reversed()
+        .thenComparingDouble(h -> Double.isNaN(h.distanceKm()) ? Double.MAX_VALUE : h.distanceKm())
+        .thenComparing(h -> h.service().name());
+
+    /** True when hit a ranks after hit b: lower score, or the same score and farther (no distance last). */
+    private static boolean after(double[] score, double[] km, int a, int b) {
+        if (score[a] != score[b]) {
+            return score[a] < score[b];
+        }
+        double ka = Double.isNaN(km[a]) ? Double.MAX_VALUE : km[a];
+        double kb = Double.isNaN(km[b]) ? Double.MAX_VALUE : km[b];
+        return ka > kb;
+    }
+
+    /**
+     * The indexes of the best {@code k} of {@code m} hits, best first: a bounded binary heap over primitives (its root
+     * the worst kept), so a hit that cannot make the page costs one comparison.
+     */
+    static int[] best(double[] score, double[] km, int m, int k) {
+        int[] heap = new int[Math.max(1, k)];
+        int size = 0;
+        for (int h = 0; h < m && k > 0; h++) {
+            if (size < k) {
+                int c = size++;
+                heap[c] = h;
+                while (c > 0) {
+                    int p = (c - 1) / 2;
+                    if (!after(score, km, heap[c], heap[p])) {
+                        break;
+                    }
+                    int t = heap[c];
+                    heap[c] = heap[p];
+                    heap[p] = t;
+                    c = p;
+                }
+            } else if (after(score, km, heap[0], h)) {
+                heap[0] = h;
+                int c = 0;
+                while (true) {
+                    int l = 2 * c + 1;
+                    int r = l + 1;
+                    int w = c;
+                    if (l < size && after(score, km, heap[l], heap[w])) {
+                        w = l;
+                    }
+                    if (r < size && after(score, km, heap[r], heap[w])) {
+                        w = r;
+                    }
+                    if (w == c) {
+                        break;
+                    }
+                    int t = heap[c];
+                    heap[c] = heap[w];
+                    heap[w] = t;
+                    c = w;
+                }
             }
         }
-        return false;
+        Integer[] boxed = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            boxed[i] = heap[i];
+        }
+        Arrays.sort(boxed, (a, b) -> after(score, km, a, b) ? 1 : after(score, km, b, a) ? -1 : 0);
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = boxed[i];
+        }
+        return out;
+    }
+
+    /** The slots the topic, language, cost and access filters leave, or null when the query has none of them. */
+    private java.util.BitSet allowed(Query q) {
+        java.util.BitSet out = null;
+        if (q.topicIds() != null && !q.topicIds().isEmpty()) {
+            out = new java.util.BitSet();
+            for (String t : q.topicIds()) {
+                java.util.BitSet b = byTerm.get(t);
+                if (b != null) {
+                    out.or(b); // any of the topics
+                }
+            }
+        }
+        if (q.language() != null) {
+            out = and(out, byLanguage.get(q.language()));
+        }
+        if (q.freeOnly()) {
+            out = and(out, freeSlots);
+        }
+        if (q.access() != null) {
+            for (String a : q.access()) {
+                out = and(out, byAccess.get(a)); // all of the features
+            }
+        }
+        return out;
+    }
+
+    private static java.util.BitSet and(java.util.BitSet sofar, java.util.BitSet b) {
+        java.util.BitSet out = sofar == null ? (b == null ? new java.util.BitSet() : (java.util.BitSet) b.clone())
+            : sofar;
+        if (sofar != null) {
+            if (b == null) {
+                out.clear();
+            } else {
+                out.and(b);
+            }
+        }
+        return out;
     }
 
     /** 1 for the same stem, 0.7 when the query stem begins the word, 0.5 when it ends or sits inside it. */

@@ -155,16 +155,74 @@ class DirectoryTest {
     }
 
     @Test
-    void aTabularProblemNamesObjectIdAndField() {
+    void aTabularProblemNamesObjectIdFieldFileAndLine() {
         Map<String, byte[]> pkg = new HashMap<>(TabularWriter.write(DemoData.demo(DAY)));
         String csv = new String(pkg.get("schedules.csv"), StandardCharsets.UTF_8);
-        pkg.put("schedules.csv", csv.replaceFirst("WEEKLY", "DAILY").getBytes(StandardCharsets.UTF_8));
+        String changed = csv.replaceFirst("WEEKLY", "DAILY");
+        int line = changed.substring(0, changed.indexOf("DAILY")).split("\r\n", -1).length;
+        pkg.put("schedules.csv", changed.getBytes(StandardCharsets.UTF_8));
         DataSet set = DataSets.fromPackage(pkg);
         assertThatThrownBy(() -> dir.importSet(set, null)).isInstanceOfSatisfying(InvalidDataException.class,
             e -> assertThat(e.problems()).singleElement().satisfies(p -> {
-                assertThat(p.object()).isEqualTo("schedule");
-                assertThat(p.field()).isEqualTo("freq");
+                assertThat(p.object()).isEqualTo("service");
                 assertThat(p.id()).matches("[0-9a-f-]{36}");
+                assertThat(p.field()).matches("(service_at_locations\\[\\d+\\]\\.)?schedules\\[\\d+\\]\\.freq");
+                assertThat(p.message()).isEqualTo("must be one of WEEKLY, MONTHLY; was 'DAILY' (HSDS schema "
+                    + "schedule.json)");
+                assertThat(p.source()).isEqualTo("schedules.csv line " + line);
             }));
+    }
+
+    /** Each stored service as organisation and document (compared as JSON trees: field order does not count). */
+    private static Map<String, List<Object>> docs(Directory d) {
+        Map<String, List<Object>> out = new java.util.TreeMap<>();
+        d.snapshot().forEach((id, st) -> out.put(id, List.of(st.organizationId(), st.json())));
+        return out;
+    }
+
+    private void assertRoundTrip(java.util.function.Function<Api.Response, DataSet> read, Api.Request export)
+        throws Exception {
+        dir.importSet(DemoData.demo(DAY), null);
+        outboxTypes();
+        Api.Response answer = new Api(dir, "admin-token-for-tests-0123").handle(export);
+        assertThat(answer.status()).isEqualTo(200);
+
+        Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin")).load();
+        assertThat(elsewhere.importSet(read.apply(answer), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
+        assertThat(docs(elsewhere)).isEqualTo(docs(dir));
+        assertThat(elsewhere.organizations()).containsExactlyInAnyOrderElementsOf(dir.organizations());
+        assertThat(elsewhere.terms()).containsExactlyInAnyOrderElementsOf(dir.terms());
+
+        assertThat(dir.importSet(read.apply(answer), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(outboxTypes()).isEmpty();
+    }
+
+    @Test
+    void theJsonExportImportsElsewhereAsTheSameDirectoryAndBackHereWithoutAnyEvent() throws Exception {
+        assertRoundTrip(r -> DataSets.fromJson(Json.parse(Json.bytes(r.body()))),
+            new Api.Request("GET", "export", null, null, null, null));
+    }
+
+    @Test
+    void theTabularExportImportsElsewhereAsTheSameDirectoryAndBackHereWithoutAnyEvent() throws Exception {
+        assertRoundTrip(r -> {
+            assertThat(r.contentType()).isEqualTo("application/zip");
+            return DataSets.fromZip(r.bytes());
+        }, new Api.Request("GET", "export", "format=tabular", null, null, null));
+    }
+
+    @Test
+    void nestedObjectsGetTheKeysToTheirParentsSoTheTabularFormCanJoinThem() {
+        ObjectNode s = Json.object().put("id", "s1");
+        s.putArray("phones").addObject().put("id", "p1");
+        s.putArray("attributes").addObject().put("id", "a1");
+        ObjectNode sal = s.putArray("service_at_locations").addObject().put("id", "sal1");
+        sal.putArray("schedules").addObject().put("id", "sch1");
+        sal.putObject("location").put("id", "l1").putArray("addresses").addObject().put("id", "ad1");
+        DataSets.fillKeys(s);
+        assertThat(s.toString()).isEqualTo("{\"id\":\"s1\",\"phones\":[{\"id\":\"p1\",\"service_id\":\"s1\"}],"
+            + "\"attributes\":[{\"id\":\"a1\",\"link_id\":\"s1\"}],\"service_at_locations\":[{\"id\":\"sal1\","
+            + "\"schedules\":[{\"id\":\"sch1\",\"service_at_location_id\":\"sal1\"}],\"location\":{\"id\":\"l1\","
+            + "\"addresses\":[{\"id\":\"ad1\",\"location_id\":\"l1\"}]},\"service_id\":\"s1\",\"location_id\":\"l1\"}]}");
     }
 }

@@ -55,6 +55,9 @@ public final class SocialBench {
         System.out.printf(Locale.ROOT, "RELOAD from the database at start: %d ms, %d indexed%n", ms(t3),
             reloaded.index().size());
 
+        if (queries == 0) {
+            return; // import only
+        }
         SearchIndex index = directory.index();
         String[] words = {"Schulden", "Beratung", "Migration", "Konzert", "Familie", "Sucht", "Deutschkurs",
             "Wohnung", "Jugend", "Lesung", "Pflege", "Kino", "debt counselling", "Erziehungsberatung"};
