@@ -67,6 +67,9 @@ final class MqttIngestConnector implements Connector {
                 .define("topic", ConfigType.STRING, null, true, "Topic filter, for example v3/my-app@ttn/devices/+/up")
                 .define("username", ConfigType.STRING, null, false, "User name at the broker")
                 .secret("password", ConfigType.STRING, null, false, "Password (an API key for The Things Stack)")
+                .define(MqttTls.CA_CERTIFICATE, ConfigType.STRING, null, false, "For an ssl:// broker whose "
+                    + "certificate a private CA signed: that CA's certificate in PEM form, trusted instead of the "
+                    + "JVM's trust store")
                 .define("client-id", ConfigType.STRING, null, false,
                     "MQTT client id; default: datenhafen-<integration>; a persistent session keeps QoS 1 "
                         + "messages while the hub is away")
@@ -93,6 +96,9 @@ final class MqttIngestConnector implements Connector {
             options.setPassword(ctx.config().getString("password").toCharArray());
         }
         String broker = ctx.config().getString("broker");
+        if (ctx.config().has(MqttTls.CA_CERTIFICATE)) {
+            options.setSocketFactory(MqttTls.trusting(ctx.config().getString(MqttTls.CA_CERTIFICATE), broker));
+        }
         String topic = ctx.config().getString("topic");
         return new RouteBuilder() {
             @Override

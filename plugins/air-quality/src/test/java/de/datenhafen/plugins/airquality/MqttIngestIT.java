@@ -1,7 +1,6 @@
 package de.datenhafen.plugins.airquality;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.bus.EventFilter;
@@ -11,14 +10,9 @@ import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -274,76 +267,5 @@ class MqttIngestIT {
         assertThat(readings("70B3D57ED0000002", t)).isEmpty();
         // the other integration's decoder does not take this uplink: it is not from its source
         assertThat(deadLetterOf(client, "aq-ttn-decode", topic)).isEmpty();
-    }
-
-    /** Debian's mosquitto on a free port of 127.0.0.1, anonymous, no persistence; its log in a temp folder. */
-    record Mosquitto(Process process, int port, Path dir) {
-
-        static Mosquitto start() throws IOException {
-            String executable = find().orElseGet(() -> fail("mosquitto is not installed, and this test needs a real "
-                + "MQTT broker: install it with 'apt-get install mosquitto' (Debian/Ubuntu); .ci/run does so"));
-            int port;
-            try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = free.getLocalPort();
-            }
-            Path dir = Files.createTempDirectory("mosquitto-");
-            Path conf = dir.resolve("mosquitto.conf");
-            Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                + "log_dest stdout\n");
-            Path log = dir.resolve("mosquitto.log");
-            Process process = new ProcessBuilder(executable, "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Mosquitto m = new Mosquitto(process, port, dir);
-            try {
-                await("mosquitto accepting connections on port " + port).atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ": "
-                                + Files.readString(log));
-                        }
-                        try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                            return true;
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    });
-            } catch (RuntimeException e) {
-                m.stop();
-                throw e;
-            }
-            return m;
-        }
-
-        static Optional<String> find() {
-            Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "mosquitto"));
-            return Stream.concat(onPath, Stream.of(Path.of("/usr/sbin/mosquitto")))
-                .filter(Files::isExecutable).map(Path::toString).findFirst();
-        }
-
-        String uri() {
-            return "tcp://127.0.0.1:" + port;
-        }
-
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                // a leftover temp file is not worth failing a test for
-            }
-        }
     }
 }
