@@ -41,8 +41,6 @@ final class UplinkParser {
     record Indexed(int index, Reading reading) {
     }
 
-    static final double CO2_MAX = 40_000;
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FieldMapping mapping;
@@ -141,15 +139,15 @@ final class UplinkParser {
             throw new ItemException(device, "time", at + " is in the future (more than " + maxFuture.toSeconds()
                 + " s ahead of the hub's clock)");
         }
-        double co2 = number(payload, names.co2(), device, true, 0, CO2_MAX);
-        double temperature = number(payload, names.temperature(), device, true, -40, 85);
-        double humidity = number(payload, names.humidity(), device, true, 0, 100);
-        double pressure = number(payload, names.pressure(), device, false, 300, 1100);
+        double co2 = number(payload, names.co2(), device, true, Plausible.CO2);
+        double temperature = number(payload, names.temperature(), device, true, Plausible.TEMPERATURE);
+        double humidity = number(payload, names.humidity(), device, true, Plausible.HUMIDITY);
+        double pressure = number(payload, names.pressure(), device, false, Plausible.PRESSURE);
         return new Reading(device, at, co2, temperature, humidity, Double.isNaN(pressure) ? null : pressure);
     }
 
-    private static double number(JsonNode payload, String path, String device, boolean required, double min,
-                                 double max) {
+    private static double number(JsonNode payload, String path, String device, boolean required,
+                                 Plausible range) {
         JsonNode n = FieldMapping.at(payload, path);
         if (n == null) {
             if (required) {
@@ -161,15 +159,10 @@ final class UplinkParser {
             throw new ItemException(device, path, "'" + n.asText() + "' is not a number");
         }
         double v = n.asDouble();
-        if (!(v >= min && v <= max)) {
-            throw new ItemException(device, path, v + " is impossible: it must be between " + fmt(min) + " and "
-                + fmt(max));
+        if (!range.contains(v)) {
+            throw new ItemException(device, path, v + " is impossible: it must be " + range.bounds());
         }
         return v;
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String text(JsonNode n) {

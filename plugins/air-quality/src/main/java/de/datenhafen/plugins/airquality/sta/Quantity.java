@@ -1,26 +1,28 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import de.datenhafen.plugins.airquality.Plausible;
+
 /**
  * The quantities a monitor measures, each a Datastream per room. {@code column} and {@code scale} say how the
- * plugin's reading table stores it (a SMALLINT of value times scale); {@code min} and {@code max} are the ingest's
- * plausibility range (the same as {@code UplinkParser}'s).
+ * plugin's reading table stores it (a SMALLINT of value times scale); {@code range} is what ingest accepts.
  */
 public enum Quantity {
 
     CO2("co2", "co2", 1, "CO2", "Carbon dioxide concentration", "parts per million", "ppm",
         "http://qudt.org/vocab/unit/PPM", "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0027/",
-        "NDIR CO2 sensor", "Non-dispersive infrared carbon dioxide sensor of the indoor air-quality monitors", 0,
-        40_000),
+        "NDIR CO2 sensor", "Non-dispersive infrared carbon dioxide sensor of the indoor air-quality monitors",
+        Plausible.CO2),
     TEMPERATURE("temperature", "temp", 100, "Temperature", "Air temperature", "degree Celsius", "°C",
         "http://qudt.org/vocab/unit/DEG_C", "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0023/",
-        "Temperature sensor", "Digital temperature sensor (combined with humidity) of the monitors", -40, 85),
+        "Temperature sensor", "Digital temperature sensor (combined with humidity) of the monitors",
+        Plausible.TEMPERATURE),
     HUMIDITY("humidity", "hum", 10, "Relative humidity", "Relative humidity of the air", "percent", "%",
         "http://qudt.org/vocab/unit/PERCENT", "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0413/",
-        "Humidity sensor", "Capacitive relative humidity sensor (combined with temperature) of the monitors", 0,
-        100),
+        "Humidity sensor", "Capacitive relative humidity sensor (combined with temperature) of the monitors",
+        Plausible.HUMIDITY),
     PRESSURE("pressure", "pres", 10, "Air pressure", "Atmospheric air pressure", "hectopascal", "hPa",
         "http://qudt.org/vocab/unit/HectoPA", "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0015/",
-        "Barometric pressure sensor", "MEMS barometric pressure sensor of the monitors", 300, 1100);
+        "Barometric pressure sensor", "MEMS barometric pressure sensor of the monitors", Plausible.PRESSURE);
 
     final String key;
     final String column;
@@ -33,12 +35,11 @@ public enum Quantity {
     final String propertyDefinition;
     final String sensorName;
     final String sensorDescription;
-    final double min;
-    final double max;
+    final Plausible range;
 
     Quantity(String key, String column, int scale, String label, String propertyDescription, String unitName,
              String unitSymbol, String unitDefinition, String propertyDefinition, String sensorName,
-             String sensorDescription, double min, double max) {
+             String sensorDescription, Plausible range) {
         this.key = key;
         this.column = column;
         this.scale = scale;
@@ -50,8 +51,7 @@ public enum Quantity {
         this.propertyDefinition = propertyDefinition;
         this.sensorName = sensorName;
         this.sensorDescription = sensorDescription;
-        this.min = min;
-        this.max = max;
+        this.range = range;
     }
 
     /** The event data's name for it ({@code co2}, {@code temperature}, ...). */

@@ -67,9 +67,9 @@ final class StaWrites {
             throw StaException.badRequest("result", -1, "result must be a number (" + q.unitSymbol + ")");
         }
         double value = result.asDouble();
-        if (!(value >= q.min && value <= q.max)) {
+        if (!q.range.contains(value)) {
             throw StaException.badRequest("result", -1, value + " is impossible for " + q.key + ": it must be "
-                + "between " + fmt(q.min) + " and " + fmt(q.max) + " " + q.unitSymbol);
+                + q.range.bounds() + " " + q.unitSymbol);
         }
         Instant time = time(body, "phenomenonTime", null);
         if (time == null) {
@@ -263,9 +263,5 @@ final class StaWrites {
     private static StaException derived(Model.Type type) {
         return new StaException(405, "path", -1, type.set + " are derived from the registry (rooms, sites) and "
             + "the four quantities and cannot be written; create or change Things and Locations instead");
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }
