@@ -31,10 +31,19 @@ final class Http {
     }
 
     static void answer(Exchange e, int status, Object body) {
+        answerJson(e, status, bytes(body));
+    }
+
+    /** Answers with JSON that is serialised already. */
+    static void answerJson(Exchange e, int status, byte[] json) {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        e.getMessage().setBody(json);
+    }
+
+    static byte[] bytes(Object body) {
         try {
-            e.getMessage().setBody(JSON.writeValueAsBytes(body));
+            return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
