@@ -42,9 +42,10 @@ import org.flywaydb.core.Flyway;
  * <li>load FILE SITES ROOMS RAWDAYS AVGDAYS ROOMS_PER_COMMIT: the plugin's schema at the given size in a fresh H2 file
  *   opened with the hub's database settings (see {@link #load}).
  * <li>query FILE SAMPLES SEED: a room's one-week history at 20 minutes through the plugin's ReadApi.history, cold (a
- *   fresh JVM) and warm (see {@link #query}).
+ *   fresh JVM; the script drops the file from the OS cache first) and warm (see {@link #query}).
  * <li>retention FILE: the plugin's raw-retention step dropping the oldest day of raw readings, and the proof that its
  *   averages stay (see {@link #retention}).
+ * <li>compact FILE: what the hub's {@code bin/datenhafen --compact} does (SHUTDOWN COMPACT), with sizes and time.
  * </ul>
  */
 public class AirBench {
@@ -57,7 +58,8 @@ public class AirBench {
                 Integer.parseInt(a[5]), Integer.parseInt(a[6]));
             case "query" -> query(a[1], Integer.parseInt(a[2]), Long.parseLong(a[3]));
             case "retention" -> retention(a[1]);
-            default -> throw new IllegalArgumentException("ingest, load, query or retention, not " + a[0]);
+            case "compact" -> compact(a[1]);
+            default -> throw new IllegalArgumentException("ingest, load, query, retention or compact, not " + a[0]);
         }
     }
 
@@ -417,8 +419,9 @@ public class AirBench {
     /**
      * query FILE SAMPLES SEED: a fresh JVM opens the file (the hub's URL) and asks the plugin's ReadApi.history, the
      * method behind GET sites/<site>/rooms/<room>/history, for one week at 20 minutes of SAMPLES random rooms and
-     * weeks of the averaged year: first pass cold (fresh JVM, H2's cache empty; the OS's file cache is not dropped),
-     * second pass warm (other random rooms and weeks). Time includes the JSON bytes the endpoint would send.
+     * weeks of the averaged year: first pass cold (fresh JVM, H2's cache empty; air-bench.sh drops the file from the
+     * OS cache first), second pass warm (other random rooms and weeks). Time includes the JSON bytes the endpoint
+     * would send.
      */
     static void query(String file, int samples, long seed) throws Exception {
         long open0 = System.nanoTime();
@@ -490,5 +493,21 @@ public class AirBench {
                 Duration.between(old, day1).toDays(), oldWeek.get("points").size());
             sizes(hub, file, "after the retention step");
         }
+    }
+
+    static void compact(String file) throws Exception {
+        long before = fileSize(file);
+        long t0 = System.nanoTime();
+        long rows;
+        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", "")) {
+            rows = scalarLong(hub, "SELECT (SELECT COUNT(*) FROM \"" + SCHEMA + "\".reading) + (SELECT COUNT(*) FROM \""
+                + SCHEMA + "\".avg20) + (SELECT COUNT(*) FROM \"" + SCHEMA + "\".daily)");
+            t0 = System.nanoTime();
+            exec(hub, "SHUTDOWN COMPACT");
+        }
+        long after = fileSize(file);
+        System.out.printf("compact (SHUTDOWN COMPACT, as bin/datenhafen --compact) in %.0f s: %,d -> %,d bytes = %.1f bytes "
+            + "per row (%,d rows); load average %s%n", (System.nanoTime() - t0) / 1e9, before, after,
+            after / (double) rows, rows, loadAverage());
     }
 }

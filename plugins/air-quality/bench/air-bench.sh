@@ -24,7 +24,9 @@
 # Environment: CLIENTS (8), BATCH (100), PORT (18996), DIST, BASELINE_PLUGIN, SKIP_INGEST (0), SKIP_STORAGE (0),
 # SITES (70), ROOMS (2500 with FULL=1, else 100), RAW_DAYS (90), AVG_DAYS (365), PER_COMMIT (4 rooms a transaction),
 # SAMPLES (500), STORE (folder for the H2 file, kept; default a temporary one, deleted), SKIP_LOAD (1: reuse the file
-# in STORE; the retention step then drops the next day).
+# in STORE; the retention step then drops the next day). Before the history queries the file's pages are dropped from
+# the OS cache (dd iflag=nocache), so "cold" reads from disk. COMPACT=1 ends with the offline compaction the hub's
+# bin/datenhafen --compact does, and the file's size after it.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 SECS=${1:-30}
@@ -102,7 +104,10 @@ if [ "${SKIP_STORAGE:-0}" != 1 ]; then
   echo "## storage in $DIR: $(df -h "$DIR" | tail -1 | awk '{print $4}') free"
   [ "${SKIP_LOAD:-0}" = 1 ] || "${JAVA_BENCH[@]}" -Xmx2g "$BENCH" load "$DIR/airdata" "$SITES" "$ROOMS" "$RAW_DAYS" \
     "$AVG_DAYS" "$PER_COMMIT"
+  # cold means cold: drop the file's pages from the OS cache (GNU dd; only this file's, nobody else's)
+  dd if="$DIR/airdata.mv.db" iflag=nocache count=0 status=none || echo "(could not drop the file from the OS cache)"
   "${JAVA_BENCH[@]}" -Xmx1g "$BENCH" query "$DIR/airdata" "$SAMPLES" 42
   "${JAVA_BENCH[@]}" -Xmx1g "$BENCH" retention "$DIR/airdata"
+  [ "${COMPACT:-0}" != 1 ] || "${JAVA_BENCH[@]}" -Xmx1g "$BENCH" compact "$DIR/airdata"
   echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
