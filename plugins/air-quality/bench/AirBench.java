@@ -35,10 +35,11 @@ import org.flywaydb.core.Flyway;
  * the hub's lib/ on the class path (H2, Flyway, HikariCP, Jackson).
  *
  * <ul>
- * <li>ingest URL CLIENTS SECONDS BATCH ROOMS: CLIENTS loops POST BATCH The Things Stack uplinks (devices 5A11..., made
+ * <li>ingest URL CLIENTS SECONDS BATCH ROOMS [no-gets]: CLIENTS loops POST BATCH The Things Stack uplinks (devices 5A11..., made
  *   by the simulator integration) to URL/uplinks for SECONDS; meanwhile one loop GETs URL/sites ten times a second and
  *   another GETs the hub's /health/live (answered on the event loop, no worker, no plugin) ten times a second, as the
- *   floor the machine gives any request under that load. Prints readings/s, request p50/p99, and both GETs' p50/p99.
+ *   floor the machine gives any request under that load (not with no-gets). Prints readings/s, request p50/p99, and
+ *   both GETs' p50/p99.
  * <li>load FILE SITES ROOMS RAWDAYS AVGDAYS ROOMS_PER_COMMIT: the plugin's schema at the given size in a fresh H2 file
  *   opened with the hub's database settings (see {@link #load}).
  * <li>query FILE SAMPLES SEED: a room's one-week history at 20 minutes through the plugin's ReadApi.history, cold (a
@@ -53,7 +54,7 @@ public class AirBench {
     public static void main(String[] a) throws Exception {
         switch (a[0]) {
             case "ingest" -> ingest(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]),
-                Integer.parseInt(a[5]));
+                Integer.parseInt(a[5]), a.length < 7 || !a[6].equals("no-gets"));
             case "load" -> load(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]),
                 Integer.parseInt(a[5]), Integer.parseInt(a[6]));
             case "query" -> query(a[1], Integer.parseInt(a[2]), Long.parseLong(a[3]));
@@ -72,7 +73,7 @@ public class AirBench {
             + "\"gw-1\"},\"rssi\":-97,\"snr\":7.5}],\"received_at\":\"" + t + "\"}}";
     }
 
-    static void ingest(String url, int clients, int seconds, int batch, int rooms) throws Exception {
+    static void ingest(String url, int clients, int seconds, int batch, int rooms, boolean gets) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong readings = new AtomicLong();
@@ -83,7 +84,7 @@ public class AirBench {
         long base = Instant.now().minus(Duration.ofHours(20)).getEpochSecond();
         AtomicLong clock = new AtomicLong();
         List<Long> floorLatencies = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch done = new CountDownLatch(clients + 2);
+        CountDownLatch done = new CountDownLatch(clients + (gets ? 2 : 0));
         for (int c = 0; c < clients; c++) {
             int seed = c;
             startThread(() -> {
@@ -119,12 +120,17 @@ public class AirBench {
             });
         }
         URI live = URI.create(url).resolve("/health/live");
-        startThread(() -> poll(http, URI.create(url + "/sites"), end, siteLatencies, done));
-        startThread(() -> poll(http, live, end, floorLatencies, done));
+        if (gets) {
+            startThread(() -> poll(http, URI.create(url + "/sites"), end, siteLatencies, done));
+            startThread(() -> poll(http, live, end, floorLatencies, done));
+        }
         done.await();
         System.out.printf("ingest: %d clients, batches of %d TTS uplinks, %d s: %d readings committed = %.0f/s; "
                 + "request p50 %.1f ms p99 %.1f ms; errors %d%n", clients, batch, seconds, readings.get(),
             readings.get() / (double) seconds, pct(latencies, 50), pct(latencies, 99), errors.get());
+        if (!gets) {
+            return;
+        }
         System.out.printf("GET /sites under that load (%d calls): p50 %.1f ms p99 %.1f ms max %.1f ms%n",
             siteLatencies.size(), pct(siteLatencies, 50), pct(siteLatencies, 99), pct(siteLatencies, 100));
         System.out.printf("GET /health/live (event loop only) in the same run (%d calls): p50 %.1f ms p99 %.1f ms max "
