@@ -15,7 +15,12 @@ import org.apache.camel.support.service.ServiceHelper;
  * the readings' time, so the bus's order per subject (room) is the readings' order. The exchange carries the
  * calling route's id, so the events belong to this plugin's member.
  *
- * <p>Blocks the calling thread (a Camel worker, never an event loop) until the commit.
+ * <p>Blocks the calling thread (a Camel worker, never an event loop) until the commit. Not asynchronous on purpose:
+ * the {@code bus:} producer is (it completes from the log's commit future), but Camel 4.22's platform-http-vertx
+ * consumer calls the route with the blocking {@code Processor.process} inside {@code vertx.executeBlocking} and answers
+ * only when that returns, so an asynchronous ingest route would hold its HTTP worker all the same (waiting in Camel's
+ * await manager instead of here). Releasing the worker until the commit needs the hub's HTTP consumer to call routes
+ * through {@code AsyncProcessor} and answer from the callback, a change to the hub, not to this plugin.
  */
 final class BusPublisher {
 

@@ -93,6 +93,11 @@ final class ProjectionsConnector implements Connector {
                         }
                     });
 
+                // GET sites is served from a snapshot this rebuilds each second while it is being asked for
+                from("timer:" + ctx.integrationName() + "-sites?delay=1000&period=1000")
+                    .routeId(ctx.routeId("sites-snapshot"))
+                    .process(e -> api.refreshSites());
+
                 from("timer:" + ctx.integrationName() + "-retention?delay=60000&period=3600000")
                     .routeId(ctx.routeId("retention"))
                     .process(e -> {
@@ -155,7 +160,8 @@ final class ProjectionsConnector implements Connector {
             Map<String, String> q = Http.query(e);
             Object body;
             if (parts.length == 1 && parts[0].isEmpty()) {
-                body = api.sites();
+                Http.answerJson(e, 200, api.sitesJson());
+                return;
             } else if (parts.length == 1) {
                 body = api.site(parts[0], q);
             } else if (parts.length == 2 && parts[1].equals("daily")) {
