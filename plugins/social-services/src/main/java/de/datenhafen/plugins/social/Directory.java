@@ -350,7 +350,7 @@ final class Directory {
     /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
     List<Problem> validate(DataSet set, Set<String> unchangedIds) {
         HsdsSchemas schemas = HsdsSchemas.get();
-        Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations = new ConcurrentHashMap<>();
+        Map<JsonNode, List<com.networknt.schema.Error>> locations = new ConcurrentHashMap<>();
         Map<String, String> sources = set.sources();
         List<Problem> out = new ArrayList<>();
         set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
@@ -386,7 +386,7 @@ final class Directory {
 
     private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
                                                  Set<String> orgIds, Set<String> termIds, Map<String, String> sources,
-                                                 Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations) {
+                                                 Map<JsonNode, List<com.networknt.schema.Error>> locations) {
         List<Problem> out = new ArrayList<>(checkSchema ? schemas.check("service", s, sources, locations)
             : List.of());
         String id = Json.str(s, "id");
