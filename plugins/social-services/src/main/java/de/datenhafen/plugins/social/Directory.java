@@ -554,9 +554,12 @@ final class Directory {
                 index.remove(ch.old.id());
             }
         }
-        for (Stored s : stored) {
-            services.put(s.id(), s);
-            index.put(indexed(s, docs.get(s.id())));
+        // the search entries (words stemmed, boxes, opening hours) are built on all cores; only adding them is serial
+        List<IndexedService> built = stored.size() < 100 ? stored.stream().map(s -> indexed(s, docs.get(s.id())))
+            .toList() : stored.parallelStream().map(s -> indexed(s, docs.get(s.id()))).toList();
+        for (int i = 0; i < stored.size(); i++) {
+            services.put(stored.get(i).id(), stored.get(i));
+            index.put(built.get(i));
         }
     }
 
