@@ -9,7 +9,8 @@
 #     same hub (GET of the HSDS root of the plugin). The machine's load average is printed before and after.
 # Usage: plugins/social-services/bench/search-and-import.sh [services=20000] [queries per kind=2000] [http requests per mix=1000]
 # INPROCESS=0 or HTTP=0 skip a part; PORT (default 18093) is the hub's port; HUB_JAVA_OPTS adds JVM options to the
-# hub (for example -XX:-DontCompileHugeMethods, see the README), BENCH_JAVA_OPTS to the in-process benchmark.
+# hub (for example -Xlog:gc), BENCH_JAVA_OPTS to the in-process benchmark. ValidatorBench (README "Numbers") runs with
+# the class path built here: java -cp "$CP" de.datenhafen.plugins.social.ValidatorBench 20000
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 SERVICES=${1:-20000}

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -350,7 +351,7 @@ final class Directory {
     /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
     List<Problem> validate(DataSet set, Set<String> unchangedIds) {
         HsdsSchemas schemas = HsdsSchemas.get();
-        Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations = new ConcurrentHashMap<>();
+        Map<JsonNode, List<com.networknt.schema.Error>> locations = new ConcurrentHashMap<>();
         Map<String, String> sources = set.sources();
         List<Problem> out = new ArrayList<>();
         set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
@@ -386,7 +387,7 @@ final class Directory {
 
     private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
                                                  Set<String> orgIds, Set<String> termIds, Map<String, String> sources,
-                                                 Map<JsonNode, List<io.vertx.json.schema.OutputUnit>> locations) {
+                                                 Map<JsonNode, List<com.networknt.schema.Error>> locations) {
         List<Problem> out = new ArrayList<>(checkSchema ? schemas.check("service", s, sources, locations)
             : List.of());
         String id = Json.str(s, "id");
@@ -457,6 +458,13 @@ final class Directory {
 
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
         Instant now = Instant.now();
+        // the search entries of the new and changed services (words stemmed, boxes, opening hours) are built on the
+        // other cores while this thread writes, unless the import changes the terms they read; added after the commit
+        boolean termsKept = set == null || set.terms().stream().allMatch(t -> t.equals(terms.get(Json.str(t, "id"))));
+        List<ObjectNode> upserts = changes.stream().filter(ch -> ch.doc != null).map(ch -> ch.doc).toList();
+        CompletableFuture<List<IndexedService>> entries = termsKept && upserts.size() >= 100
+            ? CompletableFuture.supplyAsync(() -> upserts.parallelStream().map(d -> IndexedService.of(d,
+                Json.str(d, "organization_id"), now, indexTerms, zone)).toList()) : null;
         List<Stored> stored = new ArrayList<>();
         Map<String, ObjectNode> docs = new HashMap<>();
         try (Connection c = db.getConnection()) {
@@ -554,9 +562,11 @@ final class Directory {
                 index.remove(ch.old.id());
             }
         }
-        for (Stored s : stored) {
-            services.put(s.id(), s);
-            index.put(indexed(s, docs.get(s.id())));
+        List<IndexedService> built = entries != null ? entries.join()
+            : stored.stream().map(s -> indexed(s, docs.get(s.id()))).toList();
+        for (int i = 0; i < stored.size(); i++) {
+            services.put(stored.get(i).id(), stored.get(i));
+            index.put(built.get(i));
         }
     }
 

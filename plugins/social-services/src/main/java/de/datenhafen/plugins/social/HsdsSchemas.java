@@ -3,14 +3,17 @@ package de.datenhafen.plugins.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.SchemaRepository;
-import io.vertx.json.schema.Validator;
+import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.format.Format;
+import com.networknt.schema.keyword.NonValidationKeyword;
+import com.networknt.schema.path.NodePath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,10 +31,10 @@ import java.util.regex.Pattern;
  * licence are in {@code src/main/resources/hsds-schema/SOURCE.md}), and what this directory does with them:
  *
  * <ul>
- *   <li>validates an organisation, service (with everything nested in it), taxonomy or taxonomy term with Vert.x's
- *   JSON Schema validator (draft 2020-12). Every file is registered under its {@code $id}, so the relative
- *   {@code $ref}s between the files ({@code "items": {"$ref": "phone.json"}}) resolve within the plugin, without a
- *   network;</li>
+ *   <li>validates an organisation, service (with everything nested in it), taxonomy or taxonomy term with networknt's
+ *   JSON Schema validator (draft 2020-12, format assertions on). Every file is registered under its {@code $id}, so
+ *   the relative {@code $ref}s between the files ({@code "items": {"$ref": "phone.json"}}) resolve within the plugin,
+ *   without a network;</li>
  *   <li>turns each validation error into a {@link Problem}: the top-level object's kind and id, the field as a path
  *   below it ({@code service_at_locations[0].location.addresses[1].city}), a sentence, and for a tabular data
  *   package the CSV file and line of the row the nested object came from;</li>
@@ -41,8 +43,9 @@ import java.util.regex.Pattern;
  *   Schema types only as strings.</li>
  * </ul>
  *
- * <p>Loaded once per plugin class loader (the first import pays about half a second); validators are made per thread,
- * so imports may validate in parallel.
+ * <p>Loaded once per plugin class loader. The validator compiles each schema once into a tree of small keyword
+ * validators (with the {@code $ref}s between the files resolved when it loads), which HotSpot compiles like any
+ * code; a compiled {@link Schema} is immutable and shared by all threads, so imports validate in parallel.
  */
 final class HsdsSchemas {
 
@@ -52,13 +55,11 @@ final class HsdsSchemas {
         "required_document", "schedule", "service", "service_area", "service_at_location", "service_capacity",
         "taxonomy", "taxonomy_term", "unit", "url");
 
-    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
-
     private static final class Holder {
         static final HsdsSchemas INSTANCE = new HsdsSchemas();
     }
 
-    private final Map<String, JsonObject> files = new LinkedHashMap<>();
+    private final Map<String, JsonNode> files = new LinkedHashMap<>();
     private final Map<String, String> ids = new HashMap<>();
     /** kind → field → nested kind, for fields that hold one object ({@code "$ref"}). */
     private final Map<String, Map<String, String>> singles = new HashMap<>();
@@ -66,105 +67,92 @@ final class HsdsSchemas {
     private final Map<String, Map<String, String>> arrays = new HashMap<>();
     /** kind → field → the schema's {@code datapackage_type} ({@code date}, {@code time}, {@code datetime}). */
     private final Map<String, Map<String, String>> datapackageTypes = new HashMap<>();
-    private final SchemaRepository repository;
-    private final JsonSchemaOptions options;
-    /** kind → the schema with every {@code $ref} replaced by its target and the annotations left out. */
-    private final Map<String, JsonObject> inlined = new HashMap<>();
-    private final ThreadLocal<Map<String, Validator>> validators = ThreadLocal.withInitial(HashMap::new);
+    /** kind → the compiled schema of its file. */
+    private final Map<String, Schema> schemas = new HashMap<>();
 
     /**
-     * Keywords that only annotate (HSDS's own and JSON Schema's): they never change a validation result, and the
-     * validator, which runs interpreted (see {@link #validator}), would still look at each of them in every object.
+     * The {@code email} format as a syntax check (RFC 5322 local part, then a host name), as Vert.x's validator, which
+     * the plugin used before, checked it. networknt's own also wants the top-level domain on its list, and so refuses
+     * the reserved {@code .example} of made-up directories and any domain newer than its list.
      */
-    private static final Set<String> ANNOTATIONS = Set.of("$id", "name", "title", "description", "example", "core",
-        "constraints", "path", "datapackage_type", "datapackage_metadata", "tabular_required");
+    private static final Pattern EMAIL_SYNTAX = Pattern.compile("^[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+        + "(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+        Pattern.CASE_INSENSITIVE);
+
+    /** HSDS's own keywords in the files: they describe the tabular form and never change a validation result. */
+    private static final List<String> HSDS_KEYWORDS = List.of("name", "path", "example", "core", "constraints",
+        "datapackage_type", "datapackage_metadata", "tabular_required");
+
+    private static final Format EMAIL = new Format() {
+        @Override
+        public String getName() {
+            return "email";
+        }
+
+        @Override
+        public boolean matches(ExecutionContext context, String value) {
+            return EMAIL_SYNTAX.matcher(value).matches();
+        }
+    };
 
     private HsdsSchemas() {
-        options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
-            .setBaseUri("https://raw.githubusercontent.com/openreferral/specification/")
-            .setOutputFormat(OutputFormat.Basic);
-        repository = SchemaRepository.create(options);
+        Map<String, String> texts = new HashMap<>();
         for (String kind : KINDS) {
-            JsonObject schema = read(kind);
+            String text = read(kind);
+            JsonNode schema;
+            try {
+                schema = Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new IllegalStateException("HSDS schema " + kind + ".json is not JSON", e);
+            }
             files.put(kind, schema);
-            String id = schema.getString("$id");
+            String id = schema.path("$id").asText();
             ids.put(kind, id);
-            repository.dereference(id, JsonSchema.of(schema));
+            texts.put(id, text);
             Map<String, String> one = new HashMap<>();
             Map<String, String> many = new HashMap<>();
             Map<String, String> types = new HashMap<>();
-            JsonObject props = schema.getJsonObject("properties", new JsonObject());
-            for (String field : props.fieldNames()) {
-                JsonObject p = props.getJsonObject(field);
-                if (p.getString("$ref") != null) {
-                    one.put(field, refKind(p.getString("$ref")));
-                } else if (p.getJsonObject("items") != null && p.getJsonObject("items").getString("$ref") != null) {
-                    many.put(field, refKind(p.getJsonObject("items").getString("$ref")));
+            var props = schema.path("properties").fields();
+            while (props.hasNext()) {
+                var e = props.next();
+                JsonNode p = e.getValue();
+                if (p.hasNonNull("$ref")) {
+                    one.put(e.getKey(), refKind(p.get("$ref").asText()));
+                } else if (p.path("items").hasNonNull("$ref")) {
+                    many.put(e.getKey(), refKind(p.path("items").get("$ref").asText()));
                 }
-                if (p.getString("datapackage_type") != null) {
-                    types.put(field, p.getString("datapackage_type"));
+                if (p.hasNonNull("datapackage_type")) {
+                    types.put(e.getKey(), p.get("datapackage_type").asText());
                 }
             }
             singles.put(kind, one);
             arrays.put(kind, many);
             datapackageTypes.put(kind, types);
         }
+        // 2020-12 makes "format" an annotation unless asked for; HSDS relies on uuid, email, uri and date-time.
+        SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
+        Dialect.Builder dialect = Dialect.builder(Dialects.getDraft202012()).format(EMAIL);
+        HSDS_KEYWORDS.forEach(k -> dialect.keyword(new NonValidationKeyword(k)));
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect.build(),
+            b -> b.schemaRegistryConfig(config).schemas(texts::get));
         for (String kind : KINDS) {
-            inlined.put(kind, (JsonObject) inline(files.get(kind), new java.util.ArrayDeque<>()));
+            Schema schema = registry.getSchema(SchemaLocation.of(ids.get(kind)));
+            schema.initializeValidators();
+            schemas.put(kind, schema);
         }
-    }
-
-    /**
-     * The schema of a kind as one tree: each {@code $ref} (always to a whole file here) replaced by that file's
-     * schema, annotations left out. The same validation as resolving the references at run time through the
-     * repository, about a third faster (measured: 3,000 services 2.5 s instead of 3.1 s).
-     */
-    private Object inline(Object node, java.util.Deque<String> through) {
-        if (node instanceof JsonObject o) {
-            String ref = o.getString("$ref");
-            if (ref != null) {
-                String target = refKind(ref);
-                if (through.contains(target)) {
-                    throw new IllegalStateException("HSDS schema " + target + ".json refers to itself through "
-                        + through + "; inline the cycle differently");
-                }
-                through.push(target);
-                Object out = inline(files.get(target), through);
-                through.pop();
-                return out;
-            }
-            JsonObject out = new JsonObject();
-            for (String key : o.fieldNames()) {
-                Object v = o.getValue(key);
-                if (key.equals("properties") && v instanceof JsonObject props) {
-                    JsonObject p = new JsonObject();
-                    props.fieldNames().forEach(f -> p.put(f, inline(props.getValue(f), through)));
-                    out.put(key, p);
-                } else if (!ANNOTATIONS.contains(key)) {
-                    out.put(key, inline(v, through));
-                }
-            }
-            return out;
-        }
-        if (node instanceof io.vertx.core.json.JsonArray a) {
-            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-            a.forEach(x -> out.add(inline(x, through)));
-            return out;
-        }
-        return node;
     }
 
     static HsdsSchemas get() {
         return Holder.INSTANCE;
     }
 
-    private static JsonObject read(String kind) {
+    private static String read(String kind) {
         String name = "/hsds-schema/" + kind + ".json";
         try (InputStream in = HsdsSchemas.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("the plugin lacks its HSDS schema " + name);
             }
-            return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -187,22 +175,6 @@ final class HsdsSchemas {
     }
 
     /**
-     * A validator of the kind's inlined schema, one per thread. Why it matters how fast: Vert.x's validator does all
-     * its work in one method of 11,787 bytes of bytecode, which HotSpot does not compile (methods above 8,000 bytes
-     * stay interpreted unless the JVM runs with {@code -XX:-DontCompileHugeMethods}); so each validated object costs
-     * interpreter time, and an import validates only what it changes ({@link Directory#importSet}), each distinct
-     * location once ({@link #check}).
-     */
-    private Validator validator(String kind) {
-        return validators.get().computeIfAbsent(kind, k -> Validator.create(JsonSchema.of(inlined.get(k)), options));
-    }
-
-    /** For tests: the validator that resolves the files' references at run time, through the repository. */
-    Validator repositoryValidator(String kind) {
-        return repository.validator(ids.get(kind));
-    }
-
-    /**
      * Every problem of one top-level object ({@code organization}, {@code service}, {@code taxonomy},
      * {@code taxonomy_term}): what its JSON Schema says, then the rules of {@link HsdsRules} for it and every object
      * nested in it. {@code sources} (kind/id → "file line") names where tabular rows came from; may be empty.
@@ -216,46 +188,79 @@ final class HsdsSchemas {
      * location nested in several services (as every service at the same site has it) is validated once and its
      * problems reported for each service that carries it.
      */
-    @SuppressWarnings("unchecked")
     List<Problem> check(String kind, JsonNode node, Map<String, String> sources,
-                        Map<JsonNode, List<OutputUnit>> locations) {
+                        Map<JsonNode, List<Error>> locations) {
         List<Problem> out = new ArrayList<>();
         String id = node == null ? null : Json.str(node, "id");
         if (!(node instanceof ObjectNode o)) {
             out.add(new Problem(kind, id, "", "must be a JSON object"));
             return out;
         }
-        Map<String, Object> instance = Json.MAPPER.convertValue(o, Map.class);
+        ObjectNode instance = o;
         Map<String, ObjectNode> separate = new LinkedHashMap<>();
-        if (locations != null && kind.equals("service") && instance.get("service_at_locations") instanceof List<?> sals
-            && o.get("service_at_locations") instanceof ArrayNode salNodes) {
-            for (int i = 0; i < sals.size() && i < salNodes.size(); i++) {
-                if (sals.get(i) instanceof Map<?, ?> sal && salNodes.get(i).get("location") instanceof ObjectNode loc) {
-                    ((Map<String, Object>) sal).remove("location");
+        if (locations != null && kind.equals("service") && o.get("service_at_locations") instanceof ArrayNode sals) {
+            // a shallow copy without the locations: the service's own nodes are not changed, and are not copied
+            ArrayNode without = Json.MAPPER.createArrayNode();
+            for (int i = 0; i < sals.size(); i++) {
+                if (sals.get(i) instanceof ObjectNode sal && sal.get("location") instanceof ObjectNode loc) {
+                    ObjectNode copy = Json.MAPPER.createObjectNode();
+                    sal.fields().forEachRemaining(e -> {
+                        if (!e.getKey().equals("location")) {
+                            copy.set(e.getKey(), e.getValue());
+                        }
+                    });
+                    without.add(copy);
                     separate.put("/service_at_locations/" + i + "/location", loc);
+                } else {
+                    without.add(sals.get(i));
                 }
             }
+            instance = Json.MAPPER.createObjectNode();
+            ObjectNode target = instance;
+            o.fields().forEachRemaining(e -> target.set(e.getKey(), e.getKey().equals("service_at_locations")
+                ? without : e.getValue()));
         }
-        report(kind, id, kind, o, "", errors(kind, new JsonObject(instance)), sources, out);
+        report(kind, id, kind, o, "", errors(kind, instance), sources, out);
         separate.forEach((pointer, loc) -> report(kind, id, "location", loc, pointer,
-            locations.computeIfAbsent(loc, l -> errors("location", new JsonObject(Json.MAPPER.convertValue(l,
-                Map.class)))), sources, out));
+            locations.computeIfAbsent(loc, l -> errors("location", l)), sources, out));
         walk(kind, o, "", (k, obj, path) -> HsdsRules.check(this, k, obj, (field, message) ->
             out.add(new Problem(kind, id, join(path, field), message, source(sources, k, obj)))));
         return out;
     }
 
-    private List<OutputUnit> errors(String kind, JsonObject instance) {
-        OutputUnit result = validator(kind).validate(instance);
-        if (Boolean.TRUE.equals(result.getValid())) {
-            return List.of();
+    /**
+     * The schema errors of an object of a kind, or an empty list; an object's missing required fields come before
+     * the errors inside it (the validator reports them after, as {@code required} follows {@code properties} in the
+     * files), so that a report reads top-down.
+     */
+    List<Error> errors(String kind, JsonNode instance) {
+        List<Error> found = schemas.get(kind).validate(instance);
+        if (found.size() < 2) {
+            return found;
         }
-        return result.getErrors() == null ? List.of(result) : result.getErrors();
+        List<Error> out = new ArrayList<>(found.size());
+        for (Error e : found) {
+            int at = out.size();
+            if ("required".equals(e.getKeyword())) {
+                NodePath object = e.getInstanceLocation();
+                for (int i = 0; i < out.size(); i++) {
+                    Error before = out.get(i);
+                    boolean sameObjectRequired = "required".equals(before.getKeyword())
+                        && before.getInstanceLocation().equals(object);
+                    if (!sameObjectRequired && before.getInstanceLocation().startsWith(object)) {
+                        at = i;
+                        break;
+                    }
+                }
+            }
+            out.add(at, e);
+        }
+        return out;
     }
 
     private void report(String objectKind, String id, String rootKind, ObjectNode root, String prefix,
-                        List<OutputUnit> errors, Map<String, String> sources, List<Problem> out) {
-        for (OutputUnit e : errors) {
+                        List<Error> errors, Map<String, String> sources, List<Problem> out) {
+        for (Error e : errors) {
             Problem p = problem(objectKind, id, rootKind, root, prefix, e, sources);
             if (p != null && !out.contains(p)) {
                 out.add(p);
@@ -263,15 +268,10 @@ final class HsdsSchemas {
         }
     }
 
-    /** One validator error as a problem; null for the errors that only say that a nested schema had errors. */
-    private Problem problem(String objectKind, String id, String kind, ObjectNode doc, String prefix, OutputUnit e,
+    /** One validator error as a problem. */
+    private Problem problem(String objectKind, String id, String kind, ObjectNode doc, String prefix, Error e,
                             Map<String, String> sources) {
-        String error = e.getError() == null ? "is not valid" : e.getError();
-        if (error.startsWith("A subschema had errors") || error.startsWith("A sub-schema had errors")
-            || error.startsWith("Items did not match schema") || error.endsWith("does not match schema")) {
-            return null;
-        }
-        String keyword = lastSegment(e.getKeywordLocation());
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
         List<String> pointer = segments(e.getInstanceLocation());
         List<String> fullPointer = new ArrayList<>(segments(prefix));
         fullPointer.addAll(pointer);
@@ -301,34 +301,51 @@ final class HsdsSchemas {
         String message;
         switch (keyword) {
             case "required": {
-                Matcher m = QUOTED.matcher(error);
-                String missing = m.find() ? m.group(1) : "?";
-                path = join(path, missing);
+                path = join(path, e.getProperty() != null ? e.getProperty() : argument(e, 0));
                 message = "is required";
                 parentObject = at;
                 parentKind = k;
                 break;
             }
             case "enum": {
-                int i = error.indexOf("any of ");
-                String allowed = i < 0 ? error : error.substring(i + 7).replace("[", "").replace("]", "")
-                    .replace("\"", "").replace(",", ", ");
-                message = "must be one of " + allowed + "; was " + shown(at);
+                JsonNode values = e.getSchemaNode() != null && e.getSchemaNode().has("enum")
+                    ? e.getSchemaNode().get("enum") : e.getSchemaNode();
+                List<String> allowed = new ArrayList<>();
+                if (values != null && values.isArray()) {
+                    values.forEach(v -> allowed.add(v.isTextual() ? v.asText() : v.toString()));
+                }
+                message = "must be one of " + (allowed.isEmpty() ? argument(e, 0) : String.join(", ", allowed))
+                    + "; was " + shown(at);
                 break;
             }
             case "type":
                 message = "must be " + article(expectedType(kind, pointer)) + "; was " + shown(at);
                 break;
             case "format": {
-                Matcher m = QUOTED.matcher(error);
-                message = "must be " + formatName(m.find() ? m.group(1) : "?") + "; was " + shown(at);
+                JsonNode schemaNode = e.getSchemaNode();
+                String format = schemaNode == null ? argument(e, 0)
+                    : schemaNode.isTextual() ? schemaNode.asText() : schemaNode.path("format").asText(argument(e, 0));
+                message = "must be " + formatName(format) + "; was " + shown(at);
                 break;
             }
-            default:
-                message = error.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + error.substring(1);
+            default: {
+                String error = e.getMessage() == null ? "is not valid" : e.getMessage();
+                // the message starts with the instance location ("$.phones[0]: ..."); the path says that already
+                int colon = error.indexOf(": ");
+                if (colon > 0 && error.startsWith("$")) {
+                    error = error.substring(colon + 2);
+                }
+                message = error.isEmpty() ? "is not valid"
+                    : error.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + error.substring(1);
+            }
         }
         return new Problem(objectKind, id, path, message + " (HSDS schema " + k + ".json)",
             source(sources, parentKind, parentObject));
+    }
+
+    private static String argument(Error e, int i) {
+        Object[] args = e.getArguments();
+        return args != null && args.length > i && args[i] != null ? String.valueOf(args[i]) : "?";
     }
 
     private String expectedType(String kind, List<String> pointer) {
@@ -343,11 +360,11 @@ final class HsdsSchemas {
                 type = "object";
                 continue;
             }
-            JsonObject prop = files.get(k).getJsonObject("properties", new JsonObject()).getJsonObject(seg);
+            JsonNode prop = files.get(k).path("properties").get(seg);
             if (prop == null) {
                 return "valid value";
             }
-            type = prop.getString("type", "object");
+            type = prop.path("type").asText("object");
             String child = singles.getOrDefault(k, Map.of()).get(seg);
             pending = arrays.getOrDefault(k, Map.of()).get(seg);
             k = child != null ? child : k;
@@ -393,11 +410,14 @@ final class HsdsSchemas {
         return sources.get(kind + "/" + Json.str(obj, "id"));
     }
 
-    private static String lastSegment(String pointer) {
-        if (pointer == null) {
-            return "";
+    private static List<String> segments(NodePath path) {
+        List<String> out = new ArrayList<>();
+        if (path != null) {
+            for (int i = 0; i < path.getNameCount(); i++) {
+                out.add(String.valueOf(path.getElement(i)));
+            }
         }
-        return pointer.substring(pointer.lastIndexOf('/') + 1);
+        return out;
     }
 
     private static List<String> segments(String pointer) {

@@ -101,7 +101,7 @@ class HsdsSchemasTest {
     @Test
     void aLocationSharedByServicesIsValidatedOnceAndReportedForEach() {
         java.util.concurrent.ConcurrentHashMap<com.fasterxml.jackson.databind.JsonNode,
-            List<io.vertx.json.schema.OutputUnit>> cache = new java.util.concurrent.ConcurrentHashMap<>();
+            List<com.networknt.schema.Error>> cache = new java.util.concurrent.ConcurrentHashMap<>();
         ObjectNode location = Json.object().put("id", LOC).put("location_type", "bus");
         String other = "bc148810-d857-441c-9679-408f346de14b";
         for (String id : List.of(SVC, other)) {
@@ -115,18 +115,25 @@ class HsdsSchemasTest {
     }
 
     @Test
-    void theInlinedSchemaFindsWhatTheRepositoryWithItsReferencesFinds() {
+    void networkntsValidatorFindsWhatVertxsValidatorFindsInTheSameSchemaFiles() {
         ObjectNode s = service().put("email", "nope").put("status", "open");
         s.putArray("phones").add(Json.object().put("id", "tel-1"));
         s.putArray("service_at_locations").addObject().put("id", SAL).putObject("location").put("id", LOC)
             .put("latitude", "north");
         io.vertx.core.json.JsonObject instance = new io.vertx.core.json.JsonObject(Json.MAPPER.convertValue(s,
             Map.class));
-        var viaRepository = HsdsSchemas.get().repositoryValidator("service").validate(instance).getErrors().stream()
-            .filter(e -> !e.getError().endsWith("match schema") && !e.getError().contains("had errors"))
-            .map(e -> e.getInstanceLocation() + " " + e.getError()).sorted().toList();
-        assertThat(viaRepository).hasSize(6);
-        assertThat(problems("service", s)).hasSize(viaRepository.size());
+        var viaVertx = VertxHsdsValidator.fieldErrors(new VertxHsdsValidator().repository("service")
+                .validate(instance)).stream()
+            .map(e -> HsdsSchemas.toPath(List.of(e.getInstanceLocation().replaceFirst("^#?/?", "").split("/")))
+                + " " + e.getKeywordLocation().substring(e.getKeywordLocation().lastIndexOf('/') + 1))
+            .sorted().toList();
+        var viaNetworknt = HsdsSchemas.get().errors("service", s).stream()
+            .map(e -> HsdsSchemas.toPath(java.util.stream.IntStream.range(0, e.getInstanceLocation().getNameCount())
+                .mapToObj(i -> String.valueOf(e.getInstanceLocation().getElement(i))).toList()) + " " + e.getKeyword())
+            .sorted().toList();
+        assertThat(viaVertx).hasSize(6);
+        assertThat(viaNetworknt).isEqualTo(viaVertx);
+        assertThat(problems("service", s)).hasSize(viaVertx.size());
     }
 
     @Test

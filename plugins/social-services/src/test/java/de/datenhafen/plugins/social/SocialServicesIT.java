@@ -53,12 +53,17 @@ class SocialServicesIT {
 
     @Test
     void theSchemaValidatorIsBundledInTheArchiveAndNotOnTheHubsClassPath() throws Exception {
+        assertThatThrownBy(() -> Class.forName("com.networknt.schema.SchemaRegistry"))
+            .isInstanceOf(ClassNotFoundException.class);
         assertThatThrownBy(() -> Class.forName("io.vertx.json.schema.Validator"))
             .isInstanceOf(ClassNotFoundException.class);
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(System.getProperty("datenhafen.plugin.archive"))) {
             assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
-                .anyMatch(n -> n.matches("lib/vertx-json-schema-[0-9.]+\\.jar"))
+                .anyMatch(n -> n.matches("lib/json-schema-validator-[0-9.]+\\.jar"))
+                .anyMatch(n -> n.matches("lib/itu-[0-9.]+\\.jar"))
                 .anyMatch(n -> n.equals("classes/hsds-schema/service.json"))
+                .noneMatch(n -> n.startsWith("lib/jackson-"))
+                .noneMatch(n -> n.startsWith("lib/vertx-json-schema"))
                 .noneMatch(n -> n.startsWith("lib/vertx-core"));
         }
     }
@@ -194,7 +199,7 @@ class SocialServicesIT {
                 .put("closes_at", "12:00")));
         HubClient.Response r = hub.client().withToken(token).post(ROOT + "/services", "application/json", svc.encode());
         assertThat(r.status()).isEqualTo(400);
-        // the message comes from the HSDS schema via vertx-json-schema, which only the plugin's lib/ holds
+        // the message comes from the HSDS schema via networknt's validator, which only the plugin's lib/ holds
         assertThat(r.json().getJsonArray("problems").getJsonObject(0)).isEqualTo(new JsonObject()
             .put("object", "service").put("id", id).put("field", "schedules[0].freq")
             .put("message", "must be one of WEEKLY, MONTHLY; was 'DAILY' (HSDS schema schedule.json)"));
