@@ -33,24 +33,16 @@ if [ "${INPROCESS:-1}" = 1 ]; then
 fi
 
 if [ "${HTTP:-1}" = 1 ]; then
-  DIST=$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)
-  if [ -z "$DIST" ]; then
-    echo "== http: skipped, no distribution/target/datenhafen-*/ (run ./mvnw -B -q package -DskipTests)"
+  PORT=${PORT:-18093}
+  # shellcheck source=../../../bench/packaged-hub.sh
+  . bench/packaged-hub.sh
+  TOKEN=$HUB_TOKEN
+  if ! DATENHAFEN_CDS=false \
+    DATENHAFEN_JAVA_OPTS="-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k ${HUB_JAVA_OPTS:-}" \
+    start_packaged_hub "$PORT" "$OUT/hub.log"; then
+    echo "== http: skipped"
     exit 0
   fi
-  HUB_HOME=$(mktemp -d)
-  cp -r "$DIST"/. "$HUB_HOME"/
-  PORT=${PORT:-18093}
-  TOKEN=bench-admin-token-0123456789
-  DATENHAFEN_HTTP_PORT=$PORT DATENHAFEN_ADMIN_TOKEN=$TOKEN DATENHAFEN_CDS=false \
-    DATENHAFEN_JAVA_OPTS="-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k ${HUB_JAVA_OPTS:-}" \
-    "$HUB_HOME/bin/datenhafen" > "$OUT/hub.log" 2>&1 &
-  HUB_PID=$!
-  trap 'st=$?; kill $HUB_PID 2>/dev/null || true; wait $HUB_PID 2>/dev/null || true; rm -rf "$HUB_HOME"; exit $st' EXIT
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break
-    sleep 0.5
-  done
   echo "== http (packaged hub, -Xmx1g ${HUB_JAVA_OPTS:-}, log in $OUT/hub.log); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -Xmx512m -cp "$CP" de.datenhafen.plugins.social.SocialHttpBench "http://127.0.0.1:$PORT" "$TOKEN" \
     "$SERVICES" "$REQUESTS" 15

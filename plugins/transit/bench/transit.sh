@@ -32,19 +32,14 @@ fi
 
 # Through the packaged hub's HTTP API (needs a package build: ./mvnw -B -q package -DskipTests). Skip with HTTP=0.
 if [ "${HTTP:-1}" = 1 ]; then
-  DIST=$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)
-  if [ -z "$DIST" ]; then
-    echo "== http: skipped, no distribution/target/datenhafen-*/ (run ./mvnw -B -q package -DskipTests)"
+  PORT=${PORT:-18089}
+  # shellcheck source=../../../bench/packaged-hub.sh
+  . bench/packaged-hub.sh
+  TOKEN=$HUB_TOKEN
+  if ! start_packaged_hub "$PORT" "$OUT/hub.log"; then
+    echo "== http: skipped"
     exit 0
   fi
-  HUB_HOME=$(mktemp -d)
-  cp -r "$DIST"/. "$HUB_HOME"/
-  PORT=${PORT:-18089}
-  TOKEN=bench-admin-token-0123456789
-  DATENHAFEN_HTTP_PORT=$PORT DATENHAFEN_ADMIN_TOKEN=$TOKEN "$HUB_HOME/bin/datenhafen" > "$OUT/hub.log" 2>&1 &
-  HUB_PID=$!
-  trap 'kill $HUB_PID 2>/dev/null; wait $HUB_PID 2>/dev/null; rm -rf "$HUB_HOME"' EXIT
-  until curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null; do sleep 0.5; done
   echo "== http (hub with $(grep -o 'Xmx[0-9a-z]*' "$HUB_HOME/bin/datenhafen" | head -1), log in $OUT/hub.log)"
   "${JAVA[@]}" http "http://127.0.0.1:$PORT" "$TOKEN" "$FEED" "$SECONDS_RUN" "$POLL"
   grep -E "Feed bench: Timetable" "$OUT/hub.log" | sed 's/^/hub: /'

@@ -1,0 +1,47 @@
+# Sourced by benchmark scripts that talk to the packaged server over HTTP (run from the repository's top folder).
+#
+#   start_packaged_hub PORT LOG    copies distribution/target/datenhafen-*/ (or $DIST) to a temporary folder and
+#                                  starts its bin/datenhafen on PORT with the admin token $HUB_TOKEN, logging to LOG;
+#                                  returns once /health/live answers (1 with a message if there is no packaged
+#                                  server, or it stopped or was not live within 60 s). DATENHAFEN_* variables set
+#                                  for the call reach the server. The server is stopped and the copy removed when
+#                                  the script exits.
+HUB_TOKEN=bench-admin-token-0123456789
+HUB_PID=""
+HUB_HOME=""
+
+start_packaged_hub() {
+  local port=$1 log=$2
+  local dist=${DIST:-$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)}
+  if [ -z "$dist" ] || [ ! -x "${dist%/}/bin/datenhafen" ]; then
+    echo "no packaged server in distribution/target (run ./mvnw -B -q package -DskipTests)" >&2
+    return 1
+  fi
+  HUB_HOME=$(mktemp -d)
+  cp -r "${dist%/}"/. "$HUB_HOME"/
+  DATENHAFEN_HTTP_PORT=$port DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN "$HUB_HOME/bin/datenhafen" > "$log" 2>&1 &
+  HUB_PID=$! # bin/datenhafen execs the JVM: this is the server's pid
+  trap 'st=$?; stop_packaged_hub; exit $st' EXIT
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && return 0
+    if ! kill -0 "$HUB_PID" 2>/dev/null; then
+      echo "the hub stopped while starting; its log: $log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "the hub was not live within 60 s; its log: $log" >&2
+  return 1
+}
+
+stop_packaged_hub() {
+  if [ -n "$HUB_PID" ]; then
+    kill "$HUB_PID" 2>/dev/null || true
+    wait "$HUB_PID" 2>/dev/null || true
+    HUB_PID=""
+  fi
+  if [ -n "$HUB_HOME" ]; then
+    rm -rf "$HUB_HOME"
+    HUB_HOME=""
+  fi
+}
