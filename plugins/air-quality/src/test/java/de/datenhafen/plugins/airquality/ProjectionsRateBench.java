@@ -119,7 +119,8 @@ class ProjectionsRateBench {
         return String.format(Locale.ROOT, "%,.0f", r);
     }
 
-    private static String load() {
+    /** The load averages (1, 5, 15 minutes), for the bench's lines. */
+    static String load() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
