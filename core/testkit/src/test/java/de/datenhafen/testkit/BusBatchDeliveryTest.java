@@ -11,7 +11,9 @@ import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.fixtures.SinkPlugin;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +118,25 @@ class BusBatchDeliveryTest {
         assertThat(dead.getString("error")).isEqualTo("refused event " + bad + ": it contains 'poison'");
         await().atMost(BOUND).untilAsserted(() ->
             assertThat(client.get("/api/v1/admin/subscriptions/split").json().getLong("lag")).isZero());
+    }
+
+    @Test
+    void replaysADeadLetterThroughABatchConsumerAsABatchOfOne(HubClient client) throws IOException {
+        Path failing = Files.createFile(ARCHIVES.resolve("batch-replay-fails"));
+        sink(client, "batch-replay-sink", "batch-replay", "batch-replay.event", "rec.batch-replay",
+            new JsonObject().put("max-batch", 10).put("fail-containing", "poison")
+                .put("fail-while-file", failing.toString()));
+        long bad = append(hub.hub(), "batch-replay.event", "s", "{\"v\":\"poison\"}");
+        String deadLetters = "/api/v1/admin/dead-letters?subscription=batch-replay";
+        await().atMost(BOUND).until(() -> !client.get(deadLetters).json().getJsonArray("deadLetters").isEmpty());
+        long id = client.get(deadLetters).json().getJsonArray("deadLetters").getJsonObject(0).getLong("id");
+        Files.delete(failing);
+
+        HubClient.Response r = client.post("/api/v1/admin/dead-letters/" + id + "/replay");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("delivered", true).put("id", id));
+        assertThat(recorded("rec.batch-replay")).containsExactly(new Recorded(bad, bad, 1, 4));
     }
 
     @Test
