@@ -2,7 +2,8 @@ package de.datenhafen.api;
 
 /**
  * Names of the Camel message headers the {@code bus:} endpoint reads when an event goes on the bus and sets when
- * one comes off it. The message body is the event's data.
+ * one comes off it. The message body is the event's data; for a consumer with {@code maxBatch} above 1 it is a
+ * {@code List<BusEvent>}, and only {@link #SEQUENCE}, {@link #SEQUENCES} and {@link #TYPES} are set.
  */
 public final class BusHeaders {
 
@@ -22,9 +23,12 @@ public final class BusHeaders {
     public static final String SEQUENCE = "DatenhafenSequence";
     /**
      * After a batch ({@code List<BusEvent>} body) went on the bus: the sequences the events got, a
-     * {@code List<Long>} in the batch's order (a duplicate has the sequence of its earlier copy).
+     * {@code List<Long>} in the batch's order (a duplicate has the sequence of its earlier copy). On the way out
+     * with {@code maxBatch} above 1: the sequences of the batch's events, in body order.
      */
     public static final String SEQUENCES = "DatenhafenSequences";
+    /** On the way out with {@code maxBatch} above 1: the types of the batch's events, a {@code List<String>}. */
+    public static final String TYPES = "DatenhafenEventTypes";
     /** The member that owns the event. Set on the way out. */
     public static final String MEMBER = "DatenhafenMember";
 

@@ -72,4 +72,30 @@ class BusDeliveryAcrossRestartTest {
         assertThat(sequences(received(hub.hub(), "rec.stuck"))).containsExactly(fine, stuck, next);
         assertThat(restarted.get("/api/v1/admin/subscriptions/stuck").json().getLong("deadLetters")).isZero();
     }
+
+    @Test
+    void keepsTheCursorBeforeAFailedBatchAcrossARestart(HubClient client) throws IOException {
+        Path failing = Files.createFile(ARCHIVES.resolve("restart-batch-fails"));
+        BusTestSupport.subscription(client, "stuck-batch", "stuck-batch.event", "end");
+        long fine = append(hub.hub(), "stuck-batch.event", "s", "{\"v\":\"fine\"}");
+        long stuck = append(hub.hub(), "stuck-batch.event", "s", "{\"v\":\"poison\"}");
+        long next = append(hub.hub(), "stuck-batch.event", "s", "{\"v\":\"after\"}");
+        sink(client, "stuck-batch-sink", "stuck-batch", "stuck-batch.event", "rec.stuck-batch",
+            new JsonObject().put("max-batch", 10).put("fail-containing", "poison")
+                .put("fail-while-file", failing.toString()));
+        // the batch of three has failed a few times, each attempt all or nothing
+        await().atMost(BOUND).until(() -> client.get("/api/v1/admin/integrations/stuck-batch-sink").json()
+            .getJsonObject("messages").getLong("failed") >= 3);
+
+        hub.restart();
+        HubClient restarted = hub.client();
+        assertThat(restarted.get("/api/v1/admin/subscriptions/stuck-batch").json().getLong("cursor"))
+            .as("the cursor waits before the failed batch").isLessThan(fine);
+        assertThat(received(hub.hub(), "rec.stuck-batch")).isEmpty();
+        Files.delete(failing);
+
+        await().atMost(BOUND).until(() -> received(hub.hub(), "rec.stuck-batch").size() >= 3);
+        assertThat(sequences(received(hub.hub(), "rec.stuck-batch"))).containsExactly(fine, stuck, next);
+        assertThat(restarted.get("/api/v1/admin/subscriptions/stuck-batch").json().getLong("deadLetters")).isZero();
+    }
 }

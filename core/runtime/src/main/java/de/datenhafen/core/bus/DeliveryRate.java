@@ -19,13 +19,18 @@ final class DeliveryRate {
     }
 
     synchronized void record() {
+        record(1);
+    }
+
+    /** Records {@code n} deliveries at once (a batch). */
+    synchronized void record(int n) {
         long now = millis.getAsLong() / 1000;
         int slot = (int) (now % WINDOW_SECONDS);
         if (seconds[slot] != now) {
             seconds[slot] = now;
             counts[slot] = 0;
         }
-        counts[slot]++;
+        counts[slot] += n;
     }
 
     /** Deliveries per second, averaged over the last {@value #WINDOW_SECONDS} seconds (this one included). */

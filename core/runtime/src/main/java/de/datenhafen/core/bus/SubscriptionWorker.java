@@ -15,8 +15,15 @@ import org.slf4j.LoggerFactory;
  * the error and the worker carries on. Wakes up on each commit of the log. One thread per subscription.
  *
  * <p>An admin's replay of a dead letter ({@link #replay}) runs on the admin's thread but under the same lock as the
- * worker's own deliveries, so the consumer still sees one event at a time. A seek while an event is being retried
+ * worker's own deliveries, so the consumer still sees one delivery at a time. A seek while an event is being retried
  * ends the retries: the worker reads on from the new position.
+ *
+ * <p><b>Batches</b> ({@code maxBatch > 1}): the worker hands the consumer up to {@code maxBatch} events at once, in
+ * sequence order, taken from what is already in the log (it never waits to fill a batch). The cursor moves past the
+ * whole batch only when its delivery succeeded. A failing batch is retried like one event; when its attempts are
+ * exhausted, the worker delivers the batch's events one by one, each with the full retry budget, so only the
+ * events that fail on their own go to the dead letters and the others are delivered, in order. A replay is a batch of
+ * one. Why not dead-letter the whole batch: one poison event would take up to {@code maxBatch - 1} good ones with it.
  */
 public final class SubscriptionWorker implements AutoCloseable {
 
@@ -33,6 +40,15 @@ public final class SubscriptionWorker implements AutoCloseable {
         boolean advance(long from, long to);
     }
 
+    /**
+     * Hands a batch of events, in sequence order, to a subscriber. Returning normally means it has all of them;
+     * throwing means retry the batch.
+     */
+    @FunctionalInterface
+    public interface BatchDelivery {
+        void deliver(List<StoredEvent> events) throws Exception;
+    }
+
     /** Where undeliverable events go. */
     public interface DeadLetters {
         /** {@code firstFailed}: when the first attempt failed, so the dead letter shows how long retries took. */
@@ -47,7 +63,8 @@ public final class SubscriptionWorker implements AutoCloseable {
     private final EventLog log;
     private final Cursor cursor;
     private final DeadLetters deadLetters;
-    private final Delivery delivery;
+    private final BatchDelivery delivery;
+    private final int maxBatch;
     private final RetryPolicy retry;
     private final ReentrantLock lock = new ReentrantLock();
     /** Held around each call of the delivery: the worker's and replays', one at a time. */
@@ -61,12 +78,22 @@ public final class SubscriptionWorker implements AutoCloseable {
 
     public SubscriptionWorker(String name, EventFilter filter, EventLog log, Cursor cursor, DeadLetters deadLetters,
                               Delivery delivery, RetryPolicy retry) {
+        this(name, filter, log, cursor, deadLetters, events -> delivery.deliver(events.get(0)), 1, retry);
+    }
+
+    /** A worker that delivers batches of up to {@code maxBatch} events (1: one event at a time). */
+    public SubscriptionWorker(String name, EventFilter filter, EventLog log, Cursor cursor, DeadLetters deadLetters,
+                              BatchDelivery delivery, int maxBatch, RetryPolicy retry) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
         this.name = name;
         this.filter = filter;
         this.log = log;
         this.cursor = cursor;
         this.deadLetters = deadLetters;
         this.delivery = delivery;
+        this.maxBatch = maxBatch;
         this.retry = retry;
     }
 
@@ -94,7 +121,7 @@ public final class SubscriptionWorker implements AutoCloseable {
         if (!running) {
             throw new IllegalStateException("the consumer of subscription '" + name + "' is stopping");
         }
-        deliverOnce(event);
+        deliverOnce(List.of(event));
     }
 
     public synchronized void start() {
@@ -126,7 +153,7 @@ public final class SubscriptionWorker implements AutoCloseable {
                 // and the cursor may skip there, so lag reads right even for a narrow filter.
                 long head = log.lastSequence();
                 long position = cursor.position();
-                List<StoredEvent> batch = log.read(filter, position, BATCH);
+                List<StoredEvent> batch = log.read(filter, position, Math.max(BATCH, maxBatch));
                 if (batch.isEmpty()) {
                     if (head > position) {
                         cursor.advance(position, head);
@@ -135,18 +162,26 @@ public final class SubscriptionWorker implements AutoCloseable {
                     continue;
                 }
                 long expected = position;
-                for (StoredEvent event : batch) {
+                for (int i = 0; i < batch.size(); i += maxBatch) {
                     if (!running) {
                         return;
                     }
                     if (cursor.position() != expected) {
                         break; // sought elsewhere: read on from there
                     }
-                    deliverWithRetries(event, expected);
-                    if (!cursor.advance(expected, event.sequence())) {
+                    List<StoredEvent> chunk = batch.subList(i, Math.min(batch.size(), i + maxBatch));
+                    if (!deliverWithRetries(chunk, expected)) {
+                        expected = deliverOneByOne(chunk, expected);
+                        if (expected < 0) {
+                            break;
+                        }
+                        continue;
+                    }
+                    long last = chunk.get(chunk.size() - 1).sequence();
+                    if (!cursor.advance(expected, last)) {
                         break;
                     }
-                    expected = event.sequence();
+                    expected = last;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -180,12 +215,44 @@ public final class SubscriptionWorker implements AutoCloseable {
         }
     }
 
-    private void deliverWithRetries(StoredEvent event, long expected) throws InterruptedException {
+    /**
+     * Delivers a batch that exhausted its attempts one event at a time, each with the full retry budget, moving the
+     * cursor after each. Returns the new cursor position, or -1 when a seek took the cursor elsewhere.
+     */
+    private long deliverOneByOne(List<StoredEvent> events, long expected) throws InterruptedException {
+        LOG.info("Subscription {}: batch #{}..#{} failed, delivering its {} events one by one", name,
+            events.get(0).sequence(), events.get(events.size() - 1).sequence(), events.size());
+        for (StoredEvent event : events) {
+            if (!running) {
+                throw new InterruptedException("stopping");
+            }
+            if (cursor.position() != expected) {
+                return -1;
+            }
+            deliverWithRetries(List.of(event), expected);
+            if (!cursor.advance(expected, event.sequence())) {
+                return -1;
+            }
+            expected = event.sequence();
+        }
+        return expected;
+    }
+
+    /**
+     * Delivers {@code events} with retries. A single event that fails its last attempt goes to the dead letters; a
+     * batch is left to the caller to split.
+     *
+     * @return true when delivered, or dead-lettered, or a seek ended the retries (the caller's cursor move then fails
+     *     and it reads on from the new position); false when a batch of several exhausted its attempts
+     */
+    private boolean deliverWithRetries(List<StoredEvent> events, long expected) throws InterruptedException {
         java.time.Instant firstFailed = null;
+        String what = events.size() == 1 ? "event #" + events.get(0).sequence()
+            : "batch #" + events.get(0).sequence() + "..#" + events.get(events.size() - 1).sequence();
         for (int attempt = 1; ; attempt++) {
             try {
-                deliverOnce(event);
-                return;
+                deliverOnce(events);
+                return true;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -195,16 +262,18 @@ public final class SubscriptionWorker implements AutoCloseable {
                     throw new InterruptedException("stopping");
                 }
                 if (cursor.position() != expected) {
-                    return; // sought elsewhere while failing: the seek wins, the caller reads on from there
+                    return true; // sought elsewhere while failing: the seek wins, the caller reads on from there
                 }
                 if (attempt >= retry.attempts()) {
-                    LOG.warn("Subscription {}: event #{} failed {} times, moved to dead letters: {}", name,
-                        event.sequence(), attempt, error);
-                    deadLetters.add(name, event, error, attempt, firstFailed);
-                    return;
+                    if (events.size() > 1) {
+                        return false;
+                    }
+                    LOG.warn("Subscription {}: {} failed {} times, moved to dead letters: {}", name, what, attempt,
+                        error);
+                    deadLetters.add(name, events.get(0), error, attempt, firstFailed);
+                    return true;
                 }
-                LOG.debug("Subscription {}: event #{} failed (attempt {}): {}", name, event.sequence(), attempt,
-                    error);
+                LOG.debug("Subscription {}: {} failed (attempt {}): {}", name, what, attempt, error);
                 pause(retry.delayAfter(attempt).toMillis());
                 if (!running) {
                     throw new InterruptedException("stopping");
@@ -213,14 +282,14 @@ public final class SubscriptionWorker implements AutoCloseable {
         }
     }
 
-    private void deliverOnce(StoredEvent event) throws Exception {
+    private void deliverOnce(List<StoredEvent> events) throws Exception {
         deliveryLock.lockInterruptibly();
         try {
-            delivery.deliver(event);
+            delivery.deliver(events);
         } finally {
             deliveryLock.unlock();
         }
-        rate.record();
+        rate.record(events.size());
     }
 
     /** Waits out a back-off; a stop ends it early, commits do not. */

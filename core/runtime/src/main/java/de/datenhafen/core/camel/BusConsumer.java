@@ -1,10 +1,13 @@
 package de.datenhafen.core.camel;
 
+import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.bus.SubscriptionWorker;
 import io.cloudevents.CloudEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -17,17 +20,30 @@ import org.apache.camel.support.DefaultConsumer;
  * While it runs it is registered as the subscription's one consumer (a second route on the same subscription fails
  * to start), so the admin API can show its rate, replay dead letters through it and refuse to delete its
  * subscription.
+ *
+ * <p><b>{@code maxBatch=<n>}</b> (default 1): with n &gt; 1 each exchange carries up to n events that are already in
+ * the log, in sequence order (the consumer never waits to fill a batch). The body is a {@code List<BusEvent>} (data
+ * as {@code byte[]}, with id, subject, time, content type and source); {@link BusHeaders#SEQUENCES} is the
+ * {@code List<Long>} of their sequences and {@link BusHeaders#TYPES} the {@code List<String>} of their types, both
+ * in body order; {@link BusHeaders#SEQUENCE} is the last sequence. The per-event headers (id, subject, member, ...)
+ * are not set. The cursor moves past the whole batch only when the route succeeded; a failing batch is retried with
+ * the subscription's back-off, and when its attempts are exhausted its events are delivered one by one (each as a
+ * batch of one, with the full retry budget), so only the events that fail on their own are dead-lettered. A
+ * dead-letter replay is a batch of one. The route must therefore handle a batch all or nothing (for a projection:
+ * one transaction), or be idempotent for the events it had already handled when it failed.
  */
 final class BusConsumer extends DefaultConsumer implements Suspendable {
 
     private final String subscription;
     private final EventFilter filter;
+    private final int maxBatch;
     private SubscriptionWorker worker;
 
-    BusConsumer(BusEndpoint endpoint, Processor processor, String subscription, EventFilter filter) {
+    BusConsumer(BusEndpoint endpoint, Processor processor, String subscription, EventFilter filter, int maxBatch) {
         super(endpoint, processor);
         this.subscription = subscription;
         this.filter = filter;
+        this.maxBatch = maxBatch;
     }
 
     @Override
@@ -41,7 +57,7 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
         BusComponent bus = getEndpoint().getComponent();
         SubscriptionWorker w = new SubscriptionWorker(subscription, filter, bus.log(),
             bus.subscriptions().cursor(subscription, filter), bus.subscriptions().deadLetters(), this::deliver,
-            bus.retry());
+            maxBatch, bus.retry());
         bus.subscriptions().consumers().attach(w, RouteOwner.integrationOf(getRouteId()));
         worker = w;
         w.start();
@@ -67,7 +83,39 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
         doStart();
     }
 
-    private void deliver(StoredEvent stored) throws Exception {
+    private void deliver(List<StoredEvent> events) throws Exception {
+        if (maxBatch == 1) {
+            deliverOne(events.get(0));
+            return;
+        }
+        Exchange exchange = createExchange(false);
+        try {
+            List<BusEvent> body = new ArrayList<>(events.size());
+            List<Long> sequences = new ArrayList<>(events.size());
+            List<String> types = new ArrayList<>(events.size());
+            for (StoredEvent stored : events) {
+                CloudEvent e = stored.event();
+                body.add(new BusEvent(e.getId(), e.getSubject(), e.getTime() == null ? null : e.getTime().toInstant(),
+                    e.getData() == null ? null : e.getData().toBytes(), e.getDataContentType(),
+                    e.getSource().toString()));
+                sequences.add(stored.sequence());
+                types.add(e.getType());
+            }
+            Message in = exchange.getIn();
+            in.setHeader(BusHeaders.SEQUENCES, sequences);
+            in.setHeader(BusHeaders.TYPES, types);
+            in.setHeader(BusHeaders.SEQUENCE, sequences.get(sequences.size() - 1));
+            in.setBody(body);
+            getProcessor().process(exchange);
+            if (exchange.getException() != null) {
+                throw exchange.getException();
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void deliverOne(StoredEvent stored) throws Exception {
         Exchange exchange = createExchange(false);
         try {
             CloudEvent e = stored.event();

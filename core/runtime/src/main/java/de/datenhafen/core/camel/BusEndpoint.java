@@ -12,12 +12,15 @@ final class BusEndpoint extends DefaultEndpoint {
     private final String type;
     private final EventFilter filter;
     private final String subscription;
+    private final int maxBatch;
 
-    BusEndpoint(String uri, BusComponent component, String type, EventFilter filter, String subscription) {
+    BusEndpoint(String uri, BusComponent component, String type, EventFilter filter, String subscription,
+                int maxBatch) {
         super(uri, component);
         this.type = type;
         this.filter = filter;
         this.subscription = subscription;
+        this.maxBatch = maxBatch;
     }
 
     @Override
@@ -40,7 +43,7 @@ final class BusEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("bus consumer '" + getEndpointUri()
                 + "' needs ?subscription=<name>: the subscription keeps its place on the bus");
         }
-        BusConsumer consumer = new BusConsumer(this, processor, subscription, filter);
+        BusConsumer consumer = new BusConsumer(this, processor, subscription, filter, maxBatch);
         configureConsumer(consumer);
         return consumer;
     }

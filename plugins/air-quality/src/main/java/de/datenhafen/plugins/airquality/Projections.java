@@ -17,8 +17,9 @@ import javax.sql.DataSource;
 /**
  * The plugin's read side, kept in its schema from {@code air.reading} events: raw readings, the latest reading per
  * room (also in memory, for the all-sites call), 20-minute buckets, daily statistics per room, and CO2 alert
- * episodes. {@link #apply} is called by one subscription consumer at a time, one event per transaction, and is
- * idempotent: a reading seen before (same room and second) changes nothing, so redelivery and replay are safe.
+ * episodes. {@link #apply} is called by one subscription consumer at a time, one batch of events per transaction
+ * (the consumer's {@code maxBatch}), and is idempotent: a reading seen before (same room and second) changes nothing,
+ * so redelivery and replay are safe.
  *
  * <p>Alerts follow the readings' own times. A reading newer than the room's newest steps the room's alert state;
  * an older one (late, or replayed out of order) recomputes the episodes around it from the stored readings. Stored
@@ -113,39 +114,65 @@ final class Projections {
 
     /** Stores one reading and everything derived from it; returns the alert changes not yet on the bus. */
     List<AlertChange> apply(In r) throws SQLException {
+        return apply(List.of(r));
+    }
+
+    /**
+     * Stores the readings, in list order, and everything derived from them, in one transaction: all or none. Returns
+     * the alert changes not yet on the bus, per room in the order the rooms first appear. The same readings give the
+     * same projections whether applied one by one or together, since each is applied on top of the ones before it.
+     */
+    List<AlertChange> apply(List<In> readings) throws SQLException {
+        Map<Integer, Latest> previous = new java.util.LinkedHashMap<>();
+        for (In r : readings) {
+            if (!previous.containsKey(r.roomKey())) {
+                previous.put(r.roomKey(), latest.get(r.roomKey()));
+            }
+        }
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (In r : readings) {
+                    store(c, r);
+                }
+                List<AlertChange> pending = new ArrayList<>();
+                for (int room : previous.keySet()) {
+                    pending.addAll(pendingAlerts(c, room));
+                }
+                c.commit();
+                return pending;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                previous.forEach((room, before) -> {
+                    runs.remove(room);
+                    if (before == null) {
+                        latest.remove(room);
+                    } else {
+                        latest.put(room, before);
+                    }
+                });
+                throw e;
+            }
+        }
+    }
+
+    /** One reading's part of {@link #apply}, in the caller's transaction. */
+    private void store(Connection c, In r) throws SQLException {
         int t = seconds(r.time());
         Integer co2 = scaled(r.co2(), 1);
         Integer temp = scaled(r.temperature(), 100);
         Integer hum = scaled(r.humidity(), 10);
         Integer pres = scaled(r.pressure(), 10);
-        Latest previous = latest.get(r.roomKey());
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Latest complete = r.complete() && insertReading(c, r.roomKey(), t, co2, temp, hum, pres)
-                    ? new Latest(t, co2, temp, hum, pres) : null;
-                if (complete == null) {
-                    // a partial reading, or a second one for the same room and second: fill in what is missing
-                    complete = merge(c, r.roomKey(), t, co2, temp, hum, pres);
-                }
-                if (complete != null) {
-                    updateLatest(c, r.roomKey(), complete);
-                    updateBucket(c, r.roomKey(), t, complete.co2(), complete.temp(), complete.hum(), complete.pres());
-                    updateAlerts(c, r.roomKey(), t, complete.co2());
-                }
-                List<AlertChange> pending = pendingAlerts(c, r.roomKey());
-                c.commit();
-                return pending;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                runs.remove(r.roomKey());
-                if (previous == null) {
-                    latest.remove(r.roomKey());
-                } else {
-                    latest.put(r.roomKey(), previous);
-                }
-                throw e;
-            }
+        Latest complete = r.complete() && insertReading(c, r.roomKey(), t, co2, temp, hum, pres)
+            ? new Latest(t, co2, temp, hum, pres) : null;
+        if (complete == null) {
+            // a partial reading, or a second one for the same room and second: fill in what is missing
+            complete = merge(c, r.roomKey(), t, co2, temp, hum, pres);
+        }
+        if (complete != null) {
+            updateLatest(c, r.roomKey(), complete);
+            updateBucket(c, r.roomKey(), t, complete.co2(), complete.temp(), complete.hum(), complete.pres());
+            updateAlerts(c, r.roomKey(), t, complete.co2());
         }
     }
 

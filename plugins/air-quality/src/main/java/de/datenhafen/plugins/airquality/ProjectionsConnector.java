@@ -2,6 +2,7 @@ package de.datenhafen.plugins.airquality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
@@ -56,6 +57,9 @@ final class ProjectionsConnector implements Connector {
         return Bands.declare(ConfigDef.builder()
                 .define("subscription", ConfigType.STRING, "air-quality-projections", false,
                     "Name of the bus subscription that feeds the projections")
+                .define("max-batch", ConfigType.INT, 500, false,
+                    "Most air.reading events applied in one database transaction (the subscription's maxBatch; "
+                        + "1 to 10000)")
                 .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Time zone of the daily statistics")
                 .define("raw-retention", ConfigType.DURATION, "90d", false,
                     "Raw readings older than this are dropped (hourly); their 20-minute averages stay"))
@@ -68,6 +72,7 @@ final class ProjectionsConnector implements Connector {
         ZoneId zone = ZoneId.of(ctx.config().getString("zone"));
         air.projections.configure(bands, zone);
         String subscription = ctx.config().getString("subscription");
+        int maxBatch = ctx.config().getInt("max-batch");
         Duration retention = ctx.config().getDuration("raw-retention");
         BusPublisher raised = new BusPublisher(ctx.bus(RAISED));
         BusPublisher cleared = new BusPublisher(ctx.bus(CLEARED));
@@ -75,7 +80,7 @@ final class ProjectionsConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:" + Ingest.READING + "?subscription=" + subscription)
+                from("bus:" + Ingest.READING + "?subscription=" + subscription + "&maxBatch=" + maxBatch)
                     .routeId(ctx.routeId("project"))
                     .process(e -> project(e, raised, cleared, bands));
 
@@ -110,19 +115,25 @@ final class ProjectionsConnector implements Connector {
         };
     }
 
+    /**
+     * Applies the exchange's readings in one transaction: a batch ({@code List<BusEvent>}) when {@code max-batch} is
+     * above 1, else one event. A reading that names an unknown room fails the whole batch; the hub retries it and then
+     * delivers its events one at a time, so only that reading ends in the dead letters (after its own retries: the
+     * price of a poison reading is two rounds of back-off).
+     */
     private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands) throws Exception {
-        JsonNode data = Http.JSON.readTree(e.getIn().getBody(byte[].class));
-        String site = data.path("site").asText(null);
-        String roomId = data.path("room").asText(null);
-        Registry.Room room = site == null || roomId == null ? null : air.registry.snapshot().room(site, roomId);
-        if (room == null) {
-            // no retry can help: the dead letter keeps the event and this reason
-            throw new IllegalArgumentException("air.reading #" + e.getIn().getHeader(BusHeaders.SEQUENCE)
-                + " names room " + site + "/" + roomId + ", which is not in the registry");
+        Object body = e.getIn().getBody();
+        List<Projections.In> readings = new ArrayList<>();
+        if (body instanceof List<?> events) {
+            @SuppressWarnings("unchecked")
+            List<Long> sequences = e.getIn().getHeader(BusHeaders.SEQUENCES, List.class);
+            for (int i = 0; i < events.size(); i++) {
+                readings.add(reading((byte[]) ((BusEvent) events.get(i)).data(), sequences.get(i)));
+            }
+        } else {
+            readings.add(reading(e.getIn().getBody(byte[].class), e.getIn().getHeader(BusHeaders.SEQUENCE)));
         }
-        List<Projections.AlertChange> changes = air.projections.apply(new Projections.In(room.key(),
-            Instant.parse(data.path("time").asText()), number(data, "co2"), number(data, "temperature"),
-            number(data, "humidity"), number(data, "pressure")));
+        List<Projections.AlertChange> changes = air.projections.apply(readings);
         if (changes.isEmpty()) {
             return;
         }
@@ -146,6 +157,20 @@ final class ProjectionsConnector implements Connector {
         raised.publish(e, up);
         cleared.publish(e, down);
         air.projections.sent(changes);
+    }
+
+    private Projections.In reading(byte[] json, Object sequence) throws java.io.IOException {
+        JsonNode data = Http.JSON.readTree(json);
+        String site = data.path("site").asText(null);
+        String roomId = data.path("room").asText(null);
+        Registry.Room room = site == null || roomId == null ? null : air.registry.snapshot().room(site, roomId);
+        if (room == null) {
+            // no retry can help: the dead letter keeps the event and this reason
+            throw new IllegalArgumentException("air.reading #" + sequence + " names room " + site + "/" + roomId
+                + ", which is not in the registry");
+        }
+        return new Projections.In(room.key(), Instant.parse(data.path("time").asText()), number(data, "co2"),
+            number(data, "temperature"), number(data, "humidity"), number(data, "pressure"));
     }
 
     /** A quantity of the event, or null when absent (pressure is optional; a SensorThings Observation has one). */

@@ -3,18 +3,23 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -177,6 +182,38 @@ class AirQualityIT {
         assertThat(cleared.getString("time")).isEqualTo(t0.plusSeconds(4200).toString());
         assertThat(cleared.getInteger("peak")).isEqualTo(2600);
         assertThat(cleared.getLong("minutes")).isEqualTo(60);
+    }
+
+    /** An air.reading as the ingest puts it on the bus, for a room that may not be in the registry. */
+    static NewEvent reading(String site, String room, Instant time, int co2) {
+        byte[] data = new JsonObject().put("site", site).put("room", room).put("device", "0101010101010101")
+            .put("time", time.toString()).put("co2", co2).put("temperature", 21.0).put("humidity", 45.0).encode()
+            .getBytes(StandardCharsets.UTF_8);
+        return new NewEvent(CloudEventBuilder.v1().withId(UUID.randomUUID().toString())
+            .withSource(URI.create("/tests")).withType(Ingest.READING).withSubject(site + "/" + room)
+            .withData("application/json", data).build(), "test");
+    }
+
+    @Test
+    void aReadingOfAnUnknownRoomEndsAloneInTheDeadLettersWhileTheRestOfItsBatchIsProjected(HubClient client) {
+        Instant t = NOW.minus(Duration.ofDays(2));
+        List<AppendResult> stored = hub.hub().eventLog().append(List.of(reading("gym-sued", "a.12", t, 800),
+            reading("gym-sued", "nowhere", t.plusSeconds(300), 900), reading("gym-sued", "a.12", t.plusSeconds(600), 1100),
+            reading("gym-sued", "a.12", t.plusSeconds(900), 1300))).join();
+        long poison = stored.get(1).sequence();
+        String deadLetters = "/api/v1/admin/dead-letters?subscription=air-quality-projections";
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.get(deadLetters).json().getJsonArray("deadLetters").stream()
+                .map(d -> ((JsonObject) d).getJsonObject("event").getLong("sequence"))).contains(poison);
+            assertThat(client.anonymous().get(ROOT + "sites/gym-sued/rooms/a.12/history?resolution=raw&from="
+                + t.minusSeconds(1) + "&to=" + t.plusSeconds(1000)).json().getJsonArray("points")).hasSize(3);
+        });
+        List<JsonObject> dead = client.get(deadLetters).json().getJsonArray("deadLetters").stream()
+            .map(JsonObject.class::cast).toList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getString("error"))
+            .isEqualTo("air.reading #" + poison + " names room gym-sued/nowhere, which is not in the registry");
     }
 
     @Test

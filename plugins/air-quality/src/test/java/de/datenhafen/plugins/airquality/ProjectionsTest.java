@@ -197,6 +197,95 @@ class ProjectionsTest {
         assertThat(count("SELECT COUNT(*) FROM reading WHERE co2 = 2400 AND temp = 2150 AND hum = 450")).isEqualTo(1);
     }
 
+    /**
+     * Two rooms' mornings, interleaved, with late readings, a duplicate and partial readings: what a subscription
+     * delivers in a batch.
+     */
+    private List<Projections.In> mixedReadings(int other) {
+        List<Projections.In> out = new ArrayList<>();
+        for (int[] r : morning()) {
+            out.add(new Projections.In(room, START.plusSeconds(r[0] * 60L), (double) r[1], 21.5, 45.0, 1013.0));
+            out.add(new Projections.In(other, START.plusSeconds(r[0] * 60L + 30), r[1] + 150.0, 22.0, 50.0, null));
+        }
+        out.add(new Projections.In(room, START.plusSeconds(57 * 60L), 1200.0, 21.0, 44.0, 1012.0)); // late, low
+        out.add(new Projections.In(room, START.plusSeconds(5 * 60L), 900.0, 21.5, 45.0, 1013.0)); // seen before
+        out.add(new Projections.In(other, START.plusSeconds(200 * 60L), 700.0, null, null, null)); // partial
+        out.add(new Projections.In(other, START.plusSeconds(200 * 60L), null, 21.0, 48.0, 1000.0)); // completes it
+        return out;
+    }
+
+    /** Every projection table, row by row, and the rooms' latest readings in memory. */
+    private List<String> everything() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            for (String sql : List.of("SELECT * FROM reading ORDER BY room_key, t",
+                "SELECT * FROM latest ORDER BY room_key", "SELECT * FROM avg20 ORDER BY room_key, bucket",
+                "SELECT * FROM daily ORDER BY room_key, day_no", "SELECT * FROM alert ORDER BY room_key, since")) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder(sql.substring(14, sql.indexOf(" ORDER")));
+                        for (int k = 1; k <= columns; k++) {
+                            row.append(' ').append(rs.getObject(k));
+                        }
+                        out.add(row.toString());
+                    }
+                }
+            }
+        }
+        out.add("latest in memory " + new java.util.TreeMap<>(projections.latest()));
+        return out;
+    }
+
+    private int secondRoom() throws SQLException {
+        int[] other = new int[1];
+        new Registry(db).change(c -> other[0] = Registry.upsertRoom(c, "s1", "r2", "Room 2", "classroom"));
+        return other[0];
+    }
+
+    @Test
+    void aBatchGivesTheSameProjectionsAndAlertsAsOneByOne() throws SQLException {
+        List<Projections.In> readings = mixedReadings(secondRoom());
+        List<Projections.AlertChange> oneByOne = new ArrayList<>();
+        for (Projections.In r : readings) {
+            List<Projections.AlertChange> changes = projections.apply(r);
+            projections.sent(changes);
+            oneByOne.addAll(changes);
+        }
+        List<String> expected = everything();
+
+        setUp();
+        List<Projections.AlertChange> batched = new ArrayList<>();
+        for (int from = 0; from < readings.size(); from += 25) {
+            List<Projections.AlertChange> changes = projections.apply(readings.subList(from,
+                Math.min(readings.size(), from + 25)));
+            projections.sent(changes);
+            batched.addAll(changes);
+        }
+
+        assertThat(everything()).isEqualTo(expected);
+        assertThat(expected).anyMatch(row -> row.startsWith("alert"));
+        // the same episodes go on the bus; a batch reports an episode raised and cleared within it once, at its end
+        assertThat(batched).extracting(a -> a.roomKey() + " " + a.raised() + " " + a.since())
+            .containsExactlyInAnyOrderElementsOf(oneByOne.stream()
+                .map(a -> a.roomKey() + " " + a.raised() + " " + a.since()).toList());
+    }
+
+    @Test
+    void aFailingBatchLeavesNothingOfItBehind() throws SQLException {
+        feed(0, 800);
+        List<String> before = everything();
+        List<Projections.In> batch = List.of(
+            new Projections.In(room, START.plusSeconds(300), 1500.0, 21.0, 45.0, null),
+            new Projections.In(room, START.plusSeconds(600), 1600.0, 21.0, 45.0, null),
+            new Projections.In(room, null, 1700.0, 21.0, 45.0, null)); // no time: fails
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> projections.apply(batch))
+            .isInstanceOf(NullPointerException.class);
+
+        assertThat(everything()).isEqualTo(before);
+    }
+
     private long count(String sql) throws SQLException {
         try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
