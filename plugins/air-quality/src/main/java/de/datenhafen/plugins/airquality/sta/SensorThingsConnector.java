@@ -142,7 +142,7 @@ public final class SensorThingsConnector implements Connector {
             String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
             int q = uri.indexOf('?');
             String rawPath = q < 0 ? uri : uri.substring(0, q);
-            String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String path = path(rawPath);
             if (!path.startsWith(root)) {
                 throw StaException.notFound("not a SensorThings path: " + path);
             }
@@ -217,6 +217,21 @@ public final class SensorThingsConnector implements Connector {
             return (slash < 0 ? url : url.substring(0, slash)) + root;
         }
 
+        /** The path with its %-escapes decoded ('+' stays a plus); a malformed escape is the client's error. */
+        static String path(String rawPath) {
+            return decode(rawPath.replace("+", "%2B"), "path");
+        }
+
+        /** URL decoding where a malformed %-escape ("100%", "%zz") answers 400 naming the field, not 500. */
+        private static String decode(String s, String field) {
+            try {
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw StaException.badRequest(field, -1, "malformed %-escape in " + field + ": write a '%' as %25 ("
+                    + e.getMessage() + ")");
+            }
+        }
+
         static Map<String, String> options(String query) {
             Map<String, String> out = new LinkedHashMap<>();
             if (query == null || query.isEmpty()) {
@@ -227,8 +242,8 @@ public final class SensorThingsConnector implements Connector {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1), k);
                 if (out.containsKey(k) && k.startsWith("$")) {
                     throw StaException.badRequest(k, 0, k + " is given twice");
                 }
