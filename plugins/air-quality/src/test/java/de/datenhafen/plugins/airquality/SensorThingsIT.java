@@ -336,6 +336,21 @@ class SensorThingsIT {
     }
 
     @Test
+    void anUnknownPropertyIs400InTheOptionThatNamesItWhateverTheCollectionHolds() {
+        Answer many = get("/sta/v1.1/Things?$orderby=colour");
+        Answer one = get("/sta/v1.1/Things(" + klasse1a + ")/Locations?$orderby=colour"); // nothing to compare
+        Answer none = get("/sta/v1.1/Things?$filter=" + enc("name eq 'nobody' and colour eq 'red'"));
+
+        assertThat(many.status()).isEqualTo(400);
+        assertThat(many.json().getString("field")).isEqualTo("$orderby");
+        assertThat(one.status()).as(one.body()).isEqualTo(400);
+        assertThat(one.json().getString("field")).isEqualTo("$orderby");
+        assertThat(none.status()).as(none.body()).isEqualTo(400);
+        assertThat(none.json().getString("field")).isEqualTo("$filter");
+        assertThat(none.json().getInteger("position")).isEqualTo(21);
+    }
+
+    @Test
     void unknownIdsSetsAndVersionsAre404WithJson() {
         assertThat(get("/sta/v1.1/Things(999999)").status()).isEqualTo(404);
         assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error"))

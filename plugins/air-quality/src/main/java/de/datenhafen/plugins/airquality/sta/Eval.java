@@ -76,6 +76,41 @@ final class Eval {
         return call(c.name(), args, c.pos(), now);
     }
 
+    /**
+     * Checks the paths of a $filter or $orderby expression against the entity type before any entity is evaluated,
+     * so an unknown name is a 400 in {@code field} however many entities the collection holds (none, one, or a
+     * left side of 'and' that is false for all of them).
+     */
+    static void check(Expr x, Model.Type type, String field) {
+        if (x instanceof Expr.Path p) {
+            Model.Type current = type;
+            for (String seg : p.segments()) {
+                if (seg.equals("id") || seg.equals("@iot.id") || current.properties.contains(seg)) {
+                    return; // a property: what follows is inside its value (properties/kind)
+                }
+                Model.Nav nav = current.nav(seg);
+                if (nav == null) {
+                    throw StaException.badRequest(field, p.pos(), "invalid " + field + " at position " + p.pos()
+                        + ": " + current.single + " has no property or navigation property '" + seg + "' (in '"
+                        + p.text() + "')");
+                }
+                if (nav.target() == Model.Type.OBSERVATION) {
+                    return; // reported as unsupported where the path is evaluated
+                }
+                current = nav.target();
+            }
+        } else if (x instanceof Expr.Unary u) {
+            check(u.operand(), type, field);
+        } else if (x instanceof Expr.Binary b) {
+            check(b.left(), type, field);
+            check(b.right(), type, field);
+        } else if (x instanceof Expr.Call c) {
+            for (Expr a : c.args()) {
+                check(a, type, field);
+            }
+        }
+    }
+
     /** The value of a path from an entity; unknown names are a 400 naming the position. */
     Object path(Expr.Path p, Model.Entity start) {
         Object current = start;

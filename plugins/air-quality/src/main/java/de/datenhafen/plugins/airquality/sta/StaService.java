@@ -254,6 +254,12 @@ final class StaService {
                 .query(scope, q.filter(), q.orderBy(), q.skip(), top, q.count());
             return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
         }
+        if (q.filter() != null) {
+            Eval.check(q.filter(), type, "$filter");
+        }
+        for (Parser.Order o : q.orderBy()) {
+            Eval.check(o.expr(), type, "$orderby");
+        }
         List<Model.Entity> matching = new ArrayList<>();
         for (Model.Entity e : items) {
             if (q.filter() == null || eval.test(q.filter(), e)) {
