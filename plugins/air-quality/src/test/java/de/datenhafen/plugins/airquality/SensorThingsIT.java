@@ -351,6 +351,14 @@ class SensorThingsIT {
     }
 
     @Test
+    void escapesInOptionsAreDecodedOnce() {
+        Answer r = get("/sta/v1.1/Things?$filter=" + enc("name eq 'A&B=100%' or name eq 'Klasse 1a'"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(field(r.value(), "name")).containsExactly("Klasse 1a");
+    }
+
+    @Test
     void unknownIdsSetsAndVersionsAre404WithJson() {
         assertThat(get("/sta/v1.1/Things(999999)").status()).isEqualTo(404);
         assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error"))
