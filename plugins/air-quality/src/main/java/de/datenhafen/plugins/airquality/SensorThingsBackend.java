@@ -26,8 +26,14 @@ final class SensorThingsBackend implements StaBackend {
 
     private final AirQuality air;
     private final BusPublisher bus = new BusPublisher("bus:" + Ingest.READING);
-    private volatile Registry.Snapshot seen;
-    private volatile View view;
+    /**
+     * The view and the registry snapshot it was built from, swapped as one: two fields could pair a new snapshot with
+     * an old view when two requests race a registry change, and keep that pair until the next change.
+     */
+    private volatile Built built;
+
+    private record Built(Registry.Snapshot from, View view) {
+    }
 
     SensorThingsBackend(AirQuality air) {
         this.air = air;
@@ -41,8 +47,8 @@ final class SensorThingsBackend implements StaBackend {
     @Override
     public View view() {
         Registry.Snapshot s = air.registry.snapshot();
-        View v = view;
-        if (v == null || seen != s) {
+        Built current = built;
+        if (current == null || current.from() != s) {
             Map<String, Site> sites = new LinkedHashMap<>();
             s.sites().values().forEach(x -> sites.put(x.id(), new Site(x.id(), x.name(), x.address(), x.latitude(),
                 x.longitude())));
@@ -55,12 +61,11 @@ final class SensorThingsBackend implements StaBackend {
                     first.merge(i.roomKey(), i.since(), (a, b) -> a.isBefore(b) ? a : b);
                 }
             }
-            v = new View(Collections.unmodifiableMap(sites), Collections.unmodifiableMap(rooms),
-                Collections.unmodifiableMap(first));
-            view = v;
-            seen = s;
+            current = new Built(s, new View(Collections.unmodifiableMap(sites), Collections.unmodifiableMap(rooms),
+                Collections.unmodifiableMap(first)));
+            built = current;
         }
-        return v;
+        return current.view();
     }
 
     @Override
