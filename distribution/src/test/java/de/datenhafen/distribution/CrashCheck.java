@@ -39,17 +39,15 @@ public final class CrashCheck {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         Map<Integer, BitSet> acked = read(Path.of(args[1]));
-        Map<Integer, BitSet> seen = new TreeMap<>();
-        Map<Integer, Long> duplicates = new TreeMap<>();
-        long rows = 0;
+        Tally tally = new Tally();
         long t0 = System.nanoTime();
+        // each id is counted as it is read, never kept: the file may hold tens of millions of events
         try (Connection c = DriverManager.getConnection(url, "sa", "");
              Statement st = c.createStatement()) {
             st.setFetchSize(10_000);
-            List<String> ids = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT id FROM bus_event")) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    tally.count(rs.getString(1));
                 }
             }
             // the chunked log (bus.storage=chunks): each row of bus_chunk_data holds the events of one group commit
@@ -63,28 +61,16 @@ public final class CrashCheck {
                 while (rs.next()) {
                     List<String> chunk = chunkIds(rs.getBytes(1));
                     decoded += chunk.size();
-                    ids.addAll(chunk);
+                    chunk.forEach(tally::count);
                 }
             }
             if (decoded != headerCount) {
                 System.out.printf("CHUNK_MISMATCH headers=%d decoded=%d%n", headerCount, decoded);
             }
-            for (String id : ids) {
-                rows++;
-                int dash = id.indexOf('-');
-                if (!id.startsWith("c") || dash < 2) {
-                    continue;
-                }
-                int round = Integer.parseInt(id, 1, dash, 10);
-                int n = Integer.parseInt(id, dash + 1, id.length(), 10);
-                BitSet s = seen.computeIfAbsent(round, r -> new BitSet());
-                if (s.get(n)) {
-                    duplicates.merge(round, 1L, Long::sum);
-                } else {
-                    s.set(n);
-                }
-            }
         }
+        Map<Integer, BitSet> seen = tally.seen;
+        Map<Integer, Long> duplicates = tally.duplicates;
+        long rows = tally.rows;
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (Map.Entry<Integer, BitSet> e : acked.entrySet()) {
             int round = e.getKey();
@@ -105,6 +91,29 @@ public final class CrashCheck {
             }
         }
         System.out.printf("TOTAL rows=%d scan_seconds=%.1f%n", rows, seconds);
+    }
+
+    /** Which ids of the test's form ({@code c<round>-<n>}) were stored, per round, and which more than once. */
+    private static final class Tally {
+        final Map<Integer, BitSet> seen = new TreeMap<>();
+        final Map<Integer, Long> duplicates = new TreeMap<>();
+        long rows;
+
+        void count(String id) {
+            rows++;
+            int dash = id.indexOf('-');
+            if (!id.startsWith("c") || dash < 2) {
+                return;
+            }
+            int round = Integer.parseInt(id, 1, dash, 10);
+            int n = Integer.parseInt(id, dash + 1, id.length(), 10);
+            BitSet s = seen.computeIfAbsent(round, r -> new BitSet());
+            if (s.get(n)) {
+                duplicates.merge(round, 1L, Long::sum);
+            } else {
+                s.set(n);
+            }
+        }
     }
 
     /**
