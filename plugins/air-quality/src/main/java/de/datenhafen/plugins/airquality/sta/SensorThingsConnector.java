@@ -2,13 +2,13 @@ package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.plugins.airquality.BearerToken;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,14 +195,13 @@ public final class SensorThingsConnector implements Connector {
             if (open) {
                 return;
             }
-            String given = e.getIn().getHeader("Authorization", String.class);
-            if (given == null || !given.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String given = BearerToken.of(e);
+            if (given == null) {
                 throw new StaException(401, "Authorization", -1, "writing needs 'Authorization: Bearer "
                     + "<write-token>'" + (token == null ? " (and this service has no write-token set: writes are "
                     + "off)" : ""));
             }
-            if (token == null || !MessageDigest.isEqual(token, given.substring(7).trim()
-                .getBytes(StandardCharsets.UTF_8))) {
+            if (!BearerToken.matches(token, given)) {
                 throw new StaException(403, "Authorization", -1, "this token may not write SensorThings entities");
             }
         }
