@@ -58,7 +58,12 @@ public final class SocialHttpBench {
             .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench-directory\",\"connector\":\"hsds-directory\","
                 + "\"config\":{\"admin-token\":\"" + DIRECTORY_TOKEN + "\"}}")).build());
         check(created, 201);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (send(http, HttpRequest.newBuilder(hub.resolve(ROOT)).GET().build()).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the hsds-directory integration did not answer " + ROOT
+                    + " within 60 s: see the hub's log");
+            }
             Thread.sleep(200);
         }
 
