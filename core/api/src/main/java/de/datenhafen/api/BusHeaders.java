@@ -29,6 +29,17 @@ public final class BusHeaders {
     public static final String SEQUENCES = "DatenhafenSequences";
     /** On the way out with {@code maxBatch} above 1: the types of the batch's events, a {@code List<String>}. */
     public static final String TYPES = "DatenhafenEventTypes";
+    /**
+     * After the message went on the bus: how many of its events were already stored (same source and id) and so
+     * were not added again, an {@code Integer} (0 when all were new). An ingest that answers "accepted" says
+     * how many of those were duplicates, so a sender can tell a stored reading from one taken as a copy.
+     */
+    public static final String DUPLICATES = "DatenhafenDuplicates";
+    /**
+     * The prefix of every header the hub uses inside an exchange. The hub's HTTP consumer drops request headers and
+     * query parameters whose names start with it (case-insensitively), so no outside input can set one.
+     */
+    public static final String PREFIX = "Datenhafen";
     /** The member that owns the event. Set on the way out. */
     public static final String MEMBER = "DatenhafenMember";
 

@@ -58,6 +58,8 @@ final class BusProducer extends DefaultAsyncProducer {
                     ? error.getCause() : error);
             } else if (!results.isEmpty()) {
                 exchange.getMessage().setHeader(BusHeaders.SEQUENCE, results.get(results.size() - 1).sequence());
+                exchange.getMessage().setHeader(BusHeaders.DUPLICATES,
+                    (int) results.stream().filter(AppendResult::duplicate).count());
                 if (events.size() > 1 || exchange.getMessage().getBody() instanceof List) {
                     exchange.getMessage().setHeader(BusHeaders.SEQUENCES,
                         results.stream().map(AppendResult::sequence).toList());
