@@ -8,6 +8,7 @@ import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.ops.HealthCheck;
@@ -112,9 +113,9 @@ public final class Hub implements AutoCloseable {
         long tDb = System.nanoTime();
 
         metrics = new HubMetrics();
-        // Camel's platform-http runs each plugin request on a Vert.x worker, which an ingest request holds while it
-        // waits for its commit: the pool is sized for many of those at once, so reads do not queue behind them.
-        vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.httpWorkers()).setMetricsOptions(
+        // Plugin routes run on their plugins' own pools (HubHttpComponent); Vert.x's workers serve the hub's own
+        // blocking calls only.
+        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                     Label.POOL_NAME))));
@@ -126,7 +127,8 @@ public final class Hub implements AutoCloseable {
             return t;
         });
 
-        camel = new CamelHost(vertx, http.router(), eventLog, subscriptions, config.busRetry());
+        camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), config.httpMaxBody(),
+            config.httpWorkers(), config.httpQueue(), this::publicUrl), eventLog, subscriptions, config.busRetry());
         plugins = new PluginHost(config, db);
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
         plugins.addListener(integrations);
@@ -142,6 +144,7 @@ public final class Hub implements AutoCloseable {
 
         server = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
             .setPort(config.httpPort()).setCompressionSupported(true)).requestHandler(http.router())
+            .invalidRequestHandler(HttpApi::invalidRequest)
             .listen(), "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
         long tEnd = System.nanoTime();
         LOG.info("Datenhafen ready on http://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
@@ -152,6 +155,12 @@ public final class Hub implements AutoCloseable {
 
     private static long ms(long nanos) {
         return nanos / 1_000_000;
+    }
+
+    /** The hub's public URL for links in answers: configured, or this machine's name for the port it serves. */
+    private String publicUrl() {
+        return config.httpPublicUrl().orElseGet(() -> "http://localhost:"
+            + (server != null ? server.actualPort() : config.httpPort()));
     }
 
     /** The port the HTTP server listens on. */

@@ -3,8 +3,6 @@ package de.datenhafen.core.camel;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,9 +18,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.component.platform.http.PlatformHttpComponent;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
@@ -35,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub's one Camel context. Integrations add their routes here; each route id starts with its integration's
  * name, which is how the hub finds an integration's routes, counts their messages and knows whose class loader to
- * set around their processors. Plugin HTTP routes ({@code platform-http:}) are served by the hub's own router.
+ * set around their processors. Plugin HTTP routes ({@code hub-http:}) are served by the hub's own router.
  */
 public final class CamelHost implements AutoCloseable {
 
@@ -45,7 +40,8 @@ public final class CamelHost implements AutoCloseable {
     private final Map<String, RouteOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
 
-    public CamelHost(Vertx vertx, Router router, EventLog log, SubscriptionBackend subscriptions, RetryPolicy retry) {
+    public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
+                     RetryPolicy retry) {
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("datenhafen");
         camel.setClassResolver(new PluginAwareClassResolver());
@@ -55,13 +51,10 @@ public final class CamelHost implements AutoCloseable {
         camel.getCamelContextExtension().addInterceptStrategy(new PluginClassLoaderStrategy());
         camel.getManagementStrategy().addEventNotifier(new CountingNotifier());
 
-        // platform-http: serve plugin routes from the hub's router (see stack.md: both registry names are looked up)
-        VertxPlatformHttpRouter platformRouter = new VertxPlatformHttpRouter(null, vertx, router,
-            VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME);
-        camel.getRegistry().bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME, platformRouter);
-        camel.getRegistry().bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO, platformRouter);
-        PlatformHttpComponent http = new PlatformHttpComponent();
-        http.setEngine(new VertxPlatformHttpEngine());
+        // Plugin HTTP routes are served by the hub's own consumer (see HubHttpComponent for why not platform-http);
+        // it is registered under platform-http's name too, so no route reaches the router around its rules.
+        HubHttpComponent http = new HubHttpComponent(httpSettings, owners::get);
+        camel.addComponent("hub-http", http);
         camel.addComponent("platform-http", http);
 
         camel.addComponent("bus", new BusComponent(log, subscriptions, owners::get, retry));

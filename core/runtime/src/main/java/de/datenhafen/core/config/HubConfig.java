@@ -43,6 +43,9 @@ public final class HubConfig {
     public static final String INTEGRATION_BACKOFF = "integration.backoff";
     public static final String MAX_PLUGIN_SIZE = "plugin.max.size";
     public static final String HTTP_WORKERS = "http.workers";
+    public static final String HTTP_QUEUE = "http.queue";
+    public static final String HTTP_MAX_BODY = "http.max-body";
+    public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
     public static final String BUS_RETENTION = "bus.retention";
@@ -76,8 +79,15 @@ public final class HubConfig {
             "First wait before restarting a failed integration; doubles with each try")
         .define(MAX_PLUGIN_SIZE, ConfigType.LONG, 200L * 1024 * 1024, false,
             "Largest plugin archive accepted over HTTP, in bytes")
-        .define(HTTP_WORKERS, ConfigType.INT, 64, false,
-            "Worker threads for plugin HTTP routes; an ingest request holds one while it waits for its commit")
+        .define(HTTP_WORKERS, ConfigType.INT, 16, false,
+            "Threads per plugin for its HTTP routes (a route waiting for a commit holds none)")
+        .define(HTTP_QUEUE, ConfigType.INT, 2000, false,
+            "Requests per plugin that may wait for one of its threads; beyond that the answer is 503")
+        .define(HTTP_MAX_BODY, ConfigType.LONG, 16L * 1024 * 1024, false,
+            "Largest request body a plugin route accepts unless it sets its own maxBodySize, in bytes (413 beyond)")
+        .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
+            "The hub's public URL (scheme, host, port, no path), for links in answers; default: "
+                + "http://localhost:<port>. The request's Host header is never used for links")
         .define(BUS_QUEUE_CAPACITY, ConfigType.INT, 200_000, false,
             "Events the bus writer may hold before producers get 503 / a retryable failure")
         .define(BUS_STORAGE, ConfigType.STRING, "rows", false,
@@ -213,6 +223,23 @@ public final class HubConfig {
 
     public int httpWorkers() {
         return config.getInt(HTTP_WORKERS);
+    }
+
+    public int httpQueue() {
+        return config.getInt(HTTP_QUEUE);
+    }
+
+    public long httpMaxBody() {
+        return config.getLong(HTTP_MAX_BODY);
+    }
+
+    /** The configured public URL without a trailing slash, or empty for the default. */
+    public java.util.Optional<String> httpPublicUrl() {
+        if (!config.has(HTTP_PUBLIC_URL)) {
+            return java.util.Optional.empty();
+        }
+        String url = config.getString(HTTP_PUBLIC_URL).trim();
+        return java.util.Optional.of(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
     public int busQueueCapacity() {

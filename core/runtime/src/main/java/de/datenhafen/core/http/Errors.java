@@ -1,7 +1,6 @@
 package de.datenhafen.core.http;
 
 import de.datenhafen.api.ConflictException;
-import de.datenhafen.api.HubException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RefusedException;
@@ -22,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class Errors {
 
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+    /** Routing context key of the request's id. */
+    public static final String REQUEST_ID = "datenhafen.requestId";
 
     private Errors() {
     }
@@ -63,18 +64,24 @@ public final class Errors {
         } else if (failure instanceof PluginCallException e) {
             LOG.warn("Plugin call failed: {}", e.getMessage());
             send(ctx, 502, e.getMessage(), null, null);
-        } else if (failure instanceof HubException e) {
-            LOG.error("Request {} {} failed: {}", ctx.request().method(), ctx.request().path(), e.getMessage(), e);
-            send(ctx, 500, e.getMessage(), e.field(), null);
         } else if (failure instanceof DecodeException) {
             send(ctx, 400, "the body is not valid JSON: " + failure.getMessage(), "body", null);
-        } else if (failure instanceof HttpException e) {
+        } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {
             send(ctx, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : message(e.getStatusCode()),
                 null, null);
         } else {
-            LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
-            send(ctx, 500, "internal error: " + failure, null, null);
+            // Database errors, stack details and plugin internals stay in the log, under the request's id.
+            String id = requestId(ctx);
+            LOG.error("Request {} {} {} failed", id, ctx.request().method(), LogText.escape(ctx.request().path()),
+                failure);
+            send(ctx, 500, "internal error; the hub's log has the details under request id " + id, null, null);
         }
+    }
+
+    /** The id {@code HttpApi} gave the request (its {@code X-Request-Id} answer header). */
+    public static String requestId(RoutingContext ctx) {
+        String id = ctx.get(REQUEST_ID);
+        return id == null ? "-" : id;
     }
 
     private static void send(RoutingContext ctx, int status, String message, String field, JsonArray problems) {
@@ -92,6 +99,9 @@ public final class Errors {
         if (problems != null) {
             body.put("problems", problems);
         }
+        if (status >= 500) {
+            body.put("requestId", requestId(ctx));
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
@@ -102,6 +112,8 @@ public final class Errors {
             case 404 -> "no such resource";
             case 405 -> "method not allowed on this resource";
             case 413 -> "request body too large";
+            case 414 -> "the request line is too long";
+            case 431 -> "the request's headers are too large";
             case 415 -> "unsupported content type";
             default -> "request failed with status " + status;
         };

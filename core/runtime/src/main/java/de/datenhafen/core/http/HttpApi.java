@@ -12,7 +12,12 @@ import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.TokenStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -115,6 +121,22 @@ public final class HttpApi {
     }
 
     private void track(RoutingContext ctx) {
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        ctx.put(Errors.REQUEST_ID, id);
+        HttpServerResponse response = ctx.response();
+        response.putHeader("X-Request-Id", id);
+        // Answers are JSON or text for programs unless a route says otherwise: no sniffing, no framing, no scripts
+        // or styles from anywhere (a page of the hub sets its own policy), and nothing that needed a token cached.
+        response.putHeader("X-Content-Type-Options", "nosniff");
+        ctx.addHeadersEndHandler(v -> {
+            MultiMap h = response.headers();
+            if (!h.contains("Content-Security-Policy")) {
+                h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            }
+            if (!h.contains("Cache-Control") && ctx.request().headers().contains("Authorization")) {
+                h.set("Cache-Control", "no-store");
+            }
+        });
         if (draining) {
             ctx.response().setStatusCode(503).putHeader("Retry-After", "5")
                 .putHeader("Content-Type", "application/json")
@@ -124,6 +146,21 @@ public final class HttpApi {
         inFlight.incrementAndGet();
         ctx.addEndHandler(v -> inFlight.decrementAndGet());
         ctx.next();
+    }
+
+    /**
+     * Answers a request Netty could not decode (request line or headers too long, a malformed line) with the hub's
+     * JSON error instead of an empty body; the server closes the connection afterwards.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414
+            : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        String message = status == 400 ? "the request is not valid HTTP/1.1" : Errors.message(status);
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff")
+            .end(new JsonObject().put("error", message).put("field", status == 431 ? "headers" : "request line")
+                .encode());
     }
 
     private void live(RoutingContext ctx) {

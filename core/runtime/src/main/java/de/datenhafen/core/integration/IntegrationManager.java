@@ -423,12 +423,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         @Override
         public String httpEndpoint(String subPath) {
             String sub = subPath == null ? "" : subPath.startsWith("/") ? subPath.substring(1) : subPath;
-            return "platform-http:/api/v1/plugins/" + plugin.pluginId() + "/" + sub;
+            return "hub-http:/api/v1/plugins/" + plugin.pluginId() + "/" + sub;
         }
 
         @Override
         public String publicEndpoint(String rootPath) {
-            return "platform-http:" + publicPaths.claim(rootPath, name) + "/";
+            return "hub-http:" + publicPaths.claim(rootPath, name) + "/";
         }
     }
 }

@@ -1,0 +1,103 @@
+package de.datenhafen.core.camel;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The hub's own HTTP consumer for plugin routes ({@code hub-http:<path>}, also registered as {@code platform-http}
+ * so that no plugin route can reach the hub's router another way). It replaces Camel's platform-http consumer
+ * because the hub must decide, not Camel's defaults:
+ * <ul>
+ *   <li>which request headers and query parameters enter the exchange: never one named like the hub's own
+ *       ({@code Datenhafen*}) or Camel's ({@code Camel*}), so no outside input can forge an event's source or id;</li>
+ *   <li>which exchange headers become response headers: only those the route set, each checked to be a valid
+ *       header (an inbound {@code Set-Cookie} query parameter is never echoed);</li>
+ *   <li>what the body is: the raw bytes whatever the content type (never parsed as a form), read up to a
+ *       limit ({@code maxBodySize}, 413 beyond it) before the route sees it;</li>
+ *   <li>where plugin code runs: on a bounded pool of the owning plugin, never on an event loop; the thread is
+ *       free again as soon as the route goes asynchronous (the bus producer waiting for a commit);</li>
+ *   <li>what errors look like: the hub's JSON errors, 503 with the reason while the integration is paused.</li>
+ * </ul>
+ *
+ * <p>Endpoint options: {@code httpMethodRestrict} (comma-separated methods), {@code matchOnUriPrefix}
+ * (serve the path and everything below it) and {@code maxBodySize} (bytes; default from the hub's config).
+ */
+public final class HubHttpComponent extends DefaultComponent {
+
+    /** What the consumer needs from the hub. */
+    public record Settings(Vertx vertx, Router router, long defaultMaxBody, int threadsPerPlugin, int queuePerPlugin,
+                           Supplier<String> publicUrl) {
+        public Settings {
+            Objects.requireNonNull(vertx, "vertx");
+            Objects.requireNonNull(router, "router");
+            Objects.requireNonNull(publicUrl, "publicUrl");
+            if (defaultMaxBody < 1 || threadsPerPlugin < 1 || queuePerPlugin < 1) {
+                throw new IllegalArgumentException("limits must be positive: " + defaultMaxBody + ", "
+                    + threadsPerPlugin + ", " + queuePerPlugin);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Function<String, RouteOwner> owners;
+    private final Map<String, ThreadPoolExecutor> pools = new ConcurrentHashMap<>();
+
+    HubHttpComponent(Settings settings, Function<String, RouteOwner> owners) {
+        this.settings = settings;
+        this.owners = owners;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    RouteOwner owner(String routeId) {
+        String integration = RouteOwner.integrationOf(routeId);
+        return integration == null ? null : owners.apply(integration);
+    }
+
+    /**
+     * The bounded pool a plugin's HTTP routes run on ({@code hub} for routes no plugin owns). Threads end when idle,
+     * so a plugin that serves nothing costs nothing; a full queue is answered 503 by the consumer.
+     */
+    ExecutorService pool(String pluginId) {
+        return pools.computeIfAbsent(pluginId, id -> {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.threadsPerPlugin(), settings.threadsPerPlugin(),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.queuePerPlugin()), r -> {
+                    Thread t = new Thread(r, "plugin-" + id + "-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        });
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        HubHttpEndpoint endpoint = new HubHttpEndpoint(uri, this, remaining.startsWith("/") ? remaining : "/" + remaining);
+        endpoint.setMaxBodySize(settings.defaultMaxBody());
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        pools.values().forEach(ExecutorService::shutdown);
+        pools.clear();
+        super.doStop();
+    }
+}

@@ -1,0 +1,405 @@
+package de.datenhafen.core.camel;
+
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.RetryableException;
+import de.datenhafen.core.http.Errors;
+import de.datenhafen.core.http.LogText;
+import de.datenhafen.core.http.PayloadTooLargeException;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@link HubHttpEndpoint}: reads the body up to its limit on the event loop, runs the route on the owning
+ * plugin's pool and writes the answer back on the event loop. See {@link HubHttpComponent} for the rules.
+ */
+final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubHttpConsumer.class);
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)}");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final int STREAM_CHUNK = 64 * 1024;
+    /** Response headers the consumer sets itself, whatever a route put into the exchange. */
+    private static final Set<String> OWN = Set.of("content-length", "transfer-encoding", "connection", "host",
+        "content-type", "keep-alive", "upgrade", "te", "trailer", "x-request-id");
+
+    private Route route;
+
+    HubHttpConsumer(HubHttpEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+    }
+
+    @Override
+    public HubHttpEndpoint getEndpoint() {
+        return (HubHttpEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        HubHttpEndpoint endpoint = getEndpoint();
+        String path = endpoint.path();
+        if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
+            path += "*";
+        }
+        Route r = endpoint.getComponent().settings().router().route(PATH_PARAMETER.matcher(path).replaceAll(":$1"));
+        for (HttpMethod m : endpoint.methods()) {
+            r.method(m);
+        }
+        r.handler(this::handle);
+        route = r;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (route != null) {
+            route.remove();
+            route = null;
+        }
+        super.doStop();
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (isSuspended() || !isRunAllowed()) {
+            Errors.respond(ctx, new RetryableException("this endpoint's integration is paused; try again when an "
+                + "admin resumes it", Duration.ofSeconds(30)));
+            return;
+        }
+        long max = getEndpoint().getMaxBodySize();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && isLongerThan(length, max)) {
+            tooLarge(ctx, max);
+            return;
+        }
+        if (request.isEnded()) {
+            dispatch(ctx, Buffer.buffer());
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > max) {
+                refused[0] = true;
+                tooLarge(ctx, max);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(err -> {
+            if (!refused[0]) {
+                refused[0] = true;
+                ctx.fail(err);
+            }
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                dispatch(ctx, body);
+            }
+        });
+        request.resume();
+    }
+
+    private static boolean isLongerThan(String contentLength, long max) {
+        try {
+            return Long.parseLong(contentLength.trim()) > max;
+        } catch (NumberFormatException e) {
+            return false; // Netty refuses a malformed Content-Length before we get here
+        }
+    }
+
+    private static void tooLarge(RoutingContext ctx, long max) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Errors.respond(ctx, new PayloadTooLargeException("the body is larger than the " + max
+            + " bytes this endpoint accepts"));
+    }
+
+    private void dispatch(RoutingContext ctx, Buffer body) {
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        Message in = exchange.getIn();
+        try {
+            populate(ctx, in);
+        } catch (RuntimeException e) {
+            releaseExchange(exchange, false);
+            ctx.fail(e);
+            return;
+        }
+        in.setBody(body.length() == 0 ? null : body.getBytes());
+        // What came from the request, by identity: a header the route did not set or replace is never echoed.
+        Map<String, Object> inbound = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        inbound.putAll(in.getHeaders());
+        Context context = ctx.vertx().getOrCreateContext();
+        RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
+        ExecutorService pool = getEndpoint().getComponent().pool(owner == null ? "hub" : owner.pluginId());
+        try {
+            pool.execute(() -> process(exchange, () -> context.runOnContext(v -> answer(ctx, exchange, inbound))));
+        } catch (RejectedExecutionException e) {
+            releaseExchange(exchange, false);
+            Errors.respond(ctx, new RetryableException("the plugin " + (owner == null ? "hub" : owner.pluginId())
+                + " has too many requests in progress; try again shortly", Duration.ofSeconds(1)));
+        }
+    }
+
+    private void process(Exchange exchange, Runnable then) {
+        try {
+            createUoW(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+            then.run();
+            return;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> then.run());
+    }
+
+    /** Request headers, query parameters and path parameters as message headers, and Camel's HTTP headers. */
+    private void populate(RoutingContext ctx, Message in) {
+        HttpServerRequest request = ctx.request();
+        Map<String, Object> headers = in.getHeaders();
+        copy(request.headers(), headers);
+        copy(ctx.queryParams(), headers);
+        ctx.pathParams().forEach((k, v) -> {
+            if (!internal(k)) {
+                headers.put(k, v);
+            }
+        });
+        String query = request.query();
+        headers.put(Exchange.HTTP_METHOD, request.method().name());
+        headers.put(Exchange.HTTP_PATH, ctx.normalizedPath());
+        headers.put(Exchange.HTTP_URI, request.uri());
+        headers.put(Exchange.HTTP_QUERY, query);
+        headers.put(Exchange.HTTP_RAW_QUERY, query);
+        // The hub's public URL, never the request's Host header: links built from it cannot be pointed elsewhere.
+        String base = getEndpoint().getComponent().settings().publicUrl().get();
+        headers.put(Exchange.HTTP_URL, base + request.path());
+        String charset = ctx.parsedHeaders().contentType().parameter("charset");
+        if (charset != null) {
+            headers.put(Exchange.HTTP_CHARACTER_ENCODING, charset);
+        }
+    }
+
+    private static void copy(MultiMap from, Map<String, Object> to) {
+        for (Map.Entry<String, String> e : from.entries()) {
+            String name = e.getKey();
+            if (internal(name)) {
+                continue;
+            }
+            Object existing = to.get(name);
+            if (existing == null) {
+                to.put(name, e.getValue());
+            } else if (existing instanceof List<?> list) {
+                @SuppressWarnings("unchecked")
+                List<Object> values = (List<Object>) list;
+                values.add(e.getValue());
+            } else {
+                List<Object> values = new ArrayList<>(2);
+                values.add(existing);
+                values.add(e.getValue());
+                to.put(name, values);
+            }
+        }
+    }
+
+    /** Names only the hub and Camel may set inside an exchange. */
+    static boolean internal(String name) {
+        return name.regionMatches(true, 0, BusHeaders.PREFIX, 0, BusHeaders.PREFIX.length())
+            || name.regionMatches(true, 0, "Camel", 0, 5)
+            || name.regionMatches(true, 0, "org.apache.camel", 0, 16);
+    }
+
+    private void answer(RoutingContext ctx, Exchange exchange, Map<String, Object> inbound) {
+        HttpServerResponse response = ctx.response();
+        try {
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            Exception failure = exchange.getException();
+            if (failure != null) {
+                Errors.respond(ctx, failure);
+                return;
+            }
+            Message out = exchange.getMessage();
+            Object body = out.getBody();
+            Integer code = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            response.setStatusCode(code != null ? code : body == null ? 204 : 200);
+            String contentType = null;
+            for (Map.Entry<String, Object> h : out.getHeaders().entrySet()) {
+                String name = h.getKey();
+                Object value = h.getValue();
+                if (value == null || internal(name) || inbound.get(name) == value) {
+                    continue;
+                }
+                if (name.equalsIgnoreCase("Content-Type")) {
+                    contentType = value.toString();
+                } else if (!OWN.contains(name.toLowerCase(Locale.ROOT))) {
+                    putChecked(response, name, value);
+                }
+            }
+            write(ctx, exchange, body, contentType);
+        } catch (RuntimeException e) {
+            LOG.error("Answer of {} failed", LogText.escape(ctx.request().path()), e);
+            Errors.respond(ctx, e);
+        } finally {
+            if (!(exchange.getMessage().getBody() instanceof InputStream)) {
+                done(exchange);
+            }
+        }
+    }
+
+    private void done(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+
+    private void putChecked(HttpServerResponse response, String name, Object value) {
+        Iterable<?> values = value instanceof Iterable<?> it ? it : List.of(value);
+        List<String> checked = new ArrayList<>();
+        for (Object v : values) {
+            String s = String.valueOf(v);
+            if (!TOKEN.matcher(name).matches() || !validValue(s)) {
+                LOG.warn("Route {} set an invalid response header {}; it is left out",
+                    getRouteId(), LogText.escape(name));
+                return;
+            }
+            checked.add(s);
+        }
+        response.putHeader(name, checked);
+    }
+
+    private static boolean validValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void write(RoutingContext ctx, Exchange exchange, Object body, String contentType) {
+        HttpServerResponse response = ctx.response();
+        if (body == null) {
+            if (contentType != null) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+            }
+            response.end();
+        } else if (body instanceof String s) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "text/plain; charset=utf-8");
+            response.end(Buffer.buffer(s.getBytes(StandardCharsets.UTF_8)));
+        } else if (body instanceof InputStream stream) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "application/octet-stream");
+            response.setChunked(true);
+            stream(ctx, exchange, stream);
+        } else {
+            Buffer buffer = toBuffer(exchange, body);
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "application/octet-stream");
+            response.end(buffer);
+        }
+    }
+
+    private static Buffer toBuffer(Exchange exchange, Object body) {
+        if (body instanceof Buffer b) {
+            return b;
+        }
+        if (body instanceof byte[] bytes) {
+            return Buffer.buffer(bytes);
+        }
+        if (body instanceof ByteBuffer bb) {
+            byte[] bytes = new byte[bb.remaining()];
+            bb.duplicate().get(bytes);
+            return Buffer.buffer(bytes);
+        }
+        byte[] bytes = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, body);
+        if (bytes == null) {
+            throw new IllegalStateException("the route answered with a " + body.getClass().getName()
+                + ", which cannot be written as bytes");
+        }
+        return Buffer.buffer(bytes);
+    }
+
+    /**
+     * Streams a large answer: reads a chunk on the plugin's pool, writes it on the event loop, and waits for the
+     * connection to drain when its write queue is full, so memory stays at a few chunks whatever the answer's size.
+     */
+    private void stream(RoutingContext ctx, Exchange exchange, InputStream stream) {
+        HttpServerResponse response = ctx.response();
+        Context context = ctx.vertx().getOrCreateContext();
+        RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
+        ExecutorService pool = getEndpoint().getComponent().pool(owner == null ? "hub" : owner.pluginId());
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> pool.execute(() -> {
+            byte[] chunk;
+            try {
+                chunk = stream.readNBytes(STREAM_CHUNK);
+            } catch (IOException e) {
+                context.runOnContext(v -> {
+                    LOG.warn("Streaming the answer of {} failed: {}", LogText.escape(ctx.request().path()), e.toString());
+                    close(exchange, stream);
+                    response.reset();
+                });
+                return;
+            }
+            context.runOnContext(v -> {
+                if (response.closed()) {
+                    close(exchange, stream);
+                    return;
+                }
+                if (chunk.length == 0) {
+                    response.end();
+                    close(exchange, stream);
+                    return;
+                }
+                response.write(Buffer.buffer(chunk));
+                if (chunk.length < STREAM_CHUNK) {
+                    response.end();
+                    close(exchange, stream);
+                } else if (response.writeQueueFull()) {
+                    response.drainHandler(d -> next[0].run());
+                } else {
+                    next[0].run();
+                }
+            });
+        });
+        next[0].run();
+    }
+
+    private void close(Exchange exchange, InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.debug("Closing an answer stream failed", e);
+        }
+        done(exchange);
+    }
+}

@@ -1,0 +1,90 @@
+package de.datenhafen.core.camel;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** One plugin HTTP path served by the hub's router; see {@link HubHttpComponent} for what it does and its options. */
+final class HubHttpEndpoint extends DefaultEndpoint {
+
+    private final String path;
+    private String httpMethodRestrict;
+    private boolean matchOnUriPrefix;
+    private long maxBodySize;
+
+    HubHttpEndpoint(String uri, HubHttpComponent component, String path) {
+        super(uri, component);
+        this.path = path;
+    }
+
+    @Override
+    public HubHttpComponent getComponent() {
+        return (HubHttpComponent) super.getComponent();
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** The methods the route answers; empty for all. */
+    List<HttpMethod> methods() {
+        List<HttpMethod> out = new ArrayList<>();
+        if (httpMethodRestrict != null) {
+            for (String m : httpMethodRestrict.split(",")) {
+                if (!m.isBlank()) {
+                    out.add(HttpMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public String getHttpMethodRestrict() {
+        return httpMethodRestrict;
+    }
+
+    public void setHttpMethodRestrict(String httpMethodRestrict) {
+        this.httpMethodRestrict = httpMethodRestrict;
+    }
+
+    public boolean isMatchOnUriPrefix() {
+        return matchOnUriPrefix;
+    }
+
+    public void setMatchOnUriPrefix(boolean matchOnUriPrefix) {
+        this.matchOnUriPrefix = matchOnUriPrefix;
+    }
+
+    public long getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(long maxBodySize) {
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("maxBodySize must be 0 or more bytes, is " + maxBodySize);
+        }
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("hub-http endpoints only receive requests; use camel-http to send");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        HubHttpConsumer consumer = new HubHttpConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public boolean isLenientProperties() {
+        return false;
+    }
+}

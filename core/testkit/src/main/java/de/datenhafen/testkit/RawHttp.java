@@ -1,0 +1,121 @@
+package de.datenhafen.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sends a request byte for byte over a socket, for the requests {@link HubClient} (Java's HTTP client) refuses to
+ * build: CR or LF in a header value, a header name with a colon, no {@code Content-Type}, a request line or headers
+ * of any length. The request should say {@code Connection: close}; the answer is read until the server closes.
+ */
+public final class RawHttp {
+
+    private static final int MAX_ANSWER = 16 * 1024 * 1024;
+
+    private RawHttp() {
+    }
+
+    /** One answer: status, headers (names in lower case, values in order), body. */
+    public record Answer(int status, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + headers + " " + (body.length() > 500 ? body.substring(0, 500) + "..." : body);
+        }
+    }
+
+    /** Sends {@code request} (CRLF line ends are the caller's job) and reads the answer. */
+    public static Answer send(int port, byte[] request) {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request);
+                out.flush();
+            } catch (IOException e) {
+                // the server may answer and close before it read everything (413, 431); read what it said
+            }
+            return parse(readAll(socket.getInputStream()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A request from lines: joined with CRLF, a blank line, then the body. */
+    public static Answer send(int port, String body, String... lines) {
+        StringBuilder b = new StringBuilder();
+        for (String line : lines) {
+            b.append(line).append("\r\n");
+        }
+        b.append("\r\n").append(body);
+        return send(port, b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        try {
+            while ((n = in.read(buffer)) > 0 && out.size() < MAX_ANSWER) {
+                out.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException e) {
+            // a reset after the answer: keep what arrived
+        }
+        return out.toByteArray();
+    }
+
+    private static Answer parse(byte[] raw) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new IllegalStateException("no complete HTTP answer: " + text);
+        }
+        String[] lines = text.substring(0, end).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(lines[i].substring(colon + 1).trim());
+        }
+        byte[] bodyBytes = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+        String body = new String(bodyBytes, StandardCharsets.UTF_8);
+        if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", List.of("")).get(0))) {
+            body = dechunk(body);
+        }
+        return new Answer(status, headers, body);
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int pos = 0;
+        while (pos < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", pos);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(chunked.substring(pos, lineEnd).split(";")[0].trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            pos = lineEnd + 2 + size + 2;
+        }
+        return out.toString();
+    }
+}
