@@ -75,7 +75,8 @@ class DistributionSmokeIT {
 
         HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "parking").put("connector", "http-ingest")
-            .put("config", new JsonObject().put("path", "parking").put("type", "city.parking.occupancy")));
+            .put("config", new JsonObject().put("path", "parking").put("type", "city.parking.occupancy")
+                .put("anonymous", true)));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().getString("state")).isEqualTo("running");
 

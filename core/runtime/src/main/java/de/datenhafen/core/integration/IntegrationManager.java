@@ -282,8 +282,21 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             LOG.info("Integration {} {} (connector {}, config {})", name, e.state, connector.name(), cfg);
         } catch (Exception ex) {
             removeRoutes(name);
-            fail(e, ex.getMessage() == null ? ex.toString() : ex.getMessage(), true);
+            // A connector that refuses its config (InvalidInputException) will refuse it again: no retries, and the
+            // admin reads the connector's own words.
+            InvalidInputException refused = refusedConfig(ex);
+            fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
+                refused == null);
         }
+    }
+
+    private static InvalidInputException refusedConfig(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidInputException refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     /** Removes the integration's routes and ends its claims on public paths. */

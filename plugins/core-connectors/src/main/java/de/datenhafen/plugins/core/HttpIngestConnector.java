@@ -1,10 +1,18 @@
 package de.datenhafen.plugins.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;
@@ -13,10 +21,20 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code http-ingest}: an HTTP endpoint below {@code /api/v1/plugins/core-connectors/} that takes a JSON object per
- * POST and puts it on the bus as one event of the configured type. The answer (202, with the event's sequence)
- * comes after the event is committed. Optionally guarded by a shared token in {@code X-Token}.
+ * POST and puts it on the bus as one event of the configured type. The answer (202, with the event's sequence and
+ * whether it was a duplicate) comes after the event is committed. Closed by default: callers send the configured
+ * token in {@code X-Token}, unless the admin set {@code anonymous: true}.
  */
 public final class HttpIngestConnector implements Connector {
+
+    /** Subjects are kept in an indexed column; longer ones are refused with a 400 naming the header. */
+    static final int MAX_SUBJECT = 1024;
+
+    /** Strict JSON: one value, nothing after it, nesting bounded so a hostile body cannot exhaust the stack. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
 
     @Override
     public String name() {
@@ -38,7 +56,9 @@ public final class HttpIngestConnector implements Connector {
                 "Request header whose value becomes the event's subject")
             .define("max-body", ConfigType.INT, 65536, false, "Largest accepted body, in bytes")
             .secret("token", ConfigType.STRING, null, false,
-                "If set, a caller must send this value in the X-Token header")
+                "The value callers must send in the X-Token header; required unless anonymous is true")
+            .define("anonymous", ConfigType.BOOLEAN, false, false,
+                "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
             .build();
     }
 
@@ -48,12 +68,17 @@ public final class HttpIngestConnector implements Connector {
         String type = ctx.config().getString("type");
         String subjectHeader = ctx.config().getString("subject-header");
         int maxBody = ctx.config().getInt("max-body");
+        boolean anonymous = ctx.config().getBoolean("anonymous");
         byte[] token = ctx.config().has("token")
             ? ctx.config().getString("token").getBytes(StandardCharsets.UTF_8) : null;
+        if (token == null && !anonymous) {
+            throw new InvalidInputException("an ingest is closed by default: set a token (callers send it in "
+                + "X-Token) or anonymous: true to let anyone post", "config.token");
+        }
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST")
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=" + maxBody)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
                         String given = e.getIn().getHeader("X-Token", String.class);
@@ -67,28 +92,46 @@ public final class HttpIngestConnector implements Connector {
                             answer(e, 400, "{\"error\":\"the body is empty: send one JSON object\",\"field\":\"body\"}");
                             return;
                         }
-                        if (body.length > maxBody) {
-                            answer(e, 413, "{\"error\":\"the body has " + body.length + " bytes, at most " + maxBody
-                                + " are accepted\",\"field\":\"body\"}");
+                        String problem = notOneJsonObject(body);
+                        if (problem != null) {
+                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(problem) + ",\"field\":\"body\"}");
                             return;
                         }
-                        String json = new String(body, StandardCharsets.UTF_8).trim();
-                        if (!json.startsWith("{") || !json.endsWith("}")) {
-                            answer(e, 400, "{\"error\":\"the body must be one JSON object\",\"field\":\"body\"}");
+                        String subject = e.getIn().getHeader(subjectHeader, String.class);
+                        if (subject != null && subject.length() > MAX_SUBJECT) {
+                            answer(e, 400, "{\"error\":\"the subject has " + subject.length() + " characters, at most "
+                                + MAX_SUBJECT + " are accepted\",\"field\":" + JSON.writeValueAsString(subjectHeader)
+                                + "}");
                             return;
                         }
-                        e.getIn().setBody(json);
-                        e.getIn().setHeader(BusHeaders.SUBJECT, e.getIn().getHeader(subjectHeader, String.class));
+                        e.getIn().setBody(body);
+                        e.getIn().setHeader(BusHeaders.SUBJECT, subject);
                         e.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
                         e.setProperty("accepted", true);
                     })
                     .filter(exchangeProperty("accepted"))
                         .to(ctx.bus(type))
-                        .process(e -> answer(e, 202, "{\"sequence\":"
-                            + e.getMessage().getHeader(BusHeaders.SEQUENCE) + "}"))
+                        .process(e -> answer(e, 202, "{\"sequence\":" + e.getMessage().getHeader(BusHeaders.SEQUENCE)
+                            + ",\"duplicate\":" + (e.getMessage().getHeader(BusHeaders.DUPLICATES, 0, Integer.class) > 0)
+                            + "}"))
                     .end();
             }
         };
+    }
+
+    /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */
+    static String notOneJsonObject(byte[] body) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (IOException e) {
+            String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            return "the body is not valid JSON in UTF-8: " + detail;
+        }
+        if (node == null || !node.isObject()) {
+            return "the body must be one JSON object";
+        }
+        return null;
     }
 
     private static void answer(Exchange e, int status, String json) {

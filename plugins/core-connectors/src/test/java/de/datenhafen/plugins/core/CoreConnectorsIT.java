@@ -24,7 +24,8 @@ class CoreConnectorsIT {
     void httpIngestPutsEachPostedObjectOnTheBusBeforeAnswering(HubClient client) {
         HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "parking").put("connector", "http-ingest")
-            .put("config", new JsonObject().put("path", "parking").put("type", "city.parking.occupancy")));
+            .put("config", new JsonObject().put("path", "parking").put("type", "city.parking.occupancy")
+                .put("anonymous", true)));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
         HubClient.Response r = client.anonymous().post("/api/v1/plugins/core-connectors/parking",
@@ -45,7 +46,7 @@ class CoreConnectorsIT {
     void httpIngestRefusesWhatIsNotOneJsonObjectAndStoresNothing(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "strict").put("connector", "http-ingest")
-            .put("config", new JsonObject().put("path", "strict").put("type", "city.strict")));
+            .put("config", new JsonObject().put("path", "strict").put("type", "city.strict").put("anonymous", true)));
 
         HubClient.Response r = client.anonymous().post("/api/v1/plugins/core-connectors/strict",
             "application/json", "[1,2,3]");
@@ -72,13 +73,61 @@ class CoreConnectorsIT {
     }
 
     @Test
+    void httpIngestWithoutTokenOrAnonymousIsClosedAndSaysHowToOpenIt(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "closed").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "closed").put("type", "city.closed")));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonObject view = client.get("/api/v1/admin/integrations/closed").json();
+        assertThat(view.getString("state")).isEqualTo("failed");
+        assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("an ingest is closed by default: set a token (callers send it "
+            + "in X-Token) or anonymous: true to let anyone post");
+        assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/closed", "application/json", "{}")
+            .status()).isEqualTo(404);
+        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.closed"), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void httpIngestRefusesMalformedJsonAndInvalidUtf8(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "picky").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "picky").put("type", "city.picky").put("anonymous", true)));
+
+        for (byte[] body : new byte[][] {"{not json}".getBytes(StandardCharsets.UTF_8),
+            "{\"a\":1} {\"b\":2}".getBytes(StandardCharsets.UTF_8),
+            {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}}) {
+            HubClient.Response r = client.anonymous().post("/api/v1/plugins/core-connectors/picky",
+                "application/json", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().getString("error")).startsWith("the body is not valid JSON in UTF-8");
+            assertThat(r.json().getString("field")).isEqualTo("body");
+        }
+        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.picky"), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void httpIngestRefusesASubjectOver1024CharactersNamingTheHeader(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "subjects").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "subjects").put("type", "city.subjects").put("anonymous", true)));
+
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/core-connectors/subjects",
+            java.util.Map.of("Content-Type", "application/json", "X-Subject", "s".repeat(1025)), "{}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("X-Subject");
+        assertThat(r.json().getString("error")).isEqualTo("the subject has 1025 characters, at most 1024 are accepted");
+    }
+
+    @Test
     void logSinkReadsTheBusThroughItsSubscription(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "watch").put("connector", "log-sink")
             .put("config", new JsonObject().put("types", new io.vertx.core.json.JsonArray().add("city.watched"))));
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "watched-in").put("connector", "http-ingest")
-            .put("config", new JsonObject().put("path", "watched").put("type", "city.watched")));
+            .put("config", new JsonObject().put("path", "watched").put("type", "city.watched").put("anonymous", true)));
 
         for (int i = 0; i < 3; i++) {
             assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/watched", "application/json",
