@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * An event on its way onto the bus.
  *
- * @param event the CloudEvents envelope, already validated
+ * @param event the CloudEvents envelope; {@link EventRules} must hold (checked here, whoever built it)
  * @param member the member that owns it (the plugin's provider, or the token's member over HTTP)
  */
 public record NewEvent(CloudEvent event, String member) {
@@ -14,6 +14,7 @@ public record NewEvent(CloudEvent event, String member) {
     public NewEvent {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(member, "member");
+        EventRules.check(event, "");
     }
 
     @Override

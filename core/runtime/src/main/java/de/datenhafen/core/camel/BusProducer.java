@@ -8,10 +8,13 @@ import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.NewEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import de.datenhafen.api.InvalidInputException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -93,8 +96,17 @@ final class BusProducer extends DefaultAsyncProducer {
         String source = in.getHeader(BusHeaders.SOURCE, String.class);
         String time = in.getHeader(BusHeaders.TIME, String.class);
         return List.of(build(member, source == null ? defaultSource : source, in.getHeader(BusHeaders.ID, String.class),
-            in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : OffsetDateTime.parse(time),
+            in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : time(time),
             in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
+    }
+
+    /** A route's event time; when a route passes on a time from outside, a bad one is the sender's 400. */
+    private static OffsetDateTime time(String value) {
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("the event time '" + value + "' is not an RFC 3339 timestamp", "time");
+        }
     }
 
     private NewEvent build(String member, String source, String id, String subject, OffsetDateTime time,
@@ -109,9 +121,15 @@ final class BusProducer extends DefaultAsyncProducer {
         } else {
             data = JSON.writeValueAsBytes(body);
         }
+        URI sourceUri;
+        try {
+            sourceUri = new URI(source);
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException("the event source '" + source + "' is not a URI-reference", "source");
+        }
         CloudEventBuilder b = CloudEventBuilder.v1()
             .withId(id == null ? UUID.randomUUID().toString() : id)
-            .withSource(URI.create(source))
+            .withSource(sourceUri)
             .withType(type)
             .withTime(time == null ? OffsetDateTime.now(ZoneOffset.UTC) : time);
         if (subject != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.EventRules;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -122,7 +123,13 @@ final class CloudEventsCodec {
         } else if (contentType != null && !contentType.isBlank()) {
             b.withDataContentType(contentType);
         }
-        return build(b, "");
+        CloudEvent event = build(b, "");
+        try {
+            EventRules.check(event, "");
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.getMessage(), "ce-" + e.field());
+        }
+        return event;
     }
 
     /** The event in structured JSON, as the bus's readers get it. */
@@ -189,12 +196,15 @@ final class CloudEventsCodec {
         if (node.has("data") && node.has("data_base64")) {
             throw new InvalidInputException("an event has either data or data_base64, not both", prefix + "data");
         }
+        CloudEvent event;
         try {
-            return FORMAT.deserialize(JSON.writeValueAsBytes(node));
+            event = FORMAT.deserialize(JSON.writeValueAsBytes(node));
         } catch (EventDeserializationException | JsonProcessingException | CloudEventRWException e) {
             String field = node.has("data_base64") ? "data_base64" : "data";
             throw new InvalidInputException("the event is not valid: " + rootMessage(e), prefix + field);
         }
+        EventRules.check(event, prefix);
+        return event;
     }
 
     private static boolean isContextAttribute(String name) {

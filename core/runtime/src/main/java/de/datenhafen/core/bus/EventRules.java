@@ -1,0 +1,68 @@
+package de.datenhafen.core.bus;
+
+import de.datenhafen.api.InvalidInputException;
+import io.cloudevents.CloudEvent;
+
+/**
+ * What the bus stores, whoever sends it (the events API or a plugin route): attributes within their columns'
+ * lengths, without control characters (a NUL or a line break in an id is never what a sender meant, and would forge
+ * log lines), and valid Unicode (an unpaired surrogate cannot be stored as UTF-8: two different ids would both become
+ * {@code ?} and collide as duplicates). A refusal is a 400 naming the attribute.
+ */
+public final class EventRules {
+
+    static final int MAX_ID = 255;
+    static final int MAX_TYPE = 255;
+    static final int MAX_SOURCE = 1024;
+    static final int MAX_SUBJECT = 1024;
+    static final int MAX_CONTENT_TYPE = 255;
+    static final int MAX_DATA_SCHEMA = 1024;
+
+    private EventRules() {
+    }
+
+    /**
+     * Checks an event before it is stored.
+     *
+     * @param prefix what the field names start with ({@code "[3]."} in a batch, or empty)
+     * @throws InvalidInputException naming the attribute at fault
+     */
+    public static void check(CloudEvent event, String prefix) {
+        text(event.getId(), MAX_ID, prefix + "id");
+        text(event.getType(), MAX_TYPE, prefix + "type");
+        text(event.getSource().toString(), MAX_SOURCE, prefix + "source");
+        text(event.getSubject(), MAX_SUBJECT, prefix + "subject");
+        text(event.getDataContentType(), MAX_CONTENT_TYPE, prefix + "datacontenttype");
+        text(event.getDataSchema() == null ? null : event.getDataSchema().toString(), MAX_DATA_SCHEMA,
+            prefix + "dataschema");
+        for (String name : event.getExtensionNames()) {
+            Object value = event.getExtension(name);
+            if (value instanceof String s) {
+                text(s, MAX_SOURCE, prefix + name);
+            }
+        }
+    }
+
+    private static void text(String value, int max, String field) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > max) {
+            throw new InvalidInputException(field + " has " + value.length() + " characters; at most " + max
+                + " are stored", field);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new InvalidInputException(field + " holds the control character U+"
+                    + String.format("%04X", (int) c) + " at position " + i + "; attributes are printable text", field);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidInputException(field + " holds an unpaired UTF-16 surrogate at position " + i
+                    + "; attributes must be valid Unicode", field);
+            }
+        }
+    }
+}
