@@ -10,6 +10,7 @@ import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
@@ -134,7 +135,8 @@ public final class Hub implements AutoCloseable {
         plugins.addListener(integrations);
 
         http.mount(new HttpApi.Services(plugins, integrations, camel, tokens, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog,
+            new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(), 100_000, Clock.systemUTC())));
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();

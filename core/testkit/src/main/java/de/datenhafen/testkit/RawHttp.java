@@ -40,7 +40,16 @@ public final class RawHttp {
 
     /** Sends {@code request} (CRLF line ends are the caller's job) and reads the answer. */
     public static Answer send(int port, byte[] request) {
-        try (Socket socket = new Socket("localhost", port)) {
+        return sendFrom(null, port, request);
+    }
+
+    /**
+     * Sends from a given local address, for example {@code 127.0.0.2} (all of 127/8 is loopback on Linux), to act as
+     * a second client machine.
+     */
+    public static Answer sendFrom(java.net.InetAddress local, int port, byte[] request) {
+        try (Socket socket = local == null ? new Socket("127.0.0.1", port)
+            : new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, local, 0)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             try {

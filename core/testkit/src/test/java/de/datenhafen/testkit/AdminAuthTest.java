@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AdminAuthTest {
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().build();
+    static final HubExtension hub = HubExtension.builder()
+        .config(de.datenhafen.core.config.HubConfig.AUTH_FAILURES_LIMIT, 100_000).build(); // see WrongTokenLimitTest
 
     @Test
     void answersEveryAdminRouteWith401WithoutAToken(HubClient client) {

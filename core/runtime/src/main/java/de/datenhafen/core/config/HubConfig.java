@@ -46,6 +46,8 @@ public final class HubConfig {
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
+    public static final String AUTH_FAILURES_LIMIT = "auth.failures.limit";
+    public static final String AUTH_FAILURES_WINDOW = "auth.failures.window";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
     public static final String BUS_RETENTION = "bus.retention";
@@ -85,6 +87,10 @@ public final class HubConfig {
             "Requests per plugin that may wait for one of its threads; beyond that the answer is 503")
         .define(HTTP_MAX_BODY, ConfigType.LONG, 16L * 1024 * 1024, false,
             "Largest request body a plugin route accepts unless it sets its own maxBodySize, in bytes (413 beyond)")
+        .define(AUTH_FAILURES_LIMIT, ConfigType.INT, 10, false,
+            "Wrong tokens a client address may send within auth.failures.window before it gets 429")
+        .define(AUTH_FAILURES_WINDOW, ConfigType.DURATION, "1m", false,
+            "The window for auth.failures.limit")
         .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
             "The hub's public URL (scheme, host, port, no path), for links in answers; default: "
                 + "http://localhost:<port>. The request's Host header is never used for links")
@@ -223,6 +229,14 @@ public final class HubConfig {
 
     public int httpWorkers() {
         return config.getInt(HTTP_WORKERS);
+    }
+
+    public int authFailuresLimit() {
+        return config.getInt(AUTH_FAILURES_LIMIT);
+    }
+
+    public Duration authFailuresWindow() {
+        return config.getDuration(AUTH_FAILURES_WINDOW);
     }
 
     public int httpQueue() {

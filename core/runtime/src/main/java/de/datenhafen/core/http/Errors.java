@@ -50,6 +50,9 @@ public final class Errors {
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
             send(ctx, 401, e.getMessage(), e.field(), null);
+        } else if (failure instanceof TooManyRequestsException e) {
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+            send(ctx, 429, e.getMessage(), e.field(), null);
         } else if (failure instanceof NotFoundException e) {
             send(ctx, 404, e.getMessage(), e.field(), null);
         } else if (failure instanceof ConflictException e) {
@@ -115,6 +118,7 @@ public final class Errors {
             case 414 -> "the request line is too long";
             case 431 -> "the request's headers are too large";
             case 415 -> "unsupported content type";
+            case 429 -> "too many requests";
             default -> "request failed with status " + status;
         };
     }

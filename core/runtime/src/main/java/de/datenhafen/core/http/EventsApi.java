@@ -8,8 +8,6 @@ import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.core.bus.StoredEvent;
-import de.datenhafen.core.security.Principal;
-import de.datenhafen.core.security.TokenStore;
 import io.cloudevents.CloudEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -72,19 +70,19 @@ final class EventsApi {
     private final Vertx vertx;
     private final WorkerExecutor workers;
     private final EventLog log;
-    private final TokenStore tokens;
+    private final BearerAuth auth;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
-    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, TokenStore tokens) {
+    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, BearerAuth auth) {
         this.vertx = vertx;
         this.workers = workers;
         this.log = log;
-        this.tokens = tokens;
+        this.auth = auth;
     }
 
     void mount(Router router) {
         BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false);
-        router.route("/api/v1/events*").handler(new BearerAuth(tokens, workers, Principal.ADMIN)::handle);
+        router.route("/api/v1/events*").handler(auth::handle);
         router.post("/api/v1/events").handler(this::refuseTooLarge); // its own route: Vert.x wants body handlers first
         router.post("/api/v1/events").handler(body).handler(this::post);
         router.get("/api/v1/events").handler(this::list);

@@ -8,6 +8,7 @@ import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.TokenStore;
 import io.vertx.core.Vertx;
@@ -48,7 +49,8 @@ public final class HttpApi {
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, TokenStore tokens,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
-                           long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog) {
+                           long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
+                           FailedAuthLimiter authLimiter) {
     }
 
     public HttpApi(Vertx vertx) {
@@ -73,10 +75,12 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(this::openApi);
 
-        router.route("/api/v1/admin/*").handler(new BearerAuth(s.tokens(), workers, Principal.ADMIN)::handle);
+        // One limiter for every route that takes a token (by default 10 wrong ones a minute from an address).
+        BearerAuth admin = new BearerAuth(s.tokens(), workers, Principal.ADMIN, s.authLimiter());
+        router.route("/api/v1/admin/*").handler(admin::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        events = new EventsApi(vertx, workers, s.eventLog(), s.tokens());
+        events = new EventsApi(vertx, workers, s.eventLog(), admin);
         events.mount(router);
 
         router.route().failureHandler(Errors::handle);
