@@ -89,6 +89,40 @@ class EventAttributeRulesTest {
         assertThat(stored(client, type)).isZero();
     }
 
+    @Test
+    void refusesDataOverOneMebibyteNamingTheData(HubClient client) {
+        String type = newType();
+        JsonObject e = event("big", type).put("data", new JsonObject().put("blob", "x".repeat(1024 * 1024)));
+
+        HubClient.Response r = client.post("/api/v1/events", STRUCTURED, e.encode());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("data");
+        assertThat(r.json().getString("error")).endsWith("bytes; an event carries at most 1048576 (1 MiB)");
+    }
+
+    @Test
+    void aPageOfEventsIsCutAfterFourMebibytesAndNextContinuesWhereItWasCut(HubClient client) {
+        String type = newType();
+        String blob = "y".repeat(900 * 1024);
+        for (int i = 0; i < 7; i++) {
+            HubClient.Response r = client.post("/api/v1/events", STRUCTURED,
+                event("page-" + i, type).put("data", new JsonObject().put("blob", blob)).encode());
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        }
+
+        JsonObject first = client.get("/api/v1/events?limit=1000&type=" + type).json();
+        JsonArray firstEvents = first.getJsonArray("events");
+        JsonObject second = client.get("/api/v1/events?limit=1000&type=" + type + "&after=" + first.getLong("next"))
+            .json();
+
+        assertThat(firstEvents).hasSize(5);
+        assertThat(first.getLong("next")).isEqualTo(firstEvents.getJsonObject(4).getLong("sequence"));
+        assertThat(second.getJsonArray("events")).hasSize(2);
+        assertThat(second.getJsonArray("events").getJsonObject(1).getJsonObject("event").getString("id"))
+            .isEqualTo("page-6");
+    }
+
     private static int stored(HubClient client, String type) {
         return client.get("/api/v1/events?type=" + type).json().getJsonArray("events").size();
     }

@@ -17,6 +17,11 @@ public final class EventRules {
     static final int MAX_SUBJECT = 1024;
     static final int MAX_CONTENT_TYPE = 255;
     static final int MAX_DATA_SCHEMA = 1024;
+    /**
+     * An event's data, in bytes. Events are messages, not files (CloudEvents brokers keep to a megabyte or less);
+     * the bound keeps every page of the events API and every batch a subscriber takes to a known size.
+     */
+    public static final int MAX_DATA = 1024 * 1024;
 
     private EventRules() {
     }
@@ -35,6 +40,10 @@ public final class EventRules {
         text(event.getDataContentType(), MAX_CONTENT_TYPE, prefix + "datacontenttype");
         text(event.getDataSchema() == null ? null : event.getDataSchema().toString(), MAX_DATA_SCHEMA,
             prefix + "dataschema");
+        if (event.getData() != null && event.getData().toBytes().length > MAX_DATA) {
+            throw new InvalidInputException(prefix + "data has " + event.getData().toBytes().length
+                + " bytes; an event carries at most " + MAX_DATA + " (1 MiB)", prefix + "data");
+        }
         for (String name : event.getExtensionNames()) {
             Object value = event.getExtension(name);
             if (value instanceof String s) {

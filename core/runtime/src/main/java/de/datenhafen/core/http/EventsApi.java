@@ -62,6 +62,9 @@ final class EventsApi {
     static final long MAX_BODY = 16L * 1024 * 1024;
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    /** Data bytes after which a page is cut (see page). */
+    static final long PAGE_BYTES = 4L * 1024 * 1024;
+    private static final int READ_BATCH = 50;
     static final int STREAM_PAGE = 256;
     static final long HEARTBEAT_MS = 15_000;
 
@@ -205,16 +208,40 @@ final class EventsApi {
             .onFailure(err -> Errors.respond(ctx, err));
     }
 
+    /**
+     * One page: up to {@code limit} events, read a few at a time and cut after {@value #PAGE_BYTES} bytes of data
+     * (an event carries at most 1 MiB), so no page holds more than about {@value #PAGE_BYTES} bytes plus one event
+     * whatever the limit. A cut page is full: {@code next} continues after its last event.
+     */
     private Buffer page(EventFilter filter, long after, int limit) {
         long upTo = log.lastSequence();
-        List<StoredEvent> events = log.read(filter, after, limit);
+        List<StoredEvent> events = new ArrayList<>();
+        long bytes = 0;
+        long cursor = after;
+        boolean cut = false;
+        while (events.size() < limit && !cut) {
+            int want = Math.min(READ_BATCH, limit - events.size());
+            List<StoredEvent> batch = log.read(filter, cursor, want);
+            for (StoredEvent e : batch) {
+                events.add(e);
+                bytes += e.event().getData() == null ? 0 : e.event().getData().toBytes().length;
+                if (bytes >= PAGE_BYTES) {
+                    cut = true;
+                    break;
+                }
+            }
+            if (batch.size() < want || events.isEmpty()) {
+                break;
+            }
+            cursor = events.get(events.size() - 1).sequence();
+        }
         ObjectNode root = CloudEventsCodec.mapper().createObjectNode();
         ArrayNode out = root.putArray("events");
         for (StoredEvent e : events) {
             out.addObject().put("sequence", e.sequence()).put("member", e.member())
                 .set("event", CloudEventsCodec.toJson(e.event()));
         }
-        root.put("next", next(events, after, upTo, limit));
+        root.put("next", next(events, after, upTo, cut ? events.size() : limit));
         return Buffer.buffer(root.toString());
     }
 
