@@ -99,15 +99,21 @@ class EventsApiTest {
     }
 
     @Test
-    void givesNonJsonDataBackAsBase64(HubClient client) {
+    void givesTextDataBackAsTextAndBinaryDataAsBase64(HubClient client) {
         String type = newType();
 
         client.post("/api/v1/events", Map.of("ce-specversion", "1.0", "ce-id", "bin-2", "ce-source", "/s",
             "ce-type", type, "Content-Type", "text/plain"), "hallo");
+        client.post("/api/v1/events", Map.of("ce-specversion", "1.0", "ce-id", "bin-3", "ce-source", "/s",
+            "ce-type", type, "Content-Type", "application/octet-stream"), "hallo");
 
-        JsonObject event = single(client, type).getJsonObject("event");
-        assertThat(event.getString("datacontenttype")).isEqualTo("text/plain");
-        assertThat(event.getString("data_base64")).isEqualTo("aGFsbG8=");
+        JsonArray events = client.get("/api/v1/events?type=" + type).json().getJsonArray("events");
+        JsonObject text = events.getJsonObject(0).getJsonObject("event");
+        JsonObject binary = events.getJsonObject(1).getJsonObject("event");
+        assertThat(text.getString("datacontenttype")).isEqualTo("text/plain");
+        assertThat(text.getString("data")).isEqualTo("hallo");
+        assertThat(text.containsKey("data_base64")).isFalse();
+        assertThat(binary.getString("data_base64")).isEqualTo("aGFsbG8=");
     }
 
     @Test
@@ -187,7 +193,8 @@ class EventsApiTest {
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo("time");
-        assertThat(r.json().getString("error")).isEqualTo("time 'yesterday' is not an RFC 3339 timestamp");
+        assertThat(r.json().getString("error")).isEqualTo("time 'yesterday' is not an RFC 3339 timestamp (it needs seconds and an offset such as Z or "
+            + "+01:00)");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads CloudEvents from HTTP requests (structured, batch and binary mode of the CloudEvents HTTP binding) and
@@ -42,6 +43,14 @@ final class CloudEventsCodec {
     /** For stored events whose data claims to be JSON but is not (a Camel route may put any bytes on the bus). */
     private static final JsonFormat FORMAT_BASE64 = new JsonFormat().withForceJsonDataToBase64();
     private static final List<String> REQUIRED = List.of("id", "source", "type");
+    /** RFC 3339 section 5.6 date-time: seconds required, fraction optional, offset Z or +hh:mm. */
+    private static final Pattern RFC3339 = Pattern.compile(
+        "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+    /** RFC 2045/2046 type "/" subtype, each an RFC 2045 token, then optional parameters. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+        "[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+\\s*(;.*)?", Pattern.DOTALL);
+    /** Writes data of a text content type as a JSON string, as it came (JSON format 3.1). */
+    private static final JsonFormat FORMAT_TEXT = new JsonFormat().withForceNonJsonDataToString();
 
     private CloudEventsCodec() {
     }
@@ -72,9 +81,7 @@ final class CloudEventsCodec {
             throw new InvalidInputException("a CloudEvents batch must be a JSON array, this body is a " + kind(node),
                 "body");
         }
-        if (node.isEmpty()) {
-            throw new InvalidInputException("the batch is empty: send at least one event", "body");
-        }
+        // An empty batch is a valid batch (JSON event format, section 4): nothing to store, nothing refused.
         List<CloudEvent> out = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode e = node.get(i);
@@ -135,7 +142,7 @@ final class CloudEventsCodec {
     /** The event in structured JSON, as the bus's readers get it. */
     static ObjectNode toJson(CloudEvent event) {
         try {
-            return (ObjectNode) JSON.readTree(FORMAT.serialize(event));
+            return (ObjectNode) JSON.readTree((isText(event) ? FORMAT_TEXT : FORMAT).serialize(event));
         } catch (IOException | RuntimeException e) {
             // data labelled JSON that is not: give it out as data_base64 rather than as broken JSON
             try {
@@ -159,6 +166,18 @@ final class CloudEventsCodec {
                 + "; this hub takes CloudEvents 1.0", prefix + "specversion");
         }
         checkSpecVersion(spec.textValue(), prefix + "specversion");
+        // "A JSON null value MUST be treated as absent" for optional attributes and extensions (JSON format 2.2);
+        // a required attribute that is null is missing (below).
+        List<String> nulls = new ArrayList<>();
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isNull() && !REQUIRED.contains(f.getKey()) && !f.getKey().equals("specversion")) {
+                nulls.add(f.getKey());
+            }
+        });
+        if (!nulls.isEmpty()) {
+            node = node.deepCopy();
+            node.remove(nulls);
+        }
         CloudEventBuilder probe = CloudEventBuilder.v1();
         for (String attribute : REQUIRED) {
             JsonNode v = node.get(attribute);
@@ -226,8 +245,32 @@ final class CloudEventsCodec {
         }
     }
 
-    /** Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field. */
+    /**
+     * Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field. Before
+     * that, what the spec requires and the SDK lets through: {@code time} strictly RFC 3339 (seconds and a full
+     * offset), {@code datacontenttype} a media type (RFC 2046), and no empty {@code subject}, {@code dataschema} or
+     * {@code datacontenttype} ("if present, MUST be a non-empty string").
+     */
     private static void set(CloudEventBuilder b, String attribute, String value, String field) {
+        switch (attribute) {
+            case "subject", "dataschema", "datacontenttype" -> {
+                if (value.isEmpty()) {
+                    throw new InvalidInputException(attribute + " must not be empty when present (leave it out "
+                        + "instead)", field);
+                }
+                if (attribute.equals("datacontenttype") && !MEDIA_TYPE.matcher(value).matches()) {
+                    throw new InvalidInputException("datacontenttype '" + value + "' is not a media type such as "
+                        + "application/json (RFC 2046)", field);
+                }
+            }
+            case "time" -> {
+                if (!RFC3339.matcher(value).matches()) {
+                    throw new InvalidInputException("time '" + value + "' is not an RFC 3339 timestamp (it needs "
+                        + "seconds and an offset such as Z or +01:00)", field);
+                }
+            }
+            default -> { }
+        }
         try {
             b.withContextAttribute(attribute, value);
         } catch (CloudEventRWException e) {
@@ -285,6 +328,20 @@ final class CloudEventsCodec {
             return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(header + " has a broken percent-encoding", header);
+        }
+    }
+
+    /** Text data (text/*, XML) in valid UTF-8 is written as a string; anything else that is not JSON as base64. */
+    private static boolean isText(CloudEvent event) {
+        String t = mediaType(event.getDataContentType());
+        if (t == null || event.getData() == null || !(t.startsWith("text/") || t.endsWith("/xml") || t.endsWith("+xml"))) {
+            return false;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(event.getData().toBytes()));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

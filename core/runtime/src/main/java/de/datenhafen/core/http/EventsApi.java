@@ -114,7 +114,8 @@ final class EventsApi {
         byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
         Context context = vertx.getOrCreateContext();
         workers.executeBlocking(() -> parse(mode, headers, bytes), false)
-            .compose(events -> Future.fromCompletionStage(
+            .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
+                : Future.fromCompletionStage(
                     log.append(events.stream().map(e -> new NewEvent(e, MEMBER)).toList()), context)
                 .map(results -> accepted(events, results)))
             .onSuccess(json -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
