@@ -35,8 +35,11 @@ final class PackagedHub {
      * {@code bin/datenhafen} of the server in {@code home}, on 127.0.0.1:{@code port} with this admin token and the
      * test's own JDK, its output in {@code log}.
      */
-    static ProcessBuilder command(Path home, int port, String adminToken, Path log) {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datenhafen").toString())
+    static ProcessBuilder command(Path home, int port, String adminToken, Path log, String... options) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(home.resolve("bin/datenhafen").toString());
+        command.addAll(java.util.List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command)
             .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("DATENHAFEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));

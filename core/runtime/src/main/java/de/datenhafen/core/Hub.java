@@ -74,9 +74,17 @@ public final class Hub implements AutoCloseable {
      * Starts a hub. On failure everything started so far is stopped again and the exception says what failed.
      */
     public static Hub start(HubConfig config) {
+        return start(config, hub -> { });
+    }
+
+    /**
+     * Starts a hub and runs {@code beforeListening} (for example the demo's set-up) once everything but the HTTP
+     * server runs: the hub answers, and so is ready, only after it.
+     */
+    public static Hub start(HubConfig config, java.util.function.Consumer<Hub> beforeListening) {
         Hub hub = new Hub(config);
         try {
-            hub.doStart();
+            hub.doStart(beforeListening);
             return hub;
         } catch (RuntimeException e) {
             hub.close();
@@ -84,7 +92,7 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private void doStart() {
+    private void doStart(java.util.function.Consumer<Hub> beforeListening) {
         long t0 = System.nanoTime();
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         try {
@@ -142,6 +150,7 @@ public final class Hub implements AutoCloseable {
         long tCamel = System.nanoTime();
         integrations.restore();
         plugins.loadAll();
+        beforeListening.accept(this);
         long tPlugins = System.nanoTime();
 
         server = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
@@ -219,6 +228,15 @@ public final class Hub implements AutoCloseable {
             }
         });
         plugins.enabledButNotStarted().forEach((id, reason) -> checks.add(HealthCheck.down("plugin:" + id, reason)));
+        // Every configured integration has been started by now (before the server listened); one that failed is
+        // shown with its reason without holding the rest of the hub back.
+        integrations.list().forEach(i -> {
+            if (i.state().equals(IntegrationManager.FAILED)) {
+                checks.add(HealthCheck.failed("integration:" + i.name(), i.lastError()));
+            } else if (i.state().equals(IntegrationManager.RUNNING)) {
+                checks.add(HealthCheck.up("integration:" + i.name()));
+            }
+        });
         return checks;
     }
 

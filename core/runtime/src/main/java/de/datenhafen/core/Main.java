@@ -79,7 +79,9 @@ public final class Main {
                 compact(config);
                 return;
             }
-            hub = Hub.start(config);
+            // the demo's integrations exist before the hub answers: ready means they serve
+            hub = Hub.start(config, options.contains("--demo")
+                ? h -> Demo.createIntegrations(h, home.resolve("conf").resolve("demo")) : h -> { });
         } catch (RuntimeException e) {
             LOG.error("Datenhafen could not start: {}", e.getMessage(), e);
             System.err.println("Datenhafen could not start: " + e.getMessage());
@@ -95,9 +97,6 @@ public final class Main {
             System.out.println(banner);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
-        if (options.contains("--demo")) {
-            Demo.createIntegrations(hub, home.resolve("conf").resolve("demo"));
-        }
         System.out.println("Datenhafen listening on port " + hub.port());
     }
 }

@@ -178,7 +178,7 @@ public final class HttpApi {
             JsonArray list = new JsonArray();
             List<String> down = new ArrayList<>();
             for (HealthCheck c : checks) {
-                list.add(new JsonObject().put("name", c.name()).put("status", c.up() ? "UP" : "DOWN")
+                list.add(new JsonObject().put("name", c.name()).put("status", c.status())
                     .put("reason", c.reason()));
                 if (!c.up()) {
                     down.add(c.name() + ": " + c.reason());

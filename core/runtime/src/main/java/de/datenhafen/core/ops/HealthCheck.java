@@ -3,17 +3,27 @@ package de.datenhafen.core.ops;
 /**
  * One readiness check's outcome.
  *
- * @param name what was checked: {@code database}, {@code camel}, {@code bus}, {@code plugin:<id>}
- * @param up whether it is up
- * @param reason why not, else null
+ * @param name what was checked: {@code database}, {@code camel}, {@code plugin:<id>}, {@code integration:<name>}
+ * @param status {@code UP}; {@code DOWN} (the hub is not ready); or {@code FAILED}: a part that gave up with a reason
+ *               an admin must read, which does not keep the rest of the hub from being ready
+ * @param reason why not up, else null
  */
-public record HealthCheck(String name, boolean up, String reason) {
+public record HealthCheck(String name, String status, String reason) {
 
     public static HealthCheck up(String name) {
-        return new HealthCheck(name, true, null);
+        return new HealthCheck(name, "UP", null);
     }
 
     public static HealthCheck down(String name, String reason) {
-        return new HealthCheck(name, false, reason);
+        return new HealthCheck(name, "DOWN", reason);
+    }
+
+    public static HealthCheck failed(String name, String reason) {
+        return new HealthCheck(name, "FAILED", reason);
+    }
+
+    /** Whether this check lets the hub be ready. */
+    public boolean up() {
+        return !status.equals("DOWN");
     }
 }

@@ -1,0 +1,73 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.testkit.HubClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged hub as the README's first command starts it: {@code bin/datenhafen --demo} in a fresh JVM, on a copy
+ * of the distribution with its shipped plugins and demo integrations. One per test class.
+ */
+final class DemoHub implements AutoCloseable {
+
+    static final String TOKEN = "demo-test-admin-token-0123456789";
+
+    final Path home;
+    final Path log;
+    final int port;
+    final Process process;
+    final HubClient client;
+
+    private DemoHub(Path home, Path log, int port, Process process) {
+        this.home = home;
+        this.log = log;
+        this.port = port;
+        this.process = process;
+        this.client = new HubClient(URI.create("http://127.0.0.1:" + port), TOKEN);
+    }
+
+    /** Copies the distribution into {@code work} and starts it with {@code --demo}; does not wait for readiness. */
+    static DemoHub start(Path work) throws IOException {
+        Path dist = Path.of(System.getProperty("datenhafen.distribution"));
+        Path home = work.resolve("hub");
+        PackagedHub.copyWithoutData(dist, home);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("hub.log");
+        Process process = PackagedHub.command(home, port, TOKEN, log, "--demo").start();
+        return new DemoHub(home, log, port, process);
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    void assertAlive() {
+        assertThat(process.isAlive()).as("hub process alive; log:\n" + logText()).isTrue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    static Duration startBound() {
+        return Duration.ofMinutes(2);
+    }
+}
