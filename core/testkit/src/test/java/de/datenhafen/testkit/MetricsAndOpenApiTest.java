@@ -87,6 +87,18 @@ class MetricsAndOpenApiTest {
         assertThat(served).as("served but not documented").isSubsetOf(documented);
     }
 
+    @Test
+    void listsEveryPathAPluginServesWithItsPluginAndIntegration(HubClient client) {
+        JsonObject paths = client.anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
+
+        JsonObject measured = paths.getJsonObject("/api/v1/plugins/fixture/measured");
+        assertThat(measured).as(paths.fieldNames().toString()).isNotNull();
+        assertThat(measured.getBoolean("x-datenhafen-plugin-routes")).isTrue();
+        assertThat(measured.fieldNames()).contains("post").doesNotContain("get");
+        assertThat(measured.getJsonObject("post").getString("x-datenhafen-plugin")).isEqualTo("fixture");
+        assertThat(measured.getJsonObject("post").getString("x-datenhafen-integration")).isEqualTo("measured");
+    }
+
     private static String metrics(HubClient client) {
         HubClient.Response r = client.anonymous().get("/metrics");
         assertThat(r.status()).isEqualTo(200);

@@ -39,6 +39,7 @@ public final class CamelHost implements AutoCloseable {
     private final DefaultCamelContext camel;
     private final Map<String, RouteOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
+    private final HubHttpComponent http;
 
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
                      RetryPolicy retry) {
@@ -53,11 +54,16 @@ public final class CamelHost implements AutoCloseable {
 
         // Plugin HTTP routes are served by the hub's own consumer (see HubHttpComponent for why not platform-http);
         // it is registered under platform-http's name too, so no route reaches the router around its rules.
-        HubHttpComponent http = new HubHttpComponent(httpSettings, owners::get);
+        http = new HubHttpComponent(httpSettings, owners::get);
         camel.addComponent("hub-http", http);
         camel.addComponent("platform-http", http);
 
         camel.addComponent("bus", new BusComponent(log, subscriptions, owners::get, retry));
+    }
+
+    /** The paths plugin routes serve right now. */
+    public List<HubHttpComponent.PluginRoute> httpRoutes() {
+        return http.routes();
     }
 
     public CamelContext context() {

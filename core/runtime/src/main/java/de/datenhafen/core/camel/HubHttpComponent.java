@@ -2,6 +2,7 @@ package de.datenhafen.core.camel;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,16 @@ public final class HubHttpComponent extends DefaultComponent {
     private final Settings settings;
     private final Function<String, RouteOwner> owners;
     private final Map<String, ThreadPoolExecutor> pools = new ConcurrentHashMap<>();
+    private final Map<HubHttpConsumer, PluginRoute> routes = new ConcurrentHashMap<>();
+
+    /**
+     * One path a plugin serves right now.
+     *
+     * @param methods the methods it answers; empty for all
+     * @param prefix whether it also serves every path below {@code path}
+     */
+    public record PluginRoute(String plugin, String integration, String path, List<String> methods, boolean prefix) {
+    }
 
     HubHttpComponent(Settings settings, Function<String, RouteOwner> owners) {
         this.settings = settings;
@@ -84,6 +95,19 @@ public final class HubHttpComponent extends DefaultComponent {
             pool.allowCoreThreadTimeOut(true);
             return pool;
         });
+    }
+
+    void served(HubHttpConsumer consumer, PluginRoute route) {
+        routes.put(consumer, route);
+    }
+
+    void gone(HubHttpConsumer consumer) {
+        routes.remove(consumer);
+    }
+
+    /** The plugin routes that serve requests now, by path. */
+    public List<PluginRoute> routes() {
+        return routes.values().stream().sorted(java.util.Comparator.comparing(PluginRoute::path)).toList();
     }
 
     @Override

@@ -76,6 +76,10 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         }
         r.handler(this::handle);
         route = r;
+        RouteOwner owner = endpoint.getComponent().owner(getRouteId());
+        endpoint.getComponent().served(this, new HubHttpComponent.PluginRoute(owner == null ? "hub" : owner.pluginId(),
+            owner == null ? null : owner.integration(), endpoint.path(),
+            endpoint.methods().stream().map(HttpMethod::name).toList(), endpoint.isMatchOnUriPrefix()));
     }
 
     @Override
@@ -84,6 +88,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             route.remove();
             route = null;
         }
+        getEndpoint().getComponent().gone(this);
         super.doStop();
     }
 

@@ -3,6 +3,7 @@ package de.datenhafen.core.http;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.ops.HealthCheck;
@@ -73,7 +74,7 @@ public final class HttpApi {
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, s));
         router.get("/metrics").handler(ctx -> metrics(ctx, s));
-        router.get("/api/v1/openapi.json").handler(this::openApi);
+        router.get("/api/v1/openapi.json").handler(ctx -> openApi(ctx, s));
 
         // One limiter for every route that takes a token (by default 10 wrong ones a minute from an address).
         BearerAuth admin = new BearerAuth(s.tokens(), workers, Principal.ADMIN, s.authLimiter());
@@ -201,8 +202,37 @@ public final class HttpApi {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
     }
 
-    private void openApi(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/json").end(OPENAPI.get());
+    /**
+     * The hub's own routes as written in {@code openapi.json}, and every path a plugin serves right now, added from
+     * the hub's HTTP consumer (marked {@code x-datenhafen-plugin-routes}, with the plugin and integration), so a
+     * client generator or the console sees them all.
+     */
+    private void openApi(RoutingContext ctx, Services s) {
+        JsonObject doc = new JsonObject(OPENAPI.get());
+        JsonObject paths = doc.getJsonObject("paths");
+        for (HubHttpComponent.PluginRoute r : s.camel().httpRoutes()) {
+            String path = r.prefix() ? (r.path().endsWith("/") ? r.path() : r.path() + "/") + "{subpath}" : r.path();
+            JsonObject item = paths.getJsonObject(path, new JsonObject()).put("x-datenhafen-plugin-routes", true)
+                .put("x-datenhafen-match-prefix", r.prefix());
+            List<String> methods = r.methods().isEmpty() ? List.of("GET", "POST", "PUT", "PATCH", "DELETE")
+                : r.methods();
+            for (String m : methods) {
+                JsonObject op = new JsonObject()
+                    .put("summary", "Served by integration " + r.integration() + " of plugin " + r.plugin()
+                        + "; see the plugin's README")
+                    .put("tags", new JsonArray().add(r.plugin()))
+                    .put("x-datenhafen-plugin", r.plugin()).put("x-datenhafen-integration", r.integration())
+                    .put("responses", new JsonObject().put("default", new JsonObject()
+                        .put("description", "as the plugin says; errors as {\"error\", \"field\"}")));
+                if (r.prefix()) {
+                    op.put("parameters", new JsonArray().add(new JsonObject().put("name", "subpath").put("in", "path")
+                        .put("required", true).put("schema", new JsonObject().put("type", "string"))));
+                }
+                item.put(m.toLowerCase(java.util.Locale.ROOT), op);
+            }
+            paths.put(path, item);
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(doc.toBuffer());
     }
 
     private static final Supplier<Buffer> OPENAPI = () -> {
