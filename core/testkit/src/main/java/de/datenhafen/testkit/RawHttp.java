@@ -52,12 +52,18 @@ public final class RawHttp {
             : new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, local, 0)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            try {
-                out.write(request);
-                out.flush();
-            } catch (IOException e) {
-                // the server may answer and close before it read everything (413, 431); read what it said
-            }
+            // Written on a thread of its own: a server may answer (413, 401) without reading the rest of a large
+            // body, and a blocked write must not keep us from reading that answer. Closing the socket ends it.
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(request);
+                    out.flush();
+                } catch (IOException e) {
+                    // the server answered and closed before it read everything; the answer is what counts
+                }
+            }, "raw-http-writer");
+            writer.setDaemon(true);
+            writer.start();
             return parse(readAll(socket.getInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

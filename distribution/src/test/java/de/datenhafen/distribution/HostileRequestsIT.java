@@ -1,0 +1,252 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.RawHttp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A corpus of hostile requests against every route of the packaged hub started with {@code --demo}: the hub's own
+ * routes and every plugin path, as the OpenAPI document lists them. Whatever is sent, the answer is never a 5xx,
+ * an error is always a JSON object with an {@code error}, no response header appears that the hub does not set on
+ * purpose, no stack or database text leaks, and nothing an admin sees (plugins, integrations, subscriptions) changes.
+ */
+class HostileRequestsIT {
+
+    /** Every response header the hub or a plugin sets on purpose; anything else was echoed from a request. */
+    private static final Set<String> ALLOWED_HEADERS = Set.of("content-type", "content-length", "transfer-encoding",
+        "connection", "x-request-id", "x-content-type-options", "content-security-policy", "cache-control",
+        "retry-after", "www-authenticate", "vary", "content-encoding", "allow", "etag", "last-modified", "location",
+        "content-disposition", "access-control-allow-origin");
+    /** Paths whose answer never ends (server-sent events): probed by EventsStreamTest, not here. */
+    private static final Set<String> STREAMS = Set.of("/api/v1/events/stream");
+    private static final List<String> LEAKS = List.of("Exception", "\tat ", "at de.datenhafen", "org.h2", "SQL",
+        "INSERT ", "SELECT ");
+
+    @TempDir
+    static Path work;
+
+    private static DemoHub hub;
+
+    @BeforeAll
+    static void startTheDemo() throws Exception {
+        hub = DemoHub.start(work);
+        await("demo ready").atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .until(() -> {
+                hub.assertAlive();
+                return hub.client.anonymous().get("/health/ready").status() == 200;
+            });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    /** One route: method and a concrete path (path parameters filled with names that exist nowhere). */
+    record Route(String method, String path, boolean admin) {
+    }
+
+    /** One hostile request built for a route. */
+    record Probe(String name, byte[] request) {
+    }
+
+    @Test
+    void everyRouteAnswersEveryHostileRequestWithAClearJsonErrorAndNoForeignHeaders() {
+        List<Route> routes = routes();
+        assertThat(routes).as("routes from the OpenAPI document").hasSizeGreaterThan(40);
+        assertThat(routes.stream().map(Route::path)).as("plugin routes are in").anyMatch(p -> p.startsWith("/sta/"))
+            .anyMatch(p -> p.startsWith("/api/v1/plugins/core-connectors/"));
+        JsonObject before = state();
+        SoftAssertions soft = new SoftAssertions();
+        int sent = 0;
+        for (Route route : routes) {
+            for (Probe probe : probes(route)) {
+                RawHttp.Answer a = RawHttp.send(hub.port, probe.request());
+                sent++;
+                check(soft, route, probe.name(), a);
+            }
+        }
+        // wrong credentials from an address of their own: the limiter may turn it away (429), nothing else
+        InetAddress guesser = loopback(9);
+        for (Route route : routes.stream().filter(Route::admin).toList()) {
+            RawHttp.Answer a = RawHttp.sendFrom(guesser, hub.port, request(route, "Authorization: Bearer wrong-token",
+                "application/json", "{}".getBytes(StandardCharsets.UTF_8)));
+            sent++;
+            soft.assertThat(a.status()).as(route + " with a wrong token: " + a).isIn(401, 429);
+            check(soft, route, "wrong token", a);
+        }
+        soft.assertThat(state()).as("nothing an admin sees changed").isEqualTo(before);
+        soft.assertThat(hub.client.anonymous().get("/health/ready").status()).as("still ready").isEqualTo(200);
+        hub.assertAlive();
+        System.out.println("HostileRequestsIT: " + sent + " hostile requests to " + routes.size() + " routes");
+        soft.assertAll();
+    }
+
+    private static void check(SoftAssertions soft, Route route, String probe, RawHttp.Answer a) {
+        String what = route.method() + " " + route.path() + " [" + probe + "]: " + a;
+        soft.assertThat(a.status()).as(what).isLessThan(500);
+        for (String header : a.headers().keySet()) {
+            soft.assertThat(ALLOWED_HEADERS).as(what + " sets header " + header).contains(header);
+        }
+        if (a.status() >= 400) {
+            soft.assertThat(a.header("content-type")).as(what).startsWith("application/json");
+            try {
+                JsonObject body = new JsonObject(a.body());
+                soft.assertThat(body.getString("error")).as(what).isNotBlank();
+            } catch (RuntimeException e) {
+                soft.fail(what + ": the error is not a JSON object");
+            }
+        }
+        for (String leak : LEAKS) {
+            soft.assertThat(a.body()).as(what + " leaks internals").doesNotContain(leak);
+        }
+    }
+
+    /** The hostile requests for one route. */
+    private static List<Probe> probes(Route route) {
+        String auth = route.admin() ? "Authorization: Bearer " + DemoHub.TOKEN : null;
+        List<Probe> out = new ArrayList<>();
+        byte[] brokenJson = "{not json".getBytes(StandardCharsets.UTF_8);
+        out.add(new Probe("internal and echo-bait names in query and headers", raw(route.method(),
+            route.path() + "?Set-Cookie=session%3Dstolen&Refresh=0%3Burl%3Dhttps%3A%2F%2Fevil.example"
+                + "&DatenhafenEventSource=%2Fair-quality&CamelHttpResponseCode=200&Location=https%3A%2F%2Fevil.example",
+            brokenJson, auth, "Content-Type: application/json", "X-Echo-Me: 1", "Set-Cookie: a=b", "Refresh: 0",
+            "DatenhafenEventId: forged", "DatenhafenEventTime: yesterday", "ce-time: yesterday",
+            "X-Subject: " + "s".repeat(2000), "Access-Control-Allow-Credentials: true")));
+        out.add(new Probe("form-encoded body", raw(route.method(), route.path(), "a=b&c=%zz&Set-Cookie=x"
+            .getBytes(StandardCharsets.UTF_8), auth, "Content-Type: application/x-www-form-urlencoded")));
+        out.add(new Probe("no content type, NUL and invalid UTF-8", raw(route.method(), route.path(),
+            new byte[] {'{', '"', 'a', 0, '"', ':', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '}'}, auth)));
+        out.add(new Probe("JSON nested 100,000 deep", raw(route.method(), route.path(),
+            "[".repeat(100_000).getBytes(StandardCharsets.UTF_8), auth, "Content-Type: application/json")));
+        out.add(new Probe("CloudEvents content type with a broken body", raw(route.method(), route.path(),
+            "[{\"specversion\":null}]".getBytes(StandardCharsets.UTF_8), auth,
+            "Content-Type: application/cloudevents-batch+json")));
+        out.add(new Probe("query of 8 KB", raw(route.method(), route.path() + "?q=" + "%41".repeat(2700), null,
+            auth)));
+        out.add(new Probe("OData-looking options", raw(route.method(), route.path()
+            + "?$expand=" + "Datastreams/Thing/".repeat(30) + "Datastreams&$top=999999999&$filter=result%20gt%201e308"
+            + "%20mul%2010&limit=999999999&per_page=-1&window=99999999", null, auth)));
+        if (!route.method().equals("GET") && !route.method().equals("DELETE")) {
+            out.add(new Probe("body of 17 MB", raw(route.method(), route.path(), big(), auth,
+                "Content-Type: application/json")));
+        }
+        if (route.path().contains("no/such/thing")) {
+            out.add(new Probe("encoded traversal", raw(route.method(), route.path().replace("no/such/thing",
+                "%2e%2e/%2e%2e/%2e%2e/etc/passwd"), null, auth)));
+        }
+        return out;
+    }
+
+    private static byte[] bigBody;
+
+    private static synchronized byte[] big() {
+        if (bigBody == null) {
+            bigBody = new byte[17 * 1024 * 1024];
+            java.util.Arrays.fill(bigBody, (byte) 'x');
+            bigBody[0] = '"';
+            bigBody[bigBody.length - 1] = '"';
+        }
+        return bigBody;
+    }
+
+    private static byte[] request(Route route, String authHeader, String contentType, byte[] body) {
+        return raw(route.method(), route.path(), body, authHeader, "Content-Type: " + contentType);
+    }
+
+    private static byte[] raw(String method, String target, byte[] body, String authHeader, String... headers) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+            .append("Host: evil.example\r\nConnection: close\r\n");
+        if (authHeader != null) {
+            head.append(authHeader).append("\r\n");
+        }
+        for (String h : headers) {
+            head.append(h).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
+        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        if (body != null) {
+            out.writeBytes(body);
+        }
+        return out.toByteArray();
+    }
+
+    /** Every method and path of the OpenAPI document, the plugins' included, with made-up path parameters. */
+    private static List<Route> routes() {
+        JsonObject paths = hub.client.anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
+        List<Route> out = new ArrayList<>();
+        for (String path : new TreeMap<>(paths.getMap()).keySet()) {
+            if (STREAMS.contains(path) || path.equals("/api/v1/plugins/{plugin}/{path}")) {
+                continue; // the pattern entry; the plugins' real paths are listed one by one
+            }
+            String concrete = path.replace("{subpath}", "no/such/thing").replaceAll("\\{([^}]+)}", "no-such-$1");
+            boolean admin = path.startsWith("/api/v1/admin/") || path.startsWith("/api/v1/events");
+            for (String method : paths.getJsonObject(path).fieldNames()) {
+                if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
+                    out.add(new Route(method.toUpperCase(Locale.ROOT), concrete, admin));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What an admin sees: plugins and their states, integrations and their configs, subscriptions. */
+    private static JsonObject state() {
+        HubClient client = hub.client;
+        JsonArray plugins = new JsonArray();
+        for (Object o : client.get("/api/v1/admin/plugins").jsonArray()) {
+            JsonObject p = (JsonObject) o;
+            plugins.add(new JsonObject().put("id", p.getString("id")).put("state", p.getString("state")));
+        }
+        JsonArray integrations = new JsonArray();
+        for (Object o : client.get("/api/v1/admin/integrations").jsonArray()) {
+            JsonObject i = (JsonObject) o;
+            integrations.add(new JsonObject().put("name", i.getString("name")).put("state", i.getString("state"))
+                .put("config", i.getJsonObject("config")));
+        }
+        HubClient.Response subscriptions = client.get("/api/v1/admin/subscriptions");
+        JsonArray names = new JsonArray();
+        if (subscriptions.status() == 200) {
+            for (Object o : subscriptions.jsonArray()) {
+                names.add(((JsonObject) o).getString("name"));
+            }
+        }
+        return new JsonObject().put("plugins", plugins).put("integrations", integrations)
+            .put("subscriptions", names);
+    }
+
+    private static InetAddress loopback(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
