@@ -45,7 +45,7 @@ public final class PluginHost implements AutoCloseable {
     private final HubConfig config;
     private final Path pluginsDir;
     private final PluginStateStore states;
-    private final ArchiveInspector inspector = new ArchiveInspector();
+    private final ArchiveInspector inspector = new ArchiveInspector(ArchiveLimits.DEFAULTS, Set.of());
     private final HubPluginManager pf4j;
     // Read without the host's lock (integrations look up connectors while a plugin call holds it), written under it.
     private final Map<String, LoadedPlugin> loaded = new ConcurrentSkipListMap<>();
@@ -135,8 +135,7 @@ public final class PluginHost implements AutoCloseable {
             deleteQuietly(upload);
             throw e;
         }
-        PluginArchive archive = new PluginArchive(target, inspected.kind(), inspected.id(), inspected.version(),
-            inspected.provider(), inspected.pluginClass(), inspected.requires(), inspected.description());
+        PluginArchive archive = inspected.at(target);
         LoadedPlugin plugin;
         try {
             plugin = load(archive);
