@@ -33,10 +33,12 @@ public record PluginArchive(Path path, String kind, String id, String version, S
      * itself would name it), or the jar itself.
      */
     Path loadPath() {
-        if (!kind.equals("zip")) {
-            return path;
-        }
-        String name = path.getFileName().toString();
-        return path.resolveSibling(name.substring(0, name.length() - ".zip".length()));
+        return kind.equals("zip") ? unpackFolder(path) : path;
+    }
+
+    /** The folder next to a zip archive that it is unpacked to: its name without the extension. */
+    static Path unpackFolder(Path archive) {
+        String name = archive.getFileName().toString();
+        return archive.resolveSibling(name.substring(0, name.lastIndexOf('.')));
     }
 }

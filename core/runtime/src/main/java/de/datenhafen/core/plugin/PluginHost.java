@@ -168,6 +168,8 @@ public final class PluginHost implements AutoCloseable {
             if (record != null && record.sha256().equals(sha256)) {
                 origin = record.origin();
             } else if (record != null) {
+                // the folder the hub unpacked it to at an earlier start no longer matches the file either
+                deleteTree(PluginArchive.unpackFolder(file));
                 ignore(file, "not loaded: the file changed since the hub installed it (SHA-256 " + sha256
                     + ", installed " + record.sha256() + "); install it again through the admin API");
                 return;
