@@ -271,7 +271,7 @@ class BusCrashIT {
         Path out = work.resolve("check.txt");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m", "-cp", h2 + java.io.File.pathSeparator + classes, CrashCheck.class.getName(), url,
-            ackedFile.toString())
+            ackedFile.toString(), home.resolve("data/db.key").toString())
             .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("check finished").isTrue();
         String text = Files.readString(out);

@@ -29,7 +29,10 @@ import java.util.TreeMap;
  * ids not found, duplicates are ids found more than once, unacked_stored are ids stored whose answer never came (in
  * flight at the kill; allowed). Uses nothing but the JDK and H2, so it sees the file as the shipped H2 does.
  *
- * <pre>java -cp lib/h2-*.jar:test-classes de.datenhafen.distribution.CrashCheck JDBC_URL ACKED_FILE</pre>
+ * <pre>java -cp lib/h2-*.jar:test-classes de.datenhafen.distribution.CrashCheck JDBC_URL ACKED_FILE [data/db.key]</pre>
+ *
+ * <p>The third argument is the file with the hub's generated database password (the hub makes it at its first
+ * start); without it the check logs in with an empty password, as hubs before it did.
  */
 public final class CrashCheck {
 
@@ -42,7 +45,9 @@ public final class CrashCheck {
         Tally tally = new Tally();
         long t0 = System.nanoTime();
         // each id is counted as it is read, never kept: the file may hold tens of millions of events
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
+        String password = args.length > 2 && Files.exists(Path.of(args[2])) ? Files.readString(Path.of(args[2])).trim()
+            : "";
+        try (Connection c = DriverManager.getConnection(url, "sa", password);
              Statement st = c.createStatement()) {
             st.setFetchSize(10_000);
             try (ResultSet rs = st.executeQuery("SELECT id FROM bus_event")) {

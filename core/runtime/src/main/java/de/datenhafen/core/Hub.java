@@ -17,15 +17,14 @@ import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.security.TokenStore;
+import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.DatabaseLogin;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import io.vertx.micrometer.Label;
@@ -95,18 +94,16 @@ public final class Hub implements AutoCloseable {
     private void doStart(java.util.function.Consumer<Hub> beforeListening) {
         long t0 = System.nanoTime();
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
-        }
+        DataFolder.makePrivate(config.dataDir());
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
 
-        db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
         SecretBox secrets = SecretBox.open(config.dataDir());
+        // again, for the files just made (the database file of a first start) under a permissive umask
+        DataFolder.makePrivate(config.dataDir());
 
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
         ChunkedEventLog chunkLog = config.busChunks() ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;

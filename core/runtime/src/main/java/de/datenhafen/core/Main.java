@@ -1,6 +1,7 @@
 package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.store.DatabaseLogin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ public final class Main {
             long before = java.nio.file.Files.size(file);
             long t0 = System.nanoTime();
             System.out.println("Compacting " + file + " (" + before / (1024 * 1024) + " MB) ...");
-            try (var c = java.sql.DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+            DatabaseLogin login = DatabaseLogin.of(config);
+            try (var c = java.sql.DriverManager.getConnection(login.url(), login.user(), login.password());
                  var st = c.createStatement()) {
                 st.execute("SHUTDOWN COMPACT");
             } catch (java.sql.SQLException e) {

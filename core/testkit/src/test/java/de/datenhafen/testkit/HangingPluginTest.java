@@ -9,10 +9,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A plugin whose start never returns is marked failed after plugin.call.timeout; the hub carries on. */
+/**
+ * A plugin whose start never returns is marked failed after plugin.call.timeout, and its thread, which ignores the
+ * interrupt, is named while it runs on; the hub carries on.
+ */
 class HangingPluginTest {
 
     private static final Path ARCHIVES = TestDirs.create("hanging");
+    private static final String STUCK = "its thread plugin-hanging-1 still runs start after it was interrupted "
+        + "(the hub starts the plugin disabled next time)";
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder()
@@ -26,7 +31,7 @@ class HangingPluginTest {
         JsonObject hanging = client.get("/api/v1/admin/plugins/hanging").json();
 
         assertThat(hanging.getString("state")).isEqualTo("failed");
-        assertThat(hanging.getString("error")).isEqualTo("hanging: start did not finish within 300 ms");
+        assertThat(hanging.getString("error")).isEqualTo("hanging: start did not finish within 300 ms; " + STUCK);
     }
 
     @Test
@@ -40,6 +45,6 @@ class HangingPluginTest {
 
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().getString("error"))
-            .isEqualTo("not ready: plugin:hanging: hanging: start did not finish within 300 ms");
+            .isEqualTo("not ready: plugin:hanging: hanging: start did not finish within 300 ms; " + STUCK);
     }
 }

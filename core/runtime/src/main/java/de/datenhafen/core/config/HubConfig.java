@@ -13,12 +13,15 @@ import java.time.Duration;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.bus.RetryPolicy;
+import de.datenhafen.core.plugin.ArchiveLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The hub's configuration, declared once. Values come, last one winning, from the declared defaults, the file
@@ -42,6 +45,10 @@ public final class HubConfig {
     public static final String INTEGRATION_RETRIES = "integration.retries";
     public static final String INTEGRATION_BACKOFF = "integration.backoff";
     public static final String MAX_PLUGIN_SIZE = "plugin.max.size";
+    public static final String MAX_PLUGIN_ENTRIES = "plugin.max.entries";
+    public static final String MAX_PLUGIN_EXPANDED = "plugin.max.expanded";
+    public static final String MAX_PLUGIN_RATIO = "plugin.max.ratio";
+    public static final String PLUGIN_ADMITTED = "plugin.admitted";
     public static final String HTTP_WORKERS = "http.workers";
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
@@ -81,6 +88,15 @@ public final class HubConfig {
             "First wait before restarting a failed integration; doubles with each try")
         .define(MAX_PLUGIN_SIZE, ConfigType.LONG, 200L * 1024 * 1024, false,
             "Largest plugin archive accepted over HTTP, in bytes")
+        .define(MAX_PLUGIN_ENTRIES, ConfigType.INT, ArchiveLimits.DEFAULTS.maxEntries(), false,
+            "Most entries a plugin archive may hold (and each jar in its lib/ folder)")
+        .define(MAX_PLUGIN_EXPANDED, ConfigType.LONG, ArchiveLimits.DEFAULTS.maxExpandedBytes(), false,
+            "Most bytes a plugin archive and the jars in it may expand to, together")
+        .define(MAX_PLUGIN_RATIO, ConfigType.INT, ArchiveLimits.DEFAULTS.maxRatio(), false,
+            "How many times its compressed size an entry of a plugin archive may expand to (entries over 1 MiB)")
+        .define(PLUGIN_ADMITTED, ConfigType.LIST, "", false,
+            "SHA-256 (hex) of plugin archives the admin vouches for: their code may call System.exit, Runtime.halt "
+                + "and the like, and they are installed from the plugins folder at start without an upload")
         .define(HTTP_WORKERS, ConfigType.INT, 16, false,
             "Threads per plugin for its HTTP routes (a route waiting for a commit holds none)")
         .define(HTTP_QUEUE, ConfigType.INT, 2000, false,
@@ -225,6 +241,31 @@ public final class HubConfig {
 
     public long maxPluginSize() {
         return config.getLong(MAX_PLUGIN_SIZE);
+    }
+
+    /** How far a plugin archive may expand ({@value #MAX_PLUGIN_ENTRIES} and the keys next to it). */
+    public ArchiveLimits pluginArchiveLimits() {
+        for (String key : List.of(MAX_PLUGIN_ENTRIES, MAX_PLUGIN_EXPANDED, MAX_PLUGIN_RATIO)) {
+            if (((Number) config.get(key)).longValue() < 1) {
+                throw new InvalidInputException(key + " must be at least 1", key);
+            }
+        }
+        return new ArchiveLimits(config.getInt(MAX_PLUGIN_ENTRIES), config.getLong(MAX_PLUGIN_EXPANDED),
+            config.getInt(MAX_PLUGIN_RATIO));
+    }
+
+    /** The SHA-256 values of {@value #PLUGIN_ADMITTED}, lower case. */
+    public Set<String> pluginAdmitted() {
+        Set<String> out = new LinkedHashSet<>();
+        for (String sha : config.getList(PLUGIN_ADMITTED)) {
+            String hex = sha.trim().toLowerCase(Locale.ROOT);
+            if (!hex.matches("[0-9a-f]{64}")) {
+                throw new InvalidInputException(PLUGIN_ADMITTED + " holds '" + sha + "', which is not a SHA-256 "
+                    + "(64 hexadecimal digits)", PLUGIN_ADMITTED);
+            }
+            out.add(hex);
+        }
+        return out;
     }
 
     public int httpWorkers() {

@@ -4,10 +4,13 @@ import de.datenhafen.api.HubApi;
 import de.datenhafen.api.HubPlugin;
 import de.datenhafen.api.PluginContext;
 import java.lang.reflect.Constructor;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Function;
 import org.pf4j.BasePluginLoader;
 import org.pf4j.CompoundPluginLoader;
+import org.pf4j.CompoundPluginRepository;
 import org.pf4j.DefaultPluginClasspath;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.JarPluginLoader;
@@ -16,6 +19,7 @@ import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginFactory;
 import org.pf4j.PluginLoader;
+import org.pf4j.PluginRepository;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
@@ -23,8 +27,9 @@ import org.pf4j.RuntimeMode;
 
 /**
  * PF4J's manager as the hub needs it: plugins are built with a {@link PluginContext}, every plugin counts as
- * enabled to PF4J (the hub keeps enabled/disabled in its database and decides what to start), and class loaders
- * share the hub's API packages.
+ * enabled to PF4J (the hub keeps enabled/disabled in its database and decides what to start), class loaders
+ * share the hub's API packages, and PF4J never unpacks or finds archives by itself: the hub hands it folders it
+ * unpacked under its own checks (see {@link ArchiveInspector#unpack}) and jars it inspected.
  */
 final class HubPluginManager extends DefaultPluginManager {
 
@@ -40,6 +45,26 @@ final class HubPluginManager extends DefaultPluginManager {
     @Override
     public RuntimeMode getRuntimeMode() {
         return RuntimeMode.DEPLOYMENT;
+    }
+
+    /**
+     * No repository: PF4J's would list every file in the plugins folder and unpack zips by their local headers with
+     * a string-prefix check, which is how a smuggled entry once landed beside the plugins.
+     */
+    @Override
+    protected PluginRepository createPluginRepository() {
+        return new CompoundPluginRepository();
+    }
+
+    /** PF4J would unpack a {@code .zip} handed to it; the hub unpacks zips itself and hands over the folder. */
+    @Override
+    protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+        if (Files.isRegularFile(pluginPath) && pluginPath.getFileName().toString().toLowerCase(Locale.ROOT)
+            .endsWith(".zip")) {
+            throw new PluginRuntimeException("the hub unpacks plugin zips itself; {} must be unpacked first",
+                pluginPath.getFileName());
+        }
+        return super.loadPluginFromPath(pluginPath);
     }
 
     @Override

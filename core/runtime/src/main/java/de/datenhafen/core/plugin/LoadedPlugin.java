@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,12 +17,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.pf4j.PluginWrapper;
 
 /**
  * A plugin the hub has loaded: its archive, PF4J wrapper, own worker pool, state and connectors. Every call into
  * its code goes through {@link #call}, which runs it on the plugin's pool with the plugin's class loader as
- * context class loader and a time limit.
+ * context class loader and a time limit. A call that overruns is interrupted; if its thread goes on anyway (a loop
+ * that ignores interrupts), the plugin keeps it in {@link #stuckCalls()} so the admin sees it.
  */
 public final class LoadedPlugin {
 
@@ -29,6 +33,9 @@ public final class LoadedPlugin {
     public static final String DISABLED = "disabled";
     public static final String FAILED = "failed";
 
+    /** How long an interrupted call may take to end before it counts as stuck. */
+    private static final Duration STUCK_GRACE = Duration.ofMillis(200);
+
     private final PluginArchive archive;
     private final PluginWrapper wrapper;
     private final PluginContext context;
@@ -36,6 +43,22 @@ public final class LoadedPlugin {
     private volatile String state = DISABLED;
     private volatile String error;
     private volatile List<Connector> connectors = List.of();
+    private final List<StuckCall> stuck = new CopyOnWriteArrayList<>();
+
+    /**
+     * A call into the plugin that overran its time limit and did not end when interrupted: its thread still runs
+     * plugin code, and nothing in a JVM can stop it safely (it ends when the process does).
+     */
+    record StuckCall(String what, Thread thread, CountDownLatch ended) {
+        boolean running() {
+            return ended.getCount() > 0;
+        }
+
+        @Override
+        public String toString() {
+            return "its thread " + thread.getName() + " still runs " + what + " after it was interrupted";
+        }
+    }
 
     LoadedPlugin(PluginArchive archive, PluginWrapper wrapper, PluginContext context, int threads) {
         this.archive = archive;
@@ -100,9 +123,20 @@ public final class LoadedPlugin {
     }
 
     void disabled() {
+        disabled(null);
+    }
+
+    /** Disabled, with the reason when the hub (not the admin) disabled it. */
+    void disabled(String reason) {
         this.connectors = List.of();
-        this.error = null;
+        this.error = reason;
         this.state = DISABLED;
+    }
+
+    /** The calls whose threads still run plugin code after their time limit and an interrupt. */
+    public List<StuckCall> stuckCalls() {
+        stuck.removeIf(c -> !c.running());
+        return List.copyOf(stuck);
     }
 
     void failed(String reason) {
@@ -120,15 +154,19 @@ public final class LoadedPlugin {
     public <T> T call(String what, Callable<T> task, Duration timeout) {
         ClassLoader loader = classLoader();
         Future<T> future;
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
         try {
             future = executor.submit(() -> {
                 Thread thread = Thread.currentThread();
+                runner.set(thread);
                 ClassLoader before = thread.getContextClassLoader();
                 thread.setContextClassLoader(loader);
                 try {
                     return task.call();
                 } finally {
                     thread.setContextClassLoader(before);
+                    ended.countDown();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -142,11 +180,26 @@ public final class LoadedPlugin {
             throw new PluginCallException(id() + ": " + what + " failed: " + describe(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
+            noteIfStuck(what, runner.get(), ended);
             throw new PluginCallException(id() + ": " + what + " did not finish within " + seconds(timeout), e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new PluginCallException(id() + ": interrupted while waiting for " + what, e);
+        }
+    }
+
+    /** Gives an interrupted call a moment to end; if it does not, keeps it as stuck. */
+    private void noteIfStuck(String what, Thread thread, CountDownLatch ended) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            if (!ended.await(STUCK_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                stuck.add(new StuckCall(what, thread, ended));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -13,12 +13,32 @@ import java.nio.file.Path;
  * @param pluginClass Plugin-Class
  * @param requires Plugin-Requires: the hub API range
  * @param description Plugin-Description, may be empty
+ * @param sha256 the archive's SHA-256, lower-case hex: what the hub records it by and an admin admits it by
  */
 public record PluginArchive(Path path, String kind, String id, String version, String provider,
-                            String pluginClass, String requires, String description) {
+                            String pluginClass, String requires, String description, String sha256) {
 
     /** The file name the hub stores the archive under in its plugins folder. */
     public String canonicalFileName() {
         return id + "-" + version + "." + kind;
+    }
+
+    /** The same archive at another place (moved into the plugins folder). */
+    PluginArchive at(Path other) {
+        return new PluginArchive(other, kind, id, version, provider, pluginClass, requires, description, sha256);
+    }
+
+    /**
+     * What PF4J loads: the folder a zip plugin is unpacked to (its name without {@code .zip}, next to it, as PF4J
+     * itself would name it), or the jar itself.
+     */
+    Path loadPath() {
+        return kind.equals("zip") ? unpackFolder(path) : path;
+    }
+
+    /** The folder next to a zip archive that it is unpacked to: its name without the extension. */
+    static Path unpackFolder(Path archive) {
+        String name = archive.getFileName().toString();
+        return archive.resolveSibling(name.substring(0, name.lastIndexOf('.')));
     }
 }

@@ -5,6 +5,7 @@ import de.datenhafen.api.Connector;
 import de.datenhafen.api.HubException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RefusedException;
+import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.PluginDatabases;
@@ -15,25 +16,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hosts the member plugins: loads the archives in the plugins folder at start, installs uploaded ones without a
- * restart, starts the enabled ones, and stops, unloads and deletes them on request. Enabled/disabled is kept in
- * the database. A plugin that is refused or fails is recorded with its reason; the hub carries on.
+ * Hosts the member plugins: loads the archives it installed at start, installs uploaded ones without a restart,
+ * starts the enabled ones, and stops, unloads and deletes them on request. Enabled/disabled is kept in the
+ * database. A plugin that is refused or fails is recorded with its reason; the hub carries on.
+ *
+ * <p>Only archives the hub installed are loaded: uploaded through the admin API, admitted by SHA-256
+ * ({@value ArchiveInspector#ADMITTED_KEY}), or found in the plugins folder at the first start of the data folder (the
+ * plugins the admin unpacked with the distribution). Each is recorded by file name and SHA-256; anything else in the
+ * plugins folder, or a recorded file whose bytes changed, is reported (log and admin API, state {@code ignored}) and
+ * not loaded. Zips are unpacked by the hub at every load, under {@link ArchiveInspector#unpack}'s checks.
+ *
+ * <p>A plugin whose constructor or start was still running when the hub went down (it called {@code System.exit},
+ * or hung until the process was killed) starts disabled next time, with the reason in the admin API; see
+ * {@link PluginStateStore#startBegins}.
  *
  * <p>Methods block (they wait for plugin code with a time limit) and are serialized; call them from a worker
  * thread, never from an event loop.
@@ -42,23 +57,46 @@ public final class PluginHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
+    /** States of archives and plugins that are not loaded, as the admin API names them. */
+    static final String REFUSED = "refused";
+    static final String IGNORED = "ignored";
+    static final String DELETED = "deleted";
+
+    /** Names of the calls the boot-loop guard covers. */
+    private static final String START = "start";
+    private static final String CONSTRUCT = "loading ";
+
     private final HubConfig config;
     private final Path pluginsDir;
+    private final Path dataPluginsDir;
     private final PluginStateStore states;
-    private final ArchiveInspector inspector = new ArchiveInspector();
+    private final InstalledArchives installed;
+    private final Set<String> admitted;
+    private final ArchiveInspector inspector;
     private final HubPluginManager pf4j;
     // Read without the host's lock (integrations look up connectors while a plugin call holds it), written under it.
     private final Map<String, LoadedPlugin> loaded = new ConcurrentSkipListMap<>();
-    private final Map<String, PluginView> refused = new LinkedHashMap<>();
+    /** Files of the plugins folder that are not loaded (refused or ignored), by file name. */
+    private final Map<String, PluginView> notLoaded = new LinkedHashMap<>();
+    /** Deleted plugins whose threads still run, by id, so the admin keeps seeing them. */
+    private final Map<String, Leftover> leftovers = new LinkedHashMap<>();
     private final List<PluginListener> listeners = new CopyOnWriteArrayList<>();
     /** One context per loaded plugin: PF4J's factory and the host must hand out the same one. */
-    private final Map<String, PluginContextImpl> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, PluginContextImpl> contexts = new ConcurrentHashMap<>();
     private final PluginDatabases databases;
+
+    /** What the admin still sees of a deleted plugin whose thread would not stop. */
+    private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
+    }
 
     public PluginHost(HubConfig config, Database db) {
         this.config = config;
         this.pluginsDir = config.pluginsDir();
+        this.dataPluginsDir = config.dataDir().resolve("plugins");
         this.states = new PluginStateStore(db);
+        this.installed = new InstalledArchives(db);
+        this.admitted = config.pluginAdmitted();
+        this.inspector = new ArchiveInspector(config.pluginArchiveLimits(), admitted);
         this.databases = new PluginDatabases(db, config.dbUrl());
         try {
             Files.createDirectories(pluginsDir);
@@ -72,39 +110,143 @@ public final class PluginHost implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Loads every archive in the plugins folder and starts those that are enabled (new ones are). */
+    /**
+     * Loads every archive the hub installed and starts those that are enabled (new ones are); reports everything
+     * else in the plugins folder. At the first start of a data folder, the archives in the plugins folder are
+     * installed (the ones the admin unpacked with the distribution).
+     */
     public synchronized void loadAll() {
-        List<Path> archives = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir, p -> Files.isRegularFile(p)
-            && !p.getFileName().toString().startsWith(".")
-            && (p.toString().endsWith(".zip") || p.toString().endsWith(".jar")))) {
-            dir.forEach(archives::add);
+        boolean firstStart = !installed.folderTakenOver();
+        Map<String, InstalledArchives.Installed> recorded = installed.all();
+        List<Path> files = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".upload-")) {
+                    deleteQuietly(p); // an upload the hub was receiving when it went down
+                } else if (Files.isDirectory(p)) {
+                    folders.add(p);
+                } else if (!name.startsWith(".")) {
+                    files.add(p);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the plugins folder " + pluginsDir, e);
         }
-        archives.sort(Comparator.comparing(Path::toString));
-        for (Path archive : archives) {
-            try {
-                PluginArchive inspected = inspector.inspect(archive);
-                if (loaded.containsKey(inspected.id())) {
-                    throw new ConflictException("plugin " + inspected.id() + " is also in "
-                        + loaded.get(inspected.id()).archive().path().getFileName() + "; only the first is loaded",
-                        "Plugin-Id");
-                }
-                LoadedPlugin plugin = load(inspected);
-                if (states.enabled(plugin.id()).orElse(true)) {
-                    start(plugin);
-                } else {
-                    LOG.info("Plugin {} {} ({}) is disabled", plugin.id(), inspected.version(), plugin.member());
-                }
-            } catch (HubException e) {
-                LOG.error("Plugin archive {} refused: {}", archive.getFileName(), e.getMessage());
-                refused.put(archive.getFileName().toString(), new PluginView(null, null, null, null, null,
-                    "refused", e.getMessage(), List.of(), archive.getFileName().toString()));
+        files.sort(Comparator.comparing(Path::toString));
+        for (Path file : files) {
+            loadAtStart(file, recorded.remove(file.getFileName().toString()), firstStart);
+        }
+        recorded.keySet().forEach(name -> {
+            LOG.warn("Plugin archive {} was installed but is no longer in the plugins folder; forgetting it", name);
+            installed.remove(name);
+        });
+        Set<Path> unpacked = loaded.values().stream().map(p -> p.archive().loadPath()).collect(Collectors.toSet());
+        for (Path folder : folders) {
+            if (!unpacked.contains(folder)) {
+                ignore(folder, "not loaded: a folder the hub did not unpack (plugins are loaded only from archives "
+                    + "it installed)");
             }
         }
-        LOG.info("Plugins: {} loaded, {} started, {} refused", loaded.size(),
-            loaded.values().stream().filter(p -> p.state().equals(LoadedPlugin.STARTED)).count(), refused.size());
+        installed.markFolderTakenOver();
+        removeEmptyDataFolders();
+        LOG.info("Plugins: {} loaded, {} started, {} not loaded", loaded.size(),
+            loaded.values().stream().filter(p -> p.state().equals(LoadedPlugin.STARTED)).count(), notLoaded.size());
+    }
+
+    private void loadAtStart(Path file, InstalledArchives.Installed record, boolean firstStart) {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!lower.endsWith(".zip") && !lower.endsWith(".jar")) {
+            ignore(file, "not loaded: not a plugin archive (.zip or .jar)");
+            return;
+        }
+        try {
+            String sha256 = ArchiveInspector.sha256(file);
+            String origin;
+            if (record != null && record.sha256().equals(sha256)) {
+                origin = record.origin();
+            } else if (record != null) {
+                // the folder the hub unpacked it to at an earlier start no longer matches the file either
+                deleteTree(PluginArchive.unpackFolder(file));
+                ignore(file, "not loaded: the file changed since the hub installed it (SHA-256 " + sha256
+                    + ", installed " + record.sha256() + "); install it again through the admin API");
+                return;
+            } else if (admitted.contains(sha256)) {
+                origin = InstalledArchives.ADMITTED;
+            } else if (firstStart) {
+                origin = InstalledArchives.FIRST_START;
+            } else {
+                ignore(file, "not loaded: the hub did not install this file (SHA-256 " + sha256 + "); install it "
+                    + "through the admin API, or admit it by its SHA-256 (" + ArchiveInspector.ADMITTED_KEY + ")");
+                return;
+            }
+            loadInstalled(inspector.inspect(file), record == null ? origin : null);
+        } catch (HubException | UncheckedIOException | IllegalStateException e) {
+            LOG.error("Plugin archive {} refused: {}", ZipReader.quote(name), e.getMessage());
+            notLoaded.put(name, new PluginView(null, null, null, null, null, REFUSED, e.getMessage(), List.of(),
+                name));
+        }
+    }
+
+    /** Loads an inspected archive of the plugins folder, recording it if {@code origin} is given, and starts it. */
+    private void loadInstalled(PluginArchive archive, String origin) {
+        String name = archive.path().getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith("." + archive.kind())) {
+            throw new RefusedException("a " + archive.kind() + " plugin must be named ." + archive.kind(), "archive");
+        }
+        if (loaded.containsKey(archive.id())) {
+            throw new ConflictException("plugin " + archive.id() + " is also in "
+                + loaded.get(archive.id()).archive().path().getFileName() + "; only the first is loaded",
+                "Plugin-Id");
+        }
+        checkIdIsFree(archive.id());
+        unpack(archive);
+        LoadedPlugin plugin;
+        try {
+            plugin = load(archive);
+        } catch (RuntimeException e) {
+            removeUnpacked(archive);
+            throw e;
+        }
+        try {
+            databases.claimSchema(archive.id());
+            if (origin != null) {
+                installed.record(archive, origin);
+                LOG.info("Plugin archive {} installed ({}, SHA-256 {})", name, origin, archive.sha256());
+            }
+        } catch (RuntimeException e) {
+            unload(plugin);
+            removeUnpacked(archive);
+            throw e;
+        }
+        startOrKeepDisabled(plugin);
+    }
+
+    /** At start: a plugin whose last start never finished starts disabled; else as the admin left it. */
+    private void startOrKeepDisabled(LoadedPlugin plugin) {
+        Optional<PluginStateStore.State> state = states.state(plugin.id());
+        Instant began = state.map(PluginStateStore.State::startBeganAt).orElse(null);
+        if (began != null) {
+            String reason = "disabled by the hub: its last start (begun " + began + ") did not finish before the hub "
+                + "went down, so it may be what ended the hub (System.exit, a crash, a start that never returned); "
+                + "enable it to try again";
+            states.disableBecause(plugin.id(), reason);
+            plugin.disabled(reason);
+            LOG.error("Plugin {} {}", plugin.id(), reason);
+        } else if (state.map(PluginStateStore.State::enabled).orElse(true)) {
+            start(plugin);
+        } else {
+            plugin.disabled(state.get().disabledReason());
+            LOG.info("Plugin {} {} ({}) is disabled", plugin.id(), plugin.archive().version(), plugin.member());
+        }
+    }
+
+    private void ignore(Path path, String reason) {
+        String name = path.getFileName().toString();
+        LOG.warn("Plugins folder: {} {}", ZipReader.quote(name), reason);
+        notLoaded.put(name, new PluginView(null, null, null, null, null, IGNORED, reason, List.of(), name));
     }
 
     /**
@@ -122,6 +264,7 @@ public final class PluginHost implements AutoCloseable {
                     + existing.archive().version() + "); delete it first to install version " + inspected.version(),
                     "Plugin-Id");
             }
+            checkIdIsFree(inspected.id());
             target = pluginsDir.resolve(inspected.canonicalFileName());
             if (Files.exists(target)) {
                 throw new ConflictException("a file named " + target.getFileName()
@@ -135,19 +278,31 @@ public final class PluginHost implements AutoCloseable {
             deleteQuietly(upload);
             throw e;
         }
-        PluginArchive archive = new PluginArchive(target, inspected.kind(), inspected.id(), inspected.version(),
-            inspected.provider(), inspected.pluginClass(), inspected.requires(), inspected.description());
+        PluginArchive archive = inspected.at(target);
         LoadedPlugin plugin;
+        boolean hadDataFolder = Files.exists(dataFolder(archive.id()));
+        boolean hadState = states.state(archive.id()).isPresent();
         try {
+            unpack(archive);
             plugin = load(archive);
+            construct(plugin);
         } catch (RuntimeException e) {
             removeFiles(archive);
+            if (!hadDataFolder) {
+                removeIfEmpty(dataFolder(archive.id()));
+            }
+            if (!hadState) {
+                states.delete(archive.id());
+            }
             throw e;
         }
+        databases.claimSchema(plugin.id());
+        installed.record(archive, InstalledArchives.UPLOAD);
         states.setEnabled(plugin.id(), enable);
-        refused.remove(target.getFileName().toString());
-        LOG.info("Plugin {} {} ({}) installed from {}", plugin.id(), archive.version(), plugin.member(),
-            target.getFileName());
+        notLoaded.remove(target.getFileName().toString());
+        leftovers.remove(plugin.id());
+        LOG.info("Plugin {} {} ({}) installed from {} (SHA-256 {})", plugin.id(), archive.version(), plugin.member(),
+            target.getFileName(), archive.sha256());
         if (enable) {
             start(plugin);
         }
@@ -174,7 +329,11 @@ public final class PluginHost implements AutoCloseable {
         return view(plugin);
     }
 
-    /** Stops the plugin's integrations and the plugin, unloads it, releases its class loader and deletes its files. */
+    /**
+     * Stops the plugin's integrations and the plugin, unloads it, releases its class loader and deletes its files.
+     * A thread of it that would not stop runs on (nothing stops a thread safely); the admin sees it as a
+     * {@code deleted} plugin until it ends.
+     */
     public synchronized void delete(String id) {
         LoadedPlugin plugin = require(id);
         if (plugin.state().equals(LoadedPlugin.STARTED)) {
@@ -182,18 +341,40 @@ public final class PluginHost implements AutoCloseable {
         }
         unload(plugin);
         removeFiles(plugin.archive());
+        removeIfEmpty(dataFolder(id));
+        installed.remove(plugin.archive().path().getFileName().toString());
         states.delete(id);
-        LOG.info("Plugin {} deleted", id);
+        if (!keepIfStuck(plugin, "deleted")) {
+            LOG.info("Plugin {} deleted", id);
+        }
+    }
+
+    /** After a plugin is unloaded: if a thread of it still runs, keeps it in view; says whether one does. */
+    private boolean keepIfStuck(LoadedPlugin plugin, String what) {
+        List<LoadedPlugin.StuckCall> stuck = plugin.stuckCalls();
+        if (stuck.isEmpty()) {
+            return false;
+        }
+        PluginView was = view(plugin);
+        leftovers.put(plugin.id(), new Leftover(new PluginView(was.id(), was.version(), was.provider(),
+            was.description(), was.requires(), DELETED, what, List.of(), was.file()), stuck));
+        LOG.error("Plugin {} {}, but {}; it runs until the hub stops", plugin.id(), what, threads(stuck));
+        return true;
     }
 
     public synchronized List<PluginView> list() {
         List<PluginView> out = new ArrayList<>();
         loaded.values().forEach(p -> out.add(view(p)));
-        out.addAll(refused.values());
+        out.addAll(notLoaded.values());
+        out.addAll(leftoverViews().values());
         return out;
     }
 
     public synchronized PluginView get(String id) {
+        LoadedPlugin plugin = loaded.get(id);
+        if (plugin == null && leftoverViews().containsKey(id)) {
+            return leftoverViews().get(id);
+        }
         return view(require(id));
     }
 
@@ -213,7 +394,8 @@ public final class PluginHost implements AutoCloseable {
         Map<String, String> out = new LinkedHashMap<>();
         for (LoadedPlugin p : loaded.values()) {
             if (!p.state().equals(LoadedPlugin.STARTED) && states.enabled(p.id()).orElse(true)) {
-                out.put(p.id(), p.error() == null ? p.state() : p.error());
+                String error = error(p);
+                out.put(p.id(), error == null ? p.state() : error);
             }
         }
         return out;
@@ -222,7 +404,37 @@ public final class PluginHost implements AutoCloseable {
     private PluginView view(LoadedPlugin p) {
         PluginArchive a = p.archive();
         return new PluginView(a.id(), a.version(), a.provider(), a.description(), a.requires(), p.state(),
-            p.error(), p.connectors().stream().map(Connector::name).toList(), a.path().getFileName().toString());
+            error(p), p.connectors().stream().map(Connector::name).toList(), a.path().getFileName().toString());
+    }
+
+    /** The plugin's error, and any thread of it that would not stop. */
+    private static String error(LoadedPlugin p) {
+        List<LoadedPlugin.StuckCall> stuck = p.stuckCalls();
+        if (stuck.isEmpty()) {
+            return p.error();
+        }
+        return (p.error() == null ? "" : p.error() + "; ") + describe(stuck);
+    }
+
+    private static String describe(List<LoadedPlugin.StuckCall> stuck) {
+        boolean starting = stuck.stream().anyMatch(c -> c.what().equals(START) || c.what().startsWith(CONSTRUCT));
+        return threads(stuck) + (starting ? " (the hub starts the plugin disabled next time)" : "");
+    }
+
+    private static String threads(List<LoadedPlugin.StuckCall> stuck) {
+        return stuck.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+
+    private Map<String, PluginView> leftoverViews() {
+        Map<String, PluginView> out = new LinkedHashMap<>();
+        leftovers.entrySet().removeIf(e -> e.getValue().calls().stream().noneMatch(LoadedPlugin.StuckCall::running));
+        leftovers.forEach((id, l) -> {
+            List<LoadedPlugin.StuckCall> running = l.calls().stream().filter(LoadedPlugin.StuckCall::running).toList();
+            PluginView v = l.view();
+            out.put(id, new PluginView(v.id(), v.version(), v.provider(), v.description(), v.requires(), v.state(),
+                v.error() + ", but " + threads(running) + "; it runs until the hub stops", List.of(), v.file()));
+        });
+        return out;
     }
 
     private LoadedPlugin require(String id) {
@@ -233,34 +445,104 @@ public final class PluginHost implements AutoCloseable {
         return plugin;
     }
 
+    /** Refuses an id whose database schema belongs to another plugin (see {@link PluginDatabases#checkSchemaFree}). */
+    private void checkIdIsFree(String id) {
+        String schema = PluginDatabases.schemaOf(id);
+        for (LoadedPlugin other : loaded.values()) {
+            if (!other.id().equals(id) && PluginDatabases.schemaOf(other.id()).equals(schema)) {
+                throw new ConflictException("plugin id '" + id + "' maps to database schema " + schema
+                    + ", which belongs to plugin " + other.id() + "; choose another Plugin-Id", "Plugin-Id");
+            }
+        }
+        databases.checkSchemaFree(id);
+    }
+
+    /** A zip plugin is unpacked afresh at every load: its folder holds exactly what the inspected archive holds. */
+    private void unpack(PluginArchive archive) {
+        if (!archive.kind().equals("zip")) {
+            return;
+        }
+        for (LoadedPlugin other : loaded.values()) {
+            if (other.archive().loadPath().equals(archive.loadPath())) {
+                throw new ConflictException("plugin " + archive.id() + " would be unpacked into "
+                    + archive.loadPath().getFileName() + ", the folder of plugin " + other.id(), "archive");
+            }
+        }
+        deleteTree(archive.loadPath());
+        inspector.unpack(archive, archive.loadPath());
+    }
+
+    private static void removeUnpacked(PluginArchive archive) {
+        if (archive.kind().equals("zip")) {
+            deleteTree(archive.loadPath());
+        }
+    }
+
+    /** Loads the plugin's classes; its code runs later (see {@link #construct}). */
     private LoadedPlugin load(PluginArchive archive) {
         String id;
         try {
-            id = pf4j.loadPlugin(archive.path());
+            id = pf4j.loadPlugin(archive.loadPath());
         } catch (RuntimeException e) {
             throw new RefusedException("plugin " + archive.id() + " cannot be loaded: " + rootMessage(e),
                 "archive", e);
         }
         PluginWrapper wrapper = pf4j.getPlugin(id);
         LoadedPlugin plugin = new LoadedPlugin(archive, wrapper, contextFor(wrapper), config.pluginThreads());
-        try {
-            // Instantiating the plugin class runs plugin code (its constructor): do it on its own pool.
-            plugin.call("loading " + archive.pluginClass(), wrapper::getPlugin, config.pluginCallTimeout());
-        } catch (RuntimeException e) {
-            contexts.remove(id);
-            pf4j.unloadPlugin(id);
-            plugin.shutdownExecutor();
-            throw new RefusedException("plugin " + archive.id() + " cannot be loaded: " + rootMessage(e),
-                "Plugin-Class", e);
-        }
         loaded.put(id, plugin);
         return plugin;
+    }
+
+    /**
+     * Runs the plugin's constructor, on its own pool, so an install refuses a plugin that cannot be made. At start
+     * the constructor runs with {@link #start} instead, so a disabled plugin's code does not run at all.
+     */
+    private void construct(LoadedPlugin plugin) {
+        try {
+            guarded(plugin, CONSTRUCT + plugin.archive().pluginClass(), () -> plugin.wrapper().getPlugin());
+        } catch (RuntimeException e) {
+            unload(plugin);
+            keepIfStuck(plugin, "refused at install");
+            throw new RefusedException("plugin " + plugin.id() + " cannot be loaded: " + rootMessage(e),
+                "Plugin-Class", e);
+        }
+    }
+
+    /**
+     * Runs plugin code that the hub waits for while it starts (the constructor, {@code start()}), with the
+     * boot-loop note set until the code returns (see {@link PluginStateStore#startBegins}). The note is cleared on the
+     * plugin's thread when its code returns, late or not, so a start that overran but ended clears it too.
+     */
+    private <T> T guarded(LoadedPlugin plugin, String what, Callable<T> code) {
+        String id = plugin.id();
+        states.startBegins(id);
+        try {
+            return plugin.call(what, () -> {
+                try {
+                    return code.call();
+                } finally {
+                    endStart(id);
+                }
+            }, config.pluginCallTimeout());
+        } catch (RetryableException notRun) {
+            endStart(id);
+            throw notRun;
+        }
+    }
+
+    private void endStart(String id) {
+        try {
+            states.startEnded(id);
+        } catch (RuntimeException e) {
+            // the hub is stopping (its database closed) while the plugin's code returned; the note stays, rightly
+            LOG.warn("Could not note that plugin {} finished starting: {}", id, e.getMessage());
+        }
     }
 
     private PluginContextImpl contextFor(PluginWrapper wrapper) {
         String id = wrapper.getPluginId();
         return contexts.computeIfAbsent(id, k -> {
-            Path data = config.dataDir().resolve("plugins").resolve(id);
+            Path data = dataFolder(id);
             try {
                 Files.createDirectories(data);
             } catch (IOException e) {
@@ -272,14 +554,17 @@ public final class PluginHost implements AutoCloseable {
         });
     }
 
+    private Path dataFolder(String id) {
+        return dataPluginsDir.resolve(id);
+    }
+
     private void start(LoadedPlugin plugin) {
-        Duration timeout = config.pluginCallTimeout();
         List<Connector> offered;
         try {
-            offered = plugin.call("start", () -> {
+            offered = guarded(plugin, START, () -> {
                 plugin.plugin().start();
                 return List.copyOf(plugin.plugin().connectors());
-            }, timeout);
+            });
             checkConnectors(plugin, offered);
         } catch (RuntimeException e) {
             String reason = e.getMessage();
@@ -345,6 +630,9 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void bestEffortStop(LoadedPlugin plugin) {
+        if (plugin.stuckCalls().stream().anyMatch(c -> c.what().equals(START))) {
+            return; // its start still runs: stop() would run beside it, on an object that never finished starting
+        }
         try {
             plugin.call("stop after failed start", () -> {
                 plugin.plugin().stop();
@@ -365,12 +653,34 @@ public final class PluginHost implements AutoCloseable {
         pf4j.unloadPlugin(plugin.id());
     }
 
-    private void removeFiles(PluginArchive archive) {
+    private static void removeFiles(PluginArchive archive) {
         deleteQuietly(archive.path());
-        if (archive.kind().equals("zip")) {
-            // PF4J unpacks a zip into a folder of the same name next to it.
-            String name = archive.path().getFileName().toString();
-            deleteTree(archive.path().resolveSibling(name.substring(0, name.length() - 4)));
+        removeUnpacked(archive);
+    }
+
+    /** Empty data folders of plugins that are not installed: left by refusals of earlier versions. */
+    private void removeEmptyDataFolders() {
+        if (!Files.isDirectory(dataPluginsDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(dataPluginsDir, Files::isDirectory)) {
+            for (Path folder : dir) {
+                if (!loaded.containsKey(folder.getFileName().toString())) {
+                    removeIfEmpty(folder);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not look through {}: {}", dataPluginsDir, e.getMessage());
+        }
+    }
+
+    private static void removeIfEmpty(Path folder) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            if (!entries.iterator().hasNext()) {
+                Files.delete(folder);
+            }
+        } catch (IOException e) {
+            // not there, or not empty after all: nothing to remove
         }
     }
 
@@ -395,14 +705,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(PluginHost::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", root, e.getMessage());
-        }
+        ArchiveInspector.deleteTree(root);
     }
 
     static String rootMessage(Throwable t) {

@@ -9,8 +9,15 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Whether each plugin is enabled, kept in the database so it survives restarts. */
+/**
+ * Whether each plugin is enabled, kept in the database so it survives restarts; why the hub disabled it, if the hub
+ * did; and whether a start of it is under way (the boot-loop guard: see {@link #startBegins}).
+ */
 final class PluginStateStore {
+
+    /** A plugin's stored state. */
+    record State(boolean enabled, String disabledReason, Instant startBeganAt) {
+    }
 
     private final Database db;
 
@@ -18,37 +25,54 @@ final class PluginStateStore {
         this.db = db;
     }
 
-    Optional<Boolean> enabled(String pluginId) {
+    Optional<State> state(String pluginId) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT enabled FROM plugin_state WHERE plugin_id = ?")) {
+             PreparedStatement ps = c.prepareStatement(
+                 "SELECT enabled, disabled_reason, start_began_at FROM plugin_state WHERE plugin_id = ?")) {
             ps.setString(1, pluginId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp began = rs.getTimestamp(3);
+                return Optional.of(new State(rs.getBoolean(1), rs.getString(2),
+                    began == null ? null : began.toInstant()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the state of plugin " + pluginId, e);
         }
     }
 
+    Optional<Boolean> enabled(String pluginId) {
+        return state(pluginId).map(State::enabled);
+    }
+
+    /** The admin's choice; it clears a reason the hub gave. */
     void setEnabled(String pluginId, boolean enabled) {
-        try (Connection c = db.connection()) {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE plugin_state SET enabled = ?, updated_at = ? WHERE plugin_id = ?")) {
-                ps.setBoolean(1, enabled);
-                ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                ps.setString(3, pluginId);
-                n = ps.executeUpdate();
-            }
-            if (n == 0) {
-                try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO plugin_state (plugin_id, enabled, updated_at) VALUES (?, ?, ?)")) {
-                    ps.setString(1, pluginId);
-                    ps.setBoolean(2, enabled);
-                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                    ps.executeUpdate();
-                }
-            }
+        upsert(pluginId, "enabled = ?, disabled_reason = NULL", ps -> ps.setBoolean(1, enabled), enabled);
+    }
+
+    /** The hub disables a plugin by itself, saying why; the admin sees the reason until it enables the plugin. */
+    void disableBecause(String pluginId, String reason) {
+        upsert(pluginId, "enabled = FALSE, disabled_reason = ?, start_began_at = NULL",
+            ps -> ps.setString(1, reason), false);
+    }
+
+    /**
+     * Notes, committed before any plugin code runs, that the plugin's constructor or start begins. If the hub goes
+     * down before {@link #startEnded} (the plugin called {@code System.exit}, or hung until the process was killed),
+     * the next start finds the note and starts the plugin disabled instead of looping.
+     */
+    void startBegins(String pluginId) {
+        upsert(pluginId, "start_began_at = ?", ps -> ps.setTimestamp(1, Timestamp.from(Instant.now())), true);
+    }
+
+    void startEnded(String pluginId) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(
+                 "UPDATE plugin_state SET start_began_at = NULL WHERE plugin_id = ?")) {
+            ps.setString(1, pluginId);
+            ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store the state of plugin " + pluginId, e);
         }
@@ -62,5 +86,48 @@ final class PluginStateStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete the state of plugin " + pluginId, e);
         }
+    }
+
+    /** Sets the first parameter(s) of {@code assignments}; a missing row is made with {@code enabledIfNew}. */
+    private void upsert(String pluginId, String assignments, Binder bind, boolean enabledIfNew) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE plugin_state SET " + assignments + ", updated_at = ? WHERE plugin_id = ?")) {
+                    bind.bind(ps);
+                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                    ps.setString(3, pluginId);
+                    n = ps.executeUpdate();
+                }
+                if (n == 0) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO plugin_state (plugin_id, enabled, updated_at) VALUES (?, ?, ?)")) {
+                        ps.setString(1, pluginId);
+                        ps.setBoolean(2, enabledIfNew);
+                        ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE plugin_state SET " + assignments + " WHERE plugin_id = ?")) {
+                        bind.bind(ps);
+                        ps.setString(2, pluginId);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the state of plugin " + pluginId, e);
+        }
+    }
+
+    /** Binds parameter 1 of an assignment. */
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
     }
 }

@@ -10,8 +10,11 @@ import java.util.List;
  * @param provider the member that owns it
  * @param description Plugin-Description
  * @param requires the hub API range it needs
- * @param state {@code started}, {@code disabled}, {@code failed} or {@code refused}
- * @param error why it failed or was refused, else null
+ * @param state {@code started}, {@code disabled}, {@code failed}; for a file of the plugins folder that is not loaded
+ *              {@code refused} (it failed inspection) or {@code ignored} (the hub did not install it, or it changed);
+ *              {@code deleted} for a deleted plugin whose thread still runs
+ * @param error why it failed, was refused or ignored, why the hub disabled it, and any thread of it that would not
+ *              stop; else null
  * @param connectors names of the connectors it offers (when started)
  * @param file the archive's file name in the plugins folder
  */

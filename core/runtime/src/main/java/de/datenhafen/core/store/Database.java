@@ -3,11 +3,15 @@ package de.datenhafen.core.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,41 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, String url) {
         this.dataSource = dataSource;
         this.url = url;
+    }
+
+    /**
+     * Opens the hub's database with {@code login}; if the database still has the login's former password (an
+     * installation from before the hub made its own), sets the new one first.
+     */
+    public static Database open(DatabaseLogin login) {
+        if (login.formerPassword() != null) {
+            moveToNewPassword(login);
+        }
+        return open(login.url(), login.user(), login.password());
+    }
+
+    private static void moveToNewPassword(DatabaseLogin login) {
+        try (Connection c = DriverManager.getConnection(login.url(), login.user(), login.password())) {
+            return; // already set; or a new database, just made with it
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
+                throw new IllegalStateException("cannot open the database at " + redactUrl(login.url()) + ": "
+                    + e.getMessage(), e);
+            }
+        }
+        try (Connection c = DriverManager.getConnection(login.url(), login.user(), login.formerPassword());
+             Statement st = c.createStatement()) {
+            // DatabaseLogin admits only letters, digits, '-' and '_' in the password: nothing to escape.
+            st.execute("ALTER USER \"" + login.user().toUpperCase(Locale.ROOT).replace("\"", "\"\"")
+                + "\" SET PASSWORD '" + login.password() + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the database at " + redactUrl(login.url()) + " as "
+                + login.user() + ": neither the password in " + DatabaseLogin.KEY_FILE + " nor the configured one "
+                + "(db.password) is accepted (" + e.getMessage() + ")", e);
+        }
+        LOG.warn("The database user {} had the configured password (empty by default), which plugins in this JVM "
+            + "could use too; it now has the one the hub made in {} (readable by the hub's OS user only)",
+            login.user(), DatabaseLogin.KEY_FILE);
     }
 
     /** Opens the pool and migrates the hub's schema. */

@@ -2,9 +2,12 @@ package de.datenhafen.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.HubException;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
@@ -43,6 +46,52 @@ public final class PluginDatabases implements AutoCloseable {
         return "PLUGIN_" + pluginId.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
+    /**
+     * Refuses {@code pluginId} if its schema belongs to another plugin: ids that differ only in '-', '.' and '_'
+     * ({@code air-quality}, {@code air_quality}) map to one schema and one database user, so the second would read
+     * the first one's data and could reset its password. The owner keeps its schema after it is deleted, as the
+     * schema keeps its data. (Data folders need no such check: they are named by the id itself, and ids are
+     * lower case, so two ids never share one, even on a file system that ignores case.)
+     *
+     * @throws ConflictException naming the schema and the plugin that owns it
+     */
+    public void checkSchemaFree(String pluginId) {
+        String owner = schemaOwner(schemaOf(pluginId));
+        if (owner != null && !owner.equals(pluginId)) {
+            throw new ConflictException("plugin id '" + pluginId + "' maps to database schema " + schemaOf(pluginId)
+                + ", which belongs to plugin " + owner + "; choose another Plugin-Id", "Plugin-Id");
+        }
+    }
+
+    /** Records {@code pluginId} as its schema's owner (after {@link #checkSchemaFree}, once it is installed). */
+    public void claimSchema(String pluginId) {
+        checkSchemaFree(pluginId);
+        if (schemaOwner(schemaOf(pluginId)) != null) {
+            return;
+        }
+        try (Connection c = hub.connection();
+             PreparedStatement ps = c.prepareStatement(
+                 "INSERT INTO plugin_schema (schema_name, plugin_id) VALUES (?, ?)")) {
+            ps.setString(1, schemaOf(pluginId));
+            ps.setString(2, pluginId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the database schema of plugin " + pluginId, e);
+        }
+    }
+
+    private String schemaOwner(String schema) {
+        try (Connection c = hub.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT plugin_id FROM plugin_schema WHERE schema_name = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read who owns database schema " + schema, e);
+        }
+    }
+
     /** The plugin's pool, making schema, user and pool and applying migrations on first use. */
     public DataSource open(String pluginId, ClassLoader pluginLoader) {
         HikariDataSource existing = pools.get(pluginId);
@@ -65,6 +114,7 @@ public final class PluginDatabases implements AutoCloseable {
             throw new HubException("plugin " + pluginId + " asked for a database, but plugin schemas are only "
                 + "available on the embedded H2 database so far, not on " + Database.redactUrl(hubUrl));
         }
+        claimSchema(pluginId);
         String schema = schemaOf(pluginId);
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);

@@ -1,20 +1,25 @@
 package de.datenhafen.core.plugin;
 
+import static de.datenhafen.core.plugin.ProcessEndingCode.classFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RefusedException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -25,16 +30,17 @@ class ArchiveInspectorTest {
     private static final String GOOD = "plugin.id=air-quality\nplugin.version=1.2.0\n"
         + "plugin.provider=Sensor Vendor GmbH\nplugin.class=com.example.AirPlugin\n"
         + "plugin.requires=>=1.0.0 & <2.0.0\nplugin.description=CO2 in schools\n";
+    private static final byte[] A_CLASS = classFile(ProcessEndingCode.Harmless.class);
 
     @TempDir
     Path dir;
 
-    private final ArchiveInspector inspector = new ArchiveInspector();
+    private final ArchiveInspector inspector = new ArchiveInspector(ArchiveLimits.DEFAULTS, Set.of());
 
     @Test
     void readsTheDescriptorOfAZipPlugin() throws IOException {
         PluginArchive a = inspector.inspect(zip("a.zip", Map.of("plugin.properties", GOOD,
-            "classes/com/example/AirPlugin.class", "x")));
+            "classes/com/example/AirPlugin.class", A_CLASS)));
 
         assertThat(a.kind()).isEqualTo("zip");
         assertThat(a.id()).isEqualTo("air-quality");
@@ -43,6 +49,7 @@ class ArchiveInspectorTest {
         assertThat(a.pluginClass()).isEqualTo("com.example.AirPlugin");
         assertThat(a.requires()).isEqualTo(">=1.0.0 & <2.0.0");
         assertThat(a.canonicalFileName()).isEqualTo("air-quality-1.2.0.zip");
+        assertThat(a.sha256()).hasSize(64).isEqualTo(ArchiveInspector.sha256(a.path()));
     }
 
     @Test
@@ -58,7 +65,7 @@ class ArchiveInspectorTest {
         Path jar = dir.resolve("t.jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.putNextEntry(new ZipEntry("de/swhl/TransitPlugin.class"));
-            j.write(1);
+            j.write(A_CLASS);
             j.closeEntry();
         }
 
@@ -84,6 +91,143 @@ class ArchiveInspectorTest {
         Path p = zip("abs.zip", Map.of("plugin.properties", GOOD, "/tmp/x", "boom"));
 
         assertThatThrownBy(() -> inspector.inspect(p)).hasMessage("archive entry '/tmp/x' escapes the plugin's folder");
+    }
+
+    @Test
+    void refusesAnArchiveWhoseLocalHeaderNamesAnotherFileThanItsCentralDirectory() throws IOException {
+        byte[] honest = zipBytes(Map.of("plugin.properties", GOOD, "classes/evil1.jar", "PK"));
+        // The same length, so only the name differs: what ZipInputStream would unpack, the inspector never saw.
+        byte[] smuggling = replaceFirst(honest, "classes/evil1.jar", "../evil-1.0.0.jar");
+        Path p = Files.write(dir.resolve("smuggling.zip"), smuggling);
+
+        assertThatThrownBy(() -> inspector.inspect(p)).isInstanceOfSatisfying(RefusedException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("the archive's local headers and central directory disagree: "
+                + "entry 'classes/evil1.jar' is named '../evil-1.0.0.jar' in its local header");
+            assertThat(e.field()).isEqualTo("archive");
+        });
+    }
+
+    @Test
+    void refusesBytesBeforeTheFirstEntryOrAfterTheEndRecord() throws IOException {
+        byte[] honest = zipBytes(Map.of("plugin.properties", GOOD));
+        byte[] prefixed = concat("#!/bin/sh\n".getBytes(StandardCharsets.US_ASCII), honest);
+        byte[] trailed = concat(honest, new byte[] {0});
+
+        assertThatThrownBy(() -> inspector.inspect(Files.write(dir.resolve("prefixed.zip"), prefixed)))
+            .hasMessage("the archive is damaged: its central directory is not where its end record says "
+                + "(a prefix or gap of 10 bytes)");
+        assertThatThrownBy(() -> inspector.inspect(Files.write(dir.resolve("trailed.zip"), trailed)))
+            .hasMessage("the archive is damaged: it has bytes after its end record");
+    }
+
+    @Test
+    void refusesAnEntryThatExpandsFarMoreThanItsCompressedSizeBeforeInflatingIt() throws IOException {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("plugin.properties", GOOD);
+        entries.put("data/zeros.bin", new byte[10 * 1024 * 1024]);
+        Path p = zip("ratio.zip", entries);
+
+        assertThatThrownBy(() -> inspector.inspect(p)).isInstanceOfSatisfying(RefusedException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(
+                "archive entry 'data/zeros.bin' expands to more than 100 times its compressed size (plugin.max.ratio)");
+            assertThat(e.field()).isEqualTo("archive");
+        });
+    }
+
+    @Test
+    void refusesMoreEntriesOrMoreExpandedBytesThanTheLimitsAllow() throws IOException {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("plugin.properties", GOOD);
+        for (int i = 0; i < 5; i++) {
+            entries.put("classes/r" + i + ".txt", "resource " + i);
+        }
+        Path p = zip("many.zip", entries);
+
+        assertThatThrownBy(() -> new ArchiveInspector(new ArchiveLimits(5, 1 << 20, 100), Set.of()).inspect(p))
+            .hasMessage("the archive has more than 5 entries (plugin.max.entries)");
+        assertThatThrownBy(() -> new ArchiveInspector(new ArchiveLimits(100, 200, 100), Set.of()).inspect(p))
+            .hasMessage("the plugin archive expands to more than 200 bytes (plugin.max.expanded)");
+    }
+
+    @Test
+    void refusesAClassThatCallsSystemExitNamingTheClassTheMethodAndTheCall() throws IOException {
+        Path p = zip("exits.zip", Map.of("plugin.properties", GOOD,
+            "classes/com/example/AirPlugin.class", classFile(ProcessEndingCode.Exits.class)));
+        String sha = ArchiveInspector.sha256(p);
+
+        assertThatThrownBy(() -> inspector.inspect(p)).isInstanceOfSatisfying(RefusedException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("plugin air-quality 1.2.0 calls System.exit in "
+                + ProcessEndingCode.Exits.class.getName() + ".start (classes/com/example/AirPlugin.class): code "
+                + "that ends the JVM or replaces its process-wide state is loaded only if an admin admits the "
+                + "archive by its SHA-256 " + sha + " (plugin.admitted)");
+            assertThat(e.field()).isEqualTo("archive");
+        });
+    }
+
+    @Test
+    void acceptsSuchAClassWhenTheAdminAdmittedTheArchiveBySha256() throws IOException {
+        Path p = zip("exits.zip", Map.of("plugin.properties", GOOD,
+            "classes/com/example/AirPlugin.class", classFile(ProcessEndingCode.Exits.class)));
+
+        PluginArchive a = new ArchiveInspector(ArchiveLimits.DEFAULTS, Set.of(ArchiveInspector.sha256(p))).inspect(p);
+
+        assertThat(a.id()).isEqualTo("air-quality");
+    }
+
+    @Test
+    void refusesAClassFileItCannotRead() throws IOException {
+        Path p = zip("junk-class.zip", Map.of("plugin.properties", GOOD, "classes/com/example/AirPlugin.class", "x"));
+
+        assertThatThrownBy(() -> inspector.inspect(p)).hasMessage("archive entry "
+            + "'classes/com/example/AirPlugin.class' is not a valid class file (it ends inside a structure)");
+    }
+
+    @Test
+    void unpacksAZipPluginIntoItsFolder() throws IOException {
+        Path p = zip("ok-1.2.0.zip", Map.of("plugin.properties", GOOD, "classes/com/example/AirPlugin.class",
+            A_CLASS, "lib/helper.jar", zipBytes(Map.of("com/example/Helper.class", A_CLASS))));
+        PluginArchive a = inspector.inspect(p);
+
+        inspector.unpack(a, a.loadPath());
+
+        assertThat(a.loadPath()).isEqualTo(dir.resolve("ok-1.2.0"));
+        assertThat(files(a.loadPath()))
+            .containsExactlyInAnyOrder("classes/com/example/AirPlugin.class", "lib/helper.jar", "plugin.properties");
+    }
+
+    @Test
+    void refusesANestedJarThatHaltsTheJvmAndLeavesNoFolder() throws IOException {
+        Path p = zip("nested-1.2.0.zip", Map.of("plugin.properties", GOOD,
+            "lib/helper.jar", zipBytes(Map.of("com/example/Helper.class", classFile(ProcessEndingCode.Halts.class)))));
+        PluginArchive a = inspector.inspect(p);
+
+        assertThatThrownBy(() -> inspector.unpack(a, a.loadPath()))
+            .hasMessageStartingWith("plugin air-quality 1.2.0 calls Runtime.halt in "
+                + ProcessEndingCode.Halts.class.getName() + ".stop (lib/helper.jar!com/example/Helper.class)");
+        assertThat(a.loadPath()).doesNotExist();
+    }
+
+    @Test
+    void refusesANestedJarBombAndLeavesNoFolder() throws IOException {
+        Map<String, Object> bomb = new LinkedHashMap<>();
+        bomb.put("zeros.bin", new byte[10 * 1024 * 1024]);
+        Path p = zip("nested-bomb-1.2.0.zip", Map.of("plugin.properties", GOOD, "lib/bomb.jar", zipBytes(bomb)));
+        PluginArchive a = inspector.inspect(p);
+
+        assertThatThrownBy(() -> inspector.unpack(a, a.loadPath())).hasMessage(
+            "entry 'zeros.bin' of lib/bomb.jar expands to more than 100 times its compressed size (plugin.max.ratio)");
+        assertThat(a.loadPath()).doesNotExist();
+    }
+
+    @Test
+    void refusesANestedJarWhoseClassPathLeadsOutOfThePlugin() throws IOException {
+        byte[] jar = zipBytes(Map.of("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nClass-Path: ../../../tmp/evil.jar\n"));
+        Path p = zip("classpath-1.2.0.zip", Map.of("plugin.properties", GOOD, "lib/a.jar", jar));
+        PluginArchive a = inspector.inspect(p);
+
+        assertThatThrownBy(() -> inspector.unpack(a, a.loadPath()))
+            .hasMessage("lib/a.jar's manifest puts '../../../tmp/evil.jar' on its Class-Path, outside the plugin");
+        assertThat(a.loadPath()).doesNotExist();
     }
 
     @Test
@@ -136,15 +280,47 @@ class ArchiveInspectorTest {
         });
     }
 
-    private Path zip(String name, Map<String, String> entries) throws IOException {
-        Path p = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(p); ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, String> e : new LinkedHashMap<>(entries).entrySet()) {
+    private Path zip(String name, Map<String, ?> entries) throws IOException {
+        return Files.write(dir.resolve(name), zipBytes(entries));
+    }
+
+    /** A zip of these entries (strings as UTF-8), deflated, in the map's order. */
+    static byte[] zipBytes(Map<String, ?> entries) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, ?> e : entries.entrySet()) {
                 z.putNextEntry(new ZipEntry(e.getKey()));
-                z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                z.write(e.getValue() instanceof byte[] b ? b : e.getValue().toString().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
         }
-        return p;
+        return bytes.toByteArray();
+    }
+
+    /** {@code bytes} with the first {@code from} replaced by {@code to}, of the same length (a local header name). */
+    static byte[] replaceFirst(byte[] bytes, String from, String to) {
+        byte[] f = from.getBytes(StandardCharsets.UTF_8);
+        byte[] t = to.getBytes(StandardCharsets.UTF_8);
+        assertThat(t).hasSameSizeAs(f);
+        for (int i = 0; i + f.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + f.length, f, 0, f.length)) {
+                byte[] out = bytes.clone();
+                System.arraycopy(t, 0, out, i, t.length);
+                return out;
+            }
+        }
+        throw new AssertionError("no " + from + " in the archive");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static java.util.List<String> files(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(f -> root.relativize(f).toString()).toList();
+        }
     }
 }

@@ -1,0 +1,67 @@
+package de.datenhafen.core.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's data folder holds the database, the secrets key and the database key: it is made, and kept at every
+ * start, readable by the hub's OS user only (folder 0700, the files in it 0600), so another account on the machine
+ * reads none of it. On a file system without POSIX permissions the folder's own access control applies.
+ */
+public final class DataFolder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataFolder.class);
+    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private DataFolder() {
+    }
+
+    /** Makes {@code dataDir} if needed and takes every permission of others from it and the files directly in it. */
+    public static void makePrivate(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            if (!posix(dataDir)) {
+                LOG.warn("The data folder {} is on a file system without POSIX permissions; make sure only the "
+                    + "hub's OS user can read it", dataDir);
+                return;
+            }
+            Files.setPosixFilePermissions(dataDir, FOLDER);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dataDir, Files::isRegularFile)) {
+                for (Path file : files) {
+                    if (!Files.getPosixFilePermissions(file).equals(FILE)) {
+                        Files.setPosixFilePermissions(file, FILE);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data folder " + dataDir + " private", e);
+        }
+    }
+
+    /** Creates an empty file readable by the hub's OS user only from the first moment (replacing a leftover). */
+    static Path createPrivateFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        if (posix(file.getParent())) {
+            return Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+        }
+        try {
+            return Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            return file;
+        }
+    }
+
+    private static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}
