@@ -83,8 +83,17 @@ class HostileRequestsIT {
         int sent = 0;
         for (Route route : routes) {
             for (Probe probe : probes(route)) {
-                RawHttp.Answer a = RawHttp.send(hub.port, probe.request());
+                long t0 = System.nanoTime();
+                RawHttp.Answer a;
+                try {
+                    a = RawHttp.sendFrom(null, hub.port, probe.request(), Duration.ofSeconds(10));
+                } catch (java.io.UncheckedIOException e) {
+                    soft.fail(route + " [" + probe.name() + "]: no answer within 10 s (" + e.getCause() + ")");
+                    continue;
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
                 sent++;
+                soft.assertThat(ms).as(route + " [" + probe.name() + "] answered within 5 s").isLessThan(5_000);
                 check(soft, route, probe.name(), a);
             }
         }

@@ -151,7 +151,9 @@ public final class Hub implements AutoCloseable {
         long tPlugins = System.nanoTime();
 
         server = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
-            .setPort(config.httpPort()).setCompressionSupported(true)).requestHandler(http.router())
+            .setPort(config.httpPort()).setCompressionSupported(true)
+            .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS))
+            .requestHandler(http.router())
             .invalidRequestHandler(HttpApi::invalidRequest)
             .listen(), "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
         long tEnd = System.nanoTime();

@@ -48,9 +48,18 @@ public final class RawHttp {
      * a second client machine.
      */
     public static Answer sendFrom(java.net.InetAddress local, int port, byte[] request) {
+        return sendFrom(local, port, request, java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #sendFrom(java.net.InetAddress, int, byte[])}, waiting at most {@code timeout} for each read.
+     *
+     * @throws UncheckedIOException with a {@link java.net.SocketTimeoutException} when the server did not answer
+     */
+    public static Answer sendFrom(java.net.InetAddress local, int port, byte[] request, java.time.Duration timeout) {
         try (Socket socket = local == null ? new Socket("127.0.0.1", port)
             : new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, local, 0)) {
-            socket.setSoTimeout(30_000);
+            socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             // Written on a thread of its own: a server may answer (413, 401) without reading the rest of a large
             // body, and a blocked write must not keep us from reading that answer. Closing the socket ends it.
@@ -80,6 +89,7 @@ public final class RawHttp {
         return send(port, b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Reads until the server closes or, with a Content-Length, until the answer is complete. */
     private static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
@@ -87,11 +97,28 @@ public final class RawHttp {
         try {
             while ((n = in.read(buffer)) > 0 && out.size() < MAX_ANSWER) {
                 out.write(buffer, 0, n);
+                if (complete(out.toByteArray())) {
+                    break;
+                }
             }
         } catch (java.net.SocketException e) {
             // a reset after the answer: keep what arrived
         }
         return out.toByteArray();
+    }
+
+    private static boolean complete(byte[] raw) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                return raw.length - (end + 4) >= Long.parseLong(line.substring(15).trim());
+            }
+        }
+        return false;
     }
 
     private static Answer parse(byte[] raw) {

@@ -182,6 +182,24 @@ class IntegrationLifecycleTest {
     }
 
     @Test
+    void pauseResumeAndRestartOfAFailedIntegrationAre409WithTheReason(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations",
+            new JsonObject().put("name", "broken").put("connector", "fixture-failing"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            client.get("/api/v1/admin/integrations/broken").json().getString("state").equals("failed"));
+
+        for (String action : new String[] {"pause", "resume", "restart"}) {
+            HubClient.Response r = client.post("/api/v1/admin/integrations/broken/" + action);
+
+            assertThat(r.status()).as(action + ": " + r).isEqualTo(409);
+            assertThat(r.json().getString("field")).isEqualTo("state");
+            assertThat(r.json().getString("error")).as(action).contains("cannot reach the device gateway");
+        }
+        assertThat(client.get("/api/v1/admin/integrations/broken").json().getString("state")).isEqualTo("failed");
+    }
+
+    @Test
     void deletesAnIntegrationAndItsEndpoint(HubClient client) {
         create(client, ingest("deleted", "deleted"));
 

@@ -53,6 +53,7 @@ public final class HubConfig {
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
+    public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
     public static final String AUTH_FAILURES_LIMIT = "auth.failures.limit";
     public static final String AUTH_FAILURES_WINDOW = "auth.failures.window";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
@@ -107,6 +108,8 @@ public final class HubConfig {
             "Wrong tokens a client address may send within auth.failures.window before it gets 429")
         .define(AUTH_FAILURES_WINDOW, ConfigType.DURATION, "1m", false,
             "The window for auth.failures.limit")
+        .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
+            "A connection that neither sends nor receives for this long is closed (event streams send a heartbeat)")
         .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
             "The hub's public URL (scheme, host, port, no path), for links in answers; default: "
                 + "http://localhost:<port>. The request's Host header is never used for links")
@@ -278,6 +281,10 @@ public final class HubConfig {
 
     public Duration authFailuresWindow() {
         return config.getDuration(AUTH_FAILURES_WINDOW);
+    }
+
+    public Duration httpIdleTimeout() {
+        return config.getDuration(HTTP_IDLE_TIMEOUT);
     }
 
     public int httpQueue() {

@@ -6,6 +6,7 @@ import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.plugin.PluginCallException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,10 @@ public final class Errors {
         } else if (failure instanceof PluginCallException e) {
             LOG.warn("Plugin call failed: {}", e.getMessage());
             send(ctx, 502, e.getMessage(), null, null);
+        } else if (failure instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
+            send(ctx, 400, "the body is declared as form data (" + ctx.request().getHeader("Content-Type")
+                + ") but is not valid form data; this route takes JSON: send Content-Type: application/json",
+                "body", null);
         } else if (failure instanceof DecodeException) {
             send(ctx, 400, "the body is not valid JSON: " + failure.getMessage(), "body", null);
         } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {

@@ -154,6 +154,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     public synchronized IntegrationView pause(String name) {
         Entry e = require(name);
+        if (e.state.equals(FAILED)) {
+            throw new ConflictException("integration " + name + " has failed and has nothing running to pause: "
+                + e.error + " (fix its config, then restart it)", "state");
+        }
         setDesired(e, PAUSED);
         if (e.state.equals(RUNNING)) {
             try {
@@ -182,7 +186,16 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.attempts = 0;
             start(e);
         }
+        failedAgain(e, "resumed");
         return view(e);
+    }
+
+    /** An action meant to leave the integration running that left it failed is a conflict, with the reason. */
+    private static void failedAgain(Entry e, String action) {
+        if (e.state.equals(FAILED)) {
+            throw new ConflictException("integration " + e.record.name() + " could not be " + action + ": " + e.error,
+                "state");
+        }
     }
 
     /** Stops the routes and builds them anew from the stored config; a failed integration gets fresh attempts. */
@@ -193,6 +206,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         e.state = STOPPED;
         e.attempts = 0;
         start(e);
+        failedAgain(e, "restarted");
         return view(e);
     }
 
