@@ -74,6 +74,9 @@ public final class SensorThingsConnector implements Connector {
                 + "answer, expanded ones included; more is refused with 400")
             .define("max-answer-bytes", ConfigType.INT, Limits.DEFAULT.maxAnswerBytes(), false, "Largest answer "
                 + "in bytes of JSON; larger is refused with 400")
+            .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
+                "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
+                + "worth); past it a read waits up to 5 s, then is answered 503")
             .build();
     }
 
@@ -97,7 +100,7 @@ public final class SensorThingsConnector implements Connector {
         String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true";
         String baseUrl = ctx.config().has("base-url") ? baseUrl(ctx.config().getString("base-url")) : null;
         Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
-            ctx.config().getInt("max-answer-bytes"));
+            ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
         StaService service = new StaService(backend, pageSize, maxPage,
             ctx.config().getDuration("query-timeout"), limits);
         StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
@@ -200,6 +203,24 @@ public final class SensorThingsConnector implements Connector {
         }
 
         void handle(Exchange e) {
+            // reads (public) share a CPU budget; writes need a token and are not held up by anonymous reads
+            boolean read = "GET".equals(e.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
+            long cpu = Throttle.cpuNow();
+            try {
+                if (read) {
+                    service.throttle().enter();
+                }
+                respond(e);
+            } catch (StaException busy) {
+                answer(e, refusal(busy), Integer.MAX_VALUE, null);
+            } finally {
+                if (read) {
+                    service.throttle().charge(Throttle.cpuNow() - cpu);
+                }
+            }
+        }
+
+        private void respond(Exchange e) {
             StaService.Answer a;
             try {
                 a = serve(e);
@@ -232,7 +253,7 @@ public final class SensorThingsConnector implements Connector {
         /** The option a too-large answer is blamed on: $expand when the request expands, else $top. */
         private static String tooLarge(Exchange e) {
             String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
-            return uri != null && uri.contains("$expand") ? "$expand" : "$top";
+            return uri != null && uri.contains("expand=") ? "$expand" : "$top"; // also %24expand=
         }
 
         private StaService.Answer serve(Exchange e) throws Exception {

@@ -47,6 +47,7 @@ final class StaService {
     private final int maxPageSize;
     private final java.time.Duration queryTimeout;
     private final Limits limits;
+    private final Throttle throttle;
     private volatile Model.Graph graph;
 
     StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout, Limits limits) {
@@ -55,6 +56,11 @@ final class StaService {
         this.maxPageSize = maxPageSize;
         this.queryTimeout = queryTimeout;
         this.limits = limits;
+        this.throttle = new Throttle(limits.readCpuPerSecond().toNanos());
+    }
+
+    Throttle throttle() {
+        return throttle;
     }
 
     Limits limits() {
