@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality;
 
 import de.datenhafen.api.BusEvent;
+import de.datenhafen.api.BusHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,9 +38,14 @@ final class BusPublisher {
         this.uri = busUri;
     }
 
-    void publish(Exchange origin, List<Event> events) throws Exception {
+    /**
+     * Puts the events on the bus and returns once all are committed: how many of them were stored already (same
+     * source and id; the bus keeps the first copy and adds nothing), from the producer's
+     * {@link BusHeaders#DUPLICATES}.
+     */
+    int publish(Exchange origin, List<Event> events) throws Exception {
         if (events.isEmpty()) {
-            return;
+            return 0;
         }
         List<Event> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparing(Event::time)); // stable: equal times keep their order
@@ -55,6 +61,8 @@ final class BusPublisher {
         if (x.getException() != null) {
             throw x.getException();
         }
+        Integer duplicates = x.getMessage().getHeader(BusHeaders.DUPLICATES, Integer.class);
+        return duplicates == null ? 0 : duplicates;
     }
 
     private Producer producer(Exchange origin) throws Exception {

@@ -27,7 +27,31 @@ final class Http {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Http.class);
+
+    /** What a route does with a request; a {@link Refused} becomes its JSON error. */
+    interface Handler {
+        void handle(Exchange e) throws Exception;
+    }
+
     private Http() {
+    }
+
+    /**
+     * Serves one request: a {@link Refused} is answered with its status and {@code {"error","field"}}; anything else
+     * (a database error, a bug) is logged with a request id and answered 500 with that id only, so no SQL or stack
+     * reaches the caller. Every route of the plugin goes through here.
+     */
+    static void serve(Exchange e, Handler handler) {
+        try {
+            handler.handle(e);
+        } catch (Refused r) {
+            refuse(e, r);
+        } catch (Exception | StackOverflowError x) {
+            String id = Incident.log(LOG, method(e) + " " + e.getIn().getHeader(Exchange.HTTP_URI, String.class), x);
+            e.getMessage().removeHeaders("*");
+            answer(e, 500, Incident.body(id));
+        }
     }
 
     static void answer(Exchange e, int status, Object body) {
@@ -62,10 +86,10 @@ final class Http {
         answer(e, r.status, body);
     }
 
-    /** Checks {@code Authorization: Bearer <token>} in constant time. */
-    static void requireToken(Exchange e, byte[] token) {
+    /** Checks {@code Authorization: Bearer <token>} in constant time; {@code what} names the endpoint. */
+    static void requireToken(Exchange e, byte[] token, String what) {
         if (!BearerToken.matches(token, BearerToken.of(e))) {
-            throw new Refused(401, "Authorization", "missing or wrong bearer token for the air-quality registry");
+            throw new Refused(401, "Authorization", "missing or wrong bearer token for " + what);
         }
     }
 
@@ -88,7 +112,7 @@ final class Http {
         while (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
         }
-        return URLDecoder.decode(rest, StandardCharsets.UTF_8);
+        return decode(rest, "path");
     }
 
     static Map<String, String> query(Exchange e) {
@@ -104,11 +128,21 @@ final class Http {
         }
         for (String pair : q.split("&")) {
             int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1), k);
             out.put(k, v);
         }
         return out;
+    }
+
+    /** URL decoding where a malformed %-escape is the client's 400 naming the field, not a 500. */
+    private static String decode(String s, String field) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, TextLimits.shown(field), "malformed %-escape in " + TextLimits.shown(field)
+                + ": write a '%' as %25");
+        }
     }
 
     static String method(Exchange e) {

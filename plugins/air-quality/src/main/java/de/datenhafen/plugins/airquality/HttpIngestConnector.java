@@ -15,11 +15,17 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * {@code airquality-http}: {@code POST /api/v1/plugins/air-quality/<path>} takes The Things Stack v3 uplink messages
  * (its webhook), ChirpStack v4 uplink events (its HTTP integration) and the plain batch form, one or an array. Every
- * valid reading becomes an {@code air.reading} event, committed before the answer: 202 {@code {"accepted": n}} when
- * all were valid; 400 naming the first refused reading's device and field, with all refused ones listed and the
- * valid rest stored, otherwise.
+ * valid reading becomes an {@code air.reading} event, committed before the answer: 202
+ * {@code {"accepted": n, "duplicates": d}} when all were valid (d of the n were stored already: an uplink sent again);
+ * 400 naming the first refused reading's device and field, with all refused ones listed and the valid rest stored,
+ * otherwise.
+ *
+ * <p>Closed by default: without a {@code token} every request is 401, unless the admin sets {@code anonymous: true}
+ * (a network server that cannot send a header, on a network of its own).
  */
 final class HttpIngestConnector implements Connector {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngestConnector.class);
 
     private final AirQuality air;
 
@@ -46,8 +52,12 @@ final class HttpIngestConnector implements Connector {
                     "A reading time further ahead of the hub's clock than this is refused")
                 .define("max-body", ConfigType.INT, 4 * 1024 * 1024, false, "Largest accepted body, in bytes")
                 .secret("token", ConfigType.STRING, null, false,
-                    "If set, a caller must send it as 'Authorization: Bearer <token>' (network servers can add a "
-                        + "header to their webhooks)"))
+                    "A caller must send it as 'Authorization: Bearer <token>' (network servers can add a header to "
+                        + "their webhooks); at least 16 characters. Without it, every request is refused (401) "
+                        + "unless anonymous is true")
+                .define("anonymous", ConfigType.BOOLEAN, false, false,
+                    "Take uplinks without a token: anyone who reaches the hub can then put readings on the bus. "
+                        + "Only for a network server that cannot send a header; not together with token"))
             .build();
     }
 
@@ -55,8 +65,22 @@ final class HttpIngestConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         String path = ctx.config().getString("path");
         int maxBody = ctx.config().getInt("max-body");
-        byte[] token = ctx.config().has("token")
-            ? ctx.config().getString("token").getBytes(StandardCharsets.UTF_8) : null;
+        String tokenText = ctx.config().has("token") ? ctx.config().getString("token") : null;
+        boolean anonymous = ctx.config().getBoolean("anonymous");
+        if (tokenText != null && tokenText.length() < 16) {
+            throw new IllegalArgumentException("token must have at least 16 characters");
+        }
+        if (tokenText != null && anonymous) {
+            throw new IllegalArgumentException("set either token or anonymous: true, not both");
+        }
+        if (anonymous) {
+            LOG.warn("integration {}: anonymous is on, anyone who reaches the hub can post air-quality uplinks",
+                ctx.integrationName());
+        } else if (tokenText == null) {
+            LOG.warn("integration {}: no token and not anonymous, so every uplink is refused (401): set token",
+                ctx.integrationName());
+        }
+        Access access = new Access(tokenText == null ? null : tokenText.getBytes(StandardCharsets.UTF_8), anonymous);
         Ingest ingest = new Ingest(new UplinkParser(FieldMapping.from(ctx.config()),
             ctx.config().getDuration("max-future"), Clock.systemUTC()), air.registry);
         BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
@@ -65,38 +89,51 @@ final class HttpIngestConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST")
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> handle(e, token, maxBody, ingest, bus));
+                    .process(e -> Http.serve(e, x -> handle(x, access, maxBody, ingest, bus)));
             }
         };
     }
 
-    private static void handle(Exchange e, byte[] token, int maxBody, Ingest ingest, BusPublisher bus)
-        throws Exception {
-        try {
-            if (token != null) {
-                Http.requireToken(e, token);
+    /** Who may post: the holder of {@code token}, or anyone when {@code anonymous}; nobody with neither. */
+    record Access(byte[] token, boolean anonymous) {
+        void check(Exchange e) {
+            if (anonymous) {
+                return;
             }
-            byte[] body = e.getIn().getBody(byte[].class);
-            if (body != null && body.length > maxBody) {
-                throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody
-                    + " are accepted");
+            if (token == null) {
+                throw new Http.Refused(401, "Authorization", "this uplink endpoint takes no uplinks until its admin "
+                    + "sets a token (or anonymous: true)");
             }
-            Ingest.Outcome out;
-            try {
-                out = ingest.accept(body);
-            } catch (UplinkParser.BodyException ex) {
-                throw new Http.Refused(400, "body", ex.getMessage());
-            }
-            bus.publish(e, out.events());
-            answer(e, out);
-        } catch (Http.Refused r) {
-            Http.refuse(e, r);
+            Http.requireToken(e, token, "the air-quality uplinks");
         }
     }
 
-    static void answer(Exchange e, Ingest.Outcome out) {
+    private static void handle(Exchange e, Access access, int maxBody, Ingest ingest, BusPublisher bus)
+        throws Exception {
+        access.check(e);
+        byte[] body = e.getIn().getBody(byte[].class);
+        if (body != null && body.length > maxBody) {
+            throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody
+                + " are accepted");
+        }
+        Ingest.Outcome out;
+        try {
+            out = ingest.accept(body);
+        } catch (UplinkParser.BodyException ex) {
+            throw new Http.Refused(400, "body", ex.getMessage());
+        }
+        int duplicates = bus.publish(e, out.events());
+        answer(e, out, duplicates);
+    }
+
+    /**
+     * The answer: {@code accepted} counts the readings taken (stored now or before), {@code duplicates} how many of
+     * those were stored before (the same device and time), so a sender can tell a retry from a new reading.
+     */
+    static void answer(Exchange e, Ingest.Outcome out, int duplicates) {
         if (out.problems().isEmpty()) {
-            Http.answer(e, 202, Http.JSON.createObjectNode().put("accepted", out.events().size()));
+            Http.answer(e, 202, Http.JSON.createObjectNode().put("accepted", out.events().size())
+                .put("duplicates", duplicates));
             return;
         }
         Problem first = out.problems().get(0);
@@ -108,7 +145,7 @@ final class HttpIngestConnector implements Connector {
         if (first.device() != null) {
             body.put("device", first.device());
         }
-        body.put("accepted", out.events().size());
+        body.put("accepted", out.events().size()).put("duplicates", duplicates);
         ArrayNode refused = body.putArray("refused");
         for (Problem p : out.problems()) {
             ObjectNode n = refused.addObject().put("index", p.index());

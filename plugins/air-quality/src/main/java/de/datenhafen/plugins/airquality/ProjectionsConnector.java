@@ -86,17 +86,11 @@ final class ProjectionsConnector implements Connector {
 
                 from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
                     .routeId(ctx.routeId("sites"))
-                    .process(e -> read(e, api));
+                    .process(e -> Http.serve(e, x -> read(x, api)));
 
                 from(ctx.httpEndpoint("alerts") + "?httpMethodRestrict=GET")
                     .routeId(ctx.routeId("alerts"))
-                    .process(e -> {
-                        try {
-                            Http.answer(e, 200, api.alerts());
-                        } catch (Http.Refused r) {
-                            Http.refuse(e, r);
-                        }
-                    });
+                    .process(e -> Http.serve(e, x -> Http.answer(x, 200, api.alerts())));
 
                 // GET sites is served from a snapshot this rebuilds each second while it is being asked for
                 from("timer:" + ctx.integrationName() + "-sites?delay=1000&period=1000")
@@ -180,26 +174,22 @@ final class ProjectionsConnector implements Connector {
     }
 
     private static void read(Exchange e, ReadApi api) throws Exception {
-        try {
-            String[] parts = Http.rest(e, "sites").split("/");
-            Map<String, String> q = Http.query(e);
-            Object body;
-            if (parts.length == 1 && parts[0].isEmpty()) {
-                Http.answerJson(e, 200, api.sitesJson());
-                return;
-            } else if (parts.length == 1) {
-                body = api.site(parts[0], q);
-            } else if (parts.length == 2 && parts[1].equals("daily")) {
-                body = api.daily(parts[0], q);
-            } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
-                body = api.history(parts[0], parts[2], q);
-            } else {
-                throw new Http.Refused(404, "path", "no such resource; see sites, sites/<site>, sites/<site>/daily, "
-                    + "sites/<site>/rooms/<room>/history");
-            }
-            Http.answer(e, 200, body);
-        } catch (Http.Refused r) {
-            Http.refuse(e, r);
+        String[] parts = Http.rest(e, "sites").split("/");
+        Map<String, String> q = Http.query(e);
+        Object body;
+        if (parts.length == 1 && parts[0].isEmpty()) {
+            Http.answerJson(e, 200, api.sitesJson());
+            return;
+        } else if (parts.length == 1) {
+            body = api.site(parts[0], q);
+        } else if (parts.length == 2 && parts[1].equals("daily")) {
+            body = api.daily(parts[0], q);
+        } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
+            body = api.history(parts[0], parts[2], q);
+        } else {
+            throw new Http.Refused(404, "path", "no such resource; see sites, sites/<site>, sites/<site>/daily, "
+                + "sites/<site>/rooms/<room>/history");
         }
+        Http.answer(e, 200, body);
     }
 }

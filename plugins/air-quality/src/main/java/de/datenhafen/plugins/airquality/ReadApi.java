@@ -32,6 +32,11 @@ import javax.sql.DataSource;
 final class ReadApi {
 
     static final int MAX_POINTS = 20_000;
+    /**
+     * Points in one site-wide answer at most (rooms × 20-minute averages, rooms × days): a site's answer grows with its
+     * rooms, so the per-room bound alone would let a large site's year fill the heap.
+     */
+    static final int MAX_SITE_POINTS = 50_000;
     /** {@code GET sites} never shows a state older than this; see {@link #sitesJson}. */
     static final long SITES_MAX_AGE_SECONDS = 5;
 
@@ -86,11 +91,14 @@ final class ReadApi {
         Instant to = time(q, "to", Instant.now());
         Instant from = time(q, "from", to.minus(Duration.ofHours(8)));
         range(from, to, 1200);
+        List<Registry.Room> siteRooms = reg.roomsOf(siteId);
+        sitePoints(siteRooms.size(), Duration.between(from, to).toSeconds() / Projections.BUCKET + 1, "20-minute "
+            + "averages");
         ObjectNode site = site(Http.JSON.createObjectNode(), s);
         site.put("from", from.toString()).put("to", to.toString());
         ArrayNode rooms = site.putArray("rooms");
         try (Connection c = db.getConnection()) {
-            for (Registry.Room r : reg.roomsOf(siteId)) {
+            for (Registry.Room r : siteRooms) {
                 ObjectNode room = room(rooms.addObject(), r, projections.latest().get(r.key()), projections.bands());
                 buckets(c, room.putArray("averages"), r.key(), from, to, 1);
             }
@@ -133,6 +141,7 @@ final class ReadApi {
         ObjectNode out = site(Http.JSON.createObjectNode(), s);
         out.put("from", from.toString()).put("to", to.toString());
         List<Registry.Room> rooms = reg.roomsOf(siteId);
+        sitePoints(rooms.size(), to.toEpochDay() - from.toEpochDay() + 1, "days");
         ArrayNode roomsOut = out.putArray("rooms");
         // the site's days: sums over its rooms
         java.util.TreeMap<Long, double[]> siteDays = new java.util.TreeMap<>();
@@ -182,6 +191,13 @@ final class ReadApi {
             }
         }
         return out;
+    }
+
+    private static void sitePoints(int rooms, long perRoom, String what) {
+        if (rooms * perRoom > MAX_SITE_POINTS) {
+            throw new Http.Refused(400, "from", "the range gives " + rooms + " rooms × " + perRoom + " " + what
+                + " = " + rooms * perRoom + " points; at most " + MAX_SITE_POINTS + ": choose a shorter range");
+        }
     }
 
     private static void day(ObjectNode n, long day, double[] d) {
@@ -234,13 +250,19 @@ final class ReadApi {
     }
 
     private static void raw(Connection c, ArrayNode points, int room, Instant from, Instant to) throws SQLException {
+        // readings are 5 minutes apart from monitors, but SensorThings writes may add one every second: a LIMIT
         try (PreparedStatement q = c.prepareStatement("SELECT t, co2, temp, hum, pres FROM reading WHERE room_key = ? "
-            + "AND t >= ? AND t < ? ORDER BY t")) {
+            + "AND t >= ? AND t < ? ORDER BY t LIMIT ?")) {
             q.setInt(1, room);
             q.setInt(2, Projections.seconds(from));
             q.setInt(3, Projections.seconds(to));
+            q.setInt(4, MAX_POINTS + 1);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
+                    if (points.size() == MAX_POINTS) {
+                        throw new Http.Refused(400, "resolution", "the range has more than " + MAX_POINTS + " raw "
+                            + "readings: choose a coarser resolution or a shorter range");
+                    }
                     // a quantity is null in a partial reading (see V2)
                     ObjectNode p = points.addObject().put("time", Projections.instant(rs.getInt(1)).toString())
                         .put("co2", (Integer) rs.getObject(2, Integer.class))
@@ -308,8 +330,8 @@ final class ReadApi {
             seconds = -1;
         }
         if (seconds <= 0 || seconds % Projections.BUCKET != 0) {
-            throw new Http.Refused(400, "resolution", "'" + text + "' must be raw or a multiple of 20 minutes "
-                + "such as 20m, 1h or 1d");
+            throw new Http.Refused(400, "resolution", "'" + TextLimits.shown(text) + "' must be raw or a multiple "
+                + "of 20 minutes such as 20m, 1h or 1d");
         }
         return seconds;
     }
@@ -332,7 +354,7 @@ final class ReadApi {
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeException e) {
-            throw new Http.Refused(400, name, "'" + v + "' is not an ISO-8601 time with an offset");
+            throw new Http.Refused(400, name, "'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an offset");
         }
     }
 
@@ -344,7 +366,7 @@ final class ReadApi {
         try {
             return LocalDate.parse(v);
         } catch (DateTimeException e) {
-            throw new Http.Refused(400, name, "'" + v + "' is not a date (yyyy-mm-dd)");
+            throw new Http.Refused(400, name, "'" + TextLimits.shown(v) + "' is not a date (yyyy-mm-dd)");
         }
     }
 

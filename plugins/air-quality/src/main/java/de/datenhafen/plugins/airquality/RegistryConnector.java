@@ -74,14 +74,10 @@ final class RegistryConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true")
                     .routeId(ctx.routeId("registry"))
-                    .process(e -> {
-                        try {
-                            Http.requireToken(e, token);
-                            handle(e, maxBody);
-                        } catch (Http.Refused r) {
-                            Http.refuse(e, r);
-                        }
-                    });
+                    .process(e -> Http.serve(e, x -> {
+                        Http.requireToken(x, token, "the air-quality registry");
+                        handle(x, maxBody);
+                    }));
             }
         };
     }
@@ -108,12 +104,13 @@ final class RegistryConnector implements Connector {
                 .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
         } else if (method.equals("PUT") && p.length == 2 && p[0].equals("sites")) {
             JsonNode j = json(body);
-            String name = required(j, "name");
+            String name = text("name", required(j, "name"), TextLimits.NAME);
+            String address = text("address", j.hasNonNull("address") ? j.get("address").asText() : null,
+                TextLimits.ADDRESS);
             Double lat = number(j, "latitude", -90, 90);
             Double lon = number(j, "longitude", -180, 180);
             String site = id("site", p[1]);
-            air.registry.change(c -> Registry.upsertSite(c, new Registry.Site(site, name,
-                j.hasNonNull("address") ? j.get("address").asText() : null, lat, lon)));
+            air.registry.change(c -> Registry.upsertSite(c, new Registry.Site(site, name, address, lat, lon)));
             Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site));
         } else if (method.equals("PUT") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
             JsonNode j = json(body);
@@ -122,8 +119,9 @@ final class RegistryConnector implements Connector {
             if (!air.registry.snapshot().sites().containsKey(site)) {
                 throw new Http.Refused(404, "site", "no site '" + site + "': create it first");
             }
-            String name = j.hasNonNull("name") ? j.get("name").asText() : room;
-            String kind = j.hasNonNull("kind") ? j.get("kind").asText().toLowerCase(Locale.ROOT) : "classroom";
+            String name = text("name", j.hasNonNull("name") ? j.get("name").asText() : room, TextLimits.NAME);
+            String kind = text("kind", j.hasNonNull("kind") ? j.get("kind").asText().toLowerCase(Locale.ROOT)
+                : "classroom", TextLimits.KIND);
             air.registry.change(c -> Registry.upsertRoom(c, site, room, name, kind));
             Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site).put("room", room));
         } else if (method.equals("POST") && p.length == 3 && p[0].equals("devices") && p[2].equals("move")) {
@@ -228,16 +226,20 @@ final class RegistryConnector implements Connector {
 
     private static String id(String field, String v) {
         if (!v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new Http.Refused(400, field, "'" + v + "' must be 1 to 64 letters, digits, dots, dashes or "
-                + "underscores");
+            throw new Http.Refused(400, field, "'" + TextLimits.shown(v) + "' must be 1 to 64 letters, digits, dots, "
+                + "dashes or underscores");
         }
         return v;
+    }
+
+    private static String text(String field, String v, int max) {
+        return TextLimits.check(field, v, max, (f, m) -> new Http.Refused(400, f, f + " " + m));
     }
 
     private static String eui(String v) {
         String eui = v.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
         if (!eui.matches("[0-9A-F]{16}")) {
-            throw new Http.Refused(400, "device", "'" + v + "' is not a 16-digit hex EUI");
+            throw new Http.Refused(400, "device", "'" + TextLimits.shown(v) + "' is not a 16-digit hex EUI");
         }
         return eui;
     }
@@ -246,7 +248,8 @@ final class RegistryConnector implements Connector {
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeException ex) {
-            throw new Http.Refused(400, field, "'" + v + "' is not an ISO-8601 time with an offset");
+            throw new Http.Refused(400, field, "'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an "
+                + "offset");
         }
     }
 }

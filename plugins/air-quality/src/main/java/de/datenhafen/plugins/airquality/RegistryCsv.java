@@ -69,10 +69,11 @@ final class RegistryCsv {
                 continue;
             }
             String site = id(line, "site", cell(row, col, "site"));
-            String siteName = cell(row, col, "site_name");
+            String siteName = text(line, "site_name", cell(row, col, "site_name"), TextLimits.NAME);
             if (siteName != null || !sitesSeen.containsKey(site)) {
                 if (siteName != null) {
-                    Registry.upsertSite(c, new Registry.Site(site, siteName, cell(row, col, "address"),
+                    Registry.upsertSite(c, new Registry.Site(site, siteName,
+                        text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS),
                         number(line, "latitude", cell(row, col, "latitude"), -90, 90),
                         number(line, "longitude", cell(row, col, "longitude"), -180, 180)));
                 } else if (!Registry.siteExists(c, site)) {
@@ -81,8 +82,8 @@ final class RegistryCsv {
                 sitesSeen.put(site, true);
             }
             String room = id(line, "room", cell(row, col, "room"));
-            String roomName = cell(row, col, "room_name");
-            String kind = cell(row, col, "kind");
+            String roomName = text(line, "room_name", cell(row, col, "room_name"), TextLimits.NAME);
+            String kind = text(line, "kind", cell(row, col, "kind"), TextLimits.KIND);
             int key = Registry.upsertRoom(c, site, room, roomName == null ? room : roomName,
                 kind == null ? "classroom" : kind.toLowerCase(Locale.ROOT));
             rooms++;
@@ -90,14 +91,16 @@ final class RegistryCsv {
             if (device != null) {
                 String eui = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
                 if (!eui.matches("[0-9A-F]{16}")) {
-                    throw new CsvException(line, "device", "'" + device + "' is not a 16-digit hex EUI");
+                    throw new CsvException(line, "device", "'" + TextLimits.shown(device) + "' is not a 16-digit hex "
+                        + "EUI");
                 }
                 String sinceText = cell(row, col, "since");
                 Instant since;
                 try {
                     since = sinceText == null ? now : OffsetDateTime.parse(sinceText).toInstant();
                 } catch (DateTimeException e) {
-                    throw new CsvException(line, "since", "'" + sinceText + "' is not an ISO-8601 time with an offset");
+                    throw new CsvException(line, "since", "'" + TextLimits.shown(sinceText) + "' is not an ISO-8601 "
+                        + "time with an offset");
                 }
                 try {
                     Registry.install(c, eui, key, since);
@@ -115,10 +118,14 @@ final class RegistryCsv {
             throw new CsvException(line, column, "is empty");
         }
         if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new CsvException(line, column, "'" + value + "' must be 1 to 64 letters, digits, dots, dashes "
-                + "or underscores");
+            throw new CsvException(line, column, "'" + TextLimits.shown(value) + "' must be 1 to 64 letters, "
+                + "digits, dots, dashes or underscores");
         }
         return value;
+    }
+
+    private static String text(int line, String column, String value, int max) {
+        return TextLimits.check(column, value, max, (field, message) -> new CsvException(line, field, message));
     }
 
     private static Double number(int line, String column, String value, double min, double max) {
@@ -128,11 +135,11 @@ final class RegistryCsv {
         try {
             double d = Double.parseDouble(value);
             if (d < min || d > max) {
-                throw new CsvException(line, column, value + " is outside " + min + " to " + max);
+                throw new CsvException(line, column, TextLimits.shown(value) + " is outside " + min + " to " + max);
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new CsvException(line, column, "'" + value + "' is not a number");
+            throw new CsvException(line, column, "'" + TextLimits.shown(value) + "' is not a number");
         }
     }
 

@@ -69,7 +69,7 @@ final class SensorThingsBackend implements StaBackend {
     }
 
     @Override
-    public void publish(Exchange origin, Room room, Instant time, Map<Quantity, Double> values) throws Exception {
+    public boolean publish(Exchange origin, Room room, Instant time, Map<Quantity, Double> values) throws Exception {
         ObjectNode data = Http.JSON.createObjectNode().put("site", room.siteId()).put("room", room.id())
             .put("time", time.toString());
         StringBuilder keys = new StringBuilder();
@@ -78,7 +78,7 @@ final class SensorThingsBackend implements StaBackend {
             keys.append(keys.length() == 0 ? "" : "+").append(v.getKey().key());
         }
         String subject = room.siteId() + "/" + room.id();
-        bus.publish(origin, List.of(new BusPublisher.Event("sta:" + subject + "/" + keys + "@" + time, subject, time,
+        return 0 < bus.publish(origin, List.of(new BusPublisher.Event("sta:" + subject + "/" + keys + "@" + time, subject, time,
             Http.JSON.writeValueAsBytes(data))));
     }
 

@@ -41,7 +41,12 @@ final class UplinkParser {
     record Indexed(int index, Reading reading) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Trailing content after the first JSON value ({@code {...} garbage}) is refused, not ignored: a body is one value.
+     * Jackson's own read limits (nesting depth, number and string lengths) apply too; the body's size is the caller's.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final FieldMapping mapping;
     private final Duration maxFuture;
@@ -58,7 +63,7 @@ final class UplinkParser {
         try {
             root = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BodyException("the body is not JSON: " + e.getOriginalMessage());
+            throw new BodyException("the body is not JSON: " + TextLimits.shown(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BodyException("the body could not be read: " + e.getMessage());
         }
@@ -89,11 +94,13 @@ final class UplinkParser {
             throw new ItemException(null, "body", "is not a JSON object");
         }
         String device;
+        String deviceField;
         String time;
         JsonNode payload;
         FieldMapping names;
         if (item.has("end_device_ids")) {
-            device = text(FieldMapping.at(item, "end_device_ids.dev_eui"));
+            deviceField = "end_device_ids.dev_eui";
+            device = text(FieldMapping.at(item, deviceField));
             JsonNode up = item.get("uplink_message");
             time = text(FieldMapping.at(item, "received_at"));
             if (time == null) {
@@ -105,7 +112,8 @@ final class UplinkParser {
                 throw new ItemException(null, "end_device_ids.dev_eui", "is missing");
             }
         } else if (item.has("deviceInfo")) {
-            device = text(FieldMapping.at(item, "deviceInfo.devEui"));
+            deviceField = "deviceInfo.devEui";
+            device = text(FieldMapping.at(item, deviceField));
             time = text(item.get("time"));
             payload = item.get("object");
             names = mapping;
@@ -113,7 +121,8 @@ final class UplinkParser {
                 throw new ItemException(null, "deviceInfo.devEui", "is missing");
             }
         } else {
-            device = text(item.get("device"));
+            deviceField = "device";
+            device = text(item.get(deviceField));
             time = text(item.get("time"));
             payload = item;
             names = FieldMapping.DEFAULT;
@@ -121,7 +130,12 @@ final class UplinkParser {
                 throw new ItemException(null, "device", "is missing");
             }
         }
-        device = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
+        String eui = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
+        if (!eui.matches("[0-9A-F]{16}")) {
+            throw new ItemException(null, deviceField, "'" + TextLimits.shown(device) + "' is not a 16-digit hex "
+                + "EUI");
+        }
+        device = eui;
         if (payload == null || !payload.isObject()) {
             throw new ItemException(device, "decoded payload", "is missing: the network server sent no decoded "
                 + "fields (is the payload formatter set?)");
@@ -133,7 +147,8 @@ final class UplinkParser {
         try {
             at = OffsetDateTime.parse(time).toInstant();
         } catch (DateTimeException e) {
-            throw new ItemException(device, "time", "'" + time + "' is not an ISO-8601 time with an offset");
+            throw new ItemException(device, "time", "'" + TextLimits.shown(time) + "' is not an ISO-8601 time with "
+                + "an offset");
         }
         if (at.isAfter(latest)) {
             throw new ItemException(device, "time", at + " is in the future (more than " + maxFuture.toSeconds()
@@ -156,7 +171,7 @@ final class UplinkParser {
             return Double.NaN;
         }
         if (!n.isNumber()) {
-            throw new ItemException(device, path, "'" + n.asText() + "' is not a number");
+            throw new ItemException(device, path, "'" + TextLimits.shown(n.asText()) + "' is not a number");
         }
         double v = n.asDouble();
         if (!range.contains(v)) {

@@ -29,6 +29,15 @@ final class Eval {
 
     private final Model.Graph graph;
     private final Instant now;
+    /** Entities reached through to-many paths so far in this request; see {@link #MAX_VISITS}. */
+    private long visits;
+
+    /**
+     * How many entities one request's filter may reach through to-many navigation paths in all. A path such as
+     * {@code Datastreams/Sensor/Datastreams/Thing/Datastreams} reaches every Datastream from every Thing, millions of
+     * steps for one request: past this it is a 400, not minutes of a core.
+     */
+    static final long MAX_VISITS = 2_000_000;
 
     Eval(Model.Graph graph, Instant now) {
         this.graph = graph;
@@ -155,6 +164,12 @@ final class Eval {
                     + "Observations themselves instead");
             }
             List<Model.Entity> next = graph.follow(e, seg);
+            visits += next.size();
+            if (visits > MAX_VISITS) {
+                throw StaException.badRequest("$filter", p.pos(), "invalid $filter at position " + p.pos() + ": '"
+                    + p.text() + "' reaches more than " + MAX_VISITS + " entities in all for this request; use a "
+                    + "shorter path");
+            }
             if (nav.many()) {
                 return new Multi(new ArrayList<>(next));
             }
@@ -229,22 +244,46 @@ final class Eval {
             return y.doubleValue() == 0 ? null : x.doubleValue() / y.doubleValue();
         }
         if (x instanceof Long l && y instanceof Long m) {
-            return switch (op) {
-                case "add" -> l + m;
-                case "sub" -> l - m;
-                case "mul" -> l * m;
-                default -> m == 0 ? null : l % m;
-            };
+            try {
+                return switch (op) {
+                    case "add" -> Math.addExact(l, m);
+                    case "sub" -> Math.subtractExact(l, m);
+                    case "mul" -> Math.multiplyExact(l, m);
+                    default -> m == 0 ? null : l % m;
+                };
+            } catch (ArithmeticException e) {
+                throw overflow(pos, op);
+            }
         }
         double l = x.doubleValue();
         double m = y.doubleValue();
-        return switch (op) {
+        Double out = switch (op) {
             case "add" -> l + m;
             case "sub" -> l - m;
             case "mul" -> l * m;
             default -> m == 0 ? null : l % m;
         };
+        return out == null ? null : finite(out, pos, op);
     }
+
+    /**
+     * A result that is still a number: an overflow to infinity is the client's arithmetic, a 400, never a value that
+     * reaches the database (where it was a 500 with the statement in the message).
+     */
+    static double finite(double v, int pos, String op) {
+        if (Double.isInfinite(v) || Double.isNaN(v)) {
+            throw overflow(pos, op);
+        }
+        return v;
+    }
+
+    static StaException overflow(int pos, String op) {
+        return typeError(pos, "'" + op + "' goes beyond the range of numbers (at most about 1.8e308)");
+    }
+
+    /** Text a filter builds (concat, nested) is kept to this length, so nesting cannot double it into the heap. */
+    static final int MAX_TEXT = 10_000;
+
 
     /** Orders two non-null values; Integer.MIN_VALUE when they cannot be compared (different kinds). */
     static int compare(Object a, Object b) {
@@ -323,7 +362,15 @@ final class Eval {
             case "tolower" -> str(a, name, pos).toLowerCase(Locale.ROOT);
             case "toupper" -> str(a, name, pos).toUpperCase(Locale.ROOT);
             case "trim" -> str(a, name, pos).trim();
-            case "concat" -> str(a, name, pos) + str(args.get(1), name, pos);
+            case "concat" -> {
+                String x = str(a, name, pos);
+                String y = str(args.get(1), name, pos);
+                if ((long) x.length() + y.length() > MAX_TEXT) {
+                    throw typeError(pos, "concat would give text of " + ((long) x.length() + y.length())
+                        + " characters; at most " + MAX_TEXT);
+                }
+                yield x + y;
+            }
             case "year" -> (long) utc(a, name, pos).getYear();
             case "month" -> (long) utc(a, name, pos).getMonthValue();
             case "day" -> (long) utc(a, name, pos).getDayOfMonth();

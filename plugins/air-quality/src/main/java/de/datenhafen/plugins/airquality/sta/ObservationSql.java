@@ -34,7 +34,39 @@ final class ObservationSql {
 
     private enum T { NUM, TIME, DATE, BOOL, STR, NULL }
 
-    private record Sql(String text, T type) {
+    /**
+     * A piece of SQL, its type, and the values of its {@code ?} in text order: every value from a request is a bound
+     * parameter (issue 10: quote-doubling held, but parameters are the rule).
+     */
+    private record Sql(String text, T type, List<Object> params) {
+        Sql(String text, T type) {
+            this(text, type, List.of());
+        }
+
+        /** {@code parts} joined: strings as SQL text, Sql pieces as their text with their parameters. */
+        static Sql of(T type, Object... parts) {
+            StringBuilder b = new StringBuilder();
+            List<Object> params = new ArrayList<>();
+            for (Object part : parts) {
+                if (part instanceof Sql s) {
+                    b.append(s.text());
+                    params.addAll(s.params());
+                } else {
+                    b.append(part);
+                }
+            }
+            return new Sql(b.toString(), type, List.copyOf(params));
+        }
+
+        static Sql param(String text, T type, Object value) {
+            return new Sql(text, type, List.of(value));
+        }
+    }
+
+    private static final Sql TRUE = new Sql("TRUE", T.BOOL);
+
+    /** Datastreams that share a quantity and a residual filter: one statement with {@code room_key IN (...)}. */
+    private record Group(Quantity quantity, Sql where, List<Long> datastreams) {
     }
 
     /** How the three Observation columns are written in the statement being built. */
@@ -44,7 +76,8 @@ final class ObservationSql {
     /** Up to this many Datastreams, an order other than by id is read per Datastream on the key and merged. */
     static final int MERGE_MAX = 64;
 
-    private static final String TS = "DATEADD(SECOND, %s, TIMESTAMP '2020-01-01 00:00:00')";
+    private static final String TS_BEFORE = "DATEADD(SECOND, ";
+    private static final String TS_AFTER = ", TIMESTAMP '2020-01-01 00:00:00')";
 
     private final DataSource db;
     private final Model.Graph graph;
@@ -64,14 +97,44 @@ final class ObservationSql {
      * A statement that the database cancels when the request's time is up, so a query that would read most of the
      * table (an order over all Datastreams, say) cannot hold a connection and a core for minutes.
      */
-    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    private PreparedStatement prepare(Connection c, Sql sql) throws SQLException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw tooLong(null);
         }
-        PreparedStatement st = c.prepareStatement(sql);
-        st.setQueryTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(left)));
+        PreparedStatement st = c.prepareStatement(sql.text());
+        try {
+            st.setQueryTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(left)));
+            int i = 1;
+            for (Object v : sql.params()) {
+                if (v instanceof Long l) {
+                    st.setLong(i++, l);
+                } else if (v instanceof Integer n) {
+                    st.setInt(i++, n);
+                } else if (v instanceof Double d) {
+                    st.setDouble(i++, d);
+                } else if (v instanceof String t) {
+                    st.setString(i++, t);
+                } else if (v instanceof Boolean b) {
+                    st.setBoolean(i++, b);
+                } else {
+                    st.setObject(i++, v);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            st.close();
+            throw e;
+        }
         return st;
+    }
+
+    /**
+     * A data exception of the database (SQLSTATE class 22: a numeric overflow, a division the filter's arithmetic
+     * made) is the filter's fault: a 400 naming $filter, without the database's message (it names the statement).
+     */
+    private static StaException outOfRange() {
+        return StaException.badRequest("$filter", -1, "invalid $filter: its arithmetic or values are out of the "
+            + "range of numbers and times this service computes with");
     }
 
     private StaException tooLong(SQLException cause) {
@@ -88,10 +151,9 @@ final class ObservationSql {
         }
         Quantity q = Quantity.values()[(int) (ds % 4)];
         deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection c = db.getConnection(); PreparedStatement st = prepare(c, "SELECT " + q.column
-            + " FROM reading WHERE room_key = ? AND t = ? AND " + q.column + " IS NOT NULL")) {
-            st.setLong(1, ds / 4);
-            st.setInt(2, t);
+        try (Connection c = db.getConnection(); PreparedStatement st = prepare(c, new Sql("SELECT " + q.column
+            + " FROM reading WHERE room_key = ? AND t = ? AND " + q.column + " IS NOT NULL", T.NUM,
+            List.of((int) (ds / 4), t)))) {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Model.observation(ds, t, q.value(rs.getInt(1))) : null;
             }
@@ -105,17 +167,20 @@ final class ObservationSql {
     Page query(List<Long> datastreams, Expr filter, List<Parser.Order> orderBy, int skip, int top, boolean count)
         throws SQLException {
         // residual SQL per datastream, grouped: quantity + residual -> room keys
-        Map<String, List<Long>> groups = new LinkedHashMap<>();
-        Map<Long, String> residualOf = new LinkedHashMap<>();
+        Map<String, Group> groups = new LinkedHashMap<>();
+        Map<Long, Sql> residualOf = new LinkedHashMap<>();
         for (long ds : datastreams) {
             Model.Entity stream = graph.get(Model.Type.DATASTREAM, ds);
             if (stream == null) {
                 continue;
             }
-            String where = residual(filter, stream);
+            Sql where = residual(filter, stream);
             if (where != null) {
                 residualOf.put(ds, where);
-                groups.computeIfAbsent(ds % 4 + "|" + where, k -> new ArrayList<>()).add(ds);
+                Quantity q = Quantity.values()[(int) (ds % 4)];
+                // the casts in the text tell a string '1' from a number 1, so text and values are the key
+                groups.computeIfAbsent(q.ordinal() + "|" + where.text() + "|" + where.params(),
+                    k -> new Group(q, where, new ArrayList<>())).datastreams().add(ds);
             }
         }
         List<Parser.Order> order = orderBy;
@@ -127,14 +192,14 @@ final class ObservationSql {
             Long total = count ? count(c, groups) : null;
             List<Model.Entity> items;
             if (residualOf.size() == 1) {
-                Map.Entry<Long, String> only = residualOf.entrySet().iterator().next();
+                Map.Entry<Long, Sql> only = residualOf.entrySet().iterator().next();
                 items = single(c, only.getKey(), only.getValue(), order, skip, top + 1);
             } else if (byId) {
                 items = walk(c, residualOf, descending, skip, top + 1);
             } else if (residualOf.size() <= mergeMax && (long) skip + top < 10_000) {
                 // a few Datastreams (a FeatureOfInterest's four, say): each on its key, merged here
                 List<Model.Entity> all = new ArrayList<>();
-                for (Map.Entry<Long, String> d : residualOf.entrySet()) {
+                for (Map.Entry<Long, Sql> d : residualOf.entrySet()) {
                     all.addAll(single(c, d.getKey(), d.getValue(), order, 0, skip + top + 1));
                 }
                 all.sort(eval.order(order));
@@ -148,20 +213,22 @@ final class ObservationSql {
             if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
                 throw tooLong(e);
             }
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                throw outOfRange();
+            }
             throw e;
         }
     }
 
-    private List<Model.Entity> single(Connection c, long ds, String where, List<Parser.Order> order, int skip,
+    private List<Model.Entity> single(Connection c, long ds, Sql where, List<Parser.Order> order, int skip,
                                       int limit) throws SQLException {
         Quantity q = Quantity.values()[(int) (ds % 4)];
         Columns cols = new Columns("t", q.sqlValue(), "t");
-        StringBuilder sql = new StringBuilder("SELECT t, ").append(q.column).append(" FROM reading WHERE room_key = ")
-            .append(ds / 4).append(" AND ").append(q.column).append(" IS NOT NULL AND (").append(where).append(')');
-        sql.append(" ORDER BY ").append(orderSql(order, cols, true)).append(" LIMIT ").append(limit)
-            .append(" OFFSET ").append(skip);
+        Sql sql = Sql.of(T.NULL, "SELECT t, ", q.column, " FROM reading WHERE room_key = ", roomKey(ds), " AND ",
+            q.column, " IS NOT NULL AND (", where, ") ORDER BY ", orderSql(order, cols, true), " LIMIT ",
+            count(limit), " OFFSET ", count(skip));
         List<Model.Entity> out = new ArrayList<>();
-        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(Model.observation(ds, rs.getInt(1), q.value(rs.getInt(2))));
             }
@@ -170,7 +237,7 @@ final class ObservationSql {
     }
 
     /** Datastream after Datastream in id order: each an index range, skipping whole ones by their counts. */
-    private List<Model.Entity> walk(Connection c, Map<Long, String> residualOf, boolean descending, int skip,
+    private List<Model.Entity> walk(Connection c, Map<Long, Sql> residualOf, boolean descending, int skip,
                                     int limit) throws SQLException {
         List<Long> order = new ArrayList<>(residualOf.keySet());
         if (descending) {
@@ -184,17 +251,17 @@ final class ObservationSql {
                 break;
             }
             Quantity q = Quantity.values()[(int) (ds % 4)];
-            String where = " FROM reading WHERE room_key = " + ds / 4 + " AND " + q.column + " IS NOT NULL AND ("
-                + residualOf.get(ds) + ")";
+            Sql where = Sql.of(T.NULL, " FROM reading WHERE room_key = ", roomKey(ds), " AND ", q.column,
+                " IS NOT NULL AND (", residualOf.get(ds), ")");
             if (toSkip > 0) {
-                long n = scalar(c, "SELECT COUNT(*)" + where);
+                long n = scalar(c, Sql.of(T.NUM, "SELECT COUNT(*)", where));
                 if (n <= toSkip) {
                     toSkip -= n;
                     continue;
                 }
             }
-            String sql = "SELECT t, " + q.column + where + " ORDER BY room_key" + dir + ", t" + dir + " LIMIT "
-                + (limit - out.size()) + " OFFSET " + toSkip;
+            Sql sql = Sql.of(T.NULL, "SELECT t, ", q.column, where, " ORDER BY room_key", dir, ", t", dir, " LIMIT ",
+                count(limit - out.size()), " OFFSET ", count(toSkip));
             toSkip = 0;
             try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -205,22 +272,22 @@ final class ObservationSql {
         return out;
     }
 
-    private List<Model.Entity> union(Connection c, Map<String, List<Long>> groups, List<Parser.Order> order,
+    private List<Model.Entity> union(Connection c, Map<String, Group> groups, List<Parser.Order> order,
                                      int skip, int limit) throws SQLException {
         if (groups.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT id, t, result FROM (");
+        List<Object> parts = new ArrayList<>(List.of("SELECT id, t, result FROM ("));
         String sep = "";
-        for (Map.Entry<String, List<Long>> g : groups.entrySet()) {
-            sql.append(sep).append(select(g.getKey(), g.getValue(),
-                "(CAST(room_key AS BIGINT) * 4 + %q) * 4294967296 + t AS id, t, %v AS result"));
+        for (Group g : groups.values()) {
+            parts.add(sep);
+            parts.add(select(g, "(CAST(room_key AS BIGINT) * 4 + %q) * 4294967296 + t AS id, t, %v AS result"));
             sep = " UNION ALL ";
         }
-        sql.append(") o ORDER BY ").append(orderSql(order, new Columns("t", "result", "id"), false))
-            .append(" LIMIT ").append(limit).append(" OFFSET ").append(skip);
+        parts.addAll(List.of(") o ORDER BY ", orderSql(order, new Columns("t", "result", "id"), false), " LIMIT ",
+            count(limit), " OFFSET ", count(skip)));
         List<Model.Entity> out = new ArrayList<>();
-        try (PreparedStatement st = prepare(c, sql.toString()); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(c, Sql.of(T.NULL, parts.toArray())); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
                 out.add(Model.observation(id / Model.OBSERVATION_SHIFT, rs.getInt(2), rs.getDouble(3)));
@@ -229,73 +296,92 @@ final class ObservationSql {
         return out;
     }
 
-    private long count(Connection c, Map<String, List<Long>> groups) throws SQLException {
+    private long count(Connection c, Map<String, Group> groups) throws SQLException {
         long n = 0;
-        for (Map.Entry<String, List<Long>> g : groups.entrySet()) {
-            n += scalar(c, select(g.getKey(), g.getValue(), "COUNT(*)"));
+        for (Group g : groups.values()) {
+            n += scalar(c, select(g, "COUNT(*)"));
         }
         return n;
     }
 
-    /** SELECT {@code what} over one group's rows; %q is the quantity index, %v its value. */
-    private static String select(String key, List<Long> datastreams, String what) {
-        int bar = key.indexOf('|');
-        int qi = Integer.parseInt(key.substring(0, bar));
-        Quantity q = Quantity.values()[qi];
-        StringBuilder rooms = new StringBuilder();
-        for (long ds : datastreams) {
-            rooms.append(rooms.length() == 0 ? "" : ",").append(ds / 4);
+    /**
+     * SELECT {@code what} over one group's rows; %q is the quantity's index, %v its value (both the service's own
+     * SQL, never a request's).
+     */
+    private static Sql select(Group g, String what) {
+        Quantity q = g.quantity();
+        List<Object> rooms = new ArrayList<>();
+        StringBuilder marks = new StringBuilder();
+        for (long ds : g.datastreams()) {
+            marks.append(marks.length() == 0 ? "?" : ",?");
+            rooms.add((int) (ds / 4));
         }
-        return "SELECT " + what.replace("%q", Integer.toString(qi)).replace("%v", q.sqlValue())
-            + " FROM reading WHERE " + q.column + " IS NOT NULL AND room_key IN (" + rooms + ") AND ("
-            + key.substring(bar + 1) + ")";
+        return Sql.of(T.NULL, "SELECT ", what.replace("%q", Integer.toString(q.ordinal()))
+            .replace("%v", q.sqlValue()), " FROM reading WHERE ", q.column, " IS NOT NULL AND room_key IN (",
+            new Sql(marks.toString(), T.NUM, rooms), ") AND (", g.where(), ")");
     }
 
-    private long scalar(Connection c, String sql) throws SQLException {
+    /** A Datastream's room key as a parameter. */
+    private static Sql roomKey(long ds) {
+        return Sql.param("?", T.NUM, (int) (ds / 4));
+    }
+
+    /** A LIMIT or OFFSET as a parameter. */
+    private static Sql count(long n) {
+        return Sql.param("?", T.NUM, n);
+    }
+
+    private long scalar(Connection c, Sql sql) throws SQLException {
         try (PreparedStatement st = prepare(c, sql); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private String orderSql(List<Parser.Order> order, Columns cols, boolean single) {
+    private Sql orderSql(List<Parser.Order> order, Columns cols, boolean single) {
         String tie = single ? "t" : "id";
-        StringBuilder out = new StringBuilder();
+        List<Object> out = new ArrayList<>();
         boolean tied = false;
         for (Parser.Order o : order) {
             Sql s = compile(o.expr(), null, cols, "$orderby");
             String dir = o.descending() ? " DESC" : "";
-            if (out.length() == 0 && single && s.text().equals("t")) {
-                out.append("room_key").append(dir).append(", "); // so H2 reads the primary key in order
+            if (out.isEmpty() && single && s.text().equals("t")) {
+                out.add("room_key" + dir + ", "); // so H2 reads the primary key in order
             }
-            out.append(s.text()).append(dir).append(", ");
+            out.addAll(List.of(s, dir, ", "));
             tied |= s.text().equals(tie);
         }
-        if (out.length() == 0) {
-            return single ? "room_key, t" : "id";
+        if (out.isEmpty()) {
+            return new Sql(single ? "room_key, t" : "id", T.NULL);
         }
-        return tied ? out.substring(0, out.length() - 2) : out.append(tie).toString();
+        if (tied) {
+            out.remove(out.size() - 1);
+        } else {
+            out.add(tie);
+        }
+        return Sql.of(T.NULL, out.toArray());
     }
 
     // ---- partial evaluation
 
     /** The filter's SQL for one Datastream's rows, or null when no Observation of it can pass. */
-    private String residual(Expr filter, Model.Entity stream) {
+    private Sql residual(Expr filter, Model.Entity stream) {
         if (filter == null) {
-            return "TRUE";
+            return TRUE;
         }
         Expr r = reduce(filter, stream);
         if (r instanceof Expr.Literal l) {
-            return Boolean.TRUE.equals(l.value()) ? "TRUE" : null;
+            return Boolean.TRUE.equals(l.value()) ? TRUE : null;
         }
         long ds = (Long) stream.id();
         Quantity q = Quantity.values()[(int) (ds % 4)];
-        Sql s = compile(r, q, new Columns("t", q.sqlValue(), "(" + ds + " * 4294967296 + t)"), "$filter");
+        Sql s = compile(r, q, new Columns("t", q.sqlValue(), "(CAST(" + ds + " AS BIGINT) * 4294967296 + t)"),
+            "$filter");
         if (s.type() != T.BOOL) {
             throw StaException.badRequest("$filter", filter.pos(), "invalid $filter at position " + filter.pos()
                 + ": the filter is not a condition (true or false)");
         }
-        return s.text();
+        return s;
     }
 
     Expr reduce(Expr x, Model.Entity stream) {
@@ -398,9 +484,9 @@ final class ObservationSql {
         if (x instanceof Expr.Unary u) {
             Sql o = compile(u.operand(), q, cols, field);
             if (u.op().equals("not")) {
-                return new Sql("(NOT " + bool(o, u.pos(), field) + ")", T.BOOL);
+                return Sql.of(T.BOOL, "(NOT ", bool(o, u.pos(), field), ")");
             }
-            return new Sql("(-" + num(o, u.pos(), field) + ")", T.NUM);
+            return Sql.of(T.NUM, "(-", num(o, u.pos(), field), ")");
         }
         if (x instanceof Expr.Binary b) {
             return binarySql(b, q, cols, field);
@@ -413,15 +499,15 @@ final class ObservationSql {
         Sql r = compile(b.right(), q, cols, field);
         switch (b.op()) {
             case "and", "or" -> {
-                return new Sql("(" + bool(l, b.pos(), field) + " " + b.op().toUpperCase() + " "
-                    + bool(r, b.pos(), field) + ")", T.BOOL);
+                return Sql.of(T.BOOL, "(", bool(l, b.pos(), field), " " + b.op().toUpperCase() + " ",
+                    bool(r, b.pos(), field), ")");
             }
             case "eq", "ne", "gt", "ge", "lt", "le" -> {
                 if (l.type() == T.NULL || r.type() == T.NULL) {
                     Sql other = l.type() == T.NULL ? r : l;
                     return switch (b.op()) {
-                        case "eq" -> new Sql("(" + other.text() + " IS NULL)", T.BOOL);
-                        case "ne" -> new Sql("(" + other.text() + " IS NOT NULL)", T.BOOL);
+                        case "eq" -> Sql.of(T.BOOL, "(", other, " IS NULL)");
+                        case "ne" -> Sql.of(T.BOOL, "(", other, " IS NOT NULL)");
                         default -> new Sql("FALSE", T.BOOL);
                     };
                 }
@@ -442,15 +528,14 @@ final class ObservationSql {
                     case "lt" -> "<";
                     default -> "<=";
                 };
-                return new Sql("(" + l.text() + " " + op + " " + r.text() + ")", T.BOOL);
+                return Sql.of(T.BOOL, "(", l, " " + op + " ", r, ")");
             }
             case "div" -> {
-                return new Sql("(CAST(" + num(l, b.pos(), field) + " AS DOUBLE PRECISION) / NULLIF("
-                    + num(r, b.pos(), field) + ", 0))", T.NUM);
+                return Sql.of(T.NUM, "(CAST(", num(l, b.pos(), field), " AS DOUBLE PRECISION) / NULLIF(",
+                    num(r, b.pos(), field), ", 0))");
             }
             case "mod" -> {
-                return new Sql("MOD(" + num(l, b.pos(), field) + ", NULLIF(" + num(r, b.pos(), field) + ", 0))",
-                    T.NUM);
+                return Sql.of(T.NUM, "MOD(", num(l, b.pos(), field), ", NULLIF(", num(r, b.pos(), field), ", 0))");
             }
             default -> {
                 String op = switch (b.op()) {
@@ -458,7 +543,7 @@ final class ObservationSql {
                     case "sub" -> "-";
                     default -> "*";
                 };
-                return new Sql("(" + num(l, b.pos(), field) + " " + op + " " + num(r, b.pos(), field) + ")", T.NUM);
+                return Sql.of(T.NUM, "(", num(l, b.pos(), field), " " + op + " ", num(r, b.pos(), field), ")");
             }
         }
     }
@@ -471,26 +556,26 @@ final class ObservationSql {
         Sql a = args.isEmpty() ? null : args.get(0);
         switch (c.name()) {
             case "year", "month", "day", "hour", "minute", "second" -> {
-                return new Sql("EXTRACT(" + c.name().toUpperCase() + " FROM " + ts(a, c.pos(), field) + ")", T.NUM);
+                return Sql.of(T.NUM, "EXTRACT(" + c.name().toUpperCase() + " FROM ", ts(a, c.pos(), field), ")");
             }
             case "date" -> {
-                return new Sql("CAST(" + ts(a, c.pos(), field) + " AS DATE)", T.DATE);
+                return Sql.of(T.DATE, "CAST(", ts(a, c.pos(), field), " AS DATE)");
             }
             case "round", "floor", "ceiling" -> {
                 String fn = c.name().equals("round") ? "ROUND" : c.name().equals("floor") ? "FLOOR" : "CEILING";
-                return new Sql(fn + "(" + num(a, c.pos(), field) + ")", T.NUM);
+                return Sql.of(T.NUM, fn + "(", num(a, c.pos(), field), ")");
             }
             default -> throw unsupported(field, c.pos(), "the function " + c.name() + " on an Observation's own "
                 + "properties");
         }
     }
 
-    private static String ts(Sql a, int pos, String field) {
+    private static Sql ts(Sql a, int pos, String field) {
         if (a.type() != T.TIME) {
             throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
                 + ": needs a time here");
         }
-        return String.format(TS, a.text());
+        return Sql.of(T.TIME, TS_BEFORE, a, TS_AFTER);
     }
 
     private static Sql literal(Expr.Literal l, String field) {
@@ -498,44 +583,54 @@ final class ObservationSql {
         if (v == null) {
             return new Sql("NULL", T.NULL);
         }
-        if (v instanceof Long || v instanceof Double) {
-            return new Sql(v.toString(), T.NUM);
+        if (v instanceof Long) {
+            return Sql.param("CAST(? AS BIGINT)", T.NUM, v);
         }
-        if (v instanceof Boolean b) {
-            return new Sql(b ? "TRUE" : "FALSE", T.BOOL);
+        if (v instanceof Double) {
+            return Sql.param("CAST(? AS DOUBLE PRECISION)", T.NUM, v);
         }
-        if (v instanceof String s) {
-            return new Sql("'" + s.replace("'", "''") + "'", T.STR);
+        if (v instanceof Boolean) {
+            return Sql.param("CAST(? AS BOOLEAN)", T.BOOL, v);
+        }
+        if (v instanceof String) {
+            return Sql.param("CAST(? AS VARCHAR)", T.STR, v);
         }
         if (v instanceof Instant i) {
             return timeLiteral(i);
         }
-        if (v instanceof LocalDate d) {
-            return new Sql("DATE '" + d + "'", T.DATE);
+        if (v instanceof LocalDate) {
+            return Sql.param("CAST(? AS DATE)", T.DATE, v);
         }
         throw unsupported(field, l.pos(), Eval.describe(v) + " next to an Observation's own properties");
     }
 
+    /**
+     * A time as seconds since 2020 beside the INT column {@code t}: as an INTEGER when it fits (so the database
+     * compares on the key as with a constant), else as a BIGINT or, with a fraction, a DOUBLE.
+     */
     private static Sql timeLiteral(Instant i) {
         long seconds = i.getEpochSecond() - Model.T0;
-        return new Sql(i.getNano() == 0 ? Long.toString(seconds) : Double.toString(seconds + i.getNano() / 1e9),
-            T.TIME);
+        if (i.getNano() != 0) {
+            return Sql.param("CAST(? AS DOUBLE PRECISION)", T.TIME, seconds + i.getNano() / 1e9);
+        }
+        return seconds == (int) seconds ? Sql.param("CAST(? AS INTEGER)", T.TIME, (int) seconds)
+            : Sql.param("CAST(? AS BIGINT)", T.TIME, seconds);
     }
 
-    private static String bool(Sql s, int pos, String field) {
+    private static Sql bool(Sql s, int pos, String field) {
         if (s.type() != T.BOOL) {
             throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
                 + ": 'and', 'or' and 'not' need conditions");
         }
-        return s.text();
+        return s;
     }
 
-    private static String num(Sql s, int pos, String field) {
+    private static Sql num(Sql s, int pos, String field) {
         if (s.type() != T.NUM) {
             throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
                 + ": arithmetic needs numbers");
         }
-        return s.text();
+        return s;
     }
 
     private static StaException unsupported(String field, int pos, String what) {

@@ -54,6 +54,16 @@ final class Parser {
         "(?i)(SRID=\\d+;)?\\s*POINT\\s*\\(\\s*(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s+"
             + "(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s*\\)\\s*");
 
+    /**
+     * How deep parentheses, {@code not}, unary minus and function arguments may nest: the parser (and the evaluation
+     * and SQL after it) recurse once per level, so 10,000 nested parentheses would overflow the stack.
+     */
+    static final int MAX_DEPTH = 50;
+    /** Nodes of one expression tree at most (a chain of {@code or} is as deep as it is long in the evaluation). */
+    static final int MAX_NODES = 1000;
+    /** Characters of one string literal at most; the longest text this service keeps (an address) is 300. */
+    static final int MAX_STRING = 1000;
+
     enum Kind { NAME, STRING, NUMBER, LITERAL, OPEN, CLOSE, COMMA, SLASH, SEMI, EQUALS, END }
 
     record Token(Kind kind, String text, Object value, int pos) {
@@ -63,6 +73,8 @@ final class Parser {
     private final String text;
     private final List<Token> tokens;
     private int at;
+    private int depth;
+    private int nodes;
 
     private Parser(String field, String text) {
         this.field = field;
@@ -104,14 +116,33 @@ final class Parser {
     // ---- grammar
 
     private Expr expression() {
-        return or();
+        return nested(this::or);
+    }
+
+    /** One level deeper: refused past {@link #MAX_DEPTH}, before the recursion could exhaust the stack. */
+    private Expr nested(java.util.function.Supplier<Expr> inner) {
+        if (++depth > MAX_DEPTH) {
+            throw error(peek().pos(), "nested deeper than " + MAX_DEPTH + " levels (parentheses, not, minus and "
+                + "function calls)");
+        }
+        Expr e = inner.get();
+        depth--;
+        return e;
+    }
+
+    /** Every node is counted: past {@link #MAX_NODES} the expression is refused. */
+    private <E extends Expr> E node(E e) {
+        if (++nodes > MAX_NODES) {
+            throw error(e.pos(), "the expression has more than " + MAX_NODES + " parts");
+        }
+        return e;
     }
 
     private Expr or() {
         Expr left = and();
         while (peekName("or")) {
             int pos = tokens.get(at++).pos();
-            left = new Expr.Binary("or", left, and(), pos);
+            left = node(new Expr.Binary("or", left, and(), pos));
         }
         return left;
     }
@@ -120,7 +151,7 @@ final class Parser {
         Expr left = not();
         while (peekName("and")) {
             int pos = tokens.get(at++).pos();
-            left = new Expr.Binary("and", left, not(), pos);
+            left = node(new Expr.Binary("and", left, not(), pos));
         }
         return left;
     }
@@ -128,7 +159,7 @@ final class Parser {
     private Expr not() {
         if (peekName("not") && tokens.get(at + 1).kind() != Kind.SLASH) {
             int pos = tokens.get(at++).pos();
-            return new Expr.Unary("not", not(), pos);
+            return node(new Expr.Unary("not", nested(this::not), pos));
         }
         return binary(0);
     }
@@ -142,7 +173,7 @@ final class Parser {
         Expr left = binary(level + 1);
         while (peek().kind() == Kind.NAME && LEVELS.get(level).contains(peek().text())) {
             Token op = tokens.get(at++);
-            left = new Expr.Binary(op.text(), left, binary(level + 1), op.pos());
+            left = node(new Expr.Binary(op.text(), left, binary(level + 1), op.pos()));
         }
         return left;
     }
@@ -151,7 +182,7 @@ final class Parser {
         Token t = peek();
         if (t.kind() == Kind.NAME && t.text().equals("-")) {
             at++;
-            return new Expr.Unary("-", unary(), t.pos());
+            return node(new Expr.Unary("-", nested(this::unary), t.pos()));
         }
         return primary();
     }
@@ -167,7 +198,7 @@ final class Parser {
             }
             case STRING, NUMBER, LITERAL -> {
                 at++;
-                return new Expr.Literal(t.value(), t.pos());
+                return node(new Expr.Literal(t.value(), t.pos()));
             }
             case NAME -> {
                 return nameOrCall();
@@ -182,10 +213,10 @@ final class Parser {
         String lower = t.text().toLowerCase(Locale.ROOT);
         switch (lower) {
             case "true", "false" -> {
-                return new Expr.Literal(Boolean.parseBoolean(lower), t.pos());
+                return node(new Expr.Literal(Boolean.parseBoolean(lower), t.pos()));
             }
             case "null" -> {
-                return new Expr.Literal(null, t.pos());
+                return node(new Expr.Literal(null, t.pos()));
             }
             default -> {
             }
@@ -208,7 +239,7 @@ final class Parser {
                 throw error(t.pos(), lower + " takes " + (arity[0] == arity[1] ? arity[0] : arity[0] + " or "
                     + arity[1]) + " argument(s), not " + args.size());
             }
-            return new Expr.Call(lower, args, t.pos());
+            return node(new Expr.Call(lower, args, t.pos()));
         }
         if (isOperator(lower)) {
             throw error(t.pos(), "expected a value or a property, found the operator '" + t.text() + "'");
@@ -223,7 +254,7 @@ final class Parser {
             at++;
             segments.add(s.text());
         }
-        return new Expr.Path(List.copyOf(segments), t.pos());
+        return node(new Expr.Path(List.copyOf(segments), t.pos()));
     }
 
     private static boolean isOperator(String s) {
@@ -293,6 +324,10 @@ final class Parser {
                         if (i >= s.length()) {
                             throw StaException.badRequest(field, start, "invalid " + field + " at position " + start
                                 + ": the string starting here is not closed with '");
+                        }
+                        if (b.length() > MAX_STRING) {
+                            throw StaException.badRequest(field, start, "invalid " + field + " at position " + start
+                                + ": the string starting here is longer than " + MAX_STRING + " characters");
                         }
                         char d = s.charAt(i);
                         if (d == '\'') {
@@ -387,6 +422,11 @@ final class Parser {
             } catch (NumberFormatException e) {
                 value = Double.parseDouble(lit);
             }
+        }
+        if (Double.isInfinite(((Number) value).doubleValue())) {
+            throw StaException.badRequest(field, i, "invalid " + field + " at position " + i + ": the number '"
+                + (lit.length() > 40 ? lit.substring(0, 40) + "..." : lit) + "' is beyond the range of numbers "
+                + "(at most about 1.8e308)");
         }
         out.add(new Token(Kind.NUMBER, lit, value, i));
         int end = n.end();

@@ -19,8 +19,20 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
     record Expand(String nav, Query query) {
     }
 
-    /** Parses the request's options; keys that do not start with {@code $} are ignored. */
+    /** Parses the request's options with the default limits. */
     static Query parse(Map<String, String> options) {
+        return parse(options, Limits.DEFAULT.maxExpandDepth());
+    }
+
+    /**
+     * Parses the request's options; keys that do not start with {@code $} are ignored. {@code $expand} may nest
+     * {@code maxExpandDepth} levels (a path {@code a/b} counts two); deeper is a 400 before anything is read.
+     */
+    static Query parse(Map<String, String> options, int maxExpandDepth) {
+        return parse(options, maxExpandDepth, 0);
+    }
+
+    private static Query parse(Map<String, String> options, int maxExpandDepth, int depth) {
         Integer top = null;
         int skip = 0;
         boolean count = false;
@@ -36,6 +48,10 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
                 continue;
             }
             raw.put(key, value);
+            if (value.length() > Limits.MAX_OPTION_LENGTH) {
+                throw StaException.badRequest(key, Limits.MAX_OPTION_LENGTH, key + " has " + value.length()
+                    + " characters; at most " + Limits.MAX_OPTION_LENGTH + " are read");
+            }
             switch (key) {
                 case "$top" -> top = nonNegative(key, value);
                 case "$skip" -> skip = nonNegative(key, value);
@@ -48,7 +64,7 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
                 case "$select" -> select = select(value);
                 case "$orderby" -> orderBy = Parser.orderBy(value);
                 case "$filter" -> filter = Parser.filter(value);
-                case "$expand" -> expand = expand(value);
+                case "$expand" -> expand = expand(value, maxExpandDepth, depth);
                 default -> throw StaException.badRequest(key, 0, "the query option " + key + " is not supported; "
                     + "supported: $top, $skip, $count, $select, $orderby, $filter, $expand");
             }
@@ -83,8 +99,11 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
         return List.copyOf(out);
     }
 
-    /** {@code a($top=1;$expand=b),c/d} into items; a path {@code c/d} expands c, and d inside it. */
-    static List<Expand> expand(String text) {
+    /**
+     * {@code a($top=1;$expand=b),c/d} into items; a path {@code c/d} expands c, and d inside it. {@code depth} is how
+     * deep this {@code $expand} is already nested.
+     */
+    private static List<Expand> expand(String text, int maxDepth, int depth) {
         List<Expand> out = new ArrayList<>();
         int i = 0;
         while (i <= text.length()) {
@@ -97,16 +116,21 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
                 throw StaException.badRequest("$expand", start, "invalid $expand at position " + start + ": '" + path
                     + "' is not a navigation property (or a path of them)");
             }
+            String[] navs = path.split("/");
+            if (depth + navs.length > maxDepth) {
+                throw StaException.badRequest("$expand", start, "invalid $expand at position " + start + ": '" + path
+                    + "' nests $expand " + (depth + navs.length) + " levels deep; at most " + maxDepth
+                    + " (max-expand-depth)");
+            }
             Query options = NONE;
             if (i < text.length() && text.charAt(i) == '(') {
                 int close = matching(text, i);
-                options = nested(text.substring(i + 1, close), i + 1);
+                options = nested(text.substring(i + 1, close), i + 1, maxDepth, depth + navs.length);
                 i = close + 1;
                 while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
                     i++;
                 }
             }
-            String[] navs = path.split("/");
             Query inner = options;
             for (int k = navs.length - 1; k > 0; k--) {
                 inner = NONE.withExpand(List.of(new Expand(navs[k], inner)));
@@ -159,7 +183,7 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
     }
 
     /** The options inside an expand item's parentheses; errors are reported in $expand with absolute positions. */
-    private static Query nested(String text, int offset) {
+    private static Query nested(String text, int offset, int maxDepth, int level) {
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, Integer> starts = new LinkedHashMap<>();
         int i = 0;
@@ -192,7 +216,7 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
             i++;
         }
         try {
-            return parse(options);
+            return parse(options, maxDepth, level);
         } catch (StaException e) {
             int base = starts.getOrDefault(e.field, offset);
             StaException moved = e.in("$expand", base);

@@ -3,6 +3,7 @@ package de.datenhafen.plugins.airquality.sta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.plugins.airquality.BearerToken;
+import de.datenhafen.plugins.airquality.Incident;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -65,7 +66,17 @@ public final class SensorThingsConnector implements Connector {
             .define("query-timeout", ConfigType.DURATION, "30s", false, "An Observations query running longer is "
                 + "stopped and answered 503 (an order over all Datastreams reads the whole reading table)")
             .define("base-url", ConfigType.STRING, null, false, "The service's public URL up to the root path (e.g. "
-                + "https://data.example.org/sta) for links; default: from the request's Host header")
+                + "https://data.example.org/sta) for links; default: the hub's public URL and the root path (never "
+                + "the request's Host header)")
+            .define("max-expand-depth", ConfigType.INT, Limits.DEFAULT.maxExpandDepth(), false, "How deep $expand "
+                + "may nest (Datastreams/Thing is 2); deeper is refused with 400")
+            .define("max-entities", ConfigType.INT, Limits.DEFAULT.maxEntities(), false, "Most entities in one "
+                + "answer, expanded ones included; more is refused with 400")
+            .define("max-answer-bytes", ConfigType.INT, Limits.DEFAULT.maxAnswerBytes(), false, "Largest answer "
+                + "in bytes of JSON; larger is refused with 400")
+            .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
+                "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
+                + "worth); past it a read waits up to 5 s, then is answered 503")
             .build();
     }
 
@@ -87,9 +98,11 @@ public final class SensorThingsConnector implements Connector {
         }
         String root = ctx.config().getString("path");
         String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true";
-        String baseUrl = ctx.config().has("base-url") ? ctx.config().getString("base-url") : null;
+        String baseUrl = ctx.config().has("base-url") ? baseUrl(ctx.config().getString("base-url")) : null;
+        Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
+            ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
         StaService service = new StaService(backend, pageSize, maxPage,
-            ctx.config().getDuration("query-timeout"));
+            ctx.config().getDuration("query-timeout"), limits);
         StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
         Handler handler = new Handler(service, writes, root.endsWith("/") ? root.substring(0, root.length() - 1)
             : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);
@@ -99,6 +112,76 @@ public final class SensorThingsConnector implements Connector {
                 from(endpoint).routeId(ctx.routeId("sensorthings")).process(handler::handle);
             }
         };
+    }
+
+    /** Bytes of JSON, at most {@code max}; more is a 400 naming {@code field}. */
+    static byte[] bounded(JsonNode j, int max, String field) {
+        BoundedBuffer out = new BoundedBuffer(max);
+        try {
+            StaService.JSON.writeValue(out, j);
+        } catch (BoundedBuffer.Full full) {
+            // Jackson hands the stream's IOException on as it is
+            throw StaException.badRequest(field, -1, "the answer would be larger than " + max + " bytes "
+                + "(max-answer-bytes): ask for fewer with $top, $select or expand less");
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        return out.toByteArray();
+    }
+
+    /** A byte buffer that refuses (throws {@link Full}) once it would grow past its limit. */
+    private static final class BoundedBuffer extends java.io.OutputStream {
+        static final class Full extends java.io.IOException {
+            Full() {
+                super("the answer is larger than its limit", null);
+            }
+        }
+
+        private final java.io.ByteArrayOutputStream bytes;
+        private final int max;
+
+        BoundedBuffer(int max) {
+            this.bytes = new java.io.ByteArrayOutputStream(Math.min(max, 8192));
+            this.max = max;
+        }
+
+        @Override
+        public void write(int b) throws Full {
+            check(1);
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws Full {
+            check(len);
+            bytes.write(b, off, len);
+        }
+
+        private void check(int more) throws Full {
+            if ((long) bytes.size() + more > max) {
+                throw new Full();
+            }
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
+    }
+
+    /** The configured base URL, checked at start: an absolute http(s) URL, without a trailing slash. */
+    static String baseUrl(String text) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("base-url is not a URL: " + e.getMessage());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+            || uri.getQuery() != null || uri.getFragment() != null) {
+            throw new IllegalArgumentException("base-url must be an http or https URL with a host and no query, such "
+                + "as https://data.example.org/sta");
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** One request: path and method to the service, errors to JSON. */
@@ -120,22 +203,57 @@ public final class SensorThingsConnector implements Connector {
         }
 
         void handle(Exchange e) {
+            // reads (public) share a CPU budget; writes need a token and are not held up by anonymous reads
+            boolean read = "GET".equals(e.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
+            long cpu = Throttle.cpuNow();
             try {
-                answer(e, serve(e));
-            } catch (StaException x) {
-                ObjectNode body = StaService.JSON.createObjectNode().put("error", x.getMessage());
-                if (x.field != null) {
-                    body.put("field", x.field);
+                if (read) {
+                    service.throttle().enter();
                 }
-                if (x.position >= 0) {
-                    body.put("position", x.position);
+                respond(e);
+            } catch (StaException busy) {
+                answer(e, refusal(busy), Integer.MAX_VALUE, null);
+            } finally {
+                if (read) {
+                    service.throttle().charge(Throttle.cpuNow() - cpu);
                 }
-                answer(e, new StaService.Answer(x.status, body, null));
-            } catch (Exception x) {
-                LOG.warn("SensorThings request {} failed", e.getIn().getHeader(Exchange.HTTP_URI), x);
-                answer(e, new StaService.Answer(500, StaService.JSON.createObjectNode().put("error",
-                    "the request failed: " + x), null));
             }
+        }
+
+        private void respond(Exchange e) {
+            StaService.Answer a;
+            try {
+                a = serve(e);
+            } catch (StaException x) {
+                a = refusal(x);
+            } catch (Exception | StackOverflowError x) {
+                // the database's message names the statement: the log has it, under the request id; the answer not
+                String id = Incident.log(LOG, e.getIn().getHeader(Exchange.HTTP_METHOD, String.class) + " "
+                    + e.getIn().getHeader(Exchange.HTTP_URI, String.class), x);
+                a = new StaService.Answer(500, Incident.body(id), null);
+            }
+            try {
+                answer(e, a, service.limits().maxAnswerBytes(), tooLarge(e));
+            } catch (StaException x) {
+                answer(e, refusal(x), Integer.MAX_VALUE, null);
+            }
+        }
+
+        private static StaService.Answer refusal(StaException x) {
+            ObjectNode body = StaService.JSON.createObjectNode().put("error", x.getMessage());
+            if (x.field != null) {
+                body.put("field", x.field);
+            }
+            if (x.position >= 0) {
+                body.put("position", x.position);
+            }
+            return new StaService.Answer(x.status, body, null);
+        }
+
+        /** The option a too-large answer is blamed on: $expand when the request expands, else $top. */
+        private static String tooLarge(Exchange e) {
+            String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
+            return uri != null && uri.contains("expand=") ? "$expand" : "$top"; // also %24expand=
         }
 
         private StaService.Answer serve(Exchange e) throws Exception {
@@ -154,7 +272,7 @@ public final class SensorThingsConnector implements Connector {
                 }
             }
             String method = e.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
-            String host = baseUrl != null ? baseUrl : base(e);
+            String host = baseUrl != null ? baseUrl : base(e, root);
             if (segments.isEmpty()) {
                 throw StaException.notFound("the SensorThings versions are " + host + "/v1.1 and " + host + "/v1.0");
             }
@@ -175,7 +293,8 @@ public final class SensorThingsConnector implements Connector {
             String self = base + "/" + String.join("/", segments.subList(1, segments.size()));
             switch (method) {
                 case "GET" -> {
-                    return service.read(target, Query.parse(options), base, self);
+                    return service.read(target, Query.parse(options, service.limits().maxExpandDepth()), base,
+                        self);
                 }
                 case "POST", "PATCH", "DELETE" -> {
                     authorize(e);
@@ -206,7 +325,12 @@ public final class SensorThingsConnector implements Connector {
             }
         }
 
-        private String base(Exchange e) {
+        /**
+         * Links without a configured base-url: the scheme and authority of {@code Exchange.HTTP_URL}, which the hub's
+         * HTTP consumer builds from the hub's configured public URL, and the root path. The request's Host header is
+         * never read here: a link built from it would point wherever the sender wants (cache poisoning, phishing).
+         */
+        static String base(Exchange e, String root) {
             String url = e.getIn().getHeader(Exchange.HTTP_URL, String.class);
             int scheme = url == null ? -1 : url.indexOf("://");
             if (scheme < 0) {
@@ -251,7 +375,12 @@ public final class SensorThingsConnector implements Connector {
             return out;
         }
 
-        private static void answer(Exchange e, StaService.Answer a) {
+        /**
+         * Writes the answer; JSON is serialised into a buffer that refuses to grow past {@code maxBytes}, so a
+         * too-large answer is a 400 naming {@code field} and the limit, not a copy of it in the heap.
+         */
+        private static void answer(Exchange e, StaService.Answer a, int maxBytes, String field) {
+            byte[] json = a.body() instanceof JsonNode j ? bounded(j, maxBytes, field) : null;
             e.getMessage().removeHeaders("*");
             e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, a.status());
             if (a.location() != null) {
@@ -259,9 +388,9 @@ public final class SensorThingsConnector implements Connector {
             }
             if (a.body() == null) {
                 e.getMessage().setBody(null);
-            } else if (a.body() instanceof JsonNode j) {
+            } else if (json != null) {
                 e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-                e.getMessage().setBody(j.toString().getBytes(StandardCharsets.UTF_8));
+                e.getMessage().setBody(json);
             } else {
                 e.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
                 e.getMessage().setBody(a.body().toString().getBytes(StandardCharsets.UTF_8));

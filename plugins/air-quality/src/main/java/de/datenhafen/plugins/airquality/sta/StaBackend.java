@@ -35,9 +35,10 @@ public interface StaBackend {
 
     /**
      * Puts one reading of a room on the bus as an {@code air.reading} event, the way ingest does, and returns once it
-     * is committed. Quantities not in {@code values} are absent (null) in the event.
+     * is committed. Quantities not in {@code values} are absent (null) in the event. Returns whether the bus had the
+     * same event (same id) already, so nothing was added.
      */
-    void publish(Exchange origin, Room room, Instant time, Map<Quantity, Double> values) throws Exception;
+    boolean publish(Exchange origin, Room room, Instant time, Map<Quantity, Double> values) throws Exception;
 
     /** Adds or changes a site. */
     void upsertSite(Site site);

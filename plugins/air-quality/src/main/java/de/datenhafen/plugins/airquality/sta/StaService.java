@@ -46,13 +46,48 @@ final class StaService {
     private final int pageSize;
     private final int maxPageSize;
     private final java.time.Duration queryTimeout;
+    private final Limits limits;
+    private final Throttle throttle;
     private volatile Model.Graph graph;
 
-    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout) {
+    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout, Limits limits) {
         this.backend = backend;
         this.pageSize = pageSize;
         this.maxPageSize = maxPageSize;
         this.queryTimeout = queryTimeout;
+        this.limits = limits;
+        this.throttle = new Throttle(limits.readCpuPerSecond().toNanos());
+    }
+
+    Throttle throttle() {
+        return throttle;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    /**
+     * The entities one answer has built so far, expanded ones included; past {@link Limits#maxEntities()} the
+     * request is refused while the answer is being built, so it never holds more than that plus one page.
+     */
+    static final class Budget {
+        private final int max;
+        private final String field;
+        private long used;
+
+        Budget(int max, Query q) {
+            this.max = max;
+            this.field = q.expand().isEmpty() ? "$top" : "$expand";
+        }
+
+        void add(int entities) {
+            used += entities;
+            if (used > max) {
+                throw StaException.badRequest(field, -1, "the answer would hold more than " + max + " entities "
+                    + "(max-entities, expanded ones included): ask for fewer with $top, or expand less");
+            }
+        }
     }
 
     Model.Graph graph() {
@@ -209,6 +244,7 @@ final class StaService {
     /** A GET of a resolved target with the request's options; {@code self} is the URL of the path (no query). */
     Answer read(Target t, Query q, String base, String self) throws SQLException {
         Model.Graph g = graph();
+        Budget budget = new Budget(limits.maxEntities(), q);
         Eval eval = new Eval(g, Instant.now());
         if (t.property() != null) {
             Object v = t.property().equals("id") ? t.entity().id() : t.entity().props().get(t.property());
@@ -224,10 +260,12 @@ final class StaService {
             if (t.ref()) {
                 return new Answer(200, JSON.createObjectNode().put("@iot.selfLink", link(base, t.entity())), null);
             }
-            return new Answer(200, entity(g, eval, t.entity(), q, base), null);
+            budget.add(1);
+            return new Answer(200, entity(g, eval, t.entity(), q, base, budget), null);
         }
         ObjectNode out = JSON.createObjectNode();
         Page page = page(g, eval, t.type(), t.items(), t.observationScope(), q);
+        budget.add(page.items().size());
         if (page.count() != null) {
             out.put("@iot.count", page.count());
         }
@@ -237,7 +275,7 @@ final class StaService {
         ArrayNode value = out.putArray("value");
         for (Model.Entity e : page.items()) {
             value.add(t.ref() ? JSON.createObjectNode().put("@iot.selfLink", link(base, e))
-                : entity(g, eval, e, q, base));
+                : entity(g, eval, e, q, base, budget));
         }
         return new Answer(200, out, null);
     }
@@ -282,8 +320,17 @@ final class StaService {
         }
     }
 
-    /** One entity as JSON, with its links, the selected properties and the expanded navigation properties. */
-    ObjectNode entity(Model.Graph g, Eval eval, Model.Entity e, Query q, String base) throws SQLException {
+    /** One entity without options (a write's answer). */
+    ObjectNode entity(Model.Graph g, Model.Entity e, String base) throws SQLException {
+        return entity(g, new Eval(g, Instant.now()), e, Query.NONE, base, new Budget(1, Query.NONE));
+    }
+
+    /**
+     * One entity as JSON, with its links, the selected properties and the expanded navigation properties; the
+     * expanded entities count against {@code budget}.
+     */
+    private ObjectNode entity(Model.Graph g, Eval eval, Model.Entity e, Query q, String base, Budget budget)
+        throws SQLException {
         checkSelect(e.type(), q);
         List<String> select = q.select();
         boolean all = select.isEmpty();
@@ -318,15 +365,18 @@ final class StaService {
             Query sub = x.query();
             if (!nav.many()) {
                 List<Model.Entity> one = g.follow(e, nav.name());
-                out.set(nav.name(), one.isEmpty() ? JSON.nullNode() : entity(g, eval, one.get(0), sub, base));
+                budget.add(one.isEmpty() ? 0 : 1);
+                out.set(nav.name(), one.isEmpty() ? JSON.nullNode() : entity(g, eval, one.get(0), sub, base,
+                    budget));
                 continue;
             }
             Page page = nav.target() == Model.Type.OBSERVATION
                 ? page(g, eval, nav.target(), null, observationScope(e), sub)
                 : page(g, eval, nav.target(), g.follow(e, nav.name()), null, sub);
+            budget.add(page.items().size());
             ArrayNode arr = JSON.createArrayNode();
             for (Model.Entity m : page.items()) {
-                arr.add(entity(g, eval, m, sub, base));
+                arr.add(entity(g, eval, m, sub, base, budget));
             }
             if (page.count() != null) {
                 out.put(nav.name() + "@iot.count", page.count());

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
 import java.util.Map;
+import de.datenhafen.plugins.airquality.TextLimits;
 import org.apache.camel.Exchange;
 
 /**
@@ -102,8 +103,9 @@ final class StaWrites {
         StaBackend.Room room = backend.view().rooms().get((int) (ds / 4));
         Map<Quantity, Double> values = new EnumMap<>(Quantity.class);
         values.put(q, value);
-        backend.publish(origin, room, time, values);
-        return new StaService.Answer(201, service.entity(g, new Eval(g, Instant.now()), created, Query.NONE, base),
+        boolean duplicate = backend.publish(origin, room, time, values);
+        // the same Observation sent again is stored once: 200 says nothing was created (201 would claim it was)
+        return new StaService.Answer(duplicate ? 200 : 201, service.entity(g, created, base),
             StaService.link(base, created));
     }
 
@@ -120,8 +122,9 @@ final class StaWrites {
             throw new StaException(409, "properties/room", -1, "room '" + roomId + "' exists at site '" + site
                 + "'; PATCH it instead");
         }
-        String name = required(body, "name");
-        String kind = body.path("properties").path("kind").asText("classroom");
+        String name = text("name", required(body, "name"), TextLimits.NAME);
+        String kind = text("properties/kind", body.path("properties").path("kind").asText("classroom"),
+            TextLimits.KIND);
         int key = backend.upsertRoom(site, roomId, name, kind);
         Model.Graph g = service.graph();
         Model.Entity created = g.get(Model.Type.THING, (long) key);
@@ -158,8 +161,9 @@ final class StaWrites {
                 if (body.has("Locations")) {
                     throw StaException.badRequest("Locations", -1, "a room keeps its site (Location)");
                 }
-                String name = body.has("name") ? required(body, "name") : r.name();
-                String kind = body.path("properties").path("kind").asText(r.kind());
+                String name = text("name", body.has("name") ? required(body, "name") : r.name(), TextLimits.NAME);
+                String kind = text("properties/kind", body.path("properties").path("kind").asText(r.kind()),
+                    TextLimits.KIND);
                 backend.upsertRoom(r.siteId(), r.id(), name, kind);
             }
             case LOCATION -> {
@@ -199,16 +203,18 @@ final class StaWrites {
 
     private com.fasterxml.jackson.databind.node.ObjectNode entityJson(Model.Graph g, Model.Entity e, String base) {
         try {
-            return service.entity(g, new Eval(g, Instant.now()), e, Query.NONE, base);
+            return service.entity(g, e, base);
         } catch (java.sql.SQLException ex) {
             throw new IllegalStateException(ex);
         }
     }
 
     private static StaBackend.Site site(String id, JsonNode body, StaBackend.Site old) {
-        String name = body.has("name") ? required(body, "name") : old == null ? required(body, "name") : old.name();
-        String address = body.path("properties").path("address").asText(
-            body.has("description") ? body.get("description").asText() : old == null ? null : old.address());
+        String name = text("name", body.has("name") ? required(body, "name") : old == null ? required(body, "name")
+            : old.name(), TextLimits.NAME);
+        String address = text(body.path("properties").has("address") ? "properties/address" : "description",
+            body.path("properties").path("address").asText(body.has("description")
+                ? body.get("description").asText() : old == null ? null : old.address()), TextLimits.ADDRESS);
         Double lat = old == null ? null : old.latitude();
         Double lon = old == null ? null : old.longitude();
         if (body.has("location")) {
@@ -239,9 +245,14 @@ final class StaWrites {
     private static String id(String field, String v) {
         if (v == null || !v.matches("[A-Za-z0-9._-]{1,64}")) {
             throw StaException.badRequest(field, -1, field + " must be 1 to 64 letters, digits, dots, dashes or "
-                + "underscores" + (v == null ? "" : ", not '" + v + "'"));
+                + "underscores" + (v == null ? "" : ", not '" + TextLimits.shown(v) + "'"));
         }
         return v;
+    }
+
+    /** Checked before the database, whose error would carry the statement. */
+    private static String text(String field, String v, int max) {
+        return TextLimits.check(field, v, max, (f, m) -> StaException.badRequest(f, -1, f + " " + m));
     }
 
     private static Instant time(JsonNode body, String field, Instant otherwise) {
@@ -256,7 +267,8 @@ final class StaWrites {
         try {
             return OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeException e) {
-            throw StaException.badRequest(field, -1, "'" + s + "' is not an ISO-8601 time with an offset");
+            throw StaException.badRequest(field, -1, "'" + TextLimits.shown(s) + "' is not an ISO-8601 time with an "
+                + "offset");
         }
     }
 

@@ -193,4 +193,24 @@ class ObservationSqlTest {
                 assertThat(e.getMessage()).startsWith("the query took longer than 0 s and was stopped");
             });
     }
+
+    @Test
+    void arithmeticBeyondTheNumbersIsA400NamingTheFilterNotTheStatement() {
+        for (String f : List.of("result gt 1e308 mul 10", "id mul 9223372036854775807 gt 1")) {
+            assertThatThrownBy(() -> query(List.of(4L, 5L), f, null, 0, 10)).as(f)
+                .isInstanceOfSatisfying(StaException.class, e -> {
+                    assertThat(e.status).isEqualTo(400);
+                    assertThat(e.field).isEqualTo("$filter");
+                    assertThat(e.getMessage()).doesNotContain("SELECT").doesNotContain("reading");
+                });
+        }
+    }
+
+    @Test
+    void injectionAttemptsInLiteralsAreValuesNotSql() throws SQLException {
+        assertThat(query(List.of(4L, 5L), "result eq 1 or phenomenonTime eq 2026-11-02T07:00:00Z and "
+            + "'x'' OR 1=1 --' eq 'x'' OR 1=1 --'", null, 0, 100).items()).hasSize(2);
+        assertThat(query(List.of(4L, 5L), "Datastream/name eq 'a'') OR TRUE --' or result lt 0", null, 0, 100)
+            .items()).isEmpty();
+    }
 }

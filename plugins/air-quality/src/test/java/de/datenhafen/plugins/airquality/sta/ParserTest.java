@@ -177,4 +177,110 @@ class ParserTest {
         assertThatThrownBy(() -> Query.parse(Map.of("$resultFormat", "dataArray")))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.field).isEqualTo("$resultFormat"));
     }
+
+    @Test
+    void tenThousandNestedParenthesesAreA400NotAStackOverflow() {
+        String deep = "(".repeat(10_000) + "id eq 1" + ")".repeat(10_000);
+
+        assertThatThrownBy(() -> Parser.filter(deep)).isInstanceOfSatisfying(StaException.class, e -> {
+            assertThat(e.status).isEqualTo(400);
+            assertThat(e.field).isEqualTo("$filter");
+            assertThat(e.position).isEqualTo(Parser.MAX_DEPTH);
+            assertThat(e.getMessage()).isEqualTo("invalid $filter at position 50: nested deeper than 50 levels "
+                + "(parentheses, not, minus and function calls)");
+        });
+    }
+
+    @Test
+    void aLongChainOfNotsOrMinusesIsRefusedLikeParentheses() {
+        assertThatThrownBy(() -> Parser.filter("not ".repeat(5_000) + "true"))
+            .hasMessageContaining("nested deeper than 50 levels");
+        assertThatThrownBy(() -> Parser.filter("id eq " + "-".repeat(5_000) + "1"))
+            .hasMessageContaining("nested deeper than 50 levels");
+        assertThatThrownBy(() -> Parser.filter("length(".repeat(60) + "name" + ")".repeat(60) + " eq 1"))
+            .hasMessageContaining("nested deeper than 50 levels");
+    }
+
+    @Test
+    void anExpressionOfMoreThanAThousandPartsIsRefused() {
+        String chain = String.join(" or ", java.util.Collections.nCopies(300, "id eq 1")); // 4 parts each
+
+        assertThatThrownBy(() -> Parser.filter(chain)).isInstanceOfSatisfying(StaException.class, e -> {
+            assertThat(e.field).isEqualTo("$filter");
+            assertThat(e.getMessage()).endsWith("the expression has more than 1000 parts");
+        });
+        assertThat(Parser.filter(String.join(" or ", java.util.Collections.nCopies(250, "id eq 1")))).isNotNull();
+    }
+
+    @Test
+    void aStringLiteralLongerThanAThousandCharactersIsRefusedAtItsStart() {
+        assertThatThrownBy(() -> Parser.filter("name eq '" + "x".repeat(1_001) + "'"))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.position).isEqualTo(8);
+                assertThat(e.getMessage()).isEqualTo("invalid $filter at position 8: the string starting here is "
+                    + "longer than 1000 characters");
+            });
+    }
+
+    @Test
+    void aNumberBeyondTheDoubleRangeIsRefusedNamingIt() {
+        assertThatThrownBy(() -> Parser.filter("result gt 1e400"))
+            .hasMessage("invalid $filter at position 10: the number '1e400' is beyond the range of numbers (at most "
+                + "about 1.8e308)");
+    }
+
+    @Test
+    void arithmeticThatOverflowsIsA400NamingTheFilter() {
+        Eval eval = new Eval(new Model.Graph(new StaBackend.View(Map.of(), Map.of(), Map.of())), Instant.now());
+        for (String f : List.of("1e308 mul 10 gt 1", "9223372036854775807 add 1 gt 1", "-1e308 sub 1e308 lt 0")) {
+            Expr x = Parser.filter(f);
+            assertThatThrownBy(() -> eval.value(x, null)).as(f).isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(400);
+                assertThat(e.field).isEqualTo("$filter");
+                assertThat(e.getMessage()).contains("goes beyond the range of numbers");
+            });
+        }
+    }
+
+    @Test
+    void textThatConcatBuildsIsKeptToTenThousandCharacters() {
+        String piece = "'" + "x".repeat(900) + "'";
+        String twelve = "concat(".repeat(11) + piece + ("," + piece + ")").repeat(11);
+        String eleven = "concat(".repeat(10) + piece + ("," + piece + ")").repeat(10);
+        Eval eval = new Eval(new Model.Graph(new StaBackend.View(Map.of(), Map.of(), Map.of())), Instant.now());
+
+        assertThatThrownBy(() -> eval.value(Parser.filter("length(" + twelve + ") gt 1"), null))
+            .hasMessageEndingWith("concat would give text of 10800 characters; at most 10000");
+        assertThat(eval.value(Parser.filter("length(" + eleven + ") eq 9900"), null)).isEqualTo(true);
+    }
+
+    @Test
+    void expandDeeperThanTheLimitIsRefusedNamingTheLimitAndWhere() {
+        String fifty = String.join("/", java.util.Collections.nCopies(25, "Datastreams/Thing"));
+
+        assertThatThrownBy(() -> Query.parse(Map.of("$expand", fifty), 3))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(400);
+                assertThat(e.field).isEqualTo("$expand");
+                assertThat(e.position).isZero();
+                assertThat(e.getMessage()).endsWith("nests $expand 50 levels deep; at most 3 (max-expand-depth)");
+            });
+        assertThatThrownBy(() -> Query.parse(Map.of("$expand", "Datastreams($expand=Thing($expand="
+            + "Datastreams($expand=Thing)))"), 3))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.field).isEqualTo("$expand");
+                assertThat(e.getMessage()).contains("nests $expand 4 levels deep; at most 3 (max-expand-depth)");
+            });
+        assertThat(Query.parse(Map.of("$expand", "Datastreams/Thing/Locations"), 3).expand()).hasSize(1);
+    }
+
+    @Test
+    void deeplyNestedExpandParenthesesAreRefusedBeforeTheyAreFollowed() {
+        String deep = "Datastreams($expand=".repeat(5_000) + "Thing" + ")".repeat(5_000);
+
+        assertThatThrownBy(() -> Query.parse(Map.of("$expand", deep.substring(0, 8_000)), 3))
+            .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.field).isEqualTo("$expand"));
+        assertThatThrownBy(() -> Query.parse(Map.of("$expand", deep), 3))
+            .hasMessage("$expand has " + deep.length() + " characters; at most 8192 are read");
+    }
 }

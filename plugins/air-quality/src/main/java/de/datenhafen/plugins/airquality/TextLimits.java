@@ -1,0 +1,44 @@
+package de.datenhafen.plugins.airquality;
+
+import java.util.function.BiFunction;
+
+/**
+ * The registry's text columns' widths ({@code db/plugin/V1__air_quality.sql}), checked before the database sees a
+ * value: a longer one is the client's 400 naming the field, not the database's error (whose message carried the
+ * statement). Used by the registry API, its CSV import and the SensorThings writes.
+ */
+public final class TextLimits {
+
+    /** A site's or a room's id. */
+    public static final int ID = 64;
+    /** A site's or a room's name. */
+    public static final int NAME = 200;
+    /** A site's address. */
+    public static final int ADDRESS = 300;
+    /** A room's kind. */
+    public static final int KIND = 40;
+
+    private TextLimits() {
+    }
+
+    /**
+     * Returns {@code value} when it has at most {@code max} characters (or is null); otherwise throws what
+     * {@code refusal} makes of the field and the message ("has n characters; at most max", without the field).
+     */
+    public static String check(String field, String value, int max,
+                               BiFunction<String, String, ? extends RuntimeException> refusal) {
+        if (value != null && value.length() > max) {
+            throw refusal.apply(field, "has " + value.length() + " characters; at most " + max);
+        }
+        return value;
+    }
+
+    /**
+     * Outside text as an error message shows it: at most 64 characters, then how long it was, so a refusal is never
+     * larger than what it refuses.
+     */
+    public static String shown(String value) {
+        return value == null || value.length() <= 64 ? value
+            : value.substring(0, 64) + "... (" + value.length() + " characters)";
+    }
+}
