@@ -167,10 +167,16 @@ public final class Hub implements AutoCloseable {
         return nanos / 1_000_000;
     }
 
-    /** The hub's public URL for links in answers: configured, or this machine's name for the port it serves. */
+    /**
+     * The hub's public URL for links in answers: configured, or else the address it listens on (localhost when that is
+     * every address), never a request's Host header.
+     */
     private String publicUrl() {
-        return config.httpPublicUrl().orElseGet(() -> "http://localhost:"
-            + (server != null ? server.actualPort() : config.httpPort()));
+        return config.httpPublicUrl().orElseGet(() -> {
+            String host = config.httpHost();
+            host = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+            return "http://" + host + ":" + (server != null ? server.actualPort() : config.httpPort());
+        });
     }
 
     /** The port the HTTP server listens on. */

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -214,7 +213,6 @@ class AirQualityIT {
      * never stored. Needs the hub's HTTP consumer to drop {@code Datenhafen*} headers.
      */
     @Test
-    @Disabled("needs the hub's header filter, issue 10 finding 2")
     void forgedInternalHeadersOnAPluginIngestCannotMakeTheRealUplinkADuplicate(HubClient client) {
         String parkingToken = "parking-token-for-tests";
         create(client, "spoof-target", "http-ingest", new JsonObject().put("path", "spoof")
