@@ -39,7 +39,7 @@ public final class Main {
         try {
             long before = java.nio.file.Files.size(file);
             long t0 = System.nanoTime();
-            System.out.println("Compacting " + file + " (" + before / (1024 * 1024) + " MB) ...");
+            System.out.printf("Compacting %s (%.1f MB) ...%n", file, before / 1048576.0);
             DatabaseLogin login = DatabaseLogin.of(config);
             try (var c = java.sql.DriverManager.getConnection(login.url(), login.user(), login.password());
                  var st = c.createStatement()) {
@@ -50,8 +50,8 @@ public final class Main {
                 }
             }
             long after = java.nio.file.Files.size(file);
-            System.out.printf("Compacted in %.1f s: %d MB -> %d MB%n", (System.nanoTime() - t0) / 1e9,
-                before / (1024 * 1024), after / (1024 * 1024));
+            System.out.printf("Compacted in %.1f s: %.1f MB -> %.1f MB%n", (System.nanoTime() - t0) / 1e9,
+                before / 1048576.0, after / 1048576.0);
         } catch (java.sql.SQLException | java.io.IOException e) {
             System.err.println("Compaction failed (is the hub still running? it must be stopped): " + e.getMessage());
             System.exit(1);
