@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    private static final AtomicLong METRICS_REGISTRIES = new AtomicLong();
 
     private final HubConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -121,8 +123,11 @@ public final class Hub implements AutoCloseable {
         metrics = new HubMetrics();
         // Plugin routes run on their plugins' own pools (HubHttpComponent); Vert.x's workers serve the hub's own
         // blocking calls only.
+        // Vert.x keeps metrics registries in a static map by name: under the default name a second hub in the JVM
+        // (tests, or a hub whose predecessor has not closed yet) would count its HTTP figures in the first one's.
         vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
+                .setRegistryName("datenhafen-" + METRICS_REGISTRIES.incrementAndGet())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                     Label.POOL_NAME))));
         metrics.bindJvmMetrics();

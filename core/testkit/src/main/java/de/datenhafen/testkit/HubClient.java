@@ -8,23 +8,37 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP client for a hub under test: a base URL and, unless asked otherwise, the admin's bearer token on every
- * request. Answers are {@link Response}s with status, headers and body.
+ * request. Answers are {@link Response}s with status, headers and body; an answer that is not complete within the
+ * client's time-out (60 s unless set) is an {@link UncheckedIOException} naming the request.
  */
 public final class HubClient {
 
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
     private final URI base;
     private final String token;
+    private final Duration timeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public HubClient(URI base, String token) {
+        this(base, token, DEFAULT_TIMEOUT);
+    }
+
+    private HubClient(URI base, String token, Duration timeout) {
         this.base = base;
         this.token = token;
+        this.timeout = timeout;
     }
 
     /** An HTTP answer. */
@@ -59,12 +73,20 @@ public final class HubClient {
 
     /** The same hub, without credentials. */
     public HubClient anonymous() {
-        return new HubClient(base, null);
+        return new HubClient(base, null, timeout);
     }
 
     /** The same hub, with another bearer token. */
     public HubClient withToken(String other) {
-        return new HubClient(base, other);
+        return new HubClient(base, other, timeout);
+    }
+
+    /** The same hub, waiting at most this long for a whole answer, its body included. */
+    public HubClient withTimeout(Duration answerTimeout) {
+        if (answerTimeout == null || answerTimeout.isNegative() || answerTimeout.isZero()) {
+            throw new IllegalArgumentException("the time-out must be positive, was " + answerTimeout);
+        }
+        return new HubClient(base, token, answerTimeout);
     }
 
     public Response get(String path) {
@@ -128,20 +150,38 @@ public final class HubClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         return b;
     }
 
+    /**
+     * Sends and waits for the whole answer. The request's own time-out ends only at the answer's headers; a body that
+     * stops coming would block for ever, hence the bound on the whole exchange.
+     */
     private Response send(HttpRequest.Builder b) {
+        HttpRequest request = b.build();
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Response(r.statusCode(), r.headers().map(), r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new UncheckedIOException(new HttpTimeoutException("no complete answer to " + request.method() + " "
+                + request.uri() + " within " + timeout.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause);
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>{@link Builder#pluginUnderTest()} takes the archive named by the system property
  * {@value #PLUGIN_ARCHIVE_PROPERTY}, which the plugins' parent pom sets for integration tests.
+ *
+ * <p>A hub that does not start, or stop, within {@link Builder#lifecycleTimeout} (3 minutes unless set) fails the test
+ * class with a thread dump instead of holding the test JVM: JUnit's time-outs do not reach an extension's callbacks.
  */
 public final class HubExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
@@ -48,6 +52,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
 
     private final List<Supplier<Path>> archives;
     private final Map<String, Object> config;
+    private final Duration lifecycleTimeout;
     private final String adminToken;
     private Path home;
     private Hub hub;
@@ -56,6 +61,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
     private HubExtension(Builder b) {
         this.archives = List.copyOf(b.archives);
         this.config = Map.copyOf(b.config);
+        this.lifecycleTimeout = b.lifecycleTimeout;
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         this.adminToken = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -111,14 +117,19 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         overrides.put(HubConfig.INTEGRATION_BACKOFF, "100ms");
         overrides.put(HubConfig.PLUGIN_CALL_TIMEOUT, "10s");
         overrides.putAll(config);
-        hub = Hub.start(HubConfig.load(home, Map.of(), overrides));
+        HubConfig hubConfig = HubConfig.load(home, Map.of(), overrides);
+        hub = Bounded.call("hub-start", "start", lifecycleTimeout, () -> Hub.start(hubConfig), Hub::close);
         client = new HubClient(URI.create("http://127.0.0.1:" + hub.port()), adminToken);
     }
 
     private void stop() {
         if (hub != null) {
-            hub.close();
+            Hub stopping = hub;
             hub = null;
+            Bounded.call("hub-stop", "stop", lifecycleTimeout, () -> {
+                stopping.close();
+                return null;
+            }, late -> { });
         }
     }
 
@@ -158,6 +169,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
     public static final class Builder {
         private final List<Supplier<Path>> archives = new ArrayList<>();
         private final Map<String, Object> config = new LinkedHashMap<>();
+        private Duration lifecycleTimeout = Duration.ofMinutes(3);
 
         private Builder() {
         }
@@ -185,6 +197,18 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         /** Sets a hub config key (see {@link HubConfig}) for this test hub. */
         public Builder config(String key, Object value) {
             config.put(key, value);
+            return this;
+        }
+
+        /**
+         * How long the hub may take to start, and to stop, before the test fails with a thread dump (default 3
+         * minutes: a start takes seconds, even on a busy build machine).
+         */
+        public Builder lifecycleTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the lifecycle time-out must be positive, was " + timeout);
+            }
+            lifecycleTimeout = timeout;
             return this;
         }
 

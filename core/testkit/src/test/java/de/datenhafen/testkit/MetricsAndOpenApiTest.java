@@ -37,9 +37,21 @@ class MetricsAndOpenApiTest {
     @Test
     void exposesPerIntegrationMessageCounts(HubClient client) {
         // counted when Camel completes the exchange, which may be just after the answer went out
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client)).containsPattern(
-            "(?m)^datenhafen_integration_messages_total\\{(?=[^}]*direction=\"in\")(?=[^}]*integration=\"measured\")"
-                + "[^}]*\\} 3\\.0$"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client))
+            .containsPattern(messagesIn("measured", "3")));
+    }
+
+    @Test
+    void countsAnIntegrationCreatedAgainUnderAnOldNameFromZero(HubClient client) {
+        createAndPost(client, "again", 2);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client))
+            .containsPattern(messagesIn("again", "2")));
+        assertThat(client.delete("/api/v1/admin/integrations/again").status()).isEqualTo(204);
+
+        createAndPost(client, "again", 1);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client))
+            .containsPattern(messagesIn("again", "1")));
     }
 
     @Test
@@ -97,6 +109,21 @@ class MetricsAndOpenApiTest {
         assertThat(measured.fieldNames()).contains("post").doesNotContain("get");
         assertThat(measured.getJsonObject("post").getString("x-datenhafen-plugin")).isEqualTo("fixture");
         assertThat(measured.getJsonObject("post").getString("x-datenhafen-integration")).isEqualTo("measured");
+    }
+
+    private static void createAndPost(HubClient client, String name, int messages) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", "fixture-ingest").put("config", new JsonObject().put("path", name)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        for (int i = 0; i < messages; i++) {
+            assertThat(client.anonymous().post("/api/v1/plugins/fixture/" + name,
+                Map.of("Content-Type", "application/json"), "{}").status()).isEqualTo(202);
+        }
+    }
+
+    private static String messagesIn(String integration, String count) {
+        return "(?m)^datenhafen_integration_messages_total\\{(?=[^}]*direction=\"in\")(?=[^}]*integration=\""
+            + integration + "\")[^}]*\\} " + count + "\\.0$";
     }
 
     private static String metrics(HubClient client) {

@@ -26,7 +26,11 @@ public final class HubMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final Map<String, List<Meter>> integrationMeters = new HashMap<>();
+    private final Map<String, Bound> integrationMeters = new HashMap<>();
+
+    /** An integration's meters and the counters they read. */
+    private record Bound(RouteCounters counters, List<Meter> meters) {
+    }
 
     /** Binds the JVM meters. Call after Vert.x is created: Vert.x adds meter filters, which must come first. */
     public void bindJvmMetrics() {
@@ -42,12 +46,16 @@ public final class HubMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Prometheus text, with per-integration counters for exactly the given integrations. */
+    /**
+     * Prometheus text, with per-integration counters for exactly the given integrations. An integration deleted and
+     * created again under its name since the last scrape has new counters: its meters are bound to those anew, as
+     * Micrometer would otherwise hand back the meters that still read the deleted one's.
+     */
     public synchronized String scrape(CamelHost camel, Collection<String> integrations) {
         Set<String> wanted = Set.copyOf(integrations);
         integrationMeters.entrySet().removeIf(e -> {
-            if (!wanted.contains(e.getKey())) {
-                e.getValue().forEach(registry::remove);
+            if (!wanted.contains(e.getKey()) || camel.counters(e.getKey()) != e.getValue().counters()) {
+                e.getValue().meters().forEach(registry::remove);
                 return true;
             }
             return false;
@@ -55,10 +63,10 @@ public final class HubMetrics implements AutoCloseable {
         for (String name : wanted) {
             integrationMeters.computeIfAbsent(name, n -> {
                 RouteCounters c = camel.counters(n);
-                return List.of(
+                return new Bound(c, List.of(
                     counter(n, "in", c, RouteCounters::in),
                     counter(n, "out", c, RouteCounters::out),
-                    counter(n, "failed", c, RouteCounters::failed));
+                    counter(n, "failed", c, RouteCounters::failed)));
             });
         }
         return registry.scrape();
