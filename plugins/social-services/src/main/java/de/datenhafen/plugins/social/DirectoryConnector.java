@@ -53,13 +53,13 @@ final class DirectoryConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
+        return Limits.define(ConfigDef.builder()
             .secret("admin-token", ConfigType.STRING, null, false,
                 "Bearer token of the directory's admin: imports and organisation tokens. Without it, nobody can import")
             .define("demo-data", ConfigType.BOOLEAN, false, false,
                 "Load the made-up Kleinhafen directory when the directory is empty")
             .define("outbox-period", ConfigType.DURATION, "1s", false,
-                "How often leftover events are taken from the outbox onto the bus")
+                "How often leftover events are taken from the outbox onto the bus"))
             .build();
     }
 
@@ -68,6 +68,7 @@ final class DirectoryConnector implements Connector {
         String admin = ctx.config().has("admin-token") ? ctx.config().getString("admin-token") : null;
         boolean demo = ctx.config().getBoolean("demo-data");
         long period = ctx.config().getDuration("outbox-period").toMillis();
+        Limits limits = Limits.of(ctx.config());
         String publish = "direct:social-publish-" + ctx.integrationName();
         String root = "/api/v1/plugins/" + ctx.plugin().pluginId();
         return new RouteBuilder() {
@@ -75,7 +76,7 @@ final class DirectoryConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true")
                     .routeId(ctx.routeId("api"))
-                    .process(e -> handle(e, new Api(directory.get(), admin), root))
+                    .process(e -> handle(e, new Api(directory.get(), admin, limits), root))
                     .filter(exchangeProperty("changed"))
                         .to(publish)
                     .end();

@@ -184,7 +184,7 @@ class DirectoryTest {
         throws Exception {
         dir.importSet(DemoData.demo(DAY), null);
         outboxTypes();
-        Api.Response answer = new Api(dir, "admin-token-for-tests-0123").handle(export);
+        Api.Response answer = new Api(dir, "admin-token-for-tests-0123", Limits.DEFAULTS).handle(export);
         assertThat(answer.status()).isEqualTo(200);
 
         Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin")).load();
