@@ -35,19 +35,24 @@ final class Api {
     private final Directory dir;
     private final String adminToken;
     private final Limits limits;
+    private final TabularExport exports;
 
-    Api(Directory dir, String adminToken, Limits limits) {
+    Api(Directory dir, String adminToken, Limits limits, TabularExport exports) {
         this.dir = dir;
         this.adminToken = adminToken;
         this.limits = limits;
+        this.exports = exports;
     }
 
     /** One HTTP request: method, path below the directory's root (no leading slash), raw query, token, body. */
     record Request(String method, String path, String query, String authorization, String contentType, byte[] body) {
     }
 
-    /** An answer: JSON, or with {@code bytes} set, those bytes as {@code contentType} (the tabular export). */
-    record Response(int status, JsonNode body, byte[] bytes, String contentType) {
+    /**
+     * An answer: JSON, or with {@code stream} set, what it reads as {@code contentType} (the exports, sent while they
+     * are made or read; the caller closes it).
+     */
+    record Response(int status, JsonNode body, java.io.InputStream stream, String contentType) {
         Response(int status, JsonNode body) {
             this(status, body, null, "application/json");
         }
@@ -188,17 +193,11 @@ final class Api {
         if (!format.equals("json")) {
             throw new BadParameter("must be json or tabular; was '" + shorten(format) + "'", "format");
         }
-        DataSet set = dir.export();
-        ObjectNode doc = Json.object().put("version", HSDS_VERSION).put("profile", PROFILE);
-        doc.putArray("organizations").addAll(set.organizations());
-        doc.putArray("services").addAll(set.services());
-        doc.putArray("taxonomies").addAll(set.taxonomies());
-        doc.putArray("taxonomy_terms").addAll(set.terms());
-        return ok(doc);
+        return new Response(200, null, new JsonExport(dir.snapshotForExport()), "application/json");
     }
 
     private Response tabular() {
-        return new Response(200, null, TabularWriter.zip(TabularWriter.write(dir.export())), "application/zip");
+        return new Response(200, null, exports.open(dir), "application/zip");
     }
 
     private Response importData(Request r, Map<String, String> q) {
@@ -376,8 +375,8 @@ final class Api {
             for (String t : topicValues) {
                 String id = dir.termIdOf(t.trim());
                 if (id == null) {
-                    throw new BadParameter("names no topic '" + shorten(t.trim()) + "' (use a term code such as 'debt' or a term id)",
-                        "topic");
+                    throw new BadParameter("names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
+                        + "or a term id)", "topic");
                 }
                 topics.add(id);
             }

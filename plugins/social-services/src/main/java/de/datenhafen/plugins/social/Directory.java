@@ -52,6 +52,7 @@ final class Directory {
     private final Map<String, IndexedService.Term> indexTerms = new ConcurrentHashMap<>();
     private final SearchIndex index = new SearchIndex(indexTerms);
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     /** A stored service: its document as bytes (compact), its organisation and when it last changed. */
     record Stored(String id, String organizationId, Instant modified, byte[] doc) {
@@ -442,18 +443,38 @@ final class Directory {
      * tabular data package; importing it elsewhere gives the same directory, and importing it here changes nothing.
      */
     DataSet export() {
+        Snapshot snap = snapshotForExport();
+        List<ObjectNode> docs = new ArrayList<>(snap.services().size());
+        snap.services().forEach(x -> docs.add(x.json()));
+        return new DataSet(snap.organizations(), docs, snap.taxonomies(), snap.terms());
+    }
+
+    /**
+     * What an export reads, each sorted by id, without parsing a service: the stored documents are kept as bytes, so an
+     * export streams them as they are and parses at most one at a time. {@code version} is the directory's version
+     * before the snapshot was taken.
+     */
+    record Snapshot(long version, List<ObjectNode> organizations, List<Stored> services, List<ObjectNode> taxonomies,
+                    List<ObjectNode> terms) {
+    }
+
+    Snapshot snapshotForExport() {
+        long v = version.get();
         Comparator<ObjectNode> byId = Comparator.comparing(o -> String.valueOf(Json.str(o, "id")));
         List<ObjectNode> orgs = new ArrayList<>(organizations.values());
         orgs.sort(byId);
         List<Stored> stored = new ArrayList<>(services.values());
         stored.sort(Comparator.comparing(Stored::id));
-        List<ObjectNode> docs = new ArrayList<>(stored.size());
-        stored.forEach(x -> docs.add(x.json()));
         List<ObjectNode> tax = new ArrayList<>(taxonomies.values());
         tax.sort(byId);
         List<ObjectNode> ts = new ArrayList<>(terms.values());
         ts.sort(byId);
-        return new DataSet(orgs, docs, tax, ts);
+        return new Snapshot(v, orgs, stored, tax, ts);
+    }
+
+    /** Counts the changes applied since the directory was loaded; an export made at one version serves it again. */
+    long version() {
+        return version.get();
     }
 
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
@@ -568,6 +589,7 @@ final class Directory {
             services.put(stored.get(i).id(), stored.get(i));
             index.put(built.get(i));
         }
+        version.incrementAndGet();
     }
 
     private static com.fasterxml.jackson.databind.node.ArrayNode changedFields(ObjectNode before, ObjectNode after) {

@@ -69,6 +69,7 @@ final class DirectoryConnector implements Connector {
         boolean demo = ctx.config().getBoolean("demo-data");
         long period = ctx.config().getDuration("outbox-period").toMillis();
         Limits limits = Limits.of(ctx.config());
+        TabularExport exports = new TabularExport(ctx.plugin().dataDirectory().resolve("exports"));
         String publish = "direct:social-publish-" + ctx.integrationName();
         String root = "/api/v1/plugins/" + ctx.plugin().pluginId();
         return new RouteBuilder() {
@@ -76,7 +77,7 @@ final class DirectoryConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true")
                     .routeId(ctx.routeId("api"))
-                    .process(e -> handle(e, new Api(directory.get(), admin, limits), root))
+                    .process(e -> handle(e, new Api(directory.get(), admin, limits, exports), root))
                     .filter(exchangeProperty("changed"))
                         .to(publish)
                     .end();
@@ -145,9 +146,12 @@ final class DirectoryConnector implements Connector {
         e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, r.status());
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, r.contentType());
-        if (r.bytes() != null) {
-            e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"hsds-directory.zip\"");
-            e.getMessage().setBody(r.bytes());
+        if (r.stream() != null) {
+            // sent while it is read: Camel's platform-http pumps an InputStream body to the socket with back-pressure
+            if (r.contentType().equals("application/zip")) {
+                e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"hsds-directory.zip\"");
+            }
+            e.getMessage().setBody(r.stream());
         } else {
             e.getMessage().setBody(Json.bytes(r.body()));
         }

@@ -143,7 +143,7 @@ class SocialServicesIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().getString("field")).isEqualTo("lon");
         assertThat(get("/search?topic=nonsense").json().getString("error"))
-            .isEqualTo("no topic 'nonsense' (use a term code such as 'debt' or a term id)");
+            .isEqualTo("topic names no term 'nonsense' (use a term code such as 'debt' or a term id)");
     }
 
     @Test
