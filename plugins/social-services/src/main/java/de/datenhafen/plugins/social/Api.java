@@ -148,16 +148,23 @@ final class Api {
                 + " " + first.message()).put("field", first.field());
             ArrayNode all = body.putArray("problems");
             e.problems().forEach(x -> all.add(x.toJson()));
+            if (e.total() > e.problems().size()) {
+                body.put("problems_total", e.total());
+            }
             return new Response(400, body);
         } catch (BadParameter e) {
             return error(400, e.field + " " + e.getMessage(), e.field);
+        } catch (ImportRefused e) {
+            return error(e.status, e.getMessage(), "body");
         } catch (Access.Denied e) {
             return error(e.status, e.getMessage(), "Authorization");
         } catch (Directory.NotFound e) {
             return error(404, e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.error("social-services: {} /{} failed", r.method(), r.path(), e);
-            return error(500, "internal error: " + e.getMessage(), null);
+            // the cause (a database message, a stack) goes to the log only; the answer carries the id to find it there
+            String id = java.util.UUID.randomUUID().toString();
+            LOG.error("social-services: {} /{} failed (error id {})", r.method(), escape(r.path()), id, e);
+            return error(500, "internal error; the hub's log has the cause under error id " + id, null);
         }
     }
 
@@ -172,7 +179,7 @@ final class Api {
         if (who instanceof Principal.Anonymous) {
             throw new Access.Denied(401, "a bearer token is required");
         }
-        JsonNode body = Json.parse(r.body() == null ? new byte[0] : r.body());
+        JsonNode body = Json.parse(body(r), limits.maxImportValues());
         if (!(body instanceof ObjectNode o)) {
             throw new InvalidDataException(List.of(new Problem("service", id, "body", "must be one HSDS service object")));
         }
@@ -202,10 +209,10 @@ final class Api {
 
     private Response importData(Request r, Map<String, String> q) {
         Access.requireAdmin(principal(r));
-        byte[] body = r.body() == null ? new byte[0] : r.body();
+        byte[] body = body(r);
         String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
         DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
-            ? DataSets.fromZip(body) : DataSets.fromJson(Json.parse(body));
+            ? DataSets.fromZip(body, limits) : DataSets.fromJson(Json.parse(body, limits.maxImportValues()));
         if ("true".equals(q.get("dry_run"))) {
             List<Problem> problems = dir.validate(set);
             if (!problems.isEmpty()) {
@@ -215,6 +222,16 @@ final class Api {
         }
         Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
         return ok(report.toJson());
+    }
+
+    /** The request's body, refused with 413 past max-import-mb. */
+    private byte[] body(Request r) {
+        byte[] body = r.body() == null ? new byte[0] : r.body();
+        if (body.length > limits.maxImportBytes()) {
+            throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + limits.maxImportMb()
+                + " MiB (max-import-mb)");
+        }
+        return body;
     }
 
     Principal principal(Request r) {
@@ -516,6 +533,20 @@ final class Api {
                 field);
         }
         return out;
+    }
+
+    /** Text from outside as a log line may show it: control characters escaped, so none can forge a line. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 300));
+        for (int i = 0; i < s.length() && i < 300; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return s.length() > 300 ? b.append("...").toString() : b.toString();
     }
 
     /** A value from outside, cut for an error message. */

@@ -190,6 +190,15 @@ final class Directory {
         say.accept("compared with " + services.size() + " stored services in " + ms(t0) + " ms: "
             + unchangedIds.size() + " unchanged");
         List<Problem> problems = validate(set, unchangedIds);
+        incoming.values().forEach(n -> tooLong("service", n, problems));
+        set.organizations().forEach(o -> tooLong("organization", o, problems));
+        for (ObjectNode sv : set.services()) {
+            if (sv.get("organization") instanceof ObjectNode o) {
+                tooLong("organization", o, problems); // stored on its own when it has a name (apply)
+            }
+        }
+        set.taxonomies().forEach(t -> tooLong("taxonomy", t, problems));
+        set.terms().forEach(t -> tooLong("taxonomy_term", t, problems));
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
@@ -250,6 +259,10 @@ final class Directory {
             throw new InvalidDataException(problems);
         }
         ObjectNode s = normalise(service);
+        tooLong("service", s, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
         if (old != null && old.json().equals(s)) {
             return new Report(0, 0, 0, 1);
         }
@@ -354,7 +367,7 @@ final class Directory {
         HsdsSchemas schemas = HsdsSchemas.get();
         Map<JsonNode, List<com.networknt.schema.Error>> locations = new ConcurrentHashMap<>();
         Map<String, String> sources = set.sources();
-        List<Problem> out = new ArrayList<>();
+        List<Problem> out = new ProblemList();
         set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
         Set<String> termIds = new HashSet<>(terms.keySet());
         for (ObjectNode t : set.terms()) {
@@ -528,7 +541,7 @@ final class Directory {
                             stored.add(new Stored(id, org, now, bytes));
                             docs.put(id, ch.doc);
                             data = Json.object().put("id", id).put("organization_id", org)
-                                .put("name", Json.str(ch.doc, "name"));
+                                .put("name", eventName(ch.doc));
                             if (ch.old != null) {
                                 data.set("changed", changedFields(ch.old.json(), ch.doc));
                             }
@@ -537,7 +550,7 @@ final class Directory {
                             delete.setString(1, id);
                             delete.addBatch();
                             data = Json.object().put("id", id).put("organization_id", ch.old.organizationId())
-                                .put("name", Json.str(ch.old.json(), "name"));
+                                .put("name", eventName(ch.old.json()));
                         }
                         outbox.setString(1, UUID.randomUUID().toString());
                         outbox.setString(2, ch.type);
@@ -590,6 +603,27 @@ final class Directory {
             index.put(built.get(i));
         }
         version.incrementAndGet();
+    }
+
+    /**
+     * The longest document the database keeps (its {@code doc} columns are VARCHAR(1000000)). A longer one is refused
+     * with the other problems, before anything is written: found by the database, it would fail an import half-way
+     * through its chunks.
+     */
+    static final int MAX_DOCUMENT = 1_000_000;
+
+    private static void tooLong(String kind, ObjectNode doc, List<Problem> out) {
+        int n = Json.text(doc).length();
+        if (n > MAX_DOCUMENT) {
+            out.add(new Problem(kind, Json.str(doc, "id"), "", "is " + n + " characters long as stored; at most "
+                + MAX_DOCUMENT));
+        }
+    }
+
+    /** A service's name as its events carry it: cut at 1,000 characters, so that an event fits its outbox row. */
+    private static String eventName(ObjectNode doc) {
+        String name = Json.str(doc, "name");
+        return name == null || name.length() <= 1000 ? name : name.substring(0, 1000);
     }
 
     private static com.fasterxml.jackson.databind.node.ArrayNode changedFields(ObjectNode before, ObjectNode after) {

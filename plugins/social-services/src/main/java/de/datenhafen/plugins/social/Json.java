@@ -30,11 +30,39 @@ final class Json {
         try {
             return MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new InvalidDataException(List.of(new Problem("document", "?", "body",
-                "is not valid JSON: " + e.getOriginalMessage())));
+            throw invalid(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Parses JSON from outside after counting its values (objects, arrays and scalars) in a first pass that builds
+     * nothing: a tree costs some 50 to 100 bytes per value, so {@code [{},{},...]} of a few MB would otherwise take
+     * hundreds of MB before anything could refuse it.
+     */
+    static JsonNode parse(byte[] bytes, int maxValues) {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            long values = 0;
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT
+                    && t != com.fasterxml.jackson.core.JsonToken.END_ARRAY
+                    && t != com.fasterxml.jackson.core.JsonToken.FIELD_NAME && ++values > maxValues) {
+                    throw new ImportRefused(413, "the body holds more than " + maxValues
+                        + " JSON values (max-import-values)");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw invalid(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parse(bytes);
+    }
+
+    private static InvalidDataException invalid(JsonProcessingException e) {
+        return new InvalidDataException(List.of(new Problem("document", "?", "body",
+            "is not valid JSON: " + e.getOriginalMessage())));
     }
 
     static byte[] bytes(JsonNode node) {

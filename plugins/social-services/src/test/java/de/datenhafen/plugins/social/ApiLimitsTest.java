@@ -3,8 +3,6 @@ package de.datenhafen.plugins.social;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +13,7 @@ class ApiLimitsTest {
 
     @BeforeAll
     static void open() throws Exception {
-        dir = new Directory(TestDb.create("limits"), ZoneId.of("Europe/Berlin")).load();
-        dir.importSet(DemoData.demo(LocalDate.of(2026, 11, 26)), null);
+        dir = TestDb.demoDirectory("limits");
     }
 
     private static Api.Response get(Limits limits, String path, String query) {

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +22,7 @@ class ExportTest {
 
     @BeforeEach
     void open() throws Exception {
-        dir = new Directory(TestDb.create("export"), ZoneId.of("Europe/Berlin")).load();
-        dir.importSet(DemoData.demo(LocalDate.of(2026, 11, 26)), null);
+        dir = TestDb.demoDirectory("export");
         api = new Api(dir, "admin", Limits.DEFAULTS, new TabularExport(folder));
     }
 
@@ -67,7 +64,7 @@ class ExportTest {
 
     @Test
     void anEmptyDirectoryExportsAsAValidDocumentWithEmptyTables() throws Exception {
-        Directory empty = new Directory(TestDb.create("empty"), ZoneId.of("Europe/Berlin")).load();
+        Directory empty = new Directory(TestDb.create("empty"), java.time.ZoneId.of("Europe/Berlin")).load();
         Api.Response r = new Api(empty, "admin", Limits.DEFAULTS, null)
             .handle(new Api.Request("GET", "export", null, null, null, null));
         try (InputStream in = r.stream()) {
