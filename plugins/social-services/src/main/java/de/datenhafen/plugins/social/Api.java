@@ -157,7 +157,7 @@ final class Api {
         } catch (ImportRefused e) {
             return error(e.status, e.getMessage(), "body");
         } catch (Access.Denied e) {
-            return error(e.status, e.getMessage(), "Authorization");
+            return error(e.status, e.getMessage(), e.field);
         } catch (Directory.NotFound e) {
             return error(404, e.getMessage(), null);
         } catch (RuntimeException e) {

@@ -51,6 +51,7 @@ final class Directory {
     private final Map<String, ObjectNode> terms = new ConcurrentHashMap<>();
     private final Map<String, IndexedService.Term> indexTerms = new ConcurrentHashMap<>();
     private final SearchIndex index = new SearchIndex(indexTerms);
+    private final NestedOwners owners = new NestedOwners();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
@@ -109,7 +110,11 @@ final class Directory {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the directory: " + e.getMessage(), e);
         }
-        services.values().forEach(s -> index.put(indexed(s, s.json())));
+        services.values().forEach(s -> {
+            ObjectNode doc = s.json();
+            index.put(indexed(s, doc));
+            owners.add(doc, s.organizationId());
+        });
         if (!taxonomies.containsKey(CityTaxonomy.TAXONOMY_ID)) {
             importSet(new DataSet(List.of(), List.of(), List.of(CityTaxonomy.taxonomy()), CityTaxonomy.terms()), null);
         }
@@ -245,15 +250,23 @@ final class Directory {
                     "differs from the id in the path " + pathId)));
             }
         }
+        if (id == null) {
+            // not made up here: HSDS ids are the publisher's (a UUID it keeps, as other directories link to it), and
+            // with an id of its own a client that sends its POST again after a lost answer changes nothing, where a
+            // generated one would make a second copy of the service
+            throw new InvalidDataException(List.of(new Problem("service", null, "id", "is required: a UUID chosen "
+                + "by the publisher, which identifies the service in every directory that copies it")));
+        }
         String org = Json.str(service, "organization_id");
         if (org == null) {
             throw new InvalidDataException(List.of(new Problem("service", id, "organization_id", "is required")));
         }
         Access.requireMayEditServicesOf(who, org);
-        Stored old = id == null ? null : services.get(id);
+        Stored old = services.get(id);
         if (old != null) {
             Access.requireMayEditServicesOf(who, old.organizationId());
         }
+        requireOwnNestedObjects(who, org, service, old);
         List<Problem> problems = validate(new DataSet(List.of(), List.of(service), List.of(), List.of()));
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
@@ -268,6 +281,35 @@ final class Directory {
         }
         apply(null, List.of(new Change(old == null ? CREATED : UPDATED, s, old)), x -> { });
         return old == null ? new Report(1, 0, 0, 0) : new Report(0, 1, 0, 0);
+    }
+
+    /**
+     * Asks {@link Access} about each nested object (a location, an address, a phone, a schedule, ...) of an edit whose
+     * id another organisation's stored services carry, telling it whether the object comes exactly as the service had
+     * it before.
+     */
+    private void requireOwnNestedObjects(Principal who, String org, ObjectNode service, Stored old) {
+        Map<String, ObjectNode> now = byId(normalise(service));
+        Map<String, ObjectNode> before = old == null ? Map.of() : byId(old.json());
+        for (NestedOwners.Nested n : NestedOwners.nested(service)) {
+            Set<String> others = new java.util.LinkedHashSet<>(owners.organizations(n.id()));
+            others.remove(org);
+            boolean unchanged = now.get(n.id()) != null && now.get(n.id()).equals(before.get(n.id()));
+            Access.requireMayCarry(who, org, n, others, unchanged);
+        }
+    }
+
+    /** The owned nested objects of a service by id; null for an id that appears with two different contents. */
+    private static Map<String, ObjectNode> byId(ObjectNode service) {
+        Map<String, ObjectNode> out = new HashMap<>();
+        for (NestedOwners.Nested n : NestedOwners.nested(service)) {
+            if (out.containsKey(n.id()) && !n.object().equals(out.get(n.id()))) {
+                out.put(n.id(), null);
+            } else if (!out.containsKey(n.id())) {
+                out.put(n.id(), n.object());
+            }
+        }
+        return out;
     }
 
     /** Withdraws (deletes) one service on behalf of {@code who}. */
@@ -386,8 +428,8 @@ final class Directory {
             }
         }
         List<List<Problem>> perService = set.services().parallelStream()
-            .map(s -> serviceProblems(schemas, s, !unchangedIds.contains(Json.str(s, "id")), orgIds, termIds, sources,
-                locations)).toList();
+            .map(s -> serviceProblems(schemas, s, !unchanged(s, unchangedIds), orgIds, termIds, sources, locations))
+            .toList();
         perService.forEach(out::addAll);
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
@@ -397,6 +439,11 @@ final class Directory {
             }
         }
         return out;
+    }
+
+    private static boolean unchanged(ObjectNode service, Set<String> unchangedIds) {
+        String id = Json.str(service, "id");
+        return id != null && unchangedIds.contains(id); // Set.of() refuses to look up null
     }
 
     private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
@@ -591,7 +638,12 @@ final class Directory {
             }
         }
         for (Change ch : changes) {
-            if (ch.doc == null) {
+            if (ch.old != null) {
+                owners.remove(ch.old.json(), ch.old.organizationId());
+            }
+            if (ch.doc != null) {
+                owners.add(ch.doc, Json.str(ch.doc, "organization_id"));
+            } else {
                 services.remove(ch.old.id());
                 index.remove(ch.old.id());
             }
