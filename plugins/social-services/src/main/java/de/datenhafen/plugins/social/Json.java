@@ -29,10 +29,8 @@ final class Json {
     static JsonNode parse(byte[] bytes) {
         try {
             return MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw invalid(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw invalid(e);
         }
     }
 
@@ -52,17 +50,19 @@ final class Json {
                         + " JSON values (max-import-values)");
                 }
             }
-        } catch (JsonProcessingException e) {
-            throw invalid(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw invalid(e);
         }
         return parse(bytes);
     }
 
-    private static InvalidDataException invalid(JsonProcessingException e) {
-        return new InvalidDataException(List.of(new Problem("document", "?", "body",
-            "is not valid JSON: " + e.getOriginalMessage())));
+    /**
+     * Bytes in memory fail only by their content, and not always with a JsonProcessingException: Jackson guesses UTF-16
+     * or UTF-32 from the first bytes, and a character past U+10FFFF is a CharConversionException (found by fuzzing).
+     */
+    private static InvalidDataException invalid(IOException e) {
+        return new InvalidDataException(List.of(new Problem("document", "?", "body", "is not valid JSON: "
+            + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()))));
     }
 
     static byte[] bytes(JsonNode node) {

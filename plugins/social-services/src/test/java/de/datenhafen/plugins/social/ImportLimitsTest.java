@@ -196,6 +196,17 @@ class ImportLimitsTest {
     }
 
     @Test
+    void bytesJacksonTakesForUtf32AreA400ProblemNotA500() {
+        // HsdsJsonImportFuzzTest's first finding (seed utf32-looking-bytes.json): 30 zero bytes, then JSON
+        byte[] body = new byte[40];
+        System.arraycopy("{\"services\":[]}".getBytes(StandardCharsets.UTF_8), 0, body, 30, 10);
+        Api.Response r = post("application/json", body);
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(400);
+        assertThat(r.body().get("problems").get(0).get("message").asText()).startsWith("is not valid JSON: ");
+        assertNothingChanged();
+    }
+
+    @Test
     void aFailureInsideIsA500WithAnErrorIdAndNoCause() {
         Directory broken = new Directory(null, ZoneId.of("Europe/Berlin")); // no database: the token look-up fails
         Api.Response r = new Api(broken, ADMIN, Limits.DEFAULTS, null).handle(new Api.Request("POST", "services", null,
