@@ -163,7 +163,7 @@ final class Api {
         } catch (RuntimeException e) {
             // the cause (a database message, a stack) goes to the log only; the answer carries the id to find it there
             String id = java.util.UUID.randomUUID().toString();
-            LOG.error("social-services: {} /{} failed (error id {})", r.method(), escape(r.path()), id, e);
+            LOG.error("social-services: {} {} failed (error id {})", r.method(), escape("/" + r.path()), id, e);
             return error(500, "internal error; the hub's log has the cause under error id " + id, null);
         }
     }
@@ -535,18 +535,9 @@ final class Api {
         return out;
     }
 
-    /** Text from outside as a log line may show it: control characters escaped, so none can forge a line. */
+    /** Text from outside as a log line shows it: a JSON string literal, so no control character forges a line. */
     static String escape(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 300));
-        for (int i = 0; i < s.length() && i < 300; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return s.length() > 300 ? b.append("...").toString() : b.toString();
+        return Json.MAPPER.getNodeFactory().textNode(s.length() > 300 ? s.substring(0, 300) + "..." : s).toString();
     }
 
     /** A value from outside, cut for an error message. */
