@@ -148,8 +148,11 @@ final class Api {
                 + " " + first.message()).put("field", first.field());
             ArrayNode all = body.putArray("problems");
             e.problems().forEach(x -> all.add(x.toJson()));
-            if (e.total() > e.problems().size()) {
+            if (e.total() > e.problems().size() || !e.complete()) {
                 body.put("problems_total", e.total());
+                if (!e.complete()) {
+                    body.put("problems_complete", false); // the check stopped after the first thousand
+                }
             }
             return new Response(400, body);
         } catch (BadParameter e) {
@@ -207,21 +210,32 @@ final class Api {
         return new Response(200, null, exports.open(dir), "application/zip");
     }
 
+    /**
+     * One import at a time, reading included: within its limits an import may take some 550 MB of heap while it is
+     * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
+     */
     private Response importData(Request r, Map<String, String> q) {
         Access.requireAdmin(principal(r));
         byte[] body = body(r);
-        String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-        DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
-            ? DataSets.fromZip(body, limits) : DataSets.fromJson(Json.parse(body, limits.maxImportValues()));
-        if ("true".equals(q.get("dry_run"))) {
-            List<Problem> problems = dir.validate(set);
-            if (!problems.isEmpty()) {
-                throw new InvalidDataException(problems);
-            }
-            return ok(Json.object().put("valid", true).put("services", set.services().size()));
+        if (!dir.importing().tryAcquire()) {
+            throw new ImportRefused(429, "another import is running; send this one when it has finished");
         }
-        Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
-        return ok(report.toJson());
+        try {
+            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+            DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
+                ? DataSets.fromZip(body, limits) : DataSets.fromJson(Json.parse(body, limits.maxImportValues()));
+            if ("true".equals(q.get("dry_run"))) {
+                List<Problem> problems = dir.validate(set);
+                if (!problems.isEmpty()) {
+                    throw new InvalidDataException(problems);
+                }
+                return ok(Json.object().put("valid", true).put("services", set.services().size()));
+            }
+            Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
+            return ok(report.toJson());
+        } finally {
+            dir.importing().release();
+        }
     }
 
     /** The request's body, refused with 413 past max-import-mb. */

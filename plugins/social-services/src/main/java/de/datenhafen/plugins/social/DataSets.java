@@ -316,7 +316,10 @@ final class DataSets {
         return n;
     }
 
-    /** Joins flat tables into service documents; children already nested are kept. */
+    /**
+     * Joins flat tables into service documents; children already nested are kept. Changes the service objects of
+     * {@code t} (callers pass a fresh parse).
+     */
     static DataSet assemble(Map<String, List<ObjectNode>> t, Map<String, String> sources) {
         List<Problem> problems = new ProblemList();
         Map<String, ObjectNode> locations = byId(t.get("location"));
@@ -363,8 +366,9 @@ final class DataSets {
             nest(loc, "attributes", attrs.get(id));
         }
         List<ObjectNode> services = new ArrayList<>();
-        for (ObjectNode s0 : t.getOrDefault("service", List.of())) {
-            ObjectNode s = s0.deepCopy();
+        for (ObjectNode s : t.getOrDefault("service", List.of())) {
+            // nested in place, not in a copy: the tables are a parse of this import's own body, used for nothing
+            // else, and a copy of every service doubled what an import holds (the values limit's worst case)
             String id = Json.str(s, "id");
             nest(s, "phones", byService.get(id + "/phone"));
             nest(s, "schedules", byService.get(id + "/schedule"));

@@ -54,6 +54,7 @@ final class Directory {
     private final NestedOwners owners = new NestedOwners();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.Semaphore importing = new java.util.concurrent.Semaphore(1);
 
     /** A stored service: its document as bytes (compact), its organisation and when it last changed. */
     record Stored(String id, String organizationId, Instant modified, byte[] doc) {
@@ -404,6 +405,8 @@ final class Directory {
         return validate(set, Set.of());
     }
 
+    private static final int VALIDATION_CHUNK = 2048;
+
     /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
     List<Problem> validate(DataSet set, Set<String> unchangedIds) {
         HsdsSchemas schemas = HsdsSchemas.get();
@@ -427,10 +430,18 @@ final class Directory {
                     + id)));
             }
         }
-        List<List<Problem>> perService = set.services().parallelStream()
-            .map(s -> serviceProblems(schemas, s, !unchanged(s, unchangedIds), orgIds, termIds, sources, locations))
-            .toList();
-        perService.forEach(out::addAll);
+        // in chunks, each in parallel, and no further once a thousand problems are kept: an import of a million empty
+        // services would otherwise hold five million problems and validate for minutes to be refused all the same
+        List<ObjectNode> all = set.services();
+        for (int from = 0; from < all.size(); from += VALIDATION_CHUNK) {
+            if (out.size() >= ProblemList.KEPT) {
+                ((ProblemList) out).stoppedEarly();
+                break;
+            }
+            all.subList(from, Math.min(all.size(), from + VALIDATION_CHUNK)).parallelStream()
+                .map(s -> serviceProblems(schemas, s, !unchanged(s, unchangedIds), orgIds, termIds, sources, locations))
+                .toList().forEach(out::addAll);
+        }
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
             String id = Json.str(s, "id");
@@ -530,6 +541,11 @@ final class Directory {
         List<ObjectNode> ts = new ArrayList<>(terms.values());
         ts.sort(byId);
         return new Snapshot(v, orgs, stored, tax, ts);
+    }
+
+    /** Held while an import of the API is read, checked and stored: one at a time. */
+    java.util.concurrent.Semaphore importing() {
+        return importing;
     }
 
     /** Counts the changes applied since the directory was loaded; an export made at one version serves it again. */

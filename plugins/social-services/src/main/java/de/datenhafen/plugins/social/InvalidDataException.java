@@ -8,12 +8,14 @@ final class InvalidDataException extends RuntimeException {
 
     private final transient List<Problem> problems;
     private final long total;
+    private final boolean complete;
 
     InvalidDataException(List<Problem> problems) {
         super(total(problems) + " problem(s): " + problems.stream().limit(5).map(Problem::toString)
             .collect(Collectors.joining("; ")));
         this.problems = List.copyOf(problems);
         this.total = total(problems);
+        this.complete = !(problems instanceof ProblemList p) || p.complete();
     }
 
     private static long total(List<Problem> problems) {
@@ -28,5 +30,10 @@ final class InvalidDataException extends RuntimeException {
     /** How many problems were found; more than {@link #problems()} holds when some were not kept. */
     long total() {
         return total;
+    }
+
+    /** False when the search for problems stopped early: there may be more than {@link #total()}. */
+    boolean complete() {
+        return complete;
     }
 }

@@ -19,7 +19,7 @@ import de.datenhafen.api.ConfigType;
 record Limits(int maxPageSize, int maxSearchLength, int maxSearchWords, int maxFilterValues, int maxImportMb,
               int maxImportExpandedMb, int maxImportEntries, int maxImportRatio, int maxImportValues) {
 
-    static final Limits DEFAULTS = new Limits(500, 200, 10, 20, 64, 128, 64, 100, 3_000_000);
+    static final Limits DEFAULTS = new Limits(500, 200, 10, 20, 64, 128, 64, 100, 2_000_000);
 
     Limits {
         positive(maxPageSize, "max-page-size");

@@ -196,6 +196,17 @@ class ImportLimitsTest {
     }
 
     @Test
+    void aSecondImportWhileOneRunsIsAnswered429AndChangesNothing() {
+        dir.importing().acquireUninterruptibly(); // as a running import holds it
+        try {
+            assertRefusedAndNothingChanged(post("application/json", "{\"services\":[]}".getBytes(StandardCharsets.UTF_8)),
+                429, "another import is running; send this one when it has finished");
+        } finally {
+            dir.importing().release();
+        }
+    }
+
+    @Test
     void bytesJacksonTakesForUtf32AreA400ProblemNotA500() {
         // HsdsJsonImportFuzzTest's first finding (seed utf32-looking-bytes.json): 30 zero bytes, then JSON
         byte[] body = new byte[40];
