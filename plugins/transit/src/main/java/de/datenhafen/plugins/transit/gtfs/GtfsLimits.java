@@ -10,7 +10,7 @@ package de.datenhafen.plugins.transit.gtfs;
  * what bounds the heap: a kept stop time costs about 35 bytes once loaded and some 120 while the import runs, a shape
  * point some 8 and 24, any other row up to about 500 (a trip with its id, a service with its calendar rules). The
  * defaults fit the state-wide benchmark feed (5 million stop times, 250,000 trips, 200,000 shape points; 43 MB
- * zipped, about 280 MB expanded) in the hub's default heap of 1 GB; a larger feed needs the agency filter or a larger
+ * zipped, 212 MB expanded) in the hub's default heap of 1 GB; a larger feed needs the agency filter or a larger
  * heap and larger limits.
  *
  * @param maxFeedBytes    the largest archive, downloaded or read from the import folder
