@@ -490,7 +490,12 @@ final class TransitApi {
         return true;
     }
 
+    /**
+     * Writes the answer. Every header of the message goes first: the request's headers and query parameters arrive as
+     * message headers, and what is left of them would be sent back as response headers (the directory does the same).
+     */
     static void answer(Exchange e, int status, String json) {
+        e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(json);

@@ -136,6 +136,18 @@ class TransitIT {
     }
 
     @Test
+    void queryParametersAndRequestHeadersDoNotComeBackAsResponseHeaders(HubClient client) {
+        HubClient.Response r = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00"
+            + "&Set-Cookie=stolen&Refresh=0", java.util.Map.of("X-Echo", "me"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Set-Cookie")).isNull();
+        assertThat(r.header("Refresh")).isNull();
+        assertThat(r.header("X-Echo")).isNull();
+        assertThat(r.header("stop")).isNull();
+    }
+
+    @Test
     void refusesDeparturesForAnUnknownStopNamingTheField(HubClient client) {
         HubClient.Response r = client.anonymous().get(API + "departures?stop=nowhere");
 
