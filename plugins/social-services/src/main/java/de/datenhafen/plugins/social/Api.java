@@ -34,18 +34,25 @@ final class Api {
 
     private final Directory dir;
     private final String adminToken;
+    private final Limits limits;
+    private final TabularExport exports;
 
-    Api(Directory dir, String adminToken) {
+    Api(Directory dir, String adminToken, Limits limits, TabularExport exports) {
         this.dir = dir;
         this.adminToken = adminToken;
+        this.limits = limits;
+        this.exports = exports;
     }
 
     /** One HTTP request: method, path below the directory's root (no leading slash), raw query, token, body. */
     record Request(String method, String path, String query, String authorization, String contentType, byte[] body) {
     }
 
-    /** An answer: JSON, or with {@code bytes} set, those bytes as {@code contentType} (the tabular export). */
-    record Response(int status, JsonNode body, byte[] bytes, String contentType) {
+    /**
+     * An answer: JSON, or with {@code stream} set, what it reads as {@code contentType} (the exports, sent while they
+     * are made or read; the caller closes it).
+     */
+    record Response(int status, JsonNode body, java.io.InputStream stream, String contentType) {
         Response(int status, JsonNode body) {
             this(status, body, null, "application/json");
         }
@@ -141,16 +148,26 @@ final class Api {
                 + " " + first.message()).put("field", first.field());
             ArrayNode all = body.putArray("problems");
             e.problems().forEach(x -> all.add(x.toJson()));
+            if (e.total() > e.problems().size() || !e.complete()) {
+                body.put("problems_total", e.total());
+                if (!e.complete()) {
+                    body.put("problems_complete", false); // the check stopped after the first thousand
+                }
+            }
             return new Response(400, body);
         } catch (BadParameter e) {
-            return error(400, e.getMessage(), e.field);
+            return error(400, e.field + " " + e.getMessage(), e.field);
+        } catch (ImportRefused e) {
+            return error(e.status, e.getMessage(), "body");
         } catch (Access.Denied e) {
-            return error(e.status, e.getMessage(), "Authorization");
+            return error(e.status, e.getMessage(), e.field);
         } catch (Directory.NotFound e) {
             return error(404, e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.error("social-services: {} /{} failed", r.method(), r.path(), e);
-            return error(500, "internal error: " + e.getMessage(), null);
+            // the cause (a database message, a stack) goes to the log only; the answer carries the id to find it there
+            String id = java.util.UUID.randomUUID().toString();
+            LOG.error("social-services: {} {} failed (error id {})", r.method(), escape("/" + r.path()), id, e);
+            return error(500, "internal error; the hub's log has the cause under error id " + id, null);
         }
     }
 
@@ -165,7 +182,7 @@ final class Api {
         if (who instanceof Principal.Anonymous) {
             throw new Access.Denied(401, "a bearer token is required");
         }
-        JsonNode body = Json.parse(r.body() == null ? new byte[0] : r.body());
+        JsonNode body = Json.parse(body(r), limits.maxImportValues());
         if (!(body instanceof ObjectNode o)) {
             throw new InvalidDataException(List.of(new Problem("service", id, "body", "must be one HSDS service object")));
         }
@@ -184,36 +201,51 @@ final class Api {
             return tabular();
         }
         if (!format.equals("json")) {
-            throw new BadParameter("must be json or tabular; was '" + format + "'", "format");
+            throw new BadParameter("must be json or tabular; was '" + shorten(format) + "'", "format");
         }
-        DataSet set = dir.export();
-        ObjectNode doc = Json.object().put("version", HSDS_VERSION).put("profile", PROFILE);
-        doc.putArray("organizations").addAll(set.organizations());
-        doc.putArray("services").addAll(set.services());
-        doc.putArray("taxonomies").addAll(set.taxonomies());
-        doc.putArray("taxonomy_terms").addAll(set.terms());
-        return ok(doc);
+        return new Response(200, null, new JsonExport(dir.snapshotForExport()), "application/json");
     }
 
     private Response tabular() {
-        return new Response(200, null, TabularWriter.zip(TabularWriter.write(dir.export())), "application/zip");
+        return new Response(200, null, exports.open(dir), "application/zip");
     }
 
+    /**
+     * One import at a time, reading included: within its limits an import may take some 550 MB of heap while it is
+     * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
+     */
     private Response importData(Request r, Map<String, String> q) {
         Access.requireAdmin(principal(r));
-        byte[] body = r.body() == null ? new byte[0] : r.body();
-        String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-        DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
-            ? DataSets.fromZip(body) : DataSets.fromJson(Json.parse(body));
-        if ("true".equals(q.get("dry_run"))) {
-            List<Problem> problems = dir.validate(set);
-            if (!problems.isEmpty()) {
-                throw new InvalidDataException(problems);
-            }
-            return ok(Json.object().put("valid", true).put("services", set.services().size()));
+        byte[] body = body(r);
+        if (!dir.importing().tryAcquire()) {
+            throw new ImportRefused(429, "another import is running; send this one when it has finished");
         }
-        Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
-        return ok(report.toJson());
+        try {
+            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+            DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
+                ? DataSets.fromZip(body, limits) : DataSets.fromJson(Json.parse(body, limits.maxImportValues()));
+            if ("true".equals(q.get("dry_run"))) {
+                List<Problem> problems = dir.validate(set);
+                if (!problems.isEmpty()) {
+                    throw new InvalidDataException(problems);
+                }
+                return ok(Json.object().put("valid", true).put("services", set.services().size()));
+            }
+            Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
+            return ok(report.toJson());
+        } finally {
+            dir.importing().release();
+        }
+    }
+
+    /** The request's body, refused with 413 past max-import-mb. */
+    private byte[] body(Request r) {
+        byte[] body = r.body() == null ? new byte[0] : r.body();
+        if (body.length > limits.maxImportBytes()) {
+            throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + limits.maxImportMb()
+                + " MiB (max-import-mb)");
+        }
+        return body;
     }
 
     Principal principal(Request r) {
@@ -237,9 +269,9 @@ final class Api {
 
     private ObjectNode services(Map<String, String> q) {
         List<Predicate<IndexedService>> filters = new ArrayList<>();
-        String term = q.get("taxonomy_term_id");
-        if (term != null) {
-            Set<String> ids = new LinkedHashSet<>(List.of(term.split(",")));
+        List<String> terms = values(q, "taxonomy_term_id");
+        if (terms != null) {
+            Set<String> ids = new LinkedHashSet<>(terms);
             filters.add(s -> s.termIds().containsAll(ids));
         }
         String org = q.get("organization_id");
@@ -251,7 +283,7 @@ final class Api {
             Instant t = instant(after, "modified_after");
             filters.add(s -> s.modified().isAfter(t));
         }
-        String text = q.get("search");
+        String text = searchText(q, "search");
         Set<String> matching = null;
         if (text != null && !text.isBlank()) {
             matching = new java.util.HashSet<>();
@@ -268,10 +300,9 @@ final class Api {
             }
         }
         list.sort(Comparator.comparing(Directory.Stored::id));
-        int[] pg = paging(q);
-        int from = Math.min(list.size(), (pg[0] - 1) * pg[1]);
+        Paging pg = paging(q);
         List<JsonNode> contents = new ArrayList<>();
-        for (Directory.Stored s : list.subList(from, Math.min(list.size(), from + pg[1]))) {
+        for (Directory.Stored s : pg.of(list)) {
             contents.add(withOrganization(s.json()));
         }
         return pageOf(contents, list.size(), pg);
@@ -300,32 +331,55 @@ final class Api {
         }
         ObjectNode out = o.deepCopy();
         ArrayNode svc = out.putArray("services");
+        // the names from the search index: an organisation may have thousands of services, and parsing each stored
+        // document only for its name would make this answer cost as much as an export of them
         dir.services().stream().filter(s -> s.organizationId().equals(id)).sorted(Comparator.comparing(Directory.Stored::id))
-            .forEach(s -> svc.add(Json.object().put("id", s.id()).put("name", Json.str(s.json(), "name"))));
+            .forEach(s -> {
+                IndexedService i = dir.index().get(s.id());
+                svc.add(Json.object().put("id", s.id()).put("name", i == null ? null : i.name()));
+            });
         return out;
     }
 
+    /**
+     * The page is chosen from ids before any answer object is made: each service_at_location is answered with a copy
+     * of its whole service, so building them all first (as this did) cost some 30 KB per entry of the directory.
+     */
     private ObjectNode serviceAtLocations(Map<String, String> q) {
-        List<ObjectNode> all = new ArrayList<>();
-        String term = q.get("taxonomy_term_id");
+        List<String> terms = values(q, "taxonomy_term_id");
         String org = q.get("organization_id");
+        Paging pg = paging(q);
+        List<String[]> all = new ArrayList<>(); // {service_at_location id, service id}
         for (Directory.Stored s : dir.services()) {
             IndexedService i = dir.index().get(s.id());
             if (i == null || org != null && !org.equals(s.organizationId())
-                || term != null && !i.termIds().contains(term)) {
+                || terms != null && !i.termIds().containsAll(terms)) {
                 continue;
             }
-            ObjectNode doc = s.json();
-            for (ObjectNode sal : Json.objects(doc, "service_at_locations")) {
-                all.add(salWithService(sal, doc));
+            for (String salId : i.serviceAtLocationIds()) {
+                all.add(new String[] {salId, s.id()});
             }
         }
-        all.sort(Comparator.comparing(n -> String.valueOf(Json.str(n, "id"))));
-        return page(all, q);
+        all.sort(Comparator.comparing((String[] a) -> a[0]));
+        List<JsonNode> contents = new ArrayList<>();
+        for (String[] e : pg.of(all)) {
+            Directory.Stored s = dir.service(e[1]);
+            ObjectNode doc = s == null ? null : s.json();
+            for (ObjectNode sal : Json.objects(doc, "service_at_locations")) {
+                if (e[0].equals(Json.str(sal, "id"))) {
+                    contents.add(salWithService(sal, doc));
+                }
+            }
+        }
+        return pageOf(contents, all.size(), pg);
     }
 
     private ObjectNode serviceAtLocation(String id) {
         for (Directory.Stored s : dir.services()) {
+            IndexedService i = dir.index().get(s.id());
+            if (i == null || !i.serviceAtLocationIds().contains(id)) {
+                continue;
+            }
             ObjectNode doc = s.json();
             for (ObjectNode sal : Json.objects(doc, "service_at_locations")) {
                 if (id.equals(Json.str(sal, "id"))) {
@@ -346,23 +400,24 @@ final class Api {
 
     private ObjectNode search(Map<String, String> q) {
         Set<String> topics = null;
-        if (q.get("topic") != null) {
+        List<String> topicValues = values(q, "topic");
+        if (topicValues != null) {
             topics = new LinkedHashSet<>();
-            for (String t : q.get("topic").split(",")) {
+            for (String t : topicValues) {
                 String id = dir.termIdOf(t.trim());
                 if (id == null) {
-                    throw new BadParameter("no topic '" + t.trim() + "' (use a term code such as 'debt' or a term id)",
-                        "topic");
+                    throw new BadParameter("names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
+                        + "or a term id)", "topic");
                 }
                 topics.add(id);
             }
         }
-        Set<String> access = q.get("accessibility") == null ? null
-            : new LinkedHashSet<>(List.of(q.get("accessibility").split(",")));
-        Double lat = number(q, "lat");
-        Double lon = number(q, "lon");
+        List<String> accessValues = values(q, "accessibility");
+        Set<String> access = accessValues == null ? null : new LinkedHashSet<>(accessValues);
+        Double lat = number(q, "lat", -90, 90);
+        Double lon = number(q, "lon", -180, 180);
         if (lat == null ^ lon == null) {
-            throw new BadParameter("lat and lon go together", lat == null ? "lat" : "lon");
+            throw new BadParameter("is required with " + (lat == null ? "lon" : "lat"), lat == null ? "lat" : "lon");
         }
         Instant openAt = null;
         if ("true".equals(q.get("open_now"))) {
@@ -372,10 +427,11 @@ final class Api {
         } else if (q.get("open_at") != null) {
             openAt = instant(q.get("open_at"), "open_at");
         }
-        int[] pg = paging(q);
-        SearchIndex.Query query = new SearchIndex.Query(q.get("q"), topics,
+        Paging pg = paging(q);
+        SearchIndex.Query query = new SearchIndex.Query(searchText(q, "q"), topics,
             q.get("language") == null ? null : q.get("language").toLowerCase(Locale.ROOT),
-            "true".equals(q.get("free")), access, lat, lon, number(q, "radius_km"), openAt, pg[0], pg[1]);
+            "true".equals(q.get("free")), access, lat, lon, number(q, "radius_km", 0, 20_000), openAt, pg.number(),
+            pg.size());
         SearchIndex.Result result = dir.index().search(query);
         List<JsonNode> contents = new ArrayList<>();
         Instant now = openAt != null ? openAt : Instant.now();
@@ -409,34 +465,98 @@ final class Api {
                     return LocalDate.parse(v).atStartOfDay(dir.zone()).toInstant();
                 } catch (DateTimeParseException e3) {
                     throw new BadParameter("must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
-                        + "2026-11-26T09:00:00Z; was '" + v + "'", field);
+                        + "2026-11-26T09:00:00Z; was '" + shorten(v) + "'", field);
                 }
             }
         }
     }
 
-    private static Double number(Map<String, String> q, String field) {
+    private static Double number(Map<String, String> q, String field, double min, double max) {
         String v = q.get(field);
         if (v == null) {
             return null;
         }
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a number; was '" + v + "'", field);
+            throw new BadParameter("must be a number; was '" + shorten(v) + "'", field);
+        }
+        if (!(d >= min && d <= max)) {
+            throw new BadParameter("must be between " + fmt(min) + " and " + fmt(max) + "; was " + shorten(v), field);
+        }
+        return d;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** A page of a list: which one (from 1) and how long; where it starts is counted in longs, so no page overflows. */
+    record Paging(int number, int size) {
+        <T> List<T> of(List<T> all) {
+            long from = Math.min(all.size(), (number - 1L) * size);
+            long to = Math.min(all.size(), from + size);
+            return all.subList((int) from, (int) to);
         }
     }
 
-    private static int[] paging(Map<String, String> q) {
+    private Paging paging(Map<String, String> q) {
         int page = integer(q, "page", 1);
-        int per = integer(q, "per_page", 50);
+        int per = integer(q, "per_page", Math.min(50, limits.maxPageSize()));
         if (page < 1) {
             throw new BadParameter("must be 1 or more", "page");
         }
-        if (per < 1 || per > 500) {
-            throw new BadParameter("must be between 1 and 500", "per_page");
+        if (per < 1 || per > limits.maxPageSize()) {
+            throw new BadParameter("must be between 1 and " + limits.maxPageSize() + " (max-page-size)", "per_page");
         }
-        return new int[] {page, per};
+        return new Paging(page, per);
+    }
+
+    /** A search text, refused past max-search-length characters or max-search-words words. */
+    private String searchText(Map<String, String> q, String field) {
+        String v = q.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (v.length() > limits.maxSearchLength()) {
+            throw new BadParameter("is longer than " + limits.maxSearchLength() + " characters (max-search-length)",
+                field);
+        }
+        // every query word is matched against the index's whole vocabulary, so the words are what a query costs
+        int words = GermanText.words(v).size();
+        if (words > limits.maxSearchWords()) {
+            throw new BadParameter("has " + words + " words; at most " + limits.maxSearchWords()
+                + " (max-search-words)", field);
+        }
+        return v;
+    }
+
+    /** A comma-separated filter's values (null when absent), refused past max-filter-values of them. */
+    private List<String> values(Map<String, String> q, String field) {
+        String v = q.get(field);
+        if (v == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",", limits.maxFilterValues() + 1)) {
+            out.add(part.trim());
+        }
+        if (out.size() > limits.maxFilterValues()) {
+            throw new BadParameter("has more than " + limits.maxFilterValues() + " values (max-filter-values)",
+                field);
+        }
+        return out;
+    }
+
+    /** Text from outside as a log line shows it: a JSON string literal, so no control character forges a line. */
+    static String escape(String s) {
+        return Json.MAPPER.getNodeFactory().textNode(s.length() > 300 ? s.substring(0, 300) + "..." : s).toString();
+    }
+
+    /** A value from outside, cut for an error message. */
+    private static String shorten(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 40) + "...";
     }
 
     private static int integer(Map<String, String> q, String field, int dflt) {
@@ -444,7 +564,7 @@ final class Api {
         try {
             return v == null ? dflt : Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a whole number; was '" + v + "'", field);
+            throw new BadParameter("must be a whole number; was '" + shorten(v) + "'", field);
         }
     }
 
@@ -454,17 +574,17 @@ final class Api {
         return l;
     }
 
-    private static ObjectNode page(List<? extends JsonNode> all, Map<String, String> q) {
-        int[] pg = paging(q);
-        int from = Math.min(all.size(), (pg[0] - 1) * pg[1]);
-        return pageOf(new ArrayList<>(all.subList(from, Math.min(all.size(), from + pg[1]))), all.size(), pg);
+    private ObjectNode page(List<? extends JsonNode> all, Map<String, String> q) {
+        Paging pg = paging(q);
+        return pageOf(new ArrayList<>(pg.of(all)), all.size(), pg);
     }
 
     /** The HSDS paging envelope. */
-    private static ObjectNode pageOf(List<? extends JsonNode> contents, int total, int[] pg) {
-        int pages = Math.max(1, (total + pg[1] - 1) / pg[1]);
-        ObjectNode out = Json.object().put("total_items", total).put("total_pages", pages).put("page_number", pg[0])
-            .put("size", contents.size()).put("first_page", pg[0] == 1).put("last_page", pg[0] >= pages)
+    private static ObjectNode pageOf(List<? extends JsonNode> contents, int total, Paging pg) {
+        int pages = Math.max(1, (total + pg.size() - 1) / pg.size());
+        ObjectNode out = Json.object().put("total_items", total).put("total_pages", pages)
+            .put("page_number", pg.number()).put("size", contents.size()).put("first_page", pg.number() == 1)
+            .put("last_page", pg.number() >= pages)
             .put("empty", contents.isEmpty());
         ArrayNode arr = out.putArray("contents");
         contents.forEach(arr::add);

@@ -3,8 +3,12 @@ package de.datenhafen.plugins.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +49,7 @@ final class DataSets {
 
     static DataSet fromJson(JsonNode doc) {
         Map<String, List<ObjectNode>> tables = new HashMap<>();
-        List<Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ProblemList();
         if (doc.isArray()) {
             tables.put("service", objects(doc, "service", problems));
         } else if (doc.isObject()) {
@@ -68,33 +72,82 @@ final class DataSets {
         return assemble(tables, Map.of());
     }
 
-    /** A tabular data package as a zip archive. */
+    /** A tabular data package as a zip archive, within the default limits (for tests and the benchmark). */
     static DataSet fromZip(byte[] zip) {
-        Map<String, byte[]> files = new HashMap<>();
+        return fromZip(zip, Limits.DEFAULTS);
+    }
+
+    /**
+     * A tabular data package as a zip archive, read as it streams (by its local headers, as any unzip would), within
+     * the import limits: at most {@code max-import-entries} entries, expanding to at most {@code
+     * max-import-expanded-mb} in all and, past the first MiB, to at most {@code max-import-ratio} times the archive's
+     * size. The expanded bytes are counted as they come out of the inflater: what an entry's header says about its
+     * size is not believed.
+     */
+    static DataSet fromZip(byte[] zip, Limits limits) {
+        Map<String, Chunks> files = new HashMap<>();
+        long expanded = 0;
+        int entries = 0;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             ZipEntry e;
+            byte[] buf = new byte[1 << 16];
             while ((e = in.getNextEntry()) != null) {
+                if (++entries > limits.maxImportEntries()) {
+                    throw new ImportRefused(422, "the zip has more than " + limits.maxImportEntries()
+                        + " entries (max-import-entries)");
+                }
+                Chunks content = new Chunks();
+                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                    expanded += n;
+                    if (expanded > limits.maxImportExpandedBytes()) {
+                        throw new ImportRefused(413, "the zip expands to more than " + limits.maxImportExpandedMb()
+                            + " MiB (max-import-expanded-mb)");
+                    }
+                    if (expanded > RATIO_GRACE && expanded > (long) limits.maxImportRatio() * zip.length) {
+                        throw new ImportRefused(422, "the zip expands to more than " + limits.maxImportRatio()
+                            + " times its size of " + zip.length + " bytes (max-import-ratio)");
+                    }
+                    content.add(buf, n);
+                }
                 if (!e.isDirectory()) {
                     String name = e.getName().substring(e.getName().lastIndexOf('/') + 1);
-                    files.put(name, in.readAllBytes());
+                    if (files.put(name, content) != null) {
+                        throw new InvalidDataException(List.of(new Problem("datapackage", "?", name,
+                            "is in the zip more than once")));
+                    }
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: an entry name that is not valid in the zip's encoding
             throw new InvalidDataException(List.of(new Problem("datapackage", "?", "body",
                 "is not a readable zip archive: " + e.getMessage())));
         }
-        return fromPackage(files);
+        return fromPackage(files, limits.maxImportValues());
     }
 
-    /** A tabular data package: file name → bytes, with {@code datapackage.json}. */
+    /** Below this many expanded bytes the ratio is not checked: small files of empty cells compress very well. */
+    private static final long RATIO_GRACE = 1 << 20;
+
+    /** A tabular data package: file name → bytes, with {@code datapackage.json} (for tests and the benchmark). */
     static DataSet fromPackage(Map<String, byte[]> files) {
-        byte[] descriptor = files.get("datapackage.json");
+        Map<String, Chunks> chunks = new HashMap<>();
+        files.forEach((name, bytes) -> {
+            Chunks c = new Chunks();
+            c.add(bytes, bytes.length);
+            chunks.put(name, c);
+        });
+        return fromPackage(chunks, Limits.DEFAULTS.maxImportValues());
+    }
+
+    private static DataSet fromPackage(Map<String, Chunks> files, int maxValues) {
+        Chunks descriptor = files.get("datapackage.json");
         if (descriptor == null) {
             throw new InvalidDataException(List.of(new Problem("datapackage", "?", "datapackage.json",
                 "is missing: a tabular data package needs its descriptor")));
         }
-        JsonNode dp = Json.parse(descriptor);
-        List<Problem> problems = new ArrayList<>();
+        int[] budget = {maxValues};
+        JsonNode dp = Json.parse(descriptor.bytes(), maxValues);
+        List<Problem> problems = new ProblemList();
         Map<String, List<ObjectNode>> tables = new HashMap<>();
         Map<String, String> sources = new HashMap<>();
         JsonNode resources = dp.get("resources");
@@ -107,12 +160,12 @@ final class DataSets {
             String name = Json.str(res, "name");
             String path = Json.str(res, "path");
             String table = name == null ? null : singular(name);
-            if (table == null || !TABLES.contains(table)) {
+            if (table == null || !TABLES.contains(table) || tables.containsKey(table)) {
                 r++;
                 continue; // tables this directory does not read (funding, program, ...) are skipped
             }
             String file = path == null ? null : path.substring(path.lastIndexOf('/') + 1);
-            byte[] csv = file == null ? null : files.get(file);
+            Chunks csv = file == null ? null : files.get(file);
             if (csv == null) {
                 problems.add(new Problem("datapackage", name, "resources[" + r + "].path",
                     "names " + path + ", which is not in the package"));
@@ -126,7 +179,12 @@ final class DataSets {
                     types.put(Json.str(f, "name"), Json.str(f, "type"));
                 }
             }
-            tables.put(table, rows(table, file, new String(csv, StandardCharsets.UTF_8), types, problems, sources));
+            try (Reader in = new BufferedReader(new InputStreamReader(csv.open(), StandardCharsets.UTF_8))) {
+                tables.put(table, rows(table, file, new Csv(in, MAX_COLUMNS, file), types, problems, sources,
+                    budget));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             r++;
         }
         if (!problems.isEmpty()) {
@@ -135,23 +193,34 @@ final class DataSets {
         return assemble(tables, sources);
     }
 
-    private static List<ObjectNode> rows(String table, String file, String text, Map<String, String> types,
-                                         List<Problem> problems, Map<String, String> sources) {
-        List<List<String>> rows = Csv.parse(text);
+    /** More columns than any HSDS table has, by far; a header past it is refused rather than kept. */
+    static final int MAX_COLUMNS = 1000;
+
+    private static List<ObjectNode> rows(String table, String file, Csv csv, Map<String, String> types,
+                                         List<Problem> problems, Map<String, String> sources, int[] budget)
+        throws IOException {
         List<ObjectNode> out = new ArrayList<>();
-        if (rows.isEmpty()) {
+        List<String> header = csv.next();
+        if (header == null) {
             return out;
         }
-        List<String> header = rows.get(0);
-        for (int i = 1; i < rows.size(); i++) {
-            List<String> row = rows.get(i);
+        if (csv.cells() > MAX_COLUMNS) {
+            problems.add(new Problem(table, "?", "", "has " + csv.cells() + " columns; at most " + MAX_COLUMNS,
+                file + " line 1"));
+            return out;
+        }
+        int idColumn = Math.max(0, header.indexOf("id"));
+        List<String> row;
+        for (int i = 1; (row = csv.next()) != null; i++) {
             ObjectNode o = Json.object();
+            int values = 1;
             for (int c = 0; c < header.size() && c < row.size(); c++) {
                 String col = header.get(c).trim();
                 String v = row.get(c);
                 if (v.isEmpty()) {
                     continue;
                 }
+                values++;
                 String type = types.getOrDefault(col, NUMBERS.contains(col) ? "number" : "string");
                 if (type.equals("number") || type.equals("integer")) {
                     try {
@@ -166,8 +235,8 @@ final class DataSets {
                         }
                     } catch (NumberFormatException e) {
                         o.put(col, v);
-                        problems.add(new Problem(table, row.isEmpty() ? null : row.get(Math.max(0, header.indexOf("id"))),
-                            col, "must be a number; was '" + v + "'", file + " line " + (i + 1)));
+                        problems.add(new Problem(table, row.get(Math.min(idColumn, row.size() - 1)), col,
+                            "must be a number; was '" + v + "'", file + " line " + (i + 1)));
                     }
                 } else if (type.equals("boolean")) {
                     o.put(col, v.equalsIgnoreCase("true") || v.equals("1"));
@@ -175,8 +244,12 @@ final class DataSets {
                     o.put(col, v);
                 }
             }
-            if (row.size() != header.size()) {
-                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + row.size() + " cells, the header "
+            budget[0] -= values;
+            if (budget[0] < 0) {
+                throw new ImportRefused(413, "the import holds more values than the limit (max-import-values)");
+            }
+            if (csv.cells() != header.size()) {
+                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + csv.cells() + " cells, the header "
                     + header.size(), file + " line " + (i + 1)));
             }
             if (Json.str(o, "id") != null) {
@@ -186,6 +259,28 @@ final class DataSets {
             out.add(o);
         }
         return out;
+    }
+
+    /** An entry's bytes as they came out of the zip, in blocks: no block is copied into one array again. */
+    private static final class Chunks {
+        private final List<byte[]> blocks = new ArrayList<>();
+
+        void add(byte[] b, int n) {
+            blocks.add(java.util.Arrays.copyOf(b, n));
+        }
+
+        InputStream open() {
+            return new java.io.SequenceInputStream(java.util.Collections.enumeration(blocks.stream()
+                .map(b -> (InputStream) new ByteArrayInputStream(b)).toList()));
+        }
+
+        byte[] bytes() {
+            try (InputStream in = open()) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static List<ObjectNode> objects(JsonNode arr, String table, List<Problem> problems) {
@@ -221,9 +316,12 @@ final class DataSets {
         return n;
     }
 
-    /** Joins flat tables into service documents; children already nested are kept. */
+    /**
+     * Joins flat tables into service documents; children already nested are kept. Changes the service objects of
+     * {@code t} (callers pass a fresh parse).
+     */
     static DataSet assemble(Map<String, List<ObjectNode>> t, Map<String, String> sources) {
-        List<Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ProblemList();
         Map<String, ObjectNode> locations = byId(t.get("location"));
         Map<String, List<ObjectNode>> byService = new HashMap<>();
         Map<String, List<ObjectNode>> byLocation = new HashMap<>();
@@ -268,8 +366,9 @@ final class DataSets {
             nest(loc, "attributes", attrs.get(id));
         }
         List<ObjectNode> services = new ArrayList<>();
-        for (ObjectNode s0 : t.getOrDefault("service", List.of())) {
-            ObjectNode s = s0.deepCopy();
+        for (ObjectNode s : t.getOrDefault("service", List.of())) {
+            // nested in place, not in a copy: the tables are a parse of this import's own body, used for nothing
+            // else, and a copy of every service doubled what an import holds (the values limit's worst case)
             String id = Json.str(s, "id");
             nest(s, "phones", byService.get(id + "/phone"));
             nest(s, "schedules", byService.get(id + "/schedule"));

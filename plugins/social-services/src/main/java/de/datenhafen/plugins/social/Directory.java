@@ -51,7 +51,10 @@ final class Directory {
     private final Map<String, ObjectNode> terms = new ConcurrentHashMap<>();
     private final Map<String, IndexedService.Term> indexTerms = new ConcurrentHashMap<>();
     private final SearchIndex index = new SearchIndex(indexTerms);
+    private final NestedOwners owners = new NestedOwners();
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.Semaphore importing = new java.util.concurrent.Semaphore(1);
 
     /** A stored service: its document as bytes (compact), its organisation and when it last changed. */
     record Stored(String id, String organizationId, Instant modified, byte[] doc) {
@@ -108,7 +111,11 @@ final class Directory {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the directory: " + e.getMessage(), e);
         }
-        services.values().forEach(s -> index.put(indexed(s, s.json())));
+        services.values().forEach(s -> {
+            ObjectNode doc = s.json();
+            index.put(indexed(s, doc));
+            owners.add(doc, s.organizationId());
+        });
         if (!taxonomies.containsKey(CityTaxonomy.TAXONOMY_ID)) {
             importSet(new DataSet(List.of(), List.of(), List.of(CityTaxonomy.taxonomy()), CityTaxonomy.terms()), null);
         }
@@ -189,6 +196,15 @@ final class Directory {
         say.accept("compared with " + services.size() + " stored services in " + ms(t0) + " ms: "
             + unchangedIds.size() + " unchanged");
         List<Problem> problems = validate(set, unchangedIds);
+        incoming.values().forEach(n -> tooLong("service", n, problems));
+        set.organizations().forEach(o -> tooLong("organization", o, problems));
+        for (ObjectNode sv : set.services()) {
+            if (sv.get("organization") instanceof ObjectNode o) {
+                tooLong("organization", o, problems); // stored on its own when it has a name (apply)
+            }
+        }
+        set.taxonomies().forEach(t -> tooLong("taxonomy", t, problems));
+        set.terms().forEach(t -> tooLong("taxonomy_term", t, problems));
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
@@ -235,25 +251,66 @@ final class Directory {
                     "differs from the id in the path " + pathId)));
             }
         }
+        if (id == null) {
+            // not made up here: HSDS ids are the publisher's (a UUID it keeps, as other directories link to it), and
+            // with an id of its own a client that sends its POST again after a lost answer changes nothing, where a
+            // generated one would make a second copy of the service
+            throw new InvalidDataException(List.of(new Problem("service", null, "id", "is required: a UUID chosen "
+                + "by the publisher, which identifies the service in every directory that copies it")));
+        }
         String org = Json.str(service, "organization_id");
         if (org == null) {
             throw new InvalidDataException(List.of(new Problem("service", id, "organization_id", "is required")));
         }
         Access.requireMayEditServicesOf(who, org);
-        Stored old = id == null ? null : services.get(id);
+        Stored old = services.get(id);
         if (old != null) {
             Access.requireMayEditServicesOf(who, old.organizationId());
         }
+        requireOwnNestedObjects(who, org, service, old);
         List<Problem> problems = validate(new DataSet(List.of(), List.of(service), List.of(), List.of()));
         if (!problems.isEmpty()) {
             throw new InvalidDataException(problems);
         }
         ObjectNode s = normalise(service);
+        tooLong("service", s, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidDataException(problems);
+        }
         if (old != null && old.json().equals(s)) {
             return new Report(0, 0, 0, 1);
         }
         apply(null, List.of(new Change(old == null ? CREATED : UPDATED, s, old)), x -> { });
         return old == null ? new Report(1, 0, 0, 0) : new Report(0, 1, 0, 0);
+    }
+
+    /**
+     * Asks {@link Access} about each nested object (a location, an address, a phone, a schedule, ...) of an edit whose
+     * id another organisation's stored services carry, telling it whether the object comes exactly as the service had
+     * it before.
+     */
+    private void requireOwnNestedObjects(Principal who, String org, ObjectNode service, Stored old) {
+        Map<String, ObjectNode> now = byId(normalise(service));
+        Map<String, ObjectNode> before = old == null ? Map.of() : byId(old.json());
+        for (NestedOwners.Nested n : NestedOwners.nested(service)) {
+            Set<String> others = new java.util.LinkedHashSet<>(owners.organizations(n.id()));
+            others.remove(org);
+            boolean unchanged = now.get(n.id()) != null && now.get(n.id()).equals(before.get(n.id()));
+            Access.requireMayCarry(who, org, n, others, unchanged);
+        }
+    }
+
+    /** The owned nested objects of a service by id; null for an id that appears with two different contents. */
+    private static Map<String, ObjectNode> byId(ObjectNode service) {
+        Map<String, ObjectNode> out = new HashMap<>();
+        for (NestedOwners.Nested n : NestedOwners.nested(service)) {
+            if (out.containsKey(n.id()) && !n.object().equals(out.get(n.id()))) {
+                out.put(n.id(), null);
+            } else if (!out.containsKey(n.id())) {
+                out.put(n.id(), n.object());
+            }
+        }
+        return out;
     }
 
     /** Withdraws (deletes) one service on behalf of {@code who}. */
@@ -348,12 +405,14 @@ final class Directory {
         return validate(set, Set.of());
     }
 
+    private static final int VALIDATION_CHUNK = 2048;
+
     /** As {@link #validate(DataSet)}, without the schema check of the services in {@code unchangedIds}. */
     List<Problem> validate(DataSet set, Set<String> unchangedIds) {
         HsdsSchemas schemas = HsdsSchemas.get();
         Map<JsonNode, List<com.networknt.schema.Error>> locations = new ConcurrentHashMap<>();
         Map<String, String> sources = set.sources();
-        List<Problem> out = new ArrayList<>();
+        List<Problem> out = new ProblemList();
         set.taxonomies().forEach(t -> out.addAll(schemas.check("taxonomy", t, sources)));
         Set<String> termIds = new HashSet<>(terms.keySet());
         for (ObjectNode t : set.terms()) {
@@ -371,10 +430,18 @@ final class Directory {
                     + id)));
             }
         }
-        List<List<Problem>> perService = set.services().parallelStream()
-            .map(s -> serviceProblems(schemas, s, !unchangedIds.contains(Json.str(s, "id")), orgIds, termIds, sources,
-                locations)).toList();
-        perService.forEach(out::addAll);
+        // in chunks, each in parallel, and no further once a thousand problems are kept: an import of a million empty
+        // services would otherwise hold five million problems and validate for minutes to be refused all the same
+        List<ObjectNode> all = set.services();
+        for (int from = 0; from < all.size(); from += VALIDATION_CHUNK) {
+            if (out.size() >= ProblemList.KEPT) {
+                ((ProblemList) out).stoppedEarly();
+                break;
+            }
+            all.subList(from, Math.min(all.size(), from + VALIDATION_CHUNK)).parallelStream()
+                .map(s -> serviceProblems(schemas, s, !unchanged(s, unchangedIds), orgIds, termIds, sources, locations))
+                .toList().forEach(out::addAll);
+        }
         Set<String> seen = new HashSet<>();
         for (ObjectNode s : set.services()) {
             String id = Json.str(s, "id");
@@ -383,6 +450,11 @@ final class Directory {
             }
         }
         return out;
+    }
+
+    private static boolean unchanged(ObjectNode service, Set<String> unchangedIds) {
+        String id = Json.str(service, "id");
+        return id != null && unchangedIds.contains(id); // Set.of() refuses to look up null
     }
 
     private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
@@ -442,18 +514,43 @@ final class Directory {
      * tabular data package; importing it elsewhere gives the same directory, and importing it here changes nothing.
      */
     DataSet export() {
+        Snapshot snap = snapshotForExport();
+        List<ObjectNode> docs = new ArrayList<>(snap.services().size());
+        snap.services().forEach(x -> docs.add(x.json()));
+        return new DataSet(snap.organizations(), docs, snap.taxonomies(), snap.terms());
+    }
+
+    /**
+     * What an export reads, each sorted by id, without parsing a service: the stored documents are kept as bytes, so an
+     * export streams them as they are and parses at most one at a time. {@code version} is the directory's version
+     * before the snapshot was taken.
+     */
+    record Snapshot(long version, List<ObjectNode> organizations, List<Stored> services, List<ObjectNode> taxonomies,
+                    List<ObjectNode> terms) {
+    }
+
+    Snapshot snapshotForExport() {
+        long v = version.get();
         Comparator<ObjectNode> byId = Comparator.comparing(o -> String.valueOf(Json.str(o, "id")));
         List<ObjectNode> orgs = new ArrayList<>(organizations.values());
         orgs.sort(byId);
         List<Stored> stored = new ArrayList<>(services.values());
         stored.sort(Comparator.comparing(Stored::id));
-        List<ObjectNode> docs = new ArrayList<>(stored.size());
-        stored.forEach(x -> docs.add(x.json()));
         List<ObjectNode> tax = new ArrayList<>(taxonomies.values());
         tax.sort(byId);
         List<ObjectNode> ts = new ArrayList<>(terms.values());
         ts.sort(byId);
-        return new DataSet(orgs, docs, tax, ts);
+        return new Snapshot(v, orgs, stored, tax, ts);
+    }
+
+    /** Held while an import of the API is read, checked and stored: one at a time. */
+    java.util.concurrent.Semaphore importing() {
+        return importing;
+    }
+
+    /** Counts the changes applied since the directory was loaded; an export made at one version serves it again. */
+    long version() {
+        return version.get();
     }
 
     private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
@@ -507,7 +604,7 @@ final class Directory {
                             stored.add(new Stored(id, org, now, bytes));
                             docs.put(id, ch.doc);
                             data = Json.object().put("id", id).put("organization_id", org)
-                                .put("name", Json.str(ch.doc, "name"));
+                                .put("name", eventName(ch.doc));
                             if (ch.old != null) {
                                 data.set("changed", changedFields(ch.old.json(), ch.doc));
                             }
@@ -516,7 +613,7 @@ final class Directory {
                             delete.setString(1, id);
                             delete.addBatch();
                             data = Json.object().put("id", id).put("organization_id", ch.old.organizationId())
-                                .put("name", Json.str(ch.old.json(), "name"));
+                                .put("name", eventName(ch.old.json()));
                         }
                         outbox.setString(1, UUID.randomUUID().toString());
                         outbox.setString(2, ch.type);
@@ -557,7 +654,12 @@ final class Directory {
             }
         }
         for (Change ch : changes) {
-            if (ch.doc == null) {
+            if (ch.old != null) {
+                owners.remove(ch.old.json(), ch.old.organizationId());
+            }
+            if (ch.doc != null) {
+                owners.add(ch.doc, Json.str(ch.doc, "organization_id"));
+            } else {
                 services.remove(ch.old.id());
                 index.remove(ch.old.id());
             }
@@ -568,6 +670,28 @@ final class Directory {
             services.put(stored.get(i).id(), stored.get(i));
             index.put(built.get(i));
         }
+        version.incrementAndGet();
+    }
+
+    /**
+     * The longest document the database keeps (its {@code doc} columns are VARCHAR(1000000)). A longer one is refused
+     * with the other problems, before anything is written: found by the database, it would fail an import half-way
+     * through its chunks.
+     */
+    static final int MAX_DOCUMENT = 1_000_000;
+
+    private static void tooLong(String kind, ObjectNode doc, List<Problem> out) {
+        int n = Json.text(doc).length();
+        if (n > MAX_DOCUMENT) {
+            out.add(new Problem(kind, Json.str(doc, "id"), "", "is " + n + " characters long as stored; at most "
+                + MAX_DOCUMENT));
+        }
+    }
+
+    /** A service's name as its events carry it: cut at 1,000 characters, so that an event fits its outbox row. */
+    private static String eventName(ObjectNode doc) {
+        String name = Json.str(doc, "name");
+        return name == null || name.length() <= 1000 ? name : name.substring(0, 1000);
     }
 
     private static com.fasterxml.jackson.databind.node.ArrayNode changedFields(ObjectNode before, ObjectNode after) {

@@ -53,13 +53,13 @@ final class DirectoryConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
+        return Limits.define(ConfigDef.builder()
             .secret("admin-token", ConfigType.STRING, null, false,
                 "Bearer token of the directory's admin: imports and organisation tokens. Without it, nobody can import")
             .define("demo-data", ConfigType.BOOLEAN, false, false,
                 "Load the made-up Kleinhafen directory when the directory is empty")
             .define("outbox-period", ConfigType.DURATION, "1s", false,
-                "How often leftover events are taken from the outbox onto the bus")
+                "How often leftover events are taken from the outbox onto the bus"))
             .build();
     }
 
@@ -68,6 +68,8 @@ final class DirectoryConnector implements Connector {
         String admin = ctx.config().has("admin-token") ? ctx.config().getString("admin-token") : null;
         boolean demo = ctx.config().getBoolean("demo-data");
         long period = ctx.config().getDuration("outbox-period").toMillis();
+        Limits limits = Limits.of(ctx.config());
+        TabularExport exports = new TabularExport(ctx.plugin().dataDirectory().resolve("exports"));
         String publish = "direct:social-publish-" + ctx.integrationName();
         String root = "/api/v1/plugins/" + ctx.plugin().pluginId();
         return new RouteBuilder() {
@@ -75,7 +77,7 @@ final class DirectoryConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true")
                     .routeId(ctx.routeId("api"))
-                    .process(e -> handle(e, new Api(directory.get(), admin), root))
+                    .process(e -> handle(e, new Api(directory.get(), admin, limits, exports), root))
                     .filter(exchangeProperty("changed"))
                         .to(publish)
                     .end();
@@ -144,9 +146,12 @@ final class DirectoryConnector implements Connector {
         e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, r.status());
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, r.contentType());
-        if (r.bytes() != null) {
-            e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"hsds-directory.zip\"");
-            e.getMessage().setBody(r.bytes());
+        if (r.stream() != null) {
+            // sent while it is read: Camel's platform-http pumps an InputStream body to the socket with back-pressure
+            if (r.contentType().equals("application/zip")) {
+                e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"hsds-directory.zip\"");
+            }
+            e.getMessage().setBody(r.stream());
         } else {
             e.getMessage().setBody(Json.bytes(r.body()));
         }

@@ -12,12 +12,13 @@ import java.util.Set;
 
 /**
  * What the search needs of one stored service, taken out of its HSDS document once when it is stored: words per
- * field, topic term ids, language codes, cost, access features, coordinates and compiled opening hours.
+ * field, topic term ids, language codes, cost, access features, coordinates and compiled opening hours; and the ids
+ * of its service_at_locations, so that the API finds one without reading every stored document.
  */
 record IndexedService(String id, String organizationId, String name, Instant modified, List<String> nameWords,
                       List<String> topicWords, List<String> descriptionWords, Set<String> termIds,
                       Set<String> languages, boolean free, Set<String> access, double[] lats, double[] lons,
-                      OpeningHours hours) {
+                      OpeningHours hours, List<String> serviceAtLocationIds) {
 
     /** A term as the index sees it: its code and both names. */
     record Term(String code, String nameDe, String nameEn) {
@@ -35,9 +36,13 @@ record IndexedService(String id, String organizationId, String name, Instant mod
         List<ObjectNode> schedules = new ArrayList<>(Json.objects(s, "schedules"));
         List<ObjectNode> locationSchedules = new ArrayList<>();
         List<double[]> points = new ArrayList<>();
+        List<String> salIds = new ArrayList<>();
         attributes(s, termIds);
         languages(s, languages);
         for (ObjectNode sal : Json.objects(s, "service_at_locations")) {
+            if (Json.str(sal, "id") != null) {
+                salIds.add(Json.str(sal, "id"));
+            }
             attributes(sal, termIds);
             schedules.addAll(Json.objects(sal, "schedules"));
             JsonNode loc = sal.get("location");
@@ -89,7 +94,7 @@ record IndexedService(String id, String organizationId, String name, Instant mod
         }
         return new IndexedService(Json.str(s, "id"), organizationId, name, modified, List.copyOf(nameWords),
             List.copyOf(topicWords), List.copyOf(desc), Set.copyOf(termIds), Set.copyOf(languages), free,
-            Set.copyOf(access), lats, lons, OpeningHours.compile(schedules, zone));
+            Set.copyOf(access), lats, lons, OpeningHours.compile(schedules, zone), List.copyOf(salIds));
     }
 
     static boolean isAccess(String code) {

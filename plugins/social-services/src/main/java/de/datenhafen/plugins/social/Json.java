@@ -29,12 +29,40 @@ final class Json {
     static JsonNode parse(byte[] bytes) {
         try {
             return MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new InvalidDataException(List.of(new Problem("document", "?", "body",
-                "is not valid JSON: " + e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw invalid(e);
         }
+    }
+
+    /**
+     * Parses JSON from outside after counting its values (objects, arrays and scalars) in a first pass that builds
+     * nothing: a tree costs some 50 to 100 bytes per value, so {@code [{},{},...]} of a few MB would otherwise take
+     * hundreds of MB before anything could refuse it.
+     */
+    static JsonNode parse(byte[] bytes, int maxValues) {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            long values = 0;
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT
+                    && t != com.fasterxml.jackson.core.JsonToken.END_ARRAY
+                    && t != com.fasterxml.jackson.core.JsonToken.FIELD_NAME && ++values > maxValues) {
+                    throw new ImportRefused(413, "the body holds more than " + maxValues
+                        + " JSON values (max-import-values)");
+                }
+            }
+        } catch (IOException e) {
+            throw invalid(e);
+        }
+        return parse(bytes);
+    }
+
+    /**
+     * Bytes in memory fail only by their content, and not always with a JsonProcessingException: Jackson guesses UTF-16
+     * or UTF-32 from the first bytes, and a character past U+10FFFF is a CharConversionException (found by fuzzing).
+     */
+    private static InvalidDataException invalid(IOException e) {
+        return new InvalidDataException(List.of(new Problem("document", "?", "body", "is not valid JSON: "
+            + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()))));
     }
 
     static byte[] bytes(JsonNode node) {

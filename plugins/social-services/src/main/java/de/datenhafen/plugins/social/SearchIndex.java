@@ -311,8 +311,8 @@ final class SearchIndex {
             hitKm[total] = km;
             total++;
         }
-        int from = Math.min(total, (q.page() - 1) * q.perPage());
-        int to = Math.min(total, from + q.perPage());
+        int from = (int) Math.min(total, (q.page() - 1L) * q.perPage());
+        int to = (int) Math.min(total, (long) from + q.perPage());
         int[] order = best(hitScore, hitKm, total, to);
         List<Hit> ranked = new ArrayList<>(to);
         for (int r = 0; r < to; r++) {

@@ -20,6 +20,8 @@ class DirectoryTest {
     private static final LocalDate DAY = LocalDate.of(2026, 11, 26);
     private DataSource db;
     private Directory dir;
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path exports;
 
     @BeforeEach
     void open() throws Exception {
@@ -180,35 +182,39 @@ class DirectoryTest {
         return out;
     }
 
-    private void assertRoundTrip(java.util.function.Function<Api.Response, DataSet> read, Api.Request export)
-        throws Exception {
+    private void assertRoundTrip(java.util.function.Function<byte[], DataSet> read, Api.Request export,
+                                 String contentType) throws Exception {
         dir.importSet(DemoData.demo(DAY), null);
         outboxTypes();
-        Api.Response answer = new Api(dir, "admin-token-for-tests-0123").handle(export);
-        assertThat(answer.status()).isEqualTo(200);
+        Api.Response streamed = new Api(dir, "admin-token-for-tests-0123", Limits.DEFAULTS,
+            new TabularExport(exports)).handle(export);
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.contentType()).isEqualTo(contentType);
+        byte[] body;
+        try (java.io.InputStream in = streamed.stream()) {
+            body = in.readAllBytes();
+        }
 
         Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin")).load();
-        assertThat(elsewhere.importSet(read.apply(answer), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
+        assertThat(elsewhere.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
         assertThat(docs(elsewhere)).isEqualTo(docs(dir));
         assertThat(elsewhere.organizations()).containsExactlyInAnyOrderElementsOf(dir.organizations());
         assertThat(elsewhere.terms()).containsExactlyInAnyOrderElementsOf(dir.terms());
 
-        assertThat(dir.importSet(read.apply(answer), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(dir.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
         assertThat(outboxTypes()).isEmpty();
     }
 
     @Test
     void theJsonExportImportsElsewhereAsTheSameDirectoryAndBackHereWithoutAnyEvent() throws Exception {
-        assertRoundTrip(r -> DataSets.fromJson(Json.parse(Json.bytes(r.body()))),
-            new Api.Request("GET", "export", null, null, null, null));
+        assertRoundTrip(body -> DataSets.fromJson(Json.parse(body)),
+            new Api.Request("GET", "export", null, null, null, null), "application/json");
     }
 
     @Test
     void theTabularExportImportsElsewhereAsTheSameDirectoryAndBackHereWithoutAnyEvent() throws Exception {
-        assertRoundTrip(r -> {
-            assertThat(r.contentType()).isEqualTo("application/zip");
-            return DataSets.fromZip(r.bytes());
-        }, new Api.Request("GET", "export", "format=tabular", null, null, null));
+        assertRoundTrip(DataSets::fromZip, new Api.Request("GET", "export", "format=tabular", null, null, null),
+            "application/zip");
     }
 
     @Test

@@ -143,7 +143,7 @@ class SocialServicesIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().getString("field")).isEqualTo("lon");
         assertThat(get("/search?topic=nonsense").json().getString("error"))
-            .isEqualTo("no topic 'nonsense' (use a term code such as 'debt' or a term id)");
+            .isEqualTo("topic names no term 'nonsense' (use a term code such as 'debt' or a term id)");
     }
 
     @Test
@@ -184,6 +184,61 @@ class SocialServicesIT {
         assertThat(get("/services/" + ownId).status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(Directory.DELETED))
             .anyMatch(e -> e.event().getSubject().equals("services/" + ownId)));
+    }
+
+    @Test
+    void anOrganisationsTokenCannotTakeOverAnotherOrganisationsLocationAndTheExportKeepsIt() {
+        JsonArray orgs = get("/organizations?per_page=5").json().getJsonArray("contents");
+        String mine = orgs.getJsonObject(3).getString("id");
+        String theirs = orgs.getJsonObject(4).getString("id");
+        String token = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + mine + "/tokens").json()
+            .getString("token");
+        JsonObject other = get("/services?organization_id=" + theirs).json().getJsonArray("contents").getJsonObject(0);
+        JsonObject location = other.getJsonArray("service_at_locations").getJsonObject(0).getJsonObject("location");
+        String locationId = location.getString("id");
+        String id = CityTaxonomy.uuid("it-takeover");
+        JsonObject svc = new JsonObject().put("id", id).put("organization_id", mine).put("name", "Übernahme")
+            .put("status", "active").put("service_at_locations", new JsonArray().add(new JsonObject()
+                .put("id", CityTaxonomy.uuid("it-takeover-sal")).put("location_id", locationId)
+                .put("location", location.copy().put("name", "Gekapert").put("latitude", 1.0).put("longitude", 1.0))));
+
+        HubClient.Response r = hub.client().withToken(token).post(ROOT + "/services", "application/json", svc.encode());
+
+        assertThat(r.status()).as(r.body()).isEqualTo(403);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "location " + locationId
+            + " belongs to organization " + theirs + "; a token of organization " + mine + " may not change it")
+            .put("field", "service_at_locations[0].location"));
+        assertThat(get("/services/" + id).status()).isEqualTo(404);
+        JsonObject exported = get("/export").json().getJsonArray("services").stream().map(JsonObject.class::cast)
+            .filter(s -> s.getString("id").equals(other.getString("id"))).findFirst().orElseThrow();
+        assertThat(exported.getJsonArray("service_at_locations").getJsonObject(0).getJsonObject("location"))
+            .isEqualTo(location);
+
+        svc.remove("id");
+        HubClient.Response noId = hub.client().withToken(token).post(ROOT + "/services", "application/json",
+            svc.encode());
+        assertThat(noId.status()).as(noId.body()).isEqualTo(400);
+        assertThat(noId.json().getString("field")).isEqualTo("id");
+    }
+
+    @Test
+    void aSmallZipExpandingToHundredsOfMegabytesIsRefusedWithTheLimitNamed() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("services.csv"));
+            byte[] row = "0b9f0a56-5c1c-4d0a-9c53-3a1f4d5e6f70,Beratung,aktiv\n".repeat(1000)
+                .getBytes(StandardCharsets.UTF_8);
+            for (long written = 0; written < 300L << 20; written += row.length) {
+                z.write(row);
+            }
+            z.closeEntry();
+        }
+        HubClient.Response r = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip",
+            out.toByteArray());
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.json().getString("error")).endsWith("(max-import-ratio)");
+        assertThat(r.json().getString("field")).isEqualTo("body");
+        assertThat(hub.client().get("/health/ready").status()).isEqualTo(200);
     }
 
     @Test

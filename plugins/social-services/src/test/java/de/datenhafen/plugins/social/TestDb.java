@@ -13,6 +13,14 @@ final class TestDb {
     private TestDb() {
     }
 
+    /** A directory in a fresh database holding the demo directory of 2026-11-26 (48 services), outbox emptied. */
+    static Directory demoDirectory(String name) throws Exception {
+        Directory dir = new Directory(create(name), java.time.ZoneId.of("Europe/Berlin")).load();
+        dir.importSet(DemoData.demo(java.time.LocalDate.of(2026, 11, 26)), null);
+        dir.sent(Long.MAX_VALUE);
+        return dir;
+    }
+
     static DataSource create(String name) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + System.nanoTime() + ";DB_CLOSE_DELAY=-1");

@@ -8,14 +8,12 @@ import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.plugins.transit.demo.DemoRealtime;
+import de.datenhafen.plugins.transit.realtime.FeedMessages;
 import de.datenhafen.plugins.transit.realtime.LiveEvent;
 import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
 import de.datenhafen.plugins.transit.realtime.RealtimeProcessor.Kind;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +35,7 @@ import org.apache.camel.model.RouteDefinition;
  */
 public final class GtfsRealtimeConnector implements Connector {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final long MIB = 1024L * 1024L;
 
     private final Feeds feeds;
 
@@ -59,11 +56,11 @@ public final class GtfsRealtimeConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
+        return SourcePolicy.define(ConfigDef.builder()
             .define("schedule", ConfigType.STRING, null, true,
                 "Name of the gtfs-schedule integration whose timetable the live data belongs to")
             .define("trip-updates-url", ConfigType.STRING, null, false,
-                "Trip updates feed: http(s) URL, file path, or 'demo' for the simulated demo fleet")
+                "Trip updates feed: http(s) URL, a file in the import folder, or 'demo' for the simulated demo fleet")
             .define("trip-updates-interval", ConfigType.DURATION, "30s", false, "How often to poll trip updates")
             .define("vehicle-positions-url", ConfigType.STRING, null, false, "Vehicle positions feed (as above)")
             .define("vehicle-positions-interval", ConfigType.DURATION, "30s", false,
@@ -75,6 +72,11 @@ public final class GtfsRealtimeConnector implements Connector {
             .secret("authorization", ConfigType.STRING, null, false, "Authorization header value sent with polls")
             .secret("push-token", ConfigType.STRING, null, false,
                 "If set, a push must carry this value in X-Token")
+            .define("max-message-mb", ConfigType.INT, 16, false,
+                "The largest FeedMessage taken (polled, pushed or read), in MiB")
+            .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
+            .define("max-live-entities", ConfigType.INT, 100_000, false,
+                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"))
             .build();
     }
 
@@ -89,7 +91,11 @@ public final class GtfsRealtimeConnector implements Connector {
         }
         FeedState feed = feeds.feed(cfg.getString("schedule"));
         RealtimeProcessor processor = feed.processor(name);
+        processor.maxLive(positive(cfg, "max-live-entities"));
         String authorization = cfg.has("authorization") ? cfg.getString("authorization") : null;
+        long maxBytes = positive(cfg, "max-message-mb") * MIB;
+        int maxEntities = positive(cfg, "max-entities");
+        SourcePolicy policy = SourcePolicy.of(cfg, ctx.plugin().dataDirectory());
         byte[] pushToken = cfg.has("push-token")
             ? cfg.getString("push-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         return new RouteBuilder() {
@@ -100,32 +106,13 @@ public final class GtfsRealtimeConnector implements Connector {
                 poll(Kind.ALERTS, "alerts");
                 if (cfg.has("push-path")) {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
+                    // the answer is decided first and written after the events are on the bus: the split between
+                    // them leaves the message's body as it was, so an answer written before it was lost (a 400 or
+                    // 401 went out with an empty body)
                     publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST").routeId(ctx.routeId("push"))
-                        .process(e -> {
-                            e.setProperty("published", -1);
-                            if (pushToken != null && !TransitApi.tokenAccepted(e, pushToken)) {
-                                e.getIn().setBody(null);
-                                return;
-                            }
-                            byte[] body = e.getIn().getBody(byte[].class);
-                            try {
-                                FeedMessage msg = FeedMessage.parseFrom(body == null ? new byte[0] : body);
-                                List<LiveEvent> events = processor.apply(msg, null, true, Instant.now());
-                                e.getIn().setBody(events);
-                                e.setProperty("published", events.size());
-                            } catch (InvalidProtocolBufferException ex) {
-                                TransitApi.answer(e, 400, TransitApi.error("the body is not a GTFS-Realtime "
-                                    + "FeedMessage (protobuf): " + ex.getMessage(), "body"));
-                                e.setProperty("published", -1);
-                                e.getIn().setBody(null);
-                            }
-                        }))
-                        .process(e -> {
-                            int n = e.getProperty("published", Integer.class);
-                            if (n >= 0) {
-                                TransitApi.answer(e, 202, "{\"published\":" + n + "}");
-                            }
-                        });
+                        .process(e -> push(e, processor, pushToken, maxBytes, maxEntities)))
+                        .process(e -> TransitApi.answer(e, e.getProperty("pushStatus", Integer.class),
+                            e.getProperty("pushAnswer", String.class)));
                 }
             }
 
@@ -133,7 +120,9 @@ public final class GtfsRealtimeConnector implements Connector {
                 if (!cfg.has(key + "-url")) {
                     return;
                 }
-                Source source = new Source(cfg.getString(key + "-url"), authorization, feed, kind);
+                Source source = new Source(cfg.getString(key + "-url"), feed, kind, policy,
+                    new FeedFetcher(policy, authorization, Duration.ofSeconds(30), maxBytes, "max-message-mb"),
+                    maxBytes, maxEntities);
                 long period = cfg.getDuration(key + "-interval").toMillis();
                 publish(from("timer:transit-" + name + "-" + key + "?delay=1000&period=" + period)
                     .routeId(ctx.routeId("poll-" + key))
@@ -161,6 +150,44 @@ public final class GtfsRealtimeConnector implements Connector {
         };
     }
 
+    private static int positive(de.datenhafen.api.Config cfg, String key) {
+        int v = cfg.getInt(key);
+        if (v < 1) {
+            throw new IllegalArgumentException(key + " must be 1 or more; was " + v);
+        }
+        return v;
+    }
+
+    /** Takes a pushed message: its events become the body, the answer waits in properties (see the route). */
+    private static void push(Exchange e, RealtimeProcessor processor, byte[] pushToken, long maxBytes,
+                             int maxEntities) {
+        List<LiveEvent> events = List.of();
+        int status;
+        String answer;
+        if (pushToken != null && !TransitApi.tokenAccepted(e, pushToken)) {
+            status = e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            answer = e.getMessage().getBody(String.class);
+        } else {
+            byte[] body = e.getIn().getBody(byte[].class);
+            try {
+                FeedMessage msg = FeedMessages.parse(body == null ? new byte[0] : body, maxBytes, maxEntities);
+                events = processor.apply(msg, null, true, Instant.now());
+                status = 202;
+                answer = "{\"published\":" + events.size() + "}";
+            } catch (InvalidProtocolBufferException ex) {
+                status = 400;
+                answer = TransitApi.error("the body is not a GTFS-Realtime FeedMessage (protobuf): "
+                    + ex.getMessage(), "body");
+            } catch (FeedMessages.TooLarge ex) {
+                status = 413;
+                answer = TransitApi.error(ex.getMessage(), "body");
+            }
+        }
+        e.setProperty("pushStatus", status);
+        e.setProperty("pushAnswer", answer);
+        e.getIn().setBody(events);
+    }
+
     private static void headers(Exchange e) {
         LiveEvent ev = e.getIn().getBody(LiveEvent.class);
         e.getIn().setHeader("transitType", ev.type());
@@ -174,20 +201,27 @@ public final class GtfsRealtimeConnector implements Connector {
     /** One polled feed: conditional HTTP, a file (re-read when it changes) or the demo simulator. */
     static final class Source {
         private final String url;
-        private final String authorization;
         private final FeedState feed;
         private final Kind kind;
+        private final SourcePolicy policy;
+        private final FeedFetcher fetcher;
+        private final long maxBytes;
+        private final int maxEntities;
         private final Map<String, String> validators = new ConcurrentHashMap<>();
 
-        Source(String url, String authorization, FeedState feed, Kind kind) {
+        Source(String url, FeedState feed, Kind kind, SourcePolicy policy, FeedFetcher fetcher, long maxBytes,
+               int maxEntities) {
             this.url = url;
-            this.authorization = authorization;
             this.feed = feed;
             this.kind = kind;
+            this.policy = policy;
+            this.fetcher = fetcher;
+            this.maxBytes = maxBytes;
+            this.maxEntities = maxEntities;
         }
 
         /** The feed message, or null when it has not changed since the last fetch. */
-        FeedMessage fetch() throws IOException, InterruptedException {
+        FeedMessage fetch() throws IOException {
             if (url.equals("demo")) {
                 // the simulator makes all three kinds at once; each demo "URL" serves its own, like a real server
                 if (feed.timetable() == null) {
@@ -202,30 +236,39 @@ public final class GtfsRealtimeConnector implements Connector {
                 }).forEach(mine::addEntity);
                 return FeedMessage.parseFrom(mine.build().toByteArray());
             }
-            if (url.startsWith("http://") || url.startsWith("https://")) {
-                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .header("Accept", "application/x-protobuf, application/octet-stream");
-                validators.forEach((h, v) -> req.header(h.equals("etag") ? "If-None-Match" : "If-Modified-Since", v));
-                if (authorization != null) {
-                    req.header("Authorization", authorization);
+            if (SourcePolicy.isUrl(url)) {
+                Map<String, String> headers = new java.util.LinkedHashMap<>();
+                headers.put("Accept", "application/x-protobuf, application/octet-stream");
+                validators.forEach((h, v) -> headers.put(h.equals("etag") ? "If-None-Match" : "If-Modified-Since",
+                    v));
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                URI uri;
+                try {
+                    uri = URI.create(url);
+                } catch (IllegalArgumentException e) {
+                    throw new SourcePolicy.Refused("source " + url + " is not a URL");
                 }
-                HttpResponse<byte[]> r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() == 304) {
+                FeedFetcher.Result r = fetcher.get(uri, headers, body);
+                if (r.notModified()) {
                     return null;
                 }
-                if (r.statusCode() != 200) {
-                    throw new IOException("GET " + url + " answered " + r.statusCode());
-                }
-                r.headers().firstValue("ETag").ifPresent(v -> validators.put("etag", v));
-                r.headers().firstValue("Last-Modified").ifPresent(v -> validators.put("last-modified", v));
-                return FeedMessage.parseFrom(r.body());
+                FeedMessage msg = FeedMessages.parse(body.toByteArray(), maxBytes, maxEntities);
+                validators.clear();
+                validators.putAll(r.validators());
+                return msg;
             }
-            Path file = Path.of(url.startsWith("file:") ? URI.create(url).getPath() : url);
+            Path file = policy.file(url);
             String stamp = Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
-            if (stamp.equals(validators.put("file", stamp))) {
+            if (stamp.equals(validators.get("file"))) {
                 return null;
             }
-            return FeedMessage.parseFrom(Files.readAllBytes(file));
+            if (Files.size(file) > maxBytes) {
+                throw new FeedMessages.TooLarge("the message is " + Files.size(file) + " bytes; at most " + maxBytes
+                    + " (max-message-mb)");
+            }
+            FeedMessage msg = FeedMessages.parse(Files.readAllBytes(file), maxBytes, maxEntities);
+            validators.put("file", stamp);
+            return msg;
         }
     }
 }

@@ -5,6 +5,7 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
 import java.time.Duration;
 import java.time.ZoneId;
 import org.apache.camel.RoutesBuilder;
@@ -21,6 +22,7 @@ import org.apache.camel.builder.RouteBuilder;
 public final class GtfsScheduleConnector implements Connector {
 
     public static final String SCHEDULE_UPDATED = "transit.schedule.updated";
+    private static final long MIB = 1024L * 1024L;
 
     private final Feeds feeds;
 
@@ -41,9 +43,10 @@ public final class GtfsScheduleConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
+        ConfigDef.Builder b = ConfigDef.builder()
             .define("source", ConfigType.STRING, null, true,
-                "GTFS zip: a file path, an http(s) URL, or 'demo' for the generated demo town")
+                "GTFS zip: a file in the import folder (a path or file: URI), an http(s) URL, or 'demo' for the "
+                    + "generated demo town")
             .define("interval", ConfigType.DURATION, "1h", false,
                 "How often to check the source for a new version (conditional request); 0 checks only at start")
             .define("agencies", ConfigType.LIST, null, false,
@@ -57,8 +60,23 @@ public final class GtfsScheduleConnector implements Connector {
                 "Authorization header value sent with the download")
             .secret("import-token", ConfigType.STRING, null, false,
                 "If set, POST .../import starts an import for callers that send it in X-Token; if not, that "
-                    + "endpoint is off (the API is public)")
-            .build();
+                    + "endpoint is off (the API is public)");
+        GtfsLimits d = GtfsLimits.DEFAULTS;
+        SourcePolicy.define(b)
+            .define("max-feed-mb", ConfigType.INT, (int) (d.maxFeedBytes() >> 20), false,
+                "The largest GTFS zip, downloaded or read, in MiB")
+            .define("max-expanded-mb", ConfigType.INT, (int) (d.maxExpandedBytes() >> 20), false,
+                "What the zip's files may expand to, all together, in MiB")
+            .define("max-entries", ConfigType.INT, d.maxEntries(), false, "The most files the zip may hold")
+            .define("max-ratio", ConfigType.INT, d.maxRatio(), false,
+                "How many times its compressed size a file of the zip may expand to (past its first MiB)")
+            .define("max-stop-times", ConfigType.INT, d.maxStopTimes(), false,
+                "The most stop times the timetable keeps (about 35 bytes each, 120 while importing)")
+            .define("max-shape-points", ConfigType.INT, d.maxShapePoints(), false,
+                "The most shape points the timetable keeps")
+            .define("max-rows", ConfigType.INT, d.maxRows(), false,
+                "The most rows kept of all other files together (agencies, routes, trips, stops, calendars)");
+        return TransitApi.Limits.define(b).build();
     }
 
     @Override
@@ -67,15 +85,19 @@ public final class GtfsScheduleConnector implements Connector {
         FeedState feed = feeds.feed(name);
         var cfg = ctx.config();
         ZoneId zone = cfg.has("time-zone") ? ZoneId.of(cfg.getString("time-zone")) : null;
+        GtfsLimits limits = new GtfsLimits(cfg.getInt("max-feed-mb") * MIB, cfg.getInt("max-expanded-mb") * MIB,
+            cfg.getInt("max-entries"), cfg.getInt("max-ratio"), cfg.getInt("max-stop-times"),
+            cfg.getInt("max-shape-points"), cfg.getInt("max-rows"));
         ScheduleLoader loader = new ScheduleLoader(feed, cfg.getString("source"),
             ctx.plugin().dataDirectory().resolve("feeds").resolve(name),
             cfg.has("agencies") ? cfg.getList("agencies") : java.util.List.of(), zone, cfg.getBoolean("strict"),
-            cfg.has("authorization") ? cfg.getString("authorization") : null);
+            cfg.has("authorization") ? cfg.getString("authorization") : null,
+            SourcePolicy.of(cfg, ctx.plugin().dataDirectory()), limits);
         Duration interval = cfg.getDuration("interval");
         String prefix = cfg.getString("api-path").replaceAll("^/+|/+$", "");
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
-        TransitApi api = new TransitApi(feed);
+        TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg));
         byte[] importToken = cfg.has("import-token")
             ? cfg.getString("import-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         return new RouteBuilder() {

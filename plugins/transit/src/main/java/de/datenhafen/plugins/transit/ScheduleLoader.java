@@ -3,6 +3,7 @@ package de.datenhafen.plugins.transit;
 import de.datenhafen.plugins.transit.demo.DemoFeed;
 import de.datenhafen.plugins.transit.gtfs.GtfsImportException;
 import de.datenhafen.plugins.transit.gtfs.GtfsImporter;
+import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
 import de.datenhafen.plugins.transit.timetable.StopSearch;
 import de.datenhafen.plugins.transit.timetable.Timetable;
 import java.io.IOException;
@@ -10,9 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,13 +21,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a feed's timetable up to date from its source: a file path, an http(s) URL or {@code demo}. A download is
+ * Brings a feed's timetable up to date from its source: a file in the import folder, an http(s) URL that the
+ * {@link SourcePolicy} allows, or {@code demo}. A download is
  * conditional (If-None-Match / If-Modified-Since from the last one) and its bytes are hashed, so an unchanged feed is
  * not imported again; the last good archive is kept in the plugin's data folder, and after a restart the timetable
  * comes back from it before the source is asked. Runs on the importing route's thread, one import at a time per feed.
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
 final class ScheduleLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleLoader.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(20)).build();
 
     /** What an import did; {@code loaded} is set when a new timetable went live. */
     record Outcome(String outcome, FeedState.Loaded loaded, long millis) {
@@ -50,17 +49,22 @@ final class ScheduleLoader {
     private final List<String> agencies;
     private final ZoneId zone;
     private final boolean strict;
-    private final String authorization;
+    private final SourcePolicy policy;
+    private final GtfsLimits limits;
+    private final FeedFetcher fetcher;
 
     ScheduleLoader(FeedState feed, String source, Path folder, List<String> agencies, ZoneId zone, boolean strict,
-                   String authorization) {
+                   String authorization, SourcePolicy policy, GtfsLimits limits) {
         this.feed = feed;
         this.source = source;
         this.folder = folder;
         this.agencies = agencies;
         this.zone = zone;
         this.strict = strict;
-        this.authorization = authorization;
+        this.policy = policy;
+        this.limits = limits;
+        this.fetcher = new FeedFetcher(policy, authorization, Duration.ofMinutes(5), limits.maxFeedBytes(),
+            "max-feed-mb");
     }
 
     /** Loads the feed if it changed (or {@code force}); throws when it cannot, leaving the timetable as it was. */
@@ -86,7 +90,7 @@ final class ScheduleLoader {
             if (isDemo()) {
                 candidate = folder.resolve("download.zip");
                 DemoFeed.write(candidate, LocalDate.now(ZoneId.of("Europe/Berlin")));
-            } else if (source.startsWith("http://") || source.startsWith("https://")) {
+            } else if (SourcePolicy.isUrl(source)) {
                 if (!sameSource) {
                     meta.clear(); // validators of another source mean nothing here
                 }
@@ -96,10 +100,7 @@ final class ScheduleLoader {
                     return unchanged(trigger, started);
                 }
             } else {
-                candidate = Path.of(source.startsWith("file:") ? URI.create(source).getPath() : source);
-                if (!Files.isRegularFile(candidate)) {
-                    throw new IllegalArgumentException("source " + source + " is not a readable file");
-                }
+                candidate = policy.file(source);
             }
             String sha = sha256(candidate);
             FeedState.Loaded now = feed.loaded();
@@ -119,7 +120,7 @@ final class ScheduleLoader {
             failed(trigger, started, e.getMessage(), e.problems().size(), e);
             throw e;
         } catch (IOException e) {
-            failed(trigger, started, e.toString(), 0, null);
+            failed(trigger, started, e.getMessage(), 0, null);
             throw new UncheckedIOException("import of " + source + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             failed(trigger, started, e.getMessage(), 0, null);
@@ -162,7 +163,7 @@ final class ScheduleLoader {
                 lastPercent[0] = percent;
             }
             lastFile[0] = f;
-        });
+        }, limits);
         Timetable tt = importer.read(file, source);
         FeedState.Loaded next = new FeedState.Loaded(tt, new StopSearch(tt), sha);
         feed.publish(next);
@@ -174,43 +175,38 @@ final class ScheduleLoader {
         return new Outcome("loaded", next, millis);
     }
 
-    /** Downloads into {@code download.zip}; null when the server says the feed has not changed. */
+    /**
+     * Downloads into {@code download.zip}; null when the server says the feed has not changed. The validators go into
+     * {@code meta}, which is written only once the import succeeded: kept after a failed import, they would make the
+     * next check a 304 and leave the feed that failed unread.
+     */
     private Path download(Properties meta, boolean force) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(source)).timeout(Duration.ofMinutes(5)).GET();
+        Map<String, String> headers = new LinkedHashMap<>();
         if (!force && feed.loaded() != null) {
             if (meta.getProperty("etag") != null) {
-                req.header("If-None-Match", meta.getProperty("etag"));
+                headers.put("If-None-Match", meta.getProperty("etag"));
             }
             if (meta.getProperty("last-modified") != null) {
-                req.header("If-Modified-Since", meta.getProperty("last-modified"));
+                headers.put("If-Modified-Since", meta.getProperty("last-modified"));
             }
         }
-        if (authorization != null) {
-            req.header("Authorization", authorization);
+        URI uri;
+        try {
+            uri = URI.create(source);
+        } catch (IllegalArgumentException e) {
+            throw new SourcePolicy.Refused("source " + source + " is not a URL");
         }
         Path target = folder.resolve("download.zip");
-        HttpResponse<InputStream> r;
-        try {
-            r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while downloading " + source, e);
+        FeedFetcher.Result r;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            r = fetcher.get(uri, headers, out);
         }
-        try (InputStream in = r.body()) {
-            if (r.statusCode() == 304) {
-                return null;
-            }
-            if (r.statusCode() != 200) {
-                throw new IOException("GET " + source + " answered " + r.statusCode());
-            }
-            try (OutputStream out = Files.newOutputStream(target)) {
-                in.transferTo(out);
-            }
+        if (r.notModified()) {
+            return null;
         }
-        r.headers().firstValue("ETag").ifPresentOrElse(v -> meta.setProperty("etag", v), () -> meta.remove("etag"));
-        r.headers().firstValue("Last-Modified").ifPresentOrElse(v -> meta.setProperty("last-modified", v),
-            () -> meta.remove("last-modified"));
-        writeMeta(meta);
+        meta.remove("etag");
+        meta.remove("last-modified");
+        r.validators().forEach(meta::setProperty);
         return target;
     }
 

@@ -33,12 +33,56 @@ final class TransitApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TransitApi.class);
-    private static final int MAX_LIMIT = 200;
 
     private final FeedState feed;
+    private final Limits limits;
 
-    TransitApi(FeedState feed) {
+    TransitApi(FeedState feed, Limits limits) {
         this.feed = feed;
+        this.limits = limits;
+    }
+
+    /**
+     * What one request may ask, from the {@code gtfs-schedule} integration's config: the most entries of a list
+     * (stops, departures, alerts; vehicles have their own, as a map shows the whole fleet), the longest departures
+     * window, the widest radius and the longest search text. A request past one is a 400 naming the parameter and the
+     * limit. The largest answer they allow: 200 departures or stops of about 300 bytes each (60 KB), 1,000 vehicles
+     * of about 250 (250 KB).
+     */
+    record Limits(int maxLimit, int maxVehicles, Duration maxWindow, int maxRadius, int maxQueryLength) {
+
+        static final Limits DEFAULTS = new Limits(200, 1000, Duration.ofHours(48), 50_000, 100);
+
+        Limits {
+            if (maxLimit < 1 || maxVehicles < 1 || maxRadius < 1 || maxQueryLength < 1) {
+                throw new IllegalArgumentException("max-limit, max-vehicles, max-radius and max-query-length must be "
+                    + "1 or more");
+            }
+            if (maxWindow.isNegative() || maxWindow.isZero()
+                || maxWindow.getSeconds() > Departures.MAX_WINDOW_SECONDS) {
+                throw new IllegalArgumentException("max-window must be between 1s and 48h");
+            }
+        }
+
+        static de.datenhafen.api.ConfigDef.Builder define(de.datenhafen.api.ConfigDef.Builder b) {
+            Limits d = DEFAULTS;
+            return b
+                .define("max-limit", de.datenhafen.api.ConfigType.INT, d.maxLimit, false,
+                    "The largest limit of stops, departures and alerts answers")
+                .define("max-vehicles", de.datenhafen.api.ConfigType.INT, d.maxVehicles, false,
+                    "The most vehicles one answer lists (its default limit)")
+                .define("max-window", de.datenhafen.api.ConfigType.DURATION, "48h", false,
+                    "The longest departures window (at most 48h)")
+                .define("max-radius", de.datenhafen.api.ConfigType.INT, d.maxRadius, false,
+                    "The widest radius of a stops search, in metres")
+                .define("max-query-length", de.datenhafen.api.ConfigType.INT, d.maxQueryLength, false,
+                    "The longest stop name search (q), in characters");
+        }
+
+        static Limits of(de.datenhafen.api.Config c) {
+            return new Limits(c.getInt("max-limit"), c.getInt("max-vehicles"), c.getDuration("max-window"),
+                c.getInt("max-radius"), c.getInt("max-query-length"));
+        }
     }
 
     /** Thrown by a handler for a 4xx/5xx answer. */
@@ -67,11 +111,12 @@ final class TransitApi {
             answer(e, 200, JSON.writeValueAsString(h.handle(e, loaded)));
         } catch (ApiError err) {
             answer(e, err.status, error(err.getMessage(), err.field));
-        } catch (JsonProcessingException err) {
-            answer(e, 500, error("could not write the answer: " + err.getMessage(), null));
-        } catch (RuntimeException err) {
-            LOG.error("Transit API {} failed", e.getIn().getHeader(Exchange.HTTP_URI), err);
-            answer(e, 500, error("internal error: " + err, null));
+        } catch (JsonProcessingException | RuntimeException err) {
+            // the cause goes to the log only; the answer carries the id to find it there
+            String id = java.util.UUID.randomUUID().toString();
+            LOG.error("Transit API {} failed (error id {})", Safe.log(e.getIn().getHeader(Exchange.HTTP_URI,
+                String.class)), id, err);
+            answer(e, 500, error("internal error; the hub's log has the cause under error id " + id, null));
         }
     }
 
@@ -177,7 +222,7 @@ final class TransitApi {
     void stops(Exchange e) {
         run(e, true, (ex, loaded) -> {
             Timetable tt = loaded.timetable();
-            int limit = intParam(ex, "limit", 20, 1, MAX_LIMIT);
+            int limit = intParam(ex, "limit", Math.min(20, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
             String q = ex.getIn().getHeader("q", String.class);
             String lat = ex.getIn().getHeader("lat", String.class);
             String lon = ex.getIn().getHeader("lon", String.class);
@@ -186,12 +231,16 @@ final class TransitApi {
             if (lat != null || lon != null) {
                 double la = doubleParam(lat, "lat", -90, 90);
                 double lo = doubleParam(lon, "lon", -180, 180);
-                double radius = ex.getIn().getHeader("radius") == null ? 1000
-                    : doubleParam(ex.getIn().getHeader("radius", String.class), "radius", 1, 50_000);
+                double radius = ex.getIn().getHeader("radius") == null ? Math.min(1000, limits.maxRadius())
+                    : doubleParam(ex.getIn().getHeader("radius", String.class), "radius", 1, limits.maxRadius());
                 for (double[] hit : loaded.search().nearest(la, lo, radius, limit)) {
                     stopJson(tt, (int) hit[0], arr.addObject()).put("distance", Math.round(hit[1]));
                 }
             } else if (q != null && !q.isBlank()) {
+                if (q.length() > limits.maxQueryLength()) {
+                    throw new ApiError(400, "q is longer than " + limits.maxQueryLength()
+                        + " characters (max-query-length)", "q");
+                }
                 for (int s : loaded.search().byName(q, limit)) {
                     stopJson(tt, s, arr.addObject());
                 }
@@ -225,19 +274,20 @@ final class TransitApi {
             }
             Integer stop = tt.stopIndex.get(stopId);
             if (stop == null) {
-                throw new ApiError(404, "no stop '" + stopId + "' in feed " + feed.name(), "stop");
+                throw new ApiError(404, "no stop '" + shorten(stopId) + "' in feed " + feed.name(), "stop");
             }
             Instant from = instantParam(ex, tt);
-            int limit = intParam(ex, "limit", 10, 1, MAX_LIMIT);
-            long window = Departures.MAX_WINDOW_SECONDS;
+            int limit = intParam(ex, "limit", Math.min(10, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
+            long window = limits.maxWindow().getSeconds();
             String w = ex.getIn().getHeader("window", String.class);
             if (w != null) {
                 window = durationParam(w).getSeconds();
-                if (window <= 0 || window > Departures.MAX_WINDOW_SECONDS) {
-                    throw new ApiError(400, "window must be between 1s and 48h", "window");
+                if (window <= 0 || window > limits.maxWindow().getSeconds()) {
+                    throw new ApiError(400, "window must be between 1s and " + limits.maxWindow().toString()
+                        .substring(2).toLowerCase(Locale.ROOT) + " (max-window)", "window");
                 }
                 if (ex.getIn().getHeader("limit") == null) {
-                    limit = MAX_LIMIT;
+                    limit = limits.maxLimit();
                 }
             }
             int[] group = tt.stopGroup(stop);
@@ -287,14 +337,14 @@ final class TransitApi {
     void vehicles(Exchange e) {
         run(e, false, (ex, loaded) -> {
             String line = ex.getIn().getHeader("line", String.class);
+            int limit = intParam(ex, "limit", limits.maxVehicles(), 1, limits.maxVehicles(), "max-vehicles");
             ObjectNode o = JSON.createObjectNode();
-            ArrayNode arr = o.putArray("vehicles");
             List<LiveState.Vehicle> all = new ArrayList<>(feed.live().vehicles().values());
+            all.removeIf(v -> line != null && !line.equals(v.line()) && !line.equals(v.routeId()));
             all.sort((a, b) -> a.id().compareTo(b.id()));
-            for (LiveState.Vehicle v : all) {
-                if (line != null && !line.equals(v.line()) && !line.equals(v.routeId())) {
-                    continue;
-                }
+            o.put("total", all.size());
+            ArrayNode arr = o.putArray("vehicles");
+            for (LiveState.Vehicle v : all.subList(0, Math.min(limit, all.size()))) {
                 arr.add(JSON.valueToTree(v));
             }
             return o;
@@ -305,6 +355,7 @@ final class TransitApi {
         run(e, false, (ex, loaded) -> {
             String stop = ex.getIn().getHeader("stop", String.class);
             String line = ex.getIn().getHeader("line", String.class);
+            int limit = intParam(ex, "limit", limits.maxLimit(), 1, limits.maxLimit(), "max-limit");
             Timetable tt = loaded == null ? null : loaded.timetable();
             Set<String> stops = new LinkedHashSet<>();
             if (stop != null) {
@@ -340,6 +391,9 @@ final class TransitApi {
                 if (line != null && a.routeIds().stream().noneMatch(routes::contains)) {
                     continue;
                 }
+                if (arr.size() == limit) {
+                    break;
+                }
                 arr.add(JSON.valueToTree(a));
             }
             return o;
@@ -348,7 +402,7 @@ final class TransitApi {
 
     // ----------------------------------------------------------------------------------------------- parameters
 
-    private static int intParam(Exchange e, String name, int def, int min, int max) {
+    private static int intParam(Exchange e, String name, int def, int min, int max, String limitKey) {
         String v = e.getIn().getHeader(name, String.class);
         if (v == null || v.isBlank()) {
             return def;
@@ -356,7 +410,8 @@ final class TransitApi {
         try {
             int i = Integer.parseInt(v.trim());
             if (i < min || i > max) {
-                throw new ApiError(400, name + " must be between " + min + " and " + max, name);
+                throw new ApiError(400, name + " must be between " + min + " and " + max + " (" + limitKey + ")",
+                    name);
             }
             return i;
         } catch (NumberFormatException ex) {
@@ -371,12 +426,22 @@ final class TransitApi {
         try {
             double d = Double.parseDouble(v.trim());
             if (!(d >= min && d <= max)) {
-                throw new ApiError(400, name + " must be between " + min + " and " + max, name);
+                throw new ApiError(400, name + " must be between " + fmt(min) + " and " + fmt(max)
+                    + (name.equals("radius") ? " (max-radius)" : ""), name);
             }
             return d;
         } catch (NumberFormatException ex) {
             throw new ApiError(400, name + " must be a number", name);
         }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** A value from outside, cut for an error message. */
+    private static String shorten(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 40) + "...";
     }
 
     /** {@code from}: an instant with offset, or a local date-time in the feed's zone; default now. */
@@ -425,7 +490,12 @@ final class TransitApi {
         return true;
     }
 
+    /**
+     * Writes the answer. Every header of the message goes first: the request's headers and query parameters arrive as
+     * message headers, and what is left of them would be sent back as response headers (the directory does the same).
+     */
     static void answer(Exchange e, int status, String json) {
+        e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(json);

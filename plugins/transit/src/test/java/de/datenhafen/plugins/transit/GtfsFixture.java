@@ -103,10 +103,33 @@ public final class GtfsFixture {
 
     /** Writes the archive with every file under {@code folder} (empty: at the root). */
     public Path write(Path target, String folder) {
+        return write(target, folder, null, null, 0);
+    }
+
+    /**
+     * Writes the archive with {@code file} made of its content followed by {@code line} repeated until the file has
+     * {@code bytes} bytes: a large file (a zip bomb, a long feed) without holding it in memory.
+     */
+    public Path writeRepeating(Path target, String file, String line, long bytes) {
+        return write(target, "", file, line, bytes);
+    }
+
+    private Path write(Path target, String folder, String repeated, String line, long bytes) {
         try (OutputStream os = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(os)) {
             for (Map.Entry<String, String> f : files.entrySet()) {
                 zip.putNextEntry(new ZipEntry(folder + f.getKey()));
-                zip.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+                byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
+                zip.write(content);
+                if (f.getKey().equals(repeated)) {
+                    byte[] one = line.getBytes(StandardCharsets.UTF_8);
+                    byte[] block = new byte[one.length * Math.max(1, (1 << 16) / one.length)];
+                    for (int i = 0; i < block.length; i += one.length) {
+                        System.arraycopy(one, 0, block, i, one.length);
+                    }
+                    for (long written = content.length; written < bytes; written += block.length) {
+                        zip.write(block, 0, (int) Math.min(block.length, bytes - written));
+                    }
+                }
                 zip.closeEntry();
             }
         } catch (IOException e) {

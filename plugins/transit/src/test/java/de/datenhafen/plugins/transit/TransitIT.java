@@ -58,6 +58,7 @@ class TransitIT {
         server.start();
         HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", feed.toString())
+                .put("import-folder", folder.toString())
                 .put("agencies", new JsonArray().add("swl"))));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "status").json()
@@ -132,6 +133,18 @@ class TransitIT {
         assertThat(d.getString("scheduled")).isEqualTo("2026-03-26T08:06:00+01:00");
         assertThat(d.getBoolean("cancelled")).isFalse();
         assertThat(deps.getJsonObject(1).getString("scheduled")).isEqualTo("2026-03-27T00:05:00+01:00");
+    }
+
+    @Test
+    void queryParametersAndRequestHeadersDoNotComeBackAsResponseHeaders(HubClient client) {
+        HubClient.Response r = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00"
+            + "&Set-Cookie=stolen&Refresh=0", java.util.Map.of("X-Echo", "me"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Set-Cookie")).isNull();
+        assertThat(r.header("Refresh")).isNull();
+        assertThat(r.header("X-Echo")).isNull();
+        assertThat(r.header("stop")).isNull();
     }
 
     @Test
@@ -227,6 +240,64 @@ class TransitIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/push2",
             "application/x-protobuf", "{\"not\":\"protobuf\"}").status() == 400);
+        HubClient.Response r = client.anonymous().post(API + "realtime/push2", "application/x-protobuf",
+            "{\"not\":\"protobuf\"}");
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.json().getString("error")).startsWith("the body is not a GTFS-Realtime FeedMessage (protobuf): ");
+        assertThat(r.json().getString("field")).isEqualTo("body");
+    }
+
+    @Test
+    void aPushWithAWrongTokenOrPastTheEntityLimitIsAnsweredWithAJsonError(HubClient client) throws Exception {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push3")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/push3").put("push-token", TOKEN).put("max-entities", 2)));
+        FeedMessage.Builder three = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder()
+            .setGtfsRealtimeVersion("2.0"));
+        for (int i = 0; i < 3; i++) {
+            three.addEntity(FeedEntity.newBuilder().setId("v" + i).setVehicle(VehiclePosition.newBuilder()
+                .setPosition(Position.newBuilder().setLatitude(53.87f).setLongitude(10.68f))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> push(client, "realtime/push3", "wrong", new byte[0])
+            .statusCode() == 401);
+
+        java.net.http.HttpResponse<String> wrong = push(client, "realtime/push3", "wrong", three.build().toByteArray());
+        java.net.http.HttpResponse<String> many = push(client, "realtime/push3", TOKEN, three.build().toByteArray());
+
+        assertThat(new JsonObject(wrong.body())).isEqualTo(new JsonObject().put("error", "missing or wrong X-Token")
+            .put("field", "X-Token"));
+        assertThat(many.statusCode()).isEqualTo(413);
+        assertThat(new JsonObject(many.body())).isEqualTo(new JsonObject()
+            .put("error", "the message has more than 2 entities (max-entities)").put("field", "body"));
+        assertThat(client.anonymous().get(API + "vehicles").json().getJsonArray("vehicles").stream()
+            .map(v -> ((JsonObject) v).getString("id"))).doesNotContain("v0", "v1", "v2");
+    }
+
+    private static java.net.http.HttpResponse<String> push(HubClient client, String path, String token, byte[] body)
+        throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(client.baseUri().resolve(API + path))
+            .header("X-Token", token).header("Content-Type", "application/x-protobuf")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void askingForMoreThanTheLimitsAllowIsA400NamingTheParameterAndTheLimit(HubClient client) {
+        java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("departures?stop=koberg&limit=201", "limit must be between 1 and 200 (max-limit)");
+        refusals.put("departures?stop=koberg&window=49h", "window must be between 1s and 48h (max-window)");
+        refusals.put("stops?lat=53.87&lon=10.68&radius=50001", "radius must be between 1 and 50000 (max-radius)");
+        refusals.put("stops?q=" + "a".repeat(101), "q is longer than 100 characters (max-query-length)");
+        refusals.put("stops?q=hbf&limit=1000", "limit must be between 1 and 200 (max-limit)");
+        refusals.put("vehicles?limit=1001", "limit must be between 1 and 1000 (max-vehicles)");
+        refusals.put("alerts?limit=201", "limit must be between 1 and 200 (max-limit)");
+        refusals.forEach((query, error) -> {
+            HubClient.Response r = client.anonymous().get(API + query);
+            assertThat(r.status()).as(query + " " + r.body()).isEqualTo(400);
+            assertThat(r.json().getString("error")).as(query).isEqualTo(error);
+        });
+        assertThat(client.anonymous().get(API + "departures?stop=koberg&window=48h").status()).isEqualTo(200);
+        assertThat(client.anonymous().get(API + "vehicles?limit=1000").json().getInteger("total")).isNotNull();
     }
 
     @Test
@@ -237,6 +308,7 @@ class TransitIT {
         assertThat(off.json().getString("field")).isEqualTo("X-Token");
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "guarded")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", feed.toString())
+                .put("import-folder", folder.toString())
                 .put("api-path", "guarded").put("import-token", TOKEN)));
         await().atMost(Duration.ofSeconds(20)).until(() -> client.anonymous().post(API + "guarded/import",
             java.util.Map.of("X-Token", "wrong"), "").status() == 401);
@@ -247,6 +319,7 @@ class TransitIT {
         Path file = GtfsFixture.standard().write(folder.resolve("broken.zip"));
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "broken")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", file.toString())
+                .put("import-folder", folder.toString())
                 .put("api-path", "broken").put("import-token", TOKEN)));
         await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "broken/status").json()
             .getValue("timetable") != null);
@@ -271,6 +344,7 @@ class TransitIT {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/gtfs.zip";
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "remote")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", url)
+                .put("allowed-hosts", new JsonArray().add("127.0.0.1"))
                 .put("api-path", "remote").put("import-token", TOKEN)));
         await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "remote/status").json()
             .getValue("timetable") != null);
@@ -295,7 +369,9 @@ class TransitIT {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/rt.pb";
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-poll")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
-                .put("vehicle-positions-url", url).put("vehicle-positions-interval", "200ms")));
+                .put("vehicle-positions-url", url)
+                .put("allowed-hosts", new JsonArray().add("127.0.0.1"))
+                .put("vehicle-positions-interval", "200ms")));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(conditional).anyMatch(c ->
             c.startsWith("/rt.pb")));

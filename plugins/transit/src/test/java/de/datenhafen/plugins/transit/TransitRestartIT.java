@@ -27,7 +27,8 @@ class TransitRestartIT {
         Path feed = GtfsFixture.standard().write(folder.resolve("feed.zip"));
         HubClient.Response created = ext.client().post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "kept").put("connector", "gtfs-schedule")
-            .put("config", new JsonObject().put("source", feed.toString())));
+            .put("config", new JsonObject().put("source", feed.toString())
+                .put("import-folder", folder.toString())));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).until(() -> ext.client().get(STATUS).json().getValue("timetable")
             != null);
@@ -40,7 +41,7 @@ class TransitRestartIT {
         JsonObject status = ext.client().get(STATUS).json();
         assertThat(status.getJsonObject("timetable").getInteger("stopTimes")).isEqualTo(13);
         assertThat(status.getJsonObject("import").getJsonObject("last").getString("error"))
-            .isEqualTo("source " + feed + " is not a readable file");
+            .isEqualTo("source " + feed + " is not a readable file in the import folder");
         assertThat(ext.client().anonymous().get("/api/v1/plugins/transit/departures?stop=koberg"
             + "&from=2026-03-26T08:00").json().getJsonArray("departures")).isNotEmpty();
     }

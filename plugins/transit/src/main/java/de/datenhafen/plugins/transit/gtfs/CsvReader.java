@@ -19,7 +19,16 @@ import java.util.Arrays;
  */
 public final class CsvReader implements Closeable {
 
+    /**
+     * The longest record, in characters, and the most fields one may have. A GTFS row is a few hundred characters;
+     * without a bound, one endless line (a file of 300 MB without a line break, which a zip keeps in a few hundred KB)
+     * would grow the record buffer until the heap is gone. Past either, the file is refused.
+     */
+    public static final int MAX_RECORD = 1 << 20;
+    public static final int MAX_FIELDS = 1000;
+
     private final Reader in;
+    private final String file;
     private final char[] buf = new char[1 << 16];
     private int pos;
     private int limit;
@@ -35,9 +44,11 @@ public final class CsvReader implements Closeable {
     private long recordLine;
     private boolean unterminatedQuote;
 
-    public CsvReader(InputStream stream) {
+    /** Reads {@code stream}; {@code file} names it in a refusal. */
+    public CsvReader(InputStream stream, String file) {
         this.in = new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+        this.file = file;
     }
 
     /** Reads the next non-blank record; false at the end of the input. */
@@ -133,12 +144,24 @@ public final class CsvReader implements Closeable {
 
     private void append(char c) {
         if (recLen == rec.length) {
-            rec = Arrays.copyOf(rec, rec.length * 2);
+            if (recLen == MAX_RECORD) {
+                throw refused("a record longer than " + MAX_RECORD + " characters");
+            }
+            rec = Arrays.copyOf(rec, Math.min(MAX_RECORD, rec.length * 2));
         }
         rec[recLen++] = c;
     }
 
+    private GtfsImportException refused(String what) {
+        GtfsProblem p = new GtfsProblem(GtfsProblem.Severity.ERROR, file, recordLine, "", what + " (the file is not read "
+            + "further)");
+        return new GtfsImportException(p.toString(), java.util.List.of(p));
+    }
+
     private void endField(int start) {
+        if (fieldCount == MAX_FIELDS) {
+            throw refused("a record of more than " + MAX_FIELDS + " fields");
+        }
         if (fieldCount == starts.length) {
             starts = Arrays.copyOf(starts, fieldCount * 2);
             ends = Arrays.copyOf(ends, fieldCount * 2);

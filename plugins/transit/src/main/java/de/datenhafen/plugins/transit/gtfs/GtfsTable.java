@@ -21,7 +21,7 @@ final class GtfsTable implements Closeable {
 
     GtfsTable(String file, InputStream in, Problems problems) throws IOException {
         this.file = file;
-        this.csv = new CsvReader(in);
+        this.csv = new CsvReader(in, file);
         this.problems = problems;
         if (!csv.next()) {
             throw problems.fatal(file, 1, "", "the file is empty: a header line is required");

@@ -52,6 +52,7 @@ public final class RealtimeProcessor {
     private final Supplier<Timetable> timetable;
     private final Map<Kind, Map<String, Long>> seen = new HashMap<>();
     private final Map<Kind, Stats> stats = new LinkedHashMap<>();
+    private volatile int maxLive = 100_000;
 
     /** Counts per kind, for the status page. */
     public static final class Stats {
@@ -78,6 +79,16 @@ public final class RealtimeProcessor {
 
     public Map<Kind, Stats> stats() {
         return stats;
+    }
+
+    /**
+     * The most trips, vehicles or alerts (each) that pushes and differential messages may add up to: nothing replaces
+     * what they add but the hour-long pruning (and alerts and vehicles without a timestamp never age), so without a
+     * bound a loop of pushes with new ids would grow the live state until the heap is gone. A message that would pass
+     * it is refused whole.
+     */
+    public void maxLive(int max) {
+        this.maxLive = max;
     }
 
     /**
@@ -110,6 +121,12 @@ public final class RealtimeProcessor {
         if (!full) {
             // on the feed's clock, so a replayed or test feed of another day keeps what it says
             prune(tt, feedTime > 0 ? Instant.ofEpochSecond(feedTime) : now);
+            if (state.trips().size() + tripEntities.size() > maxLive
+                || state.vehicles().size() + vehicleEntities.size() > maxLive
+                || state.alerts().size() + alertEntities.size() > maxLive) {
+                throw new FeedMessages.TooLarge("the live state would hold more than " + maxLive + " trips, vehicles "
+                    + "or alerts (max-live-entities)");
+            }
         }
         List<LiveEvent> events = new ArrayList<>();
         if (!tripEntities.isEmpty() || (full && expected == Kind.TRIP_UPDATES) || hasDeleted(deleted)) {
@@ -134,9 +151,12 @@ public final class RealtimeProcessor {
         Map<String, Long> last = seen.get(Kind.TRIP_UPDATES);
         Map<String, Long> next = full ? new HashMap<>() : new HashMap<>(last);
         Map<String, TripLive> trips = full ? new HashMap<>() : new HashMap<>(state.trips());
-        for (FeedEntity e : deleted) {
-            next.keySet().removeIf(k -> k.startsWith(e.getId() + "#"));
-            trips.values().removeIf(t -> e.getId().equals(t.vehicleId));
+        if (!deleted.isEmpty()) {
+            // one pass with a set: a loop per deleted entity over all trips cost entities times trips
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            deleted.forEach(e -> ids.add(e.getId()));
+            next.keySet().removeIf(k -> k.indexOf('#') >= 0 && ids.contains(k.substring(0, k.indexOf('#'))));
+            trips.values().removeIf(t -> t.vehicleId != null && ids.contains(t.vehicleId));
         }
         int matched = 0;
         int unmatched = 0;

@@ -33,7 +33,8 @@ final class HttpBench {
     static void run(URI hub, String adminToken, Path feed, int seconds, int pollSeconds) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         post(http, hub.resolve("/api/v1/admin/integrations"), adminToken, "{\"name\":\"bench\",\"connector\":"
-            + "\"gtfs-schedule\",\"config\":{\"source\":\"" + feed.toAbsolutePath() + "\",\"interval\":\"0\"}}");
+            + "\"gtfs-schedule\",\"config\":{\"source\":\"" + feed.toAbsolutePath() + "\",\"import-folder\":\""
+            + feed.toAbsolutePath().getParent() + "\",\"interval\":\"0\"}}");
         long t0 = System.nanoTime();
         while (!get(http, hub.resolve("/api/v1/plugins/transit/status")).contains("\"stopTimes\"")) {
             Thread.sleep(500);
@@ -58,7 +59,8 @@ final class HttpBench {
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/fleet.pb";
         post(http, hub.resolve("/api/v1/admin/integrations"), adminToken, "{\"name\":\"bench-live\",\"connector\":"
-            + "\"gtfs-realtime\",\"config\":{\"schedule\":\"bench\",\"trip-updates-url\":\"" + url
+            + "\"gtfs-realtime\",\"config\":{\"schedule\":\"bench\",\"allowed-hosts\":[\"127.0.0.1\"],"
+            + "\"trip-updates-url\":\"" + url
             + "\",\"trip-updates-interval\":\"" + pollSeconds + "s\"}}");
         while (round.get() < 2) {
             Thread.sleep(200);

@@ -17,7 +17,7 @@ class CsvReaderTest {
 
     private static List<List<String>> read(byte[] bytes) throws IOException {
         List<List<String>> rows = new ArrayList<>();
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream(bytes))) {
+        try (CsvReader r = new CsvReader(new ByteArrayInputStream(bytes), "test.txt")) {
             while (r.next()) {
                 List<String> row = new ArrayList<>();
                 for (int i = 0; i < r.fieldCount(); i++) {
@@ -66,7 +66,7 @@ class CsvReaderTest {
     @Test
     void parsesTimesPast24HoursAndRejectsMalformedOnes() throws IOException {
         try (CsvReader r = new CsvReader(new ByteArrayInputStream("25:10:00,7:05:09,,8:5:00,12:60:00\n"
-            .getBytes(StandardCharsets.UTF_8)))) {
+            .getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             r.next();
             assertThat(r.getTime(0)).isEqualTo(25 * 3600 + 600);
             assertThat(r.getTime(1)).isEqualTo(7 * 3600 + 5 * 60 + 9);
@@ -80,7 +80,7 @@ class CsvReaderTest {
     void parsesCoordinatesExactlyAsDoubleParseDoes() throws IOException {
         String[] values = {"53.8677", "-10.669812", "0.1", "53.86771234567891", "1e-3", "x"};
         try (CsvReader r = new CsvReader(new ByteArrayInputStream(String.join(",", values)
-            .getBytes(StandardCharsets.UTF_8)))) {
+            .getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             r.next();
             for (int i = 0; i < 5; i++) {
                 assertThat(r.getDouble(i)).as(values[i]).isEqualTo(Double.parseDouble(values[i]));
@@ -91,7 +91,8 @@ class CsvReaderTest {
 
     @Test
     void reportsAQuoteThatIsNeverClosed() throws IOException {
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream("a,\"open\n".getBytes(StandardCharsets.UTF_8)))) {
+        try (CsvReader r = new CsvReader(new ByteArrayInputStream("a,\"open\n".getBytes(StandardCharsets.UTF_8)),
+            "test.txt")) {
             assertThat(r.next()).isTrue();
             assertThat(r.unterminatedQuote()).isTrue();
         }

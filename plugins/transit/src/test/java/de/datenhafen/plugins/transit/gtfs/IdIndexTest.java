@@ -20,7 +20,7 @@ class IdIndexTest {
         ids.put("Straße 1", 10_000);
         IdIndex index = new IdIndex(ids);
         try (CsvReader csv = new CsvReader(new ByteArrayInputStream(
-            "s0, s9999 ,Straße 1,s10000,,\"s42\"\n".getBytes(StandardCharsets.UTF_8)))) {
+            "s0, s9999 ,Straße 1,s10000,,\"s42\"\n".getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             csv.next();
 
             assertThat(index.find(csv, 0)).isEqualTo(0);

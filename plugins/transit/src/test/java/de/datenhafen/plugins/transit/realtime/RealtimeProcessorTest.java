@@ -132,4 +132,35 @@ class RealtimeProcessorTest {
         assertThat(state.vehicles()).containsOnlyKeys("bus-1", "bus-2");
         assertThat(state.vehicles().get("bus-1").line()).isEqualTo("5");
     }
+
+    @Test
+    void pushesThatWouldGrowTheLiveStatePastItsLimitAreRefusedWholeAndChangeNothing() {
+        processor.maxLive(3);
+        processor.apply(feed(100, vehicle("a", 53.87f, 100), vehicle("b", 53.87f, 100)), null, true, NOW);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.apply(feed(101, vehicle("c", 53.87f, 101),
+            vehicle("d", 53.87f, 101)), null, true, NOW)).isInstanceOf(FeedMessages.TooLarge.class)
+            .hasMessage("the live state would hold more than 3 trips, vehicles or alerts (max-live-entities)");
+
+        assertThat(state.vehicles()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void manyDeletedEntitiesAreTakenInOnePassNotOncePerKnownEntity() {
+        FeedMessage.Builder unknown = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder()
+            .setGtfsRealtimeVersion("2.0").setTimestamp(100));
+        FeedMessage.Builder deleted = unknown.clone();
+        unknown.addEntity(trip("t5-morning", 60, 100));
+        for (int i = 0; i < 30_000; i++) {
+            unknown.addEntity(trip("unknown-" + i, 60, 100));
+            deleted.addEntity(FeedEntity.newBuilder().setId("gone-" + i).setIsDeleted(true));
+        }
+        processor.apply(unknown.build(), null, true, NOW);
+
+        // a loop per deleted entity over the 30,000 remembered ones took 9 * 10^8 steps
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+            () -> processor.apply(deleted.build(), null, true, NOW));
+
+        assertThat(state.trips()).hasSize(1);
+    }
 }
