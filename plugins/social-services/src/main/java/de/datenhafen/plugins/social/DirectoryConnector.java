@@ -75,7 +75,8 @@ final class DirectoryConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true")
+                // the hub reads a body up to maxBodySize before the route sees it: as large as an import may be
+                from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true&maxBodySize=" + limits.maxImportBytes())
                     .routeId(ctx.routeId("api"))
                     .process(e -> handle(e, new Api(directory.get(), admin, limits, exports), root))
                     .filter(exchangeProperty("changed"))

@@ -71,7 +71,9 @@ public final class GtfsRealtimeConnector implements Connector {
                 "If set, FeedMessages (protobuf) POSTed to /api/v1/plugins/transit/<push-path> are taken too")
             .secret("authorization", ConfigType.STRING, null, false, "Authorization header value sent with polls")
             .secret("push-token", ConfigType.STRING, null, false,
-                "If set, a push must carry this value in X-Token")
+                "The value a push must carry in X-Token; with push-path, required unless anonymous is true")
+            .define("anonymous", ConfigType.BOOLEAN, false, false,
+                "Take pushes without a token: anyone who reaches the hub may push live data for this timetable")
             .define("max-message-mb", ConfigType.INT, 16, false,
                 "The largest FeedMessage taken (polled, pushed or read), in MiB")
             .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
@@ -98,6 +100,11 @@ public final class GtfsRealtimeConnector implements Connector {
         SourcePolicy policy = SourcePolicy.of(cfg, ctx.plugin().dataDirectory());
         byte[] pushToken = cfg.has("push-token")
             ? cfg.getString("push-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        if (cfg.has("push-path") && pushToken == null && !cfg.getBoolean("anonymous")) {
+            // an ingest is closed by default (issue 10): the admin opens it with a token or on purpose
+            throw new de.datenhafen.api.InvalidInputException("a push endpoint is closed by default: set push-token "
+                + "(pushers send it in X-Token) or anonymous: true to let anyone push", "config.push-token");
+        }
         return new RouteBuilder() {
             @Override
             public void configure() {

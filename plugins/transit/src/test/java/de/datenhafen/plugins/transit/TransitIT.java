@@ -172,7 +172,7 @@ class TransitIT {
     void pushedTripUpdatesDelayDeparturesAndOnlyChangesArePublished(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
-                .put("push-path", "realtime/push")));
+                .put("push-path", "realtime/push").put("anonymous", true)));
         FeedMessage msg = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0")
                 .setIncrementality(FeedHeader.Incrementality.DIFFERENTIAL).setTimestamp(1))
             .addEntity(FeedEntity.newBuilder().setId("u1").setTripUpdate(TripUpdate.newBuilder()
@@ -233,10 +233,24 @@ class TransitIT {
     }
 
     @Test
+    void aPushPathWithoutATokenOrAnonymousIsClosedAndSaysHowToOpenIt(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push-closed")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/closed")));
+
+        JsonObject view = client.get("/api/v1/admin/integrations/sh-push-closed").json();
+        assertThat(view.getString("state")).isEqualTo("failed");
+        assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("a push endpoint is closed by "
+            + "default: set push-token (pushers send it in X-Token) or anonymous: true to let anyone push");
+        assertThat(client.anonymous().post(API + "realtime/closed", "application/x-protobuf", "x").status())
+            .isEqualTo(404);
+    }
+
+    @Test
     void refusesAPushThatIsNotProtobuf(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push2")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
-                .put("push-path", "realtime/push2")));
+                .put("push-path", "realtime/push2").put("anonymous", true)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/push2",
             "application/x-protobuf", "{\"not\":\"protobuf\"}").status() == 400);
