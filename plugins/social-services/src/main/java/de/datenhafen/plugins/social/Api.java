@@ -224,18 +224,39 @@ final class Api {
             String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
             DataSet set = type.contains("zip") || (body.length > 1 && body[0] == 'P' && body[1] == 'K')
                 ? DataSets.fromZip(body, limits) : DataSets.fromJson(Json.parse(body, limits.maxImportValues()));
+            Directory.Mode mode = mode(q.get("mode"));
             if ("true".equals(q.get("dry_run"))) {
                 List<Problem> problems = dir.validate(set);
                 if (!problems.isEmpty()) {
                     throw new InvalidDataException(problems);
                 }
-                return ok(Json.object().put("valid", true).put("services", set.services().size()));
+                Directory.Plan plan = dir.plan(set, mode);
+                ObjectNode answer = Json.object().put("valid", true).put("services", set.services().size());
+                answer.set("would", plan.report().toJson());
+                List<String> deleted = plan.deletedIds();
+                var ids = answer.putArray("would_delete");
+                deleted.stream().limit(1000).forEach(ids::add);
+                return ok(answer);
             }
-            Directory.Report report = dir.importSet(set, line -> LOG.info("social-services import: {}", line));
+            Directory.Report report = dir.importSet(set, mode, line -> LOG.info("social-services import: {}", line));
             return ok(report.toJson());
         } finally {
             dir.importing().release();
         }
+    }
+
+    /**
+     * {@code mode=merge} (the default: nothing the import does not mention is deleted) or {@code mode=replace} (the
+     * import is the complete set for its organisations: their stored services missing from it are deleted).
+     */
+    private static Directory.Mode mode(String value) {
+        if (value == null || value.equals("merge")) {
+            return Directory.Mode.MERGE;
+        }
+        if (value.equals("replace")) {
+            return Directory.Mode.REPLACE;
+        }
+        throw new BadParameter("must be merge (the default) or replace, was '" + value + "'", "mode");
     }
 
     /** The request's body, refused with 413 past max-import-mb. */

@@ -63,6 +63,7 @@ final class DataSets {
                 problems.add(new Problem("document", "?", "", "has none of the HSDS tables (services, "
                     + "organizations, ...)"));
             }
+            nestedServices(tables);
         } else {
             problems.add(new Problem("document", "?", "", "must be a JSON array of services or an object of tables"));
         }
@@ -279,6 +280,32 @@ final class DataSets {
                 return in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * HSDS 3 publishes an organisation with its services nested ({@code {"organizations": [{..., "services": [...]}]}}):
+     * each nested service is read as a service of that organisation (its {@code organization_id} filled in when
+     * missing), and the array leaves the organisation, which does not store it.
+     */
+    private static void nestedServices(Map<String, List<ObjectNode>> tables) {
+        List<ObjectNode> organizations = tables.get("organization");
+        if (organizations == null) {
+            return;
+        }
+        for (ObjectNode o : organizations) {
+            if (o.get("services") instanceof com.fasterxml.jackson.databind.node.ArrayNode nested) {
+                List<ObjectNode> services = tables.computeIfAbsent("service", k -> new ArrayList<>());
+                for (JsonNode n : nested) {
+                    if (n instanceof ObjectNode sv) {
+                        if (!sv.hasNonNull("organization_id") && o.hasNonNull("id")) {
+                            sv.put("organization_id", o.get("id").asText());
+                        }
+                        services.add(sv);
+                    }
+                }
+                o.remove("services");
             }
         }
     }

@@ -34,8 +34,10 @@ import javax.sql.DataSource;
  * validated first, compared with what is stored, and written in one transaction together with its events in the
  * outbox; only what really changed makes an event.
  *
- * <p>An import is authoritative for the organisations it contains: their stored services that are missing from the
- * import are deleted; services of other organisations stay as they are. Changes are serialised (one writer).
+ * <p>An import merges by default: what it brings is created or updated, nothing it does not mention is touched. Only an
+ * import that says it is the complete set ({@link Mode#REPLACE}, {@code mode=replace} over HTTP) is authoritative for
+ * the organisations it contains: their stored services missing from it are deleted; services of other organisations
+ * stay as they are. Changes are serialised (one writer).
  */
 final class Directory {
 
@@ -176,8 +178,49 @@ final class Directory {
      * nothing when the set is not valid. {@code progress} (may be null) gets a line now and then.
      */
     synchronized Report importSet(DataSet set, Consumer<String> progress) {
+        return importSet(set, Mode.REPLACE, progress);
+    }
+
+    /** How an import treats stored services of its organisations that it does not mention. */
+    enum Mode {
+        /** Keep them: the import adds and updates only (the HTTP API's default). */
+        MERGE,
+        /** Delete them: the import is the complete set for its organisations. */
+        REPLACE
+    }
+
+    /** What an import would do, without doing it: the counts, and the ids it would delete. */
+    synchronized Plan plan(DataSet set, Mode mode) {
+        return plan(set, mode, s -> { }, System.nanoTime());
+    }
+
+    /** The changes an import makes. */
+    record Plan(List<Change> changes, int unchanged) {
+        Report report() {
+            int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
+            int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
+            return new Report(created, updated, changes.size() - created - updated, unchanged);
+        }
+
+        List<String> deletedIds() {
+            return changes.stream().filter(c -> c.type.equals(DELETED)).map(c -> c.old.id()).toList();
+        }
+    }
+
+    synchronized Report importSet(DataSet set, Mode mode, Consumer<String> progress) {
         Consumer<String> say = progress == null ? s -> { } : progress;
         long t0 = System.nanoTime();
+        Plan plan = plan(set, mode, say, t0);
+        List<Change> changes = plan.changes();
+        say.accept(changes.size() + " changes");
+        apply(set, changes, say);
+        Report report = plan.report();
+        say.accept("stored in " + ms(t0) + " ms: " + report.created() + " created, " + report.updated() + " updated, "
+            + report.deleted() + " deleted, " + report.unchanged() + " unchanged");
+        return report;
+    }
+
+    private Plan plan(DataSet set, Mode mode, Consumer<String> say, long t0) {
         // compare first: a service stored exactly so was valid when it was stored, so only the rest is checked against
         // the schemas (the costly part); references and duplicate ids are checked for all
         Map<String, ObjectNode> incoming = new LinkedHashMap<>();
@@ -223,20 +266,14 @@ final class Directory {
                 changes.add(new Change(UPDATED, s, old));
             }
         }
-        int unchanged = unchangedIds.size();
-        for (Stored old : services.values()) {
-            if (scope.contains(old.organizationId()) && !incoming.containsKey(old.id())) {
-                changes.add(new Change(DELETED, null, old));
+        if (mode == Mode.REPLACE) {
+            for (Stored old : services.values()) {
+                if (scope.contains(old.organizationId()) && !incoming.containsKey(old.id())) {
+                    changes.add(new Change(DELETED, null, old));
+                }
             }
         }
-        say.accept(changes.size() + " changes");
-        apply(set, changes, say);
-        int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
-        int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
-        int deleted = changes.size() - created - updated;
-        say.accept("stored in " + ms(t0) + " ms: " + created + " created, " + updated + " updated, " + deleted
-            + " deleted, " + unchanged + " unchanged");
-        return new Report(created, updated, deleted, unchanged);
+        return new Plan(changes, unchangedIds.size());
     }
 
     /** Creates or replaces one service on behalf of {@code who}; validated like an import. */
@@ -392,7 +429,7 @@ final class Directory {
         }
     }
 
-    private record Change(String type, ObjectNode doc, Stored old) {
+    record Change(String type, ObjectNode doc, Stored old) {
     }
 
     /**

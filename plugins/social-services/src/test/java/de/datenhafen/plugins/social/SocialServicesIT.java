@@ -284,6 +284,43 @@ class SocialServicesIT {
     }
 
     @Test
+    void anOrganisationWithItsServicesNestedMergesByDefaultAndDeletesOnlyWithModeReplace() {
+        JsonObject export = get("/export").json();
+        // an organisation with at least two services: one comes nested in it, changed; the other is not mentioned
+        java.util.Map<String, java.util.List<JsonObject>> byOrg = new java.util.LinkedHashMap<>();
+        for (Object o : export.getJsonArray("services")) {
+            JsonObject sv = (JsonObject) o;
+            byOrg.computeIfAbsent(sv.getString("organization_id"), k -> new java.util.ArrayList<>()).add(sv);
+        }
+        String orgId = byOrg.entrySet().stream().filter(e -> e.getValue().size() >= 2).findFirst().orElseThrow()
+            .getKey();
+        JsonObject org = export.getJsonArray("organizations").stream().map(o -> (JsonObject) o)
+            .filter(o -> orgId.equals(o.getString("id"))).findFirst().orElseThrow().copy();
+        JsonObject nested = byOrg.get(orgId).get(0).copy();
+        nested.remove("organization_id"); // taken from the organisation it is nested in
+        nested.put("name", nested.getString("name") + " (neu)");
+        String untouched = byOrg.get(orgId).get(1).getString("id");
+        String doc = new JsonObject().put("organizations", new io.vertx.core.json.JsonArray()
+            .add(org.put("services", new io.vertx.core.json.JsonArray().add(nested)))).encode();
+
+        HubClient.Response dry = hub.client().withToken(ADMIN).post(ROOT + "/import?dry_run=true&mode=replace",
+            "application/json", doc);
+        HubClient.Response merged = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", doc);
+        HubClient.Response bogus = hub.client().withToken(ADMIN).post(ROOT + "/import?mode=everything",
+            "application/json", doc);
+
+        assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+        assertThat(dry.json().getJsonObject("would").getInteger("updated")).isEqualTo(1);
+        assertThat(dry.json().getJsonArray("would_delete").getList()).contains(untouched);
+        assertThat(merged.status()).as(merged.body()).isEqualTo(200);
+        assertThat(merged.json().encode()).isEqualTo("{\"created\":0,\"updated\":1,\"deleted\":0,\"unchanged\":0}");
+        assertThat(get("/services/" + nested.getString("id")).json().getString("name")).endsWith(" (neu)");
+        assertThat(get("/services/" + untouched).status()).as("a service the import did not mention").isEqualTo(200);
+        assertThat(bogus.status()).isEqualTo(400);
+        assertThat(bogus.json().getString("field")).isEqualTo("mode");
+    }
+
+    @Test
     void aJsonImportWithProblemsReportsEachAndChangesNothing() {
         String doc = "{\"organizations\":[{\"id\":\"" + CityTaxonomy.uuid("it-org") + "\",\"name\":\"X\"}],"
             + "\"services\":[{\"id\":\"svc-1\",\"organization_id\":\"" + CityTaxonomy.uuid("it-org")
