@@ -175,11 +175,16 @@ class OgcConformanceIT {
             "-Duser.home=" + dir, "-Xmx512m", "-jar", jar, props.toString())
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long t0 = System.nanoTime();
-        boolean done = p.waitFor(SUITE_TIME.toSeconds(), TimeUnit.SECONDS);
-        took = Duration.ofNanos(System.nanoTime() - t0);
-        if (!done) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        boolean done;
+        try {
+            done = p.waitFor(SUITE_TIME.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            // also when this thread is interrupted (JUnit's time-out): no suite outlives the test
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
+        took = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(done).as("the suite ended within " + SUITE_TIME + "; its output ends with:\n" + tail(log)).isTrue();
         Path results;
         try (Stream<Path> files = Files.walk(dir)) {

@@ -561,6 +561,8 @@ class SensorThingsIT {
                 + id + ")");
             assertThat(field(get("/sta/v1.0/" + set + "?$filter=" + enc("id eq " + id)).value(), "@iot.id")).as(set)
                 .containsExactly(id);
+            assertThat(field(get("/sta/v1.0/" + set + "?$filter=" + enc("@iot.id eq " + id)).value(), "@iot.id"))
+                .as(set).containsExactly(id);
             assertThat(get("/sta/v1.0/" + set + "(" + id + ")/$ref").json().getString("@iot.selfLink"))
                 .isEqualTo(first.getString("@iot.selfLink"));
         }

@@ -32,7 +32,7 @@ class SiteNumbersTest {
     }
 
     @Test
-    void aNewSiteGetsTheNextNumberAChangedSiteKeepsItsAndASiteCreatedAgainGetsItsOldOne() throws SQLException {
+    void aNewSiteGetsTheNextNumberAChangedSiteKeepsItsASiteCreatedAgainItsOldOneAndASiteFromSqlOneToo() throws SQLException {
         Registry registry = new Registry(ProjectionsTest.database());
         registry.change(c -> {
             Registry.upsertSite(c, new Registry.Site("gs-nord", "Grundschule Nord", null, null, null));
@@ -48,8 +48,13 @@ class SiteNumbersTest {
             Registry.upsertSite(c, new Registry.Site("rs-west", "Realschule West", null, null, null));
             Registry.upsertSite(c, new Registry.Site("gym-sued", "Gymnasium Sued", null, null, null));
         });
+        registry.change(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO site (id, name) VALUES ('bench-1', 'straight into the table')");
+            }
+        });
 
         assertThat(registry.snapshot().siteNumbers()).containsExactlyInAnyOrderEntriesOf(
-            java.util.Map.of("gs-nord", 1, "gym-sued", 2, "rs-west", 3));
+            java.util.Map.of("gs-nord", 1, "gym-sued", 2, "rs-west", 3, "bench-1", 4));
     }
 }
