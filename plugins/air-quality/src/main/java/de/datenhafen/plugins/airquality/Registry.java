@@ -42,9 +42,12 @@ final class Registry {
         }
     }
 
-    /** Everything, as of one moment; shared by readers, never changed. */
+    /**
+     * Everything, as of one moment; shared by readers, never changed. {@code siteNumbers}: each site's number (its
+     * SensorThings Location id, table site_number).
+     */
     record Snapshot(Map<String, Site> sites, Map<Integer, Room> rooms, Map<String, Room> roomsBySubject,
-                    Map<String, List<Installation>> installations) {
+                    Map<String, List<Installation>> installations, Map<String, Integer> siteNumbers) {
 
         Optional<Room> roomOf(String device, Instant t) {
             List<Installation> list = installations.get(device);
@@ -243,12 +246,22 @@ final class Registry {
         Map<Integer, Room> rooms = new LinkedHashMap<>();
         Map<String, Room> bySubject = new HashMap<>();
         Map<String, List<Installation>> installations = new HashMap<>();
+        Map<String, Integer> numbers = new HashMap<>();
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement q = c.prepareStatement(
-                "SELECT id, name, address, latitude, longitude FROM site ORDER BY id"); ResultSet rs = q.executeQuery()) {
+            // a site without a number gets the next one here, whichever way it came in (the registry API, the CSV
+            // import, SensorThings, or straight into the table as the benchmark does); reload runs only at start and
+            // inside change(), which is synchronized, so two never race for a number
+            try (PreparedStatement give = c.prepareStatement("INSERT INTO site_number (site_id) SELECT id FROM site s "
+                + "WHERE NOT EXISTS (SELECT 1 FROM site_number n WHERE n.site_id = s.id) ORDER BY id")) {
+                give.executeUpdate();
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT s.id, s.name, s.address, s.latitude, s.longitude, "
+                + "n.number FROM site s LEFT JOIN site_number n ON n.site_id = s.id ORDER BY s.id");
+                 ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     sites.put(rs.getString(1), new Site(rs.getString(1), rs.getString(2), rs.getString(3),
                         (Double) rs.getObject(4, Double.class), (Double) rs.getObject(5, Double.class)));
+                    numbers.put(rs.getString(1), rs.getInt(6));
                 }
             }
             try (PreparedStatement q = c.prepareStatement(
@@ -272,7 +285,8 @@ final class Registry {
         }
         installations.replaceAll((k, v) -> Collections.unmodifiableList(v));
         snapshot = new Snapshot(Collections.unmodifiableMap(sites), Collections.unmodifiableMap(rooms),
-            Collections.unmodifiableMap(bySubject), Collections.unmodifiableMap(installations));
+            Collections.unmodifiableMap(bySubject), Collections.unmodifiableMap(installations),
+            Collections.unmodifiableMap(numbers));
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -50,8 +50,8 @@ final class SensorThingsBackend implements StaBackend {
         Built current = built;
         if (current == null || current.from() != s) {
             Map<String, Site> sites = new LinkedHashMap<>();
-            s.sites().values().forEach(x -> sites.put(x.id(), new Site(x.id(), x.name(), x.address(), x.latitude(),
-                x.longitude())));
+            s.sites().values().forEach(x -> sites.put(x.id(), new Site(s.siteNumbers().get(x.id()), x.id(), x.name(),
+                x.address(), x.latitude(), x.longitude())));
             Map<Integer, Room> rooms = new LinkedHashMap<>();
             s.rooms().values().forEach(r -> rooms.put(r.key(), new Room(r.key(), r.siteId(), r.id(), r.name(),
                 r.kind())));

@@ -63,6 +63,7 @@ class ProjectionsRateBench {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                 st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V1__air_quality.sql'");
                 st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V2__partial_readings.sql'");
+                st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V3__site_numbers.sql'");
             }
             Registry registry = new Registry(pool);
             int[] keys = new int[rooms];

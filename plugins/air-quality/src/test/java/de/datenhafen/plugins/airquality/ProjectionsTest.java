@@ -31,6 +31,7 @@ class ProjectionsTest {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V1__air_quality.sql'");
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V2__partial_readings.sql'");
+            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V3__site_numbers.sql'");
         }
         return ds;
     }

@@ -50,6 +50,7 @@ class SensorThingsIT {
 
     static long klasse1a;
     static long co2;
+    static long gsNord;
 
     record Answer(int status, String body, HttpResponse<String> raw) {
         JsonObject json() {
@@ -87,6 +88,8 @@ class SensorThingsIT {
         klasse1a = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Klasse 1a'")).value().getJsonObject(0)
             .getLong("@iot.id");
         co2 = klasse1a * 4;
+        gsNord = get("/sta/v1.1/Locations?$filter=" + enc("properties/site eq 'gs-nord'")).value().getJsonObject(0)
+            .getLong("@iot.id");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
             get("/sta/v1.1/Datastreams(" + co2 + ")/Observations?$count=true&$top=0").json()
                 .getLong("@iot.count")).isEqualTo(12));
@@ -187,10 +190,12 @@ class SensorThingsIT {
             "CO2 in Klasse 1a, Grundschule Nord", "Temperature in Klasse 1a, Grundschule Nord",
             "Relative humidity in Klasse 1a, Grundschule Nord", "Air pressure in Klasse 1a, Grundschule Nord");
         JsonObject location = get("/sta/v1.1/Things(" + klasse1a + ")/Locations").value().getJsonObject(0);
-        assertThat(location.getString("@iot.id")).isEqualTo("gs-nord");
+        assertThat(location.getLong("@iot.id")).isEqualTo(gsNord);
+        assertThat(location.getString("@iot.selfLink")).isEqualTo(base() + "/Locations(" + gsNord + ")");
+        assertThat(location.getJsonObject("properties").getString("site")).isEqualTo("gs-nord");
         assertThat(location.getJsonObject("location").getJsonArray("coordinates").getList())
             .containsExactly(10.68, 53.87);
-        assertThat(get("/sta/v1.1/Locations('gs-nord')/Things?$count=true").json().getLong("@iot.count"))
+        assertThat(get("/sta/v1.1/Locations(" + gsNord + ")/Things?$count=true").json().getLong("@iot.count"))
             .isEqualTo(2);
         assertThat(get("/sta/v1.1/HistoricalLocations(" + klasse1a + ")/Thing").json().getString("name"))
             .isEqualTo("Klasse 1a");
@@ -299,7 +304,8 @@ class SensorThingsIT {
             + "now()") + "&$count=true");
 
         assertThat(field(things.value(), "name")).containsExactly("Klasse 1a", "Raum A12");
-        assertThat(field(locations.value(), "@iot.id")).containsExactly("gs-nord");
+        assertThat(field(locations.value(), "@iot.id")).extracting(id -> ((Number) id).longValue())
+            .containsExactly(gsNord);
         assertThat(obs.json().getLong("@iot.count")).isEqualTo(6);
     }
 
@@ -362,8 +368,11 @@ class SensorThingsIT {
     @Test
     void unknownIdsSetsAndVersionsAre404WithJson() {
         assertThat(get("/sta/v1.1/Things(999999)").status()).isEqualTo(404);
-        assertThat(get("/sta/v1.1/Locations('nowhere')").json().getString("error"))
-            .isEqualTo("no Locations('nowhere')");
+        assertThat(get("/sta/v1.1/Locations(" + Long.MAX_VALUE + ")").json().getString("error"))
+            .isEqualTo("no Locations(" + Long.MAX_VALUE + ")");
+        assertThat(get("/sta/v1.1/Locations('gs-nord')").json().getString("error"))
+            .isEqualTo("no Locations('gs-nord'); Location ids are numbers (the site's id is properties/site)");
+        assertThat(get("/sta/v1.1/Things(99999999999999999999)").status()).isEqualTo(404);
         assertThat(get("/sta/v1.1/Rooms").status()).isEqualTo(404);
         assertThat(get("/sta/v2.0/Things").json().getString("field")).isEqualTo("path");
         assertThat(get("/sta/v1.1/Things(" + klasse1a + ")/Datastreams(1)").status()).isEqualTo(404);
@@ -458,21 +467,24 @@ class SensorThingsIT {
 
     @Test
     void createsChangesAndDeletesLocationsAndThingsInTheRegistry() {
-        Answer site = send("POST", "/sta/v1.1/Locations", "{\"@iot.id\": \"rs-west\", \"name\": \"Realschule West\","
-            + " \"description\": \"Westweg 3\", \"encodingType\": \"application/geo+json\", \"location\": "
-            + "{\"type\": \"Point\", \"coordinates\": [10.61, 53.86]}}", WRITE_TOKEN);
-        Answer room = send("POST", "/sta/v1.1/Things", "{\"name\": \"Klasse 5c\", \"properties\": {\"room\": \"5c\", "
-            + "\"kind\": \"classroom\"}, \"Locations\": [{\"@iot.id\": \"rs-west\"}]}", WRITE_TOKEN);
-
+        Answer site = send("POST", "/sta/v1.1/Locations", "{\"name\": \"Realschule West\", \"properties\": "
+            + "{\"site\": \"rs-west\"}, \"description\": \"Westweg 3\", \"encodingType\": \"application/geo+json\", "
+            + "\"location\": {\"type\": \"Point\", \"coordinates\": [10.61, 53.86]}}", WRITE_TOKEN);
         assertThat(site.status()).as(site.body()).isEqualTo(201);
+        long rsWest = site.json().getLong("@iot.id");
+        Answer room = send("POST", "/sta/v1.1/Things", "{\"name\": \"Klasse 5c\", \"properties\": {\"room\": \"5c\", "
+            + "\"kind\": \"classroom\"}, \"Locations\": [{\"@iot.id\": " + rsWest + "}]}", WRITE_TOKEN);
+
+        assertThat(site.raw().headers().firstValue("Location").orElseThrow())
+            .isEqualTo(base() + "/Locations(" + rsWest + ")");
         assertThat(room.status()).as(room.body()).isEqualTo(201);
         String thing = room.raw().headers().firstValue("Location").orElseThrow();
         Answer renamed = send("PATCH", thing, "{\"name\": \"Klasse 6c\"}", WRITE_TOKEN);
         assertThat(renamed.json().getString("name")).isEqualTo("Klasse 6c");
         assertThat(hub.client().anonymous().get(ROOT + "sites").body()).contains("Klasse 6c", "Realschule West");
-        assertThat(send("DELETE", "/sta/v1.1/Locations('rs-west')", null, WRITE_TOKEN).status()).isEqualTo(409);
+        assertThat(send("DELETE", "/sta/v1.1/Locations(" + rsWest + ")", null, WRITE_TOKEN).status()).isEqualTo(409);
         assertThat(send("DELETE", thing, null, WRITE_TOKEN).status()).isEqualTo(200);
-        assertThat(send("DELETE", "/sta/v1.1/Locations('rs-west')", null, WRITE_TOKEN).status()).isEqualTo(200);
+        assertThat(send("DELETE", "/sta/v1.1/Locations(" + rsWest + ")", null, WRITE_TOKEN).status()).isEqualTo(200);
         assertThat(get(thing).status()).isEqualTo(404);
         Answer used = send("DELETE", "/sta/v1.1/Things(" + klasse1a + ")", null, WRITE_TOKEN);
         assertThat(used.status()).isEqualTo(409);
@@ -484,13 +496,76 @@ class SensorThingsIT {
         AirQualityIT.create(hub.client(), "aq-sta-open", "airquality-sensorthings",
             new JsonObject().put("path", "/sta-open").put("open-writes", true));
 
-        Answer r = send("POST", "/sta-open/v1.1/Locations", "{\"@iot.id\": \"test-site\", \"name\": \"Test\"}", null);
+        Answer r = send("POST", "/sta-open/v1.1/Locations", "{\"name\": \"Test Site\"}", null);
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
+        long id = r.json().getLong("@iot.id");
+        assertThat(r.json().getJsonObject("properties").getString("site")).isEqualTo("test-site");
         assertThat(r.raw().headers().firstValue("Location").orElseThrow())
-            .endsWith("/sta-open/v1.1/Locations('test-site')");
-        assertThat(get("/sta/v1.1/Locations('test-site')").json().getString("name")).isEqualTo("Test");
-        assertThat(send("DELETE", "/sta-open/v1.1/Locations('test-site')", null, null).status()).isEqualTo(200);
+            .endsWith("/sta-open/v1.1/Locations(" + id + ")");
+        assertThat(get("/sta/v1.1/Locations(" + id + ")").json().getString("name")).isEqualTo("Test Site");
+        assertThat(send("DELETE", "/sta-open/v1.1/Locations(" + id + ")", null, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aLocationsNumberIsKeptWhenItsSiteIsDeletedAndCreatedAgainAndNeverGivenToAnother() {
+        Answer first = send("POST", "/sta/v1.1/Locations", "{\"name\": \"Foerderschule\", \"properties\": "
+            + "{\"site\": \"fs-ost\"}}", WRITE_TOKEN);
+        long number = first.json().getLong("@iot.id");
+        assertThat(send("DELETE", "/sta/v1.1/Locations(" + number + ")", null, WRITE_TOKEN).status()).isEqualTo(200);
+        Answer other = send("POST", "/sta/v1.1/Locations", "{\"name\": \"Anderswo\"}", WRITE_TOKEN);
+        Answer again = send("POST", "/sta/v1.1/Locations", "{\"name\": \"Foerderschule Ost\", \"properties\": "
+            + "{\"site\": \"fs-ost\"}}", WRITE_TOKEN);
+
+        assertThat(again.json().getLong("@iot.id")).isEqualTo(number);
+        assertThat(other.json().getLong("@iot.id")).isGreaterThan(number);
+        assertThat(send("POST", "/sta/v1.1/Locations", "{\"@iot.id\": 7, \"name\": \"x\"}", WRITE_TOKEN).json())
+            .isEqualTo(new JsonObject().put("error", "Location ids are numbers the service gives; put the site's own "
+                + "id in properties/site").put("field", "@iot.id"));
+        send("DELETE", "/sta/v1.1/Locations(" + number + ")", null, WRITE_TOKEN);
+        send("DELETE", "/sta/v1.1/Locations(" + other.json().getLong("@iot.id") + ")", null, WRITE_TOKEN);
+    }
+
+    @Test
+    void withStringIdsLocationsAreKnownByTheirSiteIdsAsBeforeAndByTheirNumbersToo() {
+        AirQualityIT.create(hub.client(), "aq-sta-strings", "airquality-sensorthings",
+            new JsonObject().put("path", "/sta-strings").put("string-ids", true).put("write-token", WRITE_TOKEN));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/sta-strings/v1.1").status() == 200);
+
+        JsonObject byName = get("/sta-strings/v1.1/Locations('gs-nord')").json();
+        Answer thing = get("/sta-strings/v1.1/Things(" + klasse1a + ")/Locations('gs-nord')");
+        Answer created = send("POST", "/sta-strings/v1.1/Locations", "{\"@iot.id\": \"str-site\", \"name\": \"S\"}",
+            WRITE_TOKEN);
+
+        assertThat(byName.getString("@iot.id")).isEqualTo("gs-nord");
+        assertThat(byName.getString("@iot.selfLink")).endsWith("/sta-strings/v1.1/Locations('gs-nord')");
+        assertThat(get("/sta-strings/v1.1/Locations(" + gsNord + ")").json().getString("@iot.id")).isEqualTo("gs-nord");
+        assertThat(thing.status()).isEqualTo(200);
+        assertThat(get("/sta-strings/v1.1/Things?$filter=" + enc("Locations/id eq 'gs-nord'") + "&$count=true").json()
+            .getLong("@iot.count")).isEqualTo(2);
+        assertThat(created.raw().headers().firstValue("Location").orElseThrow())
+            .endsWith("/sta-strings/v1.1/Locations('str-site')");
+        assertThat(get("/sta/v1.1/Locations?$filter=" + enc("properties/site eq 'str-site'")).value().getJsonObject(0)
+            .getValue("@iot.id")).isInstanceOf(Number.class);
+        assertThat(send("DELETE", "/sta-strings/v1.1/Locations('str-site')", null, WRITE_TOKEN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyIdIsANumberAndFiltersOnIdsFindTheirEntity() {
+        for (String set : List.of("Things", "Locations", "HistoricalLocations", "Datastreams", "Sensors",
+            "ObservedProperties", "Observations", "FeaturesOfInterest")) {
+            JsonObject first = get("/sta/v1.0/" + set + "?$top=1").value().getJsonObject(0);
+            Object id = first.getValue("@iot.id");
+            assertThat(id).as(set).isInstanceOf(Number.class);
+            assertThat(first.getString("@iot.selfLink")).isEqualTo(base().replace("v1.1", "v1.0") + "/" + set + "("
+                + id + ")");
+            assertThat(field(get("/sta/v1.0/" + set + "?$filter=" + enc("id eq " + id)).value(), "@iot.id")).as(set)
+                .containsExactly(id);
+            assertThat(field(get("/sta/v1.0/" + set + "?$filter=" + enc("@iot.id eq " + id)).value(), "@iot.id"))
+                .as(set).containsExactly(id);
+            assertThat(get("/sta/v1.0/" + set + "(" + id + ")/$ref").json().getString("@iot.selfLink"))
+                .isEqualTo(first.getString("@iot.selfLink"));
+        }
     }
 
     @Test
@@ -590,9 +665,9 @@ class SensorThingsIT {
 
     @Test
     void aLocationNameLongerThanItsColumnIs400NamingTheFieldAndShowsNoSql() {
-        Answer r = send("POST", "/sta/v1.1/Locations", "{\"@iot.id\": \"long-name\", \"name\": \""
+        Answer r = send("POST", "/sta/v1.1/Locations", "{\"properties\": {\"site\": \"long-name\"}, \"name\": \""
             + "n".repeat(250) + "\"}", WRITE_TOKEN);
-        Answer huge = send("POST", "/sta/v1.1/Locations", "{\"@iot.id\": \"huge-name\", \"name\": \""
+        Answer huge = send("POST", "/sta/v1.1/Locations", "{\"properties\": {\"site\": \"huge-name\"}, \"name\": \""
             + "n".repeat(2 * 1024 * 1024) + "\"}", WRITE_TOKEN);
 
         assertThat(r.status()).isEqualTo(400);
@@ -600,7 +675,7 @@ class SensorThingsIT {
             .put("field", "name"));
         assertThat(huge.status()).isBetween(400, 499);
         assertThat(huge.body()).doesNotContain("INSERT").doesNotContain("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
-        assertThat(get("/sta/v1.1/Locations('long-name')").status()).isEqualTo(404);
+        assertThat(get("/sta/v1.1/Locations?$filter=" + enc("properties/site eq 'long-name'")).value()).isEmpty();
     }
 
     /** A request written by hand: java.net.http will not send a Host header of the caller's choosing. */

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SensorThings entity types, their navigation properties, and the mapping from the plugin's registry. Ids:
- * Thing = room key; Location = site id (a string); HistoricalLocation = room key (one per Thing: the room's first
+ * The SensorThings entity types, their navigation properties, and the mapping from the plugin's registry. Ids are
+ * numbers, as SensorThings clients and OGC's test suite expect, each stable across restarts: Thing = room key;
+ * Location = the site's number (table site_number; with {@code string-ids} the site id, a string, as before);
+ * HistoricalLocation = room key (one per Thing: the room's first
  * device installation); Datastream = room key * 4 + quantity index (CO2 0, temperature 1, humidity 2, pressure 3);
  * Sensor and ObservedProperty = quantity index + 1; FeatureOfInterest = room key (the room, at its site's point);
  * Observation = Datastream id * 2^32 + seconds since 2020-01-01T00:00:00Z.
@@ -89,18 +91,27 @@ final class Model {
         }
     }
 
-    /** One entity: its type, id (Long, or String for Locations) and properties (JSON-like values). */
+    /** One entity: its type, id (Long; a String for Locations with string-ids) and properties (JSON-like values). */
     record Entity(Type type, Object id, Map<String, Object> props) {
     }
 
     /** The registry's entities and their links, built once per registry view. */
     static final class Graph {
         final StaBackend.View view;
+        final boolean stringIds;
         final Map<Type, Map<Object, Entity>> byId = new HashMap<>();
         final Map<String, List<Integer>> roomsBySite = new HashMap<>();
+        private final Map<Object, String> siteOfLocation = new HashMap<>();
+        private final Map<Long, String> siteByNumber = new HashMap<>();
 
         Graph(StaBackend.View view) {
+            this(view, false);
+        }
+
+        /** {@code stringIds}: Locations are known by their site ids ('gs-nord'), as before numeric ids. */
+        Graph(StaBackend.View view, boolean stringIds) {
             this.view = view;
+            this.stringIds = stringIds;
             for (Type t : Type.values()) {
                 byId.put(t, new LinkedHashMap<>());
             }
@@ -109,7 +120,10 @@ final class Model {
             List<StaBackend.Site> sites = new ArrayList<>(view.sites().values());
             sites.sort(Comparator.comparing(StaBackend.Site::id));
             for (StaBackend.Site s : sites) {
-                put(location(s));
+                Entity location = location(s, stringIds);
+                put(location);
+                siteOfLocation.put(location.id(), s.id());
+                siteByNumber.put(s.number(), s.id());
                 roomsBySite.put(s.id(), new ArrayList<>());
             }
             for (StaBackend.Room r : rooms) {
@@ -140,6 +154,39 @@ final class Model {
             return byId.get(t).get(id);
         }
 
+        /** The id of a site's Location, or null when there is no such site. */
+        Object locationId(String siteId) {
+            StaBackend.Site s = view.sites().get(siteId);
+            return s == null ? null : stringIds ? s.id() : (Object) s.number();
+        }
+
+        /** The registry's id of the site a Location stands for. */
+        String siteOf(Entity location) {
+            return siteOfLocation.get(location.id());
+        }
+
+        /**
+         * The key an id as written in a path or a reference ({@code 42}, {@code '42'}, {@code 'gs-nord'}) stands for
+         * in {@link #get}; text that is not a number stays text, so it finds nothing unless the type is known by text
+         * (Locations with string-ids, which also take their numbers).
+         */
+        Object key(Type type, String text, boolean quoted) {
+            Long n = null;
+            try {
+                n = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                // text
+            }
+            if (type == Type.LOCATION && stringIds) {
+                if (quoted || n == null) {
+                    return text;
+                }
+                String site = siteByNumber.get(n);
+                return site == null ? text : site;
+            }
+            return n != null ? (Object) n : text;
+        }
+
         /** Follows a navigation property of a small entity; Observations are not here (see ObservationSql). */
         List<Entity> follow(Entity e, String nav) {
             List<Entity> out = new ArrayList<>();
@@ -147,7 +194,7 @@ final class Model {
                 case THING -> {
                     int room = ((Long) e.id()).intValue();
                     switch (nav) {
-                        case "Locations" -> add(out, Type.LOCATION, view.rooms().get(room).siteId());
+                        case "Locations" -> add(out, Type.LOCATION, locationId(view.rooms().get(room).siteId()));
                         case "HistoricalLocations" -> add(out, Type.HISTORICAL_LOCATION, (long) room);
                         case "Datastreams" -> datastreams(out, room);
                         default -> {
@@ -155,7 +202,7 @@ final class Model {
                     }
                 }
                 case LOCATION -> {
-                    for (int room : roomsBySite.getOrDefault((String) e.id(), List.of())) {
+                    for (int room : roomsBySite.getOrDefault(siteOf(e), List.of())) {
                         add(out, nav.equals("Things") ? Type.THING : Type.HISTORICAL_LOCATION, (long) room);
                     }
                 }
@@ -164,7 +211,7 @@ final class Model {
                     if (nav.equals("Thing")) {
                         add(out, Type.THING, (long) room);
                     } else {
-                        add(out, Type.LOCATION, view.rooms().get(room).siteId());
+                        add(out, Type.LOCATION, locationId(view.rooms().get(room).siteId()));
                     }
                 }
                 case DATASTREAM -> {
@@ -201,7 +248,7 @@ final class Model {
         }
 
         private void add(List<Entity> out, Type t, Object id) {
-            Entity e = byId.get(t).get(id);
+            Entity e = id == null ? null : byId.get(t).get(id);
             if (e != null) {
                 out.add(e);
             }
@@ -219,14 +266,14 @@ final class Model {
         return new Entity(Type.THING, (long) r.key(), p);
     }
 
-    static Entity location(StaBackend.Site s) {
+    static Entity location(StaBackend.Site s, boolean stringIds) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", s.name());
         p.put("description", s.address() == null ? s.name() : s.address());
         p.put("encodingType", "application/geo+json");
         p.put("location", point(s));
-        p.put("properties", props("address", s.address()));
-        return new Entity(Type.LOCATION, s.id(), p);
+        p.put("properties", props("site", s.id(), "address", s.address()));
+        return new Entity(Type.LOCATION, stringIds ? s.id() : (Object) s.number(), p);
     }
 
     static Entity historicalLocation(StaBackend.Room r, Instant since) {

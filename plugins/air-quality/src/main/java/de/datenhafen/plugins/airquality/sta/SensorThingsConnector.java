@@ -58,6 +58,9 @@ public final class SensorThingsConnector implements Connector {
                 + "(at least 16 characters); without it and without open-writes, writes are refused")
             .define("open-writes", ConfigType.BOOLEAN, false, false, "Let anyone write without a token: for test "
                 + "installations only")
+            .define("string-ids", ConfigType.BOOLEAN, false, false, "Locations keep the site ids as their @iot.id "
+                + "(Locations('gs-nord')), as before numeric ids; for clients written against those. Default: every "
+                + "id is a number, the site id is properties/site")
             .define("page-size", ConfigType.INT, 100, false, "Entities per page when $top is not given")
             .define("max-page-size", ConfigType.INT, 1000, false, "Largest page; a larger $top gets this many and a "
                 + "nextLink")
@@ -102,7 +105,7 @@ public final class SensorThingsConnector implements Connector {
         Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
             ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
         StaService service = new StaService(backend, pageSize, maxPage,
-            ctx.config().getDuration("query-timeout"), limits);
+            ctx.config().getDuration("query-timeout"), limits, ctx.config().getBoolean("string-ids"));
         StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
         Handler handler = new Handler(service, writes, root.endsWith("/") ? root.substring(0, root.length() - 1)
             : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);

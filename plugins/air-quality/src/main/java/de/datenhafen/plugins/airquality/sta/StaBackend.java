@@ -13,8 +13,11 @@ import org.apache.camel.Exchange;
  */
 public interface StaBackend {
 
-    /** A school site: a SensorThings Location. */
-    record Site(String id, String name, String address, Double latitude, Double longitude) {
+    /**
+     * A school site: a SensorThings Location. {@code number} is its Location's {@code @iot.id}, given once and kept
+     * (table site_number); {@code id} the registry's readable id, shown as {@code properties.site}.
+     */
+    record Site(long number, String id, String name, String address, Double latitude, Double longitude) {
     }
 
     /** A room: a SensorThings Thing; {@code key} is its number in the plugin's tables. */

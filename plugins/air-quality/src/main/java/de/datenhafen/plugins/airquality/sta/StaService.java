@@ -48,10 +48,14 @@ final class StaService {
     private final java.time.Duration queryTimeout;
     private final Limits limits;
     private final Throttle throttle;
+    private final boolean stringIds;
     private volatile Model.Graph graph;
 
-    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout, Limits limits) {
+    /** {@code stringIds}: Locations keep the site ids as their ids ('gs-nord'), as before numeric ids. */
+    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout, Limits limits,
+               boolean stringIds) {
         this.backend = backend;
+        this.stringIds = stringIds;
         this.pageSize = pageSize;
         this.maxPageSize = maxPageSize;
         this.queryTimeout = queryTimeout;
@@ -94,7 +98,7 @@ final class StaService {
         StaBackend.View v = backend.view();
         Model.Graph g = graph;
         if (g == null || g.view != v) {
-            g = new Model.Graph(v);
+            g = new Model.Graph(v, stringIds);
             graph = g;
         }
         return g;
@@ -190,7 +194,7 @@ final class StaService {
             return one(nav.target(), next.get(0));
         }
         if (n.id != null) {
-            Object id = n.id(nav.target());
+            Object id = g.key(nav.target(), n.id.text(), n.id.quoted());
             for (Model.Entity e : next) {
                 if (e.id().equals(id)) {
                     return one(nav.target(), e);
@@ -206,7 +210,7 @@ final class StaService {
     }
 
     private Model.Entity lookup(Model.Graph g, Model.Type type, Segment.Id id, String seg) throws SQLException {
-        Object key = id.as(type);
+        Object key = g.key(type, id.text(), id.quoted());
         Model.Entity e = null;
         if (type == Model.Type.OBSERVATION) {
             if (key instanceof Long l) {
@@ -216,7 +220,8 @@ final class StaService {
             e = g.get(type, key);
         }
         if (e == null) {
-            throw StaException.notFound("no " + seg);
+            throw StaException.notFound("no " + seg + (type == Model.Type.LOCATION && !g.stringIds
+                && key instanceof String ? "; Location ids are numbers (the site's id is properties/site)" : ""));
         }
         return e;
     }
@@ -423,21 +428,8 @@ final class StaService {
     /** One path segment: a name and maybe an id in parentheses. */
     record Segment(String name, Id id) {
 
-        /** An id as written: a number, or a quoted string. */
+        /** An id as written: a number, or a quoted string; {@link Model.Graph#key} says what it stands for. */
         record Id(String text, boolean quoted) {
-            Object as(Model.Type type) {
-                if (type == Model.Type.LOCATION) {
-                    return text;
-                }
-                if (quoted) {
-                    try {
-                        return Long.parseLong(text);
-                    } catch (NumberFormatException e) {
-                        return text;
-                    }
-                }
-                return Long.parseLong(text);
-            }
         }
 
         static Segment parse(String seg) {
@@ -452,16 +444,12 @@ final class StaService {
             Id id;
             if (inner.length() >= 2 && inner.startsWith("'") && inner.endsWith("'")) {
                 id = new Id(inner.substring(1, inner.length() - 1).replace("''", "'"), true);
-            } else if (inner.matches("-?\\d{1,18}")) {
+            } else if (inner.matches("-?\\d{1,19}")) {
                 id = new Id(inner, false);
             } else {
                 throw StaException.notFound("'" + inner + "' is not an id: use a number or a quoted string");
             }
             return new Segment(seg.substring(0, open), id);
-        }
-
-        Object id(Model.Type type) {
-            return id.as(type);
         }
     }
 

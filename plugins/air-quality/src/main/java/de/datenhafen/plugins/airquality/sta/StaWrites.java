@@ -110,12 +110,13 @@ final class StaWrites {
     }
 
     private StaService.Answer thing(JsonNode body, String base) {
-        String site = body.path("Locations").path(0).path("@iot.id").asText(body.path("properties").path("site")
-            .asText(null));
+        JsonNode ref = body.path("Locations").path(0).path("@iot.id");
+        String site = ref.isMissingNode() ? body.path("properties").path("site").asText(null)
+            : siteOf(service.graph(), ref);
         if (site == null || !backend.view().sites().containsKey(site)) {
             throw StaException.badRequest("Locations", -1, "a Thing (room) needs an existing Location (site): "
-                + "\"Locations\": [{\"@iot.id\": \"<site>\"}]" + (site == null ? "" : "; no Location '" + site
-                + "'"));
+                + "\"Locations\": [{\"@iot.id\": <id>}]" + (ref.isMissingNode() ? "" : "; no Location "
+                + TextLimits.shown(ref.toString())));
         }
         String roomId = id("properties/room", body.path("properties").path("room").asText(null));
         if (backend.view().rooms().values().stream().anyMatch(r -> r.siteId().equals(site) && r.id().equals(roomId))) {
@@ -131,15 +132,52 @@ final class StaWrites {
         return new StaService.Answer(201, entityJson(g, created, base), StaService.link(base, created));
     }
 
+    /** The site a Location reference names ({@code {"@iot.id": 3}}), or null when there is none. */
+    private static String siteOf(Model.Graph g, JsonNode ref) {
+        if (!ref.isIntegralNumber() && !ref.isTextual()) {
+            return null;
+        }
+        Model.Entity e = g.get(Model.Type.LOCATION, g.key(Model.Type.LOCATION, ref.asText(), ref.isTextual()));
+        return e == null ? null : g.siteOf(e);
+    }
+
+    /**
+     * A new site. Its Location id is a number the service gives; the site's readable id is {@code properties.site}
+     * (with {@code string-ids}, also {@code @iot.id} as before), and without either one is made from the name, so a
+     * client that knows nothing of sites (OGC's test suite) can create a Location.
+     */
     private StaService.Answer location(JsonNode body, String base) {
-        String id = id("@iot.id", body.path("@iot.id").asText(null));
+        Model.Graph g = service.graph();
+        JsonNode given = body.path("properties").path("site");
+        String field = "properties/site";
+        if (body.has("@iot.id")) {
+            if (!g.stringIds) {
+                throw StaException.badRequest("@iot.id", -1, "Location ids are numbers the service gives; put the "
+                    + "site's own id in properties/site");
+            }
+            given = body.get("@iot.id");
+            field = "@iot.id";
+        }
+        String id = given.isMissingNode() || given.isNull() ? freeSiteId(required(body, "name"))
+            : id(field, given.asText(null));
         if (backend.view().sites().containsKey(id)) {
-            throw new StaException(409, "@iot.id", -1, "Location '" + id + "' exists; PATCH it instead");
+            throw new StaException(409, field, -1, "Location '" + id + "' exists; PATCH it instead");
         }
         backend.upsertSite(site(id, body, null));
-        Model.Graph g = service.graph();
-        Model.Entity created = g.get(Model.Type.LOCATION, id);
+        g = service.graph();
+        Model.Entity created = g.get(Model.Type.LOCATION, g.locationId(id));
         return new StaService.Answer(201, entityJson(g, created, base), StaService.link(base, created));
+    }
+
+    /** A site id made from a name ("West Roof" becomes west-roof, then west-roof-2 if that is taken). */
+    private String freeSiteId(String name) {
+        String slug = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        slug = slug.isEmpty() ? "site" : slug.substring(0, Math.min(slug.length(), 56));
+        String id = slug;
+        for (int n = 2; backend.view().sites().containsKey(id); n++) {
+            id = slug + "-" + n;
+        }
+        return id;
     }
 
     /** PATCH of one entity. */
@@ -167,9 +205,14 @@ final class StaWrites {
                 backend.upsertRoom(r.siteId(), r.id(), name, kind);
             }
             case LOCATION -> {
-                StaBackend.Site s = backend.view().sites().get((String) t.entity().id());
-                if (body.has("@iot.id") && !body.get("@iot.id").asText().equals(s.id())) {
+                StaBackend.Site s = backend.view().sites().get(g.siteOf(t.entity()));
+                if (body.has("@iot.id") && !t.entity().id().equals(g.key(Model.Type.LOCATION,
+                    body.get("@iot.id").asText(), body.get("@iot.id").isTextual()))) {
                     throw StaException.badRequest("@iot.id", -1, "a Location keeps its id");
+                }
+                JsonNode site = body.path("properties").path("site");
+                if (!site.isMissingNode() && !site.asText().equals(s.id())) {
+                    throw StaException.badRequest("properties/site", -1, "a Location keeps its site id");
                 }
                 backend.upsertSite(site(s.id(), body, s));
             }
@@ -189,7 +232,7 @@ final class StaWrites {
         }
         String refused = switch (t.type()) {
             case THING -> backend.deleteRoom(((Long) t.entity().id()).intValue());
-            case LOCATION -> backend.deleteSite((String) t.entity().id());
+            case LOCATION -> backend.deleteSite(service.graph().siteOf(t.entity()));
             case OBSERVATION -> throw new StaException(405, "path", -1, "an Observation cannot be deleted one by "
                 + "one: the 20-minute averages, daily statistics and alerts already include it (raw readings are "
                 + "dropped by age, see raw-retention)");
@@ -231,7 +274,7 @@ final class StaWrites {
         if (!encoding.equals("application/geo+json") && !encoding.equals("application/vnd.geo+json")) {
             throw StaException.badRequest("encodingType", -1, "only application/geo+json locations are kept");
         }
-        return new StaBackend.Site(id, name, address, lat, lon);
+        return new StaBackend.Site(old == null ? 0 : old.number(), id, name, address, lat, lon);
     }
 
     private static String required(JsonNode body, String field) {

@@ -44,7 +44,7 @@ class ObservationSqlBench {
         }
         System.out.printf("loaded %,d rows in %.1f s; file %,d MB%n", (long) ROOMS * perRoom,
             (System.nanoTime() - t0) / 1e9, Files.size(dir.resolve("bench.mv.db")) >> 20);
-        Map<String, StaBackend.Site> sites = Map.of("s", new StaBackend.Site("s", "School", null, 53.9, 10.7));
+        Map<String, StaBackend.Site> sites = Map.of("s", new StaBackend.Site(1, "s", "School", null, 53.9, 10.7));
         Map<Integer, StaBackend.Room> rooms = new HashMap<>();
         for (int r = 1; r <= ROOMS; r++) {
             rooms.put(r, new StaBackend.Room(r, "s", "r" + r, "Room " + r, "classroom"));

@@ -53,7 +53,7 @@ class ObservationSqlTest {
                 }
             }
         }
-        StaBackend.Site site = new StaBackend.Site("gs-nord", "Grundschule Nord", "Nordweg 1", 53.87, 10.68);
+        StaBackend.Site site = new StaBackend.Site(1, "gs-nord", "Grundschule Nord", "Nordweg 1", 53.87, 10.68);
         graph = new Model.Graph(new StaBackend.View(Map.of("gs-nord", site),
             Map.of(1, new StaBackend.Room(1, "gs-nord", "1.01", "Klasse 1a", "classroom"),
                 2, new StaBackend.Room(2, "gs-nord", "1.02", "Klasse 1b", "classroom")), Map.of()));

@@ -15,7 +15,7 @@ import java.util.Map;
 class SensorThingsFilterFuzzTest {
 
     private static final Model.Graph GRAPH = new Model.Graph(new StaBackend.View(
-        Map.of("gs-nord", new StaBackend.Site("gs-nord", "Grundschule Nord", "Nordweg 1", 53.87, 10.68)),
+        Map.of("gs-nord", new StaBackend.Site(1, "gs-nord", "Grundschule Nord", "Nordweg 1", 53.87, 10.68)),
         Map.of(1, new StaBackend.Room(1, "gs-nord", "1.01", "Klasse 1a", "classroom"),
             2, new StaBackend.Room(2, "gs-nord", "lz", "Lehrerzimmer", "staff room")),
         Map.of(1, Instant.parse("2026-01-01T00:00:00Z"))));
