@@ -182,12 +182,25 @@ public class AirBench {
         return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /**
+     * The hub's database password: a hub generates one into {@code db.key} next to the file at its first start; a file
+     * this benchmark made itself, before any hub opened it, still has the empty one.
+     */
+    static String hubPassword(String file) {
+        java.nio.file.Path key = java.nio.file.Path.of(file).resolveSibling("db.key");
+        try {
+            return java.nio.file.Files.exists(key) ? java.nio.file.Files.readString(key).trim() : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The plugin's pool as PluginDatabases makes it (the file is open already; a plain URL with the schema). */
     static HikariDataSource pluginPool(String file) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl("jdbc:h2:file:" + file + ";SCHEMA=\"" + SCHEMA + "\"");
         hc.setUsername("sa");
-        hc.setPassword("");
+        hc.setPassword(hubPassword(file));
         hc.setPoolName("plugin-db-air-quality");
         hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(0);
@@ -251,7 +264,7 @@ public class AirBench {
     static void load(String file, int sites, int rooms, int rawDays, int avgDays, int perCommit) throws Exception {
         Files.deleteIfExists(Path.of(file + ".mv.db"));
         Files.deleteIfExists(Path.of(file + ".trace.db"));
-        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", "");
+        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", hubPassword(file));
              HikariDataSource pool = withSchema(hub, file)) {
             var migrated = Flyway.configure(AirBench.class.getClassLoader()).dataSource(pool).schemas(SCHEMA)
                 .defaultSchema(SCHEMA).createSchemas(false).locations("classpath:db/plugin")
@@ -431,7 +444,7 @@ public class AirBench {
      */
     static void query(String file, int samples, long seed) throws Exception {
         long open0 = System.nanoTime();
-        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", "");
+        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", hubPassword(file));
              HikariDataSource pool = pluginPool(file)) {
             Run run = Run.of(hub);
             Plugin plugin = new Plugin(pool);
@@ -468,7 +481,7 @@ public class AirBench {
      * API while its raw readings are gone.
      */
     static void retention(String file) throws Exception {
-        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", "");
+        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", hubPassword(file));
              HikariDataSource pool = pluginPool(file)) {
             Run run = Run.of(hub);
             Plugin plugin = new Plugin(pool);
@@ -505,7 +518,7 @@ public class AirBench {
         long before = fileSize(file);
         long t0 = System.nanoTime();
         long rows;
-        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", "")) {
+        try (Connection hub = DriverManager.getConnection(hubUrl(file), "sa", hubPassword(file))) {
             rows = scalarLong(hub, "SELECT (SELECT COUNT(*) FROM \"" + SCHEMA + "\".reading) + (SELECT COUNT(*) FROM \""
                 + SCHEMA + "\".avg20) + (SELECT COUNT(*) FROM \"" + SCHEMA + "\".daily)");
             t0 = System.nanoTime();
