@@ -52,6 +52,8 @@ final class DataSets {
         List<Problem> problems = new ProblemList();
         if (doc.isArray()) {
             tables.put("service", objects(doc, "service", problems));
+        } else if (doc.isObject() && single(doc, tables)) {
+            nestedServices(tables);
         } else if (doc.isObject()) {
             doc.fields().forEachRemaining(e -> {
                 String table = singular(e.getKey());
@@ -282,6 +284,75 @@ final class DataSets {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * The other shapes HSDS 3 publishes: one object as its API answers {@code GET /services/{id}} or {@code
+     * /organizations/{id}} (a service may carry its organisation as an object), and a list page {@code {"contents":
+     * [...], "total_items", ...}} of services or organisations. Each goes in as that table; a location or a service at
+     * location alone is refused with 422 saying why (neither is stored apart from the services at it), as is an object
+     * whose kind cannot be told. Returns false for a document set of tables, read by the caller.
+     */
+    private static boolean single(JsonNode doc, Map<String, List<ObjectNode>> tables) {
+        JsonNode contents = doc.get("contents");
+        if (contents != null && contents.isArray()) {
+            if (contents.isEmpty()) {
+                throw new ImportRefused(422, "the list page's contents are empty: nothing to import");
+            }
+            String kind = contents.get(0) instanceof ObjectNode first ? kind(first) : "?";
+            if (!kind.equals("service") && !kind.equals("organization")) {
+                throw new ImportRefused(422, "the list page's contents are not services or organizations: "
+                    + refusal(kind));
+            }
+            List<Problem> problems = new ProblemList();
+            tables.put(kind, objects(contents, kind, problems));
+            if (!problems.isEmpty()) {
+                throw new InvalidDataException(problems);
+            }
+            return true;
+        }
+        // an object with an id is one HSDS object (a document set of tables has none at its top)
+        if (!doc.path("id").isTextual()) {
+            return false;
+        }
+        String kind = kind((ObjectNode) doc);
+        if (!kind.equals("service") && !kind.equals("organization")) {
+            throw new ImportRefused(422, "this document is one object, " + refusal(kind));
+        }
+        List<ObjectNode> one = new ArrayList<>();
+        one.add((ObjectNode) doc);
+        tables.put(kind, one);
+        return true;
+    }
+
+    /** What kind of HSDS object this is, by the fields only that kind has: service, organization, location, ... */
+    private static String kind(ObjectNode o) {
+        if (o.has("service_id") && o.has("location_id") || o.has("service") && o.has("location")) {
+            return "service_at_location";
+        }
+        if (o.has("organization_id") || o.has("organization") || o.has("status") || o.has("eligibility_description")
+            || o.has("service_areas") || o.has("service_at_locations")) {
+            return "service";
+        }
+        if (o.has("services") || o.has("legal_status") || o.has("year_incorporated") || o.has("tax_id")
+            || o.has("website") && !o.has("location_type")) {
+            return "organization";
+        }
+        if (o.has("location_type") || o.has("latitude") || o.has("longitude") || o.has("addresses")) {
+            return "location";
+        }
+        return "?";
+    }
+
+    private static String refusal(String kind) {
+        return switch (kind) {
+            case "location" -> "a location: a location is imported with the services at it (send the services, or "
+                + "an organization with its services, whose service_at_locations hold the location)";
+            case "service_at_location" -> "a service_at_location: it is imported inside its service (send the "
+                + "service with its service_at_locations)";
+            default -> "and neither a service nor an organization (no organization_id, status, services, ...): send a "
+                + "service, an organization, a list page of them, or a document set of tables";
+        };
     }
 
     /**

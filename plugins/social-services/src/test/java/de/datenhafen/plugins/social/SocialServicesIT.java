@@ -321,6 +321,39 @@ class SocialServicesIT {
     }
 
     @Test
+    void aBareServiceAndAListPageAreImportedAndALocationAloneIsRefusedSayingWhy() {
+        JsonObject export = get("/export").json();
+        JsonObject service = export.getJsonArray("services").getJsonObject(0).copy();
+        String orgId = service.getString("organization_id");
+        JsonObject org = export.getJsonArray("organizations").stream().map(o -> (JsonObject) o)
+            .filter(o -> orgId.equals(o.getString("id"))).findFirst().orElseThrow();
+        // as an HSDS API answers GET /services/{id}: the organisation nested as an object
+        JsonObject bare = service.copy().put("organization", org.copy()).put("name", service.getString("name") + " *");
+        JsonObject page = new JsonObject().put("total_items", 1).put("page_number", 1)
+            .put("contents", new io.vertx.core.json.JsonArray().add(service.copy().put("name", "Seite")));
+        JsonObject location = new JsonObject().put("id", CityTaxonomy.uuid("it-loc")).put("location_type", "physical")
+            .put("name", "Rathaus").put("latitude", 53.8655).put("longitude", 10.6866);
+
+        HubClient.Response one = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", bare.encode());
+        HubClient.Response list = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+            page.encode());
+        HubClient.Response alone = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+            location.encode());
+        HubClient.Response empty = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+            "{\"contents\":[]}");
+
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(one.json().getInteger("updated")).isEqualTo(1);
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(get("/services/" + service.getString("id")).json().getString("name")).isEqualTo("Seite");
+        assertThat(alone.status()).isEqualTo(422);
+        assertThat(alone.json().getString("error")).startsWith("this document is one object, a location: a location "
+            + "is imported with the services at it");
+        assertThat(empty.status()).isEqualTo(422);
+        assertThat(empty.json().getString("error")).isEqualTo("the list page's contents are empty: nothing to import");
+    }
+
+    @Test
     void aJsonImportWithProblemsReportsEachAndChangesNothing() {
         String doc = "{\"organizations\":[{\"id\":\"" + CityTaxonomy.uuid("it-org") + "\",\"name\":\"X\"}],"
             + "\"services\":[{\"id\":\"svc-1\",\"organization_id\":\"" + CityTaxonomy.uuid("it-org")
