@@ -19,14 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and every 30 minutes from 24:00 to 25:30 (headway-based), and a weekend trip Koberg - Travemünde whose template
  * leaves at 08:00 and that runs exactly every hour from 14:30 to 21:30.
  */
-class FrequenciesTest {
+public class FrequenciesTest {
 
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
     @TempDir
     Path dir;
 
-    static GtfsFixture shuttleFeed() {
+    public static GtfsFixture shuttleFeed() {
         return GtfsFixture.standard()
             .append("trips.txt", """
                 r5,wd,shuttle,Große Straße,0
