@@ -1,9 +1,13 @@
 package de.datenhafen.plugins.transit.timetable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.datenhafen.plugins.transit.GtfsFixture;
+import de.datenhafen.plugins.transit.gtfs.GtfsImportException;
 import de.datenhafen.plugins.transit.gtfs.GtfsImporter;
+import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
+import de.datenhafen.plugins.transit.gtfs.GtfsProblem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -137,5 +141,39 @@ public class FrequenciesTest {
             .hasSize(6);
         // 25:00 counts from the service day's start (23:00 CET the evening before): 01:00 CEST on Monday
         assertThat(board(tt, "hbf", "2026-03-30T00:50", 3600)).containsExactly("shuttle@2026-03-30T01:00");
+    }
+
+    @Test
+    void badFrequencyRowsAreReportedWithLineAndColumnAndTheGoodOnesStillRun() throws IOException {
+        GtfsImporter importer = new GtfsImporter(List.of(), null, false, null);
+        Timetable tt = importer.read(shuttleFeed().put("frequencies.txt", """
+            trip_id,start_time,end_time,headway_secs,exact_times
+            nobody,07:00:00,08:00:00,600,0
+            t5-morning,09:00:00,08:00:00,600,0
+            t5-late,07:00:00,08:00:00,0,0
+            t900,07:00:00,08:00:00,600,2
+            t5-weekend,7:xx:00,08:00:00,600,1
+            shuttle,07:00:00,08:00:00,1800,1
+            """).write(dir.resolve("feed.zip")), "test");
+
+        assertThat(importer.problems().kept()).extracting(GtfsProblem::toString).containsExactly(
+            "frequencies.txt line 2 column trip_id: no trip 'nobody'",
+            "frequencies.txt line 3 column end_time: end_time is not after start_time",
+            "frequencies.txt line 4 column headway_secs: '0' is not a positive number of seconds",
+            "frequencies.txt line 5 column exact_times: expected 0, 1 or empty, found '2'",
+            "frequencies.txt line 6 column start_time: '7:xx:00' is not a time (H:MM:SS)");
+        assertThat(board(tt, "koberg", "2026-03-26T06:00", 2 * 3600 + 600)).containsExactly(
+            "shuttle@2026-03-26T07:04", "shuttle@2026-03-26T07:34", "t5-morning@2026-03-26T08:06");
+    }
+
+    @Test
+    void runsThatWouldPassMaxStopTimesRefuseTheImportNamingTheLimit() {
+        GtfsLimits limits = new GtfsLimits(1 << 20, 1 << 20, 100, 100, 100, 100, 1000);
+
+        assertThatThrownBy(() -> new GtfsImporter(List.of(), null, false, null, limits)
+            .read(shuttleFeed().write(dir.resolve("feed.zip")), "test"))
+            .isInstanceOf(GtfsImportException.class)
+            .hasMessage("frequencies.txt line 2: more than 100 stop times once the runs of frequencies.txt are "
+                + "expanded (max-stop-times)");
     }
 }
