@@ -233,14 +233,25 @@ public final class Timetable {
         return out;
     }
 
-    /** The run of frequency trip {@code trip} that leaves its first stop at {@code startSeconds}, or -1. */
+    /**
+     * The run of frequency trip {@code trip} that leaves its first stop at {@code startSeconds}, or -1. A headway-based
+     * run also answers to a start up to half its headway off: the GTFS-Realtime reference lets a headway-based trip's
+     * start_time be the time the vehicle really left, so 09:02 names the 09:00 run of a 10-minute headway.
+     */
     public int runStartingAt(int trip, int startSeconds) {
+        int best = -1;
+        int bestDistance = Integer.MAX_VALUE;
         for (int r : tripRuns[trip]) {
-            if (stDeparture[tripFirstStopTime[r]] == startSeconds) {
+            int distance = Math.abs(stDeparture[tripFirstStopTime[r]] - startSeconds);
+            if (distance == 0) {
                 return r;
             }
+            if (tripHeadway[r] > 0 && 2 * distance <= tripHeadway[r] && distance < bestDistance) {
+                best = r;
+                bestDistance = distance;
+            }
         }
-        return -1;
+        return best;
     }
 
     public int stopTimeCount() {

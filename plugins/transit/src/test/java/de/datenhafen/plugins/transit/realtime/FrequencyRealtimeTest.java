@@ -84,12 +84,31 @@ class FrequencyRealtimeTest {
     }
 
     @Test
-    void aStartTimeOutsideTheWindowsOrWithoutStartTimeMatchesNoRunAndSaysWhy() {
-        List<LiveEvent> events = apply(run("06:55:00", 60), run(null, 60));
+    void aStartTimeMoreThanHalfAHeadwayFromAnyRunOrNoStartTimeMatchesNoRunAndSaysWhy() {
+        List<LiveEvent> events = apply(run("06:54:00", 60), run(null, 60));
 
         assertThat(events).hasSize(2);
-        assertThat(events.get(0).json()).contains("\"matched\":false", "has no run starting at 06:55:00");
+        assertThat(events.get(0).json()).contains("\"matched\":false", "has no run starting at 06:54:00");
         assertThat(events.get(1).json()).contains("\"matched\":false", "start_time names the run");
         assertThat(board("2026-03-26T07:00", 900)).containsExactly("07:04 -", "07:14 -");
+    }
+
+    @Test
+    void aHeadwayBasedRunMayBeNamedByTheTimeTheVehicleReallyLeft() {
+        apply(run("09:03:00", 180));
+
+        assertThat(board("2026-03-26T08:50", 1800)).containsExactly("08:54 -", "09:04 180", "09:14 -");
+    }
+
+    @Test
+    void aRunOfAnExactTimesTripMustBeNamedByItsExactStart() throws IOException {
+        FeedMessage m = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0")
+            .setTimestamp(1)).addEntity(FeedEntity.newBuilder().setId("b").setTripUpdate(TripUpdate.newBuilder()
+                .setTrip(TripDescriptor.newBuilder().setTripId("beach").setStartDate("20260328")
+                    .setStartTime("15:31:00")))).build();
+
+        List<LiveEvent> events = processor.apply(m, RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
+
+        assertThat(events.get(0).json()).contains("\"matched\":false", "has no run starting at 15:31:00");
     }
 }
