@@ -305,6 +305,10 @@ final class TransitApi {
                 j.put("routeId", tt.routeIds[route]);
                 j.put("headsign", tt.tripHeadsigns[d.trip()]);
                 j.put("tripId", tt.tripIds[d.trip()]);
+                if (tt.tripHeadway[d.trip()] > 0) {
+                    // a headway-based run (frequencies.txt, exact_times=0): the times are "about every N minutes"
+                    j.put("headwaySecs", tt.tripHeadway[d.trip()]);
+                }
                 j.put("stopId", tt.stopIds[d.stop()]);
                 if (tt.stopPlatforms[d.stop()] != null) {
                     j.put("platform", tt.stopPlatforms[d.stop()]);

@@ -50,7 +50,14 @@ class TransitIT {
     @BeforeAll
     static void setUp(HubClient client) throws IOException {
         folder = Files.createTempDirectory("transit-it-");
-        feed = GtfsFixture.standard().write(folder.resolve("sh.zip"));
+        // plus a holiday shuttle Koberg - Travemünde of frequencies.txt: template at 06:00, runs every 20 minutes
+        // from 10:00 to 11:00 (headway-based)
+        feed = GtfsFixture.standard()
+            .append("trips.txt", "r30,holiday,beach,Travemünde,0\n")
+            .append("stop_times.txt", "beach,06:00:00,06:00:00,koberg,1\nbeach,06:40:00,06:40:00,travem,2\n")
+            .put("frequencies.txt", "trip_id,start_time,end_time,headway_secs,exact_times\n"
+                + "beach,10:00:00,11:00:00,1200,0\n")
+            .write(folder.resolve("sh.zip"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/gtfs.zip", ex -> serve(ex, Files.readAllBytes(feed), "\"v1\"", "application/zip"));
         server.createContext("/rt.pb", ex -> serve(ex, realtimeBody, "\"" + java.util.Arrays.hashCode(realtimeBody)
@@ -113,7 +120,7 @@ class TransitIT {
 
         assertThat(updated).isNotEmpty();
         assertThat(updated.get(0).event().getSubject()).isEqualTo("sh");
-        assertThat(new JsonObject(data(updated.get(0))).getInteger("stopTimes")).isEqualTo(11);
+        assertThat(new JsonObject(data(updated.get(0))).getInteger("stopTimes")).isEqualTo(11 + 3 * 2);
         JsonObject status = client.get(API + "status").json();
         assertThat(status.getJsonObject("timetable").getJsonArray("agencies").getList())
             .containsExactly("Stadtwerke Lübeck Mobil");
@@ -133,6 +140,20 @@ class TransitIT {
         assertThat(d.getString("scheduled")).isEqualTo("2026-03-26T08:06:00+01:00");
         assertThat(d.getBoolean("cancelled")).isFalse();
         assertThat(deps.getJsonObject(1).getString("scheduled")).isEqualTo("2026-03-27T00:05:00+01:00");
+    }
+
+    @Test
+    void runsOfAFrequencyTripAreServedInsideTheirWindowAndHeadwayBasedOnesSayTheirHeadway(HubClient client) {
+        // Saturday 2026-10-03, a holiday: the weekend trip 5 leaves Koberg at 10:05 between the shuttle's runs
+        HubClient.Response r = client.anonymous().get(API + "departures?stop=koberg&from=2026-10-03T05:00&limit=4");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonArray deps = r.json().getJsonArray("departures");
+        assertThat(deps.stream().map(o -> ((JsonObject) o).getString("tripId") + " "
+                + ((JsonObject) o).getString("scheduled").substring(11, 16) + " "
+                + ((JsonObject) o).getInteger("headwaySecs")).toList())
+            .containsExactly("beach 10:00 1200", "t5-weekend 10:05 null", "beach 10:20 1200", "beach 10:40 1200");
+        assertThat(deps.getJsonObject(1).containsKey("headwaySecs")).isFalse();
     }
 
     @Test

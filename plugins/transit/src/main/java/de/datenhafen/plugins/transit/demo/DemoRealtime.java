@@ -50,10 +50,16 @@ public final class DemoRealtime {
                 long start = base + tt.stDeparture[first];
                 long end = base + tt.stArrival[last];
                 int h = Math.floorMod((tt.tripIds[trip] + epochDay).hashCode(), 1000);
-                TripDescriptor desc = TripDescriptor.newBuilder().setTripId(tt.tripIds[trip])
-                    .setStartDate(GtfsTime.formatDate(epochDay)).setRouteId(tt.routeIds[tt.tripRoute[trip]]).build();
+                TripDescriptor.Builder descriptor = TripDescriptor.newBuilder().setTripId(tt.tripIds[trip])
+                    .setStartDate(GtfsTime.formatDate(epochDay)).setRouteId(tt.routeIds[tt.tripRoute[trip]]);
+                if (tt.tripTemplate[trip] >= 0) {
+                    // a run of a frequencies.txt trip: its start time tells it from the trip's other runs
+                    descriptor.setStartTime(GtfsTime.format(tt.stDeparture[first]));
+                }
+                TripDescriptor desc = descriptor.build();
+                String entity = tt.tripIds[trip] + (desc.hasStartTime() ? "@" + desc.getStartTime() : "");
                 if (h % 25 == 0 && start > t && start < t + 3600) {
-                    msg.addEntity(FeedEntity.newBuilder().setId("cancel-" + tt.tripIds[trip]).setTripUpdate(
+                    msg.addEntity(FeedEntity.newBuilder().setId("cancel-" + entity).setTripUpdate(
                         TripUpdate.newBuilder().setTrip(desc.toBuilder()
                             .setScheduleRelationship(TripDescriptor.ScheduleRelationship.CANCELED))));
                     continue;
@@ -67,7 +73,7 @@ public final class DemoRealtime {
                 while (at < last && base + tt.stDeparture[at + 1] + delay <= t) {
                     at++;
                 }
-                String vehicle = "bus-" + (100 + Math.floorMod(tt.tripIds[trip].hashCode(), 900));
+                String vehicle = "bus-" + (100 + Math.floorMod(entity.hashCode(), 900));
                 TripUpdate.Builder u = TripUpdate.newBuilder().setTrip(desc)
                     .setVehicle(VehicleDescriptor.newBuilder().setId(vehicle)).setTimestamp(t);
                 int next = Math.min(at + 1, last);
@@ -77,7 +83,7 @@ public final class DemoRealtime {
                     u.addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(tt.stSequence[next + 1])
                         .setScheduleRelationship(TripUpdate.StopTimeUpdate.ScheduleRelationship.SKIPPED));
                 }
-                msg.addEntity(FeedEntity.newBuilder().setId("trip-" + tt.tripIds[trip]).setTripUpdate(u));
+                msg.addEntity(FeedEntity.newBuilder().setId("trip-" + entity).setTripUpdate(u));
                 double f = 0;
                 if (at < last) {
                     long leg = (long) tt.stArrival[at + 1] - tt.stDeparture[at];

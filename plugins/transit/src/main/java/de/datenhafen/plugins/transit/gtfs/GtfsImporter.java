@@ -111,6 +111,7 @@ public final class GtfsImporter {
             readTrips(p, services, filteredTrips, shapes);
             Map<String, Integer> stops = readStops(p);
             readStopTimes(p, stops, filteredTrips);
+            readFrequencies(p, filteredTrips);
             dropUnusedStops(p);
             readShapes(p, shapes);
             p.loadedAt = Instant.now();
@@ -700,6 +701,172 @@ public final class GtfsImporter {
         done(t);
         groupByTrip(p, tripOf.array(), stopOf.array(), arr.array(), dep.array(), seq.array(), pick.array(),
             tripOf.size());
+    }
+
+    // ------------------------------------------------------------------------------------------------ frequencies
+
+    /**
+     * Expands the trips of frequencies.txt into one trip per run, each with the template's stop offsets counted from
+     * its own start: the template trip itself keeps its id (realtime matching finds its runs through it) but loses its
+     * stop times, because the GTFS reference says a frequency-based trip never runs at the template's times. Runs are
+     * real trips of the timetable, so service days, times past 24:00, DST and realtime work as for plain trips; a run
+     * of an {@code exact_times=0} window keeps its headway so a departure can say it is "about every N minutes".
+     * Expanding costs stop times (runs times stops); they count against max-stop-times like the feed's own.
+     */
+    private void readFrequencies(Timetable.Parts p, Set<String> filteredTrips) throws IOException {
+        GtfsTable t = table("frequencies.txt", false);
+        int trips = p.tripIds.length;
+        p.tripTemplate = new int[trips];
+        Arrays.fill(p.tripTemplate, -1);
+        p.tripHeadway = new int[trips];
+        if (t == null) {
+            return;
+        }
+        int trip = t.required("trip_id");
+        int start = t.required("start_time");
+        int end = t.required("end_time");
+        int headway = t.required("headway_secs");
+        int exact = t.optional("exact_times");
+        IntList runTrip = new IntList(64);
+        IntList runStart = new IntList(64);
+        IntList runHeadway = new IntList(64);
+        boolean[] template = new boolean[trips];
+        long added = 0;
+        while (t.next()) {
+            tick(t);
+            kept(t);
+            String tripId = t.requiredValue(trip, "trip_id");
+            if (tripId == null) {
+                continue;
+            }
+            Integer ti = p.tripIndex.get(tripId);
+            if (ti == null) {
+                if (!filteredTrips.contains(tripId)) {
+                    problems.error("frequencies.txt", t.line(), "trip_id", "no trip '" + tripId + "'");
+                }
+                continue;
+            }
+            int from = GtfsTime.parse(t.csv.get(start));
+            int to = GtfsTime.parse(t.csv.get(end));
+            int h = parsePositive(t.csv.get(headway));
+            String ex = t.csv.get(exact).trim();
+            if (from == Integer.MIN_VALUE || to == Integer.MIN_VALUE) {
+                problems.error("frequencies.txt", t.line(), from == Integer.MIN_VALUE ? "start_time" : "end_time",
+                    "'" + t.csv.get(from == Integer.MIN_VALUE ? start : end) + "' is not a time (H:MM:SS)");
+                continue;
+            }
+            if (to <= from) {
+                problems.error("frequencies.txt", t.line(), "end_time", "end_time is not after start_time");
+                continue;
+            }
+            if (h <= 0) {
+                problems.error("frequencies.txt", t.line(), "headway_secs", "'" + t.csv.get(headway)
+                    + "' is not a positive number of seconds");
+                continue;
+            }
+            if (!ex.isEmpty() && !ex.equals("0") && !ex.equals("1")) {
+                problems.error("frequencies.txt", t.line(), "exact_times", "expected 0, 1 or empty, found '" + ex + "'");
+                continue;
+            }
+            int stopTimes = p.tripFirstStopTime[ti + 1] - p.tripFirstStopTime[ti];
+            template[ti] = true;
+            if (stopTimes == 0) {
+                continue;
+            }
+            int runs = (to - from + h - 1) / h;
+            added += (long) runs * stopTimes;
+            keptStopTimes += (long) runs * stopTimes;
+            if (keptStopTimes > limits.maxStopTimes()) {
+                throw problems.fatal(t.file, t.line(), "", "more than " + limits.maxStopTimes()
+                    + " stop times once the runs of frequencies.txt are expanded (max-stop-times)");
+            }
+            boolean headwayBased = !ex.equals("1");
+            for (int s = from; s < to; s += h) {
+                runTrip.add(ti);
+                runStart.add(s);
+                runHeadway.add(headwayBased ? h : 0);
+            }
+        }
+        done(t);
+        expandRuns(p, template, runTrip, runStart, runHeadway, added);
+    }
+
+    private static int parsePositive(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void expandRuns(Timetable.Parts p, boolean[] template, IntList runTrip, IntList runStart,
+                                   IntList runHeadway, long added) {
+        int trips = p.tripIds.length;
+        int runs = runTrip.size();
+        int[] first = p.tripFirstStopTime;
+        long removed = 0;
+        for (int t = 0; t < trips; t++) {
+            if (template[t]) {
+                removed += first[t + 1] - first[t];
+            }
+        }
+        int n = (int) (first[trips] - removed + added);
+        int[] stop = new int[n];
+        int[] arr = new int[n];
+        int[] dep = new int[n];
+        int[] seq = new int[n];
+        byte[] pick = new byte[n];
+        int[] newFirst = new int[trips + runs + 1];
+        int k = 0;
+        for (int t = 0; t < trips; t++) {
+            newFirst[t] = k;
+            if (!template[t]) {
+                k = copyRun(p, t, 0, k, stop, arr, dep, seq, pick);
+            }
+        }
+        int total = trips + runs;
+        p.tripIds = Arrays.copyOf(p.tripIds, total);
+        p.tripHeadsigns = Arrays.copyOf(p.tripHeadsigns, total);
+        p.tripRoute = Arrays.copyOf(p.tripRoute, total);
+        p.tripService = Arrays.copyOf(p.tripService, total);
+        p.tripDirection = Arrays.copyOf(p.tripDirection, total);
+        p.tripShape = Arrays.copyOf(p.tripShape, total);
+        p.tripTemplate = Arrays.copyOf(p.tripTemplate, total);
+        p.tripHeadway = Arrays.copyOf(p.tripHeadway, total);
+        for (int r = 0; r < runs; r++) {
+            int tpl = runTrip.get(r);
+            int run = trips + r;
+            newFirst[run] = k;
+            k = copyRun(p, tpl, runStart.get(r) - p.stDeparture[first[tpl]], k, stop, arr, dep, seq, pick);
+            p.tripIds[run] = p.tripIds[tpl];
+            p.tripHeadsigns[run] = p.tripHeadsigns[tpl];
+            p.tripRoute[run] = p.tripRoute[tpl];
+            p.tripService[run] = p.tripService[tpl];
+            p.tripDirection[run] = p.tripDirection[tpl];
+            p.tripShape[run] = p.tripShape[tpl];
+            p.tripTemplate[run] = tpl;
+            p.tripHeadway[run] = runHeadway.get(r);
+        }
+        newFirst[total] = k;
+        p.tripFirstStopTime = newFirst;
+        p.stStop = stop;
+        p.stArrival = arr;
+        p.stDeparture = dep;
+        p.stSequence = seq;
+        p.stPickup = pick;
+    }
+
+    /** Copies the stop times of {@code trip} to position {@code k}, every time moved by {@code shift}. */
+    private static int copyRun(Timetable.Parts p, int trip, int shift, int k, int[] stop, int[] arr, int[] dep,
+                               int[] seq, byte[] pick) {
+        for (int i = p.tripFirstStopTime[trip]; i < p.tripFirstStopTime[trip + 1]; i++, k++) {
+            stop[k] = p.stStop[i];
+            arr[k] = p.stArrival[i] + shift;
+            dep[k] = p.stDeparture[i] + shift;
+            seq[k] = p.stSequence[i];
+            pick[k] = p.stPickup[i];
+        }
+        return k;
     }
 
     private long zipSize(String name) {

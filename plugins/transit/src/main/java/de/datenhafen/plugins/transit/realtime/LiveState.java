@@ -45,8 +45,11 @@ public final class LiveState implements TripLive.Lookup {
     private volatile Map<String, Alert> alerts = Map.of();
     private volatile Instant updatedAt;
 
-    static String key(String tripId, int serviceDay) {
-        return tripId + '|' + serviceDay;
+    /** A run of a trip of frequencies.txt shares its trip_id with the other runs: its start time tells it apart. */
+    static String key(Timetable tt, int trip, int serviceDay) {
+        String id = tt.tripIds[trip] + '|' + serviceDay;
+        return tt.tripTemplate[trip] < 0 ? id
+            : id + '|' + de.datenhafen.plugins.transit.gtfs.GtfsTime.format(tt.stDeparture[tt.tripFirstStopTime[trip]]);
     }
 
     private record Index(Timetable basis, long[] keys, TripLive[] values, int maxDelay) {
@@ -66,7 +69,7 @@ public final class LiveState implements TripLive.Lookup {
         if (t.isEmpty()) {
             return null;
         }
-        TripLive l = t.get(key(tt.tripIds[trip], serviceDay));
+        TripLive l = t.get(key(tt, trip, serviceDay));
         return l == null || l.basis != tt ? null : l;
     }
 

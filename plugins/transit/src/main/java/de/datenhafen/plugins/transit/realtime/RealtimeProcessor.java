@@ -173,7 +173,7 @@ public final class RealtimeProcessor {
             if (m.matched()) {
                 matched++;
                 TripLive live = TripMatcher.resolve(tt, m, u, vehicleId, unmatchedStops);
-                key = LiveState.key(tt.tripIds[m.trip()], m.serviceDay());
+                key = LiveState.key(tt, m.trip(), m.serviceDay());
                 trips.put(key, live);
                 describeTrip(tt, live, data);
             } else {
@@ -250,6 +250,9 @@ public final class RealtimeProcessor {
         int trip = live.trip;
         int route = tt.tripRoute[trip];
         data.put("startDate", GtfsTime.formatDate(live.serviceDay));
+        if (tt.tripTemplate[trip] >= 0) {
+            data.put("startTime", GtfsTime.format(tt.stDeparture[tt.tripFirstStopTime[trip]]));
+        }
         data.put("routeId", tt.routeIds[route]);
         data.put("line", line(tt, route));
         data.put("headsign", tt.tripHeadsigns[trip]);

@@ -39,7 +39,10 @@ public final class TripMatcher {
         }
     }
 
-    /** Matches a trip descriptor; without start_date, the service day whose run of the trip is nearest to now. */
+    /**
+     * Matches a trip descriptor; without start_date, the service day whose run of the trip is nearest to now. A trip of
+     * frequencies.txt is matched to the run its start_time names; without start_time, to its run nearest to now.
+     */
     public static Match match(Timetable tt, TripDescriptor d, Instant now) {
         if (d.hasScheduleRelationship() && d.getScheduleRelationship() != TripDescriptor.ScheduleRelationship.SCHEDULED
             && d.getScheduleRelationship() != TripDescriptor.ScheduleRelationship.CANCELED) {
@@ -53,7 +56,29 @@ public final class TripMatcher {
         if (trip == null) {
             return Match.none("no trip '" + d.getTripId() + "' in the timetable");
         }
+        int[] candidates = {trip};
+        if (tt.tripRuns[trip].length > 0) {
+            // a trip of frequencies.txt: start_time names the run (the GTFS-Realtime reference requires it there)
+            if (d.hasStartTime() && !d.getStartTime().isEmpty()) {
+                int start = GtfsTime.parse(d.getStartTime());
+                if (start == Integer.MIN_VALUE) {
+                    return Match.none("trip " + d.getTripId() + ": start_time '" + d.getStartTime()
+                        + "' is not HH:MM:SS");
+                }
+                int run = tt.runStartingAt(trip, start);
+                if (run < 0) {
+                    return Match.none("trip " + d.getTripId() + " has no run starting at " + d.getStartTime());
+                }
+                trip = run;
+                candidates = new int[] {run};
+            } else {
+                candidates = tt.tripRuns[trip];
+            }
+        }
         int service = tt.tripService[trip];
+        if (d.hasStartDate() && !d.getStartDate().isEmpty() && candidates.length > 1) {
+            return Match.none("trip " + d.getTripId() + " runs several times a day: start_time names the run");
+        }
         if (d.hasStartDate() && !d.getStartDate().isEmpty()) {
             int day = GtfsTime.parseDate(d.getStartDate());
             if (day == Integer.MIN_VALUE) {
@@ -65,10 +90,9 @@ public final class TripMatcher {
             return Match.of(trip, day);
         }
         LocalDate today = now.atZone(tt.zone).toLocalDate();
-        int first = tt.tripFirstStopTime[trip];
-        int last = tt.tripFirstStopTime[trip + 1] - 1;
         long best = Long.MAX_VALUE;
         int bestDay = Integer.MIN_VALUE;
+        int bestTrip = trip;
         for (int k = -2; k <= 1; k++) {
             LocalDate day = today.plusDays(k);
             int epochDay = (int) day.toEpochDay();
@@ -76,19 +100,22 @@ public final class TripMatcher {
                 continue;
             }
             long base = GtfsTime.serviceDayStart(day, tt.zone);
-            long start = base + tt.stDeparture[first];
-            long end = base + tt.stArrival[last];
-            long t = now.getEpochSecond();
-            long distance = t < start ? start - t : t > end ? t - end : 0;
-            if (distance < best) {
-                best = distance;
-                bestDay = epochDay;
+            for (int c : candidates) {
+                long start = base + tt.stDeparture[tt.tripFirstStopTime[c]];
+                long end = base + tt.stArrival[tt.tripFirstStopTime[c + 1] - 1];
+                long t = now.getEpochSecond();
+                long distance = t < start ? start - t : t > end ? t - end : 0;
+                if (distance < best) {
+                    best = distance;
+                    bestDay = epochDay;
+                    bestTrip = c;
+                }
             }
         }
         if (bestDay == Integer.MIN_VALUE) {
             return Match.none("trip " + d.getTripId() + " does not run around " + today);
         }
-        return Match.of(trip, bestDay);
+        return Match.of(bestTrip, bestDay);
     }
 
     /** The live state of a matched trip; {@code unmatchedStops} receives the count of updates that fit no stop. */

@@ -53,6 +53,15 @@ public final class Timetable {
     public final int[] tripShape;
     public final Map<String, Integer> tripIndex;
     public final int[] tripFirstStopTime;
+    /**
+     * For a run of a trip of frequencies.txt: the trip it repeats (which has no stop times of its own and keeps the
+     * trip_id for realtime matching); -1 for a plain trip.
+     */
+    public final int[] tripTemplate;
+    /** For a run of a headway-based window ({@code exact_times=0}): its headway in seconds; else 0. */
+    public final int[] tripHeadway;
+    /** For a trip of frequencies.txt: its runs, in order of start; empty for any other trip. */
+    public final int[][] tripRuns;
 
     public final int[] stStop;
     public final int[] stArrival;
@@ -108,6 +117,10 @@ public final class Timetable {
         this.tripShape = p.tripShape;
         this.tripIndex = java.util.Collections.unmodifiableMap(p.tripIndex);
         this.tripFirstStopTime = p.tripFirstStopTime;
+        int trips = tripIds.length;
+        this.tripTemplate = p.tripTemplate != null ? p.tripTemplate : filled(trips, -1);
+        this.tripHeadway = p.tripHeadway != null ? p.tripHeadway : new int[trips];
+        this.tripRuns = runs(tripTemplate, p.tripFirstStopTime, p.stDeparture);
         this.stStop = p.stStop;
         this.stArrival = p.stArrival;
         this.stDeparture = p.stDeparture;
@@ -181,6 +194,66 @@ public final class Timetable {
         this.maxTime = max;
     }
 
+    private static int[] filled(int n, int value) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, value);
+        return a;
+    }
+
+    private static int[][] runs(int[] template, int[] first, int[] departure) {
+        int[] count = new int[template.length];
+        for (int t : template) {
+            if (t >= 0) {
+                count[t]++;
+            }
+        }
+        int[][] out = new int[template.length][];
+        int[] none = new int[0];
+        for (int t = 0; t < template.length; t++) {
+            out[t] = count[t] == 0 ? none : new int[count[t]];
+            count[t] = 0;
+        }
+        for (int r = 0; r < template.length; r++) {
+            if (template[r] >= 0) {
+                out[template[r]][count[template[r]]++] = r;
+            }
+        }
+        for (int[] rs : out) {
+            if (rs.length > 1) {
+                long[] keyed = new long[rs.length];
+                for (int i = 0; i < rs.length; i++) {
+                    keyed[i] = ((long) departure[first[rs[i]]] << 32) | rs[i];
+                }
+                java.util.Arrays.sort(keyed);
+                for (int i = 0; i < rs.length; i++) {
+                    rs[i] = (int) keyed[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The run of frequency trip {@code trip} that leaves its first stop at {@code startSeconds}, or -1. A headway-based
+     * run also answers to a start up to half its headway off: the GTFS-Realtime reference lets a headway-based trip's
+     * start_time be the time the vehicle really left, so 09:02 names the 09:00 run of a 10-minute headway.
+     */
+    public int runStartingAt(int trip, int startSeconds) {
+        int best = -1;
+        int bestDistance = Integer.MAX_VALUE;
+        for (int r : tripRuns[trip]) {
+            int distance = Math.abs(stDeparture[tripFirstStopTime[r]] - startSeconds);
+            if (distance == 0) {
+                return r;
+            }
+            if (tripHeadway[r] > 0 && 2 * distance <= tripHeadway[r] && distance < bestDistance) {
+                best = r;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
     public int stopTimeCount() {
         return stStop.length;
     }
@@ -244,6 +317,8 @@ public final class Timetable {
         public int[] tripShape;
         public Map<String, Integer> tripIndex;
         public int[] tripFirstStopTime;
+        public int[] tripTemplate;
+        public int[] tripHeadway;
         public int[] stStop;
         public int[] stArrival;
         public int[] stDeparture;
