@@ -209,6 +209,17 @@ class TransitIT {
 
         assertThat(again.status()).as(again.body()).isEqualTo(202);
         assertThat(again.json().getInteger("published")).isZero();
+        // as curl --data-binary sends it: no Content-Type, or a form one; the body is taken as it came (issue 11)
+        for (String contentType : new String[] {null, "application/x-www-form-urlencoded"}) {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            raw.writeBytes(("POST " + API + "realtime/push HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                + "Content-Length: " + msg.toByteArray().length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            raw.writeBytes(msg.toByteArray());
+            de.datenhafen.testkit.RawHttp.Answer a = de.datenhafen.testkit.RawHttp.send(hub.hub().port(),
+                raw.toByteArray());
+            assertThat(a.status()).as(contentType + ": " + a).isEqualTo(202);
+        }
         List<StoredEvent> trips = events("transit.trip.updated");
         assertThat(trips).hasSize(1);
         assertThat(trips.get(0).event().getSubject()).isEqualTo("t5-morning");

@@ -325,6 +325,10 @@ public final class RealtimeProcessor {
                     }
                 }
             }
+            if (line == null && routeId != null && tt != null && tt.routeIndex.containsKey(routeId)) {
+                // a vehicle that names its route but no trip (many feeds between runs) still shows its line
+                line = line(tt, tt.routeIndex.get(routeId));
+            }
             String stopId = v.getStopId().isEmpty() ? null : v.getStopId();
             if (stopId == null && v.hasCurrentStopSequence() && tt != null && tripId != null
                 && tt.tripIndex.containsKey(tripId)) {

@@ -103,6 +103,21 @@ class RealtimeProcessorTest {
     }
 
     @Test
+    void aVehicleThatNamesItsRouteButNoTripShowsItsLine() {
+        FeedEntity between = FeedEntity.newBuilder().setId("v-between").setVehicle(VehiclePosition.newBuilder()
+            .setVehicle(VehicleDescriptor.newBuilder().setId("bus-9")).setTimestamp(NOW.getEpochSecond())
+            .setTrip(TripDescriptor.newBuilder().setRouteId("r5"))
+            .setPosition(Position.newBuilder().setLatitude(53.87f).setLongitude(10.68f))).build();
+
+        processor.apply(feed(NOW.getEpochSecond(), between), null, true, NOW);
+
+        LiveState.Vehicle v = state.vehicles().get("bus-9");
+        assertThat(v.routeId()).isEqualTo("r5");
+        assertThat(v.line()).isEqualTo("5");
+        assertThat(v.tripId()).isNull();
+    }
+
+    @Test
     void aFullDataSetReplacesTheTripsAndVehiclesOfTheKindPolled() {
         processor.apply(feed(1, trip("t5-morning", 60, 1)), RealtimeProcessor.Kind.TRIP_UPDATES, false, NOW);
         assertThat(state.trips()).hasSize(1);
