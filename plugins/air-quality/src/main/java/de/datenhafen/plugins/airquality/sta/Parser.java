@@ -51,8 +51,9 @@ final class Parser {
     private static final Pattern NUMBER = Pattern.compile("\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_@$][A-Za-z0-9_.@$]*");
     private static final Pattern POINT = Pattern.compile(
-        "(?i)(SRID=\\d+;)?\\s*POINT\\s*\\(\\s*(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s+"
-            + "(-?[0-9.]+(?:[eE][+-]?\\d+)?)\\s*\\)\\s*");
+        // numbers as the NUMBER token reads them, one point at most ("5.863.97" is no number: found by fuzzing)
+        "(?i)(SRID=\\d+;)?\\s*POINT\\s*\\(\\s*(-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)\\s+"
+            + "(-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)\\s*\\)\\s*");
 
     /**
      * How deep parentheses, {@code not}, unary minus and function arguments may nest: the parser (and the evaluation
@@ -345,7 +346,9 @@ final class Parser {
                     out.add(new Token(Kind.STRING, s.substring(start, i), b.toString(), start));
                 }
                 default -> {
-                    if (Character.isDigit(c)) {
+                    // ASCII digits only: Character.isDigit also takes Arabic-Indic and other digits, which no number
+                    // literal of OData has (found by SensorThingsFilterFuzzTest)
+                    if (c >= '0' && c <= '9') {
                         i = number(field, s, i, out);
                     } else {
                         Matcher m = NAME.matcher(s).region(i, s.length());
@@ -411,7 +414,9 @@ final class Parser {
             }
         }
         Matcher n = NUMBER.matcher(s).region(i, s.length());
-        n.lookingAt();
+        if (!n.lookingAt()) {
+            throw StaException.badRequest(field, i, "invalid " + field + " at position " + i + ": not a number");
+        }
         String lit = n.group();
         Object value;
         if (lit.contains(".") || lit.contains("e") || lit.contains("E")) {

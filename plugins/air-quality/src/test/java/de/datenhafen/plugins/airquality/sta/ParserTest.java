@@ -83,6 +83,27 @@ class ParserTest {
     }
 
     @Test
+    void aDigitOfAnotherScriptIsA400NotACrash() {
+        // found by SensorThingsFilterFuzzTest in CI: U+06F8 passed Character.isDigit, then matched no number pattern
+        assertThatThrownBy(() -> Parser.filter("result eq \u06F8"))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(400);
+                assertThat(e.field).isEqualTo("$filter");
+                assertThat(e.position).isEqualTo(10);
+            });
+    }
+
+    @Test
+    void aPointWhoseNumberHasTwoDecimalPointsIsA400NotACrash() {
+        // found by SensorThingsFilterFuzzTest: the point pattern took "5.863.97", Double.parseDouble did not
+        assertThatThrownBy(() -> Parser.filter("geo.distance(location, geography'POINT(10 5.863.97)') lt 1"))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(400);
+                assertThat(e.getMessage()).endsWith("only POINT(lon lat) geography literals are supported");
+            });
+    }
+
+    @Test
     void namesTheStartOfAnUnclosedString() {
         assertThatThrownBy(() -> Parser.filter("name eq 'Klasse 1a"))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.position).isEqualTo(8));
