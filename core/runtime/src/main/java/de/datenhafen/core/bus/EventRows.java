@@ -42,6 +42,8 @@ final class EventRows {
     static final int MAX_SOURCE = 1024;
     static final int MAX_ID = 255;
     static final int MAX_SUBJECT = 1024;
+    static final int MAX_CONTENT_TYPE = 255;
+    static final int MAX_DATA_SCHEMA = 1024;
 
     private EventRows() {
     }

@@ -7,16 +7,11 @@ import io.cloudevents.CloudEvent;
  * What the bus stores, whoever sends it (the events API or a plugin route): attributes within their columns'
  * lengths, without control characters (a NUL or a line break in an id is never what a sender meant, and would forge
  * log lines), and valid Unicode (an unpaired surrogate cannot be stored as UTF-8: two different ids would both become
- * {@code ?} and collide as duplicates). A refusal is a 400 naming the attribute.
+ * {@code ?} and collide as duplicates). A refusal is a 400 naming the attribute. The column lengths are
+ * {@link EventRows}'.
  */
 public final class EventRules {
 
-    static final int MAX_ID = 255;
-    static final int MAX_TYPE = 255;
-    static final int MAX_SOURCE = 1024;
-    static final int MAX_SUBJECT = 1024;
-    static final int MAX_CONTENT_TYPE = 255;
-    static final int MAX_DATA_SCHEMA = 1024;
     /**
      * An event's data, in bytes. Events are messages, not files (CloudEvents brokers keep to a megabyte or less);
      * the bound keeps every page of the events API and every batch a subscriber takes to a known size.
@@ -33,21 +28,22 @@ public final class EventRules {
      * @throws InvalidInputException naming the attribute at fault
      */
     public static void check(CloudEvent event, String prefix) {
-        text(event.getId(), MAX_ID, prefix + "id");
-        text(event.getType(), MAX_TYPE, prefix + "type");
-        text(event.getSource().toString(), MAX_SOURCE, prefix + "source");
-        text(event.getSubject(), MAX_SUBJECT, prefix + "subject");
-        text(event.getDataContentType(), MAX_CONTENT_TYPE, prefix + "datacontenttype");
-        text(event.getDataSchema() == null ? null : event.getDataSchema().toString(), MAX_DATA_SCHEMA,
+        text(event.getId(), EventRows.MAX_ID, prefix + "id");
+        text(event.getType(), EventRows.MAX_TYPE, prefix + "type");
+        text(event.getSource().toString(), EventRows.MAX_SOURCE, prefix + "source");
+        text(event.getSubject(), EventRows.MAX_SUBJECT, prefix + "subject");
+        text(event.getDataContentType(), EventRows.MAX_CONTENT_TYPE, prefix + "datacontenttype");
+        text(event.getDataSchema() == null ? null : event.getDataSchema().toString(), EventRows.MAX_DATA_SCHEMA,
             prefix + "dataschema");
-        if (event.getData() != null && event.getData().toBytes().length > MAX_DATA) {
-            throw new InvalidInputException(prefix + "data has " + event.getData().toBytes().length
-                + " bytes; an event carries at most " + MAX_DATA + " (1 MiB)", prefix + "data");
+        int dataBytes = event.getData() == null ? 0 : event.getData().toBytes().length;
+        if (dataBytes > MAX_DATA) {
+            throw new InvalidInputException(prefix + "data has " + dataBytes + " bytes; an event carries at most "
+                + MAX_DATA + " (1 MiB)", prefix + "data");
         }
         for (String name : event.getExtensionNames()) {
             Object value = event.getExtension(name);
             if (value instanceof String s) {
-                text(s, MAX_SOURCE, prefix + name);
+                text(s, EventRows.MAX_SOURCE, prefix + name);
             }
         }
     }

@@ -166,15 +166,24 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         Map<String, Object> inbound = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         inbound.putAll(in.getHeaders());
         Context context = ctx.vertx().getOrCreateContext();
-        RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
-        ExecutorService pool = getEndpoint().getComponent().pool(owner == null ? "hub" : owner.pluginId());
         try {
-            pool.execute(() -> process(exchange, () -> context.runOnContext(v -> answer(ctx, exchange, inbound))));
+            pool(exchange).execute(() -> process(exchange,
+                () -> context.runOnContext(v -> answer(ctx, exchange, inbound))));
         } catch (RejectedExecutionException e) {
             releaseExchange(exchange, false);
-            Errors.respond(ctx, new RetryableException("the plugin " + (owner == null ? "hub" : owner.pluginId())
+            Errors.respond(ctx, new RetryableException("the plugin " + pluginOf(exchange)
                 + " has too many requests in progress; try again shortly", Duration.ofSeconds(1)));
         }
+    }
+
+    /** The plugin whose route took the exchange ({@code hub} for a route no plugin owns). */
+    private String pluginOf(Exchange exchange) {
+        RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
+        return owner == null ? "hub" : owner.pluginId();
+    }
+
+    private ExecutorService pool(Exchange exchange) {
+        return getEndpoint().getComponent().pool(pluginOf(exchange));
     }
 
     private void process(Exchange exchange, Runnable then) {
@@ -360,8 +369,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
     private void stream(RoutingContext ctx, Exchange exchange, InputStream stream) {
         HttpServerResponse response = ctx.response();
         Context context = ctx.vertx().getOrCreateContext();
-        RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
-        ExecutorService pool = getEndpoint().getComponent().pool(owner == null ? "hub" : owner.pluginId());
+        ExecutorService pool = pool(exchange);
         Runnable[] next = new Runnable[1];
         next[0] = () -> pool.execute(() -> {
             byte[] chunk;
