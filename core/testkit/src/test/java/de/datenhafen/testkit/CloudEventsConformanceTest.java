@@ -1,6 +1,7 @@
 package de.datenhafen.testkit;
 
 import static de.datenhafen.testkit.EventsApiTest.newType;
+import static de.datenhafen.testkit.EventsApiTest.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -296,13 +297,8 @@ class CloudEventsConformanceTest {
         return h;
     }
 
-    private static int stored(HubClient client, String type) {
-        return client.get("/api/v1/events?type=" + type).json().getJsonArray("events").size();
-    }
 
     private static JsonObject only(HubClient client, String type) {
-        JsonArray events = client.get("/api/v1/events?type=" + type).json().getJsonArray("events");
-        assertThat(events).hasSize(1);
-        return events.getJsonObject(0).getJsonObject("event");
+        return EventsApiTest.single(client, type).getJsonObject("event");
     }
 }

@@ -2,6 +2,7 @@ package de.datenhafen.testkit;
 
 import static de.datenhafen.testkit.EventsApiTest.event;
 import static de.datenhafen.testkit.EventsApiTest.newType;
+import static de.datenhafen.testkit.EventsApiTest.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import de.datenhafen.fixtures.Fixtures;
@@ -123,7 +124,4 @@ class EventAttributeRulesTest {
             .isEqualTo("page-6");
     }
 
-    private static int stored(HubClient client, String type) {
-        return client.get("/api/v1/events?type=" + type).json().getJsonArray("events").size();
-    }
 }

@@ -420,10 +420,16 @@ class EventsApiTest {
             .put("data", new JsonObject().put("co2", 612));
     }
 
-    private static JsonObject single(HubClient client, String type) {
+    /** The one stored event of the type (its page entry: sequence, member, event); fails when there are more. */
+    static JsonObject single(HubClient client, String type) {
         JsonArray events = page(client, "type=" + type).getJsonArray("events");
         assertThat(events).hasSize(1);
         return events.getJsonObject(0);
+    }
+
+    /** How many events of the type are stored (up to a page). */
+    static int stored(HubClient client, String type) {
+        return page(client, "type=" + type).getJsonArray("events").size();
     }
 
     static JsonObject page(HubClient client, String query) {
