@@ -208,7 +208,7 @@ public final class HttpApi {
      * client generator or the console sees them all.
      */
     private void openApi(RoutingContext ctx, Services s) {
-        JsonObject doc = new JsonObject(OPENAPI.get());
+        JsonObject doc = OPENAPI.copy();
         JsonObject paths = doc.getJsonObject("paths");
         for (HubHttpComponent.PluginRoute r : s.camel().httpRoutes()) {
             String path = r.prefix() ? (r.path().endsWith("/") ? r.path() : r.path() + "/") + "{subpath}" : r.path();
@@ -235,14 +235,17 @@ public final class HttpApi {
         ctx.response().putHeader("Content-Type", "application/json").end(doc.toBuffer());
     }
 
-    private static final Supplier<Buffer> OPENAPI = () -> {
+    /** The hub's own routes as written in the jar's openapi.json, read once; each answer adds to a copy. */
+    private static final JsonObject OPENAPI = readOpenApi();
+
+    private static JsonObject readOpenApi() {
         try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
             if (in == null) {
                 throw new IllegalStateException("openapi.json is missing from the hub's jar");
             }
-            return Buffer.buffer(in.readAllBytes());
+            return new JsonObject(Buffer.buffer(in.readAllBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    };
+    }
 }
