@@ -25,16 +25,21 @@ final class DemoHub implements AutoCloseable {
     final Process process;
     final HubClient client;
 
-    private DemoHub(Path home, Path log, int port, Process process) {
+    private DemoHub(Path home, Path log, int port, Process process, String token) {
         this.home = home;
         this.log = log;
         this.port = port;
         this.process = process;
-        this.client = new HubClient(URI.create("http://127.0.0.1:" + port), TOKEN);
+        this.client = new HubClient(URI.create("http://127.0.0.1:" + port), token);
     }
 
     /** Copies the distribution into {@code work} and starts it with {@code --demo}; does not wait for readiness. */
     static DemoHub start(Path work) throws IOException {
+        return start(work, TOKEN);
+    }
+
+    /** The same, with this admin token (the README's, for its examples). */
+    static DemoHub start(Path work, String token) throws IOException {
         Path dist = Path.of(System.getProperty("datenhafen.distribution"));
         Path home = work.resolve("hub");
         PackagedHub.copyWithoutData(dist, home);
@@ -43,8 +48,8 @@ final class DemoHub implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = work.resolve("hub.log");
-        Process process = PackagedHub.command(home, port, TOKEN, log, "--demo").start();
-        return new DemoHub(home, log, port, process);
+        Process process = PackagedHub.command(home, port, token, log, "--demo").start();
+        return new DemoHub(home, log, port, process, token);
     }
 
     String logText() {

@@ -1,0 +1,66 @@
+package de.datenhafen.plugins.hello;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The tour's sample plugin, from its packaged archive, in a real hub. */
+class HelloIT {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    @BeforeAll
+    static void aGreeterWithItsDefaults() {
+        HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "hello").put("connector", "hello-greeter").put("config", new JsonObject()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aPostedNameIsGreetedAndTheGreetingIsOnTheBusWithTheNameAsSubject(HubClient client) {
+        // as curl -d sends it: a form content type, which the hub does not parse
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/hello/greet",
+            Map.of("Content-Type", "application/x-www-form-urlencoded"), "Lübeck");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().getString("greeting")).isEqualTo("Hallo, Lübeck!");
+        List<StoredEvent> events = hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 100);
+        StoredEvent e = events.stream().filter(s -> s.sequence() == r.json().getLong("sequence")).findFirst()
+            .orElseThrow();
+        assertThat(e.event().getSubject()).isEqualTo("Lübeck");
+        assertThat(e.member()).isEqualTo("Datenhafen samples");
+        assertThat(new JsonObject(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8)))
+            .isEqualTo(new JsonObject().put("name", "Lübeck").put("greeting", "Hallo, Lübeck!"));
+    }
+
+    @Test
+    void anEmptyBodyIsRefusedSayingWhatToSend(HubClient client) {
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/hello/greet", "text/plain", "");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).startsWith("the body is empty: send a name as plain text");
+        assertThat(r.json().getString("field")).isEqualTo("body");
+    }
+
+    @Test
+    void aNameWithALineBreakIsRefusedAndNothingIsStored(HubClient client) {
+        long before = hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 1000).size();
+
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/hello/greet", "text/plain", "Eve\nX-Admin: 1");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("body");
+        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 1000)).hasSize((int) before);
+    }
+}
