@@ -8,6 +8,7 @@ import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
+import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Principal;
@@ -204,36 +205,21 @@ public final class HttpApi {
 
     /**
      * The hub's own routes as written in {@code openapi.json}, and every path a plugin serves right now, added from
-     * the hub's HTTP consumer (marked {@code x-datenhafen-plugin-routes}, with the plugin and integration), so a
-     * client generator or the console sees them all.
+     * the hub's HTTP consumer (marked {@code x-datenhafen-plugin-routes}, with the plugin and integration) and
+     * described by the plugin's own fragment ({@link PluginOpenApi}), so a client generator or the console sees them
+     * all.
      */
     private void openApi(RoutingContext ctx, Services s) {
         JsonObject doc = OPENAPI.copy();
-        JsonObject paths = doc.getJsonObject("paths");
-        for (HubHttpComponent.PluginRoute r : s.camel().httpRoutes()) {
-            String path = r.prefix() ? (r.path().endsWith("/") ? r.path() : r.path() + "/") + "{subpath}" : r.path();
-            JsonObject item = paths.getJsonObject(path, new JsonObject()).put("x-datenhafen-plugin-routes", true)
-                .put("x-datenhafen-match-prefix", r.prefix());
-            List<String> methods = r.methods().isEmpty() ? List.of("GET", "POST", "PUT", "PATCH", "DELETE")
-                : r.methods();
-            for (String m : methods) {
-                JsonObject op = new JsonObject()
-                    .put("summary", "Served by integration " + r.integration() + " of plugin " + r.plugin()
-                        + "; see the plugin's README")
-                    .put("tags", new JsonArray().add(r.plugin()))
-                    .put("x-datenhafen-plugin", r.plugin()).put("x-datenhafen-integration", r.integration())
-                    .put("responses", new JsonObject().put("default", new JsonObject()
-                        .put("description", "as the plugin says; errors as {\"error\", \"field\"}")));
-                if (r.prefix()) {
-                    op.put("parameters", new JsonArray().add(new JsonObject().put("name", "subpath").put("in", "path")
-                        .put("required", true).put("schema", new JsonObject().put("type", "string"))));
-                }
-                item.put(m.toLowerCase(java.util.Locale.ROOT), op);
-            }
-            paths.put(path, item);
-        }
+        PluginOpenApi.addRoutes(doc, s.camel().httpRoutes(), plugin -> s.plugins().plugin(plugin)
+            .map(p -> fragments.computeIfAbsent(p, k -> PluginOpenApi.read(k.id(), k.classLoader())))
+            .orElseGet(JsonObject::new));
         ctx.response().putHeader("Content-Type", "application/json").end(doc.toBuffer());
     }
+
+    /** Each loaded plugin's OpenAPI fragment, read once; a plugin installed again is another instance. */
+    private final java.util.Map<LoadedPlugin, JsonObject> fragments =
+        java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** The hub's own routes as written in the jar's openapi.json, read once; each answer adds to a copy. */
     private static final JsonObject OPENAPI = readOpenApi();

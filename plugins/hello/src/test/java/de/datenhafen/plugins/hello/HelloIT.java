@@ -45,6 +45,22 @@ class HelloIT {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheGreeterAtItsConfiguredPathFromThePluginsFragment(HubClient client) {
+        JsonObject doc = client.anonymous().get("/api/v1/openapi.json").json();
+
+        JsonObject post = doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/hello/greet").getJsonObject("post");
+        assertThat(post.getString("summary")).isEqualTo("Greet a name");
+        assertThat(post.getString("x-datenhafen-integration")).isEqualTo("hello");
+        assertThat(post.getJsonArray("tags")).containsExactly("hello");
+        assertThat(post.getJsonObject("responses").getJsonObject("202").getJsonObject("content")
+            .getJsonObject("application/json").getJsonObject("schema").getString("$ref"))
+            .isEqualTo("#/components/schemas/hello.Greeting");
+        assertThat(doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("hello.Greeting")
+            .getJsonObject("properties").fieldNames()).containsExactlyInAnyOrder("greeting", "sequence");
+        assertThat(doc.getJsonObject("paths").fieldNames()).doesNotContain("/api/v1/plugins/hello/{path}");
+    }
+
+    @Test
     void anEmptyBodyIsRefusedSayingWhatToSend(HubClient client) {
         HubClient.Response r = client.anonymous().post("/api/v1/plugins/hello/greet", "text/plain", "");
 

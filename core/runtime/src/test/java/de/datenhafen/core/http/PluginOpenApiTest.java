@@ -1,0 +1,59 @@
+package de.datenhafen.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.camel.HubHttpComponent.PluginRoute;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which paths of a plugin's OpenAPI fragment a served route shows, and how. */
+class PluginOpenApiTest {
+
+    static PluginRoute exact(String path) {
+        return new PluginRoute("p", "i", path, List.of("POST"), false);
+    }
+
+    static PluginRoute subtree(String path) {
+        return new PluginRoute("p", "i", path, List.of(), true);
+    }
+
+    @Test
+    void aBraceSegmentTakesThePathTheIntegrationConfigured() {
+        assertThat(PluginOpenApi.fit("/api/v1/plugins/p/{path}", exact("/api/v1/plugins/p/parking")))
+            .isEqualTo("/api/v1/plugins/p/parking");
+        assertThat(PluginOpenApi.fit("/api/v1/plugins/p/{path}", exact("/api/v1/plugins/p/a/b"))).isNull();
+        assertThat(PluginOpenApi.fit("/api/v1/plugins/p/other", exact("/api/v1/plugins/p/parking"))).isNull();
+    }
+
+    @Test
+    void aSubtreeRouteShowsEveryDescribedPathBelowIt() {
+        assertThat(PluginOpenApi.fit("/sta/v1.1/Things({id})", subtree("/sta"))).isEqualTo("/sta/v1.1/Things({id})");
+        assertThat(PluginOpenApi.fit("/sta", subtree("/sta"))).isEqualTo("/sta");
+        assertThat(PluginOpenApi.fit("/stations", subtree("/sta"))).isNull();
+        assertThat(PluginOpenApi.fit("/api/v1/plugins/p/sites/{site}/daily", subtree("/api/v1/plugins/p/sites")))
+            .isEqualTo("/api/v1/plugins/p/sites/{site}/daily");
+    }
+
+    @Test
+    void schemasAreNamedAfterThePluginReferencesIncludedAndUndescribedRoutesStayGeneric() {
+        JsonObject fragment = new JsonObject("""
+            {"paths": {"/api/v1/plugins/p/{path}": {"post": {"summary": "ingest", "responses": {"202": {"content":
+              {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}}}}}},
+             "components": {"schemas": {"Accepted": {"type": "object"}}}}""");
+        JsonObject doc = new JsonObject().put("paths", new JsonObject());
+
+        PluginOpenApi.addRoutes(doc, List.of(exact("/api/v1/plugins/p/parking"), subtree("/api/v1/plugins/q/x")),
+            plugin -> plugin.equals("p") ? PluginOpenApi.renamed("p", fragment) : new JsonObject());
+
+        JsonObject op = doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/p/parking").getJsonObject("post");
+        assertThat(op.getString("summary")).isEqualTo("ingest");
+        assertThat(op.getString("x-datenhafen-integration")).isEqualTo("i");
+        assertThat(op.getJsonObject("responses").getJsonObject("202").getJsonObject("content")
+            .getJsonObject("application/json").getJsonObject("schema").getString("$ref"))
+            .isEqualTo("#/components/schemas/p.Accepted");
+        assertThat(doc.getJsonObject("components").getJsonObject("schemas").fieldNames()).containsExactly("p.Accepted");
+        assertThat(doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/q/x/{subpath}").getJsonObject("get")
+            .getString("summary")).startsWith("Served by integration i of plugin p");
+    }
+}
