@@ -18,6 +18,14 @@ import java.nio.file.Path;
 public record PluginArchive(Path path, String kind, String id, String version, String provider,
                             String pluginClass, String requires, String description, String sha256) {
 
+    /**
+     * A description written over several lines of a pom reaches the manifest with its line breaks and indentation;
+     * admins read it as one line.
+     */
+    public PluginArchive {
+        description = description == null ? "" : description.strip().replaceAll("\\s+", " ");
+    }
+
     /** The file name the hub stores the archive under in its plugins folder. */
     public String canonicalFileName() {
         return id + "-" + version + "." + kind;

@@ -62,6 +62,8 @@ class ArchiveInspectorTest {
         at.putValue("Plugin-Provider", "Stadtwerke Luebeck Mobil");
         at.putValue("Plugin-Class", "de.swhl.TransitPlugin");
         at.putValue("Plugin-Requires", ">=1.0.0");
+        // as Maven writes a description that spans lines in a pom
+        at.putValue("Plugin-Description", "Timetables and\n      live vehicles  ");
         Path jar = dir.resolve("t.jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.putNextEntry(new ZipEntry("de/swhl/TransitPlugin.class"));
@@ -74,6 +76,7 @@ class ArchiveInspectorTest {
         assertThat(a.kind()).isEqualTo("jar");
         assertThat(a.id()).isEqualTo("transit");
         assertThat(a.canonicalFileName()).isEqualTo("transit-2.0.1.jar");
+        assertThat(a.description()).isEqualTo("Timetables and live vehicles");
     }
 
     @Test
