@@ -16,6 +16,8 @@ import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.security.Identity;
+import de.datenhafen.core.security.Passwords;
 import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
@@ -62,6 +64,7 @@ public final class Hub implements AutoCloseable {
     private PluginHost plugins;
     private IntegrationManager integrations;
     private TokenStore tokens;
+    private Identity identity;
     private HubMetrics metrics;
     private ScheduledExecutorService scheduler;
     private String initialAdminToken;
@@ -103,6 +106,8 @@ public final class Hub implements AutoCloseable {
         db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
+        identity = new Identity(db, tokens, new Passwords(config.argon2Memory(), config.argon2Iterations()),
+            config.sessionIdle(), config.sessionAbsolute());
         SecretBox secrets = SecretBox.open(config.dataDir());
         // again, for the files just made (the database file of a first start) under a permissive umask
         DataFolder.makePrivate(config.dataDir());
@@ -144,7 +149,9 @@ public final class Hub implements AutoCloseable {
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
         plugins.addListener(integrations);
 
-        http.mount(new HttpApi.Services(plugins, integrations, camel, tokens, metrics, this::readiness,
+        Duration auditRetention = config.auditRetention();
+        scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
+        http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog,
             new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(), 100_000, Clock.systemUTC())));
         long tVertx = System.nanoTime();
@@ -204,6 +211,16 @@ public final class Hub implements AutoCloseable {
 
     public IntegrationManager integrations() {
         return integrations;
+    }
+
+    /** Members, users, tokens, sessions and the audit log. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The HTTP API (its routes and their access rules). */
+    public HttpApi httpApi() {
+        return http;
     }
 
     public EventLog eventLog() {
@@ -291,8 +308,23 @@ public final class Hub implements AutoCloseable {
             quietly("vert.x", () -> await(vertx.close(), "close Vert.x"));
         }
         quietly("metrics", metrics);
+        quietly("audit log", identity);
         quietly("database", db);
         LOG.info("Datenhafen stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Once a day: audit entries past their retention, and sessions that ended, go. */
+    private void housekeeping(Duration auditRetention) {
+        try {
+            int audits = identity.audit().retain(auditRetention);
+            int sessions = identity.sessions().purge();
+            if (audits > 0 || sessions > 0) {
+                LOG.info("Housekeeping: {} audit entries older than {} and {} ended sessions deleted", audits,
+                    auditRetention, sessions);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Housekeeping failed: {}", e.getMessage(), e);
+        }
     }
 
     private static void quietly(String what, AutoCloseable c) {

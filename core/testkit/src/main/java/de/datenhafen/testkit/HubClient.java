@@ -138,6 +138,12 @@ public final class HubClient {
         return send(b.POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Any method with a JSON body (PATCH, or a method a route does not have). */
+    public Response send(String method, String path, JsonObject json) {
+        return send(request(path).header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json.encode())));
+    }
+
     /** Uploads a plugin archive: {@code POST /api/v1/admin/plugins}. */
     public Response installPlugin(Path archive, boolean enable) {
         try {

@@ -56,6 +56,11 @@ public final class HubConfig {
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
     public static final String AUTH_FAILURES_LIMIT = "auth.failures.limit";
     public static final String AUTH_FAILURES_WINDOW = "auth.failures.window";
+    public static final String AUTH_SESSION_IDLE = "auth.session.idle";
+    public static final String AUTH_SESSION_ABSOLUTE = "auth.session.absolute";
+    public static final String AUTH_ARGON2_MEMORY = "auth.argon2.memory";
+    public static final String AUTH_ARGON2_ITERATIONS = "auth.argon2.iterations";
+    public static final String AUDIT_RETENTION = "audit.retention";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
     public static final String BUS_RETENTION = "bus.retention";
@@ -108,6 +113,15 @@ public final class HubConfig {
             "Wrong tokens a client address may send within auth.failures.window before it gets 429")
         .define(AUTH_FAILURES_WINDOW, ConfigType.DURATION, "1m", false,
             "The window for auth.failures.limit")
+        .define(AUTH_SESSION_IDLE, ConfigType.DURATION, "30m", false,
+            "A browser session without requests for this long ends")
+        .define(AUTH_SESSION_ABSOLUTE, ConfigType.DURATION, "12h", false,
+            "A browser session ends this long after its login, whatever happens")
+        .define(AUTH_ARGON2_MEMORY, ConfigType.INT, 19456, false,
+            "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; the README says what a hash costs here)")
+        .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 2, false, "Argon2id passes for password hashes")
+        .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
+            "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
             "A connection that neither sends nor receives for this long is closed (event streams send a heartbeat)")
         .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
@@ -281,6 +295,26 @@ public final class HubConfig {
 
     public Duration authFailuresWindow() {
         return config.getDuration(AUTH_FAILURES_WINDOW);
+    }
+
+    public Duration sessionIdle() {
+        return config.getDuration(AUTH_SESSION_IDLE);
+    }
+
+    public Duration sessionAbsolute() {
+        return config.getDuration(AUTH_SESSION_ABSOLUTE);
+    }
+
+    public int argon2Memory() {
+        return config.getInt(AUTH_ARGON2_MEMORY);
+    }
+
+    public int argon2Iterations() {
+        return config.getInt(AUTH_ARGON2_ITERATIONS);
+    }
+
+    public Duration auditRetention() {
+        return config.getDuration(AUDIT_RETENTION);
     }
 
     public Duration httpIdleTimeout() {

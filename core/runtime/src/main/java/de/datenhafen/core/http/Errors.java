@@ -51,6 +51,8 @@ public final class Errors {
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
             send(ctx, 401, e.getMessage(), e.field(), null);
+        } else if (failure instanceof ForbiddenException e) {
+            send(ctx, 403, e.getMessage(), e.field(), null);
         } else if (failure instanceof TooManyRequestsException e) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
             send(ctx, 429, e.getMessage(), e.field(), null);
@@ -117,6 +119,7 @@ public final class Errors {
         return switch (status) {
             case 400 -> "bad request";
             case 401 -> "authentication required";
+            case 403 -> "not allowed";
             case 404 -> "no such resource";
             case 405 -> "method not allowed on this resource";
             case 413 -> "request body too large";

@@ -73,10 +73,10 @@ final class EventsApi {
     private final Vertx vertx;
     private final WorkerExecutor workers;
     private final EventLog log;
-    private final BearerAuth auth;
+    private final Authentication auth;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
-    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, BearerAuth auth) {
+    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, Authentication auth) {
         this.vertx = vertx;
         this.workers = workers;
         this.log = log;

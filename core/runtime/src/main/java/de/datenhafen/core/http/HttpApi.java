@@ -12,7 +12,8 @@ import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Principal;
-import de.datenhafen.core.security.TokenStore;
+import de.datenhafen.core.security.AuditLog;
+import de.datenhafen.core.security.Identity;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.MultiMap;
@@ -34,6 +35,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Builds the hub's router: health, metrics, OpenAPI, the admin API behind bearer tokens, and the JSON error
@@ -46,10 +49,12 @@ public final class HttpApi {
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private volatile AccessRules accessRules;
+    private volatile AuditLog audit;
     private EventsApi events;
 
     /** What the HTTP layer needs from the rest of the hub. */
-    public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, TokenStore tokens,
+    public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
                            FailedAuthLimiter authLimiter) {
@@ -60,6 +65,8 @@ public final class HttpApi {
         this.router = Router.router(vertx);
         this.workers = vertx.createSharedWorkerExecutor("hub-admin", 8);
         router.route().handler(this::track);
+        // here, before any route with a method: a catch-all after them would turn the router's 405 into a 404
+        router.route().handler(this::audited);
     }
 
     public Router router() {
@@ -77,18 +84,102 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(ctx -> openApi(ctx, s));
 
-        // One limiter for every route that takes a token (by default 10 wrong ones a minute from an address).
-        BearerAuth admin = new BearerAuth(s.tokens(), workers, Principal.ADMIN, s.authLimiter());
-        router.route("/api/v1/admin/*").handler(admin::handle);
+        audit = s.identity().audit();
+        // One limiter for every wrong credential, token or password (by default 10 a minute from an address).
+        AccessRules rules = adminRules();
+        IdentityApi.rules(rules);
+        Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
+        accessRules = rules;
+        router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        events = new EventsApi(vertx, workers, s.eventLog(), admin);
+        new IdentityApi(s.identity(), workers, s.authLimiter(), new FailedAuthLimiter(100, Duration.ofHours(1),
+            100_000, Clock.systemUTC())).mount(router, auth);
+        events = new EventsApi(vertx, workers, s.eventLog(), auth);
         events.mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.errorHandler(404, ctx -> Errors.handle(ctx));
         router.errorHandler(405, ctx -> Errors.handle(ctx));
         router.errorHandler(500, ctx -> Errors.handle(ctx));
+    }
+
+    /**
+     * Who may call the hub's own admin and events routes (the identity routes add theirs in {@link IdentityApi}):
+     * reading which plugins and connectors exist is for anyone signed in; everything else here is the association's
+     * (hub-admin) until member-admins manage their own plugins' integrations.
+     */
+    private static AccessRules adminRules() {
+        String a = "/api/v1/admin";
+        AccessRules r = new AccessRules()
+            .rule("GET", a + "/plugins", AccessRules.SIGNED_IN)
+            .rule("GET", a + "/plugins/:id", AccessRules.SIGNED_IN)
+            .rule("GET", a + "/connectors", AccessRules.SIGNED_IN);
+        for (String[] hubAdmin : new String[][] {
+            {"POST", "/plugins"}, {"DELETE", "/plugins/:id"}, {"POST", "/plugins/:id/enable"},
+            {"POST", "/plugins/:id/disable"}, {"GET", "/integrations"}, {"POST", "/integrations"},
+            {"POST", "/integrations/validate"}, {"GET", "/integrations/:name"}, {"PUT", "/integrations/:name"},
+            {"DELETE", "/integrations/:name"}, {"POST", "/integrations/:name/pause"},
+            {"POST", "/integrations/:name/resume"}, {"POST", "/integrations/:name/restart"},
+            {"GET", "/subscriptions"}, {"POST", "/subscriptions"}, {"GET", "/subscriptions/:name"},
+            {"DELETE", "/subscriptions/:name"}, {"POST", "/subscriptions/:name/seek"}, {"GET", "/dead-letters"},
+            {"POST", "/dead-letters/replay"}, {"POST", "/dead-letters/discard"}, {"POST", "/dead-letters/:id/replay"},
+            {"DELETE", "/dead-letters/:id"}}) {
+            r.rule(hubAdmin[0], a + hubAdmin[1], AccessRules.HUB_ADMIN);
+        }
+        return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)
+            .rule("POST", "/api/v1/events", AccessRules.HUB_ADMIN)
+            .rule("GET", "/api/v1/events/stream", AccessRules.HUB_ADMIN);
+    }
+
+    /** The access rules of the hub's own routes, once mounted (for tests that check every route has one). */
+    public List<String> routesWithoutRule() {
+        List<String> out = new ArrayList<>();
+        for (HttpRoute r : routes()) {
+            String path = r.path();
+            if (path.startsWith("/health/") || path.equals("/metrics") || path.equals("/api/v1/openapi.json")
+                || path.equals("/api/v1/auth/login") || path.equals("/api/v1/auth/setup")) {
+                continue; // public by design
+            }
+            if (accessRules == null || accessRules.rules().stream().noneMatch(rule -> rule.method().equals(r.method())
+                && rule.template().equals(path))) {
+                out.add(r.method() + " " + path);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records the request in the audit log when it changed or tried to change the hub's state through its admin or
+     * sign-in API, and every refusal (401, 403, 429) anywhere, plugin routes included. Built from the route's template
+     * and path parameters, never from bodies, query strings or headers, so no secret enters it.
+     */
+    private void audited(RoutingContext ctx) {
+        AuditLog audit = this.audit;
+        if (audit == null) {
+            ctx.next();
+            return;
+        }
+        ctx.addEndHandler(v -> {
+            int status = ctx.response().getStatusCode();
+            String method = ctx.request().method().name();
+            String path = ctx.normalizedPath();
+            boolean write = !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
+            boolean hubApi = path.startsWith("/api/v1/admin/") || path.startsWith("/api/v1/auth/");
+            if (!(write && hubApi) && status != 401 && status != 403 && status != 429) {
+                return;
+            }
+            Principal p = ctx.get(Authentication.PRINCIPAL);
+            String action = ctx.get(AccessRules.ACTION);
+            String target = ctx.get(AccessRules.TARGET);
+            String member = target != null && target.contains("member=")
+                ? target.replaceAll(".*member=([^,}]+).*", "$1") : p == null ? null : p.member();
+            audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
+                p == null ? null : p.kind().id(), member,
+                action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
+                    : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), null));
+        });
+        ctx.next();
     }
 
     /** One route of the hub's own HTTP surface. */

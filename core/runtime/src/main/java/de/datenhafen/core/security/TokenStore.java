@@ -1,10 +1,6 @@
 package de.datenhafen.core.security;
 
 import de.datenhafen.core.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,8 +8,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,17 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bearer tokens. Only a SHA-256 hash of each token is stored: tokens are 256 random bits, so a fast hash is enough
- * (there is nothing to guess), and a stolen database gives no usable token.
+ * The bootstrap admin token: the break-glass key from {@code DATENHAFEN_ADMIN_TOKEN} or made at the first start,
+ * a hub-admin outside every member. Only its SHA-256 hash is stored ({@link Secrets}). Members' tokens are
+ * {@link ApiTokens}.
  */
 public final class TokenStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
     private static final String CONFIGURED_ID = "admin-configured";
     private static final String GENERATED_ID = "admin-initial";
+    /** The role column of the break-glass tokens (the table predates members; every row is an admin's). */
+    private static final String ADMIN = "admin";
 
     private final Database db;
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, Principal> cache = new ConcurrentHashMap<>();
 
     public TokenStore(Database db) {
@@ -50,14 +46,14 @@ public final class TokenStore {
                 throw new IllegalArgumentException("DATENHAFEN_ADMIN_TOKEN is too short: use at least 16 characters "
                     + "(better: 32 random bytes, base64)");
             }
-            upsert(CONFIGURED_ID, hash(configuredToken), Principal.ADMIN);
+            upsert(CONFIGURED_ID, hash(configuredToken), ADMIN);
             return Optional.empty();
         }
         if (countAdmins() > 0) {
             return Optional.empty();
         }
         String token = newToken();
-        upsert(GENERATED_ID, hash(token), Principal.ADMIN);
+        upsert(GENERATED_ID, hash(token), ADMIN);
         LOG.info("Created the initial admin token (only its hash is stored)");
         return Optional.of(token);
     }
@@ -77,9 +73,8 @@ public final class TokenStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // compare in constant time; the table is small
-                    if (MessageDigest.isEqual(rs.getString(2).getBytes(StandardCharsets.US_ASCII),
-                        hash.getBytes(StandardCharsets.US_ASCII))) {
-                        Principal p = new Principal(rs.getString(1), rs.getString(3), null);
+                    if (Secrets.same(rs.getString(2), hash)) {
+                        Principal p = Principal.bootstrap(rs.getString(1));
                         cache.put(hash, p);
                         return Optional.of(p);
                     }
@@ -109,7 +104,7 @@ public final class TokenStore {
     private int countAdmins() {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM admin_token WHERE role = ?")) {
-            ps.setString(1, Principal.ADMIN);
+            ps.setString(1, ADMIN);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -144,17 +139,10 @@ public final class TokenStore {
     }
 
     private String newToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Secrets.newSecret();
     }
 
     static String hash(String token) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Secrets.sha256(token);
     }
 }

@@ -1,0 +1,374 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.security.ApiTokens;
+import de.datenhafen.core.security.AuditLog;
+import de.datenhafen.core.security.FailedAuthLimiter;
+import de.datenhafen.core.security.Identity;
+import de.datenhafen.core.security.Members;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.Role;
+import de.datenhafen.core.security.Sessions;
+import de.datenhafen.core.security.Users;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Members, their users and tokens, sign-in and the audit log:
+ * <ul>
+ * <li>{@code /api/v1/admin/members[/{member}]}: the association's members (hub-admins create, change and suspend;
+ * a member's principals read their own).</li>
+ * <li>{@code /api/v1/admin/members/{member}/users[/{user}]}, {@code .../tokens[/{token}]}: a member's people and
+ * machine tokens, for its member-admins and hub-admins. Roles given are never wider than the giver's own.</li>
+ * <li>{@code /api/v1/auth/login|logout|setup|me|password}: sessions for browsers.</li>
+ * <li>{@code /api/v1/admin/audit}: the audit log, paged; members see their own entries.</li>
+ * </ul>
+ */
+final class IdentityApi {
+
+    private final Identity identity;
+    private final WorkerExecutor workers;
+    private final FailedAuthLimiter addressLimiter;
+    private final FailedAuthLimiter accountLimiter;
+
+    IdentityApi(Identity identity, WorkerExecutor workers, FailedAuthLimiter addressLimiter,
+                FailedAuthLimiter accountLimiter) {
+        this.identity = identity;
+        this.workers = workers;
+        this.addressLimiter = addressLimiter;
+        this.accountLimiter = accountLimiter;
+    }
+
+    /** The rules of the routes below (see {@link AccessRules}). */
+    static void rules(AccessRules r) {
+        String m = "/api/v1/admin/members";
+        r.rule("GET", m, AccessRules.HUB_ADMIN)
+            .rule("POST", m, AccessRules.HUB_ADMIN)
+            .rule("GET", m + "/:member", AccessRules.ofMember(Role.VIEWER))
+            .rule("PATCH", m + "/:member", AccessRules.HUB_ADMIN)
+            .rule("GET", m + "/:member/users", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("POST", m + "/:member/users", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("GET", m + "/:member/users/:user", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("PATCH", m + "/:member/users/:user", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("DELETE", m + "/:member/users/:user", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("POST", m + "/:member/users/:user/setup-code", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("GET", m + "/:member/tokens", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("POST", m + "/:member/tokens", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("DELETE", m + "/:member/tokens/:token", AccessRules.ofMember(Role.MEMBER_ADMIN))
+            .rule("GET", "/api/v1/admin/audit", AccessRules.SIGNED_IN)
+            .rule("GET", "/api/v1/auth/me", (p, params) -> null)
+            .rule("POST", "/api/v1/auth/logout", AccessRules.A_PERSON)
+            .rule("POST", "/api/v1/auth/password", AccessRules.A_PERSON);
+    }
+
+    void mount(Router router, Authentication auth) {
+        BodyHandler json = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+        String m = "/api/v1/admin/members";
+        router.get(m).handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.members().list().stream()
+            .map(IdentityApi::member).toList())));
+        router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> member(identity.members().create(
+            b.getString("id"), b.getString("name"), b.getString("contact")))));
+        router.get(m + "/:member").handler(ctx -> work(ctx, 200, () -> member(identity.members()
+            .require(ctx.pathParam("member")))));
+        router.patch(m + "/:member").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
+            String id = ctx.pathParam("member");
+            identity.members().update(id, string(b, "name"), string(b, "contact"));
+            return member(b.containsKey("state") ? identity.members().state(id, string(b, "state"))
+                : identity.members().require(id));
+        }));
+
+        router.get(m + "/:member/users").handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.users()
+            .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::user).toList())));
+        router.post(m + "/:member/users").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
+            String member = identity.members().require(ctx.pathParam("member")).id();
+            Set<Role> roles = Role.fromList(list(b, "roles"), "roles");
+            mayGive(ctx, member, roles);
+            Users.Invited u = identity.users().create(member, b.getString("id"), b.getString("name"),
+                b.getString("email"), roles);
+            return invited(u);
+        }));
+        router.get(m + "/:member/users/:user").handler(ctx -> work(ctx, 200, () -> user(userOf(ctx))));
+        router.patch(m + "/:member/users/:user").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
+            Users.User u = userOf(ctx);
+            Set<Role> roles = b.containsKey("roles") ? Role.fromList(list(b, "roles"), "roles") : null;
+            if (roles != null) {
+                mayGive(ctx, u.member(), roles);
+            }
+            Users.User changed = identity.users().update(u.id(), string(b, "name"), string(b, "email"), roles,
+                string(b, "state"));
+            if (!Users.ACTIVE.equals(changed.state()) || roles != null) {
+                identity.sessions().closeAllOf(u.id());
+            }
+            return user(changed);
+        }));
+        router.delete(m + "/:member/users/:user").handler(ctx -> work(ctx, 204, () -> {
+            identity.users().delete(userOf(ctx).id());
+            return null;
+        }));
+        router.post(m + "/:member/users/:user/setup-code").handler(ctx -> work(ctx, 200,
+            () -> invited(identity.users().newSetupCode(userOf(ctx).id()))));
+
+        router.get(m + "/:member/tokens").handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.tokens()
+            .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::token).toList())));
+        router.post(m + "/:member/tokens").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
+            String member = identity.members().require(ctx.pathParam("member")).id();
+            JsonObject scope = b.getValue("scope") instanceof JsonObject s ? s : new JsonObject();
+            ApiTokens.Created c = identity.tokens().create(member, b.getString("name"), string(b, "purpose"),
+                Role.fromList(list(b, "roles"), "roles"), string(scope, "plugin"), string(scope, "path"),
+                instant(b, "expiresAt"), principal(ctx));
+            return token(c.token()).put("token", c.secret());
+        }));
+        router.delete(m + "/:member/tokens/:token").handler(ctx -> work(ctx, 200, () -> token(identity.tokens()
+            .revoke(identity.members().require(ctx.pathParam("member")).id(), ctx.pathParam("token")))));
+
+        router.get("/api/v1/admin/audit").handler(this::audit);
+
+        router.post("/api/v1/auth/login").handler(json).handler(this::login);
+        router.post("/api/v1/auth/setup").handler(json).handler(this::setup);
+        router.route("/api/v1/auth/me").handler(auth::handle);
+        router.route("/api/v1/auth/logout").handler(auth::handle);
+        router.route("/api/v1/auth/password").handler(auth::handle);
+        router.get("/api/v1/auth/me").handler(ctx -> {
+            Principal p = principal(ctx);
+            JsonObject me = new JsonObject().put("kind", p.kind().id()).put("id", p.id()).put("member", p.member())
+                .put("roles", new JsonArray(p.roles().stream().sorted().map(Role::id).toList()));
+            ctx.response().putHeader("Content-Type", "application/json").end(me.encode());
+        });
+        router.post("/api/v1/auth/logout").handler(ctx -> work(ctx, 204, () -> {
+            identity.sessions().close(ctx.request().getCookie(Authentication.SESSION_COOKIE).getValue());
+            ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, "").setPath("/").setMaxAge(0)
+                .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
+            return null;
+        }));
+        router.post("/api/v1/auth/password").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
+            Users.User u = identity.users().changePassword(principal(ctx).id(), string(b, "currentPassword"),
+                string(b, "newPassword"));
+            identity.sessions().closeAllOf(u.id());
+            return user(u).put("signedOut", true);
+        }));
+    }
+
+    /** A giver may give only roles it holds for that member; hub-admin only a hub-admin. */
+    private static void mayGive(RoutingContext ctx, String member, Set<Role> roles) {
+        Principal giver = principal(ctx);
+        for (Role r : roles) {
+            if (!giver.actsFor(member, r) || r == Role.HUB_ADMIN && !giver.isHubAdmin()) {
+                throw new ForbiddenException("you cannot give the role " + r.id() + ": roles given are no wider than "
+                    + "your own", "roles");
+            }
+        }
+    }
+
+    private Users.User userOf(RoutingContext ctx) {
+        Users.User u = identity.users().require(ctx.pathParam("user"));
+        if (!u.member().equals(ctx.pathParam("member"))) {
+            throw new de.datenhafen.api.NotFoundException("member " + ctx.pathParam("member") + " has no user "
+                + u.id());
+        }
+        return u;
+    }
+
+    private void login(RoutingContext ctx) {
+        JsonObject b = AdminApi.jsonBody(ctx);
+        if (b == null) {
+            return;
+        }
+        String address = Authentication.address(ctx);
+        String user = b.getValue("user") instanceof String s ? s : null;
+        String account = "account:" + user;
+        Duration wait = max(addressLimiter.retryAfter(address), accountLimiter.retryAfter(account));
+        if (!wait.isZero()) {
+            ctx.put(AccessRules.ACTION, "POST /api/v1/auth/login");
+            ctx.put(AccessRules.TARGET, "{user=" + user + "}");
+            Errors.respond(ctx, new TooManyRequestsException("too many failed sign-ins; try again in "
+                + Math.max(1, wait.toSeconds()) + " s", wait));
+            return;
+        }
+        ctx.put(AccessRules.ACTION, "POST /api/v1/auth/login");
+        ctx.put(AccessRules.TARGET, "{user=" + user + "}");
+        work(ctx, 200, () -> {
+            String password = b.getValue("password") instanceof String s ? s : null;
+            var found = identity.users().verify(user, password);
+            if (found.isEmpty() || !identity.members().active(found.get().member())) {
+                addressLimiter.failed(address);
+                accountLimiter.failed(account);
+                throw new UnauthorizedException("the user or the password is not right (or the user or its member "
+                    + "is not active)");
+            }
+            Users.User u = found.get();
+            Sessions.Opened s = identity.sessions().open(u, address);
+            ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, s.id()).setPath("/")
+                .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
+                .setMaxAge(identity.sessions().absolute().toSeconds()));
+            ctx.put(Authentication.PRINCIPAL, new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null,
+                null));
+            return user(u).put("csrf", s.csrf()).put("expiresAt", s.expiresAt().toString());
+        });
+    }
+
+    private void setup(RoutingContext ctx) {
+        JsonObject b = AdminApi.jsonBody(ctx);
+        if (b == null) {
+            return;
+        }
+        String address = Authentication.address(ctx);
+        Duration wait = addressLimiter.retryAfter(address);
+        ctx.put(AccessRules.ACTION, "POST /api/v1/auth/setup");
+        if (!wait.isZero()) {
+            Errors.respond(ctx, new TooManyRequestsException("too many failed attempts; try again in "
+                + Math.max(1, wait.toSeconds()) + " s", wait));
+            return;
+        }
+        work(ctx, 200, () -> {
+            try {
+                Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
+                ctx.put(AccessRules.TARGET, "{user=" + u.id() + "}");
+                return user(u);
+            } catch (InvalidInputException e) {
+                if ("code".equals(e.field())) {
+                    addressLimiter.failed(address);
+                }
+                throw e;
+            }
+        });
+    }
+
+    private void audit(RoutingContext ctx) {
+        work(ctx, 200, () -> {
+            Principal p = principal(ctx);
+            String member = ctx.queryParams().get("member");
+            if (!p.isHubAdmin()) {
+                if (member != null && !member.equals(p.member())) {
+                    throw new ForbiddenException("you read your own member's audit entries only", "member");
+                }
+                member = p.member();
+            }
+            long after = longParam(ctx, "after", 0);
+            int limit = (int) longParam(ctx, "limit", 100);
+            List<AuditLog.Entry> entries = identity.audit().read(new AuditLog.Filter(member,
+                ctx.queryParams().get("principal"), ctx.queryParams().get("action"), ctx.queryParams().get("target"),
+                instantParam(ctx, "from"), instantParam(ctx, "to")), after, limit);
+            JsonArray out = new JsonArray();
+            for (AuditLog.Entry e : entries) {
+                out.add(new JsonObject().put("seq", e.seq()).put("at", e.at().toString())
+                    .put("principal", e.principal()).put("kind", e.principalKind()).put("member", e.member())
+                    .put("action", e.action()).put("target", e.target()).put("outcome", e.outcome())
+                    .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail()));
+            }
+            return new JsonObject().put("entries", out)
+                .put("next", entries.isEmpty() ? null : entries.get(entries.size() - 1).seq());
+        });
+    }
+
+    private static long longParam(RoutingContext ctx, String name, long otherwise) {
+        String v = ctx.queryParams().get(name);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(name + " must be a whole number of 0 or more", name);
+        }
+    }
+
+    private static Instant instantParam(RoutingContext ctx, String name) {
+        String v = ctx.queryParams().get(name);
+        try {
+            return v == null ? null : OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(name + " must be an ISO-8601 time with an offset", name);
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    static Principal principal(RoutingContext ctx) {
+        return Authentication.principal(ctx).orElseThrow(() -> new UnauthorizedException("not signed in"));
+    }
+
+    private static String string(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (v != null && !(v instanceof String)) {
+            throw new InvalidInputException(field + " must be a string", field);
+        }
+        return (String) v;
+    }
+
+    private static List<?> list(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (v != null && !(v instanceof JsonArray)) {
+            throw new InvalidInputException(field + " must be a list", field);
+        }
+        return v == null ? null : ((JsonArray) v).getList();
+    }
+
+    private static Instant instant(JsonObject b, String field) {
+        String v = string(b, field);
+        try {
+            return v == null ? null : OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field + " must be an ISO-8601 time with an offset", field);
+        }
+    }
+
+    static JsonObject member(Members.Member m) {
+        return new JsonObject().put("id", m.id()).put("name", m.name()).put("contact", m.contact())
+            .put("state", m.state()).put("createdAt", m.createdAt().toString())
+            .put("updatedAt", m.updatedAt().toString());
+    }
+
+    static JsonObject user(Users.User u) {
+        return new JsonObject().put("id", u.id()).put("member", u.member()).put("name", u.name())
+            .put("email", u.email()).put("roles", new JsonArray(u.roles().stream().sorted().map(Role::id).toList()))
+            .put("state", u.state()).put("passwordChangedAt", Json.time(u.passwordChangedAt()))
+            .put("createdAt", u.createdAt().toString());
+    }
+
+    private static JsonObject invited(Users.Invited i) {
+        return user(i.user()).put("setupCode", i.setupCode()).put("setupExpiresAt", i.setupExpires().toString());
+    }
+
+    static JsonObject token(ApiTokens.Token t) {
+        return new JsonObject().put("id", t.id()).put("member", t.member()).put("name", t.name())
+            .put("purpose", t.purpose()).put("roles", new JsonArray(t.roles().stream().sorted().map(Role::id).toList()))
+            .put("scope", new JsonObject().put("plugin", t.scopePlugin()).put("path", t.scopePath()))
+            .put("createdBy", t.createdBy()).put("createdAt", t.createdAt().toString())
+            .put("expiresAt", Json.time(t.expiresAt())).put("lastUsedAt", Json.time(t.lastUsedAt()))
+            .put("revokedAt", Json.time(t.revokedAt()));
+    }
+
+    private interface BodyTask {
+        Object run(JsonObject body) throws Exception;
+    }
+
+    private void withBody(RoutingContext ctx, int status, BodyTask task) {
+        JsonObject b = AdminApi.jsonBody(ctx);
+        if (b != null) {
+            work(ctx, status, () -> task.run(b));
+        }
+    }
+
+    private void work(RoutingContext ctx, int status, Callable<Object> task) {
+        JsonReplies.work(workers, ctx, status, task);
+    }
+}

@@ -1,0 +1,252 @@
+package de.datenhafen.core.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.core.store.Database;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Members' API tokens for machines: named, with roles no wider than their creator's, optionally scoped to one
+ * plugin or a path prefix, with an expiry and a purpose. A token reads {@code dh_<id>_<secret>}: the id finds its
+ * row, the secret (256 random bits) is stored only as its SHA-256. The secret is shown once, at creation.
+ *
+ * <p>Checked on every request of a machine sender, so a valid token is cached (by the hash of the whole token,
+ * never the token) and the check costs a hash and a map look-up, not a database read; revoking a token or
+ * suspending its member empties the cache at once. The last use is written at most once a minute per token.
+ */
+public final class ApiTokens {
+
+    public static final String PREFIX = "dh_";
+    private static final int ID_LENGTH = 12;
+    private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final Duration LAST_USE_EVERY = Duration.ofMinutes(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What the list shows of a token: never the secret. */
+    public record Token(String id, String member, String name, String purpose, Set<Role> roles, String scopePlugin,
+                        String scopePath, String createdBy, Instant createdAt, Instant expiresAt, Instant lastUsedAt,
+                        Instant revokedAt) {
+        public boolean usable(Instant now) {
+            return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+        }
+    }
+
+    /** A token just made, with its secret: the one time it is shown. */
+    public record Created(Token token, String secret) {
+    }
+
+    private record Valid(Principal principal, Instant expiresAt) {
+    }
+
+    private final Database db;
+    private final Members members;
+    private final Cache<String, Valid> valid = Caffeine.newBuilder().maximumSize(10_000)
+        .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
+
+    public ApiTokens(Database db, Members members) {
+        this.db = db;
+        this.members = members;
+        members.onStateChange(m -> valid.invalidateAll());
+    }
+
+    /**
+     * Makes a token of {@code member} for {@code creator}: its roles must be ones the creator holds for that member,
+     * and only a hub-admin gives {@code hub-admin}.
+     */
+    public Created create(String member, String name, String purpose, Set<Role> roles, String scopePlugin,
+                          String scopePath, Instant expiresAt, Principal creator) {
+        members.require(member);
+        name = TextRules.required(name, "name", 100);
+        purpose = TextRules.optional(purpose, "purpose", 500);
+        for (Role r : roles) {
+            if (!creator.actsFor(member, r) || r == Role.HUB_ADMIN && !creator.isHubAdmin()) {
+                throw new InvalidInputException("a token's roles are no wider than its creator's: you cannot give "
+                    + r.id(), "roles");
+            }
+        }
+        if (scopePath != null && !scopePath.startsWith("/")) {
+            throw new InvalidInputException("scope.path is a path prefix starting with /", "scope.path");
+        }
+        scopePath = TextRules.optional(scopePath, "scope.path", 500);
+        scopePlugin = TextRules.optional(scopePlugin, "scope.plugin", 128);
+        if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+            throw new InvalidInputException("expiresAt is in the past", "expiresAt");
+        }
+        String id = newId();
+        String secret = PREFIX + id + "_" + Secrets.newSecret();
+        Instant now = Instant.now();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO api_token (id, member_id, name, purpose, roles, scope_plugin, scope_path, secret_hash, "
+                + "created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            if (byName(c, member, name).isPresent()) {
+                throw new ConflictException("member " + member + " has a token named '" + name + "' already", "name");
+            }
+            ps.setString(1, id);
+            ps.setString(2, member);
+            ps.setString(3, name);
+            ps.setString(4, purpose);
+            ps.setString(5, Role.format(roles));
+            ps.setString(6, scopePlugin);
+            ps.setString(7, scopePath);
+            ps.setString(8, Secrets.sha256(secret));
+            ps.setString(9, creator.label());
+            ps.setTimestamp(10, Timestamp.from(now));
+            ps.setTimestamp(11, expiresAt == null ? null : Timestamp.from(expiresAt));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store a token of " + member, e);
+        }
+        return new Created(require(member, id), secret);
+    }
+
+    /** Revokes a token at once (its cached check too); revoking it again changes nothing. */
+    public Token revoke(String member, String id) {
+        require(member, id);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot revoke token " + id, e);
+        }
+        valid.invalidateAll();
+        return require(member, id);
+    }
+
+    /** The principal of a presented {@code dh_...} token, if it is valid now and its member active. */
+    public Optional<Principal> authenticate(String presented) {
+        if (presented == null || !presented.startsWith(PREFIX) || presented.length() < PREFIX.length() + ID_LENGTH + 2
+            || presented.charAt(PREFIX.length() + ID_LENGTH) != '_' || presented.length() > 200) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256(presented);
+        Instant now = Instant.now();
+        Valid v = valid.getIfPresent(hash);
+        if (v == null) {
+            Optional<Token> row = lookup(presented.substring(PREFIX.length(), PREFIX.length() + ID_LENGTH), hash);
+            if (row.isEmpty() || !row.get().usable(now)) {
+                return Optional.empty();
+            }
+            Token t = row.get();
+            v = new Valid(new Principal(Principal.Kind.TOKEN, t.id(), t.member(), t.roles(), t.scopePlugin(),
+                t.scopePath()), t.expiresAt());
+            valid.put(hash, v);
+        }
+        if (v.expiresAt() != null && !now.isBefore(v.expiresAt()) || !members.active(v.principal().member())) {
+            return Optional.empty();
+        }
+        used(v.principal().id(), now);
+        return Optional.of(v.principal());
+    }
+
+    private void used(String id, Instant now) {
+        Instant written = lastUseWritten.get(id);
+        if (written != null && Duration.between(written, now).compareTo(LAST_USE_EVERY) < 0) {
+            return;
+        }
+        lastUseWritten.put(id, now);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "UPDATE api_token SET last_used_at = ? WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot note the use of token " + id, e);
+        }
+    }
+
+    private Optional<Token> lookup(String id, String hash) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT * FROM api_token WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && Secrets.same(rs.getString("secret_hash"), hash)) {
+                    return Optional.of(row(rs));
+                }
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+    }
+
+    public List<Token> list(String member) {
+        List<Token> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT * FROM api_token WHERE member_id = ? ORDER BY created_at, id")) {
+            ps.setString(1, member);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+        return out;
+    }
+
+    public Token require(String member, String id) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT * FROM api_token WHERE member_id = ? AND id = ?")) {
+            ps.setString(1, member);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return row(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
+        }
+        throw new NotFoundException("member " + member + " has no token " + id);
+    }
+
+    private static Optional<Token> byName(Connection c, String member, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM api_token WHERE member_id = ? AND name = ?")) {
+            ps.setString(1, member);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static String newId() {
+        char[] id = new char[ID_LENGTH];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+        }
+        return new String(id);
+    }
+
+    private static Token row(ResultSet rs) throws SQLException {
+        return new Token(rs.getString("id"), rs.getString("member_id"), rs.getString("name"), rs.getString("purpose"),
+            Role.parse(rs.getString("roles")), rs.getString("scope_plugin"), rs.getString("scope_path"),
+            rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(), instant(rs, "expires_at"),
+            instant(rs, "last_used_at"), instant(rs, "revoked_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

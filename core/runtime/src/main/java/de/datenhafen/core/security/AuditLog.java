@@ -1,0 +1,227 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.core.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only audit log: every state-changing call and every refusal, with who, for which member, what, on what,
+ * the outcome, when, from where, and the request id. Never a secret: entries are built from ids and route templates,
+ * not from bodies or headers. Nothing in the hub updates an entry, and the only delete is {@link #retain} by age.
+ *
+ * <p>Entries are written by one thread in batches, so a request does not wait for its entry's commit; the queue is
+ * bounded, and when it is full a request waits for room (up to 5 s, then the entry is logged as lost, loudly) rather
+ * than the hub dropping entries silently. {@link #close} writes what is queued.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final int MAX_PAGE = 1000;
+
+    /** One entry; {@code seq} is 0 until it is stored. */
+    public record Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
+                        String target, int outcome, String client, String requestId, String detail) {
+    }
+
+    /** Which entries to read: each null means any. {@code member} also matches entries of no member when null. */
+    public record Filter(String member, String principal, String action, String target, Instant from, Instant to) {
+    }
+
+    private final Database db;
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(20_000);
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closing;
+
+    public AuditLog(Database db) {
+        this.db = db;
+        this.writer = new Thread(this::writeLoop, "audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    public void append(Entry e) {
+        try {
+            if (queue.offer(e, 5, TimeUnit.SECONDS)) {
+                queued.incrementAndGet();
+                return;
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.error("Audit entry lost, the writer is behind: {} {} by {} -> {}", e.action(), e.target(), e.principal(),
+            e.outcome());
+    }
+
+    /** Waits (at most {@code bound}) until every entry appended so far is stored, so a read sees it. */
+    public void awaitWritten(Duration bound) {
+        long target = queued.get();
+        long until = System.nanoTime() + bound.toNanos();
+        while (written.get() < target && System.nanoTime() < until) {
+            synchronized (written) {
+                try {
+                    written.wait(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void writeLoop() {
+        List<Entry> batch = new ArrayList<>();
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 499);
+                write(batch);
+            } catch (InterruptedException ie) {
+                if (!closing) {
+                    continue;
+                }
+            } catch (RuntimeException ex) {
+                LOG.error("Cannot write {} audit entries; retrying: {}", batch.size(), ex.getMessage());
+                sleepQuietly();
+                continue;
+            }
+            written.addAndGet(batch.size());
+            synchronized (written) {
+                written.notifyAll();
+            }
+            batch.clear();
+        }
+    }
+
+    private void write(List<Entry> batch) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (at, principal, principal_kind, "
+                + "member_id, action, target, outcome, client, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Entry e : batch) {
+                    ps.setTimestamp(1, Timestamp.from(e.at()));
+                    ps.setString(2, cut(e.principal(), 140));
+                    ps.setString(3, cut(e.principalKind(), 16));
+                    ps.setString(4, cut(e.member(), 64));
+                    ps.setString(5, cut(e.action(), 300));
+                    ps.setString(6, cut(e.target(), 500));
+                    ps.setInt(7, e.outcome());
+                    ps.setString(8, cut(e.client(), 64));
+                    ps.setString(9, cut(e.requestId(), 32));
+                    ps.setString(10, cut(e.detail(), 500));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write audit entries: " + e.getMessage(), e);
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Entries matching {@code f} with a sequence above {@code after}, oldest first, at most {@code limit}. */
+    public List<Entry> read(Filter f, long after, int limit) {
+        awaitWritten(Duration.ofSeconds(2));
+        StringBuilder sql = new StringBuilder("SELECT * FROM audit_entry WHERE seq > ?");
+        List<Object> args = new ArrayList<>();
+        args.add(after);
+        if (f.member() != null) {
+            sql.append(" AND member_id = ?");
+            args.add(f.member());
+        }
+        if (f.principal() != null) {
+            sql.append(" AND principal = ?");
+            args.add(f.principal());
+        }
+        if (f.action() != null) {
+            sql.append(" AND action LIKE ? ESCAPE '\\'");
+            args.add(like(f.action()) + "%");
+        }
+        if (f.target() != null) {
+            sql.append(" AND target LIKE ? ESCAPE '\\'");
+            args.add("%" + like(f.target()) + "%");
+        }
+        if (f.from() != null) {
+            sql.append(" AND at >= ?");
+            args.add(Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" AND at < ?");
+            args.add(Timestamp.from(f.to()));
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        args.add(Math.min(Math.max(limit, 1), MAX_PAGE));
+        List<Entry> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Entry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("principal"),
+                        rs.getString("principal_kind"), rs.getString("member_id"), rs.getString("action"),
+                        rs.getString("target"), rs.getInt("outcome"), rs.getString("client"),
+                        rs.getString("request_id"), rs.getString("detail")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the audit log", e);
+        }
+        return out;
+    }
+
+    private static String like(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /** Deletes entries older than {@code age}: the retention, and the only way an entry goes. */
+    public int retain(Duration age) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM audit_entry WHERE at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now().minus(age)));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot apply the audit retention", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        writer.interrupt();
+        writer.join(10_000);
+    }
+}

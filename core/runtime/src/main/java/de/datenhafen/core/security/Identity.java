@@ -1,0 +1,62 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.core.store.Database;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Who may act, in one place: members, their users and tokens, browser sessions, the bootstrap admin token, and the
+ * audit log. The HTTP layer resolves each request's principal here once.
+ */
+public final class Identity implements AutoCloseable {
+
+    private final Members members;
+    private final Users users;
+    private final ApiTokens tokens;
+    private final Sessions sessions;
+    private final TokenStore bootstrap;
+    private final AuditLog audit;
+
+    public Identity(Database db, TokenStore bootstrap, Passwords passwords, Duration sessionIdle,
+                    Duration sessionAbsolute) {
+        this.bootstrap = bootstrap;
+        this.members = new Members(db);
+        this.users = new Users(db, passwords);
+        this.tokens = new ApiTokens(db, members);
+        this.sessions = new Sessions(db, users, members, sessionIdle, sessionAbsolute);
+        this.audit = new AuditLog(db);
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /** The principal of a bearer token: a member's API token ({@code dh_...}) or the bootstrap admin token. */
+    public Optional<Principal> bearer(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        return token.startsWith(ApiTokens.PREFIX) ? tokens.authenticate(token) : bootstrap.authenticate(token);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        audit.close();
+    }
+}

@@ -1,0 +1,164 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.core.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The association's member organisations: id, name, contact, state. A suspended member's tokens and sessions stop
+ * working at once (listeners drop what they cached); its plugins keep running unless an admin disables them.
+ */
+public final class Members {
+
+    public static final String ACTIVE = "active";
+    public static final String SUSPENDED = "suspended";
+    /** Lower-case letters, digits and dashes, 2 to 64: it appears in paths and audit entries. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,63}");
+
+    public record Member(String id, String name, String contact, String state, Instant createdAt, Instant updatedAt) {
+        public boolean active() {
+            return ACTIVE.equals(state);
+        }
+    }
+
+    private final Database db;
+    /** Member id to state: read on every authenticated request, so kept in memory and changed with the table. */
+    private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> changed = new CopyOnWriteArrayList<>();
+
+    public Members(Database db) {
+        this.db = db;
+        list().forEach(m -> states.put(m.id(), m.state()));
+    }
+
+    /** Calls {@code listener} with a member's id after its state changed. */
+    public void onStateChange(Consumer<String> listener) {
+        changed.add(listener);
+    }
+
+    public boolean active(String id) {
+        return id != null && ACTIVE.equals(states.get(id));
+    }
+
+    public boolean exists(String id) {
+        return id != null && states.containsKey(id);
+    }
+
+    public Member create(String id, String name, String contact) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new InvalidInputException("a member id is 2 to 64 lower-case letters, digits and dashes, starting "
+                + "with a letter or digit", "id");
+        }
+        name = TextRules.required(name, "name", 200);
+        contact = TextRules.optional(contact, "contact", 320);
+        Instant now = Instant.now();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO member (id, name, contact, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            if (get(c, id).isPresent()) {
+                throw new ConflictException("member " + id + " exists already", "id");
+            }
+            ps.setString(1, id);
+            ps.setString(2, name);
+            ps.setString(3, contact);
+            ps.setString(4, ACTIVE);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store member " + id, e);
+        }
+        states.put(id, ACTIVE);
+        return new Member(id, name, contact, ACTIVE, now, now);
+    }
+
+    /** Changes name and contact where given (null keeps the old value). */
+    public Member update(String id, String name, String contact) {
+        Member old = require(id);
+        String n = name == null ? old.name() : TextRules.required(name, "name", 200);
+        String k = contact == null ? old.contact() : TextRules.optional(contact, "contact", 320);
+        write(id, "UPDATE member SET name = ?, contact = ?, updated_at = ? WHERE id = ?", n, k);
+        return require(id);
+    }
+
+    /** Sets the state ({@link #ACTIVE} or {@link #SUSPENDED}); listeners hear of it when it changed. */
+    public Member state(String id, String state) {
+        if (!ACTIVE.equals(state) && !SUSPENDED.equals(state)) {
+            throw new InvalidInputException("state is active or suspended", "state");
+        }
+        Member old = require(id);
+        if (!old.state().equals(state)) {
+            write(id, "UPDATE member SET state = ?, updated_at = ? WHERE id = ?", state);
+            states.put(id, state);
+            changed.forEach(l -> l.accept(id));
+        }
+        return require(id);
+    }
+
+    private void write(String id, String sql, String... values) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (String v : values) {
+                ps.setString(i++, v);
+            }
+            ps.setTimestamp(i++, Timestamp.from(Instant.now()));
+            ps.setString(i, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change member " + id, e);
+        }
+    }
+
+    public Member require(String id) {
+        return get(id).orElseThrow(() -> new NotFoundException("no member " + id));
+    }
+
+    public Optional<Member> get(String id) {
+        try (Connection c = db.connection()) {
+            return get(c, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read member " + id, e);
+        }
+    }
+
+    private static Optional<Member> get(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM member WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<Member> list() {
+        List<Member> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT * FROM member ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read members", e);
+        }
+        return out;
+    }
+
+    private static Member row(ResultSet rs) throws SQLException {
+        return new Member(rs.getString("id"), rs.getString("name"), rs.getString("contact"), rs.getString("state"),
+            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,149 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.core.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Browser sessions, kept on the server: the cookie holds 256 random bits, the table their SHA-256. A session ends
+ * after {@code idle} without requests, after {@code absolute} in any case, at logout, when its user is disabled or
+ * deleted, or when its member is suspended. Each has a CSRF token (also stored as a hash) that every write
+ * authenticated by the cookie must send in {@code X-CSRF-Token}.
+ */
+public final class Sessions {
+
+    /** A new session: the cookie value and the CSRF token, each shown once. */
+    public record Opened(String id, String csrf, Instant expiresAt) {
+    }
+
+    /** A live session: its user's principal and the hash of its CSRF token. */
+    public record Live(Principal principal, String csrfHash, String idHash) {
+        public boolean csrfMatches(String presented) {
+            return presented != null && Secrets.same(csrfHash, Secrets.sha256(presented));
+        }
+    }
+
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private final Database db;
+    private final Users users;
+    private final Members members;
+    private final Duration idle;
+    private final Duration absolute;
+
+    public Sessions(Database db, Users users, Members members, Duration idle, Duration absolute) {
+        this.db = db;
+        this.users = users;
+        this.members = members;
+        this.idle = idle;
+        this.absolute = absolute;
+    }
+
+    public Duration absolute() {
+        return absolute;
+    }
+
+    public Opened open(Users.User user, String client) {
+        String id = Secrets.newSecret();
+        String csrf = Secrets.newSecret();
+        Instant now = Instant.now();
+        Instant expires = now.plus(absolute);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO hub_session (id_hash, user_id, csrf_hash, client, created_at, last_seen_at, expires_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, Secrets.sha256(id));
+            ps.setString(2, user.id());
+            ps.setString(3, Secrets.sha256(csrf));
+            ps.setString(4, client);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setTimestamp(7, Timestamp.from(expires));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open a session", e);
+        }
+        return new Opened(id, csrf, expires);
+    }
+
+    /** The session of a cookie value, if it is live and its user and member are active. */
+    public Optional<Live> resolve(String cookie) {
+        if (cookie == null || cookie.isBlank() || cookie.length() > 100) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256(cookie);
+        Instant now = Instant.now();
+        String userId;
+        String csrfHash;
+        Instant lastSeen;
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT user_id, csrf_hash, last_seen_at, expires_at, revoked_at FROM hub_session WHERE id_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getTimestamp("revoked_at") != null
+                    || !now.isBefore(rs.getTimestamp("expires_at").toInstant())) {
+                    return Optional.empty();
+                }
+                userId = rs.getString(1);
+                csrfHash = rs.getString(2);
+                lastSeen = rs.getTimestamp(3).toInstant();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read sessions", e);
+        }
+        if (!now.isBefore(lastSeen.plus(idle))) {
+            return Optional.empty();
+        }
+        Optional<Users.User> user = users.get(userId);
+        if (user.isEmpty() || !Users.ACTIVE.equals(user.get().state()) || !members.active(user.get().member())) {
+            return Optional.empty();
+        }
+        if (Duration.between(lastSeen, now).compareTo(TOUCH_EVERY) >= 0) {
+            update("UPDATE hub_session SET last_seen_at = ? WHERE id_hash = ?", now, hash);
+        }
+        Users.User u = user.get();
+        return Optional.of(new Live(new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null, null),
+            csrfHash, hash));
+    }
+
+    /** Ends the session of this cookie value (logout). */
+    public void close(String cookie) {
+        if (cookie != null) {
+            update("UPDATE hub_session SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL", Instant.now(),
+                Secrets.sha256(cookie));
+        }
+    }
+
+    /** Ends every session of a user (password changed, user disabled). */
+    public void closeAllOf(String userId) {
+        update("UPDATE hub_session SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", Instant.now(), userId);
+    }
+
+    /** Deletes sessions that ended more than a day ago. */
+    public int purge() {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM hub_session WHERE expires_at < ? OR revoked_at < ?")) {
+            Timestamp day = Timestamp.from(Instant.now().minus(Duration.ofDays(1)));
+            ps.setTimestamp(1, day);
+            ps.setTimestamp(2, day);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot purge sessions", e);
+        }
+    }
+
+    private void update(String sql, Instant at, String key) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change sessions", e);
+        }
+    }
+}

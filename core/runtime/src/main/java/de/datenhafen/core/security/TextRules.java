@@ -1,0 +1,33 @@
+package de.datenhafen.core.security;
+
+import de.datenhafen.api.InvalidInputException;
+
+/** Names, contacts and purposes that people type: trimmed, bounded, no control characters. */
+final class TextRules {
+
+    private TextRules() {
+    }
+
+    static String required(String value, String field, int max) {
+        String v = optional(value, field, max);
+        if (v == null) {
+            throw new InvalidInputException(field + " is required", field);
+        }
+        return v;
+    }
+
+    /** The value trimmed, or null when absent or blank. */
+    static String optional(String value, String field, int max) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        if (v.codePointCount(0, v.length()) > max) {
+            throw new InvalidInputException(field + " has at most " + max + " characters", field);
+        }
+        if (v.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(field + " cannot contain control characters", field);
+        }
+        return v;
+    }
+}

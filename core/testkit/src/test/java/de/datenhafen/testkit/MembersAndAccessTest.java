@@ -1,0 +1,327 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.config.HubConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Members, their people and tokens, sessions and the audit log, through the HTTP API of a real hub: two members, A
+ * (the sensor vendor) and B (the bus operator), each with a member-admin; what each may and may not do.
+ */
+class MembersAndAccessTest {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder()
+        // cheap hashes for a test (the README says what the defaults cost)
+        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+
+    static final String PASSWORD_A = "correct horse battery staple";
+    static final String PASSWORD_B = "ein Bus kommt selten allein";
+
+    @BeforeAll
+    static void twoMembersEachWithAMemberAdmin() {
+        HubClient admin = hub.client();
+        for (String[] m : new String[][] {{"luftblick", "Luftblick Sensorik GmbH"}, {"stadtverkehr", "Stadtverkehr"}}) {
+            HubClient.Response r = admin.post("/api/v1/admin/members", new JsonObject().put("id", m[0])
+                .put("name", m[1]).put("contact", "it@" + m[0] + ".example"));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+        invite(admin, "luftblick", "anna", "member-admin", PASSWORD_A);
+        invite(admin, "stadtverkehr", "bert", "member-admin", PASSWORD_B);
+    }
+
+    /** Creates a user and sets its password with the one-time code, as the user would. */
+    static void invite(HubClient as, String member, String user, String role, String password) {
+        HubClient.Response created = as.post("/api/v1/admin/members/" + member + "/users", new JsonObject()
+            .put("id", user).put("name", user).put("roles", new JsonArray().add(role)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getString("state")).isEqualTo("invited");
+        HubClient.Response setUp = as.anonymous().post("/api/v1/auth/setup", new JsonObject()
+            .put("code", created.json().getString("setupCode")).put("password", password));
+        assertThat(setUp.status()).as(setUp.body()).isEqualTo(200);
+        assertThat(setUp.json().getString("state")).isEqualTo("active");
+    }
+
+    /** A signed-in browser: its cookie and CSRF token. */
+    record Session(String cookie, String csrf) {
+        Map<String, String> read() {
+            return Map.of("Cookie", cookie);
+        }
+
+        Map<String, String> write() {
+            return Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json");
+        }
+    }
+
+    static Session login(String user, String password) {
+        HubClient.Response r = hub.client().anonymous().post("/api/v1/auth/login",
+            new JsonObject().put("user", user).put("password", password));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String setCookie = r.header("Set-Cookie");
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+        return new Session(setCookie.substring(0, setCookie.indexOf(';')), r.json().getString("csrf"));
+    }
+
+    static String token(HubClient as, String member, String name, String... roles) {
+        HubClient.Response r = as.post("/api/v1/admin/members/" + member + "/tokens", new JsonObject()
+            .put("name", name).put("roles", new JsonArray(List.of(roles))).put("purpose", "test"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().getString("token");
+    }
+
+    @Test
+    void aSignedInMemberAdminManagesItsOwnMembersUsersButNotAnothers() {
+        Session anna = login("anna", PASSWORD_A);
+        HubClient c = hub.client().anonymous();
+
+        HubClient.Response own = c.get("/api/v1/admin/members/luftblick/users", anna.read());
+        HubClient.Response other = c.get("/api/v1/admin/members/stadtverkehr/users", anna.read());
+        HubClient.Response me = c.get("/api/v1/auth/me", anna.read());
+
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.jsonArray()).extracting(o -> ((JsonObject) o).getString("id")).contains("anna");
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.json().getString("error"))
+            .isEqualTo("this needs the role member-admin of member stadtverkehr (or hub-admin)");
+        assertThat(me.json()).isEqualTo(new JsonObject().put("kind", "user").put("id", "anna")
+            .put("member", "luftblick").put("roles", new JsonArray().add("member-admin")));
+    }
+
+    @Test
+    void aWriteWithTheSessionCookieButWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
+        Session anna = login("anna", PASSWORD_A);
+        HubClient c = hub.client().anonymous();
+
+        HubClient.Response forged = c.post("/api/v1/admin/members/luftblick/users",
+            Map.of("Cookie", anna.cookie(), "Content-Type", "application/json"),
+            new JsonObject().put("id", "mallory").put("name", "M").put("roles", new JsonArray().add("viewer")).encode());
+        HubClient.Response real = c.post("/api/v1/admin/members/luftblick/users", anna.write(),
+            new JsonObject().put("id", "carla").put("name", "Carla").put("roles", new JsonArray().add("viewer"))
+                .encode());
+
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.json().getString("field")).isEqualTo("X-CSRF-Token");
+        assertThat(real.status()).as(real.body()).isEqualTo(201);
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/mallory").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aMemberAdminCannotGiveARoleWiderThanItsOwn() {
+        Session anna = login("anna", PASSWORD_A);
+
+        HubClient.Response r = hub.client().anonymous().post("/api/v1/admin/members/luftblick/users", anna.write(),
+            new JsonObject().put("id", "eve").put("name", "Eve").put("roles", new JsonArray().add("hub-admin"))
+                .encode());
+        HubClient.Response t = hub.client().anonymous().post("/api/v1/admin/members/luftblick/tokens", anna.write(),
+            new JsonObject().put("name", "wide").put("roles", new JsonArray().add("hub-admin")).encode());
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().getString("field")).isEqualTo("roles");
+        assertThat(t.status()).isEqualTo(400);
+        assertThat(t.json().getString("error")).contains("no wider than its creator's");
+    }
+
+    @Test
+    void aTokenWorksUntilRevokedAndStopsAtOnceWhenItsMemberIsSuspended() {
+        HubClient admin = hub.client();
+        String viewer = token(admin, "stadtverkehr", "departure-board", "viewer");
+        String revoked = token(admin, "stadtverkehr", "old-board", "viewer");
+        HubClient asViewer = admin.withToken(viewer);
+
+        assertThat(asViewer.get("/api/v1/admin/members/stadtverkehr").status()).isEqualTo(200);
+        assertThat(asViewer.get("/api/v1/admin/members/luftblick").status()).isEqualTo(403);
+        assertThat(asViewer.get("/api/v1/admin/members/stadtverkehr/users").status()).isEqualTo(403);
+        assertThat(asViewer.get("/api/v1/admin/integrations").status()).isEqualTo(403);
+        assertThat(asViewer.post("/api/v1/admin/plugins", "application/zip", "x").status()).isEqualTo(403);
+
+        String id = admin.get("/api/v1/admin/members/stadtverkehr/tokens").jsonArray().stream()
+            .map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("old-board")).findFirst().orElseThrow()
+            .getString("id");
+        assertThat(admin.withToken(revoked).get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(admin.delete("/api/v1/admin/members/stadtverkehr/tokens/" + id).status()).isEqualTo(200);
+        assertThat(admin.withToken(revoked).get("/api/v1/auth/me").status()).isEqualTo(401);
+
+        JsonObject listed = admin.get("/api/v1/admin/members/stadtverkehr/tokens").jsonArray().stream()
+            .map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("departure-board")).findFirst()
+            .orElseThrow();
+        assertThat(listed.getString("lastUsedAt")).isNotNull();
+        assertThat(listed.containsKey("token")).isFalse();
+        assertThat(listed.encode()).doesNotContain(viewer.substring(16));
+
+        // a method the hub has no rule for is refused, whoever asks (fail closed)
+        assertThat(admin.put("/api/v1/admin/members/stadtverkehr", new JsonObject()).status()).isEqualTo(403);
+        HubClient.Response suspended = admin.send("PATCH", "/api/v1/admin/members/stadtverkehr",
+            new JsonObject().put("state", "suspended"));
+        assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
+        assertThat(asViewer.get("/api/v1/auth/me").status()).isEqualTo(401);
+        HubClient.Response login = admin.anonymous().post("/api/v1/auth/login",
+            new JsonObject().put("user", "bert").put("password", PASSWORD_B));
+        assertThat(login.status()).isEqualTo(401);
+        assertThat(admin.send("PATCH", "/api/v1/admin/members/stadtverkehr",
+            new JsonObject().put("state", "active")).status()).isEqualTo(200);
+        assertThat(asViewer.get("/api/v1/auth/me").status()).isEqualTo(200);
+    }
+
+    @Test
+    void fiftyWrongPasswordsGet429sAndAuditEntriesWhileTheRightOneFromAnotherAddressStillWorks() throws Exception {
+        int port = hub.client().baseUri().getPort();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            statuses.add(login(InetAddress.getByName("127.0.0.3"), port, "anna", "wrong password " + i).status());
+        }
+        RawHttp.Answer right = login(InetAddress.getByName("127.0.0.4"), port, "anna", PASSWORD_A);
+
+        assertThat(statuses.subList(0, 10)).containsOnly(401);
+        assertThat(statuses.subList(10, 50)).containsOnly(429);
+        assertThat(right.status()).as(right.body()).isEqualTo(200);
+        JsonArray entries = hub.client().get("/api/v1/admin/audit?action=POST%20/api/v1/auth/login&limit=1000").json()
+            .getJsonArray("entries");
+        long refused = entries.stream().map(o -> (JsonObject) o)
+            .filter(e -> "127.0.0.3".equals(e.getString("client"))).count();
+        assertThat(refused).isEqualTo(50);
+        assertThat(entries.stream().map(o -> (JsonObject) o).filter(e -> "127.0.0.3".equals(e.getString("client"))))
+            .allSatisfy(e -> assertThat(e.getString("target")).isEqualTo("{user=anna}"));
+    }
+
+    static RawHttp.Answer login(InetAddress from, int port, String user, String password) {
+        byte[] body = new JsonObject().put("user", user).put("password", password).encode()
+            .getBytes(StandardCharsets.UTF_8);
+        String head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+            + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] request = new byte[head.length() + body.length];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, request, 0, head.length());
+        System.arraycopy(body, 0, request, head.length(), body.length);
+        return RawHttp.sendFrom(from, port, request);
+    }
+
+    @Test
+    void theAuditLogRecordsChangesAndRefusalsAndNoApiChangesOrDeletesAnEntry() {
+        HubClient admin = hub.client();
+        admin.post("/api/v1/admin/members", new JsonObject().put("id", "kulturamt").put("name", "Kulturamt"));
+        admin.anonymous().get("/api/v1/admin/integrations");
+
+        JsonArray entries = admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries");
+        JsonObject created = entries.stream().map(o -> (JsonObject) o)
+            .filter(e -> "POST /api/v1/admin/members".equals(e.getString("action"))
+                && e.getInteger("outcome") == 201).reduce((a, b) -> b).orElseThrow();
+        assertThat(created.getString("principal")).startsWith("bootstrap:");
+        assertThat(entries.stream().map(o -> (JsonObject) o)
+            .anyMatch(e -> e.getInteger("outcome") == 401 && e.getString("principal") == null
+                && e.getString("action").equals("GET /api/v1/admin/integrations"))).isTrue();
+
+        long seq = created.getLong("seq");
+        for (String method : List.of("PUT", "PATCH", "DELETE", "POST")) {
+            HubClient.Response r = admin.send(method, "/api/v1/admin/audit/" + seq, new JsonObject());
+            assertThat(r.status()).as(method + " " + r.body()).isEqualTo(403);
+            HubClient.Response all = admin.send(method, "/api/v1/admin/audit", new JsonObject());
+            assertThat(all.status()).as(method + " all " + all.body()).isEqualTo(403);
+        }
+        JsonObject again = admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries").stream()
+            .map(o -> (JsonObject) o).filter(e -> e.getLong("seq") == seq).findFirst().orElseThrow();
+        assertThat(again).isEqualTo(created);
+    }
+
+    @Test
+    void aMemberReadsOnlyItsOwnAuditEntries() {
+        Session anna = login("anna", PASSWORD_A);
+
+        HubClient.Response own = hub.client().anonymous().get("/api/v1/admin/audit?limit=1000", anna.read());
+        HubClient.Response other = hub.client().anonymous().get("/api/v1/admin/audit?member=stadtverkehr",
+            anna.read());
+
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.json().getJsonArray("entries")).isNotEmpty().allSatisfy(e ->
+            assertThat(((JsonObject) e).getString("member")).isEqualTo("luftblick"));
+        assertThat(other.status()).isEqualTo(403);
+    }
+
+    @Test
+    void noPasswordTokenSetupCodeOrSessionIsStoredOrAuditedInTheClear() throws Exception {
+        HubClient admin = hub.client();
+        String secret = token(admin, "luftblick", "uplinks", "member-editor");
+        HubClient.Response invited = admin.post("/api/v1/admin/members/luftblick/users", new JsonObject()
+            .put("id", "dora").put("name", "Dora").put("roles", new JsonArray().add("viewer")));
+        String code = invited.json().getString("setupCode");
+        String password = "Sonnenschein über der Trave";
+        assertThat(admin.anonymous().post("/api/v1/auth/setup", new JsonObject().put("code", code)
+            .put("password", password)).status()).isEqualTo(200);
+        Session dora = login("dora", password);
+        admin.withToken(secret).get("/api/v1/auth/me");
+        admin.anonymous().post("/api/v1/auth/login", new JsonObject().put("user", "dora").put("password",
+            "a wrong one that is long"));
+
+        List<String> found = new ArrayList<>();
+        try (Connection c = hub.hub().database().connection(); Statement s = c.createStatement()) {
+            for (String table : List.of("MEMBER", "HUB_USER", "API_TOKEN", "HUB_SESSION", "AUDIT_ENTRY")) {
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            String v = rs.getString(i);
+                            for (String secretText : List.of(secret, secret.substring(16), code, password,
+                                "a wrong one that is long", dora.cookie().substring(dora.cookie().indexOf('=') + 1),
+                                dora.csrf())) {
+                                if (v != null && v.contains(secretText)) {
+                                    found.add(table + "." + rs.getMetaData().getColumnName(i));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(found).as("columns holding a secret in the clear").isEmpty();
+    }
+
+    @Test
+    void everyRouteOfTheHubHasAnAccessRule() {
+        assertThat(hub.hub().httpApi().routesWithoutRule()).isEmpty();
+    }
+
+    @Test
+    void aPasswordThatHoldsTheAccountsNameIsRefused() {
+        HubClient admin = hub.client();
+        String code = admin.post("/api/v1/admin/members/luftblick/users", new JsonObject().put("id", "frieda")
+            .put("name", "Frieda").put("roles", new JsonArray().add("viewer"))).json().getString("setupCode");
+
+        HubClient.Response r = admin.anonymous().post("/api/v1/auth/setup",
+            new JsonObject().put("code", code).put("password", "frieda's long password"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("a password cannot contain the account's name, its member's "
+            + "or the hub's");
+    }
+
+    @Test
+    void aPasswordIsRefusedByLengthNotByCharacterClasses() {
+        HubClient admin = hub.client();
+        String code = admin.post("/api/v1/admin/members/luftblick/users", new JsonObject().put("id", "emil")
+            .put("name", "Emil").put("roles", new JsonArray().add("viewer"))).json().getString("setupCode");
+
+        HubClient.Response shortOne = admin.anonymous().post("/api/v1/auth/setup",
+            new JsonObject().put("code", code).put("password", "Sh0rt!"));
+        HubClient.Response plainLong = admin.anonymous().post("/api/v1/auth/setup",
+            new JsonObject().put("code", code).put("password", "just lower case words here"));
+        HubClient.Response used = admin.anonymous().post("/api/v1/auth/setup",
+            new JsonObject().put("code", code).put("password", "another long password"));
+
+        assertThat(shortOne.status()).isEqualTo(400);
+        assertThat(shortOne.json().getString("field")).isEqualTo("password");
+        assertThat(plainLong.status()).as(plainLong.body()).isEqualTo(200);
+        assertThat(used.status()).isEqualTo(400);
+        assertThat(used.json().getString("field")).isEqualTo("code");
+    }
+}
