@@ -86,6 +86,42 @@ final class ObservationSql {
     private long deadline;
     int mergeMax = MERGE_MAX;
 
+    /** The schools' service's Observations: each request gets an ObservationSql of its own (it keeps a deadline). */
+    static Observations of(DataSource db, java.time.Duration timeout) {
+        return new Observations() {
+            @Override
+            public Model.Entity byId(Model.Graph g, Eval eval, long id) throws SQLException {
+                return new ObservationSql(db, g, eval, timeout).byId(id);
+            }
+
+            @Override
+            public Observations.Page query(Model.Graph g, Eval eval, Model.Entity of, Expr filter,
+                                           List<Parser.Order> orderBy, int skip, int top, boolean count)
+                throws SQLException {
+                ObservationSql.Page p = new ObservationSql(db, g, eval, timeout).query(scope(g, of), filter, orderBy, skip, top,
+                    count);
+                return new Observations.Page(p.items(), p.more(), p.count());
+            }
+        };
+    }
+
+    /** The Datastreams whose Observations an entity leads to: a Datastream its own, a room (FeatureOfInterest) four. */
+    static List<Long> scope(Model.Graph g, Model.Entity of) {
+        if (of == null) {
+            List<Long> out = new ArrayList<>();
+            for (Model.Entity e : g.all(Model.Type.DATASTREAM)) {
+                out.add((Long) e.id());
+            }
+            out.sort(Long::compare);
+            return out;
+        }
+        long id = (Long) of.id();
+        if (of.type() == Model.Type.DATASTREAM) {
+            return List.of(id);
+        }
+        return List.of(id * 4, id * 4 + 1, id * 4 + 2, id * 4 + 3);
+    }
+
     ObservationSql(DataSource db, Model.Graph graph, Eval eval, java.time.Duration timeout) {
         this.db = db;
         this.graph = graph;
