@@ -42,11 +42,23 @@ final class Model {
         final String set;
         final String single;
         final List<String> properties;
+        /** Properties the spec makes optional: shown only when an entity has them (the general store's). */
+        final List<String> optional;
 
         Type(String set, String single, List<String> properties) {
             this.set = set;
             this.single = single;
             this.properties = properties;
+            this.optional = switch (set) {
+                case "Observations" -> List.of("resultQuality", "validTime", "parameters");
+                case "Datastreams" -> List.of("observedArea", "phenomenonTime", "resultTime");
+                default -> List.of();
+            };
+        }
+
+        /** A property of this type, shown always or when present. */
+        boolean property(String name) {
+            return properties.contains(name) || optional.contains(name);
         }
 
         List<Nav> navs() {
@@ -78,7 +90,7 @@ final class Model {
         }
 
         boolean hasProperty(String name) {
-            return name.equals("id") || properties.contains(name);
+            return name.equals("id") || property(name);
         }
 
         static Type ofSet(String set) {

@@ -30,8 +30,11 @@ final class StaService {
         "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/update-entity",
         "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/delete-entity");
 
-    /** A resource path resolved: one entity, a collection, a property, or a reference. */
-    record Target(Model.Type type, Model.Entity entity, List<Model.Entity> items, Model.Entity observationsOf,
+    /**
+     * A resource path resolved: one entity, a collection, a property, or a reference; {@code from} is the entity a
+     * collection was reached from ({@code Datastreams(5)} of {@code Datastreams(5)/Observations}), null for a set.
+     */
+    record Target(Model.Type type, Model.Entity entity, List<Model.Entity> items, Model.Entity from,
                   String property, boolean ref, boolean value) {
         boolean collection() {
             return entity == null;
@@ -168,7 +171,7 @@ final class StaService {
                 if (i != segments.size() - 1 || current.property() != null) {
                     throw StaException.notFound("$ref must be the last segment, after an entity or a collection");
                 }
-                current = new Target(current.type(), current.entity(), current.items(), current.observationsOf(),
+                current = new Target(current.type(), current.entity(), current.items(), current.from(),
                     null, true, false);
                 continue;
             }
@@ -225,7 +228,7 @@ final class StaService {
             }
             throw StaException.notFound("no " + seg + " here");
         }
-        return new Target(nav.target(), null, next, null, null, false, false);
+        return new Target(nav.target(), null, next, from, null, false, false);
     }
 
     private static Target one(Model.Type type, Model.Entity e) {
@@ -274,7 +277,7 @@ final class StaService {
             return new Answer(200, entity(g, eval, t.entity(), q, base, budget), null);
         }
         ObjectNode out = JSON.createObjectNode();
-        Page page = page(g, eval, t.type(), t.items(), t.observationsOf(), q);
+        Page page = page(g, eval, t.type(), t.items(), t.from(), q);
         budget.add(page.items().size());
         if (page.count() != null) {
             out.put("@iot.count", page.count());
@@ -294,11 +297,11 @@ final class StaService {
     }
 
     private Page page(Model.Graph g, Eval eval, Model.Type type, List<Model.Entity> items,
-                      Model.Entity observationsOf, Query q) throws SQLException {
+                      Model.Entity of, Query q) throws SQLException {
         int top = q.top() == null ? pageSize : Math.min(q.top(), maxPageSize);
         checkSelect(type, q);
         if (type == Model.Type.OBSERVATION) {
-            Observations.Page p = source.observations().query(g, eval, observationsOf, q.filter(), q.orderBy(),
+            Observations.Page p = source.observations().query(g, eval, of, q.filter(), q.orderBy(),
                 q.skip(), top, q.count());
             return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
         }
@@ -358,6 +361,11 @@ final class StaService {
         }
         for (String p : e.type().properties) {
             if (all || select.contains(p)) {
+                out.set(p, JSON.valueToTree(plain(e.props().get(p))));
+            }
+        }
+        for (String p : e.type().optional) {
+            if ((all || select.contains(p)) && e.props().get(p) != null) {
                 out.set(p, JSON.valueToTree(plain(e.props().get(p))));
             }
         }

@@ -46,7 +46,7 @@ final class StaWrites implements Writes {
         throws Exception {
         Model.Graph g = service.graph();
         Long ds;
-        Model.Entity of = t.observationsOf();
+        Model.Entity of = t.from();
         if (of != null && of.type() == Model.Type.DATASTREAM) {
             ds = (Long) of.id();
         } else {
