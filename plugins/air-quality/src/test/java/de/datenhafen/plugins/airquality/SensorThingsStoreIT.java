@@ -36,16 +36,18 @@ class SensorThingsStoreIT {
 
     // ---- helpers
 
+    static final Client STORE = new Client(hub, TOKEN);
+
     static SensorThingsIT.Answer get(String path) {
-        return SensorThingsIT.send("GET", url(path), null, null);
+        return STORE.get(path);
     }
 
     static SensorThingsIT.Answer write(String method, String path, String body) {
-        return SensorThingsIT.send(method, url(path), body, TOKEN);
+        return STORE.write(method, path, body);
     }
 
     static String url(String path) {
-        return hub.client().baseUri().resolve(path.startsWith("/") ? path : V11 + path).toString();
+        return STORE.url(path);
     }
 
     static long created(SensorThingsIT.Answer a) {
@@ -53,30 +55,54 @@ class SensorThingsStoreIT {
         return a.json().getLong("@iot.id");
     }
 
-    /** A weather station: a Thing at a new Location with a temperature Datastream (deep insert); its ids. */
     static JsonObject station(String name, double lon, double lat) {
-        long thing = created(write("POST", "Things", """
-            {"name": "%s", "description": "weather station", "properties": {"owner": "Stadtwerke"},
-             "Locations": [{"name": "%s site", "description": "roof", "encodingType": "application/geo+json",
-                            "location": {"type": "Point", "coordinates": [%s, %s]}}],
-             "Datastreams": [{"name": "%s air temperature", "description": "2 m above ground",
-                              "unitOfMeasurement": {"name": "degree Celsius", "symbol": "°C",
-                                                    "definition": "http://qudt.org/vocab/unit/DEG_C"},
-                              "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
-                              "Sensor": {"name": "PT100", "description": "platinum thermometer",
-                                         "encodingType": "text/plain", "metadata": "PT100 class A"},
-                              "ObservedProperty": {"name": "air temperature",
-                                                   "definition": "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0023/",
-                                                   "description": "temperature of the air"}}]}
-            """.formatted(name, name, lon, lat, name)));
-        long location = get("Things(" + thing + ")/Locations").value().getJsonObject(0).getLong("@iot.id");
-        long datastream = get("Things(" + thing + ")/Datastreams").value().getJsonObject(0).getLong("@iot.id");
-        return new JsonObject().put("thing", thing).put("location", location).put("datastream", datastream);
+        return STORE.station(name, lon, lat);
     }
 
     static long observe(long datastream, String time, Object result) {
-        return created(write("POST", "Datastreams(" + datastream + ")/Observations",
-            new JsonObject().put("phenomenonTime", time).put("result", result).encode()));
+        return STORE.observe(datastream, time, result);
+    }
+
+    /** Requests to the store of a hub at {@code /sensorthings/v1.1}, writing with {@code token} (null: none). */
+    record Client(HubExtension hub, String token) {
+
+        SensorThingsIT.Answer get(String path) {
+            return SensorThingsIT.send("GET", url(path), null, null);
+        }
+
+        SensorThingsIT.Answer write(String method, String path, String body) {
+            return SensorThingsIT.send(method, url(path), body, token);
+        }
+
+        String url(String path) {
+            return hub.client().baseUri().resolve(path.startsWith("/") ? path : V11 + path).toString();
+        }
+
+        /** A weather station: a Thing at a new Location with a temperature Datastream (deep insert); its ids. */
+        JsonObject station(String name, double lon, double lat) {
+            long thing = created(write("POST", "Things", """
+                {"name": "%s", "description": "weather station", "properties": {"owner": "Stadtwerke"},
+                 "Locations": [{"name": "%s site", "description": "roof", "encodingType": "application/geo+json",
+                                "location": {"type": "Point", "coordinates": [%s, %s]}}],
+                 "Datastreams": [{"name": "%s air temperature", "description": "2 m above ground",
+                                  "unitOfMeasurement": {"name": "degree Celsius", "symbol": "°C",
+                                                        "definition": "http://qudt.org/vocab/unit/DEG_C"},
+                                  "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                                  "Sensor": {"name": "PT100", "description": "platinum thermometer",
+                                             "encodingType": "text/plain", "metadata": "PT100 class A"},
+                                  "ObservedProperty": {"name": "air temperature",
+                                                       "definition": "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0023/",
+                                                       "description": "temperature of the air"}}]}
+                """.formatted(name, name, lon, lat, name)));
+            long location = get("Things(" + thing + ")/Locations").value().getJsonObject(0).getLong("@iot.id");
+            long datastream = get("Things(" + thing + ")/Datastreams").value().getJsonObject(0).getLong("@iot.id");
+            return new JsonObject().put("thing", thing).put("location", location).put("datastream", datastream);
+        }
+
+        long observe(long datastream, String time, Object result) {
+            return created(write("POST", "Datastreams(" + datastream + ")/Observations",
+                new JsonObject().put("phenomenonTime", time).put("result", result).encode()));
+        }
     }
 
     // ---- tests
