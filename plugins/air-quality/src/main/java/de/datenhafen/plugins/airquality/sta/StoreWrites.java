@@ -388,9 +388,15 @@ final class StoreWrites implements Writes {
         return p[1] == Long.MIN_VALUE ? start.toString() : start + "/" + Instant.ofEpochMilli(p[1]);
     }
 
-    /** A Thing's Locations are now {@code locations}: the links, and a HistoricalLocation of now with them. */
+    /**
+     * A Thing's Locations are now {@code locations}: the links, and a HistoricalLocation of now with them (10.2.1:
+     * the service keeps the history when a Thing's Location changes).
+     */
     private void setLocations(Tx tx, long thing, List<Long> locations) throws SQLException {
         update(tx, "DELETE FROM sta_thing_location WHERE thing_id = ?", thing);
+        if (locations.isEmpty()) {
+            return; // no Location now: no HistoricalLocation that would place the Thing nowhere
+        }
         long order = tx.now;
         for (long l : new java.util.LinkedHashSet<>(locations)) {
             update(tx, "INSERT INTO sta_thing_location (thing_id, location_id, linked) VALUES (?, ?, ?)", thing, l,
