@@ -32,6 +32,8 @@ public class AirQualityPlugin extends HubPlugin {
         AirQuality a = air;
         return List.of(new HttpIngestConnector(a), new RegistryConnector(a), new ProjectionsConnector(a),
             new SimulatorConnector(a), new MqttIngestConnector(a),
-            new de.datenhafen.plugins.airquality.sta.SensorThingsConnector(new SensorThingsBackend(a)));
+            new de.datenhafen.plugins.airquality.sta.SensorThingsConnector(new SensorThingsBackend(a)),
+            new de.datenhafen.plugins.airquality.sta.SensorThingsStoreConnector(a == null ? null : a.db,
+                new SensorThingsEvents()));
     }
 }

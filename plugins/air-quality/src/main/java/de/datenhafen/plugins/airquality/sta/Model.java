@@ -42,11 +42,23 @@ final class Model {
         final String set;
         final String single;
         final List<String> properties;
+        /** Properties the spec makes optional: shown only when an entity has them (the general store's). */
+        final List<String> optional;
 
         Type(String set, String single, List<String> properties) {
             this.set = set;
             this.single = single;
             this.properties = properties;
+            this.optional = switch (set) {
+                case "Observations" -> List.of("resultQuality", "validTime", "parameters");
+                case "Datastreams" -> List.of("observedArea", "phenomenonTime", "resultTime");
+                default -> List.of();
+            };
+        }
+
+        /** A property of this type, shown always or when present. */
+        boolean property(String name) {
+            return properties.contains(name) || optional.contains(name);
         }
 
         List<Nav> navs() {
@@ -78,7 +90,7 @@ final class Model {
         }
 
         boolean hasProperty(String name) {
-            return name.equals("id") || properties.contains(name);
+            return name.equals("id") || property(name);
         }
 
         static Type ofSet(String set) {
@@ -91,18 +103,39 @@ final class Model {
         }
     }
 
-    /** One entity: its type, id (Long; a String for Locations with string-ids) and properties (JSON-like values). */
-    record Entity(Type type, Object id, Map<String, Object> props) {
+    /**
+     * One entity: its type, id (Long; a String for Locations with string-ids), properties (JSON-like values), and
+     * for an Observation, which is not held in a {@link Graph}, the ids its to-one navigation properties lead to
+     * ({@code Datastream}, {@code FeatureOfInterest}).
+     */
+    record Entity(Type type, Object id, Map<String, Object> props, Map<String, Object> refs) {
+        Entity(Type type, Object id, Map<String, Object> props) {
+            this(type, id, props, Map.of());
+        }
     }
 
-    /** The registry's entities and their links, built once per registry view. */
+    /**
+     * The entities other than Observations and their links, held in memory and never changed once built: the
+     * registry's (schools' service, built per registry view) or the general store's (built from its tables after each
+     * change of them). Both answer the same questions, so the query engine has one path for both.
+     */
     static final class Graph {
         final StaBackend.View view;
         final boolean stringIds;
         final Map<Type, Map<Object, Entity>> byId = new HashMap<>();
-        final Map<String, List<Integer>> roomsBySite = new HashMap<>();
+        private final Map<Type, Map<Object, Map<String, List<Object>>>> links = new HashMap<>();
         private final Map<Object, String> siteOfLocation = new HashMap<>();
         private final Map<Long, String> siteByNumber = new HashMap<>();
+
+        /** An empty graph, filled with {@link #put} and {@link #link} (the general store). */
+        Graph() {
+            this.view = null;
+            this.stringIds = false;
+            for (Type t : Type.values()) {
+                byId.put(t, new LinkedHashMap<>());
+                links.put(t, new HashMap<>());
+            }
+        }
 
         Graph(StaBackend.View view) {
             this(view, false);
@@ -114,6 +147,7 @@ final class Model {
             this.stringIds = stringIds;
             for (Type t : Type.values()) {
                 byId.put(t, new LinkedHashMap<>());
+                links.put(t, new HashMap<>());
             }
             List<StaBackend.Room> rooms = new ArrayList<>(view.rooms().values());
             rooms.sort(Comparator.comparingInt(StaBackend.Room::key));
@@ -124,26 +158,53 @@ final class Model {
                 put(location);
                 siteOfLocation.put(location.id(), s.id());
                 siteByNumber.put(s.number(), s.id());
-                roomsBySite.put(s.id(), new ArrayList<>());
-            }
-            for (StaBackend.Room r : rooms) {
-                StaBackend.Site s = view.sites().get(r.siteId());
-                roomsBySite.computeIfAbsent(r.siteId(), k -> new ArrayList<>()).add(r.key());
-                put(thing(r, s));
-                put(historicalLocation(r, view.firstInstalled().get(r.key())));
-                put(feature(r, s));
-                for (Quantity q : Quantity.values()) {
-                    put(datastream(r, s, q));
-                }
             }
             for (Quantity q : Quantity.values()) {
                 put(sensor(q));
                 put(observedProperty(q));
             }
+            for (StaBackend.Room r : rooms) {
+                StaBackend.Site s = view.sites().get(r.siteId());
+                long room = r.key();
+                put(thing(r, s));
+                put(historicalLocation(r, view.firstInstalled().get(r.key())));
+                put(feature(r, s));
+                link(Type.HISTORICAL_LOCATION, room, "Thing", room);
+                Object location = locationId(r.siteId());
+                if (location != null && get(Type.LOCATION, location) != null) {
+                    link(Type.THING, room, "Locations", location);
+                    link(Type.LOCATION, location, "Things", room);
+                    link(Type.LOCATION, location, "HistoricalLocations", room);
+                    link(Type.HISTORICAL_LOCATION, room, "Locations", location);
+                }
+                link(Type.THING, room, "HistoricalLocations", room);
+                for (Quantity q : Quantity.values()) {
+                    Entity ds = datastream(r, s, q);
+                    put(ds);
+                    link(Type.THING, room, "Datastreams", ds.id());
+                    link(Type.DATASTREAM, ds.id(), "Thing", room);
+                    link(Type.DATASTREAM, ds.id(), "Sensor", (long) q.ordinal() + 1);
+                    link(Type.DATASTREAM, ds.id(), "ObservedProperty", (long) q.ordinal() + 1);
+                }
+            }
+            // a Sensor's (and an ObservedProperty's) Datastreams in id order: room by room
+            for (Quantity q : Quantity.values()) {
+                for (StaBackend.Room r : rooms) {
+                    long ds = (long) r.key() * 4 + q.ordinal();
+                    link(Type.SENSOR, (long) q.ordinal() + 1, "Datastreams", ds);
+                    link(Type.OBSERVED_PROPERTY, (long) q.ordinal() + 1, "Datastreams", ds);
+                }
+            }
         }
 
-        private void put(Entity e) {
+        void put(Entity e) {
             byId.get(e.type()).put(e.id(), e);
+        }
+
+        /** Adds {@code to} to what {@code nav} of the entity {@code type(id)} leads to (after those added before). */
+        void link(Type type, Object id, String nav, Object to) {
+            links.get(type).computeIfAbsent(id, k -> new HashMap<>()).computeIfAbsent(nav, k -> new ArrayList<>())
+                .add(to);
         }
 
         List<Entity> all(Type t) {
@@ -154,13 +215,13 @@ final class Model {
             return byId.get(t).get(id);
         }
 
-        /** The id of a site's Location, or null when there is no such site. */
+        /** The id of a site's Location, or null when there is no such site (schools' service only). */
         Object locationId(String siteId) {
-            StaBackend.Site s = view.sites().get(siteId);
+            StaBackend.Site s = view == null ? null : view.sites().get(siteId);
             return s == null ? null : stringIds ? s.id() : (Object) s.number();
         }
 
-        /** The registry's id of the site a Location stands for. */
+        /** The registry's id of the site a Location stands for (schools' service only). */
         String siteOf(Entity location) {
             return siteOfLocation.get(location.id());
         }
@@ -187,64 +248,26 @@ final class Model {
             return n != null ? (Object) n : text;
         }
 
-        /** Follows a navigation property of a small entity; Observations are not here (see ObservationSql). */
+        /**
+         * Follows a navigation property; an Observation's to-one properties by its {@link Entity#refs()}, the others
+         * by the links of the graph. The Observations of an entity are not here (see {@link Observations}).
+         */
         List<Entity> follow(Entity e, String nav) {
             List<Entity> out = new ArrayList<>();
-            switch (e.type()) {
-                case THING -> {
-                    int room = ((Long) e.id()).intValue();
-                    switch (nav) {
-                        case "Locations" -> add(out, Type.LOCATION, locationId(view.rooms().get(room).siteId()));
-                        case "HistoricalLocations" -> add(out, Type.HISTORICAL_LOCATION, (long) room);
-                        case "Datastreams" -> datastreams(out, room);
-                        default -> {
-                        }
-                    }
-                }
-                case LOCATION -> {
-                    for (int room : roomsBySite.getOrDefault(siteOf(e), List.of())) {
-                        add(out, nav.equals("Things") ? Type.THING : Type.HISTORICAL_LOCATION, (long) room);
-                    }
-                }
-                case HISTORICAL_LOCATION -> {
-                    int room = ((Long) e.id()).intValue();
-                    if (nav.equals("Thing")) {
-                        add(out, Type.THING, (long) room);
-                    } else {
-                        add(out, Type.LOCATION, locationId(view.rooms().get(room).siteId()));
-                    }
-                }
-                case DATASTREAM -> {
-                    long id = (Long) e.id();
-                    switch (nav) {
-                        case "Thing" -> add(out, Type.THING, id / 4);
-                        case "Sensor" -> add(out, Type.SENSOR, id % 4 + 1);
-                        case "ObservedProperty" -> add(out, Type.OBSERVED_PROPERTY, id % 4 + 1);
-                        default -> {
-                        }
-                    }
-                }
-                case SENSOR, OBSERVED_PROPERTY -> {
-                    long q = (Long) e.id() - 1;
-                    for (Entity t : byId.get(Type.THING).values()) {
-                        add(out, Type.DATASTREAM, (Long) t.id() * 4 + q);
-                    }
-                }
-                case OBSERVATION -> {
-                    long ds = (Long) e.id() / OBSERVATION_SHIFT;
-                    add(out, nav.equals("Datastream") ? Type.DATASTREAM : Type.FEATURE_OF_INTEREST,
-                        nav.equals("Datastream") ? ds : ds / 4);
-                }
-                default -> {
-                }
+            Model.Nav n = e.type().nav(nav);
+            if (n == null) {
+                return out;
+            }
+            Object ref = e.refs().get(nav);
+            if (ref != null) {
+                add(out, n.target(), ref);
+                return out;
+            }
+            Map<String, List<Object>> of = links.get(e.type()).get(e.id());
+            for (Object id : of == null ? List.of() : of.getOrDefault(nav, List.of())) {
+                add(out, n.target(), id);
             }
             return out;
-        }
-
-        private void datastreams(List<Entity> out, int room) {
-            for (int q = 0; q < 4; q++) {
-                add(out, Type.DATASTREAM, (long) room * 4 + q);
-            }
         }
 
         private void add(List<Entity> out, Type t, Object id) {
@@ -327,7 +350,8 @@ final class Model {
         p.put("phenomenonTime", time);
         p.put("resultTime", time);
         p.put("result", result);
-        return new Entity(Type.OBSERVATION, datastream * OBSERVATION_SHIFT + t, p);
+        return new Entity(Type.OBSERVATION, datastream * OBSERVATION_SHIFT + t, p,
+            Map.of("Datastream", datastream, "FeatureOfInterest", datastream / 4));
     }
 
     static Map<String, Object> point(StaBackend.Site s) {

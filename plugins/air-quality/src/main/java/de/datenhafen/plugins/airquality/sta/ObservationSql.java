@@ -32,13 +32,13 @@ final class ObservationSql {
     record Page(List<Model.Entity> items, boolean more, Long count) {
     }
 
-    private enum T { NUM, TIME, DATE, BOOL, STR, NULL }
+    enum T { NUM, TIME, DATE, BOOL, STR, NULL }
 
     /**
      * A piece of SQL, its type, and the values of its {@code ?} in text order: every value from a request is a bound
      * parameter (issue 10: quote-doubling held, but parameters are the rule).
      */
-    private record Sql(String text, T type, List<Object> params) {
+    record Sql(String text, T type, List<Object> params) {
         Sql(String text, T type) {
             this(text, type, List.of());
         }
@@ -69,15 +69,41 @@ final class ObservationSql {
     private record Group(Quantity quantity, Sql where, List<Long> datastreams) {
     }
 
-    /** How the three Observation columns are written in the statement being built. */
-    private record Columns(String t, String result, String id) {
+    /**
+     * How times are stored: a number of {@code unit}s since {@code epochSql} ({@code epochSecond} in Unix seconds),
+     * {@code perSecond} of them a second. The reading table counts seconds since 2020 in an INT; the general store
+     * milliseconds since 1970 in a BIGINT.
+     */
+    record TimeScale(String unit, String epochSql, long epochSecond, long perSecond) {
+        static final TimeScale SECONDS_SINCE_2020 = new TimeScale("SECOND", "TIMESTAMP '2020-01-01 00:00:00'",
+            Model.T0, 1);
+        static final TimeScale MILLIS = new TimeScale("MILLISECOND", "TIMESTAMP '1970-01-01 00:00:00'", 0, 1000);
+
+        /** What the column holds for {@code i}. */
+        Number of(Instant i) {
+            long whole = (i.getEpochSecond() - epochSecond) * perSecond;
+            long per = 1_000_000_000L / perSecond;
+            if (i.getNano() % per != 0) {
+                return whole + i.getNano() / (double) per;
+            }
+            return whole + i.getNano() / per;
+        }
+    }
+
+    /**
+     * How the Observation's columns are written in the statement being built: its time (both phenomenonTime and
+     * resultTime, in the reading table; {@code resultTime} may differ in the store), its result as a number, as text
+     * (null: a result is never compared as text), its id, and the time scale.
+     */
+    record Columns(String t, String resultTime, String result, String resultText, String id, TimeScale scale) {
+        Columns(String t, String result, String id) {
+            this(t, t, result, null, id, TimeScale.SECONDS_SINCE_2020);
+        }
     }
 
     /** Up to this many Datastreams, an order other than by id is read per Datastream on the key and merged. */
     static final int MERGE_MAX = 64;
 
-    private static final String TS_BEFORE = "DATEADD(SECOND, ";
-    private static final String TS_AFTER = ", TIMESTAMP '2020-01-01 00:00:00')";
 
     private final DataSource db;
     private final Model.Graph graph;
@@ -85,6 +111,42 @@ final class ObservationSql {
     private final java.time.Duration timeout;
     private long deadline;
     int mergeMax = MERGE_MAX;
+
+    /** The schools' service's Observations: each request gets an ObservationSql of its own (it keeps a deadline). */
+    static Observations of(DataSource db, java.time.Duration timeout) {
+        return new Observations() {
+            @Override
+            public Model.Entity byId(Model.Graph g, Eval eval, long id) throws SQLException {
+                return new ObservationSql(db, g, eval, timeout).byId(id);
+            }
+
+            @Override
+            public Observations.Page query(Model.Graph g, Eval eval, Model.Entity of, Expr filter,
+                                           List<Parser.Order> orderBy, int skip, int top, boolean count)
+                throws SQLException {
+                ObservationSql.Page p = new ObservationSql(db, g, eval, timeout).query(scope(g, of), filter, orderBy, skip, top,
+                    count);
+                return new Observations.Page(p.items(), p.more(), p.count());
+            }
+        };
+    }
+
+    /** The Datastreams whose Observations an entity leads to: a Datastream its own, a room (FeatureOfInterest) four. */
+    static List<Long> scope(Model.Graph g, Model.Entity of) {
+        if (of == null) {
+            List<Long> out = new ArrayList<>();
+            for (Model.Entity e : g.all(Model.Type.DATASTREAM)) {
+                out.add((Long) e.id());
+            }
+            out.sort(Long::compare);
+            return out;
+        }
+        long id = (Long) of.id();
+        if (of.type() == Model.Type.DATASTREAM) {
+            return List.of(id);
+        }
+        return List.of(id * 4, id * 4 + 1, id * 4 + 2, id * 4 + 3);
+    }
 
     ObservationSql(DataSource db, Model.Graph graph, Eval eval, java.time.Duration timeout) {
         this.db = db;
@@ -98,9 +160,15 @@ final class ObservationSql {
      * table (an order over all Datastreams, say) cannot hold a connection and a core for minutes.
      */
     private PreparedStatement prepare(Connection c, Sql sql) throws SQLException {
+        return prepare(c, sql, deadline, timeout);
+    }
+
+    /** {@link #prepare(Connection, Sql)} for a statement that must end by {@code deadline} (System.nanoTime). */
+    static PreparedStatement prepare(Connection c, Sql sql, long deadline, java.time.Duration timeout)
+        throws SQLException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw tooLong(null);
+            throw tooLong(timeout);
         }
         PreparedStatement st = c.prepareStatement(sql.text());
         try {
@@ -132,12 +200,12 @@ final class ObservationSql {
      * A data exception of the database (SQLSTATE class 22: a numeric overflow, a division the filter's arithmetic
      * made) is the filter's fault: a 400 naming $filter, without the database's message (it names the statement).
      */
-    private static StaException outOfRange() {
+    static StaException outOfRange() {
         return StaException.badRequest("$filter", -1, "invalid $filter: its arithmetic or values are out of the "
             + "range of numbers and times this service computes with");
     }
 
-    private StaException tooLong(SQLException cause) {
+    static StaException tooLong(java.time.Duration timeout) {
         return new StaException(503, "$filter", -1, "the query took longer than " + timeout.toSeconds() + " s and "
             + "was stopped: narrow it (Datastreams(<id>)/Observations, a phenomenonTime range, ordering by id)");
     }
@@ -211,7 +279,7 @@ final class ObservationSql {
             return new Page(more ? items.subList(0, top) : items, more, total);
         } catch (SQLException e) {
             if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-                throw tooLong(e);
+                throw tooLong(timeout);
             }
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
                 throw outOfRange();
@@ -385,25 +453,34 @@ final class ObservationSql {
     }
 
     Expr reduce(Expr x, Model.Entity stream) {
+        Model.Entity feature = graph.get(Model.Type.FEATURE_OF_INTEREST, (Long) stream.id() / 4);
+        return reduce(x, eval, p -> path(p, eval, stream, feature));
+    }
+
+    /**
+     * The expression with every part that does not depend on the Observation's own properties computed:
+     * {@code paths} gives a path's value as a literal, or the path itself when it is the Observation's own.
+     */
+    static Expr reduce(Expr x, Eval eval, java.util.function.Function<Expr.Path, Expr> paths) {
         if (x instanceof Expr.Literal) {
             return x;
         }
         if (x instanceof Expr.Path p) {
-            return path(p, stream);
+            return paths.apply(p);
         }
         if (x instanceof Expr.Unary u) {
-            Expr r = reduce(u.operand(), stream);
+            Expr r = reduce(u.operand(), eval, paths);
             return r instanceof Expr.Literal l ? new Expr.Literal(Eval.unary(u.op(), l.value(), u.pos()), u.pos())
                 : new Expr.Unary(u.op(), r, u.pos());
         }
         if (x instanceof Expr.Binary b) {
-            return binary(b, stream);
+            return binary(b, eval, paths);
         }
         Expr.Call c = (Expr.Call) x;
         List<Expr> args = new ArrayList<>();
         boolean constant = true;
         for (Expr a : c.args()) {
-            Expr r = reduce(a, stream);
+            Expr r = reduce(a, eval, paths);
             constant &= r instanceof Expr.Literal;
             args.add(r);
         }
@@ -415,9 +492,9 @@ final class ObservationSql {
         return new Expr.Call(c.name(), args, c.pos());
     }
 
-    private Expr binary(Expr.Binary b, Model.Entity stream) {
-        Expr l = reduce(b.left(), stream);
-        Expr r = reduce(b.right(), stream);
+    private static Expr binary(Expr.Binary b, Eval eval, java.util.function.Function<Expr.Path, Expr> paths) {
+        Expr l = reduce(b.left(), eval, paths);
+        Expr r = reduce(b.right(), eval, paths);
         if (b.op().equals("and") || b.op().equals("or")) {
             boolean and = b.op().equals("and");
             for (Expr[] pair : new Expr[][] {{l, r}, {r, l}}) {
@@ -437,7 +514,12 @@ final class ObservationSql {
         return new Expr.Binary(b.op(), l, r, b.pos());
     }
 
-    private Expr path(Expr.Path p, Model.Entity stream) {
+    /**
+     * A path of a filter on Observations: the Observation's own properties stay (they become SQL), a path through
+     * its Datastream or FeatureOfInterest becomes that entity's value; {@code feature} null: the FeatureOfInterest
+     * differs from Observation to Observation, and such paths are refused.
+     */
+    static Expr path(Expr.Path p, Eval eval, Model.Entity stream, Model.Entity feature) {
         List<String> s = p.segments();
         String first = s.get(0);
         switch (first) {
@@ -452,8 +534,12 @@ final class ObservationSql {
                 return new Expr.Literal(null, p.pos());
             }
             case "Datastream", "FeatureOfInterest" -> {
-                Model.Entity from = first.equals("Datastream") ? stream
-                    : graph.get(Model.Type.FEATURE_OF_INTEREST, (Long) stream.id() / 4);
+                Model.Entity from = first.equals("Datastream") ? stream : feature;
+                if (from == null) {
+                    throw StaException.badRequest("$filter", p.pos(), "invalid $filter at position " + p.pos()
+                        + ": paths through the FeatureOfInterest ('" + p.text() + "') are supported on "
+                        + "FeaturesOfInterest(<id>)/Observations only; filter the FeaturesOfInterest instead");
+                }
                 Object v = s.size() == 1 ? from.id()
                     : eval.path(new Expr.Path(s.subList(1, s.size()), p.pos()), from);
                 return new Expr.Literal(v, p.pos());
@@ -465,9 +551,9 @@ final class ObservationSql {
 
     // ---- SQL of a residual
 
-    private Sql compile(Expr x, Quantity q, Columns cols, String field) {
+    static Sql compile(Expr x, Quantity q, Columns cols, String field) {
         if (x instanceof Expr.Literal l) {
-            return literal(l, field);
+            return literal(l, field, cols.scale());
         }
         if (x instanceof Expr.Path p) {
             String name = p.segments().get(0);
@@ -475,7 +561,8 @@ final class ObservationSql {
                 throw unsupported(field, p.pos(), "'" + p.text() + "'");
             }
             return switch (name) {
-                case "phenomenonTime", "resultTime" -> new Sql(cols.t(), T.TIME);
+                case "phenomenonTime" -> new Sql(cols.t(), T.TIME);
+                case "resultTime" -> new Sql(cols.resultTime(), T.TIME);
                 case "result" -> new Sql(cols.result(), T.NUM);
                 case "id", "@iot.id" -> new Sql(cols.id(), T.NUM);
                 default -> throw unsupported(field, p.pos(), "'" + name + "'");
@@ -494,9 +581,15 @@ final class ObservationSql {
         return callSql((Expr.Call) x, q, cols, field);
     }
 
-    private Sql binarySql(Expr.Binary b, Quantity q, Columns cols, String field) {
+    private static Sql binarySql(Expr.Binary b, Quantity q, Columns cols, String field) {
         Sql l = compile(b.left(), q, cols, field);
         Sql r = compile(b.right(), q, cols, field);
+        // a result compared with text compares as text, numbers written as Eval writes them (Eval.compare)
+        if (cols.resultText() != null && (isResult(b.left()) && r.type() == T.STR)) {
+            l = new Sql(cols.resultText(), T.STR);
+        } else if (cols.resultText() != null && isResult(b.right()) && l.type() == T.STR) {
+            r = new Sql(cols.resultText(), T.STR);
+        }
         switch (b.op()) {
             case "and", "or" -> {
                 return Sql.of(T.BOOL, "(", bool(l, b.pos(), field), " " + b.op().toUpperCase() + " ",
@@ -513,9 +606,11 @@ final class ObservationSql {
                 }
                 // a date compares with a time as its midnight (UTC), as in Eval
                 if (l.type() == T.TIME && r.type() == T.DATE && b.right() instanceof Expr.Literal lit) {
-                    r = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                    r = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                        cols.scale());
                 } else if (r.type() == T.TIME && l.type() == T.DATE && b.left() instanceof Expr.Literal lit) {
-                    l = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                    l = timeLiteral(((LocalDate) lit.value()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                        cols.scale());
                 }
                 if (l.type() != r.type()) {
                     return new Sql(b.op().equals("ne") ? "TRUE" : "FALSE", T.BOOL);
@@ -548,7 +643,11 @@ final class ObservationSql {
         }
     }
 
-    private Sql callSql(Expr.Call c, Quantity q, Columns cols, String field) {
+    private static boolean isResult(Expr x) {
+        return x instanceof Expr.Path p && p.segments().size() == 1 && p.segments().get(0).equals("result");
+    }
+
+    private static Sql callSql(Expr.Call c, Quantity q, Columns cols, String field) {
         List<Sql> args = new ArrayList<>();
         for (Expr a : c.args()) {
             args.add(compile(a, q, cols, field));
@@ -556,10 +655,10 @@ final class ObservationSql {
         Sql a = args.isEmpty() ? null : args.get(0);
         switch (c.name()) {
             case "year", "month", "day", "hour", "minute", "second" -> {
-                return Sql.of(T.NUM, "EXTRACT(" + c.name().toUpperCase() + " FROM ", ts(a, c.pos(), field), ")");
+                return Sql.of(T.NUM, "EXTRACT(" + c.name().toUpperCase() + " FROM ", ts(a, c.pos(), field, cols.scale()), ")");
             }
             case "date" -> {
-                return Sql.of(T.DATE, "CAST(", ts(a, c.pos(), field), " AS DATE)");
+                return Sql.of(T.DATE, "CAST(", ts(a, c.pos(), field, cols.scale()), " AS DATE)");
             }
             case "round", "floor", "ceiling" -> {
                 String fn = c.name().equals("round") ? "ROUND" : c.name().equals("floor") ? "FLOOR" : "CEILING";
@@ -570,15 +669,15 @@ final class ObservationSql {
         }
     }
 
-    private static Sql ts(Sql a, int pos, String field) {
+    private static Sql ts(Sql a, int pos, String field, TimeScale scale) {
         if (a.type() != T.TIME) {
             throw StaException.badRequest(field, pos, "invalid " + field + " at position " + pos
                 + ": needs a time here");
         }
-        return Sql.of(T.TIME, TS_BEFORE, a, TS_AFTER);
+        return Sql.of(T.TIME, "DATEADD(" + scale.unit() + ", ", a, ", " + scale.epochSql() + ")");
     }
 
-    private static Sql literal(Expr.Literal l, String field) {
+    private static Sql literal(Expr.Literal l, String field, TimeScale scale) {
         Object v = l.value();
         if (v == null) {
             return new Sql("NULL", T.NULL);
@@ -596,7 +695,7 @@ final class ObservationSql {
             return Sql.param("CAST(? AS VARCHAR)", T.STR, v);
         }
         if (v instanceof Instant i) {
-            return timeLiteral(i);
+            return timeLiteral(i, scale);
         }
         if (v instanceof LocalDate) {
             return Sql.param("CAST(? AS DATE)", T.DATE, v);
@@ -605,16 +704,18 @@ final class ObservationSql {
     }
 
     /**
-     * A time as seconds since 2020 beside the INT column {@code t}: as an INTEGER when it fits (so the database
-     * compares on the key as with a constant), else as a BIGINT or, with a fraction, a DOUBLE.
+     * A time as the column stores it (seconds since 2020 beside the INT column {@code t}; milliseconds in the store):
+     * as an INTEGER when it fits (so the database compares on the key as with a constant), else as a BIGINT or, with
+     * a fraction, a DOUBLE.
      */
-    private static Sql timeLiteral(Instant i) {
-        long seconds = i.getEpochSecond() - Model.T0;
-        if (i.getNano() != 0) {
-            return Sql.param("CAST(? AS DOUBLE PRECISION)", T.TIME, seconds + i.getNano() / 1e9);
+    private static Sql timeLiteral(Instant i, TimeScale scale) {
+        Number n = scale.of(i);
+        if (n instanceof Double d) {
+            return Sql.param("CAST(? AS DOUBLE PRECISION)", T.TIME, d);
         }
-        return seconds == (int) seconds ? Sql.param("CAST(? AS INTEGER)", T.TIME, (int) seconds)
-            : Sql.param("CAST(? AS BIGINT)", T.TIME, seconds);
+        long v = n.longValue();
+        return v == (int) v ? Sql.param("CAST(? AS INTEGER)", T.TIME, (int) v)
+            : Sql.param("CAST(? AS BIGINT)", T.TIME, v);
     }
 
     private static Sql bool(Sql s, int pos, String field) {

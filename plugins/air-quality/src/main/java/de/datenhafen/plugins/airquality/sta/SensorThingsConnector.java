@@ -51,21 +51,27 @@ public final class SensorThingsConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
-            .define("path", ConfigType.STRING, "/sta", false, "Root path of the service, outside /api (the versions "
-                + "are below it: <path>/v1.1, <path>/v1.0)")
+        return common(ConfigDef.builder(), "/sta")
+            .define("string-ids", ConfigType.BOOLEAN, false, false, "Locations keep the site ids as their @iot.id "
+                + "(Locations('gs-nord')), as before numeric ids; for clients written against those. Default: every "
+                + "id is a number, the site id is properties/site")
+            .define("max-future", ConfigType.DURATION, "10m", false, "An Observation's time further ahead of the "
+                + "hub's clock than this is refused")
+            .build();
+    }
+
+    /** The keys every SensorThings connector of the plugin has: path, writing, paging, time-out and the bounds. */
+    static ConfigDef.Builder common(ConfigDef.Builder b, String defaultPath) {
+        return b
+            .define("path", ConfigType.STRING, defaultPath, false, "Root path of the service, outside /api (the "
+                + "versions are below it: <path>/v1.1, <path>/v1.0)")
             .secret("write-token", ConfigType.STRING, null, false, "Bearer token that creates, changes and deletes "
                 + "(at least 16 characters); without it and without open-writes, writes are refused")
             .define("open-writes", ConfigType.BOOLEAN, false, false, "Let anyone write without a token: for test "
                 + "installations only")
-            .define("string-ids", ConfigType.BOOLEAN, false, false, "Locations keep the site ids as their @iot.id "
-                + "(Locations('gs-nord')), as before numeric ids; for clients written against those. Default: every "
-                + "id is a number, the site id is properties/site")
             .define("page-size", ConfigType.INT, 100, false, "Entities per page when $top is not given")
             .define("max-page-size", ConfigType.INT, 1000, false, "Largest page; a larger $top gets this many and a "
                 + "nextLink")
-            .define("max-future", ConfigType.DURATION, "10m", false, "An Observation's time further ahead of the "
-                + "hub's clock than this is refused")
             .define("query-timeout", ConfigType.DURATION, "30s", false, "An Observations query running longer is "
                 + "stopped and answered 503 (an order over all Datastreams reads the whole reading table)")
             .define("base-url", ConfigType.STRING, null, false, "The service's public URL up to the root path (e.g. "
@@ -79,19 +85,29 @@ public final class SensorThingsConnector implements Connector {
                 + "in bytes of JSON; larger is refused with 400")
             .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
                 "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
-                + "worth); past it a read waits up to 5 s, then is answered 503")
-            .build();
+                + "worth); past it a read waits up to 5 s, then is answered 503");
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
+        Duration queryTimeout = ctx.config().getDuration("query-timeout");
+        return routes(ctx, LOG, service -> new StaWrites(backend, service, ctx.config().getDuration("max-future")),
+            StaService.registry(backend, queryTimeout, ctx.config().getBoolean("string-ids")));
+    }
+
+    /**
+     * The one route of a SensorThings connector: its path (and below) to the shared {@link Handler}, with the
+     * service built from {@code source} and the common keys ({@link #common}), and the writes {@code writes} makes.
+     */
+    static RoutesBuilder routes(IntegrationContext ctx, Logger log, java.util.function.Function<StaService, Writes>
+        writes, StaService.Source source) {
         String token = ctx.config().has("write-token") ? ctx.config().getString("write-token") : null;
         if (token != null && token.length() < 16) {
             throw new IllegalArgumentException("write-token must have at least 16 characters");
         }
         boolean open = ctx.config().getBoolean("open-writes");
         if (open) {
-            LOG.warn("integration {}: open-writes is on, anyone can write SensorThings entities (test installations "
+            log.warn("integration {}: open-writes is on, anyone can write SensorThings entities (test installations "
                 + "only)", ctx.integrationName());
         }
         int pageSize = ctx.config().getInt("page-size");
@@ -104,10 +120,8 @@ public final class SensorThingsConnector implements Connector {
         String baseUrl = ctx.config().has("base-url") ? baseUrl(ctx.config().getString("base-url")) : null;
         Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
             ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
-        StaService service = new StaService(backend, pageSize, maxPage,
-            ctx.config().getDuration("query-timeout"), limits, ctx.config().getBoolean("string-ids"));
-        StaWrites writes = new StaWrites(backend, service, ctx.config().getDuration("max-future"));
-        Handler handler = new Handler(service, writes, root.endsWith("/") ? root.substring(0, root.length() - 1)
+        StaService service = new StaService(source, pageSize, maxPage, limits);
+        Handler handler = new Handler(service, writes.apply(service), root.endsWith("/") ? root.substring(0, root.length() - 1)
             : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);
         return new RouteBuilder() {
             @Override
@@ -190,13 +204,13 @@ public final class SensorThingsConnector implements Connector {
     /** One request: path and method to the service, errors to JSON. */
     static final class Handler {
         private final StaService service;
-        private final StaWrites writes;
+        private final Writes writes;
         private final String root;
         private final String baseUrl;
         private final byte[] token;
         private final boolean open;
 
-        Handler(StaService service, StaWrites writes, String root, String baseUrl, byte[] token, boolean open) {
+        Handler(StaService service, Writes writes, String root, String baseUrl, byte[] token, boolean open) {
             this.service = service;
             this.writes = writes;
             this.root = root;
@@ -299,17 +313,18 @@ public final class SensorThingsConnector implements Connector {
                     return service.read(target, Query.parse(options, service.limits().maxExpandDepth()), base,
                         self);
                 }
-                case "POST", "PATCH", "DELETE" -> {
+                case "POST", "PATCH", "PUT", "DELETE" -> {
                     authorize(e);
                     byte[] body = e.getIn().getBody(byte[].class);
                     return switch (method) {
                         case "POST" -> writes.create(e, target, StaService.readJson(body), base);
-                        case "PATCH" -> writes.update(target, StaService.readJson(body), base);
+                        case "PATCH", "PUT" -> writes.update(target, StaService.readJson(body), base,
+                            method.equals("PUT"));
                         default -> writes.delete(target);
                     };
                 }
                 default -> throw new StaException(405, "method", -1, method + " is not supported; use GET, POST, "
-                    + "PATCH or DELETE");
+                    + "PATCH, PUT or DELETE");
             }
         }
 

@@ -30,8 +30,11 @@ final class StaService {
         "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/update-entity",
         "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/delete-entity");
 
-    /** A resource path resolved: one entity, a collection, a property, or a reference. */
-    record Target(Model.Type type, Model.Entity entity, List<Model.Entity> items, List<Long> observationScope,
+    /**
+     * A resource path resolved: one entity, a collection, a property, or a reference; {@code from} is the entity a
+     * collection was reached from ({@code Datastreams(5)} of {@code Datastreams(5)/Observations}), null for a set.
+     */
+    record Target(Model.Type type, Model.Entity entity, List<Model.Entity> items, Model.Entity from,
                   String property, boolean ref, boolean value) {
         boolean collection() {
             return entity == null;
@@ -42,23 +45,26 @@ final class StaService {
     record Answer(int status, Object body, String location) {
     }
 
-    private final StaBackend backend;
+    /**
+     * What a service serves: its entities other than Observations as a graph (the same object until they change)
+     * and its Observations.
+     */
+    interface Source {
+        Model.Graph graph();
+
+        Observations observations();
+    }
+
+    private final Source source;
     private final int pageSize;
     private final int maxPageSize;
-    private final java.time.Duration queryTimeout;
     private final Limits limits;
     private final Throttle throttle;
-    private final boolean stringIds;
-    private volatile Model.Graph graph;
 
-    /** {@code stringIds}: Locations keep the site ids as their ids ('gs-nord'), as before numeric ids. */
-    StaService(StaBackend backend, int pageSize, int maxPageSize, java.time.Duration queryTimeout, Limits limits,
-               boolean stringIds) {
-        this.backend = backend;
-        this.stringIds = stringIds;
+    StaService(Source source, int pageSize, int maxPageSize, Limits limits) {
+        this.source = source;
         this.pageSize = pageSize;
         this.maxPageSize = maxPageSize;
-        this.queryTimeout = queryTimeout;
         this.limits = limits;
         this.throttle = new Throttle(limits.readCpuPerSecond().toNanos());
     }
@@ -95,13 +101,34 @@ final class StaService {
     }
 
     Model.Graph graph() {
-        StaBackend.View v = backend.view();
-        Model.Graph g = graph;
-        if (g == null || g.view != v) {
-            g = new Model.Graph(v, stringIds);
-            graph = g;
-        }
-        return g;
+        return source.graph();
+    }
+
+    /**
+     * The schools' service's source: the registry's view as a graph, built again when the view changes;
+     * {@code stringIds}: Locations keep the site ids as their ids ('gs-nord'), as before numeric ids.
+     */
+    static Source registry(StaBackend backend, java.time.Duration queryTimeout, boolean stringIds) {
+        Observations observations = ObservationSql.of(backend.database(), queryTimeout);
+        return new Source() {
+            private volatile Model.Graph graph;
+
+            @Override
+            public Model.Graph graph() {
+                StaBackend.View v = backend.view();
+                Model.Graph g = graph;
+                if (g == null || g.view != v) {
+                    g = new Model.Graph(v, stringIds);
+                    graph = g;
+                }
+                return g;
+            }
+
+            @Override
+            public Observations observations() {
+                return observations;
+            }
+        };
     }
 
     /** The service root of a version: its entity sets, and for 1.1 the server settings. */
@@ -135,8 +162,8 @@ final class StaService {
         if (s.id != null) {
             current = one(type, lookup(g, type, s.id, first));
         } else {
-            current = type == Model.Type.OBSERVATION ? new Target(type, null, null, allDatastreams(g), null, false,
-                false) : new Target(type, null, g.all(type), null, null, false, false);
+            current = new Target(type, null, type == Model.Type.OBSERVATION ? null : g.all(type), null, null, false,
+                false);
         }
         for (int i = 1; i < segments.size(); i++) {
             String seg = segments.get(i);
@@ -144,7 +171,7 @@ final class StaService {
                 if (i != segments.size() - 1 || current.property() != null) {
                     throw StaException.notFound("$ref must be the last segment, after an entity or a collection");
                 }
-                current = new Target(current.type(), current.entity(), current.items(), current.observationScope(),
+                current = new Target(current.type(), current.entity(), current.items(), current.from(),
                     null, true, false);
                 continue;
             }
@@ -176,15 +203,14 @@ final class StaService {
     private Target navigate(Model.Graph g, Model.Entity from, Model.Nav nav, Segment n, String seg)
         throws SQLException {
         if (nav.target() == Model.Type.OBSERVATION) {
-            List<Long> scope = observationScope(from);
             if (n.id != null) {
                 Model.Entity o = lookup(g, nav.target(), n.id, seg);
-                if (!scope.contains((Long) o.id() / Model.OBSERVATION_SHIFT)) {
+                if (!from.id().equals(o.refs().get(from.type().single))) {
                     throw StaException.notFound("no " + seg + " here");
                 }
                 return one(nav.target(), o);
             }
-            return new Target(nav.target(), null, null, scope, null, false, false);
+            return new Target(nav.target(), null, null, from, null, false, false);
         }
         List<Model.Entity> next = g.follow(from, nav.name());
         if (!nav.many()) {
@@ -202,7 +228,7 @@ final class StaService {
             }
             throw StaException.notFound("no " + seg + " here");
         }
-        return new Target(nav.target(), null, next, null, null, false, false);
+        return new Target(nav.target(), null, next, from, null, false, false);
     }
 
     private static Target one(Model.Type type, Model.Entity e) {
@@ -214,7 +240,7 @@ final class StaService {
         Model.Entity e = null;
         if (type == Model.Type.OBSERVATION) {
             if (key instanceof Long l) {
-                e = new ObservationSql(backend.database(), g, new Eval(g, Instant.now()), queryTimeout).byId(l);
+                e = source.observations().byId(g, new Eval(g, Instant.now()), l);
             }
         } else {
             e = g.get(type, key);
@@ -224,24 +250,6 @@ final class StaService {
                 && key instanceof String ? "; Location ids are numbers (the site's id is properties/site)" : ""));
         }
         return e;
-    }
-
-    static List<Long> allDatastreams(Model.Graph g) {
-        List<Long> out = new ArrayList<>();
-        for (Model.Entity e : g.all(Model.Type.DATASTREAM)) {
-            out.add((Long) e.id());
-        }
-        out.sort(Long::compare);
-        return out;
-    }
-
-    /** The Datastreams whose Observations a Datastream or a FeatureOfInterest leads to. */
-    static List<Long> observationScope(Model.Entity from) {
-        long id = (Long) from.id();
-        if (from.type() == Model.Type.DATASTREAM) {
-            return List.of(id);
-        }
-        return List.of(id * 4, id * 4 + 1, id * 4 + 2, id * 4 + 3);
     }
 
     // ---- answers
@@ -269,7 +277,7 @@ final class StaService {
             return new Answer(200, entity(g, eval, t.entity(), q, base, budget), null);
         }
         ObjectNode out = JSON.createObjectNode();
-        Page page = page(g, eval, t.type(), t.items(), t.observationScope(), q);
+        Page page = page(g, eval, t.type(), t.items(), t.from(), q);
         budget.add(page.items().size());
         if (page.count() != null) {
             out.put("@iot.count", page.count());
@@ -288,13 +296,13 @@ final class StaService {
     record Page(List<Model.Entity> items, boolean more, Long count) {
     }
 
-    private Page page(Model.Graph g, Eval eval, Model.Type type, List<Model.Entity> items, List<Long> scope,
-                      Query q) throws SQLException {
+    private Page page(Model.Graph g, Eval eval, Model.Type type, List<Model.Entity> items,
+                      Model.Entity of, Query q) throws SQLException {
         int top = q.top() == null ? pageSize : Math.min(q.top(), maxPageSize);
         checkSelect(type, q);
         if (type == Model.Type.OBSERVATION) {
-            ObservationSql.Page p = new ObservationSql(backend.database(), g, eval, queryTimeout)
-                .query(scope, q.filter(), q.orderBy(), q.skip(), top, q.count());
+            Observations.Page p = source.observations().query(g, eval, of, q.filter(), q.orderBy(),
+                q.skip(), top, q.count());
             return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
         }
         if (q.filter() != null) {
@@ -356,6 +364,11 @@ final class StaService {
                 out.set(p, JSON.valueToTree(plain(e.props().get(p))));
             }
         }
+        for (String p : e.type().optional) {
+            if ((all || select.contains(p)) && e.props().get(p) != null) {
+                out.set(p, JSON.valueToTree(plain(e.props().get(p))));
+            }
+        }
         for (Model.Nav nav : e.type().navs()) {
             if (all || select.contains(nav.name())) {
                 out.put(nav.name() + "@iot.navigationLink", self + "/" + nav.name());
@@ -376,7 +389,7 @@ final class StaService {
                 continue;
             }
             Page page = nav.target() == Model.Type.OBSERVATION
-                ? page(g, eval, nav.target(), null, observationScope(e), sub)
+                ? page(g, eval, nav.target(), null, e, sub)
                 : page(g, eval, nav.target(), g.follow(e, nav.name()), null, sub);
             budget.add(page.items().size());
             ArrayNode arr = JSON.createArrayNode();

@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
  * follow as for ingest); Things and Locations change the registry's rooms and sites. What cannot be honoured
  * without changing history or derived data is refused with a reason, and nothing changes.
  */
-final class StaWrites {
+final class StaWrites implements Writes {
 
     private final StaBackend backend;
     private final StaService service;
@@ -28,7 +28,8 @@ final class StaWrites {
     }
 
     /** POST to an entity set or a navigation collection ({@code Datastreams(5)/Observations}). */
-    StaService.Answer create(Exchange origin, StaService.Target t, JsonNode body, String base) throws Exception {
+    @Override
+    public StaService.Answer create(Exchange origin, StaService.Target t, JsonNode body, String base) throws Exception {
         if (!t.collection() || t.ref() || t.property() != null) {
             throw new StaException(405, "path", -1, "POST creates entities in a collection, such as /Observations "
                 + "or /Datastreams(5)/Observations");
@@ -45,8 +46,9 @@ final class StaWrites {
         throws Exception {
         Model.Graph g = service.graph();
         Long ds;
-        if (t.observationScope().size() == 1) {
-            ds = t.observationScope().get(0);
+        Model.Entity of = t.from();
+        if (of != null && of.type() == Model.Type.DATASTREAM) {
+            ds = (Long) of.id();
         } else {
             JsonNode ref = body.path("Datastream").path("@iot.id");
             if (!ref.isIntegralNumber()) {
@@ -55,7 +57,7 @@ final class StaWrites {
             }
             ds = ref.asLong();
         }
-        if (t.observationScope().size() == 4 && !t.observationScope().contains(ds)) {
+        if (of != null && of.type() == Model.Type.FEATURE_OF_INTEREST && !of.id().equals(ds / 4)) {
             throw StaException.badRequest("Datastream", -1, "Datastream " + ds + " does not observe this "
                 + "FeatureOfInterest");
         }
@@ -180,8 +182,13 @@ final class StaWrites {
         return id;
     }
 
-    /** PATCH of one entity. */
-    StaService.Answer update(StaService.Target t, JsonNode body, String base) {
+    /** PATCH of one entity; PUT is refused (most of an entity here follows from the registry). */
+    @Override
+    public StaService.Answer update(StaService.Target t, JsonNode body, String base, boolean replace) {
+        if (replace) {
+            throw new StaException(405, "method", -1, "PUT is not supported by this service: change an entity with "
+                + "PATCH");
+        }
         if (t.collection() || t.property() != null || t.ref()) {
             throw new StaException(405, "path", -1, "PATCH changes one entity, such as /Things(12)");
         }
@@ -226,7 +233,8 @@ final class StaWrites {
     }
 
     /** DELETE of one entity. */
-    StaService.Answer delete(StaService.Target t) {
+    @Override
+    public StaService.Answer delete(StaService.Target t) {
         if (t.collection() || t.property() != null || t.ref()) {
             throw new StaException(405, "path", -1, "DELETE removes one entity, such as /Things(12)");
         }

@@ -54,7 +54,7 @@ class ObservationSqlBench {
         ObservationSql sql = new ObservationSql(db, graph, eval, java.time.Duration.ofMinutes(10));
         String lastDay = Instant.ofEpochSecond(Model.T0 + end - 86_400).toString();
         List<Long> one = List.of(1234L * 4);
-        List<Long> all = StaService.allDatastreams(graph);
+        List<Long> all = ObservationSql.scope(graph, null);
         time("Datastreams(x)/Observations phenomenonTime ge <last day>, desc, $top=100", () ->
             sql.query(one, Parser.filter("phenomenonTime ge " + lastDay), Parser.orderBy("phenomenonTime desc"), 0,
                 100, false));

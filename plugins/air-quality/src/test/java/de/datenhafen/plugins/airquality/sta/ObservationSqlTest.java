@@ -89,7 +89,7 @@ class ObservationSqlTest {
 
     @Test
     void resolvesNavigationPathsPerDatastreamBeforeTheDatabaseSeesTheFilter() throws SQLException {
-        List<Long> all = StaService.allDatastreams(graph);
+        List<Long> all = ObservationSql.scope(graph, null);
 
         ObservationSql.Page p = query(all, "Datastream/Thing/name eq 'Klasse 1b' and "
             + "Datastream/ObservedProperty/name eq 'CO2' and result ge 1000", null, 0, 100);
@@ -101,7 +101,7 @@ class ObservationSqlTest {
 
     @Test
     void walksSeveralDatastreamsInIdOrderAcrossPages() throws SQLException {
-        List<Long> all = StaService.allDatastreams(graph);
+        List<Long> all = ObservationSql.scope(graph, null);
 
         ObservationSql.Page first = query(all, null, null, 0, 8);
         ObservationSql.Page second = query(all, null, null, 8, 8);
@@ -149,7 +149,7 @@ class ObservationSqlTest {
 
     @Test
     void aFilterFalseForEveryDatastreamQueriesNothing() throws SQLException {
-        ObservationSql.Page p = query(StaService.allDatastreams(graph), "Datastream/Thing/name eq 'Aula'", null, 0,
+        ObservationSql.Page p = query(ObservationSql.scope(graph, null), "Datastream/Thing/name eq 'Aula'", null, 0,
             10);
 
         assertThat(p.items()).isEmpty();

@@ -1,0 +1,386 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The general SensorThings store ({@code sensorthings-store}) in a real hub with the packaged plugin, at its own path
+ * beside nothing else: weather stations and a water gauge created through the API (deep insert, links), changed,
+ * queried with the shared engine (Observations filtered in SQL), deleted with the spec's cascades, bounded like the
+ * schools' service, and the same after a restart. Each test makes the entities it needs, so they do not depend on
+ * each other's order.
+ */
+class SensorThingsStoreIT {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    static final String TOKEN = "store-write-token-for-tests";
+    static final String V11 = "/sensorthings/v1.1/";
+
+    @BeforeAll
+    static void theStore() {
+        AirQualityIT.create(hub.client(), "members-sta", "sensorthings-store", new JsonObject()
+            .put("write-token", TOKEN).put("page-size", 50).put("max-entities", 500)
+            .put("max-answer-bytes", 64 * 1024));
+    }
+
+    // ---- helpers
+
+    static final Client STORE = new Client(hub, TOKEN);
+
+    static SensorThingsIT.Answer get(String path) {
+        return STORE.get(path);
+    }
+
+    static SensorThingsIT.Answer write(String method, String path, String body) {
+        return STORE.write(method, path, body);
+    }
+
+    static String url(String path) {
+        return STORE.url(path);
+    }
+
+    static long created(SensorThingsIT.Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        return a.json().getLong("@iot.id");
+    }
+
+    static JsonObject station(String name, double lon, double lat) {
+        return STORE.station(name, lon, lat);
+    }
+
+    static long observe(long datastream, String time, Object result) {
+        return STORE.observe(datastream, time, result);
+    }
+
+    /** Requests to the store of a hub at {@code /sensorthings/v1.1}, writing with {@code token} (null: none). */
+    record Client(HubExtension hub, String token) {
+
+        SensorThingsIT.Answer get(String path) {
+            return SensorThingsIT.send("GET", url(path), null, null);
+        }
+
+        SensorThingsIT.Answer write(String method, String path, String body) {
+            return SensorThingsIT.send(method, url(path), body, token);
+        }
+
+        String url(String path) {
+            return hub.client().baseUri().resolve(path.startsWith("/") ? path : V11 + path).toString();
+        }
+
+        /** A weather station: a Thing at a new Location with a temperature Datastream (deep insert); its ids. */
+        JsonObject station(String name, double lon, double lat) {
+            long thing = created(write("POST", "Things", """
+                {"name": "%s", "description": "weather station", "properties": {"owner": "Stadtwerke"},
+                 "Locations": [{"name": "%s site", "description": "roof", "encodingType": "application/geo+json",
+                                "location": {"type": "Point", "coordinates": [%s, %s]}}],
+                 "Datastreams": [{"name": "%s air temperature", "description": "2 m above ground",
+                                  "unitOfMeasurement": {"name": "degree Celsius", "symbol": "°C",
+                                                        "definition": "http://qudt.org/vocab/unit/DEG_C"},
+                                  "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+                                  "Sensor": {"name": "PT100", "description": "platinum thermometer",
+                                             "encodingType": "text/plain", "metadata": "PT100 class A"},
+                                  "ObservedProperty": {"name": "air temperature",
+                                                       "definition": "http://vocab.nerc.ac.uk/collection/P07/current/CFSN0023/",
+                                                       "description": "temperature of the air"}}]}
+                """.formatted(name, name, lon, lat, name)));
+            long location = get("Things(" + thing + ")/Locations").value().getJsonObject(0).getLong("@iot.id");
+            long datastream = get("Things(" + thing + ")/Datastreams").value().getJsonObject(0).getLong("@iot.id");
+            return new JsonObject().put("thing", thing).put("location", location).put("datastream", datastream);
+        }
+
+        long observe(long datastream, String time, Object result) {
+            return created(write("POST", "Datastreams(" + datastream + ")/Observations",
+                new JsonObject().put("phenomenonTime", time).put("result", result).encode()));
+        }
+    }
+
+    // ---- tests
+
+    @Test
+    void aDeepInsertedThingHasItsLocationDatastreamSensorObservedPropertyAndAHistoricalLocation() {
+        JsonObject s = station("Marli", 10.70, 53.88);
+
+        JsonObject thing = get("Things(" + s.getLong("thing") + ")?$expand=Locations,HistoricalLocations,"
+            + "Datastreams($expand=Sensor,ObservedProperty)").json();
+
+        assertThat(thing.getString("name")).isEqualTo("Marli");
+        assertThat(thing.getJsonObject("properties").getString("owner")).isEqualTo("Stadtwerke");
+        assertThat(thing.getJsonArray("Locations").getJsonObject(0).getJsonObject("location").encode())
+            .isEqualTo("{\"type\":\"Point\",\"coordinates\":[10.7,53.88]}");
+        assertThat(thing.getJsonArray("HistoricalLocations")).hasSize(1);
+        JsonObject ds = thing.getJsonArray("Datastreams").getJsonObject(0);
+        assertThat(ds.getJsonObject("unitOfMeasurement").getString("symbol")).isEqualTo("°C");
+        assertThat(ds.getJsonObject("Sensor").getString("metadata")).isEqualTo("PT100 class A");
+        assertThat(ds.getJsonObject("ObservedProperty").getString("name")).isEqualTo("air temperature");
+    }
+
+    @Test
+    void anObservationWithoutFeatureOfInterestGetsOneMadeFromItsThingsLocationOnceAndReused() {
+        JsonObject s = station("Travemuende", 10.87, 53.96);
+        long first = observe(s.getLong("datastream"), "2026-03-01T10:00:00Z", 4.5);
+        long second = observe(s.getLong("datastream"), "2026-03-01T10:10:00Z", 4.7);
+
+        JsonObject foi1 = get("Observations(" + first + ")/FeatureOfInterest").json();
+        JsonObject foi2 = get("Observations(" + second + ")/FeatureOfInterest").json();
+
+        assertThat(foi2.getLong("@iot.id")).isEqualTo(foi1.getLong("@iot.id"));
+        assertThat(foi1.getString("name")).isEqualTo("Travemuende site");
+        assertThat(foi1.getJsonObject("feature").encode())
+            .isEqualTo("{\"type\":\"Point\",\"coordinates\":[10.87,53.96]}");
+    }
+
+    @Test
+    void anObservationOfAThingWithoutLocationAndWithoutFeatureOfInterestIsRefusedAndNothingIsStored() {
+        long thing = created(write("POST", "Things", "{\"name\": \"gauge\", \"description\": \"water level\"}"));
+        long ds = created(write("POST", "Datastreams", """
+            {"name": "level", "description": "water level", "unitOfMeasurement": {"name": "metre", "symbol": "m"},
+             "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+             "Thing": {"@iot.id": %d}, "Sensor": {"name": "radar", "description": "radar gauge",
+             "encodingType": "text/plain", "metadata": "VEGA"}, "ObservedProperty": {"name": "water level",
+             "definition": "https://example.org/water-level", "description": "level above gauge zero"}}
+            """.formatted(thing)));
+
+        SensorThingsIT.Answer r = write("POST", "Datastreams(" + ds + ")/Observations",
+            "{\"phenomenonTime\": \"2026-03-01T10:00:00Z\", \"result\": 1.2}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("Observations/FeatureOfInterest");
+        assertThat(r.json().getString("error")).contains("has no Location to make one from");
+        assertThat(get("Datastreams(" + ds + ")/Observations?$count=true").json().getLong("@iot.count"))
+            .isZero();
+    }
+
+    @Test
+    void aDeepInsertWithAnInvalidNestedEntityCreatesNothing() {
+        long things = get("Things?$count=true&$top=0").json().getLong("@iot.count");
+        long sensors = get("Sensors?$count=true&$top=0").json().getLong("@iot.count");
+
+        SensorThingsIT.Answer r = write("POST", "Things", """
+            {"name": "broken", "description": "no ObservedProperty in its Datastream",
+             "Datastreams": [{"name": "d", "description": "d", "unitOfMeasurement": {},
+               "observationType": "x", "Sensor": {"name": "s", "description": "s", "encodingType": "text/plain",
+               "metadata": "m"}}]}
+            """);
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("Things/Datastreams/ObservedProperty");
+        assertThat(get("Things?$count=true&$top=0").json().getLong("@iot.count")).isEqualTo(things);
+        assertThat(get("Sensors?$count=true&$top=0").json().getLong("@iot.count")).isEqualTo(sensors);
+    }
+
+    @Test
+    void aLinkToAnEntityThatDoesNotExistIsA400NamingIt() {
+        SensorThingsIT.Answer r = write("POST", "Observations", "{\"result\": 1, \"Datastream\": {\"@iot.id\": "
+            + "999999}}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("Observations/Datastream");
+        assertThat(r.json().getString("error")).isEqualTo("Observations/Datastream: there is no Datastream 999999");
+    }
+
+    @Test
+    void patchingAThingsLocationsMakesAHistoricalLocationAndMovesNewFeatures() {
+        JsonObject s = station("Kuecknitz", 10.80, 53.92);
+        long elsewhere = created(write("POST", "Locations", "{\"name\": \"depot\", \"description\": \"depot\", "
+            + "\"encodingType\": \"application/geo+json\", \"location\": {\"type\": \"Point\", "
+            + "\"coordinates\": [10.6, 53.8]}}"));
+
+        SensorThingsIT.Answer r = write("PATCH", "Things(" + s.getLong("thing") + ")",
+            "{\"Locations\": [{\"@iot.id\": " + elsewhere + "}]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(get("Things(" + s.getLong("thing") + ")/Locations").value()).extracting(o -> ((JsonObject) o)
+            .getLong("@iot.id")).containsExactly(elsewhere);
+        assertThat(get("Things(" + s.getLong("thing") + ")/HistoricalLocations").value()).hasSize(2);
+        long obs = observe(s.getLong("datastream"), "2026-03-02T10:00:00Z", 3);
+        assertThat(get("Observations(" + obs + ")/FeatureOfInterest").json().getString("name")).isEqualTo("depot");
+    }
+
+    @Test
+    void patchChangesOnlyWhatItNamesAndPutReplacesTheWholeEntity() {
+        long sensor = created(write("POST", "Sensors", "{\"name\": \"dB meter\", \"description\": \"class 1\", "
+            + "\"encodingType\": \"text/plain\", \"metadata\": \"IEC 61672\"}"));
+
+        SensorThingsIT.Answer patched = write("PATCH", "Sensors(" + sensor + ")", "{\"description\": \"class 2\"}");
+        SensorThingsIT.Answer incomplete = write("PUT", "Sensors(" + sensor + ")", "{\"name\": \"x\"}");
+        SensorThingsIT.Answer put = write("PUT", "Sensors(" + sensor + ")", "{\"name\": \"noise\", \"description\": "
+            + "\"n\", \"encodingType\": \"application/pdf\", \"metadata\": \"https://example.org/n.pdf\"}");
+
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().getString("name")).isEqualTo("dB meter");
+        assertThat(patched.json().getString("description")).isEqualTo("class 2");
+        assertThat(incomplete.status()).isEqualTo(400);
+        assertThat(incomplete.json().getString("field")).isEqualTo("description");
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(get("Sensors(" + sensor + ")").json().getString("encodingType")).isEqualTo("application/pdf");
+    }
+
+    @Test
+    void anUpdateThatWouldCreateARelatedEntityInlineIsA400() {
+        JsonObject s = station("Schlutup", 10.82, 53.89);
+
+        SensorThingsIT.Answer r = write("PATCH", "Datastreams(" + s.getLong("datastream") + ")",
+            "{\"Sensor\": {\"name\": \"new\", \"description\": \"new\", \"encodingType\": \"text/plain\", "
+                + "\"metadata\": \"m\"}}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("Sensor");
+    }
+
+    @Test
+    void deletingAThingDeletesItsDatastreamsObservationsAndHistoricalLocationsButKeepsItsLocation() {
+        JsonObject s = station("Moisling", 10.63, 53.84);
+        long obs = observe(s.getLong("datastream"), "2026-03-01T10:00:00Z", 5);
+
+        assertThat(write("DELETE", "Things(" + s.getLong("thing") + ")", null).status()).isEqualTo(200);
+
+        assertThat(get("Things(" + s.getLong("thing") + ")").status()).isEqualTo(404);
+        assertThat(get("Datastreams(" + s.getLong("datastream") + ")").status()).isEqualTo(404);
+        assertThat(get("Observations(" + obs + ")").status()).isEqualTo(404);
+        assertThat(get("Locations(" + s.getLong("location") + ")").status()).isEqualTo(200);
+        assertThat(get("Locations(" + s.getLong("location") + ")/HistoricalLocations").value()).isEmpty();
+    }
+
+    @Test
+    void deletingALocationDeletesItsHistoricalLocationsAndKeepsTheThing() {
+        JsonObject s = station("Eichholz", 10.66, 53.86);
+
+        assertThat(write("DELETE", "Locations(" + s.getLong("location") + ")", null).status()).isEqualTo(200);
+
+        assertThat(get("Things(" + s.getLong("thing") + ")").status()).isEqualTo(200);
+        assertThat(get("Things(" + s.getLong("thing") + ")/HistoricalLocations").value()).isEmpty();
+        assertThat(get("Things(" + s.getLong("thing") + ")/Locations").value()).isEmpty();
+    }
+
+    @Test
+    void observationsAreFilteredOrderedAndPagedInSqlWithTheSharedMeaning() {
+        JsonObject s = station("Buntekuh", 10.65, 53.86);
+        long ds = s.getLong("datastream");
+        for (int i = 1; i <= 12; i++) {
+            observe(ds, "2026-04-%02dT12:00:00Z".formatted(i), i);
+        }
+        String path = "Datastreams(" + ds + ")/Observations";
+
+        JsonObject numeric = get(path + "?$count=true&$filter=" + SensorThingsIT.enc("result gt 9")).json();
+        JsonObject text = get(path + "?$count=true&$top=1&$skip=2&$orderby=phenomenonTime%20asc&$filter="
+            + SensorThingsIT.enc("result gt '3'")).json();
+        JsonObject byTime = get(path + "?$count=true&$orderby=result%20desc&$filter=" + SensorThingsIT.enc(
+            "phenomenonTime ge 2026-04-10T00:00:00Z and day(phenomenonTime) lt 12")).json();
+        JsonObject viaDatastream = get("Observations?$count=true&$top=0&$filter=" + SensorThingsIT.enc(
+            "Datastream/Thing/name eq 'Buntekuh' and result le 2")).json();
+
+        assertThat(numeric.getLong("@iot.count")).isEqualTo(3);
+        // as text, '4' to '9' are greater than '3' and '10' to '12' are not (FROST-Server and OGC's suite agree)
+        assertThat(text.getLong("@iot.count")).isEqualTo(6);
+        assertThat(text.getJsonArray("value").getJsonObject(0).getValue("result")).isEqualTo(6);
+        assertThat(byTime.getLong("@iot.count")).isEqualTo(2);
+        assertThat(SensorThingsIT.field(byTime.getJsonArray("value"), "result")).containsExactly(11, 10);
+        assertThat(viaDatastream.getLong("@iot.count")).isEqualTo(2);
+    }
+
+    @Test
+    void aFilterOnTheFeatureOfInterestOfAllObservationsIsRefusedWithWhereItWorks() {
+        SensorThingsIT.Answer r = get("Observations?$filter=" + SensorThingsIT.enc("FeatureOfInterest/name eq 'x'"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("$filter");
+        assertThat(r.json().getString("error")).contains("FeaturesOfInterest(<id>)/Observations");
+    }
+
+    @Test
+    void theBoundsOfTheSchoolsServiceHoldHereToo() {
+        JsonObject s = station("Karlshof", 10.70, 53.89);
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 600; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"phenomenonTime\": \"2026-06-01T00:00:00Z\", \"result\": ")
+                .append(i).append('}');
+        }
+        // 600 Observations in one request: a Datastream deep-inserted with them
+        long ds = created(write("POST", "Datastreams", """
+            {"name": "many", "description": "many", "unitOfMeasurement": {}, "observationType": "x",
+             "Thing": {"@iot.id": %d}, "Sensor": {"@iot.id": %d}, "ObservedProperty": {"@iot.id": %d},
+             "Observations": %s}
+            """.formatted(s.getLong("thing"), get("Datastreams(" + s.getLong("datastream") + ")/Sensor").json()
+            .getLong("@iot.id"), get("Datastreams(" + s.getLong("datastream") + ")/ObservedProperty").json()
+            .getLong("@iot.id"), many.append(']'))));
+
+        SensorThingsIT.Answer tooDeep = get("Things?$expand=Datastreams/Thing/Datastreams/Thing");
+        SensorThingsIT.Answer tooMany = get("Datastreams(" + ds + ")/Observations?$top=600");
+        SensorThingsIT.Answer tooLarge = get("Datastreams(" + ds + ")/Observations?$top=450");
+        SensorThingsIT.Answer docTooLarge = write("PATCH", "Things(" + s.getLong("thing") + ")",
+            "{\"description\": \"" + "x".repeat(70_000) + "\"}");
+
+        assertThat(get("Datastreams(" + ds + ")/Observations?$count=true&$top=0").json().getLong("@iot.count"))
+            .isEqualTo(600);
+        assertThat(tooDeep.status()).isEqualTo(400);
+        assertThat(tooDeep.json().getString("field")).isEqualTo("$expand");
+        assertThat(tooDeep.json().getString("error")).contains("max-expand-depth");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().getString("field")).isEqualTo("$top");
+        assertThat(tooMany.json().getString("error")).contains("more than 500 entities (max-entities");
+        assertThat(tooLarge.status()).isEqualTo(400);
+        assertThat(tooLarge.json().getString("error")).contains("larger than 65536 bytes (max-answer-bytes)");
+        assertThat(docTooLarge.status()).isEqualTo(413);
+        assertThat(docTooLarge.json().getString("field")).isEqualTo("Thing");
+        assertThat(get("Things(" + s.getLong("thing") + ")").json().getString("description"))
+            .isEqualTo("weather station");
+    }
+
+    @Test
+    void writingWithoutTheTokenIsRefusedAndChangesNothing() {
+        SensorThingsIT.Answer none = SensorThingsIT.send("POST", url("Things"), "{\"name\": \"n\", "
+            + "\"description\": \"d\"}", null);
+        SensorThingsIT.Answer wrong = SensorThingsIT.send("POST", url("Things"), "{\"name\": \"n\", "
+            + "\"description\": \"d\"}", "not-the-token-of-this-store");
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(get("Things?$filter=" + SensorThingsIT.enc("name eq 'n'")).value()).isEmpty();
+    }
+
+    @Test
+    void eachCreatedObservationIsOnTheBusWithItsDatastreamAsSubject() {
+        JsonObject s = station("Israelsdorf", 10.72, 53.90);
+        long obs = observe(s.getLong("datastream"), "2026-05-01T06:00:00Z", 12.25);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<de.datenhafen.core.bus.StoredEvent> events = hub.hub().eventLog().read(
+                de.datenhafen.core.bus.EventFilter.ofTypes("sensorthings.observation"), 0, 100_000).stream()
+                .filter(e -> ("Datastreams(" + s.getLong("datastream") + ")").equals(e.event().getSubject()))
+                .toList();
+            assertThat(events).hasSize(1);
+            JsonObject data = new JsonObject(new String(events.get(0).event().getData().toBytes()));
+            assertThat(data.getLong("@iot.id")).isEqualTo(obs);
+            assertThat(data.getDouble("result")).isEqualTo(12.25);
+            assertThat(data.getString("phenomenonTime")).isEqualTo("2026-05-01T06:00:00Z");
+        });
+    }
+
+    @Test
+    void entitiesAndIdsAreTheSameAfterTheHubRestarts() {
+        JsonObject s = station("Gothmund", 10.75, 53.89);
+        observe(s.getLong("datastream"), "2026-05-02T06:00:00Z", 8);
+        JsonArray before = get("Things?$top=200&$orderby=id&$expand=Locations,Datastreams($expand=Observations)")
+            .value();
+
+        hub.restart();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(V11).status() == 200);
+
+        // the links name the hub's new port; the rest is the same
+        assertThat(get("Things?$top=200&$orderby=id&$expand=Locations,Datastreams($expand=Observations)").value()
+            .encode().replaceAll("http://[^/]+/", "")).isEqualTo(before.encode().replaceAll("http://[^/]+/", ""));
+        long next = created(write("POST", "Things", "{\"name\": \"after\", \"description\": \"restart\"}"));
+        assertThat(next).isGreaterThan(s.getLong("thing"));
+    }
+}
