@@ -136,28 +136,30 @@ public final class RawHttp {
                 .add(lines[i].substring(colon + 1).trim());
         }
         byte[] bodyBytes = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
-        String body = new String(bodyBytes, StandardCharsets.UTF_8);
         if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", List.of("")).get(0))) {
-            body = dechunk(body);
+            bodyBytes = dechunk(bodyBytes);
         }
+        String body = new String(bodyBytes, StandardCharsets.UTF_8);
         return new Answer(status, headers, body);
     }
 
-    private static String dechunk(String chunked) {
-        StringBuilder out = new StringBuilder();
+    /** The body without its chunk framing; chunk sizes count bytes, so this works on bytes, not decoded text. */
+    private static byte[] dechunk(byte[] chunked) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String framing = new String(chunked, StandardCharsets.ISO_8859_1); // one char per byte: offsets are bytes
         int pos = 0;
-        while (pos < chunked.length()) {
-            int lineEnd = chunked.indexOf("\r\n", pos);
+        while (pos < chunked.length) {
+            int lineEnd = framing.indexOf("\r\n", pos);
             if (lineEnd < 0) {
                 break;
             }
-            int size = Integer.parseInt(chunked.substring(pos, lineEnd).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(framing.substring(pos, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }
-            out.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            out.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
             pos = lineEnd + 2 + size + 2;
         }
-        return out.toString();
+        return out.toByteArray();
     }
 }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>A plugin describes its routes in an OpenAPI 3.0 fragment in its own jar, {@value #RESOURCE}: an object with
  * {@code paths} (keys are full paths as clients call them, {@code /api/v1/plugins/<id>/...} or a public root such
  * as {@code /sta/v1.1/Things}; a path segment in braces stands for any one segment, also one the integration's
- * config chooses, as {@code /api/v1/plugins/core-connectors/{path}}) and optionally {@code components.schemas}.
+ * config chooses, as {@code /api/v1/plugins/core-connectors/{path}}) and optionally {@code components} ({@code schemas},
+ * {@code parameters}, {@code responses}, {@code requestBodies}, {@code headers}).
  * The document shows, for each route served right now, the fragment's paths that fall under it (the route's own path,
- * or below it for a route that serves a whole subtree), with the configured path in place of a brace segment; a route
- * the fragment does not describe keeps a generic entry. Schemas are renamed {@code <plugin>.<name>} (references
+ * or below it for a route that serves a whole subtree), with the configured path in place of a brace segment; where
+ * several templates fit a route at the same path, the one with the most literal segments describes it. A route
+ * the fragment does not describe keeps a generic entry. Components are renamed {@code <plugin>.<name>} (references
  * too), so two plugins cannot clash; every operation gets the plugin as tag and {@code x-datenhafen-plugin} /
  * {@code x-datenhafen-integration}.
  */
@@ -37,6 +40,9 @@ final class PluginOpenApi {
     static final int MAX_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(PluginOpenApi.class);
     private static final List<String> ALL = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** The kinds of component a fragment may define and refer to. */
+    private static final List<String> COMPONENTS = List.of("schemas", "parameters", "responses", "requestBodies",
+        "headers");
 
     private PluginOpenApi() {
     }
@@ -70,15 +76,28 @@ final class PluginOpenApi {
         }
     }
 
-    /** The fragment with its schemas named {@code <plugin>.<name>}, and every reference to them changed to match. */
+    /**
+     * The fragment with its components (schemas, and the parameters, responses, request bodies and headers that several
+     * operations share) named {@code <plugin>.<name>}, and every reference to them changed to match.
+     */
     static JsonObject renamed(String plugin, JsonObject fragment) {
-        String text = fragment.encode().replace("\"#/components/schemas/", "\"#/components/schemas/" + plugin + ".");
+        String text = fragment.encode();
+        for (String kind : COMPONENTS) {
+            text = text.replace("\"#/components/" + kind + "/", "\"#/components/" + kind + "/" + plugin + ".");
+        }
         JsonObject out = new JsonObject(text);
-        JsonObject schemas = out.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
-        if (schemas != null) {
-            JsonObject prefixed = new JsonObject();
-            schemas.forEach(e -> prefixed.put(plugin + "." + e.getKey(), e.getValue()));
-            out.put("components", new JsonObject().put("schemas", prefixed));
+        JsonObject components = out.getJsonObject("components", new JsonObject());
+        JsonObject prefixedComponents = new JsonObject();
+        for (String kind : COMPONENTS) {
+            JsonObject own = components.getJsonObject(kind);
+            if (own != null) {
+                JsonObject prefixed = new JsonObject();
+                own.forEach(e -> prefixed.put(plugin + "." + e.getKey(), e.getValue()));
+                prefixedComponents.put(kind, prefixed);
+            }
+        }
+        if (!prefixedComponents.isEmpty()) {
+            out.put("components", prefixedComponents);
         }
         return out;
     }
@@ -86,35 +105,49 @@ final class PluginOpenApi {
     /** Adds the routes served now to {@code doc} (a copy of the hub's document), described by their plugins' fragments. */
     static void addRoutes(JsonObject doc, List<PluginRoute> routes, Function<String, JsonObject> fragments) {
         JsonObject paths = doc.getJsonObject("paths");
-        JsonObject schemas = doc.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
-        if (schemas == null) {
-            schemas = new JsonObject();
-            doc.put("components", doc.getJsonObject("components", new JsonObject()).put("schemas", schemas));
+        if (doc.getJsonObject("components") == null) {
+            doc.put("components", new JsonObject());
         }
         for (PluginRoute r : routes) {
             JsonObject fragment = fragments.apply(r.plugin());
             JsonObject described = fragment.getJsonObject("paths", new JsonObject());
-            boolean any = false;
+            // where several templates fit at one shown path, the most literal one wins
+            Map<String, Fit> chosen = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : described) {
                 String path = fit(e.getKey(), r);
-                if (path != null && e.getValue() instanceof JsonObject item) {
-                    paths.put(path, marked(item.copy(), r));
-                    any = true;
+                if (path != null && e.getValue() instanceof JsonObject) {
+                    int literal = literalSegments(e.getKey(), r);
+                    Fit before = chosen.get(path);
+                    if (before == null || before.literal() < literal) {
+                        chosen.put(path, new Fit(e.getKey(), literal));
+                    }
                 }
             }
-            if (any) {
-                JsonObject own = fragment.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
-                if (own != null) {
-                    own.forEach(s -> schemasPut(doc, s.getKey(), s.getValue()));
-                }
+            chosen.forEach((path, f) -> paths.put(path, marked(described.getJsonObject(f.template()).copy(), r)));
+            if (!chosen.isEmpty()) {
+                componentsPut(doc, fragment.getJsonObject("components", new JsonObject()));
             } else {
                 generic(paths, r);
             }
         }
     }
 
-    private static void schemasPut(JsonObject doc, String name, Object schema) {
-        doc.getJsonObject("components").getJsonObject("schemas").put(name, schema);
+    private record Fit(String template, int literal) {
+    }
+
+    private static void componentsPut(JsonObject doc, JsonObject own) {
+        JsonObject components = doc.getJsonObject("components");
+        for (String kind : COMPONENTS) {
+            JsonObject ofKind = own.getJsonObject(kind);
+            if (ofKind != null) {
+                JsonObject target = components.getJsonObject(kind);
+                if (target == null) {
+                    target = new JsonObject();
+                    components.put(kind, target);
+                }
+                target.mergeIn(ofKind);
+            }
+        }
     }
 
     /**
@@ -140,6 +173,21 @@ final class PluginOpenApi {
             }
         }
         return "/" + String.join("/", shown);
+    }
+
+    /**
+     * How many of the template's segments within the route's own path are literal. A plugin whose integrations choose
+     * some paths by config and serve others at fixed ones (transit's push path beside {@code stops}) has a brace
+     * template that fits the fixed routes too; the fixed route's own, literal template is the one that describes it.
+     */
+    static int literalSegments(String template, PluginRoute r) {
+        String[] t = segments(template);
+        int n = Math.min(t.length, segments(r.path()).length);
+        int literal = 0;
+        for (int i = 0; i < n; i++) {
+            literal += variable(t[i]) ? 0 : 1;
+        }
+        return literal;
     }
 
     private static boolean variable(String segment) {

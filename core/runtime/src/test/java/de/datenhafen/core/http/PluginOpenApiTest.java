@@ -56,4 +56,43 @@ class PluginOpenApiTest {
         assertThat(doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/q/x/{subpath}").getJsonObject("get")
             .getString("summary")).startsWith("Served by integration i of plugin p");
     }
+
+    @Test
+    void aFixedRouteIsDescribedByItsOwnTemplateNotByABraceTemplateOfAConfiguredPath() {
+        JsonObject fragment = new JsonObject("""
+            {"paths": {
+              "/api/v1/plugins/p/{push-path}": {"post": {"summary": "push", "responses": {}}},
+              "/api/v1/plugins/p/import": {"post": {"summary": "import", "responses": {}}},
+              "/api/v1/plugins/p/stops": {"get": {"summary": "stops", "responses": {}}}}}""");
+        JsonObject doc = new JsonObject().put("paths", new JsonObject());
+
+        PluginOpenApi.addRoutes(doc, List.of(exact("/api/v1/plugins/p/import"), exact("/api/v1/plugins/p/live"),
+            new PluginRoute("p", "i", "/api/v1/plugins/p/stops", List.of("GET"), false)), plugin -> fragment);
+
+        JsonObject paths = doc.getJsonObject("paths");
+        assertThat(paths.getJsonObject("/api/v1/plugins/p/import").getJsonObject("post").getString("summary"))
+            .isEqualTo("import");
+        assertThat(paths.getJsonObject("/api/v1/plugins/p/live").getJsonObject("post").getString("summary"))
+            .isEqualTo("push");
+        assertThat(paths.getJsonObject("/api/v1/plugins/p/stops").fieldNames()).doesNotContain("post");
+        assertThat(paths.getJsonObject("/api/v1/plugins/p/stops").getJsonObject("get").getString("summary"))
+            .isEqualTo("stops");
+    }
+
+    @Test
+    void sharedParametersAreNamedAfterThePluginLikeSchemas() {
+        JsonObject fragment = new JsonObject("""
+            {"paths": {"/api/v1/plugins/p/list": {"get": {"parameters": [{"$ref": "#/components/parameters/page"}],
+              "responses": {}}}},
+             "components": {"parameters": {"page": {"name": "page", "in": "query", "schema": {"type": "integer"}}}}}""");
+        JsonObject doc = new JsonObject().put("paths", new JsonObject());
+
+        PluginOpenApi.addRoutes(doc, List.of(new PluginRoute("p", "i", "/api/v1/plugins/p/list", List.of("GET"), false)),
+            plugin -> PluginOpenApi.renamed("p", fragment));
+
+        assertThat(doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/p/list").getJsonObject("get")
+            .getJsonArray("parameters").getJsonObject(0).getString("$ref")).isEqualTo("#/components/parameters/p.page");
+        assertThat(doc.getJsonObject("components").getJsonObject("parameters").getJsonObject("p.page")
+            .getString("name")).isEqualTo("page");
+    }
 }
