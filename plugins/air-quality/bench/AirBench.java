@@ -121,7 +121,7 @@ public class AirBench {
         }
         URI live = URI.create(url).resolve("/health/live");
         if (gets) {
-            startThread(() -> poll(http, URI.create(url + "/sites"), end, siteLatencies, done));
+            startThread(() -> poll(http, URI.create(url + "/sites?rooms=true"), end, siteLatencies, done));
             startThread(() -> poll(http, live, end, floorLatencies, done));
         }
         done.await();

@@ -178,7 +178,7 @@ final class ProjectionsConnector implements Connector {
         Map<String, String> q = Http.query(e);
         Object body;
         if (parts.length == 1 && parts[0].isEmpty()) {
-            Http.answerJson(e, 200, api.sitesJson());
+            Http.answerJson(e, 200, api.sitesJson(q));
             return;
         } else if (parts.length == 1) {
             body = api.site(parts[0], q);

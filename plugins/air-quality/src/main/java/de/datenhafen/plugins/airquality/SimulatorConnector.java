@@ -5,27 +5,41 @@ import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code airquality-simulator}: monitors in simulated school rooms, for demos and load. On start it registers its
  * sites ({@code sim-01} ...), rooms (classrooms, a staff room and a canteen per site) and devices (EUIs
- * {@code 5A11...}) if they are missing. Simulated time starts {@code backfill} before now and runs at {@code speed-up}
- * times real time; each second, every room whose next reading is due gets one ({@link SchoolDay}), at most
- * {@code max-per-second} in all, put on the bus as {@code air.reading} events like uplinks.
+ * {@code 5A11...}) if they are missing. The simulated clock starts at the real one and runs at {@code speed-up} times
+ * real time; the rooms' first readings lie {@code backfill} before the start. Each second, every room whose next reading
+ * is due by the simulated clock gets it ({@link SchoolDay}), at most {@code max-per-second} in all, put on the bus as
+ * {@code air.reading} events like uplinks; a backlog (the backfill) is caught up in time order across the rooms.
+ *
+ * <p>At {@code speed-up} 1 (the demo) readings are stamped with the real time, whatever the backfill: the backfill
+ * moves the first readings back, not the clock (it used to move the clock, which left every reading {@code backfill}
+ * behind the real time for good). Above 1 the simulated clock runs ahead of the real one, below 1 behind it: load
+ * tests, not a picture of now.
  */
 final class SimulatorConnector implements Connector {
 
     private final AirQuality air;
+    private final InstantSource clock;
 
     SimulatorConnector(AirQuality air) {
+        this(air, Clock.systemUTC());
+    }
+
+    /** With a clock of the test's choosing: the simulation at 03:00 or 08:00 whenever the test runs. */
+    SimulatorConnector(AirQuality air, InstantSource clock) {
         this.air = air;
+        this.clock = clock;
     }
 
     @Override
@@ -45,9 +59,11 @@ final class SimulatorConnector implements Connector {
             .define("sites", ConfigType.INT, 70, false, "Number of simulated school sites")
             .define("rooms", ConfigType.INT, 2500, false, "Number of simulated rooms, spread over the sites")
             .define("interval", ConfigType.DURATION, "5m", false, "Simulated time between a device's readings")
-            .define("speed-up", ConfigType.DOUBLE, 1.0, false, "Simulated seconds per real second")
+            .define("speed-up", ConfigType.DOUBLE, 1.0, false,
+                "Simulated seconds per real second (1: readings stamped with the real time)")
             .define("backfill", ConfigType.DURATION, "0s", false,
-                "Simulated time starts this long before now (caught up as fast as max-per-second allows)")
+                "The rooms' first readings lie this long before the start (caught up as fast as max-per-second "
+                    + "allows; the clock itself starts now)")
             .define("max-per-second", ConfigType.INT, 5000, false, "Most readings put on the bus per second")
             .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Local time of the simulated schools")
             .define("seed", ConfigType.LONG, 42L, false, "Seed of the simulation")
@@ -66,7 +82,7 @@ final class SimulatorConnector implements Connector {
             public void configure() {
                 from("timer:" + ctx.integrationName() + "?period=1000&delay=500")
                     .routeId(ctx.routeId("tick"))
-                    .process(e -> sim.tick(e, bus));
+                    .process(e -> bus.publish(e, sim.due()));
             }
         };
     }
@@ -80,14 +96,17 @@ final class SimulatorConnector implements Connector {
         private final int budget;
         private final ZoneId zone;
         private final long seed;
-        private final Instant realStart = Instant.now();
-        private final Instant simStart;
+        private final Instant realStart;
+        private final Instant firstReadings;
         private Registry.Room[] registered;
         private SchoolDay[] days;
         private long[] next;
 
         Simulation(int sites, int rooms, Duration interval, double speedUp, Duration backfill, int budget, ZoneId zone,
                    long seed) {
+            if (backfill.isNegative()) {
+                throw new IllegalArgumentException("the simulator's backfill cannot be negative: " + backfill);
+            }
             if (sites < 1 || rooms < sites || interval.isNegative() || interval.isZero() || speedUp <= 0) {
                 throw new IllegalArgumentException("the simulator needs sites >= 1, rooms >= sites, a positive "
                     + "interval and speed-up");
@@ -99,29 +118,40 @@ final class SimulatorConnector implements Connector {
             this.budget = budget;
             this.zone = zone;
             this.seed = seed;
-            this.simStart = realStart.minus(backfill);
+            this.realStart = clock.instant();
+            this.firstReadings = realStart.minus(backfill);
         }
 
+        /** The simulated clock: the real one at speed-up 1. */
         Instant now() {
-            long realMillis = Duration.between(realStart, Instant.now()).toMillis();
-            return simStart.plusMillis((long) (realMillis * speedUp));
+            long realMillis = Duration.between(realStart, clock.instant()).toMillis();
+            return realStart.plusMillis((long) (realMillis * speedUp));
         }
 
-        void tick(Exchange e, BusPublisher bus) throws Exception {
+        /**
+         * The readings due by the simulated clock, at most {@code max-per-second}. A backlog goes round the rooms one
+         * reading each per pass, so it is caught up in time order and every room shows data early on.
+         */
+        List<BusPublisher.Event> due() {
             if (registered == null) {
                 setUp();
             }
-            long clock = now().getEpochSecond();
+            long now = now().getEpochSecond();
             List<BusPublisher.Event> events = new ArrayList<>();
-            for (int i = 0; i < rooms && events.size() < budget; i++) {
-                while (next[i] <= clock && events.size() < budget) {
-                    Instant t = Instant.ofEpochSecond(next[i]);
-                    double[] v = days[i].next(t.atZone(zone), interval);
-                    events.add(Ingest.event(new Reading(device(i), t, v[0], v[1], v[2], v[3]), registered[i]));
-                    next[i] += interval;
+            boolean more = true;
+            while (more && events.size() < budget) {
+                more = false;
+                for (int i = 0; i < rooms && events.size() < budget; i++) {
+                    if (next[i] <= now) {
+                        Instant t = Instant.ofEpochSecond(next[i]);
+                        double[] v = days[i].next(t.atZone(zone), interval);
+                        events.add(Ingest.event(new Reading(device(i), t, v[0], v[1], v[2], v[3]), registered[i]));
+                        next[i] += interval;
+                        more |= next[i] <= now;
+                    }
                 }
             }
-            bus.publish(e, events);
+            return events;
         }
 
         private String device(int i) {
@@ -133,7 +163,7 @@ final class SimulatorConnector implements Connector {
         }
 
         private void setUp() {
-            Instant since = simStart.minus(Duration.ofDays(1));
+            Instant since = firstReadings.minus(Duration.ofDays(1));
             air.registry.change(c -> {
                 for (int i = 0; i < rooms; i++) {
                     int s = i % sites;
@@ -164,11 +194,13 @@ final class SimulatorConnector implements Connector {
             for (int i = 0; i < rooms; i++) {
                 int s = i % sites;
                 int inSite = i / sites;
-                registered[i] = reg.roomOf(device(i), simStart).orElseThrow(() ->
+                registered[i] = reg.roomOf(device(i), firstReadings).orElseThrow(() ->
                     new IllegalStateException("simulated device not registered"));
                 days[i] = new SchoolDay(kind(inSite), seed * 31 + i);
-                // stagger the devices over the interval, as real ones are
-                next[i] = simStart.getEpochSecond() - simStart.getEpochSecond() % interval + (i * interval) / rooms;
+                // stagger the devices over the interval, as real ones are; on the same grid at every start, so a
+                // restart's backfill repeats the ids of readings already stored and the bus keeps the first copies
+                long first = firstReadings.getEpochSecond();
+                next[i] = first - Math.floorMod(first, interval) + (i * interval) / rooms;
             }
         }
     }

@@ -323,13 +323,32 @@ class AirQualityIT {
             + plain("70B3D57ED0000002", t.plusSeconds(300), 1700) + "]").status()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            HubClient.Response sites = client.anonymous().get(ROOT + "sites");
+            HubClient.Response sites = client.anonymous().get(ROOT + "sites?rooms=true");
             assertThat(sites.status()).isEqualTo(200);
             JsonObject room = room(sites.json().getJsonArray("sites").getJsonObject(0), "lz");
             assertThat(room.getString("band")).isEqualTo("yellow");
             assertThat(room.getInteger("co2")).isEqualTo(1700);
             assertThat(sites.body()).doesNotContain("70B3D57ED");
         });
+
+        // without rooms=true: each site's summary, no room lists (the demo's 2,500 rooms are 580 KB with them)
+        HubClient.Response summary = client.anonymous().get(ROOT + "sites");
+        assertThat(summary.status()).isEqualTo(200);
+        JsonObject nord = summary.json().getJsonArray("sites").getJsonObject(0);
+        assertThat(nord.getString("id")).isEqualTo("gs-nord");
+        int nordRooms = client.anonymous().get(ROOT + "sites?rooms=true").json().getJsonArray("sites")
+            .getJsonObject(0).getJsonArray("rooms").size(); // 2 from the CSV, and a third if the PUT test ran first
+        assertThat(nord.getInteger("rooms")).isEqualTo(nordRooms).isGreaterThanOrEqualTo(2);
+        JsonObject bands = nord.getJsonObject("co2Bands");
+        assertThat(bands.fieldNames()).containsExactly("green", "yellow", "red");
+        assertThat(bands.getInteger("yellow")).isGreaterThanOrEqualTo(1);
+        assertThat(bands.getInteger("green") + bands.getInteger("yellow") + bands.getInteger("red"))
+            .isEqualTo(nord.getInteger("roomsWithReadings"));
+        assertThat(Instant.parse(nord.getString("latest"))).isAfterOrEqualTo(t.plusSeconds(300));
+        assertThat(summary.body()).doesNotContain("Lehrerzimmer", "70B3D57ED");
+        HubClient.Response wrong = client.anonymous().get(ROOT + "sites?rooms=yes");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().getString("field")).isEqualTo("rooms");
 
         HubClient.Response site = client.anonymous().get(ROOT + "sites/gs-nord");
         assertThat(site.status()).as(site.body()).isEqualTo(200);

@@ -481,7 +481,7 @@ class SensorThingsIT {
         String thing = room.raw().headers().firstValue("Location").orElseThrow();
         Answer renamed = send("PATCH", thing, "{\"name\": \"Klasse 6c\"}", WRITE_TOKEN);
         assertThat(renamed.json().getString("name")).isEqualTo("Klasse 6c");
-        assertThat(hub.client().anonymous().get(ROOT + "sites").body()).contains("Klasse 6c", "Realschule West");
+        assertThat(hub.client().anonymous().get(ROOT + "sites?rooms=true").body()).contains("Klasse 6c", "Realschule West");
         assertThat(send("DELETE", "/sta/v1.1/Locations(" + rsWest + ")", null, WRITE_TOKEN).status()).isEqualTo(409);
         assertThat(send("DELETE", thing, null, WRITE_TOKEN).status()).isEqualTo(200);
         assertThat(send("DELETE", "/sta/v1.1/Locations(" + rsWest + ")", null, WRITE_TOKEN).status()).isEqualTo(200);

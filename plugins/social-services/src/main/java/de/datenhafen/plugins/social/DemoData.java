@@ -91,12 +91,107 @@ final class DemoData {
     private static final String[] LANG_NAMES = {"Englisch / English", "Türkisch / Turkish", "Arabisch / Arabic",
         "Ukrainisch / Ukrainian", "Russisch / Russian", "Polnisch / Polish", "Persisch / Persian"};
 
+    /** The seed in the ids of the services written out for the README (the generated ones use the demo's 42). */
+    private static final long SHOWCASE = 4242;
+
     private DemoData() {
     }
 
-    /** The demo directory: a dozen organisations, some fifty services. */
+    /**
+     * The demo directory: a dozen organisations with four services each, plus two written out for the README's
+     * examples: a crisis line open around the clock (so {@code open_now=true} finds an offer at 03:00 too), and a debt
+     * counselling in Turkish, free, step-free, near the town centre (so the showcase search finds what it asks for).
+     */
     static DataSet demo(LocalDate today) {
-        return generate(12, 4, 42, today);
+        DataSet generated = generate(12, 4, 42, today);
+        List<ObjectNode> orgs = new ArrayList<>(generated.organizations());
+        List<ObjectNode> services = new ArrayList<>(generated.services());
+        crisisLine(orgs, services);
+        turkishDebtCounselling(orgs, services);
+        return new DataSet(orgs, services, generated.taxonomies(), generated.terms());
+    }
+
+    /** An ecumenical crisis line, by phone and chat, every day around the clock: no address, a virtual location. */
+    private static void crisisLine(List<ObjectNode> orgs, List<ObjectNode> services) {
+        String orgId = organization(orgs, 0, "Ökumenische Telefonseelsorge Kleinhafen", "Evangelische und katholische "
+            + "Kirche in Kleinhafen / Protestant and Catholic churches of Kleinhafen", "telefonseelsorge");
+        ObjectNode location = Json.object().put("id", id(SHOWCASE, "loc", 0)).put("location_type", "virtual")
+            .put("organization_id", orgId).put("name", "Telefon und Chat / phone and chat")
+            .put("url", "https://telefonseelsorge.kleinhafen.example/chat");
+        ObjectNode s = showcaseService(0, orgId, "Krisentelefon", "Crisis line", "Rund um die Uhr erreichbar, anonym "
+            + "und vertraulich: Gespräche in Krisen, bei Einsamkeit, Trauer und Suizidgedanken, am Telefon oder im "
+            + "Chat. / Available around the clock, anonymous and confidential: talks in a crisis, with loneliness, "
+            + "grief or thoughts of suicide, by phone or chat.", "health", "+49 451 7070700", location);
+        s.withArray("languages").add(language(s, "en", "Englisch / English"));
+        // every day from 00:00 to 00:00 the next day: closes_at at or before opens_at runs past midnight
+        s.withArray("schedules").add(Json.object().put("id", id(SHOWCASE, "sch-w0", 0)).put("service_id", Json.str(s,
+                "id")).put("freq", "WEEKLY").put("byday", "MO,TU,WE,TH,FR,SA,SU").put("opens_at", "00:00")
+            .put("closes_at", "00:00").put("description", "Rund um die Uhr, auch an Feiertagen / around the clock, "
+                + "holidays included"));
+        DataSets.sortNested(s);
+        services.add(s);
+    }
+
+    /** Debt counselling with consultations in Turkish, at a step-free office by the market (0.4 km from 53.87, 10.69). */
+    private static void turkishDebtCounselling(List<ObjectNode> orgs, List<ObjectNode> services) {
+        String orgId = organization(orgs, 1, "Schuldner- und Insolvenzberatung Kleinhafen e.V.", "Anerkannte Stelle "
+            + "für Verbraucherinsolvenz / Approved consumer insolvency advice centre", "schuldnerberatung");
+        String locId = id(SHOWCASE, "loc", 1);
+        ObjectNode location = Json.object().put("id", locId).put("location_type", "physical")
+            .put("organization_id", orgId).put("name", "Beratungsbüro Am Markt").put("latitude", 53.8668)
+            .put("longitude", 10.6866);
+        location.putArray("addresses").add(Json.object().put("id", id(SHOWCASE, "adr", 1)).put("location_id", locId)
+            .put("address_1", "Am Markt 17").put("city", "Kleinhafen").put("state_province", "Schleswig-Holstein")
+            .put("postal_code", "23552").put("country", "DE").put("address_type", "physical"));
+        location.putArray("attributes").add(attribute(SHOWCASE, "loc-sf", 1, locId, "step-free"));
+        location.putArray("accessibility").add(Json.object().put("id", id(SHOWCASE, "acc", 1))
+            .put("location_id", locId).put("description", "Ebenerdiger Eingang / step-free entrance at street level"));
+        ObjectNode s = showcaseService(1, orgId, "Schuldnerberatung auf Türkisch", "Debt counselling in Turkish",
+            "Beratung bei Schulden, Mahnungen, Kontopfändung und Verbraucherinsolvenz, auf Deutsch und Türkisch. "
+                + "Borç, ihtar ve icra konularında Türkçe danışmanlık. / Advice on debts, reminders, account seizure "
+                + "and consumer insolvency, in German and Turkish.", "debt", "+49 451 3849260", location);
+        s.withArray("languages").add(language(s, "tr", "Türkisch / Turkish"));
+        String id = Json.str(s, "id");
+        s.withArray("schedules").add(weekly(SHOWCASE, 1, 0, id, "MO,TU,TH", "09:00", "13:00"));
+        s.withArray("schedules").add(weekly(SHOWCASE, 1, 1, id, "WE", "14:00", "18:00")
+            .put("description", "Mittwochs Sprechstunde auf Türkisch / Wednesdays consultation in Turkish"));
+        DataSets.sortNested(s);
+        services.add(s);
+    }
+
+    /** A showcase organisation, with mail and website at {@code <host>.kleinhafen.example}; its id. */
+    private static String organization(List<ObjectNode> orgs, int n, String name, String description, String host) {
+        String id = id(SHOWCASE, "org", n);
+        orgs.add(Json.object().put("id", id).put("name", name).put("description", description)
+            .put("email", "info@" + host + ".kleinhafen.example").put("website", "https://" + host
+                + ".kleinhafen.example"));
+        return id;
+    }
+
+    /** A showcase service: German, free of charge, one topic, at one location. */
+    private static ObjectNode showcaseService(int n, String orgId, String name, String alternate, String description,
+                                              String topic, String phone, ObjectNode location) {
+        String id = id(SHOWCASE, "svc", n);
+        ObjectNode s = Json.object().put("id", id).put("organization_id", orgId).put("name", name)
+            .put("alternate_name", alternate).put("description", description).put("status", "active");
+        s.putArray("phones").add(Json.object().put("id", id(SHOWCASE, "tel", n)).put("service_id", id)
+            .put("number", phone));
+        s.putArray("languages").add(language(s, "de", "Deutsch / German"));
+        s.putArray("cost_options").add(Json.object().put("id", id(SHOWCASE, "cost", n)).put("service_id", id)
+            .put("amount", 0).put("currency", "EUR").put("option", "kostenlos / free of charge"));
+        s.putArray("attributes").add(attribute(SHOWCASE, "svc-topic", n, id, topic));
+        s.putArray("schedules");
+        ObjectNode sal = Json.object().put("id", id(SHOWCASE, "sal", n)).put("service_id", id)
+            .put("location_id", Json.str(location, "id"));
+        sal.set("location", location);
+        s.putArray("service_at_locations").add(sal);
+        return s;
+    }
+
+    private static ObjectNode language(ObjectNode service, String code, String name) {
+        String serviceId = Json.str(service, "id");
+        return Json.object().put("id", CityTaxonomy.uuid("demo:showcase:lang-" + code + ":" + serviceId))
+            .put("service_id", serviceId).put("name", name).put("code", code);
     }
 
     /** {@code organizations} organisations with {@code servicesPerOrganization} services each. */

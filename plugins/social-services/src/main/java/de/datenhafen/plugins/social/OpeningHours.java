@@ -46,7 +46,10 @@ final class OpeningHours {
         this.closures = closures;
     }
 
-    /** The state at one instant: open or not, and until when (local time in the schedule's zone). */
+    /**
+     * The state at one instant: open or not, and until when (local time in the schedule's zone; null when open by a
+     * schedule that runs from a time to the same time the next day, around the clock).
+     */
     record State(boolean open, LocalTime until) {
     }
 
@@ -108,10 +111,13 @@ final class OpeningHours {
     State state(Moment t) {
         LocalTime until = null;
         boolean open = false;
+        boolean allDay = false;
         for (Rule r : openings) {
             LocalTime u = r.openUntil(t);
             if (u != null) {
                 open = true;
+                // 00:00 to 00:00 (a crisis line) has no end worth saying: "open until 00:00" would read as closing
+                allDay |= r.opens.equals(r.closes);
                 until = until == null || u.isAfter(until) ? u : until;
             }
         }
@@ -123,7 +129,7 @@ final class OpeningHours {
                 return new State(false, null);
             }
         }
-        return new State(true, until);
+        return new State(true, allDay ? null : until);
     }
 
     /** The next start of an opening at or after {@code from}, within {@code days} days. */

@@ -542,7 +542,7 @@ final class SearchIndex {
         }
         if (q.openAt() != null) {
             OpeningHours.State st = s.hours().state(q.openAt());
-            parts.add(st.until() == null ? "open" : "open until " + st.until().format(DateTimeFormatter.ofPattern("HH:mm")));
+            parts.add(st.until() == null ? "open around the clock" : "open until " + st.until().format(DateTimeFormatter.ofPattern("HH:mm")));
         }
         if (!Double.isNaN(h.distanceKm())) {
             parts.add(String.format(Locale.ROOT, "%.1f km away", h.distanceKm()));

@@ -89,7 +89,7 @@ class ApiLimitsTest {
     void serviceAtLocationsArePagedBeforeTheirServicesAreCopiedIn() {
         JsonNode all = get("service_at_locations", "per_page=500").body();
         int total = all.get("total_items").asInt();
-        assertThat(total).isEqualTo(48); // one site per demo service
+        assertThat(total).isEqualTo(50); // one site per demo service
         JsonNode page = get("service_at_locations", "per_page=5&page=2").body();
         assertThat(page.get("contents")).hasSize(5);
         for (int i = 0; i < 5; i++) {

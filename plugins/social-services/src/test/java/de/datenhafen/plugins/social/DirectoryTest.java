@@ -39,10 +39,10 @@ class DirectoryTest {
 
     @Test
     void aReImportOfTheSameDataChangesNothingAndRaisesNoEvent() {
-        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
-        assertThat(outboxTypes()).isEqualTo(Map.of(Directory.CREATED, 48L));
+        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(50, 0, 0, 0));
+        assertThat(outboxTypes()).isEqualTo(Map.of(Directory.CREATED, 50L));
 
-        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(dir.importSet(DemoData.demo(DAY), null)).isEqualTo(new Directory.Report(0, 0, 0, 50));
         assertThat(outboxTypes()).isEmpty();
     }
 
@@ -66,7 +66,7 @@ class DirectoryTest {
 
         Directory.Report r = dir.importSet(new DataSet(first.organizations(), services, List.of(), List.of()), null);
 
-        assertThat(r).isEqualTo(new Directory.Report(1, 1, 1, 46));
+        assertThat(r).isEqualTo(new Directory.Report(1, 1, 1, 48));
         List<Directory.OutboxEvent> events = dir.outbox(100);
         assertThat(events).extracting(Directory.OutboxEvent::type)
             .containsExactlyInAnyOrder(Directory.CREATED, Directory.UPDATED, Directory.DELETED);
@@ -112,8 +112,8 @@ class DirectoryTest {
     void theDirectoryComesBackFromTheDatabase() {
         dir.importSet(DemoData.demo(DAY), null);
         Directory again = new Directory(db, ZoneId.of("Europe/Berlin")).load();
-        assertThat(again.services()).hasSize(48);
-        assertThat(again.index().size()).isEqualTo(48);
+        assertThat(again.services()).hasSize(50);
+        assertThat(again.index().size()).isEqualTo(50);
         assertThat(again.terms()).hasSize(CityTaxonomy.terms().size());
     }
 
@@ -122,14 +122,14 @@ class DirectoryTest {
         DataSet demo = DemoData.demo(DAY);
         Map<String, byte[]> pkg = TabularWriter.write(demo);
         DataSet fromCsv = DataSets.fromPackage(pkg);
-        assertThat(fromCsv.services()).hasSize(48);
-        for (int i = 0; i < 48; i++) {
+        assertThat(fromCsv.services()).hasSize(50);
+        for (int i = 0; i < 50; i++) {
             ObjectNode a = demo.services().get(i).deepCopy();
             DataSets.sortNested(a);
             assertThat(diff("", fromCsv.services().get(i), a)).isEmpty();
         }
         dir.importSet(demo, null);
-        assertThat(dir.importSet(fromCsv, null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(dir.importSet(fromCsv, null)).isEqualTo(new Directory.Report(0, 0, 0, 50));
     }
 
     private static List<String> diff(String path, com.fasterxml.jackson.databind.JsonNode x,
@@ -196,12 +196,12 @@ class DirectoryTest {
         }
 
         Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin")).load();
-        assertThat(elsewhere.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(48, 0, 0, 0));
+        assertThat(elsewhere.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(50, 0, 0, 0));
         assertThat(docs(elsewhere)).isEqualTo(docs(dir));
         assertThat(elsewhere.organizations()).containsExactlyInAnyOrderElementsOf(dir.organizations());
         assertThat(elsewhere.terms()).containsExactlyInAnyOrderElementsOf(dir.terms());
 
-        assertThat(dir.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(0, 0, 0, 48));
+        assertThat(dir.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(0, 0, 0, 50));
         assertThat(outboxTypes()).isEmpty();
     }
 

@@ -91,7 +91,7 @@ class ExportTest {
         assertThat(zips()).hasSize(1).doesNotContainAnyElementsOf(files);
         assertThat(DataSets.fromZip(second).services()).anyMatch(s -> "Geänderte Beschreibung".equals(
             Json.str(s, "description")));
-        assertThat(DataSets.fromZip(second).services()).hasSize(48);
+        assertThat(DataSets.fromZip(second).services()).hasSize(50);
     }
 
     @Test

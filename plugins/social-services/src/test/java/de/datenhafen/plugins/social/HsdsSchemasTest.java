@@ -139,8 +139,8 @@ class HsdsSchemasTest {
     @Test
     void theDemoDirectoryIsValid() {
         DataSet demo = DemoData.demo(java.time.LocalDate.of(2026, 11, 26));
-        assertThat(demo.organizations()).hasSize(12);
-        assertThat(demo.services()).hasSize(48);
+        assertThat(demo.organizations()).hasSize(14);
+        assertThat(demo.services()).hasSize(50);
         demo.services().forEach(s -> assertThat(problems("service", s)).as(Json.str(s, "name")).isEmpty());
         demo.organizations().forEach(o -> assertThat(problems("organization", o)).isEmpty());
         demo.terms().forEach(t -> assertThat(problems("taxonomy_term", t)).isEmpty());

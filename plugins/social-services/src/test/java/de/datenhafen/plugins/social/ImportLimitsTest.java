@@ -54,7 +54,7 @@ class ImportLimitsTest {
 
     private void assertNothingChanged() {
         assertThat(dir.version()).isEqualTo(version);
-        assertThat(dir.services()).hasSize(48);
+        assertThat(dir.services()).hasSize(50);
         assertThat(dir.outbox(10)).isEmpty();
     }
 

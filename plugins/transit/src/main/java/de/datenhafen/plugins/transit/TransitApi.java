@@ -322,9 +322,8 @@ final class TransitApi {
                     j.put("delay", d.delay());
                 }
                 j.put("cancelled", d.cancelled());
-                if (d.skipped()) {
-                    j.put("skipped", true);
-                }
+                // always there, as documented: a client reads false rather than guessing what a missing field means
+                j.put("skipped", d.skipped());
                 j.put("realtime", d.realtime());
             }
             return o;

@@ -140,6 +140,8 @@ class TransitIT {
         assertThat(d.getString("scheduled")).isEqualTo("2026-03-26T08:06:00+01:00");
         assertThat(d.getBoolean("cancelled")).isFalse();
         assertThat(deps.getJsonObject(1).getString("scheduled")).isEqualTo("2026-03-27T00:05:00+01:00");
+        // skipped is in every departure, false without live data saying otherwise (pushed below: true)
+        assertThat(deps).allSatisfy(x -> assertThat(((JsonObject) x).getValue("skipped")).isEqualTo(false));
     }
 
     @Test
@@ -200,6 +202,10 @@ class TransitIT {
                 .setTrip(TripDescriptor.newBuilder().setTripId("t5-morning").setStartDate("20260326"))
                 .addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(1)
                     .setDeparture(TripUpdate.StopTimeEvent.newBuilder().setDelay(120)))))
+            .addEntity(FeedEntity.newBuilder().setId("u2").setTripUpdate(TripUpdate.newBuilder()
+                .setTrip(TripDescriptor.newBuilder().setTripId("t5-late").setStartDate("20260326"))
+                .addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(2)
+                    .setScheduleRelationship(TripUpdate.StopTimeUpdate.ScheduleRelationship.SKIPPED))))
             .build();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/push",
@@ -221,12 +227,15 @@ class TransitIT {
             assertThat(a.status()).as(contentType + ": " + a).isEqualTo(202);
         }
         List<StoredEvent> trips = events("transit.trip.updated");
-        assertThat(trips).hasSize(1);
-        assertThat(trips.get(0).event().getSubject()).isEqualTo("t5-morning");
-        JsonObject d = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00&limit=1").json()
-            .getJsonArray("departures").getJsonObject(0);
+        assertThat(trips).extracting(t -> t.event().getSubject()).containsExactly("t5-morning", "t5-late");
+        JsonArray deps = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00&limit=2").json()
+            .getJsonArray("departures");
+        JsonObject d = deps.getJsonObject(0);
         assertThat(d.getInteger("delay")).isEqualTo(120);
         assertThat(d.getString("expected")).isEqualTo("2026-03-26T08:08:00+01:00");
+        assertThat(d.getBoolean("skipped")).isFalse();
+        assertThat(deps.getJsonObject(1).getString("tripId")).isEqualTo("t5-late");
+        assertThat(deps.getJsonObject(1).getBoolean("skipped")).isTrue();
     }
 
     @Test

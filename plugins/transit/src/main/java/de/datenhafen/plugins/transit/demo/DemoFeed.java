@@ -18,8 +18,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The demo timetable: Neuhafen, a made-up harbour town, with four bus lines for the eight days from yesterday on
- * (so last night's trips past midnight are there too). Weekday, Saturday and Sunday services, a night line on
- * Friday and Saturday nights with times past 24:00, and one holiday ("Hafenfest", three days from now if that is a
+ * (so last night's trips past midnight are there too). Weekday, Saturday and Sunday services, and a night line every
+ * night, every 30 minutes from 00:00 to 06:30 with times past 24:00, so buses run at any hour of the demo (a newcomer
+ * trying it at 03:00 sees departures and vehicles as at 08:00); and one holiday ("Hafenfest", three days from now if that is a
  * weekday) when the weekday service is replaced by the Sunday one through calendar_dates. Stop names carry umlauts
  * and "ß" so the name search has something to fold. The same date gives the same bytes.
  */
@@ -58,8 +59,9 @@ public final class DemoFeed {
             new String[] {"faehre", "schloss", "rathaus", "markt", "buerger", "klinik"}, 3),
         new Line("3", "3", "Gewerbegebiet Nord - Hauptbahnhof - Am Wäldchen",
             new String[] {"gewerbe", "linden", "kuenstler", "hbf-b", "markt", "rathaus", "buerger", "waeldchen"}, 2),
-        new Line("N8", "N8", "Nachtbus Hafen - Hauptbahnhof - Universität",
-            new String[] {"hafen", "hbf-a", "markt", "muehle", "uni"}, 4),
+        // 35 minutes end to end, every 30 minutes each way: a vehicle is under way at any moment of the night
+        new Line("N8", "N8", "Nachtbus Strand - Hauptbahnhof - Universität",
+            new String[] {"strand", "faehre", "hafen", "hbf-a", "markt", "muehle", "klinik", "uni"}, 5),
     };
 
     private DemoFeed() {
@@ -115,7 +117,7 @@ public final class DemoFeed {
             + "weekday,1,1,1,1,1,0,0," + date(start) + "," + date(end) + "\n"
             + "saturday,0,0,0,0,0,1,0," + date(start) + "," + date(end) + "\n"
             + "sunday,0,0,0,0,0,0,1," + date(start) + "," + date(end) + "\n"
-            + "night,0,0,0,0,1,1,0," + date(start) + "," + date(end) + "\n");
+            + "night,1,1,1,1,1,1,1," + date(start) + "," + date(end) + "\n");
         StringBuilder dates = new StringBuilder("service_id,date,exception_type\n");
         LocalDate holiday = today.plusDays(3);
         if (holiday.getDayOfWeek() != DayOfWeek.SATURDAY && holiday.getDayOfWeek() != DayOfWeek.SUNDAY) {
@@ -178,7 +180,7 @@ public final class DemoFeed {
             case "1" -> {
                 out.add(new String[] {"weekday", "05:00", "24:30", "10"});
                 out.add(new String[] {"saturday", "06:00", "24:30", "15"});
-                out.add(new String[] {"sunday", "07:00", "23:40", "20"});
+                out.add(new String[] {"sunday", "06:00", "23:40", "20"});
             }
             case "2" -> {
                 out.add(new String[] {"weekday", "05:30", "23:00", "15"});
@@ -189,7 +191,7 @@ public final class DemoFeed {
                 out.add(new String[] {"weekday", "05:10", "21:00", "20"});
                 out.add(new String[] {"saturday", "07:10", "20:00", "30"});
             }
-            default -> out.add(new String[] {"night", "24:30", "28:30", "60"});
+            default -> out.add(new String[] {"night", "24:00", "30:30", "30"});
         }
         return out;
     }

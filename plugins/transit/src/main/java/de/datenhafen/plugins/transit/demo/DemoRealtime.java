@@ -15,13 +15,17 @@ import de.datenhafen.plugins.transit.gtfs.GtfsTime;
 import de.datenhafen.plugins.transit.timetable.Timetable;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A simulated fleet for any timetable: every trip under way now gets a vehicle whose position is interpolated between
- * its stops, and a delay that grows and shrinks with the clock (so departures move from one poll to the next);
- * about one trip in 25 of the next hour is cancelled and one in 20 skips a stop. Plus one alert on the first stop
- * whose name holds "Mühlentor" (the demo town's building site), or on the first stop. Deterministic for a given
- * instant, so tests and the benchmark can use it too.
+ * its stops, and a delay that drifts with the clock (so departures move from one poll to the next); a trip that starts
+ * within the next half hour is announced with its delay at its first stop. Disruptions: in every hour of every service
+ * day the trip starting in it with the lowest hash is cancelled (plus about one in 25 others), so a cancellation lies
+ * in the next two hours whenever the timetable runs at all, at night too; the hour's trip with the highest hash (and
+ * about one in 20 others) skips a stop. Plus one alert on the first stop whose name holds "Mühlentor" (the demo town's
+ * building site), or on the first stop. Deterministic for a given instant, so tests and the benchmark can use it too.
  */
 public final class DemoRealtime {
 
@@ -38,6 +42,7 @@ public final class DemoRealtime {
             LocalDate day = today.plusDays(k);
             int epochDay = (int) day.toEpochDay();
             long base = GtfsTime.serviceDayStart(day, tt.zone);
+            Map<Integer, int[]> hours = hourExtremes(tt, epochDay);
             for (int trip = 0; trip < tt.tripIds.length; trip++) {
                 if (!tt.calendar.active(tt.tripService[trip], epochDay)) {
                     continue;
@@ -49,7 +54,8 @@ public final class DemoRealtime {
                 }
                 long start = base + tt.stDeparture[first];
                 long end = base + tt.stArrival[last];
-                int h = Math.floorMod((tt.tripIds[trip] + epochDay).hashCode(), 1000);
+                int h = hash(tt, trip, epochDay);
+                int[] hour = hours.get(tt.stDeparture[first] / 3600);
                 TripDescriptor.Builder descriptor = TripDescriptor.newBuilder().setTripId(tt.tripIds[trip])
                     .setStartDate(GtfsTime.formatDate(epochDay)).setRouteId(tt.routeIds[tt.tripRoute[trip]]);
                 if (tt.tripTemplate[trip] >= 0) {
@@ -58,14 +64,28 @@ public final class DemoRealtime {
                 }
                 TripDescriptor desc = descriptor.build();
                 String entity = tt.tripIds[trip] + (desc.hasStartTime() ? "@" + desc.getStartTime() : "");
-                if (h % 25 == 0 && start > t && start < t + 3600) {
-                    msg.addEntity(FeedEntity.newBuilder().setId("cancel-" + entity).setTripUpdate(
-                        TripUpdate.newBuilder().setTrip(desc.toBuilder()
-                            .setScheduleRelationship(TripDescriptor.ScheduleRelationship.CANCELED))));
+                if (h % 25 == 0 || hour[0] == trip) {
+                    // announced from two hours before its start until its scheduled end; it never runs
+                    if (start < t + 7200 && t <= end) {
+                        msg.addEntity(FeedEntity.newBuilder().setId("cancel-" + entity).setTripUpdate(
+                            TripUpdate.newBuilder().setTrip(desc.toBuilder()
+                                .setScheduleRelationship(TripDescriptor.ScheduleRelationship.CANCELED))));
+                    }
                     continue;
                 }
                 int delay = delay(h, t);
-                if (t < start || t > end + delay + 60) {
+                String vehicle = "bus-" + (100 + Math.floorMod(entity.hashCode(), 900));
+                if (t < start) {
+                    if (start < t + 1800) {
+                        // the next half hour's trips, announced: a bus does not leave its first stop early
+                        msg.addEntity(FeedEntity.newBuilder().setId("trip-" + entity).setTripUpdate(TripUpdate
+                            .newBuilder().setTrip(desc).setTimestamp(t).addStopTimeUpdate(TripUpdate.StopTimeUpdate
+                                .newBuilder().setStopSequence(tt.stSequence[first])
+                                .setDeparture(TripUpdate.StopTimeEvent.newBuilder().setDelay(Math.max(0, delay))))));
+                    }
+                    continue;
+                }
+                if (t > end + delay + 60) {
                     continue;
                 }
                 // where is it: the last stop whose expected departure has passed
@@ -73,13 +93,12 @@ public final class DemoRealtime {
                 while (at < last && base + tt.stDeparture[at + 1] + delay <= t) {
                     at++;
                 }
-                String vehicle = "bus-" + (100 + Math.floorMod(entity.hashCode(), 900));
                 TripUpdate.Builder u = TripUpdate.newBuilder().setTrip(desc)
                     .setVehicle(VehicleDescriptor.newBuilder().setId(vehicle)).setTimestamp(t);
                 int next = Math.min(at + 1, last);
                 u.addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(tt.stSequence[next])
                     .setArrival(TripUpdate.StopTimeEvent.newBuilder().setDelay(delay)));
-                if (h % 20 == 1 && next + 1 < last) {
+                if ((h % 20 == 1 || hour[1] == trip) && next + 1 < last) {
                     u.addStopTimeUpdate(TripUpdate.StopTimeUpdate.newBuilder().setStopSequence(tt.stSequence[next + 1])
                         .setScheduleRelationship(TripUpdate.StopTimeUpdate.ScheduleRelationship.SKIPPED));
                 }
@@ -121,13 +140,53 @@ public final class DemoRealtime {
         return msg.build();
     }
 
-    /** Seconds late: half the trips run on time, the others drift between about -1 and +7 minutes. */
+    /**
+     * Seconds late, never still for long: half the trips drift between half a minute early and a minute and a half
+     * late, the others between about -1 and +7 minutes.
+     */
     static int delay(int hash, long now) {
-        if (hash % 2 == 0) {
-            return 0;
-        }
         double phase = (now / 60.0) / 7.0 + hash;
+        if (hash % 2 == 0) {
+            return (int) (30 + 60 * Math.sin(phase));
+        }
         return (int) (60 * (2 + (hash % 5) + 3 * Math.sin(phase))) - 60;
+    }
+
+    private static int hash(Timetable tt, int trip, int epochDay) {
+        return Math.floorMod((tt.tripIds[trip] + epochDay).hashCode(), 1000);
+    }
+
+    /**
+     * Per hour of the service day (by first departure): the trips of that hour running on the day with the lowest and
+     * the highest hash, {lowest, highest} (the same trip when it is the hour's only one).
+     */
+    private static Map<Integer, int[]> hourExtremes(Timetable tt, int epochDay) {
+        Map<Integer, int[]> out = new HashMap<>();
+        Map<Integer, int[]> hashes = new HashMap<>();
+        for (int trip = 0; trip < tt.tripIds.length; trip++) {
+            int first = tt.tripFirstStopTime[trip];
+            if (tt.tripFirstStopTime[trip + 1] - 1 <= first || !tt.calendar.active(tt.tripService[trip], epochDay)) {
+                continue;
+            }
+            int hour = tt.stDeparture[first] / 3600;
+            int h = hash(tt, trip, epochDay);
+            int[] ex = out.get(hour);
+            if (ex == null) {
+                out.put(hour, new int[] {trip, trip});
+                hashes.put(hour, new int[] {h, h});
+                continue;
+            }
+            int[] hx = hashes.get(hour);
+            if (h < hx[0]) {
+                ex[0] = trip;
+                hx[0] = h;
+            }
+            if (h > hx[1]) {
+                ex[1] = trip;
+                hx[1] = h;
+            }
+        }
+        return out;
     }
 
     private static TranslatedString text(String s) {

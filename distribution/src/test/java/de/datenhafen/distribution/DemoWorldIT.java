@@ -1,0 +1,112 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo as a newcomer meets it, at whatever hour the build runs: readings stamped now, buses with live data, an
+ * offer open now. The plugins' own tests prove 03:00 and 08:00 with a clock of their choosing ({@code SimulatorTest},
+ * {@code DemoFeedTest}, {@code DemoDirectoryTest}); this one proves that the packaged {@code --demo} hub wires them up.
+ */
+class DemoWorldIT {
+
+    @TempDir
+    static Path work;
+
+    private static DemoHub hub;
+    private static HubClient anonymous;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = DemoHub.start(work);
+        anonymous = hub.client.anonymous();
+        await("hub ready; log:\n" + hub.log).atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptions().until(() -> {
+                hub.assertAlive();
+                return anonymous.get("/health/ready").status() == 200;
+            });
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private static List<JsonObject> objects(JsonArray a) {
+        return a.stream().map(o -> (JsonObject) o).toList();
+    }
+
+    @Test
+    void everySimulatedSchoolShowsReadingsOfTheLastFiveMinutesNotTwoHoursBehind() {
+        await("70 sites with readings of now").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+            .untilAsserted(() -> {
+                HubClient.Response sites = anonymous.get("/api/v1/plugins/air-quality/sites");
+                assertThat(sites.status()).isEqualTo(200);
+                List<JsonObject> all = objects(sites.json().getJsonArray("sites"));
+                assertThat(all).hasSize(70).allSatisfy(s -> {
+                    assertThat(s.getInteger("roomsWithReadings")).isEqualTo(s.getInteger("rooms"));
+                    // the simulator stamps every 5 minutes; the snapshot is at most a few seconds old
+                    assertThat(Instant.parse(s.getString("latest")))
+                        .isAfter(Instant.now().minus(Duration.ofMinutes(6))).isBeforeOrEqualTo(Instant.now());
+                });
+            });
+
+        HubClient.Response summary = anonymous.get("/api/v1/plugins/air-quality/sites");
+        HubClient.Response rooms = anonymous.get("/api/v1/plugins/air-quality/sites?rooms=true");
+        System.out.printf("GET sites: %,d bytes; GET sites?rooms=true: %,d bytes%n", summary.body().length(),
+            rooms.body().length());
+        assertThat(summary.body().length()).isLessThan(32 * 1024);
+        assertThat(objects(rooms.json().getJsonArray("sites")).stream()
+            .mapToInt(s -> s.getJsonArray("rooms").size()).sum()).isEqualTo(2500);
+
+        // the README's examples without dates: the last 8 hours of averages, the last 24 hours of a room
+        JsonObject site = anonymous.get("/api/v1/plugins/air-quality/sites/sim-01").json();
+        assertThat(objects(site.getJsonArray("rooms"))).allSatisfy(r -> assertThat(r.getJsonArray("averages"))
+            .isNotEmpty());
+        JsonObject history = anonymous.get("/api/v1/plugins/air-quality/sites/sim-01/rooms/r001/history").json();
+        assertThat(history.getJsonArray("points")).isNotEmpty();
+    }
+
+    @Test
+    void busesRunWithLiveDelaysAndEveryDepartureSaysWhetherItIsSkipped() {
+        await("vehicles and live departures").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+            .untilAsserted(() -> {
+                JsonObject vehicles = anonymous.get("/api/v1/plugins/transit/vehicles").json();
+                assertThat(vehicles.getInteger("total")).isPositive();
+                JsonArray deps = anonymous.get("/api/v1/plugins/transit/departures?stop=markt&limit=10").json()
+                    .getJsonArray("departures");
+                assertThat(objects(deps)).isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.getValue("skipped")).isInstanceOf(Boolean.class))
+                    .anySatisfy(d -> assertThat(d.getBoolean("realtime")).isTrue());
+            });
+    }
+
+    @Test
+    void theCrisisLineIsOpenNowAndTheShowcaseSearchFindsTheDebtCounsellingInTurkish() {
+        await("the demo directory loaded").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+            .untilAsserted(() -> {
+                JsonObject open = anonymous.get("/api/v1/plugins/social-services/search?q=Krise&open_now=true")
+                    .json();
+                assertThat(objects(open.getJsonArray("contents"))).extracting(h -> h.getString("name"))
+                    .contains("Krisentelefon");
+            });
+        JsonObject showcase = anonymous.get("/api/v1/plugins/social-services/search?q=Schulden&topic=debt"
+            + "&language=tr&free=true&accessibility=step-free&lat=53.87&lon=10.69&radius_km=3").json();
+        assertThat(objects(showcase.getJsonArray("contents"))).extracting(h -> h.getString("name"))
+            .containsExactly("Schuldnerberatung auf Türkisch");
+    }
+}

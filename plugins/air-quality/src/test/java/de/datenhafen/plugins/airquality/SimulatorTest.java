@@ -1,0 +1,103 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator's clock, as the demo runs it ({@code conf/demo/air-quality-simulator.json}: speed-up 1, backfill 2 h,
+ * readings every 5 minutes), on the plugin's real schema (H2 in memory) and a clock the test moves: the demo shows
+ * readings of now at any hour, not two hours behind.
+ */
+class SimulatorTest {
+
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    static final int ROOMS = 140;
+
+    private Instant now;
+
+    private SimulatorConnector.Simulation demo(Instant start, int budget) throws Exception {
+        now = start;
+        SimulatorConnector connector = new SimulatorConnector(new AirQuality(ProjectionsTest.database()), () -> now);
+        return connector.new Simulation(70, ROOMS, Duration.ofMinutes(5), 1.0, Duration.ofHours(2), budget, BERLIN, 42);
+    }
+
+    private static Instant berlin(String localTime) {
+        // a Thursday in December: a school day, dark at both hours
+        return LocalDateTime.parse("2026-12-03T" + localTime).atZone(BERLIN).toInstant();
+    }
+
+    @ParameterizedTest(name = "at {0} in Berlin")
+    @ValueSource(strings = {"03:00", "08:00"})
+    void theNewestReadingsAreStampedWithinTheLastIntervalAndTheBackfillCoversTwoHours(String localTime)
+        throws Exception {
+        Instant start = berlin(localTime);
+        SimulatorConnector.Simulation sim = demo(start, 100_000);
+
+        List<BusPublisher.Event> backfill = sim.due();
+
+        Map<String, List<BusPublisher.Event>> byRoom = backfill.stream()
+            .collect(Collectors.groupingBy(BusPublisher.Event::subject));
+        assertThat(byRoom).hasSize(ROOMS);
+        assertThat(byRoom.values()).allSatisfy(readings -> {
+            Instant newest = readings.stream().map(BusPublisher.Event::time).max(Comparator.naturalOrder()).orElseThrow();
+            Instant oldest = readings.stream().map(BusPublisher.Event::time).min(Comparator.naturalOrder()).orElseThrow();
+            assertThat(newest).isAfter(start.minus(Duration.ofMinutes(5))).isBeforeOrEqualTo(start);
+            assertThat(oldest).isAfterOrEqualTo(start.minus(Duration.ofHours(2)))
+                .isBefore(start.minus(Duration.ofMinutes(115)));
+            assertThat(readings).hasSizeBetween(24, 25); // 01:00 to 03:00 is 25 readings for the room stamped on the hour
+            assertThat(readings).extracting(e -> e.time().getEpochSecond() % 300).containsOnly(
+                readings.get(0).time().getEpochSecond() % 300);
+        });
+
+        now = start.plus(Duration.ofMinutes(5));
+        List<BusPublisher.Event> live = sim.due();
+
+        assertThat(live).hasSize(ROOMS);
+        assertThat(live).allSatisfy(e -> assertThat(e.time()).isAfter(start).isBeforeOrEqualTo(now));
+    }
+
+    @Test
+    void aBacklogLargerThanOneSecondsBudgetIsCaughtUpInTimeOrderAcrossTheRooms() throws Exception {
+        Instant start = berlin("03:00");
+        SimulatorConnector.Simulation sim = demo(start, ROOMS);
+
+        List<BusPublisher.Event> first = sim.due();
+
+        // one reading per room, all from the backfill's first interval, rather than one room's whole two hours
+        assertThat(first).hasSize(ROOMS);
+        assertThat(first.stream().map(BusPublisher.Event::subject).distinct()).hasSize(ROOMS);
+        assertThat(first).allSatisfy(e -> assertThat(e.time()).isBefore(start.minus(Duration.ofMinutes(115))));
+        int total = first.size();
+        for (int tick = 0; tick < 30; tick++) {
+            total += sim.due().size();
+        }
+        assertThat(total).isEqualTo(24 * ROOMS + 1); // the room stamped on the hour has 25
+        assertThat(sim.due()).isEmpty();
+    }
+
+    @Test
+    void aRestartRepeatsTheIdsOfReadingsAlreadyStoredSoTheBusKeepsTheFirstCopies() throws Exception {
+        Instant start = berlin("08:00");
+        Instant restart = start.plus(Duration.ofMinutes(7));
+        List<BusPublisher.Event> before = demo(start, 100_000).due();
+
+        List<String> after = demo(restart, 100_000).due().stream().map(BusPublisher.Event::id).toList();
+
+        // the backfill after the restart starts at 06:07; every reading of before from then on has the same id
+        List<String> overlap = before.stream().filter(e -> !e.time().isBefore(restart.minus(Duration.ofHours(2))))
+            .map(BusPublisher.Event::id).toList();
+        assertThat(overlap).hasSizeGreaterThan(20 * ROOMS);
+        assertThat(after).containsAll(overlap);
+    }
+}
