@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The one change to the text: {@code localhost:8080} becomes the test hub's address. The rules of what an example
  * must answer are in {@link ReadmeExamples}; the README states them for writers.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // as a newcomer reads: the main README first
 class ReadmeExamplesIT {
 
     /** The README's first command sets this token. */
@@ -66,11 +70,13 @@ class ReadmeExamplesIT {
     }
 
     @Test
+    @Order(1)
     void everyExampleOfTheMainReadmeAnswersWhatItSays() throws Exception {
         runAll(root().resolve("README.md"));
     }
 
     @Test
+    @Order(2)
     void everyExampleOfEachPluginReadmeAnswersWhatItSays() throws Exception {
         List<Path> readmes;
         try (Stream<Path> dirs = Files.list(root().resolve("plugins"))) {

@@ -119,7 +119,7 @@ public final class HubConfig {
             "A browser session ends this long after its login, whatever happens")
         .define(AUTH_ARGON2_MEMORY, ConfigType.INT, 19456, false,
             "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; the README says what a hash costs here)")
-        .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 2, false, "Argon2id passes for password hashes")
+        .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 3, false, "Argon2id passes for password hashes")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,

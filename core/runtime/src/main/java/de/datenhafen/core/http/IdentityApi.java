@@ -79,8 +79,12 @@ final class IdentityApi {
         String m = "/api/v1/admin/members";
         router.get(m).handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.members().list().stream()
             .map(IdentityApi::member).toList())));
-        router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> member(identity.members().create(
-            b.getString("id"), b.getString("name"), b.getString("contact")))));
+        router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> {
+            Members.Member created = identity.members().create(string(b, "id"), string(b, "name"),
+                string(b, "contact"));
+            ctx.put(AccessRules.TARGET, "{member=" + created.id() + "}"); // the new member sees its creation audited
+            return member(created);
+        }));
         router.get(m + "/:member").handler(ctx -> work(ctx, 200, () -> member(identity.members()
             .require(ctx.pathParam("member")))));
         router.patch(m + "/:member").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
