@@ -569,16 +569,15 @@ class SensorThingsIT {
     }
 
     @Test
-    void aSecondServiceBelowTheFirstsPathFailsNamingIt() {
-        AirQualityIT.create(hub.client(), "aq-sta-twin", "airquality-sensorthings",
-            new JsonObject().put("path", "/sta/v2"));
+    void aSecondServiceBelowTheFirstsPathIsRefusedWith409NamingIt() {
+        HubClient.Response r = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "aq-sta-twin").put("connector", "airquality-sensorthings")
+            .put("config", new JsonObject().put("path", "/sta/v2")));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-twin").json();
-            assertThat(view.getString("state")).isEqualTo("failed");
-            assertThat(view.getJsonObject("lastError").getString("message"))
-                .endsWith("public path '/sta/v2' is refused: integration 'aq-sta' already serves '/sta'");
-        });
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "path /sta/v2 is already served by integration "
+            + "aq-sta: choose another path or delete integration aq-sta").put("field", "config.path"));
+        assertThat(hub.client().get("/api/v1/admin/integrations/aq-sta-twin").status()).isEqualTo(404);
         assertThat(get("/sta/v1.1").status()).isEqualTo(200);
     }
 
