@@ -433,6 +433,28 @@ class SensorThingsIT {
     }
 
     @Test
+    void anEmptyBodyIsRefusedWithTheHubsOneAnswer() {
+        Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("the request body is empty; send the entity as one JSON "
+            + "object");
+        assertThat(r.json().getString("field")).isEqualTo("body");
+    }
+
+    @Test
+    void theOpenApiDocumentListsTheSensorThingsServiceWithItsPluginAndIntegration() {
+        JsonObject paths = hub.client().anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
+
+        JsonObject sta = paths.getJsonObject("/sta/{subpath}");
+        assertThat(sta).as(paths.fieldNames().toString()).isNotNull();
+        assertThat(sta.getBoolean("x-datenhafen-match-prefix")).isTrue();
+        assertThat(sta.fieldNames()).contains("get", "post", "patch", "delete");
+        assertThat(sta.getJsonObject("get").getString("x-datenhafen-plugin")).isEqualTo("air-quality");
+        assertThat(sta.getJsonObject("get").getString("x-datenhafen-integration")).isEqualTo("aq-sta");
+    }
+
+    @Test
     void anObservationAtTheTimeOfAStoredOneWithAnotherValueIsRefused() {
         Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "{\"result\": 3000, "
             + "\"phenomenonTime\": \"" + START + "\"}", WRITE_TOKEN);
