@@ -36,17 +36,17 @@ public interface IntegrationContext {
      * APIs whose URLs a standard fixes (for example an OGC SensorThings service at {@code /sta}). {@code rootPath} is
      * one or more segments of letters, digits, dots, dashes or underscores, such as {@code /sta}.
      *
-     * <p>The hub claims the path for this integration while its routes exist and refuses, by failing the
-     * integration's start with a message naming the path (and the other integration, if any): a path under one of
-     * the hub's own ({@code /api}, {@code /health}, {@code /metrics}, {@code /admin}) or the root itself, and a path
-     * that equals, contains or lies under one another running integration claimed. The claim ends when the
-     * integration's routes are removed (stop, restart, delete, plugin stop).
+     * <p>The hub refuses, by failing the integration's start with a message naming the path (and the other
+     * integration, if any): a path under one of the hub's own ({@code /api}, {@code /health}, {@code /metrics},
+     * {@code /admin}) or the root itself, and a path another integration serves (the same, or one below the
+     * other's prefix, for a method both answer), as it refuses such a clash below {@code /api/v1/plugins/}. The path
+     * is free again when the integration's routes are removed (stop, restart, delete, plugin stop).
      *
      * <p>The URI is {@code platform-http:<rootPath>/}; append {@code ?matchOnUriPrefix=true} to serve
      * {@code <rootPath>} and every path below it (never {@code <rootPath>x}). Called from
      * {@link Connector#routes(IntegrationContext)}.
      *
-     * @throws IllegalArgumentException when the path is malformed, reserved or claimed by another integration
+     * @throws IllegalArgumentException when the path is malformed or reserved
      */
     default String publicEndpoint(String rootPath) {
         throw new UnsupportedOperationException("this hub does not serve plugin paths outside /api/v1/plugins/");

@@ -19,6 +19,17 @@ public class InvalidInputException extends HubException {
         this.problems = List.copyOf(problems);
     }
 
+    /**
+     * The one answer, hub-wide, to a request whose body is required but empty (as curl sends it when the file after
+     * {@code @} is missing): {@code the request body is empty; send <expected>}, field {@code body}. Plugins with
+     * error types of their own take its message and field.
+     *
+     * @param expected what the request should carry, e.g. {@code "one JSON object"}
+     */
+    public static InvalidInputException emptyBody(String expected) {
+        return new InvalidInputException("the request body is empty; send " + expected, "body");
+    }
+
     /** Every problem found, the first of which names {@link #field()}. */
     public List<ConfigProblem> problems() {
         return problems;

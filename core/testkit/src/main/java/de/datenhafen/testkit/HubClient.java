@@ -110,6 +110,12 @@ public final class HubClient {
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A PATCH, e.g. a JSON merge patch ({@code application/merge-patch+json}). */
+    public Response patch(String path, String contentType, String body) {
+        return send(request(path).header("Content-Type", contentType)
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** A GET with extra headers (an organisation's token, Accept, Last-Event-ID). */
     public Response get(String path, Map<String, String> headers) {
         HttpRequest.Builder b = request(path);

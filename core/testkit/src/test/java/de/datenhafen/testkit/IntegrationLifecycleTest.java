@@ -92,6 +92,32 @@ class IntegrationLifecycleTest {
     }
 
     @Test
+    void refusesASecondIntegrationOnAPathAnotherServesWith409NamingTheOwnerAndTheWayOut(HubClient client) {
+        create(client, ingest("parking-ingest", "parking"));
+
+        HubClient.Response r = client.post("/api/v1/admin/integrations", ingest("parking", "parking"));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "path /api/v1/plugins/fixture/parking is already "
+            + "served by integration parking-ingest: choose another path or delete integration parking-ingest")
+            .put("field", "config.path"));
+        assertThat(client.get("/api/v1/admin/integrations/parking").status()).isEqualTo(404);
+        assertThat(send(client, "parking", "garage-7").status()).isEqualTo(202);
+    }
+
+    @Test
+    void validationNamesAPathAnotherIntegrationServes(HubClient client) {
+        create(client, ingest("garage-ingest", "garage"));
+
+        JsonObject result = validate(client, ingest("garage-2", "/garage"));
+
+        assertThat(result.getBoolean("valid")).isFalse();
+        assertThat(problems(result)).containsExactly(Map.of("field", "config.path", "error", "path "
+            + "/api/v1/plugins/fixture/garage is already served by integration garage-ingest: choose another path or "
+            + "delete integration garage-ingest"));
+    }
+
+    @Test
     void runsPluginCodeForARequestOffTheEventLoopWithThePluginsClassLoader(HubClient client) {
         create(client, ingest("threads", "threads"));
 

@@ -52,6 +52,24 @@ class PluginInstallTest {
     }
 
     @Test
+    void refusesToInstallAndEnableAPluginWhoseStartFailsWith422TheReasonAndKeepsNothing(HubClient client) {
+        Path archive = Fixtures.throwing(ARCHIVES);
+        Set<String> before = pluginsFolder();
+
+        HubClient.Response r = client.installPlugin(archive, true);
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(422);
+        assertThat(r.json().getString("error")).startsWith("plugin throwing 1.0.0 did not start, so it was not "
+            + "installed: ").contains("sensor gateway configuration missing");
+        assertThat(r.json().getString("field")).isEqualTo("archive");
+        assertThat(pluginsFolder()).isEqualTo(before);
+        assertThat(client.get("/api/v1/admin/plugins/throwing").status()).isEqualTo(404);
+        HubClient.Response kept = client.installPlugin(archive, false);
+        assertThat(kept.status()).as(kept.toString()).isEqualTo(201);
+        assertThat(kept.json().getString("state")).isEqualTo("disabled");
+    }
+
+    @Test
     void refusesASecondInstallOfTheSameIdWith409(HubClient client) {
         Path archive = Fixtures.quiet(ARCHIVES, "twice");
         assertThat(client.installPlugin(archive, true).status()).isEqualTo(201);

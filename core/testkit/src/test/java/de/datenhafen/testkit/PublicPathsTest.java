@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Integrations that serve a path of their own outside /api/v1/plugins/ (IntegrationContext.publicEndpoint): the
- * path and everything below it is theirs, the hub's own paths are not, and two integrations cannot share one.
+ * path and everything below it is theirs, the hub's own paths are not, and two integrations cannot share one (409 at
+ * create, nothing kept).
  */
 class PublicPathsTest {
 
@@ -51,27 +52,40 @@ class PublicPathsTest {
     }
 
     @Test
-    void refusesAPathBelowOneAnotherIntegrationServesNamingItAndThePath(HubClient client) {
+    void refusesAPathBelowOneAnotherIntegrationServesWith409NamingItAndKeepsNothing(HubClient client) {
         assertThat(create(client, "first", "/shared").getString("state")).isEqualTo("running");
-        create(client, "second", "/shared/v1.1");
 
-        JsonObject view = failed(client, "second");
+        HubClient.Response second = post(client, "second", "/shared/v1.1");
 
-        assertThat(view.getJsonObject("lastError").getString("message"))
-            .endsWith("public path '/shared/v1.1' is refused: integration 'first' already serves '/shared'");
+        assertThat(second.status()).as(second.toString()).isEqualTo(409);
+        assertThat(second.json()).isEqualTo(new JsonObject().put("error", "path /shared/v1.1 is already served by "
+            + "integration first: choose another path or delete integration first").put("field", "config.path"));
+        assertThat(client.get("/api/v1/admin/integrations/second").status()).isEqualTo(404);
         assertThat(client.anonymous().get("/shared/v1.1").json().getString("integration")).isEqualTo("first");
+    }
+
+    @Test
+    void refusesAPathAboveOneAnotherIntegrationServesWhenItsRoutesStartWith409AndKeepsNothing(HubClient client) {
+        assertThat(create(client, "deep", "/above/v1.1").getString("state")).isEqualTo("running");
+
+        HubClient.Response above = post(client, "above", "/above");
+
+        assertThat(above.status()).as(above.toString()).isEqualTo(409);
+        assertThat(above.json()).isEqualTo(new JsonObject().put("error", "path /above is already served by "
+            + "integration deep: choose another path or delete integration deep").put("field", "config.path"));
+        assertThat(client.get("/api/v1/admin/integrations/above").status()).isEqualTo(404);
+        assertThat(client.anonymous().get("/above/v1.1/x").json().getString("integration")).isEqualTo("deep");
+        assertThat(client.anonymous().get("/above/other").status()).isEqualTo(404);
     }
 
     @Test
     void freesThePathWhenItsIntegrationIsDeleted(HubClient client) {
         create(client, "old", "/freed");
-        create(client, "new", "/freed");
-        failed(client, "new");
+        assertThat(post(client, "new", "/freed").status()).isEqualTo(409);
 
         assertThat(client.delete("/api/v1/admin/integrations/old").status()).isEqualTo(204);
-        HubClient.Response restarted = client.post("/api/v1/admin/integrations/new/restart");
 
-        assertThat(restarted.json().getString("state")).as(restarted.toString()).isEqualTo("running");
+        assertThat(create(client, "new", "/freed").getString("state")).isEqualTo("running");
         assertThat(client.anonymous().get("/freed/x").json().getString("integration")).isEqualTo("new");
     }
 
@@ -84,10 +98,14 @@ class PublicPathsTest {
     }
 
     private static JsonObject create(HubClient client, String name, String path) {
-        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
-            .put("connector", "fixture-public").put("config", new JsonObject().put("path", path)));
+        HubClient.Response r = post(client, name, path);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         return r.json();
+    }
+
+    private static HubClient.Response post(HubClient client, String name, String path) {
+        return client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", "fixture-public").put("config", new JsonObject().put("path", path)));
     }
 
     private static JsonObject failed(HubClient client, String name) {

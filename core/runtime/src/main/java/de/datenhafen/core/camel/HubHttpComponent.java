@@ -1,5 +1,6 @@
 package de.datenhafen.core.camel;
 
+import de.datenhafen.api.ConflictException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -63,6 +64,51 @@ public final class HubHttpComponent extends DefaultComponent {
      * @param prefix whether it also serves every path below {@code path}
      */
     public record PluginRoute(String plugin, String integration, String path, List<String> methods, boolean prefix) {
+
+        /**
+         * Whether a request could reach both: their paths meet (the same, or one below the other's prefix) and they
+         * share a method. Two routes on one path with different methods (GET here, POST there) do not clash.
+         */
+        public boolean clashes(PluginRoute other) {
+            return pathsMeet(path, prefix, other.path, other.prefix) && (methods.isEmpty() || other.methods.isEmpty()
+                || methods.stream().anyMatch(other.methods::contains));
+        }
+
+        /** Whether {@code a} (served with everything below it if {@code aPrefix}) and {@code b} reach one path. */
+        public static boolean pathsMeet(String a, boolean aPrefix, String b, boolean bPrefix) {
+            String x = trimmed(a);
+            String y = trimmed(b);
+            return x.equals(y) || (aPrefix && y.startsWith(x + "/")) || (bPrefix && x.startsWith(y + "/"));
+        }
+
+        static String trimmed(String path) {
+            return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        }
+    }
+
+    /**
+     * A route could not start because another integration serves its path. Carries the path and the holder, so
+     * the integration manager can name the config key at fault.
+     */
+    public static final class PathTakenException extends ConflictException {
+        private final String path;
+
+        PathTakenException(String path, PluginRoute holder) {
+            super(message(PluginRoute.trimmed(path), holder.integration()), null);
+            this.path = PluginRoute.trimmed(path);
+        }
+
+        /** The path that could not be served. */
+        public String path() {
+            return path;
+        }
+
+        /** What an admin reads when {@code path} is taken by {@code holder} (null: the hub's own route). */
+        public static String message(String path, String holder) {
+            return holder == null ? "path " + path + " is already served by the hub itself: choose another path"
+                : "path " + path + " is already served by integration " + holder + ": choose another path or delete "
+                    + "integration " + holder;
+        }
     }
 
     HubHttpComponent(Settings settings, Function<String, RouteOwner> owners) {
@@ -97,7 +143,19 @@ public final class HubHttpComponent extends DefaultComponent {
         });
     }
 
-    void served(HubHttpConsumer consumer, PluginRoute route) {
+    /**
+     * Records that {@code consumer} serves {@code route}, unless a route of another integration clashes with it.
+     * Camel's own check ("Multiple consumers for the same endpoint") sees only identical URIs and names no one; this
+     * one also sees the same path with other options, and one path below another's prefix.
+     *
+     * @throws PathTakenException naming the path and the integration that serves it
+     */
+    synchronized void serve(HubHttpConsumer consumer, PluginRoute route) {
+        for (PluginRoute held : routes.values()) {
+            if (!Objects.equals(held.integration(), route.integration()) && held.clashes(route)) {
+                throw new PathTakenException(route.path(), held);
+            }
+        }
         routes.put(consumer, route);
     }
 

@@ -70,16 +70,18 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
             path += "*";
         }
+        RouteOwner owner = endpoint.getComponent().owner(getRouteId());
+        // Claimed before the router serves it: a path another integration holds is refused, and its holder's route
+        // keeps answering.
+        endpoint.getComponent().serve(this, new HubHttpComponent.PluginRoute(owner == null ? "hub" : owner.pluginId(),
+            owner == null ? null : owner.integration(), endpoint.path(),
+            endpoint.methods().stream().map(HttpMethod::name).toList(), endpoint.isMatchOnUriPrefix()));
         Route r = endpoint.getComponent().settings().router().route(PATH_PARAMETER.matcher(path).replaceAll(":$1"));
         for (HttpMethod m : endpoint.methods()) {
             r.method(m);
         }
         r.handler(this::handle);
         route = r;
-        RouteOwner owner = endpoint.getComponent().owner(getRouteId());
-        endpoint.getComponent().served(this, new HubHttpComponent.PluginRoute(owner == null ? "hub" : owner.pluginId(),
-            owner == null ? null : owner.integration(), endpoint.path(),
-            endpoint.methods().stream().map(HttpMethod::name).toList(), endpoint.isMatchOnUriPrefix()));
     }
 
     @Override

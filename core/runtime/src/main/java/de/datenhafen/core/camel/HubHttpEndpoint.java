@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
 /** One plugin HTTP path served by the hub's router; see {@link HubHttpComponent} for what it does and its options. */
-final class HubHttpEndpoint extends DefaultEndpoint {
+final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
     private final String path;
     private String httpMethodRestrict;
@@ -81,6 +82,15 @@ final class HubHttpEndpoint extends DefaultEndpoint {
         HubHttpConsumer consumer = new HubHttpConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /**
+     * Yes to Camel, so that its raw "Multiple consumers for the same endpoint" never reaches an admin: the component
+     * refuses a second integration on a path itself, naming the path and its holder ({@link HubHttpComponent#serve}).
+     */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     @Override

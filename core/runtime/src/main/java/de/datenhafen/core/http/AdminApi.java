@@ -81,6 +81,9 @@ final class AdminApi {
     private void installPlugin(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String length = req.getHeader("Content-Length");
+        if (length == null && req.getHeader("Transfer-Encoding") == null) {
+            length = "0"; // no length and not chunked: HTTP/1.1 says the request has no body
+        }
         if (length == null) {
             Errors.respond(ctx, new InvalidInputException(
                 "send the plugin archive as the request body with a Content-Length header", "Content-Length"));
@@ -99,8 +102,8 @@ final class AdminApi {
             return;
         }
         if (size == 0) {
-            Errors.respond(ctx, new InvalidInputException("the request body is empty: send the plugin archive",
-                "archive"));
+            Errors.respond(ctx, InvalidInputException.emptyBody("the plugin archive (zip or jar), e.g. curl "
+                + "--data-binary @my-plugin-1.0.0.zip"));
             return;
         }
         boolean enable = "true".equalsIgnoreCase(ctx.queryParams().get("enable"));
@@ -165,7 +168,7 @@ final class AdminApi {
     // ---- integrations
 
     private void validateIntegration(RoutingContext ctx) {
-        JsonObject body = jsonBody(ctx);
+        JsonObject body = jsonBody(ctx, INTEGRATION);
         if (body == null) {
             return;
         }
@@ -177,7 +180,7 @@ final class AdminApi {
     }
 
     private void createIntegration(RoutingContext ctx) {
-        JsonObject body = jsonBody(ctx);
+        JsonObject body = jsonBody(ctx, INTEGRATION);
         if (body == null) {
             return;
         }
@@ -230,8 +233,15 @@ final class AdminApi {
         return o.getMap();
     }
 
-    /** The request body as a JSON object, or null after answering 400. */
-    static JsonObject jsonBody(RoutingContext ctx) {
+    /** What a request about an integration sends. */
+    private static final String INTEGRATION = "the integration as {\"name\", \"connector\", \"config\"}";
+
+    /** The request body as a JSON object, or null after answering 400; {@code expected} says what to send. */
+    static JsonObject jsonBody(RoutingContext ctx, String expected) {
+        if (ctx.body().length() <= 0) {
+            Errors.respond(ctx, InvalidInputException.emptyBody(expected));
+            return null;
+        }
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) {

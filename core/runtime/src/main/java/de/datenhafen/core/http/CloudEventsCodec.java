@@ -66,7 +66,7 @@ final class CloudEventsCodec {
 
     /** One event in structured mode: the body is its JSON envelope. */
     static CloudEvent structured(byte[] body) {
-        JsonNode node = parse(body);
+        JsonNode node = parse(body, "one event as a JSON object");
         if (!node.isObject()) {
             throw new InvalidInputException("a structured CloudEvent must be a JSON object, this body is a "
                 + kind(node), "body");
@@ -76,7 +76,7 @@ final class CloudEventsCodec {
 
     /** A batch: the body is a JSON array of envelopes. All are checked before any is returned. */
     static List<CloudEvent> batch(byte[] body) {
-        JsonNode node = parse(body);
+        JsonNode node = parse(body, "the events as a JSON array");
         if (!node.isArray()) {
             throw new InvalidInputException("a CloudEvents batch must be a JSON array, this body is a " + kind(node),
                 "body");
@@ -304,14 +304,14 @@ final class CloudEventsCodec {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
+    private static JsonNode parse(byte[] body, String expected) {
         if (body.length == 0) {
-            throw new InvalidInputException("the request body is empty", "body");
+            throw InvalidInputException.emptyBody(expected);
         }
         try {
             JsonNode node = JSON.readTree(body);
             if (node == null || node.isMissingNode()) {
-                throw new InvalidInputException("the request body is empty", "body");
+                throw InvalidInputException.emptyBody(expected);
             }
             return node;
         } catch (IOException e) {

@@ -93,7 +93,7 @@ final class SubscriptionsApi {
     }
 
     private void createSubscription(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx);
+        JsonObject body = AdminApi.jsonBody(ctx, "the subscription as {\"name\", \"types\", \"subjectPrefix\", \"from\"}");
         if (body == null) {
             return;
         }
@@ -124,7 +124,7 @@ final class SubscriptionsApi {
     }
 
     private void seek(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx);
+        JsonObject body = AdminApi.jsonBody(ctx, "{\"sequence\": n} or {\"time\": \"2026-12-01T00:00:00Z\"}");
         if (body == null) {
             return;
         }
@@ -266,7 +266,7 @@ final class SubscriptionsApi {
     }
 
     private void replayMatching(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx);
+        JsonObject body = AdminApi.jsonBody(ctx, FILTER);
         if (body == null) {
             return;
         }
@@ -303,7 +303,7 @@ final class SubscriptionsApi {
     }
 
     private void discardMatching(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx);
+        JsonObject body = AdminApi.jsonBody(ctx, FILTER);
         if (body == null) {
             return;
         }
@@ -349,6 +349,10 @@ final class SubscriptionsApi {
         List<StoredEvent> found = log.read(EventFilter.ALL, sequence - 1, 1);
         return found.isEmpty() || found.get(0).sequence() != sequence ? Optional.empty() : Optional.of(found.get(0));
     }
+
+    /** What a request on matching dead letters sends. */
+    private static final String FILTER = "a filter as {\"subscription\", \"errorContains\", \"failedAfter\", "
+        + "\"failedBefore\"} ({} matches every dead letter)";
 
     private static DeadLetterFilter filter(JsonObject body) {
         for (String key : body.fieldNames()) {

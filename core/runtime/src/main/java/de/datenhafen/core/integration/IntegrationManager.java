@@ -4,12 +4,16 @@ import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigKey;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HubException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PluginContext;
 import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.camel.HubHttpComponent;
+import de.datenhafen.core.camel.HubHttpComponent.PathTakenException;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
 import de.datenhafen.core.config.HubConfig;
@@ -58,7 +62,6 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final SecretBox secrets;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Entry> entries = new TreeMap<>();
-    private final PublicPaths publicPaths = new PublicPaths();
 
     /** Runtime state of one integration. */
     private static final class Entry {
@@ -68,6 +71,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Instant errorAt;
         int attempts;
         ScheduledFuture<?> retry;
+        /** Why the last start failed, when it was a path another integration serves. */
+        PathTakenException pathTaken;
 
         Entry(IntegrationRecord record) {
             this.record = record;
@@ -96,6 +101,18 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     /** Every problem with a create request, each with the field at fault; empty when it would be accepted. */
     public synchronized List<ConfigProblem> validate(String name, String connectorName, Map<String, Object> raw) {
+        List<ConfigProblem> problems = problems(name, connectorName, raw);
+        if (problems.isEmpty()) {
+            ConfigProblem taken = pathTaken(name, connector(connectorName).orElseThrow(), raw);
+            if (taken != null) {
+                problems.add(taken);
+            }
+        }
+        return problems;
+    }
+
+    /** The problems of the request itself, before any clash with what runs. */
+    private List<ConfigProblem> problems(String name, String connectorName, Map<String, Object> raw) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
             problems.add(new ConfigProblem("name", "is required"));
@@ -121,10 +138,65 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return problems;
     }
 
+    /**
+     * A path that another integration of the same connector serves and that the config would serve again, as a
+     * problem naming the config key; null when there is none seen up front.
+     *
+     * <p>A connector does not declare its paths (they are built in plugin code, which must not run for a mere
+     * check), so this compares each plain string value of the config, as a path below the plugin's root or as a
+     * public path, with the paths the hub serves for integrations of this connector. That finds the usual clash
+     * (a second {@code http-ingest} on {@code parking}) before anything is stored; any other clash (a connector with
+     * fixed paths, or paths of two connectors) is found when the routes start, and {@link #create} then keeps
+     * nothing and answers the same way.
+     */
+    private ConfigProblem pathTaken(String name, Connector connector, Map<String, Object> raw) {
+        String root = plugins.pluginOffering(connector.name()).map(p -> "/api/v1/plugins/" + p.id() + "/").orElse(null);
+        if (root == null || raw == null) {
+            return null;
+        }
+        for (HubHttpComponent.PluginRoute held : camel.httpRoutes()) {
+            Entry holder = held.integration() == null ? null : entries.get(held.integration());
+            if (holder == null || held.integration().equals(name)
+                || !holder.record.connector().equals(connector.name())) {
+                continue;
+            }
+            for (ConfigKey key : connector.config().keys()) {
+                for (String path : pathsOf(key, raw.get(key.name()), root)) {
+                    if (HubHttpComponent.PluginRoute.pathsMeet(held.path(), held.prefix(), path, false)) {
+                        return new ConfigProblem("config." + key.name(),
+                            PathTakenException.message(path, held.integration()));
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The config key whose value names {@code path} (or a path above it), or null when none does. */
+    private static String keyNaming(Connector connector, Map<String, Object> raw, String root, String path) {
+        for (ConfigKey key : connector.config().keys()) {
+            for (String candidate : pathsOf(key, raw.get(key.name()), root)) {
+                if (HubHttpComponent.PluginRoute.pathsMeet(candidate, true, path, false)) {
+                    return "config." + key.name();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The paths a plain string config value could stand for: below the plugin's root, and public if it is one. */
+    private static List<String> pathsOf(ConfigKey key, Object value, String root) {
+        if (key.secret() || key.type() != ConfigType.STRING || !(value instanceof String s) || s.isBlank()) {
+            return List.of();
+        }
+        String below = root + s.replaceAll("^/+", "");
+        return s.startsWith("/") ? List.of(below, s) : List.of(below);
+    }
+
     /** Validates, stores and starts a new integration. */
     public synchronized IntegrationView create(String name, String connectorName, Map<String, Object> raw) {
         Map<String, Object> given = raw == null ? Map.of() : raw;
-        List<ConfigProblem> problems = validate(name, connectorName, given);
+        List<ConfigProblem> problems = problems(name, connectorName, given);
         if (!problems.isEmpty()) {
             if (problems.get(0).field().equals("name") && entries.containsKey(name)) {
                 throw new ConflictException(problems.get(0).message(), "name");
@@ -133,6 +205,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
         LoadedPlugin plugin = plugins.pluginOffering(connectorName).orElseThrow();
         Connector connector = connector(connectorName).orElseThrow();
+        ConfigProblem taken = pathTaken(name, connector, given);
+        if (taken != null) {
+            throw new ConflictException(taken.message(), taken.field());
+        }
         Instant now = Instant.now();
         IntegrationRecord record = new IntegrationRecord(name, connectorName, plugin.id(),
             seal(connector, given), RUNNING, now, now);
@@ -141,6 +217,13 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         entries.put(name, entry);
         LOG.info("Integration {} created from connector {} of plugin {}", name, connectorName, plugin.id());
         start(entry);
+        if (entry.pathTaken != null) {
+            // Found only as the routes started: the same answer as the check up front, and nothing kept.
+            PathTakenException late = entry.pathTaken;
+            forget(entry);
+            throw new ConflictException(late.getMessage(),
+                keyNaming(connector, given, "/api/v1/plugins/" + plugin.id() + "/", late.path()));
+        }
         return view(entry);
     }
 
@@ -211,13 +294,17 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     public synchronized void delete(String name) {
-        Entry e = require(name);
+        forget(require(name));
+        LOG.info("Integration {} deleted", name);
+    }
+
+    private void forget(Entry e) {
+        String name = e.record.name();
         cancelRetry(e);
         removeRoutes(name);
         camel.forgetCounters(name);
         store.delete(name);
         entries.remove(name);
-        LOG.info("Integration {} deleted", name);
     }
 
     /** Names of integrations the admin wants running that are not, with their reason; for readiness. */
@@ -282,7 +369,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         try {
             Config cfg = connector.config().parse(unseal(connector, e.record.storedConfig()));
             RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
-            IntegrationContext ctx = new Context(name, cfg, p.context(), publicPaths);
+            IntegrationContext ctx = new Context(name, cfg, p.context());
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
             if (e.record.desired().equals(PAUSED)) {
@@ -293,30 +380,30 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             }
             e.attempts = 0;
             e.error = null;
+            e.pathTaken = null;
             LOG.info("Integration {} {} (connector {}, config {})", name, e.state, connector.name(), cfg);
         } catch (Exception ex) {
             removeRoutes(name);
-            // A connector that refuses its config (InvalidInputException) will refuse it again: no retries, and the
-            // admin reads the connector's own words.
-            InvalidInputException refused = refusedConfig(ex);
+            // A connector that refuses its config (InvalidInputException) will refuse it again, and a path another
+            // integration serves stays taken until an admin acts: no retries, and the admin reads the reason itself.
+            HubException refused = refusal(ex);
+            e.pathTaken = refused instanceof PathTakenException taken ? taken : null;
             fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
                 refused == null);
         }
     }
 
-    private static InvalidInputException refusedConfig(Throwable e) {
+    private static HubException refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidInputException refused) {
-                return refused;
+            if (t instanceof InvalidInputException || t instanceof PathTakenException) {
+                return (HubException) t;
             }
         }
         return null;
     }
 
-    /** Removes the integration's routes and ends its claims on public paths. */
     private void removeRoutes(String name) {
         camel.remove(name);
-        publicPaths.release(name);
     }
 
     private void fail(Entry e, String reason, boolean retry) {
@@ -414,13 +501,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final String name;
         private final Config config;
         private final PluginContext plugin;
-        private final PublicPaths publicPaths;
 
-        Context(String name, Config config, PluginContext plugin, PublicPaths publicPaths) {
+        Context(String name, Config config, PluginContext plugin) {
             this.name = name;
             this.config = config;
             this.plugin = plugin;
-            this.publicPaths = publicPaths;
         }
 
         @Override
@@ -455,7 +540,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
         @Override
         public String publicEndpoint(String rootPath) {
-            return "hub-http:" + publicPaths.claim(rootPath, name) + "/";
+            return "hub-http:" + PublicPaths.checked(rootPath) + "/";
         }
     }
 }

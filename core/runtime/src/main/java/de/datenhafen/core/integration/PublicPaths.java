@@ -1,17 +1,13 @@
 package de.datenhafen.core.integration;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which integration serves which path outside {@code /api/v1/plugins/} (see
- * {@link de.datenhafen.api.IntegrationContext#publicEndpoint(String)}). A path is refused when it is malformed, lies
- * under one of the hub's own paths, or overlaps (equals, contains or lies under) a path another integration holds.
- *
- * <p>Its own lock, not the manager's: claims come from plugin code building routes on the plugin's thread while the
- * manager's thread waits for it.
+ * The rules of a path an integration serves outside {@code /api/v1/plugins/} (see
+ * {@link de.datenhafen.api.IntegrationContext#publicEndpoint(String)}): refused when it is malformed or lies under
+ * one of the hub's own paths. Which integration holds a path is the hub HTTP consumer's to say
+ * ({@code HubHttpComponent#serve}), for public paths and plugin paths alike, so there is one rule for a clash.
  */
 final class PublicPaths {
 
@@ -20,10 +16,11 @@ final class PublicPaths {
 
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
-    private final Map<String, String> owners = new LinkedHashMap<>();
+    private PublicPaths() {
+    }
 
-    /** Claims {@code path} for {@code integration} (again, if it holds it already); returns the normalised path. */
-    synchronized String claim(String path, String integration) {
+    /** The path without a trailing slash, or an {@link IllegalArgumentException} saying why it is refused. */
+    static String checked(String path) {
         String p = path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (!PATH.matcher(p).matches() || p.contains("/./") || p.contains("/../") || p.endsWith("/.")
             || p.endsWith("/..")) {
@@ -35,22 +32,6 @@ final class PublicPaths {
             throw new IllegalArgumentException("public path '" + p + "' is refused: /" + first
                 + " is reserved for the hub's own routes (reserved: /api, /health, /metrics, /admin)");
         }
-        for (Map.Entry<String, String> e : owners.entrySet()) {
-            if (!e.getValue().equals(integration) && overlaps(e.getKey(), p)) {
-                throw new IllegalArgumentException("public path '" + p + "' is refused: integration '" + e.getValue()
-                    + "' already serves '" + e.getKey() + "'");
-            }
-        }
-        owners.put(p, integration);
         return p;
-    }
-
-    /** Ends every claim of {@code integration}. */
-    synchronized void release(String integration) {
-        owners.values().removeIf(integration::equals);
-    }
-
-    private static boolean overlaps(String a, String b) {
-        return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
 }

@@ -305,6 +305,17 @@ public final class PluginHost implements AutoCloseable {
             target.getFileName(), archive.sha256());
         if (enable) {
             start(plugin);
+            if (!plugin.state().equals(LoadedPlugin.STARTED)) {
+                // "Install and enable" is one request: an admin (or a deploy script with curl --fail) reads a 2xx as
+                // "it runs". So a start that fails answers 422 and keeps nothing, as a refused archive does, and the
+                // same request can be sent again with a fixed archive (a kept, failed plugin would make that a 409
+                // "already installed"). To keep a plugin that does not start, e.g. to look at it, install it without
+                // enable=true and then enable it.
+                String reason = view(plugin).error();
+                delete(plugin.id());
+                throw new RefusedException("plugin " + archive.id() + " " + archive.version() + " did not start, so it "
+                    + "was not installed: " + reason, "archive");
+            }
         }
         return view(plugin);
     }

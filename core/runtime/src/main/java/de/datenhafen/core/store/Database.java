@@ -25,10 +25,14 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, String url) {
+    private Database(HikariDataSource dataSource, String url, String user, String password) {
         this.dataSource = dataSource;
         this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     /**
@@ -81,7 +85,7 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open the database at " + redactUrl(url) + ": " + rootMessage(e), e);
         }
-        Database db = new Database(ds, url);
+        Database db = new Database(ds, url, user, password);
         try {
             var result = Flyway.configure()
                 .dataSource(ds)
@@ -143,18 +147,33 @@ public final class Database implements AutoCloseable {
         if (dataSource.isClosed()) {
             return;
         }
-        if (isH2()) {
-            // The pool closing its connections does not close an H2 file opened with DB_CLOSE_ON_EXIT=FALSE.
-            try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
+        if (!isH2()) {
+            dataSource.close();
+            LOG.info("Database closed");
+            return;
+        }
+        // The pool closing its connections does not close an H2 file opened with DB_CLOSE_ON_EXIT=FALSE, so the hub
+        // sends SHUTDOWN. Not through the pool: Hikari's connection, closed after SHUTDOWN, calls clearWarnings on a
+        // closed database, and H2 writes that exception to datenhafen.trace.db at every stop. A connection of our
+        // own, opened first, keeps the database open while the pool closes, then shuts it down.
+        Connection own = null;
+        try {
+            own = DriverManager.getConnection(url, user, password);
+        } catch (SQLException e) {
+            LOG.warn("H2 could not be reached to shut it down cleanly: {}", e.getMessage());
+        }
+        dataSource.close();
+        if (own != null) {
+            try (Connection c = own; Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             } catch (SQLException e) {
                 // 90121 "database is already closed": SHUTDOWN did its work before the statement was closed.
-                if (e.getErrorCode() != 90121) {
+                if (e.getErrorCode() != ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
+                    && e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
                     LOG.warn("H2 did not shut down cleanly: {}", e.getMessage());
                 }
             }
         }
-        dataSource.close();
         LOG.info("Database closed");
     }
 

@@ -27,6 +27,12 @@ final class Http {
         }
     }
 
+    /** The hub's one answer to an empty body that a request needs ({@code expected}: what to send). */
+    static Refused emptyBody(String expected) {
+        de.datenhafen.api.InvalidInputException shared = de.datenhafen.api.InvalidInputException.emptyBody(expected);
+        return new Refused(400, shared.field(), shared.getMessage());
+    }
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Http.class);
 
     /** What a route does with a request; a {@link Refused} becomes its JSON error. */

@@ -26,8 +26,11 @@ import org.apache.camel.builder.RouteBuilder;
  * <ul>
  *   <li>{@code GET registry}: sites, rooms and devices with their installation history;</li>
  *   <li>{@code POST registry/import} ({@code text/csv}, see {@link RegistryCsv});</li>
- *   <li>{@code PUT registry/sites/<site>} {@code {"name","address","latitude","longitude"}};</li>
- *   <li>{@code PUT registry/sites/<site>/rooms/<room>} {@code {"name","kind"}};</li>
+ *   <li>{@code PUT registry/sites/<site>} {@code {"name","address","latitude","longitude"}}: creates or replaces
+ *       the site whole (a field left out is empty afterwards);</li>
+ *   <li>{@code PATCH registry/sites/<site>}: a JSON merge patch (RFC 7396) of an existing site, which keeps what
+ *       the patch does not name;</li>
+ *   <li>{@code PUT registry/sites/<site>/rooms/<room>} {@code {"name","kind"}}, and {@code PATCH} of it;</li>
  *   <li>{@code POST registry/devices/<eui>/move} {@code {"site","room","since"}}: install or move a device;</li>
  *   <li>{@code DELETE registry/devices/<eui>?at=}: take a device out of service.</li>
  * </ul>
@@ -93,7 +96,11 @@ final class RegistryConnector implements Connector {
         if (method.equals("GET") && p.length == 1 && p[0].isEmpty()) {
             Http.answer(e, 200, dump());
         } else if (method.equals("POST") && p.length == 1 && p[0].equals("import")) {
-            String csv = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+            if (body == null || body.length == 0) {
+                throw Http.emptyBody("the registry as CSV with its header line (site,site_name,address,latitude,"
+                    + "longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
+            }
+            String csv = new String(body, StandardCharsets.UTF_8);
             RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
             try {
                 air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
@@ -103,30 +110,55 @@ final class RegistryConnector implements Connector {
             Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
                 .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
         } else if (method.equals("PUT") && p.length == 2 && p[0].equals("sites")) {
-            JsonNode j = json(body);
-            String name = text("name", required(j, "name"), TextLimits.NAME);
-            String address = text("address", j.hasNonNull("address") ? j.get("address").asText() : null,
-                TextLimits.ADDRESS);
-            Double lat = number(j, "latitude", -90, 90);
-            Double lon = number(j, "longitude", -180, 180);
             String site = id("site", p[1]);
-            air.registry.change(c -> Registry.upsertSite(c, new Registry.Site(site, name, address, lat, lon)));
+            JsonNode j = json(body, "the site as {\"name\", \"address\", \"latitude\", \"longitude\"}");
+            air.registry.change(c -> Registry.upsertSite(c, site(site, j)));
             Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site));
+        } else if (method.equals("PATCH") && p.length == 2 && p[0].equals("sites")) {
+            String site = id("site", p[1]);
+            JsonNode patch = mergePatch(e, body, "the fields to change, e.g. {\"name\": \"Grundschule Nord\"}");
+            // read, merge and write inside one change: changes are serialised, so no other change falls between
+            air.registry.change(c -> {
+                Registry.Site now = air.registry.snapshot().sites().get(site);
+                if (now == null) {
+                    throw new Http.Refused(404, "site", "no site '" + site + "': create it with PUT");
+                }
+                ObjectNode current = Http.JSON.createObjectNode().put("name", now.name())
+                    .put("address", now.address());
+                if (now.latitude() != null) {
+                    current.put("latitude", now.latitude()).put("longitude", now.longitude());
+                }
+                Registry.upsertSite(c, site(site, merged(current, patch)));
+            });
+            Http.answer(e, 200, site(site));
         } else if (method.equals("PUT") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
-            JsonNode j = json(body);
             String site = p[1];
             String room = id("room", p[3]);
+            JsonNode j = json(body, "the room as {\"name\", \"kind\"}");
             if (!air.registry.snapshot().sites().containsKey(site)) {
                 throw new Http.Refused(404, "site", "no site '" + site + "': create it first");
             }
-            String name = text("name", j.hasNonNull("name") ? j.get("name").asText() : room, TextLimits.NAME);
-            String kind = text("kind", j.hasNonNull("kind") ? j.get("kind").asText().toLowerCase(Locale.ROOT)
-                : "classroom", TextLimits.KIND);
-            air.registry.change(c -> Registry.upsertRoom(c, site, room, name, kind));
+            Room values = room(room, j);
+            air.registry.change(c -> Registry.upsertRoom(c, site, room, values.name(), values.kind()));
             Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site).put("room", room));
+        } else if (method.equals("PATCH") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
+            String site = p[1];
+            String room = id("room", p[3]);
+            JsonNode patch = mergePatch(e, body, "the fields to change, e.g. {\"name\": \"Klasse 1b\"}");
+            air.registry.change(c -> {
+                Registry.Room now = air.registry.snapshot().room(site, room);
+                if (now == null) {
+                    throw new Http.Refused(404, "room", "no room '" + room + "' at site '" + site
+                        + "': create it with PUT");
+                }
+                Room values = room(room, merged(Http.JSON.createObjectNode().put("name", now.name())
+                    .put("kind", now.kind()), patch));
+                Registry.upsertRoom(c, site, room, values.name(), values.kind());
+            });
+            Http.answer(e, 200, room(site, room));
         } else if (method.equals("POST") && p.length == 3 && p[0].equals("devices") && p[2].equals("move")) {
             String eui = eui(p[1]);
-            JsonNode j = json(body);
+            JsonNode j = json(body, "{\"site\", \"room\", \"since\"}");
             String site = required(j, "site");
             String room = required(j, "room");
             Registry.Room r = air.registry.snapshot().room(site, room);
@@ -159,6 +191,94 @@ final class RegistryConnector implements Connector {
             throw new Http.Refused(404, "path", "no such registry resource or method: " + method + " "
                 + String.join("/", p));
         }
+    }
+
+    /** The fields a site has; a PUT or PATCH naming another is refused rather than silently ignored. */
+    private static final List<String> SITE_FIELDS = List.of("name", "address", "latitude", "longitude");
+    private static final List<String> ROOM_FIELDS = List.of("name", "kind");
+
+    /** A site as a PUT gives it whole, or as a PATCH leaves it: what is not there is empty afterwards. */
+    private static Registry.Site site(String id, JsonNode j) {
+        known(j, SITE_FIELDS, "a site");
+        String name = text("name", required(j, "name"), TextLimits.NAME);
+        String address = text("address", j.hasNonNull("address") ? j.get("address").asText() : null,
+            TextLimits.ADDRESS);
+        Double lat = number(j, "latitude", -90, 90);
+        Double lon = number(j, "longitude", -180, 180);
+        if ((lat == null) != (lon == null)) {
+            throw new Http.Refused(400, lat == null ? "latitude" : "longitude", "latitude and longitude go "
+                + "together: give both or neither");
+        }
+        return new Registry.Site(id, name, address, lat, lon);
+    }
+
+    private record Room(String name, String kind) {
+    }
+
+    /** A room's values as a PUT gives them, or as a PATCH leaves them; a missing name is the room's id. */
+    private static Room room(String id, JsonNode j) {
+        known(j, ROOM_FIELDS, "a room");
+        return new Room(text("name", j.hasNonNull("name") ? j.get("name").asText() : id, TextLimits.NAME),
+            text("kind", j.hasNonNull("kind") ? j.get("kind").asText().toLowerCase(Locale.ROOT) : "classroom",
+                TextLimits.KIND));
+    }
+
+    private static void known(JsonNode j, List<String> fields, String what) {
+        j.fieldNames().forEachRemaining(f -> {
+            if (!fields.contains(f)) {
+                throw new Http.Refused(400, TextLimits.shown(f), "is not a field of " + what + "; its fields: "
+                    + String.join(", ", fields));
+            }
+        });
+    }
+
+    /**
+     * A JSON merge patch (RFC 7396) from the body: {@code application/merge-patch+json}, plain JSON, or no content
+     * type. A member set to {@code null} removes it (address, or latitude with longitude); others replace.
+     */
+    private static JsonNode mergePatch(Exchange e, byte[] body, String expected) {
+        String type = e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (!media.isEmpty() && !media.equals("application/merge-patch+json") && !media.equals("application/json")) {
+            e.getMessage().setHeader("Accept-Patch", "application/merge-patch+json, application/json");
+            throw new Http.Refused(415, "Content-Type", "a PATCH takes a JSON merge patch: send Content-Type: "
+                + "application/merge-patch+json (or application/json), not " + TextLimits.shown(media));
+        }
+        return json(body, expected);
+    }
+
+    /** RFC 7396 applied to {@code target}: null members remove, objects merge, anything else replaces. */
+    static JsonNode merged(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
+            : Http.JSON.createObjectNode();
+        patch.fields().forEachRemaining(f -> {
+            if (f.getValue().isNull()) {
+                out.remove(f.getKey());
+            } else {
+                out.set(f.getKey(), merged(out.get(f.getKey()), f.getValue()));
+            }
+        });
+        return out;
+    }
+
+    /** A site as a PATCH answers it: the whole site after the change. */
+    private ObjectNode site(String id) {
+        Registry.Site s = air.registry.snapshot().sites().get(id);
+        ObjectNode out = Http.JSON.createObjectNode().put("site", s.id()).put("name", s.name())
+            .put("address", s.address());
+        if (s.latitude() != null) {
+            out.put("latitude", s.latitude()).put("longitude", s.longitude());
+        }
+        return out;
+    }
+
+    private ObjectNode room(String site, String id) {
+        Registry.Room r = air.registry.snapshot().room(site, id);
+        return Http.JSON.createObjectNode().put("site", site).put("room", r.id()).put("name", r.name())
+            .put("kind", r.kind());
     }
 
     private ObjectNode dump() {
@@ -195,11 +315,15 @@ final class RegistryConnector implements Connector {
         return d;
     }
 
-    private static JsonNode json(byte[] body) {
+    /** The body as one JSON object; {@code expected} says what to send when it is empty. */
+    private static JsonNode json(byte[] body, String expected) {
+        if (body == null || body.length == 0) {
+            throw Http.emptyBody(expected);
+        }
         try {
-            JsonNode j = body == null || body.length == 0 ? null : Http.JSON.readTree(body);
+            JsonNode j = Http.JSON.readTree(body);
             if (j == null || !j.isObject()) {
-                throw new Http.Refused(400, "body", "send one JSON object");
+                throw new Http.Refused(400, "body", "send one JSON object: " + expected);
             }
             return j;
         } catch (IOException ex) {

@@ -68,7 +68,8 @@ final class UplinkParser {
             throw new BodyException("the body could not be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
-            throw new BodyException("the body is empty: send an uplink or an array of them");
+            throw new BodyException(de.datenhafen.api.InvalidInputException.emptyBody(
+                "an uplink (JSON) or an array of them").getMessage());
         }
         List<JsonNode> items = new ArrayList<>();
         if (root.isArray()) {

@@ -394,6 +394,127 @@ class AirQualityIT {
             .contains(800, 810).doesNotContain(900);
     }
 
+    // ---- PUT replaces, PATCH (JSON merge patch, RFC 7396) changes what it names
+
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private static JsonObject site(HubClient client, String id) {
+        return client.withToken(TOKEN).get(ROOT + "registry").json().getJsonArray("sites").stream()
+            .map(JsonObject.class::cast).filter(s -> s.getString("id").equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void putWestSite(HubClient client, String id) {
+        HubClient.Response r = client.withToken(TOKEN).put(ROOT + "registry/sites/" + id, "application/json",
+            "{\"name\":\"Realschule West\",\"address\":\"Westweg 2\",\"latitude\":53.86,\"longitude\":10.64}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatchOfASiteChangesWhatItNamesAndKeepsItsCoordinates(HubClient client) {
+        putWestSite(client, "rs-west");
+
+        HubClient.Response r = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-west", MERGE_PATCH,
+            "{\"name\":\"Realschule am Westpark\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonObject expected = new JsonObject().put("site", "rs-west").put("name", "Realschule am Westpark")
+            .put("address", "Westweg 2").put("latitude", 53.86).put("longitude", 10.64);
+        assertThat(r.json()).isEqualTo(expected);
+        assertThat(site(client, "rs-west").getDouble("latitude")).isEqualTo(53.86);
+        assertThat(site(client, "rs-west").getString("name")).isEqualTo("Realschule am Westpark");
+    }
+
+    @Test
+    void aPatchAsPlainJsonWithNullRemovesTheAddressAndCoordinatesGoOnlyInPairs(HubClient client) {
+        putWestSite(client, "rs-null");
+
+        HubClient.Response removed = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-null",
+            "application/json", "{\"address\":null}");
+        HubClient.Response half = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-null", MERGE_PATCH,
+            "{\"latitude\":null}");
+
+        assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.json().getString("address")).isNull();
+        assertThat(removed.json().getDouble("longitude")).isEqualTo(10.64);
+        assertThat(half.status()).isEqualTo(400);
+        assertThat(half.json()).isEqualTo(new JsonObject().put("error", "latitude and longitude go together: give "
+            + "both or neither").put("field", "latitude"));
+        assertThat(site(client, "rs-null").getDouble("latitude")).isEqualTo(53.86);
+    }
+
+    @Test
+    void aPutReplacesTheSiteWholeSoCoordinatesItLeavesOutAreGone(HubClient client) {
+        putWestSite(client, "rs-put");
+
+        HubClient.Response r = client.withToken(TOKEN).put(ROOT + "registry/sites/rs-put", "application/json",
+            "{\"name\":\"Realschule West\"}");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(site(client, "rs-put").fieldNames()).doesNotContain("latitude", "longitude");
+        assertThat(site(client, "rs-put").getString("address")).isNull();
+    }
+
+    @Test
+    void aPatchOfARoomKeepsItsKind(HubClient client) {
+        putWestSite(client, "rs-room");
+        assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/rs-room/rooms/b.01", "application/json",
+            "{\"name\":\"Physik\",\"kind\":\"lab\"}").status()).isEqualTo(200);
+
+        HubClient.Response r = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-room/rooms/b.01", MERGE_PATCH,
+            "{\"name\":\"Physik und Chemie\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("site", "rs-room").put("room", "b.01")
+            .put("name", "Physik und Chemie").put("kind", "lab"));
+    }
+
+    @Test
+    void aPatchNamingAnUnknownFieldAnotherMediaTypeOrNoSiteIsRefusedAndChangesNothing(HubClient client) {
+        putWestSite(client, "rs-bad");
+
+        HubClient.Response typo = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-bad", MERGE_PATCH,
+            "{\"lattitude\":53.9}");
+        HubClient.Response form = client.withToken(TOKEN).patch(ROOT + "registry/sites/rs-bad",
+            "application/x-www-form-urlencoded", "{\"name\":\"x\"}");
+        HubClient.Response none = client.withToken(TOKEN).patch(ROOT + "registry/sites/no-such-site", MERGE_PATCH,
+            "{\"name\":\"x\"}");
+
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json()).isEqualTo(new JsonObject().put("error", "is not a field of a site; its fields: name, "
+            + "address, latitude, longitude").put("field", "lattitude"));
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.header("Accept-Patch")).isEqualTo("application/merge-patch+json, application/json");
+        assertThat(form.json().getString("field")).isEqualTo("Content-Type");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.json()).isEqualTo(new JsonObject().put("error", "no site 'no-such-site': create it with PUT")
+            .put("field", "site"));
+        assertThat(site(client, "rs-bad").getString("name")).isEqualTo("Realschule West");
+    }
+
+    @Test
+    void anEmptyBodyGetsTheHubsOneAnswerSayingWhatToSend(HubClient client) {
+        Map<String, String> csv = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv");
+        Map<String, String> json = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
+
+        assertThat(client.anonymous().post(ROOT + "registry/import", csv, "").json().getString("error"))
+            .isEqualTo("the request body is empty; send the registry as CSV with its header line (site,site_name,"
+                + "address,latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
+        assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/gs-nord", "application/json", "").json())
+            .isEqualTo(new JsonObject().put("error", "the request body is empty; send the site as {\"name\", "
+                + "\"address\", \"latitude\", \"longitude\"}").put("field", "body"));
+        assertThat(client.withToken(TOKEN).patch(ROOT + "registry/sites/gs-nord", MERGE_PATCH, "").status())
+            .isEqualTo(400);
+        HubClient.Response move = client.anonymous().post(ROOT + "registry/devices/70B3D57ED0000002/move", json, "");
+        assertThat(move.status()).isEqualTo(400);
+        assertThat(move.json().getString("error"))
+            .isEqualTo("the request body is empty; send {\"site\", \"room\", \"since\"}");
+        HubClient.Response ingest = client.withToken(UPLINK_TOKEN).post(ROOT + "uplinks", "application/json", "");
+        assertThat(ingest.status()).as(ingest.body()).isEqualTo(400);
+        assertThat(ingest.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send an uplink "
+            + "(JSON) or an array of them").put("field", "body"));
+        assertThat(site(client, "gs-nord").getString("name")).isEqualTo("Grundschule Nord");
+    }
+
     @Test
     void aBadCsvChangesNothingAndNamesLineAndColumn(HubClient client) {
         HubClient.Response r = client.anonymous().post(ROOT + "registry/import",

@@ -433,6 +433,28 @@ class SensorThingsIT {
     }
 
     @Test
+    void anEmptyBodyIsRefusedWithTheHubsOneAnswer() {
+        Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "", WRITE_TOKEN);
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("the request body is empty; send the entity as one JSON "
+            + "object");
+        assertThat(r.json().getString("field")).isEqualTo("body");
+    }
+
+    @Test
+    void theOpenApiDocumentListsTheSensorThingsServiceWithItsPluginAndIntegration() {
+        JsonObject paths = hub.client().anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
+
+        JsonObject sta = paths.getJsonObject("/sta/{subpath}");
+        assertThat(sta).as(paths.fieldNames().toString()).isNotNull();
+        assertThat(sta.getBoolean("x-datenhafen-match-prefix")).isTrue();
+        assertThat(sta.fieldNames()).contains("get", "post", "patch", "delete");
+        assertThat(sta.getJsonObject("get").getString("x-datenhafen-plugin")).isEqualTo("air-quality");
+        assertThat(sta.getJsonObject("get").getString("x-datenhafen-integration")).isEqualTo("aq-sta");
+    }
+
+    @Test
     void anObservationAtTheTimeOfAStoredOneWithAnotherValueIsRefused() {
         Answer r = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", "{\"result\": 3000, "
             + "\"phenomenonTime\": \"" + START + "\"}", WRITE_TOKEN);
@@ -569,16 +591,15 @@ class SensorThingsIT {
     }
 
     @Test
-    void aSecondServiceBelowTheFirstsPathFailsNamingIt() {
-        AirQualityIT.create(hub.client(), "aq-sta-twin", "airquality-sensorthings",
-            new JsonObject().put("path", "/sta/v2"));
+    void aSecondServiceBelowTheFirstsPathIsRefusedWith409NamingIt() {
+        HubClient.Response r = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "aq-sta-twin").put("connector", "airquality-sensorthings")
+            .put("config", new JsonObject().put("path", "/sta/v2")));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-twin").json();
-            assertThat(view.getString("state")).isEqualTo("failed");
-            assertThat(view.getJsonObject("lastError").getString("message"))
-                .endsWith("public path '/sta/v2' is refused: integration 'aq-sta' already serves '/sta'");
-        });
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "path /sta/v2 is already served by integration "
+            + "aq-sta: choose another path or delete integration aq-sta").put("field", "config.path"));
+        assertThat(hub.client().get("/api/v1/admin/integrations/aq-sta-twin").status()).isEqualTo(404);
         assertThat(get("/sta/v1.1").status()).isEqualTo(200);
     }
 

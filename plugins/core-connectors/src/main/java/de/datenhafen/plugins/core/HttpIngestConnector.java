@@ -89,7 +89,9 @@ public final class HttpIngestConnector implements Connector {
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
                         if (body == null || body.length == 0) {
-                            answer(e, 400, "{\"error\":\"the body is empty: send one JSON object\",\"field\":\"body\"}");
+                            InvalidInputException empty = InvalidInputException.emptyBody("one JSON object");
+                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(empty.getMessage())
+                                + ",\"field\":\"" + empty.field() + "\"}");
                             return;
                         }
                         String problem = notOneJsonObject(body);

@@ -58,6 +58,38 @@ class CoreConnectorsIT {
     }
 
     @Test
+    void httpIngestAnswersAnEmptyBodyWith400SayingWhatToSend(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "hollow").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "hollow").put("type", "city.hollow").put("anonymous", true)));
+
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/core-connectors/hollow",
+            "application/json", "");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send one JSON object")
+            .put("field", "body"));
+        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.hollow"), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void aSecondIngestOnAPathAnotherServesIsRefusedWith409NamingItsOwnerAndTheWayOut(HubClient client) {
+        JsonObject config = new JsonObject().put("path", "spots").put("type", "city.parking.occupancy")
+            .put("anonymous", true);
+        assertThat(client.post("/api/v1/admin/integrations", new JsonObject().put("name", "spots-ingest")
+            .put("connector", "http-ingest").put("config", config)).status()).isEqualTo(201);
+
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "spots")
+            .put("connector", "http-ingest").put("config", config.copy().put("max-body", 1024)));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "path /api/v1/plugins/core-connectors/spots is "
+            + "already served by integration spots-ingest: choose another path or delete integration spots-ingest")
+            .put("field", "config.path"));
+        assertThat(client.get("/api/v1/admin/integrations/spots").status()).isEqualTo(404);
+    }
+
+    @Test
     void httpIngestWithATokenTurnsAwayCallersWithoutIt(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "guarded").put("connector", "http-ingest")

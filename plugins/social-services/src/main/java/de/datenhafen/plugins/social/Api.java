@@ -182,7 +182,8 @@ final class Api {
         if (who instanceof Principal.Anonymous) {
             throw new Access.Denied(401, "a bearer token is required");
         }
-        JsonNode body = Json.parse(body(r), limits.maxImportValues());
+        JsonNode body = Json.parse(body(r, "one HSDS service object with id, organization_id, name and status"),
+            limits.maxImportValues());
         if (!(body instanceof ObjectNode o)) {
             throw new InvalidDataException(List.of(new Problem("service", id, "body", "must be one HSDS service object")));
         }
@@ -216,7 +217,8 @@ final class Api {
      */
     private Response importData(Request r, Map<String, String> q) {
         Access.requireAdmin(principal(r));
-        byte[] body = body(r);
+        byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
+            + "(application/zip)");
         if (!dir.importing().tryAcquire()) {
             throw new ImportRefused(429, "another import is running; send this one when it has finished");
         }
@@ -259,9 +261,12 @@ final class Api {
         throw new BadParameter("must be merge (the default) or replace, was '" + value + "'", "mode");
     }
 
-    /** The request's body, refused with 413 past max-import-mb. */
-    private byte[] body(Request r) {
+    /** The request's body, refused with 413 past max-import-mb, and with the hub's one answer when empty. */
+    private byte[] body(Request r, String expected) {
         byte[] body = r.body() == null ? new byte[0] : r.body();
+        if (body.length == 0) {
+            throw new ImportRefused(400, de.datenhafen.api.InvalidInputException.emptyBody(expected).getMessage());
+        }
         if (body.length > limits.maxImportBytes()) {
             throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + limits.maxImportMb()
                 + " MiB (max-import-mb)");

@@ -68,6 +68,47 @@ class SocialServicesIT {
         }
     }
 
+    /** The service in the README's example of {@code POST /services}: the here-document of its curl command. */
+    private static String readmeService() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int start = readme.indexOf("/services <<'EOF'\n");
+        assertThat(start).as("the README's POST /services example").isPositive();
+        int from = readme.indexOf('\n', start) + 1;
+        return readme.substring(from, readme.indexOf("\nEOF\n", from));
+    }
+
+    @Test
+    void theReadmesServiceExampleIsCreatedThenUnchangedWhenSentAgain() throws Exception {
+        String body = readmeService();
+
+        HubClient.Response created = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", body);
+        HubClient.Response again = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", body);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getInteger("created")).isEqualTo(1);
+        assertThat(created.json().getJsonObject("service").getString("name")).isEqualTo("Mieterberatung");
+        assertThat(created.json().getJsonObject("service").getString("organization_id"))
+            .isEqualTo("8eae5bfb-d756-3842-bbc0-ba07bf863cfa");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getInteger("unchanged")).isEqualTo(1);
+        assertThat(get("/services/5b0e7f3c-2d6a-4c1e-9f8a-3c7d2e1b4a90").status()).isEqualTo(200);
+        assertThat(get("/organizations/8eae5bfb-d756-3842-bbc0-ba07bf863cfa").json().getString("name"))
+            .isEqualTo("Diakonisches Werk Kleinhafen");
+    }
+
+    @Test
+    void anEmptyBodyOfAServiceOrAnImportIsRefusedSayingWhatToSend() {
+        HubClient.Response service = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", "");
+        HubClient.Response imported = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", "");
+
+        assertThat(service.status()).isEqualTo(400);
+        assertThat(service.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send one HSDS "
+            + "service object with id, organization_id, name and status").put("field", "body"));
+        assertThat(imported.status()).isEqualTo(400);
+        assertThat(imported.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send an HSDS "
+            + "JSON document set (application/json) or a tabular data package (application/zip)").put("field", "body"));
+    }
+
     @Test
     void answersTheHsdsRootWithVersionAndProfile() {
         JsonObject root = get("/").json();

@@ -174,10 +174,16 @@ public final class GtfsRealtimeConnector implements Connector {
         if (pushToken != null && !TransitApi.tokenAccepted(e, pushToken)) {
             status = e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             answer = e.getMessage().getBody(String.class);
+        } else if (e.getIn().getBody(byte[].class) == null || e.getIn().getBody(byte[].class).length == 0) {
+            // an empty protobuf would parse as "missing required fields: header", which hides the cause
+            de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
+                "a GTFS-Realtime FeedMessage (protobuf), e.g. curl --data-binary @trip-updates.pb");
+            status = 400;
+            answer = TransitApi.error(empty.getMessage(), empty.field());
         } else {
             byte[] body = e.getIn().getBody(byte[].class);
             try {
-                FeedMessage msg = FeedMessages.parse(body == null ? new byte[0] : body, maxBytes, maxEntities);
+                FeedMessage msg = FeedMessages.parse(body, maxBytes, maxEntities);
                 events = processor.apply(msg, null, true, Instant.now());
                 status = 202;
                 answer = "{\"published\":" + events.size() + "}";

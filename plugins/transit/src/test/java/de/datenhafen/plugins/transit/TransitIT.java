@@ -303,6 +303,20 @@ class TransitIT {
     }
 
     @Test
+    void aPushWithAnEmptyBodyIsRefusedSayingWhatToSend(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push-empty")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/empty").put("anonymous", true)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/empty",
+            "application/x-protobuf", "").status() == 400);
+        HubClient.Response r = client.anonymous().post(API + "realtime/empty", "application/x-protobuf", "");
+
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send a GTFS-Realtime "
+            + "FeedMessage (protobuf), e.g. curl --data-binary @trip-updates.pb").put("field", "body"));
+    }
+
+    @Test
     void aPushWithAWrongTokenOrPastTheEntityLimitIsAnsweredWithAJsonError(HubClient client) throws Exception {
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push3")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")

@@ -467,8 +467,13 @@ final class StaService {
     }
 
     static JsonNode readJson(byte[] body) {
+        if (body == null || body.length == 0) {
+            de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
+                "the entity as one JSON object");
+            throw StaException.badRequest(empty.field(), -1, empty.getMessage());
+        }
         try {
-            JsonNode j = body == null || body.length == 0 ? null : JSON.readTree(body);
+            JsonNode j = JSON.readTree(body);
             if (j == null || !j.isObject()) {
                 throw StaException.badRequest("body", -1, "send one JSON object");
             }

@@ -1,0 +1,40 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A clean stop leaves the data folder as an admin expects it: the database file, and no H2 trace of an error. */
+class CleanStopTest {
+
+    private static final Path ARCHIVES = TestDirs.create("clean-stop");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES)).build();
+
+    @Test
+    void aCleanStopLeavesNoTraceFileInTheDataFolder(HubClient client) throws IOException {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "stop")
+            .put("connector", "fixture-ingest").put("config", new JsonObject().put("path", "stop")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+        hub.restart();
+
+        assertThat(traceFiles(hub.home())).isEmpty();
+        assertThat(hub.client().get("/api/v1/admin/integrations/stop").json().getString("state")).isEqualTo("running");
+    }
+
+    private static List<Path> traceFiles(Path home) throws IOException {
+        try (Stream<Path> files = Files.walk(home)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".trace.db")).toList();
+        }
+    }
+}
