@@ -42,6 +42,11 @@ public final class BusHeaders {
     public static final String PREFIX = "Datenhafen";
     /** The member that owns the event. Set on the way out. */
     public static final String MEMBER = "DatenhafenMember";
+    /**
+     * On a plugin's HTTP route: the {@link Caller} the hub authenticated, absent for a call without credentials (see
+     * the endpoint option {@code access}).
+     */
+    public static final String CALLER = "DatenhafenCaller";
 
     private BusHeaders() {
     }

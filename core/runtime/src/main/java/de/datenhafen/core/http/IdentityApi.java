@@ -186,7 +186,7 @@ final class IdentityApi {
     }
 
     private void login(RoutingContext ctx) {
-        JsonObject b = AdminApi.jsonBody(ctx);
+        JsonObject b = AdminApi.jsonBody(ctx, "{\"user\", \"password\"}");
         if (b == null) {
             return;
         }
@@ -224,7 +224,7 @@ final class IdentityApi {
     }
 
     private void setup(RoutingContext ctx) {
-        JsonObject b = AdminApi.jsonBody(ctx);
+        JsonObject b = AdminApi.jsonBody(ctx, "{\"code\", \"password\"}: the one-time setup code and a password");
         if (b == null) {
             return;
         }
@@ -366,7 +366,7 @@ final class IdentityApi {
     }
 
     private void withBody(RoutingContext ctx, int status, BodyTask task) {
-        JsonObject b = AdminApi.jsonBody(ctx);
+        JsonObject b = AdminApi.jsonBody(ctx, "a JSON object with the fields this route takes (see openapi.json)");
         if (b != null) {
             work(ctx, status, () -> task.run(b));
         }
