@@ -16,6 +16,7 @@ import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.http.PluginCallers;
 import de.datenhafen.core.security.Identity;
 import de.datenhafen.core.security.Passwords;
 import de.datenhafen.core.security.TokenStore;
@@ -143,8 +144,11 @@ public final class Hub implements AutoCloseable {
             return t;
         });
 
+        FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
+            100_000, Clock.systemUTC());
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), config.httpMaxBody(),
-            config.httpWorkers(), config.httpQueue(), this::publicUrl), eventLog, subscriptions, config.busRetry());
+            config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
+            this::ownerOf), eventLog, subscriptions, config.busRetry());
         plugins = new PluginHost(config, db);
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
         plugins.addListener(integrations);
@@ -152,8 +156,7 @@ public final class Hub implements AutoCloseable {
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog,
-            new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(), 100_000, Clock.systemUTC())));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter));
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();
@@ -311,6 +314,12 @@ public final class Hub implements AutoCloseable {
         quietly("audit log", identity);
         quietly("database", db);
         LOG.info("Datenhafen stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The member that owns a plugin: the one its descriptor names as provider, by id or name; null for none. */
+    private String ownerOf(String pluginId) {
+        return plugins == null ? null : plugins.plugin(pluginId)
+            .map(p -> identity.members().ownerOf(p.member())).orElse(null);
     }
 
     /** Once a day: audit entries past their retention, and sessions that ended, go. */

@@ -40,8 +40,10 @@ public final class HubHttpComponent extends DefaultComponent {
 
     /** What the consumer needs from the hub. */
     public record Settings(Vertx vertx, Router router, long defaultMaxBody, int threadsPerPlugin, int queuePerPlugin,
-                           Supplier<String> publicUrl) {
+                           Supplier<String> publicUrl, CallerResolver callers, Function<String, String> ownerOf) {
         public Settings {
+            Objects.requireNonNull(callers, "callers");
+            Objects.requireNonNull(ownerOf, "ownerOf");
             Objects.requireNonNull(vertx, "vertx");
             Objects.requireNonNull(router, "router");
             Objects.requireNonNull(publicUrl, "publicUrl");

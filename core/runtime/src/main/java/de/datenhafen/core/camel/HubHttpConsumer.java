@@ -1,6 +1,9 @@
 package de.datenhafen.core.camel;
 
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
+import de.datenhafen.core.http.ForbiddenException;
+import de.datenhafen.core.http.UnauthorizedException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.http.LogText;
@@ -168,13 +171,77 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         Map<String, Object> inbound = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         inbound.putAll(in.getHeaders());
         Context context = ctx.vertx().getOrCreateContext();
+        CallerResolver.Credentials credentials = credentials(ctx);
         try {
-            pool(exchange).execute(() -> process(exchange,
-                () -> context.runOnContext(v -> answer(ctx, exchange, inbound))));
+            pool(exchange).execute(() -> {
+                Caller[] caller = {null};
+                try {
+                    caller[0] = resolve(credentials);
+                    if (caller[0] != null) {
+                        in.setHeader(BusHeaders.CALLER, caller[0]);
+                        context.runOnContext(v -> ctx.put(CallerResolver.CONTEXT_KEY, caller[0]));
+                    }
+                    admit(caller[0], pluginOf(exchange), ctx.normalizedPath());
+                } catch (RuntimeException refused) {
+                    context.runOnContext(v -> {
+                        releaseExchange(exchange, false);
+                        Errors.respond(ctx, refused);
+                    });
+                    return;
+                }
+                process(exchange, () -> context.runOnContext(v -> answer(ctx, exchange, inbound)));
+            });
         } catch (RejectedExecutionException e) {
             releaseExchange(exchange, false);
             Errors.respond(ctx, new RetryableException("the plugin " + pluginOf(exchange)
                 + " has too many requests in progress; try again shortly", Duration.ofSeconds(1)));
+        }
+    }
+
+    private static CallerResolver.Credentials credentials(RoutingContext ctx) {
+        HttpServerRequest r = ctx.request();
+        io.vertx.core.http.Cookie session = r.getCookie("dh_session");
+        boolean write = !(r.method() == HttpMethod.GET || r.method() == HttpMethod.HEAD
+            || r.method() == HttpMethod.OPTIONS);
+        return new CallerResolver.Credentials(r.getHeader(HttpHeaders.AUTHORIZATION),
+            session == null ? null : session.getValue(), r.getHeader("X-CSRF-Token"), write,
+            r.remoteAddress() == null ? "?" : r.remoteAddress().hostAddress());
+    }
+
+    /**
+     * The caller of the request (null for one without credentials the hub knows), or 401 when this endpoint's
+     * {@code access} needs one and the credentials are missing or wrong. Then {@link #admit} refuses with 403 a caller
+     * without the role for the plugin's owning member or whose token is scoped elsewhere.
+     */
+    private Caller resolve(CallerResolver.Credentials credentials) {
+        String access = getEndpoint().getAccess();
+        boolean guarded = !access.equals("public");
+        if (guarded && !credentials.any()) {
+            throw new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
+                + "with the role " + access);
+        }
+        return credentials.any() ? getEndpoint().getComponent().settings().callers().resolve(credentials, guarded)
+            .orElse(null) : null;
+    }
+
+    private void admit(Caller caller, String plugin, String path) {
+        HubHttpComponent.Settings settings = getEndpoint().getComponent().settings();
+        String access = getEndpoint().getAccess();
+        if (access.equals("public")) {
+            return;
+        }
+        if (caller.scopePlugin() != null && !caller.scopePlugin().equals(plugin) || caller.scopePath() != null
+            && !(path.equals(caller.scopePath()) || path.startsWith(caller.scopePath().endsWith("/")
+            ? caller.scopePath() : caller.scopePath() + "/"))) {
+            throw new ForbiddenException("this token is scoped to " + (caller.scopePlugin() != null
+                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()), "Authorization");
+        }
+        String owner = settings.ownerOf().apply(plugin);
+        boolean allowed = access.equals(Caller.HUB_ADMIN) ? caller.isHubAdmin() : caller.actsFor(owner, access);
+        if (!allowed) {
+            throw new ForbiddenException("this endpoint needs the role " + access + (access.equals(Caller.HUB_ADMIN)
+                ? "" : " of member " + (owner == null ? "(none: plugin " + plugin + " has no owning member yet)"
+                : owner) + " (or hub-admin)"), "Authorization");
         }
     }
 

@@ -17,6 +17,7 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
     private String httpMethodRestrict;
     private boolean matchOnUriPrefix;
     private long maxBodySize;
+    private String access = "public";
 
     HubHttpEndpoint(String uri, HubHttpComponent component, String path) {
         super(uri, component);
@@ -70,6 +71,24 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
             throw new IllegalArgumentException("maxBodySize must be 0 or more bytes, is " + maxBodySize);
         }
         this.maxBodySize = maxBodySize;
+    }
+
+    /**
+     * Who may call: {@code public} (anyone; a caller who sent hub credentials is still named in
+     * {@link de.datenhafen.api.BusHeaders#CALLER}), or a role of the plugin's owning member ({@code viewer},
+     * {@code member-editor}, {@code member-admin}; a hub-admin always may), or {@code hub-admin}. The hub answers
+     * 401 or 403 for the route, which is not called.
+     */
+    public String getAccess() {
+        return access;
+    }
+
+    public void setAccess(String access) {
+        if (!access.equals("public") && !de.datenhafen.api.Caller.ROLES.contains(access)) {
+            throw new IllegalArgumentException("access is public or one of " + de.datenhafen.api.Caller.ROLES
+                + ", not " + access);
+        }
+        this.access = access;
     }
 
     @Override

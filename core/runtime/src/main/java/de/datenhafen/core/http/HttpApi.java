@@ -170,6 +170,11 @@ public final class HttpApi {
                 return;
             }
             Principal p = ctx.get(Authentication.PRINCIPAL);
+            de.datenhafen.api.Caller caller = ctx.get(de.datenhafen.core.camel.CallerResolver.CONTEXT_KEY);
+            if (p == null && caller != null) {
+                p = new Principal(Principal.Kind.valueOf(caller.kind().toUpperCase(java.util.Locale.ROOT)),
+                    caller.id(), caller.member(), java.util.Set.of(), caller.scopePlugin(), caller.scopePath());
+            }
             String action = ctx.get(AccessRules.ACTION);
             String target = ctx.get(AccessRules.TARGET);
             String member = target != null && target.contains("member=")

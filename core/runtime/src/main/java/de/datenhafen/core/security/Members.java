@@ -39,11 +39,16 @@ public final class Members {
     private final Database db;
     /** Member id to state: read on every authenticated request, so kept in memory and changed with the table. */
     private final Map<String, String> states = new ConcurrentHashMap<>();
+    /** Lower-case member name to id, for plugins whose descriptor names their provider. */
+    private final Map<String, String> byName = new ConcurrentHashMap<>();
     private final List<Consumer<String>> changed = new CopyOnWriteArrayList<>();
 
     public Members(Database db) {
         this.db = db;
-        list().forEach(m -> states.put(m.id(), m.state()));
+        list().forEach(m -> {
+            states.put(m.id(), m.state());
+            byName.put(m.name().toLowerCase(java.util.Locale.ROOT), m.id());
+        });
     }
 
     /** Calls {@code listener} with a member's id after its state changed. */
@@ -53,6 +58,20 @@ public final class Members {
 
     public boolean active(String id) {
         return id != null && ACTIVE.equals(states.get(id));
+    }
+
+    /**
+     * The member a plugin's descriptor names as its provider ({@code Plugin-Provider}): the member with that id, or
+     * with that name (ignoring case); null when no member matches, so the plugin has no owning member yet.
+     */
+    public String ownerOf(String provider) {
+        if (provider == null) {
+            return null;
+        }
+        if (states.containsKey(provider)) {
+            return provider;
+        }
+        return byName.get(provider.toLowerCase(java.util.Locale.ROOT));
     }
 
     public boolean exists(String id) {
@@ -83,6 +102,7 @@ public final class Members {
             throw new IllegalStateException("cannot store member " + id, e);
         }
         states.put(id, ACTIVE);
+        byName.put(name.toLowerCase(java.util.Locale.ROOT), id);
         return new Member(id, name, contact, ACTIVE, now, now);
     }
 
@@ -92,6 +112,8 @@ public final class Members {
         String n = name == null ? old.name() : TextRules.required(name, "name", 200);
         String k = contact == null ? old.contact() : TextRules.optional(contact, "contact", 320);
         write(id, "UPDATE member SET name = ?, contact = ?, updated_at = ? WHERE id = ?", n, k);
+        byName.remove(old.name().toLowerCase(java.util.Locale.ROOT), id);
+        byName.put(n.toLowerCase(java.util.Locale.ROOT), id);
         return require(id);
     }
 
