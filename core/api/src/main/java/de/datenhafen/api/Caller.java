@@ -39,6 +39,23 @@ public record Caller(String kind, String id, String member, Set<String> roles, S
         return has(HUB_ADMIN);
     }
 
+    /** Whether its scope lets it reach {@code path} of {@code plugin} (null for the hub's own routes). */
+    public boolean reaches(String path, String plugin) {
+        return reaches(scopePlugin, scopePath, path, plugin);
+    }
+
+    /**
+     * The scope rule, one place for the hub's routes and plugins' ones: a token scoped to a plugin reaches only that
+     * plugin's routes, one scoped to a path prefix only that path and those below it.
+     */
+    public static boolean reaches(String scopePlugin, String scopePath, String path, String plugin) {
+        if (scopePlugin != null && !scopePlugin.equals(plugin)) {
+            return false;
+        }
+        return scopePath == null || path.equals(scopePath)
+            || path.startsWith(scopePath.endsWith("/") ? scopePath : scopePath + "/");
+    }
+
     /** Whether it may act with {@code role} on data of {@code memberId}: a hub-admin for any, others for their own. */
     public boolean actsFor(String memberId, String role) {
         return isHubAdmin() || has(role) && member != null && member.equals(memberId);

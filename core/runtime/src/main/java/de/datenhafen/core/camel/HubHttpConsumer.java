@@ -230,9 +230,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         if (access.equals("public")) {
             return;
         }
-        if (caller.scopePlugin() != null && !caller.scopePlugin().equals(plugin) || caller.scopePath() != null
-            && !(path.equals(caller.scopePath()) || path.startsWith(caller.scopePath().endsWith("/")
-            ? caller.scopePath() : caller.scopePath() + "/"))) {
+        if (!caller.reaches(path, plugin)) {
             throw new ForbiddenException("this token is scoped to " + (caller.scopePlugin() != null
                 ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()), "Authorization");
         }

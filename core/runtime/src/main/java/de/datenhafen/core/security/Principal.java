@@ -49,11 +49,7 @@ public record Principal(Kind kind, String id, String member, Set<Role> roles, St
 
     /** Whether its scope lets it reach {@code path} (a token scoped to a plugin reaches only that plugin's routes). */
     public boolean reaches(String path, String plugin) {
-        if (scopePlugin != null && !scopePlugin.equals(plugin)) {
-            return false;
-        }
-        return scopePath == null || path.equals(scopePath) || path.startsWith(scopePath.endsWith("/") ? scopePath
-            : scopePath + "/");
+        return de.datenhafen.api.Caller.reaches(scopePlugin, scopePath, path, plugin);
     }
 
     /** How the audit log and the logs name it: {@code user:anna}, {@code token:k3j...}, {@code bootstrap:...}. */
