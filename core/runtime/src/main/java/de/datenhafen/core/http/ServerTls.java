@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,9 +75,17 @@ public final class ServerTls {
         byte[] certBytes = read(HubConfig.HTTP_TLS_CERT, files.cert(), "certificate");
         byte[] keyBytes = read(HubConfig.HTTP_TLS_KEY, files.key(), "private key");
         List<X509Certificate> chain = certificates(files.cert(), certBytes);
-        X509KeyManager keys = keyManager(files.key(), certBytes, keyBytes);
         X509Certificate leaf = chain.get(0);
+        // The key first with the server's certificate alone: a failure then is the key file's, not the chain's.
+        X509KeyManager keys = keyManager(files.key(), pem(leaf), keyBytes);
         checkPair(files, leaf, keys);
+        checkChain(files.cert(), chain);
+        try {
+            pem(Buffer.buffer(certBytes), Buffer.buffer(keyBytes)).getKeyManagerFactory(null);
+        } catch (Exception e) {
+            throw new InvalidInputException(HubConfig.HTTP_TLS_CERT + ": the certificates in " + files.cert()
+                + " cannot be used with the key in " + files.key() + ": " + describe(e), HubConfig.HTTP_TLS_CERT);
+        }
         warnIfPublic(files.key());
         Instant now = clock.instant();
         if (leaf.getNotAfter().toInstant().isBefore(now)) {
@@ -137,7 +148,7 @@ public final class ServerTls {
         List<X509Certificate> chain = new ArrayList<>();
         found.forEach(c -> chain.add((X509Certificate) c));
         // Vert.x reads only the BEGIN CERTIFICATE blocks; the JDK also takes DER, which Vert.x would then refuse.
-        if (chain.isEmpty() || !new String(pem, java.nio.charset.StandardCharsets.US_ASCII)
+        if (chain.isEmpty() || !new String(pem, StandardCharsets.US_ASCII)
             .contains("-----BEGIN CERTIFICATE-----")) {
             throw new InvalidInputException(HubConfig.HTTP_TLS_CERT + ": " + file + " holds no X.509 certificate in "
                 + "PEM (-----BEGIN CERTIFICATE-----)", HubConfig.HTTP_TLS_CERT);
@@ -207,6 +218,41 @@ public final class ServerTls {
             }
         } catch (GeneralSecurityException e) {
             throw new InvalidInputException(mismatch + ": " + describe(e), HubConfig.HTTP_TLS_KEY);
+        }
+    }
+
+    /**
+     * Each certificate is signed by the next one, as TLS clients expect (RFC 8446, 4.4.2); the JDK's key store would
+     * refuse another order with a less helpful message.
+     */
+    private static void checkChain(Path file, List<X509Certificate> chain) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate cert = chain.get(i);
+            X509Certificate next = chain.get(i + 1);
+            boolean signed = cert.getIssuerX500Principal().equals(next.getSubjectX500Principal());
+            if (signed) {
+                try {
+                    cert.verify(next.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    signed = false;
+                }
+            }
+            if (!signed) {
+                throw new InvalidInputException(HubConfig.HTTP_TLS_CERT + ": certificate " + (i + 1) + " in " + file
+                    + " (" + cert.getSubjectX500Principal().getName() + ") is not issued by certificate " + (i + 2)
+                    + " (" + next.getSubjectX500Principal().getName() + "); the file must hold the server's own "
+                    + "certificate, then each issuer in turn", HubConfig.HTTP_TLS_CERT);
+            }
+        }
+    }
+
+    private static byte[] pem(X509Certificate cert) {
+        try {
+            return ("-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("a certificate just parsed cannot be encoded again", e);
         }
     }
 
