@@ -178,10 +178,10 @@ public final class Hub implements AutoCloseable {
         HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost())
             .setPort(config.httpPort()).setCompressionSupported(true)
             .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
-        Handler<HttpServerRequest> requests = http.router();
         if (tls != null) {
             tls.applyTo(options);
         }
+        Handler<HttpServerRequest> requests = http.router();
         if (hsts.isPresent()) {
             String value = hsts.get();
             Router router = http.router();
@@ -230,7 +230,8 @@ public final class Hub implements AutoCloseable {
         return config.httpPublicUrl().orElseGet(() -> {
             String host = config.httpHost();
             host = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-            return (tls != null ? "https://" : "http://") + host + ":" + (server != null ? server.actualPort() : config.httpPort());
+            return (tls != null ? "https://" : "http://") + host + ":"
+                + (server != null ? server.actualPort() : config.httpPort());
         });
     }
 
@@ -241,8 +242,7 @@ public final class Hub implements AutoCloseable {
 
     /** The port of the plain-HTTP listener that redirects to HTTPS, if {@value HubConfig#HTTP_REDIRECT_PORT} is set. */
     public OptionalInt redirectPort() {
-        return redirectServer == null ? OptionalInt.empty()
-            : OptionalInt.of(redirectServer.actualPort());
+        return redirectServer == null ? OptionalInt.empty() : OptionalInt.of(redirectServer.actualPort());
     }
 
     public HubConfig config() {

@@ -8,15 +8,11 @@ import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.Security;
 import java.time.Duration;
-import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -28,14 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * carries HSTS, and the plain-HTTP port only redirects to the configured https address.
  */
 class HttpsTest {
-
-    static {
-        // The JDK itself disables TLS 1.0 and 1.1 (java.security), for clients and servers alike; a test of the hub's
-        // own refusal must lift that, or it would pass whatever the hub offers. Other tests in this JVM use no TLS.
-        // Read by the JDK once, at the first TLS handshake in the JVM; no TLS happens before this class.
-        Security.setProperty("jdk.tls.disabledAlgorithms",
-            Security.getProperty("jdk.tls.disabledAlgorithms").replaceAll("\\bTLSv1(\\.1)?\\s*,", ""));
-    }
 
     private static final Path DIR = TestDirs.create("https");
     private static final TestCertificates CA = TestCertificates.newCa("Datenhafen Test CA");
@@ -54,12 +42,9 @@ class HttpsTest {
         .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1)
         .build();
 
-    private static final HttpClient TRUSTING_THE_TEST_CA = HttpClient.newBuilder()
-        .sslContext(CA.trustingOnlyThisCa()).connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void theAdminApiAnswersOverTls13ToAClientThatTrustsOnlyTheTestCa() {
-        HttpResponse<String> r = send("GET", "/api/v1/admin/plugins", hub.client().adminToken(), null, Map.of());
+        HttpResponse<String> r = https().get("/api/v1/admin/plugins", hub.client().adminToken());
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(new JsonArray(r.body())).extracting(p -> ((JsonObject) p).getString("id")).contains("fixture");
@@ -71,20 +56,19 @@ class HttpsTest {
     void aClientWithOnlyTheJdksTrustedAuthoritiesRefusesTheTestCertificate() {
         HttpClient defaults = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-        assertThatThrownBy(() -> defaults.send(HttpRequest.newBuilder(uri("/health/live")).build(),
+        assertThatThrownBy(() -> defaults.send(HttpRequest.newBuilder(https().uri("/health/live")).build(),
             HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
     }
 
     @Test
     void aPluginRouteTakesAnEventOverHttpsAndItsAnswerCarriesHsts() {
-        HttpResponse<String> created = send("POST", "/api/v1/admin/integrations", hub.client().adminToken(),
+        HttpResponse<String> created = https().send("POST", "/api/v1/admin/integrations", hub.client().adminToken(),
             new JsonObject().put("name", "tls-ingest").put("connector", "fixture-ingest")
-                .put("config", new JsonObject().put("path", "tls-ingest").put("type", "test.tls")).encode(),
-            Map.of("Content-Type", "application/json"));
+                .put("config", new JsonObject().put("path", "tls-ingest").put("type", "test.tls")).encode());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
-        HttpResponse<String> ingested = send("POST", "/api/v1/plugins/fixture/tls-ingest", null, "{\"co2\":612}",
-            Map.of("Content-Type", "application/json"));
+        HttpResponse<String> ingested = https().send("POST", "/api/v1/plugins/fixture/tls-ingest", null,
+            "{\"co2\":612}");
 
         assertThat(ingested.statusCode()).as(ingested.body()).isEqualTo(202);
         assertThat(ingested.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
@@ -92,9 +76,9 @@ class HttpsTest {
 
     @Test
     void everyHttpsAnswerCarriesHstsAnErrorToo() {
-        HttpResponse<String> live = send("GET", "/health/live", null, null, Map.of());
-        HttpResponse<String> refused = send("GET", "/api/v1/admin/plugins", null, null, Map.of());
-        HttpResponse<String> missing = send("GET", "/no/such/page", null, null, Map.of());
+        HttpResponse<String> live = https().get("/health/live", null);
+        HttpResponse<String> refused = https().get("/api/v1/admin/plugins", null);
+        HttpResponse<String> missing = https().get("/no/such/page", null);
 
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(refused.statusCode()).isEqualTo(401);
@@ -146,19 +130,18 @@ class HttpsTest {
     @Test
     void aLoginOverHttpsGivesASecureHttpOnlyStrictCookie() {
         String admin = hub.client().adminToken();
-        Map<String, String> json = Map.of("Content-Type", "application/json");
-        HttpResponse<String> member = send("POST", "/api/v1/admin/members", admin, new JsonObject()
-            .put("id", "hafenamt").put("name", "Hafenamt").put("contact", "it@hafenamt.example").encode(), json);
+        HttpResponse<String> member = https().send("POST", "/api/v1/admin/members", admin, new JsonObject()
+            .put("id", "hafenamt").put("name", "Hafenamt").put("contact", "it@hafenamt.example").encode());
         assertThat(member.statusCode()).as(member.body()).isEqualTo(201);
-        HttpResponse<String> user = send("POST", "/api/v1/admin/members/hafenamt/users", admin, new JsonObject()
-            .put("id", "hanne").put("name", "Hanne").put("roles", new JsonArray().add("viewer")).encode(), json);
+        HttpResponse<String> user = https().send("POST", "/api/v1/admin/members/hafenamt/users", admin, new JsonObject()
+            .put("id", "hanne").put("name", "Hanne").put("roles", new JsonArray().add("viewer")).encode());
         assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
-        HttpResponse<String> setUp = send("POST", "/api/v1/auth/setup", null, new JsonObject()
-            .put("code", new JsonObject(user.body()).getString("setupCode")).put("password", PASSWORD).encode(), json);
+        HttpResponse<String> setUp = https().send("POST", "/api/v1/auth/setup", null, new JsonObject()
+            .put("code", new JsonObject(user.body()).getString("setupCode")).put("password", PASSWORD).encode());
         assertThat(setUp.statusCode()).as(setUp.body()).isEqualTo(200);
 
-        HttpResponse<String> login = send("POST", "/api/v1/auth/login", null,
-            new JsonObject().put("user", "hanne").put("password", PASSWORD).encode(), json);
+        HttpResponse<String> login = https().send("POST", "/api/v1/auth/login", null,
+            new JsonObject().put("user", "hanne").put("password", PASSWORD).encode());
 
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
@@ -171,8 +154,8 @@ class HttpsTest {
         return hub.hub().redirectPort().orElseThrow();
     }
 
-    private static URI uri(String path) {
-        return URI.create("https://localhost:" + hub.hub().port() + path);
+    private static HttpsClient https() {
+        return new HttpsClient(CA.trustingOnlyThisCa(), hub.hub().port());
     }
 
     private static SSLSocket socket(String protocol) throws IOException {
@@ -183,21 +166,4 @@ class HttpsTest {
         return socket;
     }
 
-    private static HttpResponse<String> send(String method, String path, String token, String body,
-        Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        headers.forEach(b::header);
-        try {
-            return TRUSTING_THE_TEST_CA.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
