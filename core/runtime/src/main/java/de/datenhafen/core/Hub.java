@@ -10,6 +10,8 @@ import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.http.HttpsRedirect;
+import de.datenhafen.core.http.ServerTls;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.ops.HealthCheck;
@@ -23,10 +25,13 @@ import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +39,9 @@ import io.vertx.micrometer.Label;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +65,8 @@ public final class Hub implements AutoCloseable {
     private Vertx vertx;
     private HttpApi http;
     private HttpServer server;
+    private HttpServer redirectServer;
+    private ServerTls tls;
     private EventLog eventLog;
     private JdbcSubscriptionBackend subscriptions;
     private EventRetention retention;
@@ -101,6 +110,10 @@ public final class Hub implements AutoCloseable {
         long t0 = System.nanoTime();
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         DataFolder.makePrivate(config.dataDir());
+        // TLS settings and files first: a wrong one should stop the start at once, not after the plugins started
+        tls = config.httpTls().map(files -> ServerTls.load(files, Clock.systemUTC())).orElse(null);
+        Optional<String> hsts = config.httpHsts().map(maxAge -> "max-age=" + maxAge.toSeconds());
+        OptionalInt redirectPort = config.httpRedirectPort();
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
 
@@ -165,17 +178,47 @@ public final class Hub implements AutoCloseable {
         beforeListening.accept(this);
         long tPlugins = System.nanoTime();
 
-        server = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
+        HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost())
             .setPort(config.httpPort()).setCompressionSupported(true)
-            .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS))
-            .requestHandler(http.router())
+            .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (tls != null) {
+            tls.applyTo(options);
+        }
+        Handler<HttpServerRequest> requests = http.router();
+        if (hsts.isPresent()) {
+            String value = hsts.get();
+            Router router = http.router();
+            // Set before routing, so every answer has it (errors, plugin routes, the console), and on this server
+            // only: RFC 6797 has browsers ignore it over plain HTTP, so the redirect listener does not send it.
+            requests = request -> {
+                request.response().putHeader("Strict-Transport-Security", value);
+                router.handle(request);
+            };
+        }
+        String scheme = tls != null ? "https" : "http";
+        server = await(vertx.createHttpServer(options)
+            .requestHandler(requests)
             .invalidRequestHandler(HttpApi::invalidRequest)
-            .listen(), "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
+            .listen(), "start the " + scheme.toUpperCase(Locale.ROOT) + " server on " + config.httpHost()
+            + ":" + config.httpPort());
+        if (redirectPort.isPresent()) {
+            redirectServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
+                    .setPort(redirectPort.getAsInt())
+                    .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds()))
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .requestHandler(new HttpsRedirect(publicUrl()))
+                .listen(), "start the HTTP redirect to HTTPS on " + config.httpHost() + ":" + redirectPort.getAsInt());
+        }
         long tEnd = System.nanoTime();
-        LOG.info("Datenhafen ready on http://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
-                + "plugins and integrations {} ms, HTTP {} ms)", config.httpHost(), server.actualPort(),
+        LOG.info("Datenhafen ready on {}://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
+                + "plugins and integrations {} ms, HTTP {} ms)", scheme, config.httpHost(), server.actualPort(),
             ms(tEnd - t0), ms(tDb - t0), ms(tVertx - tDb), ms(tCamel - tVertx), ms(tPlugins - tCamel),
             ms(tEnd - tPlugins));
+        if (tls != null) {
+            LOG.info("HTTPS with {} (TLS 1.2 and 1.3{}){}", tls, hsts.map(h -> ", HSTS " + h).orElse(""),
+                redirectServer == null ? "" : "; plain HTTP on port " + redirectServer.actualPort()
+                    + " redirects to " + publicUrl());
+        }
     }
 
     private static long ms(long nanos) {
@@ -190,13 +233,19 @@ public final class Hub implements AutoCloseable {
         return config.httpPublicUrl().orElseGet(() -> {
             String host = config.httpHost();
             host = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-            return "http://" + host + ":" + (server != null ? server.actualPort() : config.httpPort());
+            return (tls != null ? "https://" : "http://") + host + ":"
+                + (server != null ? server.actualPort() : config.httpPort());
         });
     }
 
-    /** The port the HTTP server listens on. */
+    /** The port the HTTP server listens on (HTTPS when TLS is configured). */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The port of the plain-HTTP listener that redirects to HTTPS, if {@value HubConfig#HTTP_REDIRECT_PORT} is set. */
+    public OptionalInt redirectPort() {
+        return redirectServer == null ? OptionalInt.empty() : OptionalInt.of(redirectServer.actualPort());
     }
 
     public HubConfig config() {
@@ -301,6 +350,9 @@ public final class Hub implements AutoCloseable {
         quietly("retention", retention);
         quietly("subscriptions", subscriptions);
         quietly("event log", eventLog);
+        if (redirectServer != null) {
+            quietly("http redirect", () -> await(redirectServer.close(), "close the HTTP redirect"));
+        }
         if (server != null) {
             quietly("http server", () -> await(server.close(), "close the HTTP server"));
         }

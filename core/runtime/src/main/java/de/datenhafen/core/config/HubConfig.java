@@ -54,6 +54,10 @@ public final class HubConfig {
     public static final String HTTP_MAX_BODY = "http.max-body";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
+    public static final String HTTP_TLS_CERT = "http.tls.cert";
+    public static final String HTTP_TLS_KEY = "http.tls.key";
+    public static final String HTTP_REDIRECT_PORT = "http.redirect-port";
+    public static final String HTTP_HSTS = "http.hsts";
     public static final String AUTH_FAILURES_LIMIT = "auth.failures.limit";
     public static final String AUTH_FAILURES_WINDOW = "auth.failures.window";
     public static final String AUTH_SESSION_IDLE = "auth.session.idle";
@@ -127,6 +131,18 @@ public final class HubConfig {
         .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
             "The hub's public URL (scheme, host, port, no path), for links in answers; default: "
                 + "http://localhost:<port>. The request's Host header is never used for links")
+        .define(HTTP_TLS_CERT, ConfigType.STRING, null, false,
+            "PEM file with the hub's certificate, then the intermediate certificates of its chain; relative to the "
+                + "hub's home. With http.tls.key set too, http.port serves HTTPS only (TLS 1.2 and 1.3)")
+        .define(HTTP_TLS_KEY, ConfigType.STRING, null, false,
+            "PEM file with the certificate's private key, unencrypted (PKCS#8, or PKCS#1 RSA, or SEC 1 EC); relative "
+                + "to the hub's home; readable by the hub's user alone")
+        .define(HTTP_REDIRECT_PORT, ConfigType.INT, null, false,
+            "With TLS: a plain-HTTP port whose only answer is 308 to the same path and query under http.public-url "
+                + "(which must then be set); 0 picks a free one; unset: no plain-HTTP port")
+        .define(HTTP_HSTS, ConfigType.DURATION, null, false,
+            "With TLS: the max-age of the Strict-Transport-Security header on every HTTPS answer, for example 365d "
+                + "(0 makes browsers forget it); unset: no header")
         .define(BUS_QUEUE_CAPACITY, ConfigType.INT, 200_000, false,
             "Events the bus writer may hold before producers get 503 / a retryable failure")
         .define(BUS_STORAGE, ConfigType.STRING, "rows", false,
@@ -336,6 +352,77 @@ public final class HubConfig {
         }
         String url = config.getString(HTTP_PUBLIC_URL).trim();
         return java.util.Optional.of(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    }
+
+    /** The certificate and key files of {@value #HTTP_TLS_CERT} and {@value #HTTP_TLS_KEY}. */
+    public record TlsFiles(Path cert, Path key) {
+    }
+
+    /**
+     * The TLS files, resolved against the home folder; empty when the hub serves plain HTTP.
+     *
+     * @throws InvalidInputException when only one of the two keys is set
+     */
+    public java.util.Optional<TlsFiles> httpTls() {
+        boolean cert = config.has(HTTP_TLS_CERT) && !config.getString(HTTP_TLS_CERT).isBlank();
+        boolean key = config.has(HTTP_TLS_KEY) && !config.getString(HTTP_TLS_KEY).isBlank();
+        if (cert != key) {
+            String missing = cert ? HTTP_TLS_KEY : HTTP_TLS_CERT;
+            throw new InvalidInputException(missing + " must be set too: HTTPS needs both " + HTTP_TLS_CERT
+                + " and " + HTTP_TLS_KEY, missing);
+        }
+        if (!cert) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new TlsFiles(home.resolve(config.getString(HTTP_TLS_CERT).trim()).normalize(),
+            home.resolve(config.getString(HTTP_TLS_KEY).trim()).normalize()));
+    }
+
+    /**
+     * The plain-HTTP port that redirects to HTTPS, or empty for none.
+     *
+     * @throws InvalidInputException when it is set without TLS or without an https public URL, or out of range
+     */
+    public java.util.OptionalInt httpRedirectPort() {
+        if (!config.has(HTTP_REDIRECT_PORT)) {
+            return java.util.OptionalInt.empty();
+        }
+        int port = config.getInt(HTTP_REDIRECT_PORT);
+        if (port < 0 || port > 65535) {
+            throw new InvalidInputException(HTTP_REDIRECT_PORT + " must be a port (0 to 65535), was " + port,
+                HTTP_REDIRECT_PORT);
+        }
+        if (httpTls().isEmpty()) {
+            throw new InvalidInputException(HTTP_REDIRECT_PORT + " redirects to HTTPS, so it needs " + HTTP_TLS_CERT
+                + " and " + HTTP_TLS_KEY, HTTP_REDIRECT_PORT);
+        }
+        // The target comes from the configuration alone: a default built from http.host would send browsers to
+        // localhost, and the request's Host header is the client's to choose.
+        if (!httpPublicUrl().map(u -> u.regionMatches(true, 0, "https://", 0, 8)).orElse(false)) {
+            throw new InvalidInputException(HTTP_REDIRECT_PORT + " needs " + HTTP_PUBLIC_URL + " set to the hub's "
+                + "https:// address, where browsers are sent", HTTP_PUBLIC_URL);
+        }
+        return java.util.OptionalInt.of(port);
+    }
+
+    /**
+     * The max-age of the Strict-Transport-Security header, or empty for none.
+     *
+     * @throws InvalidInputException when it is set without TLS (browsers ignore the header over plain HTTP)
+     */
+    public java.util.Optional<Duration> httpHsts() {
+        if (!config.has(HTTP_HSTS)) {
+            return java.util.Optional.empty();
+        }
+        Duration maxAge = config.getDuration(HTTP_HSTS);
+        if (maxAge.isNegative()) {
+            throw new InvalidInputException(HTTP_HSTS + " must not be negative, was " + maxAge, HTTP_HSTS);
+        }
+        if (httpTls().isEmpty()) {
+            throw new InvalidInputException(HTTP_HSTS + " is sent on HTTPS answers only, so it needs "
+                + HTTP_TLS_CERT + " and " + HTTP_TLS_KEY, HTTP_HSTS);
+        }
+        return java.util.Optional.of(maxAge);
     }
 
     public int busQueueCapacity() {
