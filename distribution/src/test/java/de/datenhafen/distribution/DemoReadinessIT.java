@@ -48,6 +48,10 @@ class DemoReadinessIT {
             JsonArray integrations = hub.client.get("/api/v1/admin/integrations").jsonArray();
             assertThat(integrations).isNotEmpty();
             assertThat(up).hasSize(integrations.size()).contains("integration:parking-ingest");
+            // the association and each shipped plugin's provider are members, so each plugin has its owner
+            assertThat(hub.client.get("/api/v1/admin/members").jsonArray().stream()
+                .map(o -> ((JsonObject) o).getString("id")).toList())
+                .containsExactly("datenhafen", "luftblick", "social-smart-city", "stadtwerke-mobil");
         }
     }
 }

@@ -11,15 +11,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo set-up for a newcomer's first run: creates the integrations described in {@code conf/demo/*.json} (each
- * {@code {"name", "connector", "config"}}, the same body as {@code POST /api/v1/admin/integrations}) unless they
- * exist. A file that does not fit is logged and skipped; the hub runs on.
+ * Demo set-up for a newcomer's first run: first the members of {@code conf/demo/members.json} (the association and
+ * the providers of the shipped plugins, so each plugin has its owning member), then the integrations described in the
+ * other {@code conf/demo/*.json} (each {@code {"name", "connector", "config"}}, the same body as
+ * {@code POST /api/v1/admin/integrations}), each unless it exists. A file that does not fit is logged and skipped;
+ * the hub runs on.
  */
 final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
+    static final String MEMBERS = "members.json";
+
     private Demo() {
+    }
+
+    private static void createMembers(Hub hub, Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            for (Object o : new JsonObject(Files.readString(file)).getJsonArray("members")) {
+                JsonObject m = (JsonObject) o;
+                if (!hub.identity().members().exists(m.getString("id"))) {
+                    hub.identity().members().create(m.getString("id"), m.getString("name"), m.getString("contact"));
+                    LOG.info("--demo: member {} ({})", m.getString("id"), m.getString("name"));
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            LOG.error("--demo: {} skipped: {}", file.getFileName(), e.getMessage());
+        }
     }
 
     static void createIntegrations(Hub hub, Path folder) {
@@ -27,9 +48,13 @@ final class Demo {
             LOG.warn("--demo: no demo folder {}", folder);
             return;
         }
+        createMembers(hub, folder.resolve(MEMBERS));
         Set<String> existing = hub.integrations().list().stream().map(i -> i.name()).collect(Collectors.toSet());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.json")) {
             for (Path file : files) {
+                if (file.getFileName().toString().equals(MEMBERS)) {
+                    continue;
+                }
                 try {
                     JsonObject spec = new JsonObject(Files.readString(file));
                     String name = spec.getString("name");
