@@ -32,7 +32,7 @@ class PluginsAtStartTest {
         assertThat(fixture.getString("provider")).isEqualTo(Fixtures.MEMBER);
         assertThat(fixture.getString("version")).isEqualTo("1.0.0");
         assertThat(fixture.getJsonArray("connectors").getList())
-            .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public");
+            .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public", "fixture-guarded");
         assertThat(fixture.getString("error")).isNull();
     }
 
