@@ -446,12 +446,13 @@ class SensorThingsIT {
     void theOpenApiDocumentListsTheSensorThingsServiceWithItsPluginAndIntegration() {
         JsonObject paths = hub.client().anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
 
-        JsonObject sta = paths.getJsonObject("/sta/{subpath}");
-        assertThat(sta).as(paths.fieldNames().toString()).isNotNull();
-        assertThat(sta.getBoolean("x-datenhafen-match-prefix")).isTrue();
-        assertThat(sta.fieldNames()).contains("get", "post", "patch", "delete");
-        assertThat(sta.getJsonObject("get").getString("x-datenhafen-plugin")).isEqualTo("air-quality");
-        assertThat(sta.getJsonObject("get").getString("x-datenhafen-integration")).isEqualTo("aq-sta");
+        // described by the plugin's own fragment (META-INF/datenhafen/openapi.json) at the path the integration serves
+        JsonObject things = paths.getJsonObject("/sta/{version}/Things");
+        assertThat(things).as(paths.fieldNames().toString()).isNotNull();
+        assertThat(things.fieldNames()).contains("get", "post");
+        assertThat(things.getJsonObject("get").getString("x-datenhafen-plugin")).isEqualTo("air-quality");
+        assertThat(things.getJsonObject("get").getString("x-datenhafen-integration")).isEqualTo("aq-sta");
+        assertThat(paths.getJsonObject("/sta/{version}/Things({id})").fieldNames()).contains("get", "patch", "delete");
     }
 
     @Test
