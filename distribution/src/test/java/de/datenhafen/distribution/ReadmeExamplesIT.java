@@ -182,7 +182,9 @@ class ReadmeExamplesIT {
      */
     static String prelude(Path calls) {
         String d = "'" + calls.toString().replace("'", "'\\''") + "'";
-        return "__d=" + d + "; __n=0; curl() { __n=$((__n+1)); local t=30 a; for a in \"$@\"; do "
+        // the count is kept in a file: a call inside $(...) runs in a subshell, where a variable would be lost
+        return "__d=" + d + "; curl() { local __n; __n=$(( $(cat \"$__d/count\" 2>/dev/null || echo 0) + 1 )); "
+            + "echo $__n > \"$__d/count\"; local t=30 a; for a in \"$@\"; do "
             + "[ \"$a\" = -N ] && t=3; done; command curl -sS --max-time $t -o \"$__d/$__n.body\" -w '%{http_code}' "
             + "\"$@\" >\"$__d/$__n.status\" 2>\"$__d/$__n.err\"; echo \"$__n ${BASH_LINENO[0]} $?\" >>\"$__d/calls\"; "
             + "cat \"$__d/$__n.body\" 2>/dev/null; return 0; }";

@@ -80,4 +80,18 @@ class ReadmeExamplesTest {
             .containsExactly("$.valid is true, not false", "$.problems[0].field is \"config.type\", not \"config.path\"",
                 "$.problems[0].error does not start with \"is required: \": \"unknown\"", "$.n is not a number: \"3\"");
     }
+
+    @Test
+    void aCallInsideACommandSubstitutionIsCountedApartFromTheNextOne(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dir.resolve("s.sh");
+        java.nio.file.Files.writeString(script, ReadmeExamplesIT.prelude(dir) + "\n"
+            + "X=$(curl http://127.0.0.1:1/first)\n" + "curl http://127.0.0.1:1/second\n");
+
+        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).extracting(l -> l.split(" ")[0] + "@"
+            + l.split(" ")[1]).containsExactly("1@2", "2@3");
+    }
 }
