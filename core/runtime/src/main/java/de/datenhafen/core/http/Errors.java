@@ -53,8 +53,6 @@ public final class Errors {
             send(ctx, 401, e.getMessage(), e.field(), null);
         } else if (failure instanceof ForbiddenException e) {
             send(ctx, 403, e.getMessage(), e.field(), null);
-        } else if (failure instanceof de.datenhafen.api.ForbiddenException e) { // a plugin route's own refusal
-            send(ctx, 403, e.getMessage(), e.field(), null);
         } else if (failure instanceof TooManyRequestsException e) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
             send(ctx, 429, e.getMessage(), e.field(), null);

@@ -11,7 +11,6 @@ import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
-import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import java.io.IOException;
@@ -85,15 +84,17 @@ public final class HttpIngestConnector implements Connector {
             throw new InvalidInputException("token was replaced by member tokens: list the members whose editors may "
                 + "post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with "
                 + "the role member-editor (README, 'Members, people and tokens'); they send them as Authorization: "
-                + "Bearer <token> instead of X-Token. Then remove token from this integration's config", "config." + TOKEN);
+                + "Bearer <token> instead of X-Token. Then remove token from this integration's config",
+                "config." + TOKEN);
         }
         List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
         if (senders.stream().anyMatch(String::isBlank)) {
-            throw new InvalidInputException("senders lists member ids; an empty one names no member", "config." + SENDERS);
+            throw new InvalidInputException("senders lists member ids; an empty one names no member",
+                "config." + SENDERS);
         }
         if (senders.isEmpty() && !anonymous) {
-            throw new InvalidInputException("an ingest is closed by default: list the members whose editors may post in "
-                + "senders, or set anonymous: true to let anyone post", "config." + SENDERS);
+            throw new InvalidInputException("an ingest is closed by default: list the members whose editors may "
+                + "post in senders, or set anonymous: true to let anyone post", "config." + SENDERS);
         }
         if (!senders.isEmpty() && anonymous) {
             throw new InvalidInputException("set either senders or anonymous: true, not both: with anonymous anyone "
@@ -145,27 +146,34 @@ public final class HttpIngestConnector implements Connector {
 
     /**
      * Whether the caller may post: an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches
-     * this plugin. Answers 401 itself when there is no caller (core/api has no type for it; the words are the hub's
-     * own); a known caller without the right is a {@link ForbiddenException}. The hub audits both.
+     * this plugin; if not, the route answers 401 (no caller) or 403 itself, in the hub's words and JSON, and the hub
+     * audits the refusal by its status. Answered, not thrown, like this route's 400s: a thrown refusal would count as a
+     * failed message of the integration and show as its lastError, as if the ingest were broken.
      */
-    private static boolean admitted(Exchange e, List<String> senders, String plugin) {
+    private static boolean admitted(Exchange e, List<String> senders, String plugin) throws IOException {
         Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
         if (caller == null) {
             e.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
-            answer(e, 401, "{\"error\":\"this endpoint needs a token (Authorization: Bearer <token>) or a session "
-                + "of a member listed in its senders\",\"field\":\"Authorization\"}");
+            answer(e, 401, error("this endpoint needs a token (Authorization: Bearer <token>) or a session of a "
+                + "member listed in its senders"));
             return false;
         }
-        // a public endpoint is not checked against a token's scope by the hub: a token scoped elsewhere stays there
+        // the hub checks a token's scope only on guarded endpoints: a token scoped elsewhere stays there
         if (!caller.reaches(e.getIn().getHeader(Exchange.HTTP_PATH, String.class), plugin)) {
-            throw new ForbiddenException("this token is scoped to " + (caller.scopePlugin() != null
-                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()), "Authorization");
+            answer(e, 403, error("this token is scoped to " + (caller.scopePlugin() != null
+                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath())));
+            return false;
         }
         if (senders.stream().noneMatch(s -> caller.actsFor(s, Caller.MEMBER_EDITOR))) {
-            throw new ForbiddenException("this ingest takes posts from the member-editors of " + String.join(", ",
-                senders) + " (or a hub-admin)", "Authorization");
+            answer(e, 403, error("this ingest takes posts from the member-editors of " + String.join(", ", senders)
+                + " (or a hub-admin)"));
+            return false;
         }
         return true;
+    }
+
+    private static String error(String message) throws IOException {
+        return "{\"error\":" + JSON.writeValueAsString(message) + ",\"field\":\"Authorization\"}";
     }
 
     /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */

@@ -134,6 +134,10 @@ class CoreConnectorsIT {
             .getJsonArray("entries");
         assertThat(audited.stream().map(o -> ((JsonObject) o).getInteger("outcome")).toList())
             .containsExactlyInAnyOrder(401, 401, 403, 403, 403);
+        // a refused post is the caller's failure, not the ingest's
+        JsonObject view = client.get("/api/v1/admin/integrations/guarded").json();
+        assertThat(view.getJsonObject("messages").getLong("failed")).isZero();
+        assertThat(view.getValue("lastError")).isNull();
     }
 
     @Test
@@ -146,8 +150,8 @@ class CoreConnectorsIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().getString("state")).isEqualTo("failed");
         assertThat(created.json().getJsonObject("lastError").getString("message")).isEqualTo("token was replaced by "
-            + "member tokens: list the members whose editors may post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"])"
-            + " and give their machines member tokens with the role member-editor (README, 'Members, people and "
+            + "member tokens: list the members whose editors may post in senders (e.g. \"senders\": "
+            + "[\"parkhaus-gmbh\"]) and give their machines member tokens with the role member-editor (README, 'Members, people and "
             + "tokens'); they send them as Authorization: Bearer <token> instead of X-Token. Then remove token from "
             + "this integration's config");
         assertThat(created.json().getJsonObject("config").getString("token")).isEqualTo("********");

@@ -29,8 +29,8 @@ final class RemovedTokens {
         if (cfg.has(key)) {
             // the context names the provider; the hub finds the member by it (id or name), as for every route
             throw new InvalidInputException(key + " was replaced by member tokens: " + endpoint + " now needs the role "
-                + "member-editor of the plugin's owning member (provider: " + provider + "); give that member's users or "
-                + "tokens the role member-editor (README, 'Members, people and tokens'), then remove " + key
+                + "member-editor of the plugin's owning member (provider: " + provider + "); give that member's users "
+                + "or tokens the role member-editor (README, 'Members, people and tokens'), then remove " + key
                 + " from this integration's config", "config." + key);
         }
     }
