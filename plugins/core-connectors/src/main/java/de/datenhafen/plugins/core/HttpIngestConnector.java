@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -22,13 +22,19 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * {@code http-ingest}: an HTTP endpoint below {@code /api/v1/plugins/core-connectors/} that takes a JSON object per
  * POST and puts it on the bus as one event of the configured type. The answer (202, with the event's sequence and
- * whether it was a duplicate) comes after the event is committed. Closed by default: callers send the configured
- * token in {@code X-Token}, unless the admin set {@code anonymous: true}.
+ * whether it was a duplicate) comes after the event is committed. Closed by default: callers are the editors (or
+ * member-admins) of the members listed in {@code senders}, with a member token or session, or a hub-admin; unless the
+ * admin set {@code anonymous: true}.
+ *
+ * <p>The endpoint is {@code public} to the hub, whose {@code access} option knows only the plugin's owning member, and
+ * the route checks the caller itself: data from the parking operator is the operator's, not the association's.
  */
 public final class HttpIngestConnector implements Connector {
 
     /** Subjects are kept in an indexed column; longer ones are refused with a 400 naming the header. */
     static final int MAX_SUBJECT = 1024;
+    static final String SENDERS = "senders";
+    private static final String TOKEN = "token";
 
     /** Strict JSON: one value, nothing after it, nesting bounded so a hostile body cannot exhaust the stack. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
@@ -55,10 +61,15 @@ public final class HttpIngestConnector implements Connector {
             .define("subject-header", ConfigType.STRING, "X-Subject", false,
                 "Request header whose value becomes the event's subject")
             .define("max-body", ConfigType.INT, 65536, false, "Largest accepted body, in bytes")
-            .secret("token", ConfigType.STRING, null, false,
-                "The value callers must send in the X-Token header; required unless anonymous is true")
+            .define(SENDERS, ConfigType.LIST, null, false,
+                "Ids of the members whose member-editors (or member-admins) may post, with a member token or session; "
+                    + "a hub-admin always may. Required unless anonymous is true")
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
+            // Removed (issue 13), but still declared: undeclared, a stored config with it would fail as "not a known
+            // key" before routes() could say what replaces it. Secret, so an old value stays sealed and is never shown.
+            .secret(TOKEN, ConfigType.STRING, null, false, "Removed: list the members whose editors may post in "
+                + "senders; setting this fails the integration")
             .build();
     }
 
@@ -69,22 +80,34 @@ public final class HttpIngestConnector implements Connector {
         String subjectHeader = ctx.config().getString("subject-header");
         int maxBody = ctx.config().getInt("max-body");
         boolean anonymous = ctx.config().getBoolean("anonymous");
-        byte[] token = ctx.config().has("token")
-            ? ctx.config().getString("token").getBytes(StandardCharsets.UTF_8) : null;
-        if (token == null && !anonymous) {
-            throw new InvalidInputException("an ingest is closed by default: set a token (callers send it in "
-                + "X-Token) or anonymous: true to let anyone post", "config.token");
+        if (ctx.config().has(TOKEN)) {
+            throw new InvalidInputException("token was replaced by member tokens: list the members whose editors may "
+                + "post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with "
+                + "the role member-editor (README, 'Members, people and tokens'); they send them as Authorization: "
+                + "Bearer <token> instead of X-Token. Then remove token from this integration's config",
+                "config." + TOKEN);
         }
+        List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
+        if (senders.stream().anyMatch(String::isBlank)) {
+            throw new InvalidInputException("senders lists member ids; an empty one names no member",
+                "config." + SENDERS);
+        }
+        if (senders.isEmpty() && !anonymous) {
+            throw new InvalidInputException("an ingest is closed by default: list the members whose editors may "
+                + "post in senders, or set anonymous: true to let anyone post", "config." + SENDERS);
+        }
+        if (!senders.isEmpty() && anonymous) {
+            throw new InvalidInputException("set either senders or anonymous: true, not both: with anonymous anyone "
+                + "may post, so senders would say nothing", "config.anonymous");
+        }
+        String plugin = ctx.plugin().pluginId();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=" + maxBody)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
-                        String given = e.getIn().getHeader("X-Token", String.class);
-                        if (token != null && (given == null
-                            || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))) {
-                            answer(e, 401, "{\"error\":\"missing or wrong X-Token\",\"field\":\"X-Token\"}");
+                        if (!anonymous && !admitted(e, senders, plugin)) {
                             return;
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
@@ -119,6 +142,38 @@ public final class HttpIngestConnector implements Connector {
                     .end();
             }
         };
+    }
+
+    /**
+     * Whether the caller may post: an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches
+     * this plugin; if not, the route answers 401 (no caller) or 403 itself, in the hub's words and JSON, and the hub
+     * audits the refusal by its status. Answered, not thrown, like this route's 400s: a thrown refusal would count as a
+     * failed message of the integration and show as its lastError, as if the ingest were broken.
+     */
+    private static boolean admitted(Exchange e, List<String> senders, String plugin) throws IOException {
+        Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
+        if (caller == null) {
+            e.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
+            answer(e, 401, error("this endpoint needs a token (Authorization: Bearer <token>) or a session of a "
+                + "member listed in its senders"));
+            return false;
+        }
+        // the hub checks a token's scope only on guarded endpoints: a token scoped elsewhere stays there
+        if (!caller.reaches(e.getIn().getHeader(Exchange.HTTP_PATH, String.class), plugin)) {
+            answer(e, 403, error("this token is scoped to " + (caller.scopePlugin() != null
+                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath())));
+            return false;
+        }
+        if (senders.stream().noneMatch(s -> caller.actsFor(s, Caller.MEMBER_EDITOR))) {
+            answer(e, 403, error("this ingest takes posts from the member-editors of " + String.join(", ", senders)
+                + " (or a hub-admin)"));
+            return false;
+        }
+        return true;
+    }
+
+    private static String error(String message) throws IOException {
+        return "{\"error\":" + JSON.writeValueAsString(message) + ",\"field\":\"Authorization\"}";
     }
 
     /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */

@@ -7,6 +7,7 @@ import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,22 +91,76 @@ class CoreConnectorsIT {
     }
 
     @Test
-    void httpIngestWithATokenTurnsAwayCallersWithoutIt(HubClient client) {
-        client.post("/api/v1/admin/integrations", new JsonObject()
+    void httpIngestTakesPostsOnlyFromTheEditorsOfItsSendersAndARefusedOneStoresNothing(HubClient client) {
+        members(client);
+        String sender = token(client, "parkhaus", "gate-7", "member-editor", null);
+        String senderViewer = token(client, "parkhaus", "reader", "viewer", null);
+        String scopedElsewhere = token(client, "parkhaus", "elsewhere", "member-editor", "transit");
+        String other = token(client, "nachbar", "gate-1", "member-editor", null);
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "guarded").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "guarded").put("type", "city.guarded")
-                .put("token", "s3cret-value-for-test")));
+                .put("senders", new JsonArray().add("parkhaus"))));
+        assertThat(created.json().getString("state")).as(created.body()).isEqualTo("running");
+        String path = "/api/v1/plugins/core-connectors/guarded";
+        java.util.Map<String, String> json = java.util.Map.of("Content-Type", "application/json");
 
-        assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/guarded", "application/json", "{}")
-            .status()).isEqualTo(401);
-        assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/guarded",
-            java.util.Map.of("X-Token", "s3cret-value-for-test"), "{\"a\":1}").status()).isEqualTo(202);
-        assertThat(client.get("/api/v1/admin/integrations/guarded").json().getJsonObject("config")
-            .getString("token")).isEqualTo("********");
+        HubClient.Response anonymous = client.anonymous().post(path, json, "{\"by\":\"nobody\"}");
+        HubClient.Response wrong = client.withToken("dh_aaaaaaaaaaaa_not-a-secret").post(path, json, "{\"by\":\"?\"}");
+        HubClient.Response otherMember = client.withToken(other).post(path, json, "{\"by\":\"nachbar\"}");
+        HubClient.Response viewer = client.withToken(senderViewer).post(path, json, "{\"by\":\"viewer\"}");
+        HubClient.Response scoped = client.withToken(scopedElsewhere).post(path, json, "{\"by\":\"scoped\"}");
+        HubClient.Response own = client.withToken(sender).post(path, json, "{\"by\":\"parkhaus\"}");
+        HubClient.Response admin = client.post(path, json, "{\"by\":\"admin\"}");
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"datenhafen\"");
+        assertThat(anonymous.json()).isEqualTo(new JsonObject().put("error", "this endpoint needs a token "
+            + "(Authorization: Bearer <token>) or a session of a member listed in its senders")
+            .put("field", "Authorization"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(otherMember.status()).isEqualTo(403);
+        assertThat(otherMember.json()).isEqualTo(new JsonObject().put("error", "this ingest takes posts from the "
+            + "member-editors of parkhaus (or a hub-admin)").put("field", "Authorization"));
+        assertThat(viewer.status()).isEqualTo(403);
+        assertThat(scoped.status()).isEqualTo(403);
+        assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
+        assertThat(own.status()).as(own.body()).isEqualTo(202);
+        assertThat(admin.status()).as(admin.body()).isEqualTo(202);
+        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.guarded"), 0, 10))
+            .extracting(e -> new String(e.event().getData().toBytes(), StandardCharsets.UTF_8))
+            .containsExactly("{\"by\":\"parkhaus\"}", "{\"by\":\"admin\"}");
+        JsonArray audited = client.get("/api/v1/admin/audit?action=POST%20" + path + "&limit=100").json()
+            .getJsonArray("entries");
+        assertThat(audited.stream().map(o -> ((JsonObject) o).getInteger("outcome")).toList())
+            .containsExactlyInAnyOrder(401, 401, 403, 403, 403);
+        // a refused post is the caller's failure, not the ingest's
+        JsonObject view = client.get("/api/v1/admin/integrations/guarded").json();
+        assertThat(view.getJsonObject("messages").getLong("failed")).isZero();
+        assertThat(view.getValue("lastError")).isNull();
     }
 
     @Test
-    void httpIngestWithoutTokenOrAnonymousIsClosedAndSaysHowToOpenIt(HubClient client) {
+    void anOldTokenInAConfigFailsTheIntegrationSayingWhatReplacesIt(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "old-gate").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "old-gate").put("type", "city.old")
+                .put("token", "s3cret-value-from-2025")));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getString("state")).isEqualTo("failed");
+        assertThat(created.json().getJsonObject("lastError").getString("message")).isEqualTo("token was replaced by "
+            + "member tokens: list the members whose editors may post in senders (e.g. \"senders\": "
+            + "[\"parkhaus-gmbh\"]) and give their machines member tokens with the role member-editor (README, 'Members, people and "
+            + "tokens'); they send them as Authorization: Bearer <token> instead of X-Token. Then remove token from "
+            + "this integration's config");
+        assertThat(created.json().getJsonObject("config").getString("token")).isEqualTo("********");
+        assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/old-gate",
+            java.util.Map.of("X-Token", "s3cret-value-from-2025"), "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void httpIngestWithoutSendersOrAnonymousIsClosedAndSaysHowToOpenIt(HubClient client) {
         HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "closed").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "closed").put("type", "city.closed")));
@@ -113,11 +168,44 @@ class CoreConnectorsIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonObject view = client.get("/api/v1/admin/integrations/closed").json();
         assertThat(view.getString("state")).isEqualTo("failed");
-        assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("an ingest is closed by default: set a token (callers send it "
-            + "in X-Token) or anonymous: true to let anyone post");
+        assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("an ingest is closed by default: "
+            + "list the members whose editors may post in senders, or set anonymous: true to let anyone post");
         assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/closed", "application/json", "{}")
             .status()).isEqualTo(404);
         assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.closed"), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void httpIngestWithBothSendersAndAnonymousFailsSayingToChooseOne(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "both").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "both").put("type", "city.both")
+                .put("senders", new JsonArray().add("parkhaus")).put("anonymous", true)));
+
+        assertThat(created.json().getString("state")).isEqualTo("failed");
+        assertThat(created.json().getJsonObject("lastError").getString("message")).isEqualTo("set either senders or "
+            + "anonymous: true, not both: with anonymous anyone may post, so senders would say nothing");
+    }
+
+    /** A sender member and another one, once for all tests. */
+    private static synchronized void members(HubClient admin) {
+        for (String id : new String[] {"parkhaus", "nachbar"}) {
+            if (admin.get("/api/v1/admin/members/" + id).status() == 404) {
+                HubClient.Response r = admin.post("/api/v1/admin/members", new JsonObject().put("id", id)
+                    .put("name", id.equals("parkhaus") ? "Parkhaus Lübeck GmbH" : "Nachbarstadt"));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+            }
+        }
+    }
+
+    private static String token(HubClient admin, String member, String name, String role, String scopePlugin) {
+        JsonObject body = new JsonObject().put("name", name).put("roles", new JsonArray().add(role));
+        if (scopePlugin != null) {
+            body.put("scope", new JsonObject().put("plugin", scopePlugin));
+        }
+        HubClient.Response r = admin.post("/api/v1/admin/members/" + member + "/tokens", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().getString("token");
     }
 
     @Test
@@ -156,7 +244,7 @@ class CoreConnectorsIT {
     void logSinkReadsTheBusThroughItsSubscription(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "watch").put("connector", "log-sink")
-            .put("config", new JsonObject().put("types", new io.vertx.core.json.JsonArray().add("city.watched"))));
+            .put("config", new JsonObject().put("types", new JsonArray().add("city.watched"))));
         client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "watched-in").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "watched").put("type", "city.watched").put("anonymous", true)));

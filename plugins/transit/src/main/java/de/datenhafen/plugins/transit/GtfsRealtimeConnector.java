@@ -3,6 +3,7 @@ package de.datenhafen.plugins.transit;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.transit.realtime.GtfsRealtime.FeedMessage;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -36,6 +37,8 @@ import org.apache.camel.model.RouteDefinition;
 public final class GtfsRealtimeConnector implements Connector {
 
     private static final long MIB = 1024L * 1024L;
+    static final String PUSH_TOKEN = "push-token";
+    private static final String PUSH = "a push to push-path";
 
     private final Feeds feeds;
 
@@ -56,7 +59,7 @@ public final class GtfsRealtimeConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return SourcePolicy.define(ConfigDef.builder()
+        return RemovedTokens.declare(SourcePolicy.define(ConfigDef.builder()
             .define("schedule", ConfigType.STRING, null, true,
                 "Name of the gtfs-schedule integration whose timetable the live data belongs to")
             .define("trip-updates-url", ConfigType.STRING, null, false,
@@ -70,22 +73,22 @@ public final class GtfsRealtimeConnector implements Connector {
             .define("push-path", ConfigType.STRING, null, false,
                 "If set, FeedMessages (protobuf) POSTed to /api/v1/plugins/transit/<push-path> are taken too")
             .secret("authorization", ConfigType.STRING, null, false, "Authorization header value sent with polls")
-            .secret("push-token", ConfigType.STRING, null, false,
-                "The value a push must carry in X-Token; with push-path, required unless anonymous is true")
             .define("anonymous", ConfigType.BOOLEAN, false, false,
-                "Take pushes without a token: anyone who reaches the hub may push live data for this timetable")
+                "Take pushes from anyone who reaches the hub; otherwise a push needs a member token with the role "
+                    + "member-editor of the plugin's owning member")
             .define("max-message-mb", ConfigType.INT, 16, false,
                 "The largest FeedMessage taken (polled, pushed or read), in MiB")
             .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
             .define("max-live-entities", ConfigType.INT, 100_000, false,
-                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"))
-            .build();
+                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to")),
+            PUSH_TOKEN, PUSH).build();
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         var cfg = ctx.config();
         String name = ctx.integrationName();
+        RemovedTokens.refuse(cfg, PUSH_TOKEN, PUSH, ctx.plugin().member());
         if (!cfg.has("trip-updates-url") && !cfg.has("vehicle-positions-url") && !cfg.has("alerts-url")
             && !cfg.has("push-path")) {
             throw new IllegalArgumentException("nothing to take live data from: set trip-updates-url, "
@@ -98,13 +101,8 @@ public final class GtfsRealtimeConnector implements Connector {
         long maxBytes = positive(cfg, "max-message-mb") * MIB;
         int maxEntities = positive(cfg, "max-entities");
         SourcePolicy policy = SourcePolicy.of(cfg, ctx.plugin().dataDirectory());
-        byte[] pushToken = cfg.has("push-token")
-            ? cfg.getString("push-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
-        if (cfg.has("push-path") && pushToken == null && !cfg.getBoolean("anonymous")) {
-            // an ingest is closed by default (issue 10): the admin opens it with a token or on purpose
-            throw new de.datenhafen.api.InvalidInputException("a push endpoint is closed by default: set push-token "
-                + "(pushers send it in X-Token) or anonymous: true to let anyone push", "config.push-token");
-        }
+        // closed by default (issue 10): the operator's editors push, or anyone when the admin says so on purpose
+        String access = cfg.getBoolean("anonymous") ? "public" : Caller.MEMBER_EDITOR;
         return new RouteBuilder() {
             @Override
             public void configure() {
@@ -114,10 +112,11 @@ public final class GtfsRealtimeConnector implements Connector {
                 if (cfg.has("push-path")) {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
                     // the answer is decided first and written after the events are on the bus: the split between
-                    // them leaves the message's body as it was, so an answer written before it was lost (a 400 or
-                    // 401 went out with an empty body)
-                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST").routeId(ctx.routeId("push"))
-                        .process(e -> push(e, processor, pushToken, maxBytes, maxEntities)))
+                    // them leaves the message's body as it was, so an answer written before it was lost (a 400 went
+                    // out with an empty body)
+                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&access=" + access)
+                        .routeId(ctx.routeId("push"))
+                        .process(e -> push(e, processor, maxBytes, maxEntities)))
                         .process(e -> TransitApi.answer(e, e.getProperty("pushStatus", Integer.class),
                             e.getProperty("pushAnswer", String.class)));
                 }
@@ -166,15 +165,11 @@ public final class GtfsRealtimeConnector implements Connector {
     }
 
     /** Takes a pushed message: its events become the body, the answer waits in properties (see the route). */
-    private static void push(Exchange e, RealtimeProcessor processor, byte[] pushToken, long maxBytes,
-                             int maxEntities) {
+    private static void push(Exchange e, RealtimeProcessor processor, long maxBytes, int maxEntities) {
         List<LiveEvent> events = List.of();
         int status;
         String answer;
-        if (pushToken != null && !TransitApi.tokenAccepted(e, pushToken)) {
-            status = e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            answer = e.getMessage().getBody(String.class);
-        } else if (e.getIn().getBody(byte[].class) == null || e.getIn().getBody(byte[].class).length == 0) {
+        if (e.getIn().getBody(byte[].class) == null || e.getIn().getBody(byte[].class).length == 0) {
             // an empty protobuf would parse as "missing required fields: header", which hides the cause
             de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
                 "a GTFS-Realtime FeedMessage (protobuf), e.g. curl --data-binary @trip-updates.pb");

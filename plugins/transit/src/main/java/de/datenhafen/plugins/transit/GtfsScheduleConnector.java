@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.transit;
 
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -23,6 +24,8 @@ public final class GtfsScheduleConnector implements Connector {
 
     public static final String SCHEDULE_UPDATED = "transit.schedule.updated";
     private static final long MIB = 1024L * 1024L;
+    static final String IMPORT_TOKEN = "import-token";
+    private static final String IMPORT = "POST .../import";
 
     private final Feeds feeds;
 
@@ -57,10 +60,8 @@ public final class GtfsScheduleConnector implements Connector {
             .define("api-path", ConfigType.STRING, "", false,
                 "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
             .secret("authorization", ConfigType.STRING, null, false,
-                "Authorization header value sent with the download")
-            .secret("import-token", ConfigType.STRING, null, false,
-                "If set, POST .../import starts an import for callers that send it in X-Token; if not, that "
-                    + "endpoint is off (the API is public)");
+                "Authorization header value sent with the download");
+        RemovedTokens.declare(b, IMPORT_TOKEN, IMPORT);
         GtfsLimits d = GtfsLimits.DEFAULTS;
         SourcePolicy.define(b)
             .define("max-feed-mb", ConfigType.INT, (int) (d.maxFeedBytes() >> 20), false,
@@ -82,8 +83,9 @@ public final class GtfsScheduleConnector implements Connector {
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         String name = ctx.integrationName();
-        FeedState feed = feeds.feed(name);
         var cfg = ctx.config();
+        RemovedTokens.refuse(cfg, IMPORT_TOKEN, IMPORT, ctx.plugin().member());
+        FeedState feed = feeds.feed(name);
         ZoneId zone = cfg.has("time-zone") ? ZoneId.of(cfg.getString("time-zone")) : null;
         GtfsLimits limits = new GtfsLimits(cfg.getInt("max-feed-mb") * MIB, cfg.getInt("max-expanded-mb") * MIB,
             cfg.getInt("max-entries"), cfg.getInt("max-ratio"), cfg.getInt("max-stop-times"),
@@ -98,8 +100,6 @@ public final class GtfsScheduleConnector implements Connector {
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
         TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg));
-        byte[] importToken = cfg.has("import-token")
-            ? cfg.getString("import-token").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         return new RouteBuilder() {
             @Override
             public void configure() {
@@ -111,12 +111,11 @@ public final class GtfsScheduleConnector implements Connector {
                     .setHeader("trigger", constant("schedule")));
                 importing(from(queue).routeId(ctx.routeId("schedule-import")));
 
-                from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST").routeId(ctx.routeId("api-import"))
+                // the operator's editors start imports; the hub answers 401/403 (audited) before the route runs
+                from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST&access=" + Caller.MEMBER_EDITOR)
+                    .routeId(ctx.routeId("api-import"))
                     .process(e -> {
                         e.setProperty("queued", false);
-                        if (!TransitApi.tokenAccepted(e, importToken)) {
-                            return;
-                        }
                         boolean force = "true".equals(e.getIn().getHeader("force", String.class));
                         if (!feed.requestImport()) {
                             TransitApi.answer(e, 409, TransitApi.error("an import of feed " + name

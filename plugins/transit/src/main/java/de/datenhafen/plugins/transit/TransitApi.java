@@ -476,24 +476,6 @@ final class TransitApi {
     }
 
     /**
-     * Whether the caller sent {@code token} in X-Token (compared in constant time); answers 401 if not, and 403 when
-     * no token is configured (the endpoint is off).
-     */
-    static boolean tokenAccepted(Exchange e, byte[] token) {
-        if (token == null) {
-            answer(e, 403, error("this endpoint is off: set the integration's token to use it", "X-Token"));
-            return false;
-        }
-        String given = e.getIn().getHeader("X-Token", String.class);
-        if (given == null || !java.security.MessageDigest.isEqual(token,
-            given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            answer(e, 401, error("missing or wrong X-Token", "X-Token"));
-            return false;
-        }
-        return true;
-    }
-
-    /**
      * Writes the answer. Every header of the message goes first: the request's headers and query parameters arrive as
      * message headers, and what is left of them would be sent back as response headers (the directory does the same).
      */
