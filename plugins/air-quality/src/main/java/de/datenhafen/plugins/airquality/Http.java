@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
-/** The plugin's one place for HTTP answers: JSON bodies, the error shape {@code {"error","field"}}, tokens. */
+/** The plugin's one place for HTTP answers: JSON bodies, the error shape {@code {"error","field"}}. */
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -90,13 +90,6 @@ final class Http {
             body.put("field", r.field);
         }
         answer(e, r.status, body);
-    }
-
-    /** Checks {@code Authorization: Bearer <token>} in constant time; {@code what} names the endpoint. */
-    static void requireToken(Exchange e, byte[] token, String what) {
-        if (!BearerToken.matches(token, BearerToken.of(e))) {
-            throw new Refused(401, "Authorization", "missing or wrong bearer token for " + what);
-        }
     }
 
     /** The request path below {@code /api/v1/plugins/air-quality/<prefix>/}, without query, or "" . */

@@ -2,11 +2,11 @@ package de.datenhafen.plugins.airquality;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -20,8 +20,10 @@ import org.apache.camel.builder.RouteBuilder;
  * 400 naming the first refused reading's device and field, with all refused ones listed and the valid rest stored,
  * otherwise.
  *
- * <p>Closed by default: without a {@code token} every request is 401, unless the admin sets {@code anonymous: true}
- * (a network server that cannot send a header, on a network of its own).
+ * <p>Closed by default: the hub lets on only a caller with the role {@code member-editor} of the plugin's owning
+ * member (a member token in {@code Authorization: Bearer}, which The Things Stack's and ChirpStack's webhooks can
+ * send), and answers 401/403 itself; unless the admin sets {@code anonymous: true} (public sensors, or a network
+ * server that cannot send a header, on a network of its own).
  */
 final class HttpIngestConnector implements Connector {
 
@@ -46,18 +48,15 @@ final class HttpIngestConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return FieldMapping.declare(ConfigDef.builder()
+        return RetiredKey.declare(FieldMapping.declare(ConfigDef.builder()
                 .define("path", ConfigType.STRING, "uplinks", false, "Path of the endpoint below the plugin's root")
                 .define("max-future", ConfigType.DURATION, "10m", false,
                     "A reading time further ahead of the hub's clock than this is refused")
                 .define("max-body", ConfigType.INT, 4 * 1024 * 1024, false, "Largest accepted body, in bytes")
-                .secret("token", ConfigType.STRING, null, false,
-                    "A caller must send it as 'Authorization: Bearer <token>' (network servers can add a header to "
-                        + "their webhooks); at least 16 characters. Without it, every request is refused (401) "
-                        + "unless anonymous is true")
                 .define("anonymous", ConfigType.BOOLEAN, false, false,
-                    "Take uplinks without a token: anyone who reaches the hub can then put readings on the bus. "
-                        + "Only for a network server that cannot send a header; not together with token"))
+                    "Take uplinks without a token: anyone who reaches the hub can then put readings on the bus "
+                        + "(public sensors, or a network server that cannot send a header). Default: only a token "
+                        + "or user with the role member-editor of the plugin's member")), "token")
             .build();
     }
 
@@ -65,52 +64,27 @@ final class HttpIngestConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         String path = ctx.config().getString("path");
         int maxBody = ctx.config().getInt("max-body");
-        String tokenText = ctx.config().has("token") ? ctx.config().getString("token") : null;
+        RetiredKey.refuse(ctx.config(), "token");
         boolean anonymous = ctx.config().getBoolean("anonymous");
-        if (tokenText != null && tokenText.length() < 16) {
-            throw new IllegalArgumentException("token must have at least 16 characters");
-        }
-        if (tokenText != null && anonymous) {
-            throw new IllegalArgumentException("set either token or anonymous: true, not both");
-        }
         if (anonymous) {
             LOG.warn("integration {}: anonymous is on, anyone who reaches the hub can post air-quality uplinks",
                 ctx.integrationName());
-        } else if (tokenText == null) {
-            LOG.warn("integration {}: no token and not anonymous, so every uplink is refused (401): set token",
-                ctx.integrationName());
         }
-        Access access = new Access(tokenText == null ? null : tokenText.getBytes(StandardCharsets.UTF_8), anonymous);
+        String access = anonymous ? "public" : Caller.MEMBER_EDITOR;
         Ingest ingest = new Ingest(new UplinkParser(FieldMapping.from(ctx.config()),
             ctx.config().getDuration("max-future"), Clock.systemUTC()), air.registry);
         BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST")
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> Http.serve(e, x -> handle(x, access, maxBody, ingest, bus)));
+                    .process(e -> Http.serve(e, x -> handle(x, maxBody, ingest, bus)));
             }
         };
     }
 
-    /** Who may post: the holder of {@code token}, or anyone when {@code anonymous}; nobody with neither. */
-    record Access(byte[] token, boolean anonymous) {
-        void check(Exchange e) {
-            if (anonymous) {
-                return;
-            }
-            if (token == null) {
-                throw new Http.Refused(401, "Authorization", "this uplink endpoint takes no uplinks until its admin "
-                    + "sets a token (or anonymous: true)");
-            }
-            Http.requireToken(e, token, "the air-quality uplinks");
-        }
-    }
-
-    private static void handle(Exchange e, Access access, int maxBody, Ingest ingest, BusPublisher bus)
-        throws Exception {
-        access.check(e);
+    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus) throws Exception {
         byte[] body = e.getIn().getBody(byte[].class);
         if (body != null && body.length > maxBody) {
             throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody

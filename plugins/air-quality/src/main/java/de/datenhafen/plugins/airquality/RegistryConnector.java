@@ -3,6 +3,7 @@ package de.datenhafen.plugins.airquality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -21,8 +22,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code airquality-registry}: the admin API of the registry below {@code /api/v1/plugins/air-quality/registry}.
- * The hub has no member tokens yet, so every call needs {@code Authorization: Bearer <admin-token>} with the
- * integration's secret {@code admin-token}.
+ * Reading it needs the role {@code viewer} of the plugin's owning member, changing it {@code member-editor} (a
+ * hub-admin may both); the hub checks the caller and answers 401/403 before this code runs. The registry is the owning
+ * member's as a whole, so no finer check is made here.
  * <ul>
  *   <li>{@code GET registry}: sites, rooms and devices with their installation history;</li>
  *   <li>{@code POST registry/import} ({@code text/csv}, see {@link RegistryCsv});</li>
@@ -51,36 +53,32 @@ final class RegistryConnector implements Connector {
     @Override
     public String description() {
         return "Admin API of the air-quality registry (sites, rooms, devices; CSV import; moves keep history) "
-            + "under /api/v1/plugins/air-quality/registry, guarded by a bearer token from this integration's config.";
+            + "under /api/v1/plugins/air-quality/registry: reads need the role viewer, changes member-editor of the "
+            + "plugin's member.";
     }
 
     @Override
     public ConfigDef config() {
-        return ConfigDef.builder()
-            .secret("admin-token", ConfigType.STRING, null, true,
-                "Bearer token the registry's admin API requires (at least 16 characters); the hub has no member "
-                    + "tokens yet")
-            .define("max-body", ConfigType.INT, 8 * 1024 * 1024, false, "Largest accepted CSV, in bytes")
-            .build();
+        return RetiredKey.declare(ConfigDef.builder()
+            .define("max-body", ConfigType.INT, 8 * 1024 * 1024, false, "Largest accepted CSV, in bytes"),
+            "admin-token").build();
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        String tokenText = ctx.config().getString("admin-token");
-        if (tokenText.length() < 16) {
-            throw new IllegalArgumentException("admin-token must have at least 16 characters");
-        }
-        byte[] token = tokenText.getBytes(StandardCharsets.UTF_8);
+        RetiredKey.refuse(ctx.config(), "admin-token");
         int maxBody = ctx.config().getInt("max-body");
+        String registry = ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true";
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true")
+                // one path, two routes: the hub checks a different role for reading and for changing
+                from(registry + "&httpMethodRestrict=GET&access=" + Caller.VIEWER)
                     .routeId(ctx.routeId("registry"))
-                    .process(e -> Http.serve(e, x -> {
-                        Http.requireToken(x, token, "the air-quality registry");
-                        handle(x, maxBody);
-                    }));
+                    .process(e -> Http.serve(e, x -> handle(x, maxBody)));
+                from(registry + "&httpMethodRestrict=POST,PUT,PATCH,DELETE&access=" + Caller.MEMBER_EDITOR)
+                    .routeId(ctx.routeId("registry-changes"))
+                    .process(e -> Http.serve(e, x -> handle(x, maxBody)));
             }
         };
     }

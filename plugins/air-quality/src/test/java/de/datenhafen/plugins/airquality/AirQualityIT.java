@@ -3,10 +3,12 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.api.Caller;
 import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -31,12 +33,17 @@ class AirQualityIT {
     /** With the core connectors' http-ingest beside it: a plugin ingest that passes request headers to bus:. */
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest()
-        .plugin(() -> Path.of(System.getProperty("datenhafen.core-connectors.archive"))).build();
+        .plugin(() -> Path.of(System.getProperty("datenhafen.core-connectors.archive")))
+        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
 
-    static final String TOKEN = "registry-token-for-tests";
-    static final String UPLINK_TOKEN = "uplink-token-for-tests";
     static final String ROOT = "/api/v1/plugins/air-quality/";
-    static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
+    /** Member tokens: the owning member's editor and viewer, its uplink sender, another member's editor. */
+    static String TOKEN;
+    static String VIEWER;
+    static String UPLINK_TOKEN;
+    static String OTHER_EDITOR;
+    /** The owning member's editor, scoped to another plugin. */
+    static String ELSEWHERE;
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
 
     static final String CSV = """
@@ -50,11 +57,18 @@ class AirQualityIT {
     @BeforeAll
     static void integrations() {
         HubClient client = hub.client();
-        create(client, "aq-registry", "airquality-registry", new JsonObject().put("admin-token", TOKEN));
+        Members.create(client);
+        TOKEN = Members.token(client, Members.OWNER, "registry-editor", Caller.MEMBER_EDITOR);
+        VIEWER = Members.token(client, Members.OWNER, "registry-viewer", Caller.VIEWER);
+        UPLINK_TOKEN = Members.scopedToken(client, Members.OWNER, "uplink-sender", "air-quality",
+            Caller.MEMBER_EDITOR);
+        OTHER_EDITOR = Members.token(client, Members.OTHER, "editor", Caller.MEMBER_EDITOR);
+        ELSEWHERE = Members.scopedToken(client, Members.OWNER, "transit-only", "transit",
+            Caller.MEMBER_EDITOR);
+        create(client, "aq-registry", "airquality-registry", new JsonObject());
         create(client, "aq-projections", "airquality-projections", new JsonObject());
-        create(client, "aq-http", "airquality-http", new JsonObject().put("token", UPLINK_TOKEN));
-        HubClient.Response imported = client.anonymous().post(ROOT + "registry/import",
-            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"), CSV);
+        create(client, "aq-http", "airquality-http", new JsonObject());
+        HubClient.Response imported = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", CSV);
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         assertThat(imported.json()).isEqualTo(new JsonObject().put("sites", 2).put("rooms", 4).put("devices", 4));
     }
@@ -87,21 +101,6 @@ class AirQualityIT {
     static JsonObject room(JsonObject site, String id) {
         return site.getJsonArray("rooms").stream().map(JsonObject.class::cast)
             .filter(r -> id.equals(r.getString("id"))).findFirst().orElseThrow();
-    }
-
-    /** The testkit's client has no PUT. */
-    private static int put(HubClient client, String path, String json) {
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    client.baseUri().resolve(path)).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
-                .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static HubClient.Response post(HubClient client, String body) {
@@ -159,7 +158,7 @@ class AirQualityIT {
     }
 
     @Test
-    void anIngestWithoutATokenIsClosedUntilTheAdminSetsOneOrAnonymous(HubClient client) {
+    void anIngestTakesOnlyTheOwningMembersEditorsUnlessItIsAnonymous(HubClient client) {
         create(client, "aq-http-closed", "airquality-http", new JsonObject().put("path", "closed"));
         create(client, "aq-http-open", "airquality-http", new JsonObject().put("path", "open")
             .put("anonymous", true));
@@ -169,8 +168,9 @@ class AirQualityIT {
         HubClient.Response open = client.anonymous().post(ROOT + "open", "application/json", body);
 
         assertThat(closed.status()).isEqualTo(401);
-        assertThat(closed.json()).isEqualTo(new JsonObject().put("error", "this uplink endpoint takes no uplinks "
-            + "until its admin sets a token (or anonymous: true)").put("field", "Authorization"));
+        assertThat(closed.json()).isEqualTo(new JsonObject().put("error", "this endpoint needs a token "
+            + "(Authorization: Bearer <token>) or a session with the role member-editor").put("field",
+            "Authorization"));
         assertThat(open.status()).as(open.body()).isEqualTo(202);
         assertThat(events("air.reading", "gym-sued/mensa")).extracting(e -> data(e).getString("time"))
             .containsOnlyOnce(NOW.minus(Duration.ofHours(9)).toString());
@@ -182,28 +182,55 @@ class AirQualityIT {
         String body = plain("0101010101010102", t, 620);
 
         HubClient.Response none = client.anonymous().post(ROOT + "uplinks", "application/json", body);
-        HubClient.Response wrong = client.withToken("not-the-uplink-token").post(ROOT + "uplinks",
+        HubClient.Response wrong = client.withToken("dh_aaaaaaaaaaaa_not-the-uplink-token").post(ROOT + "uplinks",
             "application/json", body);
 
         assertThat(none.status()).isEqualTo(401);
         assertThat(wrong.status()).isEqualTo(401);
-        assertThat(wrong.json()).isEqualTo(new JsonObject().put("error", "missing or wrong bearer token for the "
-            + "air-quality uplinks").put("field", "Authorization"));
+        assertThat(wrong.json().getString("error")).isEqualTo("the bearer token is not valid (unknown, expired, "
+            + "revoked, or its member is suspended)");
         assertThat(events("air.reading", "gym-sued/mensa")).extracting(e -> data(e).getString("time"))
             .doesNotContain(t.toString());
     }
 
     @Test
-    void aTokenAndAnonymousTogetherFailTheIntegrationNamingBoth(HubClient client) {
-        create(client, "aq-http-both", "airquality-http", new JsonObject().put("path", "both")
-            .put("token", UPLINK_TOKEN).put("anonymous", true));
+    void anotherMembersEditorAViewerAndATokenScopedToAnotherPluginGet403AndNoReadingIsStored(HubClient client) {
+        Instant t = NOW.minus(Duration.ofHours(12));
+        String body = plain("0101010101010102", t, 625);
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonObject view = client.get("/api/v1/admin/integrations/aq-http-both").json();
-            assertThat(view.getString("state")).isEqualTo("failed");
-            assertThat(view.getJsonObject("lastError").getString("message"))
-                .endsWith("set either token or anonymous: true, not both");
-        });
+        HubClient.Response other = client.withToken(OTHER_EDITOR).post(ROOT + "uplinks", "application/json", body);
+        HubClient.Response viewer = client.withToken(VIEWER).post(ROOT + "uplinks", "application/json", body);
+        HubClient.Response scoped = client.withToken(ELSEWHERE).post(ROOT + "uplinks", "application/json", body);
+
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.json()).isEqualTo(new JsonObject().put("error", "this endpoint needs the role member-editor "
+            + "of member luftblick (or hub-admin)").put("field", "Authorization"));
+        assertThat(viewer.status()).isEqualTo(403);
+        assertThat(scoped.status()).isEqualTo(403);
+        assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
+        assertThat(events("air.reading", "gym-sued/mensa")).extracting(e -> data(e).getString("time"))
+            .doesNotContain(t.toString());
+    }
+
+    @Test
+    void anOldTokenKeyInAnIntegrationsConfigFailsItSayingWhatReplacedIt(HubClient client) {
+        create(client, "aq-http-old", "airquality-http", new JsonObject().put("path", "old")
+            .put("token", "uplink-token-of-the-old-days"));
+        create(client, "aq-registry-old", "airquality-registry", new JsonObject()
+            .put("admin-token", "registry-token-of-the-old-days"));
+
+        for (String[] old : new String[][] {{"aq-http-old", "token"}, {"aq-registry-old", "admin-token"}}) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonObject view = client.get("/api/v1/admin/integrations/" + old[0]).json();
+                assertThat(view.getString("state")).isEqualTo("failed");
+                assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo(old[1] + " was replaced "
+                    + "by member tokens: give the member's users or tokens the role member-editor (README, 'Members, "
+                    + "people and tokens'), then remove " + old[1] + " from this integration's config");
+                assertThat(view.getJsonObject("config").getString(old[1])).isEqualTo("********");
+            });
+        }
+        assertThat(client.withToken(UPLINK_TOKEN).post(ROOT + "old", "application/json", "[]").status())
+            .isEqualTo(404);
     }
 
     /**
@@ -370,19 +397,15 @@ class AirQualityIT {
     }
 
     @Test
-    void theRegistryNeedsItsTokenAndAMovedDeviceLeavesItsHistoryInTheOldRoom(HubClient client) {
-        assertThat(client.anonymous().get(ROOT + "registry").status()).isEqualTo(401);
-        assertThat(client.withToken("wrong-token-wrong-token").get(ROOT + "registry").status()).isEqualTo(401);
-        assertThat(client.withToken(TOKEN).get(ROOT + "registry").status()).isEqualTo(200);
-
-        assertThat(put(client, ROOT + "registry/sites/gs-nord/rooms/1.02", "{\"name\":\"Klasse 1b\"}"))
-            .isEqualTo(200);
+    void aMovedDeviceLeavesItsHistoryInTheOldRoom(HubClient client) {
+        assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/gs-nord/rooms/1.02", "application/json",
+            "{\"name\":\"Klasse 1b\"}").status()).isEqualTo(200);
         Instant before = NOW.minus(Duration.ofHours(10));
         Instant move = NOW.minus(Duration.ofHours(9));
         assertThat(post(client, plain("70B3D57ED0000001", before, 800)).status()).isEqualTo(202);
 
-        HubClient.Response moved = client.anonymous().post(ROOT + "registry/devices/70B3D57ED0000001/move", AUTH,
-            "{\"site\":\"gs-nord\",\"room\":\"1.02\",\"since\":\"" + move + "\"}");
+        HubClient.Response moved = client.withToken(TOKEN).post(ROOT + "registry/devices/70B3D57ED0000001/move",
+            "application/json", "{\"site\":\"gs-nord\",\"room\":\"1.02\",\"since\":\"" + move + "\"}");
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         assertThat(moved.json().getJsonArray("installations")).hasSize(2);
         assertThat(post(client, plain("70B3D57ED0000001", move.plusSeconds(60), 900)).status()).isEqualTo(202);
@@ -392,6 +415,46 @@ class AirQualityIT {
             .containsExactly(900);
         assertThat(events("air.reading", "gs-nord/1.01")).extracting(e -> data(e).getInteger("co2"))
             .contains(800, 810).doesNotContain(900);
+    }
+
+    @Test
+    void theRegistryIsReadByTheOwningMembersViewersAndChangedByItsEditorsOnly(HubClient client) {
+        assertThat(client.anonymous().get(ROOT + "registry").status()).isEqualTo(401);
+        assertThat(client.withToken("dh_aaaaaaaaaaaa_wrong").get(ROOT + "registry").status()).isEqualTo(401);
+        assertThat(client.withToken(VIEWER).get(ROOT + "registry").status()).isEqualTo(200);
+        assertThat(client.withToken(OTHER_EDITOR).get(ROOT + "registry").status()).isEqualTo(403);
+        assertThat(client.withToken(ELSEWHERE).get(ROOT + "registry").status()).isEqualTo(403);
+
+        HubClient.Response byViewer = client.withToken(VIEWER).put(ROOT + "registry/sites/rs-owned",
+            "application/json", "{\"name\":\"Realschule Ost\"}");
+        HubClient.Response byOther = client.withToken(OTHER_EDITOR).put(ROOT + "registry/sites/rs-owned",
+            "application/json", "{\"name\":\"Realschule Ost\"}");
+        HubClient.Response byAnonymous = client.anonymous().put(ROOT + "registry/sites/rs-owned",
+            "application/json", "{\"name\":\"Realschule Ost\"}");
+
+        assertThat(byViewer.status()).isEqualTo(403);
+        assertThat(byViewer.json().getString("error")).isEqualTo("this endpoint needs the role member-editor of "
+            + "member luftblick (or hub-admin)");
+        assertThat(byOther.status()).isEqualTo(403);
+        assertThat(byAnonymous.status()).isEqualTo(401);
+        assertThat(client.withToken(VIEWER).get(ROOT + "registry").json().getJsonArray("sites").stream()
+            .map(JsonObject.class::cast).map(j -> j.getString("id"))).doesNotContain("rs-owned");
+
+        HubClient.Response byEditor = client.withToken(TOKEN).put(ROOT + "registry/sites/rs-owned",
+            "application/json", "{\"name\":\"Realschule Ost\"}");
+        assertThat(byEditor.status()).as(byEditor.body()).isEqualTo(200);
+        assertThat(site(client, "rs-owned").getString("name")).isEqualTo("Realschule Ost");
+    }
+
+    @Test
+    void anotherMembersRefusedRegistryChangeIsInTheHubsAuditLog(HubClient client) {
+        client.withToken(OTHER_EDITOR).delete(ROOT + "registry/devices/70B3D57ED0000002");
+
+        JsonArray entries = client.get("/api/v1/admin/audit?member=" + Members.OTHER + "&limit=1000").json()
+            .getJsonArray("entries");
+        assertThat(entries.stream().map(JsonObject.class::cast).filter(e -> e.getInteger("outcome") == 403
+            && e.getString("action").equals("DELETE " + ROOT + "registry/devices/70B3D57ED0000002"))).hasSize(1);
+        assertThat(client.withToken(VIEWER).get(ROOT + "registry/devices/70B3D57ED0000002").status()).isEqualTo(200);
     }
 
     // ---- PUT replaces, PATCH (JSON merge patch, RFC 7396) changes what it names
@@ -493,10 +556,7 @@ class AirQualityIT {
 
     @Test
     void anEmptyBodyGetsTheHubsOneAnswerSayingWhatToSend(HubClient client) {
-        Map<String, String> csv = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv");
-        Map<String, String> json = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
-
-        assertThat(client.anonymous().post(ROOT + "registry/import", csv, "").json().getString("error"))
+        assertThat(client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", "").json().getString("error"))
             .isEqualTo("the request body is empty; send the registry as CSV with its header line (site,site_name,"
                 + "address,latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
         assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/gs-nord", "application/json", "").json())
@@ -504,7 +564,8 @@ class AirQualityIT {
                 + "\"address\", \"latitude\", \"longitude\"}").put("field", "body"));
         assertThat(client.withToken(TOKEN).patch(ROOT + "registry/sites/gs-nord", MERGE_PATCH, "").status())
             .isEqualTo(400);
-        HubClient.Response move = client.anonymous().post(ROOT + "registry/devices/70B3D57ED0000002/move", json, "");
+        HubClient.Response move = client.withToken(TOKEN).post(ROOT + "registry/devices/70B3D57ED0000002/move",
+            "application/json", "");
         assertThat(move.status()).isEqualTo(400);
         assertThat(move.json().getString("error"))
             .isEqualTo("the request body is empty; send {\"site\", \"room\", \"since\"}");
@@ -517,8 +578,7 @@ class AirQualityIT {
 
     @Test
     void aBadCsvChangesNothingAndNamesLineAndColumn(HubClient client) {
-        HubClient.Response r = client.anonymous().post(ROOT + "registry/import",
-            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"),
+        HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv",
             "site,site_name,room\nnew-site,New,r1\nnew-site,,bad room\n");
 
         assertThat(r.status()).isEqualTo(400);

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,23 +32,21 @@ class ProjectionsThroughHubBenchIT {
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
 
-    private static final String TOKEN = "registry-token-for-bench";
     private static final int ROOMS = 100;
 
     @Test
     void appliesReadingsFromTheBusOneByOneAndInBatches(HubClient client) throws Exception {
         int readings = Integer.getInteger("bench.readings", 20_000);
         int rounds = Integer.getInteger("bench.rounds", 2);
-        AirQualityIT.create(client, "bench-registry", "airquality-registry",
-            new JsonObject().put("admin-token", TOKEN));
+        AirQualityIT.create(client, "bench-registry", "airquality-registry", new JsonObject());
         StringBuilder csv = new StringBuilder("site,site_name,address,latitude,longitude,room,room_name,kind,device,"
             + "since\n");
         for (int k = 0; k < ROOMS; k++) {
             csv.append("s").append(k / 25).append(",School ").append(k / 25).append(",,,,r").append(k).append(",Room ")
                 .append(k).append(",classroom,").append(String.format("BE0C%012X", k)).append(",2026-01-01T00:00:00Z\n");
         }
-        HubClient.Response imported = client.anonymous().post("/api/v1/plugins/air-quality/registry/import",
-            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"), csv.toString());
+        HubClient.Response imported = client.post("/api/v1/plugins/air-quality/registry/import", "text/csv",
+            csv.toString());
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         System.out.printf("projections through the hub: %,d readings a run, %d rooms; load %s%n", readings, ROOMS,
             ProjectionsRateBench.load());

@@ -3,6 +3,8 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.api.Caller;
+import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import io.vertx.core.json.JsonArray;
@@ -20,23 +22,25 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SensorThings API of the packaged plugin in a real hub: readings ingested through airquality-http are read back
- * through /sta/v1.1 and /sta/v1.0 with the query options, navigation and paging; writes need the write token.
+ * through /sta/v1.1 and /sta/v1.0 with the query options, navigation and paging; writes need the role member-editor
+ * of the plugin's owning member.
  */
 class SensorThingsIT {
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest()
+        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
 
-    static final String REGISTRY_TOKEN = "registry-token-for-tests";
-    static final String WRITE_TOKEN = "sta-write-token-for-tests";
-    static final String UPLINK_TOKEN = "uplink-token-for-tests";
+    /** The owning member's editor; another member's editor; the owning member's editor scoped to another plugin. */
+    static String WRITE_TOKEN;
+    static String OTHER_EDITOR;
+    static String ELSEWHERE;
     static final String ROOT = "/api/v1/plugins/air-quality/";
     static final Instant START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -65,14 +69,17 @@ class SensorThingsIT {
     @BeforeAll
     static void integrations() {
         HubClient client = hub.client();
-        AirQualityIT.create(client, "aq-registry", "airquality-registry",
-            new JsonObject().put("admin-token", REGISTRY_TOKEN));
+        Members.create(client);
+        WRITE_TOKEN = Members.token(client, Members.OWNER, "sta-editor", Caller.MEMBER_EDITOR);
+        OTHER_EDITOR = Members.token(client, Members.OTHER, "sta-editor", Caller.MEMBER_EDITOR);
+        ELSEWHERE = Members.scopedToken(client, Members.OWNER, "transit-only", "transit",
+            Caller.MEMBER_EDITOR);
+        AirQualityIT.create(client, "aq-registry", "airquality-registry", new JsonObject());
         AirQualityIT.create(client, "aq-projections", "airquality-projections", new JsonObject());
-        AirQualityIT.create(client, "aq-http", "airquality-http", new JsonObject().put("token", UPLINK_TOKEN));
-        AirQualityIT.create(client, "aq-sta", "airquality-sensorthings",
-            new JsonObject().put("write-token", WRITE_TOKEN).put("page-size", 5));
-        HubClient.Response imported = client.anonymous().post(ROOT + "registry/import",
-            Map.of("Authorization", "Bearer " + REGISTRY_TOKEN, "Content-Type", "text/csv"), CSV);
+        AirQualityIT.create(client, "aq-http", "airquality-http", new JsonObject());
+        AirQualityIT.create(client, "aq-sta", "airquality-sensorthings", new JsonObject().put("page-size", 5));
+        // registry and uplinks with the hub's bootstrap admin token: a hub-admin may write any member's data
+        HubClient.Response imported = client.post(ROOT + "registry/import", "text/csv", CSV);
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         // 12 readings of Klasse 1a, every 5 minutes, CO2 rising from 600 by 50; pressure on every other one
         StringBuilder batch = new StringBuilder("[");
@@ -82,7 +89,7 @@ class SensorThingsIT {
                 .append(",\"temperature\":21.5,\"humidity\":45").append(i % 2 == 0 ? ",\"pressure\":1013.2" : "")
                 .append('}');
         }
-        HubClient.Response ingested = client.withToken(UPLINK_TOKEN).post(ROOT + "uplinks", "application/json",
+        HubClient.Response ingested = client.post(ROOT + "uplinks", "application/json",
             batch.append(']').toString());
         assertThat(ingested.status()).as(ingested.body()).isEqualTo(202);
         klasse1a = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Klasse 1a'")).value().getJsonObject(0)
@@ -381,14 +388,23 @@ class SensorThingsIT {
     // ---- writes
 
     @Test
-    void anObservationWithoutTheTokenIsRefusedAndNothingIsStored() {
+    void anObservationWithoutAMemberTokenOrFromAnotherMemberIsRefusedAndNothingIsStored() {
         String body = "{\"result\": 777, \"phenomenonTime\": \"" + START.plus(Duration.ofMinutes(2)) + "\"}";
-        Answer none = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", body, null);
-        Answer wrong = send("POST", "/sta/v1.1/Datastreams(" + co2 + ")/Observations", body, "not-the-token");
+        String path = "/sta/v1.1/Datastreams(" + co2 + ")/Observations";
+        Answer none = send("POST", path, body, null);
+        Answer wrong = send("POST", path, body, "dh_aaaaaaaaaaaa_not-a-token");
+        Answer other = send("POST", path, body, OTHER_EDITOR);
+        Answer scoped = send("POST", path, body, ELSEWHERE);
 
         assertThat(none.status()).isEqualTo(401);
-        assertThat(none.json().getString("field")).isEqualTo("Authorization");
-        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(none.json().getString("error")).isEqualTo("this endpoint needs a token (Authorization: Bearer "
+            + "<token>) or a session with the role member-editor");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.json()).isEqualTo(new JsonObject().put("error", "this endpoint needs the role member-editor "
+            + "of member luftblick (or hub-admin)").put("field", "Authorization"));
+        assertThat(scoped.status()).isEqualTo(403);
+        assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
         assertThat(events("gs-nord/1.01")).hasSize(12).allSatisfy(e ->
             assertThat(e.event().getId()).doesNotStartWith("sta:"));
     }
@@ -453,6 +469,11 @@ class SensorThingsIT {
         assertThat(things.getJsonObject("get").getString("x-datenhafen-plugin")).isEqualTo("air-quality");
         assertThat(things.getJsonObject("get").getString("x-datenhafen-integration")).isEqualTo("aq-sta");
         assertThat(paths.getJsonObject("/sta/{version}/Things({id})").fieldNames()).contains("get", "patch", "delete");
+        assertThat(things.getJsonObject("get").containsKey("security")).isFalse();
+        assertThat(things.getJsonObject("post").getJsonArray("security")).isEqualTo(new JsonArray()
+            .add(new JsonObject().put("bearer", new JsonArray()))
+            .add(new JsonObject().put("session", new JsonArray())));
+        assertThat(things.getJsonObject("post").getJsonObject("responses").fieldNames()).contains("401", "403");
     }
 
     @Test
@@ -515,6 +536,33 @@ class SensorThingsIT {
     }
 
     @Test
+    void anotherMembersEditorCannotChangeOrDeleteAThingAndItStaysAsItWas() {
+        String thing = "/sta/v1.1/Things(" + klasse1a + ")";
+
+        Answer renamed = send("PATCH", thing, "{\"name\": \"Klasse 9z\"}", OTHER_EDITOR);
+        Answer deleted = send("DELETE", thing, null, OTHER_EDITOR);
+
+        assertThat(renamed.status()).isEqualTo(403);
+        assertThat(deleted.status()).isEqualTo(403);
+        assertThat(get(thing).json().getString("name")).isEqualTo("Klasse 1a");
+    }
+
+    @Test
+    void anOldWriteTokenInTheConfigFailsTheIntegrationSayingWhatReplacedIt() {
+        AirQualityIT.create(hub.client(), "aq-sta-old", "airquality-sensorthings", new JsonObject()
+            .put("path", "/sta-old").put("write-token", "sta-write-token-of-the-old-days"));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-old").json();
+            assertThat(view.getString("state")).isEqualTo("failed");
+            assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("write-token was replaced by "
+                + "member tokens: give the member's users or tokens the role member-editor (README, 'Members, people "
+                + "and tokens'), then remove write-token from this integration's config");
+        });
+        assertThat(get("/sta-old/v1.1").status()).isEqualTo(404);
+    }
+
+    @Test
     void openWritesLetATestInstallationWriteWithoutAToken() {
         AirQualityIT.create(hub.client(), "aq-sta-open", "airquality-sensorthings",
             new JsonObject().put("path", "/sta-open").put("open-writes", true));
@@ -552,7 +600,7 @@ class SensorThingsIT {
     @Test
     void withStringIdsLocationsAreKnownByTheirSiteIdsAsBeforeAndByTheirNumbersToo() {
         AirQualityIT.create(hub.client(), "aq-sta-strings", "airquality-sensorthings",
-            new JsonObject().put("path", "/sta-strings").put("string-ids", true).put("write-token", WRITE_TOKEN));
+            new JsonObject().put("path", "/sta-strings").put("string-ids", true));
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/sta-strings/v1.1").status() == 200);
 
         JsonObject byName = get("/sta-strings/v1.1/Locations('gs-nord')").json();

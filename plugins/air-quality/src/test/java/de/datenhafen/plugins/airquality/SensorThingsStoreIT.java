@@ -3,6 +3,9 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.api.Caller;
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,27 +19,38 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The general SensorThings store ({@code sensorthings-store}) in a real hub with the packaged plugin, at its own path
  * beside nothing else: weather stations and a water gauge created through the API (deep insert, links), changed,
  * queried with the shared engine (Observations filtered in SQL), deleted with the spec's cascades, bounded like the
- * schools' service, and the same after a restart. Each test makes the entities it needs, so they do not depend on
- * each other's order.
+ * schools' service, and the same after a restart. Any member's editor writes, and each Thing (with what hangs on it)
+ * is its creator's. Each test makes the entities it needs, so they do not depend on each other's order.
  */
 class SensorThingsStoreIT {
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest()
+        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
 
-    static final String TOKEN = "store-write-token-for-tests";
     static final String V11 = "/sensorthings/v1.1/";
 
+    /** Writes as an editor of the plugin's own member, of another member, and as the owning member's viewer. */
+    static Client STORE;
+    static Client OTHER;
+    static Client VIEWER;
+    /** The owning member's editor, scoped to another plugin. */
+    static Client ELSEWHERE;
+
     @BeforeAll
-    static void theStore() {
-        AirQualityIT.create(hub.client(), "members-sta", "sensorthings-store", new JsonObject()
-            .put("write-token", TOKEN).put("page-size", 50).put("max-entities", 500)
-            .put("max-answer-bytes", 64 * 1024));
+    static void theStoreAndTwoMembersWritingToIt() {
+        HubClient admin = hub.client();
+        Members.create(admin);
+        STORE = new Client(hub, Members.token(admin, Members.OWNER, "store-editor", Caller.MEMBER_EDITOR));
+        OTHER = new Client(hub, Members.token(admin, Members.OTHER, "store-editor", Caller.MEMBER_EDITOR));
+        VIEWER = new Client(hub, Members.token(admin, Members.OWNER, "store-viewer", Caller.VIEWER));
+        ELSEWHERE = new Client(hub, Members.scopedToken(admin, Members.OWNER, "transit-only", "transit",
+            Caller.MEMBER_EDITOR));
+        AirQualityIT.create(admin, "members-sta", "sensorthings-store", new JsonObject()
+            .put("page-size", 50).put("max-entities", 500).put("max-answer-bytes", 64 * 1024));
     }
 
     // ---- helpers
-
-    static final Client STORE = new Client(hub, TOKEN);
 
     static SensorThingsIT.Answer get(String path) {
         return STORE.get(path);
@@ -338,15 +352,110 @@ class SensorThingsStoreIT {
     }
 
     @Test
-    void writingWithoutTheTokenIsRefusedAndChangesNothing() {
-        SensorThingsIT.Answer none = SensorThingsIT.send("POST", url("Things"), "{\"name\": \"n\", "
-            + "\"description\": \"d\"}", null);
-        SensorThingsIT.Answer wrong = SensorThingsIT.send("POST", url("Things"), "{\"name\": \"n\", "
-            + "\"description\": \"d\"}", "not-the-token-of-this-store");
+    void writingWithoutAMemberEditorsTokenIsRefusedAndChangesNothing() {
+        String thing = "{\"name\": \"n\", \"description\": \"d\"}";
+        SensorThingsIT.Answer none = SensorThingsIT.send("POST", url("Things"), thing, null);
+        SensorThingsIT.Answer wrong = SensorThingsIT.send("POST", url("Things"), thing, "dh_aaaaaaaaaaaa_not-a-token");
+        SensorThingsIT.Answer viewer = VIEWER.write("POST", "Things", thing);
+        SensorThingsIT.Answer scoped = ELSEWHERE.write("POST", "Things", thing);
 
         assertThat(none.status()).isEqualTo(401);
-        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(none.json()).isEqualTo(new JsonObject().put("error", "writing needs a token (Authorization: "
+            + "Bearer <token>) or a session with the role member-editor of a member").put("field", "Authorization"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(viewer.status()).isEqualTo(403);
+        assertThat(viewer.json().getString("error")).isEqualTo("writing needs the role member-editor of a member (or "
+            + "hub-admin)");
+        assertThat(scoped.status()).isEqualTo(403);
+        assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
         assertThat(get("Things?$filter=" + SensorThingsIT.enc("name eq 'n'")).value()).isEmpty();
+    }
+
+    @Test
+    void anyMembersEditorCreatesThingsAndChangesItsOwn() {
+        JsonObject s = OTHER.station("Wetterwerk Kuecknitz", 10.80, 53.91);
+
+        SensorThingsIT.Answer renamed = OTHER.write("PATCH", "Things(" + s.getLong("thing") + ")",
+            "{\"name\": \"Wetterwerk Kuecknitz-Nord\"}");
+        long obs = OTHER.observe(s.getLong("datastream"), "2026-05-03T06:00:00Z", 9.5);
+
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(get("Things(" + s.getLong("thing") + ")").json().getString("name"))
+            .isEqualTo("Wetterwerk Kuecknitz-Nord");
+        assertThat(get("Observations(" + obs + ")").json().getDouble("result")).isEqualTo(9.5);
+    }
+
+    @Test
+    void anotherMembersWriteToAThingOrWhatHangsOnItIs403AndChangesNothing() {
+        JsonObject s = OTHER.station("Wetterwerk Travemuende", 10.87, 53.96);
+        long thing = s.getLong("thing");
+        long datastream = s.getLong("datastream");
+        long obs = OTHER.observe(datastream, "2026-05-04T06:00:00Z", 11);
+        JsonArray before = get("Things(" + thing + ")?$expand=Locations,Datastreams($expand=Observations)").json()
+            .getJsonArray("Datastreams");
+
+        List<SensorThingsIT.Answer> refused = List.of(
+            STORE.write("PATCH", "Things(" + thing + ")", "{\"name\": \"taken over\"}"),
+            STORE.write("DELETE", "Things(" + thing + ")", null),
+            STORE.write("POST", "Datastreams(" + datastream + ")/Observations",
+                "{\"phenomenonTime\": \"2026-05-04T07:00:00Z\", \"result\": 99}"),
+            STORE.write("PATCH", "Datastreams(" + datastream + ")", "{\"name\": \"taken over\"}"),
+            STORE.write("DELETE", "Observations(" + obs + ")", null),
+            STORE.write("PATCH", "Observations(" + obs + ")", "{\"result\": 99}"),
+            STORE.write("PATCH", "Locations(" + s.getLong("location") + ")", "{\"name\": \"taken over\"}"),
+            STORE.write("POST", "Things(" + thing + ")/Locations", "{\"name\": \"elsewhere\", \"description\": "
+                + "\"d\", \"encodingType\": \"application/geo+json\", \"location\": {\"type\": \"Point\", "
+                + "\"coordinates\": [10, 53]}}"));
+
+        assertThat(refused).extracting(SensorThingsIT.Answer::status).containsOnly(403);
+        assertThat(refused.get(0).json()).isEqualTo(new JsonObject().put("error", "Things(" + thing + ") belongs to "
+            + "member " + Members.OTHER + ": only its member-editors (or a hub-admin) may change it")
+            .put("field", "Authorization"));
+        assertThat(refused.get(2).json().getString("error")).isEqualTo("Datastreams(" + datastream + ") is part of "
+            + "a Thing that belongs to member " + Members.OTHER + ": only its member-editors (or a hub-admin) may "
+            + "change it");
+        assertThat(get("Things(" + thing + ")?$expand=Locations,Datastreams($expand=Observations)").json()
+            .getJsonArray("Datastreams")).isEqualTo(before);
+        assertThat(get("Things(" + thing + ")/Locations").value()).hasSize(1);
+        assertThat(get("Locations(" + s.getLong("location") + ")").json().getString("name"))
+            .isEqualTo("Wetterwerk Travemuende site");
+        assertThat(get("Things(" + thing + ")").json().getString("name")).isEqualTo("Wetterwerk Travemuende");
+    }
+
+    @Test
+    void aMemberLinksAnothersSensorButTheOtherCannotDeleteItFromUnderIt() {
+        JsonObject theirs = OTHER.station("Wetterwerk Schlutup", 10.82, 53.89);
+        long sensor = get("Datastreams(" + theirs.getLong("datastream") + ")/Sensor").json().getLong("@iot.id");
+        long property = get("Datastreams(" + theirs.getLong("datastream") + ")/ObservedProperty").json()
+            .getLong("@iot.id");
+        JsonObject mine = station("Luftblick Eichholz", 10.70, 53.85);
+
+        long linked = created(write("POST", "Datastreams", new JsonObject().put("name", "shared PT100")
+            .put("description", "d").put("observationType", "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+                + "OM_Measurement").put("unitOfMeasurement", new JsonObject().put("name", "degree Celsius")
+                .put("symbol", "°C").put("definition", "http://qudt.org/vocab/unit/DEG_C"))
+            .put("Thing", new JsonObject().put("@iot.id", mine.getLong("thing")))
+            .put("Sensor", new JsonObject().put("@iot.id", sensor))
+            .put("ObservedProperty", new JsonObject().put("@iot.id", property)).encode()));
+        SensorThingsIT.Answer deleted = OTHER.write("DELETE", "Sensors(" + sensor + ")", null);
+
+        assertThat(deleted.status()).isEqualTo(403);
+        assertThat(deleted.json().getString("error")).isEqualTo("Sensors(" + sensor + ") is used by a Thing that "
+            + "belongs to member " + Members.OWNER + ": only its member-editors (or a hub-admin) may change it");
+        assertThat(get("Datastreams(" + linked + ")").status()).isEqualTo(200);
+        assertThat(get("Sensors(" + sensor + ")").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHubAdminChangesAnyMembersThing() {
+        JsonObject s = OTHER.station("Wetterwerk Moisling", 10.62, 53.84);
+
+        SensorThingsIT.Answer r = SensorThingsIT.send("PATCH", url("Things(" + s.getLong("thing") + ")"),
+            "{\"description\": \"checked by the association\"}", hub.client().adminToken());
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(get("Things(" + s.getLong("thing") + ")").json().getString("description"))
+            .isEqualTo("checked by the association");
     }
 
     @Test

@@ -2,7 +2,9 @@ package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import de.datenhafen.plugins.airquality.BearerToken;
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
+import de.datenhafen.plugins.airquality.RetiredKey;
 import de.datenhafen.plugins.airquality.Incident;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code airquality-sensorthings}: the OGC SensorThings API 1.1 (and the 1.0 root) at {@code <path>/v1.1} and
  * {@code <path>/v1.0}, a path of its own outside {@code /api/v1/plugins} (default {@code /sta}). Reading is public;
- * creating, changing and deleting need {@code Authorization: Bearer <write-token>}, or {@code open-writes} (for test
- * installations only). No device identifier appears in any answer.
+ * creating, changing and deleting need the role {@code member-editor} of the plugin's owning member (the schools'
+ * registry is that member's), which the hub checks before the route runs; or {@code open-writes} (for test
+ * installations and OGC's test suite only). No device identifier appears in any answer.
  */
 public final class SensorThingsConnector implements Connector {
 
@@ -46,12 +49,12 @@ public final class SensorThingsConnector implements Connector {
     public String description() {
         return "OGC SensorThings API 1.1 (and 1.0) of the school rooms' air quality at <path>/v1.1 (default /sta): "
             + "Things are rooms, Locations sites, a Datastream per quantity and room, Observations the readings. "
-            + "Reading is public; writes need the write token.";
+            + "Reading is public; writes need the role member-editor of the plugin's member.";
     }
 
     @Override
     public ConfigDef config() {
-        return common(ConfigDef.builder(), "/sta")
+        return common(ConfigDef.builder(), "/sta", "the plugin's owning member")
             .define("string-ids", ConfigType.BOOLEAN, false, false, "Locations keep the site ids as their @iot.id "
                 + "(Locations('gs-nord')), as before numeric ids; for clients written against those. Default: every "
                 + "id is a number, the site id is properties/site")
@@ -60,15 +63,17 @@ public final class SensorThingsConnector implements Connector {
             .build();
     }
 
-    /** The keys every SensorThings connector of the plugin has: path, writing, paging, time-out and the bounds. */
-    static ConfigDef.Builder common(ConfigDef.Builder b, String defaultPath) {
-        return b
+    /**
+     * The keys every SensorThings connector of the plugin has: path, writing, paging, time-out and the bounds;
+     * {@code writers} says whose member-editors may write without open-writes.
+     */
+    static ConfigDef.Builder common(ConfigDef.Builder b, String defaultPath, String writers) {
+        return RetiredKey.declare(b
             .define("path", ConfigType.STRING, defaultPath, false, "Root path of the service, outside /api (the "
                 + "versions are below it: <path>/v1.1, <path>/v1.0)")
-            .secret("write-token", ConfigType.STRING, null, false, "Bearer token that creates, changes and deletes "
-                + "(at least 16 characters); without it and without open-writes, writes are refused")
             .define("open-writes", ConfigType.BOOLEAN, false, false, "Let anyone write without a token: for test "
-                + "installations only")
+                + "installations and OGC's test suite only. Default: writes need the role member-editor of "
+                + writers)
             .define("page-size", ConfigType.INT, 100, false, "Entities per page when $top is not given")
             .define("max-page-size", ConfigType.INT, 1000, false, "Largest page; a larger $top gets this many and a "
                 + "nextLink")
@@ -85,26 +90,26 @@ public final class SensorThingsConnector implements Connector {
                 + "in bytes of JSON; larger is refused with 400")
             .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
                 "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
-                + "worth); past it a read waits up to 5 s, then is answered 503");
+                + "worth); past it a read waits up to 5 s, then is answered 503"), "write-token");
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         Duration queryTimeout = ctx.config().getDuration("query-timeout");
         return routes(ctx, LOG, service -> new StaWrites(backend, service, ctx.config().getDuration("max-future")),
-            StaService.registry(backend, queryTimeout, ctx.config().getBoolean("string-ids")));
+            StaService.registry(backend, queryTimeout, ctx.config().getBoolean("string-ids")), false);
     }
 
     /**
-     * The one route of a SensorThings connector: its path (and below) to the shared {@link Handler}, with the
-     * service built from {@code source} and the common keys ({@link #common}), and the writes {@code writes} makes.
+     * The two routes of a SensorThings connector, on its path (and below), to the shared {@link Handler}: reads
+     * (public) and writes, with the service built from {@code source} and the common keys ({@link #common}), and the
+     * writes {@code writes} makes. Writes need the role member-editor of the plugin's owning member, which the hub
+     * checks; with {@code anyMember} of any member instead, which the handler checks (the writes then check whose
+     * data it is); with open-writes nobody checks.
      */
     static RoutesBuilder routes(IntegrationContext ctx, Logger log, java.util.function.Function<StaService, Writes>
-        writes, StaService.Source source) {
-        String token = ctx.config().has("write-token") ? ctx.config().getString("write-token") : null;
-        if (token != null && token.length() < 16) {
-            throw new IllegalArgumentException("write-token must have at least 16 characters");
-        }
+        writes, StaService.Source source, boolean anyMember) {
+        RetiredKey.refuse(ctx.config(), "write-token");
         boolean open = ctx.config().getBoolean("open-writes");
         if (open) {
             log.warn("integration {}: open-writes is on, anyone can write SensorThings entities (test installations "
@@ -116,17 +121,22 @@ public final class SensorThingsConnector implements Connector {
             throw new IllegalArgumentException("page-size must be at least 1 and at most max-page-size");
         }
         String root = ctx.config().getString("path");
-        String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true";
+        String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true&httpMethodRestrict=";
+        String writeAccess = open || anyMember ? "public" : Caller.MEMBER_EDITOR;
         String baseUrl = ctx.config().has("base-url") ? baseUrl(ctx.config().getString("base-url")) : null;
         Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
             ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
         StaService service = new StaService(source, pageSize, maxPage, limits);
-        Handler handler = new Handler(service, writes.apply(service), root.endsWith("/") ? root.substring(0, root.length() - 1)
-            : root, baseUrl, token == null ? null : token.getBytes(StandardCharsets.UTF_8), open);
+        String anyMemberOf = !open && anyMember ? ctx.plugin().pluginId() : null;
+        Handler handler = new Handler(service, writes.apply(service), root.endsWith("/")
+            ? root.substring(0, root.length() - 1) : root, baseUrl, anyMemberOf);
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(endpoint).routeId(ctx.routeId("sensorthings")).process(handler::handle);
+                // one path, two routes: the hub lets anyone read, and checks the writers' role before the handler
+                from(endpoint + "GET,HEAD,OPTIONS").routeId(ctx.routeId("sensorthings")).process(handler::handle);
+                from(endpoint + "POST,PATCH,PUT,DELETE&access=" + writeAccess)
+                    .routeId(ctx.routeId("sensorthings-writes")).process(handler::handle);
             }
         };
     }
@@ -207,20 +217,22 @@ public final class SensorThingsConnector implements Connector {
         private final Writes writes;
         private final String root;
         private final String baseUrl;
-        private final byte[] token;
-        private final boolean open;
+        private final String anyMemberOf;
 
-        Handler(StaService service, Writes writes, String root, String baseUrl, byte[] token, boolean open) {
+        /**
+         * {@code anyMemberOf}: the plugin's id when the handler lets on writes by a member-editor of any member
+         * (scoped to this plugin, if scoped); null when the hub checked the writer already, or nobody is checked.
+         */
+        Handler(StaService service, Writes writes, String root, String baseUrl, String anyMemberOf) {
             this.service = service;
             this.writes = writes;
             this.root = root;
             this.baseUrl = baseUrl;
-            this.token = token;
-            this.open = open;
+            this.anyMemberOf = anyMemberOf;
         }
 
         void handle(Exchange e) {
-            // reads (public) share a CPU budget; writes need a token and are not held up by anonymous reads
+            // reads (public) share a CPU budget; writes need a member token and are not held up by anonymous reads
             boolean read = "GET".equals(e.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
             long cpu = Throttle.cpuNow();
             try {
@@ -314,13 +326,13 @@ public final class SensorThingsConnector implements Connector {
                         self);
                 }
                 case "POST", "PATCH", "PUT", "DELETE" -> {
-                    authorize(e);
+                    Caller caller = writer(e);
                     byte[] body = e.getIn().getBody(byte[].class);
                     return switch (method) {
-                        case "POST" -> writes.create(e, target, StaService.readJson(body), base);
-                        case "PATCH", "PUT" -> writes.update(target, StaService.readJson(body), base,
+                        case "POST" -> writes.create(e, caller, target, StaService.readJson(body), base);
+                        case "PATCH", "PUT" -> writes.update(caller, target, StaService.readJson(body), base,
                             method.equals("PUT"));
-                        default -> writes.delete(target);
+                        default -> writes.delete(caller, target);
                     };
                 }
                 default -> throw new StaException(405, "method", -1, method + " is not supported; use GET, POST, "
@@ -328,19 +340,32 @@ public final class SensorThingsConnector implements Connector {
             }
         }
 
-        private void authorize(Exchange e) {
-            if (open) {
-                return;
+        /**
+         * Who writes, for writes that check whose data it is; null where nobody needs to know (the hub checked the
+         * writer's role for the plugin's member, or open-writes lets anyone on). Where the hub let anyone on because
+         * any member may write, this is the check the hub makes for a guarded endpoint: a caller (401), whose scope
+         * reaches this path (403) and who has the role member-editor (403); which data it may change is for the
+         * writes to say.
+         */
+        private Caller writer(Exchange e) {
+            if (anyMemberOf == null) {
+                return null;
             }
-            String given = BearerToken.of(e);
-            if (given == null) {
-                throw new StaException(401, "Authorization", -1, "writing needs 'Authorization: Bearer "
-                    + "<write-token>'" + (token == null ? " (and this service has no write-token set: writes are "
-                    + "off)" : ""));
+            Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
+            if (caller == null) {
+                throw new StaException(401, "Authorization", -1, "writing needs a token (Authorization: Bearer "
+                    + "<token>) or a session with the role " + Caller.MEMBER_EDITOR + " of a member");
             }
-            if (!BearerToken.matches(token, given)) {
-                throw new StaException(403, "Authorization", -1, "this token may not write SensorThings entities");
+            String path = e.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+            if (!caller.reaches(path == null ? "" : path, anyMemberOf)) {
+                throw new StaException(403, "Authorization", -1, "this token is scoped to " + (caller.scopePlugin()
+                    != null ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()));
             }
+            if (!caller.has(Caller.MEMBER_EDITOR)) {
+                throw new StaException(403, "Authorization", -1, "writing needs the role " + Caller.MEMBER_EDITOR
+                    + " of a member (or hub-admin)");
+            }
+            return caller;
         }
 
         /**

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * weather stations, noise meters, water levels. Same HTTP layer, query engine and bounds as the schools' service
  * ({@link SensorThingsConnector}); the entities live in the plugin's tables ({@link Store}), so they and their ids
  * survive restarts. Every integration of this connector serves the same store (the plugin has one schema); run one.
- * Reading is public; writing needs the write token, or {@code open-writes} on a test installation.
+ * Reading is public. Writing needs the role {@code member-editor} of any member (not only the plugin's): each Thing
+ * belongs to the member who created it, and what hangs on it with it; {@link StoreWrites} refuses another member's
+ * change with 403. {@code open-writes} lets anyone write on a test installation (OGC's test suite).
  */
 public final class SensorThingsStoreConnector implements Connector {
 
@@ -39,17 +41,20 @@ public final class SensorThingsStoreConnector implements Connector {
         return "A general OGC SensorThings API 1.1 (and 1.0) at <path>/v1.1 (default /sensorthings) that holds any "
             + "Things, Locations, Datastreams, Sensors, ObservedProperties, FeaturesOfInterest and Observations "
             + "members create; each new Observation also goes on the bus as sensorthings.observation. Reading is "
-            + "public; writes need the write token.";
+            + "public; writes need the role member-editor of a member, and each Thing (with its Datastreams and "
+            + "Observations) only its own member's.";
     }
 
     @Override
     public ConfigDef config() {
-        return SensorThingsConnector.common(ConfigDef.builder(), "/sensorthings").build();
+        return SensorThingsConnector.common(ConfigDef.builder(), "/sensorthings", "a member (each changes its own "
+            + "Things only)").build();
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         Store store = new Store(db, ctx.config().getDuration("query-timeout"));
-        return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store);
+        return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store,
+            true);
     }
 }

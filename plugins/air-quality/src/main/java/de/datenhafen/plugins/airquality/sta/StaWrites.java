@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import de.datenhafen.api.Caller;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,8 @@ final class StaWrites implements Writes {
 
     /** POST to an entity set or a navigation collection ({@code Datastreams(5)/Observations}). */
     @Override
-    public StaService.Answer create(Exchange origin, StaService.Target t, JsonNode body, String base) throws Exception {
+    public StaService.Answer create(Exchange origin, Caller caller, StaService.Target t, JsonNode body, String base)
+        throws Exception {
         if (!t.collection() || t.ref() || t.property() != null) {
             throw new StaException(405, "path", -1, "POST creates entities in a collection, such as /Observations "
                 + "or /Datastreams(5)/Observations");
@@ -184,7 +186,7 @@ final class StaWrites implements Writes {
 
     /** PATCH of one entity; PUT is refused (most of an entity here follows from the registry). */
     @Override
-    public StaService.Answer update(StaService.Target t, JsonNode body, String base, boolean replace) {
+    public StaService.Answer update(Caller caller, StaService.Target t, JsonNode body, String base, boolean replace) {
         if (replace) {
             throw new StaException(405, "method", -1, "PUT is not supported by this service: change an entity with "
                 + "PATCH");
@@ -234,7 +236,7 @@ final class StaWrites implements Writes {
 
     /** DELETE of one entity. */
     @Override
-    public StaService.Answer delete(StaService.Target t) {
+    public StaService.Answer delete(Caller caller, StaService.Target t) {
         if (t.collection() || t.property() != null || t.ref()) {
             throw new StaException(405, "path", -1, "DELETE removes one entity, such as /Things(12)");
         }

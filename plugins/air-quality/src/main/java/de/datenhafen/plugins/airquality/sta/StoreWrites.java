@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import de.datenhafen.api.Caller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +28,15 @@ import org.apache.camel.Exchange;
  * HistoricalLocation; an Observation without a FeatureOfInterest gets the one made from its Thing's newest Location
  * (made once per Location, then reused). Created Observations go on the bus through {@link ObservationEvents}
  * before the transaction commits, so an Observation that is stored is also on the bus.
+ *
+ * <p>Whose data it is: a Thing, Location, Sensor, ObservedProperty or FeatureOfInterest keeps the member whose editor
+ * created it (in a deep insert, all of them the Thing's member); a Datastream and a HistoricalLocation are their
+ * Thing's, an Observation its Datastream's Thing's. A write that changes an entity, or adds to or takes from what hangs
+ * on a Thing, needs {@link Caller#actsFor} that member with the role member-editor; else it is a 403 and the
+ * transaction writes nothing. Linking another member's Location, Sensor, ObservedProperty or FeatureOfInterest is
+ * allowed (they are shared vocabulary, and the link changes only the linking member's Thing or Datastream), but
+ * deleting one is refused while another member's Things would lose something by the cascade. No check is made when
+ * the handler gives no caller (open-writes).
  */
 final class StoreWrites implements Writes {
 
@@ -49,13 +59,21 @@ final class StoreWrites implements Writes {
     /** One request's transaction and what it has done so far. */
     private static final class Tx {
         final Connection c;
+        /** Who writes; null when nobody checks whose data it is (open-writes). */
+        final Caller caller;
         final long now = System.currentTimeMillis();
         final List<ObjectNode> observations = new ArrayList<>();
         int created;
         boolean structural;
 
-        Tx(Connection c) {
+        Tx(Connection c, Caller caller) {
             this.c = c;
+            this.caller = caller;
+        }
+
+        /** The member that new entities belong to. */
+        String member() {
+            return caller == null ? null : caller.member();
         }
 
         void count() {
@@ -71,12 +89,12 @@ final class StoreWrites implements Writes {
     }
 
     /** Runs {@code work} in one transaction under the store's write lock; on any failure nothing is written. */
-    private <T> T transaction(Exchange origin, Work<T> work) throws Exception {
+    private <T> T transaction(Exchange origin, Caller caller, Work<T> work) throws Exception {
         store.writing.lock();
         try (Connection c = store.db.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
-            Tx tx = new Tx(c);
+            Tx tx = new Tx(c, caller);
             try {
                 T out = work.run(tx);
                 if (events != null && !tx.observations.isEmpty()) {
@@ -101,7 +119,7 @@ final class StoreWrites implements Writes {
     // ---- create
 
     @Override
-    public StaService.Answer create(Exchange origin, StaService.Target t, JsonNode body, String base)
+    public StaService.Answer create(Exchange origin, Caller caller, StaService.Target t, JsonNode body, String base)
         throws Exception {
         if (!t.collection() || t.ref() || t.property() != null) {
             throw new StaException(405, "path", -1, "POST creates entities in a collection, such as /Things or "
@@ -123,7 +141,7 @@ final class StoreWrites implements Writes {
             }
             context.put(backLink, (Long) from.id());
         }
-        long id = transaction(origin, tx -> insert(tx, t.type(), body, context, t.type().set));
+        long id = transaction(origin, caller, tx -> insert(tx, t.type(), body, context, t.type().set));
         Model.Entity created = read(t.type(), id);
         return new StaService.Answer(201, json(created, base), StaService.link(base, created));
     }
@@ -159,7 +177,7 @@ final class StoreWrites implements Writes {
         ObjectNode doc = properties(type, StaService.JSON.createObjectNode(), body, true, field);
         return switch (type) {
             case THING -> {
-                long id = insertDoc(tx, "INSERT INTO sta_thing (doc) VALUES (?)", doc);
+                long id = insertOwned(tx, "INSERT INTO sta_thing (member, doc) VALUES (?, ?)", doc);
                 List<Long> locations = new ArrayList<>();
                 for (JsonNode l : array(body, "Locations", field)) {
                     locations.add(insert(tx, Model.Type.LOCATION, l, Map.of(), field + "/Locations"));
@@ -180,7 +198,7 @@ final class StoreWrites implements Writes {
                 yield id;
             }
             case LOCATION -> {
-                long id = insertDoc(tx, "INSERT INTO sta_location (doc) VALUES (?)", doc);
+                long id = insertOwned(tx, "INSERT INTO sta_location (member, doc) VALUES (?, ?)", doc);
                 List<Long> things = new ArrayList<>();
                 for (JsonNode th : array(body, "Things", field)) {
                     things.add(insert(tx, Model.Type.THING, th, Map.of(), field + "/Things"));
@@ -189,6 +207,7 @@ final class StoreWrites implements Writes {
                     things.add(context.get("Things"));
                 }
                 for (long thing : things) {
+                    mayChange(tx, Model.Type.THING, thing);
                     List<Long> now = currentLocations(tx, thing);
                     now.add(id);
                     setLocations(tx, thing, now);
@@ -198,6 +217,7 @@ final class StoreWrites implements Writes {
             }
             case HISTORICAL_LOCATION -> {
                 long thing = link(tx, body, context, "Thing", Model.Type.THING, field);
+                mayChange(tx, Model.Type.THING, thing);
                 long id = insertDoc(tx, "INSERT INTO sta_historical_location (thing_id, doc) VALUES (?, ?)", doc,
                     thing);
                 for (JsonNode l : array(body, "Locations", field)) {
@@ -208,7 +228,7 @@ final class StoreWrites implements Writes {
                 yield id;
             }
             case SENSOR, OBSERVED_PROPERTY -> {
-                long id = insertDoc(tx, "INSERT INTO " + Store.table(type) + " (doc) VALUES (?)", doc);
+                long id = insertOwned(tx, "INSERT INTO " + Store.table(type) + " (member, doc) VALUES (?, ?)", doc);
                 for (JsonNode d : array(body, "Datastreams", field)) {
                     insert(tx, Model.Type.DATASTREAM, d, Map.of(type == Model.Type.SENSOR ? "Sensor"
                         : "ObservedProperty", id), field + "/Datastreams");
@@ -217,6 +237,7 @@ final class StoreWrites implements Writes {
             }
             case DATASTREAM -> {
                 long thing = link(tx, body, context, "Thing", Model.Type.THING, field);
+                mayChange(tx, Model.Type.THING, thing);
                 long sensor = link(tx, body, context, "Sensor", Model.Type.SENSOR, field);
                 long property = link(tx, body, context, "ObservedProperty", Model.Type.OBSERVED_PROPERTY, field);
                 long id = insertDoc(tx, "INSERT INTO sta_datastream (thing_id, sensor_id, observed_property_id, doc) "
@@ -227,7 +248,7 @@ final class StoreWrites implements Writes {
                 yield id;
             }
             case FEATURE_OF_INTEREST -> {
-                long id = insertDoc(tx, "INSERT INTO sta_feature (doc) VALUES (?)", doc);
+                long id = insertOwned(tx, "INSERT INTO sta_feature (member, doc) VALUES (?, ?)", doc);
                 for (JsonNode o : array(body, "Observations", field)) {
                     insert(tx, Model.Type.OBSERVATION, o, Map.of("FeatureOfInterest", id), field + "/Observations");
                 }
@@ -235,6 +256,7 @@ final class StoreWrites implements Writes {
             }
             case OBSERVATION -> {
                 long datastream = link(tx, body, context, "Datastream", Model.Type.DATASTREAM, field);
+                mayChange(tx, Model.Type.DATASTREAM, datastream);
                 long feature = body.has("FeatureOfInterest") || context.containsKey("FeatureOfInterest")
                     ? link(tx, body, context, "FeatureOfInterest", Model.Type.FEATURE_OF_INTEREST, field)
                     : generatedFeature(tx, datastream, field);
@@ -330,7 +352,7 @@ final class StoreWrites implements Writes {
         doc.set("encodingType", StaService.JSON.valueToTree(l.get("encodingType")));
         doc.set("feature", StaService.JSON.valueToTree(l.get("location")));
         tx.count();
-        return insertDoc(tx, "INSERT INTO sta_feature (location_id, doc) VALUES (?, ?)", doc, location);
+        return insertOwned(tx, "INSERT INTO sta_feature (location_id, member, doc) VALUES (?, ?, ?)", doc, location);
     }
 
     private long insertObservation(Tx tx, ObjectNode doc, long datastream, long feature) throws SQLException {
@@ -428,7 +450,7 @@ final class StoreWrites implements Writes {
     // ---- update
 
     @Override
-    public StaService.Answer update(StaService.Target t, JsonNode body, String base, boolean replace)
+    public StaService.Answer update(Caller caller, StaService.Target t, JsonNode body, String base, boolean replace)
         throws Exception {
         if (t.collection() || t.property() != null || t.ref()) {
             throw new StaException(405, "path", -1, (replace ? "PUT" : "PATCH") + " changes one entity, such as "
@@ -446,10 +468,11 @@ final class StoreWrites implements Writes {
             }
         }
         ObjectNode doc = properties(type, old, body, false, type.single);
-        transaction(null, tx -> {
+        transaction(null, caller, tx -> {
             if (!exists(tx, type, id)) {
                 throw StaException.notFound("no " + type.set + "(" + id + ") (deleted meanwhile)");
             }
+            mayChange(tx, type, id);
             switch (type) {
                 case THING -> {
                     if (body.has("Locations")) {
@@ -464,7 +487,7 @@ final class StoreWrites implements Writes {
                 case HISTORICAL_LOCATION -> {
                     if (body.has("Thing")) {
                         update(tx, "UPDATE sta_historical_location SET thing_id = ? WHERE id = ?",
-                            reference(tx, Model.Type.THING, body.get("Thing"), "Thing"), id);
+                            owned(tx, reference(tx, Model.Type.THING, body.get("Thing"), "Thing")), id);
                     }
                     if (body.has("Locations")) {
                         update(tx, "DELETE FROM sta_historical_location_location WHERE historical_location_id = ?",
@@ -481,8 +504,9 @@ final class StoreWrites implements Writes {
                     for (String[] nav : new String[][] {{"Thing", "thing_id"}, {"Sensor", "sensor_id"},
                         {"ObservedProperty", "observed_property_id"}}) {
                         if (body.has(nav[0])) {
+                            long target = reference(tx, type.nav(nav[0]).target(), body.get(nav[0]), nav[0]);
                             update(tx, "UPDATE sta_datastream SET " + nav[1] + " = ? WHERE id = ?",
-                                reference(tx, type.nav(nav[0]).target(), body.get(nav[0]), nav[0]), id);
+                                nav[0].equals("Thing") ? owned(tx, target) : target, id);
                         }
                     }
                     linksOnly(body, type, "Thing", "Sensor", "ObservedProperty");
@@ -491,6 +515,7 @@ final class StoreWrites implements Writes {
                     linksOnly(body, type, "Datastream", "FeatureOfInterest");
                     long datastream = body.has("Datastream") ? reference(tx, Model.Type.DATASTREAM,
                         body.get("Datastream"), "Datastream") : (Long) t.entity().refs().get("Datastream");
+                    mayChange(tx, Model.Type.DATASTREAM, datastream);
                     long feature = body.has("FeatureOfInterest") ? reference(tx, Model.Type.FEATURE_OF_INTEREST,
                         body.get("FeatureOfInterest"), "FeatureOfInterest")
                         : (Long) t.entity().refs().get("FeatureOfInterest");
@@ -537,13 +562,15 @@ final class StoreWrites implements Writes {
     // ---- delete
 
     @Override
-    public StaService.Answer delete(StaService.Target t) throws Exception {
+    public StaService.Answer delete(Caller caller, StaService.Target t) throws Exception {
         if (t.collection() || t.property() != null || t.ref()) {
             throw new StaException(405, "path", -1, "DELETE removes one entity, such as /Things(12)");
         }
         Model.Type type = t.type();
         long id = (Long) t.entity().id();
-        transaction(null, tx -> {
+        transaction(null, caller, tx -> {
+            mayChange(tx, type, id);
+            mayCascade(tx, type, id);
             if (type == Model.Type.LOCATION) {
                 // a HistoricalLocation that places a Thing at this Location goes with it (10.4)
                 update(tx, "DELETE FROM sta_historical_location WHERE id IN (SELECT historical_location_id FROM "
@@ -556,6 +583,90 @@ final class StoreWrites implements Writes {
             return null;
         });
         return new StaService.Answer(200, null, null);
+    }
+
+    // ---- whose data
+
+    /** {@code thing}, once the writer may change what hangs on it. */
+    private static long owned(Tx tx, long thing) throws SQLException {
+        mayChange(tx, Model.Type.THING, thing);
+        return thing;
+    }
+
+    /**
+     * Refuses (403) a writer that may not change entity {@code id} of {@code type}: one that does not act for its
+     * member (a Datastream's, HistoricalLocation's or Observation's is its Thing's) as a member-editor. Nothing to
+     * check without a writer (open-writes) or when the entity is not there (the write answers that itself).
+     */
+    private static void mayChange(Tx tx, Model.Type type, long id) throws SQLException {
+        if (tx.caller == null) {
+            return;
+        }
+        String sql = switch (type) {
+            case DATASTREAM -> "SELECT t.member FROM sta_datastream d JOIN sta_thing t ON t.id = d.thing_id "
+                + "WHERE d.id = ?";
+            case HISTORICAL_LOCATION -> "SELECT t.member FROM sta_historical_location h JOIN sta_thing t ON "
+                + "t.id = h.thing_id WHERE h.id = ?";
+            case OBSERVATION -> "SELECT t.member FROM sta_observation o JOIN sta_datastream d ON d.id = "
+                + "o.datastream_id JOIN sta_thing t ON t.id = d.thing_id WHERE o.id = ?";
+            default -> "SELECT member FROM " + Store.table(type) + " WHERE id = ?";
+        };
+        try (PreparedStatement st = tx.c.prepareStatement(sql)) {
+            st.setLong(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next() && !tx.caller.actsFor(rs.getString(1), Caller.MEMBER_EDITOR)) {
+                    throw forbidden(type.set + "(" + id + ")" + (switch (type) {
+                        case DATASTREAM, HISTORICAL_LOCATION -> " is part of a Thing that";
+                        case OBSERVATION -> " is part of a Datastream whose Thing";
+                        default -> "";
+                    }), rs.getString(1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses (403) deleting a Location, Sensor, ObservedProperty or FeatureOfInterest that Things the writer may not
+     * change would lose something by: their Datastreams (a Sensor's, an ObservedProperty's), Observations (a
+     * FeatureOfInterest's), or links and HistoricalLocations (a Location's), which the delete takes with it.
+     */
+    private static void mayCascade(Tx tx, Model.Type type, long id) throws SQLException {
+        if (tx.caller == null) {
+            return;
+        }
+        String things = switch (type) {
+            case SENSOR -> "SELECT thing_id FROM sta_datastream WHERE sensor_id = ?";
+            case OBSERVED_PROPERTY -> "SELECT thing_id FROM sta_datastream WHERE observed_property_id = ?";
+            case FEATURE_OF_INTEREST -> "SELECT d.thing_id FROM sta_observation o JOIN sta_datastream d ON d.id = "
+                + "o.datastream_id WHERE o.feature_id = ?";
+            case LOCATION -> "SELECT thing_id FROM sta_thing_location WHERE location_id = ? UNION SELECT h.thing_id "
+                + "FROM sta_historical_location_location hl JOIN sta_historical_location h ON h.id = "
+                + "hl.historical_location_id WHERE hl.location_id = ?";
+            default -> null;
+        };
+        if (things == null) {
+            return;
+        }
+        try (PreparedStatement st = tx.c.prepareStatement("SELECT DISTINCT member FROM sta_thing WHERE id IN ("
+            + things + ")")) {
+            st.setLong(1, id);
+            if (type == Model.Type.LOCATION) {
+                st.setLong(2, id);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if (!tx.caller.actsFor(rs.getString(1), Caller.MEMBER_EDITOR)) {
+                        throw forbidden(type.set + "(" + id + ") is used by a Thing that", rs.getString(1));
+                    }
+                }
+            }
+        }
+    }
+
+    private static StaException forbidden(String what, String member) {
+        return new StaException(403, "Authorization", -1, what + " belongs to " + (member == null
+            ? "no member (made before members, or with open-writes): only a hub-admin may change it"
+            : "member " + member + ": only its member-editors (or a hub-admin) may change it"));
     }
 
     // ---- properties
@@ -748,11 +859,23 @@ final class StoreWrites implements Writes {
 
     /** An INSERT whose parameters are the ids {@code more}, then the document; returns the new id. */
     private static long insertDoc(Tx tx, String sql, ObjectNode doc, long... more) throws SQLException {
+        return insertRow(tx, sql, false, doc, more);
+    }
+
+    /** As {@link #insertDoc}, with the writer's member as a parameter between the ids and the document. */
+    private static long insertOwned(Tx tx, String sql, ObjectNode doc, long... more) throws SQLException {
+        return insertRow(tx, sql, true, doc, more);
+    }
+
+    private static long insertRow(Tx tx, String sql, boolean owned, ObjectNode doc, long... more) throws SQLException {
         tx.structural = true;
         try (PreparedStatement st = tx.c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             int i = 1;
             for (long m : more) {
                 st.setLong(i++, m);
+            }
+            if (owned) {
+                st.setString(i++, tx.member());
             }
             st.setString(i, json(doc));
             st.executeUpdate();
