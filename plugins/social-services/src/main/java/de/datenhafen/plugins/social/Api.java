@@ -295,6 +295,9 @@ final class Api {
         }
         String member = member(o.get("member").isNull() ? null : o.get("member").asText(), "member");
         dir.setMember(id, member);
+        // the hub audits refusals but not yet a plugin's data writes: who gave whom editing rights is in the log
+        LOG.info("social-services: organization {} now belongs to member {} (set by {} {})", escape(id),
+            dir.memberOf(id), r.caller().kind(), r.caller().id());
         return Json.object().put("organization_id", id).put("member", dir.memberOf(id));
     }
 
