@@ -3,6 +3,7 @@ package de.datenhafen.plugins.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Caller;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,20 +33,24 @@ final class Api {
     static final String HSDS_VERSION = "3.1";
     static final String PROFILE = "https://docs.openreferral.org/en/3.1/";
 
+    /** The plugin's id: the directory's paths are below {@code /api/v1/plugins/<id>/}, as tokens are scoped. */
+    static final String PLUGIN = "social-services";
+
     private final Directory dir;
-    private final String adminToken;
     private final Limits limits;
     private final TabularExport exports;
 
-    Api(Directory dir, String adminToken, Limits limits, TabularExport exports) {
+    Api(Directory dir, Limits limits, TabularExport exports) {
         this.dir = dir;
-        this.adminToken = adminToken;
         this.limits = limits;
         this.exports = exports;
     }
 
-    /** One HTTP request: method, path below the directory's root (no leading slash), raw query, token, body. */
-    record Request(String method, String path, String query, String authorization, String contentType, byte[] body) {
+    /**
+     * One HTTP request: method, path below the directory's root (no leading slash), raw query, the caller as the hub
+     * authenticated it (null: anonymous), body.
+     */
+    record Request(String method, String path, String query, Caller caller, String contentType, byte[] body) {
     }
 
     /**
@@ -81,7 +86,7 @@ final class Api {
                         return editService(r, p[1]);
                     }
                     if (p.length == 2 && m.equals("DELETE")) {
-                        return ok(dir.withdrawService(principal(r), p[1]).toJson());
+                        return ok(dir.withdrawService(editor(r), p[1]).toJson());
                     }
                     break;
                 case "organizations":
@@ -91,10 +96,8 @@ final class Api {
                     if (p.length == 2 && m.equals("GET")) {
                         return ok(organization(p[1]));
                     }
-                    if (p.length == 3 && p[2].equals("tokens") && m.equals("POST")) {
-                        Access.requireAdmin(principal(r));
-                        return new Response(201, Json.object().put("organization_id", p[1])
-                            .put("token", dir.issueToken(p[1])));
+                    if (p.length == 3 && p[2].equals("member") && m.equals("PUT")) {
+                        return ok(setMember(r, p[1]));
                     }
                     break;
                 case "service_at_locations":
@@ -178,10 +181,7 @@ final class Api {
     }
 
     private Response editService(Request r, String id) {
-        Principal who = principal(r);
-        if (who instanceof Principal.Anonymous) {
-            throw new Access.Denied(401, "a bearer token is required");
-        }
+        Caller who = editor(r);
         JsonNode body = Json.parse(body(r, "one HSDS service object with id, organization_id, name and status"),
             limits.maxImportValues());
         if (!(body instanceof ObjectNode o)) {
@@ -216,7 +216,8 @@ final class Api {
      * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
      */
     private Response importData(Request r, Map<String, String> q) {
-        Access.requireAdmin(principal(r));
+        Access.requireOwnerEditor(r.caller());
+        String member = member(q.get("member"), "member");
         byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
             + "(application/zip)");
         if (!dir.importing().tryAcquire()) {
@@ -240,7 +241,8 @@ final class Api {
                 deleted.stream().limit(1000).forEach(ids::add);
                 return ok(answer);
             }
-            Directory.Report report = dir.importSet(set, mode, line -> LOG.info("social-services import: {}", line));
+            Directory.Report report = dir.importSet(set, mode, member,
+                line -> LOG.info("social-services import: {}", line));
             return ok(report.toJson());
         } finally {
             dir.importing().release();
@@ -274,24 +276,47 @@ final class Api {
         return body;
     }
 
-    Principal principal(Request r) {
-        String h = r.authorization();
-        if (h == null || h.isBlank()) {
-            return new Principal.Anonymous();
-        }
-        if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new Access.Denied(401, "the Authorization header must be 'Bearer <token>'");
-        }
-        String token = h.substring(7).trim();
-        if (adminToken != null && Access.sameSecret(adminToken, token)) {
-            return new Principal.Admin();
-        }
-        String org = dir.organizationOfToken(token);
-        if (org == null) {
-            throw new Access.Denied(401, "unknown token");
-        }
-        return new Principal.Organization(org);
+    /** The caller of a service edit: known, and with a token that may reach this path. */
+    private static Caller editor(Request r) {
+        return Access.requireCaller(r.caller(), "/api/v1/plugins/" + PLUGIN + "/" + r.path(), PLUGIN);
     }
+
+    /**
+     * {@code PUT /organizations/{id}/member} with {@code {"member": "<member id>"}}: the organisation's services are
+     * then edited by that member's editors; {@code null} gives it back to the directory's owner.
+     */
+    private ObjectNode setMember(Request r, String id) {
+        Access.requireOwnerEditor(r.caller());
+        JsonNode body = Json.parse(body(r, "{\"member\": \"<member id>\"} (null: the directory's owner)"), 100);
+        if (!(body instanceof ObjectNode o) || !o.has("member") || !(o.get("member").isTextual()
+            || o.get("member").isNull())) {
+            throw new BadParameter("must be a JSON object with member: a member's id, or null for the directory's "
+                + "owner " + Access.OWNER, "member");
+        }
+        String member = member(o.get("member").isNull() ? null : o.get("member").asText(), "member");
+        dir.setMember(id, member);
+        // the hub audits refusals but not yet a plugin's data writes: who gave whom editing rights is in the log
+        LOG.info("social-services: organization {} now belongs to member {} (set by {} {})", escape(id),
+            dir.memberOf(id), r.caller().kind(), r.caller().id());
+        return Json.object().put("organization_id", id).put("member", dir.memberOf(id));
+    }
+
+    /**
+     * A member's id as the hub spells them (null stays null). Whether such a member exists only the hub knows: an
+     * unknown one makes the organisation editable by the owner's editors alone, until the member is created.
+     */
+    private static String member(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        if (!MEMBER_ID.matcher(value).matches()) {
+            throw new BadParameter("must be a member's id (lower case letters, digits and dashes, 2 to 64); was '"
+                + shorten(value) + "'", field);
+        }
+        return value;
+    }
+
+    private static final java.util.regex.Pattern MEMBER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{1,63}");
 
     private ObjectNode services(Map<String, String> q) {
         List<Predicate<IndexedService>> filters = new ArrayList<>();

@@ -2,8 +2,8 @@ package de.datenhafen.plugins.social;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Caller;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,13 +47,14 @@ final class Directory {
     private final DataSource db;
     private final ZoneId zone;
     private final Map<String, ObjectNode> organizations = new ConcurrentHashMap<>();
+    /** The member each organisation belongs to, where one was set; the others belong to {@link Access#OWNER}. */
+    private final Map<String, String> members = new ConcurrentHashMap<>();
     private final Map<String, Stored> services = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> taxonomies = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> terms = new ConcurrentHashMap<>();
     private final Map<String, IndexedService.Term> indexTerms = new ConcurrentHashMap<>();
     private final SearchIndex index = new SearchIndex(indexTerms);
     private final NestedOwners owners = new NestedOwners();
-    private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.Semaphore importing = new java.util.concurrent.Semaphore(1);
 
@@ -96,10 +96,13 @@ final class Directory {
                     putTermInMemory((ObjectNode) Json.parse(rs.getString(1).getBytes(StandardCharsets.UTF_8)));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT doc FROM organization")) {
+            try (ResultSet rs = st.executeQuery("SELECT doc, member_id FROM organization")) {
                 while (rs.next()) {
                     ObjectNode o = (ObjectNode) Json.parse(rs.getString(1).getBytes(StandardCharsets.UTF_8));
                     organizations.put(Json.str(o, "id"), o);
+                    if (rs.getString(2) != null) {
+                        members.put(Json.str(o, "id"), rs.getString(2));
+                    }
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT id, organization_id, modified, doc FROM service")) {
@@ -138,6 +141,34 @@ final class Directory {
 
     ObjectNode organization(String id) {
         return organizations.get(id);
+    }
+
+    /** The member organisation {@code id} belongs to: the one the admin set, else the directory's owner. */
+    String memberOf(String id) {
+        return members.getOrDefault(id, Access.OWNER);
+    }
+
+    /**
+     * Gives organisation {@code id} to {@code member} (null: back to the directory's owner). Its services change
+     * nothing, so no event: who may edit them is the hub's business, not the directory's published data.
+     */
+    synchronized void setMember(String id, String member) {
+        if (!organizations.containsKey(id)) {
+            throw new NotFound("organization " + id + " is not in the directory");
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE organization SET member_id = ? WHERE id = ?")) {
+            ps.setString(1, member);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the organisation's member: " + e.getMessage(), e);
+        }
+        if (member == null) {
+            members.remove(id);
+        } else {
+            members.put(id, member);
+        }
     }
 
     Collection<Stored> services() {
@@ -208,12 +239,20 @@ final class Directory {
     }
 
     synchronized Report importSet(DataSet set, Mode mode, Consumer<String> progress) {
+        return importSet(set, mode, null, progress);
+    }
+
+    /**
+     * As {@link #importSet(DataSet, Mode, Consumer)}; with {@code member} not null, the organisations the set contains
+     * (as objects, on their own or in a service) belong to that member afterwards, in the same transaction.
+     */
+    synchronized Report importSet(DataSet set, Mode mode, String member, Consumer<String> progress) {
         Consumer<String> say = progress == null ? s -> { } : progress;
         long t0 = System.nanoTime();
         Plan plan = plan(set, mode, say, t0);
         List<Change> changes = plan.changes();
         say.accept(changes.size() + " changes");
-        apply(set, changes, say);
+        apply(set, changes, member, say);
         Report report = plan.report();
         say.accept("stored in " + ms(t0) + " ms: " + report.created() + " created, " + report.updated() + " updated, "
             + report.deleted() + " deleted, " + report.unchanged() + " unchanged");
@@ -277,7 +316,7 @@ final class Directory {
     }
 
     /** Creates or replaces one service on behalf of {@code who}; validated like an import. */
-    synchronized Report putService(Principal who, ObjectNode service, String pathId) {
+    synchronized Report putService(Caller who, ObjectNode service, String pathId) {
         String id = Json.str(service, "id");
         if (pathId != null) {
             if (id == null) {
@@ -299,10 +338,10 @@ final class Directory {
         if (org == null) {
             throw new InvalidDataException(List.of(new Problem("service", id, "organization_id", "is required")));
         }
-        Access.requireMayEditServicesOf(who, org);
+        Access.requireMayEditServicesOf(who, org, memberOf(org));
         Stored old = services.get(id);
         if (old != null) {
-            Access.requireMayEditServicesOf(who, old.organizationId());
+            Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()));
         }
         requireOwnNestedObjects(who, org, service, old);
         List<Problem> problems = validate(new DataSet(List.of(), List.of(service), List.of(), List.of()));
@@ -317,7 +356,7 @@ final class Directory {
         if (old != null && old.json().equals(s)) {
             return new Report(0, 0, 0, 1);
         }
-        apply(null, List.of(new Change(old == null ? CREATED : UPDATED, s, old)), x -> { });
+        apply(null, List.of(new Change(old == null ? CREATED : UPDATED, s, old)), null, x -> { });
         return old == null ? new Report(1, 0, 0, 0) : new Report(0, 1, 0, 0);
     }
 
@@ -326,14 +365,14 @@ final class Directory {
      * id another organisation's stored services carry, telling it whether the object comes exactly as the service had
      * it before.
      */
-    private void requireOwnNestedObjects(Principal who, String org, ObjectNode service, Stored old) {
+    private void requireOwnNestedObjects(Caller who, String org, ObjectNode service, Stored old) {
         Map<String, ObjectNode> now = byId(normalise(service));
         Map<String, ObjectNode> before = old == null ? Map.of() : byId(old.json());
         for (NestedOwners.Nested n : NestedOwners.nested(service)) {
             Set<String> others = new java.util.LinkedHashSet<>(owners.organizations(n.id()));
             others.remove(org);
             boolean unchanged = now.get(n.id()) != null && now.get(n.id()).equals(before.get(n.id()));
-            Access.requireMayCarry(who, org, n, others, unchanged);
+            Access.requireMayCarry(who, org, n, others, unchanged, this::memberOf);
         }
     }
 
@@ -351,47 +390,14 @@ final class Directory {
     }
 
     /** Withdraws (deletes) one service on behalf of {@code who}. */
-    synchronized Report withdrawService(Principal who, String id) {
+    synchronized Report withdrawService(Caller who, String id) {
         Stored old = services.get(id);
         if (old == null) {
             throw new NotFound("service " + id + " is not in the directory");
         }
-        Access.requireMayEditServicesOf(who, old.organizationId());
-        apply(null, List.of(new Change(DELETED, null, old)), x -> { });
+        Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()));
+        apply(null, List.of(new Change(DELETED, null, old)), null, x -> { });
         return new Report(0, 0, 1, 0);
-    }
-
-    /** Issues a new token for an organisation; only its hash is kept. */
-    String issueToken(String organizationId) {
-        if (!organizations.containsKey(organizationId)) {
-            throw new NotFound("organization " + organizationId + " is not in the directory");
-        }
-        byte[] b = new byte[24];
-        random.nextBytes(b);
-        String token = "org_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO organization_token (token_hash, organization_id, created) VALUES (?, ?, ?)")) {
-            ps.setString(1, Access.hash(token));
-            ps.setString(2, organizationId);
-            ps.setObject(3, java.time.OffsetDateTime.now());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the token: " + e.getMessage(), e);
-        }
-        return token;
-    }
-
-    /** The organisation a token belongs to, or null. */
-    String organizationOfToken(String token) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-            "SELECT organization_id FROM organization_token WHERE token_hash = ?")) {
-            ps.setString(1, Access.hash(token));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read tokens: " + e.getMessage(), e);
-        }
     }
 
     /** Up to {@code limit} events from the outbox, oldest first. */
@@ -590,7 +596,7 @@ final class Directory {
         return version.get();
     }
 
-    private void apply(DataSet set, List<Change> changes, Consumer<String> say) {
+    private void apply(DataSet set, List<Change> changes, String member, Consumer<String> say) {
         Instant now = Instant.now();
         // the search entries of the new and changed services (words stemmed, boxes, opening hours) are built on the
         // other cores while this thread writes, unless the import changes the terms they read; added after the commit
@@ -620,6 +626,17 @@ final class Directory {
                         }
                     }
                     upsertDocs(c, "organization", changedOrgs, now);
+                    if (member != null) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "UPDATE organization SET member_id = ? WHERE id = ?")) {
+                            for (ObjectNode o : orgs) {
+                                ps.setString(1, member);
+                                ps.setString(2, Json.str(o, "id"));
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    }
                 }
                 try (PreparedStatement merge = c.prepareStatement(
                         "MERGE INTO service (id, organization_id, doc, modified) KEY (id) VALUES (?, ?, ?, ?)");
@@ -687,7 +704,13 @@ final class Directory {
             for (ObjectNode s : set.services()) {
                 if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
                     organizations.put(Json.str(o, "id"), o);
+                    if (member != null) {
+                        members.put(Json.str(o, "id"), member);
+                    }
                 }
+            }
+            if (member != null) {
+                set.organizations().forEach(o -> members.put(Json.str(o, "id"), member));
             }
         }
         for (Change ch : changes) {

@@ -1,10 +1,12 @@
 package de.datenhafen.plugins.social;
 
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * citizens' search, imports and organisations' edits) and puts {@code social.service.created/updated/deleted} on the
  * bus from the directory's outbox. One integration of it per hub: its routes own the plugin's HTTP root.
  *
- * <p>Routes: {@code api} (all HTTP requests, handled by {@link Api}); {@code publish} (drains the outbox onto the bus,
+ * <p>Who may call is the hub's: reads are public; {@code import} and {@code organizations} (PUT) need the role
+ * member-editor of the owning member ({@code access}); service edits are on a public endpoint, since other members'
+ * editors make them, and {@link Access} checks the caller against the organisation's member.
+ *
+ * <p>Routes: {@code api} (reads), {@code api-services} (service edits), {@code api-import}, {@code api-organizations}
+ * (all handled by {@link Api}); {@code publish} (drains the outbox onto the bus,
  * events of one service in order, different services in parallel; rows are removed only after the bus committed
  * them); {@code outbox} (a timer that loads the demo data once, when asked and the directory is empty, and drains
  * what an earlier run left).
@@ -54,8 +61,12 @@ final class DirectoryConnector implements Connector {
     @Override
     public ConfigDef config() {
         return Limits.define(ConfigDef.builder()
-            .secret("admin-token", ConfigType.STRING, null, false,
-                "Bearer token of the directory's admin: imports and organisation tokens. Without it, nobody can import")
+            // still declared, as a secret, so that a config that has it reaches routes() and is refused with what
+            // replaces it: undeclared, ConfigDef would refuse it as "not a known key", or, allowing unknown keys, store
+            // a newly sent one in clear text and show it in the integration's view
+            .secret(RETIRED_ADMIN_TOKEN, ConfigType.STRING, null, false,
+                "Retired: replaced by member tokens (README, 'Members, people and tokens'). An integration whose "
+                    + "config still has it does not start")
             .define("demo-data", ConfigType.BOOLEAN, false, false,
                 "Load the made-up Kleinhafen directory when the directory is empty")
             .define("outbox-period", ConfigType.DURATION, "1s", false,
@@ -63,9 +74,17 @@ final class DirectoryConnector implements Connector {
             .build();
     }
 
+    static final String RETIRED_ADMIN_TOKEN = "admin-token";
+
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        String admin = ctx.config().has("admin-token") ? ctx.config().getString("admin-token") : null;
+        if (ctx.config().has(RETIRED_ADMIN_TOKEN)) {
+            throw new InvalidInputException("admin-token was replaced by member tokens: give the users or tokens of "
+                + "member " + Access.OWNER + " that import and manage organisations the role member-editor, and each "
+                + "organisation's member (PUT organizations/{id}/member) editor tokens for its services (README, "
+                + "'Members, people and tokens'); then remove admin-token from this integration's config",
+                "config." + RETIRED_ADMIN_TOKEN);
+        }
         boolean demo = ctx.config().getBoolean("demo-data");
         long period = ctx.config().getDuration("outbox-period").toMillis();
         Limits limits = Limits.of(ctx.config());
@@ -76,12 +95,22 @@ final class DirectoryConnector implements Connector {
             @Override
             public void configure() {
                 // the hub reads a body up to maxBodySize before the route sees it: as large as an import may be
-                from(ctx.httpEndpoint("") + "?matchOnUriPrefix=true&maxBodySize=" + limits.maxImportBytes())
-                    .routeId(ctx.routeId("api"))
-                    .process(e -> handle(e, new Api(directory.get(), admin, limits, exports), root))
-                    .filter(exchangeProperty("changed"))
-                        .to(publish)
-                    .end();
+                String body = "&maxBodySize=" + limits.maxImportBytes();
+                String[][] endpoints = {
+                    {"api", "", "?matchOnUriPrefix=true&httpMethodRestrict=GET"},
+                    {"api-services", "services", "?matchOnUriPrefix=true&httpMethodRestrict=POST,PUT,DELETE" + body},
+                    {"api-import", "import", "?httpMethodRestrict=POST&access=member-editor" + body},
+                    {"api-organizations", "organizations",
+                        "?matchOnUriPrefix=true&httpMethodRestrict=PUT&access=member-editor&maxBodySize=4096"},
+                };
+                for (String[] api : endpoints) {
+                    from(ctx.httpEndpoint(api[1]) + api[2])
+                        .routeId(ctx.routeId(api[0]))
+                        .process(e -> handle(e, new Api(directory.get(), limits, exports), root))
+                        .filter(exchangeProperty("changed"))
+                            .to(publish)
+                        .end();
+                }
 
                 from(publish)
                     .routeId(ctx.routeId("publish"))
@@ -142,7 +171,7 @@ final class DirectoryConnector implements Connector {
         }
         byte[] body = method.equals("GET") ? null : e.getIn().getBody(byte[].class);
         Api.Response r = api.handle(new Api.Request(method, path, query,
-            e.getIn().getHeader("Authorization", String.class), e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class),
+            e.getIn().getHeader(BusHeaders.CALLER, Caller.class), e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class),
             body));
         e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, r.status());

@@ -91,18 +91,19 @@ class DirectoryTest {
     }
 
     @Test
-    void anOrganisationMayEditOnlyItsOwnServices() {
+    void aMembersEditorMayEditOnlyTheServicesOfItsOwnOrganisations() {
         DataSet demo = DemoData.demo(DAY);
         dir.importSet(demo, null);
         String own = Json.str(demo.organizations().get(0), "id");
         String other = Json.str(demo.organizations().get(1), "id");
+        dir.setMember(own, "caritas");
         ObjectNode theirs = dir.services().stream().filter(s -> s.organizationId().equals(other)).findFirst()
             .orElseThrow().json();
-        Principal.Organization me = new Principal.Organization(own);
+        var me = Callers.editorOf("caritas");
 
         assertThatThrownBy(() -> dir.withdrawService(me, Json.str(theirs, "id")))
-            .isInstanceOf(Access.Denied.class).hasMessage("this token belongs to organization " + own
-                + " and may not change services of organization " + other);
+            .isInstanceOf(Access.Denied.class).hasMessage("organization " + other + " belongs to member "
+                + "social-smart-city; changing its services needs the role member-editor of member social-smart-city");
         ObjectNode hijack = theirs.deepCopy().put("organization_id", own);
         assertThatThrownBy(() -> dir.putService(me, hijack, null)).isInstanceOf(Access.Denied.class);
         assertThat(dir.service(Json.str(theirs, "id")).organizationId()).isEqualTo(other);
@@ -186,7 +187,7 @@ class DirectoryTest {
                                  String contentType) throws Exception {
         dir.importSet(DemoData.demo(DAY), null);
         outboxTypes();
-        Api.Response streamed = new Api(dir, "admin-token-for-tests-0123", Limits.DEFAULTS,
+        Api.Response streamed = new Api(dir, Limits.DEFAULTS,
             new TabularExport(exports)).handle(export);
         assertThat(streamed.status()).isEqualTo(200);
         assertThat(streamed.contentType()).isEqualTo(contentType);

@@ -11,7 +11,6 @@ import java.time.ZoneId;
  */
 final class DryRunImport {
 
-    private static final String ADMIN = "admin-token-for-fuzzing";
     private static final Limits SMALL = new Limits(500, 200, 10, 20, 1, 8, 64, 100, 20_000);
     private static final Directory DIR = directory();
 
@@ -27,8 +26,8 @@ final class DryRunImport {
     }
 
     static void assertAnswersValidOrAClearRefusal(String contentType, byte[] body) {
-        Api.Response r = new Api(DIR, ADMIN, SMALL, null).handle(new Api.Request("POST", "import", "dry_run=true",
-            "Bearer " + ADMIN, contentType, body));
+        Api.Response r = new Api(DIR, SMALL, null).handle(new Api.Request("POST", "import", "dry_run=true",
+            Callers.owner(), contentType, body));
         assertThat(r.status()).as(String.valueOf(r.body())).isIn(200, 400, 413, 422);
         assertThat(r.body().get(r.status() == 200 ? "valid" : "error")).isNotNull();
     }

@@ -21,7 +21,7 @@ public final class ExportBench {
         Directory dir = new Directory(TestDb.create("bench"), zone).load();
         dir.importSet(DemoData.generate(services / 50, 50, 1, LocalDate.now(zone)), null);
         dir.sent(Long.MAX_VALUE);
-        Api api = new Api(dir, "x", Limits.DEFAULTS, new TabularExport(java.nio.file.Files.createTempDirectory("export-bench")));
+        Api api = new Api(dir, Limits.DEFAULTS, new TabularExport(java.nio.file.Files.createTempDirectory("export-bench")));
         String[][] requests = {{"export", null}, {"export.zip", null}, {"export", null}, {"export.zip", null},
             {"services", "per_page=500&page=3"}, {"service_at_locations", "per_page=500&page=3"},
             {"search", "q=Beratung&per_page=500"}, {"services", "search=Beratung+Familie&per_page=500"}};

@@ -23,7 +23,7 @@ class ExportTest {
     @BeforeEach
     void open() throws Exception {
         dir = TestDb.demoDirectory("export");
-        api = new Api(dir, "admin", Limits.DEFAULTS, new TabularExport(folder));
+        api = new Api(dir, Limits.DEFAULTS, new TabularExport(folder));
     }
 
     private byte[] export(String path, String query) throws IOException {
@@ -65,7 +65,7 @@ class ExportTest {
     @Test
     void anEmptyDirectoryExportsAsAValidDocumentWithEmptyTables() throws Exception {
         Directory empty = new Directory(TestDb.create("empty"), java.time.ZoneId.of("Europe/Berlin")).load();
-        Api.Response r = new Api(empty, "admin", Limits.DEFAULTS, null)
+        Api.Response r = new Api(empty, Limits.DEFAULTS, null)
             .handle(new Api.Request("GET", "export", null, null, null, null));
         try (InputStream in = r.stream()) {
             ObjectNode doc = (ObjectNode) Json.parse(in.readAllBytes());
@@ -84,7 +84,7 @@ class ExportTest {
         assertThat(zips()).isEqualTo(files);
 
         ObjectNode changed = dir.export().services().get(0).put("description", "Geänderte Beschreibung");
-        dir.putService(new Principal.Admin(), changed, null);
+        dir.putService(Callers.owner(), changed, null);
 
         byte[] second = export("export.zip", null);
         assertThat(second).isNotEqualTo(first);

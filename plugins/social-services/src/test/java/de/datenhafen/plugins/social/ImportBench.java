@@ -65,8 +65,8 @@ public final class ImportBench {
                 long base = used();
                 ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long t0 = System.nanoTime();
-                Api.Response r = new Api(dir, "admin", limits, null).handle(new Api.Request("POST", "import",
-                    "dry_run=true", "Bearer admin", c.getKey().contains("JSON") ? "application/json"
+                Api.Response r = new Api(dir, limits, null).handle(new Api.Request("POST", "import",
+                    "dry_run=true", Callers.owner(), c.getKey().contains("JSON") ? "application/json"
                     : "application/zip", c.getValue()));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 long peak = ManagementFactory.getMemoryPoolMXBeans().stream()

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class ImportLimitsTest {
 
-    private static final String ADMIN = "admin-token-for-import-limits";
     private Directory dir;
     private long version;
 
@@ -33,7 +32,7 @@ class ImportLimitsTest {
     }
 
     private Api.Response post(Limits limits, String contentType, byte[] body) {
-        return new Api(dir, ADMIN, limits, null).handle(new Api.Request("POST", "import", null, "Bearer " + ADMIN,
+        return new Api(dir, limits, null).handle(new Api.Request("POST", "import", null, Callers.owner(),
             contentType, body));
     }
 
@@ -187,8 +186,8 @@ class ImportLimitsTest {
     @Test
     void aServiceTooLongToStoreIsAProblemAndNothingIsWritten() {
         ObjectNode big = dir.export().services().get(0).put("description", "x".repeat(Directory.MAX_DOCUMENT));
-        Api.Response r = new Api(dir, ADMIN, Limits.DEFAULTS, null).handle(new Api.Request("PUT",
-            "services/" + Json.str(big, "id"), null, "Bearer " + ADMIN, "application/json", Json.bytes(big)));
+        Api.Response r = new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request("PUT",
+            "services/" + Json.str(big, "id"), null, Callers.owner(), "application/json", Json.bytes(big)));
         assertThat(r.status()).isEqualTo(400);
         JsonNode p = r.body().get("problems").get(0);
         assertThat(p.get("message").asText()).startsWith("is 10").endsWith(" characters long as stored; at most 1000000");
@@ -219,9 +218,9 @@ class ImportLimitsTest {
 
     @Test
     void aFailureInsideIsA500WithAnErrorIdAndNoCause() {
-        Directory broken = new Directory(null, ZoneId.of("Europe/Berlin")); // no database: the token look-up fails
-        Api.Response r = new Api(broken, ADMIN, Limits.DEFAULTS, null).handle(new Api.Request("POST", "services", null,
-            "Bearer someone-elses-token", "application/json", "{}".getBytes(StandardCharsets.UTF_8)));
+        Directory broken = new Directory(null, ZoneId.of("Europe/Berlin")); // no database: storing the import fails
+        Api.Response r = new Api(broken, Limits.DEFAULTS, null).handle(new Api.Request("POST", "import", null,
+            Callers.owner(), "application/json", "{\"services\":[]}".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.body().get("error").asText())
             .matches("internal error; the hub's log has the cause under error id [0-9a-f-]{36}");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Caller;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +12,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An organisation's token may not bring another organisation's nested objects (locations, addresses, phones, ...)
- * into its services: 403 naming the object and its id, and nothing changes. An id is required.
+ * A member's editor may not bring the nested objects (locations, addresses, phones, ...) of another member's
+ * organisations into its services: 403 naming the object and its id, and nothing changes. An id is required.
  */
 class NestedOwnershipTest {
 
     private Directory dir;
     private String orgA;
     private String orgB;
-    private String tokenA;
+    private Caller editorA;
     private ObjectNode serviceOfA;
     private ObjectNode serviceOfB;
     private long version;
@@ -33,13 +34,15 @@ class NestedOwnershipTest {
         serviceOfB = services.stream().filter(s -> !orgA.equals(Json.str(s, "organization_id"))).findFirst()
             .orElseThrow();
         orgB = Json.str(serviceOfB, "organization_id");
-        tokenA = dir.issueToken(orgA);
+        dir.setMember(orgA, "member-a");
+        dir.setMember(orgB, "member-b");
+        editorA = Callers.editorOf("member-a");
         version = dir.version();
     }
 
-    private Api.Response send(String method, String path, String token, JsonNode body) {
-        return new Api(dir, "admin-token-for-owner-tests", Limits.DEFAULTS, null).handle(new Api.Request(method, path,
-            null, "Bearer " + token, "application/json", Json.bytes(body)));
+    private Api.Response send(String method, String path, Caller caller, JsonNode body) {
+        return new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request(method, path, null, caller,
+            "application/json", Json.bytes(body)));
     }
 
     private static ObjectNode location(ObjectNode service) {
@@ -66,7 +69,7 @@ class NestedOwnershipTest {
     private void assertDenied(Api.Response r, String kind, String id, String field) {
         assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(403);
         assertThat(r.body().get("error").asText()).isEqualTo(kind + " " + id + " belongs to organization " + orgB
-            + "; a token of organization " + orgA + " may not change it");
+            + " (member member-b); an editor of organization " + orgA + " may not change it");
         assertThat(r.body().get("field").asText()).isEqualTo(field);
         assertThat(dir.version()).isEqualTo(version);
         assertThat(dir.outbox(10)).isEmpty();
@@ -78,7 +81,7 @@ class NestedOwnershipTest {
         ObjectNode theirs = location(serviceOfB).deepCopy().put("name", "Übernommen").put("latitude", 10.0)
             .put("longitude", 10.0);
 
-        Api.Response r = send("POST", "services", tokenA, newServiceOfA(theirs));
+        Api.Response r = send("POST", "services", editorA, newServiceOfA(theirs));
 
         assertDenied(r, "location", Json.str(theirs, "id"), "service_at_locations[0].location");
         assertThat(dir.service(CityTaxonomy.uuid("new-service-of-a"))).isNull();
@@ -90,7 +93,7 @@ class NestedOwnershipTest {
     @Test
     void evenAnUnchangedCopyOfAnotherOrganisationsLocationIsRefused() {
         ObjectNode theirs = location(serviceOfB).deepCopy();
-        assertDenied(send("POST", "services", tokenA, newServiceOfA(theirs)), "location", Json.str(theirs, "id"),
+        assertDenied(send("POST", "services", editorA, newServiceOfA(theirs)), "location", Json.str(theirs, "id"),
             "service_at_locations[0].location");
     }
 
@@ -99,19 +102,27 @@ class NestedOwnershipTest {
         ObjectNode mine = location(serviceOfA).deepCopy();
         ObjectNode address = (ObjectNode) location(serviceOfB).get("addresses").get(0).deepCopy();
         mine.putArray("addresses").add(address.put("address_1", "Woanders 1"));
-        assertDenied(send("POST", "services", tokenA, newServiceOfA(mine)), "address", Json.str(address, "id"),
+        assertDenied(send("POST", "services", editorA, newServiceOfA(mine)), "address", Json.str(address, "id"),
             "service_at_locations[0].location.addresses[0]");
 
         ObjectNode withPhone = newServiceOfA(location(serviceOfA).deepCopy());
         ObjectNode phone = (ObjectNode) serviceOfB.get("phones").get(0).deepCopy();
         withPhone.putArray("phones").add(phone.put("number", "+49 451 0000"));
-        assertDenied(send("POST", "services", tokenA, withPhone), "phone", Json.str(phone, "id"), "phones[0]");
+        assertDenied(send("POST", "services", editorA, withPhone), "phone", Json.str(phone, "id"), "phones[0]");
     }
 
     @Test
     void anOrganisationChangesItsOwnLocationFreely() {
         ObjectNode mine = location(serviceOfA).deepCopy().put("name", "Neuer Name des eigenen Hauses");
-        Api.Response r = send("POST", "services", tokenA, newServiceOfA(mine));
+        Api.Response r = send("POST", "services", editorA, newServiceOfA(mine));
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
+    }
+
+    @Test
+    void aMemberWithBothOrganisationsMayMoveTheOtherOnesLocationIntoItsService() {
+        dir.setMember(orgB, "member-a");
+        ObjectNode theirs = location(serviceOfB).deepCopy().put("name", "Gemeinsam genutzt");
+        Api.Response r = send("POST", "services", editorA, newServiceOfA(theirs));
         assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
     }
 
@@ -123,31 +134,31 @@ class NestedOwnershipTest {
         ObjectNode sal = (ObjectNode) bAtA.get("service_at_locations").get(0);
         sal.set("location", sharedLocation);
         sal.put("location_id", Json.str(sharedLocation, "id"));
-        assertThat(send("PUT", "services/" + Json.str(bAtA, "id"), "admin-token-for-owner-tests", bAtA).status())
+        assertThat(send("PUT", "services/" + Json.str(bAtA, "id"), Callers.owner(), bAtA).status())
             .isEqualTo(200);
         serviceOfB = dir.service(Json.str(bAtA, "id")).json();
         version = dir.version();
         dir.sent(Long.MAX_VALUE);
 
         ObjectNode edit = serviceOfA.deepCopy().put("description", "Nur die Beschreibung ist neu");
-        assertThat(send("PUT", "services/" + Json.str(edit, "id"), tokenA, edit).status()).isEqualTo(200);
+        assertThat(send("PUT", "services/" + Json.str(edit, "id"), editorA, edit).status()).isEqualTo(200);
         version = dir.version();
         dir.sent(Long.MAX_VALUE);
 
         ObjectNode moved = serviceOfA.deepCopy();
         location(moved).put("name", "Umbenannt");
-        assertDenied(send("PUT", "services/" + Json.str(moved, "id"), tokenA, moved), "location",
+        assertDenied(send("PUT", "services/" + Json.str(moved, "id"), editorA, moved), "location",
             Json.str(sharedLocation, "id"), "service_at_locations[0].location");
     }
 
     @Test
     void theObjectsOfAWithdrawnServiceAreNoLongerAnotherOrganisationsOnesOnceNoServiceCarriesThem() {
         ObjectNode phone = (ObjectNode) serviceOfB.get("phones").get(0).deepCopy();
-        assertThat(send("DELETE", "services/" + Json.str(serviceOfB, "id"), "admin-token-for-owner-tests",
+        assertThat(send("DELETE", "services/" + Json.str(serviceOfB, "id"), Callers.owner(),
             Json.object()).status()).isEqualTo(200);
         ObjectNode withPhone = newServiceOfA(location(serviceOfA).deepCopy());
         withPhone.putArray("phones").add(phone.put("service_id", Json.str(withPhone, "id")));
-        Api.Response r = send("POST", "services", tokenA, withPhone);
+        Api.Response r = send("POST", "services", editorA, withPhone);
         assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
     }
 
@@ -155,7 +166,7 @@ class NestedOwnershipTest {
     void aServiceWithoutAnIdIsA400NamingTheIdNotAnInternalError() {
         ObjectNode noId = newServiceOfA(location(serviceOfA).deepCopy());
         noId.remove("id");
-        Api.Response r = send("POST", "services", tokenA, noId);
+        Api.Response r = send("POST", "services", editorA, noId);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body().get("field").asText()).isEqualTo("id");
         assertThat(r.body().get("error").asText()).isEqualTo("service ?: id is required: a UUID chosen by the "
@@ -169,8 +180,8 @@ class NestedOwnershipTest {
         noId.remove("id");
         ObjectNode doc = Json.object();
         doc.putArray("services").add(noId);
-        Api.Response r = new Api(dir, "admin-token-for-owner-tests", Limits.DEFAULTS, null).handle(new Api.Request(
-            "POST", "import", "dry_run=true", "Bearer admin-token-for-owner-tests", "application/json",
+        Api.Response r = new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request(
+            "POST", "import", "dry_run=true", Callers.owner(), "application/json",
             Json.bytes(doc)));
         assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(400);
         assertThat(r.body().get("problems").toString()).contains("\"field\":\"id\"");

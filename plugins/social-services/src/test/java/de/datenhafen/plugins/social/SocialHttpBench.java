@@ -34,7 +34,6 @@ import java.util.function.Function;
 public final class SocialHttpBench {
 
     private static final String ROOT = "/api/v1/plugins/social-services/";
-    private static final String DIRECTORY_TOKEN = "bench-directory-admin-token-0123456789";
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     private static final String[] WORDS = {"Schulden", "Beratung Familie", "Migration", "Konzert", "Sucht",
         "Deutschkurs", "Wohnung", "Jugend", "Lesung", "Pflege", "Erziehungsberatung", "Beratung", "Familie",
@@ -56,7 +55,7 @@ public final class SocialHttpBench {
         HttpResponse<String> created = send(http, HttpRequest.newBuilder(hub.resolve("/api/v1/admin/integrations"))
             .header("Authorization", "Bearer " + hubToken).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench-directory\",\"connector\":\"hsds-directory\","
-                + "\"config\":{\"admin-token\":\"" + DIRECTORY_TOKEN + "\"}}")).build());
+                + "\"config\":{}}")).build());
         check(created, 201);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (send(http, HttpRequest.newBuilder(hub.resolve(ROOT)).GET().build()).statusCode() != 200) {
@@ -74,14 +73,14 @@ public final class SocialHttpBench {
         }
         long t0 = System.nanoTime();
         HttpResponse<String> imported = send(http, HttpRequest.newBuilder(hub.resolve(ROOT + "import"))
-            .header("Authorization", "Bearer " + DIRECTORY_TOKEN).header("Content-Type", "application/zip")
+            .header("Authorization", "Bearer " + hubToken).header("Content-Type", "application/zip")
             .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build());
         check(imported, 200);
         System.out.printf(Locale.ROOT, "HTTP IMPORT %d services (%.1f MB zip): %.1f s %s%n", set.services().size(),
             zip.length / 1e6, (System.nanoTime() - t0) / 1e9, imported.body());
         long t1 = System.nanoTime();
         HttpResponse<String> again = send(http, HttpRequest.newBuilder(hub.resolve(ROOT + "import"))
-            .header("Authorization", "Bearer " + DIRECTORY_TOKEN).header("Content-Type", "application/zip")
+            .header("Authorization", "Bearer " + hubToken).header("Content-Type", "application/zip")
             .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build());
         check(again, 200);
         System.out.printf(Locale.ROOT, "HTTP RE-IMPORT unchanged: %.1f s %s%n", (System.nanoTime() - t1) / 1e9,

@@ -23,24 +23,79 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The social-services plugin loaded from its packaged archive into a real hub, with the demo directory. */
+/**
+ * The social-services plugin loaded from its packaged archive into a real hub, with the demo directory. Who may write
+ * is the hub's members: the owning member {@code social-smart-city} (the plugin's provider) imports and gives
+ * organisations to members; member {@code kleinhafen-hilfe} ("A") and member {@code nachbarhilfe} ("B") edit the
+ * services of their own organisations.
+ */
 class SocialServicesIT {
 
     private static final String ROOT = "/api/v1/plugins/social-services";
-    private static final String ADMIN = "directory-admin-token-for-tests";
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
 
+    /** Tokens with the role member-editor: of the owner, of A, of B; A's scoped to another plugin; A's viewer. */
+    static String owner;
+    static String editorA;
+    static String editorB;
+    static String scopedA;
+    static String viewerA;
+
     @BeforeAll
-    static void createDirectory() {
-        HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+    static void createMembersAndDirectory() {
+        HubClient admin = hub.client();
+        member(admin, "social-smart-city", "Social Smart City working group");
+        member(admin, "kleinhafen-hilfe", "Kleinhafener Hilfe e.V.");
+        member(admin, "nachbarhilfe", "Nachbarhilfe Nachbarstadt");
+        owner = token(admin, "social-smart-city", new JsonObject().put("name", "directory-staff")
+            .put("roles", new JsonArray().add("member-editor")));
+        editorA = token(admin, "kleinhafen-hilfe", new JsonObject().put("name", "services-editor")
+            .put("roles", new JsonArray().add("member-editor")));
+        editorB = token(admin, "nachbarhilfe", new JsonObject().put("name", "services-editor")
+            .put("roles", new JsonArray().add("member-editor")));
+        scopedA = token(admin, "kleinhafen-hilfe", new JsonObject().put("name", "transit-only")
+            .put("roles", new JsonArray().add("member-editor")).put("scope", new JsonObject().put("plugin", "transit")));
+        viewerA = token(admin, "kleinhafen-hilfe", new JsonObject().put("name", "reader")
+            .put("roles", new JsonArray().add("viewer")));
+        HubClient.Response created = admin.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "directory").put("connector", "hsds-directory")
-            .put("config", new JsonObject().put("admin-token", ADMIN).put("demo-data", true)
-                .put("outbox-period", "200ms")));
+            .put("config", new JsonObject().put("demo-data", true).put("outbox-period", "200ms")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
             assertThat(events(Directory.CREATED)).hasSize(50));
+    }
+
+    private static void member(HubClient admin, String id, String name) {
+        HubClient.Response r = admin.post("/api/v1/admin/members", new JsonObject().put("id", id).put("name", name));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private static String token(HubClient admin, String member, JsonObject request) {
+        HubClient.Response r = admin.post("/api/v1/admin/members/" + member + "/tokens", request);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().getString("token");
+    }
+
+    /** Gives organisation {@code org} to {@code member} as the owner's editor does. */
+    private static void giveTo(String org, String member) {
+        HubClient.Response r = hub.client().withToken(owner).put(ROOT + "/organizations/" + org + "/member",
+            new JsonObject().put("member", member));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("organization_id", org).put("member", member));
+    }
+
+    /** The id of the organisation at {@code index} of the list (sorted by id), given to {@code member}. */
+    private static String givenTo(int index, String member) {
+        String org = get("/organizations?per_page=20").json().getJsonArray("contents").getJsonObject(index)
+            .getString("id");
+        giveTo(org, member);
+        return org;
+    }
+
+    private static JsonObject firstServiceOf(String org) {
+        return get("/services?organization_id=" + org).json().getJsonArray("contents").getJsonObject(0);
     }
 
     private static List<StoredEvent> events(String type) {
@@ -81,8 +136,8 @@ class SocialServicesIT {
     void theReadmesServiceExampleIsCreatedThenUnchangedWhenSentAgain() throws Exception {
         String body = readmeService();
 
-        HubClient.Response created = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", body);
-        HubClient.Response again = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", body);
+        HubClient.Response created = hub.client().withToken(owner).post(ROOT + "/services", "application/json", body);
+        HubClient.Response again = hub.client().withToken(owner).post(ROOT + "/services", "application/json", body);
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().getInteger("created")).isEqualTo(1);
@@ -98,8 +153,8 @@ class SocialServicesIT {
 
     @Test
     void anEmptyBodyOfAServiceOrAnImportIsRefusedSayingWhatToSend() {
-        HubClient.Response service = hub.client().withToken(ADMIN).post(ROOT + "/services", "application/json", "");
-        HubClient.Response imported = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", "");
+        HubClient.Response service = hub.client().withToken(owner).post(ROOT + "/services", "application/json", "");
+        HubClient.Response imported = hub.client().withToken(owner).post(ROOT + "/import", "application/json", "");
 
         assertThat(service.status()).isEqualTo(400);
         assertThat(service.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send one HSDS "
@@ -203,21 +258,13 @@ class SocialServicesIT {
     }
 
     @Test
-    void anOrganisationTokenEditsItsOwnServicesOnlyAndEachChangeIsAnEvent() throws Exception {
-        JsonArray orgs = get("/organizations?per_page=2").json().getJsonArray("contents");
-        String mine = orgs.getJsonObject(0).getString("id");
-        String theirs = orgs.getJsonObject(1).getString("id");
-        assertThat(hub.client().anonymous().post(ROOT + "/organizations/" + mine + "/tokens").status()).isEqualTo(401);
-        HubClient.Response issued = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + mine + "/tokens");
-        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
-        String token = issued.json().getString("token");
-
-        JsonObject own = get("/services?organization_id=" + mine).json().getJsonArray("contents").getJsonObject(0);
+    void aMembersEditorEditsItsOwnOrganisationsServicesAndEachChangeIsAnEvent() throws Exception {
+        JsonObject own = firstServiceOf(givenTo(1, "kleinhafen-hilfe"));
         String ownId = own.getString("id");
         own.remove("organization");
         own.put("description", "Jetzt auch samstags / now on Saturdays too");
         int updatesBefore = events(Directory.UPDATED).size();
-        HttpResponse<String> put = put(ROOT + "/services/" + ownId, token, own.encode());
+        HttpResponse<String> put = put(ROOT + "/services/" + ownId, editorA, own.encode());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
             assertThat(events(Directory.UPDATED)).hasSize(updatesBefore + 1));
@@ -225,17 +272,10 @@ class SocialServicesIT {
         assertThat(ev.event().getSubject()).isEqualTo("services/" + ownId);
         assertThat(ev.member()).isEqualTo("Social Smart City working group");
         assertThat(new String(ev.event().getData().toBytes(), StandardCharsets.UTF_8)).contains("\"changed\":[\"description\"]");
+        assertThat(get("/services/" + ownId).json().getString("description"))
+            .isEqualTo("Jetzt auch samstags / now on Saturdays too");
 
-        JsonObject other = get("/services?organization_id=" + theirs).json().getJsonArray("contents").getJsonObject(0);
-        HubClient.Response denied = hub.client().withToken(token).delete(ROOT + "/services/" + other.getString("id"));
-        assertThat(denied.status()).isEqualTo(403);
-        assertThat(denied.json().getString("error")).isEqualTo("this token belongs to organization " + mine
-            + " and may not change services of organization " + theirs);
-        other.remove("organization");
-        other.put("organization_id", mine);
-        assertThat(put(ROOT + "/services/" + other.getString("id"), token, other.encode()).statusCode()).isEqualTo(403);
-
-        HubClient.Response withdrawn = hub.client().withToken(token).delete(ROOT + "/services/" + ownId);
+        HubClient.Response withdrawn = hub.client().withToken(editorA).delete(ROOT + "/services/" + ownId);
         assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
         assertThat(get("/services/" + ownId).status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(Directory.DELETED))
@@ -243,12 +283,157 @@ class SocialServicesIT {
     }
 
     @Test
-    void anOrganisationsTokenCannotTakeOverAnotherOrganisationsLocationAndTheExportKeepsIt() {
+    void anotherMembersEditorGets403AndNothingChanges() throws Exception {
+        String ofA = givenTo(6, "kleinhafen-hilfe");
+        String ofOwner = get("/organizations?per_page=8").json().getJsonArray("contents").getJsonObject(7)
+            .getString("id");
+        JsonObject service = firstServiceOf(ofA);
+        String id = service.getString("id");
+        JsonObject changed = service.copy();
+        changed.remove("organization");
+        changed.put("description", "von Nachbarhilfe geändert");
+
+        HttpResponse<String> put = put(ROOT + "/services/" + id, editorB, changed.encode());
+        HubClient.Response deleted = hub.client().withToken(editorB).delete(ROOT + "/services/" + id);
+        JsonObject hijack = firstServiceOf(ofOwner);
+        hijack.remove("organization");
+        hijack.put("organization_id", ofA);
+        HttpResponse<String> moved = put(ROOT + "/services/" + hijack.getString("id"), editorA, hijack.encode());
+
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(put.body())).isEqualTo(new JsonObject().put("error", "organization " + ofA
+            + " belongs to member kleinhafen-hilfe; changing its services needs the role member-editor of member "
+            + "kleinhafen-hilfe").put("field", "Authorization"));
+        assertThat(deleted.status()).isEqualTo(403);
+        assertThat(moved.statusCode()).as("A's editor taking the owner's service into A's organisation").isEqualTo(403);
+        assertThat(get("/services/" + id).json()).isEqualTo(service);
+        assertThat(get("/services/" + hijack.getString("id")).json().getString("organization_id")).isEqualTo(ofOwner);
+    }
+
+    @Test
+    void aViewerOfTheOrganisationsMemberGets403() throws Exception {
+        JsonObject service = firstServiceOf(givenTo(8, "kleinhafen-hilfe"));
+
+        HubClient.Response r = hub.client().withToken(viewerA).delete(ROOT + "/services/" + service.getString("id"));
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(get("/services/" + service.getString("id")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAnonymousOrUnknownWriteGets401AndTheOldOrganisationTokenEndpointIsGone() {
+        JsonObject service = get("/services?per_page=1").json().getJsonArray("contents").getJsonObject(0);
+        String id = service.getString("id");
+
+        HubClient.Response anonymous = hub.client().anonymous().delete(ROOT + "/services/" + id);
+        HubClient.Response unknown = hub.client().withToken("dh_aaaaaaaaaaaa_not-a-secret").delete(ROOT + "/services/"
+            + id);
+        HubClient.Response importing = hub.client().anonymous().post(ROOT + "/import", "application/json", "{}");
+        HubClient.Response tokens = hub.client().withToken(owner).post(ROOT + "/organizations/"
+            + service.getString("organization_id") + "/tokens");
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().getString("error")).isEqualTo("this needs a token (Authorization: Bearer <token>) "
+            + "or a session of a member with the role member-editor");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(importing.status()).isEqualTo(401);
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(405);
+        assertThat(get("/services/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenScopedToAnotherPluginCannotReachTheDirectory() throws Exception {
+        String ofA = givenTo(9, "kleinhafen-hilfe");
+        JsonObject service = firstServiceOf(ofA);
+
+        HubClient.Response delete = hub.client().withToken(scopedA).delete(ROOT + "/services/" + service.getString("id"));
+        HubClient.Response member = hub.client().withToken(scopedA).put(ROOT + "/organizations/" + ofA + "/member",
+            new JsonObject().put("member", "nachbarhilfe"));
+
+        assertThat(delete.status()).isEqualTo(403);
+        assertThat(delete.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
+        assertThat(member.status()).isEqualTo(403);
+        assertThat(get("/services/" + service.getString("id")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTheOwnersEditorsImportAndGiveOrganisationsToMembersAndRefusalsAreAudited() {
+        String org = get("/organizations?per_page=1").json().getJsonArray("contents").getJsonObject(0).getString("id");
+        HubClient.Response imported = hub.client().withToken(editorA).post(ROOT + "/import", "application/json",
+            "{\"services\":[]}");
+        HubClient.Response taken = hub.client().withToken(editorA).put(ROOT + "/organizations/" + org + "/member",
+            new JsonObject().put("member", "nachbarhilfe"));
+        HubClient.Response bad = hub.client().withToken(owner).put(ROOT + "/organizations/" + org + "/member",
+            new JsonObject().put("member", "Not A Member Id"));
+        HubClient.Response missing = hub.client().withToken(owner).put(ROOT + "/organizations/"
+            + "00000000-0000-0000-0000-000000000000/member", new JsonObject().put("member", "nachbarhilfe"));
+
+        assertThat(imported.status()).isEqualTo(403);
+        assertThat(imported.json().getString("error"))
+            .isEqualTo("this endpoint needs the role member-editor of member social-smart-city (or hub-admin)");
+        assertThat(taken.status()).isEqualTo(403);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("member");
+        assertThat(missing.status()).isEqualTo(404);
+        JsonArray entries = hub.client().get("/api/v1/admin/audit?member=kleinhafen-hilfe&limit=1000").json()
+            .getJsonArray("entries");
+        assertThat(entries.stream().map(o -> (JsonObject) o).filter(e -> e.getInteger("outcome") == 403
+            && e.getString("action").equals("PUT " + ROOT + "/organizations/" + org + "/member"))).hasSize(1);
+    }
+
+    @Test
+    void anImportWithAMemberGivesItsOrganisationsToThatMember() {
+        DataSet set = DemoData.generate(1, 1, 11, LocalDate.of(2026, 11, 26));
+        byte[] zip = TabularWriter.zip(TabularWriter.write(set));
+        String org = Json.str(set.organizations().get(0), "id");
+        String service = Json.str(set.services().get(0), "id");
+
+        HubClient.Response bad = hub.client().withToken(owner).post(ROOT + "/import?member=" + enc("../x"),
+            "application/zip", zip);
+        HubClient.Response r = hub.client().withToken(owner).post(ROOT + "/import?member=nachbarhilfe",
+            "application/zip", zip);
+        JsonObject doc = get("/services/" + service).json();
+        doc.remove("organization");
+        HubClient.Response byA = hub.client().withToken(editorA).delete(ROOT + "/services/" + service);
+        HubClient.Response byB = hub.client().withToken(editorB).put(ROOT + "/services/" + service,
+            "application/json", doc.put("name", "Von B umbenannt").encode());
+
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("member");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(byA.status()).isEqualTo(403);
+        assertThat(byB.status()).as(byB.body()).isEqualTo(200);
+        assertThat(get("/services/" + service).json().getString("name")).isEqualTo("Von B umbenannt");
+        assertThat(get("/services/" + service).json().getString("organization_id")).isEqualTo(org);
+    }
+
+    @Test
+    void anIntegrationWhoseConfigStillHasTheAdminTokenFailsSayingWhatReplacesIt() {
+        HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "old-directory").put("connector", "hsds-directory")
+            .put("config", new JsonObject().put("admin-token", "an-old-directory-admin-token")));
+        try {
+            JsonObject view = hub.client().get("/api/v1/admin/integrations/old-directory").json();
+
+            assertThat(view.getString("state")).as(created.body()).isEqualTo("failed");
+            assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("admin-token was replaced by "
+                + "member tokens: give the users or tokens of member social-smart-city that import and manage "
+                + "organisations the role member-editor, and each organisation's member (PUT "
+                + "organizations/{id}/member) editor tokens for its services (README, 'Members, people and tokens'); "
+                + "then remove admin-token from this integration's config");
+            assertThat(view.getJsonObject("config").getString("admin-token")).isEqualTo("********");
+        } finally {
+            hub.client().delete("/api/v1/admin/integrations/old-directory");
+        }
+    }
+
+    @Test
+    void aMembersEditorCannotTakeOverAnotherMembersLocationAndTheExportKeepsIt() {
         JsonArray orgs = get("/organizations?per_page=5").json().getJsonArray("contents");
         String mine = orgs.getJsonObject(3).getString("id");
         String theirs = orgs.getJsonObject(4).getString("id");
-        String token = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + mine + "/tokens").json()
-            .getString("token");
+        giveTo(mine, "kleinhafen-hilfe");
+        String token = editorA;
         JsonObject other = get("/services?organization_id=" + theirs).json().getJsonArray("contents").getJsonObject(0);
         JsonObject location = other.getJsonArray("service_at_locations").getJsonObject(0).getJsonObject("location");
         String locationId = location.getString("id");
@@ -262,7 +447,8 @@ class SocialServicesIT {
 
         assertThat(r.status()).as(r.body()).isEqualTo(403);
         assertThat(r.json()).isEqualTo(new JsonObject().put("error", "location " + locationId
-            + " belongs to organization " + theirs + "; a token of organization " + mine + " may not change it")
+            + " belongs to organization " + theirs + " (member social-smart-city); an editor of organization " + mine
+            + " may not change it")
             .put("field", "service_at_locations[0].location"));
         assertThat(get("/services/" + id).status()).isEqualTo(404);
         JsonObject exported = get("/export").json().getJsonArray("services").stream().map(JsonObject.class::cast)
@@ -289,7 +475,7 @@ class SocialServicesIT {
             }
             z.closeEntry();
         }
-        HubClient.Response r = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip",
+        HubClient.Response r = hub.client().withToken(owner).post(ROOT + "/import", "application/zip",
             out.toByteArray());
         assertThat(r.status()).as(r.body()).isEqualTo(422);
         assertThat(r.json().getString("error")).endsWith("(max-import-ratio)");
@@ -301,8 +487,8 @@ class SocialServicesIT {
     void anInvalidEditIsRefusedWithObjectIdAndFieldFromTheBundledSchemaValidator() throws Exception {
         JsonArray orgs = get("/organizations?per_page=3").json().getJsonArray("contents");
         String org = orgs.getJsonObject(2).getString("id");
-        String token = hub.client().withToken(ADMIN).post(ROOT + "/organizations/" + org + "/tokens").json()
-            .getString("token");
+        giveTo(org, "nachbarhilfe");
+        String token = editorB;
         String id = CityTaxonomy.uuid("it-new-service");
         JsonObject svc = new JsonObject().put("id", id).put("organization_id", org).put("name", "Neue Beratung")
             .put("status", "active").put("schedules", new JsonArray().add(new JsonObject()
@@ -327,12 +513,12 @@ class SocialServicesIT {
     void aTabularReImportPublishesExactlyWhatChanged() {
         DataSet demo = DemoData.generate(3, 2, 7, LocalDate.of(2026, 11, 26));
         byte[] zip = TabularWriter.zip(TabularWriter.write(demo));
-        HubClient.Response first = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip", zip);
+        HubClient.Response first = hub.client().withToken(owner).post(ROOT + "/import", "application/zip", zip);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.json().getInteger("created")).isEqualTo(6);
         int created = events(Directory.CREATED).size();
 
-        HubClient.Response again = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip", zip);
+        HubClient.Response again = hub.client().withToken(owner).post(ROOT + "/import", "application/zip", zip);
         assertThat(again.json().encode()).isEqualTo("{\"created\":0,\"updated\":0,\"deleted\":0,\"unchanged\":6}");
         assertThat(hub.client().anonymous().post(ROOT + "/import", "application/zip", zip).status()).isEqualTo(401);
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
@@ -359,10 +545,10 @@ class SocialServicesIT {
         String doc = new JsonObject().put("organizations", new io.vertx.core.json.JsonArray()
             .add(org.put("services", new io.vertx.core.json.JsonArray().add(nested)))).encode();
 
-        HubClient.Response dry = hub.client().withToken(ADMIN).post(ROOT + "/import?dry_run=true&mode=replace",
+        HubClient.Response dry = hub.client().withToken(owner).post(ROOT + "/import?dry_run=true&mode=replace",
             "application/json", doc);
-        HubClient.Response merged = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", doc);
-        HubClient.Response bogus = hub.client().withToken(ADMIN).post(ROOT + "/import?mode=everything",
+        HubClient.Response merged = hub.client().withToken(owner).post(ROOT + "/import", "application/json", doc);
+        HubClient.Response bogus = hub.client().withToken(owner).post(ROOT + "/import?mode=everything",
             "application/json", doc);
 
         assertThat(dry.status()).as(dry.body()).isEqualTo(200);
@@ -390,12 +576,12 @@ class SocialServicesIT {
         JsonObject location = new JsonObject().put("id", CityTaxonomy.uuid("it-loc")).put("location_type", "physical")
             .put("name", "Rathaus").put("latitude", 53.8655).put("longitude", 10.6866);
 
-        HubClient.Response one = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", bare.encode());
-        HubClient.Response list = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+        HubClient.Response one = hub.client().withToken(owner).post(ROOT + "/import", "application/json", bare.encode());
+        HubClient.Response list = hub.client().withToken(owner).post(ROOT + "/import", "application/json",
             page.encode());
-        HubClient.Response alone = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+        HubClient.Response alone = hub.client().withToken(owner).post(ROOT + "/import", "application/json",
             location.encode());
-        HubClient.Response empty = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json",
+        HubClient.Response empty = hub.client().withToken(owner).post(ROOT + "/import", "application/json",
             "{\"contents\":[]}");
 
         assertThat(one.status()).as(one.body()).isEqualTo(200);
@@ -414,7 +600,7 @@ class SocialServicesIT {
         String doc = "{\"organizations\":[{\"id\":\"" + CityTaxonomy.uuid("it-org") + "\",\"name\":\"X\"}],"
             + "\"services\":[{\"id\":\"svc-1\",\"organization_id\":\"" + CityTaxonomy.uuid("it-org")
             + "\",\"name\":\"Y\",\"status\":\"active\"}]}";
-        HubClient.Response r = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", doc);
+        HubClient.Response r = hub.client().withToken(owner).post(ROOT + "/import", "application/json", doc);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getJsonArray("problems").encode()).isEqualTo("[{\"object\":\"organization\",\"id\":\""
             + CityTaxonomy.uuid("it-org") + "\",\"field\":\"description\",\"message\":\"is required (HSDS schema "
@@ -438,7 +624,7 @@ class SocialServicesIT {
         });
         int eventsBefore = last.get();
 
-        HubClient.Response back = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/json", json.body());
+        HubClient.Response back = hub.client().withToken(owner).post(ROOT + "/import", "application/json", json.body());
         assertThat(back.json().encode()).isEqualTo("{\"created\":0,\"updated\":0,\"deleted\":0,\"unchanged\":"
             + services + "}");
 
@@ -447,7 +633,7 @@ class SocialServicesIT {
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
         assertThat(zip.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"hsds-directory.zip\"");
-        HubClient.Response backFromZip = hub.client().withToken(ADMIN).post(ROOT + "/import", "application/zip",
+        HubClient.Response backFromZip = hub.client().withToken(owner).post(ROOT + "/import", "application/zip",
             zip.body());
         assertThat(backFromZip.json().getInteger("unchanged")).isEqualTo(services);
         assertThat(backFromZip.json().getInteger("created") + backFromZip.json().getInteger("updated")

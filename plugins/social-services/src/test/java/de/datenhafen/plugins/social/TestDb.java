@@ -7,7 +7,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** A fresh in-memory H2 database with the plugin's migration applied, as the hub's Flyway would. */
+/** A fresh in-memory H2 database with the plugin's migrations applied, as the hub's Flyway would. */
 final class TestDb {
 
     private TestDb() {
@@ -21,17 +21,22 @@ final class TestDb {
         return dir;
     }
 
+    /** The plugin's migrations in the order Flyway applies them. */
+    private static final String[] MIGRATIONS = {"V1__directory.sql", "V2__organization_members.sql"};
+
     static DataSource create(String name) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        String sql;
-        try (InputStream in = TestDb.class.getResourceAsStream("/db/plugin/V1__directory.sql")) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String part : sql.replaceAll("(?m)^--.*$", "").split(";")) {
-                if (!part.isBlank()) {
-                    st.execute(part);
+        for (String migration : MIGRATIONS) {
+            String sql;
+            try (InputStream in = TestDb.class.getResourceAsStream("/db/plugin/" + migration)) {
+                sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                for (String part : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!part.isBlank()) {
+                        st.execute(part);
+                    }
                 }
             }
         }
