@@ -465,7 +465,12 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
                     response.end();
                     close(exchange, stream);
                 } else if (response.writeQueueFull()) {
-                    response.drainHandler(d -> next[0].run());
+                    // one-shot: a handler left behind could fire at a later drain while a read is already running,
+                    // and two readers of one stream interleave its bytes (a corrupt answer was seen once)
+                    response.drainHandler(d -> {
+                        response.drainHandler(null);
+                        next[0].run();
+                    });
                 } else {
                     next[0].run();
                 }
