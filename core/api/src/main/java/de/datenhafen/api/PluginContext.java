@@ -13,8 +13,19 @@ public interface PluginContext {
     /** The plugin's id from its descriptor. */
     String pluginId();
 
-    /** The member (the descriptor's provider) that owns the plugin and the data it publishes. */
+    /**
+     * The descriptor's provider ({@code Plugin-Provider}) as written there: the name the plugin's events carry as their
+     * member. For who may act on the plugin's data, ask {@link #owner()}.
+     */
     String member();
+
+    /**
+     * The id of the member that owns this plugin, as callers carry it ({@link Caller#member()}): the member a hub
+     * admin assigned to the plugin, or else the member whose id or name the descriptor's provider is; empty while the
+     * plugin has none (then only hub admins act for it). An admin may reassign it while the plugin runs: ask when a
+     * request comes, do not keep it.
+     */
+    java.util.Optional<String> owner();
 
     /** The plugin's version from its descriptor. */
     String pluginVersion();

@@ -162,14 +162,14 @@ public final class Hub implements AutoCloseable {
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), config.httpMaxBody(),
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
-        plugins = new PluginHost(config, db);
+        plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf);
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
         plugins.addListener(integrations);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf));
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();
@@ -368,10 +368,11 @@ public final class Hub implements AutoCloseable {
         LOG.info("Datenhafen stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** The member that owns a plugin: the one its descriptor names as provider, by id or name; null for none. */
+    /** The member that owns a plugin (see {@link de.datenhafen.core.security.PluginOwners}); null for none. */
     private String ownerOf(String pluginId) {
-        return plugins == null ? null : plugins.plugin(pluginId)
-            .map(p -> identity.members().ownerOf(p.member())).orElse(null);
+        return plugins == null || pluginId == null ? null : plugins.plugin(pluginId)
+            .map(p -> identity.pluginOwners().ownerOf(p.id(), p.member()))
+            .orElseGet(() -> identity.pluginOwners().assigned(pluginId).orElse(null));
     }
 
     /** Once a day: audit entries past their retention, and sessions that ended, go. */

@@ -152,13 +152,37 @@ public final class HubClient {
 
     /** Uploads a plugin archive: {@code POST /api/v1/admin/plugins}. */
     public Response installPlugin(Path archive, boolean enable) {
+        return installPlugin(archive, enable ? "enable=true" : null);
+    }
+
+    /** Uploads a plugin archive with this query string (e.g. {@code enable=true&owner=luftblick}), or none. */
+    public Response installPlugin(Path archive, String query) {
         try {
-            return send(request("/api/v1/admin/plugins" + (enable ? "?enable=true" : ""))
+            return send(request("/api/v1/admin/plugins" + (query == null ? "" : "?" + query))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(archive)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Creates an API token of {@code member} as this client's principal may ({@code POST
+     * /api/v1/admin/members/{member}/tokens} with {@code name}, {@code roles} and a purpose) and returns its secret;
+     * an {@link IllegalStateException} with the answer when the hub refuses.
+     */
+    public String memberToken(String member, String name, String... roles) {
+        return memberToken(member, new JsonObject().put("name", name)
+            .put("roles", new JsonArray(java.util.List.of((Object[]) roles))).put("purpose", "test"));
+    }
+
+    /** The same, with the whole token request (a scope, an expiry). */
+    public String memberToken(String member, JsonObject request) {
+        Response r = post("/api/v1/admin/members/" + member + "/tokens", request);
+        if (r.status() != 201) {
+            throw new IllegalStateException("token " + request.getString("name") + " of " + member + ": " + r);
+        }
+        return r.json().getString("token");
     }
 
     private HttpRequest.Builder request(String path) {

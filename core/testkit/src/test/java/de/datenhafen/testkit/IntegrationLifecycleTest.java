@@ -50,6 +50,14 @@ class IntegrationLifecycleTest {
     }
 
     @Test
+    void anIntegrationWithoutANameIsRefusedNamingTheField(HubClient client) {
+        HubClient.Response empty = client.post("/api/v1/admin/integrations", new JsonObject());
+
+        assertThat(empty.status()).as(empty.body()).isEqualTo(400);
+        assertThat(empty.json().getString("field")).isEqualTo("name");
+    }
+
+    @Test
     void validationAcceptsAGoodRequest(HubClient client) {
         JsonObject result = validate(client, ingest("probe", "probe"));
 

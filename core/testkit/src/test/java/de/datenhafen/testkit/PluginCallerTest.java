@@ -43,10 +43,11 @@ class PluginCallerTest {
             .put("name", "elsewhere").put("roles", new JsonArray().add("member-editor"))
             .put("scope", new JsonObject().put("plugin", "transit")));
         scopedElsewhere = scoped.json().getString("token");
-        for (String[] i : new String[][] {{"guarded", "member-editor"}, {"open", "public"}, {"staff", "hub-admin"}}) {
-            HubClient.Response r = admin.post("/api/v1/admin/integrations", new JsonObject().put("name", i[0])
-                .put("connector", "fixture-guarded").put("config", new JsonObject().put("path", i[0])
-                    .put("access", i[1])));
+        for (String[] i : new String[][] {{"guarded", "member-editor", "writes"}, {"open", "public", "writes"},
+            {"staff", "hub-admin", "writes"}, {"ingest/{device}", "member-editor", "refusals"}}) {
+            HubClient.Response r = admin.post("/api/v1/admin/integrations", new JsonObject()
+                .put("name", i[0].replaceAll("[^a-z]", "")).put("connector", "fixture-guarded")
+                .put("config", new JsonObject().put("path", i[0]).put("access", i[1]).put("audit", i[2])));
             assertThat(r.status()).as(r.body()).isEqualTo(201);
         }
     }
@@ -123,5 +124,43 @@ class PluginCallerTest {
         assertThat(entries.stream().map(o -> (JsonObject) o).anyMatch(e -> e.getInteger("outcome") == 403
             && "nachbarstadt".equals(e.getString("member")) && e.getString("principal").startsWith("token:")))
             .isTrue();
+    }
+
+    static java.util.List<JsonObject> audited(String action) {
+        return hub.client().get("/api/v1/admin/audit?limit=1000&action=" + action.replace(" ", "%20")
+            .replace("{", "%7B").replace("}", "%7D")).json().getJsonArray("entries").stream()
+            .map(o -> (JsonObject) o).toList();
+    }
+
+    @Test
+    void aWriteThroughAPluginRouteIsAuditedWithItsCallerAndAReadIsNot() {
+        HubClient.Response write = hub.client().withToken(owner).post("/api/v1/plugins/fixture/guarded",
+            new JsonObject().put("secret-looking", "s3cr3t-value"));
+        hub.client().withToken(owner).get("/api/v1/plugins/fixture/guarded");
+
+        assertThat(write.status()).isEqualTo(200);
+        assertThat(audited("POST /api/v1/plugins/fixture/guarded")).anySatisfy(e -> {
+            assertThat(e.getInteger("outcome")).isEqualTo(200);
+            assertThat(e.getString("member")).isEqualTo("testhausen");
+            assertThat(e.getString("principal")).startsWith("token:");
+            assertThat(e.getString("requestId")).isEqualTo(write.header("X-Request-Id"));
+            assertThat(e.encode()).doesNotContain("s3cr3t-value");
+        });
+        assertThat(audited("GET /api/v1/plugins/fixture/guarded")).noneMatch(e -> e.getInteger("outcome") == 200);
+    }
+
+    @Test
+    void anIngestEndpointThatKeepsOnlyRefusalsNamesTheDeviceOfARefusedCall() {
+        HubClient.Response accepted = hub.client().withToken(owner).post("/api/v1/plugins/fixture/ingest/room-7",
+            new JsonObject());
+        HubClient.Response refused = hub.client().withToken(other).post("/api/v1/plugins/fixture/ingest/room-8",
+            new JsonObject());
+
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(audited("POST /api/v1/plugins/fixture/ingest/{device}")).singleElement().satisfies(e -> {
+            assertThat(e.getInteger("outcome")).isEqualTo(403);
+            assertThat(e.getString("target")).isEqualTo("{device=room-8}");
+        });
     }
 }

@@ -6,6 +6,7 @@ import de.datenhafen.core.http.ForbiddenException;
 import de.datenhafen.core.http.UnauthorizedException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.http.Errors;
+import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.http.LogText;
 import de.datenhafen.core.http.PayloadTooLargeException;
 import io.vertx.core.Context;
@@ -172,6 +173,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         inbound.putAll(in.getHeaders());
         Context context = ctx.vertx().getOrCreateContext();
         CallerResolver.Credentials credentials = credentials(ctx);
+        noteForAudit(ctx);
         try {
             pool(exchange).execute(() -> {
                 Caller[] caller = {null};
@@ -196,6 +198,36 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             Errors.respond(ctx, new RetryableException("the plugin " + pluginOf(exchange)
                 + " has too many requests in progress; try again shortly", Duration.ofSeconds(1)));
         }
+    }
+
+    /**
+     * Names the call for the audit log: the plugin's route template and its path parameters (never the body, query
+     * or headers), and whether a write is kept ({@code audit=writes}) or only a refusal.
+     */
+    private void noteForAudit(RoutingContext ctx) {
+        HubHttpEndpoint endpoint = getEndpoint();
+        String template = endpoint.path();
+        ctx.put(HttpApi.AUDIT_ACTION, ctx.request().method().name() + " " + template
+            + (endpoint.isMatchOnUriPrefix() ? "*" : ""));
+        Map<String, String> target = new TreeMap<>();
+        ctx.pathParams().forEach((k, v) -> {
+            if (!k.equals("*")) { // Vert.x names a prefix route's rest "*"; it is the path below
+                target.put(k, cut(v));
+            }
+        });
+        String path = ctx.normalizedPath();
+        if (endpoint.isMatchOnUriPrefix() && path.length() > template.length() && path.startsWith(template)) {
+            target.put("path", cut(path.substring(template.length())));
+        }
+        if (!target.isEmpty()) {
+            ctx.put(HttpApi.AUDIT_TARGET, target.toString());
+        }
+        ctx.put(HttpApi.AUDIT_WRITES, endpoint.getAudit().equals(HubHttpEndpoint.WRITES));
+    }
+
+    /** A value from the request as the audit log keeps it: control characters escaped, at most 200 characters. */
+    private static String cut(String value) {
+        return LogText.escape(value.length() > 200 ? value.substring(0, 200) : value);
     }
 
     private static CallerResolver.Credentials credentials(RoutingContext ctx) {

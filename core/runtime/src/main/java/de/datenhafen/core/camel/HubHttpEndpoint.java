@@ -18,6 +18,12 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
     private boolean matchOnUriPrefix;
     private long maxBodySize;
     private String access = "public";
+    private String audit = WRITES;
+
+    /** Every call that may change data (any method but GET, HEAD and OPTIONS) is audited, and every refusal. */
+    static final String WRITES = "writes";
+    /** Only refusals are audited: for machine ingest, whose accepted data the bus keeps with its member and source. */
+    static final String REFUSALS = "refusals";
 
     HubHttpEndpoint(String uri, HubHttpComponent component, String path) {
         super(uri, component);
@@ -89,6 +95,23 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
                 + ", not " + access);
         }
         this.access = access;
+    }
+
+    /**
+     * What of this endpoint's calls the hub's audit log keeps: {@code writes} (the default: every call that may change
+     * data, with its caller, outcome and path parameters, and every refusal), or {@code refusals} (only 401, 403 and
+     * 429), for high-volume machine ingest whose accepted events the bus keeps anyway, each with its member and
+     * source.
+     */
+    public String getAudit() {
+        return audit;
+    }
+
+    public void setAudit(String audit) {
+        if (!audit.equals(WRITES) && !audit.equals(REFUSALS)) {
+            throw new IllegalArgumentException("audit is " + WRITES + " or " + REFUSALS + ", not " + audit);
+        }
+        this.audit = audit;
     }
 
     @Override

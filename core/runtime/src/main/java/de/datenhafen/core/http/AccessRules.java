@@ -26,9 +26,6 @@ final class AccessRules {
     record Rule(String method, String template, Pattern pattern, List<String> names, Policy policy) {
     }
 
-    static final String ACTION = "datenhafen.action";
-    static final String TARGET = "datenhafen.target";
-
     private final List<Rule> rules = new ArrayList<>();
 
     /** Only the association's staff (and the bootstrap admin token). */
@@ -41,6 +38,27 @@ final class AccessRules {
     static Policy ofMember(Role role) {
         return (p, params) -> p.actsFor(params.get("member"), role) ? null
             : "this needs the role " + role.id() + " of member " + params.get("member") + " (or hub-admin)";
+    }
+
+    /** A member-admin of some member (what it manages is checked against the request's body), or a hub-admin. */
+    static final Policy MEMBER_ADMIN_OF_ANY = (p, params) -> p.has(Role.MEMBER_ADMIN) ? null
+        : "this needs the role member-admin (of the member that owns the plugin) or hub-admin";
+
+    /**
+     * A hub-admin, or a principal with {@code role} of the member that owns what the path's {@code name} names, as
+     * {@code ownerOf} finds it (null when nothing is found or it has no owner: then only a hub-admin passes, and
+     * others learn no more from a 403 than whether they may).
+     */
+    static Policy ofOwner(Role role, java.util.function.Function<String, String> ownerOf) {
+        return (p, params) -> {
+            if (p.isHubAdmin()) {
+                return null;
+            }
+            String owner = ownerOf.apply(params.get("name"));
+            return owner != null && p.actsFor(owner, role) ? null
+                : "this needs the role " + role.id() + " of the member that owns the integration's plugin (or "
+                + "hub-admin)";
+        };
     }
 
     /** A person signed in (a session or a login), not a machine token. */
@@ -94,8 +112,8 @@ final class AccessRules {
         for (int i = 0; i < r.names().size(); i++) {
             params.put(r.names().get(i), m.group(i + 1));
         }
-        ctx.put(ACTION, method + " " + r.template());
-        ctx.put(TARGET, params.isEmpty() ? null : params.toString());
+        ctx.put(HttpApi.AUDIT_ACTION, method + " " + r.template());
+        ctx.put(HttpApi.AUDIT_TARGET, params.isEmpty() ? null : params.toString());
         if (!p.reaches(path, null)) {
             return "this token is scoped to " + (p.scopePlugin() != null ? "plugin " + p.scopePlugin()
                 : "paths under " + p.scopePath());

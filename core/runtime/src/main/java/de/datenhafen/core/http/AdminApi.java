@@ -7,6 +7,10 @@ import de.datenhafen.core.integration.ConfigSchemas;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.plugin.PluginView;
+import de.datenhafen.core.security.PluginOwners;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.file.OpenOptions;
@@ -34,15 +38,22 @@ final class AdminApi {
     private final WorkerExecutor workers;
     private final PluginHost plugins;
     private final IntegrationManager integrations;
+    private final PluginOwners owners;
+    private final Function<String, String> ownerOf;
     private final Path uploadDir;
     private final long maxPluginSize;
 
+    /**
+     * @param ownerOf the id of the member that owns a plugin, by the plugin's id (null for none)
+     */
     AdminApi(Vertx vertx, WorkerExecutor workers, PluginHost plugins, IntegrationManager integrations,
-             Path uploadDir, long maxPluginSize) {
+             PluginOwners owners, Function<String, String> ownerOf, Path uploadDir, long maxPluginSize) {
         this.vertx = vertx;
         this.workers = workers;
         this.plugins = plugins;
         this.integrations = integrations;
+        this.owners = owners;
+        this.ownerOf = ownerOf;
         this.uploadDir = uploadDir;
         this.maxPluginSize = maxPluginSize;
     }
@@ -56,6 +67,7 @@ final class AdminApi {
         router.post(base + "/plugins/:id/enable").handler(this::enablePlugin);
         router.post(base + "/plugins/:id/disable").handler(this::disablePlugin);
         router.delete(base + "/plugins/:id").handler(this::deletePlugin);
+        router.put(base + "/plugins/:id/owner").handler(json).handler(this::assignOwner);
         router.get(base + "/connectors").handler(this::listConnectors);
         router.post(base + "/integrations/validate").handler(json).handler(this::validateIntegration);
         router.post(base + "/integrations").handler(json).handler(this::createIntegration);
@@ -70,11 +82,41 @@ final class AdminApi {
     // ---- plugins
 
     private void listPlugins(RoutingContext ctx) {
-        work(ctx, 200, () -> new JsonArray(plugins.list().stream().map(Json::plugin).toList()));
+        work(ctx, 200, () -> new JsonArray(plugins.list().stream().map(this::plugin).toList()));
     }
 
     private void getPlugin(RoutingContext ctx) {
-        work(ctx, 200, () -> Json.plugin(plugins.get(ctx.pathParam("id"))));
+        work(ctx, 200, () -> plugin(plugins.get(ctx.pathParam("id"))));
+    }
+
+    /** A plugin as the API shows it: with its owning member, and a warning while it has none. */
+    private JsonObject plugin(PluginView view) {
+        String owner = view.id() == null ? null : ownerOf.apply(view.id());
+        JsonObject out = Json.plugin(view).put("owner", owner);
+        if (owner == null && view.id() != null) {
+            out.put("warnings", new JsonArray().add("the provider " + view.provider() + " is not a member of this "
+                + "hub, so plugin " + view.id() + " has no owning member: until an admin assigns one (PUT "
+                + "/api/v1/admin/plugins/" + view.id() + "/owner {\"member\": \"<id>\"}), only hub-admins pass its "
+                + "member-guarded endpoints and manage its integrations"));
+        }
+        return out;
+    }
+
+    /** Makes a member the owner of an installed plugin: its member-admins then manage the plugin's integrations. */
+    private void assignOwner(RoutingContext ctx) {
+        JsonObject body = jsonBody(ctx, "the owning member as {\"member\": \"<member id>\"}");
+        if (body == null) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        work(ctx, 200, () -> {
+            PluginView view = plugins.get(id); // 404 for an unknown plugin, before anything is stored
+            if (!(body.getValue("member") instanceof String member)) {
+                throw new InvalidInputException("member must be the id of a member of the hub", "member");
+            }
+            owners.assign(id, member, "member");
+            return plugin(view);
+        });
     }
 
     /** Streams the archive to a hidden file in the plugins folder, then installs it from there. */
@@ -107,6 +149,12 @@ final class AdminApi {
             return;
         }
         boolean enable = "true".equalsIgnoreCase(ctx.queryParams().get("enable"));
+        String owner = ctx.queryParams().get("owner");
+        if (owner != null && !owners.memberExists(owner)) {
+            Errors.respond(ctx, new InvalidInputException("there is no member " + LogText.escape(owner)
+                + "; ?owner= names the id of the member that owns the plugin", "owner"));
+            return;
+        }
         Path upload = uploadDir.resolve(".upload-" + UUID.randomUUID() + ".tmp");
         req.pause();
         vertx.fileSystem().open(upload.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
@@ -117,7 +165,11 @@ final class AdminApi {
             })
             .onSuccess(v -> work(ctx, 201, () -> {
                 try {
-                    return Json.plugin(plugins.install(upload, enable));
+                    PluginView view = plugins.install(upload, enable);
+                    if (owner != null) {
+                        owners.assign(view.id(), owner, "owner");
+                    }
+                    return plugin(view);
                 } finally {
                     Files.deleteIfExists(upload);
                 }
@@ -125,16 +177,17 @@ final class AdminApi {
     }
 
     private void enablePlugin(RoutingContext ctx) {
-        work(ctx, 200, () -> Json.plugin(plugins.enable(ctx.pathParam("id"))));
+        work(ctx, 200, () -> plugin(plugins.enable(ctx.pathParam("id"))));
     }
 
     private void disablePlugin(RoutingContext ctx) {
-        work(ctx, 200, () -> Json.plugin(plugins.disable(ctx.pathParam("id"))));
+        work(ctx, 200, () -> plugin(plugins.disable(ctx.pathParam("id"))));
     }
 
     private void deletePlugin(RoutingContext ctx) {
         work(ctx, 204, () -> {
             plugins.delete(ctx.pathParam("id"));
+            owners.unassign(ctx.pathParam("id"));
             return null;
         });
     }
@@ -173,6 +226,7 @@ final class AdminApi {
             return;
         }
         work(ctx, 200, () -> {
+            requireOwnerOfConnector(ctx, body.getString("connector"));
             List<ConfigProblem> problems = integrations.validate(body.getString("name"),
                 body.getString("connector"), configOf(body));
             return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
@@ -184,12 +238,37 @@ final class AdminApi {
         if (body == null) {
             return;
         }
-        work(ctx, 201, () -> Json.integration(integrations.create(body.getString("name"),
-            body.getString("connector"), configOf(body))));
+        work(ctx, 201, () -> {
+            requireOwnerOfConnector(ctx, body.getString("connector"));
+            return Json.integration(integrations.create(body.getString("name"), body.getString("connector"),
+                configOf(body)));
+        });
     }
 
+    /** The integrations the caller may see: all for a hub-admin, else those of its member's plugins. */
     private void listIntegrations(RoutingContext ctx) {
-        work(ctx, 200, () -> new JsonArray(integrations.list().stream().map(Json::integration).toList()));
+        Principal p = ctx.get(Authentication.PRINCIPAL);
+        work(ctx, 200, () -> new JsonArray(integrations.list().stream()
+            .filter(i -> p.actsFor(ownerOf.apply(i.plugin()), Role.VIEWER)).map(Json::integration).toList()));
+    }
+
+    /**
+     * Passes a hub-admin, and a member-admin of the member that owns the plugin offering {@code connector}; refuses
+     * others with 403. An unknown connector passes, for the integration manager to name it as the problem.
+     */
+    private void requireOwnerOfConnector(RoutingContext ctx, String connector) {
+        Principal p = ctx.get(Authentication.PRINCIPAL);
+        if (p.isHubAdmin() || connector == null) {
+            return;
+        }
+        plugins.pluginOffering(connector).ifPresent(plugin -> {
+            String owner = ownerOf.apply(plugin.id());
+            if (!p.actsFor(owner, Role.MEMBER_ADMIN)) {
+                throw new ForbiddenException("connector " + connector + " is of plugin " + plugin.id() + ", owned by "
+                    + (owner == null ? "no member" : "member " + owner) + "; its integrations are managed by that "
+                    + "member's member-admins (or a hub-admin)", "connector");
+            }
+        });
     }
 
     private void getIntegration(RoutingContext ctx) {

@@ -12,6 +12,7 @@ import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.Role;
 import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.Identity;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +59,15 @@ public final class HttpApi {
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
-                           FailedAuthLimiter authLimiter) {
+                           FailedAuthLimiter authLimiter, Function<String, String> pluginOwner) {
     }
+
+    /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
+    public static final String AUDIT_ACTION = "datenhafen.action";
+    /** Set by a route on its request: what the action was on (its path parameters), or absent. */
+    public static final String AUDIT_TARGET = "datenhafen.target";
+    /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
+    public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
     public HttpApi(Vertx vertx) {
         this.vertx = vertx;
@@ -86,12 +95,13 @@ public final class HttpApi {
 
         audit = s.identity().audit();
         // One limiter for every wrong credential, token or password (by default 10 a minute from an address).
-        AccessRules rules = adminRules();
+        AccessRules rules = adminRules(name -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
         IdentityApi.rules(rules);
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
         accessRules = rules;
         router.route("/api/v1/admin/*").handler(auth::handle);
-        new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.uploadDir(), s.maxPluginSize()).mount(router);
+        new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
+            s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
         new IdentityApi(s.identity(), workers, s.authLimiter(), new FailedAuthLimiter(100, Duration.ofHours(1),
             100_000, Clock.systemUTC())).mount(router, auth);
@@ -106,21 +116,31 @@ public final class HttpApi {
 
     /**
      * Who may call the hub's own admin and events routes (the identity routes add theirs in {@link IdentityApi}):
-     * reading which plugins and connectors exist is for anyone signed in; everything else here is the association's
-     * (hub-admin) until member-admins manage their own plugins' integrations.
+     * reading which plugins and connectors exist is for anyone signed in; a plugin's integrations are its owning
+     * member's to read (viewer) and to manage (member-admin), the list and new ones checked against the plugin in
+     * {@link AdminApi}; plugins themselves (code in the hub's JVM), subscriptions, dead letters and the bus are the
+     * association's (hub-admin).
+     *
+     * @param integrationOwner the member that owns the plugin of an integration, by the integration's name
      */
-    private static AccessRules adminRules() {
+    private static AccessRules adminRules(Function<String, String> integrationOwner) {
         String a = "/api/v1/admin";
         AccessRules r = new AccessRules()
             .rule("GET", a + "/plugins", AccessRules.SIGNED_IN)
             .rule("GET", a + "/plugins/:id", AccessRules.SIGNED_IN)
-            .rule("GET", a + "/connectors", AccessRules.SIGNED_IN);
+            .rule("GET", a + "/connectors", AccessRules.SIGNED_IN)
+            .rule("GET", a + "/integrations", AccessRules.SIGNED_IN)
+            .rule("POST", a + "/integrations", AccessRules.MEMBER_ADMIN_OF_ANY)
+            .rule("POST", a + "/integrations/validate", AccessRules.MEMBER_ADMIN_OF_ANY)
+            .rule("GET", a + "/integrations/:name", AccessRules.ofOwner(Role.VIEWER, integrationOwner))
+            .rule("DELETE", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
+        for (String action : new String[] {"pause", "resume", "restart"}) {
+            r.rule("POST", a + "/integrations/:name/" + action,
+                AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
+        }
         for (String[] hubAdmin : new String[][] {
             {"POST", "/plugins"}, {"DELETE", "/plugins/:id"}, {"POST", "/plugins/:id/enable"},
-            {"POST", "/plugins/:id/disable"}, {"GET", "/integrations"}, {"POST", "/integrations"},
-            {"POST", "/integrations/validate"}, {"GET", "/integrations/:name"}, {"PUT", "/integrations/:name"},
-            {"DELETE", "/integrations/:name"}, {"POST", "/integrations/:name/pause"},
-            {"POST", "/integrations/:name/resume"}, {"POST", "/integrations/:name/restart"},
+            {"POST", "/plugins/:id/disable"}, {"PUT", "/plugins/:id/owner"},
             {"GET", "/subscriptions"}, {"POST", "/subscriptions"}, {"GET", "/subscriptions/:name"},
             {"DELETE", "/subscriptions/:name"}, {"POST", "/subscriptions/:name/seek"}, {"GET", "/dead-letters"},
             {"POST", "/dead-letters/replay"}, {"POST", "/dead-letters/discard"}, {"POST", "/dead-letters/:id/replay"},
@@ -166,7 +186,8 @@ public final class HttpApi {
             String path = ctx.normalizedPath();
             boolean write = !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
             boolean hubApi = path.startsWith("/api/v1/admin/") || path.startsWith("/api/v1/auth/");
-            if (!(write && hubApi) && status != 401 && status != 403 && status != 429) {
+            boolean auditedWrite = hubApi || Boolean.TRUE.equals(ctx.get(AUDIT_WRITES));
+            if (!(write && auditedWrite) && status != 401 && status != 403 && status != 429) {
                 return;
             }
             Principal p = ctx.get(Authentication.PRINCIPAL);
@@ -175,8 +196,8 @@ public final class HttpApi {
                 p = new Principal(Principal.Kind.valueOf(caller.kind().toUpperCase(java.util.Locale.ROOT)),
                     caller.id(), caller.member(), java.util.Set.of(), caller.scopePlugin(), caller.scopePath());
             }
-            String action = ctx.get(AccessRules.ACTION);
-            String target = ctx.get(AccessRules.TARGET);
+            String action = ctx.get(AUDIT_ACTION);
+            String target = ctx.get(AUDIT_TARGET);
             String member = target != null && target.contains("member=")
                 ? target.replaceAll(".*member=([^,}]+).*", "$1") : p == null ? null : p.member();
             audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),

@@ -82,7 +82,7 @@ final class IdentityApi {
         router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             Members.Member created = identity.members().create(string(b, "id"), string(b, "name"),
                 string(b, "contact"));
-            ctx.put(AccessRules.TARGET, "{member=" + created.id() + "}"); // the new member sees its creation audited
+            ctx.put(HttpApi.AUDIT_TARGET, "{member=" + created.id() + "}"); // the new member sees its creation audited
             return member(created);
         }));
         router.get(m + "/:member").handler(ctx -> work(ctx, 200, () -> member(identity.members()
@@ -195,14 +195,14 @@ final class IdentityApi {
         String account = "account:" + user;
         Duration wait = max(addressLimiter.retryAfter(address), accountLimiter.retryAfter(account));
         if (!wait.isZero()) {
-            ctx.put(AccessRules.ACTION, "POST /api/v1/auth/login");
-            ctx.put(AccessRules.TARGET, "{user=" + user + "}");
+            ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
+            ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
             Errors.respond(ctx, new TooManyRequestsException("too many failed sign-ins; try again in "
                 + Math.max(1, wait.toSeconds()) + " s", wait));
             return;
         }
-        ctx.put(AccessRules.ACTION, "POST /api/v1/auth/login");
-        ctx.put(AccessRules.TARGET, "{user=" + user + "}");
+        ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
+        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
         work(ctx, 200, () -> {
             String password = b.getValue("password") instanceof String s ? s : null;
             var found = identity.users().verify(user, password);
@@ -230,7 +230,7 @@ final class IdentityApi {
         }
         String address = Authentication.address(ctx);
         Duration wait = addressLimiter.retryAfter(address);
-        ctx.put(AccessRules.ACTION, "POST /api/v1/auth/setup");
+        ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/setup");
         if (!wait.isZero()) {
             Errors.respond(ctx, new TooManyRequestsException("too many failed attempts; try again in "
                 + Math.max(1, wait.toSeconds()) + " s", wait));
@@ -239,7 +239,7 @@ final class IdentityApi {
         work(ctx, 200, () -> {
             try {
                 Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
-                ctx.put(AccessRules.TARGET, "{user=" + u.id() + "}");
+                ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
                 return user(u);
             } catch (InvalidInputException e) {
                 if ("code".equals(e.field())) {

@@ -62,6 +62,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final SecretBox secrets;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Entry> entries = new TreeMap<>();
+    /** Integration name to plugin id, read without the lock (access checks on the event loop). */
+    private final Map<String, String> pluginOfIntegration = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Runtime state of one integration. */
     private static final class Entry {
@@ -95,6 +97,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             Entry e = new Entry(r);
             e.error = "waiting for plugin " + r.pluginId();
             entries.put(r.name(), e);
+            pluginOfIntegration.put(r.name(), r.pluginId());
         }
         LOG.info("{} integrations restored from the database", entries.size());
     }
@@ -198,7 +201,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Map<String, Object> given = raw == null ? Map.of() : raw;
         List<ConfigProblem> problems = problems(name, connectorName, given);
         if (!problems.isEmpty()) {
-            if (problems.get(0).field().equals("name") && entries.containsKey(name)) {
+            if (problems.get(0).field().equals("name") && name != null && entries.containsKey(name)) {
                 throw new ConflictException(problems.get(0).message(), "name");
             }
             throw new InvalidInputException(problems);
@@ -215,6 +218,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         store.insert(record);
         Entry entry = new Entry(record);
         entries.put(name, entry);
+        pluginOfIntegration.put(name, plugin.id());
         LOG.info("Integration {} created from connector {} of plugin {}", name, connectorName, plugin.id());
         start(entry);
         if (entry.pathTaken != null) {
@@ -229,6 +233,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     public synchronized List<IntegrationView> list() {
         return entries.values().stream().map(this::view).toList();
+    }
+
+    /** The id of the plugin whose connector integration {@code name} runs; empty for no such integration. */
+    public Optional<String> pluginOf(String name) {
+        return Optional.ofNullable(name == null ? null : pluginOfIntegration.get(name));
     }
 
     public synchronized IntegrationView get(String name) {
@@ -305,6 +314,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         camel.forgetCounters(name);
         store.delete(name);
         entries.remove(name);
+        pluginOfIntegration.remove(name);
     }
 
     /** Names of integrations the admin wants running that are not, with their reason; for readiness. */

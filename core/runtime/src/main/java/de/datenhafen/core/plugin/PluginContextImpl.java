@@ -2,6 +2,8 @@ package de.datenhafen.core.plugin;
 
 import de.datenhafen.api.PluginContext;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -13,14 +15,16 @@ final class PluginContextImpl implements PluginContext {
     private final String pluginVersion;
     private final Path dataDirectory;
     private final Supplier<DataSource> database;
+    private final BiFunction<String, String, String> ownerOf;
 
     PluginContextImpl(String pluginId, String member, String pluginVersion, Path dataDirectory,
-                      Supplier<DataSource> database) {
+                      Supplier<DataSource> database, BiFunction<String, String, String> ownerOf) {
         this.pluginId = pluginId;
         this.member = member;
         this.pluginVersion = pluginVersion;
         this.dataDirectory = dataDirectory;
         this.database = database;
+        this.ownerOf = ownerOf;
     }
 
     @Override
@@ -31,6 +35,11 @@ final class PluginContextImpl implements PluginContext {
     @Override
     public String member() {
         return member;
+    }
+
+    @Override
+    public Optional<String> owner() {
+        return Optional.ofNullable(ownerOf.apply(pluginId, member));
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -84,13 +85,18 @@ public final class PluginHost implements AutoCloseable {
     /** One context per loaded plugin: PF4J's factory and the host must hand out the same one. */
     private final Map<String, PluginContextImpl> contexts = new ConcurrentHashMap<>();
     private final PluginDatabases databases;
+    private final BiFunction<String, String, String> ownerOf;
 
     /** What the admin still sees of a deleted plugin whose thread would not stop. */
     private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
     }
 
-    public PluginHost(HubConfig config, Database db) {
+    /**
+     * @param ownerOf the owning member's id of a plugin, from its id and its descriptor's provider (null for none)
+     */
+    public PluginHost(HubConfig config, Database db, BiFunction<String, String, String> ownerOf) {
         this.config = config;
+        this.ownerOf = ownerOf;
         this.pluginsDir = config.pluginsDir();
         this.dataPluginsDir = config.dataDir().resolve("plugins");
         this.states = new PluginStateStore(db);
@@ -561,7 +567,7 @@ public final class PluginHost implements AutoCloseable {
             }
             ClassLoader loader = wrapper.getPluginClassLoader();
             return new PluginContextImpl(id, wrapper.getDescriptor().getProvider(),
-                wrapper.getDescriptor().getVersion(), data, () -> databases.open(id, loader));
+                wrapper.getDescriptor().getVersion(), data, () -> databases.open(id, loader), ownerOf);
         });
     }
 

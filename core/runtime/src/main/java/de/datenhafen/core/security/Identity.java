@@ -16,6 +16,7 @@ public final class Identity implements AutoCloseable {
     private final Sessions sessions;
     private final TokenStore bootstrap;
     private final AuditLog audit;
+    private final PluginOwners pluginOwners;
 
     public Identity(Database db, TokenStore bootstrap, Passwords passwords, Duration sessionIdle,
                     Duration sessionAbsolute) {
@@ -25,6 +26,7 @@ public final class Identity implements AutoCloseable {
         this.tokens = new ApiTokens(db, members);
         this.sessions = new Sessions(db, users, members, sessionIdle, sessionAbsolute);
         this.audit = new AuditLog(db);
+        this.pluginOwners = new PluginOwners(db, members);
     }
 
     public Members members() {
@@ -45,6 +47,10 @@ public final class Identity implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public PluginOwners pluginOwners() {
+        return pluginOwners;
     }
 
     /** The principal of a bearer token: a member's API token ({@code dh_...}) or the bootstrap admin token. */

@@ -77,7 +77,7 @@ final class HttpIngestConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&access=" + access)
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
                     .process(e -> Http.serve(e, x -> handle(x, maxBody, ingest, bus)));
             }

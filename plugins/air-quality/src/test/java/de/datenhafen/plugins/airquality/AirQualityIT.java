@@ -453,8 +453,25 @@ class AirQualityIT {
         JsonArray entries = client.get("/api/v1/admin/audit?member=" + Members.OTHER + "&limit=1000").json()
             .getJsonArray("entries");
         assertThat(entries.stream().map(JsonObject.class::cast).filter(e -> e.getInteger("outcome") == 403
-            && e.getString("action").equals("DELETE " + ROOT + "registry/devices/70B3D57ED0000002"))).hasSize(1);
+            && e.getString("action").equals("DELETE " + ROOT + "registry*")
+            && e.getString("target").equals("{path=/devices/70B3D57ED0000002}"))).hasSize(1);
         assertThat(client.withToken(VIEWER).get(ROOT + "registry/devices/70B3D57ED0000002").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theOwnersAcceptedRegistryChangeIsAuditedWithItsTokenAndOutcome(HubClient client) {
+        HubClient.Response put = client.withToken(TOKEN).put(ROOT + "registry/sites/zz-audit", "application/json",
+            "{\"name\":\"Grundschule Audit\"}");
+
+        JsonArray entries = client.get("/api/v1/admin/audit?action=PUT%20" + ROOT + "registry*&limit=1000").json()
+            .getJsonArray("entries");
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        assertThat(entries.stream().map(JsonObject.class::cast).filter(e -> e.getInteger("outcome") == put.status()
+            && e.getString("target").equals("{path=/sites/zz-audit}"))).singleElement().satisfies(e -> {
+                assertThat(e.getString("principal")).startsWith("token:");
+                assertThat(e.getString("member")).isEqualTo("luftblick");
+                assertThat(e.encode()).doesNotContain("Grundschule Audit");
+            });
     }
 
     // ---- PUT replaces, PATCH (JSON merge patch, RFC 7396) changes what it names

@@ -104,7 +104,7 @@ public final class HttpIngestConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=" + maxBody)
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&maxBodySize=" + maxBody)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
                         if (!anonymous && !admitted(e, senders, plugin)) {

@@ -12,13 +12,6 @@ import java.util.function.Function;
  */
 final class Access {
 
-    /**
-     * The member that owns the directory and every organisation without a member of its own. A constant because the
-     * hub tells a plugin its provider's name ({@code PluginContext.member()}), not the id of the member it resolved
-     * from it, and callers carry member ids; the demo and the README make {@code social-smart-city} that member.
-     */
-    static final String OWNER = "social-smart-city";
-
     /** Refused: answered with 401 (no caller) or 403 (a caller that may not do this). */
     static final class Denied extends RuntimeException {
         final int status;
@@ -56,33 +49,35 @@ final class Access {
     }
 
     /**
-     * Passes the owner's editors (and hub admins). The hub's {@code access=member-editor} already lets only them on to
+     * Passes the editors of {@code owner}, the member that owns the plugin (and hub admins; only they while the plugin
+     * has no owner). The hub's {@code access=member-editor} already lets only them on to
      * the import and organisation routes; asked again here so the API does not rest on how a route was declared.
      */
-    static void requireOwnerEditor(Caller c) {
+    static void requireOwnerEditor(Caller c, String owner) {
         if (c == null) {
             throw new Denied(401, "this needs a token (Authorization: Bearer <token>) or a session with the role "
-                + "member-editor of member " + OWNER);
+                + "member-editor of member " + owner);
         }
-        if (!c.actsFor(OWNER, Caller.MEMBER_EDITOR)) {
-            throw new Denied(403, "this needs the role member-editor of member " + OWNER + " (or hub-admin)");
+        if (!c.actsFor(owner, Caller.MEMBER_EDITOR)) {
+            throw new Denied(403, "this needs the role member-editor of member " + (owner == null
+                ? "(none: the plugin has no owning member yet)" : owner) + " (or hub-admin)");
         }
     }
 
-    /** Whether {@code c} may change services of an organisation of {@code member}. */
-    static boolean mayEdit(Caller c, String member) {
+    /** Whether {@code c} may change services of an organisation of {@code member}, in the directory of {@code owner}. */
+    static boolean mayEdit(Caller c, String member, String owner) {
         // the owner's editors may, as the directory's admin token could: they may import any organisation's services
         // anyway, and refusing them here would only send them through an import for a one-service correction
-        return c != null && (c.actsFor(member, Caller.MEMBER_EDITOR) || c.actsFor(OWNER, Caller.MEMBER_EDITOR));
+        return c != null && (c.actsFor(member, Caller.MEMBER_EDITOR) || c.actsFor(owner, Caller.MEMBER_EDITOR));
     }
 
     /** Passes when {@code c} may create, update or withdraw services of {@code organizationId} (of {@code member}). */
-    static void requireMayEditServicesOf(Caller c, String organizationId, String member) {
+    static void requireMayEditServicesOf(Caller c, String organizationId, String member, String owner) {
         if (c == null) {
             throw new Denied(401, "this needs a token (Authorization: Bearer <token>) or a session of a member with "
                 + "the role member-editor");
         }
-        if (!mayEdit(c, member)) {
+        if (!mayEdit(c, member, owner)) {
             throw new Denied(403, "organization " + organizationId + " belongs to member " + member
                 + "; changing its services needs the role member-editor of member " + member);
         }
@@ -95,12 +90,12 @@ final class Access {
      * only keep such an object exactly as their service had it ({@code unchanged}: one shared by an import).
      */
     static void requireMayCarry(Caller c, String organizationId, NestedOwners.Nested n, Set<String> others,
-                                boolean unchanged, Function<String, String> memberOf) {
+                                boolean unchanged, Function<String, String> memberOf, String owner) {
         if (unchanged) {
             return;
         }
         for (String other : others) {
-            if (!mayEdit(c, memberOf.apply(other))) {
+            if (!mayEdit(c, memberOf.apply(other), owner)) {
                 throw new Denied(403, n.kind() + " " + n.id() + " belongs to organization " + other + " (member "
                     + memberOf.apply(other) + "); an editor of organization " + organizationId
                     + " may not change it", n.path());

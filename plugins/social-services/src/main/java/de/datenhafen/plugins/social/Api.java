@@ -216,7 +216,7 @@ final class Api {
      * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
      */
     private Response importData(Request r, Map<String, String> q) {
-        Access.requireOwnerEditor(r.caller());
+        Access.requireOwnerEditor(r.caller(), dir.owner());
         String member = member(q.get("member"), "member");
         byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
             + "(application/zip)");
@@ -286,12 +286,12 @@ final class Api {
      * then edited by that member's editors; {@code null} gives it back to the directory's owner.
      */
     private ObjectNode setMember(Request r, String id) {
-        Access.requireOwnerEditor(r.caller());
+        Access.requireOwnerEditor(r.caller(), dir.owner());
         JsonNode body = Json.parse(body(r, "{\"member\": \"<member id>\"} (null: the directory's owner)"), 100);
         if (!(body instanceof ObjectNode o) || !o.has("member") || !(o.get("member").isTextual()
             || o.get("member").isNull())) {
             throw new BadParameter("must be a JSON object with member: a member's id, or null for the directory's "
-                + "owner " + Access.OWNER, "member");
+                + "owner " + dir.owner(), "member");
         }
         String member = member(o.get("member").isNull() ? null : o.get("member").asText(), "member");
         dir.setMember(id, member);

@@ -46,8 +46,9 @@ final class Directory {
 
     private final DataSource db;
     private final ZoneId zone;
+    private final java.util.function.Supplier<String> owner;
     private final Map<String, ObjectNode> organizations = new ConcurrentHashMap<>();
-    /** The member each organisation belongs to, where one was set; the others belong to {@link Access#OWNER}. */
+    /** The member each organisation belongs to, where one was set; the others belong to the plugin's owner. */
     private final Map<String, String> members = new ConcurrentHashMap<>();
     private final Map<String, Stored> services = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> taxonomies = new ConcurrentHashMap<>();
@@ -77,9 +78,19 @@ final class Directory {
     record OutboxEvent(long seq, String eventId, String type, String subject, String data) {
     }
 
-    Directory(DataSource db, ZoneId zone) {
+    /**
+     * @param owner the id of the member that owns the plugin, asked on each check (a hub admin may reassign it), or
+     *              null while it has none
+     */
+    Directory(DataSource db, ZoneId zone, java.util.function.Supplier<String> owner) {
         this.db = db;
         this.zone = zone;
+        this.owner = owner;
+    }
+
+    /** The id of the member that owns the directory (the plugin's owner), or null while there is none. */
+    String owner() {
+        return owner.get();
     }
 
     /** Reads the stored directory into memory and makes sure the city taxonomy is there. */
@@ -145,7 +156,8 @@ final class Directory {
 
     /** The member organisation {@code id} belongs to: the one the admin set, else the directory's owner. */
     String memberOf(String id) {
-        return members.getOrDefault(id, Access.OWNER);
+        String member = members.get(id);
+        return member != null ? member : owner();
     }
 
     /**
@@ -338,10 +350,10 @@ final class Directory {
         if (org == null) {
             throw new InvalidDataException(List.of(new Problem("service", id, "organization_id", "is required")));
         }
-        Access.requireMayEditServicesOf(who, org, memberOf(org));
+        Access.requireMayEditServicesOf(who, org, memberOf(org), owner());
         Stored old = services.get(id);
         if (old != null) {
-            Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()));
+            Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()), owner());
         }
         requireOwnNestedObjects(who, org, service, old);
         List<Problem> problems = validate(new DataSet(List.of(), List.of(service), List.of(), List.of()));
@@ -372,7 +384,7 @@ final class Directory {
             Set<String> others = new java.util.LinkedHashSet<>(owners.organizations(n.id()));
             others.remove(org);
             boolean unchanged = now.get(n.id()) != null && now.get(n.id()).equals(before.get(n.id()));
-            Access.requireMayCarry(who, org, n, others, unchanged, this::memberOf);
+            Access.requireMayCarry(who, org, n, others, unchanged, this::memberOf, owner());
         }
     }
 
@@ -395,7 +407,7 @@ final class Directory {
         if (old == null) {
             throw new NotFound("service " + id + " is not in the directory");
         }
-        Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()));
+        Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()), owner());
         apply(null, List.of(new Change(DELETED, null, old)), null, x -> { });
         return new Report(0, 0, 1, 0);
     }

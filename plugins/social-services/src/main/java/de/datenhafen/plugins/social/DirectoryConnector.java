@@ -80,7 +80,7 @@ final class DirectoryConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         if (ctx.config().has(RETIRED_ADMIN_TOKEN)) {
             throw new InvalidInputException("admin-token was replaced by member tokens: give the users or tokens of "
-                + "member " + Access.OWNER + " that import and manage organisations the role member-editor, and each "
+                + "member " + ctx.plugin().owner().orElse("that owns the plugin") + " that import and manage organisations the role member-editor, and each "
                 + "organisation's member (PUT organizations/{id}/member) editor tokens for its services (README, "
                 + "'Members, people and tokens'); then remove admin-token from this integration's config",
                 "config." + RETIRED_ADMIN_TOKEN);

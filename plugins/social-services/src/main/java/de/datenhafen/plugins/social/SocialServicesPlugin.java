@@ -29,7 +29,7 @@ public class SocialServicesPlugin extends HubPlugin {
 
     synchronized Directory directory() {
         if (directory == null) {
-            directory = new Directory(context().database(), ZONE).load();
+            directory = new Directory(context().database(), ZONE, () -> context().owner().orElse(null)).load();
         }
         return directory;
     }

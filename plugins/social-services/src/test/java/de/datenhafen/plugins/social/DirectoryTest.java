@@ -26,7 +26,7 @@ class DirectoryTest {
     @BeforeEach
     void open() throws Exception {
         db = TestDb.create("dir");
-        dir = new Directory(db, ZoneId.of("Europe/Berlin")).load();
+        dir = new Directory(db, ZoneId.of("Europe/Berlin"), () -> Callers.OWNER).load();
         dir.sent(Long.MAX_VALUE);
     }
 
@@ -112,7 +112,7 @@ class DirectoryTest {
     @Test
     void theDirectoryComesBackFromTheDatabase() {
         dir.importSet(DemoData.demo(DAY), null);
-        Directory again = new Directory(db, ZoneId.of("Europe/Berlin")).load();
+        Directory again = new Directory(db, ZoneId.of("Europe/Berlin"), () -> Callers.OWNER).load();
         assertThat(again.services()).hasSize(50);
         assertThat(again.index().size()).isEqualTo(50);
         assertThat(again.terms()).hasSize(CityTaxonomy.terms().size());
@@ -196,7 +196,8 @@ class DirectoryTest {
             body = in.readAllBytes();
         }
 
-        Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin")).load();
+        Directory elsewhere = new Directory(TestDb.create("elsewhere"), ZoneId.of("Europe/Berlin"),
+            () -> Callers.OWNER).load();
         assertThat(elsewhere.importSet(read.apply(body), null)).isEqualTo(new Directory.Report(50, 0, 0, 0));
         assertThat(docs(elsewhere)).isEqualTo(docs(dir));
         assertThat(elsewhere.organizations()).containsExactlyInAnyOrderElementsOf(dir.organizations());

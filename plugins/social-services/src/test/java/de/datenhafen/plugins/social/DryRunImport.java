@@ -19,7 +19,7 @@ final class DryRunImport {
 
     private static Directory directory() {
         try {
-            return new Directory(TestDb.create("fuzz"), ZoneId.of("Europe/Berlin")).load();
+            return new Directory(TestDb.create("fuzz"), ZoneId.of("Europe/Berlin"), () -> Callers.OWNER).load();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -18,7 +18,7 @@ public final class ExportBench {
     public static void main(String[] args) throws Exception {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         ZoneId zone = ZoneId.of("Europe/Berlin");
-        Directory dir = new Directory(TestDb.create("bench"), zone).load();
+        Directory dir = new Directory(TestDb.create("bench"), zone, () -> Callers.OWNER).load();
         dir.importSet(DemoData.generate(services / 50, 50, 1, LocalDate.now(zone)), null);
         dir.sent(Long.MAX_VALUE);
         Api api = new Api(dir, Limits.DEFAULTS, new TabularExport(java.nio.file.Files.createTempDirectory("export-bench")));

@@ -64,7 +64,8 @@ class ExportTest {
 
     @Test
     void anEmptyDirectoryExportsAsAValidDocumentWithEmptyTables() throws Exception {
-        Directory empty = new Directory(TestDb.create("empty"), java.time.ZoneId.of("Europe/Berlin")).load();
+        Directory empty = new Directory(TestDb.create("empty"), java.time.ZoneId.of("Europe/Berlin"),
+            () -> Callers.OWNER).load();
         Api.Response r = new Api(empty, Limits.DEFAULTS, null)
             .handle(new Api.Request("GET", "export", null, null, null, null));
         try (InputStream in = r.stream()) {

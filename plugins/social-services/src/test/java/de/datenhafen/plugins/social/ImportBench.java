@@ -23,7 +23,7 @@ public final class ImportBench {
 
     public static void main(String[] args) throws Exception {
         ZoneId zone = ZoneId.of("Europe/Berlin");
-        Directory dir = new Directory(TestDb.create("import-bench"), zone).load();
+        Directory dir = new Directory(TestDb.create("import-bench"), zone, () -> Callers.OWNER).load();
         Limits limits = Limits.DEFAULTS;
         DataSet set = DemoData.generate(400, 50, 1, LocalDate.now(zone));
         var doc = Json.object();

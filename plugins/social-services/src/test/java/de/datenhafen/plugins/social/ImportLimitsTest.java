@@ -218,7 +218,7 @@ class ImportLimitsTest {
 
     @Test
     void aFailureInsideIsA500WithAnErrorIdAndNoCause() {
-        Directory broken = new Directory(null, ZoneId.of("Europe/Berlin")); // no database: storing the import fails
+        Directory broken = new Directory(null, ZoneId.of("Europe/Berlin"), () -> Callers.OWNER); // no database: storing the import fails
         Api.Response r = new Api(broken, Limits.DEFAULTS, null).handle(new Api.Request("POST", "import", null,
             Callers.owner(), "application/json", "{\"services\":[]}".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(500);

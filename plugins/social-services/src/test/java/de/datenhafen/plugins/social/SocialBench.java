@@ -37,7 +37,7 @@ public final class SocialBench {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("bench") + ";WRITE_DELAY=0");
         migrate(ds);
-        Directory directory = new Directory(ds, zone).load();
+        Directory directory = new Directory(ds, zone, () -> Callers.OWNER).load();
 
         long t1 = System.nanoTime();
         DataSet parsed = DataSets.fromZip(zip);
@@ -51,7 +51,7 @@ public final class SocialBench {
         System.out.printf(Locale.ROOT, "RE-IMPORT unchanged: %d ms (%s)%n", ms(t2), again);
 
         long t3 = System.nanoTime();
-        Directory reloaded = new Directory(ds, zone).load();
+        Directory reloaded = new Directory(ds, zone, () -> Callers.OWNER).load();
         System.out.printf(Locale.ROOT, "RELOAD from the database at start: %d ms, %d indexed%n", ms(t3),
             reloaded.index().size());
 

@@ -15,7 +15,7 @@ final class TestDb {
 
     /** A directory in a fresh database holding the demo directory of 2026-11-26 (50 services), outbox emptied. */
     static Directory demoDirectory(String name) throws Exception {
-        Directory dir = new Directory(create(name), java.time.ZoneId.of("Europe/Berlin")).load();
+        Directory dir = new Directory(create(name), java.time.ZoneId.of("Europe/Berlin"), () -> Callers.OWNER).load();
         dir.importSet(DemoData.demo(java.time.LocalDate.of(2026, 11, 26)), null);
         dir.sent(Long.MAX_VALUE);
         return dir;

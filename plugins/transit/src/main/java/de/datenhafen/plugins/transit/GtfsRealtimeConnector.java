@@ -114,7 +114,7 @@ public final class GtfsRealtimeConnector implements Connector {
                     // the answer is decided first and written after the events are on the bus: the split between
                     // them leaves the message's body as it was, so an answer written before it was lost (a 400 went
                     // out with an empty body)
-                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&access=" + access)
+                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                         .routeId(ctx.routeId("push"))
                         .process(e -> push(e, processor, maxBytes, maxEntities)))
                         .process(e -> TransitApi.answer(e, e.getProperty("pushStatus", Integer.class),
