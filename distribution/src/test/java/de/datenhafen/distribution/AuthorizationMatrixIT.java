@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -190,14 +192,13 @@ class AuthorizationMatrixIT {
         Set<String> described = new TreeSet<>(operations().keySet());
         Set<String> rows = AccessMatrix.read().rows().keySet();
 
-        Set<String> missing = new TreeSet<>(described);
-        missing.removeAll(rows);
-        Set<String> stale = new TreeSet<>(rows);
-        stale.removeAll(described);
+        List<String> wrong = new ArrayList<>();
+        described.stream().filter(op -> !rows.contains(op))
+            .forEach(op -> wrong.add("no row (decide who may call it, add its row): " + op));
+        rows.stream().filter(op -> !described.contains(op))
+            .forEach(op -> wrong.add("stale row (the document has no such operation): " + op));
 
-        assertThat(missing).as("operations of the OpenAPI document without a row in " + AccessMatrix.RESOURCE
-            + " (add one: who may call it?)").isEmpty();
-        assertThat(stale).as("rows of " + AccessMatrix.RESOURCE + " whose operation the document no longer has")
+        assertThat(wrong).as(AccessMatrix.RESOURCE + " against the OpenAPI document:\n" + String.join("\n", wrong))
             .isEmpty();
         assertThat(described).hasSizeGreaterThan(150);
     }
@@ -217,10 +218,12 @@ class AuthorizationMatrixIT {
             String path = e.getKey().substring(method.length() + 1);
             String url = url(method, path);
             String body = method.equals("GET") || method.equals("DELETE") ? null : body(e.getKey());
+            // one call at a time: plugins refuse a second import while one runs (429), and SensorThings sheds reads
+            // beyond its CPU budget (503); neither is the rule this test is about
             List<String> got = new ArrayList<>();
             List<String> answers = new ArrayList<>();
             for (String principal : PRINCIPALS) {
-                Answer a = call(method, url, body, tokens.get(principal));
+                Answer a = call(method, url, body, tokens.get(principal)).join();
                 calls++;
                 got.add(a.outcome());
                 if (!a.outcome().equals(row.expected().get(principal))) {
@@ -331,6 +334,8 @@ class AuthorizationMatrixIT {
      */
     private String url(String method, String path) {
         boolean existing = method.equals("GET") || HARMLESS_WRITES.contains(method + " " + path);
+        // SensorThings reads cost CPU from a budget per second (503 beyond): one entity each is enough here
+        String query = method.equals("GET") && path.startsWith("/sta/") ? "?$top=1" : "";
         Matcher m = BRACES.matcher(path);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -339,7 +344,7 @@ class AuthorizationMatrixIT {
             m.appendReplacement(out, Matcher.quoteReplacement(existing ? value[0] : value[1]));
         }
         m.appendTail(out);
-        return out.toString();
+        return out + query;
     }
 
     /** A parameter's value: {existing, absent}. */
@@ -387,7 +392,7 @@ class AuthorizationMatrixIT {
         }
     }
 
-    private Answer call(String method, String url, String body, String token) {
+    private CompletableFuture<Answer> call(String method, String url, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port + url))
             .timeout(Duration.ofSeconds(30));
         if (token != null) {
@@ -398,20 +403,16 @@ class AuthorizationMatrixIT {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        try {
-            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
             try (InputStream in = r.body()) {
                 // an event stream does not end: its status and headers say enough
                 boolean stream = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
                 String text = stream ? "(event stream)" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 return new Answer(r.statusCode(), text.length() > 160 ? text.substring(0, 160) + "..." : text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(method + " " + url, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + url, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        }).orTimeout(60, TimeUnit.SECONDS);
     }
 
     private static String cells(Iterable<String> cells) {
