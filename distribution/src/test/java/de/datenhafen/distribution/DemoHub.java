@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,11 @@ final class DemoHub implements AutoCloseable {
 
     /** The same, with this admin token (the README's, for its examples). */
     static DemoHub start(Path work, String token) throws IOException {
+        return start(work, token, Map.of());
+    }
+
+    /** The same, with settings of the hub's own ({@code DATENHAFEN_...} environment variables) added. */
+    static DemoHub start(Path work, String token, Map<String, String> environment) throws IOException {
         Path dist = Path.of(System.getProperty("datenhafen.distribution"));
         Path home = work.resolve("hub");
         PackagedHub.copyWithoutData(dist, home);
@@ -48,7 +54,9 @@ final class DemoHub implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = work.resolve("hub.log");
-        Process process = PackagedHub.command(home, port, token, log, "--demo").start();
+        ProcessBuilder command = PackagedHub.command(home, port, token, log, "--demo");
+        command.environment().putAll(environment);
+        Process process = command.start();
         return new DemoHub(home, log, port, process, token);
     }
 

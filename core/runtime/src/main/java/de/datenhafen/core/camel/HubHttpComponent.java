@@ -64,8 +64,16 @@ public final class HubHttpComponent extends DefaultComponent {
      *
      * @param methods the methods it answers; empty for all
      * @param prefix whether it also serves every path below {@code path}
+     * @param access who the hub lets call it: the endpoint's {@code access} option ({@code public}, {@code viewer},
+     *               {@code member-editor}, {@code member-admin} of the plugin's owning member, or {@code hub-admin})
      */
-    public record PluginRoute(String plugin, String integration, String path, List<String> methods, boolean prefix) {
+    public record PluginRoute(String plugin, String integration, String path, List<String> methods, boolean prefix,
+                              String access) {
+
+        /** A public route (the endpoint's default access). */
+        public PluginRoute(String plugin, String integration, String path, List<String> methods, boolean prefix) {
+            this(plugin, integration, path, methods, prefix, "public");
+        }
 
         /**
          * Whether a request could reach both: their paths meet (the same, or one below the other's prefix) and they

@@ -79,7 +79,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         // keeps answering.
         endpoint.getComponent().serve(this, new HubHttpComponent.PluginRoute(owner == null ? "hub" : owner.pluginId(),
             owner == null ? null : owner.integration(), endpoint.path(),
-            endpoint.methods().stream().map(HttpMethod::name).toList(), endpoint.isMatchOnUriPrefix()));
+            endpoint.methods().stream().map(HttpMethod::name).toList(), endpoint.isMatchOnUriPrefix(),
+            endpoint.getAccess()));
         Route r = endpoint.getComponent().settings().router().route(PATH_PARAMETER.matcher(path).replaceAll(":$1"));
         for (HttpMethod m : endpoint.methods()) {
             r.method(m);

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * several templates fit a route at the same path, the one with the most literal segments describes it. A route
  * the fragment does not describe keeps a generic entry. Components are renamed {@code <plugin>.<name>} (references
  * too), so two plugins cannot clash; every operation gets the plugin as tag and {@code x-datenhafen-plugin} /
- * {@code x-datenhafen-integration}.
+ * {@code x-datenhafen-integration}, and {@code x-datenhafen-access}: who the hub lets call it (the route's
+ * {@code access}: {@code public}, a role of the plugin's owning member, or {@code hub-admin}; a public route may still
+ * refuse on its own). An operation no served route answers by its method has none.
  */
 final class PluginOpenApi {
 
@@ -108,6 +110,9 @@ final class PluginOpenApi {
         if (doc.getJsonObject("components") == null) {
             doc.put("components", new JsonObject());
         }
+        // path -> method -> access; set when all routes are placed, since two routes on one path (reads and writes)
+        // each put the whole described path item
+        Map<String, Map<String, String>> access = new LinkedHashMap<>();
         for (PluginRoute r : routes) {
             JsonObject fragment = fragments.apply(r.plugin());
             JsonObject described = fragment.getJsonObject("paths", new JsonObject());
@@ -127,9 +132,21 @@ final class PluginOpenApi {
             if (!chosen.isEmpty()) {
                 componentsPut(doc, fragment.getJsonObject("components", new JsonObject()));
             } else {
-                generic(paths, r);
+                chosen.put(generic(paths, r), null);
+            }
+            for (String path : chosen.keySet()) {
+                for (String m : r.methods().isEmpty() ? ALL : r.methods()) {
+                    access.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(m.toLowerCase(Locale.ROOT),
+                        r.access());
+                }
             }
         }
+        access.forEach((path, byMethod) -> byMethod.forEach((method, who) -> {
+            JsonObject op = paths.getJsonObject(path).getJsonObject(method);
+            if (op != null) {
+                op.put("x-datenhafen-access", who);
+            }
+        }));
     }
 
     private record Fit(String template, int literal) {
@@ -214,8 +231,11 @@ final class PluginOpenApi {
         return item;
     }
 
-    /** A route its plugin does not describe: its path and methods, and that the plugin's README says the rest. */
-    private static void generic(JsonObject paths, PluginRoute r) {
+    /**
+     * A route its plugin does not describe: its path and methods, and that the plugin's README says the rest. Returns
+     * the path it shows.
+     */
+    private static String generic(JsonObject paths, PluginRoute r) {
         String path = r.prefix() ? (r.path().endsWith("/") ? r.path() : r.path() + "/") + "{subpath}" : r.path();
         JsonObject item = paths.getJsonObject(path, new JsonObject()).put("x-datenhafen-plugin-routes", true)
             .put("x-datenhafen-match-prefix", r.prefix());
@@ -234,5 +254,6 @@ final class PluginOpenApi {
             item.put(m.toLowerCase(Locale.ROOT), op);
         }
         paths.put(path, item);
+        return path;
     }
 }

@@ -95,4 +95,24 @@ class PluginOpenApiTest {
         assertThat(doc.getJsonObject("components").getJsonObject("parameters").getJsonObject("p.page")
             .getString("name")).isEqualTo("page");
     }
+
+    @Test
+    void eachOperationSaysWhoTheHubLetsCallItFromTheRouteThatAnswersItsMethod() {
+        JsonObject fragment = new JsonObject("""
+            {"paths": {"/p/{version}/Things": {"get": {"responses": {}}, "post": {"responses": {}},
+              "put": {"responses": {}}}}}""");
+        JsonObject doc = new JsonObject().put("paths", new JsonObject());
+
+        PluginOpenApi.addRoutes(doc, List.of(new PluginRoute("p", "i", "/p", List.of("GET"), true, "public"),
+            new PluginRoute("p", "i", "/p", List.of("POST"), true, "member-editor"),
+            new PluginRoute("p", "i", "/api/v1/plugins/p/hidden", List.of(), false, "hub-admin")),
+            plugin -> fragment);
+
+        JsonObject things = doc.getJsonObject("paths").getJsonObject("/p/{version}/Things");
+        assertThat(things.getJsonObject("get").getString("x-datenhafen-access")).isEqualTo("public");
+        assertThat(things.getJsonObject("post").getString("x-datenhafen-access")).isEqualTo("member-editor");
+        assertThat(things.getJsonObject("put").containsKey("x-datenhafen-access")).isFalse(); // no route answers PUT
+        JsonObject generic = doc.getJsonObject("paths").getJsonObject("/api/v1/plugins/p/hidden");
+        assertThat(generic.getJsonObject("delete").getString("x-datenhafen-access")).isEqualTo("hub-admin");
+    }
 }
