@@ -2,6 +2,7 @@ package de.datenhafen.core.http;
 
 import de.datenhafen.api.Caller;
 import de.datenhafen.core.camel.CallerResolver;
+import de.datenhafen.core.security.ApiTokens;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Identity;
 import de.datenhafen.core.security.Principal;
@@ -22,20 +23,32 @@ public final class PluginCallers implements CallerResolver {
         this.limiter = limiter;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Wrong tokens count towards the per-address limit on guarded endpoints, and on public ones when they are the
+     * hub's own ({@code dh_...}): a public route that checks its caller itself (a member's edits, a sender list) is no
+     * way around the limit, while a token of a plugin's own on its public route is not the hub's to count.
+     */
     @Override
     public Optional<Caller> resolve(Credentials c, boolean required) {
-        if (required) {
+        String authorization = c.authorization();
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        String token = bearer ? authorization.substring(7).trim() : null;
+        boolean counted = required || token != null && token.startsWith(ApiTokens.PREFIX);
+        if (counted) {
             Duration wait = limiter.retryAfter(c.address());
             if (!wait.isZero()) {
                 throw new TooManyRequestsException("too many wrong tokens from this address; try again in "
                     + Math.max(1, wait.toSeconds()) + " s", wait);
             }
         }
-        if (c.authorization() != null) {
-            boolean bearer = c.authorization().regionMatches(true, 0, "Bearer ", 0, 7);
-            Optional<Principal> p = bearer ? identity.bearer(c.authorization().substring(7).trim()) : Optional.empty();
-            if (p.isEmpty() && required) {
+        if (authorization != null) {
+            Optional<Principal> p = bearer ? identity.bearer(token) : Optional.empty();
+            if (p.isEmpty() && counted) {
                 limiter.failed(c.address());
+            }
+            if (p.isEmpty() && required) {
                 throw new UnauthorizedException("the bearer token is not valid (unknown, expired, revoked, or its "
                     + "member is suspended)");
             }
