@@ -1,0 +1,97 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.api.HubException;
+import de.datenhafen.core.camel.CallerResolver.Credentials;
+import de.datenhafen.core.security.ApiTokens;
+import de.datenhafen.core.security.FailedAuthLimiter;
+import de.datenhafen.core.security.Identity;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.Sessions;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one check of a request's credentials, for the hub's own routes ({@link Authentication}) and plugin routes
+ * ({@link PluginCallers}): a bearer token (a member's API token or the bootstrap admin token) or a session cookie,
+ * whose writes must carry the session's CSRF token; wrong tokens counted per client address, 429 beyond the limit.
+ * Reads the database (a session, a token not yet cached): call it on a worker, never on an event loop.
+ */
+final class CredentialCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialCheck.class);
+
+    /**
+     * What the check found: the principal (null for none) and, when the request is refused, why; a session write
+     * without its CSRF token has both, so the refusal is audited under the person who made it.
+     */
+    record Outcome(Principal principal, HubException refusal) {
+    }
+
+    private final Identity identity;
+    private final FailedAuthLimiter limiter;
+
+    CredentialCheck(Identity identity, FailedAuthLimiter limiter) {
+        this.identity = identity;
+        this.limiter = limiter;
+    }
+
+    /**
+     * Checks {@code c}. With {@code required} (a route that needs a principal), missing or wrong credentials are a
+     * refusal; without (a public route), they give no principal, since such a route may check a token of its own in
+     * the same header. Wrong tokens count towards the limit when required, and always when they are the hub's own
+     * ({@code dh_...}): a public route that checks its caller itself is no way around the limit.
+     *
+     * @param what the request as the log names it (method and escaped path)
+     */
+    Outcome check(Credentials c, boolean required, String what) {
+        String authorization = c.authorization();
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        String token = bearer ? authorization.substring(7).trim() : null;
+        boolean counted = required || token != null && token.startsWith(ApiTokens.PREFIX);
+        if (counted) {
+            Duration wait = limiter.retryAfter(c.address());
+            if (!wait.isZero()) {
+                LOG.warn("Turned away {} from {}: too many wrong tokens", what, c.address());
+                return refused(new TooManyRequestsException("too many wrong tokens from this address; try again in "
+                    + Math.max(1, wait.toSeconds()) + " s", wait));
+            }
+        }
+        if (authorization != null) {
+            if (!bearer) {
+                return required ? refused(new UnauthorizedException("the Authorization header must be: Bearer <token>"))
+                    : new Outcome(null, null);
+            }
+            Optional<Principal> p = identity.bearer(token);
+            if (p.isPresent()) {
+                return new Outcome(p.get(), null);
+            }
+            if (counted) {
+                limiter.failed(c.address());
+                LOG.warn("Wrong token for {} from {}", what, c.address());
+            }
+            return required ? refused(new UnauthorizedException("the bearer token is not valid (unknown, expired, "
+                + "revoked, or its member is suspended)")) : new Outcome(null, null);
+        }
+        if (c.sessionCookie() != null) {
+            Optional<Sessions.Live> live = identity.sessions().resolve(c.sessionCookie());
+            if (live.isEmpty()) {
+                return required ? refused(new UnauthorizedException("the session has ended; sign in again"))
+                    : new Outcome(null, null);
+            }
+            if (c.write() && !live.get().csrfMatches(c.csrfToken())) {
+                return required ? new Outcome(live.get().principal(), new ForbiddenException("a write with a session "
+                    + "cookie needs the session's CSRF token in " + Authentication.CSRF_HEADER,
+                    Authentication.CSRF_HEADER)) : new Outcome(null, null);
+            }
+            return new Outcome(live.get().principal(), null);
+        }
+        return required ? refused(new UnauthorizedException("this route needs a token (Authorization: Bearer <token>) "
+            + "or a session (sign in with POST /api/v1/auth/login)")) : new Outcome(null, null);
+    }
+
+    private static Outcome refused(HubException why) {
+        return new Outcome(null, why);
+    }
+}
