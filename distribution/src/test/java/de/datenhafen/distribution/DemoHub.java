@@ -40,7 +40,11 @@ final class DemoHub implements AutoCloseable {
 
     /** The same, with this admin token (the README's, for its examples). */
     static DemoHub start(Path work, String token) throws IOException {
-        Path dist = Path.of(System.getProperty("datenhafen.distribution"));
+        return start(work, token, Path.of(System.getProperty("datenhafen.distribution")));
+    }
+
+    /** The same, of another unpacked server than the one this build made (a benchmark's earlier version). */
+    static DemoHub start(Path work, String token, Path dist) throws IOException {
         Path home = work.resolve("hub");
         PackagedHub.copyWithoutData(dist, home);
         int port;

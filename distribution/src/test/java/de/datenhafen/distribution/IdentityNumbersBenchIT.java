@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Skipped unless {@code -Dbench=true}; {@code bench/identity-numbers.sh} runs it. Figures go to
  * {@code target/identity-numbers.txt} (or {@code -Dbench.results=}) and to standard output; the recorded ones are in
  * the README's benchmark section. Options: {@code bench.seconds} (per round, 15), {@code bench.pairs} (4),
- * {@code bench.clients} (8), {@code bench.batch} (readings per post, 10), {@code bench.warmup} (s, 10),
- * {@code bench.login.clients} (20), {@code bench.login.seconds} (30).
+ * {@code bench.clients} (8), {@code bench.batch} (readings per post, 10), {@code bench.warmup} (s, 30),
+ * {@code bench.login.clients} (20), {@code bench.login.seconds} (30), {@code bench.distribution} (another unpacked
+ * server, e.g. a copy kept from before a change).
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class IdentityNumbersBenchIT {
@@ -79,7 +81,8 @@ class IdentityNumbersBenchIT {
         results = Path.of(System.getProperty("bench.results", "target/identity-numbers.txt"));
         Files.createDirectories(results.toAbsolutePath().getParent());
         Files.writeString(results, "");
-        hub = DemoHub.start(work);
+        String other = System.getProperty("bench.distribution", "");
+        hub = other.isBlank() ? DemoHub.start(work) : DemoHub.start(work, DemoHub.TOKEN, Path.of(other));
         await("hub ready; log:\n" + hub.log).atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200))
             .ignoreExceptions().until(() -> {
                 hub.assertAlive();
@@ -94,7 +97,8 @@ class IdentityNumbersBenchIT {
         }
         record("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, load average "
             + loadAverage() + ", " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-            + "; the packaged hub with --demo and bin/datenhafen's JVM options; load from the test's JVM");
+            + "; the packaged hub " + (other.isBlank() ? "built here" : other) + " with --demo and bin/datenhafen's JVM "
+            + "options; load from the test's JVM");
     }
 
     @AfterAll
@@ -110,7 +114,7 @@ class IdentityNumbersBenchIT {
         int pairs = Integer.getInteger("bench.pairs", 4);
         int clients = Integer.getInteger("bench.clients", 8);
         int batch = Integer.getInteger("bench.batch", 10);
-        int warmup = Integer.getInteger("bench.warmup", 10);
+        int warmup = Integer.getInteger("bench.warmup", 30);
         HubClient.Response made = hub.client.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
             .put("name", "bench-uplinks").put("roles", new JsonArray().add("member-editor"))
             .put("purpose", "issue 13's ingest numbers").put("scope", new JsonObject().put("plugin", "air-quality")));
@@ -135,9 +139,11 @@ class IdentityNumbersBenchIT {
         double m = median(memberRates);
         double b = median(bootstrapRates);
         record(String.format(Locale.ROOT, "ingest: %d clients posting batches of %d readings to %s, %d pairs of "
-                + "%d s rounds (member token first), %d s warm-up%n%s"
-                + "ingest median readings/s: member token %.0f, bootstrap token %.0f, ratio member/bootstrap %.3f",
-            clients, batch, UPLINKS, pairs, seconds, warmup, rounds, m, b, m / b));
+                + "%d s rounds (member token first), %d s warm-up; load average after %s%n%s"
+                + "ingest median readings/s: member token %.0f, bootstrap token %.0f, ratio member/bootstrap %.3f; "
+                + "geometric mean of the %d neighbouring rounds' ratios (cancels a steady drift) %.3f",
+            clients, batch, UPLINKS, pairs, seconds, warmup, loadAverage(), rounds, m, b, m / b,
+            2 * pairs - 1, neighbourRatio(memberRates, bootstrapRates)));
         assertThat(m).isPositive();
     }
 
@@ -154,17 +160,44 @@ class IdentityNumbersBenchIT {
             assertThat(set.status()).as(set.body()).isEqualTo(200);
         }
         HubConfig config = HubConfig.load(hub.home, Map.of(), Map.of());
-        double alone = oneHashAlone(config.argon2Memory(), config.argon2Iterations());
+
+        String loadBefore = loadAverage();
+        double[] alone = oneHashAlone(config.argon2Memory(), config.argon2Iterations());
 
         signIns(clients, 5); // warm-up
+        // meanwhile, an admin's request every 200 ms: does a burst of sign-ins hold up the rest of the hub's API?
+        ConcurrentLinkedQueue<Double> probes = new ConcurrentLinkedQueue<>();
+        long probeEnd = System.nanoTime() + seconds * 1_000_000_000L;
+        Thread probe = new Thread(() -> {
+            while (System.nanoTime() < probeEnd) {
+                long t0 = System.nanoTime();
+                int status = hub.client.get("/api/v1/admin/members").status();
+                double ms = (System.nanoTime() - t0) / 1e6;
+                probes.add(status == 200 ? ms : Double.NaN);
+                try {
+                    Thread.sleep(Math.max(0, 200 - (long) ms));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-probe");
+        probe.setDaemon(true);
+        probe.start();
         Latencies l = signIns(clients, seconds);
+        probe.join(Duration.ofMinutes(2).toMillis());
+        Latencies p = latencies(probes);
         assertThat(l.errors()).as("failed sign-ins: " + l.firstError()).isZero();
+        assertThat(p.errors()).as("admin requests that were not 200 during the sign-ins").isZero();
         record(String.format(Locale.ROOT, "sign-in: Argon2id %d KiB, %d passes, parallelism 1 (the packaged "
-                + "configuration); one hash alone in the test's JVM: %.1f ms (median of 20 verifications)%n"
+                + "configuration); one verification alone in the test's JVM, 20 in a row: median %.1f ms, fastest "
+                + "%.1f ms (load average before %s)%n"
                 + "sign-in: %d clients, each as its own user, %d s: %d sign-ins = %.1f hashes/s; p50 %.0f ms, p95 "
-                + "%.0f ms, p99 %.0f ms, max %.0f ms", config.argon2Memory(), config.argon2Iterations(), alone,
-            clients, seconds, l.count(), l.count() / (double) seconds, l.percentile(0.50), l.percentile(0.95),
-            l.percentile(0.99), l.percentile(1.0)));
+                + "%.0f ms, p99 %.0f ms, max %.0f ms; load average after %s%n"
+                + "sign-in: meanwhile GET /api/v1/admin/members (bootstrap token) every 200 ms: %d answered, p50 "
+                + "%.0f ms, p99 %.0f ms, max %.0f ms", config.argon2Memory(), config.argon2Iterations(), alone[0],
+            alone[1], loadBefore, clients, seconds, l.count(), l.count() / (double) seconds, l.percentile(0.50),
+            l.percentile(0.95), l.percentile(0.99), l.percentile(1.0), loadAverage(), p.count(),
+            p.percentile(0.50), p.percentile(0.99), p.percentile(1.0)));
     }
 
     /** Readings/s and the posts' latencies of one round. */
@@ -246,9 +279,19 @@ class IdentityNumbersBenchIT {
             t.start();
         }
         assertThat(done.await((long) seconds + 120, TimeUnit.SECONDS)).as("clients done").isTrue();
+        return new Latencies(sorted(millis), errors.get(), failures.peek());
+    }
+
+    /** Latencies in ms, NaN for a failed call. */
+    private static Latencies latencies(ConcurrentLinkedQueue<Double> millis) {
+        long failed = millis.stream().filter(d -> d.isNaN()).count();
+        return new Latencies(sorted(millis.stream().filter(d -> !d.isNaN()).toList()), failed, null);
+    }
+
+    private static double[] sorted(Collection<Double> millis) {
         double[] sorted = millis.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
-        return new Latencies(sorted, errors.get(), failures.peek());
+        return sorted;
     }
 
     /**
@@ -284,8 +327,8 @@ class IdentityNumbersBenchIT {
         }
     }
 
-    /** The median time of one Argon2id verification with these parameters, in ms, after one to warm up. */
-    private static double oneHashAlone(int memoryKiB, int iterations) {
+    /** The median and the fastest of 20 Argon2id verifications with these parameters, in ms, after one hash. */
+    private static double[] oneHashAlone(int memoryKiB, int iterations) {
         Passwords passwords = new Passwords(memoryKiB, iterations);
         String stored = passwords.hash(PASSWORD);
         double[] ms = new double[20];
@@ -295,11 +338,30 @@ class IdentityNumbersBenchIT {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        return ms[ms.length / 2];
+        return new double[] {ms[ms.length / 2], ms[0]};
     }
 
     private static String user(int i) {
         return String.format(Locale.ROOT, "bench-%02d", i);
+    }
+
+    /**
+     * The geometric mean of member/bootstrap over every two neighbouring rounds (m1/b1, m2/b1, m2/b2, ...): with the
+     * machine speeding up or slowing down steadily, each round is compared once with the one before and once with
+     * the one after, so the drift cancels where the plain medians would count it against the rounds that came first.
+     */
+    static double neighbourRatio(List<Double> member, List<Double> bootstrap) {
+        double logSum = 0;
+        int n = 0;
+        for (int i = 0; i < bootstrap.size(); i++) {
+            logSum += Math.log(member.get(i) / bootstrap.get(i));
+            n++;
+            if (i + 1 < member.size()) {
+                logSum += Math.log(member.get(i + 1) / bootstrap.get(i));
+                n++;
+            }
+        }
+        return Math.exp(logSum / n);
     }
 
     private static double median(List<Double> values) {
