@@ -46,7 +46,16 @@ final class DemoHub implements AutoCloseable {
 
     /** The same, with settings of the hub's own ({@code DATENHAFEN_...} environment variables) added. */
     static DemoHub start(Path work, String token, Map<String, String> environment) throws IOException {
-        Path dist = Path.of(System.getProperty("datenhafen.distribution"));
+        return start(work, token, environment, Path.of(System.getProperty("datenhafen.distribution")));
+    }
+
+    /** The same, of another unpacked server than the one this build made (a benchmark's earlier version). */
+    static DemoHub start(Path work, String token, Path dist) throws IOException {
+        return start(work, token, Map.of(), dist);
+    }
+
+    private static DemoHub start(Path work, String token, Map<String, String> environment, Path dist)
+        throws IOException {
         Path home = work.resolve("hub");
         PackagedHub.copyWithoutData(dist, home);
         int port;

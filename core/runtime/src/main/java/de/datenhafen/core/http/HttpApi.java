@@ -49,6 +49,7 @@ public final class HttpApi {
     private final Vertx vertx;
     private final Router router;
     private final WorkerExecutor workers;
+    private final WorkerExecutor passwordWorkers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile AccessRules accessRules;
@@ -73,6 +74,9 @@ public final class HttpApi {
         this.vertx = vertx;
         this.router = Router.router(vertx);
         this.workers = vertx.createSharedWorkerExecutor("hub-admin", 8);
+        // password hashes apart, one a core at a time: more would only share the cores (IdentityApi says why)
+        this.passwordWorkers = vertx.createSharedWorkerExecutor("hub-passwords",
+            Runtime.getRuntime().availableProcessors());
         router.route().handler(this::track);
         // here, before any route with a method: a catch-all after them would turn the router's 405 into a 404
         router.route().handler(this::audited);
@@ -103,8 +107,8 @@ public final class HttpApi {
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        new IdentityApi(s.identity(), workers, s.authLimiter(), new FailedAuthLimiter(100, Duration.ofHours(1),
-            100_000, Clock.systemUTC())).mount(router, auth);
+        new IdentityApi(s.identity(), workers, passwordWorkers, s.authLimiter(), new FailedAuthLimiter(100,
+            Duration.ofHours(1), 100_000, Clock.systemUTC())).mount(router, auth);
         events = new EventsApi(vertx, workers, s.eventLog(), auth);
         events.mount(router);
 

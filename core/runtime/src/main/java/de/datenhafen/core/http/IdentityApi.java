@@ -41,13 +41,21 @@ final class IdentityApi {
 
     private final Identity identity;
     private final WorkerExecutor workers;
+    private final WorkerExecutor passwordWorkers;
     private final FailedAuthLimiter addressLimiter;
     private final FailedAuthLimiter accountLimiter;
 
-    IdentityApi(Identity identity, WorkerExecutor workers, FailedAuthLimiter addressLimiter,
-                FailedAuthLimiter accountLimiter) {
+    /**
+     * @param passwordWorkers runs what hashes a password (sign-in, setup, a change): an Argon2id hash takes a core for
+     *                        some 50 to 100 ms, so a burst of sign-ins on the shared {@code workers} would hold every one
+     *                        of them and stall the token checks of the rest of the API; on their own few threads (one a
+     *                        core) sign-ins queue behind each other only
+     */
+    IdentityApi(Identity identity, WorkerExecutor workers, WorkerExecutor passwordWorkers,
+                FailedAuthLimiter addressLimiter, FailedAuthLimiter accountLimiter) {
         this.identity = identity;
         this.workers = workers;
+        this.passwordWorkers = passwordWorkers;
         this.addressLimiter = addressLimiter;
         this.accountLimiter = accountLimiter;
     }
@@ -157,7 +165,7 @@ final class IdentityApi {
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
             return null;
         }));
-        router.post("/api/v1/auth/password").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
+        router.post("/api/v1/auth/password").handler(json).handler(ctx -> withBody(passwordWorkers, ctx, 200, b -> {
             Users.User u = identity.users().changePassword(principal(ctx).id(), string(b, "currentPassword"),
                 string(b, "newPassword"));
             identity.sessions().closeAllOf(u.id());
@@ -203,7 +211,7 @@ final class IdentityApi {
         }
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
         ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
-        work(ctx, 200, () -> {
+        JsonReplies.work(passwordWorkers, ctx, 200, () -> {
             String password = b.getValue("password") instanceof String s ? s : null;
             var found = identity.users().verify(user, password);
             if (found.isEmpty() || !identity.members().active(found.get().member())) {
@@ -236,7 +244,7 @@ final class IdentityApi {
                 + Math.max(1, wait.toSeconds()) + " s", wait));
             return;
         }
-        work(ctx, 200, () -> {
+        JsonReplies.work(passwordWorkers, ctx, 200, () -> {
             try {
                 Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
                 ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
@@ -366,9 +374,13 @@ final class IdentityApi {
     }
 
     private void withBody(RoutingContext ctx, int status, BodyTask task) {
+        withBody(workers, ctx, status, task);
+    }
+
+    private void withBody(WorkerExecutor on, RoutingContext ctx, int status, BodyTask task) {
         JsonObject b = AdminApi.jsonBody(ctx, "a JSON object with the fields this route takes (see openapi.json)");
         if (b != null) {
-            work(ctx, status, () -> task.run(b));
+            JsonReplies.work(on, ctx, status, () -> task.run(b));
         }
     }
 
