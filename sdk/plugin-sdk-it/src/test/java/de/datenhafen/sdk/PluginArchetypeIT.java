@@ -67,8 +67,9 @@ class PluginArchetypeIT {
             .contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
         System.out.printf("archetype: generated in %.1f s, mvn verify in %.1f s; %d lines (%d of Java in "
                 + "src/main, %d in src/test, pom %d)%n", generated.took().toMillis() / 1000.0,
-            build.took().toMillis() / 1000.0, lines(project, "pom.xml", "src"), lines(project.resolve("src/main"), "java"),
-            lines(project.resolve("src/test"), "java"), lines(project, "pom.xml"));
+            build.took().toMillis() / 1000.0, lines(project, "pom.xml", "src"),
+            lines(project.resolve("src/main"), "java"), lines(project.resolve("src/test"), "java"),
+            lines(project, "pom.xml"));
     }
 
     @Test

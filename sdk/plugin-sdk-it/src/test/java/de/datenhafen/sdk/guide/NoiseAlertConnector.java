@@ -59,7 +59,7 @@ public final class NoiseAlertConnector implements Connector {
     /** Runs on the subscription's worker thread: blocking JDBC is fine here, never on an event loop. */
     static void keep(DataSource db, String sensor, String decibels) {
         try (Connection c = db.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO readings (sensor, decibels) VALUES (?, ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO readings VALUES (?, ?)")) {
             insert.setString(1, sensor);
             insert.setInt(2, Integer.parseInt(decibels.strip()));
             insert.executeUpdate();
