@@ -150,6 +150,17 @@ public final class HubClient {
             .method(method, HttpRequest.BodyPublishers.ofString(json.encode())));
     }
 
+    /**
+     * Any method with raw bytes as the body and exactly these headers (besides the token): no {@code Content-Type}
+     * unless given, as {@code curl --data-binary} without {@code -H} sends it. A null body sends none.
+     */
+    public Response send(String method, String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = request(path);
+        headers.forEach(b::header);
+        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     /** Uploads a plugin archive: {@code POST /api/v1/admin/plugins}. */
     public Response installPlugin(Path archive, boolean enable) {
         return installPlugin(archive, enable ? "enable=true" : null);

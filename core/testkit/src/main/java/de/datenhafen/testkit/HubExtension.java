@@ -1,10 +1,17 @@
 package de.datenhafen.testkit;
 
 import de.datenhafen.core.Hub;
+import de.datenhafen.core.bus.AppendResult;
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.EventLog;
+import de.datenhafen.core.bus.NewEvent;
+import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.config.HubConfig;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.ZoneOffset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +23,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -28,6 +39,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Starts a real hub in process for a test class: HTTP on a random port of 127.0.0.1, a temporary home with its own
  * data folder (a real H2 file), and plugin archives copied into its plugins folder before the start, so they load
  * exactly as in production. Test methods can take a {@link HubClient} (with the admin's token) or the {@link Hub}.
+ *
+ * <p>A plugin's test needs nothing of the hub's own classes: {@link #client()} calls it over HTTP (raw bytes and
+ * headers too), {@link #events} and {@link #awaitEvents} read what reached the bus, {@link #publish} puts events on it,
+ * and {@link Builder#config} takes the hub's config keys as documented (e.g. {@code "auth.failures.limit"}).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -101,6 +116,110 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
     /** The hub's home folder (with {@code data/} and {@code plugins/}). */
     public Path home() {
         return home;
+    }
+
+    /** The port the hub's HTTP server listens on (of 127.0.0.1). */
+    public int port() {
+        return running().port();
+    }
+
+    /**
+     * Every event on the bus whose type matches one of the patterns (an exact type, or a prefix ending in {@code *};
+     * none for every event), in sequence order. Reads the hub's log directly: what a subscription would get.
+     */
+    public List<RecordedEvent> events(String... typePatterns) {
+        EventFilter filter = EventFilter.ofTypes(typePatterns);
+        List<RecordedEvent> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<StoredEvent> page = running().eventLog().read(filter, after, 10_000);
+            if (page.isEmpty()) {
+                return all;
+            }
+            page.forEach(e -> all.add(RecordedEvent.of(e)));
+            after = page.get(page.size() - 1).sequence();
+        }
+    }
+
+    /**
+     * Waits until at least {@code atLeast} events of this type pattern are on the bus, at most {@code timeout}, and
+     * returns all of them; an {@link AssertionError} naming what was there when the time is up. Woken by each commit
+     * of the log, so it returns as soon as the events are stored.
+     */
+    public List<RecordedEvent> awaitEvents(String typePattern, int atLeast, Duration timeout) {
+        EventLog log = running().eventLog();
+        Object commit = new Object();
+        LongConsumer wake = sequence -> {
+            synchronized (commit) {
+                commit.notifyAll();
+            }
+        };
+        log.onCommit(wake);
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                List<RecordedEvent> seen = events(typePattern);
+                long left = deadline - System.nanoTime();
+                if (seen.size() >= atLeast) {
+                    return seen;
+                }
+                if (left <= 0) {
+                    throw new AssertionError("expected at least " + atLeast + " " + typePattern + " events within "
+                        + timeout + ", the bus has " + seen.size() + ": " + seen);
+                }
+                synchronized (commit) {
+                    // bounded, so a commit between the read above and this wait costs at most 100 ms
+                    commit.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + typePattern + " events", e);
+        } finally {
+            log.removeOnCommit(wake);
+        }
+    }
+
+    /** {@link #awaitEvents(String, int, Duration)} with 30 seconds. */
+    public List<RecordedEvent> awaitEvents(String typePattern, int atLeast) {
+        return awaitEvents(typePattern, atLeast, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Puts these events on the bus as {@code member}'s, in order, all or none, and returns their sequences once they
+     * are committed (for a duplicate, the sequence of the copy stored before). Waits at most a minute.
+     */
+    public List<Long> publish(String member, List<NewBusEvent> events) {
+        List<NewEvent> batch = new ArrayList<>();
+        for (NewBusEvent e : events) {
+            CloudEventBuilder b = CloudEventBuilder.v1().withId(e.id()).withSource(URI.create(e.source()))
+                .withType(e.type()).withSubject(e.subject());
+            if (e.time() != null) {
+                b.withTime(e.time().atOffset(ZoneOffset.UTC));
+            }
+            if (e.data() != null) {
+                b.withData(e.dataContentType(), e.data());
+            }
+            batch.add(new NewEvent(b.build(), member));
+        }
+        try {
+            return running().eventLog().append(batch).get(1, TimeUnit.MINUTES).stream()
+                .map(AppendResult::sequence).toList();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the bus refused " + events + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the bus did not commit " + events.size() + " events within a minute", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Hub running() {
+        if (hub == null) {
+            throw new IllegalStateException("the hub is not running: use it from a test method, after beforeAll");
+        }
+        return hub;
     }
 
     /** Stops the hub and starts it again on the same home and data, as a process restart would. */

@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.Caller;
-import de.datenhafen.core.bus.AppendResult;
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.NewEvent;
-import de.datenhafen.core.bus.StoredEvent;
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
-import io.cloudevents.core.builder.CloudEventBuilder;
+import de.datenhafen.testkit.NewBusEvent;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +28,7 @@ class AirQualityIT {
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest()
         .plugin(() -> Path.of(System.getProperty("datenhafen.core-connectors.archive")))
-        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
+        .config("auth.failures.limit", 1000).build();
 
     static final String ROOT = "/api/v1/plugins/air-quality/";
     /** Member tokens: the owning member's editor and viewer, its uplink sender, another member's editor. */
@@ -89,13 +83,13 @@ class AirQualityIT {
             + ",\"temperature\":21,\"humidity\":45}";
     }
 
-    static List<StoredEvent> events(String type, String subject) {
-        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 100_000).stream()
-            .filter(e -> subject.equals(e.event().getSubject())).toList();
+    static List<RecordedEvent> events(String type, String subject) {
+        return hub.events(type).stream()
+            .filter(e -> subject.equals(e.subject())).toList();
     }
 
-    static JsonObject data(StoredEvent e) {
-        return new JsonObject(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8));
+    static JsonObject data(RecordedEvent e) {
+        return new JsonObject(e.dataString());
     }
 
     static JsonObject room(JsonObject site, String id) {
@@ -114,11 +108,11 @@ class AirQualityIT {
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(r.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
-        List<StoredEvent> stored = events("air.reading", "gs-nord/1.01");
+        List<RecordedEvent> stored = events("air.reading", "gs-nord/1.01");
         assertThat(stored).hasSize(1);
-        StoredEvent e = stored.get(0);
+        RecordedEvent e = stored.get(0);
         assertThat(e.member()).isEqualTo("Luftblick Sensorik GmbH");
-        assertThat(e.event().getTime().toInstant()).isEqualTo(t);
+        assertThat(e.time()).isEqualTo(t);
         assertThat(data(e)).isEqualTo(new JsonObject().put("site", "gs-nord").put("room", "1.01")
             .put("device", "70B3D57ED0000001").put("time", t.toString()).put("co2", 812.0)
             .put("temperature", 22.5).put("humidity", 48.0).put("pressure", 1012.5));
@@ -312,22 +306,19 @@ class AirQualityIT {
     }
 
     /** An air.reading as the ingest puts it on the bus, for a room that may not be in the registry. */
-    static NewEvent reading(String site, String room, Instant time, int co2) {
-        byte[] data = new JsonObject().put("site", site).put("room", room).put("device", "0101010101010101")
-            .put("time", time.toString()).put("co2", co2).put("temperature", 21.0).put("humidity", 45.0).encode()
-            .getBytes(StandardCharsets.UTF_8);
-        return new NewEvent(CloudEventBuilder.v1().withId(UUID.randomUUID().toString())
-            .withSource(URI.create("/tests")).withType(Ingest.READING).withSubject(site + "/" + room)
-            .withData("application/json", data).build(), "test");
+    static NewBusEvent reading(String site, String room, Instant time, int co2) {
+        return NewBusEvent.json(Ingest.READING, site + "/" + room, new JsonObject().put("site", site).put("room", room)
+            .put("device", "0101010101010101").put("time", time.toString()).put("co2", co2).put("temperature", 21.0)
+            .put("humidity", 45.0).encode());
     }
 
     @Test
     void aReadingOfAnUnknownRoomEndsAloneInTheDeadLettersWhileTheRestOfItsBatchIsProjected(HubClient client) {
         Instant t = NOW.minus(Duration.ofDays(2));
-        List<AppendResult> stored = hub.hub().eventLog().append(List.of(reading("gym-sued", "a.12", t, 800),
+        List<Long> stored = hub.publish("test", List.of(reading("gym-sued", "a.12", t, 800),
             reading("gym-sued", "nowhere", t.plusSeconds(300), 900), reading("gym-sued", "a.12", t.plusSeconds(600), 1100),
-            reading("gym-sued", "a.12", t.plusSeconds(900), 1300))).join();
-        long poison = stored.get(1).sequence();
+            reading("gym-sued", "a.12", t.plusSeconds(900), 1300)));
+        long poison = stored.get(1);
         String deadLetters = "/api/v1/admin/dead-letters?subscription=air-quality-projections";
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -3,11 +3,9 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -40,9 +38,9 @@ class MqttIngestIT {
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest()
-        .config(HubConfig.BUS_RETRY_ATTEMPTS, 2)
-        .config(HubConfig.BUS_RETRY_BACKOFF, "50ms")
-        .config(HubConfig.BUS_RETRY_MAX_BACKOFF, "200ms")
+        .config("bus.retry.attempts", 2)
+        .config("bus.retry.backoff", "50ms")
+        .config("bus.retry.max-backoff", "200ms")
         .build();
 
     static final String ROOT = "/api/v1/plugins/air-quality/";
@@ -117,14 +115,14 @@ class MqttIngestIT {
         return "application/" + CHIRPSTACK_APP + "/device/" + eui.toLowerCase() + "/event/up";
     }
 
-    static List<StoredEvent> events(String type) {
-        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 100_000);
+    static List<RecordedEvent> events(String type) {
+        return hub.events(type);
     }
 
     /** This hub's air.reading events of one device at one time (its id), each with the room as subject. */
-    static List<StoredEvent> readings(String eui, Instant time) {
+    static List<RecordedEvent> readings(String eui, Instant time) {
         String id = eui + "@" + time;
-        return events(Ingest.READING).stream().filter(e -> id.equals(e.event().getId())).toList();
+        return events(Ingest.READING).stream().filter(e -> id.equals(e.id())).toList();
     }
 
     static JsonArray deadLetters(HubClient client, String subscription) {
@@ -146,16 +144,16 @@ class MqttIngestIT {
         publish(topic, AirQualityIT.tts("70B3D57ED0000001", t, 812));
 
         await().atMost(BOUND).until(() -> readings("70B3D57ED0000001", t).size() == 1);
-        StoredEvent e = readings("70B3D57ED0000001", t).get(0);
-        assertThat(e.event().getSubject()).isEqualTo("gs-nord/1.01");
-        assertThat(e.event().getTime().toInstant()).isEqualTo(t);
+        RecordedEvent e = readings("70B3D57ED0000001", t).get(0);
+        assertThat(e.subject()).isEqualTo("gs-nord/1.01");
+        assertThat(e.time()).isEqualTo(t);
         assertThat(e.member()).isEqualTo("Luftblick Sensorik GmbH");
         assertThat(AirQualityIT.data(e)).isEqualTo(new JsonObject().put("site", "gs-nord").put("room", "1.01")
             .put("device", "70B3D57ED0000001").put("time", t.toString()).put("co2", 812.0)
             .put("temperature", 22.5).put("humidity", 48.0).put("pressure", 1012.5));
         // the message as it came is on the bus too, under its topic, from the integration that received it
-        assertThat(events(MqttIngestConnector.UPLINK)).filteredOn(u -> topic.equals(u.event().getSubject()))
-            .singleElement().satisfies(u -> assertThat(u.event().getSource().toString())
+        assertThat(events(MqttIngestConnector.UPLINK)).filteredOn(u -> topic.equals(u.subject()))
+            .singleElement().satisfies(u -> assertThat(u.source())
                 .isEqualTo(MqttIngestConnector.source("aq-ttn")));
     }
 
@@ -167,8 +165,8 @@ class MqttIngestIT {
             "{\"co2\":700,\"temperature\":21,\"humidity\":45}"));
 
         await().atMost(BOUND).until(() -> readings("0101010101010101", t).size() == 1);
-        StoredEvent e = readings("0101010101010101", t).get(0);
-        assertThat(e.event().getSubject()).isEqualTo("gym-sued/a.12");
+        RecordedEvent e = readings("0101010101010101", t).get(0);
+        assertThat(e.subject()).isEqualTo("gym-sued/a.12");
         JsonObject data = AirQualityIT.data(e);
         assertThat(data).isEqualTo(new JsonObject().put("site", "gym-sued").put("room", "a.12")
             .put("device", "0101010101010101").put("time", t.toString()).put("co2", 700.0)
@@ -185,9 +183,9 @@ class MqttIngestIT {
         publish(topic, uplink);
 
         await().atMost(BOUND).until(() -> events(MqttIngestConnector.UPLINK).stream()
-            .filter(u -> topic.equals(u.event().getSubject())).count() == 2);
+            .filter(u -> topic.equals(u.subject())).count() == 2);
         await().atMost(BOUND).until(() -> readings("70B3D57ED0000002", t).size() == 1);
-        assertThat(readings("70B3D57ED0000002", t).get(0).event().getSubject()).isEqualTo("gs-nord/lz");
+        assertThat(readings("70B3D57ED0000002", t).get(0).subject()).isEqualTo("gs-nord/lz");
         await().during(Duration.ofMillis(500)).atMost(BOUND)
             .until(() -> readings("70B3D57ED0000002", t).size() == 1);
     }
@@ -211,7 +209,7 @@ class MqttIngestIT {
 
         // the broker kept the QoS 1 message for the integration's persistent session
         await().atMost(BOUND).until(() -> readings("0101010101010101", t).size() == 1);
-        assertThat(readings("0101010101010101", t).get(0).event().getSubject()).isEqualTo("gym-sued/a.12");
+        assertThat(readings("0101010101010101", t).get(0).subject()).isEqualTo("gym-sued/a.12");
     }
 
     @Test
@@ -246,7 +244,7 @@ class MqttIngestIT {
             .isEqualTo("uplink refused (0 reading(s) of it stored): device FFFFFFFFFFFFFFFF, device is not installed in "
                 + "any room at " + t + " (unknown device?)");
         assertThat(dead.getInteger("attempts")).isEqualTo(2);
-        assertThat(events("air.reading")).noneMatch(e -> e.event().getId().startsWith("FFFFFFFFFFFFFFFF@"));
+        assertThat(events("air.reading")).noneMatch(e -> e.id().startsWith("FFFFFFFFFFFFFFFF@"));
     }
 
     @Test

@@ -3,10 +3,9 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,10 +102,10 @@ class MqttSecureIT {
             }
 
             String id = DEVICE + "@" + t;
-            await().atMost(BOUND).until(() -> readings().stream().anyMatch(e -> id.equals(e.event().getId())));
-            StoredEvent reading = readings().stream().filter(e -> id.equals(e.event().getId())).findFirst()
+            await().atMost(BOUND).until(() -> readings().stream().anyMatch(e -> id.equals(e.id())));
+            RecordedEvent reading = readings().stream().filter(e -> id.equals(e.id())).findFirst()
                 .orElseThrow();
-            assertThat(reading.event().getSubject()).isEqualTo("gs-west/2.04");
+            assertThat(reading.subject()).isEqualTo("gs-west/2.04");
             assertThat(AirQualityIT.data(reading).getDouble("co2")).isEqualTo(1430.0);
         } finally {
             client.delete("/api/v1/admin/integrations/aq-secure");
@@ -167,7 +166,7 @@ class MqttSecureIT {
         }
     }
 
-    private static List<StoredEvent> readings() {
-        return hub.hub().eventLog().read(EventFilter.ofTypes(Ingest.READING), 0, 100_000);
+    private static List<RecordedEvent> readings() {
+        return hub.events(Ingest.READING);
     }
 }

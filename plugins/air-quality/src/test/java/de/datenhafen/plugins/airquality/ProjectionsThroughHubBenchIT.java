@@ -3,10 +3,9 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.datenhafen.core.bus.AppendResult;
-import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.NewBusEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -67,7 +66,7 @@ class ProjectionsThroughHubBenchIT {
     private double run(HubClient client, int run, int readings, int maxBatch) throws Exception {
         Instant start = Instant.parse("2026-06-01T06:00:00Z").plus(Duration.ofDays(30L * run));
         long first = -1;
-        List<NewEvent> chunk = new ArrayList<>();
+        List<NewBusEvent> chunk = new ArrayList<>();
         for (int i = 0; i < readings; i++) {
             int k = i % ROOMS;
             int step = i / ROOMS;
@@ -75,8 +74,8 @@ class ProjectionsThroughHubBenchIT {
             int co2 = 600 + (phase < 24 ? phase : 47 - phase) * 80;
             chunk.add(AirQualityIT.reading("s" + (k / 25), "r" + k, start.plusSeconds(step * 300L + k % 60), co2));
             if (chunk.size() == 1000 || i == readings - 1) {
-                List<AppendResult> stored = hub.hub().eventLog().append(chunk).join();
-                first = first < 0 ? stored.get(0).sequence() : first;
+                List<Long> stored = hub.publish("test", chunk);
+                first = first < 0 ? stored.get(0) : first;
                 chunk.clear();
             }
         }

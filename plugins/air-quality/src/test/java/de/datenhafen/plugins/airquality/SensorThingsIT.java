@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.Caller;
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -35,7 +35,7 @@ class SensorThingsIT {
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest()
-        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
+        .config("auth.failures.limit", 1000).build();
 
     /** The owning member's editor; another member's editor; the owning member's editor scoped to another plugin. */
     static String WRITE_TOKEN;
@@ -133,9 +133,9 @@ class SensorThingsIT {
         }
     }
 
-    static List<de.datenhafen.core.bus.StoredEvent> events(String subject) {
-        return hub.hub().eventLog().read(de.datenhafen.core.bus.EventFilter.ofTypes("air.reading"), 0, 100_000)
-            .stream().filter(e -> subject.equals(e.event().getSubject())).toList();
+    static List<RecordedEvent> events(String subject) {
+        return hub.events("air.reading")
+            .stream().filter(e -> subject.equals(e.subject())).toList();
     }
 
     static List<Object> field(JsonArray items, String name) {
@@ -406,7 +406,7 @@ class SensorThingsIT {
         assertThat(scoped.status()).isEqualTo(403);
         assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
         assertThat(events("gs-nord/1.01")).hasSize(12).allSatisfy(e ->
-            assertThat(e.event().getId()).doesNotStartWith("sta:"));
+            assertThat(e.id()).doesNotStartWith("sta:"));
     }
 
     @Test
@@ -425,8 +425,8 @@ class SensorThingsIT {
         String location = r.raw().headers().firstValue("Location").orElseThrow();
         assertThat(location).isEqualTo(base() + "/Observations(" + r.json().getLong("@iot.id") + ")");
         assertThat(events("gs-nord/lz")).singleElement().satisfies(e -> {
-            assertThat(e.event().getId()).isEqualTo("sta:gs-nord/lz/co2@" + t);
-            assertThat(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8)).doesNotContain("temperature");
+            assertThat(e.id()).isEqualTo("sta:gs-nord/lz/co2@" + t);
+            assertThat(e.dataString()).doesNotContain("temperature");
         });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(get(location).json().getDouble("result")).isEqualTo(1234.0);

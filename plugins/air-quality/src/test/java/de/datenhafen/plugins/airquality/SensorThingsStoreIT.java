@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.Caller;
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class SensorThingsStoreIT {
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest()
-        .config(HubConfig.AUTH_FAILURES_LIMIT, 1000).build();
+        .config("auth.failures.limit", 1000).build();
 
     static final String V11 = "/sensorthings/v1.1/";
 
@@ -464,12 +464,11 @@ class SensorThingsStoreIT {
         long obs = observe(s.getLong("datastream"), "2026-05-01T06:00:00Z", 12.25);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<de.datenhafen.core.bus.StoredEvent> events = hub.hub().eventLog().read(
-                de.datenhafen.core.bus.EventFilter.ofTypes("sensorthings.observation"), 0, 100_000).stream()
-                .filter(e -> ("Datastreams(" + s.getLong("datastream") + ")").equals(e.event().getSubject()))
+            List<RecordedEvent> events = hub.events("sensorthings.observation").stream()
+                .filter(e -> ("Datastreams(" + s.getLong("datastream") + ")").equals(e.subject()))
                 .toList();
             assertThat(events).hasSize(1);
-            JsonObject data = new JsonObject(new String(events.get(0).event().getData().toBytes()));
+            JsonObject data = new JsonObject(events.get(0).dataString());
             assertThat(data.getLong("@iot.id")).isEqualTo(obs);
             assertThat(data.getDouble("result")).isEqualTo(12.25);
             assertThat(data.getString("phenomenonTime")).isEqualTo("2026-05-01T06:00:00Z");

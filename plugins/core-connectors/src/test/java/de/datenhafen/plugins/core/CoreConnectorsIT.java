@@ -3,15 +3,15 @@ package de.datenhafen.plugins.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,13 +34,13 @@ class CoreConnectorsIT {
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         long sequence = r.json().getLong("sequence");
-        List<StoredEvent> events = hub.hub().eventLog().read(EventFilter.ofTypes("city.parking.occupancy"), 0, 10);
+        List<RecordedEvent> events = hub.events("city.parking.occupancy");
         assertThat(events).hasSize(1);
-        StoredEvent e = events.get(0);
+        RecordedEvent e = events.get(0);
         assertThat(e.sequence()).isEqualTo(sequence);
         assertThat(e.member()).isEqualTo("Datenhafen");
-        assertThat(e.event().getSubject()).isEqualTo("garage-7");
-        assertThat(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"free\":12}");
+        assertThat(e.subject()).isEqualTo("garage-7");
+        assertThat(e.dataString()).isEqualTo("{\"free\":12}");
     }
 
     @Test
@@ -55,7 +55,7 @@ class CoreConnectorsIT {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getString("error")).isEqualTo("the body must be one JSON object");
         assertThat(r.json().getString("field")).isEqualTo("body");
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.strict"), 0, 10)).isEmpty();
+        assertThat(hub.events("city.strict")).isEmpty();
     }
 
     @Test
@@ -70,7 +70,7 @@ class CoreConnectorsIT {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json()).isEqualTo(new JsonObject().put("error", "the request body is empty; send one JSON object")
             .put("field", "body"));
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.hollow"), 0, 10)).isEmpty();
+        assertThat(hub.events("city.hollow")).isEmpty();
     }
 
     @Test
@@ -127,8 +127,8 @@ class CoreConnectorsIT {
         assertThat(scoped.json().getString("error")).isEqualTo("this token is scoped to plugin transit");
         assertThat(own.status()).as(own.body()).isEqualTo(202);
         assertThat(admin.status()).as(admin.body()).isEqualTo(202);
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.guarded"), 0, 10))
-            .extracting(e -> new String(e.event().getData().toBytes(), StandardCharsets.UTF_8))
+        assertThat(hub.events("city.guarded"))
+            .extracting(e -> e.dataString())
             .containsExactly("{\"by\":\"parkhaus\"}", "{\"by\":\"admin\"}");
         JsonArray audited = client.get("/api/v1/admin/audit?action=POST%20" + path + "&limit=100").json()
             .getJsonArray("entries");
@@ -172,7 +172,7 @@ class CoreConnectorsIT {
             + "list the members whose editors may post in senders, or set anonymous: true to let anyone post");
         assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/closed", "application/json", "{}")
             .status()).isEqualTo(404);
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.closed"), 0, 10)).isEmpty();
+        assertThat(hub.events("city.closed")).isEmpty();
     }
 
     @Test
@@ -223,7 +223,7 @@ class CoreConnectorsIT {
             assertThat(r.json().getString("error")).startsWith("the body is not valid JSON in UTF-8");
             assertThat(r.json().getString("field")).isEqualTo("body");
         }
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("city.picky"), 0, 10)).isEmpty();
+        assertThat(hub.events("city.picky")).isEmpty();
     }
 
     @Test

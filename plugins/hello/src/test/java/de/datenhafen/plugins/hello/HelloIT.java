@@ -2,12 +2,10 @@ package de.datenhafen.plugins.hello;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +33,12 @@ class HelloIT {
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(r.json().getString("greeting")).isEqualTo("Hallo, Lübeck!");
-        List<StoredEvent> events = hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 100);
-        StoredEvent e = events.stream().filter(s -> s.sequence() == r.json().getLong("sequence")).findFirst()
+        List<RecordedEvent> events = hub.events("hello.greeting");
+        RecordedEvent e = events.stream().filter(s -> s.sequence() == r.json().getLong("sequence")).findFirst()
             .orElseThrow();
-        assertThat(e.event().getSubject()).isEqualTo("Lübeck");
+        assertThat(e.subject()).isEqualTo("Lübeck");
         assertThat(e.member()).isEqualTo("Datenhafen samples");
-        assertThat(new JsonObject(new String(e.event().getData().toBytes(), StandardCharsets.UTF_8)))
+        assertThat(new JsonObject(e.dataString()))
             .isEqualTo(new JsonObject().put("name", "Lübeck").put("greeting", "Hallo, Lübeck!"));
     }
 
@@ -71,12 +69,12 @@ class HelloIT {
 
     @Test
     void aNameWithALineBreakIsRefusedAndNothingIsStored(HubClient client) {
-        long before = hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 1000).size();
+        long before = hub.events("hello.greeting").size();
 
         HubClient.Response r = client.anonymous().post("/api/v1/plugins/hello/greet", "text/plain", "Eve\nX-Admin: 1");
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo("body");
-        assertThat(hub.hub().eventLog().read(EventFilter.ofTypes("hello.greeting"), 0, 1000)).hasSize((int) before);
+        assertThat(hub.events("hello.greeting")).hasSize((int) before);
     }
 }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -98,8 +97,8 @@ class SocialServicesIT {
         return get("/services?organization_id=" + org).json().getJsonArray("contents").getJsonObject(0);
     }
 
-    private static List<StoredEvent> events(String type) {
-        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 10_000);
+    private static List<RecordedEvent> events(String type) {
+        return hub.events(type);
     }
 
     private static HubClient.Response get(String path) {
@@ -268,10 +267,10 @@ class SocialServicesIT {
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
             assertThat(events(Directory.UPDATED)).hasSize(updatesBefore + 1));
-        StoredEvent ev = events(Directory.UPDATED).get(updatesBefore);
-        assertThat(ev.event().getSubject()).isEqualTo("services/" + ownId);
+        RecordedEvent ev = events(Directory.UPDATED).get(updatesBefore);
+        assertThat(ev.subject()).isEqualTo("services/" + ownId);
         assertThat(ev.member()).isEqualTo("Social Smart City working group");
-        assertThat(new String(ev.event().getData().toBytes(), StandardCharsets.UTF_8)).contains("\"changed\":[\"description\"]");
+        assertThat(ev.dataString()).contains("\"changed\":[\"description\"]");
         assertThat(get("/services/" + ownId).json().getString("description"))
             .isEqualTo("Jetzt auch samstags / now on Saturdays too");
 
@@ -279,7 +278,7 @@ class SocialServicesIT {
         assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
         assertThat(get("/services/" + ownId).status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(Directory.DELETED))
-            .anyMatch(e -> e.event().getSubject().equals("services/" + ownId)));
+            .anyMatch(e -> e.subject().equals("services/" + ownId)));
     }
 
     @Test
@@ -621,7 +620,7 @@ class SocialServicesIT {
         // what earlier tests changed is on the bus first: the count must stand still before it is taken
         java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(10)).until(() -> {
-            int now = hub.hub().eventLog().read(EventFilter.ofTypes("social.service.*"), 0, 100_000).size();
+            int now = hub.events("social.service.*").size();
             return last.getAndSet(now) == now;
         });
         int eventsBefore = last.get();
@@ -641,7 +640,7 @@ class SocialServicesIT {
         assertThat(backFromZip.json().getInteger("created") + backFromZip.json().getInteger("updated")
             + backFromZip.json().getInteger("deleted")).isZero();
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-            hub.hub().eventLog().read(EventFilter.ofTypes("social.service.*"), 0, 100_000)).hasSize(eventsBefore));
+            hub.events("social.service.*")).hasSize(eventsBefore));
         assertThat(get("/export?format=xml").status()).isEqualTo(400);
     }
 

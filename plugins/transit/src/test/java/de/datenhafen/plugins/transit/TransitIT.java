@@ -13,20 +13,19 @@ import com.google.transit.realtime.GtfsRealtime.VehicleDescriptor;
 import com.google.transit.realtime.GtfsRealtime.VehiclePosition;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,20 +127,20 @@ class TransitIT {
         }
     }
 
-    private static List<StoredEvent> events(String type) {
-        return hub.hub().eventLog().read(EventFilter.ofTypes(type), 0, 1000);
+    private static List<RecordedEvent> events(String type) {
+        return hub.events(type);
     }
 
-    private static String data(StoredEvent e) {
-        return new String(e.event().getData().toBytes(), StandardCharsets.UTF_8);
+    private static String data(RecordedEvent e) {
+        return e.dataString();
     }
 
     @Test
     void aCompletedImportRaisesScheduleUpdatedWithTheTimetablesFigures(HubClient client) {
-        List<StoredEvent> updated = events("transit.schedule.updated");
+        List<RecordedEvent> updated = events("transit.schedule.updated");
 
         assertThat(updated).isNotEmpty();
-        assertThat(updated.get(0).event().getSubject()).isEqualTo("sh");
+        assertThat(updated.get(0).subject()).isEqualTo("sh");
         assertThat(new JsonObject(data(updated.get(0))).getInteger("stopTimes")).isEqualTo(11 + 3 * 2);
         JsonObject status = client.get(API + "status").json();
         assertThat(status.getJsonObject("timetable").getJsonArray("agencies").getList())
@@ -239,17 +238,12 @@ class TransitIT {
         assertThat(again.json().getInteger("published")).isZero();
         // as curl --data-binary sends it: no Content-Type, or a form one; the body is taken as it came (issue 11)
         for (String contentType : new String[] {null, "application/x-www-form-urlencoded"}) {
-            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
-            raw.writeBytes(("POST " + API + "realtime/push HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
-                + "Content-Length: " + msg.toByteArray().length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            raw.writeBytes(msg.toByteArray());
-            de.datenhafen.testkit.RawHttp.Answer a = de.datenhafen.testkit.RawHttp.send(hub.hub().port(),
-                raw.toByteArray());
+            HubClient.Response a = client.anonymous().send("POST", API + "realtime/push",
+                contentType == null ? Map.of() : Map.of("Content-Type", contentType), msg.toByteArray());
             assertThat(a.status()).as(contentType + ": " + a).isEqualTo(202);
         }
-        List<StoredEvent> trips = events("transit.trip.updated");
-        assertThat(trips).extracting(t -> t.event().getSubject()).containsExactly("t5-morning", "t5-late");
+        List<RecordedEvent> trips = events("transit.trip.updated");
+        assertThat(trips).extracting(t -> t.subject()).containsExactly("t5-morning", "t5-late");
         JsonArray deps = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00&limit=2").json()
             .getJsonArray("departures");
         JsonObject d = deps.getJsonObject(0);
@@ -281,7 +275,7 @@ class TransitIT {
         assertThat(atStation).hasSize(1);
         assertThat(atStation.getJsonObject(0).getString("header")).isEqualTo("Steig 2 gesperrt");
         assertThat(client.anonymous().get(API + "alerts?stop=koberg").json().getJsonArray("alerts")).isEmpty();
-        assertThat(events("transit.alert")).extracting(e -> e.event().getSubject()).contains("works-1");
+        assertThat(events("transit.alert")).extracting(e -> e.subject()).contains("works-1");
     }
 
     @Test
@@ -438,7 +432,7 @@ class TransitIT {
             + "guarded/status").json().getJsonObject("import").getJsonObject("last").getString("trigger"))
             .isEqualTo("request"));
         // the start's import and the operator's forced one; a refused request queued before it would have run first
-        assertThat(events("transit.schedule.updated")).filteredOn(e -> e.event().getSubject().equals("guarded"))
+        assertThat(events("transit.schedule.updated")).filteredOn(e -> e.subject().equals("guarded"))
             .hasSize(2);
         // the refusals and the operator's accepted import (an import changes data: audited with its outcome)
         JsonArray audited = client.get("/api/v1/admin/audit?action=POST%20" + API + "guarded/import&limit=100").json()
@@ -537,7 +531,7 @@ class TransitIT {
             .getJsonObject(0);
         assertThat(v.getString("id")).isEqualTo("bus-42");
         assertThat(v.getString("headsign")).isEqualTo("Große Straße");
-        assertThat(events("transit.vehicle.position")).filteredOn(e -> e.event().getSubject().equals("bus-42"))
+        assertThat(events("transit.vehicle.position")).filteredOn(e -> e.subject().equals("bus-42"))
             .hasSize(1);
     }
 }
