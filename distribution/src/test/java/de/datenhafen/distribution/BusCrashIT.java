@@ -99,6 +99,14 @@ class BusCrashIT {
             Load load = new Load(round, clients);
             long loadMillis = 1000 + random.nextInt(Math.max(1, loadSeconds * 1000 - 1000));
             long afterMillis = 0;
+            // The kill comes a random time after the load is flowing: on a busy machine the first answers of a fresh
+            // JVM can take longer than the shortest load time, and a round without one acknowledged event proves nothing.
+            await("a first acknowledged batch of round " + round).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    synchronized (load.acked) {
+                        return !load.acked.isEmpty() || load.firstError != null;
+                    }
+                });
             // These sleeps are the experiment (when the kill comes), not a wait for something to happen.
             Thread.sleep(loadMillis);
             if (!underLoad) {
