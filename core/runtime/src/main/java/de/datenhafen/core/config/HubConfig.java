@@ -305,13 +305,13 @@ public final class HubConfig {
 
     /** {@value #PLUGINS_TRUSTED_SIGNER}: the member whose signature admits any plugin, if set. */
     public java.util.Optional<String> pluginsTrustedSigner() {
-        String s = config.getString(PLUGINS_TRUSTED_SIGNER);
+        String s = config.has(PLUGINS_TRUSTED_SIGNER) ? config.getString(PLUGINS_TRUSTED_SIGNER) : null;
         return s == null || s.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(s.trim());
     }
 
     /** {@value #PLUGINS_TRUSTED_KEYS}: the PEM file of the trusted signer's keys, resolved against the home. */
     public java.util.Optional<Path> pluginsTrustedKeys() {
-        String s = config.getString(PLUGINS_TRUSTED_KEYS);
+        String s = config.has(PLUGINS_TRUSTED_KEYS) ? config.getString(PLUGINS_TRUSTED_KEYS) : null;
         return s == null || s.isBlank() ? java.util.Optional.empty()
             : java.util.Optional.of(home.resolve(s.trim()).normalize());
     }
