@@ -33,8 +33,16 @@ public final class PluginTool {
     private PluginTool() {
     }
 
+    /**
+     * For the build (exec-maven-plugin runs it inside Maven's JVM, so it must not exit): a failure is an exception.
+     * The command line goes through {@code Main}, which exits with {@link #run}'s status.
+     */
     public static void main(String[] args) {
-        System.exit(run(List.of(args), System.out, System.err));
+        int status = run(List.of(args), System.out, System.err);
+        if (status != 0) {
+            throw new IllegalStateException("datenhafen plugin " + String.join(" ", args) + " failed (status " + status
+                + ")");
+        }
     }
 
     /** Runs one command; returns the exit status (0 done, 1 failed, 2 wrong usage). */
