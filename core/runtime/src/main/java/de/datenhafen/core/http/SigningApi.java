@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * <ul>
  * <li>{@code /api/v1/admin/members/{member}/keys[/{key}]}: a member's public signing keys (Ed25519, PEM or base64);
  * DELETE revokes a key and keeps it, so what it signed is refused as revoked.</li>
- * <li>{@code /api/v1/admin/plugin-allowlist[/{sha256}]}: unsigned archives admitted by SHA-256 (third-party code the
+ * <li>{@code /api/v1/admin/plugin-allowlist[/{hash}]}: unsigned archives admitted by SHA-256 (third-party code the
  * association reviewed). Not {@code plugin.admitted}, which admits process-ending calls: one does not imply the
  * other.</li>
  * </ul>
@@ -43,7 +43,7 @@ final class SigningApi {
             .rule("DELETE", KEYS + "/:key", AccessRules.HUB_ADMIN)
             .rule("GET", ALLOWLIST, AccessRules.HUB_ADMIN)
             .rule("POST", ALLOWLIST, AccessRules.HUB_ADMIN)
-            .rule("DELETE", ALLOWLIST + "/:sha256", AccessRules.HUB_ADMIN);
+            .rule("DELETE", ALLOWLIST + "/:hash", AccessRules.HUB_ADMIN);
     }
 
     void mount(Router router) {
@@ -59,8 +59,8 @@ final class SigningApi {
             .map(SigningApi::allowed).toList())));
         router.post(ALLOWLIST).handler(json).handler(ctx -> withBody(ctx, "the archive as {\"sha256\": \"<hex>\", "
             + "\"note\": \"who reviewed it\"}", b -> allowed(keys.allow(text(b, "sha256"), text(b, "note"), by(ctx)))));
-        router.delete(ALLOWLIST + "/:sha256").handler(ctx -> work(ctx, 204, () -> {
-            keys.disallow(ctx.pathParam("sha256"));
+        router.delete(ALLOWLIST + "/:hash").handler(ctx -> work(ctx, 204, () -> {
+            keys.disallow(ctx.pathParam("hash"));
             return null;
         }));
     }
