@@ -84,7 +84,7 @@ class SignedPluginsIT {
         Map<String, String> atInstall = verified(logs.get(0), "datenhafen");
         assertThat(atInstall.keySet()).containsAll(SHIPPED);
 
-        Path hello = shipped.resolve("hello-1.0.0.zip");
+        Path hello = home.resolve("examples/hello-1.0.0.zip");
         HubClient.Response tampered = client.installPlugin(changeOneByte(hello, "plugin.properties"), false);
         assertThat(tampered.status()).as(tampered.body()).isEqualTo(422);
         assertThat(tampered.json().getString("error")).isEqualTo("plugin hello 1.0.0 is not admitted: the archive "
