@@ -42,6 +42,9 @@ class SignedPluginsIT {
     static final Pattern VERIFIED = Pattern.compile("Plugin (\\S+) \\S+: signature of member (\\S+) \\(key \\w+\\) "
         + "verified in (\\d+) ms");
 
+    /** The entry a byte of is changed: the plugin's OpenAPI fragment, which nothing reads before the check. */
+    static final String OPENAPI = "classes/META-INF/datenhafen/openapi.json";
+
     @TempDir
     Path work;
 
@@ -85,10 +88,10 @@ class SignedPluginsIT {
         assertThat(atInstall.keySet()).containsAll(SHIPPED);
 
         Path hello = home.resolve("examples/hello-1.0.0.zip");
-        HubClient.Response tampered = client.installPlugin(changeOneByte(hello, "plugin.properties"), false);
+        HubClient.Response tampered = client.installPlugin(changeOneByte(hello, OPENAPI), false);
         assertThat(tampered.status()).as(tampered.body()).isEqualTo(422);
         assertThat(tampered.json().getString("error")).isEqualTo("plugin hello 1.0.0 is not admitted: the archive "
-            + "changed after it was signed: entry 'plugin.properties' changed after signing");
+            + "changed after it was signed: entry '" + OPENAPI + "' changed after signing");
 
         for (String id : SHIPPED) {
             assertThat(client.post("/api/v1/admin/plugins/" + id + "/enable").json().getString("state"))

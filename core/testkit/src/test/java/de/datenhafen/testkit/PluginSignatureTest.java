@@ -7,8 +7,6 @@ import de.datenhafen.core.plugin.PluginSignature;
 import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +14,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,9 +109,9 @@ class PluginSignatureTest {
     }
 
     @Test
-    void refusesAnArchiveWithOneByteChangedAfterSigning() {
+    void refusesAnArchiveChangedAfterSigning() {
         Path archive = signed(Fixtures.quiet(ARCHIVES.resolve("tampered"), "tampered"), "member-a", OF_A);
-        Path tampered = changeOneByte(archive, "plugin.properties");
+        Path tampered = withAnotherDescription(archive, "tampered");
 
         assertRefused(hub.client().installPlugin(tampered, "owner=member-a"), "tampered",
             "the archive changed after it was signed: entry 'plugin.properties' changed after signing");
@@ -180,27 +176,16 @@ class PluginSignatureTest {
         return archive;
     }
 
-    /** A copy of the archive with the first byte of one entry's content flipped. */
-    static Path changeOneByte(Path archive, String entry) {
-        Path out = archive.resolveSibling("tampered-" + archive.getFileName());
-        try (ZipFile in = new ZipFile(archive.toFile()); OutputStream os = Files.newOutputStream(out);
-             ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (ZipEntry e : java.util.Collections.list(in.entries())) {
-                byte[] bytes;
-                try (InputStream s = in.getInputStream(e)) {
-                    bytes = s.readAllBytes();
-                }
-                if (e.getName().equals(entry)) {
-                    bytes[0] ^= 1;
-                }
-                zip.putNextEntry(new ZipEntry(e.getName()));
-                zip.write(bytes);
-                zip.closeEntry();
-            }
+    /** The same plugin built again with another description, carrying the signature of {@code signed}. */
+    static Path withAnotherDescription(Path signed, String id) {
+        try (ZipFile zip = new ZipFile(signed.toFile())) {
+            byte[] signature = zip.getInputStream(zip.getEntry(PluginSignature.ENTRY)).readAllBytes();
+            return PluginArchiveBuilder.plugin(id, "1.0.0", Fixtures.MEMBER, de.datenhafen.fixtures.QuietPlugin.class)
+                .descriptor("plugin.description", "changed after signing").withEntry(PluginSignature.ENTRY, signature)
+                .writeTo(signed.getParent().resolve("tampered"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     static KeyPair keyPair() {
