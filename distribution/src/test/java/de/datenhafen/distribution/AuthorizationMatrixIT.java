@@ -353,6 +353,8 @@ class AuthorizationMatrixIT {
             case "member" -> new String[] {A, A};
             case "user" -> new String[] {"lena", "nobody"};
             case "token" -> new String[] {"nosuchtoken0", "nosuchtoken0"}; // never a principal's token
+            case "key" -> new String[] {"nosuchkey000", "nosuchkey000"}; // a signing key: none registered
+            case "hash" -> new String[] {"0".repeat(64), "0".repeat(64)}; // an allow-list entry: none there
             case "name" -> before.endsWith("/integrations/") ? new String[] {"neuhafen", "no-such-integration"}
                 : new String[] {"no-such-subscription", "no-such-subscription"};
             case "site" -> new String[] {"sim-01", "matrix-site"};

@@ -301,6 +301,11 @@ public final class Hub implements AutoCloseable {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
         checks.add(camel.isStarted() ? HealthCheck.up("camel") : HealthCheck.down("camel", "not started"));
+        if (!plugins.signaturesRequired()) {
+            // up (a development hub is ready), but said where every operator looks
+            checks.add(HealthCheck.warning("plugin-signatures", "not checked (" + HubConfig.PLUGINS_REQUIRE_SIGNATURE
+                + "=false): any archive an admin installs is loaded; for development installs only"));
+        }
         plugins.list().forEach(p -> {
             if (p.id() != null && p.state().equals("started")) {
                 checks.add(HealthCheck.up("plugin:" + p.id()));

@@ -20,11 +20,12 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private static final List<String> KNOWN_OPTIONS = List.of("--demo", "--compact", "--help");
-    private static final String USAGE = "usage: datenhafen [--demo | --compact | --help]\n"
+    private static final String USAGE = "usage: datenhafen [--demo | --compact | --help | plugin ...]\n"
         + "  (no option)  run the hub in the foreground until SIGTERM or Ctrl-C\n"
         + "  --demo       also create the demo integrations of conf/demo/ that do not exist yet\n"
         + "  --compact    with the hub stopped: rewrite the H2 database file so the space of deleted events\n"
-        + "               (retention) is given back to the file system, then exit";
+        + "               (retention) is given back to the file system, then exit\n"
+        + "  plugin ...   a member's signing tools: plugin keygen, plugin sign (see datenhafen plugin help)";
 
     private Main() {
     }
@@ -63,6 +64,11 @@ public final class Main {
         SLF4JBridgeHandler.install();
         Path home = Path.of(System.getProperty("datenhafen.home", ".")).toAbsolutePath().normalize();
         List<String> options = List.of(args);
+        if (!options.isEmpty() && options.get(0).equals("plugin")) {
+            System.exit(de.datenhafen.core.plugin.PluginTool.run(options.subList(1, options.size()), System.out,
+                System.err));
+            return;
+        }
         for (String option : options) {
             if (!KNOWN_OPTIONS.contains(option)) {
                 System.err.println("unknown option " + option + "\n" + USAGE);

@@ -235,6 +235,9 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         overrides.put(HubConfig.ADMIN_TOKEN, adminToken);
         overrides.put(HubConfig.INTEGRATION_BACKOFF, "100ms");
         overrides.put(HubConfig.PLUGIN_CALL_TIMEOUT, "10s");
+        // Test fixtures are built unsigned (PluginArchiveBuilder): a test hub checks signatures only when the test sets
+        // plugins.require-signature=true itself; the packaged hub and --demo always do.
+        overrides.put(HubConfig.PLUGINS_REQUIRE_SIGNATURE, false);
         overrides.putAll(config);
         HubConfig hubConfig = HubConfig.load(home, Map.of(), overrides);
         hub = Bounded.call("hub-start", "start", lifecycleTimeout, () -> Hub.start(hubConfig), Hub::close);

@@ -49,6 +49,9 @@ public final class HubConfig {
     public static final String MAX_PLUGIN_EXPANDED = "plugin.max.expanded";
     public static final String MAX_PLUGIN_RATIO = "plugin.max.ratio";
     public static final String PLUGIN_ADMITTED = "plugin.admitted";
+    public static final String PLUGINS_REQUIRE_SIGNATURE = "plugins.require-signature";
+    public static final String PLUGINS_TRUSTED_SIGNER = "plugins.trusted-signer";
+    public static final String PLUGINS_TRUSTED_KEYS = "plugins.trusted-keys";
     public static final String HTTP_WORKERS = "http.workers";
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
@@ -107,6 +110,14 @@ public final class HubConfig {
         .define(PLUGIN_ADMITTED, ConfigType.LIST, "", false,
             "SHA-256 (hex) of plugin archives the admin vouches for: their code may call System.exit, Runtime.halt "
                 + "and the like, and they are installed from the plugins folder at start without an upload")
+        .define(PLUGINS_REQUIRE_SIGNATURE, ConfigType.BOOLEAN, true, false,
+            "Load only plugin archives signed by their owning member (or the trusted signer) or on the allow-list; "
+                + "false is for development installs only, and the hub then says so at start and in /health")
+        .define(PLUGINS_TRUSTED_SIGNER, ConfigType.STRING, null, false,
+            "The member (the association) whose signature admits any plugin, whoever owns it; default none")
+        .define(PLUGINS_TRUSTED_KEYS, ConfigType.STRING, null, false,
+            "PEM file of the trusted signer's public keys (BEGIN PUBLIC KEY, Ed25519), relative to the hub's home: "
+                + "how the packaged hub trusts the shipped plugins before any member exists")
         .define(HTTP_WORKERS, ConfigType.INT, 16, false,
             "Threads per plugin for its HTTP routes (a route waiting for a commit holds none)")
         .define(HTTP_QUEUE, ConfigType.INT, 2000, false,
@@ -285,6 +296,24 @@ public final class HubConfig {
         }
         return new ArchiveLimits(config.getInt(MAX_PLUGIN_ENTRIES), config.getLong(MAX_PLUGIN_EXPANDED),
             config.getInt(MAX_PLUGIN_RATIO));
+    }
+
+    /** {@value #PLUGINS_REQUIRE_SIGNATURE}: whether only signed or allow-listed plugin archives are loaded. */
+    public boolean pluginsRequireSignature() {
+        return config.getBoolean(PLUGINS_REQUIRE_SIGNATURE);
+    }
+
+    /** {@value #PLUGINS_TRUSTED_SIGNER}: the member whose signature admits any plugin, if set. */
+    public java.util.Optional<String> pluginsTrustedSigner() {
+        String s = config.has(PLUGINS_TRUSTED_SIGNER) ? config.getString(PLUGINS_TRUSTED_SIGNER) : null;
+        return s == null || s.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(s.trim());
+    }
+
+    /** {@value #PLUGINS_TRUSTED_KEYS}: the PEM file of the trusted signer's keys, resolved against the home. */
+    public java.util.Optional<Path> pluginsTrustedKeys() {
+        String s = config.has(PLUGINS_TRUSTED_KEYS) ? config.getString(PLUGINS_TRUSTED_KEYS) : null;
+        return s == null || s.isBlank() ? java.util.Optional.empty()
+            : java.util.Optional.of(home.resolve(s.trim()).normalize());
     }
 
     /** The SHA-256 values of {@value #PLUGIN_ADMITTED}, lower case. */

@@ -165,7 +165,7 @@ final class AdminApi {
             })
             .onSuccess(v -> work(ctx, 201, () -> {
                 try {
-                    PluginView view = plugins.install(upload, enable);
+                    PluginView view = plugins.install(upload, enable, owner);
                     if (owner != null) {
                         owners.assign(view.id(), owner, "owner");
                     }

@@ -101,6 +101,7 @@ public final class HttpApi {
         // One limiter for every wrong credential, token or password (by default 10 a minute from an address).
         AccessRules rules = adminRules(name -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
         IdentityApi.rules(rules);
+        SigningApi.rules(rules);
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
         accessRules = rules;
         router.route("/api/v1/admin/*").handler(auth::handle);
@@ -109,6 +110,7 @@ public final class HttpApi {
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
         new IdentityApi(s.identity(), workers, passwordWorkers, s.authLimiter(), new FailedAuthLimiter(100,
             Duration.ofHours(1), 100_000, Clock.systemUTC())).mount(router, auth);
+        new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router);
         events = new EventsApi(vertx, workers, s.eventLog(), auth);
         events.mount(router);
 

@@ -86,6 +86,8 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, PluginContextImpl> contexts = new ConcurrentHashMap<>();
     private final PluginDatabases databases;
     private final BiFunction<String, String, String> ownerOf;
+    private final SigningKeys signingKeys;
+    private final SignatureCheck signatures;
 
     /** What the admin still sees of a deleted plugin whose thread would not stop. */
     private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
@@ -104,12 +106,26 @@ public final class PluginHost implements AutoCloseable {
         this.admitted = config.pluginAdmitted();
         this.inspector = new ArchiveInspector(config.pluginArchiveLimits(), admitted);
         this.databases = new PluginDatabases(db, config.dbUrl());
+        this.signingKeys = new SigningKeys(db);
+        this.signatures = new SignatureCheck(config.pluginsRequireSignature(),
+            config.pluginsTrustedSigner().orElse(null), config.pluginsTrustedKeys().orElse(null), signingKeys,
+            config.pluginArchiveLimits());
         try {
             Files.createDirectories(pluginsDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the plugins folder " + pluginsDir, e);
         }
         this.pf4j = new HubPluginManager(pluginsDir, this::contextFor);
+    }
+
+    /** Members' signing keys and the allow-list of unsigned archives. */
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    /** Whether plugin archives must be signed ({@value HubConfig#PLUGINS_REQUIRE_SIGNATURE}). */
+    public boolean signaturesRequired() {
+        return signatures.required();
     }
 
     public void addListener(PluginListener listener) {
@@ -188,7 +204,8 @@ public final class PluginHost implements AutoCloseable {
                     + "through the admin API, or admit it by its SHA-256 (" + ArchiveInspector.ADMITTED_KEY + ")");
                 return;
             }
-            loadInstalled(inspector.inspect(file), record == null ? origin : null);
+            PluginArchive archive = inspector.inspect(file);
+            loadInstalled(archive, record == null ? origin : null, signatureProblem(archive));
         } catch (HubException | UncheckedIOException | IllegalStateException e) {
             LOG.error("Plugin archive {} refused: {}", ZipReader.quote(name), e.getMessage());
             notLoaded.put(name, new PluginView(null, null, null, null, null, REFUSED, e.getMessage(), List.of(),
@@ -196,8 +213,11 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** Loads an inspected archive of the plugins folder, recording it if {@code origin} is given, and starts it. */
-    private void loadInstalled(PluginArchive archive, String origin) {
+    /**
+     * Loads an inspected archive of the plugins folder, recording it if {@code origin} is given, and starts it unless
+     * its signature did not pass ({@code signatureProblem}: then it stays disabled with that reason).
+     */
+    private void loadInstalled(PluginArchive archive, String origin, String signatureProblem) {
         String name = archive.path().getFileName().toString();
         if (!name.toLowerCase(Locale.ROOT).endsWith("." + archive.kind())) {
             throw new RefusedException("a " + archive.kind() + " plugin must be named ." + archive.kind(), "archive");
@@ -227,7 +247,22 @@ public final class PluginHost implements AutoCloseable {
             removeUnpacked(archive);
             throw e;
         }
+        if (signatureProblem != null) {
+            plugin.disabled("disabled by the hub: " + signatureProblem);
+            LOG.error("Plugin {} {}", plugin.id(), plugin.error());
+            return;
+        }
         startOrKeepDisabled(plugin);
+    }
+
+    /** Why the archive's signature does not admit it (see {@link SignatureCheck}), or null if it does. */
+    private String signatureProblem(PluginArchive archive) {
+        try {
+            signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider()));
+            return null;
+        } catch (RefusedException e) {
+            return e.getMessage();
+        }
     }
 
     /** At start: a plugin whose last start never finished starts disabled; else as the admin left it. */
@@ -260,10 +295,19 @@ public final class PluginHost implements AutoCloseable {
      * is loaded and, if {@code enable}, started. Either all of this happens or nothing remains of it.
      */
     public synchronized PluginView install(Path upload, boolean enable) {
+        return install(upload, enable, null);
+    }
+
+    /**
+     * {@link #install(Path, boolean)} of a plugin that {@code owner} (a member id) will own, or its provider if null:
+     * the signature must be the owner's or the trusted signer's (see {@link SignatureCheck}).
+     */
+    public synchronized PluginView install(Path upload, boolean enable, String owner) {
         PluginArchive inspected;
         Path target;
         try {
             inspected = inspector.inspect(upload);
+            signatures.verify(inspected, owner != null ? owner : ownerOf.apply(inspected.id(), inspected.provider()));
             if (loaded.containsKey(inspected.id())) {
                 LoadedPlugin existing = loaded.get(inspected.id());
                 throw new ConflictException("plugin " + inspected.id() + " is already installed (version "
@@ -328,6 +372,10 @@ public final class PluginHost implements AutoCloseable {
 
     public synchronized PluginView enable(String id) {
         LoadedPlugin plugin = require(id);
+        if (!plugin.state().equals(LoadedPlugin.STARTED)) {
+            // a key revoked or an allow-list entry removed since the start counts now: 422, and nothing changes
+            signatures.verify(plugin.archive(), ownerOf.apply(plugin.id(), plugin.archive().provider()));
+        }
         states.setEnabled(id, true);
         if (!plugin.state().equals(LoadedPlugin.STARTED)) {
             start(plugin);

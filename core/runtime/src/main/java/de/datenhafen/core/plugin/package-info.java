@@ -1,7 +1,7 @@
 /**
  * The PF4J host: inspects, installs, unpacks, starts, stops and unloads member plugins. Archives are inspected as
  * they will be unpacked and loaded (both zip directories, limits, process-ending calls) and only archives the hub
- * installed are loaded at start. Plugin code runs only on a plugin's own bounded worker pool with the plugin's class
+ * installed are loaded at start, each only while its member's signature (or the allow-list) admits it. Plugin code runs only on a plugin's own bounded worker pool with the plugin's class
  * loader as context class loader.
  */
 package de.datenhafen.core.plugin;
