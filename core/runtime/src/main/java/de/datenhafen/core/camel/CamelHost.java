@@ -59,6 +59,11 @@ public final class CamelHost implements AutoCloseable {
         camel.addComponent("platform-http", http);
 
         camel.addComponent("bus", new BusComponent(log, subscriptions, owners::get, retry));
+        try {
+            camel.addRoutes(new PluginRouteErrors()); // before any plugin route: it applies to each one added later
+        } catch (Exception e) {
+            throw new IllegalStateException("the plugin routes' error handling could not be set up", e);
+        }
     }
 
     /** The paths plugin routes serve right now. */

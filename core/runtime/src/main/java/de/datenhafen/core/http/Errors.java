@@ -1,10 +1,14 @@
 package de.datenhafen.core.http;
 
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.api.RetryableException;
+import de.datenhafen.api.UnauthorizedException;
+import de.datenhafen.api.UnsupportedMediaTypeException;
 import de.datenhafen.core.plugin.PluginCallException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.json.DecodeException;
@@ -62,6 +66,8 @@ public final class Errors {
             send(ctx, 409, e.getMessage(), e.field(), null);
         } else if (failure instanceof PayloadTooLargeException e) {
             send(ctx, 413, e.getMessage(), e.field(), null);
+        } else if (failure instanceof UnsupportedMediaTypeException e) {
+            send(ctx, 415, e.getMessage(), e.field(), null);
         } else if (failure instanceof RefusedException e) {
             send(ctx, 422, e.getMessage(), e.field(), null);
         } else if (failure instanceof RetryableException e) {
