@@ -53,6 +53,15 @@ class PluginRouteErrorsTest {
     }
 
     @Test
+    void anUnsupportedMediaTypeOnAPatchNamesThePatchTypesItTakes(HubClient client) {
+        HubClient.Response r = client.anonymous().patch("/api/v1/plugins/answering/answers?kind=media",
+            "application/x-www-form-urlencoded", "a=b");
+
+        assertAnswer(r, 415, "send application/merge-patch+json", "Content-Type");
+        assertThat(r.header("Accept-Patch")).isEqualTo("application/merge-patch+json");
+    }
+
+    @Test
     void unauthorizedIs401WithTheBearerChallenge(HubClient client) {
         HubClient.Response r = call(client, "unauthorized");
 

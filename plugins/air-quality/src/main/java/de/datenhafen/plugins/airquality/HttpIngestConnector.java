@@ -7,6 +7,8 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -79,7 +81,7 @@ final class HttpIngestConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> Http.serve(e, x -> handle(x, maxBody, ingest, bus)));
+                    .process(e -> handle(e, maxBody, ingest, bus));
             }
         };
     }
@@ -87,14 +89,14 @@ final class HttpIngestConnector implements Connector {
     private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus) throws Exception {
         byte[] body = e.getIn().getBody(byte[].class);
         if (body != null && body.length > maxBody) {
-            throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody
-                + " are accepted");
+            throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
+                + " are accepted", "body");
         }
         Ingest.Outcome out;
         try {
             out = ingest.accept(body);
         } catch (UplinkParser.BodyException ex) {
-            throw new Http.Refused(400, "body", ex.getMessage());
+            throw new InvalidInputException(ex.getMessage(), "body");
         }
         int duplicates = bus.publish(e, out.events());
         answer(e, out, duplicates);

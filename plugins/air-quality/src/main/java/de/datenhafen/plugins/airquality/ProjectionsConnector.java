@@ -8,6 +8,7 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.NotFoundException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -86,11 +87,11 @@ final class ProjectionsConnector implements Connector {
 
                 from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
                     .routeId(ctx.routeId("sites"))
-                    .process(e -> Http.serve(e, x -> read(x, api)));
+                    .process(e -> read(e, api));
 
                 from(ctx.httpEndpoint("alerts") + "?httpMethodRestrict=GET")
                     .routeId(ctx.routeId("alerts"))
-                    .process(e -> Http.serve(e, x -> Http.answer(x, 200, api.alerts())));
+                    .process(e -> Http.answer(e, 200, api.alerts()));
 
                 // GET sites is served from a snapshot this rebuilds each second while it is being asked for
                 from("timer:" + ctx.integrationName() + "-sites?delay=1000&period=1000")
@@ -187,8 +188,8 @@ final class ProjectionsConnector implements Connector {
         } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
             body = api.history(parts[0], parts[2], q);
         } else {
-            throw new Http.Refused(404, "path", "no such resource; see sites, sites/<site>, sites/<site>/daily, "
-                + "sites/<site>/rooms/<room>/history");
+            throw new NotFoundException("no such resource; see sites, sites/<site>, sites/<site>/daily, "
+                + "sites/<site>/rooms/<room>/history", "path");
         }
         Http.answer(e, 200, body);
     }

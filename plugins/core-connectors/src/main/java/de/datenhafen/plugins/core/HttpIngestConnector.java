@@ -11,8 +11,10 @@ import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.UnauthorizedException;
 import java.io.IOException;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -107,73 +109,58 @@ public final class HttpIngestConnector implements Connector {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&maxBodySize=" + maxBody)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
-                        if (!anonymous && !admitted(e, senders, plugin)) {
-                            return;
+                        if (!anonymous) {
+                            admit(e, senders, plugin);
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
                         if (body == null || body.length == 0) {
-                            InvalidInputException empty = InvalidInputException.emptyBody("one JSON object");
-                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(empty.getMessage())
-                                + ",\"field\":\"" + empty.field() + "\"}");
-                            return;
+                            throw InvalidInputException.emptyBody("one JSON object");
                         }
                         String problem = notOneJsonObject(body);
                         if (problem != null) {
-                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(problem) + ",\"field\":\"body\"}");
-                            return;
+                            throw new InvalidInputException(problem, "body");
                         }
                         String subject = e.getIn().getHeader(subjectHeader, String.class);
                         if (subject != null && subject.length() > MAX_SUBJECT) {
-                            answer(e, 400, "{\"error\":\"the subject has " + subject.length() + " characters, at most "
-                                + MAX_SUBJECT + " are accepted\",\"field\":" + JSON.writeValueAsString(subjectHeader)
-                                + "}");
-                            return;
+                            throw new InvalidInputException("the subject has " + subject.length()
+                                + " characters, at most " + MAX_SUBJECT + " are accepted", subjectHeader);
                         }
                         e.getIn().setBody(body);
                         e.getIn().setHeader(BusHeaders.SUBJECT, subject);
                         e.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
-                        e.setProperty("accepted", true);
                     })
-                    .filter(exchangeProperty("accepted"))
-                        .to(ctx.bus(type))
-                        .process(e -> answer(e, 202, "{\"sequence\":" + e.getMessage().getHeader(BusHeaders.SEQUENCE)
+                    .to(ctx.bus(type))
+                    .process(e -> {
+                        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+                        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+                        e.getMessage().setBody("{\"sequence\":" + e.getMessage().getHeader(BusHeaders.SEQUENCE)
                             + ",\"duplicate\":" + (e.getMessage().getHeader(BusHeaders.DUPLICATES, 0, Integer.class) > 0)
-                            + "}"))
-                    .end();
+                            + "}");
+                    });
             }
         };
     }
 
     /**
-     * Whether the caller may post: an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches
-     * this plugin; if not, the route answers 401 (no caller) or 403 itself, in the hub's words and JSON, and the hub
-     * audits the refusal by its status. Answered, not thrown, like this route's 400s: a thrown refusal would count as a
-     * failed message of the integration and show as its lastError, as if the ingest were broken.
+     * Lets on an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches this plugin; else
+     * throws 401 (no caller) or 403, which the hub answers in its words and JSON and audits by status (a caller's
+     * refusal is not a failed message of the integration).
      */
-    private static boolean admitted(Exchange e, List<String> senders, String plugin) throws IOException {
+    private static void admit(Exchange e, List<String> senders, String plugin) {
         Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
         if (caller == null) {
-            e.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
-            answer(e, 401, error("this endpoint needs a token (Authorization: Bearer <token>) or a session of a "
-                + "member listed in its senders"));
-            return false;
+            throw new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
+                + "of a member listed in its senders");
         }
         // the hub checks a token's scope only on guarded endpoints: a token scoped elsewhere stays there
         if (!caller.reaches(e.getIn().getHeader(Exchange.HTTP_PATH, String.class), plugin)) {
-            answer(e, 403, error("this token is scoped to " + (caller.scopePlugin() != null
-                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath())));
-            return false;
+            throw new ForbiddenException("this token is scoped to " + (caller.scopePlugin() != null
+                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()));
         }
         if (senders.stream().noneMatch(s -> caller.actsFor(s, Caller.MEMBER_EDITOR))) {
-            answer(e, 403, error("this ingest takes posts from the member-editors of " + String.join(", ", senders)
-                + " (or a hub-admin)"));
-            return false;
+            throw new ForbiddenException("this ingest takes posts from the member-editors of "
+                + String.join(", ", senders) + " (or a hub-admin)");
         }
-        return true;
-    }
-
-    private static String error(String message) throws IOException {
-        return "{\"error\":" + JSON.writeValueAsString(message) + ",\"field\":\"Authorization\"}";
     }
 
     /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */
@@ -189,11 +176,5 @@ public final class HttpIngestConnector implements Connector {
             return "the body must be one JSON object";
         }
         return null;
-    }
-
-    private static void answer(Exchange e, int status, String json) {
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(json);
     }
 }

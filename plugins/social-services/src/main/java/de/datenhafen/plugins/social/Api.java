@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -144,7 +146,7 @@ final class Api {
                 default:
                     break;
             }
-            return error(404, "no such resource: " + m + " /" + r.path(), "path");
+            throw new NotFoundException("no such resource: " + m + " /" + r.path(), "path");
         } catch (InvalidDataException e) {
             Problem first = e.problems().get(0);
             ObjectNode body = Json.object().put("error", first.object() + " " + first.id() + ": " + first.field()
@@ -158,19 +160,8 @@ final class Api {
                 }
             }
             return new Response(400, body);
-        } catch (BadParameter e) {
-            return error(400, e.field + " " + e.getMessage(), e.field);
         } catch (ImportRefused e) {
             return error(e.status, e.getMessage(), "body");
-        } catch (Access.Denied e) {
-            return error(e.status, e.getMessage(), e.field);
-        } catch (Directory.NotFound e) {
-            return error(404, e.getMessage(), null);
-        } catch (RuntimeException e) {
-            // the cause (a database message, a stack) goes to the log only; the answer carries the id to find it there
-            String id = java.util.UUID.randomUUID().toString();
-            LOG.error("social-services: {} {} failed (error id {})", r.method(), escape("/" + r.path()), id, e);
-            return error(500, "internal error; the hub's log has the cause under error id " + id, null);
         }
     }
 
@@ -202,7 +193,7 @@ final class Api {
             return tabular();
         }
         if (!format.equals("json")) {
-            throw new BadParameter("must be json or tabular; was '" + shorten(format) + "'", "format");
+            throw badParameter("format", "must be json or tabular; was '" + shorten(format) + "'");
         }
         return new Response(200, null, new JsonExport(dir.snapshotForExport()), "application/json");
     }
@@ -260,7 +251,7 @@ final class Api {
         if (value.equals("replace")) {
             return Directory.Mode.REPLACE;
         }
-        throw new BadParameter("must be merge (the default) or replace, was '" + value + "'", "mode");
+        throw badParameter("mode", "must be merge (the default) or replace, was '" + value + "'");
     }
 
     /** The request's body, refused with 413 past max-import-mb, and with the hub's one answer when empty. */
@@ -290,8 +281,8 @@ final class Api {
         JsonNode body = Json.parse(body(r, "{\"member\": \"<member id>\"} (null: the directory's owner)"), 100);
         if (!(body instanceof ObjectNode o) || !o.has("member") || !(o.get("member").isTextual()
             || o.get("member").isNull())) {
-            throw new BadParameter("must be a JSON object with member: a member's id, or null for the directory's "
-                + "owner " + dir.owner(), "member");
+            throw badParameter("member", "must be a JSON object with member: a member's id, or null for the directory's "
+                + "owner " + dir.owner());
         }
         String member = member(o.get("member").isNull() ? null : o.get("member").asText(), "member");
         dir.setMember(id, member);
@@ -310,8 +301,8 @@ final class Api {
             return null;
         }
         if (!MEMBER_ID.matcher(value).matches()) {
-            throw new BadParameter("must be a member's id (lower case letters, digits and dashes, 2 to 64); was '"
-                + shorten(value) + "'", field);
+            throw badParameter(field, "must be a member's id (lower case letters, digits and dashes, 2 to 64); was '"
+                + shorten(value) + "'");
         }
         return value;
     }
@@ -362,7 +353,7 @@ final class Api {
     private ObjectNode service(String id) {
         Directory.Stored s = dir.service(id);
         if (s == null) {
-            throw new Directory.NotFound("service " + id + " is not in the directory");
+            throw new NotFoundException("service " + id + " is not in the directory");
         }
         return withOrganization(s.json());
     }
@@ -378,7 +369,7 @@ final class Api {
     private ObjectNode organization(String id) {
         ObjectNode o = dir.organization(id);
         if (o == null) {
-            throw new Directory.NotFound("organization " + id + " is not in the directory");
+            throw new NotFoundException("organization " + id + " is not in the directory");
         }
         ObjectNode out = o.deepCopy();
         ArrayNode svc = out.putArray("services");
@@ -438,7 +429,7 @@ final class Api {
                 }
             }
         }
-        throw new Directory.NotFound("service_at_location " + id + " is not in the directory");
+        throw new NotFoundException("service_at_location " + id + " is not in the directory");
     }
 
     private ObjectNode salWithService(ObjectNode sal, ObjectNode service) {
@@ -457,8 +448,8 @@ final class Api {
             for (String t : topicValues) {
                 String id = dir.termIdOf(t.trim());
                 if (id == null) {
-                    throw new BadParameter("names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
-                        + "or a term id)", "topic");
+                    throw badParameter("topic", "names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
+                        + "or a term id)");
                 }
                 topics.add(id);
             }
@@ -468,7 +459,7 @@ final class Api {
         Double lat = number(q, "lat", -90, 90);
         Double lon = number(q, "lon", -180, 180);
         if (lat == null ^ lon == null) {
-            throw new BadParameter("is required with " + (lat == null ? "lon" : "lat"), lat == null ? "lat" : "lon");
+            throw badParameter(lat == null ? "lat" : "lon", "is required with " + (lat == null ? "lon" : "lat"));
         }
         Instant openAt = null;
         if ("true".equals(q.get("open_now"))) {
@@ -515,8 +506,8 @@ final class Api {
                 try {
                     return LocalDate.parse(v).atStartOfDay(dir.zone()).toInstant();
                 } catch (DateTimeParseException e3) {
-                    throw new BadParameter("must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
-                        + "2026-11-26T09:00:00Z; was '" + shorten(v) + "'", field);
+                    throw badParameter(field, "must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
+                        + "2026-11-26T09:00:00Z; was '" + shorten(v) + "'");
                 }
             }
         }
@@ -531,10 +522,10 @@ final class Api {
         try {
             d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a number; was '" + shorten(v) + "'", field);
+            throw badParameter(field, "must be a number; was '" + shorten(v) + "'");
         }
         if (!(d >= min && d <= max)) {
-            throw new BadParameter("must be between " + fmt(min) + " and " + fmt(max) + "; was " + shorten(v), field);
+            throw badParameter(field, "must be between " + fmt(min) + " and " + fmt(max) + "; was " + shorten(v));
         }
         return d;
     }
@@ -556,10 +547,10 @@ final class Api {
         int page = integer(q, "page", 1);
         int per = integer(q, "per_page", Math.min(50, limits.maxPageSize()));
         if (page < 1) {
-            throw new BadParameter("must be 1 or more", "page");
+            throw badParameter("page", "must be 1 or more");
         }
         if (per < 1 || per > limits.maxPageSize()) {
-            throw new BadParameter("must be between 1 and " + limits.maxPageSize() + " (max-page-size)", "per_page");
+            throw badParameter("per_page", "must be between 1 and " + limits.maxPageSize() + " (max-page-size)");
         }
         return new Paging(page, per);
     }
@@ -571,14 +562,13 @@ final class Api {
             return null;
         }
         if (v.length() > limits.maxSearchLength()) {
-            throw new BadParameter("is longer than " + limits.maxSearchLength() + " characters (max-search-length)",
-                field);
+            throw badParameter(field, "is longer than " + limits.maxSearchLength() + " characters (max-search-length)");
         }
         // every query word is matched against the index's whole vocabulary, so the words are what a query costs
         int words = GermanText.words(v).size();
         if (words > limits.maxSearchWords()) {
-            throw new BadParameter("has " + words + " words; at most " + limits.maxSearchWords()
-                + " (max-search-words)", field);
+            throw badParameter(field, "has " + words + " words; at most " + limits.maxSearchWords()
+                + " (max-search-words)");
         }
         return v;
     }
@@ -594,8 +584,7 @@ final class Api {
             out.add(part.trim());
         }
         if (out.size() > limits.maxFilterValues()) {
-            throw new BadParameter("has more than " + limits.maxFilterValues() + " values (max-filter-values)",
-                field);
+            throw badParameter(field, "has more than " + limits.maxFilterValues() + " values (max-filter-values)");
         }
         return out;
     }
@@ -615,7 +604,7 @@ final class Api {
         try {
             return v == null ? dflt : Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a whole number; was '" + shorten(v) + "'", field);
+            throw badParameter(field, "must be a whole number; was '" + shorten(v) + "'");
         }
     }
 
@@ -668,12 +657,8 @@ final class Api {
         return new Response(status, b);
     }
 
-    static final class BadParameter extends RuntimeException {
-        final String field;
-
-        BadParameter(String message, String field) {
-            super(message);
-            this.field = field;
-        }
+    /** A query parameter the API cannot take: the message names it first ({@code per_page must be 1 or more}). */
+    static InvalidInputException badParameter(String field, String message) {
+        return new InvalidInputException(field + " " + message, field);
     }
 }

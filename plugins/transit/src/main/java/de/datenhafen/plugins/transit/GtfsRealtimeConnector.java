@@ -8,11 +8,13 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.plugins.transit.demo.DemoRealtime;
 import de.datenhafen.plugins.transit.realtime.FeedMessages;
 import de.datenhafen.plugins.transit.realtime.LiveEvent;
-import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
 import de.datenhafen.plugins.transit.realtime.RealtimeProcessor.Kind;
+import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -111,14 +113,13 @@ public final class GtfsRealtimeConnector implements Connector {
                 poll(Kind.ALERTS, "alerts");
                 if (cfg.has("push-path")) {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
-                    // the answer is decided first and written after the events are on the bus: the split between
-                    // them leaves the message's body as it was, so an answer written before it was lost (a 400 went
-                    // out with an empty body)
+                    // the answer is written after the events are on the bus: the split leaves the message's body
+                    // as it was before it
                     publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                         .routeId(ctx.routeId("push"))
                         .process(e -> push(e, processor, maxBytes, maxEntities)))
-                        .process(e -> TransitApi.answer(e, e.getProperty("pushStatus", Integer.class),
-                            e.getProperty("pushAnswer", String.class)));
+                        .process(e -> TransitApi.answer(e, 202, "{\"published\":"
+                            + e.getProperty("published", Integer.class) + "}"));
                 }
             }
 
@@ -164,35 +165,27 @@ public final class GtfsRealtimeConnector implements Connector {
         return v;
     }
 
-    /** Takes a pushed message: its events become the body, the answer waits in properties (see the route). */
+    /**
+     * Takes a pushed message: its events become the body, their count waits in a property for the answer (see the
+     * route). A body that is empty, not a FeedMessage or too large is refused with the API's exceptions.
+     */
     private static void push(Exchange e, RealtimeProcessor processor, long maxBytes, int maxEntities) {
-        List<LiveEvent> events = List.of();
-        int status;
-        String answer;
-        if (e.getIn().getBody(byte[].class) == null || e.getIn().getBody(byte[].class).length == 0) {
+        byte[] body = e.getIn().getBody(byte[].class);
+        if (body == null || body.length == 0) {
             // an empty protobuf would parse as "missing required fields: header", which hides the cause
-            de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
+            throw InvalidInputException.emptyBody(
                 "a GTFS-Realtime FeedMessage (protobuf), e.g. curl --data-binary @trip-updates.pb");
-            status = 400;
-            answer = TransitApi.error(empty.getMessage(), empty.field());
-        } else {
-            byte[] body = e.getIn().getBody(byte[].class);
-            try {
-                FeedMessage msg = FeedMessages.parse(body, maxBytes, maxEntities);
-                events = processor.apply(msg, null, true, Instant.now());
-                status = 202;
-                answer = "{\"published\":" + events.size() + "}";
-            } catch (InvalidProtocolBufferException ex) {
-                status = 400;
-                answer = TransitApi.error("the body is not a GTFS-Realtime FeedMessage (protobuf): "
-                    + ex.getMessage(), "body");
-            } catch (FeedMessages.TooLarge ex) {
-                status = 413;
-                answer = TransitApi.error(ex.getMessage(), "body");
-            }
         }
-        e.setProperty("pushStatus", status);
-        e.setProperty("pushAnswer", answer);
+        List<LiveEvent> events;
+        try {
+            events = processor.apply(FeedMessages.parse(body, maxBytes, maxEntities), null, true, Instant.now());
+        } catch (InvalidProtocolBufferException ex) {
+            throw new InvalidInputException("the body is not a GTFS-Realtime FeedMessage (protobuf): "
+                + ex.getMessage(), "body");
+        } catch (FeedMessages.TooLarge ex) {
+            throw new PayloadTooLargeException(ex.getMessage());
+        }
+        e.setProperty("published", events.size());
         e.getIn().setBody(events);
     }
 

@@ -4,6 +4,7 @@ import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
@@ -115,22 +116,17 @@ public final class GtfsScheduleConnector implements Connector {
                 from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST&access=" + Caller.MEMBER_EDITOR)
                     .routeId(ctx.routeId("api-import"))
                     .process(e -> {
-                        e.setProperty("queued", false);
                         boolean force = "true".equals(e.getIn().getHeader("force", String.class));
                         if (!feed.requestImport()) {
-                            TransitApi.answer(e, 409, TransitApi.error("an import of feed " + name
-                                + " is already waiting or running; see status", null));
-                            return;
+                            throw new ConflictException("an import of feed " + name
+                                + " is already waiting or running; see status", null);
                         }
-                        e.setProperty("queued", true);
                         e.getIn().setHeader("trigger", "request");
                         e.getIn().setHeader("force", force);
                     })
-                    .filter(exchangeProperty("queued"))
-                        .to(queue + "?waitForTaskToComplete=Never")
-                        .process(e -> TransitApi.answer(e, 202, "{\"queued\":true,\"status\":\"/api/v1/plugins/"
-                            + "transit/" + base + "status\"}"))
-                    .end();
+                    .to(queue + "?waitForTaskToComplete=Never")
+                    .process(e -> TransitApi.answer(e, 202, "{\"queued\":true,\"status\":\"/api/v1/plugins/"
+                        + "transit/" + base + "status\"}"));
 
                 get(base + "status", "api-status", api::status);
                 get(base + "stops", "api-stops", api::stops);
