@@ -2,7 +2,9 @@ package de.datenhafen.api;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A declarative rule for one config value: a range, one of some values, a pattern, a length, a URL, duration bounds.
+ * A declarative rule for one config value: a range, one of some values, a pattern, a length, a URL, duration bounds,
+ * a time zone.
  * Added to a key with {@link ConfigDef.Builder#check(String, ConfigCheck...)}; the hub applies it wherever the
  * declaration validates ({@code POST .../validate}, creating, updating and starting an integration) and shows it in
  * the connector's JSON Schema, so an admin's form and the hub refuse the same values. A rule applies to a value that
@@ -124,6 +127,18 @@ public final class ConfigCheck {
         return new ConfigCheck(what, Map.of("x-minDuration", min.toString(), "x-maxDuration", max.toString()),
             v -> v instanceof Duration d && d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? null
                 : "must be " + what + "; was " + v);
+    }
+
+    /** A time zone id Java knows, such as {@code Europe/Berlin} (for STRING keys). */
+    public static ConfigCheck timeZone() {
+        return new ConfigCheck("a time zone such as Europe/Berlin", Map.of(), v -> {
+            try {
+                ZoneId.of(String.valueOf(v));
+                return null;
+            } catch (DateTimeException e) {
+                return "must be a time zone such as Europe/Berlin; was '" + shown(v) + "'";
+            }
+        });
     }
 
     /** What the rule asks for, in words ({@code a number from 1 to 65535}). */

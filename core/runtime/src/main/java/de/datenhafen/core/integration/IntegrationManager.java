@@ -1,5 +1,6 @@
 package de.datenhafen.core.integration;
 
+import de.datenhafen.api.BusPublisher;
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigKey;
 import de.datenhafen.api.ConfigProblem;
@@ -406,7 +407,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 throw new InvalidInputException(refused);
             }
             RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
-            IntegrationContext ctx = new Context(name, cfg, p.context());
+            IntegrationContext ctx = new Context(name, cfg, p.context(), camel.publisher(name));
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
             if (e.record.desired().equals(PAUSED)) {
@@ -538,11 +539,18 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final String name;
         private final Config config;
         private final PluginContext plugin;
+        private final BusPublisher publisher;
 
-        Context(String name, Config config, PluginContext plugin) {
+        Context(String name, Config config, PluginContext plugin, BusPublisher publisher) {
             this.name = name;
             this.config = config;
             this.plugin = plugin;
+            this.publisher = publisher;
+        }
+
+        @Override
+        public BusPublisher publisher() {
+            return publisher;
         }
 
         @Override
