@@ -66,7 +66,6 @@ final class HttpIngestConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         String path = ctx.config().getString("path");
         int maxBody = ctx.config().getInt("max-body");
-        RetiredKey.refuse(ctx.config(), "token");
         boolean anonymous = ctx.config().getBoolean("anonymous");
         if (anonymous) {
             LOG.warn("integration {}: anonymous is on, anyone who reaches the hub can post air-quality uplinks",
@@ -75,18 +74,20 @@ final class HttpIngestConnector implements Connector {
         String access = anonymous ? "public" : Caller.MEMBER_EDITOR;
         Ingest ingest = new Ingest(new UplinkParser(FieldMapping.from(ctx.config()),
             ctx.config().getDuration("max-future"), Clock.systemUTC()), air.registry);
-        BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
+        BusPublisher bus = new BusPublisher(Ingest.READING);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> handle(e, maxBody, ingest, bus));
+                    .process(e -> handle(e, maxBody, ingest, bus, hub));
             }
         };
     }
 
-    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus) throws Exception {
+    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus,
+                               de.datenhafen.api.BusPublisher hub) {
         byte[] body = e.getIn().getBody(byte[].class);
         if (body != null && body.length > maxBody) {
             throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
@@ -98,7 +99,7 @@ final class HttpIngestConnector implements Connector {
         } catch (UplinkParser.BodyException ex) {
             throw new InvalidInputException(ex.getMessage(), "body");
         }
-        int duplicates = bus.publish(e, out.events());
+        int duplicates = bus.publish(hub, out.events());
         answer(e, out, duplicates);
     }
 

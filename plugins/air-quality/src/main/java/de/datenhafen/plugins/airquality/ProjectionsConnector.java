@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
@@ -61,10 +64,17 @@ final class ProjectionsConnector implements Connector {
                 .define("max-batch", ConfigType.INT, 500, false,
                     "Most air.reading events applied in one database transaction (the subscription's maxBatch; "
                         + "1 to 10000)")
+                .check("max-batch", ConfigCheck.range(1, 10_000))
                 .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Time zone of the daily statistics")
+                .check("zone", ConfigCheck.timeZone())
                 .define("raw-retention", ConfigType.DURATION, "90d", false,
                     "Raw readings older than this are dropped (hourly); their 20-minute averages stay"))
             .build();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        return Bands.problems(config);
     }
 
     @Override
@@ -75,15 +85,16 @@ final class ProjectionsConnector implements Connector {
         String subscription = ctx.config().getString("subscription");
         int maxBatch = ctx.config().getInt("max-batch");
         Duration retention = ctx.config().getDuration("raw-retention");
-        BusPublisher raised = new BusPublisher(ctx.bus(RAISED));
-        BusPublisher cleared = new BusPublisher(ctx.bus(CLEARED));
+        BusPublisher raised = new BusPublisher(RAISED);
+        BusPublisher cleared = new BusPublisher(CLEARED);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         ReadApi api = new ReadApi(air);
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:" + Ingest.READING + "?subscription=" + subscription + "&maxBatch=" + maxBatch)
+                from(ctx.busConsumer(Ingest.READING).subscription(subscription).maxBatch(maxBatch).uri())
                     .routeId(ctx.routeId("project"))
-                    .process(e -> project(e, raised, cleared, bands));
+                    .process(e -> project(e, raised, cleared, bands, hub));
 
                 from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
                     .routeId(ctx.routeId("sites"))
@@ -116,7 +127,8 @@ final class ProjectionsConnector implements Connector {
      * delivers its events one at a time, so only that reading ends in the dead letters (after its own retries: the
      * price of a poison reading is two rounds of back-off).
      */
-    private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands) throws Exception {
+    private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands,
+                         de.datenhafen.api.BusPublisher hub) throws Exception {
         Object body = e.getIn().getBody();
         List<Projections.In> readings = new ArrayList<>();
         if (body instanceof List<?> events) {
@@ -149,8 +161,8 @@ final class ProjectionsConnector implements Connector {
                 : "/cleared"), r.subject(), at, Http.JSON.writeValueAsBytes(d));
             (a.raised() ? up : down).add(ev);
         }
-        raised.publish(e, up);
-        cleared.publish(e, down);
+        raised.publish(hub, up);
+        cleared.publish(hub, down);
         air.projections.sent(changes);
     }
 

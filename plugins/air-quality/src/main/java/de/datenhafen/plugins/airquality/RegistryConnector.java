@@ -71,7 +71,6 @@ final class RegistryConnector implements Connector {
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        RetiredKey.refuse(ctx.config(), "admin-token");
         int maxBody = ctx.config().getInt("max-body");
         String registry = ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true";
         return new RouteBuilder() {

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.ForbiddenException;
@@ -63,16 +66,35 @@ public final class HttpIngestConnector implements Connector {
             .define("subject-header", ConfigType.STRING, "X-Subject", false,
                 "Request header whose value becomes the event's subject")
             .define("max-body", ConfigType.INT, 65536, false, "Largest accepted body, in bytes")
+            .check("max-body", ConfigCheck.range(1, 16_777_216))
             .define(SENDERS, ConfigType.LIST, null, false,
                 "Ids of the members whose member-editors (or member-admins) may post, with a member token or session; "
                     + "a hub-admin always may. Required unless anonymous is true")
+            .check(SENDERS, ConfigCheck.pattern(".*\\S.*", "a member id (an empty one names no member)"))
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
-            // Removed (issue 13), but still declared: undeclared, a stored config with it would fail as "not a known
-            // key" before routes() could say what replaces it. Secret, so an old value stays sealed and is never shown.
-            .secret(TOKEN, ConfigType.STRING, null, false, "Removed: list the members whose editors may post in "
-                + "senders; setting this fails the integration")
+            // Removed (issue 13): a stored config that still has it is refused saying what replaces it
+            .retired(TOKEN, "token was replaced by member tokens: list the members whose editors may post in senders "
+                + "(e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with the role "
+                + "member-editor (README, 'Members, people and tokens'); they send them as Authorization: Bearer "
+                + "<token> instead of X-Token. Then remove token from this integration's config")
             .build();
+    }
+
+    /** Closed by default: senders or anonymous, exactly one of them. */
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        boolean senders = config.has(SENDERS) && !config.getList(SENDERS).isEmpty();
+        boolean anonymous = config.getBoolean("anonymous");
+        if (!senders && !anonymous) {
+            return List.of(new ConfigProblem(SENDERS, "an ingest is closed by default: list the members whose "
+                + "editors may post in senders, or set anonymous: true to let anyone post"));
+        }
+        if (senders && anonymous) {
+            return List.of(new ConfigProblem("anonymous", "set either senders or anonymous: true, not both: with "
+                + "anonymous anyone may post, so senders would say nothing"));
+        }
+        return List.of();
     }
 
     @Override
@@ -82,26 +104,7 @@ public final class HttpIngestConnector implements Connector {
         String subjectHeader = ctx.config().getString("subject-header");
         int maxBody = ctx.config().getInt("max-body");
         boolean anonymous = ctx.config().getBoolean("anonymous");
-        if (ctx.config().has(TOKEN)) {
-            throw new InvalidInputException("token was replaced by member tokens: list the members whose editors may "
-                + "post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with "
-                + "the role member-editor (README, 'Members, people and tokens'); they send them as Authorization: "
-                + "Bearer <token> instead of X-Token. Then remove token from this integration's config",
-                "config." + TOKEN);
-        }
         List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
-        if (senders.stream().anyMatch(String::isBlank)) {
-            throw new InvalidInputException("senders lists member ids; an empty one names no member",
-                "config." + SENDERS);
-        }
-        if (senders.isEmpty() && !anonymous) {
-            throw new InvalidInputException("an ingest is closed by default: list the members whose editors may "
-                + "post in senders, or set anonymous: true to let anyone post", "config." + SENDERS);
-        }
-        if (!senders.isEmpty() && anonymous) {
-            throw new InvalidInputException("set either senders or anonymous: true, not both: with anonymous anyone "
-                + "may post, so senders would say nothing", "config.anonymous");
-        }
         String plugin = ctx.plugin().pluginId();
         return new RouteBuilder() {
             @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RetryableException;
@@ -79,7 +80,13 @@ final class TransitApi {
                 .define("max-radius", de.datenhafen.api.ConfigType.INT, d.maxRadius, false,
                     "The widest radius of a stops search, in metres")
                 .define("max-query-length", de.datenhafen.api.ConfigType.INT, d.maxQueryLength, false,
-                    "The longest stop name search (q), in characters");
+                    "The longest stop name search (q), in characters")
+                .check("max-limit", ConfigCheck.atLeast(1))
+                .check("max-vehicles", ConfigCheck.atLeast(1))
+                .check("max-radius", ConfigCheck.atLeast(1))
+                .check("max-query-length", ConfigCheck.atLeast(1))
+                .check("max-window", ConfigCheck.between(Duration.ofSeconds(1),
+                    Duration.ofSeconds(Departures.MAX_WINDOW_SECONDS)));
         }
 
         static Limits of(de.datenhafen.api.Config c) {
