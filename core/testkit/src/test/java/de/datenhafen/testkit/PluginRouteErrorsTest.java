@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A plugin route throws the API's exceptions and writes no error JSON: the hub answers each with its status and its
- * one JSON shape, and a caller's mistake is not a failed message of the integration.
+ * one JSON shape, and a caller's mistake is not a failed message of the integration. The API's HTTP helpers read
+ * what the hub's consumer put into the exchange.
  */
 class PluginRouteErrorsTest {
 
@@ -99,6 +100,21 @@ class PluginRouteErrorsTest {
         }
 
         assertThat(failed(client)).isEqualTo(before);
+    }
+
+    @Test
+    void theHttpHelpersReadPathParametersTheQueryAndTheBody(HubClient client) {
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/answering/answers/gym-sued/rooms/"
+            + "mensa%201?topic=debt,work&topic=housing&limit=5", "application/json; charset=utf-8", "{\"a\":1}");
+
+        assertThat(r.body()).isEqualTo("site=gym-sued room=mensa 1 topics=[debt, work, housing] limit=5 "
+            + "type=application/json bytes=7");
+    }
+
+    @Test
+    void aSingleQueryParameterGivenTwiceIsTheHubs400NamingIt(HubClient client) {
+        assertAnswer(client.anonymous().get("/api/v1/plugins/answering/answers/a/rooms/b?limit=5&limit=6"), 400,
+            "limit is given 2 times; give it once", "limit");
     }
 
     private static HubClient.Response call(HubClient client, String kind) {

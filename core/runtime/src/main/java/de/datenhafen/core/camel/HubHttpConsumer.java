@@ -3,6 +3,7 @@ package de.datenhafen.core.camel;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.ForbiddenException;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
@@ -306,6 +307,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         ctx.pathParams().forEach((k, v) -> {
             if (!internal(k)) {
                 headers.put(k, v);
+                // set after the request's headers were copied (and the hub's prefix dropped): no request can forge it
+                headers.put(HttpRequests.PATH_PARAMETERS + k, v);
             }
         });
         String query = request.query();

@@ -64,26 +64,6 @@ final class Http {
         return decode(rest, "path");
     }
 
-    static Map<String, String> query(Exchange e) {
-        Map<String, String> out = new HashMap<>();
-        String q = e.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
-        if (q == null) {
-            String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
-            int at = uri == null ? -1 : uri.indexOf('?');
-            q = at < 0 ? null : uri.substring(at + 1);
-        }
-        if (q == null || q.isEmpty()) {
-            return out;
-        }
-        for (String pair : q.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
-            String v = eq < 0 ? "" : decode(pair.substring(eq + 1), k);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     /** URL decoding where a malformed %-escape is the client's 400 naming the field, not a 500. */
     private static String decode(String s, String field) {
         try {

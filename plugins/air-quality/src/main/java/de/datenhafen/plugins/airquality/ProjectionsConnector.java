@@ -12,6 +12,7 @@ import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -188,7 +189,7 @@ final class ProjectionsConnector implements Connector {
 
     private static void read(Exchange e, ReadApi api) throws Exception {
         String[] parts = Http.rest(e, "sites").split("/");
-        Map<String, String> q = Http.query(e);
+        QueryString q = QueryString.of(e);
         Object body;
         if (parts.length == 1 && parts[0].isEmpty()) {
             Http.answerJson(e, 200, api.sitesJson(q));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,8 +67,8 @@ final class ReadApi {
      * is some 16 KB instead of 580 KB, enough for a map or a list of schools; a client that wants every room asks for
      * them (or for one site's, {@code sites/<site>}).
      */
-    byte[] sitesJson(Map<String, String> q) {
-        String rooms = q.getOrDefault("rooms", "false");
+    byte[] sitesJson(QueryString q) {
+        String rooms = q.get("rooms", "false");
         if (!rooms.equals("true") && !rooms.equals("false")) {
             throw new InvalidInputException("'" + TextLimits.shown(rooms) + "' must be true or false", "rooms");
         }
@@ -126,7 +127,7 @@ final class ReadApi {
         }
     }
 
-    Object site(String siteId, Map<String, String> q) throws SQLException {
+    Object site(String siteId, QueryString q) throws SQLException {
         Registry.Snapshot reg = registry.snapshot();
         Registry.Site s = reg.sites().get(siteId);
         if (s == null) {
@@ -150,11 +151,11 @@ final class ReadApi {
         return site;
     }
 
-    Object history(String siteId, String roomId, Map<String, String> q) throws SQLException {
+    Object history(String siteId, String roomId, QueryString q) throws SQLException {
         Registry.Room r = room(siteId, roomId);
         Instant to = time(q, "to", Instant.now());
         Instant from = time(q, "from", to.minus(Duration.ofHours(24)));
-        String resolution = q.getOrDefault("resolution", "20m");
+        String resolution = q.get("resolution", "20m");
         ObjectNode out = Http.JSON.createObjectNode().put("site", siteId).put("room", roomId)
             .put("from", from.toString()).put("to", to.toString()).put("resolution", resolution);
         ArrayNode points = out.putArray("points");
@@ -171,7 +172,7 @@ final class ReadApi {
         return out;
     }
 
-    Object daily(String siteId, Map<String, String> q) throws SQLException {
+    Object daily(String siteId, QueryString q) throws SQLException {
         Registry.Snapshot reg = registry.snapshot();
         Registry.Site s = reg.sites().get(siteId);
         if (s == null) {
@@ -390,7 +391,7 @@ final class ReadApi {
         }
     }
 
-    private static Instant time(Map<String, String> q, String name, Instant fallback) {
+    private static Instant time(QueryString q, String name, Instant fallback) {
         String v = q.get(name);
         if (v == null || v.isEmpty()) {
             return fallback;
@@ -402,7 +403,7 @@ final class ReadApi {
         }
     }
 
-    private static LocalDate date(Map<String, String> q, String name, LocalDate fallback) {
+    private static LocalDate date(QueryString q, String name, LocalDate fallback) {
         String v = q.get(name);
         if (v == null || v.isEmpty()) {
             return fallback;

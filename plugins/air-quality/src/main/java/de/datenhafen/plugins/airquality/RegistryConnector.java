@@ -12,6 +12,7 @@ import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PayloadTooLargeException;
+import de.datenhafen.api.QueryString;
 import de.datenhafen.api.UnsupportedMediaTypeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ final class RegistryConnector implements Connector {
         if (body != null && body.length > maxBody) {
             throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody, "body");
         }
-        Map<String, String> q = Http.query(e);
+        QueryString q = QueryString.of(e);
         if (method.equals("GET") && p.length == 1 && p[0].isEmpty()) {
             Http.answer(e, 200, dump());
         } else if (method.equals("POST") && p.length == 1 && p[0].equals("import")) {
@@ -182,7 +183,7 @@ final class RegistryConnector implements Connector {
             Http.answer(e, 200, device(eui));
         } else if (method.equals("DELETE") && p.length == 2 && p[0].equals("devices")) {
             String eui = eui(p[1]);
-            Instant at = q.containsKey("at") ? time("at", q.get("at")) : Instant.now();
+            Instant at = q.has("at") ? time("at", q.get("at")) : Instant.now();
             boolean[] done = new boolean[1];
             air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
             if (!done[0]) {

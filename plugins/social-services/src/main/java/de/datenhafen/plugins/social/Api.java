@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -67,7 +68,7 @@ final class Api {
 
     Response handle(Request r) {
         try {
-            Map<String, String> q = query(r.query());
+            QueryString q = QueryString.parse(r.query());
             String[] p = r.path().isEmpty() ? new String[0] : r.path().split("/");
             String m = r.method();
             if (p.length == 0) {
@@ -187,8 +188,8 @@ final class Api {
      * named after the HSDS tables, as {@code POST /import} reads), {@code ?format=tabular} or {@code GET /export.zip}
      * a tabular data package. Public like the rest of the HSDS API: the directory is published data.
      */
-    private Response export(Map<String, String> q) {
-        String format = q.getOrDefault("format", "json");
+    private Response export(QueryString q) {
+        String format = q.get("format", "json");
         if (format.equals("tabular")) {
             return tabular();
         }
@@ -206,7 +207,7 @@ final class Api {
      * One import at a time, reading included: within its limits an import may take some 550 MB of heap while it is
      * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
      */
-    private Response importData(Request r, Map<String, String> q) {
+    private Response importData(Request r, QueryString q) {
         Access.requireOwnerEditor(r.caller(), dir.owner());
         String member = member(q.get("member"), "member");
         byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
@@ -309,7 +310,7 @@ final class Api {
 
     private static final java.util.regex.Pattern MEMBER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{1,63}");
 
-    private ObjectNode services(Map<String, String> q) {
+    private ObjectNode services(QueryString q) {
         List<Predicate<IndexedService>> filters = new ArrayList<>();
         List<String> terms = values(q, "taxonomy_term_id");
         if (terms != null) {
@@ -387,7 +388,7 @@ final class Api {
      * The page is chosen from ids before any answer object is made: each service_at_location is answered with a copy
      * of its whole service, so building them all first (as this did) cost some 30 KB per entry of the directory.
      */
-    private ObjectNode serviceAtLocations(Map<String, String> q) {
+    private ObjectNode serviceAtLocations(QueryString q) {
         List<String> terms = values(q, "taxonomy_term_id");
         String org = q.get("organization_id");
         Paging pg = paging(q);
@@ -440,7 +441,7 @@ final class Api {
         return out;
     }
 
-    private ObjectNode search(Map<String, String> q) {
+    private ObjectNode search(QueryString q) {
         Set<String> topics = null;
         List<String> topicValues = values(q, "topic");
         if (topicValues != null) {
@@ -513,7 +514,7 @@ final class Api {
         }
     }
 
-    private static Double number(Map<String, String> q, String field, double min, double max) {
+    private static Double number(QueryString q, String field, double min, double max) {
         String v = q.get(field);
         if (v == null) {
             return null;
@@ -543,7 +544,7 @@ final class Api {
         }
     }
 
-    private Paging paging(Map<String, String> q) {
+    private Paging paging(QueryString q) {
         int page = integer(q, "page", 1);
         int per = integer(q, "per_page", Math.min(50, limits.maxPageSize()));
         if (page < 1) {
@@ -556,7 +557,7 @@ final class Api {
     }
 
     /** A search text, refused past max-search-length characters or max-search-words words. */
-    private String searchText(Map<String, String> q, String field) {
+    private String searchText(QueryString q, String field) {
         String v = q.get(field);
         if (v == null) {
             return null;
@@ -574,15 +575,11 @@ final class Api {
     }
 
     /** A comma-separated filter's values (null when absent), refused past max-filter-values of them. */
-    private List<String> values(Map<String, String> q, String field) {
-        String v = q.get(field);
-        if (v == null) {
+    private List<String> values(QueryString q, String field) {
+        if (!q.has(field)) {
             return null;
         }
-        List<String> out = new ArrayList<>();
-        for (String part : v.split(",", limits.maxFilterValues() + 1)) {
-            out.add(part.trim());
-        }
+        List<String> out = q.all(field);
         if (out.size() > limits.maxFilterValues()) {
             throw badParameter(field, "has more than " + limits.maxFilterValues() + " values (max-filter-values)");
         }
@@ -599,7 +596,7 @@ final class Api {
         return v.length() <= 40 ? v : v.substring(0, 40) + "...";
     }
 
-    private static int integer(Map<String, String> q, String field, int dflt) {
+    private static int integer(QueryString q, String field, int dflt) {
         String v = q.get(field);
         try {
             return v == null ? dflt : Integer.parseInt(v);
@@ -614,7 +611,7 @@ final class Api {
         return l;
     }
 
-    private ObjectNode page(List<? extends JsonNode> all, Map<String, String> q) {
+    private ObjectNode page(List<? extends JsonNode> all, QueryString q) {
         Paging pg = paging(q);
         return pageOf(new ArrayList<>(pg.of(all)), all.size(), pg);
     }
@@ -628,20 +625,6 @@ final class Api {
             .put("empty", contents.isEmpty());
         ArrayNode arr = out.putArray("contents");
         contents.forEach(arr::add);
-        return out;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.merge(k, v, (a, b) -> a + "," + b); // repeated parameters add up: topic=a&topic=b
-        }
         return out;
     }
 
