@@ -13,8 +13,17 @@ public final class BusHeaders {
     public static final String ID = "DatenhafenEventId";
     /** The event source URI; on the way in, optional (the hub uses the integration's). */
     public static final String SOURCE = "DatenhafenEventSource";
-    /** The event type. Set on the way out; on the way in the endpoint path gives it. */
+    /**
+     * The event type. Set on the way out; on the way in the endpoint path gives it, except for
+     * {@link IntegrationContext#busByTypeHeader()}, where this header names each message's type.
+     */
     public static final String TYPE = "DatenhafenEventType";
+    /**
+     * The {@code bus:} path that takes the type from {@link #TYPE}; use {@link IntegrationContext#busByTypeHeader()}.
+     *
+     * @since 1.1
+     */
+    public static final String BY_TYPE_HEADER = "by-type-header";
     /** The event time as an ISO-8601 instant; on the way in, optional (the hub uses now). */
     public static final String TIME = "DatenhafenEventTime";
     /** The content type of the data; on the way in, optional ({@code application/json}). */

@@ -17,6 +17,9 @@ import java.util.Objects;
  *     .define("url", ConfigType.STRING, null, true, "Feed URL")
  *     .define("interval", ConfigType.DURATION, "30s", false, "How often to poll")
  *     .secret("api-key", ConfigType.STRING, null, false, "Key sent as X-Api-Key")
+ *     .check("url", ConfigCheck.url("https"))
+ *     .check("interval", ConfigCheck.between(Duration.ofSeconds(5), Duration.ofHours(1)))
+ *     .retired("token", "was replaced by member tokens: ...")
  *     .build();
  * }</pre>
  */
@@ -24,10 +27,15 @@ public final class ConfigDef {
 
     private final Map<String, ConfigKey> keys;
     private final boolean allowUnknown;
+    private final Map<String, List<ConfigCheck>> checks;
+    private final Map<String, String> retired;
 
-    private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown) {
+    private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown, Map<String, List<ConfigCheck>> checks,
+                      Map<String, String> retired) {
         this.keys = keys;
         this.allowUnknown = allowUnknown;
+        this.checks = checks;
+        this.retired = retired;
     }
 
     public static Builder builder() {
@@ -45,6 +53,24 @@ public final class ConfigDef {
 
     public ConfigKey key(String name) {
         return keys.get(name);
+    }
+
+    /**
+     * The declarative rules of key {@code name}, in the order added; empty when it has none.
+     *
+     * @since 1.1
+     */
+    public List<ConfigCheck> checks(String name) {
+        return checks.getOrDefault(name, List.of());
+    }
+
+    /**
+     * What replaced key {@code name} when it is retired (see {@link Builder#retired}), else null.
+     *
+     * @since 1.1
+     */
+    public String retired(String name) {
+        return retired.get(name);
     }
 
     /**
@@ -83,8 +109,20 @@ public final class ConfigDef {
                 }
                 continue;
             }
+            if (retired.containsKey(key.name())) {
+                problems.add(new ConfigProblem(key.name(), retired.get(key.name())));
+                continue;
+            }
             try {
-                values.put(key.name(), key.type().parse(value));
+                Object parsed = key.type().parse(value);
+                values.put(key.name(), parsed);
+                for (ConfigCheck check : checks(key.name())) {
+                    String problem = check.problem(parsed);
+                    if (problem != null) {
+                        problems.add(new ConfigProblem(key.name(), problem));
+                        break;
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(new ConfigProblem(key.name(), e.getMessage()));
             }
@@ -110,6 +148,8 @@ public final class ConfigDef {
     /** Collects key declarations in order. */
     public static final class Builder {
         private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+        private final Map<String, List<ConfigCheck>> checks = new LinkedHashMap<>();
+        private final Map<String, String> retired = new LinkedHashMap<>();
         private boolean allowUnknown;
 
         private Builder() {
@@ -133,6 +173,46 @@ public final class ConfigDef {
             return this;
         }
 
+        /**
+         * Adds rules to key {@code name}, declared before: a value that breaks one is a problem of that key wherever
+         * the config is validated, and the rules appear in the connector's JSON Schema. Defaults are checked too, so
+         * a default that breaks its own rule fails here, when the plugin declares it.
+         *
+         * @throws IllegalArgumentException when the key is not declared yet or its default breaks a rule
+         * @since 1.1
+         */
+        public Builder check(String name, ConfigCheck... rules) {
+            ConfigKey key = keys.get(name);
+            if (key == null) {
+                throw new IllegalArgumentException("config key '" + name + "' must be defined before its checks");
+            }
+            for (ConfigCheck rule : rules) {
+                Objects.requireNonNull(rule, "rule");
+                if (key.defaultValue() != null && rule.problem(key.defaultValue()) != null) {
+                    throw new IllegalArgumentException("default of config key '" + name + "' "
+                        + rule.problem(key.defaultValue()));
+                }
+                checks.computeIfAbsent(name, k -> new ArrayList<>()).add(rule);
+            }
+            return this;
+        }
+
+        /**
+         * Declares a key that a connector no longer takes, and what replaced it: a config that still sets it is
+         * refused with {@code message} as the problem of that key (by validate, create and at start), instead of
+         * failing as "not a known key" or being silently ignored. Kept secret, so an old value stays sealed and is
+         * never shown.
+         *
+         * @param message what to do instead, for the admin ({@code "was replaced by senders: list the members..."})
+         * @since 1.1
+         */
+        public Builder retired(String name, String message) {
+            Objects.requireNonNull(message, "message");
+            add(new ConfigKey(name, ConfigType.STRING, null, false, "Retired: " + message, true));
+            retired.put(name, message);
+            return this;
+        }
+
         /** Accept keys that are not declared (they are kept as strings); off by default. */
         public Builder allowUnknownKeys() {
             this.allowUnknown = true;
@@ -140,7 +220,10 @@ public final class ConfigDef {
         }
 
         public ConfigDef build() {
-            return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown);
+            Map<String, List<ConfigCheck>> rules = new LinkedHashMap<>();
+            checks.forEach((k, v) -> rules.put(k, List.copyOf(v)));
+            return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown,
+                Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package de.datenhafen.api;
 
+import java.util.List;
 import org.apache.camel.RoutesBuilder;
 
 /**
@@ -20,6 +21,23 @@ public interface Connector {
 
     /** The integration config this connector takes; the hub derives its JSON Schema from it. */
     ConfigDef config();
+
+    /**
+     * Rules across keys that {@link #config()}'s declarative checks cannot say ("senders or anonymous, not both"; "at
+     * least one of these URLs"). Called by the hub with a config that passed {@link ConfigDef}'s own checks: for
+     * {@code POST /api/v1/admin/integrations/validate}, before creating or updating an integration, and before each
+     * start, so the routes never meet a config that validate called valid and {@link #routes} need not check it
+     * again. Called on a hub worker thread with the plugin's class loader as context class loader; must be quick
+     * and free of side effects (no network, no files).
+     *
+     * @param config the typed config, defaults filled in
+     * @return every problem found, each naming its key (without a {@code config.} prefix; the hub adds it); empty
+     *     when the config is fine, which is the default
+     * @since 1.1
+     */
+    default List<ConfigProblem> validate(Config config) {
+        return List.of();
+    }
 
     /**
      * The Camel routes of one integration. Every route must take its id from

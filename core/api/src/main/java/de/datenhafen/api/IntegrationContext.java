@@ -26,6 +26,38 @@ public interface IntegrationContext {
     }
 
     /**
+     * The Camel endpoint URI that puts each message on the bus as the type its {@link BusHeaders#TYPE} header names
+     * (a {@code List<BusEvent>} body: the whole batch), instead of a {@code choice} with one {@code to(bus(...))} per
+     * type. A message without the header fails with an {@link InvalidInputException} naming it.
+     *
+     * @since 1.1
+     */
+    default String busByTypeHeader() {
+        return "bus:" + BusHeaders.BY_TYPE_HEADER;
+    }
+
+    /**
+     * A builder of the {@code bus:} URI a route consumes from; see {@link BusConsumerEndpoint}.
+     *
+     * @param types event types or patterns ({@code air.*})
+     * @since 1.1
+     */
+    default BusConsumerEndpoint busConsumer(String... types) {
+        return BusConsumerEndpoint.of(types);
+    }
+
+    /**
+     * Publishes events of this integration from plugin code outside a route; see {@link BusPublisher}. Called in
+     * {@link Connector#routes(IntegrationContext)}; the publisher works while the integration's routes run.
+     *
+     * @throws UnsupportedOperationException on a hub older than API 1.1
+     * @since 1.1
+     */
+    default BusPublisher publisher() {
+        throw new UnsupportedOperationException("this hub cannot publish outside routes (needs plugin API 1.1)");
+    }
+
+    /**
      * The Camel endpoint URI of an HTTP path served by the hub for this plugin: {@code subPath} below
      * {@code /api/v1/plugins/<pluginId>/}.
      */

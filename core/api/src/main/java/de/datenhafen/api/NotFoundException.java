@@ -6,4 +6,12 @@ public class NotFoundException extends HubException {
     public NotFoundException(String message) {
         super(message);
     }
+
+    /**
+     * @param field the input that named the missing thing (a path parameter such as {@code site}), for the answer
+     * @since 1.1
+     */
+    public NotFoundException(String message, String field) {
+        super(message, field);
+    }
 }

@@ -101,4 +101,79 @@ class ConfigDefTest {
     void knowsTheApiVersionItWasBuiltWith() {
         assertThat(HubApi.version()).matches("\\d+\\.\\d+\\.\\d+");
     }
+
+    private static final ConfigDef CHECKED = ConfigDef.builder()
+        .define("port", ConfigType.INT, 8080, false, "Port").check("port", ConfigCheck.range(1, 65535))
+        .define("mode", ConfigType.STRING, "merge", false, "Mode").check("mode", ConfigCheck.oneOf("merge", "replace"))
+        .define("member", ConfigType.STRING, null, false, "Member id")
+        .check("member", ConfigCheck.pattern("[a-z0-9-]{2,64}", "a member id (a-z, 0-9, dashes, 2 to 64)"))
+        .define("label", ConfigType.STRING, null, false, "Label").check("label", ConfigCheck.length(1, 8))
+        .define("url", ConfigType.STRING, null, false, "Feed").check("url", ConfigCheck.url("https", "http"))
+        .define("interval", ConfigType.DURATION, "30s", false, "Poll interval")
+        .check("interval", ConfigCheck.between(Duration.ofSeconds(5), Duration.ofHours(1)))
+        .define("senders", ConfigType.LIST, null, false, "Members").check("senders", ConfigCheck.length(2, 64))
+        .retired("token", "was replaced by member tokens; remove token from this config")
+        .build();
+
+    @Test
+    void declarativeChecksReportEachKeyThatBreaksItsRule() {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("port", 70000);
+        raw.put("mode", "append");
+        raw.put("member", "Stadtwerke!");
+        raw.put("label", "much too long");
+        raw.put("url", "ftp://example.org/feed");
+        raw.put("interval", "1s");
+        raw.put("senders", List.of("parkhaus", ""));
+
+        assertThat(CHECKED.validate(raw)).containsExactly(
+            new ConfigProblem("port", "must be a number from 1 to 65535; was 70000"),
+            new ConfigProblem("mode", "must be one of merge, replace; was 'append'"),
+            new ConfigProblem("member", "must be a member id (a-z, 0-9, dashes, 2 to 64); was 'Stadtwerke!'"),
+            new ConfigProblem("label", "must be 1 to 8 characters; has 13"),
+            new ConfigProblem("url", "must be a URL (https, http); was 'ftp://example.org/feed'"),
+            new ConfigProblem("interval", "must be a duration from PT5S to PT1H; was PT1S"),
+            new ConfigProblem("senders", "must be 2 to 64 characters; has 0"));
+    }
+
+    @Test
+    void valuesWithinTheirRulesPass() {
+        assertThat(CHECKED.validate(Map.of("port", 443, "mode", "replace", "member", "parkhaus", "label", "P1",
+            "url", "https://example.org/feed", "interval", "5m", "senders", List.of("parkhaus")))).isEmpty();
+    }
+
+    @Test
+    void aRetiredKeyStillSetIsAProblemSayingWhatReplacedIt() {
+        assertThat(CHECKED.validate(Map.of("token", "old-secret"))).containsExactly(
+            new ConfigProblem("token", "was replaced by member tokens; remove token from this config"));
+        assertThat(CHECKED.key("token").secret()).isTrue();
+        assertThat(CHECKED.retired("token")).startsWith("was replaced");
+        assertThatThrownBy(() -> CHECKED.parse(Map.of("token", "old-secret")))
+            .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("token: was replaced");
+    }
+
+    @Test
+    void aDefaultThatBreaksItsOwnRuleFailsWhenDeclared() {
+        assertThatThrownBy(() -> ConfigDef.builder().define("port", ConfigType.INT, 0, false, "Port")
+            .check("port", ConfigCheck.range(1, 65535)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("default of config key 'port' must be a number from 1 to 65535; was 0");
+    }
+
+    @Test
+    void aCheckOnAKeyNotDeclaredYetFailsWhenDeclared() {
+        assertThatThrownBy(() -> ConfigDef.builder().check("port", ConfigCheck.atLeast(1)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'port' must be defined before its checks");
+    }
+
+    @Test
+    void eachCheckSaysItselfInJsonSchemaKeywords() {
+        assertThat(CHECKED.checks("port").get(0).schema()).containsEntry("minimum", 1L).containsEntry("maximum", 65535L);
+        assertThat(CHECKED.checks("mode").get(0).schema()).containsEntry("enum", List.of("merge", "replace"));
+        assertThat(CHECKED.checks("member").get(0).schema()).containsEntry("pattern", "^(?:[a-z0-9-]{2,64})$");
+        assertThat(CHECKED.checks("label").get(0).schema()).containsEntry("minLength", 1).containsEntry("maxLength", 8);
+        assertThat(CHECKED.checks("url").get(0).schema()).containsEntry("format", "uri");
+        assertThat(CHECKED.checks("nothing")).isEmpty();
+    }
 }

@@ -1,11 +1,16 @@
 package de.datenhafen.core.camel;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import de.datenhafen.api.BusPublisher;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -56,6 +61,37 @@ public final class BusComponent extends DefaultComponent {
 
     EventLog log() {
         return log;
+    }
+
+    /**
+     * A publisher of the integration's events outside its routes: each call looks up the integration's owner (so a
+     * stopped integration's publisher refuses), appends the batch and waits for the commit.
+     */
+    BusPublisher publisher(String integration) {
+        return (type, events) -> {
+            RouteOwner owner = owners.apply(integration);
+            if (owner == null) {
+                throw new IllegalStateException("integration " + integration + " is not running: its publisher "
+                    + "works while its routes run");
+            }
+            if (type == null || type.isBlank() || type.contains("*") || type.contains(",")) {
+                throw new IllegalArgumentException("publish needs one event type, not '" + type + "'");
+            }
+            if (events.isEmpty()) {
+                return new BusPublisher.Published(List.of(), 0);
+            }
+            List<AppendResult> results;
+            try {
+                results = log.append(BusProducer.batch(owner, type, events)).join();
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException("an event's data cannot be written as JSON: " + e.getOriginalMessage(),
+                    "data");
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return new BusPublisher.Published(results.stream().map(AppendResult::sequence).toList(),
+                (int) results.stream().filter(AppendResult::duplicate).count());
+        };
     }
 
     SubscriptionBackend subscriptions() {

@@ -30,7 +30,7 @@ final class BusEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        if (type.contains("*") || type.contains(",")) {
+        if (type.contains("*") || type.contains(",")) { // BusHeaders.BY_TYPE_HEADER takes each message's type
             throw new IllegalArgumentException("bus producer '" + getEndpointUri()
                 + "' must name one event type, not a pattern");
         }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.NewEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import de.datenhafen.api.InvalidInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -77,27 +77,50 @@ final class BusProducer extends DefaultAsyncProducer {
     private List<NewEvent> toEvents(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getMessage();
         RouteOwner owner = getEndpoint().getComponent().owner(exchange.getFromRouteId());
-        String member = owner == null ? "hub" : owner.member();
-        String defaultSource = owner == null ? "/hub"
-            : "/plugins/" + owner.pluginId() + "/integrations/" + owner.integration();
+        String eventType = type;
+        if (type.equals(BusHeaders.BY_TYPE_HEADER)) {
+            eventType = in.getHeader(BusHeaders.TYPE, String.class);
+            if (eventType == null || eventType.isBlank()) {
+                throw new InvalidInputException("the message names no event type: set the header " + BusHeaders.TYPE
+                    + " before sending it to the bus by type header", "type");
+            }
+        }
         Object body = in.getBody();
         if (body instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof BusEvent)) {
-            List<NewEvent> out = new ArrayList<>(list.size());
+            List<BusEvent> events = new ArrayList<>(list.size());
             for (Object element : list) {
                 if (!(element instanceof BusEvent e)) {
                     throw new IllegalArgumentException("a bus batch must hold only BusEvent elements, not "
                         + (element == null ? "null" : element.getClass().getName()));
                 }
-                out.add(build(member, e.source() == null ? defaultSource : e.source(), e.id(), e.subject(),
-                    e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(), e.data()));
+                events.add(e);
             }
-            return out;
+            return batch(owner, eventType, events);
         }
         String source = in.getHeader(BusHeaders.SOURCE, String.class);
         String time = in.getHeader(BusHeaders.TIME, String.class);
-        return List.of(build(member, source == null ? defaultSource : source, in.getHeader(BusHeaders.ID, String.class),
-            in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : time(time),
-            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
+        return List.of(build(eventType, member(owner), source == null ? defaultSource(owner) : source,
+            in.getHeader(BusHeaders.ID, String.class), in.getHeader(BusHeaders.SUBJECT, String.class),
+            time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
+    }
+
+    /** The events of a batch as the bus stores them: the owner's member, its integration's source by default. */
+    static List<NewEvent> batch(RouteOwner owner, String type, List<BusEvent> events) throws JsonProcessingException {
+        List<NewEvent> out = new ArrayList<>(events.size());
+        for (BusEvent e : events) {
+            out.add(build(type, member(owner), e.source() == null ? defaultSource(owner) : e.source(), e.id(),
+                e.subject(), e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(),
+                e.data()));
+        }
+        return out;
+    }
+
+    private static String member(RouteOwner owner) {
+        return owner == null ? "hub" : owner.member();
+    }
+
+    private static String defaultSource(RouteOwner owner) {
+        return owner == null ? "/hub" : "/plugins/" + owner.pluginId() + "/integrations/" + owner.integration();
     }
 
     /** A route's event time; when a route passes on a time from outside, a bad one is the sender's 400. */
@@ -109,8 +132,8 @@ final class BusProducer extends DefaultAsyncProducer {
         }
     }
 
-    private NewEvent build(String member, String source, String id, String subject, OffsetDateTime time,
-                           String contentType, Object body) throws JsonProcessingException {
+    private static NewEvent build(String type, String member, String source, String id, String subject,
+                                  OffsetDateTime time, String contentType, Object body) throws JsonProcessingException {
         byte[] data;
         if (body == null) {
             data = null;

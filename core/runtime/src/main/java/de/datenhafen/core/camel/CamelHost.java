@@ -1,5 +1,6 @@
 package de.datenhafen.core.camel;
 
+import de.datenhafen.api.BusPublisher;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
@@ -40,6 +41,7 @@ public final class CamelHost implements AutoCloseable {
     private final Map<String, RouteOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
     private final HubHttpComponent http;
+    private final BusComponent bus;
 
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
                      RetryPolicy retry) {
@@ -58,12 +60,23 @@ public final class CamelHost implements AutoCloseable {
         camel.addComponent("hub-http", http);
         camel.addComponent("platform-http", http);
 
-        camel.addComponent("bus", new BusComponent(log, subscriptions, owners::get, retry));
+        bus = new BusComponent(log, subscriptions, owners::get, retry);
+        camel.addComponent("bus", bus);
+        try {
+            camel.addRoutes(new PluginRouteErrors()); // before any plugin route: it applies to each one added later
+        } catch (Exception e) {
+            throw new IllegalStateException("the plugin routes' error handling could not be set up", e);
+        }
     }
 
     /** The paths plugin routes serve right now. */
     public List<HubHttpComponent.PluginRoute> httpRoutes() {
         return http.routes();
+    }
+
+    /** Publishes the integration's events from plugin code outside its routes; see {@link BusPublisher}. */
+    public BusPublisher publisher(String integration) {
+        return bus.publisher(integration);
     }
 
     public CamelContext context() {

@@ -2,13 +2,14 @@ package de.datenhafen.core.camel;
 
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
-import de.datenhafen.core.http.ForbiddenException;
-import de.datenhafen.core.http.UnauthorizedException;
+import de.datenhafen.api.ForbiddenException;
+import de.datenhafen.api.HttpRequests;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RetryableException;
+import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.http.LogText;
-import de.datenhafen.core.http.PayloadTooLargeException;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -306,6 +307,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         ctx.pathParams().forEach((k, v) -> {
             if (!internal(k)) {
                 headers.put(k, v);
+                // set after the request's headers were copied (and the hub's prefix dropped): no request can forge it
+                headers.put(HttpRequests.PATH_PARAMETERS + k, v);
             }
         });
         String query = request.query();
@@ -359,6 +362,9 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
                 return;
             }
             Exception failure = exchange.getException();
+            if (failure == null) {
+                failure = exchange.getProperty(PluginRouteErrors.ANSWER, Exception.class);
+            }
             if (failure != null) {
                 Errors.respond(ctx, failure);
                 return;

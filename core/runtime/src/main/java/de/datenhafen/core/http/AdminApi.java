@@ -2,7 +2,9 @@ package de.datenhafen.core.http;
 
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.core.integration.ConfigSchemas;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.plugin.LoadedPlugin;

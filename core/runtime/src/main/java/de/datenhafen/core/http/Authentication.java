@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.core.camel.CallerResolver;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Identity;

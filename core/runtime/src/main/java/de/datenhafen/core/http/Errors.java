@@ -1,12 +1,17 @@
 package de.datenhafen.core.http;
 
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.api.RetryableException;
+import de.datenhafen.api.UnauthorizedException;
+import de.datenhafen.api.UnsupportedMediaTypeException;
 import de.datenhafen.core.plugin.PluginCallException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -62,6 +67,13 @@ public final class Errors {
             send(ctx, 409, e.getMessage(), e.field(), null);
         } else if (failure instanceof PayloadTooLargeException e) {
             send(ctx, 413, e.getMessage(), e.field(), null);
+        } else if (failure instanceof UnsupportedMediaTypeException e) {
+            HttpMethod method = ctx.request().method();
+            if (!e.accepted().isEmpty() && (method == HttpMethod.PATCH || method == HttpMethod.POST)) {
+                ctx.response().putHeader(method == HttpMethod.PATCH ? "Accept-Patch" : "Accept-Post",
+                    String.join(", ", e.accepted()));
+            }
+            send(ctx, 415, e.getMessage(), e.field(), null);
         } else if (failure instanceof RefusedException e) {
             send(ctx, 422, e.getMessage(), e.field(), null);
         } else if (failure instanceof RetryableException e) {

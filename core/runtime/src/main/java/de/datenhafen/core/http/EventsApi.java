@@ -3,6 +3,7 @@ package de.datenhafen.core.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;

@@ -1,6 +1,8 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.core.security.ApiTokens;
 import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.FailedAuthLimiter;

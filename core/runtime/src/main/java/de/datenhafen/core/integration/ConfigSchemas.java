@@ -1,5 +1,6 @@
 package de.datenhafen.core.integration;
 
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigKey;
 import de.datenhafen.api.ConfigType;
@@ -7,7 +8,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
-/** Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms. */
+/**
+ * Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms: types,
+ * defaults, secrets, each key's {@link ConfigCheck}s as their keywords ({@code minimum}, {@code enum}, {@code pattern},
+ * ...) and retired keys as {@code deprecated}.
+ */
 public final class ConfigSchemas {
 
     private ConfigSchemas() {
@@ -29,6 +34,14 @@ public final class ConfigSchemas {
             } else if (key.defaultValue() != null) {
                 Object d = key.defaultValue();
                 p.put("default", d instanceof Duration duration ? duration.toString() : d);
+            }
+            for (ConfigCheck check : def.checks(key.name())) {
+                // a list's rules are its elements' rules
+                JsonObject target = key.type() == ConfigType.LIST ? p.getJsonObject("items") : p;
+                check.schema().forEach(target::put);
+            }
+            if (def.retired(key.name()) != null) {
+                p.put("deprecated", true);
             }
             if (key.required() && key.defaultValue() == null) {
                 required.add(key.name());

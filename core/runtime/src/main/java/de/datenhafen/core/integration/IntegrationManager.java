@@ -1,10 +1,11 @@
 package de.datenhafen.core.integration;
 
+import de.datenhafen.api.BusPublisher;
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigKey;
 import de.datenhafen.api.ConfigProblem;
-import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.HubException;
 import de.datenhafen.api.IntegrationContext;
@@ -12,8 +13,8 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PluginContext;
 import de.datenhafen.core.camel.CamelHost;
-import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.camel.HubHttpComponent.PathTakenException;
+import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
 import de.datenhafen.core.config.HubConfig;
@@ -135,10 +136,33 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 + connectorName + "'"));
             return problems;
         }
-        for (ConfigProblem p : connector.get().config().validate(raw)) {
+        List<ConfigProblem> configProblems = connector.get().config().validate(raw);
+        if (configProblems.isEmpty()) {
+            configProblems = crossKeyProblems(connectorName, connector.get(), connector.get().config().parse(raw));
+        }
+        for (ConfigProblem p : configProblems) {
             problems.add(new ConfigProblem("config." + p.field(), p.message()));
         }
         return problems;
+    }
+
+    /**
+     * The connector's own rules across keys ({@link Connector#validate}), run with its plugin's class loader; a
+     * validate that throws is a problem of the config as a whole, not a failure of the hub.
+     */
+    private List<ConfigProblem> crossKeyProblems(String connectorName, Connector connector, Config config) {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        plugins.pluginOffering(connectorName).ifPresent(p -> thread.setContextClassLoader(p.classLoader()));
+        try {
+            List<ConfigProblem> found = connector.validate(config);
+            return found == null ? List.of() : List.copyOf(found);
+        } catch (RuntimeException e) {
+            LOG.warn("Connector {} failed to validate a config", connectorName, e);
+            return List.of(new ConfigProblem("config", "the connector's validate failed: " + e));
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 
     /**
@@ -378,8 +402,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             .findFirst().orElseThrow();
         try {
             Config cfg = connector.config().parse(unseal(connector, e.record.storedConfig()));
+            List<ConfigProblem> refused = crossKeyProblems(connector.name(), connector, cfg);
+            if (!refused.isEmpty()) {
+                throw new InvalidInputException(refused);
+            }
             RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
-            IntegrationContext ctx = new Context(name, cfg, p.context());
+            IntegrationContext ctx = new Context(name, cfg, p.context(), camel.publisher(name));
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
             if (e.record.desired().equals(PAUSED)) {
@@ -511,11 +539,18 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final String name;
         private final Config config;
         private final PluginContext plugin;
+        private final BusPublisher publisher;
 
-        Context(String name, Config config, PluginContext plugin) {
+        Context(String name, Config config, PluginContext plugin, BusPublisher publisher) {
             this.name = name;
             this.config = config;
             this.plugin = plugin;
+            this.publisher = publisher;
+        }
+
+        @Override
+        public BusPublisher publisher() {
+            return publisher;
         }
 
         @Override

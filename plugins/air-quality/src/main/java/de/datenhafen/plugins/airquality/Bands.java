@@ -2,8 +2,10 @@ package de.datenhafen.plugins.airquality;
 
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a reading means, by the German guidance: CO2 bands of the Umweltbundesamt (green below 1,000 ppm, yellow
@@ -49,10 +51,17 @@ record Bands(double co2YellowFrom, double co2RedAbove, double temperatureMin, do
             c.getDouble("temperature-min"), c.getDouble("temperature-max"), c.getDouble("humidity-min"),
             c.getDouble("humidity-max"), c.getDouble("alert-co2-above"), c.getDuration("alert-after"),
             c.getDuration("alert-max-gap"));
-        if (b.co2YellowFrom > b.co2RedAbove || b.temperatureMin > b.temperatureMax || b.humidityMin > b.humidityMax) {
-            throw new IllegalArgumentException("band thresholds must be in order (yellow <= red, min <= max): " + b);
-        }
         return b;
+    }
+
+    /** The bands' rule across keys, for the connector's validate: thresholds in order. */
+    static List<ConfigProblem> problems(Config c) {
+        Bands b = from(c);
+        if (b.co2YellowFrom > b.co2RedAbove || b.temperatureMin > b.temperatureMax || b.humidityMin > b.humidityMax) {
+            return List.of(new ConfigProblem("config", "band thresholds must be in order (yellow <= red, "
+                + "min <= max): " + b));
+        }
+        return List.of();
     }
 
     Co2 co2(double ppm) {

@@ -1,27 +1,17 @@
 package de.datenhafen.plugins.airquality;
 
 import de.datenhafen.api.BusEvent;
-import de.datenhafen.api.BusHeaders;
+import de.datenhafen.plugins.airquality.sta.StaBackend;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.camel.Producer;
-import org.apache.camel.support.service.ServiceHelper;
 
 /**
- * Puts many events of one type on the bus at once and returns when all are committed: one exchange whose body is a
- * {@code List<BusEvent>}, which the {@code bus:} producer appends as one batch in list order. The list is sorted by
- * the readings' time, so the bus's order per subject (room) is the readings' order. The exchange carries the
- * calling route's id, so the events belong to this plugin's member.
- *
- * <p>Blocks the calling thread (a Camel worker, never an event loop) until the commit. Not asynchronous on purpose:
- * the {@code bus:} producer is (it completes from the log's commit future), but Camel 4.22's platform-http-vertx
- * consumer calls the route with the blocking {@code Processor.process} inside {@code vertx.executeBlocking} and answers
- * only when that returns, so an asynchronous ingest route would hold its HTTP worker all the same (waiting in Camel's
- * await manager instead of here). Releasing the worker until the commit needs the hub's HTTP consumer to call routes
- * through {@code AsyncProcessor} and answer from the callback, a change to the hub, not to this plugin.
+ * Puts many readings of one type on the bus at once through the hub's {@link de.datenhafen.api.BusPublisher}: one
+ * batch, sorted by the readings' time so that the bus's order per subject (room) is the readings' order, committed
+ * before {@link #publish} returns. Blocks the calling thread (a Camel worker, never an event loop).
  */
 final class BusPublisher {
 
@@ -31,19 +21,17 @@ final class BusPublisher {
 
     static final String SOURCE = "/air-quality";
 
-    private final String uri;
-    private volatile Producer producer;
+    private final String type;
 
-    BusPublisher(String busUri) {
-        this.uri = busUri;
+    BusPublisher(String type) {
+        this.type = type;
     }
 
     /**
-     * Puts the events on the bus and returns once all are committed: how many of them were stored already (same
-     * source and id; the bus keeps the first copy and adds nothing), from the producer's
-     * {@link BusHeaders#DUPLICATES}.
+     * Puts the events on the bus as the integration whose publisher {@code hub} is, and returns once all are
+     * committed: how many were stored already (same source and id; the bus keeps the first copy).
      */
-    int publish(Exchange origin, List<Event> events) throws Exception {
+    int publish(de.datenhafen.api.BusPublisher hub, List<Event> events) {
         if (events.isEmpty()) {
             return 0;
         }
@@ -53,34 +41,11 @@ final class BusPublisher {
         for (Event e : ordered) {
             batch.add(new BusEvent(e.id(), e.subject(), e.time(), e.data(), "application/json", SOURCE));
         }
-        Producer p = producer(origin);
-        Exchange x = p.getEndpoint().createExchange();
-        x.getExchangeExtension().setFromRouteId(origin.getFromRouteId());
-        x.getIn().setBody(batch);
-        p.process(x);
-        if (x.getException() != null) {
-            throw x.getException();
-        }
-        Integer duplicates = x.getMessage().getHeader(BusHeaders.DUPLICATES, Integer.class);
-        return duplicates == null ? 0 : duplicates;
+        return hub.publish(type, batch).duplicates();
     }
 
-    private Producer producer(Exchange origin) throws Exception {
-        Producer p = producer;
-        if (p == null) {
-            synchronized (this) {
-                p = producer;
-                if (p == null) {
-                    p = origin.getContext().getEndpoint(uri).createProducer();
-                    ServiceHelper.startService(p);
-                    producer = p;
-                }
-            }
-        }
-        return p;
-    }
-
-    void close() {
-        ServiceHelper.stopAndShutdownService(producer);
+    /** The publisher of the integration whose route took {@code origin}; see {@link StaBackend#PUBLISHER}. */
+    static de.datenhafen.api.BusPublisher of(Exchange origin) {
+        return origin.getProperty(StaBackend.PUBLISHER, de.datenhafen.api.BusPublisher.class);
     }
 }

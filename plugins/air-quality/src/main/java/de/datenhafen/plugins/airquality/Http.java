@@ -2,7 +2,7 @@ package de.datenhafen.plugins.airquality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.InvalidInputException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,54 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
-/** The plugin's one place for HTTP answers: JSON bodies, the error shape {@code {"error","field"}}. */
+/** The plugin's JSON answers; its errors are the API's exceptions, which the hub answers. */
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request that cannot be served: its status, message and field at fault. */
-    static final class Refused extends RuntimeException {
-        final int status;
-        final String field;
-
-        Refused(int status, String field, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.field = field;
-        }
-    }
-
-    /** The hub's one answer to an empty body that a request needs ({@code expected}: what to send). */
-    static Refused emptyBody(String expected) {
-        de.datenhafen.api.InvalidInputException shared = de.datenhafen.api.InvalidInputException.emptyBody(expected);
-        return new Refused(400, shared.field(), shared.getMessage());
-    }
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Http.class);
-
-    /** What a route does with a request; a {@link Refused} becomes its JSON error. */
-    interface Handler {
-        void handle(Exchange e) throws Exception;
-    }
-
     private Http() {
-    }
-
-    /**
-     * Serves one request: a {@link Refused} is answered with its status and {@code {"error","field"}}; anything else
-     * (a database error, a bug) is logged with a request id and answered 500 with that id only, so no SQL or stack
-     * reaches the caller. Every route of the plugin goes through here.
-     */
-    static void serve(Exchange e, Handler handler) {
-        try {
-            handler.handle(e);
-        } catch (Refused r) {
-            refuse(e, r);
-        } catch (Exception | StackOverflowError x) {
-            String id = Incident.log(LOG, method(e) + " " + e.getIn().getHeader(Exchange.HTTP_URI, String.class), x);
-            e.getMessage().removeHeaders("*");
-            answer(e, 500, Incident.body(id));
-        }
     }
 
     static void answer(Exchange e, int status, Object body) {
@@ -84,14 +42,6 @@ final class Http {
         }
     }
 
-    static void refuse(Exchange e, Refused r) {
-        ObjectNode body = JSON.createObjectNode().put("error", r.getMessage());
-        if (r.field != null) {
-            body.put("field", r.field);
-        }
-        answer(e, r.status, body);
-    }
-
     /** The request path below {@code /api/v1/plugins/air-quality/<prefix>/}, without query, or "" . */
     static String rest(Exchange e, String prefix) {
         String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
@@ -114,33 +64,13 @@ final class Http {
         return decode(rest, "path");
     }
 
-    static Map<String, String> query(Exchange e) {
-        Map<String, String> out = new HashMap<>();
-        String q = e.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
-        if (q == null) {
-            String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
-            int at = uri == null ? -1 : uri.indexOf('?');
-            q = at < 0 ? null : uri.substring(at + 1);
-        }
-        if (q == null || q.isEmpty()) {
-            return out;
-        }
-        for (String pair : q.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
-            String v = eq < 0 ? "" : decode(pair.substring(eq + 1), k);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     /** URL decoding where a malformed %-escape is the client's 400 naming the field, not a 500. */
     private static String decode(String s, String field) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new Refused(400, TextLimits.shown(field), "malformed %-escape in " + TextLimits.shown(field)
-                + ": write a '%' as %25");
+            throw new InvalidInputException("malformed %-escape in " + TextLimits.shown(field)
+                + ": write a '%' as %25", TextLimits.shown(field));
         }
     }
 

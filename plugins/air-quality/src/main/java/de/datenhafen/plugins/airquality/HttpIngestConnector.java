@@ -7,6 +7,8 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -64,7 +66,6 @@ final class HttpIngestConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         String path = ctx.config().getString("path");
         int maxBody = ctx.config().getInt("max-body");
-        RetiredKey.refuse(ctx.config(), "token");
         boolean anonymous = ctx.config().getBoolean("anonymous");
         if (anonymous) {
             LOG.warn("integration {}: anonymous is on, anyone who reaches the hub can post air-quality uplinks",
@@ -73,30 +74,32 @@ final class HttpIngestConnector implements Connector {
         String access = anonymous ? "public" : Caller.MEMBER_EDITOR;
         Ingest ingest = new Ingest(new UplinkParser(FieldMapping.from(ctx.config()),
             ctx.config().getDuration("max-future"), Clock.systemUTC()), air.registry);
-        BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
+        BusPublisher bus = new BusPublisher(Ingest.READING);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> Http.serve(e, x -> handle(x, maxBody, ingest, bus)));
+                    .process(e -> handle(e, maxBody, ingest, bus, hub));
             }
         };
     }
 
-    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus) throws Exception {
+    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus,
+                               de.datenhafen.api.BusPublisher hub) {
         byte[] body = e.getIn().getBody(byte[].class);
         if (body != null && body.length > maxBody) {
-            throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody
-                + " are accepted");
+            throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
+                + " are accepted", "body");
         }
         Ingest.Outcome out;
         try {
             out = ingest.accept(body);
         } catch (UplinkParser.BodyException ex) {
-            throw new Http.Refused(400, "body", ex.getMessage());
+            throw new InvalidInputException(ex.getMessage(), "body");
         }
-        int duplicates = bus.publish(e, out.events());
+        int duplicates = bus.publish(hub, out.events());
         answer(e, out, duplicates);
     }
 

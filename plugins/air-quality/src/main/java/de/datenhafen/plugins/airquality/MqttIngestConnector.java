@@ -1,11 +1,14 @@
 package de.datenhafen.plugins.airquality;
 
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -78,11 +81,25 @@ final class MqttIngestConnector implements Connector {
             .build();
     }
 
+    /** A CA certificate must be PEM and go with a TLS broker; checked here so that a start never meets a bad one. */
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        if (config.has(MqttTls.CA_CERTIFICATE)) {
+            try {
+                MqttTls.trusting(config.getString(MqttTls.CA_CERTIFICATE), config.getString("broker"));
+            } catch (IllegalArgumentException e) {
+                return List.of(new ConfigProblem(MqttTls.CA_CERTIFICATE, e.getMessage()));
+            }
+        }
+        return List.of();
+    }
+
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         Ingest ingest = new Ingest(new UplinkParser(FieldMapping.from(ctx.config()),
             ctx.config().getDuration("max-future"), Clock.systemUTC()), air.registry);
-        BusPublisher readings = new BusPublisher(ctx.bus(Ingest.READING));
+        BusPublisher readings = new BusPublisher(Ingest.READING);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         String clientId = ctx.config().has("client-id") ? ctx.config().getString("client-id")
             : "datenhafen-" + ctx.integrationName();
         MqttConnectOptions options = new MqttConnectOptions();
@@ -110,10 +127,10 @@ final class MqttIngestConnector implements Connector {
                     .routeId(ctx.routeId("receive"))
                     .to(ctx.bus(UPLINK));
 
-                from("bus:" + UPLINK + "?subscription=" + ctx.integrationName() + "-decode")
+                from(ctx.busConsumer(UPLINK).subscription(ctx.integrationName() + "-decode").uri())
                     .routeId(ctx.routeId("decode"))
                     .filter(header(BusHeaders.SOURCE).isEqualTo(source(ctx.integrationName())))
-                    .process(e -> decode(e, ingest, readings));
+                    .process(e -> decode(e, ingest, readings, hub));
             }
         };
     }
@@ -122,14 +139,15 @@ final class MqttIngestConnector implements Connector {
         return "/air-quality/mqtt/" + integration;
     }
 
-    private static void decode(Exchange e, Ingest ingest, BusPublisher readings) throws Exception {
+    private static void decode(Exchange e, Ingest ingest, BusPublisher readings,
+                               de.datenhafen.api.BusPublisher hub) {
         Ingest.Outcome out;
         try {
             out = ingest.accept(e.getIn().getBody(byte[].class));
         } catch (UplinkParser.BodyException ex) {
             throw new IllegalArgumentException("uplink refused: " + ex.getMessage());
         }
-        readings.publish(e, out.events());
+        readings.publish(hub, out.events());
         if (!out.problems().isEmpty()) {
             StringBuilder why = new StringBuilder("uplink refused (").append(out.events().size())
                 .append(" reading(s) of it stored): ");

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -60,10 +65,17 @@ final class ProjectionsConnector implements Connector {
                 .define("max-batch", ConfigType.INT, 500, false,
                     "Most air.reading events applied in one database transaction (the subscription's maxBatch; "
                         + "1 to 10000)")
+                .check("max-batch", ConfigCheck.range(1, 10_000))
                 .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Time zone of the daily statistics")
+                .check("zone", ConfigCheck.timeZone())
                 .define("raw-retention", ConfigType.DURATION, "90d", false,
                     "Raw readings older than this are dropped (hourly); their 20-minute averages stay"))
             .build();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        return Bands.problems(config);
     }
 
     @Override
@@ -74,23 +86,24 @@ final class ProjectionsConnector implements Connector {
         String subscription = ctx.config().getString("subscription");
         int maxBatch = ctx.config().getInt("max-batch");
         Duration retention = ctx.config().getDuration("raw-retention");
-        BusPublisher raised = new BusPublisher(ctx.bus(RAISED));
-        BusPublisher cleared = new BusPublisher(ctx.bus(CLEARED));
+        BusPublisher raised = new BusPublisher(RAISED);
+        BusPublisher cleared = new BusPublisher(CLEARED);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         ReadApi api = new ReadApi(air);
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:" + Ingest.READING + "?subscription=" + subscription + "&maxBatch=" + maxBatch)
+                from(ctx.busConsumer(Ingest.READING).subscription(subscription).maxBatch(maxBatch).uri())
                     .routeId(ctx.routeId("project"))
-                    .process(e -> project(e, raised, cleared, bands));
+                    .process(e -> project(e, raised, cleared, bands, hub));
 
                 from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
                     .routeId(ctx.routeId("sites"))
-                    .process(e -> Http.serve(e, x -> read(x, api)));
+                    .process(e -> read(e, api));
 
                 from(ctx.httpEndpoint("alerts") + "?httpMethodRestrict=GET")
                     .routeId(ctx.routeId("alerts"))
-                    .process(e -> Http.serve(e, x -> Http.answer(x, 200, api.alerts())));
+                    .process(e -> Http.answer(e, 200, api.alerts()));
 
                 // GET sites is served from a snapshot this rebuilds each second while it is being asked for
                 from("timer:" + ctx.integrationName() + "-sites?delay=1000&period=1000")
@@ -115,7 +128,8 @@ final class ProjectionsConnector implements Connector {
      * delivers its events one at a time, so only that reading ends in the dead letters (after its own retries: the
      * price of a poison reading is two rounds of back-off).
      */
-    private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands) throws Exception {
+    private void project(Exchange e, BusPublisher raised, BusPublisher cleared, Bands bands,
+                         de.datenhafen.api.BusPublisher hub) throws Exception {
         Object body = e.getIn().getBody();
         List<Projections.In> readings = new ArrayList<>();
         if (body instanceof List<?> events) {
@@ -148,8 +162,8 @@ final class ProjectionsConnector implements Connector {
                 : "/cleared"), r.subject(), at, Http.JSON.writeValueAsBytes(d));
             (a.raised() ? up : down).add(ev);
         }
-        raised.publish(e, up);
-        cleared.publish(e, down);
+        raised.publish(hub, up);
+        cleared.publish(hub, down);
         air.projections.sent(changes);
     }
 
@@ -175,7 +189,7 @@ final class ProjectionsConnector implements Connector {
 
     private static void read(Exchange e, ReadApi api) throws Exception {
         String[] parts = Http.rest(e, "sites").split("/");
-        Map<String, String> q = Http.query(e);
+        QueryString q = QueryString.of(e);
         Object body;
         if (parts.length == 1 && parts[0].isEmpty()) {
             Http.answerJson(e, 200, api.sitesJson(q));
@@ -187,8 +201,8 @@ final class ProjectionsConnector implements Connector {
         } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
             body = api.history(parts[0], parts[2], q);
         } else {
-            throw new Http.Refused(404, "path", "no such resource; see sites, sites/<site>, sites/<site>/daily, "
-                + "sites/<site>/rooms/<room>/history");
+            throw new NotFoundException("no such resource; see sites, sites/<site>, sites/<site>/daily, "
+                + "sites/<site>/rooms/<room>/history", "path");
         }
         Http.answer(e, 200, body);
     }

@@ -2,6 +2,9 @@ package de.datenhafen.plugins.airquality;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,10 +67,10 @@ final class ReadApi {
      * is some 16 KB instead of 580 KB, enough for a map or a list of schools; a client that wants every room asks for
      * them (or for one site's, {@code sites/<site>}).
      */
-    byte[] sitesJson(Map<String, String> q) {
-        String rooms = q.getOrDefault("rooms", "false");
+    byte[] sitesJson(QueryString q) {
+        String rooms = q.get("rooms", "false");
         if (!rooms.equals("true") && !rooms.equals("false")) {
-            throw new Http.Refused(400, "rooms", "'" + TextLimits.shown(rooms) + "' must be true or false");
+            throw new InvalidInputException("'" + TextLimits.shown(rooms) + "' must be true or false", "rooms");
         }
         return rooms.equals("true") ? sitesWithRoomsSnapshot.get() : sitesSnapshot.get();
     }
@@ -124,11 +127,11 @@ final class ReadApi {
         }
     }
 
-    Object site(String siteId, Map<String, String> q) throws SQLException {
+    Object site(String siteId, QueryString q) throws SQLException {
         Registry.Snapshot reg = registry.snapshot();
         Registry.Site s = reg.sites().get(siteId);
         if (s == null) {
-            throw new Http.Refused(404, "site", "no site '" + siteId + "'");
+            throw new NotFoundException("no site '" + siteId + "'", "site");
         }
         Instant to = time(q, "to", Instant.now());
         Instant from = time(q, "from", to.minus(Duration.ofHours(8)));
@@ -148,11 +151,11 @@ final class ReadApi {
         return site;
     }
 
-    Object history(String siteId, String roomId, Map<String, String> q) throws SQLException {
+    Object history(String siteId, String roomId, QueryString q) throws SQLException {
         Registry.Room r = room(siteId, roomId);
         Instant to = time(q, "to", Instant.now());
         Instant from = time(q, "from", to.minus(Duration.ofHours(24)));
-        String resolution = q.getOrDefault("resolution", "20m");
+        String resolution = q.get("resolution", "20m");
         ObjectNode out = Http.JSON.createObjectNode().put("site", siteId).put("room", roomId)
             .put("from", from.toString()).put("to", to.toString()).put("resolution", resolution);
         ArrayNode points = out.putArray("points");
@@ -169,16 +172,16 @@ final class ReadApi {
         return out;
     }
 
-    Object daily(String siteId, Map<String, String> q) throws SQLException {
+    Object daily(String siteId, QueryString q) throws SQLException {
         Registry.Snapshot reg = registry.snapshot();
         Registry.Site s = reg.sites().get(siteId);
         if (s == null) {
-            throw new Http.Refused(404, "site", "no site '" + siteId + "'");
+            throw new NotFoundException("no site '" + siteId + "'", "site");
         }
         LocalDate to = date(q, "to", LocalDate.now(projections.zone()));
         LocalDate from = date(q, "from", to.minusDays(6));
         if (from.isAfter(to) || from.plusDays(400).isBefore(to)) {
-            throw new Http.Refused(400, "from", "the range must run forwards and span at most 400 days");
+            throw new InvalidInputException("the range must run forwards and span at most 400 days", "from");
         }
         ObjectNode out = site(Http.JSON.createObjectNode(), s);
         out.put("from", from.toString()).put("to", to.toString());
@@ -237,8 +240,8 @@ final class ReadApi {
 
     private static void sitePoints(int rooms, long perRoom, String what) {
         if (rooms * perRoom > MAX_SITE_POINTS) {
-            throw new Http.Refused(400, "from", "the range gives " + rooms + " rooms × " + perRoom + " " + what
-                + " = " + rooms * perRoom + " points; at most " + MAX_SITE_POINTS + ": choose a shorter range");
+            throw new InvalidInputException("the range gives " + rooms + " rooms × " + perRoom + " " + what
+                + " = " + rooms * perRoom + " points; at most " + MAX_SITE_POINTS + ": choose a shorter range", "from");
         }
     }
 
@@ -254,7 +257,7 @@ final class ReadApi {
     private Registry.Room room(String siteId, String roomId) {
         Registry.Room r = registry.snapshot().room(siteId, roomId);
         if (r == null) {
-            throw new Http.Refused(404, "room", "no room '" + roomId + "' at site '" + siteId + "'");
+            throw new NotFoundException("no room '" + roomId + "' at site '" + siteId + "'", "room");
         }
         return r;
     }
@@ -302,8 +305,8 @@ final class ReadApi {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     if (points.size() == MAX_POINTS) {
-                        throw new Http.Refused(400, "resolution", "the range has more than " + MAX_POINTS + " raw "
-                            + "readings: choose a coarser resolution or a shorter range");
+                        throw new InvalidInputException("the range has more than " + MAX_POINTS + " raw "
+                            + "readings: choose a coarser resolution or a shorter range", "resolution");
                     }
                     // a quantity is null in a partial reading (see V2)
                     ObjectNode p = points.addObject().put("time", Projections.instant(rs.getInt(1)).toString())
@@ -372,23 +375,23 @@ final class ReadApi {
             seconds = -1;
         }
         if (seconds <= 0 || seconds % Projections.BUCKET != 0) {
-            throw new Http.Refused(400, "resolution", "'" + TextLimits.shown(text) + "' must be raw or a multiple "
-                + "of 20 minutes such as 20m, 1h or 1d");
+            throw new InvalidInputException("'" + TextLimits.shown(text) + "' must be raw or a multiple "
+                + "of 20 minutes such as 20m, 1h or 1d", "resolution");
         }
         return seconds;
     }
 
     private static void range(Instant from, Instant to, long step) {
         if (!from.isBefore(to)) {
-            throw new Http.Refused(400, "from", "must be before to");
+            throw new InvalidInputException("must be before to", "from");
         }
         if (Duration.between(from, to).toSeconds() / step > MAX_POINTS) {
-            throw new Http.Refused(400, "resolution", "the range would give more than " + MAX_POINTS
-                + " points: choose a coarser resolution or a shorter range");
+            throw new InvalidInputException("the range would give more than " + MAX_POINTS
+                + " points: choose a coarser resolution or a shorter range", "resolution");
         }
     }
 
-    private static Instant time(Map<String, String> q, String name, Instant fallback) {
+    private static Instant time(QueryString q, String name, Instant fallback) {
         String v = q.get(name);
         if (v == null || v.isEmpty()) {
             return fallback;
@@ -396,11 +399,11 @@ final class ReadApi {
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeException e) {
-            throw new Http.Refused(400, name, "'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an offset");
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an offset", name);
         }
     }
 
-    private static LocalDate date(Map<String, String> q, String name, LocalDate fallback) {
+    private static LocalDate date(QueryString q, String name, LocalDate fallback) {
         String v = q.get(name);
         if (v == null || v.isEmpty()) {
             return fallback;
@@ -408,7 +411,7 @@ final class ReadApi {
         try {
             return LocalDate.parse(v);
         } catch (DateTimeException e) {
-            throw new Http.Refused(400, name, "'" + TextLimits.shown(v) + "' is not a date (yyyy-mm-dd)");
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not a date (yyyy-mm-dd)", name);
         }
     }
 

@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.PayloadTooLargeException;
+import de.datenhafen.api.QueryString;
+import de.datenhafen.api.UnsupportedMediaTypeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -66,7 +72,6 @@ final class RegistryConnector implements Connector {
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        RetiredKey.refuse(ctx.config(), "admin-token");
         int maxBody = ctx.config().getInt("max-body");
         String registry = ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true";
         return new RouteBuilder() {
@@ -75,10 +80,10 @@ final class RegistryConnector implements Connector {
                 // one path, two routes: the hub checks a different role for reading and for changing
                 from(registry + "&httpMethodRestrict=GET&access=" + Caller.VIEWER)
                     .routeId(ctx.routeId("registry"))
-                    .process(e -> Http.serve(e, x -> handle(x, maxBody)));
+                    .process(e -> handle(e, maxBody));
                 from(registry + "&httpMethodRestrict=POST,PUT,PATCH,DELETE&access=" + Caller.MEMBER_EDITOR)
                     .routeId(ctx.routeId("registry-changes"))
-                    .process(e -> Http.serve(e, x -> handle(x, maxBody)));
+                    .process(e -> handle(e, maxBody));
             }
         };
     }
@@ -88,14 +93,14 @@ final class RegistryConnector implements Connector {
         String[] p = Http.rest(e, "registry").split("/");
         byte[] body = e.getIn().getBody(byte[].class);
         if (body != null && body.length > maxBody) {
-            throw new Http.Refused(413, "body", "the body has " + body.length + " bytes, at most " + maxBody);
+            throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody, "body");
         }
-        Map<String, String> q = Http.query(e);
+        QueryString q = QueryString.of(e);
         if (method.equals("GET") && p.length == 1 && p[0].isEmpty()) {
             Http.answer(e, 200, dump());
         } else if (method.equals("POST") && p.length == 1 && p[0].equals("import")) {
             if (body == null || body.length == 0) {
-                throw Http.emptyBody("the registry as CSV with its header line (site,site_name,address,latitude,"
+                throw InvalidInputException.emptyBody("the registry as CSV with its header line (site,site_name,address,latitude,"
                     + "longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
             }
             String csv = new String(body, StandardCharsets.UTF_8);
@@ -103,7 +108,7 @@ final class RegistryConnector implements Connector {
             try {
                 air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
             } catch (RegistryCsv.CsvException ex) {
-                throw new Http.Refused(400, ex.field, ex.getMessage());
+                throw new InvalidInputException(ex.getMessage(), ex.field);
             }
             Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
                 .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
@@ -119,7 +124,7 @@ final class RegistryConnector implements Connector {
             air.registry.change(c -> {
                 Registry.Site now = air.registry.snapshot().sites().get(site);
                 if (now == null) {
-                    throw new Http.Refused(404, "site", "no site '" + site + "': create it with PUT");
+                    throw new NotFoundException("no site '" + site + "': create it with PUT", "site");
                 }
                 ObjectNode current = Http.JSON.createObjectNode().put("name", now.name())
                     .put("address", now.address());
@@ -134,7 +139,7 @@ final class RegistryConnector implements Connector {
             String room = id("room", p[3]);
             JsonNode j = json(body, "the room as {\"name\", \"kind\"}");
             if (!air.registry.snapshot().sites().containsKey(site)) {
-                throw new Http.Refused(404, "site", "no site '" + site + "': create it first");
+                throw new NotFoundException("no site '" + site + "': create it first", "site");
             }
             Room values = room(room, j);
             air.registry.change(c -> Registry.upsertRoom(c, site, room, values.name(), values.kind()));
@@ -146,8 +151,8 @@ final class RegistryConnector implements Connector {
             air.registry.change(c -> {
                 Registry.Room now = air.registry.snapshot().room(site, room);
                 if (now == null) {
-                    throw new Http.Refused(404, "room", "no room '" + room + "' at site '" + site
-                        + "': create it with PUT");
+                    throw new NotFoundException("no room '" + room + "' at site '" + site
+                        + "': create it with PUT", "room");
                 }
                 Room values = room(room, merged(Http.JSON.createObjectNode().put("name", now.name())
                     .put("kind", now.kind()), patch));
@@ -161,33 +166,33 @@ final class RegistryConnector implements Connector {
             String room = required(j, "room");
             Registry.Room r = air.registry.snapshot().room(site, room);
             if (r == null) {
-                throw new Http.Refused(404, "room", "no room '" + room + "' at site '" + site + "'");
+                throw new NotFoundException("no room '" + room + "' at site '" + site + "'", "room");
             }
             Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : Instant.now();
             try {
                 air.registry.change(c -> Registry.install(c, eui, r.key(), since));
             } catch (IllegalArgumentException ex) {
-                throw new Http.Refused(409, "since", ex.getMessage());
+                throw new ConflictException(ex.getMessage(), "since");
             }
             Http.answer(e, 200, device(eui));
         } else if (method.equals("GET") && p.length == 2 && p[0].equals("devices")) {
             String eui = eui(p[1]);
             if (!air.registry.snapshot().installations().containsKey(eui)) {
-                throw new Http.Refused(404, "device", "no device " + eui);
+                throw new NotFoundException("no device " + eui, "device");
             }
             Http.answer(e, 200, device(eui));
         } else if (method.equals("DELETE") && p.length == 2 && p[0].equals("devices")) {
             String eui = eui(p[1]);
-            Instant at = q.containsKey("at") ? time("at", q.get("at")) : Instant.now();
+            Instant at = q.has("at") ? time("at", q.get("at")) : Instant.now();
             boolean[] done = new boolean[1];
             air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
             if (!done[0]) {
-                throw new Http.Refused(404, "device", "device " + eui + " is not installed anywhere before " + at);
+                throw new NotFoundException("device " + eui + " is not installed anywhere before " + at, "device");
             }
             Http.answer(e, 200, device(eui));
         } else {
-            throw new Http.Refused(404, "path", "no such registry resource or method: " + method + " "
-                + String.join("/", p));
+            throw new NotFoundException("no such registry resource or method: " + method + " "
+                + String.join("/", p), "path");
         }
     }
 
@@ -204,8 +209,8 @@ final class RegistryConnector implements Connector {
         Double lat = number(j, "latitude", -90, 90);
         Double lon = number(j, "longitude", -180, 180);
         if ((lat == null) != (lon == null)) {
-            throw new Http.Refused(400, lat == null ? "latitude" : "longitude", "latitude and longitude go "
-                + "together: give both or neither");
+            throw new InvalidInputException("latitude and longitude go "
+                + "together: give both or neither", lat == null ? "latitude" : "longitude");
         }
         return new Registry.Site(id, name, address, lat, lon);
     }
@@ -224,8 +229,8 @@ final class RegistryConnector implements Connector {
     private static void known(JsonNode j, List<String> fields, String what) {
         j.fieldNames().forEachRemaining(f -> {
             if (!fields.contains(f)) {
-                throw new Http.Refused(400, TextLimits.shown(f), "is not a field of " + what + "; its fields: "
-                    + String.join(", ", fields));
+                throw new InvalidInputException("is not a field of " + what + "; its fields: "
+                    + String.join(", ", fields), TextLimits.shown(f));
             }
         });
     }
@@ -238,9 +243,9 @@ final class RegistryConnector implements Connector {
         String type = e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
         String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (!media.isEmpty() && !media.equals("application/merge-patch+json") && !media.equals("application/json")) {
-            e.getMessage().setHeader("Accept-Patch", "application/merge-patch+json, application/json");
-            throw new Http.Refused(415, "Content-Type", "a PATCH takes a JSON merge patch: send Content-Type: "
-                + "application/merge-patch+json (or application/json), not " + TextLimits.shown(media));
+            throw new UnsupportedMediaTypeException("a PATCH takes a JSON merge patch: send Content-Type: "
+                + "application/merge-patch+json (or application/json), not " + TextLimits.shown(media),
+                "application/merge-patch+json", "application/json");
         }
         return json(body, expected);
     }
@@ -316,22 +321,22 @@ final class RegistryConnector implements Connector {
     /** The body as one JSON object; {@code expected} says what to send when it is empty. */
     private static JsonNode json(byte[] body, String expected) {
         if (body == null || body.length == 0) {
-            throw Http.emptyBody(expected);
+            throw InvalidInputException.emptyBody(expected);
         }
         try {
             JsonNode j = Http.JSON.readTree(body);
             if (j == null || !j.isObject()) {
-                throw new Http.Refused(400, "body", "send one JSON object: " + expected);
+                throw new InvalidInputException("send one JSON object: " + expected, "body");
             }
             return j;
         } catch (IOException ex) {
-            throw new Http.Refused(400, "body", "the body is not JSON: " + ex.getMessage());
+            throw new InvalidInputException("the body is not JSON: " + ex.getMessage(), "body");
         }
     }
 
     private static String required(JsonNode j, String field) {
         if (!j.hasNonNull(field) || j.get(field).asText().isBlank()) {
-            throw new Http.Refused(400, field, "is required");
+            throw new InvalidInputException("is required", field);
         }
         return j.get(field).asText();
     }
@@ -341,27 +346,27 @@ final class RegistryConnector implements Connector {
             return null;
         }
         if (!j.get(field).isNumber() || j.get(field).asDouble() < min || j.get(field).asDouble() > max) {
-            throw new Http.Refused(400, field, "must be a number from " + min + " to " + max);
+            throw new InvalidInputException("must be a number from " + min + " to " + max, field);
         }
         return j.get(field).asDouble();
     }
 
     private static String id(String field, String v) {
         if (!v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new Http.Refused(400, field, "'" + TextLimits.shown(v) + "' must be 1 to 64 letters, digits, dots, "
-                + "dashes or underscores");
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' must be 1 to 64 letters, digits, dots, "
+                + "dashes or underscores", field);
         }
         return v;
     }
 
     private static String text(String field, String v, int max) {
-        return TextLimits.check(field, v, max, (f, m) -> new Http.Refused(400, f, f + " " + m));
+        return TextLimits.check(field, v, max, (f, m) -> new InvalidInputException(f + " " + m, f));
     }
 
     private static String eui(String v) {
         String eui = v.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
         if (!eui.matches("[0-9A-F]{16}")) {
-            throw new Http.Refused(400, "device", "'" + TextLimits.shown(v) + "' is not a 16-digit hex EUI");
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not a 16-digit hex EUI", "device");
         }
         return eui;
     }
@@ -370,8 +375,8 @@ final class RegistryConnector implements Connector {
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeException ex) {
-            throw new Http.Refused(400, field, "'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an "
-                + "offset");
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an "
+                + "offset", field);
         }
     }
 }

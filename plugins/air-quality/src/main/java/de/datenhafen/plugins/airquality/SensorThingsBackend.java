@@ -25,7 +25,7 @@ import org.apache.camel.Exchange;
 final class SensorThingsBackend implements StaBackend {
 
     private final AirQuality air;
-    private final BusPublisher bus = new BusPublisher("bus:" + Ingest.READING);
+    private final BusPublisher bus = new BusPublisher(Ingest.READING);
     /**
      * The view and the registry snapshot it was built from, swapped as one: two fields could pair a new snapshot with
      * an old view when two requests race a registry change, and keep that pair until the next change.
@@ -78,7 +78,7 @@ final class SensorThingsBackend implements StaBackend {
             keys.append(keys.length() == 0 ? "" : "+").append(v.getKey().key());
         }
         String subject = room.siteId() + "/" + room.id();
-        return 0 < bus.publish(origin, List.of(new BusPublisher.Event("sta:" + subject + "/" + keys + "@" + time, subject, time,
+        return 0 < bus.publish(BusPublisher.of(origin), List.of(new BusPublisher.Event("sta:" + subject + "/" + keys + "@" + time, subject, time,
             Http.JSON.writeValueAsBytes(data))));
     }
 

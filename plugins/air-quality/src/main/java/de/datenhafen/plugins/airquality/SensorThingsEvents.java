@@ -19,7 +19,7 @@ final class SensorThingsEvents implements ObservationEvents {
 
     static final String TYPE = "sensorthings.observation";
 
-    private final BusPublisher bus = new BusPublisher("bus:" + TYPE);
+    private final BusPublisher bus = new BusPublisher(TYPE);
 
     @Override
     public void created(Exchange origin, List<ObjectNode> observations) throws Exception {
@@ -30,6 +30,6 @@ final class SensorThingsEvents implements ObservationEvents {
             events.add(new BusPublisher.Event("sensorthings-store/Observations(" + o.path("@iot.id").asLong() + ")",
                 "Datastreams(" + o.path("Datastream").asLong() + ")", time, Http.JSON.writeValueAsBytes(o)));
         }
-        bus.publish(origin, events);
+        bus.publish(BusPublisher.of(origin), events);
     }
 }

@@ -1,11 +1,14 @@
 package de.datenhafen.plugins.airquality;
 
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -67,7 +70,21 @@ final class SimulatorConnector implements Connector {
             .define("max-per-second", ConfigType.INT, 5000, false, "Most readings put on the bus per second")
             .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Local time of the simulated schools")
             .define("seed", ConfigType.LONG, 42L, false, "Seed of the simulation")
+            .check("sites", ConfigCheck.atLeast(1))
+            .check("zone", ConfigCheck.timeZone())
+            .check("speed-up", ConfigCheck.range(Double.MIN_VALUE, Double.MAX_VALUE))
+            .check("interval", ConfigCheck.between(Duration.ofSeconds(1), Duration.ofDays(1)))
+            .check("backfill", ConfigCheck.between(Duration.ZERO, Duration.ofDays(366)))
             .build();
+    }
+
+    /** Every site needs a room. */
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        if (config.getInt("rooms") < config.getInt("sites")) {
+            return List.of(new ConfigProblem("rooms", "must be at least sites (" + config.getInt("sites") + ")"));
+        }
+        return List.of();
     }
 
     @Override
@@ -76,13 +93,14 @@ final class SimulatorConnector implements Connector {
             ctx.config().getDuration("interval"), ctx.config().getDouble("speed-up"),
             ctx.config().getDuration("backfill"), ctx.config().getInt("max-per-second"),
             ZoneId.of(ctx.config().getString("zone")), ctx.config().getLong("seed"));
-        BusPublisher bus = new BusPublisher(ctx.bus(Ingest.READING));
+        BusPublisher bus = new BusPublisher(Ingest.READING);
+        de.datenhafen.api.BusPublisher hub = ctx.publisher();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:" + ctx.integrationName() + "?period=1000&delay=500")
                     .routeId(ctx.routeId("tick"))
-                    .process(e -> bus.publish(e, sim.due()));
+                    .process(e -> bus.publish(hub, sim.due()));
             }
         };
     }

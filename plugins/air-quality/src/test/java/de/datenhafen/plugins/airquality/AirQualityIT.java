@@ -11,12 +11,13 @@ import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -207,32 +208,43 @@ class AirQualityIT {
     }
 
     @Test
-    void anOldTokenKeyInAnIntegrationsConfigFailsItSayingWhatReplacedIt(HubClient client) {
-        create(client, "aq-http-old", "airquality-http", new JsonObject().put("path", "old")
-            .put("token", "uplink-token-of-the-old-days"));
-        create(client, "aq-registry-old", "airquality-registry", new JsonObject()
-            .put("admin-token", "registry-token-of-the-old-days"));
+    void anOldTokenKeyInAnIntegrationsConfigIsRefusedSayingWhatReplacedIt(HubClient client) {
+        HubClient.Response http = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "aq-http-old")
+            .put("connector", "airquality-http").put("config", new JsonObject().put("path", "old")
+                .put("token", "uplink-token-of-the-old-days")));
+        HubClient.Response registry = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "aq-registry-old").put("connector", "airquality-registry")
+            .put("config", new JsonObject().put("admin-token", "registry-token-of-the-old-days")));
 
-        for (String[] old : new String[][] {{"aq-http-old", "token"}, {"aq-registry-old", "admin-token"}}) {
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                JsonObject view = client.get("/api/v1/admin/integrations/" + old[0]).json();
-                assertThat(view.getString("state")).isEqualTo("failed");
-                assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo(old[1] + " was replaced "
-                    + "by member tokens: give the member's users or tokens the role member-editor (README, 'Members, "
-                    + "people and tokens'), then remove " + old[1] + " from this integration's config");
-                assertThat(view.getJsonObject("config").getString(old[1])).isEqualTo("********");
-            });
+        for (Object[] old : new Object[][] {{http, "token"}, {registry, "admin-token"}}) {
+            HubClient.Response r = (HubClient.Response) old[0];
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("config." + old[1]);
+            assertThat(r.json().getString("error")).isEqualTo("config." + old[1] + ": " + old[1] + " was replaced "
+                + "by member tokens: give the member's users or tokens the role member-editor (README, 'Members, "
+                + "people and tokens'), then remove " + old[1] + " from this integration's config");
+            assertThat(r.body()).doesNotContain("of-the-old-days");
         }
+        assertThat(client.get("/api/v1/admin/integrations/aq-http-old").status()).isEqualTo(404);
         assertThat(client.withToken(UPLINK_TOKEN).post(ROOT + "old", "application/json", "[]").status())
             .isEqualTo(404);
     }
 
-    /**
-     * Issue 10, finding 2: a plugin ingest that passes request headers on to {@code bus:} (the core connectors'
-     * http-ingest) must not let a request set the hub's own headers. Forged as headers and as query parameters, a
-     * source {@code /air-quality} and the id of the next real uplink would make that uplink a "duplicate" that is
-     * never stored. Needs the hub's HTTP consumer to drop {@code Datenhafen*} headers.
-     */
+    @Test
+    void bandsOutOfOrderOrAnUnknownZoneAreRefusedBeforeTheProjectionsStart(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "aq-bands").put("connector", "airquality-projections").put("config", new JsonObject()
+                .put("co2-yellow-from", 2000).put("co2-red-above", 1000).put("zone", "Europe/Kleinhafen")));
+
+        assertThat(r.json().getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
+            .containsExactly("config.zone");
+        HubClient.Response bands = client.post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "aq-bands").put("connector", "airquality-projections").put("config", new JsonObject()
+                .put("co2-yellow-from", 2000).put("co2-red-above", 1000)));
+        assertThat(bands.json().getJsonArray("problems").getJsonObject(0).getString("error"))
+            .startsWith("band thresholds must be in order");
+    }
+
     @Test
     void forgedInternalHeadersOnAPluginIngestCannotMakeTheRealUplinkADuplicate(HubClient client) {
         create(client, "spoof-target", "http-ingest", new JsonObject().put("path", "spoof")

@@ -145,25 +145,22 @@ class MqttSecureIT {
     @Test
     void aCaCertificateThatIsNotPemIsRefusedNamingTheSetting(HubClient client) throws Exception {
         HubClient.Response r = create(client, "aq-bad-ca", config().put("ca-certificate", "-----BEGIN nonsense"));
-        try {
-            assertThat(r.json().getString("state")).as(r.body()).isEqualTo("failed");
-            assertThat(lastError(r)).contains("integration aq-bad-ca", "ca-certificate is not an X.509 certificate in PEM form");
-        } finally {
-            client.delete("/api/v1/admin/integrations/aq-bad-ca");
-        }
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("config.ca-certificate");
+        assertThat(r.json().getString("error")).contains("ca-certificate is not an X.509 certificate in PEM form");
+        assertThat(client.get("/api/v1/admin/integrations/aq-bad-ca").status()).isEqualTo(404);
     }
 
     @Test
     void aCaCertificateForAPlainTcpBrokerIsRefused(HubClient client) throws Exception {
         HubClient.Response r = create(client, "aq-tcp-ca",
             config().put("broker", "tcp://127.0.0.1:" + broker.port()));
-        try {
-            assertThat(r.json().getString("state")).as(r.body()).isEqualTo("failed");
-            assertThat(lastError(r)).contains("ca-certificate is set but the broker tcp://127.0.0.1:"
-                + broker.port() + " is not a TLS address");
-        } finally {
-            client.delete("/api/v1/admin/integrations/aq-tcp-ca");
-        }
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("config.ca-certificate");
+        assertThat(r.json().getString("error")).contains("ca-certificate is set but the broker tcp://127.0.0.1:"
+            + broker.port() + " is not a TLS address");
     }
 
     private static List<RecordedEvent> readings() {

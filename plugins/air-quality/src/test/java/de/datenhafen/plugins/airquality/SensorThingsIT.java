@@ -548,17 +548,15 @@ class SensorThingsIT {
     }
 
     @Test
-    void anOldWriteTokenInTheConfigFailsTheIntegrationSayingWhatReplacedIt() {
-        AirQualityIT.create(hub.client(), "aq-sta-old", "airquality-sensorthings", new JsonObject()
-            .put("path", "/sta-old").put("write-token", "sta-write-token-of-the-old-days"));
+    void anOldWriteTokenInTheConfigIsRefusedSayingWhatReplacedIt() {
+        HubClient.Response r = hub.client().post("/api/v1/admin/integrations", new JsonObject().put("name", "aq-sta-old")
+            .put("connector", "airquality-sensorthings").put("config", new JsonObject()
+                .put("path", "/sta-old").put("write-token", "sta-write-token-of-the-old-days")));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonObject view = hub.client().get("/api/v1/admin/integrations/aq-sta-old").json();
-            assertThat(view.getString("state")).isEqualTo("failed");
-            assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("write-token was replaced by "
-                + "member tokens: give the member's users or tokens the role member-editor (README, 'Members, people "
-                + "and tokens'), then remove write-token from this integration's config");
-        });
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("config.write-token: write-token was replaced by "
+            + "member tokens: give the member's users or tokens the role member-editor (README, 'Members, people "
+            + "and tokens'), then remove write-token from this integration's config");
         assertThat(get("/sta-old/v1.1").status()).isEqualTo(404);
     }
 

@@ -8,11 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.UnauthorizedException;
 import java.io.IOException;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -61,16 +66,35 @@ public final class HttpIngestConnector implements Connector {
             .define("subject-header", ConfigType.STRING, "X-Subject", false,
                 "Request header whose value becomes the event's subject")
             .define("max-body", ConfigType.INT, 65536, false, "Largest accepted body, in bytes")
+            .check("max-body", ConfigCheck.range(1, 16_777_216))
             .define(SENDERS, ConfigType.LIST, null, false,
                 "Ids of the members whose member-editors (or member-admins) may post, with a member token or session; "
                     + "a hub-admin always may. Required unless anonymous is true")
+            .check(SENDERS, ConfigCheck.pattern(".*\\S.*", "a member id (an empty one names no member)"))
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
-            // Removed (issue 13), but still declared: undeclared, a stored config with it would fail as "not a known
-            // key" before routes() could say what replaces it. Secret, so an old value stays sealed and is never shown.
-            .secret(TOKEN, ConfigType.STRING, null, false, "Removed: list the members whose editors may post in "
-                + "senders; setting this fails the integration")
+            // Removed (issue 13): a stored config that still has it is refused saying what replaces it
+            .retired(TOKEN, "token was replaced by member tokens: list the members whose editors may post in senders "
+                + "(e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with the role "
+                + "member-editor (README, 'Members, people and tokens'); they send them as Authorization: Bearer "
+                + "<token> instead of X-Token. Then remove token from this integration's config")
             .build();
+    }
+
+    /** Closed by default: senders or anonymous, exactly one of them. */
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        boolean senders = config.has(SENDERS) && !config.getList(SENDERS).isEmpty();
+        boolean anonymous = config.getBoolean("anonymous");
+        if (!senders && !anonymous) {
+            return List.of(new ConfigProblem(SENDERS, "an ingest is closed by default: list the members whose "
+                + "editors may post in senders, or set anonymous: true to let anyone post"));
+        }
+        if (senders && anonymous) {
+            return List.of(new ConfigProblem("anonymous", "set either senders or anonymous: true, not both: with "
+                + "anonymous anyone may post, so senders would say nothing"));
+        }
+        return List.of();
     }
 
     @Override
@@ -80,26 +104,7 @@ public final class HttpIngestConnector implements Connector {
         String subjectHeader = ctx.config().getString("subject-header");
         int maxBody = ctx.config().getInt("max-body");
         boolean anonymous = ctx.config().getBoolean("anonymous");
-        if (ctx.config().has(TOKEN)) {
-            throw new InvalidInputException("token was replaced by member tokens: list the members whose editors may "
-                + "post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with "
-                + "the role member-editor (README, 'Members, people and tokens'); they send them as Authorization: "
-                + "Bearer <token> instead of X-Token. Then remove token from this integration's config",
-                "config." + TOKEN);
-        }
         List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
-        if (senders.stream().anyMatch(String::isBlank)) {
-            throw new InvalidInputException("senders lists member ids; an empty one names no member",
-                "config." + SENDERS);
-        }
-        if (senders.isEmpty() && !anonymous) {
-            throw new InvalidInputException("an ingest is closed by default: list the members whose editors may "
-                + "post in senders, or set anonymous: true to let anyone post", "config." + SENDERS);
-        }
-        if (!senders.isEmpty() && anonymous) {
-            throw new InvalidInputException("set either senders or anonymous: true, not both: with anonymous anyone "
-                + "may post, so senders would say nothing", "config.anonymous");
-        }
         String plugin = ctx.plugin().pluginId();
         return new RouteBuilder() {
             @Override
@@ -107,73 +112,58 @@ public final class HttpIngestConnector implements Connector {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&maxBodySize=" + maxBody)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
-                        if (!anonymous && !admitted(e, senders, plugin)) {
-                            return;
+                        if (!anonymous) {
+                            admit(e, senders, plugin);
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
                         if (body == null || body.length == 0) {
-                            InvalidInputException empty = InvalidInputException.emptyBody("one JSON object");
-                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(empty.getMessage())
-                                + ",\"field\":\"" + empty.field() + "\"}");
-                            return;
+                            throw InvalidInputException.emptyBody("one JSON object");
                         }
                         String problem = notOneJsonObject(body);
                         if (problem != null) {
-                            answer(e, 400, "{\"error\":" + JSON.writeValueAsString(problem) + ",\"field\":\"body\"}");
-                            return;
+                            throw new InvalidInputException(problem, "body");
                         }
                         String subject = e.getIn().getHeader(subjectHeader, String.class);
                         if (subject != null && subject.length() > MAX_SUBJECT) {
-                            answer(e, 400, "{\"error\":\"the subject has " + subject.length() + " characters, at most "
-                                + MAX_SUBJECT + " are accepted\",\"field\":" + JSON.writeValueAsString(subjectHeader)
-                                + "}");
-                            return;
+                            throw new InvalidInputException("the subject has " + subject.length()
+                                + " characters, at most " + MAX_SUBJECT + " are accepted", subjectHeader);
                         }
                         e.getIn().setBody(body);
                         e.getIn().setHeader(BusHeaders.SUBJECT, subject);
                         e.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
-                        e.setProperty("accepted", true);
                     })
-                    .filter(exchangeProperty("accepted"))
-                        .to(ctx.bus(type))
-                        .process(e -> answer(e, 202, "{\"sequence\":" + e.getMessage().getHeader(BusHeaders.SEQUENCE)
+                    .to(ctx.bus(type))
+                    .process(e -> {
+                        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+                        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+                        e.getMessage().setBody("{\"sequence\":" + e.getMessage().getHeader(BusHeaders.SEQUENCE)
                             + ",\"duplicate\":" + (e.getMessage().getHeader(BusHeaders.DUPLICATES, 0, Integer.class) > 0)
-                            + "}"))
-                    .end();
+                            + "}");
+                    });
             }
         };
     }
 
     /**
-     * Whether the caller may post: an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches
-     * this plugin; if not, the route answers 401 (no caller) or 403 itself, in the hub's words and JSON, and the hub
-     * audits the refusal by its status. Answered, not thrown, like this route's 400s: a thrown refusal would count as a
-     * failed message of the integration and show as its lastError, as if the ingest were broken.
+     * Lets on an editor (or more) of one of {@code senders}, or a hub-admin, whose token reaches this plugin; else
+     * throws 401 (no caller) or 403, which the hub answers in its words and JSON and audits by status (a caller's
+     * refusal is not a failed message of the integration).
      */
-    private static boolean admitted(Exchange e, List<String> senders, String plugin) throws IOException {
+    private static void admit(Exchange e, List<String> senders, String plugin) {
         Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
         if (caller == null) {
-            e.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
-            answer(e, 401, error("this endpoint needs a token (Authorization: Bearer <token>) or a session of a "
-                + "member listed in its senders"));
-            return false;
+            throw new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
+                + "of a member listed in its senders");
         }
         // the hub checks a token's scope only on guarded endpoints: a token scoped elsewhere stays there
         if (!caller.reaches(e.getIn().getHeader(Exchange.HTTP_PATH, String.class), plugin)) {
-            answer(e, 403, error("this token is scoped to " + (caller.scopePlugin() != null
-                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath())));
-            return false;
+            throw new ForbiddenException("this token is scoped to " + (caller.scopePlugin() != null
+                ? "plugin " + caller.scopePlugin() : "paths under " + caller.scopePath()));
         }
         if (senders.stream().noneMatch(s -> caller.actsFor(s, Caller.MEMBER_EDITOR))) {
-            answer(e, 403, error("this ingest takes posts from the member-editors of " + String.join(", ", senders)
-                + " (or a hub-admin)"));
-            return false;
+            throw new ForbiddenException("this ingest takes posts from the member-editors of "
+                + String.join(", ", senders) + " (or a hub-admin)");
         }
-        return true;
-    }
-
-    private static String error(String message) throws IOException {
-        return "{\"error\":" + JSON.writeValueAsString(message) + ",\"field\":\"Authorization\"}";
     }
 
     /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */
@@ -189,11 +179,5 @@ public final class HttpIngestConnector implements Connector {
             return "the body must be one JSON object";
         }
         return null;
-    }
-
-    private static void answer(Exchange e, int status, String json) {
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(json);
     }
 }

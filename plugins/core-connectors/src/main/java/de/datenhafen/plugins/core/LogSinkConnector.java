@@ -40,11 +40,11 @@ public final class LogSinkConnector implements Connector {
         String subscription = ctx.config().has("subscription") ? ctx.config().getString("subscription")
             : "log-sink-" + ctx.integrationName();
         LoggingLevel level = LoggingLevel.valueOf(ctx.config().getString("level").toUpperCase(java.util.Locale.ROOT));
-        String types = String.join(",", ctx.config().getList("types"));
+        String[] types = ctx.config().getList("types").toArray(String[]::new);
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:" + types + "?subscription=" + subscription)
+                from(ctx.busConsumer(types).subscription(subscription).uri())
                     .routeId(ctx.routeId("log"))
                     .log(level, "datenhafen.log-sink." + ctx.integrationName(),
                         "#${header." + BusHeaders.SEQUENCE + "} ${header." + BusHeaders.TYPE + "} subject=${header."

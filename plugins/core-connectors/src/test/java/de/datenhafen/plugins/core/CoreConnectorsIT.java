@@ -141,20 +141,18 @@ class CoreConnectorsIT {
     }
 
     @Test
-    void anOldTokenInAConfigFailsTheIntegrationSayingWhatReplacesIt(HubClient client) {
+    void anOldTokenInAConfigIsRefusedSayingWhatReplacesIt(HubClient client) {
         HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "old-gate").put("connector", "http-ingest")
-            .put("config", new JsonObject().put("path", "old-gate").put("type", "city.old")
+            .put("config", new JsonObject().put("path", "old-gate").put("type", "city.old").put("anonymous", true)
                 .put("token", "s3cret-value-from-2025")));
 
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(created.json().getString("state")).isEqualTo("failed");
-        assertThat(created.json().getJsonObject("lastError").getString("message")).isEqualTo("token was replaced by "
-            + "member tokens: list the members whose editors may post in senders (e.g. \"senders\": "
-            + "[\"parkhaus-gmbh\"]) and give their machines member tokens with the role member-editor (README, 'Members, people and "
-            + "tokens'); they send them as Authorization: Bearer <token> instead of X-Token. Then remove token from "
-            + "this integration's config");
-        assertThat(created.json().getJsonObject("config").getString("token")).isEqualTo("********");
+        assertRefused(created, "config.token", "token was replaced by member tokens: list the members whose editors "
+            + "may post in senders (e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens "
+            + "with the role member-editor (README, 'Members, people and tokens'); they send them as Authorization: "
+            + "Bearer <token> instead of X-Token. Then remove token from this integration's config");
+        assertThat(created.body()).doesNotContain("s3cret-value-from-2025");
+        assertThat(client.get("/api/v1/admin/integrations/old-gate").status()).isEqualTo(404);
         assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/old-gate",
             java.util.Map.of("X-Token", "s3cret-value-from-2025"), "{}").status()).isEqualTo(404);
     }
@@ -165,26 +163,44 @@ class CoreConnectorsIT {
             .put("name", "closed").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "closed").put("type", "city.closed")));
 
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        JsonObject view = client.get("/api/v1/admin/integrations/closed").json();
-        assertThat(view.getString("state")).isEqualTo("failed");
-        assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("an ingest is closed by default: "
-            + "list the members whose editors may post in senders, or set anonymous: true to let anyone post");
+        assertRefused(created, "config.senders", "an ingest is closed by default: list the members whose editors may "
+            + "post in senders, or set anonymous: true to let anyone post");
         assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/closed", "application/json", "{}")
             .status()).isEqualTo(404);
         assertThat(hub.events("city.closed")).isEmpty();
     }
 
     @Test
-    void httpIngestWithBothSendersAndAnonymousFailsSayingToChooseOne(HubClient client) {
-        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
-            .put("name", "both").put("connector", "http-ingest")
+    void httpIngestWithBothSendersAndAnonymousIsRefusedSayingToChooseOne(HubClient client) {
+        JsonObject request = new JsonObject().put("name", "both").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "both").put("type", "city.both")
-                .put("senders", new JsonArray().add("parkhaus")).put("anonymous", true)));
+                .put("senders", new JsonArray().add("parkhaus")).put("anonymous", true));
 
-        assertThat(created.json().getString("state")).isEqualTo("failed");
-        assertThat(created.json().getJsonObject("lastError").getString("message")).isEqualTo("set either senders or "
-            + "anonymous: true, not both: with anonymous anyone may post, so senders would say nothing");
+        HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+        HubClient.Response created = client.post("/api/v1/admin/integrations", request);
+
+        assertThat(validated.json().getBoolean("valid")).isFalse();
+        assertThat(validated.json().getJsonArray("problems").getJsonObject(0).getString("field"))
+            .isEqualTo("config.anonymous");
+        assertRefused(created, "config.anonymous", "set either senders or anonymous: true, not both: with anonymous "
+            + "anyone may post, so senders would say nothing");
+    }
+
+    @Test
+    void anEmptySenderIsRefusedNamingSenders(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "blank").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "blank").put("type", "city.blank")
+                .put("senders", new JsonArray().add("parkhaus").add(" "))));
+
+        assertRefused(created, "config.senders", "must be a member id (an empty one names no member); was ' '");
+    }
+
+    /** Refused before anything is stored, naming the key: the hub's 400 with the problem. */
+    private static void assertRefused(HubClient.Response r, String field, String message) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo(field);
+        assertThat(r.json().getString("error")).isEqualTo(field + ": " + message);
     }
 
     /** A sender member and another one, once for all tests. */

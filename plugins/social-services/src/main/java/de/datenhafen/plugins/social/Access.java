@@ -1,6 +1,8 @@
 package de.datenhafen.plugins.social;
 
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.ForbiddenException;
+import de.datenhafen.api.UnauthorizedException;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -12,23 +14,6 @@ import java.util.function.Function;
  */
 final class Access {
 
-    /** Refused: answered with 401 (no caller) or 403 (a caller that may not do this). */
-    static final class Denied extends RuntimeException {
-        final int status;
-        /** What the answer names as the field at fault: the Authorization header, or a path in the body. */
-        final String field;
-
-        Denied(int status, String message) {
-            this(status, message, "Authorization");
-        }
-
-        Denied(int status, String message, String field) {
-            super(message);
-            this.status = status;
-            this.field = field;
-        }
-    }
-
     private Access() {
     }
 
@@ -38,11 +23,11 @@ final class Access {
      */
     static Caller requireCaller(Caller c, String path, String plugin) {
         if (c == null) {
-            throw new Denied(401, "this needs a token (Authorization: Bearer <token>) or a session of a member with "
+            throw new UnauthorizedException("this needs a token (Authorization: Bearer <token>) or a session of a member with "
                 + "the role member-editor");
         }
         if (!c.reaches(path, plugin)) {
-            throw new Denied(403, "this token is scoped to " + (c.scopePlugin() != null
+            throw new ForbiddenException("this token is scoped to " + (c.scopePlugin() != null
                 ? "plugin " + c.scopePlugin() : "paths under " + c.scopePath()));
         }
         return c;
@@ -55,11 +40,11 @@ final class Access {
      */
     static void requireOwnerEditor(Caller c, String owner) {
         if (c == null) {
-            throw new Denied(401, "this needs a token (Authorization: Bearer <token>) or a session with the role "
+            throw new UnauthorizedException("this needs a token (Authorization: Bearer <token>) or a session with the role "
                 + "member-editor of member " + owner);
         }
         if (!c.actsFor(owner, Caller.MEMBER_EDITOR)) {
-            throw new Denied(403, "this needs the role member-editor of member " + (owner == null
+            throw new ForbiddenException("this needs the role member-editor of member " + (owner == null
                 ? "(none: the plugin has no owning member yet)" : owner) + " (or hub-admin)");
         }
     }
@@ -74,11 +59,11 @@ final class Access {
     /** Passes when {@code c} may create, update or withdraw services of {@code organizationId} (of {@code member}). */
     static void requireMayEditServicesOf(Caller c, String organizationId, String member, String owner) {
         if (c == null) {
-            throw new Denied(401, "this needs a token (Authorization: Bearer <token>) or a session of a member with "
+            throw new UnauthorizedException("this needs a token (Authorization: Bearer <token>) or a session of a member with "
                 + "the role member-editor");
         }
         if (!mayEdit(c, member, owner)) {
-            throw new Denied(403, "organization " + organizationId + " belongs to member " + member
+            throw new ForbiddenException("organization " + organizationId + " belongs to member " + member
                 + "; changing its services needs the role member-editor of member " + member);
         }
     }
@@ -96,7 +81,7 @@ final class Access {
         }
         for (String other : others) {
             if (!mayEdit(c, memberOf.apply(other), owner)) {
-                throw new Denied(403, n.kind() + " " + n.id() + " belongs to organization " + other + " (member "
+                throw new ForbiddenException(n.kind() + " " + n.id() + " belongs to organization " + other + " (member "
                     + memberOf.apply(other) + "); an editor of organization " + organizationId
                     + " may not change it", n.path());
             }

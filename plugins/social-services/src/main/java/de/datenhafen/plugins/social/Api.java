@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -65,7 +68,7 @@ final class Api {
 
     Response handle(Request r) {
         try {
-            Map<String, String> q = query(r.query());
+            QueryString q = QueryString.parse(r.query());
             String[] p = r.path().isEmpty() ? new String[0] : r.path().split("/");
             String m = r.method();
             if (p.length == 0) {
@@ -144,7 +147,7 @@ final class Api {
                 default:
                     break;
             }
-            return error(404, "no such resource: " + m + " /" + r.path(), "path");
+            throw new NotFoundException("no such resource: " + m + " /" + r.path(), "path");
         } catch (InvalidDataException e) {
             Problem first = e.problems().get(0);
             ObjectNode body = Json.object().put("error", first.object() + " " + first.id() + ": " + first.field()
@@ -158,19 +161,8 @@ final class Api {
                 }
             }
             return new Response(400, body);
-        } catch (BadParameter e) {
-            return error(400, e.field + " " + e.getMessage(), e.field);
         } catch (ImportRefused e) {
             return error(e.status, e.getMessage(), "body");
-        } catch (Access.Denied e) {
-            return error(e.status, e.getMessage(), e.field);
-        } catch (Directory.NotFound e) {
-            return error(404, e.getMessage(), null);
-        } catch (RuntimeException e) {
-            // the cause (a database message, a stack) goes to the log only; the answer carries the id to find it there
-            String id = java.util.UUID.randomUUID().toString();
-            LOG.error("social-services: {} {} failed (error id {})", r.method(), escape("/" + r.path()), id, e);
-            return error(500, "internal error; the hub's log has the cause under error id " + id, null);
         }
     }
 
@@ -196,13 +188,13 @@ final class Api {
      * named after the HSDS tables, as {@code POST /import} reads), {@code ?format=tabular} or {@code GET /export.zip}
      * a tabular data package. Public like the rest of the HSDS API: the directory is published data.
      */
-    private Response export(Map<String, String> q) {
-        String format = q.getOrDefault("format", "json");
+    private Response export(QueryString q) {
+        String format = q.get("format", "json");
         if (format.equals("tabular")) {
             return tabular();
         }
         if (!format.equals("json")) {
-            throw new BadParameter("must be json or tabular; was '" + shorten(format) + "'", "format");
+            throw badParameter("format", "must be json or tabular; was '" + shorten(format) + "'");
         }
         return new Response(200, null, new JsonExport(dir.snapshotForExport()), "application/json");
     }
@@ -215,7 +207,7 @@ final class Api {
      * One import at a time, reading included: within its limits an import may take some 550 MB of heap while it is
      * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
      */
-    private Response importData(Request r, Map<String, String> q) {
+    private Response importData(Request r, QueryString q) {
         Access.requireOwnerEditor(r.caller(), dir.owner());
         String member = member(q.get("member"), "member");
         byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
@@ -260,7 +252,7 @@ final class Api {
         if (value.equals("replace")) {
             return Directory.Mode.REPLACE;
         }
-        throw new BadParameter("must be merge (the default) or replace, was '" + value + "'", "mode");
+        throw badParameter("mode", "must be merge (the default) or replace, was '" + value + "'");
     }
 
     /** The request's body, refused with 413 past max-import-mb, and with the hub's one answer when empty. */
@@ -290,8 +282,8 @@ final class Api {
         JsonNode body = Json.parse(body(r, "{\"member\": \"<member id>\"} (null: the directory's owner)"), 100);
         if (!(body instanceof ObjectNode o) || !o.has("member") || !(o.get("member").isTextual()
             || o.get("member").isNull())) {
-            throw new BadParameter("must be a JSON object with member: a member's id, or null for the directory's "
-                + "owner " + dir.owner(), "member");
+            throw badParameter("member", "must be a JSON object with member: a member's id, or null for the directory's "
+                + "owner " + dir.owner());
         }
         String member = member(o.get("member").isNull() ? null : o.get("member").asText(), "member");
         dir.setMember(id, member);
@@ -310,15 +302,15 @@ final class Api {
             return null;
         }
         if (!MEMBER_ID.matcher(value).matches()) {
-            throw new BadParameter("must be a member's id (lower case letters, digits and dashes, 2 to 64); was '"
-                + shorten(value) + "'", field);
+            throw badParameter(field, "must be a member's id (lower case letters, digits and dashes, 2 to 64); was '"
+                + shorten(value) + "'");
         }
         return value;
     }
 
     private static final java.util.regex.Pattern MEMBER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{1,63}");
 
-    private ObjectNode services(Map<String, String> q) {
+    private ObjectNode services(QueryString q) {
         List<Predicate<IndexedService>> filters = new ArrayList<>();
         List<String> terms = values(q, "taxonomy_term_id");
         if (terms != null) {
@@ -362,7 +354,7 @@ final class Api {
     private ObjectNode service(String id) {
         Directory.Stored s = dir.service(id);
         if (s == null) {
-            throw new Directory.NotFound("service " + id + " is not in the directory");
+            throw new NotFoundException("service " + id + " is not in the directory");
         }
         return withOrganization(s.json());
     }
@@ -378,7 +370,7 @@ final class Api {
     private ObjectNode organization(String id) {
         ObjectNode o = dir.organization(id);
         if (o == null) {
-            throw new Directory.NotFound("organization " + id + " is not in the directory");
+            throw new NotFoundException("organization " + id + " is not in the directory");
         }
         ObjectNode out = o.deepCopy();
         ArrayNode svc = out.putArray("services");
@@ -396,7 +388,7 @@ final class Api {
      * The page is chosen from ids before any answer object is made: each service_at_location is answered with a copy
      * of its whole service, so building them all first (as this did) cost some 30 KB per entry of the directory.
      */
-    private ObjectNode serviceAtLocations(Map<String, String> q) {
+    private ObjectNode serviceAtLocations(QueryString q) {
         List<String> terms = values(q, "taxonomy_term_id");
         String org = q.get("organization_id");
         Paging pg = paging(q);
@@ -438,7 +430,7 @@ final class Api {
                 }
             }
         }
-        throw new Directory.NotFound("service_at_location " + id + " is not in the directory");
+        throw new NotFoundException("service_at_location " + id + " is not in the directory");
     }
 
     private ObjectNode salWithService(ObjectNode sal, ObjectNode service) {
@@ -449,7 +441,7 @@ final class Api {
         return out;
     }
 
-    private ObjectNode search(Map<String, String> q) {
+    private ObjectNode search(QueryString q) {
         Set<String> topics = null;
         List<String> topicValues = values(q, "topic");
         if (topicValues != null) {
@@ -457,8 +449,8 @@ final class Api {
             for (String t : topicValues) {
                 String id = dir.termIdOf(t.trim());
                 if (id == null) {
-                    throw new BadParameter("names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
-                        + "or a term id)", "topic");
+                    throw badParameter("topic", "names no term '" + shorten(t.trim()) + "' (use a term code such as 'debt' "
+                        + "or a term id)");
                 }
                 topics.add(id);
             }
@@ -468,7 +460,7 @@ final class Api {
         Double lat = number(q, "lat", -90, 90);
         Double lon = number(q, "lon", -180, 180);
         if (lat == null ^ lon == null) {
-            throw new BadParameter("is required with " + (lat == null ? "lon" : "lat"), lat == null ? "lat" : "lon");
+            throw badParameter(lat == null ? "lat" : "lon", "is required with " + (lat == null ? "lon" : "lat"));
         }
         Instant openAt = null;
         if ("true".equals(q.get("open_now"))) {
@@ -515,14 +507,14 @@ final class Api {
                 try {
                     return LocalDate.parse(v).atStartOfDay(dir.zone()).toInstant();
                 } catch (DateTimeParseException e3) {
-                    throw new BadParameter("must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
-                        + "2026-11-26T09:00:00Z; was '" + shorten(v) + "'", field);
+                    throw badParameter(field, "must be a date-time such as 2026-11-26T10:00 (Europe/Berlin) or "
+                        + "2026-11-26T09:00:00Z; was '" + shorten(v) + "'");
                 }
             }
         }
     }
 
-    private static Double number(Map<String, String> q, String field, double min, double max) {
+    private static Double number(QueryString q, String field, double min, double max) {
         String v = q.get(field);
         if (v == null) {
             return null;
@@ -531,10 +523,10 @@ final class Api {
         try {
             d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a number; was '" + shorten(v) + "'", field);
+            throw badParameter(field, "must be a number; was '" + shorten(v) + "'");
         }
         if (!(d >= min && d <= max)) {
-            throw new BadParameter("must be between " + fmt(min) + " and " + fmt(max) + "; was " + shorten(v), field);
+            throw badParameter(field, "must be between " + fmt(min) + " and " + fmt(max) + "; was " + shorten(v));
         }
         return d;
     }
@@ -552,50 +544,44 @@ final class Api {
         }
     }
 
-    private Paging paging(Map<String, String> q) {
+    private Paging paging(QueryString q) {
         int page = integer(q, "page", 1);
         int per = integer(q, "per_page", Math.min(50, limits.maxPageSize()));
         if (page < 1) {
-            throw new BadParameter("must be 1 or more", "page");
+            throw badParameter("page", "must be 1 or more");
         }
         if (per < 1 || per > limits.maxPageSize()) {
-            throw new BadParameter("must be between 1 and " + limits.maxPageSize() + " (max-page-size)", "per_page");
+            throw badParameter("per_page", "must be between 1 and " + limits.maxPageSize() + " (max-page-size)");
         }
         return new Paging(page, per);
     }
 
     /** A search text, refused past max-search-length characters or max-search-words words. */
-    private String searchText(Map<String, String> q, String field) {
+    private String searchText(QueryString q, String field) {
         String v = q.get(field);
         if (v == null) {
             return null;
         }
         if (v.length() > limits.maxSearchLength()) {
-            throw new BadParameter("is longer than " + limits.maxSearchLength() + " characters (max-search-length)",
-                field);
+            throw badParameter(field, "is longer than " + limits.maxSearchLength() + " characters (max-search-length)");
         }
         // every query word is matched against the index's whole vocabulary, so the words are what a query costs
         int words = GermanText.words(v).size();
         if (words > limits.maxSearchWords()) {
-            throw new BadParameter("has " + words + " words; at most " + limits.maxSearchWords()
-                + " (max-search-words)", field);
+            throw badParameter(field, "has " + words + " words; at most " + limits.maxSearchWords()
+                + " (max-search-words)");
         }
         return v;
     }
 
     /** A comma-separated filter's values (null when absent), refused past max-filter-values of them. */
-    private List<String> values(Map<String, String> q, String field) {
-        String v = q.get(field);
-        if (v == null) {
+    private List<String> values(QueryString q, String field) {
+        if (!q.has(field)) {
             return null;
         }
-        List<String> out = new ArrayList<>();
-        for (String part : v.split(",", limits.maxFilterValues() + 1)) {
-            out.add(part.trim());
-        }
+        List<String> out = q.all(field);
         if (out.size() > limits.maxFilterValues()) {
-            throw new BadParameter("has more than " + limits.maxFilterValues() + " values (max-filter-values)",
-                field);
+            throw badParameter(field, "has more than " + limits.maxFilterValues() + " values (max-filter-values)");
         }
         return out;
     }
@@ -610,12 +596,12 @@ final class Api {
         return v.length() <= 40 ? v : v.substring(0, 40) + "...";
     }
 
-    private static int integer(Map<String, String> q, String field, int dflt) {
+    private static int integer(QueryString q, String field, int dflt) {
         String v = q.get(field);
         try {
             return v == null ? dflt : Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new BadParameter("must be a whole number; was '" + shorten(v) + "'", field);
+            throw badParameter(field, "must be a whole number; was '" + shorten(v) + "'");
         }
     }
 
@@ -625,7 +611,7 @@ final class Api {
         return l;
     }
 
-    private ObjectNode page(List<? extends JsonNode> all, Map<String, String> q) {
+    private ObjectNode page(List<? extends JsonNode> all, QueryString q) {
         Paging pg = paging(q);
         return pageOf(new ArrayList<>(pg.of(all)), all.size(), pg);
     }
@@ -642,20 +628,6 @@ final class Api {
         return out;
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.merge(k, v, (a, b) -> a + "," + b); // repeated parameters add up: topic=a&topic=b
-        }
-        return out;
-    }
-
     private static Response ok(JsonNode body) {
         return new Response(200, body);
     }
@@ -668,12 +640,8 @@ final class Api {
         return new Response(status, b);
     }
 
-    static final class BadParameter extends RuntimeException {
-        final String field;
-
-        BadParameter(String message, String field) {
-            super(message);
-            this.field = field;
-        }
+    /** A query parameter the API cannot take: the message names it first ({@code per_page must be 1 or more}). */
+    static InvalidInputException badParameter(String field, String message) {
+        return new InvalidInputException(field + " " + message, field);
     }
 }

@@ -3,6 +3,7 @@ package de.datenhafen.plugins.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -166,7 +167,7 @@ final class Directory {
      */
     synchronized void setMember(String id, String member) {
         if (!organizations.containsKey(id)) {
-            throw new NotFound("organization " + id + " is not in the directory");
+            throw new NotFoundException("organization " + id + " is not in the directory");
         }
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE organization SET member_id = ? WHERE id = ?")) {
@@ -405,7 +406,7 @@ final class Directory {
     synchronized Report withdrawService(Caller who, String id) {
         Stored old = services.get(id);
         if (old == null) {
-            throw new NotFound("service " + id + " is not in the directory");
+            throw new NotFoundException("service " + id + " is not in the directory");
         }
         Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()), owner());
         apply(null, List.of(new Change(DELETED, null, old)), null, x -> { });
@@ -438,12 +439,6 @@ final class Directory {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot clear the outbox: " + e.getMessage(), e);
-        }
-    }
-
-    static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message);
         }
     }
 

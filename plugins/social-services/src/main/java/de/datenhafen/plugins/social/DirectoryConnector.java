@@ -61,12 +61,10 @@ final class DirectoryConnector implements Connector {
     @Override
     public ConfigDef config() {
         return Limits.define(ConfigDef.builder()
-            // still declared, as a secret, so that a config that has it reaches routes() and is refused with what
-            // replaces it: undeclared, ConfigDef would refuse it as "not a known key", or, allowing unknown keys, store
-            // a newly sent one in clear text and show it in the integration's view
-            .secret(RETIRED_ADMIN_TOKEN, ConfigType.STRING, null, false,
-                "Retired: replaced by member tokens (README, 'Members, people and tokens'). An integration whose "
-                    + "config still has it does not start")
+            .retired(RETIRED_ADMIN_TOKEN, "admin-token was replaced by member tokens: give the users or tokens of "
+                + "the member that owns the plugin that import and manage organisations the role member-editor, and "
+                + "each organisation's member (PUT organizations/{id}/member) editor tokens for its services (README, "
+                + "'Members, people and tokens'); then remove admin-token from this integration's config")
             .define("demo-data", ConfigType.BOOLEAN, false, false,
                 "Load the made-up Kleinhafen directory when the directory is empty")
             .define("outbox-period", ConfigType.DURATION, "1s", false,
@@ -78,13 +76,6 @@ final class DirectoryConnector implements Connector {
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        if (ctx.config().has(RETIRED_ADMIN_TOKEN)) {
-            throw new InvalidInputException("admin-token was replaced by member tokens: give the users or tokens of "
-                + "member " + ctx.plugin().owner().orElse("that owns the plugin") + " that import and manage organisations the role member-editor, and each "
-                + "organisation's member (PUT organizations/{id}/member) editor tokens for its services (README, "
-                + "'Members, people and tokens'); then remove admin-token from this integration's config",
-                "config." + RETIRED_ADMIN_TOKEN);
-        }
         boolean demo = ctx.config().getBoolean("demo-data");
         long period = ctx.config().getDuration("outbox-period").toMillis();
         Limits limits = Limits.of(ctx.config());
@@ -123,17 +114,10 @@ final class DirectoryConnector implements Connector {
                                 e.getMessage().setHeader(BusHeaders.ID, ev.eventId());
                                 e.getMessage().setHeader(BusHeaders.SUBJECT, ev.subject());
                                 e.getMessage().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
-                                e.getMessage().setHeader("SocialEventType", ev.type());
+                                e.getMessage().setHeader(BusHeaders.TYPE, ev.type());
                                 e.getMessage().setBody(ev.data().getBytes(StandardCharsets.UTF_8));
                             })
-                            .choice()
-                                .when(header("SocialEventType").isEqualTo(Directory.CREATED))
-                                    .to(ctx.bus(Directory.CREATED))
-                                .when(header("SocialEventType").isEqualTo(Directory.UPDATED))
-                                    .to(ctx.bus(Directory.UPDATED))
-                                .otherwise()
-                                    .to(ctx.bus(Directory.DELETED))
-                            .end()
+                            .to(ctx.busByTypeHeader())
                         .end()
                     .end()
                     .process(e -> sent(e))

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.social;
 
 import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 
@@ -68,7 +69,16 @@ record Limits(int maxPageSize, int maxSearchLength, int maxSearchWords, int maxF
                 "How many times its own size a zipped import may expand to (past the first MiB); more is refused "
                     + "with 422")
             .define("max-import-values", ConfigType.INT, d.maxImportValues, false,
-                "The most values (JSON scalars or non-empty CSV cells) one import may hold; more is refused with 413");
+                "The most values (JSON scalars or non-empty CSV cells) one import may hold; more is refused with 413")
+            .check("max-page-size", ConfigCheck.atLeast(1))
+            .check("max-search-length", ConfigCheck.atLeast(1))
+            .check("max-search-words", ConfigCheck.atLeast(1))
+            .check("max-filter-values", ConfigCheck.atLeast(1))
+            .check("max-import-mb", ConfigCheck.atLeast(1))
+            .check("max-import-expanded-mb", ConfigCheck.atLeast(1))
+            .check("max-import-entries", ConfigCheck.atLeast(1))
+            .check("max-import-ratio", ConfigCheck.atLeast(1))
+            .check("max-import-values", ConfigCheck.atLeast(1));
     }
 
     static Limits of(Config c) {

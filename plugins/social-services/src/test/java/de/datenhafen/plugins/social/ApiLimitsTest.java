@@ -17,7 +17,7 @@ class ApiLimitsTest {
     }
 
     private static Api.Response get(Limits limits, String path, String query) {
-        return new Api(dir, limits, null).handle(new Api.Request("GET", path, query, null, null, null));
+        return HubAnswers.of(new Api(dir, limits, null), new Api.Request("GET", path, query, null, null, null));
     }
 
     private static Api.Response get(String path, String query) {

@@ -1,5 +1,6 @@
 package de.datenhafen.plugins.social;
 
+import de.datenhafen.api.ForbiddenException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,10 +103,10 @@ class DirectoryTest {
         var me = Callers.editorOf("caritas");
 
         assertThatThrownBy(() -> dir.withdrawService(me, Json.str(theirs, "id")))
-            .isInstanceOf(Access.Denied.class).hasMessage("organization " + other + " belongs to member "
+            .isInstanceOf(ForbiddenException.class).hasMessage("organization " + other + " belongs to member "
                 + "social-smart-city; changing its services needs the role member-editor of member social-smart-city");
         ObjectNode hijack = theirs.deepCopy().put("organization_id", own);
-        assertThatThrownBy(() -> dir.putService(me, hijack, null)).isInstanceOf(Access.Denied.class);
+        assertThatThrownBy(() -> dir.putService(me, hijack, null)).isInstanceOf(ForbiddenException.class);
         assertThat(dir.service(Json.str(theirs, "id")).organizationId()).isEqualTo(other);
     }
 

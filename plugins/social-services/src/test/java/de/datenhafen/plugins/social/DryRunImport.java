@@ -26,7 +26,7 @@ final class DryRunImport {
     }
 
     static void assertAnswersValidOrAClearRefusal(String contentType, byte[] body) {
-        Api.Response r = new Api(DIR, SMALL, null).handle(new Api.Request("POST", "import", "dry_run=true",
+        Api.Response r = HubAnswers.of(new Api(DIR, SMALL, null), new Api.Request("POST", "import", "dry_run=true",
             Callers.owner(), contentType, body));
         assertThat(r.status()).as(String.valueOf(r.body())).isIn(200, 400, 413, 422);
         assertThat(r.body().get(r.status() == 200 ? "valid" : "error")).isNotNull();

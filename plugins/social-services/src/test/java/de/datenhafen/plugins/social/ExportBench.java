@@ -33,7 +33,7 @@ public final class ExportBench {
             com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long a0 = t.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            Api.Response r = api.handle(new Api.Request("GET", request[0], request[1], null, null, null));
+            Api.Response r = HubAnswers.of(api, new Api.Request("GET", request[0], request[1], null, null, null));
             long size = 0;
             if (r.stream() == null) {
                 size = Json.bytes(r.body()).length;

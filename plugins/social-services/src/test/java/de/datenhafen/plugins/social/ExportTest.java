@@ -27,7 +27,7 @@ class ExportTest {
     }
 
     private byte[] export(String path, String query) throws IOException {
-        Api.Response r = api.handle(new Api.Request("GET", path, query, null, null, null));
+        Api.Response r = HubAnswers.of(api, new Api.Request("GET", path, query, null, null, null));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isNull();
         try (InputStream in = r.stream()) {
@@ -54,7 +54,8 @@ class ExportTest {
     void theJsonExportReadsTheSameByteByByteAsInBlocks() throws IOException {
         byte[] blocks = export("export", null);
         java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
-        try (InputStream in = api.handle(new Api.Request("GET", "export", null, null, null, null)).stream()) {
+        try (InputStream in = HubAnswers.of(api, new Api.Request("GET", "export", null, null, null, null))
+            .stream()) {
             for (int b = in.read(); b >= 0; b = in.read()) {
                 one.write(b);
             }
@@ -66,8 +67,8 @@ class ExportTest {
     void anEmptyDirectoryExportsAsAValidDocumentWithEmptyTables() throws Exception {
         Directory empty = new Directory(TestDb.create("empty"), java.time.ZoneId.of("Europe/Berlin"),
             () -> Callers.OWNER).load();
-        Api.Response r = new Api(empty, Limits.DEFAULTS, null)
-            .handle(new Api.Request("GET", "export", null, null, null, null));
+        Api.Response r = HubAnswers.of(new Api(empty, Limits.DEFAULTS, null),
+            new Api.Request("GET", "export", null, null, null, null));
         try (InputStream in = r.stream()) {
             ObjectNode doc = (ObjectNode) Json.parse(in.readAllBytes());
             assertThat(doc.get("organizations")).isEmpty();

@@ -65,7 +65,7 @@ public final class ImportBench {
                 long base = used();
                 ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long t0 = System.nanoTime();
-                Api.Response r = new Api(dir, limits, null).handle(new Api.Request("POST", "import",
+                Api.Response r = HubAnswers.of(new Api(dir, limits, null), new Api.Request("POST", "import",
                     "dry_run=true", Callers.owner(), c.getKey().contains("JSON") ? "application/json"
                     : "application/zip", c.getValue()));
                 long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.social;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +33,7 @@ class ImportLimitsTest {
     }
 
     private Api.Response post(Limits limits, String contentType, byte[] body) {
-        return new Api(dir, limits, null).handle(new Api.Request("POST", "import", null, Callers.owner(),
+        return HubAnswers.of(new Api(dir, limits, null), new Api.Request("POST", "import", null, Callers.owner(),
             contentType, body));
     }
 
@@ -186,7 +187,7 @@ class ImportLimitsTest {
     @Test
     void aServiceTooLongToStoreIsAProblemAndNothingIsWritten() {
         ObjectNode big = dir.export().services().get(0).put("description", "x".repeat(Directory.MAX_DOCUMENT));
-        Api.Response r = new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request("PUT",
+        Api.Response r = HubAnswers.of(new Api(dir, Limits.DEFAULTS, null), new Api.Request("PUT",
             "services/" + Json.str(big, "id"), null, Callers.owner(), "application/json", Json.bytes(big)));
         assertThat(r.status()).isEqualTo(400);
         JsonNode p = r.body().get("problems").get(0);
@@ -217,12 +218,12 @@ class ImportLimitsTest {
     }
 
     @Test
-    void aFailureInsideIsA500WithAnErrorIdAndNoCause() {
+    void aFailureInsideIsThrownOnForTheHubToAnswer500WithItsRequestIdOnly() {
         Directory broken = new Directory(null, ZoneId.of("Europe/Berlin"), () -> Callers.OWNER); // no database: storing the import fails
-        Api.Response r = new Api(broken, Limits.DEFAULTS, null).handle(new Api.Request("POST", "import", null,
-            Callers.owner(), "application/json", "{\"services\":[]}".getBytes(StandardCharsets.UTF_8)));
-        assertThat(r.status()).isEqualTo(500);
-        assertThat(r.body().get("error").asText())
-            .matches("internal error; the hub's log has the cause under error id [0-9a-f-]{36}");
+        Api.Request request = new Api.Request("POST", "import", null, Callers.owner(), "application/json",
+            "{\"services\":[]}".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> new Api(broken, Limits.DEFAULTS, null).handle(request))
+            .isNotInstanceOf(de.datenhafen.api.HubException.class);
     }
 }

@@ -41,7 +41,7 @@ class NestedOwnershipTest {
     }
 
     private Api.Response send(String method, String path, Caller caller, JsonNode body) {
-        return new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request(method, path, null, caller,
+        return HubAnswers.of(new Api(dir, Limits.DEFAULTS, null), new Api.Request(method, path, null, caller,
             "application/json", Json.bytes(body)));
     }
 
@@ -180,7 +180,7 @@ class NestedOwnershipTest {
         noId.remove("id");
         ObjectNode doc = Json.object();
         doc.putArray("services").add(noId);
-        Api.Response r = new Api(dir, Limits.DEFAULTS, null).handle(new Api.Request(
+        Api.Response r = HubAnswers.of(new Api(dir, Limits.DEFAULTS, null), new Api.Request(
             "POST", "import", "dry_run=true", Callers.owner(), "application/json",
             Json.bytes(doc)));
         assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(400);

@@ -409,23 +409,32 @@ class SocialServicesIT {
     }
 
     @Test
-    void anIntegrationWhoseConfigStillHasTheAdminTokenFailsSayingWhatReplacesIt() {
+    void anIntegrationWhoseConfigStillHasTheAdminTokenIsRefusedSayingWhatReplacesIt() {
         HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "old-directory").put("connector", "hsds-directory")
             .put("config", new JsonObject().put("admin-token", "an-old-directory-admin-token")));
-        try {
-            JsonObject view = hub.client().get("/api/v1/admin/integrations/old-directory").json();
 
-            assertThat(view.getString("state")).as(created.body()).isEqualTo("failed");
-            assertThat(view.getJsonObject("lastError").getString("message")).isEqualTo("admin-token was replaced by "
-                + "member tokens: give the users or tokens of member social-smart-city that import and manage "
-                + "organisations the role member-editor, and each organisation's member (PUT "
-                + "organizations/{id}/member) editor tokens for its services (README, 'Members, people and tokens'); "
-                + "then remove admin-token from this integration's config");
-            assertThat(view.getJsonObject("config").getString("admin-token")).isEqualTo("********");
-        } finally {
-            hub.client().delete("/api/v1/admin/integrations/old-directory");
-        }
+        assertThat(created.status()).as(created.body()).isEqualTo(400);
+        assertThat(created.json().getString("field")).isEqualTo("config.admin-token");
+        assertThat(created.json().getString("error")).isEqualTo("config.admin-token: admin-token was replaced by "
+            + "member tokens: give the users or tokens of the member that owns the plugin that import and manage "
+            + "organisations the role member-editor, and each organisation's member (PUT "
+            + "organizations/{id}/member) editor tokens for its services (README, 'Members, people and tokens'); "
+            + "then remove admin-token from this integration's config");
+        assertThat(created.body()).doesNotContain("an-old-directory-admin-token");
+        assertThat(hub.client().get("/api/v1/admin/integrations/old-directory").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aLimitBelowOneIsRefusedNamingIt() {
+        HubClient.Response r = hub.client().post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "tiny-directory").put("connector", "hsds-directory")
+            .put("config", new JsonObject().put("max-page-size", 0)));
+
+        assertThat(r.json().getJsonArray("problems").getJsonObject(0).getString("field"))
+            .isEqualTo("config.max-page-size");
+        assertThat(r.json().getJsonArray("problems").getJsonObject(0).getString("error"))
+            .isEqualTo("must be at least 1; was 0");
     }
 
     @Test

@@ -4,15 +4,20 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.transit.realtime.GtfsRealtime.FeedMessage;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.plugins.transit.demo.DemoRealtime;
 import de.datenhafen.plugins.transit.realtime.FeedMessages;
 import de.datenhafen.plugins.transit.realtime.LiveEvent;
-import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
 import de.datenhafen.plugins.transit.realtime.RealtimeProcessor.Kind;
+import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -59,7 +64,7 @@ public final class GtfsRealtimeConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return RemovedTokens.declare(SourcePolicy.define(ConfigDef.builder()
+        return SourcePolicy.define(ConfigDef.builder()
             .define("schedule", ConfigType.STRING, null, true,
                 "Name of the gtfs-schedule integration whose timetable the live data belongs to")
             .define("trip-updates-url", ConfigType.STRING, null, false,
@@ -80,26 +85,35 @@ public final class GtfsRealtimeConnector implements Connector {
                 "The largest FeedMessage taken (polled, pushed or read), in MiB")
             .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
             .define("max-live-entities", ConfigType.INT, 100_000, false,
-                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to")),
-            PUSH_TOKEN, PUSH).build();
+                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"))
+            .check("max-message-mb", ConfigCheck.atLeast(1))
+            .check("max-entities", ConfigCheck.atLeast(1))
+            .check("max-live-entities", ConfigCheck.atLeast(1))
+            .retired(PUSH_TOKEN, GtfsScheduleConnector.replacedByMemberTokens(PUSH_TOKEN, PUSH))
+            .build();
+    }
+
+    /** Live data needs a source: a polled feed or a push path. */
+    @Override
+    public List<ConfigProblem> validate(Config cfg) {
+        if (!cfg.has("trip-updates-url") && !cfg.has("vehicle-positions-url") && !cfg.has("alerts-url")
+            && !cfg.has("push-path")) {
+            return List.of(new ConfigProblem("config", "nothing to take live data from: set trip-updates-url, "
+                + "vehicle-positions-url, alerts-url or push-path"));
+        }
+        return List.of();
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         var cfg = ctx.config();
         String name = ctx.integrationName();
-        RemovedTokens.refuse(cfg, PUSH_TOKEN, PUSH, ctx.plugin().member());
-        if (!cfg.has("trip-updates-url") && !cfg.has("vehicle-positions-url") && !cfg.has("alerts-url")
-            && !cfg.has("push-path")) {
-            throw new IllegalArgumentException("nothing to take live data from: set trip-updates-url, "
-                + "vehicle-positions-url, alerts-url or push-path");
-        }
         FeedState feed = feeds.feed(cfg.getString("schedule"));
         RealtimeProcessor processor = feed.processor(name);
-        processor.maxLive(positive(cfg, "max-live-entities"));
+        processor.maxLive(cfg.getInt("max-live-entities"));
         String authorization = cfg.has("authorization") ? cfg.getString("authorization") : null;
-        long maxBytes = positive(cfg, "max-message-mb") * MIB;
-        int maxEntities = positive(cfg, "max-entities");
+        long maxBytes = cfg.getInt("max-message-mb") * MIB;
+        int maxEntities = cfg.getInt("max-entities");
         SourcePolicy policy = SourcePolicy.of(cfg, ctx.plugin().dataDirectory());
         // closed by default (issue 10): the operator's editors push, or anyone when the admin says so on purpose
         String access = cfg.getBoolean("anonymous") ? "public" : Caller.MEMBER_EDITOR;
@@ -111,14 +125,13 @@ public final class GtfsRealtimeConnector implements Connector {
                 poll(Kind.ALERTS, "alerts");
                 if (cfg.has("push-path")) {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
-                    // the answer is decided first and written after the events are on the bus: the split between
-                    // them leaves the message's body as it was, so an answer written before it was lost (a 400 went
-                    // out with an empty body)
+                    // the answer is written after the events are on the bus: the split leaves the message's body
+                    // as it was before it
                     publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                         .routeId(ctx.routeId("push"))
                         .process(e -> push(e, processor, maxBytes, maxEntities)))
-                        .process(e -> TransitApi.answer(e, e.getProperty("pushStatus", Integer.class),
-                            e.getProperty("pushAnswer", String.class)));
+                        .process(e -> TransitApi.answer(e, 202, "{\"published\":"
+                            + e.getProperty("published", Integer.class) + "}"));
                 }
             }
 
@@ -142,63 +155,40 @@ public final class GtfsRealtimeConnector implements Connector {
             private RouteDefinition publish(RouteDefinition route) {
                 route.split(body())
                     .process(GtfsRealtimeConnector::headers)
-                    .choice()
-                        .when(header("transitType").isEqualTo(LiveEvent.TRIP_UPDATED))
-                            .to(ctx.bus(LiveEvent.TRIP_UPDATED))
-                        .when(header("transitType").isEqualTo(LiveEvent.VEHICLE_POSITION))
-                            .to(ctx.bus(LiveEvent.VEHICLE_POSITION))
-                        .otherwise()
-                            .to(ctx.bus(LiveEvent.ALERT))
-                    .end()
+                    .to(ctx.busByTypeHeader())
                 .end();
                 return route;
             }
         };
     }
 
-    private static int positive(de.datenhafen.api.Config cfg, String key) {
-        int v = cfg.getInt(key);
-        if (v < 1) {
-            throw new IllegalArgumentException(key + " must be 1 or more; was " + v);
-        }
-        return v;
-    }
-
-    /** Takes a pushed message: its events become the body, the answer waits in properties (see the route). */
+    /**
+     * Takes a pushed message: its events become the body, their count waits in a property for the answer (see the
+     * route). A body that is empty, not a FeedMessage or too large is refused with the API's exceptions.
+     */
     private static void push(Exchange e, RealtimeProcessor processor, long maxBytes, int maxEntities) {
-        List<LiveEvent> events = List.of();
-        int status;
-        String answer;
-        if (e.getIn().getBody(byte[].class) == null || e.getIn().getBody(byte[].class).length == 0) {
+        byte[] body = e.getIn().getBody(byte[].class);
+        if (body == null || body.length == 0) {
             // an empty protobuf would parse as "missing required fields: header", which hides the cause
-            de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
+            throw InvalidInputException.emptyBody(
                 "a GTFS-Realtime FeedMessage (protobuf), e.g. curl --data-binary @trip-updates.pb");
-            status = 400;
-            answer = TransitApi.error(empty.getMessage(), empty.field());
-        } else {
-            byte[] body = e.getIn().getBody(byte[].class);
-            try {
-                FeedMessage msg = FeedMessages.parse(body, maxBytes, maxEntities);
-                events = processor.apply(msg, null, true, Instant.now());
-                status = 202;
-                answer = "{\"published\":" + events.size() + "}";
-            } catch (InvalidProtocolBufferException ex) {
-                status = 400;
-                answer = TransitApi.error("the body is not a GTFS-Realtime FeedMessage (protobuf): "
-                    + ex.getMessage(), "body");
-            } catch (FeedMessages.TooLarge ex) {
-                status = 413;
-                answer = TransitApi.error(ex.getMessage(), "body");
-            }
         }
-        e.setProperty("pushStatus", status);
-        e.setProperty("pushAnswer", answer);
+        List<LiveEvent> events;
+        try {
+            events = processor.apply(FeedMessages.parse(body, maxBytes, maxEntities), null, true, Instant.now());
+        } catch (InvalidProtocolBufferException ex) {
+            throw new InvalidInputException("the body is not a GTFS-Realtime FeedMessage (protobuf): "
+                + ex.getMessage(), "body");
+        } catch (FeedMessages.TooLarge ex) {
+            throw new PayloadTooLargeException(ex.getMessage());
+        }
+        e.setProperty("published", events.size());
         e.getIn().setBody(events);
     }
 
     private static void headers(Exchange e) {
         LiveEvent ev = e.getIn().getBody(LiveEvent.class);
-        e.getIn().setHeader("transitType", ev.type());
+        e.getIn().setHeader(BusHeaders.TYPE, ev.type());
         e.getIn().setHeader(BusHeaders.SUBJECT, ev.subject());
         e.getIn().setHeader(BusHeaders.ID, ev.id());
         e.getIn().setHeader(BusHeaders.TIME, ev.time());

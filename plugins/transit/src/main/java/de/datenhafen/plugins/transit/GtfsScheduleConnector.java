@@ -2,8 +2,10 @@ package de.datenhafen.plugins.transit;
 
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
@@ -61,7 +63,7 @@ public final class GtfsScheduleConnector implements Connector {
                 "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
             .secret("authorization", ConfigType.STRING, null, false,
                 "Authorization header value sent with the download");
-        RemovedTokens.declare(b, IMPORT_TOKEN, IMPORT);
+        b.retired(IMPORT_TOKEN, replacedByMemberTokens(IMPORT_TOKEN, IMPORT));
         GtfsLimits d = GtfsLimits.DEFAULTS;
         SourcePolicy.define(b)
             .define("max-feed-mb", ConfigType.INT, (int) (d.maxFeedBytes() >> 20), false,
@@ -77,14 +79,28 @@ public final class GtfsScheduleConnector implements Connector {
                 "The most shape points the timetable keeps")
             .define("max-rows", ConfigType.INT, d.maxRows(), false,
                 "The most rows kept of all other files together (agencies, routes, trips, stops, calendars)");
+        b.check("time-zone", ConfigCheck.timeZone());
+        for (String limit : new String[] {"max-feed-mb", "max-expanded-mb", "max-entries", "max-ratio",
+            "max-stop-times", "max-shape-points", "max-rows"}) {
+            b.check(limit, ConfigCheck.atLeast(1));
+        }
         return TransitApi.Limits.define(b).build();
+    }
+
+    /**
+     * Why a token key of before issue 13 ({@code import-token}, {@code push-token}) is refused: writes now need a
+     * member token with the role member-editor of the plugin's owning member, which the hub checks.
+     */
+    static String replacedByMemberTokens(String key, String endpoint) {
+        return key + " was replaced by member tokens: " + endpoint + " now needs the role member-editor of the "
+            + "plugin's owning member; give that member's users or tokens the role member-editor (README, 'Members, "
+            + "people and tokens'), then remove " + key + " from this integration's config";
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         String name = ctx.integrationName();
         var cfg = ctx.config();
-        RemovedTokens.refuse(cfg, IMPORT_TOKEN, IMPORT, ctx.plugin().member());
         FeedState feed = feeds.feed(name);
         ZoneId zone = cfg.has("time-zone") ? ZoneId.of(cfg.getString("time-zone")) : null;
         GtfsLimits limits = new GtfsLimits(cfg.getInt("max-feed-mb") * MIB, cfg.getInt("max-expanded-mb") * MIB,
@@ -115,22 +131,17 @@ public final class GtfsScheduleConnector implements Connector {
                 from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST&access=" + Caller.MEMBER_EDITOR)
                     .routeId(ctx.routeId("api-import"))
                     .process(e -> {
-                        e.setProperty("queued", false);
                         boolean force = "true".equals(e.getIn().getHeader("force", String.class));
                         if (!feed.requestImport()) {
-                            TransitApi.answer(e, 409, TransitApi.error("an import of feed " + name
-                                + " is already waiting or running; see status", null));
-                            return;
+                            throw new ConflictException("an import of feed " + name
+                                + " is already waiting or running; see status", null);
                         }
-                        e.setProperty("queued", true);
                         e.getIn().setHeader("trigger", "request");
                         e.getIn().setHeader("force", force);
                     })
-                    .filter(exchangeProperty("queued"))
-                        .to(queue + "?waitForTaskToComplete=Never")
-                        .process(e -> TransitApi.answer(e, 202, "{\"queued\":true,\"status\":\"/api/v1/plugins/"
-                            + "transit/" + base + "status\"}"))
-                    .end();
+                    .to(queue + "?waitForTaskToComplete=Never")
+                    .process(e -> TransitApi.answer(e, 202, "{\"queued\":true,\"status\":\"/api/v1/plugins/"
+                        + "transit/" + base + "status\"}"));
 
                 get(base + "status", "api-status", api::status);
                 get(base + "stops", "api-stops", api::stops);

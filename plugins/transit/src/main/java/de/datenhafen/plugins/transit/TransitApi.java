@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.ConfigCheck;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.RetryableException;
 import de.datenhafen.plugins.transit.gtfs.GtfsProblem;
 import de.datenhafen.plugins.transit.realtime.LiveState;
 import de.datenhafen.plugins.transit.realtime.RealtimeProcessor;
@@ -76,7 +80,13 @@ final class TransitApi {
                 .define("max-radius", de.datenhafen.api.ConfigType.INT, d.maxRadius, false,
                     "The widest radius of a stops search, in metres")
                 .define("max-query-length", de.datenhafen.api.ConfigType.INT, d.maxQueryLength, false,
-                    "The longest stop name search (q), in characters");
+                    "The longest stop name search (q), in characters")
+                .check("max-limit", ConfigCheck.atLeast(1))
+                .check("max-vehicles", ConfigCheck.atLeast(1))
+                .check("max-radius", ConfigCheck.atLeast(1))
+                .check("max-query-length", ConfigCheck.atLeast(1))
+                .check("max-window", ConfigCheck.between(Duration.ofSeconds(1),
+                    Duration.ofSeconds(Departures.MAX_WINDOW_SECONDS)));
         }
 
         static Limits of(de.datenhafen.api.Config c) {
@@ -85,44 +95,23 @@ final class TransitApi {
         }
     }
 
-    /** Thrown by a handler for a 4xx/5xx answer. */
-    static final class ApiError extends RuntimeException {
-        final int status;
-        final String field;
-
-        ApiError(int status, String message, String field) {
-            super(message, null, false, false);
-            this.status = status;
-            this.field = field;
-        }
-    }
-
     private interface Handler {
         Object handle(Exchange e, FeedState.Loaded loaded);
     }
 
-    private void run(Exchange e, boolean needsTimetable, Handler h) {
-        try {
-            FeedState.Loaded loaded = feed.loaded();
-            if (needsTimetable && loaded == null) {
-                throw new ApiError(503, "the timetable of feed " + feed.name() + " is not loaded yet; see status",
-                    null);
-            }
-            answer(e, 200, JSON.writeValueAsString(h.handle(e, loaded)));
-        } catch (ApiError err) {
-            answer(e, err.status, error(err.getMessage(), err.field));
-        } catch (JsonProcessingException | RuntimeException err) {
-            // the cause goes to the log only; the answer carries the id to find it there
-            String id = java.util.UUID.randomUUID().toString();
-            LOG.error("Transit API {} failed (error id {})", Safe.log(e.getIn().getHeader(Exchange.HTTP_URI,
-                String.class)), id, err);
-            answer(e, 500, error("internal error; the hub's log has the cause under error id " + id, null));
+    /** Runs a handler; its refusals are the API's exceptions, which the hub answers. */
+    private void run(Exchange e, boolean needsTimetable, Handler h) throws JsonProcessingException {
+        FeedState.Loaded loaded = feed.loaded();
+        if (needsTimetable && loaded == null) {
+            throw new RetryableException("the timetable of feed " + feed.name() + " is not loaded yet; see status",
+                null);
         }
+        answer(e, 200, JSON.writeValueAsString(h.handle(e, loaded)));
     }
 
     // ------------------------------------------------------------------------------------------------------ status
 
-    void status(Exchange e) {
+    void status(Exchange e) throws JsonProcessingException {
         run(e, false, (ex, loaded) -> {
             ObjectNode o = JSON.createObjectNode();
             o.put("feed", feed.name());
@@ -219,7 +208,7 @@ final class TransitApi {
 
     // ------------------------------------------------------------------------------------------------------- stops
 
-    void stops(Exchange e) {
+    void stops(Exchange e) throws JsonProcessingException {
         run(e, true, (ex, loaded) -> {
             Timetable tt = loaded.timetable();
             int limit = intParam(ex, "limit", Math.min(20, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
@@ -238,14 +227,14 @@ final class TransitApi {
                 }
             } else if (q != null && !q.isBlank()) {
                 if (q.length() > limits.maxQueryLength()) {
-                    throw new ApiError(400, "q is longer than " + limits.maxQueryLength()
+                    throw new InvalidInputException("q is longer than " + limits.maxQueryLength()
                         + " characters (max-query-length)", "q");
                 }
                 for (int s : loaded.search().byName(q, limit)) {
                     stopJson(tt, s, arr.addObject());
                 }
             } else {
-                throw new ApiError(400, "give q (a name) or lat and lon", "q");
+                throw new InvalidInputException("give q (a name) or lat and lon", "q");
             }
             return o;
         });
@@ -265,16 +254,16 @@ final class TransitApi {
 
     // -------------------------------------------------------------------------------------------------- departures
 
-    void departures(Exchange e) {
+    void departures(Exchange e) throws JsonProcessingException {
         run(e, true, (ex, loaded) -> {
             Timetable tt = loaded.timetable();
             String stopId = ex.getIn().getHeader("stop", String.class);
             if (stopId == null || stopId.isBlank()) {
-                throw new ApiError(400, "stop is required: the id of a stop or station", "stop");
+                throw new InvalidInputException("stop is required: the id of a stop or station", "stop");
             }
             Integer stop = tt.stopIndex.get(stopId);
             if (stop == null) {
-                throw new ApiError(404, "no stop '" + shorten(stopId) + "' in feed " + feed.name(), "stop");
+                throw new NotFoundException("no stop '" + shorten(stopId) + "' in feed " + feed.name(), "stop");
             }
             Instant from = instantParam(ex, tt);
             int limit = intParam(ex, "limit", Math.min(10, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
@@ -283,7 +272,7 @@ final class TransitApi {
             if (w != null) {
                 window = durationParam(w).getSeconds();
                 if (window <= 0 || window > limits.maxWindow().getSeconds()) {
-                    throw new ApiError(400, "window must be between 1s and " + limits.maxWindow().toString()
+                    throw new InvalidInputException("window must be between 1s and " + limits.maxWindow().toString()
                         .substring(2).toLowerCase(Locale.ROOT) + " (max-window)", "window");
                 }
                 if (ex.getIn().getHeader("limit") == null) {
@@ -337,7 +326,7 @@ final class TransitApi {
 
     // ------------------------------------------------------------------------------------------- vehicles, alerts
 
-    void vehicles(Exchange e) {
+    void vehicles(Exchange e) throws JsonProcessingException {
         run(e, false, (ex, loaded) -> {
             String line = ex.getIn().getHeader("line", String.class);
             int limit = intParam(ex, "limit", limits.maxVehicles(), 1, limits.maxVehicles(), "max-vehicles");
@@ -354,7 +343,7 @@ final class TransitApi {
         });
     }
 
-    void alerts(Exchange e) {
+    void alerts(Exchange e) throws JsonProcessingException {
         run(e, false, (ex, loaded) -> {
             String stop = ex.getIn().getHeader("stop", String.class);
             String line = ex.getIn().getHeader("line", String.class);
@@ -413,28 +402,27 @@ final class TransitApi {
         try {
             int i = Integer.parseInt(v.trim());
             if (i < min || i > max) {
-                throw new ApiError(400, name + " must be between " + min + " and " + max + " (" + limitKey + ")",
-                    name);
+                throw new InvalidInputException(name + " must be between " + min + " and " + max + " (" + limitKey + ")", name);
             }
             return i;
         } catch (NumberFormatException ex) {
-            throw new ApiError(400, name + " must be an integer", name);
+            throw new InvalidInputException(name + " must be an integer", name);
         }
     }
 
     private static double doubleParam(String v, String name, double min, double max) {
         if (v == null || v.isBlank()) {
-            throw new ApiError(400, name + " is required", name);
+            throw new InvalidInputException(name + " is required", name);
         }
         try {
             double d = Double.parseDouble(v.trim());
             if (!(d >= min && d <= max)) {
-                throw new ApiError(400, name + " must be between " + fmt(min) + " and " + fmt(max)
+                throw new InvalidInputException(name + " must be between " + fmt(min) + " and " + fmt(max)
                     + (name.equals("radius") ? " (max-radius)" : ""), name);
             }
             return d;
         } catch (NumberFormatException ex) {
-            throw new ApiError(400, name + " must be a number", name);
+            throw new InvalidInputException(name + " must be a number", name);
         }
     }
 
@@ -460,7 +448,7 @@ final class TransitApi {
             try {
                 return LocalDateTime.parse(s).atZone(tt.zone).toInstant();
             } catch (DateTimeException ex2) {
-                throw new ApiError(400, "from must be a date-time such as 2026-03-29T08:00 (feed time) or "
+                throw new InvalidInputException("from must be a date-time such as 2026-03-29T08:00 (feed time) or "
                     + "2026-03-29T08:00:00+02:00", "from");
             }
         }
@@ -471,7 +459,7 @@ final class TransitApi {
             Object d = de.datenhafen.api.ConfigType.DURATION.parse(v);
             return (Duration) d;
         } catch (IllegalArgumentException ex) {
-            throw new ApiError(400, "window must be a duration such as 90m or PT2H", "window");
+            throw new InvalidInputException("window must be a duration such as 90m or PT2H", "window");
         }
     }
 
@@ -484,13 +472,5 @@ final class TransitApi {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(json);
-    }
-
-    static String error(String message, String field) {
-        ObjectNode o = JSON.createObjectNode().put("error", message);
-        if (field != null) {
-            o.put("field", field);
-        }
-        return o.toString();
     }
 }

@@ -279,13 +279,15 @@ class TransitIT {
     }
 
     @Test
-    void aRealtimeIntegrationWithNoSourceFailsSayingWhatToSet(HubClient client) {
-        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-nothing")
+    void aRealtimeIntegrationWithNoSourceIsRefusedSayingWhatToSet(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-nothing")
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.get(
-            "/api/v1/admin/integrations/sh-nothing").body()).contains("nothing to take live data from: set "
-            + "trip-updates-url, vehicle-positions-url, alerts-url or push-path"));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("config.config");
+        assertThat(r.json().getString("error")).endsWith("nothing to take live data from: set trip-updates-url, "
+            + "vehicle-positions-url, alerts-url or push-path");
+        assertThat(client.get("/api/v1/admin/integrations/sh-nothing").status()).isEqualTo(404);
     }
 
     @Test
@@ -442,7 +444,7 @@ class TransitIT {
     }
 
     @Test
-    void anOldImportOrPushTokenInAConfigFailsTheIntegrationSayingWhatReplacesIt(HubClient client) {
+    void anOldImportOrPushTokenInAConfigIsRefusedSayingWhatReplacesIt(HubClient client) {
         HubClient.Response schedule = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "old-sh")
             .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", feed.toString())
                 .put("import-folder", folder.toString()).put("api-path", "old").put("import-token", "kept-from-2025")));
@@ -450,19 +452,35 @@ class TransitIT {
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
                 .put("push-path", "realtime/old").put("push-token", "kept-from-2025")));
 
-        assertThat(schedule.status()).as(schedule.body()).isEqualTo(201);
-        assertThat(schedule.json().getString("state")).isEqualTo("failed");
-        assertThat(schedule.json().getJsonObject("lastError").getString("message")).isEqualTo("import-token was "
+        assertThat(schedule.status()).as(schedule.body()).isEqualTo(400);
+        assertThat(schedule.json().getString("field")).isEqualTo("config.import-token");
+        assertThat(schedule.json().getString("error")).isEqualTo("config.import-token: import-token was "
             + "replaced by member tokens: POST .../import now needs the role member-editor of the plugin's owning "
-            + "member (provider: Stadtwerke Luebeck Mobil); give that member's users or tokens the role member-editor "
+            + "member; give that member's users or tokens the role member-editor "
             + "(README, 'Members, people and tokens'), then remove import-token from this integration's config");
-        assertThat(schedule.json().getJsonObject("config").getString("import-token")).isEqualTo("********");
-        assertThat(live.json().getString("state")).isEqualTo("failed");
-        assertThat(live.json().getJsonObject("lastError").getString("message")).isEqualTo("push-token was "
+        assertThat(live.status()).as(live.body()).isEqualTo(400);
+        assertThat(live.json().getString("error")).isEqualTo("config.push-token: push-token was "
             + "replaced by member tokens: a push to push-path now needs the role member-editor of the plugin's owning "
-            + "member (provider: Stadtwerke Luebeck Mobil); give that member's users or tokens the role member-editor "
+            + "member; give that member's users or tokens the role member-editor "
             + "(README, 'Members, people and tokens'), then remove push-token from this integration's config");
+        assertThat(schedule.body() + live.body()).doesNotContain("kept-from-2025");
         assertThat(client.get(API + "old/status").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aLimitBelowOneOrAnUnknownTimeZoneIsRefusedNamingTheKey(HubClient client) {
+        JsonObject config = new JsonObject().put("source", feed.toString()).put("import-folder", folder.toString())
+            .put("api-path", "limits").put("max-rows", 0).put("max-window", "72h");
+        HubClient.Response limits = client.post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "sh-limits").put("connector", "gtfs-schedule").put("config", config));
+        HubClient.Response zone = client.post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "sh-zone").put("connector", "gtfs-schedule").put("config", config.copy()
+                .put("max-rows", 10).put("max-window", "1h").put("time-zone", "Europe/Luebeck")));
+
+        assertThat(limits.json().getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
+            .containsExactly("config.max-rows", "config.max-window");
+        assertThat(zone.json().getJsonArray("problems").getJsonObject(0).getString("field"))
+            .isEqualTo("config.time-zone");
     }
 
     @Test

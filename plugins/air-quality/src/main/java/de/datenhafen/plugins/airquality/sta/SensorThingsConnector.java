@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
-import de.datenhafen.plugins.airquality.RetiredKey;
-import de.datenhafen.plugins.airquality.Incident;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.plugins.airquality.Incident;
+import de.datenhafen.plugins.airquality.RetiredKey;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,7 +109,6 @@ public final class SensorThingsConnector implements Connector {
      */
     static RoutesBuilder routes(IntegrationContext ctx, Logger log, java.util.function.Function<StaService, Writes>
         writes, StaService.Source source, boolean anyMember) {
-        RetiredKey.refuse(ctx.config(), "write-token");
         boolean open = ctx.config().getBoolean("open-writes");
         if (open) {
             log.warn("integration {}: open-writes is on, anyone can write SensorThings entities (test installations "
@@ -130,9 +129,12 @@ public final class SensorThingsConnector implements Connector {
         String anyMemberOf = !open && anyMember ? ctx.plugin().pluginId() : null;
         Handler handler = new Handler(service, writes.apply(service), root.endsWith("/")
             ? root.substring(0, root.length() - 1) : root, baseUrl, anyMemberOf);
+        de.datenhafen.api.BusPublisher publisher = ctx.publisher();
         return new RouteBuilder() {
             @Override
             public void configure() {
+                // the writes publish as this integration (StaBackend.PUBLISHER)
+                interceptFrom().setProperty(StaBackend.PUBLISHER, constant(publisher));
                 // one path, two routes: the hub lets anyone read, and checks the writers' role before the handler
                 from(endpoint + "GET,HEAD,OPTIONS").routeId(ctx.routeId("sensorthings")).process(handler::handle);
                 from(endpoint + "POST,PATCH,PUT,DELETE&access=" + writeAccess)

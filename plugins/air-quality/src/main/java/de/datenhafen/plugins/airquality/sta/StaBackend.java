@@ -41,6 +41,12 @@ public interface StaBackend {
      * is committed. Quantities not in {@code values} are absent (null) in the event. Returns whether the bus had the
      * same event (same id) already, so nothing was added.
      */
+    /**
+     * The exchange property under which the SensorThings routes hand the backend their integration's
+     * {@link de.datenhafen.api.BusPublisher}.
+     */
+    String PUBLISHER = "airquality.busPublisher";
+
     boolean publish(Exchange origin, Room room, Instant time, Map<Quantity, Double> values) throws Exception;
 
     /** Adds or changes a site. */

@@ -1,0 +1,184 @@
+package de.datenhafen.api;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A declarative rule for one config value: a range, one of some values, a pattern, a length, a URL, duration bounds,
+ * a time zone.
+ * Added to a key with {@link ConfigDef.Builder#check(String, ConfigCheck...)}; the hub applies it wherever the
+ * declaration validates ({@code POST .../validate}, creating, updating and starting an integration) and shows it in
+ * the connector's JSON Schema, so an admin's form and the hub refuse the same values. A rule applies to a value that
+ * is given (or defaulted) and of the key's type; a missing value is the business of {@code required}. For a list,
+ * each element is checked.
+ *
+ * <p>Immutable and thread-safe; built while a plugin declares its connectors, applied by the hub on its worker
+ * threads. Rules across keys belong in {@link Connector#validate(Config)}.
+ *
+ * @since 1.1
+ */
+public final class ConfigCheck {
+
+    private final String description;
+    private final Map<String, Object> schema;
+    private final Function<Object, String> rule;
+
+    private ConfigCheck(String description, Map<String, Object> schema, Function<Object, String> rule) {
+        this.description = description;
+        this.schema = Map.copyOf(schema);
+        this.rule = rule;
+    }
+
+    /** A number from {@code min} to {@code max}, both included (for INT, LONG and DOUBLE keys). */
+    public static ConfigCheck range(double min, double max) {
+        if (!(min <= max)) {
+            throw new IllegalArgumentException("range: min " + min + " is above max " + max);
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("minimum", number(min));
+        schema.put("maximum", number(max));
+        String what = "a number from " + number(min) + " to " + number(max);
+        return new ConfigCheck(what, schema, v -> v instanceof Number n && n.doubleValue() >= min
+            && n.doubleValue() <= max ? null : "must be " + what + "; was " + v);
+    }
+
+    /** At least {@code min} (for INT, LONG and DOUBLE keys). */
+    public static ConfigCheck atLeast(double min) {
+        String what = "at least " + number(min);
+        return new ConfigCheck(what, Map.of("minimum", number(min)),
+            v -> v instanceof Number n && n.doubleValue() >= min ? null : "must be " + what + "; was " + v);
+    }
+
+    /** One of the given values, compared as written (for STRING keys, or each element of a LIST). */
+    public static ConfigCheck oneOf(String... values) {
+        List<String> allowed = List.of(values);
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("oneOf: give at least one value");
+        }
+        return new ConfigCheck("one of " + String.join(", ", allowed), Map.of("enum", allowed),
+            v -> allowed.contains(String.valueOf(v)) ? null
+                : "must be one of " + String.join(", ", allowed) + "; was '" + shown(v) + "'");
+    }
+
+    /**
+     * A string that matches {@code regex} as a whole.
+     *
+     * @param meaning what a matching value is, for the message ({@code "a member id: lower case letters..."})
+     */
+    public static ConfigCheck pattern(String regex, String meaning) {
+        Pattern p = Pattern.compile(regex);
+        Objects.requireNonNull(meaning, "meaning");
+        return new ConfigCheck(meaning, Map.of("pattern", "^(?:" + regex + ")$"),
+            v -> p.matcher(String.valueOf(v)).matches() ? null : "must be " + meaning + "; was '" + shown(v) + "'");
+    }
+
+    /** A string of {@code min} to {@code max} characters. */
+    public static ConfigCheck length(int min, int max) {
+        if (min < 0 || min > max) {
+            throw new IllegalArgumentException("length: need 0 <= min <= max, not " + min + " and " + max);
+        }
+        String what = min == max ? min + " characters" : min + " to " + max + " characters";
+        return new ConfigCheck(what, Map.of("minLength", min, "maxLength", max), v -> {
+            int n = String.valueOf(v).length();
+            return n >= min && n <= max ? null : "must be " + what + "; has " + n;
+        });
+    }
+
+    /** An absolute URL with one of the given schemes (lower case, e.g. {@code "https", "http"}) and a host. */
+    public static ConfigCheck url(String... schemes) {
+        List<String> allowed = List.of(schemes);
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("url: give at least one scheme");
+        }
+        String what = "a URL (" + String.join(", ", allowed) + ")";
+        return new ConfigCheck(what, Map.of("format", "uri"), v -> {
+            String s = String.valueOf(v);
+            try {
+                URI u = new URI(s);
+                String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
+                boolean hostless = scheme != null && scheme.equals("file");
+                if (scheme != null && allowed.contains(scheme) && (hostless || u.getHost() != null)) {
+                    return null;
+                }
+            } catch (URISyntaxException e) {
+                // answered below
+            }
+            return "must be " + what + "; was '" + shown(s) + "'";
+        });
+    }
+
+    /** A duration from {@code min} to {@code max}, both included (for DURATION keys). */
+    public static ConfigCheck between(Duration min, Duration max) {
+        if (min.compareTo(max) > 0) {
+            throw new IllegalArgumentException("between: min " + min + " is above max " + max);
+        }
+        String what = "a duration from " + min + " to " + max;
+        return new ConfigCheck(what, Map.of("x-minDuration", min.toString(), "x-maxDuration", max.toString()),
+            v -> v instanceof Duration d && d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? null
+                : "must be " + what + "; was " + v);
+    }
+
+    /** A time zone id Java knows, such as {@code Europe/Berlin} (for STRING keys). */
+    public static ConfigCheck timeZone() {
+        return new ConfigCheck("a time zone such as Europe/Berlin", Map.of(), v -> {
+            try {
+                ZoneId.of(String.valueOf(v));
+                return null;
+            } catch (DateTimeException e) {
+                return "must be a time zone such as Europe/Berlin; was '" + shown(v) + "'";
+            }
+        });
+    }
+
+    /** What the rule asks for, in words ({@code a number from 1 to 65535}). */
+    public String description() {
+        return description;
+    }
+
+    /** The JSON Schema keywords that say the same, for the key's property in the connector's schema. */
+    public Map<String, Object> schema() {
+        return schema;
+    }
+
+    /**
+     * What is wrong with {@code value} (already of the key's type), or null when it passes. A list is checked element
+     * by element and the first bad one is named.
+     */
+    public String problem(Object value) {
+        if (value instanceof Collection<?> list) {
+            for (Object element : list) {
+                String p = rule.apply(element);
+                if (p != null) {
+                    return p;
+                }
+            }
+            return null;
+        }
+        return rule.apply(value);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private static Object number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+    }
+
+    private static String shown(Object v) {
+        String s = String.valueOf(v);
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}

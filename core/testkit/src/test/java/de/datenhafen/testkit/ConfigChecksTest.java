@@ -1,0 +1,102 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.CheckedPlugin;
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A connector's declared checks and its {@code validate} are the hub's: {@code POST .../validate} reports every
+ * problem a start would hit, a create with one is refused before anything is stored, and the connector's JSON Schema
+ * shows the same rules.
+ */
+class ConfigChecksTest {
+
+    private static final Path ARCHIVES = TestDirs.create("config-checks");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().plugin(() -> PluginArchiveBuilder.plugin("checked",
+        "1.0.0", Fixtures.MEMBER, CheckedPlugin.class).writeTo(ARCHIVES)).build();
+
+    @Test
+    void validateReportsEveryDeclaredCheckThatFailsNamingItsKey(HubClient client) {
+        JsonObject config = new JsonObject().put("path", "Not/Ok").put("max-body", 0).put("mode", "append")
+            .put("feed-url", "http://example.org/feed").put("interval", "1s").put("anonymous", true);
+
+        assertThat(problems(client, "checks", config)).containsExactly(
+            "config.path: must be lower case letters, digits and dashes; was 'Not/Ok'",
+            "config.max-body: must be a number from 1 to 65536; was 0",
+            "config.mode: must be one of merge, replace; was 'append'",
+            "config.feed-url: must be a URL (https); was 'http://example.org/feed'",
+            "config.interval: must be a duration from PT5S to PT1H; was PT1S");
+    }
+
+    @Test
+    void validateReportsTheConnectorsRuleAcrossKeys(HubClient client) {
+        JsonObject both = new JsonObject().put("path", "both").put("senders", new JsonArray().add("parkhaus"))
+            .put("anonymous", true);
+
+        assertThat(problems(client, "both", both))
+            .containsExactly("config.senders: set senders or anonymous: true, one of them");
+    }
+
+    @Test
+    void validateReportsARetiredKeyWithWhatReplacedIt(HubClient client) {
+        JsonObject old = new JsonObject().put("path", "old").put("anonymous", true).put("token", "s3cret-token");
+
+        assertThat(problems(client, "old", old))
+            .containsExactly("config.token: was replaced by member tokens: list the members in senders");
+    }
+
+    @Test
+    void aCreateWithAProblemValidateReportsIsRefusedAndNothingIsStored(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", request("refused",
+            new JsonObject().put("path", "refused")));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("config.senders");
+        assertThat(client.get("/api/v1/admin/integrations/refused").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aValidConfigPassesAndStarts(HubClient client) {
+        JsonObject config = new JsonObject().put("path", "fine").put("senders", new JsonArray().add("parkhaus"));
+
+        assertThat(problems(client, "fine", config)).isEmpty();
+        HubClient.Response r = client.post("/api/v1/admin/integrations", request("fine", config));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(client.anonymous().get("/api/v1/plugins/checked/fine").body()).isEqualTo("ok");
+    }
+
+    @Test
+    void theConnectorsSchemaShowsItsChecks(HubClient client) {
+        JsonObject properties = client.get("/api/v1/admin/connectors").jsonArray().stream()
+            .map(JsonObject.class::cast).filter(c -> c.getString("name").equals("checked")).findFirst().orElseThrow()
+            .getJsonObject("configSchema").getJsonObject("properties");
+
+        assertThat(properties.getJsonObject("max-body").getInteger("minimum")).isEqualTo(1);
+        assertThat(properties.getJsonObject("max-body").getInteger("maximum")).isEqualTo(65536);
+        assertThat(properties.getJsonObject("mode").getJsonArray("enum")).containsExactly("merge", "replace");
+        assertThat(properties.getJsonObject("path").getString("pattern")).isEqualTo("^(?:[a-z0-9-]+)$");
+        assertThat(properties.getJsonObject("feed-url").getString("format")).isEqualTo("uri");
+        assertThat(properties.getJsonObject("token").getBoolean("deprecated")).isTrue();
+        assertThat(properties.getJsonObject("token").getBoolean("writeOnly")).isTrue();
+    }
+
+    private static JsonObject request(String name, JsonObject config) {
+        return new JsonObject().put("name", name).put("connector", "checked").put("config", config);
+    }
+
+    private static List<String> problems(HubClient client, String name, JsonObject config) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations/validate", request(name, config));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+            .map(p -> p.getString("field") + ": " + p.getString("error")).toList();
+    }
+}

@@ -1,0 +1,138 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.AnsweringPlugin;
+import de.datenhafen.fixtures.Fixtures;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A plugin route throws the API's exceptions and writes no error JSON: the hub answers each with its status and its
+ * one JSON shape, and a caller's mistake is not a failed message of the integration. The API's HTTP helpers read
+ * what the hub's consumer put into the exchange.
+ */
+class PluginRouteErrorsTest {
+
+    private static final Path ARCHIVES = TestDirs.create("plugin-route-errors");
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().plugin(() -> PluginArchiveBuilder.plugin("answering",
+        "1.0.0", Fixtures.MEMBER, AnsweringPlugin.class).writeTo(ARCHIVES)).build();
+
+    @BeforeAll
+    static void integration() {
+        HubClient client = hub.client();
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "answers")
+            .put("connector", "answering").put("config", new JsonObject().put("path", "answers")));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    @Test
+    void invalidInputIs400WithEveryProblem(HubClient client) {
+        HubClient.Response r = call(client, "invalid");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.json().getString("field")).isEqualTo("lat");
+        assertThat(r.json().getJsonArray("problems")).hasSize(2);
+        assertThat(r.json().getJsonArray("problems").getJsonObject(1).getString("error"))
+            .isEqualTo("is required with lat");
+    }
+
+    @Test
+    void eachRefusalHasItsStatusMessageAndField(HubClient client) {
+        assertAnswer(call(client, "missing"), 404, "no site 'x'", "site");
+        assertAnswer(call(client, "conflict"), 409, "site x exists", "site");
+        assertAnswer(call(client, "refused"), 422, "the feed is in use", "feed");
+        assertAnswer(call(client, "forbidden"), 403, "only the owner's editors", "Authorization");
+        assertAnswer(call(client, "large"), 413, "the zip expands past 2 MiB", "body");
+        assertAnswer(call(client, "media"), 415, "send application/merge-patch+json", "Content-Type");
+    }
+
+    @Test
+    void anUnsupportedMediaTypeOnAPatchNamesThePatchTypesItTakes(HubClient client) {
+        HubClient.Response r = client.anonymous().patch("/api/v1/plugins/answering/answers?kind=media",
+            "application/x-www-form-urlencoded", "a=b");
+
+        assertAnswer(r, 415, "send application/merge-patch+json", "Content-Type");
+        assertThat(r.header("Accept-Patch")).isEqualTo("application/merge-patch+json");
+    }
+
+    @Test
+    void unauthorizedIs401WithTheBearerChallenge(HubClient client) {
+        HubClient.Response r = call(client, "unauthorized");
+
+        assertAnswer(r, 401, "this needs a member token", "Authorization");
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"datenhafen\"");
+    }
+
+    @Test
+    void retryLaterIs503WithRetryAfter(HubClient client) {
+        HubClient.Response r = call(client, "later");
+
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("Retry-After")).isEqualTo("7");
+        assertThat(r.json().getString("error")).isEqualTo("the timetable is loading");
+    }
+
+    @Test
+    void aBugIs500WithTheRequestIdOnlyAndCountsAsAFailedMessage(HubClient client) {
+        long before = failed(client);
+
+        HubClient.Response r = call(client, "bug");
+
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.body()).doesNotContain("PLUGIN_X").contains(r.header("X-Request-Id"));
+        assertThat(failed(client)).isEqualTo(before + 1);
+        assertThat(integration(client).getJsonObject("lastError").getString("message")).contains("PLUGIN_X");
+    }
+
+    @Test
+    void aCallersMistakeIsNoFailedMessageOfTheIntegration(HubClient client) {
+        long before = failed(client);
+
+        for (String kind : new String[] {"invalid", "missing", "forbidden", "unauthorized", "later"}) {
+            assertThat(call(client, kind).status()).isBetween(400, 503);
+        }
+
+        assertThat(failed(client)).isEqualTo(before);
+    }
+
+    @Test
+    void theHttpHelpersReadPathParametersTheQueryAndTheBody(HubClient client) {
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/answering/answers/gym-sued/rooms/"
+            + "mensa%201?topic=debt,work&topic=housing&limit=5", "application/json; charset=utf-8", "{\"a\":1}");
+
+        assertThat(r.body()).isEqualTo("site=gym-sued room=mensa 1 topics=[debt, work, housing] limit=5 "
+            + "type=application/json bytes=7");
+    }
+
+    @Test
+    void aSingleQueryParameterGivenTwiceIsTheHubs400NamingIt(HubClient client) {
+        assertAnswer(client.anonymous().get("/api/v1/plugins/answering/answers/a/rooms/b?limit=5&limit=6"), 400,
+            "limit is given 2 times; give it once", "limit");
+    }
+
+    private static HubClient.Response call(HubClient client, String kind) {
+        return client.anonymous().get("/api/v1/plugins/answering/answers?kind=" + kind);
+    }
+
+    private static void assertAnswer(HubClient.Response r, int status, String error, String field) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.json().getString("error")).isEqualTo(error);
+        assertThat(r.json().getString("field")).isEqualTo(field);
+    }
+
+    private static JsonObject integration(HubClient client) {
+        return client.get("/api/v1/admin/integrations/answers").json();
+    }
+
+    private static long failed(HubClient client) {
+        return integration(client).getJsonObject("messages").getLong("failed");
+    }
+}
