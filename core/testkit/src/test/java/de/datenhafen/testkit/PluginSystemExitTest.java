@@ -71,6 +71,8 @@ class PluginSystemExitTest {
         pb.environment().put("DATENHAFEN_HTTP_PORT", "0");
         pb.environment().put("DATENHAFEN_ADMIN_TOKEN", TOKEN);
         pb.environment().put("DATENHAFEN_PLUGIN_ADMITTED", admittedSha);
+        // the fixture archive is unsigned, like every HubExtension fixture (PluginSignatureTest tests signatures)
+        pb.environment().put("DATENHAFEN_PLUGINS_REQUIRE_SIGNATURE", "false");
         return pb.start();
     }
 

