@@ -120,7 +120,7 @@ public final class RealtimeProcessor {
         long feedTime = msg.getHeader().getTimestamp();
         if (!full) {
             // on the feed's clock, so a replayed or test feed of another day keeps what it says
-            prune(tt, feedTime > 0 ? Instant.ofEpochSecond(feedTime) : now);
+            prune(tt, posix(feedTime, now));
             if (state.trips().size() + tripEntities.size() > maxLive
                 || state.vehicles().size() + vehicleEntities.size() > maxLive
                 || state.alerts().size() + alertEntities.size() > maxLive) {
@@ -475,6 +475,17 @@ public final class RealtimeProcessor {
         }
     }
 
+    /** The latest time an event may carry: the end of year 9999, as RFC 3339 can write it. */
+    private static final long LATEST = 253_402_300_799L;
+
+    /**
+     * A feed's POSIX time (uint64 seconds in GTFS-Realtime), or {@code absent} for 0 (not set) and for values no real
+     * feed sends (negative as a signed long, or past year 9999): a bogus timestamp must not end the whole message.
+     */
+    static Instant posix(long seconds, Instant absent) {
+        return seconds > 0 && seconds <= LATEST ? Instant.ofEpochSecond(seconds) : absent;
+    }
+
     private static String typeOf(Kind k) {
         return switch (k) {
             case TRIP_UPDATES -> LiveEvent.TRIP_UPDATED;
@@ -485,7 +496,7 @@ public final class RealtimeProcessor {
 
     private LiveEvent event(String type, String subject, String key, long fp, long epochSeconds, Instant now,
                             ObjectNode data) {
-        String time = epochSeconds > 0 ? Instant.ofEpochSecond(epochSeconds).toString() : now.toString();
+        String time = posix(epochSeconds, now).toString();
         String id = integration + ":" + type + ":" + key + ":" + Long.toHexString(fp);
         try {
             return new LiveEvent(type, subject, id, time, JSON.writeValueAsString(data));
