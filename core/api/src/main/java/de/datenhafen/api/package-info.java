@@ -12,7 +12,8 @@
  * <p>Errors are the hub's job: a route throws the exceptions of this package ({@link de.datenhafen.api.HubException}
  * and its kinds) and the hub answers them with its one JSON error shape and status. Config is checked where it is
  * declared ({@link de.datenhafen.api.ConfigCheck}, {@link de.datenhafen.api.Connector#validate}), never in
- * {@code routes()}. The API follows semantic versioning ({@link de.datenhafen.api.HubApi#version()}): additions raise
+ * {@code routes()}. A plugin that imports CSV reads it with {@link de.datenhafen.api.csv.CsvRows} (bounded, lines
+ * in refusals) rather than a parser of its own. The API follows semantic versioning ({@link de.datenhafen.api.HubApi#version()}): additions raise
  * the minor version, and plugins built against an older minor version keep loading.
  */
 package de.datenhafen.api;

@@ -3,14 +3,14 @@ package de.datenhafen.plugins.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
+import de.datenhafen.api.csv.CsvLimitException;
+import de.datenhafen.api.csv.CsvLimits;
+import de.datenhafen.api.csv.CsvRow;
+import de.datenhafen.api.csv.CsvRows;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -182,9 +182,10 @@ final class DataSets {
                     types.put(Json.str(f, "name"), Json.str(f, "type"));
                 }
             }
-            try (Reader in = new BufferedReader(new InputStreamReader(csv.open(), StandardCharsets.UTF_8))) {
-                tables.put(table, rows(table, file, new Csv(in, MAX_COLUMNS, file), types, problems, sources,
-                    budget));
+            try (CsvRows rows = CsvRows.read(csv.open(), file, CSV_LIMITS)) {
+                tables.put(table, rows(table, file, rows, types, problems, sources, budget));
+            } catch (CsvLimitException e) {
+                throw new ImportRefused(413, e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -196,25 +197,25 @@ final class DataSets {
         return assemble(tables, sources);
     }
 
-    /** More columns than any HSDS table has, by far; a header past it is refused rather than kept. */
-    static final int MAX_COLUMNS = 1000;
+    /**
+     * A cell at most 1,000,000 characters (no HSDS field is that long: a whole stored service is at most that), a
+     * record at most two of them, and more columns than any HSDS table has, by far. Past one, the import is refused
+     * with 413 naming the file and line.
+     */
+    static final CsvLimits CSV_LIMITS = new CsvLimits(1_000_000, 2_000_000, 1000);
 
-    private static List<ObjectNode> rows(String table, String file, Csv csv, Map<String, String> types,
-                                         List<Problem> problems, Map<String, String> sources, int[] budget)
-        throws IOException {
+    private static List<ObjectNode> rows(String table, String file, CsvRows csv, Map<String, String> types,
+                                         List<Problem> problems, Map<String, String> sources, int[] budget) {
         List<ObjectNode> out = new ArrayList<>();
-        List<String> header = csv.next();
-        if (header == null) {
+        CsvRow first = csv.next();
+        if (first == null) {
             return out;
         }
-        if (csv.cells() > MAX_COLUMNS) {
-            problems.add(new Problem(table, "?", "", "has " + csv.cells() + " columns; at most " + MAX_COLUMNS,
-                file + " line 1"));
-            return out;
-        }
+        List<String> header = first.cells();
         int idColumn = Math.max(0, header.indexOf("id"));
-        List<String> row;
-        for (int i = 1; (row = csv.next()) != null; i++) {
+        for (CsvRow line; (line = csv.next()) != null; ) {
+            List<String> row = line.cells();
+            String at = file + " line " + line.line();
             ObjectNode o = Json.object();
             int values = 1;
             for (int c = 0; c < header.size() && c < row.size(); c++) {
@@ -239,7 +240,7 @@ final class DataSets {
                     } catch (NumberFormatException e) {
                         o.put(col, v);
                         problems.add(new Problem(table, row.get(Math.min(idColumn, row.size() - 1)), col,
-                            "must be a number; was '" + v + "'", file + " line " + (i + 1)));
+                            "must be a number; was '" + v + "'", at));
                     }
                 } else if (type.equals("boolean")) {
                     o.put(col, v.equalsIgnoreCase("true") || v.equals("1"));
@@ -251,13 +252,12 @@ final class DataSets {
             if (budget[0] < 0) {
                 throw new ImportRefused(413, "the import holds more values than the limit (max-import-values)");
             }
-            if (csv.cells() != header.size()) {
-                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + csv.cells() + " cells, the header "
-                    + header.size(), file + " line " + (i + 1)));
+            if (row.size() != header.size()) {
+                problems.add(new Problem(table, Json.str(o, "id"), "", "has " + row.size() + " cells, the header "
+                    + header.size(), at));
             }
             if (Json.str(o, "id") != null) {
-                // the line counts records, not physical lines: a quoted field may span lines
-                sources.put(table + "/" + Json.str(o, "id"), file + " line " + (i + 1));
+                sources.put(table + "/" + Json.str(o, "id"), at);
             }
             out.add(o);
         }

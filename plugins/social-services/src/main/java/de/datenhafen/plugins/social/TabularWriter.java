@@ -151,7 +151,7 @@ final class TabularWriter {
                 List<String> cells = new ArrayList<>();
                 for (String c : cols.get(table)) {
                     JsonNode v = row.get(c);
-                    cells.add(v == null || v.isNull() || !v.isValueNode() ? "" : Csv.quote(v.asText()));
+                    cells.add(v == null || v.isNull() || !v.isValueNode() ? "" : quote(v.asText()));
                 }
                 try {
                     Writer w = writers.get(table);
@@ -227,5 +227,13 @@ final class TabularWriter {
             case "accessibility": return "accessibility";
             default: return table + "s";
         }
+    }
+
+    /** A value as a CSV cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+    private static String quote(String v) {
+        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            return '"' + v.replace("\"", "\"\"") + '"';
+        }
+        return v;
     }
 }

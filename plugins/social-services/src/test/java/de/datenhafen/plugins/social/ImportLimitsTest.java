@@ -142,9 +142,10 @@ class ImportLimitsTest {
     void aCsvCellLongerThanAnyStoredDocumentIsRefused() throws IOException {
         Map<String, String[]> entries = new LinkedHashMap<>();
         entries.put("datapackage.json", new String[] {DESCRIPTOR});
-        entries.put("services.csv", new String[] {"id,name\nx,", "y", String.valueOf(Csv.MAX_CELL + 10)});
+        entries.put("services.csv", new String[] {"id,name\nx,", "y",
+            String.valueOf(DataSets.CSV_LIMITS.maxCell() + 10)});
         assertRefusedAndNothingChanged(post("application/zip", zip(entries)), 413,
-            "services.csv: a cell of record 2 is longer than 1000000 characters");
+            "services.csv line 2: a cell longer than 1000000 characters");
     }
 
     @Test

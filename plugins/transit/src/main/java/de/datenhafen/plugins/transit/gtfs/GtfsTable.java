@@ -14,14 +14,14 @@ import java.util.Map;
 final class GtfsTable implements Closeable {
 
     final String file;
-    final CsvReader csv;
+    final GtfsRecords csv;
     private final Problems problems;
     private final Map<String, Integer> columns = new HashMap<>();
     private long rows;
 
     GtfsTable(String file, InputStream in, Problems problems) throws IOException {
         this.file = file;
-        this.csv = new CsvReader(in, file);
+        this.csv = new GtfsRecords(in, file);
         this.problems = problems;
         if (!csv.next()) {
             throw problems.fatal(file, 1, "", "the file is empty: a header line is required");

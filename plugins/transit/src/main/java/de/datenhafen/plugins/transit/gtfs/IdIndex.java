@@ -33,8 +33,8 @@ final class IdIndex {
         });
     }
 
-    /** The index of the id in field {@code column} of the current record (as {@link CsvReader#get}), or -1. */
-    int find(CsvReader csv, int column) {
+    /** The index of the id in field {@code column} of the current record (as {@link GtfsRecords#get}), or -1. */
+    int find(GtfsRecords csv, int column) {
         int h = csv.fieldHash(column);
         int i = slot(h);
         while (true) {

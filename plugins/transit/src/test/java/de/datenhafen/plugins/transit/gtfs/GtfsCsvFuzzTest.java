@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The GTFS CSV reader takes files from any feed server an admin names: whatever the bytes, it reads records (and
  * every accessor answers for every field, in range or not) or refuses the file with a {@link GtfsImportException},
- * within bounded memory (a record is at most {@link CsvReader#MAX_RECORD} characters). The hash of a field must be the
+ * within bounded memory (a record is at most {@link GtfsRecords#MAX_RECORD} characters). The hash of a field must be the
  * hash of its text: the id look-up of five million stop times relies on it.
  */
 class GtfsCsvFuzzTest {
@@ -21,8 +21,8 @@ class GtfsCsvFuzzTest {
             GtfsTable t = new GtfsTable("stop_times.txt", new ByteArrayInputStream(file), new Problems(false));
             t.optional("stop_id");
             while (t.next()) {
-                CsvReader c = t.csv;
-                check(c.fieldCount() >= 1 && c.fieldCount() <= CsvReader.MAX_FIELDS, "field count", c);
+                GtfsRecords c = t.csv;
+                check(c.fieldCount() >= 1 && c.fieldCount() <= GtfsRecords.MAX_FIELDS, "field count", c);
                 for (int i = -1; i <= c.fieldCount(); i++) {
                     String v = c.get(i);
                     check(c.fieldHash(i) == v.hashCode(), "hash of field " + i, c);
@@ -44,7 +44,7 @@ class GtfsCsvFuzzTest {
     }
 
     /** Plain checks: AssertJ's objects in this loop would be most of each run's time. */
-    private static void check(boolean ok, String what, CsvReader c) {
+    private static void check(boolean ok, String what, GtfsRecords c) {
         if (!ok) {
             throw new AssertionError(what + (c == null ? "" : " at line " + c.line()));
         }

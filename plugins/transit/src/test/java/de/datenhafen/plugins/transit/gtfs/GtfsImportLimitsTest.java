@@ -65,7 +65,7 @@ class GtfsImportLimitsTest {
     @Test
     void aRecordWithoutEndIsRefusedAtTheLimitOfARecord() {
         Path endless = GtfsFixture.standard().writeRepeating(dir.resolve("endless.zip"), "stops.txt", "x",
-            2 * CsvReader.MAX_RECORD);
+            2 * GtfsRecords.MAX_RECORD);
         assertThatThrownBy(() -> load(endless, limits(256 * MIB, 1024 * MIB, 100, 100_000, 6_000_000, 1_000_000)))
             .hasMessage("stops.txt line 9: a record longer than 1048576 characters (the file is not read further)");
     }

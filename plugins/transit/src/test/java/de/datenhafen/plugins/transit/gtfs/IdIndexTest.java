@@ -19,7 +19,7 @@ class IdIndexTest {
         }
         ids.put("Straße 1", 10_000);
         IdIndex index = new IdIndex(ids);
-        try (CsvReader csv = new CsvReader(new ByteArrayInputStream(
+        try (GtfsRecords csv = new GtfsRecords(new ByteArrayInputStream(
             "s0, s9999 ,Straße 1,s10000,,\"s42\"\n".getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             csv.next();
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CsvReaderTest {
+class GtfsRecordsTest {
 
     private static List<List<String>> read(String text) throws IOException {
         return read(text.getBytes(StandardCharsets.UTF_8));
@@ -17,7 +17,7 @@ class CsvReaderTest {
 
     private static List<List<String>> read(byte[] bytes) throws IOException {
         List<List<String>> rows = new ArrayList<>();
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream(bytes), "test.txt")) {
+        try (GtfsRecords r = new GtfsRecords(new ByteArrayInputStream(bytes), "test.txt")) {
             while (r.next()) {
                 List<String> row = new ArrayList<>();
                 for (int i = 0; i < r.fieldCount(); i++) {
@@ -65,7 +65,7 @@ class CsvReaderTest {
 
     @Test
     void parsesTimesPast24HoursAndRejectsMalformedOnes() throws IOException {
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream("25:10:00,7:05:09,,8:5:00,12:60:00\n"
+        try (GtfsRecords r = new GtfsRecords(new ByteArrayInputStream("25:10:00,7:05:09,,8:5:00,12:60:00\n"
             .getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             r.next();
             assertThat(r.getTime(0)).isEqualTo(25 * 3600 + 600);
@@ -79,7 +79,7 @@ class CsvReaderTest {
     @Test
     void parsesCoordinatesExactlyAsDoubleParseDoes() throws IOException {
         String[] values = {"53.8677", "-10.669812", "0.1", "53.86771234567891", "1e-3", "x"};
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream(String.join(",", values)
+        try (GtfsRecords r = new GtfsRecords(new ByteArrayInputStream(String.join(",", values)
             .getBytes(StandardCharsets.UTF_8)), "test.txt")) {
             r.next();
             for (int i = 0; i < 5; i++) {
@@ -91,7 +91,7 @@ class CsvReaderTest {
 
     @Test
     void reportsAQuoteThatIsNeverClosed() throws IOException {
-        try (CsvReader r = new CsvReader(new ByteArrayInputStream("a,\"open\n".getBytes(StandardCharsets.UTF_8)),
+        try (GtfsRecords r = new GtfsRecords(new ByteArrayInputStream("a,\"open\n".getBytes(StandardCharsets.UTF_8)),
             "test.txt")) {
             assertThat(r.next()).isTrue();
             assertThat(r.unterminatedQuote()).isTrue();
