@@ -173,24 +173,21 @@ class IdentityNumbersBenchIT {
         signIns(clients, 5); // warm-up
         // meanwhile, an admin's request every 200 ms: does a burst of sign-ins hold up the rest of the hub's API?
         ConcurrentLinkedQueue<Double> probes = new ConcurrentLinkedQueue<>();
-        long probeEnd = System.nanoTime() + seconds * 1_000_000_000L;
-        Thread probe = new Thread(() -> {
-            while (System.nanoTime() < probeEnd) {
-                long t0 = System.nanoTime();
-                int status = hub.client.get("/api/v1/admin/members").status();
-                double ms = (System.nanoTime() - t0) / 1e6;
-                probes.add(status == 200 ? ms : Double.NaN);
-                try {
-                    Thread.sleep(Math.max(0, 200 - (long) ms));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-probe");
-        probe.setDaemon(true);
-        probe.start();
+        java.util.concurrent.ScheduledExecutorService probe = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bench-probe");
+                t.setDaemon(true);
+                return t;
+            });
+        // the pace of the probe is the experiment: one request every 200 ms (or right after a slower one)
+        probe.scheduleAtFixedRate(() -> {
+            long t0 = System.nanoTime();
+            int status = hub.client.get("/api/v1/admin/members").status();
+            probes.add(status == 200 ? (System.nanoTime() - t0) / 1e6 : Double.NaN);
+        }, 0, 200, TimeUnit.MILLISECONDS);
         Latencies l = signIns(clients, seconds);
-        probe.join(Duration.ofMinutes(2).toMillis());
+        probe.shutdown();
+        assertThat(probe.awaitTermination(2, TimeUnit.MINUTES)).as("the admin probe ended").isTrue();
         Latencies p = latencies(probes);
         assertThat(l.errors()).as("failed sign-ins: " + l.firstError()).isZero();
         assertThat(p.errors()).as("admin requests that were not 200 during the sign-ins").isZero();
