@@ -2,12 +2,7 @@ package de.datenhafen.plugins.airquality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.datenhafen.api.InvalidInputException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 
 /** The plugin's JSON answers; its errors are the API's exceptions, which the hub answers. */
@@ -40,41 +35,5 @@ final class Http {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
-    }
-
-    /** The request path below {@code /api/v1/plugins/air-quality/<prefix>/}, without query, or "" . */
-    static String rest(Exchange e, String prefix) {
-        String uri = e.getIn().getHeader(Exchange.HTTP_URI, String.class);
-        if (uri == null) {
-            uri = e.getIn().getHeader(Exchange.HTTP_PATH, String.class);
-        }
-        int q = uri.indexOf('?');
-        if (q >= 0) {
-            uri = uri.substring(0, q);
-        }
-        String marker = "/api/v1/plugins/air-quality/" + prefix;
-        int at = uri.indexOf(marker);
-        String rest = at < 0 ? uri : uri.substring(at + marker.length());
-        while (rest.startsWith("/")) {
-            rest = rest.substring(1);
-        }
-        while (rest.endsWith("/")) {
-            rest = rest.substring(0, rest.length() - 1);
-        }
-        return decode(rest, "path");
-    }
-
-    /** URL decoding where a malformed %-escape is the client's 400 naming the field, not a 500. */
-    private static String decode(String s, String field) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("malformed %-escape in " + TextLimits.shown(field)
-                + ": write a '%' as %25", TextLimits.shown(field));
-        }
-    }
-
-    static String method(Exchange e) {
-        return e.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
     }
 }

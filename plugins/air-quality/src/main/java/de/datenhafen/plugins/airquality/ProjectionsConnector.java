@@ -10,8 +10,8 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
-import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.QueryString;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,9 +97,13 @@ final class ProjectionsConnector implements Connector {
                     .routeId(ctx.routeId("project"))
                     .process(e -> project(e, raised, cleared, bands, hub));
 
-                from(ctx.httpEndpoint("sites") + "?matchOnUriPrefix=true&httpMethodRestrict=GET")
+                from(ctx.httpEndpoint("sites") + "?httpMethodRestrict=GET")
                     .routeId(ctx.routeId("sites"))
-                    .process(e -> read(e, api));
+                    .process(e -> Http.answerJson(e, 200, api.sitesJson(QueryString.of(e))));
+                read("sites/{site}", "site", (e, q) -> api.site(site(e), q));
+                read("sites/{site}/daily", "site-daily", (e, q) -> api.daily(site(e), q));
+                read("sites/{site}/rooms/{room}/history", "room-history",
+                    (e, q) -> api.history(site(e), HttpRequests.pathParam(e, "room"), q));
 
                 from(ctx.httpEndpoint("alerts") + "?httpMethodRestrict=GET")
                     .routeId(ctx.routeId("alerts"))
@@ -119,7 +123,17 @@ final class ProjectionsConnector implements Connector {
                         }
                     });
             }
+
+            private void read(String path, String id, ReadApi.Read read) {
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=GET")
+                    .routeId(ctx.routeId(id))
+                    .process(e -> Http.answer(e, 200, read.answer(e, QueryString.of(e))));
+            }
         };
+    }
+
+    private static String site(Exchange e) {
+        return HttpRequests.pathParam(e, "site");
     }
 
     /**
@@ -185,25 +199,5 @@ final class ProjectionsConnector implements Connector {
     private static Double number(JsonNode data, String field) {
         JsonNode n = data.get(field);
         return n == null || n.isNull() ? null : n.asDouble();
-    }
-
-    private static void read(Exchange e, ReadApi api) throws Exception {
-        String[] parts = Http.rest(e, "sites").split("/");
-        QueryString q = QueryString.of(e);
-        Object body;
-        if (parts.length == 1 && parts[0].isEmpty()) {
-            Http.answerJson(e, 200, api.sitesJson(q));
-            return;
-        } else if (parts.length == 1) {
-            body = api.site(parts[0], q);
-        } else if (parts.length == 2 && parts[1].equals("daily")) {
-            body = api.daily(parts[0], q);
-        } else if (parts.length == 4 && parts[1].equals("rooms") && parts[3].equals("history")) {
-            body = api.history(parts[0], parts[2], q);
-        } else {
-            throw new NotFoundException("no such resource; see sites, sites/<site>, sites/<site>/daily, "
-                + "sites/<site>/rooms/<room>/history", "path");
-        }
-        Http.answer(e, 200, body);
     }
 }

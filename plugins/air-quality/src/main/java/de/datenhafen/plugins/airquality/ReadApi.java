@@ -35,6 +35,13 @@ import javax.sql.DataSource;
  */
 final class ReadApi {
 
+    /** One read of the API: the answer's body for a request (its path parameters on the exchange) and query. */
+    @FunctionalInterface
+    interface Read {
+        Object answer(org.apache.camel.Exchange e, QueryString q) throws Exception;
+    }
+
+
     static final int MAX_POINTS = 20_000;
     /**
      * Points in one site-wide answer at most (rooms × 20-minute averages, rooms × days): a site's answer grows with its

@@ -8,10 +8,10 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
-import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.QueryString;
 import de.datenhafen.api.UnsupportedMediaTypeException;
 import java.io.IOException;
@@ -73,127 +73,141 @@ final class RegistryConnector implements Connector {
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         int maxBody = ctx.config().getInt("max-body");
-        String registry = ctx.httpEndpoint("registry") + "?matchOnUriPrefix=true";
         return new RouteBuilder() {
             @Override
             public void configure() {
-                // one path, two routes: the hub checks a different role for reading and for changing
-                from(registry + "&httpMethodRestrict=GET&access=" + Caller.VIEWER)
-                    .routeId(ctx.routeId("registry"))
-                    .process(e -> handle(e, maxBody));
-                from(registry + "&httpMethodRestrict=POST,PUT,PATCH,DELETE&access=" + Caller.MEMBER_EDITOR)
-                    .routeId(ctx.routeId("registry-changes"))
-                    .process(e -> handle(e, maxBody));
+                // the hub checks the role of each route (reading: viewer, changing: member-editor) before it runs
+                route("GET", "registry", Caller.VIEWER, "registry", e -> Http.answer(e, 200, dump()));
+                route("POST", "registry/import", Caller.MEMBER_EDITOR, "registry-import", e -> importCsv(e));
+                route("PUT", "registry/sites/{site}", Caller.MEMBER_EDITOR, "site-put", e -> putSite(e));
+                route("PATCH", "registry/sites/{site}", Caller.MEMBER_EDITOR, "site-patch", e -> patchSite(e));
+                route("PUT", "registry/sites/{site}/rooms/{room}", Caller.MEMBER_EDITOR, "room-put", e -> putRoom(e));
+                route("PATCH", "registry/sites/{site}/rooms/{room}", Caller.MEMBER_EDITOR, "room-patch",
+                    e -> patchRoom(e));
+                route("POST", "registry/devices/{device}/move", Caller.MEMBER_EDITOR, "device-move",
+                    e -> moveDevice(e));
+                route("GET", "registry/devices/{device}", Caller.VIEWER, "device", e -> {
+                    String eui = eui(HttpRequests.pathParam(e, "device"));
+                    if (!air.registry.snapshot().installations().containsKey(eui)) {
+                        throw new NotFoundException("no device " + eui, "device");
+                    }
+                    Http.answer(e, 200, device(eui));
+                });
+                route("DELETE", "registry/devices/{device}", Caller.MEMBER_EDITOR, "device-delete",
+                    e -> uninstall(e));
+            }
+
+            private void route(String method, String path, String access, String id,
+                               org.apache.camel.Processor processor) {
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=" + method + "&access=" + access
+                    + "&maxBodySize=" + maxBody)
+                    .routeId(ctx.routeId(id))
+                    .process(processor);
             }
         };
     }
 
-    private void handle(Exchange e, int maxBody) throws IOException {
-        String method = Http.method(e);
-        String[] p = Http.rest(e, "registry").split("/");
-        byte[] body = e.getIn().getBody(byte[].class);
-        if (body != null && body.length > maxBody) {
-            throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody, "body");
+    private void importCsv(Exchange e) {
+        byte[] body = HttpRequests.body(e);
+        if (body.length == 0) {
+            throw InvalidInputException.emptyBody("the registry as CSV with its header line (site,site_name,address,"
+                + "latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
         }
+        String csv = new String(body, StandardCharsets.UTF_8);
+        RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
+        try {
+            air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
+        } catch (RegistryCsv.CsvException ex) {
+            throw new InvalidInputException(ex.getMessage(), ex.field);
+        }
+        Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
+            .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
+    }
+
+    private void putSite(Exchange e) {
+        String site = id("site", HttpRequests.pathParam(e, "site"));
+        JsonNode j = json(HttpRequests.body(e), "the site as {\"name\", \"address\", \"latitude\", \"longitude\"}");
+        air.registry.change(c -> Registry.upsertSite(c, site(site, j)));
+        Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site));
+    }
+
+    private void patchSite(Exchange e) {
+        String site = id("site", HttpRequests.pathParam(e, "site"));
+        JsonNode patch = mergePatch(e, "the fields to change, e.g. {\"name\": \"Grundschule Nord\"}");
+        // read, merge and write inside one change: changes are serialised, so no other change falls between
+        air.registry.change(c -> {
+            Registry.Site now = air.registry.snapshot().sites().get(site);
+            if (now == null) {
+                throw new NotFoundException("no site '" + site + "': create it with PUT", "site");
+            }
+            ObjectNode current = Http.JSON.createObjectNode().put("name", now.name())
+                .put("address", now.address());
+            if (now.latitude() != null) {
+                current.put("latitude", now.latitude()).put("longitude", now.longitude());
+            }
+            Registry.upsertSite(c, site(site, merged(current, patch)));
+        });
+        Http.answer(e, 200, site(site));
+    }
+
+    private void putRoom(Exchange e) {
+        String site = HttpRequests.pathParam(e, "site");
+        String room = id("room", HttpRequests.pathParam(e, "room"));
+        JsonNode j = json(HttpRequests.body(e), "the room as {\"name\", \"kind\"}");
+        if (!air.registry.snapshot().sites().containsKey(site)) {
+            throw new NotFoundException("no site '" + TextLimits.shown(site) + "': create it first", "site");
+        }
+        Room values = room(room, j);
+        air.registry.change(c -> Registry.upsertRoom(c, site, room, values.name(), values.kind()));
+        Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site).put("room", room));
+    }
+
+    private void patchRoom(Exchange e) {
+        String site = HttpRequests.pathParam(e, "site");
+        String room = id("room", HttpRequests.pathParam(e, "room"));
+        JsonNode patch = mergePatch(e, "the fields to change, e.g. {\"name\": \"Klasse 1b\"}");
+        air.registry.change(c -> {
+            Registry.Room now = air.registry.snapshot().room(site, room);
+            if (now == null) {
+                throw new NotFoundException("no room '" + room + "' at site '" + TextLimits.shown(site)
+                    + "': create it with PUT", "room");
+            }
+            Room values = room(room, merged(Http.JSON.createObjectNode().put("name", now.name())
+                .put("kind", now.kind()), patch));
+            Registry.upsertRoom(c, site, room, values.name(), values.kind());
+        });
+        Http.answer(e, 200, room(site, room));
+    }
+
+    private void moveDevice(Exchange e) {
+        String eui = eui(HttpRequests.pathParam(e, "device"));
+        JsonNode j = json(HttpRequests.body(e), "{\"site\", \"room\", \"since\"}");
+        String site = required(j, "site");
+        String room = required(j, "room");
+        Registry.Room r = air.registry.snapshot().room(site, room);
+        if (r == null) {
+            throw new NotFoundException("no room '" + TextLimits.shown(room) + "' at site '" + TextLimits.shown(site)
+                + "'", "room");
+        }
+        Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : Instant.now();
+        try {
+            air.registry.change(c -> Registry.install(c, eui, r.key(), since));
+        } catch (IllegalArgumentException ex) {
+            throw new ConflictException(ex.getMessage(), "since");
+        }
+        Http.answer(e, 200, device(eui));
+    }
+
+    private void uninstall(Exchange e) {
+        String eui = eui(HttpRequests.pathParam(e, "device"));
         QueryString q = QueryString.of(e);
-        if (method.equals("GET") && p.length == 1 && p[0].isEmpty()) {
-            Http.answer(e, 200, dump());
-        } else if (method.equals("POST") && p.length == 1 && p[0].equals("import")) {
-            if (body == null || body.length == 0) {
-                throw InvalidInputException.emptyBody("the registry as CSV with its header line (site,site_name,address,latitude,"
-                    + "longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
-            }
-            String csv = new String(body, StandardCharsets.UTF_8);
-            RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
-            try {
-                air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
-            } catch (RegistryCsv.CsvException ex) {
-                throw new InvalidInputException(ex.getMessage(), ex.field);
-            }
-            Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
-                .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
-        } else if (method.equals("PUT") && p.length == 2 && p[0].equals("sites")) {
-            String site = id("site", p[1]);
-            JsonNode j = json(body, "the site as {\"name\", \"address\", \"latitude\", \"longitude\"}");
-            air.registry.change(c -> Registry.upsertSite(c, site(site, j)));
-            Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site));
-        } else if (method.equals("PATCH") && p.length == 2 && p[0].equals("sites")) {
-            String site = id("site", p[1]);
-            JsonNode patch = mergePatch(e, body, "the fields to change, e.g. {\"name\": \"Grundschule Nord\"}");
-            // read, merge and write inside one change: changes are serialised, so no other change falls between
-            air.registry.change(c -> {
-                Registry.Site now = air.registry.snapshot().sites().get(site);
-                if (now == null) {
-                    throw new NotFoundException("no site '" + site + "': create it with PUT", "site");
-                }
-                ObjectNode current = Http.JSON.createObjectNode().put("name", now.name())
-                    .put("address", now.address());
-                if (now.latitude() != null) {
-                    current.put("latitude", now.latitude()).put("longitude", now.longitude());
-                }
-                Registry.upsertSite(c, site(site, merged(current, patch)));
-            });
-            Http.answer(e, 200, site(site));
-        } else if (method.equals("PUT") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
-            String site = p[1];
-            String room = id("room", p[3]);
-            JsonNode j = json(body, "the room as {\"name\", \"kind\"}");
-            if (!air.registry.snapshot().sites().containsKey(site)) {
-                throw new NotFoundException("no site '" + site + "': create it first", "site");
-            }
-            Room values = room(room, j);
-            air.registry.change(c -> Registry.upsertRoom(c, site, room, values.name(), values.kind()));
-            Http.answer(e, 200, Http.JSON.createObjectNode().put("site", site).put("room", room));
-        } else if (method.equals("PATCH") && p.length == 4 && p[0].equals("sites") && p[2].equals("rooms")) {
-            String site = p[1];
-            String room = id("room", p[3]);
-            JsonNode patch = mergePatch(e, body, "the fields to change, e.g. {\"name\": \"Klasse 1b\"}");
-            air.registry.change(c -> {
-                Registry.Room now = air.registry.snapshot().room(site, room);
-                if (now == null) {
-                    throw new NotFoundException("no room '" + room + "' at site '" + site
-                        + "': create it with PUT", "room");
-                }
-                Room values = room(room, merged(Http.JSON.createObjectNode().put("name", now.name())
-                    .put("kind", now.kind()), patch));
-                Registry.upsertRoom(c, site, room, values.name(), values.kind());
-            });
-            Http.answer(e, 200, room(site, room));
-        } else if (method.equals("POST") && p.length == 3 && p[0].equals("devices") && p[2].equals("move")) {
-            String eui = eui(p[1]);
-            JsonNode j = json(body, "{\"site\", \"room\", \"since\"}");
-            String site = required(j, "site");
-            String room = required(j, "room");
-            Registry.Room r = air.registry.snapshot().room(site, room);
-            if (r == null) {
-                throw new NotFoundException("no room '" + room + "' at site '" + site + "'", "room");
-            }
-            Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : Instant.now();
-            try {
-                air.registry.change(c -> Registry.install(c, eui, r.key(), since));
-            } catch (IllegalArgumentException ex) {
-                throw new ConflictException(ex.getMessage(), "since");
-            }
-            Http.answer(e, 200, device(eui));
-        } else if (method.equals("GET") && p.length == 2 && p[0].equals("devices")) {
-            String eui = eui(p[1]);
-            if (!air.registry.snapshot().installations().containsKey(eui)) {
-                throw new NotFoundException("no device " + eui, "device");
-            }
-            Http.answer(e, 200, device(eui));
-        } else if (method.equals("DELETE") && p.length == 2 && p[0].equals("devices")) {
-            String eui = eui(p[1]);
-            Instant at = q.has("at") ? time("at", q.get("at")) : Instant.now();
-            boolean[] done = new boolean[1];
-            air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
-            if (!done[0]) {
-                throw new NotFoundException("device " + eui + " is not installed anywhere before " + at, "device");
-            }
-            Http.answer(e, 200, device(eui));
-        } else {
-            throw new NotFoundException("no such registry resource or method: " + method + " "
-                + String.join("/", p), "path");
+        Instant at = q.has("at") ? time("at", q.get("at")) : Instant.now();
+        boolean[] done = new boolean[1];
+        air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
+        if (!done[0]) {
+            throw new NotFoundException("device " + eui + " is not installed anywhere before " + at, "device");
         }
+        Http.answer(e, 200, device(eui));
     }
 
     /** The fields a site has; a PUT or PATCH naming another is refused rather than silently ignored. */
@@ -239,15 +253,14 @@ final class RegistryConnector implements Connector {
      * A JSON merge patch (RFC 7396) from the body: {@code application/merge-patch+json}, plain JSON, or no content
      * type. A member set to {@code null} removes it (address, or latitude with longitude); others replace.
      */
-    private static JsonNode mergePatch(Exchange e, byte[] body, String expected) {
-        String type = e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!media.isEmpty() && !media.equals("application/merge-patch+json") && !media.equals("application/json")) {
+    private static JsonNode mergePatch(Exchange e, String expected) {
+        String media = HttpRequests.contentType(e);
+        if (media != null && !media.equals("application/merge-patch+json") && !media.equals("application/json")) {
             throw new UnsupportedMediaTypeException("a PATCH takes a JSON merge patch: send Content-Type: "
                 + "application/merge-patch+json (or application/json), not " + TextLimits.shown(media),
                 "application/merge-patch+json", "application/json");
         }
-        return json(body, expected);
+        return json(HttpRequests.body(e), expected);
     }
 
     /** RFC 7396 applied to {@code target}: null members remove, objects merge, anything else replaces. */

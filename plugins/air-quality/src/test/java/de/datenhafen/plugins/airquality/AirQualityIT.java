@@ -246,6 +246,45 @@ class AirQualityIT {
     }
 
     @Test
+    void whatTheSensorThingsAndSimulatorStartsWouldRefuseValidateReportsAtItsField(HubClient client) {
+        for (String connector : List.of("airquality-sensorthings", "sensorthings-store")) {
+            HubClient.Response pages = validate(client, connector, new JsonObject().put("path", "/sta-x")
+                .put("page-size", 500).put("max-page-size", 100));
+            assertThat(pages.json().getJsonArray("problems")).as(connector).containsExactly(new JsonObject()
+                .put("field", "config.page-size").put("error", "must be at most max-page-size (100)"));
+
+            HubClient.Response url = validate(client, connector, new JsonObject().put("path", "/sta-x")
+                .put("base-url", "https://data.example.org/sta?x=1"));
+            assertThat(url.json().getJsonArray("problems")).as(connector).containsExactly(new JsonObject()
+                .put("field", "config.base-url").put("error", "base-url must be an http or https URL with a host "
+                    + "and no query, such as https://data.example.org/sta"));
+
+            HubClient.Response zero = validate(client, connector, new JsonObject().put("path", "/sta-x")
+                .put("page-size", 0).put("base-url", "ftp://example.org/sta"));
+            assertThat(zero.json().getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
+                .as(connector).containsExactlyInAnyOrder("config.page-size", "config.base-url");
+        }
+        HubClient.Response sim = validate(client, "airquality-simulator", new JsonObject().put("sites", 4)
+            .put("rooms", 2));
+        assertThat(sim.json().getJsonArray("problems")).containsExactly(new JsonObject()
+            .put("field", "config.rooms").put("error", "must be at least sites (4)"));
+        // and the same config is refused at create, with nothing stored
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "sta-pages").put("connector", "airquality-sensorthings").put("config", new JsonObject()
+                .put("path", "/sta-x").put("page-size", 500).put("max-page-size", 100)));
+        assertThat(created.status()).as(created.body()).isEqualTo(400);
+        assertThat(created.json().getString("field")).isEqualTo("config.page-size");
+        assertThat(client.get("/api/v1/admin/integrations/sta-pages").status()).isEqualTo(404);
+    }
+
+    private static HubClient.Response validate(HubClient client, String connector, JsonObject config) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "checked").put("connector", connector).put("config", config));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r;
+    }
+
+    @Test
     void forgedInternalHeadersOnAPluginIngestCannotMakeTheRealUplinkADuplicate(HubClient client) {
         create(client, "spoof-target", "http-ingest", new JsonObject().put("path", "spoof")
             .put("type", "city.parking.occupancy").put("anonymous", true));
@@ -456,8 +495,8 @@ class AirQualityIT {
         JsonArray entries = client.get("/api/v1/admin/audit?member=" + Members.OTHER + "&limit=1000").json()
             .getJsonArray("entries");
         assertThat(entries.stream().map(JsonObject.class::cast).filter(e -> e.getInteger("outcome") == 403
-            && e.getString("action").equals("DELETE " + ROOT + "registry*")
-            && e.getString("target").equals("{path=/devices/70B3D57ED0000002}"))).hasSize(1);
+            && e.getString("action").equals("DELETE " + ROOT + "registry/devices/{device}")
+            && e.getString("target").equals("{device=70B3D57ED0000002}"))).hasSize(1);
         assertThat(client.withToken(VIEWER).get(ROOT + "registry/devices/70B3D57ED0000002").status()).isEqualTo(200);
     }
 
@@ -466,11 +505,11 @@ class AirQualityIT {
         HubClient.Response put = client.withToken(TOKEN).put(ROOT + "registry/sites/zz-audit", "application/json",
             "{\"name\":\"Grundschule Audit\"}");
 
-        JsonArray entries = client.get("/api/v1/admin/audit?action=PUT%20" + ROOT + "registry*&limit=1000").json()
+        JsonArray entries = client.get("/api/v1/admin/audit?action=PUT%20" + ROOT + "registry/sites/&limit=1000").json()
             .getJsonArray("entries");
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         assertThat(entries.stream().map(JsonObject.class::cast).filter(e -> e.getInteger("outcome") == put.status()
-            && e.getString("target").equals("{path=/sites/zz-audit}"))).singleElement().satisfies(e -> {
+            && e.getString("target").equals("{site=zz-audit}"))).singleElement().satisfies(e -> {
                 assertThat(e.getString("principal")).startsWith("token:");
                 assertThat(e.getString("member")).isEqualTo("luftblick");
                 assertThat(e.encode()).doesNotContain("Grundschule Audit");

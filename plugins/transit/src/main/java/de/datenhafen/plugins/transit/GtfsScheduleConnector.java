@@ -8,6 +8,7 @@ import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.QueryString;
 import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -131,7 +132,7 @@ public final class GtfsScheduleConnector implements Connector {
                 from(ctx.httpEndpoint(base + "import") + "?httpMethodRestrict=POST&access=" + Caller.MEMBER_EDITOR)
                     .routeId(ctx.routeId("api-import"))
                     .process(e -> {
-                        boolean force = "true".equals(e.getIn().getHeader("force", String.class));
+                        boolean force = "true".equals(QueryString.of(e).get("force"));
                         if (!feed.requestImport()) {
                             throw new ConflictException("an import of feed " + name
                                 + " is already waiting or running; see status", null);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.api.QueryString;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.plugins.transit.gtfs.GtfsProblem;
 import de.datenhafen.plugins.transit.realtime.LiveState;
@@ -96,7 +97,7 @@ final class TransitApi {
     }
 
     private interface Handler {
-        Object handle(Exchange e, FeedState.Loaded loaded);
+        Object handle(QueryString query, FeedState.Loaded loaded);
     }
 
     /** Runs a handler; its refusals are the API's exceptions, which the hub answers. */
@@ -106,13 +107,13 @@ final class TransitApi {
             throw new RetryableException("the timetable of feed " + feed.name() + " is not loaded yet; see status",
                 null);
         }
-        answer(e, 200, JSON.writeValueAsString(h.handle(e, loaded)));
+        answer(e, 200, JSON.writeValueAsString(h.handle(QueryString.of(e), loaded)));
     }
 
     // ------------------------------------------------------------------------------------------------------ status
 
     void status(Exchange e) throws JsonProcessingException {
-        run(e, false, (ex, loaded) -> {
+        run(e, false, (query, loaded) -> {
             ObjectNode o = JSON.createObjectNode();
             o.put("feed", feed.name());
             if (loaded != null) {
@@ -209,19 +210,19 @@ final class TransitApi {
     // ------------------------------------------------------------------------------------------------------- stops
 
     void stops(Exchange e) throws JsonProcessingException {
-        run(e, true, (ex, loaded) -> {
+        run(e, true, (query, loaded) -> {
             Timetable tt = loaded.timetable();
-            int limit = intParam(ex, "limit", Math.min(20, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
-            String q = ex.getIn().getHeader("q", String.class);
-            String lat = ex.getIn().getHeader("lat", String.class);
-            String lon = ex.getIn().getHeader("lon", String.class);
+            int limit = intParam(query, "limit", Math.min(20, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
+            String q = query.get("q");
+            String lat = query.get("lat");
+            String lon = query.get("lon");
             ObjectNode o = JSON.createObjectNode();
             ArrayNode arr = o.putArray("stops");
             if (lat != null || lon != null) {
                 double la = doubleParam(lat, "lat", -90, 90);
                 double lo = doubleParam(lon, "lon", -180, 180);
-                double radius = ex.getIn().getHeader("radius") == null ? Math.min(1000, limits.maxRadius())
-                    : doubleParam(ex.getIn().getHeader("radius", String.class), "radius", 1, limits.maxRadius());
+                double radius = !query.has("radius") ? Math.min(1000, limits.maxRadius())
+                    : doubleParam(query.get("radius"), "radius", 1, limits.maxRadius());
                 for (double[] hit : loaded.search().nearest(la, lo, radius, limit)) {
                     stopJson(tt, (int) hit[0], arr.addObject()).put("distance", Math.round(hit[1]));
                 }
@@ -255,9 +256,9 @@ final class TransitApi {
     // -------------------------------------------------------------------------------------------------- departures
 
     void departures(Exchange e) throws JsonProcessingException {
-        run(e, true, (ex, loaded) -> {
+        run(e, true, (query, loaded) -> {
             Timetable tt = loaded.timetable();
-            String stopId = ex.getIn().getHeader("stop", String.class);
+            String stopId = query.get("stop");
             if (stopId == null || stopId.isBlank()) {
                 throw new InvalidInputException("stop is required: the id of a stop or station", "stop");
             }
@@ -265,17 +266,17 @@ final class TransitApi {
             if (stop == null) {
                 throw new NotFoundException("no stop '" + shorten(stopId) + "' in feed " + feed.name(), "stop");
             }
-            Instant from = instantParam(ex, tt);
-            int limit = intParam(ex, "limit", Math.min(10, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
+            Instant from = instantParam(query, tt);
+            int limit = intParam(query, "limit", Math.min(10, limits.maxLimit()), 1, limits.maxLimit(), "max-limit");
             long window = limits.maxWindow().getSeconds();
-            String w = ex.getIn().getHeader("window", String.class);
+            String w = query.get("window");
             if (w != null) {
                 window = durationParam(w).getSeconds();
                 if (window <= 0 || window > limits.maxWindow().getSeconds()) {
                     throw new InvalidInputException("window must be between 1s and " + limits.maxWindow().toString()
                         .substring(2).toLowerCase(Locale.ROOT) + " (max-window)", "window");
                 }
-                if (ex.getIn().getHeader("limit") == null) {
+                if (!query.has("limit")) {
                     limit = limits.maxLimit();
                 }
             }
@@ -327,9 +328,9 @@ final class TransitApi {
     // ------------------------------------------------------------------------------------------- vehicles, alerts
 
     void vehicles(Exchange e) throws JsonProcessingException {
-        run(e, false, (ex, loaded) -> {
-            String line = ex.getIn().getHeader("line", String.class);
-            int limit = intParam(ex, "limit", limits.maxVehicles(), 1, limits.maxVehicles(), "max-vehicles");
+        run(e, false, (query, loaded) -> {
+            String line = query.get("line");
+            int limit = intParam(query, "limit", limits.maxVehicles(), 1, limits.maxVehicles(), "max-vehicles");
             ObjectNode o = JSON.createObjectNode();
             List<LiveState.Vehicle> all = new ArrayList<>(feed.live().vehicles().values());
             all.removeIf(v -> line != null && !line.equals(v.line()) && !line.equals(v.routeId()));
@@ -344,10 +345,10 @@ final class TransitApi {
     }
 
     void alerts(Exchange e) throws JsonProcessingException {
-        run(e, false, (ex, loaded) -> {
-            String stop = ex.getIn().getHeader("stop", String.class);
-            String line = ex.getIn().getHeader("line", String.class);
-            int limit = intParam(ex, "limit", limits.maxLimit(), 1, limits.maxLimit(), "max-limit");
+        run(e, false, (query, loaded) -> {
+            String stop = query.get("stop");
+            String line = query.get("line");
+            int limit = intParam(query, "limit", limits.maxLimit(), 1, limits.maxLimit(), "max-limit");
             Timetable tt = loaded == null ? null : loaded.timetable();
             Set<String> stops = new LinkedHashSet<>();
             if (stop != null) {
@@ -394,8 +395,8 @@ final class TransitApi {
 
     // ----------------------------------------------------------------------------------------------- parameters
 
-    private static int intParam(Exchange e, String name, int def, int min, int max, String limitKey) {
-        String v = e.getIn().getHeader(name, String.class);
+    private static int intParam(QueryString query, String name, int def, int min, int max, String limitKey) {
+        String v = query.get(name);
         if (v == null || v.isBlank()) {
             return def;
         }
@@ -436,8 +437,8 @@ final class TransitApi {
     }
 
     /** {@code from}: an instant with offset, or a local date-time in the feed's zone; default now. */
-    private static Instant instantParam(Exchange e, Timetable tt) {
-        String v = e.getIn().getHeader("from", String.class);
+    private static Instant instantParam(QueryString query, Timetable tt) {
+        String v = query.get("from");
         if (v == null || v.isBlank()) {
             return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         }

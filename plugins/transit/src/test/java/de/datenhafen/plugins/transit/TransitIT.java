@@ -192,6 +192,27 @@ class TransitIT {
     }
 
     @Test
+    void parametersComeFromTheQueryOnlyAndARepeatedOneIsRefused(HubClient client) {
+        HubClient.Response fromHeader = client.anonymous().get(API + "departures",
+            java.util.Map.of("stop", "koberg", "limit", "500"));
+        assertThat(fromHeader.status()).as(fromHeader.body()).isEqualTo(400);
+        assertThat(fromHeader.json().getString("field")).isEqualTo("stop");
+
+        HubClient.Response limitHeader = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00",
+            java.util.Map.of("limit", "500"));
+        assertThat(limitHeader.status()).as(limitHeader.body()).isEqualTo(200);
+
+        HubClient.Response twice = client.anonymous().get(API + "departures?stop=koberg&stop=nowhere");
+        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+        assertThat(twice.json().getString("field")).isEqualTo("stop");
+
+        HubClient.Response plus = client.anonymous().get(API + "departures?stop=koberg&from=2026-03-26T08:00%2B01:00"
+            + "&limit=1");
+        assertThat(plus.status()).as(plus.body()).isEqualTo(200);
+        assertThat(plus.json().getString("from")).isEqualTo("2026-03-26T08:00:00+01:00");
+    }
+
+    @Test
     void refusesDeparturesForAnUnknownStopNamingTheField(HubClient client) {
         HubClient.Response r = client.anonymous().get(API + "departures?stop=nowhere");
 

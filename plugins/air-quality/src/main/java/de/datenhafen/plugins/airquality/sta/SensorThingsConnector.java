@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.QueryString;
 import de.datenhafen.plugins.airquality.Incident;
 import de.datenhafen.plugins.airquality.RetiredKey;
 import java.net.URLDecoder;
@@ -90,7 +95,40 @@ public final class SensorThingsConnector implements Connector {
                 + "in bytes of JSON; larger is refused with 400")
             .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
                 "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
-                + "worth); past it a read waits up to 5 s, then is answered 503"), "write-token");
+                + "worth); past it a read waits up to 5 s, then is answered 503")
+            .check("page-size", ConfigCheck.atLeast(1))
+            .check("max-page-size", ConfigCheck.atLeast(1))
+            .check("max-expand-depth", ConfigCheck.atLeast(0))
+            .check("max-entities", ConfigCheck.atLeast(1))
+            .check("max-answer-bytes", ConfigCheck.atLeast(1024))
+            .check("query-timeout", ConfigCheck.between(Duration.ofMillis(100), Duration.ofHours(1)))
+            .check("read-cpu-per-second", ConfigCheck.between(Duration.ofMillis(1), Duration.ofMinutes(1)))
+            .check("base-url", ConfigCheck.url("http", "https")), "write-token");
+    }
+
+    /**
+     * The rules across keys of both SensorThings connectors, which {@code /validate} reports and every start checks
+     * before {@link #routes}: a default page no larger than the largest, a base URL without query or fragment.
+     */
+    static List<ConfigProblem> validateCommon(Config config) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (config.getInt("max-page-size") < config.getInt("page-size")) {
+            problems.add(new ConfigProblem("page-size", "must be at most max-page-size ("
+                + config.getInt("max-page-size") + ")"));
+        }
+        if (config.has("base-url")) {
+            try {
+                baseUrl(config.getString("base-url"));
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem("base-url", e.getMessage()));
+            }
+        }
+        return problems;
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        return validateCommon(config);
     }
 
     @Override
@@ -116,9 +154,6 @@ public final class SensorThingsConnector implements Connector {
         }
         int pageSize = ctx.config().getInt("page-size");
         int maxPage = ctx.config().getInt("max-page-size");
-        if (pageSize < 1 || maxPage < pageSize) {
-            throw new IllegalArgumentException("page-size must be at least 1 and at most max-page-size");
-        }
         String root = ctx.config().getString("path");
         String endpoint = ctx.publicEndpoint(root) + "?matchOnUriPrefix=true&httpMethodRestrict=";
         String writeAccess = open || anyMember ? "public" : Caller.MEMBER_EDITOR;
@@ -400,22 +435,22 @@ public final class SensorThingsConnector implements Connector {
             }
         }
 
+        /**
+         * The query's system options ({@code $top}, {@code $filter}, ...), read by the hub's one query-string reader;
+         * other parameters are not SensorThings' and are left out. An option given twice, or a malformed %-escape,
+         * is the client's 400 in SensorThings' error shape.
+         */
         static Map<String, String> options(String query) {
             Map<String, String> out = new LinkedHashMap<>();
-            if (query == null || query.isEmpty()) {
-                return out;
-            }
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
+            try {
+                QueryString q = QueryString.parse(query);
+                for (String name : q.names()) {
+                    if (name.startsWith("$")) {
+                        out.put(name, q.get(name));
+                    }
                 }
-                int eq = pair.indexOf('=');
-                String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
-                String v = eq < 0 ? "" : decode(pair.substring(eq + 1), k);
-                if (out.containsKey(k) && k.startsWith("$")) {
-                    throw StaException.badRequest(k, 0, k + " is given twice");
-                }
-                out.put(k, v);
+            } catch (InvalidInputException x) {
+                throw StaException.badRequest(x.field(), 0, x.getMessage());
             }
             return out;
         }

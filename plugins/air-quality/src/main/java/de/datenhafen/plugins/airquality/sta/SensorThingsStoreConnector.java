@@ -1,8 +1,11 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.RoutesBuilder;
 import org.slf4j.Logger;
@@ -49,6 +52,11 @@ public final class SensorThingsStoreConnector implements Connector {
     public ConfigDef config() {
         return SensorThingsConnector.common(ConfigDef.builder(), "/sensorthings", "a member (each changes its own "
             + "Things only)").build();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        return SensorThingsConnector.validateCommon(config);
     }
 
     @Override

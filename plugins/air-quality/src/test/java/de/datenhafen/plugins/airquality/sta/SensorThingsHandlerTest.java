@@ -24,6 +24,18 @@ class SensorThingsHandlerTest {
     }
 
     @Test
+    void anOptionGivenTwiceIs400AndOtherParametersAreNotOptions() {
+        assertThatThrownBy(() -> SensorThingsConnector.Handler.options("$top=1&$top=1000"))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(400);
+                assertThat(e.field).isEqualTo("$top");
+                assertThat(e.getMessage()).isEqualTo("$top is given 2 times; give it once");
+            });
+        assertThat(SensorThingsConnector.Handler.options("x=1&x=2&$skip=3")).containsExactly(
+            java.util.Map.entry("$skip", "3"));
+    }
+
+    @Test
     void aMalformedPercentEscapeInThePathIs400NotA500() {
         assertThatThrownBy(() -> SensorThingsConnector.Handler.path("/sta/v1.1/Locations('a%zz')"))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(400));
