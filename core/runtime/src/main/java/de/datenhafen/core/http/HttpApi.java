@@ -15,6 +15,8 @@ import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
 import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.Identity;
+import de.datenhafen.core.web.Assets;
+import de.datenhafen.core.web.WebPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.MultiMap;
@@ -55,6 +57,7 @@ public final class HttpApi {
     private volatile AccessRules accessRules;
     private volatile AuditLog audit;
     private EventsApi events;
+    private final WebPages web = new WebPages(Assets.hub());
 
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
@@ -90,12 +93,18 @@ public final class HttpApi {
         return workers;
     }
 
+    /** What the web faces share: assets, the language switch, the page headers. */
+    public WebPages web() {
+        return web;
+    }
+
     /** Mounts the hub's own routes. Call once, before Camel adds plugin routes. */
     public void mount(Services s) {
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, s));
         router.get("/metrics").handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(ctx -> openApi(ctx, s));
+        web.mount(router);
 
         audit = s.identity().audit();
         // One limiter for every wrong credential, token or password (by default 10 a minute from an address).

@@ -1,0 +1,34 @@
+package de.datenhafen.core.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LanguageTest {
+
+    @Test
+    void isGermanWithoutAPreference() {
+        assertThat(Language.fromAcceptLanguage(null)).isEqualTo(Language.DE);
+        assertThat(Language.fromAcceptLanguage("")).isEqualTo(Language.DE);
+        assertThat(Language.fromAcceptLanguage("fr-FR,fr;q=0.9,*;q=0.5")).isEqualTo(Language.DE);
+    }
+
+    @Test
+    void takesTheBrowsersMostPreferredLanguageTheHubSpeaks() {
+        assertThat(Language.fromAcceptLanguage("en-GB,en;q=0.9,de;q=0.8")).isEqualTo(Language.EN);
+        assertThat(Language.fromAcceptLanguage("fr;q=1, de;q=0.4, en;q=0.7")).isEqualTo(Language.EN);
+        assertThat(Language.fromAcceptLanguage("de-AT, en;q=0.5")).isEqualTo(Language.DE);
+    }
+
+    @Test
+    void ignoresBrokenQualityValues() {
+        assertThat(Language.fromAcceptLanguage("en;q=abc, de;q=0.2")).isEqualTo(Language.DE);
+    }
+
+    @Test
+    void knowsOnlyItsOwnCodes() {
+        assertThat(Language.of("EN")).contains(Language.EN);
+        assertThat(Language.of("english")).isEmpty();
+        assertThat(Language.of((String) null)).isEmpty();
+    }
+}
