@@ -1,5 +1,6 @@
 package de.datenhafen.core.web;
 
+import de.datenhafen.api.web.Html;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
