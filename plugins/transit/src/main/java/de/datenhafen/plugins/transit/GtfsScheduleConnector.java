@@ -61,6 +61,9 @@ public final class GtfsScheduleConnector implements Connector {
             .define("time-zone", ConfigType.STRING, null, false, "Time zone instead of agency_timezone")
             .define("api-path", ConfigType.STRING, "", false,
                 "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
+            .define("public-section", ConfigType.STRING, "abfahrten", false,
+                "The URL segment of this feed's departures on the city's page (/abfahrten); another one for a "
+                    + "second feed, empty for none")
             .secret("authorization", ConfigType.STRING, null, false,
                 "Authorization header value sent with the download");
         b.retired(IMPORT_TOKEN, replacedByMemberTokens(IMPORT_TOKEN, IMPORT));
@@ -116,6 +119,10 @@ public final class GtfsScheduleConnector implements Connector {
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
         TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg));
+        String section = cfg.has("public-section") ? cfg.getString("public-section").trim() : "";
+        if (!section.isEmpty()) {
+            ctx.publicSection(new DeparturesSection(section, feed, TransitApi.Limits.of(cfg)));
+        }
         return new RouteBuilder() {
             @Override
             public void configure() {
