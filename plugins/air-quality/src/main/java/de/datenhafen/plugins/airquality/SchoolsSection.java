@@ -40,6 +40,9 @@ final class SchoolsSection implements PublicSection {
     private final ReadApi api;
     private final Projections projections;
     private final Registry registry;
+    /** This week's shares per site, see {@link #week}. */
+    private final java.util.Map<String, Week> weeks = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Duration WEEK_KEPT = Duration.ofMinutes(5);
 
     SchoolsSection(AirQuality air, ReadApi api) {
         this.api = api;
@@ -143,8 +146,9 @@ final class SchoolsSection implements PublicSection {
     private PublicPage school(PublicRequest request, String siteId) throws SQLException {
         ZoneId zone = projections.zone();
         Instant now = Instant.now();
-        Instant weekStart = now.atZone(zone).toLocalDate().minusDays(6).atStartOfDay(zone).toInstant();
-        ObjectNode site = (ObjectNode) api.site(siteId, QueryString.parse("from=" + weekStart + "&to=" + now));
+        // the rooms' newest 20-minute buckets: the last 40 minutes are enough, and cheap
+        ObjectNode site = (ObjectNode) api.site(siteId, QueryString.parse("from=" + now.minus(Duration.ofMinutes(40))
+            + "&to=" + now));
         String name = site.path("name").asText();
         Html h = new Html().open("p").link(request.href(""), request.text("Alle Schulen", "All schools")).close("p")
             .element("h1", name);
@@ -161,7 +165,6 @@ final class SchoolsSection implements PublicSection {
             .element("th", request.text("Temperatur", "Temperature"), "scope", "col")
             .element("th", request.text("Luftfeuchte", "Humidity"), "scope", "col").close("tr").close("thead")
             .open("tbody");
-        int[] minutes = new int[3];
         long newest = 0;
         for (JsonNode room : site.path("rooms")) {
             JsonNode averages = room.path("averages");
@@ -182,13 +185,8 @@ final class SchoolsSection implements PublicSection {
                     .element("td", "–");
             }
             h.close("tr");
-            for (JsonNode a : averages) {
-                ZonedDateTime t = Instant.parse(a.path("time").asText()).atZone(zone);
-                if (schoolTime(t)) {
-                    minutes[bands.co2(a.path("co2").asDouble()).ordinal()] += 20;
-                }
-            }
         }
+        int[] minutes = week(siteId, now);
         h.close("tbody").close("table").close("div");
         // the week
         h.element("h2", request.text("Diese Woche: Anteil der Schulzeit je Stufe", "This week: share of school "
@@ -257,6 +255,34 @@ final class SchoolsSection implements PublicSection {
         h.append(explanation(request));
         PublicPage page = PublicPage.of(name, h).etag("r" + newest + "-" + alerts.size());
         return newest > 0 ? page.lastModified(Instant.ofEpochSecond(newest)) : page;
+    }
+
+    /**
+     * Minutes of this week's school time per band, all rooms of the site, by their 20-minute means; kept for
+     * {@link #WEEK_KEPT} per site, as a week's buckets are many rows and change by one bucket in 20 minutes.
+     */
+    private int[] week(String siteId, Instant now) throws SQLException {
+        Week w = weeks.get(siteId);
+        if (w != null && Duration.between(w.at(), now).compareTo(WEEK_KEPT) < 0) {
+            return w.minutes();
+        }
+        ZoneId zone = projections.zone();
+        Bands bands = projections.bands();
+        Instant weekStart = now.atZone(zone).toLocalDate().minusDays(6).atStartOfDay(zone).toInstant();
+        ObjectNode site = (ObjectNode) api.site(siteId, QueryString.parse("from=" + weekStart + "&to=" + now));
+        int[] minutes = new int[Bands.Co2.values().length];
+        for (JsonNode room : site.path("rooms")) {
+            for (JsonNode a : room.path("averages")) {
+                if (schoolTime(Instant.parse(a.path("time").asText()).atZone(zone))) {
+                    minutes[bands.co2(a.path("co2").asDouble()).ordinal()] += 20;
+                }
+            }
+        }
+        weeks.put(siteId, new Week(now, minutes));
+        return minutes;
+    }
+
+    private record Week(Instant at, int[] minutes) {
     }
 
     static boolean schoolTime(ZonedDateTime t) {
