@@ -47,12 +47,17 @@ public final class CityPage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CityPage.class);
     static final String WORKERS = "city-pages";
+    /** How long a rendered page is answered again before it is rendered anew. */
+    static final long FRESH_MILLIS = 1000;
+    static final int MAX_RENDERINGS = 2000;
     private static final Pattern SECTION_PATH = Pattern.compile("/([a-z][a-z0-9-]{1,31})(/.*)?");
 
     private final WorkerExecutor workers;
     private final PublicSections sections;
     private final Assets assets;
     private final Messages texts;
+    private final java.util.concurrent.ConcurrentMap<String, Rendering> renderings =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     public CityPage(Vertx vertx, PublicSections sections, Assets assets) {
         this.workers = vertx.createSharedWorkerExecutor(WORKERS, 16);
@@ -71,7 +76,7 @@ public final class CityPage {
     private void home(RoutingContext ctx) {
         Language language = Language.of(ctx);
         List<Registered> running = sections.running();
-        blocking(ctx, () -> {
+        rendered(ctx, "home|" + language.code(), () -> {
             Html main = new Html().element("h1", texts.get(language, "city.home.title"))
                 .element("p", texts.get(language, "city.home.intro"));
             if (running.isEmpty()) {
@@ -93,8 +98,9 @@ public final class CityPage {
                 }
                 main.close("div");
             }
-            return shell(ctx, language, "/", texts.get(language, "city.home.title"), null, main, List.of(), List.of());
-        }, html -> send(ctx, 200, language, html, null, null));
+            return new Answer(200, shell(ctx, language, "/", texts.get(language, "city.home.title"), null, main,
+                List.of(), List.of()), null, null);
+        }, language);
     }
 
     private void sectionPage(RoutingContext ctx) {
@@ -108,7 +114,8 @@ public final class CityPage {
         Registered r = found.get();
         Language language = Language.of(ctx);
         String rest = m.group(2) == null ? "" : m.group(2).substring(1);
-        blocking(ctx, () -> {
+        String rawQuery = ctx.request().query();
+        rendered(ctx, r.id() + "|" + language.code() + "|" + raw + (rawQuery == null ? "" : "?" + rawQuery), () -> {
             String path;
             QueryString query;
             try {
@@ -132,7 +139,7 @@ public final class CityPage {
             String html = shell(ctx, language, raw, page.title(), r, page.body(), page.stylesheets(), page.modules());
             return new Answer(200, html, page.etag() == null ? null : r.id() + "-" + page.etag() + "-"
                 + language.code(), page.lastModified());
-        }, answer -> send(ctx, answer.status(), language, answer.html(), answer.etag(), answer.lastModified()));
+        }, language);
     }
 
     private void sectionAsset(RoutingContext ctx) {
@@ -184,7 +191,7 @@ public final class CityPage {
             WebPages.send(ctx, status, language, html);
             return;
         }
-        String tag = "W/\"" + (etag != null ? etag : language.code() + "-" + digest(html)) + "\"";
+        String tag = "W/\"" + etag + "\"";
         HttpServerResponse response = ctx.response();
         WebPages.securityHeaders(response);
         response.putHeader("ETag", tag).putHeader("Cache-Control", "no-cache")
@@ -201,16 +208,48 @@ public final class CityPage {
         response.setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8").end(html);
     }
 
-    /** Runs section code off the event loop, then answers on it; a failure is the hub's 500. */
-    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> then) {
-        workers.<T>executeBlocking(work::call, false).onComplete(ar -> {
+    /**
+     * Answers with the page {@code key} names (section, language, path and query: a public page is the same for
+     * everyone), rendered off the event loop at most once per {@value #FRESH_MILLIS} ms: readers that refresh every
+     * second share one rendering, and one that arrives while it runs waits for it instead of starting another. A failed
+     * rendering is the hub's 500 and is not kept.
+     */
+    private void rendered(RoutingContext ctx, String page, Callable<Answer> work, Language language) {
+        String key = sections.version() + "|" + page; // a section that comes or goes changes every page's navigation
+        long now = System.nanoTime();
+        Rendering r = renderings.get(key);
+        if (r == null || now - r.at() > FRESH_MILLIS * 1_000_000L) {
+            if (renderings.size() >= MAX_RENDERINGS) {
+                renderings.clear(); // made-up paths must not fill the heap; the next second fills it again
+            }
+            Rendering fresh = new Rendering(now, workers.executeBlocking(() -> validated(work.call(), language),
+                false));
+            r = renderings.merge(key, fresh, (old, mine) -> now - old.at() > FRESH_MILLIS * 1_000_000L ? mine : old);
+            if (r == fresh) {
+                fresh.answer().onFailure(e -> renderings.remove(key, fresh));
+            }
+        }
+        r.answer().onComplete(ar -> {
             if (ar.succeeded()) {
-                then.accept(ar.result());
+                Answer a = ar.result();
+                send(ctx, a.status(), language, a.html(), a.etag(), a.lastModified());
             } else {
                 LOG.error("The city page {} failed", ctx.request().path(), ar.cause());
                 ctx.fail(500, ar.cause());
             }
         });
+    }
+
+    /** The answer with its entity tag: the section's, or else a digest of the page, made once per rendering. */
+    private static Answer validated(Answer a, Language language) {
+        if (a.status() != 200 || a.etag() != null) {
+            return a;
+        }
+        return new Answer(a.status(), a.html(), language.code() + "-" + digest(a.html()), a.lastModified());
+    }
+
+    /** A page rendered (or being rendered) at {@code at} (nanoTime). */
+    private record Rendering(long at, io.vertx.core.Future<Answer> answer) {
     }
 
     /** Calls a section's code with its plugin's class loader as context class loader. */

@@ -46,6 +46,7 @@ public final class PublicSections {
 
     private final Map<String, List<Registered>> byIntegration = new ConcurrentHashMap<>();
     private volatile List<Registered> running = List.of();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     /** The section's id if well-formed, else an {@link IllegalArgumentException} saying what is allowed. */
     public static String checkedId(PublicSection section) {
@@ -100,6 +101,11 @@ public final class PublicSections {
         return running;
     }
 
+    /** Changes whenever a section comes or goes. */
+    public long version() {
+        return version.get();
+    }
+
     /** The running section with this id. */
     public Optional<Registered> find(String id) {
         for (Registered r : running) {
@@ -115,5 +121,6 @@ public final class PublicSections {
         byIntegration.values().forEach(all::addAll);
         all.sort(Comparator.comparingInt((Registered r) -> r.section().order()).thenComparing(Registered::id));
         running = List.copyOf(all);
+        version.incrementAndGet();
     }
 }
