@@ -137,7 +137,9 @@ final class SchoolsSection implements PublicSection {
         if (shown == 0) {
             h.element("p", request.text("Keine Schule gefunden.", "No school found."));
         }
-        PublicPage page = PublicPage.of(title(request.language()), h).etag("s" + newest + "-" + Math.abs(q.hashCode()));
+        // no etag of its own: the newest reading changes every few seconds, the lights and counts shown far less
+        // often, so the hub's digest of the page is the better validator
+        PublicPage page = PublicPage.of(title(request.language()), h);
         return newest > 0 ? page.lastModified(Instant.ofEpochSecond(newest)) : page;
     }
 
