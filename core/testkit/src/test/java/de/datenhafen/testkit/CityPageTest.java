@@ -81,6 +81,17 @@ class CityPageTest {
     }
 
     @Test
+    void otherMethodsOnASectionOrAnUnknownPathAreNotTakenByThePage(HubClient client) {
+        create(client, "board", "notices");
+
+        assertThat(client.anonymous().post("/notices", "text/plain", "x").status()).isEqualTo(404);
+        assertThat(client.anonymous().post("/api/v1/plugins/notice-board/nothing", "text/plain", "x").status())
+            .isEqualTo(404);
+        assertThat(client.anonymous().get("/api/v1/plugins/notice-board/notices/board").body())
+            .isEqualTo("{\"notices\":2}");
+    }
+
+    @Test
     void aSectionPageCarriesItsValidatorsAndAnswers304WhenUnchanged(HubClient client) {
         create(client, "board", "notices");
 

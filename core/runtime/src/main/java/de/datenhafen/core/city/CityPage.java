@@ -70,7 +70,9 @@ public final class CityPage {
     public void mount(Router router) {
         router.get("/").handler(this::home);
         router.get(PublicSections.ASSETS + "*").handler(this::sectionAsset);
-        router.getWithRegex(SECTION_PATH.pattern()).handler(this::sectionPage);
+        // no method on the route: a GET-only route matching every first segment would turn other methods' 404s
+        // (a POST to an unknown plugin path) into 405s; the handler passes on what is not a section's GET
+        router.routeWithRegex(SECTION_PATH.pattern()).handler(this::sectionPage);
     }
 
     private void home(RoutingContext ctx) {
@@ -106,7 +108,8 @@ public final class CityPage {
     private void sectionPage(RoutingContext ctx) {
         String raw = ctx.request().path();
         var m = SECTION_PATH.matcher(raw);
-        Optional<Registered> found = m.matches() ? sections.find(m.group(1)) : Optional.empty();
+        boolean get = ctx.request().method() == io.vertx.core.http.HttpMethod.GET;
+        Optional<Registered> found = get && m.matches() ? sections.find(m.group(1)) : Optional.empty();
         if (found.isEmpty()) {
             ctx.next(); // a plugin's own public path, or the hub's 404
             return;
