@@ -40,7 +40,9 @@ public interface PublicSection {
     }
 
     /**
-     * The page at {@link PublicRequest#path()} below {@code /<id>}.
+     * The page at {@link PublicRequest#path()} below {@code /<id>}. A public page is the same for everyone: the hub
+     * answers one rendering to every request for the same path, query and language for up to a second, so readers
+     * that refresh every second cost one rendering a second together.
      *
      * @throws de.datenhafen.api.NotFoundException when there is no such page (an unknown school, stop or offer)
      * @throws de.datenhafen.api.InvalidInputException when the query is malformed

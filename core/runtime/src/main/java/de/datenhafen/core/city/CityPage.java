@@ -72,7 +72,9 @@ public final class CityPage {
         router.get(PublicSections.ASSETS + "*").handler(this::sectionAsset);
         // no method on the route: a GET-only route matching every first segment would turn other methods' 404s
         // (a POST to an unknown plugin path) into 405s; the handler passes on what is not a section's GET
-        router.routeWithRegex(SECTION_PATH.pattern()).handler(this::sectionPage);
+        // and no capturing group: the router would add its groups as path parameters, which the plugin route
+        // after it would see (and the audit log name as its target)
+        router.routeWithRegex("/[a-z][a-z0-9-]{1,31}(?:/.*)?").handler(this::sectionPage);
     }
 
     private void home(RoutingContext ctx) {
