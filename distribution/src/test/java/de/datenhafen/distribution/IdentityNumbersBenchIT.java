@@ -1,16 +1,21 @@
 package de.datenhafen.distribution;
 
+import static de.datenhafen.distribution.BenchLoad.closedLoop;
+import static de.datenhafen.distribution.BenchLoad.latencies;
+import static de.datenhafen.distribution.BenchLoad.loadAverage;
+import static de.datenhafen.distribution.BenchLoad.median;
+import static de.datenhafen.distribution.BenchLoad.neighbourRatio;
+import static de.datenhafen.distribution.BenchLoad.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.security.Passwords;
+import de.datenhafen.distribution.BenchLoad.Latencies;
 import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,16 +24,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,9 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class IdentityNumbersBenchIT {
 
-    private static final String UPLINKS = "/api/v1/plugins/air-quality/uplinks";
-    /** The demo simulator's devices: 2,500 EUIs from 5A11000000000000, installed a day before it starts. */
-    private static final int DEVICES = 2_500;
+    private static final String UPLINKS = BenchLoad.UPLINKS;
     private static final String PASSWORD = "a bench password for sign-in number ";
     /** The readings' first second: 20 hours ago, after the simulator installed its devices. */
     private static final long BASE = Instant.now().minus(Duration.ofHours(20)).getEpochSecond();
@@ -77,8 +77,6 @@ class IdentityNumbersBenchIT {
     private static double[] oneHash;
     private static String loadBeforeHash;
     private static Path results;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -207,21 +205,6 @@ class IdentityNumbersBenchIT {
     private record Rate(double perSecond, double p50, double p99, long errors, String firstError) {
     }
 
-    /** Sorted latencies in milliseconds, with the failures of the same run. */
-    private record Latencies(double[] sortedMillis, long errors, String firstError) {
-        int count() {
-            return sortedMillis.length;
-        }
-
-        /** Nearest rank; {@code q} 1.0 is the largest. */
-        double percentile(double q) {
-            if (sortedMillis.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(q * sortedMillis.length);
-            return sortedMillis[Math.max(0, Math.min(sortedMillis.length - 1, rank - 1))];
-        }
-    }
 
     private static Rate ingest(String token, int clients, int batch, double seconds, AtomicLong clock)
         throws InterruptedException {
@@ -243,92 +226,8 @@ class IdentityNumbersBenchIT {
         });
     }
 
-    /**
-     * {@code clients} threads each send a request when the last was answered, for {@code seconds}; {@code call}
-     * answers null for a success or what went wrong. Only calls that started and ended in the window count.
-     */
-    private static Latencies closedLoop(int clients, double seconds, IntFunction<String> call)
-        throws InterruptedException {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread t = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        String failed;
-                        try {
-                            failed = call.apply(client);
-                        } catch (RuntimeException e) {
-                            failed = e.toString();
-                        }
-                        long t1 = System.nanoTime();
-                        if (failed != null) {
-                            errors.incrementAndGet();
-                            failures.add(failed);
-                        } else if (t1 <= end) {
-                            millis.add((t1 - t0) / 1e6);
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-client-" + c);
-            t.setDaemon(true);
-            t.start();
-        }
-        assertThat(done.await((long) seconds + 120, TimeUnit.SECONDS)).as("clients done").isTrue();
-        return new Latencies(sorted(millis), errors.get(), failures.peek());
-    }
 
-    /** Latencies in ms, NaN for a failed call. */
-    private static Latencies latencies(ConcurrentLinkedQueue<Double> millis) {
-        long failed = millis.stream().filter(d -> d.isNaN()).count();
-        return new Latencies(sorted(millis.stream().filter(d -> !d.isNaN()).toList()), failed, null);
-    }
 
-    private static double[] sorted(Collection<Double> millis) {
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    /**
-     * A plain batch of {@code n} readings, each a device and second of its own: the counter runs over the devices,
-     * then on by a second, from {@link #BASE} (before the simulator's backfill, so no reading repeats one of its).
-     */
-    private static String readings(AtomicLong clock, int n) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < n; i++) {
-            long k = clock.getAndIncrement();
-            int co2 = 450 + (int) (k * 7919 % 1500);
-            b.append(i == 0 ? "" : ",").append("{\"device\":\"").append(String.format("5A11%012X", k % DEVICES))
-                .append("\",\"time\":\"").append(Instant.ofEpochSecond(BASE + k / DEVICES))
-                .append("\",\"co2\":").append(co2).append(",\"temperature\":21.5,\"humidity\":45,\"pressure\":1013.2}");
-        }
-        return b.append(']').toString();
-    }
-
-    private static int post(String token, String body) {
-        return send(HttpRequest.newBuilder(hub.client.baseUri().resolve(UPLINKS))
-            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build()).statusCode();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * The median and the fastest of 20 Argon2id verifications with these parameters, in ms, after one hash: in a JVM
@@ -376,41 +275,17 @@ class IdentityNumbersBenchIT {
         return String.format(Locale.ROOT, "bench-%02d", i);
     }
 
-    /**
-     * The geometric mean of member/bootstrap over every two neighbouring rounds (m1/b1, m2/b1, m2/b2, ...): with the
-     * machine speeding up or slowing down steadily, each round is compared once with the one before and once with
-     * the one after, so the drift cancels where the plain medians would count it against the rounds that came first.
-     */
-    static double neighbourRatio(List<Double> member, List<Double> bootstrap) {
-        double logSum = 0;
-        int n = 0;
-        for (int i = 0; i < bootstrap.size(); i++) {
-            logSum += Math.log(member.get(i) / bootstrap.get(i));
-            n++;
-            if (i + 1 < member.size()) {
-                logSum += Math.log(member.get(i + 1) / bootstrap.get(i));
-                n++;
-            }
-        }
-        return Math.exp(logSum / n);
-    }
 
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private static void record(String text) throws IOException {
         System.out.println(text);
         Files.writeString(results, text + System.lineSeparator(), StandardOpenOption.APPEND);
+    }
+    private static String readings(AtomicLong clock, int n) {
+        return BenchLoad.readings(clock, n, BASE);
+    }
+
+    private static int post(String token, String body) {
+        return BenchLoad.post(hub.client.baseUri(), token, body);
     }
 }

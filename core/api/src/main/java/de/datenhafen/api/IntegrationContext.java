@@ -83,4 +83,21 @@ public interface IntegrationContext {
     default String publicEndpoint(String rootPath) {
         throw new UnsupportedOperationException("this hub does not serve plugin paths outside /api/v1/plugins/");
     }
+
+    /**
+     * Shows a section of the city's public page ({@code /<id>}) while this integration runs: from a successful
+     * start until it is paused, stopped, restarted or deleted, or its plugin stops. Register it from the integration
+     * whose data it shows (the projections, the timetable, the directory), so the page never shows a section whose
+     * data is not being kept. Called from {@link Connector#routes(IntegrationContext)}, any number of times.
+     *
+     * <p>The hub refuses, by failing the integration's start with a message naming the id (and the other
+     * integration), an id another running section has, and one of its own paths.
+     *
+     * @throws IllegalArgumentException when the section's id is malformed
+     * @throws UnsupportedOperationException on a hub older than API 1.2
+     * @since 1.2
+     */
+    default void publicSection(de.datenhafen.api.web.PublicSection section) {
+        throw new UnsupportedOperationException("this hub has no city page (needs plugin API 1.2)");
+    }
 }

@@ -13,7 +13,9 @@
  * and its kinds) and the hub answers them with its one JSON error shape and status. Config is checked where it is
  * declared ({@link de.datenhafen.api.ConfigCheck}, {@link de.datenhafen.api.Connector#validate}), never in
  * {@code routes()}. A plugin that imports CSV reads it with {@link de.datenhafen.api.csv.CsvRows} (bounded, lines
- * in refusals) rather than a parser of its own. The API follows semantic versioning ({@link de.datenhafen.api.HubApi#version()}): additions raise
+ * in refusals) rather than a parser of its own. A plugin shows its data to citizens on the city's page at {@code /} with a
+ * {@link de.datenhafen.api.web.PublicSection}, registered by the integration that keeps the data
+ * ({@link de.datenhafen.api.IntegrationContext#publicSection}) and written with {@link de.datenhafen.api.web.Html}. The API follows semantic versioning ({@link de.datenhafen.api.HubApi#version()}): additions raise
  * the minor version, and plugins built against an older minor version keep loading.
  */
 package de.datenhafen.api;

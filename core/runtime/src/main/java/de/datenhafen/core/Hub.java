@@ -7,6 +7,8 @@ import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.city.CityPage;
+import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
@@ -163,13 +165,15 @@ public final class Hub implements AutoCloseable {
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf);
-        integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler);
+        PublicSections publicSections = new PublicSections();
+        integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
         plugins.addListener(integrations);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf));
+        new CityPage(vertx, publicSections, http.web().assets()).mount(http.router());
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();

@@ -2,7 +2,7 @@ package de.datenhafen.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.web.Html;
+import de.datenhafen.api.web.Html;
 import de.datenhafen.core.web.Language;
 import de.datenhafen.core.web.Messages;
 import de.datenhafen.core.web.Page;

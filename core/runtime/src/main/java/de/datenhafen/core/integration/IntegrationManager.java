@@ -12,11 +12,13 @@ import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PluginContext;
+import de.datenhafen.api.web.PublicSection;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.HubHttpComponent.PathTakenException;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
+import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
@@ -62,6 +64,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final CamelHost camel;
     private final SecretBox secrets;
     private final ScheduledExecutorService scheduler;
+    private final PublicSections sections;
     private final Map<String, Entry> entries = new TreeMap<>();
     /** Integration name to plugin id, read without the lock (access checks on the event loop). */
     private final Map<String, String> pluginOfIntegration = new java.util.concurrent.ConcurrentHashMap<>();
@@ -76,6 +79,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         ScheduledFuture<?> retry;
         /** Why the last start failed, when it was a path another integration serves. */
         PathTakenException pathTaken;
+        /** The city-page sections its routes registered, shown while it runs; the plugin they came from. */
+        List<PublicSection> sections = List.of();
+        LoadedPlugin plugin;
 
         Entry(IntegrationRecord record) {
             this.record = record;
@@ -83,13 +89,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     public IntegrationManager(HubConfig config, Database db, PluginHost plugins, CamelHost camel, SecretBox secrets,
-                              ScheduledExecutorService scheduler) {
+                              ScheduledExecutorService scheduler, PublicSections sections) {
         this.config = config;
         this.store = new IntegrationStore(db);
         this.plugins = plugins;
         this.camel = camel;
         this.secrets = secrets;
         this.scheduler = scheduler;
+        this.sections = sections;
     }
 
     /** Reads the stored integrations; they start as their plugins start. Call before plugins load. */
@@ -278,6 +285,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (e.state.equals(RUNNING)) {
             try {
                 camel.suspend(name);
+                sections.remove(name);
                 e.state = PAUSED;
                 LOG.info("Integration {} paused", name);
             } catch (Exception ex) {
@@ -293,6 +301,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (e.state.equals(PAUSED)) {
             try {
                 camel.resume(name);
+                showSections(e);
                 e.state = RUNNING;
                 LOG.info("Integration {} resumed", name);
             } catch (Exception ex) {
@@ -407,13 +416,16 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 throw new InvalidInputException(refused);
             }
             RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
-            IntegrationContext ctx = new Context(name, cfg, p.context(), camel.publisher(name));
+            Context ctx = new Context(name, cfg, p.context(), camel.publisher(name));
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
+            e.sections = List.copyOf(ctx.sections);
+            e.plugin = p;
             if (e.record.desired().equals(PAUSED)) {
                 camel.suspend(name);
                 e.state = PAUSED;
             } else {
+                showSections(e);
                 e.state = RUNNING;
             }
             e.attempts = 0;
@@ -433,7 +445,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     private static HubException refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidInputException || t instanceof PathTakenException) {
+            if (t instanceof InvalidInputException || t instanceof PathTakenException
+                || t instanceof PublicSections.SectionTakenException) {
                 return (HubException) t;
             }
         }
@@ -441,7 +454,15 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     private void removeRoutes(String name) {
+        sections.remove(name);
         camel.remove(name);
+    }
+
+    /** Shows the integration's city-page sections; a clash with another's throws (and the start fails). */
+    private void showSections(Entry e) {
+        if (!e.sections.isEmpty()) {
+            sections.add(e.record.name(), e.plugin.id(), e.plugin.classLoader(), e.sections);
+        }
     }
 
     private void fail(Entry e, String reason, boolean retry) {
@@ -540,6 +561,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final Config config;
         private final PluginContext plugin;
         private final BusPublisher publisher;
+        /** Added by the connector's routes(), on the plugin's thread; read after it returned. */
+        private final List<PublicSection> sections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Context(String name, Config config, PluginContext plugin, BusPublisher publisher) {
             this.name = name;
@@ -586,6 +609,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         @Override
         public String publicEndpoint(String rootPath) {
             return "hub-http:" + PublicPaths.checked(rootPath) + "/";
+        }
+
+        @Override
+        public void publicSection(PublicSection section) {
+            PublicSections.checkedId(java.util.Objects.requireNonNull(section, "section"));
+            sections.add(section);
         }
     }
 }

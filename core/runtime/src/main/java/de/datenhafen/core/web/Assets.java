@@ -66,13 +66,15 @@ public final class Assets {
     private static final Asset MISSING = new Asset(Buffer.buffer(), "", "");
 
     private final Map<String, Asset> own;
+    private final String prefix;
     private final String version;
     private final ClassLoader loader;
     private final WebJarVersionLocator locator = new WebJarVersionLocator();
     private final Map<String, Asset> webjars = new ConcurrentHashMap<>();
 
-    private Assets(ClassLoader loader, String root) {
+    private Assets(ClassLoader loader, String root, String prefix) {
         this.loader = loader;
+        this.prefix = prefix;
         this.own = Collections.unmodifiableMap(readTree(loader, root));
         MessageDigest all = sha256();
         own.forEach((path, asset) -> {
@@ -84,7 +86,18 @@ public final class Assets {
 
     /** The hub's own files (class path {@code web/}) and the WebJars, through the hub's class loader. */
     public static Assets hub() {
-        return new Assets(Assets.class.getClassLoader(), "web");
+        return new Assets(Assets.class.getClassLoader(), "web", ASSETS);
+    }
+
+    /**
+     * The files under {@code root} of another class loader (a plugin's), served below {@code prefix} as the hub's own
+     * are below {@code /assets/}: {@code <prefix><digest>/<path>}, immutable. WebJars still come from the hub's.
+     */
+    public static Assets of(ClassLoader loader, String root, String prefix) {
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("an asset prefix starts and ends with /: " + prefix);
+        }
+        return new Assets(loader, root, prefix);
     }
 
     /** The digest that versions the own files' URLs. */
@@ -97,7 +110,7 @@ public final class Assets {
         if (!own.containsKey(path)) {
             throw new IllegalArgumentException("no asset web/" + path + " on the class path");
         }
-        return ASSETS + version + "/" + path;
+        return prefix + version + "/" + path;
     }
 
     /** The long-cached URL of a file in a WebJar, e.g. {@code webjar("htmx.org", "dist/htmx.esm.js")}. */
@@ -109,9 +122,9 @@ public final class Assets {
         return WEBJARS + name + "/" + v + "/" + path;
     }
 
-    /** Answers {@code GET /assets/*}. */
+    /** Answers {@code GET /assets/*} (or this instance's prefix). */
     public void serveOwn(RoutingContext ctx) {
-        String rest = rest(ctx, ASSETS);
+        String rest = rest(ctx, prefix);
         int slash = rest == null ? -1 : rest.indexOf('/');
         if (slash < 0) {
             ctx.fail(404); // the hub's JSON 404; not next(), which may find another route's method and say 405

@@ -1,5 +1,6 @@
 package de.datenhafen.core.web;
 
+import de.datenhafen.api.web.Html;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ public final class Page {
     private String brandHref = "/";
     private String navLabel;
     private final List<NavItem> nav = new ArrayList<>();
-    private final List<String> stylesheets = new ArrayList<>(List.of("shell.css"));
+    /** URLs, the shell's first. */
+    private final List<String> stylesheets = new ArrayList<>();
     private final List<String> modules = new ArrayList<>();
     private final Map<String, String> meta = new LinkedHashMap<>();
     private Html headerEnd = new Html();
@@ -53,6 +55,7 @@ public final class Page {
         this.assets = assets;
         this.path = path;
         this.navLabel = texts.get(language, "shell.nav");
+        this.stylesheets.add(assets.url("shell.css"));
     }
 
     /**
@@ -86,13 +89,25 @@ public final class Page {
 
     /** A style sheet of the hub's assets, after the shell's. */
     public Page stylesheet(String asset) {
-        stylesheets.add(asset);
+        stylesheets.add(assets.url(asset));
+        return this;
+    }
+
+    /** A style sheet by its URL on this hub (a plugin's, from its own {@link Assets}). */
+    public Page stylesheetUrl(String url) {
+        stylesheets.add(url);
         return this;
     }
 
     /** An ES module of the hub's assets (loaded deferred, as modules are). */
     public Page module(String asset) {
-        modules.add(asset);
+        modules.add(assets.url(asset));
+        return this;
+    }
+
+    /** An ES module by its URL on this hub (a plugin's, from its own {@link Assets}). */
+    public Page moduleUrl(String url) {
+        modules.add(url);
         return this;
     }
 
@@ -121,10 +136,10 @@ public final class Page {
             .element("title", title.isEmpty() ? brand : title + " – " + brand);
         meta.forEach((name, content) -> h.empty("meta", "name", name, "content", content));
         for (String css : stylesheets) {
-            h.empty("link", "rel", "stylesheet", "href", assets.url(css));
+            h.empty("link", "rel", "stylesheet", "href", css);
         }
         for (String js : modules) {
-            h.module(assets.url(js));
+            h.module(js);
         }
         h.close("head").open("body")
             .link("#main", texts.get(language, "shell.skip"), "class", "skip-link")

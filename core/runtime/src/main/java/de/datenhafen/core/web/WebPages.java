@@ -1,5 +1,6 @@
 package de.datenhafen.core.web;
 
+import de.datenhafen.api.web.Html;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

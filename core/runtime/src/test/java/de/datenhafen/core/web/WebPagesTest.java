@@ -2,6 +2,7 @@ package de.datenhafen.core.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.datenhafen.api.web.Html;
 import org.junit.jupiter.api.Test;
 
 class WebPagesTest {

@@ -90,6 +90,8 @@ final class ProjectionsConnector implements Connector {
         BusPublisher cleared = new BusPublisher(CLEARED);
         de.datenhafen.api.BusPublisher hub = ctx.publisher();
         ReadApi api = new ReadApi(air);
+        // the schools' page on the city's page, shown while these projections run (its data is theirs)
+        ctx.publicSection(new SchoolsSection(air, api));
         return new RouteBuilder() {
             @Override
             public void configure() {

@@ -82,6 +82,8 @@ final class DirectoryConnector implements Connector {
         TabularExport exports = new TabularExport(ctx.plugin().dataDirectory().resolve("exports"));
         String publish = "direct:social-publish-" + ctx.integrationName();
         String root = "/api/v1/plugins/" + ctx.plugin().pluginId();
+        // counselling and culture on the city's page, shown while the directory runs
+        ctx.publicSection(new ServicesSection(directory, limits, exports));
         return new RouteBuilder() {
             @Override
             public void configure() {

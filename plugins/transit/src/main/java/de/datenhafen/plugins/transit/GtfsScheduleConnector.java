@@ -62,6 +62,9 @@ public final class GtfsScheduleConnector implements Connector {
             .define("time-zone", ConfigType.STRING, null, false, "Time zone instead of agency_timezone")
             .define("api-path", ConfigType.STRING, "", false,
                 "Sub-path of the API below /api/v1/plugins/transit/; set it when a second feed is loaded")
+            .define("public-section", ConfigType.STRING, null, false,
+                "The URL segment of this feed's departures on the city's page; default abfahrten, or "
+                    + "abfahrten-<api-path> for a feed with an api-path; empty for none")
             .secret("authorization", ConfigType.STRING, null, false,
                 "Authorization header value sent with the download");
         b.retired(IMPORT_TOKEN, replacedByMemberTokens(IMPORT_TOKEN, IMPORT));
@@ -86,6 +89,17 @@ public final class GtfsScheduleConnector implements Connector {
             b.check(limit, ConfigCheck.atLeast(1));
         }
         return TransitApi.Limits.define(b).build();
+    }
+
+    /**
+     * The default section of a feed on the city's page: {@code abfahrten}, and for a feed with an {@code api-path}
+     * (a second feed) {@code abfahrten-<api-path>} in the letters a section id may have, so two feeds do not clash.
+     */
+    static String sectionId(String apiPath) {
+        String suffix = apiPath.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-+|-+$", "");
+        String id = suffix.isEmpty() ? "abfahrten" : "abfahrten-" + suffix;
+        return id.length() > 32 ? id.substring(0, 32).replaceAll("-+$", "") : id;
     }
 
     /**
@@ -117,6 +131,10 @@ public final class GtfsScheduleConnector implements Connector {
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
         TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg));
+        String section = cfg.has("public-section") ? cfg.getString("public-section").trim() : sectionId(prefix);
+        if (!section.isEmpty()) {
+            ctx.publicSection(new DeparturesSection(section, feed, TransitApi.Limits.of(cfg)));
+        }
         return new RouteBuilder() {
             @Override
             public void configure() {

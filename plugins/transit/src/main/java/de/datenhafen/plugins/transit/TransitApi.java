@@ -290,8 +290,7 @@ final class TransitApi {
             for (Departures.Departure d : deps) {
                 ObjectNode j = arr.addObject();
                 int route = tt.tripRoute[d.trip()];
-                j.put("line", tt.routeShortNames[route].isEmpty() ? tt.routeLongNames[route]
-                    : tt.routeShortNames[route]);
+                j.put("line", lineName(tt, route));
                 j.put("routeId", tt.routeIds[route]);
                 j.put("headsign", tt.tripHeadsigns[d.trip()]);
                 j.put("tripId", tt.tripIds[d.trip()]);
@@ -318,6 +317,11 @@ final class TransitApi {
             }
             return o;
         });
+    }
+
+    /** A route's name as riders know it: the short name ("5"), else the long one. */
+    static String lineName(Timetable tt, int route) {
+        return tt.routeShortNames[route].isEmpty() ? tt.routeLongNames[route] : tt.routeShortNames[route];
     }
 
     private static String time(long epochSecond, Timetable tt) {

@@ -1,4 +1,4 @@
-package de.datenhafen.core.web;
+package de.datenhafen.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package de.datenhafen.core.web;
+package de.datenhafen.api.web;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,0 +1,126 @@
+package de.datenhafen.core.city;
+
+import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.web.PublicSection;
+import de.datenhafen.core.web.Assets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The sections of the city's page that running integrations registered. The integration manager adds an integration's
+ * sections after its routes started and removes them when they stop or pause; the page reads {@link #running()} on
+ * every request. Thread-safe: writes are serialized by the manager, reads see a consistent snapshot.
+ */
+public final class PublicSections {
+
+    /** Where a section's assets are served, followed by its id. */
+    public static final String ASSETS = "/city-assets/";
+
+    /** First path segments the hub or its shipped parts serve themselves; no section may take them. */
+    static final Set<String> RESERVED = Set.of("api", "health", "metrics", "admin", "console", "assets", "webjars",
+        "language", "city-assets", "sta", "favicon.ico", "robots.txt");
+
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+
+    /** A section as the page serves it: who registered it, its class loader and its assets. */
+    public record Registered(PublicSection section, String id, String integration, String pluginId,
+                             ClassLoader loader, Assets assets) {
+        @Override
+        public String toString() {
+            return "section " + id + " of integration " + integration;
+        }
+    }
+
+    /** Another running integration shows a section with this id: the start fails, without retries. */
+    public static final class SectionTakenException extends ConflictException {
+        SectionTakenException(String message) {
+            super(message, null);
+        }
+    }
+
+    private final Map<String, List<Registered>> byIntegration = new ConcurrentHashMap<>();
+    private volatile List<Registered> running = List.of();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The section's id if well-formed, else an {@link IllegalArgumentException} saying what is allowed. */
+    public static String checkedId(PublicSection section) {
+        String id = section.id();
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a public section's id is 2 to 32 lower-case letters, digits or dashes, "
+                + "starting with a letter: '" + id + "'");
+        }
+        if (RESERVED.contains(id)) {
+            throw new IllegalArgumentException("public section id '" + id + "' is refused: /" + id
+                + " is the hub's own (reserved: " + String.join(", ", RESERVED.stream().sorted().toList()) + ")");
+        }
+        return id;
+    }
+
+    /**
+     * Shows the sections of an integration that has just started.
+     *
+     * @throws SectionTakenException when another running integration has a section with one of their ids
+     */
+    public synchronized void add(String integration, String pluginId, ClassLoader loader,
+                                 List<PublicSection> sections) {
+        List<Registered> mine = new ArrayList<>();
+        for (PublicSection s : sections) {
+            String id = checkedId(s);
+            Optional<Registered> other = find(id).filter(r -> !r.integration().equals(integration));
+            if (other.isPresent() || mine.stream().anyMatch(r -> r.id().equals(id))) {
+                throw new SectionTakenException("public section /" + id + " is already shown by integration "
+                    + other.map(Registered::integration).orElse(integration));
+            }
+            String root = s.assets();
+            Assets assets = root == null ? null : Assets.of(loader, root, ASSETS + id + "/");
+            mine.add(new Registered(s, id, integration, pluginId, loader, assets));
+        }
+        if (mine.isEmpty()) {
+            remove(integration);
+            return;
+        }
+        byIntegration.put(integration, List.copyOf(mine));
+        publish();
+    }
+
+    /** Hides an integration's sections (it stopped, paused or failed); nothing if it has none. */
+    public synchronized void remove(String integration) {
+        if (byIntegration.remove(integration) != null) {
+            publish();
+        }
+    }
+
+    /** The running sections in their order (then by id). */
+    public List<Registered> running() {
+        return running;
+    }
+
+    /** Changes whenever a section comes or goes. */
+    public long version() {
+        return version.get();
+    }
+
+    /** The running section with this id. */
+    public Optional<Registered> find(String id) {
+        for (Registered r : running) {
+            if (r.id().equals(id)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void publish() {
+        List<Registered> all = new ArrayList<>();
+        byIntegration.values().forEach(all::addAll);
+        all.sort(Comparator.comparingInt((Registered r) -> r.section().order()).thenComparing(Registered::id));
+        running = List.copyOf(all);
+        version.incrementAndGet();
+    }
+}
