@@ -46,6 +46,11 @@ public final class Console {
             return TEXTS.get(language, key, args);
         }
 
+        /** A state's name in the page's language ({@code running}, {@code UP}, ...), or the state as the API says. */
+        String state(String state) {
+            return state == null ? "–" : TEXTS.find(language, "state." + state).orElse(state);
+        }
+
         /** The API's answer to a GET as this person. */
         Future<ApiAccess.Reply> get(String apiPath) {
             return api.get(ctx, apiPath);
@@ -73,6 +78,14 @@ public final class Console {
         }
     }
 
+    /**
+     * Opens a region for a wide table that scrolls sideways on a narrow screen: focusable, so a keyboard can scroll
+     * it, and named for screen readers. Close it with {@code close("div")}.
+     */
+    static Html scrolling(Html h, String label) {
+        return h.open("div", "class", "table-scroll", "tabindex", "0", "role", "region", "aria-label", label);
+    }
+
     /** The reply if the API said yes, else a {@link Refused}. */
     static Future<ApiAccess.Reply> ok(ApiAccess.Reply reply) {
         return reply.ok() ? Future.succeededFuture(reply) : Future.failedFuture(new Refused(reply));
@@ -94,7 +107,9 @@ public final class Console {
         router.get(BASE + "sign-in").handler(this::signInPage);
         router.post(BASE + "sign-in").handler(form).handler(this::signIn);
         router.post(BASE + "sign-out").handler(form).handler(this::signOut);
-        router.get(BASE).handler(ctx -> page(ctx, Overview::render));
+        Overview overview = new Overview();
+        router.get(BASE).handler(ctx -> page(ctx, overview::render));
+        router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
@@ -128,6 +143,30 @@ public final class Console {
                 } else {
                     ctx.fail(r.cause());
                 }
+            });
+        });
+    }
+
+    /**
+     * A live part of a page, as its module fetches it: the HTML of the part alone, or 401 with no session (the module
+     * then reloads the page, which asks to sign in) and the API's status on a refusal.
+     */
+    void fragment(RoutingContext ctx, Function<View, Future<Html>> part) {
+        Language language = Language.of(ctx);
+        api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
+            if (person.isEmpty()) {
+                WebPages.securityHeaders(ctx.response());
+                ctx.response().setStatusCode(401).putHeader("Cache-Control", "no-store").end();
+                return;
+            }
+            part.apply(new View(ctx, person.get(), language, ctx.request().uri(), api)).onComplete(r -> {
+                if (ctx.response().ended()) {
+                    return;
+                }
+                int status = r.succeeded() ? 200 : r.cause() instanceof Refused refused ? refused.status : 500;
+                WebPages.securityHeaders(ctx.response());
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-store").end(r.succeeded() ? r.result().toString() : "");
             });
         });
     }
