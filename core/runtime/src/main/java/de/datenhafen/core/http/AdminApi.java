@@ -94,7 +94,8 @@ final class AdminApi {
     /** A plugin as the API shows it: with its owning member, and a warning while it has none. */
     private JsonObject plugin(PluginView view) {
         String owner = view.id() == null ? null : ownerOf.apply(view.id());
-        JsonObject out = Json.plugin(view).put("owner", owner);
+        JsonObject out = Json.plugin(view).put("owner", owner)
+            .put("signature", view.id() == null ? null : plugins.signature(view.id()).orElse(null));
         if (owner == null && view.id() != null) {
             out.put("warnings", new JsonArray().add("the provider " + view.provider() + " is not a member of this "
                 + "hub, so plugin " + view.id() + " has no owning member: until an admin assigns one (PUT "

@@ -8,7 +8,6 @@ import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.openqa.selenium.By;
 /** The console's overview: what runs, what failed and why, the bus; updated while it is open. */
 class ConsoleOverviewTest {
 
-    private static final Path ARCHIVES = temp();
+    private static final Path ARCHIVES = People.temp("overview");
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES))
@@ -26,14 +25,6 @@ class ConsoleOverviewTest {
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();
-
-    static Path temp() {
-        try {
-            return Files.createTempDirectory("console-overview-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static void aRunningAndAFailingIntegration() {

@@ -57,6 +57,15 @@ final class People {
         browser.await(d -> !d.getCurrentUrl().contains("/console/sign-in"));
     }
 
+    /** A temporary folder for a test class's plugin archives. */
+    static java.nio.file.Path temp(String name) {
+        try {
+            return java.nio.file.Files.createTempDirectory("console-" + name + "-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A session signed in through the API: its cookie header (for plain HTTP checks). */
     static String sessionCookie(HubClient hub, String user, String password) {
         HubClient.Response r = hub.anonymous().post("/api/v1/auth/login", new JsonObject().put("user", user)

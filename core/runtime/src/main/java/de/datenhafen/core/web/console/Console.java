@@ -110,6 +110,7 @@ public final class Console {
         Overview overview = new Overview();
         router.get(BASE).handler(ctx -> page(ctx, overview::render));
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
+        router.get(BASE + "plugins").handler(ctx -> page(ctx, Plugins::render));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
