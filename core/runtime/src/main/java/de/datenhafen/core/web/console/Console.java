@@ -111,6 +111,9 @@ public final class Console {
         router.get(BASE).handler(ctx -> page(ctx, overview::render));
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
         router.get(BASE + "plugins").handler(ctx -> page(ctx, Plugins::render));
+        router.get(Integrations.PATH).handler(ctx -> page(ctx, Integrations::list));
+        router.get(Integrations.PATH + "/new").handler(ctx -> page(ctx, Integrations::create));
+        router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
