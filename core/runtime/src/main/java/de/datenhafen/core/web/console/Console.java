@@ -114,6 +114,8 @@ public final class Console {
         router.get(Integrations.PATH).handler(ctx -> page(ctx, Integrations::list));
         router.get(Integrations.PATH + "/new").handler(ctx -> page(ctx, Integrations::create));
         router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
+        router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));
+        router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
