@@ -116,6 +116,9 @@ public final class Console {
         router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
         router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));
         router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
+        router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
+        router.get(Members.PATH + "/:member").handler(ctx -> page(ctx, Members::one));
+        router.get(Audit.PATH).handler(ctx -> page(ctx, Audit::render));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
