@@ -1,4 +1,6 @@
-// The form of a new integration: checked against POST /api/v1/admin/integrations/validate as the person types
+// The form of a new integration, or of an integration's config (with data-integration: checked against
+// .../integrations/<name>/validate and saved with PUT; a secret left empty keeps its stored value).
+// A new one is checked against POST /api/v1/admin/integrations/validate as the person types
 // (half a second after the last key), problems shown at their fields (text under the field, aria-invalid), then
 // created with POST /api/v1/admin/integrations. Numbers go as JSON numbers when they read as one, booleans as
 // booleans, the rest as typed: the hub checks them by the connector's schema (lists separated by commas,
@@ -8,6 +10,9 @@ import { api } from './console.js';
 const form = document.getElementById('integration-form');
 if (form) {
   const result = document.getElementById('form-result');
+  const editing = form.dataset.integration;
+  const base = '/api/v1/admin/integrations';
+  const self = editing ? base + '/' + encodeURIComponent(editing) : null;
   let timer = null;
   let asked = 0;
 
@@ -23,8 +28,10 @@ if (form) {
         && /^-?\d+(\.\d+)?$/.test(value)) config[key] = Number(value);
       else config[key] = input.value;
     }
+    if (editing) return { config };
     return { name: form.querySelector('#name').value.trim(), connector: form.dataset.connector, config };
   };
+
 
   const problemLine = (field) => document.getElementById('problem.' + field.replace(/^config\./, ''))
     || document.getElementById('problem.config');
@@ -42,7 +49,7 @@ if (form) {
 
   const validate = async () => {
     const mine = ++asked;
-    const reply = await api('POST', '/api/v1/admin/integrations/validate', request());
+    const reply = await api('POST', editing ? self + '/validate' : base + '/validate', request());
     if (mine !== asked) return; // an older answer after a newer question: ignore it
     if (reply.status === 200) show(reply.body.problems || []);
   };
@@ -57,9 +64,9 @@ if (form) {
     window.clearTimeout(timer);
     asked++;
     const body = request();
-    const reply = await api('POST', '/api/v1/admin/integrations', body);
-    if (reply.status === 201 || reply.status === 202) {
-      window.location.assign('/console/integrations/' + encodeURIComponent(body.name));
+    const reply = editing ? await api('PUT', self, body) : await api('POST', base, body);
+    if (reply.status === 200 || reply.status === 201 || reply.status === 202) {
+      window.location.assign('/console/integrations/' + encodeURIComponent(editing || body.name));
       return;
     }
     const problems = reply.body && reply.body.problems ? reply.body.problems

@@ -157,8 +157,9 @@ public final class HttpApi {
             .rule("POST", a + "/integrations", AccessRules.MEMBER_ADMIN_OF_ANY)
             .rule("POST", a + "/integrations/validate", AccessRules.MEMBER_ADMIN_OF_ANY)
             .rule("GET", a + "/integrations/:name", AccessRules.ofOwner(Role.VIEWER, integrationOwner))
-            .rule("DELETE", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
-        for (String action : new String[] {"pause", "resume", "restart"}) {
+            .rule("DELETE", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner))
+            .rule("PUT", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
+        for (String action : new String[] {"pause", "resume", "restart", "validate"}) {
             r.rule("POST", a + "/integrations/:name/" + action,
                 AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
         }

@@ -114,6 +114,34 @@ class ConsoleIntegrationsTest {
     }
 
     @Test
+    void itsOwnMembersAdminChangesItsConfigWithTheSameFormKeepingTheSecret() {
+        ConsoleOverviewTest.create(hub.client(), "edited", "fixture-ingest", new JsonObject().put("path", "edited")
+            .put("token", "geheim-5678"));
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/integrations/edited");
+        browser.driver().findElement(By.linkText("Einstellungen ändern")).click();
+        browser.await(d -> d.findElement(By.id("integration-form")));
+
+        WebElement token = browser.driver().findElement(By.id("config.token"));
+        assertThat(token.getAttribute("value")).isEmpty();
+        assertThat(browser.driver().findElement(By.id("hint.token")).getText())
+            .contains("Leer lassen, um den gespeicherten Wert zu behalten.");
+        assertThat(browser.driver().getPageSource()).doesNotContain("geheim-5678");
+        WebElement type = browser.driver().findElement(By.id("config.type"));
+        assertThat(type.getAttribute("value")).isEqualTo("test.event");
+        browser.assertAccessible();
+        type.clear();
+        type.sendKeys("city.edited");
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/edited"));
+        assertThat(browser.driver().findElement(By.id("config")).getText()).contains("city.edited");
+        assertThat(browser.driver().findElement(By.id("state")).getText()).isEqualTo("läuft");
+        assertThat(hub.client().anonymous().post("/api/v1/plugins/fixture/edited", java.util.Map.of("Content-Type",
+            "application/json", "X-Token", "geheim-5678"), "{}").status()).isEqualTo(202);
+    }
+
+    @Test
     void anotherMembersUserSeesNoneOfItAndGetsNoDataByTypingItsUrl() {
         People.signIn(browser.size(1280, 900), hub.client(), People.BERT, People.BERT_PASSWORD,
             "/console/integrations");

@@ -114,6 +114,7 @@ public final class Console {
         router.get(Integrations.PATH).handler(ctx -> page(ctx, Integrations::list));
         router.get(Integrations.PATH + "/new").handler(ctx -> page(ctx, Integrations::create));
         router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
+        router.get(Integrations.PATH + "/:name/edit").handler(ctx -> page(ctx, Integrations::edit));
         router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));
         router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
         router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));

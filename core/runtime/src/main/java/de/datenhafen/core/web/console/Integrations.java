@@ -87,6 +87,7 @@ final class Integrations {
                         Plugins.button(h, v.t("integration.pause"), "POST", api + "/pause", null, "secondary");
                     }
                     Plugins.button(h, v.t("integration.restart"), "POST", api + "/restart", null, "secondary");
+                    h.link(PATH + "/" + name + "/edit", v.t("integration.edit"), "class", "button secondary");
                     h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "data-method",
                         "DELETE", "data-path", api, "data-confirm", v.t("integration.confirmDelete", name),
                         "data-then", PATH);
@@ -102,6 +103,32 @@ final class Integrations {
                 h.close("dl");
                 return new Console.Rendered(v.t("integration.title", name), h);
             });
+    }
+
+    /** The same form for an integration's config, filled in with what the API shows (never a secret). */
+    static Future<Console.Rendered> edit(Console.View v) {
+        String name = v.ctx().pathParam("name");
+        return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+            .compose(Console::ok).compose(one -> v.get("/api/v1/admin/connectors").compose(Console::ok).map(all -> {
+                JsonObject i = one.json();
+                JsonObject connector = all.array().stream().map(o -> (JsonObject) o)
+                    .filter(c -> c.getString("name").equals(i.getString("connector"))).findFirst().orElse(null);
+                Html h = new Html().element("h1", v.t("integration.editTitle", name));
+                if (connector == null) {
+                    h.element("p", v.t("integration.noConnector", i.getString("connector")), "class", "problem");
+                    return new Console.Rendered(v.t("integration.editTitle", name), h);
+                }
+                h.open("form", "id", "integration-form", "data-connector", connector.getString("name"),
+                    "data-integration", name, "novalidate", "");
+                ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"));
+                h.element("p", "", "class", "field-problem", "id", "problem.config")
+                    .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
+                    .link(PATH + "/" + name, v.t("integration.cancel")).close("p")
+                    .element("p", "", "id", "form-result", "role", "status")
+                    .close("form");
+                return new Console.Rendered(v.t("integration.editTitle", name), h,
+                    List.of("console/integration-form.js"));
+            }));
     }
 
     /** The form for a new integration: first the connector, then its config. */
