@@ -29,10 +29,9 @@ class ConsoleBusTest {
     private static final Path ARCHIVES = People.temp("bus");
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES))
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES))
         .plugin(() -> SinkPlugin.archive(ARCHIVES))
-        .config(HubConfig.BUS_RETRY_ATTEMPTS, 2).config(HubConfig.BUS_RETRY_BACKOFF, "10ms")
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+        .config(HubConfig.BUS_RETRY_ATTEMPTS, 2).config(HubConfig.BUS_RETRY_BACKOFF, "10ms").build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();

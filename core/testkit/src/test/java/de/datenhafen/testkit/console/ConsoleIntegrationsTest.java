@@ -2,7 +2,6 @@ package de.datenhafen.testkit.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.fixtures.Fixtures;
 import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubClient;
@@ -22,8 +21,7 @@ class ConsoleIntegrationsTest {
     private static final Path ARCHIVES = People.temp("integrations");
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES))
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES)).build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();

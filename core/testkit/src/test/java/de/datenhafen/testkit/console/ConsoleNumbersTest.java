@@ -2,7 +2,6 @@ package de.datenhafen.testkit.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.fixtures.Fixtures;
 import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubExtension;
@@ -44,8 +43,7 @@ class ConsoleNumbersTest {
     private static final int SECONDS = Integer.getInteger("console.tail.seconds", 20);
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES))
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES)).build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();

@@ -2,7 +2,6 @@ package de.datenhafen.testkit.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.fixtures.Fixtures;
 import de.datenhafen.fixtures.QuietPlugin;
 import de.datenhafen.testkit.Browser;
@@ -23,8 +22,7 @@ class ConsolePluginsTest {
     private static final Path ARCHIVES = People.temp("plugins");
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder()
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+    static final HubExtension hub = People.hub().build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();

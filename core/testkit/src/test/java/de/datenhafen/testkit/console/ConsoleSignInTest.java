@@ -2,7 +2,6 @@ package de.datenhafen.testkit.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
@@ -22,8 +21,7 @@ import org.openqa.selenium.WebElement;
 class ConsoleSignInTest {
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder()
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1).build();
+    static final HubExtension hub = People.hub().build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();

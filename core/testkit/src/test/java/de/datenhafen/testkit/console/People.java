@@ -2,7 +2,9 @@ package de.datenhafen.testkit.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubExtension;
 import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +25,12 @@ final class People {
     static final String BERT_PASSWORD = "ein Bus kommt selten allein";
 
     private People() {
+    }
+
+    /** A hub for a console test: cheap password hashes, since every test signs in (the README says what they cost). */
+    static HubExtension.Builder hub() {
+        return HubExtension.builder().config(HubConfig.AUTH_ARGON2_MEMORY, 1024)
+            .config(HubConfig.AUTH_ARGON2_ITERATIONS, 1);
     }
 
     /** Creates the members and their people (once per hub). */

@@ -53,12 +53,8 @@ final class Audit {
                     h.element("p", v.t("audit.none"), "id", "no-entries");
                     return new Console.Rendered(v.t("audit.title"), h);
                 }
-                Console.scrolling(h, v.t("audit.title")).open("table", "id", "audit").open("thead").open("tr");
-                for (String col : new String[] {"audit.at", "audit.principal", "audit.member", "audit.action",
-                    "audit.target", "audit.outcome"}) {
-                    h.element("th", v.t(col), "scope", "col");
-                }
-                h.close("tr").close("thead").open("tbody");
+                Console.table(v, h, v.t("audit.title"), "audit", "audit.at", "audit.principal", "audit.member",
+                    "audit.action", "audit.target", "audit.outcome");
                 for (Object o : entries) {
                     JsonObject e = (JsonObject) o;
                     h.open("tr").element("td", e.getString("at")).element("td", e.getString("principal", "–"))
@@ -66,7 +62,7 @@ final class Audit {
                         .element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
                         .close("tr");
                 }
-                h.close("tbody").close("table").close("div");
+                Console.endTable(h);
                 Object next = page.getValue("next");
                 if (next != null && entries.size() == PAGE) {
                     h.open("p").link(PATH + "?after=" + next + filters, v.t("dead.next"), "rel", "next").close("p");

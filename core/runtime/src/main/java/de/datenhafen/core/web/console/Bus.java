@@ -64,13 +64,8 @@ final class Bus {
             h.element("p", v.t("bus.noSubscriptions"));
             return;
         }
-        Console.scrolling(h, v.t("overview.subscriptions")).open("table", "id", "subscriptions").open("thead")
-            .open("tr");
-        for (String col : new String[] {"overview.subscription", "bus.types", "bus.consumedBy", "overview.lag",
-            "overview.rate", "overview.deadLetters"}) {
-            h.element("th", v.t(col), "scope", "col");
-        }
-        h.close("tr").close("thead").open("tbody");
+        Console.table(v, h, v.t("overview.subscriptions"), "subscriptions", "overview.subscription", "bus.types",
+            "bus.consumedBy", "overview.lag", "overview.rate", "overview.deadLetters");
         for (Object o : subscriptions) {
             JsonObject s = (JsonObject) o;
             long dead = s.getLong("deadLetters", 0L);
@@ -88,6 +83,6 @@ final class Bus {
             }
             h.close("td").close("tr");
         }
-        h.close("tbody").close("table").close("div");
+        Console.endTable(h);
     }
 }

@@ -86,6 +86,22 @@ public final class Console {
         return h.open("div", "class", "table-scroll", "tabindex", "0", "role", "region", "aria-label", label);
     }
 
+    /**
+     * Opens a table in a {@link #scrolling} region named {@code label}, with a header row of the texts of
+     * {@code columns}, up to its open {@code tbody}; {@link #endTable} closes it.
+     */
+    static Html table(View v, Html h, String label, String id, String... columns) {
+        scrolling(h, label).open("table", "id", id).open("thead").open("tr");
+        for (String column : columns) {
+            h.element("th", v.t(column), "scope", "col");
+        }
+        return h.close("tr").close("thead").open("tbody");
+    }
+
+    static Html endTable(Html h) {
+        return h.close("tbody").close("table").close("div");
+    }
+
     /** The reply if the API said yes, else a {@link Refused}. */
     static Future<ApiAccess.Reply> ok(ApiAccess.Reply reply) {
         return reply.ok() ? Future.succeededFuture(reply) : Future.failedFuture(new Refused(reply));

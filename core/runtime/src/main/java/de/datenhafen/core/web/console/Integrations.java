@@ -33,14 +33,9 @@ final class Integrations {
                 h.element("p", v.t("integrations.none"));
                 return new Console.Rendered(v.t("integrations.title"), h);
             }
-            Console.scrolling(h, v.t("integrations.title")).open("table", "id", "integrations").open("thead")
-                .open("tr");
-            for (String col : new String[] {"integrations.name", "integrations.connector", "integrations.plugin",
-                "integrations.state", "integrations.in", "integrations.out", "integrations.failed",
-                "integrations.lastError"}) {
-                h.element("th", v.t(col), "scope", "col");
-            }
-            h.close("tr").close("thead").open("tbody");
+            Console.table(v, h, v.t("integrations.title"), "integrations", "integrations.name",
+                "integrations.connector", "integrations.plugin", "integrations.state", "integrations.in",
+                "integrations.out", "integrations.failed", "integrations.lastError");
             for (Object o : items) {
                 JsonObject i = (JsonObject) o;
                 JsonObject m = i.getJsonObject("messages", new JsonObject());
@@ -55,7 +50,7 @@ final class Integrations {
                     .element("td", String.valueOf(m.getLong("failed", 0L)))
                     .element("td", last == null ? "" : last.getString("message")).close("tr");
             }
-            h.close("tbody").close("table").close("div");
+            Console.endTable(h);
             return new Console.Rendered(v.t("integrations.title"), h);
         });
     }

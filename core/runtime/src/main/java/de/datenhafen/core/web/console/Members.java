@@ -25,11 +25,8 @@ final class Members {
     static Future<Console.Rendered> list(Console.View v) {
         return v.get("/api/v1/admin/members").compose(Console::ok).map(reply -> {
             Html h = new Html().element("h1", v.t("members.title"));
-            Console.scrolling(h, v.t("members.title")).open("table", "id", "members").open("thead").open("tr");
-            for (String col : new String[] {"members.id", "members.name", "members.contact", "integrations.state"}) {
-                h.element("th", v.t(col), "scope", "col");
-            }
-            h.close("tr").close("thead").open("tbody");
+            Console.table(v, h, v.t("members.title"), "members", "members.id", "members.name", "members.contact",
+                "integrations.state");
             for (Object o : reply.array()) {
                 JsonObject m = (JsonObject) o;
                 h.open("tr", "data-member", m.getString("id")).open("th", "scope", "row")
@@ -37,7 +34,7 @@ final class Members {
                     .element("td", m.getString("name")).element("td", m.getString("contact"))
                     .element("td", v.state(m.getString("state"))).close("tr");
             }
-            h.close("tbody").close("table").close("div");
+            Console.endTable(h);
             h.element("h2", v.t("members.create"));
             form(v, h, "new-member", "/api/v1/admin/members", null, v.t("members.create"));
             text(h, "new-member", "id", v.t("members.id"), true);
@@ -72,12 +69,8 @@ final class Members {
 
     private static void users(Console.View v, Html h, String base, JsonArray users) {
         h.element("h2", v.t("member.users"));
-        Console.scrolling(h, v.t("member.users")).open("table", "id", "users").open("thead").open("tr");
-        for (String col : new String[] {"member.user", "members.name", "member.roles", "integrations.state",
-            "plugins.actions"}) {
-            h.element("th", v.t(col), "scope", "col");
-        }
-        h.close("tr").close("thead").open("tbody");
+        Console.table(v, h, v.t("member.users"), "users", "member.user", "members.name", "member.roles",
+            "integrations.state", "plugins.actions");
         for (Object o : users) {
             JsonObject u = (JsonObject) o;
             h.open("tr", "data-user", u.getString("id")).element("th", u.getString("id"), "scope", "row")
@@ -87,7 +80,7 @@ final class Members {
                 v.t("member.confirmDeleteUser", u.getString("id")), "danger");
             h.close("td").close("tr");
         }
-        h.close("tbody").close("table").close("div");
+        Console.endTable(h);
         h.element("h3", v.t("member.invite"));
         form(v, h, "invite", base + "/users", "setupCode", v.t("member.invite"));
         text(h, "invite", "id", v.t("member.user"), true);
@@ -99,12 +92,8 @@ final class Members {
 
     private static void tokens(Console.View v, Html h, String base, JsonArray tokens) {
         h.element("h2", v.t("member.tokens"));
-        Console.scrolling(h, v.t("member.tokens")).open("table", "id", "tokens").open("thead").open("tr");
-        for (String col : new String[] {"members.name", "member.roles", "member.purpose", "member.lastUsed",
-            "integrations.state", "plugins.actions"}) {
-            h.element("th", v.t(col), "scope", "col");
-        }
-        h.close("tr").close("thead").open("tbody");
+        Console.table(v, h, v.t("member.tokens"), "tokens", "members.name", "member.roles", "member.purpose",
+            "member.lastUsed", "integrations.state", "plugins.actions");
         for (Object o : tokens) {
             JsonObject t = (JsonObject) o;
             boolean revoked = t.getString("revokedAt") != null;
@@ -118,7 +107,7 @@ final class Members {
             }
             h.close("td").close("tr");
         }
-        h.close("tbody").close("table").close("div");
+        Console.endTable(h);
         h.element("h3", v.t("member.newToken"));
         form(v, h, "new-token", base + "/tokens", "token", v.t("member.newToken"));
         text(h, "new-token", "name", v.t("members.name"), true);

@@ -86,10 +86,8 @@ final class Overview {
         errors(v, h, plugins, integrations);
         if (subscriptions != null && !subscriptions.isEmpty()) {
             h.element("h2", v.t("overview.subscriptions"));
-            Console.scrolling(h, v.t("overview.subscriptions")).open("table")
-                .open("thead").open("tr").element("th", v.t("overview.subscription"), "scope", "col")
-                .element("th", v.t("overview.lag"), "scope", "col").element("th", v.t("overview.rate"), "scope", "col")
-                .element("th", v.t("overview.deadLetters"), "scope", "col").close("tr").close("thead").open("tbody");
+            Console.table(v, h, v.t("overview.subscriptions"), "subscriptions", "overview.subscription",
+                "overview.lag", "overview.rate", "overview.deadLetters");
             for (Object o : subscriptions) {
                 JsonObject sub = (JsonObject) o;
                 h.open("tr").element("td", sub.getString("name"))
@@ -97,7 +95,7 @@ final class Overview {
                     .element("td", v.t("overview.perSecond", sub.getDouble("rate", 0.0)))
                     .element("td", String.valueOf(sub.getLong("deadLetters", 0L))).close("tr");
             }
-            h.close("tbody").close("table").close("div");
+            Console.endTable(h);
         }
         return h;
     }
@@ -147,10 +145,8 @@ final class Overview {
             h.element("p", v.t("overview.noErrors"), "id", "no-errors");
             return;
         }
-        Console.scrolling(h, v.t("overview.errors")).open("table", "id", "errors").open("thead").open("tr")
-            .element("th", v.t("overview.what"), "scope", "col").element("th", v.t("overview.state"), "scope", "col")
-            .element("th", v.t("overview.error"), "scope", "col").element("th", v.t("overview.at"), "scope", "col")
-            .close("tr").close("thead").open("tbody").append(rows).close("tbody").close("table").close("div");
+        Console.endTable(Console.table(v, h, v.t("overview.errors"), "errors", "overview.what", "overview.state",
+            "overview.error", "overview.at").append(rows));
     }
 
     /** Events a second on the bus since the last reading at least a second ago (NaN before there is one). */

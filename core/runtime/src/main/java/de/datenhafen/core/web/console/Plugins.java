@@ -28,20 +28,16 @@ final class Plugins {
             if (plugins.isEmpty()) {
                 h.element("p", v.t("plugins.none"));
             } else {
-                Console.scrolling(h, v.t("plugins.installed")).open("table", "id", "plugins").open("thead")
-                    .open("tr");
-                for (String col : new String[] {"plugins.id", "plugins.version", "plugins.provider", "plugins.owner",
-                    "plugins.state", "plugins.signature", "plugins.error"}) {
-                    h.element("th", v.t(col), "scope", "col");
-                }
+                List<String> columns = new java.util.ArrayList<>(List.of("plugins.id", "plugins.version",
+                    "plugins.provider", "plugins.owner", "plugins.state", "plugins.signature", "plugins.error"));
                 if (admin) {
-                    h.element("th", v.t("plugins.actions"), "scope", "col");
+                    columns.add("plugins.actions");
                 }
-                h.close("tr").close("thead").open("tbody");
+                Console.table(v, h, v.t("plugins.installed"), "plugins", columns.toArray(String[]::new));
                 for (Object o : plugins) {
                     row(v, h, (JsonObject) o, admin);
                 }
-                h.close("tbody").close("table").close("div");
+                Console.endTable(h);
             }
             return new Console.Rendered(v.t("plugins.title"), h, List.of("console/plugins.js"));
         });
