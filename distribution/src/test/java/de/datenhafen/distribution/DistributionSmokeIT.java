@@ -80,6 +80,17 @@ class DistributionSmokeIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().getString("state")).isEqualTo("running");
 
+        // the console, its texts and its assets come out of the packaged jar
+        HubClient.Response signIn = client.anonymous().get("/console/sign-in");
+        assertThat(signIn.status()).isEqualTo(200);
+        assertThat(signIn.header("Content-Security-Policy")).startsWith("default-src 'self'");
+        java.util.regex.Matcher css = java.util.regex.Pattern.compile("href=\"(/assets/[0-9a-f]+/shell\\.css)\"")
+            .matcher(signIn.body());
+        assertThat(css.find()).as(signIn.body()).isTrue();
+        HubClient.Response sheet = client.anonymous().get(css.group(1));
+        assertThat(sheet.status()).isEqualTo(200);
+        assertThat(sheet.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+
         HubClient.Response event = client.anonymous().post("/api/v1/plugins/core-connectors/parking",
             "application/json", "{\"garage\":\"Haerder\",\"free\":41}");
         assertThat(event.status()).as(event.body()).isEqualTo(202);

@@ -12,6 +12,7 @@ import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.web.console.Console;
 import de.datenhafen.core.http.HttpsRedirect;
 import de.datenhafen.core.http.ServerTls;
 import de.datenhafen.core.security.FailedAuthLimiter;
@@ -172,8 +173,10 @@ public final class Hub implements AutoCloseable {
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf));
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
+            this::localUrl));
         new CityPage(vertx, publicSections, http.web().assets()).mount(http.router());
+        new Console(http.web(), http.access()).mount(http.router());
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();
@@ -233,6 +236,14 @@ public final class Hub implements AutoCloseable {
      * The hub's public URL for links in answers: configured, or else the address it listens on (localhost when that is
      * every address), never a request's Host header.
      */
+    /** Where this hub listens, as a client on this machine reaches it (the console's calls to the API). */
+    private java.net.URI localUrl() {
+        String host = config.httpHost();
+        host = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "[::1]" : host.contains(":") ? "[" + host
+            + "]" : host;
+        return java.net.URI.create((tls != null ? "https://" : "http://") + host + ":" + server.actualPort());
+    }
+
     private String publicUrl() {
         return config.httpPublicUrl().orElseGet(() -> {
             String host = config.httpHost();

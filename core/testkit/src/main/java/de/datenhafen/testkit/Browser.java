@@ -159,9 +159,14 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, After
         return this;
     }
 
-    /** Waits (10 s at most) until {@code condition} gives a non-null, non-false value, and returns it. */
+    /**
+     * Waits (10 s at most) until {@code condition} gives a non-null, non-false value, and returns it; an element
+     * missing or replaced while the condition read it (a live part re-rendered, a page reloading) counts as not yet,
+     * and the time-out names the last such error.
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10)).until(condition::apply);
+        return new WebDriverWait(driver, Duration.ofSeconds(10))
+            .ignoring(org.openqa.selenium.WebDriverException.class).until(condition::apply);
     }
 
     /** Runs JavaScript in the page (as the test, not the page: the page's CSP does not apply). */

@@ -75,6 +75,8 @@ final class AdminApi {
         router.post(base + "/integrations").handler(json).handler(this::createIntegration);
         router.get(base + "/integrations").handler(this::listIntegrations);
         router.get(base + "/integrations/:name").handler(this::getIntegration);
+        router.put(base + "/integrations/:name").handler(json).handler(this::updateIntegration);
+        router.post(base + "/integrations/:name/validate").handler(json).handler(this::validateUpdate);
         router.post(base + "/integrations/:name/pause").handler(this::pauseIntegration);
         router.post(base + "/integrations/:name/resume").handler(this::resumeIntegration);
         router.post(base + "/integrations/:name/restart").handler(this::restartIntegration);
@@ -94,7 +96,8 @@ final class AdminApi {
     /** A plugin as the API shows it: with its owning member, and a warning while it has none. */
     private JsonObject plugin(PluginView view) {
         String owner = view.id() == null ? null : ownerOf.apply(view.id());
-        JsonObject out = Json.plugin(view).put("owner", owner);
+        JsonObject out = Json.plugin(view).put("owner", owner)
+            .put("signature", view.id() == null ? null : plugins.signature(view.id()).orElse(null));
         if (owner == null && view.id() != null) {
             out.put("warnings", new JsonArray().add("the provider " + view.provider() + " is not a member of this "
                 + "hub, so plugin " + view.id() + " has no owning member: until an admin assigns one (PUT "
@@ -247,6 +250,27 @@ final class AdminApi {
         });
     }
 
+    /** Replaces an integration's config ({@code {"config": {...}}}); a secret left out keeps its stored value. */
+    private void updateIntegration(RoutingContext ctx) {
+        JsonObject body = jsonBody(ctx, CONFIG);
+        if (body == null) {
+            return;
+        }
+        work(ctx, 200, () -> Json.integration(integrations.update(ctx.pathParam("name"), configOf(body))));
+    }
+
+    /** What an update of the config would find wrong, without changing anything (the edit form asks as one types). */
+    private void validateUpdate(RoutingContext ctx) {
+        JsonObject body = jsonBody(ctx, CONFIG);
+        if (body == null) {
+            return;
+        }
+        work(ctx, 200, () -> {
+            List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body));
+            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
+        });
+    }
+
     /** The integrations the caller may see: all for a hub-admin, else those of its member's plugins. */
     private void listIntegrations(RoutingContext ctx) {
         Principal p = ctx.get(Authentication.PRINCIPAL);
@@ -316,6 +340,7 @@ final class AdminApi {
 
     /** What a request about an integration sends. */
     private static final String INTEGRATION = "the integration as {\"name\", \"connector\", \"config\"}";
+    private static final String CONFIG = "the integration's new config as {\"config\": {...}}";
 
     /** The request body as a JSON object, or null after answering 400; {@code expected} says what to send. */
     static JsonObject jsonBody(RoutingContext ctx, String expected) {

@@ -57,13 +57,15 @@ public final class HttpApi {
     private volatile AccessRules accessRules;
     private volatile AuditLog audit;
     private EventsApi events;
+    private ApiAccess access;
     private final WebPages web = new WebPages(Assets.hub());
 
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
-                           FailedAuthLimiter authLimiter, Function<String, String> pluginOwner) {
+                           FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
+                           Supplier<java.net.URI> localUrl) {
     }
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
@@ -93,6 +95,11 @@ public final class HttpApi {
         return workers;
     }
 
+    /** The API as the console calls it for a browser's session; after {@link #mount}. */
+    public ApiAccess access() {
+        return access;
+    }
+
     /** What the web faces share: assets, the language switch, the page headers. */
     public WebPages web() {
         return web;
@@ -117,8 +124,10 @@ public final class HttpApi {
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        new IdentityApi(s.identity(), workers, passwordWorkers, s.authLimiter(), new FailedAuthLimiter(100,
-            Duration.ofHours(1), 100_000, Clock.systemUTC())).mount(router, auth);
+        IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwordWorkers, s.authLimiter(),
+            new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
+        identityApi.mount(router, auth);
+        access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());
         new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router);
         events = new EventsApi(vertx, workers, s.eventLog(), auth);
         events.mount(router);
@@ -148,8 +157,9 @@ public final class HttpApi {
             .rule("POST", a + "/integrations", AccessRules.MEMBER_ADMIN_OF_ANY)
             .rule("POST", a + "/integrations/validate", AccessRules.MEMBER_ADMIN_OF_ANY)
             .rule("GET", a + "/integrations/:name", AccessRules.ofOwner(Role.VIEWER, integrationOwner))
-            .rule("DELETE", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
-        for (String action : new String[] {"pause", "resume", "restart"}) {
+            .rule("DELETE", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner))
+            .rule("PUT", a + "/integrations/:name", AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
+        for (String action : new String[] {"pause", "resume", "restart", "validate"}) {
             r.rule("POST", a + "/integrations/:name/" + action,
                 AccessRules.ofOwner(Role.MEMBER_ADMIN, integrationOwner));
         }

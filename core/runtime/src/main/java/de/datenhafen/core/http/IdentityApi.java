@@ -12,6 +12,7 @@ import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
 import de.datenhafen.core.security.Sessions;
 import de.datenhafen.core.security.Users;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -200,21 +201,28 @@ final class IdentityApi {
         if (b == null) {
             return;
         }
+        signIn(ctx, b.getValue("user") instanceof String s ? s : null,
+            b.getValue("password") instanceof String s ? s : null)
+            .onSuccess(me -> ctx.response().putHeader("Content-Type", "application/json").end(me.encode()))
+            .onFailure(err -> Errors.respond(ctx, err));
+    }
+
+    /**
+     * Signs a person in, for the JSON login and the console's sign-in form alike: failures counted per address and
+     * per account (429 beyond), a new session whose cookie goes on {@code ctx}'s response, the session's user with its
+     * CSRF token as the result; a wrong user or password fails with {@link UnauthorizedException} and sets no cookie.
+     */
+    Future<JsonObject> signIn(RoutingContext ctx, String user, String password) {
         String address = Authentication.address(ctx);
-        String user = b.getValue("user") instanceof String s ? s : null;
         String account = "account:" + user;
-        Duration wait = max(addressLimiter.retryAfter(address), accountLimiter.retryAfter(account));
-        if (!wait.isZero()) {
-            ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
-            ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
-            Errors.respond(ctx, new TooManyRequestsException("too many failed sign-ins; try again in "
-                + Math.max(1, wait.toSeconds()) + " s", wait));
-            return;
-        }
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
         ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
-        JsonReplies.work(passwordWorkers, ctx, 200, () -> {
-            String password = b.getValue("password") instanceof String s ? s : null;
+        Duration wait = max(addressLimiter.retryAfter(address), accountLimiter.retryAfter(account));
+        if (!wait.isZero()) {
+            return Future.failedFuture(new TooManyRequestsException("too many failed sign-ins; try again in "
+                + Math.max(1, wait.toSeconds()) + " s", wait));
+        }
+        return passwordWorkers.executeBlocking(() -> {
             var found = identity.users().verify(user, password);
             if (found.isEmpty() || !identity.members().active(found.get().member())) {
                 addressLimiter.failed(address);
@@ -230,7 +238,7 @@ final class IdentityApi {
             ctx.put(Authentication.PRINCIPAL, new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null,
                 null));
             return user(u).put("csrf", s.csrf()).put("expiresAt", s.expiresAt().toString());
-        });
+        }, false);
     }
 
     private void setup(RoutingContext ctx) {

@@ -143,14 +143,97 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 + connectorName + "'"));
             return problems;
         }
-        List<ConfigProblem> configProblems = connector.get().config().validate(raw);
+        problems.addAll(configProblems(connectorName, connector.get(), raw));
+        return problems;
+    }
+
+    /** The problems of a config for a connector, each named {@code config.<key>}. */
+    private List<ConfigProblem> configProblems(String connectorName, Connector connector, Map<String, Object> raw) {
+        List<ConfigProblem> configProblems = connector.config().validate(raw);
         if (configProblems.isEmpty()) {
-            configProblems = crossKeyProblems(connectorName, connector.get(), connector.get().config().parse(raw));
+            configProblems = crossKeyProblems(connectorName, connector, connector.config().parse(raw));
         }
+        List<ConfigProblem> out = new ArrayList<>();
         for (ConfigProblem p : configProblems) {
-            problems.add(new ConfigProblem("config." + p.field(), p.message()));
+            out.add(new ConfigProblem("config." + p.field(), p.message()));
+        }
+        return out;
+    }
+
+    /**
+     * The config an update would store: {@code raw}, with each secret it leaves out, empty or redacted taken from
+     * the stored config, so an edit form that never shows a secret does not erase it.
+     */
+    private Map<String, Object> withKeptSecrets(Entry e, Connector connector, Map<String, Object> raw) {
+        Map<String, Object> given = new LinkedHashMap<>(raw == null ? Map.of() : raw);
+        Map<String, Object> stored = unseal(connector, e.record.storedConfig());
+        for (ConfigKey key : connector.config().keys()) {
+            Object v = given.get(key.name());
+            if (key.secret() && stored.containsKey(key.name())
+                && (v == null || "".equals(v) || Config.REDACTED.equals(v))) {
+                given.put(key.name(), stored.get(key.name()));
+            }
+        }
+        return given;
+    }
+
+    /** Every problem with an update of {@code name}'s config; empty when it would be accepted. */
+    public synchronized List<ConfigProblem> validateUpdate(String name, Map<String, Object> raw) {
+        Entry e = require(name);
+        Connector connector = runningConnector(e);
+        Map<String, Object> given = withKeptSecrets(e, connector, raw);
+        List<ConfigProblem> problems = configProblems(connector.name(), connector, given);
+        if (problems.isEmpty()) {
+            ConfigProblem taken = pathTaken(name, connector, given);
+            if (taken != null) {
+                problems.add(taken);
+            }
         }
         return problems;
+    }
+
+    /**
+     * Replaces an integration's config (its name and connector stay): checked as at create (400 naming each key,
+     * nothing changed), a secret left out keeps its stored value, then stored and the routes built anew in the state
+     * the admin wants (running, or paused).
+     */
+    public synchronized IntegrationView update(String name, Map<String, Object> raw) {
+        Entry e = require(name);
+        Connector connector = runningConnector(e);
+        Map<String, Object> given = withKeptSecrets(e, connector, raw);
+        List<ConfigProblem> problems = configProblems(connector.name(), connector, given);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        ConfigProblem taken = pathTaken(name, connector, given);
+        if (taken != null) {
+            throw new ConflictException(taken.message(), taken.field());
+        }
+        e.record = e.record.withConfig(seal(connector, given));
+        store.updateConfig(e.record);
+        LOG.info("Integration {}: config changed", name);
+        cancelRetry(e);
+        removeRoutes(name);
+        e.state = STOPPED;
+        e.attempts = 0;
+        e.error = null;
+        start(e);
+        if (PAUSED.equals(e.record.desired()) && e.state.equals(RUNNING)) {
+            try {
+                camel.suspend(name);
+                e.state = PAUSED;
+            } catch (Exception ex) {
+                fail(e, "could not pause: " + ex.getMessage(), false);
+            }
+        }
+        return view(e);
+    }
+
+    private Connector runningConnector(Entry e) {
+        String connectorName = e.record.connector();
+        return connector(connectorName).orElseThrow(() -> new ConflictException("no started plugin offers connector '"
+            + connectorName + "' of integration " + e.record.name() + "; start its plugin, then change its config",
+            "connector"));
     }
 
     /**

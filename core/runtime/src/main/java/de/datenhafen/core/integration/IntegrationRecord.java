@@ -11,6 +11,10 @@ import java.util.Map;
 record IntegrationRecord(String name, String connector, String pluginId, Map<String, Object> storedConfig,
                          String desired, Instant createdAt, Instant updatedAt) {
 
+    IntegrationRecord withConfig(Map<String, Object> stored) {
+        return new IntegrationRecord(name, connector, pluginId, stored, desired, createdAt, Instant.now());
+    }
+
     IntegrationRecord withDesired(String state) {
         return new IntegrationRecord(name, connector, pluginId, storedConfig, state, createdAt, Instant.now());
     }

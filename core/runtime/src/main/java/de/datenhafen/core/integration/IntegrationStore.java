@@ -66,6 +66,19 @@ final class IntegrationStore {
         }
     }
 
+    void updateConfig(IntegrationRecord r) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(
+                 "UPDATE integration SET config_json = ?, updated_at = ? WHERE name = ?")) {
+            ps.setString(1, new JsonObject(r.storedConfig()).encode());
+            ps.setTimestamp(2, Timestamp.from(r.updatedAt()));
+            ps.setString(3, r.name());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot update integration " + r.name(), e);
+        }
+    }
+
     void delete(String name) {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM integration WHERE name = ?")) {

@@ -88,6 +88,8 @@ public final class PluginHost implements AutoCloseable {
     private final BiFunction<String, String, String> ownerOf;
     private final SigningKeys signingKeys;
     private final SignatureCheck signatures;
+    /** What admitted each plugin at its last check (or why not), by plugin id, for the console and the API. */
+    private final Map<String, String> signatureOf = new ConcurrentHashMap<>();
 
     /** What the admin still sees of a deleted plugin whose thread would not stop. */
     private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
@@ -121,6 +123,11 @@ public final class PluginHost implements AutoCloseable {
     /** Members' signing keys and the allow-list of unsigned archives. */
     public SigningKeys signingKeys() {
         return signingKeys;
+    }
+
+    /** What admitted the plugin at its last check: its signature's member and key, the allow-list, or why not. */
+    public Optional<String> signature(String id) {
+        return Optional.ofNullable(signatureOf.get(id));
     }
 
     /** Whether plugin archives must be signed ({@value HubConfig#PLUGINS_REQUIRE_SIGNATURE}). */
@@ -258,9 +265,10 @@ public final class PluginHost implements AutoCloseable {
     /** Why the archive's signature does not admit it (see {@link SignatureCheck}), or null if it does. */
     private String signatureProblem(PluginArchive archive) {
         try {
-            signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider()));
+            signatureOf.put(archive.id(), signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider())));
             return null;
         } catch (RefusedException e) {
+            signatureOf.put(archive.id(), e.getMessage());
             return e.getMessage();
         }
     }
@@ -305,9 +313,11 @@ public final class PluginHost implements AutoCloseable {
     public synchronized PluginView install(Path upload, boolean enable, String owner) {
         PluginArchive inspected;
         Path target;
+        String admittedBy;
         try {
             inspected = inspector.inspect(upload);
-            signatures.verify(inspected, owner != null ? owner : ownerOf.apply(inspected.id(), inspected.provider()));
+            admittedBy = signatures.verify(inspected, owner != null ? owner
+                : ownerOf.apply(inspected.id(), inspected.provider()));
             if (loaded.containsKey(inspected.id())) {
                 LoadedPlugin existing = loaded.get(inspected.id());
                 throw new ConflictException("plugin " + inspected.id() + " is already installed (version "
@@ -347,6 +357,7 @@ public final class PluginHost implements AutoCloseable {
             throw e;
         }
         databases.claimSchema(plugin.id());
+        signatureOf.put(plugin.id(), admittedBy);
         installed.record(archive, InstalledArchives.UPLOAD);
         states.setEnabled(plugin.id(), enable);
         notLoaded.remove(target.getFileName().toString());
@@ -374,7 +385,8 @@ public final class PluginHost implements AutoCloseable {
         LoadedPlugin plugin = require(id);
         if (!plugin.state().equals(LoadedPlugin.STARTED)) {
             // a key revoked or an allow-list entry removed since the start counts now: 422, and nothing changes
-            signatures.verify(plugin.archive(), ownerOf.apply(plugin.id(), plugin.archive().provider()));
+            signatureOf.put(id, signatures.verify(plugin.archive(), ownerOf.apply(plugin.id(),
+                plugin.archive().provider())));
         }
         states.setEnabled(id, true);
         if (!plugin.state().equals(LoadedPlugin.STARTED)) {

@@ -14,7 +14,10 @@ import java.util.Optional;
  * Browser sessions, kept on the server: the cookie holds 256 random bits, the table their SHA-256. A session ends
  * after {@code idle} without requests, after {@code absolute} in any case, at logout, when its user is disabled or
  * deleted, or when its member is suspended. Each has a CSRF token (also stored as a hash) that every write
- * authenticated by the cookie must send in {@code X-CSRF-Token}.
+ * authenticated by the cookie must send in {@code X-CSRF-Token}, shown once at sign-in; a page the hub renders for
+ * the session (the console) cannot show that one again, so it carries the session's page token instead, an HMAC of
+ * the cookie under a key of this hub process ({@link #pageToken}), accepted alike. Another session's token, or one
+ * from before a restart of the hub (reload the page), is refused.
  */
 public final class Sessions {
 
@@ -22,10 +25,16 @@ public final class Sessions {
     public record Opened(String id, String csrf, Instant expiresAt) {
     }
 
-    /** A live session: its user's principal and the hash of its CSRF token. */
-    public record Live(Principal principal, String csrfHash, String idHash) {
+    /** A live session: its user's principal, the hash of its CSRF token and its page token. */
+    public record Live(Principal principal, String csrfHash, String idHash, String pageToken) {
         public boolean csrfMatches(String presented) {
-            return presented != null && Secrets.same(csrfHash, Secrets.sha256(presented));
+            return presented != null && (Secrets.same(csrfHash, Secrets.sha256(presented))
+                || Secrets.same(pageToken, presented));
+        }
+
+        @Override
+        public String toString() {
+            return "Live[" + principal + "]";
         }
     }
 
@@ -36,6 +45,8 @@ public final class Sessions {
     private final Members members;
     private final Duration idle;
     private final Duration absolute;
+    private final javax.crypto.spec.SecretKeySpec pageKey = new javax.crypto.spec.SecretKeySpec(
+        Secrets.random(32).getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256");
 
     public Sessions(Database db, Users users, Members members, Duration idle, Duration absolute) {
         this.db = db;
@@ -47,6 +58,18 @@ public final class Sessions {
 
     public Duration absolute() {
         return absolute;
+    }
+
+    /** The CSRF token a page rendered for the session of this cookie value carries (see the class comment). */
+    public String pageToken(String cookie) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(pageKey);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                mac.doFinal(("page-csrf:" + cookie).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no HmacSHA256 in this JVM", e);
+        }
     }
 
     public Opened open(Users.User user, String client) {
@@ -108,7 +131,7 @@ public final class Sessions {
         }
         Users.User u = user.get();
         return Optional.of(new Live(new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null, null),
-            csrfHash, hash));
+            csrfHash, hash, pageToken(cookie)));
     }
 
     /** Ends the session of this cookie value (logout). */

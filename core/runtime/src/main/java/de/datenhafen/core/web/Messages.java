@@ -57,6 +57,11 @@ public final class Messages {
         return args.length == 0 ? text : new MessageFormat(text, language.locale()).format(args);
     }
 
+    /** The text of {@code key} if there is one (for texts of values the hub may grow, such as states). */
+    public java.util.Optional<String> find(Language language, String key) {
+        return java.util.Optional.ofNullable(texts.get(language).getProperty(key));
+    }
+
     /** The keys of one language's bundle as read from {@code base} alone (for the test that both have the same). */
     public static Set<String> keys(ClassLoader loader, String base, Language language) {
         Set<String> keys = new TreeSet<>();

@@ -135,6 +135,7 @@ public final class Page {
             .empty("meta", "name", "viewport", "content", "width=device-width, initial-scale=1")
             .element("title", title.isEmpty() ? brand : title + " – " + brand);
         meta.forEach((name, content) -> h.empty("meta", "name", name, "content", content));
+        h.empty("link", "rel", "icon", "href", assets.url("favicon.svg"), "type", "image/svg+xml");
         for (String css : stylesheets) {
             h.empty("link", "rel", "stylesheet", "href", css);
         }

@@ -79,7 +79,7 @@ public final class WebPages {
      * {@code back} if it is a path on this hub ({@code /...}, not {@code //host} or {@code /\host}, printable
      * ASCII only, as a page's links are), else {@code /}: the switch is no open redirect.
      */
-    static String localPath(String back) {
+    public static String localPath(String back) {
         if (back == null || back.length() > 1000 || !back.startsWith("/") || back.startsWith("//")
             || back.startsWith("/\\")) {
             return "/";

@@ -1,0 +1,73 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.api.web.Html;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The audit log, filtered (principal, action, target, and the member for hub-admins; the API shows a member's people
+ * their own member's entries only) and paged by the API's cursor. A plain GET form: works without JavaScript.
+ */
+final class Audit {
+
+    static final String PATH = Console.BASE + "audit";
+    private static final int PAGE = 50;
+    private static final String[] FILTERS = {"principal", "action", "target", "member"};
+
+    private Audit() {
+    }
+
+    static Future<Console.Rendered> render(Console.View v) {
+        StringBuilder query = new StringBuilder();
+        for (String f : FILTERS) {
+            String value = v.ctx().request().getParam(f);
+            if (value != null && !value.isBlank() && (!f.equals("member") || v.person().isHubAdmin())) {
+                query.append('&').append(f).append('=').append(URLEncoder.encode(value.trim(), StandardCharsets.UTF_8));
+            }
+        }
+        String after = v.ctx().request().getParam("after", "0");
+        if (!after.matches("\\d{1,18}")) {
+            after = "0";
+        }
+        String filters = query.toString();
+        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&after=" + after + filters).compose(Console::ok)
+            .map(reply -> {
+                JsonObject page = reply.json();
+                JsonArray entries = page.getJsonArray("entries", new JsonArray());
+                Html h = new Html().element("h1", v.t("audit.title"))
+                    .open("form", "method", "get", "action", PATH, "class", "filters");
+                for (String f : FILTERS) {
+                    if (f.equals("member") && !v.person().isHubAdmin()) {
+                        continue;
+                    }
+                    h.element("label", v.t("audit." + f), "for", "filter-" + f)
+                        .empty("input", "type", "text", "id", "filter-" + f, "name", f, "value",
+                            v.ctx().request().getParam(f), "spellcheck", "false");
+                }
+                h.open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
+                    .close("form");
+                if (entries.isEmpty()) {
+                    h.element("p", v.t("audit.none"), "id", "no-entries");
+                    return new Console.Rendered(v.t("audit.title"), h);
+                }
+                Console.table(v, h, v.t("audit.title"), "audit", "audit.at", "audit.principal", "audit.member",
+                    "audit.action", "audit.target", "audit.outcome");
+                for (Object o : entries) {
+                    JsonObject e = (JsonObject) o;
+                    h.open("tr").element("td", e.getString("at")).element("td", e.getString("principal", "–"))
+                        .element("td", e.getString("member", "–")).element("td", e.getString("action"))
+                        .element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
+                        .close("tr");
+                }
+                Console.endTable(h);
+                Object next = page.getValue("next");
+                if (next != null && entries.size() == PAGE) {
+                    h.open("p").link(PATH + "?after=" + next + filters, v.t("dead.next"), "rel", "next").close("p");
+                }
+                return new Console.Rendered(v.t("audit.title"), h);
+            });
+    }
+}

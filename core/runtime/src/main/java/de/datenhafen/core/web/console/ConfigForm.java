@@ -1,0 +1,91 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.api.web.Html;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The form of a connector's config, generated from its JSON Schema as the admin API gives it: one labelled field per
+ * property, its type as the input's type (number, checkbox, a select for an enum, a password field for a secret), its
+ * default filled in, its description as the field's hint, required fields marked and {@code required}, and an empty
+ * problem line under each that {@code integration-form.js} fills from {@code /validate}. A secret's stored value is
+ * never in the page: its field starts empty. Field ids are {@code config.<key>}, as the API names problems.
+ */
+final class ConfigForm {
+
+    private ConfigForm() {
+    }
+
+    /**
+     * @param values the values to show (an integration's config when editing, secrets redacted by the API), or null
+     */
+    static void fields(Console.View v, Html h, JsonObject schema, JsonObject values) {
+        JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+        JsonArray required = schema.getJsonArray("required", new JsonArray());
+        for (String key : properties.fieldNames()) {
+            JsonObject p = properties.getJsonObject(key);
+            field(v, h, key, p, required.contains(key), values == null ? null : values.getValue(key));
+        }
+    }
+
+    private static void field(Console.View v, Html h, String key, JsonObject p, boolean required, Object value) {
+        String id = "config." + key;
+        String type = p.getString("type", "string");
+        boolean secret = p.getBoolean("writeOnly", false);
+        Object shown = secret ? null : value != null ? value : p.getValue("default");
+        String hintId = "hint." + key;
+        String problemId = "problem." + key;
+        String describedBy = hintId + " " + problemId;
+        h.open("div", "class", "field", "data-key", key, "data-type", type);
+        if (type.equals("boolean")) {
+            h.open("p").empty("input", "type", "checkbox", "id", id, "name", id, "checked",
+                    Boolean.TRUE.equals(shown) ? "" : null, "aria-describedby", describedBy)
+                .element("label", key, "for", id, "class", "inline").close("p");
+        } else {
+            h.open("label", "for", id).text(key);
+            if (required) {
+                h.element("span", " (" + v.t("form.required") + ")", "class", "hint");
+            }
+            h.close("label");
+            JsonArray choices = p.getJsonArray("enum");
+            if (choices != null) {
+                h.open("select", "id", id, "name", id, "required", required ? "" : null, "aria-describedby", describedBy);
+                if (!required) {
+                    h.element("option", "–", "value", "");
+                }
+                for (Object c : choices) {
+                    h.element("option", String.valueOf(c), "value", String.valueOf(c), "selected",
+                        String.valueOf(c).equals(String.valueOf(shown)) ? "" : null);
+                }
+                h.close("select");
+            } else {
+                String inputType = secret ? "password" : type.equals("integer") || type.equals("number") ? "number"
+                    : "text";
+                String text = shown instanceof JsonArray list ? String.join(", ", list.stream().map(String::valueOf)
+                    .toList()) : shown == null ? null : String.valueOf(shown);
+                h.empty("input", "type", inputType, "id", id, "name", id, "value", text,
+                    "required", required && !(secret && value != null) ? "" : null,
+                    "step", type.equals("integer") ? "1" : type.equals("number") ? "any" : null,
+                    "min", number(p.getValue("minimum")), "max", number(p.getValue("maximum")),
+                    "autocomplete", secret ? "new-password" : "off", "spellcheck", "false",
+                    "aria-describedby", describedBy);
+            }
+        }
+        String hint = p.getString("description", "");
+        if (type.equals("array")) {
+            hint += " " + v.t("form.list");
+        } else if ("duration".equals(p.getString("format"))) {
+            hint += " " + v.t("form.duration");
+        }
+        if (secret && value != null) {
+            hint += " " + v.t("form.secretKept");
+        }
+        h.element("p", hint.trim(), "class", "hint", "id", hintId)
+            .element("p", "", "class", "field-problem", "id", problemId)
+            .close("div");
+    }
+
+    private static String number(Object n) {
+        return n instanceof Number x ? String.valueOf(x) : null;
+    }
+}

@@ -1,0 +1,342 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.core.http.ApiAccess;
+import de.datenhafen.core.security.Principal;
+import de.datenhafen.core.security.Role;
+import de.datenhafen.api.web.Html;
+import de.datenhafen.core.web.Language;
+import de.datenhafen.core.web.Messages;
+import de.datenhafen.core.web.Page;
+import de.datenhafen.core.web.WebPages;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The web console at {@code /console/} ({@code /admin/} redirects): sign-in and sign-out, and the shell of its pages
+ * with a navigation by role. Every page is rendered on the server from the JSON API as the signed-in person
+ * ({@link ApiAccess}), so it shows what the API would answer them and nothing more; a refusal is a page without data.
+ * ES modules add live parts and actions, calling the API with the page's CSRF token (meta {@code csrf-token}).
+ */
+public final class Console {
+
+    static final String BASE = "/console/";
+    static final Messages TEXTS = Messages.of(Console.class.getClassLoader(), "web/console/messages");
+
+    private final WebPages web;
+    private final ApiAccess api;
+
+    public Console(WebPages web, ApiAccess api) {
+        this.web = web;
+        this.api = api;
+    }
+
+    /** What a page body gets: who asks, in which language, the API, and where the page is. */
+    record View(RoutingContext ctx, Principal person, Language language, String path, ApiAccess api) {
+        String t(String key, Object... args) {
+            return TEXTS.get(language, key, args);
+        }
+
+        /** A state's name in the page's language ({@code running}, {@code UP}, ...), or the state as the API says. */
+        String state(String state) {
+            return state == null ? "–" : TEXTS.find(language, "state." + state).orElse(state);
+        }
+
+        /** The API's answer to a GET as this person. */
+        Future<ApiAccess.Reply> get(String apiPath) {
+            return api.get(ctx, apiPath);
+        }
+    }
+
+    /** A page's content, and its title; a failed future with {@link Refused} becomes a page saying so. */
+    interface Body extends Function<View, Future<Rendered>> {
+    }
+
+    /** What a body rendered: title, content, the modules it needs. */
+    record Rendered(String title, Html main, List<String> modules) {
+        Rendered(String title, Html main) {
+            this(title, main, List.of());
+        }
+    }
+
+    /** An API refusal on the way to a page: its status and message become the page. */
+    static final class Refused extends RuntimeException {
+        final int status;
+
+        Refused(ApiAccess.Reply reply) {
+            super(reply.error() == null ? "HTTP " + reply.status() : reply.error(), null, false, false);
+            this.status = reply.status();
+        }
+    }
+
+    /**
+     * Opens a region for a wide table that scrolls sideways on a narrow screen: focusable, so a keyboard can scroll
+     * it, and named for screen readers. Close it with {@code close("div")}.
+     */
+    static Html scrolling(Html h, String label) {
+        return h.open("div", "class", "table-scroll", "tabindex", "0", "role", "region", "aria-label", label);
+    }
+
+    /**
+     * Opens a table in a {@link #scrolling} region named {@code label}, with a header row of the texts of
+     * {@code columns}, up to its open {@code tbody}; {@link #endTable} closes it.
+     */
+    static Html table(View v, Html h, String label, String id, String... columns) {
+        scrolling(h, label).open("table", "id", id).open("thead").open("tr");
+        for (String column : columns) {
+            h.element("th", v.t(column), "scope", "col");
+        }
+        return h.close("tr").close("thead").open("tbody");
+    }
+
+    static Html endTable(Html h) {
+        return h.close("tbody").close("table").close("div");
+    }
+
+    /** The reply if the API said yes, else a {@link Refused}. */
+    static Future<ApiAccess.Reply> ok(ApiAccess.Reply reply) {
+        return reply.ok() ? Future.succeededFuture(reply) : Future.failedFuture(new Refused(reply));
+    }
+
+    public void mount(Router router) {
+        // Vert.x matches "/console" for "/console/" too: only the exact old paths redirect
+        for (String old : new String[] {"/admin", "/console"}) {
+            router.get(old).handler(ctx -> {
+                String p = ctx.request().path();
+                if (p.equals(old) || p.equals("/admin/")) {
+                    redirect(ctx, BASE);
+                } else {
+                    ctx.next();
+                }
+            });
+        }
+        BodyHandler form = BodyHandler.create().setBodyLimit(8 * 1024).setHandleFileUploads(false);
+        router.get(BASE + "sign-in").handler(this::signInPage);
+        router.post(BASE + "sign-in").handler(form).handler(this::signIn);
+        router.post(BASE + "sign-out").handler(form).handler(this::signOut);
+        Overview overview = new Overview();
+        router.get(BASE).handler(ctx -> page(ctx, overview::render));
+        router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
+        router.get(BASE + "plugins").handler(ctx -> page(ctx, Plugins::render));
+        router.get(Integrations.PATH).handler(ctx -> page(ctx, Integrations::list));
+        router.get(Integrations.PATH + "/new").handler(ctx -> page(ctx, Integrations::create));
+        router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
+        router.get(Integrations.PATH + "/:name/edit").handler(ctx -> page(ctx, Integrations::edit));
+        router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));
+        router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
+        router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
+        router.get(Members.PATH + "/:member").handler(ctx -> page(ctx, Members::one));
+        router.get(Audit.PATH).handler(ctx -> page(ctx, Audit::render));
+        router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
+            new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
+    }
+
+    // ---- pages
+
+    /** Renders a page for the signed-in person, or sends them to sign in first. */
+    void page(RoutingContext ctx, Body body) {
+        Language language = Language.of(ctx);
+        String path = ctx.request().uri();
+        api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
+            if (person.isEmpty()) {
+                redirect(ctx, BASE + "sign-in?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+                return;
+            }
+            View view = new View(ctx, person.get(), language, path, api);
+            Future<Rendered> rendered;
+            try {
+                rendered = body.apply(view);
+            } catch (RuntimeException e) {
+                rendered = Future.failedFuture(e);
+            }
+            rendered.onComplete(r -> {
+                if (ctx.response().ended()) {
+                    return;
+                }
+                if (r.succeeded()) {
+                    send(ctx, 200, view, r.result());
+                } else if (r.cause() instanceof Refused refused) {
+                    send(ctx, refused.status, view, refusal(view, refused));
+                } else {
+                    ctx.fail(r.cause());
+                }
+            });
+        });
+    }
+
+    /**
+     * A live part of a page, as its module fetches it: the HTML of the part alone, or 401 with no session (the module
+     * then reloads the page, which asks to sign in) and the API's status on a refusal.
+     */
+    void fragment(RoutingContext ctx, Function<View, Future<Html>> part) {
+        Language language = Language.of(ctx);
+        api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
+            if (person.isEmpty()) {
+                WebPages.securityHeaders(ctx.response());
+                ctx.response().setStatusCode(401).putHeader("Cache-Control", "no-store").end();
+                return;
+            }
+            part.apply(new View(ctx, person.get(), language, ctx.request().uri(), api)).onComplete(r -> {
+                if (ctx.response().ended()) {
+                    return;
+                }
+                int status = r.succeeded() ? 200 : r.cause() instanceof Refused refused ? refused.status : 500;
+                WebPages.securityHeaders(ctx.response());
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-store").end(r.succeeded() ? r.result().toString() : "");
+            });
+        });
+    }
+
+    private void send(RoutingContext ctx, int status, View view, Rendered r) {
+        Page page = shell(view.language(), view.path()).title(r.title())
+            .nav(navigation(view), view.t("nav.label"))
+            .meta("csrf-token", api.pageToken(ctx))
+            .headerEnd(whoAndSignOut(view))
+            .main(r.main());
+        r.modules().forEach(page::module);
+        WebPages.send(ctx, status, view.language(), page.render());
+    }
+
+    private Page shell(Language language, String path) {
+        return Page.builder(language, TEXTS, web.assets(), path).brand(TEXTS.get(language, "brand"), BASE)
+            .stylesheet("console/console.css").module("console/console.js");
+    }
+
+    /** The console's areas the person may open; the API decides what each shows. */
+    static List<Page.NavItem> navigation(View v) {
+        Principal p = v.person();
+        List<Page.NavItem> items = new ArrayList<>();
+        String here = v.path().contains("?") ? v.path().substring(0, v.path().indexOf('?')) : v.path();
+        item(items, here, BASE, v.t("nav.overview"));
+        item(items, here, BASE + "plugins", v.t("nav.plugins"));
+        item(items, here, BASE + "integrations", v.t("nav.integrations"));
+        if (p.isHubAdmin()) {
+            item(items, here, BASE + "bus", v.t("nav.bus"));
+            item(items, here, BASE + "dead-letters", v.t("nav.deadLetters"));
+            item(items, here, BASE + "members", v.t("nav.members"));
+        } else if (p.member() != null && p.has(Role.MEMBER_ADMIN)) {
+            item(items, here, BASE + "members/" + p.member(), v.t("nav.member"));
+        }
+        item(items, here, BASE + "audit", v.t("nav.audit"));
+        return items;
+    }
+
+    private static void item(List<Page.NavItem> items, String here, String href, String label) {
+        boolean current = href.equals(BASE) ? here.equals(BASE) : here.equals(href) || here.startsWith(href + "/");
+        items.add(new Page.NavItem(href, label, current));
+    }
+
+    private Html whoAndSignOut(View v) {
+        return new Html().open("form", "method", "post", "action", BASE + "sign-out", "class", "who")
+            .element("span", v.t("signedInAs", v.person().id(), v.person().member() == null ? "–"
+                : v.person().member()))
+            .empty("input", "type", "hidden", "name", "csrf", "value", api.pageToken(v.ctx()))
+            .element("button", v.t("signOut"), "type", "submit", "class", "secondary")
+            .close("form");
+    }
+
+    private static Rendered refusal(View v, Refused refused) {
+        String key = refused.status == 404 ? "error.notFound" : refused.status == 403 ? "error.forbidden"
+            : "error.other";
+        return new Rendered(v.t(key + ".title"), new Html().element("h1", v.t(key + ".title"))
+            .element("p", v.t(key + ".text", refused.status))
+            .open("p").link(BASE, v.t("error.back")).close("p"));
+    }
+
+    // ---- sign-in and sign-out
+
+    private void signInPage(RoutingContext ctx) {
+        signInPage(ctx, 200, null);
+    }
+
+    private void signInPage(RoutingContext ctx, int status, String problem) {
+        Language l = Language.of(ctx);
+        String next = next(ctx.request().getParam("next"));
+        Html main = new Html().element("h1", TEXTS.get(l, "signIn.title"));
+        if (problem != null) {
+            main.element("p", problem, "class", "problem", "role", "alert", "id", "sign-in-problem");
+        }
+        main.open("form", "method", "post", "action", BASE + "sign-in", "class", "sign-in")
+            .empty("input", "type", "hidden", "name", "next", "value", next)
+            .element("label", TEXTS.get(l, "signIn.user"), "for", "user")
+            .empty("input", "id", "user", "name", "user", "autocomplete", "username", "required", "",
+                "autocapitalize", "none", "spellcheck", "false", "aria-describedby", problem == null ? null
+                    : "sign-in-problem", "value", ctx.request().getFormAttribute("user"))
+            .element("label", TEXTS.get(l, "signIn.password"), "for", "password")
+            .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
+                "current-password", "required", "")
+            .open("p").element("button", TEXTS.get(l, "signIn.submit"), "type", "submit").close("p")
+            .close("form");
+        String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "signIn.title")).main(main).render();
+        WebPages.send(ctx, status, l, html);
+    }
+
+    private void signIn(RoutingContext ctx) {
+        Language l = Language.of(ctx);
+        if (crossSite(ctx)) {
+            signInPage(ctx, 403, TEXTS.get(l, "error.crossSite"));
+            return;
+        }
+        String user = ctx.request().getFormAttribute("user");
+        String password = ctx.request().getFormAttribute("password");
+        api.signIn(ctx, user == null ? "" : user.trim(), password == null ? "" : password).onFailure(ctx::fail)
+            .onSuccess(reply -> {
+                if (reply.ok()) {
+                    redirect(ctx, next(ctx.request().getFormAttribute("next")));
+                    return;
+                }
+                signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
+                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", reply.error())
+                    : TEXTS.get(l, "error.other.text", reply.status()));
+            });
+    }
+
+    private void signOut(RoutingContext ctx) {
+        String csrf = ctx.request().getFormAttribute("csrf");
+        if (crossSite(ctx) || csrf == null) {
+            page(ctx, v -> Future.failedFuture(new Refused(new ApiAccess.Reply(403, io.vertx.core.buffer.Buffer
+                .buffer()))));
+            return;
+        }
+        api.call(ctx, HttpMethod.POST, "/api/v1/auth/logout", null, csrf).onFailure(ctx::fail).onSuccess(reply -> {
+            if (!reply.ok() && reply.status() != 401) {
+                page(ctx, v -> Future.failedFuture(new Refused(reply)));
+                return;
+            }
+            ctx.response().addCookie(Cookie.cookie(ApiAccess.SESSION_COOKIE, "").setPath("/").setMaxAge(0)
+                .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
+            redirect(ctx, BASE + "sign-in");
+        });
+    }
+
+    /**
+     * A form sent from another site (the browser says so in {@code Sec-Fetch-Site}): refused whatever it carries.
+     * The session cookie is {@code SameSite=Strict} and writes need the CSRF token besides; this is the third lock.
+     */
+    static boolean crossSite(RoutingContext ctx) {
+        String site = ctx.request().getHeader("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
+    }
+
+    /** Where to go after signing in: a console path, else the overview. */
+    private static String next(String next) {
+        String local = next == null ? BASE : WebPages.localPath(next);
+        return local.startsWith(BASE) ? local : BASE;
+    }
+
+    static void redirect(RoutingContext ctx, String location) {
+        WebPages.securityHeaders(ctx.response());
+        ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store")
+            .end();
+    }
+}

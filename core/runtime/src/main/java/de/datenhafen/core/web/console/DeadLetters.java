@@ -1,0 +1,86 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.api.web.Html;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The dead letters: browsed by subscription a page at a time (the API's cursor), each with its error, attempts and
+ * the event (inspected in a disclosure, no script needed), replayed or discarded one by one, the selected ones, or all
+ * of a subscription ({@code dead-letters.js}).
+ */
+final class DeadLetters {
+
+    static final String PATH = Console.BASE + "dead-letters";
+    private static final int PAGE = 50;
+
+    private DeadLetters() {
+    }
+
+    static Future<Console.Rendered> render(Console.View v) {
+        String subscription = v.ctx().request().getParam("subscription", "");
+        String after = v.ctx().request().getParam("after", "0");
+        if (!after.matches("\\d{1,18}")) {
+            after = "0";
+        }
+        String query = "?limit=" + PAGE + "&after=" + after + (subscription.isEmpty() ? ""
+            : "&subscription=" + URLEncoder.encode(subscription, StandardCharsets.UTF_8));
+        return v.get("/api/v1/admin/dead-letters" + query).compose(Console::ok).map(reply -> {
+            JsonObject page = reply.json();
+            JsonArray items = page.getJsonArray("deadLetters", new JsonArray());
+            Html h = new Html().element("h1", v.t("dead.title"))
+                .open("form", "method", "get", "action", PATH, "class", "filters")
+                .element("label", v.t("overview.subscription"), "for", "subscription")
+                .empty("input", "type", "text", "id", "subscription", "name", "subscription", "value", subscription,
+                    "spellcheck", "false")
+                .open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
+                .close("form");
+            if (items.isEmpty()) {
+                h.element("p", v.t("dead.none"), "id", "no-dead-letters");
+                return new Console.Rendered(v.t("dead.title"), h);
+            }
+            h.open("div", "class", "actions", "id", "dead-actions")
+                .element("button", v.t("dead.replaySelected"), "type", "button", "id", "replay-selected")
+                .element("button", v.t("dead.discardSelected"), "type", "button", "id", "discard-selected",
+                    "class", "danger", "data-confirm", v.t("dead.confirmDiscard"));
+            if (!subscription.isEmpty()) {
+                h.element("button", v.t("dead.replayAll", subscription), "type", "button", "id", "replay-all",
+                    "data-subscription", subscription);
+            }
+            h.close("div").element("p", "", "id", "dead-result", "role", "status")
+                .open("ul", "class", "dead-letters", "id", "dead-letters");
+            for (Object o : items) {
+                JsonObject d = (JsonObject) o;
+                long id = d.getLong("id");
+                JsonObject event = d.getJsonObject("event", new JsonObject());
+                h.open("li", "data-dead-letter", String.valueOf(id))
+                    .open("p").empty("input", "type", "checkbox", "id", "select-" + id, "value", String.valueOf(id),
+                        "class", "select")
+                    .element("label", v.t("dead.item", id, d.getString("subscription"), event.getString("type", "?"),
+                        d.getInteger("attempts", 0)), "for", "select-" + id, "class", "inline").close("p")
+                    .element("p", d.getString("error", ""), "class", "problem")
+                    .element("p", v.t("dead.failed", d.getString("firstFailedAt"), d.getString("lastFailedAt")),
+                        "class", "hint")
+                    .open("details").element("summary", v.t("dead.inspect"))
+                    .element("pre", event.encodePrettily(), "tabindex", "0").close("details")
+                    .open("div", "class", "actions");
+                Plugins.button(h, v.t("dead.replay"), "POST", "/api/v1/admin/dead-letters/" + id + "/replay", null,
+                    "secondary");
+                Plugins.button(h, v.t("dead.discard"), "DELETE", "/api/v1/admin/dead-letters/" + id,
+                    v.t("dead.confirmDiscardOne", id), "danger");
+                h.close("div").close("li");
+            }
+            h.close("ul");
+            Object next = page.getValue("next");
+            if (next != null) {
+                h.open("p").link(PATH + "?after=" + next + (subscription.isEmpty() ? "" : "&subscription="
+                    + URLEncoder.encode(subscription, StandardCharsets.UTF_8)), v.t("dead.next")).close("p");
+            }
+            return new Console.Rendered(v.t("dead.title"), h, List.of("console/dead-letters.js"));
+        });
+    }
+}

@@ -1,0 +1,170 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.core.security.Role;
+import de.datenhafen.api.web.Html;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The integrations pages: the list the API shows the person (state, messages in, out and failed, last error), one
+ * integration with its config (secrets as the API redacts them) and its actions (pause, resume, restart, delete), and
+ * the form that creates one from a connector's JSON Schema ({@link ConfigForm}), checked against {@code /validate} as
+ * the person types ({@code integration-form.js}).
+ */
+final class Integrations {
+
+    static final String PATH = Console.BASE + "integrations";
+
+    private Integrations() {
+    }
+
+    static Future<Console.Rendered> list(Console.View v) {
+        return v.get("/api/v1/admin/integrations").compose(Console::ok).map(reply -> {
+            JsonArray items = reply.array();
+            Html h = new Html().element("h1", v.t("integrations.title"));
+            if (v.person().has(Role.MEMBER_ADMIN)) {
+                h.open("p").link(PATH + "/new", v.t("integrations.new"), "class", "button").close("p");
+            }
+            if (items.isEmpty()) {
+                h.element("p", v.t("integrations.none"));
+                return new Console.Rendered(v.t("integrations.title"), h);
+            }
+            Console.table(v, h, v.t("integrations.title"), "integrations", "integrations.name",
+                "integrations.connector", "integrations.plugin", "integrations.state", "integrations.in",
+                "integrations.out", "integrations.failed", "integrations.lastError");
+            for (Object o : items) {
+                JsonObject i = (JsonObject) o;
+                JsonObject m = i.getJsonObject("messages", new JsonObject());
+                JsonObject last = i.getJsonObject("lastError");
+                h.open("tr", "data-integration", i.getString("name")).open("th", "scope", "row")
+                    .link(PATH + "/" + i.getString("name"), i.getString("name")).close("th")
+                    .element("td", i.getString("connector")).element("td", i.getString("plugin"))
+                    .open("td").element("span", v.state(i.getString("state")), "class", "state state-"
+                        + i.getString("state")).close("td")
+                    .element("td", String.valueOf(m.getLong("in", 0L)))
+                    .element("td", String.valueOf(m.getLong("out", 0L)))
+                    .element("td", String.valueOf(m.getLong("failed", 0L)))
+                    .element("td", last == null ? "" : last.getString("message")).close("tr");
+            }
+            Console.endTable(h);
+            return new Console.Rendered(v.t("integrations.title"), h);
+        });
+    }
+
+    static Future<Console.Rendered> one(Console.View v) {
+        String name = v.ctx().pathParam("name");
+        return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+            .compose(Console::ok).map(reply -> {
+                JsonObject i = reply.json();
+                JsonObject m = i.getJsonObject("messages", new JsonObject());
+                JsonObject last = i.getJsonObject("lastError");
+                String api = "/api/v1/admin/integrations/" + name;
+                Html h = new Html().element("h1", v.t("integration.title", name))
+                    .open("dl", "class", "facts")
+                    .element("dt", v.t("integrations.state")).open("dd").element("span", v.state(i.getString("state")),
+                        "class", "state state-" + i.getString("state"), "id", "state").close("dd")
+                    .element("dt", v.t("integrations.connector")).element("dd", i.getString("connector"))
+                    .element("dt", v.t("integrations.plugin")).element("dd", i.getString("plugin"))
+                    .element("dt", v.t("integration.messages")).element("dd", v.t("integration.counts",
+                        m.getLong("in", 0L), m.getLong("out", 0L), m.getLong("failed", 0L)), "id", "messages")
+                    .element("dt", v.t("integrations.lastError")).element("dd", last == null ? "–"
+                        : last.getString("message") + " (" + last.getString("at") + ")", "id", "last-error")
+                    .close("dl");
+                if (v.person().has(Role.MEMBER_ADMIN)) {
+                    h.open("div", "class", "actions");
+                    if ("paused".equals(i.getString("state"))) {
+                        Plugins.button(h, v.t("integration.resume"), "POST", api + "/resume", null, "secondary");
+                    } else {
+                        Plugins.button(h, v.t("integration.pause"), "POST", api + "/pause", null, "secondary");
+                    }
+                    Plugins.button(h, v.t("integration.restart"), "POST", api + "/restart", null, "secondary");
+                    h.link(PATH + "/" + name + "/edit", v.t("integration.edit"), "class", "button secondary");
+                    h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "data-method",
+                        "DELETE", "data-path", api, "data-confirm", v.t("integration.confirmDelete", name),
+                        "data-then", PATH);
+                    h.close("div");
+                }
+                h.element("h2", v.t("integration.config")).open("dl", "class", "facts", "id", "config");
+                JsonObject config = i.getJsonObject("config", new JsonObject());
+                for (String key : config.fieldNames()) {
+                    Object value = config.getValue(key);
+                    h.element("dt", key).element("dd", value instanceof JsonArray a ? String.join(", ",
+                        a.stream().map(String::valueOf).toList()) : String.valueOf(value));
+                }
+                h.close("dl");
+                return new Console.Rendered(v.t("integration.title", name), h);
+            });
+    }
+
+    /** The same form for an integration's config, filled in with what the API shows (never a secret). */
+    static Future<Console.Rendered> edit(Console.View v) {
+        String name = v.ctx().pathParam("name");
+        return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+            .compose(Console::ok).compose(one -> v.get("/api/v1/admin/connectors").compose(Console::ok).map(all -> {
+                JsonObject i = one.json();
+                JsonObject connector = all.array().stream().map(o -> (JsonObject) o)
+                    .filter(c -> c.getString("name").equals(i.getString("connector"))).findFirst().orElse(null);
+                Html h = new Html().element("h1", v.t("integration.editTitle", name));
+                if (connector == null) {
+                    h.element("p", v.t("integration.noConnector", i.getString("connector")), "class", "problem");
+                    return new Console.Rendered(v.t("integration.editTitle", name), h);
+                }
+                h.open("form", "id", "integration-form", "data-connector", connector.getString("name"),
+                    "data-integration", name, "novalidate", "");
+                ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"));
+                h.element("p", "", "class", "field-problem", "id", "problem.config")
+                    .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
+                    .link(PATH + "/" + name, v.t("integration.cancel")).close("p")
+                    .element("p", "", "id", "form-result", "role", "status")
+                    .close("form");
+                return new Console.Rendered(v.t("integration.editTitle", name), h,
+                    List.of("console/integration-form.js"));
+            }));
+    }
+
+    /** The form for a new integration: first the connector, then its config. */
+    static Future<Console.Rendered> create(Console.View v) {
+        String chosen = v.ctx().request().getParam("connector");
+        return v.get("/api/v1/admin/connectors").compose(Console::ok).map(reply -> {
+            JsonArray connectors = reply.array();
+            Html h = new Html().element("h1", v.t("integrations.new"))
+                .open("form", "method", "get", "action", PATH + "/new", "id", "choose")
+                .element("label", v.t("integrations.connector"), "for", "connector")
+                .open("select", "id", "connector", "name", "connector", "required", "");
+            JsonObject schema = null;
+            JsonObject picked = null;
+            for (Object o : connectors) {
+                JsonObject c = (JsonObject) o;
+                boolean selected = c.getString("name").equals(chosen);
+                if (selected) {
+                    picked = c;
+                    schema = c.getJsonObject("configSchema");
+                }
+                h.element("option", c.getString("name") + " (" + c.getString("plugin") + ")", "value",
+                    c.getString("name"), "selected", selected ? "" : null);
+            }
+            h.close("select").open("p").element("button", v.t("integrations.choose"), "type", "submit",
+                "class", "secondary").close("p").close("form");
+            if (picked == null) {
+                return new Console.Rendered(v.t("integrations.new"), h);
+            }
+            h.element("h2", picked.getString("name")).element("p", picked.getString("description", ""), "class", "hint")
+                .open("form", "id", "integration-form", "data-connector", picked.getString("name"), "novalidate", "")
+                .element("label", v.t("integrations.name"), "for", "name")
+                .empty("input", "type", "text", "id", "name", "name", "name", "required", "", "autocomplete", "off",
+                    "spellcheck", "false", "aria-describedby", "hint.name problem.name")
+                .element("p", v.t("integrations.nameHint"), "class", "hint", "id", "hint.name")
+                .element("p", "", "class", "field-problem", "id", "problem.name");
+            ConfigForm.fields(v, h, schema, null);
+            h.element("p", "", "class", "field-problem", "id", "problem.config")
+                .open("p").element("button", v.t("integrations.create"), "type", "submit").close("p")
+                .element("p", "", "id", "form-result", "role", "status")
+                .close("form");
+            return new Console.Rendered(v.t("integrations.new"), h, List.of("console/integration-form.js"));
+        });
+    }
+}

@@ -1,0 +1,164 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.core.http.ApiAccess;
+import de.datenhafen.api.web.Html;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The console's start page: the hub's health, plugins and integrations by state with their last errors, the bus's
+ * rate, the subscriptions' lag and the dead letters. What the person may not read (subscriptions are the
+ * association's) is left out, as the API refuses it. The live part is re-rendered on the server every few seconds
+ * ({@code live.js} fetches {@value #LIVE} while the tab is visible, one request at a time).
+ */
+final class Overview {
+
+    static final String LIVE = Console.BASE + "overview/live";
+
+    /** The bus's last sequence and when it was read: the rate is the difference to the next reading. */
+    private record Sample(long head, long nanos) {
+    }
+
+    private Sample previous;
+    private double rate = Double.NaN;
+
+    Future<Console.Rendered> render(Console.View v) {
+        return live(v).map(live -> new Console.Rendered(v.t("overview.title"), new Html()
+            .element("h1", v.t("overview.title"))
+            .open("div", "id", "overview-live", "data-live", LIVE, "data-every", "3").append(live).close("div"),
+            List.of("console/live.js")));
+    }
+
+    /** The live part alone, as {@code live.js} fetches it. */
+    Future<Html> live(Console.View v) {
+        Future<ApiAccess.Reply> health = v.get("/health/ready");
+        Future<ApiAccess.Reply> plugins = v.get("/api/v1/admin/plugins").compose(Console::ok);
+        Future<ApiAccess.Reply> integrations = v.get("/api/v1/admin/integrations").compose(Console::ok);
+        Future<ApiAccess.Reply> subscriptions = v.get("/api/v1/admin/subscriptions");
+        return Future.all(health, plugins, integrations, subscriptions).map(all -> {
+            JsonObject h = health.result().json();
+            JsonArray p = plugins.result().array();
+            JsonArray i = integrations.result().array();
+            JsonArray s = subscriptions.result().ok() ? subscriptions.result().array() : null;
+            return content(v, h, p, i, s);
+        });
+    }
+
+    private Html content(Console.View v, JsonObject health, JsonArray plugins, JsonArray integrations,
+                                JsonArray subscriptions) {
+        Html h = new Html().open("div", "class", "cards");
+        String status = health.getString("status", "DOWN");
+        card(h, v.t("overview.health"), v.state(status), "health", status).close("div");
+        card(h, v.t("overview.plugins"), String.valueOf(plugins.size()), "plugins", null);
+        h.open("p").text(byState(v, plugins)).close("p").close("div");
+        card(h, v.t("overview.integrations"), String.valueOf(integrations.size()), "integrations", null);
+        h.open("p").text(byState(v, integrations)).close("p").close("div");
+        if (subscriptions != null) {
+            long head = subscriptions.isEmpty() ? 0 : subscriptions.getJsonObject(0).getLong("headSequence", 0L);
+            double r = busRate(head);
+            card(h, v.t("overview.busRate"), Double.isNaN(r) ? "–" : v.t("overview.perSecond", r), "bus-rate", null);
+            h.open("p").text(v.t("overview.head", head)).close("p").close("div");
+            long lag = 0;
+            long deadLetters = 0;
+            for (Object o : subscriptions) {
+                JsonObject sub = (JsonObject) o;
+                lag += sub.getLong("lag", 0L);
+                deadLetters += sub.getLong("deadLetters", 0L);
+            }
+            card(h, v.t("overview.lag"), String.valueOf(lag), "lag", null).close("div");
+            card(h, v.t("overview.deadLetters"), String.valueOf(deadLetters), "dead-letters", null).close("div");
+        }
+        h.close("div");
+        if (!"UP".equals(status)) {
+            h.open("ul", "class", "problems");
+            for (Object o : health.getJsonArray("checks", new JsonArray())) {
+                JsonObject c = (JsonObject) o;
+                if (!"UP".equals(c.getString("status"))) {
+                    h.element("li", c.getString("name") + ": " + c.getString("reason", ""), "class", "problem");
+                }
+            }
+            h.close("ul");
+        }
+        errors(v, h, plugins, integrations);
+        if (subscriptions != null && !subscriptions.isEmpty()) {
+            h.element("h2", v.t("overview.subscriptions"));
+            Console.table(v, h, v.t("overview.subscriptions"), "subscriptions", "overview.subscription",
+                "overview.lag", "overview.rate", "overview.deadLetters");
+            for (Object o : subscriptions) {
+                JsonObject sub = (JsonObject) o;
+                h.open("tr").element("td", sub.getString("name"))
+                    .element("td", sub.getLong("lag", 0L) + (sub.getBoolean("lagCapped", false) ? "+" : ""))
+                    .element("td", v.t("overview.perSecond", sub.getDouble("rate", 0.0)))
+                    .element("td", String.valueOf(sub.getLong("deadLetters", 0L))).close("tr");
+            }
+            Console.endTable(h);
+        }
+        return h;
+    }
+
+    /** A card; a figure's state (UP, DOWN, ...) gets its class. Leaves the card open for more lines. */
+    private static Html card(Html h, String title, String figure, String id, String state) {
+        return h.open("div", "class", "card", "id", "card-" + id).element("h2", title)
+            .element("p", figure, "class", state == null ? "figure" : "figure state-" + state);
+    }
+
+    private static String byState(Console.View v, JsonArray items) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Object o : items) {
+            counts.merge(((JsonObject) o).getString("state", "?"), 1, Integer::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        counts.forEach((state, n) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(' ')
+            .append(v.state(state)));
+        return s.length() == 0 ? v.t("overview.none") : s.toString();
+    }
+
+    private static void errors(Console.View v, Html h, JsonArray plugins, JsonArray integrations) {
+        Html rows = new Html();
+        int n = 0;
+        for (Object o : plugins) {
+            JsonObject p = (JsonObject) o;
+            if (p.getString("error") != null) {
+                rows.open("tr").open("td").link(Console.BASE + "plugins", p.getString("id")).close("td")
+                    .element("td", v.state(p.getString("state"))).element("td", p.getString("error"))
+                    .element("td", "").close("tr");
+                n++;
+            }
+        }
+        for (Object o : integrations) {
+            JsonObject i = (JsonObject) o;
+            JsonObject last = i.getJsonObject("lastError");
+            if (last != null) {
+                rows.open("tr").open("td").link(Console.BASE + "integrations/" + i.getString("name"),
+                        i.getString("name")).close("td")
+                    .element("td", v.state(i.getString("state"))).element("td", last.getString("message"))
+                    .element("td", last.getString("at")).close("tr");
+                n++;
+            }
+        }
+        h.element("h2", v.t("overview.errors"));
+        if (n == 0) {
+            h.element("p", v.t("overview.noErrors"), "id", "no-errors");
+            return;
+        }
+        Console.endTable(Console.table(v, h, v.t("overview.errors"), "errors", "overview.what", "overview.state",
+            "overview.error", "overview.at").append(rows));
+    }
+
+    /** Events a second on the bus since the last reading at least a second ago (NaN before there is one). */
+    private synchronized double busRate(long head) {
+        long now = System.nanoTime();
+        Sample last = previous;
+        if (last == null) {
+            previous = new Sample(head, now);
+        } else if (now - last.nanos() >= 1_000_000_000L) {
+            rate = Math.max(0, head - last.head()) / ((now - last.nanos()) / 1e9);
+            previous = new Sample(head, now);
+        }
+        return rate;
+    }
+}

@@ -1,0 +1,91 @@
+package de.datenhafen.core.web.console;
+
+import de.datenhafen.api.web.Html;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The plugins page: every plugin the API lists for the person, with provider, owner, version, state, what admitted
+ * its signature, and its error. Hub-admins get an upload (file picker or drag and drop; the hub's refusal is shown
+ * as it says it) and enable, disable and delete, each confirmed first ({@code plugins.js}, {@code console.js}).
+ */
+final class Plugins {
+
+    private Plugins() {
+    }
+
+    static Future<Console.Rendered> render(Console.View v) {
+        return v.get("/api/v1/admin/plugins").compose(Console::ok).map(reply -> {
+            JsonArray plugins = reply.array();
+            boolean admin = v.person().isHubAdmin();
+            Html h = new Html().element("h1", v.t("plugins.title"));
+            if (admin) {
+                upload(v, h);
+            }
+            h.element("h2", v.t("plugins.installed"), "id", "installed");
+            if (plugins.isEmpty()) {
+                h.element("p", v.t("plugins.none"));
+            } else {
+                List<String> columns = new java.util.ArrayList<>(List.of("plugins.id", "plugins.version",
+                    "plugins.provider", "plugins.owner", "plugins.state", "plugins.signature", "plugins.error"));
+                if (admin) {
+                    columns.add("plugins.actions");
+                }
+                Console.table(v, h, v.t("plugins.installed"), "plugins", columns.toArray(String[]::new));
+                for (Object o : plugins) {
+                    row(v, h, (JsonObject) o, admin);
+                }
+                Console.endTable(h);
+            }
+            return new Console.Rendered(v.t("plugins.title"), h, List.of("console/plugins.js"));
+        });
+    }
+
+    private static void row(Console.View v, Html h, JsonObject p, boolean admin) {
+        String id = p.getString("id");
+        String state = p.getString("state");
+        h.open("tr", "data-plugin", id).element("th", id == null ? p.getString("file") : id, "scope", "row")
+            .element("td", p.getString("version")).element("td", p.getString("provider"))
+            .element("td", p.getString("owner", "–"))
+            .open("td").element("span", v.state(state), "class", "state state-" + state).close("td")
+            .element("td", p.getString("signature", "–")).element("td", p.getString("error", ""));
+        if (admin) {
+            h.open("td").open("div", "class", "actions");
+            if (id != null && "started".equals(state)) {
+                button(h, v.t("plugins.disable"), "POST", "/api/v1/admin/plugins/" + id + "/disable",
+                    v.t("plugins.confirmDisable", id), "secondary");
+            } else if (id != null && !"deleted".equals(state)) {
+                button(h, v.t("plugins.enable"), "POST", "/api/v1/admin/plugins/" + id + "/enable", null, "secondary");
+            }
+            if (id != null && !"deleted".equals(state)) {
+                button(h, v.t("plugins.delete"), "DELETE", "/api/v1/admin/plugins/" + id,
+                    v.t("plugins.confirmDelete", id), "danger");
+            }
+            h.close("div").close("td");
+        }
+        h.close("tr");
+    }
+
+    /** A button that calls the API (console.js), after a confirmation when {@code confirm} is set. */
+    static void button(Html h, String label, String method, String path, String confirm, String cssClass) {
+        h.element("button", label, "type", "button", "class", cssClass, "data-method", method, "data-path", path,
+            "data-confirm", confirm);
+    }
+
+    private static void upload(Console.View v, Html h) {
+        h.element("h2", v.t("plugins.upload"))
+            // sent by plugins.js: the API takes the archive as the request body, which no plain form sends
+            .open("form", "id", "upload", "class", "drop-zone")
+            .element("label", v.t("plugins.file"), "for", "archive")
+            .empty("input", "type", "file", "id", "archive", "name", "archive", "accept", ".zip,.jar",
+                "aria-describedby", "drop-hint")
+            .element("p", v.t("plugins.dropHint"), "class", "hint", "id", "drop-hint")
+            .open("p").empty("input", "type", "checkbox", "id", "enable", "name", "enable", "checked", "")
+            .element("label", v.t("plugins.enableAfter"), "for", "enable", "class", "inline").close("p")
+            .element("button", v.t("plugins.install"), "type", "submit")
+            .element("p", "", "id", "upload-result", "role", "status")
+            .close("form");
+    }
+}

@@ -1,0 +1,52 @@
+// The console's shared module: the JSON API with the page's CSRF token, and confirmations for dangerous buttons.
+// Pages work without it (they are rendered on the server); it adds actions and live parts.
+
+const meta = document.querySelector('meta[name="csrf-token"]');
+const csrf = meta ? meta.content : null;
+
+/** Calls the hub's JSON API as the signed-in person; resolves to {status, body} (body parsed when JSON). */
+export async function api(method, path, body, contentType) {
+  const headers = {};
+  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  let payload = body;
+  if (body !== undefined && body !== null && !(body instanceof Blob) && !(body instanceof FormData)) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  } else if (contentType) {
+    headers['Content-Type'] = contentType;
+  }
+  const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  const text = await response.text();
+  let parsed = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: keep the text */ }
+  return { status: response.status, body: parsed };
+}
+
+/** Writes a message into the page's live region (role=status), or an alert for a problem. */
+export function say(text, problem) {
+  let region = document.getElementById(problem ? 'console-alert' : 'console-status');
+  if (!region) {
+    region = document.createElement('p');
+    region.id = problem ? 'console-alert' : 'console-status';
+    region.setAttribute('role', problem ? 'alert' : 'status');
+    region.className = problem ? 'problem' : 'ok';
+    document.querySelector('main').prepend(region);
+  }
+  region.textContent = text;
+}
+
+/** Buttons with data-method and data-path call the API (after data-confirm, if set), then reload the page. */
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-path]');
+  if (!button) return;
+  event.preventDefault();
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  button.disabled = true;
+  const result = await api(button.dataset.method || 'POST', button.dataset.path);
+  button.disabled = false;
+  if (result.status >= 200 && result.status < 300) {
+    if (button.dataset.then) window.location.assign(button.dataset.then); else window.location.reload();
+  } else {
+    say((result.body && result.body.error) || ('HTTP ' + result.status), true);
+  }
+});

@@ -1,0 +1,73 @@
+// Forms that post JSON to the API: a form with data-api sends its fields as a JSON object (checkboxes of a fieldset
+// with data-array as a list), shows a refusal at the field the API names (or under the form), and reloads on success;
+// when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
+// button, and reloads only when the person says they have it.
+import { api } from './console.js';
+
+for (const form of document.querySelectorAll('form[data-api]')) {
+  // getAttribute, not form.id: a field named "id" (a new member's, a new user's) shadows the form's own id property
+  const formId = form.getAttribute('id');
+  const result = document.getElementById(formId + '.result');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = {};
+    for (const element of form.elements) {
+      if (!element.name || element.type === 'submit' || element.closest('[data-array]')) continue;
+      if (element.value.trim() !== '') body[element.name] = element.value.trim();
+    }
+    for (const group of form.querySelectorAll('[data-array]')) {
+      body[group.dataset.array] = [...group.querySelectorAll('input:checked')].map((box) => box.value);
+    }
+    for (const line of form.querySelectorAll('.field-problem')) line.textContent = '';
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    const reply = await api(form.dataset.method || 'POST', form.dataset.api, body);
+    if (reply.status >= 200 && reply.status < 300) {
+      const secret = form.dataset.secret && reply.body ? reply.body[form.dataset.secret] : null;
+      if (secret) showSecret(form, formId, result, secret); else window.location.reload();
+      return;
+    }
+    const error = (reply.body && reply.body.error) || ('HTTP ' + reply.status);
+    const field = reply.body && reply.body.field;
+    const line = field && document.getElementById(formId + '.problem.' + field);
+    if (line) {
+      line.textContent = error;
+      const input = document.getElementById(formId + '.' + field);
+      if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+    }
+    result.setAttribute('role', 'alert');
+    result.className = 'problem';
+    result.textContent = error;
+  });
+}
+
+function showSecret(form, formId, result, secret) {
+  result.className = '';
+  result.textContent = '';
+  const note = document.createElement('p');
+  note.textContent = form.dataset.secretNote;
+  const value = document.createElement('output');
+  value.className = 'secret';
+  value.id = formId + '.secret';
+  value.textContent = secret;
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'secondary';
+  copy.textContent = form.dataset.copy;
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      copy.textContent = form.dataset.copied;
+    } catch (e) {
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    }
+  });
+  const done = document.createElement('button');
+  done.type = 'button';
+  done.textContent = form.dataset.done;
+  done.addEventListener('click', () => window.location.reload());
+  result.append(note, value, ' ', copy, ' ', done);
+  copy.focus();
+}

@@ -1,0 +1,42 @@
+// The plugins page: uploads an archive chosen in the file picker or dropped on the form, and shows the hub's answer
+// (its refusal reason word for word). The archive goes as the request body, as the API takes it.
+import { api } from './console.js';
+
+const form = document.getElementById('upload');
+if (form) {
+  const input = document.getElementById('archive');
+  const result = document.getElementById('upload-result');
+
+  const install = async (file) => {
+    if (!file) {
+      result.textContent = form.dataset.noFile || '';
+      return;
+    }
+    const enable = document.getElementById('enable').checked;
+    result.className = '';
+    result.textContent = '…';
+    const reply = await api('POST', '/api/v1/admin/plugins' + (enable ? '?enable=true' : ''), file,
+      'application/octet-stream');
+    if (reply.status >= 200 && reply.status < 300) {
+      window.location.reload();
+    } else {
+      result.setAttribute('role', 'alert');
+      result.className = 'problem';
+      result.textContent = (reply.body && reply.body.error) || ('HTTP ' + reply.status);
+    }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    install(input.files[0]);
+  });
+  for (const type of ['dragenter', 'dragover']) {
+    form.addEventListener(type, (event) => { event.preventDefault(); form.classList.add('dragging'); });
+  }
+  form.addEventListener('dragleave', () => form.classList.remove('dragging'));
+  form.addEventListener('drop', (event) => {
+    event.preventDefault();
+    form.classList.remove('dragging');
+    install(event.dataTransfer.files[0]);
+  });
+}

@@ -1,0 +1,145 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
+import de.datenhafen.fixtures.SinkPlugin;
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.NewBusEvent;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The bus in the console: the live tail (filters, pause, the whole event), and dead letters replayed until none. */
+class ConsoleBusTest {
+
+    private static final Path ARCHIVES = People.temp("bus");
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES))
+        .plugin(() -> SinkPlugin.archive(ARCHIVES))
+        .config(HubConfig.BUS_RETRY_ATTEMPTS, 2).config(HubConfig.BUS_RETRY_BACKOFF, "10ms").build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void peopleAndAParkingIngest() {
+        People.create(hub.client());
+        ConsoleOverviewTest.create(hub.client(), "parking", "fixture-ingest", new JsonObject().put("path", "parking")
+            .put("type", "city.parking"));
+    }
+
+    private static void openTail(String query) {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/bus" + query);
+        browser.await(d -> !d.findElement(By.id("tail-state")).isDisplayed()); // the stream is open
+    }
+
+    private static long received() {
+        return Long.parseLong(browser.driver().findElement(By.id("tail-received")).getText());
+    }
+
+    private static List<WebElement> shown() {
+        return browser.driver().findElements(By.cssSelector("#tail-events button.event"));
+    }
+
+    private static void publish(String type, int n) {
+        List<NewBusEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(NewBusEvent.json(type, "room-" + i, "{\"n\":" + i + "}"));
+        }
+        hub.publish("test", events);
+    }
+
+    @Test
+    void anIntegrationsEventsArriveInTheLiveTailAndOpenWhole() {
+        openTail("?type=city.*");
+
+        HubClient.Response posted = hub.client().anonymous().post("/api/v1/plugins/fixture/parking",
+            Map.of("Content-Type", "application/json"), "{\"free\":12}");
+        assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+        publish("other.event", 1);
+
+        WebElement event = browser.await(d -> shown().stream().findFirst().orElse(null));
+        assertThat(event.getText()).contains("city.parking");
+        event.click();
+        WebElement json = browser.await(d -> d.findElement(By.id("detail-json")));
+        assertThat(json.getText()).contains("\"type\": \"city.parking\"", "\"free\": 12");
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("detail-json");
+        assertThat(shown()).extracting(WebElement::getText).noneMatch(t -> t.contains("other.event"));
+        browser.assertAccessible();
+    }
+
+    @Test
+    void pauseHoldsTheTailAndResumeGoesOnWhereItStopped() {
+        openTail("?type=paused.*");
+        publish("paused.event", 3);
+        browser.await(d -> received() == 3);
+
+        browser.driver().findElement(By.id("tail-toggle")).click();
+        assertThat(browser.driver().findElement(By.id("tail-toggle")).getAttribute("aria-pressed")).isEqualTo("true");
+        publish("paused.event", 2);
+        assertThat(received()).isEqualTo(3);
+        browser.driver().findElement(By.id("tail-toggle")).click();
+
+        browser.await(d -> received() == 5);
+        assertThat(shown()).hasSize(5);
+        assertThat(browser.driver().findElement(By.id("tail-skipped")).getText()).isEqualTo("0");
+    }
+
+    @Test
+    void aFailingSubscriptionsDeadLettersAreReplayedFromTheConsoleAndDrain() throws Exception {
+        Path failing = Files.createFile(ARCHIVES.resolve("poisoned-fails"));
+        HubClient.Response sink = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "poisoned-sink").put("connector", "fixture-sink").put("config", new JsonObject()
+                .put("subscription", "poisoned").put("types", "poisoned.event").put("record-type", "rec.poisoned")
+                .put("fail-containing", "poison").put("fail-while-file", failing.toString())));
+        assertThat(sink.status()).as(sink.body()).isEqualTo(201);
+        List<NewBusEvent> poison = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            poison.add(NewBusEvent.json("poisoned.event", "room-" + i, "{\"v\":\"poison\"}"));
+        }
+        hub.publish("test", poison);
+        await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters() == 3);
+
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/dead-letters?subscription=poisoned");
+        List<WebElement> items = browser.driver().findElements(By.cssSelector("li[data-dead-letter]"));
+        assertThat(items).hasSize(3);
+        assertThat(items.get(0).getText()).contains("poisoned", "poisoned.event", "it contains 'poison'");
+        browser.assertAccessible();
+        Files.delete(failing); // the consumer is fixed
+
+        for (WebElement box : browser.driver().findElements(By.cssSelector("input.select"))) {
+            box.click();
+        }
+        browser.driver().findElement(By.id("replay-selected")).click();
+
+        browser.await(d -> d.findElement(By.id("no-dead-letters")));
+        assertThat(deadLetters()).isZero();
+        assertThat(hub.awaitEvents("rec.poisoned", 3)).hasSize(3);
+        browser.open(hub.client().baseUri().resolve("/console/bus"));
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-subscription='poisoned']")).getText())
+            .contains("poisoned-sink").endsWith("0");
+        browser.assertAccessible();
+    }
+
+    private static int deadLetters() {
+        return hub.client().get("/api/v1/admin/dead-letters?subscription=poisoned").json()
+            .getJsonArray("deadLetters").size();
+    }
+}

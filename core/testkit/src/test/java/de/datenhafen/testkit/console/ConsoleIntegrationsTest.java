@@ -1,0 +1,178 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.Fixtures;
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/** Integrations in the console: created through the schema's form, run, paused, deleted; each member sees its own. */
+class ConsoleIntegrationsTest {
+
+    private static final Path ARCHIVES = People.temp("integrations");
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES)).build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void peopleAndAnIntegrationOfLuftblick() {
+        People.create(hub.client());
+        HubClient.Response owner = hub.client().put("/api/v1/admin/plugins/fixture/owner",
+            new JsonObject().put("member", "luftblick"));
+        assertThat(owner.status()).as(owner.body()).isEqualTo(200);
+        ConsoleOverviewTest.create(hub.client(), "schools", "fixture-ingest", new JsonObject().put("path", "schools")
+            .put("token", "geheim-1234"));
+    }
+
+    private static WebElement problemOf(String key) {
+        return browser.driver().findElement(By.id("problem." + key));
+    }
+
+    @Test
+    void anAdminCreatesAnIntegrationThroughTheFormFixingTheFieldItShowsWrong() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/integrations/new");
+        new Select(browser.driver().findElement(By.id("connector"))).selectByValue("fixture-ingest");
+        browser.driver().findElement(By.cssSelector("#choose button")).click();
+        browser.await(d -> d.findElement(By.id("integration-form")));
+
+        WebElement token = browser.driver().findElement(By.id("config.token"));
+        assertThat(token.getAttribute("type")).isEqualTo("password");
+        assertThat(token.getAttribute("value")).isEmpty();
+        assertThat(browser.driver().findElement(By.id("config.max-size")).getAttribute("value")).isEqualTo("1000");
+        assertThat(browser.driver().findElement(By.id("hint.path")).getText())
+            .isEqualTo("Path below the plugin's HTTP root");
+        browser.driver().findElement(By.id("name")).sendKeys("parking");
+        browser.driver().findElement(By.id("config.path")).sendKeys("parking");
+        WebElement maxSize = browser.driver().findElement(By.id("config.max-size"));
+        maxSize.clear();
+        maxSize.sendKeys("1.5");
+
+        browser.await(d -> !problemOf("max-size").getText().isEmpty());
+        assertThat(problemOf("max-size").getText()).isEqualTo(validate("1.5").getString("error"));
+        assertThat(maxSize.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(problemOf("path").getText()).isEmpty();
+        browser.assertAccessible();
+        browser.screenshot("ConsoleIntegrationsTest", "invalid-field-shown");
+
+        maxSize.clear();
+        maxSize.sendKeys("2048");
+        browser.await(d -> problemOf("max-size").getText().isEmpty());
+        assertThat(maxSize.getAttribute("aria-invalid")).isNull();
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/parking"));
+        assertThat(browser.driver().findElement(By.id("state")).getText()).isEqualTo("läuft");
+        assertThat(browser.driver().findElement(By.id("config")).getText()).contains("max-size", "2048");
+        assertThat(hub.client().get("/api/v1/admin/integrations/parking").json().getJsonObject("config")
+            .getInteger("max-size")).isEqualTo(2048);
+        browser.assertAccessible();
+    }
+
+    @Test
+    void anIntegrationIsPausedResumedAndDeletedFromItsPage() {
+        ConsoleOverviewTest.create(hub.client(), "short-lived", "fixture-ingest", new JsonObject()
+            .put("path", "short-lived"));
+        People.signIn(browser.size(360, 800), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/integrations/short-lived");
+
+        browser.driver().findElement(By.xpath("//button[text()='Pausieren']")).click();
+        browser.await(d -> d.findElement(By.id("state")).getText().equals("pausiert"));
+        browser.driver().findElement(By.xpath("//button[text()='Fortsetzen']")).click();
+        browser.await(d -> d.findElement(By.id("state")).getText().equals("läuft"));
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.xpath("//button[text()='Löschen']")).click();
+        browser.driver().switchTo().alert().accept();
+
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations"));
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-integration='short-lived']"))).isEmpty();
+        assertThat(hub.client().get("/api/v1/admin/integrations/short-lived").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSecretIsNeverInThePage() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/integrations/schools");
+
+        assertThat(browser.driver().findElement(By.id("config")).getText()).contains("token");
+        assertThat(browser.driver().getPageSource()).doesNotContain("geheim-1234");
+    }
+
+    @Test
+    void itsOwnMembersAdminChangesItsConfigWithTheSameFormKeepingTheSecret() {
+        ConsoleOverviewTest.create(hub.client(), "edited", "fixture-ingest", new JsonObject().put("path", "edited")
+            .put("token", "geheim-5678"));
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/integrations/edited");
+        browser.driver().findElement(By.linkText("Einstellungen ändern")).click();
+        browser.await(d -> d.findElement(By.id("integration-form")));
+
+        WebElement token = browser.driver().findElement(By.id("config.token"));
+        assertThat(token.getAttribute("value")).isEmpty();
+        assertThat(browser.driver().findElement(By.id("hint.token")).getText())
+            .contains("Leer lassen, um den gespeicherten Wert zu behalten.");
+        assertThat(browser.driver().getPageSource()).doesNotContain("geheim-5678");
+        WebElement type = browser.driver().findElement(By.id("config.type"));
+        assertThat(type.getAttribute("value")).isEqualTo("test.event");
+        browser.assertAccessible();
+        type.clear();
+        type.sendKeys("city.edited");
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/edited"));
+        assertThat(browser.driver().findElement(By.id("config")).getText()).contains("city.edited");
+        assertThat(browser.driver().findElement(By.id("state")).getText()).isEqualTo("läuft");
+        assertThat(hub.client().anonymous().post("/api/v1/plugins/fixture/edited", java.util.Map.of("Content-Type",
+            "application/json", "X-Token", "geheim-5678"), "{}").status()).isEqualTo(202);
+    }
+
+    @Test
+    void anotherMembersUserSeesNoneOfItAndGetsNoDataByTypingItsUrl() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.BERT, People.BERT_PASSWORD,
+            "/console/integrations");
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).doesNotContain("schools");
+
+        browser.open(hub.client().baseUri().resolve("/console/integrations/schools"));
+
+        String main = browser.driver().findElement(By.tagName("main")).getText();
+        assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Kein Zugriff");
+        assertThat(main).doesNotContain("fixture-ingest", "schools", "running", "läuft");
+        browser.assertAccessible();
+        String cookie = browser.driver().manage().getCookieNamed("dh_session").getValue();
+        HubClient.Response page = hub.client().anonymous().get("/console/integrations/schools",
+            People.cookie("dh_session=" + cookie));
+        assertThat(page.status()).isEqualTo(403);
+        assertThat(page.body()).doesNotContain("fixture-ingest");
+        assertThat(hub.client().anonymous().get("/console/overview/live", People.cookie("dh_session=" + cookie))
+            .body()).doesNotContain("schools");
+    }
+
+    @Test
+    void itsOwnMembersAdminSeesIt() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/integrations");
+
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-integration='schools']")).getText())
+            .contains("fixture-ingest", "läuft");
+    }
+
+    private static JsonObject validate(String maxSize) {
+        JsonObject r = hub.client().post("/api/v1/admin/integrations/validate", new JsonObject()
+            .put("name", "x").put("connector", "fixture-ingest").put("config", new JsonObject().put("path", "x")
+                .put("max-size", maxSize))).json();
+        return r.getJsonArray("problems").getJsonObject(0);
+    }
+}

@@ -1,0 +1,106 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** Members, users, tokens (the secret once, with a copy button) and the audit log in the console. */
+class ConsoleMembersTest {
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void people() {
+        People.create(hub.client());
+    }
+
+    private static void type(String id, String text) {
+        browser.driver().findElement(By.id(id)).sendKeys(text);
+    }
+
+    @Test
+    void aHubAdminCreatesAMember() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/members");
+        browser.assertAccessible();
+
+        type("new-member.id", "hafenamt");
+        type("new-member.name", "Hafenamt Neuhafen");
+        type("new-member.contact", "it@hafenamt.example");
+        browser.driver().findElement(By.cssSelector("#new-member button[type=submit]")).click();
+
+        WebElement row = browser.await(d -> d.findElement(By.cssSelector("tr[data-member='hafenamt']")));
+        assertThat(row.getText()).contains("Hafenamt Neuhafen", "aktiv");
+    }
+
+    @Test
+    void aTokensSecretIsShownOnceWithACopyButtonAndWorks() {
+        People.signIn(browser.size(360, 800), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/members/luftblick");
+
+        type("new-token.name", "sensor-gateway");
+        type("new-token.purpose", "ingest from the schools");
+        browser.driver().findElement(By.cssSelector("#new-token button[type=submit]")).click();
+
+        WebElement secret = browser.await(d -> d.findElement(By.id("new-token.secret")));
+        String token = secret.getText();
+        assertThat(token).startsWith("dh_");
+        assertThat(hub.client().withToken(token).get("/api/v1/admin/plugins").status()).isEqualTo(200);
+        WebElement copy = browser.driver().switchTo().activeElement();
+        assertThat(copy.getText()).isEqualTo("Kopieren");
+        copy.click();
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.xpath("//button[text()='Fertig']")).click();
+        browser.await(d -> d.findElements(By.id("new-token.secret")).isEmpty());
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-token='sensor-gateway']")).getText())
+            .contains("viewer", "aktiv");
+        assertThat(browser.driver().getPageSource()).doesNotContain(token);
+    }
+
+    @Test
+    void aMembersAdminInvitesAUserToItsOwnMemberAndSeesNoOther() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/");
+        browser.driver().findElement(By.linkText("Mein Mitglied")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/members/luftblick"));
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-user='anna']")).getText())
+            .contains("member-admin");
+        assertThat(browser.driver().findElements(By.id("new-key"))).isEmpty(); // keys are the association's
+        assertThat(browser.driver().findElements(By.id("invite.role.hub-admin"))).isEmpty();
+
+        type("invite.id", "carl");
+        type("invite.name", "Carl");
+        browser.driver().findElement(By.cssSelector("#invite button[type=submit]")).click();
+        assertThat(browser.await(d -> d.findElement(By.id("invite.secret"))).getText()).isNotBlank();
+        browser.assertAccessible();
+
+        browser.open(hub.client().baseUri().resolve("/console/members/stadtverkehr"));
+        assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Kein Zugriff");
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).doesNotContain("bert");
+    }
+
+    @Test
+    void theAuditLogIsFilteredAndAMemberSeesOnlyItsOwnEntries() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/audit?action=POST+%2Fapi%2Fv1%2Fadmin%2Fmembers%2F%3Amember%2Fusers");
+        String admin = browser.driver().findElement(By.id("audit")).getText();
+        assertThat(admin).contains("POST /api/v1/admin/members/:member/users", "stadtverkehr", "luftblick");
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty()
+            .allSatisfy(row -> assertThat(row.getText()).contains("POST /api/v1/admin/members/:member/users"));
+        browser.assertAccessible();
+
+        People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");
+        String anna = browser.driver().findElement(By.id("audit")).getText();
+        assertThat(anna).contains("luftblick").doesNotContain("stadtverkehr");
+        assertThat(browser.driver().findElements(By.id("filter-member"))).isEmpty();
+    }
+}

@@ -1,0 +1,90 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.Fixtures;
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/** The console's overview: what runs, what failed and why, the bus; updated while it is open. */
+class ConsoleOverviewTest {
+
+    private static final Path ARCHIVES = People.temp("overview");
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES)).build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void aRunningAndAFailingIntegration() {
+        People.create(hub.client());
+        create(hub.client(), "parking", "fixture-ingest", new JsonObject().put("path", "parking"));
+        create(hub.client(), "gateway", "fixture-failing", new JsonObject());
+        HubClient.Response sub = hub.client().post("/api/v1/admin/subscriptions", new JsonObject()
+            .put("name", "archive").put("types", new io.vertx.core.json.JsonArray().add("city.*")).put("from", "end"));
+        assertThat(sub.status()).as(sub.body()).isEqualTo(201);
+    }
+
+    static void create(HubClient c, String name, String connector, JsonObject config) {
+        HubClient.Response r = c.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", connector).put("config", config));
+        assertThat(r.status()).as(r.body()).isIn(201, 202);
+    }
+
+    private static String card(String id) {
+        return browser.driver().findElement(By.id("card-" + id)).getText();
+    }
+
+    @Test
+    void showsWhatRunsWhatFailedAndWhy() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/");
+
+        assertThat(card("health")).contains("Zustand");
+        assertThat(card("plugins")).contains("1", "1 gestartet");
+        browser.await(d -> card("integrations").contains("1 fehlgeschlagen, 1 läuft") ? true : null);
+        assertThat(card("dead-letters")).contains("0");
+        assertThat(card("lag")).contains("0");
+        assertThat(browser.driver().findElement(By.id("errors")).getText())
+            .contains("gateway", "fehlgeschlagen", "cannot reach the device gateway");
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("archive");
+        browser.assertAccessible();
+        browser.size(360, 800);
+        browser.assertAccessible();
+    }
+
+    @Test
+    void updatesWhileOpenWithoutReloading() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/");
+        browser.script("window.notReloaded = true");
+        String before = card("integrations");
+
+        create(hub.client(), "parking-2", "fixture-ingest", new JsonObject().put("path", "parking-2"));
+
+        browser.await(d -> card("integrations").contains("2 läuft") ? true : null);
+        assertThat(before).doesNotContain("2 läuft");
+        assertThat(browser.script("return window.notReloaded")).isEqualTo(true);
+        assertThat(browser.driver().findElement(By.id("card-bus-rate")).getText()).contains("/s");
+        hub.client().delete("/api/v1/admin/integrations/parking-2");
+    }
+
+    @Test
+    void aMemberSeesNeitherTheBusNorIntegrationsOfPluginsItDoesNotOwn() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/");
+
+        assertThat(card("integrations")).contains("0").doesNotContain("läuft");
+        assertThat(browser.driver().findElements(By.id("card-bus-rate"))).isEmpty();
+        assertThat(browser.driver().findElements(By.id("card-dead-letters"))).isEmpty();
+        assertThat(browser.driver().findElement(By.tagName("main")).getText())
+            .doesNotContain("gateway", "cannot reach", "archive");
+        browser.assertAccessible();
+    }
+}

@@ -1,0 +1,121 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.fixtures.Fixtures;
+import de.datenhafen.fixtures.QuietPlugin;
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.PluginArchiveBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The plugins page: upload by picker and by drag and drop, the hub's refusal shown, enable, disable, delete. */
+class ConsolePluginsTest {
+
+    private static final Path ARCHIVES = People.temp("plugins");
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void people() {
+        People.create(hub.client());
+    }
+
+    private static void openPlugins(String user, String password) {
+        People.signIn(browser.size(1280, 900), hub.client(), user, password, "/console/plugins");
+    }
+
+    private static WebElement row(String plugin) {
+        return browser.driver().findElement(By.cssSelector("tr[data-plugin='" + plugin + "']"));
+    }
+
+    @Test
+    void anAdminUploadsAPluginWithTheFilePickerAndSeesItRun() {
+        Path archive = PluginArchiveBuilder.plugin("picked", "1.2.0", Fixtures.MEMBER, QuietPlugin.class)
+            .writeTo(ARCHIVES);
+        openPlugins(People.ADMIN, People.ADMIN_PASSWORD);
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.id("archive")).sendKeys(archive.toAbsolutePath().toString());
+        browser.driver().findElement(By.cssSelector("#upload button[type=submit]")).click();
+
+        WebElement row = browser.await(d -> d.findElements(By.cssSelector("tr[data-plugin='picked']")).stream()
+            .findFirst().orElse(null));
+        assertThat(row.getText()).contains("picked", "1.2.0", Fixtures.MEMBER, "gestartet",
+            "not checked (signatures are not required on this hub)");
+        browser.assertAccessible();
+    }
+
+    @Test
+    void aDroppedArchiveTheHubRefusesShowsWhy() throws Exception {
+        Path archive = Fixtures.needsNewerApi(ARCHIVES);
+        openPlugins(People.ADMIN, People.ADMIN_PASSWORD);
+
+        dropFile(archive);
+
+        WebElement result = browser.await(d -> {
+            WebElement r = d.findElement(By.id("upload-result"));
+            return r.getText().length() > 3 ? r : null;
+        });
+        assertThat(result.getText()).isEqualTo(hub.client().installPlugin(archive, true).json().getString("error"))
+            .contains("2.0.0");
+        assertThat(result.getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-plugin='future']"))).isEmpty();
+        browser.assertAccessible();
+    }
+
+    @Test
+    void disablingAndDeletingAskFirst() {
+        assertThat(hub.client().installPlugin(Fixtures.quiet(ARCHIVES, "kept"), true).status()).isEqualTo(201);
+        openPlugins(People.ADMIN, People.ADMIN_PASSWORD);
+
+        row("kept").findElement(By.xpath(".//button[text()='Deaktivieren']")).click();
+        assertThat(browser.driver().switchTo().alert().getText()).isEqualTo(
+            "Plugin kept deaktivieren? Seine Integrationen halten an.");
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> row("kept").getText().contains("deaktiviert"));
+
+        row("kept").findElement(By.xpath(".//button[text()='Löschen']")).click();
+        browser.driver().switchTo().alert().dismiss();
+        assertThat(hub.client().get("/api/v1/admin/plugins/kept").status()).isEqualTo(200);
+
+        row("kept").findElement(By.xpath(".//button[text()='Löschen']")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> d.findElements(By.cssSelector("tr[data-plugin='kept']")).isEmpty());
+        assertThat(hub.client().get("/api/v1/admin/plugins/kept").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aMemberSeesThePluginsButNoUploadAndNoActions() {
+        assertThat(hub.client().installPlugin(Fixtures.quiet(ARCHIVES, "listed"), true).status()).isEqualTo(201);
+        openPlugins(People.ANNA, People.ANNA_PASSWORD);
+
+        assertThat(row("listed").getText()).contains("gestartet");
+        assertThat(browser.driver().findElements(By.id("upload"))).isEmpty();
+        assertThat(browser.driver().findElements(By.cssSelector("button[data-path]"))).isEmpty();
+        browser.assertAccessible();
+    }
+
+    /** Drops a file on the upload form as a person dragging it from their desktop would. */
+    private static void dropFile(Path file) throws Exception {
+        browser.script("""
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], arguments[1], { type: 'application/zip' }));
+            const form = document.getElementById('upload');
+            form.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true }));
+            form.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
+            """, Base64.getEncoder().encodeToString(Files.readAllBytes(file)), file.getFileName().toString());
+    }
+}

@@ -1,0 +1,147 @@
+package de.datenhafen.testkit.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** Signing in and out of the console, its navigation by role, and its CSRF protection. */
+class ConsoleSignInTest {
+
+    @RegisterExtension
+    static final HubExtension hub = People.hub().build();
+
+    @RegisterExtension
+    static final Browser browser = Browser.chromium();
+
+    @BeforeAll
+    static void people() {
+        People.create(hub.client());
+    }
+
+    private static List<String> navigation() {
+        return browser.driver().findElements(By.cssSelector("nav.shell-nav a")).stream().map(WebElement::getText)
+            .toList();
+    }
+
+    @Test
+    void aWrongPasswordShowsAMessageAndOpensNoSession() {
+        browser.clearCookies().size(360, 800).open(hub.client().baseUri().resolve("/console/"));
+        browser.await(d -> d.getCurrentUrl().contains("/console/sign-in"));
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.id("user")).sendKeys(People.ADMIN);
+        browser.driver().findElement(By.id("password")).sendKeys("not the password");
+        browser.driver().findElement(By.cssSelector("form.sign-in button[type=submit]")).click();
+
+        WebElement problem = browser.await(d -> d.findElement(By.id("sign-in-problem")));
+        assertThat(problem.getText()).isEqualTo("Benutzer oder Passwort ist nicht richtig.");
+        assertThat(problem.getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.driver().manage().getCookieNamed("dh_session")).isNull();
+        assertThat(browser.driver().findElement(By.id("user")).getAttribute("value")).isEqualTo(People.ADMIN);
+        browser.assertAccessible();
+    }
+
+    @Test
+    void aHubAdminSignsInSeesEveryAreaAndSignsOut() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/");
+
+        assertThat(browser.driver().getTitle()).isEqualTo("Übersicht – Datenhafen Konsole");
+        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Bus", "Dead Letters",
+            "Mitglieder", "Audit-Log");
+        assertThat(browser.driver().findElement(By.cssSelector("form.who span")).getText())
+            .isEqualTo("Angemeldet als vera (verein)");
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.cssSelector("form.who button")).click();
+
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/sign-in"));
+        assertThat(browser.driver().manage().getCookieNamed("dh_session")).isNull();
+        browser.open(hub.client().baseUri().resolve("/console/"));
+        assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?next=%2Fconsole%2F");
+    }
+
+    @Test
+    void aMembersAdminSeesOnlyTheAreasOfItsMemberAndComesBackWhereItWantedToGo() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/integrations");
+
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/console/integrations");
+        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Mein Mitglied",
+            "Audit-Log");
+    }
+
+    @Test
+    void adminAndTheBareConsolePathLeadToTheConsole() {
+        HubClient c = hub.client().anonymous();
+        for (String path : new String[] {"/admin", "/admin/", "/console"}) {
+            HubClient.Response r = c.get(path);
+            assertThat(r.status()).as(path).isEqualTo(303);
+            assertThat(r.header("Location")).as(path).isEqualTo("/console/");
+        }
+        HubClient.Response signIn = c.get("/console/");
+        assertThat(signIn.status()).isEqualTo(303);
+        assertThat(signIn.header("Location")).isEqualTo("/console/sign-in?next=%2Fconsole%2F");
+    }
+
+    @Test
+    void aWriteNeedsThePagesTokenOfItsOwnSession() {
+        HubClient c = hub.client().anonymous();
+        String vera = People.sessionCookie(c, People.ADMIN, People.ADMIN_PASSWORD);
+        String other = People.sessionCookie(c, People.ADMIN, People.ADMIN_PASSWORD);
+        String veraToken = pageToken(c, vera);
+        String otherToken = pageToken(c, other);
+        assertThat(veraToken).isNotEqualTo(otherToken);
+
+        assertThat(createMember(c, vera, null, "ohne").status()).isEqualTo(403);
+        assertThat(createMember(c, vera, otherToken, "fremd").status()).isEqualTo(403);
+        HubClient.Response own = createMember(c, vera, veraToken, "eigen");
+        assertThat(own.status()).as(own.body()).isEqualTo(201);
+        assertThat(c.get("/api/v1/admin/members/fremd", People.cookie(vera)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFormFromAnotherSiteIsRefused() {
+        HubClient c = hub.client().anonymous();
+        String vera = People.sessionCookie(c, People.ADMIN, People.ADMIN_PASSWORD);
+        String token = pageToken(c, vera);
+
+        HubClient.Response r = c.post("/console/sign-out", Map.of("Cookie", vera, "Sec-Fetch-Site", "cross-site",
+            "Content-Type", "application/x-www-form-urlencoded"), "csrf=" + token);
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.body()).contains("Kein Zugriff");
+        assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(200); // still signed in
+    }
+
+    private static HubClient.Response createMember(HubClient c, String cookie, String csrf, String id) {
+        Map<String, String> headers = new HashMap<>(Map.of("Cookie", cookie, "Content-Type", "application/json"));
+        if (csrf != null) {
+            headers.put("X-CSRF-Token", csrf);
+        }
+        return c.post("/api/v1/admin/members", headers, new JsonObject().put("id", id).put("name", id)
+            .put("contact", "x@" + id + ".example").encode());
+    }
+
+    /** The CSRF token a console page carries for the session. */
+    private static String pageToken(HubClient c, String cookie) {
+        HubClient.Response page = c.get("/console/", People.cookie(cookie));
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\">").matcher(page.body());
+        assertThat(m.find()).as(page.body()).isTrue();
+        return m.group(1);
+    }
+}
