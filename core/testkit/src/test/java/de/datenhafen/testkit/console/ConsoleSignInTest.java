@@ -85,6 +85,25 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void theConsoleSpeaksEnglishAfterTheSwitchAndKeepsIt() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/integrations");
+
+        browser.driver().findElement(By.linkText("English")).click();
+
+        browser.await(d -> d.getTitle().equals("Integrations – Datenhafen console"));
+        assertThat(browser.driver().findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/console/integrations");
+        browser.driver().findElement(By.linkText("Overview")).click();
+        browser.await(d -> d.getTitle().equals("Overview – Datenhafen console"));
+        assertThat(navigation()).containsExactly("Overview", "Plugins", "Integrations", "Bus", "Dead letters",
+            "Members", "Audit log");
+        browser.assertAccessible();
+        browser.driver().findElement(By.linkText("Deutsch")).click();
+        browser.await(d -> d.getTitle().equals("Übersicht – Datenhafen Konsole"));
+    }
+
+    @Test
     void adminAndTheBareConsolePathLeadToTheConsole() {
         HubClient c = hub.client().anonymous();
         for (String path : new String[] {"/admin", "/admin/", "/console"}) {
