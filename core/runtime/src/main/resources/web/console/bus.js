@@ -2,6 +2,8 @@
 // its type, and renders what arrived once per animation frame. The page keeps the newest events only (data-shown,
 // 200): what arrives faster than a frame can show is counted as skipped, never queued without bound, so the page's
 // memory stays flat at any rate. Pause stops reading; resume goes on after the last event read (the hub keeps them).
+import { api, say } from './console.js';
+
 const section = document.getElementById('tail');
 if (section) {
   const shown = Number(section.dataset.shown || 200);
@@ -116,4 +118,23 @@ if (section) {
 
   window.datenhafenTail = counts; // for the measurements in the browser tests
   start();
+}
+
+// Seek by time: the subscription delivers again from the first event at or after the time given, which the form
+// takes in the browser's local time and sends as an instant.
+for (const form of document.querySelectorAll('form.seek')) {
+  form.addEventListener('submit', async (submit) => {
+    submit.preventDefault();
+    const local = form.elements.time.value;
+    const time = new Date(local);
+    if (!local || Number.isNaN(time.getTime())) return;
+    const reply = await api('POST', '/api/v1/admin/subscriptions/' + encodeURIComponent(form.dataset.subscription)
+      + '/seek', { time: time.toISOString() });
+    if (reply.status === 200) {
+      say(form.dataset.done.replace('{0}', String(reply.body.lag)));
+      window.setTimeout(() => window.location.reload(), 1500);
+    } else {
+      say((reply.body && reply.body.error) || ('HTTP ' + reply.status), true);
+    }
+  });
 }

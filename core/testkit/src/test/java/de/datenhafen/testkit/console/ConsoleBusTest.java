@@ -133,8 +133,33 @@ class ConsoleBusTest {
         assertThat(deadLetters()).isZero();
         assertThat(hub.awaitEvents("rec.poisoned", 3)).hasSize(3);
         browser.open(hub.client().baseUri().resolve("/console/bus"));
-        assertThat(browser.driver().findElement(By.cssSelector("tr[data-subscription='poisoned']")).getText())
-            .contains("poisoned-sink").endsWith("0");
+        WebElement poisoned = browser.driver().findElement(By.cssSelector("tr[data-subscription='poisoned']"));
+        List<WebElement> cells = poisoned.findElements(By.tagName("td")); // types, consumer, lag, rate, dead letters
+        assertThat(cells.get(1).getText()).isEqualTo("poisoned-sink");
+        assertThat(cells.get(4).getText()).as("dead letters").isEqualTo("0");
+        browser.assertAccessible();
+    }
+
+    @Test
+    void aSubscriptionSeekedToAnEarlierTimeDeliversItsEventsAgain() {
+        HubClient.Response sink = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "rewind-sink").put("connector", "fixture-sink").put("config", new JsonObject()
+                .put("subscription", "rewind").put("types", "rewind.event").put("record-type", "rec.rewind")));
+        assertThat(sink.status()).as(sink.body()).isEqualTo(201);
+        publish("rewind.event", 3);
+        assertThat(hub.awaitEvents("rec.rewind", 3)).hasSize(3);
+
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/bus");
+        WebElement row = browser.driver().findElement(By.cssSelector("tr[data-subscription='rewind']"));
+        WebElement time = row.findElement(By.cssSelector("form.seek input[name='time']"));
+        assertThat(browser.driver().findElement(By.cssSelector("label[for='" + time.getAttribute("id") + "']"))
+            .getAttribute("textContent")).contains("rewind");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = "
+            + "arguments[1]", time, "2020-01-01T00:00:00");
+        row.findElement(By.cssSelector("form.seek button")).click();
+
+        assertThat(browser.await(d -> d.findElement(By.id("console-status"))).getText()).contains("Zustellung");
+        assertThat(hub.awaitEvents("rec.rewind", 6)).hasSize(6);
         browser.assertAccessible();
     }
 

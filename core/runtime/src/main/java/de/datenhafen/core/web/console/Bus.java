@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The bus page: the live tail of {@code /api/v1/events/stream} with type and subject filters, pause and resume, an
  * event's whole CloudEvent on click, and a count of the events it skipped when the page cannot keep up
- * ({@code bus.js}: at most {@value #SHOWN} events in the page); and the subscriptions with lag, rate and dead letters.
+ * ({@code bus.js}: at most {@value #SHOWN} events in the page); and the subscriptions with lag, rate and dead letters,
+ * each with a seek by time (the browser's local time, sent as an instant).
  * The filters are a plain form, so the page says what it filters without JavaScript too.
  */
 final class Bus {
@@ -65,9 +66,11 @@ final class Bus {
             return;
         }
         Console.table(v, h, v.t("overview.subscriptions"), "subscriptions", "overview.subscription", "bus.types",
-            "bus.consumedBy", "overview.lag", "overview.rate", "overview.deadLetters");
+            "bus.consumedBy", "overview.lag", "overview.rate", "overview.deadLetters", "bus.seek");
+        int row = 0;
         for (Object o : subscriptions) {
             JsonObject s = (JsonObject) o;
+            String seekId = "seek-" + row++;
             long dead = s.getLong("deadLetters", 0L);
             h.open("tr", "data-subscription", s.getString("name")).element("th", s.getString("name"), "scope", "row")
                 .element("td", String.join(", ", s.getJsonArray("types", new JsonArray()).stream()
@@ -81,7 +84,15 @@ final class Bus {
             } else {
                 h.text("0");
             }
-            h.close("td").close("tr");
+            // seek by time: the subscription delivers again from the first event at or after it (bus.js sends it)
+            h.close("td").open("td")
+                .open("form", "class", "seek", "data-subscription", s.getString("name"), "data-done",
+                    v.t("bus.seekDone"))
+                .element("label", v.t("bus.seekTime", s.getString("name")), "for", seekId, "class", "visually-hidden")
+                .empty("input", "type", "datetime-local", "id", seekId, "name", "time", "step", "1", "required", "")
+                .element("button", v.t("bus.seekButton"), "type", "submit", "class", "secondary")
+                .close("form")
+                .close("td").close("tr");
         }
         Console.endTable(h);
     }
