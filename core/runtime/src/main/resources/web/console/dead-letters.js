@@ -34,7 +34,9 @@ if (discard) {
 const all = document.getElementById('replay-all');
 if (all) {
   all.addEventListener('click', async () => {
-    const reply = await api('POST', '/api/v1/admin/dead-letters/replay', { subscription: all.dataset.subscription });
+    const filter = { subscription: all.dataset.subscription };
+    if (all.dataset.errorContains) filter.errorContains = all.dataset.errorContains;
+    const reply = await api('POST', '/api/v1/admin/dead-letters/replay', filter);
     if (reply.status === 200) {
       say(JSON.stringify(reply.body));
       window.setTimeout(() => window.location.reload(), 800);

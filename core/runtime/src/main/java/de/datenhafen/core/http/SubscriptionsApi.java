@@ -221,14 +221,20 @@ final class SubscriptionsApi {
 
     private void listDeadLetters(RoutingContext ctx) {
         work(ctx, 200, () -> {
-            String subscription = ctx.queryParams().get("subscription");
             long after = longParam(ctx, "after", 0, 0);
             int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1);
             if (limit > MAX_PAGE) {
                 throw new InvalidInputException("limit must be at most " + MAX_PAGE + ", was " + limit, "limit");
             }
-            DeadLetterFilter filter = subscription == null || subscription.isEmpty() ? DeadLetterFilter.ALL
-                : DeadLetterFilter.ofSubscription(subscription);
+            // the same filter as replay and discard take in their body, here from the query (empty = not given)
+            JsonObject given = new JsonObject();
+            for (String key : List.of("subscription", "errorContains", "failedAfter", "failedBefore")) {
+                String value = ctx.queryParams().get(key);
+                if (value != null && !value.isEmpty()) {
+                    given.put(key, value);
+                }
+            }
+            DeadLetterFilter filter = filter(given);
             List<DeadLetter> page = deadLetters.list(filter, after, limit);
             JsonArray items = new JsonArray();
             page.forEach(d -> items.add(view(d)));

@@ -163,6 +163,39 @@ class ConsoleBusTest {
         browser.assertAccessible();
     }
 
+    @Test
+    void deadLettersAreFilteredByTheirErrorText() {
+        for (String[] sink : new String[][] {{"rotten", "alpha"}, {"stale", "beta"}}) {
+            HubClient.Response r = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+                .put("name", sink[1] + "-sink").put("connector", "fixture-sink").put("config", new JsonObject()
+                    .put("subscription", sink[1]).put("types", sink[1] + ".event").put("record-type", "rec." + sink[1])
+                    .put("fail-containing", sink[0])));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+        hub.publish("test", List.of(NewBusEvent.json("alpha.event", "a-1", "{\"v\":\"rotten\"}"),
+            NewBusEvent.json("beta.event", "b-1", "{\"v\":\"stale\"}"),
+            NewBusEvent.json("beta.event", "b-2", "{\"v\":\"stale\"}")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> hub.client()
+            .get("/api/v1/admin/dead-letters?errorContains=stale").json().getJsonArray("deadLetters").size() == 2
+            && hub.client().get("/api/v1/admin/dead-letters?errorContains=rotten").json()
+                .getJsonArray("deadLetters").size() == 1);
+        HubClient.Response wrong = hub.client().get("/api/v1/admin/dead-letters?failedAfter=yesterday");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().getString("field")).isEqualTo("failedAfter");
+
+        People.signIn(browser.size(360, 800), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/dead-letters");
+        browser.driver().findElement(By.id("errorContains")).sendKeys("stale");
+        browser.driver().findElement(By.cssSelector("form.filters button[type='submit']")).click();
+
+        browser.await(d -> d.getCurrentUrl().contains("errorContains=stale"));
+        List<WebElement> items = browser.driver().findElements(By.cssSelector("li[data-dead-letter]"));
+        assertThat(items).hasSize(2).allSatisfy(item -> assertThat(item.getText()).contains("beta.event")
+            .doesNotContain("alpha.event"));
+        assertThat(browser.driver().findElement(By.id("errorContains")).getAttribute("value")).isEqualTo("stale");
+        browser.assertAccessible();
+    }
+
     private static int deadLetters() {
         return hub.client().get("/api/v1/admin/dead-letters?subscription=poisoned").json()
             .getJsonArray("deadLetters").size();

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The dead letters: browsed by subscription a page at a time (the API's cursor), each with its error, attempts and
+ * The dead letters: browsed by subscription and error text a page at a time (the API's cursor), each with its error, attempts and
  * the event (inspected in a disclosure, no script needed), replayed or discarded one by one, the selected ones, or all
  * of a subscription ({@code dead-letters.js}).
  */
@@ -23,12 +23,13 @@ final class DeadLetters {
 
     static Future<Console.Rendered> render(Console.View v) {
         String subscription = v.ctx().request().getParam("subscription", "");
+        String error = v.ctx().request().getParam("errorContains", "");
         String after = v.ctx().request().getParam("after", "0");
         if (!after.matches("\\d{1,18}")) {
             after = "0";
         }
-        String query = "?limit=" + PAGE + "&after=" + after + (subscription.isEmpty() ? ""
-            : "&subscription=" + URLEncoder.encode(subscription, StandardCharsets.UTF_8));
+        String filter = param("subscription", subscription) + param("errorContains", error);
+        String query = "?limit=" + PAGE + "&after=" + after + filter;
         return v.get("/api/v1/admin/dead-letters" + query).compose(Console::ok).map(reply -> {
             JsonObject page = reply.json();
             JsonArray items = page.getJsonArray("deadLetters", new JsonArray());
@@ -36,6 +37,9 @@ final class DeadLetters {
                 .open("form", "method", "get", "action", PATH, "class", "filters")
                 .element("label", v.t("overview.subscription"), "for", "subscription")
                 .empty("input", "type", "text", "id", "subscription", "name", "subscription", "value", subscription,
+                    "spellcheck", "false")
+                .element("label", v.t("dead.errorContains"), "for", "errorContains")
+                .empty("input", "type", "text", "id", "errorContains", "name", "errorContains", "value", error,
                     "spellcheck", "false")
                 .open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
                 .close("form");
@@ -48,8 +52,9 @@ final class DeadLetters {
                 .element("button", v.t("dead.discardSelected"), "type", "button", "id", "discard-selected",
                     "class", "danger", "data-confirm", v.t("dead.confirmDiscard"));
             if (!subscription.isEmpty()) {
-                h.element("button", v.t("dead.replayAll", subscription), "type", "button", "id", "replay-all",
-                    "data-subscription", subscription);
+                h.element("button", v.t(error.isEmpty() ? "dead.replayAll" : "dead.replayAllMatching", subscription),
+                    "type", "button", "id", "replay-all", "data-subscription", subscription, "data-error-contains",
+                    error.isEmpty() ? null : error);
             }
             h.close("div").element("p", "", "id", "dead-result", "role", "status")
                 .open("ul", "class", "dead-letters", "id", "dead-letters");
@@ -77,10 +82,14 @@ final class DeadLetters {
             h.close("ul");
             Object next = page.getValue("next");
             if (next != null) {
-                h.open("p").link(PATH + "?after=" + next + (subscription.isEmpty() ? "" : "&subscription="
-                    + URLEncoder.encode(subscription, StandardCharsets.UTF_8)), v.t("dead.next")).close("p");
+                h.open("p").link(PATH + "?after=" + next + filter, v.t("dead.next")).close("p");
             }
             return new Console.Rendered(v.t("dead.title"), h, List.of("console/dead-letters.js"));
         });
+    }
+
+    /** {@code &name=value} for a filter that is set, else nothing. */
+    private static String param(String name, String value) {
+        return value.isEmpty() ? "" : "&" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
