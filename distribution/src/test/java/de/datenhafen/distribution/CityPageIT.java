@@ -48,13 +48,8 @@ class CityPageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = DemoHub.start(work);
+        hub = DemoHub.start(work).awaitReady();
         anonymous = hub.client.anonymous();
-        await("hub ready; log:\n" + hub.log).atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200))
-            .ignoreExceptions().until(() -> {
-                hub.assertAlive();
-                return anonymous.get("/health/ready").status() == 200;
-            });
         // the demo's data: readings of the simulated schools, the timetable, the directory
         await("demo data on the city's page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
             .untilAsserted(() -> {

@@ -69,6 +69,16 @@ final class DemoHub implements AutoCloseable {
         return new DemoHub(home, log, port, process, token);
     }
 
+    /** Waits (at most {@link #startBound()}) until the hub answers ready, failing early if its process ended. */
+    DemoHub awaitReady() {
+        org.awaitility.Awaitility.await("hub ready; log:\n" + log).atMost(startBound())
+            .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                assertAlive();
+                return client.anonymous().get("/health/ready").status() == 200;
+            });
+        return this;
+    }
+
     String logText() {
         try {
             return Files.readString(log);

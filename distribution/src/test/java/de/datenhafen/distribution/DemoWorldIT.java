@@ -30,13 +30,8 @@ class DemoWorldIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = DemoHub.start(work);
+        hub = DemoHub.start(work).awaitReady();
         anonymous = hub.client.anonymous();
-        await("hub ready; log:\n" + hub.log).atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200))
-            .ignoreExceptions().until(() -> {
-                hub.assertAlive();
-                return anonymous.get("/health/ready").status() == 200;
-            });
     }
 
     @AfterAll
