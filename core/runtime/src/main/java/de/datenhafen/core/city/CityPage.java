@@ -74,7 +74,10 @@ public final class CityPage {
         // (a POST to an unknown plugin path) into 405s; the handler passes on what is not a section's GET
         // and no capturing group: the router would add its groups as path parameters, which the plugin route
         // after it would see (and the audit log name as its target)
-        router.routeWithRegex("/[a-z][a-z0-9-]{1,31}(?:/.*)?").handler(this::sectionPage);
+        // and not on the hub's own first segments: there a wrong method must stay the router's 405
+        router.routeWithRegex("/(?!(?:" + PublicSections.RESERVED.stream().map(java.util.regex.Pattern::quote)
+            .collect(java.util.stream.Collectors.joining("|")) + ")(?:/|$))[a-z][a-z0-9-]{1,31}(?:/.*)?")
+            .handler(this::sectionPage);
     }
 
     private void home(RoutingContext ctx) {

@@ -539,6 +539,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private void removeRoutes(String name) {
         sections.remove(name);
         camel.remove(name);
+        Entry e = entries.get(name);
+        if (e != null) {
+            // nothing of a stopped integration may keep its plugin's class loader (a deleted plugin's must go)
+            e.sections = List.of();
+            e.plugin = null;
+        }
     }
 
     /** Shows the integration's city-page sections; a clash with another's throws (and the start fails). */
