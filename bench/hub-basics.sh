@@ -15,7 +15,7 @@ WORK=$(mktemp -d)
 trap 'pkill -f "datenhafen.home=$WORK" 2>/dev/null || true; pkill -f "BareVertx $WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 PORT=${PORT:-18990}
 TOKEN=bench-admin-token-0123456789
-JAVA_OPTS="-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k"
+JAVA_OPTS="-Xms16m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k"
 
 now_ms() { date +%s%3N; }
 wait_for() { # url, timeout seconds

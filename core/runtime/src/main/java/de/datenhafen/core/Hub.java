@@ -17,6 +17,7 @@ import de.datenhafen.core.http.HttpsRedirect;
 import de.datenhafen.core.http.ServerTls;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.integration.IntegrationManager;
+import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
@@ -172,6 +173,8 @@ public final class Hub implements AutoCloseable {
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
+        // the JIT's freed compiler memory stays with the C library until trimmed (see HeapTrim); a few ms a minute
+        scheduler.scheduleWithFixedDelay(HeapTrim::trimNativeHeap, 1, 1, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
             this::localUrl));

@@ -1,6 +1,7 @@
 package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.store.DatabaseLogin;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,6 +106,7 @@ public final class Main {
             System.out.println(banner);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
+        HeapTrim.afterStart();
         System.out.println("Datenhafen listening on port " + hub.port());
     }
 }

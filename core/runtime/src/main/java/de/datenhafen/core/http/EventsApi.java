@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
@@ -22,6 +23,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,16 +160,31 @@ final class EventsApi {
         };
     }
 
+    /**
+     * The answer to a POST: id, source, sequence and duplicate of each event. Written straight with a generator (on
+     * the event loop): as a tree it was a fifth of the event loop's time for batches of 100.
+     */
     private static Buffer accepted(List<CloudEvent> events, List<AppendResult> results) {
-        ObjectNode root = CloudEventsCodec.mapper().createObjectNode();
-        ArrayNode out = root.putArray("events");
-        for (int i = 0; i < events.size(); i++) {
-            CloudEvent e = events.get(i);
-            AppendResult r = results.get(i);
-            out.addObject().put("id", e.getId()).put("source", e.getSource().toString())
-                .put("sequence", r.sequence()).put("duplicate", r.duplicate());
+        StringWriter text = new StringWriter(64 + 96 * events.size());
+        try (JsonGenerator g = CloudEventsCodec.mapper().getFactory().createGenerator(text)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("events");
+            for (int i = 0; i < events.size(); i++) {
+                CloudEvent e = events.get(i);
+                AppendResult r = results.get(i);
+                g.writeStartObject();
+                g.writeStringField("id", e.getId());
+                g.writeStringField("source", e.getSource().toString());
+                g.writeNumberField("sequence", r.sequence());
+                g.writeBooleanField("duplicate", r.duplicate());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        return Buffer.buffer(root.toString());
+        return Buffer.buffer(text.toString());
     }
 
     /**

@@ -1,2 +1,2 @@
-/** Health (liveness, readiness with a check per plugin) and metrics in Prometheus text. */
+/** Health (liveness, readiness with a check per plugin), metrics in Prometheus text, and the heap trim after start. */
 package de.datenhafen.core.ops;

@@ -19,7 +19,13 @@ public final class Passwords {
     public static final int MIN_LENGTH = 12;
     public static final int MAX_LENGTH = 256;
 
-    private final Argon2Function argon2;
+    private final int memoryKiB;
+    private final int iterations;
+    /**
+     * Made at the first hash or check, not at start: password4j keeps an all-zero template of the whole Argon2 memory
+     * (19 MiB by default) in each instance, for ever, so a hub where nobody signs in need not carry it.
+     */
+    private volatile Argon2Function argon2;
     /**
      * A hash of nothing anyone knows: verified against when the account does not exist, so timing tells nothing.
      * Made at the first such sign-in, not at every start of the hub.
@@ -31,11 +37,21 @@ public final class Passwords {
      * @param iterations Argon2id passes
      */
     public Passwords(int memoryKiB, int iterations) {
-        this.argon2 = Argon2Function.getInstance(memoryKiB, iterations, 1, 32, Argon2.ID, 19);
+        this.memoryKiB = memoryKiB;
+        this.iterations = iterations;
     }
 
     public String hash(String password) {
-        return Password.hash(password).addRandomSalt(16).with(argon2).getResult();
+        return Password.hash(password).addRandomSalt(16).with(argon2()).getResult();
+    }
+
+    private Argon2Function argon2() {
+        Argon2Function a = argon2;
+        if (a == null) {
+            a = Argon2Function.getInstance(memoryKiB, iterations, 1, 32, Argon2.ID, 19);
+            argon2 = a;
+        }
+        return a;
     }
 
     /** Whether {@code password} matches {@code stored}; with {@code stored} null, spends the same time and says no. */

@@ -1,0 +1,135 @@
+package de.datenhafen.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import de.datenhafen.api.InvalidInputException;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.data.BytesCloudEventData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The codec's fast path (a body read once with the streaming parser) gives the same events and the same refusals as
+ * the full way (tree, per-attribute checks, the SDK's reader), for plain bodies and for every kind it hands on.
+ */
+class CloudEventsCodecTest {
+
+    private static final String PLAIN = "{\"specversion\":\"1.0\",\"id\":\"r-%d\",\"source\":\"/sensors/co2-s0001\","
+        + "\"type\":\"air.reading\",\"time\":\"2026-11-26T08:00:00.007Z\",\"datacontenttype\":\"application/json\","
+        + "\"data\":{\"sensorId\":\"co2-s0001\",\"co2ppm\":1372,\"temperatureC\":21.4,\"humidityPct\":50.0}}";
+
+    static Stream<String> bodies() {
+        return Stream.of(
+            "[" + String.format(PLAIN, 1) + "," + String.format(PLAIN, 2) + "]",
+            "[]",
+            "[" + String.format(PLAIN, 1) + "] trailing words",
+            // attributes in another order, subject and dataschema, no content type, data of every JSON kind
+            "[{\"data\":[1,-0,-0.0,1e3,1e400,12345678901234567890,0.1000000000000000055511151231257827,true,null,"
+                + "\"\\u00e4\\u2028\\ud83d\\ude00\",{\"a\":{\"b\":[]}}],\"type\":\"t\",\"subject\":\"a/b\","
+                + "\"dataschema\":\"https://example.org/s.json\",\"source\":\"urn:x\",\"id\":\"1\","
+                + "\"specversion\":\"1.0\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":\"text as JSON\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
+            // times: the common UTC form read by the fast path, every other form by the SDK, impossible ones refused
+            times("2026-11-26T08:00:00Z", "2026-11-26T08:00:00.1Z", "2026-11-26T08:00:00.123456789Z",
+                "2024-02-29T23:59:59.5Z", "0000-01-01T00:00:00Z", "2026-11-26t08:00:00z", "2026-11-26T08:00:00+01:00"),
+            times("2026-02-29T08:00:00Z"),
+            times("2026-11-26T24:00:00Z"),
+            times("2026-11-26T08:00:60Z"),
+            times("2026-11-26T08:00:00.Z"),
+            times("2026-11-26T08:00:00.1234567890Z"),
+            times("2026-13-26T08:00:00Z"),
+            times("2026-11-2xT08:00:00Z"),
+            // what the fast path hands on to the full way
+            "[{\"specversion\":\"1.0\",\"id\":\"a\",\"source\":\"/s\",\"type\":\"t\",\"subject\":\"x\","
+                + "\"time\":\"2026-11-26T08:00:00Z\",\"datacontenttype\":\"text/plain\",\"data\":\"hi\"},"
+                + "{\"specversion\":\"1.0\",\"id\":\"b\",\"source\":\"/s\",\"type\":\"t\",\"data_base64\":\"AAE=\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"traceparent\":\"00-ab\","
+                + "\"level\":3,\"sampled\":true}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"subject\":null,\"data\":null}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{\"a\":1,\"a\":2}}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"application/cloudevents+json; charset=utf-8\",\"data\":{\"a\":1}}]",
+            // refusals
+            "[" + String.format(PLAIN, 1) + ",{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"2026-11-26T08:00Z\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"2026-02-30T08:00:00Z\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"a b\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":7,\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"subject\":\"\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"a\\u0000b\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"datacontenttype\":\"json\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{\"a\":1}",
+            "[" + String.format(PLAIN, 1) + ",{\"specversion\":\"1.0\",\"id\":\"\"}, oops]",
+            "[" + String.format(PLAIN, 1) + ", 3]",
+            "{\"a\":1}",
+            String.format(PLAIN, 1),
+            "\"just text\"",
+            "",
+            "   ",
+            "[" + "[".repeat(2000) + "]".repeat(2000) + "]");
+    }
+
+    private static String times(String... times) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < times.length; i++) {
+            out.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(i)
+                .append("\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"").append(times[i]).append("\"}");
+        }
+        return out.append("]").toString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("bodies")
+    void batchGivesWhatTheFullWayGives(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        assertThat(outcome(CloudEventsCodec::batch, bytes)).isEqualTo(outcome(CloudEventsCodec::batchFromTree, bytes));
+    }
+
+    @ParameterizedTest
+    @MethodSource("bodies")
+    void structuredGivesWhatTheFullWayGives(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        assertThat(outcome(b -> List.of(CloudEventsCodec.structured(b)), bytes))
+            .isEqualTo(outcome(b -> List.of(CloudEventsCodec.structuredFromTree(b)), bytes));
+    }
+
+    @Test
+    void plainBatchIsReadOnTheFastPathWithTheFullWaysData() {
+        byte[] body = ("[" + String.format(PLAIN, 1) + "]").getBytes(StandardCharsets.UTF_8);
+
+        CloudEvent event = CloudEventsCodec.batch(body).get(0);
+
+        assertThat(event.getData()).isInstanceOf(BytesCloudEventData.class);
+        assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("{\"sensorId\":\"co2-s0001\",\"co2ppm\":1372,\"temperatureC\":21.4,\"humidityPct\":50.0}");
+        assertThat(event.getTime()).hasToString("2026-11-26T08:00:00.007Z");
+    }
+
+    /** What a caller sees: each event's attributes, data bytes and JSON form, or the refusal's message and field. */
+    private static String outcome(Function<byte[], List<CloudEvent>> read, byte[] body) {
+        InvalidInputException refusal = catchThrowableOfType(() -> read.apply(body), InvalidInputException.class);
+        if (refusal != null) {
+            return "refused: " + refusal.getMessage() + " @ " + refusal.field();
+        }
+        StringBuilder out = new StringBuilder();
+        for (CloudEvent e : read.apply(body)) {
+            out.append(e.getId()).append('|').append(e.getSource()).append('|').append(e.getType()).append('|')
+                .append(e.getSubject()).append('|').append(e.getTime()).append('|').append(e.getDataContentType())
+                .append('|').append(e.getDataSchema()).append('|').append(e.getExtensionNames()).append('|')
+                .append(e.getData() == null ? null : new String(e.getData().toBytes(), StandardCharsets.UTF_8))
+                .append('|').append(CloudEventsCodec.toJson(e)).append('\n');
+        }
+        return out.toString();
+    }
+}
