@@ -11,6 +11,7 @@
 # JAVA_OPTS (default: what bin/datenhafen uses when DATENHAFEN_JAVA_OPTS is unset), OUT (folder for the reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/packaged-hub.sh
 ROUNDS=${ROUNDS:-1}
 SETTLE=${SETTLE:-10}
 PORT=${PORT:-18998}
@@ -26,13 +27,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     if [ -n "${JAVA_OPTS:-}" ]; then export DATENHAFEN_JAVA_OPTS="$JAVA_OPTS -XX:NativeMemoryTracking=summary"
     else export DATENHAFEN_JAVA_OPTS="$(sed -n 's/^: "${DATENHAFEN_JAVA_OPTS:=\(.*\)}"$/\1/p' "$dist/bin/datenhafen") -XX:NativeMemoryTracking=summary"; fi
     DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$PORT DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
-    DATENHAFEN_ADMIN_TOKEN=bench-admin-token-0123456789 "$dist/bin/datenhafen" >"$OUT/server-$label-$r.log" 2>&1 &
+    DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN "$dist/bin/datenhafen" >"$OUT/server-$label-$r.log" 2>&1 &
     SERVER=$!
-    for _ in $(seq 900); do
-      [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" = 200 ] && break
-      kill -0 "$SERVER" || { cat "$OUT/server-$label-$r.log"; exit 1; }
-      sleep 0.1
-    done
+    wait_hub_ready "$SERVER" "$PORT" "$OUT/server-$label-$r.log"
     sleep "$SETTLE"
     rss=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
     threads=$(ls /proc/$SERVER/task | wc -l)

@@ -13,13 +13,14 @@
 # with the recording, wrk's output and the summary; default a temporary folder that is kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/packaged-hub.sh
 TARGET=${1:?H or Ha}
 SECS=${2:-20}
 BENCH=${BENCH:-../shared/bench}
 CONNS=${CONNS:-16}
 PORT=${PORT:-18996}
 JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
-TOKEN=bench-admin-token-0123456789
+TOKEN=$HUB_TOKEN
 DIST=${DIST:-$(ls -d distribution/target/datenhafen-*/ 2>/dev/null | head -1)}
 DIST=${DIST%/}
 OUT=${OUT:-$(mktemp -d)}
@@ -35,27 +36,16 @@ DATENHAFEN_ADMIN_TOKEN=$TOKEN \
 DATENHAFEN_JAVA_OPTS="$JAVA_OPTS -XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=$OUT/hub.jfr" \
   "$DIST/bin/datenhafen" >"$OUT/server.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 600); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" = 200 ] && break
-  kill -0 "$SERVER" || { cat "$OUT/server.log"; exit 1; }
-  sleep 0.1
-done
-admin() { curl -sS --fail-with-body -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+wait_hub_ready "$SERVER" "$PORT" "$OUT/server.log"
 if [ "$TARGET" = Ha ]; then
+  prepare_aq_ingest "$PORT" "$PAYLOADS"
   URL=http://127.0.0.1:$PORT/api/v1/plugins/air-quality/uplinks
-  admin -d "{\"name\":\"bench-registry\",\"connector\":\"airquality-registry\",\"config\":{}}" \
-    "http://127.0.0.1:$PORT/api/v1/admin/integrations" >/dev/null
-  curl -sS --fail-with-body -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' \
-    --data-binary "@$PAYLOADS/aq-registry.csv" "http://127.0.0.1:$PORT/api/v1/plugins/air-quality/registry/import" >/dev/null
-  admin -d "{\"name\":\"bench-uplinks\",\"connector\":\"airquality-http\",\"config\":{\"path\":\"uplinks\"}}" \
-    "http://127.0.0.1:$PORT/api/v1/admin/integrations" >/dev/null
   ARGS=("$PAYLOADS" 100 16 aq)
-  BEARER=$TOKEN
 else
   URL=http://127.0.0.1:$PORT/api/v1/events
   ARGS=("$PAYLOADS" 100 16 ce)
-  BEARER=$TOKEN
 fi
+BEARER=$TOKEN
 echo "idle RSS $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) kB; load $(uptime | sed 's/.*load average: //')" | tee "$OUT/summary.txt"
 # warm-up (slot 0), then the profiled run (slot 1): every request's ids are new
 wrk -t2 -c"$CONNS" -d10s -s "$BENCH/payloads/post-batch.lua" "$URL" -- "${ARGS[@]}" 0 "$BEARER" >"$OUT/wrk-warmup.txt" 2>&1

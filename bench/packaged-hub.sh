@@ -6,6 +6,12 @@
 #                                  server, or it stopped or was not live within 60 s). DATENHAFEN_* variables set
 #                                  for the call reach the server. The server is stopped and the copy removed when
 #                                  the script exits.
+#   wait_hub_ready PID PORT LOG    for a hub a script started itself (in place, with its own options): waits until
+#                                  /health/ready answers 200 on PORT; 1 with LOG on stderr if PID stopped or was not
+#                                  ready within 90 s.
+#   prepare_aq_ingest PORT PAYLOADS the shared harness's set-up of target Ha on a fresh hub: an airquality-registry
+#                                  integration, the harness's 2,500 devices imported (PAYLOADS/aq-registry.csv), an
+#                                  airquality-http integration on path uplinks; all with the admin token.
 HUB_TOKEN=bench-admin-token-0123456789
 HUB_PID=""
 HUB_HOME=""
@@ -44,4 +50,26 @@ stop_packaged_hub() {
     rm -rf "$HUB_HOME"
     HUB_HOME=""
   fi
+}
+
+wait_hub_ready() {
+  local pid=$1 port=$2 log=$3
+  for _ in $(seq 1 900); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ] && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "the hub was not ready within 90 s; its log: $log" >&2
+  return 1
+}
+
+prepare_aq_ingest() {
+  local base=http://127.0.0.1:$1 csv=$2/aq-registry.csv
+  local auth=(-sS --fail-with-body -H "Authorization: Bearer $HUB_TOKEN")
+  curl "${auth[@]}" -H 'Content-Type: application/json' -o /dev/null "$base/api/v1/admin/integrations" \
+    -d '{"name":"bench-registry","connector":"airquality-registry","config":{}}' || return 1
+  curl "${auth[@]}" -H 'Content-Type: text/csv' -o /dev/null --data-binary "@$csv" \
+    "$base/api/v1/plugins/air-quality/registry/import" || return 1
+  curl "${auth[@]}" -H 'Content-Type: application/json' -o /dev/null "$base/api/v1/admin/integrations" \
+    -d '{"name":"bench-uplinks","connector":"airquality-http","config":{"path":"uplinks"}}'
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Two packaged hubs under the same load at the same time (issue 17): on a machine whose other load swings by a factor
+# of three from one minute to the next, rounds one after the other (bench/ingest-compare.sh) rank builds only by
+# chance; two hubs loaded side by side share every swing. Each round starts both hubs fresh (the harness's options),
+# sets up the target on both, warms both up at once, then runs the harness's wrk script against both at once and
+# reads each server's CPU; the first hub is started first in odd rounds, the second in even ones.
+#
+#   BENCH=/tmp/bench bench/ingest-pair.sh H|Ha before=/tmp/hub-before after=distribution/target/datenhafen-0.1.0-SNAPSHOT
+#   BENCH=/tmp/bench bench/ingest-pair.sh H H=<hub> Ha=<hub>@Ha     # one hub's two doors side by side
+#
+# A folder may end in @H or @Ha: that hub gets that target instead of the first argument's.
+# Environment: BENCH (a copy of ../shared/bench with payloads generated), ROUNDS (3), SECS (20), WARMUP (8),
+# CONNS (16), JAVA_OPTS (the harness's hub options), OUT (folder for logs and wrk output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/packaged-hub.sh
+TARGET=${1:?H or Ha}
+A=${2:?label=hub-folder}
+B=${3:?label=hub-folder}
+BENCH=${BENCH:?a copy of the shared harness}
+ROUNDS=${ROUNDS:-3}
+SECS=${SECS:-20}
+WARMUP=${WARMUP:-8}
+CONNS=${CONNS:-16}
+JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
+OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
+PAYLOADS="$BENCH/payloads/generated"
+LUA="$BENCH/payloads/post-batch.lua"
+declare -A target=()
+kind() { [ "${target[$1]}" = Ha ] && echo aq || echo ce; }
+route() { [ "${target[$1]}" = Ha ] && echo /api/v1/plugins/air-quality/uplinks || echo /api/v1/events; }
+PIDS=()
+trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait 2>/dev/null || true' EXIT
+
+start() { # label dist port round -> pid on stdout; each label runs its own copy (a hub unpacks its plugins there)
+  local data="$OUT/data-$1-$4" home="$OUT/hub-$1"; rm -rf "$data"; mkdir -p "$data"
+  [ -d "$home" ] || cp -r "$2" "$home"
+  DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$3 DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
+  DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN DATENHAFEN_JAVA_OPTS="$JAVA_OPTS" "$home/bin/datenhafen" >"$OUT/server-$1-$4.log" 2>&1 &
+  echo $!
+}
+load() { # label port slot seconds out -> wrk in the background
+  wrk -t2 -c"$CONNS" -d"$4s" --latency -s "$LUA" "http://127.0.0.1:$2$(route "$1")" -- "$PAYLOADS" 100 16 \
+    "$(kind "$1")" "$3" "$HUB_TOKEN" >"$5" 2>&1 &
+}
+printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\n' >"$OUT/pair.tsv"
+for ((r = 1; r <= ROUNDS; r++)); do
+  specs=("$A" "$B"); ((r % 2 == 0)) && specs=("$B" "$A")
+  declare -A pid=() port=()
+  n=0
+  for spec in "${specs[@]}"; do
+    label=${spec%%=*}; port[$label]=$((18101 + n)); n=$((n + 1)); dist=${spec#*=}; target[$label]=$TARGET
+    [[ "$dist" == *@H || "$dist" == *@Ha ]] && { target[$label]=${dist##*@}; dist=${dist%@*}; }
+    pid[$label]=$(start "$label" "$(cd "$dist" && pwd)" "${port[$label]}" "$r")
+    PIDS+=("${pid[$label]}")
+  done
+  for label in "${!pid[@]}"; do
+    wait_hub_ready "${pid[$label]}" "${port[$label]}" "$OUT/server-$label-$r.log"
+    [ "${target[$label]}" = Ha ] && prepare_aq_ingest "${port[$label]}" "$PAYLOADS"
+  done
+  echo "round $r: both ready, load $(uptime | sed 's/.*load average: //')" | tee -a "$OUT/load.txt"
+  declare -A rss=() t0=() t1=()
+  for label in "${!pid[@]}"; do rss[$label]=$(awk '/^VmRSS/{print int($2/1024)}' "/proc/${pid[$label]}/status"); done
+  for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 0 "$WARMUP" "$OUT/wrk-$label-$r-warmup.txt"; done
+  wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
+  for label in "${!pid[@]}"; do t0[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat"); done
+  for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 1 "$SECS" "$OUT/wrk-$label-$r.txt"; done
+  wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
+  for label in "${!pid[@]}"; do t1[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat"); done
+  for label in "${!pid[@]}"; do
+    python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
+      >>"$OUT/pair.tsv" <<'EOF'
+import json, re, sys
+r, label, f, ticks, tck, rss = sys.argv[1:7]
+j = json.loads(re.search(r"^WRKJSON (.*)$", open(f).read(), re.M).group(1))
+readings = (j["requests"] - j["err_status"]) * 100
+print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), round(j["p50_us"] / 1000, 1),
+      round(j["p99_us"] / 1000, 1), round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1), rss]))
+EOF
+    kill "${pid[$label]}"
+    for _ in $(seq 1 300); do kill -0 "${pid[$label]}" 2>/dev/null || break; sleep 0.1; done # not our child: poll
+  done
+  PIDS=()
+  tail -2 "$OUT/pair.tsv"
+done
+python3 - "$OUT/pair.tsv" "${A%%=*}" "${B%%=*}" <<'EOF' | tee "$OUT/summary.txt"
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+a, b = sys.argv[2], sys.argv[3]
+by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
+for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib"):
+    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %.2f" % (f, a, statistics.median(by(a, f)), b,
+          statistics.median(by(b, f)), b, a, statistics.median(by(b, f)) / statistics.median(by(a, f))))
+pairs = [float(y["readings_per_s"]) / float(x["readings_per_s"]) for x in rows for y in rows
+         if x["round"] == y["round"] and x["label"] == a and y["label"] == b]
+print("readings/s %s/%s per round: %s" % (b, a, " ".join("%.2f" % p for p in pairs)))
+EOF
