@@ -154,7 +154,7 @@ public final class Hub implements AutoCloseable {
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                     Label.POOL_NAME))));
         metrics.bindJvmMetrics();
-        http = new HttpApi(vertx);
+        http = new HttpApi(vertx, config.passwordQueue());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hub-scheduler");
             t.setDaemon(true);

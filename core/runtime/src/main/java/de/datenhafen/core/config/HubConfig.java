@@ -67,6 +67,7 @@ public final class HubConfig {
     public static final String AUTH_SESSION_ABSOLUTE = "auth.session.absolute";
     public static final String AUTH_ARGON2_MEMORY = "auth.argon2.memory";
     public static final String AUTH_ARGON2_ITERATIONS = "auth.argon2.iterations";
+    public static final String AUTH_PASSWORD_QUEUE = "auth.password-queue";
     public static final String AUDIT_RETENTION = "audit.retention";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
@@ -135,6 +136,9 @@ public final class HubConfig {
         .define(AUTH_ARGON2_MEMORY, ConfigType.INT, 19456, false,
             "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; the README says what a hash costs here)")
         .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 3, false, "Argon2id passes for password hashes")
+        .define(AUTH_PASSWORD_QUEUE, ConfigType.INT, 64, false, "Sign-ins, set-ups and password changes that may "
+            + "wait for or run a password hash at once; beyond that the answer is 503 with Retry-After (a hash takes "
+            + "a core for 50-100 ms, so 64 on two cores is some 3 s of waiting)")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
@@ -356,6 +360,10 @@ public final class HubConfig {
 
     public int argon2Iterations() {
         return config.getInt(AUTH_ARGON2_ITERATIONS);
+    }
+
+    public int passwordQueue() {
+        return config.getInt(AUTH_PASSWORD_QUEUE);
     }
 
     public Duration auditRetention() {

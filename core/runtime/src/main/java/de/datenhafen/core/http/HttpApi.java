@@ -51,7 +51,7 @@ public final class HttpApi {
     private final Vertx vertx;
     private final Router router;
     private final WorkerExecutor workers;
-    private final WorkerExecutor passwordWorkers;
+    private final PasswordHashing passwords;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile AccessRules accessRules;
@@ -75,13 +75,14 @@ public final class HttpApi {
     /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
     public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
-    public HttpApi(Vertx vertx) {
+    /** @param passwordQueue how many password hashes may wait or run at once ({@code auth.password-queue}) */
+    public HttpApi(Vertx vertx, int passwordQueue) {
         this.vertx = vertx;
         this.router = Router.router(vertx);
         this.workers = vertx.createSharedWorkerExecutor("hub-admin", 8);
         // password hashes apart, one a core at a time: more would only share the cores (IdentityApi says why)
-        this.passwordWorkers = vertx.createSharedWorkerExecutor("hub-passwords",
-            Runtime.getRuntime().availableProcessors());
+        this.passwords = new PasswordHashing(vertx.createSharedWorkerExecutor("hub-passwords",
+            Runtime.getRuntime().availableProcessors()), passwordQueue);
         router.route().handler(this::track);
         // here, before any route with a method: a catch-all after them would turn the router's 405 into a 404
         router.route().handler(this::audited);
@@ -124,7 +125,7 @@ public final class HttpApi {
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwordWorkers, s.authLimiter(),
+        IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
         identityApi.mount(router, auth);
         access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());

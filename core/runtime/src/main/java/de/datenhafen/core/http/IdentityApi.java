@@ -44,21 +44,22 @@ final class IdentityApi {
 
     private final Identity identity;
     private final WorkerExecutor workers;
-    private final WorkerExecutor passwordWorkers;
+    private final PasswordHashing passwords;
+    private static final String BODY = "a JSON object with the fields this route takes (see openapi.json)";
     private final FailedAuthLimiter addressLimiter;
     private final FailedAuthLimiter accountLimiter;
 
     /**
-     * @param passwordWorkers runs what hashes a password (sign-in, setup, a change): an Argon2id hash takes a core for
-     *                        some 50 to 100 ms, so a burst of sign-ins on the shared {@code workers} would hold every one
-     *                        of them and stall the token checks of the rest of the API; on their own few threads (one a
-     *                        core) sign-ins queue behind each other only
+     * @param passwords runs what hashes a password (sign-in, setup, a change): an Argon2id hash takes a core for
+     *                  some 50 to 100 ms, so a burst of sign-ins on the shared {@code workers} would hold every one of
+     *                  them and stall the token checks of the rest of the API; on their own few threads (one a core)
+     *                  sign-ins queue behind each other only, and only so many (then 503)
      */
-    IdentityApi(Identity identity, WorkerExecutor workers, WorkerExecutor passwordWorkers,
+    IdentityApi(Identity identity, WorkerExecutor workers, PasswordHashing passwords,
                 FailedAuthLimiter addressLimiter, FailedAuthLimiter accountLimiter) {
         this.identity = identity;
         this.workers = workers;
-        this.passwordWorkers = passwordWorkers;
+        this.passwords = passwords;
         this.addressLimiter = addressLimiter;
         this.accountLimiter = accountLimiter;
     }
@@ -168,12 +169,17 @@ final class IdentityApi {
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
             return null;
         }));
-        router.post("/api/v1/auth/password").handler(json).handler(ctx -> withBody(passwordWorkers, ctx, 200, b -> {
-            Users.User u = identity.users().changePassword(principal(ctx).id(), string(b, "currentPassword"),
-                string(b, "newPassword"));
-            identity.sessions().closeAllOf(u.id());
-            return user(u).put("signedOut", true);
-        }));
+        router.post("/api/v1/auth/password").handler(json).handler(ctx -> {
+            JsonObject b = AdminApi.jsonBody(ctx, BODY);
+            if (b != null) {
+                JsonReplies.reply(ctx, 200, passwords.submit(() -> {
+                    Users.User u = identity.users().changePassword(principal(ctx).id(), string(b, "currentPassword"),
+                        string(b, "newPassword"));
+                    identity.sessions().closeAllOf(u.id());
+                    return user(u).put("signedOut", true);
+                }));
+            }
+        });
     }
 
     /** A giver may give only roles it holds for that member; hub-admin only a hub-admin. */
@@ -222,7 +228,7 @@ final class IdentityApi {
             return Future.failedFuture(new TooManyRequestsException("too many failed sign-ins; try again in "
                 + Math.max(1, wait.toSeconds()) + " s", wait));
         }
-        return passwordWorkers.executeBlocking(() -> {
+        return passwords.submit(() -> {
             var found = identity.users().verify(user, password);
             if (found.isEmpty() || !identity.members().active(found.get().member())) {
                 addressLimiter.failed(address);
@@ -238,7 +244,7 @@ final class IdentityApi {
             ctx.put(Authentication.PRINCIPAL, new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null,
                 null));
             return user(u).put("csrf", s.csrf()).put("expiresAt", s.expiresAt().toString());
-        }, false);
+        });
     }
 
     private void setup(RoutingContext ctx) {
@@ -254,7 +260,7 @@ final class IdentityApi {
                 + Math.max(1, wait.toSeconds()) + " s", wait));
             return;
         }
-        JsonReplies.work(passwordWorkers, ctx, 200, () -> {
+        JsonReplies.reply(ctx, 200, passwords.submit(() -> {
             try {
                 Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
                 ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
@@ -265,7 +271,7 @@ final class IdentityApi {
                 }
                 throw e;
             }
-        });
+        }));
     }
 
     private void audit(RoutingContext ctx) {
@@ -384,13 +390,9 @@ final class IdentityApi {
     }
 
     private void withBody(RoutingContext ctx, int status, BodyTask task) {
-        withBody(workers, ctx, status, task);
-    }
-
-    private void withBody(WorkerExecutor on, RoutingContext ctx, int status, BodyTask task) {
-        JsonObject b = AdminApi.jsonBody(ctx, "a JSON object with the fields this route takes (see openapi.json)");
+        JsonObject b = AdminApi.jsonBody(ctx, BODY);
         if (b != null) {
-            JsonReplies.work(on, ctx, status, () -> task.run(b));
+            JsonReplies.work(workers, ctx, status, () -> task.run(b));
         }
     }
 

@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,12 @@ final class JsonReplies {
      * and {@code status}, with no body when the result is null (204), or with the error it threw.
      */
     static void work(WorkerExecutor workers, RoutingContext ctx, int status, Callable<Object> task) {
-        workers.executeBlocking(task, false).onSuccess(result -> {
+        reply(ctx, status, workers.executeBlocking(task, false));
+    }
+
+    /** Answers with what {@code running} gives, as {@link #work} does. */
+    static void reply(RoutingContext ctx, int status, Future<?> running) {
+        running.onSuccess(result -> {
             if (ctx.response().ended()) {
                 return;
             }
