@@ -8,13 +8,13 @@
 #   BENCH=/tmp/bench bench/ingest-compare.sh before=/tmp/hub-before after=distribution/target/datenhafen-0.1.0-SNAPSHOT
 #
 # Environment: BENCH (the harness copy), ROUNDS (3), TARGETS ("H Ha"; add B for the bare limit: it runs once per
-# round, before the hubs), DURATION (20), WARMUP (10), CONNS ("16 64"), OUT (results folder, default under /tmp).
+# round, before the hubs), DURATION (20), WARMUP (10), CONNS ("16 64"), OUT (results folder, default a new temporary one).
 # Each round writes one harness folder per build (runs.tsv, rows.tsv with the kill -9 verdicts, server logs).
 set -euo pipefail
 BENCH=${BENCH:?a copy of the shared harness (see above)}
 ROUNDS=${ROUNDS:-3}
 TARGETS=${TARGETS:-H Ha}
-OUT=${OUT:-/tmp/ingest-compare-$(date +%Y%m%d-%H%M%S)}
+OUT=${OUT:-$(mktemp -d)}
 [ $# -ge 1 ] || { echo "usage: $0 label=unpacked-hub-folder ..." >&2; exit 2; }
 mkdir -p "$OUT"
 HUB_TARGETS=$(echo " $TARGETS " | sed 's/ B / /g')
