@@ -105,7 +105,9 @@ class CityPageBenchIT {
             boolean reading = i % 2 == 1;
             Readers r = reading ? new Readers(readers) : null;
             if (r != null) {
-                Thread.sleep(3000); // every reader has made its first call: the round sees the steady state
+                // every reader has had its first answer: the round sees the steady state
+                assertThat(r.answered.await(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("every reader's first call answered within 60 s").isTrue();
                 r.measure(readMillis);
             }
             double rate = ingest(token, clients, batch, seconds, clock);
@@ -162,9 +164,12 @@ class CityPageBenchIT {
         private final AtomicLong notModified = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private final CountDownLatch done;
+        /** Counted down once per reader, at its first answer (or failure). */
+        final CountDownLatch answered;
 
         Readers(int n) {
             done = new CountDownLatch(n);
+            answered = new CountDownLatch(n);
             // a client per 50 readers: one java.net.http client does all its connections' I/O on one selector
             // thread, which 500 readers made the bottleneck of the measurement instead of the hub
             HttpClient[] clients = new HttpClient[(n + 49) / 50];
@@ -193,10 +198,11 @@ class CityPageBenchIT {
         private void read(HttpClient http, URI uri, long offsetNanos) {
             try {
                 String etag = null;
+                boolean first = true;
                 long due = System.nanoTime() + offsetNanos;
                 while (running.get()) {
                     long wait = due - System.nanoTime();
-                    if (wait > 0) {
+                    if (wait > 0) { // pacing: each reader calls once a second on its own schedule
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept-Language", "de")
@@ -221,6 +227,10 @@ class CityPageBenchIT {
                         }
                     } catch (IOException e) {
                         failed.incrementAndGet();
+                    }
+                    if (first) {
+                        first = false;
+                        answered.countDown();
                     }
                     due += 1_000_000_000L;
                 }
