@@ -81,6 +81,35 @@ class CityPageTest {
     }
 
     @Test
+    void malformedHugeOrForgedRequestsGetAClearAnswerAndNothingOfThemInThePage(HubClient client) {
+        create(client, "board", "notices");
+
+        int port = hub.port();
+        RawHttp.Answer badPath = get(port, "/notices/n/%zz", "de");
+        RawHttp.Answer badQuery = get(port, "/notices?q=100%", "de");
+        RawHttp.Answer huge = get(port, "/notices?q=" + "x".repeat(20_000), "de");
+        RawHttp.Answer forged = RawHttp.send(port, "", "GET /notices HTTP/1.1", "Host: evil.example",
+            "X-Forwarded-Host: evil.example", "Accept-Language: <script>x</script>", "Connection: close");
+
+        // a malformed %-escape in the path is refused by the router before any route (as on every hub path)
+        assertThat(badPath.status()).as(badPath.toString()).isEqualTo(400);
+        assertThat(badPath.body()).doesNotContain("Exception").doesNotContain("%zz");
+        assertThat(badQuery.status()).as(badQuery.toString()).isEqualTo(400);
+        assertThat(badQuery.header("Content-Type")).as(badQuery.toString()).startsWith("text/html");
+        assertThat(badQuery.body()).contains("Aushänge notices").doesNotContain("Exception");
+        assertThat(huge.status()).as("a request line past the server's limit").isIn(400, 414, 431);
+        assertThat(huge.body()).doesNotContain("x".repeat(100));
+        assertThat(forged.status()).as(forged.toString()).isEqualTo(200);
+        assertThat(forged.body()).doesNotContain("evil.example").doesNotContain("<script>x")
+            .contains("<html lang=\"de\">");
+    }
+
+    private static RawHttp.Answer get(int port, String target, String language) {
+        return RawHttp.send(port, "", "GET " + target + " HTTP/1.1", "Host: localhost", "Accept-Language: "
+            + language, "Connection: close");
+    }
+
+    @Test
     void otherMethodsOnASectionOrAnUnknownPathAreNotTakenByThePage(HubClient client) {
         create(client, "board", "notices");
 
