@@ -94,6 +94,61 @@ final class BenchLoad {
         return new Latencies(sorted(millis), errors.get(), failures.peek());
     }
 
+    /**
+     * Open loop: {@code clients} threads together start {@code callsPerSecond} calls a second on a fixed schedule
+     * (client {@code c} takes every {@code clients}-th slot), for {@code seconds}. A latency counts from when its call
+     * was due, so a hub that falls behind shows it in the latencies instead of silently lowering the offered load
+     * (no coordinated omission). Only calls that were due and ended in the window count.
+     */
+    static Latencies paced(int clients, double seconds, double callsPerSecond, IntFunction<String> call)
+        throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        double gap = 1e9 / callsPerSecond;
+        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        AtomicLong errors = new AtomicLong();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                try {
+                    for (long slot = client; ; slot += clients) {
+                        long due = start + (long) (slot * gap);
+                        if (due >= end) {
+                            break;
+                        }
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) { // the schedule, not a wait for a condition
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                        String failed;
+                        try {
+                            failed = call.apply(client);
+                        } catch (RuntimeException e) {
+                            failed = e.toString();
+                        }
+                        long t1 = System.nanoTime();
+                        if (failed != null) {
+                            errors.incrementAndGet();
+                            failures.add(failed);
+                        } else if (t1 <= end) {
+                            millis.add((t1 - due) / 1e6);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            }, "bench-paced-" + c);
+            t.setDaemon(true);
+            t.start();
+        }
+        assertThat(done.await((long) seconds + 120, TimeUnit.SECONDS)).as("clients done").isTrue();
+        return new Latencies(sorted(millis), errors.get(), failures.peek());
+    }
+
     /** Latencies in ms, NaN for a failed call. */
     static Latencies latencies(Collection<Double> millis) {
         long failed = millis.stream().filter(d -> d.isNaN()).count();

@@ -88,17 +88,22 @@ class CityPageBenchIT {
         int pairs = Integer.getInteger("bench.pairs", 3);
         int clients = Integer.getInteger("bench.clients", 4);
         int batch = Integer.getInteger("bench.batch", 10);
+        // 0: each client posts again when answered (the ingest at its limit); else the readings/s offered on a
+        // schedule, as a city's sensors send (2,500 monitors every 1 to 15 minutes: at most about 42 a second)
+        double offered = Double.parseDouble(System.getProperty("bench.rate", "0"));
         String token = hub.client.adminToken();
         AtomicLong clock = CLOCK;
 
-        ingest(token, clients, batch, 10, clock); // warm-up without readers
+        ingest(token, clients, batch, 10, offered, clock, null); // warm-up without readers
         Readers warm = new Readers(readers);
-        ingest(token, clients, batch, 10, clock); // and with them
+        ingest(token, clients, batch, 10, offered, clock, null); // and with them
         warm.stop();
 
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         ConcurrentLinkedQueue<Double> readMillis = new ConcurrentLinkedQueue<>();
+        List<ConcurrentLinkedQueue<Double>> postMillis = List.of(new ConcurrentLinkedQueue<>(),
+            new ConcurrentLinkedQueue<>()); // without, with readers
         long[] answers = new long[3];
         StringBuilder rounds = new StringBuilder();
         for (int i = 0; i < 2 * pairs; i++) {
@@ -110,7 +115,7 @@ class CityPageBenchIT {
                     .as("every reader's first call answered within 60 s").isTrue();
                 r.measure(readMillis);
             }
-            double rate = ingest(token, clients, batch, seconds, clock);
+            double rate = ingest(token, clients, batch, seconds, offered, clock, postMillis.get(reading ? 1 : 0));
             if (r != null) {
                 long[] a = r.stop();
                 for (int k = 0; k < 3; k++) {
@@ -122,33 +127,50 @@ class CityPageBenchIT {
                 reading ? readers + " readers" : "no readers", rate));
         }
         Latencies l = latencies(readMillis);
+        Latencies postsWithout = latencies(postMillis.get(0));
+        Latencies postsWith = latencies(postMillis.get(1));
         double w = median(with);
         double wo = median(without);
         String text = String.format(Locale.ROOT, "# %s, %d cores, %s %s; the packaged hub with --demo; load from "
                 + "the test's JVM%ncity page: %d readers, each a GET a second of its page with the ETag of its last "
                 + "answer (a third each: /schulen, /schulen/sim-NN, /abfahrten/markt), %d ingest clients posting "
-                + "batches of %d readings to %s, %d pairs of %d s rounds%n%s"
+                + "batches of %d readings to %s %s, %d pairs of %d s rounds%n%s"
                 + "readers' calls in the rounds with readers: %,d answered (%,d x 200, %,d x 304), %d failed; "
                 + "p50 %.1f ms, p99 %.1f ms, max %.1f ms (from when each call was due)%n"
                 + "ingest median readings/s: without readers %.0f, with readers %.0f, ratio %.3f; neighbour ratio "
-                + "%.3f; load average after %s",
+                + "%.3f; ingest posts' p99 %.1f ms without readers, %.1f ms with (%s); load average after %s",
             Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-            System.getProperty("java.version"), readers, clients, batch, BenchLoad.UPLINKS, pairs, seconds, rounds,
+            System.getProperty("java.version"), readers, clients, batch, BenchLoad.UPLINKS,
+            offered > 0 ? String.format(Locale.ROOT, "at %,.0f readings/s offered on a schedule", offered)
+                : "as fast as answered", pairs, seconds, rounds,
             answers[0] + answers[1], answers[0], answers[1], answers[2], l.percentile(0.5), l.percentile(0.99),
-            l.percentile(1.0), wo, w, w / wo, neighbourRatio(with, without), loadAverage());
+            l.percentile(1.0), wo, w, w / wo, neighbourRatio(with, without), postsWithout.percentile(0.99),
+            postsWith.percentile(0.99), offered > 0 ? "from when each post was due" : "each post's own time",
+            loadAverage());
         System.out.println(text);
         Files.writeString(results, text + System.lineSeparator());
         assertThat(answers[2]).as("failed reader calls").isZero();
         assertThat(w).isPositive();
     }
 
-    private static double ingest(String token, int clients, int batch, double seconds, AtomicLong clock)
-        throws InterruptedException {
-        Latencies l = closedLoop(clients, seconds, c -> {
+    /**
+     * Posts batches for {@code seconds}, closed loop or at {@code offered} readings/s; the readings/s answered 202, and
+     * each post's latency into {@code millis} when given.
+     */
+    private static double ingest(String token, int clients, int batch, double seconds, double offered,
+                                 AtomicLong clock, ConcurrentLinkedQueue<Double> millis) throws InterruptedException {
+        java.util.function.IntFunction<String> post = c -> {
             int status = BenchLoad.post(hub.client.baseUri(), token, BenchLoad.readings(clock, batch, BASE));
             return status == 202 ? null : "status " + status;
-        });
+        };
+        Latencies l = offered > 0 ? BenchLoad.paced(clients, seconds, offered / batch, post)
+            : closedLoop(clients, seconds, post);
         assertThat(l.errors()).as("refused posts: " + l.firstError()).isZero();
+        if (millis != null) {
+            for (double d : l.sortedMillis()) {
+                millis.add(d);
+            }
+        }
         return l.count() * batch / seconds;
     }
 
