@@ -83,6 +83,22 @@ public final class ConfigCheck {
             v -> p.matcher(String.valueOf(v)).matches() ? null : "must be " + meaning + "; was '" + shown(v) + "'");
     }
 
+    /**
+     * The id of a section of the city's page ({@link de.datenhafen.api.web.PublicSection#idProblem}), or empty for
+     * none.
+     *
+     * @since 1.3
+     */
+    public static ConfigCheck publicSectionId() {
+        return new ConfigCheck("a section id of the city's page (2 to 32 lower-case letters, digits or dashes, "
+            + "starting with a letter, not one of the hub's own paths), or empty for none",
+            Map.of("pattern", "^(?:|[a-z][a-z0-9-]{1,31})$"), v -> {
+                String s = String.valueOf(v).trim();
+                String problem = s.isEmpty() ? null : de.datenhafen.api.web.PublicSection.idProblem(s);
+                return problem == null ? null : problem.replace("'" + s + "'", "'" + shown(s) + "'");
+            });
+    }
+
     /** A string of {@code min} to {@code max} characters. */
     public static ConfigCheck length(int min, int max) {
         if (min < 0 || min > max) {

@@ -137,6 +137,20 @@ class ConfigDefTest {
     }
 
     @Test
+    void aPublicSectionIdMustBeWellFormedAndNotTheHubsOwnButMayBeEmpty() {
+        ConfigDef def = ConfigDef.builder().define("section", ConfigType.STRING, null, false, "Section")
+            .check("section", ConfigCheck.publicSectionId()).build();
+
+        assertThat(def.validate(Map.of("section", "abfahrten-sh"))).isEmpty();
+        assertThat(def.validate(Map.of("section", ""))).as("empty: no section").isEmpty();
+        assertThat(def.validate(Map.of("section", "console"))).singleElement().satisfies(p -> assertThat(p.message())
+            .startsWith("public section id 'console' is refused: /console is the hub's own (reserved: admin, api,"));
+        assertThat(def.validate(Map.of("section", "Abfahrten!"))).singleElement().satisfies(p -> assertThat(
+            p.message()).isEqualTo("a public section's id is 2 to 32 lower-case letters, digits or dashes, starting "
+                + "with a letter: 'Abfahrten!'"));
+    }
+
+    @Test
     void valuesWithinTheirRulesPass() {
         assertThat(CHECKED.validate(Map.of("port", 443, "mode", "replace", "member", "parkhaus", "label", "P1",
             "url", "https://example.org/feed", "interval", "5m", "senders", List.of("parkhaus")))).isEmpty();

@@ -178,7 +178,8 @@ public final class Hub implements AutoCloseable {
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
             this::localUrl));
-        new CityPage(vertx, publicSections, http.web().assets()).mount(http.router());
+        new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
+            config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access()).mount(http.router());
         long tVertx = System.nanoTime();
         camel.start();

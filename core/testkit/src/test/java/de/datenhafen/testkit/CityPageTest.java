@@ -28,6 +28,8 @@ class CityPageTest {
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder()
         .config(HubConfig.INTEGRATION_RETRIES, 0)
+        .config(HubConfig.CITY_RENDER_TIMEOUT, "1s")
+        .config(HubConfig.CITY_SECTION_RENDERS, 2)
         .plugin(() -> Fixtures.noticeBoard(ARCHIVES))
         .build();
 
@@ -91,9 +93,22 @@ class CityPageTest {
         RawHttp.Answer forged = RawHttp.send(port, "", "GET /notices HTTP/1.1", "Host: evil.example",
             "X-Forwarded-Host: evil.example", "Accept-Language: <script>x</script>", "Connection: close");
 
-        // a malformed %-escape in the path is refused by the router before any route (as on every hub path)
+        // a malformed %-escape in the path is refused by the router before any route (as on every hub path): JSON
+        // naming the path, and for a browser the city's page saying so
+        RawHttp.Answer badPathBrowser = RawHttp.send(port, "", "GET /notices/n/%zz HTTP/1.1", "Host: localhost",
+            "Accept: text/html,application/xhtml+xml", "Accept-Language: en", "Connection: close");
+        RawHttp.Answer badApiPath = RawHttp.send(port, "", "GET /api/v1/admin/plugins/%zz HTTP/1.1",
+            "Host: localhost", "Accept: text/html", "Connection: close");
         assertThat(badPath.status()).as(badPath.toString()).isEqualTo(400);
-        assertThat(badPath.body()).doesNotContain("Exception").doesNotContain("%zz");
+        assertThat(new JsonObject(badPath.body())).isEqualTo(new JsonObject().put("error", "the request's path could "
+            + "not be read: each % must be followed by two hex digits").put("field", "path"));
+        assertThat(badPathBrowser.status()).as(badPathBrowser.toString()).isEqualTo(400);
+        assertThat(badPathBrowser.header("Content-Type")).startsWith("text/html");
+        assertThat(badPathBrowser.body()).contains("<html lang=\"en\">").contains("<h1>Request not understood</h1>")
+            .contains("Notices notices").doesNotContain("%zz");
+        assertThat(badApiPath.status()).isEqualTo(400);
+        assertThat(badApiPath.header("Content-Type")).as("the API's own paths answer JSON").isEqualTo(
+            "application/json");
         assertThat(badQuery.status()).as(badQuery.toString()).isEqualTo(400);
         assertThat(badQuery.header("Content-Type")).as(badQuery.toString()).startsWith("text/html");
         assertThat(badQuery.body()).contains("Aushänge notices").doesNotContain("Exception");
@@ -102,6 +117,74 @@ class CityPageTest {
         assertThat(forged.status()).as(forged.toString()).isEqualTo(200);
         assertThat(forged.body()).doesNotContain("evil.example").doesNotContain("<script>x")
             .contains("<html lang=\"de\">");
+    }
+
+    @Test
+    void aBrowserAskingForAPageTheHubHasNotGetsTheCitysNotFoundPage(HubClient client) {
+        create(client, "board", "notices");
+        Map<String, String> browser = Map.of("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8");
+
+        HubClient.Response page = client.anonymous().get("/no-such-page", browser);
+        HubClient.Response api = client.anonymous().get("/api/v1/no-such-thing", browser);
+        HubClient.Response script = client.anonymous().get("/no-such-page");
+
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<h1>Seite nicht gefunden</h1>").contains("<a href=\"/notices\">");
+        assertThat(api.status()).isEqualTo(404);
+        assertThat(api.header("Content-Type")).isEqualTo("application/json");
+        assertThat(script.header("Content-Type")).as("no browser: the hub's JSON").isEqualTo("application/json");
+    }
+
+    @Test
+    void headAnswersAPagesHeadersWithoutItsBody(HubClient client) {
+        create(client, "board", "notices");
+
+        HubClient.Response home = client.anonymous().send("HEAD", "/", Map.of(), null);
+        HubClient.Response list = client.anonymous().send("HEAD", "/notices", Map.of(), null);
+        HubClient.Response missing = client.anonymous().send("HEAD", "/notices/n/9", Map.of(), null);
+
+        assertThat(home.status()).isEqualTo(200);
+        assertThat(home.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(home.body()).isEmpty();
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.header("ETag")).isEqualTo(client.anonymous().get("/notices").header("ETag"));
+        assertThat(list.body()).isEmpty();
+        assertThat(missing.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aHangingSectionHoldsAtMostItsShareOfWorkersAndItsReadersGet503InTime(HubClient client) throws Exception {
+        create(client, "board", "notices");
+        create(client, "board-b", "notices-b");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            // two renderings that hang for 4 s take the section's two slots (city.section-renders 2) ...
+            var first = pool.submit(() -> client.anonymous().get("/notices/slow/4000/a"));
+            var second = pool.submit(() -> client.anonymous().get("/notices/slow/4000/b"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                client.anonymous().get("/notices/slow/4000/c").status()).isEqualTo(503));
+            // ... so a third page of that section is 503 at once, with a page saying to try again
+            long t0 = System.nanoTime();
+            HubClient.Response busy = client.anonymous().get("/notices/n/1");
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.header("Retry-After")).isEqualTo("5");
+            assertThat(busy.body()).contains("<h1>Gerade nicht erreichbar</h1>").contains("stark gefragt");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+            // the other section and the home page are served meanwhile
+            assertThat(client.anonymous().get("/notices-b/n/1").status()).isEqualTo(200);
+            assertThat(client.anonymous().get("/").status()).isEqualTo(200);
+            // the hanging ones are answered at the render time-out (1 s here), not when the section ends
+            HubClient.Response slow = first.get(3, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(slow.status()).isEqualTo(503);
+            assertThat(slow.body()).contains("braucht gerade zu lange");
+            assertThat(second.get(3, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(503);
+            // once the section's code has ended, its pages are served again
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                client.anonymous().get("/notices/n/1").status()).isEqualTo(200));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static RawHttp.Answer get(int port, String target, String language) {

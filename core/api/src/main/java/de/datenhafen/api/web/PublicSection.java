@@ -25,6 +25,33 @@ import java.util.Optional;
 public interface PublicSection {
 
     /**
+     * First path segments the hub serves itself; no section may have one as its id.
+     *
+     * @since 1.3
+     */
+    java.util.Set<String> RESERVED_IDS = java.util.Set.of("api", "health", "metrics", "admin", "console", "assets",
+        "webjars", "language", "city-assets", "sta", "favicon.ico", "robots.txt");
+
+    /**
+     * What is wrong with {@code id} as a section's id, or null when the hub takes it (a clash with another running
+     * section shows only when the integration starts). A connector whose config names its section's id checks it with
+     * {@link de.datenhafen.api.ConfigCheck#publicSectionId()}, so the admin hears of it when creating the integration.
+     *
+     * @since 1.3
+     */
+    static String idProblem(String id) {
+        if (id == null || !id.matches("[a-z][a-z0-9-]{1,31}")) {
+            return "a public section's id is 2 to 32 lower-case letters, digits or dashes, starting with a letter: '"
+                + id + "'";
+        }
+        if (RESERVED_IDS.contains(id)) {
+            return "public section id '" + id + "' is refused: /" + id + " is the hub's own (reserved: "
+                + String.join(", ", new java.util.TreeSet<>(RESERVED_IDS)) + ")";
+        }
+        return null;
+    }
+
+    /**
      * The section's URL segment ({@code /<id>}), lower-case letters, digits and dashes, 2 to 32 characters, unique
      * among the running sections; the hub refuses the integration's start when another running section has it, and
      * reserves its own ({@code api}, {@code assets}, {@code console}, ...). Read once, at registration.

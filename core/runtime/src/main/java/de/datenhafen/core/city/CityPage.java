@@ -8,6 +8,8 @@ import de.datenhafen.api.web.PublicPage;
 import de.datenhafen.api.web.PublicRequest;
 import de.datenhafen.api.web.PublicSection;
 import de.datenhafen.core.city.PublicSections.Registered;
+import de.datenhafen.core.http.Errors;
+import de.datenhafen.core.http.LogText;
 import de.datenhafen.core.web.Assets;
 import de.datenhafen.core.web.Language;
 import de.datenhafen.core.web.Messages;
@@ -52,15 +54,29 @@ public final class CityPage {
     static final int MAX_RENDERINGS = 2000;
     private static final Pattern SECTION_PATH = Pattern.compile("/([a-z][a-z0-9-]{1,31})(/.*)?");
 
+    private final Vertx vertx;
     private final WorkerExecutor workers;
+    private final long renderTimeoutMillis;
+    private final int sectionRenders;
+    /** Renderings running now per section ({@code ""} for the home page). */
+    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicInteger> busy =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final PublicSections sections;
     private final Assets assets;
     private final Messages texts;
     private final java.util.concurrent.ConcurrentMap<String, Rendering> renderings =
         new java.util.concurrent.ConcurrentHashMap<>();
 
-    public CityPage(Vertx vertx, PublicSections sections, Assets assets) {
+    /**
+     * @param renderTimeout how long a request waits for a section's rendering before it is answered 503
+     * @param sectionRenders how many renderings one section may run at once (of the 16 workers)
+     */
+    public CityPage(Vertx vertx, PublicSections sections, Assets assets, java.time.Duration renderTimeout,
+                    int sectionRenders) {
+        this.vertx = vertx;
         this.workers = vertx.createSharedWorkerExecutor(WORKERS, 16);
+        this.renderTimeoutMillis = Math.max(1, renderTimeout.toMillis());
+        this.sectionRenders = Math.max(1, sectionRenders);
         this.sections = sections;
         this.assets = assets;
         this.texts = Messages.of(CityPage.class.getClassLoader(), "web/city/messages");
@@ -69,6 +85,7 @@ public final class CityPage {
     /** Mounts the page's routes. After the hub's own routes, before Camel adds the plugins'. */
     public void mount(Router router) {
         router.get("/").handler(this::home);
+        router.head("/").handler(this::home);
         router.get(PublicSections.ASSETS + "*").handler(this::sectionAsset);
         // no method on the route: a GET-only route matching every first segment would turn other methods' 404s
         // (a POST to an unknown plugin path) into 405s; the handler passes on what is not a section's GET
@@ -78,12 +95,48 @@ public final class CityPage {
         router.routeWithRegex("/(?!(?:" + PublicSections.RESERVED.stream().map(java.util.regex.Pattern::quote)
             .collect(java.util.stream.Collectors.joining("|")) + ")(?:/|$))[a-z][a-z0-9-]{1,31}(?:/.*)?")
             .handler(this::sectionPage);
+        errorPages(router);
+    }
+
+    /**
+     * A browser that asks for a page the hub has not (an unknown first segment, a path the router could not read) gets
+     * the city's error page in the shell instead of the API's JSON; the hub's own paths keep their JSON.
+     */
+    private void errorPages(Router router) {
+        for (int status : new int[] {400, 404}) {
+            router.errorHandler(status, ctx -> {
+                if (wantsPage(ctx)) {
+                    Language language = Language.of(ctx);
+                    Answer a = errorPage(ctx, language, null, status, null);
+                    send(ctx, a.status(), language, a.html(), null, null);
+                } else if (status == 400) {
+                    Errors.refusedByRouter(ctx);
+                } else {
+                    Errors.handle(ctx);
+                }
+            });
+        }
+    }
+
+    private static boolean wantsPage(RoutingContext ctx) {
+        io.vertx.core.http.HttpMethod method = ctx.request().method();
+        String accept = ctx.request().getHeader("Accept");
+        if ((method != io.vertx.core.http.HttpMethod.GET && method != io.vertx.core.http.HttpMethod.HEAD)
+            || accept == null || !accept.contains("text/html") || ctx.response().headWritten()) {
+            return false;
+        }
+        String path = ctx.request().path();
+        if (path == null || !path.startsWith("/")) {
+            return false;
+        }
+        int end = path.indexOf('/', 1);
+        return !PublicSections.RESERVED.contains(end < 0 ? path.substring(1) : path.substring(1, end));
     }
 
     private void home(RoutingContext ctx) {
         Language language = Language.of(ctx);
         List<Registered> running = sections.running();
-        rendered(ctx, "home|" + language.code(), () -> {
+        rendered(ctx, "", "home|" + language.code(), () -> {
             Html main = new Html().element("h1", texts.get(language, "city.home.title"))
                 .element("p", texts.get(language, "city.home.intro"));
             if (running.isEmpty()) {
@@ -113,7 +166,8 @@ public final class CityPage {
     private void sectionPage(RoutingContext ctx) {
         String raw = ctx.request().path();
         var m = SECTION_PATH.matcher(raw);
-        boolean get = ctx.request().method() == io.vertx.core.http.HttpMethod.GET;
+        io.vertx.core.http.HttpMethod method = ctx.request().method();
+        boolean get = method == io.vertx.core.http.HttpMethod.GET || method == io.vertx.core.http.HttpMethod.HEAD;
         Optional<Registered> found = get && m.matches() ? sections.find(m.group(1)) : Optional.empty();
         if (found.isEmpty()) {
             ctx.next(); // a plugin's own public path, or the hub's 404
@@ -123,7 +177,8 @@ public final class CityPage {
         Language language = Language.of(ctx);
         String rest = m.group(2) == null ? "" : m.group(2).substring(1);
         String rawQuery = ctx.request().query();
-        rendered(ctx, r.id() + "|" + language.code() + "|" + raw + (rawQuery == null ? "" : "?" + rawQuery), () -> {
+        rendered(ctx, r.id(), r.id() + "|" + language.code() + "|" + raw + (rawQuery == null ? "" : "?" + rawQuery),
+            () -> {
             String path;
             QueryString query;
             try {
@@ -166,7 +221,8 @@ public final class CityPage {
     }
 
     private Answer errorPage(RoutingContext ctx, Language language, Registered r, int status, String detail) {
-        String key = status == 404 ? "city.notfound" : status == 400 ? "city.bad" : "city.error";
+        String key = status == 404 ? "city.notfound" : status == 400 ? "city.bad" : status == 503 ? "city.unavailable"
+            : "city.error";
         Html main = new Html().element("h1", texts.get(language, key + ".title"))
             .element("p", detail != null ? detail : texts.get(language, key + ".text"))
             .open("p").link("/", texts.get(language, "city.home.back")).close("p");
@@ -213,39 +269,82 @@ public final class CityPage {
             response.setStatusCode(304).end();
             return;
         }
-        response.setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8").end(html);
+        response.setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8");
+        WebPages.end(ctx, html);
     }
 
     /**
      * Answers with the page {@code key} names (section, language, path and query: a public page is the same for
      * everyone), rendered off the event loop at most once per {@value #FRESH_MILLIS} ms: readers that refresh every
-     * second share one rendering, and one that arrives while it runs waits for it instead of starting another. A failed
-     * rendering is the hub's 500 and is not kept.
+     * second share one rendering, and one that arrives while it runs waits for it instead of starting another (a
+     * rendering still running is never started again beside itself). A failed rendering is the hub's 500 and is not
+     * kept.
+     *
+     * <p>Containment of a slow or hanging section: it may run {@code sectionRenders} renderings at once, past that its
+     * pages are 503 with {@code Retry-After} at once; a request waits at most the render time-out, then it is 503 too
+     * (the section's code may run on, holding its worker, which the limit bounds). The other sections and the home
+     * page keep their workers.
      */
-    private void rendered(RoutingContext ctx, String page, Callable<Answer> work, Language language) {
+    private void rendered(RoutingContext ctx, String section, String page, Callable<Answer> work, Language language) {
         String key = sections.version() + "|" + page; // a section that comes or goes changes every page's navigation
         long now = System.nanoTime();
         Rendering r = renderings.get(key);
-        if (r == null || now - r.at() > FRESH_MILLIS * 1_000_000L) {
+        if (r == null || (r.answer().isComplete() && now - r.at() > FRESH_MILLIS * 1_000_000L)) {
             if (renderings.size() >= MAX_RENDERINGS) {
                 renderings.clear(); // made-up paths must not fill the heap; the next second fills it again
             }
-            Rendering fresh = new Rendering(now, workers.executeBlocking(() -> validated(work.call(), language),
-                false));
-            r = renderings.merge(key, fresh, (old, mine) -> now - old.at() > FRESH_MILLIS * 1_000_000L ? mine : old);
-            if (r == fresh) {
+            java.util.concurrent.atomic.AtomicInteger running =
+                busy.computeIfAbsent(section, s -> new java.util.concurrent.atomic.AtomicInteger());
+            if (running.incrementAndGet() > sectionRenders) {
+                running.decrementAndGet();
+                LOG.warn("The city page's section '{}' is rendering {} pages already; {} answered 503", section,
+                    sectionRenders, LogText.escape(ctx.request().path()));
+                busyAnswer(ctx, language, section, "city.busy");
+                return;
+            }
+            Rendering fresh = new Rendering(now, workers.<Answer>executeBlocking(() -> {
+                try {
+                    return validated(work.call(), language);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }, false));
+            r = renderings.merge(key, fresh, (old, mine) ->
+                old.answer().isComplete() && now - old.at() > FRESH_MILLIS * 1_000_000L ? mine : old);
+            if (r == fresh) { // else another request started the same page at the same moment; this one runs unused
                 fresh.answer().onFailure(e -> renderings.remove(key, fresh));
             }
         }
+        Rendering mine = r;
+        long timer = vertx.setTimer(renderTimeoutMillis, id -> {
+            if (!ctx.response().ended() && !ctx.response().headWritten()) {
+                LOG.warn("The city page {} took longer than {} ms; answered 503", LogText.escape(ctx.request().path()),
+                    renderTimeoutMillis);
+                renderings.remove(key, mine); // the next request tries again once it has ended
+                busyAnswer(ctx, language, section, "city.slow");
+            }
+        });
         r.answer().onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ctx.response().ended() || ctx.response().headWritten()) {
+                return; // answered 503 at the time-out
+            }
             if (ar.succeeded()) {
                 Answer a = ar.result();
                 send(ctx, a.status(), language, a.html(), a.etag(), a.lastModified());
             } else {
-                LOG.error("The city page {} failed", ctx.request().path(), ar.cause());
+                LOG.error("The city page {} failed", LogText.escape(ctx.request().path()), ar.cause());
                 ctx.fail(500, ar.cause());
             }
         });
+    }
+
+    /** A 503 page in the shell (the section busy or slow), with {@code Retry-After}: the reader's page tries again. */
+    private void busyAnswer(RoutingContext ctx, Language language, String section, String text) {
+        Registered r = section.isEmpty() ? null : sections.find(section).orElse(null);
+        ctx.response().putHeader("Retry-After", "5");
+        Answer a = errorPage(ctx, language, r, 503, texts.get(language, text));
+        send(ctx, a.status(), language, a.html(), null, null);
     }
 
     /** The answer with its entity tag: the section's, or else a digest of the page, made once per rendering. */

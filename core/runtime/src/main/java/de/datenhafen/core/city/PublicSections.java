@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The sections of the city's page that running integrations registered. The integration manager adds an integration's
@@ -23,10 +22,7 @@ public final class PublicSections {
     public static final String ASSETS = "/city-assets/";
 
     /** First path segments the hub or its shipped parts serve themselves; no section may take them. */
-    static final Set<String> RESERVED = Set.of("api", "health", "metrics", "admin", "console", "assets", "webjars",
-        "language", "city-assets", "sta", "favicon.ico", "robots.txt");
-
-    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+    static final Set<String> RESERVED = PublicSection.RESERVED_IDS;
 
     /** A section as the page serves it: who registered it, its class loader and its assets. */
     public record Registered(PublicSection section, String id, String integration, String pluginId,
@@ -51,13 +47,9 @@ public final class PublicSections {
     /** The section's id if well-formed, else an {@link IllegalArgumentException} saying what is allowed. */
     public static String checkedId(PublicSection section) {
         String id = section.id();
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("a public section's id is 2 to 32 lower-case letters, digits or dashes, "
-                + "starting with a letter: '" + id + "'");
-        }
-        if (RESERVED.contains(id)) {
-            throw new IllegalArgumentException("public section id '" + id + "' is refused: /" + id
-                + " is the hub's own (reserved: " + String.join(", ", RESERVED.stream().sorted().toList()) + ")");
+        String problem = PublicSection.idProblem(id);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         return id;
     }

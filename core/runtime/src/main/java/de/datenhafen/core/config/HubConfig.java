@@ -69,6 +69,8 @@ public final class HubConfig {
     public static final String AUTH_ARGON2_ITERATIONS = "auth.argon2.iterations";
     public static final String AUTH_PASSWORD_QUEUE = "auth.password-queue";
     public static final String AUDIT_RETENTION = "audit.retention";
+    public static final String CITY_RENDER_TIMEOUT = "city.render-timeout";
+    public static final String CITY_SECTION_RENDERS = "city.section-renders";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
     public static final String BUS_RETENTION = "bus.retention";
@@ -139,6 +141,10 @@ public final class HubConfig {
         .define(AUTH_PASSWORD_QUEUE, ConfigType.INT, 64, false, "Sign-ins, set-ups and password changes that may "
             + "wait for or run a password hash at once; beyond that the answer is 503 with Retry-After (a hash takes "
             + "a core for 50-100 ms, so 64 on two cores is some 3 s of waiting)")
+        .define(CITY_RENDER_TIMEOUT, ConfigType.DURATION, "10s", false, "How long the city's page waits for a "
+            + "section to render a page before it answers 503 'try again' (the section's code may still run on)")
+        .define(CITY_SECTION_RENDERS, ConfigType.INT, 4, false, "Pages one section of the city's page may render "
+            + "at once, of the page's 16 workers; past it 503 with Retry-After, so a slow section cannot hold them all")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
@@ -364,6 +370,14 @@ public final class HubConfig {
 
     public int passwordQueue() {
         return config.getInt(AUTH_PASSWORD_QUEUE);
+    }
+
+    public Duration cityRenderTimeout() {
+        return config.getDuration(CITY_RENDER_TIMEOUT);
+    }
+
+    public int citySectionRenders() {
+        return config.getInt(CITY_SECTION_RENDERS);
     }
 
     public Duration auditRetention() {

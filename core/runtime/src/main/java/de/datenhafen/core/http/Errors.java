@@ -47,6 +47,22 @@ public final class Errors {
         respond(ctx, failure);
     }
 
+    /**
+     * The router's own 400, before any route ran: without a failure the path's %-escapes could not be decoded; with
+     * one, it is one of the router's fixed texts (a missing {@code Host} header, a path not starting with /).
+     */
+    public static void refusedByRouter(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure == null) {
+            send(ctx, 400, "the request's path could not be read: each % must be followed by two hex digits",
+                "path", null);
+        } else if (failure instanceof io.vertx.core.VertxException) {
+            send(ctx, 400, failure.getMessage(), null, null);
+        } else {
+            handle(ctx);
+        }
+    }
+
     /** Answers the request with the error {@code failure} stands for. */
     public static void respond(RoutingContext ctx, Throwable failure) {
         if (failure instanceof InvalidInputException e) {

@@ -134,6 +134,7 @@ public final class HttpApi {
         events.mount(router);
 
         router.route().failureHandler(Errors::handle);
+        router.errorHandler(400, ctx -> Errors.refusedByRouter(ctx));
         router.errorHandler(404, ctx -> Errors.handle(ctx));
         router.errorHandler(405, ctx -> Errors.handle(ctx));
         router.errorHandler(500, ctx -> Errors.handle(ctx));

@@ -58,8 +58,18 @@ public final class WebPages {
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Content-Language", language.code())
             .putHeader("Cache-Control", "no-store")
-            .putHeader("Vary", "Cookie, Accept-Language")
-            .end(html);
+            .putHeader("Vary", "Cookie, Accept-Language");
+        end(ctx, html);
+    }
+
+    /** Ends with the page, or for a {@code HEAD} request with its length and no body. */
+    public static void end(RoutingContext ctx, String html) {
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            ctx.response().putHeader("Content-Length",
+                Integer.toString(html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)).end();
+        } else {
+            ctx.response().end(html);
+        }
     }
 
     /** Sets the language cookie and goes back to the page the switch was on (a local path only). Works without JS. */

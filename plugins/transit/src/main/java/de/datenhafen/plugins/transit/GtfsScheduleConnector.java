@@ -84,6 +84,7 @@ public final class GtfsScheduleConnector implements Connector {
             .define("max-rows", ConfigType.INT, d.maxRows(), false,
                 "The most rows kept of all other files together (agencies, routes, trips, stops, calendars)");
         b.check("time-zone", ConfigCheck.timeZone());
+        b.check("public-section", ConfigCheck.publicSectionId());
         for (String limit : new String[] {"max-feed-mb", "max-expanded-mb", "max-entries", "max-ratio",
             "max-stop-times", "max-shape-points", "max-rows"}) {
             b.check(limit, ConfigCheck.atLeast(1));

@@ -502,6 +502,14 @@ class TransitIT {
             .containsExactly("config.max-rows", "config.max-window");
         assertThat(zone.json().getJsonArray("problems").getJsonObject(0).getString("field"))
             .isEqualTo("config.time-zone");
+        // the city page's section: a path of the hub's own is refused when the admin creates the integration
+        HubClient.Response section = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "sh-section").put("connector", "gtfs-schedule").put("config", config.copy()
+                .put("max-rows", 10).put("max-window", "1h").put("public-section", "console")));
+        assertThat(section.status()).as(section.toString()).isEqualTo(400);
+        assertThat(section.json().getString("field")).isEqualTo("config.public-section");
+        assertThat(section.json().getString("error")).contains("/console is the hub's own");
+        assertThat(client.get("/api/v1/admin/integrations/sh-section").status()).isEqualTo(404);
     }
 
     @Test
