@@ -198,6 +198,35 @@ class MembersAndAccessTest {
             .allSatisfy(e -> assertThat(e.getString("target")).isEqualTo("{user=anna}"));
     }
 
+    @Test
+    void theConsolesCallsCountTheBrowsersAddressAndNoRequestCanClaimOne() throws Exception {
+        int port = hub.client().baseUri().getPort();
+        Session anna = login("anna", PASSWORD_A);
+        // anna (luftblick) opens stadtverkehr's page in the console from 127.0.0.5: the console asks the API as
+        // anna, the API refuses, and the refusal is audited with the browser's address, not the hub's own
+        RawHttp.Answer page = RawHttp.sendFrom(InetAddress.getByName("127.0.0.5"), port, ("GET "
+            + "/console/members/stadtverkehr HTTP/1.1\r\nHost: hub\r\nCookie: " + anna.cookie()
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        // a request that claims an address with the header the console uses: from another machine (127.0.0.6) and
+        // from the hub's own (127.0.0.1) with a made-up key
+        String forged = "GET /api/v1/admin/members/stadtverkehr/users HTTP/1.1\r\nHost: hub\r\nCookie: "
+            + anna.cookie() + "\r\nDatenhafen-Client-Address: 0123456789abcdef 10.9.8.7\r\nConnection: close"
+            + "\r\n\r\n";
+        RawHttp.Answer remote = RawHttp.sendFrom(InetAddress.getByName("127.0.0.6"), port,
+            forged.getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Answer local = RawHttp.sendFrom(InetAddress.getByName("127.0.0.1"), port,
+            forged.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(page.status()).as(page.toString()).isEqualTo(403);
+        assertThat(remote.status()).isEqualTo(403);
+        assertThat(local.status()).isEqualTo(403);
+        JsonArray entries = hub.client().get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries");
+        List<String> refusedClients = entries.stream().map(o -> (JsonObject) o)
+            .filter(e -> "user:anna".equals(e.getString("principal")) && e.getInteger("outcome", 0) == 403)
+            .map(e -> e.getString("client")).toList();
+        assertThat(refusedClients).contains("127.0.0.5", "127.0.0.6", "127.0.0.1").doesNotContain("10.9.8.7");
+    }
+
     static RawHttp.Answer login(InetAddress from, int port, String user, String password) {
         byte[] body = new JsonObject().put("user", user).put("password", password).encode()
             .getBytes(StandardCharsets.UTF_8);

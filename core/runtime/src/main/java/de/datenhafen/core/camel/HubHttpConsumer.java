@@ -239,7 +239,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             || r.method() == HttpMethod.OPTIONS);
         return new CallerResolver.Credentials(r.getHeader(HttpHeaders.AUTHORIZATION),
             session == null ? null : session.getValue(), r.getHeader("X-CSRF-Token"), write,
-            r.remoteAddress() == null ? "?" : r.remoteAddress().hostAddress());
+            de.datenhafen.core.http.ClientAddress.of(r));
     }
 
     /**

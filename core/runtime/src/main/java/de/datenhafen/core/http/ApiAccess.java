@@ -131,6 +131,7 @@ public final class ApiAccess {
         if (csrf != null) {
             headers.set(CSRF_HEADER, csrf);
         }
+        ClientAddress.forward(ctx.request(), headers); // limits and the audit count the browser, not this process
         if (body != null) {
             headers.set("Content-Type", "application/json");
         }

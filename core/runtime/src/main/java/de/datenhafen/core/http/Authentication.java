@@ -38,7 +38,7 @@ final class Authentication {
     }
 
     static String address(RoutingContext ctx) {
-        return ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        return ClientAddress.of(ctx.request());
     }
 
     /** The principal this request acts as, once {@link #handle} let it on. */

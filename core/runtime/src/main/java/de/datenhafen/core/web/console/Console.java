@@ -128,7 +128,7 @@ public final class Console {
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
         router.get(BASE + "plugins").handler(ctx -> page(ctx, Plugins::render));
         router.get(Integrations.PATH).handler(ctx -> page(ctx, Integrations::list));
-        router.get(Integrations.PATH + "/new").handler(ctx -> page(ctx, Integrations::create));
+        router.get(Integrations.NEW).handler(ctx -> page(ctx, Integrations::create));
         router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
         router.get(Integrations.PATH + "/:name/edit").handler(ctx -> page(ctx, Integrations::edit));
         router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));

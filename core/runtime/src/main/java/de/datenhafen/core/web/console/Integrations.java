@@ -18,6 +18,8 @@ import java.util.List;
 final class Integrations {
 
     static final String PATH = Console.BASE + "integrations";
+    /** The form for a new integration: not below {@link #PATH}, where every name (also "new") is an integration's. */
+    static final String NEW = Console.BASE + "new/integration";
 
     private Integrations() {
     }
@@ -27,7 +29,7 @@ final class Integrations {
             JsonArray items = reply.array();
             Html h = new Html().element("h1", v.t("integrations.title"));
             if (v.person().has(Role.MEMBER_ADMIN)) {
-                h.open("p").link(PATH + "/new", v.t("integrations.new"), "class", "button").close("p");
+                h.open("p").link(NEW, v.t("integrations.new"), "class", "button").close("p");
             }
             if (items.isEmpty()) {
                 h.element("p", v.t("integrations.none"));
@@ -132,7 +134,7 @@ final class Integrations {
         return v.get("/api/v1/admin/connectors").compose(Console::ok).map(reply -> {
             JsonArray connectors = reply.array();
             Html h = new Html().element("h1", v.t("integrations.new"))
-                .open("form", "method", "get", "action", PATH + "/new", "id", "choose")
+                .open("form", "method", "get", "action", NEW, "id", "choose")
                 .element("label", v.t("integrations.connector"), "for", "connector")
                 .open("select", "id", "connector", "name", "connector", "required", "");
             JsonObject schema = null;
