@@ -58,7 +58,10 @@ public interface PublicSection {
      */
     String id();
 
-    /** The section's name in the navigation and on its card, in {@code language} ({@code de} or {@code en}). */
+    /**
+     * The section's name in the navigation and on its card, in {@code language} ({@code de} or {@code en}). Read
+     * for both languages at registration (since 1.3; a blank one fails the integration's start).
+     */
     String title(String language);
 
     /** Where the section stands in the navigation and on the home page: lower first, then by id. */

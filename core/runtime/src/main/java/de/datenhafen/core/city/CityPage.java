@@ -145,7 +145,7 @@ public final class CityPage {
                 main.open("div", "class", "cards");
                 for (Registered r : running) {
                     Request req = new Request(r, language, "", QueryString.parse(null));
-                    String title = call(r, () -> r.section().title(language.code()));
+                    String title = r.title(language.code());
                     main.open("article", "class", "card", "aria-labelledby", "card-" + r.id())
                         .open("h2", "id", "card-" + r.id()).link("/" + r.id(), title).close("h2");
                     try {
@@ -235,7 +235,7 @@ public final class CityPage {
                          Html main, List<String> stylesheets, List<String> modules) {
         List<Page.NavItem> nav = new ArrayList<>();
         for (Registered r : sections.running()) {
-            nav.add(new Page.NavItem("/" + r.id(), call(r, () -> r.section().title(language.code())),
+            nav.add(new Page.NavItem("/" + r.id(), r.title(language.code()),
                 current != null && current.id().equals(r.id())));
         }
         String query = ctx.request().query();
@@ -456,7 +456,7 @@ public final class CityPage {
                     Request theirs = new Request(other, language, "", QueryString.parse(null));
                     List<PublicSection.Nearby> items = call(other, () -> other.section().near(lat, lon, max, theirs));
                     if (!items.isEmpty()) {
-                        out.add(new NearbyGroup(call(other, () -> other.section().title(language.code())), items));
+                        out.add(new NearbyGroup(other.title(language.code()), items));
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("{} could not say what is near {},{}: {}", other, lat, lon, e.toString());

@@ -26,7 +26,13 @@ public final class PublicSections {
 
     /** A section as the page serves it: who registered it, its class loader and its assets. */
     public record Registered(PublicSection section, String id, String integration, String pluginId,
-                             ClassLoader loader, Assets assets) {
+                             ClassLoader loader, Assets assets, Map<String, String> titles) {
+
+        /** The section's title in {@code language} ({@code de} or {@code en}), as it said at registration. */
+        public String title(String language) {
+            return titles.getOrDefault(language, id);
+        }
+
         @Override
         public String toString() {
             return "section " + id + " of integration " + integration;
@@ -71,7 +77,7 @@ public final class PublicSections {
             }
             String root = s.assets();
             Assets assets = root == null ? null : Assets.of(loader, root, ASSETS + id + "/");
-            mine.add(new Registered(s, id, integration, pluginId, loader, assets));
+            mine.add(new Registered(s, id, integration, pluginId, loader, assets, titles(s, loader)));
         }
         if (mine.isEmpty()) {
             remove(integration);
@@ -79,6 +85,29 @@ public final class PublicSections {
         }
         byIntegration.put(integration, List.copyOf(mine));
         publish();
+    }
+
+    /**
+     * The section's titles, asked once here (on the integration's start, with its plugin's class loader): every page's
+     * navigation shows them, so a section whose {@code title} is slow or fails must not hold every page.
+     */
+    private static Map<String, String> titles(PublicSection s, ClassLoader loader) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(loader);
+        try {
+            Map<String, String> titles = new java.util.HashMap<>();
+            for (String language : List.of("de", "en")) {
+                String title = s.title(language);
+                if (title == null || title.isBlank()) {
+                    throw new IllegalArgumentException("public section " + s.id() + " has no title in " + language);
+                }
+                titles.put(language, title);
+            }
+            return Map.copyOf(titles);
+        } finally {
+            t.setContextClassLoader(before);
+        }
     }
 
     /** Hides an integration's sections (it stopped, paused or failed); nothing if it has none. */
