@@ -53,6 +53,21 @@ class PluginCallerTest {
     }
 
     @Test
+    void theEventsAPluginPutsOnTheBusBelongToItsOwningMembersId() {
+        IntegrationLifecycleTest.create(hub.client(), IntegrationLifecycleTest.ingest("owned", "owned"));
+
+        HubClient.Response r = IntegrationLifecycleTest.send(hub.client(), "owned", "school-7/room-12");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        long sequence = r.json().getLong("sequence");
+        de.datenhafen.core.bus.StoredEvent event = hub.hub().eventLog()
+            .read(de.datenhafen.core.bus.EventFilter.ALL, sequence - 1, 1).get(0);
+        // the plugin's descriptor names its provider as "Stadtwerke Testhausen"; the member with that name is
+        // testhausen, which owns the events (and a member's flows and rights go by that id)
+        assertThat(event.member()).isEqualTo("testhausen");
+    }
+
+    @Test
     void theOwningMembersEditorIsLetOnAndTheRouteSeesWhoCalled() {
         HubClient.Response r = hub.client().withToken(owner).get("/api/v1/plugins/fixture/guarded");
 

@@ -498,7 +498,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             if (!refused.isEmpty()) {
                 throw new InvalidInputException(refused);
             }
-            RouteOwner owner = new RouteOwner(name, p.id(), p.member(), p.classLoader());
+            // the events belong to the plugin's owning member (its id); a plugin no member owns keeps its provider
+            String member = plugins.ownerOf(p);
+            RouteOwner owner = new RouteOwner(name, p.id(), member != null ? member : p.member(), p.classLoader());
             Context ctx = new Context(name, cfg, p.context(), camel.publisher(name));
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());

@@ -306,6 +306,11 @@ public final class PluginHost implements AutoCloseable {
         return install(upload, enable, null);
     }
 
+    /** The id of the member that owns {@code plugin} (assigned, or named by its descriptor), or null for none. */
+    public String ownerOf(LoadedPlugin plugin) {
+        return ownerOf.apply(plugin.id(), plugin.member());
+    }
+
     /**
      * {@link #install(Path, boolean)} of a plugin that {@code owner} (a member id) will own, or its provider if null:
      * the signature must be the owner's or the trusted signer's (see {@link SignatureCheck}).

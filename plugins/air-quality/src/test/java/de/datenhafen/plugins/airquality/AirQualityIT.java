@@ -112,7 +112,7 @@ class AirQualityIT {
         List<RecordedEvent> stored = events("air.reading", "gs-nord/1.01");
         assertThat(stored).hasSize(1);
         RecordedEvent e = stored.get(0);
-        assertThat(e.member()).isEqualTo("Luftblick Sensorik GmbH");
+        assertThat(e.member()).as("the owning member's id, not the provider's name").isEqualTo(Members.OWNER);
         assertThat(e.time()).isEqualTo(t);
         assertThat(data(e)).isEqualTo(new JsonObject().put("site", "gs-nord").put("room", "1.01")
             .put("device", "70B3D57ED0000001").put("time", t.toString()).put("co2", 812.0)

@@ -269,7 +269,7 @@ class SocialServicesIT {
             assertThat(events(Directory.UPDATED)).hasSize(updatesBefore + 1));
         RecordedEvent ev = events(Directory.UPDATED).get(updatesBefore);
         assertThat(ev.subject()).isEqualTo("services/" + ownId);
-        assertThat(ev.member()).isEqualTo("Social Smart City working group");
+        assertThat(ev.member()).as("the owning member's id, not the provider's name").isEqualTo("social-smart-city");
         assertThat(ev.dataString()).contains("\"changed\":[\"description\"]");
         assertThat(get("/services/" + ownId).json().getString("description"))
             .isEqualTo("Jetzt auch samstags / now on Saturdays too");
