@@ -89,7 +89,9 @@ public final class Database implements AutoCloseable {
         try {
             var result = Flyway.configure()
                 .dataSource(ds)
-                .locations("classpath:db/hub")
+                // the same migrations on both; PostgreSQL gets a callback first (see its beforeMigrate.sql)
+                .locations(postgres(url) ? new String[] {"classpath:db/hub", "classpath:db/hub-postgresql"}
+                    : new String[] {"classpath:db/hub"})
                 .table("hub_schema_history")
                 .load()
                 .migrate();
@@ -101,6 +103,11 @@ public final class Database implements AutoCloseable {
                 + rootMessage(e), e);
         }
         return db;
+    }
+
+    /** Whether {@code url} is a PostgreSQL database's. */
+    public static boolean postgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     public DataSource dataSource() {
