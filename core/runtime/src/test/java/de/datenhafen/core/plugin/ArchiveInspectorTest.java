@@ -239,7 +239,8 @@ class ArchiveInspectorTest {
 
         assertThatThrownBy(() -> inspector.inspect(p)).isInstanceOfSatisfying(RefusedException.class, e -> {
             assertThat(e.getMessage())
-                .isEqualTo("plugin air-quality 1.2.0 requires hub API >=2.0.0, but this hub offers API 1.2.0");
+                .isEqualTo("plugin air-quality 1.2.0 requires hub API >=2.0.0, but this hub offers API "
+                    + de.datenhafen.api.HubApi.version());
             assertThat(e.field()).isEqualTo("Plugin-Requires");
         });
     }
