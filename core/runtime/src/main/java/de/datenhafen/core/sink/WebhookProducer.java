@@ -39,6 +39,8 @@ final class WebhookProducer extends DefaultProducer {
     private final RateLimit rate;
     private final Set<Long> delivered = ConcurrentHashMap.newKeySet();
     private volatile boolean validated;
+    /** The target's 410, once it came: nothing more is sent through this producer (its integration is stopping). */
+    private volatile SinkException.Gone gone;
     private ExecutorService lanes;
 
     WebhookProducer(WebhookEndpoint endpoint) {
@@ -79,6 +81,9 @@ final class WebhookProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         List<SinkEvent> events = SinkEvent.of(exchange);
+        if (gone != null) {
+            throw gone; // a retry before the stop came: the target said it wants nothing more
+        }
         try {
             validate();
             if (lanes == null || events.size() == 1) {
@@ -88,14 +93,14 @@ final class WebhookProducer extends DefaultProducer {
             } else {
                 deliverInLanes(events);
             }
-        } catch (SinkException.Gone gone) {
+        } catch (SinkException.Gone e) {
+            gone = e;
             String integration = RouteOwner.integrationOf(exchange.getFromRouteId());
             if (integration != null) {
-                LOG.warn("Webhook sink {}: {}; stopping integration {}", target.name(), gone.getMessage(),
-                    integration);
-                getEndpoint().getComponent().integrationStop().stop(integration, gone.getMessage());
+                LOG.warn("Webhook sink {}: {}; stopping integration {}", target.name(), e.getMessage(), integration);
+                getEndpoint().getComponent().integrationStop().stop(integration, e.getMessage());
             }
-            throw gone;
+            throw e;
         }
         for (SinkEvent e : events) {
             delivered.remove(e.sequence());
