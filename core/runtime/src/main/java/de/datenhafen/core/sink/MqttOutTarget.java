@@ -8,6 +8,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -30,6 +31,8 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
                      String password, SSLSocketFactory trust) {
 
     static final String CA_CERTIFICATE = "ca-certificate";
+    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
+        "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
     private static final Pattern BROKER = Pattern.compile("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
 
     static MqttOutTarget parse(String name, String broker, String topic, int qos, boolean retained, String username,
@@ -84,7 +87,7 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
     private static SSLSocketFactory trusting(String pem) {
         try {
             Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+                .generateCertificates(new ByteArrayInputStream(wrapped(pem).getBytes(StandardCharsets.US_ASCII)));
             if (cas.isEmpty()) {
                 throw new IllegalArgumentException(CA_CERTIFICATE + " holds no certificate (PEM, -----BEGIN "
                     + "CERTIFICATE-----)");
@@ -104,6 +107,24 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
             throw new IllegalArgumentException(CA_CERTIFICATE + " is not a CA certificate in PEM form: "
                 + e.getMessage());
         }
+    }
+
+    /**
+     * The PEM with its certificates' lines laid out anew: Camel drops the line breaks of an endpoint URI, also inside
+     * {@code RAW(...)}, and the JDK reads a certificate only with them.
+     */
+    static String wrapped(String pem) {
+        Matcher m = PEM_CERTIFICATE.matcher(pem);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String base64 = m.group(1).replaceAll("\\s", "");
+            out.append("-----BEGIN CERTIFICATE-----\n");
+            for (int i = 0; i < base64.length(); i += 64) {
+                out.append(base64, i, Math.min(base64.length(), i + 64)).append('\n');
+            }
+            out.append("-----END CERTIFICATE-----\n");
+        }
+        return out.length() == 0 ? pem : out.toString();
     }
 
     @Override

@@ -6,8 +6,6 @@ import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.IntegrationContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What the two sink connectors share: which bus events they follow (types, subject prefix, subscription) and how a
@@ -26,11 +24,20 @@ final class SinkUri {
         return new SinkUri(component, target);
     }
 
-    /** Adds {@code name=value}, the value URL-encoded (a {@code +} as {@code %2B}); a null value is left out. */
+    /**
+     * Adds {@code name=value}; a null value is left out. The value is given as Camel's {@code RAW(...)} (or
+     * {@code RAW{...}} when it holds a {@code )}), which Camel passes on untouched: URL-encoding is not enough, since
+     * Camel's normalizing of an endpoint URI turns {@code %2B} back into a {@code +}, which it later reads as a space
+     * (a base64 secret or a PEM certificate would break).
+     */
     SinkUri param(String name, Object value) {
         if (value != null) {
+            String v = value.toString();
+            if (v.contains(")") && v.contains("}")) {
+                throw new IllegalArgumentException(name + " must not hold both ) and }");
+            }
             uri.append(separator).append(name).append('=')
-                .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8).replace("+", "%20"));
+                .append(v.contains(")") ? "RAW{" + v + "}" : "RAW(" + v + ")");
             separator = '&';
         }
         return this;
