@@ -1,12 +1,8 @@
 package de.datenhafen.core.sink;
 
 import java.util.Map;
-import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * The {@code mqtt-out:} component: {@code mqtt-out:<target-name>?broker=tcp://host:1883&topic=city/{type}/{subject}}
@@ -34,32 +30,6 @@ public final class MqttOutComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "username", String.class),
             getAndRemoveParameter(parameters, "password", String.class),
             getAndRemoveParameter(parameters, MqttOutTarget.CA_CERTIFICATE, String.class));
-        return new Target(uri, this, target);
-    }
-
-    /** A {@code mqtt-out:} target; only a producer. */
-    private static final class Target extends DefaultEndpoint {
-        private final MqttOutTarget target;
-
-        Target(String uri, MqttOutComponent component, MqttOutTarget target) {
-            super(uri, component);
-            this.target = target;
-        }
-
-        @Override
-        public Producer createProducer() {
-            return new MqttOutProducer(this, target);
-        }
-
-        @Override
-        public Consumer createConsumer(Processor processor) {
-            throw new UnsupportedOperationException("mqtt-out:" + target.name() + " is a sink: send to it, from a "
-                + "bus: consumer");
-        }
-
-        @Override
-        public boolean isSingleton() {
-            return false;
-        }
+        return new SinkEndpoint(uri, this, target.name(), endpoint -> new MqttOutProducer(endpoint, target));
     }
 }

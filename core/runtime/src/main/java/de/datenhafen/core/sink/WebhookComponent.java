@@ -45,7 +45,7 @@ public final class WebhookComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "concurrency", Integer.class, 1),
             getAndRemoveParameter(parameters, "ratePerSecond", Double.class, 0.0),
             getAndRemoveParameter(parameters, "handshake", Boolean.class, false));
-        return new WebhookEndpoint(uri, this, target);
+        return new SinkEndpoint(uri, this, target.name(), endpoint -> new WebhookProducer(endpoint, target, this));
     }
 
     String origin() {

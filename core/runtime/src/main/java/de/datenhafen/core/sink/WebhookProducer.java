@@ -34,6 +34,7 @@ final class WebhookProducer extends DefaultProducer {
     /** More remembered than this means something keeps failing; forgetting only costs a duplicate. */
     private static final int MAX_REMEMBERED = 100_000;
 
+    private final WebhookComponent component;
     private final WebhookTarget target;
     private final WebhookClient client;
     private final RateLimit rate;
@@ -43,16 +44,12 @@ final class WebhookProducer extends DefaultProducer {
     private volatile SinkException.Gone gone;
     private ExecutorService lanes;
 
-    WebhookProducer(WebhookEndpoint endpoint) {
+    WebhookProducer(SinkEndpoint endpoint, WebhookTarget target, WebhookComponent component) {
         super(endpoint);
-        this.target = endpoint.target();
+        this.component = component;
+        this.target = target;
         this.client = new WebhookClient(target);
         this.rate = new RateLimit(target.ratePerSecond());
-    }
-
-    @Override
-    public WebhookEndpoint getEndpoint() {
-        return (WebhookEndpoint) super.getEndpoint();
     }
 
     @Override
@@ -98,7 +95,7 @@ final class WebhookProducer extends DefaultProducer {
             String integration = RouteOwner.integrationOf(exchange.getFromRouteId());
             if (integration != null) {
                 LOG.warn("Webhook sink {}: {}; stopping integration {}", target.name(), e.getMessage(), integration);
-                getEndpoint().getComponent().integrationStop().stop(integration, e.getMessage());
+                component.integrationStop().stop(integration, e.getMessage());
             }
             throw e;
         }
@@ -114,7 +111,7 @@ final class WebhookProducer extends DefaultProducer {
         }
         synchronized (this) {
             if (!validated) {
-                double allowed = client.handshake(getEndpoint().getComponent().origin(), target.ratePerSecond());
+                double allowed = client.handshake(component.origin(), target.ratePerSecond());
                 if (allowed > 0 && (target.ratePerSecond() == 0 || allowed < target.ratePerSecond())) {
                     rate.set(allowed);
                     LOG.info("Webhook sink {}: the target allows {} requests a minute", target.name(),
