@@ -58,6 +58,21 @@ class WebhookSinkIT {
     }
 
     @Test
+    void aRateLimitSpacesTheRequestsToATargetEvenAcrossParallelLanes(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "slow", config("city.slow", receiver.url("/s")).put("rate-per-second", 20)
+                .put("concurrency", 4));
+
+            publish("city.slow", 11, 4);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 11);
+            Duration spread = Duration.ofNanos(receiver.deliveries.get(10).receivedNanos()
+                - receiver.deliveries.get(0).receivedNanos());
+            assertThat(spread).isGreaterThanOrEqualTo(Duration.ofMillis(450)); // 10 gaps of 50 ms, less jitter
+        }
+    }
+
+    @Test
     void binaryModeSendsTheDataAsBodyAndTheAttributesAsCeHeaders(HubClient client) throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
             create(client, "binary", config("city.binary", receiver.url("/b")).put("mode", "binary"));
