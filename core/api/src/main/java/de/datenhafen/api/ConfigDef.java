@@ -119,7 +119,9 @@ public final class ConfigDef {
                 for (ConfigCheck check : checks(key.name())) {
                     String problem = check.problem(parsed);
                     if (problem != null) {
-                        problems.add(new ConfigProblem(key.name(), problem));
+                        // a check's message repeats the value; a secret's must not appear in an answer or a log
+                        problems.add(new ConfigProblem(key.name(), key.secret()
+                            ? "must be " + check + " (the value is secret and not shown)" : problem));
                         break;
                     }
                 }

@@ -190,4 +190,15 @@ class ConfigDefTest {
         assertThat(CHECKED.checks("url").get(0).schema()).containsEntry("format", "uri");
         assertThat(CHECKED.checks("nothing")).isEmpty();
     }
+
+    @Test
+    void aSecretThatFailsItsCheckIsNamedWithTheRuleButItsValueIsNotRepeated() {
+        ConfigDef def = ConfigDef.builder()
+            .secret("secret", ConfigType.STRING, null, true, "Signing secret")
+            .check("secret", ConfigCheck.pattern("whsec_[A-Za-z0-9+/=]+", "whsec_ and base64"))
+            .build();
+
+        assertThat(def.validate(Map.of("secret", "hunter2"))).containsExactly(
+            new ConfigProblem("secret", "must be whsec_ and base64 (the value is secret and not shown)"));
+    }
 }

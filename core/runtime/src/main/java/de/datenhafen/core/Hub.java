@@ -170,6 +170,7 @@ public final class Hub implements AutoCloseable {
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
         plugins.addListener(integrations);
+        camel.stopIntegrationsWith(integrations::stopSoon);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);

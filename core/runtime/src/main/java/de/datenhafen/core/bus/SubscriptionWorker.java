@@ -274,7 +274,7 @@ public final class SubscriptionWorker implements AutoCloseable {
                     return true;
                 }
                 LOG.debug("Subscription {}: {} failed (attempt {}): {}", name, what, attempt, error);
-                pause(retry.delayAfter(attempt).toMillis());
+                pause(retry.jitteredDelayAfter(attempt).toMillis());
                 if (!running) {
                     throw new InterruptedException("stopping");
                 }

@@ -4,6 +4,9 @@ import de.datenhafen.api.BusPublisher;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
+import de.datenhafen.core.sink.IntegrationStop;
+import de.datenhafen.core.sink.MqttOutComponent;
+import de.datenhafen.core.sink.WebhookComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +45,8 @@ public final class CamelHost implements AutoCloseable {
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
     private final HubHttpComponent http;
     private final BusComponent bus;
+    private volatile IntegrationStop stops = (integration, reason) ->
+        LOG.warn("Integration {} asked to stop ({}), but nothing stops integrations yet", integration, reason);
 
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
                      RetryPolicy retry) {
@@ -62,11 +67,25 @@ public final class CamelHost implements AutoCloseable {
 
         bus = new BusComponent(log, subscriptions, owners::get, retry);
         camel.addComponent("bus", bus);
+        // the sinks, hub-level like bus: (core.sink); a target's 410 stops its integration through stops
+        camel.addComponent("webhook", new WebhookComponent(() -> host(httpSettings.publicUrl().get()),
+            (integration, reason) -> stops.stop(integration, reason)));
+        camel.addComponent("mqtt-out", new MqttOutComponent());
         try {
             camel.addRoutes(new PluginRouteErrors()); // before any plugin route: it applies to each one added later
         } catch (Exception e) {
             throw new IllegalStateException("the plugin routes' error handling could not be set up", e);
         }
+    }
+
+    /** Who stops an integration when one of its sinks asks (a webhook target's 410 Gone). */
+    public void stopIntegrationsWith(IntegrationStop stop) {
+        this.stops = java.util.Objects.requireNonNull(stop, "stop");
+    }
+
+    private static String host(String url) {
+        String host = java.net.URI.create(url).getHost();
+        return host == null ? "localhost" : host;
     }
 
     /** The paths plugin routes serve right now. */

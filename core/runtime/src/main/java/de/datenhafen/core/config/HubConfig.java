@@ -79,6 +79,7 @@ public final class HubConfig {
     public static final String BUS_RETRY_ATTEMPTS = "bus.retry.attempts";
     public static final String BUS_RETRY_BACKOFF = "bus.retry.backoff";
     public static final String BUS_RETRY_MAX_BACKOFF = "bus.retry.max-backoff";
+    public static final String BUS_RETRY_JITTER = "bus.retry.jitter";
 
     public static final ConfigDef DEFINITION = ConfigDef.builder()
         .define(HTTP_HOST, ConfigType.STRING, "0.0.0.0", false, "Address the HTTP server binds to")
@@ -181,6 +182,9 @@ public final class HubConfig {
             "Wait after a subscription's first failed delivery; doubles with each next attempt")
         .define(BUS_RETRY_MAX_BACKOFF, ConfigType.DURATION, "10s", false,
             "Longest wait between two delivery attempts")
+        .define(BUS_RETRY_JITTER, ConfigType.DOUBLE, 0.2, false,
+            "Part of each wait between delivery attempts taken off at random (0 to 1), so that subscriptions that "
+                + "failed together do not retry in lock-step")
         .build();
 
     private final Path home;
@@ -502,7 +506,7 @@ public final class HubConfig {
     /** How subscriptions retry a failing delivery ({@value #BUS_RETRY_ATTEMPTS} and the back-off keys). */
     public RetryPolicy busRetry() {
         return new RetryPolicy(config.getInt(BUS_RETRY_ATTEMPTS), config.getDuration(BUS_RETRY_BACKOFF),
-            config.getDuration(BUS_RETRY_MAX_BACKOFF));
+            config.getDuration(BUS_RETRY_MAX_BACKOFF), config.getDouble(BUS_RETRY_JITTER));
     }
 
     /** The retention policies of {@value #BUS_RETENTION}, parsed. */

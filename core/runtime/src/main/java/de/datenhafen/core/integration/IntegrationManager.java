@@ -433,6 +433,31 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         pluginOfIntegration.remove(name);
     }
 
+    /**
+     * Stops a running integration because its own route asked (a webhook target answered 410 Gone), with the reason
+     * the admin API and the console show; it stays stopped, also across restarts (desired: paused), until an admin
+     * resumes or restarts it. Returns at once: the stop runs on the hub's scheduler, since it waits for the very
+     * delivery that asked for it.
+     */
+    public void stopSoon(String name, String reason) {
+        scheduler.execute(() -> stopItself(name, reason));
+    }
+
+    private synchronized void stopItself(String name, String reason) {
+        Entry e = entries.get(name);
+        if (e == null || !e.state.equals(RUNNING)) {
+            return; // deleted, paused or stopped in the meantime, or asked twice by parallel deliveries
+        }
+        cancelRetry(e);
+        removeRoutes(name);
+        e.state = STOPPED;
+        e.error = reason;
+        e.errorAt = Instant.now();
+        setDesired(e, PAUSED);
+        camel.counters(name).error(reason);
+        LOG.warn("Integration {} stopped itself: {}; resume it when the target is back", name, reason);
+    }
+
     /** Names of integrations the admin wants running that are not, with their reason; for readiness. */
     public synchronized Map<String, String> notRunning() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.Mosquitto;
 import de.datenhafen.testkit.HubExtension;
 import de.datenhafen.testkit.RecordedEvent;
 import io.vertx.core.json.JsonArray;

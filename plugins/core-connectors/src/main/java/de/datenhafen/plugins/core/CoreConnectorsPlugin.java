@@ -5,7 +5,7 @@ import de.datenhafen.api.HubPlugin;
 import de.datenhafen.api.PluginContext;
 import java.util.List;
 
-/** Offers {@link HttpIngestConnector} and {@link LogSinkConnector}. */
+/** Offers {@link HttpIngestConnector}, {@link LogSinkConnector}, {@link WebhookSinkConnector} and {@link MqttSinkConnector}. */
 public class CoreConnectorsPlugin extends HubPlugin {
 
     public CoreConnectorsPlugin(PluginContext context) {
@@ -14,6 +14,7 @@ public class CoreConnectorsPlugin extends HubPlugin {
 
     @Override
     public List<Connector> connectors() {
-        return List.of(new HttpIngestConnector(), new LogSinkConnector());
+        return List.of(new HttpIngestConnector(), new LogSinkConnector(), new WebhookSinkConnector(),
+            new MqttSinkConnector());
     }
 }

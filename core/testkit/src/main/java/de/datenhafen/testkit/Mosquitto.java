@@ -1,7 +1,4 @@
-package de.datenhafen.plugins.airquality;
-
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
+package de.datenhafen.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,18 +22,19 @@ import java.util.stream.Stream;
  * TCP ({@link #start()}), or over TLS with a certificate of a CA made for the test and one user with a password
  * ({@link #startSecured(String, String)}; the certificates are made with {@code openssl}, the password file with
  * {@code mosquitto_passwd}, both Debian's). Without mosquitto the tests fail (install it: {@code apt-get install
- * mosquitto}); they never skip.
+ * mosquitto}); they never skip. Used by the air-quality plugin's MQTT ingest tests and the core connectors' MQTT sink
+ * tests.
  */
-record Mosquitto(Process process, int port, Path dir, boolean tls) {
+public record Mosquitto(Process process, int port, Path dir, boolean tls) {
 
     private static final Duration START = Duration.ofSeconds(10);
 
-    static Mosquitto start() throws IOException {
+    public static Mosquitto start() throws IOException {
         return start("allow_anonymous true\n", false, Files.createTempDirectory("mosquitto-"));
     }
 
     /** TLS only (server certificate for {@code localhost} and 127.0.0.1), no anonymous access, one user. */
-    static Mosquitto startSecured(String user, String password) throws IOException {
+    public static Mosquitto startSecured(String user, String password) throws IOException {
         Path dir = Files.createTempDirectory("mosquitto-tls-");
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
             "/CN=Datenhafen test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
@@ -67,24 +65,38 @@ record Mosquitto(Process process, int port, Path dir, boolean tls) {
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Mosquitto m = new Mosquitto(process, port, dir, tls);
         try {
-            await("mosquitto accepting connections on port " + port).atMost(START)
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ": "
-                            + Files.readString(log));
-                    }
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                        return true;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
+            awaitListening(process, port, log);
         } catch (RuntimeException e) {
             m.stop();
             throw e;
         }
         return m;
+    }
+
+    /** Waits, at most {@link #START}, until the broker takes a TCP connection; fails at once when it exited. */
+    private static void awaitListening(Process process, int port, Path log) throws IOException {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ": "
+                    + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("mosquitto did not accept connections on port " + port
+                        + " within " + START.toSeconds() + " s: " + Files.readString(log));
+                }
+            }
+            try {
+                process.waitFor(50, TimeUnit.MILLISECONDS); // a poll interval that ends early if it exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for mosquitto", e);
+            }
+        }
     }
 
     /** Runs a command in {@code dir}; fails the test with its output when it does not end with 0. */
@@ -95,7 +107,8 @@ record Mosquitto(Process process, int port, Path dir, boolean tls) {
         try {
             if (!p.waitFor(START.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                fail(String.join(" ", command) + " failed: " + Files.readString(out, StandardCharsets.UTF_8));
+                throw new AssertionError(String.join(" ", command) + " failed: "
+                    + Files.readString(out, StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,20 +127,37 @@ record Mosquitto(Process process, int port, Path dir, boolean tls) {
         candidates.add(Path.of("/usr/sbin", name));
         candidates.add(Path.of("/usr/bin", name));
         Optional<String> found = candidates.stream().filter(Files::isExecutable).map(Path::toString).findFirst();
-        return found.orElseGet(() -> fail(name + " is not installed, and this test needs a real MQTT broker: install "
-            + "it with 'apt-get install mosquitto' (Debian/Ubuntu); .ci/run does so"));
+        return found.orElseThrow(() -> new AssertionError(name + " is not installed, and this test needs a real MQTT "
+            + "broker: install it with 'apt-get install mosquitto' (Debian/Ubuntu); .ci/run does so"));
     }
 
-    String uri() {
+    public String uri() {
         return tls ? "ssl://localhost:" + port : "tcp://127.0.0.1:" + port;
     }
 
     /** The test CA's certificate, PEM (only for a secured broker). */
-    String caCertificate() throws IOException {
+    public String caCertificate() throws IOException {
         return Files.readString(dir.resolve("ca.pem"), StandardCharsets.US_ASCII);
     }
 
-    void stop() {
+    /** For a test's own client of a secured broker: a socket factory that trusts the test CA only. */
+    public javax.net.ssl.SSLSocketFactory clientSocketFactory() throws java.security.GeneralSecurityException,
+        IOException {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (java.io.InputStream pem = Files.newInputStream(dir.resolve("ca.pem"))) {
+            trusted.setCertificateEntry("test-ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(pem));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return tls.getSocketFactory();
+    }
+
+    public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -1,0 +1,35 @@
+package de.datenhafen.core.sink;
+
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code mqtt-out:} component: {@code mqtt-out:<target-name>?broker=tcp://host:1883&topic=city/{type}/{subject}}
+ * publishes each bus event of the exchange to the broker as a structured CloudEvent (JSON; the CloudEvents MQTT
+ * binding allows only that format on MQTT 3.1.1) and returns when the broker has it (QoS 1: its PUBACK). Anything
+ * else throws, so the subscription in front retries, dead-letters and keeps its cursor.
+ *
+ * <p>Parameters: {@code broker} ({@code tcp://} or {@code ssl://}), {@code topic} (template with {@code {type}} and
+ * {@code {subject}}), {@code qos} (0 or 1, default 1), {@code retained} (false), {@code username}, {@code password},
+ * {@code ca-certificate} (PEM of a private CA for an {@code ssl://} broker), as the air-quality MQTT connector has them.
+ *
+ * <p>The MQTT client is Eclipse Paho 1.2.5, the library the air-quality plugin already uses (in its own class loader):
+ * one MQTT client in the project, small, without dependencies, and with a blocking publish that fits the subscription
+ * thread that calls it. vertx-mqtt would be asynchronous for a caller that waits anyway, and has no reconnect.
+ */
+public final class MqttOutComponent extends DefaultComponent {
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        MqttOutTarget target = MqttOutTarget.parse(remaining,
+            getAndRemoveParameter(parameters, "broker", String.class),
+            getAndRemoveParameter(parameters, "topic", String.class),
+            getAndRemoveParameter(parameters, "qos", Integer.class, 1),
+            getAndRemoveParameter(parameters, "retained", Boolean.class, false),
+            getAndRemoveParameter(parameters, "username", String.class),
+            getAndRemoveParameter(parameters, "password", String.class),
+            getAndRemoveParameter(parameters, MqttOutTarget.CA_CERTIFICATE, String.class));
+        return new SinkEndpoint(uri, this, target.name(), endpoint -> new MqttOutProducer(endpoint, target));
+    }
+}

@@ -1,0 +1,85 @@
+package de.datenhafen.core.sink;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultProducer;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the exchange's events, in order, to one broker and returns when the broker has each (QoS 1) or the
+ * message left (QoS 0). Connects on the first event and again after a lost connection; a broker that is away fails
+ * the delivery, and the subscription retries. A clean session: what is not yet acknowledged is the subscription's to
+ * send again, not the client's to keep.
+ */
+final class MqttOutProducer extends DefaultProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttOutProducer.class);
+    private static final int TIMEOUT_SECONDS = 10;
+
+    private final MqttOutTarget target;
+    private MqttClient client;
+
+    MqttOutProducer(Endpoint endpoint, MqttOutTarget target) {
+        super(endpoint);
+        this.target = target;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        for (SinkEvent e : SinkEvent.of(exchange)) {
+            String topic = target.topicOf(e.type(), e.subject());
+            try {
+                connected().publish(topic, e.structured(), target.qos(), target.retained());
+            } catch (MqttException ex) {
+                throw new SinkException("MQTT broker " + target.broker() + " did not take " + e + " on topic " + topic
+                    + ": " + ex.getMessage() + " (reason " + ex.getReasonCode() + ")");
+            }
+        }
+    }
+
+    private synchronized MqttClient connected() throws MqttException {
+        if (client == null) {
+            client = new MqttClient(target.broker(), "datenhafen-out-" + target.name(), new MemoryPersistence());
+            client.setTimeToWait(TIMEOUT_SECONDS * 1000L);
+        }
+        if (!client.isConnected()) {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            options.setConnectionTimeout(TIMEOUT_SECONDS);
+            options.setMaxInflight(1000);
+            if (target.username() != null) {
+                options.setUserName(target.username());
+            }
+            if (target.password() != null) {
+                options.setPassword(target.password().toCharArray());
+            }
+            if (target.trust() != null) {
+                options.setSocketFactory(target.trust());
+            }
+            client.connect(options);
+            LOG.info("MQTT sink {} connected", target);
+        }
+        return client;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (client != null) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(1000);
+                }
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.debug("MQTT sink {}: closing: {}", target.name(), e.getMessage());
+            }
+            client = null;
+        }
+        super.doStop();
+    }
+}

@@ -1,0 +1,136 @@
+package de.datenhafen.core.sink;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One MQTT target's settings, parsed from the {@code mqtt-out:} URI.
+ *
+ * @param name the target's name (the URI's path), also its MQTT client id's end
+ * @param broker {@code tcp://host:port} or {@code ssl://host:port}
+ * @param topic the topic template: {@code {type}} and {@code {subject}} stand for the event's, made topic-safe
+ * @param qos 0 or 1
+ * @param retained whether the broker keeps the last message of each topic for new subscribers
+ * @param username the user name at the broker, or null
+ * @param password the password, or null
+ * @param trust for an {@code ssl://} broker whose certificate a private CA signed: a socket factory trusting exactly
+ *     that CA ({@code ca-certificate}, PEM); null for the JVM's trust store
+ */
+record MqttOutTarget(String name, String broker, String topic, int qos, boolean retained, String username,
+                     String password, SSLSocketFactory trust) {
+
+    static final String CA_CERTIFICATE = "ca-certificate";
+    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
+        "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
+    private static final Pattern BROKER = Pattern.compile("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
+
+    static MqttOutTarget parse(String name, String broker, String topic, int qos, boolean retained, String username,
+                               String password, String caCertificate) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("mqtt-out endpoint names no target: mqtt-out:<target-name>?broker=...");
+        }
+        if (broker == null || !BROKER.matcher(broker).matches()) {
+            throw new IllegalArgumentException("broker must be tcp://host:port or ssl://host:port, was '" + broker
+                + "'");
+        }
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic is required, for example datenhafen/{type}/{subject}");
+        }
+        if (topic.contains("+") || topic.contains("#") || topic.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("topic must not hold the wildcards + or # (or NUL): a message is "
+                + "published to one topic, was '" + topic + "'");
+        }
+        if (qos != 0 && qos != 1) {
+            throw new IllegalArgumentException("qos must be 0 or 1, was " + qos);
+        }
+        boolean tls = broker.toLowerCase(Locale.ROOT).startsWith("ssl://");
+        SSLSocketFactory trust = null;
+        if (caCertificate != null && !caCertificate.isBlank()) {
+            if (!tls) {
+                throw new IllegalArgumentException(CA_CERTIFICATE + " is set but the broker " + broker
+                    + " is not a TLS address: use ssl://host:8883");
+            }
+            trust = trusting(caCertificate);
+        }
+        return new MqttOutTarget(name, broker, topic, qos, retained, blankToNull(username), blankToNull(password),
+            trust);
+    }
+
+    /** The topic of one event: the template with its type and subject, each made topic-safe. */
+    String topicOf(String type, String subject) {
+        return topic.replace("{type}", safe(type)).replace("{subject}", safe(subject));
+    }
+
+    /** A value in a topic: no wildcard and no NUL (each becomes {@code _}); none at all is {@code _}. */
+    static String safe(String value) {
+        if (value == null || value.isEmpty()) {
+            return "_";
+        }
+        return value.replace('+', '_').replace('#', '_').replace('\0', '_');
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static SSLSocketFactory trusting(String pem) {
+        try {
+            Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(wrapped(pem).getBytes(StandardCharsets.US_ASCII)));
+            if (cas.isEmpty()) {
+                throw new IllegalArgumentException(CA_CERTIFICATE + " holds no certificate (PEM, -----BEGIN "
+                    + "CERTIFICATE-----)");
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate ca : cas) {
+                store.setCertificateEntry("ca" + i++, ca);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException(CA_CERTIFICATE + " is not a CA certificate in PEM form: "
+                + e.getMessage());
+        }
+    }
+
+    /**
+     * The PEM with its certificates' lines laid out anew: Camel drops the line breaks of an endpoint URI, also inside
+     * {@code RAW(...)}, and the JDK reads a certificate only with them.
+     */
+    static String wrapped(String pem) {
+        Matcher m = PEM_CERTIFICATE.matcher(pem);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String base64 = m.group(1).replaceAll("\\s", "");
+            out.append("-----BEGIN CERTIFICATE-----\n");
+            for (int i = 0; i < base64.length(); i += 64) {
+                out.append(base64, i, Math.min(base64.length(), i + 64)).append('\n');
+            }
+            out.append("-----END CERTIFICATE-----\n");
+        }
+        return out.length() == 0 ? pem : out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "MqttOutTarget[" + name + " " + broker + " topic " + topic + " qos " + qos
+            + (retained ? " retained" : "") + (username == null ? "" : " user " + username)
+            + (trust == null ? "" : " own CA") + "]";
+    }
+}

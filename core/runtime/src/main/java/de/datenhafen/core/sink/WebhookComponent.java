@@ -1,0 +1,58 @@
+package de.datenhafen.core.sink;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code webhook:} component: {@code webhook:<target-name>?url=...&secret=whsec_...} as a producer delivers each
+ * bus event of the exchange (one, or a batch from a {@code bus:} consumer with {@code maxBatch}) to the URL as a
+ * CloudEvent, signed as Standard Webhooks says, and returns only when the target answered 2xx. Anything else throws,
+ * so the subscription in front retries with back-off, then dead-letters with the reason, and its cursor stays.
+ *
+ * <p>Parameters: {@code url} (http or https), {@code secret} and, during a rotation, {@code previousSecret}
+ * ({@code whsec_<base64>}; both sign), {@code mode} ({@code structured}, default, or {@code binary}),
+ * {@code timeoutSeconds} (10), {@code concurrency} (1: how many subjects at once; never two events of one subject),
+ * {@code ratePerSecond} (0: no limit), {@code handshake} (false: the CloudEvents webhook validation before the first
+ * delivery). In a URI, write a secret's {@code +} as {@code %2B} (a bare {@code +} is read as a space, which is taken
+ * back to {@code +}). Camel masks {@code secret} and {@code previousSecret} wherever it shows a URI.
+ *
+ * <p>A 410 Gone stops the integration of the route with the target's answer as reason ({@link IntegrationStop}).
+ */
+public final class WebhookComponent extends DefaultComponent {
+
+    private final Supplier<String> origin;
+    private final IntegrationStop stop;
+
+    /**
+     * @param origin the host name the hub sends as {@code WebHook-Request-Origin} in a handshake
+     * @param stop how a target's 410 stops its integration
+     */
+    public WebhookComponent(Supplier<String> origin, IntegrationStop stop) {
+        this.origin = origin;
+        this.stop = stop;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        WebhookTarget target = WebhookTarget.parse(remaining,
+            getAndRemoveParameter(parameters, "url", String.class),
+            getAndRemoveParameter(parameters, "secret", String.class),
+            getAndRemoveParameter(parameters, "previousSecret", String.class),
+            getAndRemoveParameter(parameters, "mode", String.class),
+            getAndRemoveParameter(parameters, "timeoutSeconds", Integer.class, 10),
+            getAndRemoveParameter(parameters, "concurrency", Integer.class, 1),
+            getAndRemoveParameter(parameters, "ratePerSecond", Double.class, 0.0),
+            getAndRemoveParameter(parameters, "handshake", Boolean.class, false));
+        return new SinkEndpoint(uri, this, target.name(), endpoint -> new WebhookProducer(endpoint, target, this));
+    }
+
+    String origin() {
+        return origin.get();
+    }
+
+    IntegrationStop integrationStop() {
+        return stop;
+    }
+}

@@ -1,0 +1,274 @@
+package de.datenhafen.plugins.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.NewBusEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The {@code webhook-sink} connector in a real hub, delivering to a real local receiver that verifies every
+ * signature as a Standard Webhooks receiver does ({@link WebhookReceiver}).
+ */
+class WebhookSinkIT {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String OLD_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
+        "an-older-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII));
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    @Test
+    void deliversEveryEventSignedAsAStructuredCloudEventInOrderPerSubjectAcrossParallelLanes(HubClient client)
+        throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "orders", config("city.order", receiver.url("/hook?token=abc")).put("concurrency", 4));
+
+            List<NewBusEvent> events = publish("city.order", 60, 5);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 60);
+            assertThat(receiver.refused()).isZero();
+            assertThat(receiver.deliveries).hasSize(60); // no duplicates: each answered 2xx at once
+            assertInOrderPerSubject(receiver.deliveries, events);
+            WebhookReceiver.Delivery first = receiver.deliveries.get(0);
+            assertThat(first.header("Content-type")).startsWith("application/cloudevents+json");
+            JsonObject ce = first.json();
+            assertThat(ce.getString("specversion")).isEqualTo("1.0");
+            assertThat(ce.getString("type")).isEqualTo("city.order");
+            assertThat(ce.getString("source")).isEqualTo(NewBusEvent.TEST_SOURCE);
+            assertThat(ce.getJsonObject("data").getInteger("n")).isNotNull();
+            assertThat(receiver.deliveries.stream().map(WebhookReceiver.Delivery::webhookId).distinct())
+                .hasSize(60);
+        }
+    }
+
+    @Test
+    void aRateLimitSpacesTheRequestsToATargetEvenAcrossParallelLanes(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "slow", config("city.slow", receiver.url("/s")).put("rate-per-second", 20)
+                .put("concurrency", 4));
+
+            publish("city.slow", 11, 4);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 11);
+            Duration spread = Duration.ofNanos(receiver.deliveries.get(10).receivedNanos()
+                - receiver.deliveries.get(0).receivedNanos());
+            assertThat(spread).isGreaterThanOrEqualTo(Duration.ofMillis(450)); // 10 gaps of 50 ms, less jitter
+        }
+    }
+
+    @Test
+    void binaryModeSendsTheDataAsBodyAndTheAttributesAsCeHeaders(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "binary", config("city.binary", receiver.url("/b")).put("mode", "binary"));
+
+            hub.publish("tests", List.of(NewBusEvent.json("city.binary", "room-1", "{\"co2\":1500}")));
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 1);
+            WebhookReceiver.Delivery d = receiver.deliveries.get(0);
+            assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo("{\"co2\":1500}");
+            assertThat(d.header("Ce-type")).isEqualTo("city.binary");
+            assertThat(d.header("Ce-subject")).isEqualTo("room-1");
+            assertThat(d.header("Ce-specversion")).isEqualTo("1.0");
+            assertThat(d.header("Content-type")).isEqualTo("application/json");
+        }
+    }
+
+    @Test
+    void aReceiverThatFailsGetsTheSameEventAgainWithTheSameWebhookIdUntilItAnswers2xxAndOrderHolds(
+        HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            receiver.answers = n -> n <= 2 ? 503 : 200;
+            create(client, "flaky", config("city.flaky", receiver.url("/f")));
+
+            List<NewBusEvent> events = publish("city.flaky", 3, 1);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 5);
+            List<WebhookReceiver.Delivery> got = receiver.deliveries;
+            assertThat(got).extracting(WebhookReceiver.Delivery::answered).containsExactly(503, 503, 200, 200, 200);
+            assertThat(got.subList(0, 3)).extracting(WebhookReceiver.Delivery::webhookId).containsOnly(
+                got.get(0).webhookId());
+            assertThat(got.subList(2, 5)).extracting(WebhookReceiver.Delivery::eventId)
+                .containsExactly(events.get(0).id(), events.get(1).id(), events.get(2).id());
+            assertThat(deadLetters(client, "webhook-sink-flaky")).isEmpty();
+        }
+    }
+
+    @Test
+    void aReceiverThatHangsIsGivenUpAfterTheTimeOutAndTheEventComesAgain(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            receiver.answers = n -> n == 1 ? WebhookReceiver.HANG : 200;
+            create(client, "hanging", config("city.hang", receiver.url("/h")).put("timeout-seconds", 1));
+
+            publish("city.hang", 2, 1);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 3);
+            List<WebhookReceiver.Delivery> got = receiver.deliveries;
+            assertThat(got.get(1).webhookId()).isEqualTo(got.get(0).webhookId());
+            assertThat(Duration.ofNanos(got.get(1).receivedNanos() - got.get(0).receivedNanos()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(got.get(2).webhookId()).isNotEqualTo(got.get(0).webhookId());
+        }
+    }
+
+    @Test
+    void anEventNoAttemptDeliversGoesToTheDeadLettersWithTheStatusAndTheNextOneIsDelivered(HubClient client)
+        throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            receiver.answers = n -> n <= 5 ? 500 : 200; // the hub's default budget: 5 attempts
+            create(client, "broken", config("city.broken", receiver.url("/x")));
+
+            List<NewBusEvent> events = publish("city.broken", 2, 1);
+
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 6);
+            JsonArray dead = deadLetters(client, "webhook-sink-broken");
+            assertThat(dead).hasSize(1);
+            assertThat(dead.getJsonObject(0).getString("error")).isEqualTo("webhook target broken answered 500: "
+                + "status 500");
+            assertThat(dead.getJsonObject(0).getInteger("attempts")).isEqualTo(5);
+            assertThat(receiver.deliveries.get(5).eventId()).isEqualTo(events.get(1).id());
+        }
+    }
+
+    @Test
+    void aReceiverThatAnswers410StopsTheIntegrationWithTheReasonAndAResumeDeliversTheSameEvent(HubClient client)
+        throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            receiver.answers = n -> n == 1 ? 410 : 200;
+            create(client, "gone", config("city.gone", receiver.url("/g")));
+
+            List<NewBusEvent> events = publish("city.gone", 1, 1);
+
+            await().atMost(BOUND).until(() -> client.get("/api/v1/admin/integrations/gone").json()
+                .getString("state").equals("stopped"));
+            JsonObject view = client.get("/api/v1/admin/integrations/gone").json();
+            assertThat(view.getJsonObject("lastError").getString("message"))
+                .startsWith("webhook target gone answered 410 Gone for event #")
+                .contains("it wants no more events");
+            publish("city.gone", 1, 1);
+            assertThat(receiver.deliveries).hasSize(1); // stopped: nothing more went out
+
+            HubClient.Response resumed = client.post("/api/v1/admin/integrations/gone/resume");
+            assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 3);
+            assertThat(receiver.deliveries.get(1).eventId()).isEqualTo(events.get(0).id());
+            assertThat(deadLetters(client, "webhook-sink-gone")).isEmpty();
+        }
+    }
+
+    @Test
+    void duringARotationAReceiverThatKnowsOnlyTheOldOrOnlyTheNewSecretAccepts(HubClient client) throws Exception {
+        try (WebhookReceiver knowsOld = new WebhookReceiver(OLD_SECRET);
+             WebhookReceiver knowsNew = new WebhookReceiver(SECRET);
+             WebhookReceiver knowsNeither = new WebhookReceiver(
+                 "whsec_" + Base64.getEncoder().encodeToString(new byte[32]))) {
+            create(client, "rot-old", config("city.rotation", knowsOld.url("/r")).put("previous-secret", OLD_SECRET));
+            create(client, "rot-new", config("city.rotation", knowsNew.url("/r")).put("previous-secret", OLD_SECRET));
+            create(client, "rot-none", config("city.rotation", knowsNeither.url("/r"))
+                .put("previous-secret", OLD_SECRET).put("timeout-seconds", 1));
+
+            publish("city.rotation", 1, 1);
+
+            await().atMost(BOUND).until(() -> knowsOld.deliveries.size() == 1 && knowsNew.deliveries.size() == 1
+                && knowsNeither.refused() >= 1);
+            assertThat(knowsOld.deliveries.get(0).header("Webhook-signature").split(" ")).hasSize(2);
+            assertThat(knowsOld.refused()).isZero();
+            assertThat(knowsNew.refused()).isZero();
+            client.delete("/api/v1/admin/integrations/rot-none");
+        }
+    }
+
+    @Test
+    void theHandshakeAsksTheTargetFirstAndARefusedOriginDeliversNothing(HubClient client) throws Exception {
+        try (WebhookReceiver allows = new WebhookReceiver(SECRET); WebhookReceiver refuses = new WebhookReceiver(SECRET)) {
+            allows.optionsAnswer.put("WebHook-Allowed-Origin", "*");
+            create(client, "shake", config("city.shake", allows.url("/s")).put("handshake", true));
+            create(client, "shake-no", config("city.shake", refuses.url("/s")).put("handshake", true));
+
+            publish("city.shake", 1, 1);
+
+            await().atMost(BOUND).until(() -> allows.deliveries.size() == 1 && refuses.options.size() >= 2);
+            assertThat(allows.options).hasSize(1);
+            String origin = client.baseUri().getHost();
+            assertThat(allows.options.get(0).get("Webhook-request-origin")).containsExactly(origin);
+            assertThat(refuses.deliveries).isEmpty();
+            assertThat(client.get("/api/v1/admin/integrations/shake-no").json().getJsonObject("lastError")
+                .getString("message")).endsWith("webhook target shake-no did not allow deliveries from " + origin
+                    + " in the validation handshake (WebHook-Allowed-Origin: missing)");
+            client.delete("/api/v1/admin/integrations/shake-no");
+        }
+    }
+
+    @Test
+    void theSecretsAreNeverShownAndABadOneIsRefusedWithoutRepeatingIt(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "quiet", config("city.quiet", receiver.url("/q")).put("previous-secret", OLD_SECRET));
+
+            HubClient.Response shown = client.get("/api/v1/admin/integrations/quiet");
+            HubClient.Response bad = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "bad")
+                .put("connector", "webhook-sink").put("config", config("city.quiet", receiver.url("/q"))
+                    .put("secret", "hunter2-is-no-secret").put("url", "ftp://example.org/")));
+
+            assertThat(shown.body()).doesNotContain(SECRET).doesNotContain(OLD_SECRET);
+            assertThat(shown.json().getJsonObject("config").getString("secret")).isEqualTo("********");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).doesNotContain("hunter2").contains("secret").contains("url");
+        }
+    }
+
+    // ---- helpers
+
+    static JsonObject config(String type, String url) {
+        return new JsonObject().put("types", new JsonArray().add(type)).put("url", url).put("secret", SECRET);
+    }
+
+    static void create(HubClient client, String name, JsonObject config) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
+            .put("connector", "webhook-sink").put("config", config));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().getString("state")).as(r.body()).isEqualTo("running");
+    }
+
+    /** {@code count} events round-robin over {@code subjects} subjects, each with its number as data. */
+    static List<NewBusEvent> publish(String type, int count, int subjects) {
+        List<NewBusEvent> events = IntStream.range(0, count).mapToObj(i -> NewBusEvent.json(type,
+            "subject-" + (i % subjects), "{\"n\":" + i + "}")).toList();
+        hub.publish("tests", events);
+        return events;
+    }
+
+    static JsonArray deadLetters(HubClient client, String subscription) {
+        HubClient.Response r = client.get("/api/v1/admin/dead-letters?subscription=" + subscription);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().getJsonArray("deadLetters");
+    }
+
+    /** Every event arrived, and the events of each subject arrived in the order they were published. */
+    static void assertInOrderPerSubject(List<WebhookReceiver.Delivery> got, List<NewBusEvent> published) {
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        published.forEach(e -> expected.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e.id()));
+        Map<String, List<String>> actual = new LinkedHashMap<>();
+        for (WebhookReceiver.Delivery d : got) {
+            List<String> ids = actual.computeIfAbsent(d.subject(), k -> new ArrayList<>());
+            if (ids.isEmpty() || !ids.get(ids.size() - 1).equals(d.eventId())) { // a retry of the same one is fine
+                ids.add(d.eventId());
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+}
