@@ -93,7 +93,8 @@ class FlowsTest {
         assertThat(client.get("/api/v1/admin/integrations").jsonArray().stream()
             .map(o -> ((JsonObject) o).getString("name"))).contains("co2-high");
         assertThat(client.get("/metrics").body())
-            .contains("datenhafen_integration_messages_total{direction=\"in\",integration=\"co2-high\",}");
+            .contains("datenhafen_integration_messages_total{direction=\"in\",integration=\"co2-high\"} 3.0",
+                "datenhafen_integration_messages_total{direction=\"out\",integration=\"co2-high\"} 2.0");
     }
 
     @Test

@@ -140,8 +140,15 @@ public final class FlowParser {
         int line = 1;
         try {
             int documents = 0;
+            int depth = 0;
             for (Event e : yaml.parse(new StringReader(text))) {
                 line = e.getStartMark() == null ? line : e.getStartMark().getLine() + 1;
+                if (e instanceof CollectionStartEvent && ++depth > MAX_NESTING) {
+                    throw new FlowRefusedException(line, null, "definition", "the YAML nests deeper than "
+                        + MAX_NESTING + " levels");
+                } else if (e.is(Event.ID.SequenceEnd) || e.is(Event.ID.MappingEnd)) {
+                    depth--;
+                }
                 if (e instanceof AliasEvent a) {
                     throw new FlowRefusedException(line, null, "definition", "the alias *" + a.getAnchor()
                         + " is not allowed: flows use no anchors or aliases (they can expand a small document "

@@ -93,7 +93,7 @@ class FlowRefusalsTest {
         String deep = "from: {bus: x}\nsteps: " + "[".repeat(200) + "]".repeat(200) + "\n";
         FlowRefusedException e = refusal(deep);
         assertThat(e.line()).isEqualTo(2);
-        assertThat(e.getMessage()).contains("not valid YAML").contains("Nesting Depth exceeded");
+        assertThat(e.getMessage()).isEqualTo("line 2: the YAML nests deeper than 24 levels");
     }
 
     @Test
