@@ -188,8 +188,8 @@ public final class Hub implements AutoCloseable {
         camel.start();
         long tCamel = System.nanoTime();
         integrations.restore();
-        flows.restore();
         plugins.loadAll();
+        flows.restore(); // after the plugins: a flow's sink may be a component a plugin brings
         beforeListening.accept(this);
         long tPlugins = System.nanoTime();
 

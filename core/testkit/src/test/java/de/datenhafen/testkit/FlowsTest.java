@@ -147,6 +147,28 @@ class FlowsTest {
     }
 
     @Test
+    void aFlowComesBackAfterARestartWithItsVersionAndGoesOnWhereItStopped() throws Exception {
+        HubClient client = hub.client();
+        String in = newType();
+        String out = in + ".after";
+        assertThat(create(client, flow("survivor", in, out, "{\"v\": 1}")).status()).isEqualTo(201);
+        assertThat(client.put("/api/v1/admin/flows/survivor", "application/yaml",
+            flow("survivor", in, out, "{\"v\": 2}")).status()).isEqualTo(200);
+        assertThat(client.post("/api/v1/admin/flows/survivor/disable").status()).isEqualTo(200);
+        post(client, "before-restart", in, 3000);
+
+        hub.restart();
+        HubClient after = hub.client();
+        JsonObject f = after.get("/api/v1/admin/flows/survivor").json();
+        assertThat(f.getInteger("version")).isEqualTo(2);
+        assertThat(f.getString("state")).isEqualTo("stopped");
+        assertThat(after.post("/api/v1/admin/flows/survivor/enable").json().getString("state")).isEqualTo("running");
+        assertThat(awaitEvents(after, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("v", 2));
+        assertThat(after.get("/api/v1/admin/flows/survivor/versions").jsonArray()).hasSize(2);
+    }
+
+    @Test
     void aFlowWithAForbiddenBlockOrAPlaceholderIsRefusedWithItsLineAndBlockAndNothingIsStored(HubClient client) {
         String yaml = """
             name: evil

@@ -49,8 +49,7 @@ final class FlowStore {
 
     /** Stores a new flow with its first version, in one transaction. */
     void insert(Row row, Version first) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        inTransaction("store flow " + row.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO flow (name, member_id, version, desired, "
                 + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, row.name());
@@ -60,36 +59,44 @@ final class FlowStore {
                 ps.setTimestamp(5, Timestamp.from(row.createdAt()));
                 ps.setTimestamp(6, Timestamp.from(row.updatedAt()));
                 ps.executeUpdate();
-                insertVersion(c, first);
+            }
+            insertVersion(c, first);
+        });
+    }
+
+    /** One unit of work on a connection. */
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it or, on an error, none. */
+    private void inTransaction(String what, Work work) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store flow " + row.name(), e);
+            throw new IllegalStateException("cannot " + what, e);
         }
     }
 
     /** Adds a version and makes it the flow's current one, in one transaction. */
     void addVersion(Version v, Instant now) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        inTransaction("store a version of flow " + v.name(), c -> {
+            insertVersion(c, v);
             try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE flow SET version = ?, updated_at = ? WHERE name = ?")) {
-                insertVersion(c, v);
                 ps.setInt(1, v.version());
                 ps.setTimestamp(2, Timestamp.from(now));
                 ps.setString(3, v.name());
                 ps.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store a version of flow " + v.name(), e);
-        }
+        });
     }
 
     private void insertVersion(Connection c, Version v) throws SQLException {
@@ -140,21 +147,14 @@ final class FlowStore {
     }
 
     void delete(String name) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        inTransaction("delete flow " + name, c -> {
             try (PreparedStatement v = c.prepareStatement("DELETE FROM flow_version WHERE name = ?");
                  PreparedStatement f = c.prepareStatement("DELETE FROM flow WHERE name = ?")) {
                 v.setString(1, name);
                 v.executeUpdate();
                 f.setString(1, name);
                 f.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot delete flow " + name, e);
-        }
+        });
     }
 }

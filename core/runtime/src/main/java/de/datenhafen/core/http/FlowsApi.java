@@ -124,15 +124,18 @@ final class FlowsApi {
         if (r == null) {
             return;
         }
-        work(ctx, 201, () -> {
+        io.vertx.core.Future<Object> created = workers.executeBlocking(() -> {
             String member = memberFor(p, r.member());
             JsonObject out = flow(flows.create(r.name(), member, r.definition(), p.label(), r.note()));
             if (!r.generated().isEmpty()) {
                 out.put("generated", new JsonObject(Map.copyOf(r.generated())));
             }
-            ctx.response().putHeader("Location", "/api/v1/admin/flows/" + out.getString("name"));
             return out;
-        });
+        }, false);
+        // on the event loop, before the reply below is written (handlers run in the order they were added)
+        created.onSuccess(out -> ctx.response().putHeader("Location",
+            "/api/v1/admin/flows/" + ((JsonObject) out).getString("name")));
+        JsonReplies.reply(ctx, 201, created);
     }
 
     private void replace(RoutingContext ctx) {
@@ -232,9 +235,9 @@ final class FlowsApi {
             return null;
         }
         try {
-            String name = text(body, "name");
-            String member = text(body, "member");
-            String template = text(body, "template");
+            String name = SubscriptionsApi.text(body, "name");
+            String member = SubscriptionsApi.text(body, "member");
+            String template = SubscriptionsApi.text(body, "template");
             if (template != null) {
                 Object params = body.getValue("parameters");
                 if (params != null && !(params instanceof JsonObject)) {
@@ -247,7 +250,7 @@ final class FlowsApi {
                 FlowTemplates.Instance i = FlowTemplates.instantiate(template, values.getMap());
                 return new Request(name, member, i.definition(), "from template " + template, i.generated(), body);
             }
-            String definition = text(body, "definition");
+            String definition = SubscriptionsApi.text(body, "definition");
             if (definition == null) {
                 throw new InvalidInputException("give the flow's YAML as definition, or a template with its "
                     + "parameters", "definition");
@@ -257,14 +260,6 @@ final class FlowsApi {
             Errors.respond(ctx, e);
             return null;
         }
-    }
-
-    private static String text(JsonObject body, String key) {
-        Object v = body.getValue(key);
-        if (v != null && !(v instanceof String)) {
-            throw new InvalidInputException(key + " is text", key);
-        }
-        return (String) v;
     }
 
     /**
