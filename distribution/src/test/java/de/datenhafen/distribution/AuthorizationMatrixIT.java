@@ -356,6 +356,7 @@ class AuthorizationMatrixIT {
             case "key" -> new String[] {"nosuchkey000", "nosuchkey000"}; // a signing key: none registered
             case "hash" -> new String[] {"0".repeat(64), "0".repeat(64)}; // an allow-list entry: none there
             case "name" -> before.endsWith("/integrations/") ? new String[] {"neuhafen", "no-such-integration"}
+                : before.endsWith("/flows/") ? new String[] {"no-such-flow", "no-such-flow"} // the demo runs none
                 : new String[] {"no-such-subscription", "no-such-subscription"};
             case "site" -> new String[] {"sim-01", "matrix-site"};
             case "room" -> new String[] {"r001", "matrix-room"};

@@ -16,6 +16,7 @@ import de.datenhafen.core.web.console.Console;
 import de.datenhafen.core.http.HttpsRedirect;
 import de.datenhafen.core.http.ServerTls;
 import de.datenhafen.core.security.FailedAuthLimiter;
+import de.datenhafen.core.flow.FlowManager;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.HealthCheck;
@@ -77,6 +78,7 @@ public final class Hub implements AutoCloseable {
     private CamelHost camel;
     private PluginHost plugins;
     private IntegrationManager integrations;
+    private FlowManager flows;
     private TokenStore tokens;
     private Identity identity;
     private HubMetrics metrics;
@@ -171,6 +173,8 @@ public final class Hub implements AutoCloseable {
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
         plugins.addListener(integrations);
         camel.stopIntegrationsWith(integrations::stopSoon);
+        flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent());
+        integrations.hubIntegrations(flows);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
@@ -178,7 +182,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(HeapTrim::trimNativeHeap, 1, 1, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
-            this::localUrl));
+            this::localUrl, flows));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access()).mount(http.router());
@@ -187,6 +191,7 @@ public final class Hub implements AutoCloseable {
         long tCamel = System.nanoTime();
         integrations.restore();
         plugins.loadAll();
+        flows.restore(); // after the plugins: a flow's sink may be a component a plugin brings
         beforeListening.accept(this);
         long tPlugins = System.nanoTime();
 
@@ -285,6 +290,11 @@ public final class Hub implements AutoCloseable {
         return integrations;
     }
 
+    /** The flows (routes defined as data); null before start. */
+    public FlowManager flows() {
+        return flows;
+    }
+
     /** Members, users, tokens, sessions and the audit log. */
     public Identity identity() {
         return identity;
@@ -369,6 +379,7 @@ public final class Hub implements AutoCloseable {
                 }
             }
         }
+        quietly("flows", flows);
         quietly("integrations", integrations);
         quietly("plugins", plugins);
         quietly("camel", camel);

@@ -65,7 +65,7 @@ public final class HttpApi {
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
-                           Supplier<java.net.URI> localUrl) {
+                           Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows) {
     }
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
@@ -119,12 +119,14 @@ public final class HttpApi {
         AccessRules rules = adminRules(name -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
         IdentityApi.rules(rules);
         SigningApi.rules(rules);
+        FlowsApi.rules(rules, s.flows());
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
         accessRules = rules;
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
+        new FlowsApi(workers, s.flows()).mount(router);
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
         identityApi.mount(router, auth);

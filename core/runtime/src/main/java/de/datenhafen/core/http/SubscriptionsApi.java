@@ -386,7 +386,8 @@ final class SubscriptionsApi {
         return new NotFoundException("no dead letter " + id);
     }
 
-    private static String text(JsonObject body, String field) {
+    /** A JSON body's string field, or null; anything else is a 400 naming the field. */
+    static String text(JsonObject body, String field) {
         Object v = body.getValue(field);
         if (v != null && !(v instanceof String)) {
             throw new InvalidInputException(field + " must be a string", field);

@@ -68,6 +68,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final Map<String, Entry> entries = new TreeMap<>();
     /** Integration name to plugin id, read without the lock (access checks on the event loop). */
     private final Map<String, String> pluginOfIntegration = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The hub's own integrations (flows), listed and managed beside the plugins'. */
+    private volatile HubIntegrations hubOwned = HubIntegrations.NONE;
 
     /** Runtime state of one integration. */
     private static final class Entry {
@@ -97,6 +99,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         this.secrets = secrets;
         this.scheduler = scheduler;
         this.sections = sections;
+    }
+
+    /** Lists the hub's own integrations (flows) with the plugins' and passes the integrations API's actions on. */
+    public void hubIntegrations(HubIntegrations owned) {
+        this.hubOwned = owned;
     }
 
     /** Reads the stored integrations; they start as their plugins start. Call before plugins load. */
@@ -132,6 +139,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 "must be 1 to 63 lower case letters, digits or dashes, starting with a letter or digit"));
         } else if (entries.containsKey(name)) {
             problems.add(new ConfigProblem("name", "integration '" + name + "' already exists"));
+        } else if (hubOwned.has(name)) {
+            problems.add(new ConfigProblem("name", "flow '" + name + "' has that name; a flow runs as an integration "
+                + "of the same name"));
         }
         if (connectorName == null || connectorName.isBlank()) {
             problems.add(new ConfigProblem("connector", "is required"));
@@ -345,7 +355,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return view(entry);
     }
 
-    public synchronized List<IntegrationView> list() {
+    /** The plugins' integrations, then the hub's own (flows). */
+    public List<IntegrationView> list() {
+        List<IntegrationView> out = new ArrayList<>(own());
+        out.addAll(hubOwned.views());
+        return out;
+    }
+
+    private synchronized List<IntegrationView> own() {
         return entries.values().stream().map(this::view).toList();
     }
 
@@ -355,10 +372,24 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     public synchronized IntegrationView get(String name) {
+        if (!entries.containsKey(name)) {
+            Optional<IntegrationView> owned = hubOwned.view(name);
+            if (owned.isPresent()) {
+                return owned.get();
+            }
+        }
         return view(require(name));
     }
 
+    /** Whether {@code name} is one of the hub's own integrations (a flow) rather than a plugin's. */
+    private boolean hubOwned(String name) {
+        return !entries.containsKey(name) && hubOwned.has(name);
+    }
+
     public synchronized IntegrationView pause(String name) {
+        if (hubOwned(name)) {
+            return hubOwned.pause(name);
+        }
         Entry e = require(name);
         if (e.state.equals(FAILED)) {
             throw new ConflictException("integration " + name + " has failed and has nothing running to pause: "
@@ -379,6 +410,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     public synchronized IntegrationView resume(String name) {
+        if (hubOwned(name)) {
+            return hubOwned.resume(name);
+        }
         Entry e = require(name);
         setDesired(e, RUNNING);
         if (e.state.equals(PAUSED)) {
@@ -408,6 +442,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     /** Stops the routes and builds them anew from the stored config; a failed integration gets fresh attempts. */
     public synchronized IntegrationView restart(String name) {
+        if (hubOwned(name)) {
+            return hubOwned.restart(name);
+        }
         Entry e = require(name);
         cancelRetry(e);
         removeRoutes(name);
@@ -419,6 +456,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     public synchronized void delete(String name) {
+        if (hubOwned(name)) {
+            hubOwned.delete(name);
+            return;
+        }
         forget(require(name));
         LOG.info("Integration {} deleted", name);
     }

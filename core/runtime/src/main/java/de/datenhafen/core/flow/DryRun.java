@@ -1,0 +1,136 @@
+package de.datenhafen.core.flow;
+
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.EventFilter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * Runs a flow's compiled route against sample events in a Camel context of its own, with the bus and the sinks
+ * captured: what the flow would emit, with no side effect (nothing is stored, sent or subscribed). A sample its
+ * {@code from} would not take (another type, another subject prefix) is listed as ignored, as the subscription
+ * would pass it by. Delays and throttles are skipped; an aggregate completes at its size, or with what it holds when
+ * the samples are done.
+ */
+public final class DryRun {
+
+    /** The most sample events a dry run takes. */
+    public static final int MAX_EVENTS = 100;
+
+    private DryRun() {
+    }
+
+    /**
+     * A sample event.
+     *
+     * @param data parsed JSON (Maps, Lists, ...), or null
+     */
+    public record Sample(String type, String subject, String id, String time, String source, Object data) {
+    }
+
+    /**
+     * What a dry run gives: each emitted message in order ({@code kind} bus, webhook or mqtt-out), the log lines,
+     * and each sample that failed with its reason (as the running flow would dead-letter it).
+     */
+    public record Result(List<Map<String, Object>> emitted, List<String> logged, List<Map<String, Object>> failed,
+                         List<Integer> ignored) {
+    }
+
+    /** Runs {@code flow} on the samples. */
+    public static Result run(Flow flow, List<Sample> samples) {
+        if (samples.size() > MAX_EVENTS) {
+            throw new InvalidInputException("a dry run takes at most " + MAX_EVENTS + " events, not "
+                + samples.size(), "events");
+        }
+        List<Map<String, Object>> emitted = Collections.synchronizedList(new ArrayList<>());
+        List<String> logged = Collections.synchronizedList(new ArrayList<>());
+        List<Map<String, Object>> failed = new ArrayList<>();
+        List<Integer> ignored = new ArrayList<>();
+        EventFilter from = new EventFilter(flow.from().types(), flow.from().subjectPrefix());
+        FlowCompiler.Capture capture = new FlowCompiler.Capture() {
+            @Override
+            public void bus(String type, String subject, Object data) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", "bus");
+                m.put("type", type);
+                m.put("subject", subject);
+                m.put("data", data);
+                emitted.add(m);
+            }
+
+            @Override
+            public void sink(Flow.Sink sink, String type, String subject, Object data) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", sink.kind());
+                m.put("name", sink.name());
+                Map<String, Object> options = new LinkedHashMap<>();
+                sink.options().forEach((k, v) -> options.put(k,
+                    flow.secrets().containsKey(sink.path() + "." + sink.kind() + "." + k) ? FlowManager.REDACTED : v));
+                m.put("options", options);
+                m.put("type", type);
+                m.put("subject", subject);
+                m.put("data", data);
+                emitted.add(m);
+            }
+
+            @Override
+            public void log(String line) {
+                logged.add(line);
+            }
+        };
+        String name = flow.name() == null ? "dry-run" : flow.name();
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("flow-dry-run");
+        try {
+            camel.addRoutes(FlowCompiler.dryRun(flow, name, capture));
+            camel.start();
+            ProducerTemplate producer = camel.createProducerTemplate();
+            for (int i = 0; i < samples.size(); i++) {
+                Sample s = samples.get(i);
+                int index = i;
+                if (s.type() == null || !from.matchesType(s.type()) || from.subjectPrefix() != null
+                    && (s.subject() == null || !s.subject().startsWith(from.subjectPrefix()))) {
+                    ignored.add(i);
+                    continue;
+                }
+                try {
+                    Exchange result = producer.send(FlowCompiler.DRY_IN, x -> {
+                        x.getIn().setHeader(BusHeaders.TYPE, s.type());
+                        x.getIn().setHeader(BusHeaders.SUBJECT, s.subject());
+                        x.getIn().setHeader(BusHeaders.ID, s.id() == null ? "sample-" + index : s.id());
+                        x.getIn().setHeader(BusHeaders.TIME, s.time());
+                        x.getIn().setHeader(BusHeaders.SOURCE, s.source() == null ? "/dry-run" : s.source());
+                        x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
+                        x.getIn().setBody(s.data() == null ? null : Expression.json(s.data()));
+                    });
+                    if (result.getException() != null) {
+                        failed.add(failure(i, result.getException()));
+                    }
+                } catch (CamelExecutionException e) {
+                    failed.add(failure(i, e.getCause() == null ? e : e.getCause()));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the dry run could not run the flow: " + e.getMessage(), e);
+        } finally {
+            camel.stop(); // completes what an aggregate still holds
+        }
+        return new Result(List.copyOf(emitted), List.copyOf(logged), failed, ignored);
+    }
+
+    private static Map<String, Object> failure(int index, Throwable e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", index);
+        m.put("error", Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
+        return m;
+    }
+}

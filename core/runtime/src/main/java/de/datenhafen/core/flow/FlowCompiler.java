@@ -1,0 +1,365 @@
+package de.datenhafen.core.flow;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.datenhafen.api.BusHeaders;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Predicate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.support.ExpressionAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles a {@link Flow} to one Camel route (Java DSL): {@code bus:} in, then each block as a Camel processor,
+ * filter, choice, split or aggregate whose expressions are JSONata closures ({@link Expression}), never a Camel
+ * language. The data travels as the exchange property {@value #DATA} (parsed JSON); the event's attributes as the
+ * bus headers. Endpoint URIs are written here, each option value URL-encoded, so nothing of the flow's text can add
+ * an option or a placeholder.
+ *
+ * <p>Two modes, one compiled route: {@link #live} reads from the flow's subscription and writes to {@code bus:},
+ * {@code webhook:} and {@code mqtt-out:}; {@link #dryRun} reads from {@code direct:} and hands what would be written
+ * to a {@link Capture}, with delays and throttles skipped.
+ */
+final class FlowCompiler {
+
+    static final String DATA = "datenhafen.flow.data";
+    /** The source and id of the event an exchange came from, and its parts (split indexes), for output ids. */
+    static final String ORIGIN = "datenhafen.flow.origin";
+    static final String DRY_IN = "direct:flow-dry-run";
+
+    private static final Logger LOG = LoggerFactory.getLogger("de.datenhafen.flow");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a dry run's outputs go to. */
+    interface Capture {
+        void bus(String type, String subject, Object data);
+
+        void sink(Flow.Sink sink, String type, String subject, Object data);
+
+        void log(String line);
+    }
+
+    private final Flow flow;
+    private final String name;
+    private final String member;
+    private final Capture capture;
+    private final Map<Object, Expression> expressions = new IdentityHashMap<>();
+
+    private FlowCompiler(Flow flow, String name, String member, Capture capture) {
+        this.flow = flow;
+        this.name = name;
+        this.member = member;
+        this.capture = capture;
+    }
+
+    /**
+     * The running flow's route, id {@code <name>.flow}, consuming through the subscription {@code flow.<name>}.
+     *
+     * @param member the member whose events alone the flow sees, or null for a hub-admin's flow (all events)
+     */
+    static RouteBuilder live(Flow flow, String name, String member) {
+        return new FlowCompiler(flow, name, member, null).builder();
+    }
+
+    /** The same route for a dry run: from {@value #DRY_IN}, outputs to {@code capture}. */
+    static RouteBuilder dryRun(Flow flow, String name, Capture capture) {
+        return new FlowCompiler(flow, name, null, capture).builder();
+    }
+
+    /** The subscription a flow consumes through. */
+    static String subscription(String name) {
+        return "flow." + name;
+    }
+
+    private RouteBuilder builder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow")
+                    .process(FlowCompiler.this::readEvent);
+                if (member != null) {
+                    // a member's flow sees only its member's events: the bus stores each event's owning member
+                    route = route.filter(e -> member.equals(e.getIn().getHeader(BusHeaders.MEMBER, String.class)));
+                }
+                append(route, flow.steps(), 0);
+            }
+        };
+    }
+
+    private String busUri() {
+        StringBuilder uri = new StringBuilder("bus:").append(String.join(",", flow.from().types()))
+            .append("?subscription=").append(encode(subscription(name)));
+        if (flow.from().subjectPrefix() != null) {
+            uri.append("&subjectPrefix=").append(encode(flow.from().subjectPrefix()));
+        }
+        return uri.toString();
+    }
+
+    /** Appends {@code steps} from index {@code start}; a block that holds the rest (filter, split...) takes them. */
+    private void append(ProcessorDefinition<?> def, List<Flow.Step> steps, int start) {
+        for (int i = start; i < steps.size(); i++) {
+            Flow.Step step = steps.get(i);
+            if (step instanceof Flow.Filter f) {
+                append(def.filter(predicate(f, f.expression())), steps, i + 1);
+                return;
+            } else if (step instanceof Flow.Choice c) {
+                ChoiceDefinition choice = def.choice();
+                for (Flow.When w : c.whens()) {
+                    choice.when(predicate(w, w.expression()));
+                    append(choice, w.steps(), 0);
+                }
+                if (!c.otherwise().isEmpty()) {
+                    choice.otherwise();
+                    append(choice, c.otherwise(), 0);
+                }
+                choice.end();
+            } else if (step instanceof Flow.Transform t) {
+                Expression e = expression(t, t.expression());
+                def.process(x -> {
+                    Object result = e.evaluate(data(x), attributes(x));
+                    Expression.json(result); // the size bound of an event's data
+                    x.setProperty(DATA, result);
+                });
+            } else if (step instanceof Flow.Split s) {
+                Expression e = expression(s, s.expression());
+                ProcessorDefinition<?> split = def.split(new ExpressionAdapter() {
+                    @Override
+                    public Object evaluate(Exchange x) {
+                        return parts(e.evaluate(data(x), attributes(x)), s);
+                    }
+                }).stopOnException().process(x -> {
+                    x.setProperty(DATA, x.getIn().getBody());
+                    x.setProperty(ORIGIN, x.getProperty(ORIGIN, String.class) + "/"
+                        + x.getProperty(Exchange.SPLIT_INDEX));
+                });
+                append(split, steps, i + 1);
+                return;
+            } else if (step instanceof Flow.Aggregate a) {
+                ProcessorDefinition<?> agg = def.aggregate(new ExpressionAdapter() {
+                    @Override
+                    public Object evaluate(Exchange x) {
+                        String subject = x.getIn().getHeader(BusHeaders.SUBJECT, String.class);
+                        return subject == null ? "" : subject;
+                    }
+                }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
+                    .forceCompletionOnStop();
+                append(agg, steps, i + 1);
+                return;
+            } else if (step instanceof Flow.Throttle t) {
+                if (capture == null) {
+                    def.process(new Pace(t.perSecond()));
+                }
+            } else if (step instanceof Flow.Delay d) {
+                if (capture == null && d.millis() > 0) {
+                    def.process(x -> Thread.sleep(d.millis()));
+                }
+            } else if (step instanceof Flow.Log l) {
+                def.process(x -> log(l, x));
+            } else if (step instanceof Flow.BusOut b) {
+                busOut(def, b);
+            } else if (step instanceof Flow.Sink s) {
+                sink(def, s);
+            }
+        }
+    }
+
+    private void busOut(ProcessorDefinition<?> def, Flow.BusOut b) {
+        Expression subject = b.subjectExpression() == null ? null : expression(b, b.subjectExpression());
+        def.process(x -> {
+            Message in = x.getIn();
+            Object data = data(x);
+            String s = subject == null ? in.getHeader(BusHeaders.SUBJECT, String.class)
+                : text(subject.evaluate(data, attributes(x)));
+            byte[] body = Expression.json(data);
+            if (capture != null) {
+                capture.bus(b.type(), s, data);
+                return;
+            }
+            // an id made from the event it came from and the block: a redelivery writes the same event again, which
+            // the bus drops as a duplicate
+            in.setHeader(BusHeaders.ID, UUID.nameUUIDFromBytes((x.getProperty(ORIGIN, String.class) + "|" + b.path())
+                .getBytes(StandardCharsets.UTF_8)).toString());
+            in.setHeader(BusHeaders.SOURCE, "/flows/" + name);
+            in.removeHeader(BusHeaders.TIME);
+            in.setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
+            if (s == null) {
+                in.removeHeader(BusHeaders.SUBJECT);
+            } else {
+                in.setHeader(BusHeaders.SUBJECT, s);
+            }
+            in.setBody(body);
+        });
+        if (capture == null) {
+            def.to("bus:" + b.type());
+        }
+    }
+
+    private void sink(ProcessorDefinition<?> def, Flow.Sink s) {
+        def.process(x -> {
+            Object data = data(x);
+            byte[] body = Expression.json(data);
+            if (capture != null) {
+                capture.sink(s, x.getIn().getHeader(BusHeaders.TYPE, String.class),
+                    x.getIn().getHeader(BusHeaders.SUBJECT, String.class), data);
+                return;
+            }
+            x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
+            x.getIn().setBody(body);
+        });
+        if (capture == null) {
+            def.to(sinkUri(s));
+        }
+    }
+
+    /** The sink's Camel URI: {@code <kind>:<name>?<option>=<encoded value>&...}, in the sink's option order. */
+    static String sinkUri(Flow.Sink s) {
+        StringBuilder uri = new StringBuilder(s.kind()).append(':').append(s.name());
+        char sep = '?';
+        for (Map.Entry<String, String> o : s.options().entrySet()) {
+            uri.append(sep).append(o.getKey()).append('=').append(encode(o.getValue()));
+            sep = '&';
+        }
+        return uri.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The event's data from the bus message: parsed JSON, or text for other content. */
+    private void readEvent(Exchange x) throws IOException {
+        Message in = x.getIn();
+        byte[] bytes = in.getBody(byte[].class);
+        String contentType = in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class);
+        Object data;
+        if (bytes == null || bytes.length == 0) {
+            data = null;
+        } else if (contentType == null || contentType.contains("json")) {
+            data = JSON.readValue(bytes, Object.class);
+        } else {
+            data = new String(bytes, StandardCharsets.UTF_8);
+        }
+        x.setProperty(DATA, data);
+        x.setProperty(ORIGIN, in.getHeader(BusHeaders.SOURCE, String.class) + " "
+            + in.getHeader(BusHeaders.ID, String.class));
+    }
+
+    private static Object data(Exchange x) {
+        return x.getProperty(DATA);
+    }
+
+    private static Expression.Attributes attributes(Exchange x) {
+        Message in = x.getIn();
+        return new Expression.Attributes(in.getHeader(BusHeaders.TYPE, String.class),
+            in.getHeader(BusHeaders.SUBJECT, String.class), in.getHeader(BusHeaders.ID, String.class),
+            in.getHeader(BusHeaders.TIME, String.class), in.getHeader(BusHeaders.SOURCE, String.class));
+    }
+
+    private Predicate predicate(Object key, String text) {
+        Expression e = expression(key, text);
+        return x -> e.test(data(x), attributes(x));
+    }
+
+    private Expression expression(Object key, String text) {
+        return expressions.computeIfAbsent(key, k -> new Expression(text));
+    }
+
+    private static List<?> parts(Object result, Flow.Split s) {
+        if (result == null) {
+            return List.of();
+        }
+        List<?> parts = result instanceof List<?> l ? l : List.of(result);
+        if (parts.size() > s.max()) {
+            throw new Expression.LimitException("the split made " + parts.size() + " parts; block " + s.path()
+                + " takes at most " + s.max());
+        }
+        return new ArrayList<>(parts);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value instanceof String s ? s : String.valueOf(value);
+    }
+
+    private void log(Flow.Log l, Exchange x) {
+        String data = String.valueOf(data(x));
+        String line = "flow " + name + ": " + clean(l.text()) + " (type " + clean(x.getIn().getHeader(BusHeaders.TYPE,
+            String.class)) + ", subject " + clean(x.getIn().getHeader(BusHeaders.SUBJECT, String.class)) + ") "
+            + clean(data.length() > 500 ? data.substring(0, 500) + "..." : data);
+        if (capture != null) {
+            capture.log(line);
+        } else {
+            LOG.info(line);
+        }
+    }
+
+    /** Text for one log line: control characters as escapes, so a flow cannot forge lines. */
+    private static String clean(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    /** Collects the data of an aggregate's events into a list, in arrival order. */
+    private static final class Collect implements AggregationStrategy {
+        @Override
+        public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+            if (oldExchange == null) {
+                List<Object> all = new ArrayList<>();
+                all.add(newExchange.getProperty(DATA));
+                newExchange.setProperty(DATA, all);
+                return newExchange;
+            }
+            @SuppressWarnings("unchecked")
+            List<Object> all = oldExchange.getProperty(DATA, List.class);
+            all.add(newExchange.getProperty(DATA));
+            oldExchange.setProperty(ORIGIN, oldExchange.getProperty(ORIGIN, String.class) + "+"
+                + newExchange.getProperty(ORIGIN, String.class));
+            return oldExchange;
+        }
+    }
+
+    /** A throttle: lets one event through each 1/n second, waiting on the flow's own thread. */
+    private static final class Pace implements org.apache.camel.Processor {
+        private final long intervalNanos;
+        private long next;
+
+        Pace(int perSecond) {
+            this.intervalNanos = 1_000_000_000L / perSecond;
+        }
+
+        @Override
+        public void process(Exchange exchange) throws InterruptedException {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                next = Math.max(next, now);
+                wait = next - now;
+                next += intervalNanos;
+            }
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+    }
+}

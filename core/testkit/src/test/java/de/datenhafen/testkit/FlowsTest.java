@@ -1,0 +1,272 @@
+package de.datenhafen.testkit;
+
+import static de.datenhafen.testkit.EventsApiTest.event;
+import static de.datenhafen.testkit.EventsApiTest.newType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.Hub;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Flows on a real hub over HTTP: a flow takes events off the bus, filters and transforms them and puts them on the
+ * bus as another type; it shows as an integration with its state and counts; disable, enable, new versions and
+ * rollback change what it emits and are audited; what a flow may not do is refused with the line and the block, or
+ * ends in the dead letters with the reason while the flow goes on; a member-admin's flow is its member's.
+ */
+class FlowsTest {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().build();
+
+    private static String flow(String name, String in, String out, String transform) {
+        return """
+            name: %s
+            from:
+              bus: %s
+            steps:
+              - filter: co2 > 1000
+              - transform: '%s'
+              - bus: {type: %s}
+            """.formatted(name, in, transform, out);
+    }
+
+    private static HubClient.Response create(HubClient client, String yaml) {
+        return client.post("/api/v1/admin/flows", new JsonObject().put("definition", yaml));
+    }
+
+    private static long post(HubClient client, String id, String type, int co2) {
+        JsonObject e = event(id, type).put("data", new JsonObject().put("co2", co2));
+        HubClient.Response r = client.post("/api/v1/events", "application/cloudevents+json", e.encode());
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        return r.json().getJsonArray("events").getJsonObject(0).getLong("sequence");
+    }
+
+    private static List<JsonObject> events(HubClient client, String type) {
+        return client.get("/api/v1/events?type=" + type).json().getJsonArray("events").stream()
+            .map(o -> (JsonObject) o).toList();
+    }
+
+    private static List<JsonObject> awaitEvents(HubClient client, String type, int n) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> events(client, type).size() >= n);
+        return events(client, type);
+    }
+
+    @Test
+    void aFlowFiltersAndTransformsBusEventsOntoAnotherTypeAndRunsAsAnIntegration(HubClient client) {
+        String in = newType();
+        String out = in + ".high";
+        HubClient.Response r = create(client, flow("co2-high", in, out, "{\"ppm\": co2, \"room\": $subject}"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.header("Location")).isEqualTo("/api/v1/admin/flows/co2-high");
+        assertThat(r.json().getString("state")).isEqualTo("running");
+        assertThat(r.json().getInteger("version")).isEqualTo(1);
+
+        post(client, "low", in, 612);
+        post(client, "high-1", in, 1200);
+        post(client, "high-2", in, 1500);
+
+        List<JsonObject> emitted = awaitEvents(client, out, 2);
+        assertThat(emitted).extracting(e -> e.getJsonObject("event").getJsonObject("data"))
+            .containsExactly(new JsonObject().put("ppm", 1200).put("room", "school-7/room-1.12"),
+                new JsonObject().put("ppm", 1500).put("room", "school-7/room-1.12"));
+        JsonObject first = emitted.get(0);
+        assertThat(first.getString("member")).isEqualTo("hub");
+        assertThat(first.getJsonObject("event").getString("source")).isEqualTo("/flows/co2-high");
+        assertThat(first.getJsonObject("event").getString("subject")).isEqualTo("school-7/room-1.12");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonObject integration = client.get("/api/v1/admin/integrations/co2-high").json();
+            assertThat(integration.getString("connector")).isEqualTo("flow");
+            assertThat(integration.getString("state")).isEqualTo("running");
+            assertThat(integration.getJsonObject("messages").getLong("in")).isEqualTo(3);
+            assertThat(integration.getJsonObject("messages").getLong("out")).isEqualTo(2);
+        });
+        assertThat(client.get("/api/v1/admin/integrations").jsonArray().stream()
+            .map(o -> ((JsonObject) o).getString("name"))).contains("co2-high");
+        assertThat(client.get("/metrics").body())
+            .contains("datenhafen_integration_messages_total{direction=\"in\",integration=\"co2-high\"} 3.0",
+                "datenhafen_integration_messages_total{direction=\"out\",integration=\"co2-high\"} 2.0");
+    }
+
+    @Test
+    void disableEnableNewVersionsAndRollbackChangeWhatTheFlowEmitsAndAreAudited(HubClient client, Hub h) {
+        String in = newType();
+        String out = in + ".v";
+        assertThat(create(client, flow("versions", in, out, "{\"v\": 1}")).status()).isEqualTo(201);
+        HubClient.Response v2 = client.put("/api/v1/admin/flows/versions", "application/yaml",
+            flow("versions", in, out, "{\"v\": 2}"));
+        assertThat(v2.status()).as(v2.toString()).isEqualTo(200);
+        assertThat(v2.json().getInteger("version")).isEqualTo(2);
+        post(client, "a", in, 2000);
+        assertThat(awaitEvents(client, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("v", 2));
+
+        HubClient.Response off = client.post("/api/v1/admin/flows/versions/disable");
+        assertThat(off.json().getString("state")).isEqualTo("stopped");
+        assertThat(off.json().getBoolean("enabled")).isFalse();
+        assertThat(client.get("/api/v1/admin/integrations/versions").json().getString("state")).isEqualTo("stopped");
+        long whileOff = post(client, "b", in, 2000);
+        assertThat(h.subscriptions().position("flow.versions")).isLessThan(whileOff);
+
+        // enabled again, it goes on where it stopped: the event posted while it was off comes through
+        assertThat(client.post("/api/v1/admin/flows/versions/enable").json().getString("state"))
+            .isEqualTo("running");
+        assertThat(awaitEvents(client, out, 2)).hasSize(2);
+
+        HubClient.Response back = client.post("/api/v1/admin/flows/versions/rollback",
+            new JsonObject().put("version", 1));
+        assertThat(back.status()).as(back.toString()).isEqualTo(200);
+        assertThat(back.json().getInteger("version")).isEqualTo(3);
+        post(client, "c", in, 2000);
+        assertThat(awaitEvents(client, out, 3).get(2).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("v", 1));
+
+        JsonArray versions = client.get("/api/v1/admin/flows/versions/versions").jsonArray();
+        assertThat(versions.stream().map(o -> ((JsonObject) o).getInteger("version") + ":"
+            + ((JsonObject) o).getBoolean("current") + ":" + ((JsonObject) o).getString("note")))
+            .containsExactly("1:false:null", "2:false:null", "3:true:rollback to version 1");
+        assertThat(client.post("/api/v1/admin/flows/versions/rollback", new JsonObject().put("version", 9))
+            .status()).isEqualTo(404);
+
+        JsonArray audit = client.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries");
+        List<String> actions = audit.stream().map(o -> (JsonObject) o)
+            .filter(e -> String.valueOf(e.getString("target")).contains("name=versions"))
+            .map(e -> e.getString("action") + " " + e.getInteger("outcome")).collect(Collectors.toList());
+        assertThat(actions).contains("PUT /api/v1/admin/flows/:name 200",
+            "POST /api/v1/admin/flows/:name/disable 200", "POST /api/v1/admin/flows/:name/enable 200",
+            "POST /api/v1/admin/flows/:name/rollback 200", "POST /api/v1/admin/flows/:name/rollback 404");
+    }
+
+    @Test
+    void aFlowComesBackAfterARestartWithItsVersionAndGoesOnWhereItStopped() throws Exception {
+        HubClient client = hub.client();
+        String in = newType();
+        String out = in + ".after";
+        assertThat(create(client, flow("survivor", in, out, "{\"v\": 1}")).status()).isEqualTo(201);
+        assertThat(client.put("/api/v1/admin/flows/survivor", "application/yaml",
+            flow("survivor", in, out, "{\"v\": 2}")).status()).isEqualTo(200);
+        assertThat(client.post("/api/v1/admin/flows/survivor/disable").status()).isEqualTo(200);
+        post(client, "before-restart", in, 3000);
+
+        hub.restart();
+        HubClient after = hub.client();
+        JsonObject f = after.get("/api/v1/admin/flows/survivor").json();
+        assertThat(f.getInteger("version")).isEqualTo(2);
+        assertThat(f.getString("state")).isEqualTo("stopped");
+        assertThat(after.post("/api/v1/admin/flows/survivor/enable").json().getString("state")).isEqualTo("running");
+        assertThat(awaitEvents(after, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("v", 2));
+        assertThat(after.get("/api/v1/admin/flows/survivor/versions").jsonArray()).hasSize(2);
+    }
+
+    @Test
+    void aFlowWithAForbiddenBlockOrAPlaceholderIsRefusedWithItsLineAndBlockAndNothingIsStored(HubClient client) {
+        String yaml = """
+            name: evil
+            from:
+              bus: air.reading
+            steps:
+              - exec: {executable: /bin/sh}
+            """;
+        HubClient.Response r = create(client, yaml);
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().getString("error")).startsWith("line 5, block 'exec': 'exec' is not a block a flow may "
+            + "use (flows reach no component, language or code beyond their blocks");
+        assertThat(r.json().getString("field")).isEqualTo("steps[0]");
+
+        HubClient.Response placeholder = client.post("/api/v1/admin/flows", "application/yaml", """
+            name: evil
+            from: {bus: air.reading}
+            steps:
+              - log: ok
+              - bus: {type: '{{env:DATENHAFEN_ADMIN_TOKEN}}'}
+            """);
+        assertThat(placeholder.status()).isEqualTo(422);
+        assertThat(placeholder.json().getString("error")).startsWith("line 5, block 'bus': property placeholders");
+        assertThat(client.get("/api/v1/admin/flows/evil").status()).isEqualTo(404);
+    }
+
+    @Test
+    void anExpressionThatRecursesWithoutEndDeadLettersItsEventWithTheReasonAndTheFlowGoesOn(HubClient client) {
+        String in = newType();
+        String out = in + ".ok";
+        String loop = "co2 = 1111 ? ($f := function($n) { 1 + $f($n + 1) }; $f(0)) : {\"ok\": co2}";
+        assertThat(create(client, flow("loops", in, out, loop)).status()).isEqualTo(201);
+        post(client, "loop", in, 1111);
+        post(client, "fine", in, 1200);
+
+        assertThat(awaitEvents(client, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("ok", 1200));
+        JsonArray dead = client.get("/api/v1/admin/dead-letters?subscription=flow.loops").json()
+            .getJsonArray("deadLetters");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getJsonObject(0).getString("error")).contains("nests deeper than 200 evaluations");
+        assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("loop");
+    }
+
+    @Test
+    void aMemberAdminMakesFlowsOnlyForItsMemberReadingItsEventsAndWritingItsTypes(HubClient client, Hub h) {
+        client.post("/api/v1/admin/members", new JsonObject().put("id", "kita-verbund").put("name", "Kita-Verbund"));
+        client.post("/api/v1/admin/members", new JsonObject().put("id", "luftblick").put("name", "Luftblick"));
+        HubClient kita = client.withToken(client.memberToken("kita-verbund", "flows", "member-admin"));
+        String in = newType();
+
+        HubClient.Response other = kita.post("/api/v1/admin/flows", new JsonObject().put("member", "luftblick")
+            .put("definition", flow("theirs", in, "luftblick.alert", "{}")));
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.json().getString("error")).isEqualTo("a member-admin makes flows for its own member "
+            + "kita-verbund, not for luftblick");
+
+        HubClient.Response foreignType = create(kita, flow("mine", in, "air.alert", "{}"));
+        assertThat(foreignType.status()).isEqualTo(422);
+        assertThat(foreignType.json().getString("error")).isEqualTo("line 7, block 'bus': a flow of member "
+            + "kita-verbund writes only its member's event types, named kita-verbund.<...>; 'air.alert' is not one");
+
+        HubClient.Response mine = create(kita, flow("mine", in, "kita-verbund.alert", "{\"ppm\": co2}"));
+        assertThat(mine.status()).as(mine.toString()).isEqualTo(201);
+        assertThat(mine.json().getString("member")).isEqualTo("kita-verbund");
+        assertThat(kita.get("/api/v1/admin/flows/mine").status()).isEqualTo(200);
+        assertThat(create(client, flow("hubs", newType(), "x.y", "{}")).status()).isEqualTo(201);
+        assertThat(kita.get("/api/v1/admin/flows").jsonArray().stream().map(o -> ((JsonObject) o).getString("name")))
+            .containsExactly("mine");
+        assertThat(kita.get("/api/v1/admin/flows/hubs").status()).isEqualTo(403);
+
+        // the hub's event (posted with the admin token) is not the member's: the flow passes it by, emits nothing
+        long seq = post(client, "hubs-event", in, 5000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> h.subscriptions().position("flow.mine") >= seq);
+        assertThat(events(client, "kita-verbund.alert")).isEmpty();
+    }
+
+    @Test
+    void theDryRunOfATemplateShowsTheWebhookMessageAndStoresNothing(HubClient client) {
+        assertThat(client.get("/api/v1/admin/flow-templates").jsonArray().stream()
+            .map(o -> ((JsonObject) o).getString("id")))
+            .containsExactly("co2-alert-webhook", "departures-webhook", "offers-mqtt");
+        JsonObject alert = new JsonObject().put("type", "air.alert.raised").put("subject", "sim-01/r004")
+            .put("data", new JsonObject().put("site", "sim-01").put("room", "r004").put("roomName", "Klasse 5b")
+                .put("since", "2026-12-02T08:10:00Z").put("threshold", 1500).put("peak", 1870));
+        HubClient.Response r = client.post("/api/v1/admin/flows/validate", new JsonObject()
+            .put("template", "co2-alert-webhook").put("parameters", new JsonObject().put("name", "hausmeister")
+                .put("school", "sim-01").put("url", "https://tickets.example.org/co2"))
+            .put("events", new JsonArray().add(alert)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonObject sent = r.json().getJsonArray("emitted").getJsonObject(0);
+        assertThat(sent.getString("kind")).isEqualTo("webhook");
+        assertThat(sent.getJsonObject("options").getString("secret")).isEqualTo("********");
+        assertThat(sent.getJsonObject("data")).isEqualTo(new JsonObject().put("school", "sim-01").put("room", "r004")
+            .put("roomName", "Klasse 5b").put("since", "2026-12-02T08:10:00Z").put("peakPpm", 1870)
+            .put("thresholdPpm", 1500));
+        assertThat(client.get("/api/v1/admin/flows/hausmeister").status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/admin/subscriptions/" + URLEncoder.encode("flow.hausmeister",
+            StandardCharsets.UTF_8)).status()).isEqualTo(404);
+    }
+}
