@@ -269,4 +269,72 @@ class FlowsTest {
         assertThat(client.get("/api/v1/admin/subscriptions/" + URLEncoder.encode("flow.hausmeister",
             StandardCharsets.UTF_8)).status()).isEqualTo(404);
     }
+
+    @Test
+    void aTemplatesCo2AlertReachesARealReceiverSignedAndItsGoneAnswerStopsTheFlowWithTheReason(HubClient client)
+        throws Exception {
+        java.util.concurrent.BlockingQueue<JsonObject> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        receiver.createContext("/co2", x -> {
+            byte[] body = x.getRequestBody().readAllBytes();
+            received.add(new JsonObject().put("id", x.getRequestHeaders().getFirst("webhook-id"))
+                .put("timestamp", x.getRequestHeaders().getFirst("webhook-timestamp"))
+                .put("signature", x.getRequestHeaders().getFirst("webhook-signature"))
+                .put("body", new String(body, StandardCharsets.UTF_8)));
+            // the first alert is taken; then the caretaker's system is gone for good
+            x.sendResponseHeaders(calls.incrementAndGet() == 1 ? 204 : 410, -1);
+            x.close();
+        });
+        receiver.start();
+        try {
+            HubClient.Response created = client.post("/api/v1/admin/flows", new JsonObject()
+                .put("template", "co2-alert-webhook").put("parameters", new JsonObject().put("name", "hausmeister-nord")
+                    .put("school", "gs-nord").put("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/co2")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String secret = created.json().getJsonObject("generated").getString("secret");
+            assertThat(secret).startsWith("whsec_");
+
+            JsonObject alert = event("alert-1", "air.alert.raised").put("subject", "gs-nord/1.01")
+                .put("data", new JsonObject().put("site", "gs-nord").put("room", "1.01").put("roomName", "Klasse 5b")
+                    .put("since", "2026-12-02T08:10:00Z").put("threshold", 2000).put("peak", 2150));
+            JsonObject elsewhere = event("alert-2", "air.alert.raised").put("subject", "gs-sued/2.01")
+                .put("data", new JsonObject().put("site", "gs-sued").put("room", "2.01"));
+            for (JsonObject e : List.of(elsewhere, alert)) {
+                assertThat(client.post("/api/v1/events", "application/cloudevents+json", e.encode()).status())
+                    .isEqualTo(202);
+            }
+
+            JsonObject got = received.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got).as("the alert at the receiver").isNotNull();
+            // the receiver checks the signature as the Standard Webhooks specification says, with the secret shown once
+            byte[] key = java.util.Base64.getDecoder().decode(secret.substring("whsec_".length()));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            String expected = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(
+                (got.getString("id") + "." + got.getString("timestamp") + "." + got.getString("body"))
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertThat(got.getString("signature").split(" ")).contains(expected);
+            JsonObject cloudEvent = new JsonObject(got.getString("body"));
+            assertThat(cloudEvent.getJsonObject("data")).isEqualTo(new JsonObject().put("school", "gs-nord")
+                .put("room", "1.01").put("roomName", "Klasse 5b").put("since", "2026-12-02T08:10:00Z")
+                .put("peakPpm", 2150).put("thresholdPpm", 2000));
+
+            // the next alert gets 410 Gone: the flow stops itself, says why, and sends nothing more
+            assertThat(client.post("/api/v1/events", "application/cloudevents+json", event("alert-4",
+                "air.alert.raised").put("subject", "gs-nord/1.02").put("data", new JsonObject().put("site", "gs-nord")
+                .put("room", "1.02")).encode()).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonObject view = client.get("/api/v1/admin/integrations/hausmeister-nord").json();
+                assertThat(view.getString("state")).isEqualTo("stopped");
+                assertThat(view.getJsonObject("lastError").getString("message")).contains("410");
+            });
+            assertThat(client.get("/api/v1/admin/flows/hausmeister-nord").json().getBoolean("enabled")).isFalse();
+            assertThat(calls.get()).isEqualTo(2);
+        } finally {
+            receiver.stop(0);
+            client.delete("/api/v1/admin/flows/hausmeister-nord");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
+import de.datenhafen.core.http.LogText;
 import de.datenhafen.core.integration.HubIntegrations;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
@@ -301,6 +302,20 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public IntegrationView resume(String name) {
         enable(name);
         return view(name).orElseThrow();
+    }
+
+    @Override
+    public synchronized void stopItself(String name, String reason) {
+        Entry e = entries.get(name);
+        if (e == null || !e.state.equals(IntegrationManager.RUNNING)) {
+            return; // deleted or disabled meanwhile, or asked twice by parallel deliveries
+        }
+        setDesired(e, DISABLED);
+        stop(e);
+        e.error = reason;
+        e.errorAt = Instant.now();
+        camel.counters(name).error(reason);
+        LOG.warn("Flow {} stopped itself: {}; enable it when the target is back", name, LogText.escape(reason));
     }
 
     @Override

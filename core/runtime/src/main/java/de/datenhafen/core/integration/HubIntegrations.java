@@ -59,4 +59,12 @@ public interface HubIntegrations {
     IntegrationView restart(String name);
 
     void delete(String name);
+
+    /**
+     * Stops one because its own route asked (a webhook target answered 410 Gone), keeping {@code reason} for the
+     * admin API; it stays stopped until resumed. Called on the hub's scheduler, never under the manager's lock.
+     */
+    default void stopItself(String name, String reason) {
+        pause(name);
+    }
 }

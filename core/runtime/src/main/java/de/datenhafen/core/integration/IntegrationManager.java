@@ -481,7 +481,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
      * delivery that asked for it.
      */
     public void stopSoon(String name, String reason) {
-        scheduler.execute(() -> stopItself(name, reason));
+        scheduler.execute(() -> {
+            HubIntegrations owned = hubOwned;
+            if (owned.has(name)) {
+                owned.stopItself(name, reason); // a flow with a sink block
+            } else {
+                stopItself(name, reason);
+            }
+        });
     }
 
     private synchronized void stopItself(String name, String reason) {
