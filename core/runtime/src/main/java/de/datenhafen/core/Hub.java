@@ -2,6 +2,7 @@ package de.datenhafen.core;
 
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.EventRetention;
+import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.ChunkedEventLog;
 import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
@@ -131,7 +132,8 @@ public final class Hub implements AutoCloseable {
         DataFolder.makePrivate(config.dataDir());
 
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
-        ChunkedEventLog chunkLog = config.busChunks() ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
+        ChunkedEventLog chunkLog = BusStorage.chunks(db.dataSource(), config.busChunks())
+            ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
         eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
         subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
             config.busCursorFlush());
