@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-20}
 HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash}
 mkdir -p "$HOME_DIR"
-args=(-Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
+# a long run outlasts the build's bounds on an integration test (8 minutes a test, 20 a fork): lifted for this one
+args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
+      -Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
       -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
 [ -n "${DIST:-}" ] && args+=(-Ddatenhafen.crash.distribution="$(cd "$DIST" && pwd)")
