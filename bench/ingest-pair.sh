@@ -103,8 +103,9 @@ rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 a, b = sys.argv[2], sys.argv[3]
 by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
 for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "bytes_running", "bytes_stopped"):
-    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %.2f" % (f, a, statistics.median(by(a, f)), b,
-          statistics.median(by(b, f)), b, a, statistics.median(by(b, f)) / statistics.median(by(a, f))))
+    ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on everything
+    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
+          "%.2f" % (mb / ma) if ma else "-"))
 pairs = [float(y["readings_per_s"]) / float(x["readings_per_s"]) for x in rows for y in rows
          if x["round"] == y["round"] and x["label"] == a and y["label"] == b]
 print("readings/s %s/%s per round: %s" % (b, a, " ".join("%.2f" % p for p in pairs)))
