@@ -5,7 +5,7 @@
 # database grows over the rounds (past a gigabyte after about 8 million events) and earlier rounds are checked again
 # after every later kill. Run it again with the same folder to go on where it stopped.
 #
-#   ./mvnw -B -q install -DskipTests && bench/crash-test.sh [rounds] [folder]
+#   bench/crash-test.sh [rounds] [folder]     (builds this tree with -am; no install needed)
 #
 # Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), SEED, DIST (an
 # unpacked server to test instead of the one distribution/ builds, e.g. a copy kept while the tree changes).
@@ -14,13 +14,17 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-20}
 HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash}
 mkdir -p "$HOME_DIR"
-args=(-Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
+# a long run outlasts the build's bounds on an integration test (8 minutes a test, 20 a fork): lifted for this one
+args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
+      -Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
       -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
 [ -n "${DIST:-}" ] && args+=(-Ddatenhafen.crash.distribution="$(cd "$DIST" && pwd)")
 echo "crash test: $ROUNDS rounds in $HOME_DIR (output also in distribution/target/failsafe-reports/)"
 status=0
-./mvnw -B -q -pl distribution verify -Dit.test=BusCrashIT -Dfailsafe.failIfNoSpecifiedTests=false "${args[@]}" || status=$?
+# -am: the test classes are built against this tree's modules, not whatever an earlier install left in ~/.m2
+./mvnw -B -q verify -pl distribution -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BusCrashIT \
+  -Dfailsafe.failIfNoSpecifiedTests=false "${args[@]}" || status=$?
 grep -E '^(crash test|round )' distribution/target/failsafe-reports/de.datenhafen.distribution.BusCrashIT-output.txt \
   | awk '!seen[$0]++' || true
 ls -l "$HOME_DIR/data/datenhafen.mv.db" 2>/dev/null || true

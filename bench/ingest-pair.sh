@@ -3,7 +3,9 @@
 # of three from one minute to the next, rounds one after the other (bench/ingest-compare.sh) rank builds only by
 # chance; two hubs loaded side by side share every swing. Each round starts both hubs fresh (the harness's options),
 # sets up the target on both, warms both up at once, then runs the harness's wrk script against both at once and
-# reads each server's CPU; the first hub is started first in odd rounds, the second in even ones.
+# reads each server's CPU; the first hub is started first in odd rounds, the second in even ones. Bytes on disk per
+# reading: the H2 file divided by the readings acknowledged in warm-up and measurement, at the end of the load (while
+# running) and after the hub's clean stop (SIGTERM).
 #
 #   BENCH=/tmp/bench bench/ingest-pair.sh H|Ha before=/tmp/hub-before after=distribution/target/datenhafen-0.1.0-SNAPSHOT
 #   BENCH=/tmp/bench bench/ingest-pair.sh H H=<hub> Ha=<hub>@Ha     # one hub's two doors side by side
@@ -44,7 +46,8 @@ load() { # label port slot seconds out -> wrk in the background
   wrk -t2 -c"$CONNS" -d"$4s" --latency -s "$LUA" "http://127.0.0.1:$2$(route "$1")" -- "$PAYLOADS" 100 16 \
     "$(kind "$1")" "$3" "$HUB_TOKEN" >"$5" 2>&1 &
 }
-printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\n' >"$OUT/pair.tsv"
+printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\n' \
+  >"$OUT/pair.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
   specs=("$A" "$B"); ((r % 2 == 0)) && specs=("$B" "$A")
   declare -A pid=() port=()
@@ -67,19 +70,29 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for label in "${!pid[@]}"; do t0[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat"); done
   for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 1 "$SECS" "$OUT/wrk-$label-$r.txt"; done
   wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
-  for label in "${!pid[@]}"; do t1[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat"); done
+  declare -A running=()
   for label in "${!pid[@]}"; do
-    python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
-      >>"$OUT/pair.tsv" <<'EOF'
-import json, re, sys
-r, label, f, ticks, tck, rss = sys.argv[1:7]
-j = json.loads(re.search(r"^WRKJSON (.*)$", open(f).read(), re.M).group(1))
-readings = (j["requests"] - j["err_status"]) * 100
-print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), round(j["p50_us"] / 1000, 1),
-      round(j["p99_us"] / 1000, 1), round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1), rss]))
-EOF
+    t1[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat")
+    running[$label]=$(stat -c %s "$OUT/data-$label-$r/datenhafen.mv.db")
+  done
+  load_now=$(uptime | sed 's/.*load average: //; s/,.*//')
+  for label in "${!pid[@]}"; do
     kill "${pid[$label]}"
     for _ in $(seq 1 300); do kill -0 "${pid[$label]}" 2>/dev/null || break; sleep 0.1; done # not our child: poll
+    python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
+      "$OUT/wrk-$label-$r-warmup.txt" "${running[$label]}" "$(stat -c %s "$OUT/data-$label-$r/datenhafen.mv.db")" \
+      "$load_now" >>"$OUT/pair.tsv" <<'EOF'
+import json, re, sys
+r, label, f, ticks, tck, rss, warm, running, stopped, load = sys.argv[1:11]
+wrk = lambda name: json.loads(re.search(r"^WRKJSON (.*)$", open(name).read(), re.M).group(1))
+j = wrk(f)
+readings = (j["requests"] - j["err_status"]) * 100
+w = wrk(warm)
+stored = readings + (w["requests"] - w["err_status"]) * 100
+print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), round(j["p50_us"] / 1000, 1),
+      round(j["p99_us"] / 1000, 1), round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1), rss,
+      round(int(running) / max(1, stored), 1), round(int(stopped) / max(1, stored), 1), load]))
+EOF
   done
   PIDS=()
   tail -2 "$OUT/pair.tsv"
@@ -89,9 +102,10 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 a, b = sys.argv[2], sys.argv[3]
 by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
-for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib"):
-    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %.2f" % (f, a, statistics.median(by(a, f)), b,
-          statistics.median(by(b, f)), b, a, statistics.median(by(b, f)) / statistics.median(by(a, f))))
+for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "bytes_running", "bytes_stopped"):
+    ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on everything
+    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
+          "%.2f" % (mb / ma) if ma else "-"))
 pairs = [float(y["readings_per_s"]) / float(x["readings_per_s"]) for x in rows for y in rows
          if x["round"] == y["round"] and x["label"] == a and y["label"] == b]
 print("readings/s %s/%s per round: %s" % (b, a, " ".join("%.2f" % p for p in pairs)))

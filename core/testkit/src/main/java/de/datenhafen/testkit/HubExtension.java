@@ -75,7 +75,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
 
     private HubExtension(Builder b) {
         this.archives = List.copyOf(b.archives);
-        this.config = Map.copyOf(b.config);
+        this.config = new LinkedHashMap<>(b.config); // restart(changed) may change it
         this.lifecycleTimeout = b.lifecycleTimeout;
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
@@ -225,6 +225,22 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
     /** Stops the hub and starts it again on the same home and data, as a process restart would. */
     public void restart() {
         stop();
+        start();
+    }
+
+    /**
+     * Stops the hub and starts it again on the same home and data with these config keys changed (an upgrade, or an
+     * operator's edit); later restarts keep them. A null value removes a key the builder set.
+     */
+    public void restart(Map<String, Object> changed) {
+        stop();
+        changed.forEach((key, value) -> {
+            if (value == null) {
+                config.remove(key);
+            } else {
+                config.put(key, value);
+            }
+        });
         start();
     }
 

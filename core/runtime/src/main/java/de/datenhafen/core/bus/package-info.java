@@ -30,7 +30,9 @@
  * other builds): 40 SIGKILLs in three runs, 20 under load and 20 at 0.5 to 4.4 s after load stopped, 4,550,400
  * acknowledged events, 0 lost, 0 stored twice (and 6 kills on the chunked storage, 0 lost). The database reached
  * 144 MB, not the gigabyte the design note asks for; that run ({@code bench/crash-test.sh 60} on a quiet machine) is still to be done before the choice is called
- * safe.</li>
+ * safe. On chunks, the default since 2 December: {@code BusCrashIT} 4 rounds, 11,700 acknowledged, 0 lost; {@code
+ * bench/crash-test.sh 12} (40 s load): 12 kills, 4,063,000 acknowledged, 0 lost, 0 stored twice, the file at most
+ * 188 MB while running and 46 MB at the end; past a gigabyte on chunks is still to be run.</li>
  * <li><b>Duplicates are found in a window of recent keys</b> ({@link de.datenhafen.core.bus.DedupWindow}, default one
  * hour and at most 500,000 keys, rebuilt from the log at start), not with a unique index on (source, id): random
  * index inserts made H2 rewrite about one index page per event, which cut throughput to less than half and grew the
@@ -38,18 +40,32 @@
  * windows.</li>
  * <li><b>Sequences survive deletion</b>: retention records the highest sequence ever assigned
  * ({@code bus_log_state.high_water_seq}) before it deletes, so a restart never reuses a number.</li>
- * <li><b>A second storage, {@link de.datenhafen.core.bus.ChunkedEventLog} ({@code bus.storage=chunks}; default
- * still {@code rows})</b>: one row per group commit in {@code bus_chunk} (header: range, stored_at, count, types
- * with counts) and {@code bus_chunk_data} (the events encoded by {@link de.datenhafen.core.bus.ChunkCodec}, deflated),
- * same writer, queue, dedup and sync per group ({@link de.datenhafen.core.bus.GroupCommitLog}). The log, retention and
- * seek/lag tests run against both. Measured in-process, same run, alternating (8 producers x batches of 100
- * readings, 200,000 events per run, 4 rounds each, busy shared machine): rows 12,600 to 40,800 events/s, chunks
- * 55,600 to 108,800; file after close 66.7 against 19.5 bytes/event (one chunks run 74.0); cold full scan 90,000 to
- * 296,000 against 456,000 to 845,000 events/s; a lag count of 100,000 250 to 850 ms against 1 to 8 ms. Through the
- * packaged hub (bench/bus-throughput.sh 10, machine overloaded, baseline too) chunks held the steady 10,000/s
- * (p99 352 ms) where rows did not (6,060/s), but 200,000 readings at 10,000/s took 113 bytes/event after a clean
- * stop against 74 for rows (groups of about 100 events there): not yet understood. BusCrashIT on chunks: 6 rounds,
- * 54,800 acknowledged, 0 lost, 0 twice. Switching storage does not carry stored events over (sequences go on).</li>
+ * <li><b>The default storage is {@link de.datenhafen.core.bus.ChunkedEventLog}</b> ({@code bus.storage=auto}: chunks
+ * for a new data folder; a folder whose bus already holds events as rows keeps rows, decided by
+ * {@link de.datenhafen.core.bus.BusStorage} at start and said in the log, since each storage reads only its own
+ * table; {@code rows} and {@code chunks} force one). One row per group commit in {@code bus_chunk} (header: range,
+ * stored_at, count, types with counts) and {@code bus_chunk_data} (the events encoded by
+ * {@link de.datenhafen.core.bus.ChunkCodec}, deflated), same writer, queue, dedup and sync per group
+ * ({@link de.datenhafen.core.bus.GroupCommitLog}). The log, retention and seek/lag tests run against both. Measured
+ * in-process, same run, alternating (8 producers x batches of 100 readings, 200,000 events per run, 4 rounds each,
+ * busy shared machine): rows 12,600 to 40,800 events/s, chunks 55,600 to 108,800; cold full scan 90,000 to 296,000
+ * against 456,000 to 845,000 events/s; a lag count of 100,000 250 to 850 ms against 1 to 8 ms.</li>
+ * <li><b>Where the bytes on disk go</b> ({@code ChunkSizeProbe}, {@code -Dbench=true}, 2 December, load average 7 to
+ * 14): the encoding is small, 34 bytes per reading deflated at groups of 100 (55 at 10, 33 at 1,000); a preset
+ * dictionary or narrower columns would win little. What costs is H2 writing each commit: MVStore is copy-on-write, so
+ * a commit writes the B-tree leaves it changed and their parents anew, plus the chunk's layout entries, in blocks of
+ * 4 KB. With {@code COMPRESS=TRUE} H2 splits pages at 64 KB, so the rightmost leaf of {@code bus_chunk_data} holds
+ * several chunks and is written again at every commit: 57 KB per commit at groups of 100 (30 KB with
+ * {@code COMPRESS=FALSE}, whose 4 KB pages make every other table bigger). H2 reuses a dead page's space only after
+ * its retention time (45 s), so while running the file holds about 45 s of commits beyond the live data: in a
+ * 50,000-event run 572 bytes per event at groups of 100 and 76 at 1,000 (rows: 183 and 85), shrinking towards the
+ * live size as the log grows past that window. That is why the packaged hub at a steady 10,000/s (groups of about
+ * 100) took 113 bytes per event. Not shortened: {@code RETENTION_TIME} below the time a crash may leave unwritten is
+ * what the design note warns about. Dropping the {@code last_seq} index changed nothing (567 against 572). So a clean
+ * stop compacts the file when the bus stores chunks and the file is at most 256 MB
+ * ({@link de.datenhafen.core.store.Database#compactAtClose}): 144 to 35 bytes per event at groups of 100 (0.8 s for
+ * 50,000 events), 108 to 34 at 1,000; larger files are compacted offline ({@code --compact}), where chunks copy in
+ * a fraction of the time rows take (two rows per group instead of one per event).</li>
  * </ul>
  */
 package de.datenhafen.core.bus;

@@ -167,9 +167,11 @@ public final class HubConfig {
                 + "(0 makes browsers forget it); unset: no header")
         .define(BUS_QUEUE_CAPACITY, ConfigType.INT, 200_000, false,
             "Events the bus writer may hold before producers get 503 / a retryable failure")
-        .define(BUS_STORAGE, ConfigType.STRING, "rows", false,
-            "How the bus stores events: 'rows' (one row per event) or 'chunks' (one row per group commit; "
-                + "see bus/package-info). Events stored one way are not read the other way")
+        .define(BUS_STORAGE, ConfigType.STRING, "auto", false,
+            "How the bus stores events: 'chunks' (one row per group commit, compact; see bus/package-info), 'rows' "
+                + "(one row per event), or 'auto': chunks, unless the bus of this data folder already holds events "
+                + "as rows (stored before chunks became the default), which then keeps rows (the start says so in "
+                + "the log). Events stored one way are not read the other way")
         .define(BUS_RETENTION, ConfigType.LIST, "", false,
             "Retention per event type: entries 'pattern=age', 'pattern=count' or 'pattern=age|count', "
                 + "for example air.reading=30d, transit.*=1000000, social.*=365d|100000")
@@ -484,14 +486,18 @@ public final class HubConfig {
         return config.getInt(BUS_QUEUE_CAPACITY);
     }
 
-    /** {@value #BUS_STORAGE}: true for {@code chunks}, false for {@code rows}. */
-    public boolean busChunks() {
+    /**
+     * {@value #BUS_STORAGE}: true for {@code chunks}, false for {@code rows}, empty for {@code auto} (the database
+     * decides, see {@link de.datenhafen.core.bus.BusStorage}).
+     */
+    public java.util.Optional<Boolean> busChunks() {
         String v = config.getString(BUS_STORAGE).trim().toLowerCase(Locale.ROOT);
         return switch (v) {
-            case "chunks" -> true;
-            case "rows" -> false;
-            default -> throw new InvalidInputException(BUS_STORAGE + " must be 'rows' or 'chunks', was '" + v + "'",
-                BUS_STORAGE);
+            case "chunks" -> java.util.Optional.of(true);
+            case "rows" -> java.util.Optional.of(false);
+            case "auto", "" -> java.util.Optional.empty();
+            default -> throw new InvalidInputException(BUS_STORAGE + " must be 'auto', 'chunks' or 'rows', was '"
+                + v + "'", BUS_STORAGE);
         };
     }
 

@@ -120,4 +120,31 @@ class ChunkedEventLogTest extends H2EventLogTest {
             assertThat(get(rows.append(readings("r", 1)))).containsExactly(new AppendResult(4, false));
         }
     }
+
+    @Test
+    void aCleanStopCompactsTheFileOnlyWhenItIsSmallEnough() throws Exception {
+        long[] sizes = new long[2];
+        for (int run = 0; run < 2; run++) {
+            java.nio.file.Path folder = dir.resolve("compact-" + run);
+            de.datenhafen.core.store.Database own = BusFixtures.database(folder);
+            GroupCommitLog chunks = startLog(own.dataSource(), H2EventLog.Settings.DEFAULTS);
+            for (int g = 0; g < 200; g++) {
+                get(chunks.append(readings("g" + g, 100)));
+            }
+            chunks.close();
+            java.nio.file.Path file = folder.resolve("hub.mv.db");
+            long written = java.nio.file.Files.size(file);
+            own.compactAtClose(run == 0 ? Long.MAX_VALUE : written - 1);
+            own.close();
+            sizes[run] = java.nio.file.Files.size(file);
+            assertThat(written).as("the file as written").isGreaterThan(2 * sizes[0]);
+        }
+        assertThat(sizes[0]).as("compacted: 20,000 events in chunks").isLessThan(40L * 20_000);
+        assertThat(sizes[1]).as("too large for the stop: not compacted").isGreaterThan(2 * sizes[0]);
+        try (de.datenhafen.core.store.Database again = BusFixtures.database(dir.resolve("compact-0"));
+             GroupCommitLog reopened = startLog(again.dataSource(), H2EventLog.Settings.DEFAULTS)) {
+            assertThat(reopened.countAfter(EventFilter.ALL, 0, Long.MAX_VALUE)).isEqualTo(20_000);
+            assertThat(reopened.read(EventFilter.ALL, 19_999, 1).get(0).event().getId()).isEqualTo("g199-99");
+        }
+    }
 }
