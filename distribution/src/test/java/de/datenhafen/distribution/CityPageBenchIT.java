@@ -185,6 +185,8 @@ class CityPageBenchIT {
         private final AtomicLong ok = new AtomicLong();
         private final AtomicLong notModified = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
+        private final java.util.concurrent.ConcurrentMap<String, AtomicLong> failures =
+            new java.util.concurrent.ConcurrentHashMap<>();
         private final CountDownLatch done;
         /** Counted down once per reader, at its first answer (or failure). */
         final CountDownLatch answered;
@@ -242,6 +244,8 @@ class CityPageBenchIT {
                             notModified.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
+                            failures.computeIfAbsent("status " + r.statusCode(), k -> new AtomicLong())
+                                .incrementAndGet();
                         }
                         ConcurrentLinkedQueue<Double> into = sink.get();
                         if (into != null && running.get()) {
@@ -249,6 +253,8 @@ class CityPageBenchIT {
                         }
                     } catch (IOException e) {
                         failed.incrementAndGet();
+                        failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong())
+                            .incrementAndGet();
                     }
                     if (first) {
                         first = false;
@@ -266,6 +272,9 @@ class CityPageBenchIT {
         /** Stops the readers; their 200s, 304s and failures since they started. */
         long[] stop() throws InterruptedException {
             running.set(false);
+            if (!failures.isEmpty()) {
+                System.out.println("readers' failed calls: " + new java.util.TreeMap<>(failures));
+            }
             done.await(60, java.util.concurrent.TimeUnit.SECONDS);
             return new long[] {ok.get(), notModified.get(), failed.get()};
         }

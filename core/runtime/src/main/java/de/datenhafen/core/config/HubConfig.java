@@ -144,7 +144,7 @@ public final class HubConfig {
             + "a core for 50-100 ms, so 64 on two cores is some 3 s of waiting)")
         .define(CITY_RENDER_TIMEOUT, ConfigType.DURATION, "10s", false, "How long the city's page waits for a "
             + "section to render a page before it answers 503 'try again' (the section's code may still run on)")
-        .define(CITY_SECTION_RENDERS, ConfigType.INT, 4, false, "Pages one section of the city's page may render "
+        .define(CITY_SECTION_RENDERS, ConfigType.INT, 12, false, "Pages one section of the city's page may render "
             + "at once, of the page's 16 workers; past it 503 with Retry-After, so a slow section cannot hold them all")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
