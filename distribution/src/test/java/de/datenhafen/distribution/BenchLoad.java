@@ -59,39 +59,11 @@ final class BenchLoad {
      */
     static Latencies closedLoop(int clients, double seconds, IntFunction<String> call) throws InterruptedException {
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread t = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        String failed;
-                        try {
-                            failed = call.apply(client);
-                        } catch (RuntimeException e) {
-                            failed = e.toString();
-                        }
-                        long t1 = System.nanoTime();
-                        if (failed != null) {
-                            errors.incrementAndGet();
-                            failures.add(failed);
-                        } else if (t1 <= end) {
-                            millis.add((t1 - t0) / 1e6);
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-client-" + c);
-            t.setDaemon(true);
-            t.start();
-        }
-        assertThat(done.await((long) seconds + 120, TimeUnit.SECONDS)).as("clients done").isTrue();
-        return new Latencies(sorted(millis), errors.get(), failures.peek());
+        return run(clients, seconds, "bench-client-", end, (client, r) -> {
+            while (System.nanoTime() < end) {
+                r.call(call, client, System.nanoTime());
+            }
+        });
     }
 
     /**
@@ -105,48 +77,76 @@ final class BenchLoad {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         double gap = 1e9 / callsPerSecond;
-        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        return run(clients, seconds, "bench-paced-", end, (client, r) -> {
+            for (long slot = client; ; slot += clients) {
+                long due = start + (long) (slot * gap);
+                if (due >= end) {
+                    break;
+                }
+                long wait = due - System.nanoTime();
+                if (wait > 0) { // the schedule, not a wait for a condition
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                r.call(call, client, due);
+            }
+        });
+    }
+
+    /** What one client does in a run: its calls through {@link Recorder#call}. */
+    private interface Client {
+        void run(int client, Recorder recorder) throws InterruptedException;
+    }
+
+    /** Runs {@code clients} threads of {@code client} and collects their latencies (window ends at {@code end}). */
+    private static Latencies run(int clients, double seconds, String threadName, long end, Client client)
+        throws InterruptedException {
+        Recorder recorder = new Recorder(end);
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
-            int client = c;
+            int index = c;
             Thread t = new Thread(() -> {
                 try {
-                    for (long slot = client; ; slot += clients) {
-                        long due = start + (long) (slot * gap);
-                        if (due >= end) {
-                            break;
-                        }
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) { // the schedule, not a wait for a condition
-                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                        }
-                        String failed;
-                        try {
-                            failed = call.apply(client);
-                        } catch (RuntimeException e) {
-                            failed = e.toString();
-                        }
-                        long t1 = System.nanoTime();
-                        if (failed != null) {
-                            errors.incrementAndGet();
-                            failures.add(failed);
-                        } else if (t1 <= end) {
-                            millis.add((t1 - due) / 1e6);
-                        }
-                    }
+                    client.run(index, recorder);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
                     done.countDown();
                 }
-            }, "bench-paced-" + c);
+            }, threadName + c);
             t.setDaemon(true);
             t.start();
         }
         assertThat(done.await((long) seconds + 120, TimeUnit.SECONDS)).as("clients done").isTrue();
-        return new Latencies(sorted(millis), errors.get(), failures.peek());
+        return new Latencies(sorted(recorder.millis), recorder.errors.get(), recorder.failures.peek());
+    }
+
+    /** The calls' latencies and failures of one run; thread-safe. */
+    private static final class Recorder {
+        private final long end;
+        private final ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        private final AtomicLong errors = new AtomicLong();
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+        Recorder(long end) {
+            this.end = end;
+        }
+
+        /** Makes one call; a success that ended in the window counts from {@code from} (nanoTime). */
+        void call(IntFunction<String> call, int client, long from) {
+            String failed;
+            try {
+                failed = call.apply(client);
+            } catch (RuntimeException e) {
+                failed = e.toString();
+            }
+            long t1 = System.nanoTime();
+            if (failed != null) {
+                errors.incrementAndGet();
+                failures.add(failed);
+            } else if (t1 <= end) {
+                millis.add((t1 - from) / 1e6);
+            }
+        }
     }
 
     /** Latencies in ms, NaN for a failed call. */
