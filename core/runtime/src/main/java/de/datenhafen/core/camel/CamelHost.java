@@ -7,6 +7,7 @@ import de.datenhafen.core.bus.SubscriptionBackend;
 import de.datenhafen.core.sink.IntegrationStop;
 import de.datenhafen.core.sink.MqttOutComponent;
 import de.datenhafen.core.sink.WebhookComponent;
+import de.datenhafen.core.sink.WebhookInComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,6 +72,8 @@ public final class CamelHost implements AutoCloseable {
         camel.addComponent("webhook", new WebhookComponent(() -> host(httpSettings.publicUrl().get()),
             (integration, reason) -> stops.stop(integration, reason)));
         camel.addComponent("mqtt-out", new MqttOutComponent());
+        // the receiving side of webhook: (a plugin's HTTP route checks a signed delivery with it)
+        camel.addComponent("webhook-in", new WebhookInComponent());
         try {
             camel.addRoutes(new PluginRouteErrors()); // before any plugin route: it applies to each one added later
         } catch (Exception e) {

@@ -8,8 +8,8 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * A sink's endpoint ({@code webhook:<target>}, {@code mqtt-out:<target>}): only a producer, since events leave the hub
- * here; not a singleton, so each route gets a producer of its own (with its own connection and state).
+ * A sink's endpoint ({@code webhook:<target>}, {@code mqtt-out:<target>}), and the webhook receiver's check
+ * ({@code webhook-in:<name>}): only a producer; not a singleton, so each route gets a producer of its own (with its own connection and state).
  */
 final class SinkEndpoint extends DefaultEndpoint {
 
@@ -29,8 +29,8 @@ final class SinkEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException(getEndpointBaseUri() + " (" + target + ") is a sink: send to it, "
-            + "from a bus: consumer");
+        throw new UnsupportedOperationException(getEndpointBaseUri() + " (" + target + ") only takes messages: send "
+            + "to it");
     }
 
     @Override

@@ -14,7 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Signing as the Standard Webhooks specification says: the signed content is {@code <webhook-id>.<webhook-timestamp>.
  * <body>}, the signature {@code v1,<base64 of its HMAC-SHA256>} under the secret's key bytes, and the
  * {@code webhook-signature} header lists one signature per secret, separated by spaces (two during a rotation, so a
- * receiver that knows either secret accepts).
+ * receiver that knows either secret accepts). Both sides live here, so the algorithm is written once: the sinks sign
+ * with it, the {@code webhook-in:} component (a receiver) checks with it.
  */
 public final class StandardWebhooks {
 
@@ -24,6 +25,10 @@ public final class StandardWebhooks {
     public static final String SECRET_PATTERN = "whsec_[A-Za-z0-9+/]{32,88}={0,2}";
 
     private static final Pattern SECRET = Pattern.compile(SECRET_PATTERN);
+    private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
+    /** The bus's longest event id: a receiver stores the webhook-id as its event's id. */
+    private static final int MAX_ID = 255;
+    private static final int MAX_SIGNATURES = 4096;
 
     private StandardWebhooks() {
     }
@@ -56,6 +61,68 @@ public final class StandardWebhooks {
             return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * Checks a delivery as a Standard Webhooks receiver does: the three headers are there and well-formed, the
+     * timestamp is within {@code toleranceSeconds} of {@code nowSeconds} (either way: an old delivery may be a
+     * replay, a future one a forged clock), and one of the {@code v1,} signatures of the header is the HMAC of
+     * {@code id.timestamp.body} under one of {@code keys} (compared in constant time; other versions are skipped).
+     *
+     * @return the delivery's timestamp, in seconds
+     * @throws IllegalArgumentException a {@link Refusal} naming the header at fault, never a key or a signature
+     */
+    public static long verify(List<byte[]> keys, String id, String timestamp, String signatures, byte[] body,
+                              long nowSeconds, long toleranceSeconds) {
+        if (id == null || id.isBlank() || id.length() > MAX_ID) {
+            throw new Refusal("webhook-id", "the delivery needs a webhook-id header of 1 to " + MAX_ID
+                + " characters (Standard Webhooks)");
+        }
+        if (timestamp == null || !TIMESTAMP.matcher(timestamp).matches()) {
+            throw new Refusal("webhook-timestamp", "the delivery needs a webhook-timestamp header: the time it was "
+                + "sent, in whole seconds since 1970 (Standard Webhooks)");
+        }
+        long sent = Long.parseLong(timestamp);
+        if (Math.abs(nowSeconds - sent) > toleranceSeconds) {
+            throw new Refusal("webhook-timestamp", "the delivery's webhook-timestamp is " + (nowSeconds - sent)
+                + " s from this hub's clock; at most " + toleranceSeconds + " s are accepted (an old delivery may be "
+                + "a replay)");
+        }
+        if (signatures == null || signatures.isBlank() || signatures.length() > MAX_SIGNATURES) {
+            throw new Refusal("webhook-signature", "the delivery needs a webhook-signature header: v1,<base64 of "
+                + "the HMAC-SHA256> (Standard Webhooks)");
+        }
+        byte[] body0 = body == null ? new byte[0] : body;
+        for (String candidate : signatures.trim().split(" +")) {
+            if (!candidate.startsWith("v1,")) {
+                continue;
+            }
+            byte[] given = candidate.getBytes(StandardCharsets.US_ASCII);
+            for (byte[] key : keys) {
+                byte[] expected = sign(key, id, sent, body0).getBytes(StandardCharsets.US_ASCII);
+                if (MessageDigest.isEqual(expected, given)) {
+                    return sent;
+                }
+            }
+        }
+        throw new Refusal("webhook-signature", "no signature of the delivery's webhook-signature header matches "
+            + "its id, timestamp and body under this receiver's secret");
+    }
+
+    /** A delivery a receiver refuses, naming the header at fault. */
+    public static final class Refusal extends IllegalArgumentException {
+
+        private final String header;
+
+        Refusal(String header, String message) {
+            super(message);
+            this.header = header;
+        }
+
+        /** The header at fault: {@code webhook-id}, {@code webhook-timestamp} or {@code webhook-signature}. */
+        public String header() {
+            return header;
         }
     }
 

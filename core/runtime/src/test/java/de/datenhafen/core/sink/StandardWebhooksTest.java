@@ -28,6 +28,33 @@ class StandardWebhooksTest {
     }
 
     @Test
+    void aReceiverAcceptsTheTestVectorAndRefusesEachBadPartNamingItsHeader() {
+        List<byte[]> keys = List.of(StandardWebhooks.key(VECTOR_SECRET, "secret"));
+        byte[] body = VECTOR_BODY.getBytes(StandardCharsets.UTF_8);
+        long now = VECTOR_TIMESTAMP + 10;
+
+        assertThat(StandardWebhooks.verify(keys, VECTOR_ID, "" + VECTOR_TIMESTAMP, "v2,other " + VECTOR_SIGNATURE,
+            body, now, 300)).isEqualTo(VECTOR_TIMESTAMP);
+        assertRefused(() -> StandardWebhooks.verify(keys, VECTOR_ID, "" + VECTOR_TIMESTAMP, VECTOR_SIGNATURE,
+            "{\"test\": 2432232315}".getBytes(StandardCharsets.UTF_8), now, 300), "webhook-signature");
+        assertRefused(() -> StandardWebhooks.verify(keys, VECTOR_ID, "" + (VECTOR_TIMESTAMP + 1), VECTOR_SIGNATURE,
+            body, now, 300), "webhook-signature");
+        assertRefused(() -> StandardWebhooks.verify(keys, VECTOR_ID, "" + VECTOR_TIMESTAMP, VECTOR_SIGNATURE, body,
+            VECTOR_TIMESTAMP + 301, 300), "webhook-timestamp");
+        assertRefused(() -> StandardWebhooks.verify(keys, VECTOR_ID, "1614265330.5", VECTOR_SIGNATURE, body, now,
+            300), "webhook-timestamp");
+        assertRefused(() -> StandardWebhooks.verify(keys, null, "" + VECTOR_TIMESTAMP, VECTOR_SIGNATURE, body, now,
+            300), "webhook-id");
+        assertRefused(() -> StandardWebhooks.verify(keys, VECTOR_ID, "" + VECTOR_TIMESTAMP, "", body, now, 300),
+            "webhook-signature");
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String header) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StandardWebhooks.Refusal.class,
+            r -> assertThat(r.header()).isEqualTo(header)).hasMessageNotContaining("MfKQ9r8GKYqrTwjUPD8ILPZIo2");
+    }
+
+    @Test
     void duringARotationTheHeaderCarriesOneSignaturePerSecretSeparatedByASpace() {
         String previous = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
         String header = StandardWebhooks.signatureHeader(List.of(StandardWebhooks.key(VECTOR_SECRET, "secret"),

@@ -5,7 +5,10 @@ import de.datenhafen.api.HubPlugin;
 import de.datenhafen.api.PluginContext;
 import java.util.List;
 
-/** Offers {@link HttpIngestConnector}, {@link LogSinkConnector}, {@link WebhookSinkConnector} and {@link MqttSinkConnector}. */
+/**
+ * Offers {@link HttpIngestConnector}, {@link LogSinkConnector}, {@link WebhookSinkConnector}, {@link MqttSinkConnector}
+ * and {@link WebhookReceiverConnector}.
+ */
 public class CoreConnectorsPlugin extends HubPlugin {
 
     public CoreConnectorsPlugin(PluginContext context) {
@@ -15,6 +18,6 @@ public class CoreConnectorsPlugin extends HubPlugin {
     @Override
     public List<Connector> connectors() {
         return List.of(new HttpIngestConnector(), new LogSinkConnector(), new WebhookSinkConnector(),
-            new MqttSinkConnector());
+            new MqttSinkConnector(), new WebhookReceiverConnector());
     }
 }

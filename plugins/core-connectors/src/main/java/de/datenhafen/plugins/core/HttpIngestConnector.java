@@ -42,7 +42,7 @@ public final class HttpIngestConnector implements Connector {
     private static final String TOKEN = "token";
 
     /** Strict JSON: one value, nothing after it, nesting bounded so a hostile body cannot exhaust the stack. */
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();

@@ -145,15 +145,7 @@ final class WebhookReceiver implements AutoCloseable {
             return false;
         }
         for (byte[] key : keys) {
-            byte[] expected;
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                expected = mac.doFinal((id + "." + ts + "." + new String(body, StandardCharsets.UTF_8))
-                    .getBytes(StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            byte[] expected = hmac(key, id, ts, body);
             for (String part : header.split(" ")) {
                 if (part.startsWith("v1,") && MessageDigest.isEqual(expected,
                     Base64.getDecoder().decode(part.substring(3)))) {
@@ -162,6 +154,18 @@ final class WebhookReceiver implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The HMAC-SHA256 of {@code id.timestamp.body} under {@code key}, as the specification defines the signature. */
+    static byte[] hmac(byte[] key, String id, String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal((id + "." + timestamp + "." + new String(body, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

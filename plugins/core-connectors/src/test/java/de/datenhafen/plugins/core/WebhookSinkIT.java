@@ -146,22 +146,32 @@ class WebhookSinkIT {
     }
 
     @Test
-    void aReceiverThatAnswers410StopsTheIntegrationWithTheReasonAndAResumeDeliversTheSameEvent(HubClient client)
-        throws Exception {
+    void aReceiverThatAnswers410StopsTheIntegrationWithTheReasonKeptAcrossARestartAndAResumeDeliversTheSameEvent(
+        HubClient before) throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
             receiver.answers = n -> n == 1 ? 410 : 200;
-            create(client, "gone", config("city.gone", receiver.url("/g")));
+            create(before, "gone", config("city.gone", receiver.url("/g")));
 
             List<NewBusEvent> events = publish("city.gone", 1, 1);
 
-            await().atMost(BOUND).until(() -> client.get("/api/v1/admin/integrations/gone").json()
+            await().atMost(BOUND).until(() -> before.get("/api/v1/admin/integrations/gone").json()
                 .getString("state").equals("stopped"));
-            JsonObject view = client.get("/api/v1/admin/integrations/gone").json();
+            JsonObject view = before.get("/api/v1/admin/integrations/gone").json();
             assertThat(view.getJsonObject("lastError").getString("message"))
                 .startsWith("webhook target gone answered 410 Gone for event #")
                 .contains("it wants no more events");
             publish("city.gone", 1, 1);
             assertThat(receiver.deliveries).hasSize(1); // stopped: nothing more went out
+
+            hub.restart();
+            HubClient client = hub.client();
+            await().atMost(BOUND).until(() -> client.get("/api/v1/admin/integrations/gone").json()
+                .getString("state").equals("paused"));
+            JsonObject after = client.get("/api/v1/admin/integrations/gone").json();
+            assertThat(after.getJsonObject("lastError").getString("message")).as("the reason, also after a restart")
+                .isEqualTo(view.getJsonObject("lastError").getString("message"));
+            assertThat(after.getJsonObject("lastError").getString("at")).isNotNull();
+            assertThat(receiver.deliveries).hasSize(1);
 
             HubClient.Response resumed = client.post("/api/v1/admin/integrations/gone/resume");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);

@@ -1,0 +1,132 @@
+package de.datenhafen.plugins.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.NewBusEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The {@code webhook-receiver} connector in a real hub: deliveries signed by the test (with the specification's
+ * HMAC, written in {@link WebhookReceiver}, not the hub's code) and by the hub's own {@code webhook-sink}.
+ */
+class WebhookReceiverIT {
+
+    private static final String SECRET = WebhookSinkIT.SECRET;
+    private static final byte[] KEY = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
+    private static final byte[] OTHER_KEY = Base64.getDecoder().decode(
+        WebhookSinkIT.OLD_SECRET.substring("whsec_".length()));
+    private static final String PLUGIN = "/api/v1/plugins/core-connectors/webhooks/";
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+
+    @Test
+    void theHubsOwnWebhookSinkDeliversToItAndEachDeliveryIsOneEventOnTheBus(HubClient client) {
+        receiver(client, "inbox", "tests.inbox.received", 65536);
+        HubClient.Response sink = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "to-inbox")
+            .put("connector", "webhook-sink").put("config", WebhookSinkIT.config("city.ping",
+                client.baseUri() + PLUGIN + "inbox")));
+        assertThat(sink.status()).as(sink.body()).isEqualTo(201);
+
+        List<NewBusEvent> sent = WebhookSinkIT.publish("city.ping", 3, 3);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(client, "tests.inbox.received").size() == 3);
+        List<JsonObject> got = received(client, "tests.inbox.received");
+        for (int i = 0; i < 3; i++) {
+            JsonObject delivered = got.get(i).getJsonObject("event");
+            assertThat(delivered.getString("subject")).isEqualTo(sent.get(i).subject());
+            JsonObject cloudEvent = delivered.getJsonObject("data");
+            assertThat(cloudEvent.getString("type")).isEqualTo("city.ping");
+            assertThat(cloudEvent.getString("id")).isEqualTo(sent.get(i).id());
+            assertThat(cloudEvent.getJsonObject("data").getInteger("n")).isEqualTo(i);
+            assertThat(delivered.getString("id")).startsWith("msg_"); // the webhook-id: a retry is stored once
+        }
+        assertThat(WebhookSinkIT.deadLetters(client, "webhook-sink-to-inbox")).isEmpty();
+    }
+
+    @Test
+    void refusesWrongOldReplayedMalformedAndOversizedDeliveriesWithAJsonErrorAndStoresOnlyTheGoodOne(
+        HubClient client) {
+        receiver(client, "guarded", "tests.guarded.received", 1024);
+        HubClient anyone = client.anonymous();
+        String body = "{\"specversion\":\"1.0\",\"id\":\"a-1\",\"source\":\"/x\",\"type\":\"x.alert\",\"subject\":\"s-1\"}";
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> good = signed("msg_guarded_1", now, body, KEY);
+
+        assertAnswer(anyone.post(PLUGIN + "guarded", good, body), 202, null);
+        assertAnswer(anyone.post(PLUGIN + "guarded", good, body), 409, "webhook-id");
+        HubClient.Response again = anyone.post(PLUGIN + "guarded", signed("msg_guarded_1", now + 1, body, KEY), body);
+        assertAnswer(again, 202, null);
+        assertThat(again.json().getBoolean("duplicate")).as("a sender's new attempt of the same message").isTrue();
+
+        assertAnswer(anyone.post(PLUGIN + "guarded", signed("msg_guarded_2", now, body, OTHER_KEY), body), 400,
+            "webhook-signature");
+        Map<String, String> tampered = signed("msg_guarded_3", now, body, KEY);
+        assertAnswer(anyone.post(PLUGIN + "guarded", tampered, body.replace("s-1", "s-2")), 400, "webhook-signature");
+        assertAnswer(anyone.post(PLUGIN + "guarded", signed("msg_guarded_4", now - 301, body, KEY), body), 400,
+            "webhook-timestamp");
+        assertAnswer(anyone.post(PLUGIN + "guarded", signed("msg_guarded_5", now + 301, body, KEY), body), 400,
+            "webhook-timestamp");
+        assertAnswer(anyone.post(PLUGIN + "guarded", Map.of("Content-Type", "application/json"), body), 400,
+            "webhook-id");
+        assertAnswer(anyone.post(PLUGIN + "guarded", signed("msg_guarded_6", now, "[1,2]", KEY), "[1,2]"), 400,
+            "body");
+        String big = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
+        assertAnswer(anyone.post(PLUGIN + "guarded", signed("msg_guarded_7", now, big, KEY), big), 413, null);
+
+        List<JsonObject> stored = received(client, "tests.guarded.received");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).getJsonObject("event").getString("subject")).isEqualTo("s-1");
+        assertThat(stored.get(0).getJsonObject("event").getJsonObject("data").getString("id")).isEqualTo("a-1");
+    }
+
+    // ---- helpers
+
+    private static void receiver(HubClient client, String path, String type, int maxBody) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", path)
+            .put("connector", "webhook-receiver").put("config", new JsonObject().put("path", path).put("type", type)
+                .put("secret", SECRET).put("max-body", maxBody)));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().getJsonObject("config").getString("secret")).isEqualTo("********");
+    }
+
+    private static Map<String, String> signed(String id, long timestamp, String body, byte[] key) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/cloudevents+json");
+        h.put("webhook-id", id);
+        h.put("webhook-timestamp", Long.toString(timestamp));
+        h.put("webhook-signature", "v1," + Base64.getEncoder().encodeToString(WebhookReceiver.hmac(key, id,
+            Long.toString(timestamp), body.getBytes(StandardCharsets.UTF_8))));
+        return h;
+    }
+
+    private static void assertAnswer(HubClient.Response r, int status, String field) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).as(r.toString()).startsWith("application/json");
+        if (status >= 400) {
+            assertThat(r.json().getString("error")).as(r.body()).isNotBlank().doesNotContain("Exception");
+            if (field != null) {
+                assertThat(r.json().getString("field")).as(r.body()).isEqualTo(field);
+            }
+        }
+    }
+
+    private static List<JsonObject> received(HubClient client, String type) {
+        HubClient.Response r = client.get("/api/v1/events?type=" + type + "&after=0&limit=100");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonArray events = r.json().getJsonArray("events");
+        return events.stream().map(o -> (JsonObject) o).toList();
+    }
+}
