@@ -104,4 +104,37 @@ class DemoWorldIT {
         assertThat(objects(showcase.getJsonArray("contents"))).extracting(h -> h.getString("name"))
             .containsExactly("Schuldnerberatung auf Türkisch");
     }
+
+    @Test
+    void aCo2AlertOfTheDemoSchoolLeavesTheHubSignedAndTheDemosReceiverPutsItOnTheBus() {
+        // whatever the hour: an alert as the projections raise one (real ones come in school hours), for a room of
+        // the demo school that no simulated room has, so a real alert of the same minutes cannot be taken for it
+        String since = Instant.now().minus(Duration.ofMinutes(40)).toString();
+        HubClient.Response posted = hub.client.post("/api/v1/events", "application/cloudevents+json", new JsonObject()
+            .put("specversion", "1.0").put("id", "demo-world-" + since).put("source", "/tests/demo-world")
+            .put("type", "air.alert.raised").put("subject", "sim-01/r999").put("datacontenttype", "application/json")
+            .put("data", new JsonObject().put("site", "sim-01").put("room", "r999").put("roomName", "Room 999")
+                .put("since", since).put("peak", 2310).put("threshold", 2000)).encode());
+        assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+
+        JsonObject received = await("the alert at the demo's receiver").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200)).until(() -> objects(hub.client
+                    .get("/api/v1/events?type=datenhafen.webhook.received&subject=sim-01/r999&after=0&limit=100").json()
+                    .getJsonArray("events")).stream().map(e -> e.getJsonObject("event"))
+                .filter(e -> since.equals(e.getJsonObject("data").getJsonObject("data").getString("since")))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+        JsonObject cloudEvent = received.getJsonObject("data");
+        assertThat(cloudEvent.getString("type")).isEqualTo("air.alert.raised");
+        assertThat(cloudEvent.getString("id")).isEqualTo("demo-world-" + since); // the alert's own id and source
+        assertThat(cloudEvent.getString("source")).isEqualTo("/tests/demo-world");
+        assertThat(cloudEvent.getJsonObject("data").getMap()).containsEntry("school", "sim-01")
+            .containsEntry("room", "r999").containsEntry("peakPpm", 2310).containsEntry("thresholdPpm", 2000);
+        assertThat(received.getString("id")).startsWith("msg_");
+
+        JsonObject flow = hub.client.get("/api/v1/admin/integrations/school-alerts").json();
+        assertThat(flow.getString("state")).as(flow.encode()).isEqualTo("running");
+        JsonObject inbox = hub.client.get("/api/v1/admin/integrations/alert-inbox").json();
+        assertThat(inbox.getString("state")).as(inbox.encode()).isEqualTo("running");
+        assertThat(inbox.getJsonObject("config").getString("secret")).isEqualTo("********");
+    }
 }

@@ -1,10 +1,12 @@
 package de.datenhafen.core;
 
+import de.datenhafen.core.flow.FlowTemplates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -14,14 +16,20 @@ import org.slf4j.LoggerFactory;
  * Demo set-up for a newcomer's first run: first the members of {@code conf/demo/members.json} (the association and
  * the providers of the shipped plugins, so each plugin has its owning member), then the integrations described in the
  * other {@code conf/demo/*.json} (each {@code {"name", "connector", "config"}}, the same body as
- * {@code POST /api/v1/admin/integrations}), each unless it exists. A file that does not fit is logged and skipped;
- * the hub runs on.
+ * {@code POST /api/v1/admin/integrations}), each unless it exists; then the CO2 alert of one school leaving the hub
+ * as a signed webhook ({@link #createAlertReceiver}). A file that does not fit is logged and skipped; the hub runs on.
  */
 final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
     static final String MEMBERS = "members.json";
+    /** The demo's webhook receiver (README tour) and the path it serves below core-connectors' webhooks/. */
+    static final String RECEIVER = "alert-inbox";
+    static final String RECEIVER_PATH = "alerts";
+    /** The demo's flow from the template "CO2 alert in a school to a webhook", and its school. */
+    static final String ALERT_FLOW = "school-alerts";
+    static final String ALERT_SCHOOL = "sim-01";
 
     private Demo() {
     }
@@ -70,6 +78,33 @@ final class Demo {
             }
         } catch (IOException e) {
             LOG.error("--demo: cannot read {}: {}", folder, e.getMessage());
+        }
+        createAlertReceiver(hub, existing);
+    }
+
+    /**
+     * So a newcomer sees an alert leave the hub: a {@code webhook-receiver} of core-connectors on this very hub (it
+     * checks each delivery's signature and puts it on the bus as {@code <member>.webhook.received}) and a flow from the
+     * template "CO2 alert in a school to a webhook" for one simulated school, pointed at it, the two sharing a secret
+     * made here (the template makes it; it is never shown). Both or neither: a half left by an earlier start, or one
+     * an admin deleted, stays as it is. The URL is the hub's public one ({@code http.public-url}), so under TLS the
+     * hub must trust its own certificate for the delivery to arrive.
+     */
+    private static void createAlertReceiver(Hub hub, Set<String> existing) {
+        if (existing.contains(RECEIVER) || existing.contains(ALERT_FLOW)) {
+            return;
+        }
+        try {
+            FlowTemplates.Instance flow = FlowTemplates.instantiate("co2-alert-webhook", Map.of("name", ALERT_FLOW,
+                "school", ALERT_SCHOOL, "url", hub.publicUrl() + "/api/v1/plugins/core-connectors/webhooks/"
+                    + RECEIVER_PATH));
+            hub.integrations().create(RECEIVER, "webhook-receiver", Map.<String, Object>of("path", RECEIVER_PATH,
+                "secret", flow.generated().get("secret")));
+            hub.flows().create(null, null, flow.definition(), "--demo", "the demo's CO2 alerts of " + ALERT_SCHOOL);
+            LOG.info("--demo: flow {} sends the CO2 alerts of {} to integration {}", ALERT_FLOW, ALERT_SCHOOL,
+                RECEIVER);
+        } catch (RuntimeException e) {
+            LOG.error("--demo: the CO2 alert receiver and flow skipped: {}", e.getMessage());
         }
     }
 }

@@ -264,7 +264,7 @@ public final class Hub implements AutoCloseable {
         return java.net.URI.create((tls != null ? "https://" : "http://") + host + ":" + server.actualPort());
     }
 
-    private String publicUrl() {
+    String publicUrl() {
         return config.httpPublicUrl().orElseGet(() -> {
             String host = config.httpHost();
             host = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
