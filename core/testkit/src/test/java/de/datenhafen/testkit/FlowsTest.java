@@ -214,6 +214,48 @@ class FlowsTest {
     }
 
     @Test
+    void aRegexThatBacktracksCatastrophicallyStopsAtTheTimeLimitInTheDryRunAndInTheRunningFlowWhichGoesOn(
+        HubClient client) {
+        String in = newType();
+        String out = in + ".ok";
+        String yaml = """
+            name: backtracks
+            from:
+              bus: %s
+            steps:
+              - filter: '$not($contains(note, /(a+)+$/))'
+              - transform: '{"ok": co2}'
+              - bus: {type: %s}
+            """.formatted(in, out);
+        JsonObject evil = new JsonObject().put("note", "a".repeat(40) + "!").put("co2", 1);
+
+        long t0 = System.nanoTime();
+        HubClient.Response dry = client.post("/api/v1/admin/flows/validate", new JsonObject().put("definition", yaml)
+            .put("events", new JsonArray().add(new JsonObject().put("type", in).put("data", evil))));
+        long dryMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+        assertThat(dry.json().getJsonArray("failed").getJsonObject(0).getString("error"))
+            .contains("a regular expression ((a+)+$) ran longer than 1000 ms");
+        assertThat(dryMillis).as("the dry run's answer, in ms").isLessThan(5_000);
+
+        assertThat(create(client, yaml).status()).isEqualTo(201);
+        for (JsonObject e : List.of(event("evil", in).put("data", evil),
+            event("fine", in).put("data", new JsonObject().put("note", "aaa").put("co2", 7)))) {
+            assertThat(client.post("/api/v1/events", "application/cloudevents+json", e.encode()).status())
+                .isEqualTo(202);
+        }
+
+        assertThat(awaitEvents(client, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("ok", 7));
+        JsonArray dead = client.get("/api/v1/admin/dead-letters?subscription=flow.backtracks").json()
+            .getJsonArray("deadLetters");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getJsonObject(0).getString("error")).contains("ran longer than 1000 ms");
+        assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("evil");
+        client.delete("/api/v1/admin/flows/backtracks");
+    }
+
+    @Test
     void aMemberAdminMakesFlowsOnlyForItsMemberReadingItsEventsAndWritingItsTypes(HubClient client, Hub h) {
         client.post("/api/v1/admin/members", new JsonObject().put("id", "kita-verbund").put("name", "Kita-Verbund"));
         client.post("/api/v1/admin/members", new JsonObject().put("id", "luftblick").put("name", "Luftblick"));
@@ -271,8 +313,8 @@ class FlowsTest {
     }
 
     @Test
-    void aTemplatesCo2AlertReachesARealReceiverSignedAndItsGoneAnswerStopsTheFlowWithTheReason(HubClient client)
-        throws Exception {
+    void aTemplatesCo2AlertReachesARealReceiverSignedAndItsGoneAnswerStopsTheFlowWithTheReasonKeptAcrossARestart(
+        HubClient client) throws Exception {
         java.util.concurrent.BlockingQueue<JsonObject> received = new java.util.concurrent.LinkedBlockingQueue<>();
         com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
             new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -332,9 +374,17 @@ class FlowsTest {
             });
             assertThat(client.get("/api/v1/admin/flows/hausmeister-nord").json().getBoolean("enabled")).isFalse();
             assertThat(calls.get()).isEqualTo(2);
+
+            // and says so after a restart of the hub too
+            hub.restart();
+            JsonObject after = hub.client().get("/api/v1/admin/flows/hausmeister-nord").json();
+            assertThat(after.getString("state")).isEqualTo("stopped");
+            assertThat(after.getJsonObject("lastError").getString("message")).contains("410");
+            assertThat(hub.client().get("/api/v1/admin/integrations/hausmeister-nord").json()
+                .getJsonObject("lastError").getString("message")).contains("410");
         } finally {
             receiver.stop(0);
-            client.delete("/api/v1/admin/flows/hausmeister-nord");
+            hub.client().delete("/api/v1/admin/flows/hausmeister-nord");
         }
     }
 }

@@ -14,6 +14,7 @@ import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.StopReasons;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,6 +83,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         String state = IntegrationManager.STOPPED;
         String error;
         Instant errorAt;
+        /** Why it stopped itself (a 410 Gone), kept in the database until an admin enables it. */
+        StopReasons.Reason stopped;
 
         Entry(FlowStore.Row row, Flow flow) {
             this.row = row;
@@ -90,6 +93,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     }
 
     private final FlowStore store;
+    private final StopReasons stopReasons;
     private final CamelHost camel;
     private final JdbcSubscriptionBackend subscriptions;
     private final Predicate<String> integrationNamed;
@@ -104,6 +108,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public FlowManager(Database db, SecretBox secrets, CamelHost camel, JdbcSubscriptionBackend subscriptions,
                        Predicate<String> integrationNamed) {
         this.store = new FlowStore(db, secrets);
+        this.stopReasons = new StopReasons(db, StopReasons.Table.FLOW);
         this.camel = camel;
         this.subscriptions = subscriptions;
         this.integrationNamed = integrationNamed;
@@ -111,6 +116,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
 
     /** Reads the stored flows and starts the enabled ones. Call after Camel started. */
     public synchronized void restore() {
+        Map<String, StopReasons.Reason> reasons = stopReasons.all();
         for (FlowStore.Row row : store.all()) {
             String text = store.version(row.name(), row.version()).map(FlowStore.Version::definition).orElse(null);
             Entry e;
@@ -126,6 +132,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             members.put(row.name(), row.member() == null ? "" : row.member());
             if (e.flow != null) {
                 start(e);
+            }
+            e.stopped = reasons.get(row.name());
+            if (e.stopped != null && !e.state.equals(IntegrationManager.RUNNING)) {
+                e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
+                e.errorAt = e.stopped.at();
             }
         }
         LOG.info("{} flows restored", entries.size());
@@ -314,6 +325,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         stop(e);
         e.error = reason;
         e.errorAt = Instant.now();
+        e.stopped = new StopReasons.Reason(reason, e.errorAt);
+        stopReasons.set(name, e.stopped);
         camel.counters(name).error(reason);
         LOG.warn("Flow {} stopped itself: {}; enable it when the target is back", name, LogText.escape(reason));
     }
@@ -404,12 +417,16 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             e.row = new FlowStore.Row(e.row.name(), e.row.member(), e.row.version(), desired, e.row.createdAt(), now);
         }
         e.state = e.state.equals(IntegrationManager.FAILED) ? IntegrationManager.STOPPED : e.state;
+        if (desired.equals(ENABLED) && e.stopped != null) {
+            e.stopped = null; // an admin enabled it: the reason it stopped with is history
+            stopReasons.set(e.row.name(), null);
+        }
     }
 
     private Entry require(String name) {
         Entry e = name == null ? null : entries.get(name);
         if (e == null) {
-            throw new NotFoundException("no flow named '" + name + "'");
+            throw new NotFoundException("no flow named '" + name + "'", "name");
         }
         return e;
     }

@@ -25,6 +25,7 @@ import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginListener;
 import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.StopReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     private final HubConfig config;
     private final IntegrationStore store;
+    private final StopReasons stopReasons;
     private final PluginHost plugins;
     private final CamelHost camel;
     private final SecretBox secrets;
@@ -79,6 +81,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Instant errorAt;
         int attempts;
         ScheduledFuture<?> retry;
+        /** Why it stopped itself (a 410 Gone), kept in the database until an admin resumes it. */
+        StopReasons.Reason stopped;
         /** Why the last start failed, when it was a path another integration serves. */
         PathTakenException pathTaken;
         /** The city-page sections its routes registered, shown while it runs; the plugin they came from. */
@@ -94,6 +98,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                               ScheduledExecutorService scheduler, PublicSections sections) {
         this.config = config;
         this.store = new IntegrationStore(db);
+        this.stopReasons = new StopReasons(db, StopReasons.Table.INTEGRATION);
         this.plugins = plugins;
         this.camel = camel;
         this.secrets = secrets;
@@ -108,9 +113,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
 
     /** Reads the stored integrations; they start as their plugins start. Call before plugins load. */
     public synchronized void restore() {
+        Map<String, StopReasons.Reason> reasons = stopReasons.all();
         for (IntegrationRecord r : store.all()) {
             Entry e = new Entry(r);
             e.error = "waiting for plugin " + r.pluginId();
+            e.stopped = reasons.get(r.name());
             entries.put(r.name(), e);
             pluginOfIntegration.put(r.name(), r.pluginId());
         }
@@ -502,6 +509,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         e.error = reason;
         e.errorAt = Instant.now();
         setDesired(e, PAUSED);
+        e.stopped = new StopReasons.Reason(reason, e.errorAt);
+        stopReasons.set(name, e.stopped);
         camel.counters(name).error(reason);
         LOG.warn("Integration {} stopped itself: {}; resume it when the target is back", name, reason);
     }
@@ -589,6 +598,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.attempts = 0;
             e.error = null;
             e.pathTaken = null;
+            if (e.stopped != null && e.state.equals(PAUSED)) {
+                e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
+                e.errorAt = e.stopped.at();
+            }
             LOG.info("Integration {} {} (connector {}, config {})", name, e.state, connector.name(), cfg);
         } catch (Exception ex) {
             removeRoutes(name);
@@ -666,6 +679,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (!e.record.desired().equals(desired)) {
             e.record = e.record.withDesired(desired);
             store.updateDesired(e.record);
+        }
+        if (desired.equals(RUNNING) && e.stopped != null) {
+            e.stopped = null; // an admin resumed it: the reason it stopped with is history
+            stopReasons.set(e.record.name(), null);
         }
     }
 
