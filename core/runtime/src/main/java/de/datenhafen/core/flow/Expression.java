@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>Time and depth are checked by com.dashjoin's time box as each evaluation step begins, so what allocates does so
  * for at most the time limit (a {@code $map} over a range of ten million stops there); one built-in call that is
  * already running (a {@code $pad} to a million characters) finishes first, and the size checks then refuse what it
- * made. A range is lazy in com.dashjoin, and an array result is counted before it is written. Inputs are events of
+ * made. Regular expressions, which run inside one call, check the same deadline as they read ({@link FlowRegex}), so
+ * one that backtracks catastrophically ends at the limit too. A range is lazy in com.dashjoin, and an array result is counted before it is written. Inputs are events of
  * at most 1 MiB. Thread-safe: each run has its own frame.
  */
 final class Expression {
@@ -34,6 +35,7 @@ final class Expression {
     Expression(String text) {
         this.text = text;
         this.compiled = Jsonata.jsonata(text);
+        FlowRegex.install(compiled); // regexes under the same time limit (FlowRegex says how)
     }
 
     /** An expression or its evaluation went past a bound (time, depth, size). */
@@ -62,12 +64,20 @@ final class Expression {
         frame.setRuntimeBounds(TIME_LIMIT_MS, MAX_DEPTH);
         Object result;
         try {
-            result = compiled.evaluate(data, frame);
+            result = FlowRegex.within(System.nanoTime() + TIME_LIMIT_MS * 1_000_000L,
+                () -> compiled.evaluate(data, frame));
         } catch (LimitException e) {
             throw e;
+        } catch (FlowRegex.Timeout e) {
+            throw new LimitException(e.getMessage());
         } catch (StackOverflowError e) {
             throw new LimitException("the expression nests too deep (an unbounded recursion?)");
         } catch (RuntimeException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof FlowRegex.Timeout timeout) { // through a function's call of a lambda ($map, ...)
+                    throw new LimitException(timeout.getMessage());
+                }
+            }
             String m = String.valueOf(e.getMessage());
             if (m.contains("timeout")) {
                 throw new LimitException("the expression ran longer than " + TIME_LIMIT_MS
