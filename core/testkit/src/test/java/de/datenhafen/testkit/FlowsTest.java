@@ -223,11 +223,11 @@ class FlowsTest {
             from:
               bus: %s
             steps:
-              - filter: '$not($contains(note, /(a+)+$/))'
+              - filter: '$not($contains(note, /(.*a){30}/))'
               - transform: '{"ok": co2}'
               - bus: {type: %s}
             """.formatted(in, out);
-        JsonObject evil = new JsonObject().put("note", "a".repeat(40) + "!").put("co2", 1);
+        JsonObject evil = new JsonObject().put("note", "a".repeat(29)).put("co2", 1);
 
         long t0 = System.nanoTime();
         HubClient.Response dry = client.post("/api/v1/admin/flows/validate", new JsonObject().put("definition", yaml)
@@ -235,7 +235,7 @@ class FlowsTest {
         long dryMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(dry.status()).as(dry.body()).isEqualTo(200);
         assertThat(dry.json().getJsonArray("failed").getJsonObject(0).getString("error"))
-            .contains("a regular expression ((a+)+$) ran longer than 1000 ms");
+            .contains("a regular expression ((.*a){30}) ran longer than 1000 ms");
         assertThat(dryMillis).as("the dry run's answer, in ms").isLessThan(5_000);
 
         assertThat(create(client, yaml).status()).isEqualTo(201);

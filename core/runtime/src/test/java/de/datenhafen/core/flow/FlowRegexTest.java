@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class FlowRegexTest {
 
     private static final Expression.Attributes NONE = new Expression.Attributes("t", null, "1", null, "/s");
-    private static final Map<String, Object> EVIL = Map.of("s", "a".repeat(40) + "!");
+    /** 29 a's: (.*a){30} cannot match and Java's engine tries every split of them ((a+)+$ it memoizes). */
+    private static final Map<String, Object> EVIL = Map.of("s", "a".repeat(29));
 
     private static Object eval(String expression, Object data) {
         return new Expression(expression).evaluate(data, NONE);
@@ -19,12 +20,13 @@ class FlowRegexTest {
 
     @Test
     void aRegexThatBacktracksCatastrophicallyEndsAtTheTimeLimitInEachRegexFunction() {
-        for (String e : List.of("$match(s, /(a+)+$/)", "$contains(s, /(a+)+$/)", "$replace(s, /(a+)+$/, \"x\")",
-            "$split(s, /(a+)+$/)", "s.$contains(/(a+)+$/)")) {
+        // $contains runs the same find as $match; the dry run and the running flow use it (FlowsTest)
+        for (String e : List.of("s.$match(/(.*a){30}/)", "$replace(s, /(.*a){30}/, \"x\")",
+            "$split(s, /(.*a){30}/)")) {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> eval(e, EVIL)).as(e).isInstanceOf(Expression.LimitException.class)
-                .hasMessage("a regular expression ((a+)+$) ran longer than 1000 ms (does it backtrack "
-                    + "catastrophically, like (a+)+$?)");
+                .hasMessage("a regular expression ((.*a){30}) ran longer than 1000 ms (does it backtrack "
+                    + "catastrophically?)");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(ms).as(e + " ended after (ms)").isBetween(900L, 4_000L);
         }
@@ -33,7 +35,7 @@ class FlowRegexTest {
     @Test
     void aRegexAppliedAsAFunctionFailsAtOnceInsteadOfRunningUnbounded() {
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> eval("/(a+)+$/(s)", EVIL)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> eval("/(.*a){30}/(s)", EVIL)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageStartingWith("the expression failed");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500L);
     }
