@@ -95,6 +95,9 @@ final class AccessRules {
         return null;
     }
 
+    /** How a refusal for a path without a rule begins (its field is the path). */
+    static final String NO_RULE = "no access rule covers ";
+
     /**
      * Why {@code p} may not make this request, or null when it may. Notes the route's template and parameters in
      * the context for the audit log.
@@ -104,7 +107,7 @@ final class AccessRules {
         String method = ctx.request().method().name();
         Rule r = find(method, path);
         if (r == null) {
-            return "no access rule covers " + method + " of this path; the hub refuses what it has no rule for";
+            return NO_RULE + method + " of this path; the hub refuses what it has no rule for";
         }
         Matcher m = r.pattern().matcher(path);
         m.matches();

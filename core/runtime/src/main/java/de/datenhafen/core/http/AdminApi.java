@@ -355,7 +355,7 @@ final class AdminApi {
             }
             return body;
         } catch (RuntimeException e) {
-            Errors.respond(ctx, new InvalidInputException("the body is not a JSON object: " + e.getMessage(),
+            Errors.respond(ctx, new InvalidInputException("the body is not a JSON object: " + Errors.jsonProblem(e),
                 "body"));
             return null;
         }

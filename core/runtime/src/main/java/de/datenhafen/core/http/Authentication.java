@@ -70,7 +70,8 @@ final class Authentication {
                 String denied = outcome.refusal() == null ? rules.deny(outcome.principal(), ctx) : null;
                 if (outcome.refusal() != null || denied != null) {
                     request.resume();
-                    ctx.fail(outcome.refusal() != null ? outcome.refusal() : new ForbiddenException(denied, null));
+                    ctx.fail(outcome.refusal() != null ? outcome.refusal()
+                        : new ForbiddenException(denied, denied.startsWith(AccessRules.NO_RULE) ? "path" : null));
                     return;
                 }
                 ctx.next();

@@ -38,7 +38,7 @@ public final class Errors {
         Throwable failure = ctx.failure();
         int status = ctx.statusCode();
         if (failure == null) {
-            send(ctx, status < 400 ? 500 : status, message(status), null, null);
+            send(ctx, status < 400 ? 500 : status, message(status), field(status), null);
             return;
         }
         if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
@@ -103,7 +103,7 @@ public final class Errors {
                 + ") but is not valid form data; this route takes JSON: send Content-Type: application/json",
                 "body", null);
         } else if (failure instanceof DecodeException) {
-            send(ctx, 400, "the body is not valid JSON: " + failure.getMessage(), "body", null);
+            send(ctx, 400, "the body is not valid JSON: " + jsonProblem(failure), "body", null);
         } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {
             send(ctx, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : message(e.getStatusCode()),
                 null, null);
@@ -141,6 +141,36 @@ public final class Errors {
             body.put("requestId", requestId(ctx));
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    /** The part of the request a bare status is about, for the error's {@code field}; null when none is. */
+    static String field(int status) {
+        return switch (status) {
+            case 413 -> "body";
+            case 414 -> "path";
+            case 415 -> "Content-Type";
+            case 431 -> "headers";
+            default -> null;
+        };
+    }
+
+    private static final java.util.regex.Pattern JSON_WHERE = java.util.regex.Pattern.compile(
+        "line: (\\d+), column: (\\d+)");
+
+    /**
+     * What a JSON parser's complaint says about a body, without the parser's own words for itself (its classes, its
+     * settings, where it read from): the complaint's first line, and the line and column where it gave them.
+     */
+    public static String jsonProblem(Throwable e) {
+        if (e instanceof ClassCastException) {
+            return "it is JSON, but not an object (an array or a single value)";
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher at = JSON_WHERE.matcher(m);
+        String where = at.find() ? " (line " + at.group(1) + ", column " + at.group(2) + ")" : "";
+        m = m.replaceFirst("^Failed to decode:\\s*", "").replaceAll(", from `[^`]*`\\)", ")");
+        int cut = m.indexOf('\n');
+        return (cut >= 0 ? m.substring(0, cut) : m).strip() + where;
     }
 
     static String message(int status) {
