@@ -104,6 +104,35 @@ class ConsoleIntegrationsTest {
     }
 
     @Test
+    void aFlowIsListedAndShownWithoutItsSecretAndDisabledAndEnabledFromItsPage() {
+        HubClient.Response made = hub.client().post("/api/v1/admin/flows", "application/yaml", """
+            name: console-flow
+            from: {bus: city.console}
+            steps:
+              - webhook: {name: console-flow, url: 'https://tickets.example.org/x',
+                  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'}
+            """);
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        People.signIn(browser.size(360, 800), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/flows");
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-flow='console-flow']")).getText())
+            .contains("läuft");
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.linkText("console-flow")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/flows/console-flow"));
+        assertThat(browser.driver().findElement(By.id("definition")).getText())
+            .contains("tickets.example.org", "********");
+        assertThat(browser.driver().getPageSource()).doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        browser.driver().findElement(By.xpath("//button[text()='Ausschalten']")).click();
+        browser.await(d -> d.findElement(By.id("state")).getText().equals("gestoppt"));
+        browser.driver().findElement(By.xpath("//button[text()='Einschalten']")).click();
+        browser.await(d -> d.findElement(By.id("state")).getText().equals("läuft"));
+        browser.assertAccessible();
+        browser.screenshot("ConsoleIntegrationsTest", "flow");
+        assertThat(hub.client().delete("/api/v1/admin/flows/console-flow").status()).isEqualTo(204);
+    }
+
+    @Test
     void aSecretIsNeverInThePage() {
         People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
             "/console/integrations/schools");

@@ -131,6 +131,8 @@ public final class Console {
         router.get(Integrations.NEW).handler(ctx -> page(ctx, Integrations::create));
         router.get(Integrations.PATH + "/:name").handler(ctx -> page(ctx, Integrations::one));
         router.get(Integrations.PATH + "/:name/edit").handler(ctx -> page(ctx, Integrations::edit));
+        router.get(Flows.PATH).handler(ctx -> page(ctx, Flows::list));
+        router.get(Flows.PATH + "/:name").handler(ctx -> page(ctx, Flows::one));
         router.get(BASE + "bus").handler(ctx -> page(ctx, Bus::render));
         router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
         router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
@@ -220,6 +222,7 @@ public final class Console {
         item(items, here, BASE, v.t("nav.overview"));
         item(items, here, BASE + "plugins", v.t("nav.plugins"));
         item(items, here, BASE + "integrations", v.t("nav.integrations"));
+        item(items, here, Flows.PATH, v.t("nav.flows"));
         if (p.isHubAdmin()) {
             item(items, here, BASE + "bus", v.t("nav.bus"));
             item(items, here, BASE + "dead-letters", v.t("nav.deadLetters"));
