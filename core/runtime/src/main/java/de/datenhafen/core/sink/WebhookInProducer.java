@@ -2,7 +2,7 @@ package de.datenhafen.core.sink;
 
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +23,20 @@ final class WebhookInProducer extends DefaultProducer {
 
     private final List<byte[]> keys;
     private final long tolerance;
-    private final Clock clock;
     /** webhook-id to the timestamp of the delivery taken with it. */
     private final Map<String, Long> taken = new HashMap<>();
 
     WebhookInProducer(Endpoint endpoint, List<byte[]> keys, long toleranceSeconds) {
-        this(endpoint, keys, toleranceSeconds, Clock.systemUTC());
-    }
-
-    WebhookInProducer(Endpoint endpoint, List<byte[]> keys, long toleranceSeconds, Clock clock) {
         super(endpoint);
         this.keys = keys;
         this.tolerance = toleranceSeconds;
-        this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         String id = in.getHeader("webhook-id", String.class);
-        long now = clock.instant().getEpochSecond();
+        long now = Instant.now().getEpochSecond();
         long sent;
         try {
             sent = StandardWebhooks.verify(keys, id, in.getHeader("webhook-timestamp", String.class),
