@@ -1,11 +1,15 @@
 package de.datenhafen.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import de.datenhafen.testkit.postgres.PostgresForTests;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +45,20 @@ class PluginDatabaseOnPostgresTest extends PluginDatabaseSuite {
     @Override
     String refusalOfAnotherPluginsSchema() {
         return "permission denied for schema plugin_memo";
+    }
+
+    @Test
+    void takesBackItsSchemaFromAnotherOwnerAsARestoreWithoutOwnersLeavesIt() throws SQLException {
+        long before = count(database("memo"), "SELECT COUNT(*) FROM notes");
+        try (Connection c = DriverManager.getConnection(PG.jdbcUrl("plugin_databases"), PG.user(), PG.password());
+             Statement st = c.createStatement()) {
+            st.execute("ALTER SCHEMA plugin_memo OWNER TO " + PG.user());
+            st.execute("ALTER TABLE plugin_memo.notes OWNER TO " + PG.user());
+        }
+
+        hub.restart();
+
+        assertThat(count(database("memo"), "SELECT COUNT(*) FROM notes")).isEqualTo(before + 1);
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -211,7 +213,41 @@ public final class PluginDatabases implements AutoCloseable {
             st.execute("REVOKE ALL ON SCHEMA " + quoted(hubSchema) + " FROM PUBLIC");
         }
         st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(schema) + " AUTHORIZATION " + r);
+        adopt(st, schema, role);
         return role;
+    }
+
+    /**
+     * Gives the plugin's role its schema and the tables, views and sequences in it where another role owns them: a
+     * dump restored with {@code pg_restore --no-owner}, or into a database of another name (whose plugin roles have
+     * other names), leaves them to the restoring user, and the plugin could not use its own data.
+     */
+    private static void adopt(Statement st, String schema, String role) throws SQLException {
+        List<String> changes = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT 'SCHEMA ' || quote_ident(n.nspname) FROM pg_namespace n "
+            + "WHERE n.nspname = " + literal(schema) + " AND pg_get_userbyid(n.nspowner) <> " + literal(role)
+            + " UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' "
+            + "WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + literal(schema)
+            + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> " + literal(role)
+            // a sequence that belongs to a column goes with its table
+            + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))")) {
+            while (rs.next()) {
+                changes.add(rs.getString(1));
+            }
+        }
+        for (String object : changes) {
+            st.execute("ALTER " + object + " OWNER TO " + quoted(role));
+        }
+        if (!changes.isEmpty()) {
+            LOG.info("Gave {} objects in schema {} (restored under another owner) to role {}", changes.size(),
+                schema, role);
+        }
+    }
+
+    /** A string literal for PostgreSQL (identifiers here are made of letters, digits and '_'). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     private static String quoted(String identifier) {
