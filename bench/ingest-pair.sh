@@ -13,6 +13,10 @@
 # A folder may end in @H or @Ha: that hub gets that target instead of the first argument's.
 # Environment: BENCH (a copy of ../shared/bench with payloads generated), ROUNDS (3), SECS (20), WARMUP (8),
 # CONNS (16), JAVA_OPTS (the harness's hub options), OUT (folder for logs and wrk output).
+# One hub on PostgreSQL (issue 19): PG=<label> runs that label's hub on a fresh database bench_<round> of a started
+# server, PG_DATA its cluster folder (the server's CPU, all its processes, counts into that hub's CPU per reading),
+# PG_PORT, PG_USER, PG_PASSWORD (psql makes and drops the database); bytes on disk are pg_database_size.
+#   PG=pg PG_DATA=/tmp/pg/data PG_PORT=5432 PG_USER=hub PG_PASSWORD=... bench/ingest-pair.sh H h2=<hub> pg=<hub>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/packaged-hub.sh
@@ -33,12 +37,34 @@ declare -A target=()
 kind() { [ "${target[$1]}" = Ha ] && echo aq || echo ce; }
 route() { [ "${target[$1]}" = Ha ] && echo /api/v1/plugins/air-quality/uplinks || echo /api/v1/events; }
 PIDS=()
+psql_pg() { PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "${2:-postgres}" -Atqc "$1"; }
+cpu_ticks() { # label pid -> user+system ticks of the hub, and of the whole PostgreSQL server for the PG label
+  local t; t=$(awk '{print $14+$15}' "/proc/$2/stat")
+  if [ "$1" = "${PG:-}" ]; then
+    local pm; pm=$(head -1 "$PG_DATA/postmaster.pid")
+    # the server's live processes, and (cutime, cstime) those that ended and were reaped; a process that ends meanwhile
+    # is skipped by cat, so awk always prints
+    t=$((t + $({ cat "/proc/$pm/stat"; for p in $(pgrep -P "$pm"); do cat "/proc/$p/stat"; done; } 2>/dev/null \
+      | awk -v pm="$pm" '{s += $14 + $15} $1 == pm {s += $16 + $17} END {print s + 0}')))
+  fi
+  echo "$t"
+}
+disk_bytes() { # label round -> the H2 file's size, or the PostgreSQL database's
+  if [ "$1" = "${PG:-}" ]; then psql_pg "SELECT pg_database_size('bench_$2')"
+  else stat -c %s "$OUT/data-$1-$2/datenhafen.mv.db"; fi
+}
 trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait 2>/dev/null || true' EXIT
 
 start() { # label dist port round -> pid on stdout; each label runs its own copy (a hub unpacks its plugins there)
   local data="$OUT/data-$1-$4" home="$OUT/hub-$1"; rm -rf "$data"; mkdir -p "$data"
   [ -d "$home" ] || cp -r "$2" "$home"
-  DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$3 DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
+  local db=()
+  if [ "$1" = "${PG:-}" ]; then
+    psql_pg "DROP DATABASE IF EXISTS bench_$4" && psql_pg "CREATE DATABASE bench_$4" >&2
+    db=(DATENHAFEN_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_$4" DATENHAFEN_DB_USER="$PG_USER"
+        DATENHAFEN_DB_PASSWORD="$PG_PASSWORD")
+  fi
+  env "${db[@]}" DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$3 DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
   DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN DATENHAFEN_JAVA_OPTS="$JAVA_OPTS" "$home/bin/datenhafen" >"$OUT/server-$1-$4.log" 2>&1 &
   echo $!
 }
@@ -67,20 +93,20 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for label in "${!pid[@]}"; do rss[$label]=$(awk '/^VmRSS/{print int($2/1024)}' "/proc/${pid[$label]}/status"); done
   for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 0 "$WARMUP" "$OUT/wrk-$label-$r-warmup.txt"; done
   wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
-  for label in "${!pid[@]}"; do t0[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat"); done
+  for label in "${!pid[@]}"; do t0[$label]=$(cpu_ticks "$label" "${pid[$label]}"); done
   for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 1 "$SECS" "$OUT/wrk-$label-$r.txt"; done
   wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
   declare -A running=()
   for label in "${!pid[@]}"; do
-    t1[$label]=$(awk '{print $14+$15}' "/proc/${pid[$label]}/stat")
-    running[$label]=$(stat -c %s "$OUT/data-$label-$r/datenhafen.mv.db")
+    t1[$label]=$(cpu_ticks "$label" "${pid[$label]}")
+    running[$label]=$(disk_bytes "$label" "$r")
   done
   load_now=$(uptime | sed 's/.*load average: //; s/,.*//')
   for label in "${!pid[@]}"; do
     kill "${pid[$label]}"
     for _ in $(seq 1 300); do kill -0 "${pid[$label]}" 2>/dev/null || break; sleep 0.1; done # not our child: poll
     python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
-      "$OUT/wrk-$label-$r-warmup.txt" "${running[$label]}" "$(stat -c %s "$OUT/data-$label-$r/datenhafen.mv.db")" \
+      "$OUT/wrk-$label-$r-warmup.txt" "${running[$label]}" "$(disk_bytes "$label" "$r")" \
       "$load_now" >>"$OUT/pair.tsv" <<'EOF'
 import json, re, sys
 r, label, f, ticks, tck, rss, warm, running, stopped, load = sys.argv[1:11]

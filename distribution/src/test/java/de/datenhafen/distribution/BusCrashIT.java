@@ -46,8 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code DATENHAFEN_CRASH_ROUNDS}, default 4), {@code datenhafen.crash.load-seconds} (most seconds of load per round,
  * default 6), {@code datenhafen.crash.clients} (default 6), {@code datenhafen.crash.home} (a folder to keep the hub and
  * its database in; default a temporary one), {@code datenhafen.crash.seed}, {@code datenhafen.crash.distribution} (the
- * unpacked server to test; default the one this module built). {@code bench/crash-test.sh} runs many
- * rounds with longer load.
+ * unpacked server to test; default the one this module built), {@code datenhafen.crash.db-url},
+ * {@code datenhafen.crash.db-user} and {@code datenhafen.crash.db-password} (a database for the hub instead of its H2
+ * file, e.g. an empty PostgreSQL database: the hub gets them as {@code DATENHAFEN_DB_URL}, ..., and the check reads
+ * the events from there with the server's own JDBC driver). {@code bench/crash-test.sh} runs many rounds with longer
+ * load.
  */
 class BusCrashIT {
 
@@ -60,6 +63,7 @@ class BusCrashIT {
 
     private Path home;
     private int port;
+    private ExternalDatabase external;
     private Process process;
     private final List<Path> logs = new ArrayList<>();
 
@@ -72,7 +76,8 @@ class BusCrashIT {
 
     @Test
     void everyAcknowledgedEventIsStoredExactlyOnceAfterSigkill() throws Exception {
-        int rounds = setting("datenhafen.crash.rounds", 4);
+        int rounds = setting("datenhafen.crash.rounds", defaultRounds());
+        external = database();
         int clients = setting("datenhafen.crash.clients", 6);
         int loadSeconds = setting("datenhafen.crash.load-seconds", 6);
         long seed = Long.parseLong(text("datenhafen.crash.seed", Long.toString(System.nanoTime())));
@@ -122,7 +127,7 @@ class BusCrashIT {
 
             CrashCheck.write(ackedFile, acked);
             String check = runCheck(ackedFile);
-            long dbBytes = Files.size(home.resolve("data/datenhafen.mv.db"));
+            long dbBytes = databaseBytes();
             String mine = check.lines().filter(l -> l.startsWith("ROUND ")).reduce((a, b) -> b).orElse("");
             String total = check.lines().filter(l -> l.startsWith("TOTAL ")).findFirst().orElse("");
             String line = String.format("round %d: kill %s (load %.1f s%s), in flight %d, %d busy, %d errors | %s | "
@@ -274,23 +279,56 @@ class BusCrashIT {
         return sb.append(']').toString();
     }
 
+    /** A database the hub is given instead of its H2 file. */
+    record ExternalDatabase(String url, String user, String password) {
+    }
+
+    /** The database under test: the H2 file (null) unless {@code datenhafen.crash.db-url} names another. */
+    ExternalDatabase database() throws Exception {
+        String url = text("datenhafen.crash.db-url", null);
+        return url == null ? null : new ExternalDatabase(url, text("datenhafen.crash.db-user", ""),
+            text("datenhafen.crash.db-password", ""));
+    }
+
+    int defaultRounds() {
+        return 4;
+    }
+
     private String runCheck(Path ackedFile) throws Exception {
-        Path h2;
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("lib"), "h2-*.jar")) {
-            h2 = jars.iterator().next();
+        Path driver;
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("lib"),
+            external != null && external.url().startsWith("jdbc:postgresql:") ? "postgresql-*.jar" : "h2-*.jar")) {
+            driver = jars.iterator().next();
         }
         Path classes = Path.of(CrashCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String url = "jdbc:h2:file:" + home.resolve("data/datenhafen").toAbsolutePath()
+        String url = external != null ? external.url()
+            : "jdbc:h2:file:" + home.resolve("data/datenhafen").toAbsolutePath()
             + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
         Path out = work.resolve("check.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-cp", h2 + java.io.File.pathSeparator + classes, CrashCheck.class.getName(), url,
-            ackedFile.toString(), home.resolve("data/db.key").toString())
-            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m", "-cp", driver + java.io.File.pathSeparator + classes, CrashCheck.class.getName(), url,
+            ackedFile.toString(), home.resolve("data/db.key").toString());
+        if (external != null) {
+            pb.environment().put(CrashCheck.USER_VARIABLE, external.user());
+            pb.environment().put(CrashCheck.PASSWORD_VARIABLE, external.password());
+        }
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("check finished").isTrue();
         String text = Files.readString(out);
         assertThat(p.exitValue()).as("check could open and read the database:\n" + text).isZero();
         return text;
+    }
+
+    /** The H2 file's size, or the PostgreSQL database's. */
+    private long databaseBytes() throws Exception {
+        if (external == null) {
+            return Files.size(home.resolve("data/datenhafen.mv.db"));
+        }
+        try (var c = java.sql.DriverManager.getConnection(external.url(), external.user(), external.password());
+             var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long sum(String check, String key) {
@@ -309,6 +347,11 @@ class BusCrashIT {
         String storage = text("datenhafen.bus.storage", "");
         if (!storage.isEmpty()) {
             pb.environment().put("DATENHAFEN_BUS_STORAGE", storage);
+        }
+        if (external != null) {
+            pb.environment().put("DATENHAFEN_DB_URL", external.url());
+            pb.environment().put("DATENHAFEN_DB_USER", external.user());
+            pb.environment().put("DATENHAFEN_DB_PASSWORD", external.password());
         }
         process = pb.start();
         URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");

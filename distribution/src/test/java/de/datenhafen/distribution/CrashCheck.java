@@ -32,9 +32,14 @@ import java.util.TreeMap;
  * <pre>java -cp lib/h2-*.jar:test-classes de.datenhafen.distribution.CrashCheck JDBC_URL ACKED_FILE [data/db.key]</pre>
  *
  * <p>The third argument is the file with the hub's generated database password (the hub makes it at its first
- * start); without it the check logs in with an empty password, as hubs before it did.
+ * start); without it the check logs in with an empty password, as hubs before it did. For a database other than the
+ * hub's H2 file (PostgreSQL, with its driver on the class path instead of H2's) the login comes from the environment
+ * variables {@value #USER_VARIABLE} and {@value #PASSWORD_VARIABLE}.
  */
 public final class CrashCheck {
+
+    static final String USER_VARIABLE = "CRASH_CHECK_DB_USER";
+    static final String PASSWORD_VARIABLE = "CRASH_CHECK_DB_PASSWORD";
 
     private CrashCheck() {
     }
@@ -45,10 +50,12 @@ public final class CrashCheck {
         Tally tally = new Tally();
         long t0 = System.nanoTime();
         // each id is counted as it is read, never kept: the file may hold tens of millions of events
-        String password = args.length > 2 && Files.exists(Path.of(args[2])) ? Files.readString(Path.of(args[2])).trim()
-            : "";
-        try (Connection c = DriverManager.getConnection(url, "sa", password);
+        String password = System.getenv(PASSWORD_VARIABLE) != null ? System.getenv(PASSWORD_VARIABLE)
+            : args.length > 2 && Files.exists(Path.of(args[2])) ? Files.readString(Path.of(args[2])).trim() : "";
+        String user = System.getenv(USER_VARIABLE) != null ? System.getenv(USER_VARIABLE) : "sa";
+        try (Connection c = DriverManager.getConnection(url, user, password);
              Statement st = c.createStatement()) {
+            c.setAutoCommit(false); // PostgreSQL streams a result set only inside a transaction
             st.setFetchSize(10_000);
             try (ResultSet rs = st.executeQuery("SELECT id FROM bus_event")) {
                 while (rs.next()) {

@@ -444,6 +444,7 @@ abstract class GroupCommitLog implements EventLog {
     private Connection connection() throws SQLException {
         if (connection == null) {
             Connection c = dataSource.getConnection();
+            H2Durability.forWriter(c);
             c.setAutoCommit(false);
             connection = c;
         }

@@ -1,7 +1,7 @@
 /**
  * The common data bus: an ordered, durable log of CloudEvents, each with a hub-assigned sequence number and its
  * owning member, plus live fan-out to subscriptions. {@link de.datenhafen.core.bus.EventLog} is the one interface
- * every implementation (H2 now; PostgreSQL or Kafka later) serves.
+ * every implementation serves; both JDBC storages run on H2 and on PostgreSQL (Kafka later).
  *
  * <h2>Storage decisions (H2EventLog)</h2>
  * <ul>
@@ -66,6 +66,14 @@
  * ({@link de.datenhafen.core.store.Database#compactAtClose}): 144 to 35 bytes per event at groups of 100 (0.8 s for
  * 50,000 events), 108 to 34 at 1,000; larger files are compacted offline ({@code --compact}), where chunks copy in
  * a fraction of the time rows take (two rows per group instead of one per event).</li>
+ * <li><b>On PostgreSQL</b> the same SQL runs (the log, retention, subscriptions and dead letters use nothing of
+ * H2's own; their tests run on both, {@code de.datenhafen.core.store.TestDatabase}). What H2 needs for crash safety
+ * has its PostgreSQL counterpart: no {@code CHECKPOINT SYNC}, since a commit returns only after its WAL is flushed
+ * with {@code synchronous_commit} on, which the writer sets for its own connection; the log refuses a server with
+ * {@code fsync} off ({@link de.datenhafen.core.bus.H2Durability}). Sequences stay the writer's own, as on H2 (one
+ * writer per database). The row storage keeps an event's time as an instant there (PostgreSQL's
+ * {@code timestamptz} has no offset), so a time sent with an offset other than UTC comes back in UTC; the chunks
+ * (the default) keep the offset as sent.</li>
  * </ul>
  */
 package de.datenhafen.core.bus;

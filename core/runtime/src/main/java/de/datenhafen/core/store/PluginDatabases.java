@@ -4,13 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.HubException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * user of the same name that has no rights elsewhere, reached through its own small pool, migrated by Flyway from
  * the plugin's {@code db/plugin/} resources. The user's password is set anew at each start and never stored.
  *
- * <p>Implemented for the embedded H2 database, where users and schemas are cheap; other databases get a clear
- * refusal until their counterpart (a PostgreSQL role per plugin) is written.
+ * <p>On PostgreSQL the user is a role of its own, {@code <database>_plugin_<id>} (roles belong to the whole server,
+ * so the database's name keeps two hubs on one server apart), owning schema {@code plugin_<id>}; the hub takes the
+ * rights of {@code PUBLIC} on its database and its own schema away, so a plugin's role can connect to this database
+ * and use its own schema, nothing else (it still sees the names of other objects in the system catalogs, as every
+ * role does). The hub's database user needs {@code CREATEROLE} for this. Migrations come from {@code db/plugin/},
+ * with the files of {@code db/plugin-postgresql/} in place of those of the same version (see
+ * {@link PluginMigrations}). Other databases get a clear refusal.
  */
 public final class PluginDatabases implements AutoCloseable {
 
@@ -110,44 +118,57 @@ public final class PluginDatabases implements AutoCloseable {
     }
 
     private HikariDataSource create(String pluginId, ClassLoader pluginLoader) {
-        if (!hub.isH2()) {
-            throw new HubException("plugin " + pluginId + " asked for a database, but plugin schemas are only "
-                + "available on the embedded H2 database so far, not on " + Database.redactUrl(hubUrl));
+        boolean postgres = Database.postgres(hubUrl);
+        if (!hub.isH2() && !postgres) {
+            throw new HubException("plugin " + pluginId + " asked for a database, but plugin schemas are available "
+                + "on the embedded H2 database and on PostgreSQL only, not on " + Database.redactUrl(hubUrl));
         }
         claimSchema(pluginId);
-        String schema = schemaOf(pluginId);
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
+        // only letters, digits, '-' and '_': it goes into the statement that sets it, which takes no parameters
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        HikariConfig hc = new HikariConfig();
+        String schema;
         try (Connection c = hub.connection(); Statement st = c.createStatement()) {
-            st.execute("CREATE USER IF NOT EXISTS \"" + schema + "\" PASSWORD '" + password + "'");
-            st.execute("ALTER USER \"" + schema + "\" SET PASSWORD '" + password + "'");
-            st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\" AUTHORIZATION \"" + schema + "\"");
+            if (postgres) {
+                schema = schemaOf(pluginId).toLowerCase(Locale.ROOT);
+                String role = postgresRole(st, pluginId, schema, password);
+                hc.setJdbcUrl(withoutLogin(hubUrl));
+                hc.setUsername(role);
+                hc.setSchema(schema);
+            } else {
+                schema = schemaOf(pluginId);
+                st.execute("CREATE USER IF NOT EXISTS \"" + schema + "\" PASSWORD '" + password + "'");
+                st.execute("ALTER USER \"" + schema + "\" SET PASSWORD '" + password + "'");
+                st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\" AUTHORIZATION \"" + schema + "\"");
+                // The database is open already, with its settings; a plain URL naming the file and the schema is
+                // enough, and database-wide settings would need rights the plugin's user does not have.
+                hc.setJdbcUrl(baseUrl(hubUrl) + ";SCHEMA=\"" + schema + "\"");
+                hc.setUsername(schema);
+            }
         } catch (SQLException e) {
             throw new HubException("cannot make the database schema of plugin " + pluginId + ": " + e.getMessage(),
                 null, e);
         }
-        HikariConfig hc = new HikariConfig();
-        // The database is open already, with its settings; a plain URL naming the file and the schema is enough,
-        // and database-wide settings would need rights the plugin's user does not have.
-        hc.setJdbcUrl(baseUrl(hubUrl) + ";SCHEMA=\"" + schema + "\"");
-        hc.setUsername(schema);
         hc.setPassword(password);
         hc.setPoolName("plugin-db-" + pluginId);
         hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(0);
         HikariDataSource pool = new HikariDataSource(hc);
         try {
-            var result = Flyway.configure(pluginLoader)
+            var flyway = Flyway.configure(pluginLoader)
                 .dataSource(pool)
                 .schemas(schema)
                 .defaultSchema(schema)
                 .createSchemas(false)
-                .locations("classpath:db/plugin")
+                .locations("classpath:" + PluginMigrations.BASE)
                 .table("plugin_schema_history")
-                .failOnMissingLocations(false)
-                .load()
-                .migrate();
+                .failOnMissingLocations(false);
+            if (postgres) {
+                flyway.resourceProvider(PluginMigrations.forPostgres(pluginLoader));
+            }
+            var result = flyway.load().migrate();
             String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
                 : result.initialSchemaVersion;
             LOG.info("Database schema {} of plugin {} at version {}", schema, pluginId,
@@ -158,6 +179,97 @@ public final class PluginDatabases implements AutoCloseable {
                 + Database.rootMessage(e), null, e);
         }
         return pool;
+    }
+
+    /**
+     * Makes (or finds) the plugin's role on PostgreSQL with a new password, its schema owned by it, and takes the
+     * rights {@code PUBLIC} has by default on the hub's database (connect, temporary tables) and on the hub's schema
+     * (use) away, giving the role back only the right to connect. Returns the role's name.
+     */
+    private static String postgresRole(Statement st, String pluginId, String schema, String password)
+        throws SQLException {
+        String database;
+        String hubSchema;
+        try (ResultSet rs = st.executeQuery("SELECT current_database(), current_schema()")) {
+            rs.next();
+            database = rs.getString(1);
+            hubSchema = rs.getString(2);
+        }
+        String role = database + "_" + schema;
+        if (role.getBytes(StandardCharsets.UTF_8).length > 63) {
+            throw new HubException("plugin " + pluginId + " would get the database role " + role + ", longer than the "
+                + "63 bytes PostgreSQL keeps of a name; a shorter Plugin-Id or database name is needed");
+        }
+        String r = quoted(role);
+        st.execute("DO $$ BEGIN CREATE ROLE " + r + "; "
+            + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        st.execute("ALTER ROLE " + r + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+            + "PASSWORD '" + password + "'");
+        // a hub user with CREATEROLE but not superuser may only give a schema to a role it is a member of
+        st.execute("GRANT " + r + " TO CURRENT_USER");
+        st.execute("REVOKE ALL ON DATABASE " + quoted(database) + " FROM PUBLIC");
+        st.execute("GRANT CONNECT ON DATABASE " + quoted(database) + " TO " + r);
+        if (hubSchema != null) {
+            st.execute("REVOKE ALL ON SCHEMA " + quoted(hubSchema) + " FROM PUBLIC");
+        }
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(schema) + " AUTHORIZATION " + r);
+        adopt(st, schema, role);
+        return role;
+    }
+
+    /**
+     * Gives the plugin's role its schema and the tables, views and sequences in it where another role owns them: a
+     * dump restored with {@code pg_restore --no-owner}, or into a database of another name (whose plugin roles have
+     * other names), leaves them to the restoring user, and the plugin could not use its own data.
+     */
+    private static void adopt(Statement st, String schema, String role) throws SQLException {
+        List<String> changes = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT 'SCHEMA ' || quote_ident(n.nspname) FROM pg_namespace n "
+            + "WHERE n.nspname = " + literal(schema) + " AND pg_get_userbyid(n.nspowner) <> " + literal(role)
+            + " UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' "
+            + "WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + literal(schema)
+            + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> " + literal(role)
+            // a sequence that belongs to a column goes with its table
+            + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))")) {
+            while (rs.next()) {
+                changes.add(rs.getString(1));
+            }
+        }
+        for (String object : changes) {
+            st.execute("ALTER " + object + " OWNER TO " + quoted(role));
+        }
+        if (!changes.isEmpty()) {
+            LOG.info("Gave {} objects in schema {} (restored under another owner) to role {}", changes.size(),
+                schema, role);
+        }
+    }
+
+    /** A string literal for PostgreSQL (identifiers here are made of letters, digits and '_'). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** A PostgreSQL URL without {@code user} and {@code password} parameters, which would win over the plugin's. */
+    static String withoutLogin(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        StringBuilder out = new StringBuilder(url.substring(0, q));
+        char sep = '?';
+        for (String param : url.substring(q + 1).split("&")) {
+            String key = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+            if (!param.isEmpty() && !key.equals("user") && !key.equals("password")) {
+                out.append(sep).append(param);
+                sep = '&';
+            }
+        }
+        return out.toString();
     }
 
     /** Closes the plugin's pool, if it has one; the schema and data stay. */

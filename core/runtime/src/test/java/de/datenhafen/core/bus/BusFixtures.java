@@ -1,6 +1,7 @@
 package de.datenhafen.core.bus;
 
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -22,8 +23,7 @@ final class BusFixtures {
     }
 
     static Database database(Path dir) {
-        return Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath()
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        return TestDatabase.H2.open(dir);
     }
 
     static NewEvent reading(String id) {

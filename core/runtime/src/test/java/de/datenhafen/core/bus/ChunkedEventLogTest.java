@@ -3,6 +3,7 @@ package de.datenhafen.core.bus;
 import static de.datenhafen.core.bus.BusFixtures.reading;
 import static de.datenhafen.core.bus.BusFixtures.readings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -123,6 +124,7 @@ class ChunkedEventLogTest extends H2EventLogTest {
 
     @Test
     void aCleanStopCompactsTheFileOnlyWhenItIsSmallEnough() throws Exception {
+        assumeTrue(database == de.datenhafen.core.store.TestDatabase.H2, "H2's file; PostgreSQL's VACUUM is its own");
         long[] sizes = new long[2];
         for (int run = 0; run < 2; run++) {
             java.nio.file.Path folder = dir.resolve("compact-" + run);

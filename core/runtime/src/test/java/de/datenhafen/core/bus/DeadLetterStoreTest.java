@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.datenhafen.api.HubException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Dead letters, on H2 and on PostgreSQL. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class DeadLetterStoreTest {
+
+    @Parameter
+    TestDatabase database;
 
     static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
 
@@ -27,7 +37,7 @@ class DeadLetterStoreTest {
 
     @BeforeEach
     void open() {
-        db = BusFixtures.database(dir);
+        db = database.open(dir);
         subscriptions = new SubscriptionStore(db.dataSource(), clock);
         store = new DeadLetterStore(db.dataSource(), clock);
         subscriptions.create("webhook", EventFilter.ALL, 0);

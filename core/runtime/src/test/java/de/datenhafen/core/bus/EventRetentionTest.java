@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Retention on the row log; {@link ChunkedEventRetentionTest} runs the same on chunks. */
+/** Retention on the row log, on H2 and on PostgreSQL; {@link ChunkedEventRetentionTest} runs the same on chunks. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class EventRetentionTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -30,7 +39,7 @@ class EventRetentionTest {
 
     @BeforeEach
     void open() {
-        db = BusFixtures.database(dir);
+        db = database.open(dir);
         log = startLog();
     }
 

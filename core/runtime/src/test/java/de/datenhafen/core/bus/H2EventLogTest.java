@@ -6,10 +6,12 @@ import static de.datenhafen.core.bus.BusFixtures.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -28,9 +30,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The log's promises; {@link ChunkedEventLogTest} runs all of them against the chunked storage too. */
+/**
+ * The log's promises, on H2 and on PostgreSQL; {@link ChunkedEventLogTest} runs all of them against the chunked
+ * storage too.
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class H2EventLogTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -40,7 +53,7 @@ class H2EventLogTest {
 
     @BeforeEach
     void open() {
-        db = BusFixtures.database(dir);
+        db = database.open(dir);
     }
 
     @AfterEach
@@ -291,6 +304,7 @@ class H2EventLogTest {
 
     @Test
     void refusesToStartOnH2WithAWriteDelay(@TempDir Path other) {
+        assumeTrue(database == TestDatabase.H2, "a setting of H2's");
         try (Database unsafe = Database.open("jdbc:h2:file:" + other.resolve("unsafe").toAbsolutePath()
             + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "")) {
             assertThatThrownBy(() -> startLog(unsafe.dataSource(), H2EventLog.Settings.DEFAULTS))

@@ -8,6 +8,7 @@ import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Subscriptions, on H2 and on PostgreSQL. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class SubscriptionStoreTest {
+
+    @Parameter
+    TestDatabase database;
 
     static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
 
@@ -31,7 +41,7 @@ class SubscriptionStoreTest {
 
     @BeforeEach
     void open() {
-        db = BusFixtures.database(dir);
+        db = database.open(dir);
         store = new SubscriptionStore(db.dataSource(), clock);
     }
 

@@ -9,45 +9,17 @@ import de.datenhafen.testkit.HubExtension;
 import de.datenhafen.testkit.Postgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A whole hub on a real PostgreSQL: it starts, takes events and reads them back, keeps members and their people. */
 class HubOnPostgresTest {
 
-    private static final Postgres PG = start();
+    private static final Postgres PG = PostgresForTests.sharedOrNull();
 
     @RegisterExtension
-    static final HubExtension hub = withDatabase(HubExtension.builder()
-        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1)).build();
-
-    private static Postgres start() {
-        try {
-            return Postgres.available() ? Postgres.start() : null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static HubExtension.Builder withDatabase(HubExtension.Builder b) {
-        if (PG == null) {
-            return b;
-        }
-        try {
-            return b.config(HubConfig.DB_URL, PG.createDatabase("hub")).config(HubConfig.DB_USER, PG.user())
-                .config(HubConfig.DB_PASSWORD, PG.password());
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (PG != null) {
-            PG.close();
-        }
-    }
+    static final HubExtension hub = PostgresForTests.onDatabase(HubExtension.builder()
+        .config(HubConfig.AUTH_ARGON2_MEMORY, 1024).config(HubConfig.AUTH_ARGON2_ITERATIONS, 1), PG, "hub").build();
 
     @Test
     void takesAnEventAndReadsItBack() {

@@ -41,6 +41,7 @@ public final class Postgres implements AutoCloseable {
     private final List<String> asServer;
     private final Path bin;
     private Process process;
+    private static Postgres shared;
 
     private Postgres(Path dir, int port, String password, List<String> asServer, Path bin) {
         this.dir = dir;
@@ -58,6 +59,19 @@ public final class Postgres implements AutoCloseable {
                 + "its tests must run, not be skipped");
         }
         return found;
+    }
+
+    /**
+     * One server for the whole test JVM, started at the first call and thrown away when the JVM exits: for test
+     * classes that need a database of their own on a server, not a server each.
+     */
+    public static synchronized Postgres shared() throws IOException {
+        if (shared == null) {
+            Postgres pg = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::discard, "postgres-discard"));
+            shared = pg;
+        }
+        return shared;
     }
 
     /** Makes a new cluster in a temp folder and starts it. */
@@ -165,6 +179,19 @@ public final class Postgres implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** At the JVM's exit, for {@link #shared()}: a kill (whose clients may still be connected) and the folder gone. */
+    private void discard() {
+        try {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // the JVM is exiting; a leftover temp folder is all that can remain
         }
     }
 

@@ -1,0 +1,81 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.Postgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The plugin's schema on PostgreSQL: its migrations run there, V1 and V3 from {@code db/plugin-postgresql/} in place
+ * of H2's (which use {@code AUTO_INCREMENT}), and the plugin starts on it.
+ */
+class AirQualityOnPostgresIT {
+
+    private static final Postgres PG = shared();
+
+    @RegisterExtension
+    static final HubExtension hub = onPostgres(HubExtension.builder().pluginUnderTest()).build();
+
+    private static Postgres shared() {
+        try {
+            return Postgres.available() ? Postgres.shared() : null;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static HubExtension.Builder onPostgres(HubExtension.Builder builder) {
+        if (PG == null) {
+            return builder;
+        }
+        try {
+            return builder.config("db.url", PG.createDatabase("air_quality_hub")).config("db.user", PG.user())
+                .config("db.password", PG.password());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeEach
+    void needsPostgres() {
+        assumeTrue(PG != null, "PostgreSQL is not installed (apt-get install postgresql)");
+    }
+
+    @Test
+    void thePluginStartsOnItsMigratedSchema() throws SQLException {
+        HubClient.Response plugin = hub.client().get("/api/v1/admin/plugins/air-quality");
+
+        assertThat(plugin.json().getString("state")).as(plugin.toString()).isEqualTo("started");
+        List<String> applied = new ArrayList<>();
+        // as the server's administrator, looking into the plugin's schema from outside
+        try (Connection c = DriverManager.getConnection(PG.jdbcUrl("air_quality_hub"), PG.user(), PG.password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT script FROM plugin_air_quality.plugin_schema_history "
+                 + "WHERE success ORDER BY installed_rank")) {
+            while (rs.next()) {
+                applied.add(rs.getString(1));
+            }
+            st.execute("INSERT INTO plugin_air_quality.site (id, name) VALUES ('gs-nord', 'Grundschule Nord')");
+            st.execute("INSERT INTO plugin_air_quality.site_number (site_id) VALUES ('gs-nord')");
+            try (ResultSet n = st.executeQuery(
+                "SELECT number FROM plugin_air_quality.site_number WHERE site_id = 'gs-nord'")) {
+                assertThat(n.next()).isTrue();
+                assertThat(n.getInt(1)).as("a number from the identity column").isEqualTo(1);
+            }
+        }
+        assertThat(applied).containsExactly("V1__air_quality.sql", "V2__partial_readings.sql",
+            "V3__site_numbers.sql", "V4__sensorthings_store.sql", "V5__sensorthings_members.sql");
+    }
+}
