@@ -38,6 +38,8 @@ abstract class GroupCommitLog implements EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitLog.class);
     static final long HEAD_POLL_MS = 100;
+    /** PostgreSQL: how long the writer's session may sit idle inside a group before the server ends it. */
+    static final long IDLE_IN_GROUP_MS = 5_000;
 
     private record Request(List<NewEvent> events, CompletableFuture<List<AppendResult>> future) {
     }
@@ -576,6 +578,13 @@ abstract class GroupCommitLog implements EventLog {
     private Connection connection() throws SQLException {
         if (connection == null) {
             Connection c = dataSource.getConnection();
+            if (!h2) {
+                // a node paused inside a group (kill -STOP, a frozen VM) would hold the sequence counter's lock and
+                // stall every node's ingest: PostgreSQL ends such a session after this, its group fails unanswered
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET idle_in_transaction_session_timeout = '" + IDLE_IN_GROUP_MS + "ms'");
+                }
+            }
             c.setAutoCommit(false);
             connection = c;
         }

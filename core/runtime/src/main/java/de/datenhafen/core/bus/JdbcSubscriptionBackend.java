@@ -85,8 +85,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
 
     @Override
     public SubscriptionWorker.Cursor cursor(String subscription, EventFilter filter) {
-        Subscription s = store.get(subscription)
-            .orElseGet(() -> store.create(subscription, filter, log.lastSequence()));
+        Subscription s = store.get(subscription).orElseGet(() -> createOrRead(subscription, filter));
         if (!s.filter().equals(filter)) {
             store.updateFilter(subscription, filter);
         }
@@ -99,6 +98,15 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
             cursor.lease = leases.acquire(leaseName(subscription), null);
         }
         return cursor;
+    }
+
+    /** Creates the subscription at the log's end, or reads it when another node just created it. */
+    private Subscription createOrRead(String subscription, EventFilter filter) {
+        try {
+            return store.create(subscription, filter, log.lastSequence());
+        } catch (de.datenhafen.api.ConflictException e) {
+            return store.get(subscription).orElseThrow(() -> e);
+        }
     }
 
     /** The lease a subscription is delivered under. */
