@@ -203,6 +203,7 @@ public final class Hub implements AutoCloseable {
         camel.stopIntegrationsWith(integrations::stopSoon);
         flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent());
         integrations.hubIntegrations(flows);
+        flows.shareChanges(changes);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
