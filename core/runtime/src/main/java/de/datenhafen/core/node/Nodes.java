@@ -64,7 +64,7 @@ public final class Nodes implements AutoCloseable {
 
     /**
      * This node: {@code configured} when set, else the id kept in the data folder's {@value #ID_FILE}, made at the
-     * first start from the host name and the port (a random suffix when the port is picked at start), so that a
+     * first start from the host name and the port ({@code node-<random>} when the port is picked at start), so that a
      * restart on the same data folder is the same node and takes back its own leases at once.
      */
     public static String resolveId(String configured, Path dataDir, int port) {
@@ -76,16 +76,21 @@ public final class Nodes implements AutoCloseable {
             if (Files.exists(file)) {
                 return checked(Files.readString(file, StandardCharsets.UTF_8).trim(), file.toString());
             }
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-            } catch (IOException e) {
-                host = "node";
+            String id;
+            if (port > 0) {
+                String host;
+                try {
+                    host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+                } catch (IOException e) {
+                    host = "node";
+                }
+                id = (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0)) ? "node" + host : host) + "-" + port;
+            } else {
+                // a port picked at start (tests) says nothing; and no host name look-up, which can be slow
+                byte[] random = new byte[4];
+                new SecureRandom().nextBytes(random);
+                id = "node-" + HexFormat.of().formatHex(random);
             }
-            byte[] random = new byte[3];
-            new SecureRandom().nextBytes(random);
-            String id = (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0)) ? "node" + host : host) + "-"
-                + (port > 0 ? Integer.toString(port) : HexFormat.of().formatHex(random));
             id = id.length() > 128 ? id.substring(id.length() - 128) : id;
             Files.createDirectories(dataDir);
             Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
