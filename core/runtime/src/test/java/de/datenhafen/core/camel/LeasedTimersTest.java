@@ -58,7 +58,7 @@ class LeasedTimersTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         camelA.close();
         camelB.close();
         nodeA.close();
