@@ -12,12 +12,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two hubs (in one JVM, each with its own data folder and port) on one PostgreSQL database, as two nodes: both are
+ * Two hubs (in one JVM, each with its own data folder and port, sharing the secrets key) on one PostgreSQL database,
+ * as two nodes: both are
  * listed with what they run, {@code /health} names each, a flow made on one runs on the other as well without a
  * restart, and an event taken by either node goes through the flow exactly once (its subscription is delivered by the
  * one node that holds its lease, whichever node stored the event).
@@ -29,10 +32,24 @@ class TwoNodesOnPostgresTest {
     /** One admin token for both: it is kept in the shared database, where a second token would replace the first. */
     private static final String TOKEN = "two-nodes-admin-token-0123456789";
 
+    /**
+     * Closes the server after both hubs stopped (after-all callbacks run in reverse order): with their connections
+     * open, PostgreSQL's smart shutdown would wait out the 30 s that {@link Postgres#close} allows it.
+     */
     @RegisterExtension
+    @Order(1)
+    static final AfterAllCallback closeServer = context -> {
+        if (PG != null) {
+            PG.close();
+        }
+    };
+
+    @RegisterExtension
+    @Order(2)
     static final HubExtension nodeA = node("node-a");
 
     @RegisterExtension
+    @Order(3)
     static final HubExtension nodeB = node("node-b");
 
     private static Postgres start() {
@@ -65,11 +82,15 @@ class TwoNodesOnPostgresTest {
         return new HubClient(java.net.URI.create("http://127.0.0.1:" + node.port()), TOKEN);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (PG != null) {
-            PG.close();
+    /** Nodes share the data folder's secrets key (flows and integrations are stored sealed with it). */
+    @BeforeAll
+    static void shareTheSecretsKey() throws java.io.IOException {
+        if (PG == null) {
+            return;
         }
+        java.nio.file.Files.copy(nodeA.hub().config().dataDir().resolve("secret.key"),
+            nodeB.hub().config().dataDir().resolve("secret.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        nodeB.restart();
     }
 
     @Test
