@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * exhausted, the worker delivers the batch's events one by one, each with the full retry budget, so only the
  * events that fail on their own go to the dead letters and the others are delivered, in order. A replay is a batch of
  * one. Why not dead-letter the whole batch: one poison event would take up to {@code maxBatch - 1} good ones with it.
+ *
+ * <p><b>Several nodes</b>: the worker delivers only while its {@link Cursor#held()} says this node holds the
+ * subscription's lease; otherwise it waits (checking four times a second), and a retry loop ends when the lease is
+ * gone, as it ends at a seek.
  */
 public final class SubscriptionWorker implements AutoCloseable {
 

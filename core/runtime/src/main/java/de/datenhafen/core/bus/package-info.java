@@ -66,6 +66,13 @@
  * ({@link de.datenhafen.core.store.Database#compactAtClose}): 144 to 35 bytes per event at groups of 100 (0.8 s for
  * 50,000 events), 108 to 34 at 1,000; larger files are compacted offline ({@code --compact}), where chunks copy in
  * a fraction of the time rows take (two rows per group instead of one per event).</li>
+ * <li><b>Several nodes on one PostgreSQL</b> (issue 19): a group commit takes its sequences from the counter row
+ * {@code bus_log_state.high_water_seq}, locked until the commit, so groups of all nodes commit in sequence order and a
+ * reader never sees a sequence before a lower one that commits later; each node follows the counter every 100 ms
+ * ({@code bus-head}) to wake its subscriptions. A subscription is delivered by the node that holds its lease, and its
+ * cursor is written under the lease's fencing token ({@link de.datenhafen.core.bus.JdbcSubscriptionBackend}). The
+ * dedup window stays per node. H2 keeps the in-memory counter of its one writer. {@code SequencesAcrossNodesTest},
+ * {@code NodesOnPostgresIT}; see docs/operations.md.</li>
  * </ul>
  */
 package de.datenhafen.core.bus;
