@@ -228,6 +228,11 @@ class NodesOnPostgresIT {
                     + "kill -9, the lease moved %.1f s after the kill -STOP, %d deliveries repeated (at least once), "
                     + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats,
                 cursorMovers);
+            for (HubNode n : nodes) {
+                Files.readAllLines(n.log).stream().filter(l -> l.contains("Lease subscription:" + SUBSCRIPTION))
+                    .forEach(l -> System.out.println(n.id + ": " + l));
+            }
+            System.out.printf("killed %s, paused %s, delivering at the end: %s%n", first.id, second.id, third.id);
             assertThat(resumed).as("seconds until another node delivered").isLessThanOrEqualTo(15.0);
             assertThat(outOfOrder).as("events that arrived before an earlier one of their subject").isEmpty();
             assertThat(cursorMovers).as("nodes that moved the cursor after " + second.id + " was paused")

@@ -399,7 +399,6 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         IntegrationRecord record = new IntegrationRecord(name, connectorName, plugin.id(),
             seal(connector, given), RUNNING, now, now);
         store.insert(record);
-        announce(name);
         Entry entry = new Entry(record);
         entries.put(name, entry);
         pluginOfIntegration.put(name, plugin.id());
@@ -412,6 +411,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             throw new ConflictException(late.getMessage(),
                 keyNaming(connector, given, "/api/v1/plugins/" + plugin.id() + "/", late.path()));
         }
+        announce(name); // after the start here: this node, where the admin made it, usually takes its leases first
         return view(entry);
     }
 
