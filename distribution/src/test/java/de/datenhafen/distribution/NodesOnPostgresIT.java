@@ -161,6 +161,9 @@ class NodesOnPostgresIT {
             int beforeCont = arrivals.size();
             await("deliveries by " + third.id).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> arrivals.size() > beforeCont);
+            // from here on, a cursor move by the paused node would show: the last move is the third node's
+            await("a cursor move by " + third.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> cursorMovedBy(third).equals(third.id));
             signal(second, "CONT");
             await(second.id + " answers again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions().until(() -> second.client.get("/health/live").status() == 200);
