@@ -144,7 +144,7 @@ public final class Hub implements AutoCloseable {
         // several nodes may share a PostgreSQL database: each registers, and holds leases on the work it runs (on H2
         // the one node holds them all)
         String nodeId = Nodes.resolveId(config.nodeId(), config.dataDir(), config.httpPort());
-        nodes = Nodes.register(db.dataSource(), nodeId, Clock.systemUTC(), Duration.ofSeconds(3));
+        nodes = Nodes.register(db.dataSource(), nodeId, Clock.systemUTC(), Nodes.HEARTBEAT);
         leases = new Leases(db.dataSource(), nodeId, Clock.systemUTC(), config.nodeLease(), config.nodeLeaseRenew());
         changes = new Changes(db.dataSource(), nodeId, Clock.systemUTC(), Duration.ofSeconds(1));
 

@@ -38,6 +38,9 @@ public final class Nodes implements AutoCloseable {
     public record Node(String id, String address, Instant started, Instant heartbeat) {
     }
 
+    /** How often a node writes its heartbeat. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(3);
+
     /** The file in the data folder that keeps a node's made-up id across restarts. */
     public static final String ID_FILE = "node-id";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");

@@ -103,6 +103,8 @@ class TwoNodesOnPostgresTest {
         assertThat(listed.getString("node")).isEqualTo("node-a");
         assertThat(listed.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")).toList())
             .containsExactly("node-a", "node-b");
+        assertThat(listed.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getBoolean("alive")).toList())
+            .containsExactly(true, true);
         assertThat(healthB.getString("node")).isEqualTo("node-b");
         assertThat(client(nodeA).get("/health/live").json().getString("node")).isEqualTo("node-a");
     }
