@@ -19,6 +19,9 @@ import de.datenhafen.core.http.ServerTls;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.flow.FlowManager;
 import de.datenhafen.core.integration.IntegrationManager;
+import de.datenhafen.core.node.Changes;
+import de.datenhafen.core.node.Leases;
+import de.datenhafen.core.node.Nodes;
 import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
@@ -86,6 +89,9 @@ public final class Hub implements AutoCloseable {
     private Identity identity;
     private HubMetrics metrics;
     private ScheduledExecutorService scheduler;
+    private Nodes nodes;
+    private Leases leases;
+    private Changes changes;
     private String initialAdminToken;
     private volatile boolean closed;
 
@@ -135,6 +141,13 @@ public final class Hub implements AutoCloseable {
         // again, for the files just made (the database file of a first start) under a permissive umask
         DataFolder.makePrivate(config.dataDir());
 
+        // several nodes may share a PostgreSQL database: each registers, and holds leases on the work it runs (on H2
+        // the one node holds them all)
+        String nodeId = Nodes.resolveId(config.nodeId(), config.dataDir(), config.httpPort());
+        nodes = Nodes.register(db.dataSource(), nodeId, Clock.systemUTC(), Nodes.HEARTBEAT);
+        leases = new Leases(db.dataSource(), nodeId, Clock.systemUTC(), config.nodeLease(), config.nodeLeaseRenew());
+        changes = new Changes(db.dataSource(), nodeId, Clock.systemUTC(), Duration.ofSeconds(1));
+
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
         ChunkedEventLog chunkLog = BusStorage.chunks(db.dataSource(), config.busChunks())
             ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
@@ -146,12 +159,14 @@ public final class Hub implements AutoCloseable {
         }
         eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
         subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
-            config.busCursorFlush());
+            config.busCursorFlush(), leases);
+        subscriptions.onSeek(name -> changes.announce(JdbcSubscriptionBackend.CHANGE, name));
+        changes.on(JdbcSubscriptionBackend.CHANGE, subscriptions::changedElsewhere);
         List<RetentionPolicy> policies = config.busRetention();
         if (!policies.isEmpty()) {
             retention = chunkLog != null ? new EventRetention(chunkLog, policies, Clock.systemUTC())
                 : new EventRetention(db.dataSource(), policies, Clock.systemUTC(), 10_000);
-            retention.start(config.busRetentionInterval());
+            retention.start(config.busRetentionInterval(), leases.acquire("bus-retention", null)::held);
         }
         long tDb = System.nanoTime();
 
@@ -178,13 +193,17 @@ public final class Hub implements AutoCloseable {
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), config.httpMaxBody(),
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
+        camel.leaseTimedRoutes(leases);
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf);
+        plugins.shareChanges(changes);
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
+        integrations.shareChanges(changes);
         plugins.addListener(integrations);
         camel.stopIntegrationsWith(integrations::stopSoon);
         flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent());
         integrations.hubIntegrations(flows);
+        flows.shareChanges(changes);
 
         Duration auditRetention = config.auditRetention();
         scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
@@ -192,7 +211,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(HeapTrim::trimNativeHeap, 1, 1, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
-            this::localUrl, flows));
+            this::localUrl, flows, nodes, leases));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access()).mount(http.router());
@@ -236,11 +255,12 @@ public final class Hub implements AutoCloseable {
                 .requestHandler(new HttpsRedirect(publicUrl()))
                 .listen(), "start the HTTP redirect to HTTPS on " + config.httpHost() + ":" + redirectPort.getAsInt());
         }
+        nodes.address(localUrl().toString());
         long tEnd = System.nanoTime();
         LOG.info("Datenhafen ready on {}://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
-                + "plugins and integrations {} ms, HTTP {} ms)", scheme, config.httpHost(), server.actualPort(),
+                + "plugins and integrations {} ms, HTTP {} ms), node {}", scheme, config.httpHost(), server.actualPort(),
             ms(tEnd - t0), ms(tDb - t0), ms(tVertx - tDb), ms(tCamel - tVertx), ms(tPlugins - tCamel),
-            ms(tEnd - tPlugins));
+            ms(tEnd - tPlugins), nodeId);
         if (tls != null) {
             LOG.info("HTTPS with {} (TLS 1.2 and 1.3{}){}", tls, hsts.map(h -> ", HSTS " + h).orElse(""),
                 redirectServer == null ? "" : "; plain HTTP on port " + redirectServer.actualPort()
@@ -327,6 +347,16 @@ public final class Hub implements AutoCloseable {
         return camel;
     }
 
+    /** This process among the nodes on its database. */
+    public Nodes nodes() {
+        return nodes;
+    }
+
+    /** The leases this node holds or waits for. */
+    public Leases leases() {
+        return leases;
+    }
+
     /** The hub's database, for tests and tools that look at what is stored. */
     public Database database() {
         return db;
@@ -389,12 +419,15 @@ public final class Hub implements AutoCloseable {
                 }
             }
         }
+        quietly("change notices", changes);
         quietly("flows", flows);
         quietly("integrations", integrations);
         quietly("plugins", plugins);
         quietly("camel", camel);
         quietly("retention", retention);
         quietly("subscriptions", subscriptions);
+        quietly("leases", leases); // after their work stopped: what is still held goes to another node at once
+        quietly("node heartbeat", nodes);
         quietly("event log", eventLog);
         if (redirectServer != null) {
             quietly("http redirect", () -> await(redirectServer.close(), "close the HTTP redirect"));

@@ -64,6 +64,14 @@ public final class EventRetention implements AutoCloseable {
 
     /** Runs {@link #runOnce} every {@code interval} on a thread of its own, {@code bus-retention}. */
     public synchronized void start(Duration interval) {
+        start(interval, () -> true);
+    }
+
+    /**
+     * As {@link #start(Duration)}, each run only while {@code mine} says so: with several nodes on one database, only
+     * the node holding the retention's lease deletes (two nodes rewriting the same chunks would undo each other).
+     */
+    public synchronized void start(Duration interval, java.util.function.BooleanSupplier mine) {
         if (scheduler != null || policies.isEmpty()) {
             return;
         }
@@ -74,6 +82,9 @@ public final class EventRetention implements AutoCloseable {
         });
         scheduler.scheduleWithFixedDelay(() -> {
             try {
+                if (!mine.getAsBoolean()) {
+                    return;
+                }
                 long n = runOnce();
                 if (n > 0) {
                     LOG.info("Retention deleted {} events", n);

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 abstract class GroupCommitLog implements EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitLog.class);
+    static final long HEAD_POLL_MS = 100;
+    /** PostgreSQL: how long the writer's session may sit idle inside a group before the server ends it. */
+    static final long IDLE_IN_GROUP_MS = 5_000;
 
     private record Request(List<NewEvent> events, CompletableFuture<List<AppendResult>> future) {
     }
@@ -61,7 +64,8 @@ abstract class GroupCommitLog implements EventLog {
     private int heldEvents; // queued plus being written; guarded by lock
     private boolean closing; // guarded by lock
 
-    private volatile long lastCommitted;
+    private final java.util.concurrent.atomic.AtomicLong lastCommitted = new java.util.concurrent.atomic.AtomicLong();
+    private final Thread headWatcher; // PostgreSQL only: follows the other nodes' commits
     private volatile double eventsPerSecond = 10_000;
     protected final DedupWindow dedup; // writer thread only (and start)
     private long nextSeq; // writer thread only
@@ -72,11 +76,15 @@ abstract class GroupCommitLog implements EventLog {
         this.dataSource = dataSource;
         this.settings = settings;
         this.h2 = h2;
-        this.lastCommitted = lastSeq;
+        this.lastCommitted.set(lastSeq);
         this.nextSeq = lastSeq + 1;
         this.dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
         this.writer = new Thread(this::runWriter, "bus-writer");
         this.writer.setDaemon(false);
+        this.headWatcher = h2 ? null : new Thread(this::watchHead, "bus-head");
+        if (headWatcher != null) {
+            headWatcher.setDaemon(true);
+        }
     }
 
     /** Fills the dedup window from the stored events, then starts the writer. Called once by the factory. */
@@ -96,6 +104,9 @@ abstract class GroupCommitLog implements EventLog {
         long last;
         try (Connection c = dataSource.getConnection()) {
             last = lastAssigned(c);
+            if (!h2) {
+                raiseCounter(c, last); // a database whose numbers this counter did not hand out yet
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the bus's last sequence: " + e.getMessage(), e);
         }
@@ -107,8 +118,11 @@ abstract class GroupCommitLog implements EventLog {
     final void startWriter() {
         loadWindow();
         writer.start();
+        if (headWatcher != null) {
+            headWatcher.start();
+        }
         LOG.info("Event log ({}) started at sequence {} (queue {} events, groups up to {}, sync per group {})",
-            getClass().getSimpleName(), lastCommitted, settings.queueCapacity(), settings.maxGroupEvents(),
+            getClass().getSimpleName(), lastCommitted.get(), settings.queueCapacity(), settings.maxGroupEvents(),
             settings.syncEachGroup() && h2);
     }
 
@@ -204,7 +218,7 @@ abstract class GroupCommitLog implements EventLog {
 
     @Override
     public long lastSequence() {
-        return lastCommitted;
+        return lastCommitted.get();
     }
 
     @Override
@@ -242,10 +256,14 @@ abstract class GroupCommitLog implements EventLog {
         }
         try {
             writer.join();
+            if (headWatcher != null) {
+                headWatcher.interrupt();
+                headWatcher.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("Event log closed at sequence {}", lastCommitted);
+        LOG.info("Event log closed at sequence {}", lastCommitted.get());
     }
 
     // ---- the writer thread
@@ -364,17 +382,32 @@ abstract class GroupCommitLog implements EventLog {
                 LOG.warn("After-commit work failed: {}", e.toString());
             }
         }
-        if (last >= firstSeq) {
-            lastCommitted = last;
-        }
+        boolean moved = last >= firstSeq && raiseHead(last);
         remember(group, results);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).future().complete(results.get(i));
         }
-        if (last >= firstSeq) {
+        if (moved) {
+            tellListeners();
+        }
+    }
+
+    /** Raises the committed head to {@code seq} unless it is there already (another node's commit seen first). */
+    private boolean raiseHead(long seq) {
+        long before = lastCommitted.getAndAccumulate(seq, Math::max);
+        return seq > before;
+    }
+
+    /**
+     * Tells the listeners the head as it stands now; serialized, so that with the writer and the head watcher both
+     * telling (PostgreSQL), no listener is told a lower head after a higher one.
+     */
+    private void tellListeners() {
+        synchronized (listeners) {
+            long head = lastCommitted.get();
             for (LongConsumer l : listeners) {
                 try {
-                    l.accept(last);
+                    l.accept(head);
                 } catch (RuntimeException e) {
                     LOG.warn("An onCommit listener failed: {}", e.toString());
                 }
@@ -402,6 +435,12 @@ abstract class GroupCommitLog implements EventLog {
         if (!candidates.isEmpty()) {
             known.putAll(keysOf(c, candidates));
         }
+        if (!h2) {
+            int fresh = countNew(group, known.keySet());
+            if (fresh > 0) {
+                nextSeq = claim(c, fresh);
+            }
+        }
         List<List<AppendResult>> results = new ArrayList<>(group.size());
         for (Request r : group) {
             List<AppendResult> out = new ArrayList<>(r.events().size());
@@ -426,6 +465,101 @@ abstract class GroupCommitLog implements EventLog {
         return results;
     }
 
+    /** How many distinct events of the group are not among {@code stored}. */
+    private static int countNew(List<Request> group, java.util.Set<Key> stored) {
+        java.util.Set<Key> fresh = new java.util.HashSet<>();
+        for (Request r : group) {
+            for (NewEvent e : r.events()) {
+                Key key = new Key(e.event().getSource().toString(), e.event().getId());
+                if (!stored.contains(key)) {
+                    fresh.add(key);
+                }
+            }
+        }
+        return fresh.size();
+    }
+
+    /**
+     * PostgreSQL, where several nodes write: takes {@code n} sequence numbers from the counter row in the writer's
+     * open transaction and returns the first. The row stays locked until the commit, so groups of all nodes commit
+     * one after the other in sequence order: once a reader sees a sequence committed, every lower one is committed
+     * too (no gap that fills later), and the counter read by {@link #watchHead} is a safe head to read up to. The
+     * price is one row update per group and commits that do not overlap across nodes (each group is one short
+     * transaction).
+     */
+    private static long claim(Connection c, int n) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+            "UPDATE bus_log_state SET val = val + ? WHERE name = 'high_water_seq' RETURNING val")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("bus_log_state has no high_water_seq row");
+                }
+                return rs.getLong(1) - n + 1;
+            }
+        }
+    }
+
+    /** Sets the counter row to at least {@code seq}. */
+    private static void raiseCounter(Connection c, long seq) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+            "UPDATE bus_log_state SET val = ? WHERE name = 'high_water_seq' AND val < ?")) {
+            ps.setLong(1, seq);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    /**
+     * PostgreSQL: every {@value #HEAD_POLL_MS} ms reads the counter (the highest committed sequence of any node, see
+     * {@link #claim}) and wakes subscriptions and streams when another node committed past this one's head.
+     */
+    private void watchHead() {
+        Connection c = null;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                if (c == null) {
+                    c = dataSource.getConnection();
+                    c.setAutoCommit(true);
+                }
+                long head;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT val FROM bus_log_state WHERE name = 'high_water_seq'")) {
+                    head = rs.next() ? rs.getLong(1) : 0;
+                }
+                if (raiseHead(head)) {
+                    tellListeners();
+                }
+                Thread.sleep(HEAD_POLL_MS); // the poll interval: another node's commit reaches this one within it
+            } catch (InterruptedException e) {
+                break;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Could not read the bus's head: {}", e.getMessage());
+                closeQuietly(c);
+                c = null;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("close failed: {}", e.getMessage());
+            }
+        }
+    }
+
     /** After a commit: the new events join the window of recent keys. */
     private void remember(List<Request> group, List<List<AppendResult>> results) {
         long now = lastStoredAt.toInstant().toEpochMilli();
@@ -445,6 +579,13 @@ abstract class GroupCommitLog implements EventLog {
         if (connection == null) {
             Connection c = dataSource.getConnection();
             H2Durability.forWriter(c);
+            if (!h2) {
+                // a node paused inside a group (kill -STOP, a frozen VM) would hold the sequence counter's lock and
+                // stall every node's ingest: PostgreSQL ends such a session after this, its group fails unanswered
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET idle_in_transaction_session_timeout = '" + IDLE_IN_GROUP_MS + "ms'");
+                }
+            }
             c.setAutoCommit(false);
             connection = c;
         }
@@ -483,7 +624,7 @@ abstract class GroupCommitLog implements EventLog {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "{last=" + lastCommitted + ", pending=" + pendingEvents() + "}";
+        return getClass().getSimpleName() + "{last=" + lastCommitted.get() + ", pending=" + pendingEvents() + "}";
     }
 
     /**

@@ -158,6 +158,74 @@ public final class SubscriptionStore {
     }
 
     /**
+     * The lease a cursor write is made under: only while {@code holder} still holds lease {@code lease} with
+     * {@code token} does the write go through.
+     */
+    public record Fence(String lease, String holder, long token) {
+    }
+
+    /**
+     * As {@link #advance(String, long)}, only while the fence holds (the node still holds the subscription's lease
+     * with that token), in the same statement: a node that lost the lease cannot move the cursor, whatever it
+     * delivered. Records the node and token with the cursor.
+     *
+     * @return true when the cursor moved; false when it was already there or further, or the fence did not hold
+     *     (tell them apart with {@link #fenceHolds})
+     */
+    public boolean advance(String name, long seq, Fence fence) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "UPDATE bus_subscription SET cursor_seq = ?, updated_at = ?, moved_by = ?, lease_token = ? "
+                + "WHERE name = ? AND cursor_seq < ? AND EXISTS (SELECT 1 FROM hub_lease "
+                + "WHERE name = ? AND holder = ? AND token = ?)")) {
+            ps.setLong(1, seq);
+            ps.setObject(2, utc(clock.instant()), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setString(3, fence.holder());
+            ps.setLong(4, fence.token());
+            ps.setString(5, name);
+            ps.setLong(6, seq);
+            ps.setString(7, fence.lease());
+            ps.setString(8, fence.holder());
+            ps.setLong(9, fence.token());
+            int n = ps.executeUpdate();
+            if (n == 0 && get(name).isEmpty()) {
+                throw notFound(name);
+            }
+            return n > 0;
+        } catch (SQLException e) {
+            throw failed("move the cursor of " + name, e);
+        }
+    }
+
+    /** Whether the lease still has this holder and token. */
+    public boolean fenceHolds(Fence fence) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT 1 FROM hub_lease WHERE name = ? AND holder = ? AND token = ?")) {
+            ps.setString(1, fence.lease());
+            ps.setString(2, fence.holder());
+            ps.setLong(3, fence.token());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw failed("read lease " + fence.lease(), e);
+        }
+    }
+
+    /** Which node last moved the cursor and under which lease token; empty before any fenced move. */
+    public Optional<Fence> lastMove(String name) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT moved_by, lease_token FROM bus_subscription WHERE name = ? AND moved_by IS NOT NULL")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Fence(JdbcSubscriptionBackend.leaseName(name), rs.getString(1),
+                    rs.getLong(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failed("read subscription " + name, e);
+        }
+    }
+
+    /**
      * Sets the cursor so that the next event delivered is the first with a sequence of {@code nextSeq} or more;
      * backwards (replay) or forwards (skip).
      *

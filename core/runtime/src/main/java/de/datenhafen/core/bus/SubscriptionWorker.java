@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * exhausted, the worker delivers the batch's events one by one, each with the full retry budget, so only the
  * events that fail on their own go to the dead letters and the others are delivered, in order. A replay is a batch of
  * one. Why not dead-letter the whole batch: one poison event would take up to {@code maxBatch - 1} good ones with it.
+ *
+ * <p><b>Several nodes</b>: the worker delivers only while its {@link Cursor#held()} says this node holds the
+ * subscription's lease; otherwise it waits (checking four times a second), and a retry loop ends when the lease is
+ * gone, as it ends at a seek.
  */
 public final class SubscriptionWorker implements AutoCloseable {
 
@@ -38,6 +42,18 @@ public final class SubscriptionWorker implements AutoCloseable {
          * @return whether it moved
          */
         boolean advance(long from, long to);
+
+        /**
+         * Whether this node may deliver now: with several nodes on one database, whether it holds the subscription's
+         * lease (a cursor that gains it reads its position from the database first). Always true for one node.
+         */
+        default boolean held() {
+            return true;
+        }
+
+        /** The worker stopped: write the position and let another node take over. */
+        default void release() {
+        }
     }
 
     /**
@@ -149,6 +165,10 @@ public final class SubscriptionWorker implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
+                if (!cursor.held()) {
+                    awaitLease();
+                    continue;
+                }
                 // The head is read before the events: when nothing matches, every event up to it was looked at
                 // and the cursor may skip there, so lag reads right even for a narrow filter.
                 long head = log.lastSequence();
@@ -199,6 +219,18 @@ public final class SubscriptionWorker implements AutoCloseable {
         try {
             while (running && committed <= sequence && cursor.position() == position) {
                 wake.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits a little for this node to hold the subscription's lease (another node delivers meanwhile). */
+    private void awaitLease() throws InterruptedException {
+        lock.lock();
+        try {
+            if (running && !cursor.held()) {
+                wake.await(250, TimeUnit.MILLISECONDS);
             }
         } finally {
             lock.unlock();
@@ -261,8 +293,10 @@ public final class SubscriptionWorker implements AutoCloseable {
                 if (!running) {
                     throw new InterruptedException("stopping");
                 }
-                if (cursor.position() != expected) {
-                    return true; // sought elsewhere while failing: the seek wins, the caller reads on from there
+                if (cursor.position() != expected || !cursor.held()) {
+                    // sought elsewhere while failing, or another node took the subscription over: the seek (or the
+                    // other node) wins, the caller's cursor move fails and it reads on from there
+                    return true;
                 }
                 if (attempt >= retry.attempts()) {
                     if (events.size() > 1) {
@@ -340,5 +374,6 @@ public final class SubscriptionWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        cursor.release();
     }
 }

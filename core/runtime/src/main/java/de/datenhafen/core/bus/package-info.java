@@ -70,10 +70,16 @@
  * H2's own; their tests run on both, {@code de.datenhafen.core.store.TestDatabase}). What H2 needs for crash safety
  * has its PostgreSQL counterpart: no {@code CHECKPOINT SYNC}, since a commit returns only after its WAL is flushed
  * with {@code synchronous_commit} on, which the writer sets for its own connection; the log refuses a server with
- * {@code fsync} off ({@link de.datenhafen.core.bus.H2Durability}). Sequences stay the writer's own, as on H2 (one
- * writer per database). The row storage keeps an event's time as an instant there (PostgreSQL's
+ * {@code fsync} off ({@link de.datenhafen.core.bus.H2Durability}). Sequences: see the next point. The row storage keeps an event's time as an instant there (PostgreSQL's
  * {@code timestamptz} has no offset), so a time sent with an offset other than UTC comes back in UTC; the chunks
  * (the default) keep the offset as sent.</li>
+ * <li><b>Several nodes on one PostgreSQL</b> (issue 19): a group commit takes its sequences from the counter row
+ * {@code bus_log_state.high_water_seq}, locked until the commit, so groups of all nodes commit in sequence order and a
+ * reader never sees a sequence before a lower one that commits later; each node follows the counter every 100 ms
+ * ({@code bus-head}) to wake its subscriptions. A subscription is delivered by the node that holds its lease, and its
+ * cursor is written under the lease's fencing token ({@link de.datenhafen.core.bus.JdbcSubscriptionBackend}). The
+ * dedup window stays per node. H2 keeps the in-memory counter of its one writer. {@code SequencesAcrossNodesTest},
+ * {@code NodesOnPostgresIT}; see docs/operations.md.</li>
  * </ul>
  */
 package de.datenhafen.core.bus;

@@ -81,6 +81,14 @@ public final class CamelHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs each timed route (timer, scheduler) on the one node that holds its lease (see {@link LeasedTimers}). Call
+     * before routes are added.
+     */
+    public void leaseTimedRoutes(de.datenhafen.core.node.Leases leases) {
+        camel.addRoutePolicyFactory(new LeasedTimers(leases));
+    }
+
     /** Who stops an integration when one of its sinks asks (a webhook target's 410 Gone). */
     public void stopIntegrationsWith(IntegrationStop stop) {
         this.stops = java.util.Objects.requireNonNull(stop, "stop");

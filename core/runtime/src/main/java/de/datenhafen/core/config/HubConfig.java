@@ -80,6 +80,9 @@ public final class HubConfig {
     public static final String BUS_RETRY_BACKOFF = "bus.retry.backoff";
     public static final String BUS_RETRY_MAX_BACKOFF = "bus.retry.max-backoff";
     public static final String BUS_RETRY_JITTER = "bus.retry.jitter";
+    public static final String NODE_ID = "node.id";
+    public static final String NODE_LEASE = "node.lease";
+    public static final String NODE_LEASE_RENEW = "node.lease.renew";
 
     public static final ConfigDef DEFINITION = ConfigDef.builder()
         .define(HTTP_HOST, ConfigType.STRING, "0.0.0.0", false, "Address the HTTP server binds to")
@@ -187,6 +190,14 @@ public final class HubConfig {
         .define(BUS_RETRY_JITTER, ConfigType.DOUBLE, 0.2, false,
             "Part of each wait between delivery attempts taken off at random (0 to 1), so that subscriptions that "
                 + "failed together do not retry in lock-step")
+        .define(NODE_ID, ConfigType.STRING, null, false,
+            "This hub process's id among the nodes on one database; default: made at the first start from the host "
+                + "name and port, kept in the data folder")
+        .define(NODE_LEASE, ConfigType.DURATION, "10s", false,
+            "How long a node holds a subscription or timed route without renewing it; after a node dies its work "
+                + "moves to another within this time plus a second or two")
+        .define(NODE_LEASE_RENEW, ConfigType.DURATION, "3s", false,
+            "How often a node renews the leases it holds; well below node.lease")
         .build();
 
     private final Path home;
@@ -503,6 +514,19 @@ public final class HubConfig {
 
     public Duration busRetentionInterval() {
         return config.getDuration(BUS_RETENTION_INTERVAL);
+    }
+
+    /** The configured node id ({@value #NODE_ID}), or null for the one kept in the data folder. */
+    public String nodeId() {
+        return config.has(NODE_ID) ? config.getString(NODE_ID) : null;
+    }
+
+    public Duration nodeLease() {
+        return config.getDuration(NODE_LEASE);
+    }
+
+    public Duration nodeLeaseRenew() {
+        return config.getDuration(NODE_LEASE_RENEW);
     }
 
     public Duration busCursorFlush() {

@@ -114,32 +114,74 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         this.integrationNamed = integrationNamed;
     }
 
+    /** The kind of change notice a flow's change leaves for the other nodes. */
+    public static final String CHANGE = "flow";
+    private volatile de.datenhafen.core.node.Changes changes;
+
+    /**
+     * Shares flow changes with the other nodes on the database: a create, new version, enable, disable or delete here
+     * is announced, and one made on another node is applied here ({@link #changedElsewhere}).
+     */
+    public void shareChanges(de.datenhafen.core.node.Changes changes) {
+        this.changes = changes;
+        changes.on(CHANGE, this::changedElsewhere);
+    }
+
+    private void announce(String name) {
+        de.datenhafen.core.node.Changes c = changes;
+        if (c != null) {
+            c.announce(CHANGE, name);
+        }
+    }
+
+    /** Another node changed the flow: this node runs the stored version in the stored state, or drops it. */
+    public synchronized void changedElsewhere(String name) {
+        Entry old = entries.remove(name);
+        if (old != null) {
+            stop(old);
+        }
+        Optional<FlowStore.Row> row = store.all().stream().filter(r -> r.name().equals(name)).findFirst();
+        if (row.isEmpty()) {
+            members.remove(name);
+            camel.forgetCounters(name);
+            subscriptions.forget(FlowCompiler.subscription(name));
+            LOG.info("Flow {} deleted on another node", name);
+            return;
+        }
+        restoreOne(row.get(), stopReasons.all().get(name));
+        LOG.info("Flow {} changed on another node: {}", name, entries.get(name).state);
+    }
+
     /** Reads the stored flows and starts the enabled ones. Call after Camel started. */
     public synchronized void restore() {
         Map<String, StopReasons.Reason> reasons = stopReasons.all();
         for (FlowStore.Row row : store.all()) {
-            String text = store.version(row.name(), row.version()).map(FlowStore.Version::definition).orElse(null);
-            Entry e;
-            try {
-                e = new Entry(row, FlowParser.parse(text));
-            } catch (RuntimeException ex) {
-                e = new Entry(row, null);
-                e.state = IntegrationManager.FAILED;
-                e.error = "its stored definition does not parse any more: " + ex.getMessage();
-                e.errorAt = Instant.now();
-            }
-            entries.put(row.name(), e);
-            members.put(row.name(), row.member() == null ? "" : row.member());
-            if (e.flow != null) {
-                start(e);
-            }
-            e.stopped = reasons.get(row.name());
-            if (e.stopped != null && !e.state.equals(IntegrationManager.RUNNING)) {
-                e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
-                e.errorAt = e.stopped.at();
-            }
+            restoreOne(row, reasons.get(row.name()));
         }
         LOG.info("{} flows restored", entries.size());
+    }
+
+    private void restoreOne(FlowStore.Row row, StopReasons.Reason stopped) {
+        String text = store.version(row.name(), row.version()).map(FlowStore.Version::definition).orElse(null);
+        Entry e;
+        try {
+            e = new Entry(row, FlowParser.parse(text));
+        } catch (RuntimeException ex) {
+            e = new Entry(row, null);
+            e.state = IntegrationManager.FAILED;
+            e.error = "its stored definition does not parse any more: " + ex.getMessage();
+            e.errorAt = Instant.now();
+        }
+        entries.put(row.name(), e);
+        members.put(row.name(), row.member() == null ? "" : row.member());
+        if (e.flow != null) {
+            start(e);
+        }
+        e.stopped = stopped;
+        if (stopped != null && !e.state.equals(IntegrationManager.RUNNING)) {
+            e.error = stopped.text(); // it stopped itself before the hub's restart (or on another node): still the reason
+            e.errorAt = stopped.at();
+        }
     }
 
     // ---- reading
@@ -197,6 +239,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         entries.put(n, e);
         members.put(n, member == null ? "" : member);
         LOG.info("Flow {} created by {} (member {})", n, actor, member == null ? HUB : member);
+        announce(n);
         start(e);
         return flowView(e);
     }
@@ -231,6 +274,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         e.row = new FlowStore.Row(name, e.row.member(), next, e.row.desired(), e.row.createdAt(), now);
         e.flow = flow;
         LOG.info("Flow {}: version {} by {}{}", name, next, actor, note == null ? "" : " (" + note + ")");
+        announce(name);
         start(e);
         return flowView(e);
     }
@@ -267,6 +311,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         subscriptions.forget(subscription);
         entries.remove(name);
         members.remove(name);
+        announce(name);
         LOG.info("Flow {} deleted", name);
     }
 
@@ -414,6 +459,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         if (!e.row.desired().equals(desired)) {
             Instant now = Instant.now();
             store.updateDesired(e.row.name(), desired, now);
+            announce(e.row.name());
             e.row = new FlowStore.Row(e.row.name(), e.row.member(), e.row.version(), desired, e.row.createdAt(), now);
         }
         e.state = e.state.equals(IntegrationManager.FAILED) ? IntegrationManager.STOPPED : e.state;

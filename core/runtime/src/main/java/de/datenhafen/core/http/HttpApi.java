@@ -58,6 +58,7 @@ public final class HttpApi {
     private volatile AuditLog audit;
     private EventsApi events;
     private ApiAccess access;
+    private volatile String node; // this node's id, in the health answers
     private final WebPages web = new WebPages(Assets.hub());
 
     /** What the HTTP layer needs from the rest of the hub. */
@@ -65,7 +66,8 @@ public final class HttpApi {
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
-                           Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows) {
+                           Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
+                           de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases) {
     }
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
@@ -108,6 +110,7 @@ public final class HttpApi {
 
     /** Mounts the hub's own routes. Call once, before Camel adds plugin routes. */
     public void mount(Services s) {
+        node = s.nodes().id();
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, s));
         router.get("/metrics").handler(ctx -> metrics(ctx, s));
@@ -126,6 +129,7 @@ public final class HttpApi {
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
+        new NodesApi(workers, s.nodes(), s.leases()).mount(router);
         new FlowsApi(workers, s.flows()).mount(router);
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
@@ -173,7 +177,7 @@ public final class HttpApi {
             {"GET", "/subscriptions"}, {"POST", "/subscriptions"}, {"GET", "/subscriptions/:name"},
             {"DELETE", "/subscriptions/:name"}, {"POST", "/subscriptions/:name/seek"}, {"GET", "/dead-letters"},
             {"POST", "/dead-letters/replay"}, {"POST", "/dead-letters/discard"}, {"POST", "/dead-letters/:id/replay"},
-            {"DELETE", "/dead-letters/:id"}}) {
+            {"DELETE", "/dead-letters/:id"}, {"GET", "/nodes"}}) {
             r.rule(hubAdmin[0], a + hubAdmin[1], AccessRules.HUB_ADMIN);
         }
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)
@@ -317,7 +321,7 @@ public final class HttpApi {
 
     private void live(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", "UP").encode());
+            .end(new JsonObject().put("status", "UP").put("node", node).encode());
     }
 
     private void ready(RoutingContext ctx, Services s) {
@@ -332,7 +336,8 @@ public final class HttpApi {
                     down.add(c.name() + ": " + c.reason());
                 }
             }
-            JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list);
+            JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("node", node)
+                .put("checks", list);
             if (!up) {
                 body.put("error", "not ready: " + String.join("; ", down));
             }

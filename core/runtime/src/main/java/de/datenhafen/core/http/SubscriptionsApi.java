@@ -164,6 +164,9 @@ final class SubscriptionsApi {
             .put("rate", consumer.map(c -> Math.round(c.worker().rate() * 1000) / 1000.0).orElse(0.0))
             .put("consumer", consumer.isPresent())
             .put("consumedBy", consumer.map(SubscriptionConsumers.Attached::integration).orElse(null))
+            .put("node", subscriptions.deliveredBy(s.name()).orElse(null))
+            .put("cursorMovedBy", store.lastMove(s.name()).map(SubscriptionStore.Fence::holder).orElse(null))
+            .put("leaseToken", store.lastMove(s.name()).map(SubscriptionStore.Fence::token).orElse(null))
             .put("deadLetters", deadLetters.count(DeadLetterFilter.ofSubscription(s.name())))
             .put("createdAt", Json.time(s.created()))
             .put("updatedAt", Json.time(s.updated()));

@@ -20,6 +20,7 @@ import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
 import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.node.Changes;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginListener;
@@ -70,6 +71,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private final Map<String, Entry> entries = new TreeMap<>();
     /** Integration name to plugin id, read without the lock (access checks on the event loop). */
     private final Map<String, String> pluginOfIntegration = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Tells the other nodes on the database of each change here (see {@link #shareChanges}). */
+    private volatile Changes changes;
     /** The hub's own integrations (flows), listed and managed beside the plugins'. */
     private volatile HubIntegrations hubOwned = HubIntegrations.NONE;
 
@@ -109,6 +112,61 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     /** Lists the hub's own integrations (flows) with the plugins' and passes the integrations API's actions on. */
     public void hubIntegrations(HubIntegrations owned) {
         this.hubOwned = owned;
+    }
+
+    /** The kind of change notice an integration's change leaves for the other nodes. */
+    public static final String CHANGE = "integration";
+
+    /**
+     * Shares changes with the other nodes on the database: each create, config change, pause, resume, restart and
+     * delete made here is announced, and one announced by another node is applied here
+     * ({@link #changedElsewhere}).
+     */
+    public void shareChanges(Changes changes) {
+        this.changes = changes;
+        changes.on(CHANGE, this::changedElsewhere);
+    }
+
+    private void announce(String name) {
+        Changes c = changes;
+        if (c != null) {
+            c.announce(CHANGE, name);
+        }
+    }
+
+    /**
+     * Another node changed the integration: this node reads it from the database and builds its routes anew in the
+     * stored state (or removes them, when it was deleted). Its timed routes and subscriptions still run on one node
+     * only, by their leases.
+     */
+    public synchronized void changedElsewhere(String name) {
+        Optional<IntegrationRecord> stored = store.all().stream().filter(r -> r.name().equals(name)).findFirst();
+        Entry e = entries.get(name);
+        if (stored.isEmpty()) {
+            if (e != null) {
+                cancelRetry(e);
+                removeRoutes(name);
+                camel.forgetCounters(name);
+                entries.remove(name);
+                pluginOfIntegration.remove(name);
+                LOG.info("Integration {} deleted on another node", name);
+            }
+            return;
+        }
+        if (e == null) {
+            e = new Entry(stored.get());
+            entries.put(name, e);
+            pluginOfIntegration.put(name, stored.get().pluginId());
+        } else {
+            e.record = stored.get();
+        }
+        cancelRetry(e);
+        removeRoutes(name);
+        e.state = STOPPED;
+        e.attempts = 0;
+        e.error = null;
+        start(e);
+        LOG.info("Integration {} changed on another node: {}", name, e.state);
     }
 
     /** Reads the stored integrations; they start as their plugins start. Call before plugins load. */
@@ -228,6 +286,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
         e.record = e.record.withConfig(seal(connector, given));
         store.updateConfig(e.record);
+        announce(name);
         LOG.info("Integration {}: config changed", name);
         cancelRetry(e);
         removeRoutes(name);
@@ -359,6 +418,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             throw new ConflictException(late.getMessage(),
                 keyNaming(connector, given, "/api/v1/plugins/" + plugin.id() + "/", late.path()));
         }
+        announce(name); // after the start here: this node, where the admin made it, usually takes its leases first
         return view(entry);
     }
 
@@ -477,6 +537,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         removeRoutes(name);
         camel.forgetCounters(name);
         store.delete(name);
+        announce(name);
         entries.remove(name);
         pluginOfIntegration.remove(name);
     }
@@ -679,6 +740,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (!e.record.desired().equals(desired)) {
             e.record = e.record.withDesired(desired);
             store.updateDesired(e.record);
+            announce(e.record.name());
         }
         if (desired.equals(RUNNING) && e.stopped != null) {
             e.stopped = null; // an admin resumed it: the reason it stopped with is history

@@ -365,6 +365,7 @@ public final class PluginHost implements AutoCloseable {
         signatureOf.put(plugin.id(), admittedBy);
         installed.record(archive, InstalledArchives.UPLOAD);
         states.setEnabled(plugin.id(), enable);
+        announce(plugin.id());
         notLoaded.remove(target.getFileName().toString());
         leftovers.remove(plugin.id());
         LOG.info("Plugin {} {} ({}) installed from {} (SHA-256 {})", plugin.id(), archive.version(), plugin.member(),
@@ -386,6 +387,50 @@ public final class PluginHost implements AutoCloseable {
         return view(plugin);
     }
 
+    /** The kind of change notice a plugin's install, enable, disable or delete leaves for the other nodes. */
+    public static final String CHANGE = "plugin";
+    private volatile de.datenhafen.core.node.Changes changes;
+
+    /**
+     * Shares plugin changes with the other nodes on the database: an enable or disable made on one node starts or
+     * stops the plugin on the others. An archive is not copied: each node loads plugins from its own plugins folder
+     * (a shared folder, or the same archives deployed to each), so an install or delete is applied on another node
+     * only as far as its folder has the archive (see docs/operations.md).
+     */
+    public void shareChanges(de.datenhafen.core.node.Changes changes) {
+        this.changes = changes;
+        changes.on(CHANGE, this::changedElsewhere);
+    }
+
+    private void announce(String id) {
+        de.datenhafen.core.node.Changes c = changes;
+        if (c != null) {
+            c.announce(CHANGE, id);
+        }
+    }
+
+    /** Another node enabled, disabled, installed or deleted the plugin: this node follows the stored state. */
+    public synchronized void changedElsewhere(String id) {
+        LoadedPlugin plugin = loaded.get(id);
+        Optional<PluginStateStore.State> state = states.state(id);
+        if (plugin == null) {
+            if (state.isPresent()) {
+                LOG.warn("Plugin {} was installed on another node; this node has no archive of it in {} and loads it "
+                    + "once one is there (at its next start)", id, pluginsDir);
+            }
+            return;
+        }
+        boolean enabled = state.map(PluginStateStore.State::enabled).orElse(false);
+        if (enabled && !plugin.state().equals(LoadedPlugin.STARTED)) {
+            LOG.info("Plugin {} enabled on another node: starting it here", id);
+            start(plugin);
+        } else if (!enabled && plugin.state().equals(LoadedPlugin.STARTED)) {
+            LOG.info("Plugin {} {} on another node: stopping it here", id, state.isPresent() ? "disabled" : "deleted");
+            stop(plugin);
+            plugin.disabled();
+        }
+    }
+
     public synchronized PluginView enable(String id) {
         LoadedPlugin plugin = require(id);
         if (!plugin.state().equals(LoadedPlugin.STARTED)) {
@@ -394,6 +439,7 @@ public final class PluginHost implements AutoCloseable {
                 plugin.archive().provider())));
         }
         states.setEnabled(id, true);
+        announce(id);
         if (!plugin.state().equals(LoadedPlugin.STARTED)) {
             start(plugin);
         }
@@ -403,6 +449,7 @@ public final class PluginHost implements AutoCloseable {
     public synchronized PluginView disable(String id) {
         LoadedPlugin plugin = require(id);
         states.setEnabled(id, false);
+        announce(id);
         if (plugin.state().equals(LoadedPlugin.STARTED)) {
             stop(plugin);
         }
@@ -426,6 +473,7 @@ public final class PluginHost implements AutoCloseable {
         removeIfEmpty(dataFolder(id));
         installed.remove(plugin.archive().path().getFileName().toString());
         states.delete(id);
+        announce(id);
         if (!keepIfStuck(plugin, "deleted")) {
             LOG.info("Plugin {} deleted", id);
         }

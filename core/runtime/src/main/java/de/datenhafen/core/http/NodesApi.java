@@ -1,0 +1,53 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.core.node.Leases;
+import de.datenhafen.core.node.Nodes;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code GET /api/v1/admin/nodes}: the hub processes on this database (id, address, started, last heartbeat) and the
+ * work each runs now (the leases it holds: {@code subscription:<name>}, {@code route:<route id>}); {@code alive} is false
+ * once a node missed three heartbeats (a stopped or dead node stays listed with its last one). One node on H2
+ * lists itself with everything. Work runs on the admin pool.
+ */
+final class NodesApi {
+
+    private final WorkerExecutor workers;
+    private final Nodes nodes;
+    private final Leases leases;
+
+    NodesApi(WorkerExecutor workers, Nodes nodes, Leases leases) {
+        this.workers = workers;
+        this.nodes = nodes;
+        this.leases = leases;
+    }
+
+    void mount(Router router) {
+        router.get("/api/v1/admin/nodes").handler(this::list);
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonReplies.work(workers, ctx, 200, () -> {
+            Map<String, List<String>> runs = new TreeMap<>();
+            leases.holders().forEach((work, holder) -> runs.computeIfAbsent(holder, h -> new ArrayList<>()).add(work));
+            JsonArray out = new JsonArray();
+            java.time.Instant now = java.time.Instant.now();
+            for (Nodes.Node n : nodes.list()) {
+                out.add(new JsonObject().put("id", n.id()).put("address", n.address())
+                    .put("self", n.id().equals(nodes.id()))
+                    .put("alive", n.heartbeat().isAfter(now.minus(Nodes.HEARTBEAT.multipliedBy(3))))
+                    .put("started", Json.time(n.started())).put("heartbeat", Json.time(n.heartbeat()))
+                    .put("runs", new JsonArray(runs.getOrDefault(n.id(), List.of()))));
+            }
+            return new JsonObject().put("node", nodes.id()).put("nodes", out);
+        });
+    }
+}

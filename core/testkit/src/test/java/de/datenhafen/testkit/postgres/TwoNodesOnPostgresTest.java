@@ -1,0 +1,154 @@
+package de.datenhafen.testkit.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.Postgres;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two hubs (in one JVM, each with its own data folder and port, sharing the secrets key) on one PostgreSQL database,
+ * as two nodes: both are
+ * listed with what they run, {@code /health} names each, a flow made on one runs on the other as well without a
+ * restart, and an event taken by either node goes through the flow exactly once (its subscription is delivered by the
+ * one node that holds its lease, whichever node stored the event).
+ */
+class TwoNodesOnPostgresTest {
+
+    private static final Postgres PG = start();
+    private static final String URL = database();
+    /** One admin token for both: it is kept in the shared database, where a second token would replace the first. */
+    private static final String TOKEN = "two-nodes-admin-token-0123456789";
+
+    /**
+     * Closes the server after both hubs stopped (after-all callbacks run in reverse order): with their connections
+     * open, PostgreSQL's smart shutdown would wait out the 30 s that {@link Postgres#close} allows it.
+     */
+    @RegisterExtension
+    @Order(1)
+    static final AfterAllCallback closeServer = context -> {
+        if (PG != null) {
+            PG.close();
+        }
+    };
+
+    @RegisterExtension
+    @Order(2)
+    static final HubExtension nodeA = node("node-a");
+
+    @RegisterExtension
+    @Order(3)
+    static final HubExtension nodeB = node("node-b");
+
+    private static Postgres start() {
+        try {
+            return Postgres.available() ? Postgres.start() : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String database() {
+        try {
+            return PG == null ? null : PG.createDatabase("nodes");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HubExtension node(String id) {
+        HubExtension.Builder b = HubExtension.builder().config(HubConfig.NODE_ID, id)
+            .config(HubConfig.ADMIN_TOKEN, TOKEN);
+        if (PG != null) {
+            b = b.config(HubConfig.DB_URL, URL).config(HubConfig.DB_USER, PG.user())
+                .config(HubConfig.DB_PASSWORD, PG.password());
+        }
+        return b.build();
+    }
+
+    private static HubClient client(HubExtension node) {
+        return new HubClient(java.net.URI.create("http://127.0.0.1:" + node.port()), TOKEN);
+    }
+
+    /** Nodes share the data folder's secrets key (flows and integrations are stored sealed with it). */
+    @BeforeAll
+    static void shareTheSecretsKey() throws java.io.IOException {
+        if (PG == null) {
+            return;
+        }
+        java.nio.file.Files.copy(nodeA.hub().config().dataDir().resolve("secret.key"),
+            nodeB.hub().config().dataDir().resolve("secret.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        nodeB.restart();
+    }
+
+    @Test
+    void bothNodesAreListedAndNameThemselvesInTheirHealth() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+
+        JsonObject listed = client(nodeA).get("/api/v1/admin/nodes").json();
+        JsonObject healthB = client(nodeB).get("/health/ready").json();
+
+        assertThat(listed.getString("node")).isEqualTo("node-a");
+        assertThat(listed.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")).toList())
+            .containsExactly("node-a", "node-b");
+        assertThat(listed.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getBoolean("alive")).toList())
+            .containsExactly(true, true);
+        assertThat(healthB.getString("node")).isEqualTo("node-b");
+        assertThat(client(nodeA).get("/health/live").json().getString("node")).isEqualTo("node-a");
+    }
+
+    @Test
+    void aFlowMadeOnOneNodeRunsOnBothAndHandlesEachEventOnce() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        HubClient a = client(nodeA);
+        HubClient b = client(nodeB);
+        HubClient.Response created = a.post("/api/v1/admin/flows", new JsonObject().put("definition", """
+            name: relay
+            from:
+              bus: test.nodes.in
+            steps:
+              - transform: '{"n": n}'
+              - bus: {type: test.nodes.out}
+            """));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        await("the flow runs on node B").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            .until(() -> "running".equals(b.get("/api/v1/admin/flows/relay").json().getString("state")));
+
+        for (int n = 0; n < 10; n++) {
+            HubClient to = n % 2 == 0 ? a : b;
+            HubClient.Response posted = to.post("/api/v1/events", "application/cloudevents+json", new JsonObject()
+                .put("specversion", "1.0").put("id", "in-" + n).put("source", "/test/nodes").put("type", "test.nodes.in")
+                .put("subject", "s").put("data", new JsonObject().put("n", n)).encode());
+            assertThat(posted.status()).as(posted.toString()).isEqualTo(202);
+        }
+        await("every event relayed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+            .until(() -> out(a).size() >= 10);
+
+        List<Integer> relayed = out(b);
+        JsonObject subscription = a.get("/api/v1/admin/subscriptions").jsonArray().stream()
+            .map(o -> (JsonObject) o).filter(s -> s.getString("name").contains("relay")).findFirst().orElseThrow();
+        assertThat(relayed).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(subscription.getString("node")).isIn("node-a", "node-b");
+        assertThat(a.get("/api/v1/admin/nodes").json().getJsonArray("nodes").stream()
+            .flatMap(n -> ((JsonObject) n).getJsonArray("runs").stream()).toList())
+            .contains("subscription:" + subscription.getString("name"));
+    }
+
+    private static List<Integer> out(HubClient client) {
+        JsonArray events = client.get("/api/v1/events?type=test.nodes.out&limit=1000").json().getJsonArray("events");
+        return events.stream().map(e -> ((JsonObject) e).getJsonObject("event").getJsonObject("data").getInteger("n"))
+            .toList();
+    }
+}
