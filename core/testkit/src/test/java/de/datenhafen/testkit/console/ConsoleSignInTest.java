@@ -60,7 +60,7 @@ class ConsoleSignInTest {
             "/console/");
 
         assertThat(browser.driver().getTitle()).isEqualTo("Übersicht – Datenhafen Konsole");
-        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Bus", "Dead Letters",
+        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Flows", "Bus", "Dead Letters",
             "Mitglieder", "Audit-Log");
         assertThat(browser.driver().findElement(By.cssSelector("form.who span")).getText())
             .isEqualTo("Angemeldet als vera (verein)");
@@ -80,7 +80,7 @@ class ConsoleSignInTest {
             "/console/integrations");
 
         assertThat(browser.driver().getCurrentUrl()).endsWith("/console/integrations");
-        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Mein Mitglied",
+        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Flows", "Mein Mitglied",
             "Audit-Log");
     }
 
@@ -96,7 +96,7 @@ class ConsoleSignInTest {
         assertThat(browser.driver().getCurrentUrl()).endsWith("/console/integrations");
         browser.driver().findElement(By.linkText("Overview")).click();
         browser.await(d -> d.getTitle().equals("Overview – Datenhafen console"));
-        assertThat(navigation()).containsExactly("Overview", "Plugins", "Integrations", "Bus", "Dead letters",
+        assertThat(navigation()).containsExactly("Overview", "Plugins", "Integrations", "Flows", "Bus", "Dead letters",
             "Members", "Audit log");
         browser.assertAccessible();
         browser.driver().findElement(By.linkText("Deutsch")).click();

@@ -133,8 +133,9 @@ class TwoNodesOnPostgresTest {
                 .put("subject", "s").put("data", new JsonObject().put("n", n)).encode());
             assertThat(posted.status()).as(posted.toString()).isEqualTo(202);
         }
-        await("every event relayed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-            .until(() -> out(a).size() >= 10);
+        // each node reads the log up to the sequence counter it last followed (every 100 ms): wait for both
+        await("every event relayed, as both nodes read it").atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50)).until(() -> out(a).size() >= 10 && out(b).size() >= 10);
 
         List<Integer> relayed = out(b);
         JsonObject subscription = a.get("/api/v1/admin/subscriptions").jsonArray().stream()
