@@ -42,6 +42,17 @@ public final class BusComponent extends DefaultComponent {
         this.retry = retry;
     }
 
+    private volatile java.util.function.BooleanSupplier startingPaused = () -> false;
+
+    /** While {@code paused} is true on the thread starting a consumer, the consumer starts without delivering. */
+    public void startsPausedWhile(java.util.function.BooleanSupplier paused) {
+        this.startingPaused = paused;
+    }
+
+    boolean startingPaused() {
+        return startingPaused.getAsBoolean();
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         String subscription = getAndRemoveParameter(parameters, "subscription", String.class);

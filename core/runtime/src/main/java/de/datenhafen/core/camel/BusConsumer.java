@@ -55,6 +55,9 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
     protected void doStart() throws Exception {
         super.doStart();
         BusComponent bus = getEndpoint().getComponent();
+        if (bus.startingPaused()) {
+            return; // added for a paused integration: suspended next, delivers from its resume on
+        }
         SubscriptionWorker w = new SubscriptionWorker(subscription, filter, bus.log(),
             bus.subscriptions().cursor(subscription, filter), bus.subscriptions().deadLetters(), this::deliver,
             maxBatch, bus.retry());

@@ -42,6 +42,8 @@ public final class CamelHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CamelHost.class);
 
     private final DefaultCamelContext camel;
+    /** Set while {@link #addRoutes(RouteOwner, RoutesBuilder, boolean)} adds an integration's routes paused. */
+    private final ThreadLocal<Boolean> addingPaused = ThreadLocal.withInitial(() -> false);
     private final Map<String, RouteOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
     private final HubHttpComponent http;
@@ -67,6 +69,7 @@ public final class CamelHost implements AutoCloseable {
         camel.addComponent("platform-http", http);
 
         bus = new BusComponent(log, subscriptions, owners::get, retry);
+        bus.startsPausedWhile(addingPaused::get);
         camel.addComponent("bus", bus);
         // the sinks, hub-level like bus: (core.sink); a target's 410 stops its integration through stops
         camel.addComponent("webhook", new WebhookComponent(() -> host(httpSettings.publicUrl().get()),
@@ -130,15 +133,29 @@ public final class CamelHost implements AutoCloseable {
      * @return the ids of the routes added
      */
     public synchronized List<String> addRoutes(RouteOwner owner, RoutesBuilder builder) throws Exception {
+        return addRoutes(owner, builder, false);
+    }
+
+    /**
+     * As {@link #addRoutes(RouteOwner, RoutesBuilder)}; with {@code paused} the caller suspends the routes next,
+     * and until then a {@code bus:} consumer of theirs starts no delivery (a start then a suspend would let it deliver
+     * in between, e.g. an event to a webhook target that asked for no more); {@link #resume} starts it. Other
+     * consumers start and are suspended as usual (a paused HTTP route answers 503).
+     */
+    public synchronized List<String> addRoutes(RouteOwner owner, RoutesBuilder builder, boolean paused)
+            throws Exception {
         String prefix = owner.integration() + ".";
         owners.put(owner.integration(), owner);
         counters.computeIfAbsent(owner.integration(), k -> new RouteCounters());
         Set<String> before = routeIds();
+        addingPaused.set(paused);
         try {
             camel.addRoutes(builder);
         } catch (Exception e) {
             removeNew(before);
             throw e;
+        } finally {
+            addingPaused.remove();
         }
         List<String> added = new ArrayList<>();
         for (String id : routeIds()) {

@@ -645,11 +645,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             String member = plugins.ownerOf(p);
             RouteOwner owner = new RouteOwner(name, p.id(), member != null ? member : p.member(), p.classLoader());
             Context ctx = new Context(name, cfg, p.context(), camel.publisher(name));
+            boolean paused = e.record.desired().equals(PAUSED); // its bus consumers deliver nothing before the suspend
             p.call("building the routes of integration " + name,
-                () -> camel.addRoutes(owner, connector.routes(ctx)), config.pluginCallTimeout());
+                () -> camel.addRoutes(owner, connector.routes(ctx), paused), config.pluginCallTimeout());
             e.sections = List.copyOf(ctx.sections);
             e.plugin = p;
-            if (e.record.desired().equals(PAUSED)) {
+            if (paused) {
                 camel.suspend(name);
                 e.state = PAUSED;
             } else {
