@@ -270,11 +270,29 @@ public final class HubConfig {
         if (config.has(DB_URL)) {
             return config.getString(DB_URL);
         }
-        // WRITE_DELAY=0: a commit returns only after its data is written (see bus/package-info for why that
-        // alone is not the whole story). COMPRESS=TRUE: events take about 130 instead of 330 bytes on disk, at the
-        // same throughput. DB_CLOSE_ON_EXIT=FALSE: the hub closes the database itself, last.
-        return "jdbc:h2:file:" + dataDir().resolve("datenhafen").toAbsolutePath()
-            + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        String url = defaultDbUrl;
+        if (url == null) {
+            // decided once: every connection of this process opens the file with the same settings
+            url = defaultDbUrl = "jdbc:h2:file:" + dataDir().resolve("datenhafen").toAbsolutePath()
+                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
+    }
+
+    private volatile String defaultDbUrl;
+
+    /**
+     * WRITE_DELAY=0: a commit returns only after its data is written (see bus/package-info for why that alone is not
+     * the whole story). DB_CLOSE_ON_EXIT=FALSE: the hub closes the database itself, last. COMPRESS=TRUE (LZF on
+     * every page H2 writes) only where the bus may store rows: events as rows take about 130 instead of 330 bytes
+     * with it, while chunks are deflated already, and compressing their pages again was 25 to 30 % of the ingest's
+     * CPU samples for no bytes saved (README, issue 17). So: off for {@code bus.storage=chunks} and for a new data
+     * folder under {@code auto} (which stores chunks); on for {@code rows} and for an existing folder under
+     * {@code auto}, whose bus may hold rows (H2 reads pages written either way).
+     */
+    private boolean compressPages() {
+        return busChunks().map(chunks -> !chunks)
+            .orElseGet(() -> java.nio.file.Files.exists(dataDir().resolve("datenhafen.mv.db")));
     }
 
     public String dbUser() {
