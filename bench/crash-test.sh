@@ -7,7 +7,9 @@
 #
 #   bench/crash-test.sh [rounds] [folder]     (builds this tree with -am; no install needed)
 #
-# Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), SEED, DIST (an
+# Environment: LOAD_SECONDS (most seconds of load per round, default 40), CLIENTS (default 8), PADDING (characters
+# of random text in each event's data, default 0: with PADDING=400 a run passes a gigabyte within about 3 million
+# events instead of tens of millions, as the readings compress to a few bytes otherwise), SEED, DIST (an
 # unpacked server to test instead of the one distribution/ builds, e.g. a copy kept while the tree changes);
 # DB_URL, DB_USER, DB_PASSWORD: a database for the hub instead of its H2 file, e.g. an empty PostgreSQL database
 # (DB_URL=jdbc:postgresql://127.0.0.1:5432/crash); the check then reads the events from there. Kill -9 is of the hub,
@@ -22,6 +24,7 @@ args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
       -Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
       -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
+[ -n "${PADDING:-}" ] && args+=(-Ddatenhafen.crash.padding="$PADDING")
 [ -n "${DIST:-}" ] && args+=(-Ddatenhafen.crash.distribution="$(cd "$DIST" && pwd)")
 # the database login goes by environment variables (BusCrashIT reads DATENHAFEN_CRASH_DB_*), not on a command line
 [ -n "${DB_URL:-}" ] && export DATENHAFEN_CRASH_DB_URL="$DB_URL" DATENHAFEN_CRASH_DB_USER="${DB_USER:-}" \

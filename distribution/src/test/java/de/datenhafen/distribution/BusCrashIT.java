@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Settings (system property, or environment variable): {@code datenhafen.crash.rounds}
  * ({@code DATENHAFEN_CRASH_ROUNDS}, default 4), {@code datenhafen.crash.load-seconds} (most seconds of load per round,
- * default 6), {@code datenhafen.crash.clients} (default 6), {@code datenhafen.crash.home} (a folder to keep the hub and
+ * default 6), {@code datenhafen.crash.clients} (default 6), {@code datenhafen.crash.padding} (characters of random
+ * text in each reading, default 0), {@code datenhafen.crash.home} (a folder to keep the hub and
  * its database in; default a temporary one), {@code datenhafen.crash.seed}, {@code datenhafen.crash.distribution} (the
  * unpacked server to test; default the one this module built), {@code datenhafen.crash.db-url},
  * {@code datenhafen.crash.db-user} and {@code datenhafen.crash.db-password} (a database for the hub instead of its H2
@@ -57,6 +58,9 @@ class BusCrashIT {
     private static final String TOKEN = "crash-test-admin-token-0123456789";
     private static final int BATCH = 100;
     private static final String BATCH_TYPE = "application/cloudevents-batch+json";
+    private static final String PADDING_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    /** Characters of random text in each reading's data ({@code datenhafen.crash.padding}, default 0). */
+    private static final int PADDING = setting("datenhafen.crash.padding", 0);
 
     @TempDir
     Path work;
@@ -187,7 +191,7 @@ class BusCrashIT {
                 long from = next.getAndAdd(BATCH);
                 HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", BATCH_TYPE).header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(batch(round, from))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(batch(round, from, PADDING))).build();
                 HttpResponse<String> resp;
                 inFlight.incrementAndGet();
                 try {
@@ -260,9 +264,14 @@ class BusCrashIT {
         }
     }
 
-    /** A batch of air-quality readings as CloudEvents, ids c{round}-{from} to c{round}-{from + 99}. */
-    static String batch(int round, long from) {
-        StringBuilder sb = new StringBuilder(BATCH * 330).append('[');
+    /**
+     * A batch of air-quality readings as CloudEvents, ids c{round}-{from} to c{round}-{from + 99}; with
+     * {@code padding > 0} each reading's data also carries that many characters of random text (a raw uplink, say),
+     * which no compression shrinks: the long run then grows its database past a gigabyte in minutes, not hours.
+     */
+    static String batch(int round, long from, int padding) {
+        StringBuilder sb = new StringBuilder(BATCH * (330 + padding)).append('[');
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         String time = Instant.now().toString();
         for (int i = 0; i < BATCH; i++) {
             long n = from + i;
@@ -274,7 +283,15 @@ class BusCrashIT {
                 .append(100 + monitor % 50).append("\",\"time\":\"").append(time)
                 .append("\",\"datacontenttype\":\"application/json\",\"data\":{\"co2\":").append(420 + n % 1400)
                 .append(",\"temperature\":21.").append(n % 10).append(",\"humidity\":4").append(n % 10)
-                .append(".5,\"pressure\":1013.").append(n % 10).append("}}");
+                .append(".5,\"pressure\":1013.").append(n % 10);
+            if (padding > 0) {
+                sb.append(",\"raw\":\"");
+                for (int k = 0; k < padding; k++) {
+                    sb.append(PADDING_ALPHABET.charAt(random.nextInt(PADDING_ALPHABET.length())));
+                }
+                sb.append('"');
+            }
+            sb.append("}}");
         }
         return sb.append(']').toString();
     }

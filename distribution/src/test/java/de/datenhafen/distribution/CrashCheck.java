@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -68,12 +69,25 @@ public final class CrashCheck {
                 rs.next();
                 headerCount = rs.getLong(1);
             }
-            long decoded = 0;
-            try (ResultSet rs = st.executeQuery("SELECT data FROM bus_chunk_data")) {
+            // one chunk at a time, as the hub reads them: H2 would gather a whole result in memory, and with large
+            // events a gigabyte of chunks does not fit the checker's heap
+            List<Long> keys = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT first_seq FROM bus_chunk_data ORDER BY first_seq")) {
                 while (rs.next()) {
-                    List<String> chunk = chunkIds(rs.getBytes(1));
-                    decoded += chunk.size();
-                    chunk.forEach(tally::count);
+                    keys.add(rs.getLong(1));
+                }
+            }
+            long decoded = 0;
+            try (PreparedStatement one = c.prepareStatement("SELECT data FROM bus_chunk_data WHERE first_seq = ?")) {
+                for (long key : keys) {
+                    one.setLong(1, key);
+                    try (ResultSet rs = one.executeQuery()) {
+                        while (rs.next()) {
+                            List<String> chunk = chunkIds(rs.getBytes(1));
+                            decoded += chunk.size();
+                            chunk.forEach(tally::count);
+                        }
+                    }
                 }
             }
             if (decoded != headerCount) {
