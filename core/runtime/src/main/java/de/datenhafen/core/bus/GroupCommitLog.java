@@ -384,7 +384,7 @@ abstract class GroupCommitLog implements EventLog {
             }
         }
         boolean moved = last >= firstSeq && raiseHead(last);
-        remember(group, results, hashes);
+        remember(results, hashes);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).future().complete(results.get(i));
         }
@@ -579,7 +579,7 @@ abstract class GroupCommitLog implements EventLog {
     }
 
     /** After a commit: the new events join the window of recent keys. */
-    private void remember(List<Request> group, List<List<AppendResult>> results, long[] hashes) {
+    private void remember(List<List<AppendResult>> results, long[] hashes) {
         long now = lastStoredAt.toInstant().toEpochMilli();
         long[] fresh = new long[hashes.length];
         long[] seqs = new long[hashes.length];
