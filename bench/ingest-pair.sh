@@ -12,7 +12,8 @@
 #
 # A folder may end in @H or @Ha: that hub gets that target instead of the first argument's.
 # Environment: BENCH (a copy of ../shared/bench with payloads generated), ROUNDS (3), SECS (20), WARMUP (8),
-# CONNS (16), JAVA_OPTS (the harness's hub options), OUT (folder for logs and wrk output).
+# CONNS (16), JAVA_OPTS (the harness's hub options), OUT (folder for logs and wrk output), PORT_BASE (18101: the
+# first hub's port, the second's is the next; another value when a second pair runs on the machine).
 # One hub on PostgreSQL (issue 19): PG=<label> runs that label's hub on a fresh database bench_<round> of a started
 # server, PG_DATA its cluster folder (the server's CPU, all its processes, counts into that hub's CPU per reading),
 # PG_PORT, PG_USER, PG_PASSWORD (psql makes and drops the database); bytes on disk are pg_database_size.
@@ -28,6 +29,7 @@ ROUNDS=${ROUNDS:-3}
 SECS=${SECS:-20}
 WARMUP=${WARMUP:-8}
 CONNS=${CONNS:-16}
+PORT_BASE=${PORT_BASE:-18101}
 JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
@@ -79,7 +81,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   declare -A pid=() port=()
   n=0
   for spec in "${specs[@]}"; do
-    label=${spec%%=*}; port[$label]=$((18101 + n)); n=$((n + 1)); dist=${spec#*=}; target[$label]=$TARGET
+    label=${spec%%=*}; port[$label]=$((PORT_BASE + n)); n=$((n + 1)); dist=${spec#*=}; target[$label]=$TARGET
     [[ "$dist" == *@H || "$dist" == *@Ha ]] && { target[$label]=${dist##*@}; dist=${dist%@*}; }
     pid[$label]=$(start "$label" "$(cd "$dist" && pwd)" "${port[$label]}" "$r")
     PIDS+=("${pid[$label]}")

@@ -20,9 +20,10 @@ final class DedupWindow {
     private final long windowMillis;
     private final int maxKeys;
 
-    // open addressing, linear probing; a hash of 0 is stored as 1 (EMPTY marks a free slot)
-    private long[] keys;
-    private long[] values;
+    // open addressing, linear probing; a hash of 0 is stored as 1 (EMPTY marks a free slot). Slot i is the pair
+    // table[2i] (key) and table[2i + 1] (value): with half a million keys the table is tens of megabytes, every look-up
+    // misses the caches, and a key next to its value is one miss where two arrays were two.
+    private long[] table;
     private int size;
     private int mask;
 
@@ -40,8 +41,7 @@ final class DedupWindow {
         this.windowMillis = windowMillis;
         this.maxKeys = maxKeys;
         int cap = 1024;
-        keys = new long[cap];
-        values = new long[cap];
+        table = new long[2 * cap];
         mask = cap - 1;
         ringHash = new long[256];
         ringSeq = new long[256];
@@ -56,18 +56,40 @@ final class DedupWindow {
     long get(long hash) {
         long k = hash == EMPTY ? 1 : hash;
         for (int i = slot(k); ; i = (i + 1) & mask) {
-            long at = keys[i];
+            long at = table[2 * i];
             if (at == EMPTY) {
                 return -1;
             }
             if (at == k) {
-                return values[i];
+                return table[2 * i + 1];
             }
         }
     }
 
     /** Records a stored event; evicts what fell out of the window. */
     void add(long hash, long seq, long storedAtMillis) {
+        append(hash, seq, storedAtMillis);
+        put(hash == EMPTY ? 1 : hash, seq);
+        evict(storedAtMillis);
+    }
+
+    /**
+     * Records the first {@code n} stored events of a group commit, as {@code n} calls of {@link #add} would, but
+     * evicts first and then puts all: each step is a short loop of independent look-ups in a table too large for the
+     * caches, whose misses the processor can then wait for side by side.
+     */
+    void addAll(long[] hashes, long[] seqs, int n, long storedAtMillis) {
+        evict(storedAtMillis, n);
+        for (int i = 0; i < n; i++) {
+            append(hashes[i], seqs[i], storedAtMillis);
+        }
+        for (int i = 0; i < n; i++) {
+            put(hashes[i] == EMPTY ? 1 : hashes[i], seqs[i]);
+        }
+        evict(storedAtMillis);
+    }
+
+    private void append(long hash, long seq, long storedAtMillis) {
         if (count == ringHash.length) {
             growRing();
         }
@@ -76,13 +98,16 @@ final class DedupWindow {
         ringSeq[tail] = seq;
         ringTime[tail] = storedAtMillis;
         count++;
-        put(hash == EMPTY ? 1 : hash, seq);
-        evict(storedAtMillis);
     }
 
     /** Drops keys older than the window, measured from {@code nowMillis}, and keys over the maximum. */
     void evict(long nowMillis) {
-        while (count > 0 && (count > maxKeys || ringTime[head] < nowMillis - windowMillis)) {
+        evict(nowMillis, 0);
+    }
+
+    /** {@link #evict(long)}, leaving room for {@code room} more keys under the maximum. */
+    private void evict(long nowMillis, int room) {
+        while (count > 0 && ((long) count + room > maxKeys || ringTime[head] < nowMillis - windowMillis)) {
             long h = ringHash[head] == EMPTY ? 1 : ringHash[head];
             if (get(h) == ringSeq[head]) {
                 remove(h);
@@ -103,19 +128,24 @@ final class DedupWindow {
         return k;
     }
 
+    private int capacity() {
+        return mask + 1;
+    }
+
     private void put(long k, long v) {
-        if ((size + 1) * 2 > keys.length) {
-            rehash(keys.length * 2);
+        if ((size + 1) * 2 > capacity()) {
+            rehash(capacity() * 2);
         }
         for (int i = slot(k); ; i = (i + 1) & mask) {
-            if (keys[i] == EMPTY) {
-                keys[i] = k;
-                values[i] = v;
+            long at = table[2 * i];
+            if (at == EMPTY) {
+                table[2 * i] = k;
+                table[2 * i + 1] = v;
                 size++;
                 return;
             }
-            if (keys[i] == k) {
-                values[i] = v;
+            if (at == k) {
+                table[2 * i + 1] = v;
                 return;
             }
         }
@@ -123,40 +153,38 @@ final class DedupWindow {
 
     private void remove(long k) {
         int i = slot(k);
-        while (keys[i] != k) {
-            if (keys[i] == EMPTY) {
+        while (table[2 * i] != k) {
+            if (table[2 * i] == EMPTY) {
                 return;
             }
             i = (i + 1) & mask;
         }
         // backward-shift deletion keeps probe chains intact without tombstones
         int gap = i;
-        for (int j = (gap + 1) & mask; keys[j] != EMPTY; j = (j + 1) & mask) {
-            int home = slot(keys[j]);
+        for (int j = (gap + 1) & mask; table[2 * j] != EMPTY; j = (j + 1) & mask) {
+            int home = slot(table[2 * j]);
             if (((j - home) & mask) >= ((j - gap) & mask)) {
-                keys[gap] = keys[j];
-                values[gap] = values[j];
+                table[2 * gap] = table[2 * j];
+                table[2 * gap + 1] = table[2 * j + 1];
                 gap = j;
             }
         }
-        keys[gap] = EMPTY;
-        values[gap] = 0;
+        table[2 * gap] = EMPTY;
+        table[2 * gap + 1] = 0;
         size--;
-        if (keys.length > 1024 && size * 8 < keys.length) {
-            rehash(keys.length / 2);
+        if (capacity() > 1024 && size * 8 < capacity()) {
+            rehash(capacity() / 2);
         }
     }
 
     private void rehash(int capacity) {
-        long[] oldKeys = keys;
-        long[] oldValues = values;
-        keys = new long[capacity];
-        values = new long[capacity];
+        long[] old = table;
+        table = new long[2 * capacity];
         mask = capacity - 1;
         size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != EMPTY) {
-                put(oldKeys[i], oldValues[i]);
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != EMPTY) {
+                put(old[i], old[i + 1]);
             }
         }
     }

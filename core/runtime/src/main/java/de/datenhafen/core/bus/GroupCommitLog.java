@@ -359,9 +359,10 @@ abstract class GroupCommitLog implements EventLog {
         OffsetDateTime previousStoredAt = lastStoredAt;
         List<List<AppendResult>> results;
         List<Numbered> stored = new ArrayList<>();
+        long[] hashes = keyHashes(group);
         Connection c = connection();
         try {
-            results = write(c, group, stored);
+            results = write(c, group, hashes, stored);
             c.commit();
             if (h2 && settings.syncEachGroup()) {
                 try (Statement st = c.createStatement()) {
@@ -383,7 +384,7 @@ abstract class GroupCommitLog implements EventLog {
             }
         }
         boolean moved = last >= firstSeq && raiseHead(last);
-        remember(group, results);
+        remember(results, hashes);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).future().complete(results.get(i));
         }
@@ -415,21 +416,38 @@ abstract class GroupCommitLog implements EventLog {
         }
     }
 
-    private List<List<AppendResult>> write(Connection c, List<Request> group, List<Numbered> stored)
+    /**
+     * Each event's key hash, in the group's order: computed once, for the window's look-ups before the insert and its
+     * additions after the commit.
+     */
+    private static long[] keyHashes(List<Request> group) {
+        int n = 0;
+        for (Request r : group) {
+            n += r.events().size();
+        }
+        long[] hashes = new long[n];
+        int k = 0;
+        for (Request r : group) {
+            for (NewEvent e : r.events()) {
+                hashes[k++] = EventRows.keyHash(e.event().getSource().toString(), e.event().getId());
+            }
+        }
+        return hashes;
+    }
+
+    private List<List<AppendResult>> write(Connection c, List<Request> group, long[] hashes, List<Numbered> stored)
         throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(settings.clock()).withOffsetSameInstant(ZoneOffset.UTC);
         if (lastStoredAt != null && now.isBefore(lastStoredAt)) {
             now = lastStoredAt; // stored_at never goes back, so seeking by time can search by sequence
         }
         // candidates from the window of recent keys, confirmed against the stored events
-        Map<Key, Long> known = new HashMap<>();
+        Map<Key, Long> known = new HashMap<>((int) (hashes.length / 0.75f) + 1); // every key of the group, no resize
         List<Long> candidates = new ArrayList<>();
-        for (Request r : group) {
-            for (NewEvent e : r.events()) {
-                long seq = dedup.get(EventRows.keyHash(e.event().getSource().toString(), e.event().getId()));
-                if (seq > 0) {
-                    candidates.add(seq);
-                }
+        for (long hash : hashes) {
+            long seq = dedup.get(hash);
+            if (seq > 0) {
+                candidates.add(seq);
             }
         }
         if (!candidates.isEmpty()) {
@@ -561,18 +579,22 @@ abstract class GroupCommitLog implements EventLog {
     }
 
     /** After a commit: the new events join the window of recent keys. */
-    private void remember(List<Request> group, List<List<AppendResult>> results) {
+    private void remember(List<List<AppendResult>> results, long[] hashes) {
         long now = lastStoredAt.toInstant().toEpochMilli();
-        for (int i = 0; i < group.size(); i++) {
-            List<NewEvent> events = group.get(i).events();
-            List<AppendResult> r = results.get(i);
-            for (int j = 0; j < events.size(); j++) {
-                if (!r.get(j).duplicate()) {
-                    CloudEvent ce = events.get(j).event();
-                    dedup.add(EventRows.keyHash(ce.getSource().toString(), ce.getId()), r.get(j).sequence(), now);
+        long[] fresh = new long[hashes.length];
+        long[] seqs = new long[hashes.length];
+        int n = 0;
+        int k = 0;
+        for (List<AppendResult> r : results) {
+            for (AppendResult a : r) {
+                if (!a.duplicate()) {
+                    fresh[n] = hashes[k];
+                    seqs[n++] = a.sequence();
                 }
+                k++;
             }
         }
+        dedup.addAll(fresh, seqs, n, now);
     }
 
     private Connection connection() throws SQLException {

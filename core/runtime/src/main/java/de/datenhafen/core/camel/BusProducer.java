@@ -99,7 +99,7 @@ final class BusProducer extends DefaultAsyncProducer {
         }
         String source = in.getHeader(BusHeaders.SOURCE, String.class);
         String time = in.getHeader(BusHeaders.TIME, String.class);
-        return List.of(build(eventType, member(owner), source == null ? defaultSource(owner) : source,
+        return List.of(build(eventType, member(owner), uri(source == null ? defaultSource(owner) : source),
             in.getHeader(BusHeaders.ID, String.class), in.getHeader(BusHeaders.SUBJECT, String.class),
             time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
     }
@@ -107,10 +107,19 @@ final class BusProducer extends DefaultAsyncProducer {
     /** The events of a batch as the bus stores them: the owner's member, its integration's source by default. */
     static List<NewEvent> batch(RouteOwner owner, String type, List<BusEvent> events) throws JsonProcessingException {
         List<NewEvent> out = new ArrayList<>(events.size());
+        String member = member(owner);
+        String defaultSource = defaultSource(owner);
+        // a batch's events mostly share their source: its URI is parsed once, not once per event
+        String lastSource = null;
+        URI lastUri = null;
         for (BusEvent e : events) {
-            out.add(build(type, member(owner), e.source() == null ? defaultSource(owner) : e.source(), e.id(),
-                e.subject(), e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(),
-                e.data()));
+            String source = e.source() == null ? defaultSource : e.source();
+            if (!source.equals(lastSource)) {
+                lastUri = uri(source);
+                lastSource = source;
+            }
+            out.add(build(type, member, lastUri, e.id(), e.subject(),
+                e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(), e.data()));
         }
         return out;
     }
@@ -132,7 +141,15 @@ final class BusProducer extends DefaultAsyncProducer {
         }
     }
 
-    private static NewEvent build(String type, String member, String source, String id, String subject,
+    private static URI uri(String source) {
+        try {
+            return new URI(source);
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException("the event source '" + source + "' is not a URI-reference", "source");
+        }
+    }
+
+    private static NewEvent build(String type, String member, URI sourceUri, String id, String subject,
                                   OffsetDateTime time, String contentType, Object body) throws JsonProcessingException {
         byte[] data;
         if (body == null) {
@@ -143,12 +160,6 @@ final class BusProducer extends DefaultAsyncProducer {
             data = s.getBytes(StandardCharsets.UTF_8);
         } else {
             data = JSON.writeValueAsBytes(body);
-        }
-        URI sourceUri;
-        try {
-            sourceUri = new URI(source);
-        } catch (URISyntaxException e) {
-            throw new InvalidInputException("the event source '" + source + "' is not a URI-reference", "source");
         }
         CloudEventBuilder b = CloudEventBuilder.v1()
             .withId(id == null ? UUID.randomUUID().toString() : id)

@@ -60,4 +60,29 @@ class DedupWindowTest {
             assertThat(w.get(hash)).as("hash %d", hash).isEqualTo(reference.getOrDefault(hash, -1L));
         }
     }
+
+    @Test
+    void addingAGroupAtOnceLeavesTheSameWindowAsAddingItsEventsOneByOne() {
+        DedupWindow one = new DedupWindow(1_000, 3_000);
+        DedupWindow all = new DedupWindow(1_000, 3_000);
+        Random r = new Random(17);
+        long seq = 1;
+        long now = 0;
+        for (int group = 0; group < 300; group++) {
+            int n = group % 50 == 0 ? 4_000 : r.nextInt(200); // now and then more than the window holds
+            long[] hashes = new long[n + 3];
+            long[] seqs = new long[n + 3];
+            for (int i = 0; i < n; i++) {
+                hashes[i] = r.nextInt(20_000) - 10_000L; // collisions and 0 included on purpose
+                seqs[i] = seq++;
+                one.add(hashes[i], seqs[i], now);
+            }
+            all.addAll(hashes, seqs, n, now); // the 3 slots beyond n are not part of the group
+            now += r.nextInt(60); // sometimes a whole window later
+            assertThat(all.size()).isEqualTo(one.size());
+        }
+        for (long hash = -10_000; hash < 10_000; hash++) {
+            assertThat(all.get(hash)).as("hash %d", hash).isEqualTo(one.get(hash));
+        }
+    }
 }

@@ -33,6 +33,10 @@ record FieldMapping(String co2, String temperature, String humidity, String pres
 
     /** The node at a dotted path, or {@code null}. */
     static JsonNode at(JsonNode node, String path) {
+        if (path.indexOf('.') < 0) { // the usual case: a field of the payload itself
+            JsonNode n = node != null && node.isObject() ? node.get(path) : null;
+            return n == null || n.isNull() ? null : n;
+        }
         JsonNode n = node;
         for (String part : path.split("\\.")) {
             if (n == null || !n.isObject()) {

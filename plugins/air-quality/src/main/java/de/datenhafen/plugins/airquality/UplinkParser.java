@@ -3,15 +3,16 @@ package de.datenhafen.plugins.airquality;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import de.datenhafen.api.Timestamps;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns a request or message body into readings and problems. Understands, one object or an array of them, mixed:
@@ -47,6 +48,7 @@ final class UplinkParser {
      */
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Pattern EUI = Pattern.compile("[0-9A-F]{16}");
 
     private final FieldMapping mapping;
     private final Duration maxFuture;
@@ -132,7 +134,7 @@ final class UplinkParser {
             }
         }
         String eui = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
-        if (!eui.matches("[0-9A-F]{16}")) {
+        if (!EUI.matcher(eui).matches()) {
             throw new ItemException(null, deviceField, "'" + TextLimits.shown(device) + "' is not a 16-digit hex "
                 + "EUI");
         }
@@ -146,7 +148,7 @@ final class UplinkParser {
         }
         Instant at;
         try {
-            at = OffsetDateTime.parse(time).toInstant();
+            at = Timestamps.parse(time);
         } catch (DateTimeException e) {
             throw new ItemException(device, "time", "'" + TextLimits.shown(time) + "' is not an ISO-8601 time with "
                 + "an offset");

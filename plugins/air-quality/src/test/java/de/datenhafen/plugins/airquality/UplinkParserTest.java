@@ -125,4 +125,73 @@ class UplinkParserTest {
         assertThatThrownBy(() -> parse("co2=800")).isInstanceOf(UplinkParser.BodyException.class)
             .hasMessageStartingWith("the body is not JSON");
     }
+
+    @Test
+    void refusesABodyNestedDeeperThanJacksonsLimitAsNotJson() {
+        String deep = "[".repeat(2_000) + "]".repeat(2_000);
+
+        assertThatThrownBy(() -> parse(deep)).isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessageStartingWith("the body is not JSON: Document nesting depth (1001) exceeds the maximum allowed");
+    }
+
+    @Test
+    void ignoresDeepNestingInsideAReadingsOtherFields() {
+        String nested = "{\"a\":".repeat(500) + "1" + "}".repeat(500);
+        UplinkParser.Result r = parse("{\"device\":\"0000000000000001\",\"time\":\"2026-11-26T08:00:00Z\","
+            + "\"co2\":500,\"temperature\":20,\"humidity\":40,\"extra\":" + nested + "}");
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.readings()).singleElement().extracting(i -> i.reading().co2()).isEqualTo(500.0);
+    }
+
+    @Test
+    void namesHugeNumbersAsImpossibleAndRefusesNumbersLongerThanJacksonsLimit() {
+        UplinkParser.Result r = parse("["
+            + "{\"device\":\"0000000000000001\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":1e400,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000002\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":123456789012345678901234567890,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000003\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,\"temperature\":-1e-400,\"humidity\":40}"
+            + "]");
+
+        assertThat(r.problems()).extracting(Problem::index, Problem::field, Problem::error).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "co2", "Infinity is impossible: it must be between 0 and 40000"),
+            org.assertj.core.groups.Tuple.tuple(1, "co2",
+                "1.2345678901234568E29 is impossible: it must be between 0 and 40000"));
+        assertThat(r.readings()).singleElement().extracting(i -> i.reading().temperature()).isEqualTo(-0.0);
+        assertThatThrownBy(() -> parse("{\"co2\":" + "9".repeat(1_500) + "}"))
+            .isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessageStartingWith("the body is not JSON: Number value length (1500) exceeds the maximum allowed");
+    }
+
+    @Test
+    void namesTheFieldOfEachValueOfTheWrongType() {
+        UplinkParser.Result r = parse("["
+            + "{\"device\":\"0000000000000001\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":true,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000002\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,\"temperature\":{},\"humidity\":40},"
+            + "{\"device\":\"0000000000000003\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,\"temperature\":20,\"humidity\":[40]},"
+            + "{\"device\":1234,\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":{\"eui\":\"0000000000000005\"},\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000006\",\"time\":1764144000,\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000007\",\"time\":\"2026-11-26T08:00:00\",\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000008\",\"time\":\"" + "2".repeat(10_000) + "\",\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + "\"a string\",42,null"
+            + "]");
+
+        assertThat(r.readings()).isEmpty();
+        assertThat(r.problems()).extracting(Problem::index, Problem::device, Problem::field, Problem::error)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, "0000000000000001", "co2", "'true' is not a number"),
+                org.assertj.core.groups.Tuple.tuple(1, "0000000000000002", "temperature", "'' is not a number"),
+                org.assertj.core.groups.Tuple.tuple(2, "0000000000000003", "humidity", "'' is not a number"),
+                org.assertj.core.groups.Tuple.tuple(3, null, "device", "'1234' is not a 16-digit hex EUI"),
+                org.assertj.core.groups.Tuple.tuple(4, null, "device", "is missing"),
+                org.assertj.core.groups.Tuple.tuple(5, "0000000000000006", "time",
+                    "'1764144000' is not an ISO-8601 time with an offset"),
+                org.assertj.core.groups.Tuple.tuple(6, "0000000000000007", "time",
+                    "'2026-11-26T08:00:00' is not an ISO-8601 time with an offset"),
+                org.assertj.core.groups.Tuple.tuple(7, "0000000000000008", "time",
+                    "'" + "2".repeat(64) + "... (10000 characters)' is not an ISO-8601 time with an offset"),
+                org.assertj.core.groups.Tuple.tuple(8, null, "body", "is not a JSON object"),
+                org.assertj.core.groups.Tuple.tuple(9, null, "body", "is not a JSON object"),
+                org.assertj.core.groups.Tuple.tuple(10, null, "body", "is not a JSON object"));
+    }
 }
