@@ -53,19 +53,20 @@ report() { # pid title: everything but the class histogram (a full GC: taken las
     /proc/$pid/smaps_rollup
   # the largest anonymous mappings (Java heap, C heap arenas, metaspace, code cache) and what file pages are resident
   awk '/^[0-9a-f]+-[0-9a-f]+ /{name = ($6 == "" ? "[anon]" : $6)} /^Rss:/{rss[name] += $2}
-       END {for (n in rss) if (rss[n] >= 1024) printf "%8d KiB  %s\n", rss[n], n}' /proc/$pid/smaps | sort -rn | head -12
+       END {for (n in rss) if (rss[n] >= 1024) printf "%8d KiB  %s\n", rss[n], n}' /proc/$pid/smaps | sort -rn | head -12 \
+    || true # head ends the pipe early: sort's SIGPIPE must not end the script (pipefail)
   if [ "$NMT" != off ]; then
     jcmd "$pid" VM.native_memory summary | sed -n '/^Total/,/^$/p;/^-/p' | grep -E 'Total|committed' | \
-      sed -E 's/\(reserved=[0-9]+KB, //; s/\)//' | grep -vE 'committed=0KB' | head -40
+      sed -E 's/\(reserved=[0-9]+KB, //; s/\)//' | grep -vE 'committed=0KB' | head -40 || true
   fi
   [ "$NMT" = detail ] && python3 bench/nmt-resident.py "$pid"
   echo "-- heap"
   jcmd "$pid" GC.heap_info | sed -n '2,4p'
   echo "-- class loaders (classes, metaspace chunks), largest 8"
   jcmd "$pid" VM.classloader_stats | awk 'NR > 2 && $5 ~ /^[0-9]+$/ {print}' | sort -k5 -rn | head -8 | \
-    awk '{printf "%6d classes %6d KiB  %s\n", $4, $5 / 1024, $NF}'
+    awk '{printf "%6d classes %6d KiB  %s\n", $4, $5 / 1024, $NF}' || true
   echo "-- threads by name"
-  for t in /proc/$pid/task/*; do cat "$t/comm"; done | sed -E 's/[-#]?[0-9]+$//' | sort | uniq -c | sort -rn | head -25
+  for t in /proc/$pid/task/*; do cat "$t/comm"; done | sed -E 's/[-#]?[0-9]+$//' | sort | uniq -c | sort -rn | head -25 || true
 }
 
 histogram() { # pid
