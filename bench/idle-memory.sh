@@ -1,52 +1,135 @@
 #!/usr/bin/env bash
 # What the idle hub's memory is (issue 17): starts the packaged hub (fresh data folder, the four shipped plugins,
-# no --demo) with native memory tracking, waits SETTLE seconds after ready, and prints its RSS, the JVM's own account
-# (jcmd VM.native_memory summary: heap, metaspace, code cache, threads, GC, ...), the threads by name, and the
-# largest classes on the heap after a full GC.
+# no --demo) with native memory tracking, waits SETTLE seconds after ready, and prints its RSS (anonymous and
+# file-backed), the JVM's own account (jcmd VM.native_memory summary: heap, metaspace, code cache, threads, GC, ...),
+# the heap, the classes per class loader, the threads by name, and the largest classes on the heap after a full GC.
 #
 #   ./mvnw -B -q package -DskipTests && bench/idle-memory.sh [label=unpacked-hub-folder ...]
 #
 # With several folders it measures each in turn (e.g. before=/tmp/hub-before after=distribution/target/...), ROUNDS
 # times alternating, and prints the RSS of each round. Environment: ROUNDS (1), SETTLE (10 s), PORT (18998),
-# JAVA_OPTS (default: what bin/datenhafen uses when DATENHAFEN_JAVA_OPTS is unset), OUT (folder for the reports).
+# JAVA_OPTS (default: what bin/datenhafen uses when DATENHAFEN_JAVA_OPTS is unset; HARNESS=1 gives the shared
+# harness's hub options), OUT (folder for the reports), NMT (summary; "detail" adds what of each category is
+# resident, bench/nmt-resident.py; "off" measures without tracking, which costs about 5 MiB).
+# As the harness does it (BENCH: a copy of ../shared/bench with payloads generated): TARGET=H posts one batch of 100
+# CloudEvents after ready, TARGET=Ha creates the registry integration, imports the 2,500 devices and creates the
+# ingest integration; with SETTLE=0 the idle figure is taken right after that set-up, where the harness takes it.
+# LOAD=<seconds> then loads TARGET's door with the harness's wrk script at c=16 and at c=64 for that long each,
+# samples the RSS every 0.5 s (the harness's peak) and prints the same report at the end of the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/packaged-hub.sh
 ROUNDS=${ROUNDS:-1}
 SETTLE=${SETTLE:-10}
 PORT=${PORT:-18998}
+NMT=${NMT:-summary}
+TARGET=${TARGET:-}
+LOAD=${LOAD:-0}
 OUT=${OUT:-$(mktemp -d)}
+[ "${HARNESS:-0}" = 1 ] && JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
+if [ -n "$TARGET" ]; then
+  PAYLOADS="${BENCH:?TARGET needs BENCH, a copy of the shared harness}/payloads/generated"
+  LUA="$BENCH/payloads/post-batch.lua"
+fi
 [ $# -ge 1 ] || set -- "tree=$(ls -d distribution/target/datenhafen-*/ | head -1)"
 SERVER=""
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+setup() { # port: the harness's set-up of TARGET
+  case $TARGET in
+    Ha) prepare_aq_ingest "$1" "$PAYLOADS" ;;
+    H) sed 's/@U@/preflight/g' "$PAYLOADS/ce-100-00.json" | curl -sS --fail-with-body -o /dev/null \
+         -H "Authorization: Bearer $HUB_TOKEN" -H 'Content-Type: application/cloudevents-batch+json' \
+         --data-binary @- "http://127.0.0.1:$1/api/v1/events" ;;
+  esac
+}
+
+report() { # pid title: everything but the class histogram (a full GC: taken last, by the caller)
+  local pid=$1 rss threads
+  rss=$(awk '/^VmRSS/{print $2}' /proc/$pid/status)
+  threads=$(ls /proc/$pid/task | wc -l)
+  echo "== $2: RSS $((rss / 1024)) MiB, $threads threads, load $(uptime | sed 's/.*load average: //')"
+  awk '/^(Rss|Anonymous|Shared_Clean|Private_Clean):/{printf "%s %d MiB  ", $1, $2 / 1024} END {print ""}' \
+    /proc/$pid/smaps_rollup
+  # the largest anonymous mappings (Java heap, C heap arenas, metaspace, code cache) and what file pages are resident
+  awk '/^[0-9a-f]+-[0-9a-f]+ /{name = ($6 == "" ? "[anon]" : $6)} /^Rss:/{rss[name] += $2}
+       END {for (n in rss) if (rss[n] >= 1024) printf "%8d KiB  %s\n", rss[n], n}' /proc/$pid/smaps | sort -rn | head -12 \
+    || true # head ends the pipe early: sort's SIGPIPE must not end the script (pipefail)
+  if [ "$NMT" != off ]; then
+    jcmd "$pid" VM.native_memory summary | sed -n '/^Total/,/^$/p;/^-/p' | grep -E 'Total|committed' | \
+      sed -E 's/\(reserved=[0-9]+KB, //; s/\)//' | grep -vE 'committed=0KB' | head -40 || true
+  fi
+  [ "$NMT" = detail ] && python3 bench/nmt-resident.py "$pid"
+  echo "-- heap"
+  jcmd "$pid" GC.heap_info | sed -n '2,4p'
+  echo "-- class loaders (classes, metaspace chunks), largest 8"
+  jcmd "$pid" VM.classloader_stats | awk 'NR > 2 && $5 ~ /^[0-9]+$/ {print}' | sort -k5 -rn | head -8 | \
+    awk '{printf "%6d classes %6d KiB  %s\n", $4, $5 / 1024, $NF}' || true
+  echo "-- threads by name"
+  for t in /proc/$pid/task/*; do cat "$t/comm"; done | sed -E 's/[-#]?[0-9]+$//' | sort | uniq -c | sort -rn | head -25 || true
+}
+
+histogram() { # pid
+  echo "-- heap after a full GC (jcmd GC.class_histogram), largest 15"
+  jcmd "$1" GC.class_histogram | sed -n '4,18p'
+  jcmd "$1" GC.class_histogram | tail -1
+}
+
+peak_rss() { # pid seconds out: the largest VmRSS sampled every 0.5 s
+  local peak=0 r
+  for ((i = 0; i < $2 * 2; i++)); do
+    r=$(awk '/^VmRSS/{print $2}' /proc/$1/status 2>/dev/null) || break
+    ((r > peak)) && peak=$r
+    echo "$peak" >"$3"
+    sleep 0.5
+  done
+}
+
+load() { # port slot conns seconds out
+  local route=/api/v1/events kind=ce
+  [ "$TARGET" = Ha ] && { route=/api/v1/plugins/air-quality/uplinks; kind=aq; }
+  wrk -t2 -c"$3" -d"$4s" --timeout 10s --latency -s "$LUA" "http://127.0.0.1:$1$route" -- "$PAYLOADS" 100 16 \
+    "$kind" "$2" "$HUB_TOKEN" >"$5" 2>&1 || true
+  sed -n 's/^WRKJSON //p' "$5" | python3 -c 'import json, sys; j = json.loads(sys.stdin.read())
+print("   %.0f readings/s, p99 %.1f ms, %d non-2xx" % (j["rps"] * 100, j["p99_us"] / 1000, j["err_status"]))'
+}
+
 for ((r = 1; r <= ROUNDS; r++)); do
   for spec in "$@"; do
     label=${spec%%=*}; dist=${spec#*=}; dist=${dist%/}
     data="$OUT/data-$label-$r"; rm -rf "$data"; mkdir -p "$data"
+    nmt=""; [ "$NMT" != off ] && nmt="-XX:NativeMemoryTracking=$NMT"
     # JAVA_OPTS unset: the script's own default; the tracking flag is added either way
-    if [ -n "${JAVA_OPTS:-}" ]; then export DATENHAFEN_JAVA_OPTS="$JAVA_OPTS -XX:NativeMemoryTracking=summary"
-    else export DATENHAFEN_JAVA_OPTS="$(sed -n 's/^: "${DATENHAFEN_JAVA_OPTS:=\(.*\)}"$/\1/p' "$dist/bin/datenhafen") -XX:NativeMemoryTracking=summary"; fi
+    if [ -n "${JAVA_OPTS:-}" ]; then export DATENHAFEN_JAVA_OPTS="$JAVA_OPTS $nmt"
+    else export DATENHAFEN_JAVA_OPTS="$(sed -n 's/^: "${DATENHAFEN_JAVA_OPTS:=\(.*\)}"$/\1/p' "$dist/bin/datenhafen") $nmt"; fi
     DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$PORT DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
     DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN "$dist/bin/datenhafen" >"$OUT/server-$label-$r.log" 2>&1 &
     SERVER=$!
     wait_hub_ready "$SERVER" "$PORT" "$OUT/server-$label-$r.log"
+    setup "$PORT"
     sleep "$SETTLE"
     rss=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
     threads=$(ls /proc/$SERVER/task | wc -l)
-    {
-      echo "== $label round $r: RSS $((rss / 1024)) MiB, $threads threads, load $(uptime | sed 's/.*load average: //')"
-      jcmd "$SERVER" VM.native_memory summary | sed -n '/^Total/,/^$/p;/^-/p' | grep -E 'Total|committed' | \
-        sed -E 's/\(reserved=[0-9]+KB, //; s/\)//' | grep -vE 'committed=0KB' | head -40
-      echo "-- threads by name"
-      for t in /proc/$SERVER/task/*; do cat "$t/comm"; done | sed -E 's/[-#]?[0-9]+$//' | sort | uniq -c | sort -rn | head -25
-      echo "-- heap after a full GC (jcmd GC.class_histogram), largest 15"
-      jcmd "$SERVER" GC.class_histogram | sed -n '4,18p'
-      jcmd "$SERVER" GC.class_histogram | tail -1
-    } | tee "$OUT/memory-$label-$r.txt"
-    echo "$label	$r	$((rss / 1024))	$threads" >>"$OUT/rss.tsv"
+    peak=""
+    { report "$SERVER" "$label round $r${TARGET:+ ($TARGET)}, idle"; } | tee "$OUT/memory-$label-$r.txt"
+    if [ "$LOAD" -gt 0 ]; then
+      peak=0
+      for c in 16 64; do
+        peak_rss "$SERVER" $((LOAD + 5)) "$OUT/.peak" & sampler=$!
+        echo "-- load c=$c, $LOAD s" | tee -a "$OUT/memory-$label-$r.txt"
+        load "$PORT" "$c" "$c" "$LOAD" "$OUT/wrk-$label-$r-$c.txt" | tee -a "$OUT/memory-$label-$r.txt"
+        kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+        p=$(cat "$OUT/.peak"); ((p > peak)) && peak=$p
+      done
+      { report "$SERVER" "$label round $r ($TARGET), end of load, peak RSS $((peak / 1024)) MiB"; } \
+        | tee -a "$OUT/memory-$label-$r.txt"
+      peak=$((peak / 1024))
+    fi
+    histogram "$SERVER" | tee -a "$OUT/memory-$label-$r.txt"
+    echo "$label	$r	$((rss / 1024))	$threads	$peak" >>"$OUT/rss.tsv"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
   done
 done
-echo "== idle RSS MiB (label, round, RSS after ${SETTLE} s, threads)"
+echo "== RSS MiB (label, round, idle RSS ${SETTLE} s after ready${TARGET:+ and the set-up of $TARGET}, threads, peak under load)"
 cat "$OUT/rss.tsv"
 echo "kept in $OUT"

@@ -5,7 +5,7 @@
 # sets up the target on both, warms both up at once, then runs the harness's wrk script against both at once and
 # reads each server's CPU; the first hub is started first in odd rounds, the second in even ones. Bytes on disk per
 # reading: the H2 file divided by the readings acknowledged in warm-up and measurement, at the end of the load (while
-# running) and after the hub's clean stop (SIGTERM).
+# running) and after the hub's clean stop (SIGTERM). Peak RSS: sampled every 0.5 s during the measured load.
 #
 #   BENCH=/tmp/bench bench/ingest-pair.sh H|Ha before=/tmp/hub-before after=distribution/target/datenhafen-0.1.0-SNAPSHOT
 #   BENCH=/tmp/bench bench/ingest-pair.sh H H=<hub> Ha=<hub>@Ha     # one hub's two doors side by side
@@ -70,11 +70,20 @@ start() { # label dist port round -> pid on stdout; each label runs its own copy
   DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN DATENHAFEN_JAVA_OPTS="$JAVA_OPTS" "$home/bin/datenhafen" >"$OUT/server-$1-$4.log" 2>&1 &
   echo $!
 }
+peak_rss() { # pid seconds out: the largest VmRSS in MiB, sampled every 0.5 s as the harness does
+  local peak=0 v
+  for ((i = 0; i < $2 * 2; i++)); do
+    v=$(awk '/^VmRSS/{print int($2/1024)}' "/proc/$1/status" 2>/dev/null) || break
+    ((v > peak)) && peak=$v
+    sleep 0.5
+  done
+  echo "$peak" >"$3"
+}
 load() { # label port slot seconds out -> wrk in the background
   wrk -t2 -c"$CONNS" -d"$4s" --latency -s "$LUA" "http://127.0.0.1:$2$(route "$1")" -- "$PAYLOADS" 100 16 \
     "$(kind "$1")" "$3" "$HUB_TOKEN" >"$5" 2>&1 &
 }
-printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\n' \
+printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\tpeak_rss_mib\n' \
   >"$OUT/pair.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
   specs=("$A" "$B"); ((r % 2 == 0)) && specs=("$B" "$A")
@@ -97,7 +106,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
   for label in "${!pid[@]}"; do t0[$label]=$(cpu_ticks "$label" "${pid[$label]}"); done
   for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 1 "$SECS" "$OUT/wrk-$label-$r.txt"; done
-  wait # the two wrk runs (the hubs were started in subshells: not this shell's children)
+  for label in "${!pid[@]}"; do peak_rss "${pid[$label]}" "$SECS" "$OUT/peak-$label-$r" & done
+  wait # the two wrk runs and the samplers (the hubs were started in subshells: not this shell's children)
   declare -A running=()
   for label in "${!pid[@]}"; do
     t1[$label]=$(cpu_ticks "$label" "${pid[$label]}")
@@ -109,9 +119,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for _ in $(seq 1 300); do kill -0 "${pid[$label]}" 2>/dev/null || break; sleep 0.1; done # not our child: poll
     python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
       "$OUT/wrk-$label-$r-warmup.txt" "${running[$label]}" "$(disk_bytes "$label" "$r")" \
-      "$load_now" >>"$OUT/pair.tsv" <<'EOF'
+      "$load_now" "$(cat "$OUT/peak-$label-$r")" >>"$OUT/pair.tsv" <<'EOF'
 import json, re, sys
-r, label, f, ticks, tck, rss, warm, running, stopped, load = sys.argv[1:11]
+r, label, f, ticks, tck, rss, warm, running, stopped, load, peak = sys.argv[1:12]
 wrk = lambda name: json.loads(re.search(r"^WRKJSON (.*)$", open(name).read(), re.M).group(1))
 j = wrk(f)
 readings = (j["requests"] - j["err_status"]) * 100
@@ -119,7 +129,7 @@ w = wrk(warm)
 stored = readings + (w["requests"] - w["err_status"]) * 100
 print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), round(j["p50_us"] / 1000, 1),
       round(j["p99_us"] / 1000, 1), round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1), rss,
-      round(int(running) / max(1, stored), 1), round(int(stopped) / max(1, stored), 1), load]))
+      round(int(running) / max(1, stored), 1), round(int(stopped) / max(1, stored), 1), load, peak]))
 EOF
   done
   PIDS=()
@@ -130,7 +140,8 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 a, b = sys.argv[2], sys.argv[3]
 by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
-for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "bytes_running", "bytes_stopped"):
+for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "peak_rss_mib", "bytes_running",
+          "bytes_stopped"):
     ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on everything
     print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
           "%.2f" % (mb / ma) if ma else "-"))

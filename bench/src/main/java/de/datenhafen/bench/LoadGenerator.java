@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * java -cp bench.jar:lib/* de.datenhafen.bench.LoadGenerator --url=http://127.0.0.1:8080/api/v1/events \
  *   --token=T --clients=8 --rate=0 --warmup=10 --seconds=30 --pid=1234 --label=hub-full
  * </pre>
+ * With {@code --payloads=<dir> --kind=ce|aq [--slot=N]} the bodies are the shared harness's templates instead
+ * ({@link HarnessBodies}): {@code aq} posts the air-quality plugin's plain batches.
  * The last line is {@code RESULT label=... events_per_s=... p50_ms=... p99_ms=... rss_start_mb=...}; a script reads it.
  */
 public final class LoadGenerator {
@@ -45,6 +47,7 @@ public final class LoadGenerator {
     private final long pid;
     private final String label;
     private final AirReadings readings;
+    private final HarnessBodies templates;
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -78,6 +81,11 @@ public final class LoadGenerator {
         label = a.getOrDefault("label", "run");
         readings = new AirReadings(a.getOrDefault("id-prefix", label + "-" + Long.toString(System.nanoTime(), 36)),
             Long.parseLong(a.getOrDefault("seed", "42")));
+        templates = a.containsKey("payloads") ? new HarnessBodies(java.nio.file.Path.of(a.get("payloads")),
+            a.getOrDefault("kind", "ce"), Integer.parseInt(a.getOrDefault("slot", "0"))) : null;
+        if (templates != null && batch != 100) {
+            throw new IllegalArgumentException("the harness's payloads are batches of 100, not " + batch);
+        }
         if (clients < 1 || batch < 1 || rate < 0) {
             throw new IllegalArgumentException("clients and batch must be at least 1 and rate not negative");
         }
@@ -158,9 +166,9 @@ public final class LoadGenerator {
     private Future<Void> send(long dueNanos) {
         sentBatches++;
         inFlight++;
-        Buffer body = Buffer.buffer(readings.batch(batch));
+        Buffer body = Buffer.buffer(templates != null ? templates.next() : readings.batch(batch));
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(url.getRawPath())
-            .putHeader("Content-Type", AirReadings.BATCH_CONTENT_TYPE)
+            .putHeader("Content-Type", templates != null ? templates.contentType() : AirReadings.BATCH_CONTENT_TYPE)
             .putHeader("Authorization", "Bearer " + token);
         return http.request(ro)
             .compose(req -> req.send(body))
