@@ -382,6 +382,11 @@ public final class Hub implements AutoCloseable {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
         checks.add(camel.isStarted() ? HealthCheck.up("camel") : HealthCheck.down("camel", "not started"));
+        if (eventLog instanceof KafkaEventLog kafka) {
+            // the head follower asks Kafka every 100 ms and each append is acknowledged: 10 s of silence is an outage
+            checks.add(kafka.silence(Duration.ofSeconds(10)).map(why -> HealthCheck.down("kafka", why))
+                .orElse(HealthCheck.up("kafka")));
+        }
         if (!plugins.signaturesRequired()) {
             // up (a development hub is ready), but said where every operator looks
             checks.add(HealthCheck.warning("plugin-signatures", "not checked (" + HubConfig.PLUGINS_REQUIRE_SIGNATURE

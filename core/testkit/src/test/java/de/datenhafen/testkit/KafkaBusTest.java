@@ -41,6 +41,10 @@ class KafkaBusTest {
     @Test
     void storesPostedEventsInKafkaDeliversThemAndKeepsThemAcrossARestart(HubClient client) {
         assertThat(hub.hub().eventLog()).isInstanceOf(KafkaEventLog.class);
+        HubClient.Response ready = client.anonymous().get("/health/ready");
+        assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+        assertThat(ready.json().getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("name")
+            + "=" + ((JsonObject) c).getString("status"))).contains("kafka=UP");
         sink(client, "noise-sink", "noise-watch", "city.noise.*", "rec.noise", new JsonObject());
 
         List<Long> posted = new ArrayList<>(post(client, noise(0, 3), false));

@@ -150,6 +150,7 @@ public final class KafkaEventLog implements EventLog {
     private boolean closing; // guarded by this
     private volatile boolean closed;
     private volatile double eventsPerSecond = 10_000;
+    private volatile long lastAnswer = System.nanoTime(); // Kafka's last acknowledgement or end offset
     private long lastStoredMillis; // writer thread only
 
     private KafkaEventLog(Broker broker, H2EventLog.Settings settings) {
@@ -450,6 +451,7 @@ public final class KafkaEventLog implements EventLog {
                     result.completeExceptionally(failure(error));
                     return;
                 }
+                lastAnswer = System.nanoTime();
                 long seq = meta.offset() + 1;
                 synchronized (dedup) {
                     dedup.add(hash, seq, storedAtMillis);
@@ -658,6 +660,7 @@ public final class KafkaEventLog implements EventLog {
                 }
                 if (!busy) {
                     Long end = c.endOffsets(List.of(partition), ANSWER).get(partition);
+                    lastAnswer = System.nanoTime();
                     if (end != null && raiseHead(end)) {
                         tellListeners();
                     }
@@ -687,6 +690,16 @@ public final class KafkaEventLog implements EventLog {
     @Override
     public void removeOnCommit(LongConsumer listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Why the log looks cut off from Kafka (for {@code /health/ready}): no acknowledgement and no end offset for longer
+     * than {@code quiet}; empty while Kafka answers.
+     */
+    public Optional<String> silence(Duration quiet) {
+        long ms = (System.nanoTime() - lastAnswer) / 1_000_000;
+        return ms > quiet.toMillis() ? Optional.of("no answer from " + broker.bootstrapServers() + " for " + ms / 1000
+            + " s") : Optional.empty();
     }
 
     /** Events queued or waiting for Kafka's acknowledgement; for metrics. */
