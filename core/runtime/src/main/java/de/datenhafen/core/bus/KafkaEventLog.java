@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * would give each its own offsets: a global sequence would then need a (partition, offset) cursor vector in every
  * cursor and page token, or a sequencer in front of Kafka; neither is built. One partition bounds the bus to what
  * one broker's partition takes (far beyond one hub's ingest, see docs/operations.md).</li>
- * <li><b>Acknowledged means stored</b>: the producer is idempotent with {@code acks=all}; {@link #append} completes only
- * when Kafka acknowledged every record of the batch (so it is on all in-sync replicas). A batch is not one Kafka
+ * <li><b>Acknowledged means stored</b>: the producer is idempotent with {@code acks=all}; {@link #append} completes
+ * only when Kafka acknowledged every record of the batch (so it is on all in-sync replicas). A batch is not one Kafka
  * transaction: if Kafka fails part of it, the append fails while the records Kafka did take stay; they join the
  * window of recent keys, so the client's retry reports them as duplicates and stores the rest (all or none as seen
  * through a retry, not inside the broker).</li>
@@ -248,30 +248,35 @@ public final class KafkaEventLog implements EventLog {
         return p;
     }
 
+    /**
+     * The client settings of {@link Broker#clientProperties} win over the hub's defaults (linger, batch size,
+     * compression, time-outs), except those the promises rest on: {@code acks=all}, idempotence, at most five
+     * requests in flight (order).
+     */
     private static Properties producerProperties(Broker broker) {
         Properties p = clientProperties(broker, "producer");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // a broker that is away fails an append within half a minute (503 to HTTP clients), not two minutes
+        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // a broker that is away fails an append within half a minute (503 to HTTP clients), not two minutes
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        p.putAll(broker.clientProperties());
         return p;
     }
 
+    /** A consumer that reads by offset (no group, nothing committed), from the oldest record kept when behind it. */
     private KafkaConsumer<byte[], byte[]> consumer(String role) {
         Properties p = clientProperties(broker, role);
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // a pooled reader's fetch left waiting at the end would hold up the next seek by up to this long
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a cursor before what retention left
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        // a pooled reader's fetch left waiting at the end would hold up the next seek by up to this long
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        p.putAll(broker.clientProperties());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -76,6 +76,7 @@ public final class HubConfig {
     public static final String BUS_KIND = "bus.kind";
     public static final String BUS_KAFKA_BOOTSTRAP_SERVERS = "bus.kafka.bootstrap-servers";
     public static final String BUS_KAFKA_TOPIC_PREFIX = "bus.kafka.topic-prefix";
+    public static final String BUS_KAFKA_CLIENT_CONFIG = "bus.kafka.client-config";
     /** The environment variable issue 19 names for {@value #BUS_KIND}, taken besides {@code DATENHAFEN_BUS_KIND}. */
     public static final String BUS_KIND_ENV_ALIAS = "DATENHAFEN_BUS";
     public static final String BUS_RETENTION = "bus.retention";
@@ -188,6 +189,11 @@ public final class HubConfig {
             "With bus.kind=kafka: Kafka's bootstrap servers, host:port[,host:port...]")
         .define(BUS_KAFKA_TOPIC_PREFIX, ConfigType.STRING, "datenhafen.", false,
             "With bus.kind=kafka: put before the bus's topic names, so several hubs can share one Kafka cluster")
+        .define(BUS_KAFKA_CLIENT_CONFIG, ConfigType.STRING, null, false,
+            "With bus.kind=kafka: a properties file (relative to the hub's home) of further Kafka client settings, "
+                + "given as they are to the hub's producer, consumers and admin client: security.protocol, "
+                + "sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ...; readable by the hub's user alone "
+                + "when it holds a password")
         .define(BUS_RETENTION, ConfigType.LIST, "", false,
             "Retention per event type: entries 'pattern=age', 'pattern=count' or 'pattern=age|count', "
                 + "for example air.reading=30d, transit.*=1000000, social.*=365d|100000")
@@ -568,11 +574,30 @@ public final class HubConfig {
                     throw new InvalidInputException(BUS_KAFKA_TOPIC_PREFIX + " may hold letters, digits, '.', '_' "
                         + "and '-' only (a Kafka topic name), was '" + prefix + "'", BUS_KAFKA_TOPIC_PREFIX);
                 }
-                return java.util.Optional.of(new de.datenhafen.core.bus.KafkaEventLog.Broker(servers, prefix));
+                return java.util.Optional.of(new de.datenhafen.core.bus.KafkaEventLog.Broker(servers, prefix,
+                    kafkaClientConfig()));
             }
             default -> throw new InvalidInputException(BUS_KIND + " must be 'database' or 'kafka', was '" + kind
                 + "'", BUS_KIND);
         }
+    }
+
+    /** The settings of {@value #BUS_KAFKA_CLIENT_CONFIG}'s file, empty without one. */
+    private Map<String, String> kafkaClientConfig() {
+        if (!config.has(BUS_KAFKA_CLIENT_CONFIG) || config.getString(BUS_KAFKA_CLIENT_CONFIG).isBlank()) {
+            return Map.of();
+        }
+        Path file = home.resolve(config.getString(BUS_KAFKA_CLIENT_CONFIG).trim()).normalize();
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new InvalidInputException(BUS_KAFKA_CLIENT_CONFIG + ": cannot read " + file + " (" + e + ")",
+                BUS_KAFKA_CLIENT_CONFIG);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
     }
 
     public Duration busRetentionInterval() {

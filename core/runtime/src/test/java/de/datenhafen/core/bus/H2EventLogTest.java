@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The log's promises ({@link EventLogContract}) on the row storage, on H2 and on PostgreSQL; {@link ChunkedEventLogTest}
- * runs all of them against the chunked storage too.
+ * The log's promises ({@link EventLogContract}) on the row storage, on H2 and on PostgreSQL;
+ * {@link ChunkedEventLogTest} runs all of them against the chunked storage too.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(TestDatabase.class)

@@ -107,4 +107,23 @@ class HubConfigTest {
             .isInstanceOf(InvalidInputException.class)
             .hasMessage("bus.kind must be 'database' or 'kafka', was 'pulsar'");
     }
+
+    @Test
+    void passesTheKafkaClientConfigFileOnAsItIs() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/kafka-client.properties"),
+            "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        Map<String, String> env = Map.of("DATENHAFEN_BUS", "kafka",
+            "DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS", "k1:9093");
+
+        HubConfig config = HubConfig.load(home, env, Map.of("bus.kafka.client-config", "conf/kafka-client.properties"));
+
+        assertThat(config.busKafka().orElseThrow().clientProperties())
+            .containsExactlyInAnyOrderEntriesOf(Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512"));
+        assertThat(config.busKafka().orElseThrow().toString()).isEqualTo("Kafka{k1:9093, topic datenhafen.events}");
+        assertThatThrownBy(() -> HubConfig.load(home, env, Map.of("bus.kafka.client-config", "conf/missing"))
+            .busKafka()).isInstanceOf(InvalidInputException.class)
+            .hasMessageStartingWith("bus.kafka.client-config: cannot read ");
+    }
 }
