@@ -144,10 +144,6 @@ abstract class GroupCommitLog implements EventLog {
 
     @Override
     public CompletableFuture<List<AppendResult>> append(List<NewEvent> events) {
-        Objects.requireNonNull(events, "events");
-        if (events.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
         List<NewEvent> copy;
         try {
             copy = validated(events, settings.queueCapacity());
@@ -155,16 +151,15 @@ abstract class GroupCommitLog implements EventLog {
             return CompletableFuture.failedFuture(e);
         }
         int n = copy.size();
+        if (n == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
         CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
         lock.lock();
         try {
-            if (closing) {
-                return CompletableFuture.failedFuture(
-                    new RetryableException("the event log is shutting down", Duration.ofSeconds(5)));
-            }
-            if (heldEvents + n > settings.queueCapacity()) {
-                return CompletableFuture.failedFuture(new RetryableException("the event log is busy: "
-                    + heldEvents + " events are waiting to be stored", retryAfter(heldEvents, eventsPerSecond)));
+            RetryableException refused = refusal(closing, heldEvents, n, settings.queueCapacity(), eventsPerSecond);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
             }
             heldEvents += n;
             queue.add(new Request(copy, future));
@@ -182,6 +177,7 @@ abstract class GroupCommitLog implements EventLog {
      * @throws InvalidInputException naming the event and attribute at fault, or a batch larger than the queue
      */
     static List<NewEvent> validated(List<NewEvent> events, int queueCapacity) {
+        Objects.requireNonNull(events, "events");
         if (events.size() > queueCapacity) {
             throw new InvalidInputException("a batch may hold at most " + queueCapacity
                 + " events, this one has " + events.size(), "events");
@@ -207,6 +203,21 @@ abstract class GroupCommitLog implements EventLog {
             throw new InvalidInputException("event " + index + ": " + attribute + " must have 1 to " + max
                 + " characters, has " + value.length(), attribute);
         }
+    }
+
+    /**
+     * Why an append of {@code n} events is refused now (the log closing, or its queue full), or null to take it: the
+     * same answers from every storage. Shared with {@link KafkaEventLog}.
+     */
+    static RetryableException refusal(boolean closing, int held, int n, int capacity, double eventsPerSecond) {
+        if (closing) {
+            return new RetryableException("the event log is shutting down", Duration.ofSeconds(5));
+        }
+        if (held + n > capacity) {
+            return new RetryableException("the event log is busy: " + held + " events are waiting to be stored",
+                retryAfter(held, eventsPerSecond));
+        }
+        return null;
     }
 
     /** How long until the queue has likely drained, from the writer's recent rate; at least one second. */

@@ -326,10 +326,6 @@ public final class KafkaEventLog implements EventLog {
 
     @Override
     public CompletableFuture<List<AppendResult>> append(List<NewEvent> events) {
-        Objects.requireNonNull(events, "events");
-        if (events.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
         List<NewEvent> copy;
         try {
             copy = GroupCommitLog.validated(events, settings.queueCapacity());
@@ -337,15 +333,15 @@ public final class KafkaEventLog implements EventLog {
             return CompletableFuture.failedFuture(e);
         }
         int n = copy.size();
+        if (n == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
         CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
         synchronized (this) {
-            if (closing) {
-                return CompletableFuture.failedFuture(
-                    new RetryableException("the event log is shutting down", Duration.ofSeconds(5)));
-            }
-            if (held + n > settings.queueCapacity()) {
-                return CompletableFuture.failedFuture(new RetryableException("the event log is busy: " + held
-                    + " events are waiting to be stored", GroupCommitLog.retryAfter(held, eventsPerSecond)));
+            RetryableException refused = GroupCommitLog.refusal(closing, held, n, settings.queueCapacity(),
+                eventsPerSecond);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
             }
             held += n;
             queue.add(new Request(copy, future));
