@@ -18,6 +18,12 @@
 # server, PG_DATA its cluster folder (the server's CPU, all its processes, counts into that hub's CPU per reading),
 # PG_PORT, PG_USER, PG_PASSWORD (psql makes and drops the database); bytes on disk are pg_database_size.
 #   PG=pg PG_DATA=/tmp/pg/data PG_PORT=5432 PG_USER=hub PG_PASSWORD=... bench/ingest-pair.sh H h2=<hub> pg=<hub>
+# Kafka as the bus (issue 19): KAFKA=<label> runs that label's hub with DATENHAFEN_BUS=kafka on a broker started
+# beforehand, a topic of its own each round; KAFKA_BOOTSTRAP its host:port, KAFKA_PID its process (its CPU counts into
+# that hub's CPU per reading), KAFKA_DIR its folder (bytes on disk: the topic's log segments). A broker in a JVM of
+# its own, from core/testkit-kafka (prints bootstrap= and dir=, stops when its input ends):
+#   java -cp "$(cat cp.txt):core/testkit-kafka/target/classes" de.datenhafen.testkit.Kafka < <(sleep infinity)
+#   KAFKA=kafka KAFKA_BOOTSTRAP=localhost:... KAFKA_PID=... KAFKA_DIR=... bench/ingest-pair.sh H h2=<hub> kafka=<hub>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/packaged-hub.sh
@@ -49,10 +55,14 @@ cpu_ticks() { # label pid -> user+system ticks of the hub, and of the whole Post
     t=$((t + $({ cat "/proc/$pm/stat"; for p in $(pgrep -P "$pm"); do cat "/proc/$p/stat"; done; } 2>/dev/null \
       | awk -v pm="$pm" '{s += $14 + $15} $1 == pm {s += $16 + $17} END {print s + 0}')))
   fi
+  if [ "$1" = "${KAFKA:-}" ]; then t=$((t + $(awk '{print $14+$15}' "/proc/$KAFKA_PID/stat"))); fi
   echo "$t"
 }
 disk_bytes() { # label round -> the H2 file's size, or the PostgreSQL database's
   if [ "$1" = "${PG:-}" ]; then psql_pg "SELECT pg_database_size('bench_$2')"
+  elif [ "$1" = "${KAFKA:-}" ]; then
+    # the segments' records only: Kafka preallocates each segment's two index files (10 MB, sparse)
+    find "$KAFKA_DIR" -path "*/bench-$$-$2.events-0/*.log" -exec stat -c %s {} + | awk '{s += $1} END {print s + 0}'
   else stat -c %s "$OUT/data-$1-$2/datenhafen.mv.db"; fi
 }
 trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait 2>/dev/null || true' EXIT
@@ -65,6 +75,10 @@ start() { # label dist port round -> pid on stdout; each label runs its own copy
     psql_pg "DROP DATABASE IF EXISTS bench_$4" && psql_pg "CREATE DATABASE bench_$4" >&2
     db=(DATENHAFEN_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_$4" DATENHAFEN_DB_USER="$PG_USER"
         DATENHAFEN_DB_PASSWORD="$PG_PASSWORD")
+  fi
+  if [ "$1" = "${KAFKA:-}" ]; then
+    db=(DATENHAFEN_BUS=kafka DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP"
+        DATENHAFEN_BUS_KAFKA_TOPIC_PREFIX="bench-$$-$4.")
   fi
   env "${db[@]}" DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$3 DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
   DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN DATENHAFEN_JAVA_OPTS="$JAVA_OPTS" "$home/bin/datenhafen" >"$OUT/server-$1-$4.log" 2>&1 &

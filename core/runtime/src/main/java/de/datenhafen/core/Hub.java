@@ -5,6 +5,7 @@ import de.datenhafen.core.bus.EventRetention;
 import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.ChunkedEventLog;
 import de.datenhafen.core.bus.H2EventLog;
+import de.datenhafen.core.bus.KafkaEventLog;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.camel.CamelHost;
@@ -149,7 +150,10 @@ public final class Hub implements AutoCloseable {
         changes = new Changes(db.dataSource(), nodeId, Clock.systemUTC(), Duration.ofSeconds(1));
 
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
-        ChunkedEventLog chunkLog = BusStorage.chunks(db.dataSource(), config.busChunks())
+        Optional<KafkaEventLog.Broker> kafka = config.busKafka();
+        // on Kafka the events live in a topic; subscriptions' cursors, leases and dead letters stay in the database
+        // (see docs/operations.md, "Kafka as the bus")
+        ChunkedEventLog chunkLog = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks())
             ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
         if (chunkLog != null) {
             // chunks leave little live data in a file H2 fills with old page versions (see bus/package-info): compact
@@ -157,13 +161,20 @@ public final class Hub implements AutoCloseable {
             // bound); a larger file is compacted offline (--compact)
             db.compactAtClose(COMPACT_AT_STOP_MAX_BYTES);
         }
-        eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
+        if (kafka.isPresent()) {
+            eventLog = KafkaEventLog.start(kafka.get(), busSettings);
+        } else {
+            eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
+        }
         subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
             config.busCursorFlush(), leases);
         subscriptions.onSeek(name -> changes.announce(JdbcSubscriptionBackend.CHANGE, name));
         changes.on(JdbcSubscriptionBackend.CHANGE, subscriptions::changedElsewhere);
         List<RetentionPolicy> policies = config.busRetention();
-        if (!policies.isEmpty()) {
+        if (!policies.isEmpty() && kafka.isPresent()) {
+            LOG.warn("{} is not applied to a bus on Kafka: the topic keeps events as its own retention.ms and "
+                + "retention.bytes say (set them on the topic)", HubConfig.BUS_RETENTION);
+        } else if (!policies.isEmpty()) {
             retention = chunkLog != null ? new EventRetention(chunkLog, policies, Clock.systemUTC())
                 : new EventRetention(db.dataSource(), policies, Clock.systemUTC(), 10_000);
             retention.start(config.busRetentionInterval(), leases.acquire("bus-retention", null)::held);
@@ -371,6 +382,11 @@ public final class Hub implements AutoCloseable {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
         checks.add(camel.isStarted() ? HealthCheck.up("camel") : HealthCheck.down("camel", "not started"));
+        if (eventLog instanceof KafkaEventLog kafka) {
+            // the head follower asks Kafka every 100 ms and each append is acknowledged: 10 s of silence is an outage
+            checks.add(kafka.silence(Duration.ofSeconds(10)).map(why -> HealthCheck.down("kafka", why))
+                .orElse(HealthCheck.up("kafka")));
+        }
         if (!plugins.signaturesRequired()) {
             // up (a development hub is ready), but said where every operator looks
             checks.add(HealthCheck.warning("plugin-signatures", "not checked (" + HubConfig.PLUGINS_REQUIRE_SIGNATURE

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
 /**
- * The bus's log: the one interface every storage (H2 now; PostgreSQL or Kafka later) implements, and the one the
- * HTTP API, the {@code bus:} Camel endpoint and subscriptions go through.
+ * The bus's log: the one interface every storage (H2 and PostgreSQL, as rows or chunks; a Kafka topic,
+ * {@link KafkaEventLog}) implements, and the one the HTTP API, the {@code bus:} Camel endpoint and subscriptions go
+ * through.
  *
  * <p>Thread-safe. {@link #append} never blocks its caller.
  */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -56,7 +55,7 @@ abstract class GroupCommitLog implements EventLog {
     protected final H2EventLog.Settings settings;
     protected final boolean h2;
     private final Thread writer;
-    private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+    private final CommitListeners listeners = new CommitListeners();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -145,27 +144,22 @@ abstract class GroupCommitLog implements EventLog {
 
     @Override
     public CompletableFuture<List<AppendResult>> append(List<NewEvent> events) {
-        Objects.requireNonNull(events, "events");
-        if (events.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
         List<NewEvent> copy;
         try {
-            copy = validated(events);
+            copy = validated(events, settings.queueCapacity());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         int n = copy.size();
+        if (n == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
         CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
         lock.lock();
         try {
-            if (closing) {
-                return CompletableFuture.failedFuture(
-                    new RetryableException("the event log is shutting down", Duration.ofSeconds(5)));
-            }
-            if (heldEvents + n > settings.queueCapacity()) {
-                return CompletableFuture.failedFuture(new RetryableException("the event log is busy: "
-                    + heldEvents + " events are waiting to be stored", retryAfter(heldEvents)));
+            RetryableException refused = refusal(closing, heldEvents, n, settings.queueCapacity(), eventsPerSecond);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
             }
             heldEvents += n;
             queue.add(new Request(copy, future));
@@ -176,9 +170,16 @@ abstract class GroupCommitLog implements EventLog {
         return future;
     }
 
-    private List<NewEvent> validated(List<NewEvent> events) {
-        if (events.size() > settings.queueCapacity()) {
-            throw new InvalidInputException("a batch may hold at most " + settings.queueCapacity()
+    /**
+     * The batch as stored: each event as CloudEvents 1.0, its attributes within the lengths every storage keeps.
+     * Shared with {@link KafkaEventLog}.
+     *
+     * @throws InvalidInputException naming the event and attribute at fault, or a batch larger than the queue
+     */
+    static List<NewEvent> validated(List<NewEvent> events, int queueCapacity) {
+        Objects.requireNonNull(events, "events");
+        if (events.size() > queueCapacity) {
+            throw new InvalidInputException("a batch may hold at most " + queueCapacity
                 + " events, this one has " + events.size(), "events");
         }
         List<NewEvent> out = new ArrayList<>(events.size());
@@ -204,8 +205,23 @@ abstract class GroupCommitLog implements EventLog {
         }
     }
 
+    /**
+     * Why an append of {@code n} events is refused now (the log closing, or its queue full), or null to take it: the
+     * same answers from every storage. Shared with {@link KafkaEventLog}.
+     */
+    static RetryableException refusal(boolean closing, int held, int n, int capacity, double eventsPerSecond) {
+        if (closing) {
+            return new RetryableException("the event log is shutting down", Duration.ofSeconds(5));
+        }
+        if (held + n > capacity) {
+            return new RetryableException("the event log is busy: " + held + " events are waiting to be stored",
+                retryAfter(held, eventsPerSecond));
+        }
+        return null;
+    }
+
     /** How long until the queue has likely drained, from the writer's recent rate; at least one second. */
-    private Duration retryAfter(int queued) {
+    static Duration retryAfter(int queued, double eventsPerSecond) {
         double seconds = queued / Math.max(1.0, eventsPerSecond);
         return Duration.ofSeconds(Math.min(30, Math.max(1, (long) Math.ceil(seconds))));
     }
@@ -223,7 +239,7 @@ abstract class GroupCommitLog implements EventLog {
 
     @Override
     public void onCommit(LongConsumer listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     @Override
@@ -404,16 +420,7 @@ abstract class GroupCommitLog implements EventLog {
      * telling (PostgreSQL), no listener is told a lower head after a higher one.
      */
     private void tellListeners() {
-        synchronized (listeners) {
-            long head = lastCommitted.get();
-            for (LongConsumer l : listeners) {
-                try {
-                    l.accept(head);
-                } catch (RuntimeException e) {
-                    LOG.warn("An onCommit listener failed: {}", e.toString());
-                }
-            }
-        }
+        listeners.tell(lastCommitted::get);
     }
 
     /**

@@ -1,7 +1,9 @@
 /**
  * The common data bus: an ordered, durable log of CloudEvents, each with a hub-assigned sequence number and its
  * owning member, plus live fan-out to subscriptions. {@link de.datenhafen.core.bus.EventLog} is the one interface
- * every implementation serves; both JDBC storages run on H2 and on PostgreSQL (Kafka later).
+ * every implementation serves; both JDBC storages run on H2 and on PostgreSQL, and {@link
+ * de.datenhafen.core.bus.KafkaEventLog} keeps the events in a Kafka topic ({@code bus.kind=kafka}; its decisions are in
+ * its javadoc and docs/operations.md).
  *
  * <h2>Storage decisions (H2EventLog)</h2>
  * <ul>

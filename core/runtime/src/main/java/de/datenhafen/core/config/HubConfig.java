@@ -73,6 +73,12 @@ public final class HubConfig {
     public static final String CITY_SECTION_RENDERS = "city.section-renders";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
+    public static final String BUS_KIND = "bus.kind";
+    public static final String BUS_KAFKA_BOOTSTRAP_SERVERS = "bus.kafka.bootstrap-servers";
+    public static final String BUS_KAFKA_TOPIC_PREFIX = "bus.kafka.topic-prefix";
+    public static final String BUS_KAFKA_CLIENT_CONFIG = "bus.kafka.client-config";
+    /** The environment variable issue 19 names for {@value #BUS_KIND}, taken besides {@code DATENHAFEN_BUS_KIND}. */
+    public static final String BUS_KIND_ENV_ALIAS = "DATENHAFEN_BUS";
     public static final String BUS_RETENTION = "bus.retention";
     public static final String BUS_RETENTION_INTERVAL = "bus.retention.interval";
     public static final String BUS_CURSOR_FLUSH = "bus.cursor.flush";
@@ -175,6 +181,19 @@ public final class HubConfig {
                 + "(one row per event), or 'auto': chunks, unless the bus of this data folder already holds events "
                 + "as rows (stored before chunks became the default), which then keeps rows (the start says so in "
                 + "the log). Events stored one way are not read the other way")
+        .define(BUS_KIND, ConfigType.STRING, "database", false,
+            "Where the bus keeps its events: 'database' (the hub's database, H2 or PostgreSQL, as bus.storage says) "
+                + "or 'kafka' (a topic <bus.kafka.topic-prefix>events on the Kafka cluster of "
+                + "bus.kafka.bootstrap-servers; see docs/operations.md, \"Kafka as the bus\"). Also DATENHAFEN_BUS")
+        .define(BUS_KAFKA_BOOTSTRAP_SERVERS, ConfigType.STRING, null, false,
+            "With bus.kind=kafka: Kafka's bootstrap servers, host:port[,host:port...]")
+        .define(BUS_KAFKA_TOPIC_PREFIX, ConfigType.STRING, "datenhafen.", false,
+            "With bus.kind=kafka: put before the bus's topic names, so several hubs can share one Kafka cluster")
+        .define(BUS_KAFKA_CLIENT_CONFIG, ConfigType.STRING, null, false,
+            "With bus.kind=kafka: a properties file (relative to the hub's home) of further Kafka client settings, "
+                + "given as they are to the hub's producer, consumers and admin client: security.protocol, "
+                + "sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ...; readable by the hub's user alone "
+                + "when it holds a password")
         .define(BUS_RETENTION, ConfigType.LIST, "", false,
             "Retention per event type: entries 'pattern=age', 'pattern=count' or 'pattern=age|count', "
                 + "for example air.reading=30d, transit.*=1000000, social.*=365d|100000")
@@ -226,6 +245,9 @@ public final class HubConfig {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
             p.stringPropertyNames().forEach(k -> raw.put(k, p.getProperty(k)));
+        }
+        if (env.get(BUS_KIND_ENV_ALIAS) != null) {
+            raw.put(BUS_KIND, env.get(BUS_KIND_ENV_ALIAS)); // DATENHAFEN_BUS_KIND, below, wins when both are set
         }
         for (ConfigKey key : DEFINITION.keys()) {
             String value = env.get(envName(key.name()));
@@ -528,6 +550,54 @@ public final class HubConfig {
             default -> throw new InvalidInputException(BUS_STORAGE + " must be 'auto', 'chunks' or 'rows', was '"
                 + v + "'", BUS_STORAGE);
         };
+    }
+
+    /**
+     * {@value #BUS_KIND}: where the bus lives. Empty for the hub's database; the Kafka cluster and topic prefix for
+     * {@code kafka}, which needs {@value #BUS_KAFKA_BOOTSTRAP_SERVERS}.
+     */
+    public java.util.Optional<de.datenhafen.core.bus.KafkaEventLog.Broker> busKafka() {
+        String kind = config.getString(BUS_KIND).trim().toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "database", "" -> {
+                return java.util.Optional.empty();
+            }
+            case "kafka" -> {
+                String servers = config.has(BUS_KAFKA_BOOTSTRAP_SERVERS)
+                    ? config.getString(BUS_KAFKA_BOOTSTRAP_SERVERS).trim() : "";
+                if (servers.isEmpty()) {
+                    throw new InvalidInputException(BUS_KIND + "=kafka needs " + BUS_KAFKA_BOOTSTRAP_SERVERS
+                        + " (host:port of the Kafka cluster)", BUS_KAFKA_BOOTSTRAP_SERVERS);
+                }
+                String prefix = config.getString(BUS_KAFKA_TOPIC_PREFIX).trim();
+                if (!prefix.matches("[A-Za-z0-9._-]*") || prefix.length() > 200) {
+                    throw new InvalidInputException(BUS_KAFKA_TOPIC_PREFIX + " may hold letters, digits, '.', '_' "
+                        + "and '-' only (a Kafka topic name), was '" + prefix + "'", BUS_KAFKA_TOPIC_PREFIX);
+                }
+                return java.util.Optional.of(new de.datenhafen.core.bus.KafkaEventLog.Broker(servers, prefix,
+                    kafkaClientConfig()));
+            }
+            default -> throw new InvalidInputException(BUS_KIND + " must be 'database' or 'kafka', was '" + kind
+                + "'", BUS_KIND);
+        }
+    }
+
+    /** The settings of {@value #BUS_KAFKA_CLIENT_CONFIG}'s file, empty without one. */
+    private Map<String, String> kafkaClientConfig() {
+        if (!config.has(BUS_KAFKA_CLIENT_CONFIG) || config.getString(BUS_KAFKA_CLIENT_CONFIG).isBlank()) {
+            return Map.of();
+        }
+        Path file = home.resolve(config.getString(BUS_KAFKA_CLIENT_CONFIG).trim()).normalize();
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new InvalidInputException(BUS_KAFKA_CLIENT_CONFIG + ": cannot read " + file + " (" + e + ")",
+                BUS_KAFKA_CLIENT_CONFIG);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
     }
 
     public Duration busRetentionInterval() {

@@ -88,4 +88,42 @@ class HubConfigTest {
         assertThatThrownBy(c::busRetention).isInstanceOfSatisfying(InvalidInputException.class,
             e -> assertThat(e.field()).isEqualTo("bus.retention"));
     }
+
+    @Test
+    void takesKafkaAsTheBusFromDatenhafenBusAndNeedsItsBootstrapServers() {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).busKafka()).isEmpty();
+
+        HubConfig kafka = HubConfig.load(home, Map.of("DATENHAFEN_BUS", "kafka",
+            "DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"), Map.of());
+
+        assertThat(kafka.busKafka()).hasValueSatisfying(b -> {
+            assertThat(b.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+            assertThat(b.eventsTopic()).isEqualTo("datenhafen.events");
+        });
+        assertThatThrownBy(() -> HubConfig.load(home, Map.of("DATENHAFEN_BUS_KIND", "kafka"), Map.of()).busKafka())
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessage("bus.kind=kafka needs bus.kafka.bootstrap-servers (host:port of the Kafka cluster)");
+        assertThatThrownBy(() -> HubConfig.load(home, Map.of("DATENHAFEN_BUS", "pulsar"), Map.of()).busKafka())
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessage("bus.kind must be 'database' or 'kafka', was 'pulsar'");
+    }
+
+    @Test
+    void passesTheKafkaClientConfigFileOnAsItIs() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/kafka-client.properties"),
+            "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        Map<String, String> env = Map.of("DATENHAFEN_BUS", "kafka",
+            "DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS", "k1:9093");
+
+        HubConfig config = HubConfig.load(home, env, Map.of("bus.kafka.client-config", "conf/kafka-client.properties"));
+
+        assertThat(config.busKafka().orElseThrow().clientProperties())
+            .containsExactlyInAnyOrderEntriesOf(Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512"));
+        assertThat(config.busKafka().orElseThrow().toString()).isEqualTo("Kafka{k1:9093, topic datenhafen.events}");
+        assertThatThrownBy(() -> HubConfig.load(home, env, Map.of("bus.kafka.client-config", "conf/missing"))
+            .busKafka()).isInstanceOf(InvalidInputException.class)
+            .hasMessageStartingWith("bus.kafka.client-config: cannot read ");
+    }
 }

@@ -1,0 +1,182 @@
+package de.datenhafen.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real Kafka broker for a test: one node in KRaft mode (broker and controller in one), Kafka's own
+ * {@code KafkaRaftServer} started in the test's JVM, on loopback ports, with its logs in a temporary folder that goes
+ * with it. No Docker, nothing installed: the broker comes from Maven Central ({@code kafka_2.13}).
+ *
+ * <p>Kafka's test kit ({@code kafka-test-common-runtime}'s {@code KafkaClusterTestKit}) needs the clients' test jar,
+ * which is not served here; the server itself is all a single broker needs.
+ *
+ * <p>Starting one takes a few seconds, so tests share {@link #shared()}: one broker per test JVM, stopped when the
+ * JVM exits. A test keeps apart from the others by topic names of its own (the hub's {@code bus.kafka.topic-prefix}).
+ */
+public final class Kafka implements AutoCloseable {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static Kafka shared;
+
+    private final KafkaRaftServer server;
+    private final Path dir;
+    private final int port;
+
+    private Kafka(KafkaRaftServer server, Path dir, int port) {
+        this.server = server;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** The broker of this test JVM, started at the first call. */
+    public static synchronized Kafka shared() {
+        if (shared == null) {
+            Kafka k = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(k::close, "kafka-stop"));
+            shared = k;
+        }
+        return shared;
+    }
+
+    /** Formats a new node in a temp folder and starts it; returns when it answers clients. */
+    public static Kafka start() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("kafka-");
+            String logs = dir.resolve("logs").toString();
+            int port = freePort();
+            int controller = freePort();
+            Map<String, Object> props = new HashMap<>();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", logs);
+            props.put("auto.create.topics.enable", "false");
+            // one broker: the internal topics cannot have three copies
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            KafkaConfig config = new KafkaConfig(props, false);
+            new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logs))
+                .setMetadataLogDirectory(logs)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setControllerListenerName("CONTROLLER")
+                .run();
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            Kafka k = new Kafka(server, dir, port);
+            try {
+                k.awaitClients();
+            } catch (RuntimeException e) {
+                k.close();
+                throw e;
+            }
+            return k;
+        } catch (Exception e) {
+            if (dir != null) {
+                delete(dir);
+            }
+            throw new IllegalStateException("cannot start the Kafka broker for the tests: " + e, e);
+        }
+    }
+
+    /** Waits until the broker lists itself to a client (it registered with its controller). */
+    private void awaitClients() throws InterruptedException {
+        long deadline = System.nanoTime() + START.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the Kafka broker did not answer within " + START, e);
+                    }
+                }
+                Thread.sleep(100); // a poll interval while the broker registers, bounded by START
+            }
+        }
+    }
+
+    /**
+     * A broker as a process of its own, for benchmarks ({@code bench/ingest-pair.sh} with {@code KAFKA=}): prints
+     * {@code bootstrap=host:port} and {@code dir=<its folder>}, runs until its standard input ends, then stops.
+     */
+    public static void main(String[] args) throws IOException {
+        try (Kafka k = start()) {
+            System.out.println("bootstrap=" + k.bootstrapServers());
+            System.out.println("dir=" + k.dir);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the end of the input
+            }
+        }
+    }
+
+    /** {@code host:port} of the broker's client listener, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Stops the broker and deletes its folder. */
+    @Override
+    public synchronized void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        delete(dir);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Kafka{" + bootstrapServers() + ", " + dir + "}";
+    }
+}
