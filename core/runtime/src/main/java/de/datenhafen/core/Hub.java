@@ -195,7 +195,7 @@ public final class Hub implements AutoCloseable {
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
         camel.leaseTimedRoutes(leases);
-        plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf);
+        plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         plugins.shareChanges(changes);
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
