@@ -83,27 +83,19 @@ final class PluginStateStore {
      * the next start finds the note and starts the plugin disabled instead of looping.
      */
     void startBegins(String pluginId) {
-        // the plugin's row, made enabled if new (a start of a plugin the admin never touched), without a former note
-        upsert(pluginId, "start_began_at = ?", ps -> ps.setTimestamp(1, null), true);
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                deleteOwnStartNote(c, pluginId);
-                try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO plugin_start (plugin_id, node_id, began_at) VALUES (?, ?, ?)")) {
-                    ps.setString(1, pluginId);
-                    ps.setString(2, nodeId);
-                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        inTransaction(pluginId, c -> {
+            // the plugin's row, made enabled if new (a plugin the admin never touched), without a note of a hub from
+            // before the notes were per node
+            upsert(c, pluginId, "start_began_at = ?", ps -> ps.setTimestamp(1, null), true);
+            deleteOwnStartNote(c, pluginId);
+            try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO plugin_start (plugin_id, node_id, began_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, pluginId);
+                ps.setString(2, nodeId);
+                ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the state of plugin " + pluginId, e);
-        }
+        });
     }
 
     void startEnded(String pluginId) {
@@ -142,32 +134,42 @@ final class PluginStateStore {
 
     /** Sets the first parameter(s) of {@code assignments}; a missing row is made with {@code enabledIfNew}. */
     private void upsert(String pluginId, String assignments, Binder bind, boolean enabledIfNew) {
+        inTransaction(pluginId, c -> upsert(c, pluginId, assignments, bind, enabledIfNew));
+    }
+
+    private static void upsert(Connection c, String pluginId, String assignments, Binder bind, boolean enabledIfNew)
+        throws SQLException {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE plugin_state SET " + assignments + ", updated_at = ? WHERE plugin_id = ?")) {
+            bind.bind(ps);
+            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+            ps.setString(3, pluginId);
+            n = ps.executeUpdate();
+        }
+        if (n == 0) {
+            try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO plugin_state (plugin_id, enabled, updated_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, pluginId);
+                ps.setBoolean(2, enabledIfNew);
+                ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE plugin_state SET " + assignments + " WHERE plugin_id = ?")) {
+                bind.bind(ps);
+                ps.setString(2, pluginId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Runs {@code work} in one transaction of its own. */
+    private void inTransaction(String pluginId, Work work) {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
-                int n;
-                try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE plugin_state SET " + assignments + ", updated_at = ? WHERE plugin_id = ?")) {
-                    bind.bind(ps);
-                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                    ps.setString(3, pluginId);
-                    n = ps.executeUpdate();
-                }
-                if (n == 0) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO plugin_state (plugin_id, enabled, updated_at) VALUES (?, ?, ?)")) {
-                        ps.setString(1, pluginId);
-                        ps.setBoolean(2, enabledIfNew);
-                        ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE plugin_state SET " + assignments + " WHERE plugin_id = ?")) {
-                        bind.bind(ps);
-                        ps.setString(2, pluginId);
-                        ps.executeUpdate();
-                    }
-                }
+                work.run(c);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -176,6 +178,11 @@ final class PluginStateStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store the state of plugin " + pluginId, e);
         }
+    }
+
+    /** Statements on one connection. */
+    private interface Work {
+        void run(Connection c) throws SQLException;
     }
 
     /** Binds parameter 1 of an assignment. */
