@@ -10,9 +10,11 @@
 # Per configuration and round: the nodes start fresh, one after the other (each with its own data folder and node id;
 # on PostgreSQL a fresh database bench_<config>_<round>), warm up together, then are loaded together for SECS.
 # Reported: readings/s (all nodes together), p50 and p99 (the worst node's), and CPU per reading, of the hub
-# processes together and of PostgreSQL's server (all its processes), in microseconds.
+# processes together and of PostgreSQL's server (all its processes), in microseconds; the cores the nodes use without
+# load (IDLE seconds after they are ready: heartbeats, lease renewals, change notices, following the sequence
+# counter); and readings per committed transaction of the database (every session's, the nodes' small ones too).
 # Environment: BENCH (a copy of ../shared/bench with payloads generated), CONFIGS ("h2 pg1 pg2 pg3"), ROUNDS (2),
-# SECS (20), WARMUP (8), CONNS (16), JAVA_OPTS (as ingest-pair.sh), OUT (folder for logs, wrk output, nodes.tsv).
+# SECS (20), WARMUP (8), CONNS (16), IDLE (5), JAVA_OPTS (as ingest-pair.sh), OUT (folder for logs, wrk output, nodes.tsv).
 # PostgreSQL: PG_PORT, PG_USER, PG_PASSWORD and PG_DATA (the cluster folder, for the server's CPU) of a running
 # server; without PG_PORT the script makes a throwaway cluster in a temp folder (Debian's postgresql; as user postgres when
 # run as root) with fsync and synchronous_commit on, and removes it at the end.
@@ -26,6 +28,7 @@ ROUNDS=${ROUNDS:-2}
 SECS=${SECS:-20}
 WARMUP=${WARMUP:-8}
 CONNS=${CONNS:-16}
+IDLE=${IDLE:-5}
 JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
@@ -64,6 +67,7 @@ pg_ticks() { # user+system ticks of the whole PostgreSQL server: its live proces
   { cat "/proc/$pm/stat"; for p in $(pgrep -P "$pm"); do cat "/proc/$p/stat"; done; } 2>/dev/null \
     | awk -v pm="$pm" '{s += $14 + $15} $1 == pm {s += $16 + $17} END {print s + 0}'
 }
+commits() { psql_pg "SELECT xact_commit FROM pg_stat_database WHERE datname = 'bench_$1_$2'"; } # all sessions'
 hub_ticks() { local s=0; for p in "$@"; do s=$((s + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo "$s"; }
 psql_pg 'SELECT 1' >/dev/null || { echo "PostgreSQL does not answer on port $PG_PORT" >&2; exit 1; }
 
@@ -86,7 +90,7 @@ load() { # node threads conns slot seconds out -> wrk in the background
     ce "$4" "$HUB_TOKEN" >"$6" 2>&1 &
 }
 
-printf 'round\tconfig\tnodes\treadings_per_s\tp50_ms\tp99_ms\thub_cpu_us_per_reading\tpg_cpu_us_per_reading\tload\n' \
+printf 'round\tconfig\tnodes\treadings_per_s\tp50_ms\tp99_ms\thub_cpu_us_per_reading\tpg_cpu_us_per_reading\tidle_hub_cores\treadings_per_commit\tload\n' \
   >"$OUT/nodes.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
   order=("${CONFIGS[@]:$(( (r - 1) % ${#CONFIGS[@]} ))}" "${CONFIGS[@]:0:$(( (r - 1) % ${#CONFIGS[@]} ))}")
@@ -98,31 +102,34 @@ for ((r = 1; r <= ROUNDS; r++)); do
       pid=$(start "$cfg" "$i" "$r"); pids+=("$pid"); PIDS+=("$pid")
       wait_hub_ready "$pid" $((18201 + i)) "$OUT/server-$cfg-$i-$r.log"
     done
+    i0=$(hub_ticks "${pids[@]}"); sleep "$IDLE"; i1=$(hub_ticks "${pids[@]}") # the nodes' own work without load
     threads=$((n == 1 ? 2 : 1)) # two wrk threads in all for one node, one a node for more
     wrks=()
     for ((i = 0; i < n; i++)); do load "$i" "$threads" $(( CONNS / n + (i < CONNS % n ? 1 : 0) )) $((i * 2)) "$WARMUP" \
       "$OUT/wrk-$cfg-$i-$r-warmup.txt"; wrks+=($!); done
     wait "${wrks[@]}"
-    h0=$(hub_ticks "${pids[@]}"); p0=0; [ "$cfg" != h2 ] && p0=$(pg_ticks)
+    h0=$(hub_ticks "${pids[@]}"); p0=0; c0=0; [ "$cfg" != h2 ] && p0=$(pg_ticks) && c0=$(commits "$cfg" "$r")
     wrks=()
     for ((i = 0; i < n; i++)); do load "$i" "$threads" $(( CONNS / n + (i < CONNS % n ? 1 : 0) )) $((i * 2 + 1)) "$SECS" \
       "$OUT/wrk-$cfg-$i-$r.txt"; wrks+=($!); done
     wait "${wrks[@]}"
-    h1=$(hub_ticks "${pids[@]}"); p1=0; [ "$cfg" != h2 ] && p1=$(pg_ticks)
+    h1=$(hub_ticks "${pids[@]}"); p1=0; c1=0; [ "$cfg" != h2 ] && p1=$(pg_ticks) && c1=$(commits "$cfg" "$r")
     load_now=$(uptime | sed 's/.*load average: //; s/,.*//')
     for p in "${pids[@]}"; do kill "$p"; done
     for p in "${pids[@]}"; do for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; done
     PIDS=()
-    python3 - "$r" "$cfg" "$n" "$((h1 - h0))" "$((p1 - p0))" "$(getconf CLK_TCK)" "$load_now" \
+    python3 - "$r" "$cfg" "$n" "$((h1 - h0))" "$((p1 - p0))" "$(getconf CLK_TCK)" "$load_now" "$((i1 - i0))" "$IDLE" \
+      "$((c1 - c0))" \
       "$OUT"/wrk-"$cfg"-*-"$r".txt >>"$OUT/nodes.tsv" <<'EOF'
 import json, re, sys
-r, cfg, n, hub, pg, tck, load = sys.argv[1:8]
-runs = [json.loads(re.search(r"^WRKJSON (.*)$", open(f).read(), re.M).group(1)) for f in sys.argv[8:]]
+r, cfg, n, hub, pg, tck, load, idle, idle_s, commits = sys.argv[1:11]
+runs = [json.loads(re.search(r"^WRKJSON (.*)$", open(f).read(), re.M).group(1)) for f in sys.argv[11:]]
 readings = sum((j["requests"] - j["err_status"]) * 100 for j in runs)
 secs = max(j["duration_s"] for j in runs)
 us = lambda ticks: round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1)
 print("\t".join(str(x) for x in [r, cfg, n, round(readings / secs), round(max(j["p50_us"] for j in runs) / 1000, 1),
-      round(max(j["p99_us"] for j in runs) / 1000, 1), us(hub), us(pg), load]))
+      round(max(j["p99_us"] for j in runs) / 1000, 1), us(hub), us(pg), round(int(idle) / int(tck) / int(idle_s), 2),
+      round(readings / int(commits)) if int(commits) else "-", load]))
 EOF
     tail -1 "$OUT/nodes.tsv"
   done
@@ -132,11 +139,11 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 configs = list(dict.fromkeys(x["config"] for x in rows))
 base = [float(x["readings_per_s"]) for x in rows if x["config"] == "pg1"]
-print("%-6s %14s %10s %10s %14s %14s %s" % ("config", "readings/s", "p50 ms", "p99 ms", "hub us/rdg", "pg us/rdg",
-      "vs pg1 (median)"))
+print("%-6s %12s %8s %8s %11s %10s %10s %9s %s" % ("config", "readings/s", "p50 ms", "p99 ms", "hub us/rdg",
+      "pg us/rdg", "idle cores", "rdg/commit", "vs pg1 (median)"))
 for c in configs:
-    m = lambda f: statistics.median(float(x[f]) for x in rows if x["config"] == c)
-    print("%-6s %14.0f %10.1f %10.1f %14.1f %14.1f %s" % (c, m("readings_per_s"), m("p50_ms"), m("p99_ms"),
-          m("hub_cpu_us_per_reading"), m("pg_cpu_us_per_reading"),
-          "%.2f" % (m("readings_per_s") / statistics.median(base)) if base else "-"))
+    m = lambda f: statistics.median(float(x[f]) if x[f] != "-" else 0.0 for x in rows if x["config"] == c)
+    print("%-6s %12.0f %8.1f %8.1f %11.1f %10.1f %10.2f %9.0f %s" % (c, m("readings_per_s"), m("p50_ms"),
+          m("p99_ms"), m("hub_cpu_us_per_reading"), m("pg_cpu_us_per_reading"), m("idle_hub_cores"),
+          m("readings_per_commit"), "%.2f" % (m("readings_per_s") / statistics.median(base)) if base else "-"))
 EOF
