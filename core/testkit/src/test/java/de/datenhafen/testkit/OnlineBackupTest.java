@@ -74,12 +74,18 @@ class OnlineBackupTest {
             }
         }
         assertThat(ingest.failures).as("every post answered 202").isEmpty();
-        assertThat(backup.status()).as(backup.toString()).isEqualTo(201);
+        // 201 once written; 202 with the name when that takes longer than the call waits (a machine under load)
+        assertThat(backup.status()).as(backup.toString()).isIn(201, 202);
         JsonObject answer = backup.json();
         Path zip = hub.home().resolve("data").resolve(answer.getString("folder")).resolve(answer.getString("name"));
         assertThat(answer.getString("name")).matches("datenhafen-\\d{8}-\\d{6}(-\\d+)?\\.zip");
-        assertThat(Files.size(zip)).isEqualTo(answer.getLong("size"));
-        assertThat(answer.getJsonArray("entries").getList()).as("a trace file of H2's may come along")
+        if (backup.status() == 201) {
+            assertThat(Files.size(zip)).isEqualTo(answer.getLong("size"));
+        } else {
+            await("the zip written").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(zip));
+        }
+        assertThat(entries(zip)).as("a trace file of H2's may come along")
             .contains("datenhafen.mv.db", "db.key", "secret.key", "node-id");
 
         unzip(zip, Files.createDirectories(restoreHome.resolve("data")));
@@ -141,6 +147,12 @@ class OnlineBackupTest {
             }
             events.forEach(e -> ids.add(((JsonObject) e).getJsonObject("event").getString("id")));
             after = page.json().getLong("next");
+        }
+    }
+
+    private static List<String> entries(Path zip) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.stream().map(ZipEntry::getName).toList();
         }
     }
 

@@ -20,7 +20,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The zip is written under a hidden name and renamed when complete, so a file named {@code datenhafen-*.zip} is a
  * whole backup; the folder and its files are readable by the hub's OS user only, as the data folder is. One backup
- * at a time. On PostgreSQL there is no such copy inside the hub: {@code pg_dump} takes one from outside, which is
+ * at a time, on a thread of its own: a large database takes minutes (H2 deflates the copy), longer than a caller
+ * may want to wait for an answer. On PostgreSQL there is no such copy inside the hub: {@code pg_dump} takes one from outside, which is
  * what the refusal says.
  */
 public final class OnlineBackup {
@@ -62,10 +64,16 @@ public final class OnlineBackup {
     public record Result(String name, long size, Instant taken, List<String> entries, Duration took) {
     }
 
+    /**
+     * A backup begun: the name its zip will have in the backups folder, and its result once written.
+     */
+    public record Started(String name, Instant taken, CompletableFuture<Result> done) {
+    }
+
     private final Database db;
     private final Path dataDir;
     private final Clock clock;
-    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicBoolean running = new AtomicBoolean();
 
     public OnlineBackup(Database db, Path dataDir, Clock clock) {
         this.db = db;
@@ -74,11 +82,11 @@ public final class OnlineBackup {
     }
 
     /**
-     * Takes a backup now, blocking until it is written (on a worker thread: seconds for a large file).
+     * Begins a backup now on a thread of its own and returns at once.
      *
      * @throws ConflictException on a database that is not an embedded H2 file, or while another backup runs
      */
-    public Result take() {
+    public Started start() {
         if (!db.isEmbeddedH2File()) {
             throw new ConflictException(db.isH2()
                 ? "the online backup copies an embedded H2 database file; this hub's H2 database is not one (in "
@@ -87,22 +95,38 @@ public final class OnlineBackup {
                     + "with the data folder's secret.key beside it: see docs/operations.md, \"Backup and restore on "
                     + "PostgreSQL\"", null);
         }
-        if (!running.tryLock()) {
-            throw new ConflictException("a backup is being taken; try again when it is done", null);
+        if (!running.compareAndSet(false, true)) {
+            throw new ConflictException("a backup is being taken; try again when it is done (its zip appears in the "
+                + "data folder's " + FOLDER + "/ when complete)", null);
         }
         try {
-            return write();
-        } finally {
-            running.unlock();
+            Instant taken = clock.instant();
+            Path folder = dataDir.resolve(FOLDER);
+            DataFolder.makePrivate(folder);
+            Path target = free(folder, NAME.format(taken));
+            CompletableFuture<Result> done = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    done.complete(write(target, taken));
+                } catch (RuntimeException e) {
+                    LOG.error("The online backup {} failed: {}", target, e.getMessage(), e);
+                    done.completeExceptionally(e);
+                } finally {
+                    running.set(false);
+                }
+            }, "online-backup");
+            writer.setDaemon(true);
+            writer.start();
+            return new Started(target.getFileName().toString(), taken, done);
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
         }
     }
 
-    private Result write() {
-        Instant taken = clock.instant();
+    private Result write(Path target, Instant taken) {
         long t0 = System.nanoTime();
-        Path folder = dataDir.resolve(FOLDER);
-        DataFolder.makePrivate(folder);
-        Path target = free(folder, NAME.format(taken));
+        Path folder = target.getParent();
         Path partial = folder.resolve("." + target.getFileName() + ".partial");
         try {
             // made empty and private first: H2 writes into it, keeping its permissions
