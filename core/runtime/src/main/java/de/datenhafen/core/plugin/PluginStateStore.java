@@ -164,25 +164,9 @@ final class PluginStateStore {
         }
     }
 
-    /** Runs {@code work} in one transaction of its own. */
-    private void inTransaction(String pluginId, Work work) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the state of plugin " + pluginId, e);
-        }
-    }
-
-    /** Statements on one connection. */
-    private interface Work {
-        void run(Connection c) throws SQLException;
+    /** Runs {@code work} in one transaction of its own (again if another node inserted the same row meanwhile). */
+    private void inTransaction(String pluginId, Transactions.Work work) {
+        Transactions.run(db, "store the state of plugin " + pluginId, work);
     }
 
     /** Binds parameter 1 of an assignment. */
