@@ -35,6 +35,7 @@ import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
+import de.datenhafen.core.store.OnlineBackup;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -205,7 +206,7 @@ public final class Hub implements AutoCloseable {
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
         camel.leaseTimedRoutes(leases);
-        plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf);
+        plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         plugins.shareChanges(changes);
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
@@ -222,7 +223,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(HeapTrim::trimNativeHeap, 1, 1, TimeUnit.MINUTES);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
-            this::localUrl, flows, nodes, leases));
+            this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC())));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access()).mount(http.router());

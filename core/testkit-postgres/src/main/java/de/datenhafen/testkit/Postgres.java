@@ -74,6 +74,30 @@ public final class Postgres implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * {@link #shared()} where PostgreSQL is installed, else null: the test then skips itself (under {@code CI=true}
+     * {@link #available()} fails it instead).
+     */
+    public static Postgres sharedIfAvailable() {
+        try {
+            return available() ? shared() : null;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes database {@code name} and returns the hub's config keys that put a hub on it ({@code db.url},
+     * {@code db.user}, {@code db.password}), for {@code HubExtension.Builder.config}.
+     */
+    public java.util.Map<String, String> hubDatabase(String name) {
+        try {
+            return java.util.Map.of("db.url", createDatabase(name), "db.user", USER, "db.password", password);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot make database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Makes a new cluster in a temp folder and starts it. */
     public static Postgres start() throws IOException {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException(

@@ -67,7 +67,8 @@ public final class HttpApi {
                            long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
                            Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
-                           de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases) {
+                           de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,
+                           de.datenhafen.core.store.OnlineBackup backup) {
     }
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
@@ -130,6 +131,7 @@ public final class HttpApi {
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
         new NodesApi(workers, s.nodes(), s.leases()).mount(router);
+        new BackupApi(workers, s.backup()).mount(router);
         new FlowsApi(workers, s.flows()).mount(router);
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
@@ -177,7 +179,7 @@ public final class HttpApi {
             {"GET", "/subscriptions"}, {"POST", "/subscriptions"}, {"GET", "/subscriptions/:name"},
             {"DELETE", "/subscriptions/:name"}, {"POST", "/subscriptions/:name/seek"}, {"GET", "/dead-letters"},
             {"POST", "/dead-letters/replay"}, {"POST", "/dead-letters/discard"}, {"POST", "/dead-letters/:id/replay"},
-            {"DELETE", "/dead-letters/:id"}, {"GET", "/nodes"}}) {
+            {"DELETE", "/dead-letters/:id"}, {"GET", "/nodes"}, {"POST", "/backup"}}) {
             r.rule(hubAdmin[0], a + hubAdmin[1], AccessRules.HUB_ADMIN);
         }
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)

@@ -52,8 +52,8 @@ final class InstalledArchives {
 
     void record(PluginArchive archive, String origin) {
         String file = archive.path().getFileName().toString();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        // again if another node recorded the same archive meanwhile (nodes starting at once)
+        Transactions.run(db, "record the installed plugin archive " + file, c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM plugin_archive WHERE file_name = ?");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO plugin_archive "
                      + "(file_name, plugin_id, sha256, origin, installed_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -65,14 +65,8 @@ final class InstalledArchives {
                 insert.setString(4, origin);
                 insert.setTimestamp(5, Timestamp.from(Instant.now()));
                 insert.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record the installed plugin archive " + file, e);
-        }
+        });
     }
 
     void remove(String fileName) {

@@ -97,17 +97,18 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * @param ownerOf the owning member's id of a plugin, from its id and its descriptor's provider (null for none)
+     * @param nodeId this hub process's node id (plugins' database logins are per node)
      */
-    public PluginHost(HubConfig config, Database db, BiFunction<String, String, String> ownerOf) {
+    public PluginHost(HubConfig config, Database db, BiFunction<String, String, String> ownerOf, String nodeId) {
         this.config = config;
         this.ownerOf = ownerOf;
         this.pluginsDir = config.pluginsDir();
         this.dataPluginsDir = config.dataDir().resolve("plugins");
-        this.states = new PluginStateStore(db);
+        this.states = new PluginStateStore(db, nodeId);
         this.installed = new InstalledArchives(db);
         this.admitted = config.pluginAdmitted();
         this.inspector = new ArchiveInspector(config.pluginArchiveLimits(), admitted);
-        this.databases = new PluginDatabases(db, config.dbUrl());
+        this.databases = new PluginDatabases(db, config.dbUrl(), nodeId);
         this.signingKeys = new SigningKeys(db);
         this.signatures = new SignatureCheck(config.pluginsRequireSignature(),
             config.pluginsTrustedSigner().orElse(null), config.pluginsTrustedKeys().orElse(null), signingKeys,

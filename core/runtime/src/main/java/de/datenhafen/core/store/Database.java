@@ -136,6 +136,12 @@ public final class Database implements AutoCloseable {
         return url.startsWith("jdbc:h2:");
     }
 
+    /** Whether this is an H2 database in files this process opened (not in memory, not an H2 server's). */
+    public boolean isEmbeddedH2File() {
+        return isH2() && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+            && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:zip:");
+    }
+
     /** A cheap check that the database answers, for readiness. */
     public boolean isUp() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");

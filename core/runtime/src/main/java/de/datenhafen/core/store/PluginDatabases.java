@@ -25,13 +25,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives each plugin a schema of its own in the hub's database: schema {@code PLUGIN_<ID>}, owned by a database
  * user of the same name that has no rights elsewhere, reached through its own small pool, migrated by Flyway from
- * the plugin's {@code db/plugin/} resources. The user's password is set anew at each start and never stored.
+ * the plugin's {@code db/plugin/} resources. On H2 (one hub process) the user logs in itself, with a password set
+ * anew at each start and never stored.
  *
- * <p>On PostgreSQL the user is a role of its own, {@code <database>_plugin_<id>} (roles belong to the whole server,
- * so the database's name keeps two hubs on one server apart), owning schema {@code plugin_<id>}; the hub takes the
- * rights of {@code PUBLIC} on its database and its own schema away, so a plugin's role can connect to this database
- * and use its own schema, nothing else (it still sees the names of other objects in the system catalogs, as every
- * role does). The hub's database user needs {@code CREATEROLE} for this. Migrations come from {@code db/plugin/},
+ * <p>On PostgreSQL the plugin's schema {@code plugin_<id>} is owned by a role of its own, {@code <database>_plugin_<id>}
+ * (roles belong to the whole server, so the database's name keeps two hubs on one server apart), which cannot log in.
+ * Each node (hub process) on the database logs in as a role of its own that is a member of it,
+ * {@code <database>_plugin_<id>_<8 hex digits of the node's id>}, with a new random password at each of its starts,
+ * and its connections act as the owning role ({@code SET ROLE}), so what the plugin makes belongs to that role whichever
+ * node made it. So a node's start changes only its own login's password, and the connections of the other nodes keep
+ * working (with one role for all, each start set a password the others did not know). The hub takes the rights of
+ * {@code PUBLIC} on its database and its own schema away, so a plugin's roles can connect to this database and use
+ * its own schema, nothing else (they still see the names of other objects in the system catalogs, as every role
+ * does). The hub's database user needs {@code CREATEROLE} for this. Migrations come from {@code db/plugin/},
  * with the files of {@code db/plugin-postgresql/} in place of those of the same version (see
  * {@link PluginMigrations}). Other databases get a clear refusal.
  */
@@ -41,12 +47,15 @@ public final class PluginDatabases implements AutoCloseable {
 
     private final Database hub;
     private final String hubUrl;
+    private final String nodeId;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
 
-    public PluginDatabases(Database hub, String hubUrl) {
+    /** @param nodeId this hub process's node id: on PostgreSQL, the plugins' login roles are this node's own */
+    public PluginDatabases(Database hub, String hubUrl, String nodeId) {
         this.hub = hub;
         this.hubUrl = hubUrl;
+        this.nodeId = nodeId;
     }
 
     /** The schema (and user) name of a plugin: {@code PLUGIN_} and its id in upper case, other signs as '_'. */
@@ -133,9 +142,21 @@ public final class PluginDatabases implements AutoCloseable {
         try (Connection c = hub.connection(); Statement st = c.createStatement()) {
             if (postgres) {
                 schema = schemaOf(pluginId).toLowerCase(Locale.ROOT);
-                String role = postgresRole(st, pluginId, schema, password);
+                String role;
+                String login;
+                // nodes starting at once would make the same role, schema and grants at once, and PostgreSQL answers
+                // a concurrent GRANT on one role with "tuple concurrently updated": one node at a time
+                st.execute("SELECT pg_advisory_lock(hashtext('datenhafen plugin roles'))");
+                try {
+                    role = postgresRole(st, pluginId, schema);
+                    login = postgresLogin(st, role, nodeId, password);
+                } finally {
+                    st.execute("SELECT pg_advisory_unlock(hashtext('datenhafen plugin roles'))");
+                }
                 hc.setJdbcUrl(withoutLogin(hubUrl));
-                hc.setUsername(role);
+                hc.setUsername(login);
+                // what the plugin makes (its migrations' tables) belongs to the owning role, not to this node's login
+                hc.setConnectionInitSql("SET ROLE " + quoted(role));
                 hc.setSchema(schema);
             } else {
                 schema = schemaOf(pluginId);
@@ -182,12 +203,11 @@ public final class PluginDatabases implements AutoCloseable {
     }
 
     /**
-     * Makes (or finds) the plugin's role on PostgreSQL with a new password, its schema owned by it, and takes the
-     * rights {@code PUBLIC} has by default on the hub's database (connect, temporary tables) and on the hub's schema
-     * (use) away, giving the role back only the right to connect. Returns the role's name.
+     * Makes (or finds) the plugin's owning role on PostgreSQL, which cannot log in, its schema owned by it, and takes
+     * the rights {@code PUBLIC} has by default on the hub's database (connect, temporary tables) and on the hub's
+     * schema (use) away, giving the role back only the right to connect. Returns the role's name.
      */
-    private static String postgresRole(Statement st, String pluginId, String schema, String password)
-        throws SQLException {
+    private static String postgresRole(Statement st, String pluginId, String schema) throws SQLException {
         String database;
         String hubSchema;
         try (ResultSet rs = st.executeQuery("SELECT current_database(), current_schema()")) {
@@ -203,8 +223,9 @@ public final class PluginDatabases implements AutoCloseable {
         String r = quoted(role);
         st.execute("DO $$ BEGIN CREATE ROLE " + r + "; "
             + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
-        st.execute("ALTER ROLE " + r + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
-            + "PASSWORD '" + password + "'");
+        // a role that logged in itself before nodes had logins of their own loses its login and password here
+        st.execute("ALTER ROLE " + r + " WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+            + "PASSWORD NULL");
         // a hub user with CREATEROLE but not superuser may only give a schema to a role it is a member of
         st.execute("GRANT " + r + " TO CURRENT_USER");
         st.execute("REVOKE ALL ON DATABASE " + quoted(database) + " FROM PUBLIC");
@@ -215,6 +236,42 @@ public final class PluginDatabases implements AutoCloseable {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(schema) + " AUTHORIZATION " + r);
         adopt(st, schema, role);
         return role;
+    }
+
+    /**
+     * Makes (or finds) this node's login for the plugin's owning {@code role}, a member of it, and gives it a new
+     * {@code password}. Returns its name.
+     */
+    private static String postgresLogin(Statement st, String role, String nodeId, String password) throws SQLException {
+        String login = loginOf(role, nodeId);
+        String l = quoted(login);
+        st.execute("DO $$ BEGIN CREATE ROLE " + l + "; "
+            + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        st.execute("ALTER ROLE " + l + " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+            + "NOBYPASSRLS PASSWORD '" + password + "'");
+        st.execute("GRANT " + quoted(role) + " TO " + l);
+        LOG.info("Node {} reaches the schema of role {} as role {}", nodeId, role, login);
+        return login;
+    }
+
+    /**
+     * The login role of node {@code nodeId} for the owning {@code role}: the role's name, cut to fit PostgreSQL's 63
+     * bytes where needed, and 8 hex digits of a hash of both names (node ids are up to 128 signs, and a cut name
+     * could be another plugin's).
+     */
+    static String loginOf(String role, String nodeId) {
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                .digest((role + "\n" + nodeId).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        String prefix = role;
+        while (prefix.getBytes(StandardCharsets.UTF_8).length > 63 - 9) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix + "_" + java.util.HexFormat.of().formatHex(hash, 0, 4);
     }
 
     /**

@@ -54,4 +54,15 @@ class HubOnPostgresTest {
         assertThat(user.status()).as(user.toString()).isEqualTo(201);
         assertThat(admin.get("/api/v1/admin/members/luftblick/users").body()).contains("\"anna\"");
     }
+
+    @Test
+    void refusesTheOnlineBackupAndPointsToPgDump() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+
+        HubClient.Response backup = hub.client().post("/api/v1/admin/backup");
+
+        assertThat(backup.status()).as(backup.toString()).isEqualTo(409);
+        assertThat(backup.json().getString("error")).startsWith("this hub's database is PostgreSQL, whose backup is "
+            + "pg_dump").contains("docs/operations.md");
+    }
 }

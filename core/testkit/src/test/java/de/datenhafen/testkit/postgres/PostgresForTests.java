@@ -13,11 +13,7 @@ public final class PostgresForTests {
 
     /** {@link Postgres#shared()}, or null where PostgreSQL is not installed (and not {@code CI=true}). */
     public static Postgres sharedOrNull() {
-        try {
-            return Postgres.available() ? Postgres.shared() : null;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
-        }
+        return Postgres.sharedIfAvailable();
     }
 
     /** The builder with the hub's database set to a new database {@code name} on {@code pg} (unchanged for null). */

@@ -4,12 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
+import de.datenhafen.fixtures.NotesPlugin;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.PluginArchiveBuilder;
 import de.datenhafen.testkit.Postgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Order;
@@ -23,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * as two nodes: both are
  * listed with what they run, {@code /health} names each, a flow made on one runs on the other as well without a
  * restart, and an event taken by either node goes through the flow exactly once (its subscription is delivered by the
- * one node that holds its lease, whichever node stored the event).
+ * one node that holds its lease, whichever node stored the event). Both run plugin {@code notes}, which has a database
+ * schema: each node logs in to it as a role of its own, so a node's start does not lock the other out.
  */
 class TwoNodesOnPostgresTest {
 
@@ -31,6 +44,8 @@ class TwoNodesOnPostgresTest {
     private static final String URL = database();
     /** One admin token for both: it is kept in the shared database, where a second token would replace the first. */
     private static final String TOKEN = "two-nodes-admin-token-0123456789";
+    /** One archive of the plugin with a database, deployed to both nodes. */
+    private static final Path NOTES = notesArchive();
 
     /**
      * Closes the server after both hubs stopped (after-all callbacks run in reverse order): with their connections
@@ -68,9 +83,24 @@ class TwoNodesOnPostgresTest {
         }
     }
 
+    private static Path notesArchive() {
+        try {
+            Path dir = Files.createTempDirectory("two-nodes-plugins-");
+            dir.toFile().deleteOnExit();
+            Path archive = PluginArchiveBuilder.plugin("notes", "1.0.0", Fixtures.MEMBER, NotesPlugin.class)
+                .withEntry("classes/db/plugin/V1__notes.sql", NotesPlugin.MIGRATION)
+                .withEntry("classes/db/plugin-postgresql/V1__notes.sql", NotesPlugin.MIGRATION_POSTGRESQL)
+                .writeTo(dir);
+            archive.toFile().deleteOnExit();
+            return archive;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static HubExtension node(String id) {
         HubExtension.Builder b = HubExtension.builder().config(HubConfig.NODE_ID, id)
-            .config(HubConfig.ADMIN_TOKEN, TOKEN);
+            .config(HubConfig.ADMIN_TOKEN, TOKEN).plugin(() -> NOTES);
         if (PG != null) {
             b = b.config(HubConfig.DB_URL, URL).config(HubConfig.DB_USER, PG.user())
                 .config(HubConfig.DB_PASSWORD, PG.password());
@@ -82,15 +112,32 @@ class TwoNodesOnPostgresTest {
         return new HubClient(java.net.URI.create("http://127.0.0.1:" + node.port()), TOKEN);
     }
 
-    /** Nodes share the data folder's secrets key (flows and integrations are stored sealed with it). */
+    /**
+     * Nodes share the data folder's secrets key (flows and integrations are stored sealed with it). Node B restarts
+     * with it while a third node's start of plugin {@code notes} is under way (its boot-loop note, as that node
+     * writes it before the plugin's code runs).
+     */
     @BeforeAll
-    static void shareTheSecretsKey() throws java.io.IOException {
+    static void shareTheSecretsKey() throws java.io.IOException, SQLException {
         if (PG == null) {
             return;
         }
         java.nio.file.Files.copy(nodeA.hub().config().dataDir().resolve("secret.key"),
             nodeB.hub().config().dataDir().resolve("secret.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement()) {
+            st.execute("INSERT INTO plugin_start (plugin_id, node_id, began_at) VALUES ('notes', 'node-c', now())");
+        }
         nodeB.restart();
+    }
+
+    @Test
+    void aPluginStartUnderWayOnAnotherNodeIsNotTakenForOneThatCrashedTheHub() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+
+        HubClient.Response notes = client(nodeB).get("/api/v1/admin/plugins/notes");
+
+        assertThat(notes.json().getString("state")).as(notes.toString()).isEqualTo("started");
     }
 
     @Test
@@ -145,6 +192,56 @@ class TwoNodesOnPostgresTest {
         assertThat(a.get("/api/v1/admin/nodes").json().getJsonArray("nodes").stream()
             .flatMap(n -> ((JsonObject) n).getJsonArray("runs").stream()).toList())
             .contains("subscription:" + subscription.getString("name"));
+    }
+
+    @Test
+    void eachNodesPluginStillLogsInToItsSchemaAfterTheOtherNodeStarted() throws SQLException {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        // node B started twice after node A (see shareTheSecretsKey): with one role for all nodes, each start set a
+        // password that node A did not know, and A's next new connection failed
+        HikariDataSource poolA = notesPool(nodeA);
+        HikariDataSource poolB = notesPool(nodeB);
+
+        for (HikariDataSource pool : List.of(poolA, poolB)) {
+            try (Connection fresh = DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(),
+                     pool.getPassword());
+                 Statement st = fresh.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM plugin_notes.notes")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("the starts of notes on both nodes").isGreaterThanOrEqualTo(2);
+            }
+            // the plugin's own pool, its connections replaced as after a network break
+            pool.getHikariPoolMXBean().softEvictConnections();
+            try (Connection c = pool.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO notes (text) VALUES (?)")) {
+                ps.setString(1, "from " + pool.getUsername());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+
+        assertThat(poolA.getUsername()).as("a login per node").isNotEqualTo(poolB.getUsername())
+            .startsWith("nodes_plugin_notes_");
+        assertThat(count(poolB, "SELECT COUNT(*) FROM notes WHERE text = 'from " + poolA.getUsername() + "'"))
+            .as("node A's row, read on node B").isEqualTo(1);
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT tableowner FROM pg_tables WHERE schemaname = 'plugin_notes' "
+                 + "AND tablename = 'notes'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the table belongs to the plugin's role, not to a node's login")
+                .isEqualTo("nodes_plugin_notes");
+        }
+    }
+
+    private static HikariDataSource notesPool(HubExtension node) {
+        return (HikariDataSource) node.hub().plugins().plugin("notes").orElseThrow().context().database();
+    }
+
+    private static long count(HikariDataSource pool, String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static List<Integer> out(HubClient client) {

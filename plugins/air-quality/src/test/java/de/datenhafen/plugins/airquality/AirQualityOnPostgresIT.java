@@ -23,29 +23,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AirQualityOnPostgresIT {
 
-    private static final Postgres PG = shared();
+    private static final Postgres PG = Postgres.sharedIfAvailable();
 
     @RegisterExtension
     static final HubExtension hub = onPostgres(HubExtension.builder().pluginUnderTest()).build();
 
-    private static Postgres shared() {
-        try {
-            return Postgres.available() ? Postgres.shared() : null;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
-        }
-    }
-
     private static HubExtension.Builder onPostgres(HubExtension.Builder builder) {
-        if (PG == null) {
-            return builder;
+        if (PG != null) {
+            PG.hubDatabase("air_quality_hub").forEach(builder::config);
         }
-        try {
-            return builder.config("db.url", PG.createDatabase("air_quality_hub")).config("db.user", PG.user())
-                .config("db.password", PG.password());
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return builder;
     }
 
     @BeforeEach

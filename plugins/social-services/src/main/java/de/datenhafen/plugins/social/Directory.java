@@ -646,7 +646,7 @@ final class Directory {
                     }
                 }
                 try (PreparedStatement merge = c.prepareStatement(
-                        "MERGE INTO service (id, organization_id, doc, modified) KEY (id) VALUES (?, ?, ?, ?)");
+                        upsert(c, "service", "id", "organization_id", "doc", "modified"));
                      PreparedStatement delete = c.prepareStatement("DELETE FROM service WHERE id = ?");
                      PreparedStatement outbox = c.prepareStatement(
                          "INSERT INTO outbox (event_id, type, subject, data) VALUES (?, ?, ?, ?)")) {
@@ -778,8 +778,7 @@ final class Directory {
         if (docs.isEmpty()) {
             return;
         }
-        String sql = modified == null ? "MERGE INTO " + table + " (id, doc) KEY (id) VALUES (?, ?)"
-            : "MERGE INTO " + table + " (id, doc, modified) KEY (id) VALUES (?, ?, ?)";
+        String sql = modified == null ? upsert(c, table, "id", "doc") : upsert(c, table, "id", "doc", "modified");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (ObjectNode d : docs) {
                 ps.setString(1, Json.str(d, "id"));
@@ -791,6 +790,23 @@ final class Directory {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * An insert of {@code columns} (the first is the key, {@code id}) that replaces the row with the same key: H2's
+     * {@code MERGE ... KEY}, which PostgreSQL does not know; there {@code INSERT ... ON CONFLICT DO UPDATE} (its
+     * {@code MERGE}, from version 15 only, may fail on a concurrent insert of the same key, which this cannot).
+     */
+    static String upsert(Connection c, String table, String... columns) throws SQLException {
+        String names = String.join(", ", columns);
+        String values = String.join(", ", java.util.Collections.nCopies(columns.length, "?"));
+        if ("PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            String set = java.util.Arrays.stream(columns).skip(1).map(col -> col + " = EXCLUDED." + col)
+                .collect(java.util.stream.Collectors.joining(", "));
+            return "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ") ON CONFLICT (" + columns[0]
+                + ") DO UPDATE SET " + set;
+        }
+        return "MERGE INTO " + table + " (" + names + ") KEY (" + columns[0] + ") VALUES (" + values + ")";
     }
 
     private void putTermInMemory(ObjectNode t) {
