@@ -14,10 +14,17 @@
 # DB_URL, DB_USER, DB_PASSWORD: a database for the hub instead of its H2 file, e.g. an empty PostgreSQL database
 # (DB_URL=jdbc:postgresql://127.0.0.1:5432/crash); the check then reads the events from there. Kill -9 is of the hub,
 # not of the database server.
+# KAFKA=1: the bus on Kafka. A broker (one KRaft node from core/testkit-kafka, replication factor 1) runs in a JVM of
+# its own on loopback with its logs in <folder>/kafka, the hub gets DATENHAFEN_BUS=kafka (its database stays H2), and
+# the check reads the topic crash.events from offset 0, decoding each record with the hub's own classes. Every third
+# round kills the broker with SIGKILL under load instead (the hub must answer 503 with Retry-After until it is back,
+# after about 30 s: the producer's delivery time-out), starts it again on its folder, then kills the hub under load.
+# The default folder is then /tmp/datenhafen-crash-kafka: a Kafka run needs a folder of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-20}
-HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash}
+# a Kafka run keeps its rounds apart from the database runs' (the broker's logs go with them)
+HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash$([ -n "${KAFKA:-}" ] && [ "$KAFKA" != 0 ] && echo -kafka)}
 mkdir -p "$HOME_DIR"
 # a long run outlasts the build's bounds on an integration test (8 minutes a test, 20 a fork): lifted for this one
 args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
@@ -26,6 +33,7 @@ args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
 [ -n "${PADDING:-}" ] && args+=(-Ddatenhafen.crash.padding="$PADDING")
 [ -n "${DIST:-}" ] && args+=(-Ddatenhafen.crash.distribution="$(cd "$DIST" && pwd)")
+[ -n "${KAFKA:-}" ] && [ "$KAFKA" != 0 ] && args+=(-Ddatenhafen.crash.kafka=true)
 # the database login goes by environment variables (BusCrashIT reads DATENHAFEN_CRASH_DB_*), not on a command line
 [ -n "${DB_URL:-}" ] && export DATENHAFEN_CRASH_DB_URL="$DB_URL" DATENHAFEN_CRASH_DB_USER="${DB_USER:-}" \
   DATENHAFEN_CRASH_DB_PASSWORD="${DB_PASSWORD:-}"
@@ -37,4 +45,5 @@ status=0
 grep -E '^(crash test|round )' distribution/target/failsafe-reports/de.datenhafen.distribution.BusCrashIT-output.txt \
   | awk '!seen[$0]++' || true
 ls -l "$HOME_DIR/data/datenhafen.mv.db" 2>/dev/null || true
+[ -d "$HOME_DIR/kafka" ] && du -sh "$HOME_DIR/kafka"
 exit $status

@@ -52,6 +52,13 @@ import org.junit.jupiter.api.io.TempDir;
  * file, e.g. an empty PostgreSQL database: the hub gets them as {@code DATENHAFEN_DB_URL}, ..., and the check reads
  * the events from there with the server's own JDBC driver). {@code bench/crash-test.sh} runs many rounds with longer
  * load.
+ *
+ * <p><b>Kafka as the bus</b> ({@code datenhafen.crash.kafka=true}): a broker runs in a JVM of its own
+ * ({@link BrokerProcess}: one KRaft node, replication factor 1, its logs in {@code kafka/} beside the hub), the hub
+ * gets {@code DATENHAFEN_BUS=kafka} (its database stays H2 in its data folder), and {@link KafkaCrashCheck} reads the
+ * topic from offset 0 after each kill. Every third round kills the broker instead, under load: the hub must answer
+ * 503 with {@code Retry-After} while it is down (any other answer is an error and fails the test) and take ingest
+ * again once it is started on its folder again; then the hub is killed under load as in the first kind of round.
  */
 class BusCrashIT {
 
@@ -61,6 +68,21 @@ class BusCrashIT {
     private static final String PADDING_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     /** Characters of random text in each reading's data ({@code datenhafen.crash.padding}, default 0). */
     private static final int PADDING = setting("datenhafen.crash.padding", 0);
+    /** The hub's topic prefix with Kafka as the bus, so the topic is {@code crash.events}. */
+    private static final String TOPIC_PREFIX = "crash.";
+
+    /** What a round kills, and when. */
+    private enum Kill {
+        UNDER_LOAD("under load"),
+        AFTER_LOAD("after load"),
+        BROKER_UNDER_LOAD("of the broker under load, then of the hub under load");
+
+        final String text;
+
+        Kill(String text) {
+            this.text = text;
+        }
+    }
 
     @TempDir
     Path work;
@@ -68,13 +90,17 @@ class BusCrashIT {
     private Path home;
     private int port;
     private ExternalDatabase external;
+    private BrokerProcess broker;
     private Process process;
     private final List<Path> logs = new ArrayList<>();
 
     @AfterEach
-    void stopIfRunning() {
+    void stopIfRunning() throws Exception {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
+        }
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -92,18 +118,23 @@ class BusCrashIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        System.out.printf("crash test: %d rounds, %d clients, up to %d s of load, seed %d, hub in %s%n",
-            rounds, clients, loadSeconds, seed, home);
+        if (kafka()) {
+            broker = BrokerProcess.start(home.resolve("kafka"), work, home.resolve("conf/logback.xml"));
+        }
+        System.out.printf("crash test: %d rounds, %d clients, up to %d s of load, seed %d, hub in %s%s%n",
+            rounds, clients, loadSeconds, seed, home, broker == null ? ""
+                : ", bus on Kafka (one broker in " + home.resolve("kafka") + ", topic " + TOPIC_PREFIX + "events)");
 
         // With a kept home, the rounds of earlier runs are checked again and numbering goes on after them.
         Path ackedFile = home.resolve("crash-acked.bin");
         Map<Integer, BitSet> acked = Files.exists(ackedFile) ? CrashCheck.read(ackedFile) : new TreeMap<>();
         int first = acked.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         List<String> table = new ArrayList<>();
+        List<String> brokerRoundErrors = new ArrayList<>();
         long lost = 0;
         long duplicates = 0;
         for (int round = first; round < first + rounds; round++) {
-            boolean underLoad = (round - first) % 2 == 0;
+            Kill kind = kind(round - first);
             start();
             Load load = new Load(round, clients);
             long loadMillis = 1000 + random.nextInt(Math.max(1, loadSeconds * 1000 - 1000));
@@ -118,7 +149,12 @@ class BusCrashIT {
                 });
             // These sleeps are the experiment (when the kill comes), not a wait for something to happen.
             Thread.sleep(loadMillis);
-            if (!underLoad) {
+            String outage = "";
+            int errorsBefore = load.errors.get();
+            if (kind == Kill.BROKER_UNDER_LOAD) {
+                outage = brokerOutage(round, load, 1000 + random.nextInt(Math.max(1, loadSeconds * 1000 - 1000)),
+                    brokerRoundErrors);
+            } else if (kind == Kill.AFTER_LOAD) {
                 load.stopAndJoin();
                 afterMillis = 500 + random.nextInt(4500);
                 Thread.sleep(afterMillis);
@@ -128,21 +164,28 @@ class BusCrashIT {
             kill();
             load.stopAndJoin();
             acked.put(round, load.acked);
+            if (kind == Kill.BROKER_UNDER_LOAD && load.errors.get() > errorsBefore) {
+                brokerRoundErrors.add("round " + round + ": " + (load.errors.get() - errorsBefore)
+                    + " answers other than 202 or 503 with Retry-After since the broker's kill, the last: "
+                    + load.lastError);
+            }
 
             CrashCheck.write(ackedFile, acked);
             String check = runCheck(ackedFile);
-            long dbBytes = databaseBytes();
             String mine = check.lines().filter(l -> l.startsWith("ROUND ")).reduce((a, b) -> b).orElse("");
             String total = check.lines().filter(l -> l.startsWith("TOTAL ")).findFirst().orElse("");
-            String line = String.format("round %d: kill %s (load %.1f s%s), in flight %d, %d busy, %d errors | %s | "
-                    + "%s, db %d MB", round, underLoad ? "under load" : "after load", loadMillis / 1000.0,
-                underLoad ? "" : String.format(", kill %.1f s after", afterMillis / 1000.0), inFlight, load.busy.get(),
-                load.errors.get(), mine.substring(Math.min(mine.length(), 6)), total.substring(6), dbBytes >> 20);
+            String topic = check.lines().filter(l -> l.startsWith("TOPIC ")).findFirst().orElse("");
+            String line = String.format("round %d: kill %s (load %.1f s%s%s), in flight %d, %d busy, %d errors | %s | "
+                    + "%s%s, %s", round, kind.text, loadMillis / 1000.0,
+                kind == Kill.AFTER_LOAD ? String.format(", kill %.1f s after", afterMillis / 1000.0) : "", outage,
+                inFlight, load.busy.get(), load.errors.get(), mine.substring(Math.min(mine.length(), 6)),
+                total.substring(6), topic.isEmpty() ? "" : " " + topic.substring(topic.indexOf(' ', 6) + 1),
+                storeSize());
             System.out.println(line);
             table.add(line);
             // every earlier round is checked again: a later recovery must not lose what an earlier one kept
             long roundLost = sum(check, "lost=");
-            long roundDup = sum(check, "duplicates=");
+            long roundDup = sum(check, "duplicates=") + unreadable(topic);
             if (roundLost > 0 || roundDup > 0) {
                 table.add("  LOSS/DUPLICATE after round " + round + ":\n" + check);
             }
@@ -158,7 +201,54 @@ class BusCrashIT {
         String report = String.join("\n", table);
         System.out.println("crash test summary (seed " + seed + "):\n" + report);
         assertThat(lost).as("acknowledged events lost\n" + report).isZero();
-        assertThat(duplicates).as("events stored twice\n" + report).isZero();
+        assertThat(duplicates).as("events stored twice (or records that are no hub event)\n" + report).isZero();
+        assertThat(brokerRoundErrors).as("answers while the broker was away\n" + report).isEmpty();
+    }
+
+    /** The kind of the i-th round of this run: hub killed under load, after it, and on Kafka also the broker. */
+    private Kill kind(int i) {
+        return broker == null ? (i % 2 == 0 ? Kill.UNDER_LOAD : Kill.AFTER_LOAD) : Kill.values()[i % 3];
+    }
+
+    /**
+     * Kills the broker under load, waits for the hub's first 503 (the producer gives a batch up after its delivery
+     * time-out, 30 s), starts the broker again on its folder and ports, waits for the next 202, and lets the load go on
+     * for {@code againMillis}. Returns what it saw, for the round's line; a round without a 503 goes to
+     * {@code problems} (the test fails after all rounds, as with a loss).
+     */
+    private String brokerOutage(int round, Load load, long againMillis, List<String> problems) throws Exception {
+        int refusedBefore = load.busy.get();
+        int errorsBefore = load.errors.get();
+        long killedAt = System.nanoTime();
+        broker.kill();
+        await("the hub refusing ingest while the broker is down").atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> load.busy.get() > refusedBefore || load.errors.get() > errorsBefore);
+        String refused = String.format("first 503 %.1f s after its kill", seconds(killedAt));
+        if (load.busy.get() == refusedBefore) {
+            refused = String.format("an error %.1f s after its kill, no 503", seconds(killedAt));
+            problems.add("round " + round + ": no 503 while the broker was down, but " + load.lastError);
+        }
+        int acceptedBefore = load.accepted.get();
+        broker.start();
+        double up = seconds(killedAt);
+        await("the hub taking ingest again after the broker's restart").atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(20)).until(() -> load.accepted.get() > acceptedBefore);
+        double again = seconds(killedAt);
+        int refusedDuring = load.busy.get() - refusedBefore;
+        Thread.sleep(againMillis); // the experiment again: how long the load runs before the hub's kill
+        return String.format(", broker: %s, started again at %.1f s, next 202 at %.1f s, %d refused; load %.1f s "
+            + "more", refused, up, again, refusedDuring, againMillis / 1000.0);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Records on the topic that are no hub event, from the Kafka check's {@code TOPIC} line (0 without one). */
+    private static long unreadable(String topicLine) {
+        int i = topicLine.indexOf("unreadable=");
+        return i < 0 ? 0 : Long.parseLong(topicLine.substring(i + "unreadable=".length()).trim());
     }
 
     /** Concurrent clients posting batches of 100 readings until stopped or the hub dies. */
@@ -166,12 +256,14 @@ class BusCrashIT {
         final int round;
         final BitSet acked = new BitSet();
         final AtomicLong next = new AtomicLong();
+        final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger busy = new AtomicInteger();
         final AtomicInteger errors = new AtomicInteger();
         final AtomicBoolean stop = new AtomicBoolean();
         final List<Thread> threads = new ArrayList<>();
         volatile String firstError;
+        volatile String lastError;
 
         Load(int round, int clients) {
             this.round = round;
@@ -210,11 +302,14 @@ class BusCrashIT {
                 }
                 if (resp.statusCode() == 202) {
                     record(new JsonObject(resp.body()).getJsonArray("events"));
-                } else if (resp.statusCode() == 503 || resp.statusCode() == 429) {
+                    accepted.incrementAndGet();
+                } else if ((resp.statusCode() == 503 || resp.statusCode() == 429)
+                    && resp.headers().firstValue("Retry-After").isPresent()) {
                     busy.incrementAndGet();
                     pause();
                 } else {
-                    error(resp.statusCode() + " " + resp.body());
+                    error(resp.statusCode() + (resp.statusCode() == 503 || resp.statusCode() == 429
+                        ? " without Retry-After " : " ") + resp.body());
                 }
             }
         }
@@ -241,6 +336,7 @@ class BusCrashIT {
 
         private void error(String message) {
             errors.incrementAndGet();
+            lastError = message;
             if (firstError == null) {
                 firstError = message;
             }
@@ -311,17 +407,29 @@ class BusCrashIT {
         return 4;
     }
 
+    /** Whether the bus is on Kafka ({@code datenhafen.crash.kafka}: true or 1). */
+    boolean kafka() {
+        String v = text("datenhafen.crash.kafka", "false");
+        return v.equals("1") || Boolean.parseBoolean(v);
+    }
+
     private String runCheck(Path ackedFile) throws Exception {
+        Path classes = Path.of(CrashCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (broker != null) { // the topic, read with the server's own jars (Kafka's client, the hub's codec)
+            return runCheck(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", home.resolve("lib") + java.io.File.separator + "*" + java.io.File.pathSeparator
+                + classes, "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
+                KafkaCrashCheck.class.getName(), broker.bootstrapServers(), TOPIC_PREFIX + "events",
+                ackedFile.toString()));
+        }
         Path driver;
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("lib"),
             external != null && external.url().startsWith("jdbc:postgresql:") ? "postgresql-*.jar" : "h2-*.jar")) {
             driver = jars.iterator().next();
         }
-        Path classes = Path.of(CrashCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String url = external != null ? external.url()
             : "jdbc:h2:file:" + home.resolve("data/datenhafen").toAbsolutePath()
             + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
-        Path out = work.resolve("check.txt");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m", "-cp", driver + java.io.File.pathSeparator + classes, CrashCheck.class.getName(), url,
             ackedFile.toString(), home.resolve("data/db.key").toString());
@@ -329,6 +437,12 @@ class BusCrashIT {
             pb.environment().put(CrashCheck.USER_VARIABLE, external.user());
             pb.environment().put(CrashCheck.PASSWORD_VARIABLE, external.password());
         }
+        return runCheck(pb);
+    }
+
+    /** Runs a check in its JVM and returns its output, once it finished well. */
+    private String runCheck(ProcessBuilder pb) throws Exception {
+        Path out = work.resolve("check.txt");
         Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("check finished").isTrue();
         String text = Files.readString(out);
@@ -336,7 +450,14 @@ class BusCrashIT {
         return text;
     }
 
-    /** The H2 file's size, or the PostgreSQL database's. */
+    /** Where the events are and how large: the topic's log segments, the H2 file, or the PostgreSQL database. */
+    private String storeSize() throws Exception {
+        if (broker != null) {
+            return "topic " + (broker.topicBytes(TOPIC_PREFIX + "events") >> 20) + " MB";
+        }
+        return "db " + (databaseBytes() >> 20) + " MB";
+    }
+
     private long databaseBytes() throws Exception {
         if (external == null) {
             return Files.size(home.resolve("data/datenhafen.mv.db"));
@@ -364,6 +485,11 @@ class BusCrashIT {
         String storage = text("datenhafen.bus.storage", "");
         if (!storage.isEmpty()) {
             pb.environment().put("DATENHAFEN_BUS_STORAGE", storage);
+        }
+        if (broker != null) {
+            pb.environment().put("DATENHAFEN_BUS", "kafka");
+            pb.environment().put("DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            pb.environment().put("DATENHAFEN_BUS_KAFKA_TOPIC_PREFIX", TOPIC_PREFIX);
         }
         if (external != null) {
             pb.environment().put("DATENHAFEN_DB_URL", external.url());

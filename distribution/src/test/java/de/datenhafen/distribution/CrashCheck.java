@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * <p>The third argument is the file with the hub's generated database password (the hub makes it at its first
  * start); without it the check logs in with an empty password, as hubs before it did. For a database other than the
  * hub's H2 file (PostgreSQL, with its driver on the class path instead of H2's) the login comes from the environment
- * variables {@value #USER_VARIABLE} and {@value #PASSWORD_VARIABLE}.
+ * variables {@value #USER_VARIABLE} and {@value #PASSWORD_VARIABLE}. With the bus on Kafka the events are in a topic,
+ * not the database: {@link KafkaCrashCheck} reads them and reports through this class's tally.
  */
 public final class CrashCheck {
 
@@ -94,10 +95,17 @@ public final class CrashCheck {
                 System.out.printf("CHUNK_MISMATCH headers=%d decoded=%d%n", headerCount, decoded);
             }
         }
+        report(acked, tally, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Prints the verdict: a line {@code ROUND ...} per round (and {@code LOST ...} with the first lost ids), then
+     * {@code TOTAL rows=.. scan_seconds=..}; {@code BusCrashIT} reads these lines.
+     */
+    static void report(Map<Integer, BitSet> acked, Tally tally, double seconds) {
         Map<Integer, BitSet> seen = tally.seen;
         Map<Integer, Long> duplicates = tally.duplicates;
         long rows = tally.rows;
-        double seconds = (System.nanoTime() - t0) / 1e9;
         for (Map.Entry<Integer, BitSet> e : acked.entrySet()) {
             int round = e.getKey();
             BitSet a = e.getValue();
@@ -119,8 +127,11 @@ public final class CrashCheck {
         System.out.printf("TOTAL rows=%d scan_seconds=%.1f%n", rows, seconds);
     }
 
-    /** Which ids of the test's form ({@code c<round>-<n>}) were stored, per round, and which more than once. */
-    private static final class Tally {
+    /**
+     * Which ids of the test's form ({@code c<round>-<n>}) were stored, per round, and which more than once; fed one
+     * stored event at a time, by this check and by {@link KafkaCrashCheck}.
+     */
+    static final class Tally {
         final Map<Integer, BitSet> seen = new TreeMap<>();
         final Map<Integer, Long> duplicates = new TreeMap<>();
         long rows;

@@ -34,6 +34,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>Starting one takes a few seconds, so tests share {@link #shared()}: one broker per test JVM, stopped when the
  * JVM exits. A test keeps apart from the others by topic names of its own (the hub's {@code bus.kafka.topic-prefix}).
+ *
+ * <p>{@link #main} runs one as a process of its own; given a folder and ports it keeps its logs there and starts again
+ * on them, so a crash test can kill it with SIGKILL and start it where it was ({@code BusCrashIT} in distribution).
  */
 public final class Kafka implements AutoCloseable {
 
@@ -43,11 +46,13 @@ public final class Kafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dir;
     private final int port;
+    private final boolean deleteOnClose;
 
-    private Kafka(KafkaRaftServer server, Path dir, int port) {
+    private Kafka(KafkaRaftServer server, Path dir, int port, boolean deleteOnClose) {
         this.server = server;
         this.dir = dir;
         this.port = port;
+        this.deleteOnClose = deleteOnClose;
     }
 
     /** The broker of this test JVM, started at the first call. */
@@ -62,12 +67,31 @@ public final class Kafka implements AutoCloseable {
 
     /** Formats a new node in a temp folder and starts it; returns when it answers clients. */
     public static Kafka start() {
-        Path dir = null;
+        Path dir;
         try {
             dir = Files.createTempDirectory("kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder for the Kafka broker", e);
+        }
+        return start(dir, 0, 0, true);
+    }
+
+    /**
+     * Starts a node on {@code dir}, formatting it first unless an earlier start did (its logs are then read back, as
+     * after a crash); returns when it answers clients.
+     *
+     * @param port the client listener's port on 127.0.0.1, 0 for a free one
+     * @param controllerPort the controller listener's port, 0 for a free one
+     * @param deleteOnClose whether {@link #close} deletes {@code dir}
+     */
+    public static Kafka start(Path dir, int port, int controllerPort, boolean deleteOnClose) {
+        try {
+            Files.createDirectories(dir);
             String logs = dir.resolve("logs").toString();
-            int port = freePort();
-            int controller = freePort();
+            if (port == 0) {
+                port = freePort();
+            }
+            int controller = controllerPort == 0 ? freePort() : controllerPort;
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -87,18 +111,20 @@ public final class Kafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
             KafkaConfig config = new KafkaConfig(props, false);
-            new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(1)
-                .setClusterId(Uuid.randomUuid().toString())
-                .setDirectories(List.of(logs))
-                .setMetadataLogDirectory(logs)
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setControllerListenerName("CONTROLLER")
-                .run();
+            if (!Files.exists(dir.resolve("logs/meta.properties"))) { // a restart reads what the last run left
+                new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logs))
+                    .setMetadataLogDirectory(logs)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setControllerListenerName("CONTROLLER")
+                    .run();
+            }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            Kafka k = new Kafka(server, dir, port);
+            Kafka k = new Kafka(server, dir, port, deleteOnClose);
             try {
                 k.awaitClients();
             } catch (RuntimeException e) {
@@ -107,7 +133,7 @@ public final class Kafka implements AutoCloseable {
             }
             return k;
         } catch (Exception e) {
-            if (dir != null) {
+            if (deleteOnClose) {
                 delete(dir);
             }
             throw new IllegalStateException("cannot start the Kafka broker for the tests: " + e, e);
@@ -134,11 +160,17 @@ public final class Kafka implements AutoCloseable {
     }
 
     /**
-     * A broker as a process of its own, for benchmarks ({@code bench/ingest-pair.sh} with {@code KAFKA=}): prints
-     * {@code bootstrap=host:port} and {@code dir=<its folder>}, runs until its standard input ends, then stops.
+     * A broker as a process of its own, for benchmarks ({@code bench/ingest-pair.sh} with {@code KAFKA=}) and the crash
+     * test: prints {@code bootstrap=host:port} and {@code dir=<its folder>} once it answers clients, runs until its
+     * standard input ends, then stops.
+     *
+     * <pre>Kafka                                  a temporary folder (deleted at the stop), free ports
+     * Kafka FOLDER [PORT CONTROLLER_PORT]    that folder, kept (a second start goes on with its logs)</pre>
      */
     public static void main(String[] args) throws IOException {
-        try (Kafka k = start()) {
+        Kafka started = args.length == 0 ? start() : start(Path.of(args[0]),
+            args.length > 1 ? Integer.parseInt(args[1]) : 0, args.length > 2 ? Integer.parseInt(args[2]) : 0, false);
+        try (Kafka k = started) {
             System.out.println("bootstrap=" + k.bootstrapServers());
             System.out.println("dir=" + k.dir);
             System.out.flush();
@@ -153,12 +185,14 @@ public final class Kafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Stops the broker and deletes its folder. */
+    /** Stops the broker and deletes its folder (unless it was started to keep it). */
     @Override
     public synchronized void close() {
         server.shutdown();
         server.awaitShutdown();
-        delete(dir);
+        if (deleteOnClose) {
+            delete(dir);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -293,11 +293,22 @@ public final class KafkaEventLog implements EventLog {
             subject == null ? null : subject.getBytes(StandardCharsets.UTF_8), value, headers);
     }
 
+    /**
+     * The event a record of the bus's topic holds, as the hub reads it back (sequence = offset + 1). Public for what
+     * checks the topic from outside the hub with a consumer of its own, as the crash test does, so that it reads the
+     * records with the hub's own decoding.
+     *
+     * @throws RuntimeException when the record's value is not an event written by a hub
+     */
+    public static StoredEvent eventOf(ConsumerRecord<byte[], byte[]> r) {
+        OffsetDateTime storedAt = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.timestamp()), ZoneOffset.UTC);
+        return ChunkCodec.decode(ChunkCodec.plain(r.value()), r.offset() + 1, storedAt)[0];
+    }
+
     /** The event of a record, or null for one the hub cannot read (not written by a hub). */
     private static StoredEvent decode(ConsumerRecord<byte[], byte[]> r) {
         try {
-            OffsetDateTime storedAt = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.timestamp()), ZoneOffset.UTC);
-            return ChunkCodec.decode(ChunkCodec.plain(r.value()), r.offset() + 1, storedAt)[0];
+            return eventOf(r);
         } catch (RuntimeException e) {
             LOG.warn("Skipping record {} of {}: not an event of the hub ({})", r.offset(), r.topic(), e.toString());
             return null;
