@@ -149,7 +149,10 @@ class HubUpgradeTest {
 
     @Test
     void refusesToStartOnASchemaThatANewerVersionMigrated(@TempDir Path home) throws SQLException {
-        HubConfig config = HubConfig.load(home, Map.of(), database());
+        Map<String, Object> settings = database();
+        settings.put(HubConfig.HTTP_HOST, "127.0.0.1");
+        settings.put(HubConfig.HTTP_PORT, 0);
+        HubConfig config = HubConfig.load(home, Map.of(), settings);
         DatabaseLogin login = DatabaseLogin.of(config);
         String newer = Integer.toString(Integer.parseInt(VERSIONS.get(VERSIONS.size() - 1)) + 1);
         try (Database db = Database.open(login.url(), login.user(), login.password());
@@ -162,7 +165,7 @@ class HubUpgradeTest {
                 + newer + "__plugin_quotas.sql', 12345, 'hub', CURRENT_TIMESTAMP, 3, TRUE)");
         }
 
-        assertThatThrownBy(() -> Hub.start(config))
+        assertThatThrownBy(() -> Hub.start(config).close()) // closed, should it start after all
             .isInstanceOf(NewerSchemaException.class)
             .hasMessageContaining("has schema version " + newer + " (\"plugin quotas\", applied ")
             .hasMessageContaining("made by a newer version of the hub; this version knows schema versions up to "
