@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -68,6 +69,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
     private final List<Supplier<Path>> archives;
     private final Map<String, Object> config;
     private final Duration lifecycleTimeout;
+    private final Consumer<Path> beforeFirstStart;
     private final String adminToken;
     private Path home;
     private Hub hub;
@@ -77,6 +79,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         this.archives = List.copyOf(b.archives);
         this.config = new LinkedHashMap<>(b.config); // restart(changed) may change it
         this.lifecycleTimeout = b.lifecycleTimeout;
+        this.beforeFirstStart = b.beforeFirstStart;
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         this.adminToken = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -94,6 +97,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
             Path source = archive.get();
             Files.copy(source, plugins.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
+        beforeFirstStart.accept(home);
         start();
     }
 
@@ -308,6 +312,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         private final List<Supplier<Path>> archives = new ArrayList<>();
         private final Map<String, Object> config = new LinkedHashMap<>();
         private Duration lifecycleTimeout = Duration.ofMinutes(3);
+        private Consumer<Path> beforeFirstStart = home -> { };
 
         private Builder() {
         }
@@ -347,6 +352,19 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
                 throw new IllegalArgumentException("the lifecycle time-out must be positive, was " + timeout);
             }
             lifecycleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs {@code prepare} with the hub's new home folder once the plugin archives are in its {@code plugins/}
+         * and before the first start: to leave there (or in the configured database) what an earlier version of the
+         * hub would have, for upgrade tests.
+         */
+        public Builder beforeFirstStart(Consumer<Path> prepare) {
+            if (prepare == null) {
+                throw new IllegalArgumentException("the preparation must not be null");
+            }
+            beforeFirstStart = prepare;
             return this;
         }
 

@@ -11,6 +11,9 @@ import java.sql.Statement;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,26 +74,96 @@ public final class Database implements AutoCloseable {
             login.user(), DatabaseLogin.KEY_FILE);
     }
 
-    /** Opens the pool and migrates the hub's schema. */
+    /**
+     * Opens the pool and migrates the hub's schema. Refuses a schema newer than this hub's migrations
+     * ({@link NewerSchemaException}): left by a newer version of the hub, it may hold data this version would misread
+     * or break (see {@link #refuseNewerSchema}).
+     */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, null);
+    }
+
+    /**
+     * Opens the pool with the hub's schema migrated only up to {@code version}, as a hub of that version left it: for
+     * tests of upgrades from an earlier version.
+     */
+    public static Database openAtVersion(String url, String user, String password, String version) {
+        return open(url, user, password, version);
+    }
+
+    private static Database open(String url, String user, String password, String target) {
         Database db = pool(url, user, password);
         try {
-            var result = Flyway.configure()
+            FluentConfiguration migrations = Flyway.configure()
                 .dataSource(db.dataSource)
                 // the same migrations on both; PostgreSQL gets a callback first (see its beforeMigrate.sql)
                 .locations(postgres(url) ? new String[] {"classpath:db/hub", "classpath:db/hub-postgresql"}
                     : new String[] {"classpath:db/hub"})
-                .table("hub_schema_history")
-                .load()
-                .migrate();
+                .table("hub_schema_history");
+            if (target != null) {
+                migrations.target(target);
+            }
+            Flyway flyway = migrations.load();
+            MigrationVersion known = refuseNewerSchema(flyway, url); // before: nothing it does not know is touched
+            var result = flyway.migrate();
+            // again, cheaper: a node of a newer version may have migrated between the check and Flyway's lock
+            refuseNewerSchema(db, known, url);
             LOG.info("Database {} ready at schema version {}", redactUrl(url),
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
+        } catch (NewerSchemaException e) {
+            db.close();
+            throw e;
         } catch (RuntimeException e) {
             db.close();
             throw new IllegalStateException("cannot migrate the database at " + redactUrl(url) + ": "
                 + rootMessage(e), e);
         }
         return db;
+    }
+
+    /**
+     * Refuses a database whose schema has a migration this hub does not have, and returns the newest version this hub
+     * has. Flyway alone would go on (its default {@code ignoreMigrationPatterns} is {@code *:future}: it logs a
+     * warning and migrates nothing), and the hub would then run on tables a newer version changed: an old node after
+     * another node was upgraded, or a downgrade. Migrations only go forward, so the way back to an older version is
+     * the backup taken before the upgrade.
+     */
+    private static MigrationVersion refuseNewerSchema(Flyway flyway, String url) {
+        MigrationInfo newest = null;
+        MigrationVersion known = MigrationVersion.EMPTY;
+        for (MigrationInfo m : flyway.info().all()) {
+            if (m.getVersion() == null) {
+                continue;
+            }
+            if (m.getState().isResolved()) {
+                known = m.getVersion().isNewerThan(known) ? m.getVersion() : known;
+            } else if (m.getInstalledOn() != null // applied, and not among this hub's migrations
+                && (newest == null || m.getVersion().isNewerThan(newest.getVersion()))) {
+                newest = m;
+            }
+        }
+        if (newest != null && newest.getVersion().isNewerThan(known)) {
+            throw new NewerSchemaException(redactUrl(url), newest.getVersion().getVersion(), newest.getDescription(),
+                newest.getInstalledOn().toInstant(), known.getVersion());
+        }
+        return known;
+    }
+
+    /** The check above after the migration, from the history table itself (Flyway's info costs a scan again). */
+    private static void refuseNewerSchema(Database db, MigrationVersion known, String url) {
+        try (Connection c = db.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT \"version\", \"description\", \"installed_on\" FROM "
+                 + "\"hub_schema_history\" WHERE \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                MigrationVersion v = MigrationVersion.fromVersion(rs.getString(1));
+                if (v.isNewerThan(known)) {
+                    throw new NewerSchemaException(redactUrl(url), v.getVersion(), rs.getString(2),
+                        rs.getTimestamp(3).toInstant(), known.getVersion());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema history: " + e.getMessage(), e);
+        }
     }
 
     /**
