@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -216,6 +217,49 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Holds the bus's writer thread after its next commit until the hold is closed (at most a minute, should a test
+     * fail before it closes it): appends stay queued as behind a slow disk, so a test can see what its routes answer
+     * then (503 with Retry-After once the queue is full) and how many requests wait for their commit at once
+     * ({@link BusHold#waitingEvents()}). The events of that next commit still count as waiting while it holds. Use
+     * it with try-with-resources.
+     */
+    public BusHold holdBus() {
+        return new BusHold(running().eventLog());
+    }
+
+    /** A held bus writer; see {@link #holdBus()}. */
+    public static final class BusHold implements AutoCloseable {
+        private final EventLog log;
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final LongConsumer listener;
+
+        private BusHold(EventLog log) {
+            this.log = log;
+            // the log calls its listeners on its writer thread after each commit, before it counts the events as gone
+            this.listener = sequence -> {
+                try {
+                    release.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            log.onCommit(listener);
+        }
+
+        /** Events appended and not committed yet (with those of the commit the writer is held after). */
+        public int waitingEvents() {
+            return log.pendingEvents();
+        }
+
+        /** Lets the writer go on. */
+        @Override
+        public void close() {
+            log.removeOnCommit(listener);
+            release.countDown();
         }
     }
 

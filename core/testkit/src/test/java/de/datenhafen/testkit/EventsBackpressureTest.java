@@ -10,9 +10,6 @@ import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.config.HubConfig;
 import io.vertx.core.json.JsonArray;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,9 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What a producer sees when the bus's writer cannot keep up: 503 with Retry-After and nothing stored, never a silent
  * loss. The hub holds at most {@value #CAPACITY} events waiting to be written.
  *
- * <p>"Cannot keep up" is made deterministic by holding the writer thread: a commit listener (which the log calls on
- * its writer thread after each commit, before it counts the committed events as gone) waits on a latch. While it
- * waits, the events just committed still occupy the queue, exactly as a slow disk would leave them.
+ * <p>"Cannot keep up" is made deterministic by holding the writer thread after a commit ({@link HubExtension#holdBus}).
+ * While it holds, the events just committed still occupy the queue, exactly as a slow disk would leave them.
  */
 class EventsBackpressureTest {
 
@@ -33,9 +29,9 @@ class EventsBackpressureTest {
     static final HubExtension hub = HubExtension.builder().config(HubConfig.BUS_QUEUE_CAPACITY, CAPACITY).build();
 
     @Test
-    void answers503WithRetryAfterWhileTheWriterIsBehind(HubClient client, Hub h) throws Exception {
+    void answers503WithRetryAfterWhileTheWriterIsBehind(HubClient client) throws Exception {
         String type = newType();
-        try (StalledWriter stalled = new StalledWriter(h)) {
+        try (HubExtension.BusHold held = hub.holdBus()) {
             assertThat(client.post("/api/v1/events", BATCH, batch(type, "fill", CAPACITY)).status()).isEqualTo(202);
 
             HubClient.Response r = client.post("/api/v1/events", BATCH, batch(type, "more", 1));
@@ -49,7 +45,7 @@ class EventsBackpressureTest {
     @Test
     void storesNothingOfARequestAnswered503(HubClient client, Hub h) throws Exception {
         String type = newType();
-        try (StalledWriter stalled = new StalledWriter(h)) {
+        try (HubExtension.BusHold held = hub.holdBus()) {
             client.post("/api/v1/events", BATCH, batch(type, "fill", CAPACITY));
             assertThat(client.post("/api/v1/events", BATCH, batch(type, "more", 1)).status()).isEqualTo(503);
         }
@@ -59,9 +55,9 @@ class EventsBackpressureTest {
     }
 
     @Test
-    void acceptsTheRetryOnceTheWriterHasCaughtUp(HubClient client, Hub h) throws Exception {
+    void acceptsTheRetryOnceTheWriterHasCaughtUp(HubClient client) throws Exception {
         String type = newType();
-        try (StalledWriter stalled = new StalledWriter(h)) {
+        try (HubExtension.BusHold held = hub.holdBus()) {
             client.post("/api/v1/events", BATCH, batch(type, "fill", CAPACITY));
             assertThat(client.post("/api/v1/events", BATCH, batch(type, "more", 1)).status()).isEqualTo(503);
         }
@@ -90,30 +86,5 @@ class EventsBackpressureTest {
             a.add(event(prefix + "-" + i, type));
         }
         return a.encode();
-    }
-
-    /** Holds the log's writer thread after its next commit until closed (at most 30 s, should a test fail). */
-    private static final class StalledWriter implements AutoCloseable {
-        private final Hub hub;
-        private final CountDownLatch release = new CountDownLatch(1);
-        private final LongConsumer listener;
-
-        StalledWriter(Hub hub) {
-            this.hub = hub;
-            this.listener = seq -> {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            hub.eventLog().onCommit(listener);
-        }
-
-        @Override
-        public void close() {
-            hub.eventLog().removeOnCommit(listener);
-            release.countDown();
-        }
     }
 }

@@ -56,6 +56,9 @@ public interface EventLog extends AutoCloseable {
     /** The highest committed sequence number, 0 when the log is empty. */
     long lastSequence();
 
+    /** Events appended and not yet committed (queued or being written): how far the writer is behind. */
+    int pendingEvents();
+
     /**
      * Registers a listener told the highest committed sequence after each commit. It is called on the log's own
      * thread and must return quickly (hand work on); it wakes up subscriptions and live streams.

@@ -248,6 +248,7 @@ abstract class GroupCommitLog implements EventLog {
     }
 
     /** Events waiting or being written now; for metrics. */
+    @Override
     public int pendingEvents() {
         lock.lock();
         try {

@@ -715,6 +715,7 @@ public final class KafkaEventLog implements EventLog {
     }
 
     /** Events queued or waiting for Kafka's acknowledgement; for metrics. */
+    @Override
     public int pendingEvents() {
         synchronized (this) {
             return held;

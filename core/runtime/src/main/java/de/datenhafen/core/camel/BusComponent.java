@@ -1,16 +1,18 @@
 package de.datenhafen.core.camel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import de.datenhafen.api.BusPublisher;
-import de.datenhafen.api.InvalidInputException;
-import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -33,6 +35,7 @@ public final class BusComponent extends DefaultComponent {
     private final SubscriptionBackend subscriptions;
     private final Function<String, RouteOwner> owners;
     private final RetryPolicy retry;
+    private final Map<String, ThreadPoolExecutor> completions = new ConcurrentHashMap<>();
 
     public BusComponent(EventLog log, SubscriptionBackend subscriptions, Function<String, RouteOwner> owners,
                         RetryPolicy retry) {
@@ -74,35 +77,33 @@ public final class BusComponent extends DefaultComponent {
         return log;
     }
 
-    /**
-     * A publisher of the integration's events outside its routes: each call looks up the integration's owner (so a
-     * stopped integration's publisher refuses), appends the batch and waits for the commit.
-     */
+    /** A publisher of the integration's events outside its routes; see {@link IntegrationPublisher}. */
     BusPublisher publisher(String integration) {
-        return (type, events) -> {
-            RouteOwner owner = owners.apply(integration);
-            if (owner == null) {
-                throw new IllegalStateException("integration " + integration + " is not running: its publisher "
-                    + "works while its routes run");
-            }
-            if (type == null || type.isBlank() || type.contains("*") || type.contains(",")) {
-                throw new IllegalArgumentException("publish needs one event type, not '" + type + "'");
-            }
-            if (events.isEmpty()) {
-                return new BusPublisher.Published(List.of(), 0);
-            }
-            List<AppendResult> results;
+        return new IntegrationPublisher(integration, log, owners, this::completions);
+    }
+
+    /**
+     * Where a plugin's {@link BusPublisher#publishAsync} stages complete: one thread of the plugin's own, ended when
+     * idle, so a plugin's slow stage delays its own answers, never the bus's writer or another plugin. Never refuses:
+     * after the component stopped, a late completion runs on the thread that completes it.
+     */
+    private Executor completions(String pluginId) {
+        ThreadPoolExecutor pool = completions.computeIfAbsent(pluginId,
+            id -> PluginPools.create("plugin-" + id + "-published-", 1, new LinkedBlockingQueue<>()));
+        return task -> {
             try {
-                results = log.append(BusProducer.batch(owner, type, events)).join();
-            } catch (JsonProcessingException e) {
-                throw new InvalidInputException("an event's data cannot be written as JSON: " + e.getOriginalMessage(),
-                    "data");
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
+                pool.execute(task);
+            } catch (RejectedExecutionException stopped) {
+                task.run();
             }
-            return new BusPublisher.Published(results.stream().map(AppendResult::sequence).toList(),
-                (int) results.stream().filter(AppendResult::duplicate).count());
         };
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        completions.values().forEach(ExecutorService::shutdown);
+        completions.clear();
+        super.doStop();
     }
 
     SubscriptionBackend subscriptions() {

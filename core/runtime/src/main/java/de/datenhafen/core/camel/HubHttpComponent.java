@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.Endpoint;
@@ -29,7 +27,8 @@ import org.apache.camel.support.DefaultComponent;
  *   <li>what the body is: the raw bytes whatever the content type (never parsed as a form), read up to a
  *       limit ({@code maxBodySize}, 413 beyond it) before the route sees it;</li>
  *   <li>where plugin code runs: on a bounded pool of the owning plugin, never on an event loop; the thread is
- *       free again as soon as the route goes asynchronous (the bus producer waiting for a commit);</li>
+ *       free again as soon as the route goes asynchronous (the bus producer waiting for a commit, or a plugin's
+ *       {@code AsyncProcessor} waiting for {@code BusPublisher.publishAsync});</li>
  *   <li>what errors look like: the hub's JSON errors, 503 with the reason while the integration is paused.</li>
  * </ul>
  *
@@ -140,17 +139,8 @@ public final class HubHttpComponent extends DefaultComponent {
      * so a plugin that serves nothing costs nothing; a full queue is answered 503 by the consumer.
      */
     ExecutorService pool(String pluginId) {
-        return pools.computeIfAbsent(pluginId, id -> {
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.threadsPerPlugin(), settings.threadsPerPlugin(),
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.queuePerPlugin()), r -> {
-                    Thread t = new Thread(r, "plugin-" + id + "-http-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        });
+        return pools.computeIfAbsent(pluginId, id -> PluginPools.create("plugin-" + id + "-http-",
+            settings.threadsPerPlugin(), new LinkedBlockingQueue<>(settings.queuePerPlugin())));
     }
 
     /**

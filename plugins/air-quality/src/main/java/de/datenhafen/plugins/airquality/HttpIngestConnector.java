@@ -10,6 +10,10 @@ import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.PayloadTooLargeException;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -81,26 +85,92 @@ final class HttpIngestConnector implements Connector {
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
                     .routeId(ctx.routeId("uplinks"))
-                    .process(e -> handle(e, maxBody, ingest, bus, hub));
+                    .process(new Uplinks(maxBody, ingest, bus, hub));
             }
         };
     }
 
-    private static void handle(Exchange e, int maxBody, Ingest ingest, BusPublisher bus,
-                               de.datenhafen.api.BusPublisher hub) {
-        byte[] body = e.getIn().getBody(byte[].class);
-        if (body != null && body.length > maxBody) {
-            throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
-                + " are accepted", "body");
+    /**
+     * The route's work as a Camel {@link AsyncProcessor}: the body is read and checked on the plugin's HTTP worker,
+     * the batch handed to the bus without waiting, and the worker is free for the next request while the commit is
+     * pending (many requests wait for one group commit at once, not a parked thread each). The answer is set and the
+     * exchange completed when the commit is, on the hub's completion thread, so nothing slow happens there. Camel's
+     * rules for an asynchronous processor: never throw from {@code process(exchange, callback)} but put the error on
+     * the exchange (the hub answers it as if thrown: 400, 413, 503 with Retry-After), and call {@code done(true)} only
+     * when returning true, i.e. when the work was finished before returning.
+     */
+    static final class Uplinks implements AsyncProcessor {
+        private final int maxBody;
+        private final Ingest ingest;
+        private final BusPublisher bus;
+        private final de.datenhafen.api.BusPublisher hub;
+
+        Uplinks(int maxBody, Ingest ingest, BusPublisher bus, de.datenhafen.api.BusPublisher hub) {
+            this.maxBody = maxBody;
+            this.ingest = ingest;
+            this.bus = bus;
+            this.hub = hub;
         }
-        Ingest.Outcome out;
-        try {
-            out = ingest.accept(body);
-        } catch (UplinkParser.BodyException ex) {
-            throw new InvalidInputException(ex.getMessage(), "body");
+
+        @Override
+        public boolean process(Exchange e, AsyncCallback callback) {
+            Ingest.Outcome out;
+            CompletableFuture<Integer> committed;
+            try {
+                out = read(e);
+                committed = bus.publishAsync(hub, out.events()).toCompletableFuture();
+            } catch (RuntimeException refused) {
+                e.setException(refused);
+                callback.done(true);
+                return true;
+            }
+            boolean sync = committed.isDone(); // nothing to store, or refused at once (bus full, shutting down)
+            committed.whenComplete((duplicates, error) -> {
+                try {
+                    if (error != null) {
+                        e.setException(error instanceof CompletionException c && c.getCause() != null ? c.getCause()
+                            : error);
+                    } else {
+                        answer(e, out, duplicates);
+                    }
+                } catch (RuntimeException failed) {
+                    e.setException(failed); // the exchange must complete whatever happens here
+                }
+                if (!sync) {
+                    callback.done(false);
+                }
+            });
+            if (sync) {
+                callback.done(true);
+            }
+            return sync;
         }
-        int duplicates = bus.publish(hub, out.events());
-        answer(e, out, duplicates);
+
+        @Override
+        public CompletableFuture<Exchange> processAsync(Exchange e) {
+            CompletableFuture<Exchange> done = new CompletableFuture<>();
+            process(e, doneSync -> done.complete(e));
+            return done;
+        }
+
+        /** For a caller that cannot wait asynchronously: blocks until the answer is set. */
+        @Override
+        public void process(Exchange e) {
+            processAsync(e).join();
+        }
+
+        private Ingest.Outcome read(Exchange e) {
+            byte[] body = e.getIn().getBody(byte[].class);
+            if (body != null && body.length > maxBody) {
+                throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
+                    + " are accepted", "body");
+            }
+            try {
+                return ingest.accept(body);
+            } catch (UplinkParser.BodyException ex) {
+                throw new InvalidInputException(ex.getMessage(), "body");
+            }
+        }
     }
 
     /**

@@ -1,8 +1,18 @@
 package de.datenhafen.plugins.airquality;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import de.datenhafen.api.Timestamps;
 import java.io.IOException;
 import java.time.Clock;
@@ -43,12 +53,15 @@ final class UplinkParser {
     }
 
     /**
-     * Trailing content after the first JSON value ({@code {...} garbage}) is refused, not ignored: a body is one value.
-     * Jackson's own read limits (nesting depth, number and string lengths) apply too; the body's size is the caller's.
+     * Reads bodies as a stream of tokens (no tree per body), so Jackson's own read limits (nesting depth, number and
+     * string lengths) apply as it reads. Trailing content after the first JSON value ({@code {...} garbage}) is
+     * refused, not ignored: a body is one value. The body's size is the caller's.
      */
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EUI = Pattern.compile("[0-9A-F]{16}");
+    /** The fields only the network servers' forms have; an item with either is read as a tree. */
+    private static final String TTS = "end_device_ids";
+    private static final String CHIRPSTACK = "deviceInfo";
 
     private final FieldMapping mapping;
     private final Duration maxFuture;
@@ -60,48 +73,150 @@ final class UplinkParser {
         this.clock = clock;
     }
 
+    /**
+     * The body's items, read one token at a time: each item's fields are taken as they come and the rest skipped,
+     * so the plain batch form costs no tree. A body that is not JSON (anywhere, even after items were read) is
+     * refused whole.
+     */
     Result parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : JSON.readTree(body);
+        List<Indexed> readings = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        Instant latest = clock.instant().plus(maxFuture);
+        try (JsonParser p = JSON.createParser(body == null ? new byte[0] : body)) {
+            JsonToken root = p.nextToken();
+            if (root == null) {
+                throw new BodyException(de.datenhafen.api.InvalidInputException.emptyBody(
+                    "an uplink (JSON) or an array of them").getMessage());
+            }
+            if (root == JsonToken.START_ARRAY) {
+                int index = 0;
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t == null) { // Jackson reports an unclosed array itself; this only keeps the loop finite
+                        throw new BodyException("the body is not JSON: the array is not closed");
+                    }
+                    take(p, index++, latest, readings, problems);
+                }
+            } else {
+                take(p, 0, latest, readings, problems);
+            }
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) { // the words of Jackson's FAIL_ON_TRAILING_TOKENS, which read the body before
+                throw new BodyException("the body is not JSON: " + TextLimits.shown("Trailing token (of type "
+                    + trailing + ") found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not "
+                    + "allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"));
+            }
         } catch (JsonProcessingException e) {
             throw new BodyException("the body is not JSON: " + TextLimits.shown(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BodyException("the body could not be read: " + e.getMessage());
         }
-        if (root == null || root.isMissingNode()) {
-            throw new BodyException(de.datenhafen.api.InvalidInputException.emptyBody(
-                "an uplink (JSON) or an array of them").getMessage());
-        }
-        List<JsonNode> items = new ArrayList<>();
-        if (root.isArray()) {
-            root.forEach(items::add);
-        } else {
-            items.add(root);
-        }
-        List<Indexed> readings = new ArrayList<>(items.size());
-        List<Problem> problems = new ArrayList<>();
-        Instant latest = clock.instant().plus(maxFuture);
-        for (int i = 0; i < items.size(); i++) {
-            try {
-                readings.add(new Indexed(i, item(items.get(i), latest)));
-            } catch (ItemException e) {
-                problems.add(new Problem(i, e.device, e.field, e.getMessage()));
-            }
-        }
         return new Result(readings, problems);
     }
 
-    private Reading item(JsonNode item, Instant latest) {
-        if (!item.isObject()) {
-            throw new ItemException(null, "body", "is not a JSON object");
+    /** One item, the parser at its first token: a reading or its problem. Leaves the parser at the item's end. */
+    private void take(JsonParser p, int index, Instant latest, List<Indexed> readings, List<Problem> problems)
+        throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            problems.add(new Problem(index, null, "body", "is not a JSON object"));
+            return;
         }
+        Fields fields = Fields.read(p);
+        try {
+            readings.add(new Indexed(index, fields.server != null
+                && (fields.server.has(TTS) || fields.server.has(CHIRPSTACK)) ? item(fields.asTree(), latest)
+                : plain(fields, latest)));
+        } catch (ItemException e) {
+            problems.add(new Problem(index, e.device, e.field, e.getMessage()));
+        }
+    }
+
+    /**
+     * What an item holds that any form reads. The plain form's fields are kept as the value nodes a tree would have
+     * (so every check and message is the tree's), the network servers' as trees; everything else is skipped.
+     */
+    private static final class Fields {
+        JsonNode device;
+        JsonNode time;
+        JsonNode co2;
+        JsonNode temperature;
+        JsonNode humidity;
+        JsonNode pressure;
+        /** {@code end_device_ids}, {@code received_at}, {@code uplink_message}, {@code deviceInfo}, {@code object}. */
+        ObjectNode server;
+
+        /** Reads an object's fields, the parser at its start; leaves it at its end. A repeated field's last wins. */
+        static Fields read(JsonParser p) throws IOException {
+            Fields f = new Fields();
+            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                p.nextToken();
+                switch (name) {
+                    case "device" -> f.device = value(p);
+                    case "time" -> f.time = value(p);
+                    case "co2" -> f.co2 = value(p);
+                    case "temperature" -> f.temperature = value(p);
+                    case "humidity" -> f.humidity = value(p);
+                    case "pressure" -> f.pressure = value(p);
+                    case TTS, "received_at", "uplink_message", CHIRPSTACK, "object" -> {
+                        if (f.server == null) {
+                            f.server = JSON.createObjectNode();
+                        }
+                        f.server.set(name, value(p));
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            return f;
+        }
+
+        /** The item as the tree the network servers' forms are read from (only the fields they read). */
+        ObjectNode asTree() {
+            if (time != null) {
+                server.set("time", time); // ChirpStack's
+            }
+            return server;
+        }
+
+        /** The current value as the tree's node: the same node types, so {@code asText()} and numbers agree. */
+        private static JsonNode value(JsonParser p) throws IOException {
+            return switch (p.currentToken()) {
+                case VALUE_STRING -> TextNode.valueOf(p.getText());
+                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                    case INT -> IntNode.valueOf(p.getIntValue());
+                    case LONG -> LongNode.valueOf(p.getLongValue());
+                    default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(p.getDoubleValue());
+                case VALUE_TRUE -> BooleanNode.TRUE;
+                case VALUE_FALSE -> BooleanNode.FALSE;
+                case VALUE_NULL -> NullNode.getInstance();
+                default -> JSON.readTree(p); // an object or an array
+            };
+        }
+    }
+
+    /** The plain form: {@code device}, {@code time} and the four quantities under their fixed names. */
+    private Reading plain(Fields f, Instant latest) {
+        String device = text(f.device);
+        if (device == null) {
+            throw new ItemException(null, "device", "is missing");
+        }
+        return reading(device, "device", text(f.time), true, present(f.co2), present(f.temperature),
+            present(f.humidity), present(f.pressure), FieldMapping.DEFAULT, latest);
+    }
+
+    private static JsonNode present(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
+    }
+
+    /** The network servers' forms (and the plain one), from a tree of the item. */
+    private Reading item(JsonNode item, Instant latest) {
         String device;
         String deviceField;
         String time;
         JsonNode payload;
         FieldMapping names;
-        if (item.has("end_device_ids")) {
+        if (item.has(TTS)) {
             deviceField = "end_device_ids.dev_eui";
             device = text(FieldMapping.at(item, deviceField));
             JsonNode up = item.get("uplink_message");
@@ -114,7 +229,7 @@ final class UplinkParser {
             if (device == null) {
                 throw new ItemException(null, "end_device_ids.dev_eui", "is missing");
             }
-        } else if (item.has("deviceInfo")) {
+        } else if (item.has(CHIRPSTACK)) {
             deviceField = "deviceInfo.devEui";
             device = text(FieldMapping.at(item, deviceField));
             time = text(item.get("time"));
@@ -133,13 +248,23 @@ final class UplinkParser {
                 throw new ItemException(null, "device", "is missing");
             }
         }
-        String eui = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
+        boolean decoded = payload != null && payload.isObject();
+        return reading(device, deviceField, time, decoded, FieldMapping.at(payload, names.co2()),
+            FieldMapping.at(payload, names.temperature()), FieldMapping.at(payload, names.humidity()),
+            FieldMapping.at(payload, names.pressure()), names, latest);
+    }
+
+    /** The checks every form shares, in the order a sender sees their refusals. */
+    private Reading reading(String sent, String deviceField, String time, boolean decoded, JsonNode co2Node,
+                            JsonNode temperatureNode, JsonNode humidityNode, JsonNode pressureNode, FieldMapping names,
+                            Instant latest) {
+        String eui = sent.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
         if (!EUI.matcher(eui).matches()) {
-            throw new ItemException(null, deviceField, "'" + TextLimits.shown(device) + "' is not a 16-digit hex "
+            throw new ItemException(null, deviceField, "'" + TextLimits.shown(sent) + "' is not a 16-digit hex "
                 + "EUI");
         }
-        device = eui;
-        if (payload == null || !payload.isObject()) {
+        String device = eui;
+        if (!decoded) {
             throw new ItemException(device, "decoded payload", "is missing: the network server sent no decoded "
                 + "fields (is the payload formatter set?)");
         }
@@ -157,16 +282,15 @@ final class UplinkParser {
             throw new ItemException(device, "time", at + " is in the future (more than " + maxFuture.toSeconds()
                 + " s ahead of the hub's clock)");
         }
-        double co2 = number(payload, names.co2(), device, true, Plausible.CO2);
-        double temperature = number(payload, names.temperature(), device, true, Plausible.TEMPERATURE);
-        double humidity = number(payload, names.humidity(), device, true, Plausible.HUMIDITY);
-        double pressure = number(payload, names.pressure(), device, false, Plausible.PRESSURE);
+        double co2 = number(co2Node, names.co2(), device, true, Plausible.CO2);
+        double temperature = number(temperatureNode, names.temperature(), device, true, Plausible.TEMPERATURE);
+        double humidity = number(humidityNode, names.humidity(), device, true, Plausible.HUMIDITY);
+        double pressure = number(pressureNode, names.pressure(), device, false, Plausible.PRESSURE);
         return new Reading(device, at, co2, temperature, humidity, Double.isNaN(pressure) ? null : pressure);
     }
 
-    private static double number(JsonNode payload, String path, String device, boolean required,
-                                 Plausible range) {
-        JsonNode n = FieldMapping.at(payload, path);
+    /** The value of {@code path} ({@code n}, null when missing or null), checked against its plausible range. */
+    private static double number(JsonNode n, String path, String device, boolean required, Plausible range) {
         if (n == null) {
             if (required) {
                 throw new ItemException(device, path, "is missing");
