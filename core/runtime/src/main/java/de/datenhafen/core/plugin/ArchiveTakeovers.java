@@ -86,7 +86,8 @@ final class ArchiveTakeovers {
                 String owner = ownerOf.apply(id, archive.provider());
                 Path installedPath = pluginsDir.resolve(installedFile);
                 String absent = installedPath.equals(archive.path()) || !Files.isRegularFile(installedPath)
-                    ? "; the installed archive is not in the plugins folder, so the plugin is not loaded" : "";
+                    ? "; the installed archive is not in the plugins folder either, so the plugin is not loaded until "
+                    + "an archive the hub takes over is there at a start, or an admin installs one" : "";
                 PluginTakeover outcome = judge(archive, owner, installedVersion, installedFile, absent);
                 if (outcome.taken() && !installed.takeOver(old, archive)) {
                     Decision elsewhere = takenElsewhere(archive);
@@ -107,6 +108,11 @@ final class ArchiveTakeovers {
                     installedVersion = archive.version();
                     installedFile = archive.path().getFileName().toString();
                 } else {
+                    if (!absent.isEmpty()) {
+                        // kept, not forgotten as a file gone from the folder: the guard on versions holds at the next
+                        // start too, and an archive refused now (a key not trusted yet) is taken over once it passes
+                        recorded.remove(installedFile);
+                    }
                     String state = outcome.outcome() == PluginTakeover.NOT_NEWER ? PluginHost.IGNORED
                         : PluginHost.REFUSED;
                     decisions.put(archive.path(), new Decision(archive, false, null, state, "not loaded: kept "

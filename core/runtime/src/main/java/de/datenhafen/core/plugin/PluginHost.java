@@ -270,8 +270,9 @@ public final class PluginHost implements AutoCloseable {
         PluginArchive archive = decision.archive();
         String name = archive.path().getFileName().toString();
         if (!decision.load()) {
-            notLoaded.put(name, new PluginView(archive.id(), archive.version(), archive.provider(),
-                archive.description(), archive.requires(), decision.state(), decision.reason(), List.of(), name));
+            // without its id, as every file that is not loaded: the id names the plugin that runs (connectors, owner)
+            notLoaded.put(name, new PluginView(null, null, null, null, null, decision.state(), decision.reason(),
+                List.of(), name));
             return;
         }
         if (decision.admittedBy() == null) {
