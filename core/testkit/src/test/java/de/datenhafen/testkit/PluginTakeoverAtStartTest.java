@@ -22,11 +22,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -40,11 +40,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upgrade for real: a hub that signs checks, started on plugins of version 1.0.0 (the association signed them, as
- * it signs the shipped ones), with an integration, a disabled plugin and a plugin's own table; then stopped, its
+ * An upgrade for real: a hub that checks signatures, started on plugins of version 1.0.0 (the association signed them,
+ * as it signs the shipped ones), with an integration, a disabled plugin and a plugin's own table; then stopped, its
  * plugins folder replaced by the next distribution's, and started again on the same data. A newer archive of an
  * installed plugin is taken over at that start; an older signed one, an unsigned one and one that needs a newer hub
- * API are not, and the installed version runs on.
+ * API are not, and the installed version runs on; one signed with a key the hub learns only later is taken over at
+ * the start after that.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginTakeoverAtStartTest {
@@ -55,6 +56,8 @@ class PluginTakeoverAtStartTest {
     private static final Path TRUSTED_KEYS = PluginSignatureTest.write(ARCHIVES.resolve("trusted.pub.pem"),
         PluginSignature.pem("PUBLIC KEY", KEY.getPublic().getEncoded()));
     private static final String KEY_ID = PluginSignature.keyId(KEY.getPublic());
+    /** A key of the signer that no hub knows until a test registers it. */
+    private static final KeyPair NEW_KEY = PluginSignatureTest.keyPair();
     private static final String NOTE_TAGS = "CREATE TABLE note_tags (note_id INT NOT NULL, tag VARCHAR(40) NOT NULL);";
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
 
@@ -68,8 +71,8 @@ class PluginTakeoverAtStartTest {
     private static HubExtension.Builder firstDistribution(HubExtension.Builder builder) {
         Path dir = ARCHIVES.resolve("before");
         builder.plugin(() -> signed(notes("1.0.0", false), dir));
-        builder.plugin(() -> signed(PluginArchiveBuilder.plugin("fixture", "1.0.0", Fixtures.MEMBER, FixturePlugin.class), dir));
-        for (String id : new String[] {"idle", "unsigned", "api"}) {
+        builder.plugin(() -> signed(fixture("1.0.0"), dir));
+        for (String id : new String[] {"idle", "unsigned", "api", "later"}) {
             builder.plugin(() -> signed(quiet(id, "1.0.0"), dir));
         }
         builder.plugin(() -> signed(quiet("downgrade", "1.1.0"), dir));
@@ -90,20 +93,22 @@ class PluginTakeoverAtStartTest {
         Path next = ARCHIVES.resolve("next");
         List<Path> nextDistribution = List.of(
             signed(notes("1.1.0", true), next),
-            signed(PluginArchiveBuilder.plugin("fixture", "1.1.0", Fixtures.MEMBER, FixturePlugin.class), next),
+            signed(fixture("1.1.0"), next),
             signed(quiet("idle", "1.1.0"), next),
             signed(quiet("downgrade", "1.1.0"), next),     // the installed one, the same bytes
             signed(quiet("downgrade", "1.0.0"), next),     // an older signed archive put back beside it
             signed(quiet("unsigned", "1.0.0"), next),
             quiet("unsigned", "1.1.0").writeTo(next),       // newer, but nobody signed it
             signed(quiet("api", "1.0.0"), next),
-            signed(quiet("api", "1.1.0").requires(">=2.0.0 & <3.0.0"), next));
+            signed(quiet("api", "1.1.0").requires(">=2.0.0 & <3.0.0"), next),
+            // signed with a key the hub does not know yet, and the installed 1.0.0 is not in the folder any more
+            PluginSignatureTest.signed(quiet("later", "1.1.0").writeTo(next), SIGNER, NEW_KEY));
         // the installed downgrade/unsigned/api 1.0.0 archives are carried over byte for byte
         copyBytes(hub.home().resolve("plugins"), nextDistribution, next);
         // as the version before this one recorded its archives: without their versions (the hub reads them from the
         // archive still in the folder, or from the name of the one that is gone)
         try (Connection c = hub.hub().database().connection(); Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate("UPDATE plugin_archive SET version = NULL")).isEqualTo(6);
+            assertThat(st.executeUpdate("UPDATE plugin_archive SET version = NULL")).isEqualTo(7);
         }
 
         Logger host = (Logger) LoggerFactory.getLogger(PluginHost.class);
@@ -204,7 +209,7 @@ class PluginTakeoverAtStartTest {
         List<JsonObject> entries = takeoverAudit();
         assertThat(entries).extracting(e -> e.getString("target") + " " + e.getInteger("outcome"))
             .containsExactlyInAnyOrder("{id=api} 422", "{id=downgrade} 409", "{id=fixture} 201", "{id=idle} 201",
-                "{id=notes} 201", "{id=unsigned} 422");
+                "{id=later} 422", "{id=notes} 201", "{id=unsigned} 422");
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.getString("kind")).isEqualTo("hub");
             assertThat(e.getString("principal")).startsWith("hub:");
@@ -212,13 +217,41 @@ class PluginTakeoverAtStartTest {
     }
 
     @Test
+    @Order(1)
+    void refusesANewerArchiveSignedWithAnUnknownKeyAndKeepsTheInstalledRecordWhoseFileIsGone() {
+        assertThat(hub.client().get("/api/v1/admin/plugins/later").status()).isEqualTo(404);
+        JsonObject newer = file("later-1.1.0.zip");
+        assertThat(newer.getString("state")).isEqualTo("refused");
+        assertThat(newer.getString("error")).startsWith("not loaded: kept 1.0.0 (later-1.0.0.zip) because plugin "
+            + "later 1.1.0 is not admitted: it is signed with an unknown key")
+            .endsWith("; the installed archive is not in the plugins folder either, so the plugin is not loaded until "
+                + "an archive the hub takes over is there at a start, or an admin installs one");
+        assertThat(lines(Level.WARN)).noneMatch(l -> l.contains("later-1.0.0.zip was installed but is no longer"));
+    }
+
+    @Test
     @Order(2)
-    void aLaterStartLoadsTheTakenOverArchiveAsInstalledAndTakesNothingOverAgain() {
+    void takesTheRefusedArchiveOverAtALaterStartOnceItsKeyIsRegistered() {
+        assertThat(hub.client().post("/api/v1/admin/members", new JsonObject().put("id", SIGNER)
+            .put("name", "Smart-City-Verein")).status()).isEqualTo(201);
+        assertThat(PluginSignatureTest.register(hub, SIGNER, NEW_KEY).status()).isEqualTo(201);
+
         hub.restart();
 
+        JsonObject later = plugin("later");
+        assertThat(later.getString("version")).isEqualTo("1.1.0");
+        assertThat(later.getString("state")).isEqualTo("started");
+    }
+
+    @Test
+    @Order(3)
+    void aLaterStartLoadsTheTakenOverArchivesAsInstalledAndTakesNothingOverAgain() {
+        // after the start of the test before: only "later" was taken over then
         assertThat(plugin("fixture").getString("version")).isEqualTo("1.1.0");
         assertThat(plugin("fixture").getString("state")).isEqualTo("started");
-        assertThat(takeoverAudit()).filteredOn(e -> e.getInteger("outcome") == 201).hasSize(3);
+        assertThat(takeoverAudit()).filteredOn(e -> e.getInteger("outcome") == 201)
+            .extracting(e -> e.getString("target"))
+            .containsExactlyInAnyOrder("{id=fixture}", "{id=idle}", "{id=notes}", "{id=later}");
     }
 
     // ---- helpers
@@ -227,6 +260,10 @@ class PluginTakeoverAtStartTest {
         PluginArchiveBuilder b = PluginArchiveBuilder.plugin("notes", version, Fixtures.MEMBER, NotesPlugin.class)
             .withEntry("classes/db/plugin/V1__notes.sql", NotesPlugin.MIGRATION);
         return withTags ? b.withEntry("classes/db/plugin/V2__note_tags.sql", NOTE_TAGS) : b;
+    }
+
+    private static PluginArchiveBuilder fixture(String version) {
+        return PluginArchiveBuilder.plugin("fixture", version, Fixtures.MEMBER, FixturePlugin.class);
     }
 
     private static PluginArchiveBuilder quiet(String id, String version) {

@@ -24,9 +24,9 @@ import java.util.function.BiFunction;
  * id: enabled or not, its integrations, its data and schema (its new migrations run at its first use of the database,
  * as after an upload).
  *
- * <p>On PostgreSQL the replacement of the installed archive's row is one transaction ({@link InstalledArchives#takeOver})
- * on the row of the installed archive: of nodes that start at once with the same newer archive one takes it over and
- * is audited; the others find it installed and load it as any installed archive.
+ * <p>The installed archive's row is replaced in one transaction ({@link InstalledArchives#takeOver}): of nodes on one
+ * PostgreSQL database that start at once with the same newer archive, one takes it over and is audited; the others
+ * find it installed and load it as any installed archive.
  */
 final class ArchiveTakeovers {
 

@@ -34,7 +34,7 @@ public record PluginTakeover(String pluginId, String owner, String installedVers
         return taken()
             ? "Plugin " + pluginId + ": taken over from " + installed + " to " + version + " (" + file + "), " + detail
                 + "; its state, integrations and data are kept"
-            : "Plugin " + pluginId + ": kept " + installed + ", did not take over " + version + " (" + file + ") because "
-                + detail;
+            : "Plugin " + pluginId + ": kept " + installed + ", did not take over " + version + " (" + file
+                + ") because " + detail;
     }
 }
