@@ -85,9 +85,9 @@ final class ArchiveTakeovers {
             for (PluginArchive archive : archives) {
                 String owner = ownerOf.apply(id, archive.provider());
                 Path installedPath = pluginsDir.resolve(installedFile);
-                String absent = installedPath.equals(archive.path()) || !Files.isRegularFile(installedPath)
-                    ? "; the installed archive is not in the plugins folder either, so the plugin is not loaded until "
-                    + "an archive the hub takes over is there at a start, or an admin installs one" : "";
+                String absent = Files.isRegularFile(installedPath) ? "" : "; the installed archive is not in the "
+                    + "plugins folder either, so the plugin is not loaded until an archive the hub takes over is there "
+                    + "at a start, or an admin installs one";
                 PluginTakeover outcome = judge(archive, owner, installedVersion, installedFile, absent);
                 if (outcome.taken() && !installed.takeOver(old, archive)) {
                     Decision elsewhere = takenElsewhere(archive);
@@ -102,7 +102,7 @@ final class ArchiveTakeovers {
                     decisions.put(archive.path(), new Decision(archive, true, outcome.detail(), null, null));
                     recorded.remove(installedFile);
                     Path oldFile = pluginsDir.resolve(installedFile);
-                    if (!oldFile.equals(archive.path()) && Files.exists(oldFile)) {
+                    if (Files.exists(oldFile)) {
                         replaced.add(oldFile);
                     }
                     installedVersion = archive.version();
@@ -126,8 +126,9 @@ final class ArchiveTakeovers {
 
     /**
      * The archive at {@code file} if it is of an installed plugin and not its installed archive; null for anything
-     * else (installed archives, archives of no installed plugin, files that are no plugin archive: these load or are
-     * reported as before).
+     * else, which loads or is reported as before: installed archives, a file of an installed archive's name whose
+     * bytes changed (changed in place: reported as changed, not taken for an upgrade, whose file names carry their
+     * version), archives of no installed plugin, files that are no plugin archive.
      */
     private PluginArchive candidate(Path file, Map<String, InstalledArchives.Installed> recorded,
                                     Map<String, InstalledArchives.Installed> installedById) {
@@ -136,11 +137,10 @@ final class ArchiveTakeovers {
         if (!lower.endsWith(".zip") && !lower.endsWith(".jar")) {
             return null;
         }
+        if (recorded.containsKey(name)) {
+            return null;
+        }
         try {
-            InstalledArchives.Installed record = recorded.get(name);
-            if (record != null && record.sha256().equals(ArchiveInspector.sha256(file))) {
-                return null;
-            }
             PluginArchive archive = inspector.inspectAnyApi(file);
             InstalledArchives.Installed old = installedById.get(archive.id());
             return old != null && !old.sha256().equals(archive.sha256()) ? archive : null;
