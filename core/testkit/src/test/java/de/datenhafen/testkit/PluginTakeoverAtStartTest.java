@@ -70,7 +70,8 @@ class PluginTakeoverAtStartTest {
     /** The plugins of the version before: every one 1.0.0 but {@code downgrade}, which is at 1.1.0 already. */
     private static HubExtension.Builder firstDistribution(HubExtension.Builder builder) {
         Path dir = ARCHIVES.resolve("before");
-        builder.plugin(() -> signed(notes("1.0.0", false), dir));
+        // named as the distribution names the shipped plugins: artifact id and version
+        builder.plugin(() -> named(signed(notes("1.0.0", false), dir), "plugin-notes-1.0.0.zip"));
         builder.plugin(() -> signed(fixture("1.0.0"), dir));
         for (String id : new String[] {"idle", "unsigned", "api", "later"}) {
             builder.plugin(() -> signed(quiet(id, "1.0.0"), dir));
@@ -92,7 +93,7 @@ class PluginTakeoverAtStartTest {
 
         Path next = ARCHIVES.resolve("next");
         List<Path> nextDistribution = List.of(
-            signed(notes("1.1.0", true), next),
+            named(signed(notes("1.1.0", true), next), "plugin-notes-1.1.0.zip"),
             signed(fixture("1.1.0"), next),
             signed(quiet("idle", "1.1.0"), next),
             signed(quiet("downgrade", "1.1.0"), next),     // the installed one, the same bytes
@@ -151,6 +152,7 @@ class PluginTakeoverAtStartTest {
     @Order(1)
     void runsTheNewVersionsOwnMigrationOnThePluginsKeptData() throws SQLException {
         assertThat(plugin("notes").getString("version")).isEqualTo("1.1.0");
+        assertThat(plugin("notes").getString("file")).isEqualTo("plugin-notes-1.1.0.zip");
         DataSource notes = hub.hub().plugins().plugin("notes").orElseThrow().context().database();
         // one row from each version's start: the first one's survived the upgrade
         assertThat(PluginDatabaseSuite.count(notes, "SELECT COUNT(*) FROM notes")).isEqualTo(2);
@@ -272,6 +274,15 @@ class PluginTakeoverAtStartTest {
 
     private static Path signed(PluginArchiveBuilder archive, Path dir) {
         return PluginSignatureTest.signed(archive.writeTo(dir), SIGNER, KEY);
+    }
+
+    /** The archive under another name, as a distribution may name it (its signature is over its entries). */
+    private static Path named(Path archive, String name) {
+        try {
+            return Files.move(archive, archive.resolveSibling(name), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Overwrites the freshly built archives in {@code next} whose name is installed with the installed bytes. */

@@ -197,8 +197,9 @@ final class ArchiveTakeovers {
 
     /**
      * The installed archive's version: as recorded; for one installed before versions were, read from the archive if
-     * it is still in the folder, else from its file name {@code <id>-<version>.zip} (or {@code .jar}), the name an
-     * upload gives it and the shipped plugins have. Null if none of these tells.
+     * it is still in the folder, else from its file name: {@code <id>-<version>.zip} (or {@code .jar}) as an upload
+     * names it, or with a prefix ending in a dash, as the distribution names the shipped plugins
+     * ({@code plugin-transit-0.1.0.zip}). Null if none of these tells.
      */
     private String versionOf(InstalledArchives.Installed old) {
         if (old.version() != null) {
@@ -215,13 +216,19 @@ final class ArchiveTakeovers {
         } catch (HubException | UncheckedIOException | IllegalStateException e) {
             // no version from the archive; the name may still tell
         }
-        String name = old.fileName();
-        String prefix = old.pluginId() + "-";
-        int dot = name.lastIndexOf('.');
-        if (!name.startsWith(prefix) || dot <= prefix.length()) {
+        return versionInName(old.fileName(), old.pluginId());
+    }
+
+    /** The version in {@code fileName} after {@code pluginId} and a dash, if it is one; else null. */
+    String versionInName(String fileName, String pluginId) {
+        int dot = fileName.lastIndexOf('.');
+        String base = dot < 0 ? fileName : fileName.substring(0, dot);
+        String marker = pluginId + "-";
+        int at = base.lastIndexOf(marker);
+        if (at < 0 || at > 0 && base.charAt(at - 1) != '-' || at + marker.length() == base.length()) {
             return null;
         }
-        String version = name.substring(prefix.length(), dot);
+        String version = base.substring(at + marker.length());
         try {
             inspector.compareVersions(version, version);
             return version;

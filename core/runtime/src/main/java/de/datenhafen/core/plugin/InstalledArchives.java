@@ -58,10 +58,13 @@ final class InstalledArchives {
 
     void record(PluginArchive archive, String origin) {
         String file = archive.path().getFileName().toString();
-        // again if another node recorded the same archive meanwhile (nodes starting at once)
+        // again if another node recorded the same archive meanwhile (nodes starting at once); one archive per plugin,
+        // so an upload also replaces a record kept for a plugin whose archive is gone (see ArchiveTakeovers)
         Transactions.run(db, "record the installed plugin archive " + file, c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM plugin_archive WHERE file_name = ?")) {
+            try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM plugin_archive WHERE file_name = ? OR plugin_id = ?")) {
                 delete.setString(1, file);
+                delete.setString(2, archive.id());
                 delete.executeUpdate();
             }
             insert(c, archive, origin);
