@@ -27,6 +27,8 @@ import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.HealthCheck;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.plugin.PluginTakeover;
+import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.http.PluginCallers;
 import de.datenhafen.core.security.Identity;
@@ -46,6 +48,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import io.vertx.micrometer.Label;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -71,6 +74,8 @@ public final class Hub implements AutoCloseable {
     /** Largest database file compacted at a clean stop when the bus stores chunks (see Database.compactAtClose). */
     private static final long COMPACT_AT_STOP_MAX_BYTES = 256L * 1024 * 1024;
     private static final AtomicLong METRICS_REGISTRIES = new AtomicLong();
+    /** The audit log's action for a plugin archive the hub took over (or not) at its start. */
+    public static final String TAKEOVER_ACTION = "take over plugin archive at start";
 
     private final HubConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -208,6 +213,7 @@ public final class Hub implements AutoCloseable {
         camel.leaseTimedRoutes(leases);
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         plugins.shareChanges(changes);
+        plugins.onTakeover(t -> auditTakeover(t, nodeId));
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
         integrations.shareChanges(changes);
@@ -469,6 +475,15 @@ public final class Hub implements AutoCloseable {
         return plugins == null || pluginId == null ? null : plugins.plugin(pluginId)
             .map(p -> identity.pluginOwners().ownerOf(p.id(), p.member()))
             .orElseGet(() -> identity.pluginOwners().assigned(pluginId).orElse(null));
+    }
+
+    /**
+     * A plugin archive taken over at start (or not) is audited as an admin's upgrade would be, by the hub itself: the
+     * principal {@code hub:<node id>}, under the plugin's owning member so that the member sees it too.
+     */
+    private void auditTakeover(PluginTakeover t, String nodeId) {
+        identity.audit().append(new AuditLog.Entry(0, Instant.now(), "hub:" + nodeId, "hub", t.owner(),
+            TAKEOVER_ACTION, "{id=" + t.pluginId() + "}", t.outcome(), null, null, t.toString()));
     }
 
     /** Once a day: audit entries past their retention, and sessions that ended, go. */

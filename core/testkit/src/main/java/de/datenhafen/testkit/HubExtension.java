@@ -292,6 +292,16 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
         start();
     }
 
+    /**
+     * Stops the hub, lets {@code whileStopped} change its home, and starts it again on the same data: an upgrade, with
+     * the new distribution's plugins put in place of the old ones.
+     */
+    public void restart(Consumer<Path> whileStopped) {
+        stop();
+        whileStopped.accept(home);
+        start();
+    }
+
     private void start() {
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put(HubConfig.HTTP_HOST, "127.0.0.1");

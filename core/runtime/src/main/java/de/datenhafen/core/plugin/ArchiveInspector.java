@@ -84,9 +84,22 @@ final class ArchiveInspector {
      *                          entry at fault, or the limit it breaks
      */
     PluginArchive inspect(Path path) {
+        return inspect(path, true);
+    }
+
+    /**
+     * {@link #inspect(Path)}, but without refusing an archive whose hub API range this hub does not offer: so that
+     * the hub can name the plugin that archive is of before it refuses it ({@link #checkApi}), as the takeover of an
+     * installed plugin's newer archive at start does.
+     */
+    PluginArchive inspectAnyApi(Path path) {
+        return inspect(path, false);
+    }
+
+    private PluginArchive inspect(Path path, boolean checkApi) {
         String sha256 = sha256(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return inspect(channel, path, sha256);
+            return inspect(channel, path, sha256, checkApi);
         } catch (IOException e) {
             throw new InvalidInputException("the plugin archive cannot be read: " + e.getMessage(), "archive");
         }
@@ -94,6 +107,11 @@ final class ArchiveInspector {
 
     /** {@link #inspect(Path)} of an archive whose bytes {@code channel} reads; {@code path} is only recorded. */
     PluginArchive inspect(SeekableByteChannel channel, Path path, String sha256) throws IOException {
+        return inspect(channel, path, sha256, true);
+    }
+
+    private PluginArchive inspect(SeekableByteChannel channel, Path path, String sha256, boolean checkApi)
+        throws IOException {
         ZipReader zip = ZipReader.open(channel, null, new ZipReader.Budget(limits));
         Map<String, String> fields = new LinkedHashMap<>();
         String kind = readDescriptor(zip, fields);
@@ -115,24 +133,44 @@ final class ArchiveInspector {
                 + " is not a semantic version", "Plugin-Version");
         }
         String requires = fields.get("Plugin-Requires");
-        boolean fits;
-        try {
-            fits = versions.checkVersionConstraint(HubApi.version(), requires);
-        } catch (RuntimeException e) {
-            throw new RefusedException("not a valid plugin: Plugin-Requires " + ZipReader.quote(requires)
-                + " is not a version range", "Plugin-Requires");
-        }
-        if (!fits) {
-            throw new RefusedException("plugin " + id + " " + version + " requires hub API " + requires
-                + ", but this hub offers API " + HubApi.version(), "Plugin-Requires");
-        }
         PluginArchive archive = new PluginArchive(path, kind, id, version, fields.get("Plugin-Provider"),
             fields.get("Plugin-Class"), requires,
             fields.get("Plugin-Description") == null ? "" : fields.get("Plugin-Description"), sha256);
+        if (checkApi) {
+            checkApi(archive);
+        } else {
+            fitsApi(archive); // a range that is not one is refused all the same
+        }
         List<Found> calls = new ArrayList<>();
         checkEntries(zip, null, kind.equals("jar"), calls);
         checkCalls(archive, calls);
         return archive;
+    }
+
+    /** Compares two Plugin-Versions as PF4J does (semantic versioning): negative if {@code a} is older. */
+    int compareVersions(String a, String b) {
+        return versions.compareVersions(a, b);
+    }
+
+    /**
+     * Refuses an archive whose hub API range ({@code Plugin-Requires}) this hub's API version does not satisfy.
+     *
+     * @throws RefusedException (422, field {@code Plugin-Requires}) naming both
+     */
+    void checkApi(PluginArchive archive) {
+        if (!fitsApi(archive)) {
+            throw new RefusedException("plugin " + archive.id() + " " + archive.version() + " requires hub API "
+                + archive.requires() + ", but this hub offers API " + HubApi.version(), "Plugin-Requires");
+        }
+    }
+
+    private boolean fitsApi(PluginArchive archive) {
+        try {
+            return versions.checkVersionConstraint(HubApi.version(), archive.requires());
+        } catch (RuntimeException e) {
+            throw new RefusedException("not a valid plugin: Plugin-Requires " + ZipReader.quote(archive.requires())
+                + " is not a version range", "Plugin-Requires");
+        }
     }
 
     /**

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * ({@value ArchiveInspector#ADMITTED_KEY}), or found in the plugins folder at the first start of the data folder (the
  * plugins the admin unpacked with the distribution). Each is recorded by file name and SHA-256; anything else in the
  * plugins folder, or a recorded file whose bytes changed, is reported (log and admin API, state {@code ignored}) and
- * not loaded. Zips are unpacked by the hub at every load, under {@link ArchiveInspector#unpack}'s checks.
+ * not loaded, with one exception: a newer admitted archive of an installed plugin is taken over at start as that
+ * plugin's upgrade (the plugins a new distribution ships; see {@link ArchiveTakeovers}). Zips are unpacked by the hub
+ * at every load, under {@link ArchiveInspector#unpack}'s checks.
  *
  * <p>A plugin whose constructor or start was still running when the hub went down (it called {@code System.exit},
  * or hung until the process was killed) starts disabled next time, with the reason in the admin API; see
@@ -90,6 +93,8 @@ public final class PluginHost implements AutoCloseable {
     private final SignatureCheck signatures;
     /** What admitted each plugin at its last check (or why not), by plugin id, for the console and the API. */
     private final Map<String, String> signatureOf = new ConcurrentHashMap<>();
+    private final ArchiveTakeovers takeovers;
+    private volatile Consumer<PluginTakeover> takeoverAudit = t -> { };
 
     /** What the admin still sees of a deleted plugin whose thread would not stop. */
     private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
@@ -113,6 +118,7 @@ public final class PluginHost implements AutoCloseable {
         this.signatures = new SignatureCheck(config.pluginsRequireSignature(),
             config.pluginsTrustedSigner().orElse(null), config.pluginsTrustedKeys().orElse(null), signingKeys,
             config.pluginArchiveLimits());
+        this.takeovers = new ArchiveTakeovers(pluginsDir, inspector, installed, signatures, ownerOf);
         try {
             Files.createDirectories(pluginsDir);
         } catch (IOException e) {
@@ -141,6 +147,14 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
+     * Where {@link #loadAll} reports each archive of an installed plugin it took over at start, or did not take over
+     * and why (the hub's audit log). Called on the starting thread, once per archive.
+     */
+    public void onTakeover(Consumer<PluginTakeover> audit) {
+        this.takeoverAudit = audit;
+    }
+
+    /**
      * Loads every archive the hub installed and starts those that are enabled (new ones are); reports everything
      * else in the plugins folder. At the first start of a data folder, the archives in the plugins folder are
      * installed (the ones the admin unpacked with the distribution).
@@ -165,8 +179,32 @@ public final class PluginHost implements AutoCloseable {
             throw new UncheckedIOException("cannot list the plugins folder " + pluginsDir, e);
         }
         files.sort(Comparator.comparing(Path::toString));
+        ArchiveTakeovers.Result taken = firstStart ? new ArchiveTakeovers.Result(Map.of(), Set.of(), List.of())
+            : takeovers.decide(files, recorded);
+        for (PluginTakeover t : taken.takeovers()) {
+            if (t.taken()) {
+                LOG.info("{}", t);
+            } else {
+                LOG.warn("{}", t);
+            }
+            takeoverAudit.accept(t);
+        }
         for (Path file : files) {
-            loadAtStart(file, recorded.remove(file.getFileName().toString()), firstStart);
+            String name = file.getFileName().toString();
+            ArchiveTakeovers.Decision decision = taken.decisions().get(file);
+            if (taken.replaced().contains(file)) {
+                // as an admin's delete of the plugin before installing the new version would
+                LOG.info("Plugin archive {} was replaced by a newer one; deleting it", ZipReader.quote(name));
+                deleteQuietly(file);
+                if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
+                    deleteTree(PluginArchive.unpackFolder(file));
+                }
+            } else if (decision == null) {
+                loadAtStart(file, recorded.remove(name), firstStart);
+            } else {
+                recorded.remove(name);
+                loadTakenOver(decision);
+            }
         }
         recorded.keySet().forEach(name -> {
             LOG.warn("Plugin archive {} was installed but is no longer in the plugins folder; forgetting it", name);
@@ -174,7 +212,7 @@ public final class PluginHost implements AutoCloseable {
         });
         Set<Path> unpacked = loaded.values().stream().map(p -> p.archive().loadPath()).collect(Collectors.toSet());
         for (Path folder : folders) {
-            if (!unpacked.contains(folder)) {
+            if (!unpacked.contains(folder) && Files.isDirectory(folder)) { // not one of a replaced archive
                 ignore(folder, "not loaded: a folder the hub did not unpack (plugins are loaded only from archives "
                     + "it installed)");
             }
@@ -213,11 +251,44 @@ public final class PluginHost implements AutoCloseable {
                 return;
             }
             PluginArchive archive = inspector.inspect(file);
+            if (record != null && record.version() == null) {
+                installed.noteVersion(name, archive.version()); // recorded before versions were
+            }
             loadInstalled(archive, record == null ? origin : null, signatureProblem(archive));
         } catch (HubException | UncheckedIOException | IllegalStateException e) {
-            LOG.error("Plugin archive {} refused: {}", ZipReader.quote(name), e.getMessage());
-            notLoaded.put(name, new PluginView(null, null, null, null, null, REFUSED, e.getMessage(), List.of(),
-                name));
+            refusedAtStart(name, e);
+        }
+    }
+
+    private void refusedAtStart(String name, RuntimeException e) {
+        LOG.error("Plugin archive {} refused: {}", ZipReader.quote(name), e.getMessage());
+        notLoaded.put(name, new PluginView(null, null, null, null, null, REFUSED, e.getMessage(), List.of(), name));
+    }
+
+    /** An archive of an installed plugin that {@link ArchiveTakeovers} decided on: loaded as installed, or reported. */
+    private void loadTakenOver(ArchiveTakeovers.Decision decision) {
+        PluginArchive archive = decision.archive();
+        String name = archive.path().getFileName().toString();
+        if (!decision.load()) {
+            // without its id, as every file that is not loaded: the id names the plugin that runs (connectors, owner)
+            notLoaded.put(name, new PluginView(null, null, null, null, null, decision.state(), decision.reason(),
+                List.of(), name));
+            return;
+        }
+        if (decision.admittedBy() == null) {
+            LOG.info("Plugin {}: {} ({}) was taken over by another node that started at the same time; loading it",
+                archive.id(), archive.version(), name);
+        }
+        try {
+            String problem = null;
+            if (decision.admittedBy() != null) {
+                signatureOf.put(archive.id(), decision.admittedBy()); // checked a moment ago
+            } else {
+                problem = signatureProblem(archive);
+            }
+            loadInstalled(archive, null, problem);
+        } catch (HubException | UncheckedIOException | IllegalStateException e) {
+            refusedAtStart(name, e);
         }
     }
 
