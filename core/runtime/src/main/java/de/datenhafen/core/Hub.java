@@ -142,9 +142,9 @@ public final class Hub implements AutoCloseable {
         db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
-        identity = new Identity(db, tokens, new Passwords(config.argon2Memory(), config.argon2Iterations()),
-            config.sessionIdle(), config.sessionAbsolute());
         SecretBox secrets = SecretBox.open(config.dataDir());
+        identity = new Identity(db, tokens, new Passwords(config.argon2Memory(), config.argon2Iterations()),
+            config.sessionIdle(), config.sessionAbsolute(), secrets.derive("console page csrf"));
         // again, for the files just made (the database file of a first start) under a permissive umask
         DataFolder.makePrivate(config.dataDir());
 

@@ -18,13 +18,14 @@ public final class Identity implements AutoCloseable {
     private final AuditLog audit;
     private final PluginOwners pluginOwners;
 
+    /** {@code pageKey}: the key of the console pages' CSRF tokens (see {@link Sessions}). */
     public Identity(Database db, TokenStore bootstrap, Passwords passwords, Duration sessionIdle,
-                    Duration sessionAbsolute) {
+                    Duration sessionAbsolute, byte[] pageKey) {
         this.bootstrap = bootstrap;
         this.members = new Members(db);
         this.users = new Users(db, passwords);
         this.tokens = new ApiTokens(db, members);
-        this.sessions = new Sessions(db, users, members, sessionIdle, sessionAbsolute);
+        this.sessions = new Sessions(db, users, members, sessionIdle, sessionAbsolute, pageKey);
         this.audit = new AuditLog(db);
         this.pluginOwners = new PluginOwners(db, members);
     }

@@ -60,6 +60,20 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * A key of its own for another {@code purpose} (HMAC-SHA256 of the purpose under the secrets key): the same on
+     * every node that shares {@code secret.key} and across restarts, and telling nothing about the key itself.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("datenhafen:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no HmacSHA256 in this JVM", e);
+        }
+    }
+
     public String encrypt(String plain) {
         try {
             byte[] iv = new byte[IV_BYTES];

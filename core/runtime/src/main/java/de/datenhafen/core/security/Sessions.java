@@ -16,8 +16,9 @@ import java.util.Optional;
  * deleted, or when its member is suspended. Each has a CSRF token (also stored as a hash) that every write
  * authenticated by the cookie must send in {@code X-CSRF-Token}, shown once at sign-in; a page the hub renders for
  * the session (the console) cannot show that one again, so it carries the session's page token instead, an HMAC of
- * the cookie under a key of this hub process ({@link #pageToken}), accepted alike. Another session's token, or one
- * from before a restart of the hub (reload the page), is refused.
+ * the cookie under the page key ({@link #pageToken}), accepted alike. The hub derives the page key from its secrets
+ * key ({@code secret.key}, which every node of one database shares), so a page rendered by one node writes through
+ * another, and a page open across a restart of the hub still writes. Another session's token is refused.
  */
 public final class Sessions {
 
@@ -45,10 +46,14 @@ public final class Sessions {
     private final Members members;
     private final Duration idle;
     private final Duration absolute;
-    private final javax.crypto.spec.SecretKeySpec pageKey = new javax.crypto.spec.SecretKeySpec(
-        Secrets.random(32).getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256");
+    private final javax.crypto.spec.SecretKeySpec pageKey;
 
-    public Sessions(Database db, Users users, Members members, Duration idle, Duration absolute) {
+    /** {@code pageKey}: at least 32 bytes, the same on every node (see the class comment). */
+    public Sessions(Database db, Users users, Members members, Duration idle, Duration absolute, byte[] pageKey) {
+        if (pageKey.length < 32) {
+            throw new IllegalArgumentException("the page key needs at least 32 bytes, was " + pageKey.length);
+        }
+        this.pageKey = new javax.crypto.spec.SecretKeySpec(pageKey.clone(), "HmacSHA256");
         this.db = db;
         this.users = users;
         this.members = members;
