@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped unless {@code -Dbench=true}; {@code bench/identity-numbers.sh} runs it. Figures go to
  * {@code target/identity-numbers.txt} (or {@code -Dbench.results=}) and to standard output; the recorded ones are in
- * the README's benchmark section. Options: {@code bench.seconds} (per round, 15), {@code bench.pairs} (4),
+ * docs/benchmarks.md. Options: {@code bench.seconds} (per round, 15), {@code bench.pairs} (4),
  * {@code bench.clients} (8), {@code bench.batch} (readings per post, 10), {@code bench.warmup} (s, 30),
  * {@code bench.login.clients} (20), {@code bench.login.seconds} (30), {@code bench.distribution} (another unpacked
  * server, e.g. a copy kept from before a change).

@@ -308,7 +308,7 @@ public final class HubConfig {
      * the whole story). DB_CLOSE_ON_EXIT=FALSE: the hub closes the database itself, last. COMPRESS=TRUE (LZF on
      * every page H2 writes) only where the bus may store rows: events as rows take about 130 instead of 330 bytes
      * with it, while chunks are deflated already, and compressing their pages again was 25 to 30 % of the ingest's
-     * CPU samples for no bytes saved (README, issue 17). So: off for {@code bus.storage=chunks} and for a new data
+     * CPU samples for no bytes saved (docs/benchmarks.md, issue 17). So: off for {@code bus.storage=chunks} and for a new data
      * folder under {@code auto} (which stores chunks); on for {@code rows} and for an existing folder under
      * {@code auto}, whose bus may hold rows (H2 reads pages written either way).
      */
