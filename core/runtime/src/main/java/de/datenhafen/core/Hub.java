@@ -212,6 +212,7 @@ public final class Hub implements AutoCloseable {
             this::ownerOf), eventLog, subscriptions, config.busRetry());
         camel.leaseTimedRoutes(leases);
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
+        nodes.onForget(plugins::forgetNode);
         plugins.shareChanges(changes);
         plugins.onTakeover(t -> auditTakeover(t, nodeId));
         PublicSections publicSections = new PublicSections();

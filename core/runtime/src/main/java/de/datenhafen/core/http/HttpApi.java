@@ -179,7 +179,8 @@ public final class HttpApi {
             {"GET", "/subscriptions"}, {"POST", "/subscriptions"}, {"GET", "/subscriptions/:name"},
             {"DELETE", "/subscriptions/:name"}, {"POST", "/subscriptions/:name/seek"}, {"GET", "/dead-letters"},
             {"POST", "/dead-letters/replay"}, {"POST", "/dead-letters/discard"}, {"POST", "/dead-letters/:id/replay"},
-            {"DELETE", "/dead-letters/:id"}, {"GET", "/nodes"}, {"POST", "/backup"}}) {
+            {"DELETE", "/dead-letters/:id"}, {"GET", "/nodes"}, {"DELETE", "/nodes/:id"},
+            {"POST", "/backup"}}) {
             r.rule(hubAdmin[0], a + hubAdmin[1], AccessRules.HUB_ADMIN);
         }
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)

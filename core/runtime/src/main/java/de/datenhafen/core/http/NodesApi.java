@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * {@code GET /api/v1/admin/nodes}: the hub processes on this database (id, address, started, last heartbeat) and the
  * work each runs now (the leases it holds: {@code subscription:<name>}, {@code route:<route id>}); {@code alive} is false
  * once a node missed three heartbeats (a stopped or dead node stays listed with its last one). One node on H2
- * lists itself with everything. Work runs on the admin pool.
+ * lists itself with everything. {@code DELETE /api/v1/admin/nodes/{id}} forgets a node that is gone for good (see
+ * {@link Nodes#forget}): 409 while it is alive or for the node asked. Work runs on the admin pool.
  */
 final class NodesApi {
 
@@ -32,6 +33,17 @@ final class NodesApi {
 
     void mount(Router router) {
         router.get("/api/v1/admin/nodes").handler(this::list);
+        router.delete("/api/v1/admin/nodes/:id").handler(this::forget);
+    }
+
+    private void forget(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        JsonReplies.work(workers, ctx, 200, () -> {
+            Nodes.Forgotten f = nodes.forget(id);
+            return new JsonObject().put("id", f.id()).put("heartbeat", Json.time(f.heartbeat()))
+                .put("released", new JsonArray(f.released())).put("removed", new JsonArray(f.removed()))
+                .put("problems", new JsonArray(f.problems()));
+        });
     }
 
     private void list(RoutingContext ctx) {
@@ -39,11 +51,10 @@ final class NodesApi {
             Map<String, List<String>> runs = new TreeMap<>();
             leases.holders().forEach((work, holder) -> runs.computeIfAbsent(holder, h -> new ArrayList<>()).add(work));
             JsonArray out = new JsonArray();
-            java.time.Instant now = java.time.Instant.now();
             for (Nodes.Node n : nodes.list()) {
                 out.add(new JsonObject().put("id", n.id()).put("address", n.address())
                     .put("self", n.id().equals(nodes.id()))
-                    .put("alive", n.heartbeat().isAfter(now.minus(Nodes.HEARTBEAT.multipliedBy(3))))
+                    .put("alive", nodes.alive(n.heartbeat()))
                     .put("started", Json.time(n.started())).put("heartbeat", Json.time(n.heartbeat()))
                     .put("runs", new JsonArray(runs.getOrDefault(n.id(), List.of()))));
             }

@@ -38,6 +38,14 @@ public final class Nodes implements AutoCloseable {
     public record Node(String id, String address, Instant started, Instant heartbeat) {
     }
 
+    /**
+     * What forgetting a node did: the work it still held, let go at once, what the listeners removed, and what they
+     * could not (the node is forgotten all the same).
+     */
+    public record Forgotten(String id, Instant heartbeat, List<String> released, List<String> removed,
+                            List<String> problems) {
+    }
+
     /** How often a node writes its heartbeat. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(3);
 
@@ -52,6 +60,8 @@ public final class Nodes implements AutoCloseable {
     private final Instant started;
     private final ScheduledExecutorService timer;
     private volatile String address = "";
+    private final List<java.util.function.Function<String, List<String>>> onForget =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Nodes(DataSource dataSource, String id, Clock clock) {
         this.dataSource = dataSource;
@@ -145,6 +155,106 @@ public final class Nodes implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list the nodes: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a node with this last heartbeat counts as alive now: it missed fewer than three heartbeats. */
+    public boolean alive(Instant heartbeat) {
+        return heartbeat.isAfter(clock.instant().minus(HEARTBEAT.multipliedBy(3)));
+    }
+
+    /**
+     * Adds what else a node leaves behind when it is forgotten (on PostgreSQL its plugins' login roles): called with
+     * the node's id after its rows are gone, returns what it removed, for the answer.
+     */
+    public void onForget(java.util.function.Function<String, List<String>> listener) {
+        onForget.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Forgets a node that is gone for good (retired, or its data folder lost): its row, its notes of plugin starts,
+     * and the work it still held is let go at once instead of at its lease's end. Only a node that missed three
+     * heartbeats, and never this one; a forgotten node that runs again registers anew at its next heartbeat.
+     *
+     * @throws NotFoundException when no node has this id
+     * @throws ConflictException when it is this node, or alive
+     */
+    public Forgotten forget(String node) {
+        if (!ID.matcher(node).matches()) {
+            throw new de.datenhafen.api.NotFoundException("no node has this id: node ids are 1 to 128 letters, "
+                + "digits, '.', '_' or '-'", "id");
+        }
+        if (node.equals(id)) {
+            throw new de.datenhafen.api.ConflictException("node " + node + " is the node that answers this request: "
+                + "stop it, then forget it from another node", "id");
+        }
+        Instant now = clock.instant();
+        OffsetDateTime cutoff = now.minus(HEARTBEAT.multipliedBy(3)).atOffset(ZoneOffset.UTC);
+        List<String> released = new ArrayList<>();
+        Instant heartbeat;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT heartbeat_at FROM hub_node WHERE id = ? FOR UPDATE")) {
+                    ps.setString(1, node);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new de.datenhafen.api.NotFoundException("no node named '" + node + "'", "id");
+                        }
+                        heartbeat = rs.getObject(1, OffsetDateTime.class).toInstant();
+                    }
+                }
+                if (heartbeat.isAfter(cutoff.toInstant())) {
+                    throw new de.datenhafen.api.ConflictException("node " + node + " is alive (its last heartbeat "
+                        + "was at " + heartbeat + "): stop it first; it can be forgotten once it has missed three "
+                        + "heartbeats (" + HEARTBEAT.multipliedBy(3).toSeconds() + " s)", "id");
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT name FROM hub_lease WHERE holder = ? AND expires_at > ? ORDER BY name")) {
+                    ps.setString(1, node);
+                    ps.setObject(2, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            released.add(rs.getString(1));
+                        }
+                    }
+                }
+                // an expired lease is taken over at the next try of any node, with a higher token (fencing)
+                try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hub_lease SET expires_at = ? WHERE holder = ? AND expires_at > ?")) {
+                    ps.setObject(1, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setString(2, node);
+                    ps.setObject(3, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM plugin_start WHERE node_id = ?")) {
+                    ps.setString(1, node);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_node WHERE id = ?")) {
+                    ps.setString(1, node);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot forget node " + node + ": " + e.getMessage(), e);
+        }
+        List<String> removed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (java.util.function.Function<String, List<String>> listener : onForget) {
+            try {
+                removed.addAll(listener.apply(node));
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        LOG.info("Node {} forgotten (last heartbeat {}); work let go: {}; removed: {}{}", node, heartbeat, released,
+            removed, problems.isEmpty() ? "" : "; not removed: " + problems);
+        return new Forgotten(node, heartbeat, List.copyOf(released), List.copyOf(removed), List.copyOf(problems));
     }
 
     private void beatQuietly() {

@@ -647,6 +647,11 @@ public final class PluginHost implements AutoCloseable {
         return plugin;
     }
 
+    /** What a forgotten node leaves behind of the plugins' databases (its login roles on PostgreSQL), removed. */
+    public List<String> forgetNode(String node) {
+        return databases.dropLoginsOf(node);
+    }
+
     /** Refuses an id whose database schema belongs to another plugin (see {@link PluginDatabases#checkSchemaFree}). */
     private void checkIdIsFree(String id) {
         String schema = PluginDatabases.schemaOf(id);

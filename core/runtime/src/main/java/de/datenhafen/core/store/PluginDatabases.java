@@ -307,6 +307,56 @@ public final class PluginDatabases implements AutoCloseable {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /**
+     * PostgreSQL: drops the login roles node {@code node} had for the plugins' owning roles (they own nothing: what a
+     * plugin makes belongs to its owning role), once that node is forgotten. Returns the roles dropped; nothing on H2,
+     * whose plugin users are the hub's one database's and not per node.
+     */
+    public List<String> dropLoginsOf(String node) {
+        if (!Database.postgres(hubUrl)) {
+            return List.of();
+        }
+        List<String> dropped = new ArrayList<>();
+        try (Connection c = hub.connection(); Statement st = c.createStatement()) {
+            String database;
+            List<String> schemas = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
+                rs.next();
+                database = rs.getString(1);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT schema_name FROM plugin_schema ORDER BY schema_name")) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+            st.execute("SELECT pg_advisory_lock(hashtext('datenhafen plugin roles'))");
+            try {
+                for (String schema : schemas) {
+                    String login = loginOf(database + "_" + schema, node);
+                    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+                        ps.setString(1, login);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                continue;
+                            }
+                        }
+                    }
+                    st.execute("DROP ROLE " + quoted(login));
+                    dropped.add("role " + login);
+                }
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(hashtext('datenhafen plugin roles'))");
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not drop every login role of forgotten node {} ({} dropped): {}", node, dropped,
+                Database.rootMessage(e));
+            throw new IllegalStateException("its plugins' login roles could not all be dropped (" + dropped.size()
+                + " were): the hub's log says why; drop the rest with DROP ROLE", e);
+        }
+        LOG.info("Dropped the login roles of node {}: {}", node, dropped);
+        return dropped;
+    }
+
     private static String quoted(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }

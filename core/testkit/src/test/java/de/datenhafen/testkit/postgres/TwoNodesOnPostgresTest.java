@@ -99,7 +99,12 @@ class TwoNodesOnPostgresTest {
     }
 
     private static HubExtension node(String id) {
+        return node(id, home -> { });
+    }
+
+    private static HubExtension node(String id, java.util.function.Consumer<Path> beforeFirstStart) {
         HubExtension.Builder b = HubExtension.builder().config(HubConfig.NODE_ID, id)
+            .beforeFirstStart(beforeFirstStart)
             .config(HubConfig.ADMIN_TOKEN, TOKEN).plugin(() -> NOTES);
         if (PG != null) {
             b = b.config(HubConfig.DB_URL, URL).config(HubConfig.DB_USER, PG.user())
@@ -230,6 +235,88 @@ class TwoNodesOnPostgresTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("the table belongs to the plugin's role, not to a node's login")
                 .isEqualTo("nodes_plugin_notes");
+        }
+    }
+
+    /**
+     * A node retired for good is forgotten through the admin API: refused while it looks alive and for the node
+     * asked, then its registration and its plugin's login role are gone and a lease it still held is let go at once.
+     */
+    @Test
+    void aNodeGoneForGoodIsForgottenWithItsLoginAndItsWorkLetGo() throws SQLException, java.io.IOException {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        HubClient a = client(nodeA);
+        List<String> before = notesLogins();
+        HubExtension nodeD = node("node-d", home -> {
+            try { // as every node of one database, with the first node's secrets key (see docs/operations.md)
+                Path data = HubConfig.load(home, java.util.Map.of(), java.util.Map.of()).dataDir();
+                Files.createDirectories(data);
+                Files.copy(nodeA.hub().config().dataDir().resolve("secret.key"), data.resolve("secret.key"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        nodeD.beforeAll(null);
+        List<String> during;
+        try {
+            during = notesLogins();
+        } finally {
+            nodeD.afterAll(null);
+        }
+        assertThat(during).hasSize(before.size() + 1);
+        String login = during.stream().filter(l -> !before.contains(l)).findFirst().orElseThrow();
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement()) {
+            st.execute("INSERT INTO hub_lease (name, holder, token, taken_at, expires_at) VALUES "
+                + "('route:forget-test', 'node-d', 7, now(), now() + interval '10 minutes')");
+        }
+
+        HubClient.Response alive = a.delete("/api/v1/admin/nodes/node-d");
+        HubClient.Response self = a.delete("/api/v1/admin/nodes/node-a");
+        HubClient.Response unknown = a.delete("/api/v1/admin/nodes/node-x");
+
+        assertThat(alive.status()).as(alive.toString()).isEqualTo(409);
+        assertThat(alive.json().getString("field")).isEqualTo("id");
+        assertThat(alive.json().getString("error")).contains("node node-d is alive");
+        assertThat(self.status()).as(self.toString()).isEqualTo(409);
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
+
+        // three heartbeats later, as the node's clock would have it
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement()) {
+            st.execute("UPDATE hub_node SET heartbeat_at = now() - interval '1 minute' WHERE id = 'node-d'");
+        }
+        HubClient.Response forgotten = a.delete("/api/v1/admin/nodes/node-d");
+
+        assertThat(forgotten.status()).as(forgotten.toString()).isEqualTo(200);
+        assertThat(forgotten.json().getJsonArray("released").getList()).containsExactly("route:forget-test");
+        assertThat(forgotten.json().getJsonArray("removed").getList()).containsExactly("role " + login);
+        assertThat(forgotten.json().getJsonArray("problems").getList()).isEmpty();
+        assertThat(notesLogins()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(a.get("/api/v1/admin/nodes").json().getJsonArray("nodes").stream()
+            .map(n -> ((JsonObject) n).getString("id")).toList()).doesNotContain("node-d");
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT expires_at <= now() FROM hub_lease WHERE name = 'route:forget-test'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).as("the lease let go at once").isTrue();
+            st.execute("DELETE FROM hub_lease WHERE name = 'route:forget-test'");
+        }
+        assertThat(a.delete("/api/v1/admin/nodes/node-d").status()).as("gone").isEqualTo(404);
+    }
+
+    /** The login roles of plugin {@code notes}'s owning role: one per node that ran it. */
+    private static List<String> notesLogins() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(URL, PG.user(), PG.password());
+             Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = "
+                 + "r.oid JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = 'nodes_plugin_notes' AND r.rolcanlogin "
+                 + "ORDER BY 1")) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
         }
     }
 
