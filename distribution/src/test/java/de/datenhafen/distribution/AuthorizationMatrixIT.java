@@ -367,6 +367,7 @@ class AuthorizationMatrixIT {
             case "path" -> new String[] {"x", "x"};
             case "id" -> before.endsWith("/admin/plugins/") ? new String[] {"transit", "no-such-plugin"}
                 : before.endsWith("/dead-letters/") ? new String[] {"999999999", "999999999"}
+                : before.endsWith("/admin/nodes/") ? new String[] {"no-such-node", "no-such-node"} // never forget one
                 : before.endsWith("/services/") ? new String[] {service.getString("id"), "no-such-service"}
                 : before.endsWith("/organizations/") ? new String[] {organization, organization}
                 : before.endsWith("/service_at_locations/") ? new String[] {serviceAtLocation, serviceAtLocation}
