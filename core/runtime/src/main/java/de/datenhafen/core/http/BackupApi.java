@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class BackupApi {
 
-    static final int WAIT_SECONDS = 10;
+    static final int WAIT_SECONDS = 3;
 
     private final WorkerExecutor workers;
     private final OnlineBackup backup;
