@@ -206,20 +206,27 @@ final class SimulatorConnector implements Connector {
                 }
             });
             Registry.Snapshot reg = air.registry.snapshot();
-            registered = new Registry.Room[rooms];
-            days = new SchoolDay[rooms];
-            next = new long[rooms];
+            // made whole before any is kept: should a device be missing (an admin replaced the registry meanwhile),
+            // this throws with nothing set, and the next tick sets the simulation up again instead of failing on a
+            // half-made one
+            Registry.Room[] registered = new Registry.Room[rooms];
+            SchoolDay[] days = new SchoolDay[rooms];
+            long[] next = new long[rooms];
             for (int i = 0; i < rooms; i++) {
-                int s = i % sites;
                 int inSite = i / sites;
-                registered[i] = reg.roomOf(device(i), firstReadings).orElseThrow(() ->
-                    new IllegalStateException("simulated device not registered"));
+                String device = device(i);
+                registered[i] = reg.roomOf(device, firstReadings).orElseThrow(() ->
+                    new IllegalStateException("simulated device " + device + " is not in the registry: it was "
+                        + "changed while the simulator set up; trying again at the next tick"));
                 days[i] = new SchoolDay(kind(inSite), seed * 31 + i);
                 // stagger the devices over the interval, as real ones are; on the same grid at every start, so a
                 // restart's backfill repeats the ids of readings already stored and the bus keeps the first copies
                 long first = firstReadings.getEpochSecond();
                 next[i] = first - Math.floorMod(first, interval) + (i * interval) / rooms;
             }
+            this.days = days;
+            this.next = next;
+            this.registered = registered; // last: due() sets up again while it is null
         }
     }
 }

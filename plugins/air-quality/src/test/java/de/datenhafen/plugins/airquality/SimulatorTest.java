@@ -25,10 +25,12 @@ class SimulatorTest {
     static final int ROOMS = 140;
 
     private Instant now;
+    private AirQuality air;
 
     private SimulatorConnector.Simulation demo(Instant start, int budget) throws Exception {
         now = start;
-        SimulatorConnector connector = new SimulatorConnector(new AirQuality(ProjectionsTest.database()), () -> now);
+        air = new AirQuality(ProjectionsTest.database());
+        SimulatorConnector connector = new SimulatorConnector(air, () -> now);
         return connector.new Simulation(70, ROOMS, Duration.ofMinutes(5), 1.0, Duration.ofHours(2), budget, BERLIN, 42);
     }
 
@@ -65,6 +67,35 @@ class SimulatorTest {
 
         assertThat(live).hasSize(ROOMS);
         assertThat(live).allSatisfy(e -> assertThat(e.time()).isAfter(start).isBeforeOrEqualTo(now));
+    }
+
+    /**
+     * The registry can change under the simulator (an admin's import): a simulated device installed only after the
+     * backfill's start cannot be simulated. Each tick then says so, and once the registry is right again the next tick
+     * runs, rather than every tick failing on a half-made simulation from then on.
+     */
+    @Test
+    void aSetUpThatFailsOnTheRegistryIsTriedAgainWholeAtTheNextTick() throws Exception {
+        Instant start = berlin("08:00");
+        SimulatorConnector.Simulation sim = demo(start, 100_000);
+        String device = "5A110000000000%02X".formatted(10);
+        air.registry.change(c -> {
+            Registry.upsertSite(c, new Registry.Site("elsewhere", "Elsewhere", "Weg 1, 23552 Luebeck", 53.8, 10.6));
+            Registry.install(c, device, Registry.upsertRoom(c, "elsewhere", "r1", "Room 1", "classroom"), start);
+        });
+
+        for (int tick = 0; tick < 2; tick++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(sim::due).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("simulated device " + device + " is not in the registry");
+        }
+        air.registry.change(c -> {
+            try (var st = c.prepareStatement("DELETE FROM installation WHERE dev_eui = ?")) {
+                st.setString(1, device);
+                st.executeUpdate();
+            }
+        });
+
+        assertThat(sim.due().stream().map(BusPublisher.Event::subject).distinct()).hasSize(ROOMS);
     }
 
     @Test
