@@ -37,6 +37,7 @@ import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
+import de.datenhafen.core.store.NewerSchemaException;
 import de.datenhafen.core.store.OnlineBackup;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -275,6 +276,7 @@ public final class Hub implements AutoCloseable {
                 .listen(), "start the HTTP redirect to HTTPS on " + config.httpHost() + ":" + redirectPort.getAsInt());
         }
         nodes.address(localUrl().toString());
+        watchSchema();
         long tEnd = System.nanoTime();
         LOG.info("Datenhafen ready on {}://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
                 + "plugins and integrations {} ms, HTTP {} ms), node {}", scheme, config.httpHost(), server.actualPort(),
@@ -386,9 +388,31 @@ public final class Hub implements AutoCloseable {
         return http.routes();
     }
 
+    /** Why a node that runs on a schema another node has migrated past it is not ready (no database details). */
+    private static String newerSchemaReason(NewerSchemaException newer) {
+        return "another node of a newer version migrated the database to schema version " + newer.schemaVersion()
+            + "; this node knows schema versions up to " + newer.knownVersion() + ": stop it and start the newer "
+            + "version (every node on one database runs the same version)";
+    }
+
+    /**
+     * Every 10 s while the hub runs: says once, in the log, that another node has migrated the database past this
+     * hub's schema (readiness then answers 503, see {@link #readiness}).
+     */
+    private void watchSchema() {
+        java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+        vertx.setPeriodic(10_000, id -> vertx.executeBlocking(db::newerSchema, false).onSuccess(newer -> {
+            if (newer.isPresent() && said.compareAndSet(false, true)) {
+                LOG.error("Not ready: {}", newerSchemaReason(newer.get()));
+                vertx.cancelTimer(id);
+            }
+        }));
+    }
+
     private List<HealthCheck> readiness() {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
+        db.newerSchema().ifPresent(newer -> checks.add(HealthCheck.down("schema", newerSchemaReason(newer))));
         checks.add(camel.isStarted() ? HealthCheck.up("camel") : HealthCheck.down("camel", "not started"));
         if (eventLog instanceof KafkaEventLog kafka) {
             // the head follower asks Kafka every 100 ms and each append is acknowledged: 10 s of silence is an outage

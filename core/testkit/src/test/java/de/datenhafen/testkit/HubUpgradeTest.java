@@ -192,6 +192,44 @@ class HubUpgradeTest {
         }
     }
 
+    /**
+     * A node that runs while a node of a newer version migrates the database (an upgrade that did not stop every node
+     * first) stops being ready, so a load balancer takes it out, and says why; it does not go on as if nothing
+     * happened.
+     */
+    @Test
+    void aRunningNodeIsNotReadyOnceANewerVersionMigratedTheDatabase() throws Exception {
+        HubExtension.Builder builder = HubExtension.builder();
+        database().forEach(builder::config);
+        HubExtension hub = builder.build();
+        hub.beforeAll(null);
+        try {
+            HubClient client = hub.client();
+            assertThat(client.get("/health/ready").status()).isEqualTo(200);
+            String newer = Integer.toString(Integer.parseInt(VERSIONS.get(VERSIONS.size() - 1)) + 1);
+            try (Connection c = hub.hub().database().connection(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO \"hub_schema_history\" (\"installed_rank\", \"version\", \"description\", "
+                    + "\"type\", \"script\", \"checksum\", \"installed_by\", \"installed_on\", \"execution_time\", "
+                    + "\"success\") VALUES (" + (VERSIONS.size() + 1) + ", '" + newer + "', 'plugin quotas', 'SQL', 'V"
+                    + newer + "__plugin_quotas.sql', 12345, 'hub', CURRENT_TIMESTAMP, 3, TRUE)");
+            }
+
+            // the history is read again at most every 2 s
+            await().atMost(BOUND).until(() -> client.get("/health/ready").status() == 503);
+            JsonObject ready = client.get("/health/ready").json();
+            JsonObject schema = ready.getJsonArray("checks").stream().map(o -> (JsonObject) o)
+                .filter(o -> o.getString("name").equals("schema")).findFirst().orElseThrow();
+            assertThat(schema.getString("status")).isEqualTo("DOWN");
+            assertThat(schema.getString("reason")).isEqualTo("another node of a newer version migrated the database "
+                + "to schema version " + newer + "; this node knows schema versions up to "
+                + VERSIONS.get(VERSIONS.size() - 1) + ": stop it and start the newer version (every node on one "
+                + "database runs the same version)");
+            assertThat(ready.encode()).doesNotContain("jdbc:");
+        } finally {
+            hub.afterAll(null);
+        }
+    }
+
     @Test
     void nodesStartingAtOnceOnANewDatabaseMigrateItOnce() throws Exception {
         assumeTrue(store == Store.POSTGRESQL, "an H2 file belongs to one process: several nodes need PostgreSQL");

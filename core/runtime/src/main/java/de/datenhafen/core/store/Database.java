@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -31,6 +32,12 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private volatile long compactAtCloseMax = -1; // file bytes; -1: never
+    /** The newest schema version this hub's migrations made, once {@link #open} migrated; null otherwise. */
+    private volatile MigrationVersion known;
+    /** What {@link #newerSchema} found last, and when (nanoTime); a newer schema, once seen, stays. */
+    private volatile Optional<NewerSchemaException> newer = Optional.empty();
+    private volatile long newerCheckedAt;
+    private static final long NEWER_CHECK_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private Database(HikariDataSource dataSource, String url, String user, String password) {
         this.dataSource = dataSource;
@@ -108,6 +115,7 @@ public final class Database implements AutoCloseable {
             var result = flyway.migrate();
             // again, cheaper: a node of a newer version may have migrated between the check and Flyway's lock
             refuseNewerSchema(db, known, url);
+            db.known = known;
             LOG.info("Database {} ready at schema version {}", redactUrl(url),
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
         } catch (NewerSchemaException e) {
@@ -164,6 +172,25 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the schema history: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * While the hub runs: whether another node of a newer version has migrated the database past what this hub knows
+     * since it started (at start such a schema is refused, {@link #open}). Read from the schema history at most every
+     * 2 s; once seen, it stays. Empty for a database opened without migrating.
+     */
+    public Optional<NewerSchemaException> newerSchema() {
+        MigrationVersion k = known;
+        if (k == null || newer.isPresent() || System.nanoTime() - newerCheckedAt < NEWER_CHECK_EVERY_NANOS) {
+            return newer;
+        }
+        try {
+            refuseNewerSchema(this, k, url);
+        } catch (NewerSchemaException e) {
+            newer = Optional.of(e);
+        }
+        newerCheckedAt = System.nanoTime();
+        return newer;
     }
 
     /**
