@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +22,14 @@ class PageTokensTest {
     private static final String PURPOSE = "console page csrf";
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private Database db;
-    private String cookie;
+    private static Database db;
+    private static String cookie;
 
-    @BeforeEach
-    void aSignedInPerson() {
+    /** One database for the class (its migrations are most of the time): the person and the session are read only. */
+    @BeforeAll
+    static void aSignedInPerson() {
         db = Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
             "sa", "");
         new Members(db).create("luftblick", "Luftblick Sensorik GmbH", null);
@@ -39,13 +40,13 @@ class PageTokensTest {
         cookie = node(dir.resolve("node-1")).open(user, "test").id();
     }
 
-    @AfterEach
-    void close() {
+    @AfterAll
+    static void close() {
         db.close();
     }
 
     /** A node's sessions: the shared database, the page key from the secrets key in {@code data}. */
-    private Sessions node(Path data) {
+    private static Sessions node(Path data) {
         return new Sessions(db, new Users(db, new Passwords(64, 1)), new Members(db), Duration.ofMinutes(30),
             Duration.ofHours(8), SecretBox.open(data).derive(PURPOSE));
     }
@@ -54,7 +55,8 @@ class PageTokensTest {
     void aPageRenderedByOneNodeWritesThroughAnotherThatSharesTheSecretsKey() throws Exception {
         Path one = dir.resolve("node-1");
         Path two = Files.createDirectories(dir.resolve("node-2"));
-        Files.copy(one.resolve("secret.key"), two.resolve("secret.key")); // as docs/operations.md asks
+        Files.copy(one.resolve("secret.key"), two.resolve("secret.key"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING); // as docs/operations.md asks
 
         String page = node(one).pageToken(cookie);
 
