@@ -166,7 +166,6 @@ public final class PluginHost implements AutoCloseable {
     public synchronized void loadAll() {
         boolean firstStart = !installed.folderTakenOver();
         Map<String, InstalledArchives.Installed> recorded = installed.all();
-        Set<String> fetched = fetchMissing(recorded);
         List<Path> files = new ArrayList<>();
         List<Path> folders = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir)) {
@@ -195,6 +194,7 @@ public final class PluginHost implements AutoCloseable {
             }
             takeoverAudit.accept(t);
         }
+        Set<String> fetched = fetchMissing(files, recorded);
         for (Path file : files) {
             String name = file.getFileName().toString();
             ArchiveTakeovers.Decision decision = taken.decisions().get(file);
@@ -666,30 +666,35 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * At start, before the plugins folder is read: fetches each installed archive that is not in the folder but
-     * whose bytes the database keeps (installed or upgraded on another node). One that is refused stays installed
-     * for the other nodes and is listed as refused here.
+     * At start, after the takeovers: fetches each installed archive that is not in the plugins folder but whose bytes
+     * the database keeps (installed or upgraded on another node, or a folder replaced by a new distribution's), adds
+     * it to {@code files} and {@code recorded}. One that is refused stays installed for the other nodes and is listed
+     * as refused here.
      *
      * @return the ids of the plugins fetched
      */
-    private Set<String> fetchMissing(Map<String, InstalledArchives.Installed> recorded) {
+    private Set<String> fetchMissing(List<Path> files, Map<String, InstalledArchives.Installed> recorded) {
         Set<String> fetched = new HashSet<>();
-        for (InstalledArchives.Installed row : List.copyOf(recorded.values())) {
-            if (row.storedBytes() == null || Files.exists(pluginsDir.resolve(row.fileName()))) {
+        Set<Path> present = new HashSet<>(files);
+        for (InstalledArchives.Installed row : installed.all().values()) {
+            Path target = pluginsDir.resolve(row.fileName());
+            if (row.storedBytes() == null || present.contains(target) || Files.exists(target)) {
                 continue;
             }
             try {
                 Fetched f = fetch(row, null);
                 Files.move(f.archive().path(), f.target(), StandardCopyOption.ATOMIC_MOVE);
-                signatureOf.put(f.archive().id(), f.admittedBy());
                 LOG.info("Plugin {} {}: archive {} fetched from the database (SHA-256 {})", row.pluginId(),
                     f.archive().version(), row.fileName(), row.sha256());
+                files.add(f.target());
+                recorded.put(row.fileName(), row);
                 fetched.add(row.pluginId());
             } catch (HubException | UncheckedIOException | IllegalStateException | IOException e) {
                 recorded.remove(row.fileName()); // not forgotten: installed on the other nodes
                 refusedFetch(row, e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
             }
         }
+        files.sort(Comparator.comparing(Path::toString));
         return fetched;
     }
 
