@@ -158,11 +158,11 @@ class PluginArchivesAcrossNodesTest {
         JsonObject refused = awaitFile(nodeB, "plain-1.0.0.zip");
         assertThat(refused.getString("state")).isEqualTo("refused");
         assertThat(refused.getString("error")).startsWith("not fetched from the database: plugin plain 1.0.0 is not "
-            + "admitted: ");
+            + "admitted: it is unsigned");
         assertThat(client(nodeB).get("/api/v1/admin/plugins/plain").status()).isEqualTo(404);
         assertThat(pluginsFolder(nodeB)).noneMatch(name -> name.startsWith("plain"));
-        assertThat(warnings()).anyMatch(l -> l.startsWith("Plugin plain: installed archive plain-1.0.0.zip refused on "
-            + "this node: plugin plain 1.0.0 is not admitted"));
+        assertThat(warnings()).anyMatch(l -> l.startsWith("Plugin plain: installed archive 'plain-1.0.0.zip' refused "
+            + "on this node: plugin plain 1.0.0 is not admitted: it is unsigned"));
         assertThat(client(nodeB).get("/health/live").status()).isEqualTo(200);
     }
 
