@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Two hubs (in one JVM, each with its own data and plugins folder and port) on one PostgreSQL database, as two nodes:
  * a plugin uploaded on node A is fetched from the database by node B and runs there, an upgrade replaces the running
- * version on B, a delete removes it from B. Node B requires signatures (as the packaged hub does) and node A does not,
+ * version on B (or, made while B was down, at B's start), a delete removes it from B. Node B requires signatures (as the packaged hub does) and node A does not,
  * so B admits what it fetches as an upload: an unsigned archive is refused there, and so are bytes in the database
  * that do not hash to their row's SHA-256; B says why in its log and its plugin listing, and keeps running.
  */
@@ -135,9 +135,28 @@ class PluginArchivesAcrossNodesTest {
 
     @Test
     @Order(3)
-    void aPluginDeletedOnOneNodeIsGoneFromTheOther() {
+    void aNodeThatWasDownDuringAnUpgradeFetchesTheNewVersionAtItsStartAndDeletesTheOld() {
         assumeTrue(PG != null, "PostgreSQL is not installed");
         awaitPlugin(nodeB, "relay", "1.1.0");
+
+        nodeB.restart(home -> {
+            assertThat(client(nodeA).delete("/api/v1/admin/plugins/relay").status()).isEqualTo(204);
+            assertThat(client(nodeA).installPlugin(signed("relay", "1.2.0"), true).status()).isEqualTo(201);
+        });
+
+        JsonObject onB = client(nodeB).get("/api/v1/admin/plugins/relay").json();
+        assertThat(onB.getString("version")).isEqualTo("1.2.0");
+        assertThat(onB.getString("state")).isEqualTo("started");
+        assertThat(pluginsFolder(nodeB)).contains("relay-1.2.0.zip").doesNotContain("relay-1.1.0.zip", "relay-1.1.0");
+        assertThat(client(nodeB).get("/api/v1/admin/plugins").jsonArray().stream().map(o -> (JsonObject) o)
+            .filter(p -> "relay-1.1.0.zip".equals(p.getString("file")))).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aPluginDeletedOnOneNodeIsGoneFromTheOther() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        awaitPlugin(nodeB, "relay", "1.2.0");
 
         assertThat(client(nodeA).delete("/api/v1/admin/plugins/relay").status()).isEqualTo(204);
 
@@ -147,7 +166,7 @@ class PluginArchivesAcrossNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void refusesAnUnsignedArchiveWhereSignaturesAreRequiredAndSaysWhy() {
         assumeTrue(PG != null, "PostgreSQL is not installed");
 
@@ -167,7 +186,7 @@ class PluginArchivesAcrossNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void refusesBytesInTheDatabaseThatDoNotMatchTheirRowsSha256AndKeepsRunning() throws Exception {
         assumeTrue(PG != null, "PostgreSQL is not installed");
         Path archive = signed("forged", "1.0.0");

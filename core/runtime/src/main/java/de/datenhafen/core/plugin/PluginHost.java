@@ -194,27 +194,23 @@ public final class PluginHost implements AutoCloseable {
             }
             takeoverAudit.accept(t);
         }
-        Set<String> fetched = fetchMissing(files, recorded);
+        Map<String, String> fetched = fetchMissing(files, recorded);
         for (Path file : files) {
             String name = file.getFileName().toString();
             ArchiveTakeovers.Decision decision = taken.decisions().get(file);
             if (taken.replaced().contains(file)) {
                 // as an admin's delete of the plugin before installing the new version would
                 LOG.info("Plugin archive {} was replaced by a newer one; deleting it", ZipReader.quote(name));
-                deleteQuietly(file);
-                if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    deleteTree(PluginArchive.unpackFolder(file));
-                }
+                deleteArchiveFile(file);
             } else if (decision == null) {
                 loadAtStart(file, recorded.remove(name), firstStart);
-            } else if (!decision.load() && IGNORED.equals(decision.state()) && fetched.contains(decision.archive().id())) {
-                // an older archive of a plugin upgraded on another node while this one was down: replaced, as there
+            } else if (!decision.load() && IGNORED.equals(decision.state())
+                && fetched.containsKey(decision.archive().id())) {
+                // an older archive of a plugin upgraded on another node while this one was down (the takeover's guard
+                // warned of it above, and never loads it): replaced, as there
                 LOG.info("Plugin archive {} was replaced on another node by {}; deleting it", ZipReader.quote(name),
-                    installedFileOf(decision.archive().id()));
-                deleteQuietly(file);
-                if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    deleteTree(PluginArchive.unpackFolder(file));
-                }
+                    fetched.get(decision.archive().id()));
+                deleteArchiveFile(file);
             } else {
                 recorded.remove(name);
                 loadTakenOver(decision);
@@ -237,6 +233,14 @@ public final class PluginHost implements AutoCloseable {
         changedAtStart.clear();
         LOG.info("Plugins: {} loaded, {} started, {} not loaded", loaded.size(),
             loaded.values().stream().filter(p -> p.state().equals(LoadedPlugin.STARTED)).count(), notLoaded.size());
+    }
+
+    /** Deletes an archive of the plugins folder that is not loaded, and the folder it was unpacked to, if any. */
+    private static void deleteArchiveFile(Path file) {
+        deleteQuietly(file);
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            deleteTree(PluginArchive.unpackFolder(file));
+        }
     }
 
     private void loadAtStart(Path file, InstalledArchives.Installed record, boolean firstStart) {
@@ -671,10 +675,10 @@ public final class PluginHost implements AutoCloseable {
      * it to {@code files} and {@code recorded}. One that is refused stays installed for the other nodes and is listed
      * as refused here.
      *
-     * @return the ids of the plugins fetched
+     * @return the file names fetched, by plugin id
      */
-    private Set<String> fetchMissing(List<Path> files, Map<String, InstalledArchives.Installed> recorded) {
-        Set<String> fetched = new HashSet<>();
+    private Map<String, String> fetchMissing(List<Path> files, Map<String, InstalledArchives.Installed> recorded) {
+        Map<String, String> fetched = new LinkedHashMap<>();
         Set<Path> present = new HashSet<>(files);
         for (InstalledArchives.Installed row : installed.all().values()) {
             Path target = pluginsDir.resolve(row.fileName());
@@ -688,7 +692,7 @@ public final class PluginHost implements AutoCloseable {
                     f.archive().version(), row.fileName(), row.sha256());
                 files.add(f.target());
                 recorded.put(row.fileName(), row);
-                fetched.add(row.pluginId());
+                fetched.put(row.pluginId(), row.fileName());
             } catch (HubException | UncheckedIOException | IllegalStateException | IOException e) {
                 recorded.remove(row.fileName()); // not forgotten: installed on the other nodes
                 refusedFetch(row, e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
@@ -696,11 +700,6 @@ public final class PluginHost implements AutoCloseable {
         }
         files.sort(Comparator.comparing(Path::toString));
         return fetched;
-    }
-
-    private String installedFileOf(String id) {
-        LoadedPlugin plugin = loaded.get(id);
-        return plugin == null ? id : plugin.archive().path().getFileName().toString();
     }
 
     /** Stops, unloads and removes a plugin here that another node deleted or replaced (the database is done). */
