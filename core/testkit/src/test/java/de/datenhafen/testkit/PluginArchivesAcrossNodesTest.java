@@ -167,6 +167,28 @@ class PluginArchivesAcrossNodesTest {
 
     @Test
     @Order(5)
+    void anArchiveSignedByTheOwnerAssignedAtItsUploadRunsOnTheOtherNode() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        KeyPair ofMember = PluginSignatureTest.keyPair();
+        assertThat(client(nodeA).post("/api/v1/admin/members", new JsonObject().put("id", "netzwerk")
+            .put("name", "Quartiersnetzwerk")).status()).isEqualTo(201);
+        assertThat(client(nodeA).post("/api/v1/admin/members/netzwerk/keys", new JsonObject().put("name", "ci")
+            .put("publicKey", PluginSignature.pem("PUBLIC KEY", ofMember.getPublic().getEncoded()))).status())
+            .isEqualTo(201);
+        Path archive = PluginSignatureTest.signed(PluginArchiveBuilder.plugin("owned", "1.0.0", Fixtures.MEMBER,
+            QuietPlugin.class).writeTo(ARCHIVES.resolve("owned")), "netzwerk", ofMember);
+
+        HubClient.Response installed = client(nodeA).installPlugin(archive, "enable=true&owner=netzwerk");
+
+        assertThat(installed.status()).as(installed.toString()).isEqualTo(201);
+        // the owner is assigned after the archive is recorded: node B admits it once it knows the owner too
+        JsonObject onB = awaitPlugin(nodeB, "owned", "1.0.0");
+        assertThat(onB.getString("owner")).isEqualTo("netzwerk");
+        assertThat(onB.getString("signature")).as(onB.toString()).contains("netzwerk");
+    }
+
+    @Test
+    @Order(6)
     void refusesAnUnsignedArchiveWhereSignaturesAreRequiredAndSaysWhy() {
         assumeTrue(PG != null, "PostgreSQL is not installed");
 
@@ -186,7 +208,7 @@ class PluginArchivesAcrossNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void refusesBytesInTheDatabaseThatDoNotMatchTheirRowsSha256AndKeepsRunning() throws Exception {
         assumeTrue(PG != null, "PostgreSQL is not installed");
         Path archive = signed("forged", "1.0.0");
