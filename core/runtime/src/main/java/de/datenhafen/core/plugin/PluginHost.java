@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * plugin's upgrade (the plugins a new distribution ships; see {@link ArchiveTakeovers}). Zips are unpacked by the hub
  * at every load, under {@link ArchiveInspector#unpack}'s checks.
  *
+ * <p>The database keeps each installed archive's bytes ({@link InstalledArchives}), so that the nodes on one database
+ * run the same plugins: an installed archive missing from this node's folder (installed, upgraded or kept on another
+ * node) is fetched from the database at start and when another node says it changed, and admitted as an upload
+ * would be ({@link #archiveChangedElsewhere}).
+ *
  * <p>A plugin whose constructor or start was still running when the hub went down (it called {@code System.exit},
  * or hung until the process was killed) starts disabled next time, with the reason in the admin API; see
  * {@link PluginStateStore#startBegins}.
