@@ -23,7 +23,9 @@ import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Two hubs (in one JVM, each with its own data and plugins folder and port) on one PostgreSQL database, as two nodes:
  * a plugin uploaded on node A is fetched from the database by node B and runs there, an upgrade replaces the running
- * version on B (or, made while B was down, at B's start), a delete removes it from B. Node B requires signatures (as the packaged hub does) and node A does not,
+ * version on B (or, made while B was down, at B's start), a delete removes it from B; a plugin node A installed at its
+ * first start runs on B too, and an archive recorded without its bytes (before schema version 13) gets them at the
+ * next start of a node that has it. Node B requires signatures (as the packaged hub does) and node A does not,
  * so B admits what it fetches as an upload: an unsigned archive is refused there, and so are bytes in the database
  * that do not hash to their row's SHA-256; B says why in its log and its plugin listing, and keeps running.
  */
@@ -61,14 +65,16 @@ class PluginArchivesAcrossNodesTest {
     /** Change notices are read every second: everything here reaches the other node well within this. */
     private static final Duration WITHIN = Duration.ofSeconds(10);
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+    /** In node A's plugins folder at its first start, as a distribution ships it; node B's folder has none. */
+    private static final Path SHIPPED = signed("shipped", "1.0.0");
 
     @RegisterExtension
     @Order(1)
-    static final HubExtension nodeA = node("node-a", false);
+    static final HubExtension nodeA = node("node-a", false).plugin(() -> SHIPPED).build();
 
     @RegisterExtension
     @Order(2)
-    static final HubExtension nodeB = node("node-b", true);
+    static final HubExtension nodeB = node("node-b", true).build();
 
     private static String database() {
         try {
@@ -78,7 +84,7 @@ class PluginArchivesAcrossNodesTest {
         }
     }
 
-    private static HubExtension node(String id, boolean requireSignature) {
+    private static HubExtension.Builder node(String id, boolean requireSignature) {
         HubExtension.Builder b = HubExtension.builder().config(HubConfig.NODE_ID, id)
             .config(HubConfig.ADMIN_TOKEN, TOKEN);
         if (requireSignature) {
@@ -89,7 +95,7 @@ class PluginArchivesAcrossNodesTest {
             b = b.config(HubConfig.DB_URL, DATABASE).config(HubConfig.DB_USER, PG.user())
                 .config(HubConfig.DB_PASSWORD, PG.password());
         }
-        return b.build();
+        return b;
     }
 
     @BeforeAll
@@ -101,6 +107,17 @@ class PluginArchivesAcrossNodesTest {
     @AfterAll
     static void stopListening() {
         ((Logger) LoggerFactory.getLogger(PluginHost.class)).detachAppender(LOG);
+    }
+
+    @Test
+    @Order(1)
+    void aPluginInstalledAtTheFirstNodesFirstStartIsFetchedByTheSecondAtItsStart() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+
+        JsonObject onB = client(nodeB).get("/api/v1/admin/plugins/shipped").json();
+
+        assertThat(onB.getString("state")).as(onB.toString()).isEqualTo("started");
+        assertThat(pluginsFolder(nodeB)).contains("shipped-1.0.0.zip");
     }
 
     @Test
@@ -236,6 +253,29 @@ class PluginArchivesAcrossNodesTest {
         assertThat(pluginsFolder(nodeB)).noneMatch(name -> name.startsWith("forged") || name.startsWith(".upload-"));
         assertThat(client(nodeB).get("/api/v1/admin/plugins/forged").status()).isEqualTo(404);
         assertThat(client(nodeB).get("/health/live").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(8)
+    void anArchiveInstalledBeforeTheDatabaseKeptItsBytesGetsThemAtTheNextStartOfANodeThatHasIt() throws Exception {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        try (Connection c = DriverManager.getConnection(DATABASE, PG.user(), PG.password());
+             Statement st = c.createStatement()) {
+            // as a hub from before schema version 13 left it
+            st.executeUpdate("UPDATE plugin_archive SET stored_bytes = NULL WHERE plugin_id = 'shipped'");
+            st.executeUpdate("DELETE FROM plugin_archive_chunk WHERE sha256 NOT IN "
+                + "(SELECT sha256 FROM plugin_archive WHERE stored_bytes IS NOT NULL)");
+        }
+
+        nodeA.restart();
+
+        try (Connection c = DriverManager.getConnection(DATABASE, PG.user(), PG.password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT stored_bytes FROM plugin_archive WHERE plugin_id = 'shipped'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(Files.size(SHIPPED));
+        }
+        assertThat(client(nodeA).get("/api/v1/admin/plugins/shipped").json().getString("state")).isEqualTo("started");
     }
 
     private static void insert(Connection c, String sql, Object... values) throws SQLException {
