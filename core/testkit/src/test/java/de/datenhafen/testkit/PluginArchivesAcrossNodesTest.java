@@ -256,6 +256,35 @@ class PluginArchivesAcrossNodesTest {
     }
 
     @Test
+    @Order(7)
+    void refusesARowWhoseFileNameWouldLeaveThePluginsFolder() throws Exception {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        Path archive = signed("escape", "1.0.0");
+        byte[] bytes = Files.readAllBytes(archive);
+        String sha256 = java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        String name = "../../escape-1.0.0.zip";
+        try (Connection c = DriverManager.getConnection(DATABASE, PG.user(), PG.password())) {
+            c.setAutoCommit(false);
+            insert(c, "INSERT INTO plugin_archive (file_name, plugin_id, sha256, origin, installed_at, version, "
+                + "stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)", name, "escape", sha256, "upload",
+                Timestamp.from(Instant.now()), "1.0.0", (long) bytes.length);
+            insert(c, "INSERT INTO plugin_archive_chunk (sha256, seq, bytes) VALUES (?, ?, ?)", sha256, 0, bytes);
+            insert(c, "INSERT INTO hub_change (kind, name, node, made_at) VALUES (?, ?, ?, ?)",
+                PluginHost.ARCHIVE_CHANGE, "escape", "node-z", Timestamp.from(Instant.now()));
+            c.commit();
+        }
+
+        JsonObject refused = awaitFile(nodeB, name);
+
+        assertThat(refused.getString("state")).isEqualTo("refused");
+        assertThat(refused.getString("error")).isEqualTo("not fetched from the database: the installed archive's file "
+            + "name '../../escape-1.0.0.zip' in the database is not one the hub writes");
+        assertThat(nodeB.hub().config().pluginsDir().resolve(name).normalize()).doesNotExist();
+        assertThat(client(nodeB).get("/api/v1/admin/plugins/escape").status()).isEqualTo(404);
+    }
+
+    @Test
     @Order(8)
     void anArchiveInstalledBeforeTheDatabaseKeptItsBytesGetsThemAtTheNextStartOfANodeThatHasIt() throws Exception {
         assumeTrue(PG != null, "PostgreSQL is not installed");
