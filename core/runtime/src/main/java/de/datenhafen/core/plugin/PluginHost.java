@@ -102,6 +102,11 @@ public final class PluginHost implements AutoCloseable {
     private volatile Consumer<PluginTakeover> takeoverAudit = t -> { };
     /** Plugins whose installed archive this node recorded, replaced or kept the bytes of at start: told to the others. */
     private final Set<String> changedAtStart = new HashSet<>();
+    /**
+     * Whether {@link #loadAll} began: a change notice read before (the notices are read from the hub's start on) is
+     * left to it, as it reads the database afterwards.
+     */
+    private boolean loading;
     /** Files of installed archives this node refused to fetch from the database, by plugin id (see below). */
     private final Map<String, String> refusedFetches = new LinkedHashMap<>();
 
@@ -169,6 +174,7 @@ public final class PluginHost implements AutoCloseable {
      * installed (the ones the admin unpacked with the distribution).
      */
     public synchronized void loadAll() {
+        loading = true;
         boolean firstStart = !installed.folderTakenOver();
         Map<String, InstalledArchives.Installed> recorded = installed.all();
         List<Path> files = new ArrayList<>();
@@ -561,6 +567,9 @@ public final class PluginHost implements AutoCloseable {
      * Called on the change notices' thread.
      */
     public synchronized void archiveChangedElsewhere(String id) {
+        if (!loading) {
+            return;
+        }
         InstalledArchives.Installed row = installed.all().values().stream()
             .filter(r -> r.pluginId().equals(id)).findFirst().orElse(null);
         LoadedPlugin plugin = loaded.get(id);
