@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * under load: every acknowledged event is stored once, and delivery resumes on another node within 15 s. Then
  * {@code kill -STOP} of the new holder until its lease moves to the third node, and {@code kill -CONT}: the resumed node
  * moves no cursor (the subscription shows the third node's moves only) and says in its log that it stopped. Every
- * event reaches the receiver at least once, in sequence order per subject.
+ * event reaches the receiver at least once, in sequence order per subject. Before that, a plugin uploaded to one node
+ * runs on the others (fetched from the database) until it is deleted there.
  */
 class NodesOnPostgresIT {
 
@@ -117,6 +118,7 @@ class NodesOnPostgresIT {
                 Files.copy(nodes.get(0).home.resolve("data/secret.key"), n.home.resolve("data/secret.key"));
                 start(n, url);
             }
+            aPluginUploadedToOneNodeRunsOnTheOthersUntilItIsDeleted();
             HubClient.Response created = nodes.get(0).client.post("/api/v1/admin/integrations", new JsonObject()
                 .put("name", "nodes-hook").put("connector", "webhook-sink").put("config", new JsonObject()
                     .put("types", new JsonArray().add(TYPE)).put("subscription", SUBSCRIPTION)
@@ -333,6 +335,27 @@ class NodesOnPostgresIT {
     private static String cursorMovedBy(HubNode via) {
         return String.valueOf(via.client.get("/api/v1/admin/subscriptions/" + SUBSCRIPTION).json()
             .getString("cursorMovedBy"));
+    }
+
+    /**
+     * The tour's signed sample plugin uploaded to node 1 is fetched from the database by the other nodes, admitted
+     * there as an upload (the packaged hub checks signatures) and started; deleted on node 1, it is gone from them.
+     */
+    private void aPluginUploadedToOneNodeRunsOnTheOthersUntilItIsDeleted() {
+        HubNode first = nodes.get(0);
+        HubClient.Response installed = first.client.installPlugin(first.home.resolve("examples/hello-1.0.0.zip"), true);
+        assertThat(installed.status()).as(installed.body()).isEqualTo(201);
+        for (HubNode n : nodes.subList(1, 3)) {
+            await("plugin hello started on " + n.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "started".equals(n.client.get("/api/v1/admin/plugins/hello").json().getString("state")));
+            assertThat(n.home.resolve("plugins/hello-1.0.0.zip")).exists();
+        }
+        assertThat(first.client.delete("/api/v1/admin/plugins/hello").status()).isEqualTo(204);
+        for (HubNode n : nodes.subList(1, 3)) {
+            await("plugin hello gone from " + n.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> n.client.get("/api/v1/admin/plugins/hello").status() == 404);
+            assertThat(n.home.resolve("plugins/hello-1.0.0.zip")).doesNotExist();
+        }
     }
 
     private HubNode prepare(String id) throws IOException {

@@ -21,6 +21,7 @@ import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.flow.FlowManager;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.node.Changes;
+import de.datenhafen.core.security.PluginOwners;
 import de.datenhafen.core.node.Leases;
 import de.datenhafen.core.node.Nodes;
 import de.datenhafen.core.ops.HeapTrim;
@@ -215,6 +216,12 @@ public final class Hub implements AutoCloseable {
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         nodes.onForget(plugins::forgetNode);
         plugins.shareChanges(changes);
+        // an owner assigned at an upload on another node may be what admits its archive here (a member's signature)
+        identity.pluginOwners().announceWith(id -> changes.announce(PluginOwners.CHANGE, id));
+        changes.on(PluginOwners.CHANGE, id -> {
+            identity.pluginOwners().changedElsewhere(id);
+            plugins.archiveChangedElsewhere(id);
+        });
         plugins.onTakeover(t -> auditTakeover(t, nodeId));
         PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.Hub;
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hub's online backup on its embedded H2 database ({@code POST /api/v1/admin/backup}), taken while two clients
  * post events, and restored as docs/operations.md says: the zip unpacked into an empty data folder, a hub started on
- * it. That hub has every event acknowledged before the backup was asked for, each once.
+ * it. That hub has every event acknowledged before the backup was asked for, each once, and runs the plugin installed
+ * before it, whose archive it fetched from the restored database into its empty plugins folder.
  */
 class OnlineBackupTest {
 
@@ -47,6 +49,9 @@ class OnlineBackupTest {
     @Test
     void aBackupTakenDuringIngestRestoresEveryEventAcknowledgedBeforeIt() throws Exception {
         HubClient client = new HubClient(URI.create("http://127.0.0.1:" + hub.port()), TOKEN);
+        HubClient.Response installed = client.installPlugin(Fixtures.quiet(restoreHome.resolve("archives"), "kept"),
+            true);
+        assertThat(installed.status()).as(installed.toString()).isEqualTo(201);
         Ingest ingest = new Ingest();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> producers = new ArrayList<>();
@@ -102,6 +107,8 @@ class OnlineBackupTest {
             assertThat(ids).as("each event once").doesNotHaveDuplicates();
             assertThat(ids).as("every event acknowledged before the backup").containsAll(before);
             assertThat(ingest.sent).as("nothing the clients did not send").containsAll(ids);
+            assertThat(restoredClient.get("/api/v1/admin/plugins/kept").json().getString("state")).isEqualTo("started");
+            assertThat(restoreHome.resolve("plugins").resolve("kept-1.0.0.zip")).exists();
         }
     }
 

@@ -85,7 +85,9 @@ final class ArchiveTakeovers {
             for (PluginArchive archive : archives) {
                 String owner = ownerOf.apply(id, archive.provider());
                 Path installedPath = pluginsDir.resolve(installedFile);
-                String absent = Files.isRegularFile(installedPath) ? "" : "; the installed archive is not in the "
+                // an archive whose bytes the database keeps is fetched back after the takeovers (PluginHost)
+                String absent = Files.isRegularFile(installedPath) || old.storedBytes() != null ? ""
+                    : "; the installed archive is not in the "
                     + "plugins folder either, so the plugin is not loaded until an archive the hub takes over is there "
                     + "at a start, or an admin installs one";
                 PluginTakeover outcome = judge(archive, owner, installedVersion, installedFile, absent);

@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * plugin's upgrade (the plugins a new distribution ships; see {@link ArchiveTakeovers}). Zips are unpacked by the hub
  * at every load, under {@link ArchiveInspector#unpack}'s checks.
  *
+ * <p>The database keeps each installed archive's bytes ({@link InstalledArchives}), so that the nodes on one database
+ * run the same plugins: an installed archive missing from this node's folder (installed, upgraded or kept on another
+ * node) is fetched from the database at start and when another node says it changed, and admitted as an upload
+ * would be ({@link #archiveChangedElsewhere}).
+ *
  * <p>A plugin whose constructor or start was still running when the hub went down (it called {@code System.exit},
  * or hung until the process was killed) starts disabled next time, with the reason in the admin API; see
  * {@link PluginStateStore#startBegins}.
@@ -95,6 +100,15 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, String> signatureOf = new ConcurrentHashMap<>();
     private final ArchiveTakeovers takeovers;
     private volatile Consumer<PluginTakeover> takeoverAudit = t -> { };
+    /** Plugins whose installed archive this node recorded, replaced or kept the bytes of at start: told to the others. */
+    private final Set<String> changedAtStart = new HashSet<>();
+    /**
+     * Whether {@link #loadAll} began: a change notice read before (the notices are read from the hub's start on) is
+     * left to it, as it reads the database afterwards.
+     */
+    private boolean loading;
+    /** Files of installed archives this node refused to fetch from the database, by plugin id (see below). */
+    private final Map<String, String> refusedFetches = new LinkedHashMap<>();
 
     /** What the admin still sees of a deleted plugin whose thread would not stop. */
     private record Leftover(PluginView view, List<LoadedPlugin.StuckCall> calls) {
@@ -110,7 +124,7 @@ public final class PluginHost implements AutoCloseable {
         this.pluginsDir = config.pluginsDir();
         this.dataPluginsDir = config.dataDir().resolve("plugins");
         this.states = new PluginStateStore(db, nodeId);
-        this.installed = new InstalledArchives(db);
+        this.installed = new InstalledArchives(db, config.maxPluginSize());
         this.admitted = config.pluginAdmitted();
         this.inspector = new ArchiveInspector(config.pluginArchiveLimits(), admitted);
         this.databases = new PluginDatabases(db, config.dbUrl(), nodeId);
@@ -160,6 +174,7 @@ public final class PluginHost implements AutoCloseable {
      * installed (the ones the admin unpacked with the distribution).
      */
     public synchronized void loadAll() {
+        loading = true;
         boolean firstStart = !installed.folderTakenOver();
         Map<String, InstalledArchives.Installed> recorded = installed.all();
         List<Path> files = new ArrayList<>();
@@ -184,23 +199,29 @@ public final class PluginHost implements AutoCloseable {
         for (PluginTakeover t : taken.takeovers()) {
             if (t.taken()) {
                 LOG.info("{}", t);
+                changedAtStart.add(t.pluginId());
             } else {
                 LOG.warn("{}", t);
             }
             takeoverAudit.accept(t);
         }
+        Map<String, String> fetched = fetchMissing(files, recorded);
         for (Path file : files) {
             String name = file.getFileName().toString();
             ArchiveTakeovers.Decision decision = taken.decisions().get(file);
             if (taken.replaced().contains(file)) {
                 // as an admin's delete of the plugin before installing the new version would
                 LOG.info("Plugin archive {} was replaced by a newer one; deleting it", ZipReader.quote(name));
-                deleteQuietly(file);
-                if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    deleteTree(PluginArchive.unpackFolder(file));
-                }
+                deleteArchiveFile(file);
             } else if (decision == null) {
                 loadAtStart(file, recorded.remove(name), firstStart);
+            } else if (!decision.load() && IGNORED.equals(decision.state())
+                && fetched.containsKey(decision.archive().id())) {
+                // an older archive of a plugin upgraded on another node while this one was down (the takeover's guard
+                // warned of it above, and never loads it): replaced, as there
+                LOG.info("Plugin archive {} was replaced on another node by {}; deleting it", ZipReader.quote(name),
+                    fetched.get(decision.archive().id()));
+                deleteArchiveFile(file);
             } else {
                 recorded.remove(name);
                 loadTakenOver(decision);
@@ -219,8 +240,18 @@ public final class PluginHost implements AutoCloseable {
         }
         installed.markFolderTakenOver();
         removeEmptyDataFolders();
+        changedAtStart.forEach(id -> announceArchive(id));
+        changedAtStart.clear();
         LOG.info("Plugins: {} loaded, {} started, {} not loaded", loaded.size(),
             loaded.values().stream().filter(p -> p.state().equals(LoadedPlugin.STARTED)).count(), notLoaded.size());
+    }
+
+    /** Deletes an archive of the plugins folder that is not loaded, and the folder it was unpacked to, if any. */
+    private static void deleteArchiveFile(Path file) {
+        deleteQuietly(file);
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            deleteTree(PluginArchive.unpackFolder(file));
+        }
     }
 
     private void loadAtStart(Path file, InstalledArchives.Installed record, boolean firstStart) {
@@ -235,6 +266,10 @@ public final class PluginHost implements AutoCloseable {
             String origin;
             if (record != null && record.sha256().equals(sha256)) {
                 origin = record.origin();
+                if (record.storedBytes() == null && installed.fillBytes(record, file)) {
+                    LOG.info("Plugin archive {}: its bytes are kept in the database now, for the other nodes", name);
+                    changedAtStart.add(record.pluginId());
+                }
             } else if (record != null) {
                 // the folder the hub unpacked it to at an earlier start no longer matches the file either
                 deleteTree(PluginArchive.unpackFolder(file));
@@ -319,6 +354,7 @@ public final class PluginHost implements AutoCloseable {
             databases.claimSchema(archive.id());
             if (origin != null) {
                 installed.record(archive, origin);
+                changedAtStart.add(archive.id());
                 LOG.info("Plugin archive {} installed ({}, SHA-256 {})", name, origin, archive.sha256());
             }
         } catch (RuntimeException e) {
@@ -433,11 +469,21 @@ public final class PluginHost implements AutoCloseable {
             }
             throw e;
         }
-        databases.claimSchema(plugin.id());
+        try {
+            databases.claimSchema(plugin.id());
+            installed.record(archive, InstalledArchives.UPLOAD); // with its bytes, for the other nodes
+        } catch (RuntimeException e) {
+            unload(plugin);
+            removeFiles(archive);
+            if (!hadState) {
+                states.delete(archive.id());
+            }
+            throw e;
+        }
         signatureOf.put(plugin.id(), admittedBy);
-        installed.record(archive, InstalledArchives.UPLOAD);
         states.setEnabled(plugin.id(), enable);
-        announce(plugin.id());
+        refusedFetches.remove(plugin.id());
+        announceArchive(plugin.id());
         notLoaded.remove(target.getFileName().toString());
         leftovers.remove(plugin.id());
         LOG.info("Plugin {} {} ({}) installed from {} (SHA-256 {})", plugin.id(), archive.version(), plugin.member(),
@@ -459,36 +505,45 @@ public final class PluginHost implements AutoCloseable {
         return view(plugin);
     }
 
-    /** The kind of change notice a plugin's install, enable, disable or delete leaves for the other nodes. */
+    /** The kind of change notice a plugin's enable or disable leaves for the other nodes. */
     public static final String CHANGE = "plugin";
+    /** The kind of change notice an install, upgrade (a takeover at start) or delete of a plugin's archive leaves. */
+    public static final String ARCHIVE_CHANGE = "plugin-archive";
     private volatile de.datenhafen.core.node.Changes changes;
 
     /**
      * Shares plugin changes with the other nodes on the database: an enable or disable made on one node starts or
-     * stops the plugin on the others. An archive is not copied: each node loads plugins from its own plugins folder
-     * (a shared folder, or the same archives deployed to each), so an install or delete is applied on another node
-     * only as far as its folder has the archive (see docs/operations.md).
+     * stops the plugin on the others; an archive installed, upgraded or deleted on one is fetched from the database
+     * (admitted as an upload would be), replaced or deleted on the others ({@link #archiveChangedElsewhere}).
      */
     public void shareChanges(de.datenhafen.core.node.Changes changes) {
         this.changes = changes;
         changes.on(CHANGE, this::changedElsewhere);
+        changes.on(ARCHIVE_CHANGE, this::archiveChangedElsewhere);
     }
 
     private void announce(String id) {
+        announce(CHANGE, id);
+    }
+
+    private void announceArchive(String id) {
+        announce(ARCHIVE_CHANGE, id);
+    }
+
+    private void announce(String kind, String id) {
         de.datenhafen.core.node.Changes c = changes;
         if (c != null) {
-            c.announce(CHANGE, id);
+            c.announce(kind, id);
         }
     }
 
-    /** Another node enabled, disabled, installed or deleted the plugin: this node follows the stored state. */
+    /** Another node enabled or disabled the plugin: this node follows the stored state. */
     public synchronized void changedElsewhere(String id) {
         LoadedPlugin plugin = loaded.get(id);
         Optional<PluginStateStore.State> state = states.state(id);
         if (plugin == null) {
             if (state.isPresent()) {
-                LOG.warn("Plugin {} was installed on another node; this node has no archive of it in {} and loads it "
-                    + "once one is there (at its next start)", id, pluginsDir);
+                archiveChangedElsewhere(id); // installed there, not fetched here yet
             }
             return;
         }
@@ -501,6 +556,176 @@ public final class PluginHost implements AutoCloseable {
             stop(plugin);
             plugin.disabled();
         }
+    }
+
+    /**
+     * Another node installed, upgraded or deleted the archive of plugin {@code id}: this node follows the database.
+     * A new archive is fetched from it and admitted as an upload would be (its SHA-256 against the row, the same
+     * inspection, the owner's or the trusted signer's signature or the allow-list): a row is not trusted more than
+     * an upload. Only then does a running older version stop and go, and the new one load and start as its stored
+     * state says. A refusal leaves this node as it was, says why in a WARN and lists the archive as {@code refused}.
+     * Called on the change notices' thread.
+     */
+    public synchronized void archiveChangedElsewhere(String id) {
+        if (!loading) {
+            return;
+        }
+        InstalledArchives.Installed row = installed.all().values().stream()
+            .filter(r -> r.pluginId().equals(id)).findFirst().orElse(null);
+        LoadedPlugin plugin = loaded.get(id);
+        if (row == null) {
+            forgetRefusedFetch(id);
+            if (plugin != null) {
+                LOG.info("Plugin {} was deleted on another node: deleting it here", id);
+                removeHere(plugin, "deleted on another node");
+            }
+            return;
+        }
+        if (plugin != null && plugin.archive().sha256().equals(row.sha256())) {
+            changedElsewhere(id); // the same archive: only its state may have changed
+            return;
+        }
+        Fetched fetched;
+        try {
+            fetched = fetch(row, plugin);
+        } catch (HubException | UncheckedIOException | IllegalStateException e) {
+            refusedFetch(row, e);
+            return;
+        }
+        if (plugin != null) {
+            LOG.info("Plugin {} {} was replaced on another node by {} ({}): replacing it here", id,
+                plugin.archive().version(), fetched.archive().version(), row.fileName());
+            removeHere(plugin, "replaced on another node by " + fetched.archive().version());
+        }
+        loadFetched(fetched);
+    }
+
+    /** An archive fetched from the database and admitted, still at a hidden temporary name in the plugins folder. */
+    private record Fetched(PluginArchive archive, Path target, String admittedBy) {
+    }
+
+    /** A file name the hub could have written: no folder, no leading dot, a plugin archive's extension. */
+    private static final java.util.regex.Pattern ARCHIVE_NAME =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}\\.(zip|jar)");
+
+    /**
+     * Fetches the archive of {@code row} into the plugins folder under a temporary name and admits it as an upload
+     * ({@code replacing}: the loaded plugin whose file it may replace, or null).
+     */
+    private Fetched fetch(InstalledArchives.Installed row, LoadedPlugin replacing) {
+        String name = row.fileName();
+        if (!ARCHIVE_NAME.matcher(name).matches() || name.contains("..")) {
+            throw new RefusedException("the installed archive's file name " + ZipReader.quote(name) + " in the "
+                + "database is not one the hub writes", "archive");
+        }
+        Path target = pluginsDir.resolve(name);
+        if (Files.exists(target) && (replacing == null || !replacing.archive().path().equals(target))) {
+            throw new ConflictException("a file named " + name + " that is not the installed archive is already in "
+                + "this node's plugins folder; move it away", "archive");
+        }
+        Path temporary = pluginsDir.resolve(".upload-" + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            installed.fetch(row, temporary);
+            PluginArchive archive = inspector.inspect(temporary);
+            if (!archive.id().equals(row.pluginId()) || !archive.sha256().equals(row.sha256())
+                || !name.toLowerCase(Locale.ROOT).endsWith("." + archive.kind())) {
+                throw new RefusedException("the archive in the database is plugin " + archive.id() + " ("
+                    + archive.kind() + "), not the " + row.pluginId() + " its row names as " + name, "archive");
+            }
+            String admittedBy = signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider()));
+            return new Fetched(archive, target, admittedBy);
+        } catch (RuntimeException e) {
+            deleteQuietly(temporary);
+            throw e;
+        }
+    }
+
+    /** Moves a fetched archive to its name in the plugins folder, then loads and starts it as its state says. */
+    private void loadFetched(Fetched fetched) {
+        PluginArchive archive;
+        try {
+            Files.move(fetched.archive().path(), fetched.target(), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+            archive = fetched.archive().at(fetched.target());
+        } catch (IOException e) {
+            deleteQuietly(fetched.archive().path());
+            refusedAtStart(fetched.target().getFileName().toString(), new UncheckedIOException(e));
+            return;
+        }
+        forgetRefusedFetch(archive.id());
+        notLoaded.remove(fetched.target().getFileName().toString());
+        LOG.info("Plugin {} {}: archive {} fetched from the database (SHA-256 {}, {})", archive.id(),
+            archive.version(), fetched.target().getFileName(), archive.sha256(), fetched.admittedBy());
+        signatureOf.put(archive.id(), fetched.admittedBy());
+        try {
+            loadInstalled(archive, null, null);
+        } catch (HubException | UncheckedIOException | IllegalStateException e) {
+            removeFiles(archive);
+            refusedAtStart(fetched.target().getFileName().toString(), e);
+        }
+    }
+
+    /** Why this node did not take an installed archive from the database: in its log and in the admin API. */
+    private void refusedFetch(InstalledArchives.Installed row, RuntimeException e) {
+        String reason = "not fetched from the database: " + e.getMessage();
+        LOG.warn("Plugin {}: installed archive {} refused on this node: {}", row.pluginId(),
+            ZipReader.quote(row.fileName()), e.getMessage());
+        forgetRefusedFetch(row.pluginId());
+        refusedFetches.put(row.pluginId(), row.fileName());
+        notLoaded.put(row.fileName(), new PluginView(null, null, null, null, null, REFUSED, reason, List.of(),
+            row.fileName()));
+    }
+
+    private void forgetRefusedFetch(String id) {
+        String file = refusedFetches.remove(id);
+        if (file != null) {
+            notLoaded.remove(file);
+        }
+    }
+
+    /**
+     * At start, after the takeovers: fetches each installed archive that is not in the plugins folder but whose bytes
+     * the database keeps (installed or upgraded on another node, or a folder replaced by a new distribution's), adds
+     * it to {@code files} and {@code recorded}. One that is refused stays installed for the other nodes and is listed
+     * as refused here.
+     *
+     * @return the file names fetched, by plugin id
+     */
+    private Map<String, String> fetchMissing(List<Path> files, Map<String, InstalledArchives.Installed> recorded) {
+        Map<String, String> fetched = new LinkedHashMap<>();
+        Set<Path> present = new HashSet<>(files);
+        for (InstalledArchives.Installed row : installed.all().values()) {
+            Path target = pluginsDir.resolve(row.fileName());
+            if (row.storedBytes() == null || present.contains(target) || Files.exists(target)) {
+                continue;
+            }
+            try {
+                Fetched f = fetch(row, null);
+                Files.move(f.archive().path(), f.target(), StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("Plugin {} {}: archive {} fetched from the database (SHA-256 {})", row.pluginId(),
+                    f.archive().version(), row.fileName(), row.sha256());
+                files.add(f.target());
+                recorded.put(row.fileName(), row);
+                fetched.put(row.pluginId(), row.fileName());
+            } catch (HubException | UncheckedIOException | IllegalStateException | IOException e) {
+                recorded.remove(row.fileName()); // not forgotten: installed on the other nodes
+                refusedFetch(row, e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
+            }
+        }
+        files.sort(Comparator.comparing(Path::toString));
+        return fetched;
+    }
+
+    /** Stops, unloads and removes a plugin here that another node deleted or replaced (the database is done). */
+    private void removeHere(LoadedPlugin plugin, String what) {
+        if (plugin.state().equals(LoadedPlugin.STARTED)) {
+            stop(plugin);
+        }
+        unload(plugin);
+        removeFiles(plugin.archive());
+        removeIfEmpty(dataFolder(plugin.id()));
+        signatureOf.remove(plugin.id());
+        keepIfStuck(plugin, what);
     }
 
     public synchronized PluginView enable(String id) {
@@ -545,7 +770,7 @@ public final class PluginHost implements AutoCloseable {
         removeIfEmpty(dataFolder(id));
         installed.remove(plugin.archive().path().getFileName().toString());
         states.delete(id);
-        announce(id);
+        announceArchive(id);
         if (!keepIfStuck(plugin, "deleted")) {
             LOG.info("Plugin {} deleted", id);
         }

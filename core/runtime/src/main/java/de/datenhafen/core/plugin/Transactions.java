@@ -30,8 +30,8 @@ final class Transactions {
                     work.run(c);
                     c.commit();
                     return;
-                } catch (SQLException e) {
-                    c.rollback();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback(); // a refusal thrown by the work (a hash that does not match) keeps nothing either
                     throw e;
                 }
             } catch (SQLException e) {

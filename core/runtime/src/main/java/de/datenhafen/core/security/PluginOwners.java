@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Which member owns each plugin. A plugin is owned by the member an admin assigned to it (at install or later), or
@@ -18,9 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PluginOwners {
 
+    /** The kind of change notice an assignment leaves for the other nodes, which read it again (their cache). */
+    public static final String CHANGE = "plugin-owner";
+
     private final Database db;
     private final Members members;
     private final Map<String, String> assigned = new ConcurrentHashMap<>();
+    private volatile Consumer<String> announce = id -> { };
 
     PluginOwners(Database db, Members members) {
         this.db = db;
@@ -32,6 +37,28 @@ public final class PluginOwners {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the plugins' owners", e);
+        }
+    }
+
+    /** Where an assignment is told to the other nodes on the database (a change notice of kind {@link #CHANGE}). */
+    public void announceWith(Consumer<String> announce) {
+        this.announce = announce;
+    }
+
+    /** Another node assigned or forgot the owner of {@code pluginId}: reads it again. */
+    public void changedElsewhere(String pluginId) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT member_id FROM plugin_owner WHERE plugin_id = ?")) {
+            ps.setString(1, pluginId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    assigned.put(pluginId, rs.getString(1));
+                } else {
+                    assigned.remove(pluginId);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the owner of plugin " + pluginId, e);
         }
     }
 
@@ -58,15 +85,31 @@ public final class PluginOwners {
                 + "the plugin" : "there is no member " + memberId + "; create it first (POST /api/v1/admin/members)",
                 field);
         }
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "MERGE INTO plugin_owner (plugin_id, member_id) KEY (plugin_id) VALUES (?, ?)")) {
-            ps.setString(1, pluginId);
-            ps.setString(2, memberId);
-            ps.executeUpdate();
+        // an update, else an insert: H2's MERGE ... KEY is not PostgreSQL's; an insert that lost a race to another
+        // node's (a unique violation) is followed by the update once more
+        try (Connection c = db.connection();
+             PreparedStatement update = c.prepareStatement("UPDATE plugin_owner SET member_id = ? WHERE plugin_id = ?");
+             PreparedStatement insert = c.prepareStatement(
+                 "INSERT INTO plugin_owner (plugin_id, member_id) VALUES (?, ?)")) {
+            update.setString(1, memberId);
+            update.setString(2, pluginId);
+            if (update.executeUpdate() == 0) {
+                insert.setString(1, pluginId);
+                insert.setString(2, memberId);
+                try {
+                    insert.executeUpdate();
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    update.executeUpdate();
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store the owner of plugin " + pluginId, e);
         }
         assigned.put(pluginId, memberId);
+        announce.accept(pluginId);
     }
 
     /** Forgets the assignment (the plugin was deleted); the descriptor's provider applies again. */
@@ -79,5 +122,6 @@ public final class PluginOwners {
             throw new IllegalStateException("cannot forget the owner of plugin " + pluginId, e);
         }
         assigned.remove(pluginId);
+        announce.accept(pluginId);
     }
 }
