@@ -57,7 +57,7 @@ final class DemoHub implements AutoCloseable {
     private static DemoHub start(Path work, String token, Map<String, String> environment, Path dist)
         throws IOException {
         Path home = work.resolve("hub");
-        PackagedHub.copyWithoutData(dist, home);
+        PackagedHub.copyWithClassData(dist, home);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -94,7 +94,9 @@ final class DemoHub implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        if (process.waitFor(20, TimeUnit.SECONDS)) {
+            PackagedHub.keepClassData(home);
+        } else {
             process.destroyForcibly();
         }
     }
