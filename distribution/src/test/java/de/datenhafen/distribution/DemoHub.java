@@ -93,8 +93,10 @@ final class DemoHub implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // the first stop of a copy writes the class-data archive the later copies start with: that takes longer
+        boolean writesArchive = PackagedHub.writesClassDataToKeep(home);
         process.destroy();
-        if (process.waitFor(20, TimeUnit.SECONDS)) {
+        if (process.waitFor(writesArchive ? 90 : 20, TimeUnit.SECONDS)) {
             PackagedHub.keepClassData(home);
         } else {
             process.destroyForcibly();
