@@ -196,7 +196,9 @@ class BusCrashIT {
         }
         start(); // the hub comes up on the last recovered file too
         process.destroy();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (process.waitFor(30, TimeUnit.SECONDS)) {
+            PackagedHub.keepClassData(home);
+        }
 
         String report = String.join("\n", table);
         System.out.println("crash test summary (seed " + seed + "):\n" + report);
@@ -530,6 +532,6 @@ class BusCrashIT {
         // datenhafen.crash.distribution: another unpacked server to test, e.g. a copy kept while the build changes
         Path from = Path.of(text("datenhafen.crash.distribution", System.getProperty("datenhafen.distribution")));
         assertThat(from.resolve("bin/datenhafen")).isExecutable();
-        PackagedHub.copyWithoutData(from, to);
+        PackagedHub.copyWithClassData(from, to);
     }
 }

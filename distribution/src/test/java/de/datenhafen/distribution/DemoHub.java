@@ -57,7 +57,7 @@ final class DemoHub implements AutoCloseable {
     private static DemoHub start(Path work, String token, Map<String, String> environment, Path dist)
         throws IOException {
         Path home = work.resolve("hub");
-        PackagedHub.copyWithoutData(dist, home);
+        PackagedHub.copyWithClassData(dist, home);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -93,8 +93,12 @@ final class DemoHub implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // the first stop of a copy writes the class-data archive the later copies start with: that takes longer
+        boolean writesArchive = PackagedHub.writesClassDataToKeep(home);
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        if (process.waitFor(writesArchive ? 90 : 20, TimeUnit.SECONDS)) {
+            PackagedHub.keepClassData(home);
+        } else {
             process.destroyForcibly();
         }
     }

@@ -99,6 +99,7 @@ class DistributionSmokeIT {
         // The first stop also writes the class-data-sharing archive (see bin/datenhafen): allow it longer.
         stopWithSigterm(Duration.ofSeconds(30));
         assertThat(home.resolve("data/datenhafen.jsa")).exists();
+        PackagedHub.keepClassData(home); // for the other tests' hubs
         client = start();
 
         JsonObject plugin = client.get("/api/v1/admin/plugins/core-connectors").json();

@@ -360,7 +360,7 @@ class NodesOnPostgresIT {
 
     private HubNode prepare(String id) throws IOException {
         Path home = work.resolve(id);
-        PackagedHub.copyWithoutData(Path.of(System.getProperty("datenhafen.distribution")), home);
+        PackagedHub.copyWithClassData(Path.of(System.getProperty("datenhafen.distribution")), home);
         // only the sinks' plugin: the others keep database schemas of their own, not on PostgreSQL yet
         try (Stream<Path> plugins = Files.list(home.resolve("plugins"))) {
             for (Path p : plugins.toList()) {

@@ -64,7 +64,7 @@ class SignedPluginsIT {
     void theShippedPluginsAreSignedByTheAssociationAndVerifiedAtInstallAndAtEveryStart() throws Exception {
         Path dist = Path.of(System.getProperty("datenhafen.distribution"));
         home = work.resolve("hub");
-        PackagedHub.copyWithoutData(dist, home);
+        PackagedHub.copyWithClassData(dist, home);
         // an empty plugins folder, so every shipped archive goes through an install over HTTP
         Path shipped = Files.createDirectories(work.resolve("shipped"));
         try (DirectoryStream<Path> archives = Files.newDirectoryStream(home.resolve("plugins"), "*.zip")) {
@@ -99,6 +99,7 @@ class SignedPluginsIT {
         }
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        PackagedHub.keepClassData(home);
         client = start();
         Map<String, String> atStart = verified(logs.get(1), "datenhafen");
         assertThat(atStart.keySet()).containsAll(SHIPPED);
@@ -118,7 +119,7 @@ class SignedPluginsIT {
     void aMemberSignsItsArchiveWithTheCommandLineToolsAndTheHubAdmitsItOnceItsKeyIsRegistered() throws Exception {
         Path dist = Path.of(System.getProperty("datenhafen.distribution"));
         home = work.resolve("hub");
-        PackagedHub.copyWithoutData(dist, home);
+        PackagedHub.copyWithClassData(dist, home);
         Path archive = Files.copy(home.resolve("examples/hello-1.0.0.zip"), work.resolve("hello-1.0.0.zip"));
 
         Path key = work.resolve("samples");

@@ -64,7 +64,7 @@ class WebhookCrashIT {
     @Test
     void afterASigkillDuringDeliveryEveryEventArrivesAtLeastOnceInOrderPerSubject() throws Exception {
         home = work.resolve("hub");
-        PackagedHub.copyWithoutData(Path.of(System.getProperty("datenhafen.distribution")), home);
+        PackagedHub.copyWithClassData(Path.of(System.getProperty("datenhafen.distribution")), home);
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }

@@ -174,6 +174,26 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, After
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /**
+     * Runs {@code action} with every {@code setInterval} of the pages it opens {@code factor} times as fast: a part
+     * that refreshes itself every 30 s does so every 3 s at 10, so a test sees it happen without waiting half a
+     * minute. The pages' own scripts are not touched; a script added by the browser's DevTools before each page's
+     * first script divides the interval, and is removed afterwards (pages opened later run at their own pace).
+     */
+    public void withIntervalsFaster(int factor, Runnable action) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("the factor must be at least 1, was " + factor);
+        }
+        Object added = driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+            "{ const own = window.setInterval; window.setInterval = (f, ms, ...args) => own(f, (ms || 0) / "
+                + factor + ", ...args); }")).get("identifier");
+        try {
+            action.run();
+        } finally {
+            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", added));
+        }
+    }
+
     /** Forgets the cookies of the current site (e.g. to be signed out between tests). */
     public Browser clearCookies() {
         driver.manage().deleteAllCookies();
