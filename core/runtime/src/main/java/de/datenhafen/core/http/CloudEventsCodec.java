@@ -32,6 +32,7 @@ import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -206,7 +207,7 @@ final class CloudEventsCodec {
         try (JsonParser p = STRICT.createParser(body)) {
             JsonToken first = p.nextToken();
             if (!array) {
-                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, "") : null;
+                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, "", body) : null;
                 return e == null ? null : List.of(e);
             }
             if (first != JsonToken.START_ARRAY) {
@@ -215,7 +216,7 @@ final class CloudEventsCodec {
             List<CloudEvent> out = new ArrayList<>();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                CloudEvent e = fastEvent(p, "[" + out.size() + "].");
+                CloudEvent e = fastEvent(p, "[" + out.size() + "].", body);
                 if (e == null) {
                     return null;
                 }
@@ -228,7 +229,7 @@ final class CloudEventsCodec {
     }
 
     /** One envelope, the parser on its START_OBJECT; null when it is not of the plain kind. */
-    private static CloudEvent fastEvent(JsonParser p, String prefix) throws IOException {
+    private static CloudEvent fastEvent(JsonParser p, String prefix, byte[] body) throws IOException {
         boolean spec = false;
         String id = null;
         String source = null;
@@ -243,7 +244,10 @@ final class CloudEventsCodec {
                 if (value == JsonToken.VALUE_NULL) {
                     return null;
                 }
-                data = copy(p);
+                data = kept(p, body);
+                if (data == null) {
+                    data = copy(p);
+                }
                 continue;
             }
             if (value != JsonToken.VALUE_STRING) {
@@ -304,6 +308,21 @@ final class CloudEventsCodec {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The bytes of the JSON value at the parser as they came, when they are what {@link #copy} would write
+     * ({@link CanonicalJson}), the parser then moved past the value (reading it still checks it, names given twice
+     * included); null otherwise, the parser not moved.
+     */
+    private static byte[] kept(JsonParser p, byte[] body) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        int end = start < 0 ? -1 : CanonicalJson.end(body, (int) start);
+        if (end < 0) {
+            return null;
+        }
+        p.skipChildren();
+        return Arrays.copyOfRange(body, (int) start, end);
     }
 
     /**

@@ -42,6 +42,14 @@ class CloudEventsCodecTest {
             data("{\"a\":\"\\ud83d\\u0041\"}"),
             data("{\"\\ud83d\":1}"),
             data("\"\\ude00\\ud83d\""),
+            // data kept as it came, or written again where the generator writes it otherwise
+            data("{\"a\":\"\\b\\f\\r\u00e4\",\"b\":[1.0E10,1.0E-5,-0.0,0.001,123456789012345678,{},[]],\"c\":null}"),
+            data("{\"a\":1e3,\"b\":0.0020,\"c\":1.50,\"d\":-0,\"e\":\"\\/\\u0041\"}"),
+            data("{ \"a\" : [ 1 , 2 ] }"),
+            data("[" + "[".repeat(40) + "]".repeat(40) + "]"),
+            data("{\"a\":1,\"b\":{\"c\":2,\"c\":3}}"),
+            data("{\"a\":1,\"b\":2"),
+            data("true"), data("-7"), data("21.4"),
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
             // times: the common UTC form read by the fast path, every other form by the SDK, impossible ones refused
             times("2026-11-26T08:00:00Z", "2026-11-26T08:00:00.1Z", "2026-11-26T08:00:00.123456789Z",
