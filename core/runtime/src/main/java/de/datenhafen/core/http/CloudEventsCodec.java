@@ -25,6 +25,7 @@ import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.MultiMap;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.CharBuffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -196,6 +197,14 @@ final class CloudEventsCodec {
         }
     }
 
+    /**
+     * A generator writing UTF-8 with characters outside the BMP as characters (as text written out and encoded would
+     * have them), not as escapes. A lone surrogate it writes otherwise: only for text whose checks refuse those.
+     */
+    static JsonGenerator utf8Generator(OutputStream out) throws IOException {
+        return DATA.createGenerator(out);
+    }
+
     static ObjectMapper mapper() {
         return JSON;
     }
@@ -333,7 +342,7 @@ final class CloudEventsCodec {
      */
     private static byte[] copy(JsonParser p) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = new WholeCharacters(DATA.createGenerator(out))) {
+        try (JsonGenerator g = new WholeCharacters(utf8Generator(out))) {
             g.copyCurrentStructure(p);
         }
         return out.toByteArray();
@@ -479,7 +488,8 @@ final class CloudEventsCodec {
                     throw new InvalidInputException(attribute + " must not be empty when present (leave it out "
                         + "instead)", field);
                 }
-                if (attribute.equals("datacontenttype") && !MEDIA_TYPE.matcher(value).matches()) {
+                if (attribute.equals("datacontenttype") && !value.equals("application/json")
+                    && !MEDIA_TYPE.matcher(value).matches()) {
                     throw new InvalidInputException("datacontenttype '" + value + "' is not a media type such as "
                         + "application/json (RFC 2046)", field);
                 }
