@@ -50,9 +50,7 @@ import org.slf4j.LoggerFactory;
  *       token are owned by the member {@value #MEMBER}.</li>
  *   <li>A POST is answered 202 only when the log's append future completes, that is after the commit. A whole
  *       request is one append: all of a batch is checked first, and the log stores all or none.</li>
- *   <li>Reading the log runs on the worker pool, never on the event loop, and so does parsing a large body; a body
- *       of up to {@value #PARSE_ON_LOOP} bytes is parsed on the event loop (cheaper than the hop to a worker). The
- *       append itself never blocks.</li>
+ *   <li>Parsing and reading run on the worker pool, never on the event loop; the append itself never blocks.</li>
  *   <li>{@code next} in a page is the last sequence returned when the page is full; when it is not, it is the
  *       log's last committed sequence as seen before the read, so a filtered reader does not scan the same
  *       non-matching events again.</li>
@@ -67,8 +65,6 @@ final class EventsApi {
     /** The member that owns events posted with the admin token. */
     static final String MEMBER = "hub";
     static final long MAX_BODY = 16L * 1024 * 1024;
-    /** Bodies up to this size are parsed on the event loop (see parseWhereCheap). */
-    static final int PARSE_ON_LOOP = 64 * 1024;
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     /** Data bytes after which a page is cut (see page). */
@@ -124,7 +120,9 @@ final class EventsApi {
         RequestBody rb = ctx.body();
         byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
         Context context = vertx.getOrCreateContext();
-        parseWhereCheap(mode, headers, bytes)
+        // on a worker, not the event loop: the hub's HTTP has one event loop, and parsing there made it the bottleneck
+        // (README, issue 17: tried, slower, undone)
+        workers.executeBlocking(() -> parse(mode, headers, bytes), false)
             .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
                 : Future.fromCompletionStage(
                     log.append(events.stream().map(e -> new NewEvent(e, MEMBER)).toList()), context)
@@ -156,24 +154,6 @@ final class EventsApi {
         ctx.response().putHeader("Connection", "close");
         Errors.respond(ctx, new PayloadTooLargeException("the body has " + size + " bytes; this hub takes at most "
             + MAX_BODY + " bytes (16 MB) per request"));
-    }
-
-    /**
-     * Parses a body of up to {@value #PARSE_ON_LOOP} bytes on the event loop, a larger one on a worker. A small body
-     * costs less to parse (a few microseconds per event: a millisecond or three for the largest on the fast path,
-     * up to some 20 ms for a body of a thousand tiny events that goes the full way) than the hop to a worker and
-     * back, which on a busy machine also waits for a worker; a large one would hold the loop's other connections too
-     * long. A failure answers as it did from the worker (the same future, failed).
-     */
-    private Future<List<CloudEvent>> parseWhereCheap(String mode, MultiMap headers, byte[] body) {
-        if (body.length > PARSE_ON_LOOP) {
-            return workers.executeBlocking(() -> parse(mode, headers, body), false);
-        }
-        try {
-            return Future.succeededFuture(parse(mode, headers, body));
-        } catch (RuntimeException | StackOverflowError e) {
-            return Future.failedFuture(e);
-        }
     }
 
     private static List<CloudEvent> parse(String mode, MultiMap headers, byte[] body) {
