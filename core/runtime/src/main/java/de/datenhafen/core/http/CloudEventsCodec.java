@@ -160,7 +160,7 @@ final class CloudEventsCodec {
                 continue;
             }
             String attribute = name.substring(3);
-            set(b, attribute, decode(h.getValue(), name), name);
+            set(b, attribute, decode(h.getValue(), name), "ce-");
         }
         for (String attribute : REQUIRED) {
             String value = headers.get("ce-" + attribute);
@@ -302,7 +302,7 @@ final class CloudEventsCodec {
                     return null; // an extension or data_base64
                 }
             }
-            set(b, name, text, prefix + name);
+            set(b, name, text, prefix);
         }
         if (!spec || id == null || id.isEmpty() || source == null || source.isEmpty() || type == null
             || type.isEmpty() || (contentType != null && !contentType.equals("application/json"))) {
@@ -448,12 +448,12 @@ final class CloudEventsCodec {
                 continue;
             }
             if (v.isTextual()) {
-                set(probe, name, v.textValue(), prefix + name);
+                set(probe, name, v.textValue(), prefix);
             } else if (isContextAttribute(name)) {
                 throw new InvalidInputException(name + " must be a string", prefix + name);
             } else {
                 // extensions may be strings, numbers or booleans; the SDK checks the name here
-                set(probe, name, v.asText(), prefix + name);
+                set(probe, name, v.asText(), prefix);
             }
         }
         JsonNode type = node.get("datacontenttype");
@@ -497,28 +497,29 @@ final class CloudEventsCodec {
     }
 
     /**
-     * Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field. Before
-     * that, what the spec requires and the SDK lets through: {@code time} strictly RFC 3339 (seconds and a full
-     * offset), {@code datacontenttype} a media type (RFC 2046), and no empty {@code subject}, {@code dataschema} or
-     * {@code datacontenttype} ("if present, MUST be a non-empty string").
+     * Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field (the
+     * prefix and the attribute, put together only then). Before that, what the spec requires and the SDK lets
+     * through: {@code time} strictly RFC 3339 (seconds and a full offset), {@code datacontenttype} a media type
+     * (RFC 2046), and no empty {@code subject}, {@code dataschema} or {@code datacontenttype} ("if present, MUST be a
+     * non-empty string").
      */
-    private static void set(CloudEventBuilder b, String attribute, String value, String field) {
+    private static void set(CloudEventBuilder b, String attribute, String value, String fieldPrefix) {
         switch (attribute) {
             case "subject", "dataschema", "datacontenttype" -> {
                 if (value.isEmpty()) {
                     throw new InvalidInputException(attribute + " must not be empty when present (leave it out "
-                        + "instead)", field);
+                        + "instead)", fieldPrefix + attribute);
                 }
                 if (attribute.equals("datacontenttype") && !value.equals("application/json")
                     && !MEDIA_TYPE.matcher(value).matches()) {
                     throw new InvalidInputException("datacontenttype '" + value + "' is not a media type such as "
-                        + "application/json (RFC 2046)", field);
+                        + "application/json (RFC 2046)", fieldPrefix + attribute);
                 }
             }
             case "time" -> {
                 if (!RFC3339.matcher(value).matches()) {
                     throw new InvalidInputException("time '" + value + "' is not an RFC 3339 timestamp (it needs "
-                        + "seconds and an offset such as Z or +01:00)", field);
+                        + "seconds and an offset such as Z or +01:00)", fieldPrefix + attribute);
                 }
             }
             default -> { }
@@ -535,7 +536,7 @@ final class CloudEventsCodec {
                         + "at most 20)"
                     : e.getMessage();
             };
-            throw new InvalidInputException(what, field);
+            throw new InvalidInputException(what, fieldPrefix + attribute);
         }
     }
 
