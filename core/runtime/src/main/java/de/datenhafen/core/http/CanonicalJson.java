@@ -1,5 +1,7 @@
 package de.datenhafen.core.http;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Finds where a JSON value in a body ends when it is already written exactly as the codec would write it again, so
  * its bytes can be kept as they came instead of being parsed and written out (the copy was a fifth of the events
@@ -211,7 +213,7 @@ final class CanonicalJson {
             // the generator writes -0 as 0; 18 digits always fit a long, written back as they came
             return intDigits > 18 || (b[start] == '-' && b[digits] == '0') ? -1 : i;
         }
-        String text = new String(b, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
         return Double.toString(Double.parseDouble(text)).equals(text) ? i : -1;
     }
 

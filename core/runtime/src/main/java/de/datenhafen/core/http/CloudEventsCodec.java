@@ -55,8 +55,9 @@ import java.util.regex.Pattern;
  * <p>The fast path ({@link #batch}, {@link #structured}): most events are the plain kind (the five usual attributes
  * as strings, JSON data), and reading them as above cost more CPU than storing them (a tree per body, the envelope
  * written out and parsed again by the SDK, the data written out again at every {@code toBytes()}). So a body is
- * first read once with Jackson's streaming parser straight into the builder, the data copied token by token into
- * bytes (as the SDK would write them); the same attribute checks run. Anything else in the body (an error, a
+ * first read once with Jackson's streaming parser straight into the builder, the data kept as the bytes it came in
+ * when they are already in the form the SDK would write ({@link CanonicalJson}), copied token by token into that form
+ * otherwise; the same attribute checks run. Anything else in the body (an error, a
  * {@code null}, an extension, {@code data_base64}, a content type other than {@code application/json}, a repeated
  * name) makes the fast path give up, and the whole body is read the full way above, which gives the answer it
  * always gave. {@code CloudEventsCodecTest} holds both ways to the same events and the same refusals.
