@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Two packaged hubs under the same load at the same time (issue 17): on a machine whose other load swings by a factor
+# Two (or more) packaged hubs under the same load at the same time (issue 17): on a machine whose other load swings by a factor
 # of three from one minute to the next, rounds one after the other (bench/ingest-compare.sh) rank builds only by
 # chance; two hubs loaded side by side share every swing. Each round starts both hubs fresh (the harness's options),
 # sets up the target on both, warms both up at once, then runs the harness's wrk script against both at once and
-# reads each server's CPU; the first hub is started first in odd rounds, the second in even ones. Bytes on disk per
+# reads each server's CPU; the first hub is started first in odd rounds, the second in even ones (with more, in turn). Bytes on disk per
 # reading: the H2 file divided by the readings acknowledged in warm-up and measurement, at the end of the load (while
 # running) and after the hub's clean stop (SIGTERM). Peak RSS: sampled every 0.5 s during the measured load.
 #
 #   BENCH=/tmp/bench bench/ingest-pair.sh H|Ha before=/tmp/hub-before after=distribution/target/datenhafen-0.1.0-SNAPSHOT
 #   BENCH=/tmp/bench bench/ingest-pair.sh H H=<hub> Ha=<hub>@Ha     # one hub's two doors side by side
+#   BENCH=/tmp/bench bench/ingest-pair.sh H before=<hub> after=<hub> Ha=<hub>@Ha   # three (or more) at once, each
+#                                                                   # against the first
 #
 # A folder may end in @H or @Ha: that hub gets that target instead of the first argument's.
 # Environment: BENCH (a copy of ../shared/bench with payloads generated), ROUNDS (3), SECS (20), WARMUP (8),
@@ -30,6 +32,7 @@ cd "$(dirname "$0")/.."
 TARGET=${1:?H or Ha}
 A=${2:?label=hub-folder}
 B=${3:?label=hub-folder}
+HUBS=("${@:2}") # two or more; a third and further are loaded at the same moments too
 BENCH=${BENCH:?a copy of the shared harness}
 ROUNDS=${ROUNDS:-3}
 SECS=${SECS:-20}
@@ -100,7 +103,8 @@ load() { # label port slot seconds out -> wrk in the background
 printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\tpeak_rss_mib\n' \
   >"$OUT/pair.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
-  specs=("$A" "$B"); ((r % 2 == 0)) && specs=("$B" "$A")
+  # who starts first: with two, alternating; with more, each round starts one later
+  specs=("${HUBS[@]:(r - 1) % ${#HUBS[@]}}" "${HUBS[@]:0:(r - 1) % ${#HUBS[@]}}")
   declare -A pid=() port=()
   n=0
   for spec in "${specs[@]}"; do
@@ -147,19 +151,20 @@ print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), ro
 EOF
   done
   PIDS=()
-  tail -2 "$OUT/pair.tsv"
+  tail -"${#HUBS[@]}" "$OUT/pair.tsv"
 done
-python3 - "$OUT/pair.tsv" "${A%%=*}" "${B%%=*}" <<'EOF' | tee "$OUT/summary.txt"
+python3 - "$OUT/pair.tsv" "${HUBS[@]%%=*}" <<'EOF' | tee "$OUT/summary.txt"
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-a, b = sys.argv[2], sys.argv[3]
+a = sys.argv[2]
 by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
-for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "peak_rss_mib", "bytes_running",
-          "bytes_stopped"):
-    ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on everything
-    print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
-          "%.2f" % (mb / ma) if ma else "-"))
-pairs = [float(y["readings_per_s"]) / float(x["readings_per_s"]) for x in rows for y in rows
-         if x["round"] == y["round"] and x["label"] == a and y["label"] == b]
-print("readings/s %s/%s per round: %s" % (b, a, " ".join("%.2f" % p for p in pairs)))
+for b in sys.argv[3:]:  # each further hub against the first
+    for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "peak_rss_mib", "bytes_running",
+              "bytes_stopped"):
+        ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on all
+        print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
+              "%.2f" % (mb / ma) if ma else "-"))
+    pairs = [float(y["readings_per_s"]) / float(x["readings_per_s"]) for x in rows for y in rows
+             if x["round"] == y["round"] and x["label"] == a and y["label"] == b]
+    print("readings/s %s/%s per round: %s" % (b, a, " ".join("%.2f" % p for p in pairs)))
 EOF

@@ -258,6 +258,40 @@ class EventsApiTest {
         assertThat(h.eventLog().read(EventFilter.ofTypes(type), 0, 10)).isEmpty();
     }
 
+    /** A batch of 80 KiB (more than one chunk of the request, more than the usual batch): the same answers. */
+    @Test
+    void acceptsABatchOfEightyKilobytesInOrder(HubClient client, Hub h) {
+        String type = newType();
+        JsonArray batch = padded(type, 80);
+        assertThat(batch.encode().length()).isGreaterThan(64 * 1024);
+
+        HubClient.Response r = client.post("/api/v1/events", BATCH, batch.encode());
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        JsonArray events = r.json().getJsonArray("events");
+        assertThat(events).hasSize(80);
+        assertThat(events.getJsonObject(79).getString("id")).isEqualTo("pad-79");
+        assertThat(h.eventLog().read(EventFilter.ofTypes(type), 0, 100)).hasSize(80);
+    }
+
+    @Test
+    void refusesABadEventWithTheSameAnswerInALargeBatchAsInASmallOne(HubClient client, Hub h) {
+        String type = newType();
+        JsonArray large = padded(type, 80);
+        JsonArray small = padded(type, 20);
+        large.getJsonObject(17).put("time", "2026-02-30T08:00:00Z");
+        small.getJsonObject(17).put("time", "2026-02-30T08:00:00Z");
+        assertThat(small.encode().length()).isLessThan(64 * 1024);
+
+        HubClient.Response onWorker = client.post("/api/v1/events", BATCH, large.encode());
+        HubClient.Response onLoop = client.post("/api/v1/events", BATCH, small.encode());
+
+        assertThat(onWorker.status()).isEqualTo(400);
+        assertThat(onWorker.json().getString("field")).isEqualTo("[17].time");
+        assertThat(onLoop.json()).isEqualTo(onWorker.json());
+        assertThat(h.eventLog().read(EventFilter.ofTypes(type), 0, 10)).isEmpty();
+    }
+
     @Test
     void refusesABinaryModeEventWithoutIdHeader(HubClient client) {
         HubClient.Response r = client.post("/api/v1/events", Map.of("ce-specversion", "1.0",
@@ -418,6 +452,16 @@ class EventsApiTest {
         return new JsonObject().put("specversion", "1.0").put("id", id).put("source", "/sensors/" + type)
             .put("type", type).put("subject", "school-7/room-1.12").put("datacontenttype", "application/json")
             .put("data", new JsonObject().put("co2", 612));
+    }
+
+    /** n events of about 1 KiB each, ids pad-0, pad-1, ... */
+    private static JsonArray padded(String type, int n) {
+        JsonArray batch = new JsonArray();
+        for (int i = 0; i < n; i++) {
+            batch.add(event("pad-" + i, type).put("time", "2026-11-26T08:00:00.007Z")
+                .put("data", new JsonObject().put("note", "x".repeat(1000)).put("n", i)));
+        }
+        return batch;
     }
 
     /** The one stored event of the type (its page entry: sequence, member, event); fails when there are more. */

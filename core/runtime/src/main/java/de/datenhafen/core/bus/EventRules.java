@@ -28,13 +28,14 @@ public final class EventRules {
      * @throws InvalidInputException naming the attribute at fault
      */
     public static void check(CloudEvent event, String prefix) {
-        text(event.getId(), EventRows.MAX_ID, prefix + "id");
-        text(event.getType(), EventRows.MAX_TYPE, prefix + "type");
-        text(event.getSource().toString(), EventRows.MAX_SOURCE, prefix + "source");
-        text(event.getSubject(), EventRows.MAX_SUBJECT, prefix + "subject");
-        text(event.getDataContentType(), EventRows.MAX_CONTENT_TYPE, prefix + "datacontenttype");
+        // the field's name is put together only for a refusal: every event is checked, twice on most ways in
+        text(event.getId(), EventRows.MAX_ID, prefix, "id");
+        text(event.getType(), EventRows.MAX_TYPE, prefix, "type");
+        text(event.getSource().toString(), EventRows.MAX_SOURCE, prefix, "source");
+        text(event.getSubject(), EventRows.MAX_SUBJECT, prefix, "subject");
+        text(event.getDataContentType(), EventRows.MAX_CONTENT_TYPE, prefix, "datacontenttype");
         text(event.getDataSchema() == null ? null : event.getDataSchema().toString(), EventRows.MAX_DATA_SCHEMA,
-            prefix + "dataschema");
+            prefix, "dataschema");
         int dataBytes = event.getData() == null ? 0 : event.getData().toBytes().length;
         if (dataBytes > MAX_DATA) {
             throw new InvalidInputException(prefix + "data has " + dataBytes + " bytes; an event carries at most "
@@ -43,28 +44,31 @@ public final class EventRules {
         for (String name : event.getExtensionNames()) {
             Object value = event.getExtension(name);
             if (value instanceof String s) {
-                text(s, EventRows.MAX_SOURCE, prefix + name);
+                text(s, EventRows.MAX_SOURCE, prefix, name);
             }
         }
     }
 
-    private static void text(String value, int max, String field) {
+    private static void text(String value, int max, String prefix, String name) {
         if (value == null) {
             return;
         }
         if (value.length() > max) {
+            String field = prefix + name;
             throw new InvalidInputException(field + " has " + value.length() + " characters; at most " + max
                 + " are stored", field);
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
+                String field = prefix + name;
                 throw new InvalidInputException(field + " holds the control character U+"
                     + String.format("%04X", (int) c) + " at position " + i + "; attributes are printable text", field);
             }
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
+                String field = prefix + name;
                 throw new InvalidInputException(field + " holds an unpaired UTF-16 surrogate at position " + i
                     + "; attributes must be valid Unicode", field);
             }

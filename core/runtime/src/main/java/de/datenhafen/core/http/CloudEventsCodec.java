@@ -1,11 +1,15 @@
 package de.datenhafen.core.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,16 +25,20 @@ import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.MultiMap;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStream;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -47,8 +55,9 @@ import java.util.regex.Pattern;
  * <p>The fast path ({@link #batch}, {@link #structured}): most events are the plain kind (the five usual attributes
  * as strings, JSON data), and reading them as above cost more CPU than storing them (a tree per body, the envelope
  * written out and parsed again by the SDK, the data written out again at every {@code toBytes()}). So a body is
- * first read once with Jackson's streaming parser straight into the builder, the data copied token by token into
- * bytes (as the SDK would write them); the same attribute checks run. Anything else in the body (an error, a
+ * first read once with Jackson's streaming parser straight into the builder, the data kept as the bytes it came in
+ * when they are already in the form the SDK would write ({@link CanonicalJson}), copied token by token into that form
+ * otherwise; the same attribute checks run. Anything else in the body (an error, a
  * {@code null}, an extension, {@code data_base64}, a content type other than {@code application/json}, a repeated
  * name) makes the fast path give up, and the whole body is read the full way above, which gives the answer it
  * always gave. {@code CloudEventsCodecTest} holds both ways to the same events and the same refusals.
@@ -62,7 +71,16 @@ final class CloudEventsCodec {
     /** The fast path's parser: a name given twice makes it give up (the tree keeps the last, see the class). */
     private static final JsonFactory STRICT = JsonFactory.builder()
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** Writes the fast path's data: characters outside the BMP as UTF-8, as the text of the tree has them. */
+    private static final JsonFactory DATA = JsonFactory.builder()
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
     private static final JsonFormat FORMAT = new JsonFormat();
+    /**
+     * The fast path's sources, parsed: a sender's events mostly come from a few sources (one per device), and parsing
+     * each as a URI again cost as much as the other attributes together. Only sources of accepted events.
+     */
+    private static final Map<String, URI> SOURCES = new ConcurrentHashMap<>();
+    private static final int MAX_SOURCES = 1024;
     /** For stored events whose data claims to be JSON but is not (a Camel route may put any bytes on the bus). */
     private static final JsonFormat FORMAT_BASE64 = new JsonFormat().withForceJsonDataToBase64();
     private static final List<String> REQUIRED = List.of("id", "source", "type");
@@ -143,7 +161,7 @@ final class CloudEventsCodec {
                 continue;
             }
             String attribute = name.substring(3);
-            set(b, attribute, decode(h.getValue(), name), name);
+            set(b, attribute, decode(h.getValue(), name), "ce-");
         }
         for (String attribute : REQUIRED) {
             String value = headers.get("ce-" + attribute);
@@ -188,6 +206,14 @@ final class CloudEventsCodec {
         }
     }
 
+    /**
+     * A generator writing UTF-8 with characters outside the BMP as characters (as text written out and encoded would
+     * have them), not as escapes. A lone surrogate it writes otherwise: only for text whose checks refuse those.
+     */
+    static JsonGenerator utf8Generator(OutputStream out) throws IOException {
+        return DATA.createGenerator(out);
+    }
+
     static ObjectMapper mapper() {
         return JSON;
     }
@@ -199,7 +225,7 @@ final class CloudEventsCodec {
         try (JsonParser p = STRICT.createParser(body)) {
             JsonToken first = p.nextToken();
             if (!array) {
-                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, "") : null;
+                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, "", body) : null;
                 return e == null ? null : List.of(e);
             }
             if (first != JsonToken.START_ARRAY) {
@@ -208,7 +234,7 @@ final class CloudEventsCodec {
             List<CloudEvent> out = new ArrayList<>();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                CloudEvent e = fastEvent(p, "[" + out.size() + "].");
+                CloudEvent e = fastEvent(p, "[" + out.size() + "].", body);
                 if (e == null) {
                     return null;
                 }
@@ -221,7 +247,7 @@ final class CloudEventsCodec {
     }
 
     /** One envelope, the parser on its START_OBJECT; null when it is not of the plain kind. */
-    private static CloudEvent fastEvent(JsonParser p, String prefix) throws IOException {
+    private static CloudEvent fastEvent(JsonParser p, String prefix, byte[] body) throws IOException {
         boolean spec = false;
         String id = null;
         String source = null;
@@ -236,7 +262,10 @@ final class CloudEventsCodec {
                 if (value == JsonToken.VALUE_NULL) {
                     return null;
                 }
-                data = copy(p);
+                data = kept(p, body);
+                if (data == null) {
+                    data = copy(p);
+                }
                 continue;
             }
             if (value != JsonToken.VALUE_STRING) {
@@ -252,7 +281,14 @@ final class CloudEventsCodec {
                     continue;
                 }
                 case "id" -> id = text;
-                case "source" -> source = text;
+                case "source" -> {
+                    source = text;
+                    URI known = SOURCES.get(text);
+                    if (known != null) {
+                        b.withSource(known);
+                        continue;
+                    }
+                }
                 case "type" -> type = text;
                 case "datacontenttype" -> contentType = text;
                 case "time" -> {
@@ -267,7 +303,7 @@ final class CloudEventsCodec {
                     return null; // an extension or data_base64
                 }
             }
-            set(b, name, text, prefix + name);
+            set(b, name, text, prefix);
         }
         if (!spec || id == null || id.isEmpty() || source == null || source.isEmpty() || type == null
             || type.isEmpty() || (contentType != null && !contentType.equals("application/json"))) {
@@ -279,6 +315,12 @@ final class CloudEventsCodec {
         }
         CloudEvent event = b.build();
         EventRules.check(event, prefix);
+        if (!SOURCES.containsKey(source)) {
+            if (SOURCES.size() >= MAX_SOURCES) {
+                SOURCES.clear(); // many senders at once: start again rather than keep a map that grows
+            }
+            SOURCES.put(source, event.getSource());
+        }
         return event;
     }
 
@@ -300,15 +342,71 @@ final class CloudEventsCodec {
     }
 
     /**
+     * The bytes of the JSON value at the parser as they came, when they are what {@link #copy} would write
+     * ({@link CanonicalJson}), the parser then moved past the value (reading it still checks it, names given twice
+     * included); null otherwise, the parser not moved.
+     */
+    private static byte[] kept(JsonParser p, byte[] body) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        int end = start < 0 ? -1 : CanonicalJson.end(body, (int) start);
+        if (end < 0) {
+            return null;
+        }
+        p.skipChildren();
+        return Arrays.copyOfRange(body, (int) start, end);
+    }
+
+    /**
      * The JSON value at the parser, written compactly as the SDK's JSON data gives its bytes (the text of the tree,
-     * so characters outside the BMP stay characters, not escapes), in UTF-8.
+     * so characters outside the BMP stay characters, not escapes), in UTF-8. Written as UTF-8 straight away (it was
+     * text first, then bytes: with the rest of the copy a sixth of the door's CPU); a lone surrogate, which the text's
+     * bytes turned into {@code ?} and this generator would write otherwise, sends the body the full way.
      */
     private static byte[] copy(JsonParser p) throws IOException {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = new WholeCharacters(utf8Generator(out))) {
             g.copyCurrentStructure(p);
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
+    }
+
+    /** Refuses a lone surrogate in a name or string, which the UTF-8 generator would write otherwise than the text. */
+    private static final class WholeCharacters extends JsonGeneratorDelegate {
+
+        WholeCharacters(JsonGenerator g) {
+            super(g, false);
+        }
+
+        @Override
+        public void writeFieldName(String name) throws IOException {
+            check(name, 0, name.length());
+            super.writeFieldName(name);
+        }
+
+        @Override
+        public void writeString(String text) throws IOException {
+            if (text != null) {
+                check(text, 0, text.length());
+            }
+            super.writeString(text);
+        }
+
+        @Override
+        public void writeString(char[] text, int offset, int len) throws IOException {
+            check(CharBuffer.wrap(text), offset, offset + len);
+            super.writeString(text, offset, len);
+        }
+
+        private void check(CharSequence s, int from, int to) throws IOException {
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new JsonGenerationException("a lone surrogate", this);
+                }
+            }
+        }
     }
 
     // ---- structured
@@ -351,12 +449,12 @@ final class CloudEventsCodec {
                 continue;
             }
             if (v.isTextual()) {
-                set(probe, name, v.textValue(), prefix + name);
+                set(probe, name, v.textValue(), prefix);
             } else if (isContextAttribute(name)) {
                 throw new InvalidInputException(name + " must be a string", prefix + name);
             } else {
                 // extensions may be strings, numbers or booleans; the SDK checks the name here
-                set(probe, name, v.asText(), prefix + name);
+                set(probe, name, v.asText(), prefix);
             }
         }
         JsonNode type = node.get("datacontenttype");
@@ -400,27 +498,29 @@ final class CloudEventsCodec {
     }
 
     /**
-     * Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field. Before
-     * that, what the spec requires and the SDK lets through: {@code time} strictly RFC 3339 (seconds and a full
-     * offset), {@code datacontenttype} a media type (RFC 2046), and no empty {@code subject}, {@code dataschema} or
-     * {@code datacontenttype} ("if present, MUST be a non-empty string").
+     * Hands one attribute to the SDK's builder, which refuses a bad value or name; the refusal names the field (the
+     * prefix and the attribute, put together only then). Before that, what the spec requires and the SDK lets
+     * through: {@code time} strictly RFC 3339 (seconds and a full offset), {@code datacontenttype} a media type
+     * (RFC 2046), and no empty {@code subject}, {@code dataschema} or {@code datacontenttype} ("if present, MUST be a
+     * non-empty string").
      */
-    private static void set(CloudEventBuilder b, String attribute, String value, String field) {
+    private static void set(CloudEventBuilder b, String attribute, String value, String fieldPrefix) {
         switch (attribute) {
             case "subject", "dataschema", "datacontenttype" -> {
                 if (value.isEmpty()) {
                     throw new InvalidInputException(attribute + " must not be empty when present (leave it out "
-                        + "instead)", field);
+                        + "instead)", fieldPrefix + attribute);
                 }
-                if (attribute.equals("datacontenttype") && !MEDIA_TYPE.matcher(value).matches()) {
+                if (attribute.equals("datacontenttype") && !value.equals("application/json")
+                    && !MEDIA_TYPE.matcher(value).matches()) {
                     throw new InvalidInputException("datacontenttype '" + value + "' is not a media type such as "
-                        + "application/json (RFC 2046)", field);
+                        + "application/json (RFC 2046)", fieldPrefix + attribute);
                 }
             }
             case "time" -> {
                 if (!RFC3339.matcher(value).matches()) {
                     throw new InvalidInputException("time '" + value + "' is not an RFC 3339 timestamp (it needs "
-                        + "seconds and an offset such as Z or +01:00)", field);
+                        + "seconds and an offset such as Z or +01:00)", fieldPrefix + attribute);
                 }
             }
             default -> { }
@@ -437,7 +537,7 @@ final class CloudEventsCodec {
                         + "at most 20)"
                     : e.getMessage();
             };
-            throw new InvalidInputException(what, field);
+            throw new InvalidInputException(what, fieldPrefix + attribute);
         }
     }
 

@@ -1,6 +1,7 @@
 package de.datenhafen.core.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
@@ -24,7 +25,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,7 +89,9 @@ final class EventsApi {
     }
 
     void mount(Router router) {
-        BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false);
+        // the body's buffer sized from Content-Length at once, rather than grown by copying as chunks come
+        BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false)
+            .setPreallocateBodyBuffer(true);
         router.route("/api/v1/events*").handler(auth::handle);
         router.post("/api/v1/events").handler(this::refuseTooLarge); // its own route: Vert.x wants body handlers first
         router.post("/api/v1/events").handler(body).handler(this::post);
@@ -118,6 +120,8 @@ final class EventsApi {
         RequestBody rb = ctx.body();
         byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
         Context context = vertx.getOrCreateContext();
+        // on a worker, not the event loop: the hub's HTTP has one event loop, and parsing there made it the bottleneck
+        // (README, issue 17: tried, slower, undone)
         workers.executeBlocking(() -> parse(mode, headers, bytes), false)
             .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
                 : Future.fromCompletionStage(
@@ -162,11 +166,12 @@ final class EventsApi {
 
     /**
      * The answer to a POST: id, source, sequence and duplicate of each event. Written straight with a generator (on
-     * the event loop): as a tree it was a fifth of the event loop's time for batches of 100.
+     * the event loop): as a tree it was a fifth of the event loop's time for batches of 100. Straight in UTF-8 too,
+     * as text first it cost another copy.
      */
     private static Buffer accepted(List<CloudEvent> events, List<AppendResult> results) {
-        StringWriter text = new StringWriter(64 + 96 * events.size());
-        try (JsonGenerator g = CloudEventsCodec.mapper().getFactory().createGenerator(text)) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(64 + 96 * events.size());
+        try (JsonGenerator g = CloudEventsCodec.utf8Generator(bytes)) {
             g.writeStartObject();
             g.writeArrayFieldStart("events");
             for (int i = 0; i < events.size(); i++) {
@@ -182,9 +187,9 @@ final class EventsApi {
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+            throw new UncheckedIOException(e); // a ByteArrayBuilder does not fail
         }
-        return Buffer.buffer(text.toString());
+        return Buffer.buffer(bytes.toByteArray());
     }
 
     /**

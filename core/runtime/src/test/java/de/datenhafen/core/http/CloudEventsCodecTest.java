@@ -35,6 +35,21 @@ class CloudEventsCodecTest {
                 + "\"dataschema\":\"https://example.org/s.json\",\"source\":\"urn:x\",\"id\":\"1\","
                 + "\"specversion\":\"1.0\"}]",
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":\"text as JSON\"}]",
+            // data's strings with escapes, control characters and surrogates, paired, lone and out of order
+            data("{\"a\":\"\\u0000\\n\\t\\\"\\\\\\/\\u001f\\u007f\u00e9\u20ac\",\"\\u00e4\":[\"\\ud83d\\ude00\"]}"),
+            data("\"\\ud83d\""),
+            data("[\"x\\ude00y\"]"),
+            data("{\"a\":\"\\ud83d\\u0041\"}"),
+            data("{\"\\ud83d\":1}"),
+            data("\"\\ude00\\ud83d\""),
+            // data kept as it came, or written again where the generator writes it otherwise
+            data("{\"a\":\"\\b\\f\\r\u00e4\",\"b\":[1.0E10,1.0E-5,-0.0,0.001,123456789012345678,{},[]],\"c\":null}"),
+            data("{\"a\":1e3,\"b\":0.0020,\"c\":1.50,\"d\":-0,\"e\":\"\\/\\u0041\"}"),
+            data("{ \"a\" : [ 1 , 2 ] }"),
+            data("[" + "[".repeat(40) + "]".repeat(40) + "]"),
+            data("{\"a\":1,\"b\":{\"c\":2,\"c\":3}}"),
+            data("{\"a\":1,\"b\":2"),
+            data("true"), data("-7"), data("21.4"),
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
             // times: the common UTC form read by the fast path, every other form by the SDK, impossible ones refused
             times("2026-11-26T08:00:00Z", "2026-11-26T08:00:00.1Z", "2026-11-26T08:00:00.123456789Z",
@@ -78,6 +93,10 @@ class CloudEventsCodecTest {
             "",
             "   ",
             "[" + "[".repeat(2000) + "]".repeat(2000) + "]");
+    }
+
+    private static String data(String json) {
+        return "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":" + json + "}]";
     }
 
     private static String times(String... times) {

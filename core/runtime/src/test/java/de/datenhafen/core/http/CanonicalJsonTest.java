@@ -1,0 +1,83 @@
+package de.datenhafen.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A value's bytes are kept as they came only when the generator would write the same bytes again; every other form
+ * (white space, other escapes, numbers the generator writes otherwise, broken UTF-8, deep nesting) is left to it.
+ */
+class CanonicalJsonTest {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"sensorId\":\"co2-s0001\",\"ts\":\"2026-11-26T08:00:00.000Z\",\"co2ppm\":1372,\"temperatureC\":21.4}",
+        "{}", "[]", "[[],{},[{}]]", "true", "false", "null", "0", "-7", "123456789012345678", "-0.0", "0.001",
+        "1.0E10", "1.0E-5", "21.4", "50.0", "\"\"", "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\"", "\"\u00e4\u20ac\ud83d\ude00\u2028\"",
+        "\"\u007f\"", "{\"a\":{\"b\":[1,2.5,\"x\",null]}}"})
+    void keepsWhatTheGeneratorWritesTheSame(String value) throws IOException {
+        String json = "[" + value + "]"; // as in a body, something follows each value
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CanonicalJson.end(bytes, 0)).isEqualTo(bytes.length);
+        assertThat(new String(generated(bytes), StandardCharsets.UTF_8)).isEqualTo(json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{ }", "[1, 2]", "{\"a\" :1}", "\"\\/\"", "\"\\u0041\"", "\"\\u001f\"", "-0", "1e3", "1E3", "1.50",
+        "0.0020", "1e400", "1234567890123456789", "0.1000000000000000055511151231257827", "01", "1.", ".5", "tru",
+        "nul", "{\"a\":1,}", "[1,]", "{\"a\"}", "\"unterminated", "[1", "+1", "1 "})
+    void leavesEveryOtherFormToTheGenerator(String value) {
+        assertThat(CanonicalJson.end(("[" + value + "]").getBytes(StandardCharsets.UTF_8), 0)).isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"22c0af22", "22e0808022", "22eda08022", "22f490808022", "22f080808022", "22c322", "22ff22",
+        "220122", "22c3"})
+    void leavesBrokenOrOverlongUtf8AndControlCharactersToTheParser(String hex) {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        assertThat(CanonicalJson.end(bytes, 0)).isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {CanonicalJson.MAX_DEPTH, CanonicalJson.MAX_DEPTH + 1})
+    void keepsNestingUpToItsDepth(int depth) {
+        byte[] bytes = ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CanonicalJson.end(bytes, 0)).isEqualTo(depth <= CanonicalJson.MAX_DEPTH ? bytes.length : -1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"data\":{\"a\":[1,2]},\"id\":\"x\"}"})
+    void endsWhereTheValueEndsInsideABody(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CanonicalJson.end(bytes, 8)).isEqualTo(body.indexOf(",\"id\""));
+    }
+
+    /** What the codec's copy writes for the value: the parser's tokens through the UTF-8 generator. */
+    private static byte[] generated(byte[] json) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        try (JsonParser p = JSON.createParser(json); JsonGenerator g = JSON.createGenerator(out)) {
+            p.nextToken();
+            g.copyCurrentStructure(p);
+        }
+        return out.toByteArray();
+    }
+}
