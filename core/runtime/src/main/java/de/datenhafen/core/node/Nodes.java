@@ -188,7 +188,6 @@ public final class Nodes implements AutoCloseable {
                 + "stop it, then forget it from another node", "id");
         }
         Instant now = clock.instant();
-        OffsetDateTime cutoff = now.minus(HEARTBEAT.multipliedBy(3)).atOffset(ZoneOffset.UTC);
         List<String> released = new ArrayList<>();
         Instant heartbeat;
         try (Connection c = dataSource.getConnection()) {
@@ -204,7 +203,7 @@ public final class Nodes implements AutoCloseable {
                         heartbeat = rs.getObject(1, OffsetDateTime.class).toInstant();
                     }
                 }
-                if (heartbeat.isAfter(cutoff.toInstant())) {
+                if (alive(heartbeat)) {
                     throw new de.datenhafen.api.ConflictException("node " + node + " is alive (its last heartbeat "
                         + "was at " + heartbeat + "): stop it first; it can be forgotten once it has missed three "
                         + "heartbeats (" + HEARTBEAT.multipliedBy(3).toSeconds() + " s)", "id");

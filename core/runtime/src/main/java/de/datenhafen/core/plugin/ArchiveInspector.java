@@ -363,7 +363,7 @@ final class ArchiveInspector {
     /** The SHA-256 of a file, lower-case hex: the name an admin admits an archive by. */
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = sha256Digest();
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
@@ -371,8 +371,24 @@ final class ArchiveInspector {
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw new InvalidInputException("the plugin archive cannot be read: " + e.getMessage(), "archive");
+        }
+    }
+
+    /** A new SHA-256 digest: every Java runtime has one. */
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /** Deletes a file if it is there, logging when it cannot. */
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", file, e.getMessage());
         }
     }
 

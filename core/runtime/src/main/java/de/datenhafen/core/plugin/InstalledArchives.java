@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -189,7 +188,7 @@ final class InstalledArchives {
             delete.setString(1, sha256); // a part left by an archive of the same hash whose write did not finish
             delete.executeUpdate();
         }
-        MessageDigest digest = sha256Digest();
+        MessageDigest digest = ArchiveInspector.sha256Digest();
         long written = 0;
         try (InputStream in = Files.newInputStream(file);
              PreparedStatement insert = c.prepareStatement(
@@ -281,12 +280,12 @@ final class InstalledArchives {
                 + " (installed before it did, or larger than plugin.max.size): deploy it to this node's plugins "
                 + "folder", "archive");
         }
-        long limit = Math.min(row.storedBytes(), maxBytes);
         if (row.storedBytes() > maxBytes) {
             throw new RefusedException("plugin archive " + row.fileName() + " has " + row.storedBytes() + " bytes in "
                 + "the database; this hub accepts at most " + maxBytes + " (plugin.max.size)", "archive");
         }
-        MessageDigest digest = sha256Digest();
+        long limit = row.storedBytes();
+        MessageDigest digest = ArchiveInspector.sha256Digest();
         long read = 0;
         boolean done = false;
         try (Connection c = db.connection();
@@ -322,33 +321,18 @@ final class InstalledArchives {
             throw new UncheckedIOException("cannot write plugin archive " + row.fileName() + " to " + target, e);
         } finally {
             if (!done) {
-                deleteQuietly(target);
+                ArchiveInspector.deleteQuietly(target);
             }
         }
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(row.sha256())) {
-            deleteQuietly(target);
+            ArchiveInspector.deleteQuietly(target);
             throw new RefusedException("the bytes of plugin archive " + row.fileName() + " in the database do not "
                 + "match its SHA-256 (they hash to " + actual + ", the row names " + row.sha256() + "): refused, as an "
                 + "upload whose bytes changed would be", "archive");
         }
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", file, e.getMessage());
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
 
     /** Records the version of an archive installed before versions were recorded, once it was read at a start. */
     void noteVersion(String fileName, String version) {

@@ -183,7 +183,7 @@ public final class PluginHost implements AutoCloseable {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".upload-")) {
-                    deleteQuietly(p); // an upload the hub was receiving when it went down
+                    ArchiveInspector.deleteQuietly(p); // an upload the hub was receiving when it went down
                 } else if (Files.isDirectory(p)) {
                     folders.add(p);
                 } else if (!name.startsWith(".")) {
@@ -248,7 +248,7 @@ public final class PluginHost implements AutoCloseable {
 
     /** Deletes an archive of the plugins folder that is not loaded, and the folder it was unpacked to, if any. */
     private static void deleteArchiveFile(Path file) {
-        deleteQuietly(file);
+        ArchiveInspector.deleteQuietly(file);
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
             deleteTree(PluginArchive.unpackFolder(file));
         }
@@ -445,10 +445,10 @@ public final class PluginHost implements AutoCloseable {
             }
             Files.move(upload, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteQuietly(upload);
+            ArchiveInspector.deleteQuietly(upload);
             throw new UncheckedIOException("cannot store the plugin archive", e);
         } catch (RuntimeException e) {
-            deleteQuietly(upload);
+            ArchiveInspector.deleteQuietly(upload);
             throw e;
         }
         PluginArchive archive = inspected.at(target);
@@ -635,7 +635,7 @@ public final class PluginHost implements AutoCloseable {
             String admittedBy = signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider()));
             return new Fetched(archive, target, admittedBy);
         } catch (RuntimeException e) {
-            deleteQuietly(temporary);
+            ArchiveInspector.deleteQuietly(temporary);
             throw e;
         }
     }
@@ -648,7 +648,7 @@ public final class PluginHost implements AutoCloseable {
                 StandardCopyOption.REPLACE_EXISTING);
             archive = fetched.archive().at(fetched.target());
         } catch (IOException e) {
-            deleteQuietly(fetched.archive().path());
+            ArchiveInspector.deleteQuietly(fetched.archive().path());
             refusedAtStart(fetched.target().getFileName().toString(), new UncheckedIOException(e));
             return;
         }
@@ -1086,7 +1086,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private static void removeFiles(PluginArchive archive) {
-        deleteQuietly(archive.path());
+        ArchiveInspector.deleteQuietly(archive.path());
         removeUnpacked(archive);
     }
 
@@ -1126,14 +1126,6 @@ public final class PluginHost implements AutoCloseable {
             unload(plugin);
         }
         databases.close();
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", p, e.getMessage());
-        }
     }
 
     private static void deleteTree(Path root) {

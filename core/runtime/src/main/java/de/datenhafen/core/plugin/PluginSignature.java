@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -144,7 +143,7 @@ public final class PluginSignature {
     /** The SHA-256 of every entry's expanded bytes but the signature's, by name (directories as empty). */
     private static Map<String, String> digests(ZipReader zip) throws IOException {
         Map<String, String> out = new TreeMap<>();
-        MessageDigest digest = sha256();
+        MessageDigest digest = ArchiveInspector.sha256Digest();
         byte[] buffer = new byte[64 * 1024];
         for (ZipReader.Entry e : zip.entries()) {
             if (e.name().equals(ENTRY)) {
@@ -213,7 +212,7 @@ public final class PluginSignature {
 
     /** A key's id: the SHA-256 of its SubjectPublicKeyInfo (DER), hex, first 32 digits; what a signature names. */
     public static String keyId(PublicKey key) {
-        return HexFormat.of().formatHex(sha256().digest(key.getEncoded())).substring(0, 32);
+        return HexFormat.of().formatHex(ArchiveInspector.sha256Digest().digest(key.getEncoded())).substring(0, 32);
     }
 
     /**
@@ -274,14 +273,6 @@ public final class PluginSignature {
             return t.substring(b + begin.length(), e);
         }
         return t;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
     }
 
     private static RefusedException refused(String what) {

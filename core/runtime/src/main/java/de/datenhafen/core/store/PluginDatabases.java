@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class PluginDatabases implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginDatabases.class);
+    /** The advisory lock under which one node at a time makes or drops the plugins' roles on PostgreSQL. */
+    private static final String ROLES_LOCK = "hashtext('datenhafen plugin roles')";
 
     private final Database hub;
     private final String hubUrl;
@@ -146,12 +148,12 @@ public final class PluginDatabases implements AutoCloseable {
                 String login;
                 // nodes starting at once would make the same role, schema and grants at once, and PostgreSQL answers
                 // a concurrent GRANT on one role with "tuple concurrently updated": one node at a time
-                st.execute("SELECT pg_advisory_lock(hashtext('datenhafen plugin roles'))");
+                st.execute("SELECT pg_advisory_lock(" + ROLES_LOCK + ")");
                 try {
                     role = postgresRole(st, pluginId, schema);
                     login = postgresLogin(st, role, nodeId, password);
                 } finally {
-                    st.execute("SELECT pg_advisory_unlock(hashtext('datenhafen plugin roles'))");
+                    st.execute("SELECT pg_advisory_unlock(" + ROLES_LOCK + ")");
                 }
                 hc.setJdbcUrl(withoutLogin(hubUrl));
                 hc.setUsername(login);
@@ -215,7 +217,7 @@ public final class PluginDatabases implements AutoCloseable {
             database = rs.getString(1);
             hubSchema = rs.getString(2);
         }
-        String role = database + "_" + schema;
+        String role = ownerRole(database, schema);
         if (role.getBytes(StandardCharsets.UTF_8).length > 63) {
             throw new HubException("plugin " + pluginId + " would get the database role " + role + ", longer than the "
                 + "63 bytes PostgreSQL keeps of a name; a shorter Plugin-Id or database name is needed");
@@ -236,6 +238,11 @@ public final class PluginDatabases implements AutoCloseable {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(schema) + " AUTHORIZATION " + r);
         adopt(st, schema, role);
         return role;
+    }
+
+    /** The PostgreSQL role that owns a plugin's {@code schema} (lower case) in {@code database}. */
+    private static String ownerRole(String database, String schema) {
+        return database + "_" + schema;
     }
 
     /**
@@ -329,10 +336,10 @@ public final class PluginDatabases implements AutoCloseable {
                     schemas.add(rs.getString(1).toLowerCase(Locale.ROOT));
                 }
             }
-            st.execute("SELECT pg_advisory_lock(hashtext('datenhafen plugin roles'))");
+            st.execute("SELECT pg_advisory_lock(" + ROLES_LOCK + ")");
             try {
                 for (String schema : schemas) {
-                    String login = loginOf(database + "_" + schema, node);
+                    String login = loginOf(ownerRole(database, schema), node);
                     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
                         ps.setString(1, login);
                         try (ResultSet rs = ps.executeQuery()) {
@@ -345,7 +352,7 @@ public final class PluginDatabases implements AutoCloseable {
                     dropped.add("role " + login);
                 }
             } finally {
-                st.execute("SELECT pg_advisory_unlock(hashtext('datenhafen plugin roles'))");
+                st.execute("SELECT pg_advisory_unlock(" + ROLES_LOCK + ")");
             }
         } catch (SQLException e) {
             LOG.warn("Could not drop every login role of forgotten node {} ({} dropped): {}", node, dropped,
