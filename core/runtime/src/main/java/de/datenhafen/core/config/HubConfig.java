@@ -146,7 +146,7 @@ public final class HubConfig {
         .define(AUTH_SESSION_ABSOLUTE, ConfigType.DURATION, "12h", false,
             "A browser session ends this long after its login, whatever happens")
         .define(AUTH_ARGON2_MEMORY, ConfigType.INT, 19456, false,
-            "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; the README says what a hash costs here)")
+            "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; docs/benchmarks.md says what a hash costs here)")
         .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 3, false, "Argon2id passes for password hashes")
         .define(AUTH_PASSWORD_QUEUE, ConfigType.INT, 64, false, "Sign-ins, set-ups and password changes that may "
             + "wait for or run a password hash at once; beyond that the answer is 503 with Retry-After (a hash takes "

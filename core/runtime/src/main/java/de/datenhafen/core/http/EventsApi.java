@@ -121,7 +121,7 @@ final class EventsApi {
         byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
         Context context = vertx.getOrCreateContext();
         // on a worker, not the event loop: the hub's HTTP has one event loop, and parsing there made it the bottleneck
-        // (README, issue 17: tried, slower, undone)
+        // (docs/benchmarks.md, issue 17: tried, slower, undone)
         workers.executeBlocking(() -> parse(mode, headers, bytes), false)
             .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
                 : Future.fromCompletionStage(
