@@ -74,6 +74,19 @@ final class DedupWindow {
     }
 
     /**
+     * {@link #add}, unless the window already maps this hash to this sequence: the Kafka log hears of its own events
+     * twice (Kafka's acknowledgement and its follower), and a second entry in the ring would count twice against
+     * {@code maxKeys}.
+     */
+    boolean addIfNew(long hash, long seq, long storedAtMillis) {
+        if (get(hash) == seq) {
+            return false;
+        }
+        add(hash, seq, storedAtMillis);
+        return true;
+    }
+
+    /**
      * Records the first {@code n} stored events of a group commit, as {@code n} calls of {@link #add} would, but
      * evicts first and then puts all: each step is a short loop of independent look-ups in a table too large for the
      * caches, whose misses the processor can then wait for side by side.
