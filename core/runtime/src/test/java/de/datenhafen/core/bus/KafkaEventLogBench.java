@@ -34,7 +34,7 @@ class KafkaEventLogBench {
             "bench-" + System.nanoTime() + ".");
         try (KafkaEventLog log = KafkaEventLog.start(broker, H2EventLog.Settings.DEFAULTS)) {
             AtomicLong ids = new AtomicLong();
-            run(log, ids, 5); // warm-up
+            run(log, ids, 10); // warm-up: until the JIT has settled
             StringBuilder report = new StringBuilder("round  events/s  JVM CPU us/event  bus-head CPU us/event\n");
             double sum = 0;
             for (int r = 1; r <= ROUNDS; r++) {
