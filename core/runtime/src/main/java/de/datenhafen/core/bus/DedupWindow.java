@@ -11,7 +11,8 @@ package de.datenhafen.core.bus;
  * file to over 1 KB per event. Brokers dedup the same way (NATS JetStream's duplicate window, Azure Service Bus's
  * duplicate detection window, SQS FIFO's five minutes).
  *
- * <p>Used by the writer thread only; not thread-safe.
+ * <p>Not thread-safe: the database logs use it from their writer thread only, {@link KafkaEventLog} under a lock
+ * (its writer, Kafka's producer thread and its follower all use it).
  */
 final class DedupWindow {
 

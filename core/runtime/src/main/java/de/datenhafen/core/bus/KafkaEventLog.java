@@ -66,25 +66,32 @@ import org.slf4j.LoggerFactory;
  * only when Kafka acknowledged every record of the batch (so it is on all in-sync replicas). A batch is not one Kafka
  * transaction: if Kafka fails part of it, the append fails while the records Kafka did take stay; they join the
  * window of recent keys, so the client's retry reports them as duplicates and stores the rest (all or none as seen
- * through a retry, not inside the broker).</li>
+ * through a retry, not inside the broker). A send that fails without Kafka's answer may have been written all the
+ * same: see uncertain keys below.</li>
  * <li><b>Duplicates</b> (same source and id) are found as on the database storages, in a {@link DedupWindow} of recent
- * keys (one hour, 500,000 keys by default), rebuilt at start from the topic's tail and checked before producing, plus
- * the keys still in flight. Kafka has no unique index, and the window is this node's: two hub nodes on one topic
- * each see their own appends and, after a restart, the topic's tail, but not each other's appends since their
- * start, so the same event sent to two nodes at once may be stored twice.</li>
+ * keys (one hour, 500,000 keys by default) checked before producing, plus the keys still in flight. Kafka has no
+ * unique index, so the window learns every key on the topic: rebuilt at start from the topic's tail, then fed by the
+ * follower, which reads every record written since, by any node (this node's own too: their acknowledgements add the
+ * same keys, counted once). Keys of sends that failed without Kafka's answer are <em>uncertain</em> until the
+ * follower has read the topic up to its end as seen after the failure; meanwhile a request holding one is refused as
+ * retryable, nothing of it sent, so that its retry finds the record if Kafka had kept it. Left open: the same event
+ * sent to two nodes within the follower's lag (about one fetch), a retry sent to another node before its follower
+ * read the first copy, and a write the broker made only after the follower had read the end.</li>
  * <li><b>Records</b>: the value is the event in the chunked storage's encoding ({@link ChunkCodec}, one event, not
  * deflated; the producer compresses batches with lz4), the record's timestamp is the time of storing (for
  * {@link #firstStoredAtOrAfter}, Kafka's time index), the key the subject, a header {@code ce_type} the type, so
- * reads by type skip records without decoding them. This is the hub's own format, not CloudEvents' Kafka binding:
- * other consumers read through the hub's HTTP API or a subscription.</li>
+ * reads by type skip records without decoding them. The follower reads a record's source and id from the value
+ * without decoding the event ({@link ChunkCodec#firstKey}), cheaper than two more headers would be (measured in
+ * docs/operations.md), so the format stays as earlier versions wrote it. This is the hub's own format, not
+ * CloudEvents' Kafka binding: other consumers read through the hub's HTTP API or a subscription.</li>
  * <li><b>Committed means below the high watermark</b>: {@link #lastSequence} is the highest acknowledged offset + 1
- * on this node, raised by a follower ({@code bus-head}, every {@value #HEAD_POLL_MS} ms) to the topic's end when
- * other nodes produced; reads stop there.</li>
+ * on this node, raised by the follower ({@code bus-head}) to what it has read of the topic (never past the high
+ * watermark) when other nodes produced; reads stop there.</li>
  * </ul>
  *
  * <p>Threads: {@code bus-kafka-writer} takes appends from a bounded queue (dedup, produce); Kafka's producer thread
- * completes them (so dependent stages must be quick or async, as with {@link GroupCommitLog}); reads borrow one of a
- * few consumers.
+ * completes them (so dependent stages must be quick or async, as with {@link GroupCommitLog}); {@code bus-head}
+ * follows the topic; reads borrow one of a few consumers.
  */
 public final class KafkaEventLog implements EventLog {
 
