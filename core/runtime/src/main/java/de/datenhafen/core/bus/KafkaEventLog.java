@@ -289,13 +289,14 @@ public final class KafkaEventLog implements EventLog {
     /** A consumer that reads by offset (no group, nothing committed), from the oldest record kept when behind it. */
     private KafkaConsumer<byte[], byte[]> consumer(String role) {
         // a pooled reader's fetch left waiting at the end would hold up the next seek by up to this long
-        return consumer(role, 10);
+        return consumer(role, 10, 1);
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer(String role, long fetchMaxWaitMs) {
+    private KafkaConsumer<byte[], byte[]> consumer(String role, long fetchMaxWaitMs, int fetchMinBytes) {
         Properties p = clientProperties(broker, role);
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(fetchMaxWaitMs));
+        p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(fetchMinBytes));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a cursor before what retention left
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -734,9 +735,9 @@ public final class KafkaEventLog implements EventLog {
 
     /**
      * The follower ({@code bus-head}): reads every record written to the topic since the window's rebuild at start,
-     * by any node (and this node's sends that failed yet were written), adds each one's key to the window, and raises
-     * the head to what it has read, waking subscriptions and streams. A fetch waits up to {@value #HEAD_POLL_MS} ms at
-     * the end. Every {@value #HEAD_POLL_MS} ms it also reads where the topic ends (the high watermark), which tells
+     * by any node (and this node's sends that failed yet were written), adds each one's key to the window, and, while
+     * this node has no appends in flight, raises the head to what it has read, waking subscriptions and streams. A fetch waits up to {@value #HEAD_POLL_MS} ms for
+     * new records. Every {@value #HEAD_POLL_MS} ms it also reads where the topic ends (the high watermark), which tells
      * {@link #silence} that Kafka answers and, once it has read up to that end, settles the uncertain keys of the
      * failures before it.
      */
@@ -752,7 +753,9 @@ public final class KafkaEventLog implements EventLog {
         while (!closed) {
             try {
                 if (c == null) {
-                    c = consumer("head", HEAD_POLL_MS);
+                    // under load a fetch waits for a producer batch's worth (fewer, larger fetches), else
+                    // at most HEAD_POLL_MS: how late this node may learn of another node's event
+                    c = consumer("head", HEAD_POLL_MS, 262_144);
                     c.assign(List.of(partition));
                     c.seek(partition, followFrom);
                 }
@@ -780,7 +783,13 @@ public final class KafkaEventLog implements EventLog {
                     }
                 }
                 long position = c.position(partition);
-                if (raiseHead(position)) {
+                boolean busy;
+                synchronized (this) {
+                    busy = held > 0;
+                }
+                // while this node's own appends are in flight their acknowledgements raise the head, once per append
+                // (listeners are woken once per append, not also for each fetch that read a part of it)
+                if (!busy && raiseHead(position)) {
                     tellListeners();
                 }
                 if (System.nanoTime() - lastEnd >= HEAD_POLL_MS * 1_000_000) {
