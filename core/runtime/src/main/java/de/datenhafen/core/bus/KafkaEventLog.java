@@ -86,7 +86,7 @@ import org.slf4j.LoggerFactory;
  * CloudEvents' Kafka binding: other consumers read through the hub's HTTP API or a subscription.</li>
  * <li><b>Committed means below the high watermark</b>: {@link #lastSequence} is the highest acknowledged offset + 1
  * on this node, raised by the follower ({@code bus-head}) to what it has read of the topic (never past the high
- * watermark) when other nodes produced; reads stop there.</li>
+ * watermark) when other nodes produced and this node has no append in flight; reads stop there.</li>
  * </ul>
  *
  * <p>Threads: {@code bus-kafka-writer} takes appends from a bounded queue (dedup, produce); Kafka's producer thread
