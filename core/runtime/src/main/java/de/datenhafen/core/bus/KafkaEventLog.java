@@ -501,7 +501,8 @@ public final class KafkaEventLog implements EventLog {
                 if (error != null) {
                     synchronized (dedup) {
                         inFlight.remove(key, result);
-                        if (!(error instanceof RecordTooLargeException)) { // refused whole; others may be written
+                        // a record too large is refused unwritten; after any other failure Kafka may have kept it
+                        if (!(error instanceof RecordTooLargeException)) {
                             uncertain(key);
                         }
                     }
@@ -736,10 +737,10 @@ public final class KafkaEventLog implements EventLog {
     /**
      * The follower ({@code bus-head}): reads every record written to the topic since the window's rebuild at start,
      * by any node (and this node's sends that failed yet were written), adds each one's key to the window, and, while
-     * this node has no appends in flight, raises the head to what it has read, waking subscriptions and streams. A fetch waits up to {@value #HEAD_POLL_MS} ms for
-     * new records. Every {@value #HEAD_POLL_MS} ms it also reads where the topic ends (the high watermark), which tells
-     * {@link #silence} that Kafka answers and, once it has read up to that end, settles the uncertain keys of the
-     * failures before it.
+     * this node has no appends in flight, raises the head to what it has read, waking subscriptions and streams. A
+     * fetch waits up to {@value #HEAD_POLL_MS} ms for new records. Every {@value #HEAD_POLL_MS} ms it also reads where
+     * the topic ends (the high watermark), which tells {@link #silence} that Kafka answers and, once it has read up to
+     * that end, settles the uncertain keys of the failures before it.
      */
     private void follow() {
         KafkaConsumer<byte[], byte[]> c = null;
@@ -827,7 +828,7 @@ public final class KafkaEventLog implements EventLog {
         }
     }
 
-    /** Forgets the uncertain keys of the failures up to {@code failed}: the follower has read what they may have left. */
+    /** Forgets the uncertain keys of failures up to {@code failed}: the follower has read what they may have left. */
     private void settle(long failed) {
         synchronized (dedup) {
             Iterator<Long> it = uncertain.values().iterator();

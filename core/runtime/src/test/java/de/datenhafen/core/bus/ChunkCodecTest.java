@@ -22,7 +22,8 @@ class ChunkCodecTest {
         for (boolean deflate : new boolean[] {false, true}) {
             byte[] stored = ChunkCodec.encode(7, AT, events, deflate).stored();
 
-            assertThat(ChunkCodec.firstKey(stored)).isEqualTo(new GroupCommitLog.Key("urn:dh:gtfs:lvb", "trip-9-stop-3"));
+            assertThat(ChunkCodec.firstKey(stored))
+                .isEqualTo(new GroupCommitLog.Key("urn:dh:gtfs:lvb", "trip-9-stop-3"));
         }
         // one event, as each record of the Kafka log holds
         byte[] one = ChunkCodec.encode(1, AT, events.subList(1, 2), false).stored();
