@@ -120,8 +120,8 @@ final class EventsApi {
         RequestBody rb = ctx.body();
         byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
         Context context = vertx.getOrCreateContext();
-        // on a worker, not the event loop: the hub's HTTP has one event loop, and parsing there made it the bottleneck
-        // (docs/benchmarks.md, issue 17: tried, slower, undone)
+        // on a worker, not the event loop: parsing there made the hub's then single event loop the bottleneck
+        // (docs/benchmarks.md, issue 17: tried, slower, undone; not tried again since HTTP has several loops)
         workers.executeBlocking(() -> parse(mode, headers, bytes), false)
             .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
                 : Future.fromCompletionStage(
