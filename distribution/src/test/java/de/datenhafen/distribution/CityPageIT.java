@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,10 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -37,9 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class CityPageIT {
 
-    @TempDir
-    static Path work;
-
     @RegisterExtension
     static final Browser browser = Browser.chromium();
 
@@ -48,7 +42,7 @@ class CityPageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = DemoHub.start(work).awaitReady();
+        hub = DemoHub.shared();
         anonymous = hub.client.anonymous();
         // the demo's data: readings of the simulated schools, the timetable, the directory
         await("demo data on the city's page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
@@ -57,13 +51,6 @@ class CityPageIT {
                 assertThat(anonymous.get("/abfahrten?q=markt").body()).contains("Marktplatz");
                 assertThat(anonymous.get("/beratung?q=Schulden").body()).contains("Schuldnerberatung auf Türkisch");
             });
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     private static URI at(String path) {

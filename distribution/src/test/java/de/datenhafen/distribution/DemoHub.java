@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged hub as the README's first command starts it: {@code bin/datenhafen --demo} in a fresh JVM, on a copy
- * of the distribution with its shipped plugins and demo integrations. One per test class.
+ * of the distribution with its shipped plugins and demo integrations. One per test class, or {@link #shared()}.
  */
 final class DemoHub implements AutoCloseable {
 
     static final String TOKEN = "demo-test-admin-token-0123456789";
+
+    /** The test JVM's {@link #shared()} hub, once one of its classes asked for it. */
+    private static DemoHub shared;
 
     final Path home;
     final Path log;
@@ -32,6 +35,45 @@ final class DemoHub implements AutoCloseable {
         this.port = port;
         this.process = process;
         this.client = new HubClient(URI.create("http://127.0.0.1:" + port), token);
+    }
+
+    /**
+     * The test JVM's one {@code --demo} hub with the default token, ready, for the ITs that read the demo and change
+     * nothing another of them reads (CityPageIT, DemoWorldIT, HostileRequestsIT, OpenApiDocumentIT; the last two check
+     * it changes nothing an admin sees). The first of them starts it, the others find it running and its demo data
+     * there already: a demo's start, its data's warm-up and its stop once instead of once per class. It is stopped
+     * when the JVM ends. A class that starts its hub with settings of its own, or changes what others read (the
+     * README's examples), or times the start itself, keeps its own {@link #start}.
+     */
+    static synchronized DemoHub shared() throws IOException {
+        if (shared == null) {
+            Path work = Files.createTempDirectory("datenhafen-shared-demo-");
+            DemoHub hub = start(work);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> hub.stopAtExit(work), "shared-demo-hub-stop"));
+            shared = hub;
+        }
+        return shared.awaitReady();
+    }
+
+    /**
+     * At the test JVM's end: SIGTERM, SIGKILL after 20 s (the fork has 30 s to end, and a hub left running would
+     * outlive the build), then its folder goes. Nothing is asserted here: every class asserted what it needed.
+     */
+    private void stopAtExit(Path work) {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind costs disk, not a result
+        }
     }
 
     /** Copies the distribution into {@code work} and starts it with {@code --demo}; does not wait for readiness. */

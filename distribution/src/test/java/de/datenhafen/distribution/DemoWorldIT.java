@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a newcomer meets it, at whatever hour the build runs: readings stamped now, buses with live data, an
@@ -22,23 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoWorldIT {
 
-    @TempDir
-    static Path work;
-
     private static DemoHub hub;
     private static HubClient anonymous;
 
     @BeforeAll
     static void start() throws Exception {
-        hub = DemoHub.start(work).awaitReady();
+        hub = DemoHub.shared();
         anonymous = hub.client.anonymous();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     private static List<JsonObject> objects(JsonArray a) {

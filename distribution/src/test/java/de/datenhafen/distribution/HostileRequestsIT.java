@@ -1,7 +1,6 @@
 package de.datenhafen.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.RawHttp;
@@ -10,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A corpus of hostile requests against every route of the packaged hub started with {@code --demo}: the hub's own
@@ -42,26 +38,11 @@ class HostileRequestsIT {
     private static final List<String> LEAKS = List.of("Exception", "\tat ", "at de.datenhafen", "org.h2", "SQL",
         "INSERT ", "SELECT ");
 
-    @TempDir
-    static Path work;
-
     private static DemoHub hub;
 
     @BeforeAll
     static void startTheDemo() throws Exception {
-        hub = DemoHub.start(work);
-        await("demo ready").atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-            .until(() -> {
-                hub.assertAlive();
-                return hub.client.anonymous().get("/health/ready").status() == 200;
-            });
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
+        hub = DemoHub.shared();
     }
 
     /** One route: method and a concrete path (path parameters filled with names that exist nowhere). */

@@ -1,7 +1,6 @@
 package de.datenhafen.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.testkit.HubClient;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -15,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +22,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAPI document of the packaged {@code --demo} hub, where every shipped plugin serves: valid OpenAPI 3.0, every
@@ -50,33 +46,18 @@ class OpenApiDocumentIT {
         "no SensorThings version", "the SensorThings versions are");
     private static final Pattern BRACES = Pattern.compile("\\{([^}]+)}");
 
-    @TempDir
-    static Path work;
-
     private DemoHub hub;
     private String text;
     private JsonObject doc;
 
     @BeforeAll
     void startDemoHubAndReadItsDocument() throws Exception {
-        hub = DemoHub.start(work);
+        hub = DemoHub.shared();
         HubClient anonymous = hub.client.anonymous();
-        await("hub ready").atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-            .until(() -> {
-                hub.assertAlive();
-                return anonymous.get("/health/ready").status() == 200;
-            });
         HubClient.Response r = anonymous.get("/api/v1/openapi.json");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         text = r.body();
         doc = new JsonObject(text);
-    }
-
-    @AfterAll
-    void stopHub() throws InterruptedException {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @Test

@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,25 +37,11 @@ import org.junit.jupiter.api.Test;
  */
 class SequencesAcrossNodesTest {
 
-    private static final Postgres PG = start();
+    /** The test JVM's server (its other PostgreSQL tests' too), a database of its own. */
+    private static final Postgres PG = PostgresForTests.sharedOrNull();
     private static final int PRODUCERS_PER_NODE = 3;
     private static final int BATCHES = 60;
     private static final int BATCH = 20;
-
-    private static Postgres start() {
-        try {
-            return Postgres.available() ? Postgres.start() : null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (PG != null) {
-            PG.close();
-        }
-    }
 
     @Test
     void concurrentWritersKeepSequencesUniqueAndAFollowerNeverSkipsOne() throws Exception {

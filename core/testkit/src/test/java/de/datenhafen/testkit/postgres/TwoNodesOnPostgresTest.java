@@ -27,7 +27,6 @@ import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -40,24 +39,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TwoNodesOnPostgresTest {
 
-    private static final Postgres PG = start();
+    /** The test JVM's server (its other PostgreSQL tests' too), a database of its own: the nodes stop, it does not. */
+    private static final Postgres PG = PostgresForTests.sharedOrNull();
     private static final String URL = database();
     /** One admin token for both: it is kept in the shared database, where a second token would replace the first. */
     private static final String TOKEN = "two-nodes-admin-token-0123456789";
     /** One archive of the plugin with a database, deployed to both nodes. */
     private static final Path NOTES = notesArchive();
-
-    /**
-     * Closes the server after both hubs stopped (after-all callbacks run in reverse order): with their connections
-     * open, PostgreSQL's smart shutdown would wait out the 30 s that {@link Postgres#close} allows it.
-     */
-    @RegisterExtension
-    @Order(1)
-    static final AfterAllCallback closeServer = context -> {
-        if (PG != null) {
-            PG.close();
-        }
-    };
 
     @RegisterExtension
     @Order(2)
@@ -66,14 +54,6 @@ class TwoNodesOnPostgresTest {
     @RegisterExtension
     @Order(3)
     static final HubExtension nodeB = node("node-b");
-
-    private static Postgres start() {
-        try {
-            return Postgres.available() ? Postgres.start() : null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String database() {
         try {
