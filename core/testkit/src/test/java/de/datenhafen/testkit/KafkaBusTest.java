@@ -152,6 +152,24 @@ class KafkaBusTest {
         assertThat(client.delete(DEAD_LETTERS + "/" + discarded).status()).isEqualTo(404);
     }
 
+    @Test
+    void aSecondConsumerOfASubscriptionIsRefusedAndTheFirstDeliversOn(HubClient client) {
+        sink(client, "only-sink", "only-watch", "city.only.*", "rec.only", new JsonObject());
+
+        // other types than the first's, so another endpoint, which Camel alone would let start
+        HubClient.Response second = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "second-sink").put("connector", "fixture-sink").put("config", new JsonObject()
+                .put("subscription", "only-watch").put("types", "city.only.x").put("record-type", "rec.second")));
+        long seq = append(hub.hub(), "city.only.x", "s", "{}");
+
+        assertThat(second.toString()).contains("subscription 'only-watch' is already consumed by integration "
+            + "'only-sink'");
+        await().atMost(BOUND).until(() -> !received(hub.hub(), "rec.only").isEmpty());
+        assertThat(sequences(received(hub.hub(), "rec.only"))).containsExactly(seq);
+        assertThat(received(hub.hub(), "rec.second")).isEmpty();
+        assertThat(client.get(BASE + "/only-watch").json().getString("consumedBy")).isEqualTo("only-sink");
+    }
+
     private static JsonArray deadLetters(HubClient client) {
         return client.get(DEAD_LETTERS + "?subscription=dead-watch").json().getJsonArray("deadLetters");
     }
