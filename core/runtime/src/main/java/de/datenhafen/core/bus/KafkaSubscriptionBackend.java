@@ -389,6 +389,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
         private long position; // guarded by this
         private long committedPos = -1; // member thread only
         private long lastCommit = System.nanoTime(); // member thread only
+        private boolean starting; // assigned the partition, not delivering yet; member thread only
 
         Member(String name) {
             this.name = name;
@@ -497,6 +498,9 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                     try {
                         consumer.poll(POLL);
                         lastPoll = System.nanoTime();
+                        if (starting) {
+                            takeUp();
+                        }
                         Runnable task;
                         while ((task = tasks.poll()) != null) {
                             task.run();
@@ -506,14 +510,18 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                         }
                     } catch (WakeupException e) {
                         // close() wakes the poll up; the loop's condition ends it
-                    } catch (KafkaException e) {
+                    } catch (RuntimeException e) { // Kafka or the database away: the member stays, tries again
                         LOG.warn("Subscription {}: its consumer group member failed ({}); trying again in 1 s", name,
                             e.toString());
                         sleepQuietly(1000); // a back-off, not a wait for a condition
                     }
                 }
                 if (leave) {
-                    commitMoved();
+                    try {
+                        commitMoved();
+                    } catch (WakeupException e) { // close() woke a consumer that was not polling: once more
+                        commitMoved();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.error("Subscription {}: its consumer group member stopped: {}", name, e.toString(), e);
@@ -535,6 +543,29 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
             } catch (RuntimeException e) {
                 LOG.warn("Subscription {}: closing its consumer group member failed: {}", name, e.toString());
             }
+        }
+
+        /**
+         * Starts delivering the partition just assigned, from the group's committed offset (or, for a group without
+         * one, where the database row says, committed then); member thread only. Kafka does not assign the partition
+         * again, so a failure here leaves {@code starting} set and the next turn tries again.
+         */
+        private void takeUp() {
+            OffsetAndMetadata committed = consumer.committed(Set.of(partition), ANSWER).get(partition);
+            long start = committed != null ? committed.offset()
+                : store.get(name).map(Subscription::cursor).orElseGet(log::lastSequence);
+            synchronized (this) {
+                position = start;
+                committedPos = committed != null ? start : -1;
+                assigned = true;
+            }
+            starting = false;
+            if (committed == null) {
+                commitMoved();
+            }
+            LOG.info("Subscription {}: delivered by this node from sequence {} on (consumer group {})", name,
+                start + 1, group(name));
+            consumers.of(name).ifPresent(a -> a.worker().wake());
         }
 
         /** Commits the position if it moved since the last commit; member thread only. */
@@ -598,20 +629,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                     return;
                 }
                 consumer.pause(partitions);
-                OffsetAndMetadata committed = consumer.committed(Set.of(partition), ANSWER).get(partition);
-                long start = committed != null ? committed.offset()
-                    : store.get(name).map(Subscription::cursor).orElseGet(log::lastSequence);
-                synchronized (Member.this) {
-                    position = start;
-                    committedPos = committed != null ? start : -1;
-                    assigned = true;
-                }
-                if (committed == null) {
-                    commitMoved();
-                }
-                LOG.info("Subscription {}: delivered by this node from sequence {} on (consumer group {})", name,
-                    start + 1, group(name));
-                consumers.of(name).ifPresent(a -> a.worker().wake());
+                starting = true; // taken up after the poll, where a failure to read the offset can be tried again
             }
 
             @Override
@@ -619,6 +637,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                 if (!partitions.contains(partition)) {
                     return;
                 }
+                starting = false;
                 long target;
                 synchronized (Member.this) {
                     if (!assigned) {
@@ -642,6 +661,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
             @Override
             public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
                 if (partitions.contains(partition)) {
+                    starting = false;
                     synchronized (Member.this) {
                         if (!assigned) {
                             return;
