@@ -11,8 +11,6 @@ import static org.awaitility.Awaitility.await;
 import de.datenhafen.core.bus.KafkaDeadLetterStore;
 import de.datenhafen.core.bus.KafkaEventLog;
 import de.datenhafen.core.bus.KafkaSubscriptionBackend;
-import de.datenhafen.core.config.HubConfig;
-import de.datenhafen.fixtures.SinkPlugin;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -46,14 +44,7 @@ class KafkaBusTest {
     private static final String DEAD_LETTERS = "/api/v1/admin/dead-letters";
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder()
-        .config(HubConfig.BUS_KIND, "kafka")
-        .config(HubConfig.BUS_KAFKA_BOOTSTRAP_SERVERS, Kafka.shared().bootstrapServers())
-        .config(HubConfig.BUS_KAFKA_TOPIC_PREFIX, PREFIX)
-        .config(HubConfig.BUS_RETRY_ATTEMPTS, 2)
-        .config(HubConfig.BUS_RETRY_BACKOFF, "10ms")
-        .plugin(() -> SinkPlugin.archive(ARCHIVES))
-        .build();
+    static final HubExtension hub = BusTestSupport.onKafka(BusTestSupport.sinkHub(ARCHIVES), PREFIX).build();
 
     @Test
     void storesPostedEventsInKafkaDeliversThemAndKeepsThemAcrossARestart(HubClient client) {
