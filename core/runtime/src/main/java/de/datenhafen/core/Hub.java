@@ -42,6 +42,7 @@ import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
 import de.datenhafen.core.store.NewerSchemaException;
 import de.datenhafen.core.store.OnlineBackup;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -87,6 +88,8 @@ public final class Hub implements AutoCloseable {
     private Vertx vertx;
     private HttpApi http;
     private HttpServer server;
+    /** The deployment of the HTTP(S) server's instances, one an event loop (see {@link #listen}). */
+    private String httpDeployment;
     private HttpServer redirectServer;
     private ServerTls tls;
     private EventLog eventLog;
@@ -200,7 +203,12 @@ public final class Hub implements AutoCloseable {
         // blocking calls only.
         // Vert.x keeps metrics registries in a static map by name: under the default name a second hub in the JVM
         // (tests, or a hub whose predecessor has not closed yet) would count its HTTP figures in the first one's.
-        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
+        int eventLoops = config.httpEventLoops();
+        // Vert.x's default pool (two loops a processor) holds the HTTP loops unless more are asked for; the hub's other
+        // contexts (timers, the console's client) take loops from the same pool
+        vertx = Vertx.vertx(new VertxOptions()
+            .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, eventLoops))
+            .setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setRegistryName("datenhafen-" + METRICS_REGISTRIES.incrementAndGet())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
@@ -275,11 +283,8 @@ public final class Hub implements AutoCloseable {
             };
         }
         String scheme = tls != null ? "https" : "http";
-        server = await(vertx.createHttpServer(options)
-            .requestHandler(requests)
-            .invalidRequestHandler(HttpApi::invalidRequest)
-            .listen(), "start the " + scheme.toUpperCase(Locale.ROOT) + " server on " + config.httpHost()
-            + ":" + config.httpPort());
+        server = listen(options, requests, eventLoops, "start the " + scheme.toUpperCase(Locale.ROOT) + " server on "
+            + config.httpHost() + ":" + config.httpPort());
         if (redirectPort.isPresent()) {
             redirectServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
                     .setPort(redirectPort.getAsInt())
@@ -292,14 +297,45 @@ public final class Hub implements AutoCloseable {
         watchSchema();
         long tEnd = System.nanoTime();
         LOG.info("Datenhafen ready on {}://{}:{} in {} ms (database and bus {} ms, Vert.x {} ms, Camel {} ms, "
-                + "plugins and integrations {} ms, HTTP {} ms), node {}", scheme, config.httpHost(), server.actualPort(),
-            ms(tEnd - t0), ms(tDb - t0), ms(tVertx - tDb), ms(tCamel - tVertx), ms(tPlugins - tCamel),
-            ms(tEnd - tPlugins), nodeId);
+                + "plugins and integrations {} ms, HTTP {} ms), node {}, HTTP on {} event loop{}", scheme,
+            config.httpHost(), server.actualPort(), ms(tEnd - t0), ms(tDb - t0), ms(tVertx - tDb), ms(tCamel - tVertx),
+            ms(tPlugins - tCamel), ms(tEnd - tPlugins), nodeId, eventLoops, eventLoops == 1 ? "" : "s");
         if (tls != null) {
             LOG.info("HTTPS with {} (TLS 1.2 and 1.3{}){}", tls, hsts.map(h -> ", HSTS " + h).orElse(""),
                 redirectServer == null ? "" : "; plain HTTP on port " + redirectServer.actualPort()
                     + " redirects to " + publicUrl());
         }
+    }
+
+    /**
+     * Listens with {@code eventLoops} server instances on one socket, each on an event loop of its own: Vert.x shares
+     * the listening socket between servers of one host and port and hands each new connection to the next instance's
+     * loop, so the connections' reading, routing and answering is spread over the loops (one loop was a quarter of
+     * all CPU under ingest, and the ceiling, docs/benchmarks.md). Port 0 would give each instance a port of its own;
+     * a negative port is Vert.x's way to share one random port. The instances are one deployment, so that each gets
+     * a context (an event loop) of its own whatever thread starts the hub, and undeploying it closes them all.
+     *
+     * @return the first instance, whose {@link HttpServer#actualPort()} is the shared socket's port
+     */
+    private HttpServer listen(HttpServerOptions options, Handler<HttpServerRequest> requests, int eventLoops,
+                              String what) {
+        if (options.getPort() == 0) {
+            options.setPort(-1);
+        }
+        List<HttpServer> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        httpDeployment = await(vertx.deployVerticle(() -> new io.vertx.core.AbstractVerticle() {
+            @Override
+            public void start(io.vertx.core.Promise<Void> listening) {
+                vertx.createHttpServer(options)
+                    .requestHandler(requests)
+                    .invalidRequestHandler(HttpApi::invalidRequest)
+                    .listen()
+                    .onSuccess(started::add)
+                    .<Void>mapEmpty()
+                    .onComplete(listening);
+            }
+        }, new DeploymentOptions().setInstances(eventLoops)), what);
+        return started.get(0);
     }
 
     private static long ms(long nanos) {
@@ -493,8 +529,9 @@ public final class Hub implements AutoCloseable {
         if (redirectServer != null) {
             quietly("http redirect", () -> await(redirectServer.close(), "close the HTTP redirect"));
         }
-        if (server != null) {
-            quietly("http server", () -> await(server.close(), "close the HTTP server"));
+        if (httpDeployment != null) {
+            // undeploying closes every server instance of the deployment, and the shared socket with the last
+            quietly("http server", () -> await(vertx.undeploy(httpDeployment), "close the HTTP server"));
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -211,6 +211,34 @@ final class ChunkCodec {
         return out;
     }
 
+    /**
+     * The source and id of a chunk's first event, read without decoding the event (the Kafka log's follower needs
+     * only these of each record: building the CloudEvent cost several times more, see docs/operations.md).
+     */
+    static GroupCommitLog.Key firstKey(byte[] stored) {
+        boolean plain = stored[0] == PLAIN;
+        Reader r = new Reader(plain ? stored : plain(stored));
+        r.pos = plain ? 1 : 0;
+        int nStrings = r.varint();
+        int[] starts = new int[nStrings];
+        for (int i = 0; i < nStrings; i++) {
+            starts[i] = r.pos;
+            int n = r.varint();
+            r.pos += n;
+        }
+        if (r.varint() < 1) {
+            throw new IllegalStateException("a chunk without events");
+        }
+        r.varlong(); // seq
+        r.varint(); // member
+        r.varint(); // type
+        int src = r.varint();
+        r.varint(); // shared with the previous id: none for the first
+        String id = r.string();
+        r.pos = starts[src];
+        return new GroupCommitLog.Key(r.string(), id);
+    }
+
     /** The chunk's types with their counts, as kept in {@code bus_chunk.types}: one "count type" a line. */
     static String typesColumn(Map<String, Integer> typeCounts) {
         StringBuilder sb = new StringBuilder();

@@ -11,7 +11,8 @@ package de.datenhafen.core.bus;
  * file to over 1 KB per event. Brokers dedup the same way (NATS JetStream's duplicate window, Azure Service Bus's
  * duplicate detection window, SQS FIFO's five minutes).
  *
- * <p>Used by the writer thread only; not thread-safe.
+ * <p>Not thread-safe: the database logs use it from their writer thread only, {@link KafkaEventLog} under a lock
+ * (its writer, Kafka's producer thread and its follower all use it).
  */
 final class DedupWindow {
 
@@ -71,6 +72,19 @@ final class DedupWindow {
         append(hash, seq, storedAtMillis);
         put(hash == EMPTY ? 1 : hash, seq);
         evict(storedAtMillis);
+    }
+
+    /**
+     * {@link #add}, unless the window already maps this hash to this sequence: the Kafka log hears of its own events
+     * twice (Kafka's acknowledgement and its follower), and a second entry in the ring would count twice against
+     * {@code maxKeys}.
+     */
+    boolean addIfNew(long hash, long seq, long storedAtMillis) {
+        if (get(hash) == seq) {
+            return false;
+        }
+        add(hash, seq, storedAtMillis);
+        return true;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,25 +66,32 @@ import org.slf4j.LoggerFactory;
  * only when Kafka acknowledged every record of the batch (so it is on all in-sync replicas). A batch is not one Kafka
  * transaction: if Kafka fails part of it, the append fails while the records Kafka did take stay; they join the
  * window of recent keys, so the client's retry reports them as duplicates and stores the rest (all or none as seen
- * through a retry, not inside the broker).</li>
+ * through a retry, not inside the broker). A send that fails without Kafka's answer may have been written all the
+ * same: see uncertain keys below.</li>
  * <li><b>Duplicates</b> (same source and id) are found as on the database storages, in a {@link DedupWindow} of recent
- * keys (one hour, 500,000 keys by default), rebuilt at start from the topic's tail and checked before producing, plus
- * the keys still in flight. Kafka has no unique index, and the window is this node's: two hub nodes on one topic
- * each see their own appends and, after a restart, the topic's tail, but not each other's appends since their
- * start, so the same event sent to two nodes at once may be stored twice.</li>
+ * keys (one hour, 500,000 keys by default) checked before producing, plus the keys still in flight. Kafka has no
+ * unique index, so the window learns every key on the topic: rebuilt at start from the topic's tail, then fed by the
+ * follower, which reads every record written since, by any node (this node's own too: their acknowledgements add the
+ * same keys, counted once). Keys of sends that failed without Kafka's answer are <em>uncertain</em> until the
+ * follower has read the topic up to its end as seen after the failure; meanwhile a request holding one is refused as
+ * retryable, nothing of it sent, so that its retry finds the record if Kafka had kept it. Left open: the same event
+ * sent to two nodes within the follower's lag (about one fetch), a retry sent to another node before its follower
+ * read the first copy, and a write the broker made only after the follower had read the end.</li>
  * <li><b>Records</b>: the value is the event in the chunked storage's encoding ({@link ChunkCodec}, one event, not
  * deflated; the producer compresses batches with lz4), the record's timestamp is the time of storing (for
  * {@link #firstStoredAtOrAfter}, Kafka's time index), the key the subject, a header {@code ce_type} the type, so
- * reads by type skip records without decoding them. This is the hub's own format, not CloudEvents' Kafka binding:
- * other consumers read through the hub's HTTP API or a subscription.</li>
+ * reads by type skip records without decoding them. The follower reads a record's source and id from the value
+ * without decoding the event ({@link ChunkCodec#firstKey}), cheaper than two more headers would be (measured in
+ * docs/operations.md), so the format stays as earlier versions wrote it. This is the hub's own format, not
+ * CloudEvents' Kafka binding: other consumers read through the hub's HTTP API or a subscription.</li>
  * <li><b>Committed means below the high watermark</b>: {@link #lastSequence} is the highest acknowledged offset + 1
- * on this node, raised by a follower ({@code bus-head}, every {@value #HEAD_POLL_MS} ms) to the topic's end when
- * other nodes produced; reads stop there.</li>
+ * on this node, raised by the follower ({@code bus-head}) to what it has read of the topic (never past the high
+ * watermark) when other nodes produced and this node has no append in flight; reads stop there.</li>
  * </ul>
  *
  * <p>Threads: {@code bus-kafka-writer} takes appends from a bounded queue (dedup, produce); Kafka's producer thread
- * completes them (so dependent stages must be quick or async, as with {@link GroupCommitLog}); reads borrow one of a
- * few consumers.
+ * completes them (so dependent stages must be quick or async, as with {@link GroupCommitLog}); {@code bus-head}
+ * follows the topic; reads borrow one of a few consumers.
  */
 public final class KafkaEventLog implements EventLog {
 
@@ -142,9 +152,15 @@ public final class KafkaEventLog implements EventLog {
     private final Thread writer;
     private final Thread headWatcher;
 
-    // the keys of recent and in-flight events; guarded by itself (the writer checks, Kafka's thread adds)
+    // the keys of recent and in-flight events; guarded by itself (the writer checks, Kafka's thread and the follower
+    // add)
     private final DedupWindow dedup;
     private final Map<GroupCommitLog.Key, CompletableFuture<AppendResult>> inFlight = new HashMap<>();
+    // the keys of sends that failed without Kafka saying whether it kept them, each with the number of its failure
+    // (ascending in this order), until the follower has read the topic past its end as seen after that failure;
+    // guarded by dedup
+    private final LinkedHashMap<GroupCommitLog.Key, Long> uncertain = new LinkedHashMap<>();
+    private long failures; // guarded by dedup
 
     private int held; // events queued or in flight; guarded by this
     private boolean closing; // guarded by this
@@ -152,6 +168,7 @@ public final class KafkaEventLog implements EventLog {
     private volatile double eventsPerSecond = 10_000;
     private volatile long lastAnswer = System.nanoTime(); // Kafka's last acknowledgement or end offset
     private long lastStoredMillis; // writer thread only
+    private long followFrom; // where the follower starts: the offset the window's rebuild read up to
 
     private KafkaEventLog(Broker broker, H2EventLog.Settings settings) {
         this.broker = broker;
@@ -162,7 +179,7 @@ public final class KafkaEventLog implements EventLog {
             new ByteArraySerializer());
         this.lookup = consumer("lookup");
         this.writer = new Thread(this::runWriter, "bus-kafka-writer");
-        this.headWatcher = new Thread(this::watchHead, "bus-head");
+        this.headWatcher = new Thread(this::follow, "bus-head");
         this.headWatcher.setDaemon(true);
     }
 
@@ -191,6 +208,7 @@ public final class KafkaEventLog implements EventLog {
         long end = lookup.endOffsets(List.of(partition), ANSWER).get(partition);
         head.set(end);
         loadWindow(end);
+        followFrom = end;
         writer.start();
         headWatcher.start();
         LOG.info("Event log (Kafka, {}) started at sequence {} (queue {} events, {} recent keys)", broker, end,
@@ -270,10 +288,15 @@ public final class KafkaEventLog implements EventLog {
 
     /** A consumer that reads by offset (no group, nothing committed), from the oldest record kept when behind it. */
     private KafkaConsumer<byte[], byte[]> consumer(String role) {
+        // a pooled reader's fetch left waiting at the end would hold up the next seek by up to this long
+        return consumer(role, 10, 1);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String role, long fetchMaxWaitMs, int fetchMinBytes) {
         Properties p = clientProperties(broker, role);
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        // a pooled reader's fetch left waiting at the end would hold up the next seek by up to this long
-        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(fetchMaxWaitMs));
+        p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(fetchMinBytes));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a cursor before what retention left
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -309,6 +332,19 @@ public final class KafkaEventLog implements EventLog {
     private static StoredEvent decode(ConsumerRecord<byte[], byte[]> r) {
         try {
             return eventOf(r);
+        } catch (RuntimeException e) {
+            LOG.warn("Skipping record {} of {}: not an event of the hub ({})", r.offset(), r.topic(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * The (source, id) of a record, read from its value without decoding the event ({@link ChunkCodec#firstKey}), or
+     * null for one the hub cannot read.
+     */
+    private static GroupCommitLog.Key keyOf(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return ChunkCodec.firstKey(r.value());
         } catch (RuntimeException e) {
             LOG.warn("Skipping record {} of {}: not an event of the hub ({})", r.offset(), r.topic(), e.toString());
             return null;
@@ -387,6 +423,12 @@ public final class KafkaEventLog implements EventLog {
      * request when Kafka acknowledged them all.
      */
     private void send(Request r) {
+        RetryableException unsure = uncertainIn(r.events());
+        if (unsure != null) {
+            released(r.events().size());
+            r.future().completeExceptionally(unsure);
+            return;
+        }
         long started = System.nanoTime();
         long now = Math.max(settings.clock().millis(), lastStoredMillis); // never back: seeking by time stays sound
         lastStoredMillis = now;
@@ -459,6 +501,10 @@ public final class KafkaEventLog implements EventLog {
                 if (error != null) {
                     synchronized (dedup) {
                         inFlight.remove(key, result);
+                        // a record too large is refused unwritten; after any other failure Kafka may have kept it
+                        if (!(error instanceof RecordTooLargeException)) {
+                            uncertain(key);
+                        }
                     }
                     result.completeExceptionally(failure(error));
                     return;
@@ -466,7 +512,7 @@ public final class KafkaEventLog implements EventLog {
                 lastAnswer = System.nanoTime();
                 long seq = meta.offset() + 1;
                 synchronized (dedup) {
-                    dedup.add(hash, seq, storedAtMillis);
+                    dedup.addIfNew(hash, seq, storedAtMillis);
                     inFlight.remove(key, result);
                 }
                 result.complete(new AppendResult(seq, false));
@@ -476,6 +522,41 @@ public final class KafkaEventLog implements EventLog {
                 inFlight.remove(key, result);
             }
             result.completeExceptionally(failure(ex));
+        }
+    }
+
+    /**
+     * Notes a key whose send failed after it may have reached Kafka (a time-out: the broker may have written it and
+     * its answer been lost); guarded by dedup. At most the window's size of them are kept, the oldest dropped first.
+     */
+    private void uncertain(GroupCommitLog.Key key) {
+        uncertain.remove(key); // to the end: the numbers stay ascending
+        uncertain.put(key, ++failures);
+        if (uncertain.size() > settings.dedupMaxKeys()) {
+            Iterator<GroupCommitLog.Key> oldest = uncertain.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /**
+     * Refuses a request with an event whose earlier send is still uncertain: stored now, it might be stored twice,
+     * and the follower will soon know (once it has read past the topic's end as seen after that failure). Null when
+     * there is none.
+     */
+    private RetryableException uncertainIn(List<NewEvent> events) {
+        synchronized (dedup) {
+            if (uncertain.isEmpty()) {
+                return null;
+            }
+            for (NewEvent e : events) {
+                if (uncertain.containsKey(key(e.event()))) {
+                    return new RetryableException("an earlier attempt to store the event " + e.event().getId()
+                        + " of " + e.event().getSource() + " failed while Kafka did not answer; whether Kafka kept it"
+                        + " is known once the hub has read the topic again", Duration.ofSeconds(1));
+                }
+            }
+            return null;
         }
     }
 
@@ -538,10 +619,9 @@ public final class KafkaEventLog implements EventLog {
                 if (r.offset() >= end) {
                     break;
                 }
-                StoredEvent e = decode(r);
-                if (e != null) {
-                    dedup.add(EventRows.keyHash(e.event().getSource().toString(), e.event().getId()), e.sequence(),
-                        r.timestamp());
+                GroupCommitLog.Key k = keyOf(r);
+                if (k != null) {
+                    dedup.add(EventRows.keyHash(k.source(), k.id()), r.offset() + 1, r.timestamp());
                 }
                 lastStoredMillis = Math.max(lastStoredMillis, r.timestamp());
             }
@@ -655,33 +735,86 @@ public final class KafkaEventLog implements EventLog {
     }
 
     /**
-     * Every {@value #HEAD_POLL_MS} ms reads where the topic ends (the high watermark: what every in-sync replica has)
-     * and wakes subscriptions and streams when other nodes produced. Skipped while this node has events in flight:
-     * their acknowledgements raise the head, once per append.
+     * The follower ({@code bus-head}): reads every record written to the topic since the window's rebuild at start,
+     * by any node (and this node's sends that failed yet were written), adds each one's key to the window, and, while
+     * this node has no appends in flight, raises the head to what it has read, waking subscriptions and streams. A
+     * fetch waits up to {@value #HEAD_POLL_MS} ms for new records. Every {@value #HEAD_POLL_MS} ms it also reads where
+     * the topic ends (the high watermark), which tells {@link #silence} that Kafka answers and, once it has read up to
+     * that end, settles the uncertain keys of the failures before it.
      */
-    private void watchHead() {
+    private void follow() {
         KafkaConsumer<byte[], byte[]> c = null;
+        long lastEnd = System.nanoTime() - HEAD_POLL_MS * 1_000_000;
+        long settled = 0; // failures up to this number are settled
+        long settling = 0; // failures up to this number are settled once the position reaches settleAt
+        long settleAt = -1;
+        long[] hashes = new long[0];
+        long[] seqs = new long[0];
+        long[] times = new long[0];
         while (!closed) {
             try {
                 if (c == null) {
-                    c = consumer("head");
+                    // under load a fetch waits for a producer batch's worth (fewer, larger fetches), else
+                    // at most HEAD_POLL_MS: how late this node may learn of another node's event
+                    c = consumer("head", HEAD_POLL_MS, 262_144);
+                    c.assign(List.of(partition));
+                    c.seek(partition, followFrom);
                 }
+                ConsumerRecords<byte[], byte[]> polled = c.poll(Duration.ofMillis(HEAD_POLL_MS));
+                int n = 0;
+                if (polled.count() > hashes.length) {
+                    hashes = new long[polled.count()];
+                    seqs = new long[polled.count()];
+                    times = new long[polled.count()];
+                }
+                for (ConsumerRecord<byte[], byte[]> r : polled.records(partition)) { // decoded outside the lock
+                    GroupCommitLog.Key k = keyOf(r);
+                    if (k != null) {
+                        hashes[n] = EventRows.keyHash(k.source(), k.id());
+                        seqs[n] = r.offset() + 1;
+                        times[n] = r.timestamp();
+                        n++;
+                    }
+                }
+                if (n > 0) {
+                    synchronized (dedup) {
+                        for (int i = 0; i < n; i++) {
+                            dedup.addIfNew(hashes[i], seqs[i], times[i]);
+                        }
+                    }
+                }
+                long position = c.position(partition);
                 boolean busy;
                 synchronized (this) {
                     busy = held > 0;
                 }
-                if (!busy) {
-                    Long end = c.endOffsets(List.of(partition), ANSWER).get(partition);
-                    lastAnswer = System.nanoTime();
-                    if (end != null && raiseHead(end)) {
-                        tellListeners();
+                // while this node's own appends are in flight their acknowledgements raise the head, once per append
+                // (listeners are woken once per append, not also for each fetch that read a part of it)
+                if (!busy && raiseHead(position)) {
+                    tellListeners();
+                }
+                if (System.nanoTime() - lastEnd >= HEAD_POLL_MS * 1_000_000) {
+                    long failed;
+                    synchronized (dedup) {
+                        failed = failures;
+                    }
+                    Long end = c.endOffsets(List.of(partition), ANSWER).get(partition); // read after those failures
+                    lastEnd = System.nanoTime();
+                    lastAnswer = lastEnd;
+                    if (settleAt < 0 && failed > settled && end != null) {
+                        settling = failed;
+                        settleAt = end;
                     }
                 }
-                Thread.sleep(HEAD_POLL_MS);
-            } catch (InterruptedException e) {
+                if (settleAt >= 0 && position >= settleAt) {
+                    settle(settling);
+                    settled = settling;
+                    settleAt = -1;
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
                 break;
             } catch (KafkaException e) {
-                LOG.debug("Could not read where the bus's topic ends: {}", e.getMessage());
+                LOG.debug("Could not follow the bus's topic: {}", e.getMessage());
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {
@@ -690,7 +823,18 @@ public final class KafkaEventLog implements EventLog {
             }
         }
         if (c != null) {
+            Thread.interrupted(); // the close's interrupt, so that the consumer closes cleanly
             c.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Forgets the uncertain keys of failures up to {@code failed}: the follower has read what they may have left. */
+    private void settle(long failed) {
+        synchronized (dedup) {
+            Iterator<Long> it = uncertain.values().iterator();
+            while (it.hasNext() && it.next() <= failed) {
+                it.remove();
+            }
         }
     }
 

@@ -15,6 +15,8 @@ import de.datenhafen.core.web.Language;
 import de.datenhafen.core.web.Messages;
 import de.datenhafen.core.web.Page;
 import de.datenhafen.core.web.WebPages;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerResponse;
@@ -324,19 +326,32 @@ public final class CityPage {
                 busyAnswer(ctx, language, section, "city.slow");
             }
         });
+        // A rendering is shared by the requests for its page, and its future calls back on the event loop of the
+        // request that started it; the hub serves connections on several loops, so this request's answer (and the
+        // check against its time-out above, on this loop) must hop back to its own loop first.
+        Context own = vertx.getOrCreateContext();
         r.answer().onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            if (ctx.response().ended() || ctx.response().headWritten()) {
-                return; // answered 503 at the time-out
-            }
-            if (ar.succeeded()) {
-                Answer a = ar.result();
-                send(ctx, a.status(), language, a.html(), a.etag(), a.lastModified());
+            if (Vertx.currentContext() == own) {
+                answer(ctx, language, timer, ar);
             } else {
-                LOG.error("The city page {} failed", LogText.escape(ctx.request().path()), ar.cause());
-                ctx.fail(500, ar.cause());
+                own.runOnContext(v -> answer(ctx, language, timer, ar));
             }
         });
+    }
+
+    /** Sends a rendering's outcome, on the request's own event loop, unless the time-out answered already. */
+    private void answer(RoutingContext ctx, Language language, long timer, AsyncResult<Answer> ar) {
+        vertx.cancelTimer(timer);
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return; // answered 503 at the time-out
+        }
+        if (ar.succeeded()) {
+            Answer a = ar.result();
+            send(ctx, a.status(), language, a.html(), a.etag(), a.lastModified());
+        } else {
+            LOG.error("The city page {} failed", LogText.escape(ctx.request().path()), ar.cause());
+            ctx.fail(500, ar.cause());
+        }
     }
 
     /** A 503 page in the shell (the section busy or slow), with {@code Retry-After}: the reader's page tries again. */

@@ -57,6 +57,7 @@ public final class HubConfig {
     public static final String HTTP_MAX_BODY = "http.max-body";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
+    public static final String HTTP_EVENT_LOOPS = "http.event-loops";
     public static final String HTTP_TLS_CERT = "http.tls.cert";
     public static final String HTTP_TLS_KEY = "http.tls.key";
     public static final String HTTP_REDIRECT_PORT = "http.redirect-port";
@@ -159,6 +160,9 @@ public final class HubConfig {
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
             "A connection that neither sends nor receives for this long is closed (event streams send a heartbeat)")
+        .define(HTTP_EVENT_LOOPS, ConfigType.INT, null, false,
+            "Event-loop threads that read and answer HTTP(S) connections, each connection on one of them; default: "
+                + "one a processor. One loop was the ingest's bottleneck (docs/benchmarks.md)")
         .define(HTTP_PUBLIC_URL, ConfigType.STRING, null, false,
             "The hub's public URL (scheme, host, port, no path), for links in answers; default: "
                 + "http://localhost:<port>. The request's Host header is never used for links")
@@ -444,6 +448,26 @@ public final class HubConfig {
 
     public Duration httpIdleTimeout() {
         return config.getDuration(HTTP_IDLE_TIMEOUT);
+    }
+
+    /** Most event loops {@value #HTTP_EVENT_LOOPS} may ask for: more threads than this only share the cores. */
+    public static final int MAX_HTTP_EVENT_LOOPS = 256;
+
+    /**
+     * {@value #HTTP_EVENT_LOOPS}: how many event loops serve HTTP, by default one a processor.
+     *
+     * @throws InvalidInputException when it is set below 1 or above {@value #MAX_HTTP_EVENT_LOOPS}
+     */
+    public int httpEventLoops() {
+        if (!config.has(HTTP_EVENT_LOOPS)) {
+            return Math.max(1, Runtime.getRuntime().availableProcessors());
+        }
+        int n = config.getInt(HTTP_EVENT_LOOPS);
+        if (n < 1 || n > MAX_HTTP_EVENT_LOOPS) {
+            throw new InvalidInputException(HTTP_EVENT_LOOPS + " must be from 1 to " + MAX_HTTP_EVENT_LOOPS
+                + ", was " + n, HTTP_EVENT_LOOPS);
+        }
+        return n;
     }
 
     public int httpQueue() {

@@ -1,7 +1,6 @@
 package de.datenhafen.core.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
@@ -12,6 +11,9 @@ import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.core.bus.StoredEvent;
 import io.cloudevents.CloudEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -117,11 +119,10 @@ final class EventsApi {
                 + "ce-id, ce-source and ce-type headers"));
             return;
         }
-        RequestBody rb = ctx.body();
-        byte[] bytes = rb == null || rb.buffer() == null ? new byte[0] : rb.buffer().getBytes();
+        byte[] bytes = bodyBytes(ctx.body());
         Context context = vertx.getOrCreateContext();
-        // on a worker, not the event loop: the hub's HTTP has one event loop, and parsing there made it the bottleneck
-        // (docs/benchmarks.md, issue 17: tried, slower, undone)
+        // on a worker, not the event loop: parsing there made the hub's then single event loop the bottleneck
+        // (docs/benchmarks.md, issue 17: tried, slower, undone; not tried again since HTTP has several loops)
         workers.executeBlocking(() -> parse(mode, headers, bytes), false)
             .compose(events -> events.isEmpty() ? Future.succeededFuture(accepted(events, List.of()))
                 : Future.fromCompletionStage(
@@ -156,6 +157,23 @@ final class EventsApi {
             + MAX_BODY + " bytes (16 MB) per request"));
     }
 
+    /**
+     * The body's bytes: the array of its buffer itself when that holds the body and nothing else (the body handler
+     * sized it from {@code Content-Length}, up to 64 KiB), else a copy. Taking the array saves a copy of every body
+     * (docs/benchmarks.md, "Several event loops"); the parser only reads it, and what it keeps of an event it copies.
+     */
+    static byte[] bodyBytes(RequestBody rb) {
+        Buffer body = rb == null ? null : rb.buffer();
+        if (body == null) {
+            return new byte[0];
+        }
+        ByteBuf b = body.getByteBuf(); // a duplicate: indexes of its own, the same memory
+        if (b.hasArray() && b.arrayOffset() == 0 && b.readerIndex() == 0 && b.readableBytes() == b.array().length) {
+            return b.array();
+        }
+        return body.getBytes();
+    }
+
     private static List<CloudEvent> parse(String mode, MultiMap headers, byte[] body) {
         return switch (mode) {
             case CloudEventsCodec.STRUCTURED -> List.of(CloudEventsCodec.structured(body));
@@ -167,11 +185,12 @@ final class EventsApi {
     /**
      * The answer to a POST: id, source, sequence and duplicate of each event. Written straight with a generator (on
      * the event loop): as a tree it was a fifth of the event loop's time for batches of 100. Straight in UTF-8 too,
-     * as text first it cost another copy.
+     * as text first it cost another copy. Straight into the buffer that is sent, too: through a byte array it was
+     * made three times (the builder's block, its array, the buffer's copy of that).
      */
     private static Buffer accepted(List<CloudEvent> events, List<AppendResult> results) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(64 + 96 * events.size());
-        try (JsonGenerator g = CloudEventsCodec.utf8Generator(bytes)) {
+        ByteBuf bytes = Unpooled.buffer(64 + 96 * events.size());
+        try (JsonGenerator g = CloudEventsCodec.utf8Generator(new ByteBufOutputStream(bytes))) {
             g.writeStartObject();
             g.writeArrayFieldStart("events");
             for (int i = 0; i < events.size(); i++) {
@@ -187,9 +206,9 @@ final class EventsApi {
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayBuilder does not fail
+            throw new UncheckedIOException(e); // a heap buffer does not fail
         }
-        return Buffer.buffer(bytes.toByteArray());
+        return Buffer.buffer(bytes);
     }
 
     /**

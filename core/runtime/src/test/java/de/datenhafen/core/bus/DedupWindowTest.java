@@ -25,6 +25,20 @@ class DedupWindowTest {
     }
 
     @Test
+    void aKeyHeardTwiceWithTheSameSequenceCountsOnceAgainstTheMaximum() {
+        DedupWindow w = new DedupWindow(Long.MAX_VALUE / 2, 2);
+        assertThat(w.addIfNew(7, 1, 0)).isTrue();
+        assertThat(w.addIfNew(7, 1, 0)).isFalse(); // Kafka's acknowledgement and the follower both tell
+        assertThat(w.addIfNew(14, 2, 0)).isTrue();
+
+        assertThat(w.size()).isEqualTo(2);
+        assertThat(w.get(7)).isEqualTo(1);
+        assertThat(w.addIfNew(7, 3, 0)).isTrue(); // stored again (by another node): the newer sequence
+        assertThat(w.get(7)).isEqualTo(3);
+        assertThat(w.get(14)).isEqualTo(2);
+    }
+
+    @Test
     void keepsAtMostMaxKeysDroppingTheOldest() {
         DedupWindow w = new DedupWindow(Long.MAX_VALUE / 2, 3);
         for (long i = 1; i <= 5; i++) {

@@ -1,5 +1,6 @@
 package de.datenhafen.core.bus;
 
+import static de.datenhafen.core.bus.BusFixtures.reading;
 import static de.datenhafen.core.bus.BusFixtures.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.testkit.Kafka;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The log's promises ({@link EventLogContract}) on a Kafka topic: a real broker in this JVM (testkit's {@link Kafka},
@@ -84,6 +90,84 @@ class KafkaEventLogTest extends EventLogContract {
             .until(() -> ((KafkaEventLog) log).silence(Duration.ofSeconds(1)).isPresent());
         assertThat(((KafkaEventLog) log).silence(Duration.ofSeconds(1)).orElseThrow())
             .startsWith("no answer from " + broker.bootstrapServers() + " for ");
+    }
+
+    @Test
+    void anEventStoredThroughOneNodeIsADuplicateOnAnotherOnceItsFollowerReadIt() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        // started before anything was stored: its window knows the first node's events only by following the topic
+        try (KafkaEventLog other = KafkaEventLog.start(broker, H2EventLog.Settings.DEFAULTS)) {
+            assertThat(get(log.append(readings("a", 3)))).extracting(AppendResult::sequence)
+                .containsExactly(1L, 2L, 3L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.lastSequence() >= 3);
+
+            assertThat(get(other.append(List.of(reading("a-1"), reading("b-0")))))
+                .containsExactly(new AppendResult(2, true), new AppendResult(4, false));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.lastSequence() >= 4);
+            assertThat(get(log.append(List.of(reading("b-0"), reading("a-2")))))
+                .containsExactly(new AppendResult(4, true), new AppendResult(3, true));
+            assertThat(log.read(EventFilter.ALL, 0, 100)).extracting(e -> e.event().getId())
+                .containsExactly("a-0", "a-1", "a-2", "b-0");
+        }
+    }
+
+    @Test
+    void aRetryOfAFailedSendIsRefusedUntilTheLogHasReadTheTopicAgainThenStoredOnce(@TempDir Path dir)
+        throws Exception {
+        int port = freePort();
+        int controller = freePort();
+        Kafka own = Kafka.start(dir, port, controller, false); // stopped and started again on its folder and ports
+        try {
+            broker = new KafkaEventLog.Broker(own.bootstrapServers(), "outage.", Map.of("request.timeout.ms", "1000",
+                "delivery.timeout.ms", "2000", "max.block.ms", "1000", "reconnect.backoff.max.ms", "200"));
+            start(H2EventLog.Settings.DEFAULTS);
+            assertThat(get(log.append(readings("before", 2)))).hasSize(2);
+            own.close();
+
+            CompletableFuture<List<AppendResult>> failed = log.append(readings("during", 3));
+            assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(RetryableException.class).hasMessageStartingWith("Kafka did not take the events: ");
+            // whether Kafka kept them is not known while it is away: the retry is refused at once, not sent
+            assertThatThrownBy(() -> log.append(List.of(reading("new-0"), reading("during-1"))).get(5,
+                TimeUnit.SECONDS)).cause().isInstanceOf(RetryableException.class)
+                .hasMessage("an earlier attempt to store the event during-1 of urn:dh:airq:vendor failed while Kafka"
+                    + " did not answer; whether Kafka kept it is known once the hub has read the topic again");
+
+            own = Kafka.start(dir, port, controller, false);
+            List<AppendResult> stored = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> appendOrNull(readings("during", 3)), r -> r != null);
+
+            assertThat(stored).extracting(AppendResult::duplicate).containsOnly(false); // it had not been written
+            assertThat(log.read(EventFilter.ALL, 0, 100)).extracting(e -> e.event().getId())
+                .containsExactly("before-0", "before-1", "during-0", "during-1", "during-2");
+            assertThat(get(log.append(readings("during", 3)))).extracting(AppendResult::duplicate)
+                .containsOnly(true);
+        } finally {
+            if (log != null) {
+                log.close(); // before the broker: its last sends are answered
+                log = null;
+            }
+            own.close();
+        }
+    }
+
+    /** The append's answer, or null when it was refused as retryable (as a client retries after a 503). */
+    private List<AppendResult> appendOrNull(List<NewEvent> events) throws Exception {
+        try {
+            return log.append(events).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RetryableException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private Admin admin() {

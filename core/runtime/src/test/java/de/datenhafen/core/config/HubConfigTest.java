@@ -82,6 +82,22 @@ class HubConfigTest {
     }
 
     @Test
+    void servesHttpOnOneEventLoopAProcessorUnlessToldAndRefusesNoLoopAtAll() {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).httpEventLoops())
+            .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_HTTP_EVENT_LOOPS", "3"), Map.of()).httpEventLoops())
+            .isEqualTo(3);
+
+        for (String wrong : new String[] {"0", "257"}) {
+            HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_EVENT_LOOPS", wrong), Map.of());
+            assertThatThrownBy(c::httpEventLoops).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                assertThat(e.field()).isEqualTo("http.event-loops");
+                assertThat(e.getMessage()).isEqualTo("http.event-loops must be from 1 to 256, was " + wrong);
+            });
+        }
+    }
+
+    @Test
     void refusesARetentionEntryWithoutPattern() {
         HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_BUS_RETENTION", "30d"), Map.of());
 
