@@ -6,7 +6,9 @@ import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.ChunkedEventLog;
 import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.KafkaEventLog;
+import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.KafkaSubscriptionBackend;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.city.CityPage;
@@ -91,7 +93,7 @@ public final class Hub implements AutoCloseable {
     private HttpServer redirectServer;
     private ServerTls tls;
     private EventLog eventLog;
-    private JdbcSubscriptionBackend subscriptions;
+    private HubSubscriptions subscriptions;
     private EventRetention retention;
     private CamelHost camel;
     private PluginHost plugins;
@@ -162,8 +164,8 @@ public final class Hub implements AutoCloseable {
 
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
         Optional<KafkaEventLog.Broker> kafka = config.busKafka();
-        // on Kafka the events live in a topic; subscriptions' cursors, leases and dead letters stay in the database
-        // (see docs/operations.md, "Kafka as the bus")
+        // on Kafka the events live in a topic, subscriptions are consumer groups and dead letters a topic; subscriptions'
+        // names and filters stay in the database (see docs/operations.md, "Kafka as the bus")
         ChunkedEventLog chunkLog = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks())
             ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
         if (chunkLog != null) {
@@ -177,10 +179,14 @@ public final class Hub implements AutoCloseable {
         } else {
             eventLog = chunkLog != null ? chunkLog : H2EventLog.start(db.dataSource(), busSettings);
         }
-        subscriptions = new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(),
-            config.busCursorFlush(), leases);
-        subscriptions.onSeek(name -> changes.announce(JdbcSubscriptionBackend.CHANGE, name));
-        changes.on(JdbcSubscriptionBackend.CHANGE, subscriptions::changedElsewhere);
+        // on Kafka each subscription is a consumer group whose member on one node holds the partition (instead of a
+        // lease), its cursor the group's committed offset
+        subscriptions = kafka.isPresent()
+            ? new KafkaSubscriptionBackend(kafka.get(), db.dataSource(), eventLog, Clock.systemUTC(), nodeId,
+                KafkaSubscriptionBackend.Settings.DEFAULTS.withCommitInterval(config.busCursorFlush()))
+            : new JdbcSubscriptionBackend(db.dataSource(), eventLog, Clock.systemUTC(), config.busCursorFlush(), leases);
+        subscriptions.onSeek(name -> changes.announce(HubSubscriptions.CHANGE, name));
+        changes.on(HubSubscriptions.CHANGE, subscriptions::changedElsewhere);
         List<RetentionPolicy> policies = config.busRetention();
         if (!policies.isEmpty() && kafka.isPresent()) {
             LOG.warn("{} is not applied to a bus on Kafka: the topic keeps events as its own retention.ms and "
@@ -403,7 +409,7 @@ public final class Hub implements AutoCloseable {
         return eventLog;
     }
 
-    public JdbcSubscriptionBackend subscriptions() {
+    public HubSubscriptions subscriptions() {
         return subscriptions;
     }
 

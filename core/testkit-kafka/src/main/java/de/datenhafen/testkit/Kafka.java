@@ -105,6 +105,9 @@ public final class Kafka implements AutoCloseable {
             props.put("auto.create.topics.enable", "false");
             // one broker: the internal topics cannot have three copies
             props.put("offsets.topic.replication.factor", "1");
+            // consumer groups (the hub's subscriptions) keep their offsets there: one partition is made in a moment,
+            // the default 50 took seconds at a test's first group
+            props.put("offsets.topic.num.partitions", "1");
             props.put("transaction.state.log.replication.factor", "1");
             props.put("transaction.state.log.min.isr", "1");
             props.put("share.coordinator.state.topic.replication.factor", "1");

@@ -25,6 +25,21 @@ final class BusTestSupport {
     private BusTestSupport() {
     }
 
+    /** A hub with the sink plugin (built in {@code archives}) whose subscriptions try an event twice, 10 ms apart. */
+    static HubExtension.Builder sinkHub(java.nio.file.Path archives) {
+        return HubExtension.builder()
+            .config(de.datenhafen.core.config.HubConfig.BUS_RETRY_ATTEMPTS, 2)
+            .config(de.datenhafen.core.config.HubConfig.BUS_RETRY_BACKOFF, "10ms")
+            .plugin(() -> de.datenhafen.fixtures.SinkPlugin.archive(archives));
+    }
+
+    /** The hub with its bus on Kafka (testkit's {@link Kafka}, shared in this JVM), its topics named {@code prefix...}. */
+    static HubExtension.Builder onKafka(HubExtension.Builder builder, String prefix) {
+        return builder.config(de.datenhafen.core.config.HubConfig.BUS_KIND, "kafka")
+            .config(de.datenhafen.core.config.HubConfig.BUS_KAFKA_BOOTSTRAP_SERVERS, Kafka.shared().bootstrapServers())
+            .config(de.datenhafen.core.config.HubConfig.BUS_KAFKA_TOPIC_PREFIX, prefix);
+    }
+
     /** Appends one event and returns its sequence once it is committed. */
     static long append(Hub hub, String type, String subject, String data) {
         CloudEventBuilder b = CloudEventBuilder.v1().withId(UUID.randomUUID().toString())

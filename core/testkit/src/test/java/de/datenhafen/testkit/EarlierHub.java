@@ -2,7 +2,7 @@ package de.datenhafen.testkit;
 
 import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.ChunkedEventLog;
-import de.datenhafen.core.bus.DeadLetterStore;
+import de.datenhafen.core.bus.JdbcDeadLetterStore;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.H2EventLog;
@@ -103,7 +103,7 @@ final class EarlierHub {
             new SubscriptionStore(db.dataSource(), Clock.systemUTC())
                 .create(SUBSCRIPTION, EventFilter.ofTypes(TYPE), events.get(2));
             long deadLetter = events.get(1);
-            new DeadLetterStore(db.dataSource(), Clock.systemUTC())
+            new JdbcDeadLetterStore(db.dataSource(), Clock.systemUTC())
                 .add(SUBSCRIPTION, deadLetter, DEAD_LETTER_ERROR, 5, now.minus(Duration.ofMinutes(5)));
             if (v >= 4) {
                 archives(c, plugins, now);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (paused past its end, then resumed) cannot move it; the refused write tells it that it lost the lease, and the
  * node that took over reads the cursor from the database before it delivers.
  */
-public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoCloseable {
+public final class JdbcSubscriptionBackend implements HubSubscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSubscriptionBackend.class);
 
@@ -42,9 +42,6 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
     private final Leases leases; // null: one node, no leases
     private volatile java.util.function.Consumer<String> seeks = name -> { };
 
-    /** The kind of change notice a seek leaves for the other nodes (see {@link #changedElsewhere}). */
-    public static final String CHANGE = "subscription";
-
     public JdbcSubscriptionBackend(DataSource dataSource, EventLog log, Clock clock, Duration flushInterval) {
         this(dataSource, log, clock, flushInterval, null);
     }
@@ -55,7 +52,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
         this.leases = leases;
         this.log = log;
         this.store = new SubscriptionStore(dataSource, clock, log);
-        this.deadLetterStore = new DeadLetterStore(dataSource, clock);
+        this.deadLetterStore = new JdbcDeadLetterStore(dataSource, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "subscription-cursors");
             t.setDaemon(true);
@@ -65,15 +62,18 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
             TimeUnit.MILLISECONDS);
     }
 
+    @Override
     public SubscriptionStore store() {
         return store;
     }
 
+    @Override
     public DeadLetterStore deadLetterStore() {
         return deadLetterStore;
     }
 
     /** The log the subscriptions read. */
+    @Override
     public EventLog log() {
         return log;
     }
@@ -85,10 +85,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
 
     @Override
     public SubscriptionWorker.Cursor cursor(String subscription, EventFilter filter) {
-        Subscription s = store.get(subscription).orElseGet(() -> createOrRead(subscription, filter));
-        if (!s.filter().equals(filter)) {
-            store.updateFilter(subscription, filter);
-        }
+        Subscription s = attachable(subscription, filter);
         CachedCursor cursor = new CachedCursor(subscription, s.cursor());
         CachedCursor old = cursors.put(subscription, cursor);
         if (old != null) {
@@ -100,26 +97,19 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
         return cursor;
     }
 
-    /** Creates the subscription at the log's end, or reads it when another node just created it. */
-    private Subscription createOrRead(String subscription, EventFilter filter) {
-        try {
-            return store.create(subscription, filter, log.lastSequence());
-        } catch (de.datenhafen.api.ConflictException e) {
-            return store.get(subscription).orElseThrow(() -> e);
-        }
-    }
-
     /** The lease a subscription is delivered under. */
     public static String leaseName(String subscription) {
         return "subscription:" + subscription;
     }
 
     /** The node that delivers the subscription now (holds its lease), if any. */
+    @Override
     public Optional<String> deliveredBy(String subscription) {
         return leases == null ? Optional.empty() : Optional.ofNullable(leases.holders().get(leaseName(subscription)));
     }
 
     /** Where the subscription's delivery stands now: in memory on the node that delivers it, else as stored. */
+    @Override
     public long position(String subscription) {
         CachedCursor c = cursors.get(subscription);
         if (c != null && c.held()) {
@@ -129,6 +119,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
     }
 
     /** Who is told of each seek (by name), so that the node delivering the subscription takes the new position. */
+    @Override
     public void onSeek(java.util.function.Consumer<String> told) {
         this.seeks = java.util.Objects.requireNonNull(told, "told");
     }
@@ -137,6 +128,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
      * Moves a subscription so that the next event delivered is the first with sequence {@code nextSeq} or more;
      * an attached consumer picks the new position up before its next delivery.
      */
+    @Override
     public Subscription seek(String subscription, long nextSeq) {
         synchronized (writeLock) {
             Subscription s = store.seek(subscription, nextSeq);
@@ -151,6 +143,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
     }
 
     /** As {@link #seek}, to the first event stored at or after {@code time}. */
+    @Override
     public Subscription seekToTime(String subscription, Instant time) {
         synchronized (writeLock) {
             Subscription s = store.seekToTime(subscription, time);
@@ -165,6 +158,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
     }
 
     /** Forgets the in-memory cursor of a subscription being deleted. */
+    @Override
     public void forget(String subscription) {
         CachedCursor c = cursors.remove(subscription);
         if (c != null) {
@@ -176,6 +170,7 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
      * Another node moved the subscription (a seek there): the cursor held here takes the stored position, as after a
      * seek on this node.
      */
+    @Override
     public void changedElsewhere(String subscription) {
         synchronized (writeLock) {
             CachedCursor c = cursors.get(subscription);
@@ -185,12 +180,6 @@ public final class JdbcSubscriptionBackend implements SubscriptionBackend, AutoC
                 consumers.of(subscription).ifPresent(a -> a.worker().wake());
             }
         }
-    }
-
-    @Override
-    public SubscriptionWorker.DeadLetters deadLetters() {
-        return (subscription, event, error, attempts, firstFailed) ->
-            deadLetterStore.add(subscription, event.sequence(), error, attempts, firstFailed);
     }
 
     /** Writes every cursor that moved since the last write. */

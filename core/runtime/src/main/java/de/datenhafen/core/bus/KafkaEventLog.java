@@ -258,7 +258,7 @@ public final class KafkaEventLog implements EventLog {
         }
     }
 
-    private static Properties clientProperties(Broker broker, String role) {
+    static Properties clientProperties(Broker broker, String role) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "datenhafen-bus-" + role);
@@ -271,7 +271,7 @@ public final class KafkaEventLog implements EventLog {
      * compression, time-outs), except those the promises rest on: {@code acks=all}, idempotence, at most five
      * requests in flight (order).
      */
-    private static Properties producerProperties(Broker broker) {
+    static Properties producerProperties(Broker broker) {
         Properties p = clientProperties(broker, "producer");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "262144");

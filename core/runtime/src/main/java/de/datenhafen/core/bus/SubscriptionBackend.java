@@ -1,7 +1,8 @@
 package de.datenhafen.core.bus;
 
 /**
- * Where subscriptions keep their cursors and dead letters: in memory for tests, in the database for the hub.
+ * Where subscriptions keep their cursors and dead letters: in the database, or with {@code bus.kind=kafka} in Kafka's
+ * consumer groups and a topic (see {@link HubSubscriptions}).
  */
 public interface SubscriptionBackend {
 

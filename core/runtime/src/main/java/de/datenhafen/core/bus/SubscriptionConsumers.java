@@ -34,10 +34,26 @@ public final class SubscriptionConsumers {
         Attached mine = new Attached(worker, integration);
         Attached other = attached.putIfAbsent(worker.name(), mine);
         if (other != null && other.worker() != worker) {
-            throw new ConflictException("subscription '" + worker.name() + "' is already consumed"
-                + (other.integration() == null ? "" : " by integration '" + other.integration() + "'")
-                + "; one consumer per subscription keeps its events in order", "subscription");
+            throw taken(worker.name(), other);
         }
+    }
+
+    /**
+     * Refuses a consumer before its cursor is made, as {@link #attach} would.
+     *
+     * @throws ConflictException when a consumer is attached to the subscription
+     */
+    public void checkFree(String subscription) {
+        Attached other = attached.get(subscription);
+        if (other != null) {
+            throw taken(subscription, other);
+        }
+    }
+
+    private static ConflictException taken(String subscription, Attached other) {
+        return new ConflictException("subscription '" + subscription + "' is already consumed"
+            + (other.integration() == null ? "" : " by integration '" + other.integration() + "'")
+            + "; one consumer per subscription keeps its events in order", "subscription");
     }
 
     /** Forgets {@code worker}, if it is the one attached. */

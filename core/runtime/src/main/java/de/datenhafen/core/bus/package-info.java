@@ -3,7 +3,10 @@
  * owning member, plus live fan-out to subscriptions. {@link de.datenhafen.core.bus.EventLog} is the one interface
  * every implementation serves; both JDBC storages run on H2 and on PostgreSQL, and {@link
  * de.datenhafen.core.bus.KafkaEventLog} keeps the events in a Kafka topic ({@code bus.kind=kafka}; its decisions are in
- * its javadoc and docs/operations.md).
+ * its javadoc and docs/operations.md), where subscriptions are consumer groups ({@link
+ * de.datenhafen.core.bus.KafkaSubscriptionBackend}: one node delivers by holding the partition, cursors are committed
+ * offsets, fenced by the group's generation) and dead letters a compacted topic ({@link
+ * de.datenhafen.core.bus.KafkaDeadLetterStore}).
  *
  * <h2>Storage decisions (H2EventLog)</h2>
  * <ul>

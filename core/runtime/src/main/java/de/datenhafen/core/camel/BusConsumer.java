@@ -4,6 +4,7 @@ import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.core.bus.SubscriptionConsumers;
 import de.datenhafen.core.bus.SubscriptionWorker;
 import io.cloudevents.CloudEvent;
 import java.util.ArrayList;
@@ -58,10 +59,19 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
         if (bus.startingPaused()) {
             return; // added for a paused integration: suspended next, delivers from its resume on
         }
-        SubscriptionWorker w = new SubscriptionWorker(subscription, filter, bus.log(),
-            bus.subscriptions().cursor(subscription, filter), bus.subscriptions().deadLetters(), this::deliver,
-            maxBatch, bus.retry());
-        bus.subscriptions().consumers().attach(w, RouteOwner.integrationOf(getRouteId()));
+        SubscriptionConsumers consumers = bus.subscriptions().consumers();
+        // before the cursor: making one takes the subscription over on this node (its lease, or its group's member),
+        // which would leave a running consumer of it without
+        consumers.checkFree(subscription);
+        SubscriptionWorker.Cursor cursor = bus.subscriptions().cursor(subscription, filter);
+        SubscriptionWorker w = new SubscriptionWorker(subscription, filter, bus.log(), cursor,
+            bus.subscriptions().deadLetters(), this::deliver, maxBatch, bus.retry());
+        try {
+            consumers.attach(w, RouteOwner.integrationOf(getRouteId()));
+        } catch (RuntimeException e) {
+            cursor.release(); // another consumer attached meanwhile: let go of what this cursor holds
+            throw e;
+        }
         worker = w;
         w.start();
     }

@@ -203,7 +203,8 @@ public final class HubConfig {
                 + "for example air.reading=30d, transit.*=1000000, social.*=365d|100000")
         .define(BUS_RETENTION_INTERVAL, ConfigType.DURATION, "1m", false, "How often retention runs")
         .define(BUS_CURSOR_FLUSH, ConfigType.DURATION, "200ms", false,
-            "How often subscription cursors are written to the database")
+            "How often subscription cursors are written to the database (with bus.kind=kafka: committed to "
+                + "their consumer groups)")
         .define(BUS_RETRY_ATTEMPTS, ConfigType.INT, 5, false,
             "Delivery attempts per event and subscription before the event goes to the dead letters")
         .define(BUS_RETRY_BACKOFF, ConfigType.DURATION, "200ms", false,

@@ -4,7 +4,7 @@ import de.datenhafen.api.Config;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
-import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
@@ -95,7 +95,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     private final FlowStore store;
     private final StopReasons stopReasons;
     private final CamelHost camel;
-    private final JdbcSubscriptionBackend subscriptions;
+    private final HubSubscriptions subscriptions;
     private final Predicate<String> integrationNamed;
     private final Map<String, Entry> entries = new TreeMap<>();
     /** Flow name to its member ("" for the hub's), read without the lock by the access rules. */
@@ -105,7 +105,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      * @param integrationNamed whether a plugin's integration has a name (a flow may not take it); must not lock the
      *                         integration manager
      */
-    public FlowManager(Database db, SecretBox secrets, CamelHost camel, JdbcSubscriptionBackend subscriptions,
+    public FlowManager(Database db, SecretBox secrets, CamelHost camel, HubSubscriptions subscriptions,
                        Predicate<String> integrationNamed) {
         this.store = new FlowStore(db, secrets);
         this.stopReasons = new StopReasons(db, StopReasons.Table.FLOW);

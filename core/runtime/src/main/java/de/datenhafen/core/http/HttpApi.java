@@ -1,6 +1,6 @@
 package de.datenhafen.core.http;
 
-import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.HubHttpComponent;
@@ -64,7 +64,7 @@ public final class HttpApi {
     /** What the HTTP layer needs from the rest of the hub. */
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
-                           long maxPluginSize, JdbcSubscriptionBackend subscriptions, EventLog eventLog,
+                           long maxPluginSize, HubSubscriptions subscriptions, EventLog eventLog,
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
                            Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
                            de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,

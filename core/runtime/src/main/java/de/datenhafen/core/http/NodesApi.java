@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/admin/nodes}: the hub processes on this database (id, address, started, last heartbeat) and the
- * work each runs now (the leases it holds: {@code subscription:<name>}, {@code route:<route id>}); {@code alive} is false
+ * work each runs now (the leases it holds: {@code subscription:<name>} (not on Kafka, where a consumer group's
+ * assignment decides), {@code route:<route id>}); {@code alive} is false
  * once a node missed three heartbeats (a stopped or dead node stays listed with its last one). One node on H2
  * lists itself with everything. {@code DELETE /api/v1/admin/nodes/{id}} forgets a node that is gone for good (see
  * {@link Nodes#forget}): 409 while it is alive or for the node asked. Work runs on the admin pool.

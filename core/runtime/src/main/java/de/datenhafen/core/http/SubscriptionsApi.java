@@ -8,7 +8,7 @@ import de.datenhafen.core.bus.DeadLetterFilter;
 import de.datenhafen.core.bus.DeadLetterStore;
 import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.EventLog;
-import de.datenhafen.core.bus.JdbcSubscriptionBackend;
+import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.bus.Subscription;
 import de.datenhafen.core.bus.SubscriptionConsumers;
@@ -54,12 +54,12 @@ final class SubscriptionsApi {
     private static final int MAX_PAGE = 1000;
 
     private final WorkerExecutor workers;
-    private final JdbcSubscriptionBackend subscriptions;
+    private final HubSubscriptions subscriptions;
     private final SubscriptionStore store;
     private final DeadLetterStore deadLetters;
     private final EventLog log;
 
-    SubscriptionsApi(WorkerExecutor workers, JdbcSubscriptionBackend subscriptions) {
+    SubscriptionsApi(WorkerExecutor workers, HubSubscriptions subscriptions) {
         this.workers = workers;
         this.subscriptions = subscriptions;
         this.store = subscriptions.store();
@@ -102,7 +102,7 @@ final class SubscriptionsApi {
             SubscriptionStore.checkName(name);
             EventFilter filter = new EventFilter(types(body), text(body, "subjectPrefix"));
             long cursor = startCursor(body.getValue("from", "end"));
-            return view(store.create(name, filter, cursor));
+            return view(subscriptions.create(name, filter, cursor));
         });
     }
 
