@@ -247,11 +247,49 @@ public final class KafkaDeadLetterStore implements DeadLetterStore, AutoCloseabl
                 + "some (subscription " + subscription + " waits until then)", Duration.ofSeconds(10));
         }
         Instant now = clock.instant();
-        DeadLetter d = new DeadLetter(0, subscription, eventSeq, DeadLetterStore.cut(error), attempts,
-            firstFailed == null ? now : firstFailed, now);
+        return add(new DeadLetter(0, subscription, eventSeq, DeadLetterStore.cut(error), attempts,
+            firstFailed == null ? now : firstFailed, now));
+    }
+
+    private DeadLetter add(DeadLetter d) {
         long offset = write(List.of(record(UUID.randomUUID().toString(), value(d, false))));
         return get(offset + 1).orElse(new DeadLetter(offset + 1, d.subscription(), d.eventSeq(), d.error(),
             d.attempts(), d.firstFailed(), d.lastFailed()));
+    }
+
+    /**
+     * Moves the dead letters another store holds (the database's, kept before the bus moved to Kafka) into this one,
+     * oldest first, so an upgraded hub still shows them. Each is written here before it is deleted there: a crash in
+     * between leaves it in both (shown twice, never lost); when another node moved the same one first (its delete
+     * there found nothing), this node's copy is deleted again. Stops at this store's bound; the rest stay where they
+     * are for the next start.
+     *
+     * @return how many were moved
+     */
+    public int takeOver(DeadLetterStore from) {
+        int moved = 0;
+        for (long id : from.ids(DeadLetterFilter.ALL)) {
+            Optional<DeadLetter> old = from.get(id);
+            if (old.isEmpty()) {
+                continue;
+            }
+            DeadLetter d = old.get();
+            if (byId.size() >= MAX_HELD) {
+                LOG.warn("Dead letters: {} left in the database, this topic holds its most ({}); they are moved at a "
+                    + "later start once some are discarded or replayed", from.count(DeadLetterFilter.ALL), MAX_HELD);
+                break;
+            }
+            DeadLetter copy = add(d); // as it was, the time of its last failure too
+            if (from.delete(id)) {
+                moved++;
+            } else {
+                delete(copy.id());
+            }
+        }
+        if (moved > 0) {
+            LOG.info("Dead letters: {} moved from the database to the Kafka topic {}", moved, partition.topic());
+        }
+        return moved;
     }
 
     @Override

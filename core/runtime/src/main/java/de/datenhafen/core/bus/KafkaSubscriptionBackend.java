@@ -127,6 +127,8 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = new SubscriptionStore(dataSource, clock, log);
         this.deadLetterStore = new KafkaDeadLetterStore(broker, clock);
+        // dead letters recorded while the bus was in the database (before an upgrade to Kafka) join the topic
+        deadLetterStore.takeOver(new JdbcDeadLetterStore(dataSource, clock));
         this.partition = new TopicPartition(broker.eventsTopic(), 0);
         this.admin = Admin.create(KafkaEventLog.clientProperties(broker, "subscriptions-admin"));
     }

@@ -1,6 +1,7 @@
 package de.datenhafen.core.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.testkit.Kafka;
@@ -72,6 +73,34 @@ class KafkaDeadLetterStoreTest extends DeadLetterStoreContract {
             other.delete(kept.id());
             await().atMost(Duration.ofSeconds(10)).until(() -> store.get(kept.id()).isEmpty());
             assertThat(store.list(DeadLetterFilter.ALL, 0, 10)).containsExactly(added);
+        }
+    }
+
+    @Test
+    void takesOverTheDeadLettersOfAnotherStoreAsTheyWere() {
+        // the hub hands its database's store at an upgrade to Kafka; any store answers the same (the contract)
+        KafkaEventLog.Broker before = new KafkaEventLog.Broker(Kafka.shared().bootstrapServers(),
+            "dead-letters-before-" + PREFIXES.incrementAndGet() + ".");
+        try (KafkaDeadLetterStore old = new KafkaDeadLetterStore(before, clock)) {
+            DeadLetter first = old.add("webhook", 1, "HTTP 500", 5, T.minus(Duration.ofHours(1)));
+            clock.advance(Duration.ofMinutes(5));
+            DeadLetter second = old.recordFailure(old.add("archive", 2, "disk full", 3, T).id(), "disk still full")
+                .orElseThrow();
+            clock.advance(Duration.ofMinutes(5));
+
+            assertThat(kafka.takeOver(old)).isEqualTo(2);
+
+            assertThat(old.list(DeadLetterFilter.ALL, 0, 10)).as("gone from where they were").isEmpty();
+            assertThat(store.list(DeadLetterFilter.ALL, 0, 10)).as("oldest first, each as it was")
+                .extracting(DeadLetter::subscription, DeadLetter::eventSeq, DeadLetter::error, DeadLetter::attempts,
+                    DeadLetter::firstFailed, DeadLetter::lastFailed)
+                .containsExactly(
+                    tuple("webhook", 1L, "HTTP 500", 5, first.firstFailed(),
+                        first.lastFailed()),
+                    tuple("archive", 2L, "disk still full", 4, second.firstFailed(),
+                        second.lastFailed()));
+            assertThat(kafka.takeOver(old)).as("nothing left to move at the next start").isZero();
+            assertThat(store.count(DeadLetterFilter.ALL)).isEqualTo(2);
         }
     }
 }
