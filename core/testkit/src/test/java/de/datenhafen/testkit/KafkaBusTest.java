@@ -92,6 +92,9 @@ class KafkaBusTest {
         assertThat(shown.getBoolean("consumer")).isTrue();
         assertThat(shown.getString("node")).as("the node whose group member holds the partition")
             .isEqualTo(hub.hub().nodes().id());
+        JsonObject nodes = client.get("/api/v1/admin/nodes").json();
+        assertThat(nodes.getJsonArray("nodes").getJsonObject(0).getJsonArray("runs").getList())
+            .as("the admin's view of which node runs what: " + nodes).contains("subscription:group-watch");
 
         HubClient.Response sought = client.post(BASE + "/group-watch/seek", new JsonObject().put("sequence", first));
         assertThat(sought.status()).as(sought.toString()).isEqualTo(200);

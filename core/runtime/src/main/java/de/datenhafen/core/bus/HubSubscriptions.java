@@ -1,6 +1,7 @@
 package de.datenhafen.core.bus;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -52,6 +53,14 @@ public interface HubSubscriptions extends SubscriptionBackend, AutoCloseable {
 
     /** The node that delivers the subscription now, if known. */
     Optional<String> deliveredBy(String subscription);
+
+    /**
+     * The node delivering each subscription where no lease says so (on Kafka, a consumer group's assignment), by
+     * subscription name, for the admin's view of which node runs what; empty where the leases tell it (the database).
+     */
+    default Map<String, String> deliverers() {
+        return Map.of();
+    }
 
     /** Who is told of each seek (by name), so that the node delivering the subscription takes the new position. */
     void onSeek(Consumer<String> told);

@@ -4,12 +4,14 @@ import de.datenhafen.api.RetryableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -218,23 +220,47 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
         if (m != null && m.held()) {
             return Optional.of(nodeId);
         }
-        try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group(subscription))).describedGroups()
-                .get(group(subscription)).get(ANSWER.toMillis(), TimeUnit.MILLISECONDS);
-            for (MemberDescription member : d.members()) {
-                if (member.assignment().topicPartitions().contains(partition)) {
-                    String client = member.clientId();
-                    int at = client.lastIndexOf('@');
-                    return Optional.of(at < 0 ? client : client.substring(at + 1));
-                }
-            }
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+        return Optional.ofNullable(holders(List.of(subscription)).get(subscription));
+    }
+
+    /** Every subscription's delivering node, from one description of all their groups. */
+    @Override
+    public Map<String, String> deliverers() {
+        return holders(store.list().stream().map(Subscription::name).toList());
+    }
+
+    /**
+     * The node whose member holds the partition in each subscription's group (a member's client id ends in
+     * {@code @<node>}), by subscription; one that no member holds, or that Kafka did not describe in time, is missing.
+     */
+    private Map<String, String> holders(List<String> subscriptions) {
+        Map<String, String> holders = new TreeMap<>();
+        if (subscriptions.isEmpty()) {
+            return holders;
         }
+        Map<String, String> byGroup = new HashMap<>();
+        subscriptions.forEach(s -> byGroup.put(group(s), s));
+        var described = admin.describeConsumerGroups(byGroup.keySet()).describedGroups();
+        long deadline = System.nanoTime() + ANSWER.toNanos();
+        for (var e : described.entrySet()) {
+            try {
+                ConsumerGroupDescription d = e.getValue().get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+                for (MemberDescription member : d.members()) {
+                    if (member.assignment().topicPartitions().contains(partition)) {
+                        String client = member.clientId();
+                        int at = client.lastIndexOf('@');
+                        holders.put(byGroup.get(e.getKey()), at < 0 ? client : client.substring(at + 1));
+                    }
+                }
+            } catch (ExecutionException | TimeoutException ex) {
+                // not described in time: left out, as a subscription no node delivers
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return holders;
     }
 
     @Override

@@ -130,7 +130,7 @@ public final class HttpApi {
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router);
         new SubscriptionsApi(workers, s.subscriptions()).mount(router);
-        new NodesApi(workers, s.nodes(), s.leases()).mount(router);
+        new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
         new FlowsApi(workers, s.flows()).mount(router);
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),

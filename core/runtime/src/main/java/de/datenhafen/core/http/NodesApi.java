@@ -1,5 +1,7 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.core.bus.HubSubscriptions;
+import de.datenhafen.core.bus.JdbcSubscriptionBackend;
 import de.datenhafen.core.node.Leases;
 import de.datenhafen.core.node.Nodes;
 import io.vertx.core.WorkerExecutor;
@@ -14,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/admin/nodes}: the hub processes on this database (id, address, started, last heartbeat) and the
- * work each runs now (the leases it holds: {@code subscription:<name>} (not on Kafka, where a consumer group's
- * assignment decides), {@code route:<route id>}); {@code alive} is false
+ * work each runs now (the leases it holds: {@code subscription:<name>}, {@code route:<route id>}; on Kafka a
+ * subscription is listed with the node whose group member holds its partition); {@code alive} is false
  * once a node missed three heartbeats (a stopped or dead node stays listed with its last one). One node on H2
  * lists itself with everything. {@code DELETE /api/v1/admin/nodes/{id}} forgets a node that is gone for good (see
  * {@link Nodes#forget}): 409 while it is alive or for the node asked. Work runs on the admin pool.
@@ -25,11 +27,13 @@ final class NodesApi {
     private final WorkerExecutor workers;
     private final Nodes nodes;
     private final Leases leases;
+    private final HubSubscriptions subscriptions;
 
-    NodesApi(WorkerExecutor workers, Nodes nodes, Leases leases) {
+    NodesApi(WorkerExecutor workers, Nodes nodes, Leases leases, HubSubscriptions subscriptions) {
         this.workers = workers;
         this.nodes = nodes;
         this.leases = leases;
+        this.subscriptions = subscriptions;
     }
 
     void mount(Router router) {
@@ -51,6 +55,8 @@ final class NodesApi {
         JsonReplies.work(workers, ctx, 200, () -> {
             Map<String, List<String>> runs = new TreeMap<>();
             leases.holders().forEach((work, holder) -> runs.computeIfAbsent(holder, h -> new ArrayList<>()).add(work));
+            subscriptions.deliverers().forEach((name, holder) -> runs.computeIfAbsent(holder, h -> new ArrayList<>())
+                .add(JdbcSubscriptionBackend.leaseName(name)));
             JsonArray out = new JsonArray();
             for (Nodes.Node n : nodes.list()) {
                 out.add(new JsonObject().put("id", n.id()).put("address", n.address())
