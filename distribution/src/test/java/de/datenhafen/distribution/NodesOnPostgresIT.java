@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import de.datenhafen.testkit.HubClient;
+import de.datenhafen.testkit.Kafka;
 import de.datenhafen.testkit.Postgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three packaged hubs (separate JVMs on loopback ports) on one PostgreSQL, ingest spread over all three, a webhook
@@ -45,6 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * moves no cursor (the subscription shows the third node's moves only) and says in its log that it stopped. Every
  * event reaches the receiver at least once, in sequence order per subject. Before that, a plugin uploaded to one node
  * runs on the others (fetched from the database) until it is deleted there.
+ *
+ * <p>The same with Kafka as the bus (a broker in this JVM, testkit's {@link Kafka}): the subscription is a consumer
+ * group, so "holds the lease" reads "its member holds the partition" (as the nodes' view lists it), the take-over waits
+ * for the group's session time-out, and the paused node's stale commit is refused by the group's generation (it says
+ * in its log that it lost the partition; the cursor's mover is not recorded on Kafka).
  */
 class NodesOnPostgresIT {
 
@@ -60,6 +67,8 @@ class NodesOnPostgresIT {
 
     private final List<HubNode> nodes = new ArrayList<>();
     private Postgres pg;
+    private boolean kafka;
+    private String topicPrefix;
 
     /** One hub process. */
     private static final class HubNode {
@@ -96,13 +105,16 @@ class NodesOnPostgresIT {
         }
     }
 
-    @Test
-    void workMovesWithinFifteenSecondsAndAPausedHolderMovesNoCursor() throws Exception {
+    @ParameterizedTest(name = "bus on {0}")
+    @ValueSource(strings = {"database", "kafka"})
+    void workMovesWithinFifteenSecondsAndAPausedHolderMovesNoCursor(String bus) throws Exception {
         assumeTrue(Postgres.available(), "PostgreSQL is not installed");
+        kafka = bus.equals("kafka");
+        topicPrefix = "nodes-" + System.nanoTime() + ".";
         // the test JVM's server (BusCrashOnPostgresIT's too), a database of its own: the nodes are killed, the server
         // is not, so a server of its own would only add its initdb, start and stop
         pg = Postgres.shared();
-        String url = pg.createDatabase("nodes");
+        String url = pg.createDatabase("nodes_" + bus);
         List<Arrival> arrivals = new CopyOnWriteArrayList<>();
         HttpServer receiver = receiver(arrivals);
         try {
@@ -117,7 +129,9 @@ class NodesOnPostgresIT {
                 Files.copy(nodes.get(0).home.resolve("data/secret.key"), n.home.resolve("data/secret.key"));
                 start(n, url);
             }
-            aPluginUploadedToOneNodeRunsOnTheOthersUntilItIsDeleted();
+            if (!kafka) { // the archives' way between nodes is the database's, whatever the bus
+                aPluginUploadedToOneNodeRunsOnTheOthersUntilItIsDeleted();
+            }
             HubClient.Response created = nodes.get(0).client.post("/api/v1/admin/integrations", new JsonObject()
                 .put("name", "nodes-hook").put("connector", "webhook-sink").put("config", new JsonObject()
                     .put("types", new JsonArray().add(TYPE)).put("subscription", SUBSCRIPTION)
@@ -162,25 +176,32 @@ class NodesOnPostgresIT {
             int beforeCont = arrivals.size();
             await("deliveries by " + third.id).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> arrivals.size() > beforeCont);
-            // from here on, a cursor move by the paused node would show: the last move is the third node's
-            await("a cursor move by " + third.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> cursorMovedBy(third).equals(third.id));
+            // from here on, a cursor move by the paused node would show: the last move is the third node's (on Kafka
+            // the group's commits name no node: there the paused node's own account below is what shows it)
+            if (!kafka) {
+                await("a cursor move by " + third.id).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> cursorMovedBy(third).equals(third.id));
+            }
             signal(second, "CONT");
             await(second.id + " answers again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions().until(() -> second.client.get("/health/live").status() == 200);
             second.posting = true; // it may take ingest again: any node does
 
             Set<String> cursorMovers = ConcurrentHashMap.newKeySet();
+            // a stale write of the resumed node would set the cursor back to where it stood when paused
+            List<Long> cursors = new CopyOnWriteArrayList<>();
             await(second.id + " says it stopped its work").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
                     cursorMovers.add(cursorMovedBy(third));
-                    return Files.readString(second.log).contains("Lease subscription:" + SUBSCRIPTION);
+                    cursors.add(cursor(third));
+                    return saysItStopped(second);
                 });
             load.stop();
             Set<Integer> acknowledged = load.acknowledged;
             await("every acknowledged event delivered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     cursorMovers.add(cursorMovedBy(third));
+                    cursors.add(cursor(third));
                     Set<Integer> got = new HashSet<>();
                     arrivals.forEach(a -> got.add(a.n()));
                     return got.containsAll(acknowledged);
@@ -228,12 +249,14 @@ class NodesOnPostgresIT {
                 arrived.add(seq);
             }
             long repeats = arrivals.size() - arrivals.stream().map(Arrival::webhookId).distinct().count();
-            System.out.printf("nodes on PostgreSQL: %d acknowledged (%d stored), delivery resumed %.1f s after the "
-                    + "kill -9, the lease moved %.1f s after the kill -STOP, %d deliveries repeated (at least once), "
+            System.out.printf("nodes on PostgreSQL, bus on " + bus + ": %d acknowledged (%d stored), delivery "
+                    + "resumed %.1f s after the kill -9, the lease moved %.1f s after the kill -STOP, %d deliveries "
+                    + "repeated (at least once), "
                     + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats,
                 cursorMovers);
             for (HubNode n : nodes) {
-                Files.readAllLines(n.log).stream().filter(l -> l.contains("Lease subscription:" + SUBSCRIPTION))
+                Files.readAllLines(n.log).stream().filter(l -> l.contains("Lease subscription:" + SUBSCRIPTION)
+                        || l.contains("Subscription " + SUBSCRIPTION + ":"))
                     .forEach(l -> System.out.println(n.id + ": " + l));
             }
             System.out.printf("killed %s, paused %s, delivering at the end: %s%n", first.id, second.id, third.id);
@@ -241,8 +264,8 @@ class NodesOnPostgresIT {
             assertThat(outOfOrder).as("events that arrived before an earlier one of their subject").isEmpty();
             assertThat(cursorMovers).as("nodes that moved the cursor after " + second.id + " was paused")
                 .doesNotContain(second.id);
-            assertThat(Files.readString(second.log)).contains("Lease subscription:" + SUBSCRIPTION)
-                .contains("its work stops here");
+            assertThat(cursors).as("the cursor after " + second.id + " resumed").isSorted();
+            assertThat(saysItStopped(second)).as(second.id + "'s log says it stopped delivering").isTrue();
         } finally {
             receiver.stop(0);
         }
@@ -331,6 +354,20 @@ class NodesOnPostgresIT {
         return Optional.empty();
     }
 
+    /**
+     * Whether the node's log says it stopped delivering the subscription: its lease was taken (database), or its
+     * group member lost the partition or had its commit refused (Kafka).
+     */
+    private boolean saysItStopped(HubNode n) throws IOException {
+        return Files.readAllLines(n.log).stream().anyMatch(kafka
+            ? l -> l.contains("Subscription " + SUBSCRIPTION + ": this node") && l.contains("its partition")
+            : l -> l.contains("Lease subscription:" + SUBSCRIPTION) && l.contains("its work stops here"));
+    }
+
+    private static long cursor(HubNode via) {
+        return via.client.get("/api/v1/admin/subscriptions/" + SUBSCRIPTION).json().getLong("cursor");
+    }
+
     private static String cursorMovedBy(HubNode via) {
         return String.valueOf(via.client.get("/api/v1/admin/subscriptions/" + SUBSCRIPTION).json()
             .getString("cursorMovedBy"));
@@ -381,6 +418,11 @@ class NodesOnPostgresIT {
         pb.environment().put("DATENHAFEN_DB_USER", pg.user());
         pb.environment().put("DATENHAFEN_DB_PASSWORD", pg.password());
         pb.environment().put("DATENHAFEN_NODE_ID", n.id);
+        if (kafka) {
+            pb.environment().put("DATENHAFEN_BUS", "kafka");
+            pb.environment().put("DATENHAFEN_BUS_KAFKA_BOOTSTRAP_SERVERS", Kafka.shared().bootstrapServers());
+            pb.environment().put("DATENHAFEN_BUS_KAFKA_TOPIC_PREFIX", topicPrefix);
+        }
         n.process = pb.start();
         await(n.id + " ready (log " + n.log + ")").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
             .failFast(() -> assertThat(n.process.isAlive()).as(n.id + " alive; log:\n" + Files.readString(n.log))
