@@ -35,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,24 +92,6 @@ class NodesOnPostgresIT {
 
     /** What the receiver got, in order of arrival. */
     private record Arrival(int n, String webhookId, long atNanos) {
-    }
-
-    /**
-     * Starts the Kafka run's broker (in this JVM, testkit's {@link Kafka}) while the database run goes: a cold broker
-     * takes some 20 s to answer, which the Kafka run would otherwise only wait for. A failure here is the Kafka run's
-     * to report (its own call starts the broker again).
-     */
-    @BeforeAll
-    static void startTheBrokerMeanwhile() {
-        Thread t = new Thread(() -> {
-            try {
-                Kafka.shared();
-            } catch (RuntimeException e) {
-                System.out.println("the Kafka run's broker did not start ahead: " + e);
-            }
-        }, "kafka-ahead");
-        t.setDaemon(true);
-        t.start();
     }
 
     @AfterEach
