@@ -160,7 +160,7 @@ public final class KafkaDeadLetterStore implements DeadLetterStore, AutoCloseabl
                 // close() ends the loop
             } catch (KafkaException e) {
                 LOG.warn("Dead letters: reading {} failed ({}); trying again in 1 s", partition.topic(), e.toString());
-                sleepQuietly(1000); // a back-off, not a wait for a condition
+                SubscriptionWorker.sleepQuietly(1000); // a back-off, not a wait for a condition
             }
         }
     }
@@ -380,13 +380,5 @@ public final class KafkaDeadLetterStore implements DeadLetterStore, AutoCloseabl
         }
         follower.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         producer.close(Duration.ofSeconds(5));
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

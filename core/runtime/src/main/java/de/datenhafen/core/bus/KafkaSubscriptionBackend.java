@@ -541,7 +541,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                     } catch (RuntimeException e) { // Kafka or the database away: the member stays, tries again
                         LOG.warn("Subscription {}: its consumer group member failed ({}); trying again in 1 s", name,
                             e.toString());
-                        sleepQuietly(1000); // a back-off, not a wait for a condition
+                        SubscriptionWorker.sleepQuietly(1000); // a back-off, not a wait for a condition
                     }
                 }
                 if (leave) {
@@ -700,14 +700,6 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                         name);
                 }
             }
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

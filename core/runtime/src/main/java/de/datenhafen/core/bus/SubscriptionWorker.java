@@ -340,7 +340,8 @@ public final class SubscriptionWorker implements AutoCloseable {
         }
     }
 
-    private static void sleepQuietly(long millis) {
+    /** A back-off after a failure (not a wait for a condition); an interrupt ends it and stays set. */
+    static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
