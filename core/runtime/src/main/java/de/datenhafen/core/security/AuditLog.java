@@ -46,6 +46,8 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final Thread writer;
     private volatile boolean closing;
+    /** Put on the queue by {@link #close} to wake the writer; never written. */
+    private static final Entry WAKE = new Entry(0, Instant.EPOCH, null, null, null, null, null, 0, null, null, null);
 
     public AuditLog(Database db) {
         this.db = db;
@@ -88,11 +90,12 @@ public final class AuditLog implements AutoCloseable {
         while (!closing || !queue.isEmpty()) {
             try {
                 Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, 499);
+                batch.removeIf(e -> e == WAKE);
                 write(batch);
             } catch (InterruptedException ie) {
                 if (!closing) {
@@ -221,7 +224,11 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
-        writer.interrupt();
+        // Woken by an entry, not interrupted: an interrupt that reaches the writer inside H2's file write closes H2's
+        // file channel (ClosedByInterruptException), and H2 then closes the whole database, the hub's stop cannot shut
+        // it down cleanly and leaves a datenhafen.trace.db, and the entry is lost. A full queue is drained anyway, and
+        // the writer's poll ends within 200 ms.
+        queue.offer(WAKE);
         writer.join(10_000);
     }
 }
