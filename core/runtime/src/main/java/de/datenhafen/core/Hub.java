@@ -16,6 +16,7 @@ import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.ops.Timers;
 import de.datenhafen.core.web.console.Console;
 import de.datenhafen.core.http.HttpsRedirect;
 import de.datenhafen.core.http.ServerTls;
@@ -61,7 +62,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -215,11 +215,7 @@ public final class Hub implements AutoCloseable {
                     Label.POOL_NAME))));
         metrics.bindJvmMetrics();
         http = new HttpApi(vertx, config.passwordQueue());
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hub-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Timers.of("hub-scheduler");
 
         FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
             100_000, Clock.systemUTC());
@@ -534,7 +530,8 @@ public final class Hub implements AutoCloseable {
             quietly("http server", () -> await(vertx.undeploy(httpDeployment), "close the HTTP server"));
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // housekeeping or an integration's stop in progress ends first: see Timers
+            Timers.stop(scheduler, Timers.STOP_GRACE, "the hub's scheduler");
         }
         if (vertx != null) {
             quietly("vert.x", () -> await(vertx.close(), "close Vert.x"));

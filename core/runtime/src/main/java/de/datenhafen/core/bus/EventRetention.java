@@ -1,6 +1,7 @@
 package de.datenhafen.core.bus;
 
 import de.datenhafen.api.HubException;
+import de.datenhafen.core.ops.Timers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -75,11 +75,7 @@ public final class EventRetention implements AutoCloseable {
         if (scheduler != null || policies.isEmpty()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bus-retention");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Timers.of("bus-retention");
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 if (!mine.getAsBoolean()) {
@@ -195,12 +191,8 @@ public final class EventRetention implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // a pass in progress ends its deletion first (see Timers), for up to 10 s
+            Timers.stop(scheduler, Duration.ofSeconds(10), "retention");
             scheduler = null;
         }
     }

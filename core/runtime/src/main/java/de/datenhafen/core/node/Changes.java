@@ -1,5 +1,6 @@
 package de.datenhafen.core.node;
 
+import de.datenhafen.core.ops.Timers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -64,11 +64,7 @@ public final class Changes implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the change notices: " + e.getMessage(), e);
         }
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hub-changes");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Timers.of("hub-changes");
         timer.scheduleWithFixedDelay(this::pollQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -143,6 +139,6 @@ public final class Changes implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        Timers.stop(timer, Timers.STOP_GRACE, "change notices"); // a poll in progress ends first: see Timers
     }
 }

@@ -1,5 +1,6 @@
 package de.datenhafen.core.node;
 
+import de.datenhafen.core.ops.Timers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -69,11 +69,7 @@ public final class Leases implements AutoCloseable {
         }
         this.leaseTime = leaseTime;
         this.renewEvery = renewEvery;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hub-leases");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Timers.of("hub-leases");
         long tick = Math.min(1000, renewEvery.toMillis());
         timer.scheduleWithFixedDelay(this::tickQuietly, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -237,7 +233,7 @@ public final class Leases implements AutoCloseable {
     /** Stops renewing; held leases are released so that another node may take their work at once. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        Timers.stop(timer, Timers.STOP_GRACE, "lease renewal"); // a renewal in progress ends first: see Timers
         for (Lease l : List.copyOf(wanted.values())) {
             l.release();
         }

@@ -1,5 +1,6 @@
 package de.datenhafen.core.node;
 
+import de.datenhafen.core.ops.Timers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -68,11 +68,7 @@ public final class Nodes implements AutoCloseable {
         this.id = id;
         this.clock = clock;
         this.started = clock.instant();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hub-node");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Timers.of("hub-node");
     }
 
     /**
@@ -293,7 +289,7 @@ public final class Nodes implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        Timers.stop(timer, Timers.STOP_GRACE, "node heartbeat"); // a heartbeat being written ends first: see Timers
     }
 
     @Override
