@@ -1,13 +1,13 @@
 package de.datenhafen.core.bus;
 
 import de.datenhafen.core.node.Leases;
+import de.datenhafen.core.ops.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -53,11 +53,7 @@ public final class JdbcSubscriptionBackend implements HubSubscriptions {
         this.log = log;
         this.store = new SubscriptionStore(dataSource, clock, log);
         this.deadLetterStore = new JdbcDeadLetterStore(dataSource, clock);
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "subscription-cursors");
-            t.setDaemon(true);
-            return t;
-        });
+        this.flusher = Timers.of("subscription-cursors");
         flusher.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
             TimeUnit.MILLISECONDS);
     }
@@ -201,7 +197,8 @@ public final class JdbcSubscriptionBackend implements HubSubscriptions {
 
     @Override
     public void close() {
-        flusher.shutdown();
+        // a flush in progress ends first (see Timers), then the last one writes what moved since
+        Timers.stop(flusher, Timers.STOP_GRACE, "subscription cursors");
         flushQuietly();
     }
 
