@@ -44,6 +44,14 @@ abstract class DeadLetterApiSuite {
         return failing;
     }
 
+    /** One poison event on a new sink {@code name}, awaited as its one dead letter; returns that dead letter. */
+    private JsonObject oneDeadLetter(HubClient client, String name) throws IOException {
+        poisoned(client, name);
+        append(hub().hub(), name + ".event", "s", "{\"v\":\"poison\"}");
+        deadLetterEvents(client, name, 1);
+        return page(client, "?subscription=" + name).getJsonObject(0);
+    }
+
     private static List<Long> deadLetterEvents(HubClient client, String subscription, int expected) {
         await().atMost(BOUND).until(() -> page(client, "?subscription=" + subscription).size() >= expected);
         List<Long> out = new ArrayList<>();
@@ -96,10 +104,9 @@ abstract class DeadLetterApiSuite {
 
     @Test
     void keepsADeadLetterWhoseReplayFailsWithOneMoreAttempt(HubClient client) throws IOException {
-        poisoned(client, "refailing");
-        long seq = append(hub().hub(), "refailing.event", "s", "{\"v\":\"poison\"}");
-        deadLetterEvents(client, "refailing", 1);
-        long id = page(client, "?subscription=refailing").getJsonObject(0).getLong("id");
+        JsonObject dead = oneDeadLetter(client, "refailing");
+        long id = dead.getLong("id");
+        long seq = dead.getJsonObject("event").getLong("sequence");
 
         HubClient.Response r = client.post(BASE + "/" + id + "/replay");
 
@@ -113,10 +120,7 @@ abstract class DeadLetterApiSuite {
 
     @Test
     void refusesAReplayWhenNoConsumerRunsWith409(HubClient client) throws IOException {
-        poisoned(client, "orphan");
-        append(hub().hub(), "orphan.event", "s", "{\"v\":\"poison\"}");
-        deadLetterEvents(client, "orphan", 1);
-        long id = page(client, "?subscription=orphan").getJsonObject(0).getLong("id");
+        long id = oneDeadLetter(client, "orphan").getLong("id");
         assertThat(client.post("/api/v1/admin/integrations/orphan-sink/pause").status()).isEqualTo(200);
 
         HubClient.Response r = client.post(BASE + "/" + id + "/replay");
@@ -129,10 +133,7 @@ abstract class DeadLetterApiSuite {
 
     @Test
     void discardsOneDeadLetter(HubClient client) throws IOException {
-        poisoned(client, "discarded");
-        append(hub().hub(), "discarded.event", "s", "{\"v\":\"poison\"}");
-        deadLetterEvents(client, "discarded", 1);
-        long id = page(client, "?subscription=discarded").getJsonObject(0).getLong("id");
+        long id = oneDeadLetter(client, "discarded").getLong("id");
 
         assertThat(client.delete(BASE + "/" + id).status()).isEqualTo(204);
         assertThat(page(client, "?subscription=discarded")).isEmpty();
