@@ -18,7 +18,9 @@ import de.datenhafen.testkit.postgres.PostgresForTests;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -260,6 +262,55 @@ class HubUpgradeTest {
             assertThat(count(c, "SELECT COUNT(DISTINCT version) FROM hub_schema_history WHERE version IS NOT NULL"))
                 .isEqualTo(VERSIONS.size());
             assertThat(count(c, "SELECT COUNT(*) FROM bus_log_state")).as("V2's row, written once").isEqualTo(1);
+        }
+    }
+
+    /**
+     * The script Flyway runs before it takes its lock (PostgreSQL's {@code clob} domain), run by six connections at
+     * once, round after round: the nodes' race above made small. A loser of this race sees {@code unique_violation}
+     * on PostgreSQL's catalogue, which the script must take as "already there" as it does {@code duplicate_object}.
+     */
+    @Test
+    void theScriptBeforeTheLockSurvivesNodesRunningItAtOnce() throws Exception {
+        assumeTrue(store == Store.POSTGRESQL, "the script is PostgreSQL's");
+        Map<String, Object> db = database();
+        String script;
+        try (InputStream in = Database.class.getResourceAsStream("/db/hub-postgresql/beforeMigrate.sql")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int connections = 6;
+        List<Connection> open = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            for (int i = 0; i < connections; i++) {
+                open.add(DriverManager.getConnection((String) db.get(HubConfig.DB_URL), (String) db.get(HubConfig.DB_USER),
+                    (String) db.get(HubConfig.DB_PASSWORD)));
+            }
+            for (int round = 0; round < 40; round++) {
+                try (Statement drop = open.get(0).createStatement()) {
+                    drop.execute("DROP DOMAIN IF EXISTS clob");
+                }
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> runs = new ArrayList<>();
+                for (Connection c : open) {
+                    runs.add(pool.submit(() -> {
+                        go.await();
+                        try (Statement st = c.createStatement()) {
+                            st.execute(script);
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> run : runs) {
+                    run.get(30, TimeUnit.SECONDS); // throws the script's error, if one of them failed
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            for (Connection c : open) {
+                c.close();
+            }
         }
     }
 
