@@ -2,6 +2,7 @@ package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.ops.HeapTrim;
+import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Main {
     /** Offline compaction of the embedded database; the hub must be stopped (H2 holds a file lock). */
     private static void compact(HubConfig config) {
         Path file = config.dataDir().resolve("datenhafen.mv.db");
-        if (!config.dbUrl().startsWith("jdbc:h2:file:") || !java.nio.file.Files.exists(file)) {
+        if (Database.h2File(config.dbUrl()).isEmpty() || !java.nio.file.Files.exists(file)) {
             System.err.println("--compact works on the embedded H2 file " + file + ", which does not exist here");
             System.exit(1);
         }

@@ -300,7 +300,7 @@ public final class HubConfig {
         String url = defaultDbUrl;
         if (url == null) {
             // decided once: every connection of this process opens the file with the same settings
-            url = defaultDbUrl = "jdbc:h2:file:" + dataDir().resolve("datenhafen").toAbsolutePath()
+            url = defaultDbUrl = "jdbc:h2:async:" + dataDir().resolve("datenhafen").toAbsolutePath()
                 + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
@@ -309,6 +309,11 @@ public final class HubConfig {
     private volatile String defaultDbUrl;
 
     /**
+     * {@code async:}: H2's files through {@code AsynchronousFileChannel}, which a thread's interrupt does not close.
+     * With {@code file:} an interrupt that reaches any thread inside H2's file access (a plugin's thread stopped with
+     * {@code shutdownNow}, Camel stopping a route, a cancelled task) closes the file channel, and H2 then closes the
+     * whole database for every connection until the hub is restarted. Same file, same writes and syncs, so the
+     * crash promise is unchanged; the thread's interrupt is kept for it to see ({@code H2FilesAndInterruptsTest}).
      * WRITE_DELAY=0: a commit returns only after its data is written (see bus/package-info for why that alone is not
      * the whole story). DB_CLOSE_ON_EXIT=FALSE: the hub closes the database itself, last. COMPRESS=TRUE (LZF on
      * every page H2 writes) only where the bus may store rows: events as rows take about 130 instead of 330 bytes

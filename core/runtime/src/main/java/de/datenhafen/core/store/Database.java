@@ -2,12 +2,17 @@ package de.datenhafen.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -328,17 +333,34 @@ public final class Database implements AutoCloseable {
 
     /** The embedded H2 file's size, or -1 when this is not one or it cannot be read. */
     private long fileSize() {
-        if (!url.startsWith("jdbc:h2:file:")) {
-            return -1;
-        }
-        int semi = url.indexOf(';');
-        String base = url.substring("jdbc:h2:file:".length(), semi < 0 ? url.length() : semi);
         try {
-            return java.nio.file.Files.size(java.nio.file.Path.of(base + ".mv.db"));
-        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            Optional<Path> file = h2File(url);
+            return file.isPresent() ? Files.size(file.get()) : -1;
+        } catch (IOException e) {
             return -1;
         }
     }
+
+    /**
+     * The {@code .mv.db} file of an embedded H2 URL that names its files directly ({@code jdbc:h2:file:} or
+     * {@code jdbc:h2:async:}, the hub's default, see {@link HubConfig#dbUrl()}), or empty.
+     */
+    public static Optional<Path> h2File(String url) {
+        for (String prefix : H2_FILE_PREFIXES) {
+            if (url.startsWith(prefix)) {
+                int semi = url.indexOf(';');
+                try {
+                    return Optional.of(Path.of(
+                        url.substring(prefix.length(), semi < 0 ? url.length() : semi) + ".mv.db"));
+                } catch (InvalidPathException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final List<String> H2_FILE_PREFIXES = List.of("jdbc:h2:file:", "jdbc:h2:async:");
 
     /** The URL without a password parameter, for log lines. */
     public static String redactUrl(String url) {

@@ -399,7 +399,7 @@ public final class PluginDatabases implements AutoCloseable {
         pools.keySet().forEach(this::close);
     }
 
-    /** {@code jdbc:h2:file:/x/datenhafen;WRITE_DELAY=0;...} without its settings. */
+    /** {@code jdbc:h2:async:/x/datenhafen;WRITE_DELAY=0;...} without its settings. */
     static String baseUrl(String url) {
         int semicolon = url.indexOf(';');
         return semicolon < 0 ? url : url.substring(0, semicolon);

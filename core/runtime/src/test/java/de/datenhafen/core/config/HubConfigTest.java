@@ -48,7 +48,7 @@ class HubConfigTest {
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.dataDir()).isEqualTo(home.toAbsolutePath().resolve("data"));
         assertThat(c.pluginsDir()).isEqualTo(home.toAbsolutePath().resolve("plugins"));
-        assertThat(c.dbUrl()).startsWith("jdbc:h2:file:" + home.toAbsolutePath().resolve("data/datenhafen"))
+        assertThat(c.dbUrl()).startsWith("jdbc:h2:async:" + home.toAbsolutePath().resolve("data/datenhafen"))
             .contains(";WRITE_DELAY=0;");
         assertThat(c.adminToken()).isNull();
     }
