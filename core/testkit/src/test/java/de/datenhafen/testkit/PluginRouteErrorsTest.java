@@ -1,11 +1,13 @@
 package de.datenhafen.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.fixtures.AnsweringPlugin;
 import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,8 +89,11 @@ class PluginRouteErrorsTest {
 
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.body()).doesNotContain("PLUGIN_X").contains(r.header("X-Request-Id"));
-        assertThat(failed(client)).isEqualTo(before + 1);
-        assertThat(integration(client).getJsonObject("lastError").getString("message")).contains("PLUGIN_X");
+        // counted when Camel completes the exchange, just after the answer went out (as MetricsAndOpenApiTest)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(failed(client)).isEqualTo(before + 1);
+            assertThat(integration(client).getJsonObject("lastError").getString("message")).contains("PLUGIN_X");
+        });
     }
 
     @Test

@@ -25,7 +25,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebhookIsolationIT {
 
     private static final int EVENTS = 300;
-    private static final int ROUNDS = 5;
+    /**
+     * Nine: one round of a loaded machine's run came out at 85 % (CI, ratios 85, 91, 97, 100, 104), so with five rounds
+     * three such rounds out of five fail the median by noise alone; the median of nine needs five.
+     */
+    private static final int ROUNDS = 9;
 
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();

@@ -18,7 +18,9 @@ class ThrottleTest {
         long t0 = System.nanoTime();
         t.enter();
 
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(50);
+        // at once: without the burst (a bucket of one second's worth) this read would wait 800 ms; the bound leaves
+        // room for a test thread that a loaded machine or a GC pause holds up for a while (50 ms could be that alone)
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
     }
 
     @Test
