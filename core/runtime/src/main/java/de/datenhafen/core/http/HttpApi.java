@@ -209,6 +209,10 @@ public final class HttpApi {
      * Records the request in the audit log when it changed or tried to change the hub's state through its admin or
      * sign-in API, and every refusal (401, 403, 429) anywhere, plugin routes included. Built from the route's template
      * and path parameters, never from bodies, query strings or headers, so no secret enters it.
+     *
+     * <p>The entry is queued when the answer's headers are about to go out, not when the answer has ended: an end
+     * handler runs after the bytes were handed to the socket, so a client could read the audit log on another
+     * connection before its own request's entry was queued ({@link AuditLog#read} waits only for queued entries).
      */
     private void audited(RoutingContext ctx) {
         AuditLog audit = this.audit;
@@ -216,7 +220,7 @@ public final class HttpApi {
             ctx.next();
             return;
         }
-        ctx.addEndHandler(v -> {
+        ctx.addHeadersEndHandler(v -> {
             int status = ctx.response().getStatusCode();
             String method = ctx.request().method().name();
             String path = ctx.normalizedPath();
