@@ -119,28 +119,22 @@ public final class TokenStore {
      * Replaces the token {@code id}: updates its row, or inserts it where there is none. Nodes starting at once on one
      * database each store the configured admin token; updates of one row wait for each other, and a node whose insert
      * meets the row another node inserted meanwhile updates that row on its retry ({@link Transactions}). (Deleting
-     * and inserting again raced on every retry: each node's delete made room for another's insert.)
+     * and inserting again could lose the race again on each retry: one node's delete made room for another's insert.)
      */
     private void upsert(String id, String hash, String role) {
         Timestamp now = Timestamp.from(Instant.now());
         Transactions.run(db, "store token " + id, c -> {
-            try (PreparedStatement upd = c.prepareStatement(
-                "UPDATE admin_token SET token_hash = ?, role = ?, created_at = ? WHERE id = ?")) {
-                upd.setString(1, hash);
-                upd.setString(2, role);
-                upd.setTimestamp(3, now);
-                upd.setString(4, id);
-                if (upd.executeUpdate() > 0) {
-                    return;
+            for (String sql : List.of("UPDATE admin_token SET token_hash = ?, role = ?, created_at = ? WHERE id = ?",
+                "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, hash);
+                    ps.setString(2, role);
+                    ps.setTimestamp(3, now);
+                    ps.setString(4, id);
+                    if (ps.executeUpdate() > 0) {
+                        return;
+                    }
                 }
-            }
-            try (PreparedStatement ins = c.prepareStatement(
-                "INSERT INTO admin_token (id, token_hash, role, created_at) VALUES (?, ?, ?, ?)")) {
-                ins.setString(1, id);
-                ins.setString(2, hash);
-                ins.setString(3, role);
-                ins.setTimestamp(4, now);
-                ins.executeUpdate();
             }
         });
         cache.clear();
