@@ -227,6 +227,7 @@ class NodesOnPostgresIT {
                     return saysItStopped(second);
                 });
             load.stop();
+            long loadStopped = System.nanoTime();
             Set<Integer> acknowledged = load.acknowledged;
             await("every acknowledged event delivered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
@@ -237,6 +238,7 @@ class NodesOnPostgresIT {
                     return got.containsAll(acknowledged);
                 });
             cursorMovers.add(cursorMovedBy(third));
+            double drained = (System.nanoTime() - loadStopped) / 1e9;
 
             // every acknowledged event stored once (no client retried, so nothing at all twice)
             Map<Integer, Long> sequenceOf = new HashMap<>();
@@ -281,8 +283,8 @@ class NodesOnPostgresIT {
             long repeats = arrivals.size() - arrivals.stream().map(Arrival::webhookId).distinct().count();
             System.out.printf("nodes on PostgreSQL, bus on " + bus + ": %d acknowledged (%d stored), delivery "
                     + "resumed %.1f s after the kill -9, the lease moved %.1f s after the kill -STOP, %d deliveries "
-                    + "repeated (at least once), "
-                    + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats,
+                    + "repeated (at least once), the last delivered %.1f s after the load stopped, "
+                    + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats, drained,
                 cursorMovers);
             for (HubNode n : nodes) {
                 Files.readAllLines(n.log).stream().filter(l -> l.contains("Lease subscription:" + SUBSCRIPTION)
