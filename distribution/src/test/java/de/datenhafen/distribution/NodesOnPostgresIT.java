@@ -18,8 +18,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +47,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Three packaged hubs (separate JVMs on loopback ports) on one PostgreSQL, ingest spread over all three, a webhook
+ * Three packaged hubs (separate JVMs on loopback ports) on one PostgreSQL, started at once on a new database (one
+ * node migrates it, each version once, while Flyway's lock holds the others), ingest spread over all three, a webhook
  * sink's subscription delivered by one of them to a local receiver. {@code kill -9} of the node that delivers it,
  * under load: every acknowledged event is stored once, and delivery resumes on another node within 15 s. Then
  * {@code kill -STOP} of the new holder until its lease moves to the third node, and {@code kill -CONT}: the resumed node
@@ -118,16 +126,38 @@ class NodesOnPostgresIT {
         List<Arrival> arrivals = new CopyOnWriteArrayList<>();
         HttpServer receiver = receiver(arrivals);
         try {
+            // the nodes share the data folder's key (integration secrets are sealed with it): made once, as an admin
+            // copies it to every node, so that no node has to start before the others
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
             for (int i = 1; i <= 3; i++) {
-                nodes.add(prepare("node-" + i));
-            }
-            // one after the other: a plugin start in progress on one node looks like a crashed start to the next
-            start(nodes.get(0), url);
-            for (HubNode n : nodes.subList(1, 3)) {
-                // the nodes share the data folder's key: integration secrets are sealed with it
+                HubNode n = prepare("node-" + i);
                 Files.createDirectories(n.home.resolve("data"));
-                Files.copy(nodes.get(0).home.resolve("data/secret.key"), n.home.resolve("data/secret.key"));
-                start(n, url);
+                Files.write(n.home.resolve("data/secret.key"), Base64.getEncoder().encode(key));
+                Files.setPosixFilePermissions(n.home.resolve("data/secret.key"),
+                    PosixFilePermissions.fromString("rw-------"));
+                nodes.add(n);
+            }
+            // all three at once on the new database, as a cluster comes up: Flyway's lock lets one node migrate it
+            // while the others wait (checked below), and a plugin start in progress on one node is not taken for a
+            // crashed start by the others (the start notes are per node)
+            long starting = System.nanoTime();
+            for (HubNode n : nodes) {
+                launch(n, url);
+            }
+            for (HubNode n : nodes) {
+                awaitReady(n);
+            }
+            System.out.printf("bus on %s: three nodes ready %.1f s after they were started at once%n", bus,
+                (System.nanoTime() - starting) / 1e9);
+            try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT version), "
+                     + "COUNT(*) FILTER (WHERE NOT success) FROM hub_schema_history WHERE version IS NOT NULL")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("versioned migrations applied").isPositive()
+                    .as("versioned migrations applied, against distinct versions: each once").isEqualTo(rs.getInt(2));
+                assertThat(rs.getInt(3)).as("failed migrations").isZero();
             }
             if (!kafka) { // the archives' way between nodes is the database's, whatever the bus
                 aPluginUploadedToOneNodeRunsOnTheOthersUntilItIsDeleted();
@@ -197,6 +227,7 @@ class NodesOnPostgresIT {
                     return saysItStopped(second);
                 });
             load.stop();
+            long loadStopped = System.nanoTime();
             Set<Integer> acknowledged = load.acknowledged;
             await("every acknowledged event delivered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
@@ -207,6 +238,7 @@ class NodesOnPostgresIT {
                     return got.containsAll(acknowledged);
                 });
             cursorMovers.add(cursorMovedBy(third));
+            double drained = (System.nanoTime() - loadStopped) / 1e9;
 
             // every acknowledged event stored once (no client retried, so nothing at all twice)
             Map<Integer, Long> sequenceOf = new HashMap<>();
@@ -251,8 +283,8 @@ class NodesOnPostgresIT {
             long repeats = arrivals.size() - arrivals.stream().map(Arrival::webhookId).distinct().count();
             System.out.printf("nodes on PostgreSQL, bus on " + bus + ": %d acknowledged (%d stored), delivery "
                     + "resumed %.1f s after the kill -9, the lease moved %.1f s after the kill -STOP, %d deliveries "
-                    + "repeated (at least once), "
-                    + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats,
+                    + "repeated (at least once), the last delivered %.1f s after the load stopped, "
+                    + "cursor moved by %s%n", acknowledged.size(), sequenceOf.size(), resumed, moved, repeats, drained,
                 cursorMovers);
             for (HubNode n : nodes) {
                 Files.readAllLines(n.log).stream().filter(l -> l.contains("Lease subscription:" + SUBSCRIPTION)
@@ -412,7 +444,7 @@ class NodesOnPostgresIT {
         return new HubNode(id, home, port);
     }
 
-    private void start(HubNode n, String url) throws IOException {
+    private void launch(HubNode n, String url) throws IOException {
         ProcessBuilder pb = PackagedHub.command(n.home, n.port, TOKEN, n.log);
         pb.environment().put("DATENHAFEN_DB_URL", url);
         pb.environment().put("DATENHAFEN_DB_USER", pg.user());
@@ -424,6 +456,9 @@ class NodesOnPostgresIT {
             pb.environment().put("DATENHAFEN_BUS_KAFKA_TOPIC_PREFIX", topicPrefix);
         }
         n.process = pb.start();
+    }
+
+    private static void awaitReady(HubNode n) {
         await(n.id + " ready (log " + n.log + ")").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
             .failFast(() -> assertThat(n.process.isAlive()).as(n.id + " alive; log:\n" + Files.readString(n.log))
                 .isTrue())

@@ -2,6 +2,7 @@ package de.datenhafen.core.plugin;
 
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.Transactions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,7 @@
 package de.datenhafen.core.plugin;
 
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
 package de.datenhafen.core.security;
 
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,27 +115,28 @@ public final class TokenStore {
         }
     }
 
+    /**
+     * Replaces the token {@code id}: updates its row, or inserts it where there is none. Nodes starting at once on one
+     * database each store the configured admin token; updates of one row wait for each other, and a node whose insert
+     * meets the row another node inserted meanwhile updates that row on its retry ({@link Transactions}). (Deleting
+     * and inserting again could lose the race again on each retry: one node's delete made room for another's insert.)
+     */
     private void upsert(String id, String hash, String role) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM admin_token WHERE id = ?");
-                 PreparedStatement ins = c.prepareStatement(
-                     "INSERT INTO admin_token (id, token_hash, role, created_at) VALUES (?, ?, ?, ?)")) {
-                del.setString(1, id);
-                del.executeUpdate();
-                ins.setString(1, id);
-                ins.setString(2, hash);
-                ins.setString(3, role);
-                ins.setTimestamp(4, Timestamp.from(Instant.now()));
-                ins.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        Timestamp now = Timestamp.from(Instant.now());
+        Transactions.run(db, "store token " + id, c -> {
+            for (String sql : List.of("UPDATE admin_token SET token_hash = ?, role = ?, created_at = ? WHERE id = ?",
+                "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, hash);
+                    ps.setString(2, role);
+                    ps.setTimestamp(3, now);
+                    ps.setString(4, id);
+                    if (ps.executeUpdate() > 0) {
+                        return;
+                    }
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store token " + id, e);
-        }
+        });
         cache.clear();
     }
 

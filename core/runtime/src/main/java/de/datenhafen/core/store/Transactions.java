@@ -1,15 +1,14 @@
-package de.datenhafen.core.plugin;
+package de.datenhafen.core.store;
 
-import de.datenhafen.core.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * One transaction of the plugin stores, tried again when it lost a race for a key: nodes starting at once on one
- * database both find no row for a plugin (or an archive), both insert it, and the second insert fails with a unique
- * violation (SQL state 23505 on H2 and PostgreSQL); its retry finds the row and updates or replaces it.
+ * One transaction, tried again when it lost a race for a key: nodes starting at once on one database both find no row
+ * for a plugin (or an archive, or the configured admin token), both insert it, and the second insert fails with a
+ * unique violation (SQL state 23505 on H2 and PostgreSQL); its retry finds the row and updates or replaces it.
  */
-final class Transactions {
+public final class Transactions {
 
     private static final int TRIES = 3;
 
@@ -17,12 +16,12 @@ final class Transactions {
     }
 
     /** Statements on one connection. */
-    interface Work {
+    public interface Work {
         void run(Connection c) throws SQLException;
     }
 
     /** Runs {@code work} in one transaction; {@code what} names it in the error ("store the state of plugin x"). */
-    static void run(Database db, String what, Work work) {
+    public static void run(Database db, String what, Work work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = db.connection()) {
                 c.setAutoCommit(false);
