@@ -179,7 +179,7 @@ public class AirBench {
 
     /** The settings of the hub's own database URL (HubConfig.dbUrl). */
     static String hubUrl(String file) {
-        return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:async:" + file + ";WRITE_DELAY=0;COMPRESS=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**
@@ -198,7 +198,7 @@ public class AirBench {
     /** The plugin's pool as PluginDatabases makes it (the file is open already; a plain URL with the schema). */
     static HikariDataSource pluginPool(String file) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl("jdbc:h2:file:" + file + ";SCHEMA=\"" + SCHEMA + "\"");
+        hc.setJdbcUrl("jdbc:h2:async:" + file + ";SCHEMA=\"" + SCHEMA + "\"");
         hc.setUsername("sa");
         hc.setPassword(hubPassword(file));
         hc.setPoolName("plugin-db-air-quality");

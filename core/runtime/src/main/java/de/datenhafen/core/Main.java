@@ -34,9 +34,10 @@ public final class Main {
 
     /** Offline compaction of the embedded database; the hub must be stopped (H2 holds a file lock). */
     private static void compact(HubConfig config) {
-        Path file = config.dataDir().resolve("datenhafen.mv.db");
-        if (Database.h2File(config.dbUrl()).isEmpty() || !java.nio.file.Files.exists(file)) {
-            System.err.println("--compact works on the embedded H2 file " + file + ", which does not exist here");
+        Path file = Database.h2File(config.dbUrl()).orElse(null);
+        if (file == null || !java.nio.file.Files.exists(file)) {
+            System.err.println("--compact works on the embedded H2 file "
+                + (file != null ? file : config.dataDir().resolve("datenhafen.mv.db")) + ", which does not exist here");
             System.exit(1);
         }
         try {

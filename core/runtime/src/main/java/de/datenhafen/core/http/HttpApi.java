@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -212,7 +213,9 @@ public final class HttpApi {
      *
      * <p>The entry is queued when the answer's headers are about to go out, not when the answer has ended: an end
      * handler runs after the bytes were handed to the socket, so a client could read the audit log on another
-     * connection before its own request's entry was queued ({@link AuditLog#read} waits only for queued entries).
+     * connection before its own request's entry was queued ({@link AuditLog#read} waits only for queued entries). A
+     * request whose client went away before any answer (its headers never go out) is recorded when it ends, with
+     * status {@value #CLOSED_BEFORE_ANSWER}: an admin change that ran, or a sign-in refused, stays in the log.
      */
     private void audited(RoutingContext ctx) {
         AuditLog audit = this.audit;
@@ -220,32 +223,53 @@ public final class HttpApi {
             ctx.next();
             return;
         }
+        AtomicBoolean recorded = new AtomicBoolean();
         ctx.addHeadersEndHandler(v -> {
-            int status = ctx.response().getStatusCode();
-            String method = ctx.request().method().name();
-            String path = ctx.normalizedPath();
-            boolean write = !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
-            boolean hubApi = path.startsWith("/api/v1/admin/") || path.startsWith("/api/v1/auth/");
-            boolean auditedWrite = hubApi || Boolean.TRUE.equals(ctx.get(AUDIT_WRITES));
-            if (!(write && auditedWrite) && status != 401 && status != 403 && status != 429) {
-                return;
+            if (recorded.compareAndSet(false, true)) {
+                record(audit, ctx, ctx.response().getStatusCode());
             }
-            Principal p = ctx.get(Authentication.PRINCIPAL);
-            de.datenhafen.api.Caller caller = ctx.get(de.datenhafen.core.camel.CallerResolver.CONTEXT_KEY);
-            if (p == null && caller != null) {
-                p = new Principal(Principal.Kind.valueOf(caller.kind().toUpperCase(java.util.Locale.ROOT)),
-                    caller.id(), caller.member(), java.util.Set.of(), caller.scopePlugin(), caller.scopePath());
+        });
+        ctx.addEndHandler(v -> {
+            if (recorded.compareAndSet(false, true)) {
+                record(audit, ctx, CLOSED_BEFORE_ANSWER);
             }
-            String action = ctx.get(AUDIT_ACTION);
-            String target = ctx.get(AUDIT_TARGET);
-            String member = target != null && target.contains("member=")
-                ? target.replaceAll(".*member=([^,}]+).*", "$1") : p == null ? null : p.member();
-            audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
-                p == null ? null : p.kind().id(), member,
-                action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
-                    : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), null));
         });
         ctx.next();
+    }
+
+    /** The status an audit entry gets when the client went away before any answer (as nginx logs it). */
+    static final int CLOSED_BEFORE_ANSWER = 499;
+
+    private static void record(AuditLog audit, RoutingContext ctx, int status) {
+        String method = ctx.request().method().name();
+        String path;
+        try {
+            path = ctx.normalizedPath();
+        } catch (IllegalArgumentException e) {
+            // a malformed %-escape: the router refused the path, and this runs while that refusal is being sent,
+            // where an exception would break the answer; the raw path is escaped for the log below
+            path = String.valueOf(ctx.request().path());
+        }
+        boolean write = !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
+        boolean hubApi = path.startsWith("/api/v1/admin/") || path.startsWith("/api/v1/auth/");
+        boolean auditedWrite = hubApi || Boolean.TRUE.equals(ctx.get(AUDIT_WRITES));
+        if (!(write && auditedWrite) && status != 401 && status != 403 && status != 429) {
+            return;
+        }
+        Principal p = ctx.get(Authentication.PRINCIPAL);
+        de.datenhafen.api.Caller caller = ctx.get(de.datenhafen.core.camel.CallerResolver.CONTEXT_KEY);
+        if (p == null && caller != null) {
+            p = new Principal(Principal.Kind.valueOf(caller.kind().toUpperCase(java.util.Locale.ROOT)),
+                caller.id(), caller.member(), java.util.Set.of(), caller.scopePlugin(), caller.scopePath());
+        }
+        String action = ctx.get(AUDIT_ACTION);
+        String target = ctx.get(AUDIT_TARGET);
+        String member = target != null && target.contains("member=")
+            ? target.replaceAll(".*member=([^,}]+).*", "$1") : p == null ? null : p.member();
+        audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
+            p == null ? null : p.kind().id(), member,
+            action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
+                : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), null));
     }
 
     /** One route of the hub's own HTTP surface. */

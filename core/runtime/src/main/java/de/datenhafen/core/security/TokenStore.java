@@ -54,9 +54,33 @@ public final class TokenStore {
             return Optional.empty();
         }
         String token = newToken();
-        upsert(GENERATED_ID, hash(token), ADMIN);
+        if (!insertNew(GENERATED_ID, hash(token), ADMIN)) {
+            // another node starting on the same database made it first: its token is the one it showed; replacing
+            // its hash would leave that node's printed token useless
+            LOG.info("Another node created the initial admin token meanwhile; this node shows none");
+            return Optional.empty();
+        }
         LOG.info("Created the initial admin token (only its hash is stored)");
         return Optional.of(token);
+    }
+
+    /** Inserts the token {@code id}; false when a row of that id exists already (SQL state 23505). */
+    private boolean insertNew(String id, String hash, String role) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, hash);
+            ps.setString(2, role);
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setString(4, id);
+            ps.executeUpdate();
+            cache.clear();
+            return true;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                return false;
+            }
+            throw new IllegalStateException("cannot store token " + id, e);
+        }
     }
 
     /** The principal of a presented token, if it is valid. */

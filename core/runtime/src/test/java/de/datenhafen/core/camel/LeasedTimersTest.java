@@ -36,7 +36,7 @@ class LeasedTimersTest {
 
     @BeforeEach
     void start() throws Exception {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "");
+        db = Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "");
         nodeA = new Leases(db.dataSource(), "node-a", Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofSeconds(3));
         nodeB = new Leases(db.dataSource(), "node-b", Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofSeconds(3));
         camelA = node(nodeA, firedOnA);

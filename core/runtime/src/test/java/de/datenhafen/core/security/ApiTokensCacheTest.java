@@ -22,7 +22,7 @@ class ApiTokensCacheTest {
 
     @Test
     void aCheckedTokenIsCheckedAgainWithoutTheDatabase() {
-        Database db = Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath()
+        Database db = Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath()
             + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         Members members = new Members(db);
         members.create("luftblick", "Luftblick Sensorik GmbH", null);

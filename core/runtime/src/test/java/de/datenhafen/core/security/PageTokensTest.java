@@ -30,7 +30,7 @@ class PageTokensTest {
     /** One database for the class (its migrations are most of the time): the person and the session are read only. */
     @BeforeAll
     static void aSignedInPerson() {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
+        db = Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
             "sa", "");
         new Members(db).create("luftblick", "Luftblick Sensorik GmbH", null);
         Users users = new Users(db, new Passwords(64, 1));

@@ -31,7 +31,7 @@ public enum TestDatabase {
     H2 {
         @Override
         public Database open(Path dir) {
-            return Database.open("jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath()
+            return Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath() // as the hub's default URL
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         }
     },
