@@ -66,13 +66,8 @@ public final class TokenStore {
 
     /** Inserts the token {@code id}; false when a row of that id exists already (SQL state 23505). */
     private boolean insertNew(String id, String hash, String role) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, hash);
-            ps.setString(2, role);
-            ps.setTimestamp(3, Timestamp.from(Instant.now()));
-            ps.setString(4, id);
-            ps.executeUpdate();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, id, hash, role, Timestamp.from(Instant.now())).executeUpdate();
             cache.clear();
             return true;
         } catch (SQLException e) {
@@ -148,20 +143,28 @@ public final class TokenStore {
     private void upsert(String id, String hash, String role) {
         Timestamp now = Timestamp.from(Instant.now());
         Transactions.run(db, "store token " + id, c -> {
-            for (String sql : List.of("UPDATE admin_token SET token_hash = ?, role = ?, created_at = ? WHERE id = ?",
-                "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)")) {
+            for (String sql : List.of(UPDATE, INSERT)) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, hash);
-                    ps.setString(2, role);
-                    ps.setTimestamp(3, now);
-                    ps.setString(4, id);
-                    if (ps.executeUpdate() > 0) {
+                    if (bind(ps, id, hash, role, now).executeUpdate() > 0) {
                         return;
                     }
                 }
             }
         });
         cache.clear();
+    }
+
+    // the same four parameters in the same order, so one bind serves both
+    private static final String INSERT = "INSERT INTO admin_token (token_hash, role, created_at, id) VALUES (?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE admin_token SET token_hash = ?, role = ?, created_at = ? WHERE id = ?";
+
+    private static PreparedStatement bind(PreparedStatement ps, String id, String hash, String role, Timestamp at)
+        throws SQLException {
+        ps.setString(1, hash);
+        ps.setString(2, role);
+        ps.setTimestamp(3, at);
+        ps.setString(4, id);
+        return ps;
     }
 
     private String newToken() {

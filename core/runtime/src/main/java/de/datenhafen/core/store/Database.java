@@ -343,15 +343,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * The {@code .mv.db} file of an embedded H2 URL that names its files directly ({@code jdbc:h2:file:} or
-     * {@code jdbc:h2:async:}, the hub's default, see {@link HubConfig#dbUrl()}), or empty.
+     * {@code jdbc:h2:async:}, the hub's default, see
+     * {@link de.datenhafen.core.config.HubConfig#dbUrl()}), or empty.
      */
     public static Optional<Path> h2File(String url) {
         for (String prefix : H2_FILE_PREFIXES) {
             if (url.startsWith(prefix)) {
-                int semi = url.indexOf(';');
                 try {
-                    return Optional.of(Path.of(
-                        url.substring(prefix.length(), semi < 0 ? url.length() : semi) + ".mv.db"));
+                    return Optional.of(Path.of(PluginDatabases.baseUrl(url).substring(prefix.length()) + ".mv.db"));
                 } catch (InvalidPathException e) {
                     return Optional.empty();
                 }
