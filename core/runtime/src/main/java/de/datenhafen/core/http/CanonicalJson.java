@@ -1,6 +1,7 @@
 package de.datenhafen.core.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Finds where a JSON value in a body ends when it is already written exactly as the codec would write it again, so
@@ -11,12 +12,15 @@ import java.nio.charset.StandardCharsets;
  * well-formed UTF-8 with only the escapes the generator writes itself ({@code \" \\ \b \f \n \r \t}); integers without
  * a sign on zero and of at most 18 digits; other numbers as {@link Double#toString} writes the double they stand for.
  * Anything else, and anything nested deeper than {@value #MAX_DEPTH}, is not canonical, and the caller copies the value
- * through the generator as before. Duplicate names are not looked for here: the caller's parser still reads the value
- * (it refuses them) and so checks the syntax a second time.
+ * through the generator as before. A name given twice in one object makes the value not canonical too (the generator's
+ * copy refuses it), as does an object of more than {@value #MAX_NAMES} names (the copy checks those with a set). The
+ * caller's parser still reads the value and so checks the syntax a second time.
  */
 final class CanonicalJson {
 
     static final int MAX_DEPTH = 32;
+    /** Names per object compared here, each with those before it. */
+    static final int MAX_NAMES = 32;
 
     private CanonicalJson() {
     }
@@ -24,16 +28,16 @@ final class CanonicalJson {
     /** The offset just after the value starting at {@code start}, or -1 when it is not in the canonical form. */
     static int end(byte[] b, int start) {
         try {
-            return value(b, start, 0);
+            return value(b, start, 0, new Names());
         } catch (ArrayIndexOutOfBoundsException e) {
             return -1; // the body ended inside the value: the parser says what is wrong
         }
     }
 
-    private static int value(byte[] b, int i, int depth) {
+    private static int value(byte[] b, int i, int depth, Names names) {
         return switch (b[i]) {
-            case '{' -> object(b, i + 1, depth + 1);
-            case '[' -> array(b, i + 1, depth + 1);
+            case '{' -> object(b, i + 1, depth + 1, names);
+            case '[' -> array(b, i + 1, depth + 1, names);
             case '"' -> string(b, i + 1);
             case 't' -> literal(b, i, "true");
             case 'f' -> literal(b, i, "false");
@@ -42,26 +46,29 @@ final class CanonicalJson {
         };
     }
 
-    private static int object(byte[] b, int i, int depth) {
+    private static int object(byte[] b, int i, int depth, Names names) {
         if (depth > MAX_DEPTH) {
             return -1;
         }
         if (b[i] == '}') {
             return i + 1;
         }
+        int first = names.count;
         while (true) {
             if (b[i] != '"') {
                 return -1;
             }
-            i = string(b, i + 1);
-            if (i < 0 || b[i] != ':') {
+            int name = i + 1;
+            i = string(b, name);
+            if (i < 0 || b[i] != ':' || !names.add(b, first, name, i - 1)) {
                 return -1;
             }
-            i = value(b, i + 1, depth);
+            i = value(b, i + 1, depth, names);
             if (i < 0) {
                 return -1;
             }
             if (b[i] == '}') {
+                names.count = first;
                 return i + 1;
             }
             if (b[i] != ',') {
@@ -71,7 +78,7 @@ final class CanonicalJson {
         }
     }
 
-    private static int array(byte[] b, int i, int depth) {
+    private static int array(byte[] b, int i, int depth, Names names) {
         if (depth > MAX_DEPTH) {
             return -1;
         }
@@ -79,7 +86,7 @@ final class CanonicalJson {
             return i + 1;
         }
         while (true) {
-            i = value(b, i, depth);
+            i = value(b, i, depth, names);
             if (i < 0) {
                 return -1;
             }
@@ -90,6 +97,37 @@ final class CanonicalJson {
                 return -1;
             }
             i++;
+        }
+    }
+
+    /**
+     * The names of the objects open in a scan, as offsets into the body: those of the innermost object from
+     * {@code first} on. Names in the canonical form are equal exactly when their bytes are (each character has one way
+     * to be written), so the bytes are compared.
+     */
+    private static final class Names {
+        private int[] from = new int[16];
+        private int[] to = new int[16];
+        int count;
+
+        /** Adds the name {@code b[start..end)} to the object whose names start at {@code first}; false if it has it. */
+        boolean add(byte[] b, int first, int start, int end) {
+            if (count - first >= MAX_NAMES) {
+                return false;
+            }
+            for (int k = first; k < count; k++) {
+                if (Arrays.equals(b, from[k], to[k], b, start, end)) {
+                    return false;
+                }
+            }
+            if (count == from.length) {
+                from = Arrays.copyOf(from, count * 2);
+                to = Arrays.copyOf(to, count * 2);
+            }
+            from[count] = start;
+            to[count] = end;
+            count++;
+            return true;
         }
     }
 

@@ -29,4 +29,26 @@ class ChunkCodecTest {
         byte[] one = ChunkCodec.encode(1, AT, events.subList(1, 2), false).stored();
         assertThat(ChunkCodec.firstKey(one)).isEqualTo(new GroupCommitLog.Key("urn:dh:airq:vendor", "trip-9-stop-4"));
     }
+
+    @Test
+    void aChunkOfThousandsOfSimilarSourcesAndSubjectsComesBackAsItWent() {
+        // the shape whose String.hashCodes crowd together: one sender's devices numbered in the last characters
+        List<StoredEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String device = String.format(java.util.Locale.ROOT, "co2-s%04d", i % 2500);
+            events.add(new StoredEvent(100 + i, i % 3 == 0 ? "airsense" : "city", BusFixtures.event(
+                "/sensors/" + device, "r-" + i, i % 7 == 0 ? "air.alert" : BusFixtures.READING, "school-" + i % 50
+                    + "/" + device)));
+        }
+
+        StoredEvent[] back = ChunkCodec.decode(ChunkCodec.plain(ChunkCodec.encode(100, AT, events, true).stored()), 100,
+            AT);
+
+        assertThat(back).hasSize(3000);
+        for (int i = 0; i < back.length; i++) {
+            assertThat(back[i].sequence()).isEqualTo(100 + i);
+            assertThat(back[i].member()).isEqualTo(events.get(i).member());
+            assertThat(back[i].event()).isEqualTo(events.get(i).event());
+        }
+    }
 }

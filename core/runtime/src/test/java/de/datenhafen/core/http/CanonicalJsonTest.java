@@ -26,7 +26,9 @@ class CanonicalJsonTest {
         "{\"sensorId\":\"co2-s0001\",\"ts\":\"2026-11-26T08:00:00.000Z\",\"co2ppm\":1372,\"temperatureC\":21.4}",
         "{}", "[]", "[[],{},[{}]]", "true", "false", "null", "0", "-7", "123456789012345678", "-0.0", "0.001",
         "1.0E10", "1.0E-5", "21.4", "50.0", "\"\"", "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\"", "\"\u00e4\u20ac\ud83d\ude00\u2028\"",
-        "\"\u007f\"", "{\"a\":{\"b\":[1,2.5,\"x\",null]}}"})
+        "\"\u007f\"", "{\"a\":{\"b\":[1,2.5,\"x\",null]}}",
+        // the same name in different objects, and names that differ only in their last byte or in length
+        "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"x\":[{\"x\":3}]}", "{\"ab\":1,\"ac\":2,\"a\":3,\"abc\":4}"})
     void keepsWhatTheGeneratorWritesTheSame(String value) throws IOException {
         String json = "[" + value + "]"; // as in a body, something follows each value
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -39,7 +41,10 @@ class CanonicalJsonTest {
     @ValueSource(strings = {
         "{ }", "[1, 2]", "{\"a\" :1}", "\"\\/\"", "\"\\u0041\"", "\"\\u001f\"", "-0", "1e3", "1E3", "1.50",
         "0.0020", "1e400", "1234567890123456789", "0.1000000000000000055511151231257827", "01", "1.", ".5", "tru",
-        "nul", "{\"a\":1,}", "[1,]", "{\"a\"}", "\"unterminated", "[1", "+1", "1 "})
+        "nul", "{\"a\":1,}", "[1,]", "{\"a\"}", "\"unterminated", "[1", "+1", "1 ",
+        // a name given twice in one object, at any depth; the generator's copy refuses it
+        "{\"a\":1,\"a\":2}", "{\"a\":1,\"b\":{\"c\":2,\"d\":{},\"c\":3}}", "[{\"x\":1},{\"x\":1,\"y\":2,\"x\":3}]",
+        "{\"\u00e4\":1,\"\u00e4\":2}"})
     void leavesEveryOtherFormToTheGenerator(String value) {
         assertThat(CanonicalJson.end(("[" + value + "]").getBytes(StandardCharsets.UTF_8), 0)).isEqualTo(-1);
     }
@@ -79,5 +84,17 @@ class CanonicalJsonTest {
             g.copyCurrentStructure(p);
         }
         return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {CanonicalJson.MAX_NAMES, CanonicalJson.MAX_NAMES + 1})
+    void comparesTheNamesOfAnObjectUpToItsLimit(int names) {
+        StringBuilder object = new StringBuilder("[{");
+        for (int i = 0; i < names; i++) {
+            object.append(i == 0 ? "" : ",").append("\"n").append(i).append("\":").append(i);
+        }
+        byte[] bytes = object.append("}]").toString().getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CanonicalJson.end(bytes, 0)).isEqualTo(names <= CanonicalJson.MAX_NAMES ? bytes.length : -1);
     }
 }

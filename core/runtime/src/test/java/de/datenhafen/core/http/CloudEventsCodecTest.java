@@ -48,6 +48,13 @@ class CloudEventsCodecTest {
             data("{ \"a\" : [ 1 , 2 ] }"),
             data("[" + "[".repeat(40) + "]".repeat(40) + "]"),
             data("{\"a\":1,\"b\":{\"c\":2,\"c\":3}}"),
+            // names given twice where the data is copied, not kept; the same name in sibling objects; many names
+            data("{ \"a\" : 1 , \"a\" : 2 }"),
+            data("{\"a\":1.50,\"b\":{\"c\":2,\"c\":3}}"),
+            data("[{\"x\":1.50},{\"x\":1,\"y\":2,\"x\":3}]"),
+            data("{\"a\":1,\"\\u0061\":2}"),
+            data("{\"a\":{\"x\":1.50},\"b\":{\"x\":2},\"x\":[{\"x\":3}]}"),
+            data(manyNames(40, false)), data(manyNames(40, true)), data(manyNames(10, true)),
             data("{\"a\":1,\"b\":2"),
             data("true"), data("-7"), data("21.4"),
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
@@ -69,6 +76,9 @@ class CloudEventsCodecTest {
                 + "\"level\":3,\"sampled\":true}]",
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"subject\":null,\"data\":null}]",
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":1,\"data\":2}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"2026-11-26T08:00:00Z\","
+                + "\"subject\":\"a\",\"time\":\"2026-11-26T09:00:00Z\"}]",
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{\"a\":1,\"a\":2}}]",
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
                 + "\"datacontenttype\":\"application/cloudevents+json; charset=utf-8\",\"data\":{\"a\":1}}]",
@@ -93,6 +103,15 @@ class CloudEventsCodecTest {
             "",
             "   ",
             "[" + "[".repeat(2000) + "]".repeat(2000) + "]");
+    }
+
+    /** An object of {@code n} names, its last name the first again when {@code twice}, kept or copied alike. */
+    private static String manyNames(int n, boolean twice) {
+        StringBuilder object = new StringBuilder("{");
+        for (int i = 0; i < n; i++) {
+            object.append(i == 0 ? "" : ",").append("\"n").append(twice && i == n - 1 ? 0 : i).append("\":").append(i);
+        }
+        return object.append("}").toString();
     }
 
     private static String data(String json) {
