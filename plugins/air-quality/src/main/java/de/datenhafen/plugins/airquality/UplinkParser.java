@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Turns a request or message body into readings and problems. Understands, one object or an array of them, mixed:
@@ -58,7 +56,6 @@ final class UplinkParser {
      * refused, not ignored: a body is one value. The body's size is the caller's.
      */
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern EUI = Pattern.compile("[0-9A-F]{16}");
     /** The fields only the network servers' forms have; an item with either is read as a tree. */
     private static final String TTS = "end_device_ids";
     private static final String CHIRPSTACK = "deviceInfo";
@@ -258,12 +255,11 @@ final class UplinkParser {
     private Reading reading(String sent, String deviceField, String time, boolean decoded, JsonNode co2Node,
                             JsonNode temperatureNode, JsonNode humidityNode, JsonNode pressureNode, FieldMapping names,
                             Instant latest) {
-        String eui = sent.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
-        if (!EUI.matcher(eui).matches()) {
+        String device = Eui.normalize(sent);
+        if (device == null) {
             throw new ItemException(null, deviceField, "'" + TextLimits.shown(sent) + "' is not a 16-digit hex "
                 + "EUI");
         }
-        String device = eui;
         if (!decoded) {
             throw new ItemException(device, "decoded payload", "is missing: the network server sent no decoded "
                 + "fields (is the payload formatter set?)");
