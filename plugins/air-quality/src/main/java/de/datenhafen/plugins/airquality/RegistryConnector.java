@@ -377,8 +377,8 @@ final class RegistryConnector implements Connector {
     }
 
     private static String eui(String v) {
-        String eui = v.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
-        if (!eui.matches("[0-9A-F]{16}")) {
+        String eui = Eui.normalize(v);
+        if (eui == null) {
             throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not a 16-digit hex EUI", "device");
         }
         return eui;

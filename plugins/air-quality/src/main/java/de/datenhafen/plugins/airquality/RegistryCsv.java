@@ -89,8 +89,8 @@ final class RegistryCsv {
             rooms++;
             String device = cell(row, col, "device");
             if (device != null) {
-                String eui = device.replace(":", "").replace("-", "").toUpperCase(Locale.ROOT);
-                if (!eui.matches("[0-9A-F]{16}")) {
+                String eui = Eui.normalize(device);
+                if (eui == null) {
                     throw new CsvException(line, "device", "'" + TextLimits.shown(device) + "' is not a 16-digit hex "
                         + "EUI");
                 }
