@@ -41,6 +41,7 @@ public final class ChunkedEventLog extends GroupCommitLog {
     private final ChunkCache cache = new ChunkCache(CACHE_EVENTS);
     private final boolean deflate;
     private ChunkCodec.Encoded pending; // writer thread only: the chunk inserted in the open transaction
+    private final ChunkCodec.Encoder encoder = new ChunkCodec.Encoder(); // writer thread only
     private long pendingEpoch; // writer thread only
 
     private ChunkedEventLog(DataSource dataSource, H2EventLog.Settings settings, boolean h2, long lastSeq,
@@ -75,7 +76,7 @@ public final class ChunkedEventLog extends GroupCommitLog {
         }
         long first = events.get(0).seq();
         long last = events.get(events.size() - 1).seq();
-        ChunkCodec.Encoded enc = ChunkCodec.encode(first, storedAt, list, deflate);
+        ChunkCodec.Encoded enc = encoder.encode(first, storedAt, list, deflate);
         pendingEpoch = cache.epoch();
         try (PreparedStatement h = c.prepareStatement(
             "INSERT INTO bus_chunk (first_seq, last_seq, stored_at, event_count, types) VALUES (?, ?, ?, ?, ?)");
@@ -91,6 +92,11 @@ public final class ChunkedEventLog extends GroupCommitLog {
             d.executeUpdate();
         }
         pending = enc;
+    }
+
+    @Override
+    protected void writerStopped() {
+        encoder.close();
     }
 
     @Override

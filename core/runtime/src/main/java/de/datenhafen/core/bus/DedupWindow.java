@@ -132,7 +132,8 @@ final class DedupWindow {
         return (int) (mix(k) & mask);
     }
 
-    private static long mix(long k) {
+    /** Spreads a key hash's bits for picking a slot (MurmurHash3's finalizer, first half). */
+    static long mix(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;

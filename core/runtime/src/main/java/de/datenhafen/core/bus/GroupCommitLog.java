@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,6 +139,10 @@ abstract class GroupCommitLog implements EventLog {
     protected void committed(OffsetDateTime storedAt, List<Numbered> events) {
     }
 
+    /** The writer thread ends (the log closed, or the writer failed); on that thread, its last call here. */
+    protected void writerStopped() {
+    }
+
     // ---- appending
 
     @Override
@@ -184,7 +187,10 @@ abstract class GroupCommitLog implements EventLog {
         }
         List<NewEvent> out = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            NewEvent e = Objects.requireNonNull(events.get(i), "events[" + i + "]");
+            NewEvent e = events.get(i);
+            if (e == null) {
+                throw new NullPointerException("events[" + i + "]");
+            }
             CloudEvent ce = EventRows.asV1(e.event());
             check(i, "member", e.member(), EventRows.MAX_MEMBER);
             check(i, "type", ce.getType(), EventRows.MAX_TYPE);
@@ -307,6 +313,7 @@ abstract class GroupCommitLog implements EventLog {
             throw e;
         } finally {
             closeConnection();
+            writerStopped();
         }
     }
 
@@ -450,7 +457,6 @@ abstract class GroupCommitLog implements EventLog {
             now = lastStoredAt; // stored_at never goes back, so seeking by time can search by sequence
         }
         // candidates from the window of recent keys, confirmed against the stored events
-        Map<Key, Long> known = new HashMap<>((int) (hashes.length / 0.75f) + 1); // every key of the group, no resize
         List<Long> candidates = new ArrayList<>();
         for (long hash : hashes) {
             long seq = dedup.get(hash);
@@ -458,27 +464,29 @@ abstract class GroupCommitLog implements EventLog {
                 candidates.add(seq);
             }
         }
-        if (!candidates.isEmpty()) {
-            known.putAll(keysOf(c, candidates));
-        }
+        Map<Key, Long> known = candidates.isEmpty() ? Map.of() : keysOf(c, candidates);
         if (!h2) {
             int fresh = countNew(group, known.keySet());
             if (fresh > 0) {
                 nextSeq = claim(c, fresh);
             }
         }
+        GroupKeys seen = new GroupKeys(hashes);
         List<List<AppendResult>> results = new ArrayList<>(group.size());
+        int k = 0;
         for (Request r : group) {
             List<AppendResult> out = new ArrayList<>(r.events().size());
             for (NewEvent e : r.events()) {
-                Key key = new Key(e.event().getSource().toString(), e.event().getId());
-                Long earlier = known.get(key);
+                int twin = seen.findOrAdd(k, e);
+                Long earlier = twin >= 0 ? (Long) seen.seqs[twin]
+                    : known.isEmpty() ? null : known.get(new Key(e.event().getSource().toString(), e.event().getId()));
                 if (earlier != null) {
+                    seen.seqs[k++] = earlier;
                     out.add(new AppendResult(earlier, true));
                     continue;
                 }
                 long seq = nextSeq++;
-                known.put(key, seq);
+                seen.seqs[k++] = seq;
                 stored.add(new Numbered(seq, e));
                 out.add(new AppendResult(seq, false));
             }
@@ -489,6 +497,51 @@ abstract class GroupCommitLog implements EventLog {
         }
         lastStoredAt = now;
         return results;
+    }
+
+    /**
+     * The events of one group by their key hashes, to find an event sent twice within the group: open addressing over
+     * the hashes computed for the window, the source and id compared only when two hashes are equal. A map of
+     * {@link Key}s did this before; it hashed every source and id again, and one sender's numbered sources
+     * ({@code /sensors/co2-s0001} to {@code -s2500}) crowded its buckets into trees (2 % of the hub's CPU under the
+     * harness's load, on the one writer thread).
+     */
+    static final class GroupKeys {
+        final long[] seqs; // by the event's place in the group: its sequence, or that of the event it repeats
+        private final long[] hashes;
+        private final NewEvent[] events;
+        private final int[] slots; // place + 1; 0 is free
+        private final int mask;
+
+        GroupKeys(long[] hashes) {
+            this.hashes = hashes;
+            this.seqs = new long[hashes.length];
+            this.events = new NewEvent[hashes.length];
+            int cap = Integer.highestOneBit(Math.max(2, hashes.length) * 2 - 1) * 2;
+            this.slots = new int[cap];
+            this.mask = cap - 1;
+        }
+
+        /** The place of an earlier event of the group with the same source and id, or -1 after adding this one. */
+        int findOrAdd(int place, NewEvent e) {
+            long hash = hashes[place];
+            for (int i = (int) DedupWindow.mix(hash) & mask; ; i = (i + 1) & mask) {
+                int at = slots[i] - 1;
+                if (at < 0) {
+                    slots[i] = place + 1;
+                    events[place] = e;
+                    return -1;
+                }
+                if (hashes[at] == hash && sameKey(events[at], e)) {
+                    return at;
+                }
+            }
+        }
+
+        private static boolean sameKey(NewEvent a, NewEvent b) {
+            return a.event().getId().equals(b.event().getId())
+                && a.event().getSource().toString().equals(b.event().getSource().toString());
+        }
     }
 
     /** How many distinct events of the group are not among {@code stored}. */

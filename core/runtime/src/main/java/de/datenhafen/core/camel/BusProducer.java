@@ -7,6 +7,7 @@ import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.NewEvent;
+import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -119,7 +120,7 @@ final class BusProducer extends DefaultAsyncProducer {
                 lastSource = source;
             }
             out.add(build(type, member, lastUri, e.id(), e.subject(),
-                e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC), e.dataContentType(), e.data()));
+                e.time() == null ? null : Times.at(e.time(), ZoneOffset.UTC), e.dataContentType(), e.data()));
         }
         return out;
     }

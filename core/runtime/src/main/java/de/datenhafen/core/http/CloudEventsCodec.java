@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.Timestamps;
 import de.datenhafen.core.bus.EventRules;
+import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -54,7 +55,8 @@ import java.util.regex.Pattern;
  * <p>The fast path ({@link #batch}, {@link #structured}): most events are the plain kind (the five usual attributes
  * as strings, JSON data), and reading them as above cost more CPU than storing them (a tree per body, the envelope
  * written out and parsed again by the SDK, the data written out again at every {@code toBytes()}). So a body is
- * first read once with Jackson's streaming parser straight into the builder, the data kept as the bytes it came in
+ * first read once by hand when it is compact ASCII ({@link CompactEnvelopes}), else with Jackson's streaming parser,
+ * straight into the builder ({@link Envelope}), the data kept as the bytes it came in
  * when they are already in the form the SDK would write ({@link CanonicalJson}), copied token by token into that form
  * otherwise; the same attribute checks run. Anything else in the body (an error, a
  * {@code null}, an extension, {@code data_base64}, a content type other than {@code application/json}, a repeated
@@ -226,10 +228,16 @@ final class CloudEventsCodec {
 
     /** The events of a batch ({@code array}) or of one structured event, or null when the body needs the full way. */
     private static List<CloudEvent> fast(byte[] body, boolean array) {
+        List<CloudEvent> compact = CompactEnvelopes.read(body, array);
+        return compact != null ? compact : parsed(body, array);
+    }
+
+    /** {@link #fast} with Jackson's streaming parser: for the bodies {@link CompactEnvelopes} leaves. */
+    private static List<CloudEvent> parsed(byte[] body, boolean array) {
         try (JsonParser p = FAST.createParser(body)) {
             JsonToken first = p.nextToken();
             if (!array) {
-                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, "", body) : null;
+                CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, body) : null;
                 return e == null ? null : List.of(e);
             }
             if (first != JsonToken.START_ARRAY) {
@@ -238,7 +246,7 @@ final class CloudEventsCodec {
             List<CloudEvent> out = new ArrayList<>();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                CloudEvent e = fastEvent(p, "[" + out.size() + "].", body);
+                CloudEvent e = fastEvent(p, body);
                 if (e == null) {
                     return null;
                 }
@@ -251,44 +259,59 @@ final class CloudEventsCodec {
     }
 
     /** One envelope, the parser on its START_OBJECT; null when it is not of the plain kind. */
-    private static CloudEvent fastEvent(JsonParser p, String prefix, byte[] body) throws IOException {
-        boolean spec = false;
-        String id = null;
-        String source = null;
-        String type = null;
-        String contentType = null;
-        byte[] data = null;
-        CloudEventBuilder b = CloudEventBuilder.v1();
+    private static CloudEvent fastEvent(JsonParser p, byte[] body) throws IOException {
+        Envelope envelope = new Envelope();
         String name;
-        int seen = 0;
         while ((name = p.nextFieldName()) != null) {
-            int bit = attribute(name);
-            if (bit == 0 || (seen & bit) != 0) {
-                return null; // an extension, data_base64, or a name given twice
-            }
-            seen |= bit;
             JsonToken value = p.nextToken();
             if (name.equals("data")) {
-                if (value == JsonToken.VALUE_NULL) {
+                if (value == JsonToken.VALUE_NULL || !envelope.first(name)) {
                     return null;
                 }
-                data = kept(p, body);
-                if (data == null) {
-                    data = copy(p);
-                }
-                continue;
-            }
-            if (value != JsonToken.VALUE_STRING) {
+                byte[] data = kept(p, body);
+                envelope.data = data != null ? data : copy(p);
+            } else if (value != JsonToken.VALUE_STRING || !envelope.first(name)
+                || !envelope.attribute(name, p.getText())) {
                 return null;
             }
-            String text = p.getText();
+        }
+        return envelope.event();
+    }
+
+    /**
+     * What the fast path gathers of one envelope, however it was read: each attribute once, a string, handed to the
+     * builder; data as JSON bytes. A refusal (an exception) or false makes the fast path give up, and the full way reads
+     * the body again and names the field at fault: so nothing here puts a field's name together.
+     */
+    static final class Envelope {
+        private final CloudEventBuilder b = CloudEventBuilder.v1();
+        private int seen;
+        private boolean spec;
+        private String id;
+        private String source;
+        private String type;
+        private String contentType;
+        byte[] data;
+
+        /** False when the name is not one the fast path reads, or came before in this envelope. */
+        boolean first(String name) {
+            int bit = CloudEventsCodec.attribute(name);
+            if (bit == 0 || (seen & bit) != 0) {
+                return false; // an extension, data_base64, or a name given twice
+            }
+            seen |= bit;
+            return true;
+        }
+
+        /** A context attribute's string value (the name already {@link #first}); false to give up. */
+        boolean attribute(String name, String text) {
             switch (name) {
                 case "specversion" -> {
                     if (!SpecVersion.V1.toString().equals(text)) {
-                        return null;
+                        return false;
                     }
                     spec = true;
-                    continue;
+                    return true;
                 }
                 case "id" -> id = text;
                 case "source" -> {
@@ -296,7 +319,7 @@ final class CloudEventsCodec {
                     URI known = SOURCES.get(text);
                     if (known != null) {
                         b.withSource(known);
-                        continue;
+                        return true;
                     }
                 }
                 case "type" -> type = text;
@@ -305,33 +328,38 @@ final class CloudEventsCodec {
                     OffsetDateTime time = utcTime(text);
                     if (time != null) {
                         b.withTime(time);
-                        continue;
+                        return true;
                     }
                 }
                 case "subject", "dataschema" -> { }
                 default -> {
-                    return null; // an extension or data_base64
+                    return false; // an extension or data_base64
                 }
             }
-            set(b, name, text, prefix);
+            set(b, name, text, "");
+            return true;
         }
-        if (!spec || id == null || id.isEmpty() || source == null || source.isEmpty() || type == null
-            || type.isEmpty() || (contentType != null && !contentType.equals("application/json"))) {
-            return null;
-        }
-        if (data != null) {
-            // JSON data without a content type is application/json (JSON format 3.1), as the SDK's reader says
-            b.withData(contentType == null ? "application/json" : contentType, BytesCloudEventData.wrap(data));
-        }
-        CloudEvent event = b.build();
-        EventRules.check(event, prefix);
-        if (!SOURCES.containsKey(source)) {
-            if (SOURCES.size() >= MAX_SOURCES) {
-                SOURCES.clear(); // many senders at once: start again rather than keep a map that grows
+
+        /** The event, checked as the bus stores it; null when it is not of the plain kind. */
+        CloudEvent event() {
+            if (!spec || id == null || id.isEmpty() || source == null || source.isEmpty() || type == null
+                || type.isEmpty() || (contentType != null && !contentType.equals("application/json"))) {
+                return null;
             }
-            SOURCES.put(source, event.getSource());
+            if (data != null) {
+                // JSON data without a content type is application/json (JSON format 3.1), as the SDK's reader says
+                b.withData(contentType == null ? "application/json" : contentType, BytesCloudEventData.wrap(data));
+            }
+            CloudEvent event = b.build();
+            EventRules.check(event, "");
+            if (!SOURCES.containsKey(source)) {
+                if (SOURCES.size() >= MAX_SOURCES) {
+                    SOURCES.clear(); // many senders at once: start again rather than keep a map that grows
+                }
+                SOURCES.put(source, event.getSource());
+            }
+            return event;
         }
-        return event;
     }
 
     /** A bit of its own for each attribute the fast path reads, 0 for any other name. */
@@ -361,7 +389,7 @@ final class CloudEventsCodec {
             return null;
         }
         try {
-            return Timestamps.parse(s).atOffset(ZoneOffset.UTC);
+            return Times.at(Timestamps.parse(s), ZoneOffset.UTC);
         } catch (DateTimeException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package de.datenhafen.core.sink;
 
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
@@ -34,7 +35,7 @@ record SinkEvent(long sequence, String id, String source, String type, String su
             for (int i = 0; i < list.size(); i++) {
                 BusEvent e = (BusEvent) list.get(i);
                 out.add(new SinkEvent(((Number) sequences.get(i)).longValue(), e.id(), e.source(),
-                    (String) types.get(i), e.subject(), e.time() == null ? null : e.time().atOffset(ZoneOffset.UTC),
+                    (String) types.get(i), e.subject(), e.time() == null ? null : Times.at(e.time(), ZoneOffset.UTC),
                     e.dataContentType(), bytes(e.data())));
             }
             return out;

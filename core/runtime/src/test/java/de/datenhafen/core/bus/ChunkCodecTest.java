@@ -51,4 +51,43 @@ class ChunkCodecTest {
             assertThat(back[i].event()).isEqualTo(events.get(i).event());
         }
     }
+
+    @Test
+    void anEncoderUsedChunkAfterChunkWritesWhatAFreshOneWrites() {
+        // the writer keeps one encoder: its buffers, string table and deflater must carry nothing from one chunk into
+        // the next, also after a chunk far larger than the buffers keep (ids with umlauts, a surrogate pair and a prefix
+        // shared across the non-ASCII part take the UTF-8 way)
+        List<List<StoredEvent>> chunks = List.of(
+            chunk(10, 3, "r-"),
+            chunk(13, 20_000, "Messung-\u00e4\u00f6-"),
+            chunk(20_013, 2, "\uD83C\uDF21-temp-"),
+            chunk(20_015, 5, "r-"));
+        for (boolean deflate : new boolean[] {true, false}) {
+            try (ChunkCodec.Encoder encoder = new ChunkCodec.Encoder()) {
+                for (List<StoredEvent> events : chunks) {
+                    long first = events.get(0).sequence();
+                    ChunkCodec.Encoded reused = encoder.encode(first, AT, events, deflate);
+                    ChunkCodec.Encoded fresh = ChunkCodec.encode(first, AT, events, deflate);
+
+                    assertThat(reused.stored()).isEqualTo(fresh.stored());
+                    assertThat(reused.plain()).isEqualTo(ChunkCodec.plain(reused.stored()));
+                    assertThat(reused.typeCounts()).isEqualTo(fresh.typeCounts());
+                    StoredEvent[] back = ChunkCodec.decode(reused.plain(), first, AT);
+                    assertThat(back).hasSize(events.size());
+                    for (int i = 0; i < back.length; i++) {
+                        assertThat(back[i].event()).isEqualTo(events.get(i).event());
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<StoredEvent> chunk(long first, int n, String idPrefix) {
+        List<StoredEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(new StoredEvent(first + i, "airsense", BusFixtures.event("/sensors/co2-s" + (i % 2500),
+                idPrefix + i, i % 5 == 0 ? "air.alert" : BusFixtures.READING, null)));
+        }
+        return events;
+    }
 }

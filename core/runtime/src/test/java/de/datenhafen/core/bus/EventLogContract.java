@@ -113,6 +113,19 @@ abstract class EventLogContract {
     }
 
     @Test
+    void storedEventSentTwiceInOneBatchReportsTheStoredSequenceBothTimes() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        get(log.append(readings("a", 2)));
+
+        List<AppendResult> again = get(log.append(List.of(reading("a-1"), reading("b-0"), reading("a-1"),
+            reading("b-0"))));
+
+        assertThat(again).containsExactly(new AppendResult(2, true), new AppendResult(3, false),
+            new AppendResult(2, true), new AppendResult(3, true));
+        assertThat(log.read(EventFilter.ALL, 0, 10)).hasSize(3);
+    }
+
+    @Test
     void duplicateOlderThanTheDedupWindowIsStoredAgain() throws Exception {
         start(H2EventLog.Settings.DEFAULTS.withDedup(Duration.ofHours(1), 2));
         get(log.append(List.of(reading("a"), reading("b"))));

@@ -49,6 +49,26 @@ class CanonicalJsonTest {
         assertThat(CanonicalJson.end(("[" + value + "]").getBytes(StandardCharsets.UTF_8), 0)).isEqualTo(-1);
     }
 
+    @org.junit.jupiter.api.Test
+    void aNumberAskedAgainGetsTheSameAnswerAsDoubleToStringGives() {
+        // canonical short numbers are remembered: asked again, each must still get the double's own answer, and a
+        // number that is not canonical must never be taken for one it shares a slot with
+        java.util.Random random = new java.util.Random(17);
+        for (int n = 0; n < 20_000; n++) {
+            String text = switch (n % 4) {
+                case 0 -> (random.nextInt(2000) - 1000) / 10.0 + "";
+                case 1 -> random.nextInt(100) + "." + random.nextInt(1000);
+                case 2 -> "0.00" + random.nextInt(100);
+                default -> random.nextInt(10) + "." + random.nextInt(10) + "E" + (random.nextInt(30) - 15);
+            };
+            boolean canonical = Double.toString(Double.parseDouble(text)).equals(text);
+            byte[] bytes = ("[" + text + "]").getBytes(StandardCharsets.UTF_8);
+            for (int ask = 0; ask < 2; ask++) {
+                assertThat(CanonicalJson.end(bytes, 0)).as(text).isEqualTo(canonical ? bytes.length : -1);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"22c0af22", "22e0808022", "22eda08022", "22f490808022", "22f080808022", "22c322", "22ff22",
         "220122", "22c3"})

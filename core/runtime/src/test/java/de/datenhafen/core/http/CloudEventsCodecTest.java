@@ -24,6 +24,11 @@ class CloudEventsCodecTest {
         + "\"type\":\"air.reading\",\"time\":\"2026-11-26T08:00:00.007Z\",\"datacontenttype\":\"application/json\","
         + "\"data\":{\"sensorId\":\"co2-s0001\",\"co2ppm\":1372,\"temperatureC\":21.4,\"humidityPct\":50.0}}";
 
+    /** A batch as a person would write it by hand: white space around every token of the envelopes. */
+    private static final String PRETTY = "[\n  {\n    \"specversion\" : \"1.0\",\n    \"id\" : \"r-1\",\n"
+        + "\t\"source\": \"/sensors/co2-s0002\" ,\r\n    \"type\":\"air.reading\",\n    \"data\" : "
+        + "{\"co2ppm\":800,\"temperatureC\":19.5}\n  } ,\n  " + String.format(PLAIN, 2) + "\n]\n";
+
     static Stream<String> bodies() {
         return Stream.of(
             "[" + String.format(PLAIN, 1) + "," + String.format(PLAIN, 2) + "]",
@@ -58,6 +63,20 @@ class CloudEventsCodecTest {
             data("{\"a\":1,\"b\":2"),
             data("true"), data("-7"), data("21.4"),
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
+            // white space between the tokens, none inside the data; attributes the compact reader leaves to the parser
+            PRETTY,
+            " " + String.format(PLAIN, 3) + " \r\n",
+            "[{\"specversion\":\"1.0\",\"id\":\"r-\u00e4\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"r-\\u0041\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"r-\u007f\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"r-\t\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"\\u0069d\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{}},{}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"},]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":nothing}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":1 2}]",
+            "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"datax\":1}]",
             // times: the common UTC form read by the fast path, every other form by the SDK, impossible ones refused
             times("2026-11-26T08:00:00Z", "2026-11-26T08:00:00.1Z", "2026-11-26T08:00:00.123456789Z",
                 "2024-02-29T23:59:59.5Z", "0000-01-01T00:00:00Z", "2026-11-26t08:00:00z", "2026-11-26T08:00:00+01:00"),
@@ -152,6 +171,45 @@ class CloudEventsCodecTest {
         assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8))
             .isEqualTo("{\"sensorId\":\"co2-s0001\",\"co2ppm\":1372,\"temperatureC\":21.4,\"humidityPct\":50.0}");
         assertThat(event.getTime()).hasToString("2026-11-26T08:00:00.007Z");
+    }
+
+    @Test
+    void theCompactReaderTakesPlainBodiesAndGivesWhatTheFullWayGives() {
+        for (String body : List.of("[" + String.format(PLAIN, 1) + "," + String.format(PLAIN, 2) + "]", PRETTY)) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+            List<CloudEvent> compact = CompactEnvelopes.read(bytes, true);
+
+            assertThat(compact).as(body).hasSize(2);
+            assertThat(outcome(b -> compact, bytes)).isEqualTo(outcome(CloudEventsCodec::batchFromTree, bytes));
+        }
+        byte[] one = String.format(PLAIN, 7).getBytes(StandardCharsets.UTF_8);
+        assertThat(CompactEnvelopes.read(one, false)).hasSize(1);
+        assertThat(CompactEnvelopes.read(one, true)).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("bodies")
+    void whatTheCompactReaderTakesIsWhatTheFullWayGives(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        for (boolean array : new boolean[] {true, false}) {
+            List<CloudEvent> compact = CompactEnvelopes.read(bytes, array);
+            if (compact != null) {
+                Function<byte[], List<CloudEvent>> full = array ? CloudEventsCodec::batchFromTree
+                    : b -> List.of(CloudEventsCodec.structuredFromTree(b));
+                assertThat(outcome(b -> compact, bytes)).as(body).isEqualTo(outcome(full, bytes));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"r-\u00e4", "r-\\u0041", "r-\\/x", "r-\ud83d\ude00"})
+    void theCompactReaderLeavesEscapedOrNonAsciiAttributesToTheParser(String id) {
+        byte[] body = ("[{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/s\",\"type\":\"t\"}]")
+            .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CompactEnvelopes.read(body, true)).isNull();
+        assertThat(CloudEventsCodec.batch(body)).hasSize(1);
     }
 
     /** What a caller sees: each event's attributes, data bytes and JSON form, or the refusal's message and field. */
