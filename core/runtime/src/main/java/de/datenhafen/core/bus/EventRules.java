@@ -58,7 +58,11 @@ public final class EventRules {
             throw new InvalidInputException(field + " has " + value.length() + " characters; at most " + max
                 + " are stored", field);
         }
-        for (int i = 0; i < value.length(); i++) {
+        int printable = 0; // printable ASCII first, as nearly every attribute is, without the surrogate tests
+        while (printable < value.length() && isPrintableAscii(value.charAt(printable))) {
+            printable++;
+        }
+        for (int i = printable; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 String field = prefix + name;
@@ -73,5 +77,9 @@ public final class EventRules {
                     + "; attributes must be valid Unicode", field);
             }
         }
+    }
+
+    private static boolean isPrintableAscii(char c) {
+        return c >= 0x20 && c < 0x7f;
     }
 }

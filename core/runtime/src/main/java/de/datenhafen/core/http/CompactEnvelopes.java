@@ -22,8 +22,14 @@ import java.util.List;
  */
 final class CompactEnvelopes {
 
-    private static final String[] NAMES = {
-        "specversion", "id", "source", "type", "datacontenttype", "time", "subject", "dataschema", "data"};
+    /**
+     * Attribute values that repeat from event to event (sources, types, content types; not ids and times), the last
+     * read in each slot: one {@code String} for each, whose hash is then worked out once, not for every event again
+     * by the source cache, the chunk's string table and its type counts, the last two on the bus's one writer
+     * thread. Shared by all threads: a slot holds a whole {@code String} or another one, and a lost write costs only
+     * a copy.
+     */
+    private static final String[] RECENT = new String[4096];
 
     private CompactEnvelopes() {
     }
@@ -103,7 +109,7 @@ final class CompactEnvelopes {
                     envelope.data = Arrays.copyOfRange(b, i, end);
                     i = end;
                 } else {
-                    String text = text();
+                    String text = text(!name.equals("id") && !name.equals("time"));
                     if (text == null || !envelope.attribute(name, text)) {
                         return null;
                     }
@@ -120,7 +126,7 @@ final class CompactEnvelopes {
             }
         }
 
-        /** An attribute's name at {@code i}, as one of {@link #NAMES}; null for any other. */
+        /** An attribute's name at {@code i}; null for any other name. */
         private String name() {
             if (b[i] != '"') {
                 return null;
@@ -134,12 +140,17 @@ final class CompactEnvelopes {
             }
             int length = i - from;
             i++;
-            for (String name : NAMES) {
-                if (name.length() == length && same(name, from)) {
-                    return name;
-                }
-            }
-            return null;
+            String name = switch (length) {
+                case 2 -> "id";
+                case 4 -> b[from + 1] == 'y' ? "type" : b[from + 1] == 'i' ? "time" : "data";
+                case 6 -> "source";
+                case 7 -> "subject";
+                case 10 -> "dataschema";
+                case 11 -> "specversion";
+                case 15 -> "datacontenttype";
+                default -> null;
+            };
+            return name != null && same(name, from) ? name : null;
         }
 
         private boolean same(String name, int from) {
@@ -151,12 +162,16 @@ final class CompactEnvelopes {
             return true;
         }
 
-        /** A string of printable ASCII without escapes at {@code i}; null for any other value. */
-        private String text() {
+        /**
+         * A string of printable ASCII without escapes at {@code i}; null for any other value. When {@code shared}, the
+         * same text read before is the same {@code String} (see {@link #RECENT}).
+         */
+        private String text(boolean shared) {
             if (b[i] != '"') {
                 return null;
             }
             int from = ++i;
+            int hash = 0;
             while (true) {
                 byte c = b[i];
                 if (c == '"') {
@@ -165,9 +180,21 @@ final class CompactEnvelopes {
                 if (c < 0x20 || c > 0x7e || c == '\\') {
                     return null;
                 }
+                hash = 31 * hash + c;
                 i++;
             }
-            return new String(b, from, i++ - from, StandardCharsets.ISO_8859_1);
+            int length = i++ - from;
+            if (!shared) {
+                return new String(b, from, length, StandardCharsets.ISO_8859_1);
+            }
+            int slot = (hash ^ hash >>> 16) & (RECENT.length - 1);
+            String recent = RECENT[slot];
+            if (recent != null && recent.length() == length && same(recent, from)) {
+                return recent;
+            }
+            String text = new String(b, from, length, StandardCharsets.ISO_8859_1);
+            RECENT[slot] = text;
+            return text;
         }
 
         /** JSON's white space: space, tab, line feed, carriage return. */
