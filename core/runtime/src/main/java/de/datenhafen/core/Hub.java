@@ -47,6 +47,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -208,6 +209,8 @@ public final class Hub implements AutoCloseable {
         // contexts (timers, the console's client) take loops from the same pool
         vertx = Vertx.vertx(new VertxOptions()
             .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, eventLoops))
+            .setFileSystemOptions(new FileSystemOptions()
+                .setFileCacheDir(DataFolder.fileCache(config.dataDir()).toAbsolutePath().toString()))
             .setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setRegistryName("datenhafen-" + METRICS_REGISTRIES.incrementAndGet())

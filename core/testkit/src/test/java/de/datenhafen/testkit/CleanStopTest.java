@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A clean stop leaves the data folder as an admin expects it: the database file, and no H2 trace of an error. */
+/**
+ * A clean stop leaves the data folder as an admin expects it: the database file, and no H2 trace of an error; and a
+ * start clears what a killed hub left.
+ */
 class CleanStopTest {
 
     private static final Path ARCHIVES = TestDirs.create("clean-stop");
@@ -32,6 +35,22 @@ class CleanStopTest {
         assertThat(traces).as("H2 trace files; the first holds:%n%s", traces.isEmpty() ? ""
             : Files.readString(traces.get(0)).lines().limit(40).reduce("", (a, b) -> a + b + "\n")).isEmpty();
         assertThat(hub.client().get("/api/v1/admin/integrations/stop").json().getString("state")).isEqualTo("running");
+    }
+
+    @Test
+    void vertxsFileCacheIsInTheDataFolderAndWhatAKilledHubLeftThereGoesAtTheNextStart() throws IOException {
+        // what a hub killed with SIGKILL leaves: Vert.x removes its folder only when it closes
+        Path left = hub.home().resolve("data/cache/vertx-0a1b2c3d-killed");
+        Files.createDirectories(left.resolve("webroot"));
+        Files.writeString(left.resolve("webroot/app.js"), "left over");
+
+        hub.restart();
+
+        assertThat(left).doesNotExist();
+        try (Stream<Path> dirs = Files.list(hub.home().resolve("data/cache"))) {
+            assertThat(dirs.map(p -> p.getFileName().toString()))
+                .singleElement().asString().startsWith("vertx-");
+        }
     }
 
     private static List<Path> traceFiles(Path home) throws IOException {

@@ -394,19 +394,6 @@ final class ArchiveInspector {
 
     /** Removes a folder and what is in it, logging what could not be removed. */
     static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", root, e.getMessage());
-        }
+        de.datenhafen.core.store.DataFolder.deleteTree(root);
     }
 }

@@ -64,4 +64,45 @@ public final class DataFolder {
     private static boolean posix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
+
+    /** Removes a folder and what is in it, logging what could not be removed. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", root, e.getMessage());
+        }
+    }
+
+    /**
+     * Where Vert.x may unpack files from the jars (the pages' files), as the base for its file cache: Vert.x makes a
+     * folder {@code vertx-<random>} there at each start and removes it when it closes. Under the system's temporary
+     * folder, a hub that was killed (kill -9, a crash, a power cut) left one behind at every start, for ever; here,
+     * under the data folder, this removes what earlier starts left. Call it once the database is open: its lock says
+     * that no other hub uses this data folder.
+     */
+    public static Path fileCache(Path dataDir) {
+        Path cache = dataDir.resolve("cache");
+        try {
+            Files.createDirectories(cache);
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(cache, "vertx-*")) {
+                for (Path dir : left) {
+                    LOG.info("Removing {}, left by an earlier start that did not stop cleanly", dir);
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not clear the file cache {}: {}", cache, e.getMessage());
+        }
+        return cache.resolve("vertx");
+    }
 }
