@@ -164,14 +164,7 @@ final class EventsApi {
      */
     static byte[] bodyBytes(RequestBody rb) {
         Buffer body = rb == null ? null : rb.buffer();
-        if (body == null) {
-            return new byte[0];
-        }
-        ByteBuf b = body.getByteBuf(); // a duplicate: indexes of its own, the same memory
-        if (b.hasArray() && b.arrayOffset() == 0 && b.readerIndex() == 0 && b.readableBytes() == b.array().length) {
-            return b.array();
-        }
-        return body.getBytes();
+        return body == null ? new byte[0] : HttpApi.bytesOf(body);
     }
 
     private static List<CloudEvent> parse(String mode, MultiMap headers, byte[] body) {

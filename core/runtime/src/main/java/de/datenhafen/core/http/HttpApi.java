@@ -20,6 +20,7 @@ import de.datenhafen.core.web.WebPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.MultiMap;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -415,5 +416,17 @@ public final class HttpApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A buffer's bytes: its array itself when that holds them and nothing else, else a copy. Only for a buffer of one
+     * request's body, which nobody writes to or reads from after.
+     */
+    public static byte[] bytesOf(Buffer body) {
+        ByteBuf b = body.getByteBuf(); // a duplicate: indexes of its own, the same memory
+        if (b.hasArray() && b.arrayOffset() == 0 && b.readerIndex() == 0 && b.readableBytes() == b.array().length) {
+            return b.array();
+        }
+        return body.getBytes();
     }
 }

@@ -157,15 +157,18 @@ final class SimulatorConnector implements Connector {
             long now = now().getEpochSecond();
             List<BusPublisher.Event> events = new ArrayList<>();
             boolean more = true;
-            while (more && events.size() < budget) {
-                more = false;
-                for (int i = 0; i < rooms && events.size() < budget; i++) {
-                    if (next[i] <= now) {
-                        Instant t = Instant.ofEpochSecond(next[i]);
-                        double[] v = days[i].next(t.atZone(zone), interval);
-                        events.add(Ingest.event(new Reading(device(i), t, v[0], v[1], v[2], v[3]), registered[i]));
-                        next[i] += interval;
-                        more |= next[i] <= now;
+            try (Ingest.EventWriter writer = new Ingest.EventWriter()) {
+                while (more && events.size() < budget) {
+                    more = false;
+                    for (int i = 0; i < rooms && events.size() < budget; i++) {
+                        if (next[i] <= now) {
+                            Instant t = Instant.ofEpochSecond(next[i]);
+                            double[] v = days[i].next(t.atZone(zone), interval);
+                            events.add(writer.event(new Reading(device(i), t, v[0], v[1], v[2], v[3]),
+                                registered[i]));
+                            next[i] += interval;
+                            more |= next[i] <= now;
+                        }
                     }
                 }
             }
