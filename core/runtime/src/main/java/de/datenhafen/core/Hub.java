@@ -87,6 +87,7 @@ public final class Hub implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Database db;
     private Vertx vertx;
+    private DataFolder.FileCache fileCache;
     private HttpApi http;
     private HttpServer server;
     /** The deployment of the HTTP(S) server's instances, one an event loop (see {@link #listen}). */
@@ -207,10 +208,11 @@ public final class Hub implements AutoCloseable {
         int eventLoops = config.httpEventLoops();
         // Vert.x's default pool (two loops a processor) holds the HTTP loops unless more are asked for; the hub's other
         // contexts (timers, the console's client) take loops from the same pool
+        fileCache = DataFolder.fileCache(config.dataDir());
         vertx = Vertx.vertx(new VertxOptions()
             .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, eventLoops))
             .setFileSystemOptions(new FileSystemOptions()
-                .setFileCacheDir(DataFolder.fileCache(config.dataDir()).toAbsolutePath().toString()))
+                .setFileCacheDir(fileCache.base().toAbsolutePath().toString()))
             .setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setRegistryName("datenhafen-" + METRICS_REGISTRIES.incrementAndGet())
@@ -539,6 +541,7 @@ public final class Hub implements AutoCloseable {
         if (vertx != null) {
             quietly("vert.x", () -> await(vertx.close(), "close Vert.x"));
         }
+        quietly("file cache lock", fileCache);
         quietly("metrics", metrics);
         quietly("audit log", identity);
         quietly("database", db);

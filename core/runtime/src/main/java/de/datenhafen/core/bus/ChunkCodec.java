@@ -54,7 +54,7 @@ final class ChunkCodec {
      * of its own; a writer that encodes chunk after chunk keeps an {@link Encoder}.
      */
     static Encoded encode(long firstSeq, OffsetDateTime storedAt, List<StoredEvent> events, boolean deflate) {
-        try (Encoder e = new Encoder()) {
+        try (Encoder e = new Encoder(events.size())) {
             return e.encode(firstSeq, storedAt, events, deflate);
         }
     }
@@ -68,11 +68,23 @@ final class ChunkCodec {
         /** A buffer grown past this by a large chunk is let go after it, so one burst does not hold memory for ever. */
         private static final int KEEP_BYTES = 1 << 20;
 
-        private final Buf body = new Buf(16 * 1024);
-        private final Buf head = new Buf(4 * 1024);
-        private final Buf packed = new Buf(8 * 1024);
+        private final Buf body;
+        private final Buf head;
+        private final Buf packed;
         private final Strings strings = new Strings();
         private Deflater deflater;
+
+        /** For chunk after chunk: buffers for about a hundred events to start with. */
+        Encoder() {
+            this(100);
+        }
+
+        /** Buffers sized for about {@code events} events (the Kafka log encodes one at a time). */
+        Encoder(int events) {
+            body = new Buf(Math.max(64, Math.min(events, 100) * 160));
+            head = new Buf(Math.max(32, Math.min(events, 100) * 40));
+            packed = new Buf(Math.max(32, Math.min(events, 100) * 80));
+        }
 
         Encoded encode(long firstSeq, OffsetDateTime storedAt, List<StoredEvent> events, boolean deflate) {
             try {

@@ -117,7 +117,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             dispatch(ctx, Buffer.buffer());
             return;
         }
-        // sized from Content-Length (at most 64 KiB: the header is the client's word) rather than grown by copying
+        // sized from Content-Length (at most 16 KiB before the caller is known: the header is the client's word) rather
+        // than grown by copying
         Buffer body = Buffer.buffer(initialSize(length));
         boolean[] refused = {false};
         request.handler(chunk -> {
@@ -145,13 +146,13 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         request.resume();
     }
 
-    /** The body buffer's first size: the announced length up to 64 KiB, or 256 bytes without one. */
+    /** The body buffer's first size: the announced length up to 16 KiB, or 256 bytes without one. */
     static int initialSize(String contentLength) {
         if (contentLength == null) {
             return 256;
         }
         try {
-            return (int) Math.max(0, Math.min(64 * 1024, Long.parseLong(contentLength.trim())));
+            return (int) Math.max(0, Math.min(16 * 1024, Long.parseLong(contentLength.trim())));
         } catch (NumberFormatException e) {
             return 256;
         }

@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -23,6 +24,14 @@ final class CanonicalJson {
     /** Names per object compared here, each with those before it. */
     static final int MAX_NAMES = 32;
 
+    /**
+     * Jackson's limits on what it reads (its defaults), in bytes, which are at least as many as characters: the events
+     * door's compact reader keeps data without a parser reading it after this scan, so a name or string the parser
+     * would refuse must not be kept either (it goes the parser's way and is refused there, as before).
+     */
+    static final int MAX_NAME_BYTES = StreamReadConstraints.defaults().getMaxNameLength();
+    static final int MAX_STRING_BYTES = StreamReadConstraints.defaults().getMaxStringLength();
+
     private CanonicalJson() {
     }
 
@@ -39,7 +48,10 @@ final class CanonicalJson {
         return switch (b[i]) {
             case '{' -> object(b, i + 1, depth + 1, names);
             case '[' -> array(b, i + 1, depth + 1, names);
-            case '"' -> string(b, i + 1);
+            case '"' -> {
+                int end = string(b, i + 1);
+                yield end - 1 - (i + 1) > MAX_STRING_BYTES ? -1 : end;
+            }
             case 't' -> literal(b, i, "true");
             case 'f' -> literal(b, i, "false");
             case 'n' -> literal(b, i, "null");
@@ -61,7 +73,7 @@ final class CanonicalJson {
             }
             int name = i + 1;
             i = string(b, name);
-            if (i < 0 || b[i] != ':' || !names.add(b, first, name, i - 1)) {
+            if (i < 0 || i - 1 - name > MAX_NAME_BYTES || b[i] != ':' || !names.add(b, first, name, i - 1)) {
                 return -1;
             }
             i = value(b, i + 1, depth, names);

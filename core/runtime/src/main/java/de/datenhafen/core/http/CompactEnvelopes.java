@@ -17,7 +17,7 @@ import java.util.List;
  * <p>Anything else makes it give up (null), and the body goes to Jackson's streaming parser as before, which gives up
  * in its turn to the full way: a non-ASCII or escaped string, a number or {@code null} as an attribute, another
  * name, an empty batch or envelope, anything after the closing bracket. What it takes, it hands to the same
- * {@link CloudEventsCodec.Envelope} as the streaming parser, so both give the same event ({@code CompactEnvelopesTest}
+ * {@link CloudEventsCodec.Envelope} as the streaming parser, so both give the same event ({@code CloudEventsCodecTest}
  * holds them to that, body by body).
  */
 final class CompactEnvelopes {
@@ -30,6 +30,11 @@ final class CompactEnvelopes {
      * a copy.
      */
     private static final String[] RECENT = new String[4096];
+    /**
+     * The longest value shared through {@link #RECENT}: it is filled before the event's checks, so a longer value (of a
+     * body that is then refused) would be kept there, up to the body's size in each slot.
+     */
+    static final int MAX_SHARED = 255;
 
     private CompactEnvelopes() {
     }
@@ -184,7 +189,7 @@ final class CompactEnvelopes {
                 i++;
             }
             int length = i++ - from;
-            if (!shared) {
+            if (!shared || length > MAX_SHARED) {
                 return new String(b, from, length, StandardCharsets.ISO_8859_1);
             }
             int slot = (hash ^ hash >>> 16) & (RECENT.length - 1);

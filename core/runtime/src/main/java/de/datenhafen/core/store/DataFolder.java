@@ -2,10 +2,14 @@ package de.datenhafen.core.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -84,25 +88,52 @@ public final class DataFolder {
     }
 
     /**
-     * Where Vert.x may unpack files from the jars (the pages' files), as the base for its file cache: Vert.x makes a
-     * folder {@code vertx-<random>} there at each start and removes it when it closes. Under the system's temporary
+     * Where Vert.x may unpack files from the jars (the pages' files): the base for its file cache, under which Vert.x
+     * makes a folder {@code vertx-<random>} at each start and removes it when it closes. Under the system's temporary
      * folder, a hub that was killed (kill -9, a crash, a power cut) left one behind at every start, for ever; here,
-     * under the data folder, this removes what earlier starts left. Call it once the database is open: its lock says
-     * that no other hub uses this data folder.
+     * under the data folder, the hub that holds the lock on {@code cache/.lock} removes what earlier starts left. The
+     * lock is held until {@link FileCache#close}, so a second hub on the same folder (in this JVM or another, whatever
+     * the database) removes nothing of the first's; it logs that and leaves the folder as it is.
      */
-    public static Path fileCache(Path dataDir) {
+    public static FileCache fileCache(Path dataDir) {
         Path cache = dataDir.resolve("cache");
+        FileChannel lockFile = null;
+        FileLock lock = null;
         try {
             Files.createDirectories(cache);
-            try (DirectoryStream<Path> left = Files.newDirectoryStream(cache, "vertx-*")) {
-                for (Path dir : left) {
-                    LOG.info("Removing {}, left by an earlier start that did not stop cleanly", dir);
-                    deleteTree(dir);
+            lockFile = FileChannel.open(cache.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // another hub in this JVM holds it
+            }
+            if (lock == null) {
+                LOG.info("Another hub uses the file cache in {}; what is in it is left as it is", cache);
+                lockFile.close();
+                lockFile = null;
+            } else {
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(cache, "vertx-*")) {
+                    for (Path dir : left) {
+                        LOG.info("Removing {}, left by an earlier start that did not stop cleanly", dir);
+                        deleteTree(dir);
+                    }
                 }
             }
         } catch (IOException e) {
             LOG.warn("Could not clear the file cache {}: {}", cache, e.getMessage());
         }
-        return cache.resolve("vertx");
+        return new FileCache(cache.resolve("vertx"), lockFile);
+    }
+
+    /** The base of Vert.x's file cache, and the lock that lets this hub clear it (null when another holds it). */
+    public record FileCache(Path base, FileChannel lock) implements AutoCloseable {
+
+        /** Lets the lock go (closing its file releases it); after Vert.x has closed. */
+        @Override
+        public void close() throws IOException {
+            if (lock != null) {
+                lock.close();
+            }
+        }
     }
 }

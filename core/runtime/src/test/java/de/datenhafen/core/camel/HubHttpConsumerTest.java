@@ -7,11 +7,12 @@ import org.junit.jupiter.api.Test;
 class HubHttpConsumerTest {
 
     @Test
-    void theBodysFirstBufferFollowsContentLengthButNeverPastSixtyFourKibibytes() {
-        assertThat(HubHttpConsumer.initialSize("15300")).isEqualTo(15_300);
+    void theBodysFirstBufferFollowsContentLengthButNeverPastSixteenKibibytes() {
+        assertThat(HubHttpConsumer.initialSize("9370")).isEqualTo(9_370);
+        assertThat(HubHttpConsumer.initialSize("16385")).isEqualTo(16 * 1024);
         assertThat(HubHttpConsumer.initialSize(" 0 ")).isZero();
         // the header is the client's word: a huge or negative one must not make the hub set memory aside
-        assertThat(HubHttpConsumer.initialSize("9223372036854775807")).isEqualTo(64 * 1024);
+        assertThat(HubHttpConsumer.initialSize("9223372036854775807")).isEqualTo(16 * 1024);
         assertThat(HubHttpConsumer.initialSize("-5")).isZero();
         assertThat(HubHttpConsumer.initialSize("99999999999999999999")).isEqualTo(256);
         assertThat(HubHttpConsumer.initialSize(null)).isEqualTo(256);

@@ -61,6 +61,8 @@ class CloudEventsCodecTest {
             data("{\"a\":{\"x\":1.50},\"b\":{\"x\":2},\"x\":[{\"x\":3}]}"),
             data(manyNames(40, false)), data(manyNames(40, true)), data(manyNames(10, true)),
             data("{\"a\":1,\"b\":2"),
+            // a name longer than Jackson reads (its limit 50,000): refused by the parser, so never kept unread
+            data("{\"" + "k".repeat(60_000) + "\":1}"),
             data("true"), data("-7"), data("21.4"),
             "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}]",
             // white space between the tokens, none inside the data; attributes the compact reader leaves to the parser
@@ -200,6 +202,27 @@ class CloudEventsCodecTest {
                 assertThat(outcome(b -> compact, bytes)).as(body).isEqualTo(outcome(full, bytes));
             }
         }
+    }
+
+    @Test
+    void onlyShortAttributeValuesAreSharedBetweenBodies() {
+        // shared values are kept before the event's checks: a long one, of a body refused after, must not stay behind
+        String shortSubject = "gs-nord/1.01";
+        String longSubject = "s/" + "x".repeat(600);
+        List<CloudEvent> first = CompactEnvelopes.read(subjects(shortSubject, longSubject), true);
+        List<CloudEvent> again = CompactEnvelopes.read(subjects(shortSubject, longSubject), true);
+
+        assertThat(again.get(0).getSubject()).isSameAs(first.get(0).getSubject());
+        assertThat(again.get(1).getSubject()).isEqualTo(longSubject).isNotSameAs(first.get(1).getSubject());
+    }
+
+    private static byte[] subjects(String... subjects) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < subjects.length; i++) {
+            out.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(i)
+                .append("\",\"source\":\"/s\",\"type\":\"t\",\"subject\":\"").append(subjects[i]).append("\"}");
+        }
+        return out.append("]").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest
