@@ -5,6 +5,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.core.plugin.ProcessCallScanner.InvalidClassException;
 import de.datenhafen.core.plugin.ProcessCallScanner.ProcessCall;
+import de.datenhafen.core.store.DataFolder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -209,10 +210,10 @@ final class ArchiveInspector {
             }
             checkCalls(archive, calls);
         } catch (IOException e) {
-            deleteTree(root);
+            DataFolder.deleteTree(root);
             throw new UncheckedIOException("cannot unpack plugin " + archive.id(), e);
         } catch (RuntimeException e) {
-            deleteTree(root);
+            DataFolder.deleteTree(root);
             throw e;
         }
     }
@@ -392,8 +393,4 @@ final class ArchiveInspector {
         }
     }
 
-    /** Removes a folder and what is in it, logging what could not be removed. */
-    static void deleteTree(Path root) {
-        de.datenhafen.core.store.DataFolder.deleteTree(root);
-    }
 }

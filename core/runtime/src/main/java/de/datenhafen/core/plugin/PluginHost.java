@@ -7,6 +7,7 @@ import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.RefusedException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.PluginDatabases;
 import java.io.IOException;
@@ -250,7 +251,7 @@ public final class PluginHost implements AutoCloseable {
     private static void deleteArchiveFile(Path file) {
         ArchiveInspector.deleteQuietly(file);
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
-            deleteTree(PluginArchive.unpackFolder(file));
+            DataFolder.deleteTree(PluginArchive.unpackFolder(file));
         }
     }
 
@@ -272,7 +273,7 @@ public final class PluginHost implements AutoCloseable {
                 }
             } else if (record != null) {
                 // the folder the hub unpacked it to at an earlier start no longer matches the file either
-                deleteTree(PluginArchive.unpackFolder(file));
+                DataFolder.deleteTree(PluginArchive.unpackFolder(file));
                 ignore(file, "not loaded: the file changed since the hub installed it (SHA-256 " + sha256
                     + ", installed " + record.sha256() + "); install it again through the admin API");
                 return;
@@ -900,13 +901,13 @@ public final class PluginHost implements AutoCloseable {
                     + archive.loadPath().getFileName() + ", the folder of plugin " + other.id(), "archive");
             }
         }
-        deleteTree(archive.loadPath());
+        DataFolder.deleteTree(archive.loadPath());
         inspector.unpack(archive, archive.loadPath());
     }
 
     private static void removeUnpacked(PluginArchive archive) {
         if (archive.kind().equals("zip")) {
-            deleteTree(archive.loadPath());
+            DataFolder.deleteTree(archive.loadPath());
         }
     }
 
@@ -1126,10 +1127,6 @@ public final class PluginHost implements AutoCloseable {
             unload(plugin);
         }
         databases.close();
-    }
-
-    private static void deleteTree(Path root) {
-        ArchiveInspector.deleteTree(root);
     }
 
     static String rootMessage(Throwable t) {

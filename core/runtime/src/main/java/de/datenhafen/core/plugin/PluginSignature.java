@@ -2,6 +2,7 @@ package de.datenhafen.core.plugin;
 
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RefusedException;
+import de.datenhafen.core.store.DataFolder;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -195,10 +196,10 @@ public final class PluginSignature {
                 z.closeEntry();
             }
         } catch (IOException e) {
-            ArchiveInspector.deleteTree(tmp);
+            DataFolder.deleteTree(tmp);
             throw new UncheckedIOException("cannot sign " + archive, e);
         } catch (GeneralSecurityException e) {
-            ArchiveInspector.deleteTree(tmp);
+            DataFolder.deleteTree(tmp);
             throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
         }
         try {

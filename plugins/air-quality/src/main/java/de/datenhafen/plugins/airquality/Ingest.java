@@ -56,13 +56,6 @@ final class Ingest {
         return new Outcome(events, problems);
     }
 
-    /** One event, with a writer of its own; a batch's events share one {@link EventWriter}. */
-    static BusPublisher.Event event(Reading r, Registry.Room room) {
-        try (EventWriter writer = new EventWriter()) {
-            return writer.event(r, room);
-        }
-    }
-
     /**
      * Writes events' data one after the other with one generator and one buffer: site, room, device, time and the four
      * quantities in this order, {@code pressure} left out when the device sent none. Jackson's object writer made a
