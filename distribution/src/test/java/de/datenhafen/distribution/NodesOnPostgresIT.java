@@ -39,8 +39,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -168,11 +170,22 @@ class NodesOnPostgresIT {
                     .put("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")
                     .put("secret", SECRET).put("concurrency", 4)));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
+            long madeAt = System.nanoTime();
+            List<String> spread = new ArrayList<>();
             for (HubNode n : nodes) {
-                await("integration on " + n.id).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> "running".equals(n.client.get("/api/v1/admin/integrations/nodes-hook").json()
-                        .getString("state")));
+                // another node reads the change notice within its poll (a second) and starts the routes; the bound is
+                // generous for a loaded machine, and the time each node took is printed
+                AtomicReference<String> seen = new AtomicReference<>();
+                explained(n, () -> await("integration on " + n.id).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        HubClient.Response r = n.client.get("/api/v1/admin/integrations/nodes-hook");
+                        seen.set(r.status() + " " + r.body());
+                        return r.status() == 200 && "running".equals(r.json().getString("state"));
+                    }), seen);
+                spread.add(String.format("%s %.1f s", n.id, (System.nanoTime() - madeAt) / 1e9));
             }
+            System.out.println("bus on " + bus + ": the integration ran on " + String.join(", ", spread)
+                + " after it was made");
             HubNode first = holder(nodes.get(0)).orElseThrow();
             assertThat(nodes.get(0).client.get("/api/v1/admin/nodes").json().getJsonArray("nodes")).hasSize(3);
 
@@ -464,6 +477,61 @@ class NodesOnPostgresIT {
                 .isTrue())
             .ignoreExceptions()
             .until(() -> n.client.get("/health/ready").status() == 200);
+    }
+
+    /**
+     * Runs {@code await}; when it times out, the failure says what the node last answered, its last warning and where
+     * its change-notice thread stands (from a thread dump, {@code kill -QUIT}), in its first line, with the end of its
+     * log below: a run on CI can be read from the failure alone.
+     */
+    private static void explained(HubNode n, Runnable await, AtomicReference<String> lastAnswer) throws Exception {
+        try {
+            await.run();
+        } catch (ConditionTimeoutException e) {
+            int before = Files.readAllLines(n.log).size();
+            List<String> dump = List.of();
+            if (n.process.isAlive()) {
+                signal(n, "QUIT");
+                try {
+                    await("a thread dump of " + n.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> Files.readAllLines(n.log).stream().skip(before)
+                            .anyMatch(l -> l.startsWith("JNI global refs")));
+                } catch (ConditionTimeoutException none) {
+                    // the summary says so
+                }
+                List<String> all = Files.readAllLines(n.log);
+                dump = all.subList(Math.min(before, all.size()), all.size());
+            }
+            List<String> log = Files.readAllLines(n.log).subList(0, before);
+            String warning = log.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                .reduce((a, b) -> b).orElse("none");
+            List<String> changes = threadOf(dump, "hub-changes");
+            String summary = e.getMessage() + "; " + n.id + " last answered: " + cut(lastAnswer.get())
+                + "; its last warning: " + cut(warning) + "; its thread hub-changes: "
+                + (changes.isEmpty() ? "not in a dump" : cut(String.join(" | ", changes.subList(0,
+                    Math.min(6, changes.size()))).replaceAll("\\s+", " ")));
+            throw new AssertionError(summary + "\nthe last lines of its log:\n"
+                + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size()))
+                + "\nits threads:\n" + String.join("\n", dump), e);
+        }
+    }
+
+    /** The lines of one thread in a thread dump: its header and stack, up to the blank line. */
+    private static List<String> threadOf(List<String> dump, String name) {
+        for (int i = 0; i < dump.size(); i++) {
+            if (dump.get(i).startsWith("\"" + name + "\"")) {
+                int end = i;
+                while (end < dump.size() && !dump.get(end).isBlank()) {
+                    end++;
+                }
+                return dump.subList(i, end);
+            }
+        }
+        return List.of();
+    }
+
+    private static String cut(String s) {
+        return s == null ? "nothing" : s.length() <= 400 ? s : s.substring(0, 400) + "...";
     }
 
     private static void signal(HubNode n, String signal) throws IOException, InterruptedException {

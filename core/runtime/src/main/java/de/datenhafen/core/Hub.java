@@ -248,9 +248,9 @@ public final class Hub implements AutoCloseable {
         flows.shareChanges(changes);
 
         Duration auditRetention = config.auditRetention();
-        scheduler.scheduleWithFixedDelay(() -> housekeeping(auditRetention), 1, 24 * 60, TimeUnit.MINUTES);
+        Timers.every(scheduler, "Housekeeping", Duration.ofMinutes(1), Duration.ofDays(1), () -> housekeeping(auditRetention));
         // the JIT's freed compiler memory stays with the C library until trimmed (see HeapTrim); a few ms a minute
-        scheduler.scheduleWithFixedDelay(HeapTrim::trimNativeHeap, 1, 1, TimeUnit.MINUTES);
+        Timers.every(scheduler, "Trimming the C heap", Duration.ofMinutes(1), Duration.ofMinutes(1), HeapTrim::trimNativeHeap);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
             this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC())));

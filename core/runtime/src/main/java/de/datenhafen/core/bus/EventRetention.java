@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +75,7 @@ public final class EventRetention implements AutoCloseable {
             return;
         }
         scheduler = Timers.of("bus-retention");
-        scheduler.scheduleWithFixedDelay(() -> {
+        Timers.every(scheduler, "Retention", interval, interval, () -> {
             try {
                 if (!mine.getAsBoolean()) {
                     return;
@@ -88,7 +87,7 @@ public final class EventRetention implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Retention failed, will try again: {}", e.getMessage());
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Deletes what the policies say has to go; returns how many events. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,7 @@ public final class JdbcSubscriptionBackend implements HubSubscriptions {
         this.store = new SubscriptionStore(dataSource, clock, log);
         this.deadLetterStore = new JdbcDeadLetterStore(dataSource, clock);
         this.flusher = Timers.of("subscription-cursors");
-        flusher.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
-            TimeUnit.MILLISECONDS);
+        Timers.every(flusher, "Storing the subscriptions' cursors", flushInterval, flushInterval, this::flushQuietly);
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -65,7 +64,7 @@ public final class Changes implements AutoCloseable {
             throw new IllegalStateException("cannot read the change notices: " + e.getMessage(), e);
         }
         this.timer = Timers.of("hub-changes");
-        timer.scheduleWithFixedDelay(this::pollQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        Timers.every(timer, "Reading the change notices", every, every, this::pollQuietly);
     }
 
     /** Who applies notices of {@code kind} made by other nodes; called on the poller thread with the name. */

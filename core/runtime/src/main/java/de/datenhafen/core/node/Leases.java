@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -71,7 +70,7 @@ public final class Leases implements AutoCloseable {
         this.renewEvery = renewEvery;
         this.timer = Timers.of("hub-leases");
         long tick = Math.min(1000, renewEvery.toMillis());
-        timer.scheduleWithFixedDelay(this::tickQuietly, tick, tick, TimeUnit.MILLISECONDS);
+        Timers.every(timer, "Lease renewal", Duration.ofMillis(tick), Duration.ofMillis(tick), this::tickQuietly);
     }
 
     /** This node's id, as leases name their holder. */

@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -121,8 +120,7 @@ public final class Nodes implements AutoCloseable {
     public static Nodes register(DataSource dataSource, String id, Clock clock, Duration every) {
         Nodes nodes = new Nodes(Objects.requireNonNull(dataSource, "dataSource"), id, clock);
         nodes.beat();
-        nodes.timer.scheduleWithFixedDelay(nodes::beatQuietly, every.toMillis(), every.toMillis(),
-            TimeUnit.MILLISECONDS);
+        Timers.every(nodes.timer, "The node's heartbeat", every, every, nodes::beatQuietly);
         LOG.info("Node {} registered", id);
         return nodes;
     }

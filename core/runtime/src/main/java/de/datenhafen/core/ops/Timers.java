@@ -2,6 +2,7 @@ package de.datenhafen.core.ops;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,6 +44,23 @@ public final class Timers {
         timer.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         timer.setRemoveOnCancelPolicy(true);
         return timer;
+    }
+
+    /**
+     * Runs {@code task} on {@code timer} every {@code every} after the one before ended, the first after {@code first}.
+     * A turn that throws, even an {@link Error}, is logged with its stack and the task runs again at its next turn:
+     * a {@link ScheduledExecutorService} would otherwise drop a periodic task at its first throw, without a word (a
+     * node whose change notices or lease renewals stopped so would go on as if nothing happened).
+     */
+    public static ScheduledFuture<?> every(ScheduledExecutorService timer, String what, Duration first, Duration every,
+                                           Runnable task) {
+        return timer.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("{} failed; it runs again in {} ms", what, every.toMillis(), t);
+            }
+        }, first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

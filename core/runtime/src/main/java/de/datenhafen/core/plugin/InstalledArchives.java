@@ -373,17 +373,22 @@ final class InstalledArchives {
         }
     }
 
+    /**
+     * Notes that the plugins folder was taken over; once is enough, and nodes started at once on a new database may
+     * each note it, after each saw it not noted (the first one's time stays).
+     */
     void markFolderTakenOver() {
-        if (folderTakenOver()) {
-            return;
-        }
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO hub_setting (name, val) VALUES (?, ?)")) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO hub_setting (name, val) SELECT ?, ? FROM (VALUES (1)) AS one(x) "
+                + "WHERE NOT EXISTS (SELECT 1 FROM hub_setting WHERE name = ?)")) {
             ps.setString(1, FOLDER_TAKEN_OVER);
             ps.setString(2, Instant.now().toString());
+            ps.setString(3, FOLDER_TAKEN_OVER);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the hub's settings", e);
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) { // 23: another node noted it meanwhile
+                throw new IllegalStateException("cannot store the hub's settings", e);
+            }
         }
     }
 }

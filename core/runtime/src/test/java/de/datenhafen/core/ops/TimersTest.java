@@ -113,4 +113,29 @@ class TimersTest {
         assertThat(timer.isTerminated()).as("nothing left queued").isTrue();
         assertThat(runs.get()).isZero();
     }
+
+    /**
+     * A periodic task that throws, even an {@link Error} such as a plugin's missing class, runs again at its next turn;
+     * a bare scheduled executor would have dropped it at the first throw without a word.
+     */
+    @Test
+    void aTaskThatThrowsRunsAgainAtItsNextTurn() {
+        ScheduledExecutorService timer = Timers.of("test-every");
+        AtomicInteger turns = new AtomicInteger();
+        try {
+            Timers.every(timer, "A test task", Duration.ofMillis(1), Duration.ofMillis(5), () -> {
+                int turn = turns.incrementAndGet();
+                if (turn == 1) {
+                    throw new NoClassDefFoundError("a/plugin/Missing");
+                } else if (turn == 2) {
+                    throw new IllegalStateException("the database is away");
+                } else if (turn == 3) {
+                    throw new StackOverflowError();
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> turns.get() >= 5);
+        } finally {
+            assertThat(Timers.stop(timer, Duration.ofSeconds(5), "the test timer")).isTrue();
+        }
+    }
 }

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,6 +92,49 @@ class InstalledArchivesTest {
         assertThat(chunks()).as("the replaced archive's bytes are gone with its row").isEqualTo(1);
         // a later start with the same archive finds it installed and has nothing to replace
         assertThat(new InstalledArchives(db).takeOver(old, newer)).isFalse();
+    }
+
+    @Test
+    void nodesStartedAtOnceOnANewDatabaseEachNoteThePluginsFolderTakenOverAndNoneFails() throws Exception {
+        int nodes = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            // the race is between one node's look and its note: many rounds, each on a database without the note
+            for (int round = 0; round < 50; round++) {
+                try (Connection c = db.connection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("DELETE FROM hub_setting WHERE name = 'plugins.folder-taken-over'");
+                }
+                assertThat(new InstalledArchives(db).folderTakenOver()).isFalse();
+                CyclicBarrier go = new CyclicBarrier(nodes);
+                List<Future<?>> marks = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    marks.add(pool.submit(() -> {
+                        go.await();
+                        new InstalledArchives(db).markFolderTakenOver();
+                        return null;
+                    }));
+                }
+                for (Future<?> m : marks) {
+                    m.get(1, TimeUnit.MINUTES); // a failure to note it stopped a node's start
+                }
+                assertThat(new InstalledArchives(db).folderTakenOver()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String noted = setting("plugins.folder-taken-over");
+        new InstalledArchives(db).markFolderTakenOver(); // a later node, or a restart
+        assertThat(setting("plugins.folder-taken-over")).as("the first note's time stays").isEqualTo(noted);
+    }
+
+    private String setting(String name) throws SQLException {
+        try (Connection c = db.connection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT val FROM hub_setting WHERE name = ?")) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     @Test
