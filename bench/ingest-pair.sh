@@ -100,7 +100,7 @@ load() { # label port slot seconds out -> wrk in the background
   wrk -t2 -c"$CONNS" -d"$4s" --latency -s "$LUA" "http://127.0.0.1:$2$(route "$1")" -- "$PAYLOADS" 100 16 \
     "$(kind "$1")" "$3" "$HUB_TOKEN" >"$5" 2>&1 &
 }
-printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\tpeak_rss_mib\n' \
+printf 'round\tlabel\treadings_per_s\tp50_ms\tp99_ms\tcpu_us_per_reading\tidle_rss_mib\tbytes_running\tbytes_stopped\tload\tpeak_rss_mib\tevents_per_group\n' \
   >"$OUT/pair.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
   # who starts first: with two, alternating; with more, each round starts one later
@@ -126,10 +126,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for label in "${!pid[@]}"; do load "$label" "${port[$label]}" 1 "$SECS" "$OUT/wrk-$label-$r.txt"; done
   for label in "${!pid[@]}"; do peak_rss "${pid[$label]}" "$SECS" "$OUT/peak-$label-$r" & done
   wait # the two wrk runs and the samplers (the hubs were started in subshells: not this shell's children)
-  declare -A running=()
+  declare -A running=() grouped=()
   for label in "${!pid[@]}"; do
     t1[$label]=$(cpu_ticks "$label" "${pid[$label]}")
     running[$label]=$(disk_bytes "$label" "$r")
+    # the bus writer's average group (warm-up and load), from its meters; "-" where a hub has none (before 4 Dec)
+    grouped[$label]=$(curl -s -H "Authorization: Bearer $HUB_TOKEN" "http://127.0.0.1:${port[$label]}/metrics" \
+      | awk '/^datenhafen_bus_events_total /{e=$2} /^datenhafen_bus_groups_total /{g=$2}
+             END {if (g > 0) printf "%.0f", e / g; else print "-"}')
   done
   load_now=$(uptime | sed 's/.*load average: //; s/,.*//')
   for label in "${!pid[@]}"; do
@@ -137,9 +141,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for _ in $(seq 1 300); do kill -0 "${pid[$label]}" 2>/dev/null || break; sleep 0.1; done # not our child: poll
     python3 - "$r" "$label" "$OUT/wrk-$label-$r.txt" "$(( t1[$label] - t0[$label] ))" "$(getconf CLK_TCK)" "${rss[$label]}" \
       "$OUT/wrk-$label-$r-warmup.txt" "${running[$label]}" "$(disk_bytes "$label" "$r")" \
-      "$load_now" "$(cat "$OUT/peak-$label-$r")" >>"$OUT/pair.tsv" <<'EOF'
+      "$load_now" "$(cat "$OUT/peak-$label-$r")" "${grouped[$label]}" >>"$OUT/pair.tsv" <<'EOF'
 import json, re, sys
-r, label, f, ticks, tck, rss, warm, running, stopped, load, peak = sys.argv[1:12]
+r, label, f, ticks, tck, rss, warm, running, stopped, load, peak, grouped = sys.argv[1:13]
 wrk = lambda name: json.loads(re.search(r"^WRKJSON (.*)$", open(name).read(), re.M).group(1))
 j = wrk(f)
 readings = (j["requests"] - j["err_status"]) * 100
@@ -147,7 +151,7 @@ w = wrk(warm)
 stored = readings + (w["requests"] - w["err_status"]) * 100
 print("\t".join(str(x) for x in [r, label, round(readings / j["duration_s"]), round(j["p50_us"] / 1000, 1),
       round(j["p99_us"] / 1000, 1), round(int(ticks) / int(tck) * 1e6 / max(1, readings), 1), rss,
-      round(int(running) / max(1, stored), 1), round(int(stopped) / max(1, stored), 1), load, peak]))
+      round(int(running) / max(1, stored), 1), round(int(stopped) / max(1, stored), 1), load, peak, grouped]))
 EOF
   done
   PIDS=()
@@ -160,7 +164,9 @@ a = sys.argv[2]
 by = lambda label, f: [float(x[f]) for x in rows if x["label"] == label]
 for b in sys.argv[3:]:  # each further hub against the first
     for f in ("readings_per_s", "p99_ms", "cpu_us_per_reading", "idle_rss_mib", "peak_rss_mib", "bytes_running",
-              "bytes_stopped"):
+              "bytes_stopped", "events_per_group"):
+        if any(x[f] == "-" for x in rows if x["label"] in (a, b)):
+            continue  # a hub without the bus meters
         ma, mb = statistics.median(by(a, f)), statistics.median(by(b, f))  # p99 is 0 when wrk timed out on all
         print("%-20s %s median %10.1f   %s median %10.1f   %s/%s %s" % (f, a, ma, b, mb, b, a,
               "%.2f" % (mb / ma) if ma else "-"))

@@ -4,6 +4,7 @@ import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.EventRetention;
 import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.ChunkedEventLog;
+import de.datenhafen.core.bus.GroupCommits;
 import de.datenhafen.core.bus.H2EventLog;
 import de.datenhafen.core.bus.KafkaEventLog;
 import de.datenhafen.core.bus.HubSubscriptions;
@@ -219,6 +220,9 @@ public final class Hub implements AutoCloseable {
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                     Label.POOL_NAME))));
         metrics.bindJvmMetrics();
+        if (eventLog instanceof GroupCommits commits) {
+            metrics.bindBus(commits);
+        }
         http = new HttpApi(vertx, config.passwordQueue());
         scheduler = Timers.of("hub-scheduler");
 

@@ -62,6 +62,32 @@ class EventsApiTest {
     }
 
     @Test
+    void theMetricsCountTheBusWritersGroupsAndTheEventsTheyStored(HubClient client) {
+        String type = newType();
+        JsonArray batch = new JsonArray().add(event("m-1", type)).add(event("m-2", type)).add(event("m-3", type));
+        Map<String, Double> before = busMeters(client);
+
+        assertThat(client.post("/api/v1/events", BATCH, batch.encode()).status()).isEqualTo(202);
+        assertThat(client.post("/api/v1/events", BATCH, batch.encode()).status()).as("sent again").isEqualTo(202);
+
+        Map<String, Double> after = busMeters(client);
+        assertThat(after.get("datenhafen_bus_events_total") - before.get("datenhafen_bus_events_total"))
+            .as("events stored (the batch sent again is all duplicates)").isEqualTo(3.0);
+        assertThat(after.get("datenhafen_bus_groups_total") - before.get("datenhafen_bus_groups_total"))
+            .as("groups committed, one for each request sent after the answer to the one before").isEqualTo(2.0);
+    }
+
+    private static Map<String, Double> busMeters(HubClient client) {
+        HubClient.Response r = client.get("/metrics");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        Map<String, Double> meters = new java.util.HashMap<>();
+        r.body().lines().filter(l -> l.startsWith("datenhafen_bus_"))
+            .forEach(l -> meters.put(l.substring(0, l.indexOf(' ')), Double.parseDouble(l.substring(l.indexOf(' ') + 1))));
+        assertThat(meters).containsKeys("datenhafen_bus_events_total", "datenhafen_bus_groups_total");
+        return meters;
+    }
+
+    @Test
     void acceptsABatchInOrderWithConsecutiveSequences(HubClient client) {
         String type = newType();
         JsonArray batch = new JsonArray().add(event("b-1", type)).add(event("b-2", type)).add(event("b-3", type));

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Futures returned by {@link #append} complete on the writer thread; dependent stages must be quick or async.
  */
-abstract class GroupCommitLog implements EventLog {
+abstract class GroupCommitLog implements EventLog, GroupCommits {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitLog.class);
     static final long HEAD_POLL_MS = 100;
@@ -65,6 +65,8 @@ abstract class GroupCommitLog implements EventLog {
     private final java.util.concurrent.atomic.AtomicLong lastCommitted = new java.util.concurrent.atomic.AtomicLong();
     private final Thread headWatcher; // PostgreSQL only: follows the other nodes' commits
     private volatile double eventsPerSecond = 10_000;
+    private volatile long groupsCommitted; // written by the writer thread only
+    private volatile long eventsCommitted; // written by the writer thread only
     protected final DedupWindow dedup; // writer thread only (and start)
     private long nextSeq; // writer thread only
     private OffsetDateTime lastStoredAt; // writer thread only
@@ -409,12 +411,24 @@ abstract class GroupCommitLog implements EventLog {
         }
         boolean moved = last >= firstSeq && raiseHead(last);
         remember(results, hashes);
+        groupsCommitted++; // the writer's alone: no lost update
+        eventsCommitted += stored.size();
         for (int i = 0; i < group.size(); i++) {
             group.get(i).future().complete(results.get(i));
         }
         if (moved) {
             tellListeners();
         }
+    }
+
+    @Override
+    public long groupsCommitted() {
+        return groupsCommitted;
+    }
+
+    @Override
+    public long eventsCommitted() {
+        return eventsCommitted;
     }
 
     /** Raises the committed head to {@code seq} unless it is there already (another node's commit seen first). */

@@ -1,6 +1,7 @@
 package de.datenhafen.core.ops;
 
 import de.datenhafen.core.camel.CamelHost;
+import de.datenhafen.core.bus.GroupCommits;
 import de.datenhafen.core.camel.RouteCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
@@ -40,6 +41,14 @@ public final class HubMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The bus writer's group commits, where the log commits groups of its own (not on Kafka). */
+    public void bindBus(GroupCommits commits) {
+        FunctionCounter.builder("datenhafen.bus.groups", commits, GroupCommits::groupsCommitted)
+            .description("Group commits of the bus writer since start").register(registry);
+        FunctionCounter.builder("datenhafen.bus.events", commits, GroupCommits::eventsCommitted)
+            .description("Events stored by the bus writer's group commits since start").register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
