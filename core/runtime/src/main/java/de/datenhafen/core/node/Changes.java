@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * keep in memory (an integration, a plugin's state) writes a notice of its kind and name; every other node reads the
  * notices every {@code every} and hands each to the listener of its kind, which reads the change from the database.
  * A notice says only what changed, never how, so a node that missed some (restarted) loses nothing: it read
- * everything at start.
+ * everything at start. A notice whose listener fails (the database was away for a moment) is read again at the next
+ * polls, up to {@link #ATTEMPTS} times; a later notice is not held up by it.
  *
  * <p>Why polling and not PostgreSQL's {@code LISTEN/NOTIFY}: the same code runs on H2, and a second of delay is
  * within what an admin's change may take; a poll of an indexed table is one cheap query a second.
@@ -38,6 +39,8 @@ public final class Changes implements AutoCloseable {
      * id: each poll looks this far back below the highest id seen, and skips the ids it has applied.
      */
     private static final long LOOK_BACK = 256;
+    /** How often a notice whose listener failed is tried again, a poll apart, before it is given up. */
+    static final int ATTEMPTS = 10;
 
     private final DataSource dataSource;
     private final String node;
@@ -46,6 +49,8 @@ public final class Changes implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Ids of notices already looked at, above {@code seen - LOOK_BACK}; poller thread only. */
     private final java.util.TreeSet<Long> applied = new java.util.TreeSet<>();
+    /** Attempts made so far at notices whose listener failed, by id; poller thread only. */
+    private final Map<Long, Integer> failed = new java.util.HashMap<>();
     private long seen; // poller thread only, after start
     private int polls; // poller thread only
 
@@ -106,12 +111,22 @@ public final class Changes implements AutoCloseable {
                             continue;
                         }
                         seen = Math.max(seen, id);
-                        if (!rs.getString(4).equals(node)) {
-                            apply(rs.getString(2), rs.getString(3));
+                        if (!rs.getString(4).equals(node) && !apply(rs.getString(2), rs.getString(3))) {
+                            int attempts = failed.merge(id, 1, Integer::sum);
+                            if (attempts < ATTEMPTS) {
+                                applied.remove(id); // read again at the next poll
+                            } else {
+                                failed.remove(id);
+                                LOG.error("Gave up the change of {} {} made on another node after {} attempts; it "
+                                    + "applies at this node's next start", rs.getString(2), rs.getString(3), attempts);
+                            }
+                        } else {
+                            failed.remove(id);
                         }
                     }
                 }
                 applied.headSet(seen - LOOK_BACK, true).clear();
+                failed.keySet().removeIf(id -> id <= seen - LOOK_BACK);
             }
             if (++polls % 600 == 0) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_change WHERE made_at < ?")) {
@@ -123,16 +138,20 @@ public final class Changes implements AutoCloseable {
         }
     }
 
-    private void apply(String kind, String name) {
+    /** Hands the notice to its listener; false when the listener failed (the notice is then read again). */
+    private boolean apply(String kind, String name) {
         Consumer<String> l = listeners.get(kind);
         if (l == null) {
-            return;
+            return true;
         }
         try {
             LOG.info("Applying a change made on another node: {} {}", kind, name);
             l.accept(name);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not apply the change of {} {} made on another node: {}", kind, name, e.getMessage(), e);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Could not apply the change of {} {} made on another node (tried again at the next poll): {}",
+                kind, name, e.getMessage(), e);
+            return false;
         }
     }
 
