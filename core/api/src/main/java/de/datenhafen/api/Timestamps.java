@@ -1,8 +1,8 @@
 package de.datenhafen.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -49,26 +49,37 @@ public final class Timestamps {
             return instant.toString(); // a sign and more digits for the year
         }
         int nanos = instant.getNano();
-        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+        // the civil date of the day, by arithmetic (H. Hinnant's days-to-civil): no LocalDateTime per call
+        long days = Math.floorDiv(seconds, 86_400L);
+        int second = (int) Math.floorMod(seconds, 86_400L);
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097L);
+        long ofEra = z - era * 146_097;
+        long yearOfEra = (ofEra - ofEra / 1_460 + ofEra / 36_524 - ofEra / 146_096) / 365;
+        long dayOfYear = ofEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shifted = (5 * dayOfYear + 2) / 153; // the month, counted from March
+        int day = (int) (dayOfYear - (153 * shifted + 2) / 5 + 1);
+        int month = (int) (shifted < 10 ? shifted + 3 : shifted - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
         int digits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-        char[] out = new char[20 + (digits == 0 ? 0 : digits + 1)];
-        put(out, 0, t.getYear(), 4);
+        byte[] out = new byte[20 + (digits == 0 ? 0 : digits + 1)];
+        put(out, 0, year, 4);
         out[4] = '-';
-        put(out, 5, t.getMonthValue(), 2);
+        put(out, 5, month, 2);
         out[7] = '-';
-        put(out, 8, t.getDayOfMonth(), 2);
+        put(out, 8, day, 2);
         out[10] = 'T';
-        put(out, 11, t.getHour(), 2);
+        put(out, 11, second / 3_600, 2);
         out[13] = ':';
-        put(out, 14, t.getMinute(), 2);
+        put(out, 14, second / 60 % 60, 2);
         out[16] = ':';
-        put(out, 17, t.getSecond(), 2);
+        put(out, 17, second % 60, 2);
         if (digits > 0) {
             out[19] = '.';
             put(out, 20, nanos / (digits == 3 ? 1_000_000 : digits == 6 ? 1_000 : 1), digits);
         }
         out[out.length - 1] = 'Z';
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -147,9 +158,9 @@ public final class Timestamps {
         return v;
     }
 
-    private static void put(char[] out, int at, int value, int count) {
+    private static void put(byte[] out, int at, int value, int count) {
         for (int i = at + count - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
+            out[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }
