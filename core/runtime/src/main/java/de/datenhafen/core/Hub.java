@@ -148,6 +148,9 @@ public final class Hub implements AutoCloseable {
         OptionalInt redirectPort = config.httpRedirectPort();
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
+        if (HubConfig.interruptibleH2File(config.dbUrl())) {
+            LOG.warn("The database URL opens H2's file so that a thread's interrupt closes it: {}", INTERRUPTIBLE_FILE);
+        }
 
         db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
@@ -463,6 +466,11 @@ public final class Hub implements AutoCloseable {
         }));
     }
 
+    /** What an H2 URL with {@code file:} (or none) risks, and what to use instead. */
+    static final String INTERRUPTIBLE_FILE = "jdbc:h2:file: (or a bare path) lets a thread's interrupt (a plugin's "
+        + "thread stopped, a route stopped with a time-out) close the database for every connection until a restart; "
+        + "use jdbc:h2:async: with the same path (docs/operations.md)";
+
     private List<HealthCheck> readiness() {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(db.isUp() ? HealthCheck.up("database") : HealthCheck.down("database", "does not answer"));
@@ -472,6 +480,10 @@ public final class Hub implements AutoCloseable {
             // the head follower asks Kafka every 100 ms and each append is acknowledged: 10 s of silence is an outage
             checks.add(kafka.silence(Duration.ofSeconds(10)).map(why -> HealthCheck.down("kafka", why))
                 .orElse(HealthCheck.up("kafka")));
+        }
+        if (HubConfig.interruptibleH2File(config.dbUrl())) {
+            // up, but a stopped plugin thread or route can close the database for everyone: said where admins look
+            checks.add(HealthCheck.warning("database-file", INTERRUPTIBLE_FILE));
         }
         if (!plugins.signaturesRequired()) {
             // up (a development hub is ready), but said where every operator looks

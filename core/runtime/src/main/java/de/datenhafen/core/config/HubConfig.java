@@ -309,6 +309,30 @@ public final class HubConfig {
     private volatile String defaultDbUrl;
 
     /**
+     * Whether {@code url} opens an H2 file through a file channel that a thread's interrupt closes ({@code file:},
+     * {@code nio:}, a bare path): H2 then closes the whole database until the hub restarts (see {@link #dbUrl}'s
+     * note on {@code async:}). False for the default URL, for {@code async:} and {@code retry:} (which reopens the
+     * channel), for in-memory and server URLs and for every other database.
+     */
+    public static boolean interruptibleH2File(String url) {
+        String prefix = "jdbc:h2:";
+        if (url == null || !url.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        String name = url.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+        for (String safe : new String[] {"async:", "retry:", "mem:", "tcp:", "ssl:", "zip:", "memfs:", "memlzf:"}) {
+            if (name.startsWith(safe)) {
+                return false;
+            }
+        }
+        if (name.startsWith("split:")) { // split:[<n>:]<file system>: look below it
+            return interruptibleH2File(prefix + url.substring(prefix.length() + "split:".length())
+                .replaceFirst("^\\d+:", ""));
+        }
+        return true;
+    }
+
+    /**
      * {@code async:}: H2's files through {@code AsynchronousFileChannel}, which a thread's interrupt does not close.
      * With {@code file:} an interrupt that reaches any thread inside H2's file access (a plugin's thread stopped with
      * {@code shutdownNow}, Camel stopping a route, a cancelled task) closes the file channel, and H2 then closes the

@@ -19,6 +19,20 @@ class HubConfigTest {
     Path home;
 
     @Test
+    void tellsTheH2UrlsWhoseFilesAThreadsInterruptClosesFromTheOthers() {
+        for (String url : new String[] {"jdbc:h2:file:/srv/hub/data/datenhafen;WRITE_DELAY=0",
+            "jdbc:h2:/srv/hub/data/datenhafen", "jdbc:h2:./data/datenhafen", "jdbc:h2:~/datenhafen",
+            "JDBC:H2:FILE:/srv/x", "jdbc:h2:nio:/srv/x", "jdbc:h2:split:file:/srv/x", "jdbc:h2:split:28:nio:/srv/x"}) {
+            assertThat(HubConfig.interruptibleH2File(url)).as(url).isTrue();
+        }
+        for (String url : new String[] {"jdbc:h2:async:/srv/hub/data/datenhafen;WRITE_DELAY=0", "jdbc:h2:retry:/srv/x",
+            "jdbc:h2:split:async:/srv/x", "jdbc:h2:mem:test", "jdbc:h2:tcp://db:9092/x", "jdbc:h2:ssl://db/x",
+            "jdbc:postgresql://db/hub", null}) {
+            assertThat(HubConfig.interruptibleH2File(url)).as(String.valueOf(url)).isFalse();
+        }
+    }
+
+    @Test
     void namesEnvironmentVariablesAfterTheKey() {
         assertThat(HubConfig.envName("http.port")).isEqualTo("DATENHAFEN_HTTP_PORT");
         assertThat(HubConfig.envName("plugin.call.timeout")).isEqualTo("DATENHAFEN_PLUGIN_CALL_TIMEOUT");

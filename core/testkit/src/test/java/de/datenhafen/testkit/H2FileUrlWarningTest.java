@@ -1,0 +1,56 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.config.HubConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A hub whose database URL an admin set to H2's {@code file:} (which a thread's interrupt closes) is ready, and says in
+ * {@code /health/ready} what it risks and what to use instead.
+ */
+class H2FileUrlWarningTest {
+
+    private static final Path DIR = newFolder();
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder()
+        .config(HubConfig.DB_URL, "jdbc:h2:file:" + DIR.resolve("hub") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE")
+        .build();
+
+    @Test
+    void readinessWarnsOfTheFileUrl() {
+        HubClient.Response ready = hub.client().anonymous().get("/health/ready");
+
+        assertThat(ready.status()).isEqualTo(200);
+        JsonObject check = ready.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
+            .filter(c -> c.getString("name").equals("database-file")).findFirst().orElseThrow();
+        assertThat(check.getString("status")).isEqualTo("WARNING");
+        assertThat(check.getString("reason")).startsWith("jdbc:h2:file: (or a bare path) lets a thread's interrupt")
+            .endsWith("use jdbc:h2:async: with the same path (docs/operations.md)");
+    }
+
+    @AfterAll
+    static void removeFolder() throws IOException {
+        try (Stream<Path> all = Files.walk(DIR)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static Path newFolder() {
+        try {
+            return Files.createTempDirectory("h2-file-url");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
