@@ -29,11 +29,7 @@ class H2FileUrlWarningTest {
 
     @Test
     void readinessWarnsOfTheFileUrl() {
-        HubClient.Response ready = hub.client().anonymous().get("/health/ready");
-
-        assertThat(ready.status()).isEqualTo(200);
-        JsonObject check = ready.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
-            .filter(c -> c.getString("name").equals("database-file")).findFirst().orElseThrow();
+        JsonObject check = ReadinessChecks.readyWith(hub, "database-file");
         assertThat(check.getString("status")).isEqualTo("WARNING");
         assertThat(check.getString("reason")).startsWith("jdbc:h2:file: (or a bare path) lets a thread's interrupt")
             .endsWith("use jdbc:h2:async: with the same path (docs/operations.md)");
