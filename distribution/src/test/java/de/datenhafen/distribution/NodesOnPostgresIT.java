@@ -493,7 +493,8 @@ class NodesOnPostgresIT {
             if (n.process.isAlive()) {
                 signal(n, "QUIT");
                 try {
-                    await("a thread dump of " + n.id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    await("a thread dump of " + n.id).atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> Files.readAllLines(n.log).stream().skip(before)
                             .anyMatch(l -> l.startsWith("JNI global refs")));
                 } catch (ConditionTimeoutException none) {

@@ -8,8 +8,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * Ends the hubs and brokers the tests of this JVM started and left running, when the JVM ends. A fork stopped at its
  * time-out ({@code forkedProcessTimeoutInSeconds}) skips every {@code @AfterEach}, and a hub that outlived its test
  * would take the CPU and ports of the forks after it; a stop by SIGTERM still runs shutdown hooks (a SIGKILL does
- * not, and nothing in the JVM can help then). Registered
- * for the module's test JVMs in {@code META-INF/services}. PostgreSQL is left to the testkit's own stop.
+ * not, and nothing in the JVM can help then). Registered for the module's test JVMs in {@code META-INF/services}.
+ * PostgreSQL is left to the testkit's own stop.
  */
 public final class ProcessesLeftBehind implements LauncherSessionListener {
 

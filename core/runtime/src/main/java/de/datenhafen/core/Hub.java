@@ -111,6 +111,8 @@ public final class Hub implements AutoCloseable {
     private Changes changes;
     private String initialAdminToken;
     private volatile boolean closed;
+    /** The database URL is an H2 file a thread's interrupt closes; decided at start, before the server listens. */
+    private boolean interruptibleFile;
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -148,7 +150,8 @@ public final class Hub implements AutoCloseable {
         OptionalInt redirectPort = config.httpRedirectPort();
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
-        if (HubConfig.interruptibleH2File(config.dbUrl())) {
+        interruptibleFile = HubConfig.interruptibleH2File(config.dbUrl());
+        if (interruptibleFile) {
             LOG.warn("The database URL opens H2's file so that a thread's interrupt closes it: {}", INTERRUPTIBLE_FILE);
         }
 
@@ -255,9 +258,11 @@ public final class Hub implements AutoCloseable {
         flows.shareChanges(changes);
 
         Duration auditRetention = config.auditRetention();
-        Timers.every(scheduler, "Housekeeping", Duration.ofMinutes(1), Duration.ofDays(1), () -> housekeeping(auditRetention));
+        Timers.every(scheduler, "Housekeeping", Duration.ofMinutes(1), Duration.ofDays(1),
+            () -> housekeeping(auditRetention));
         // the JIT's freed compiler memory stays with the C library until trimmed (see HeapTrim); a few ms a minute
-        Timers.every(scheduler, "Trimming the C heap", Duration.ofMinutes(1), Duration.ofMinutes(1), HeapTrim::trimNativeHeap);
+        Timers.every(scheduler, "Trimming the C heap", Duration.ofMinutes(1), Duration.ofMinutes(1),
+            HeapTrim::trimNativeHeap);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
             this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC())));
@@ -481,7 +486,7 @@ public final class Hub implements AutoCloseable {
             checks.add(kafka.silence(Duration.ofSeconds(10)).map(why -> HealthCheck.down("kafka", why))
                 .orElse(HealthCheck.up("kafka")));
         }
-        if (HubConfig.interruptibleH2File(config.dbUrl())) {
+        if (interruptibleFile) {
             // up, but a stopped plugin thread or route can close the database for everyone: said where admins look
             checks.add(HealthCheck.warning("database-file", INTERRUPTIBLE_FILE));
         }

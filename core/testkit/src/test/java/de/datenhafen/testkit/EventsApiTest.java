@@ -82,7 +82,8 @@ class EventsApiTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         Map<String, Double> meters = new java.util.HashMap<>();
         r.body().lines().filter(l -> l.startsWith("datenhafen_bus_"))
-            .forEach(l -> meters.put(l.substring(0, l.indexOf(' ')), Double.parseDouble(l.substring(l.indexOf(' ') + 1))));
+            .forEach(l -> meters.put(l.substring(0, l.indexOf(' ')),
+                Double.parseDouble(l.substring(l.indexOf(' ') + 1))));
         assertThat(meters).containsKeys("datenhafen_bus_events_total", "datenhafen_bus_groups_total");
         return meters;
     }

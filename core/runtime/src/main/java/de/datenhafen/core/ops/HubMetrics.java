@@ -1,7 +1,7 @@
 package de.datenhafen.core.ops;
 
-import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.bus.GroupCommits;
+import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.RouteCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
