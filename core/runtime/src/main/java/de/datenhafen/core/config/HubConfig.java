@@ -37,6 +37,9 @@ public final class HubConfig {
     public static final String PLUGINS_DIR = "plugins.dir";
     public static final String DB_URL = "db.url";
     public static final String DB_USER = "db.user";
+    public static final String DB_CACHE_SIZE = "db.cache-size";
+    static final long DEFAULT_DB_CACHE_SIZE = 8L * 1024 * 1024;
+    static final long MIN_DB_CACHE_SIZE = 1024L * 1024;
     public static final String DB_PASSWORD = "db.password";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
@@ -101,6 +104,10 @@ public final class HubConfig {
         .define(DB_URL, ConfigType.STRING, null, false,
             "JDBC URL of the hub's database; default: an H2 file in the data folder")
         .define(DB_USER, ConfigType.STRING, "sa", false, "Database user")
+        .define(DB_CACHE_SIZE, ConfigType.LONG, DEFAULT_DB_CACHE_SIZE, false,
+            "Bytes of H2's page cache for the default database (H2's CACHE_SIZE; with db.url set, the URL's own "
+                + "setting counts). H2 keeps every page it writes in this cache, so under ingest it holds the bus's "
+                + "recent pages and the heap grows with it; raise it for plugins with large tables read often")
         .secret(DB_PASSWORD, ConfigType.STRING, "", false, "Database password")
         .secret(ADMIN_TOKEN, ConfigType.STRING, null, false,
             "The admin's bearer token; without it the first start makes one and prints it once")
@@ -301,7 +308,8 @@ public final class HubConfig {
         if (url == null) {
             // decided once: every connection of this process opens the file with the same settings
             url = defaultDbUrl = "jdbc:h2:async:" + dataDir().resolve("datenhafen").toAbsolutePath()
-                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";CACHE_SIZE=" + dbCacheKb()
+                + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
     }
@@ -349,6 +357,22 @@ public final class HubConfig {
     private boolean compressPages() {
         return busChunks().map(chunks -> !chunks)
             .orElseGet(() -> java.nio.file.Files.exists(dataDir().resolve("datenhafen.mv.db")));
+    }
+
+    /**
+     * {@value #DB_CACHE_SIZE} in KiB, as H2's {@code CACHE_SIZE} takes it. H2's own default is 64 MiB per GiB of
+     * maximum heap, and its writer puts every page it writes into that cache: under ingest, the bus's chunk pages
+     * lived there long enough to be promoted to G1's old generation, which then grew the heap to its maximum (a GC
+     * log at c=64: 329 MB "live" at the remark, 120 MB after the mixed collections). The bus reads its recent events
+     * from its own cache, not H2's (docs/benchmarks.md, issue 17).
+     */
+    long dbCacheKb() {
+        long bytes = config.getLong(DB_CACHE_SIZE);
+        if (bytes < MIN_DB_CACHE_SIZE) {
+            throw new InvalidInputException(DB_CACHE_SIZE + " must be at least " + MIN_DB_CACHE_SIZE + " bytes (1 MiB), "
+                + "was " + bytes, DB_CACHE_SIZE);
+        }
+        return bytes / 1024;
     }
 
     public String dbUser() {

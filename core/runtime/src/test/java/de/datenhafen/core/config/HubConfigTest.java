@@ -68,6 +68,31 @@ class HubConfigTest {
     }
 
     @Test
+    void givesH2APageCacheOfEightMebibytesUnlessConfigured() throws Exception {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).dbUrl()).contains(";CACHE_SIZE=8192;");
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "67108864"), Map.of()).dbUrl())
+            .contains(";CACHE_SIZE=65536;");
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "1000"), Map.of()))
+            .satisfies(c -> assertThatThrownBy(c::dbUrl).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> {
+                    assertThat(e.field()).isEqualTo("db.cache-size");
+                    assertThat(e.getMessage()).isEqualTo("db.cache-size must be at least 1048576 bytes (1 MiB), "
+                        + "was 1000");
+                }));
+        // a URL of one's own keeps its own settings
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_URL", "jdbc:h2:async:/srv/hub;WRITE_DELAY=0"), Map.of())
+            .dbUrl()).isEqualTo("jdbc:h2:async:/srv/hub;WRITE_DELAY=0");
+        // and the database opened with the default URL has that cache
+        HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "3145728"), Map.of());
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection(c.dbUrl(), "sa", "");
+             java.sql.ResultSet rs = conn.createStatement().executeQuery(
+                 "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("3072");
+        }
+    }
+
+    @Test
     void refusesAWrongValueNamingTheKey() {
         assertThatThrownBy(() -> HubConfig.load(home, Map.of("DATENHAFEN_HTTP_PORT", "eighty"), Map.of()))
             .isInstanceOfSatisfying(InvalidInputException.class, e -> {
