@@ -15,7 +15,8 @@
 # CloudEvents after ready, TARGET=Ha creates the registry integration, imports the 2,500 devices and creates the
 # ingest integration; with SETTLE=0 the idle figure is taken right after that set-up, where the harness takes it.
 # LOAD=<seconds> then loads TARGET's door with the harness's wrk script at c=16 and at c=64 for that long each,
-# samples the RSS every 0.5 s (the harness's peak) and prints the same report at the end of the load.
+# samples the RSS every 0.5 s (the harness's peak) and prints the same report at the end of the load; AFTER=<seconds>
+# waits that long after the load and reports again (what the hub gives back once quiet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/packaged-hub.sh
@@ -25,6 +26,7 @@ PORT=${PORT:-18998}
 NMT=${NMT:-summary}
 TARGET=${TARGET:-}
 LOAD=${LOAD:-0}
+AFTER=${AFTER:-0}
 OUT=${OUT:-$(mktemp -d)}
 [ "${HARNESS:-0}" = 1 ] && JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
 if [ -n "$TARGET" ]; then
@@ -110,26 +112,31 @@ for ((r = 1; r <= ROUNDS; r++)); do
     sleep "$SETTLE"
     rss=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
     threads=$(ls /proc/$SERVER/task | wc -l)
-    peak=""
+    peak=""; after=""
     { report "$SERVER" "$label round $r${TARGET:+ ($TARGET)}, idle"; } | tee "$OUT/memory-$label-$r.txt"
     if [ "$LOAD" -gt 0 ]; then
       peak=0
       for c in 16 64; do
         peak_rss "$SERVER" $((LOAD + 5)) "$OUT/.peak" & sampler=$!
         echo "-- load c=$c, $LOAD s" | tee -a "$OUT/memory-$label-$r.txt"
-        load "$PORT" "$c" "$c" "$LOAD" "$OUT/wrk-$label-$r-$c.txt" | tee -a "$OUT/memory-$label-$r.txt"
+        load "$PORT" "$((c / 16))" "$c" "$LOAD" "$OUT/wrk-$label-$r-$c.txt" | tee -a "$OUT/memory-$label-$r.txt"
         kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
         p=$(cat "$OUT/.peak"); ((p > peak)) && peak=$p
       done
       { report "$SERVER" "$label round $r ($TARGET), end of load, peak RSS $((peak / 1024)) MiB"; } \
         | tee -a "$OUT/memory-$label-$r.txt"
       peak=$((peak / 1024))
+      if [ "$AFTER" -gt 0 ]; then
+        sleep "$AFTER"
+        { report "$SERVER" "$label round $r ($TARGET), $AFTER s after the load"; } | tee -a "$OUT/memory-$label-$r.txt"
+        after=$(( $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) / 1024 ))
+      fi
     fi
     histogram "$SERVER" | tee -a "$OUT/memory-$label-$r.txt"
-    echo "$label	$r	$((rss / 1024))	$threads	$peak" >>"$OUT/rss.tsv"
+    echo "$label	$r	$((rss / 1024))	$threads	$peak	$after" >>"$OUT/rss.tsv"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
   done
 done
-echo "== RSS MiB (label, round, idle RSS ${SETTLE} s after ready${TARGET:+ and the set-up of $TARGET}, threads, peak under load)"
+echo "== RSS MiB (label, round, idle RSS ${SETTLE} s after ready${TARGET:+ and the set-up of $TARGET}, threads, peak under load$( [ "$AFTER" -gt 0 ] && echo ", RSS $AFTER s after it"))"
 cat "$OUT/rss.tsv"
 echo "kept in $OUT"

@@ -377,6 +377,16 @@ public final class Hub implements AutoCloseable {
     }
 
     /** The port the HTTP server listens on (HTTPS when TLS is configured). */
+    /**
+     * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked once a minute; the
+     * packaged hub calls this once after start, in-process hubs (tests) do not: they share one JVM.
+     */
+    public void trimHeapWhenQuiet() {
+        HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet();
+        Timers.every(scheduler, "Trimming the heap when quiet", Duration.ofMinutes(1), Duration.ofMinutes(1),
+            watch::check);
+    }
+
     public int port() {
         return server.actualPort();
     }

@@ -109,6 +109,7 @@ public final class Main {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
         HeapTrim.afterStart();
+        hub.trimHeapWhenQuiet();
         System.out.println("Datenhafen listening on port " + hub.port());
     }
 }
