@@ -376,7 +376,6 @@ public final class Hub implements AutoCloseable {
         });
     }
 
-    /** The port the HTTP server listens on (HTTPS when TLS is configured). */
     /**
      * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked once a minute; the
      * packaged hub calls this once after start, in-process hubs (tests) do not: they share one JVM.
@@ -387,6 +386,7 @@ public final class Hub implements AutoCloseable {
             watch::check);
     }
 
+    /** The port the HTTP server listens on (HTTPS when TLS is configured). */
     public int port() {
         return server.actualPort();
     }

@@ -34,14 +34,24 @@ public final class HeapTrim {
 
     /** Runs the collection; logs the committed heap before and after. Never throws. */
     public static void afterStart() {
+        trimAndLog("start-up");
+    }
+
+    /**
+     * {@link #collectAndShrink()} and the C heap's trim, logged as "Heap after {@code when}: ..."; the heap committed
+     * after it, or -1 when the collection could not run.
+     */
+    private static long trimAndLog(String when) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = memory.getHeapMemoryUsage().getCommitted();
         long t0 = System.nanoTime();
         if (!collectAndShrink()) {
-            return;
+            return -1;
         }
-        LOG.info("Heap after start-up: {} MiB committed, {} MiB after one full collection ({} ms); {}", before >> 20,
-            memory.getHeapMemoryUsage().getCommitted() >> 20, (System.nanoTime() - t0) / 1_000_000, trimNativeHeap());
+        long after = memory.getHeapMemoryUsage().getCommitted();
+        LOG.info("Heap after {}: {} MiB committed, {} MiB after one full collection ({} ms); {}", when, before >> 20,
+            after >> 20, (System.nanoTime() - t0) / 1_000_000, trimNativeHeap());
+        return after;
     }
 
     /** One full collection with the free ratios lowered (unless set on the command line); false if it failed. */
@@ -102,20 +112,16 @@ public final class HeapTrim {
         /** Trims the heap if the hub was quiet since the last call and the heap grew; never throws. */
         public void check() {
             long now = collections();
-            long committed = memory.getHeapMemoryUsage().getCommitted();
             boolean quiet = now == collections;
             collections = now;
-            if (!shouldTrim(quiet, committed, baseline)) {
+            if (!shouldTrim(quiet, memory.getHeapMemoryUsage().getCommitted(), baseline)) {
                 return;
             }
-            long t0 = System.nanoTime();
-            if (!collectAndShrink()) {
-                return;
+            long after = trimAndLog("a quiet minute");
+            if (after >= 0) {
+                baseline = after;
+                collections = collections(); // the trim's own collection is not load
             }
-            baseline = memory.getHeapMemoryUsage().getCommitted();
-            collections = collections();
-            LOG.info("Heap after a quiet minute: {} MiB committed, {} MiB after one full collection ({} ms); {}",
-                committed >> 20, baseline >> 20, (System.nanoTime() - t0) / 1_000_000, trimNativeHeap());
         }
 
         /** Whether a quiet hub's heap has grown enough since the last trim to give it back. */
@@ -123,7 +129,8 @@ public final class HeapTrim {
             return quiet && committed > 2 * baseline && committed > baseline + MARGIN;
         }
 
-        private static long collections() {
+        /** Collections of every collector since the JVM started. */
+        static long collections() {
             long n = 0;
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 n += Math.max(0, gc.getCollectionCount());
