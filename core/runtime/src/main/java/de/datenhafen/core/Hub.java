@@ -175,8 +175,11 @@ public final class Hub implements AutoCloseable {
         Optional<KafkaEventLog.Broker> kafka = config.busKafka();
         // on Kafka the events live in a topic, subscriptions are consumer groups and dead letters a topic; subscriptions'
         // names and filters stay in the database (see docs/operations.md, "Kafka as the bus")
-        ChunkedEventLog chunkLog = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks())
-            ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
+        boolean chunks = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks());
+        if (kafka.isEmpty()) {
+            BusStorage.remember(config.dataDir(), chunks); // for the next start's database URL
+        }
+        ChunkedEventLog chunkLog = chunks ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;
         if (chunkLog != null) {
             // chunks leave little live data in a file H2 fills with old page versions (see bus/package-info): compact
             // it at a clean stop while the copy is quick (about 1 s per 40 MB on a loaded machine, within the stop's

@@ -34,6 +34,7 @@ class BusStorageUpgradeTest {
         HubClient upgraded = hub.client();
 
         assertThat(hub.hub().eventLog().getClass().getSimpleName()).as("rows kept").isEqualTo("H2EventLog");
+        assertThat(hub.hub().config().dbUrl()).contains(";COMPRESS=TRUE;"); // rows take a third of the bytes with it
         assertThat(read(upgraded)).extracting(e -> e.getLong("sequence")).containsExactlyElementsOf(before);
         List<Long> after = post(upgraded, "after", 3);
         assertThat(after).containsExactly(before.get(249) + 1, before.get(249) + 2, before.get(249) + 3);
@@ -51,6 +52,12 @@ class BusStorageUpgradeTest {
             fresh.beforeAll(null);
             assertThat(fresh.hub().eventLog().getClass().getSimpleName()).isEqualTo("ChunkedEventLog");
             List<Long> seqs = post(fresh.client(), "fresh", 5);
+            assertThat(read(fresh.client())).extracting(e -> e.getLong("sequence")).containsExactlyElementsOf(seqs);
+            // the next start opens the existing file as chunks want it: no page compression (H2's 64 KB pages)
+            java.nio.file.Path data = fresh.hub().config().dataDir();
+            assertThat(java.nio.file.Files.readString(data.resolve("bus-storage"))).isEqualTo("chunks\n");
+            fresh.restart();
+            assertThat(fresh.hub().config().dbUrl()).doesNotContain("COMPRESS").contains(";PAGE_SIZE=4096;");
             assertThat(read(fresh.client())).extracting(e -> e.getLong("sequence")).containsExactlyElementsOf(seqs);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

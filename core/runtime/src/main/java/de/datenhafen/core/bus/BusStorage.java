@@ -1,5 +1,10 @@
 package de.datenhafen.core.bus;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class BusStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusStorage.class);
+
+    /**
+     * The file in the data folder that says what the last start chose ({@code chunks} or {@code rows}): the hub's
+     * default database URL is made before the database opens, and its H2 settings depend on the storage (see
+     * {@code HubConfig.dbUrl}).
+     */
+    public static final String CHOICE_FILE = "bus-storage";
 
     private BusStorage() {
     }
@@ -46,6 +58,34 @@ public final class BusStorage {
         }
         LOG.info("Bus storage: chunks (bus.storage=auto, no events stored as rows)");
         return true;
+    }
+
+    /** What the last start in this data folder chose (true: chunks), if it said. */
+    public static Optional<Boolean> chosenBefore(Path dataDir) {
+        try {
+            return switch (Files.readString(dataDir.resolve(CHOICE_FILE), StandardCharsets.UTF_8).trim()) {
+                case "chunks" -> Optional.of(true);
+                case "rows" -> Optional.of(false);
+                default -> Optional.empty();
+            };
+        } catch (IOException e) { // none yet (a folder from before this file), or unreadable: as if none
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the choice for the next start, when it differs from the file's; a failure is a warning only. */
+    public static void remember(Path dataDir, boolean chunks) {
+        if (chosenBefore(dataDir).equals(Optional.of(chunks))) {
+            return;
+        }
+        Path file = dataDir.resolve(CHOICE_FILE);
+        Path tmp = dataDir.resolve(CHOICE_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, (chunks ? "chunks" : "rows") + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("Could not write {} ({}): the next start opens the database as for rows", file, e.toString());
+        }
     }
 
     /** How many events the row storage holds. */

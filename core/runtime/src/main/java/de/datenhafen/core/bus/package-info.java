@@ -60,13 +60,18 @@
  * dictionary or narrower columns would win little. What costs is H2 writing each commit: MVStore is copy-on-write, so
  * a commit writes the B-tree leaves it changed and their parents anew, plus the chunk's layout entries, in blocks of
  * 4 KB. With {@code COMPRESS=TRUE} H2 splits pages at 64 KB, so the rightmost leaf of {@code bus_chunk_data} holds
- * several chunks and is written again at every commit: 57 KB per commit at groups of 100 (30 KB with
- * {@code COMPRESS=FALSE}, whose 4 KB pages make every other table bigger). H2 reuses a dead page's space only after
- * its retention time (45 s), so while running the file holds about 45 s of commits beyond the live data: in a
- * 50,000-event run 572 bytes per event at groups of 100 and 76 at 1,000 (rows: 183 and 85), shrinking towards the
- * live size as the log grows past that window. That is why the packaged hub at a steady 10,000/s (groups of about
- * 100) took 113 bytes per event. Not shortened: {@code RETENTION_TIME} below the time a crash may leave unwritten is
- * what the design note warns about. Dropping the {@code last_seq} index changed nothing (567 against 572). So a clean
+ * several chunks and is written again at every commit: 57 KB per commit at groups of 100. H2 reuses a dead page's
+ * space only after its retention time (45 s), so while running the file holds about 45 s of commits beyond the live
+ * data. Not shortened: {@code RETENTION_TIME} below the time a crash may leave unwritten is what the design note warns
+ * about. Dropping the {@code last_seq} index changed nothing (567 against 572 bytes per event).
+ * <b>4 December</b> ({@code MVStoreTool -dump} of a probe's file, summed per map): without {@code COMPRESS} H2's page
+ * size is 16 KB, not 4 KB, and a commit at groups of 100 wrote 12 KB of {@code bus_chunk_data} leaves (its 3.4 KB chunk
+ * plus the neighbours in its leaf) and 11 KB of H2's own layout map (the entries of the chunks whose live pages
+ * changed), 30 KB in all; at groups of 650 (21 KB chunks) every chunk was written twice, once with the next one before
+ * H2 split their leaf. Two changes: {@code PAGE_SIZE=4096} in the hub's URL (smaller leaves to write again: 329 to 165
+ * bytes per event at groups of 100, in-process) and an empty data row after each chunk so a chunk's leaf is not
+ * touched by the next commit ({@link de.datenhafen.core.bus.ChunkedEventLog}'s {@code insert}): 94 to 45 bytes per event at
+ * groups of 650, 41 to 37 at 2,000. Neither alone did it at 650 (92 with the row, 80 with the page size). A clean
  * stop compacts the file when the bus stores chunks and the file is at most 256 MB
  * ({@link de.datenhafen.core.store.Database#compactAtClose}): 144 to 35 bytes per event at groups of 100 (0.8 s for
  * 50,000 events), 108 to 34 at 1,000; larger files are compacted offline ({@code --compact}), where chunks copy in

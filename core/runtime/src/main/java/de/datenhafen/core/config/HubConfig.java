@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.RetentionPolicy;
 import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.plugin.ArchiveLimits;
@@ -308,13 +309,32 @@ public final class HubConfig {
         if (url == null) {
             // decided once: every connection of this process opens the file with the same settings
             url = defaultDbUrl = "jdbc:h2:async:" + dataDir().resolve("datenhafen").toAbsolutePath()
-                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";CACHE_SIZE=" + dbCacheKb()
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";PAGE_SIZE=" + H2_PAGE_SIZE
+                + ";CACHE_SIZE=" + dbCacheKb() + ";ANALYZE_AUTO=0;DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
     }
 
     private volatile String defaultDbUrl;
+
+    /**
+     * The size past which H2 splits a B-tree page, in bytes: the smallest H2 takes for a file (its default is 16 KB;
+     * with {@code COMPRESS=TRUE} H2 uses 64 KB whatever this says). H2's pages are copy-on-write, so every commit
+     * writes the rightmost leaf of each table it appended to anew, whole: with 4 KB leaves the bus's small commits
+     * write about half the bytes (165 instead of 329 per event at groups of 100), and a chunk of a few tens of KB gets
+     * a leaf of its own and is written once (see {@code ChunkedEventLog.insert}; bus/package-info, issue 17).
+     */
+    static final int H2_PAGE_SIZE = 4096;
+
+    /*
+     * ANALYZE_AUTO=0: H2 otherwise runs ANALYZE on a table after 2,000 changed rows (then after twice as many, and so
+     * on), in the session that made the changes, at its commit, sampling up to 10,000 rows. For the bus that session is
+     * its one writer, and 10,000 rows of bus_chunk_data are 10,000 chunks of 20 KB or more, read from the file's oldest
+     * pages: every acknowledgement waited for it (issue 17: p99 of 130 to 150 ms with it, 58 without, three hubs side by
+     * side). The cost: tables get no statistics from H2, whose planner then assumes half of a column's values are
+     * distinct; the hub's queries, and nearly all of the shipped plugins', have one fitting index, so their plans stay.
+     * A plugin with a table where statistics matter can run ANALYZE TABLE itself after its import.
+     */
 
     /**
      * Whether {@code url} opens an H2 file through a file channel that a thread's interrupt closes ({@code file:},
@@ -351,12 +371,15 @@ public final class HubConfig {
      * every page H2 writes) only where the bus may store rows: events as rows take about 130 instead of 330 bytes
      * with it, while chunks are deflated already, and compressing their pages again was 25 to 30 % of the ingest's
      * CPU samples for no bytes saved (docs/benchmarks.md, issue 17). So: off for {@code bus.storage=chunks} and for a new data
-     * folder under {@code auto} (which stores chunks); on for {@code rows} and for an existing folder under
-     * {@code auto}, whose bus may hold rows (H2 reads pages written either way).
+     * folder under {@code auto} (which stores chunks) and for an existing one whose last start chose chunks
+     * ({@link BusStorage#CHOICE_FILE}); on for {@code rows} and for an existing folder under {@code auto} that does
+     * not say, whose bus may hold rows (H2 reads pages written either way). Before that file, every restart of a
+     * hub storing chunks ran with compression and H2's 64 KB pages. PAGE_SIZE: see {@link #H2_PAGE_SIZE}.
      */
     private boolean compressPages() {
         return busChunks().map(chunks -> !chunks)
-            .orElseGet(() -> java.nio.file.Files.exists(dataDir().resolve("datenhafen.mv.db")));
+            .orElseGet(() -> java.nio.file.Files.exists(dataDir().resolve("datenhafen.mv.db"))
+                && !BusStorage.chosenBefore(dataDir()).orElse(false));
     }
 
     /**

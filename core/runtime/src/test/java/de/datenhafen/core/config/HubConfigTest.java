@@ -68,8 +68,9 @@ class HubConfigTest {
     }
 
     @Test
-    void givesH2APageCacheOfEightMebibytesUnlessConfigured() throws Exception {
-        assertThat(HubConfig.load(home, Map.of(), Map.of()).dbUrl()).contains(";CACHE_SIZE=8192;");
+    void givesH2APageCacheOfEightMebibytesUnlessConfiguredPagesOfFourKilobytesAndNoAutomaticAnalyze() throws Exception {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).dbUrl())
+            .contains(";PAGE_SIZE=4096;CACHE_SIZE=8192;ANALYZE_AUTO=0;");
         assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "67108864"), Map.of()).dbUrl())
             .contains(";CACHE_SIZE=65536;");
         assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "1000"), Map.of()))
@@ -82,13 +83,17 @@ class HubConfigTest {
         // a URL of one's own keeps its own settings
         assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_URL", "jdbc:h2:async:/srv/hub;WRITE_DELAY=0"), Map.of())
             .dbUrl()).isEqualTo("jdbc:h2:async:/srv/hub;WRITE_DELAY=0");
-        // and the database opened with the default URL has that cache
+        // and the database opened with the default URL has that cache, and pages of 4 KB
         HubConfig c = HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "3145728"), Map.of());
         try (java.sql.Connection conn = java.sql.DriverManager.getConnection(c.dbUrl(), "sa", "");
-             java.sql.ResultSet rs = conn.createStatement().executeQuery(
-                 "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("3072");
+             java.sql.ResultSet rs = conn.createStatement().executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM "
+                 + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('CACHE_SIZE', 'info.PAGE_SIZE', 'ANALYZE_AUTO')")) {
+            java.util.Map<String, String> settings = new java.util.TreeMap<>();
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+            // H2's defaults: 16384, 2000
+            assertThat(settings).isEqualTo(Map.of("CACHE_SIZE", "3072", "info.PAGE_SIZE", "4096", "ANALYZE_AUTO", "0"));
         }
     }
 

@@ -32,7 +32,7 @@ public enum TestDatabase {
         @Override
         public Database open(Path dir) {
             return Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath() // as the hub's default URL
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+                + ";WRITE_DELAY=0;PAGE_SIZE=4096;ANALYZE_AUTO=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         }
     },
 
