@@ -41,6 +41,7 @@ import de.datenhafen.core.security.Passwords;
 import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TableStatistics;
 import de.datenhafen.core.store.DatabaseLogin;
 import de.datenhafen.core.store.NewerSchemaException;
 import de.datenhafen.core.store.OnlineBackup;
@@ -263,6 +264,9 @@ public final class Hub implements AutoCloseable {
         Duration auditRetention = config.auditRetention();
         Timers.every(scheduler, "Housekeeping", Duration.ofMinutes(1), Duration.ofDays(1),
             () -> housekeeping(auditRetention));
+        // H2's automatic ANALYZE is off in the default URL (it ran inside the bus writer's commit): the hub's instead
+        Timers.every(scheduler, "Table statistics", Duration.ofMinutes(5), Duration.ofHours(1),
+            () -> TableStatistics.analyze(db.dataSource()));
         // the JIT's freed compiler memory stays with the C library until trimmed (see HeapTrim); a few ms a minute
         Timers.every(scheduler, "Trimming the C heap", Duration.ofMinutes(1), Duration.ofMinutes(1),
             HeapTrim::trimNativeHeap);

@@ -93,8 +93,8 @@ public final class ChunkedEventLog extends GroupCommitLog {
      * Inserts the chunk's header and data rows; on H2 also an empty data row keyed by the chunk's last sequence, and
      * deletes the one the previous chunk left.
      *
-     * <p>Why the empty row: MVStore's B-tree is copy-on-write, and a chunk's data row, appended by its key, lands in the
-     * rightmost leaf, beside the previous chunk's. That leaf was written anew at the next commit (H2 splits a leaf
+     * <p>Why the empty row: MVStore's B-tree is copy-on-write, and a chunk's data row, appended by its key, lands in
+     * the rightmost leaf, beside the previous chunk's. That leaf was written anew at the next commit (H2 splits a leaf
      * past its page size, but after copying it), so every chunk's bytes reached the file twice. The empty row sits
      * after this chunk's data row and before the next chunk's first sequence: the next chunk's row lands in the empty
      * row's leaf, H2 splits the two apart, and the leaf holding this chunk is not touched again. H2 splits only by its

@@ -70,8 +70,8 @@
  * changed), 30 KB in all; at groups of 650 (21 KB chunks) every chunk was written twice, once with the next one before
  * H2 split their leaf. Two changes: {@code PAGE_SIZE=4096} in the hub's URL (smaller leaves to write again: 329 to 165
  * bytes per event at groups of 100, in-process) and an empty data row after each chunk so a chunk's leaf is not
- * touched by the next commit ({@link de.datenhafen.core.bus.ChunkedEventLog}'s {@code insert}): 94 to 45 bytes per event at
- * groups of 650, 41 to 37 at 2,000. Neither alone did it at 650 (92 with the row, 80 with the page size). A clean
+ * touched by the next commit ({@link de.datenhafen.core.bus.ChunkedEventLog}'s {@code insert}): 94 to 45 bytes per
+ * event at groups of 650, 41 to 37 at 2,000. Neither alone did it at 650 (92 with the row, 80 with the page size). A clean
  * stop compacts the file when the bus stores chunks and the file is at most 256 MB
  * ({@link de.datenhafen.core.store.Database#compactAtClose}): 144 to 35 bytes per event at groups of 100 (0.8 s for
  * 50,000 events), 108 to 34 at 1,000; larger files are compacted offline ({@code --compact}), where chunks copy in

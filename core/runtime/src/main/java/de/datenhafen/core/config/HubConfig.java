@@ -331,9 +331,8 @@ public final class HubConfig {
      * on), in the session that made the changes, at its commit, sampling up to 10,000 rows. For the bus that session is
      * its one writer, and 10,000 rows of bus_chunk_data are 10,000 chunks of 20 KB or more, read from the file's oldest
      * pages: every acknowledgement waited for it (issue 17: p99 of 130 to 150 ms with it, 58 without, three hubs side by
-     * side). The cost: tables get no statistics from H2, whose planner then assumes half of a column's values are
-     * distinct; the hub's queries, and nearly all of the shipped plugins', have one fitting index, so their plans stay.
-     * A plugin with a table where statistics matter can run ANALYZE TABLE itself after its import.
+     * side). The hub gathers the statistics itself, for every table but the bus's events, once an hour
+     * (de.datenhafen.core.store.TableStatistics).
      */
 
     /**
