@@ -87,7 +87,6 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
         }
     }
 
-    /** Fills the dedup window from the stored events, then starts the writer. Called once by the factory. */
     /** Makes a storage once the database is checked: whether it is H2, and the highest sequence assigned. */
     interface Opener<L extends GroupCommitLog> {
         L create(boolean h2, long lastSeq);
@@ -115,6 +114,7 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
         return log;
     }
 
+    /** Fills the dedup window from the stored events, then starts the writer. Called once by the factory. */
     final void startWriter() {
         loadWindow();
         writer.start();
