@@ -38,15 +38,15 @@ public final class ChunkedEventLog extends GroupCommitLog {
     static final int CACHE_EVENTS = 32_768;
     private static final int HEADER_PAGE = 64;
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final ChunkCache cache = new ChunkCache(CACHE_EVENTS);
     private final boolean deflate;
     private ChunkCodec.Encoded pending; // writer thread only: the chunk inserted in the open transaction
     private final ChunkCodec.Encoder encoder = new ChunkCodec.Encoder(); // writer thread only
     private long pendingEpoch; // writer thread only
-    private static final byte[] EMPTY = new byte[0];
     /** H2 only: the key of the empty data row the last chunk left ({@link #insert}); -1: none. Writer thread. */
     private long sentinel;
-    private long pendingSentinel; // writer thread only: the one inserted in the open transaction
 
     private ChunkedEventLog(DataSource dataSource, H2EventLog.Settings settings, boolean h2, long lastSeq,
                             boolean deflate) {
@@ -125,10 +125,8 @@ public final class ChunkedEventLog extends GroupCommitLog {
         }
         insertData(c, first, enc.stored());
         if (h2) {
-            pendingSentinel = -1;
             if (last > first) {
                 insertData(c, last, EMPTY);
-                pendingSentinel = last;
             }
             if (sentinel >= 0) {
                 try (PreparedStatement ps = c.prepareStatement(
@@ -158,11 +156,11 @@ public final class ChunkedEventLog extends GroupCommitLog {
     protected void committed(OffsetDateTime storedAt, List<Numbered> events) {
         ChunkCodec.Encoded enc = pending;
         pending = null;
-        if (h2) {
-            sentinel = pendingSentinel;
-        }
         long first = events.get(0).seq();
         long last = events.get(events.size() - 1).seq();
+        if (h2) {
+            sentinel = last > first ? last : -1; // the empty row insert() added with this chunk
+        }
         cache.putIfEpoch(pendingEpoch, new Chunk(first, last, storedAt, enc.typeCounts(), enc.plain()));
     }
 
