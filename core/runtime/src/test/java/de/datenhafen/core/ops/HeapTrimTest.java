@@ -42,6 +42,21 @@ class HeapTrimTest {
     }
 
     @Test
+    void afterTheStartTheHeapKeepsTenPercentFreeAndLaterTrimsKeepThat() {
+        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+            .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String before = vm.getVMOption("MinHeapFreeRatio").getValue();
+        try {
+            assertThat(HeapTrim.lessFreeHeap()).isTrue(); // surefire's JVM is started without the option
+            assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(HeapTrim.RUNNING_MIN_FREE);
+            assertThat(HeapTrim.collectAndShrink(() -> { })).isTrue(); // a quiet trim later
+            assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(HeapTrim.RUNNING_MIN_FREE);
+        } finally {
+            vm.setVMOption("MinHeapFreeRatio", before);
+        }
+    }
+
+    @Test
     void aCheckRightAfterTheStartTrimsNothing() {
         HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet();
         long collections = HeapTrim.WhenQuiet.collections();
