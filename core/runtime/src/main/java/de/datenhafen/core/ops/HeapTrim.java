@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * it (to 70 to 140 MiB here) while what stays alive is about 15 MiB; G1 gives memory back only after a full or
  * concurrent collection whose free share is above {@code MaxHeapFreeRatio} (70 %). So the hub idled with that heap
  * resident. Here one full collection runs with the free ratios lowered to 10/20 %, then they are set back, and from
- * then on the hub keeps {@code MinHeapFreeRatio} at 10 % ({@link #lessFreeHeap}). Ratios set on the command line are
+ * then on the hub keeps {@code MinHeapFreeRatio} at 20 % ({@link #lessFreeHeap}). Ratios set on the command line are
  * left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just after the hub listens.
  *
  * <p>Then the C library's heap: the JIT's compiler arenas peak at about 30 MiB during start-up and are freed, but
@@ -37,7 +37,7 @@ public final class HeapTrim {
      * default 40 % made a concurrent cycle's end under ingest grow the heap to 1.67 times what was in use then, old
      * garbage included, which took it from 355 to its 512 MiB maximum in one step; {@link #lessFreeHeap}.
      */
-    static final String RUNNING_MIN_FREE = "10";
+    static final String RUNNING_MIN_FREE = "20";
 
     /** Runs the collection; logs the committed heap before and after; then {@link #lessFreeHeap}. Never throws. */
     public static void afterStart() {
@@ -50,11 +50,12 @@ public final class HeapTrim {
      * back what they found, so it stays). G1 grows the heap for two reasons: after young collections while collecting
      * takes more than its share of the time ({@code GCTimeRatio}, which {@code bin/datenhafen} sets), and at the end
      * of each concurrent cycle to keep {@code MinHeapFreeRatio} of it free. Under ingest the old generation holds
-     * minutes-old garbage until the mixed collections after such a cycle, so the second one sized the heap for that
-     * garbage: in a GC log at c=64 the heap went from 355 to 504 MiB at one remark with 327 MiB in use, and the
-     * mixed collections right after left 158. With 10 % only the first reason grows the heap. Measured side by side
-     * ({@code bench/ingest-pair.sh H}, c=64, 3 rounds): peak RSS 0.85x, readings/s 0.99x, CPU per reading 1.01x, p99
-     * 1.02x. False when the JVM refused it.
+     * garbage until the mixed collections after such a cycle, so the second reason sized the heap for that garbage:
+     * in a GC log at c=64 the heap went from 355 to 504 MiB at one remark with 327 MiB in use, and the mixed
+     * collections right after left 158. Measured one hub at a time at full load ({@code bench/jvm-options.sh}, 3
+     * rounds each, medians): peak RSS at c=64 609 MiB with G1's 40 %, 478 with 20 %, 505 with 10 %; readings/s and
+     * CPU per reading at c=64 the same with 20 % as with 40 % (439,000 against 447,000, 3.49 against 3.42 us), while
+     * 10 % cost a tenth (407,000, 3.76 us). False when the JVM refused it.
      */
     static boolean lessFreeHeap() {
         try {

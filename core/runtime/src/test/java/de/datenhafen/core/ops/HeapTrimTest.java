@@ -42,7 +42,7 @@ class HeapTrimTest {
     }
 
     @Test
-    void afterTheStartTheHeapKeepsTenPercentFreeAndLaterTrimsKeepThat() {
+    void afterTheStartTheHeapKeepsAFifthFreeAndLaterTrimsKeepThat() {
         com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
             .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
         String before = vm.getVMOption("MinHeapFreeRatio").getValue();
