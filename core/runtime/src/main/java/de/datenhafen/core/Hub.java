@@ -177,7 +177,7 @@ public final class Hub implements AutoCloseable {
         // on Kafka the events live in a topic, subscriptions are consumer groups and dead letters a topic; subscriptions'
         // names and filters stay in the database (see docs/operations.md, "Kafka as the bus")
         boolean chunks = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks());
-        if (kafka.isEmpty()) {
+        if (kafka.isEmpty() && config.ownH2File()) {
             BusStorage.remember(config.dataDir(), chunks); // for the next start's database URL
         }
         ChunkedEventLog chunkLog = chunks ? ChunkedEventLog.start(db.dataSource(), busSettings) : null;

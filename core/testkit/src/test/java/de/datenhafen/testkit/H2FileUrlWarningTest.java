@@ -2,6 +2,7 @@ package de.datenhafen.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.config.HubConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hub whose database URL an admin set to H2's {@code file:} (which a thread's interrupt closes) is ready, and says in
- * {@code /health/ready} what it risks and what to use instead.
+ * {@code /health/ready} what it risks and what to use instead; and it writes nothing about the hub's own file.
  */
 class H2FileUrlWarningTest {
 
@@ -33,6 +34,14 @@ class H2FileUrlWarningTest {
         assertThat(check.getString("status")).isEqualTo("WARNING");
         assertThat(check.getString("reason")).startsWith("jdbc:h2:file: (or a bare path) lets a thread's interrupt")
             .endsWith("use jdbc:h2:async: with the same path (docs/operations.md)");
+    }
+
+    @Test
+    void aDatabaseUrlOfItsOwnLeavesNoStorageChoiceInTheDataFolder() {
+        // the choice only sets the next start's options for the hub's own file; with db.url set it says nothing
+        Path data = hub.hub().config().dataDir();
+        assertThat(data.resolve("datenhafen.mv.db")).doesNotExist();
+        assertThat(data.resolve(BusStorage.CHOICE_FILE)).doesNotExist();
     }
 
     @AfterAll

@@ -309,10 +309,15 @@ public final class HubConfig {
         if (url == null) {
             // decided once: every connection of this process opens the file with the same settings
             url = defaultDbUrl = "jdbc:h2:async:" + dataDir().resolve("datenhafen").toAbsolutePath()
-                + ";WRITE_DELAY=0" + (compressPages() ? ";COMPRESS=TRUE" : "") + ";PAGE_SIZE=" + H2_PAGE_SIZE
-                + ";CACHE_SIZE=" + dbCacheKb() + ";ANALYZE_AUTO=0;DB_CLOSE_ON_EXIT=FALSE";
+                + H2_FILE_SETTINGS + (compressPages() ? ";COMPRESS=TRUE" : "") + ";CACHE_SIZE=" + dbCacheKb()
+                + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
+    }
+
+    /** Whether the database is the hub's own H2 file in the data folder ({@link #DB_URL} not set). */
+    public boolean ownH2File() {
+        return !config.has(DB_URL);
     }
 
     private volatile String defaultDbUrl;
@@ -326,14 +331,21 @@ public final class HubConfig {
      */
     static final int H2_PAGE_SIZE = 4096;
 
-    /*
-     * ANALYZE_AUTO=0: H2 otherwise runs ANALYZE on a table after 2,000 changed rows (then after twice as many, and so
-     * on), in the session that made the changes, at its commit, sampling up to 10,000 rows. For the bus that session is
-     * its one writer, and 10,000 rows of bus_chunk_data are 10,000 chunks of 20 KB or more, read from the file's oldest
-     * pages: every acknowledgement waited for it (issue 17: p99 of 130 to 150 ms with it, 58 without, three hubs side by
-     * side). The hub gathers the statistics itself, for every table but the bus's events, once an hour
-     * (de.datenhafen.core.store.TableStatistics).
+    /**
+     * The settings of the hub's own H2 file that do not depend on the configuration, as URL options (the tests' H2
+     * databases open their files with them too):
+     * <ul>
+     * <li>{@code WRITE_DELAY=0}: every commit reaches the file at once (the bus's crash promise, bus/package-info).
+     * <li>{@code PAGE_SIZE}: {@link #H2_PAGE_SIZE}.
+     * <li>{@code ANALYZE_AUTO=0}: H2 otherwise runs ANALYZE on a table after 2,000 changed rows (then after twice as
+     * many, and so on), in the session that made the changes, at its commit, sampling up to 10,000 rows. For the bus
+     * that session is its one writer, and 10,000 rows of bus_chunk_data are 10,000 chunks of 20 KB or more, read from
+     * the file's oldest pages: every acknowledgement waited for it (issue 17: p99 of 130 to 150 ms with it, 58
+     * without, three hubs side by side). The hub gathers the statistics itself, for every table but the bus's events,
+     * once an hour ({@link de.datenhafen.core.store.TableStatistics}).
+     * </ul>
      */
+    public static final String H2_FILE_SETTINGS = ";WRITE_DELAY=0;PAGE_SIZE=" + H2_PAGE_SIZE + ";ANALYZE_AUTO=0";
 
     /**
      * Whether {@code url} opens an H2 file through a file channel that a thread's interrupt closes ({@code file:},

@@ -70,7 +70,7 @@ class HubConfigTest {
     @Test
     void givesH2APageCacheOfEightMebibytesUnlessConfiguredPagesOfFourKilobytesAndNoAutomaticAnalyze() throws Exception {
         assertThat(HubConfig.load(home, Map.of(), Map.of()).dbUrl())
-            .contains(";PAGE_SIZE=4096;CACHE_SIZE=8192;ANALYZE_AUTO=0;");
+            .contains(";PAGE_SIZE=4096;", ";CACHE_SIZE=8192;", ";ANALYZE_AUTO=0;");
         assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "67108864"), Map.of()).dbUrl())
             .contains(";CACHE_SIZE=65536;");
         assertThat(HubConfig.load(home, Map.of("DATENHAFEN_DB_CACHE_SIZE", "1000"), Map.of()))

@@ -2,6 +2,7 @@ package de.datenhafen.core.store;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.testkit.Postgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public enum TestDatabase {
         @Override
         public Database open(Path dir) {
             return Database.open("jdbc:h2:async:" + dir.resolve("hub").toAbsolutePath() // as the hub's default URL
-                + ";WRITE_DELAY=0;PAGE_SIZE=4096;ANALYZE_AUTO=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+                + HubConfig.H2_FILE_SETTINGS + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         }
     },
 
