@@ -302,7 +302,7 @@ public final class HubConfig {
     }
 
     public String dbUrl() {
-        if (config.has(DB_URL)) {
+        if (!ownH2File()) {
             return config.getString(DB_URL);
         }
         String url = defaultDbUrl;
