@@ -77,15 +77,6 @@ histogram() { # pid
   jcmd "$1" GC.class_histogram | tail -1
 }
 
-peak_rss() { # pid seconds out: the largest VmRSS sampled every 0.5 s
-  local peak=0 r
-  for ((i = 0; i < $2 * 2; i++)); do
-    r=$(awk '/^VmRSS/{print $2}' /proc/$1/status 2>/dev/null) || break
-    ((r > peak)) && peak=$r
-    echo "$peak" >"$3"
-    sleep 0.5
-  done
-}
 
 load() { # port slot conns seconds out
   local route=/api/v1/events kind=ce

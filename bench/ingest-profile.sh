@@ -51,10 +51,10 @@ echo "idle RSS $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) kB; load $(uptim
 wrk -t2 -c"$CONNS" -d10s -s "$BENCH/payloads/post-batch.lua" "$URL" -- "${ARGS[@]}" 0 "$BEARER" >"$OUT/wrk-warmup.txt" 2>&1
 jcmd "$SERVER" JFR.stop >/dev/null
 jcmd "$SERVER" JFR.start settings=profile name=load >/dev/null
-T0=$(awk '{print $14+$15}' /proc/$SERVER/stat)
+T0=$(cpu_ticks "$SERVER")
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$BENCH/payloads/post-batch.lua" "$URL" -- "${ARGS[@]}" 1 "$BEARER" \
   >"$OUT/wrk.txt" 2>&1
-T1=$(awk '{print $14+$15}' /proc/$SERVER/stat)
+T1=$(cpu_ticks "$SERVER")
 jcmd "$SERVER" JFR.dump name=load filename="$OUT/load.jfr" >/dev/null
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 python3 - "$OUT" "$T0" "$T1" "$(getconf CLK_TCK)" <<'EOF' | tee -a "$OUT/summary.txt"

@@ -29,8 +29,6 @@ SERVER=""
 WORK=$(mktemp -d)
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 post() { # conns seconds slot out
   wrk -t2 -c"$1" -d"$2s" --timeout 10s -s "$LUA" "http://127.0.0.1:$PORT/api/v1/events" -- "$PAYLOADS" 100 16 ce \
     "$3" "$HUB_TOKEN" >"$4" 2>&1 || true
@@ -48,8 +46,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     post 16 10 0 /dev/null
     line="$label round $r"
     for c in 16 64; do
-      (while kill -0 "$SERVER" 2>/dev/null; do awk '/^VmRSS/{print $2}' "/proc/$SERVER/status"; sleep 0.5; done) \
-        >"$WORK/rss" 2>/dev/null & sampler=$!
+      peak_rss "$SERVER" $((SECS + 5)) "$WORK/peak" & sampler=$!
       c0=$(cpu_ticks "$SERVER")
       post "$c" "$SECS" $((c / 16)) "$WORK/wrk"
       c1=$(cpu_ticks "$SERVER")
@@ -60,7 +57,7 @@ j = json.loads(sys.stdin.read()); secs, ticks, peak = float(sys.argv[1]), int(sy
 readings = j["rps"] * 100
 print("%.0f readings/s, %.2f us CPU/reading, peak RSS %d MiB" % (readings,
       ticks / os.sysconf("SC_CLK_TCK") * 1e6 / (readings * secs), peak / 1024))' "$SECS" $((c1 - c0)) \
-        "$(sort -n "$WORK/rss" | tail -1)")"
+        "$(cat "$WORK/peak")")"
     done
     echo "$line | load $(cut -d' ' -f1 /proc/loadavg)"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""

@@ -12,6 +12,9 @@
 #   prepare_aq_ingest PORT PAYLOADS the shared harness's set-up of target Ha on a fresh hub: an airquality-registry
 #                                  integration, the harness's 2,500 devices imported (PAYLOADS/aq-registry.csv), an
 #                                  airquality-http integration on path uplinks; all with the admin token.
+#   cpu_ticks PID                  the process's CPU so far (user + system), in clock ticks (getconf CLK_TCK)
+#   peak_rss PID SECONDS OUT       samples VmRSS every 0.5 s for up to SECONDS (run it in the background and stop
+#                                  it), keeping the largest in KiB in the file OUT
 HUB_TOKEN=bench-admin-token-0123456789
 HUB_PID=""
 HUB_HOME=""
@@ -72,4 +75,18 @@ prepare_aq_ingest() {
     "$base/api/v1/plugins/air-quality/registry/import" || return 1
   curl "${auth[@]}" -H 'Content-Type: application/json' -o /dev/null "$base/api/v1/admin/integrations" \
     -d '{"name":"bench-uplinks","connector":"airquality-http","config":{"path":"uplinks"}}'
+}
+
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+peak_rss() {
+  local peak=0 r
+  for ((i = 0; i < $2 * 2; i++)); do
+    r=$(awk '/^VmRSS/{print $2}' /proc/$1/status 2>/dev/null) || break
+    ((r > peak)) && peak=$r
+    echo "$peak" >"$3"
+    sleep 0.5
+  done
 }
