@@ -384,11 +384,14 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked once a minute; the
+     * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked once a minute, and
+     * trims the C heap once more after the start-up's compilations ({@link HeapTrim#afterStartCompilations}); the
      * packaged hub calls this once after start, in-process hubs (tests) do not: they share one JVM.
      */
     public void trimHeapWhenQuiet() {
         HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet();
+        scheduler.schedule(HeapTrim::afterStartCompilations, HeapTrim.AFTER_START_COMPILATIONS.toMillis(),
+            TimeUnit.MILLISECONDS);
         Timers.every(scheduler, "Trimming the heap when quiet", Duration.ofMinutes(1), Duration.ofMinutes(1),
             watch::check);
     }

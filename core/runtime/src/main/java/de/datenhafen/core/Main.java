@@ -2,6 +2,7 @@ package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.ops.HeapTrim;
+import de.datenhafen.core.ops.NettyArenas;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.DatabaseLogin;
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ public final class Main {
                 compact(config);
                 return;
             }
+            NettyArenas.limit(config.httpEventLoops()); // before Vert.x: Netty reads it once
             // the demo's integrations exist before the hub answers: ready means they serve
             hub = Hub.start(config, options.contains("--demo")
                 ? h -> Demo.createIntegrations(h, home.resolve("conf").resolve("demo")) : h -> { });

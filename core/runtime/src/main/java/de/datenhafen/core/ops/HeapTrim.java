@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * then on the hub keeps {@code MinHeapFreeRatio} at 20 % ({@link #lessFreeHeap}). Ratios set on the command line are
  * left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just after the hub listens.
  *
- * <p>Then the C library's heap: the JIT's compiler arenas peak at about 30 MiB during start-up and are freed, but
+ * <p>Then the C library's heap: the JIT's compiler arenas peak at 17 to 25 MiB during start-up and are freed, but
  * glibc keeps the pages, so another 20 to 25 MiB stayed resident. The JVM's {@code System.trim_native_heap} command
  * ({@code malloc_trim}; JDK 17.0.9 and later, Linux with glibc) hands them back; where it does not exist, nothing
- * happens. The hub also runs it once a minute (the JIT goes on compiling after start, and under load).
+ * happens. It runs with the start trim, again {@link #AFTER_START_COMPILATIONS} later ({@link
+ * #afterStartCompilations}), and in every quiet minute after that (the JIT goes on compiling under load).
  */
 public final class HeapTrim {
 
@@ -39,10 +41,23 @@ public final class HeapTrim {
      */
     static final String RUNNING_MIN_FREE = "20";
 
+    /**
+     * When the C heap is trimmed a second time after start. The JVM does not free a compilation's arena chunks when it
+     * ends but keeps them in a pool, which it empties every 5 s ({@code ChunkPoolCleaner}): at the hub's ready the
+     * pool held 17 to 25 MiB from the start-up's compilations, and the start trim could not return them. The second
+     * trim comes after the pool's next emptying: the idle hub went from 168 to about 150 MiB there.
+     */
+    public static final Duration AFTER_START_COMPILATIONS = Duration.ofSeconds(12);
+
     /** Runs the collection; logs the committed heap before and after; then {@link #lessFreeHeap}. Never throws. */
     public static void afterStart() {
         trimAndLog("start-up");
         lessFreeHeap();
+    }
+
+    /** The C heap's second trim ({@link #AFTER_START_COMPILATIONS}), logged. Never throws. */
+    public static void afterStartCompilations() {
+        LOG.info("C heap after the start-up's compilations: {}", trimNativeHeap());
     }
 
     /**
@@ -149,6 +164,9 @@ public final class HeapTrim {
             boolean quiet = now == collections;
             collections = now;
             if (!shouldTrim(quiet, memory.getHeapMemoryUsage().getCommitted(), baseline)) {
+                if (quiet) { // what the JIT freed meanwhile; a few milliseconds, in a minute without load
+                    LOG.debug("C heap in a quiet minute: {}", trimNativeHeap());
+                }
                 return;
             }
             long after = trimAndLog("a quiet minute");

@@ -1,6 +1,7 @@
 package de.datenhafen.core.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,14 @@ class HeapTrimTest {
         } finally {
             vm.setVMOption("MinHeapFreeRatio", before);
         }
+    }
+
+    @Test
+    void theCHeapIsTrimmedByTheJvmsOwnCommandWhereItHasOne() {
+        // System.trim_native_heap: JDK 17.0.9 and later, on Linux (glibc); elsewhere the hub says why it did not trim
+        assumeTrue(Runtime.version().compareTo(Runtime.Version.parse("17.0.9")) >= 0
+            && System.getProperty("os.name").equals("Linux"));
+        assertThat(HeapTrim.trimNativeHeap()).startsWith("Trim native heap: RSS+Swap: ");
     }
 
     @Test
