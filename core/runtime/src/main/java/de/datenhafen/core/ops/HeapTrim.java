@@ -45,7 +45,8 @@ public final class HeapTrim {
      * When the C heap is trimmed a second time after start. The JVM does not free a compilation's arena chunks when it
      * ends but keeps them in a pool, which it empties every 5 s ({@code ChunkPoolCleaner}): at the hub's ready the
      * pool held 17 to 25 MiB from the start-up's compilations, and the start trim could not return them. The second
-     * trim comes after the pool's next emptying: the idle hub went from 168 to about 150 MiB there.
+     * trim comes after the pool's next emptying. It returned 17 to 21 MiB; with it and {@link NettyArenas} the hub was
+     * at 151 to 153 MiB 15 s after the shared benchmark's set-up, where it had stayed at 180 to 183.
      */
     public static final Duration AFTER_START_COMPILATIONS = Duration.ofSeconds(12);
 

@@ -5,7 +5,7 @@ package de.datenhafen.core.ops;
  * #PROPERTY} is set. Netty's default is two per processor; each thread that allocates is given the arena fewest
  * threads use, and an arena's first allocation takes a 4 MiB chunk of C heap. The hub's two HTTP loops, its other
  * Vert.x contexts and the acceptor so held three or four arenas, 11.8 MiB of what native memory tracking calls
- * "Other" at idle. Measured on two cores (issue 17): with one arena the idle hub was 12 to 16 MiB smaller right after
+ * "Other" at idle. Measured on two cores (issue 17): with one arena the idle hub was 11 to 17 MiB smaller right after
  * the shared benchmark's set-up ({@code bench/idle-memory.sh}, 3 rounds), at the same speed under the benchmark's full
  * load ({@code bench/jvm-options.sh}, 3 rounds, medians: 409,840 / 475,900 readings/s at c=16 / c=64 against 393,770
  * / 486,550 with Netty's default). Netty's threads keep caches of their own, so two loops rarely meet at the arena's
