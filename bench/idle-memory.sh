@@ -16,7 +16,9 @@
 # ingest integration; with SETTLE=0 the idle figure is taken right after that set-up, where the harness takes it.
 # LOAD=<seconds> then loads TARGET's door with the harness's wrk script at c=16 and at c=64 for that long each,
 # samples the RSS every 0.5 s (the harness's peak) and prints the same report at the end of the load; AFTER=<seconds>
-# waits that long after the load and reports again (what the hub gives back once quiet).
+# waits that long after the load and reports again (what the hub gives back once quiet). TIMELINE=<seconds> samples
+# the RSS and (with tracking) the compilers' arenas every 0.25 s from the JVM's start for that long, marks ready and
+# the set-up's end, and prints the timeline after the round (where start-up's memory goes and when it comes back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/packaged-hub.sh
@@ -27,6 +29,7 @@ NMT=${NMT:-summary}
 TARGET=${TARGET:-}
 LOAD=${LOAD:-0}
 AFTER=${AFTER:-0}
+TIMELINE=${TIMELINE:-0}
 OUT=${OUT:-$(mktemp -d)}
 [ "${HARNESS:-0}" = 1 ] && JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k}
 if [ -n "$TARGET" ]; then
@@ -71,6 +74,17 @@ report() { # pid title: everything but the class histogram (a full GC: taken las
   for t in /proc/$pid/task/*; do cat "$t/comm"; done | sed -E 's/[-#]?[0-9]+$//' | sort | uniq -c | sort -rn | head -25 || true
 }
 
+timeline() { # pid start-ns seconds: RSS and NMT's "Arena Chunk" (the compilers' arenas) every 0.25 s
+  local pid=$1 t0=$2 end=$(( $(date +%s) + $3 )) arena
+  while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
+    arena=""
+    [ "$NMT" != off ] && arena=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | \
+      sed -n 's/^-  *Arena Chunk (reserved=[0-9]*KB, committed=\([0-9]*\)KB)/\1/p' || true)
+    echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms RSS $(( $(awk '/^VmRSS/{print $2}' /proc/"$pid"/status 2>/dev/null || echo 0) / 1024 )) MiB${arena:+, compiler arenas $((arena / 1024)) MiB}"
+    sleep 0.25
+  done
+}
+
 histogram() { # pid
   echo "-- heap after a full GC (jcmd GC.class_histogram), largest 15"
   jcmd "$1" GC.class_histogram | sed -n '4,18p'
@@ -98,8 +112,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
     DATENHAFEN_HTTP_HOST=127.0.0.1 DATENHAFEN_HTTP_PORT=$PORT DATENHAFEN_DATA_DIR="$data" DATENHAFEN_CDS=false \
     DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN "$dist/bin/datenhafen" >"$OUT/server-$label-$r.log" 2>&1 &
     SERVER=$!
+    tl="$OUT/timeline-$label-$r.txt"; t0=$(date +%s%N)
+    : >"$tl" # appended to by the sampler and by the marks below alike
+    [ "$TIMELINE" -gt 0 ] && { timeline "$SERVER" "$t0" "$TIMELINE" >>"$tl" & }
     wait_hub_ready "$SERVER" "$PORT" "$OUT/server-$label-$r.log"
+    [ "$TIMELINE" -gt 0 ] && echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms ready" >>"$tl"
     setup "$PORT"
+    [ "$TIMELINE" -gt 0 ] && echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms set-up done" >>"$tl"
     sleep "$SETTLE"
     rss=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
     threads=$(ls /proc/$SERVER/task | wc -l)
@@ -122,6 +141,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
         { report "$SERVER" "$label round $r ($TARGET), $AFTER s after the load"; } | tee -a "$OUT/memory-$label-$r.txt"
         after=$(( $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) / 1024 ))
       fi
+    fi
+    if [ "$TIMELINE" -gt 0 ]; then
+      wait_for_timeline=$(( TIMELINE - ($(date +%s%N) - t0) / 1000000000 ))
+      [ "$wait_for_timeline" -gt 0 ] && sleep "$wait_for_timeline"
+      echo "-- timeline from the JVM's start"; sort -n "$tl" | tee -a "$OUT/memory-$label-$r.txt"
     fi
     histogram "$SERVER" | tee -a "$OUT/memory-$label-$r.txt"
     echo "$label	$r	$((rss / 1024))	$threads	$peak	$after" >>"$OUT/rss.tsv"
