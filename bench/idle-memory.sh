@@ -51,7 +51,7 @@ setup() { # port: the harness's set-up of TARGET
 
 report() { # pid title: everything but the class histogram (a full GC: taken last, by the caller)
   local pid=$1 rss threads
-  rss=$(awk '/^VmRSS/{print $2}' /proc/$pid/status)
+  rss=$(rss_kb "$pid")
   threads=$(ls /proc/$pid/task | wc -l)
   echo "== $2: RSS $((rss / 1024)) MiB, $threads threads, load $(uptime | sed 's/.*load average: //')"
   awk '/^(Rss|Anonymous|Shared_Clean|Private_Clean):/{printf "%s %d MiB  ", $1, $2 / 1024} END {print ""}' \
@@ -80,7 +80,7 @@ timeline() { # pid start-ns seconds: RSS and NMT's "Arena Chunk" (the compilers'
     arena=""
     [ "$NMT" != off ] && arena=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | \
       sed -n 's/^-  *Arena Chunk (reserved=[0-9]*KB, committed=\([0-9]*\)KB)/\1/p' || true)
-    echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms RSS $(( $(awk '/^VmRSS/{print $2}' /proc/"$pid"/status 2>/dev/null || echo 0) / 1024 )) MiB${arena:+, compiler arenas $((arena / 1024)) MiB}"
+    echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms RSS $(( $(rss_kb "$pid" || echo 0) / 1024 )) MiB${arena:+, compiler arenas $((arena / 1024)) MiB}"
     sleep 0.25
   done
 }
@@ -90,7 +90,6 @@ histogram() { # pid
   jcmd "$1" GC.class_histogram | sed -n '4,18p'
   jcmd "$1" GC.class_histogram | tail -1
 }
-
 
 load() { # port slot conns seconds out
   local route=/api/v1/events kind=ce
@@ -113,14 +112,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
     DATENHAFEN_ADMIN_TOKEN=$HUB_TOKEN "$dist/bin/datenhafen" >"$OUT/server-$label-$r.log" 2>&1 &
     SERVER=$!
     tl="$OUT/timeline-$label-$r.txt"; t0=$(date +%s%N)
-    : >"$tl" # appended to by the sampler and by the marks below alike
-    [ "$TIMELINE" -gt 0 ] && { timeline "$SERVER" "$t0" "$TIMELINE" >>"$tl" & }
+    # appended to by the sampler and by the marks below alike
+    [ "$TIMELINE" -gt 0 ] && { : >"$tl"; timeline "$SERVER" "$t0" "$TIMELINE" >>"$tl" & }
     wait_hub_ready "$SERVER" "$PORT" "$OUT/server-$label-$r.log"
     [ "$TIMELINE" -gt 0 ] && echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms ready" >>"$tl"
     setup "$PORT"
     [ "$TIMELINE" -gt 0 ] && echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms set-up done" >>"$tl"
     sleep "$SETTLE"
-    rss=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
+    rss=$(rss_kb "$SERVER")
     threads=$(ls /proc/$SERVER/task | wc -l)
     peak=""; after=""
     { report "$SERVER" "$label round $r${TARGET:+ ($TARGET)}, idle"; } | tee "$OUT/memory-$label-$r.txt"
@@ -139,7 +138,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       if [ "$AFTER" -gt 0 ]; then
         sleep "$AFTER"
         { report "$SERVER" "$label round $r ($TARGET), $AFTER s after the load"; } | tee -a "$OUT/memory-$label-$r.txt"
-        after=$(( $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) / 1024 ))
+        after=$(( $(rss_kb "$SERVER") / 1024 ))
       fi
     fi
     if [ "$TIMELINE" -gt 0 ]; then

@@ -46,7 +46,7 @@ else
   ARGS=("$PAYLOADS" 100 16 ce)
 fi
 BEARER=$TOKEN
-echo "idle RSS $(awk '/^VmRSS/{print $2}' /proc/$SERVER/status) kB; load $(uptime | sed 's/.*load average: //')" | tee "$OUT/summary.txt"
+echo "idle RSS $(rss_kb "$SERVER") kB; load $(uptime | sed 's/.*load average: //')" | tee "$OUT/summary.txt"
 # warm-up (slot 0), then the profiled run (slot 1): every request's ids are new
 wrk -t2 -c"$CONNS" -d10s -s "$BENCH/payloads/post-batch.lua" "$URL" -- "${ARGS[@]}" 0 "$BEARER" >"$OUT/wrk-warmup.txt" 2>&1
 jcmd "$SERVER" JFR.stop >/dev/null

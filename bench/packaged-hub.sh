@@ -13,6 +13,7 @@
 #                                  integration, the harness's 2,500 devices imported (PAYLOADS/aq-registry.csv), an
 #                                  airquality-http integration on path uplinks; all with the admin token.
 #   cpu_ticks PID                  the process's CPU so far (user + system), in clock ticks (getconf CLK_TCK)
+#   rss_kb PID                     the process's resident memory now (VmRSS), in KiB; fails once it has ended
 #   peak_rss PID SECONDS OUT       samples VmRSS every 0.5 s for up to SECONDS (run it in the background and stop
 #                                  it), keeping the largest in KiB in the file OUT
 HUB_TOKEN=bench-admin-token-0123456789
@@ -81,10 +82,14 @@ cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+rss_kb() {
+  awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null
+}
+
 peak_rss() {
   local peak=0 r
   for ((i = 0; i < $2 * 2; i++)); do
-    r=$(awk '/^VmRSS/{print $2}' /proc/$1/status 2>/dev/null) || break
+    r=$(rss_kb "$1") || break
     ((r > peak)) && peak=$r
     echo "$peak" >"$3"
     sleep 0.5
