@@ -55,8 +55,16 @@ final class ProcessCallScanner {
     private static final int NAME_AND_TYPE = 12;
     private static final int METHOD_HANDLE = 15;
     private static final int INVOKE_DYNAMIC = 18;
+    private static final byte[] SYSTEM = ascii("java/lang/System");
+    private static final byte[] RUNTIME = ascii("java/lang/Runtime");
+    private static final byte[] CODE = ascii("Code");
+    private static final byte[] BOOTSTRAP_METHODS = ascii("BootstrapMethods");
 
     private ProcessCallScanner() {
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The process-ending calls in {@code classFile}, in the order found; empty for a harmless class. */
@@ -98,42 +106,47 @@ final class ProcessCallScanner {
                 skip(6);
                 skipAttributes();
             }
-            List<int[]> code = new ArrayList<>();
-            List<String> methodNames = new ArrayList<>();
             int methods = u2();
+            // per method with code: its name's constant, where its code starts, how long it is
+            int[] code = new int[3 * methods];
+            int withCode = 0;
             for (int i = 0; i < methods; i++) {
                 b.getShort();
-                String name = utf8(u2());
+                int name = u2();
+                expect(name, UTF8);
                 b.getShort();
                 int attributes = u2();
                 for (int a = 0; a < attributes; a++) {
-                    String attribute = utf8(u2());
+                    int attribute = u2();
                     int length = length();
                     int start = b.position();
-                    if (attribute.equals("Code")) {
+                    if (is(attribute, CODE)) {
                         skip(4);
                         int codeLength = length();
                         if (codeLength > length - 8) {
-                            throw new InvalidClassException("method " + name + " has more code than its attribute");
+                            throw new InvalidClassException("method " + utf8(name) + " has more code than its "
+                                + "attribute");
                         }
-                        code.add(new int[] {b.position(), codeLength});
-                        methodNames.add(name);
+                        code[3 * withCode] = name;
+                        code[3 * withCode + 1] = b.position();
+                        code[3 * withCode + 2] = codeLength;
+                        withCode++;
                     }
                     b.position(start + length);
                 }
             }
             int attributes = u2();
             for (int a = 0; a < attributes; a++) {
-                String attribute = utf8(u2());
+                int attribute = u2();
                 int length = length();
                 int start = b.position();
-                if (attribute.equals("BootstrapMethods")) {
+                if (is(attribute, BOOTSTRAP_METHODS)) {
                     readBootstrapMethods();
                 }
                 b.position(start + length);
             }
-            for (int i = 0; i < code.size(); i++) {
-                walk(methodNames.get(i), code.get(i)[0], code.get(i)[1]);
+            for (int i = 0; i < withCode; i++) {
+                walk(code[3 * i], code[3 * i + 1], code[3 * i + 2]);
             }
             for (String call : unplaced) {
                 if (found.stream().noneMatch(f -> f.call().equals(call))) {
@@ -168,9 +181,17 @@ final class ProcessCallScanner {
                 if (tags[i] == METHODREF || tags[i] == INTERFACE_METHODREF) {
                     int owner = u2At(offsets[i]);
                     int nameAndType = u2At(offsets[i] + 2);
+                    expect(owner, CLASS);
                     expect(nameAndType, NAME_AND_TYPE);
-                    String key = className(owner).replace('.', '/') + "." + utf8(u2At(offsets[nameAndType]));
-                    calls[i] = CALLS.get(key);
+                    int ownerName = u2At(offsets[owner]);
+                    int methodName = u2At(offsets[nameAndType]);
+                    expect(ownerName, UTF8);
+                    expect(methodName, UTF8);
+                    // only a call on System or Runtime can be one of CALLS: the others are told apart by their
+                    // bytes, without a string for each (plugins' jars hold hundreds of thousands of such constants)
+                    if (isClassName(ownerName, SYSTEM) || isClassName(ownerName, RUNTIME)) {
+                        calls[i] = CALLS.get(utf8(ownerName).replace('.', '/') + "." + utf8(methodName));
+                    }
                 }
             }
             for (int i = 1; i < count; i++) {
@@ -224,7 +245,7 @@ final class ProcessCallScanner {
         }
 
         /** Walks the instructions of one method and records each one that names a call. */
-        private void walk(String method, int start, int length) throws InvalidClassException {
+        private void walk(int method, int start, int length) throws InvalidClassException {
             int end = start + length;
             int pc = start;
             while (pc < end) {
@@ -252,7 +273,7 @@ final class ProcessCallScanner {
                         long low = b.getInt(p + 4);
                         long high = b.getInt(p + 8);
                         if (high < low) {
-                            throw new InvalidClassException("method " + method + " has a broken tableswitch");
+                            throw new InvalidClassException("method " + utf8(method) + " has a broken tableswitch");
                         }
                         size = checkedSize(method, (p - pc) + 12 + (high - low + 1) * 4, end - pc);
                     }
@@ -260,7 +281,7 @@ final class ProcessCallScanner {
                         int p = pc + 1 + ((4 - (pc + 1 - start) % 4) % 4);
                         long pairs = b.getInt(p + 4);
                         if (pairs < 0) {
-                            throw new InvalidClassException("method " + method + " has a broken lookupswitch");
+                            throw new InvalidClassException("method " + utf8(method) + " has a broken lookupswitch");
                         }
                         size = checkedSize(method, (p - pc) + 8 + pairs * 8, end - pc);
                     }
@@ -270,25 +291,25 @@ final class ProcessCallScanner {
                 pc += size;
             }
             if (pc != end) {
-                throw new InvalidClassException("method " + method + " has an instruction past its code");
+                throw new InvalidClassException("method " + utf8(method) + " has an instruction past its code");
             }
         }
 
-        private static int checkedSize(String method, long size, int left) throws InvalidClassException {
+        private int checkedSize(int method, long size, int left) throws InvalidClassException {
             if (size > left) {
-                throw new InvalidClassException("method " + method + " has a switch larger than its code");
+                throw new InvalidClassException("method " + utf8(method) + " has a switch larger than its code");
             }
             return (int) size;
         }
 
-        private void record(String method, int index) throws InvalidClassException {
+        private void record(int method, int index) throws InvalidClassException {
             String call = callOf(index);
             if (call != null) {
-                found.add(new ProcessCall(className, method, call));
+                found.add(new ProcessCall(className, utf8(method), call));
             }
         }
 
-        private static int size(int op, String method) throws InvalidClassException {
+        private int size(int op, int method) throws InvalidClassException {
             if (op <= 0x0f || (op >= 0x1a && op <= 0x35) || (op >= 0x3b && op <= 0x83) || (op >= 0x85 && op <= 0x98)
                 || (op >= 0xac && op <= 0xb1) || op == 0xbe || op == 0xbf || op == 0xc2 || op == 0xc3) {
                 return 1;
@@ -306,7 +327,7 @@ final class ProcessCallScanner {
             if (op == 0xc8 || op == 0xc9) {
                 return 5;
             }
-            throw new InvalidClassException("method " + method + " has the unknown instruction 0x"
+            throw new InvalidClassException("method " + utf8(method) + " has the unknown instruction 0x"
                 + Integer.toHexString(op));
         }
 
@@ -322,6 +343,36 @@ final class ProcessCallScanner {
             b.get(offsets[index] + 2, bytes);
             // Modified UTF-8 equals UTF-8 for the plain names compared here; the JVM refuses overlong forms.
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** Whether UTF-8 constant {@code index} holds exactly {@code ascii}. */
+        private boolean is(int index, byte[] ascii) throws InvalidClassException {
+            expect(index, UTF8);
+            int at = offsets[index];
+            if (u2At(at) != ascii.length) {
+                return false;
+            }
+            for (int k = 0; k < ascii.length; k++) {
+                if (b.get(at + 2 + k) != ascii[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** As {@link #is}, with a dot in the constant read as a slash (as {@link #className} reads it). */
+        private boolean isClassName(int index, byte[] internalName) {
+            int at = offsets[index];
+            if (u2At(at) != internalName.length) {
+                return false;
+            }
+            for (int k = 0; k < internalName.length; k++) {
+                byte c = b.get(at + 2 + k);
+                if ((c == '.' ? (byte) '/' : c) != internalName[k]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void expect(int index, int tag) throws InvalidClassException {

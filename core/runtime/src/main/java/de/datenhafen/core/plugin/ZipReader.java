@@ -8,16 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -111,6 +110,10 @@ final class ZipReader implements Closeable {
     private final String label;
     private final List<Entry> entries;
     private final Budget budget;
+    /** One inflater and input buffer for the entry streams, which come one at a time (a plugin jar has thousands). */
+    private Inflater inflater;
+    private byte[] input;
+    private EntryStream streaming;
 
     private ZipReader(SeekableByteChannel channel, String label, List<Entry> entries, Budget budget) {
         this.channel = channel;
@@ -174,7 +177,21 @@ final class ZipReader implements Closeable {
      * the ratio, and at the end exactly the declared size and checksum, the compressed data consumed exactly.
      */
     InputStream open(Entry entry) {
-        return new EntryStream(entry);
+        if (streaming != null) {
+            throw new IllegalStateException("close the stream of " + quote(streaming.entry.name()) + " first");
+        }
+        if (input == null) {
+            input = new byte[8192];
+        }
+        if (entry.method() == DEFLATED) {
+            if (inflater == null) {
+                inflater = new Inflater(true);
+            } else {
+                inflater.reset();
+            }
+        }
+        streaming = new EntryStream(entry, entry.method() == DEFLATED ? inflater : null);
+        return streaming;
     }
 
     /** Reads a small entry (a descriptor, a class file) into memory, refusing it above {@code max} bytes. */
@@ -183,13 +200,22 @@ final class ZipReader implements Closeable {
             throw new RefusedException(describe(label, entry.name()) + " is larger than " + bytes(max)
                 + ", too large for " + what, "archive");
         }
+        byte[] bytes = new byte[(int) entry.size()];
         try (InputStream in = open(entry)) {
-            return in.readAllBytes();
+            // fewer bytes than declared, or more, and the stream refuses the entry (at its end, or at the extra byte)
+            in.readNBytes(bytes, 0, bytes.length);
+            if (in.read() != -1) {
+                throw new IllegalStateException("entry streams end at their declared size");
+            }
         }
+        return bytes;
     }
 
     @Override
     public void close() throws IOException {
+        if (inflater != null) {
+            inflater.end();
+        }
         channel.close();
     }
 
@@ -240,16 +266,28 @@ final class ZipReader implements Closeable {
 
     /** Reads the central directory, then checks it against the local headers. */
     private static final class Directory {
+        /**
+         * Headers and names are read through one window of this many bytes: the central directory in a few reads,
+         * the local headers of small entries together, instead of a read and a buffer for each header and name.
+         */
+        static final int WINDOW = 64 * 1024;
+
         private final SeekableByteChannel ch;
         private final String label;
         private final ArchiveLimits limits;
         private final long size;
+        private final ByteBuffer window = ByteBuffer.allocate(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+        private long windowStart;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
         Directory(SeekableByteChannel ch, String label, ArchiveLimits limits) throws IOException {
             this.ch = ch;
             this.label = label;
             this.limits = limits;
             this.size = ch.size();
+            window.limit(0);
         }
 
         List<Entry> read() throws IOException {
@@ -492,12 +530,17 @@ final class ZipReader implements Closeable {
                     + MAX_NAME_BYTES + " are read", "archive");
             }
             ByteBuffer b = at(pos, length);
+            byte[] bytes = b.array();
+            int from = b.arrayOffset() + b.position();
+            boolean ascii = true;
+            for (int i = from; i < from + length && ascii; i++) {
+                ascii = bytes[i] >= 0;
+            }
+            if (ascii) { // almost every name: one copy, no decoder
+                return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+            }
             try {
-                CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(b);
-                return chars.toString();
+                return utf8.decode(b).toString();
             } catch (CharacterCodingException e) {
                 throw new RefusedException(name() + " has an entry name that is not UTF-8", "archive");
             }
@@ -514,10 +557,10 @@ final class ZipReader implements Closeable {
             }
             String path = name.replace('\\', '/');
             boolean escapes = path.startsWith("/") || (path.length() >= 2 && path.charAt(1) == ':');
-            String body = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            List<String> segments = Arrays.asList(body.split("/", -1));
-            if (segments.contains("..")) {
-                escapes = true;
+            // the segments of the path without a trailing slash, walked by index (thousands of names per jar)
+            int end = path.endsWith("/") ? path.length() - 1 : path.length();
+            for (int from = 0; from <= end && !escapes; from = nextSegment(path, from, end) + 1) {
+                escapes = path.startsWith("..", from) && nextSegment(path, from, end) == from + 2;
             }
             if (escapes) {
                 throw new RefusedException(describe(label, name) + " escapes the plugin's folder", "archive");
@@ -526,20 +569,46 @@ final class ZipReader implements Closeable {
                 throw new RefusedException(describe(label, name) + " has a backslash in its name, which Windows "
                     + "reads as a folder separator", "archive");
             }
-            for (String segment : segments) {
-                if (segment.isEmpty() || segment.equals(".")) {
+            for (int from = 0; from <= end; ) {
+                int to = nextSegment(path, from, end);
+                if (to == from || (to == from + 1 && path.charAt(from) == '.')) {
                     throw new RefusedException(describe(label, name) + " has an empty or '.' folder in its name",
                         "archive");
                 }
-                if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for 2), so only longer segments are counted
+                if (3 * (to - from) > MAX_SEGMENT_BYTES
+                    && path.substring(from, to).getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
                     throw new RefusedException(describe(label, name) + " has a folder or file name longer than "
                         + MAX_SEGMENT_BYTES + " bytes", "archive");
                 }
+                from = to + 1;
             }
         }
 
+        /** Where the segment of {@code path} that starts at {@code from} ends: the next slash, or {@code end}. */
+        private static int nextSegment(String path, int from, int end) {
+            int slash = path.indexOf('/', from);
+            return slash < 0 || slash > end ? end : slash;
+        }
+
+        /**
+         * {@code length} bytes from {@code pos}, little-endian, positioned at 0: a view of the window when they fit in
+         * it (valid until the next call), else a buffer of their own.
+         */
         private ByteBuffer at(long pos, int length) throws IOException {
-            return ZipReader.at(ch, pos, length);
+            if (length > WINDOW) {
+                return ZipReader.at(ch, pos, length);
+            }
+            if (pos < windowStart || pos + length > windowStart + window.limit()) {
+                if (pos + length > size) {
+                    throw new EOFException("the archive ended at byte " + size);
+                }
+                window.clear().limit((int) Math.min(WINDOW, size - pos));
+                readFully(ch, pos, window);
+                window.flip();
+                windowStart = pos;
+            }
+            return window.slice((int) (pos - windowStart), length).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -573,19 +642,17 @@ final class ZipReader implements Closeable {
         private final Entry entry;
         private final Inflater inflater;
         private final CRC32 crc = new CRC32();
-        private final byte[] input;
         private long position;
         private long remaining;
         private long produced;
         private boolean dummyFed;
         private boolean done;
 
-        EntryStream(Entry entry) {
+        EntryStream(Entry entry, Inflater inflater) {
             this.entry = entry;
             this.position = entry.dataOffset();
             this.remaining = entry.compressedSize();
-            this.inflater = entry.method() == DEFLATED ? new Inflater(true) : null;
-            this.input = new byte[(int) Math.min(8192, Math.max(1, remaining))];
+            this.inflater = inflater;
         }
 
         @Override
@@ -675,7 +742,6 @@ final class ZipReader implements Closeable {
             if (inflater != null) {
                 // The dummy byte must be left over: if zlib took it, the data runs past the size the headers give.
                 int unread = inflater.getRemaining() - (dummyFed ? 1 : 0);
-                inflater.end();
                 if (unread != 0 || remaining > 0) {
                     throw disagree(label, "the compressed data of entry " + quote(entry.name())
                         + " does not end where its headers say");
@@ -696,8 +762,9 @@ final class ZipReader implements Closeable {
 
         @Override
         public void close() {
-            if (inflater != null) {
-                inflater.end();
+            done = true;
+            if (streaming == this) {
+                streaming = null;
             }
         }
     }

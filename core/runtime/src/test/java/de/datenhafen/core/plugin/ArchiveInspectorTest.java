@@ -97,6 +97,53 @@ class ArchiveInspectorTest {
     }
 
     @Test
+    void refusesEachKindOfUnsafeEntryNameAndSaysWhich() throws IOException {
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("lib/..", "archive entry 'lib/..' escapes the plugin's folder");
+        refusals.put("..\\x", "archive entry '..\\x' escapes the plugin's folder");
+        refusals.put("C:x", "archive entry 'C:x' escapes the plugin's folder");
+        refusals.put("lib\\a.jar", "archive entry 'lib\\a.jar' has a backslash in its name, which Windows reads as a "
+            + "folder separator");
+        refusals.put("lib//a.jar", "archive entry 'lib//a.jar' has an empty or '.' folder in its name");
+        refusals.put("lib/./a.jar", "archive entry 'lib/./a.jar' has an empty or '.' folder in its name");
+        refusals.put("lib/a.jar//", "archive entry 'lib/a.jar//' has an empty or '.' folder in its name");
+        refusals.put("x\u0007y", "archive entry 'x\\u0007y' has a control character in its name");
+        refusals.put("lib/" + "ü".repeat(128), "archive entry 'lib/" + "ü".repeat(128) + "' has a folder or file name "
+            + "longer than 255 bytes");
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            Path p = zip("names.zip", Map.of("plugin.properties", GOOD, r.getKey(), "x"));
+            assertThatThrownBy(() -> inspector.inspect(p)).as(r.getKey()).hasMessage(r.getValue());
+        }
+        // names that look near those, and names in UTF-8, are fine
+        Path fine = zip("fine.zip", Map.of("plugin.properties", GOOD, "..a/b..", "x", "web/ü-" + "é".repeat(120) + ".txt",
+            "y", "lib/", ""));
+        assertThat(inspector.inspect(fine).id()).isEqualTo("air-quality");
+    }
+
+    @Test
+    void readsACentralDirectoryLargerThanItsReadWindowAndRefusesANameThatIsNotUtf8() throws IOException {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("plugin.properties", GOOD);
+        for (int i = 0; i < 1500; i++) { // about 110 KB of central directory and as much of local headers
+            entries.put("web/assets/" + "n".repeat(20) + i + ".txt", "");
+        }
+        entries.put("web/last-ä.txt", "the end");
+        byte[] honest = zipBytes(entries);
+        assertThat(inspector.inspect(Files.write(dir.resolve("many.zip"), honest)).id()).isEqualTo("air-quality");
+
+        // ä is two bytes in UTF-8; 0xC3 0x28 is no character at all (in the central directory and the local header)
+        byte[] broken = honest.clone();
+        byte[] name = "last-ä".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + name.length <= broken.length; i++) {
+            if (Arrays.equals(broken, i, i + name.length, name, 0, name.length)) {
+                broken[i + name.length - 1] = 0x28;
+            }
+        }
+        assertThatThrownBy(() -> inspector.inspect(Files.write(dir.resolve("latin.zip"), broken)))
+            .hasMessage("the archive has an entry name that is not UTF-8");
+    }
+
+    @Test
     void refusesAnArchiveWhoseLocalHeaderNamesAnotherFileThanItsCentralDirectory() throws IOException {
         byte[] honest = zipBytes(Map.of("plugin.properties", GOOD, "classes/evil1.jar", "PK"));
         // The same length, so only the name differs: what ZipInputStream would unpack, the inspector never saw.

@@ -365,9 +365,8 @@ final class RegistryConnector implements Connector {
     }
 
     private static String id(String field, String v) {
-        if (!v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new InvalidInputException("'" + TextLimits.shown(v) + "' must be 1 to 64 letters, digits, dots, "
-                + "dashes or underscores", field);
+        if (!TextLimits.isId(v)) {
+            throw new InvalidInputException("'" + TextLimits.shown(v) + "' must be " + TextLimits.ID_RULE, field);
         }
         return v;
     }

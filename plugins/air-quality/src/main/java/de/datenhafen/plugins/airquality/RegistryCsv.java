@@ -117,9 +117,8 @@ final class RegistryCsv {
         if (value == null) {
             throw new CsvException(line, column, "is empty");
         }
-        if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new CsvException(line, column, "'" + TextLimits.shown(value) + "' must be 1 to 64 letters, "
-                + "digits, dots, dashes or underscores");
+        if (!TextLimits.isId(value)) {
+            throw new CsvException(line, column, "'" + TextLimits.shown(value) + "' must be " + TextLimits.ID_RULE);
         }
         return value;
     }

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality;
 
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * The registry's text columns' widths ({@code db/plugin/V1__air_quality.sql}), checked before the database sees a
@@ -18,7 +19,18 @@ public final class TextLimits {
     /** A room's kind. */
     public static final int KIND = 40;
 
+    /** What a site's or a room's id is made of, as {@link #isId} checks it. */
+    public static final String ID_RULE = "1 to 64 letters, digits, dots, dashes or underscores";
+
+    /** Compiled once: the CSV import checks two ids per line, thousands of lines per file. */
+    private static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private TextLimits() {
+    }
+
+    /** Whether {@code value} is a site's or a room's id ({@link #ID_RULE}). */
+    public static boolean isId(String value) {
+        return value != null && ID_PATTERN.matcher(value).matches();
     }
 
     /**

@@ -296,9 +296,9 @@ final class StaWrites implements Writes {
     }
 
     private static String id(String field, String v) {
-        if (v == null || !v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw StaException.badRequest(field, -1, field + " must be 1 to 64 letters, digits, dots, dashes or "
-                + "underscores" + (v == null ? "" : ", not '" + TextLimits.shown(v) + "'"));
+        if (!TextLimits.isId(v)) {
+            throw StaException.badRequest(field, -1, field + " must be " + TextLimits.ID_RULE
+                + (v == null ? "" : ", not '" + TextLimits.shown(v) + "'"));
         }
         return v;
     }
