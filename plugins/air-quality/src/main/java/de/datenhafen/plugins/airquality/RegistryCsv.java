@@ -59,7 +59,9 @@ final class RegistryCsv {
                 throw new CsvException(1, required, "column is missing");
             }
         }
-        Map<String, Boolean> sitesSeen = new HashMap<>();
+        // each site as this import last wrote it (null: it exists, not written here): a file repeats a site's columns
+        // on every one of its lines, and writing the same values again only grew the transaction's undo log
+        Map<String, Registry.Site> sitesSeen = new HashMap<>();
         int rooms = 0;
         int devices = 0;
         for (int r = 1; r < rows.size(); r++) {
@@ -70,16 +72,20 @@ final class RegistryCsv {
             }
             String site = id(line, "site", cell(row, col, "site"));
             String siteName = text(line, "site_name", cell(row, col, "site_name"), TextLimits.NAME);
-            if (siteName != null || !sitesSeen.containsKey(site)) {
-                if (siteName != null) {
-                    Registry.upsertSite(c, new Registry.Site(site, siteName,
-                        text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS),
-                        number(line, "latitude", cell(row, col, "latitude"), -90, 90),
-                        number(line, "longitude", cell(row, col, "longitude"), -180, 180)));
-                } else if (!Registry.siteExists(c, site)) {
+            if (siteName != null) {
+                Registry.Site values = new Registry.Site(site, siteName,
+                    text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS),
+                    number(line, "latitude", cell(row, col, "latitude"), -90, 90),
+                    number(line, "longitude", cell(row, col, "longitude"), -180, 180));
+                if (!values.equals(sitesSeen.get(site))) {
+                    Registry.upsertSite(c, values);
+                    sitesSeen.put(site, values);
+                }
+            } else if (!sitesSeen.containsKey(site)) {
+                if (!Registry.siteExists(c, site)) {
                     throw new CsvException(line, "site_name", "is needed for the new site " + site);
                 }
-                sitesSeen.put(site, true);
+                sitesSeen.put(site, null);
             }
             String room = id(line, "room", cell(row, col, "room"));
             String roomName = text(line, "room_name", cell(row, col, "room_name"), TextLimits.NAME);

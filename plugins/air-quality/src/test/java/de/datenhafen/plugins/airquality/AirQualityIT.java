@@ -636,6 +636,24 @@ class AirQualityIT {
     }
 
     @Test
+    void aSiteOnManyLinesOfACsvTakesTheValuesOfItsLastLineThatNamesIt(HubClient client) {
+        HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,address,room
+            hs-ost,Hauptschule Ost,Ostweg 2,r1
+            hs-ost,Hauptschule Ost,Ostweg 2,r2
+            hs-ost,,,r3
+            hs-ost,Hauptschule Ost am Park,Parkweg 9,r4
+            hs-ost,Hauptschule Ost am Park,Parkweg 9,r5
+            """);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("sites", 1).put("rooms", 5).put("devices", 0));
+        JsonObject site = site(client, "hs-ost");
+        assertThat(site.getString("name")).isEqualTo("Hauptschule Ost am Park");
+        assertThat(site.getString("address")).isEqualTo("Parkweg 9");
+    }
+
+    @Test
     void aBadCsvChangesNothingAndNamesLineAndColumn(HubClient client) {
         HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv",
             "site,site_name,room\nnew-site,New,r1\nnew-site,,bad room\n");
