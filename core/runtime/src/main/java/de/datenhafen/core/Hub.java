@@ -384,7 +384,7 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked once a minute, and
+     * Gives the heap back once the hub is quiet after a load ({@link HeapTrim.WhenQuiet}), checked every 10 s, and
      * trims the C heap once more after the start-up's compilations ({@link HeapTrim#afterStartCompilations}); the
      * packaged hub calls this once after start, in-process hubs (tests) do not: they share one JVM.
      */
@@ -392,7 +392,7 @@ public final class Hub implements AutoCloseable {
         HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet();
         scheduler.schedule(HeapTrim::afterStartCompilations, HeapTrim.AFTER_START_COMPILATIONS.toMillis(),
             TimeUnit.MILLISECONDS);
-        Timers.every(scheduler, "Trimming the heap when quiet", Duration.ofMinutes(1), Duration.ofMinutes(1),
+        Timers.every(scheduler, "Trimming the heap when quiet", HeapTrim.WhenQuiet.CHECK, HeapTrim.WhenQuiet.CHECK,
             watch::check);
     }
 

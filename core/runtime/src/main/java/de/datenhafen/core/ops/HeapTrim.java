@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * glibc keeps the pages, so another 20 to 25 MiB stayed resident. The JVM's {@code System.trim_native_heap} command
  * ({@code malloc_trim}; JDK 17.0.9 and later, Linux with glibc) hands them back; where it does not exist, nothing
  * happens. It runs with the start trim, again {@link #AFTER_START_COMPILATIONS} later ({@link
- * #afterStartCompilations}), and in every quiet minute after that (the JIT goes on compiling under load).
+ * #afterStartCompilations}), and in quiet times after that ({@link WhenQuiet}; the JIT goes on compiling under load).
  */
 public final class HeapTrim {
 
@@ -140,41 +140,75 @@ public final class HeapTrim {
      * speed, a registry import of thousands of rows) and keeps it committed afterwards: it shrinks only at a full
      * collection or a concurrent cycle's end, and then only down to {@code MaxHeapFreeRatio} (70 % free), which a
      * quiet hub does not reach. So the hub stayed at its peak (up to {@code -Xmx} and the rest) for as long as it
-     * ran. {@link #check}, called once a minute: when no collection ran since the last call (the hub allocated less
-     * than its young generation in a minute) and the committed heap is more than twice what it was after the last
-     * trim and 32 MiB more, one collection as after start gives it back; then not again until the heap has grown
-     * again. The pause (50 to 150 ms with the shipped plugins) falls in a quiet minute. Packaged hub only ({@code
-     * Main}); in-process test hubs share their JVM.
+     * ran. {@link #check}, called every {@link #CHECK}: once no collection has run for {@link #QUIET} (the hub
+     * allocated less than its young generation meanwhile) and the committed heap is more than twice what it was after
+     * the last trim and 32 MiB more, one collection as after start gives it back; otherwise the C heap is trimmed
+     * (what the JIT freed meanwhile; a few milliseconds). Either at most once per {@link #QUIET}; the heap is not
+     * trimmed again until it has grown again. The pause (50 to 150 ms with the shipped plugins) falls in a quiet
+     * time. Packaged hub only ({@code Main}); in-process test hubs share their JVM.
+     *
+     * <p>Checked once a minute before, with "quiet" meaning a minute without a collection: the minute in which a
+     * registry import ran was not quiet, so its 30 to 40 MiB of heap stayed until the second minute after it (the
+     * hub idled at 177 to 198 MiB 75 s after the shared benchmark's set-up of its plugin door).
      */
     public static final class WhenQuiet {
+        /** How often {@link #check} runs. */
+        public static final Duration CHECK = Duration.ofSeconds(10);
+        /** How long without a collection counts as quiet, and the least time between two trims. */
+        static final Duration QUIET = Duration.ofSeconds(30);
         private static final long MARGIN = 32L << 20;
+
+        /** What a check does. */
+        enum Trim { NONE, C_HEAP, HEAP }
 
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private long baseline;
         private long collections;
+        /** {@link System#nanoTime} of the last check that saw a collection, or of the start. */
+        private long lastActivity;
+        /** {@link System#nanoTime} of the last trim, or of the start (which trimmed). */
+        private long lastTrim;
 
         /** Starts from the heap as it is now (after {@link #afterStart}). */
         public WhenQuiet() {
-            baseline = memory.getHeapMemoryUsage().getCommitted();
-            collections = collections();
+            this(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted(), collections(),
+                System.nanoTime());
         }
 
-        /** Trims the heap if the hub was quiet since the last call and the heap grew; never throws. */
+        WhenQuiet(long committed, long collections, long nanos) {
+            this.baseline = committed;
+            this.collections = collections;
+            this.lastActivity = nanos;
+            this.lastTrim = nanos;
+        }
+
+        /** Trims the heap or the C heap if the hub has been quiet for a while; never throws. */
         public void check() {
-            long now = collections();
-            boolean quiet = now == collections;
-            collections = now;
-            if (!shouldTrim(quiet, memory.getHeapMemoryUsage().getCommitted(), baseline)) {
-                if (quiet) { // what the JIT freed meanwhile; a few milliseconds, in a minute without load
-                    LOG.debug("C heap in a quiet minute: {}", trimNativeHeap());
+            switch (next(System.nanoTime(), collections(), memory.getHeapMemoryUsage().getCommitted())) {
+                case C_HEAP -> LOG.debug("C heap in a quiet time: {}", trimNativeHeap());
+                case HEAP -> {
+                    long after = trimAndLog("a quiet time");
+                    if (after >= 0) {
+                        baseline = after;
+                    }
+                    collections = collections(); // the trim's own collection is not load
                 }
-                return;
+                case NONE -> { }
             }
-            long after = trimAndLog("a quiet minute");
-            if (after >= 0) {
-                baseline = after;
-                collections = collections(); // the trim's own collection is not load
+        }
+
+        /** What the check at {@code nanos} does, given the collections so far and the committed heap. */
+        Trim next(long nanos, long collectionsNow, long committed) {
+            if (collectionsNow != collections) {
+                collections = collectionsNow;
+                lastActivity = nanos;
+                return Trim.NONE;
             }
+            if (nanos - lastActivity < QUIET.toNanos() || nanos - lastTrim < QUIET.toNanos()) {
+                return Trim.NONE;
+            }
+            lastTrim = nanos;
+            return shouldTrim(true, committed, baseline) ? Trim.HEAP : Trim.C_HEAP;
         }
 
         /** Whether a quiet hub's heap has grown enough since the last trim to give it back. */

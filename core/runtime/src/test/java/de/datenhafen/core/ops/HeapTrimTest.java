@@ -3,6 +3,7 @@ package de.datenhafen.core.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import de.datenhafen.core.ops.HeapTrim.WhenQuiet.Trim;
 import org.junit.jupiter.api.Test;
 
 class HeapTrimTest {
@@ -66,10 +67,49 @@ class HeapTrimTest {
     }
 
     @Test
+    void afterALoadTheHeapIsGivenBackOnceNoCollectionRanForThirtySeconds() {
+        HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet(30 * MIB, 100, 0);
+        // an import at 3 s: collections at the checks of 10 s and 20 s, the heap grown to 70 MiB
+        assertThat(watch.next(seconds(10), 110, 70 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(20), 115, 70 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(30), 115, 70 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(40), 115, 70 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(50), 115, 70 * MIB)).isEqualTo(Trim.HEAP); // 30 s after the last collection
+    }
+
+    @Test
+    void aHubUnderLoadIsNeverTrimmedAndAQuietOneAtMostEveryThirtySeconds() {
+        HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet(30 * MIB, 100, 0);
+        for (int t = 10; t <= 300; t += 10) { // a collection between every two checks
+            assertThat(watch.next(seconds(t), 100 + t, 500 * MIB)).as("at %d s", t).isEqualTo(Trim.NONE);
+        }
+        assertThat(watch.next(seconds(310), 400, 500 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(330), 400, 500 * MIB)).isEqualTo(Trim.HEAP);
+        // quiet on: nothing at the next checks, and 30 s later the same answer (this test trims nothing)
+        assertThat(watch.next(seconds(340), 400, 500 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(350), 400, 500 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(360), 400, 500 * MIB)).isEqualTo(Trim.HEAP); // the 30 MiB baseline is unchanged
+    }
+
+    @Test
+    void aQuietHubWhoseHeapDidNotGrowOnlyTrimsItsCHeapAndNotRightAfterTheStart() {
+        HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet(30 * MIB, 100, 0);
+        assertThat(watch.next(seconds(10), 100, 40 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(20), 100, 40 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(30), 100, 40 * MIB)).isEqualTo(Trim.C_HEAP);
+        assertThat(watch.next(seconds(40), 100, 40 * MIB)).isEqualTo(Trim.NONE);
+        assertThat(watch.next(seconds(60), 100, 40 * MIB)).isEqualTo(Trim.C_HEAP);
+    }
+
+    @Test
     void aCheckRightAfterTheStartTrimsNothing() {
         HeapTrim.WhenQuiet watch = new HeapTrim.WhenQuiet();
         long collections = HeapTrim.WhenQuiet.collections();
         watch.check(); // the heap is where the watch started: no full collection
         assertThat(HeapTrim.WhenQuiet.collections() - collections).isLessThanOrEqualTo(1); // at most a young one
+    }
+
+    private static long seconds(int s) {
+        return s * 1_000_000_000L;
     }
 }
