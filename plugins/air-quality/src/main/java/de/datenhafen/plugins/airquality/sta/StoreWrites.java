@@ -12,6 +12,8 @@ import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,6 +41,13 @@ import org.apache.camel.Exchange;
  * the handler gives no caller (open-writes).
  */
 final class StoreWrites implements Writes {
+
+    /**
+     * A time the store makes itself (a HistoricalLocation's), always with its milliseconds: {@code Instant.toString}
+     * leaves them out at a whole second, and clients that order such times as text (OGC's test suite does) then put
+     * {@code ...:47Z} after {@code ...:47.005Z}.
+     */
+    static final DateTimeFormatter MILLIS = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
     /** Most entities one request may create (a deep insert counts each nested one). */
     static final int MAX_CREATED = 10_000;
@@ -424,7 +433,7 @@ final class StoreWrites implements Writes {
             update(tx, "INSERT INTO sta_thing_location (thing_id, location_id, linked) VALUES (?, ?, ?)", thing, l,
                 order++);
         }
-        ObjectNode doc = StaService.JSON.createObjectNode().put("time", Instant.ofEpochMilli(tx.now).toString());
+        ObjectNode doc = StaService.JSON.createObjectNode().put("time", MILLIS.format(Instant.ofEpochMilli(tx.now)));
         tx.count();
         long hl = insertDoc(tx, "INSERT INTO sta_historical_location (thing_id, doc) VALUES (?, ?)", doc, thing);
         for (long l : new java.util.LinkedHashSet<>(locations)) {
