@@ -348,27 +348,22 @@ final class ProcessCallScanner {
         /** Whether UTF-8 constant {@code index} holds exactly {@code ascii}. */
         private boolean is(int index, byte[] ascii) throws InvalidClassException {
             expect(index, UTF8);
-            int at = offsets[index];
-            if (u2At(at) != ascii.length) {
-                return false;
-            }
-            for (int k = 0; k < ascii.length; k++) {
-                if (b.get(at + 2 + k) != ascii[k]) {
-                    return false;
-                }
-            }
-            return true;
+            return holds(index, ascii, false);
         }
 
         /** As {@link #is}, with a dot in the constant read as a slash (as {@link #className} reads it). */
         private boolean isClassName(int index, byte[] internalName) {
+            return holds(index, internalName, true);
+        }
+
+        private boolean holds(int index, byte[] bytes, boolean dotAsSlash) {
             int at = offsets[index];
-            if (u2At(at) != internalName.length) {
+            if (u2At(at) != bytes.length) {
                 return false;
             }
-            for (int k = 0; k < internalName.length; k++) {
+            for (int k = 0; k < bytes.length; k++) {
                 byte c = b.get(at + 2 + k);
-                if ((c == '.' ? (byte) '/' : c) != internalName[k]) {
+                if ((dotAsSlash && c == '.' ? (byte) '/' : c) != bytes[k]) {
                     return false;
                 }
             }
