@@ -49,7 +49,7 @@ DIST=${DIST%/}/
   && [ -d plugins/air-quality/target/classes ] || { echo "build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 BENCH=plugins/air-quality/bench/AirBench.java
 CP="plugins/air-quality/target/classes:${DIST}lib/*"
-JAVA_BENCH=(java "-Dlogback.configurationFile=${DIST}conf/logback.xml" -cp "$CP")
+JAVA_BENCH=(java -cp "$CP")   # the hub's log configuration (HubLogConfiguration) comes with its jars
 WORK=$(mktemp -d)
 SERVER=""
 stop_server() { if [ -n "$SERVER" ] && kill -0 "$SERVER" 2>/dev/null; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi; SERVER=""; }

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * node, replication factor 1) on two loopback ports chosen once and a folder that outlives the process, so that after
  * a SIGKILL it starts again on the same ports and logs, where the hub's producer finds it.
  *
- * <p>The JVM gets this test JVM's class path (the testkit and Kafka's server are test dependencies of this module) and
- * the server's {@code conf/logback.xml} (Kafka at WARN); its output goes to {@code broker-<n>.log} in the log folder.
+ * <p>The JVM gets this test JVM's class path (the testkit and Kafka's server are test dependencies of this module), so
+ * the hub's log configuration (Kafka at WARN); its output goes to {@code broker-<n>.log} in the log folder.
  */
 final class BrokerProcess implements AutoCloseable {
 
@@ -26,23 +26,21 @@ final class BrokerProcess implements AutoCloseable {
 
     private final Path dir;
     private final Path logFolder;
-    private final Path logbackConfig;
     private final int port;
     private final int controllerPort;
     private Process process;
     private int starts;
 
-    private BrokerProcess(Path dir, Path logFolder, Path logbackConfig) throws IOException {
+    private BrokerProcess(Path dir, Path logFolder) throws IOException {
         this.dir = dir;
         this.logFolder = logFolder;
-        this.logbackConfig = logbackConfig;
         this.port = freePort();
         this.controllerPort = freePort();
     }
 
     /** Starts a broker on {@code dir} (formatted at the first start, read back at later ones). */
-    static BrokerProcess start(Path dir, Path logFolder, Path logbackConfig) throws IOException {
-        BrokerProcess b = new BrokerProcess(dir, logFolder, logbackConfig);
+    static BrokerProcess start(Path dir, Path logFolder) throws IOException {
+        BrokerProcess b = new BrokerProcess(dir, logFolder);
         b.start();
         return b;
     }
@@ -52,7 +50,7 @@ final class BrokerProcess implements AutoCloseable {
         assertThat(process == null || !process.isAlive()).as("broker not running").isTrue();
         Path log = logFolder.resolve("broker-" + starts++ + ".log");
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-            "-cp", System.getProperty("java.class.path"), "-Dlogback.configurationFile=" + logbackConfig,
+            "-cp", System.getProperty("java.class.path"),
             "de.datenhafen.testkit.Kafka", dir.toString(), Integer.toString(port), Integer.toString(controllerPort))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Process p = process;

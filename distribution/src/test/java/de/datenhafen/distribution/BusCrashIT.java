@@ -119,7 +119,7 @@ class BusCrashIT {
             port = s.getLocalPort();
         }
         if (kafka()) {
-            broker = BrokerProcess.start(home.resolve("kafka"), work, home.resolve("conf/logback.xml"));
+            broker = BrokerProcess.start(home.resolve("kafka"), work);
         }
         System.out.printf("crash test: %d rounds, %d clients, up to %d s of load, seed %d, hub in %s%s%n",
             rounds, clients, loadSeconds, seed, home, broker == null ? ""
@@ -420,8 +420,7 @@ class BusCrashIT {
         if (broker != null) { // the topic, read with the server's own jars (Kafka's client, the hub's codec)
             return runCheck(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", home.resolve("lib") + java.io.File.separator + "*" + java.io.File.pathSeparator
-                + classes, "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
-                KafkaCrashCheck.class.getName(), broker.bootstrapServers(), TOPIC_PREFIX + "events",
+                + classes, KafkaCrashCheck.class.getName(), broker.bootstrapServers(), TOPIC_PREFIX + "events",
                 ackedFile.toString()));
         }
         Path driver;

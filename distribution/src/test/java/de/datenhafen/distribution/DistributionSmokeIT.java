@@ -100,6 +100,12 @@ class DistributionSmokeIT {
         stopWithSigterm(Duration.ofSeconds(30));
         assertThat(home.resolve("data/datenhafen.jsa")).exists();
         PackagedHub.keepClassData(home); // for the other tests' hubs
+        // the log: the hub's own lines, one per event; an admin's conf/logback.xml takes over at the next start
+        assertThat(Files.readAllLines(logs.get(0))).anyMatch(line -> line.matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[main\\] "
+                + "d\\.d\\.core\\.Hub - Starting Datenhafen in .*"));
+        Files.writeString(home.resolve("conf/logback.xml"), Files.readString(home.resolve("conf/logback.xml.example"))
+            .replace("<pattern>%d", "<pattern>admin's own file %d"));
         client = start();
 
         JsonObject plugin = client.get("/api/v1/admin/plugins/core-connectors").json();
@@ -110,6 +116,8 @@ class DistributionSmokeIT {
             "{\"garage\":\"Haerder\",\"free\":40}").status()).isEqualTo(202);
 
         stopWithSigterm(Duration.ofSeconds(10));
+        assertThat(Files.readAllLines(logs.get(1))).anyMatch(line -> line.startsWith("admin's own file ")
+            && line.contains(" INFO  [main] d.d.core.Hub - Starting Datenhafen in "));
         assertThat(Files.readString(logs.get(logs.size() - 1))).contains("Datenhafen stopped");
     }
 
