@@ -208,12 +208,12 @@ public final class HeapTrim {
                 return Trim.NONE;
             }
             lastTrim = nanos;
-            return shouldTrim(true, committed, baseline) ? Trim.HEAP : Trim.C_HEAP;
+            return grewEnough(committed, baseline) ? Trim.HEAP : Trim.C_HEAP;
         }
 
         /** Whether a quiet hub's heap has grown enough since the last trim to give it back. */
-        static boolean shouldTrim(boolean quiet, long committed, long baseline) {
-            return quiet && committed > 2 * baseline && committed > baseline + MARGIN;
+        static boolean grewEnough(long committed, long baseline) {
+            return committed > 2 * baseline && committed > baseline + MARGIN;
         }
 
         /** Collections of every collector since the JVM started. */

@@ -12,21 +12,15 @@ class HeapTrimTest {
 
     @Test
     void aQuietHubWhoseHeapGrewFarSinceTheLastTrimGivesItBack() {
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(true, 512 * MIB, 40 * MIB)).isTrue();
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(true, 81 * MIB, 40 * MIB)).isTrue();
-    }
-
-    @Test
-    void aHubUnderLoadKeepsItsHeap() {
-        // a collection ran since the last check: the hub is working, its heap is G1's business
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(false, 512 * MIB, 40 * MIB)).isFalse();
+        assertThat(HeapTrim.WhenQuiet.grewEnough(512 * MIB, 40 * MIB)).isTrue();
+        assertThat(HeapTrim.WhenQuiet.grewEnough(81 * MIB, 40 * MIB)).isTrue();
     }
 
     @Test
     void aHeapThatGrewLittleIsNotWorthAPause() {
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(true, 80 * MIB, 40 * MIB)).isFalse(); // not more than twice
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(true, 50 * MIB, 20 * MIB)).isFalse(); // not 32 MiB more
-        assertThat(HeapTrim.WhenQuiet.shouldTrim(true, 40 * MIB, 40 * MIB)).isFalse();
+        assertThat(HeapTrim.WhenQuiet.grewEnough(80 * MIB, 40 * MIB)).isFalse(); // not more than twice
+        assertThat(HeapTrim.WhenQuiet.grewEnough(50 * MIB, 20 * MIB)).isFalse(); // not 32 MiB more
+        assertThat(HeapTrim.WhenQuiet.grewEnough(40 * MIB, 40 * MIB)).isFalse();
     }
 
     @Test
