@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * <p>It steps aside, and logback reads an XML file as usual, when one is asked for: the system property
  * {@code logback.configurationFile} (the launcher sets it when {@code conf/logback.xml} exists, see
  * {@code conf/logback.xml.example}), or a {@code logback-test.xml} or {@code logback.xml} on the class path (a member's
- * own tests). Reading XML loads the JDK's XML parser and logback's Joran, about 450 classes that then stay loaded for
+ * own tests). Reading XML loads the JDK's XML parser and logback's Joran, about 460 classes that then stay loaded for
  * the life of the process (some 4 MiB of an idle hub, issue 17); the default needs none of them.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
