@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * {@code logback.configurationFile} (the launcher sets it when {@code conf/logback.xml} exists, see
  * {@code conf/logback.xml.example}), or a {@code logback-test.xml} or {@code logback.xml} on the class path (a member's
  * own tests). Reading XML loads the JDK's XML parser and logback's Joran, about 460 classes that then stay loaded for
- * the life of the process (some 4 MiB of an idle hub, issue 17); the default needs none of them.
+ * the life of the process (2 MiB of metaspace, issue 17); the default needs none of them.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class HubLogConfiguration extends ContextAwareBase implements Configurator {
