@@ -3,7 +3,11 @@ package de.datenhafen.core.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import de.datenhafen.core.ops.HeapTrim.WhenQuiet.Trim;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeapTrimTest {
@@ -25,10 +29,9 @@ class HeapTrimTest {
 
     @Test
     void everyTrimRunsWithTheFreeRatiosLoweredAndSetsThemBackAfter() {
-        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
-            .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        HotSpotDiagnosticMXBean vm = vm();
         String before = vm.getVMOption("MaxHeapFreeRatio").getValue();
-        java.util.List<String> seen = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
         for (int i = 0; i < 3; i++) { // the first trim at start, then the quiet ones
             assertThat(HeapTrim.collectAndShrink(() -> seen.add(vm.getVMOption("MinHeapFreeRatio").getValue() + "/"
                 + vm.getVMOption("MaxHeapFreeRatio").getValue()))).isTrue();
@@ -39,14 +42,31 @@ class HeapTrimTest {
 
     @Test
     void afterTheStartTheHeapKeepsAFifthFreeAndLaterTrimsKeepThat() {
-        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
-            .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        HotSpotDiagnosticMXBean vm = vm();
         String before = vm.getVMOption("MinHeapFreeRatio").getValue();
         try {
             assertThat(HeapTrim.lessFreeHeap()).isTrue(); // surefire's JVM is started without the option
             assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(HeapTrim.RUNNING_MIN_FREE);
             assertThat(HeapTrim.collectAndShrink(() -> { })).isTrue(); // a quiet trim later
             assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(HeapTrim.RUNNING_MIN_FREE);
+        } finally {
+            vm.setVMOption("MinHeapFreeRatio", before);
+        }
+    }
+
+    @Test
+    void theStartTrimKeepsAFifthFreeFromItsCollectionOnNotFromAfterTheCHeapsTrim() {
+        HotSpotDiagnosticMXBean vm = vm();
+        String before = vm.getVMOption("MinHeapFreeRatio").getValue();
+        List<String> seen = new ArrayList<>();
+        try {
+            HeapTrim.afterStart(() -> seen.add("collection at " + vm.getVMOption("MinHeapFreeRatio").getValue()),
+                () -> {
+                    // the C heap's trim takes tens of milliseconds, and collections run meanwhile
+                    seen.add("C heap trim at " + vm.getVMOption("MinHeapFreeRatio").getValue());
+                    return "trimmed";
+                });
+            assertThat(seen).containsExactly("collection at 10", "C heap trim at " + HeapTrim.RUNNING_MIN_FREE);
         } finally {
             vm.setVMOption("MinHeapFreeRatio", before);
         }
@@ -101,6 +121,10 @@ class HeapTrimTest {
         long collections = HeapTrim.WhenQuiet.collections();
         watch.check(); // the heap is where the watch started: no full collection
         assertThat(HeapTrim.WhenQuiet.collections() - collections).isLessThanOrEqualTo(1); // at most a young one
+    }
+
+    private static HotSpotDiagnosticMXBean vm() {
+        return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     }
 
     private static long seconds(int s) {
