@@ -203,31 +203,71 @@ final class Registry {
                 }
             }
         }
-        if (open != null) {
-            if (open.until() == null && open.roomKey() == roomKey) {
-                return;
-            }
-            if (!since.isAfter(open.since())) {
-                throw new IllegalArgumentException("device " + device + " has an installation since " + open.since()
-                    + "; a move must come after it");
-            }
-            if (open.until() == null) {
-                try (PreparedStatement close = c.prepareStatement(
-                    "UPDATE installation SET until = ? WHERE dev_eui = ? AND since = ?")) {
-                    close.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-                    close.setString(2, device);
-                    close.setObject(3, OffsetDateTime.ofInstant(open.since(), ZoneOffset.UTC));
-                    close.executeUpdate();
-                }
+        Move move = move(open, device, roomKey, since);
+        if (move == Move.NONE) {
+            return;
+        }
+        if (move == Move.CLOSE_AND_OPEN) {
+            try (PreparedStatement close = c.prepareStatement(CLOSE_INSTALLATION)) {
+                closeInstallation(close, open, since);
+                close.executeUpdate();
             }
         }
-        try (PreparedStatement in = c.prepareStatement(
-            "INSERT INTO installation (dev_eui, since, until, room_key) VALUES (?, ?, NULL, ?)")) {
-            in.setString(1, device);
-            in.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            in.setInt(3, roomKey);
+        try (PreparedStatement in = c.prepareStatement(INSERT_INSTALLATION)) {
+            insertInstallation(in, new Installation(device, since, null, roomKey));
             in.executeUpdate();
         }
+    }
+
+    static final String CLOSE_INSTALLATION = "UPDATE installation SET until = ? WHERE dev_eui = ? AND since = ?";
+    static final String INSERT_INSTALLATION = "INSERT INTO installation (dev_eui, since, until, room_key) "
+        + "VALUES (?, ?, ?, ?)";
+
+    /** What installing a device in a room from {@code since} does to its history. */
+    enum Move {
+        /** It is in that room already. */
+        NONE,
+        /** It has no open installation: one opens. */
+        OPEN,
+        /** Its open installation (elsewhere) ends at {@code since}, and one opens. */
+        CLOSE_AND_OPEN
+    }
+
+    /**
+     * The rule of {@link #install}, given the device's latest installation ({@code null}: none): refused with an
+     * {@link IllegalArgumentException} when that one starts at or after {@code since} (history is only appended).
+     */
+    static Move move(Installation latest, String device, int roomKey, Instant since) {
+        if (latest == null) {
+            return Move.OPEN;
+        }
+        if (latest.until() == null && latest.roomKey() == roomKey) {
+            return Move.NONE;
+        }
+        if (!since.isAfter(latest.since())) {
+            throw new IllegalArgumentException("device " + device + " has an installation since " + latest.since()
+                + "; a move must come after it");
+        }
+        return latest.until() == null ? Move.CLOSE_AND_OPEN : Move.OPEN;
+    }
+
+    /** Sets {@link #CLOSE_INSTALLATION}'s parameters: {@code open} ends at {@code until}. */
+    static void closeInstallation(PreparedStatement close, Installation open, Instant until) throws SQLException {
+        close.setObject(1, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+        close.setString(2, open.device());
+        close.setObject(3, OffsetDateTime.ofInstant(open.since(), ZoneOffset.UTC));
+    }
+
+    /** Sets {@link #INSERT_INSTALLATION}'s parameters. */
+    static void insertInstallation(PreparedStatement in, Installation i) throws SQLException {
+        in.setString(1, i.device());
+        in.setObject(2, OffsetDateTime.ofInstant(i.since(), ZoneOffset.UTC));
+        if (i.until() == null) {
+            in.setNull(3, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            in.setObject(3, OffsetDateTime.ofInstant(i.until(), ZoneOffset.UTC));
+        }
+        in.setInt(4, i.roomKey());
     }
 
     /** Ends a device's current installation at {@code until}; false if it has none. */

@@ -654,6 +654,58 @@ class AirQualityIT {
     }
 
     @Test
+    void aCsvImportAgainChangesNothingAndLaterOnesMoveDevicesEvenTwiceInOneFile(HubClient client) {
+        String first = """
+            site,site_name,room,room_name,device,since
+            rs-mitte,Realschule Mitte,r1,Raum 1,A1A1A1A1A1A1A1A1,2026-01-01T00:00:00Z
+            rs-mitte,,r2,Raum 2,A2A2A2A2A2A2A2A2,2026-01-01T00:00:00Z
+            """;
+        for (int i = 0; i < 2; i++) {
+            HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", first);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json()).isEqualTo(new JsonObject().put("sites", 1).put("rooms", 2).put("devices", 2));
+        }
+        assertThat(installations(client, "A1A1A1A1A1A1A1A1")).containsExactly("r1 2026-01-01T00:00:00Z-");
+
+        // A1 to r2 and, later in the same file, back to r1; r2 renamed on the way
+        HubClient.Response moved = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,room,room_name,device,since
+            rs-mitte,,r2,Raum 2 (Musik),A1A1A1A1A1A1A1A1,2026-02-01T00:00:00Z
+            rs-mitte,,r1,Raum 1,A1A1A1A1A1A1A1A1,2026-03-01T00:00:00Z
+            """);
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(installations(client, "A1A1A1A1A1A1A1A1")).containsExactly(
+            "r1 2026-03-01T00:00:00Z-", "r2 2026-02-01T00:00:00Z-2026-03-01T00:00:00Z",
+            "r1 2026-01-01T00:00:00Z-2026-02-01T00:00:00Z");
+        assertThat(site(client, "rs-mitte").getJsonArray("rooms").stream().map(JsonObject.class::cast)
+            .filter(r -> r.getString("id").equals("r2")).findFirst().orElseThrow().getString("name"))
+            .isEqualTo("Raum 2 (Musik)");
+
+        // a move to a time not after the device's latest installation refuses the whole file
+        HubClient.Response refused = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            rs-mitte,,r3,A2A2A2A2A2A2A2A2,2026-04-01T00:00:00Z
+            rs-mitte,,r2,A1A1A1A1A1A1A1A1,2026-03-01T00:00:00Z
+            """);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().getString("field")).isEqualTo("since");
+        assertThat(refused.json().getString("error")).startsWith("line 3: since device A1A1A1A1A1A1A1A1 has an "
+            + "installation since 2026-03-01T00:00:00Z");
+        assertThat(installations(client, "A2A2A2A2A2A2A2A2")).containsExactly("r2 2026-01-01T00:00:00Z-");
+        assertThat(site(client, "rs-mitte").getJsonArray("rooms").stream().map(JsonObject.class::cast)
+            .map(r -> r.getString("id"))).containsExactly("r1", "r2");
+    }
+
+    /** A device's installations, latest first, as "room since-until". */
+    private static List<String> installations(HubClient client, String device) {
+        HubClient.Response r = client.withToken(TOKEN).get(ROOT + "registry/devices/" + device);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().getJsonArray("installations").stream().map(JsonObject.class::cast)
+            .map(i -> i.getString("room") + " " + i.getString("since") + "-" + i.getString("until", ""))
+            .toList();
+    }
+
+    @Test
     void aBadCsvChangesNothingAndNamesLineAndColumn(HubClient client) {
         HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv",
             "site,site_name,room\nnew-site,New,r1\nnew-site,,bad room\n");
