@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import de.datenhafen.testkit.Postgres;
+import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -54,15 +55,44 @@ class AirQualityOnPostgresIT {
             while (rs.next()) {
                 applied.add(rs.getString(1));
             }
+            int numbered;
+            try (ResultSet n = st.executeQuery("SELECT COUNT(*) FROM plugin_air_quality.site_number")) {
+                n.next();
+                numbered = n.getInt(1); // another test's sites may have their numbers already
+            }
             st.execute("INSERT INTO plugin_air_quality.site (id, name) VALUES ('gs-nord', 'Grundschule Nord')");
             st.execute("INSERT INTO plugin_air_quality.site_number (site_id) VALUES ('gs-nord')");
             try (ResultSet n = st.executeQuery(
                 "SELECT number FROM plugin_air_quality.site_number WHERE site_id = 'gs-nord'")) {
                 assertThat(n.next()).isTrue();
-                assertThat(n.getInt(1)).as("a number from the identity column").isEqualTo(1);
+                assertThat(n.getInt(1)).as("a number from the identity column").isEqualTo(numbered + 1);
             }
         }
         assertThat(applied).containsExactly("V1__air_quality.sql", "V2__partial_readings.sql",
             "V3__site_numbers.sql", "V4__sensorthings_store.sql", "V5__sensorthings_members.sql");
+    }
+
+    @Test
+    void theCsvImportTakesRoomKeysFromTheIdentityColumnAndMovesDevicesInBatches() {
+        HubClient client = hub.client();
+        AirQualityIT.create(client, "pg-registry", "airquality-registry", new JsonObject());
+        HubClient.Response first = client.post(AirQualityIT.ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            rs-pg,Realschule PG,r1,B1B1B1B1B1B1B1B1,2026-01-01T00:00:00Z
+            rs-pg,,r2,B2B2B2B2B2B2B2B2,2026-01-01T00:00:00Z
+            """);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        HubClient.Response moved = client.post(AirQualityIT.ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            rs-pg,,r3,B1B1B1B1B1B1B1B1,2026-02-01T00:00:00Z
+            rs-pg,,r2,B1B1B1B1B1B1B1B1,2026-03-01T00:00:00Z
+            """);
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+
+        HubClient.Response device = client.get(AirQualityIT.ROOT + "registry/devices/B1B1B1B1B1B1B1B1");
+        assertThat(device.json().getJsonArray("installations").stream().map(JsonObject.class::cast)
+            .map(i -> i.getString("room") + " " + i.getString("since") + "-" + i.getString("until", "")))
+            .containsExactly("r2 2026-03-01T00:00:00Z-", "r3 2026-02-01T00:00:00Z-2026-03-01T00:00:00Z",
+                "r1 2026-01-01T00:00:00Z-2026-02-01T00:00:00Z");
     }
 }
