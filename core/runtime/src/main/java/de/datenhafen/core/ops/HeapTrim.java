@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why: starting loads four plugins, Camel and H2 and makes a lot of short-lived garbage, and G1 grows the heap for
  * it (to 70 to 140 MiB here) while what stays alive is about 15 MiB; G1 gives memory back only after a full or
  * concurrent collection whose free share is above {@code MaxHeapFreeRatio} (70 %). So the hub idled with that heap
- * resident. Here one full collection runs with the free ratios lowered to 10/20 %, then they are set back, and from
- * then on the hub keeps {@code MinHeapFreeRatio} at 20 % ({@link #lessFreeHeap}). Ratios set on the command line are
- * left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just after the hub listens.
+ * resident. Here the hub first sets the {@code MinHeapFreeRatio} it keeps from then on, 20 % ({@link #lessFreeHeap}),
+ * then one full collection runs with the free ratios lowered to 10/20 %, and they are set back to 20/70 %. Ratios set
+ * on the command line are left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just after the hub listens.
  *
  * <p>Then the C library's heap: the JIT's compiler arenas peak at 17 to 25 MiB during start-up and are freed, but
  * glibc keeps the pages, so another 20 to 25 MiB stayed resident. The JVM's {@code System.trim_native_heap} command

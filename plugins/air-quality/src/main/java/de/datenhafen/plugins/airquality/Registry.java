@@ -32,7 +32,12 @@ final class Registry {
 
     record Room(int key, String siteId, String id, String name, String kind) {
         String subject() {
-            return siteId + "/" + id;
+            return subject(siteId, id);
+        }
+
+        /** A room's subject on the bus and key in the registry: {@code site/room}. */
+        static String subject(String siteId, String roomId) {
+            return siteId + "/" + roomId;
         }
     }
 
@@ -62,7 +67,7 @@ final class Registry {
         }
 
         Room room(String siteId, String roomId) {
-            return roomsBySubject.get(siteId + "/" + roomId);
+            return roomsBySubject.get(Room.subject(siteId, roomId));
         }
 
         List<Room> roomsOf(String siteId) {
@@ -178,19 +183,11 @@ final class Registry {
         }
     }
 
-    static boolean siteExists(Connection c, String siteId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM site WHERE id = ?")) {
-            q.setString(1, siteId);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 
     /**
      * Installs a device in a room from {@code since}. If it is installed elsewhere then, that installation ends at
-     * {@code since}; if it is already in this room, nothing changes. An installation that starts after {@code since}
-     * is refused (history is only appended).
+     * {@code since}; if it is already in this room, nothing changes. If its latest installation starts at or after
+     * {@code since}, the move is refused (history is only appended).
      */
     static void install(Connection c, String device, int roomKey, Instant since) throws SQLException {
         Installation open = null;
@@ -234,8 +231,9 @@ final class Registry {
     }
 
     /**
-     * The rule of {@link #install}, given the device's latest installation ({@code null}: none): refused with an
-     * {@link IllegalArgumentException} when that one starts at or after {@code since} (history is only appended).
+     * The rule of {@link #install}, given the device's latest installation ({@code null}: none). A device still open in
+     * that room is left as it is, whatever {@code since} says; otherwise a latest installation that starts at or after
+     * {@code since} refuses the move with an {@link IllegalArgumentException} (history is only appended).
      */
     static Move move(Installation latest, String device, int roomKey, Instant since) {
         if (latest == null) {

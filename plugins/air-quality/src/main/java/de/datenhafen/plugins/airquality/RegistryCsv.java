@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +22,7 @@ import java.util.Set;
  * The registry's CSV import: one row per room (and the device in it, if any), as the utility's installation lists
  * come. Columns by header name, in any order:
  * {@code site,site_name,address,latitude,longitude,room,room_name,kind,device,since}. {@code site} and {@code room}
- * are required; a site's name, address and coordinates are taken from the first row that has them; {@code device}
+ * are required; a site's name, address and coordinates are taken from the last row that names it; {@code device}
  * installs that device in the room from {@code since} (ISO-8601; default: the import's time), moving it if it was
  * elsewhere. The whole file is one transaction: a bad row refuses all of it, naming line and column.
  */
@@ -102,7 +103,10 @@ final class RegistryCsv {
                     String sinceText = cell(row, col, "since");
                     Instant since;
                     try {
-                        since = sinceText == null ? now : OffsetDateTime.parse(sinceText).toInstant();
+                        // to the microsecond, as the database keeps it: two times that differ below that would pass the
+                        // check in memory and then collide in the installation's key
+                        since = (sinceText == null ? now : OffsetDateTime.parse(sinceText).toInstant())
+                            .truncatedTo(ChronoUnit.MICROS);
                     } catch (DateTimeException e) {
                         throw new CsvException(line, "since", "'" + TextLimits.shown(sinceText) + "' is not an "
                             + "ISO-8601 time with an offset");
@@ -136,17 +140,19 @@ final class RegistryCsv {
         private final Connection c;
         /** Sites as they are in the database now (this import's writes included). */
         private final Map<String, Registry.Site> sites = new HashMap<>();
-        /** Rooms by {@link Registry.Room#subject()}, as they are in the database now or will be after {@link #flush}. */
+        /** Rooms by {@link Registry.Room#subject()}: in the database now, or after {@link #flush}. */
         private final Map<String, Registry.Room> rooms = new HashMap<>();
         /** Each device's latest installation: from the database, or one this import opens. */
         private final Map<String, Registry.Installation> latest = new HashMap<>();
-        /** The installations this import opens, each as its last row left it; inserted by {@link #flush}. */
+        /**
+         * The installations this import opens, per device in order, each as the file's last line about it left it;
+         * when a device has any, the last is its {@link #latest}. Inserted by {@link #flush}.
+         */
         private final Map<String, List<Registry.Installation>> opened = new LinkedHashMap<>();
-        private final PreparedStatement insertRoom;
-        private final PreparedStatement renameRoom;
-        private final PreparedStatement close;
-        private int renamed;
-        private int closed;
+        /** Prepared when first needed, closed by {@link #close}. */
+        private PreparedStatement insertRoom;
+        private PreparedStatement renameRoom;
+        private PreparedStatement endInstallation;
 
         Writes(Connection c) throws SQLException {
             this.c = c;
@@ -164,18 +170,16 @@ final class RegistryCsv {
                         rooms.put(room.subject(), room);
                     }
                 }
-                try (ResultSet rs = st.executeQuery(
-                    "SELECT dev_eui, since, until, room_key FROM installation ORDER BY dev_eui, since DESC")) {
+                // each device's latest installation only, not its whole history
+                try (ResultSet rs = st.executeQuery("SELECT dev_eui, since, until, room_key FROM installation i "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM installation j "
+                    + "WHERE j.dev_eui = i.dev_eui AND j.since > i.since)")) {
                     while (rs.next()) {
-                        latest.putIfAbsent(rs.getString(1), new Registry.Installation(rs.getString(1),
+                        latest.put(rs.getString(1), new Registry.Installation(rs.getString(1),
                             Registry.instant(rs, 2), Registry.instant(rs, 3), rs.getInt(4)));
                     }
                 }
             }
-            insertRoom = c.prepareStatement("INSERT INTO room (site_id, id, name, kind) VALUES (?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS);
-            renameRoom = c.prepareStatement("UPDATE room SET name = ?, kind = ? WHERE room_key = ?");
-            close = c.prepareStatement(Registry.CLOSE_INSTALLATION);
         }
 
         boolean siteExists(String id) {
@@ -192,8 +196,15 @@ final class RegistryCsv {
 
         /** Adds the room or gives it this name and kind; its key. */
         int room(String siteId, String id, String name, String kind) throws SQLException {
-            Registry.Room room = rooms.get(siteId + "/" + id);
+            Registry.Room room = rooms.get(Registry.Room.subject(siteId, id));
+            if (room != null && room.name().equals(name) && room.kind().equals(kind)) {
+                return room.key();
+            }
             if (room == null) {
+                if (insertRoom == null) {
+                    insertRoom = c.prepareStatement("INSERT INTO room (site_id, id, name, kind) VALUES (?, ?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS);
+                }
                 insertRoom.setString(1, siteId);
                 insertRoom.setString(2, id);
                 insertRoom.setString(3, name);
@@ -203,17 +214,17 @@ final class RegistryCsv {
                     if (!keys.next()) {
                         throw new SQLException("no key for the new room " + siteId + "/" + id);
                     }
-                    room = new Registry.Room(keys.getInt(1), siteId, id, name, kind);
+                    room = new Registry.Room(keys.getInt("room_key"), siteId, id, name, kind);
                 }
-            } else if (!room.name().equals(name) || !room.kind().equals(kind)) {
+            } else {
+                if (renameRoom == null) {
+                    renameRoom = c.prepareStatement("UPDATE room SET name = ?, kind = ? WHERE room_key = ?");
+                }
                 renameRoom.setString(1, name);
                 renameRoom.setString(2, kind);
                 renameRoom.setInt(3, room.key());
                 renameRoom.addBatch();
-                renamed++;
                 room = new Registry.Room(room.key(), siteId, id, name, kind);
-            } else {
-                return room.key();
             }
             rooms.put(room.subject(), room);
             return room.key();
@@ -228,13 +239,15 @@ final class RegistryCsv {
             }
             List<Registry.Installation> mine = opened.computeIfAbsent(device, d -> new ArrayList<>(1));
             if (move == Registry.Move.CLOSE_AND_OPEN) {
-                if (!mine.isEmpty() && mine.get(mine.size() - 1) == before) {
+                if (!mine.isEmpty()) { // "before" is the one this file opened last: it is written ended
                     mine.set(mine.size() - 1, new Registry.Installation(device, before.since(), since,
                         before.roomKey()));
                 } else {
-                    Registry.closeInstallation(close, before, since);
-                    close.addBatch();
-                    closed++;
+                    if (endInstallation == null) {
+                        endInstallation = c.prepareStatement(Registry.CLOSE_INSTALLATION);
+                    }
+                    Registry.closeInstallation(endInstallation, before, since);
+                    endInstallation.addBatch();
                 }
             }
             Registry.Installation now = new Registry.Installation(device, since, null, roomKey);
@@ -242,33 +255,33 @@ final class RegistryCsv {
             latest.put(device, now);
         }
 
-        /** Runs the batched writes. */
+        /** Runs the batched writes: renamed rooms, ended installations, then the new ones. */
         void flush() throws SQLException {
-            if (renamed > 0) {
+            if (renameRoom != null) {
                 renameRoom.executeBatch();
             }
-            if (closed > 0) {
-                close.executeBatch();
+            if (endInstallation != null) {
+                endInstallation.executeBatch();
+            }
+            if (opened.values().stream().allMatch(List::isEmpty)) {
+                return;
             }
             try (PreparedStatement insert = c.prepareStatement(Registry.INSERT_INSTALLATION)) {
-                int n = 0;
                 for (List<Registry.Installation> list : opened.values()) {
                     for (Registry.Installation i : list) {
                         Registry.insertInstallation(insert, i);
                         insert.addBatch();
-                        n++;
                     }
                 }
-                if (n > 0) {
-                    insert.executeBatch();
-                }
+                insert.executeBatch();
             }
         }
 
         @Override
         public void close() throws SQLException {
-            try (insertRoom; renameRoom; close) {
-                // closes all three, the first failure thrown
+            try (PreparedStatement a = insertRoom; PreparedStatement b = renameRoom;
+                 PreparedStatement e = endInstallation) {
+                // closes those that were prepared (a null resource is skipped), the first failure thrown
             }
         }
     }

@@ -696,6 +696,46 @@ class AirQualityIT {
             .map(r -> r.getString("id"))).containsExactly("r1", "r2");
     }
 
+    @Test
+    void aCsvImportChecksADevicesLinesAgainstEachOtherAndAnEndedInstallationAndNamesAnUnknownSite(HubClient client) {
+        HubClient.Response first = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            gs-west,Grundschule West,w1,C1C1C1C1C1C1C1C1,2026-01-01T00:00:00Z
+            """);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        // the same device twice in one file at the same time: refused at its second line, not by the database
+        HubClient.Response twice = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            gs-west,,w2,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
+            gs-west,,w3,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
+            """);
+        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+        assertThat(twice.json().getString("field")).isEqualTo("since");
+        assertThat(twice.json().getString("error")).startsWith("line 3: since device C1C1C1C1C1C1C1C1 has an "
+            + "installation since 2026-02-01T00:00:00Z");
+        assertThat(installations(client, "C1C1C1C1C1C1C1C1")).containsExactly("w1 2026-01-01T00:00:00Z-");
+
+        // a device taken out, then installed again by an import: its ended installation keeps its end
+        assertThat(client.withToken(TOKEN).delete(ROOT + "registry/devices/C1C1C1C1C1C1C1C1?at=2026-03-01T00:00:00Z")
+            .status()).isEqualTo(200);
+        HubClient.Response again = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+            site,site_name,room,device,since
+            gs-west,,w2,C1C1C1C1C1C1C1C1,2026-04-01T00:00:00Z
+            """);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json()).isEqualTo(new JsonObject().put("sites", 1).put("rooms", 1).put("devices", 1));
+        assertThat(installations(client, "C1C1C1C1C1C1C1C1")).containsExactly("w2 2026-04-01T00:00:00Z-",
+            "w1 2026-01-01T00:00:00Z-2026-03-01T00:00:00Z");
+
+        HubClient.Response unknown = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv",
+            "site,site_name,room\ngs-west,,w4\nnowhere,,r1\n");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().getString("field")).isEqualTo("site_name");
+        assertThat(unknown.json().getString("error")).isEqualTo("line 3: site_name is needed for the new site nowhere");
+        assertThat(site(client, "gs-west").getJsonArray("rooms").stream().map(JsonObject.class::cast)
+            .map(r -> r.getString("id"))).containsExactly("w1", "w2");
+    }
+
     /** A device's installations, latest first, as "room since-until". */
     private static List<String> installations(HubClient client, String device) {
         HubClient.Response r = client.withToken(TOKEN).get(ROOT + "registry/devices/" + device);
