@@ -687,9 +687,7 @@ class AirQualityIT {
             rs-mitte,,r3,A2A2A2A2A2A2A2A2,2026-04-01T00:00:00Z
             rs-mitte,,r2,A1A1A1A1A1A1A1A1,2026-03-01T00:00:00Z
             """);
-        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
-        assertThat(refused.json().getString("field")).isEqualTo("since");
-        assertThat(refused.json().getString("error")).startsWith("line 3: since device A1A1A1A1A1A1A1A1 has an "
+        assertRefused(refused, "since", "line 3: since device A1A1A1A1A1A1A1A1 has an "
             + "installation since 2026-03-01T00:00:00Z");
         assertThat(installations(client, "A2A2A2A2A2A2A2A2")).containsExactly("r2 2026-01-01T00:00:00Z-");
         assertThat(site(client, "rs-mitte").getJsonArray("rooms").stream().map(JsonObject.class::cast)
@@ -709,9 +707,7 @@ class AirQualityIT {
             gs-west,,w2,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
             gs-west,,w3,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
             """);
-        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
-        assertThat(twice.json().getString("field")).isEqualTo("since");
-        assertThat(twice.json().getString("error")).startsWith("line 3: since device C1C1C1C1C1C1C1C1 has an "
+        assertRefused(twice, "since", "line 3: since device C1C1C1C1C1C1C1C1 has an "
             + "installation since 2026-02-01T00:00:00Z");
         assertThat(installations(client, "C1C1C1C1C1C1C1C1")).containsExactly("w1 2026-01-01T00:00:00Z-");
 
@@ -729,11 +725,16 @@ class AirQualityIT {
 
         HubClient.Response unknown = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv",
             "site,site_name,room\ngs-west,,w4\nnowhere,,r1\n");
-        assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().getString("field")).isEqualTo("site_name");
-        assertThat(unknown.json().getString("error")).isEqualTo("line 3: site_name is needed for the new site nowhere");
+        assertRefused(unknown, "site_name", "line 3: site_name is needed for the new site nowhere");
         assertThat(site(client, "gs-west").getJsonArray("rooms").stream().map(JsonObject.class::cast)
             .map(r -> r.getString("id"))).containsExactly("w1", "w2");
+    }
+
+    /** A 400 naming the field, its message starting so. */
+    private static void assertRefused(HubClient.Response r, String field, String error) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo(field);
+        assertThat(r.json().getString("error")).startsWith(error);
     }
 
     /** A device's installations, latest first, as "room since-until". */
