@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.ConflictException;
@@ -66,19 +67,23 @@ final class RegistryConnector implements Connector {
     @Override
     public ConfigDef config() {
         return RetiredKey.declare(ConfigDef.builder()
-            .define("max-body", ConfigType.INT, 8 * 1024 * 1024, false, "Largest accepted CSV, in bytes"),
+            .define("max-body", ConfigType.INT, 8 * 1024 * 1024, false, "Largest accepted CSV, in bytes")
+            .define("max-rows", ConfigType.INT, RegistryCsv.MAX_ROWS, false, "Most lines after the header one CSV "
+                + "import takes; a longer file is refused whole (split it)")
+            .check("max-rows", ConfigCheck.atLeast(1)),
             "admin-token").build();
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         int maxBody = ctx.config().getInt("max-body");
+        int maxRows = ctx.config().getInt("max-rows");
         return new RouteBuilder() {
             @Override
             public void configure() {
                 // the hub checks the role of each route (reading: viewer, changing: member-editor) before it runs
                 route("GET", "registry", Caller.VIEWER, "registry", e -> Http.answer(e, 200, dump()));
-                route("POST", "registry/import", Caller.MEMBER_EDITOR, "registry-import", e -> importCsv(e));
+                route("POST", "registry/import", Caller.MEMBER_EDITOR, "registry-import", e -> importCsv(e, maxRows));
                 route("PUT", "registry/sites/{site}", Caller.MEMBER_EDITOR, "site-put", e -> putSite(e));
                 route("PATCH", "registry/sites/{site}", Caller.MEMBER_EDITOR, "site-patch", e -> patchSite(e));
                 route("PUT", "registry/sites/{site}/rooms/{room}", Caller.MEMBER_EDITOR, "room-put", e -> putRoom(e));
@@ -107,7 +112,7 @@ final class RegistryConnector implements Connector {
         };
     }
 
-    private void importCsv(Exchange e) {
+    private void importCsv(Exchange e, int maxRows) {
         byte[] body = HttpRequests.body(e);
         if (body.length == 0) {
             throw InvalidInputException.emptyBody("the registry as CSV with its header line (site,site_name,address,"
@@ -116,7 +121,7 @@ final class RegistryConnector implements Connector {
         String csv = new String(body, StandardCharsets.UTF_8);
         RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
         try {
-            air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now()));
+            air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now(), maxRows));
         } catch (RegistryCsv.CsvException ex) {
             throw new InvalidInputException(ex.getMessage(), ex.field);
         }

@@ -1,0 +1,51 @@
+package de.datenhafen.plugins.airquality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RegistryCsvTest {
+
+    private static final String HEADER = "site,site_name,room,room_name\n";
+
+    @Test
+    void aFileWithinTheRowLimitIsReadWhole() {
+        List<List<String>> rows = RegistryCsv.parse(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\n", 3 + 1);
+
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(3)).containsExactly("s", "", "r3", "c");
+    }
+
+    @Test
+    void aLongerFileIsRefusedAtTheFirstLineTooManyNamingTheBody() {
+        assertThatThrownBy(() -> RegistryCsv.parse(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\ns,,r4,d\n", 2 + 1))
+            .isInstanceOfSatisfying(RegistryCsv.CsvException.class, e -> {
+                assertThat(e.field).isEqualTo("body");
+                assertThat(e.getMessage()).isEqualTo("line 4: body is longer than 2 rows after the header (the "
+                    + "integration's max-rows): split the file");
+            });
+    }
+
+    @Test
+    void aQuotedLineBreakIsPartOfItsRowNotAnotherRow() {
+        List<List<String>> rows = RegistryCsv.parse(HEADER + "s,S,r1,\"Raum 1\nim Keller\"\n", 1 + 1);
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).get(3)).isEqualTo("Raum 1\nim Keller");
+    }
+
+    @Test
+    void theShippedLimitTakesTheSharedBenchmarksRegistryAndRefusesTenTimesIt() {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 25_000; i++) {
+            csv.append("s,S,r").append(i).append(",x\n");
+        }
+        assertThat(RegistryCsv.MAX_ROWS).isLessThan(25_000);
+        assertThatThrownBy(() -> RegistryCsv.parse(csv.toString(), RegistryCsv.MAX_ROWS + 1))
+            .hasMessageStartingWith("line " + (RegistryCsv.MAX_ROWS + 2) + ": body is longer than 20000 rows");
+        assertThat(RegistryCsv.parse(csv.substring(0, csv.indexOf("s,S,r2500,")), RegistryCsv.MAX_ROWS + 1))
+            .hasSize(2_501);
+    }
+}
