@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -189,7 +190,8 @@ final class Registry {
      * {@code since}; if it is already in this room, nothing changes. If its latest installation starts at or after
      * {@code since}, the move is refused (history is only appended).
      */
-    static void install(Connection c, String device, int roomKey, Instant since) throws SQLException {
+    static void install(Connection c, String device, int roomKey, Instant at) throws SQLException {
+        Instant since = micros(at);
         Installation open = null;
         try (PreparedStatement q = c.prepareStatement(
             "SELECT since, until, room_key FROM installation WHERE dev_eui = ? ORDER BY since DESC LIMIT 1")) {
@@ -214,6 +216,15 @@ final class Registry {
             insertInstallation(in, new Installation(device, since, null, roomKey));
             in.executeUpdate();
         }
+    }
+
+    /**
+     * A time as the database keeps it, to the microsecond. Two moves less than that apart pass the check against the
+     * device's latest installation and then collide in the table's key (a 500 before); cut first, the second is
+     * refused as at the same time.
+     */
+    static Instant micros(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS);
     }
 
     static final String CLOSE_INSTALLATION = "UPDATE installation SET until = ? WHERE dev_eui = ? AND since = ?";
@@ -269,7 +280,8 @@ final class Registry {
     }
 
     /** Ends a device's current installation at {@code until}; false if it has none. */
-    static boolean uninstall(Connection c, String device, Instant until) throws SQLException {
+    static boolean uninstall(Connection c, String device, Instant at) throws SQLException {
+        Instant until = micros(at);
         try (PreparedStatement close = c.prepareStatement(
             "UPDATE installation SET until = ? WHERE dev_eui = ? AND until IS NULL AND since < ?")) {
             close.setObject(1, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));

@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,10 +109,7 @@ final class RegistryCsv {
                     String sinceText = cell(row, col, "since");
                     Instant since;
                     try {
-                        // to the microsecond, as the database keeps it: two times that differ below that would pass the
-                        // check in memory and then collide in the installation's key
-                        since = (sinceText == null ? now : OffsetDateTime.parse(sinceText).toInstant())
-                            .truncatedTo(ChronoUnit.MICROS);
+                        since = Registry.micros(sinceText == null ? now : OffsetDateTime.parse(sinceText).toInstant());
                     } catch (DateTimeException e) {
                         throw new CsvException(line, "since", "'" + TextLimits.shown(sinceText) + "' is not an "
                             + "ISO-8601 time with an offset");

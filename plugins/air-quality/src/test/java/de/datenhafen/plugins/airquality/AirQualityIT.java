@@ -730,6 +730,21 @@ class AirQualityIT {
             .map(r -> r.getString("id"))).containsExactly("w1", "w2");
     }
 
+    @Test
+    void movesAtTimesApartBelowAMicrosecondAreRefusedAsTheSameTimeNotLeftToTheDatabasesKey(HubClient client) {
+        String move = ROOT + "registry/devices/D1D1D1D1D1D1D1D1/move";
+        assertThat(client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"lz\",\"since\":\"2026-05-01T00:00:00.0000001Z\"}").status())
+            .isEqualTo(200);
+        // the database keeps microseconds: 0.4 us and 0.1 us after the second are the same key there
+        HubClient.Response again = client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"1.01\",\"since\":\"2026-05-01T00:00:00.0000004Z\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(409); // as every move not after the latest
+        assertThat(again.json()).isEqualTo(new JsonObject().put("error", "device D1D1D1D1D1D1D1D1 has an "
+            + "installation since 2026-05-01T00:00:00Z; a move must come after it").put("field", "since"));
+        assertThat(installations(client, "D1D1D1D1D1D1D1D1")).containsExactly("lz 2026-05-01T00:00:00Z-");
+    }
+
     /** A 400 naming the field, its message starting so. */
     private static void assertRefused(HubClient.Response r, String field, String error) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
