@@ -83,11 +83,16 @@ class AirQualityOnPostgresIT {
             """);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         HubClient.Response moved = client.post(AirQualityIT.ROOT + "registry/import", "text/csv", """
-            site,site_name,room,device,since
-            rs-pg,,r3,B1B1B1B1B1B1B1B1,2026-02-01T00:00:00Z
-            rs-pg,,r2,B1B1B1B1B1B1B1B1,2026-03-01T00:00:00Z
+            site,site_name,room,room_name,device,since
+            rs-pg,,r3,,B1B1B1B1B1B1B1B1,2026-02-01T00:00:00Z
+            rs-pg,,r2,Musikraum,B1B1B1B1B1B1B1B1,2026-03-01T00:00:00Z
             """);
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(client.get(AirQualityIT.ROOT + "registry").json().getJsonArray("sites").stream()
+            .map(JsonObject.class::cast).filter(site -> site.getString("id").equals("rs-pg")).findFirst().orElseThrow()
+            .getJsonArray("rooms").stream().map(JsonObject.class::cast)
+            .map(r -> r.getString("id") + " " + r.getString("name")))
+            .as("r2 renamed in the batch").containsExactly("r1 r1", "r2 Musikraum", "r3 r3");
 
         HubClient.Response device = client.get(AirQualityIT.ROOT + "registry/devices/B1B1B1B1B1B1B1B1");
         assertThat(device.json().getJsonArray("installations").stream().map(JsonObject.class::cast)
