@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * concurrent collection whose free share is above {@code MaxHeapFreeRatio} (70 %). So the hub idled with that heap
  * resident. Here the hub first sets the {@code MinHeapFreeRatio} it keeps from then on, 20 % ({@link #lessFreeHeap}),
  * then one full collection runs with the free ratios lowered to 10/20 %, and they are set back to 20/70 %. Ratios set
- * on the command line are left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just after the hub listens.
+ * on the command line are left as they are (the collection still runs). The pause is about 50 to 150 ms, once, just
+ * after the hub listens.
  *
  * <p>Then the C library's heap: the JIT's compiler arenas peak at 17 to 25 MiB during start-up and are freed, but
  * glibc keeps the pages, so another 20 to 25 MiB stayed resident. The JVM's {@code System.trim_native_heap} command
@@ -51,7 +52,9 @@ public final class HeapTrim {
      */
     public static final Duration AFTER_START_COMPILATIONS = Duration.ofSeconds(12);
 
-    /** {@link #lessFreeHeap}, then the collection and the C heap's trim; logs the heap before and after. Never throws. */
+    /**
+     * {@link #lessFreeHeap}, then the collection and the C heap's trim; logs the heap before and after. Never throws.
+     */
     public static void afterStart() {
         afterStart(System::gc, HeapTrim::trimNativeHeap);
     }

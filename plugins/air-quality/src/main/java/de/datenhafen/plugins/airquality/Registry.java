@@ -40,9 +40,25 @@ final class Registry {
         static String subject(String siteId, String roomId) {
             return siteId + "/" + roomId;
         }
+
+        /** The room of a row of {@link #ROOMS}. */
+        static Room read(ResultSet rs) throws SQLException {
+            return new Room(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+        }
     }
 
+    /** Every room, in the column order {@link Room#read} takes. */
+    static final String ROOMS = "SELECT room_key, site_id, id, name, kind FROM room";
+
+    /** Installations, in the column order {@link Installation#read} takes. */
+    static final String INSTALLATIONS = "SELECT dev_eui, since, until, room_key FROM installation";
+
     record Installation(String device, Instant since, Instant until, int roomKey) {
+        /** The installation of a row of {@link #INSTALLATIONS}. */
+        static Installation read(ResultSet rs) throws SQLException {
+            return new Installation(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4));
+        }
+
         boolean covers(Instant t) {
             return !t.isBefore(since) && (until == null || t.isBefore(until));
         }
@@ -184,7 +200,6 @@ final class Registry {
         }
     }
 
-
     /**
      * Installs a device in a room from {@code since}. If it is installed elsewhere then, that installation ends at
      * {@code since}; if it is already in this room, nothing changes. If its latest installation starts at or after
@@ -314,20 +329,19 @@ final class Registry {
                     numbers.put(rs.getString(1), rs.getInt(6));
                 }
             }
-            try (PreparedStatement q = c.prepareStatement(
-                "SELECT room_key, site_id, id, name, kind FROM room ORDER BY site_id, id"); ResultSet rs = q.executeQuery()) {
+            try (PreparedStatement q = c.prepareStatement(ROOMS + " ORDER BY site_id, id");
+                 ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    Room r = new Room(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+                    Room r = Room.read(rs);
                     rooms.put(r.key(), r);
                     bySubject.put(r.subject(), r);
                 }
             }
-            try (PreparedStatement q = c.prepareStatement(
-                "SELECT dev_eui, since, until, room_key FROM installation ORDER BY dev_eui, since DESC");
+            try (PreparedStatement q = c.prepareStatement(INSTALLATIONS + " ORDER BY dev_eui, since DESC");
                  ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    installations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Installation(
-                        rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4)));
+                    Installation i = Installation.read(rs);
+                    installations.computeIfAbsent(i.device(), k -> new ArrayList<>()).add(i);
                 }
             }
         } catch (SQLException e) {

@@ -166,20 +166,18 @@ final class RegistryCsv {
                             rs.getString(3), rs.getObject(4, Double.class), rs.getObject(5, Double.class)));
                     }
                 }
-                try (ResultSet rs = st.executeQuery("SELECT room_key, site_id, id, name, kind FROM room")) {
+                try (ResultSet rs = st.executeQuery(Registry.ROOMS)) {
                     while (rs.next()) {
-                        Registry.Room room = new Registry.Room(rs.getInt(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5));
+                        Registry.Room room = Registry.Room.read(rs);
                         rooms.put(room.subject(), room);
                     }
                 }
                 // each device's latest installation only, not its whole history
-                try (ResultSet rs = st.executeQuery("SELECT dev_eui, since, until, room_key FROM installation i "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM installation j "
-                    + "WHERE j.dev_eui = i.dev_eui AND j.since > i.since)")) {
+                try (ResultSet rs = st.executeQuery(Registry.INSTALLATIONS + " i WHERE NOT EXISTS (SELECT 1 FROM "
+                    + "installation j WHERE j.dev_eui = i.dev_eui AND j.since > i.since)")) {
                     while (rs.next()) {
-                        latest.put(rs.getString(1), new Registry.Installation(rs.getString(1),
-                            Registry.instant(rs, 2), Registry.instant(rs, 3), rs.getInt(4)));
+                        Registry.Installation i = Registry.Installation.read(rs);
+                        latest.put(i.device(), i);
                     }
                 }
             }
@@ -266,7 +264,7 @@ final class RegistryCsv {
             if (endInstallation != null) {
                 endInstallation.executeBatch();
             }
-            if (opened.values().stream().allMatch(List::isEmpty)) {
+            if (opened.isEmpty()) { // a device is in it only with an installation opened
                 return;
             }
             try (PreparedStatement insert = c.prepareStatement(Registry.INSERT_INSTALLATION)) {

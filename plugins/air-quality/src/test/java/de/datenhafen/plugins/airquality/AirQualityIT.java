@@ -63,7 +63,7 @@ class AirQualityIT {
         create(client, "aq-registry", "airquality-registry", new JsonObject());
         create(client, "aq-projections", "airquality-projections", new JsonObject());
         create(client, "aq-http", "airquality-http", new JsonObject());
-        HubClient.Response imported = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", CSV);
+        HubClient.Response imported = importCsv(client, CSV);
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         assertThat(imported.json()).isEqualTo(new JsonObject().put("sites", 2).put("rooms", 4).put("devices", 4));
     }
@@ -615,7 +615,7 @@ class AirQualityIT {
 
     @Test
     void anEmptyBodyGetsTheHubsOneAnswerSayingWhatToSend(HubClient client) {
-        assertThat(client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", "").json().getString("error"))
+        assertThat(importCsv(client, "").json().getString("error"))
             .isEqualTo("the request body is empty; send the registry as CSV with its header line (site,site_name,"
                 + "address,latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
         assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/gs-nord", "application/json", "").json())
@@ -637,7 +637,7 @@ class AirQualityIT {
 
     @Test
     void aSiteOnManyLinesOfACsvTakesTheValuesOfItsLastLineThatNamesIt(HubClient client) {
-        HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response r = importCsv(client, """
             site,site_name,address,room
             hs-ost,Hauptschule Ost,Ostweg 2,r1
             hs-ost,Hauptschule Ost,Ostweg 2,r2
@@ -661,14 +661,14 @@ class AirQualityIT {
             rs-mitte,,r2,Raum 2,A2A2A2A2A2A2A2A2,2026-01-01T00:00:00Z
             """;
         for (int i = 0; i < 2; i++) {
-            HubClient.Response r = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", first);
+            HubClient.Response r = importCsv(client, first);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.json()).isEqualTo(new JsonObject().put("sites", 1).put("rooms", 2).put("devices", 2));
         }
         assertThat(installations(client, "A1A1A1A1A1A1A1A1")).containsExactly("r1 2026-01-01T00:00:00Z-");
 
         // A1 to r2 and, later in the same file, back to r1; r2 renamed on the way
-        HubClient.Response moved = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response moved = importCsv(client, """
             site,site_name,room,room_name,device,since
             rs-mitte,,r2,Raum 2 (Musik),A1A1A1A1A1A1A1A1,2026-02-01T00:00:00Z
             rs-mitte,,r1,Raum 1,A1A1A1A1A1A1A1A1,2026-03-01T00:00:00Z
@@ -682,7 +682,7 @@ class AirQualityIT {
             .isEqualTo("Raum 2 (Musik)");
 
         // a move to a time not after the device's latest installation refuses the whole file
-        HubClient.Response refused = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response refused = importCsv(client, """
             site,site_name,room,device,since
             rs-mitte,,r3,A2A2A2A2A2A2A2A2,2026-04-01T00:00:00Z
             rs-mitte,,r2,A1A1A1A1A1A1A1A1,2026-03-01T00:00:00Z
@@ -696,13 +696,13 @@ class AirQualityIT {
 
     @Test
     void aCsvImportChecksADevicesLinesAgainstEachOtherAndAnEndedInstallationAndNamesAnUnknownSite(HubClient client) {
-        HubClient.Response first = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response first = importCsv(client, """
             site,site_name,room,device,since
             gs-west,Grundschule West,w1,C1C1C1C1C1C1C1C1,2026-01-01T00:00:00Z
             """);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         // the same device twice in one file at the same time: refused at its second line, not by the database
-        HubClient.Response twice = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response twice = importCsv(client, """
             site,site_name,room,device,since
             gs-west,,w2,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
             gs-west,,w3,C1C1C1C1C1C1C1C1,2026-02-01T00:00:00Z
@@ -714,7 +714,7 @@ class AirQualityIT {
         // a device taken out, then installed again by an import: its ended installation keeps its end
         assertThat(client.withToken(TOKEN).delete(ROOT + "registry/devices/C1C1C1C1C1C1C1C1?at=2026-03-01T00:00:00Z")
             .status()).isEqualTo(200);
-        HubClient.Response again = client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", """
+        HubClient.Response again = importCsv(client, """
             site,site_name,room,device,since
             gs-west,,w2,C1C1C1C1C1C1C1C1,2026-04-01T00:00:00Z
             """);
@@ -743,6 +743,11 @@ class AirQualityIT {
         assertThat(again.json()).isEqualTo(new JsonObject().put("error", "device D1D1D1D1D1D1D1D1 has an "
             + "installation since 2026-05-01T00:00:00Z; a move must come after it").put("field", "since"));
         assertThat(installations(client, "D1D1D1D1D1D1D1D1")).containsExactly("lz 2026-05-01T00:00:00Z-");
+    }
+
+    /** The registry's CSV import, as the owning member's editor. */
+    private static HubClient.Response importCsv(HubClient client, String csv) {
+        return client.withToken(TOKEN).post(ROOT + "registry/import", "text/csv", csv);
     }
 
     /** A 400 naming the field, its message starting so. */
