@@ -1,10 +1,13 @@
 package de.datenhafen.plugins.airquality;
 
+import de.datenhafen.api.ConflictException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -121,6 +124,7 @@ final class Registry {
             c.setAutoCommit(false);
             try {
                 change.apply(c);
+                checkSize(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -130,6 +134,40 @@ final class Registry {
             throw new IllegalStateException("registry change failed: " + e.getMessage(), e);
         } finally {
             reload();
+        }
+    }
+
+    /**
+     * The most sites, rooms and installations (a device's history included) the registry holds, whichever way they
+     * come in: the registry API, its CSV import, SensorThings writes, the simulator. Its snapshot and the SensorThings
+     * graph made from it are in memory, about 10 KB per room together; a city's registry is a few thousand rooms (the
+     * shared benchmark's 2,500). Without a limit, imports of 20,000 new rooms, each within {@code max-rows}, grew a
+     * hub's live heap from 46 to 809 MB after four, and took one with {@code -Xmx1g} out of memory (a probe, 5
+     * December).
+     */
+    static final int MAX_SITES = 2_000;
+    static final int MAX_ROOMS = 10_000;
+    static final int MAX_INSTALLATIONS = 100_000;
+
+    /**
+     * Refuses (409, naming the table) a change that left the registry larger than {@link #MAX_SITES}, {@link
+     * #MAX_ROOMS} or {@link #MAX_INSTALLATIONS}; {@link #change} then rolls it back.
+     */
+    private static void checkSize(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM site), (SELECT COUNT(*) FROM room), "
+                 + "(SELECT COUNT(*) FROM installation)")) {
+            rs.next();
+            limit("sites", rs.getLong(1), MAX_SITES);
+            limit("rooms", rs.getLong(2), MAX_ROOMS);
+            limit("installations", rs.getLong(3), MAX_INSTALLATIONS);
+        }
+    }
+
+    private static void limit(String what, long count, int max) {
+        if (count > max) {
+            throw new ConflictException("the registry would hold " + count + " " + what + "; it holds at most " + max
+                + ", so nothing of this change was kept", what);
         }
     }
 
@@ -242,6 +280,21 @@ final class Registry {
         return t.truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** The earliest time a change may name (an installation, a move, an end). */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    /** How far after now a change may name a time: a move planned ahead. */
+    static final Duration AHEAD = Duration.ofDays(366);
+
+    /**
+     * Why {@code t} is no time for a change, or null if it is one: from {@link #EARLIEST} to {@link #AHEAD} after
+     * {@code now}. A time outside what the database's timestamp takes was a 500 (year 300,000 on PostgreSQL, a
+     * billion on both), and one far ahead (a typo, 9999) was kept, after which the device could never be moved again.
+     */
+    static String outOfRange(Instant t, Instant now) {
+        return t.isBefore(EARLIEST) || t.isAfter(now.plus(AHEAD))
+            ? "is outside " + EARLIEST + " to a year after now" : null;
+    }
+
     static final String CLOSE_INSTALLATION = "UPDATE installation SET until = ? WHERE dev_eui = ? AND since = ?";
     static final String INSERT_INSTALLATION = "INSERT INTO installation (dev_eui, since, until, room_key) "
         + "VALUES (?, ?, ?, ?)";
@@ -259,7 +312,9 @@ final class Registry {
     /**
      * The rule of {@link #install}, given the device's latest installation ({@code null}: none). A device still open in
      * that room is left as it is, whatever {@code since} says; otherwise a latest installation that starts at or after
-     * {@code since} refuses the move with an {@link IllegalArgumentException} (history is only appended).
+     * {@code since}, or ended after it, refuses the move with an {@link IllegalArgumentException}: history is only
+     * appended, and a device is in one room at a time (a move into the time of an ended installation was taken
+     * before, and the readings of the overlap went to the new room).
      */
     static Move move(Installation latest, String device, int roomKey, Instant since) {
         if (latest == null) {
@@ -271,6 +326,10 @@ final class Registry {
         if (!since.isAfter(latest.since())) {
             throw new IllegalArgumentException("device " + device + " has an installation since " + latest.since()
                 + "; a move must come after it");
+        }
+        if (latest.until() != null && since.isBefore(latest.until())) {
+            throw new IllegalArgumentException("device " + device + " was installed from " + latest.since()
+                + " until " + latest.until() + "; a move must not start before that end");
         }
         return latest.until() == null ? Move.CLOSE_AND_OPEN : Move.OPEN;
     }

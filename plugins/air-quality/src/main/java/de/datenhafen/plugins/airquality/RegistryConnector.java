@@ -187,6 +187,7 @@ final class RegistryConnector implements Connector {
     private void moveDevice(Exchange e) {
         String eui = eui(HttpRequests.pathParam(e, "device"));
         JsonNode j = json(HttpRequests.body(e), "{\"site\", \"room\", \"since\"}");
+        known(j, MOVE_FIELDS, "a move");
         String site = required(j, "site");
         String room = required(j, "room");
         Registry.Room r = air.registry.snapshot().room(site, room);
@@ -194,9 +195,11 @@ final class RegistryConnector implements Connector {
             throw new NotFoundException("no room '" + TextLimits.shown(room) + "' at site '" + TextLimits.shown(site)
                 + "'", "room");
         }
-        Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : Instant.now();
+        Instant since = j.hasNonNull("since") ? time("since", j.get("since").asText()) : null;
         try {
-            air.registry.change(c -> Registry.install(c, eui, r.key(), since));
+            // "now" is taken inside the change: taken before it, a request that waited for the registry's lock
+            // behind another could move the device to a time before that other's, and was refused
+            air.registry.change(c -> Registry.install(c, eui, r.key(), since == null ? Instant.now() : since));
         } catch (IllegalArgumentException ex) {
             throw new ConflictException(ex.getMessage(), "since");
         }
@@ -206,11 +209,15 @@ final class RegistryConnector implements Connector {
     private void uninstall(Exchange e) {
         String eui = eui(HttpRequests.pathParam(e, "device"));
         QueryString q = QueryString.of(e);
-        Instant at = q.has("at") ? time("at", q.get("at")) : Instant.now();
+        Instant given = q.has("at") ? time("at", q.get("at")) : null;
+        Instant[] at = new Instant[1];
         boolean[] done = new boolean[1];
-        air.registry.change(c -> done[0] = Registry.uninstall(c, eui, at));
+        air.registry.change(c -> { // "now" inside the change, as for a move
+            at[0] = given == null ? Instant.now() : given;
+            done[0] = Registry.uninstall(c, eui, at[0]);
+        });
         if (!done[0]) {
-            throw new NotFoundException("device " + eui + " is not installed anywhere before " + at, "device");
+            throw new NotFoundException("device " + eui + " is not installed anywhere before " + at[0], "device");
         }
         Http.answer(e, 200, device(eui));
     }
@@ -218,6 +225,8 @@ final class RegistryConnector implements Connector {
     /** The fields a site has; a PUT or PATCH naming another is refused rather than silently ignored. */
     private static final List<String> SITE_FIELDS = List.of("name", "address", "latitude", "longitude");
     private static final List<String> ROOM_FIELDS = List.of("name", "kind");
+    /** A move's fields: an unknown one ("time" for "since") was ignored, and the device moved now. */
+    private static final List<String> MOVE_FIELDS = List.of("site", "room", "since");
 
     /** A site as a PUT gives it whole, or as a PATCH leaves it: what is not there is empty afterwards. */
     private static Registry.Site site(String id, JsonNode j) {
@@ -389,11 +398,17 @@ final class RegistryConnector implements Connector {
     }
 
     private static Instant time(String field, String v) {
+        Instant t;
         try {
-            return OffsetDateTime.parse(v).toInstant();
+            t = OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeException ex) {
             throw new InvalidInputException("'" + TextLimits.shown(v) + "' is not an ISO-8601 time with an "
                 + "offset", field);
         }
+        String wrong = Registry.outOfRange(t, Instant.now());
+        if (wrong != null) {
+            throw new InvalidInputException(field + " " + TextLimits.shown(v) + " " + wrong, field);
+        }
+        return t;
     }
 }

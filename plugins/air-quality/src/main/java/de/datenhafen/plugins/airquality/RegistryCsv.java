@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The registry's CSV import: one row per room (and the device in it, if any), as the utility's installation lists
@@ -54,22 +55,25 @@ final class RegistryCsv {
     static final int MAX_ROWS = 20_000;
 
     static Counts importInto(Connection c, String csv, Instant now, int maxRows) throws SQLException {
-        List<List<String>> rows = parse(csv, maxRows + 1);
+        List<Row> rows = parse(csv, maxRows + 1);
         if (rows.isEmpty()) {
             throw new CsvException(1, "header", "is missing: the first line names the columns");
         }
         Map<String, Integer> col = new HashMap<>();
-        List<String> header = rows.get(0);
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i).trim().toLowerCase(Locale.ROOT);
+        Row header = rows.get(0);
+        for (int i = 0; i < header.cells().size(); i++) {
+            String name = header.cells().get(i).trim().toLowerCase(Locale.ROOT);
             if (!COLUMNS.contains(name)) {
-                throw new CsvException(1, name, "is not a known column; known: " + String.join(",", COLUMNS));
+                throw new CsvException(header.line(), TextLimits.shown(name), "is not a known column; known: "
+                    + String.join(",", COLUMNS));
             }
-            col.put(name, i);
+            if (col.put(name, i) != null) { // the last one silently won before
+                throw new CsvException(header.line(), name, "is named twice in the header");
+            }
         }
         for (String required : List.of("site", "room")) {
             if (!col.containsKey(required)) {
-                throw new CsvException(1, required, "column is missing");
+                throw new CsvException(header.line(), required, "column is missing");
             }
         }
         try (Writes writes = new Writes(c)) {
@@ -77,27 +81,29 @@ final class RegistryCsv {
             int rooms = 0;
             int devices = 0;
             for (int r = 1; r < rows.size(); r++) {
-                int line = r + 1;
-                List<String> row = rows.get(r);
-                if (row.size() == 1 && row.get(0).isBlank()) {
-                    continue;
-                }
+                int line = rows.get(r).line();
+                List<String> row = rows.get(r).cells();
                 String site = id(line, "site", cell(row, col, "site"));
                 String siteName = text(line, "site_name", cell(row, col, "site_name"), TextLimits.NAME);
                 if (siteName != null) {
+                    Double latitude = number(line, "latitude", cell(row, col, "latitude"), -90, 90);
+                    Double longitude = number(line, "longitude", cell(row, col, "longitude"), -180, 180);
+                    if ((latitude == null) != (longitude == null)) { // as the registry API has it
+                        throw new CsvException(line, latitude == null ? "latitude" : "longitude", "is missing: "
+                            + "latitude and longitude go together, give both or neither");
+                    }
                     writes.site(new Registry.Site(site, siteName,
-                        text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS),
-                        number(line, "latitude", cell(row, col, "latitude"), -90, 90),
-                        number(line, "longitude", cell(row, col, "longitude"), -180, 180)));
+                        text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS), latitude, longitude));
                 } else if (!writes.siteExists(site)) {
                     throw new CsvException(line, "site_name", "is needed for the new site " + site);
                 }
                 sitesSeen.add(site);
                 String room = id(line, "room", cell(row, col, "room"));
                 String roomName = text(line, "room_name", cell(row, col, "room_name"), TextLimits.NAME);
-                String kind = text(line, "kind", cell(row, col, "kind"), TextLimits.KIND);
-                int key = writes.room(site, room, roomName == null ? room : roomName,
-                    kind == null ? "classroom" : kind.toLowerCase(Locale.ROOT));
+                String kind = cell(row, col, "kind");
+                // checked as it is kept: lowercase can be longer ("İ" is two characters then)
+                kind = text(line, "kind", kind == null ? "classroom" : kind.toLowerCase(Locale.ROOT), TextLimits.KIND);
+                int key = writes.room(site, room, roomName == null ? room : roomName, kind);
                 rooms++;
                 String device = cell(row, col, "device");
                 if (device != null) {
@@ -113,6 +119,10 @@ final class RegistryCsv {
                     } catch (DateTimeException e) {
                         throw new CsvException(line, "since", "'" + TextLimits.shown(sinceText) + "' is not an "
                             + "ISO-8601 time with an offset");
+                    }
+                    String wrong = Registry.outOfRange(since, now);
+                    if (wrong != null) {
+                        throw new CsvException(line, "since", TextLimits.shown(sinceText) + " " + wrong);
                     }
                     try {
                         writes.install(eui, key, since);
@@ -301,11 +311,17 @@ final class RegistryCsv {
         return TextLimits.check(column, value, max, (field, message) -> new CsvException(line, field, message));
     }
 
+    /** A decimal number as a spreadsheet writes one: no exponent, no hex, no NaN or Infinity, no type suffix. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]{1,3}(\\.[0-9]{1,15})?");
+
     private static Double number(int line, String column, String value, double min, double max) {
         if (value == null) {
             return null;
         }
         try {
+            if (!DECIMAL.matcher(value).matches()) { // Double.parseDouble takes "NaN", "0x1p4" and "12f"
+                throw new NumberFormatException(value);
+            }
             double d = Double.parseDouble(value);
             if (d < min || d > max) {
                 throw new CsvException(line, column, TextLimits.shown(value) + " is outside " + min + " to " + max);
@@ -325,18 +341,28 @@ final class RegistryCsv {
         return v.isEmpty() ? null : v;
     }
 
+    /** A row of the file: the line it starts on (1-based, as an editor counts them) and its cells. */
+    record Row(int line, List<String> cells) {
+    }
+
     /**
-     * RFC 4180: commas, double quotes around a field, doubled quotes inside, CRLF or LF. More than {@code maxRows}
-     * rows (the header included) are refused as they are read, naming the first line too many.
+     * RFC 4180: commas, double quotes around a field, doubled quotes inside, CRLF, LF or CR. A byte order mark at the
+     * start (as spreadsheet programs write UTF-8) is skipped, so are blank lines; a quote not closed by the end is
+     * refused, naming its line (the rest of the file was one cell before). More than {@code maxRows} rows (the header
+     * included) are refused as they are read, naming the first line too many.
      */
-    static List<List<String>> parse(String text, int maxRows) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
+    static List<Row> parse(String text, int maxRows) {
+        List<Row> rows = new ArrayList<>();
+        List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
         boolean any = false;
-        for (int i = 0; i < text.length(); i++) {
+        int line = 1; // the line at i
+        int rowLine = 1;
+        int quoteLine = 0;
+        for (int i = text.startsWith("\uFEFF") ? 1 : 0; i < text.length(); i++) {
             char ch = text.charAt(i);
+            boolean lineEnd = ch == '\n' || ch == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n');
             any = true;
             if (quoted) {
                 if (ch == '"') {
@@ -348,35 +374,47 @@ final class RegistryCsv {
                     }
                 } else {
                     cell.append(ch);
+                    if (lineEnd) {
+                        line++;
+                    }
                 }
             } else if (ch == '"') {
                 quoted = true;
+                quoteLine = line;
             } else if (ch == ',') {
-                row.add(cell.toString());
+                cells.add(cell.toString());
                 cell.setLength(0);
             } else if (ch == '\n' || ch == '\r') {
                 if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
                     i++;
                 }
-                row.add(cell.toString());
+                cells.add(cell.toString());
                 cell.setLength(0);
-                add(rows, row, maxRows);
-                row = new ArrayList<>();
+                add(rows, new Row(rowLine, cells), maxRows);
+                cells = new ArrayList<>();
                 any = false;
+                rowLine = ++line;
             } else {
                 cell.append(ch);
             }
         }
+        if (quoted) {
+            throw new CsvException(quoteLine, "body", "has a quote that is not closed by the end of the file");
+        }
         if (any) {
-            row.add(cell.toString());
-            add(rows, row, maxRows);
+            cells.add(cell.toString());
+            add(rows, new Row(rowLine, cells), maxRows);
         }
         return rows;
     }
 
-    private static void add(List<List<String>> rows, List<String> row, int maxRows) {
+    /** Adds a row unless it is blank; refuses the first one more than {@code maxRows}. */
+    private static void add(List<Row> rows, Row row, int maxRows) {
+        if (row.cells().size() == 1 && row.cells().get(0).isBlank()) {
+            return; // a blank line: not a row, so it does not count against max-rows either
+        }
         if (rows.size() == maxRows) {
-            throw new CsvException(maxRows + 1, "body", "is longer than " + (maxRows - 1) + " rows after the header "
+            throw new CsvException(row.line(), "body", "is longer than " + (maxRows - 1) + " rows after the header "
                 + "(the integration's max-rows): split the file");
         }
         rows.add(row);

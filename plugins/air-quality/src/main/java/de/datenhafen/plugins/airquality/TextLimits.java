@@ -34,13 +34,25 @@ public final class TextLimits {
     }
 
     /**
-     * Returns {@code value} when it has at most {@code max} characters (or is null); otherwise throws what
-     * {@code refusal} makes of the field and the message ("has n characters; at most max", without the field).
+     * Returns {@code value} when it has at most {@code max} characters and no control character but tab, line feed
+     * and carriage return (or is null); otherwise throws what {@code refusal} makes of the field and the message ("has
+     * n characters; at most max", without the field). A NUL was a 500 on PostgreSQL, whose text cannot hold one, and
+     * kept on H2; an escape sequence was kept to be shown wherever the name goes.
      */
     public static String check(String field, String value, int max,
                                BiFunction<String, String, ? extends RuntimeException> refusal) {
-        if (value != null && value.length() > max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
             throw refusal.apply(field, "has " + value.length() + " characters; at most " + max);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (Character.getType(ch) == Character.CONTROL && ch != '\t' && ch != '\n' && ch != '\r') {
+                throw refusal.apply(field, String.format("has a control character (U+%04X) at character %d", (int) ch,
+                    i + 1));
+            }
         }
         return value;
     }

@@ -15,9 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -743,6 +748,132 @@ class AirQualityIT {
         assertThat(again.json()).isEqualTo(new JsonObject().put("error", "device D1D1D1D1D1D1D1D1 has an "
             + "installation since 2026-05-01T00:00:00Z; a move must come after it").put("field", "since"));
         assertThat(installations(client, "D1D1D1D1D1D1D1D1")).containsExactly("lz 2026-05-01T00:00:00Z-");
+    }
+
+    @Test
+    void aMoveMayNotStartInsideAnEndedInstallationNorAtATimeOutsideTheRegistrysRange(HubClient client) {
+        String move = ROOT + "registry/devices/E1E1E1E1E1E1E1E1/move";
+        assertThat(client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"lz\",\"since\":\"2026-05-01T00:00:00Z\"}").status()).isEqualTo(200);
+        assertThat(client.withToken(TOKEN).delete(ROOT + "registry/devices/E1E1E1E1E1E1E1E1?at=2026-06-01T00:00:00Z")
+            .status()).isEqualTo(200);
+        // before, this was taken: the device was then in lz and in 1.01 from 15 May to 1 June
+        HubClient.Response inside = client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"1.01\",\"since\":\"2026-05-15T00:00:00Z\"}");
+        assertThat(inside.status()).as(inside.body()).isEqualTo(409);
+        assertThat(inside.json()).isEqualTo(new JsonObject().put("error", "device E1E1E1E1E1E1E1E1 was installed "
+            + "from 2026-05-01T00:00:00Z until 2026-06-01T00:00:00Z; a move must not start before that end")
+            .put("field", "since"));
+        assertThat(client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"1.01\",\"since\":\"2026-06-01T00:00:00Z\"}").status())
+            .isEqualTo(200);
+        assertThat(installations(client, "E1E1E1E1E1E1E1E1")).containsExactly("1.01 2026-06-01T00:00:00Z-",
+            "lz 2026-05-01T00:00:00Z-2026-06-01T00:00:00Z");
+
+        // outside what the database's timestamps take (a 500 before), or a typo far ahead, after which the device
+        // could never be moved again
+        for (String t : List.of("+999999999-12-31T23:59:59-18:00", "9999-01-01T00:00:00Z", "1999-12-31T23:59:59Z")) {
+            HubClient.Response r = client.withToken(TOKEN).post(move, "application/json",
+                "{\"site\":\"gs-nord\",\"room\":\"lz\",\"since\":\"" + t + "\"}");
+            assertThat(r.status()).as(t + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("since");
+            assertThat(r.json().getString("error")).isEqualTo("since " + t + " is outside 2000-01-01T00:00:00Z to a "
+                + "year after now");
+        }
+        HubClient.Response farEnd = client.withToken(TOKEN).delete(ROOT + "registry/devices/E1E1E1E1E1E1E1E1"
+            + "?at=%2B300000-01-01T00:00:00Z");
+        assertThat(farEnd.status()).as(farEnd.body()).isEqualTo(400);
+        assertThat(farEnd.json().getString("field")).isEqualTo("at");
+        // a field a move does not have is refused, not ignored (the device was moved now before)
+        HubClient.Response unknown = client.withToken(TOKEN).post(move, "application/json",
+            "{\"site\":\"gs-nord\",\"room\":\"lz\",\"time\":\"2026-07-01T00:00:00Z\"}");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+        assertThat(unknown.json().getString("field")).isEqualTo("time");
+        assertThat(installations(client, "E1E1E1E1E1E1E1E1")).hasSize(2);
+    }
+
+    @Test
+    void movesWithoutATimeThatWaitForTheRegistryTakeTheirTimeWhenTheirTurnComes(HubClient client) throws Exception {
+        // an import holds the registry for a while (refused at its last line, so it leaves nothing); moves without
+        // a time queue behind it. Their time was taken before the wait, and the lock lets them in in any order: a move
+        // stamped earlier than the one let in before it was refused with 409.
+        StringBuilder csv = new StringBuilder("site,site_name,room\n");
+        for (int i = 0; i < 5_000; i++) {
+            csv.append("queue-site,Queue,q").append(i).append('\n');
+        }
+        csv.append("queue-site,Queue,bad room\n");
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            Future<HubClient.Response> imported = pool.submit(() -> importCsv(client, csv.toString()));
+            List<Future<HubClient.Response>> moves = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String room = i % 2 == 0 ? "lz" : "1.01";
+                moves.add(pool.submit(() -> client.withToken(TOKEN).post(ROOT + "registry/devices/F1F1F1F1F1F1F1F1"
+                    + "/move", "application/json", "{\"site\":\"gs-nord\",\"room\":\"" + room + "\"}")));
+            }
+            assertRefused(imported.get(60, TimeUnit.SECONDS), "room", "line 5002: room 'bad room'");
+            for (Future<HubClient.Response> m : moves) {
+                HubClient.Response r = m.get(60, TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(installations(client, "F1F1F1F1F1F1F1F1")).isNotEmpty();
+    }
+
+    @Test
+    void aCsvImportRefusesWhatItCouldNotKeepAsSentNamingLineAndColumnShortly(HubClient client) {
+        // kind is checked as it is kept, lowercased: 40 dotted capital I are 80 characters then (a 500 before)
+        assertRefused(importCsv(client, "site,site_name,room,kind\nhs-csv,H,k1," + "\u0130".repeat(40) + "\n"),
+            "kind", "line 2: kind has 80 characters; at most 40");
+        // a control character in a name (NUL was a 500 on PostgreSQL)
+        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k1,a\u0000b\n"),
+            "room_name", "line 2: room_name has a control character (U+0000) at character 2");
+        // coordinates as the registry API takes them: decimals, both or neither
+        assertRefused(importCsv(client, "site,site_name,room,latitude,longitude\nhs-csv,H,k1,NaN,NaN\n"),
+            "latitude", "line 2: latitude 'NaN' is not a number");
+        assertRefused(importCsv(client, "site,site_name,room,latitude,longitude\nhs-csv,H,k1,53.8,0x1p3\n"),
+            "longitude", "line 2: longitude '0x1p3' is not a number");
+        assertRefused(importCsv(client, "site,site_name,room,latitude\nhs-csv,H,k1,53.8\n"),
+            "longitude", "line 2: longitude is missing: latitude and longitude go together");
+        assertRefused(importCsv(client, "site,site_name,room,device,since\nhs-csv,H,k1,E2E2E2E2E2E2E2E2,"
+            + "9999-01-01T00:00:00Z\n"), "since", "line 2: since 9999-01-01T00:00:00Z is outside 2000-01-01T00:00:00Z");
+        // the header: a column named twice (the last won before), an unknown one shown shortened (4 MB before)
+        assertRefused(importCsv(client, "site,room,room\nhs-csv,k1,k2\n"), "room", "line 1: room is named twice");
+        HubClient.Response longHeader = importCsv(client, "site,room," + "x".repeat(2_000_000) + "\nhs-csv,k1,v\n");
+        assertThat(longHeader.status()).isEqualTo(400);
+        assertThat(longHeader.body().length()).isLessThan(1_000);
+        // a quote never closed: before, the rest of the file was one room's name
+        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k7,\"Klasse 7\nhs-csv,H,k8,"
+            + "Klasse 8\n"), "body", "line 2: body has a quote that is not closed");
+        assertThat(client.withToken(TOKEN).get(ROOT + "registry").body()).doesNotContain("hs-csv");
+
+        // a byte order mark, as spreadsheet programs write UTF-8, is not part of the first column's name
+        HubClient.Response bom = importCsv(client, "\uFEFFsite,site_name,room\nhs-csv,H,k1\n");
+        assertThat(bom.status()).as(bom.body()).isEqualTo(200);
+        assertThat(site(client, "hs-csv").getString("name")).isEqualTo("H");
+        // the registry API refuses control characters too
+        HubClient.Response put = client.withToken(TOKEN).put(ROOT + "registry/sites/hs-csv/rooms/k2",
+            "application/json", "{\"name\":\"a\\u001b[2Jb\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(400);
+        assertThat(put.json().getString("field")).isEqualTo("name");
+    }
+
+    @Test
+    void aChangeThatWouldTakeTheRegistryPastItsRoomLimitIsRefusedWholeAsAConflict(HubClient client) {
+        // four imports of 20,000 new rooms each took a hub with -Xmx1g out of memory, through the registry's snapshot
+        // and the SensorThings graph made from it
+        StringBuilder csv = new StringBuilder("site,site_name,room\n");
+        for (int i = 0; i <= Registry.MAX_ROOMS; i++) {
+            csv.append("big-site,Big,r").append(i).append('\n');
+        }
+        HubClient.Response r = importCsv(client, csv.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json().getString("field")).isEqualTo("rooms");
+        assertThat(r.json().getString("error")).endsWith("rooms; it holds at most 10000, so nothing of this change "
+            + "was kept");
+        assertThat(client.withToken(TOKEN).get(ROOT + "registry").body()).doesNotContain("big-site");
     }
 
     /** The registry's CSV import, as the owning member's editor. */

@@ -12,10 +12,10 @@ class RegistryCsvTest {
 
     @Test
     void aFileWithinTheRowLimitIsReadWhole() {
-        List<List<String>> rows = RegistryCsv.parse(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\n", 3 + 1);
+        List<RegistryCsv.Row> rows = RegistryCsv.parse(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\n", 3 + 1);
 
         assertThat(rows).hasSize(4);
-        assertThat(rows.get(3)).containsExactly("s", "", "r3", "c");
+        assertThat(rows.get(3).cells()).containsExactly("s", "", "r3", "c");
     }
 
     @Test
@@ -30,10 +30,31 @@ class RegistryCsvTest {
 
     @Test
     void aQuotedLineBreakIsPartOfItsRowNotAnotherRow() {
-        List<List<String>> rows = RegistryCsv.parse(HEADER + "s,S,r1,\"Raum 1\nim Keller\"\n", 1 + 1);
+        List<RegistryCsv.Row> rows = RegistryCsv.parse(HEADER + "s,S,r1,\"Raum 1\nim Keller\"\ns,,r2,b\n", 2 + 1);
 
-        assertThat(rows).hasSize(2);
-        assertThat(rows.get(1).get(3)).isEqualTo("Raum 1\nim Keller");
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1).cells().get(3)).isEqualTo("Raum 1\nim Keller");
+        // rows are named by the line they start on, as an editor counts lines: r2 is on the fourth
+        assertThat(rows.get(2).line()).isEqualTo(4);
+    }
+
+    @Test
+    void blankLinesAreNeitherRowsNorCountedAgainstTheLimitAndAByteOrderMarkIsSkipped() {
+        List<RegistryCsv.Row> rows = RegistryCsv.parse("\uFEFF" + HEADER + "s,S,r1,a\r\n\r\ns,,r2,b\r\r\n\n", 2 + 1);
+
+        assertThat(rows).extracting(RegistryCsv.Row::line).containsExactly(1, 2, 4);
+        assertThat(rows.get(0).cells()).containsExactly("site", "site_name", "room", "room_name");
+    }
+
+    @Test
+    void aQuoteNotClosedByTheEndIsRefusedAtItsLineNotReadAsTheRestOfTheFile() {
+        // before, r7's name was "Klasse 7\ngs,G,r8,Klasse 8" and r8 was never made
+        assertThatThrownBy(() -> RegistryCsv.parse(HEADER + "gs,G,r7,\"Klasse 7\ngs,G,r8,Klasse 8\n", 10))
+            .isInstanceOfSatisfying(RegistryCsv.CsvException.class, e -> {
+                assertThat(e.field).isEqualTo("body");
+                assertThat(e.getMessage()).isEqualTo("line 2: body has a quote that is not closed by the end of the "
+                    + "file");
+            });
     }
 
     @Test
