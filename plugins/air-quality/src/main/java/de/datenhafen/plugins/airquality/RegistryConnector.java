@@ -113,10 +113,17 @@ final class RegistryConnector implements Connector {
     }
 
     private void importCsv(Exchange e, int maxRows) {
+        String media = HttpRequests.contentType(e);
+        if (media != null && !media.equals("text/csv") && !media.equals("text/plain")) {
+            // JSON or a form was read as CSV before, and refused for its "columns"
+            throw new UnsupportedMediaTypeException("the import takes CSV: send Content-Type: text/csv, not "
+                + TextLimits.shown(media), "text/csv", "text/plain");
+        }
         byte[] body = HttpRequests.body(e);
         if (body.length == 0) {
             throw InvalidInputException.emptyBody("the registry as CSV with its header line (site,site_name,address,"
-                + "latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
+                + "latitude,longitude,room,room_name,kind,device,since), e.g. curl -H 'Content-Type: text/csv' "
+                + "--data-binary @rooms.csv");
         }
         String csv = new String(body, StandardCharsets.UTF_8);
         RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];

@@ -622,7 +622,8 @@ class AirQualityIT {
     void anEmptyBodyGetsTheHubsOneAnswerSayingWhatToSend(HubClient client) {
         assertThat(importCsv(client, "").json().getString("error"))
             .isEqualTo("the request body is empty; send the registry as CSV with its header line (site,site_name,"
-                + "address,latitude,longitude,room,room_name,kind,device,since), e.g. curl --data-binary @rooms.csv");
+                + "address,latitude,longitude,room,room_name,kind,device,since), e.g. curl -H 'Content-Type: text/csv' "
+                + "--data-binary @rooms.csv");
         assertThat(client.withToken(TOKEN).put(ROOT + "registry/sites/gs-nord", "application/json", "").json())
             .isEqualTo(new JsonObject().put("error", "the request body is empty; send the site as {\"name\", "
                 + "\"address\", \"latitude\", \"longitude\"}").put("field", "body"));
@@ -847,6 +848,12 @@ class AirQualityIT {
         // a quote never closed: before, the rest of the file was one room's name
         assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k7,\"Klasse 7\nhs-csv,H,k8,"
             + "Klasse 8\n"), "body", "line 2: body has a quote that is not closed");
+        // JSON is not read as CSV (refused for its "columns" before)
+        HubClient.Response json = client.withToken(TOKEN).post(ROOT + "registry/import", "application/json",
+            "{\"site\":\"hs-csv\",\"room\":\"k1\"}");
+        assertThat(json.status()).as(json.body()).isEqualTo(415);
+        assertThat(json.header("Accept-Post")).isEqualTo("text/csv, text/plain");
+        assertThat(json.json().getString("field")).isEqualTo("Content-Type");
         assertThat(client.withToken(TOKEN).get(ROOT + "registry").body()).doesNotContain("hs-csv");
 
         // a byte order mark, as spreadsheet programs write UTF-8, is not part of the first column's name
