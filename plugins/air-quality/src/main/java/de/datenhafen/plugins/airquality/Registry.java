@@ -32,6 +32,13 @@ import javax.sql.DataSource;
 final class Registry {
 
     record Site(String id, String name, String address, Double latitude, Double longitude) {
+        /** The rule for a site's coordinates, as a refusal says it. */
+        static final String COORDINATES = "latitude and longitude go together: give both or neither";
+
+        /** The coordinate missing beside the other one, or null when both or neither are given. */
+        static String unpaired(Double latitude, Double longitude) {
+            return (latitude == null) == (longitude == null) ? null : latitude == null ? "latitude" : "longitude";
+        }
     }
 
     record Room(int key, String siteId, String id, String name, String kind) {

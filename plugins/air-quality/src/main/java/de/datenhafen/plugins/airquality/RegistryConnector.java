@@ -243,9 +243,9 @@ final class RegistryConnector implements Connector {
             TextLimits.ADDRESS);
         Double lat = number(j, "latitude", -90, 90);
         Double lon = number(j, "longitude", -180, 180);
-        if ((lat == null) != (lon == null)) {
-            throw new InvalidInputException("latitude and longitude go "
-                + "together: give both or neither", lat == null ? "latitude" : "longitude");
+        String unpaired = Registry.Site.unpaired(lat, lon);
+        if (unpaired != null) {
+            throw new InvalidInputException(Registry.Site.COORDINATES, unpaired);
         }
         return new Registry.Site(id, name, address, lat, lon);
     }

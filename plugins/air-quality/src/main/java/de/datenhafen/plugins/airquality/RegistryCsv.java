@@ -88,9 +88,9 @@ final class RegistryCsv {
                 if (siteName != null) {
                     Double latitude = number(line, "latitude", cell(row, col, "latitude"), -90, 90);
                     Double longitude = number(line, "longitude", cell(row, col, "longitude"), -180, 180);
-                    if ((latitude == null) != (longitude == null)) { // as the registry API has it
-                        throw new CsvException(line, latitude == null ? "latitude" : "longitude", "is missing: "
-                            + "latitude and longitude go together, give both or neither");
+                    String unpaired = Registry.Site.unpaired(latitude, longitude);
+                    if (unpaired != null) { // as the registry API has it
+                        throw new CsvException(line, unpaired, "is missing: " + Registry.Site.COORDINATES);
                     }
                     writes.site(new Registry.Site(site, siteName,
                         text(line, "address", cell(row, col, "address"), TextLimits.ADDRESS), latitude, longitude));

@@ -20,12 +20,8 @@ class RegistryCsvTest {
 
     @Test
     void aLongerFileIsRefusedAtTheFirstLineTooManyNamingTheBody() {
-        assertThatThrownBy(() -> RegistryCsv.parse(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\ns,,r4,d\n", 2 + 1))
-            .isInstanceOfSatisfying(RegistryCsv.CsvException.class, e -> {
-                assertThat(e.field).isEqualTo("body");
-                assertThat(e.getMessage()).isEqualTo("line 4: body is longer than 2 rows after the header (the "
-                    + "integration's max-rows): split the file");
-            });
+        assertRefused(HEADER + "s,S,r1,a\ns,,r2,b\ns,,r3,c\ns,,r4,d\n", 2 + 1, "body", "line 4: body is longer "
+            + "than 2 rows after the header (the integration's max-rows): split the file");
     }
 
     @Test
@@ -49,12 +45,8 @@ class RegistryCsvTest {
     @Test
     void aQuoteNotClosedByTheEndIsRefusedAtItsLineNotReadAsTheRestOfTheFile() {
         // before, r7's name was "Klasse 7\ngs,G,r8,Klasse 8" and r8 was never made
-        assertThatThrownBy(() -> RegistryCsv.parse(HEADER + "gs,G,r7,\"Klasse 7\ngs,G,r8,Klasse 8\n", 10))
-            .isInstanceOfSatisfying(RegistryCsv.CsvException.class, e -> {
-                assertThat(e.field).isEqualTo("body");
-                assertThat(e.getMessage()).isEqualTo("line 2: body has a quote that is not closed by the end of the "
-                    + "file");
-            });
+        assertRefused(HEADER + "gs,G,r7,\"Klasse 7\ngs,G,r8,Klasse 8\n", 10, "body", "line 2: body has a quote that "
+            + "is not closed by the end of the file");
     }
 
     @Test
@@ -68,5 +60,14 @@ class RegistryCsvTest {
             .hasMessageStartingWith("line " + (RegistryCsv.MAX_ROWS + 2) + ": body is longer than 20000 rows");
         assertThat(RegistryCsv.parse(csv.substring(0, csv.indexOf("s,S,r2500,")), RegistryCsv.MAX_ROWS + 1))
             .hasSize(2_501);
+    }
+
+    /** {@link RegistryCsv#parse} refuses {@code csv} naming {@code field}, with exactly {@code message}. */
+    private static void assertRefused(String csv, int maxRows, String field, String message) {
+        assertThatThrownBy(() -> RegistryCsv.parse(csv, maxRows))
+            .isInstanceOfSatisfying(RegistryCsv.CsvException.class, e -> {
+                assertThat(e.field).isEqualTo(field);
+                assertThat(e.getMessage()).isEqualTo(message);
+            });
     }
 }
