@@ -16,6 +16,7 @@ import de.datenhafen.core.city.CityPage;
 import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
+import de.datenhafen.core.http.BodyBudget;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.ops.Timers;
 import de.datenhafen.core.web.console.Console;
@@ -233,12 +234,12 @@ public final class Hub implements AutoCloseable {
         if (eventLog instanceof GroupCommits commits) {
             metrics.bindBus(commits);
         }
-        http = new HttpApi(vertx, config.passwordQueue());
+        http = new HttpApi(vertx, config.passwordQueue(), new BodyBudget(config.httpBodyMemory()));
         scheduler = Timers.of("hub-scheduler");
 
         FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
             100_000, Clock.systemUTC());
-        camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), config.httpMaxBody(),
+        camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), http.bodies(), config.httpMaxBody(),
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf), eventLog, subscriptions, config.busRetry());
         camel.leaseTimedRoutes(leases);

@@ -1,6 +1,7 @@
 package de.datenhafen.core.camel;
 
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.core.http.BodyBudget;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -38,13 +39,14 @@ import org.apache.camel.support.DefaultComponent;
 public final class HubHttpComponent extends DefaultComponent {
 
     /** What the consumer needs from the hub. */
-    public record Settings(Vertx vertx, Router router, long defaultMaxBody, int threadsPerPlugin, int queuePerPlugin,
+    public record Settings(Vertx vertx, Router router, BodyBudget bodies, long defaultMaxBody, int threadsPerPlugin, int queuePerPlugin,
                            Supplier<String> publicUrl, CallerResolver callers, Function<String, String> ownerOf) {
         public Settings {
             Objects.requireNonNull(callers, "callers");
             Objects.requireNonNull(ownerOf, "ownerOf");
             Objects.requireNonNull(vertx, "vertx");
             Objects.requireNonNull(router, "router");
+            Objects.requireNonNull(bodies, "bodies");
             Objects.requireNonNull(publicUrl, "publicUrl");
             if (defaultMaxBody < 1 || threadsPerPlugin < 1 || queuePerPlugin < 1) {
                 throw new IllegalArgumentException("limits must be positive: " + defaultMaxBody + ", "

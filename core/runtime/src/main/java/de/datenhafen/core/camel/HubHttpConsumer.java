@@ -101,78 +101,17 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void handle(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
         if (isSuspended() || !isRunAllowed()) {
             Errors.respond(ctx, new RetryableException("this endpoint's integration is paused; try again when an "
                 + "admin resumes it", Duration.ofSeconds(30)));
             return;
         }
         long max = getEndpoint().getMaxBodySize();
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && isLongerThan(length, max)) {
-            tooLarge(ctx, max);
-            return;
-        }
-        if (request.isEnded()) {
-            dispatch(ctx, Buffer.buffer());
-            return;
-        }
-        // sized from Content-Length (at most 16 KiB before the caller is known: the header is the client's word) rather
-        // than grown by copying
-        Buffer body = Buffer.buffer(initialSize(length));
-        boolean[] refused = {false};
-        request.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
-            if ((long) body.length() + chunk.length() > max) {
-                refused[0] = true;
-                tooLarge(ctx, max);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(err -> {
-            if (!refused[0]) {
-                refused[0] = true;
-                ctx.fail(err);
-            }
-        });
-        request.endHandler(v -> {
-            if (!refused[0]) {
-                dispatch(ctx, body);
-            }
-        });
-        request.resume();
+        getEndpoint().getComponent().settings().bodies().read(ctx, max, announced -> new PayloadTooLargeException(
+            "the body is larger than the " + max + " bytes this endpoint accepts"), body -> dispatch(ctx, body));
     }
 
-    /** The body buffer's first size: the announced length up to 16 KiB, or 256 bytes without one. */
-    static int initialSize(String contentLength) {
-        if (contentLength == null) {
-            return 256;
-        }
-        try {
-            return (int) Math.max(0, Math.min(16 * 1024, Long.parseLong(contentLength.trim())));
-        } catch (NumberFormatException e) {
-            return 256;
-        }
-    }
-
-    private static boolean isLongerThan(String contentLength, long max) {
-        try {
-            return Long.parseLong(contentLength.trim()) > max;
-        } catch (NumberFormatException e) {
-            return false; // Netty refuses a malformed Content-Length before we get here
-        }
-    }
-
-    private static void tooLarge(RoutingContext ctx, long max) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        Errors.respond(ctx, new PayloadTooLargeException("the body is larger than the " + max
-            + " bytes this endpoint accepts"));
-    }
-
-    private void dispatch(RoutingContext ctx, Buffer body) {
+    private void dispatch(RoutingContext ctx, byte[] body) {
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
         Message in = exchange.getIn();
@@ -183,7 +122,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             ctx.fail(e);
             return;
         }
-        in.setBody(body.length() == 0 ? null : HttpApi.bytesOf(body));
+        in.setBody(body.length == 0 ? null : body);
         // What came from the request, by identity: a header the route did not set or replace is never echoed.
         Map<String, Object> inbound = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         inbound.putAll(in.getHeaders());

@@ -59,6 +59,7 @@ public final class HubConfig {
     public static final String HTTP_WORKERS = "http.workers";
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
+    public static final String HTTP_BODY_MEMORY = "http.body-memory";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
     public static final String HTTP_EVENT_LOOPS = "http.event-loops";
@@ -146,6 +147,9 @@ public final class HubConfig {
             "Requests per plugin that may wait for one of its threads; beyond that the answer is 503")
         .define(HTTP_MAX_BODY, ConfigType.LONG, 16L * 1024 * 1024, false,
             "Largest request body a plugin route accepts unless it sets its own maxBodySize, in bytes (413 beyond)")
+        .define(HTTP_BODY_MEMORY, ConfigType.LONG, null, false,
+            "Bytes of request bodies the hub holds in memory at once, over all requests (503 with Retry-After beyond); "
+                + "default: an eighth of the maximum heap, at least 16 MiB")
         .define(AUTH_FAILURES_LIMIT, ConfigType.INT, 10, false,
             "Wrong tokens a client address may send within auth.failures.window before it gets 429")
         .define(AUTH_FAILURES_WINDOW, ConfigType.DURATION, "1m", false,
@@ -563,6 +567,24 @@ public final class HubConfig {
 
     public long httpMaxBody() {
         return config.getLong(HTTP_MAX_BODY);
+    }
+
+    /**
+     * {@value #HTTP_BODY_MEMORY}: the bytes of request bodies the hub holds at once, by default an eighth of the
+     * maximum heap and at least 16 MiB.
+     *
+     * @throws InvalidInputException when it is set below 1 MiB
+     */
+    public long httpBodyMemory() {
+        if (!config.has(HTTP_BODY_MEMORY)) {
+            return de.datenhafen.core.http.BodyBudget.defaultLimit();
+        }
+        long bytes = config.getLong(HTTP_BODY_MEMORY);
+        if (bytes < 1024 * 1024) {
+            throw new InvalidInputException(HTTP_BODY_MEMORY + " must be at least 1048576 (1 MiB), was " + bytes,
+                HTTP_BODY_MEMORY);
+        }
+        return bytes;
     }
 
     /** The configured public URL without a trailing slash, or empty for the default. */

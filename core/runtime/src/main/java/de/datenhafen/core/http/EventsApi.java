@@ -21,10 +21,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,22 +79,21 @@ final class EventsApi {
     private final WorkerExecutor workers;
     private final EventLog log;
     private final Authentication auth;
+    private final BodyBudget bodies;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
-    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, Authentication auth) {
+    EventsApi(Vertx vertx, WorkerExecutor workers, EventLog log, Authentication auth, BodyBudget bodies) {
         this.vertx = vertx;
+        this.bodies = bodies;
         this.workers = workers;
         this.log = log;
         this.auth = auth;
     }
 
     void mount(Router router) {
-        // the body's buffer sized from Content-Length at once, rather than grown by copying as chunks come
-        BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false)
-            .setPreallocateBodyBuffer(true);
         router.route("/api/v1/events*").handler(auth::handle);
-        router.post("/api/v1/events").handler(this::refuseTooLarge); // its own route: Vert.x wants body handlers first
-        router.post("/api/v1/events").handler(body).handler(this::post);
+        router.post("/api/v1/events").handler(ctx -> bodies.read(ctx, MAX_BODY, EventsApi::tooLarge,
+            body -> post(ctx, body)));
         router.get("/api/v1/events").handler(this::list);
         router.get("/api/v1/events/stream").handler(this::stream);
     }
@@ -110,7 +107,7 @@ final class EventsApi {
 
     // ---- POST /api/v1/events
 
-    private void post(RoutingContext ctx) {
+    private void post(RoutingContext ctx, byte[] bytes) {
         MultiMap headers = ctx.request().headers();
         String mode = CloudEventsCodec.mode(headers);
         if (mode == null) {
@@ -119,7 +116,6 @@ final class EventsApi {
                 + "ce-id, ce-source and ce-type headers"));
             return;
         }
-        byte[] bytes = bodyBytes(ctx.body());
         Context context = vertx.getOrCreateContext();
         // on a worker, not the event loop: parsing there made the hub's then single event loop the bottleneck
         // (docs/benchmarks.md, issue 17: tried, slower, undone; not tried again since HTTP has several loops)
@@ -133,38 +129,9 @@ final class EventsApi {
             .onFailure(err -> Errors.respond(ctx, inBatch(unwrap(err), mode)));
     }
 
-    /**
-     * Refuses a body announced as too large before reading it. The connection is closed after the answer, and
-     * what the client still sends is read and dropped until then: a client that writes its whole body before it
-     * reads the answer (many do) would otherwise wait on a paused request and never see the 413.
-     */
-    private void refuseTooLarge(RoutingContext ctx) {
-        String length = ctx.request().getHeader("Content-Length");
-        long size;
-        try {
-            size = length == null ? -1 : Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            Errors.respond(ctx, new InvalidInputException("Content-Length is not a number", "Content-Length"));
-            return;
-        }
-        if (size <= MAX_BODY) {
-            ctx.next();
-            return;
-        }
-        ctx.request().handler(chunk -> { }).resume();
-        ctx.response().putHeader("Connection", "close");
-        Errors.respond(ctx, new PayloadTooLargeException("the body has " + size + " bytes; this hub takes at most "
-            + MAX_BODY + " bytes (16 MB) per request"));
-    }
-
-    /**
-     * The body's bytes: the array of its buffer itself when that holds the body and nothing else (the body handler
-     * sized it from {@code Content-Length}, up to 64 KiB), else a copy. Taking the array saves a copy of every body
-     * (docs/benchmarks.md, "Several event loops"); the parser only reads it, and what it keeps of an event it copies.
-     */
-    static byte[] bodyBytes(RequestBody rb) {
-        Buffer body = rb == null ? null : rb.buffer();
-        return body == null ? new byte[0] : HttpApi.bytesOf(body);
+    private static RuntimeException tooLarge(long announced) {
+        return new PayloadTooLargeException("the body has " + (announced < 0 ? "more than " + MAX_BODY : announced)
+            + " bytes; this hub takes at most " + MAX_BODY + " bytes (16 MB) per request");
     }
 
     private static List<CloudEvent> parse(String mode, MultiMap headers, byte[] body) {

@@ -51,6 +51,7 @@ import java.time.Duration;
 public final class HttpApi {
 
     private final Vertx vertx;
+    private final BodyBudget bodies;
     private final Router router;
     private final WorkerExecutor workers;
     private final PasswordHashing passwords;
@@ -80,9 +81,13 @@ public final class HttpApi {
     /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
     public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
-    /** @param passwordQueue how many password hashes may wait or run at once ({@code auth.password-queue}) */
-    public HttpApi(Vertx vertx, int passwordQueue) {
+    /**
+     * @param passwordQueue how many password hashes may wait or run at once ({@code auth.password-queue})
+     * @param bodies the bytes of request bodies the hub may hold at once ({@code http.body-memory})
+     */
+    public HttpApi(Vertx vertx, int passwordQueue, BodyBudget bodies) {
         this.vertx = vertx;
+        this.bodies = bodies;
         this.router = Router.router(vertx);
         this.workers = vertx.createSharedWorkerExecutor("hub-admin", 8);
         // password hashes apart, one a core at a time: more would only share the cores (IdentityApi says why)
@@ -95,6 +100,11 @@ public final class HttpApi {
 
     public Router router() {
         return router;
+    }
+
+    /** The bytes of request bodies the hub may hold at once, shared with the plugins' routes. */
+    public BodyBudget bodies() {
+        return bodies;
     }
 
     public WorkerExecutor workers() {
@@ -140,7 +150,7 @@ public final class HttpApi {
         identityApi.mount(router, auth);
         access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());
         new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router);
-        events = new EventsApi(vertx, workers, s.eventLog(), auth);
+        events = new EventsApi(vertx, workers, s.eventLog(), auth, bodies);
         events.mount(router);
 
         router.route().failureHandler(Errors::handle);

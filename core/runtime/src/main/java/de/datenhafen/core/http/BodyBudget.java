@@ -1,0 +1,201 @@
+package de.datenhafen.core.http;
+
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
+import de.datenhafen.api.RetryableException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * How many bytes of request bodies the hub holds in memory at once, over all requests ({@code http.body-memory}).
+ *
+ * <p>Each request has its own limit (16 MiB for {@code POST /api/v1/events}, {@code http.max-body} or the endpoint's
+ * {@code maxBodySize} for a plugin route), but without a bound on their sum two dozen clients sending 15 MB batches at
+ * once took a hub with a 256 MiB heap to {@code OutOfMemoryError} on its event loops, where it stopped answering
+ * anything. A body's bytes are taken from the budget as they arrive (a slow client holds only what it sent) and given
+ * back when its request ends, however it ends. A body that does not fit any more is refused with 503 and
+ * {@code Retry-After}, the bytes it held are given back at once, and the rest of it is read and dropped; one announced
+ * larger than the whole budget is refused with 413 before it is read.
+ *
+ * <p>The budget counts the bytes received. Parsing a body takes more (a batch of CloudEvents as objects 1.5 to 3 times
+ * its size), which is why the default is an eighth of the maximum heap.
+ */
+public final class BodyBudget {
+
+    /** The default budget: an eighth of the maximum heap, at least 16 MiB. */
+    public static long defaultLimit() {
+        return Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    private final long limit;
+    private final AtomicLong held = new AtomicLong();
+
+    public BodyBudget(long limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the body budget must be positive, was " + limit);
+        }
+        this.limit = limit;
+    }
+
+    public long limit() {
+        return limit;
+    }
+
+    /** Bytes of request bodies held right now. */
+    public long held() {
+        return held.get();
+    }
+
+    /** Takes {@code bytes} from the budget, or nothing and false when they do not fit. */
+    boolean take(long bytes) {
+        long now;
+        do {
+            now = held.get();
+            if (now + bytes > limit) {
+                return false;
+            }
+        } while (!held.compareAndSet(now, now + bytes));
+        return true;
+    }
+
+    void give(long bytes) {
+        held.addAndGet(-bytes);
+    }
+
+    /**
+     * Reads the request's body and hands it to {@code then} on the event loop; or answers 400 (a Content-Length that
+     * is not a number), 413 (more than {@code max} bytes announced or sent, or more than the whole budget announced,
+     * with {@code Connection: close}) or 503 (the budget is spent; {@code Connection: close}). A refused body is read
+     * to its end and dropped: a client that writes its whole body before it reads the answer (many do) would otherwise
+     * wait on a paused request and never see it. The bytes stay taken until the request ends.
+     *
+     * @param tooLarge the 413's exception, given the announced length (or -1 for a body sent without one)
+     */
+    public void read(RoutingContext ctx, long max, LongFunction<RuntimeException> tooLarge, Consumer<byte[]> then) {
+        HttpServerRequest request = ctx.request();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long announced = -1;
+        if (length != null) {
+            try {
+                announced = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                Errors.respond(ctx, new InvalidInputException("Content-Length is not a number", "Content-Length"));
+                return;
+            }
+        }
+        if (announced > max) {
+            refuse(ctx, tooLarge.apply(announced));
+            return;
+        }
+        if (announced > limit) {
+            refuse(ctx, new PayloadTooLargeException("the body has " + announced + " bytes; this hub holds at most "
+                + limit + " bytes of request bodies in memory at once (http.body-memory)"));
+            return;
+        }
+        if (request.isEnded()) {
+            then.accept(new byte[0]);
+            return;
+        }
+        Reading reading = new Reading(ctx, max, tooLarge, then);
+        ctx.addEndHandler(v -> reading.release());
+        request.handler(reading::chunk);
+        request.exceptionHandler(reading::failed);
+        request.endHandler(v -> reading.end());
+        request.resume();
+    }
+
+    private static void refuse(RoutingContext ctx, RuntimeException answer) {
+        ctx.request().handler(chunk -> { }).resume();
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Errors.respond(ctx, answer);
+    }
+
+    /** One body being read: its chunks, and the bytes they took from the budget. All on the request's event loop. */
+    private final class Reading {
+        private final RoutingContext ctx;
+        private final long max;
+        private final LongFunction<RuntimeException> tooLarge;
+        private final Consumer<byte[]> then;
+        private final List<Buffer> chunks = new ArrayList<>();
+        private long size;
+        private long taken;
+        private boolean refused;
+
+        Reading(RoutingContext ctx, long max, LongFunction<RuntimeException> tooLarge, Consumer<byte[]> then) {
+            this.ctx = ctx;
+            this.max = max;
+            this.tooLarge = tooLarge;
+            this.then = then;
+        }
+
+        void chunk(Buffer chunk) {
+            if (refused) {
+                return;
+            }
+            int n = chunk.length();
+            if (size + n > max) {
+                stop(tooLarge.apply(-1));
+                return;
+            }
+            if (!take(n)) {
+                stop(new RetryableException("the hub is holding as many request bodies in memory as it may "
+                    + "(http.body-memory); try again shortly", Duration.ofSeconds(1)));
+                return;
+            }
+            taken += n;
+            size += n;
+            chunks.add(chunk);
+        }
+
+        void failed(Throwable err) {
+            if (!refused) {
+                refused = true;
+                release();
+                ctx.fail(err);
+            }
+        }
+
+        void end() {
+            if (refused) {
+                return;
+            }
+            byte[] body;
+            if (chunks.size() == 1) {
+                body = HttpApi.bytesOf(chunks.get(0));
+            } else {
+                // one array of the body's size at the end, rather than a buffer grown by copying as chunks come
+                body = new byte[(int) size];
+                int at = 0;
+                for (Buffer c : chunks) {
+                    c.getBytes(body, at);
+                    at += c.length();
+                }
+            }
+            chunks.clear();
+            then.accept(body);
+        }
+
+        private void stop(RuntimeException answer) {
+            refused = true;
+            release();
+            refuse(ctx, answer);
+        }
+
+        /** Gives back what the body took; once, whichever of refusal, failure and the request's end comes first. */
+        void release() {
+            chunks.clear();
+            if (taken > 0) {
+                give(taken);
+                taken = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.api.PayloadTooLargeException;
+import de.datenhafen.core.http.BodyBudget;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub's budget for request bodies in memory, on a real Vert.x server and port: a body that no longer fits is
+ * refused with 503 and its bytes come back, whatever way a request ends its bytes come back, and what could never fit
+ * is 413 before it is read. The route here keeps each body it got until the test lets it answer.
+ */
+class BodyBudgetTest {
+
+    private static final long LIMIT = 100_000;
+    private static final long MAX = 1024 * 1024;
+
+    private final BodyBudget budget = new BodyBudget(LIMIT);
+    private final BlockingQueue<RoutingContext> holding = new LinkedBlockingQueue<>();
+    private Vertx vertx;
+    private HttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.post("/hold").handler(ctx -> budget.read(ctx, MAX,
+            announced -> new PayloadTooLargeException("over the route's own limit"),
+            body -> {
+                ctx.put("size", body.length);
+                holding.add(ctx);
+            }));
+        router.post("/small").handler(ctx -> budget.read(ctx, 10_000,
+            announced -> new PayloadTooLargeException("over the route's own limit"), body -> ctx.response().end()));
+        server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aBodyThatNoLongerFitsIs503WithRetryAfterAndTheHeldBytesStayAsTheyWere() throws Exception {
+        Thread first = post(80_000);
+        RoutingContext held = holding.poll(10, TimeUnit.SECONDS);
+        assertThat(held).isNotNull();
+        assertThat(budget.held()).isEqualTo(80_000);
+
+        RawHttp.Answer refused = RawHttp.send(server.actualPort(), request(40_000));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.header("Connection")).isEqualTo("close");
+        assertThat(new JsonObject(refused.body()).getString("error"))
+            .isEqualTo("the hub is holding as many request bodies in memory as it may (http.body-memory); try again "
+                + "shortly");
+        assertThat(budget.held()).isEqualTo(80_000);
+
+        answer(held);
+        first.join(10_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+        Thread again = post(40_000);
+        RoutingContext second = holding.poll(10, TimeUnit.SECONDS);
+        assertThat(second).isNotNull();
+        assertThat((Integer) second.get("size")).isEqualTo(40_000);
+        answer(second);
+        again.join(10_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+    }
+
+    @Test
+    void aClientThatGoesAwayHalfwayThroughItsBodyGivesItsBytesBack() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /hold HTTP/1.1\r\nHost: localhost\r\nContent-Length: 90000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[50_000]);
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 50_000);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+        assertThat(holding).isEmpty();
+    }
+
+    @Test
+    void aClientThatGoesAwayBeforeTheAnswerGivesItsBytesBack() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(request(30_000));
+            out.flush();
+            assertThat(holding.poll(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(budget.held()).isEqualTo(30_000);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+    }
+
+    @Test
+    void aBodyAnnouncedLargerThanTheWholeBudgetIs413BeforeItIsRead() {
+        RawHttp.Answer r = RawHttp.send(server.actualPort(), request(200_000));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(413);
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("the body has 200000 bytes; this hub holds "
+            + "at most 100000 bytes of request bodies in memory at once (http.body-memory)");
+        assertThat(budget.held()).isZero();
+        assertThat(holding).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheRoutesOwnLimitIs413AnnouncedOrNotAndAChunkedOneOverTheBudgetIs503() {
+        RawHttp.Answer announced = RawHttp.send(server.actualPort(), ("POST /hold HTTP/1.1\r\nHost: localhost\r\n"
+            + "Connection: close\r\nContent-Length: " + (MAX + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Answer overSmall = RawHttp.send(server.actualPort(), chunked("/small", 3));
+        RawHttp.Answer overBudget = RawHttp.send(server.actualPort(), chunked("/hold", 13));
+
+        assertThat(announced.status()).as(announced.toString()).isEqualTo(413);
+        assertThat(new JsonObject(announced.body()).getString("error")).isEqualTo("over the route's own limit");
+        assertThat(overSmall.status()).as(overSmall.toString()).isEqualTo(413);
+        assertThat(new JsonObject(overSmall.body()).getString("error")).isEqualTo("over the route's own limit");
+        // 13 x 8 KiB is within the route's 1 MiB but not within the budget's 100,000 bytes
+        assertThat(overBudget.status()).as(overBudget.toString()).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+        assertThat(holding).isEmpty();
+    }
+
+    /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
+    private static byte[] chunked(String path, int pieces) {
+        StringBuilder b = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n");
+        String piece = "a".repeat(8192);
+        for (int i = 0; i < pieces; i++) {
+            b.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+        }
+        return b.append("0\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] request(int size) {
+        byte[] head = ("POST /hold HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + size
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[head.length + size];
+        System.arraycopy(head, 0, all, 0, head.length);
+        java.util.Arrays.fill(all, head.length, all.length, (byte) 'x');
+        return all;
+    }
+
+    /** Posts a body of {@code size} bytes on a thread of its own; the route holds it until {@link #answer}. */
+    private Thread post(int size) {
+        Thread t = new Thread(() -> RawHttp.send(server.actualPort(), request(size)), "post-" + size);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void answer(RoutingContext ctx) {
+        ctx.vertx().runOnContext(v -> ctx.response().end(new JsonObject(Map.of("size", ctx.get("size"))).encode()));
+    }
+}
