@@ -34,13 +34,18 @@ import javax.sql.DataSource;
  */
 public final class ChunkedEventLog extends GroupCommitLog {
 
-    /** Events held by the cache of chunks, at most (about 1 KB of heap each once decoded). */
+    /** Events held by the cache of chunks, at most. */
     static final int CACHE_EVENTS = 32_768;
+    /**
+     * Bytes the cache of chunks holds, at most: a thirty-second of the maximum heap, from 4 to 32 MiB. Bounded by events
+     * alone it held 110 MB of 10 KB events and took a hub with a 256 MiB heap to {@code OutOfMemoryError}.
+     */
+    static final long CACHE_BYTES = Math.min(32L << 20, Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 32));
     private static final int HEADER_PAGE = 64;
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final ChunkCache cache = new ChunkCache(CACHE_EVENTS);
+    private final ChunkCache cache = new ChunkCache(CACHE_EVENTS, CACHE_BYTES);
     private final boolean deflate;
     private ChunkCodec.Encoded pending; // writer thread only: the chunk inserted in the open transaction
     private final ChunkCodec.Encoder encoder = new ChunkCodec.Encoder(); // writer thread only
@@ -588,6 +593,8 @@ public final class ChunkedEventLog extends GroupCommitLog {
         final Map<String, Integer> types;
         private byte[] plain;
         private StoredEvent[] events;
+        /** The heap it takes, about: its bytes, and per event the objects and strings it becomes once decoded. */
+        final long weight;
         long used;
 
         Chunk(long first, long last, OffsetDateTime storedAt, Map<String, Integer> types, byte[] plain) {
@@ -596,6 +603,7 @@ public final class ChunkedEventLog extends GroupCommitLog {
             this.storedAt = storedAt;
             this.types = types;
             this.plain = plain;
+            this.weight = plain.length + 160L * size();
         }
 
         synchronized StoredEvent[] events() {
@@ -620,18 +628,21 @@ public final class ChunkedEventLog extends GroupCommitLog {
     }
 
     /**
-     * Chunks by first sequence, least recently used out first, bounded by their events. An epoch, moved by every
+     * Chunks by first sequence, least recently used out first, bounded by their events and their bytes. An epoch, moved by every
      * retention change, keeps a chunk read before the change from being cached after it.
      */
     static final class ChunkCache {
         private final int maxEvents;
+        private final long maxBytes;
         private final TreeMap<Long, Chunk> byFirst = new TreeMap<>();
         private int events;
+        private long bytes;
         private long clock;
         private long epoch;
 
-        ChunkCache(int maxEvents) {
+        ChunkCache(int maxEvents, long maxBytes) {
             this.maxEvents = maxEvents;
+            this.maxBytes = maxBytes;
         }
 
         synchronized long epoch() {
@@ -656,16 +667,17 @@ public final class ChunkedEventLog extends GroupCommitLog {
         }
 
         synchronized void putIfEpoch(long seenEpoch, Chunk chunk) {
-            if (seenEpoch != epoch || chunk.size() > maxEvents) {
+            if (seenEpoch != epoch || chunk.size() > maxEvents || chunk.weight > maxBytes) {
                 return;
             }
             chunk.used = ++clock;
             Chunk old = byFirst.put(chunk.first, chunk);
             if (old != null) {
-                events -= old.size();
+                forget(old);
             }
             events += chunk.size();
-            while (events > maxEvents) {
+            bytes += chunk.weight;
+            while (events > maxEvents || bytes > maxBytes) {
                 Chunk lru = null;
                 for (Chunk c : byFirst.values()) {
                     if (lru == null || c.used < lru.used) {
@@ -673,15 +685,25 @@ public final class ChunkedEventLog extends GroupCommitLog {
                     }
                 }
                 byFirst.remove(lru.first);
-                events -= lru.size();
+                forget(lru);
             }
+        }
+
+        private void forget(Chunk c) {
+            events -= c.size();
+            bytes -= c.weight;
+        }
+
+        /** The heap the cached chunks take, about (their {@link Chunk#weight}s). */
+        synchronized long bytes() {
+            return bytes;
         }
 
         synchronized void invalidate(long first) {
             epoch++;
             Chunk old = byFirst.remove(first);
             if (old != null) {
-                events -= old.size();
+                forget(old);
             }
         }
 

@@ -4,6 +4,8 @@ import de.datenhafen.api.HubException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RetryableException;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.data.BytesCloudEventData;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +41,8 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
     /** PostgreSQL: how long the writer's session may sit idle inside a group before the server ends it. */
     static final long IDLE_IN_GROUP_MS = 5_000;
 
-    private record Request(List<NewEvent> events, CompletableFuture<List<AppendResult>> future) {
+    /** @param bytes about how many bytes its events hold ({@link #bytesOf}) */
+    private record Request(List<NewEvent> events, long bytes, CompletableFuture<List<AppendResult>> future) {
     }
 
     /** An event the writer is about to store, with its sequence. */
@@ -52,6 +55,11 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
 
     protected final DataSource dataSource;
     protected final H2EventLog.Settings settings;
+    /**
+     * Bytes of events in one group, about, unless one append alone is larger. Bounded by events alone, a group of 10 KB
+     * events was 100 MB, encoded and written at once: a hub with a 256 MiB heap ran out of it.
+     */
+    static final long MAX_GROUP_BYTES = 8L << 20;
     protected final boolean h2;
     private final Thread writer;
     private final CommitListeners listeners = new CommitListeners();
@@ -167,7 +175,7 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
                 return CompletableFuture.failedFuture(refused);
             }
             heldEvents += n;
-            queue.add(new Request(copy, future));
+            queue.add(new Request(copy, bytesOf(copy), future));
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -334,6 +342,24 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
         }
     }
 
+    /**
+     * About how many bytes a batch's events hold: their data, and a little for their attributes. Data that is not
+     * bytes yet (a plugin's object) counts as 1 KiB rather than being serialised here.
+     */
+    static long bytesOf(List<NewEvent> events) {
+        long bytes = 0;
+        for (NewEvent e : events) {
+            CloudEventData data = e.event().getData();
+            bytes += 200 + (data == null ? 0 : data instanceof BytesCloudEventData b ? b.toBytes().length : 1024);
+        }
+        return bytes;
+    }
+
+    /** Whether the next append joins a group of {@code events} and {@code bytes}, or waits for the next group. */
+    static boolean joins(int events, long bytes, int nextEvents, long nextBytes, int maxGroupEvents) {
+        return events + nextEvents <= maxGroupEvents && bytes + nextBytes <= MAX_GROUP_BYTES;
+    }
+
     /** The next group, or null once closing and drained. */
     private List<Request> takeGroup() {
         lock.lock();
@@ -346,10 +372,12 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
             }
             List<Request> group = new ArrayList<>();
             int events = 0;
-            while (!queue.isEmpty()
-                && (group.isEmpty() || events + queue.peek().events().size() <= settings.maxGroupEvents())) {
+            long bytes = 0;
+            while (!queue.isEmpty() && (group.isEmpty()
+                || joins(events, bytes, queue.peek().events().size(), queue.peek().bytes(), settings.maxGroupEvents()))) {
                 Request r = queue.poll();
                 events += r.events().size();
+                bytes += r.bytes();
                 group.add(r);
             }
             return group;

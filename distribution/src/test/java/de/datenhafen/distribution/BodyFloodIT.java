@@ -1,0 +1,233 @@
+package de.datenhafen.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.testkit.HubClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many clients sending large bodies at once to the packaged hub with a small heap. Before the hub had one budget for
+ * the request bodies it holds ({@code http.body-memory}), 24 clients sending 15 MB batches took a hub with a 256 MiB
+ * heap to {@code OutOfMemoryError} on its event loops, where it stopped answering anything and did not end.
+ *
+ * <p>With the budget the flood gets 202 or 503 with {@code Retry-After} (and anonymous posts to a guarded plugin door
+ * 401), the hub stays ready and every accepted event is stored. Where memory still runs out (here: a budget set above
+ * the heap), {@code bin/datenhafen}'s {@code -XX:+ExitOnOutOfMemoryError} ends the process, so a supervisor restarts
+ * it, and the restarted hub has every event it acknowledged.
+ */
+class BodyFloodIT {
+
+    private static final String HEAP_128 = "-Xms16m -Xmx128m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k";
+    /** Events per batch and characters of data in each: a batch of about 5 MB. */
+    private static final int EVENTS = 500;
+    private static final int PADDING = 10_000;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aFloodOfLargeBodiesIsAnsweredWith503sNotAnOutOfMemoryAndEveryAcceptedEventIsStored() throws Exception {
+        try (DemoHub hub = DemoHub.start(work, DemoHub.TOKEN, Map.of("DATENHAFEN_JAVA_OPTS", HEAP_128))) {
+            hub.awaitReady();
+            String type = "test.flood.accepted";
+            Flood flood = new Flood(hub.client, type, 16, 2);
+            // anonymous clients at a plugin's guarded door: the hub reads a body before it knows the caller
+            Map<Integer, Integer> anonymous = new ConcurrentHashMap<>();
+            List<Thread> strangers = new ArrayList<>();
+            byte[] uplinks = ("[" + "{\"deviceId\":\"x\",\"co2\":400},".repeat(300_000) + "{}]")
+                .getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 8; i++) {
+                Thread t = new Thread(() -> {
+                    for (int n = 0; n < 2; n++) {
+                        int status = answerOf(() -> hub.client.anonymous().send("POST",
+                            "/api/v1/plugins/air-quality/uplinks", Map.of("Content-Type", "application/json"),
+                            uplinks).status());
+                        anonymous.merge(status, 1, Integer::sum);
+                    }
+                }, "stranger-" + i);
+                strangers.add(t);
+                t.start();
+            }
+            flood.run();
+            for (Thread t : strangers) {
+                t.join(120_000);
+            }
+
+            assertThat(flood.answers).as("answers to the batches; log:\n" + tail(hub)).containsOnlyKeys(202, 503)
+                .containsKey(202).containsKey(503);
+            assertThat(anonymous).as("answers to the anonymous uplinks").isNotEmpty()
+                .containsOnlyKeys(401, 503);
+            assertThat(flood.refusals).allSatisfy(r -> assertThat(r).startsWith("1 the hub is holding as many request "
+                + "bodies in memory as it may (http.body-memory)"));
+            hub.assertAlive();
+            assertThat(hub.client.anonymous().get("/health/ready").status()).isEqualTo(200);
+            assertThat(hub.logText()).doesNotContain("OutOfMemoryError");
+            assertThat(stored(hub.client, type)).containsAll(flood.acknowledged);
+        }
+    }
+
+    @Test
+    void anOutOfMemoryEndsTheProcessAndTheRestartedHubHasEveryAcknowledgedEvent() throws Exception {
+        String type = "test.flood.oom";
+        Flood flood;
+        Path home;
+        try (DemoHub hub = DemoHub.start(work, DemoHub.TOKEN, Map.of("DATENHAFEN_JAVA_OPTS", HEAP_128,
+            "DATENHAFEN_HTTP_BODY_MEMORY", Long.toString(4L * 1024 * 1024 * 1024)))) {
+            hub.awaitReady();
+            home = hub.home;
+            flood = new Flood(hub.client, type, 24, 1_000);
+            flood.until(() -> !hub.process.isAlive());
+            assertThat(hub.process.waitFor(60, TimeUnit.SECONDS)).as("the hub ended; log:\n" + tail(hub)).isTrue();
+            assertThat(hub.process.exitValue()).isEqualTo(3);
+            assertThat(hub.logText()).contains("Terminating due to java.lang.OutOfMemoryError");
+        }
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("restarted.log");
+        Process restarted = PackagedHub.command(home, port, DemoHub.TOKEN, log).start();
+        try {
+            HubClient client = new HubClient(java.net.URI.create("http://127.0.0.1:" + port), DemoHub.TOKEN);
+            await("restarted hub ready").atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    assertThat(restarted.isAlive()).as(Files.readString(log)).isTrue();
+                    return client.anonymous().get("/health/ready").status() == 200;
+                });
+            assertThat(stored(client, type)).containsAll(flood.acknowledged);
+        } finally {
+            restarted.destroy();
+            if (!restarted.waitFor(20, TimeUnit.SECONDS)) {
+                restarted.destroyForcibly();
+            }
+        }
+    }
+
+    /** Clients posting batches of about 5 MB of CloudEvents with the admin token, each as its own thread. */
+    private static final class Flood {
+        final Map<Integer, Integer> answers = new TreeMap<>();
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final List<String> refusals = new ArrayList<>();
+        private final HubClient client;
+        private final String type;
+        private final int clients;
+        private final int batches;
+
+        Flood(HubClient client, String type, int clients, int batches) {
+            this.client = client.withTimeout(Duration.ofSeconds(60));
+            this.type = type;
+            this.clients = clients;
+            this.batches = batches;
+        }
+
+        void run() throws InterruptedException {
+            until(() -> false);
+        }
+
+        /** Runs until each client sent its batches or {@code stop} holds. */
+        void until(java.util.function.BooleanSupplier stop) throws InterruptedException {
+            AtomicBoolean stopped = new AtomicBoolean();
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    for (int b = 0; b < batches && !stopped.get(); b++) {
+                        if (stop.getAsBoolean()) {
+                            stopped.set(true);
+                            return;
+                        }
+                        post(client + "-" + b);
+                    }
+                }, "flood-" + c);
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join(300_000);
+            }
+        }
+
+        private void post(String batch) {
+            String padding = "p".repeat(PADDING);
+            StringBuilder events = new StringBuilder(EVENTS * (PADDING + 150)).append('[');
+            for (int i = 0; i < EVENTS; i++) {
+                events.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(batch).append('-')
+                    .append(i).append("\",\"source\":\"/test/flood\",\"type\":\"").append(type)
+                    .append("\",\"data\":{\"n\":").append(i).append(",\"padding\":\"").append(padding).append("\"}}");
+            }
+            byte[] body = events.append(']').toString().getBytes(StandardCharsets.UTF_8);
+            HubClient.Response r;
+            try {
+                r = client.send("POST", "/api/v1/events", Map.of("Content-Type", "application/cloudevents-batch+json"),
+                    body);
+            } catch (UncheckedIOException e) {
+                record(-1, null);
+                return;
+            }
+            record(r.status(), r);
+            if (r.status() == 202) {
+                for (Object o : r.json().getJsonArray("events")) {
+                    acknowledged.add(((JsonObject) o).getString("id"));
+                }
+            }
+        }
+
+        private synchronized void record(int status, HubClient.Response r) {
+            answers.merge(status, 1, Integer::sum);
+            if (status == 503) {
+                refusals.add(r.header("Retry-After") + " " + r.json().getString("error"));
+            }
+        }
+    }
+
+    /** An answer's status, or -1 for a connection that ended without one. */
+    private static int answerOf(java.util.function.IntSupplier request) {
+        try {
+            return request.getAsInt();
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The ids of the stored events of {@code type}, paged through as a reader would. */
+    private static Set<String> stored(HubClient client, String type) {
+        Set<String> ids = new HashSet<>();
+        long after = 0;
+        while (true) {
+            JsonObject page = client.get("/api/v1/events?type=" + type + "&limit=1000&after=" + after).json();
+            JsonArray events = page.getJsonArray("events");
+            if (events.isEmpty()) {
+                return ids;
+            }
+            for (Object o : events) {
+                ids.add(((JsonObject) o).getJsonObject("event").getString("id"));
+            }
+            after = page.getLong("next");
+        }
+    }
+
+    private static String tail(DemoHub hub) {
+        String text = hub.logText();
+        return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+    }
+}
