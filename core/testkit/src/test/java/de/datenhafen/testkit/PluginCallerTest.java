@@ -111,6 +111,20 @@ class PluginCallerTest {
     }
 
     @Test
+    void anAnonymousBodyAtAGuardedDoorIs401BeforeItIsRead() {
+        // 16 MB announced, 100 bytes sent: an answer only comes if the hub does not wait for the rest
+        byte[] head = ("POST /api/v1/plugins/fixture/guarded HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+            + "application/json\r\nContent-Length: 16000000\r\n\r\n" + "x".repeat(100))
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        RawHttp.Answer r = RawHttp.sendFrom(null, hub.hub().port(), head, java.time.Duration.ofSeconds(5));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(401);
+        assertThat(new JsonObject(r.body()).getString("error")).startsWith("this endpoint needs a token");
+        assertThat(r.header("Connection")).isEqualTo("close");
+    }
+
+    @Test
     void theBootstrapAdminIsAHubAdminEverywhere() {
         assertThat(hub.client().get("/api/v1/plugins/fixture/guarded").status()).isEqualTo(200);
         assertThat(hub.client().get("/api/v1/plugins/fixture/staff").status()).isEqualTo(200);

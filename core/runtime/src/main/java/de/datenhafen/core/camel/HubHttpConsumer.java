@@ -7,6 +7,7 @@ import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
+import de.datenhafen.core.http.BodyBudget;
 import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.http.LogText;
@@ -106,12 +107,19 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
                 + "admin resumes it", Duration.ofSeconds(30)));
             return;
         }
+        CallerResolver.Credentials credentials = credentials(ctx);
+        if (!getEndpoint().getAccess().equals("public") && !credentials.any()) {
+            // before the body is read: an anonymous client cannot hold the hub's memory for bodies at a guarded door
+            noteForAudit(ctx);
+            BodyBudget.refuseUnread(ctx, noCredentials());
+            return;
+        }
         long max = getEndpoint().getMaxBodySize();
         getEndpoint().getComponent().settings().bodies().read(ctx, max, announced -> new PayloadTooLargeException(
-            "the body is larger than the " + max + " bytes this endpoint accepts"), body -> dispatch(ctx, body));
+            "the body is larger than the " + max + " bytes this endpoint accepts"), body -> dispatch(ctx, body, credentials));
     }
 
-    private void dispatch(RoutingContext ctx, byte[] body) {
+    private void dispatch(RoutingContext ctx, byte[] body, CallerResolver.Credentials credentials) {
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
         Message in = exchange.getIn();
@@ -127,7 +135,6 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         Map<String, Object> inbound = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         inbound.putAll(in.getHeaders());
         Context context = ctx.vertx().getOrCreateContext();
-        CallerResolver.Credentials credentials = credentials(ctx);
         noteForAudit(ctx);
         try {
             pool(exchange).execute(() -> {
@@ -204,11 +211,15 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         String access = getEndpoint().getAccess();
         boolean guarded = !access.equals("public");
         if (guarded && !credentials.any()) {
-            throw new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
-                + "with the role " + access);
+            throw noCredentials();
         }
         return credentials.any() ? getEndpoint().getComponent().settings().callers().resolve(credentials, guarded)
             .orElse(null) : null;
+    }
+
+    private UnauthorizedException noCredentials() {
+        return new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
+            + "with the role " + getEndpoint().getAccess());
     }
 
     private void admit(Caller caller, String plugin, String path) {

@@ -112,9 +112,25 @@ public final class BodyBudget {
         request.resume();
     }
 
+    /**
+     * Answers {@code answer} without reading the body: what the client still sends is read and dropped, and the
+     * connection is closed after the answer.
+     */
+    public static void refuseUnread(RoutingContext ctx, RuntimeException answer) {
+        refuse(ctx, answer);
+    }
+
     private static void refuse(RoutingContext ctx, RuntimeException answer) {
-        ctx.request().handler(chunk -> { }).resume();
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            request.handler(chunk -> { }).resume();
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !length.trim().equals("0"))) {
+                // a body comes: read to its end, but not kept for another request on this connection
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
+        }
         Errors.respond(ctx, answer);
     }
 

@@ -8,7 +8,6 @@ import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
-import de.datenhafen.api.PayloadTooLargeException;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -83,9 +82,10 @@ final class HttpIngestConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access
+                    + "&maxBodySize=" + maxBody) // the hub refuses a larger body before reading it
                     .routeId(ctx.routeId("uplinks"))
-                    .process(new Uplinks(maxBody, ingest, bus, hub));
+                    .process(new Uplinks(ingest, bus, hub));
             }
         };
     }
@@ -100,13 +100,11 @@ final class HttpIngestConnector implements Connector {
      * when returning true, i.e. when the work was finished before returning.
      */
     static final class Uplinks implements AsyncProcessor {
-        private final int maxBody;
         private final Ingest ingest;
         private final BusPublisher bus;
         private final de.datenhafen.api.BusPublisher hub;
 
-        Uplinks(int maxBody, Ingest ingest, BusPublisher bus, de.datenhafen.api.BusPublisher hub) {
-            this.maxBody = maxBody;
+        Uplinks(Ingest ingest, BusPublisher bus, de.datenhafen.api.BusPublisher hub) {
             this.ingest = ingest;
             this.bus = bus;
             this.hub = hub;
@@ -161,10 +159,6 @@ final class HttpIngestConnector implements Connector {
 
         private Ingest.Outcome read(Exchange e) {
             byte[] body = e.getIn().getBody(byte[].class);
-            if (body != null && body.length > maxBody) {
-                throw new PayloadTooLargeException("the body has " + body.length + " bytes, at most " + maxBody
-                    + " are accepted", "body");
-            }
             try {
                 return ingest.accept(body);
             } catch (UplinkParser.BodyException ex) {

@@ -177,6 +177,22 @@ class AirQualityIT {
     }
 
     @Test
+    void aBodyOverTheIngestsMaxBodyIs413FromTheHubAndStoresNothing(HubClient client) {
+        create(client, "aq-http-small", "airquality-http", new JsonObject().put("path", "small")
+            .put("anonymous", true).put("max-body", 1024));
+        Instant t = NOW.minus(Duration.ofHours(14)); // a time no other test sends
+        String body = plain("0101010101010102", t, 630);
+        String padded = body.substring(0, body.length() - 1) + ",\"note\":\"" + "x".repeat(1024) + "\"}";
+
+        HubClient.Response r = client.anonymous().post(ROOT + "small", "application/json", padded);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        assertThat(r.json().getString("error")).isEqualTo("the body is larger than the 1024 bytes this endpoint accepts");
+        assertThat(events("air.reading", "gym-sued/mensa")).extracting(e -> data(e).getString("time"))
+            .doesNotContain(t.toString());
+    }
+
+    @Test
     void anUplinkWithoutOrWithAWrongTokenIs401AndStoresNothing(HubClient client) {
         Instant t = NOW.minus(Duration.ofHours(11));
         String body = plain("0101010101010102", t, 620);
