@@ -33,6 +33,8 @@ class BodyBudgetTest {
     private static final long MAX = 1024 * 1024;
 
     private final BodyBudget budget = new BodyBudget(LIMIT);
+    /** 200,000 bytes, of which one client address may hold 60,000. */
+    private final BodyBudget shared = new BodyBudget(200_000, 60_000);
     private final BlockingQueue<RoutingContext> holding = new LinkedBlockingQueue<>();
     private Vertx vertx;
     private HttpServer server;
@@ -42,6 +44,12 @@ class BodyBudgetTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.post("/hold").handler(ctx -> budget.read(ctx, MAX,
+            announced -> new PayloadTooLargeException("over the route's own limit"),
+            body -> {
+                ctx.put("size", body.length);
+                holding.add(ctx);
+            }));
+        router.post("/shared").handler(ctx -> shared.read(ctx, MAX,
             announced -> new PayloadTooLargeException("over the route's own limit"),
             body -> {
                 ctx.put("size", body.length);
@@ -88,6 +96,29 @@ class BodyBudgetTest {
     }
 
     @Test
+    void oneClientAddressHoldsAtMostItsShareWhileAnotherStillGetsIn() throws Exception {
+        Thread first = postFrom("127.0.0.1", "/shared", 50_000);
+        RoutingContext held = holding.poll(10, TimeUnit.SECONDS);
+        assertThat(held).isNotNull();
+        Thread other = postFrom("127.0.0.2", "/shared", 50_000);
+        RoutingContext second = holding.poll(10, TimeUnit.SECONDS);
+        assertThat(second).as("another address gets in").isNotNull();
+        assertThat(shared.held()).isEqualTo(100_000);
+
+        RawHttp.Answer refused = RawHttp.send(server.actualPort(), request("/shared", 20_000));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("this client address is holding as "
+            + "many request bodies in memory as one may (60000 bytes of http.body-memory); try again when its other "
+            + "requests are answered");
+        answer(held);
+        answer(second);
+        first.join(10_000);
+        other.join(10_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> shared.held() == 0);
+    }
+
+    @Test
     void aClientThatGoesAwayHalfwayThroughItsBodyGivesItsBytesBack() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
             OutputStream out = socket.getOutputStream();
@@ -119,7 +150,7 @@ class BodyBudgetTest {
 
         assertThat(r.status()).as(r.toString()).isEqualTo(413);
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("the body has 200000 bytes; this hub holds "
-            + "at most 100000 bytes of request bodies in memory at once (http.body-memory)");
+            + "at most 100000 bytes of one client's request bodies in memory at once (http.body-memory)");
         assertThat(budget.held()).isZero();
         assertThat(holding).isEmpty();
     }
@@ -153,7 +184,11 @@ class BodyBudgetTest {
     }
 
     private static byte[] request(int size) {
-        byte[] head = ("POST /hold HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + size
+        return request("/hold", size);
+    }
+
+    private static byte[] request(String path, int size) {
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + size
             + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + size];
         System.arraycopy(head, 0, all, 0, head.length);
@@ -164,6 +199,20 @@ class BodyBudgetTest {
     /** Posts a body of {@code size} bytes on a thread of its own; the route holds it until {@link #answer}. */
     private Thread post(int size) {
         Thread t = new Thread(() -> RawHttp.send(server.actualPort(), request(size)), "post-" + size);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Posts from a given loopback address (all of 127/8 is loopback on Linux), on a thread of its own. */
+    private Thread postFrom(String local, String path, int size) {
+        Thread t = new Thread(() -> {
+            try {
+                RawHttp.sendFrom(java.net.InetAddress.getByName(local), server.actualPort(), request(path, size));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "post-" + local);
         t.setDaemon(true);
         t.start();
         return t;

@@ -9,7 +9,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -23,7 +25,9 @@ import java.util.function.LongFunction;
  * anything. A body's bytes are taken from the budget as they arrive (a slow client holds only what it sent) and given
  * back when its request ends, however it ends. A body that does not fit any more is refused with 503 and
  * {@code Retry-After}, the bytes it held are given back at once, and the rest of it is read and dropped; one announced
- * larger than the whole budget is refused with 413 before it is read.
+ * larger than a client's share is refused with 413 before it is read. One client address may hold a quarter of the
+ * budget (at least 16 MiB, at most all of it), so a client that sends slowly, or many bodies at once, cannot take all
+ * of it; behind a reverse proxy every client has the proxy's address, and the share is the proxy's.
  *
  * <p>The budget counts the bytes received. Parsing a body takes more (a batch of CloudEvents as objects 1.5 to 3 times
  * its size), which is why the default is an eighth of the maximum heap.
@@ -36,13 +40,24 @@ public final class BodyBudget {
     }
 
     private final long limit;
+    private final long perClient;
     private final AtomicLong held = new AtomicLong();
+    /** Bytes held by each client address holding any; guarded by itself. */
+    private final Map<String, Long> byClient = new HashMap<>();
 
+    /** A budget of {@code limit} bytes, of which one client address may hold a quarter (at least 16 MiB). */
     public BodyBudget(long limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("the body budget must be positive, was " + limit);
+        this(limit, Math.min(limit, Math.max(limit / 4, 16L * 1024 * 1024)));
+    }
+
+    /** A budget of {@code limit} bytes, of which one client address may hold {@code perClient}. */
+    public BodyBudget(long limit, long perClient) {
+        if (limit < 1 || perClient < 1 || perClient > limit) {
+            throw new IllegalArgumentException("the body budget must be positive and a client's share within it, was "
+                + limit + " and " + perClient);
         }
         this.limit = limit;
+        this.perClient = perClient;
     }
 
     public long limit() {
@@ -54,20 +69,39 @@ public final class BodyBudget {
         return held.get();
     }
 
-    /** Takes {@code bytes} from the budget, or nothing and false when they do not fit. */
-    boolean take(long bytes) {
-        long now;
-        do {
-            now = held.get();
+    /**
+     * Takes {@code bytes} for {@code client} from the budget; or nothing, and the refusal's answer, when they do not
+     * fit the whole budget or the client's share.
+     */
+    private RuntimeException take(String client, long bytes) {
+        synchronized (byClient) {
+            long now = held.get();
             if (now + bytes > limit) {
-                return false;
+                return new RetryableException("the hub is holding as many request bodies in memory as it may "
+                    + "(http.body-memory); try again shortly", Duration.ofSeconds(1));
             }
-        } while (!held.compareAndSet(now, now + bytes));
-        return true;
+            long mine = byClient.getOrDefault(client, 0L);
+            if (mine + bytes > perClient) {
+                return new RetryableException("this client address is holding as many request bodies in memory as "
+                    + "one may (" + perClient + " bytes of http.body-memory); try again when its other requests are "
+                    + "answered", Duration.ofSeconds(1));
+            }
+            byClient.put(client, mine + bytes);
+            held.set(now + bytes);
+            return null;
+        }
     }
 
-    void give(long bytes) {
-        held.addAndGet(-bytes);
+    private void give(String client, long bytes) {
+        synchronized (byClient) {
+            long left = byClient.getOrDefault(client, 0L) - bytes;
+            if (left > 0) {
+                byClient.put(client, left);
+            } else {
+                byClient.remove(client);
+            }
+            held.addAndGet(-bytes);
+        }
     }
 
     /**
@@ -95,16 +129,16 @@ public final class BodyBudget {
             refuse(ctx, tooLarge.apply(announced));
             return;
         }
-        if (announced > limit) {
+        if (announced > perClient) {
             refuse(ctx, new PayloadTooLargeException("the body has " + announced + " bytes; this hub holds at most "
-                + limit + " bytes of request bodies in memory at once (http.body-memory)"));
+                + perClient + " bytes of one client's request bodies in memory at once (http.body-memory)"));
             return;
         }
         if (request.isEnded()) {
             then.accept(new byte[0]);
             return;
         }
-        Reading reading = new Reading(ctx, max, tooLarge, then);
+        Reading reading = new Reading(ctx, ClientAddress.of(request), max, tooLarge, then);
         ctx.addEndHandler(v -> reading.release());
         request.handler(reading::chunk);
         request.exceptionHandler(reading::failed);
@@ -137,6 +171,7 @@ public final class BodyBudget {
     /** One body being read: its chunks, and the bytes they took from the budget. All on the request's event loop. */
     private final class Reading {
         private final RoutingContext ctx;
+        private final String client;
         private final long max;
         private final LongFunction<RuntimeException> tooLarge;
         private final Consumer<byte[]> then;
@@ -145,8 +180,10 @@ public final class BodyBudget {
         private long taken;
         private boolean refused;
 
-        Reading(RoutingContext ctx, long max, LongFunction<RuntimeException> tooLarge, Consumer<byte[]> then) {
+        Reading(RoutingContext ctx, String client, long max, LongFunction<RuntimeException> tooLarge,
+                Consumer<byte[]> then) {
             this.ctx = ctx;
+            this.client = client;
             this.max = max;
             this.tooLarge = tooLarge;
             this.then = then;
@@ -161,9 +198,9 @@ public final class BodyBudget {
                 stop(tooLarge.apply(-1));
                 return;
             }
-            if (!take(n)) {
-                stop(new RetryableException("the hub is holding as many request bodies in memory as it may "
-                    + "(http.body-memory); try again shortly", Duration.ofSeconds(1)));
+            RuntimeException full = take(client, n);
+            if (full != null) {
+                stop(full);
                 return;
             }
             taken += n;
@@ -209,7 +246,7 @@ public final class BodyBudget {
         void release() {
             chunks.clear();
             if (taken > 0) {
-                give(taken);
+                give(client, taken);
                 taken = 0;
             }
         }
