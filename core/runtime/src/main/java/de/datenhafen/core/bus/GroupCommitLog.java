@@ -68,6 +68,7 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private int heldEvents; // queued plus being written; guarded by lock
+    private long heldBytes; // their bytes (bytesOf); guarded by lock
     private boolean closing; // guarded by lock
 
     private final java.util.concurrent.atomic.AtomicLong lastCommitted = new java.util.concurrent.atomic.AtomicLong();
@@ -168,14 +169,16 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
             return CompletableFuture.completedFuture(List.of());
         }
         CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
+        long bytes = bytesOf(copy);
         lock.lock();
         try {
-            RetryableException refused = refusal(closing, heldEvents, n, settings.queueCapacity(), eventsPerSecond);
+            RetryableException refused = refusal(closing, heldEvents, heldBytes, n, bytes, settings, eventsPerSecond);
             if (refused != null) {
                 return CompletableFuture.failedFuture(refused);
             }
             heldEvents += n;
-            queue.add(new Request(copy, bytesOf(copy), future));
+            heldBytes += bytes;
+            queue.add(new Request(copy, bytes, future));
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -225,13 +228,23 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
      * Why an append of {@code n} events is refused now (the log closing, or its queue full), or null to take it: the
      * same answers from every storage. Shared with {@link KafkaEventLog}.
      */
-    static RetryableException refusal(boolean closing, int held, int n, int capacity, double eventsPerSecond) {
+    /**
+     * Why an append of {@code n} events of {@code bytes} cannot wait now, or null: the log is closing, or the events
+     * or their bytes waiting would pass the settings' bounds (the bytes only while others wait: a batch larger than
+     * the bound alone still goes).
+     */
+    static RetryableException refusal(boolean closing, int held, long heldBytes, int n, long bytes,
+                                      H2EventLog.Settings settings, double eventsPerSecond) {
         if (closing) {
             return new RetryableException("the event log is shutting down", Duration.ofSeconds(5));
         }
-        if (held + n > capacity) {
+        if (held + n > settings.queueCapacity()) {
             return new RetryableException("the event log is busy: " + held + " events are waiting to be stored",
                 retryAfter(held, eventsPerSecond));
+        }
+        if (held > 0 && heldBytes + bytes > settings.queueBytes()) {
+            return new RetryableException("the event log is busy: " + held + " events of " + (heldBytes >> 20)
+                + " MiB are waiting to be stored", retryAfter(held, eventsPerSecond));
         }
         return null;
     }
@@ -306,6 +319,7 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
             List<Request> group;
             while ((group = takeGroup()) != null) {
                 int events = group.stream().mapToInt(r -> r.events().size()).sum();
+                long bytes = group.stream().mapToLong(Request::bytes).sum();
                 long started = System.nanoTime();
                 writeGroupOrEach(group);
                 double seconds = Math.max(1e-6, (System.nanoTime() - started) / 1e9);
@@ -313,6 +327,7 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
                 lock.lock();
                 try {
                     heldEvents -= events;
+                    heldBytes -= bytes;
                 } finally {
                     lock.unlock();
                 }

@@ -37,6 +37,8 @@ public final class H2EventLog extends GroupCommitLog {
      *
      * @param queueCapacity most events waiting or being written at once; more is refused with
      *     {@link de.datenhafen.api.RetryableException}
+     * @param queueBytes most bytes of events ({@link GroupCommitLog#bytesOf}) waiting or being written at once, unless
+     *     the queue is empty; more is refused the same way
      * @param maxGroupEvents most events committed in one transaction (a single larger append still goes in one)
      * @param syncEachGroup run {@code CHECKPOINT SYNC} after each group on H2 (the crash-safety measure; see
      *     package-info); ignored on other databases
@@ -44,15 +46,21 @@ public final class H2EventLog extends GroupCommitLog {
      * @param dedupMaxKeys most keys remembered; when more events arrive within the window, the window is shorter
      * @param clock the clock for {@code stored_at}
      */
-    public record Settings(int queueCapacity, int maxGroupEvents, boolean syncEachGroup, Duration dedupWindow,
-                           int dedupMaxKeys, Clock clock) {
+    public record Settings(int queueCapacity, long queueBytes, int maxGroupEvents, boolean syncEachGroup,
+                           Duration dedupWindow, int dedupMaxKeys, Clock clock) {
+
+        /** The default of {@code queueBytes}: an eighth of the maximum heap, at least 32 MiB. */
+        public static final long QUEUE_BYTES = Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 8);
 
         public static final Settings DEFAULTS =
-            new Settings(200_000, 10_000, true, Duration.ofHours(1), 500_000, Clock.systemUTC());
+            new Settings(200_000, QUEUE_BYTES, 10_000, true, Duration.ofHours(1), 500_000, Clock.systemUTC());
 
         public Settings {
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
+            }
+            if (queueBytes < 1) {
+                throw new IllegalArgumentException("queueBytes must be at least 1, was " + queueBytes);
             }
             if (maxGroupEvents < 1) {
                 throw new IllegalArgumentException("maxGroupEvents must be at least 1, was " + maxGroupEvents);
@@ -65,23 +73,27 @@ public final class H2EventLog extends GroupCommitLog {
         }
 
         public Settings withQueueCapacity(int n) {
-            return new Settings(n, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
+            return new Settings(n, queueBytes, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
+        }
+
+        public Settings withQueueBytes(long n) {
+            return new Settings(queueCapacity, n, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
         }
 
         public Settings withMaxGroupEvents(int n) {
-            return new Settings(queueCapacity, n, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
+            return new Settings(queueCapacity, queueBytes, n, syncEachGroup, dedupWindow, dedupMaxKeys, clock);
         }
 
         public Settings withSyncEachGroup(boolean sync) {
-            return new Settings(queueCapacity, maxGroupEvents, sync, dedupWindow, dedupMaxKeys, clock);
+            return new Settings(queueCapacity, queueBytes, maxGroupEvents, sync, dedupWindow, dedupMaxKeys, clock);
         }
 
         public Settings withDedup(Duration window, int maxKeys) {
-            return new Settings(queueCapacity, maxGroupEvents, syncEachGroup, window, maxKeys, clock);
+            return new Settings(queueCapacity, queueBytes, maxGroupEvents, syncEachGroup, window, maxKeys, clock);
         }
 
         public Settings withClock(Clock c) {
-            return new Settings(queueCapacity, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, c);
+            return new Settings(queueCapacity, queueBytes, maxGroupEvents, syncEachGroup, dedupWindow, dedupMaxKeys, c);
         }
     }
 

@@ -134,10 +134,10 @@ public final class KafkaEventLog implements EventLog {
         }
     }
 
-    private record Request(List<NewEvent> events, CompletableFuture<List<AppendResult>> future) {
+    private record Request(List<NewEvent> events, long bytes, CompletableFuture<List<AppendResult>> future) {
     }
 
-    private static final Request CLOSE = new Request(List.of(), null);
+    private static final Request CLOSE = new Request(List.of(), 0, null);
 
     private final Broker broker;
     private final H2EventLog.Settings settings;
@@ -163,6 +163,7 @@ public final class KafkaEventLog implements EventLog {
     private long failures; // guarded by dedup
 
     private int held; // events queued or in flight; guarded by this
+    private long heldBytes; // their bytes (GroupCommitLog.bytesOf); guarded by this
     private boolean closing; // guarded by this
     private volatile boolean closed;
     private volatile double eventsPerSecond = 10_000;
@@ -384,14 +385,16 @@ public final class KafkaEventLog implements EventLog {
             return CompletableFuture.completedFuture(List.of());
         }
         CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
+        long bytes = GroupCommitLog.bytesOf(copy);
         synchronized (this) {
-            RetryableException refused = GroupCommitLog.refusal(closing, held, n, settings.queueCapacity(),
+            RetryableException refused = GroupCommitLog.refusal(closing, held, heldBytes, n, bytes, settings,
                 eventsPerSecond);
             if (refused != null) {
                 return CompletableFuture.failedFuture(refused);
             }
             held += n;
-            queue.add(new Request(copy, future));
+            heldBytes += bytes;
+            queue.add(new Request(copy, bytes, future));
         }
         return future;
     }
@@ -407,7 +410,7 @@ public final class KafkaEventLog implements EventLog {
                     send(r);
                 } catch (RuntimeException e) {
                     LOG.warn("Could not store {} events: {}", r.events().size(), e.toString());
-                    released(r.events().size());
+                    released(r);
                     r.future().completeExceptionally(failure(e));
                 }
             }
@@ -425,7 +428,7 @@ public final class KafkaEventLog implements EventLog {
     private void send(Request r) {
         RetryableException unsure = uncertainIn(r.events());
         if (unsure != null) {
-            released(r.events().size());
+            released(r);
             r.future().completeExceptionally(unsure);
             return;
         }
@@ -490,7 +493,7 @@ public final class KafkaEventLog implements EventLog {
                 r.future().completeExceptionally(failed instanceof java.util.concurrent.CompletionException c
                     && c.getCause() != null ? c.getCause() : failed);
             }
-            released(n);
+            released(r);
         });
     }
 
@@ -593,9 +596,10 @@ public final class KafkaEventLog implements EventLog {
         return new HubException("the event log could not store the events on Kafka: " + e, null, e);
     }
 
-    private void released(int n) {
+    private void released(Request r) {
         synchronized (this) {
-            held -= n;
+            held -= r.events().size();
+            heldBytes -= r.bytes();
         }
     }
 

@@ -213,6 +213,49 @@ abstract class EventLogContract {
     }
 
     @Test
+    void refusesAnAppendWhoseBytesWouldPassTheQueuesBytesButTakesALargeBatchAlone() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS.withQueueBytes(50_000));
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        log.onCommit(seq -> {
+            writerHeld.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<List<AppendResult>> first = log.append(large("first", 1));
+        assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<List<AppendResult>> queued = log.append(large("queued", 1));
+
+        CompletableFuture<List<AppendResult>> refused = log.append(large("refused", 1)); // 3 x 20 KB > 50,000
+
+        assertThatThrownBy(refused::join).cause().isInstanceOf(RetryableException.class)
+            .hasMessage("the event log is busy: 2 events of 0 MiB are waiting to be stored");
+        release.countDown();
+        assertThat(get(first)).hasSize(1);
+        assertThat(get(queued)).hasSize(1);
+        // nothing waits now: a batch larger than the bound goes alone
+        assertThat(get(log.append(large("alone", 4)))).hasSize(4);
+        assertThat(log.read(EventFilter.ALL, 0, 100)).extracting(e -> e.event().getId())
+            .contains("first-0", "queued-0", "alone-3").noneMatch(id -> id.startsWith("refused"));
+    }
+
+    /** Events with 20 KB of data each. */
+    private static List<NewEvent> large(String prefix, int count) {
+        List<NewEvent> out = new java.util.ArrayList<>();
+        String padding = "x".repeat(20_000);
+        for (int i = 0; i < count; i++) {
+            out.add(new NewEvent(io.cloudevents.core.builder.CloudEventBuilder.v1().withId(prefix + "-" + i)
+                .withSource(java.net.URI.create("/test/large")).withType("test.large")
+                .withData("application/json", ("{\"p\":\"" + padding + "\"}").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)).build(), "hub"));
+        }
+        return out;
+    }
+
+    @Test
     void rejectsABatchLargerThanTheQueue() {
         start(H2EventLog.Settings.DEFAULTS.withQueueCapacity(5));
 
