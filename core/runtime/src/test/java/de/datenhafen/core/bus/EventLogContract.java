@@ -185,15 +185,7 @@ abstract class EventLogContract {
     void refusesAppendAtOnceWhenTheQueueIsFullAndStoresNothingOfIt() throws Exception {
         start(H2EventLog.Settings.DEFAULTS.withQueueCapacity(10));
         CountDownLatch writerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        log.onCommit(seq -> {
-            writerHeld.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch release = holdWriterAfterCommit(writerHeld);
         CompletableFuture<List<AppendResult>> first = log.append(readings("first", 1));
         assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<List<AppendResult>> queued = log.append(readings("queued", 9));
@@ -216,15 +208,7 @@ abstract class EventLogContract {
     void refusesAnAppendWhoseBytesWouldPassTheQueuesBytesButTakesALargeBatchAlone() throws Exception {
         start(H2EventLog.Settings.DEFAULTS.withQueueBytes(50_000));
         CountDownLatch writerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        log.onCommit(seq -> {
-            writerHeld.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch release = holdWriterAfterCommit(writerHeld);
         CompletableFuture<List<AppendResult>> first = log.append(large("first", 1));
         assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<List<AppendResult>> queued = log.append(large("queued", 1));
@@ -240,6 +224,20 @@ abstract class EventLogContract {
         assertThat(get(log.append(large("alone", 4)))).hasSize(4);
         assertThat(log.read(EventFilter.ALL, 0, 100)).extracting(e -> e.event().getId())
             .contains("first-0", "queued-0", "alone-3").noneMatch(id -> id.startsWith("refused"));
+    }
+
+    /** Holds the writer after each commit until the returned latch is counted down; {@code held} says it is held. */
+    private CountDownLatch holdWriterAfterCommit(CountDownLatch held) {
+        CountDownLatch release = new CountDownLatch(1);
+        log.onCommit(seq -> {
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
     }
 
     /** Events with 20 KB of data each. */
