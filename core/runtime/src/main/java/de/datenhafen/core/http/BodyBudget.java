@@ -106,8 +106,8 @@ public final class BodyBudget {
 
     /**
      * Reads the request's body and hands it to {@code then} on the event loop; or answers 400 (a Content-Length that
-     * is not a number), 413 (more than {@code max} bytes announced or sent, or more than the whole budget announced,
-     * with {@code Connection: close}) or 503 (the budget is spent; {@code Connection: close}). A refused body is read
+     * is not a number), 413 (more than {@code max} bytes announced or sent, or more than a client's share announced,
+     * with {@code Connection: close}) or 503 (the budget or the client's share is spent; {@code Connection: close}). A refused body is read
      * to its end and dropped: a client that writes its whole body before it reads the answer (many do) would otherwise
      * wait on a paused request and never see it. The bytes stay taken until the request ends.
      *
