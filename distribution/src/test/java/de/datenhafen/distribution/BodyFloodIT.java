@@ -163,15 +163,16 @@ class BodyFloodIT {
             until(() -> false);
         }
 
-        /** Runs until each client sent its batches or {@code stop} holds. */
+        /** Runs until each client sent its batches, or {@code stop} holds, or two minutes passed. */
         void until(java.util.function.BooleanSupplier stop) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             AtomicBoolean stopped = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 Thread t = new Thread(() -> {
                     for (int b = 0; b < batches && !stopped.get(); b++) {
-                        if (stop.getAsBoolean()) {
+                        if (stop.getAsBoolean() || System.nanoTime() > deadline) {
                             stopped.set(true);
                             return;
                         }
