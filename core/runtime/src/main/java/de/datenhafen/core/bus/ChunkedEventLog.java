@@ -628,8 +628,8 @@ public final class ChunkedEventLog extends GroupCommitLog {
     }
 
     /**
-     * Chunks by first sequence, least recently used out first, bounded by their events and their bytes. An epoch, moved by every
-     * retention change, keeps a chunk read before the change from being cached after it.
+     * Chunks by first sequence, least recently used out first, bounded by their events and their bytes. An epoch,
+     * moved by every retention change, keeps a chunk read before the change from being cached after it.
      */
     static final class ChunkCache {
         private final int maxEvents;

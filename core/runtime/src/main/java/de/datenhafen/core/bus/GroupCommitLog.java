@@ -225,13 +225,9 @@ abstract class GroupCommitLog implements EventLog, GroupCommits {
     }
 
     /**
-     * Why an append of {@code n} events is refused now (the log closing, or its queue full), or null to take it: the
-     * same answers from every storage. Shared with {@link KafkaEventLog}.
-     */
-    /**
-     * Why an append of {@code n} events of {@code bytes} cannot wait now, or null: the log is closing, or the events
-     * or their bytes waiting would pass the settings' bounds (the bytes only while others wait: a batch larger than
-     * the bound alone still goes).
+     * Why an append of {@code n} events of {@code bytes} is refused now, or null to take it: the log is closing, or
+     * the events or their bytes waiting would pass the settings' bounds (the bytes only while others wait: a batch
+     * larger than the bound alone still goes). The same answers from every storage; shared with {@link KafkaEventLog}.
      */
     static RetryableException refusal(boolean closing, int held, long heldBytes, int n, long bytes,
                                       H2EventLog.Settings settings, double eventsPerSecond) {

@@ -111,7 +111,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         if (!getEndpoint().getAccess().equals("public") && !credentials.any()) {
             // before the body is read: an anonymous client cannot hold the hub's memory for bodies at a guarded door
             noteForAudit(ctx);
-            BodyBudget.refuseUnread(ctx, noCredentials());
+            BodyBudget.refuseUnread(ctx, new UnauthorizedException("this endpoint needs a token (Authorization: "
+                + "Bearer <token>) or a session with the role " + getEndpoint().getAccess()));
             return;
         }
         long max = getEndpoint().getMaxBodySize();
@@ -204,22 +205,14 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
 
     /**
      * The caller of the request (null for one without credentials the hub knows), or 401 when this endpoint's
-     * {@code access} needs one and the credentials are missing or wrong. Then {@link #admit} refuses with 403 a caller
-     * without the role for the plugin's owning member or whose token is scoped elsewhere.
+     * {@code access} needs one and the credentials are wrong (missing ones {@link #handle} refused before the body).
+     * Then {@link #admit} refuses with 403 a caller without the role for the plugin's owning member or whose token is
+     * scoped elsewhere.
      */
     private Caller resolve(CallerResolver.Credentials credentials) {
-        String access = getEndpoint().getAccess();
-        boolean guarded = !access.equals("public");
-        if (guarded && !credentials.any()) {
-            throw noCredentials();
-        }
+        boolean guarded = !getEndpoint().getAccess().equals("public");
         return credentials.any() ? getEndpoint().getComponent().settings().callers().resolve(credentials, guarded)
             .orElse(null) : null;
-    }
-
-    private UnauthorizedException noCredentials() {
-        return new UnauthorizedException("this endpoint needs a token (Authorization: Bearer <token>) or a session "
-            + "with the role " + getEndpoint().getAccess());
     }
 
     private void admit(Caller caller, String plugin, String path) {

@@ -176,8 +176,7 @@ public final class BodyBudget {
         private final LongFunction<RuntimeException> tooLarge;
         private final Consumer<byte[]> then;
         private final List<Buffer> chunks = new ArrayList<>();
-        private long size;
-        private long taken;
+        private long size; // received, and taken from the budget until release()
         private boolean refused;
 
         Reading(RoutingContext ctx, String client, long max, LongFunction<RuntimeException> tooLarge,
@@ -203,14 +202,12 @@ public final class BodyBudget {
                 stop(full);
                 return;
             }
-            taken += n;
             size += n;
             chunks.add(chunk);
         }
 
         void failed(Throwable err) {
             if (!refused) {
-                refused = true;
                 release();
                 ctx.fail(err);
             }
@@ -237,17 +234,20 @@ public final class BodyBudget {
         }
 
         private void stop(RuntimeException answer) {
-            refused = true;
             release();
             refuse(ctx, answer);
         }
 
-        /** Gives back what the body took; once, whichever of refusal, failure and the request's end comes first. */
+        /**
+         * Gives back what the body took; once, whichever of refusal, failure and the request's end comes first. A chunk
+         * after it is dropped, so nothing is taken that no one would give back.
+         */
         void release() {
+            refused = true;
             chunks.clear();
-            if (taken > 0) {
-                give(client, taken);
-                taken = 0;
+            if (size > 0) {
+                give(client, size);
+                size = 0;
             }
         }
     }
