@@ -1,16 +1,12 @@
 package de.datenhafen.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,54 +87,25 @@ class BodyFloodIT {
         String type = "test.flood.oom";
         Path home = work.resolve("hub");
         PackagedHub.copyWithClassData(Path.of(System.getProperty("datenhafen.distribution")), home);
-        Hub first = Hub.start(home, work.resolve("first.log"), Map.of("DATENHAFEN_JAVA_OPTS", HEAP_128,
-            "DATENHAFEN_HTTP_BODY_MEMORY", Long.toString(4L * 1024 * 1024 * 1024)));
-        Flood before = new Flood(first.client(), type, 1, 3); // acknowledged before the flood, one at a time
-        before.run();
-        assertThat(before.answers).as(first.log()).containsOnlyKeys(202);
-        Flood flood = new Flood(first.client(), type, 24, 1_000);
-        flood.until(() -> !first.process().isAlive());
-        assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).as("the hub ended; log:\n" + first.log()).isTrue();
-        assertThat(first.process().exitValue()).isEqualTo(3);
-        assertThat(first.log()).contains("Terminating due to java.lang.OutOfMemoryError");
-
-        Hub restarted = Hub.start(home, work.resolve("restarted.log"), Map.of());
-        try {
-            Set<String> stored = stored(restarted.client(), type);
-            assertThat(stored).containsAll(before.acknowledged).containsAll(flood.acknowledged);
-        } finally {
-            restarted.process().destroy();
-            if (!restarted.process().waitFor(20, TimeUnit.SECONDS)) {
-                restarted.process().destroyForcibly();
-            }
-        }
-    }
-
-    /** The packaged hub in {@code home} without the demo, started and ready. */
-    private record Hub(Process process, HubClient client, Path logFile) {
-        static Hub start(Path home, Path log, Map<String, String> environment) throws IOException {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            ProcessBuilder command = PackagedHub.command(home, port, DemoHub.TOKEN, log);
-            command.environment().putAll(environment);
-            Hub hub = new Hub(command.start(), new HubClient(java.net.URI.create("http://127.0.0.1:" + port),
-                DemoHub.TOKEN), log);
-            await("hub ready").atMost(DemoHub.startBound()).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> {
-                    assertThat(hub.process().isAlive()).as(hub.log()).isTrue();
-                    return hub.client().anonymous().get("/health/ready").status() == 200;
-                });
-            return hub;
+        Flood before;
+        Flood flood;
+        try (DemoHub first = DemoHub.startIn(home, work.resolve("first.log"), DemoHub.TOKEN, Map.of(
+            "DATENHAFEN_JAVA_OPTS", HEAP_128, "DATENHAFEN_HTTP_BODY_MEMORY", Long.toString(4L * 1024 * 1024 * 1024)))) {
+            first.awaitReady();
+            before = new Flood(first.client, type, 1, 3); // acknowledged before the flood, one at a time
+            before.run();
+            assertThat(before.answers).as(first.logText()).containsOnlyKeys(202);
+            flood = new Flood(first.client, type, 24, 1_000);
+            flood.until(() -> !first.process.isAlive());
+            assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).as("the hub ended; log:\n" + tail(first)).isTrue();
+            assertThat(first.process.exitValue()).isEqualTo(3);
+            assertThat(first.logText()).contains("Terminating due to java.lang.OutOfMemoryError");
         }
 
-        String log() {
-            try {
-                return Files.readString(logFile);
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
+        try (DemoHub restarted = DemoHub.startIn(home, work.resolve("restarted.log"), DemoHub.TOKEN, Map.of())) {
+            restarted.awaitReady();
+            assertThat(stored(restarted.client, type)).containsAll(before.acknowledged)
+                .containsAll(flood.acknowledged);
         }
     }
 

@@ -100,12 +100,20 @@ final class DemoHub implements AutoCloseable {
         throws IOException {
         Path home = work.resolve("hub");
         PackagedHub.copyWithClassData(dist, home);
+        return startIn(home, work.resolve("hub.log"), token, environment, "--demo");
+    }
+
+    /**
+     * Starts the server already in {@code home} (its data folder as an earlier start left it) with these settings and
+     * options ({@code --demo} or none), its output in {@code log}; does not wait for readiness.
+     */
+    static DemoHub startIn(Path home, Path log, String token, Map<String, String> environment, String... options)
+        throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path log = work.resolve("hub.log");
-        ProcessBuilder command = PackagedHub.command(home, port, token, log, "--demo");
+        ProcessBuilder command = PackagedHub.command(home, port, token, log, options);
         command.environment().putAll(environment);
         Process process = command.start();
         return new DemoHub(home, log, port, process, token);
