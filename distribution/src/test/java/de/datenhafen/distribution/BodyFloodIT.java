@@ -6,18 +6,24 @@ import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +52,9 @@ class BodyFloodIT {
         try (DemoHub hub = DemoHub.start(work, DemoHub.TOKEN, Map.of("DATENHAFEN_JAVA_OPTS", HEAP_128))) {
             hub.awaitReady();
             String type = "test.flood.accepted";
-            Flood flood = new Flood(hub.client, type, 16, 1);
+            // each client sends four fifths of its batch and waits until all have (or were answered): 16 x 4 MB at the
+            // hub at once, four times its budget, however the machine schedules the clients
+            Flood flood = new Flood(hub.client, type, 16, 1).heldBackAtFourFifths();
             // anonymous clients at a plugin's guarded door: the hub reads a body before it knows the caller
             Map<Integer, Integer> anonymous = new ConcurrentHashMap<>();
             List<Thread> strangers = new ArrayList<>();
@@ -69,6 +77,7 @@ class BodyFloodIT {
                 t.join(120_000);
             }
 
+            System.out.println("answers to the batches " + flood.answers + ", to the anonymous uplinks " + anonymous);
             assertThat(flood.answers).as("answers to the batches; log:\n" + tail(hub)).containsOnlyKeys(202, 503)
                 .containsKey(202).containsKey(503);
             // refused before their bodies are read (PluginCallerTest)
@@ -118,12 +127,24 @@ class BodyFloodIT {
         private final String type;
         private final int clients;
         private final int batches;
+        /** Completed once every client sent four fifths of its batch or has its answer; null: bodies go at once. */
+        private CompletableFuture<Void> allAtFourFifths;
+        private final AtomicInteger atFourFifths = new AtomicInteger();
 
         Flood(HubClient client, String type, int clients, int batches) {
             this.client = client.withTimeout(Duration.ofSeconds(60));
             this.type = type;
             this.clients = clients;
             this.batches = batches;
+        }
+
+        /**
+         * Each client sends four fifths of its one batch, then the rest once every client has come so far or has its
+         * answer (at most 60 s), so that all bodies are at the hub at once.
+         */
+        Flood heldBackAtFourFifths() {
+            allAtFourFifths = new CompletableFuture<Void>().completeOnTimeout(null, 60, TimeUnit.SECONDS);
+            return this;
         }
 
         void run() throws InterruptedException {
@@ -164,17 +185,45 @@ class BodyFloodIT {
             }
             byte[] body = events.append(']').toString().getBytes(StandardCharsets.UTF_8);
             HubClient.Response r;
+            AtomicBoolean arrived = new AtomicBoolean();
             try {
-                r = client.send("POST", "/api/v1/events", Map.of("Content-Type", "application/cloudevents-batch+json"),
-                    body);
+                r = client.sendFrom("POST", "/api/v1/events", Map.of("Content-Type",
+                    "application/cloudevents-batch+json"), allAtFourFifths == null ? HttpRequest.BodyPublishers.ofByteArray(body) : heldBack(body, arrived));
             } catch (UncheckedIOException e) {
                 record(-1, null);
                 return;
+            } finally {
+                arrived(arrived);
             }
             record(r.status(), r);
             if (r.status() == 202) {
                 for (Object o : r.json().getJsonArray("events")) {
                     acknowledged.add(((JsonObject) o).getString("id"));
+                }
+            }
+        }
+
+        /**
+         * The body's first four fifths, then the rest once {@link #allAtFourFifths} is complete: the client's
+         * HTTP connection sends its rest only when the second part is subscribed to, after the first was sent.
+         */
+        private HttpRequest.BodyPublisher heldBack(byte[] body, AtomicBoolean arrived) {
+            int cut = body.length / 5 * 4;
+            byte[] rest = Arrays.copyOfRange(body, cut, body.length);
+            Flow.Publisher<ByteBuffer> afterTheOthers = subscriber -> {
+                arrived(arrived);
+                allAtFourFifths.whenCompleteAsync((done, e) ->
+                    HttpRequest.BodyPublishers.ofByteArray(rest).subscribe(subscriber));
+            };
+            return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(body, 0, cut),
+                HttpRequest.BodyPublishers.fromPublisher(afterTheOthers, rest.length));
+        }
+
+        /** A client came to four fifths of its body, or has its answer before: counted once per request. */
+        private void arrived(AtomicBoolean arrived) {
+            if (allAtFourFifths != null && arrived.compareAndSet(false, true)) {
+                if (atFourFifths.incrementAndGet() == clients) {
+                    allAtFourFifths.complete(null);
                 }
             }
         }

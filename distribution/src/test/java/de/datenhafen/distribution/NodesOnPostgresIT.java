@@ -343,7 +343,11 @@ class NodesOnPostgresIT {
                         } catch (RuntimeException e) {
                             // killed or paused under the request: not acknowledged
                         }
-                        LockSupport.parkNanos(20_000_000L); // the load's pace: about 1,000 events/s per node
+                        // the load's pace: at most about 330 events/s per node, 1,000 in all, below what the one
+                        // delivering node gets through to the receiver on a 2-core machine with three nodes and the
+                        // database on it (about 500/s); at 1,000/s per node the backlog took 22 s to deliver after
+                        // the load stopped, a third of the test's time
+                        LockSupport.parkNanos(60_000_000L);
                     }
                 }, "load-" + n.id);
                 t.setDaemon(true);

@@ -145,6 +145,13 @@ final class PackagedHub {
         pb.environment().put("DATENHAFEN_HTTP_PORT", Integer.toString(port));
         pb.environment().put("DATENHAFEN_ADMIN_TOKEN", adminToken);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // the JIT's first tier only, as the test JVMs (the root pom's test.jit.args): most of a test hub's CPU is its
+        // start. Through the JVM's own variable, whatever DATENHAFEN_JAVA_OPTS a test gives; the JVM says so in the
+        // first line of the log ("Picked up JAVA_TOOL_OPTIONS").
+        String jit = System.getProperty("datenhafen.it.hub-jit", "").trim();
+        if (!jit.isEmpty()) {
+            pb.environment().merge("JAVA_TOOL_OPTIONS", jit, (given, ours) -> given + " " + ours);
+        }
         return pb;
     }
 }

@@ -155,10 +155,15 @@ public final class HubClient {
      * unless given, as {@code curl --data-binary} without {@code -H} sends it. A null body sends none.
      */
     public Response send(String method, String path, Map<String, String> headers, byte[] body) {
+        return sendFrom(method, path, headers, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** The same with a body as it comes from {@code body} (in parts, held back, of a length it says or chunked). */
+    public Response sendFrom(String method, String path, Map<String, String> headers, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder b = request(path);
         headers.forEach(b::header);
-        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(b.method(method, body));
     }
 
     /** Uploads a plugin archive: {@code POST /api/v1/admin/plugins}. */
