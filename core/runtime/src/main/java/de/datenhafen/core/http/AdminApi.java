@@ -13,15 +13,16 @@ import de.datenhafen.core.plugin.PluginView;
 import de.datenhafen.core.security.PluginOwners;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,8 +61,8 @@ final class AdminApi {
         this.maxPluginSize = maxPluginSize;
     }
 
-    void mount(Router router) {
-        BodyHandler json = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
+    void mount(Router router, BodyBudget bodies) {
+        Handler<RoutingContext> json = bodies.handler(1024 * 1024);
         String base = "/api/v1/admin";
         router.get(base + "/plugins").handler(this::listPlugins);
         router.post(base + "/plugins").handler(this::installPlugin);
@@ -344,12 +345,14 @@ final class AdminApi {
 
     /** The request body as a JSON object, or null after answering 400; {@code expected} says what to send. */
     static JsonObject jsonBody(RoutingContext ctx, String expected) {
-        if (ctx.body().length() <= 0) {
+        Buffer read = BodyBudget.bodyOf(ctx);
+        if (read.length() <= 0) {
             Errors.respond(ctx, InvalidInputException.emptyBody(expected));
             return null;
         }
         try {
-            JsonObject body = ctx.body().asJsonObject();
+            // as Vert.x's RequestBody.asJsonObject: null for "null", a ClassCastException for an array or a value
+            JsonObject body = (JsonObject) io.vertx.core.json.Json.decodeValue(read);
             if (body == null) {
                 Errors.respond(ctx, new InvalidInputException("the body must be a JSON object", "body"));
             }

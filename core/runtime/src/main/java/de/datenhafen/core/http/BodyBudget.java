@@ -3,6 +3,7 @@ package de.datenhafen.core.http;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RetryableException;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,9 @@ import java.util.function.LongFunction;
  * its size), which is why the default is an eighth of the maximum heap.
  */
 public final class BodyBudget {
+
+    /** The key under which {@link #handler} keeps the body it read in the request's context. */
+    private static final String BODY = "datenhafen.body";
 
     /** The default budget: an eighth of the maximum heap, at least 16 MiB. */
     public static long defaultLimit() {
@@ -144,6 +148,26 @@ public final class BodyBudget {
         request.exceptionHandler(reading::failed);
         request.endHandler(v -> reading.end());
         request.resume();
+    }
+
+    /**
+     * A route's handler that reads the body through the budget ({@link #read}: more than {@code max} bytes is 413, a
+     * spent budget 503) and then passes the request on to the route's next handler, which takes the body with {@link
+     * #bodyOf}. In place of Vert.x's {@code BodyHandler}, which would hold the body outside the budget.
+     */
+    public Handler<RoutingContext> handler(long max) {
+        return ctx -> read(ctx, max, announced -> new PayloadTooLargeException("the body has "
+            + (announced < 0 ? "more than " + max : announced) + " bytes; this route takes at most " + max + " bytes",
+            "body"), bytes -> {
+                ctx.put(BODY, Buffer.buffer(bytes));
+                ctx.next();
+            });
+    }
+
+    /** The body {@link #handler} read for this request; empty when none was read. */
+    public static Buffer bodyOf(RoutingContext ctx) {
+        Buffer body = ctx.get(BODY);
+        return body == null ? Buffer.buffer() : body;
     }
 
     /**

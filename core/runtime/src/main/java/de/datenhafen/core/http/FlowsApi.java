@@ -7,12 +7,13 @@ import de.datenhafen.core.flow.FlowManager;
 import de.datenhafen.core.flow.FlowTemplates;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
+import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,8 +76,8 @@ final class FlowsApi {
         };
     }
 
-    void mount(Router router) {
-        BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false);
+    void mount(Router router, BodyBudget bodies) {
+        Handler<RoutingContext> body = bodies.handler(MAX_BODY);
         String base = "/api/v1/admin";
         router.get(base + "/flow-templates").handler(this::templates);
         router.get(base + "/flows").handler(this::list);
@@ -223,12 +224,13 @@ final class FlowsApi {
         String type = ctx.request().getHeader("Content-Type");
         if (type != null && (type.startsWith("application/yaml") || type.startsWith("text/yaml")
             || type.startsWith("application/x-yaml"))) {
-            if (ctx.body().length() <= 0) {
+            Buffer yaml = BodyBudget.bodyOf(ctx);
+            if (yaml.length() <= 0) {
                 Errors.respond(ctx, InvalidInputException.emptyBody(FLOW));
                 return null;
             }
-            return new Request(null, ctx.request().getParam("member"),
-                ctx.body().buffer().toString(StandardCharsets.UTF_8), null, Map.of(), new JsonObject());
+            return new Request(null, ctx.request().getParam("member"), yaml.toString(StandardCharsets.UTF_8), null,
+                Map.of(), new JsonObject());
         }
         JsonObject body = AdminApi.jsonBody(ctx, FLOW);
         if (body == null) {

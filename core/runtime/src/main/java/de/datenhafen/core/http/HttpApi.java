@@ -140,16 +140,16 @@ public final class HttpApi {
         accessRules = rules;
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
-            s.uploadDir(), s.maxPluginSize()).mount(router);
-        new SubscriptionsApi(workers, s.subscriptions()).mount(router);
+            s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
+        new SubscriptionsApi(workers, s.subscriptions()).mount(router, bodies);
         new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
-        new FlowsApi(workers, s.flows()).mount(router);
+        new FlowsApi(workers, s.flows()).mount(router, bodies);
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
-        identityApi.mount(router, auth);
+        identityApi.mount(router, auth, bodies);
         access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());
-        new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router);
+        new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router, bodies);
         events = new EventsApi(vertx, workers, s.eventLog(), auth, bodies);
         events.mount(router);
 

@@ -13,6 +13,7 @@ import de.datenhafen.core.security.Role;
 import de.datenhafen.core.security.Sessions;
 import de.datenhafen.core.security.Users;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -20,7 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -86,8 +86,8 @@ final class IdentityApi {
             .rule("POST", "/api/v1/auth/password", AccessRules.A_PERSON);
     }
 
-    void mount(Router router, Authentication auth) {
-        BodyHandler json = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+    void mount(Router router, Authentication auth, BodyBudget bodies) {
+        Handler<RoutingContext> json = bodies.handler(64 * 1024);
         String m = "/api/v1/admin/members";
         router.get(m).handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.members().list().stream()
             .map(IdentityApi::member).toList())));

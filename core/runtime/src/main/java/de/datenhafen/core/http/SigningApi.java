@@ -3,12 +3,12 @@ package de.datenhafen.core.http;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.plugin.SigningKeys;
 import de.datenhafen.core.security.Members;
+import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,8 +46,8 @@ final class SigningApi {
             .rule("DELETE", ALLOWLIST + "/:hash", AccessRules.HUB_ADMIN);
     }
 
-    void mount(Router router) {
-        BodyHandler json = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+    void mount(Router router, BodyBudget bodies) {
+        Handler<RoutingContext> json = bodies.handler(64 * 1024);
         router.get(KEYS).handler(ctx -> work(ctx, 200, () -> new JsonArray(keys.of(member(ctx)).stream()
             .map(SigningApi::key).toList())));
         router.post(KEYS).handler(json).handler(ctx -> withBody(ctx, "the key as {\"publicKey\": \"<PEM or base64>\", "

@@ -14,12 +14,12 @@ import de.datenhafen.core.bus.Subscription;
 import de.datenhafen.core.bus.SubscriptionConsumers;
 import de.datenhafen.core.bus.SubscriptionStore;
 import io.cloudevents.CloudEvent;
+import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -67,8 +67,8 @@ final class SubscriptionsApi {
         this.log = subscriptions.log();
     }
 
-    void mount(Router router) {
-        BodyHandler json = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+    void mount(Router router, BodyBudget bodies) {
+        Handler<RoutingContext> json = bodies.handler(64 * 1024);
         String base = "/api/v1/admin";
         router.get(base + "/subscriptions").handler(this::listSubscriptions);
         router.post(base + "/subscriptions").handler(json).handler(this::createSubscription);

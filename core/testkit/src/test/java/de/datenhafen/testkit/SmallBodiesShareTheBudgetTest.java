@@ -1,0 +1,82 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The hub's own small bodies (sign-in, the admin, identity, signing and subscription APIs, flows) are read through the
+ * same budget as ingest ({@code http.body-memory}), not beside it: before, an anonymous client could make the hub hold
+ * 64 KiB per open sign-in, on as many connections as it opened. Here the budget is 1 MiB: twenty sign-ins that announce
+ * 60,000 bytes and send 50,000 hold it, a whole sign-in of 60,000 bytes is then 503, and once they go their bytes
+ * come back and the same sign-in is answered as a sign-in.
+ */
+class SmallBodiesShareTheBudgetTest {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().config("http.body-memory", 1024 * 1024).build();
+
+    @Test
+    void unfinishedSignInsHoldAtMostTheBudgetAndGiveItBackWhenTheyGo() throws Exception {
+        byte[] signIn = signIn(60_000);
+        List<Socket> unfinished = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", hub.port());
+                OutputStream out = s.getOutputStream();
+                out.write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + signIn.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(signIn, 0, 50_000);
+                out.flush();
+                unfinished.add(s);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 1_000_000);
+
+            RawHttp.Answer refused = post(signIn);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(new JsonObject(refused.body()).getString("error")).startsWith("the hub is holding as many "
+                + "request bodies in memory as it may (http.body-memory)");
+        } finally {
+            for (Socket s : unfinished) {
+                close(s);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 0);
+
+        RawHttp.Answer answered = post(signIn);
+
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(401);
+    }
+
+    /** A sign-in of a user who does not exist, padded to {@code size} bytes. */
+    private static byte[] signIn(int size) {
+        String head = "{\"user\":\"nobody\",\"password\":\"not-a-password\",\"note\":\"";
+        return (head + "x".repeat(size - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static RawHttp.Answer post(byte[] body) {
+        return RawHttp.send(hub.port(), new String(body, StandardCharsets.UTF_8),
+            "POST /api/v1/auth/login HTTP/1.1", "Host: localhost", "Content-Type: application/json",
+            "Content-Length: " + body.length, "Connection: close");
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+}
