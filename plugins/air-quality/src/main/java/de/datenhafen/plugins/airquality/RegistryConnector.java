@@ -3,6 +3,7 @@ package de.datenhafen.plugins.airquality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
@@ -26,6 +27,8 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code airquality-registry}: the admin API of the registry below {@code /api/v1/plugins/air-quality/registry}.
@@ -45,6 +48,8 @@ import org.apache.camel.builder.RouteBuilder;
  * </ul>
  */
 final class RegistryConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryConnector.class);
 
     private final AirQuality air;
 
@@ -127,11 +132,19 @@ final class RegistryConnector implements Connector {
         }
         String csv = new String(body, StandardCharsets.UTF_8);
         RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
+        long t0 = System.nanoTime();
         try {
             air.registry.change(c -> counts[0] = RegistryCsv.importInto(c, csv, Instant.now(), maxRows));
         } catch (RegistryCsv.CsvException ex) {
             throw new InvalidInputException(ex.getMessage(), ex.field);
         }
+        // a change to the whole registry at once: the admin's log says who made it and what it held (the caller's id
+        // is the hub's own, escaped by the hub's log like every message)
+        Caller caller = e.getIn().getHeader(BusHeaders.CALLER, Caller.class);
+        LOG.info("Registry import by {}: sites {}, rooms {}, devices {} ({} KiB of CSV, {} ms)",
+            caller == null ? "an unknown caller" : caller.kind() + " " + caller.id()
+                + (caller.member() == null ? "" : " of member " + caller.member()), counts[0].sites(),
+            counts[0].rooms(), counts[0].devices(), body.length >> 10, (System.nanoTime() - t0) / 1_000_000);
         Http.answer(e, 200, Http.JSON.createObjectNode().put("sites", counts[0].sites())
             .put("rooms", counts[0].rooms()).put("devices", counts[0].devices()));
     }

@@ -3,6 +3,9 @@ package de.datenhafen.plugins.airquality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import de.datenhafen.api.Caller;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** The air-quality plugin loaded from its packaged archive into a real hub. */
 class AirQualityIT {
@@ -918,6 +922,24 @@ class AirQualityIT {
         return r.json().getJsonArray("installations").stream().map(JsonObject.class::cast)
             .map(i -> i.getString("room") + " " + i.getString("since") + "-" + i.getString("until", ""))
             .toList();
+    }
+
+    @Test
+    void anImportIsLoggedWithWhoMadeItAndWhatItHeld(HubClient client) {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger("de.datenhafen.plugins.airquality.RegistryConnector");
+        log.start();
+        logger.addAppender(log);
+        try {
+            HubClient.Response r = importCsv(client, "site,site_name,room,device\n"
+                + "logged-site,Logged School,r1,70B3D57E0000A101\nlogged-site,,r2,\n");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(m -> assertThat(m)
+                .startsWith("Registry import by token ").contains(" of member " + Members.OWNER + ": sites 1, rooms 2, "
+                    + "devices 1 (0 KiB of CSV, "));
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     @Test
