@@ -178,11 +178,15 @@ public final class Postgres implements AutoCloseable {
 
     /** {@code kill -9} of the server: no checkpoint, no goodbye; {@link #startServer()} recovers from the WAL. */
     public synchronized void kill() throws InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
-        // the server's own children (its writer, checkpointer, ...) notice their parent is gone and exit
+        // the server's own children (its writer, checkpointer, the clients' backends) notice their parent is gone and
+        // exit, a moment later: until the last has, a new server refuses the cluster ("pre-existing shared memory
+        // block is still in use"), as a restart right after a kill once met
         await("PostgreSQL's processes gone", Duration.ofSeconds(30),
-            () -> !Files.exists(dir.resolve("data").resolve("postmaster.pid")) || !pidAlive());
+            () -> (!Files.exists(dir.resolve("data").resolve("postmaster.pid")) || !pidAlive())
+                && children.stream().noneMatch(ProcessHandle::isAlive));
     }
 
     private boolean pidAlive() throws IOException {
