@@ -173,6 +173,42 @@ class BodyBudgetTest {
     }
 
     /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
+    @Test
+    void aClientThatAsksFor100ContinueGetsItBeforeItSendsTheBodyAndAnotherExpectationIs417() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /small HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.InputStream in = socket.getInputStream();
+            assertThat(head(in)).startsWith("HTTP/1.1 100 Continue");
+            out.write("hello".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(head(in)).startsWith("HTTP/1.1 200");
+        }
+
+        RawHttp.Answer refused = RawHttp.send(server.actualPort(), "hello", "POST /small HTTP/1.1", "Host: localhost",
+            "Content-Length: 5", "Expect: a-teapot");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(417);
+        assertThat(new JsonObject(refused.body()).getString("field")).isEqualTo("Expect");
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
+    }
+
+    /** An answer's status line and headers, up to the blank line. */
+    private static String head(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
     private static byte[] chunked(String path, int pieces) {
         StringBuilder b = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n");

@@ -13,13 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The hub's own small bodies (sign-in, the admin, identity, signing and subscription APIs, flows) are read through the
  * same budget as ingest ({@code http.body-memory}), not beside it: before, an anonymous client could make the hub hold
  * 64 KiB per open sign-in, on as many connections as it opened. Here the budget is 1 MiB: twenty sign-ins that announce
  * 60,000 bytes and send 50,000 hold it, a whole sign-in of 60,000 bytes is then 503, and once they go their bytes
- * come back and the same sign-in is answered as a sign-in.
+ * come back and the same sign-in is answered as a sign-in. And each of the hub's APIs that takes a body holds what it
+ * has received of one in the budget.
  */
 class SmallBodiesShareTheBudgetTest {
 
@@ -58,6 +61,22 @@ class SmallBodiesShareTheBudgetTest {
         RawHttp.Answer answered = post(signIn);
 
         assertThat(answered.status()).as(answered.toString()).isEqualTo(401);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/v1/admin/integrations", "/api/v1/admin/flows", "/api/v1/admin/members",
+        "/api/v1/admin/plugin-allowlist", "/api/v1/admin/subscriptions"})
+    void everyApiWithABodyReadsItThroughTheBudget(String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", hub.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + hub.client().adminToken() + "\r\nContent-Length: 60000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[50_000]);
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 50_000);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 0);
     }
 
     /** A sign-in of a user who does not exist, padded to {@code size} bytes. */

@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,9 +139,20 @@ public final class BodyBudget {
                 + perClient + " bytes of one client's request bodies in memory at once (http.body-memory)"));
             return;
         }
+        String expect = request.version() == HttpVersion.HTTP_1_0 ? null : request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && !expect.trim().equalsIgnoreCase("100-continue")) {
+            // RFC 9110, 10.1.1: an expectation the server cannot meet is 417
+            refuse(ctx, () -> Errors.respond(ctx, 417, "the hub meets no expectation but 100-continue", "Expect"));
+            return;
+        }
         if (request.isEnded()) {
             then.accept(new byte[0]);
             return;
+        }
+        if (expect != null) {
+            // the client waits for this before it sends the body (curl does for larger uploads), as Vert.x's
+            // BodyHandler did for it; a body refused above got its final answer instead
+            ctx.response().writeContinue();
         }
         Reading reading = new Reading(ctx, ClientAddress.of(request), max, tooLarge, then);
         ctx.addEndHandler(v -> reading.release());
@@ -179,6 +191,10 @@ public final class BodyBudget {
     }
 
     private static void refuse(RoutingContext ctx, RuntimeException answer) {
+        refuse(ctx, () -> Errors.respond(ctx, answer));
+    }
+
+    private static void refuse(RoutingContext ctx, Runnable answer) {
         HttpServerRequest request = ctx.request();
         if (!request.isEnded()) {
             request.handler(chunk -> { }).resume();
@@ -189,7 +205,7 @@ public final class BodyBudget {
                 ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
             }
         }
-        Errors.respond(ctx, answer);
+        answer.run();
     }
 
     /** One body being read: its chunks, and the bytes they took from the budget. All on the request's event loop. */

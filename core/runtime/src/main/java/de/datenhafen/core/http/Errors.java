@@ -122,6 +122,11 @@ public final class Errors {
         return id == null ? "-" : id;
     }
 
+    /** Answers the request with a status no exception stands for, as the hub's JSON error. */
+    static void respond(RoutingContext ctx, int status, String message, String field) {
+        send(ctx, status, message, field, null);
+    }
+
     private static void send(RoutingContext ctx, int status, String message, String field, JsonArray problems) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
