@@ -178,6 +178,13 @@ public final class Postgres implements AutoCloseable {
 
     /** {@code kill -9} of the server: no checkpoint, no goodbye; {@link #startServer()} recovers from the WAL. */
     public synchronized void kill() throws InterruptedException {
+        // stopped first, so that it starts no child between the list of its children and its end
+        try {
+            new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start()
+                .waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill command: the list below may then miss a child started at this moment
+        }
         List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
@@ -186,7 +193,23 @@ public final class Postgres implements AutoCloseable {
         // block is still in use"), as a restart right after a kill once met
         await("PostgreSQL's processes gone", Duration.ofSeconds(30),
             () -> (!Files.exists(dir.resolve("data").resolve("postmaster.pid")) || !pidAlive())
-                && children.stream().noneMatch(ProcessHandle::isAlive));
+                && children.stream().noneMatch(Postgres::running));
+    }
+
+    /**
+     * Alive and not a zombie: an ended child that no one has reaped yet (the orphans of a killed server wait for the
+     * machine's first process) holds no memory, shared or not, but the JDK counts it as alive.
+     */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return p.isAlive(); // no /proc, or gone meanwhile: as the JDK says
+        }
     }
 
     private boolean pidAlive() throws IOException {
