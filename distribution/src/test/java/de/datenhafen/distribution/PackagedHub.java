@@ -38,15 +38,18 @@ final class PackagedHub {
     }
 
     /**
-     * Copies the unpacked server to {@code to}, without a {@code data} folder a run in place may have left; the jars
-     * of {@code lib/} are hard links where the file system allows.
+     * Copies the unpacked server to {@code to}, without what a run in place may have left (the README's first command
+     * starts the hub there): its {@code data} folder and the plugin archives it unpacked next to themselves
+     * ({@code plugins/<name>/} beside {@code plugins/<name>.zip}). The jars of {@code lib/} are hard links where the
+     * file system allows.
      */
     static void copyWithoutData(Path from, Path to) throws IOException {
         boolean linked = true;
+        Path plugins = from.resolve("plugins");
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
                 String rel = from.relativize(p).toString();
-                if (rel.startsWith("data")) {
+                if (rel.startsWith("data") || unpackedArchive(plugins, p)) {
                     continue;
                 }
                 Path target = to.resolve(rel);
@@ -115,6 +118,15 @@ final class PackagedHub {
         } catch (IOException e) {
             System.err.println("class-data archive of " + home + " not kept: " + e);
         }
+    }
+
+    /** Whether {@code p} is in a folder of {@code plugins} that the hub unpacked from the archive beside it. */
+    private static boolean unpackedArchive(Path plugins, Path p) {
+        if (!p.startsWith(plugins) || p.equals(plugins)) {
+            return false;
+        }
+        Path folder = plugins.resolve(plugins.relativize(p).getName(0));
+        return Files.isDirectory(folder) && Files.isRegularFile(plugins.resolve(folder.getFileName() + ".zip"));
     }
 
     private static boolean link(Path existing, Path link) throws IOException {
