@@ -27,7 +27,8 @@ ROUNDS=${1:-20}
 HOME_DIR=${2:-${TMPDIR:-/tmp}/datenhafen-crash$([ -n "${KAFKA:-}" ] && [ "$KAFKA" != 0 ] && echo -kafka)}
 mkdir -p "$HOME_DIR"
 # a long run outlasts the build's bounds on an integration test (8 minutes a test, 20 a fork): lifted for this one
-args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled
+# and the hubs run with both JIT tiers, as shipped (the build's tests give theirs the first tier only: test.jit.args)
+args=(-Dit.fork.timeout=0 -Djunit.jupiter.execution.timeout.mode=disabled -Dtest.jit.args=
       -Ddatenhafen.crash.rounds="$ROUNDS" -Ddatenhafen.crash.home="$HOME_DIR"
       -Ddatenhafen.crash.load-seconds="${LOAD_SECONDS:-40}" -Ddatenhafen.crash.clients="${CLIENTS:-8}")
 [ -n "${SEED:-}" ] && args+=(-Ddatenhafen.crash.seed="$SEED")
