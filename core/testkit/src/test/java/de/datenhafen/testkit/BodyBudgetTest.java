@@ -172,7 +172,6 @@ class BodyBudgetTest {
         assertThat(holding).isEmpty();
     }
 
-    /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
     @Test
     void aClientThatAsksFor100ContinueGetsItBeforeItSendsTheBodyAndAnotherExpectationIs417() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
@@ -209,6 +208,7 @@ class BodyBudgetTest {
         return head.toString();
     }
 
+    /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
     private static byte[] chunked(String path, int pieces) {
         StringBuilder b = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n");

@@ -32,16 +32,10 @@ class SmallBodiesShareTheBudgetTest {
     @Test
     void unfinishedSignInsHoldAtMostTheBudgetAndGiveItBackWhenTheyGo() throws Exception {
         byte[] signIn = signIn(60_000);
-        List<Socket> unfinished = new ArrayList<>();
+        List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                Socket s = new Socket("127.0.0.1", hub.port());
-                OutputStream out = s.getOutputStream();
-                out.write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + signIn.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(signIn, 0, 50_000);
-                out.flush();
-                unfinished.add(s);
+                open.add(unfinished("/api/v1/auth/login", "", signIn));
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 1_000_000);
 
@@ -52,7 +46,7 @@ class SmallBodiesShareTheBudgetTest {
             assertThat(new JsonObject(refused.body()).getString("error")).startsWith("the hub is holding as many "
                 + "request bodies in memory as it may (http.body-memory)");
         } finally {
-            for (Socket s : unfinished) {
+            for (Socket s : open) {
                 close(s);
             }
         }
@@ -67,16 +61,22 @@ class SmallBodiesShareTheBudgetTest {
     @ValueSource(strings = {"/api/v1/admin/integrations", "/api/v1/admin/flows", "/api/v1/admin/members",
         "/api/v1/admin/plugin-allowlist", "/api/v1/admin/subscriptions"})
     void everyApiWithABodyReadsItThroughTheBudget(String path) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", hub.port())) {
-            OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer " + hub.client().adminToken() + "\r\nContent-Length: 60000\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[50_000]);
-            out.flush();
+        try (Socket s = unfinished(path, "Authorization: Bearer " + hub.client().adminToken() + "\r\n",
+            new byte[60_000])) {
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 50_000);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 0);
+    }
+
+    /** A connection that has sent a POST of {@code body} to {@code path} up to its 50,000th byte, and waits. */
+    private static Socket unfinished(String path, String headers, byte[] body) throws IOException {
+        Socket s = new Socket("127.0.0.1", hub.port());
+        OutputStream out = s.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + headers
+            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 50_000);
+        out.flush();
+        return s;
     }
 
     /** A sign-in of a user who does not exist, padded to {@code size} bytes. */
