@@ -19,16 +19,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Measured as a pair, in the same time window, so that a shared machine's load falls on both alike: a control
  * target alone on its events ({@code iso.alone}) and a target beside a hanging one ({@code iso.beside}) get the same
- * number of events in the same appends; each round compares the time each took to receive all of them. Rounds after a
- * warm-up; the median ratio counts.
+ * number of events in the same appends; each round measures the time each took to receive all of them. Rounds after a
+ * warm-up; what counts is the rate over all rounds together (events over the sum of the rounds' times).
+ *
+ * <p>Why not the median of the rounds' ratios: on a loaded 2-core machine a round's ratio depends on which of the two
+ * subscription threads the scheduler runs first, and came out in two groups (CI: 79 to 86 % and 112 to 122 %, five
+ * rounds below 90 of nine), which fails a median by noise alone; the rounds' total time averages that race out, while a
+ * target that waited on the hanging one would still lose its whole rate (the hanging target holds for 300 s).
  */
 class WebhookIsolationIT {
 
-    private static final int EVENTS = 300;
-    /**
-     * Nine: one round of a loaded machine's run came out at 85 % (CI, ratios 85, 91, 97, 100, 104), so with five rounds
-     * three such rounds out of five fail the median by noise alone; the median of nine needs five.
-     */
+    /** Per target and round: about 0.7 s of delivery here, so a scheduling hiccup of a few ms is small against it. */
+    private static final int EVENTS = 600;
     private static final int ROUNDS = 9;
 
     @RegisterExtension
@@ -46,25 +48,26 @@ class WebhookIsolationIT {
             WebhookSinkIT.create(client, "beside", WebhookSinkIT.config("iso.beside", fast.url("/b")));
             round(control, fast); // warm-up
             List<Double> ratios = new ArrayList<>();
-            double alone = 0;
-            double beside = 0;
+            double aloneSeconds = 0;
+            double besideSeconds = 0;
             for (int i = 0; i < ROUNDS; i++) {
-                double[] r = round(control, fast);
-                alone += r[0] / ROUNDS;
-                beside += r[1] / ROUNDS;
-                ratios.add(r[1] / r[0]);
+                double[] seconds = round(control, fast);
+                aloneSeconds += seconds[0];
+                besideSeconds += seconds[1];
+                ratios.add(seconds[0] / seconds[1]);
             }
             assertThat(hanging.requests()).isEqualTo(1); // the stuck target still holds its first event
-            List<Double> sorted = ratios.stream().sorted().toList();
-            double median = sorted.get(sorted.size() / 2);
+            double alone = ROUNDS * EVENTS / aloneSeconds;
+            double beside = ROUNDS * EVENTS / besideSeconds;
+            List<Long> perRound = ratios.stream().sorted().map(d -> Math.round(100 * d)).toList();
             System.out.printf("webhook isolation: alone %.0f events/s, beside a hanging target %.0f events/s "
-                + "(mean of %d rounds); median ratio %.0f %%, ratios %s%n", alone, beside, ROUNDS, 100 * median,
-                sorted.stream().map(d -> Math.round(100 * d)).toList());
-            assertThat(median).as("beside/alone per round: %s", sorted).isGreaterThanOrEqualTo(0.9);
+                + "(%d rounds together), %.0f %%; per round %s%n", alone, beside, ROUNDS, 100 * beside / alone, perRound);
+            assertThat(beside / alone).as("beside/alone over %d rounds; per round (%%): %s", ROUNDS, perRound)
+                .isGreaterThanOrEqualTo(0.9);
         }
     }
 
-    /** One round: events/s that reached the control target and the one beside the hanging target. */
+    /** One round: seconds until all its events reached the control target and the one beside the hanging target. */
     private static double[] round(WebhookReceiver control, WebhookReceiver fast) {
         int controlBefore = control.deliveries.size();
         int fastBefore = fast.deliveries.size();
@@ -78,10 +81,10 @@ class WebhookIsolationIT {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
             .until(() -> control.deliveries.size() >= controlBefore + EVENTS
                 && fast.deliveries.size() >= fastBefore + EVENTS);
-        return new double[] {rate(control, controlBefore, start), rate(fast, fastBefore, start)};
+        return new double[] {seconds(control, controlBefore, start), seconds(fast, fastBefore, start)};
     }
 
-    private static double rate(WebhookReceiver receiver, int before, long start) {
-        return EVENTS / ((receiver.deliveries.get(before + EVENTS - 1).receivedNanos() - start) / 1e9);
+    private static double seconds(WebhookReceiver receiver, int before, long start) {
+        return (receiver.deliveries.get(before + EVENTS - 1).receivedNanos() - start) / 1e9;
     }
 }
