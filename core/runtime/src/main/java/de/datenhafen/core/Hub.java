@@ -17,6 +17,7 @@ import de.datenhafen.core.city.PublicSections;
 import de.datenhafen.core.config.HubConfig;
 import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.BodyBudget;
+import de.datenhafen.core.http.ConnectionLimit;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.ops.Timers;
 import de.datenhafen.core.web.console.Console;
@@ -107,6 +108,8 @@ public final class Hub implements AutoCloseable {
     private TokenStore tokens;
     private Identity identity;
     private HubMetrics metrics;
+    /** Both HTTP servers' connections (the API's and the redirect to HTTPS): they take from the same descriptors. */
+    private ConnectionLimit connections;
     private ScheduledExecutorService scheduler;
     private Nodes nodes;
     private Leases leases;
@@ -235,6 +238,8 @@ public final class Hub implements AutoCloseable {
             metrics.bindBus(commits);
         }
         http = new HttpApi(vertx, config.passwordQueue(), new BodyBudget(config.httpBodyMemory()));
+        connections = new ConnectionLimit(vertx, config.httpMaxConnections(), config.httpMaxConnectionsPerAddress());
+        metrics.bindConnections(connections);
         scheduler = Timers.of("hub-scheduler");
 
         FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
@@ -288,6 +293,10 @@ public final class Hub implements AutoCloseable {
 
         HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost())
             .setPort(config.httpPort()).setCompressionSupported(true)
+            // No HTTP/2 in clear text (browsers speak HTTP/2 only over TLS): to tell an h2c preface from HTTP/1.1,
+            // Vert.x waits for a connection's first bytes before it hands the connection on, so a connection that
+            // sent nothing was not counted against http.max-connections until the idle time-out closed it.
+            .setHttp2ClearTextEnabled(false)
             .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (tls != null) {
             tls.applyTo(options);
@@ -308,10 +317,11 @@ public final class Hub implements AutoCloseable {
             + config.httpHost() + ":" + config.httpPort());
         if (redirectPort.isPresent()) {
             redirectServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost())
-                    .setPort(redirectPort.getAsInt())
+                    .setPort(redirectPort.getAsInt()).setHttp2ClearTextEnabled(false)
                     .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds()))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS))
-                .requestHandler(new HttpsRedirect(publicUrl()))
+                .connectionHandler(connections::connected)
+                .requestHandler(connections.guard(new HttpsRedirect(publicUrl())))
                 .listen(), "start the HTTP redirect to HTTPS on " + config.httpHost() + ":" + redirectPort.getAsInt());
         }
         nodes.address(localUrl().toString());
@@ -348,7 +358,8 @@ public final class Hub implements AutoCloseable {
             @Override
             public void start(io.vertx.core.Promise<Void> listening) {
                 vertx.createHttpServer(options)
-                    .requestHandler(requests)
+                    .connectionHandler(connections::connected)
+                    .requestHandler(connections.guard(requests))
                     .invalidRequestHandler(HttpApi::invalidRequest)
                     .listen()
                     .onSuccess(started::add)
@@ -432,6 +443,11 @@ public final class Hub implements AutoCloseable {
     /** Members, users, tokens, sessions and the audit log. */
     public Identity identity() {
         return identity;
+    }
+
+    /** The bound on open HTTP connections ({@code http.max-connections}). */
+    public ConnectionLimit connections() {
+        return connections;
     }
 
     /** The HTTP API (its routes and their access rules). */

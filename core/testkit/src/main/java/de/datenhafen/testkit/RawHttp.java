@@ -79,6 +79,22 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * An answer's status line and headers, up to and with the blank line, read byte by byte from a connection the
+     * caller keeps (to read the body, or send the next request, after it); what was read if the server closed first.
+     */
+    public static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
     /** A request from lines: joined with CRLF, a blank line, then the body. */
     public static Answer send(int port, String body, String... lines) {
         StringBuilder b = new StringBuilder();

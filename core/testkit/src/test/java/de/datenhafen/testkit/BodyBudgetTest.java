@@ -181,10 +181,10 @@ class BodyBudgetTest {
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             java.io.InputStream in = socket.getInputStream();
-            assertThat(head(in)).startsWith("HTTP/1.1 100 Continue");
+            assertThat(RawHttp.head(in)).startsWith("HTTP/1.1 100 Continue");
             out.write("hello".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(head(in)).startsWith("HTTP/1.1 200");
+            assertThat(RawHttp.head(in)).startsWith("HTTP/1.1 200");
         }
 
         RawHttp.Answer refused = RawHttp.send(server.actualPort(), "hello", "POST /small HTTP/1.1", "Host: localhost",
@@ -195,18 +195,6 @@ class BodyBudgetTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> budget.held() == 0);
     }
 
-    /** An answer's status line and headers, up to the blank line. */
-    private static String head(java.io.InputStream in) throws java.io.IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.append((char) c);
-        }
-        return head.toString();
-    }
 
     /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
     private static byte[] chunked(String path, int pieces) {

@@ -62,6 +62,8 @@ public final class HubConfig {
     public static final String HTTP_BODY_MEMORY = "http.body-memory";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
+    public static final String HTTP_MAX_CONNECTIONS = "http.max-connections";
+    public static final String HTTP_MAX_CONNECTIONS_PER_ADDRESS = "http.max-connections-per-address";
     public static final String HTTP_EVENT_LOOPS = "http.event-loops";
     public static final String HTTP_TLS_CERT = "http.tls.cert";
     public static final String HTTP_TLS_KEY = "http.tls.key";
@@ -172,6 +174,12 @@ public final class HubConfig {
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
             "A connection that neither sends nor receives for this long is closed (event streams send a heartbeat)")
+        .define(HTTP_MAX_CONNECTIONS, ConfigType.INT, null, false,
+            "HTTP(S) connections the hub keeps open at once; a connection beyond is answered 503 and closed. Default: "
+                + "10000, or half the file descriptors the process may open if that is less")
+        .define(HTTP_MAX_CONNECTIONS_PER_ADDRESS, ConfigType.INT, null, false,
+            "Of http.max-connections, how many one client address may have; default: a quarter of it. Behind a reverse "
+                + "proxy every client has the proxy's address")
         .define(HTTP_EVENT_LOOPS, ConfigType.INT, null, false,
             "Event-loop threads that read and answer HTTP(S) connections, each connection on one of them; default: "
                 + "one a processor. One loop was the ingest's bottleneck (docs/benchmarks.md)")
@@ -539,6 +547,43 @@ public final class HubConfig {
 
     public Duration httpIdleTimeout() {
         return config.getDuration(HTTP_IDLE_TIMEOUT);
+    }
+
+    /**
+     * {@value #HTTP_MAX_CONNECTIONS}: the HTTP connections the hub keeps open at once, by default
+     * {@link de.datenhafen.core.http.ConnectionLimit#defaultLimit()}.
+     *
+     * @throws InvalidInputException when it is set below 1
+     */
+    public int httpMaxConnections() {
+        if (!config.has(HTTP_MAX_CONNECTIONS)) {
+            return de.datenhafen.core.http.ConnectionLimit.defaultLimit();
+        }
+        int connections = config.getInt(HTTP_MAX_CONNECTIONS);
+        if (connections < 1) {
+            throw new InvalidInputException(HTTP_MAX_CONNECTIONS + " must be at least 1, was " + connections,
+                HTTP_MAX_CONNECTIONS);
+        }
+        return connections;
+    }
+
+    /**
+     * {@value #HTTP_MAX_CONNECTIONS_PER_ADDRESS}: of {@link #httpMaxConnections()}, how many one client address may
+     * have, by default a quarter (at least 1).
+     *
+     * @throws InvalidInputException when it is set below 1 or above {@value #HTTP_MAX_CONNECTIONS}
+     */
+    public int httpMaxConnectionsPerAddress() {
+        int all = httpMaxConnections();
+        if (!config.has(HTTP_MAX_CONNECTIONS_PER_ADDRESS)) {
+            return Math.max(1, all / 4);
+        }
+        int connections = config.getInt(HTTP_MAX_CONNECTIONS_PER_ADDRESS);
+        if (connections < 1 || connections > all) {
+            throw new InvalidInputException(HTTP_MAX_CONNECTIONS_PER_ADDRESS + " must be between 1 and "
+                + HTTP_MAX_CONNECTIONS + " (" + all + "), was " + connections, HTTP_MAX_CONNECTIONS_PER_ADDRESS);
+        }
+        return connections;
     }
 
     /** Most event loops {@value #HTTP_EVENT_LOOPS} may ask for: more threads than this only share the cores. */

@@ -51,6 +51,17 @@ public final class HubMetrics implements AutoCloseable {
             .description("Events stored by the bus writer's group commits since start").register(registry);
     }
 
+    /** The HTTP connections open and refused ({@link de.datenhafen.core.http.ConnectionLimit}). */
+    public void bindConnections(de.datenhafen.core.http.ConnectionLimit connections) {
+        io.micrometer.core.instrument.Gauge.builder("datenhafen.http.connections.open", connections,
+                de.datenhafen.core.http.ConnectionLimit::open)
+            .description("HTTP connections counted against http.max-connections").register(registry);
+        FunctionCounter.builder("datenhafen.http.connections.refused", connections,
+                de.datenhafen.core.http.ConnectionLimit::refusedTotal)
+            .description("HTTP connections refused since start, over http.max-connections or its per-address share")
+            .register(registry);
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

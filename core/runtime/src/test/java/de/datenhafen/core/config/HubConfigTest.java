@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.RetentionPolicy;
+import de.datenhafen.core.http.ConnectionLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +124,29 @@ class HubConfigTest {
             new RetentionPolicy("air.reading", Duration.ofDays(30), null),
             new RetentionPolicy("transit.*", null, 1_000_000L),
             new RetentionPolicy("social.*", Duration.ofDays(365), 100_000L));
+    }
+
+    @Test
+    void keepsTenThousandConnectionsAQuarterOfThemFromOneAddressUnlessToldAndRefusesShareAboveTheWhole() {
+        HubConfig defaults = HubConfig.load(home, Map.of(), Map.of());
+        assertThat(defaults.httpMaxConnections()).isEqualTo(ConnectionLimit.defaultLimit()).isBetween(64, 10_000);
+        assertThat(defaults.httpMaxConnectionsPerAddress()).isEqualTo(defaults.httpMaxConnections() / 4);
+        HubConfig set = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_MAX_CONNECTIONS", "100",
+            "DATENHAFEN_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "100"), Map.of());
+        assertThat(set.httpMaxConnections()).isEqualTo(100);
+        assertThat(set.httpMaxConnectionsPerAddress()).isEqualTo(100);
+
+        HubConfig none = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_MAX_CONNECTIONS", "0"), Map.of());
+        assertThatThrownBy(none::httpMaxConnections).isInstanceOfSatisfying(InvalidInputException.class,
+            e -> assertThat(e.field()).isEqualTo("http.max-connections"));
+        HubConfig above = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_MAX_CONNECTIONS", "100",
+            "DATENHAFEN_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "101"), Map.of());
+        assertThatThrownBy(above::httpMaxConnectionsPerAddress).isInstanceOfSatisfying(InvalidInputException.class,
+            e -> {
+                assertThat(e.field()).isEqualTo("http.max-connections-per-address");
+                assertThat(e.getMessage()).isEqualTo("http.max-connections-per-address must be between 1 and "
+                    + "http.max-connections (100), was 101");
+            });
     }
 
     @Test

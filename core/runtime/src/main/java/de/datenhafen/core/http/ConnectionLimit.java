@@ -1,0 +1,169 @@
+package de.datenhafen.core.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many HTTP connections the hub keeps open at once ({@code http.max-connections}), and how many of them one client
+ * address may have ({@code http.max-connections-per-address}).
+ *
+ * <p>Vert.x accepts every connection it is offered. Each one costs a file descriptor and about 4 KB of heap (10,000
+ * idle keep-alive connections: 38 MiB more heap after a full collection, 69 MiB more RSS), so without a bound anyone
+ * could open connections until the process runs out of descriptors (then the hub can open no file, database
+ * connection or outgoing request either) or of memory. A connection beyond either bound is refused: its first request
+ * is answered 503 with {@code Retry-After} and {@code Connection: close}, and the connection is closed after that
+ * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count.
+ *
+ * <p>One address may have a quarter of the bound by default, so a single client cannot take all of it; behind a reverse
+ * proxy every client has the proxy's address (its keep-alive pool to the hub is far smaller than a quarter).
+ */
+public final class ConnectionLimit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
+    /** How long a refused connection is kept for its first request, to answer it with 503. */
+    public static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
+    /** At most one warning this often; the ones in between are counted into the next. */
+    private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /**
+     * The default bound: 10,000 connections, or half the descriptors the process may open if that is less (the other
+     * half for the database, plugin files and outgoing connections).
+     */
+    public static int defaultLimit() {
+        long descriptors = Long.MAX_VALUE;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            descriptors = unix.getMaxFileDescriptorCount();
+        }
+        return (int) Math.max(64, Math.min(10_000, descriptors / 2));
+    }
+
+    private final Vertx vertx;
+    private final int limit;
+    private final int perAddress;
+    private final AtomicInteger open = new AtomicInteger();
+    /** Open connections of each address that has any; guarded by itself. */
+    private final Map<String, Integer> byAddress = new HashMap<>();
+    private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicLong refusedTotal = new AtomicLong();
+    private final AtomicLong refusedSinceWarning = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    /** A bound of {@code limit} connections, of which one address may have {@code perAddress}. */
+    public ConnectionLimit(Vertx vertx, int limit, int perAddress) {
+        if (limit < 1 || perAddress < 1 || perAddress > limit) {
+            throw new IllegalArgumentException("the connection limit must be positive and an address's share within "
+                + "it, was " + limit + " and " + perAddress);
+        }
+        this.vertx = vertx;
+        this.limit = limit;
+        this.perAddress = perAddress;
+    }
+
+    /** For {@code HttpServer.connectionHandler}: counts the connection, or refuses it when it is over a bound. */
+    public void connected(HttpConnection connection) {
+        String address = address(connection);
+        String over = take(address);
+        if (over == null) {
+            connection.closeHandler(v -> give(address));
+            return;
+        }
+        refused.add(connection);
+        connection.closeHandler(v -> refused.remove(connection));
+        vertx.setTimer(REFUSED_GRACE.toMillis(), t -> connection.close());
+        refusedTotal.incrementAndGet();
+        warn(address, over);
+    }
+
+    /** Answers the requests of refused connections with 503 and hands the others to {@code next}. */
+    public Handler<HttpServerRequest> guard(Handler<HttpServerRequest> next) {
+        return request -> {
+            HttpConnection connection = request.connection();
+            if (connection == null || !refused.contains(connection)) {
+                next.handle(request);
+                return;
+            }
+            request.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                .putHeader("Retry-After", "1").putHeader("Connection", "close")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .end(new JsonObject().put("error", "the hub has as many connections open as it keeps (at most "
+                    + limit + ", " + perAddress + " from one address); try again when others have closed")
+                    .put("field", "connection").encode())
+                .onComplete(done -> connection.close());
+        };
+    }
+
+    /** Connections counted as open now. */
+    public int open() {
+        return open.get();
+    }
+
+    /** Connections refused since the start. */
+    public long refusedTotal() {
+        return refusedTotal.get();
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    public int perAddress() {
+        return perAddress;
+    }
+
+    /** Counts a connection of {@code address}; or nothing, and which bound it is over. */
+    private String take(String address) {
+        synchronized (byAddress) {
+            int mine = byAddress.getOrDefault(address, 0);
+            if (mine >= perAddress) {
+                return "the " + perAddress + " connections one address may have";
+            }
+            if (open.get() >= limit) {
+                return "the " + limit + " connections the hub keeps open";
+            }
+            byAddress.put(address, mine + 1);
+            open.incrementAndGet();
+            return null;
+        }
+    }
+
+    private void give(String address) {
+        synchronized (byAddress) {
+            int mine = byAddress.getOrDefault(address, 0);
+            if (mine <= 1) {
+                byAddress.remove(address);
+            } else {
+                byAddress.put(address, mine - 1);
+            }
+            open.decrementAndGet();
+        }
+    }
+
+    private void warn(String address, String over) {
+        long count = refusedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+            refusedSinceWarning.addAndGet(-count);
+            LOG.warn("Refused {} HTTP connection{} since the last of these warnings (at most one a minute); the latest "
+                + "from {}, over {} ({} open)", count,
+                count == 1 ? "" : "s", LogText.escape(address), over, open.get());
+        }
+    }
+
+    private static String address(HttpConnection connection) {
+        return connection.remoteAddress() == null ? "?" : connection.remoteAddress().hostAddress();
+    }
+}

@@ -1,0 +1,126 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.http.ConnectionLimit;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The hub keeps at most {@code http.max-connections} connections open, of them at most
+ * {@code http.max-connections-per-address} from one client address; a connection beyond is answered 503 and closed
+ * (before, Vert.x accepted every connection, and anyone could open them until the process ran out of file descriptors
+ * or memory). Client addresses are loopback addresses of their own (all of 127/8 is loopback on Linux), so that the
+ * test's own HTTP client on 127.0.0.1 does not count against them.
+ */
+class ConnectionLimitTest {
+
+    private static final int LIMIT = 12;
+    private static final int PER_ADDRESS = 3;
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().config("http.max-connections", LIMIT)
+        .config("http.max-connections-per-address", PER_ADDRESS).build();
+
+    private final List<Socket> held = new ArrayList<>();
+
+    @AfterEach
+    void closeHeld() throws IOException {
+        for (Socket s : held) {
+            s.close();
+        }
+        held.clear();
+        // the next test needs room for one address's share
+        await().atMost(Duration.ofSeconds(10)).until(() -> limit().open() < LIMIT - PER_ADDRESS);
+    }
+
+    @Test
+    void anAddressBeyondItsShareIsAnswered503AndAnotherAddressStillGetsIn() throws Exception {
+        for (int i = 0; i < PER_ADDRESS; i++) {
+            hold("127.0.0.2");
+        }
+        long refusedBefore = limit().refusedTotal();
+
+        RawHttp.Answer refused = live("127.0.0.2");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.header("Connection")).isEqualTo("close");
+        JsonObject error = new JsonObject(refused.body());
+        assertThat(error.getString("field")).isEqualTo("connection");
+        assertThat(error.getString("error")).contains("at most " + LIMIT + ", " + PER_ADDRESS + " from one address");
+        assertThat(limit().refusedTotal()).isEqualTo(refusedBefore + 1);
+        assertThat(live("127.0.0.3").status()).isEqualTo(200);
+
+        held.remove(0).close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> live("127.0.0.2").status() == 200);
+        String metrics = hub.client().get("/metrics").body();
+        assertThat(metrics).contains("datenhafen_http_connections_refused_total " + (refusedBefore + 1) + ".0");
+    }
+
+    @Test
+    void beyondTheHubsLimitEveryAddressIsRefusedUntilAConnectionCloses() throws Exception {
+        for (int a = 4; limit().open() < LIMIT; a++) {
+            for (int i = 0; i < PER_ADDRESS && limit().open() < LIMIT; i++) {
+                hold("127.0.0." + a);
+            }
+        }
+
+        RawHttp.Answer refused = live("127.0.0.99");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        held.remove(held.size() - 1).close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> live("127.0.0.99").status() == 200);
+    }
+
+    @Test
+    void aRefusedConnectionThatSendsNothingIsClosedSoon() throws Exception {
+        for (int i = 0; i < PER_ADDRESS; i++) {
+            hold("127.0.0.20");
+        }
+        try (Socket silent = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(),
+            InetAddress.getByName("127.0.0.20"), 0)) {
+            silent.setSoTimeout((int) (ConnectionLimit.REFUSED_GRACE.toMillis() * 5));
+            long start = System.nanoTime();
+
+            int read = silent.getInputStream().read();
+
+            assertThat(read).as("the hub closed the refused connection").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(ConnectionLimit.REFUSED_GRACE.multipliedBy(4));
+        }
+    }
+
+    /** A connection from {@code from} that has had one request answered and stays open (keep-alive). */
+    private void hold(String from) throws IOException {
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(), InetAddress.getByName(from), 0);
+        held.add(s);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String head = RawHttp.head(s.getInputStream());
+        assertThat(head).startsWith("HTTP/1.1 200");
+        int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+        s.getInputStream().readNBytes(length);
+    }
+
+    private static RawHttp.Answer live(String from) throws IOException {
+        return RawHttp.sendFrom(InetAddress.getByName(from), hub.port(),
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(10));
+    }
+
+    private static ConnectionLimit limit() {
+        return hub.hub().connections();
+    }
+}
