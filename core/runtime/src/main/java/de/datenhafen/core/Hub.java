@@ -293,13 +293,15 @@ public final class Hub implements AutoCloseable {
 
         HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost())
             .setPort(config.httpPort()).setCompressionSupported(true)
-            // No HTTP/2 in clear text (browsers speak HTTP/2 only over TLS): to tell an h2c preface from HTTP/1.1,
-            // Vert.x waits for a connection's first bytes before it hands the connection on, so a connection that
-            // sent nothing was not counted against http.max-connections until the idle time-out closed it.
+            // HTTP/1.1 only (the hub never offered HTTP/2 over TLS either: no ALPN). Without this, to tell an h2c
+            // preface from HTTP/1.1 Vert.x waits for a connection's first bytes before it hands the connection on,
+            // so a connection that sent nothing was not counted against http.max-connections until the idle time-out.
             .setHttp2ClearTextEnabled(false)
             .setIdleTimeout((int) Math.max(1, config.httpIdleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (tls != null) {
-            tls.applyTo(options);
+            // A connection is counted against http.max-connections once its handshake is done (Vert.x hands it on
+            // only then); until then it is bounded by this time-out alone (half of Vert.x's default of 10 s)
+            tls.applyTo(options).setSslHandshakeTimeout(5).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
         }
         Handler<HttpServerRequest> requests = http.router();
         if (hsts.isPresent()) {

@@ -101,6 +101,51 @@ class ConnectionLimitTest {
         }
     }
 
+    @Test
+    void aClientReconnectingBeyondItsShareHasAtMostTwoRefusedConnectionsWaitingAndTheRestClosedAtOnce()
+        throws Exception {
+        for (int i = 0; i < PER_ADDRESS; i++) {
+            hold("127.0.0.30");
+        }
+        long refusedBefore = limit().refusedTotal();
+        List<Socket> beyond = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                beyond.add(new Socket(InetAddress.getByName("127.0.0.1"), hub.port(),
+                    InetAddress.getByName("127.0.0.30"), 0));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> limit().refusedTotal() == refusedBefore + 10);
+
+            assertThat(limit().refusedWaiting()).isEqualTo(ConnectionLimit.REFUSED_PER_ADDRESS);
+            for (Socket s : beyond) {
+                s.setSoTimeout((int) ConnectionLimit.REFUSED_GRACE.multipliedBy(5).toMillis());
+                assertThat(s.getInputStream().read()).as("closed by the hub").isEqualTo(-1);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> limit().refusedWaiting() == 0);
+        } finally {
+            for (Socket s : beyond) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aCountedConnectionThatSendsNoRequestIsClosedAfterItsFirstRequestTime() throws Exception {
+        int openBefore = limit().open();
+        try (Socket silent = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(),
+            InetAddress.getByName("127.0.0.40"), 0)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> limit().open() == openBefore + 1);
+            silent.setSoTimeout((int) ConnectionLimit.FIRST_REQUEST.multipliedBy(3).toMillis());
+            long start = System.nanoTime();
+
+            assertThat(silent.getInputStream().read()).as("closed by the hub").isEqualTo(-1);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThan(ConnectionLimit.FIRST_REQUEST.minusSeconds(2));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> limit().open() == openBefore);
+    }
+
     /** A connection from {@code from} that has had one request answered and stays open (keep-alive). */
     private void hold(String from) throws IOException {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(), InetAddress.getByName(from), 0);

@@ -25,7 +25,14 @@ import org.slf4j.LoggerFactory;
  * could open connections until the process runs out of descriptors (then the hub can open no file, database
  * connection or outgoing request either) or of memory. A connection beyond either bound is refused: its first request
  * is answered 503 with {@code Retry-After} and {@code Connection: close}, and the connection is closed after that
- * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count.
+ * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count, but they are bounded
+ * too: at most {@link #refusedAtOnce()} at once, and {@value #REFUSED_PER_ADDRESS} of one address; beyond that a
+ * connection is closed at once, without an answer (else a client reconnecting as fast as it can would hold as many
+ * descriptors as the bound protects). A counted connection that sends no request within {@link #FIRST_REQUEST} is
+ * closed, so connections that only open hold their place for seconds, not for the idle time-out.
+ *
+ * <p>Under TLS, Vert.x hands a connection on only after its handshake, so a connection is counted from then on; the
+ * handshake itself is bounded by the server's handshake time-out ({@code Hub}).
  *
  * <p>One address may have a quarter of the bound by default, so a single client cannot take all of it; behind a reverse
  * proxy every client has the proxy's address (its keep-alive pool to the hub is far smaller than a quarter).
@@ -35,6 +42,10 @@ public final class ConnectionLimit {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
     /** How long a refused connection is kept for its first request, to answer it with 503. */
     public static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
+    /** How long a counted connection may stay open before its first request. */
+    public static final Duration FIRST_REQUEST = Duration.ofSeconds(10);
+    /** Refused connections of one address kept at once for their 503; beyond, closed at once. */
+    public static final int REFUSED_PER_ADDRESS = 2;
     /** At most one warning this often; the ones in between are counted into the next. */
     private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
@@ -56,7 +67,14 @@ public final class ConnectionLimit {
     private final AtomicInteger open = new AtomicInteger();
     /** Open connections of each address that has any; guarded by itself. */
     private final Map<String, Integer> byAddress = new HashMap<>();
+    /** Refused connections waiting for their first request, to answer it 503. */
     private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
+    /** Refused connections of each address in {@link #refused}; guarded by {@link #byAddress}. */
+    private final Map<String, Integer> refusedByAddress = new HashMap<>();
+    /** The sum of {@link #refusedByAddress}; guarded by {@link #byAddress}. */
+    private int refusedHeld;
+    /** Counted connections that have not sent a request yet, with the timer that closes them. */
+    private final Map<HttpConnection, Long> awaitingFirst = new ConcurrentHashMap<>();
     private final AtomicLong refusedTotal = new AtomicLong();
     private final AtomicLong refusedSinceWarning = new AtomicLong();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -77,14 +95,33 @@ public final class ConnectionLimit {
         String address = address(connection);
         String over = take(address);
         if (over == null) {
-            connection.closeHandler(v -> give(address));
+            long timer = vertx.setTimer(FIRST_REQUEST.toMillis(), t -> {
+                if (awaitingFirst.remove(connection) != null) {
+                    connection.close();
+                }
+            });
+            awaitingFirst.put(connection, timer);
+            connection.closeHandler(v -> {
+                Long pending = awaitingFirst.remove(connection);
+                if (pending != null) {
+                    vertx.cancelTimer(pending);
+                }
+                give(address);
+            });
+            return;
+        }
+        refusedTotal.incrementAndGet();
+        warn(address, over);
+        if (!holdRefused(address)) {
+            connection.close();
             return;
         }
         refused.add(connection);
-        connection.closeHandler(v -> refused.remove(connection));
+        connection.closeHandler(v -> {
+            refused.remove(connection);
+            releaseRefused(address);
+        });
         vertx.setTimer(REFUSED_GRACE.toMillis(), t -> connection.close());
-        refusedTotal.incrementAndGet();
-        warn(address, over);
     }
 
     /** Answers the requests of refused connections with 503 and hands the others to {@code next}. */
@@ -92,6 +129,10 @@ public final class ConnectionLimit {
         return request -> {
             HttpConnection connection = request.connection();
             if (connection == null || !refused.contains(connection)) {
+                Long firstRequestTimer = connection == null ? null : awaitingFirst.remove(connection);
+                if (firstRequestTimer != null) {
+                    vertx.cancelTimer(firstRequestTimer);
+                }
                 next.handle(request);
                 return;
             }
@@ -110,6 +151,13 @@ public final class ConnectionLimit {
         return open.get();
     }
 
+    /** Refused connections kept open now for their 503 answer. */
+    public int refusedWaiting() {
+        synchronized (byAddress) {
+            return refusedHeld;
+        }
+    }
+
     /** Connections refused since the start. */
     public long refusedTotal() {
         return refusedTotal.get();
@@ -117,6 +165,11 @@ public final class ConnectionLimit {
 
     public int limit() {
         return limit;
+    }
+
+    /** Refused connections kept at once for their 503 answer: a sixteenth of the bound, at least 64. */
+    public int refusedAtOnce() {
+        return Math.max(64, limit / 16);
     }
 
     public int perAddress() {
@@ -148,6 +201,31 @@ public final class ConnectionLimit {
                 byAddress.put(address, mine - 1);
             }
             open.decrementAndGet();
+        }
+    }
+
+    /** Takes a place among the refused connections kept for their answer; false when there is none. */
+    private boolean holdRefused(String address) {
+        synchronized (byAddress) {
+            int mine = refusedByAddress.getOrDefault(address, 0);
+            if (mine >= REFUSED_PER_ADDRESS || refusedHeld >= refusedAtOnce()) {
+                return false;
+            }
+            refusedByAddress.put(address, mine + 1);
+            refusedHeld++;
+            return true;
+        }
+    }
+
+    private void releaseRefused(String address) {
+        synchronized (byAddress) {
+            int mine = refusedByAddress.getOrDefault(address, 0);
+            if (mine <= 1) {
+                refusedByAddress.remove(address);
+            } else {
+                refusedByAddress.put(address, mine - 1);
+            }
+            refusedHeld--;
         }
     }
 
