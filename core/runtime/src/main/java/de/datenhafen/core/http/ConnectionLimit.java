@@ -194,12 +194,7 @@ public final class ConnectionLimit {
 
     private void give(String address) {
         synchronized (byAddress) {
-            int mine = byAddress.getOrDefault(address, 0);
-            if (mine <= 1) {
-                byAddress.remove(address);
-            } else {
-                byAddress.put(address, mine - 1);
-            }
+            decrement(byAddress, address);
             open.decrementAndGet();
         }
     }
@@ -219,14 +214,14 @@ public final class ConnectionLimit {
 
     private void releaseRefused(String address) {
         synchronized (byAddress) {
-            int mine = refusedByAddress.getOrDefault(address, 0);
-            if (mine <= 1) {
-                refusedByAddress.remove(address);
-            } else {
-                refusedByAddress.put(address, mine - 1);
-            }
+            decrement(refusedByAddress, address);
             refusedHeld--;
         }
+    }
+
+    /** One fewer for {@code address}, which leaves the map at none. */
+    private static void decrement(Map<String, Integer> counts, String address) {
+        counts.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     private void warn(String address, String over) {
