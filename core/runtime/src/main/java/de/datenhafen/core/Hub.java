@@ -55,7 +55,6 @@ import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -303,15 +302,16 @@ public final class Hub implements AutoCloseable {
             // only then); until then it is bounded by this time-out alone (half of Vert.x's default of 10 s)
             tls.applyTo(options).setSslHandshakeTimeout(5).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
         }
-        Handler<HttpServerRequest> requests = http.router();
+        Handler<HttpServerRequest> requests = connections.guard(http.router());
         if (hsts.isPresent()) {
             String value = hsts.get();
-            Router router = http.router();
-            // Set before routing, so every answer has it (errors, plugin routes, the console), and on this server
-            // only: RFC 6797 has browsers ignore it over plain HTTP, so the redirect listener does not send it.
+            Handler<HttpServerRequest> guarded = requests;
+            // Set before routing, so every answer has it (errors, plugin routes, the console, a refused connection's
+            // 503), and on this server only: RFC 6797 has browsers ignore it over plain HTTP, so the redirect listener
+            // does not send it.
             requests = request -> {
                 request.response().putHeader("Strict-Transport-Security", value);
-                router.handle(request);
+                guarded.handle(request);
             };
         }
         String scheme = tls != null ? "https" : "http";
@@ -361,7 +361,7 @@ public final class Hub implements AutoCloseable {
             public void start(io.vertx.core.Promise<Void> listening) {
                 vertx.createHttpServer(options)
                     .connectionHandler(connections::connected)
-                    .requestHandler(connections.guard(requests))
+                    .requestHandler(requests)
                     .invalidRequestHandler(HttpApi::invalidRequest)
                     .listen()
                     .onSuccess(started::add)

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Under TLS, Vert.x hands a connection on only after its handshake, so a connection is counted from then on; the
  * handshake itself is bounded by the server's handshake time-out ({@code Hub}).
  *
- * <p>One address may have a quarter of the bound by default, so a single client cannot take all of it; behind a reverse
- * proxy every client has the proxy's address (its keep-alive pool to the hub is far smaller than a quarter).
+ * <p>An IPv6 client counts by its /64 network ({@link #client}). One address may have a quarter of the bound by
+ * default, so a single client cannot take all of it; behind a reverse proxy every client has the proxy's address (its
+ * pool of connections to the hub is far smaller than a quarter, but each event stream through it holds one).
  */
 public final class ConnectionLimit {
 
@@ -237,6 +238,32 @@ public final class ConnectionLimit {
     }
 
     private static String address(HttpConnection connection) {
-        return connection.remoteAddress() == null ? "?" : connection.remoteAddress().hostAddress();
+        return connection.remoteAddress() == null ? "?" : client(connection.remoteAddress().hostAddress());
+    }
+
+    /**
+     * The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network (one subscriber's
+     * network, from which a client may use as many addresses as it likes).
+     */
+    static String client(String hostAddress) {
+        int scope = hostAddress.indexOf('%');
+        String address = scope < 0 ? hostAddress : hostAddress.substring(0, scope);
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        byte[] bytes;
+        try {
+            bytes = java.net.InetAddress.getByName(address).getAddress(); // a literal: no look-up
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+        if (bytes.length != 16) {
+            return address;
+        }
+        StringBuilder network = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return network.append(":/64").toString();
     }
 }
