@@ -45,6 +45,33 @@ public final class ClientAddress {
         headers.set(HEADER, new String(KEY, StandardCharsets.UTF_8) + " " + of(from));
     }
 
+    /**
+     * The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network (one subscriber's
+     * network, from which a client may use as many addresses as it likes). The connection bound counts by it; the
+     * body budget and the failed-login limiter still count by {@link #of}, the full address.
+     */
+    static String network(String hostAddress) {
+        int scope = hostAddress.indexOf('%');
+        String address = scope < 0 ? hostAddress : hostAddress.substring(0, scope);
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        byte[] bytes;
+        try {
+            bytes = InetAddress.getByName(address).getAddress(); // a literal: no look-up
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+        if (bytes.length != 16) {
+            return address;
+        }
+        StringBuilder network = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return network.append(":/64").toString();
+    }
+
     private static boolean loopback(String address) {
         try {
             // a literal address is parsed, never looked up

@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,18 +24,19 @@ import org.slf4j.LoggerFactory;
  * could open connections until the process runs out of descriptors (then the hub can open no file, database
  * connection or outgoing request either) or of memory. A connection beyond either bound is refused: its first request
  * is answered 503 with {@code Retry-After} and {@code Connection: close}, and the connection is closed after that
- * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count, but they are bounded
- * too: at most {@link #refusedAtOnce()} at once, and {@value #REFUSED_PER_ADDRESS} of one address; beyond that a
- * connection is closed at once, without an answer (else a client reconnecting as fast as it can would hold as many
+ * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count, but they are
+ * bounded too: at most {@link #refusedAtOnce()} at once, and {@value #REFUSED_PER_ADDRESS} of one address; beyond that
+ * a connection is closed at once, without an answer (else a client reconnecting as fast as it can would hold as many
  * descriptors as the bound protects). A counted connection that sends no request within {@link #FIRST_REQUEST} is
  * closed, so connections that only open hold their place for seconds, not for the idle time-out.
  *
  * <p>Under TLS, Vert.x hands a connection on only after its handshake, so a connection is counted from then on; the
  * handshake itself is bounded by the server's handshake time-out ({@code Hub}).
  *
- * <p>An IPv6 client counts by its /64 network ({@link #client}). One address may have a quarter of the bound by
- * default, so a single client cannot take all of it; behind a reverse proxy every client has the proxy's address (its
- * pool of connections to the hub is far smaller than a quarter, but each event stream through it holds one).
+ * <p>An IPv6 client counts by its /64 network ({@link ClientAddress#network}). One address may have a quarter of the
+ * bound by default, so a single client cannot take all of it; behind a reverse proxy every client has the proxy's
+ * address (its pool of connections to the hub is far smaller than a quarter, but each event stream through it holds
+ * one).
  */
 public final class ConnectionLimit {
 
@@ -137,12 +137,9 @@ public final class ConnectionLimit {
                 next.handle(request);
                 return;
             }
-            request.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                .putHeader("Retry-After", "1").putHeader("Connection", "close")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .end(new JsonObject().put("error", "the hub has as many connections open as it keeps (at most "
-                    + limit + ", " + perAddress + " from one address); try again when others have closed")
-                    .put("field", "connection").encode())
+            request.response().putHeader("Retry-After", "1");
+            Errors.respondUnrouted(request, 503, "the hub has as many connections open as it keeps (at most " + limit
+                + ", " + perAddress + " from one address); try again when others have closed", "connection")
                 .onComplete(done -> connection.close());
         };
     }
@@ -238,32 +235,7 @@ public final class ConnectionLimit {
     }
 
     private static String address(HttpConnection connection) {
-        return connection.remoteAddress() == null ? "?" : client(connection.remoteAddress().hostAddress());
-    }
-
-    /**
-     * The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network (one subscriber's
-     * network, from which a client may use as many addresses as it likes).
-     */
-    static String client(String hostAddress) {
-        int scope = hostAddress.indexOf('%');
-        String address = scope < 0 ? hostAddress : hostAddress.substring(0, scope);
-        if (address.indexOf(':') < 0) {
-            return address;
-        }
-        byte[] bytes;
-        try {
-            bytes = java.net.InetAddress.getByName(address).getAddress(); // a literal: no look-up
-        } catch (java.net.UnknownHostException e) {
-            return address;
-        }
-        if (bytes.length != 16) {
-            return address;
-        }
-        StringBuilder network = new StringBuilder();
-        for (int i = 0; i < 8; i += 2) {
-            network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-        }
-        return network.append(":/64").toString();
+        return connection.remoteAddress() == null ? "?"
+            : ClientAddress.network(connection.remoteAddress().hostAddress());
     }
 }

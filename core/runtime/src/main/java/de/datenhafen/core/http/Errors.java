@@ -122,6 +122,17 @@ public final class Errors {
         return id == null ? "-" : id;
     }
 
+    /**
+     * Answers a request that never reached the router (an invalid request, one on a refused connection) with the hub's
+     * JSON error, saying {@code Connection: close}; the returned future completes when the answer is written.
+     */
+    static io.vertx.core.Future<Void> respondUnrouted(io.vertx.core.http.HttpServerRequest request, int status,
+                                                      String message, String field) {
+        return request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff")
+            .end(new JsonObject().put("error", message).put("field", field).encode());
+    }
+
     /** Answers the request with a status no exception stands for, as the hub's JSON error. */
     static void respond(RoutingContext ctx, int status, String message, String field) {
         send(ctx, status, message, field, null);

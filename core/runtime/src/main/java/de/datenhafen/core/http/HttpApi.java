@@ -355,10 +355,7 @@ public final class HttpApi {
         int status = cause instanceof TooLongHttpLineException ? 414
             : cause instanceof TooLongHttpHeaderException ? 431 : 400;
         String message = status == 400 ? "the request is not valid HTTP/1.1" : Errors.message(status);
-        request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff")
-            .end(new JsonObject().put("error", message).put("field", status == 431 ? "headers" : "request line")
-                .encode());
+        Errors.respondUnrouted(request, status, message, status == 431 ? "headers" : "request line");
     }
 
     private void live(RoutingContext ctx) {
