@@ -45,7 +45,7 @@ public final class RawHttp {
 
     /**
      * Sends from a given local address, for example {@code 127.0.0.2} (all of 127/8 is loopback on Linux), to act as
-     * a second client machine.
+     * a second client machine; to {@code ::1} when it is an IPv6 address ({@link Ipv6Loopback}).
      */
     public static Answer sendFrom(java.net.InetAddress local, int port, byte[] request) {
         return sendFrom(local, port, request, java.time.Duration.ofSeconds(30));
@@ -58,7 +58,8 @@ public final class RawHttp {
      */
     public static Answer sendFrom(java.net.InetAddress local, int port, byte[] request, java.time.Duration timeout) {
         try (Socket socket = local == null ? new Socket("127.0.0.1", port)
-            : new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, local, 0)) {
+            : new Socket(java.net.InetAddress.getByName(local instanceof java.net.Inet6Address ? "::1" : "127.0.0.1"),
+                port, local, 0)) {
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             // Written on a thread of its own: a server may answer (413, 401) without reading the rest of a large

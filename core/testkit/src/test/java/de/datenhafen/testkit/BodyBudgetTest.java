@@ -37,12 +37,13 @@ class BodyBudgetTest {
     private final BodyBudget shared = new BodyBudget(200_000, 60_000);
     private final BlockingQueue<RoutingContext> holding = new LinkedBlockingQueue<>();
     private Vertx vertx;
+    private Router router;
     private HttpServer server;
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.post("/hold").handler(ctx -> budget.read(ctx, MAX,
             announced -> new PayloadTooLargeException("over the route's own limit"),
             body -> {
@@ -197,6 +198,31 @@ class BodyBudgetTest {
 
 
     /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
+    @Test
+    void anIpv6ClientsShareIsItsSlash64sWhicheverOfItsAddressesItSendsFrom() throws Exception {
+        try (Ipv6Loopback lo = Ipv6Loopback.add("2001:db8:b0:1::1", "2001:db8:b0:1::2", "2001:db8:b0:2::1")) {
+            int port = vertx.createHttpServer().requestHandler(router).listen(0, "::1").toCompletionStage()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+            Thread first = postFrom(lo.address(0), port, "/shared", 50_000);
+            RoutingContext held = holding.poll(10, TimeUnit.SECONDS);
+            assertThat(held).isNotNull();
+
+            RawHttp.Answer sameNetwork = RawHttp.sendFrom(lo.address(1), port, request("/shared", 20_000));
+            Thread otherNetwork = postFrom(lo.address(2), port, "/shared", 50_000);
+            RoutingContext second = holding.poll(10, TimeUnit.SECONDS);
+
+            assertThat(sameNetwork.status()).as(sameNetwork.toString()).isEqualTo(503);
+            assertThat(new JsonObject(sameNetwork.body()).getString("error")).startsWith("this client address is "
+                + "holding as many request bodies in memory as one may");
+            assertThat(second).as("another /64 gets in").isNotNull();
+            answer(held);
+            answer(second);
+            first.join(10_000);
+            otherNetwork.join(10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> shared.held() == 0);
+        }
+    }
+
     private static byte[] chunked(String path, int pieces) {
         StringBuilder b = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n");
@@ -229,14 +255,12 @@ class BodyBudgetTest {
     }
 
     /** Posts from a given loopback address (all of 127/8 is loopback on Linux), on a thread of its own. */
-    private Thread postFrom(String local, String path, int size) {
-        Thread t = new Thread(() -> {
-            try {
-                RawHttp.sendFrom(java.net.InetAddress.getByName(local), server.actualPort(), request(path, size));
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "post-" + local);
+    private Thread postFrom(String local, String path, int size) throws java.net.UnknownHostException {
+        return postFrom(java.net.InetAddress.getByName(local), server.actualPort(), path, size);
+    }
+
+    private static Thread postFrom(java.net.InetAddress local, int port, String path, int size) {
+        Thread t = new Thread(() -> RawHttp.sendFrom(local, port, request(path, size)), "post-" + local);
         t.setDaemon(true);
         t.start();
         return t;

@@ -41,6 +41,11 @@ final class Authentication {
         return ClientAddress.of(ctx.request());
     }
 
+    /** The client the failed-login limits count {@code ctx}'s request for: its address, an IPv6 one by its /64. */
+    static String client(RoutingContext ctx) {
+        return ClientAddress.network(address(ctx));
+    }
+
     /** The principal this request acts as, once {@link #handle} let it on. */
     static Optional<Principal> principal(RoutingContext ctx) {
         return Optional.ofNullable(ctx.get(PRINCIPAL));

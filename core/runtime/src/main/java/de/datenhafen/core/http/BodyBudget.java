@@ -29,7 +29,8 @@ import java.util.function.LongFunction;
  * {@code Retry-After}, the bytes it held are given back at once, and the rest of it is read and dropped; one announced
  * larger than a client's share is refused with 413 before it is read. One client address may hold a quarter of the
  * budget (at least 16 MiB, at most all of it), so a client that sends slowly, or many bodies at once, cannot take all
- * of it; behind a reverse proxy every client has the proxy's address, and the share is the proxy's.
+ * of it; an IPv6 client's share is its /64 network's ({@link ClientAddress#network}); behind a reverse proxy every
+ * client has the proxy's address, and the share is the proxy's.
  *
  * <p>The budget counts the bytes received. Parsing a body takes more (a batch of CloudEvents as objects 1.5 to 3 times
  * its size), which is why the default is an eighth of the maximum heap.
@@ -154,7 +155,7 @@ public final class BodyBudget {
             // BodyHandler did for it; a body refused above got its final answer instead
             ctx.response().writeContinue();
         }
-        Reading reading = new Reading(ctx, ClientAddress.of(request), max, tooLarge, then);
+        Reading reading = new Reading(ctx, ClientAddress.network(ClientAddress.of(request)), max, tooLarge, then);
         ctx.addEndHandler(v -> reading.release());
         request.handler(reading::chunk);
         request.exceptionHandler(reading::failed);

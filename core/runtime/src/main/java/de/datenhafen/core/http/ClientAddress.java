@@ -47,13 +47,15 @@ public final class ClientAddress {
 
     /**
      * The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network (one subscriber's
-     * network, from which a client may use as many addresses as it likes). The connection bound counts by it; the
-     * body budget and the failed-login limiter still count by {@link #of}, the full address.
+     * network, from which a client may use as many addresses as it likes). The connection bound, the body budget's
+     * share and the failed-login limiter count by it; the audit log and sessions keep the full address ({@link #of}).
      */
     static String network(String hostAddress) {
         int scope = hostAddress.indexOf('%');
         String address = scope < 0 ? hostAddress : hostAddress.substring(0, scope);
-        if (address.indexOf(':') < 0) {
+        // only a literal is parsed (a hex digit or ':' first: InetAddress never looks those up)
+        if (address.indexOf(':') < 0 || address.isEmpty()
+            || Character.digit(address.charAt(0), 16) < 0 && address.charAt(0) != ':') {
             return address;
         }
         byte[] bytes;

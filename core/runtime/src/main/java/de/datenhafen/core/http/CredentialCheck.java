@@ -53,7 +53,7 @@ final class CredentialCheck {
         String token = bearer ? authorization.substring(7).trim() : null;
         boolean counted = required || token != null && token.startsWith(ApiTokens.PREFIX);
         if (counted) {
-            Duration wait = limiter.retryAfter(c.address());
+            Duration wait = limiter.retryAfter(ClientAddress.network(c.address()));
             if (!wait.isZero()) {
                 LOG.warn("Turned away {} from {}: too many wrong tokens", what, c.address());
                 return refused(new TooManyRequestsException("too many wrong tokens from this address; try again in "
@@ -70,7 +70,7 @@ final class CredentialCheck {
                 return new Outcome(p.get(), null);
             }
             if (counted) {
-                limiter.failed(c.address());
+                limiter.failed(ClientAddress.network(c.address()));
                 LOG.warn("Wrong token for {} from {}", what, c.address());
             }
             return required ? refused(new UnauthorizedException("the bearer token is not valid (unknown, expired, "

@@ -220,10 +220,11 @@ final class IdentityApi {
      */
     Future<JsonObject> signIn(RoutingContext ctx, String user, String password) {
         String address = Authentication.address(ctx);
+        String client = Authentication.client(ctx);
         String account = "account:" + user;
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
         ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
-        Duration wait = max(addressLimiter.retryAfter(address), accountLimiter.retryAfter(account));
+        Duration wait = max(addressLimiter.retryAfter(client), accountLimiter.retryAfter(account));
         if (!wait.isZero()) {
             return Future.failedFuture(new TooManyRequestsException("too many failed sign-ins; try again in "
                 + Math.max(1, wait.toSeconds()) + " s", wait));
@@ -231,7 +232,7 @@ final class IdentityApi {
         return passwords.submit(() -> {
             var found = identity.users().verify(user, password);
             if (found.isEmpty() || !identity.members().active(found.get().member())) {
-                addressLimiter.failed(address);
+                addressLimiter.failed(client);
                 accountLimiter.failed(account);
                 throw new UnauthorizedException("the user or the password is not right (or the user or its member "
                     + "is not active)");
@@ -252,8 +253,8 @@ final class IdentityApi {
         if (b == null) {
             return;
         }
-        String address = Authentication.address(ctx);
-        Duration wait = addressLimiter.retryAfter(address);
+        String client = Authentication.client(ctx);
+        Duration wait = addressLimiter.retryAfter(client);
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/setup");
         if (!wait.isZero()) {
             Errors.respond(ctx, new TooManyRequestsException("too many failed attempts; try again in "
@@ -267,7 +268,7 @@ final class IdentityApi {
                 return user(u);
             } catch (InvalidInputException e) {
                 if ("code".equals(e.field())) {
-                    addressLimiter.failed(address);
+                    addressLimiter.failed(client);
                 }
                 throw e;
             }

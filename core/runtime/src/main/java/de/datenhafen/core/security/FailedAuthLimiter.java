@@ -14,8 +14,9 @@ import java.util.Map;
  * Memory is bounded: at most {@code maxAddresses} addresses are tracked; when more arrive, the longest-quiet ones are
  * forgotten first (an attacker spreading over that many addresses is a job for the network's own rate limits).
  *
- * <p>Addresses are the TCP peer's: behind a reverse proxy every client shares the proxy's address, so such a
- * deployment must limit at the proxy (README).
+ * <p>Addresses are the TCP peer's, an IPv6 peer's counted as its /64 network (the HTTP layer's {@code
+ * ClientAddress.network}: a subscriber has a whole /64 to send from): behind a reverse proxy every client shares the
+ * proxy's address, so such a deployment must limit at the proxy (README).
  */
 public final class FailedAuthLimiter {
 

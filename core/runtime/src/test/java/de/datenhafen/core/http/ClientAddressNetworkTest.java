@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Which client an address counts for in {@code http.max-connections-per-address} ({@link ClientAddress#network}). */
+/**
+ * Which client an address counts for in the connection bound, the body budget and the failed-login limits
+ * ({@link ClientAddress#network}).
+ */
 class ClientAddressNetworkTest {
 
     @Test
@@ -20,5 +23,13 @@ class ClientAddressNetworkTest {
         assertThat(ClientAddress.network("2001:db8:0:1:ffff:1234:5678:9abc")).isEqualTo(a);
         assertThat(ClientAddress.network("2001:db8:0:1:0:0:0:2%eth0")).isEqualTo(a);
         assertThat(ClientAddress.network("2001:db8:0:2:0:0:0:1")).isEqualTo("2001:db8:0:2::/64");
+    }
+
+    @Test
+    void whatIsNoAddressLiteralStaysAsItIsAndIsNeverLookedUp() {
+        assertThat(ClientAddress.network("?")).isEqualTo("?");
+        assertThat(ClientAddress.network("")).isEqualTo("");
+        assertThat(ClientAddress.network("hub.invalid:443")).isEqualTo("hub.invalid:443");
+        assertThat(ClientAddress.network("2001:db8::zz")).isEqualTo("2001:db8::zz");
     }
 }
