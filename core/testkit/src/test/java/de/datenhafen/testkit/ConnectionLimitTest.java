@@ -69,18 +69,56 @@ class ConnectionLimitTest {
     }
 
     @Test
-    void beyondTheHubsLimitEveryAddressIsRefusedUntilAConnectionCloses() throws Exception {
+    void beyondTheHubsLimitWithEveryConnectionInTheMiddleOfARequestEveryAddressIsRefusedUntilOneCloses()
+        throws Exception {
         for (int a = 4; limit().open() < LIMIT; a++) {
             for (int i = 0; i < PER_ADDRESS && limit().open() < LIMIT; i++) {
-                hold("127.0.0." + a);
+                busy("127.0.0." + a);
             }
         }
 
         RawHttp.Answer refused = live("127.0.0.99");
 
         assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(new JsonObject(refused.body()).getString("field")).isEqualTo("connection");
         held.remove(held.size() - 1).close();
         await().atMost(Duration.ofSeconds(10)).until(() -> live("127.0.0.99").status() == 200);
+    }
+
+    @Test
+    void beyondTheHubsLimitANewConnectionTakesThePlaceOfTheKeepAliveConnectionAskedLeastRecently() throws Exception {
+        // the test client's own keep-alive connections, if any, were asked before all of this test's
+        int olderIdle = limit().open();
+        busy("127.0.0.50"); // in the middle of a request: never closed to make room, however long ago it asked
+        for (int a = 51; limit().open() < LIMIT; a++) {
+            for (int i = 0; i < PER_ADDRESS && limit().open() < LIMIT; i++) {
+                hold("127.0.0." + a);
+            }
+        }
+        Socket busy = held.get(0);
+        Socket leastRecent = held.get(1);
+        Socket second = held.get(2);
+        Socket third = held.get(3);
+        ask(second); // now asked more recently than every other held one
+        long madeRoomBefore = limit().madeRoom();
+
+        int newcomers = 0;
+        do {
+            assertThat(newcomers).as("closed in the order they were last asked").isLessThanOrEqualTo(olderIdle);
+            hold("127.0.0." + (90 + newcomers)); // answered 200 at the full bound
+            newcomers++;
+        } while (!closedByTheHub(leastRecent, Duration.ofMillis(500)));
+        hold("127.0.0.89");
+
+        assertThat(closedByTheHub(third, Duration.ofSeconds(10))).as("the next least recently asked").isTrue();
+        assertThat(limit().open()).isEqualTo(LIMIT);
+        assertThat(limit().madeRoom()).isEqualTo(madeRoomBefore + newcomers + 1);
+        ask(second); // still open
+        assertThat(closedByTheHub(busy, Duration.ofMillis(200))).as("still waiting for its body").isFalse();
+        RawHttp.Answer metrics = RawHttp.send(hub.port(), "", "GET /metrics HTTP/1.1", "Host: localhost",
+            "Connection: close");
+        assertThat(metrics.body()).contains("datenhafen_http_connections_idle_closed_total "
+            + (madeRoomBefore + newcomers + 2) + ".0"); // the request for the metrics made room too
     }
 
     @Test
@@ -150,6 +188,11 @@ class ConnectionLimitTest {
     private void hold(String from) throws IOException {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(), InetAddress.getByName(from), 0);
         held.add(s);
+        ask(s);
+    }
+
+    /** One request on a held keep-alive connection, answered 200. */
+    private static void ask(Socket s) throws IOException {
         s.setSoTimeout(10_000);
         s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII));
@@ -157,6 +200,29 @@ class ConnectionLimitTest {
         assertThat(head).startsWith("HTTP/1.1 200");
         int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
         s.getInputStream().readNBytes(length);
+    }
+
+    /** Whether the hub closed {@code s} (it reads the end within {@code wait}); false when it stays open. */
+    private static boolean closedByTheHub(Socket s, Duration wait) throws IOException {
+        s.setSoTimeout((int) wait.toMillis());
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset
+        }
+    }
+
+    /** A connection from {@code from} that has sent a request's head and part of its body, and no more. */
+    private void busy(String from) throws IOException {
+        int openBefore = limit().open();
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(), InetAddress.getByName(from), 0);
+        held.add(s);
+        s.getOutputStream().write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + hub.client().adminToken() + "\r\nContent-Type: application/cloudevents-batch+json\r\n"
+            + "Content-Length: 1000\r\n\r\n[{\"specversion\":").getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(10)).until(() -> limit().open() == openBefore + 1);
     }
 
     private static RawHttp.Answer live(String from) throws IOException {

@@ -6,7 +6,10 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,13 +25,20 @@ import org.slf4j.LoggerFactory;
  * <p>Vert.x accepts every connection it is offered. Each one costs a file descriptor and about 4 KB of heap (10,000
  * idle keep-alive connections: 38 MiB more heap after a full collection, 69 MiB more RSS), so without a bound anyone
  * could open connections until the process runs out of descriptors (then the hub can open no file, database
- * connection or outgoing request either) or of memory. A connection beyond either bound is refused: its first request
- * is answered 503 with {@code Retry-After} and {@code Connection: close}, and the connection is closed after that
- * answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count, but they are
+ * connection or outgoing request either) or of memory. A connection beyond either bound (the hub's: with none idle,
+ * below) is refused: its first request is answered 503 with {@code Retry-After} and {@code Connection: close}, and the
+ * connection is closed after that answer, or after {@link #REFUSED_GRACE} if it sends no request. Refused connections do not count, but they are
  * bounded too: at most {@link #refusedAtOnce()} at once, and {@value #REFUSED_PER_ADDRESS} of one address; beyond that
  * a connection is closed at once, without an answer (else a client reconnecting as fast as it can would hold as many
  * descriptors as the bound protects). A counted connection that sends no request within {@link #FIRST_REQUEST} is
  * closed, so connections that only open hold their place for seconds, not for the idle time-out.
+ *
+ * <p>At the hub's bound, a new connection takes the place of an idle one, as nginx does when it runs out: of the
+ * {@value #IDLE_SCAN} connections whose latest request is the oldest, the first whose request and answer are both done
+ * is closed (a keep-alive connection between requests, which HTTP lets either side close at any time; its client opens
+ * another when it needs one). A connection in the middle of a request or answer (an upload, an event stream) is never
+ * closed for it; only when none of them is idle is the new connection refused. One address beyond its own share is
+ * refused all the same: its share is what it may hold, idle or not.
  *
  * <p>Under TLS, Vert.x hands a connection on only after its handshake, so a connection is counted from then on; the
  * handshake itself is bounded by the server's handshake time-out ({@code Hub}).
@@ -47,6 +57,8 @@ public final class ConnectionLimit {
     public static final Duration FIRST_REQUEST = Duration.ofSeconds(10);
     /** Refused connections of one address kept at once for their 503; beyond, closed at once. */
     public static final int REFUSED_PER_ADDRESS = 2;
+    /** How many of the connections asked least recently are looked at for an idle one to close at the bound. */
+    public static final int IDLE_SCAN = 64;
     /** At most one warning this often; the ones in between are counted into the next. */
     private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
@@ -76,6 +88,12 @@ public final class ConnectionLimit {
     private int refusedHeld;
     /** Counted connections that have not sent a request yet, with the timer that closes them. */
     private final Map<HttpConnection, Long> awaitingFirst = new ConcurrentHashMap<>();
+    /**
+     * Counted connections that have sent a request, the one asked least recently first (access order: each request
+     * moves its connection to the end); guarded by {@link #byAddress}.
+     */
+    private final LinkedHashMap<HttpConnection, Counted> byLastRequest = new LinkedHashMap<>(64, 0.75f, true);
+    private final AtomicLong madeRoom = new AtomicLong();
     private final AtomicLong refusedTotal = new AtomicLong();
     private final AtomicLong refusedSinceWarning = new AtomicLong();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -91,10 +109,17 @@ public final class ConnectionLimit {
         this.perAddress = perAddress;
     }
 
-    /** For {@code HttpServer.connectionHandler}: counts the connection, or refuses it when it is over a bound. */
+    /**
+     * For {@code HttpServer.connectionHandler}: counts the connection, in place of an idle one at the hub's bound, or
+     * refuses it when it is over a bound.
+     */
     public void connected(HttpConnection connection) {
         String address = address(connection);
-        String over = take(address);
+        Counted counted = new Counted(address);
+        String over = take(address, connection, counted);
+        if (HUB_BOUND.equals(over)) {
+            over = takeIdlePlace(address, connection, counted);
+        }
         if (over == null) {
             long timer = vertx.setTimer(FIRST_REQUEST.toMillis(), t -> {
                 if (awaitingFirst.remove(connection) != null) {
@@ -107,7 +132,7 @@ public final class ConnectionLimit {
                 if (pending != null) {
                     vertx.cancelTimer(pending);
                 }
-                give(address);
+                give(connection, counted);
             });
             return;
         }
@@ -130,9 +155,8 @@ public final class ConnectionLimit {
         return request -> {
             HttpConnection connection = request.connection();
             if (connection == null || !refused.contains(connection)) {
-                Long firstRequestTimer = connection == null ? null : awaitingFirst.remove(connection);
-                if (firstRequestTimer != null) {
-                    vertx.cancelTimer(firstRequestTimer);
+                if (connection != null) {
+                    asked(connection, request);
                 }
                 next.handle(request);
                 return;
@@ -156,6 +180,11 @@ public final class ConnectionLimit {
         }
     }
 
+    /** Idle connections closed to make room for a new one since the start. */
+    public long madeRoom() {
+        return madeRoom.get();
+    }
+
     /** Connections refused since the start. */
     public long refusedTotal() {
         return refusedTotal.get();
@@ -174,26 +203,104 @@ public final class ConnectionLimit {
         return perAddress;
     }
 
-    /** Counts a connection of {@code address}; or nothing, and which bound it is over. */
-    private String take(String address) {
+    /** Counts a connection of {@code address}; or nothing, and which bound it is over ({@link #HUB_BOUND} the hub's). */
+    private String take(String address, HttpConnection connection, Counted counted) {
         synchronized (byAddress) {
             int mine = byAddress.getOrDefault(address, 0);
             if (mine >= perAddress) {
                 return "the " + perAddress + " connections one address may have";
             }
             if (open.get() >= limit) {
-                return "the " + limit + " connections the hub keeps open";
+                return HUB_BOUND;
             }
             byAddress.put(address, mine + 1);
             open.incrementAndGet();
+            byLastRequest.put(connection, counted);
             return null;
         }
     }
 
-    private void give(String address) {
+    private static final String HUB_BOUND = "the connections the hub keeps open";
+
+    /**
+     * At the hub's bound: closes an idle connection among the {@value #IDLE_SCAN} asked least recently and counts
+     * {@code connection} in its place; or counts nothing and says which bound it is over.
+     */
+    private String takeIdlePlace(String address, HttpConnection connection, Counted counted) {
+        List<Map.Entry<HttpConnection, Counted>> oldest = new ArrayList<>(IDLE_SCAN);
         synchronized (byAddress) {
-            decrement(byAddress, address);
-            open.decrementAndGet();
+            for (Map.Entry<HttpConnection, Counted> e : byLastRequest.entrySet()) {
+                if (oldest.size() == IDLE_SCAN) {
+                    break;
+                }
+                oldest.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        // read outside the lock: the request and answer take their connection's own
+        for (Map.Entry<HttpConnection, Counted> candidate : oldest) {
+            HttpServerRequest latest = candidate.getValue().latest;
+            if (latest == null || !latest.isEnded() || !latest.response().ended()) {
+                continue;
+            }
+            synchronized (byAddress) {
+                // still counted, and asked nothing since (a new request would have replaced latest)
+                if (candidate.getValue().latest != latest || !candidate.getValue().counted
+                    || byAddress.getOrDefault(address, 0) >= perAddress) {
+                    continue;
+                }
+                release(candidate.getKey(), candidate.getValue());
+                int mine = byAddress.getOrDefault(address, 0);
+                byAddress.put(address, mine + 1);
+                open.incrementAndGet();
+                byLastRequest.put(connection, counted);
+            }
+            madeRoom.incrementAndGet();
+            candidate.getKey().close();
+            return null;
+        }
+        return "the " + limit + " connections the hub keeps open, none of them idle";
+    }
+
+    /** Notes a request on a counted connection: it is no longer waiting for its first, and the latest asked. */
+    private void asked(HttpConnection connection, HttpServerRequest request) {
+        Long firstRequestTimer = awaitingFirst.remove(connection);
+        if (firstRequestTimer != null) {
+            vertx.cancelTimer(firstRequestTimer);
+        }
+        synchronized (byAddress) {
+            Counted counted = byLastRequest.get(connection); // moves it to the end
+            if (counted != null) {
+                counted.latest = request;
+            }
+        }
+    }
+
+    private void give(HttpConnection connection, Counted counted) {
+        synchronized (byAddress) {
+            if (counted.counted) {
+                release(connection, counted);
+            }
+        }
+    }
+
+    /** Takes {@code connection}'s place back (once); the caller holds {@link #byAddress}. */
+    private void release(HttpConnection connection, Counted counted) {
+        counted.counted = false;
+        byLastRequest.remove(connection);
+        decrement(byAddress, counted.address);
+        open.decrementAndGet();
+    }
+
+    /** A counted connection: its address, its latest request, whether it still holds its place. */
+    private static final class Counted {
+        final String address;
+        /** Written under the limit's lock, read without it when looking for an idle connection. */
+        volatile HttpServerRequest latest;
+        /** Guarded by the limit's lock. */
+        boolean counted = true;
+
+        Counted(String address) {
+            this.address = address;
         }
     }
 

@@ -60,6 +60,11 @@ public final class HubMetrics implements AutoCloseable {
                 de.datenhafen.core.http.ConnectionLimit::refusedTotal)
             .description("HTTP connections refused since start, over http.max-connections or its per-address share")
             .register(registry);
+        FunctionCounter.builder("datenhafen.http.connections.idle.closed", connections,
+                de.datenhafen.core.http.ConnectionLimit::madeRoom)
+            .description("Idle keep-alive HTTP connections closed since start to make room for a new one at "
+                + "http.max-connections")
+            .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
