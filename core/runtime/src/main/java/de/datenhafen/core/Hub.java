@@ -280,7 +280,7 @@ public final class Hub implements AutoCloseable {
             this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC())));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
-        new Console(http.web(), http.access()).mount(http.router());
+        new Console(http.web(), http.access(), http.bodies()).mount(http.router());
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();

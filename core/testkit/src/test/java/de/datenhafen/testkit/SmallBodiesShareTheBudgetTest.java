@@ -17,9 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The hub's own small bodies (sign-in, the admin, identity, signing and subscription APIs, flows) are read through the
- * same budget as ingest ({@code http.body-memory}), not beside it: before, an anonymous client could make the hub hold
- * 64 KiB per open sign-in, on as many connections as it opened. Here the budget is 1 MiB: twenty sign-ins that announce
+ * The hub's own small bodies (sign-in, the admin, identity, signing and subscription APIs, flows, the console's
+ * forms) are read through the same budget as ingest ({@code http.body-memory}), not beside it: before, an anonymous
+ * client could make the hub hold 64 KiB per open sign-in (8 KiB per open console sign-in), on as many connections as
+ * it opened. Here the budget is 1 MiB: twenty sign-ins that announce
  * 60,000 bytes and send 50,000 hold it, a whole sign-in of 60,000 bytes is then 503, and once they go their bytes
  * come back and the same sign-in is answered as a sign-in. And each of the hub's APIs that takes a body holds what it
  * has received of one in the budget.
@@ -66,6 +67,37 @@ class SmallBodiesShareTheBudgetTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 50_000);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 0);
+    }
+
+    @Test
+    void theConsolesSignInFormIsReadThroughTheBudgetTooAndStillSignsIn() throws Exception {
+        String padded = "user=nobody&password=" + "x".repeat(7_000); // under the form's 8 KiB
+        try (Socket s = new Socket("127.0.0.1", hub.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /console/sign-in HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + padded.length() + "\r\n\r\n"
+                + padded.substring(0, 5_000)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 5_000);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.hub().httpApi().bodies().held() == 0);
+
+        RawHttp.Answer wrong = form("user=n%C3%B6body+else&password=wrong&next=%2Fconsole%2Fbus");
+        RawHttp.Answer tooLarge = form("user=nobody&password=" + "x".repeat(9_000));
+        RawHttp.Answer malformed = form("user=%zz&password=x");
+
+        assertThat(wrong.status()).as(wrong.toString()).isEqualTo(401);
+        assertThat(wrong.header("Content-Type")).startsWith("text/html");
+        assertThat(wrong.body()).contains("value=\"nöbody else\"", "The user or the password is not right.");
+        assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
+        assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+        assertThat(new JsonObject(malformed.body()).getString("field")).isEqualTo("body");
+    }
+
+    private static RawHttp.Answer form(String body) {
+        return RawHttp.send(hub.port(), body, "POST /console/sign-in HTTP/1.1", "Host: localhost",
+            "Content-Type: application/x-www-form-urlencoded", "Accept-Language: en",
+            "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length, "Connection: close");
     }
 
     /** A connection that has sent a POST of {@code body} to {@code path} up to its 50,000th byte, and waits. */

@@ -1,6 +1,9 @@
 package de.datenhafen.core.web.console;
 
+import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.http.ApiAccess;
+import de.datenhafen.core.http.BodyBudget;
+import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
 import de.datenhafen.api.web.Html;
@@ -8,17 +11,20 @@ import de.datenhafen.core.web.Language;
 import de.datenhafen.core.web.Messages;
 import de.datenhafen.core.web.Page;
 import de.datenhafen.core.web.WebPages;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -32,12 +38,19 @@ public final class Console {
     static final String BASE = "/console/";
     static final Messages TEXTS = Messages.of(Console.class.getClassLoader(), "web/console/messages");
 
+    /** The largest sign-in or sign-out form the console reads. */
+    static final int FORM_MAX = 8 * 1024;
+    private static final String FORM = "datenhafen.console.form";
+
     private final WebPages web;
     private final ApiAccess api;
+    private final BodyBudget bodies;
 
-    public Console(WebPages web, ApiAccess api) {
+    /** The console on {@code web}'s pages, asking {@code api}; its forms' bodies are read through {@code bodies}. */
+    public Console(WebPages web, ApiAccess api, BodyBudget bodies) {
         this.web = web;
         this.api = api;
+        this.bodies = bodies;
     }
 
     /** What a page body gets: who asks, in which language, the API, and where the page is. */
@@ -119,10 +132,12 @@ public final class Console {
                 }
             });
         }
-        BodyHandler form = BodyHandler.create().setBodyLimit(8 * 1024).setHandleFileUploads(false);
+        // read through the hub's body budget like every other body, then decoded as the browser sends a form
+        Handler<RoutingContext> read = bodies.handler(FORM_MAX);
+        Handler<RoutingContext> form = Console::formFields;
         router.get(BASE + "sign-in").handler(this::signInPage);
-        router.post(BASE + "sign-in").handler(form).handler(this::signIn);
-        router.post(BASE + "sign-out").handler(form).handler(this::signOut);
+        router.post(BASE + "sign-in").handler(read).handler(form).handler(this::signIn);
+        router.post(BASE + "sign-out").handler(read).handler(form).handler(this::signOut);
         Overview overview = new Overview();
         router.get(BASE).handler(ctx -> page(ctx, overview::render));
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
@@ -140,6 +155,34 @@ public final class Console {
         router.get(Audit.PATH).handler(ctx -> page(ctx, Audit::render));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
+    }
+
+    /**
+     * Decodes a form's body ({@code application/x-www-form-urlencoded}, as a browser sends the console's forms) for
+     * {@link #field}; a body of another type has no fields, and one that is not valid percent-encoding is 400.
+     */
+    private static void formFields(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        Map<String, List<String>> fields = Map.of();
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            try {
+                fields = new QueryStringDecoder(BodyBudget.bodyOf(ctx).toString(StandardCharsets.UTF_8),
+                    StandardCharsets.UTF_8, false).parameters();
+            } catch (IllegalArgumentException e) {
+                Errors.respond(ctx, new InvalidInputException("the form is not valid "
+                    + "application/x-www-form-urlencoded", "body"));
+                return;
+            }
+        }
+        ctx.put(FORM, fields);
+        ctx.next();
+    }
+
+    /** A field of the form {@code ctx} posted, its first value; null when it has none (or there was no form). */
+    static String field(RoutingContext ctx, String name) {
+        Map<String, List<String>> fields = ctx.get(FORM);
+        List<String> values = fields == null ? null : fields.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     // ---- pages
@@ -274,7 +317,7 @@ public final class Console {
             .element("label", TEXTS.get(l, "signIn.user"), "for", "user")
             .empty("input", "id", "user", "name", "user", "autocomplete", "username", "required", "",
                 "autocapitalize", "none", "spellcheck", "false", "aria-describedby", problem == null ? null
-                    : "sign-in-problem", "value", ctx.request().getFormAttribute("user"))
+                    : "sign-in-problem", "value", field(ctx, "user"))
             .element("label", TEXTS.get(l, "signIn.password"), "for", "password")
             .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
                 "current-password", "required", "")
@@ -290,12 +333,12 @@ public final class Console {
             signInPage(ctx, 403, TEXTS.get(l, "error.crossSite"));
             return;
         }
-        String user = ctx.request().getFormAttribute("user");
-        String password = ctx.request().getFormAttribute("password");
+        String user = field(ctx, "user");
+        String password = field(ctx, "password");
         api.signIn(ctx, user == null ? "" : user.trim(), password == null ? "" : password).onFailure(ctx::fail)
             .onSuccess(reply -> {
                 if (reply.ok()) {
-                    redirect(ctx, next(ctx.request().getFormAttribute("next")));
+                    redirect(ctx, next(field(ctx, "next")));
                     return;
                 }
                 signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
@@ -305,7 +348,7 @@ public final class Console {
     }
 
     private void signOut(RoutingContext ctx) {
-        String csrf = ctx.request().getFormAttribute("csrf");
+        String csrf = field(ctx, "csrf");
         if (crossSite(ctx) || csrf == null) {
             page(ctx, v -> Future.failedFuture(new Refused(new ApiAccess.Reply(403, io.vertx.core.buffer.Buffer
                 .buffer()))));
