@@ -236,7 +236,9 @@ public final class Hub implements AutoCloseable {
         if (eventLog instanceof GroupCommits commits) {
             metrics.bindBus(commits);
         }
-        http = new HttpApi(vertx, config.passwordQueue(), new BodyBudget(config.httpBodyMemory()));
+        long bodyMemory = config.httpBodyMemory();
+        http = new HttpApi(vertx, config.passwordQueue(), new BodyBudget(bodyMemory, BodyBudget.defaultShare(bodyMemory),
+            config.httpBodyMinRate(), BodyBudget.RATE_GRACE));
         connections = new ConnectionLimit(vertx, config.httpMaxConnections(), config.httpMaxConnectionsPerAddress());
         metrics.bindConnections(connections);
         scheduler = Timers.of("hub-scheduler");

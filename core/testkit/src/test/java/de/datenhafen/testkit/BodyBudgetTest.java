@@ -35,6 +35,8 @@ class BodyBudgetTest {
     private final BodyBudget budget = new BodyBudget(LIMIT);
     /** 200,000 bytes, of which one client address may hold 60,000. */
     private final BodyBudget shared = new BodyBudget(200_000, 60_000);
+    /** Bodies at 2,000 bytes a second or more, once a second has passed. */
+    private final BodyBudget paced = new BodyBudget(200_000, 200_000, 2_000, Duration.ofSeconds(1));
     private final BlockingQueue<RoutingContext> holding = new LinkedBlockingQueue<>();
     private Vertx vertx;
     private Router router;
@@ -56,6 +58,9 @@ class BodyBudgetTest {
                 ctx.put("size", body.length);
                 holding.add(ctx);
             }));
+        router.post("/paced").handler(ctx -> paced.read(ctx, MAX,
+            announced -> new PayloadTooLargeException("over the route's own limit"),
+            body -> ctx.response().end(new JsonObject().put("size", body.length).encode())));
         router.post("/small").handler(ctx -> budget.read(ctx, 10_000,
             announced -> new PayloadTooLargeException("over the route's own limit"), body -> ctx.response().end()));
         server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
@@ -198,6 +203,44 @@ class BodyBudgetTest {
 
 
     /** A chunked request (no Content-Length) of {@code pieces} chunks of 8 KiB. */
+    @Test
+    void aBodyThatComesSlowerThanTheFloorIs408AndItsConnectionClosedWhileAPacedOneIsRead() throws Exception {
+        try (Socket slow = new Socket("127.0.0.1", server.actualPort());
+             Socket steady = new Socket("127.0.0.1", server.actualPort())) {
+            slow.setSoTimeout(10_000);
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /paced HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
+                + "x".repeat(500)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            OutputStream steadyOut = steady.getOutputStream();
+            steadyOut.write("POST /paced HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            // 12,000 bytes in 3 s: 4,000 a second, twice the floor; the slow one is refused meanwhile
+            for (int i = 0; i < 30; i++) {
+                steadyOut.write("y".repeat(400).getBytes(StandardCharsets.US_ASCII));
+                steadyOut.flush();
+                Thread.sleep(100); // the client's own pace, not a wait for the server
+            }
+
+            String head = RawHttp.head(slow.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
+            int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+            JsonObject error = new JsonObject(new String(slow.getInputStream().readNBytes(length),
+                StandardCharsets.UTF_8));
+            assertThat(error.getString("field")).isEqualTo("body");
+            assertThat(error.getString("error")).startsWith("the body came slower than 2000 bytes a second "
+                + "(http.body-min-rate): 500 bytes in ");
+            assertThat(slow.getInputStream().read()).as("closed, not waiting for the rest").isEqualTo(-1);
+
+            steady.setSoTimeout(10_000);
+            String steadyHead = RawHttp.head(steady.getInputStream());
+            assertThat(steadyHead).startsWith("HTTP/1.1 200");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2_900));
+            await().atMost(Duration.ofSeconds(10)).until(() -> paced.held() == 0);
+        }
+    }
+
     @Test
     void anIpv6ClientsShareIsItsSlash64sWhicheverOfItsAddressesItSendsFrom() throws Exception {
         try (Ipv6Loopback lo = Ipv6Loopback.add("2001:db8:b0:1::1", "2001:db8:b0:1::2", "2001:db8:b0:2::1")) {

@@ -214,14 +214,17 @@ class ConnectionLimitTest {
         }
     }
 
-    /** A connection from {@code from} that has sent a request's head and part of its body, and no more. */
+    /**
+     * A connection from {@code from} that has sent a request's head and 12,000 bytes of its body, and no more (enough
+     * for a minute above the body's rate floor, {@code http.body-min-rate}).
+     */
     private void busy(String from) throws IOException {
         int openBefore = limit().open();
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), hub.port(), InetAddress.getByName(from), 0);
         held.add(s);
         s.getOutputStream().write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
             + hub.client().adminToken() + "\r\nContent-Type: application/cloudevents-batch+json\r\n"
-            + "Content-Length: 1000\r\n\r\n[{\"specversion\":").getBytes(StandardCharsets.US_ASCII));
+            + "Content-Length: 100000\r\n\r\n[" + " ".repeat(12_000)).getBytes(StandardCharsets.US_ASCII));
         await().atMost(Duration.ofSeconds(10)).until(() -> limit().open() == openBefore + 1);
     }
 

@@ -60,6 +60,7 @@ public final class HubConfig {
     public static final String HTTP_QUEUE = "http.queue";
     public static final String HTTP_MAX_BODY = "http.max-body";
     public static final String HTTP_BODY_MEMORY = "http.body-memory";
+    public static final String HTTP_BODY_MIN_RATE = "http.body-min-rate";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
     public static final String HTTP_MAX_CONNECTIONS = "http.max-connections";
@@ -152,6 +153,9 @@ public final class HubConfig {
         .define(HTTP_BODY_MEMORY, ConfigType.LONG, null, false,
             "Bytes of request bodies the hub holds in memory at once, over all requests (503 with Retry-After beyond); "
                 + "default: an eighth of the maximum heap, at least 16 MiB")
+        .define(HTTP_BODY_MIN_RATE, ConfigType.INT, de.datenhafen.core.http.BodyBudget.DEFAULT_MIN_RATE, false,
+            "Slowest a request body may arrive: bytes a second on average from 5 s after its reading began (408 and "
+                + "the connection closed below it); 0 lets a body take as long as the idle time-out")
         .define(AUTH_FAILURES_LIMIT, ConfigType.INT, 10, false,
             "Wrong tokens a client address may send within auth.failures.window before it gets 429")
         .define(AUTH_FAILURES_WINDOW, ConfigType.DURATION, "1m", false,
@@ -630,6 +634,21 @@ public final class HubConfig {
                 HTTP_BODY_MEMORY);
         }
         return bytes;
+    }
+
+    /**
+     * {@value #HTTP_BODY_MIN_RATE}: the lowest average rate of a request body, in bytes a second, once
+     * {@link de.datenhafen.core.http.BodyBudget#RATE_GRACE} has passed; 0 for none.
+     *
+     * @throws InvalidInputException when it is negative
+     */
+    public int httpBodyMinRate() {
+        int rate = config.getInt(HTTP_BODY_MIN_RATE);
+        if (rate < 0) {
+            throw new InvalidInputException(HTTP_BODY_MIN_RATE + " must be 0 or more bytes a second, was " + rate,
+                HTTP_BODY_MIN_RATE);
+        }
+        return rate;
     }
 
     /** The configured public URL without a trailing slash, or empty for the default. */

@@ -32,6 +32,12 @@ import java.util.function.LongFunction;
  * of it; an IPv6 client's share is its /64 network's ({@link ClientAddress#network}); behind a reverse proxy every
  * client has the proxy's address, and the share is the proxy's.
  *
+ * <p>A body must keep coming: from {@link #RATE_GRACE} after its reading began, one that has arrived at fewer than
+ * {@code http.body-min-rate} bytes a second on average (240 by default, as ASP.NET Core's Kestrel) is answered 408
+ * with {@code Connection: close} and its connection closed. Without that floor a client sending a byte now and then
+ * held its connection, and its share of the budget, until the idle time-out (5 minutes), and a few addresses doing so
+ * kept the hub at its connection bound, since a connection in the middle of a request is never closed to make room.
+ *
  * <p>The budget counts the bytes received. Parsing a body takes more (a batch of CloudEvents as objects 1.5 to 3 times
  * its size), which is why the default is an eighth of the maximum heap.
  */
@@ -45,25 +51,48 @@ public final class BodyBudget {
         return Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
     }
 
+    /** The lowest average rate of a body by default, in bytes a second (ASP.NET Core Kestrel's default). */
+    public static final int DEFAULT_MIN_RATE = 240;
+    /** How long a body may arrive at any pace before its average rate must reach the floor. */
+    public static final Duration RATE_GRACE = Duration.ofSeconds(5);
+
+    /** A client's default share of a budget of {@code limit} bytes: a quarter, at least 16 MiB, at most all of it. */
+    public static long defaultShare(long limit) {
+        return Math.min(limit, Math.max(limit / 4, 16L * 1024 * 1024));
+    }
+
     private final long limit;
     private final long perClient;
+    private final int minRate;
+    private final Duration grace;
     private final AtomicLong held = new AtomicLong();
     /** Bytes held by each client address holding any; guarded by itself. */
     private final Map<String, Long> byClient = new HashMap<>();
 
     /** A budget of {@code limit} bytes, of which one client address may hold a quarter (at least 16 MiB). */
     public BodyBudget(long limit) {
-        this(limit, Math.min(limit, Math.max(limit / 4, 16L * 1024 * 1024)));
+        this(limit, defaultShare(limit));
     }
 
     /** A budget of {@code limit} bytes, of which one client address may hold {@code perClient}. */
     public BodyBudget(long limit, long perClient) {
-        if (limit < 1 || perClient < 1 || perClient > limit) {
-            throw new IllegalArgumentException("the body budget must be positive and a client's share within it, was "
-                + limit + " and " + perClient);
+        this(limit, perClient, DEFAULT_MIN_RATE, RATE_GRACE);
+    }
+
+    /**
+     * A budget of {@code limit} bytes, of which one client address may hold {@code perClient}, for bodies that arrive
+     * at {@code minRate} bytes a second or more on average once {@code grace} has passed (0: at any rate).
+     */
+    public BodyBudget(long limit, long perClient, int minRate, Duration grace) {
+        if (limit < 1 || perClient < 1 || perClient > limit || minRate < 0 || grace.isNegative() || grace.isZero()) {
+            throw new IllegalArgumentException("the body budget must be positive and a client's share within it, the "
+                + "rate not negative and the grace positive, was " + limit + ", " + perClient + ", " + minRate + ", "
+                + grace);
         }
         this.limit = limit;
         this.perClient = perClient;
+        this.minRate = minRate;
+        this.grace = grace;
     }
 
     public long limit() {
@@ -160,6 +189,7 @@ public final class BodyBudget {
         request.handler(reading::chunk);
         request.exceptionHandler(reading::failed);
         request.endHandler(v -> reading.end());
+        reading.watchRate();
         request.resume();
     }
 
@@ -217,8 +247,12 @@ public final class BodyBudget {
         private final LongFunction<RuntimeException> tooLarge;
         private final Consumer<byte[]> then;
         private final List<Buffer> chunks = new ArrayList<>();
+        private final long started = System.nanoTime();
         private long size; // received, and taken from the budget until release()
+        private long received; // received in all
         private boolean refused;
+        private boolean ended;
+        private long rateTimer = -1;
 
         Reading(RoutingContext ctx, String client, long max, LongFunction<RuntimeException> tooLarge,
                 Consumer<byte[]> then) {
@@ -244,7 +278,37 @@ public final class BodyBudget {
                 return;
             }
             size += n;
+            received += n;
             chunks.add(chunk);
+        }
+
+        /** Checks the body's average rate once the grace has passed, and each second after, until it is read. */
+        void watchRate() {
+            if (minRate > 0) {
+                rateTimer = ctx.vertx().setTimer(grace.toMillis(), this::checkRate);
+            }
+        }
+
+        private void checkRate(long timer) {
+            rateTimer = -1;
+            if (refused || ended) {
+                return;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (received >= minRate * seconds) {
+                rateTimer = ctx.vertx().setTimer(1000, this::checkRate);
+                return;
+            }
+            String message = String.format(java.util.Locale.ROOT, "the body came slower than %d bytes a second "
+                + "(http.body-min-rate): %d bytes in %.1f s", minRate, received, seconds);
+            release();
+            // the rest of it is not waited for: the connection goes with the answer
+            ctx.addEndHandler(v -> {
+                if (ctx.request().connection() != null) {
+                    ctx.request().connection().close();
+                }
+            });
+            refuse(ctx, () -> Errors.respond(ctx, 408, message, "body"));
         }
 
         void failed(Throwable err) {
@@ -255,6 +319,8 @@ public final class BodyBudget {
         }
 
         void end() {
+            ended = true;
+            cancelRateTimer();
             if (refused) {
                 return;
             }
@@ -285,10 +351,18 @@ public final class BodyBudget {
          */
         void release() {
             refused = true;
+            cancelRateTimer();
             chunks.clear();
             if (size > 0) {
                 give(client, size);
                 size = 0;
+            }
+        }
+
+        private void cancelRateTimer() {
+            if (rateTimer >= 0) {
+                ctx.vertx().cancelTimer(rateTimer);
+                rateTimer = -1;
             }
         }
     }

@@ -150,6 +150,16 @@ class HubConfigTest {
     }
 
     @Test
+    void wantsBodiesAtTwoHundredFortyBytesASecondUnlessToldAndTakesZeroForAnyPaceButNothingNegative() {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).httpBodyMinRate()).isEqualTo(240);
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_HTTP_BODY_MIN_RATE", "0"), Map.of()).httpBodyMinRate())
+            .isZero();
+        HubConfig negative = HubConfig.load(home, Map.of("DATENHAFEN_HTTP_BODY_MIN_RATE", "-1"), Map.of());
+        assertThatThrownBy(negative::httpBodyMinRate).isInstanceOfSatisfying(InvalidInputException.class,
+            e -> assertThat(e.field()).isEqualTo("http.body-min-rate"));
+    }
+
+    @Test
     void servesHttpOnOneEventLoopAProcessorUnlessToldAndRefusesNoLoopAtAll() {
         assertThat(HubConfig.load(home, Map.of(), Map.of()).httpEventLoops())
             .isEqualTo(Runtime.getRuntime().availableProcessors());
