@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,13 +239,14 @@ public final class ConnectionLimit {
         }
         // read outside the lock: the request and answer take their connection's own
         for (Map.Entry<HttpConnection, Counted> candidate : oldest) {
-            HttpServerRequest latest = candidate.getValue().latest;
-            if (latest == null || !latest.isEnded() || !latest.response().ended()) {
-                continue;
+            WeakReference<HttpServerRequest> asked = candidate.getValue().latest;
+            HttpServerRequest latest = asked == null ? null : asked.get();
+            if (asked == null || latest != null && (!latest.isEnded() || !latest.response().ended())) {
+                continue; // no request yet (closed soon, FIRST_REQUEST), or one in progress
             }
             synchronized (byAddress) {
                 // still counted, and asked nothing since (a new request would have replaced latest)
-                if (candidate.getValue().latest != latest || !candidate.getValue().counted
+                if (candidate.getValue().latest != asked || !candidate.getValue().counted
                     || byAddress.getOrDefault(address, 0) >= perAddress) {
                     continue;
                 }
@@ -270,7 +272,7 @@ public final class ConnectionLimit {
         synchronized (byAddress) {
             Counted counted = byLastRequest.get(connection); // moves it to the end
             if (counted != null) {
-                counted.latest = request;
+                counted.latest = new WeakReference<>(request);
             }
         }
     }
@@ -294,8 +296,11 @@ public final class ConnectionLimit {
     /** A counted connection: its address, its latest request, whether it still holds its place. */
     private static final class Counted {
         final String address;
-        /** Written under the limit's lock, read without it when looking for an idle connection. */
-        volatile HttpServerRequest latest;
+        /**
+         * Written under the limit's lock, read without it when looking for an idle connection. Weak: a request no one
+         * holds any more is done, and an idle connection does not keep its last request's headers in memory.
+         */
+        volatile WeakReference<HttpServerRequest> latest;
         /** Guarded by the limit's lock. */
         boolean counted = true;
 
