@@ -10,14 +10,19 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,14 +221,24 @@ class BodyBudgetTest {
             steadyOut.write("POST /paced HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12000\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            // 12,000 bytes in 3 s: 4,000 a second, twice the floor; the slow one is refused meanwhile
-            for (int i = 0; i < 30; i++) {
-                steadyOut.write("y".repeat(400).getBytes(StandardCharsets.US_ASCII));
-                steadyOut.flush();
-                Thread.sleep(100); // the client's own pace, not a wait for the server
-            }
+            // 12,000 bytes in 3 s: 4,000 a second, twice the floor, at the client's own pace; the slow one is refused
+            // meanwhile
+            ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger sent = new AtomicInteger();
+            try {
+                pace.scheduleAtFixedRate(() -> {
+                    if (sent.get() < 30) {
+                        try {
+                            steadyOut.write("y".repeat(400).getBytes(StandardCharsets.US_ASCII));
+                            steadyOut.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        sent.incrementAndGet();
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
 
-            String head = RawHttp.head(slow.getInputStream());
+                String head = RawHttp.head(slow.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
             int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
             JsonObject error = new JsonObject(new String(slow.getInputStream().readNBytes(length),
@@ -231,13 +246,17 @@ class BodyBudgetTest {
             assertThat(error.getString("field")).isEqualTo("body");
             assertThat(error.getString("error")).startsWith("the body came slower than 2000 bytes a second "
                 + "(http.body-min-rate): 500 bytes in ");
-            assertThat(slow.getInputStream().read()).as("closed, not waiting for the rest").isEqualTo(-1);
+                assertThat(slow.getInputStream().read()).as("closed, not waiting for the rest").isEqualTo(-1);
 
-            steady.setSoTimeout(10_000);
-            String steadyHead = RawHttp.head(steady.getInputStream());
-            assertThat(steadyHead).startsWith("HTTP/1.1 200");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2_900));
-            await().atMost(Duration.ofSeconds(10)).until(() -> paced.held() == 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sent.get() == 30);
+                steady.setSoTimeout(10_000);
+                String steadyHead = RawHttp.head(steady.getInputStream());
+                assertThat(steadyHead).startsWith("HTTP/1.1 200");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2_900));
+                await().atMost(Duration.ofSeconds(10)).until(() -> paced.held() == 0);
+            } finally {
+                pace.shutdownNow();
+            }
         }
     }
 

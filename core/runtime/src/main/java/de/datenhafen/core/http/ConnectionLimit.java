@@ -214,11 +214,16 @@ public final class ConnectionLimit {
             if (open.get() >= limit) {
                 return HUB_BOUND;
             }
-            byAddress.put(address, mine + 1);
-            open.incrementAndGet();
-            byLastRequest.put(connection, counted);
+            count(address, connection, counted);
             return null;
         }
+    }
+
+    /** Counts {@code connection} for {@code address}; the caller holds {@link #byAddress} and checked the bounds. */
+    private void count(String address, HttpConnection connection, Counted counted) {
+        byAddress.merge(address, 1, Integer::sum);
+        open.incrementAndGet();
+        byLastRequest.put(connection, counted);
     }
 
     private static final String HUB_BOUND = "the connections the hub keeps open";
@@ -251,10 +256,7 @@ public final class ConnectionLimit {
                     continue;
                 }
                 release(candidate.getKey(), candidate.getValue());
-                int mine = byAddress.getOrDefault(address, 0);
-                byAddress.put(address, mine + 1);
-                open.incrementAndGet();
-                byLastRequest.put(connection, counted);
+                count(address, connection, counted);
             }
             madeRoom.incrementAndGet();
             candidate.getKey().close();

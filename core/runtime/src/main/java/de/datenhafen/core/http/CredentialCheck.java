@@ -52,8 +52,9 @@ final class CredentialCheck {
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
         String token = bearer ? authorization.substring(7).trim() : null;
         boolean counted = required || token != null && token.startsWith(ApiTokens.PREFIX);
+        String client = counted ? ClientAddress.network(c.address()) : null; // the limiter's key: an IPv6 one's /64
         if (counted) {
-            Duration wait = limiter.retryAfter(ClientAddress.network(c.address()));
+            Duration wait = limiter.retryAfter(client);
             if (!wait.isZero()) {
                 LOG.warn("Turned away {} from {}: too many wrong tokens", what, c.address());
                 return refused(new TooManyRequestsException("too many wrong tokens from this address; try again in "
@@ -70,7 +71,7 @@ final class CredentialCheck {
                 return new Outcome(p.get(), null);
             }
             if (counted) {
-                limiter.failed(ClientAddress.network(c.address()));
+                limiter.failed(client);
                 LOG.warn("Wrong token for {} from {}", what, c.address());
             }
             return required ? refused(new UnauthorizedException("the bearer token is not valid (unknown, expired, "
