@@ -91,7 +91,8 @@ public final class Main {
                 compact(config);
                 return;
             }
-            NettyArenas.limit(config.httpEventLoops()); // before Vert.x: Netty reads it once
+            String arenas = NettyArenas.limit(config.httpEventLoops()); // before Vert.x: Netty reads it once
+            LOG.info("Netty: {}", NettyArenas.describe(arenas));
             // the demo's integrations exist before the hub answers: ready means they serve
             hub = Hub.start(config, options.contains("--demo")
                 ? h -> Demo.createIntegrations(h, home.resolve("conf").resolve("demo")) : h -> { });

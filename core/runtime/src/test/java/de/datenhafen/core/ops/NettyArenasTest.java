@@ -33,4 +33,11 @@ class NettyArenasTest {
             }
         }
     }
+
+    @Test
+    void theLogSaysHowAChunkIsTaken() {
+        assertThat(NettyArenas.describe("1", true))
+            .isEqualTo("1 pooled direct arena, chunks from the C heap, resident as used");
+        assertThat(NettyArenas.describe("2", false)).startsWith("2 pooled direct arenas, chunks zeroed by the JDK");
+    }
 }
