@@ -225,10 +225,26 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
      * fail before it closes it): appends stay queued as behind a slow disk, so a test can see what its routes answer
      * then (503 with Retry-After once the queue is full) and how many requests wait for their commit at once
      * ({@link BusHold#waitingEvents()}). The events of that next commit still count as waiting while it holds. Use
-     * it with try-with-resources.
+     * it with try-with-resources. The hold begins once the events appended before it are written (within 10 s), so
+     * that what it counts as waiting is the test's own: a hold closed just before leaves its last commit's events
+     * counted until the writer returns from it.
      */
     public BusHold holdBus() {
-        return new BusHold(running().eventLog());
+        EventLog log = running().eventLog();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.pendingEvents() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bus still had " + log.pendingEvents() + " events waiting 10 s "
+                    + "after a hold was asked for");
+            }
+            try {
+                Thread.sleep(5); // the writer's progress, polled: at most 10 s in all
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return new BusHold(log);
     }
 
     /** A held bus writer; see {@link #holdBus()}. */
