@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -231,19 +232,8 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback, 
      */
     public BusHold holdBus() {
         EventLog log = running().eventLog();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (log.pendingEvents() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bus still had " + log.pendingEvents() + " events waiting 10 s "
-                    + "after a hold was asked for");
-            }
-            try {
-                Thread.sleep(5); // the writer's progress, polled: at most 10 s in all
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Awaitility.await("the events appended before the hold written").atMost(Duration.ofSeconds(10))
+            .until(() -> log.pendingEvents() == 0);
         return new BusHold(log);
     }
 
