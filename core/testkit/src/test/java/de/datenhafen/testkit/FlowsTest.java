@@ -102,7 +102,7 @@ class FlowsTest {
         String in = newType();
         String out = in + ".v";
         assertThat(create(client, flow("versions", in, out, "{\"v\": 1}")).status()).isEqualTo(201);
-        HubClient.Response v2 = client.put("/api/v1/admin/flows/versions", "application/yaml",
+        HubClient.Response v2 = client.put("/api/v1/admin/flows/versions", "Application/YAML; charset=utf-8",
             flow("versions", in, out, "{\"v\": 2}"));
         assertThat(v2.status()).as(v2.toString()).isEqualTo(200);
         assertThat(v2.json().getInteger("version")).isEqualTo(2);

@@ -107,7 +107,7 @@ final class CloudEventsCodec {
 
     /** The mode a request's headers ask for, or null when they ask for none of the three. */
     static String mode(MultiMap headers) {
-        String contentType = mediaType(headers.get("Content-Type"));
+        String contentType = MediaTypes.essence(headers.get("Content-Type"));
         if (STRUCTURED.equals(contentType) || BATCH.equals(contentType)) {
             return contentType;
         }
@@ -698,7 +698,7 @@ final class CloudEventsCodec {
 
     /** Text data (text/*, XML) in valid UTF-8 is written as a string; anything else that is not JSON as base64. */
     private static boolean isText(CloudEvent event) {
-        String t = mediaType(event.getDataContentType());
+        String t = MediaTypes.essence(event.getDataContentType());
         if (t == null || event.getData() == null || !(t.startsWith("text/") || t.endsWith("/xml") || t.endsWith("+xml"))) {
             return false;
         }
@@ -711,16 +711,8 @@ final class CloudEventsCodec {
     }
 
     static boolean isJson(String contentType) {
-        String t = mediaType(contentType);
+        String t = MediaTypes.essence(contentType);
         return t == null || t.equals("application/json") || t.equals("text/json") || t.endsWith("+json");
-    }
-
-    private static String mediaType(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
     private static String kind(JsonNode node) {

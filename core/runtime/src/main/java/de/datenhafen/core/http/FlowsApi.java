@@ -222,8 +222,7 @@ final class FlowsApi {
     /** The request's flow, or null after answering 400. */
     private static Request request(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        if (type != null && (type.startsWith("application/yaml") || type.startsWith("text/yaml")
-            || type.startsWith("application/x-yaml"))) {
+        if (MediaTypes.is(type, "application/yaml", "text/yaml", "application/x-yaml")) {
             Buffer yaml = BodyBudget.bodyOf(ctx);
             if (yaml.length() <= 0) {
                 Errors.respond(ctx, InvalidInputException.emptyBody(FLOW));

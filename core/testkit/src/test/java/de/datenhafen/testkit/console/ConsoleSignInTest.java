@@ -146,6 +146,23 @@ class ConsoleSignInTest {
         assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(200); // still signed in
     }
 
+    @Test
+    void aFormIsReadByItsMediaTypeInAnyCaseAndNotByALookalike() {
+        HubClient c = hub.client().anonymous();
+        String vera = People.sessionCookie(c, People.ADMIN, People.ADMIN_PASSWORD);
+        String token = pageToken(c, vera);
+
+        HubClient.Response lookalike = c.post("/console/sign-out", Map.of("Cookie", vera,
+            "Content-Type", "application/x-www-form-urlencodedX"), "csrf=" + token);
+        assertThat(lookalike.status()).as(lookalike.body()).isEqualTo(403); // no form, so no page token
+        assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(200);
+
+        HubClient.Response form = c.post("/console/sign-out", Map.of("Cookie", vera,
+            "Content-Type", "Application/X-WWW-Form-Urlencoded ; charset=UTF-8"), "csrf=" + token);
+        assertThat(form.status()).as(form.body()).isEqualTo(303);
+        assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(401);
+    }
+
     private static HubClient.Response createMember(HubClient c, String cookie, String csrf, String id) {
         Map<String, String> headers = new HashMap<>(Map.of("Cookie", cookie, "Content-Type", "application/json"));
         if (csrf != null) {

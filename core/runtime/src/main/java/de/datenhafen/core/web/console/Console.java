@@ -4,6 +4,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.http.ApiAccess;
 import de.datenhafen.core.http.BodyBudget;
 import de.datenhafen.core.http.Errors;
+import de.datenhafen.core.http.MediaTypes;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
 import de.datenhafen.api.web.Html;
@@ -164,7 +165,7 @@ public final class Console {
     private static void formFields(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         Map<String, List<String>> fields = Map.of();
-        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        if (MediaTypes.is(type, "application/x-www-form-urlencoded")) {
             try {
                 fields = new QueryStringDecoder(BodyBudget.bodyOf(ctx).toString(StandardCharsets.UTF_8),
                     StandardCharsets.UTF_8, false).parameters();
