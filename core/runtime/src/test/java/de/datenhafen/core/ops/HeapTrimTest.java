@@ -15,15 +15,17 @@ class HeapTrimTest {
     private static final long MIB = 1L << 20;
 
     @Test
-    void aQuietHubWhoseHeapGrewFarSinceTheLastTrimGivesItBack() {
+    void aQuietHubWhoseHeapGrewSinceTheLastTrimGivesItBack() {
         assertThat(HeapTrim.WhenQuiet.grewEnough(512 * MIB, 40 * MIB)).isTrue();
-        assertThat(HeapTrim.WhenQuiet.grewEnough(81 * MIB, 40 * MIB)).isTrue();
+        // the shared benchmark's registry import of 2,500 devices: 28 MiB after the start trim, 53 a minute later
+        assertThat(HeapTrim.WhenQuiet.grewEnough(53 * MIB, 28 * MIB)).isTrue();
+        assertThat(HeapTrim.WhenQuiet.grewEnough(376 * MIB, 300 * MIB)).isTrue();
     }
 
     @Test
     void aHeapThatGrewLittleIsNotWorthAPause() {
-        assertThat(HeapTrim.WhenQuiet.grewEnough(80 * MIB, 40 * MIB)).isFalse(); // not more than twice
-        assertThat(HeapTrim.WhenQuiet.grewEnough(50 * MIB, 20 * MIB)).isFalse(); // not 32 MiB more
+        assertThat(HeapTrim.WhenQuiet.grewEnough(44 * MIB, 28 * MIB)).isFalse(); // not more than 16 MiB
+        assertThat(HeapTrim.WhenQuiet.grewEnough(375 * MIB, 300 * MIB)).isFalse(); // not more than a quarter
         assertThat(HeapTrim.WhenQuiet.grewEnough(40 * MIB, 40 * MIB)).isFalse();
     }
 
