@@ -19,6 +19,7 @@ import de.datenhafen.core.camel.HubHttpComponent;
 import de.datenhafen.core.http.BodyBudget;
 import de.datenhafen.core.http.ConnectionLimit;
 import de.datenhafen.core.http.HttpApi;
+import de.datenhafen.core.http.RequestFraming;
 import de.datenhafen.core.ops.Timers;
 import de.datenhafen.core.web.console.Console;
 import de.datenhafen.core.http.HttpsRedirect;
@@ -279,10 +280,11 @@ public final class Hub implements AutoCloseable {
             HeapTrim::trimNativeHeap);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
-            this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC())));
+            this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC()),
+            this::publicUrl));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
-        new Console(http.web(), http.access(), http.bodies()).mount(http.router());
+        new Console(http.web(), http.access(), http.bodies(), http::crossSite).mount(http.router());
         long tVertx = System.nanoTime();
         camel.start();
         long tCamel = System.nanoTime();
@@ -304,7 +306,7 @@ public final class Hub implements AutoCloseable {
             // only then); until then it is bounded by this time-out alone (half of Vert.x's default of 10 s)
             tls.applyTo(options).setSslHandshakeTimeout(5).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
         }
-        Handler<HttpServerRequest> requests = connections.guard(http.router());
+        Handler<HttpServerRequest> requests = connections.guard(RequestFraming.guard(http.router()));
         if (hsts.isPresent()) {
             String value = hsts.get();
             Handler<HttpServerRequest> guarded = requests;

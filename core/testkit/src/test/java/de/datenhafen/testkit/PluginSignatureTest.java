@@ -133,6 +133,22 @@ class PluginSignatureTest {
     }
 
     @Test
+    void aKeyThatIsMissingOrNotEd25519IsRefusedSayingWhatToSendNotWhatTheParserThrew() {
+        String keys = "/api/v1/admin/members/member-a/keys";
+        HubClient.Response missing = hub.client().post(keys, new JsonObject().put("name", "k"));
+        // valid base64 of a DER that is no SubjectPublicKeyInfo (an ASN.1 tag the JDK's parser cannot read)
+        HubClient.Response notAKey = hub.client().post(keys, new JsonObject().put("publicKey", "/////w==")
+            .put("name", "k"));
+
+        assertThat(missing.status()).as(missing.body()).isEqualTo(400);
+        assertThat(missing.json().getString("field")).isEqualTo("publicKey");
+        assertThat(missing.json().getString("error")).contains("missing");
+        assertThat(notAKey.status()).as(notAKey.body()).isEqualTo(400);
+        assertThat(notAKey.json().getString("field")).isEqualTo("publicKey");
+        assertThat(notAKey.json().getString("error")).contains("PEM").doesNotContain("Exception", "java.", "Tag");
+    }
+
+    @Test
     void installsAnUnsignedArchiveAHubAdminAllowListedBySha256() throws Exception {
         Path archive = Fixtures.quiet(ARCHIVES.resolve("allowed"), "allow-listed");
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

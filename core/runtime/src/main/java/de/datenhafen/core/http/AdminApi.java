@@ -5,6 +5,7 @@ import de.datenhafen.api.Connector;
 import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.PayloadTooLargeException;
+import de.datenhafen.api.UnsupportedMediaTypeException;
 import de.datenhafen.core.integration.ConfigSchemas;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.plugin.LoadedPlugin;
@@ -343,8 +344,18 @@ final class AdminApi {
     private static final String INTEGRATION = "the integration as {\"name\", \"connector\", \"config\"}";
     private static final String CONFIG = "the integration's new config as {\"config\": {...}}";
 
-    /** The request body as a JSON object, or null after answering 400; {@code expected} says what to send. */
+    /**
+     * The request body as a JSON object, or null after answering 400 (415 when it is declared as another type than
+     * JSON); {@code expected} says what to send.
+     */
     static JsonObject jsonBody(RoutingContext ctx, String expected) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && !type.isBlank() && !MediaTypes.isJson(type)) {
+            // a form or text/plain is what a page of another site can send without asking (no CORS preflight)
+            Errors.respond(ctx, new UnsupportedMediaTypeException("the body is JSON: send Content-Type: "
+                + "application/json, not " + MediaTypes.shown(type), "application/json"));
+            return null;
+        }
         Buffer read = BodyBudget.bodyOf(ctx);
         if (read.length() <= 0) {
             Errors.respond(ctx, InvalidInputException.emptyBody(expected));

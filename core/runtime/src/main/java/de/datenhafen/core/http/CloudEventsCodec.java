@@ -680,7 +680,7 @@ final class CloudEventsCodec {
             }
             return node;
         } catch (IOException e) {
-            throw new InvalidInputException("the body is not valid JSON: " + firstLine(e.getMessage()), "body");
+            throw new InvalidInputException("the body is not valid JSON: " + Errors.jsonProblem(e), "body");
         }
     }
 
@@ -711,8 +711,7 @@ final class CloudEventsCodec {
     }
 
     static boolean isJson(String contentType) {
-        String t = MediaTypes.essence(contentType);
-        return t == null || t.equals("application/json") || t.equals("text/json") || t.endsWith("+json");
+        return contentType == null || MediaTypes.isJson(contentType);
     }
 
     private static String kind(JsonNode node) {
@@ -723,6 +722,9 @@ final class CloudEventsCodec {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
+        }
+        if (t instanceof JsonProcessingException) {
+            return Errors.jsonProblem(t); // the problem and where, not the parser's settings or source
         }
         return firstLine(t.getMessage() == null ? t.toString() : t.getMessage());
     }

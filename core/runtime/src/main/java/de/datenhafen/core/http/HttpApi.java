@@ -62,6 +62,7 @@ public final class HttpApi {
     private EventsApi events;
     private ApiAccess access;
     private volatile String node; // this node's id, in the health answers
+    private volatile Supplier<String> publicUrl;
     private final WebPages web = new WebPages(Assets.hub());
 
     /** What the HTTP layer needs from the rest of the hub. */
@@ -71,7 +72,7 @@ public final class HttpApi {
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
                            Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
                            de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,
-                           de.datenhafen.core.store.OnlineBackup backup) {
+                           de.datenhafen.core.store.OnlineBackup backup, Supplier<String> publicUrl) {
     }
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
@@ -111,6 +112,23 @@ public final class HttpApi {
         return workers;
     }
 
+    /**
+     * Whether a browser sent {@code request} from a page of another site ({@link CrossSite}), this hub's origin being
+     * its {@code Host} or its public URL; after {@link #mount}.
+     */
+    public boolean crossSite(HttpServerRequest request) {
+        Supplier<String> url = publicUrl;
+        java.net.URI uri = null;
+        if (url != null) {
+            try {
+                uri = java.net.URI.create(url.get());
+            } catch (IllegalArgumentException e) {
+                // the configuration checks the public URL at start; a Host match is left
+            }
+        }
+        return CrossSite.from(request, uri);
+    }
+
     /** The API as the console calls it for a browser's session; after {@link #mount}. */
     public ApiAccess access() {
         return access;
@@ -145,8 +163,9 @@ public final class HttpApi {
         new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
         new FlowsApi(workers, s.flows()).mount(router, bodies);
+        publicUrl = s.publicUrl();
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
-            new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()));
+            new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()), this::crossSite);
         identityApi.mount(router, auth, bodies);
         access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());
         new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router, bodies);

@@ -48,6 +48,7 @@ final class IdentityApi {
     private static final String BODY = "a JSON object with the fields this route takes (see openapi.json)";
     private final FailedAuthLimiter addressLimiter;
     private final FailedAuthLimiter accountLimiter;
+    private final java.util.function.Predicate<io.vertx.core.http.HttpServerRequest> crossSite;
 
     /**
      * @param passwords runs what hashes a password (sign-in, setup, a change): an Argon2id hash takes a core for
@@ -56,7 +57,9 @@ final class IdentityApi {
      *                  sign-ins queue behind each other only, and only so many (then 503)
      */
     IdentityApi(Identity identity, WorkerExecutor workers, PasswordHashing passwords,
-                FailedAuthLimiter addressLimiter, FailedAuthLimiter accountLimiter) {
+                FailedAuthLimiter addressLimiter, FailedAuthLimiter accountLimiter,
+                java.util.function.Predicate<io.vertx.core.http.HttpServerRequest> crossSite) {
+        this.crossSite = crossSite;
         this.identity = identity;
         this.workers = workers;
         this.passwords = passwords;
@@ -219,6 +222,11 @@ final class IdentityApi {
      * CSRF token as the result; a wrong user or password fails with {@link UnauthorizedException} and sets no cookie.
      */
     Future<JsonObject> signIn(RoutingContext ctx, String user, String password) {
+        if (crossSite.test(ctx.request())) {
+            // no session yet, so no CSRF token: another site's page could sign the visitor in to its own account
+            return Future.failedFuture(new ForbiddenException("a sign-in from a page of another site is refused",
+                "Origin"));
+        }
         String address = Authentication.address(ctx);
         String client = Authentication.client(ctx);
         String account = "account:" + user;

@@ -31,4 +31,19 @@ public final class MediaTypes {
         }
         return false;
     }
+
+    /**
+     * Whether {@code contentType} declares JSON: {@code application/json}, {@code text/json} or a {@code +json} type
+     * ({@code application/merge-patch+json}, {@code application/cloudevents+json}).
+     */
+    public static boolean isJson(String contentType) {
+        String t = essence(contentType);
+        return t != null && (t.equals("application/json") || t.equals("text/json") || t.endsWith("+json"));
+    }
+
+    /** {@code contentType}'s media type as an answer may quote it: at most 64 characters. */
+    public static String shown(String contentType) {
+        String t = essence(contentType);
+        return t == null || t.length() <= 64 ? t : t.substring(0, 64) + "...";
+    }
 }

@@ -223,6 +223,10 @@ public final class PluginSignature {
      * @throws InvalidInputException (400) naming {@code field} if it is neither
      */
     public static PublicKey publicKey(String text, String field) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException(field + " is missing: the member's Ed25519 public key as PEM (BEGIN PUBLIC "
+                + "KEY) or base64", field);
+        }
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(pemBody(text, "PUBLIC KEY"));
@@ -240,7 +244,9 @@ public final class PluginSignature {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new InvalidInputException(field + " is not an Ed25519 public key (" + e.getMessage() + ")", field);
+            // the JDK's reason names its parser's internals (an ASN.1 tag, a class), not what to send
+            throw new InvalidInputException(field + " is not an Ed25519 public key: send its PEM (BEGIN PUBLIC KEY), "
+                + "the base64 of its DER (SubjectPublicKeyInfo) or of its 32 raw bytes", field);
         }
     }
 

@@ -126,6 +126,19 @@ class CloudEventsCodecTest {
             "[" + "[".repeat(2000) + "]".repeat(2000) + "]");
     }
 
+    @Test
+    void aRefusalOfJsonTooDeepOrBrokenNamesTheProblemNotTheParsersInternals() {
+        for (String body : List.of(data("[".repeat(1500) + "]".repeat(1500)),
+            "[" + "[".repeat(2000) + "]".repeat(2000) + "]", data("{\"a\": tru}"))) {
+            InvalidInputException refusal = catchThrowableOfType(
+                () -> CloudEventsCodec.batch(body.getBytes(StandardCharsets.UTF_8)), InvalidInputException.class);
+
+            assertThat(refusal).as(body.substring(0, 60)).isNotNull();
+            assertThat(refusal.getMessage()).doesNotContain("StreamReadConstraints", "`", "Source", "REDACTED",
+                "com.fasterxml", "Exception");
+        }
+    }
+
     /** An object of {@code n} names, its last name the first again when {@code twice}, kept or copied alike. */
     private static String manyNames(int n, boolean twice) {
         StringBuilder object = new StringBuilder("{");

@@ -163,6 +163,42 @@ class ConsoleSignInTest {
         assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(401);
     }
 
+    @Test
+    void aSignInFromAPageOfAnotherSiteIsRefusedThroughTheApiAndTheForm() {
+        HubClient c = hub.client().anonymous();
+        String json = new JsonObject().put("user", People.ADMIN).put("password", People.ADMIN_PASSWORD).encode();
+        String own = hub.client().baseUri().getScheme() + "://" + hub.client().baseUri().getRawAuthority();
+
+        HubClient.Response fetchMetadata = c.post("/api/v1/auth/login", Map.of("Content-Type", "application/json",
+            "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"), json);
+        HubClient.Response originOnly = c.post("/api/v1/auth/login", Map.of("Content-Type", "application/json",
+            "Origin", "https://evil.example"), json);
+        HubClient.Response nullOrigin = c.post("/api/v1/auth/login", Map.of("Content-Type", "application/json",
+            "Origin", "null"), json);
+        HubClient.Response plainText = c.post("/api/v1/auth/login", Map.of("Content-Type", "text/plain"), json);
+        HubClient.Response form = c.post("/console/sign-in", Map.of("Content-Type",
+            "application/x-www-form-urlencoded", "Origin", "https://evil.example"),
+            "user=" + People.ADMIN + "&password=" + People.ADMIN_PASSWORD.replace(' ', '+'));
+
+        for (HubClient.Response r : List.of(fetchMetadata, originOnly, nullOrigin)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().getString("field")).isEqualTo("Origin");
+            assertThat(r.header("set-cookie")).as(r.toString()).isNull();
+        }
+        assertThat(plainText.status()).as(plainText.body()).isEqualTo(415);
+        assertThat(plainText.json().getString("field")).isEqualTo("Content-Type");
+        assertThat(plainText.header("accept-post")).isEqualTo("application/json");
+        assertThat(form.status()).as(form.body()).isEqualTo(403);
+        assertThat(form.header("set-cookie")).isNull();
+
+        HubClient.Response ownPage = c.post("/api/v1/auth/login", Map.of("Content-Type", "application/json",
+            "Sec-Fetch-Site", "same-origin", "Origin", own), json);
+        HubClient.Response ownOrigin = c.post("/api/v1/auth/login", Map.of("Content-Type", "application/json",
+            "Origin", own), json);
+        assertThat(ownPage.status()).as(ownPage.body()).isEqualTo(200);
+        assertThat(ownOrigin.status()).as(ownOrigin.body()).isEqualTo(200);
+    }
+
     private static HubClient.Response createMember(HubClient c, String cookie, String csrf, String id) {
         Map<String, String> headers = new HashMap<>(Map.of("Cookie", cookie, "Content-Type", "application/json"));
         if (csrf != null) {

@@ -19,6 +19,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The web console at {@code /console/} ({@code /admin/} redirects): sign-in and sign-out, and the shell of its pages
@@ -46,12 +48,17 @@ public final class Console {
     private final WebPages web;
     private final ApiAccess api;
     private final BodyBudget bodies;
+    private final Predicate<HttpServerRequest> crossSite;
 
-    /** The console on {@code web}'s pages, asking {@code api}; its forms' bodies are read through {@code bodies}. */
-    public Console(WebPages web, ApiAccess api, BodyBudget bodies) {
+    /**
+     * The console on {@code web}'s pages, asking {@code api}; its forms' bodies are read through {@code bodies}, and
+     * a form {@code crossSite} says came from a page of another site is refused.
+     */
+    public Console(WebPages web, ApiAccess api, BodyBudget bodies, Predicate<HttpServerRequest> crossSite) {
         this.web = web;
         this.api = api;
         this.bodies = bodies;
+        this.crossSite = crossSite;
     }
 
     /** What a page body gets: who asks, in which language, the API, and where the page is. */
@@ -367,12 +374,12 @@ public final class Console {
     }
 
     /**
-     * A form sent from another site (the browser says so in {@code Sec-Fetch-Site}): refused whatever it carries.
-     * The session cookie is {@code SameSite=Strict} and writes need the CSRF token besides; this is the third lock.
+     * A form sent from another site (the browser says so in {@code Sec-Fetch-Site}, or its {@code Origin} is not the
+     * hub's): refused whatever it carries. The session cookie is {@code SameSite=Strict} and writes need the CSRF
+     * token besides; this is the third lock.
      */
-    static boolean crossSite(RoutingContext ctx) {
-        String site = ctx.request().getHeader("Sec-Fetch-Site");
-        return site != null && !site.equals("same-origin") && !site.equals("none");
+    private boolean crossSite(RoutingContext ctx) {
+        return crossSite.test(ctx.request());
     }
 
     /** Where to go after signing in: a console path, else the overview. */

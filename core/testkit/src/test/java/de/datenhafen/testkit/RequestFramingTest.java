@@ -1,0 +1,118 @@
+package de.datenhafen.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A request's framing as HTTP/1.1 asks for it, probed on a raw connection: a transfer coding the hub does not read is
+ * refused and the connection closed, so a body cannot be read as a request of its own (request smuggling); an HTTP/1.1
+ * request names one Host.
+ */
+class RequestFramingTest {
+
+    @RegisterExtension
+    static final HubExtension hub = HubExtension.builder().build();
+
+    /** A request whose body is another request, for a server that reads the body as empty. */
+    private static final String SMUGGLED = "GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+    @Test
+    void aTransferCodingOtherThanChunkedIsRefusedAndItsBodyNeverRunsAsARequest() throws IOException {
+        // Netty reads the first two bodies as empty and the third as chunked (it names chunked): either way what
+        // follows would be read as the next request on the connection. The last Netty refuses itself (400).
+        String[][] cases = {{"xchunked", "", "501"}, {"identity", "", "501"}, {"gzip, chunked", "0\r\n\r\n", "501"},
+            {"chunked, identity", "", "400"}};
+        for (String[] c : cases) {
+            String answers = exchange("POST /health/live HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: " + c[0]
+                + "\r\nContent-Type: text/plain\r\n\r\n" + c[1] + SMUGGLED);
+
+            assertThat(answers).as(c[0]).startsWith("HTTP/1.1 " + c[2] + " ");
+            assertThat(count(answers, "HTTP/1.1 ")).as(c[0] + ": " + answers).isEqualTo(1);
+            assertThat(answers).as(c[0]).doesNotContain("openapi");
+            assertThat(error(answers).getString("field")).isEqualTo(c[2].equals("501") ? "Transfer-Encoding"
+                : "request line");
+        }
+    }
+
+    @Test
+    void twoTransferEncodingHeadersThatSayChunkedTwiceAreRefusedToo() throws IOException {
+        String answers = exchange("POST /health/live HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED);
+
+        assertThat(answers).startsWith("HTTP/1.1 501 ");
+        assertThat(count(answers, "HTTP/1.1 ")).as(answers).isEqualTo(1);
+    }
+
+    @Test
+    void aChunkedBodyIsReadAsBeforeAndTheNextRequestOnTheConnectionIsAnswered() throws IOException {
+        String answers = exchange("GET /health/live HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: Chunked\r\n\r\n"
+            + "3\r\nabc\r\n0\r\n\r\nGET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(count(answers, "HTTP/1.1 200 ")).as(answers).isEqualTo(2);
+    }
+
+    @Test
+    void anHttp10RequestWithATransferEncodingIsRefused() throws IOException {
+        String answers = exchange("POST /health/live HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        assertThat(answers).startsWith("HTTP/1.0 400 "); // Netty's decoder refuses it (RFC 9112 6.1)
+        assertThat(error(answers).getString("error")).isNotBlank();
+    }
+
+    @Test
+    void anHttp11RequestWithoutHostOrWithTwoIs400NamingHostAndHttp10NeedsNone() throws IOException {
+        String none = exchange("GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n");
+        String two = exchange("GET /health/live HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n");
+        String old = exchange("GET /health/live HTTP/1.0\r\n\r\n");
+
+        assertThat(none).startsWith("HTTP/1.1 400 ");
+        assertThat(error(none)).isEqualTo(new JsonObject().put("error", "an HTTP/1.1 request has one Host header")
+            .put("field", "Host"));
+        assertThat(two).startsWith("HTTP/1.1 400 ");
+        assertThat(error(two).getString("field")).isEqualTo("Host");
+        assertThat(old).startsWith("HTTP/1.0 200 ").contains("\"status\":\"UP\"");
+    }
+
+    /** Writes {@code request} and reads every answer until the hub closes the connection (at most 10 s). */
+    private static String exchange(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", hub.hub().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the connection stayed open after: " + out.toString(StandardCharsets.UTF_8));
+            } catch (java.net.SocketException e) {
+                // reset after the answer: what arrived counts
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static JsonObject error(String answer) {
+        return new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4).trim());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
