@@ -233,7 +233,7 @@ final class Api {
                 deleted.stream().limit(1000).forEach(ids::add);
                 return ok(answer);
             }
-            Directory.Report report = dir.importSet(set, mode, member,
+            Directory.ImportReport report = dir.importSet(set, mode, member,
                 line -> LOG.info("social-services import: {}", line));
             return ok(report.toJson());
         } finally {

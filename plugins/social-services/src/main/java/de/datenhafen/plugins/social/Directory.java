@@ -67,11 +67,36 @@ final class Directory {
         }
     }
 
-    /** What a change did. */
+    /** What a change did to the objects of one kind (an edit's or a withdrawal's answer: to services). */
     record Report(int created, int updated, int deleted, int unchanged) {
         ObjectNode toJson() {
             return Json.object().put("created", created).put("updated", updated).put("deleted", deleted)
                 .put("unchanged", unchanged);
+        }
+
+        Report plus(Report o) {
+            return new Report(created + o.created, updated + o.updated, deleted + o.deleted, unchanged + o.unchanged);
+        }
+    }
+
+    /**
+     * What an import did, by kind, each object counted once by its id. Its answer's {@code created}, {@code updated},
+     * {@code deleted} and {@code unchanged} are the sums over all kinds: an import that brings only an organisation has
+     * created one object, not none (they counted services alone, and answered {@code "created":0} for it). Imports
+     * delete services only ({@code mode=replace}); organisations, taxonomies and terms are created, updated or left.
+     */
+    record ImportReport(Report services, Report organizations, Report taxonomies, Report terms) {
+        Report total() {
+            return services.plus(organizations).plus(taxonomies).plus(terms);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode out = total().toJson();
+            out.set("services", services.toJson());
+            out.set("organizations", organizations.toJson());
+            out.set("taxonomies", taxonomies.toJson());
+            out.set("taxonomy_terms", terms.toJson());
+            return out;
         }
     }
 
@@ -221,7 +246,7 @@ final class Directory {
      * Validates, diffs and stores a data set. Throws {@link InvalidDataException} with every problem and changes
      * nothing when the set is not valid. {@code progress} (may be null) gets a line now and then.
      */
-    synchronized Report importSet(DataSet set, Consumer<String> progress) {
+    synchronized ImportReport importSet(DataSet set, Consumer<String> progress) {
         return importSet(set, Mode.REPLACE, progress);
     }
 
@@ -238,12 +263,16 @@ final class Directory {
         return plan(set, mode, s -> { }, System.nanoTime());
     }
 
-    /** The changes an import makes. */
-    record Plan(List<Change> changes, int unchanged) {
-        Report report() {
+    /**
+     * The changes an import makes to services, how many it leaves unchanged, and what it does to the organisations,
+     * taxonomies and terms it brings.
+     */
+    record Plan(List<Change> changes, int unchanged, Report organizations, Report taxonomies, Report terms) {
+        ImportReport report() {
             int created = (int) changes.stream().filter(c -> c.type.equals(CREATED)).count();
             int updated = (int) changes.stream().filter(c -> c.type.equals(UPDATED)).count();
-            return new Report(created, updated, changes.size() - created - updated, unchanged);
+            return new ImportReport(new Report(created, updated, changes.size() - created - updated, unchanged),
+                organizations, taxonomies, terms);
         }
 
         List<String> deletedIds() {
@@ -251,7 +280,7 @@ final class Directory {
         }
     }
 
-    synchronized Report importSet(DataSet set, Mode mode, Consumer<String> progress) {
+    synchronized ImportReport importSet(DataSet set, Mode mode, Consumer<String> progress) {
         return importSet(set, mode, null, progress);
     }
 
@@ -259,16 +288,19 @@ final class Directory {
      * As {@link #importSet(DataSet, Mode, Consumer)}; with {@code member} not null, the organisations the set contains
      * (as objects, on their own or in a service) belong to that member afterwards, in the same transaction.
      */
-    synchronized Report importSet(DataSet set, Mode mode, String member, Consumer<String> progress) {
+    synchronized ImportReport importSet(DataSet set, Mode mode, String member, Consumer<String> progress) {
         Consumer<String> say = progress == null ? s -> { } : progress;
         long t0 = System.nanoTime();
         Plan plan = plan(set, mode, say, t0);
         List<Change> changes = plan.changes();
         say.accept(changes.size() + " changes");
         apply(set, changes, member, say);
-        Report report = plan.report();
-        say.accept("stored in " + ms(t0) + " ms: " + report.created() + " created, " + report.updated() + " updated, "
-            + report.deleted() + " deleted, " + report.unchanged() + " unchanged");
+        ImportReport report = plan.report();
+        Report services = report.services();
+        Report orgs = report.organizations();
+        say.accept("stored in " + ms(t0) + " ms: services " + services.created() + " created, " + services.updated()
+            + " updated, " + services.deleted() + " deleted, " + services.unchanged() + " unchanged; organizations "
+            + orgs.created() + " created, " + orgs.updated() + " updated, " + orgs.unchanged() + " unchanged");
         return report;
     }
 
@@ -325,7 +357,49 @@ final class Directory {
                 }
             }
         }
-        return new Plan(changes, unchangedIds.size());
+        return new Plan(changes, unchangedIds.size(), counted(organizationsOf(set).values(), organizations),
+            counted(lastById(set.taxonomies()).values(), taxonomies),
+            counted(lastById(set.terms()).values(), terms));
+    }
+
+    /**
+     * The organisations an import stores, by id: those on their own and those nested in a service with a name (one
+     * without is a reference). An id that comes twice is stored as its last copy, in the database and in memory alike.
+     */
+    private static Map<String, ObjectNode> organizationsOf(DataSet set) {
+        Map<String, ObjectNode> out = lastById(set.organizations());
+        for (ObjectNode s : set.services()) {
+            if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
+                out.put(Json.str(o, "id"), o);
+            }
+        }
+        return out;
+    }
+
+    /** Objects by their id, the last copy of an id winning, in their order. */
+    private static Map<String, ObjectNode> lastById(List<ObjectNode> objects) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        objects.forEach(o -> out.put(Json.str(o, "id"), o));
+        return out;
+    }
+
+    /** How many of {@code incoming} are new, changed or the same as {@code stored} has them. */
+    private static Report counted(Collection<ObjectNode> incoming, Map<String, ObjectNode> stored) {
+        int created = 0;
+        int updated = 0;
+        int unchanged = 0;
+        for (ObjectNode o : incoming) {
+            String id = Json.str(o, "id");
+            ObjectNode old = id == null ? null : stored.get(id);
+            if (old == null) {
+                created++;
+            } else if (old.equals(o)) {
+                unchanged++;
+            } else {
+                updated++;
+            }
+        }
+        return new Report(created, updated, 0, unchanged);
     }
 
     /** Creates or replaces one service on behalf of {@code who}; validated like an import. */
@@ -507,11 +581,26 @@ final class Directory {
         return id != null && unchangedIds.contains(id); // Set.of() refuses to look up null
     }
 
+    /**
+     * The problems of the organisation nested in a service that is not checked against the schemas (stored exactly
+     * so): the comparison leaves the organisation out, and {@link #apply} stores it on its own, so an unchanged
+     * service must not bring in an organisation no check has seen. Reported as the service's, as its check would.
+     */
+    private static List<Problem> nestedOrganizationProblems(HsdsSchemas schemas, ObjectNode s,
+                                                            Map<String, String> sources) {
+        if (!(s.get("organization") instanceof ObjectNode o)) {
+            return List.of();
+        }
+        String id = Json.str(s, "id");
+        return schemas.check("organization", o, sources).stream().map(p -> new Problem("service", id,
+            HsdsSchemas.join("organization", p.field()), p.message(), p.source())).toList();
+    }
+
     private static List<Problem> serviceProblems(HsdsSchemas schemas, ObjectNode s, boolean checkSchema,
                                                  Set<String> orgIds, Set<String> termIds, Map<String, String> sources,
                                                  Map<JsonNode, List<com.networknt.schema.Error>> locations) {
         List<Problem> out = new ArrayList<>(checkSchema ? schemas.check("service", s, sources, locations)
-            : List.of());
+            : nestedOrganizationProblems(schemas, s, sources));
         String id = Json.str(s, "id");
         String source = sources.get("service/" + id);
         String org = Json.str(s, "organization_id");
@@ -620,12 +709,7 @@ final class Directory {
                 if (set != null) {
                     upsertDocs(c, "taxonomy", set.taxonomies(), null);
                     upsertDocs(c, "taxonomy_term", set.terms(), null);
-                    List<ObjectNode> orgs = new ArrayList<>(set.organizations());
-                    for (ObjectNode s : set.services()) {
-                        if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
-                            orgs.add(o);
-                        }
-                    }
+                    Collection<ObjectNode> orgs = organizationsOf(set).values();
                     List<ObjectNode> changedOrgs = new ArrayList<>();
                     for (ObjectNode o : orgs) {
                         if (!o.equals(organizations.get(Json.str(o, "id")))) {
@@ -707,18 +791,12 @@ final class Directory {
         if (set != null) {
             set.taxonomies().forEach(t -> taxonomies.put(Json.str(t, "id"), t));
             set.terms().forEach(this::putTermInMemory);
-            set.organizations().forEach(o -> organizations.put(Json.str(o, "id"), o));
-            for (ObjectNode s : set.services()) {
-                if (s.get("organization") instanceof ObjectNode o && Json.str(o, "name") != null) {
-                    organizations.put(Json.str(o, "id"), o);
-                    if (member != null) {
-                        members.put(Json.str(o, "id"), member);
-                    }
+            organizationsOf(set).forEach((id, o) -> {
+                organizations.put(id, o);
+                if (member != null) {
+                    members.put(id, member);
                 }
-            }
-            if (member != null) {
-                set.organizations().forEach(o -> members.put(Json.str(o, "id"), member));
-            }
+            });
         }
         for (Change ch : changes) {
             if (ch.old != null) {

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *   <li>The city's own rules, which opening hours and search rely on: {@code valid_from} not after {@code valid_to},
  *   {@code opens_at} only together with {@code closes_at} and with a {@code freq}, {@code dtstart} or validity,
  *   {@code minimum_age} not above {@code maximum_age}, and an attribute names its taxonomy term.</li>
+ *   <li>The URL fields the schemas leave without {@code format: uri}, an organisation's {@code logo} and a service
+ *   area's {@code uri}, held to the rule of the formatted ones ({@link WebUrl}: an absolute http or https URL).</li>
  * </ul>
  * References between objects (organisation, terms, locations, CSV foreign keys) and unique ids are checked by
  * {@link Directory#validate} and {@link DataSets}, which see the whole import.
@@ -64,6 +66,8 @@ final class HsdsRules {
                     report.accept("maximum_age", "is below minimum_age " + min.asText());
                 }
             }
+            case "organization" -> webUrl(o, "logo", report);
+            case "service_area" -> webUrl(o, "uri", report);
             case "cost_option" -> {
                 String c = Json.str(o, "currency");
                 if (c != null && !CURRENCY_RE.matcher(c).matches()) {
@@ -77,6 +81,13 @@ final class HsdsRules {
             }
             default -> {
             }
+        }
+    }
+
+    private static void webUrl(ObjectNode o, String field, BiConsumer<String, String> report) {
+        JsonNode v = o.get(field);
+        if (v != null && v.isTextual() && !WebUrl.isWeb(v.asText())) {
+            report.accept(field, "must be " + WebUrl.WHAT + "; was '" + v.asText() + "'");
         }
     }
 

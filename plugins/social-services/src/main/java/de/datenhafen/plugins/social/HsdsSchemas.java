@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>validates an organisation, service (with everything nested in it), taxonomy or taxonomy term with networknt's
- *   JSON Schema validator (draft 2020-12, format assertions on). Every file is registered under its {@code $id}, so
- *   the relative {@code $ref}s between the files ({@code "items": {"$ref": "phone.json"}}) resolve within the plugin,
- *   without a network;</li>
+ *   JSON Schema validator (draft 2020-12, format assertions on; {@code email} by its syntax, {@code uri} as an http or
+ *   https URL, see {@link WebUrl}). Every file is registered under its {@code $id}, so the relative {@code $ref}s
+ *   between the files ({@code "items": {"$ref": "phone.json"}}) resolve within the plugin, without a network;</li>
  *   <li>turns each validation error into a {@link Problem}: the top-level object's kind and id, the field as a path
  *   below it ({@code service_at_locations[0].location.addresses[1].city}), a sentence, and for a tabular data
  *   package the CSV file and line of the row the nested object came from;</li>
@@ -95,6 +95,26 @@ final class HsdsSchemas {
         }
     };
 
+    /**
+     * The {@code uri} format as the schema says it (networknt's check: absolute, ASCII) and the directory's rule on
+     * top ({@link WebUrl}): an http or https URL with a host, or a URN for the fields that are identifiers. Every
+     * other {@code format: uri} field of HSDS 3.1 ({@code website}, {@code url}, {@code schedule_link}, ...) is a link
+     * somewhere its data is shown, and any scheme, {@code javascript:} included, is a valid URI.
+     */
+    private static final Format WEB_URI = new Format() {
+        private final Format schema = new com.networknt.schema.format.UriFormat();
+
+        @Override
+        public String getName() {
+            return "uri";
+        }
+
+        @Override
+        public boolean matches(ExecutionContext context, String value) {
+            return schema.matches(context, value) && WebUrl.isWebOrUrn(value);
+        }
+    };
+
     private HsdsSchemas() {
         Map<String, String> texts = new HashMap<>();
         for (String kind : KINDS) {
@@ -131,7 +151,7 @@ final class HsdsSchemas {
         }
         // 2020-12 makes "format" an annotation unless asked for; HSDS relies on uuid, email, uri and date-time.
         SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
-        Dialect.Builder dialect = Dialect.builder(Dialects.getDraft202012()).format(EMAIL);
+        Dialect.Builder dialect = Dialect.builder(Dialects.getDraft202012()).format(EMAIL).format(WEB_URI);
         HSDS_KEYWORDS.forEach(k -> dialect.keyword(new NonValidationKeyword(k)));
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect.build(),
             b -> b.schemaRegistryConfig(config).schemas(texts::get));
@@ -387,7 +407,7 @@ final class HsdsSchemas {
         return switch (format) {
             case "uuid" -> "a UUID";
             case "email" -> "an e-mail address";
-            case "uri" -> "an absolute URI";
+            case "uri" -> WebUrl.WHAT_OR_URN;
             case "date-time" -> "a date and time (RFC 3339)";
             default -> "of format " + format;
         };

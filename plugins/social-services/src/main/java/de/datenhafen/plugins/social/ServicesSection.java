@@ -276,7 +276,7 @@ final class ServicesSection implements PublicSection {
                 any = true;
                 h.open("p").text(loc.path("name").asText(request.text("online", "online")));
                 if (loc.hasNonNull("url")) {
-                    h.text(" ").link(loc.path("url").asText(), loc.path("url").asText());
+                    webAddress(h.text(" "), loc.path("url").asText());
                 }
                 h.close("p");
             }
@@ -301,7 +301,7 @@ final class ServicesSection implements PublicSection {
         }
         String web = s.path("organization").path("website").asText(null);
         if (web != null) {
-            h.open("li").text(request.text("Website: ", "Website: ")).link(web, web).close("li");
+            webAddress(h.open("li").text(request.text("Website: ", "Website: ")), web).close("li");
         }
         h.close("ul").element("h2", request.text("Sprachen", "Languages")).open("ul", "class", "plain-list");
         for (JsonNode l : s.path("languages")) {
@@ -314,6 +314,15 @@ final class ServicesSection implements PublicSection {
                 + cost.path("currency").asText(""));
         }
         return PublicPage.of(name, h);
+    }
+
+    /**
+     * A stored web address: a link when it keeps the directory's rule ({@link WebUrl}), else plain text. Imports and
+     * edits refuse any other since the rule exists, but a directory stored before may hold one (a
+     * {@code javascript:} URL, a bare {@code www.} name), and the page of its service must still show, not fail.
+     */
+    private static Html webAddress(Html h, String url) {
+        return WebUrl.isWeb(url) ? h.link(url, url) : h.text(url);
     }
 
     private static String times(PublicRequest request, JsonNode sch) {

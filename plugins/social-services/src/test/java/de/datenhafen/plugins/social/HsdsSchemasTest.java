@@ -56,9 +56,53 @@ class HsdsSchemasTest {
             P + "phones[0].number: is required (HSDS schema phone.json)",
             P + "phones[0].id: must be a UUID; was 'tel-1' (HSDS schema phone.json)",
             P + "service_at_locations[0].location.location_type: is required (HSDS schema location.json)",
-            P + "service_at_locations[0].location.url: must be an absolute URI; was 'no uri' (HSDS schema "
-                + "location.json)",
+            P + "service_at_locations[0].location.url: must be an absolute http or https URL, or a URN; was 'no uri' (HSDS "
+                + "schema location.json)",
             P + "service_at_locations[0].location.addresses[0].address_type: is required (HSDS schema address.json)");
+    }
+
+    @Test
+    void everyUrlFieldIsAnAbsoluteHttpOrHttpsUrlWhateverSchemeTheUriFormatWouldPass() {
+        String org = "8eae5bfb-d756-3842-bbc0-ba07bf863cfa";
+        ObjectNode o = Json.object().put("id", org).put("name", "Verein").put("description", "Beratung")
+            .put("website", "javascript:alert(8)").put("logo", "data:image/svg+xml,<svg onload=alert(8)>")
+            .put("uri", "https://opencorporates.example/companies/de/1");
+        assertThat(problems("organization", o)).containsExactly(
+            "organization " + org + " .website: must be an absolute http or https URL, or a URN; was 'javascript:alert(8)' "
+                + "(HSDS schema organization.json)",
+            "organization " + org + " .logo: must be an absolute http or https URL; was "
+                + "'data:image/svg+xml,<svg onload=alert(8)>'");
+
+        ObjectNode s = service().put("url", "JavaScript:alert(8)");
+        s.putArray("schedules").addObject().put("id", SCH).put("freq", "WEEKLY").put("byday", "MO")
+            .put("schedule_link", "mailto:info@kleinhafen.example");
+        s.putArray("service_at_locations").addObject().put("id", SAL).putObject("location").put("id", LOC)
+            .put("location_type", "virtual").put("url", "//chat.kleinhafen.example");
+        assertThat(problems("service", s)).containsExactly(
+            P + "url: must be an absolute http or https URL, or a URN; was 'JavaScript:alert(8)' (HSDS schema service.json)",
+            P + "schedules[0].schedule_link: must be an absolute http or https URL, or a URN; was "
+                + "'mailto:info@kleinhafen.example' (HSDS schema schedule.json)",
+            P + "service_at_locations[0].location.url: must be an absolute http or https URL, or a URN; was "
+                + "'//chat.kleinhafen.example' (HSDS schema location.json)");
+
+        for (String ok : List.of("https://telefonseelsorge.kleinhafen.example/chat", "HTTP://Kleinhafen.example",
+                "http://127.0.0.1:8080/beratung?q=a#b", "https://xn--bcher-kva.example/")) {
+            assertThat(WebUrl.isWeb(ok)).as(ok).isTrue();
+        }
+        for (String bad : List.of("javascript:alert(8)", " javascript:alert(8)", "java\tscript:alert(8)", "https:x",
+                "https:///path", "www.kleinhafen.example", "/beratung", "https://bücher.example/", "ftp://x.example/",
+                "vbscript:msgbox(8)", "")) {
+            assertThat(WebUrl.isWeb(bad)).as(bad).isFalse();
+        }
+        // identifiers may be URNs (a term's term_uri in a published taxonomy); a URN is never a link
+        ObjectNode term = Json.object().put("id", "3f9a2f8e-2b0c-4a4b-9d0e-6c1f0c6f2a11").put("code", "debt")
+            .put("name", "Schulden").put("description", "Schuldnerberatung").put("term_uri", "urn:lcsh:sh85036232");
+        assertThat(problems("taxonomy_term", term)).isEmpty();
+        assertThat(WebUrl.isWebOrUrn("urn:lcsh:sh85036232")).isTrue();
+        assertThat(WebUrl.isWeb("urn:lcsh:sh85036232")).isFalse();
+        for (String bad : List.of("urn:x", "urn::a", "urn:lcsh:", "urn:lcsh:a b", "javascript:alert(8)")) {
+            assertThat(WebUrl.isWebOrUrn(bad)).as(bad).isFalse();
+        }
     }
 
     @Test

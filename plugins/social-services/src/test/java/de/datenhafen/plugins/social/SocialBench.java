@@ -42,12 +42,12 @@ public final class SocialBench {
         long t1 = System.nanoTime();
         DataSet parsed = DataSets.fromZip(zip);
         System.out.printf(Locale.ROOT, "  read the package in %d ms%n", ms(t1));
-        Directory.Report r = directory.importSet(parsed, line -> System.out.printf(Locale.ROOT, "  [%6d ms] %s%n",
+        Directory.ImportReport r = directory.importSet(parsed, line -> System.out.printf(Locale.ROOT, "  [%6d ms] %s%n",
             ms(t1), line));
         System.out.printf(Locale.ROOT, "IMPORT %d services: %d ms (%s)%n", services, ms(t1), r);
 
         long t2 = System.nanoTime();
-        Directory.Report again = directory.importSet(DataSets.fromZip(zip), null);
+        Directory.ImportReport again = directory.importSet(DataSets.fromZip(zip), null);
         System.out.printf(Locale.ROOT, "RE-IMPORT unchanged: %d ms (%s)%n", ms(t2), again);
 
         long t3 = System.nanoTime();
