@@ -87,6 +87,11 @@ final class FlowCompiler {
         return new RouteBuilder() {
             @Override
             public void configure() {
+                if (capture != null) {
+                    // a dry run's failure is its answer (DryRun reads it off the exchange); Camel's default handler
+                    // would also log each one as an ERROR with its stack trace, once per sample of every request
+                    errorHandler(noErrorHandler());
+                }
                 ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow")
                     .process(FlowCompiler.this::readEvent);
                 if (member != null) {
