@@ -138,6 +138,28 @@ class CityPageTest {
     }
 
     @Test
+    void headIsAnsweredWhereverGetIsWithItsStatusAndHeadersAndNoBody(HubClient client) {
+        create(client, "board", "notices");
+        HubClient anonymous = client.anonymous();
+
+        for (String path : List.of("/health/live", "/api/v1/openapi.json", "/console/sign-in",
+            "/api/v1/plugins/notice-board/notices/board", "/api/v1/admin/plugins", "/no/such/page")) {
+            HubClient.Response get = anonymous.get(path);
+            HubClient.Response head = anonymous.send("HEAD", path, Map.of(), null);
+
+            assertThat(head.status()).as(path).isEqualTo(get.status());
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+        }
+        assertThat(anonymous.send("HEAD", "/health/live", Map.of(), null).status()).isEqualTo(200);
+        assertThat(anonymous.send("HEAD", "/api/v1/plugins/notice-board/notices/board", Map.of(), null).status())
+            .isEqualTo(200);
+        // a path with no GET has no HEAD either
+        assertThat(anonymous.send("HEAD", "/api/v1/auth/login", Map.of(), null).status())
+            .isEqualTo(anonymous.get("/api/v1/auth/login").status()).isEqualTo(405);
+    }
+
+    @Test
     void headAnswersAPagesHeadersWithoutItsBody(HubClient client) {
         create(client, "board", "notices");
 

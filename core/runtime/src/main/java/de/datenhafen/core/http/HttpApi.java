@@ -24,6 +24,7 @@ import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -74,6 +75,8 @@ public final class HttpApi {
                            de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,
                            de.datenhafen.core.store.OnlineBackup backup, Supplier<String> publicUrl) {
     }
+
+    private static final String HEAD_AS_GET = "datenhafen.head";
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
     public static final String AUDIT_ACTION = "datenhafen.action";
@@ -338,6 +341,13 @@ public final class HttpApi {
     }
 
     private void track(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.HEAD && ctx.get(HEAD_AS_GET) == null) {
+            // HEAD wherever GET is (RFC 9110 9.3.2): routed as a GET; the request stays a HEAD, so Vert.x sends the
+            // GET's status and headers without its body
+            ctx.put(HEAD_AS_GET, Boolean.TRUE);
+            ctx.reroute(HttpMethod.GET, ctx.request().uri());
+            return;
+        }
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         ctx.put(Errors.REQUEST_ID, id);
         HttpServerResponse response = ctx.response();
