@@ -273,6 +273,55 @@ class SensorThingsIT {
         assertThat(results).hasSize(12).startsWith(1150.0, 1100.0).endsWith(600.0);
     }
 
+    /**
+     * A service with max-skip 5 (and pages of 5): the nextLinks of Observations skip while they can, then continue
+     * after the last Observation of a page ({@code $skiptoken}) on the key instead of skipping: one Datastream newest
+     * first, and a room's Observations in id order across its four Datastreams. A client following them gets what
+     * one page of them all has, once each and in order.
+     */
+    @Test
+    void nextLinksGoOnPastMaxSkipAfterTheLastObservationInsteadOfSkipping() {
+        if (get("/sta-shallow/v1.1").status() != 200) {
+            AirQualityIT.create(hub.client(), "aq-sta-shallow", "airquality-sensorthings", new JsonObject()
+                .put("path", "/sta-shallow").put("page-size", 5).put("max-skip", 5));
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("/sta-shallow/v1.1").status() == 200);
+        }
+        String newest = "/Datastreams(" + co2 + ")/Observations?$orderby=" + enc("phenomenonTime desc");
+        String room = "/Observations?$filter=" + enc("Datastream/Thing/name eq 'Klasse 1a'");
+
+        List<String> links = new ArrayList<>();
+        List<Object> followed = follow("/sta-shallow/v1.1" + newest, links);
+        List<Object> roomFollowed = follow("/sta-shallow/v1.1" + room, new ArrayList<>());
+
+        assertThat(followed).hasSizeGreaterThanOrEqualTo(12)
+            .isEqualTo(field(get("/sta/v1.1" + newest + "&$top=1000").value(), "@iot.id"));
+        assertThat(links.get(0)).contains("$skip=5").doesNotContain("$skiptoken");
+        assertThat(links.get(1)).contains("$skiptoken=" + followed.get(9)).doesNotContain("$skip=");
+        assertThat(roomFollowed).hasSizeGreaterThanOrEqualTo(42).doesNotHaveDuplicates()
+            .isEqualTo(field(get("/sta/v1.1" + room + "&$top=1000").value(), "@iot.id"));
+        // an order that cannot go on after an id: past max-skip its nextLink is refused, saying why
+        Answer byResult = get(get(get("/sta-shallow/v1.1/Datastreams(" + co2 + ")/Observations?$orderby=result")
+            .json().getString("@iot.nextLink")).json().getString("@iot.nextLink"));
+        assertThat(byResult.status()).as(byResult.body()).isEqualTo(400);
+        assertThat(byResult.json().getString("field")).isEqualTo("$skip");
+    }
+
+    /** The ids of every entity from {@code path} on, following the nextLinks (collected in {@code links}). */
+    static List<Object> follow(String path, List<String> links) {
+        List<Object> ids = new ArrayList<>();
+        Answer page = get(path);
+        while (true) {
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            ids.addAll(field(page.value(), "@iot.id"));
+            String next = page.json().getString("@iot.nextLink");
+            if (next == null) {
+                return ids;
+            }
+            links.add(next);
+            page = get(next);
+        }
+    }
+
     @Test
     void skipsAndCountsAcrossAllObservationsWithANavigationFilter() {
         Answer r = get("/sta/v1.1/Observations?$filter=" + enc("Datastream/Thing/name eq 'Klasse 1a' and "

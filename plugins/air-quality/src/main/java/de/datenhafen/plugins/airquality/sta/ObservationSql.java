@@ -122,13 +122,32 @@ final class ObservationSql {
 
             @Override
             public Observations.Page query(Model.Graph g, Eval eval, Model.Entity of, Expr filter,
-                                           List<Parser.Order> orderBy, int skip, int top, boolean count)
+                                           List<Parser.Order> orderBy, int skip, int top, boolean count, Long after)
                 throws SQLException {
-                ObservationSql.Page p = new ObservationSql(db, g, eval, timeout).query(scope(g, of), filter, orderBy, skip, top,
-                    count);
+                ObservationSql.Page p = new ObservationSql(db, g, eval, timeout).query(scope(g, of), filter, orderBy,
+                    skip, top, count, after);
                 return new Observations.Page(p.items(), p.more(), p.count());
             }
+
+            @Override
+            public boolean continues(Model.Entity of, List<Parser.Order> orderBy) {
+                return ObservationSql.continues(of, orderBy);
+            }
         };
+    }
+
+    /**
+     * Whether a page can be continued after an Observation's id on the key (room_key, t): in id order (Datastream,
+     * then time) over any Datastreams, and below one Datastream also in phenomenonTime or resultTime order (both
+     * are its t there, so the same order).
+     */
+    static boolean continues(Model.Entity of, List<Parser.Order> orderBy) {
+        if (Observations.byId(orderBy)) {
+            return true;
+        }
+        return of != null && of.type() == Model.Type.DATASTREAM && orderBy.size() == 1
+            && orderBy.get(0).expr() instanceof Expr.Path p && p.segments().size() == 1
+            && (p.segments().get(0).equals("phenomenonTime") || p.segments().get(0).equals("resultTime"));
     }
 
     /** The Datastreams whose Observations an entity leads to: a Datastream its own, a room (FeatureOfInterest) four. */
@@ -172,6 +191,7 @@ final class ObservationSql {
         }
         PreparedStatement st = c.prepareStatement(sql.text());
         try {
+            Throttle.running(st); // a read stopped for its CPU time cancels it
             st.setQueryTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(left)));
             int i = 1;
             for (Object v : sql.params()) {
@@ -234,10 +254,21 @@ final class ObservationSql {
      */
     Page query(List<Long> datastreams, Expr filter, List<Parser.Order> orderBy, int skip, int top, boolean count)
         throws SQLException {
+        return query(datastreams, filter, orderBy, skip, top, count, null);
+    }
+
+    /**
+     * The same, starting after the Observation with id {@code after} in an order that {@link #continues} (null: from
+     * the start): the Datastreams before its Datastream in the page's direction are left out, and its own
+     * Datastream's rows are read from past its time on the key; nothing before it is counted or read.
+     */
+    Page query(List<Long> datastreams, Expr filter, List<Parser.Order> orderBy, int skip, int top, boolean count,
+               Long after) throws SQLException {
         // residual SQL per datastream, grouped: quantity + residual -> room keys
         Map<String, Group> groups = new LinkedHashMap<>();
         Map<Long, Sql> residualOf = new LinkedHashMap<>();
         for (long ds : datastreams) {
+            Throttle.checkpoint(); // a filter through Datastream paths is evaluated for each of thousands
             Model.Entity stream = graph.get(Model.Type.DATASTREAM, ds);
             if (stream == null) {
                 continue;
@@ -252,9 +283,11 @@ final class ObservationSql {
             }
         }
         List<Parser.Order> order = orderBy;
-        boolean byId = order.isEmpty() || (order.size() == 1 && order.get(0).expr() instanceof Expr.Path p
-            && p.segments().size() == 1 && (p.segments().get(0).equals("id") || p.segments().get(0).equals("@iot.id")));
+        boolean byId = Observations.byId(order);
         boolean descending = !order.isEmpty() && order.get(0).descending();
+        if (after != null) {
+            residualOf = after(residualOf, after, descending);
+        }
         deadline = System.nanoTime() + timeout.toNanos();
         try (Connection c = db.getConnection()) {
             Long total = count ? count(c, groups) : null;
@@ -278,6 +311,7 @@ final class ObservationSql {
             boolean more = items.size() > top;
             return new Page(more ? items.subList(0, top) : items, more, total);
         } catch (SQLException e) {
+            Throttle.checkpoint(); // cancelled because the read was stopped for its CPU time: that is the answer
             if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
                 throw tooLong(timeout);
             }
@@ -286,6 +320,29 @@ final class ObservationSql {
             }
             throw e;
         }
+    }
+
+    /**
+     * The residual filters of the Datastreams at and past {@code after}'s in the page's direction, its own with the
+     * times past {@code after}'s: the rest of an order by (Datastream, time), from the key.
+     */
+    private static Map<Long, Sql> after(Map<Long, Sql> residualOf, long after, boolean descending) {
+        long afterDs = after / Model.OBSERVATION_SHIFT;
+        long afterT = after % Model.OBSERVATION_SHIFT;
+        Map<Long, Sql> out = new LinkedHashMap<>();
+        for (Map.Entry<Long, Sql> e : residualOf.entrySet()) {
+            int c = Long.compare(e.getKey(), afterDs) * (descending ? -1 : 1);
+            if (c > 0) {
+                out.put(e.getKey(), e.getValue());
+            } else if (c == 0) {
+                // an INTEGER like the column when it fits, so the database reads the key from there
+                Sql t = afterT == (int) afterT ? Sql.param("CAST(? AS INTEGER)", T.TIME, (int) afterT)
+                    : Sql.param("CAST(? AS BIGINT)", T.TIME, afterT);
+                out.put(e.getKey(), Sql.of(T.BOOL, "((", e.getValue(), ")", descending ? " AND t < " : " AND t > ",
+                    t, ")"));
+            }
+        }
+        return out;
     }
 
     private List<Model.Entity> single(Connection c, long ds, Sql where, List<Parser.Order> order, int skip,

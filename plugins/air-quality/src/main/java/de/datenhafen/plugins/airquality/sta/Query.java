@@ -1,5 +1,6 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import de.datenhafen.plugins.airquality.TextLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,12 +9,14 @@ import java.util.Map;
 /**
  * The query options of one request or of one {@code $expand} item: {@code $top}, {@code $skip}, {@code $count},
  * {@code $select}, {@code $orderby}, {@code $filter} and {@code $expand} (nested, with options of its own in
- * parentheses separated by {@code ;}). {@code top} is null when not given (the page size applies).
+ * parentheses separated by {@code ;}). {@code top} is null when not given (the page size applies). {@code after}
+ * is the {@code $skiptoken} of a nextLink of Observations (the id of the last Observation of the page before), null
+ * when not given.
  */
-record Query(Integer top, int skip, boolean count, List<String> select, List<Parser.Order> orderBy, Expr filter,
-             List<Expand> expand, Map<String, String> raw) {
+record Query(Integer top, int skip, Long after, boolean count, List<String> select, List<Parser.Order> orderBy,
+             Expr filter, List<Expand> expand, Map<String, String> raw) {
 
-    static final Query NONE = new Query(null, 0, false, List.of(), List.of(), null, List.of(), Map.of());
+    static final Query NONE = new Query(null, 0, null, false, List.of(), List.of(), null, List.of(), Map.of());
 
     /** One navigation property to expand and the options that apply to it. */
     record Expand(String nav, Query query) {
@@ -35,6 +38,7 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
     private static Query parse(Map<String, String> options, int maxExpandDepth, int depth) {
         Integer top = null;
         int skip = 0;
+        Long after = null;
         boolean count = false;
         List<String> select = List.of();
         List<Parser.Order> orderBy = List.of();
@@ -55,6 +59,7 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
             switch (key) {
                 case "$top" -> top = nonNegative(key, value);
                 case "$skip" -> skip = nonNegative(key, value);
+                case "$skiptoken" -> after = token(key, value);
                 case "$count" -> {
                     if (!value.equals("true") && !value.equals("false")) {
                         throw StaException.badRequest(key, 0, "$count must be true or false, not '" + value + "'");
@@ -66,10 +71,25 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
                 case "$filter" -> filter = Parser.filter(value);
                 case "$expand" -> expand = expand(value, maxExpandDepth, depth);
                 default -> throw StaException.badRequest(key, 0, "the query option " + key + " is not supported; "
-                    + "supported: $top, $skip, $count, $select, $orderby, $filter, $expand");
+                    + "supported: $top, $skip, $count, $select, $orderby, $filter, $expand (and $skiptoken in "
+                    + "nextLinks)");
             }
         }
-        return new Query(top, skip, count, select, orderBy, filter, expand, raw);
+        return new Query(top, skip, after, count, select, orderBy, filter, expand, raw);
+    }
+
+    /** A nextLink's {@code $skiptoken}: the id of the Observation the next page starts after. */
+    private static Long token(String key, String value) {
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw StaException.badRequest(key, 0, key + " is not one this service made ('" + TextLimits.shown(value)
+            + "'): follow the @iot.nextLink as it is");
     }
 
     private static int nonNegative(String key, String value) {
@@ -231,10 +251,6 @@ record Query(Integer top, int skip, boolean count, List<String> select, List<Par
     }
 
     Query withExpand(List<Expand> expand) {
-        return new Query(top, skip, count, select, orderBy, filter, expand, raw);
-    }
-
-    Query withSkip(int newSkip) {
-        return new Query(top, newSkip, count, select, orderBy, filter, expand, raw);
+        return new Query(top, skip, after, count, select, orderBy, filter, expand, raw);
     }
 }

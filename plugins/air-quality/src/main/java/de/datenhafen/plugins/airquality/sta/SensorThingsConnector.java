@@ -93,14 +93,20 @@ public final class SensorThingsConnector implements Connector {
                 + "answer, expanded ones included; more is refused with 400")
             .define("max-answer-bytes", ConfigType.INT, Limits.DEFAULT.maxAnswerBytes(), false, "Largest answer "
                 + "in bytes of JSON; larger is refused with 400")
+            .define("max-skip", ConfigType.INT, Limits.DEFAULT.maxSkip(), false, "Largest $skip on Observations; "
+                + "larger is refused with 400 (deeper pages come from @iot.nextLink, which continues after the last "
+                + "Observation when they are in id order, the default)")
             .define("read-cpu-per-second", ConfigType.DURATION, "500ms", false,
                 "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
-                + "worth); past it a read waits up to 5 s, then is answered 503")
+                + "worth), charged while they run; past it a read waits up to 5 s, then is answered 503. A read "
+                + "that has used 100 ms while the budget is below a quarter of its burst is stopped (503 to it "
+                + "alone), so one expensive read cannot use up the budget for every other client")
             .check("page-size", ConfigCheck.atLeast(1))
             .check("max-page-size", ConfigCheck.atLeast(1))
             .check("max-expand-depth", ConfigCheck.atLeast(0))
             .check("max-entities", ConfigCheck.atLeast(1))
             .check("max-answer-bytes", ConfigCheck.atLeast(1024))
+            .check("max-skip", ConfigCheck.atLeast(0))
             .check("query-timeout", ConfigCheck.between(Duration.ofMillis(100), Duration.ofHours(1)))
             .check("read-cpu-per-second", ConfigCheck.between(Duration.ofMillis(1), Duration.ofMinutes(1)))
             .check("base-url", ConfigCheck.url("http", "https")), "write-token");
@@ -159,7 +165,8 @@ public final class SensorThingsConnector implements Connector {
         String writeAccess = open || anyMember ? "public" : Caller.MEMBER_EDITOR;
         String baseUrl = ctx.config().has("base-url") ? baseUrl(ctx.config().getString("base-url")) : null;
         Limits limits = new Limits(ctx.config().getInt("max-expand-depth"), ctx.config().getInt("max-entities"),
-            ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"));
+            ctx.config().getInt("max-answer-bytes"), ctx.config().getDuration("read-cpu-per-second"),
+            ctx.config().getInt("max-skip"));
         StaService service = new StaService(source, pageSize, maxPage, limits);
         String anyMemberOf = !open && anyMember ? ctx.plugin().pluginId() : null;
         Handler handler = new Handler(service, writes.apply(service), root.endsWith("/")
@@ -271,17 +278,17 @@ public final class SensorThingsConnector implements Connector {
         void handle(Exchange e) {
             // reads (public) share a CPU budget; writes need a member token and are not held up by anonymous reads
             boolean read = "GET".equals(e.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
-            long cpu = Throttle.cpuNow();
+            Throttle.Ticket ticket = null;
             try {
                 if (read) {
-                    service.throttle().enter();
+                    ticket = service.throttle().enter();
                 }
                 respond(e);
             } catch (StaException busy) {
                 answer(e, refusal(busy), Integer.MAX_VALUE, null);
             } finally {
-                if (read) {
-                    service.throttle().charge(Throttle.cpuNow() - cpu);
+                if (ticket != null) {
+                    ticket.close();
                 }
             }
         }
@@ -291,12 +298,19 @@ public final class SensorThingsConnector implements Connector {
             try {
                 a = serve(e);
             } catch (StaException x) {
-                a = refusal(x);
+                StaException stopped = Throttle.stopped();
+                a = refusal(stopped != null ? stopped : x);
             } catch (Exception | StackOverflowError x) {
-                // the database's message names the statement: the log has it, under the request id; the answer not
-                String id = Incident.log(LOG, e.getIn().getHeader(Exchange.HTTP_METHOD, String.class) + " "
-                    + e.getIn().getHeader(Exchange.HTTP_URI, String.class), x);
-                a = new StaService.Answer(500, Incident.body(id), null);
+                StaException stopped = Throttle.stopped();
+                if (stopped != null) {
+                    // the read was stopped for its CPU time: what failed was its cancelled statement
+                    a = refusal(stopped);
+                } else {
+                    // the database's message names the statement: the log has it, under the request id, not the answer
+                    String id = Incident.log(LOG, e.getIn().getHeader(Exchange.HTTP_METHOD, String.class) + " "
+                        + e.getIn().getHeader(Exchange.HTTP_URI, String.class), x);
+                    a = new StaService.Answer(500, Incident.body(id), null);
+                }
             }
             try {
                 answer(e, a, service.limits().maxAnswerBytes(), tooLarge(e));

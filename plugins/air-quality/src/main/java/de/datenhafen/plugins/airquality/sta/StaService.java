@@ -92,6 +92,7 @@ final class StaService {
         }
 
         void add(int entities) {
+            Throttle.checkpoint(); // between entities: a read stopped for its CPU time ends here
             used += entities;
             if (used > max) {
                 throw StaException.badRequest(field, -1, "the answer would hold more than " + max + " entities "
@@ -283,7 +284,7 @@ final class StaService {
             out.put("@iot.count", page.count());
         }
         if (page.more()) {
-            out.put("@iot.nextLink", next(self, q, page.items().size()));
+            out.put("@iot.nextLink", next(self, q, page));
         }
         ArrayNode value = out.putArray("value");
         for (Model.Entity e : page.items()) {
@@ -293,7 +294,11 @@ final class StaService {
         return new Answer(200, out, null);
     }
 
-    record Page(List<Model.Entity> items, boolean more, Long count) {
+    /**
+     * A page of a collection; {@code continues}: its next page can start after its last entity's id
+     * ({@code $skiptoken}) instead of skipping.
+     */
+    record Page(List<Model.Entity> items, boolean more, Long count, boolean continues) {
     }
 
     private Page page(Model.Graph g, Eval eval, Model.Type type, List<Model.Entity> items,
@@ -301,9 +306,28 @@ final class StaService {
         int top = q.top() == null ? pageSize : Math.min(q.top(), maxPageSize);
         checkSelect(type, q);
         if (type == Model.Type.OBSERVATION) {
+            // the database walks every row a $skip passes (and sorts them all first for an order off the index):
+            // bounded; deeper pages continue after the last id (the nextLinks)
+            if (q.skip() > limits.maxSkip()) {
+                throw StaException.badRequest("$skip", 0, "$skip is at most " + limits.maxSkip() + " on "
+                    + "Observations (max-skip), not " + q.skip() + ": page further with @iot.nextLink (in id order, "
+                    + "the default, it continues after the last Observation without skipping), or narrow the "
+                    + "query (a phenomenonTime range)");
+            }
+            boolean continues = source.observations().continues(of, q.orderBy());
+            if (q.after() != null && !continues) {
+                throw StaException.badRequest("$skiptoken", 0, "$skiptoken continues a nextLink of Observations "
+                    + "in the order it was made for (id order, the default), not this $orderby: follow the "
+                    + "@iot.nextLink as it is");
+            }
             Observations.Page p = source.observations().query(g, eval, of, q.filter(), q.orderBy(),
-                q.skip(), top, q.count());
-            return new Page(p.items(), p.more() && top > 0, p.count()); // $top=0: just the count, no next page
+                q.skip(), top, q.count(), q.after());
+            // $top=0: just the count, no next page
+            return new Page(p.items(), p.more() && top > 0, p.count(), continues);
+        }
+        if (q.after() != null) {
+            throw StaException.badRequest("$skiptoken", 0, "$skiptoken continues a nextLink of Observations; "
+                + type.set + " page with $skip");
         }
         if (q.filter() != null) {
             Eval.check(q.filter(), type, "$filter");
@@ -313,15 +337,20 @@ final class StaService {
         }
         List<Model.Entity> matching = new ArrayList<>();
         for (Model.Entity e : items) {
+            Throttle.checkpoint(); // a filter of a thousand parts over thousands of entities: stoppable
             if (q.filter() == null || eval.test(q.filter(), e)) {
                 matching.add(e);
             }
         }
-        matching.sort(eval.order(q.orderBy()));
+        java.util.Comparator<Model.Entity> order = eval.order(q.orderBy());
+        matching.sort((a, b) -> {
+            Throttle.checkpoint();
+            return order.compare(a, b);
+        });
         int from = Math.min(q.skip(), matching.size());
         int to = (int) Math.min((long) from + top, matching.size());
         return new Page(new ArrayList<>(matching.subList(from, to)), to < matching.size() && top > 0,
-            q.count() ? (long) matching.size() : null);
+            q.count() ? (long) matching.size() : null, false);
     }
 
     private static void checkSelect(Model.Type type, Query q) {
@@ -400,7 +429,7 @@ final class StaService {
                 out.put(nav.name() + "@iot.count", page.count());
             }
             if (page.more()) {
-                out.put(nav.name() + "@iot.nextLink", next(self + "/" + nav.name(), sub, page.items().size()));
+                out.put(nav.name() + "@iot.nextLink", next(self + "/" + nav.name(), sub, page));
             }
             out.set(nav.name(), arr);
         }
@@ -412,10 +441,23 @@ final class StaService {
             : e.id()) + ")";
     }
 
-    private static String next(String self, Query q, int returned) {
+    /**
+     * The link to the page after {@code page}: the same options with {@code $skip} past it, or, where the page can be
+     * continued after its last id and the next {@code $skip} would be past max-skip (or the page was reached that
+     * way already), {@code $skiptoken} with that id instead of {@code $skip}. A page that cannot be continued so gets
+     * its {@code $skip} even past max-skip: following it is the 400 that says why, not a collection cut short.
+     */
+    private String next(String self, Query q, Page page) {
+        int returned = page.items().size();
         StringBuilder b = new StringBuilder(self).append('?');
         Map<String, String> raw = new java.util.LinkedHashMap<>(q.raw());
-        raw.put("$skip", Integer.toString(q.skip() + returned));
+        long skip = (long) q.skip() + returned;
+        if (page.continues() && (q.after() != null || skip > limits.maxSkip())) {
+            raw.remove("$skip");
+            raw.put("$skiptoken", page.items().get(returned - 1).id().toString());
+        } else {
+            raw.put("$skip", Long.toString(skip));
+        }
         raw.putIfAbsent("$top", Integer.toString(q.top() == null ? returned : q.top()));
         String sep = "";
         for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -472,14 +514,62 @@ final class StaService {
                 "the entity as one JSON object");
             throw StaException.badRequest(empty.field(), -1, empty.getMessage());
         }
+        JsonNode j;
         try {
-            JsonNode j = JSON.readTree(body);
-            if (j == null || !j.isObject()) {
-                throw StaException.badRequest("body", -1, "send one JSON object");
-            }
-            return j;
+            j = JSON.readTree(body);
         } catch (java.io.IOException e) {
             throw StaException.badRequest("body", -1, "the body is not JSON: " + e.getMessage());
         }
+        if (j == null || !j.isObject()) {
+            throw StaException.badRequest("body", -1, "send one JSON object");
+        }
+        wholeCharacters(j, "");
+        return j;
+    }
+
+    /**
+     * Refuses text with an unpaired UTF-16 surrogate (a JSON escape such as backslash-uD800 alone) anywhere in a
+     * body, names included, as the hub's events API does: it is not Unicode and never what a sender meant; it was
+     * stored as it came (on H2; PostgreSQL's UTF-8 text cannot hold it) and answered as the same escape. The field
+     * is the path of names to it ({@code Locations/name}; arrays leave no step).
+     */
+    private static void wholeCharacters(JsonNode j, String path) {
+        if (j.isTextual()) {
+            int at = loneSurrogate(j.textValue());
+            if (at >= 0) {
+                String field = path.isEmpty() ? "body" : path;
+                throw StaException.badRequest(field, -1, field + " holds an unpaired UTF-16 surrogate at position "
+                    + at + "; text must be valid Unicode");
+            }
+        } else if (j.isArray()) {
+            for (JsonNode item : j) {
+                wholeCharacters(item, path);
+            }
+        } else if (j.isObject()) {
+            java.util.Iterator<Map.Entry<String, JsonNode>> it = j.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                int at = loneSurrogate(f.getKey());
+                if (at >= 0) {
+                    String field = path.isEmpty() ? "body" : path;
+                    throw StaException.badRequest(field, -1, "a name in " + field + " holds an unpaired UTF-16 "
+                        + "surrogate at position " + at + "; names must be valid Unicode");
+                }
+                wholeCharacters(f.getValue(), path.isEmpty() ? f.getKey() : path + "/" + f.getKey());
+            }
+        }
+    }
+
+    /** The position of the first unpaired surrogate in {@code s}, or -1. */
+    static int loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

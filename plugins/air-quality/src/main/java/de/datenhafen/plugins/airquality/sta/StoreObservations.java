@@ -72,9 +72,15 @@ final class StoreObservations implements Observations {
             Map.of("Datastream", rs.getLong(2), "FeatureOfInterest", rs.getLong(3)));
     }
 
+    /** In id order only: other orders (phenomenonTime, result) are not unique, and their ties go by id. */
+    @Override
+    public boolean continues(Model.Entity of, List<Parser.Order> orderBy) {
+        return Observations.byId(orderBy);
+    }
+
     @Override
     public Page query(Model.Graph g, Eval eval, Model.Entity of, Expr filter, List<Parser.Order> orderBy, int skip,
-                      int top, boolean count) throws SQLException {
+                      int top, boolean count, Long after) throws SQLException {
         ObservationSql.Sql scope = of == null ? new ObservationSql.Sql("TRUE", ObservationSql.T.BOOL)
             : ObservationSql.Sql.param(of.type() == Model.Type.DATASTREAM ? "datastream_id = ?" : "feature_id = ?",
                 ObservationSql.T.BOOL, of.id());
@@ -104,7 +110,14 @@ final class StoreObservations implements Observations {
                 }
             }
             List<Object> parts = new ArrayList<>(List.of("SELECT " + COLUMNS + " FROM sta_observation WHERE ", scope,
-                " AND ", where, " ORDER BY "));
+                " AND ", where));
+            if (after != null) {
+                // continues a nextLink in id order: from the key, nothing before it read
+                boolean descending = !orderBy.isEmpty() && orderBy.get(0).descending();
+                parts.addAll(List.of(descending ? " AND id < " : " AND id > ", ObservationSql.Sql.param("?",
+                    ObservationSql.T.NUM, after)));
+            }
+            parts.add(" ORDER BY ");
             parts.addAll(order);
             parts.addAll(List.of(" LIMIT ", ObservationSql.Sql.param("?", ObservationSql.T.NUM, (long) top + 1),
                 " OFFSET ", ObservationSql.Sql.param("?", ObservationSql.T.NUM, (long) skip)));
@@ -118,6 +131,7 @@ final class StoreObservations implements Observations {
             boolean more = items.size() > top;
             return new Page(more ? items.subList(0, top) : items, more && top > 0, total);
         } catch (SQLException e) {
+            Throttle.checkpoint(); // cancelled because the read was stopped for its CPU time: that is the answer
             if ("57014".equals(e.getSQLState()) || System.nanoTime() > deadline) {
                 throw ObservationSql.tooLong(timeout);
             }
@@ -147,6 +161,7 @@ final class StoreObservations implements Observations {
         Map<String, List<Object>> groups = new LinkedHashMap<>();
         Map<String, ObservationSql.Sql> residuals = new LinkedHashMap<>();
         for (Model.Entity ds : streams) {
+            Throttle.checkpoint(); // the filter is evaluated for each of the store's Datastreams
             ObservationSql.Sql r = residual(ObservationSql.reduce(filter, eval,
                 p -> ObservationSql.path(p, eval, ds, feature)), filter);
             if (r != null) {

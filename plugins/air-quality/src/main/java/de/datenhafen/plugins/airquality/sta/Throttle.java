@@ -1,22 +1,53 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 /**
- * How much CPU time all public SensorThings reads together may use per second: a token bucket (in nanoseconds) that a
- * read pays for after it was answered, with the CPU time its thread spent (building, the database queries, which H2
- * runs in that thread, and the JSON). So a client looping the largest allowed query gets that share of one core and
- * no more, and the rest of the hub keeps the others: on two cores the entity and byte limits alone left {@code GET
- * sites}' p99 at more than twice its value (see {@code bench/RESULTS.md}). A read that finds the bucket in debt waits
- * on its worker thread until the debt is paid, at most {@link #MAX_WAIT_MILLIS}, and with at most
- * {@link #MAX_WAITING} others; beyond that it is answered 503 with the seconds to wait. Thread-safe; one per
- * integration.
+ * How much CPU time all public SensorThings reads together may use per second: a token bucket (in nanoseconds) that
+ * each read pays into with the CPU time its thread spends (building, the database queries, which H2 runs in that
+ * thread, and the JSON). So clients looping the largest allowed queries get that share of one core and no more, and
+ * the rest of the hub keeps the others: on two cores the entity and byte limits alone left {@code GET sites}' p99 at
+ * more than twice its value (see {@code bench/RESULTS.md}).
+ *
+ * <p>A read enters while the bucket is not in debt; one that finds it in debt waits on its worker thread until the
+ * debt is paid, at most {@link #MAX_WAIT_MILLIS}, and with at most {@link #MAX_WAITING} others; beyond that it is
+ * answered 503 with the seconds to wait. A read is charged <em>as it runs</em> (a watcher samples its thread's CPU
+ * time every {@link #WATCH_MILLIS} ms), and once it has used more than {@link #SMALL_READ_NANOS} while the bucket is
+ * below a reserve (a quarter of the burst), it is stopped: its running statement is cancelled, its in-memory work
+ * ends at the next check, and it alone is answered 503. Before, the whole cost was charged after the answer, so one
+ * read of seconds (a deep {@code $skip} ordered by {@code result}) put the bucket seconds into debt and every other
+ * client got 503 for as long; now one read takes the bucket no lower than the reserve, or than its first 100 ms
+ * from where it found it, and a sample's worth, so the next client waits a moment at most. The hub does not tell
+ * plugins a request's client address, so the budget cannot be shared per address; many expensive reads at once (from
+ * anywhere) still drain it for all, which is this bucket's purpose. Thread-safe; one per integration.
  */
 final class Throttle {
 
     static final long MAX_WAIT_MILLIS = 5_000;
     static final int MAX_WAITING = 4;
+    /** A read's first CPU time that is never stopped (capped at the burst): an ordinary page is well below. */
+    static final long SMALL_READ_NANOS = 100_000_000L;
+    /** How often a running read's CPU time is sampled and charged. */
+    static final long WATCH_MILLIS = 10;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Whether threads' CPU times can be read; else wall time stands in (more than the CPU time, never less). */
+    private static final boolean CPU = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+    /** The read running on this thread, for {@link #checkpoint} and {@link #running}. */
+    private static final ThreadLocal<Ticket> CURRENT = new ThreadLocal<>();
 
     private final double perSecond;
     private final double burst;
+    private final double reserve;
+    private final long small;
+    /** One thread at most, and only while reads run (it ends after a second without one). */
+    private final ScheduledThreadPoolExecutor watcher;
     private double tokens;
     private long last;
     private int waiting;
@@ -28,47 +59,185 @@ final class Throttle {
         }
         this.perSecond = perSecond;
         this.burst = 2.0 * perSecond;
+        this.reserve = burst / 4;
+        this.small = (long) Math.min(SMALL_READ_NANOS, burst);
         this.tokens = burst;
         this.last = System.nanoTime();
+        this.watcher = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sensorthings-read-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.setKeepAliveTime(1, TimeUnit.SECONDS);
+        watcher.allowCoreThreadTimeOut(true);
+        watcher.setRemoveOnCancelPolicy(true);
     }
 
-    /** Before a read: returns at once while the bucket is not in debt, else waits for it or refuses with 503. */
-    void enter() {
+    /** One read on its worker thread, from {@link Throttle#enter} to {@link Ticket#close}. */
+    final class Ticket implements AutoCloseable {
+        private final Thread thread = Thread.currentThread();
+        private final long start = cpuNow();
+        /** CPU time charged to the bucket so far; guarded by the throttle. */
+        private long charged;
+        private boolean closed;
+        private volatile StaException stopped;
+        /** The statement this read runs or ran last; guarded by this ticket. */
+        private Statement statement;
+        private ScheduledFuture<?> watch;
+
+        /** Ends the read: stops watching it and charges what it used since the last sample. */
+        @Override
+        public void close() {
+            if (watch != null) {
+                watch.cancel(false);
+            }
+            if (CURRENT.get() == this) {
+                CURRENT.remove();
+            }
+            long used = cpuNow() - start;
+            synchronized (Throttle.this) {
+                closed = true;
+                refill();
+                tokens -= Math.max(0, used - charged);
+                charged = Math.max(used, charged);
+            }
+        }
+
+        /** Whether the read was stopped for using too much of the budget. */
+        StaException stopped() {
+            return stopped;
+        }
+
+        /** The CPU time the read's thread has used since it entered, read from the watcher; -1 once it ended. */
+        private long used() {
+            if (!CPU) {
+                return System.nanoTime() - start;
+            }
+            long cpu = THREADS.getThreadCpuTime(thread.getId());
+            return cpu < 0 ? -1 : cpu - start;
+        }
+
+        private void cancel() {
+            Statement st;
+            synchronized (this) {
+                st = statement;
+            }
+            if (st != null) {
+                try {
+                    st.cancel(); // cancels only while it executes; a statement done or closed is left alone
+                } catch (SQLException | RuntimeException e) {
+                    // closed already: the read checks its ticket before its next statement
+                }
+            }
+        }
+    }
+
+    /**
+     * Before a read: returns its ticket at once while the bucket is not in debt, else waits for it or refuses with
+     * 503. The caller closes the ticket when the answer is written.
+     */
+    Ticket enter() {
         long waitMillis;
         synchronized (this) {
             refill();
-            if (tokens >= 0) {
-                return;
-            }
-            waitMillis = (long) Math.ceil(-tokens / perSecond * 1000);
-            if (waitMillis > MAX_WAIT_MILLIS || waiting >= MAX_WAITING) {
+            waitMillis = tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perSecond * 1000);
+            if (waitMillis > MAX_WAIT_MILLIS || (waitMillis > 0 && waiting >= MAX_WAITING)) {
                 throw new StaException(503, null, -1, "the SensorThings service is busy with large answers: retry "
                     + "in " + Math.max(1, (waitMillis + 999) / 1000) + " s, or ask for less");
             }
-            waiting++;
-        }
-        try {
-            Thread.sleep(waitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StaException(503, null, -1, "the SensorThings service is stopping");
-        } finally {
-            synchronized (this) {
-                waiting--;
+            if (waitMillis > 0) {
+                waiting++;
             }
         }
+        if (waitMillis > 0) {
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StaException(503, null, -1, "the SensorThings service is stopping");
+            } finally {
+                synchronized (this) {
+                    waiting--;
+                }
+            }
+        }
+        Ticket t = new Ticket();
+        CURRENT.set(t);
+        try {
+            t.watch = watcher.scheduleAtFixedRate(() -> watch(t), WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // not watched: charged when it ends, as before
+        }
+        return t;
     }
 
-    /** After a read: the CPU time it used, in nanoseconds. */
+    /**
+     * The watcher's sample of a running read: charges what it used since the last one; stops it past its share, and
+     * cancels its statement at every sample from then on (one that was about to start when the read was stopped is
+     * cancelled at the next).
+     */
+    private void watch(Ticket t) {
+        long used = t.used();
+        synchronized (this) {
+            if (t.closed || used < 0) {
+                return;
+            }
+            refill();
+            if (used > t.charged) {
+                tokens -= used - t.charged;
+                t.charged = used;
+            }
+            if (t.stopped == null && used > small && tokens < reserve) {
+                t.stopped = new StaException(503, null, -1, "this read was stopped: it needs more CPU time than one "
+                    + "request may take from the SensorThings service's shared read budget (read-cpu-per-second); "
+                    + "ask for less ($top, $expand, a simpler $filter or $orderby) or narrow it (Datastreams(<id>)/"
+                    + "Observations with a phenomenonTime range)");
+            }
+            if (t.stopped == null) {
+                return;
+            }
+        }
+        t.cancel();
+    }
+
+    /** Charges {@code nanos} of CPU time as if a read had used them (tests). */
     synchronized void charge(long nanos) {
         refill();
         tokens -= nanos;
     }
 
+    /** Throws the refusal of the read on this thread if it was stopped; a loop's or a step's check. */
+    static void checkpoint() {
+        Ticket t = CURRENT.get();
+        if (t != null && t.stopped != null) {
+            throw t.stopped;
+        }
+    }
+
+    /** The refusal of the read on this thread if it was stopped, else null. */
+    static StaException stopped() {
+        Ticket t = CURRENT.get();
+        return t == null ? null : t.stopped;
+    }
+
+    /**
+     * Before a statement of the read on this thread runs: it is the one a stop cancels; a read stopped already is
+     * refused before its statement starts.
+     */
+    static void running(Statement st) {
+        Ticket t = CURRENT.get();
+        if (t == null) {
+            return;
+        }
+        synchronized (t) {
+            t.statement = st;
+        }
+        checkpoint();
+    }
+
     /** The calling thread's CPU time so far, in nanoseconds (its wall time where the JVM cannot tell). */
     static long cpuNow() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+        return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     private void refill() {

@@ -194,6 +194,34 @@ class ObservationSqlTest {
             });
     }
 
+    /**
+     * One statement of seconds (a room of 50,000 readings, each tested by a filter of twenty divisions, then sorted
+     * by result): when its read has used its share of the read budget, the statement is cancelled while it runs and
+     * the read is refused with the budget's 503, not left to finish and charge every other read for it.
+     */
+    @Test
+    void aStatementOfAReadThatDrainsTheReadBudgetIsCancelledWhileItRuns() throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO reading (room_key, t, co2, temp, hum) SELECT 3, CAST(X AS INT), "
+                + "CAST(MOD(X * 7919, 30000) AS INT), 2000, 400 FROM SYSTEM_RANGE(1, 50000)");
+        }
+        StaBackend.Site site = new StaBackend.Site(1, "gs-nord", "Grundschule Nord", "Nordweg 1", 53.87, 10.68);
+        Model.Graph large = new Model.Graph(new StaBackend.View(Map.of("gs-nord", site),
+            Map.of(3, new StaBackend.Room(3, "gs-nord", "1.03", "Klasse 1c", "classroom")), Map.of()));
+        Throttle throttle = new Throttle(20_000_000L); // a burst of 40 ms
+        ObservationSql sql = new ObservationSql(db, large, new Eval(large, Instant.now()),
+            java.time.Duration.ofSeconds(60));
+
+        try (Throttle.Ticket read = throttle.enter()) {
+            assertThatThrownBy(() -> sql.query(List.of(12L), Parser.filter("result div 3 ge -1"
+                + " and result div 3 ge -1".repeat(20)), Parser.orderBy("result"), 1000, 10, false))
+                .isInstanceOfSatisfying(StaException.class, e -> {
+                    assertThat(e.status).isEqualTo(503);
+                    assertThat(e.getMessage()).startsWith("this read was stopped");
+                });
+        }
+    }
+
     @Test
     void arithmeticBeyondTheNumbersIsA400NamingTheFilterNotTheStatement() {
         for (String f : List.of("result gt 1e308 mul 10", "id mul 9223372036854775807 gt 1")) {

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality.sta;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class ThrottleTest {
         t.charge(900_000_000L);
 
         long t0 = System.nanoTime();
-        t.enter();
+        t.enter().close();
 
         // at once: without the burst (a bucket of one second's worth) this read would wait 800 ms; the bound leaves
         // room for a test thread that a loaded machine or a GC pause holds up for a while (50 ms could be that alone)
@@ -29,7 +30,7 @@ class ThrottleTest {
         t.charge(1_000_000_000L + 100_000_000L); // the burst and 0.2 s of waiting
 
         long t0 = System.nanoTime();
-        t.enter();
+        t.enter().close();
 
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(150L, 2_000L);
     }
@@ -39,10 +40,45 @@ class ThrottleTest {
         Throttle t = new Throttle(HALF_A_SECOND);
         t.charge(1_000_000_000L + 4_000_000_000L);
 
-        assertThatThrownBy(t::enter).isInstanceOfSatisfying(StaException.class, e -> {
+        assertThatThrownBy(() -> t.enter().close()).isInstanceOfSatisfying(StaException.class, e -> {
             assertThat(e.status).isEqualTo(503);
             assertThat(e.getMessage()).isEqualTo("the SensorThings service is busy with large answers: retry in 8 s, "
                 + "or ask for less");
         });
+    }
+    /**
+     * A read that keeps using CPU (a loop that checks its ticket, as the in-memory work and the statements do) is
+     * stopped once it has used its share with the bucket below the reserve, and it alone is refused: the next read
+     * enters, where before the whole cost was charged after the read and the next one was a 503.
+     */
+    @Test
+    void aReadThatDrainsTheBudgetIsStoppedAndTheNextReadEnters() {
+        Throttle t = new Throttle(50_000_000L); // a burst of 100 ms: a read stopped after about a tenth of a second
+        StaException stopped;
+        try (Throttle.Ticket read = t.enter()) {
+            stopped = burnUntilStopped();
+        }
+
+        assertThat(stopped.status).isEqualTo(503);
+        assertThat(stopped.getMessage()).startsWith("this read was stopped: it needs more CPU time than one request "
+            + "may take from the SensorThings service's shared read budget (read-cpu-per-second)");
+        assertThatCode(() -> t.enter().close()).doesNotThrowAnyException();
+    }
+
+    /** Spends CPU until the read on this thread is stopped (at most 20 s, then the test fails). */
+    static StaException burnUntilStopped() {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        double x = 1;
+        while (System.nanoTime() < deadline) {
+            try {
+                Throttle.checkpoint();
+            } catch (StaException e) {
+                return e;
+            }
+            for (int i = 0; i < 1000; i++) {
+                x = Math.sqrt(x + i);
+            }
+        }
+        throw new AssertionError("the read was not stopped within 20 s (" + x + ")");
     }
 }
