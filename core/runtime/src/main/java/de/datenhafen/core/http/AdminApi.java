@@ -346,7 +346,8 @@ final class AdminApi {
 
     /**
      * The request body as a JSON object, or null after answering 400 (415 when it is declared as another type than
-     * JSON); {@code expected} says what to send.
+     * JSON); {@code expected} says what to send. The body keeps to {@link StrictJson}'s rules, else the 400 names the
+     * field at fault.
      */
     static JsonObject jsonBody(RoutingContext ctx, String expected) {
         String type = ctx.request().getHeader("Content-Type");
@@ -359,6 +360,13 @@ final class AdminApi {
         Buffer read = BodyBudget.bodyOf(ctx);
         if (read.length() <= 0) {
             Errors.respond(ctx, InvalidInputException.emptyBody(expected));
+            return null;
+        }
+        try {
+            // well-formed UTF-8, no lone surrogate, no name twice: Vert.x's parser would decode, replace or keep one
+            StrictJson.check(read.getBytes(), StrictJson.Fields.PATH);
+        } catch (InvalidInputException e) {
+            Errors.respond(ctx, e);
             return null;
         }
         try {

@@ -163,51 +163,12 @@ final class CanonicalJson {
             } else if (c < 0x80) {
                 i++;
             } else {
-                i = utf8(b, i, c);
+                i = StrictJson.sequenceEnd(b, i, b.length); // Unicode's table 3-7, as for every JSON body
                 if (i < 0) {
                     return -1;
                 }
             }
         }
-    }
-
-    /**
-     * One multi-byte UTF-8 sequence, well-formed as Unicode's table 3-7 says (no overlong forms, no surrogates, nothing
-     * above U+10FFFF): the offset after it, or -1.
-     */
-    private static int utf8(byte[] b, int i, int c) {
-        int n;
-        int lo = 0x80;
-        int hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            if (c == 0xe0) {
-                lo = 0xa0;
-            } else if (c == 0xed) {
-                hi = 0x9f;
-            }
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            if (c == 0xf0) {
-                lo = 0x90;
-            } else if (c == 0xf4) {
-                hi = 0x8f;
-            }
-        } else {
-            return -1;
-        }
-        int second = b[i + 1] & 0xff;
-        if (second < lo || second > hi) {
-            return -1;
-        }
-        for (int k = 2; k <= n; k++) {
-            if ((b[i + k] & 0xc0) != 0x80) {
-                return -1;
-            }
-        }
-        return i + n + 1;
     }
 
     private static int literal(byte[] b, int i, String word) {

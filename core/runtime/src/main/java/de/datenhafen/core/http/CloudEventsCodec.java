@@ -27,7 +27,6 @@ import io.vertx.core.MultiMap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -62,6 +61,12 @@ import java.util.regex.Pattern;
  * {@code null}, an extension, {@code data_base64}, a content type other than {@code application/json}, a repeated
  * name) makes the fast path give up, and the whole body is read the full way above, which gives the answer it
  * always gave. {@code CloudEventsCodecTest} holds both ways to the same events and the same refusals.
+ *
+ * <p>Every body, and binary mode's JSON data, is held to {@link StrictJson}'s rules (well-formed UTF-8, no lone
+ * surrogate escape, no name twice), which Jackson's parser does not check: the compact reader keeps to them by what it
+ * takes, the streaming parser gives up on ill-formed UTF-8 (and on the other two, as before), and the full way checks
+ * the body before it parses it, naming the attribute or {@code data}. Binary mode's {@code ce-} headers are
+ * percent-decoded as strictly ({@link #decode}).
  */
 final class CloudEventsCodec {
 
@@ -128,7 +133,7 @@ final class CloudEventsCodec {
 
     /** {@link #structured} the full way, without the fast path. */
     static CloudEvent structuredFromTree(byte[] body) {
-        JsonNode node = parse(body, "one event as a JSON object");
+        JsonNode node = parse(body, "one event as a JSON object", StrictJson.Fields.EVENT);
         if (!node.isObject()) {
             throw new InvalidInputException("a structured CloudEvent must be a JSON object, this body is a "
                 + kind(node), "body");
@@ -138,7 +143,7 @@ final class CloudEventsCodec {
 
     /** {@link #batch} the full way, without the fast path. */
     static List<CloudEvent> batchFromTree(byte[] body) {
-        JsonNode node = parse(body, "the events as a JSON array");
+        JsonNode node = parse(body, "the events as a JSON array", StrictJson.Fields.BATCH);
         if (!node.isArray()) {
             throw new InvalidInputException("a CloudEvents batch must be a JSON array, this body is a " + kind(node),
                 "body");
@@ -237,6 +242,9 @@ final class CloudEventsCodec {
 
     /** {@link #fast} with Jackson's streaming parser: for the bodies {@link CompactEnvelopes} leaves. */
     private static List<CloudEvent> parsed(byte[] body, boolean array) {
+        if (StrictJson.illFormed(body, 0, body.length) >= 0) {
+            return null; // the parser would decode it without a word: the full way refuses it, naming the field
+        }
         try (JsonParser p = FAST.createParser(body)) {
             JsonToken first = p.nextToken();
             if (!array) {
@@ -661,6 +669,7 @@ final class CloudEventsCodec {
     }
 
     private static void checkJsonData(byte[] body, String field) {
+        StrictJson.check(body, StrictJson.Fields.DATA);
         try {
             JSON.readTree(body);
         } catch (IOException e) {
@@ -669,10 +678,11 @@ final class CloudEventsCodec {
         }
     }
 
-    private static JsonNode parse(byte[] body, String expected) {
+    private static JsonNode parse(byte[] body, String expected, StrictJson.Fields fields) {
         if (body.length == 0) {
             throw InvalidInputException.emptyBody(expected);
         }
+        StrictJson.check(body, fields);
         try {
             JsonNode node = JSON.readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -684,16 +694,57 @@ final class CloudEventsCodec {
         }
     }
 
+    /**
+     * A {@code ce-} header's value, percent-decoded as the HTTP binding says (3.1.3.2: a value's characters outside
+     * printable ASCII are sent as the percent-encoded bytes of their UTF-8). Strictly: bytes that are not well-formed
+     * UTF-8 are refused, not replaced by U+FFFD (as {@code URLDecoder} would), and so are raw bytes outside ASCII,
+     * which the HTTP server reads as ISO 8859-1 where a reader in front of the hub may read UTF-8.
+     */
     private static String decode(String value, String header) {
-        if (value.indexOf('%') < 0) {
+        int percent = -1;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                throw new InvalidInputException(header + " holds the byte " + String.format("%02X", (int) c)
+                    + " at position " + i + ", outside ASCII; a header carries such characters percent-encoded as "
+                    + "UTF-8 (%C3%BC for \u00fc)", header);
+            }
+            if (c == '%' && percent < 0) {
+                percent = i;
+            }
+        }
+        if (percent < 0) {
             return value;
         }
-        try {
-            // percent-decoding only; URLDecoder would also turn '+' into a space
-            return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(header + " has a broken percent-encoding", header);
+        // percent-decoding only; URLDecoder would also turn '+' into a space
+        StringBuilder out = new StringBuilder(value.length()).append(value, 0, percent);
+        byte[] run = new byte[value.length() / 3];
+        int i = percent;
+        while (i < value.length()) {
+            if (value.charAt(i) != '%') {
+                out.append(value.charAt(i++));
+                continue;
+            }
+            int n = 0;
+            int from = i;
+            while (i < value.length() && value.charAt(i) == '%') {
+                int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw new InvalidInputException(header + " has a broken percent-encoding", header);
+                }
+                run[n++] = (byte) (hi << 4 | lo);
+                i += 3;
+            }
+            try {
+                out.append(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(run, 0, n)));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidInputException(header + " holds percent-encoded bytes that are not well-formed UTF-8 ("
+                    + value.substring(from, i) + " at position " + from + "); each character in its one shortest "
+                    + "form (RFC 3629)", header);
+            }
         }
+        return out.toString();
     }
 
     /** Text data (text/*, XML) in valid UTF-8 is written as a string; anything else that is not JSON as base64. */

@@ -18,7 +18,9 @@ import java.util.List;
  * in its turn to the full way: a non-ASCII or escaped string, a number or {@code null} as an attribute, another
  * name, an empty batch or envelope, anything after the closing bracket. What it takes, it hands to the same
  * {@link CloudEventsCodec.Envelope} as the streaming parser, so both give the same event ({@code CloudEventsCodecTest}
- * holds them to that, body by body).
+ * holds them to that, body by body). What it takes keeps to {@link StrictJson}'s rules without that check's cost:
+ * attributes of printable ASCII, each name once, data in the canonical form (well-formed UTF-8, no <code>&#92;u</code>
+ * escapes, each name once in an object).
  */
 final class CompactEnvelopes {
 
