@@ -46,6 +46,23 @@ public final class HttpRequests {
     }
 
     /**
+     * Who the hub counts the request's client as, for a plugin's own limits (a read budget shared fairly, say): an
+     * IPv4 client's address, or the /64 network of an IPv6 client's (one subscriber's network, from which a client may
+     * use as many addresses as it likes), as the hub's connection bound and rate limits count it. The socket's peer:
+     * the hub does not read {@code X-Forwarded-For}, so behind a reverse proxy every client is the proxy. No request
+     * can set it (the hub drops request headers with its prefix before it puts this one). Null for an exchange that
+     * did not come from the hub's HTTP server.
+     *
+     * @since 1.6
+     */
+    public static String client(Exchange exchange) {
+        return exchange.getIn().getHeader(CLIENT, String.class);
+    }
+
+    /** The header under which the hub puts {@link #client}. */
+    public static final String CLIENT = BusHeaders.PREFIX + "Client";
+
+    /**
      * The prefix of the headers under which the hub puts a request's path parameters (as well as under their plain
      * names, where a query parameter or request header of the same name could shadow them).
      */

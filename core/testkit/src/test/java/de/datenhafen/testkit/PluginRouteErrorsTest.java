@@ -116,7 +116,20 @@ class PluginRouteErrorsTest {
             + "mensa%201?topic=debt,work&topic=housing&limit=5", "application/json; charset=utf-8", "{\"a\":1}");
 
         assertThat(r.body()).isEqualTo("site=gym-sued room=mensa 1 topics=[debt, work, housing] limit=5 "
-            + "type=application/json bytes=7");
+            + "type=application/json bytes=7 client=127.0.0.1");
+    }
+
+    /** The client as the hub counts it, from the socket: a request cannot name itself another client. */
+    @Test
+    void theClientIsTheSocketsPeerWhateverTheRequestSays(HubClient client) throws Exception {
+        RawHttp.Answer r = RawHttp.sendFrom(java.net.InetAddress.getByName("127.0.0.2"), hub.port(),
+            ("GET /api/v1/plugins/answering/answers/a/rooms/b HTTP/1.1\r\nHost: localhost\r\n"
+                + "DatenhafenClient: 192.0.2.66\r\nDatenhafen-Client-Address: x 192.0.2.67\r\n"
+                + "X-Forwarded-For: 192.0.2.68\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).endsWith(" client=127.0.0.2");
     }
 
     @Test

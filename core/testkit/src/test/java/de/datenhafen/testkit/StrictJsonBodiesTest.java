@@ -185,6 +185,38 @@ class StrictJsonBodiesTest {
     }
 
     @Test
+    void aBodyWithMoreAfterItsJsonValueIsRefusedAndNothingStored(HubClient client) {
+        String type = newType();
+        String one = event("t-1", type).replace("DATA", "{\"a\":1}");
+
+        HubClient.Response batch = client.post("/api/v1/events", BATCH, "[" + one + "] [" + one.replace("t-1", "t-2")
+            + "]");
+        HubClient.Response structured = client.post("/api/v1/events", STRUCTURED, one + " trailing words");
+        HubClient.Response admin = client.send("PATCH", "/api/v1/admin/members/hafenamt",
+            Map.of("Content-Type", "application/json"), bytes("{\"name\":\"Hafenamt Nord\"} {\"name\":\"x\"}"));
+
+        for (HubClient.Response r : java.util.List.of(batch, structured, admin)) {
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.json().getString("field")).as(r.toString()).isEqualTo("body");
+        }
+        assertThat(batch.json().getString("error")).contains("more after the JSON value, at line 1, column");
+        assertThat(stored(client, type)).isZero();
+        assertThat(client.get("/api/v1/admin/members/hafenamt").json().getString("name")).isEqualTo("Hafenamt");
+    }
+
+    @Test
+    void aFlowsYamlThatIsNotWellFormedUtf8IsRefusedAndNotStoredWithReplacementCharacters(HubClient client) {
+        HubClient.Response r = client.send("POST", "/api/v1/admin/flows", Map.of("Content-Type", "application/yaml"),
+            bytes("name: probe-<C0><AE>\nfrom: {bus: air.reading}\nsteps:\n  - log: ok\n"));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("body");
+        assertThat(r.json().getString("error")).startsWith("the flow's YAML is not well-formed UTF-8: C0 AE at byte 12 "
+            + "of the body is an overlong form");
+        assertThat(client.get("/api/v1/admin/flows").toString()).doesNotContain("probe-");
+    }
+
+    @Test
     void wellFormedTextBeyondAsciiIsStillTaken(HubClient client) {
         String type = newType();
 

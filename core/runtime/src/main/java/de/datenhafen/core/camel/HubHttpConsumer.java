@@ -268,6 +268,9 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
                 headers.put(HttpRequests.PATH_PARAMETERS + k, v);
             }
         });
+        // after the request's headers too: the client as the hub's limits count it (HttpRequests.client)
+        headers.put(HttpRequests.CLIENT, de.datenhafen.core.http.ClientAddress.network(
+            de.datenhafen.core.http.ClientAddress.of(request)));
         String query = request.query();
         headers.put(Exchange.HTTP_METHOD, request.method().name());
         headers.put(Exchange.HTTP_PATH, ctx.normalizedPath());

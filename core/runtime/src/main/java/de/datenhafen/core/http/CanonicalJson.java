@@ -163,7 +163,7 @@ final class CanonicalJson {
             } else if (c < 0x80) {
                 i++;
             } else {
-                i = StrictJson.sequenceEnd(b, i, b.length); // Unicode's table 3-7, as for every JSON body
+                i = de.datenhafen.api.Utf8.sequenceEnd(b, i, b.length); // Unicode's table 3-7, as for every JSON body
                 if (i < 0) {
                     return -1;
                 }

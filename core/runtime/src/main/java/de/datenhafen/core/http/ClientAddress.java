@@ -50,7 +50,7 @@ public final class ClientAddress {
      * network, from which a client may use as many addresses as it likes). The connection bound, the body budget's
      * share and the failed-login limiter count by it; the audit log and sessions keep the full address ({@link #of}).
      */
-    static String network(String hostAddress) {
+    public static String network(String hostAddress) {
         int scope = hostAddress.indexOf('%');
         String address = scope < 0 ? hostAddress : hostAddress.substring(0, scope);
         // only a literal is parsed (a hex digit or ':' first: InetAddress never looks those up)

@@ -249,7 +249,7 @@ final class CloudEventsCodec {
             JsonToken first = p.nextToken();
             if (!array) {
                 CloudEvent e = first == JsonToken.START_OBJECT ? fastEvent(p, body) : null;
-                return e == null ? null : List.of(e);
+                return e == null || p.nextToken() != null ? null : List.of(e);
             }
             if (first != JsonToken.START_ARRAY) {
                 return null;
@@ -263,7 +263,7 @@ final class CloudEventsCodec {
                 }
                 out.add(e);
             }
-            return t == JsonToken.END_ARRAY ? out : null;
+            return t == JsonToken.END_ARRAY && p.nextToken() == null ? out : null;
         } catch (IOException | RuntimeException e) {
             return null; // the full way reads it again and says what is wrong
         }
@@ -671,7 +671,7 @@ final class CloudEventsCodec {
     private static void checkJsonData(byte[] body, String field) {
         StrictJson.check(body, StrictJson.Fields.DATA);
         try {
-            JSON.readTree(body);
+            whole(body, field);
         } catch (IOException e) {
             throw new InvalidInputException("the data is labelled JSON but is not valid JSON: "
                 + firstLine(e.getMessage()), field);
@@ -684,7 +684,7 @@ final class CloudEventsCodec {
         }
         StrictJson.check(body, fields);
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = whole(body, "body");
             if (node == null || node.isMissingNode()) {
                 throw InvalidInputException.emptyBody(expected);
             }
@@ -695,13 +695,32 @@ final class CloudEventsCodec {
     }
 
     /**
+     * The one JSON value {@code json} holds, refusing anything but white space after it ({@code [...] trailing}, a
+     * second value): Jackson's tree reader stops at the value's end and would take the body without a word. Null for
+     * a body of white space only.
+     */
+    private static JsonNode whole(byte[] json, String field) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode node = JSON.readTree(p);
+            if (p.nextToken() != null) {
+                throw new InvalidInputException("there is more after the JSON value, at line "
+                    + p.currentTokenLocation().getLineNr() + ", column " + p.currentTokenLocation().getColumnNr()
+                    + ": one value is all it may hold", field);
+            }
+            return node;
+        }
+    }
+
+    /**
      * A {@code ce-} header's value, percent-decoded as the HTTP binding says (3.1.3.2: a value's characters outside
      * printable ASCII are sent as the percent-encoded bytes of their UTF-8). Strictly: bytes that are not well-formed
      * UTF-8 are refused, not replaced by U+FFFD (as {@code URLDecoder} would), and so are raw bytes outside ASCII,
      * which the HTTP server reads as ISO 8859-1 where a reader in front of the hub may read UTF-8.
      */
     private static String decode(String value, String header) {
-        int percent = -1;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c >= 0x80) {
@@ -709,42 +728,9 @@ final class CloudEventsCodec {
                     + " at position " + i + ", outside ASCII; a header carries such characters percent-encoded as "
                     + "UTF-8 (%C3%BC for \u00fc)", header);
             }
-            if (c == '%' && percent < 0) {
-                percent = i;
-            }
-        }
-        if (percent < 0) {
-            return value;
         }
         // percent-decoding only; URLDecoder would also turn '+' into a space
-        StringBuilder out = new StringBuilder(value.length()).append(value, 0, percent);
-        byte[] run = new byte[value.length() / 3];
-        int i = percent;
-        while (i < value.length()) {
-            if (value.charAt(i) != '%') {
-                out.append(value.charAt(i++));
-                continue;
-            }
-            int n = 0;
-            int from = i;
-            while (i < value.length() && value.charAt(i) == '%') {
-                int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
-                if (lo < 0) {
-                    throw new InvalidInputException(header + " has a broken percent-encoding", header);
-                }
-                run[n++] = (byte) (hi << 4 | lo);
-                i += 3;
-            }
-            try {
-                out.append(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(run, 0, n)));
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new InvalidInputException(header + " holds percent-encoded bytes that are not well-formed UTF-8 ("
-                    + value.substring(from, i) + " at position " + from + "); each character in its one shortest "
-                    + "form (RFC 3629)", header);
-            }
-        }
-        return out.toString();
+        return PercentDecoding.decode(value, false, header, header);
     }
 
     /** Text data (text/*, XML) in valid UTF-8 is written as a string; anything else that is not JSON as base64. */

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -228,8 +227,14 @@ final class FlowsApi {
                 Errors.respond(ctx, InvalidInputException.emptyBody(FLOW));
                 return null;
             }
-            return new Request(null, ctx.request().getParam("member"), yaml.toString(StandardCharsets.UTF_8), null,
-                Map.of(), new JsonObject());
+            String text;
+            try {
+                text = de.datenhafen.api.Utf8.decode(yaml.getBytes(), "the flow's YAML", "body");
+            } catch (InvalidInputException e) {
+                Errors.respond(ctx, e);
+                return null;
+            }
+            return new Request(null, ctx.request().getParam("member"), text, null, Map.of(), new JsonObject());
         }
         JsonObject body = AdminApi.jsonBody(ctx, FLOW);
         if (body == null) {

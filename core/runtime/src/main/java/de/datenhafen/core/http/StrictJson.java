@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.Utf8;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,9 +50,6 @@ final class StrictJson {
 
     /** The check's parser: Jackson's defaults, so it refuses nothing the readers after it take. */
     private static final JsonFactory PARSER = new JsonFactory();
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long LOW_BITS = 0x0101010101010101L;
 
     private StrictJson() {
     }
@@ -125,100 +120,9 @@ final class StrictJson {
         }
     }
 
-    /**
-     * The offset of the first byte in {@code b[from, to)} that does not start a well-formed UTF-8 sequence (or is a
-     * NUL), or -1 when all are well-formed. Eight ASCII bytes at a time while there are no others.
-     */
+    /** {@link Utf8#illFormed}: kept here for the hub's readers of JSON. */
     static int illFormed(byte[] b, int from, int to) {
-        int i = from;
-        while (true) {
-            while (i + 8 <= to) {
-                long w = (long) LONGS.get(b, i);
-                if (((w | (w - LOW_BITS) & ~w) & HIGH_BITS) != 0) {
-                    break; // a byte of 0x80 or more, or a NUL, in these eight
-                }
-                i += 8;
-            }
-            if (i >= to) {
-                return -1;
-            }
-            int c = b[i] & 0xff;
-            if (c == 0) {
-                return i;
-            }
-            if (c < 0x80) {
-                i++;
-            } else {
-                int end = sequenceEnd(b, i, to);
-                if (end < 0) {
-                    return i;
-                }
-                i = end;
-            }
-        }
-    }
-
-    /**
-     * One multi-byte UTF-8 sequence at {@code i}, well-formed as Unicode's table 3-7 says (no overlong forms, no
-     * surrogates, nothing above U+10FFFF, not cut short before {@code to}): the offset after it, or -1.
-     */
-    static int sequenceEnd(byte[] b, int i, int to) {
-        int c = b[i] & 0xff;
-        int n;
-        int lo = 0x80;
-        int hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            if (c == 0xe0) {
-                lo = 0xa0;
-            } else if (c == 0xed) {
-                hi = 0x9f;
-            }
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            if (c == 0xf0) {
-                lo = 0x90;
-            } else if (c == 0xf4) {
-                hi = 0x8f;
-            }
-        } else {
-            return -1;
-        }
-        if (i + n >= to) {
-            return -1;
-        }
-        int second = b[i + 1] & 0xff;
-        if (second < lo || second > hi) {
-            return -1;
-        }
-        for (int k = 2; k <= n; k++) {
-            if ((b[i + k] & 0xc0) != 0x80) {
-                return -1;
-            }
-        }
-        return i + n + 1;
-    }
-
-    /**
-     * The longest start of an ill-formed sequence at {@code i} that could still have become a well-formed one (the
-     * "maximal subpart" of Unicode's section 3.9), at least one byte: what a decoder replaces by one U+FFFD.
-     */
-    private static int subpart(byte[] b, int i) {
-        int c = b[i] & 0xff;
-        int n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-        int lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-        int hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-        int k = 1;
-        while (k <= n && i + k < b.length) {
-            int next = b[i + k] & 0xff;
-            if (k == 1 ? next < lo || next > hi : (next & 0xc0) != 0x80) {
-                break;
-            }
-            k++;
-        }
-        return k;
+        return Utf8.illFormed(b, from, to);
     }
 
     /**
@@ -229,7 +133,7 @@ final class StrictJson {
         byte[] out = body.clone();
         int i = first;
         while (i >= 0) {
-            int n = subpart(out, i);
+            int n = Utf8.subpart(out, i);
             Arrays.fill(out, i, i + n, (byte) '?');
             i = illFormed(out, i + n, out.length);
         }
@@ -237,36 +141,7 @@ final class StrictJson {
     }
 
     private static InvalidInputException illFormedUtf8(byte[] body, int at, String what, String field) {
-        int c = body[at] & 0xff;
-        int length = c >= 0xc0 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf7 ? 4 : 1;
-        StringBuilder bytes = new StringBuilder(String.format("%02X", c));
-        for (int k = 1; k < length && at + k < body.length && (body[at + k] & 0xc0) == 0x80; k++) {
-            bytes.append(' ').append(String.format("%02X", body[at + k] & 0xff));
-        }
-        return new InvalidInputException(what + " is not well-formed UTF-8: " + bytes + " at byte " + at
-            + " of the body is " + kind(body, at) + "; JSON bodies are UTF-8 (RFC 8259), each character in its one "
-            + "shortest form (RFC 3629)", field);
-    }
-
-    /** What is wrong with the sequence at {@code at}, in words. */
-    private static String kind(byte[] b, int at) {
-        int c = b[at] & 0xff;
-        int second = at + 1 < b.length ? b[at + 1] & 0xff : -1;
-        boolean continued = (second & 0xc0) == 0x80;
-        if (c == 0) {
-            return "a NUL byte, which no JSON text holds (a body in UTF-16 or UTF-32 is not taken)";
-        } else if (c < 0xc0) {
-            return "a continuation byte without a first byte before it";
-        } else if (c <= 0xc1 || continued && (c == 0xe0 && second < 0xa0 || c == 0xf0 && second < 0x90)) {
-            return "an overlong form (a character written with more bytes than it takes)";
-        } else if (c == 0xed && continued && second >= 0xa0) {
-            return "an encoded surrogate (U+D800 to U+DFFF are no characters of their own)";
-        } else if (c >= 0xf5 && c <= 0xf7 || c == 0xf4 && continued && second >= 0x90) {
-            return "a code point beyond U+10FFFF";
-        } else if (c >= 0xf8) {
-            return "a byte that never occurs in UTF-8";
-        }
-        return "a sequence cut short";
+        return Utf8.refusal(body, at, what, field, "JSON bodies are UTF-8 (RFC 8259)");
     }
 
     private static InvalidInputException loneSurrogate(char c, String what, String field) {
@@ -275,17 +150,8 @@ final class StrictJson {
             + "is escaped as a pair, such as \\ud83d\\ude00)", field);
     }
 
-    /** The index of the first surrogate in {@code s} that is not part of a pair, or -1. */
     static int loneSurrogate(CharSequence s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
+        return Utf8.loneSurrogate(s);
     }
 
     private static int indexOf(byte[] b, byte c) {

@@ -87,6 +87,38 @@ class CloudEventsCodecStrictTest {
         assertThat(refusal.field()).isEqualTo("data");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "[{" + HEAD + "\"id\":\"1\",\"source\":\"/s\"}] trailing words | batch",
+        "[{" + HEAD + "\"id\":\"1\",\"source\":\"/s\"}][]              | batch",
+        "[{" + HEAD + "\"id\":\"1\",\"source\":\"/s\",\"data\":{\"a\":1}}] 7 | batch",
+        "{" + HEAD + "\"id\":\"1\",\"source\":\"/s\"} {\"id\":\"2\"}       | structured",
+        "{" + HEAD + "\"id\":\"1\",\"source\":\"/s\"}}                        | structured"})
+    void aBodyWithMoreAfterItsJsonValueIsRefusedNamingTheBody(String body, String mode) {
+        byte[] b = bytes(body);
+        List<Function<byte[], List<CloudEvent>>> ways = mode.equals("batch")
+            ? List.of(CloudEventsCodec::batch, CloudEventsCodec::batchFromTree)
+            : List.of(bb -> List.of(CloudEventsCodec.structured(bb)), bb -> List.of(CloudEventsCodec.structuredFromTree(bb)));
+
+        for (Function<byte[], List<CloudEvent>> way : ways) {
+            assertThat(refusal(way, b)).isEqualTo("body");
+        }
+        // white space after the value is no more than that
+        assertThat(mode.equals("batch") ? CloudEventsCodec.batch(bytes(body.substring(0, body.indexOf(']') + 1)
+            + " \r\n\t")) : List.of(CloudEventsCodec.structured(bytes(body.substring(0, body.indexOf('}') + 1)
+            + " \n")))).hasSize(1);
+    }
+
+    @Test
+    void binaryModeJsonDataWithMoreAfterItsValueIsRefusedNamingTheData() {
+        InvalidInputException refusal = catchThrowableOfType(() -> CloudEventsCodec.binary(headers("ce-source", "/s"),
+            bytes("{\"a\":1} {\"b\":2}")), InvalidInputException.class);
+
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.field()).isEqualTo("data");
+        assertThat(refusal.getMessage()).contains("more after the JSON value, at line 1, column 9");
+    }
+
     @Test
     void binaryModeDataOfAnotherTypeIsBytesAndNotChecked() {
         MultiMap headers = headers("ce-source", "/s").set("Content-Type", "application/octet-stream");

@@ -164,6 +164,19 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void aSignInFormWhoseEscapedBytesAreNotUtf8IsRefusedNamingTheFieldAndSetsNoSession() {
+        HubClient c = hub.client().anonymous();
+
+        HubClient.Response r = c.post("/console/sign-in", Map.of("Content-Type", "application/x-www-form-urlencoded"),
+            "user=" + People.ADMIN + "&password=%C0%AE%C0%AE");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("field")).isEqualTo("password");
+        assertThat(r.json().getString("error")).contains("not well-formed UTF-8 (%C0%AE%C0%AE at position 0)");
+        assertThat(r.header("set-cookie")).isNull();
+    }
+
+    @Test
     void aSignInFromAPageOfAnotherSiteIsRefusedThroughTheApiAndTheForm() {
         HubClient c = hub.client().anonymous();
         String json = new JsonObject().put("user", People.ADMIN).put("password", People.ADMIN_PASSWORD).encode();

@@ -5,6 +5,7 @@ import de.datenhafen.core.http.ApiAccess;
 import de.datenhafen.core.http.BodyBudget;
 import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.http.MediaTypes;
+import de.datenhafen.core.http.PercentDecoding;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
 import de.datenhafen.api.web.Html;
@@ -12,7 +13,6 @@ import de.datenhafen.core.web.Language;
 import de.datenhafen.core.web.Messages;
 import de.datenhafen.core.web.Page;
 import de.datenhafen.core.web.WebPages;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -167,18 +167,17 @@ public final class Console {
 
     /**
      * Decodes a form's body ({@code application/x-www-form-urlencoded}, as a browser sends the console's forms) for
-     * {@link #field}; a body of another type has no fields, and one that is not valid percent-encoding is 400.
+     * {@link #field}; a body of another type has no fields, and one that is not valid percent-encoding, or whose
+     * escaped bytes are not well-formed UTF-8, is 400 ({@link PercentDecoding#form}).
      */
     private static void formFields(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         Map<String, List<String>> fields = Map.of();
         if (MediaTypes.is(type, "application/x-www-form-urlencoded")) {
             try {
-                fields = new QueryStringDecoder(BodyBudget.bodyOf(ctx).toString(StandardCharsets.UTF_8),
-                    StandardCharsets.UTF_8, false).parameters();
-            } catch (IllegalArgumentException e) {
-                Errors.respond(ctx, new InvalidInputException("the form is not valid "
-                    + "application/x-www-form-urlencoded", "body"));
+                fields = PercentDecoding.form(BodyBudget.bodyOf(ctx).getBytes());
+            } catch (InvalidInputException e) {
+                Errors.respond(ctx, e);
                 return;
             }
         }

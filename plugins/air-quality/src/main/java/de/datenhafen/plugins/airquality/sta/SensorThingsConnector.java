@@ -10,6 +10,7 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.QueryString;
@@ -100,7 +101,8 @@ public final class SensorThingsConnector implements Connector {
                 "CPU time all reads together may use per second (500ms: half a core; a burst of two seconds' "
                 + "worth), charged while they run; past it a read waits up to 5 s, then is answered 503. A read "
                 + "that has used 100 ms while the budget is below a quarter of its burst is stopped (503 to it "
-                + "alone), so one expensive read cannot use up the budget for every other client")
+                + "alone), so one expensive read cannot use up the budget for every other client. One client (an "
+                + "IPv4 address, an IPv6 /64) may use half of it: past that its reads are answered 503 at once")
             .check("page-size", ConfigCheck.atLeast(1))
             .check("max-page-size", ConfigCheck.atLeast(1))
             .check("max-expand-depth", ConfigCheck.atLeast(0))
@@ -281,7 +283,7 @@ public final class SensorThingsConnector implements Connector {
             Throttle.Ticket ticket = null;
             try {
                 if (read) {
-                    ticket = service.throttle().enter();
+                    ticket = service.throttle().enter(HttpRequests.client(e));
                 }
                 respond(e);
             } catch (StaException busy) {

@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +25,17 @@ import java.util.concurrent.TimeUnit;
  * ends at the next check, and it alone is answered 503. Before, the whole cost was charged after the answer, so one
  * read of seconds (a deep {@code $skip} ordered by {@code result}) put the bucket seconds into debt and every other
  * client got 503 for as long; now one read takes the bucket no lower than the reserve, or than its first 100 ms
- * from where it found it, and a sample's worth, so the next client waits a moment at most. The hub does not tell
- * plugins a request's client address, so the budget cannot be shared per address; many expensive reads at once (from
- * anywhere) still drain it for all, which is this bucket's purpose. Thread-safe; one per integration.
+ * from where it found it, and a sample's worth, so the next client waits a moment at most.
+ *
+ * <p>One client ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) has a bucket of its own besides, of
+ * {@link #CLIENT_SHARE} of the rate and the burst, charged alike: a read of a client whose own bucket is in debt is
+ * answered 503 at once (it does not wait, and takes no place among those waiting for the shared bucket), and a running
+ * read is stopped once it has used its first 100 ms while its client's bucket is empty, or at once when the client's
+ * reads together have put it 100 ms into debt (many reads at once would otherwise each take their first 100 ms). So one client sending many
+ * expensive reads at once, which before drained the shared bucket and filled its waiting places so that every other
+ * client got 503, now takes half of the budget at most and the others keep the rest. Many clients together can
+ * still use it up, which is this bucket's purpose. Behind a reverse proxy all clients are the proxy (the hub does not
+ * read {@code X-Forwarded-For}): then they share one client's half. Thread-safe; one per integration.
  */
 final class Throttle {
 
@@ -35,6 +45,10 @@ final class Throttle {
     static final long SMALL_READ_NANOS = 100_000_000L;
     /** How often a running read's CPU time is sampled and charged. */
     static final long WATCH_MILLIS = 10;
+    /** The share of the rate and the burst one client may use. */
+    static final double CLIENT_SHARE = 0.5;
+    /** Clients whose buckets are kept; the one seen least recently is forgotten first (its debt with it). */
+    static final int MAX_CLIENTS = 4096;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Whether threads' CPU times can be read; else wall time stands in (more than the CPU time, never less). */
@@ -51,6 +65,19 @@ final class Throttle {
     private double tokens;
     private long last;
     private int waiting;
+    /** Each client's bucket, in the order they were last seen; guarded by the throttle. */
+    private final Map<String, Share> clients = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Share> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    };
+
+    /** A client's own bucket ({@link #CLIENT_SHARE}); guarded by the throttle. */
+    private static final class Share {
+        double tokens;
+        long last;
+    }
 
     /** {@code perSecond} nanoseconds of CPU a second; a burst of two seconds' worth. */
     Throttle(long perSecond) {
@@ -76,6 +103,8 @@ final class Throttle {
     /** One read on its worker thread, from {@link Throttle#enter} to {@link Ticket#close}. */
     final class Ticket implements AutoCloseable {
         private final Thread thread = Thread.currentThread();
+        /** The client's bucket, or null for a read of no known client. */
+        private final Share share;
         private final long start = cpuNow();
         /** CPU time charged to the bucket so far; guarded by the throttle. */
         private long charged;
@@ -84,6 +113,10 @@ final class Throttle {
         /** The statement this read runs or ran last; guarded by this ticket. */
         private Statement statement;
         private ScheduledFuture<?> watch;
+
+        Ticket(Share share) {
+            this.share = share;
+        }
 
         /** Ends the read: stops watching it and charges what it used since the last sample. */
         @Override
@@ -97,9 +130,7 @@ final class Throttle {
             long used = cpuNow() - start;
             synchronized (Throttle.this) {
                 closed = true;
-                refill();
-                tokens -= Math.max(0, used - charged);
-                charged = Math.max(used, charged);
+                pay(this, used);
             }
         }
 
@@ -132,14 +163,28 @@ final class Throttle {
         }
     }
 
-    /**
-     * Before a read: returns its ticket at once while the bucket is not in debt, else waits for it or refuses with
-     * 503. The caller closes the ticket when the answer is written.
-     */
+    /** {@link #enter(String)} for a read of no known client: the shared bucket alone. */
     Ticket enter() {
+        return enter(null);
+    }
+
+    /**
+     * Before a read of {@code client} (null: none known): refuses with 503 when the client's own bucket is in debt;
+     * else returns its ticket at once while the shared bucket is not in debt, or waits for it, or refuses with 503.
+     * The caller closes the ticket when the answer is written.
+     */
+    Ticket enter(String client) {
         long waitMillis;
+        Share share;
         synchronized (this) {
             refill();
+            share = client == null ? null : share(client);
+            if (share != null && share.tokens < 0) {
+                long retry = (long) Math.ceil(-share.tokens / (perSecond * CLIENT_SHARE));
+                throw new StaException(503, null, -1, "your reads have used their share of the SensorThings "
+                    + "service's read budget (one client may use half of read-cpu-per-second): retry in "
+                    + Math.max(1, retry) + " s, or ask for less");
+            }
             waitMillis = tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perSecond * 1000);
             if (waitMillis > MAX_WAIT_MILLIS || (waitMillis > 0 && waiting >= MAX_WAITING)) {
                 throw new StaException(503, null, -1, "the SensorThings service is busy with large answers: retry "
@@ -161,7 +206,7 @@ final class Throttle {
                 }
             }
         }
-        Ticket t = new Ticket();
+        Ticket t = new Ticket(share);
         CURRENT.set(t);
         try {
             t.watch = watcher.scheduleAtFixedRate(() -> watch(t), WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
@@ -182,16 +227,15 @@ final class Throttle {
             if (t.closed || used < 0) {
                 return;
             }
-            refill();
-            if (used > t.charged) {
-                tokens -= used - t.charged;
-                t.charged = used;
-            }
+            pay(t, used);
             if (t.stopped == null && used > small && tokens < reserve) {
-                t.stopped = new StaException(503, null, -1, "this read was stopped: it needs more CPU time than one "
-                    + "request may take from the SensorThings service's shared read budget (read-cpu-per-second); "
-                    + "ask for less ($top, $expand, a simpler $filter or $orderby) or narrow it (Datastreams(<id>)/"
-                    + "Observations with a phenomenonTime range)");
+                t.stopped = stop("one request may take from the SensorThings service's shared read budget "
+                    + "(read-cpu-per-second)");
+            } else if (t.stopped == null && t.share != null && (used > small ? t.share.tokens < 0
+                : t.share.tokens < -small)) {
+                // a client's reads at once each get their first 100 ms only until the client is that deep in debt
+                t.stopped = stop("one client may take from the SensorThings service's read budget (half of "
+                    + "read-cpu-per-second)");
             }
             if (t.stopped == null) {
                 return;
@@ -200,10 +244,57 @@ final class Throttle {
         t.cancel();
     }
 
+    private static StaException stop(String budget) {
+        return new StaException(503, null, -1, "this read was stopped: it needs more CPU time than " + budget
+            + "; ask for less ($top, $expand, a simpler $filter or $orderby) or narrow it (Datastreams(<id>)/"
+            + "Observations with a phenomenonTime range)");
+    }
+
     /** Charges {@code nanos} of CPU time as if a read had used them (tests). */
     synchronized void charge(long nanos) {
         refill();
         tokens -= nanos;
+    }
+
+    /** Charges {@code nanos} of CPU time as if a read of {@code client} had used them (tests). */
+    synchronized void charge(String client, long nanos) {
+        charge(nanos);
+        share(client).tokens -= nanos;
+    }
+
+    /**
+     * Charges the shared bucket and the read's client's with what the read used ({@code used}, its CPU time since it
+     * entered) beyond what was charged before. Holding the throttle.
+     */
+    private void pay(Ticket t, long used) {
+        refill();
+        if (used > t.charged) {
+            tokens -= used - t.charged;
+            if (t.share != null) {
+                refill(t.share);
+                t.share.tokens -= used - t.charged;
+            }
+            t.charged = used;
+        }
+    }
+
+    /** The client's bucket, refilled up to now (a new one full). Holding the throttle. */
+    private Share share(String client) {
+        Share share = clients.get(client);
+        if (share == null) {
+            share = new Share();
+            share.tokens = burst * CLIENT_SHARE;
+            share.last = System.nanoTime();
+            clients.put(client, share);
+        }
+        refill(share);
+        return share;
+    }
+
+    private void refill(Share share) {
+        long now = System.nanoTime();
+        share.tokens = Math.min(burst * CLIENT_SHARE, share.tokens + (now - share.last) / 1e9 * perSecond * CLIENT_SHARE);
+        share.last = now;
     }
 
     /** Throws the refusal of the read on this thread if it was stopped; a loop's or a step's check. */

@@ -65,6 +65,53 @@ class ThrottleTest {
         assertThatCode(() -> t.enter().close()).doesNotThrowAnyException();
     }
 
+    @Test
+    void aClientWhoseShareIsUsedUpIsRefusedAtOnceWhileAnotherEnters() {
+        Throttle t = new Throttle(HALF_A_SECOND); // one client's bucket: 500 ms, refilled at 250 ms a second
+        t.charge("192.0.2.1", 1_000_000_000L); // the shared bucket is empty, the client's 500 ms in debt
+
+        assertThatThrownBy(() -> t.enter("192.0.2.1").close()).isInstanceOfSatisfying(StaException.class, e -> {
+            assertThat(e.status).isEqualTo(503);
+            assertThat(e.getMessage()).isEqualTo("your reads have used their share of the SensorThings service's "
+                + "read budget (one client may use half of read-cpu-per-second): retry in 2 s, or ask for less");
+        });
+        long t0 = System.nanoTime();
+        t.enter("192.0.2.2").close(); // waits for the shared bucket (a moment), not refused
+        t.enter().close();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000L);
+    }
+
+    /**
+     * One client's read stops at the client's half of the budget, before it takes the shared bucket below its
+     * reserve: another client's read enters at once after it.
+     */
+    @Test
+    void aClientsReadIsStoppedAtItsShareAndAnotherClientEntersAtOnce() {
+        Throttle t = new Throttle(HALF_A_SECOND);
+        StaException stopped;
+        try (Throttle.Ticket read = t.enter("2001:db8:1:2::/64")) {
+            stopped = burnUntilStopped();
+        }
+
+        assertThat(stopped.status).isEqualTo(503);
+        assertThat(stopped.getMessage()).startsWith("this read was stopped: it needs more CPU time than one client may "
+            + "take from the SensorThings service's read budget (half of read-cpu-per-second); ask for less");
+        long t0 = System.nanoTime();
+        t.enter("192.0.2.2").close();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400L);
+    }
+
+    @Test
+    void clientsAreForgottenLeastRecentlySeenFirstAndStartWithAFullShare() {
+        Throttle t = new Throttle(HALF_A_SECOND);
+        t.charge("192.0.2.1", 600_000_000L);
+        for (int i = 0; i < Throttle.MAX_CLIENTS; i++) {
+            t.enter("10.0." + (i >> 8) + "." + (i & 0xff)).close();
+        }
+
+        assertThatCode(() -> t.enter("192.0.2.1").close()).doesNotThrowAnyException();
+    }
+
     /** Spends CPU until the read on this thread is stopped (at most 20 s, then the test fails). */
     static StaException burnUntilStopped() {
         long deadline = System.nanoTime() + 20_000_000_000L;
