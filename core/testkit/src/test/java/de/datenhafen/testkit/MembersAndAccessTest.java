@@ -134,6 +134,120 @@ class MembersAndAccessTest {
         assertThat(t.json().getString("error")).contains("no wider than its creator's");
     }
 
+    /**
+     * The attacker's probe: a member-admin of the member a hub-admin belongs to (a token was enough) got a new setup
+     * code for the hub-admin, set its password and signed in as hub-admin, or demoted and disabled it. Now only who
+     * may give every role a user holds may change, reset, disable or delete it.
+     */
+    @Test
+    void aMemberAdminCannotTakeOverDemoteOrDeleteAUserWithAWiderRole() {
+        HubClient admin = hub.client();
+        HubClient.Response boss = admin.post("/api/v1/admin/members/stadtverkehr/users", new JsonObject()
+            .put("id", "hafenchefin").put("name", "Hafenchefin").put("roles", new JsonArray().add("hub-admin")));
+        assertThat(boss.status()).as(boss.body()).isEqualTo(201);
+        HubClient memberAdmin = admin.withToken(token(admin, "stadtverkehr", "ma-takeover", "member-admin"));
+        String user = "/api/v1/admin/members/stadtverkehr/users/hafenchefin";
+
+        List<HubClient.Response> refused = List.of(memberAdmin.post(user + "/setup-code"),
+            memberAdmin.patch(user, "application/json", new JsonObject().put("roles", new JsonArray().add("viewer"))
+                .encode()),
+            memberAdmin.patch(user, "application/json", new JsonObject().put("state", "disabled").encode()),
+            memberAdmin.patch(user, "application/json", new JsonObject().put("name", "x").encode()),
+            memberAdmin.delete(user));
+
+        for (HubClient.Response r : refused) {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().getString("field")).isEqualTo("user");
+            assertThat(r.body()).doesNotContain("setupCode");
+        }
+        assertThat(refused.get(0).json().getString("error")).isEqualTo("you cannot change user hafenchefin: it holds "
+            + "the role hub-admin, which is wider than your own");
+        JsonObject after = admin.get(user).json();
+        assertThat(after.getJsonArray("roles")).containsExactly("hub-admin");
+        assertThat(after.getString("state")).isEqualTo("invited");
+        assertThat(after.getString("name")).isEqualTo("Hafenchefin");
+        // its own member's users it still manages, and a hub-admin manages the hub-admin
+        invite(admin, "stadtverkehr", "ines", "viewer", "a rather long passphrase of hers");
+        assertThat(memberAdmin.post("/api/v1/admin/members/stadtverkehr/users/ines/setup-code").status())
+            .isEqualTo(200);
+        assertThat(admin.post(user + "/setup-code").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aUserOfAnotherMemberAndNoUserAtAllAreTheSame404() {
+        Session anna = login("anna", PASSWORD_A);
+        HubClient c = hub.client().anonymous();
+
+        HubClient.Response other = c.get("/api/v1/admin/members/luftblick/users/bert", anna.read());
+        HubClient.Response none = c.get("/api/v1/admin/members/luftblick/users/nobody-at-all", anna.read());
+
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(other.json().getString("error")).isEqualTo("member luftblick has no user bert");
+        assertThat(none.json().getString("error")).isEqualTo("member luftblick has no user nobody-at-all");
+    }
+
+    @Test
+    void aPasswordSetWithASetupCodeEndsTheUsersSessions() {
+        HubClient admin = hub.client();
+        invite(admin, "luftblick", "jonas", "viewer", "the first long passphrase");
+        Session before = login("jonas", "the first long passphrase");
+        assertThat(hub.client().anonymous().get("/api/v1/auth/me", before.read()).status()).isEqualTo(200);
+
+        String code = admin.post("/api/v1/admin/members/luftblick/users/jonas/setup-code").json().getString("setupCode");
+        HubClient.Response reset = admin.anonymous().post("/api/v1/auth/setup", new JsonObject().put("code", code)
+            .put("password", "the second long passphrase"));
+
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+        assertThat(hub.client().anonymous().get("/api/v1/auth/me", before.read()).status()).isEqualTo(401);
+    }
+
+    /** A token made with a token reaches no further and lives no longer than the one that made it. */
+    @Test
+    void aTokenMadeByATokenInheritsItsScopeAndItsEnd() {
+        HubClient admin = hub.client();
+        java.time.Instant end = java.time.Instant.now().plus(java.time.Duration.ofHours(1))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        HubClient.Response maker = admin.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "short-lived-maker").put("roles", new JsonArray().add("member-admin"))
+            .put("expiresAt", end.toString())
+            .put("scope", new JsonObject().put("path", "/api/v1/admin/members/luftblick/tokens")));
+        assertThat(maker.status()).as(maker.body()).isEqualTo(201);
+        HubClient withMaker = admin.withToken(maker.json().getString("token"));
+
+        HubClient.Response child = withMaker.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "child-forever").put("roles", new JsonArray().add("member-admin")));
+        HubClient.Response wider = withMaker.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "child-wider").put("roles", new JsonArray().add("viewer"))
+            .put("scope", new JsonObject().put("path", "/api/v1/admin/members/luftblick")));
+        HubClient.Response longer = withMaker.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "child-longer").put("roles", new JsonArray().add("viewer"))
+            .put("expiresAt", end.plusSeconds(60).toString()));
+
+        assertThat(child.status()).as(child.body()).isEqualTo(201);
+        assertThat(child.json().getJsonObject("scope").getString("path"))
+            .isEqualTo("/api/v1/admin/members/luftblick/tokens");
+        assertThat(child.json().getString("expiresAt")).isEqualTo(end.toString());
+        assertThat(admin.withToken(child.json().getString("token")).get("/api/v1/admin/members/luftblick/users")
+            .status()).isEqualTo(403);
+        assertThat(wider.status()).as(wider.body()).isEqualTo(400);
+        assertThat(wider.json().getString("field")).isEqualTo("scope.path");
+        assertThat(longer.status()).as(longer.body()).isEqualTo(400);
+        assertThat(longer.json().getString("field")).isEqualTo("expiresAt");
+    }
+
+    @Test
+    void answersToASessionOrASignInAreStoredByNoCache() {
+        HubClient.Response signIn = hub.client().anonymous().post("/api/v1/auth/login",
+            new JsonObject().put("user", "anna").put("password", PASSWORD_A));
+        Session anna = login("anna", PASSWORD_A);
+
+        HubClient.Response users = hub.client().anonymous().get("/api/v1/admin/members/luftblick/users", anna.read());
+
+        assertThat(signIn.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(users.header("Cache-Control")).isEqualTo("no-store");
+    }
+
     @Test
     void aTokenWorksUntilRevokedAndStopsAtOnceWhenItsMemberIsSuspended() {
         HubClient admin = hub.client();

@@ -360,7 +360,11 @@ public final class HttpApi {
             if (!h.contains("Content-Security-Policy")) {
                 h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
             }
-            if (!h.contains("Cache-Control") && ctx.request().headers().contains("Authorization")) {
+            // an answer for a caller who showed credentials (a token, a session cookie) or to a sign-in (it carries
+            // the session's CSRF token) is kept by no cache, shared or the browser's own
+            if (!h.contains("Cache-Control") && (ctx.request().headers().contains("Authorization")
+                || ctx.request().getCookie(Authentication.SESSION_COOKIE) != null
+                || ctx.request().path().startsWith("/api/v1/auth/"))) {
                 h.set("Cache-Control", "no-store");
             }
         });

@@ -121,7 +121,7 @@ final class IdentityApi {
         }));
         router.get(m + "/:member/users/:user").handler(ctx -> work(ctx, 200, () -> user(userOf(ctx))));
         router.patch(m + "/:member/users/:user").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
-            Users.User u = userOf(ctx);
+            Users.User u = manageable(ctx);
             Set<Role> roles = b.containsKey("roles") ? Role.fromList(list(b, "roles"), "roles") : null;
             if (roles != null) {
                 mayGive(ctx, u.member(), roles);
@@ -134,11 +134,13 @@ final class IdentityApi {
             return user(changed);
         }));
         router.delete(m + "/:member/users/:user").handler(ctx -> work(ctx, 204, () -> {
-            identity.users().delete(userOf(ctx).id());
+            String id = manageable(ctx).id();
+            identity.users().delete(id);
+            identity.sessions().closeAllOf(id);
             return null;
         }));
         router.post(m + "/:member/users/:user/setup-code").handler(ctx -> work(ctx, 200,
-            () -> invited(identity.users().newSetupCode(userOf(ctx).id()))));
+            () -> invited(identity.users().newSetupCode(manageable(ctx).id()))));
 
         router.get(m + "/:member/tokens").handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.tokens()
             .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::token).toList())));
@@ -196,11 +198,30 @@ final class IdentityApi {
         }
     }
 
+    /**
+     * The path's user of the path's member; 404 alike for a user of another member and for no user at all, so that a
+     * member's admins cannot tell which names other members' users have.
+     */
     private Users.User userOf(RoutingContext ctx) {
-        Users.User u = identity.users().require(ctx.pathParam("user"));
-        if (!u.member().equals(ctx.pathParam("member"))) {
-            throw new de.datenhafen.api.NotFoundException("member " + ctx.pathParam("member") + " has no user "
-                + u.id());
+        String member = ctx.pathParam("member");
+        return identity.users().get(ctx.pathParam("user")).filter(u -> u.member().equals(member))
+            .orElseThrow(() -> new de.datenhafen.api.NotFoundException("member " + member + " has no user "
+                + LogText.escape(ctx.pathParam("user")), "user"));
+    }
+
+    /**
+     * {@link #userOf}, when the caller may change that user: only who may give every role the user holds
+     * ({@link #mayGive}) may change, disable, delete or reset it. Without this a member-admin of the association's
+     * own member could take over its hub-admins (a new setup code, then their password).
+     */
+    private Users.User manageable(RoutingContext ctx) {
+        Users.User u = userOf(ctx);
+        Principal caller = principal(ctx);
+        for (Role r : u.roles()) {
+            if (!caller.actsFor(u.member(), r) || r == Role.HUB_ADMIN && !caller.isHubAdmin()) {
+                throw new ForbiddenException("you cannot change user " + u.id() + ": it holds the role " + r.id()
+                    + ", which is wider than your own", "user");
+            }
         }
         return u;
     }
@@ -273,6 +294,9 @@ final class IdentityApi {
             try {
                 Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
                 ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
+                // a new password ends every session of the user, as a changed one does: a reset locks out whoever
+                // signed in with the old one
+                identity.sessions().closeAllOf(u.id());
                 return user(u);
             } catch (InvalidInputException e) {
                 if ("code".equals(e.field())) {

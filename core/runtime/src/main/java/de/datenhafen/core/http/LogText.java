@@ -54,7 +54,14 @@ public final class LogText {
         return out.toString();
     }
 
+    /**
+     * C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional formatting characters (U+061C,
+     * U+200E and U+200F, U+202A to U+202E, U+2066 to U+2069): those turn the rest of a line around on an admin's
+     * terminal, so a subject ending in U+202E shows the text after it reversed (Trojan Source, CVE-2021-42574).
+     */
     private static boolean isControl(char c) {
-        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029'
+            || c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+            || (c >= '\u2066' && c <= '\u2069');
     }
 }

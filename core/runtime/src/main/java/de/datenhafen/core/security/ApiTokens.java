@@ -89,6 +89,35 @@ public final class ApiTokens {
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw new InvalidInputException("expiresAt is in the past", "expiresAt");
         }
+        if (creator.kind() == Principal.Kind.TOKEN) {
+            // a token made by a token reaches no further and lives no longer than its maker
+            if (creator.scopePlugin() != null) {
+                if (scopePlugin != null && !scopePlugin.equals(creator.scopePlugin())) {
+                    throw new InvalidInputException("a token's scope is no wider than its creator's: it is scoped to "
+                        + "plugin " + creator.scopePlugin(), "scope.plugin");
+                }
+                scopePlugin = creator.scopePlugin();
+            }
+            if (creator.scopePath() != null) {
+                if (scopePath != null && !de.datenhafen.api.Caller.reaches(null, creator.scopePath(), scopePath, null)) {
+                    throw new InvalidInputException("a token's scope is no wider than its creator's: it is scoped to "
+                        + "paths under " + creator.scopePath(), "scope.path");
+                }
+                if (scopePath == null) {
+                    scopePath = creator.scopePath();
+                }
+            }
+            Instant makersEnd = require(creator.member(), creator.id()).expiresAt();
+            if (makersEnd != null) {
+                if (expiresAt != null && expiresAt.isAfter(makersEnd)) {
+                    throw new InvalidInputException("a token lives no longer than its creator, which expires at "
+                        + makersEnd, "expiresAt");
+                }
+                if (expiresAt == null) {
+                    expiresAt = makersEnd;
+                }
+            }
+        }
         String id = newId();
         String secret = PREFIX + id + "_" + Secrets.newSecret();
         Instant now = Instant.now();
