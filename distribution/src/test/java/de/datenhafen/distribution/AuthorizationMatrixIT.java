@@ -141,7 +141,7 @@ class AuthorizationMatrixIT {
             .put("code", invited.json().getString("setupCode")).put("password", password)), 200);
         HubClient.Response login = expect(bootstrap.anonymous().post("/api/v1/auth/login", new JsonObject()
             .put("user", "hanna").put("password", password)), 200);
-        String cookie = login.header("Set-Cookie");
+        String cookie = login.setCookie("dh_session");
         HubClient.Response made = expect(bootstrap.anonymous().post("/api/v1/admin/members/datenhafen/tokens",
             Map.of("Cookie", cookie.substring(0, cookie.indexOf(';')), "X-CSRF-Token", login.json().getString("csrf"),
                 "Content-Type", "application/json"),

@@ -57,6 +57,15 @@ public final class HubClient {
                 .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
         }
 
+        /**
+         * The {@code Set-Cookie} of cookie {@code name} as the answer sent it (attributes included), or null: an
+         * answer may set several (a sign-in sets {@code dh_session} and {@code dh_device}).
+         */
+        public String setCookie(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
+                .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(name + "=")).findFirst().orElse(null);
+        }
+
         @Override
         public String toString() {
             return status + " " + body;

@@ -70,7 +70,7 @@ class MembersAndAccessTest {
         HubClient.Response r = hub.client().anonymous().post("/api/v1/auth/login",
             new JsonObject().put("user", user).put("password", password));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        String setCookie = r.header("Set-Cookie");
+        String setCookie = r.setCookie("dh_session");
         assertThat(setCookie).containsIgnoringCase("HttpOnly").contains("SameSite=Strict").contains("Path=/");
         return new Session(setCookie.substring(0, setCookie.indexOf(';')), r.json().getString("csrf"));
     }
@@ -234,6 +234,40 @@ class MembersAndAccessTest {
         assertThat(wider.json().getString("field")).isEqualTo("scope.path");
         assertThat(longer.status()).as(longer.body()).isEqualTo(400);
         assertThat(longer.json().getString("field")).isEqualTo("expiresAt");
+    }
+
+    /**
+     * The probe locked any account for an hour with 100 wrong passwords from ten addresses, the right password
+     * included. A browser that signed in as that user before (its known-device cookie) still signs in; others wait.
+     */
+    @Test
+    void anAccountLockedByOthersWrongPasswordsStillLetsInABrowserThatSignedInBefore() throws Exception {
+        invite(hub.client(), "luftblick", "karla", "viewer", "the harbour crane at dusk");
+        HubClient.Response first = hub.client().anonymous().post("/api/v1/auth/login",
+            new JsonObject().put("user", "karla").put("password", "the harbour crane at dusk"));
+        String setDevice = first.setCookie("dh_device");
+        assertThat(setDevice).as(first.headers().toString()).isNotNull().containsIgnoringCase("HttpOnly")
+            .contains("SameSite=Strict", "Max-Age=31536000");
+        String device = setDevice.substring(0, setDevice.indexOf(';'));
+        int port = hub.port();
+        for (int a = 20; a < 30; a++) {
+            for (int i = 0; i < 10; i++) {
+                login(InetAddress.getByName("127.0.0." + a), port, "karla", "a wrong guess " + i);
+            }
+        }
+
+        RawHttp.Answer stranger = login(InetAddress.getByName("127.0.0.40"), port, "karla",
+            "the harbour crane at dusk");
+        HubClient.Response known = hub.client().anonymous().post("/api/v1/auth/login",
+            Map.of("Content-Type", "application/json", "Cookie", device),
+            new JsonObject().put("user", "karla").put("password", "the harbour crane at dusk").encode());
+        HubClient.Response otherUsersCookie = hub.client().anonymous().post("/api/v1/auth/login",
+            Map.of("Content-Type", "application/json", "Cookie", device.replace("dh_device=", "dh_device=x")),
+            new JsonObject().put("user", "karla").put("password", "the harbour crane at dusk").encode());
+
+        assertThat(stranger.status()).as(stranger.toString()).isEqualTo(429);
+        assertThat(known.status()).as(known.body()).isEqualTo(200);
+        assertThat(otherUsersCookie.status()).as(otherUsersCookie.body()).isEqualTo(429);
     }
 
     @Test

@@ -67,6 +67,10 @@ final class IdentityApi {
         this.accountLimiter = accountLimiter;
     }
 
+    /** The known-device cookie ({@code Sessions.deviceToken}), set at each sign-in. */
+    static final String DEVICE_COOKIE = "dh_device";
+    static final Duration DEVICE_COOKIE_AGE = Duration.ofDays(365);
+
     /** The rules of the routes below (see {@link AccessRules}). */
     static void rules(AccessRules r) {
         String m = "/api/v1/admin/members";
@@ -253,7 +257,12 @@ final class IdentityApi {
         String account = "account:" + user;
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
         ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
-        Duration wait = max(addressLimiter.retryAfter(client), accountLimiter.retryAfter(account));
+        // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
+        // could lock any account by sending its name with wrong passwords from a few addresses
+        io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);
+        boolean known = device != null && identity.sessions().knownDevice(device.getValue(), user);
+        Duration wait = max(addressLimiter.retryAfter(client), known ? Duration.ZERO
+            : accountLimiter.retryAfter(account));
         if (!wait.isZero()) {
             return Future.failedFuture(new TooManyRequestsException("too many failed sign-ins; try again in "
                 + Math.max(1, wait.toSeconds()) + " s", wait));
@@ -271,6 +280,9 @@ final class IdentityApi {
             ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, s.id()).setPath("/")
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
                 .setMaxAge(identity.sessions().absolute().toSeconds()));
+            ctx.response().addCookie(Cookie.cookie(DEVICE_COOKIE, identity.sessions().deviceToken(u.id()))
+                .setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
+                .setMaxAge(DEVICE_COOKIE_AGE.toSeconds()));
             ctx.put(Authentication.PRINCIPAL, new Principal(Principal.Kind.USER, u.id(), u.member(), u.roles(), null,
                 null));
             return user(u).put("csrf", s.csrf()).put("expiresAt", s.expiresAt().toString());

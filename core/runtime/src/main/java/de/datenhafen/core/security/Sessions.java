@@ -67,11 +67,30 @@ public final class Sessions {
 
     /** The CSRF token a page rendered for the session of this cookie value carries (see the class comment). */
     public String pageToken(String cookie) {
+        return mac("page-csrf:" + cookie);
+    }
+
+    /**
+     * The known-device cookie's value for {@code userId}: a browser that signed in as that user before has it, so that
+     * its sign-ins are not refused when others' wrong passwords have locked the account (OWASP's device cookies).
+     */
+    public String deviceToken(String userId) {
+        return mac("device:" + userId);
+    }
+
+    /** Whether {@code cookie} is the known-device cookie of {@code userId}. */
+    public boolean knownDevice(String cookie, String userId) {
+        return cookie != null && userId != null && java.security.MessageDigest.isEqual(
+            deviceToken(userId).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            cookie.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private String mac(String text) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(pageKey);
             return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                mac.doFinal(("page-csrf:" + cookie).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("no HmacSHA256 in this JVM", e);
         }

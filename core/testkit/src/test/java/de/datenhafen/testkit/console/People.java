@@ -79,7 +79,7 @@ final class People {
         HubClient.Response r = hub.anonymous().post("/api/v1/auth/login", new JsonObject().put("user", user)
             .put("password", password));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        String setCookie = r.header("Set-Cookie");
+        String setCookie = r.setCookie("dh_session");
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
