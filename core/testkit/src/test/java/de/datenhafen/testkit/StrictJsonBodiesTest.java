@@ -36,7 +36,7 @@ class StrictJsonBodiesTest {
     @Test
     void anEventWhoseSourceHidesDotDotInOverlongFormsIsRefusedNamingTheSource(HubClient client) {
         String type = newType();
-        byte[] body = bytes("{\"specversion\":\"1.0\",\"id\":\"probe-1\",\"type\":\"" + type + "\",\"source\":"
+        byte[] body = Bytes.of("{\"specversion\":\"1.0\",\"id\":\"probe-1\",\"type\":\"" + type + "\",\"source\":"
             + "\"/p<C0><AE><C0><AE><C0><AF>\"}");
 
         HubClient.Response r = client.post("/api/v1/events", STRUCTURED, body);
@@ -52,7 +52,7 @@ class StrictJsonBodiesTest {
     void dataWithAnOverlongSlashOrAnEncodedSurrogateIsRefusedNamingTheData(HubClient client) {
         String type = newType();
         for (String value : new String[] {"<C0><AF>", "<ED><A0><80>"}) {
-            HubClient.Response r = client.post("/api/v1/events", STRUCTURED, bytes(event("d-1", type)
+            HubClient.Response r = client.post("/api/v1/events", STRUCTURED, Bytes.of(event("d-1", type)
                 .replace("DATA", "{\"a\":\"" + value + "\"}")));
 
             assertThat(r.status()).as(r.toString()).isEqualTo(400);
@@ -97,7 +97,7 @@ class StrictJsonBodiesTest {
 
         HubClient.Response twice = client.post("/api/v1/events", BATCH, "[" + good + ","
             + event("b-1", type).replace("DATA", "{\"co2\":612,\"co2\":9999}") + "]");
-        HubClient.Response surrogate = client.post("/api/v1/events", BATCH, bytes("[" + good + ","
+        HubClient.Response surrogate = client.post("/api/v1/events", BATCH, Bytes.of("[" + good + ","
             + event("b-2", type).replace("\"/s\"", "\"/s<ED><A0><80>\"").replace("DATA", "1") + "]"));
 
         assertThat(twice.status()).as(twice.toString()).isEqualTo(400);
@@ -116,8 +116,8 @@ class StrictJsonBodiesTest {
         Map<String, String> overlong = Map.of("ce-specversion", "1.0", "ce-id", "bin-2",
             "ce-source", "/p%C0%AE%C0%AE%C0%AF", "ce-type", type, "Content-Type", "application/json");
 
-        HubClient.Response data = client.send("POST", "/api/v1/events", headers, bytes("{\"a\":1,\"a\":2}"));
-        HubClient.Response source = client.send("POST", "/api/v1/events", overlong, bytes("{}"));
+        HubClient.Response data = client.send("POST", "/api/v1/events", headers, Bytes.of("{\"a\":1,\"a\":2}"));
+        HubClient.Response source = client.send("POST", "/api/v1/events", overlong, Bytes.of("{}"));
 
         assertThat(data.status()).as(data.toString()).isEqualTo(400);
         assertThat(data.json().getString("field")).isEqualTo("data");
@@ -135,7 +135,7 @@ class StrictJsonBodiesTest {
             + "ce-specversion: 1.0\r\nce-id: raw-1\r\nce-type: t\r\nce-source: /p").getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(head);
-        request.writeBytes(bytes("<C3><A9>\r\nContent-Length: 2\r\n\r\n{}"));
+        request.writeBytes(Bytes.of("<C3><A9>\r\nContent-Length: 2\r\n\r\n{}"));
 
         RawHttp.Answer r = RawHttp.send(hub.port(), request.toByteArray());
 
@@ -148,9 +148,9 @@ class StrictJsonBodiesTest {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         String member = "/api/v1/admin/members/hafenamt";
 
-        HubClient.Response lone = client.send("PATCH", member, json, bytes("{\"name\":\"Datenhafen \\ud83d\"}"));
-        HubClient.Response twice = client.send("PATCH", member, json, bytes("{\"name\":\"a\",\"name\":\"b\"}"));
-        HubClient.Response encoded = client.send("PATCH", member, json, bytes("{\"name\":\"x<ED><A0><80>\"}"));
+        HubClient.Response lone = client.send("PATCH", member, json, Bytes.of("{\"name\":\"Datenhafen \\ud83d\"}"));
+        HubClient.Response twice = client.send("PATCH", member, json, Bytes.of("{\"name\":\"a\",\"name\":\"b\"}"));
+        HubClient.Response encoded = client.send("PATCH", member, json, Bytes.of("{\"name\":\"x<ED><A0><80>\"}"));
 
         for (HubClient.Response r : new HubClient.Response[] {lone, twice, encoded}) {
             assertThat(r.status()).as(r.toString()).isEqualTo(400);
@@ -167,7 +167,7 @@ class StrictJsonBodiesTest {
         String tokens = "/api/v1/admin/members/hafenamt/tokens";
 
         HubClient.Response r = client.send("POST", tokens, Map.of("Content-Type", "application/json"),
-            bytes("{\"name\":\"sensor \\udc00\",\"roles\":[\"viewer\"],\"purpose\":\"test\"}"));
+            Bytes.of("{\"name\":\"sensor \\udc00\",\"roles\":[\"viewer\"],\"purpose\":\"test\"}"));
 
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo("name");
@@ -178,7 +178,7 @@ class StrictJsonBodiesTest {
     void anIntegrationsConfigWithANameTwiceIsRefusedNamingItsPath(HubClient client) {
         HubClient.Response r = client.send("POST", "/api/v1/admin/integrations/validate",
             Map.of("Content-Type", "application/json"),
-            bytes("{\"name\":\"i\",\"connector\":\"c\",\"config\":{\"path\":\"a\",\"path\":\"b\"}}"));
+            Bytes.of("{\"name\":\"i\",\"connector\":\"c\",\"config\":{\"path\":\"a\",\"path\":\"b\"}}"));
 
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo("config.path");
@@ -193,7 +193,7 @@ class StrictJsonBodiesTest {
             + "]");
         HubClient.Response structured = client.post("/api/v1/events", STRUCTURED, one + " trailing words");
         HubClient.Response admin = client.send("PATCH", "/api/v1/admin/members/hafenamt",
-            Map.of("Content-Type", "application/json"), bytes("{\"name\":\"Hafenamt Nord\"} {\"name\":\"x\"}"));
+            Map.of("Content-Type", "application/json"), Bytes.of("{\"name\":\"Hafenamt Nord\"} {\"name\":\"x\"}"));
 
         for (HubClient.Response r : java.util.List.of(batch, structured, admin)) {
             assertThat(r.status()).as(r.toString()).isEqualTo(400);
@@ -207,7 +207,7 @@ class StrictJsonBodiesTest {
     @Test
     void aFlowsYamlThatIsNotWellFormedUtf8IsRefusedAndNotStoredWithReplacementCharacters(HubClient client) {
         HubClient.Response r = client.send("POST", "/api/v1/admin/flows", Map.of("Content-Type", "application/yaml"),
-            bytes("name: probe-<C0><AE>\nfrom: {bus: air.reading}\nsteps:\n  - log: ok\n"));
+            Bytes.of("name: probe-<C0><AE>\nfrom: {bus: air.reading}\nsteps:\n  - log: ok\n"));
 
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo("body");
@@ -236,20 +236,4 @@ class StrictJsonBodiesTest {
             + "\",\"datacontenttype\":\"application/json\",\"data\":DATA}";
     }
 
-    /** Bytes from text in which {@code <XX>} stands for the byte 0xXX; the rest in UTF-8. */
-    private static byte[] bytes(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int i = 0;
-        while (i < text.length()) {
-            if (text.startsWith("<", i) && i + 3 < text.length() && text.charAt(i + 3) == '>') {
-                out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-                i += 4;
-            } else {
-                int end = text.indexOf('<', i + 1);
-                out.writeBytes(text.substring(i, end < 0 ? text.length() : end).getBytes(StandardCharsets.UTF_8));
-                i = end < 0 ? text.length() : end;
-            }
-        }
-        return out.toByteArray();
-    }
 }

@@ -358,6 +358,49 @@ class AirQualityIT {
             .contains(t.toString()).doesNotContain(t.plusSeconds(300).toString(), t.plusSeconds(600).toString());
     }
 
+    /**
+     * Uplinks that readers read differently (Jackson alone took each: C0 AE as a dot, the last of two co2, the lone
+     * surrogate as text, the first of two values) are refused as the hub's own doors refuse such bodies, naming the
+     * field, and nothing of them is stored.
+     */
+    @Test
+    void uplinksThatReadersReadDifferentlyAreRefusedNamingTheFieldAndNothingIsStored(HubClient client) {
+        Instant t = NOW.minus(Duration.ofHours(17)); // a time no other test sends
+        String reading = plain("70B3D57ED0000002", t, 650);
+        byte[] head = (reading.substring(0, reading.length() - 1) + ",\"note\":\"/p").getBytes(StandardCharsets.UTF_8);
+        byte[] overlong = java.util.Arrays.copyOf(head, head.length + 4);
+        overlong[head.length] = (byte) 0xC0;
+        overlong[head.length + 1] = (byte) 0xAE;
+        overlong[head.length + 2] = '"';
+        overlong[head.length + 3] = '}';
+
+        HubClient.Response illFormed = client.withToken(UPLINK_TOKEN).post(ROOT + "uplinks", "application/json",
+            overlong);
+        HubClient.Response twice = post(client, reading.replace("}", ",\"co2\":400}"));
+        HubClient.Response lone = post(client, tts("70B3D57ED0000002", t, 650)
+            .replace("\"device_id\":\"eui-70b3d57ed0000002\"", "\"device_id\":\"lz-\\ud800\""));
+        HubClient.Response after = post(client, reading + " " + plain("70B3D57ED0000002", t.plusSeconds(60), 660));
+
+        assertThat(illFormed.status()).as(illFormed.body()).isEqualTo(400);
+        assertThat(illFormed.json().getString("field")).isEqualTo("body");
+        assertThat(illFormed.json().getString("error")).startsWith("the body is not well-formed UTF-8: C0 AE at byte "
+            + head.length + " of the body is an overlong form");
+        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+        assertThat(twice.json().getString("field")).isEqualTo("co2");
+        assertThat(twice.json().getJsonArray("refused")).isEqualTo(new JsonArray().add(new JsonObject()
+            .put("index", 0).put("device", "70B3D57ED0000002").put("field", "co2").put("error", "is given twice; "
+                + "each name once in an object (which of the two a reader keeps differs from reader to reader)")));
+        assertThat(lone.status()).as(lone.body()).isEqualTo(400);
+        assertThat(lone.json().getString("field")).isEqualTo("end_device_ids.device_id");
+        assertThat(lone.json().getString("error")).contains("holds the escape \\ud800, an unpaired UTF-16 surrogate");
+        assertThat(after.status()).as(after.body()).isEqualTo(400);
+        assertThat(after.json()).isEqualTo(new JsonObject().put("error", "the body holds more after its JSON value, "
+            + "at line 1, column " + (reading.length() + 2) + ": one value (an uplink or an array of them) is all it "
+            + "may hold").put("field", "body"));
+        assertThat(events("air.reading", "gs-nord/lz")).extracting(e -> data(e).getString("time"))
+            .doesNotContain(t.toString(), t.plusSeconds(60).toString());
+    }
+
     @Test
     void aRoomAboveTwoThousandPpmForMoreThanThirtyMinutesRaisesAndThenClearsAnAlert(HubClient client) {
         Instant t0 = NOW.minus(Duration.ofDays(1));

@@ -458,6 +458,47 @@ class SensorThingsIT {
             assertThat(e.id()).doesNotStartWith("sta:"));
     }
 
+    /**
+     * Create bodies that readers read differently (Jackson alone took each: the last of two results, the first of
+     * two objects, C0 AE as a dot) are refused naming the field, as the hub's own doors refuse them, and nothing is
+     * stored.
+     */
+    @Test
+    void anObservationBodyThatReadersReadDifferentlyIsRefusedNamingTheFieldAndNothingIsStored() throws Exception {
+        Instant t = START.plus(Duration.ofMinutes(97));
+        long staffRoom = get("/sta/v1.1/Things?$filter=" + enc("name eq 'Lehrerzimmer'")).value().getJsonObject(0)
+            .getLong("@iot.id");
+        String observation = "{\"result\": 400, \"phenomenonTime\": \"" + t + "\", \"Datastream\": {\"@iot.id\": "
+            + staffRoom * 4 + "}";
+
+        Answer twice = send("POST", "/sta/v1.1/Observations", observation + ", \"result\": 4000}", WRITE_TOKEN);
+        Answer after = send("POST", "/sta/v1.1/Observations", observation + "} {\"result\": 4000}", WRITE_TOKEN);
+        byte[] head = (observation + ", \"parameters\": {\"note\": \"/p").getBytes(StandardCharsets.UTF_8);
+        byte[] overlong = java.util.Arrays.copyOf(head, head.length + 5);
+        overlong[head.length] = (byte) 0xC0;
+        overlong[head.length + 1] = (byte) 0xAE;
+        overlong[head.length + 2] = '"';
+        overlong[head.length + 3] = '}';
+        overlong[head.length + 4] = '}';
+        HttpResponse<String> illFormed = HTTP.send(HttpRequest.newBuilder(hub.client().baseUri()
+                .resolve("/sta/v1.1/Observations")).POST(HttpRequest.BodyPublishers.ofByteArray(overlong))
+            .header("Authorization", "Bearer " + WRITE_TOKEN).header("Content-Type", "application/json").build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+        assertThat(twice.json()).isEqualTo(new JsonObject().put("error", "result is given twice in one object; each "
+            + "name once (which of the two a reader keeps differs from reader to reader)").put("field", "result"));
+        assertThat(after.status()).as(after.body()).isEqualTo(400);
+        assertThat(after.json()).isEqualTo(new JsonObject().put("error", "the body holds more after its JSON value, "
+            + "at line 1, column " + (observation.length() + 3) + ": send one JSON object, nothing after it")
+            .put("field", "body"));
+        assertThat(illFormed.statusCode()).as(illFormed.body()).isEqualTo(400);
+        assertThat(new JsonObject(illFormed.body()).getString("field")).isEqualTo("body");
+        assertThat(new JsonObject(illFormed.body()).getString("error")).startsWith("the body is not well-formed "
+            + "UTF-8: C0 AE at byte " + head.length + " of the body is an overlong form");
+        assertThat(events("gs-nord/lz")).extracting(RecordedEvent::id).doesNotContain("sta:gs-nord/lz/co2@" + t);
+    }
+
     @Test
     void anObservationWithTheTokenIsCommittedAndShowsInThePluginsOwnReadApi() {
         Instant t = START.plus(Duration.ofMinutes(62));

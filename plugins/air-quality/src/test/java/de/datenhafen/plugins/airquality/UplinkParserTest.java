@@ -1,5 +1,6 @@
 package de.datenhafen.plugins.airquality;
 
+import static de.datenhafen.testkit.Bytes.withBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -193,5 +194,105 @@ class UplinkParserTest {
                 org.assertj.core.groups.Tuple.tuple(8, null, "body", "is not a JSON object"),
                 org.assertj.core.groups.Tuple.tuple(9, null, "body", "is not a JSON object"),
                 org.assertj.core.groups.Tuple.tuple(10, null, "body", "is not a JSON object"));
+    }
+
+    private static final String PLAIN = "{\"device\":\"0000000000000001\",\"time\":\"2026-11-26T08:00:00Z\","
+        + "\"co2\":500,\"temperature\":20,\"humidity\":40";
+
+    @Test
+    void refusesABodyOfIllFormedUtf8WholeNamingTheBytesAndWhereTheyAre() {
+        // Jackson alone read C0 AE as '.', and ED A0 80 as a lone surrogate, and took both readings
+        byte[] overlong = withBytes(PLAIN + ",\"note\":\"p%s\"}", 0xC0, 0xAE);
+        byte[] surrogate = withBytes("[" + PLAIN + "}," + PLAIN + ",\"note\":\"%s\"}]", 0xED, 0xA0, 0x80);
+
+        assertThatThrownBy(() -> parser.parse(overlong)).isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessage("the body is not well-formed UTF-8: C0 AE at byte " + (PLAIN.length() + 10) + " of the body "
+                + "is an overlong form (a character written with more bytes than it takes); JSON bodies are UTF-8 "
+                + "(RFC 8259), each character in its one shortest form (RFC 3629)");
+        assertThatThrownBy(() -> parser.parse(surrogate)).isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessageStartingWith("the body is not well-formed UTF-8: ED A0 80 at byte " + (2 * PLAIN.length() + 12)
+                + " of the body is an encoded surrogate");
+        assertThatThrownBy(() -> parser.parse(withBytes(PLAIN + ",\"note\":\"%s\"}", 0x00)))
+            .isInstanceOf(UplinkParser.BodyException.class).hasMessageContaining("is a NUL byte");
+    }
+
+    @Test
+    void namesAFieldGivenTwiceAsTheItemsProblemAndKeepsTheOtherItems() {
+        UplinkParser.Result r = parse("["
+            + PLAIN + ",\"co2\":9000}," // Jackson's tree kept the last co2
+            + PLAIN + "},"
+            + "{\"device\":\"0000000000000003\",\"device\":\"0000000000000004\",\"time\":\"2026-11-26T08:00:00Z\","
+            + "\"co2\":500,\"temperature\":20,\"humidity\":40},"
+            + tts("70B3D57ED0000001", "2026-11-26T08:55:00Z", "{\"co2\":812,\"temperature\":21.4,\"humidity\":44,"
+                + "\"co2\":400}") + ","
+            + "{\"end_device_ids\":{\"dev_eui\":\"70B3D57ED0000001\",\"dev_eui\":\"70B3D57ED0000002\"},"
+            + "\"received_at\":\"2026-11-26T08:55:00Z\",\"uplink_message\":{\"decoded_payload\":{\"co2\":812,"
+            + "\"temperature\":21.4,\"humidity\":44}}},"
+            + chirpstack("0101010101010101", "2026-11-26T08:50:00Z", "{\"co2\":1500,\"temperature\":23,"
+                + "\"humidity\":51.5}").replace("\"time\":", "\"time\":\"2026-11-26T08:40:00Z\",\"time\":")
+            + "]");
+
+        assertThat(r.readings()).extracting(UplinkParser.Indexed::index).containsExactly(1);
+        String twice = "is given twice; each name once in an object (which of the two a reader keeps differs from "
+            + "reader to reader)";
+        assertThat(r.problems()).extracting(Problem::index, Problem::device, Problem::field, Problem::error)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, "0000000000000001", "co2", twice),
+                org.assertj.core.groups.Tuple.tuple(2, null, "device", twice),
+                org.assertj.core.groups.Tuple.tuple(3, "70B3D57ED0000001", "uplink_message.decoded_payload.co2",
+                    twice),
+                org.assertj.core.groups.Tuple.tuple(4, null, "end_device_ids.dev_eui", twice),
+                org.assertj.core.groups.Tuple.tuple(5, "0101010101010101", "time", twice));
+    }
+
+    @Test
+    void namesAStringOrNameWithALoneSurrogateEscapeAsTheItemsProblem() {
+        UplinkParser.Result r = parse("["
+            + "{\"device\":\"00000000000000\\ud800\",\"time\":\"2026-11-26T08:00:00Z\",\"co2\":500,"
+            + "\"temperature\":20,\"humidity\":40},"
+            + "{\"device\":\"0000000000000002\",\"time\":\"2026-11-26T08:00:00Z\\udc00\",\"co2\":500,"
+            + "\"temperature\":20,\"humidity\":40},"
+            + tts("70B3D57ED0000001", "2026-11-26T08:55:00Z", "{\"co2\":812,\"temperature\":21.4,\"humidity\":44}")
+                .replace("\"device_id\":\"eui-70b3d57ed0000001\"", "\"device_id\":\"raum-\\uD83D\"") + ","
+            + tts("70B3D57ED0000002", "2026-11-26T08:55:00Z", "{\"co2\":812,\"temperature\":21.4,\"humidity\":44,"
+                + "\"\\ud800x\":1}")
+            + "]");
+
+        assertThat(r.readings()).isEmpty();
+        String unpaired = ", an unpaired UTF-16 surrogate; JSON text must be valid Unicode (a character beyond "
+            + "U+FFFF is escaped as a pair, such as \\ud83d\\ude00)";
+        assertThat(r.problems()).extracting(Problem::index, Problem::device, Problem::field, Problem::error)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, null, "device", "holds the escape \\ud800" + unpaired),
+                org.assertj.core.groups.Tuple.tuple(1, "0000000000000002", "time",
+                    "holds the escape \\udc00" + unpaired),
+                org.assertj.core.groups.Tuple.tuple(2, "70B3D57ED0000001", "end_device_ids.device_id",
+                    "holds the escape \\ud83d" + unpaired),
+                org.assertj.core.groups.Tuple.tuple(3, "70B3D57ED0000002", "uplink_message.decoded_payload",
+                    "holds a name with the escape \\ud800" + unpaired));
+    }
+
+    @Test
+    void refusesContentAfterTheValueSayingWhere() {
+        assertThatThrownBy(() -> parse(PLAIN + "} {\"device\":\"0000000000000002\"}"))
+            .isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessage("the body holds more after its JSON value, at line 1, column " + (PLAIN.length() + 3)
+                + ": one value (an uplink or an array of them) is all it may hold");
+        assertThatThrownBy(() -> parse("[" + PLAIN + "}]\n[]")).isInstanceOf(UplinkParser.BodyException.class)
+            .hasMessageStartingWith("the body holds more after its JSON value, at line 2, column 1");
+        assertThat(parse("[" + PLAIN + "}]\r\n\t ").readings()).hasSize(1); // white space after it is no content
+    }
+
+    @Test
+    void takesWellFormedTextBeyondAsciiAndEscapedSurrogatePairs() {
+        UplinkParser.Result r = parse("["
+            + PLAIN + ",\"note\":\"Lüftung im Raum 1.08, 12 € – 😀 \\ud83d\\ude00\"},"
+            + tts("70B3D57ED0000001", "2026-11-26T08:55:00Z", "{\"co2\":812,\"temperature\":21.4,\"humidity\":44,"
+                + "\"Raumklima \\uD83D\\uDE00 ü\":\"gut 😀\"}")
+                .replace("\"device_id\":\"eui-70b3d57ed0000001\"", "\"device_id\":\"raum-ü-€-😀-\\ud83d\\ude00\"")
+            + "]");
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.readings()).extracting(UplinkParser.Indexed::index).containsExactly(0, 1);
     }
 }

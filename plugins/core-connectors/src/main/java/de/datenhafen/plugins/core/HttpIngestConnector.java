@@ -1,9 +1,13 @@
 package de.datenhafen.plugins.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.datenhafen.api.BusHeaders;
@@ -18,8 +22,13 @@ import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.UnauthorizedException;
+import de.datenhafen.api.Utf8;
 import java.io.IOException;
+import java.nio.CharBuffer;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,6 +49,9 @@ public final class HttpIngestConnector implements Connector {
     static final int MAX_SUBJECT = 1024;
     static final String SENDERS = "senders";
     private static final String TOKEN = "token";
+    /** The end of the refusal of a lone surrogate, in the words of the hub's own doors. */
+    private static final String UNPAIRED = ", an unpaired UTF-16 surrogate; JSON text must be valid Unicode (a "
+        + "character beyond U+FFFF is escaped as a pair, such as \\ud83d\\ude00)";
 
     /** Strict JSON: one value, nothing after it, nesting bounded so a hostile body cannot exhaust the stack. */
     static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
@@ -166,18 +178,80 @@ public final class HttpIngestConnector implements Connector {
         }
     }
 
-    /** Why the body is not exactly one JSON object in valid UTF-8, or null when it is. */
+    /**
+     * Why the body is not exactly one JSON object that every reader reads alike, or null when it is. The body goes on
+     * the bus as it came, so it is held to the rules of the hub's own doors, which Jackson's reader alone does not
+     * keep: well-formed UTF-8 ({@link Utf8}: Jackson decodes an overlong {@code C0 AE} as {@code .} without a word),
+     * no string or name with half a surrogate pair alone (a {@code \}{@code uD800} escape), each name once in an
+     * object at any depth (Jackson keeps the last, other readers the first), and nothing but white space after the
+     * object. Read as a stream of tokens, without a tree; the message says where (a path such as
+     * {@code sensor.readings[2]}), the field is always {@code body}.
+     */
     static String notOneJsonObject(byte[] body) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
+        int bad = Utf8.illFormed(body, 0, body.length);
+        if (bad >= 0) {
+            return Utf8.refusal(body, bad, "the body", "body", "JSON bodies are UTF-8 (RFC 8259)").getMessage();
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                p.skipChildren(); // an array that is not JSON is "not valid JSON", as before
+                return "the body must be one JSON object";
+            }
+            ArrayDeque<Set<String>> names = new ArrayDeque<>(); // the names of each open object
+            names.push(new HashSet<>());
+            while (!names.isEmpty()) {
+                JsonToken t = p.nextToken();
+                if (t == null) { // the parser reports an unclosed object itself; this only keeps the loop finite
+                    return "the body is not valid JSON in UTF-8: the object is not closed";
+                }
+                switch (t) {
+                    case START_OBJECT -> names.push(new HashSet<>());
+                    case END_OBJECT -> names.pop();
+                    case FIELD_NAME -> {
+                        String name = p.currentName();
+                        int lone = Utf8.loneSurrogate(name);
+                        if (lone >= 0) {
+                            String object = de.datenhafen.api.JsonProblems.path(p.getParsingContext().getParent());
+                            return "a name in " + (object.isEmpty() ? "the body" : object) + " holds the escape "
+                                + de.datenhafen.api.JsonProblems.escape(name.charAt(lone)) + UNPAIRED;
+                        }
+                        if (!names.peek().add(name)) {
+                            String object = de.datenhafen.api.JsonProblems.path(p.getParsingContext().getParent());
+                            return "the name " + quoted(name) + " is given twice in one object"
+                                + (object.isEmpty() ? "" : " of " + object) + "; each name once (which of the two "
+                                + "a reader keeps differs from reader to reader)";
+                        }
+                    }
+                    case VALUE_STRING -> {
+                        char[] text = p.getTextCharacters();
+                        int lone = Utf8.loneSurrogate(CharBuffer.wrap(text, p.getTextOffset(), p.getTextLength()));
+                        if (lone >= 0) {
+                            return de.datenhafen.api.JsonProblems.path(p.getParsingContext()) + " holds the escape "
+                                + de.datenhafen.api.JsonProblems.escape(text[p.getTextOffset() + lone]) + UNPAIRED;
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (p.nextToken() != null) { // Jackson's tree reader stops at the object's end and takes the rest
+                JsonLocation at = p.currentTokenLocation();
+                return "the body holds more after its JSON object, at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ": one JSON object is all it may hold";
+            }
+        } catch (JsonProcessingException e) {
+            return "the body is not valid JSON in UTF-8: " + de.datenhafen.api.JsonProblems.said(e);
         } catch (IOException e) {
             String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
             return "the body is not valid JSON in UTF-8: " + detail;
         }
-        if (node == null || !node.isObject()) {
-            return "the body must be one JSON object";
-        }
         return null;
+    }
+
+    /** A name as a JSON string, control characters escaped, cut after 64 characters. */
+    private static String quoted(String name) {
+        String shortened = name.length() <= 64 ? name : name.substring(0, 64) + "... (" + name.length()
+            + " characters)";
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(shortened)) + "\"";
     }
 }

@@ -163,6 +163,53 @@ class SocialServicesIT {
             .isEqualTo("Diakonisches Werk Kleinhafen");
     }
 
+    /**
+     * A service or an import that readers read differently (Jackson alone took each: the last of two names, the lone
+     * surrogate as text, the first of two values, C0 AE as a dot) is refused as the hub's own doors refuse such
+     * bodies, a problem of the document naming the field, and nothing is stored.
+     */
+    @Test
+    void aServiceOrAnImportThatReadersReadDifferentlyIsRefusedNamingTheFieldAndNothingIsStored() throws Exception {
+        String id = "5b0e7f3c-2d6a-4c1e-9f8a-3c7d2e1b4a99";
+        String service = readmeService().replace("5b0e7f3c-2d6a-4c1e-9f8a-3c7d2e1b4a90", id);
+        assertThat(service).contains("\"name\": \"Mieterberatung\",");
+
+        HubClient.Response twice = hub.client().withToken(owner).post(ROOT + "/services", "application/json",
+            service.replace("\"name\": \"Mieterberatung\",", "\"name\": \"Mieterberatung\", \"name\": \"Wehr\","));
+        HubClient.Response lone = hub.client().withToken(owner).post(ROOT + "/services", "application/json",
+            service.replace("\"name\": \"Mieterberatung\",", "\"name\": \"Mieter\\ud800beratung\","));
+        HubClient.Response after = hub.client().withToken(owner).post(ROOT + "/services", "application/json",
+            service + "\n{}");
+        byte[] head = "{\"services\":[{\"name\":\"/p".getBytes(StandardCharsets.UTF_8);
+        byte[] overlong = java.util.Arrays.copyOf(head, head.length + 6);
+        overlong[head.length] = (byte) 0xC0;
+        overlong[head.length + 1] = (byte) 0xAE;
+        overlong[head.length + 2] = '"';
+        overlong[head.length + 3] = '}';
+        overlong[head.length + 4] = ']';
+        overlong[head.length + 5] = '}';
+        HubClient.Response imported = hub.client().withToken(owner).post(ROOT + "/import", "application/json",
+            overlong);
+
+        assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+        assertThat(twice.json().getString("field")).isEqualTo("name");
+        assertThat(twice.json().getString("error")).isEqualTo("document ?: name is given twice in one object; each "
+            + "name once (which of the two a reader keeps differs from reader to reader)");
+        assertThat(lone.status()).as(lone.body()).isEqualTo(400);
+        assertThat(lone.json().getString("field")).isEqualTo("name");
+        assertThat(lone.json().getString("error")).startsWith("document ?: name holds the escape \\ud800, an "
+            + "unpaired UTF-16 surrogate");
+        assertThat(after.status()).as(after.body()).isEqualTo(400);
+        assertThat(after.json().getString("field")).isEqualTo("body");
+        assertThat(after.json().getString("error")).startsWith("document ?: body holds more after its JSON value, at "
+            + "line " + (service.lines().count() + 1) + ", column 1");
+        assertThat(imported.status()).as(imported.body()).isEqualTo(400);
+        assertThat(imported.json().getString("field")).isEqualTo("body");
+        assertThat(imported.json().getString("error")).startsWith("document ?: body is not well-formed UTF-8: C0 AE "
+            + "at byte " + head.length + " of the body is an overlong form");
+        assertThat(get("/services/" + id).status()).isEqualTo(404);
+    }
+
     @Test
     void anEmptyBodyOfAServiceOrAnImportIsRefusedSayingWhatToSend() {
         HubClient.Response service = hub.client().withToken(owner).post(ROOT + "/services", "application/json", "");

@@ -1,13 +1,22 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.Utf8;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -508,16 +517,34 @@ final class StaService {
         }
     }
 
+    /**
+     * A create or update body: one JSON object, held to the rules of the hub's own doors, which Jackson's reader alone
+     * does not keep: well-formed UTF-8 ({@link Utf8}: Jackson decodes an overlong {@code C0 AE} as {@code .} without
+     * a word), each name once in an object (Jackson keeps the last), nothing but white space after the object (Jackson
+     * stops at its end), and no lone surrogate ({@link #wholeCharacters}). A refusal is a 400 naming the field.
+     */
     static JsonNode readJson(byte[] body) {
         if (body == null || body.length == 0) {
             de.datenhafen.api.InvalidInputException empty = de.datenhafen.api.InvalidInputException.emptyBody(
                 "the entity as one JSON object");
             throw StaException.badRequest(empty.field(), -1, empty.getMessage());
         }
+        int bad = Utf8.illFormed(body, 0, body.length);
+        if (bad >= 0) {
+            throw StaException.badRequest("body", -1, Utf8.refusal(body, bad, "the body", "body",
+                "JSON bodies are UTF-8 (RFC 8259)").getMessage());
+        }
         JsonNode j;
-        try {
-            j = JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        try (JsonParser p = JSON.createParser(body)) {
+            j = p.nextToken() == null ? null : tree(p);
+            if (j != null && p.nextToken() != null) {
+                JsonLocation at = p.currentTokenLocation();
+                throw StaException.badRequest("body", -1, "the body holds more after its JSON value, at line "
+                    + at.getLineNr() + ", column " + at.getColumnNr() + ": send one JSON object, nothing after it");
+            }
+        } catch (JsonProcessingException e) {
+            throw StaException.badRequest("body", -1, "the body is not JSON: " + de.datenhafen.api.JsonProblems.said(e));
+        } catch (IOException e) {
             throw StaException.badRequest("body", -1, "the body is not JSON: " + e.getMessage());
         }
         if (j == null || !j.isObject()) {
@@ -525,6 +552,62 @@ final class StaService {
         }
         wholeCharacters(j, "");
         return j;
+    }
+
+
+    /**
+     * The value at the parser's current token as the tree Jackson's reader makes, but refusing a name given twice in
+     * one object, which that reader takes (keeping the last). The field is the path of names to the name, as in
+     * {@link #wholeCharacters}. Nesting is bounded by the parser's own limit (1,000 levels).
+     */
+    private static JsonNode tree(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = JSON.getNodeFactory();
+        return switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = nodes.objectNode();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    if (o.putIfAbsent(name, tree(p)) != null) {
+                        String field = path(p.getParsingContext()); // the value is read: the context is o's again
+                        throw StaException.badRequest(field, -1, field + " is given twice in one object; each name "
+                            + "once (which of the two a reader keeps differs from reader to reader)");
+                    }
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = nodes.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() == null) { // the parser reports an unclosed array; this keeps the loop finite
+                        throw StaException.badRequest("body", -1, "the body is not JSON: an array is not closed");
+                    }
+                    a.add(tree(p));
+                }
+                yield a;
+            }
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            default -> JSON.readTree(p);
+        };
+    }
+
+    /** The names from the body's object to context {@code c}'s current name, as {@code Locations/location/type}. */
+    private static String path(JsonStreamContext c) {
+        ArrayDeque<String> names = new ArrayDeque<>();
+        for (; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                names.push(c.getCurrentName()); // arrays leave no step
+            }
+        }
+        return String.join("/", names);
     }
 
     /**
@@ -535,7 +618,7 @@ final class StaService {
      */
     private static void wholeCharacters(JsonNode j, String path) {
         if (j.isTextual()) {
-            int at = loneSurrogate(j.textValue());
+            int at = Utf8.loneSurrogate(j.textValue());
             if (at >= 0) {
                 String field = path.isEmpty() ? "body" : path;
                 throw StaException.badRequest(field, -1, field + " holds an unpaired UTF-16 surrogate at position "
@@ -549,7 +632,7 @@ final class StaService {
             java.util.Iterator<Map.Entry<String, JsonNode>> it = j.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
-                int at = loneSurrogate(f.getKey());
+                int at = Utf8.loneSurrogate(f.getKey());
                 if (at >= 0) {
                     String field = path.isEmpty() ? "body" : path;
                     throw StaException.badRequest(field, -1, "a name in " + field + " holds an unpaired UTF-16 "
@@ -558,18 +641,5 @@ final class StaService {
                 wholeCharacters(f.getValue(), path.isEmpty() ? f.getKey() : path + "/" + f.getKey());
             }
         }
-    }
-
-    /** The position of the first unpaired surrogate in {@code s}, or -1. */
-    static int loneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

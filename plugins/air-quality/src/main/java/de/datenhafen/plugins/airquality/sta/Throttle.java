@@ -27,11 +27,13 @@ import java.util.concurrent.TimeUnit;
  * client got 503 for as long; now one read takes the bucket no lower than the reserve, or than its first 100 ms
  * from where it found it, and a sample's worth, so the next client waits a moment at most.
  *
- * <p>One client ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) has a bucket of its own besides, of
- * {@link #CLIENT_SHARE} of the rate and the burst, charged alike: a read of a client whose own bucket is in debt is
- * answered 503 at once (it does not wait, and takes no place among those waiting for the shared bucket), and a running
- * read is stopped once it has used its first 100 ms while its client's bucket is empty, or at once when the client's
- * reads together have put it 100 ms into debt (many reads at once would otherwise each take their first 100 ms). So one client sending many
+ * <p>One client ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) has a bucket of its own besides, as large
+ * as the shared one but refilled at {@link #CLIENT_SHARE} of its rate, and charged alike: a read of a client whose own
+ * bucket is in debt is answered 503 at once (it does not wait, and takes no place among those waiting for the shared
+ * bucket); a running read is stopped once its client's bucket is empty and it has used its first 100 ms, or at once
+ * while another read of the same client runs too (many reads at once would otherwise each take their first 100 ms,
+ * and together the shared bucket). A read alone is stopped much as before (after about 1.3 s of CPU at the default
+ * rate, where the shared bucket's reserve stopped it after about 1.5 s): the answers the size limits allow are not. So one client sending many
  * expensive reads at once, which before drained the shared bucket and filled its waiting places so that every other
  * client got 503, now takes half of the budget at most and the others keep the rest. Many clients together can
  * still use it up, which is this bucket's purpose. Behind a reverse proxy all clients are the proxy (the hub does not
@@ -45,7 +47,7 @@ final class Throttle {
     static final long SMALL_READ_NANOS = 100_000_000L;
     /** How often a running read's CPU time is sampled and charged. */
     static final long WATCH_MILLIS = 10;
-    /** The share of the rate and the burst one client may use. */
+    /** The share of the rate one client may use (of the burst, all). */
     static final double CLIENT_SHARE = 0.5;
     /** Clients whose buckets are kept; the one seen least recently is forgotten first (its debt with it). */
     static final int MAX_CLIENTS = 4096;
@@ -77,6 +79,8 @@ final class Throttle {
     private static final class Share {
         double tokens;
         long last;
+        /** The client's reads that have entered and not ended. */
+        int running;
     }
 
     /** {@code perSecond} nanoseconds of CPU a second; a burst of two seconds' worth. */
@@ -116,6 +120,11 @@ final class Throttle {
 
         Ticket(Share share) {
             this.share = share;
+            if (share != null) {
+                synchronized (Throttle.this) {
+                    share.running++;
+                }
+            }
         }
 
         /** Ends the read: stops watching it and charges what it used since the last sample. */
@@ -129,6 +138,9 @@ final class Throttle {
             }
             long used = cpuNow() - start;
             synchronized (Throttle.this) {
+                if (!closed && share != null) {
+                    share.running--;
+                }
                 closed = true;
                 pay(this, used);
             }
@@ -231,9 +243,9 @@ final class Throttle {
             if (t.stopped == null && used > small && tokens < reserve) {
                 t.stopped = stop("one request may take from the SensorThings service's shared read budget "
                     + "(read-cpu-per-second)");
-            } else if (t.stopped == null && t.share != null && (used > small ? t.share.tokens < 0
-                : t.share.tokens < -small)) {
-                // a client's reads at once each get their first 100 ms only until the client is that deep in debt
+            } else if (t.stopped == null && t.share != null && t.share.tokens < 0
+                && (used > small || t.share.running > 1)) {
+                // the first 100 ms are one read's at a time: many at once would take them each
                 t.stopped = stop("one client may take from the SensorThings service's read budget (half of "
                     + "read-cpu-per-second)");
             }
@@ -256,9 +268,11 @@ final class Throttle {
         tokens -= nanos;
     }
 
-    /** Charges {@code nanos} of CPU time as if a read of {@code client} had used them (tests). */
+    /**
+     * Charges the bucket of {@code client} alone with {@code nanos} of CPU time, as if its earlier reads had used
+     * them and the shared bucket had been refilled since (tests).
+     */
     synchronized void charge(String client, long nanos) {
-        charge(nanos);
         share(client).tokens -= nanos;
     }
 
@@ -283,7 +297,7 @@ final class Throttle {
         Share share = clients.get(client);
         if (share == null) {
             share = new Share();
-            share.tokens = burst * CLIENT_SHARE;
+            share.tokens = burst;
             share.last = System.nanoTime();
             clients.put(client, share);
         }
@@ -293,7 +307,7 @@ final class Throttle {
 
     private void refill(Share share) {
         long now = System.nanoTime();
-        share.tokens = Math.min(burst * CLIENT_SHARE, share.tokens + (now - share.last) / 1e9 * perSecond * CLIENT_SHARE);
+        share.tokens = Math.min(burst, share.tokens + (now - share.last) / 1e9 * perSecond * CLIENT_SHARE);
         share.last = now;
     }
 
