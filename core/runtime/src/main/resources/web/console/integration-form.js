@@ -52,6 +52,10 @@ if (form) {
     const reply = await api('POST', editing ? self + '/validate' : base + '/validate', request());
     if (mine !== asked) return; // an older answer after a newer question: ignore it
     if (reply.status === 200) show(reply.body.problems || []);
+    // 403 naming a key: one only a hub-admin may set (the field is read-only for others; shown if sent anyway)
+    else if (reply.status === 403 && reply.body && reply.body.field) {
+      show([{ field: reply.body.field, error: reply.body.error }]);
+    }
   };
 
   form.addEventListener('input', () => {

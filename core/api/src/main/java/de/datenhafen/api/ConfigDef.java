@@ -22,6 +22,11 @@ import java.util.Objects;
  *     .retired("token", "was replaced by member tokens: ...")
  *     .build();
  * }</pre>
+ *
+ * <p>A key that bounds what the others may reach (the folder a file must lie in, the hosts a URL may name, a limit that
+ * keeps the hub's memory or CPU safe from what the other keys let in) is declared
+ * {@link Builder#hubAdminOnly(String, List) hub-admin-only}: the member-admins who manage an integration set everything
+ * else, and only a hub-admin sets its bounds.
  */
 public final class ConfigDef {
 
@@ -29,13 +34,15 @@ public final class ConfigDef {
     private final boolean allowUnknown;
     private final Map<String, List<ConfigCheck>> checks;
     private final Map<String, String> retired;
+    private final Map<String, String> hubAdminOnly;
 
     private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown, Map<String, List<ConfigCheck>> checks,
-                      Map<String, String> retired) {
+                      Map<String, String> retired, Map<String, String> hubAdminOnly) {
         this.keys = keys;
         this.allowUnknown = allowUnknown;
         this.checks = checks;
         this.retired = retired;
+        this.hubAdminOnly = hubAdminOnly;
     }
 
     public static Builder builder() {
@@ -71,6 +78,16 @@ public final class ConfigDef {
      */
     public String retired(String name) {
         return retired.get(name);
+    }
+
+    /**
+     * Why only a hub-admin may set key {@code name} (see {@link Builder#hubAdminOnly(String, List)}), for the hub's
+     * refusal ({@code "it bounds what source may reach"}); null when whoever manages the integration may set it.
+     *
+     * @since 1.6
+     */
+    public String hubAdminOnly(String name) {
+        return hubAdminOnly.get(name);
     }
 
     /**
@@ -152,6 +169,7 @@ public final class ConfigDef {
         private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
         private final Map<String, List<ConfigCheck>> checks = new LinkedHashMap<>();
         private final Map<String, String> retired = new LinkedHashMap<>();
+        private final Map<String, String> hubAdminOnly = new LinkedHashMap<>();
         private boolean allowUnknown;
 
         private Builder() {
@@ -215,6 +233,47 @@ public final class ConfigDef {
             return this;
         }
 
+        /**
+         * Declares keys that only a hub-admin may set: those that bound what the connector's other keys may reach or
+         * take (the folder a file source must lie in, the hosts a URL may name, a limit that keeps the hub's memory or
+         * CPU safe from a feed or from public callers). Such a bound is no bound when the member-admin who sets the
+         * other keys may set it too: {@code import-folder: "/"} would open every file the hub can read.
+         *
+         * <p>The hub refuses (403, naming the key) a create or validate of an integration by anyone but a hub-admin
+         * that gives such a key another value than its default, and an update (or its validate) that changes it from
+         * its current value; left out of their update, it keeps its current value. A hub-admin sets it as any other
+         * key. Whoever may read the integration still sees its value.
+         *
+         * @param reason what the keys bound, ending the hub's refusal "only a hub-admin may set import-folder: ..."
+         *               ({@code "it bounds what source may reach"})
+         * @param names keys declared before
+         * @throws IllegalArgumentException when a key is not declared yet, or no reason is given
+         * @since 1.6
+         */
+        public Builder hubAdminOnly(String reason, List<String> names) {
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("say what the hub-admin-only keys " + names + " bound");
+            }
+            for (String name : names) {
+                if (!keys.containsKey(name)) {
+                    throw new IllegalArgumentException("config key '" + name
+                        + "' must be defined before it is made hub-admin-only");
+                }
+                hubAdminOnly.put(name, reason);
+            }
+            return this;
+        }
+
+        /**
+         * As {@link #hubAdminOnly(String, List)}, with the reason "it bounds what this connector may reach or take of
+         * the hub".
+         *
+         * @since 1.6
+         */
+        public Builder hubAdminOnly(String... names) {
+            return hubAdminOnly("it bounds what this connector may reach or take of the hub", List.of(names));
+        }
+
         /** Accept keys that are not declared (they are kept as strings); off by default. */
         public Builder allowUnknownKeys() {
             this.allowUnknown = true;
@@ -225,7 +284,8 @@ public final class ConfigDef {
             Map<String, List<ConfigCheck>> rules = new LinkedHashMap<>();
             checks.forEach((k, v) -> rules.put(k, List.copyOf(v)));
             return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown,
-                Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)));
+                Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)));
         }
     }
 }

@@ -201,4 +201,26 @@ class ConfigDefTest {
         assertThat(def.validate(Map.of("secret", "hunter2"))).containsExactly(
             new ConfigProblem("secret", "must be whsec_ and base64 (the value is secret and not shown)"));
     }
+
+    @Test
+    void hubAdminOnlyKeysSayWhatTheyBoundAndMustBeDeclaredFirst() {
+        ConfigDef def = ConfigDef.builder()
+            .define("source", ConfigType.STRING, null, true, "A file in the folder")
+            .define("folder", ConfigType.STRING, null, false, "Where source must lie")
+            .define("max-mb", ConfigType.INT, 16, false, "Largest file")
+            .hubAdminOnly("it bounds what source may reach", List.of("folder"))
+            .hubAdminOnly("max-mb")
+            .build();
+
+        assertThat(def.hubAdminOnly("folder")).isEqualTo("it bounds what source may reach");
+        assertThat(def.hubAdminOnly("max-mb")).isEqualTo("it bounds what this connector may reach or take of the hub");
+        assertThat(def.hubAdminOnly("source")).isNull();
+        assertThat(def.validate(Map.of("source", "a.zip", "folder", "/srv"))).as("validation is as for any key")
+            .isEmpty();
+        assertThatThrownBy(() -> ConfigDef.builder().hubAdminOnly("folder"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'folder' must be defined before it is made hub-admin-only");
+        assertThatThrownBy(() -> ConfigDef.builder().define("folder", ConfigType.STRING, null, false, "Folder")
+            .hubAdminOnly(" ", List.of("folder"))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,7 @@
 package de.datenhafen.core;
 
 import de.datenhafen.core.flow.FlowTemplates;
+import de.datenhafen.core.integration.ConfigWriter;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -70,7 +71,9 @@ final class Demo {
                         continue;
                     }
                     JsonObject config = spec.getJsonObject("config", new JsonObject());
-                    var view = hub.integrations().create(name, spec.getString("connector"), config.getMap());
+                    // the operator's files, as a hub-admin would send them
+                    var view = hub.integrations().create(name, spec.getString("connector"), config.getMap(),
+                        ConfigWriter.HUB_ADMIN);
                     LOG.info("--demo: integration {} ({}) is {}", name, view.connector(), view.state());
                 } catch (RuntimeException | IOException e) {
                     LOG.error("--demo: {} skipped: {}", file.getFileName(), e.getMessage());
@@ -99,7 +102,7 @@ final class Demo {
                 "school", ALERT_SCHOOL, "url", hub.publicUrl() + "/api/v1/plugins/core-connectors/webhooks/"
                     + RECEIVER_PATH));
             hub.integrations().create(RECEIVER, "webhook-receiver", Map.<String, Object>of("path", RECEIVER_PATH,
-                "secret", flow.generated().get("secret")));
+                "secret", flow.generated().get("secret")), ConfigWriter.HUB_ADMIN);
             hub.flows().create(null, null, flow.definition(), "--demo", "the demo's CO2 alerts of " + ALERT_SCHOOL);
             LOG.info("--demo: flow {} sends the CO2 alerts of {} to integration {}", ALERT_FLOW, ALERT_SCHOOL,
                 RECEIVER);

@@ -7,6 +7,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.UnsupportedMediaTypeException;
 import de.datenhafen.core.integration.ConfigSchemas;
+import de.datenhafen.core.integration.ConfigWriter;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
@@ -235,7 +236,7 @@ final class AdminApi {
         work(ctx, 200, () -> {
             requireOwnerOfConnector(ctx, body.getString("connector"));
             List<ConfigProblem> problems = integrations.validate(body.getString("name"),
-                body.getString("connector"), configOf(body));
+                body.getString("connector"), configOf(body), writer(ctx));
             return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
         });
     }
@@ -248,7 +249,7 @@ final class AdminApi {
         work(ctx, 201, () -> {
             requireOwnerOfConnector(ctx, body.getString("connector"));
             return Json.integration(integrations.create(body.getString("name"), body.getString("connector"),
-                configOf(body)));
+                configOf(body), writer(ctx)));
         });
     }
 
@@ -258,7 +259,8 @@ final class AdminApi {
         if (body == null) {
             return;
         }
-        work(ctx, 200, () -> Json.integration(integrations.update(ctx.pathParam("name"), configOf(body))));
+        work(ctx, 200, () -> Json.integration(integrations.update(ctx.pathParam("name"), configOf(body),
+            writer(ctx))));
     }
 
     /** What an update of the config would find wrong, without changing anything (the edit form asks as one types). */
@@ -268,7 +270,8 @@ final class AdminApi {
             return;
         }
         work(ctx, 200, () -> {
-            List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body));
+            List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body),
+                writer(ctx));
             return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
         });
     }
@@ -297,6 +300,16 @@ final class AdminApi {
                     + "member's member-admins (or a hub-admin)", "connector");
             }
         });
+    }
+
+    /**
+     * Who writes an integration's config in this request: a hub-admin sets any key; anyone else (a member-admin of the
+     * owning member, as the route's rule let through) not the keys its connector declares hub-admin-only
+     * ({@link ConfigWriter}), which the integration manager refuses with 403.
+     */
+    private static ConfigWriter writer(RoutingContext ctx) {
+        Principal p = ctx.get(Authentication.PRINCIPAL);
+        return ConfigWriter.of(p != null && p.isHubAdmin());
     }
 
     private void getIntegration(RoutingContext ctx) {

@@ -11,9 +11,13 @@ import java.time.Duration;
 /**
  * Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms: types,
  * defaults, secrets, each key's {@link ConfigCheck}s as their keywords ({@code minimum}, {@code enum}, {@code pattern},
- * ...) and retired keys as {@code deprecated}.
+ * ...), retired keys as {@code deprecated} and hub-admin-only keys with {@value #HUB_ADMIN_ONLY} (saying what they
+ * bound).
  */
 public final class ConfigSchemas {
+
+    /** The keyword of a key only a hub-admin may set ({@link ConfigDef#hubAdminOnly}); its value says what it bounds. */
+    public static final String HUB_ADMIN_ONLY = "x-datenhafen-hub-admin-only";
 
     private ConfigSchemas() {
     }
@@ -42,6 +46,9 @@ public final class ConfigSchemas {
             }
             if (def.retired(key.name()) != null) {
                 p.put("deprecated", true);
+            }
+            if (def.hubAdminOnly(key.name()) != null) {
+                p.put(HUB_ADMIN_ONLY, def.hubAdminOnly(key.name()));
             }
             if (key.required() && key.defaultValue() == null) {
                 required.add(key.name());

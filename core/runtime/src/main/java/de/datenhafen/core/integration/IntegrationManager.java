@@ -182,8 +182,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         LOG.info("{} integrations restored from the database", entries.size());
     }
 
-    /** Every problem with a create request, each with the field at fault; empty when it would be accepted. */
-    public synchronized List<ConfigProblem> validate(String name, String connectorName, Map<String, Object> raw) {
+    /**
+     * Every problem with a create request, each with the field at fault; empty when it would be accepted.
+     *
+     * @throws de.datenhafen.api.ForbiddenException when {@code writer} may not set a hub-admin-only key as given
+     */
+    public synchronized List<ConfigProblem> validate(String name, String connectorName, Map<String, Object> raw,
+                                                     ConfigWriter writer) {
+        raw = admitted(connectorName, raw, writer);
         List<ConfigProblem> problems = problems(name, connectorName, raw);
         if (problems.isEmpty()) {
             ConfigProblem taken = pathTaken(name, connector(connectorName).orElseThrow(), raw);
@@ -252,11 +258,34 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return given;
     }
 
-    /** Every problem with an update of {@code name}'s config; empty when it would be accepted. */
-    public synchronized List<ConfigProblem> validateUpdate(String name, Map<String, Object> raw) {
+    /**
+     * What a create request's config is to {@code writer}: as given, refused when it sets a hub-admin-only key of the
+     * connector (an unknown connector is the request's problem, named by the check that follows).
+     */
+    private Map<String, Object> admitted(String connectorName, Map<String, Object> raw, ConfigWriter writer) {
+        Optional<Connector> connector = connectorName == null ? Optional.empty() : connector(connectorName);
+        return connector.isEmpty() ? raw : writer.admit(connector.get().config(), raw, null);
+    }
+
+    /**
+     * The config an update by {@code writer} would store: with the secrets it leaves out kept
+     * ({@link #withKeptSecrets}), and, for a member, each hub-admin-only key it leaves out too; refused when it
+     * changes one.
+     */
+    private Map<String, Object> updated(Entry e, Connector connector, Map<String, Object> raw, ConfigWriter writer) {
+        return writer.admit(connector.config(), withKeptSecrets(e, connector, raw),
+            unseal(connector, e.record.storedConfig()));
+    }
+
+    /**
+     * Every problem with an update of {@code name}'s config; empty when it would be accepted.
+     *
+     * @throws de.datenhafen.api.ForbiddenException when {@code writer} may not change a hub-admin-only key as given
+     */
+    public synchronized List<ConfigProblem> validateUpdate(String name, Map<String, Object> raw, ConfigWriter writer) {
         Entry e = require(name);
         Connector connector = runningConnector(e);
-        Map<String, Object> given = withKeptSecrets(e, connector, raw);
+        Map<String, Object> given = updated(e, connector, raw, writer);
         List<ConfigProblem> problems = configProblems(connector.name(), connector, given);
         if (problems.isEmpty()) {
             ConfigProblem taken = pathTaken(name, connector, given);
@@ -270,12 +299,13 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     /**
      * Replaces an integration's config (its name and connector stay): checked as at create (400 naming each key,
      * nothing changed), a secret left out keeps its stored value, then stored and the routes built anew in the state
-     * the admin wants (running, or paused).
+     * the admin wants (running, or paused). A hub-admin-only key is {@code writer}'s to change only when it is a
+     * hub-admin's (else 403 naming the key, nothing changed).
      */
-    public synchronized IntegrationView update(String name, Map<String, Object> raw) {
+    public synchronized IntegrationView update(String name, Map<String, Object> raw, ConfigWriter writer) {
         Entry e = require(name);
         Connector connector = runningConnector(e);
-        Map<String, Object> given = withKeptSecrets(e, connector, raw);
+        Map<String, Object> given = updated(e, connector, raw, writer);
         List<ConfigProblem> problems = configProblems(connector.name(), connector, given);
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
@@ -386,9 +416,13 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return s.startsWith("/") ? List.of(below, s) : List.of(below);
     }
 
-    /** Validates, stores and starts a new integration. */
-    public synchronized IntegrationView create(String name, String connectorName, Map<String, Object> raw) {
-        Map<String, Object> given = raw == null ? Map.of() : raw;
+    /**
+     * Validates, stores and starts a new integration; a hub-admin-only key of the connector that {@code writer} may
+     * not set as given is refused first (403 naming the key, nothing stored).
+     */
+    public synchronized IntegrationView create(String name, String connectorName, Map<String, Object> raw,
+                                               ConfigWriter writer) {
+        Map<String, Object> given = admitted(connectorName, raw == null ? Map.of() : raw, writer);
         List<ConfigProblem> problems = problems(name, connectorName, given);
         if (!problems.isEmpty()) {
             if (problems.get(0).field().equals("name") && name != null && entries.containsKey(name)) {

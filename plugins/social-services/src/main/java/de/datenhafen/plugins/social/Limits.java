@@ -16,6 +16,9 @@ import de.datenhafen.api.ConfigType;
  * values. What an import may hold is bounded by {@code max-import-values} rather than by bytes alone, because the
  * memory an import takes grows with the values it holds (each one a node of a tree), not with its bytes: a CSV of
  * one-letter cells costs about 50 times its size.
+ *
+ * <p>Each is hub-admin-only (API 1.6): they keep the hub safe from what the directory lets in, so the member-admins
+ * who manage the integration do not raise them.
  */
 record Limits(int maxPageSize, int maxSearchLength, int maxSearchWords, int maxFilterValues, int maxImportMb,
               int maxImportExpandedMb, int maxImportEntries, int maxImportRatio, int maxImportValues) {
@@ -78,7 +81,12 @@ record Limits(int maxPageSize, int maxSearchLength, int maxSearchWords, int maxF
             .check("max-import-expanded-mb", ConfigCheck.atLeast(1))
             .check("max-import-entries", ConfigCheck.atLeast(1))
             .check("max-import-ratio", ConfigCheck.atLeast(1))
-            .check("max-import-values", ConfigCheck.atLeast(1));
+            .check("max-import-values", ConfigCheck.atLeast(1))
+            // they keep the hub's memory and CPU safe from public queries and from imports: a hub-admin's to raise
+            .hubAdminOnly("it bounds what one request (a list, a search, an import) may take of the hub",
+                java.util.List.of("max-page-size", "max-search-length", "max-search-words", "max-filter-values",
+                    "max-import-mb", "max-import-expanded-mb", "max-import-entries", "max-import-ratio",
+                    "max-import-values"));
     }
 
     static Limits of(Config c) {

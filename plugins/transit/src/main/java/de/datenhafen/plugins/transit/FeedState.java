@@ -25,9 +25,13 @@ public final class FeedState {
     public record Loaded(Timetable timetable, StopSearch search, String sha256) {
     }
 
-    /** A finished import: {@code outcome} is loaded, unchanged or failed. */
+    /**
+     * A finished import: {@code outcome} is loaded, unchanged or failed. {@code local} when the source is a file on
+     * the hub: why it failed then tells of the hub's file system (a file missing, not a zip, its size), which the
+     * anonymous status keeps to the owning member's people ({@link TransitApi}).
+     */
     public record ImportResult(String outcome, String trigger, Instant startedAt, Instant finishedAt, String error,
-                               long errors, long warnings, List<GtfsProblem> problems) {
+                               long errors, long warnings, List<GtfsProblem> problems, boolean local) {
     }
 
     private final String name;

@@ -85,10 +85,13 @@ public final class GtfsRealtimeConnector implements Connector {
                 "The largest FeedMessage taken (polled, pushed or read), in MiB")
             .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
             .define("max-live-entities", ConfigType.INT, 100_000, false,
-                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"))
+                "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"),
+                "trip-updates-url, vehicle-positions-url and alerts-url")
             .check("max-message-mb", ConfigCheck.atLeast(1))
             .check("max-entities", ConfigCheck.atLeast(1))
             .check("max-live-entities", ConfigCheck.atLeast(1))
+            .hubAdminOnly("it bounds the memory live data takes of the hub",
+                List.of("max-message-mb", "max-entities", "max-live-entities"))
             .retired(PUSH_TOKEN, GtfsScheduleConnector.replacedByMemberTokens(PUSH_TOKEN, PUSH))
             .build();
     }

@@ -12,6 +12,7 @@ import de.datenhafen.api.QueryString;
 import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -69,7 +70,7 @@ public final class GtfsScheduleConnector implements Connector {
                 "Authorization header value sent with the download");
         b.retired(IMPORT_TOKEN, replacedByMemberTokens(IMPORT_TOKEN, IMPORT));
         GtfsLimits d = GtfsLimits.DEFAULTS;
-        SourcePolicy.define(b)
+        SourcePolicy.define(b, "source")
             .define("max-feed-mb", ConfigType.INT, (int) (d.maxFeedBytes() >> 20), false,
                 "The largest GTFS zip, downloaded or read, in MiB")
             .define("max-expanded-mb", ConfigType.INT, (int) (d.maxExpandedBytes() >> 20), false,
@@ -85,10 +86,13 @@ public final class GtfsScheduleConnector implements Connector {
                 "The most rows kept of all other files together (agencies, routes, trips, stops, calendars)");
         b.check("time-zone", ConfigCheck.timeZone());
         b.check("public-section", ConfigCheck.publicSectionId());
-        for (String limit : new String[] {"max-feed-mb", "max-expanded-mb", "max-entries", "max-ratio",
-            "max-stop-times", "max-shape-points", "max-rows"}) {
+        List<String> limits = List.of("max-feed-mb", "max-expanded-mb", "max-entries", "max-ratio", "max-stop-times",
+            "max-shape-points", "max-rows");
+        for (String limit : limits) {
             b.check(limit, ConfigCheck.atLeast(1));
         }
+        // they keep the hub's memory safe from a feed (a zip bomb, a state-wide timetable): a hub-admin's to raise
+        b.hubAdminOnly("it bounds the memory and disk an import takes of the hub", limits);
         return TransitApi.Limits.define(b).build();
     }
 
@@ -131,7 +135,10 @@ public final class GtfsScheduleConnector implements Connector {
         String prefix = cfg.getString("api-path").replaceAll("^/+|/+$", "");
         String base = prefix.isEmpty() ? "" : prefix + "/";
         String queue = "seda:transit-import-" + name;
-        TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg));
+        // the owning member's people and hub-admins read in the status why a file could not be read; the owner is
+        // asked at each request, as a hub-admin may assign another
+        TransitApi api = new TransitApi(feed, TransitApi.Limits.of(cfg),
+            caller -> caller != null && caller.actsFor(ctx.plugin().owner().orElse(null), Caller.VIEWER));
         String section = cfg.has("public-section") ? cfg.getString("public-section").trim() : sectionId(prefix);
         if (!section.isEmpty()) {
             ctx.publicSection(new DeparturesSection(section, feed, TransitApi.Limits.of(cfg)));

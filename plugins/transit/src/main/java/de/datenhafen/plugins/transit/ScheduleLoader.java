@@ -134,15 +134,25 @@ final class ScheduleLoader {
         return source.equals("demo");
     }
 
+    /** Whether the source is a file on the hub (in the import folder), not a URL or the demo. */
+    private boolean isLocal() {
+        return isLocal(source);
+    }
+
+    static boolean isLocal(String source) {
+        return !source.equals("demo") && !SourcePolicy.isUrl(source);
+    }
+
     private Outcome unchanged(String trigger, Instant started) {
-        feed.finished(new FeedState.ImportResult("unchanged", trigger, started, Instant.now(), null, 0, 0, List.of()));
+        feed.finished(new FeedState.ImportResult("unchanged", trigger, started, Instant.now(), null, 0, 0, List.of(),
+            isLocal()));
         return new Outcome("unchanged", null, Duration.between(started, Instant.now()).toMillis());
     }
 
     private void failed(String trigger, Instant started, String error, long errors, GtfsImportException e) {
         LOG.error("Feed {}: import from {} failed, the timetable in use stays: {}", feed.name(), source, error);
         feed.finished(new FeedState.ImportResult("failed", trigger, started, Instant.now(), error,
-            Math.max(errors, 1), 0, e == null ? List.of() : e.problems()));
+            Math.max(errors, 1), 0, e == null ? List.of() : e.problems(), isLocal()));
     }
 
     private Outcome importFile(Path file, String sha, String trigger, Instant started) throws IOException {
@@ -169,7 +179,7 @@ final class ScheduleLoader {
         feed.publish(next);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         feed.finished(new FeedState.ImportResult("loaded", trigger, started, Instant.now(), null,
-            importer.problems().errors(), importer.problems().warnings(), importer.problems().kept()));
+            importer.problems().errors(), importer.problems().warnings(), importer.problems().kept(), isLocal()));
         LOG.info("Feed {}: {} in use after {} ms ({} row errors skipped, {} warnings)", feed.name(), tt, millis,
             importer.problems().errors(), importer.problems().warnings());
         return new Outcome("loaded", next, millis);

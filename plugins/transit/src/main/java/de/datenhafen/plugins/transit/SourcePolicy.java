@@ -18,6 +18,9 @@ import java.util.Locale;
  * the host is on that list by name, only from public addresses: never loopback, link-local (the cloud metadata
  * service), private, shared (100.64/10) or otherwise reserved ones. Without this an admin's source (or a redirect a
  * feed server sends) reached local files and the hub's own network, and the errors told which ports were open.
+ * The two settings are hub-admin-only ({@link #define}): set by the member-admin who sets the source, they were no
+ * bound ({@code import-folder: "/"} read any file the hub can open). A source outside the folder by its name is
+ * refused before the file system is asked, so the answer never tells whether a file there exists.
  *
  * <p>The addresses are checked after the name is resolved, for every address it has, on each redirect again. The
  * HTTP client then resolves the name itself; the JVM keeps a resolved name for 30 s (networkaddress.cache.ttl), so it
@@ -42,14 +45,22 @@ final class SourcePolicy {
             .toList();
     }
 
-    static ConfigDef.Builder define(ConfigDef.Builder b) {
+    /**
+     * Declares {@code import-folder} and {@code allowed-hosts}, hub-admin-only: they bound what the connector's source
+     * keys may reach (every file the hub can read, the hub's own network), which is no bound if the member-admin who
+     * sets the sources sets them too.
+     *
+     * @param sources the keys they bound, as the hub's refusal names them ({@code source})
+     */
+    static ConfigDef.Builder define(ConfigDef.Builder b, String sources) {
         return b
             .define("import-folder", ConfigType.STRING, null, false,
                 "The folder a file source must lie in (a relative path is taken within it); default: imports/ in the "
                     + "plugin's data folder")
             .define("allowed-hosts", ConfigType.LIST, null, false,
                 "Hosts an http(s) source may name (exact names or IP addresses, '*.example.org' for its subdomains); "
-                    + "default: any host with a public address. A host listed by name may have a private address");
+                    + "default: any host with a public address. A host listed by name may have a private address")
+            .hubAdminOnly("it bounds what " + sources + " may reach", List.of("import-folder", "allowed-hosts"));
     }
 
     /** The policy of an integration's config; the import folder is made if it is missing. */
@@ -87,6 +98,12 @@ final class SourcePolicy {
         Path real;
         try {
             Path folder = importFolder.toRealPath();
+            // Outside by its name alone (within the folder as named or as its real path), before the file system is
+            // asked about the file: whether a file outside exists is never told, both get the same answer.
+            Path named = importFolder.resolve(p).normalize();
+            if (!named.startsWith(importFolder) && !named.startsWith(folder)) {
+                throw new Refused("source " + source + " is outside the import folder (import-folder)");
+            }
             real = folder.resolve(p).toRealPath();
             if (!real.startsWith(folder)) {
                 throw new Refused("source " + source + " is outside the import folder (import-folder)");

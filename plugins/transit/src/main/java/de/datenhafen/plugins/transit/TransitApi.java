@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 
 /**
@@ -39,12 +42,25 @@ final class TransitApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TransitApi.class);
 
+    /**
+     * What the status says to anyone else of a failed import from a file on the hub: not which file, nor whether it
+     * is missing, outside the import folder, no zip or too large, which would tell them of the hub's file system.
+     */
+    static final String UNREADABLE = "the feed could not be read from its file; the integration's admins see why (the "
+        + "admin API's integration, the hub's log)";
+
     private final FeedState feed;
     private final Limits limits;
+    private final Predicate<Caller> insider;
 
-    TransitApi(FeedState feed, Limits limits) {
+    /**
+     * @param insider whether a caller ({@link BusHeaders#CALLER}, null for none) is one of the owning member's people
+     *                (or a hub-admin), who read in the status why an import from a file failed
+     */
+    TransitApi(FeedState feed, Limits limits, Predicate<Caller> insider) {
         this.feed = feed;
         this.limits = limits;
+        this.insider = insider;
     }
 
     /**
@@ -87,7 +103,11 @@ final class TransitApi {
                 .check("max-radius", ConfigCheck.atLeast(1))
                 .check("max-query-length", ConfigCheck.atLeast(1))
                 .check("max-window", ConfigCheck.between(Duration.ofSeconds(1),
-                    Duration.ofSeconds(Departures.MAX_WINDOW_SECONDS)));
+                    Duration.ofSeconds(Departures.MAX_WINDOW_SECONDS)))
+                // anyone may ask the API: what one request may ask of the hub is a hub-admin's to raise (max-window
+                // has its bound in the plugin, 48h)
+                .hubAdminOnly("it bounds what one request to the public API may ask of the hub",
+                    List.of("max-limit", "max-vehicles", "max-radius", "max-query-length"));
         }
 
         static Limits of(de.datenhafen.api.Config c) {
@@ -112,12 +132,22 @@ final class TransitApi {
 
     // ------------------------------------------------------------------------------------------------------ status
 
+    /**
+     * The feed's timetable, the running and the last import, and its realtime integrations. Anyone may ask; what a
+     * file source tells of the hub's file system (its path, why it could not be read) only the owning member's people
+     * and hub-admins read, others see the file's name and {@link #UNREADABLE}.
+     */
     void status(Exchange e) throws JsonProcessingException {
+        boolean inside = insider.test(e.getIn().getHeader(BusHeaders.CALLER, Caller.class));
         run(e, false, (query, loaded) -> {
             ObjectNode o = JSON.createObjectNode();
             o.put("feed", feed.name());
             if (loaded != null) {
-                o.set("timetable", summary(loaded.timetable()));
+                ObjectNode t = summary(loaded.timetable());
+                if (!inside && ScheduleLoader.isLocal(loaded.timetable().source)) {
+                    t.put("source", fileName(loaded.timetable().source));
+                }
+                o.set("timetable", t);
             } else {
                 o.putNull("timetable");
             }
@@ -133,6 +163,10 @@ final class TransitApi {
                 imp.put("state", "idle");
             }
             FeedState.ImportResult last = feed.lastImport();
+            if (last != null && !inside && last.local() && "failed".equals(last.outcome())) {
+                last = new FeedState.ImportResult(last.outcome(), last.trigger(), last.startedAt(), last.finishedAt(),
+                    UNREADABLE, 1, 0, List.of(), true);
+            }
             if (last != null) {
                 ObjectNode l = imp.putObject("last");
                 l.put("outcome", last.outcome());
@@ -170,6 +204,11 @@ final class TransitApi {
             }
             return o;
         });
+    }
+
+    /** The last part of a file source's path or {@code file:} URI: its name, without the folders. */
+    static String fileName(String source) {
+        return source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
     }
 
     private static ObjectNode summary(Timetable tt) {

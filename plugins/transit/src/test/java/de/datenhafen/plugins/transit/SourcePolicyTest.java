@@ -54,8 +54,18 @@ class SourcePolicyTest {
     void aMissingFileIsRefusedWithoutSayingMore() {
         assertThatThrownBy(() -> policy().file("nothing.zip"))
             .hasMessage("source nothing.zip is not a readable file in the import folder");
-        assertThatThrownBy(() -> policy().file("/nowhere/at/all.zip"))
-            .hasMessage("source /nowhere/at/all.zip is not a readable file in the import folder");
+        assertThatThrownBy(() -> policy().file("sub/../nothing.zip"))
+            .hasMessage("source sub/../nothing.zip is not a readable file in the import folder");
+    }
+
+    @Test
+    void whetherAFileOutsideTheImportFolderExistsIsNotTold() {
+        // the same answer for a file that exists and one that does not: the source's name alone is outside
+        for (String source : List.of("/nowhere/at/all.zip", "../nothing.txt", "/etc/passwd", "../secret.txt",
+            dir.resolve("nothing.txt").toUri().toString())) {
+            assertThatThrownBy(() -> policy().file(source)).isInstanceOf(SourcePolicy.Refused.class)
+                .hasMessage("source " + source + " is outside the import folder (import-folder)");
+        }
     }
 
     @Test

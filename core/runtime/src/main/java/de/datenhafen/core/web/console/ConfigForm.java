@@ -1,6 +1,7 @@
 package de.datenhafen.core.web.console;
 
 import de.datenhafen.api.web.Html;
+import de.datenhafen.core.integration.ConfigSchemas;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -9,7 +10,9 @@ import io.vertx.core.json.JsonObject;
  * property, its type as the input's type (number, checkbox, a select for an enum, a password field for a secret), its
  * default filled in, its description as the field's hint, required fields marked and {@code required}, and an empty
  * problem line under each that {@code integration-form.js} fills from {@code /validate}. A secret's stored value is
- * never in the page: its field starts empty. Field ids are {@code config.<key>}, as the API names problems.
+ * never in the page: its field starts empty. A key only a hub-admin may set is shown read-only to anyone else, with
+ * what it bounds, so the form sends it as it is (the API refuses a change with 403). Field ids are
+ * {@code config.<key>}, as the API names problems.
  */
 final class ConfigForm {
 
@@ -32,6 +35,8 @@ final class ConfigForm {
         String id = "config." + key;
         String type = p.getString("type", "string");
         boolean secret = p.getBoolean("writeOnly", false);
+        String bounds = p.getValue(ConfigSchemas.HUB_ADMIN_ONLY) instanceof String reason ? reason : null;
+        boolean locked = bounds != null && !v.person().isHubAdmin();
         Object shown = secret ? null : value != null ? value : p.getValue("default");
         String hintId = "hint." + key;
         String problemId = "problem." + key;
@@ -39,7 +44,8 @@ final class ConfigForm {
         h.open("div", "class", "field", "data-key", key, "data-type", type);
         if (type.equals("boolean")) {
             h.open("p").empty("input", "type", "checkbox", "id", id, "name", id, "checked",
-                    Boolean.TRUE.equals(shown) ? "" : null, "aria-describedby", describedBy)
+                    Boolean.TRUE.equals(shown) ? "" : null, "disabled", locked ? "" : null,
+                    "aria-describedby", describedBy)
                 .element("label", key, "for", id, "class", "inline").close("p");
         } else {
             h.open("label", "for", id).text(key);
@@ -49,7 +55,8 @@ final class ConfigForm {
             h.close("label");
             JsonArray choices = p.getJsonArray("enum");
             if (choices != null) {
-                h.open("select", "id", id, "name", id, "required", required ? "" : null, "aria-describedby", describedBy);
+                h.open("select", "id", id, "name", id, "required", required ? "" : null, "disabled", locked ? "" : null,
+                    "aria-describedby", describedBy);
                 if (!required) {
                     h.element("option", "–", "value", "");
                 }
@@ -68,7 +75,7 @@ final class ConfigForm {
                     "step", type.equals("integer") ? "1" : type.equals("number") ? "any" : null,
                     "min", number(p.getValue("minimum")), "max", number(p.getValue("maximum")),
                     "autocomplete", secret ? "new-password" : "off", "spellcheck", "false",
-                    "aria-describedby", describedBy);
+                    "readonly", locked ? "" : null, "aria-describedby", describedBy);
             }
         }
         String hint = p.getString("description", "");
@@ -79,6 +86,9 @@ final class ConfigForm {
         }
         if (secret && value != null) {
             hint += " " + v.t("form.secretKept");
+        }
+        if (bounds != null) {
+            hint += " " + v.t("form.hubAdminOnly", bounds);
         }
         h.element("p", hint.trim(), "class", "hint", "id", hintId)
             .element("p", "", "class", "field-problem", "id", problemId)

@@ -111,7 +111,11 @@ public final class SensorThingsConnector implements Connector {
             .check("max-skip", ConfigCheck.atLeast(0))
             .check("query-timeout", ConfigCheck.between(Duration.ofMillis(100), Duration.ofHours(1)))
             .check("read-cpu-per-second", ConfigCheck.between(Duration.ofMillis(1), Duration.ofMinutes(1)))
-            .check("base-url", ConfigCheck.url("http", "https")), "write-token");
+            .check("base-url", ConfigCheck.url("http", "https"))
+            // anyone may read: what reads may take of the hub's CPU, memory and database is a hub-admin's to raise
+            .hubAdminOnly("it bounds what the public service's reads may take of the hub", List.of("max-page-size",
+                "max-expand-depth", "max-entities", "max-answer-bytes", "max-skip", "query-timeout",
+                "read-cpu-per-second")), "write-token");
     }
 
     /**
