@@ -33,6 +33,7 @@ import de.datenhafen.core.node.Leases;
 import de.datenhafen.core.node.Nodes;
 import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.HealthCheck;
+import de.datenhafen.core.ops.BoundedMethodMetrics;
 import de.datenhafen.core.ops.HubMetrics;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginTakeover;
@@ -153,6 +154,8 @@ public final class Hub implements AutoCloseable {
         tls = config.httpTls().map(files -> ServerTls.load(files, Clock.systemUTC())).orElse(null);
         Optional<String> hsts = config.httpHsts().map(maxAge -> "max-age=" + maxAge.toSeconds());
         OptionalInt redirectPort = config.httpRedirectPort();
+        // where the sinks may connect: public addresses, what the operator listed, and the hub's own public URL
+        de.datenhafen.core.sink.SinkAddressPolicy sinkPolicy = config.sinkAddressPolicy().withOwnUrl(this::publicUrl);
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
         interruptibleFile = HubConfig.interruptibleH2File(config.dbUrl());
@@ -232,7 +235,10 @@ public final class Hub implements AutoCloseable {
             new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(metrics.registry())
                 .setRegistryName("datenhafen-" + METRICS_REGISTRIES.incrementAndGet())
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
-                    Label.POOL_NAME))));
+                    Label.POOL_NAME))
+                // a request's method is any token the client likes: methods outside HTTP's are labelled OTHER, or
+                // each new one would add series to /metrics (and memory) for good
+                .setFactory(new BoundedMethodMetrics())));
         metrics.bindJvmMetrics();
         if (eventLog instanceof GroupCommits commits) {
             metrics.bindBus(commits);
@@ -248,7 +254,7 @@ public final class Hub implements AutoCloseable {
             100_000, Clock.systemUTC());
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), http.bodies(), config.httpMaxBody(),
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
-            this::ownerOf), eventLog, subscriptions, config.busRetry());
+            this::ownerOf), eventLog, subscriptions, config.busRetry(), sinkPolicy);
         camel.leaseTimedRoutes(leases);
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         nodes.onForget(plugins::forgetNode);
@@ -265,7 +271,8 @@ public final class Hub implements AutoCloseable {
         integrations.shareChanges(changes);
         plugins.addListener(integrations);
         camel.stopIntegrationsWith(integrations::stopSoon);
-        flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent());
+        flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent(),
+            sinkPolicy);
         integrations.hubIntegrations(flows);
         flows.shareChanges(changes);
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FlowsTest {
 
+    // the test receivers are on 127.0.0.1: sinks reach public addresses only unless the hub's operator lists more
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().build();
+    static final HubExtension hub = HubExtension.builder().config("sinks.allowed-private-hosts", "127.0.0.1").build();
 
     private static String flow(String name, String in, String out, String transform) {
         return """
@@ -418,6 +419,50 @@ class FlowsTest {
         } finally {
             receiver.stop(0);
             hub.client().delete("/api/v1/admin/flows/hausmeister-nord");
+        }
+    }
+
+    @Test
+    void aTargetsAnswerBodyNeverReachesTheFlowsLastErrorOrItsDeadLetters(HubClient client) throws Exception {
+        String internal = "db-password=hunter2 <html>internal admin console</html>";
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        receiver.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            calls.incrementAndGet();
+            byte[] body = internal.getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(500, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        receiver.start();
+        String in = newType();
+        try {
+            HubClient.Response created = create(client, """
+                name: tells-nothing
+                from:
+                  bus: %s
+                steps:
+                  - webhook: {name: probe, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, receiver.getAddress().getPort()));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+            post(client, "probe-1", in, 1500);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.get("/api/v1/admin/dead-letters?subscription="
+                + "flow.tells-nothing").json().getJsonArray("deadLetters").size() == 1);
+            assertThat(calls.get()).as("attempts that reached the receiver").isPositive();
+            String error = client.get("/api/v1/admin/dead-letters?subscription=flow.tells-nothing").json()
+                .getJsonArray("deadLetters").getJsonObject(0).getString("error");
+            assertThat(error).isEqualTo("webhook target probe answered 500 (127.0.0.1)");
+            JsonObject view = client.get("/api/v1/admin/integrations/tells-nothing").json();
+            assertThat(view.getJsonObject("lastError").getString("message")).contains("answered 500 (127.0.0.1)")
+                .doesNotContain("hunter2").doesNotContain("internal admin");
+            assertThat(client.get("/api/v1/admin/flows/tells-nothing").body()).doesNotContain("hunter2");
+        } finally {
+            receiver.stop(0);
+            client.delete("/api/v1/admin/flows/tells-nothing");
         }
     }
 }

@@ -7,6 +7,7 @@ import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,6 +65,36 @@ class MetricsAndOpenApiTest {
         client.anonymous().get("/health/live");
 
         assertThat(metrics(client)).containsPattern("(?m)^vertx_http_server_requests_total\\{[^}]*\\} \\d");
+    }
+
+    @Test
+    void requestsWithMethodsOrPathsOfTheirOwnChoiceAddNoSeries(HubClient client) {
+        HubClient anyone = client.anonymous();
+        anyone.send("BREW", "/health/live", Map.of(), new byte[0]); // the first unknown method makes OTHER's series
+        anyone.get("/no/such/path/warm-up");
+        metrics(client); // and the series of /metrics's own request
+        int before = metrics(client).length();
+        java.util.Random random = new java.util.Random(7);
+        List<String> methods = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            StringBuilder m = new StringBuilder("X");
+            for (int j = 0; j < 200; j++) {
+                m.append((char) ('A' + random.nextInt(26)));
+            }
+            methods.add(m.toString());
+            HubClient.Response r = anyone.send(m.toString(), "/health/live", Map.of(), new byte[0]);
+            assertThat(r.status()).isBetween(200, 599);
+            anyone.get("/no/such/path/" + m); // an unmatched path: it must not become a route label either
+        }
+
+        String after = metrics(client);
+        for (String m : methods) {
+            assertThat(after).doesNotContain(m);
+        }
+        assertThat(after).containsPattern("(?m)^vertx_http_server_requests_total\\{[^}]*method=\"OTHER\"[^}]*\\} \\d")
+            .contains("method=\"GET\"");
+        // the same series as before, their counts grown: a few hundred bytes, where each new method added 2 KB
+        assertThat(after.length()).as("bytes of /metrics before: %d", before).isLessThan(before + 2_000);
     }
 
     @Test

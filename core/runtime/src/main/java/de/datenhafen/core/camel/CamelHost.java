@@ -6,6 +6,7 @@ import de.datenhafen.core.bus.RetryPolicy;
 import de.datenhafen.core.bus.SubscriptionBackend;
 import de.datenhafen.core.sink.IntegrationStop;
 import de.datenhafen.core.sink.MqttOutComponent;
+import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.sink.WebhookComponent;
 import de.datenhafen.core.sink.WebhookInComponent;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class CamelHost implements AutoCloseable {
         LOG.warn("Integration {} asked to stop ({}), but nothing stops integrations yet", integration, reason);
 
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
-                     RetryPolicy retry) {
+                     RetryPolicy retry, SinkAddressPolicy sinkPolicy) {
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("datenhafen");
         camel.setClassResolver(new PluginAwareClassResolver());
@@ -72,9 +73,10 @@ public final class CamelHost implements AutoCloseable {
         bus.startsPausedWhile(addingPaused::get);
         camel.addComponent("bus", bus);
         // the sinks, hub-level like bus: (core.sink); a target's 410 stops its integration through stops
+        // the sinks connect only where sinkPolicy allows (public addresses unless the operator listed more)
         camel.addComponent("webhook", new WebhookComponent(() -> host(httpSettings.publicUrl().get()),
-            (integration, reason) -> stops.stop(integration, reason)));
-        camel.addComponent("mqtt-out", new MqttOutComponent());
+            (integration, reason) -> stops.stop(integration, reason), httpSettings.vertx(), sinkPolicy));
+        camel.addComponent("mqtt-out", new MqttOutComponent(sinkPolicy));
         // the receiving side of webhook: (a plugin's HTTP route checks a signed delivery with it)
         camel.addComponent("webhook-in", new WebhookInComponent());
         try {

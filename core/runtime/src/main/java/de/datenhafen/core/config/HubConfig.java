@@ -98,6 +98,7 @@ public final class HubConfig {
     public static final String NODE_ID = "node.id";
     public static final String NODE_LEASE = "node.lease";
     public static final String NODE_LEASE_RENEW = "node.lease.renew";
+    public static final String SINKS_ALLOWED_PRIVATE_HOSTS = de.datenhafen.core.sink.SinkAddressPolicy.SETTING;
 
     public static final ConfigDef DEFINITION = ConfigDef.builder()
         .define(HTTP_HOST, ConfigType.STRING, "0.0.0.0", false, "Address the HTTP server binds to")
@@ -246,6 +247,12 @@ public final class HubConfig {
                 + "moves to another within this time plus a second or two")
         .define(NODE_LEASE_RENEW, ConfigType.DURATION, "3s", false,
             "How often a node renews the leases it holds; well below node.lease")
+        .define(SINKS_ALLOWED_PRIVATE_HOSTS, ConfigType.LIST, "", false,
+            "Hosts and networks the hub's outbound sinks (webhook steps of flows, webhook-sink, mqtt-out and "
+                + "mqtt-sink) may reach besides public addresses: host names (receiver.example.org, *.example.org; a "
+                + "host listed by name may have any address), IP addresses and CIDR networks (10.20.0.0/16, fd00::/8). "
+                + "Default: none, so loopback, private, link-local (the cloud metadata service), shared and other "
+                + "reserved addresses are refused, when a target is configured and again when connecting")
         .build();
 
     private final Path home;
@@ -800,6 +807,20 @@ public final class HubConfig {
 
     public Duration busRetentionInterval() {
         return config.getDuration(BUS_RETENTION_INTERVAL);
+    }
+
+    /**
+     * The address policy of the hub's outbound sinks, with {@value #SINKS_ALLOWED_PRIVATE_HOSTS} listed.
+     *
+     * @throws InvalidInputException naming the key when an entry is not a host name, an address or a network
+     */
+    public de.datenhafen.core.sink.SinkAddressPolicy sinkAddressPolicy() {
+        try {
+            return de.datenhafen.core.sink.SinkAddressPolicy.of(config.getList(SINKS_ALLOWED_PRIVATE_HOSTS));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(SINKS_ALLOWED_PRIVATE_HOSTS + ": " + e.getMessage(),
+                SINKS_ALLOWED_PRIVATE_HOSTS);
+        }
     }
 
     /** The configured node id ({@value #NODE_ID}), or null for the one kept in the data folder. */

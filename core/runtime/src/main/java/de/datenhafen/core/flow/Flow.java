@@ -37,6 +37,24 @@ public record Flow(String name, String description, From from, List<Step> steps,
         return out;
     }
 
+    /** The sinks ({@code webhook}, {@code mqtt-out}), in every branch, in document order. */
+    public List<Sink> sinks() {
+        List<Sink> out = new java.util.ArrayList<>();
+        collectSinks(steps, out);
+        return out;
+    }
+
+    private static void collectSinks(List<Step> steps, List<Sink> out) {
+        for (Step s : steps) {
+            if (s instanceof Sink k) {
+                out.add(k);
+            } else if (s instanceof Choice c) {
+                c.whens().forEach(w -> collectSinks(w.steps(), out));
+                collectSinks(c.otherwise(), out);
+            }
+        }
+    }
+
     private static void collectOuts(List<Step> steps, List<BusOut> out) {
         for (Step s : steps) {
             if (s instanceof BusOut b) {

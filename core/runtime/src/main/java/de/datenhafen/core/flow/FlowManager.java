@@ -13,12 +13,16 @@ import de.datenhafen.core.integration.HubIntegrations;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -93,6 +97,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     }
 
     private final FlowStore store;
+    /** Where the flow's webhook and MQTT sinks may send; an address it refuses is refused when the flow is given. */
+    private final SinkAddressPolicy sinkPolicy;
     private final StopReasons stopReasons;
     private final CamelHost camel;
     private final HubSubscriptions subscriptions;
@@ -106,7 +112,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      *                         integration manager
      */
     public FlowManager(Database db, SecretBox secrets, CamelHost camel, HubSubscriptions subscriptions,
-                       Predicate<String> integrationNamed) {
+                       Predicate<String> integrationNamed, SinkAddressPolicy sinkPolicy) {
+        this.sinkPolicy = sinkPolicy;
         this.store = new FlowStore(db, secrets);
         this.stopReasons = new StopReasons(db, StopReasons.Table.FLOW);
         this.camel = camel;
@@ -223,7 +230,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      * @throws FlowRefusedException (422) naming line and block
      */
     public synchronized FlowView create(String name, String member, String text, String actor, String note) {
-        Flow flow = checked(text, member);
+        Flow flow = admitted(text, member);
         String n = nameOf(name, flow);
         if (entries.containsKey(n)) {
             throw new ConflictException("flow '" + n + "' already exists; PUT a new version to change it", "name");
@@ -248,7 +255,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public synchronized FlowView replace(String name, String text, String actor) {
         Entry e = require(name);
         String full = withKeptSecrets(text, e);
-        Flow flow = checked(full, e.row.member());
+        Flow flow = admitted(full, e.row.member());
         if (flow.name() != null && !flow.name().equals(name)) {
             throw new FlowRefusedException(1, null, "name", "the definition names flow '" + flow.name()
                 + "', the path '" + name + "'; a flow keeps its name");
@@ -261,7 +268,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         Entry e = require(name);
         FlowStore.Version old = store.version(name, version).orElseThrow(() -> new NotFoundException("flow '" + name
             + "' has no version " + version, "version"));
-        Flow flow = checked(old.definition(), e.row.member());
+        Flow flow = admitted(old.definition(), e.row.member());
         return newVersion(e, old.definition(), flow, actor, "rollback to version " + version);
     }
 
@@ -320,7 +327,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      * member's flow writes only its own types).
      */
     public DryRun.Result dryRun(String text, String member, List<DryRun.Sample> samples) {
-        return DryRun.run(checked(text, member), samples);
+        return DryRun.run(admitted(text, member), samples);
     }
 
     @Override
@@ -402,6 +409,40 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
                     throw new FlowRefusedException(flow.from().line(), "from", "from.bus", "a member's flow names "
                         + "the types it reads; * is every type");
                 }
+            }
+        }
+        return flow;
+    }
+
+    /**
+     * {@link #checked}, and each webhook's {@code url} and MQTT {@code broker} whose host is written as an address must
+     * be one the hub's {@link SinkAddressPolicy} allows (a host name is checked as it resolves, when connecting).
+     */
+    private Flow admitted(String text, String member) {
+        Flow flow = checked(text, member);
+        for (Flow.Sink sink : flow.sinks()) {
+            String field = sink.kind().equals("webhook") ? "url" : "broker";
+            String target = sink.options().get(field);
+            if (target == null) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(target);
+            } catch (URISyntaxException e) {
+                continue; // the parser refused what is not a URL
+            }
+            int port = uri.getPort() >= 0 ? uri.getPort() : switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
+                case "https" -> 443;
+                case "http" -> 80;
+                case "ssl", "mqtts" -> 8883;
+                default -> 1883;
+            };
+            String path = sink.path() + "." + field;
+            try {
+                sinkPolicy.checkConfigured(path, target, uri.getHost(), port);
+            } catch (SinkAddressPolicy.Refused refused) {
+                throw new FlowRefusedException(sink.line(), sink.kind(), path, refused.getMessage());
             }
         }
         return flow;

@@ -25,6 +25,7 @@ import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginListener;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
 import java.time.Duration;
@@ -88,6 +89,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         StopReasons.Reason stopped;
         /** Why the last start failed, when it was a path another integration serves. */
         PathTakenException pathTaken;
+        /** Why the last start failed, when a hub sink refused its target's address (SinkAddressPolicy). */
+        SinkAddressPolicy.Refused refusedTarget;
         /** The city-page sections its routes registered, shown while it runs; the plugin they came from. */
         List<PublicSection> sections = List.of();
         LoadedPlugin plugin;
@@ -314,10 +317,25 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (taken != null) {
             throw new ConflictException(taken.message(), taken.field());
         }
+        IntegrationRecord before = e.record;
         e.record = e.record.withConfig(seal(connector, given));
+        restart(e);
+        if (e.refusedTarget != null) {
+            // a hub sink refused the address the new config names: 400 naming the key, and the old config runs on
+            SinkAddressPolicy.Refused refused = e.refusedTarget;
+            e.record = before;
+            restart(e);
+            throw refusedTarget(connector, given, refused);
+        }
         store.updateConfig(e.record);
         announce(name);
         LOG.info("Integration {}: config changed", name);
+        return view(e);
+    }
+
+    /** Builds the routes anew from {@code e.record}, in the state the admin wants (running, or paused). */
+    private void restart(Entry e) {
+        String name = e.record.name();
         cancelRetry(e);
         removeRoutes(name);
         e.state = STOPPED;
@@ -332,7 +350,20 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 fail(e, "could not pause: " + ex.getMessage(), false);
             }
         }
-        return view(e);
+    }
+
+    /** The 400 for a sink target the hub's address policy refused, naming the config key that holds it. */
+    private static InvalidInputException refusedTarget(Connector connector, Map<String, Object> given,
+                                                       SinkAddressPolicy.Refused refused) {
+        String field = "config";
+        for (ConfigKey key : connector.config().keys()) {
+            Object v = given.get(key.name());
+            if (!key.secret() && v instanceof String s && s.trim().equals(refused.value().trim())) {
+                field = "config." + key.name();
+                break;
+            }
+        }
+        return new InvalidInputException(field + ": " + refused.reason(), field);
     }
 
     private Connector runningConnector(Entry e) {
@@ -451,6 +482,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             forget(entry);
             throw new ConflictException(late.getMessage(),
                 keyNaming(connector, given, "/api/v1/plugins/" + plugin.id() + "/", late.path()));
+        }
+        if (entry.refusedTarget != null) {
+            // a hub sink (webhook:, mqtt-out:) refused the address its config names: 400 naming the key, nothing kept
+            SinkAddressPolicy.Refused refused = entry.refusedTarget;
+            forget(entry);
+            throw refusedTarget(connector, given, refused);
         }
         announce(name); // after the start here: this node, where the admin made it, usually takes its leases first
         return view(entry);
@@ -694,6 +731,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.attempts = 0;
             e.error = null;
             e.pathTaken = null;
+            e.refusedTarget = null;
             if (e.stopped != null && e.state.equals(PAUSED)) {
                 e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
                 e.errorAt = e.stopped.at();
@@ -705,6 +743,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             // integration serves stays taken until an admin acts: no retries, and the admin reads the reason itself.
             HubException refused = refusal(ex);
             e.pathTaken = refused instanceof PathTakenException taken ? taken : null;
+            e.refusedTarget = refused instanceof SinkAddressPolicy.Refused target ? target : null;
             fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
                 refused == null);
         }

@@ -17,8 +17,19 @@ import org.apache.camel.support.DefaultComponent;
  * <p>The MQTT client is Eclipse Paho 1.2.5, the library the air-quality plugin already uses (in its own class loader):
  * one MQTT client in the project, small, without dependencies, and with a blocking publish that fits the subscription
  * thread that calls it. vertx-mqtt would be asynchronous for a caller that waits anyway, and has no reconnect.
+ *
+ * <p>The broker's host must be a public address unless the operator listed it ({@link SinkAddressPolicy}): an address
+ * written in the URI is refused when the endpoint is made, and every connection goes to an address checked right before
+ * it ({@link PolicySockets}).
  */
 public final class MqttOutComponent extends DefaultComponent {
+
+    private final SinkAddressPolicy policy;
+
+    /** @param policy where brokers may be: checked when an endpoint is made and at every connection */
+    public MqttOutComponent(SinkAddressPolicy policy) {
+        this.policy = policy;
+    }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
@@ -29,7 +40,7 @@ public final class MqttOutComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "retained", Boolean.class, false),
             getAndRemoveParameter(parameters, "username", String.class),
             getAndRemoveParameter(parameters, "password", String.class),
-            getAndRemoveParameter(parameters, MqttOutTarget.CA_CERTIFICATE, String.class));
-        return new SinkEndpoint(uri, this, target.name(), endpoint -> new MqttOutProducer(endpoint, target));
+            getAndRemoveParameter(parameters, MqttOutTarget.CA_CERTIFICATE, String.class), policy);
+        return new SinkEndpoint(uri, this, target.name(), endpoint -> new MqttOutProducer(endpoint, target, policy));
     }
 }

@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Publishes the exchange's events, in order, to one broker and returns when the broker has each (QoS 1) or the
  * message left (QoS 0). Connects on the first event and again after a lost connection; a broker that is away fails
  * the delivery, and the subscription retries. A clean session: what is not yet acknowledged is the subscription's to
- * send again, not the client's to keep.
+ * send again, not the client's to keep. Every connection goes to an address the hub's {@link SinkAddressPolicy} allows,
+ * checked as it connects ({@link PolicySockets}).
  */
 final class MqttOutProducer extends DefaultProducer {
 
@@ -22,11 +24,13 @@ final class MqttOutProducer extends DefaultProducer {
     private static final int TIMEOUT_SECONDS = 10;
 
     private final MqttOutTarget target;
+    private final SinkAddressPolicy policy;
     private MqttClient client;
 
-    MqttOutProducer(Endpoint endpoint, MqttOutTarget target) {
+    MqttOutProducer(Endpoint endpoint, MqttOutTarget target, SinkAddressPolicy policy) {
         super(endpoint);
         this.target = target;
+        this.policy = policy;
     }
 
     @Override
@@ -36,6 +40,12 @@ final class MqttOutProducer extends DefaultProducer {
             try {
                 connected().publish(topic, e.structured(), target.qos(), target.retained());
             } catch (MqttException ex) {
+                for (Throwable t = ex; t != null; t = t.getCause()) {
+                    if (t instanceof PolicySockets.Refused refused) {
+                        throw new SinkException("MQTT broker " + target.broker() + " was not contacted for " + e + ": "
+                            + refused.getMessage());
+                    }
+                }
                 throw new SinkException("MQTT broker " + target.broker() + " did not take " + e + " on topic " + topic
                     + ": " + ex.getMessage() + " (reason " + ex.getReasonCode() + ")");
             }
@@ -44,7 +54,11 @@ final class MqttOutProducer extends DefaultProducer {
 
     private synchronized MqttClient connected() throws MqttException {
         if (client == null) {
-            client = new MqttClient(target.broker(), "datenhafen-out-" + target.name(), new MemoryPersistence());
+            // Paho is given tcp:// and sockets that connect only to a checked address, and do the TLS of an ssl://
+            // broker themselves (PolicySockets)
+            String host = MqttOutTarget.host(target.broker());
+            client = new MqttClient("tcp://" + host + ":" + MqttOutTarget.port(target.broker()),
+                "datenhafen-out-" + target.name(), new MemoryPersistence());
             client.setTimeToWait(TIMEOUT_SECONDS * 1000L);
         }
         if (!client.isConnected()) {
@@ -58,9 +72,9 @@ final class MqttOutProducer extends DefaultProducer {
             if (target.password() != null) {
                 options.setPassword(target.password().toCharArray());
             }
-            if (target.trust() != null) {
-                options.setSocketFactory(target.trust());
-            }
+            options.setSocketFactory(new PolicySockets(policy, MqttOutTarget.host(target.broker()),
+                MqttOutTarget.port(target.broker()), !target.tls() ? null : target.trust() != null ? target.trust()
+                : (SSLSocketFactory) SSLSocketFactory.getDefault()));
             client.connect(options);
             LOG.info("MQTT sink {} connected", target);
         }

@@ -35,15 +35,28 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
         "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
     private static final Pattern BROKER = Pattern.compile("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
 
+    /** As {@link #parse(String, String, String, int, boolean, String, String, String, SinkAddressPolicy)}, public addresses only. */
     static MqttOutTarget parse(String name, String broker, String topic, int qos, boolean retained, String username,
                                String password, String caCertificate) {
+        return parse(name, broker, topic, qos, retained, username, password, caCertificate,
+            SinkAddressPolicy.publicOnly());
+    }
+
+    /**
+     * Checks and parses the URI's values.
+     *
+     * @throws SinkAddressPolicy.Refused when the broker's host is an address {@code policy} does not allow
+     */
+    static MqttOutTarget parse(String name, String broker, String topic, int qos, boolean retained, String username,
+                               String password, String caCertificate, SinkAddressPolicy policy) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("mqtt-out endpoint names no target: mqtt-out:<target-name>?broker=...");
         }
-        if (broker == null || !BROKER.matcher(broker).matches()) {
+        if (broker == null || !BROKER.matcher(broker).matches() || host(broker) == null) {
             throw new IllegalArgumentException("broker must be tcp://host:port or ssl://host:port, was '" + broker
                 + "'");
         }
+        policy.checkConfigured("broker", broker, host(broker), port(broker));
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("topic is required, for example datenhafen/{type}/{subject}");
         }
@@ -65,6 +78,25 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
         }
         return new MqttOutTarget(name, broker, topic, qos, retained, blankToNull(username), blankToNull(password),
             trust);
+    }
+
+    /** The broker's host ({@code [::1]} for IPv6), or null when the URI has none. */
+    static String host(String broker) {
+        try {
+            return java.net.URI.create(broker.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The broker's port. */
+    static int port(String broker) {
+        return java.net.URI.create(broker.trim()).getPort();
+    }
+
+    /** Whether the broker is spoken to over TLS ({@code ssl://}). */
+    boolean tls() {
+        return broker.toLowerCase(Locale.ROOT).startsWith("ssl://");
     }
 
     /** The topic of one event: the template with its type and subject, each made topic-safe. */

@@ -1,98 +1,142 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.core.http.LogText;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of one webhook target: one signed POST per event, and the CloudEvents webhook validation handshake.
  *
- * <p>Why the JDK's {@link HttpClient} and not Vert.x's: deliveries run on the subscription's own thread (and the
- * target's lane threads), which may block, and the JDK client gives a per-request time-out, no redirects
- * ({@link HttpClient.Redirect#NEVER}) and its own connection pool per target, so a hanging target holds no connection
- * or thread another target needs. One client per target.
+ * <p><b>Where it connects.</b> Before each request the target's host is resolved and every address it has is checked
+ * against the hub's {@link SinkAddressPolicy}; the request then goes to exactly the address that was checked
+ * ({@link RequestOptions#setServer}), while the {@code Host} header, TLS's server name and the certificate's check
+ * keep the URL's host name. So a DNS name cannot pass the check with a public address and be connected to at a private
+ * one a moment later (rebinding). That is why this is Vert.x's HTTP client: the JDK's resolves the name itself, with no
+ * way to give it the address, and connecting to an address in the URL instead would lose the host name for
+ * {@code Host} (a header the JDK's client does not let callers set) and for TLS.
+ *
+ * <p>One client per target, with its own pool of at most {@code concurrency} connections, so a hanging target holds no
+ * connection another target needs; the client is asynchronous, so it holds no thread either: the delivering thread
+ * (the subscription's, or the target's lanes) waits for the answer, at most the time-out and a second. Redirects are
+ * not followed.
+ *
+ * <p><b>What it tells.</b> A failure's message (the dead letter's reason, an integration's or flow's
+ * {@code lastError}, which a member's viewers read) names the status code and the target's host, never the answer's
+ * body: the body, escaped and cut, goes to the hub's log at debug level only.
  */
-final class WebhookClient {
+final class WebhookClient implements AutoCloseable {
 
-    /** How much of an answer's body is read: enough for an error message, never a receiver's whole page. */
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookClient.class);
+    /** How much of an answer's body is read: enough for the log, never a receiver's whole page. */
     static final int MAX_ANSWER = 4096;
-    private static final int SHOWN_ANSWER = 200;
+    private static final int LOGGED_ANSWER = 200;
     private static final String USER_AGENT = "Datenhafen-Webhooks/1";
 
     private final WebhookTarget target;
+    private final SinkAddressPolicy policy;
     private final HttpClient http;
+    private final String host;
+    private final int port;
+    private final boolean https;
+    private final String requestUri;
 
-    WebhookClient(WebhookTarget target) {
+    /** An answer: its status, headers and at most {@value #MAX_ANSWER} bytes of its body. */
+    private record Answer(int status, MultiMap headers, byte[] body) {
+    }
+
+    WebhookClient(WebhookTarget target, Vertx vertx, SinkAddressPolicy policy) {
         this.target = target;
-        this.http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(target.timeout())
-            .build();
+        this.policy = policy;
+        URI url = target.url();
+        String h = url.getHost();
+        this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        this.port = WebhookTarget.port(url);
+        this.https = "https".equalsIgnoreCase(url.getScheme());
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        this.requestUri = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, target.timeout().toMillis()))
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(30)
+                .setDecompressionSupported(false)
+                .setVerifyHost(true),
+            new PoolOptions().setHttp1MaxSize(Math.max(1, target.concurrency())));
     }
 
     /**
      * POSTs the event, signed; returns on a 2xx.
      *
      * @throws SinkException.Gone on 410
-     * @throws SinkException on any other answer, a time-out or a connection that failed
+     * @throws SinkException on any other answer, a time-out, a connection that failed or an address the policy refuses
      */
     void post(SinkEvent event) throws InterruptedException {
         byte[] body;
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.url()).timeout(target.timeout())
-            .header("User-Agent", USER_AGENT);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.USER_AGENT, USER_AGENT);
         if (target.binary()) {
             body = event.data() == null ? new byte[0] : event.data();
-            request.header("ce-specversion", "1.0").header("ce-id", event.id()).header("ce-source", event.source())
-                .header("ce-type", event.type());
+            headers.add("ce-specversion", "1.0").add("ce-id", headerSafe(event.id()))
+                .add("ce-source", headerSafe(event.source())).add("ce-type", headerSafe(event.type()));
             if (event.subject() != null) {
-                request.header("ce-subject", headerSafe(event.subject()));
+                headers.add("ce-subject", headerSafe(event.subject()));
             }
             if (event.time() != null) {
-                request.header("ce-time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
+                headers.add("ce-time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
             }
             if (event.data() != null) {
-                request.header("Content-Type", event.contentType() == null ? "application/json"
-                    : event.contentType());
+                headers.add(HttpHeaders.CONTENT_TYPE, event.contentType() == null ? "application/json"
+                    : headerSafe(event.contentType()));
             }
         } else {
             body = event.structured();
-            request.header("Content-Type", "application/cloudevents+json; charset=utf-8");
+            headers.add(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json; charset=utf-8");
         }
         String id = StandardWebhooks.webhookId(event.source(), event.id());
         long timestamp = Instant.now().getEpochSecond();
-        request.header("webhook-id", id).header("webhook-timestamp", Long.toString(timestamp))
-            .header("webhook-signature", StandardWebhooks.signatureHeader(target.keys(), id, timestamp, body));
-        HttpResponse<byte[]> answer = send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-            "POST");
-        int status = answer.statusCode();
+        headers.add("webhook-id", id).add("webhook-timestamp", Long.toString(timestamp))
+            .add("webhook-signature", StandardWebhooks.signatureHeader(target.keys(), id, timestamp, body));
+        Answer answer = send(HttpMethod.POST, headers, Buffer.buffer(body));
+        int status = answer.status();
         if (status >= 200 && status < 300) {
             return;
         }
-        String shown = shown(answer.body());
+        logAnswer("POST", answer);
         if (status == 410) {
             throw new SinkException.Gone("webhook target " + target.name() + " answered 410 Gone for " + event
-                + ": it wants no more events" + shown);
+                + " (" + host + "): it wants no more events");
         }
         if (status >= 300 && status < 400) {
-            throw new SinkException("webhook target " + target.name() + " answered " + status + " (redirects are "
-                + "not followed; set the url to where it points" + answer.headers().firstValue("Location")
-                .map(l -> ": " + headerSafe(l)).orElse("") + ")");
+            throw new SinkException("webhook target " + target.name() + " answered " + status + " (" + host
+                + "; redirects are not followed: set the url to where it points)");
         }
-        throw new SinkException("webhook target " + target.name() + " answered " + status + shown);
+        throw new SinkException("webhook target " + target.name() + " answered " + status + " (" + host + ")");
     }
 
     /**
@@ -102,24 +146,25 @@ final class WebhookClient {
      * @throws SinkException when the target does not allow delivery from {@code origin}
      */
     double handshake(String origin, double ratePerSecond) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.url()).timeout(target.timeout())
-            .header("User-Agent", USER_AGENT).header("WebHook-Request-Origin", origin)
-            .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.USER_AGENT, USER_AGENT)
+            .add("WebHook-Request-Origin", headerSafe(origin));
         if (ratePerSecond > 0) {
-            request.header("WebHook-Request-Rate", Long.toString(Math.max(1, Math.round(ratePerSecond * 60))));
+            headers.add("WebHook-Request-Rate", Long.toString(Math.max(1, Math.round(ratePerSecond * 60))));
         }
-        HttpResponse<byte[]> answer = send(request.build(), "OPTIONS");
-        if (answer.statusCode() < 200 || answer.statusCode() >= 300) {
+        Answer answer = send(HttpMethod.OPTIONS, headers, null);
+        if (answer.status() < 200 || answer.status() >= 300) {
+            logAnswer("OPTIONS", answer);
             throw new SinkException("webhook target " + target.name() + " refused the validation handshake with "
-                + answer.statusCode() + shown(answer.body()));
+                + answer.status() + " (" + host + ")");
         }
-        String allowed = answer.headers().firstValue("WebHook-Allowed-Origin").orElse(null);
+        String allowed = answer.headers().get("WebHook-Allowed-Origin");
         if (allowed == null || !(allowed.trim().equals("*") || allowed.trim().equalsIgnoreCase(origin))) {
             throw new SinkException("webhook target " + target.name() + " did not allow deliveries from " + origin
                 + " in the validation handshake (WebHook-Allowed-Origin: " + (allowed == null ? "missing"
-                : headerSafe(allowed)) + ")");
+                : shortened(headerSafe(allowed))) + ")");
         }
-        String rate = answer.headers().firstValue("WebHook-Allowed-Rate").map(String::trim).orElse("*");
+        String rate = answer.headers().get("WebHook-Allowed-Rate");
+        rate = rate == null ? "*" : rate.trim();
         try {
             return rate.equals("*") ? 0 : Math.max(1, Long.parseLong(rate)) / 60.0;
         } catch (NumberFormatException e) {
@@ -128,22 +173,56 @@ final class WebhookClient {
     }
 
     /**
-     * Sends and waits for the answer, its body included, at most the time-out and a second: a receiver that sends
-     * its headers and then hangs holds the delivery no longer than one that never answers.
+     * Checks where the target is, sends to that address and waits for the answer, its body included, at most the
+     * time-out and a second: a receiver that sends its headers and then hangs holds the delivery no longer than one
+     * that never answers.
      */
-    private HttpResponse<byte[]> send(HttpRequest request, String method) throws InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, info -> new BoundedBody(MAX_ANSWER));
+    private Answer send(HttpMethod method, MultiMap headers, Buffer body) throws InterruptedException {
+        InetAddress address = checkedAddress();
+        long timeout = target.timeout().toMillis();
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(https)
+            .setURI(requestUri)
+            // the address just checked, not the name again: Host, TLS's server name and its check keep the name
+            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+            .setFollowRedirects(false).setConnectTimeout(timeout).setIdleTimeout(timeout).setHeaders(headers);
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        Promise<Answer> done = Promise.promise();
+        http.request(options).onComplete(made -> {
+            if (made.failed()) {
+                done.tryFail(made.cause());
+                return;
+            }
+            HttpClientRequest request = made.result();
+            sent.set(request);
+            if (done.future().isComplete()) {
+                request.reset(); // given up on while it waited for a connection: nothing goes out late
+                return;
+            }
+            // set before the request goes out: called as the answer's head arrives, before any of its body, so the
+            // body's handlers are in place in time (a handler set later may find an empty answer already ended)
+            request.response(answered -> {
+                if (answered.failed()) {
+                    done.tryFail(answered.cause());
+                } else {
+                    read(answered.result(), done);
+                }
+            });
+            (body == null ? request.end() : request.end(body)).onFailure(done::tryFail);
+        });
+        CompletableFuture<Answer> answer = done.future().toCompletionStage().toCompletableFuture();
         try {
-            return answer.get(target.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return answer.get(timeout + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer.cancel(true);
+            done.tryFail(e);
+            reset(sent);
             throw timedOut(method);
         } catch (InterruptedException e) {
-            answer.cancel(true);
+            done.tryFail(e);
+            reset(sent);
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
+            if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
                 throw timedOut(method);
             }
             if (cause instanceof ConnectException) {
@@ -152,21 +231,63 @@ final class WebhookClient {
             }
             throw new SinkException("webhook target " + target.name() + " could not be reached ("
                 + target.shownUrl() + "): " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : headerSafe(cause.getMessage())));
+                : shortened(headerSafe(cause.getMessage()))));
         }
     }
 
-    private SinkException timedOut(String method) {
-        return new SinkException("webhook target " + target.name() + " did not answer the " + method + " within "
-            + target.timeout().toSeconds() + " s (" + target.shownUrl() + ")");
+    /** The address to connect to, resolved now and allowed by the policy. */
+    private InetAddress checkedAddress() {
+        try {
+            return policy.resolve(host, port);
+        } catch (SinkAddressPolicy.Refused e) {
+            throw new SinkException("webhook target " + target.name() + " was not contacted (" + target.shownUrl()
+                + "): " + e.reason());
+        } catch (UnknownHostException e) {
+            throw new SinkException("webhook target " + target.name() + " could not be reached ("
+                + target.shownUrl() + "): its host name does not resolve");
+        }
     }
 
-    private static String shown(byte[] answer) {
-        if (answer == null || answer.length == 0) {
-            return "";
+    /** Reads the answer: status, headers, and at most {@value #MAX_ANSWER} bytes of the body (the rest is not read). */
+    private static void read(HttpClientResponse response, Promise<Answer> done) {
+        Buffer collected = Buffer.buffer();
+        int status = response.statusCode();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
+        response.handler(chunk -> {
+            int room = MAX_ANSWER - collected.length();
+            if (room > 0) {
+                collected.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+            }
+            if (collected.length() >= MAX_ANSWER
+                && done.tryComplete(new Answer(status, headers, collected.getBytes()))) {
+                response.request().reset(); // the rest is not wanted: the connection goes, not into the pool
+            }
+        });
+        // a body cut off (a time-out, a closed connection) is still an answer: its status counts
+        response.exceptionHandler(e -> done.tryComplete(new Answer(status, headers, collected.getBytes())));
+        response.endHandler(v -> done.tryComplete(new Answer(status, headers, collected.getBytes())));
+    }
+
+    private static void reset(AtomicReference<HttpClientRequest> sent) {
+        HttpClientRequest request = sent.get();
+        if (request != null) {
+            request.reset();
         }
-        String text = new String(answer, 0, Math.min(answer.length, SHOWN_ANSWER), StandardCharsets.UTF_8);
-        return ": " + headerSafe(text) + (answer.length > SHOWN_ANSWER ? "..." : "");
+    }
+
+    private SinkException timedOut(HttpMethod method) {
+        return new SinkException("webhook target " + target.name() + " did not answer the " + method.name()
+            + " within " + target.timeout().toSeconds() + " s (" + target.shownUrl() + ")");
+    }
+
+    /** The answer's body in the hub's log (debug), escaped and cut: never in a message a member reads. */
+    private void logAnswer(String method, Answer answer) {
+        if (LOG.isDebugEnabled() && answer.body().length > 0) {
+            String text = new String(answer.body(), 0, Math.min(answer.body().length, LOGGED_ANSWER),
+                StandardCharsets.UTF_8);
+            LOG.debug("Webhook target {} answered the {} with {}: {}{}", target.name(), method, answer.status(),
+                LogText.escape(text), answer.body().length > LOGGED_ANSWER ? "..." : "");
+        }
     }
 
     /** Control characters out, so nothing from outside can break a header or a log line. */
@@ -174,57 +295,17 @@ final class WebhookClient {
         return s.replaceAll("[\\p{Cntrl}]", " ");
     }
 
-    /** Collects at most {@code limit} bytes of an answer and cancels the rest. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int limit;
-        private final ByteBuffer collected;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
+    private static String shortened(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
 
-        BoundedBody(int limit) {
-            this.limit = limit;
-            this.collected = ByteBuffer.allocate(limit);
-        }
+    @Override
+    public void close() {
+        http.close();
+    }
 
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int n = Math.min(item.remaining(), collected.remaining());
-                collected.put(item.slice().limit(n));
-            }
-            if (!collected.hasRemaining() && !result.isDone()) {
-                subscription.cancel();
-                done();
-            }
-        }
-
-        @Override
-        public void onError(Throwable e) {
-            if (!result.isDone()) {
-                done(); // a body cut off is still an answer; its status counts
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            done();
-        }
-
-        private void done() {
-            byte[] out = new byte[collected.position()];
-            collected.duplicate().flip().get(out);
-            result.complete(out);
-        }
+    @Override
+    public String toString() {
+        return "WebhookClient[" + target.name() + " " + host.toLowerCase(Locale.ROOT) + ":" + port + "]";
     }
 }

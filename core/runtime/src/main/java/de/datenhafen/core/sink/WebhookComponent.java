@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.camel.Endpoint;
@@ -19,19 +20,29 @@ import org.apache.camel.support.DefaultComponent;
  * back to {@code +}). Camel masks {@code secret} and {@code previousSecret} wherever it shows a URI.
  *
  * <p>A 410 Gone stops the integration of the route with the target's answer as reason ({@link IntegrationStop}).
+ *
+ * <p>The URL's host must be a public address unless the operator listed it ({@link SinkAddressPolicy}): an address
+ * written in the URL is refused when the endpoint is made, and every connection goes to an address checked right
+ * before it.
  */
 public final class WebhookComponent extends DefaultComponent {
 
     private final Supplier<String> origin;
     private final IntegrationStop stop;
+    private final Vertx vertx;
+    private final SinkAddressPolicy policy;
 
     /**
      * @param origin the host name the hub sends as {@code WebHook-Request-Origin} in a handshake
      * @param stop how a target's 410 stops its integration
+     * @param vertx whose HTTP client delivers (one client, with its own connection pool, per target)
+     * @param policy where targets may be: checked when an endpoint is made and at every connection
      */
-    public WebhookComponent(Supplier<String> origin, IntegrationStop stop) {
+    public WebhookComponent(Supplier<String> origin, IntegrationStop stop, Vertx vertx, SinkAddressPolicy policy) {
         this.origin = origin;
         this.stop = stop;
+        this.vertx = vertx;
+        this.policy = policy;
     }
 
     @Override
@@ -44,8 +55,16 @@ public final class WebhookComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "timeoutSeconds", Integer.class, 10),
             getAndRemoveParameter(parameters, "concurrency", Integer.class, 1),
             getAndRemoveParameter(parameters, "ratePerSecond", Double.class, 0.0),
-            getAndRemoveParameter(parameters, "handshake", Boolean.class, false));
+            getAndRemoveParameter(parameters, "handshake", Boolean.class, false), policy);
         return new SinkEndpoint(uri, this, target.name(), endpoint -> new WebhookProducer(endpoint, target, this));
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    SinkAddressPolicy policy() {
+        return policy;
     }
 
     String origin() {

@@ -36,7 +36,8 @@ final class WebhookProducer extends DefaultProducer {
 
     private final WebhookComponent component;
     private final WebhookTarget target;
-    private final WebhookClient client;
+    /** Made at start and closed at stop (its connection pool with it). */
+    private volatile WebhookClient client;
     private final RateLimit rate;
     private final Set<Long> delivered = ConcurrentHashMap.newKeySet();
     private volatile boolean validated;
@@ -48,13 +49,13 @@ final class WebhookProducer extends DefaultProducer {
         super(endpoint);
         this.component = component;
         this.target = target;
-        this.client = new WebhookClient(target);
         this.rate = new RateLimit(target.ratePerSecond());
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        client = new WebhookClient(target, component.vertx(), component.policy());
         if (target.concurrency() > 1) {
             AtomicInteger n = new AtomicInteger();
             lanes = Executors.newFixedThreadPool(target.concurrency(), r -> {
@@ -71,6 +72,10 @@ final class WebhookProducer extends DefaultProducer {
         if (lanes != null) {
             lanes.shutdownNow();
             lanes = null;
+        }
+        WebhookClient c = client;
+        if (c != null) {
+            c.close();
         }
         super.doStop();
     }

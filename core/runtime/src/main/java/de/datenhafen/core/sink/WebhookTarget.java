@@ -28,13 +28,26 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
         keys = List.copyOf(keys);
     }
 
-    /** Checks and parses the URI's values; every message names the parameter, none repeats a secret. */
+    /** As {@link #parse(String, String, String, String, String, int, int, double, boolean, SinkAddressPolicy)}, public addresses only. */
     static WebhookTarget parse(String name, String url, String secret, String previousSecret, String mode,
                                int timeoutSeconds, int concurrency, double ratePerSecond, boolean handshake) {
+        return parse(name, url, secret, previousSecret, mode, timeoutSeconds, concurrency, ratePerSecond, handshake,
+            SinkAddressPolicy.publicOnly());
+    }
+
+    /**
+     * Checks and parses the URI's values; every message names the parameter, none repeats a secret.
+     *
+     * @throws SinkAddressPolicy.Refused when the URL's host is an address {@code policy} does not allow
+     */
+    static WebhookTarget parse(String name, String url, String secret, String previousSecret, String mode,
+                               int timeoutSeconds, int concurrency, double ratePerSecond, boolean handshake,
+                               SinkAddressPolicy policy) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("webhook endpoint names no target: webhook:<target-name>?url=...");
         }
         URI uri = url(url);
+        policy.checkConfigured("url", url, uri.getHost(), port(uri));
         List<byte[]> keys = new ArrayList<>(2);
         keys.add(StandardWebhooks.key(secret, "secret"));
         if (previousSecret != null && !previousSecret.isBlank()) {
@@ -78,6 +91,11 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
                 + "authenticates the hub to the receiver");
         }
         return uri;
+    }
+
+    /** The port a URL names, or its scheme's. */
+    static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** The URL as logs and errors show it: scheme, host, port and path, no query (it may hold a token). */

@@ -34,6 +34,21 @@ class HubConfigTest {
     }
 
     @Test
+    void theSinksAllowListIsEmptyByDefaultTakesHostsAndNetworksAndNamesABadEntry() throws Exception {
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).sinkAddressPolicy().allowed(loopback)).isFalse();
+        HubConfig listed = HubConfig.load(home, Map.of("DATENHAFEN_SINKS_ALLOWED_PRIVATE_HOSTS",
+            "127.0.0.0/8, receiver.internal"), Map.of());
+        assertThat(listed.sinkAddressPolicy().allowed(loopback)).isTrue();
+
+        HubConfig bad = HubConfig.load(home, Map.of(), Map.of("sinks.allowed-private-hosts", "10.0.0.0/40"));
+        assertThatThrownBy(bad::sinkAddressPolicy).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("sinks.allowed-private-hosts");
+            assertThat(e.getMessage()).contains("'10.0.0.0/40'");
+        });
+    }
+
+    @Test
     void namesEnvironmentVariablesAfterTheKey() {
         assertThat(HubConfig.envName("http.port")).isEqualTo("DATENHAFEN_HTTP_PORT");
         assertThat(HubConfig.envName("plugin.call.timeout")).isEqualTo("DATENHAFEN_PLUGIN_CALL_TIMEOUT");

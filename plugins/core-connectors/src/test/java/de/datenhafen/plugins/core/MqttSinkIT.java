@@ -35,7 +35,9 @@ class MqttSinkIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+    // the brokers are on 127.0.0.1, the TLS one named localhost: sinks reach public addresses only unless the hub's operator lists more
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest()
+        .config("sinks.allowed-private-hosts", "127.0.0.1,localhost").build();
 
     static Mosquitto plain;
     static Mosquitto secured;
@@ -115,6 +117,18 @@ class MqttSinkIT {
         String error = WebhookSinkIT.deadLetters(client, "mqtt-sink-refused-out").getJsonObject(0).getString("error");
         assertThat(error).startsWith("MQTT broker " + secured.uri() + " did not take event #")
             .contains("Not authorized to connect").doesNotContain("not-the-password");
+    }
+
+    @Test
+    void aBrokerAtANonPublicAddressIsRefusedNamingTheKey(HubClient client) {
+        for (String broker : List.of("tcp://10.0.0.5:1883", "ssl://169.254.169.254:8883", "tcp://[::1]:1883")) {
+            HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "private-out")
+                .put("connector", "mqtt-sink").put("config", new JsonObject().put("types", new JsonArray().add("x.y"))
+                    .put("broker", broker).put("topic", "t/{subject}")));
+            assertThat(r.status()).as(broker + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("config.broker");
+            assertThat(r.body()).contains("is not a public address").contains("sinks.allowed-private-hosts");
+        }
     }
 
     private static void create(HubClient client, String name, JsonObject config) {

@@ -31,7 +31,9 @@ class WebhookSinkIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().pluginUnderTest().build();
+    // the receivers are on 127.0.0.1: sinks reach public addresses only unless the hub's operator lists more
+    static final HubExtension hub = HubExtension.builder().pluginUnderTest()
+        .config("sinks.allowed-private-hosts", "127.0.0.1").build();
 
     @Test
     void deliversEveryEventSignedAsAStructuredCloudEventInOrderPerSubjectAcrossParallelLanes(HubClient client)
@@ -146,8 +148,9 @@ class WebhookSinkIT {
             await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 6);
             JsonArray dead = deadLetters(client, "webhook-sink-broken");
             assertThat(dead).hasSize(1);
-            assertThat(dead.getJsonObject(0).getString("error")).isEqualTo("webhook target broken answered 500: "
-                + "status 500");
+            // the status and the host; the receiver's body ("status 500") stays out of what the admin reads
+            assertThat(dead.getJsonObject(0).getString("error")).isEqualTo("webhook target broken answered 500 "
+                + "(127.0.0.1)");
             assertThat(dead.getJsonObject(0).getInteger("attempts")).isEqualTo(5);
             assertThat(receiver.deliveries.get(5).eventId()).isEqualTo(events.get(1).id());
         }
@@ -246,6 +249,35 @@ class WebhookSinkIT {
             assertThat(shown.json().getJsonObject("config").getString("secret")).isEqualTo("********");
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.body()).doesNotContain("hunter2").contains("secret").contains("url");
+        }
+    }
+
+    @Test
+    void aTargetAtANonPublicAddressIsRefusedNamingTheKeyAndAnUpdateToOneChangesNothing(HubClient client)
+        throws Exception {
+        for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://10.0.0.7:8080/x",
+            "http://[::1]:18999/x", "http://[fd00::1]/x", "http://100.64.0.1/x", "http://0xa9fea9fe/x")) {
+            HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "ssrf")
+                .put("connector", "webhook-sink").put("config", config("city.ssrf", url)));
+            assertThat(r.status()).as(url + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().getString("field")).as(r.body()).isEqualTo("config.url");
+            assertThat(r.body()).contains("is not a public address").contains("sinks.allowed-private-hosts");
+            assertThat(client.get("/api/v1/admin/integrations/ssrf").status()).as("nothing kept").isEqualTo(404);
+        }
+
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "moving", config("city.moving", receiver.url("/m")));
+            HubClient.Response moved = client.put("/api/v1/admin/integrations/moving", new JsonObject()
+                .put("config", config("city.moving", "http://169.254.169.254/")));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(400);
+            assertThat(moved.json().getString("field")).isEqualTo("config.url");
+            JsonObject view = client.get("/api/v1/admin/integrations/moving").json();
+            assertThat(view.getJsonObject("config").getString("url")).isEqualTo(receiver.url("/m"));
+            assertThat(view.getString("state")).isEqualTo("running");
+
+            publish("city.moving", 1, 1);
+            await().atMost(BOUND).until(() -> receiver.deliveries.size() >= 1); // the old target still gets them
+            client.delete("/api/v1/admin/integrations/moving");
         }
     }
 
