@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
@@ -22,9 +23,9 @@ import java.util.regex.Pattern;
 /**
  * Regular expressions in a flow's JSONata, evaluated under the expression's time limit. A regular expression that
  * backtracks catastrophically ({@code $contains(s, /(.*a){30}/)} on 29 {@code a}s; Java's engine copes with the
- * textbook {@code (a+)+$} by itself) runs inside one built-in call, which com.dashjoin's time box (checked as each
- * evaluation step begins) cannot interrupt, and Java's regex engine has no time-out of its own. So in a flow's
- * expression:
+ * textbook {@code (a+)+$} by itself) runs inside one built-in call, which the time box ({@link EvaluationBounds},
+ * checked as each evaluation step begins and ends) cannot interrupt, and Java's regex engine has no time-out of its
+ * own. So in a flow's expression:
  * <ul>
  * <li>each regex literal of the compiled expression becomes a {@link Literal}, which only the functions below take:
  * the library's own regex paths (a regex applied as a function, {@code /re/("x")} or {@code "x" ~> /re/}) find no
@@ -44,12 +45,27 @@ final class FlowRegex {
 
     private static final Class<?> SYMBOL;
     private static final Field AST;
+    private static final Field UPDATE;
+    private static final Field DELETE;
+    private static final Field VALUE;
+    private static final Field STEPS;
+    private static final Field EXPRESSIONS;
 
     static {
         try {
             SYMBOL = Class.forName("com.dashjoin.jsonata.Parser$Symbol");
             AST = Jsonata.class.getDeclaredField("ast");
             AST.setAccessible(true);
+            UPDATE = SYMBOL.getDeclaredField("update");
+            UPDATE.setAccessible(true);
+            DELETE = SYMBOL.getDeclaredField("delete");
+            DELETE.setAccessible(true);
+            VALUE = SYMBOL.getDeclaredField("value");
+            VALUE.setAccessible(true);
+            STEPS = SYMBOL.getDeclaredField("steps");
+            STEPS.setAccessible(true);
+            EXPRESSIONS = SYMBOL.getDeclaredField("expressions");
+            EXPRESSIONS.setAccessible(true);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError("com.dashjoin JSONata's parse tree is not where FlowRegex looks "
                 + "for it: " + e);
@@ -118,9 +134,57 @@ final class FlowRegex {
         compiled.registerFunction("split", new Jsonata.JFunction(FlowRegex::split, null));
     }
 
+    /**
+     * What {@link EvaluationBounds} needs of {@code compiled}'s parse tree, found with the same walk as the literals:
+     * the steps after which com.dashjoin changes values in place (the update and the delete of each transform,
+     * {@code | pattern | update, delete |}, after which it changes its copy's matched objects), and what gathers the
+     * parts of each path step (the step: its results for each input, flattened) and array constructor (the array: its
+     * items, appended).
+     */
+    static EvaluationBounds.Tree tree(Jsonata compiled) {
+        Set<Object> changing = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<Object, Object> gatherers = new IdentityHashMap<>();
+        try {
+            walk(AST.get(compiled), (node, f, v) -> {
+                if (!f.getName().equals("type")) {
+                    return;
+                }
+                if ("transform".equals(v)) {
+                    for (Object step : new Object[] {UPDATE.get(node), DELETE.get(node)}) {
+                        if (step != null) {
+                            changing.add(step);
+                        }
+                    }
+                } else if ("path".equals(v) && STEPS.get(node) instanceof List<?> steps) {
+                    steps.forEach(step -> gatherers.put(step, step));
+                } else if ("unary".equals(v) && "[".equals(String.valueOf(VALUE.get(node))) // a Character
+                    && EXPRESSIONS.get(node) instanceof List<?> items) {
+                    items.forEach(item -> gatherers.put(item, node));
+                }
+            });
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the expression's parse tree could not be read: " + e, e);
+        }
+        return new EvaluationBounds.Tree(changing, gatherers);
+    }
+
     // ---- the parse tree
 
     private static void wrapLiterals(Object root) throws IllegalAccessException {
+        walk(root, (node, f, v) -> {
+            if (v instanceof Pattern p) {
+                f.set(node, new Literal(p));
+            }
+        });
+    }
+
+    /** What {@link #walk} does with each field of a node: its value, not null. */
+    private interface FieldVisitor {
+        void visit(Object node, Field f, Object value) throws IllegalAccessException;
+    }
+
+    /** Visits each field of each node of the parse tree under {@code root}, and walks on into nodes and lists. */
+    private static void walk(Object root, FieldVisitor visitor) throws IllegalAccessException {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object> todo = new ArrayDeque<>();
         todo.push(root);
@@ -133,6 +197,10 @@ final class FlowRegex {
                 c.stream().filter(v -> v != null).forEach(todo::push);
                 continue;
             }
+            if (node instanceof Object[] a) { // an object constructor's pairs: Symbol[] {name, value} in a list
+                Arrays.stream(a).filter(v -> v != null).forEach(todo::push);
+                continue;
+            }
             for (Class<?> k = node.getClass(); k != null && SYMBOL.isAssignableFrom(k); k = k.getSuperclass()) {
                 for (Field f : k.getDeclaredFields()) {
                     if (f.isSynthetic() || Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
@@ -140,9 +208,10 @@ final class FlowRegex {
                     }
                     f.setAccessible(true);
                     Object v = f.get(node);
-                    if (v instanceof Pattern p) {
-                        f.set(node, new Literal(p));
-                    } else if (v != null && (SYMBOL.isInstance(v) || v instanceof Collection<?>)) {
+                    if (v != null) {
+                        visitor.visit(node, f, v);
+                    }
+                    if (v != null && (SYMBOL.isInstance(v) || v instanceof Collection<?> || v instanceof Object[])) {
                         todo.push(v);
                     }
                 }

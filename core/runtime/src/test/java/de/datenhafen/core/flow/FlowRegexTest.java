@@ -41,6 +41,23 @@ class FlowRegexTest {
     }
 
     @Test
+    void aRegexInsideAnObjectConstructorIsBoundedToo() {
+        // the parse tree holds an object constructor's pairs in arrays, which the walk that finds the literals missed:
+        // $contains failed there, and a regex applied as a function ran on the library's own path, without a limit
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> eval("{\"a\": $contains(s, /(.*a){30}/)}", EVIL))
+            .isInstanceOf(Expression.LimitException.class)
+            .hasMessage("a regular expression ((.*a){30}) ran longer than 1000 ms (does it backtrack "
+                + "catastrophically?)");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ended after (ms)").isBetween(900L, 4_000L);
+        assertThat(eval("{\"a\": $contains(s, /a+/)}", EVIL)).isEqualTo(Map.of("a", true));
+        long t1 = System.nanoTime();
+        assertThatThrownBy(() -> eval("{\"a\": /(.*a){30}/(s)}", EVIL)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("the expression failed");
+        assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(500L);
+    }
+
+    @Test
     void theRegexFunctionsMeanWhatJsonataSays() {
         assertThat(eval("$match(\"ababbabbcc\", /a(b+)/)", null)).isEqualTo(List.of(
             Map.of("match", "ab", "index", 0, "groups", List.of("b")),
