@@ -69,18 +69,26 @@ public final class SinkAddressPolicy {
     private final List<String> suffixes;
     private final List<Network> networks;
     private final Supplier<String> ownUrl;
+    private final Resolver resolver;
+
+    /** How a host name becomes its addresses: the JVM's resolver, or a fixed table in tests. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
 
     private SinkAddressPolicy(List<String> names, List<String> suffixes, List<Network> networks,
-                              Supplier<String> ownUrl) {
+                              Supplier<String> ownUrl, Resolver resolver) {
         this.names = List.copyOf(names);
         this.suffixes = List.copyOf(suffixes);
         this.networks = List.copyOf(networks);
         this.ownUrl = ownUrl;
+        this.resolver = resolver;
     }
 
     /** Public addresses only, nothing listed. */
     public static SinkAddressPolicy publicOnly() {
-        return new SinkAddressPolicy(List.of(), List.of(), List.of(), () -> null);
+        return new SinkAddressPolicy(List.of(), List.of(), List.of(), () -> null, InetAddress::getAllByName);
     }
 
     /**
@@ -113,12 +121,17 @@ public final class SinkAddressPolicy {
                     + "network (such as receiver.example.org, *.example.org, 10.20.0.5, 10.20.0.0/16 or fd00::/8)");
             }
         }
-        return new SinkAddressPolicy(names, suffixes, networks, () -> null);
+        return new SinkAddressPolicy(names, suffixes, networks, () -> null, InetAddress::getAllByName);
     }
 
     /** The same policy that also allows the hub's own public URL's host and port ({@code publicUrl} is read when needed). */
     public SinkAddressPolicy withOwnUrl(Supplier<String> publicUrl) {
-        return new SinkAddressPolicy(names, suffixes, networks, publicUrl);
+        return new SinkAddressPolicy(names, suffixes, networks, publicUrl, resolver);
+    }
+
+    /** The same policy with host names resolved by {@code names} (tests: a name with a dot that is this machine). */
+    SinkAddressPolicy withResolver(Resolver names) {
+        return new SinkAddressPolicy(this.names, suffixes, networks, ownUrl, names);
     }
 
     /**
@@ -151,7 +164,7 @@ public final class SinkAddressPolicy {
      */
     public InetAddress resolve(String host, int port) throws UnknownHostException {
         String h = bare(host.toLowerCase(Locale.ROOT));
-        InetAddress[] all = InetAddress.getAllByName(h);
+        InetAddress[] all = resolver.addresses(h);
         if (listed(h) || own(h, port)) {
             return all[0];
         }

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,10 +231,43 @@ final class WebhookClient implements AutoCloseable {
                 throw new SinkException("webhook target " + target.name() + " refused the connection ("
                     + target.shownUrl() + ")");
             }
+            String tls = tlsProblem(cause, host);
             throw new SinkException("webhook target " + target.name() + " could not be reached ("
-                + target.shownUrl() + "): " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : shortened(headerSafe(cause.getMessage()))));
+                + target.shownUrl() + "): " + (tls != null ? tls : cause.getMessage() == null
+                ? cause.getClass().getSimpleName() : shortened(headerSafe(cause.getMessage()))));
         }
+    }
+
+    /**
+     * Why TLS with the target failed, in words an admin can act on, or null when the failure was not TLS's. Netty's
+     * outer exception says only "Failed to create SSL connection"; the reason is further down its causes.
+     */
+    static String tlsProblem(Throwable failure, String host) {
+        CertificateException certificate = null;
+        SSLException deepest = null;
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof CertificateException c && certificate == null) {
+                certificate = c;
+            }
+            if (t instanceof SSLException e) {
+                deepest = e;
+            }
+        }
+        String said = certificate == null ? "" : String.valueOf(certificate.getMessage());
+        if (said.startsWith("No subject alternative") || said.startsWith("No name matching")) {
+            return "its TLS certificate is not for " + host;
+        }
+        if (said.contains("PKIX")) {
+            return "its TLS certificate is not signed by an authority the hub trusts (the hub's Java trust store; "
+                + "an operator adds a private authority with -Djavax.net.ssl.trustStore)";
+        }
+        if (deepest == null) {
+            return null;
+        }
+        return "the TLS handshake failed ("
+            + (deepest.getMessage() == null ? deepest.getClass().getSimpleName()
+            : shortened(headerSafe(deepest.getMessage()))) + ")";
     }
 
     /** The address to connect to, resolved now and allowed by the policy. */
