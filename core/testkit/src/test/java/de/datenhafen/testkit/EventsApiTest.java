@@ -445,6 +445,21 @@ class EventsApiTest {
     }
 
     @Test
+    void aQueryWithABrokenPercentEscapeIsRefusedNamingTheQuery(HubClient client) {
+        for (String query : List.of("type=%zz", "after=%", "type=a%2")) {
+            // raw: Java's URI refuses to send such a query at all
+            RawHttp.Answer r = RawHttp.send(client.baseUri().getPort(), "", "GET /api/v1/events?" + query
+                + " HTTP/1.1", "Host: localhost", "Authorization: Bearer " + client.adminToken(), "Connection: close");
+
+            assertThat(r.status()).as(query).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body());
+            assertThat(error.getString("field")).as(query).isEqualTo("query");
+            assertThat(error.getString("error")).as(query).isEqualTo("the query string is not well-formed: "
+                + "each % must be followed by two hexadecimal digits (%25 stands for % itself)");
+        }
+    }
+
+    @Test
     void refusesALimitAbove1000(HubClient client) {
         HubClient.Response r = client.get("/api/v1/events?limit=1001");
 

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class Errors {
 
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+    /**
+     * What Vert.x Web's 400 says when the query string's percent-escapes do not decode ({@code ?type=%zz}): the only
+     * way it fails, since ill-formed UTF-8 in an escape decodes to U+FFFD there. Matched to answer with the field.
+     */
+    private static final String QUERY_NOT_DECODED = "Error while decoding query params";
     /** Routing context key of the request's id. */
     public static final String REQUEST_ID = "datenhafen.requestId";
 
@@ -104,6 +109,10 @@ public final class Errors {
                 "body", null);
         } else if (failure instanceof DecodeException) {
             send(ctx, 400, "the body is not valid JSON: " + jsonProblem(failure), "body", null);
+        } else if (failure instanceof HttpException e && e.getStatusCode() == 400
+            && QUERY_NOT_DECODED.equals(e.getPayload())) {
+            send(ctx, 400, "the query string is not well-formed: each % must be followed by two hexadecimal digits "
+                + "(%25 stands for % itself)", "query", null);
         } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {
             send(ctx, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : message(e.getStatusCode()),
                 null, null);
