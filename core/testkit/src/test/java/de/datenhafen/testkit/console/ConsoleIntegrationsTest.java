@@ -152,8 +152,8 @@ class ConsoleIntegrationsTest {
 
         WebElement token = browser.driver().findElement(By.id("config.token"));
         assertThat(token.getAttribute("value")).isEmpty();
-        assertThat(browser.driver().findElement(By.id("hint.token")).getText())
-            .contains("Leer lassen, um den gespeicherten Wert zu behalten.");
+        assertThat(browser.driver().findElement(By.id("hint.token.secret-kept")).getText())
+            .isEqualTo("Leer lassen, um den gespeicherten Wert zu behalten.");
         assertThat(browser.driver().getPageSource()).doesNotContain("geheim-5678");
         WebElement type = browser.driver().findElement(By.id("config.type"));
         assertThat(type.getAttribute("value")).isEqualTo("test.event");

@@ -4,17 +4,25 @@ import de.datenhafen.api.web.Html;
 import de.datenhafen.core.integration.ConfigSchemas;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The form of a connector's config, generated from its JSON Schema as the admin API gives it: one labelled field per
  * property, its type as the input's type (number, checkbox, a select for an enum, a password field for a secret), its
- * default filled in, its description as the field's hint, required fields marked and {@code required}, and an empty
- * problem line under each that {@code integration-form.js} fills from {@code /validate}. A secret's stored value is
- * never in the page: its field starts empty. A key only a hub-admin may set is shown read-only to anyone else, with
- * what it bounds, so the form sends it as it is (the API refuses a change with 403). Field ids are
- * {@code config.<key>}, as the API names problems.
+ * default filled in, its description and the form's own hints (how to write a list or a duration, a kept secret, a
+ * hub-admin-only key) under it, a line each, all named by the field's {@code aria-describedby}, required fields
+ * marked and {@code required}, and an empty problem line under each that {@code integration-form.js} fills from
+ * {@code /validate}. A secret's stored value is never in the page: its field starts empty. A key only a hub-admin may
+ * set is shown read-only to anyone else, with what it bounds, so the form sends it as it is (the API refuses a change
+ * with 403). Field ids are {@code config.<key>}, as the API names problems; the description's is
+ * {@code hint.<key>}, each hint's {@code hint.<key>.<what>}.
  */
 final class ConfigForm {
+
+    /** How a sentence ends, so a description that ends so gets no full stop added. */
+    private static final Pattern ENDED = Pattern.compile(".*[.!?…]$", Pattern.DOTALL);
 
     private ConfigForm() {
     }
@@ -40,7 +48,28 @@ final class ConfigForm {
         Object shown = secret ? null : value != null ? value : p.getValue("default");
         String hintId = "hint." + key;
         String problemId = "problem." + key;
-        String describedBy = hintId + " " + problemId;
+        Map<String, String> hints = new LinkedHashMap<>();
+        if (type.equals("array")) {
+            hints.put(hintId + ".list", v.t("form.list"));
+        } else if ("duration".equals(p.getString("format"))) {
+            hints.put(hintId + ".duration", v.t("form.duration"));
+        }
+        if (secret && value != null) {
+            hints.put(hintId + ".secret-kept", v.t("form.secretKept"));
+        }
+        if (bounds != null) {
+            hints.put(hintId + ".hub-admin-only", v.t("form.hubAdminOnly", bounds));
+        }
+        String description = p.getString("description", "").strip();
+        Map<String, String> lines = new LinkedHashMap<>();
+        if (!description.isEmpty()) {
+            // a screen reader reads the lines aria-describedby names as one text: without its full stop the
+            // connector's description would run into the hint after it ("in folder Nur ein Hub-Admin ...")
+            lines.put(hintId, hints.isEmpty() || ENDED.matcher(description).matches() ? description
+                : description + ".");
+        }
+        lines.putAll(hints);
+        String describedBy = String.join(" ", lines.keySet()) + (lines.isEmpty() ? "" : " ") + problemId;
         h.open("div", "class", "field", "data-key", key, "data-type", type);
         if (type.equals("boolean")) {
             h.open("p").empty("input", "type", "checkbox", "id", id, "name", id, "checked",
@@ -78,21 +107,8 @@ final class ConfigForm {
                     "readonly", locked ? "" : null, "aria-describedby", describedBy);
             }
         }
-        String hint = p.getString("description", "");
-        if (type.equals("array")) {
-            hint += " " + v.t("form.list");
-        } else if ("duration".equals(p.getString("format"))) {
-            hint += " " + v.t("form.duration");
-        }
-        if (secret && value != null) {
-            hint += " " + v.t("form.secretKept");
-        }
-        if (bounds != null) {
-            hint += " " + v.t("form.hubAdminOnly", bounds);
-        }
-        h.element("p", hint.trim(), "class", "hint", "id", hintId)
-            .element("p", "", "class", "field-problem", "id", problemId)
-            .close("div");
+        lines.forEach((lineId, line) -> h.element("p", line, "class", "hint", "id", lineId));
+        h.element("p", "", "class", "field-problem", "id", problemId).close("div");
     }
 
     private static String number(Object n) {
