@@ -1,12 +1,15 @@
 package de.datenhafen.api;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.Exchange;
 
 /**
  * What a plugin's {@code hub-http:} route reads from its request, without knowing how the hub's HTTP consumer fills
- * the exchange: path parameters, the body as bytes and its media type. Called by the route's processors, on the
- * plugin's HTTP worker thread. The query string is {@link QueryString}.
+ * the exchange: path parameters, request headers, the body as bytes and its media type. Called by the route's
+ * processors, on the plugin's HTTP worker thread. The query string is {@link QueryString}.
  *
  * @since 1.1
  */
@@ -27,6 +30,24 @@ public final class HttpRequests {
             throw new IllegalArgumentException("the endpoint declares no path parameter {" + name + "}");
         }
         return v.toString();
+    }
+
+    /**
+     * The first value of the request's own header {@code name} (case-insensitive), or null when the request has none;
+     * never a query parameter. Read a header a proxy in front of the hub may strip or set, or one that stands for
+     * the sender (a subject, a signature, a delivery id), with it: the plain message header of the same name is the
+     * request header when there is one, but a query parameter of that name stands in for it when there is none (query
+     * parameters arrive as message headers). Null for an exchange that did not come from the hub's HTTP server.
+     *
+     * @since 1.7
+     */
+    public static String header(Exchange exchange, String name) {
+        Objects.requireNonNull(name, "the header's name is null");
+        Object headers = exchange.getIn().getHeader(REQUEST_HEADERS);
+        if (!(headers instanceof Map<?, ?> map) || !(map.get(name) instanceof List<?> values) || values.isEmpty()) {
+            return null;
+        }
+        return String.valueOf(values.get(0));
     }
 
     /** The request body as sent, never null (empty without a body). */
@@ -61,6 +82,15 @@ public final class HttpRequests {
 
     /** The header under which the hub puts {@link #client}. */
     public static final String CLIENT = BusHeaders.PREFIX + "Client";
+
+    /**
+     * The header under which the hub puts the request's own headers for {@link #header}: an unmodifiable
+     * {@code Map<String, List<String>>} whose names are case-insensitive, without the ones named like the hub's or
+     * Camel's. No request can set it (the hub drops request headers with its prefix before it puts this one).
+     *
+     * @since 1.7
+     */
+    public static final String REQUEST_HEADERS = BusHeaders.PREFIX + "RequestHeaders";
 
     /**
      * The prefix of the headers under which the hub puts a request's path parameters (as well as under their plain

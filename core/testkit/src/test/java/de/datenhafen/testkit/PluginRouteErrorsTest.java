@@ -8,6 +8,7 @@ import de.datenhafen.fixtures.Fixtures;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -130,6 +131,38 @@ class PluginRouteErrorsTest {
 
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.body()).endsWith(" client=127.0.0.2");
+    }
+
+    /** As documented for plugins: a query parameter is a message header, repeated ones a list of their values. */
+    @Test
+    void aQueryParameterArrivesAsAMessageHeaderWhenNoRequestHeaderHasItsName(HubClient client) {
+        HubClient.Response r = client.anonymous().get("/api/v1/plugins/answering/answers/headers?X-Subject=garage-7"
+            + "&note=a&note=b");
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("request=null message=garage-7 note=[a, b]");
+    }
+
+    /** A proxy in front of the hub that strips or sets a header cannot be got round with a query parameter. */
+    @Test
+    void aRequestHeaderWinsOverAQueryParameterOfItsNameInAnyCaseAndIsNotMixedWithIt(HubClient client) {
+        HubClient.Response r = client.anonymous().get("/api/v1/plugins/answering/answers/headers?x-subject=forged"
+            + "&X-SUBJECT=forged-too&note=a", Map.of("X-Subject", "garage-7", "Note", "from-the-header"));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("request=garage-7 message=garage-7 note=from-the-header");
+    }
+
+    @Test
+    void httpRequestsHeaderReadsTheRequestsOwnHeaderCaseInsensitivelyNeverAQueryParameter(HubClient client) {
+        String path = "/api/v1/plugins/answering/answers/headers";
+
+        assertThat(client.anonymous().get(path + "?X-Subject=forged").body()).startsWith("request=null ");
+        assertThat(client.anonymous().get(path + "?DatenhafenRequestHeaders=forged", Map.of("x-subject", "garage-7"))
+            .body()).startsWith("request=garage-7 ");
+        // the hub's own header for them cannot be sent either
+        assertThat(client.anonymous().get(path, Map.of("DatenhafenRequestHeaders", "{X-Subject=[forged]}")).body())
+            .startsWith("request=null ");
     }
 
     @Test

@@ -22,7 +22,9 @@ import org.apache.camel.support.DefaultComponent;
  * because the hub must decide, not Camel's defaults:
  * <ul>
  *   <li>which request headers and query parameters enter the exchange: never one named like the hub's own
- *       ({@code Datenhafen*}) or Camel's ({@code Camel*}), so no outside input can forge an event's source or id;</li>
+ *       ({@code Datenhafen*}) or Camel's ({@code Camel*}), so no outside input can forge an event's source or id;
+ *       and a query parameter only under a name no request header has, so it cannot stand in for one (the
+ *       request's own headers alone are {@code HttpRequests.header});</li>
  *   <li>which exchange headers become response headers: only those the route set, each checked to be a valid
  *       header (an inbound {@code Set-Cookie} query parameter is never echoed);</li>
  *   <li>what the body is: the raw bytes whatever the content type (never parsed as a form), read up to a

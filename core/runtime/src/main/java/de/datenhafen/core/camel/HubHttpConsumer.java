@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -255,12 +256,21 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         getAsyncProcessor().process(exchange, doneSync -> then.run());
     }
 
-    /** Request headers, query parameters and path parameters as message headers, and Camel's HTTP headers. */
+    /**
+     * Request headers, query parameters and path parameters as message headers, and Camel's HTTP headers. A request
+     * header wins over a query parameter of its name (case-insensitively), whose values are left out rather than
+     * merged in: a parameter cannot stand in for a header that a proxy in front of the hub strips or sets, nor turn
+     * it into a list that reads differently as a String. The request's own headers are kept apart as well, for
+     * {@link HttpRequests#header}, which no query parameter reaches even where no header has its name.
+     */
     private void populate(RoutingContext ctx, Message in) {
         HttpServerRequest request = ctx.request();
         Map<String, Object> headers = in.getHeaders();
-        copy(request.headers(), headers);
-        copy(ctx.queryParams(), headers);
+        Map<String, List<String>> own = requestHeaders(request.headers());
+        own.forEach((name, values) -> headers.put(name, values.size() == 1 ? values.get(0) : new ArrayList<>(values)));
+        copyQuery(ctx.queryParams(), headers, own);
+        // under the hub's prefix, which neither a request header nor a query parameter keeps: no request can forge it
+        headers.put(HttpRequests.REQUEST_HEADERS, own);
         ctx.pathParams().forEach((k, v) -> {
             if (!internal(k)) {
                 headers.put(k, v);
@@ -286,10 +296,26 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    private static void copy(MultiMap from, Map<String, Object> to) {
+    /** The request's headers but those {@link #internal}, read-only, by case-insensitive name, values in order. */
+    private static Map<String, List<String>> requestHeaders(MultiMap from) {
+        Map<String, List<String>> own = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> e : from.entries()) {
+            if (!internal(e.getKey())) {
+                own.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue());
+            }
+        }
+        own.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(own);
+    }
+
+    /**
+     * The query parameters whose names no request header has (as {@code own} holds them), a name given more than
+     * once as a list of its values.
+     */
+    private static void copyQuery(MultiMap from, Map<String, Object> to, Map<String, List<String>> own) {
         for (Map.Entry<String, String> e : from.entries()) {
             String name = e.getKey();
-            if (internal(name)) {
+            if (internal(name) || own.containsKey(name)) {
                 continue;
             }
             Object existing = to.get(name);

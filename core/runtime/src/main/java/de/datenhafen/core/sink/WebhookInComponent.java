@@ -8,12 +8,13 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * The {@code webhook-in:} component, the receiving side of {@code webhook:}: {@code webhook-in:<name>?secret=whsec_...}
- * as a producer checks the exchange in front of it (a delivery to a plugin's HTTP route: headers and body) as a
- * Standard Webhooks receiver does, with {@link StandardWebhooks#verify} (one place for the algorithm), and returns
- * when it is a good delivery. A bad one throws the hub's 400 naming the header ({@code webhook-id},
- * {@code webhook-timestamp}, {@code webhook-signature}); an exact copy of a delivery already taken (same id and
- * timestamp: a replay) the hub's 409. A sender's new attempt of the same message (same id, a new timestamp and
- * signature) passes: the route puts it on the bus with the id as event id, where the bus takes it as a duplicate.
+ * as a producer checks the exchange in front of it (a delivery to a plugin's HTTP route: the request's own headers,
+ * never a query parameter of their names, and the body) as a Standard Webhooks receiver does, with
+ * {@link StandardWebhooks#verify} (one place for the algorithm), and returns when it is a good delivery. A bad one
+ * throws the hub's 400 naming the header ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}); an
+ * exact copy of a delivery already taken (same id and timestamp: a replay) the hub's 409. A sender's new attempt of
+ * the same message (same id, a new timestamp and signature) passes: the route puts it on the bus with the id as event
+ * id, where the bus takes it as a duplicate.
  *
  * <p>Parameters: {@code secret} and, during a rotation, {@code previousSecret} ({@code whsec_<base64>}; a delivery
  * signed under either passes), {@code toleranceSeconds} (300, the specification's five minutes: how far the

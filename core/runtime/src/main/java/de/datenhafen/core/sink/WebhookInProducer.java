@@ -1,6 +1,7 @@
 package de.datenhafen.core.sink;
 
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.InvalidInputException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
 
 /**
@@ -34,13 +34,14 @@ final class WebhookInProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String id = in.getHeader("webhook-id", String.class);
+        // the request's own headers: a query parameter of the same name never stands in for one
+        String id = HttpRequests.header(exchange, "webhook-id");
         long now = Instant.now().getEpochSecond();
         long sent;
         try {
-            sent = StandardWebhooks.verify(keys, id, in.getHeader("webhook-timestamp", String.class),
-                in.getHeader("webhook-signature", String.class), in.getBody(byte[].class), now, tolerance);
+            sent = StandardWebhooks.verify(keys, id, HttpRequests.header(exchange, "webhook-timestamp"),
+                HttpRequests.header(exchange, "webhook-signature"), exchange.getMessage().getBody(byte[].class), now,
+                tolerance);
         } catch (StandardWebhooks.Refusal r) {
             throw new InvalidInputException(r.getMessage(), r.header());
         }

@@ -19,6 +19,7 @@ import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.ForbiddenException;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.UnauthorizedException;
@@ -135,7 +136,8 @@ public final class HttpIngestConnector implements Connector {
                         if (problem != null) {
                             throw new InvalidInputException(problem, "body");
                         }
-                        String subject = e.getIn().getHeader(subjectHeader, String.class);
+                        // the request's header only: a query parameter of its name is no subject
+                        String subject = HttpRequests.header(e, subjectHeader);
                         if (subject != null && subject.length() > MAX_SUBJECT) {
                             throw new InvalidInputException("the subject has " + subject.length()
                                 + " characters, at most " + MAX_SUBJECT + " are accepted", subjectHeader);
@@ -185,7 +187,8 @@ public final class HttpIngestConnector implements Connector {
      * no string or name with half a surrogate pair alone (a {@code \}{@code uD800} escape), each name once in an
      * object at any depth (Jackson keeps the last, other readers the first), and nothing but white space after the
      * object. Read as a stream of tokens, without a tree; the message says where (a path such as
-     * {@code sensor.readings[2]}), the field is always {@code body}.
+     * {@code sensor.readings[2]}), the field is always {@code body}. The webhook-receiver holds its deliveries to it
+     * too.
      */
     static String notOneJsonObject(byte[] body) {
         int bad = Utf8.illFormed(body, 0, body.length);

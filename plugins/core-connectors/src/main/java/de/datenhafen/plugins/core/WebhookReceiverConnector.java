@@ -7,6 +7,7 @@ import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import java.io.IOException;
@@ -21,8 +22,9 @@ import org.apache.camel.builder.RouteBuilder;
  * from the hub's clock, or an exact copy of a delivery already taken is refused with a JSON error naming the header,
  * and nothing is stored. A good one goes on the bus as one event: its type is {@code type} (by default
  * {@code <owning member>.webhook.received}), its id the delivery's {@code webhook-id} (a sender's new attempt of the
- * same message is stored once), its subject the delivered CloudEvent's (or {@code ce-subject}), and its data the body
- * as delivered (a structured CloudEvent: the whole event). The answer, 202 with the sequence, comes once it is
+ * same message is stored once), its subject the delivered CloudEvent's (or the request header {@code ce-subject}), and
+ * its data the body as delivered (a structured CloudEvent: the whole event), which must be one JSON object that every
+ * reader reads alike (else 400 naming {@code body}). The answer, 202 with the sequence, comes once it is
  * committed.
  *
  * <p>The endpoint is public to the hub: the signature is the sender's credential, as with any webhook.
@@ -99,27 +101,32 @@ public final class WebhookReceiverConnector implements Connector {
         };
     }
 
-    /** A checked delivery as the bus event: its webhook-id as id, the CloudEvent's subject, the body as data. */
+    /**
+     * A checked delivery as the bus event: its webhook-id as id, the CloudEvent's subject, the body as data. The body
+     * goes on the bus as it came, so it is held to the rules http-ingest keeps ({@link
+     * HttpIngestConnector#notOneJsonObject}: well-formed UTF-8, no lone surrogate, each name once, nothing after the
+     * object); a signature says who sent it, not that every reader reads it alike. The headers are the request's
+     * own ({@link HttpRequests#header}): a query parameter of their names never stands in for them.
+     */
     static void asEvent(Exchange e) {
         byte[] body = e.getMessage().getBody(byte[].class);
+        String problem = HttpIngestConnector.notOneJsonObject(body == null ? new byte[0] : body);
+        if (problem != null) {
+            throw new InvalidInputException(problem, "body");
+        }
         JsonNode json;
         try {
-            json = body == null || body.length == 0 ? null : HttpIngestConnector.JSON.readTree(body);
-        } catch (IOException ex) {
-            String detail = ex.getMessage() == null ? "" : ex.getMessage().lines().findFirst().orElse("");
-            throw new InvalidInputException("the body is not valid JSON in UTF-8: " + detail, "body");
-        }
-        if (json == null || !json.isObject()) {
-            throw new InvalidInputException("the body must be one JSON object (a CloudEvent, or the sender's own)",
-                "body");
+            json = HttpIngestConnector.JSON.readTree(body);
+        } catch (IOException ex) { // read once already: not expected
+            throw new IllegalStateException("a checked JSON body could not be read again", ex);
         }
         String subject = json.path("subject").isTextual() ? json.path("subject").asText()
-            : e.getMessage().getHeader("ce-subject", String.class);
+            : HttpRequests.header(e, "ce-subject");
         if (subject != null && subject.length() > HttpIngestConnector.MAX_SUBJECT) {
             throw new InvalidInputException("the subject has " + subject.length() + " characters, at most "
                 + HttpIngestConnector.MAX_SUBJECT + " are accepted", "subject");
         }
-        e.getMessage().setHeader(BusHeaders.ID, e.getMessage().getHeader("webhook-id", String.class));
+        e.getMessage().setHeader(BusHeaders.ID, HttpRequests.header(e, "webhook-id"));
         e.getMessage().setHeader(BusHeaders.SUBJECT, subject);
         e.getMessage().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
         e.getMessage().setBody(body);

@@ -286,6 +286,27 @@ class CoreConnectorsIT {
             .satisfies(e -> assertThat(e.dataString()).isEqualTo(beyondAscii));
     }
 
+    /**
+     * The subject is the sender's header, which a proxy in front of the hub may strip or set: a query parameter of its
+     * name neither stands in for it nor is mixed with it.
+     */
+    @Test
+    void httpIngestTakesTheSubjectFromTheRequestHeaderNeverFromAQueryParameter(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "gates").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "gates").put("type", "city.gates").put("anonymous", true)));
+        String path = "/api/v1/plugins/core-connectors/gates";
+
+        HubClient.Response queryOnly = client.anonymous().post(path + "?X-Subject=forged", "application/json",
+            "{\"n\":1}");
+        HubClient.Response both = client.anonymous().post(path + "?x-subject=forged",
+            Map.of("Content-Type", "application/json", "X-Subject", "gate-7"), "{\"n\":2}");
+
+        assertThat(queryOnly.status()).as(queryOnly.body()).isEqualTo(202);
+        assertThat(both.status()).as(both.body()).isEqualTo(202);
+        assertThat(hub.events("city.gates")).extracting(RecordedEvent::subject).containsExactly(null, "gate-7");
+    }
+
     @Test
     void httpIngestRefusesASubjectOver1024CharactersNamingTheHeader(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()

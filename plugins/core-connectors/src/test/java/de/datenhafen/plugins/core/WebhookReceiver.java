@@ -156,13 +156,16 @@ final class WebhookReceiver implements AutoCloseable {
         return false;
     }
 
-    /** The HMAC-SHA256 of {@code id.timestamp.body} under {@code key}, as the specification defines the signature. */
+    /**
+     * The HMAC-SHA256 of {@code id.timestamp.body} under {@code key}, as the specification defines the signature: over
+     * the body's bytes as sent, so a body that is not well-formed UTF-8 is signed as it goes out too.
+     */
     static byte[] hmac(byte[] key, String id, String timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal((id + "." + timestamp + "." + new String(body, StandardCharsets.UTF_8))
-                .getBytes(StandardCharsets.UTF_8));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(body);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

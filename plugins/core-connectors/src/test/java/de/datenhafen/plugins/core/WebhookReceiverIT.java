@@ -3,6 +3,7 @@ package de.datenhafen.plugins.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.testkit.Bytes;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
 import de.datenhafen.testkit.NewBusEvent;
@@ -94,7 +95,72 @@ class WebhookReceiverIT {
         assertThat(stored.get(0).getJsonObject("event").getJsonObject("data").getString("id")).isEqualTo("a-1");
     }
 
+    /**
+     * The webhook headers are the request's own: a proxy in front of the hub may strip or set them, and a query
+     * parameter of their names stands in for none of them.
+     */
+    @Test
+    void aDeliveryWhoseWebhookIdComesOnlyAsAQueryParameterIsRefusedAndStoresNothing(HubClient client) {
+        receiver(client, "query-id", "tests.query-id.received", 65536);
+        String body = "{\"subject\":\"s-1\"}";
+        Map<String, String> headers = signed("msg_query_1", System.currentTimeMillis() / 1000, body, KEY);
+        headers.remove("webhook-id");
+
+        HubClient.Response r = client.anonymous().post(PLUGIN + "query-id?webhook-id=msg_query_1", headers, body);
+
+        assertAnswer(r, 400, "webhook-id");
+        assertThat(received(client, "tests.query-id.received")).isEmpty();
+    }
+
+    @Test
+    void theRequestsWebhookHeadersWinOverQueryParametersOfTheirNames(HubClient client) {
+        receiver(client, "query-both", "tests.query-both.received", 65536);
+        String body = "{\"n\":1}";
+        Map<String, String> headers = signed("msg_header_1", System.currentTimeMillis() / 1000, body, KEY);
+        headers.put("ce-subject", "s-header");
+
+        HubClient.Response r = client.anonymous().post(PLUGIN + "query-both?webhook-id=msg_query_1"
+            + "&ce-subject=s-query&webhook-signature=v1,AAAA", headers, body);
+
+        assertAnswer(r, 202, null);
+        JsonObject stored = received(client, "tests.query-both.received").get(0).getJsonObject("event");
+        assertThat(stored.getString("id")).isEqualTo("msg_header_1");
+        assertThat(stored.getString("subject")).isEqualTo("s-header");
+    }
+
+    /**
+     * A signed body goes on the bus as it came, so it is held to the rules http-ingest keeps: the signature says who
+     * sent it, not that every reader reads it alike (Jackson alone kept the last of two names, read C0 AE as a dot).
+     */
+    @Test
+    void refusesASignedBodyThatReadersReadDifferentlyNamingTheBodyAndStoresNothing(HubClient client) {
+        receiver(client, "strict", "tests.strict.received", 65536);
+        long now = System.currentTimeMillis() / 1000;
+        Map<byte[], String> refusals = new LinkedHashMap<>();
+        refusals.put(utf8("{\"id\":\"a-1\",\"id\":\"a-2\"}"),
+            "the name \"id\" is given twice in one object; each name once");
+        refusals.put(utf8("{\"id\":\"a-1\"} {\"id\":\"a-2\"}"),
+            "the body holds more after its JSON object, at line 1, column 14: one JSON object is all it may hold");
+        refusals.put(Bytes.withBytes("{\"subject\":\"/p%s\"}", 0xC0, 0xAE, 0xC0, 0xAF),
+            "the body is not well-formed UTF-8: C0 AE at byte 14 of the body is an overlong form");
+        refusals.put(utf8("{\"subject\":\"Br\\ud800cke\"}"),
+            "subject holds the escape \\ud800, an unpaired UTF-16 surrogate");
+
+        int n = 0;
+        for (Map.Entry<byte[], String> refusal : refusals.entrySet()) {
+            HubClient.Response r = client.anonymous().send("POST", PLUGIN + "strict",
+                signed("msg_strict_" + n++, now, refusal.getKey(), KEY), refusal.getKey());
+            assertAnswer(r, 400, "body");
+            assertThat(r.json().getString("error")).startsWith(refusal.getValue());
+        }
+        assertThat(received(client, "tests.strict.received")).isEmpty();
+    }
+
     // ---- helpers
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 
     private static void receiver(HubClient client, String path, String type, int maxBody) {
         HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", path)
@@ -105,12 +171,16 @@ class WebhookReceiverIT {
     }
 
     private static Map<String, String> signed(String id, long timestamp, String body, byte[] key) {
+        return signed(id, timestamp, utf8(body), key);
+    }
+
+    private static Map<String, String> signed(String id, long timestamp, byte[] body, byte[] key) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/cloudevents+json");
         h.put("webhook-id", id);
         h.put("webhook-timestamp", Long.toString(timestamp));
         h.put("webhook-signature", "v1," + Base64.getEncoder().encodeToString(WebhookReceiver.hmac(key, id,
-            Long.toString(timestamp), body.getBytes(StandardCharsets.UTF_8))));
+            Long.toString(timestamp), body)));
         return h;
     }
 
