@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A config declaration: the keys a connector (or the hub itself) takes. Declared once; the same declaration
@@ -26,7 +28,8 @@ import java.util.Objects;
  * <p>A key that bounds what the others may reach (the folder a file must lie in, the hosts a URL may name, a limit that
  * keeps the hub's memory or CPU safe from what the other keys let in) is declared
  * {@link Builder#hubAdminOnly(String, List) hub-admin-only}: the member-admins who manage an integration set everything
- * else, and only a hub-admin sets its bounds.
+ * else, and only a hub-admin sets its bounds. A key whose value is where one of the hub's sinks sends is declared a
+ * {@link Builder#sinkTarget(String...) sink target}, so that the hub checks it where it checks the others.
  */
 public final class ConfigDef {
 
@@ -35,14 +38,16 @@ public final class ConfigDef {
     private final Map<String, List<ConfigCheck>> checks;
     private final Map<String, String> retired;
     private final Map<String, String> hubAdminOnly;
+    private final Set<String> sinkTargets;
 
     private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown, Map<String, List<ConfigCheck>> checks,
-                      Map<String, String> retired, Map<String, String> hubAdminOnly) {
+                      Map<String, String> retired, Map<String, String> hubAdminOnly, Set<String> sinkTargets) {
         this.keys = keys;
         this.allowUnknown = allowUnknown;
         this.checks = checks;
         this.retired = retired;
         this.hubAdminOnly = hubAdminOnly;
+        this.sinkTargets = sinkTargets;
     }
 
     public static Builder builder() {
@@ -88,6 +93,15 @@ public final class ConfigDef {
      */
     public String hubAdminOnly(String name) {
         return hubAdminOnly.get(name);
+    }
+
+    /**
+     * Whether key {@code name}'s value is where one of the hub's sinks sends (see {@link Builder#sinkTarget}).
+     *
+     * @since 1.7
+     */
+    public boolean sinkTarget(String name) {
+        return sinkTargets.contains(name);
     }
 
     /**
@@ -170,6 +184,7 @@ public final class ConfigDef {
         private final Map<String, List<ConfigCheck>> checks = new LinkedHashMap<>();
         private final Map<String, String> retired = new LinkedHashMap<>();
         private final Map<String, String> hubAdminOnly = new LinkedHashMap<>();
+        private final Set<String> sinkTargets = new LinkedHashSet<>();
         private boolean allowUnknown;
 
         private Builder() {
@@ -274,6 +289,39 @@ public final class ConfigDef {
             return hubAdminOnly("it bounds what this connector may reach or take of the hub", List.of(names));
         }
 
+        /**
+         * Declares keys whose value is where one of the hub's sinks sends: the {@code url} a connector's routes hand
+         * to {@code webhook:}, the {@code broker} they hand to {@code mqtt-out:}. Those sinks send to public addresses
+         * only, unless the hub's operator lists more ({@code sinks.allowed-private-hosts}), and a sink refuses a target
+         * written as another address when its routes start. The routes are plugin code, which the hub does not run
+         * for a mere check; this declaration lets it check such a value wherever it validates the config
+         * ({@code POST .../validate}, create, update), so a dry run names the key that create would refuse (400, with
+         * the same message) instead of calling the config valid. A host name passes then: the sink checks the
+         * addresses it resolves to at each connection.
+         *
+         * <p>The value is a URI with a host ({@code https://receiver.example.org/in}, {@code ssl://broker:8883}); give
+         * the key a check of its own for its form ({@link ConfigCheck#url}, {@link ConfigCheck#pattern}).
+         *
+         * @param names STRING keys declared before
+         * @throws IllegalArgumentException when a key is not declared yet or is not a STRING
+         * @since 1.7
+         */
+        public Builder sinkTarget(String... names) {
+            for (String name : names) {
+                ConfigKey key = keys.get(name);
+                if (key == null) {
+                    throw new IllegalArgumentException("config key '" + name
+                        + "' must be defined before it is made a sink target");
+                }
+                if (key.type() != ConfigType.STRING) {
+                    throw new IllegalArgumentException("config key '" + name + "' is a " + key.type()
+                        + "; a sink target is a STRING (a URI)");
+                }
+                sinkTargets.add(name);
+            }
+            return this;
+        }
+
         /** Accept keys that are not declared (they are kept as strings); off by default. */
         public Builder allowUnknownKeys() {
             this.allowUnknown = true;
@@ -285,7 +333,7 @@ public final class ConfigDef {
             checks.forEach((k, v) -> rules.put(k, List.copyOf(v)));
             return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown,
                 Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)),
-                Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)), Set.copyOf(sinkTargets));
         }
     }
 }

@@ -223,4 +223,24 @@ class ConfigDefTest {
         assertThatThrownBy(() -> ConfigDef.builder().define("folder", ConfigType.STRING, null, false, "Folder")
             .hubAdminOnly(" ", List.of("folder"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void sinkTargetKeysAreNamedAndMustBeDeclaredStringsFirst() {
+        ConfigDef def = ConfigDef.builder()
+            .define("url", ConfigType.STRING, null, true, "Where events go").check("url", ConfigCheck.url("https"))
+            .define("timeout", ConfigType.INT, 10, false, "Seconds")
+            .sinkTarget("url")
+            .build();
+
+        assertThat(def.sinkTarget("url")).isTrue();
+        assertThat(def.sinkTarget("timeout")).isFalse();
+        assertThat(def.validate(Map.of("url", "https://127.0.0.1/"))).as("the hub checks the address, not the API")
+            .isEmpty();
+        assertThatThrownBy(() -> ConfigDef.builder().sinkTarget("url"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'url' must be defined before it is made a sink target");
+        assertThatThrownBy(() -> ConfigDef.builder().define("hosts", ConfigType.LIST, null, false, "Hosts")
+            .sinkTarget("hosts")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'hosts' is a LIST; a sink target is a STRING (a URI)");
+    }
 }

@@ -49,11 +49,13 @@ public final class CamelHost implements AutoCloseable {
     private final Map<String, RouteCounters> counters = new ConcurrentHashMap<>();
     private final HubHttpComponent http;
     private final BusComponent bus;
+    private final SinkAddressPolicy sinkPolicy;
     private volatile IntegrationStop stops = (integration, reason) ->
         LOG.warn("Integration {} asked to stop ({}), but nothing stops integrations yet", integration, reason);
 
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
                      RetryPolicy retry, SinkAddressPolicy sinkPolicy) {
+        this.sinkPolicy = sinkPolicy;
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("datenhafen");
         camel.setClassResolver(new PluginAwareClassResolver());
@@ -107,6 +109,14 @@ public final class CamelHost implements AutoCloseable {
     /** The paths plugin routes serve right now. */
     public List<HubHttpComponent.PluginRoute> httpRoutes() {
         return http.routes();
+    }
+
+    /**
+     * Where the sinks ({@code webhook:}, {@code mqtt-out:}) may send: the policy they apply, for a check of a target
+     * before any route is built (an integration's validate, create and update).
+     */
+    public SinkAddressPolicy sinkPolicy() {
+        return sinkPolicy;
     }
 
     /** Publishes the integration's events from plugin code outside its routes; see {@link BusPublisher}. */

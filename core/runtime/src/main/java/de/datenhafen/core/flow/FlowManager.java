@@ -16,13 +16,10 @@ import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -426,21 +423,9 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             if (target == null) {
                 continue;
             }
-            URI uri;
-            try {
-                uri = new URI(target);
-            } catch (URISyntaxException e) {
-                continue; // the parser refused what is not a URL
-            }
-            int port = uri.getPort() >= 0 ? uri.getPort() : switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
-                case "https" -> 443;
-                case "http" -> 80;
-                case "ssl", "mqtts" -> 8883;
-                default -> 1883;
-            };
             String path = sink.path() + "." + field;
             try {
-                sinkPolicy.checkConfigured(path, target, uri.getHost(), port);
+                sinkPolicy.checkConfigured(path, target); // what is no URL the parser refused
             } catch (SinkAddressPolicy.Refused refused) {
                 throw new FlowRefusedException(sink.line(), sink.kind(), path, refused.getMessage());
             }

@@ -231,7 +231,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return problems;
     }
 
-    /** The problems of a config for a connector, each named {@code config.<key>}. */
+    /**
+     * The problems of a config for a connector, each named {@code config.<key>}: its declared checks, its rules across
+     * keys, and a sink target the hub's sinks would refuse ({@link #sinkTargetProblem}).
+     */
     private List<ConfigProblem> configProblems(String connectorName, Connector connector, Map<String, Object> raw) {
         List<ConfigProblem> configProblems = connector.config().validate(raw);
         if (configProblems.isEmpty()) {
@@ -241,7 +244,38 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         for (ConfigProblem p : configProblems) {
             out.add(new ConfigProblem("config." + p.field(), p.message()));
         }
+        ConfigProblem target = sinkTargetProblem(connector, raw, configProblems);
+        if (target != null) {
+            out.add(target);
+        }
         return out;
+    }
+
+    /**
+     * The first value of a sink target key ({@link de.datenhafen.api.ConfigDef.Builder#sinkTarget}) that the hub's
+     * sinks would refuse when the routes start, as the same problem ({@link #refusedTarget}), found with the policy
+     * they apply and without building anything: so {@code /validate} names what create and update refuse. A key that
+     * has a problem already is left to it. Null when there is none.
+     *
+     * <p>A connector that does not declare its sink targets (one built on an API before 1.7) is refused only as its
+     * routes start, by {@link #create} and {@link #update}.
+     */
+    private ConfigProblem sinkTargetProblem(Connector connector, Map<String, Object> raw, List<ConfigProblem> found) {
+        if (raw == null) {
+            return null;
+        }
+        for (ConfigKey key : connector.config().keys()) {
+            boolean refusedAlready = found.stream().anyMatch(p -> p.field().equals(key.name()));
+            if (connector.config().sinkTarget(key.name()) && !refusedAlready
+                && raw.get(key.name()) instanceof String target) {
+                try {
+                    camel.sinkPolicy().checkConfigured(key.name(), target);
+                } catch (SinkAddressPolicy.Refused refused) {
+                    return refusedTarget(connector, raw, refused);
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -325,7 +359,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             SinkAddressPolicy.Refused refused = e.refusedTarget;
             e.record = before;
             restart(e);
-            throw refusedTarget(connector, given, refused);
+            throw new InvalidInputException(List.of(refusedTarget(connector, given, refused)));
         }
         store.updateConfig(e.record);
         announce(name);
@@ -352,9 +386,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
     }
 
-    /** The 400 for a sink target the hub's address policy refused, naming the config key that holds it. */
-    private static InvalidInputException refusedTarget(Connector connector, Map<String, Object> given,
-                                                       SinkAddressPolicy.Refused refused) {
+    /**
+     * The problem of a sink target the hub's address policy refused, naming the config key that holds it: a 400 at
+     * create and update, a problem of {@code /validate}, in the same words.
+     */
+    private static ConfigProblem refusedTarget(Connector connector, Map<String, Object> given,
+                                               SinkAddressPolicy.Refused refused) {
         String field = "config";
         for (ConfigKey key : connector.config().keys()) {
             Object v = given.get(key.name());
@@ -363,7 +400,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 break;
             }
         }
-        return new InvalidInputException(field + ": " + refused.reason(), field);
+        return new ConfigProblem(field, refused.reason());
     }
 
     private Connector runningConnector(Entry e) {
@@ -485,9 +522,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
         if (entry.refusedTarget != null) {
             // a hub sink (webhook:, mqtt-out:) refused the address its config names: 400 naming the key, nothing kept
+            // (a target of a key declared a sink target was refused before, as /validate finds it)
             SinkAddressPolicy.Refused refused = entry.refusedTarget;
             forget(entry);
-            throw refusedTarget(connector, given, refused);
+            throw new InvalidInputException(List.of(refusedTarget(connector, given, refused)));
         }
         announce(name); // after the start here: this node, where the admin made it, usually takes its leases first
         return view(entry);

@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,36 @@ public final class SinkAddressPolicy {
         if (literal != null && !allowed(literal)) {
             throw new Refused(field, value, h + " is not a public address (" + kind(literal) + "); " + HOW_TO_ALLOW);
         }
+    }
+
+    /**
+     * As {@link #checkConfigured(String, String, String, int)} for a target written as a URI, as a flow's sink step and
+     * a connector's {@linkplain de.datenhafen.api.ConfigDef.Builder#sinkTarget sink target key} give it: its host, and
+     * its port or its scheme's ({@code http} 80, {@code https} 443, {@code ssl} and {@code mqtts} 8883, else 1883). A
+     * value that is no URI with a scheme and a host passes: its own checks refuse it, and the sink does.
+     *
+     * @throws Refused with a message that says why and how an operator allows it
+     */
+    public void checkConfigured(String field, String target) {
+        if (target == null) {
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(target.trim());
+        } catch (URISyntaxException e) {
+            return;
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            return;
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
+            case "https" -> 443;
+            case "http" -> 80;
+            case "ssl", "mqtts" -> 8883;
+            default -> 1883;
+        };
+        checkConfigured(field, target, uri.getHost(), port);
     }
 
     /**

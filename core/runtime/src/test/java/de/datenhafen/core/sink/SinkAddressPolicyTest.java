@@ -166,6 +166,30 @@ class SinkAddressPolicyTest {
     }
 
     @Test
+    void aTargetGivenAsAUriIsCheckedAtItsHostAndThePortItOrItsSchemeNames() {
+        assertThatThrownBy(() -> PUBLIC_ONLY.checkConfigured("url", " http://[::1]/ "))
+            .isInstanceOfSatisfying(SinkAddressPolicy.Refused.class, r -> {
+                assertThat(r.getMessage()).startsWith("url: ::1 is not a public address (loopback); ");
+                assertThat(r.value()).isEqualTo(" http://[::1]/ ");
+            });
+        assertThatThrownBy(() -> PUBLIC_ONLY.checkConfigured("broker", "ssl://10.0.0.5:8883"))
+            .hasMessageStartingWith("broker: 10.0.0.5 is not a public address (private); ");
+        // the hub's own URL is allowed on its port only: the scheme's when the target names none
+        SinkAddressPolicy own = PUBLIC_ONLY.withOwnUrl(() -> "https://10.0.0.5");
+        assertThatCode(() -> own.checkConfigured("url", "https://10.0.0.5/in")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> own.checkConfigured("url", "http://10.0.0.5/in"))
+            .isInstanceOf(SinkAddressPolicy.Refused.class);
+        assertThatCode(() -> PUBLIC_ONLY.withOwnUrl(() -> "http://10.0.0.5:8883")
+            .checkConfigured("broker", "ssl://10.0.0.5")).doesNotThrowAnyException();
+        // what is no URI with a host is the business of the key's own checks
+        for (String other : new String[] {"not a url", "/relative/path", "http://", "mailto:ops@example.org"}) {
+            assertThatCode(() -> PUBLIC_ONLY.checkConfigured("url", other)).as(other).doesNotThrowAnyException();
+        }
+        assertThatCode(() -> PUBLIC_ONLY.checkConfigured("url", "https://hooks.example.org/x"))
+            .doesNotThrowAnyException();
+    }
+
+    @Test
     void theSinksTargetsAreCheckedWhenTheirEndpointsAreMade() {
         String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         assertThatThrownBy(() -> WebhookTarget.parse("t", "http://127.0.0.1:18999/x", secret, null, null, 10, 1, 0,

@@ -32,6 +32,21 @@ import org.apache.camel.builder.RouteBuilder;
  */
 final class SimulatorConnector implements Connector {
 
+    /** The most sites: far more schools than a city has (the demo's 70); the rooms must cover them. */
+    static final int MAX_SITES = 1_000;
+    /**
+     * The most rooms (and devices): four times the demo's 2,500. Each is a room, a device and its installation in the
+     * registry, four SensorThings Datastreams, a projection row and an object here; 10,000 of them are megabytes, a
+     * billion would fill the heap and the database before the first reading.
+     */
+    static final int MAX_ROOMS = 10_000;
+    /**
+     * The most readings a second: about what the hub's bus commits at full speed on the project's two cores (9,000 to
+     * 13,000 events a second, docs/benchmarks.md), so a load test can still fill it; more would only queue up in one
+     * tick's list, which this also bounds.
+     */
+    static final int MAX_PER_SECOND = 10_000;
+
     private final AirQuality air;
     private final InstantSource clock;
 
@@ -56,6 +71,17 @@ final class SimulatorConnector implements Connector {
             + "for demos and load; readings go on the bus as air.reading.";
     }
 
+    /**
+     * The simulation's size ({@code sites}, {@code rooms}) has upper bounds of the plugin's, which leave the demo
+     * (70 sites, 2,500 rooms, 3,000 readings a second) and the load tests room to spare.
+     *
+     * <p>{@code max-per-second} is hub-admin-only: it bounds what the hub spends on the simulation, the readings a
+     * second put on its bus and into its database, whatever {@code rooms}, {@code interval}, {@code speed-up} and
+     * {@code backfill} ask for (a backfill of a year at 10,000 rooms is caught up at this rate for days), and a bound
+     * set by the member-admin who sets those keys would be none. So a member's admin runs the simulation at the
+     * default rate, and a hub-admin raises it for a load test up to {@link #MAX_PER_SECOND}, or lowers it. The size
+     * stays the member-admin's: within its bounds it is the simulation they ask for, not a bound of what others let in.
+     */
     @Override
     public ConfigDef config() {
         return ConfigDef.builder()
@@ -70,7 +96,11 @@ final class SimulatorConnector implements Connector {
             .define("max-per-second", ConfigType.INT, 5000, false, "Most readings put on the bus per second")
             .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Local time of the simulated schools")
             .define("seed", ConfigType.LONG, 42L, false, "Seed of the simulation")
-            .check("sites", ConfigCheck.atLeast(1))
+            .check("sites", ConfigCheck.range(1, MAX_SITES))
+            .check("rooms", ConfigCheck.range(1, MAX_ROOMS))
+            .check("max-per-second", ConfigCheck.range(1, MAX_PER_SECOND))
+            .hubAdminOnly("it bounds the readings a second the simulation puts on the hub's bus, whatever rooms, "
+                + "interval, speed-up and backfill ask for", List.of("max-per-second"))
             .check("zone", ConfigCheck.timeZone())
             .check("speed-up", ConfigCheck.range(Double.MIN_VALUE, Double.MAX_VALUE))
             .check("interval", ConfigCheck.between(Duration.ofSeconds(1), Duration.ofDays(1)))

@@ -302,6 +302,48 @@ class AirQualityIT {
         assertThat(client.get("/api/v1/admin/integrations/sta-pages").status()).isEqualTo(404);
     }
 
+    /**
+     * The simulator's size is the owning member's admin's to choose within its bounds (a billion rooms is refused,
+     * naming rooms, by validate and create alike); its rate, which bounds what the hub spends on it, only a hub-admin
+     * sets: the member's admin is refused with 403 naming max-per-second, and nothing is stored.
+     */
+    @Test
+    void aMemberAdminSizesTheSimulatorWithinItsBoundsAndOnlyAHubAdminSetsItsRate(HubClient client) {
+        HubClient memberAdmin = client.withToken(Members.token(client, Members.OWNER, "simulator-admin",
+            Caller.MEMBER_ADMIN));
+        JsonObject billion = simulator(new JsonObject().put("sites", 50).put("rooms", 1_000_000_000));
+        JsonObject loadTest = simulator(new JsonObject().put("sites", 50).put("rooms", 2500)
+            .put("max-per-second", 10_000));
+
+        HubClient.Response tooMany = memberAdmin.post("/api/v1/admin/integrations/validate", billion);
+        HubClient.Response tooManyCreated = memberAdmin.post("/api/v1/admin/integrations", billion);
+        HubClient.Response rate = memberAdmin.post("/api/v1/admin/integrations/validate", loadTest);
+        HubClient.Response rateCreated = memberAdmin.post("/api/v1/admin/integrations", loadTest);
+
+        assertThat(tooMany.json().getJsonArray("problems")).as(tooMany.body()).containsExactly(new JsonObject()
+            .put("field", "config.rooms").put("error", "must be a number from 1 to 10000; was 1000000000"));
+        assertThat(tooManyCreated.status()).as(tooManyCreated.body()).isEqualTo(400);
+        assertThat(tooManyCreated.json().getString("field")).isEqualTo("config.rooms");
+        for (HubClient.Response r : List.of(rate, rateCreated)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().getString("field")).isEqualTo("config.max-per-second");
+            assertThat(r.json().getString("error")).isEqualTo("only a hub-admin may set max-per-second: it bounds "
+                + "the readings a second the simulation puts on the hub's bus, whatever rooms, interval, speed-up and "
+                + "backfill ask for (leave it out, and its default applies)");
+        }
+        assertThat(client.get("/api/v1/admin/integrations/simulator-bounds").status()).isEqualTo(404);
+        loadTest.getJsonObject("config").remove("max-per-second");
+        assertThat(memberAdmin.post("/api/v1/admin/integrations/validate", loadTest).json().getBoolean("valid"))
+            .as("2,500 rooms at 50 sites at the default rate").isTrue();
+        assertThat(validate(client, "airquality-simulator", loadTest.getJsonObject("config")
+            .put("max-per-second", 10_000)).json().getBoolean("valid")).as("a hub-admin's load test").isTrue();
+    }
+
+    private static JsonObject simulator(JsonObject config) {
+        return new JsonObject().put("name", "simulator-bounds").put("connector", "airquality-simulator")
+            .put("config", config);
+    }
+
     private static HubClient.Response validate(HubClient client, String connector, JsonObject config) {
         HubClient.Response r = client.post("/api/v1/admin/integrations/validate", new JsonObject()
             .put("name", "checked").put("connector", connector).put("config", config));

@@ -2,6 +2,8 @@ package de.datenhafen.plugins.airquality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -130,5 +132,29 @@ class SimulatorTest {
             .map(BusPublisher.Event::id).toList();
         assertThat(overlap).hasSizeGreaterThan(20 * ROOMS);
         assertThat(after).containsAll(overlap);
+    }
+
+    /**
+     * A member's admin set the simulation's size without a limit: a billion rooms would fill the heap and the database
+     * before the first reading. Now each has an upper bound that leaves the demo (70 sites, 2,500 rooms, 3,000
+     * readings a second) and a load test (10,000 rooms, 10,000 a second) their room, and the rate is a hub-admin's.
+     */
+    @Test
+    void theSizeAndTheRateHaveUpperBoundsThatLeaveTheDemoAndTheLoadTestsTheirRoom() {
+        ConfigDef def = new SimulatorConnector(null).config();
+
+        assertThat(def.validate(Map.of("sites", 70, "rooms", 2500, "max-per-second", 3000))).isEmpty();
+        assertThat(def.validate(Map.of("sites", 50, "rooms", 2500))).isEmpty();
+        assertThat(def.validate(Map.of("sites", 1000, "rooms", 10_000, "max-per-second", 10_000))).isEmpty();
+        assertThat(def.validate(Map.of("sites", 1001, "rooms", 1_000_000_000, "max-per-second", 10_001)))
+            .containsExactly(new ConfigProblem("sites", "must be a number from 1 to 1000; was 1001"),
+                new ConfigProblem("rooms", "must be a number from 1 to 10000; was 1000000000"),
+                new ConfigProblem("max-per-second", "must be a number from 1 to 10000; was 10001"));
+        assertThat(def.validate(Map.of("max-per-second", 0))).containsExactly(
+            new ConfigProblem("max-per-second", "must be a number from 1 to 10000; was 0"));
+        assertThat(def.hubAdminOnly("max-per-second")).isEqualTo("it bounds the readings a second the simulation "
+            + "puts on the hub's bus, whatever rooms, interval, speed-up and backfill ask for");
+        assertThat(def.hubAdminOnly("rooms")).isNull();
+        assertThat(def.hubAdminOnly("sites")).isNull();
     }
 }

@@ -35,6 +35,7 @@ public final class MqttSinkConnector implements Connector {
             .define("broker", ConfigType.STRING, null, true, "Broker URI: tcp://host:1883 or ssl://host:8883")
             .check("broker", ConfigCheck.pattern("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}",
                 "tcp://host:port or ssl://host:port"))
+            .sinkTarget("broker") // a public address unless the hub's operator allows more: /validate checks it too
             .define("topic", ConfigType.STRING, null, true, "Topic template: {type} and {subject} stand for the "
                 + "event's (with + # and NUL replaced by _), for example city/{type}/{subject}")
             .check("topic", ConfigCheck.pattern("[^+#\\x00]+", "a topic without the wildcards + and #"))

@@ -41,6 +41,7 @@ public final class WebhookSinkConnector implements Connector {
             .define("url", ConfigType.STRING, null, true, "Where events are POSTed (http or https); redirects are "
                 + "not followed")
             .check("url", ConfigCheck.url("https", "http"))
+            .sinkTarget("url") // a public address unless the hub's operator allows more: /validate checks it too
             .secret("secret", ConfigType.STRING, null, true, "Signing secret, whsec_<base64>; the receiver checks "
                 + "the webhook-signature header with it")
             .check("secret", ConfigCheck.pattern(SECRET, SECRET_MEANING))

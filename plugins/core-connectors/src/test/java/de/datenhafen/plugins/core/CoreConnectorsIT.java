@@ -196,6 +196,51 @@ class CoreConnectorsIT {
         assertRefused(created, "config.senders", "must be a member id (an empty one names no member); was ' '");
     }
 
+    /**
+     * The hub's sinks send to public addresses only, and this hub lists no other: a dry run of {@code webhook-sink} or
+     * {@code mqtt-sink} with a target at another address names the key with the words create then refuses it with,
+     * before anything is built or stored; a public target passes both.
+     */
+    @Test
+    void aDryRunOfASinkToANonPublicAddressNamesTheKeyInTheWordsCreateRefusesItWith(HubClient client) {
+        String howToAllow = "; the hub sends to public addresses only; an operator can allow a host or network for "
+            + "all sinks in the hub setting sinks.allowed-private-hosts";
+        for (String[] c : new String[][] {
+            {"webhook-sink", "url", "http://127.0.0.1:9/x", "127.0.0.1 is not a public address (loopback)"},
+            {"webhook-sink", "url", "http://[::1]/", "::1 is not a public address (loopback)"},
+            {"webhook-sink", "url", "http://169.254.169.254/", "169.254.169.254 is not a public address (link-local)"},
+            {"mqtt-sink", "broker", "tcp://10.0.0.5:1883", "10.0.0.5 is not a public address (private)"}}) {
+            JsonObject request = sink(c[0], c[1], c[2]);
+            HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+            HubClient.Response created = client.post("/api/v1/admin/integrations", request);
+
+            assertThat(validated.status()).as(validated.body()).isEqualTo(200);
+            assertThat(validated.json().getBoolean("valid")).as(validated.body()).isFalse();
+            assertThat(validated.json().getJsonArray("problems")).as(validated.body())
+                .containsExactly(new JsonObject().put("field", "config." + c[1]).put("error", c[3] + howToAllow));
+            assertRefused(created, "config." + c[1], c[3] + howToAllow);
+            assertThat(client.get("/api/v1/admin/integrations/dry-sink").status()).as("nothing kept").isEqualTo(404);
+        }
+
+        for (JsonObject request : List.of(sink("webhook-sink", "url", "https://hooks.example.org/in"),
+            sink("mqtt-sink", "broker", "ssl://broker.example.org:8883"))) {
+            HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+            assertThat(validated.json()).as(validated.body())
+                .isEqualTo(new JsonObject().put("valid", true).put("problems", new JsonArray()));
+        }
+    }
+
+    /** A create request for integration {@code dry-sink} of {@code connector}, its target in {@code key}. */
+    static JsonObject sink(String connector, String key, String target) {
+        JsonObject config = new JsonObject().put("types", new JsonArray().add("city.dry")).put(key, target);
+        if (connector.equals("webhook-sink")) {
+            config.put("secret", WebhookSinkIT.SECRET);
+        } else {
+            config.put("topic", "dry/{subject}");
+        }
+        return new JsonObject().put("name", "dry-sink").put("connector", connector).put("config", config);
+    }
+
     /** Refused before anything is stored, naming the key: the hub's 400 with the problem. */
     private static void assertRefused(HubClient.Response r, String field, String message) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);

@@ -281,6 +281,42 @@ class WebhookSinkIT {
         }
     }
 
+    /**
+     * This hub lists 127.0.0.1 in {@code sinks.allowed-private-hosts}: a dry run passes a target there as create does,
+     * and names the key of one at an address not listed, also for a change of an integration's config.
+     */
+    @Test
+    void aDryRunPassesATargetTheOperatorListedAndNamesTheKeyOfOneNotListed(HubClient client) {
+        HubClient.Response listed = client.post("/api/v1/admin/integrations/validate",
+            CoreConnectorsIT.sink("webhook-sink", "url", "http://127.0.0.1:9/x"));
+        assertThat(listed.json()).as(listed.body())
+            .isEqualTo(new JsonObject().put("valid", true).put("problems", new JsonArray()));
+
+        for (String url : List.of("http://[::1]/", "http://169.254.169.254/")) {
+            HubClient.Response r = client.post("/api/v1/admin/integrations/validate",
+                CoreConnectorsIT.sink("webhook-sink", "url", url));
+            assertThat(r.json().getBoolean("valid")).as(r.body()).isFalse();
+            assertThat(r.json().getJsonArray("problems").getJsonObject(0).getString("field")).isEqualTo("config.url");
+            assertThat(r.json().getJsonArray("problems").getJsonObject(0).getString("error"))
+                .contains("is not a public address").contains("sinks.allowed-private-hosts");
+        }
+
+        create(client, "dry-listed", config("city.dry-listed", "http://127.0.0.1:9/x"));
+        HubClient.Response change = client.post("/api/v1/admin/integrations/dry-listed/validate", new JsonObject()
+            .put("config", config("city.dry-listed", "http://169.254.169.254/")));
+        HubClient.Response changed = client.put("/api/v1/admin/integrations/dry-listed", new JsonObject()
+            .put("config", config("city.dry-listed", "http://169.254.169.254/")));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(400);
+        assertThat(changed.json().getString("field")).isEqualTo("config.url");
+        JsonObject problem = change.json().getJsonArray("problems").getJsonObject(0);
+        assertThat(change.json().getJsonArray("problems")).as(change.body()).hasSize(1);
+        assertThat(problem.getString("field") + ": " + problem.getString("error"))
+            .isEqualTo(changed.json().getString("error"));
+        assertThat(client.get("/api/v1/admin/integrations/dry-listed").json().getJsonObject("config")
+            .getString("url")).isEqualTo("http://127.0.0.1:9/x");
+        client.delete("/api/v1/admin/integrations/dry-listed");
+    }
+
     // ---- helpers
 
     static JsonObject config(String type, String url) {
