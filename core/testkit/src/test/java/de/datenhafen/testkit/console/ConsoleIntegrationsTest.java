@@ -63,6 +63,11 @@ class ConsoleIntegrationsTest {
         browser.await(d -> !problemOf("max-size").getText().isEmpty());
         assertThat(problemOf("max-size").getText()).isEqualTo(validate("1.5").getString("error"));
         assertThat(maxSize.getAttribute("aria-invalid")).isEqualTo("true");
+        // the field itself is marked too: a 2px border in the colour of its problem line, unlike a valid field's
+        WebElement path = browser.driver().findElement(By.id("config.path"));
+        assertThat(maxSize.getCssValue("border-top-width")).isEqualTo("2px");
+        assertThat(maxSize.getCssValue("border-top-color")).isEqualTo(problemOf("max-size").getCssValue("color"))
+            .isNotEqualTo(path.getCssValue("border-top-color"));
         assertThat(problemOf("path").getText()).isEmpty();
         browser.assertAccessible();
         browser.screenshot("ConsoleIntegrationsTest", "invalid-field-shown");
