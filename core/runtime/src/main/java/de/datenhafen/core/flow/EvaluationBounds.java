@@ -105,7 +105,7 @@ final class EvaluationBounds {
         }
     }
 
-    private final long deadline;
+    private final CpuBudget time;
     private final Object data;
     private final Tree tree;
 
@@ -125,12 +125,12 @@ final class EvaluationBounds {
     private String refusal;
 
     /**
-     * @param deadline System.nanoTime() at which the evaluation ends
-     * @param data     the data the expression reads
-     * @param tree     what the bounds need of the expression's parse tree
+     * @param time the evaluation's time limit, in CPU time of this thread
+     * @param data the data the expression reads
+     * @param tree what the bounds need of the expression's parse tree
      */
-    EvaluationBounds(long deadline, Object data, Tree tree) {
-        this.deadline = deadline;
+    EvaluationBounds(CpuBudget time, Object data, Tree tree) {
+        this.time = time;
         this.data = data;
         this.tree = tree;
     }
@@ -323,8 +323,9 @@ final class EvaluationBounds {
     }
 
     private void clock() {
-        if (System.nanoTime() - deadline > 0) {
-            refuse("the expression ran longer than " + Expression.TIME_LIMIT_MS + " ms (a loop without end?)");
+        if (time.spent()) {
+            refuse("the expression ran longer than " + Expression.TIME_LIMIT_MS + " ms of CPU time (a loop without "
+                + "end?)");
         }
     }
 

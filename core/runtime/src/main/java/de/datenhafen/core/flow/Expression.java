@@ -10,7 +10,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * One JSONata expression of a flow, evaluated with bounds: at most {@link #TIME_LIMIT_MS} ms and
+ * One JSONata expression of a flow, evaluated with bounds: at most {@link #TIME_LIMIT_MS} ms of CPU time
+ * ({@link CpuBudget}: a busy machine does not stop a legitimate evaluation) and
  * {@link #MAX_DEPTH} nested evaluations per run; every value a step makes at most {@link #MAX_VALUE} array elements,
  * object fields and characters at all levels together (or twice the data it reads, if more) and nested at most
  * {@link #MAX_NESTING} levels deep, and all values it makes together at most twice that; no result string or array
@@ -21,7 +22,7 @@ import java.util.Map;
  * <p>Time, depth and the values' sizes are checked by {@link EvaluationBounds} as each evaluation step begins and
  * ends, so what allocates does so for at most the time limit (a {@code $map} over a range of ten million stops there);
  * one built-in call that is already running (a {@code $pad} to a million characters) finishes first, and the size
- * checks then refuse what it made. Regular expressions, which run inside one call, check the same deadline as they
+ * checks then refuse what it made. Regular expressions, which run inside one call, check the same time limit as they
  * read ({@link FlowRegex}), so one that backtracks catastrophically ends at the limit too. A range is lazy in
  * com.dashjoin: {@code $map([1..12000], function($v) {[1..12000]})} is made at once and holds 144 million numbers,
  * so each value is counted, nested ones included, as the step that made it ends, and refused before com.dashjoin's
@@ -85,11 +86,11 @@ final class Expression {
         frame.bind("time", a.time());
         frame.bind("source", a.source());
         // time, depth and sizes, checked as each evaluation step begins and ends (in place of com.dashjoin's time box)
-        long deadline = System.nanoTime() + TIME_LIMIT_MS * 1_000_000L;
-        EvaluationBounds bounds = new EvaluationBounds(deadline, data, tree);
+        CpuBudget time = new CpuBudget(TIME_LIMIT_MS * 1_000_000L);
+        EvaluationBounds bounds = new EvaluationBounds(time, data, tree);
         Object result;
         try {
-            result = bounds.during(frame, () -> FlowRegex.within(deadline, () -> compiled.evaluate(data, frame)));
+            result = bounds.during(frame, () -> FlowRegex.within(time, () -> compiled.evaluate(data, frame)));
         } catch (LimitException e) {
             throw e;
         } catch (StackOverflowError e) {

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * the library's own regex paths (a regex applied as a function, {@code /re/("x")} or {@code "x" ~> /re/}) find no
  * {@link Pattern} and fail the event with "not a function", instead of running unbounded;</li>
  * <li>{@code $match}, {@code $contains}, {@code $replace} and {@code $split} are ours, registered on the expression in
- * place of the built-ins, and match over a {@link CharSequence} that checks the evaluation's deadline every
+ * place of the built-ins, and match over a {@link CharSequence} that checks the evaluation's time limit every
  * {@value #CHECK_EVERY} characters the engine reads, so a run past the time limit ends there with {@link Timeout}.</li>
  * </ul>
  * The literals are found by walking the library's parse tree by reflection (its fields are package-private): a
@@ -72,8 +72,8 @@ final class FlowRegex {
         }
     }
 
-    /** The deadline (System.nanoTime) of the evaluation running on this thread, if one is. */
-    private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
+    /** The time limit of the evaluation running on this thread, if one is. */
+    private static final ThreadLocal<CpuBudget> DEADLINE = new ThreadLocal<>();
 
     private FlowRegex() {
     }
@@ -94,7 +94,7 @@ final class FlowRegex {
     static final class Timeout extends Problem {
         Timeout(String pattern) {
             super("a regular expression (" + shown(pattern) + ") ran longer than " + Expression.TIME_LIMIT_MS
-                + " ms (does it backtrack catastrophically?)");
+                + " ms of CPU time (does it backtrack catastrophically?)");
         }
     }
 
@@ -106,10 +106,10 @@ final class FlowRegex {
         }
     }
 
-    /** Runs {@code evaluation} with its regexes bounded by {@code deadlineNanos}. */
-    static <T> T within(long deadlineNanos, java.util.function.Supplier<T> evaluation) {
-        Long before = DEADLINE.get();
-        DEADLINE.set(deadlineNanos);
+    /** Runs {@code evaluation} with its regexes bounded by {@code time}. */
+    static <T> T within(CpuBudget time, java.util.function.Supplier<T> evaluation) {
+        CpuBudget before = DEADLINE.get();
+        DEADLINE.set(time);
         try {
             return evaluation.get();
         } finally {
@@ -422,12 +422,12 @@ final class FlowRegex {
         return out.toString();
     }
 
-    /** The text as the regex engine reads it: every {@value #CHECK_EVERY} characters a look at the deadline. */
+    /** The text as the regex engine reads it: every {@value #CHECK_EVERY} characters a look at the time. */
     private static CharSequence bounded(String s, Literal regex) {
-        Long deadline = DEADLINE.get();
+        CpuBudget time = DEADLINE.get();
         // outside an evaluation (never in a flow): one time limit for this call alone
-        return new Bounded(s, deadline != null ? deadline
-            : System.nanoTime() + Expression.TIME_LIMIT_MS * 1_000_000L, regex.pattern().pattern());
+        return new Bounded(s, time != null ? time : new CpuBudget(Expression.TIME_LIMIT_MS * 1_000_000L),
+            regex.pattern().pattern());
     }
 
     private static String shown(String pattern) {
@@ -436,19 +436,19 @@ final class FlowRegex {
 
     private static final class Bounded implements CharSequence {
         private final String s;
-        private final long deadline;
+        private final CpuBudget time;
         private final String pattern;
         private int reads;
 
-        Bounded(String s, long deadline, String pattern) {
+        Bounded(String s, CpuBudget time, String pattern) {
             this.s = s;
-            this.deadline = deadline;
+            this.time = time;
             this.pattern = pattern;
         }
 
         @Override
         public char charAt(int index) {
-            if (++reads % CHECK_EVERY == 0 && System.nanoTime() - deadline > 0) {
+            if (++reads % CHECK_EVERY == 0 && time.spent()) {
                 throw new Timeout(pattern);
             }
             return s.charAt(index);
