@@ -50,7 +50,8 @@ public final class ReadingsConnector implements Connector {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=1024")
                     .routeId(ctx.routeId("post-reading"))
                     .process(e -> {
-                        // query parameters arrive as headers; a refusal thrown here is the hub's 400
+                        // query parameters arrive as headers (a request header of the same name wins);
+                        // a refusal thrown here is the hub's 400
                         Reading reading = Reading.parse(e.getIn().getHeader("meter", String.class),
                             e.getIn().getBody(byte[].class), maxValue);
                         e.getIn().setHeader(BusHeaders.SUBJECT, reading.meter());
