@@ -272,7 +272,7 @@ public final class SubscriptionWorker implements AutoCloseable {
 
     /**
      * Delivers {@code events} with retries. A single event that fails its last attempt goes to the dead letters; a
-     * batch is left to the caller to split.
+     * batch is left to the caller to split. A {@link PermanentFailure} ends the retries at once.
      *
      * @return true when delivered, or dead-lettered, or a seek ended the retries (the caller's cursor move then fails
      *     and it reads on from the new position); false when a batch of several exhausted its attempts
@@ -298,12 +298,18 @@ public final class SubscriptionWorker implements AutoCloseable {
                     // other node) wins, the caller's cursor move fails and it reads on from there
                     return true;
                 }
-                if (attempt >= retry.attempts()) {
+                boolean permanent = PermanentFailure.in(e); // another attempt would fail the same way
+                if (attempt >= retry.attempts() || permanent) {
                     if (events.size() > 1) {
                         return false;
                     }
-                    LOG.warn("Subscription {}: {} failed {} times, moved to dead letters: {}", name, what, attempt,
-                        error);
+                    if (permanent) {
+                        LOG.warn("Subscription {}: {} failed in a way another attempt would repeat, moved to dead "
+                            + "letters: {}", name, what, error);
+                    } else {
+                        LOG.warn("Subscription {}: {} failed {} times, moved to dead letters: {}", name, what,
+                            attempt, error);
+                    }
                     deadLetters.add(name, events.get(0), error, attempt, firstFailed);
                     return true;
                 }

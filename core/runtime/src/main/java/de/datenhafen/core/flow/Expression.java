@@ -3,6 +3,7 @@ package de.datenhafen.core.flow;
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import de.datenhafen.core.bus.PermanentFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -63,10 +64,20 @@ final class Expression {
         this.tree = FlowRegex.tree(compiled);
     }
 
-    /** An expression or its evaluation went past a bound (time, depth, size). */
-    static final class LimitException extends RuntimeException {
+    /**
+     * An expression or its evaluation went past a bound (time, depth, size): on the same event it would again, so its
+     * subscription dead-letters the event at once ({@link PermanentFailure}).
+     */
+    static final class LimitException extends RuntimeException implements PermanentFailure {
         LimitException(String message) {
             super(message);
+        }
+    }
+
+    /** The expression cannot be evaluated on this event (JSONata's error): on the same event it could not again. */
+    static final class EvaluationException extends IllegalArgumentException implements PermanentFailure {
+        EvaluationException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -104,7 +115,7 @@ final class Expression {
                     throw new LimitException(timeout.getMessage());
                 }
             }
-            throw new IllegalArgumentException("the expression failed: " + e.getMessage(), e);
+            throw new EvaluationException("the expression failed: " + e.getMessage(), e);
         }
         if (bounds.refusal() != null) { // the library swallowed it
             throw new LimitException(bounds.refusal());
