@@ -46,6 +46,14 @@ final class SimulatorConnector implements Connector {
      * tick's list, which this also bounds.
      */
     static final int MAX_PER_SECOND = 10_000;
+    /**
+     * The readings a second when a hub-admin has set no other rate, so what a member's admin gets: a city's 2,500 rooms
+     * every minute are 42 a second, the demo's every 5 minutes 8. It bounds what one member's simulation can put into
+     * the hub's database, 8.6 million readings a day (about 0.5 GB), whatever its size and speed-up; it was 5,000 a
+     * second, 432 million a day, which fills a small server's disk in days. A backfill is caught up at this rate (the
+     * demo's two hours of 2,500 rooms in 10 minutes; the demo itself runs at 3,000, set by the hub).
+     */
+    static final int DEFAULT_PER_SECOND = 100;
 
     private final AirQuality air;
     private final InstantSource clock;
@@ -93,7 +101,8 @@ final class SimulatorConnector implements Connector {
             .define("backfill", ConfigType.DURATION, "0s", false,
                 "The rooms' first readings lie this long before the start (caught up as fast as max-per-second "
                     + "allows; the clock itself starts now)")
-            .define("max-per-second", ConfigType.INT, 5000, false, "Most readings put on the bus per second")
+            .define("max-per-second", ConfigType.INT, DEFAULT_PER_SECOND, false,
+                "Most readings put on the bus per second")
             .define("zone", ConfigType.STRING, "Europe/Berlin", false, "Local time of the simulated schools")
             .define("seed", ConfigType.LONG, 42L, false, "Seed of the simulation")
             .check("sites", ConfigCheck.range(1, MAX_SITES))
@@ -117,12 +126,16 @@ final class SimulatorConnector implements Connector {
         return List.of();
     }
 
+    /** The simulation an integration's config asks for. */
+    Simulation simulation(Config config) {
+        return new Simulation(config.getInt("sites"), config.getInt("rooms"), config.getDuration("interval"),
+            config.getDouble("speed-up"), config.getDuration("backfill"), config.getInt("max-per-second"),
+            ZoneId.of(config.getString("zone")), config.getLong("seed"));
+    }
+
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        Simulation sim = new Simulation(ctx.config().getInt("sites"), ctx.config().getInt("rooms"),
-            ctx.config().getDuration("interval"), ctx.config().getDouble("speed-up"),
-            ctx.config().getDuration("backfill"), ctx.config().getInt("max-per-second"),
-            ZoneId.of(ctx.config().getString("zone")), ctx.config().getLong("seed"));
+        Simulation sim = simulation(ctx.config());
         BusPublisher bus = new BusPublisher(Ingest.READING);
         de.datenhafen.api.BusPublisher hub = ctx.publisher();
         return new RouteBuilder() {

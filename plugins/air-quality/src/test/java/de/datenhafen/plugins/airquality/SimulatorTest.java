@@ -135,6 +135,27 @@ class SimulatorTest {
     }
 
     /**
+     * What a member's admin can choose (the largest size, a reading every second, a million times real time, a year's
+     * backfill) puts 100 readings a second on the bus, 8.6 million a day, unless a hub-admin sets another rate: the
+     * default used to be 5,000 a second, 432 million a day from one member's simulation.
+     */
+    @Test
+    void aMemberAdminsLargestSimulationPutsAHundredReadingsASecondOnTheBus() throws Exception {
+        now = berlin("08:00");
+        air = new AirQuality(ProjectionsTest.database());
+        SimulatorConnector connector = new SimulatorConnector(air, () -> now);
+        Map<String, Object> largest = Map.of("sites", SimulatorConnector.MAX_SITES,
+            "rooms", SimulatorConnector.MAX_ROOMS, "interval", "1s", "speed-up", 1e6, "backfill", "366d");
+        assertThat(connector.config().validate(largest)).isEmpty();
+        SimulatorConnector.Simulation sim = connector.simulation(connector.config().parse(largest));
+
+        for (int tick = 0; tick < 3; tick++) {
+            now = now.plusSeconds(1);
+            assertThat(sim.due()).hasSize(100);
+        }
+    }
+
+    /**
      * A member's admin set the simulation's size without a limit: a billion rooms would fill the heap and the database
      * before the first reading. Now each has an upper bound that leaves the demo (70 sites, 2,500 rooms, 3,000
      * readings a second) and a load test (10,000 rooms, 10,000 a second) their room, and the rate is a hub-admin's.
