@@ -156,6 +156,7 @@ public final class Hub implements AutoCloseable {
         OptionalInt redirectPort = config.httpRedirectPort();
         // where the sinks may connect: public addresses, what the operator listed, and the hub's own public URL
         de.datenhafen.core.sink.SinkAddressPolicy sinkPolicy = config.sinkAddressPolicy().withOwnUrl(this::publicUrl);
+        String metricsToken = config.metricsToken(); // a wrong one stops the start here, before anything is opened
         LOG.info("Starting Datenhafen in {} (data {}, plugins {})", config.home(), config.dataDir(),
             config.pluginsDir());
         interruptibleFile = HubConfig.interruptibleH2File(config.dbUrl());
@@ -288,7 +289,7 @@ public final class Hub implements AutoCloseable {
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
             config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
             this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC()),
-            this::publicUrl));
+            this::publicUrl, metricsToken));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access(), http.bodies(), http::crossSite).mount(http.router());

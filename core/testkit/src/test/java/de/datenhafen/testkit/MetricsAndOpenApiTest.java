@@ -20,8 +20,11 @@ class MetricsAndOpenApiTest {
 
     private static final Path ARCHIVES = TestDirs.create("metrics-openapi");
 
+    private static final String SCRAPER = "metrics-0123456789abcdef0123456789abcdef";
+
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES)).build();
+    static final HubExtension hub = HubExtension.builder().plugin(() -> Fixtures.working(ARCHIVES))
+        .config("metrics.token", SCRAPER).build();
 
     @BeforeAll
     static void runAnIntegration() {
@@ -33,6 +36,39 @@ class MetricsAndOpenApiTest {
             assertThat(client.anonymous().post("/api/v1/plugins/fixture/measured",
                 Map.of("Content-Type", "application/json"), "{}").status()).isEqualTo(202);
         }
+        for (String m : List.of("stadtwerke-a", "kulturamt-b")) {
+            assertThat(client.post("/api/v1/admin/members", new JsonObject().put("id", m).put("name", m)).status())
+                .isEqualTo(201);
+        }
+        assertThat(client.put("/api/v1/admin/plugins/fixture/owner", new JsonObject().put("member", "stadtwerke-a"))
+            .status()).isEqualTo(200);
+    }
+
+    /**
+     * The per-integration series name every member's integrations and how busy they are: an anonymous caller gets the
+     * hub's own figures without them, a member's viewer those of its member's integrations, a hub-admin and the
+     * operator's metrics token all; a wrong token is refused, not answered as anonymous.
+     */
+    @Test
+    void eachCallerSeesTheIntegrationsItMayRead(HubClient client) {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(client))
+            .containsPattern(messagesIn("measured", "3")));
+        HubClient viewerOfA = client.withToken(client.memberToken("stadtwerke-a", "metrics-viewer", "viewer"));
+        HubClient viewerOfB = client.withToken(client.memberToken("kulturamt-b", "metrics-viewer", "viewer"));
+
+        String anonymous = metrics(client.anonymous());
+        assertThat(anonymous).containsPattern("(?m)^vertx_http_server_requests_total\\{")
+            .containsPattern("(?m)^jvm_memory_used_bytes\\{").doesNotContain("integration=\"measured\"")
+            .doesNotContainPattern("(?m)^datenhafen_integration_messages_total\\{");
+        assertThat(metrics(viewerOfA)).containsPattern(messagesIn("measured", "3"));
+        assertThat(metrics(viewerOfB)).doesNotContainPattern("(?m)^datenhafen_integration_messages_total\\{");
+        assertThat(metrics(client.withToken(SCRAPER))).containsPattern(messagesIn("measured", "3"));
+        assertThat(client.withToken(SCRAPER).get("/api/v1/admin/integrations").status())
+            .as("the metrics token reads /metrics and nothing else").isEqualTo(401);
+
+        HubClient.Response wrong = client.withToken(SCRAPER + "x").get("/metrics");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().getString("error")).contains("token");
     }
 
     @Test
@@ -158,7 +194,7 @@ class MetricsAndOpenApiTest {
     }
 
     private static String metrics(HubClient client) {
-        HubClient.Response r = client.anonymous().get("/metrics");
+        HubClient.Response r = client.get("/metrics");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("text/plain");
         return r.body();

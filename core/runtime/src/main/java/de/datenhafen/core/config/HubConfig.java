@@ -43,6 +43,9 @@ public final class HubConfig {
     static final long MIN_DB_CACHE_SIZE = 1024L * 1024;
     public static final String DB_PASSWORD = "db.password";
     public static final String ADMIN_TOKEN = "admin.token";
+    public static final String METRICS_TOKEN = "metrics.token";
+    /** The shortest {@value #METRICS_TOKEN}: a scraper's key is as guessable as any bearer token. */
+    static final int MIN_METRICS_TOKEN = 32;
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
     public static final String PLUGIN_CALL_TIMEOUT = "plugin.call.timeout";
     public static final String PLUGIN_THREADS = "plugin.threads";
@@ -117,6 +120,10 @@ public final class HubConfig {
         .secret(DB_PASSWORD, ConfigType.STRING, "", false, "Database password")
         .secret(ADMIN_TOKEN, ConfigType.STRING, null, false,
             "The admin's bearer token; without it the first start makes one and prints it once")
+        .secret(METRICS_TOKEN, ConfigType.STRING, null, false,
+            "A bearer token (at least 32 characters) that reads /metrics in full, every integration's series "
+                + "included, and nothing else: for a Prometheus scraper. Without it /metrics shows an anonymous "
+                + "caller the hub's own figures only")
         .define(SHUTDOWN_TIMEOUT, ConfigType.DURATION, "8s", false,
             "How long a stop waits for in-flight work before it closes the database")
         .define(PLUGIN_CALL_TIMEOUT, ConfigType.DURATION, "30s", false,
@@ -438,6 +445,23 @@ public final class HubConfig {
 
     public String dbPassword() {
         return config.getString(DB_PASSWORD);
+    }
+
+    /**
+     * The token that reads {@code /metrics} in full ({@value #METRICS_TOKEN}), or null.
+     *
+     * @throws InvalidInputException naming the key when it is shorter than {@value #MIN_METRICS_TOKEN} characters
+     */
+    public String metricsToken() {
+        if (!config.has(METRICS_TOKEN)) {
+            return null;
+        }
+        String token = config.getString(METRICS_TOKEN);
+        if (token.length() < MIN_METRICS_TOKEN) {
+            throw new InvalidInputException(METRICS_TOKEN + " is too short: use at least " + MIN_METRICS_TOKEN
+                + " characters, e.g. from openssl rand -hex 32", METRICS_TOKEN);
+        }
+        return token;
     }
 
     /** The configured admin token, or null when the hub should make one. */

@@ -13,6 +13,7 @@ import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.security.FailedAuthLimiter;
 import de.datenhafen.core.security.Principal;
 import de.datenhafen.core.security.Role;
+import de.datenhafen.core.security.Secrets;
 import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.Identity;
 import de.datenhafen.core.web.Assets;
@@ -41,6 +42,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,7 +75,8 @@ public final class HttpApi {
                            FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
                            Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
                            de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,
-                           de.datenhafen.core.store.OnlineBackup backup, Supplier<String> publicUrl) {
+                           de.datenhafen.core.store.OnlineBackup backup, Supplier<String> publicUrl,
+                           String metricsToken) {
     }
 
     private static final String HEAD_AS_GET = "datenhafen.head";
@@ -147,7 +150,6 @@ public final class HttpApi {
         node = s.nodes().id();
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, s));
-        router.get("/metrics").handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(ctx -> openApi(ctx, s));
         web.mount(router);
 
@@ -159,6 +161,7 @@ public final class HttpApi {
         FlowsApi.rules(rules, s.flows());
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
         accessRules = rules;
+        router.get("/metrics").handler(ctx -> metricsAccess(ctx, s, auth)).handler(ctx -> metrics(ctx, s));
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
@@ -217,6 +220,8 @@ public final class HttpApi {
             {"POST", "/backup"}}) {
             r.rule(hubAdmin[0], a + hubAdmin[1], AccessRules.HUB_ADMIN);
         }
+        // signed in, /metrics shows the integrations the caller may read; anonymous, the hub's own figures (see metrics)
+        r.rule("GET", "/metrics", AccessRules.SIGNED_IN);
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("POST", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("GET", "/api/v1/events/stream", AccessRules.HUB_ADMIN);
@@ -418,9 +423,43 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Who reads what of {@code /metrics}. Its per-integration series name every member's integrations and how busy
+     * they are, which the integrations API shows only to the owning member and the association: so an anonymous
+     * caller gets the hub's own figures (HTTP, JVM, the bus), a signed-in caller the series of the integrations it may
+     * read (a hub-admin all), and the operator's {@code metrics.token} all of them, for a Prometheus scraper that
+     * should hold no other right. Wrong credentials are refused (401) as on any route, not served the anonymous view,
+     * so a scraper with a stale token notices.
+     */
+    private void metricsAccess(RoutingContext ctx, Services s, Authentication auth) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (s.metricsToken() != null && authorization != null
+            && Secrets.same(Secrets.sha256(authorization), Secrets.sha256("Bearer " + s.metricsToken()))) {
+            ctx.put(METRICS_IN_FULL, Boolean.TRUE);
+            ctx.next();
+        } else if (authorization == null && ctx.request().getCookie(Authentication.SESSION_COOKIE) == null) {
+            ctx.next();
+        } else {
+            auth.handle(ctx);
+        }
+    }
+
+    /** Set by {@link #metricsAccess} when the request carries the metrics token. */
+    private static final String METRICS_IN_FULL = "datenhafen.metrics.full";
+
     private void metrics(RoutingContext ctx, Services s) {
+        Principal caller = Authentication.principal(ctx).orElse(null);
+        Predicate<String> shown;
+        if (Boolean.TRUE.equals(ctx.get(METRICS_IN_FULL)) || caller != null && caller.isHubAdmin()) {
+            shown = name -> true;
+        } else if (caller != null) {
+            shown = name -> caller.actsFor(s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null),
+                Role.VIEWER);
+        } else {
+            shown = name -> false;
+        }
         workers.executeBlocking(() -> s.metrics().scrape(s.camel(),
-                s.integrations().list().stream().map(IntegrationView::name).toList()), false)
+                s.integrations().list().stream().map(IntegrationView::name).toList(), shown), false)
             .onFailure(ctx::fail)
             .onSuccess(text -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));

@@ -18,6 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The hub's meter registry (Prometheus): JVM figures, Vert.x HTTP figures (through Vert.x's Micrometer metrics),
@@ -72,11 +75,13 @@ public final class HubMetrics implements AutoCloseable {
     }
 
     /**
-     * Prometheus text, with per-integration counters for exactly the given integrations. An integration deleted and
-     * created again under its name since the last scrape has new counters: its meters are bound to those anew, as
-     * Micrometer would otherwise hand back the meters that still read the deleted one's.
+     * Prometheus text, with per-integration counters for exactly the given integrations, of which those {@code shown}
+     * accepts are in the text. An integration deleted and created again under its name since the last scrape has new
+     * counters: its meters are bound to those anew, as Micrometer would otherwise hand back the meters that still read
+     * the deleted one's. The meters stay bound for every integration, whoever asks, so callers who see different
+     * integrations do not remove and add meters in turn.
      */
-    public synchronized String scrape(CamelHost camel, Collection<String> integrations) {
+    public synchronized String scrape(CamelHost camel, Collection<String> integrations, Predicate<String> shown) {
         Set<String> wanted = Set.copyOf(integrations);
         integrationMeters.entrySet().removeIf(e -> {
             if (!wanted.contains(e.getKey()) || camel.counters(e.getKey()) != e.getValue().counters()) {
@@ -94,7 +99,26 @@ public final class HubMetrics implements AutoCloseable {
                     counter(n, "failed", c, RouteCounters::failed)));
             });
         }
-        return registry.scrape();
+        return shownOnly(registry.scrape(), shown);
+    }
+
+    private static final String INTEGRATION_SERIES = "datenhafen_integration_messages_total{";
+    private static final Pattern INTEGRATION_LABEL = Pattern.compile("[{,]integration=\"([^\"]*)\"");
+
+    /** {@code text} without the per-integration lines of the integrations {@code shown} refuses. */
+    static String shownOnly(String text, Predicate<String> shown) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith(INTEGRATION_SERIES)) {
+                Matcher m = INTEGRATION_LABEL.matcher(line);
+                if (!m.find() || !shown.test(m.group(1))) {
+                    continue;
+                }
+            }
+            out.append(line).append('\n');
+        }
+        out.setLength(Math.max(0, out.length() - 1)); // split keeps the text's last line break as an empty last line
+        return out.toString();
     }
 
     private Meter counter(String integration, String direction, RouteCounters c,

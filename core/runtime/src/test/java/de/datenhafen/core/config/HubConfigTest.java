@@ -49,6 +49,20 @@ class HubConfigTest {
     }
 
     @Test
+    void theMetricsTokenIsOptionalAndAtLeastThirtyTwoCharacters() throws Exception {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).metricsToken()).isNull();
+        String token = "0123456789abcdef0123456789abcdef";
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_METRICS_TOKEN", token), Map.of()).metricsToken())
+            .isEqualTo(token);
+
+        HubConfig shorter = HubConfig.load(home, Map.of(), Map.of("metrics.token", token.substring(1)));
+        assertThatThrownBy(shorter::metricsToken).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("metrics.token");
+            assertThat(e.getMessage()).contains("at least 32 characters").doesNotContain(token.substring(1));
+        });
+    }
+
+    @Test
     void namesEnvironmentVariablesAfterTheKey() {
         assertThat(HubConfig.envName("http.port")).isEqualTo("DATENHAFEN_HTTP_PORT");
         assertThat(HubConfig.envName("plugin.call.timeout")).isEqualTo("DATENHAFEN_PLUGIN_CALL_TIMEOUT");
