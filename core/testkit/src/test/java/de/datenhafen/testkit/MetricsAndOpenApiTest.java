@@ -91,6 +91,16 @@ class MetricsAndOpenApiTest {
             .containsPattern(messagesIn("again", "1")));
     }
 
+    /** HEAD is GET without the body (RFC 9110 9.3.2), on routes that need credentials too. */
+    @Test
+    void aHeadWithCredentialsIsAnsweredAsItsGet(HubClient client) {
+        for (String path : List.of("/metrics", "/api/v1/admin/integrations")) {
+            HubClient.Response head = client.send("HEAD", path, Map.of(), null);
+            assertThat(head.status()).as("HEAD %s: %s", path, head).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+        }
+    }
+
     @Test
     void exposesJvmMemoryFigures(HubClient client) {
         assertThat(metrics(client)).containsPattern("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} \\d");
