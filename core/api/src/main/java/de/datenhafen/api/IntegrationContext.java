@@ -69,8 +69,9 @@ public interface IntegrationContext {
      * one or more segments of letters, digits, dots, dashes or underscores, such as {@code /sta}.
      *
      * <p>The hub refuses, by failing the integration's start with a message naming the path (and the other
-     * integration, if any): a path under one of the hub's own ({@code /api}, {@code /health}, {@code /metrics},
-     * {@code /admin}) or the root itself, and a path another integration serves (the same, or one below the
+     * integration, if any): a path under one of the hub's own first segments ({@code /api}, {@code /health},
+     * {@code /metrics}, {@code /admin}, {@code /console}, {@code /assets}, {@code /webjars}, {@code /language},
+     * {@code /city-assets}, {@code /favicon.ico}, {@code /robots.txt}) or the root itself, and a path another integration serves (the same, or one below the
      * other's prefix, for a method both answer), as it refuses such a clash below {@code /api/v1/plugins/}. The path
      * is free again when the integration's routes are removed (stop, restart, delete, plugin stop).
      *

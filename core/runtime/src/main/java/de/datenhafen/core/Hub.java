@@ -94,6 +94,7 @@ public final class Hub implements AutoCloseable {
     private Vertx vertx;
     private DataFolder.FileCache fileCache;
     private HttpApi http;
+    private volatile List<String> ownPaths = List.of();
     private HttpServer server;
     /** The deployment of the HTTP(S) server's instances, one an event loop (see {@link #listen}). */
     private String httpDeployment;
@@ -294,6 +295,9 @@ public final class Hub implements AutoCloseable {
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access(), http.bodies(), http::crossSite).mount(http.router());
         long tVertx = System.nanoTime();
+        // what the hub serves itself, before Camel adds the plugins' and integrations' routes to the same router
+        ownPaths = http.router().getRoutes().stream().map(io.vertx.ext.web.Route::getPath)
+            .filter(java.util.Objects::nonNull).toList();
         camel.start();
         long tCamel = System.nanoTime();
         integrations.restore();
@@ -494,6 +498,14 @@ public final class Hub implements AutoCloseable {
     /** The hub's database, for tests and tools that look at what is stored. */
     public Database database() {
         return db;
+    }
+
+    /**
+     * The paths of every route the hub serves itself, pages and assets included (not the plugins' or integrations'),
+     * for the test that keeps integrations' public paths off them.
+     */
+    public List<String> ownPaths() {
+        return ownPaths;
     }
 
     /** The hub's own HTTP routes (not the plugins'), for the test that keeps the OpenAPI document true. */

@@ -47,8 +47,34 @@ class PublicPathsTest {
         JsonObject view = failed(client, "under-api");
 
         assertThat(view.getJsonObject("lastError").getString("message")).endsWith("public path '/api/sta' is "
-            + "refused: /api is reserved for the hub's own routes (reserved: /api, /health, /metrics, /admin)");
+            + "refused: /api is reserved for the hub's own routes (reserved: /api, /health, /metrics, /admin, /console, "
+            + "/assets, /webjars, /language, /city-assets, /favicon.ico, /robots.txt)");
         assertThat(client.anonymous().get("/health/live").status()).isEqualTo(200);
+    }
+
+    /**
+     * Every first segment the hub's router serves itself (its API, pages, assets, the language switch) is refused as
+     * an integration's public path: one under {@code /assets} had been accepted, its GETs answered by the hub's
+     * assets and its POSTs by the integration.
+     */
+    @Test
+    void refusesAPathUnderEveryFirstSegmentTheHubServesItself(HubClient client) {
+        java.util.Set<String> segments = new java.util.TreeSet<>();
+        for (String path : hub.hub().ownPaths()) {
+            String first = path.substring(1).split("/", 2)[0];
+            if (!first.isEmpty()) {
+                segments.add(first);
+            }
+        }
+        assertThat(segments).contains("api", "health", "metrics", "console", "assets", "webjars", "language");
+
+        for (String segment : segments) {
+            String name = "under-own-" + segment.replaceAll("[^a-z0-9]", "");
+            create(client, name, "/" + segment + "/x");
+            assertThat(failed(client, name).getJsonObject("lastError").getString("message"))
+                .contains("public path '/" + segment + "/x' is refused: /" + segment + " is reserved");
+            assertThat(client.delete("/api/v1/admin/integrations/" + name).status()).isEqualTo(204);
+        }
     }
 
     @Test

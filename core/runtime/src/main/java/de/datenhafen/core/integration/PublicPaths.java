@@ -1,6 +1,6 @@
 package de.datenhafen.core.integration;
 
-import java.util.Set;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -11,8 +11,20 @@ import java.util.regex.Pattern;
  */
 final class PublicPaths {
 
-    /** First segments the hub serves itself (or will: {@code /admin/} is the web console's). */
-    static final Set<String> RESERVED = Set.of("api", "health", "metrics", "admin");
+    /**
+     * First segments the hub serves itself: its API, health and metrics, the web pages' assets, WebJars and language
+     * switch, the console and its old address, the city page's assets, and the two files browsers and crawlers ask
+     * every site for. A public path under one would be shadowed by the hub's route for some methods and reach the
+     * integration for others (a POST under {@code /assets}), or claim a path the hub may serve next. The city page's
+     * sections may not take these either ({@code PublicSection.RESERVED_IDS}, which also keeps {@code sta} for the
+     * air-quality plugin's SensorThings path); {@code PublicPathsTest} checks both, and every path the hub's router
+     * has, against this list.
+     */
+    static final List<String> RESERVED = List.of("api", "health", "metrics", "admin", "console", "assets", "webjars",
+        "language", "city-assets", "favicon.ico", "robots.txt");
+
+    private static final String RESERVED_LIST = RESERVED.stream().map(s -> "/" + s)
+        .collect(java.util.stream.Collectors.joining(", "));
 
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
@@ -30,7 +42,7 @@ final class PublicPaths {
         String first = p.substring(1).split("/")[0];
         if (RESERVED.contains(first)) {
             throw new IllegalArgumentException("public path '" + p + "' is refused: /" + first
-                + " is reserved for the hub's own routes (reserved: /api, /health, /metrics, /admin)");
+                + " is reserved for the hub's own routes (reserved: " + RESERVED_LIST + ")");
         }
         return p;
     }
