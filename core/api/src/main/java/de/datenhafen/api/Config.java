@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * An immutable, validated config: typed values with defaults filled in. Made by {@link ConfigDef#parse(Map)}.
- * {@link #toString()} and {@link #redacted()} never show secret values.
+ * {@link #toString()} and {@link #redacted()} never show secret values; {@link #toString()}, what log lines show,
+ * gives certificates in PEM form ({@link ConfigCheck#pemCertificates()}) by their length only.
  */
 public final class Config {
 
@@ -98,6 +99,9 @@ public final class Config {
 
     @Override
     public String toString() {
-        return "Config" + redacted();
+        Map<String, Object> shown = new LinkedHashMap<>(redacted());
+        shown.replaceAll((k, v) -> v instanceof String s && def.checks(k).contains(ConfigCheck.PEM_CERTIFICATES)
+            ? "(PEM, " + s.length() + " characters)" : v); // a log line need not carry up to 64 KiB of it
+        return "Config" + shown;
     }
 }

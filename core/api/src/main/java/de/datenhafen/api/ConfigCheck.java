@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A declarative rule for one config value: a range, one of some values, a pattern, a length, a URL, duration bounds,
- * a time zone.
+ * a time zone, certificates in PEM form.
  * Added to a key with {@link ConfigDef.Builder#check(String, ConfigCheck...)}; the hub applies it wherever the
  * declaration validates ({@code POST .../validate}, creating, updating and starting an integration) and shows it in
  * the connector's JSON Schema, so an admin's form and the hub refuse the same values. A rule applies to a value that
@@ -132,6 +132,33 @@ public final class ConfigCheck {
             }
             return "must be " + what + "; was '" + shown(s) + "'";
         });
+    }
+
+    /**
+     * Certificates in PEM form, as {@link PemCertificates} reads them: the certificate of a private certificate
+     * authority that a connection trusts instead of the JVM's trust store (for STRING keys). At most
+     * {@value PemCertificates#MAX_CHARS} characters; a private key, another kind of PEM block, no certificate at all or
+     * one that does not read as X.509 is refused, and the message never repeats the value. {@link Config#toString()}
+     * shows such a value by its length only, so the hub's log lines do not carry it.
+     *
+     * @since 1.8
+     */
+    public static ConfigCheck pemCertificates() {
+        return PEM_CERTIFICATES;
+    }
+
+    /** The one {@link #pemCertificates()} rule, so that {@link Config} knows the values it checks. */
+    static final ConfigCheck PEM_CERTIFICATES;
+
+    static {
+        String what = "X.509 certificates in PEM form (-----BEGIN CERTIFICATE----- ...), at most "
+            + PemCertificates.MAX_CHARS + " characters";
+        PEM_CERTIFICATES = new ConfigCheck(what,
+            Map.of("maxLength", PemCertificates.MAX_CHARS, "contentMediaType", "application/pem-certificate-chain"),
+            v -> {
+                String problem = PemCertificates.problem(String.valueOf(v), "the value");
+                return problem == null ? null : "must be " + what + "; " + problem;
+            });
     }
 
     /** A duration from {@code min} to {@code max}, both included (for DURATION keys). */

@@ -228,12 +228,18 @@ final class FlowCompiler {
         }
     }
 
-    /** The sink's Camel URI: {@code <kind>:<name>?<option>=<encoded value>&...}, in the sink's option order. */
+    /**
+     * The sink's Camel URI: {@code <kind>:<name>?<option>=<encoded value>&...}, in the sink's option order. A
+     * certificate goes as Camel's {@code RAW(...)} (or {@code RAW{...}}, the parser refuses one with both brackets):
+     * URL-encoded, its base64's {@code +} would come back as a space, which the PEM's line breaks make ambiguous.
+     */
     static String sinkUri(Flow.Sink s) {
         StringBuilder uri = new StringBuilder(s.kind()).append(':').append(s.name());
         char sep = '?';
         for (Map.Entry<String, String> o : s.options().entrySet()) {
-            uri.append(sep).append(o.getKey()).append('=').append(encode(o.getValue()));
+            String v = o.getValue();
+            uri.append(sep).append(o.getKey()).append('=').append(!o.getKey().equals(FlowParser.CA_CERTIFICATE)
+                ? encode(v) : v.contains(")") ? "RAW{" + v + "}" : "RAW(" + v + ")");
             sep = '&';
         }
         return uri.toString();

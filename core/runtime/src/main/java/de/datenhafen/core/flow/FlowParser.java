@@ -1,6 +1,7 @@
 package de.datenhafen.core.flow;
 
 import com.dashjoin.jsonata.Jsonata;
+import de.datenhafen.api.PemCertificates;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -339,8 +341,16 @@ public final class FlowParser {
         return new Flow.BusOut(type, subject, line, path);
     }
 
-    /** The options of each sink: name, required or not, secret or not, and how its value is checked. */
-    private record Option(String name, boolean required, boolean secret, Pattern pattern, String rule) {
+    /**
+     * The options of each sink: name, required or not, secret or not, and what is wrong with a value (null when
+     * nothing is), said in full with the option's name.
+     */
+    private record Option(String name, boolean required, boolean secret, Function<String, String> problem) {
+
+        /** An option whose value matches {@code pattern} as a whole, else "{@code <name> must be <rule>}". */
+        Option(String name, boolean required, boolean secret, Pattern pattern, String rule) {
+            this(name, required, secret, v -> pattern.matcher(v).matches() ? null : name + " must be " + rule);
+        }
     }
 
     private static final Pattern INT_1_60 = Pattern.compile("[1-9]|[1-5][0-9]|60");
@@ -349,19 +359,27 @@ public final class FlowParser {
     private static final Pattern BOOL = Pattern.compile("true|false");
     private static final Pattern ANY = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,2000}");
     private static final Pattern TOPIC = Pattern.compile("[^\\x00-\\x1f\\x7f#+]{1,500}");
+    /** The webhook's option that holds a private authority's certificate, read as the sink reads it. */
+    static final String CA_CERTIFICATE = "caCertificate";
 
     static final Map<String, List<Option>> SINKS = Map.of(
         "webhook", List.of(
-            new Option("url", true, false, null, "an http:// or https:// URL"),
+            new Option("url", true, false, v -> url(v, Set.of("http", "https")) ? null
+                : "url must be an http:// or https:// URL"),
             new Option("secret", true, true, ANY, "the signing secret"),
             new Option("previousSecret", false, true, ANY, "the secret before a rotation"),
             new Option("mode", false, false, Pattern.compile("binary|structured"), "binary or structured"),
             new Option("timeoutSeconds", false, false, INT_1_60, "1 to 60"),
             new Option("concurrency", false, false, INT_1_64, "1 to 64"),
             new Option("ratePerSecond", false, false, INT_1_10000, "1 to 10000"),
-            new Option("handshake", false, false, BOOL, "true or false")),
+            new Option("handshake", false, false, BOOL, "true or false"),
+            // a YAML block (caCertificate: |) keeps its line breaks; the sink reads it without them as well
+            new Option(CA_CERTIFICATE, false, false, v -> v.contains(")") && v.contains("}")
+                ? CA_CERTIFICATE + " must not hold both ) and } (the flow passes it to the sink as RAW(...)): keep "
+                    + "only the certificates" : PemCertificates.problem(v, CA_CERTIFICATE))),
         "mqtt-out", List.of(
-            new Option("broker", true, false, null, "a tcp://, ssl://, mqtt:// or mqtts:// URL"),
+            new Option("broker", true, false, v -> url(v, Set.of("tcp", "ssl", "mqtt", "mqtts")) ? null
+                : "broker must be a tcp://, ssl://, mqtt:// or mqtts:// URL"),
             new Option("topic", true, false, TOPIC, "a topic (a template from {type} and {subject}), no # or +"),
             new Option("qos", false, false, Pattern.compile("[01]"), "0 or 1"),
             new Option("retained", false, false, BOOL, "true or false"),
@@ -388,9 +406,9 @@ public final class FlowParser {
                 continue;
             }
             String value = text(n, kind, path + "." + o.name());
-            boolean ok = o.pattern() != null ? o.pattern().matcher(value).matches() : url(value, kind);
-            if (!ok) {
-                throw refuse(n, kind, path + "." + o.name(), o.name() + " must be " + o.rule());
+            String problem = o.problem().apply(value);
+            if (problem != null) {
+                throw refuse(n, kind, path + "." + o.name(), problem);
             }
             values.put(o.name(), value);
             if (o.secret()) {
@@ -399,15 +417,19 @@ public final class FlowParser {
                     n.getEndMark().getIndex()));
             }
         }
+        if (values.containsKey(CA_CERTIFICATE)
+            && !values.get("url").trim().toLowerCase(Locale.ROOT).startsWith("https://")) {
+            // over plain http it would silently not be used, and its author would believe the receiver is checked
+            throw refuse(f.get(CA_CERTIFICATE), kind, path + "." + CA_CERTIFICATE, CA_CERTIFICATE + " is set but "
+                + "url is not an https:// address: a private authority's certificate is used only over TLS");
+        }
         return new Flow.Sink(kind, name, values, line, path);
     }
 
-    private static boolean url(String value, String kind) {
+    private static boolean url(String value, Set<String> schemes) {
         try {
             URI u = new URI(value);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            Set<String> schemes = kind.equals("webhook") ? Set.of("http", "https")
-                : Set.of("tcp", "ssl", "mqtt", "mqtts");
             return schemes.contains(scheme) && u.getHost() != null && u.getUserInfo() == null
                 && value.length() <= 2000;
         } catch (URISyntaxException e) {

@@ -1,14 +1,8 @@
 package de.datenhafen.core.sink;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
+import de.datenhafen.api.PemCertificates;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -31,8 +25,6 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
                      String password, SSLSocketFactory trust) {
 
     static final String CA_CERTIFICATE = "ca-certificate";
-    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
-        "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
     private static final Pattern BROKER = Pattern.compile("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
 
     /** As {@link #parse(String, String, String, int, boolean, String, String, String, SinkAddressPolicy)}, public addresses only. */
@@ -116,47 +108,16 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
         return s == null || s.isBlank() ? null : s;
     }
 
+    /** A socket factory that trusts exactly the authorities of {@code ca-certificate} ({@link PemCertificates#trusting}). */
     private static SSLSocketFactory trusting(String pem) {
+        TrustManagerFactory authorities = PemCertificates.trusting(pem, CA_CERTIFICATE);
         try {
-            Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(wrapped(pem).getBytes(StandardCharsets.US_ASCII)));
-            if (cas.isEmpty()) {
-                throw new IllegalArgumentException(CA_CERTIFICATE + " holds no certificate (PEM, -----BEGIN "
-                    + "CERTIFICATE-----)");
-            }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate ca : cas) {
-                store.setCertificateEntry("ca" + i++, ca);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
+            context.init(null, authorities.getTrustManagers(), null);
             return context.getSocketFactory();
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException(CA_CERTIFICATE + " is not a CA certificate in PEM form: "
-                + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS with the " + CA_CERTIFICATE + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The PEM with its certificates' lines laid out anew: Camel drops the line breaks of an endpoint URI, also inside
-     * {@code RAW(...)}, and the JDK reads a certificate only with them.
-     */
-    static String wrapped(String pem) {
-        Matcher m = PEM_CERTIFICATE.matcher(pem);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String base64 = m.group(1).replaceAll("\\s", "");
-            out.append("-----BEGIN CERTIFICATE-----\n");
-            for (int i = 0; i < base64.length(); i += 64) {
-                out.append(base64, i, Math.min(base64.length(), i + 64)).append('\n');
-            }
-            out.append("-----END CERTIFICATE-----\n");
-        }
-        return out.length() == 0 ? pem : out.toString();
     }
 
     @Override

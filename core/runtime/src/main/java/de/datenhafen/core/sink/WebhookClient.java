@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * keep the URL's host name. So a DNS name cannot pass the check with a public address and be connected to at a private
  * one a moment later (rebinding). That is why this is Vert.x's HTTP client: the JDK's resolves the name itself, with no
  * way to give it the address, and connecting to an address in the URL instead would lose the host name for
- * {@code Host} (a header the JDK's client does not let callers set) and for TLS.
+ * {@code Host} (a header the JDK's client does not let callers set) and for TLS. The certificate is checked against
+ * the JVM's trust store, or, for a target with a {@code caCertificate}, against that authority only.
  *
  * <p>One client per target, with its own pool of at most {@code concurrency} connections, so a hanging target holds no
  * connection another target needs; the client is asynchronous, so it holds no thread either: the delivering thread
@@ -83,13 +85,18 @@ final class WebhookClient implements AutoCloseable {
         this.https = "https".equalsIgnoreCase(url.getScheme());
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.requestUri = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, target.timeout().toMillis()))
-                .setKeepAlive(true)
-                .setKeepAliveTimeout(30)
-                .setDecompressionSupported(false)
-                .setVerifyHost(true),
+        HttpClientOptions options = new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, target.timeout().toMillis()))
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(30)
+            .setDecompressionSupported(false)
+            .setVerifyHost(true);
+        if (target.trust() != null) {
+            // the target's own authority instead of the JVM's trust store; the host name is checked all the same
+            options.setTrustOptions(TrustOptions.wrap(target.trust()));
+        }
+        this.http = vertx.createHttpClient(options,
             new PoolOptions().setHttp1MaxSize(Math.max(1, target.concurrency())));
     }
 
@@ -231,7 +238,7 @@ final class WebhookClient implements AutoCloseable {
                 throw new SinkException("webhook target " + target.name() + " refused the connection ("
                     + target.shownUrl() + ")");
             }
-            String tls = tlsProblem(cause, host);
+            String tls = tlsProblem(cause, host, target.trust() != null);
             throw new SinkException("webhook target " + target.name() + " could not be reached ("
                 + target.shownUrl() + "): " + (tls != null ? tls : cause.getMessage() == null
                 ? cause.getClass().getSimpleName() : shortened(headerSafe(cause.getMessage()))));
@@ -241,8 +248,10 @@ final class WebhookClient implements AutoCloseable {
     /**
      * Why TLS with the target failed, in words an admin can act on, or null when the failure was not TLS's. Netty's
      * outer exception says only "Failed to create SSL connection"; the reason is further down its causes.
+     *
+     * @param ownAuthority whether the target trusts its own {@code ca-certificate} rather than the JVM's trust store
      */
-    static String tlsProblem(Throwable failure, String host) {
+    static String tlsProblem(Throwable failure, String host, boolean ownAuthority) {
         CertificateException certificate = null;
         SSLException deepest = null;
         int depth = 0;
@@ -259,8 +268,12 @@ final class WebhookClient implements AutoCloseable {
             return "its TLS certificate is not for " + host;
         }
         if (said.contains("PKIX")) {
-            return "its TLS certificate is not signed by an authority the hub trusts (the hub's Java trust store; "
-                + "an operator adds a private authority with -Djavax.net.ssl.trustStore)";
+            return ownAuthority
+                ? "its TLS certificate is not signed by the authority in the target's ca-certificate (which the hub "
+                    + "trusts for it instead of its Java trust store)"
+                : "its TLS certificate is not signed by an authority the hub trusts (the hub's Java trust store; a "
+                    + "private authority's certificate goes in the target's ca-certificate, or an operator adds it "
+                    + "for all targets with -Djavax.net.ssl.trustStore)";
         }
         if (deepest == null) {
             return null;

@@ -16,8 +16,11 @@ import org.apache.camel.support.DefaultComponent;
  * ({@code whsec_<base64>}; both sign), {@code mode} ({@code structured}, default, or {@code binary}),
  * {@code timeoutSeconds} (10), {@code concurrency} (1: how many subjects at once; never two events of one subject),
  * {@code ratePerSecond} (0: no limit), {@code handshake} (false: the CloudEvents webhook validation before the first
- * delivery). In a URI, write a secret's {@code +} as {@code %2B} (a bare {@code +} is read as a space, which is taken
- * back to {@code +}). Camel masks {@code secret} and {@code previousSecret} wherever it shows a URI.
+ * delivery), {@code caCertificate} (for an https receiver whose certificate a private authority signed: that
+ * authority's certificate in PEM form, trusted instead of the JVM's trust store; give it as {@code RAW(...)}, whose
+ * lost line breaks do not matter). In a URI, write a secret's {@code +} as {@code %2B} (a bare {@code +} is read as a
+ * space, which is taken back to {@code +}). Camel masks {@code secret} and {@code previousSecret} wherever it shows a
+ * URI.
  *
  * <p>A 410 Gone stops the integration of the route with the target's answer as reason ({@link IntegrationStop}).
  *
@@ -55,7 +58,8 @@ public final class WebhookComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "timeoutSeconds", Integer.class, 10),
             getAndRemoveParameter(parameters, "concurrency", Integer.class, 1),
             getAndRemoveParameter(parameters, "ratePerSecond", Double.class, 0.0),
-            getAndRemoveParameter(parameters, "handshake", Boolean.class, false), policy);
+            getAndRemoveParameter(parameters, "handshake", Boolean.class, false),
+            getAndRemoveParameter(parameters, WebhookTarget.CA_CERTIFICATE, String.class), policy);
         return new SinkEndpoint(uri, this, target.name(), endpoint -> new WebhookProducer(endpoint, target, this));
     }
 

@@ -1,10 +1,12 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.api.PemCertificates;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One webhook target's settings, parsed from the {@code webhook:} URI.
@@ -17,10 +19,13 @@ import java.util.Locale;
  * @param concurrency how many subjects are delivered at once (events of one subject never at once)
  * @param ratePerSecond most requests a second, 0 for no limit
  * @param handshake whether the CloudEvents webhook validation ({@code OPTIONS}) comes before the first delivery
+ * @param trust for an https receiver whose certificate a private authority signed: trusting exactly that authority
+ *     ({@code caCertificate}, PEM); null for the JVM's trust store
  */
 record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Duration timeout, int concurrency,
-                     double ratePerSecond, boolean handshake) {
+                     double ratePerSecond, boolean handshake, TrustManagerFactory trust) {
 
+    static final String CA_CERTIFICATE = "caCertificate";
     static final int MAX_CONCURRENCY = 64;
     static final int MAX_TIMEOUT_SECONDS = 300;
 
@@ -28,11 +33,12 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
         keys = List.copyOf(keys);
     }
 
-    /** As {@link #parse(String, String, String, String, String, int, int, double, boolean, SinkAddressPolicy)}, public addresses only. */
+    /** As {@link #parse(String, String, String, String, String, int, int, double, boolean, String, SinkAddressPolicy)}, public addresses only. */
     static WebhookTarget parse(String name, String url, String secret, String previousSecret, String mode,
-                               int timeoutSeconds, int concurrency, double ratePerSecond, boolean handshake) {
+                               int timeoutSeconds, int concurrency, double ratePerSecond, boolean handshake,
+                               String caCertificate) {
         return parse(name, url, secret, previousSecret, mode, timeoutSeconds, concurrency, ratePerSecond, handshake,
-            SinkAddressPolicy.publicOnly());
+            caCertificate, SinkAddressPolicy.publicOnly());
     }
 
     /**
@@ -42,7 +48,7 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
      */
     static WebhookTarget parse(String name, String url, String secret, String previousSecret, String mode,
                                int timeoutSeconds, int concurrency, double ratePerSecond, boolean handshake,
-                               SinkAddressPolicy policy) {
+                               String caCertificate, SinkAddressPolicy policy) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("webhook endpoint names no target: webhook:<target-name>?url=...");
         }
@@ -68,8 +74,17 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
         if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("ratePerSecond must be 0 (no limit) or more, was " + ratePerSecond);
         }
+        TrustManagerFactory trust = null;
+        if (caCertificate != null && !caCertificate.isBlank()) {
+            if (!"https".equalsIgnoreCase(uri.getScheme())) {
+                // over plain http it would silently not be used, and its author would believe the receiver is checked
+                throw new IllegalArgumentException(CA_CERTIFICATE + " is set but url is not an https:// address: a "
+                    + "private authority's certificate is used only over TLS");
+            }
+            trust = PemCertificates.trusting(caCertificate, CA_CERTIFICATE);
+        }
         return new WebhookTarget(name, uri, keys, m.equals("binary"), Duration.ofSeconds(timeoutSeconds),
-            concurrency, ratePerSecond, handshake);
+            concurrency, ratePerSecond, handshake, trust);
     }
 
     private static URI url(String url) {
@@ -108,6 +123,7 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
     public String toString() {
         return "WebhookTarget[" + name + " " + shownUrl() + (binary ? " binary" : " structured") + ", "
             + keys.size() + " secret(s), timeout " + timeout.toSeconds() + " s, concurrency " + concurrency
-            + (ratePerSecond > 0 ? ", " + ratePerSecond + "/s" : "") + (handshake ? ", handshake" : "") + "]";
+            + (ratePerSecond > 0 ? ", " + ratePerSecond + "/s" : "") + (handshake ? ", handshake" : "")
+            + (trust == null ? "" : ", own CA") + "]";
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What the flow parser refuses, each with the line and the block a user reads in the 422. */
 class FlowRefusalsTest {
 
-    private static FlowRefusedException refusal(String yaml) {
+    static FlowRefusedException refusal(String yaml) {
         try {
             FlowParser.parse(yaml);
         } catch (FlowRefusedException e) {

@@ -193,10 +193,10 @@ class SinkAddressPolicyTest {
     void theSinksTargetsAreCheckedWhenTheirEndpointsAreMade() {
         String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         assertThatThrownBy(() -> WebhookTarget.parse("t", "http://127.0.0.1:18999/x", secret, null, null, 10, 1, 0,
-            false, PUBLIC_ONLY)).isInstanceOfSatisfying(SinkAddressPolicy.Refused.class,
+            false, null, PUBLIC_ONLY)).isInstanceOfSatisfying(SinkAddressPolicy.Refused.class,
                 r -> assertThat(r.field()).isEqualTo("url"));
         assertThatThrownBy(() -> WebhookTarget.parse("t", "http://[fd00::5]/x", secret, null, null, 10, 1, 0,
-            false, PUBLIC_ONLY)).isInstanceOf(SinkAddressPolicy.Refused.class);
+            false, null, PUBLIC_ONLY)).isInstanceOf(SinkAddressPolicy.Refused.class);
         assertThatThrownBy(() -> MqttOutTarget.parse("o", "tcp://192.168.1.10:1883", "t", 1, false, null, null, null,
             PUBLIC_ONLY)).isInstanceOfSatisfying(SinkAddressPolicy.Refused.class,
                 r -> assertThat(r.field()).isEqualTo("broker"));
@@ -205,6 +205,6 @@ class SinkAddressPolicyTest {
         assertThatCode(() -> MqttOutTarget.parse("o", "tcp://127.0.0.1:1883", "t", 1, false, null, null, null,
             SinkAddressPolicy.of(List.of("127.0.0.0/8")))).doesNotThrowAnyException();
         assertThatCode(() -> WebhookTarget.parse("t", "https://hooks.example.org/x", secret, null, null, 10, 1, 0,
-            false, PUBLIC_ONLY)).doesNotThrowAnyException();
+            false, null, PUBLIC_ONLY)).doesNotThrowAnyException();
     }
 }

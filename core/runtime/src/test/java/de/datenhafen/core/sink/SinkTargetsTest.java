@@ -37,24 +37,41 @@ class SinkTargetsTest {
 
     @Test
     void aWebhookTargetRefusesOtherSchemesCredentialsInTheUrlAndValuesOutOfRange() {
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "ftp://h/x", SECRET, null, null, 10, 1, 0, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "ftp://h/x", SECRET, null, null, 10, 1, 0, false, null))
             .hasMessage("url must be an http:// or https:// address with a host");
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://u:pw@h/x", SECRET, null, null, 10, 1, 0, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://u:pw@h/x", SECRET, null, null, 10, 1, 0, false,
+            null))
             .hasMessageStartingWith("url must not carry credentials");
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, "mixed", 10, 1, 0, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, "mixed", 10, 1, 0, false, null))
             .hasMessage("mode must be structured or binary, was 'mixed'");
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 0, 1, 0, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 0, 1, 0, false, null))
             .hasMessage("timeoutSeconds must be between 1 and 300, was 0");
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 65, 0, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 65, 0, false, null))
             .hasMessage("concurrency must be between 1 and 64, was 65");
-        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 1, -1, false))
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 1, -1, false, null))
             .hasMessage("ratePerSecond must be 0 (no limit) or more, was -1.0");
+    }
+
+    @Test
+    void aWebhookTargetRefusesACaCertificateForAnHttpUrlOrThatIsNoCertificateWithoutRepeatingIt() {
+        String key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIHNvbWUtdGVzdC10ZXh0\n-----END PRIVATE KEY-----";
+
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "http://h/x", SECRET, null, null, 10, 1, 0, false, key))
+            .hasMessage("caCertificate is set but url is not an https:// address: a private authority's certificate "
+                + "is used only over TLS");
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 1, 0, false, key))
+            .hasMessageStartingWith("caCertificate holds a private key (-----BEGIN PRIVATE KEY-----)")
+            .hasMessageNotContaining("MC4CAQAw");
+        assertThatThrownBy(() -> WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 1, 0, false, "CA"))
+            .hasMessageStartingWith("caCertificate holds no certificate in PEM form");
+        assertThat(WebhookTarget.parse("t", "https://h/x", SECRET, null, null, 10, 1, 0, false, " ").trust())
+            .as("blank, as Camel gives an empty RAW()").isNull();
     }
 
     @Test
     void aWebhookTargetShowsItsUrlWithoutQueryAndNoSecret() {
         WebhookTarget t = WebhookTarget.parse("t", "https://h.example:8443/hook?token=abc", SECRET, SECRET,
-            "binary", 5, 4, 20, true);
+            "binary", 5, 4, 20, true, null);
 
         assertThat(t.shownUrl()).isEqualTo("https://h.example:8443/hook");
         assertThat(t.toString()).doesNotContain("token=abc").doesNotContain("whsec_").contains("2 secret(s)");

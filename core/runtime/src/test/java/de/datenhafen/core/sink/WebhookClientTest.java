@@ -65,7 +65,7 @@ class WebhookClientTest {
 
     private WebhookClient client(String host, SinkAddressPolicy policy) {
         WebhookTarget target = WebhookTarget.parse("probe", "http://" + host + ":" + receiver.getAddress().getPort()
-            + "/x?token=abc", SECRET, null, null, 5, 1, 0, false, policy);
+            + "/x?token=abc", SECRET, null, null, 5, 1, 0, false, null, policy);
         return new WebhookClient(target, vertx, policy);
     }
 

@@ -2,6 +2,7 @@ package de.datenhafen.plugins.airquality;
 
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Config;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
@@ -73,6 +74,7 @@ final class MqttIngestConnector implements Connector {
                 .define(MqttTls.CA_CERTIFICATE, ConfigType.STRING, null, false, "For an ssl:// broker whose "
                     + "certificate a private CA signed: that CA's certificate in PEM form, trusted instead of the "
                     + "JVM's trust store")
+                .check(MqttTls.CA_CERTIFICATE, ConfigCheck.pemCertificates())
                 .define("client-id", ConfigType.STRING, null, false,
                     "MQTT client id; default: datenhafen-<integration>; a persistent session keeps QoS 1 "
                         + "messages while the hub is away")

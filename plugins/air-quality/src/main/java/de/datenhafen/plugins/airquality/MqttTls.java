@@ -1,14 +1,7 @@
 package de.datenhafen.plugins.airquality;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import de.datenhafen.api.PemCertificates;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -44,31 +37,12 @@ final class MqttTls {
             throw new IllegalArgumentException(CA_CERTIFICATE + " is set but the broker " + broker
                 + " is not a TLS address: use ssl://host:8883 (or wss://)");
         }
-        Collection<? extends Certificate> certificates;
+        TrustManagerFactory tmf = PemCertificates.trusting(pem, CA_CERTIFICATE); // as the hub's sinks read it
         try {
-            certificates = CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException(CA_CERTIFICATE + " is not an X.509 certificate in PEM form (-----BEGIN "
-                + "CERTIFICATE----- ...): " + e.getMessage(), e);
-        }
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException(CA_CERTIFICATE + " holds no certificate: give the CA certificate in PEM "
-                + "form (-----BEGIN CERTIFICATE----- ...)");
-        }
-        try {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates) {
-                trusted.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trusted);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, tmf.getTrustManagers(), null);
             return tls.getSocketFactory();
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the " + CA_CERTIFICATE + ": " + e.getMessage(), e);
         }
     }

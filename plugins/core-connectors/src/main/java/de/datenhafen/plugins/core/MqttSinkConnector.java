@@ -3,9 +3,11 @@ package de.datenhafen.plugins.core;
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import java.util.List;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -31,7 +33,7 @@ public final class MqttSinkConnector implements Connector {
 
     @Override
     public ConfigDef config() {
-        return SinkUri.events(ConfigDef.builder(), NAME)
+        ConfigDef.Builder b = SinkUri.events(ConfigDef.builder(), NAME)
             .define("broker", ConfigType.STRING, null, true, "Broker URI: tcp://host:1883 or ssl://host:8883")
             .check("broker", ConfigCheck.pattern("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}",
                 "tcp://host:port or ssl://host:port"))
@@ -44,10 +46,13 @@ public final class MqttSinkConnector implements Connector {
             .define("retained", ConfigType.BOOLEAN, false, false, "The broker keeps the last message of each topic "
                 + "for new subscribers")
             .define("username", ConfigType.STRING, null, false, "User name at the broker")
-            .secret("password", ConfigType.STRING, null, false, "Password at the broker")
-            .define("ca-certificate", ConfigType.STRING, null, false, "For an ssl:// broker whose certificate a "
-                + "private CA signed: that CA's certificate in PEM form, trusted instead of the JVM's trust store")
-            .build();
+            .secret("password", ConfigType.STRING, null, false, "Password at the broker");
+        return SinkUri.caCertificate(b, "an ssl:// broker").build();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Config config) {
+        return SinkUri.caCertificateWithoutTls(config, "broker", "ssl");
     }
 
     @Override
@@ -61,7 +66,7 @@ public final class MqttSinkConnector implements Connector {
             .param("retained", c.getBoolean("retained"))
             .param("username", SinkUri.value(c, "username"))
             .param("password", SinkUri.value(c, "password"))
-            .param("ca-certificate", SinkUri.value(c, "ca-certificate"))
+            .param("ca-certificate", SinkUri.value(c, SinkUri.CA_CERTIFICATE))
             .uri();
         return new RouteBuilder() {
             @Override

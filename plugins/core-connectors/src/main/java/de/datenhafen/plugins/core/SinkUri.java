@@ -4,14 +4,21 @@ import de.datenhafen.api.BusConsumerEndpoint;
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.IntegrationContext;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * What the two sink connectors share: which bus events they follow (types, subject prefix, subscription) and how a
- * hub sink's endpoint URI is written from config values.
+ * What the two sink connectors share: which bus events they follow (types, subject prefix, subscription), the
+ * certificate of a private authority their target may use, and how a hub sink's endpoint URI is written from config
+ * values.
  */
 final class SinkUri {
+
+    /** The key of a private authority's certificate, which a sink trusts instead of the JVM's trust store. */
+    static final String CA_CERTIFICATE = "ca-certificate";
 
     private final StringBuilder uri;
     private char separator = '?';
@@ -61,6 +68,36 @@ final class SinkUri {
                     + "-<integration>")
             .check("subscription", ConfigCheck.pattern("[a-z0-9][a-z0-9._-]{0,62}",
                 "lower-case letters, digits, dots, dashes and underscores"));
+    }
+
+    /**
+     * The key {@value #CA_CERTIFICATE}: for a target over TLS whose certificate a private authority signed, that
+     * authority's certificate in PEM form, checked as certificates when the config is (a private key, no certificate,
+     * more than 64 KiB are refused naming the key).
+     *
+     * @param target what the target is, for the key's description ({@code "an https url"})
+     */
+    static ConfigDef.Builder caCertificate(ConfigDef.Builder b, String target) {
+        return b.define(CA_CERTIFICATE, ConfigType.STRING, null, false, "For " + target + " whose certificate a "
+                + "private CA signed: that CA's certificate in PEM form, trusted instead of the JVM's trust store")
+            .check(CA_CERTIFICATE, ConfigCheck.pemCertificates());
+    }
+
+    /**
+     * A {@value #CA_CERTIFICATE} given for a target that is not spoken to over TLS, as a problem naming the key: the
+     * sink would refuse it when the routes start, and the admin would otherwise believe the target's certificate is
+     * checked against it. Empty when there is none.
+     *
+     * @param targetKey the key of the target ({@code url}, {@code broker})
+     * @param tlsScheme the target's scheme that means TLS ({@code https}, {@code ssl})
+     */
+    static List<ConfigProblem> caCertificateWithoutTls(Config config, String targetKey, String tlsScheme) {
+        if (!config.has(CA_CERTIFICATE) || !config.has(targetKey)
+            || config.getString(targetKey).trim().toLowerCase(Locale.ROOT).startsWith(tlsScheme + "://")) {
+            return List.of();
+        }
+        return List.of(new ConfigProblem(CA_CERTIFICATE, "is set but " + targetKey + " is not an " + tlsScheme
+            + ":// address: a private authority's certificate is used only over TLS"));
     }
 
     /** The bus consumer of the events a sink follows, {@code maxBatch} at a time. */

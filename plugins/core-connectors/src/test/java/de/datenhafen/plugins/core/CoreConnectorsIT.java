@@ -230,6 +230,59 @@ class CoreConnectorsIT {
         }
     }
 
+    /**
+     * A sink's {@code ca-certificate} that is not certificates in PEM form is refused by a dry run and by create in
+     * the same words, naming {@code config.ca-certificate} and never repeating the value; nothing is stored.
+     */
+    @Test
+    void aCaCertificateThatIsNoCertificateIsRefusedNamingTheKeyWithoutRepeatingIt(HubClient client) {
+        String mustBe = "must be X.509 certificates in PEM form (-----BEGIN CERTIFICATE----- ...), at most 65536 "
+            + "characters; the value ";
+        String key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIHNvbWUtdGVzdC10ZXh0\n"
+            + "-----END PRIVATE KEY-----\n"; // the test's own text, no real key
+        for (String[] c : new String[][] {
+            {"webhook-sink", "url", "https://hooks.example.org/in", key, "holds a private key (-----BEGIN PRIVATE "
+                + "KEY-----): the hub needs only the authority's certificate to check the other side, never a key; "
+                + "remove the key (and replace it, if it was shared)"},
+            {"webhook-sink", "url", "https://hooks.example.org/in", "A".repeat(70_000), "has 70000 characters, "
+                + "more than the 65536 certificates in PEM form may have here"},
+            {"mqtt-sink", "broker", "ssl://broker.example.org:8883", "our own CA", "holds no certificate in PEM "
+                + "form: give the authority's certificate (-----BEGIN CERTIFICATE----- ... -----END "
+                + "CERTIFICATE-----)"}}) {
+            JsonObject request = sink(c[0], c[1], c[2]);
+            request.getJsonObject("config").put("ca-certificate", c[3]);
+            HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+            HubClient.Response created = client.post("/api/v1/admin/integrations", request);
+
+            assertThat(validated.json().getJsonArray("problems")).as(validated.body()).containsExactly(
+                new JsonObject().put("field", "config.ca-certificate").put("error", mustBe + c[4]));
+            assertRefused(created, "config.ca-certificate", mustBe + c[4]);
+            assertThat(validated.body() + created.body()).doesNotContain("MC4CAQAw").doesNotContain("AAAAAAAA");
+            assertThat(client.get("/api/v1/admin/integrations/dry-sink").status()).as("nothing kept").isEqualTo(404);
+        }
+    }
+
+    /**
+     * A {@code webhook-sink} with the certificate of a private authority reaches the hub's sink through its Camel URI,
+     * which drops the PEM's line breaks, and starts; given for an http url, it is refused naming the key.
+     */
+    @Test
+    void aWebhookSinkWithACaCertificateStartsAndOneForAnHttpUrlIsRefused(HubClient client) throws Exception {
+        JsonObject request = sink("webhook-sink", "url", "https://hooks.example.org/in");
+        request.getJsonObject("config").put("ca-certificate", SinkCaCertificateTest.authority());
+        HubClient.Response created = client.post("/api/v1/admin/integrations", request.copy().put("name", "own-ca"));
+        try {
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().getString("state")).as(created.body()).isEqualTo("running");
+        } finally {
+            client.delete("/api/v1/admin/integrations/own-ca");
+        }
+
+        request.getJsonObject("config").put("url", "http://hooks.example.org/in");
+        assertRefused(client.post("/api/v1/admin/integrations", request), "config.ca-certificate",
+            "is set but url is not an https:// address: a private authority's certificate is used only over TLS");
+    }
+
     /** A create request for integration {@code dry-sink} of {@code connector}, its target in {@code key}. */
     static JsonObject sink(String connector, String key, String target) {
         JsonObject config = new JsonObject().put("types", new JsonArray().add("city.dry")).put(key, target);

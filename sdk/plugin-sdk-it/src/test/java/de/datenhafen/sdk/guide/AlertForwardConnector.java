@@ -11,7 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The guide's (docs/plugins.md) key that names a sink's target, compiled by the build so its snippet stays true: a
  * connector that forwards the member's alerts to a webhook, whose {@code url} the hub checks against its sinks'
- * address policy wherever it checks a config (validate included).
+ * address policy wherever it checks a config (validate included), and whose {@code ca-certificate} it reads as the
+ * hub's sinks do.
  */
 public final class AlertForwardConnector implements Connector {
 
@@ -31,6 +32,8 @@ public final class AlertForwardConnector implements Connector {
             .define("url", ConfigType.STRING, null, true, "Where events are POSTed")
             .check("url", ConfigCheck.url("https", "http"))
             .sinkTarget("url")
+            .define("ca-certificate", ConfigType.STRING, null, false, "That CA's certificate in PEM form")
+            .check("ca-certificate", ConfigCheck.pemCertificates())
             .build();
     }
 
