@@ -83,7 +83,7 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
 
     /** The broker's port. */
     static int port(String broker) {
-        return java.net.URI.create(broker.trim()).getPort();
+        return SinkAddressPolicy.port(java.net.URI.create(broker.trim()));
     }
 
     /** Whether the broker is spoken to over TLS ({@code ssl://}). */

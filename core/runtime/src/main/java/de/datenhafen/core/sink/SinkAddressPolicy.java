@@ -177,13 +177,21 @@ public final class SinkAddressPolicy {
         if (uri.getScheme() == null || uri.getHost() == null) {
             return;
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
+        checkConfigured(field, target, uri.getHost(), port(uri));
+    }
+
+    /**
+     * The port a sink's target URI connects to: its own, or its scheme's ({@code http} 80, {@code https} 443,
+     * {@code ssl} and {@code mqtts} 8883, else MQTT's 1883). The one table for the policy's check and the sinks'
+     * connections, so both look at the same port.
+     */
+    static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
             case "https" -> 443;
             case "http" -> 80;
             case "ssl", "mqtts" -> 8883;
             default -> 1883;
         };
-        checkConfigured(field, target, uri.getHost(), port);
     }
 
     /**

@@ -81,7 +81,7 @@ final class WebhookClient implements AutoCloseable {
         URI url = target.url();
         String h = url.getHost();
         this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
-        this.port = WebhookTarget.port(url);
+        this.port = SinkAddressPolicy.port(url);
         this.https = "https".equalsIgnoreCase(url.getScheme());
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.requestUri = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();

@@ -53,7 +53,7 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
             throw new IllegalArgumentException("webhook endpoint names no target: webhook:<target-name>?url=...");
         }
         URI uri = url(url);
-        policy.checkConfigured("url", url, uri.getHost(), port(uri));
+        policy.checkConfigured("url", url, uri.getHost(), SinkAddressPolicy.port(uri));
         List<byte[]> keys = new ArrayList<>(2);
         keys.add(StandardWebhooks.key(secret, "secret"));
         if (previousSecret != null && !previousSecret.isBlank()) {
@@ -106,11 +106,6 @@ record WebhookTarget(String name, URI url, List<byte[]> keys, boolean binary, Du
                 + "authenticates the hub to the receiver");
         }
         return uri;
-    }
-
-    /** The port a URL names, or its scheme's. */
-    static int port(URI uri) {
-        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** The URL as logs and errors show it: scheme, host, port and path, no query (it may hold a token). */
