@@ -2,6 +2,7 @@ package de.datenhafen.core.flow;
 
 import com.dashjoin.jsonata.Jsonata;
 import de.datenhafen.api.PemCertificates;
+import de.datenhafen.core.sink.MqttOutComponent;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -362,6 +363,11 @@ public final class FlowParser {
     /** The webhook's option that holds a private authority's certificate, read as the sink reads it. */
     static final String CA_CERTIFICATE = "caCertificate";
 
+    /** A YAML block ({@code caCertificate: |}) keeps its line breaks; the sinks read it without them as well. */
+    private static final Option CA_CERTIFICATE_OPTION = new Option(CA_CERTIFICATE, false, false,
+        v -> v.contains(")") && v.contains("}") ? CA_CERTIFICATE + " must not hold both ) and } (the flow passes it "
+            + "to the sink as RAW(...)): keep only the certificates" : PemCertificates.problem(v, CA_CERTIFICATE));
+
     static final Map<String, List<Option>> SINKS = Map.of(
         "webhook", List.of(
             new Option("url", true, false, v -> url(v, Set.of("http", "https")) ? null
@@ -373,18 +379,17 @@ public final class FlowParser {
             new Option("concurrency", false, false, INT_1_64, "1 to 64"),
             new Option("ratePerSecond", false, false, INT_1_10000, "1 to 10000"),
             new Option("handshake", false, false, BOOL, "true or false"),
-            // a YAML block (caCertificate: |) keeps its line breaks; the sink reads it without them as well
-            new Option(CA_CERTIFICATE, false, false, v -> v.contains(")") && v.contains("}")
-                ? CA_CERTIFICATE + " must not hold both ) and } (the flow passes it to the sink as RAW(...)): keep "
-                    + "only the certificates" : PemCertificates.problem(v, CA_CERTIFICATE))),
+            CA_CERTIFICATE_OPTION),
         "mqtt-out", List.of(
-            new Option("broker", true, false, v -> url(v, Set.of("tcp", "ssl", "mqtt", "mqtts")) ? null
-                : "broker must be a tcp://, ssl://, mqtt:// or mqtts:// URL"),
+            // what the sink takes, no more: mqtt:// and mqtts:// or a broker without its port passed here and
+            // failed the flow at start
+            new Option("broker", true, false, MqttOutComponent::brokerProblem),
             new Option("topic", true, false, TOPIC, "a topic (a template from {type} and {subject}), no # or +"),
             new Option("qos", false, false, Pattern.compile("[01]"), "0 or 1"),
             new Option("retained", false, false, BOOL, "true or false"),
             new Option("username", false, false, ANY, "text"),
-            new Option("password", false, true, ANY, "the broker password")));
+            new Option("password", false, true, ANY, "the broker password"),
+            CA_CERTIFICATE_OPTION));
 
     private Flow.Sink sink(String kind, Node v, int line, String path) {
         List<Option> options = SINKS.get(kind);
@@ -417,11 +422,12 @@ public final class FlowParser {
                     n.getEndMark().getIndex()));
             }
         }
-        if (values.containsKey(CA_CERTIFICATE)
-            && !values.get("url").trim().toLowerCase(Locale.ROOT).startsWith("https://")) {
-            // over plain http it would silently not be used, and its author would believe the receiver is checked
+        String target = kind.equals("webhook") ? "url" : "broker";
+        String tls = kind.equals("webhook") ? "https://" : "ssl://";
+        if (values.containsKey(CA_CERTIFICATE) && !values.get(target).trim().toLowerCase(Locale.ROOT).startsWith(tls)) {
+            // without TLS it would silently not be used, and its author would believe the receiver is checked
             throw refuse(f.get(CA_CERTIFICATE), kind, path + "." + CA_CERTIFICATE, CA_CERTIFICATE + " is set but "
-                + "url is not an https:// address: a private authority's certificate is used only over TLS");
+                + target + " is not an " + tls + " address: a private authority's certificate is used only over TLS");
         }
         return new Flow.Sink(kind, name, values, line, path);
     }

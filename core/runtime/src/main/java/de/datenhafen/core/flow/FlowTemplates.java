@@ -105,7 +105,7 @@ public final class FlowTemplates {
             List.of(FLOW_NAME, new Parameter("topic", "a word of the offers' names, e.g. Beratung",
                 Pattern.compile("[\\p{L}\\p{N} -]{1,60}"), null),
                 new Parameter("broker", "the MQTT broker, tcp://host:1883 or ssl://host:8883",
-                    Pattern.compile("(tcp|ssl|mqtt|mqtts)://[A-Za-z0-9.:\\[\\]-]{1,200}"), null),
+                    Pattern.compile("(tcp|ssl)://[A-Za-z0-9.:\\[\\]-]{1,200}:[0-9]{1,5}"), null),
                 new Parameter("mqttTopic", "the topic to publish to; {type} and {subject} are the event's",
                     Pattern.compile("[A-Za-z0-9/_.{}-]{1,200}"), null)),
             """

@@ -27,6 +27,15 @@ public final class MqttOutComponent extends DefaultComponent {
     private final SinkAddressPolicy policy;
 
     /** @param policy where brokers may be: checked when an endpoint is made and at every connection */
+    /**
+     * What is wrong with {@code broker} as this sink's broker, or null ({@code tcp://host:port} or
+     * {@code ssl://host:port}): a flow's {@code mqtt-out} step is checked with it, so a flow is refused for a broker
+     * the sink would refuse at start.
+     */
+    public static String brokerProblem(String broker) {
+        return MqttOutTarget.brokerProblem(broker);
+    }
+
     public MqttOutComponent(SinkAddressPolicy policy) {
         this.policy = policy;
     }

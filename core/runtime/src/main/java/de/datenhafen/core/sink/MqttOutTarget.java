@@ -24,8 +24,15 @@ import javax.net.ssl.TrustManagerFactory;
 record MqttOutTarget(String name, String broker, String topic, int qos, boolean retained, String username,
                      String password, SSLSocketFactory trust) {
 
-    static final String CA_CERTIFICATE = "ca-certificate";
+    /** The URI parameter of a private authority's certificate, named as the webhook's ({@code caCertificate}). */
+    static final String CA_CERTIFICATE = "caCertificate";
     private static final Pattern BROKER = Pattern.compile("(?i)(tcp|ssl)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
+
+    /** What is wrong with {@code broker} as this sink's broker, or null: {@code tcp://host:port} or {@code ssl://...}. */
+    static String brokerProblem(String broker) {
+        return broker != null && BROKER.matcher(broker).matches() && host(broker) != null ? null
+            : "broker must be tcp://host:port or ssl://host:port, was '" + broker + "'";
+    }
 
     /** As {@link #parse(String, String, String, int, boolean, String, String, String, SinkAddressPolicy)}, public addresses only. */
     static MqttOutTarget parse(String name, String broker, String topic, int qos, boolean retained, String username,
@@ -44,9 +51,9 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("mqtt-out endpoint names no target: mqtt-out:<target-name>?broker=...");
         }
-        if (broker == null || !BROKER.matcher(broker).matches() || host(broker) == null) {
-            throw new IllegalArgumentException("broker must be tcp://host:port or ssl://host:port, was '" + broker
-                + "'");
+        String brokerProblem = brokerProblem(broker);
+        if (brokerProblem != null) {
+            throw new IllegalArgumentException(brokerProblem);
         }
         policy.checkConfigured("broker", broker, host(broker), port(broker));
         if (topic == null || topic.isBlank()) {

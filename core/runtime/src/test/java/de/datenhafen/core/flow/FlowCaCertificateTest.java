@@ -3,6 +3,7 @@ package de.datenhafen.core.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import de.datenhafen.core.sink.MqttOutComponent;
 import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.sink.TestAuthorities;
 import de.datenhafen.core.sink.WebhookComponent;
@@ -93,5 +94,64 @@ class FlowCaCertificateTest {
         assertThat(e.field()).isEqualTo("steps[0].caCertificate");
         assertThat(e.getMessage()).isEqualTo("line 9, block 'webhook': caCertificate is set but url is not an "
             + "https:// address: a private authority's certificate is used only over TLS");
+    }
+
+    /** A flow whose mqtt-out step has {@code caCertificate} as a YAML block (its key on line 9). */
+    private static String mqttFlow(String broker, String caCertificate) {
+        return """
+            name: f
+            from:
+              bus: air.alert.raised
+            steps:
+              - mqtt-out:
+                  name: alerts
+                  broker: %s
+                  topic: city/{type}
+                  caCertificate: |
+            %s""".formatted(broker, caCertificate.indent(8));
+    }
+
+    @Test
+    void anMqttOutStepTakesACaCertificateToItsSinkAndRefusesItWithoutTls() throws Exception {
+        Flow.Sink sink = FlowParser.parse(mqttFlow("ssl://broker.example.org:8883", pem)).sinks().get(0);
+        String uri = FlowCompiler.sinkUri(sink);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addComponent("mqtt-out", new MqttOutComponent(SinkAddressPolicy.publicOnly()));
+            camel.start();
+            assertThat(camel.getEndpoint(uri)).isNotNull(); // the sink read the certificate under the flow's name
+            assertThatThrownBy(() -> camel.getEndpoint(uri.replace("caCertificate=RAW(-----BEGIN CERTIFICATE-----\n",
+                "caCertificate=RAW(-----BEGIN CERTIFICATE-----\n!"))).isInstanceOf(ResolveEndpointFailedException.class)
+                .rootCause().hasMessage("certificate 1 in caCertificate is not base64 between its BEGIN and END lines");
+        }
+
+        FlowRefusedException e = FlowRefusalsTest.refusal(mqttFlow("tcp://broker.example.org:1883", pem));
+        assertThat(e.field()).isEqualTo("steps[0].caCertificate");
+        assertThat(e.getMessage()).isEqualTo("line 9, block 'mqtt-out': caCertificate is set but broker is not an "
+            + "ssl:// address: a private authority's certificate is used only over TLS");
+    }
+
+    /** The step took mqtt:// and mqtts:// brokers and one without its port, which the sink refused at the flow's start. */
+    @Test
+    void anMqttOutStepTakesTheBrokersItsSinkTakesAndNoOthers() {
+        for (String broker : new String[] {"mqtts://broker.example.org:8883", "mqtt://broker.example.org:1883",
+            "tcp://broker.example.org"}) {
+            FlowRefusedException e = FlowRefusalsTest.refusal("""
+                name: f
+                from:
+                  bus: air.alert.raised
+                steps:
+                  - mqtt-out: {name: alerts, broker: '%s', topic: city}
+                """.formatted(broker));
+            assertThat(e.field()).isEqualTo("steps[0].broker");
+            assertThat(e.getMessage()).endsWith("broker must be tcp://host:port or ssl://host:port, was '" + broker
+                + "'");
+        }
+        assertThat(FlowParser.parse("""
+            name: f
+            from:
+              bus: air.alert.raised
+            steps:
+              - mqtt-out: {name: alerts, broker: 'ssl://broker.example.org:8883', topic: city}
+            """).sinks()).hasSize(1);
     }
 }

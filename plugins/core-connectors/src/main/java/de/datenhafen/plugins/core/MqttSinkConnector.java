@@ -66,7 +66,7 @@ public final class MqttSinkConnector implements Connector {
             .param("retained", c.getBoolean("retained"))
             .param("username", SinkUri.value(c, "username"))
             .param("password", SinkUri.value(c, "password"))
-            .param("ca-certificate", SinkUri.value(c, SinkUri.CA_CERTIFICATE))
+            .param("caCertificate", SinkUri.value(c, SinkUri.CA_CERTIFICATE))
             .uri();
         return new RouteBuilder() {
             @Override
