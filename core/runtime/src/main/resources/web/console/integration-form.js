@@ -3,8 +3,9 @@
 // A new one is checked against POST /api/v1/admin/integrations/validate as the person types
 // (half a second after the last key), problems shown at their fields (text under the field, aria-invalid), then
 // created with POST /api/v1/admin/integrations. Numbers go as JSON numbers when they read as one, booleans as
-// booleans, the rest as typed: the hub checks them by the connector's schema (lists separated by commas,
-// durations) and names what is wrong; an empty field is left out, so its default applies.
+// booleans, the rest as typed (a text area's with its line breaks: certificates in PEM form): the hub checks them by
+// the connector's schema (lists separated by commas, durations) and names what is wrong; an empty field is left out,
+// so its default applies.
 import { api } from './console.js';
 
 const form = document.getElementById('integration-form');
@@ -19,7 +20,7 @@ if (form) {
   const request = () => {
     const config = {};
     for (const field of form.querySelectorAll('[data-key]')) {
-      const input = field.querySelector('input, select');
+      const input = field.querySelector('input, select, textarea');
       const key = field.dataset.key;
       const value = input.value.trim();
       if (input.type === 'checkbox') config[key] = input.checked;

@@ -40,7 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * the way an admin gets them (the certificate file holds the server's certificate, then the CA's; the key file a
  * PKCS#8 private key). {@link #trustingOnlyThisCa()} gives a client that trusts this CA and nothing else.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
@@ -56,7 +56,7 @@ final class TestCertificates {
     record Issued(Path cert, Path key) {
     }
 
-    static TestCertificates newCa(String name) {
+    public static TestCertificates newCa(String name) {
         KeyPair keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name + ",O=Datenhafen tests");
         Instant now = Instant.now();
@@ -71,6 +71,15 @@ final class TestCertificates {
             return new TestCertificates(keys, sign(b, keys));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("could not make the test CA", e);
+        }
+    }
+
+    /** This CA's own certificate in PEM form, as an admin pastes it into a form: several lines. */
+    public String caPem() {
+        try {
+            return pem(ca);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The form of a connector's config, generated from its JSON Schema as the admin API gives it: one labelled field per
- * property, its type as the input's type (number, checkbox, a select for an enum, a password field for a secret), its
- * default filled in, its description and the form's own hints (how to write a list or a duration, a kept secret, a
- * hub-admin-only key) under it, a line each, all named by the field's {@code aria-describedby}, required fields
+ * property, its type as the input's type (number, checkbox, a select for an enum, a password field for a secret, a
+ * text area for certificates in PEM form, by the {@code contentMediaType} of {@code ConfigCheck.pemCertificates()}),
+ * its default filled in, its description and the form's own hints (how to write a list or a duration, a kept secret,
+ * a hub-admin-only key) under it, a line each, all named by the field's {@code aria-describedby}, required fields
  * marked and {@code required}, and an empty problem line under each that {@code integration-form.js} fills from
  * {@code /validate}. A secret's stored value is never in the page: its field starts empty. A key only a hub-admin may
  * set is shown read-only to anyone else, with what it bounds, so the form sends it as it is (the API refuses a change
@@ -23,6 +24,9 @@ final class ConfigForm {
 
     /** How a sentence ends, so a description that ends so gets no full stop added. */
     private static final Pattern ENDED = Pattern.compile(".*[.!?…]$", Pattern.DOTALL);
+
+    /** The media type {@code ConfigCheck.pemCertificates()} gives its keys: such a key gets a multi-line field. */
+    private static final String PEM = "application/pem-certificate-chain";
 
     private ConfigForm() {
     }
@@ -94,6 +98,15 @@ final class ConfigForm {
                         String.valueOf(c).equals(String.valueOf(shown)) ? "" : null);
                 }
                 h.close("select");
+            } else if (PEM.equals(p.getString("contentMediaType"))) {
+                // A certificate chain is many lines long: a one-line field would join them, and the admin could not
+                // see or check what they pasted. It is not secret, so an integration's stored value is shown.
+                h.open("textarea", "id", id, "name", id, "rows", "8", "class", "pem",
+                        "maxlength", number(p.getValue("maxLength")), "required", required ? "" : null,
+                        "autocomplete", "off", "spellcheck", "false", "readonly", locked ? "" : null,
+                        "aria-describedby", describedBy)
+                    // The HTML parser drops one line break right after <textarea>: this one, not the value's own.
+                    .text("\n" + (shown == null ? "" : String.valueOf(shown))).close("textarea");
             } else {
                 String inputType = secret ? "password" : type.equals("integer") || type.equals("number") ? "number"
                     : "text";
