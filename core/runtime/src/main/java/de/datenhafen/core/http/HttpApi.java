@@ -451,7 +451,7 @@ public final class HttpApi {
         Principal caller = Authentication.principal(ctx).orElse(null);
         Predicate<String> shown;
         if (Boolean.TRUE.equals(ctx.get(METRICS_IN_FULL)) || caller != null && caller.isHubAdmin()) {
-            shown = name -> true;
+            shown = HubMetrics.EVERY_INTEGRATION;
         } else if (caller != null) {
             shown = name -> caller.actsFor(s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null),
                 Role.VIEWER);

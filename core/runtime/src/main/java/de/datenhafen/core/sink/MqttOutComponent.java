@@ -12,7 +12,7 @@ import org.apache.camel.support.DefaultComponent;
  *
  * <p>Parameters: {@code broker} ({@code tcp://} or {@code ssl://}), {@code topic} (template with {@code {type}} and
  * {@code {subject}}), {@code qos} (0 or 1, default 1), {@code retained} (false), {@code username}, {@code password},
- * {@code ca-certificate} (PEM of a private CA for an {@code ssl://} broker), as the air-quality MQTT connector has them.
+ * {@code caCertificate} (PEM of a private CA for an {@code ssl://} broker), as the air-quality MQTT connector has them.
  *
  * <p>The MQTT client is Eclipse Paho 1.2.5, the library the air-quality plugin already uses (in its own class loader):
  * one MQTT client in the project, small, without dependencies, and with a blocking publish that fits the subscription
@@ -26,7 +26,6 @@ public final class MqttOutComponent extends DefaultComponent {
 
     private final SinkAddressPolicy policy;
 
-    /** @param policy where brokers may be: checked when an endpoint is made and at every connection */
     /**
      * What is wrong with {@code broker} as this sink's broker, or null ({@code tcp://host:port} or
      * {@code ssl://host:port}): a flow's {@code mqtt-out} step is checked with it, so a flow is refused for a broker
@@ -36,6 +35,7 @@ public final class MqttOutComponent extends DefaultComponent {
         return MqttOutTarget.brokerProblem(broker);
     }
 
+    /** @param policy where brokers may be: checked when an endpoint is made and at every connection */
     public MqttOutComponent(SinkAddressPolicy policy) {
         this.policy = policy;
     }

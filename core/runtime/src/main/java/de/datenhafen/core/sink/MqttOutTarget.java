@@ -19,7 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
  * @param username the user name at the broker, or null
  * @param password the password, or null
  * @param trust for an {@code ssl://} broker whose certificate a private CA signed: a socket factory trusting exactly
- *     that CA ({@code ca-certificate}, PEM); null for the JVM's trust store
+ *     that CA ({@code caCertificate}, PEM); null for the JVM's trust store
  */
 record MqttOutTarget(String name, String broker, String topic, int qos, boolean retained, String username,
                      String password, SSLSocketFactory trust) {
@@ -115,7 +115,7 @@ record MqttOutTarget(String name, String broker, String topic, int qos, boolean 
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** A socket factory that trusts exactly the authorities of {@code ca-certificate} ({@link PemCertificates#trusting}). */
+    /** A socket factory that trusts exactly the authorities of {@code caCertificate} ({@link PemCertificates#trusting}). */
     private static SSLSocketFactory trusting(String pem) {
         TrustManagerFactory authorities = PemCertificates.trusting(pem, CA_CERTIFICATE);
         try {
