@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,6 +82,68 @@ class RequestFramingTest {
         assertThat(two).startsWith("HTTP/1.1 400 ");
         assertThat(error(two).getString("field")).isEqualTo("Host");
         assertThat(old).startsWith("HTTP/1.0 200 ").contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void aTargetThatIsNoPathIsAnsweredWithTheHeadersOfEveryAnswerAndConnectIsNotImplemented() throws IOException {
+        String star = exchange("GET * HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String relative = exchange("GET health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String connect = exchange("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n");
+        String absolute = exchange("GET http://localhost/health/live HTTP/1.1\r\nHost: localhost\r\n"
+            + "Connection: close\r\n\r\n");
+
+        assertThat(star).startsWith("HTTP/1.1 400 ");
+        assertThat(error(star)).isEqualTo(new JsonObject().put("error", "the request's target must be a path, such "
+            + "as /api/v1/events (* is for OPTIONS alone)").put("field", "request line"));
+        assertThat(relative).startsWith("HTTP/1.1 400 ");
+        assertThat(error(relative).getString("field")).isEqualTo("request line");
+        assertThat(connect).startsWith("HTTP/1.1 501 ");
+        assertThat(error(connect)).isEqualTo(new JsonObject().put("error", "the hub is no proxy: it does not "
+            + "implement CONNECT").put("field", "method"));
+        for (String answer : List.of(star, relative, connect)) {
+            assertThat(header(answer, "X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(header(answer, "Content-Security-Policy")).isEqualTo("default-src 'none'; frame-ancestors "
+                + "'none'");
+        }
+        assertThat(absolute).as("the absolute form is a target a server must take").startsWith("HTTP/1.1 200 ")
+            .contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void optionsStarSaysWhichMethodsTheHubHas() throws IOException {
+        String answer = exchange("OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 204 ");
+        assertThat(List.of(header(answer, "Allow").split(", "))).contains("GET", "HEAD", "POST", "PUT", "DELETE")
+            .doesNotContain("CONNECT", "TRACE");
+        assertThat(header(answer, "X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void a405SaysWhichMethodsTheResourceHas(HubClient client) throws IOException {
+        String live = exchange("POST /health/live HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+            + "Connection: close\r\n\r\n");
+        HubClient.Response login = client.anonymous().send("DELETE", "/api/v1/auth/login", Map.of(), null);
+
+        assertThat(live).startsWith("HTTP/1.1 405 ");
+        assertThat(header(live, "Allow")).isEqualTo("GET, HEAD");
+        assertThat(error(live).getString("error")).isEqualTo("method not allowed on this resource");
+        HubClient.Response signInDelete = client.anonymous().send("DELETE", "/console/sign-in", Map.of(), null);
+        assertThat(signInDelete.status()).isEqualTo(405);
+        assertThat(signInDelete.header("Allow")).isEqualTo("GET, HEAD, POST");
+        assertThat(login.status()).isEqualTo(405);
+        assertThat(login.header("Allow")).isEqualTo("POST");
+    }
+
+    /** The value of the answer's header {@code name} (case-insensitive), or null. */
+    private static String header(String answer, String name) {
+        for (String line : answer.substring(0, answer.indexOf("\r\n\r\n")).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     /** Writes {@code request} and reads every answer until the hub closes the connection (at most 10 s). */

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Errors {
 
+    /** The policy of every answer that is no page: nothing may load, nothing may frame it. */
+    static final String NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
     /**
      * What Vert.x Web's 400 says when the query string's percent-escapes do not decode ({@code ?type=%zz}): the only
@@ -139,6 +142,7 @@ public final class Errors {
                                                       String message, String field) {
         return request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
             .putHeader("Connection", "close").putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Content-Security-Policy", NO_CONTENT_POLICY)
             .end(new JsonObject().put("error", message).put("field", field).encode());
     }
 

@@ -181,7 +181,10 @@ public final class HttpApi {
         router.route().failureHandler(Errors::handle);
         router.errorHandler(400, ctx -> Errors.refusedByRouter(ctx));
         router.errorHandler(404, ctx -> Errors.handle(ctx));
-        router.errorHandler(405, ctx -> Errors.handle(ctx));
+        router.errorHandler(405, ctx -> {
+            ctx.response().putHeader("Allow", AllowedMethods.of(router, ctx.normalizedPath()));
+            Errors.handle(ctx);
+        });
         router.errorHandler(500, ctx -> Errors.handle(ctx));
     }
 
@@ -363,7 +366,7 @@ public final class HttpApi {
         ctx.addHeadersEndHandler(v -> {
             MultiMap h = response.headers();
             if (!h.contains("Content-Security-Policy")) {
-                h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+                h.set("Content-Security-Policy", Errors.NO_CONTENT_POLICY);
             }
             // an answer for a caller who showed credentials (a token, a session cookie) or to a sign-in (it carries
             // the session's CSRF token) is kept by no cache, shared or the browser's own

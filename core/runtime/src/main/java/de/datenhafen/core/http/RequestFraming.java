@@ -2,12 +2,15 @@ package de.datenhafen.core.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.regex.Pattern;
 
 /**
  * What HTTP/1.1 (RFC 9112) requires of a request's framing and target, checked before any route sees it, where
@@ -18,6 +21,10 @@ import java.util.WeakHashMap;
  * request on the connection (request smuggling behind a proxy that frames it differently). Answered 501 (RFC 9112
  * 6.1: a transfer coding the server does not understand; Netty itself refuses one in an HTTP/1.0 request).</li>
  * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2): 400.</li>
+ * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
+ * 9.3.6), {@code OPTIONS *} asks about the server as a whole and is answered 204 with the methods the hub has
+ * ({@code Allow}, as its routes have them now), {@code *} with another method and anything else that is neither a path nor an absolute URL is 400.
+ * The router would answer these as paths it does not know, without the headers every other answer has.</li>
  * </ul>
  * The answer is the hub's JSON error, and the connection is closed after it: what follows on it cannot be framed.
  * Requests already read behind the refused one on that connection (pipelined, or a body read as a request) are not
@@ -30,14 +37,17 @@ public final class RequestFraming {
     private static final Set<HttpConnection> CLOSING =
         Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
+    /** The absolute form (3.2.2), which a server must take as well: {@code http://host/path}. */
+    private static final Pattern ABSOLUTE = Pattern.compile("https?://", Pattern.CASE_INSENSITIVE);
+
     private RequestFraming() {
     }
 
-    /** Passes well-framed requests to {@code next} and answers the others. */
-    public static Handler<HttpServerRequest> guard(Handler<HttpServerRequest> next) {
+    /** Passes well-framed requests to {@code router} and answers the others. */
+    public static Handler<HttpServerRequest> guard(Router router) {
         return request -> {
             if (request.version() == HttpVersion.HTTP_2) {
-                next.handle(request);
+                router.handle(request);
                 return;
             }
             HttpConnection connection = request.connection();
@@ -55,7 +65,19 @@ public final class RequestFraming {
                 refuse(request, 400, "an HTTP/1.1 request has one Host header", "Host");
                 return;
             }
-            next.handle(request);
+            String target = request.uri();
+            if (request.method() == HttpMethod.CONNECT) {
+                refuse(request, 501, "the hub is no proxy: it does not implement CONNECT", "method");
+            } else if (target.equals("*") && request.method() == HttpMethod.OPTIONS) {
+                request.response().setStatusCode(204).putHeader("Allow", AllowedMethods.anywhere(router))
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Content-Security-Policy", Errors.NO_CONTENT_POLICY).end();
+            } else if (!target.startsWith("/") && !ABSOLUTE.matcher(target).lookingAt()) {
+                refuse(request, 400, "the request's target must be a path, such as /api/v1/events"
+                    + (target.equals("*") ? " (* is for OPTIONS alone)" : ""), "request line");
+            } else {
+                router.handle(request);
+            }
         };
     }
 
