@@ -55,6 +55,19 @@ public interface HubSubscriptions extends SubscriptionBackend, AutoCloseable {
     Optional<String> deliveredBy(String subscription);
 
     /**
+     * Which node last moved the subscription's cursor, and under which token of its exclusive hold (the database's
+     * lease token, a Kafka group's generation); empty before the first such move.
+     */
+    Optional<CursorMove> lastMove(String subscription);
+
+    /**
+     * A move of a cursor: by {@code node}, under {@code token} (null when no hold stood behind it: an admin's seek of a
+     * Kafka group without members).
+     */
+    record CursorMove(String node, Long token) {
+    }
+
+    /**
      * The node delivering each subscription where no lease says so (on Kafka, a consumer group's assignment), by
      * subscription name, for the admin's view of which node runs what; empty where the leases tell it (the database).
      */

@@ -112,6 +112,11 @@ public final class JdbcSubscriptionBackend implements HubSubscriptions {
         return store.get(subscription).map(Subscription::cursor).orElse(0L);
     }
 
+    @Override
+    public Optional<CursorMove> lastMove(String subscription) {
+        return store.lastMove(subscription).map(f -> new CursorMove(f.holder(), f.token()));
+    }
+
     /** Who is told of each seek (by name), so that the node delivering the subscription takes the new position. */
     @Override
     public void onSeek(java.util.function.Consumer<String> told) {

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * partition (paused past its session, or its poll thread stuck past {@code max.poll.interval.ms}) has its commit
  * refused ({@link CommitFailedException}) and stops delivering, as the database's refused fenced write stops a node
  * there. It also stops on its own once its poll thread has not polled for half the shorter of those two times, so
- * it does not go on delivering while it cannot know whether it still holds the partition.</li>
+ * it does not go on delivering while it cannot know whether it still holds the partition. Each commit names its
+ * node and generation in its metadata ({@link #commitOf}), the admin's view of who moved the cursor last.</li>
  * <li><b>Delivery reads the log by sequence, as on the database.</b> The member only holds membership: its partition
  * is paused, it never fetches, and it commits. The {@link SubscriptionWorker} reads through {@link EventLog#read} as
  * it does on every storage, so filters, batches, retries, dead letters and replays stay one piece of code, and a
@@ -197,17 +198,52 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
         if (m != null && m.held()) {
             return m.position();
         }
-        return committed(subscription)
+        return committed(subscription).map(OffsetAndMetadata::offset)
             .orElseGet(() -> store.get(subscription).map(Subscription::cursor).orElse(0L));
     }
 
+    /**
+     * Who committed the group's offset last, as the commit's metadata says ({@link #commitOf}): what
+     * {@code kafka-consumer-groups --describe --verbose} shows as its metadata too.
+     */
+    @Override
+    public Optional<CursorMove> lastMove(String subscription) {
+        return committed(subscription).map(OffsetAndMetadata::metadata).flatMap(KafkaSubscriptionBackend::moveOf);
+    }
+
+    /**
+     * A commit of {@code offset} with who made it in its metadata: {@code <generation> <node id>} from a member (the
+     * group's generation is what fences its commits), {@code - <node id>} from the admin client of a group without
+     * members.
+     */
+    static OffsetAndMetadata commitOf(long offset, int generation, String node) {
+        return new OffsetAndMetadata(offset, (generation < 0 ? "-" : Integer.toString(generation)) + " " + node);
+    }
+
+    /** The move a commit's metadata names; empty for one the hub did not make (older hubs, other tools). */
+    static Optional<CursorMove> moveOf(String metadata) {
+        int space = metadata == null ? -1 : metadata.indexOf(' ');
+        if (space < 1 || space == metadata.length() - 1) {
+            return Optional.empty();
+        }
+        String token = metadata.substring(0, space);
+        String node = metadata.substring(space + 1);
+        if (token.equals("-")) {
+            return Optional.of(new CursorMove(node, null));
+        }
+        try {
+            return Optional.of(new CursorMove(node, Long.parseLong(token)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The group's committed offset, if it has one. */
-    private Optional<Long> committed(String subscription) {
+    private Optional<OffsetAndMetadata> committed(String subscription) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group(subscription))
                 .partitionsToOffsetAndMetadata().get(ANSWER.toMillis(), TimeUnit.MILLISECONDS);
-            OffsetAndMetadata o = offsets.get(partition);
-            return o == null ? Optional.empty() : Optional.of(o.offset());
+            return Optional.ofNullable(offsets.get(partition));
         } catch (ExecutionException | TimeoutException e) {
             throw new RetryableException("Kafka did not say where subscription '" + subscription + "' stands; "
                 + "try again", Duration.ofSeconds(1));
@@ -339,7 +375,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
     /** Sets the offset of a group that has no member (Kafka refuses it for one that has). */
     private boolean commitByAdmin(String subscription, long cursor) {
         try {
-            admin.alterConsumerGroupOffsets(group(subscription), Map.of(partition, new OffsetAndMetadata(cursor)))
+            admin.alterConsumerGroupOffsets(group(subscription), Map.of(partition, commitOf(cursor, -1, nodeId)))
                 .all().get(ANSWER.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException | TimeoutException e) {
@@ -599,6 +635,12 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
             consumers.of(name).ifPresent(a -> a.worker().wake());
         }
 
+        /** Commits {@code target}, naming this node and the member's generation; member thread only. */
+        private void commit(long target) {
+            consumer.commitSync(Map.of(partition, commitOf(target, consumer.groupMetadata().generationId(), nodeId)),
+                ANSWER);
+        }
+
         /** Commits the position if it moved since the last commit; member thread only. */
         void commitMoved() {
             lastCommit = System.nanoTime();
@@ -610,7 +652,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                 target = position;
             }
             try {
-                consumer.commitSync(Map.of(partition, new OffsetAndMetadata(target)), ANSWER);
+                commit(target);
                 committedPos = target;
             } catch (RebalanceInProgressException e) {
                 // the group is rebalancing: the next poll finishes it; the commit is tried again then, or the
@@ -679,7 +721,7 @@ public final class KafkaSubscriptionBackend implements HubSubscriptions {
                 }
                 if (target != committedPos) {
                     try {
-                        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(target)), ANSWER);
+                        commit(target);
                         committedPos = target;
                     } catch (KafkaException e) {
                         LOG.warn("Subscription {}: could not commit {} when handing it over: {}", name, target,

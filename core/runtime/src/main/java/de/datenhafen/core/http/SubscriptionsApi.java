@@ -153,6 +153,7 @@ final class SubscriptionsApi {
         long head = log.lastSequence();
         long lag = store.countAfter(s.filter(), cursor, LAG_CAP);
         Optional<SubscriptionConsumers.Attached> consumer = subscriptions.consumers().of(s.name());
+        Optional<HubSubscriptions.CursorMove> moved = subscriptions.lastMove(s.name());
         return new JsonObject()
             .put("name", s.name())
             .put("types", new JsonArray(s.filter().typePatterns()))
@@ -165,8 +166,8 @@ final class SubscriptionsApi {
             .put("consumer", consumer.isPresent())
             .put("consumedBy", consumer.map(SubscriptionConsumers.Attached::integration).orElse(null))
             .put("node", subscriptions.deliveredBy(s.name()).orElse(null))
-            .put("cursorMovedBy", store.lastMove(s.name()).map(SubscriptionStore.Fence::holder).orElse(null))
-            .put("leaseToken", store.lastMove(s.name()).map(SubscriptionStore.Fence::token).orElse(null))
+            .put("cursorMovedBy", moved.map(HubSubscriptions.CursorMove::node).orElse(null))
+            .put("leaseToken", moved.map(HubSubscriptions.CursorMove::token).orElse(null))
             .put("deadLetters", deadLetters.count(DeadLetterFilter.ofSubscription(s.name())))
             .put("createdAt", Json.time(s.created()))
             .put("updatedAt", Json.time(s.updated()));

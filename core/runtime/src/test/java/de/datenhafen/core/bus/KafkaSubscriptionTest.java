@@ -90,6 +90,9 @@ class KafkaSubscriptionTest {
         try {
             await().atMost(FAILOVER).until(() -> committed(NAME) == 10L);
             assertThat(onB.deliveredBy(NAME)).hasValue("node-a");
+            HubSubscriptions.CursorMove byA = onB.lastMove(NAME).orElseThrow();
+            assertThat(byA.node()).isEqualTo("node-a");
+            assertThat(byA.token()).as("the group's generation").isPositive();
 
             onA.vanish(NAME); // as a killed node: no last commit, no leaving the group
             long killed = System.nanoTime();
@@ -104,6 +107,10 @@ class KafkaSubscriptionTest {
             assertThat(tookMs).as("the dead member stays until its session ends").isGreaterThan(3_000);
             await().atMost(FAILOVER).until(() -> committed(NAME) == 20L);
             assertThat(onA.deliveredBy(NAME)).hasValue("node-b");
+            HubSubscriptions.CursorMove byB = onA.lastMove(NAME).orElseThrow();
+            assertThat(byB.node()).isEqualTo("node-b");
+            assertThat(byB.token()).as("a later generation fences node A's commits").isGreaterThan(byA.token());
+            assertThat(metadata(NAME)).isEqualTo(byB.token() + " node-b");
         } finally {
             a.close();
             b.close();
@@ -159,9 +166,11 @@ class KafkaSubscriptionTest {
         onA.create(NAME, EventFilter.ALL, 10);
         assertThat(committed(NAME)).as("a new subscription's group starts where it was created").isEqualTo(10L);
 
-        onA.seek(NAME, 4); // no member anywhere: the admin client sets the offset
+        onB.seek(NAME, 4); // no member anywhere: the admin client sets the offset
         assertThat(committed(NAME)).isEqualTo(3L);
-        assertThat(onB.position(NAME)).isEqualTo(3L);
+        assertThat(onA.position(NAME)).isEqualTo(3L);
+        assertThat(onA.lastMove(NAME)).as("no generation stands behind an admin's commit")
+            .hasValue(new HubSubscriptions.CursorMove("node-b", null));
 
         SubscriptionWorker.Cursor a = onA.cursor(NAME, EventFilter.ALL);
         await().atMost(FAILOVER).until(a::held);
@@ -169,12 +178,26 @@ class KafkaSubscriptionTest {
         onA.seek(NAME, 8); // the member holding the partition commits it
         assertThat(a.position()).isEqualTo(7L);
         assertThat(committed(NAME)).isEqualTo(7L);
+        assertThat(onB.lastMove(NAME).map(HubSubscriptions.CursorMove::node)).hasValue("node-a");
+        assertThat(onB.lastMove(NAME).map(HubSubscriptions.CursorMove::token)).get().isNotNull();
 
         a.release();
         assertThat(onA.store().delete(NAME)).isTrue();
         onA.forget(NAME);
         assertThat(admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream()
             .map(ConsumerGroupListing::groupId)).doesNotContain(KafkaSubscriptionBackend.group(broker, NAME));
+    }
+
+    @Test
+    void aCommitNamesItsNodeAndGenerationAndMetadataOfOtherToolsNamesNoMove() {
+        assertThat(KafkaSubscriptionBackend.commitOf(7, 3, "node-a").metadata()).isEqualTo("3 node-a");
+        assertThat(KafkaSubscriptionBackend.moveOf("3 node-a"))
+            .hasValue(new HubSubscriptions.CursorMove("node-a", 3L));
+        assertThat(KafkaSubscriptionBackend.moveOf("- node-b")).hasValue(new HubSubscriptions.CursorMove("node-b", null));
+        for (String foreign : new String[] {"", "reset by an operator", "x node-a", "3 ", " node-a"}) {
+            assertThat(KafkaSubscriptionBackend.moveOf(foreign)).as(foreign).isEmpty();
+        }
+        assertThat(KafkaSubscriptionBackend.moveOf(null)).isEmpty();
     }
 
     private SubscriptionWorker worker(KafkaSubscriptionBackend on, List<Long> delivered) {
@@ -187,6 +210,13 @@ class KafkaSubscriptionTest {
 
     private void append(int count) throws Exception {
         log.append(readings("r" + log.lastSequence() + "-", count)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The metadata of the group's committed offset, as {@code kafka-consumer-groups --describe --verbose} shows. */
+    private String metadata(String subscription) throws Exception {
+        return admin.listConsumerGroupOffsets(KafkaSubscriptionBackend.group(broker, subscription))
+            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+            .get(new TopicPartition(broker.eventsTopic(), 0)).metadata();
     }
 
     /** The group's committed offset, as {@code kafka-consumer-groups --describe} shows it (-1: none). */
