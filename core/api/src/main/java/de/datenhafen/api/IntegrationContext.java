@@ -72,8 +72,13 @@ public interface IntegrationContext {
      * integration, if any): a path under one of the hub's own first segments ({@code /api}, {@code /health},
      * {@code /metrics}, {@code /admin}, {@code /console}, {@code /assets}, {@code /webjars}, {@code /language},
      * {@code /city-assets}, {@code /favicon.ico}, {@code /robots.txt}) or the root itself, and a path another integration serves (the same, or one below the
-     * other's prefix, for a method both answer), as it refuses such a clash below {@code /api/v1/plugins/}. The path
-     * is free again when the integration's routes are removed (stop, restart, delete, plugin stop).
+     * other's prefix, for a method both answer), as it refuses such a clash below {@code /api/v1/plugins/}. A section
+     * of the city's page that another integration shows ({@link #publicSection}) counts as a path it serves: GET and
+     * HEAD on {@code /<id>} and every path below it, so {@code /luft} or {@code /luft/data} for GET is refused while
+     * another integration's section {@code luft} runs, and that section is refused while the path is served (whichever
+     * starts second fails). This integration's own section is no clash: it answers GET and HEAD there, and this path
+     * the other methods. The path is free again when the integration's routes are removed (stop, restart, delete,
+     * plugin stop).
      *
      * <p>The URI is {@code platform-http:<rootPath>/}; append {@code ?matchOnUriPrefix=true} to serve
      * {@code <rootPath>} and every path below it (never {@code <rootPath>x}). Called from
@@ -92,7 +97,8 @@ public interface IntegrationContext {
      * data is not being kept. Called from {@link Connector#routes(IntegrationContext)}, any number of times.
      *
      * <p>The hub refuses, by failing the integration's start with a message naming the id (and the other
-     * integration), an id another running section has, and one of its own paths.
+     * integration), an id another running section has, one of its own paths, and an id where another integration
+     * serves a path of its own ({@link #publicEndpoint}) for GET or HEAD: {@code /<id>} or one below it.
      *
      * @throws IllegalArgumentException when the section's id is malformed
      * @throws UnsupportedOperationException on a hub older than API 1.2

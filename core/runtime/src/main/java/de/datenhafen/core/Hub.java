@@ -254,9 +254,11 @@ public final class Hub implements AutoCloseable {
 
         FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
             100_000, Clock.systemUTC());
+        // the city page's sections hold their paths against plugin routes, and plugin routes theirs against sections
+        PublicSections publicSections = new PublicSections();
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), http.bodies(), config.httpMaxBody(),
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
-            this::ownerOf), eventLog, subscriptions, config.busRetry(), sinkPolicy);
+            this::ownerOf, publicSections::routes), eventLog, subscriptions, config.busRetry(), sinkPolicy);
         camel.leaseTimedRoutes(leases);
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         nodes.onForget(plugins::forgetNode);
@@ -268,7 +270,6 @@ public final class Hub implements AutoCloseable {
             plugins.archiveChangedElsewhere(id);
         });
         plugins.onTakeover(t -> auditTakeover(t, nodeId));
-        PublicSections publicSections = new PublicSections();
         integrations = new IntegrationManager(config, db, plugins, camel, secrets, scheduler, publicSections);
         integrations.shareChanges(changes);
         plugins.addListener(integrations);

@@ -9,9 +9,15 @@ import java.util.Optional;
  * registered by an integration ({@link de.datenhafen.api.IntegrationContext#publicSection}) and shown while that
  * integration runs, so a member's new plugin adds a section without a change to the hub or to another plugin.
  *
- * <p>The section owns the URLs {@code /<id>} and {@code /<id>/...}; the hub answers them with {@link #render}'s page
- * inside its shell. Every method is called by the hub on one of its page worker threads (never a Vert.x event loop),
- * with the plugin's class loader as context class loader, possibly on several threads at once: implementations are
+ * <p>The section owns the URLs {@code /<id>} and {@code /<id>/...} for GET and HEAD; the hub answers them with
+ * {@link #render}'s page inside its shell, before any plugin route, and passes other methods on to the plugin routes.
+ * So no other integration may serve a path there for GET or HEAD
+ * ({@link de.datenhafen.api.IntegrationContext#publicEndpoint}): whichever of the two starts second fails, naming the
+ * path and the other integration. The section's own integration may serve one (the section still answers its GETs;
+ * a form's POST below its pages).
+ *
+ * <p>Every method is called by the hub on one of its page worker threads (never a Vert.x event loop), with the
+ * plugin's class loader as context class loader, possibly on several threads at once: implementations are
  * thread-safe and read the plugin's own data services, the same ones its JSON API uses. Pages are in German or
  * English ({@link PublicRequest#language()}); write every value through {@link Html}, which escapes it.
  *

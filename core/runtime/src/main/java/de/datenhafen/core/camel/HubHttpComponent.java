@@ -40,10 +40,18 @@ import org.apache.camel.support.DefaultComponent;
  */
 public final class HubHttpComponent extends DefaultComponent {
 
-    /** What the consumer needs from the hub. */
+    /**
+     * What the consumer needs from the hub.
+     *
+     * @param sections the paths the city page's running sections hold (GET and HEAD on {@code /<id>} and below, the
+     *                 router's route before the plugins'; {@code PublicSections#routes}), which no other integration's
+     *                 route may serve
+     */
     public record Settings(Vertx vertx, Router router, BodyBudget bodies, long defaultMaxBody, int threadsPerPlugin, int queuePerPlugin,
-                           Supplier<String> publicUrl, CallerResolver callers, Function<String, String> ownerOf) {
+                           Supplier<String> publicUrl, CallerResolver callers, Function<String, String> ownerOf,
+                           Supplier<List<PluginRoute>> sections) {
         public Settings {
+            Objects.requireNonNull(sections, "sections");
             Objects.requireNonNull(callers, "callers");
             Objects.requireNonNull(ownerOf, "ownerOf");
             Objects.requireNonNull(vertx, "vertx");
@@ -94,9 +102,25 @@ public final class HubHttpComponent extends DefaultComponent {
             return x.equals(y) || (aPrefix && y.startsWith(x + "/")) || (bPrefix && x.startsWith(y + "/"));
         }
 
-        static String trimmed(String path) {
+        /** The path without its trailing slash ({@code /sta/} is {@code /sta}). */
+        public static String trimmed(String path) {
             return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         }
+    }
+
+    /**
+     * The first of {@code held} that another integration holds (or the hub itself, when it has no integration) and
+     * that {@linkplain PluginRoute#clashes clashes} with {@code wanted}; null when none does. The one rule for a clash:
+     * between plugin routes, public paths and the city page's sections alike ({@link #serve} and
+     * {@code PublicSections#add}). One integration's own routes may meet: no other's request can go astray.
+     */
+    public static PluginRoute takenBy(PluginRoute wanted, java.util.Collection<PluginRoute> held) {
+        for (PluginRoute h : held) {
+            if (!Objects.equals(h.integration(), wanted.integration()) && h.clashes(wanted)) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /**
@@ -107,8 +131,20 @@ public final class HubHttpComponent extends DefaultComponent {
         private final String path;
 
         PathTakenException(String path, PluginRoute holder) {
-            super(message(PluginRoute.trimmed(path), holder.integration()), null);
-            this.path = PluginRoute.trimmed(path);
+            this(PluginRoute.trimmed(path), message(PluginRoute.trimmed(path), holder.integration()));
+        }
+
+        private PathTakenException(String path, String message) {
+            super(message, null);
+            this.path = path;
+        }
+
+        /** {@code path} meets {@code section}, a section of the city page (GET and HEAD on its path and below). */
+        static PathTakenException bySection(String path, PluginRoute section) {
+            String p = PluginRoute.trimmed(path);
+            return new PathTakenException(p, "path " + p + " is already served by integration " + section.integration()
+                + " as its public section " + PluginRoute.trimmed(section.path()) + ": choose another path or delete "
+                + "integration " + section.integration());
         }
 
         /** The path that could not be served. */
@@ -148,17 +184,22 @@ public final class HubHttpComponent extends DefaultComponent {
     }
 
     /**
-     * Records that {@code consumer} serves {@code route}, unless a route of another integration clashes with it.
-     * Camel's own check ("Multiple consumers for the same endpoint") sees only identical URIs and names no one; this
-     * one also sees the same path with other options, and one path below another's prefix.
+     * Records that {@code consumer} serves {@code route}, unless a route of another integration clashes with it, or a
+     * section of the city page that another integration shows ({@link #takenBy}). Camel's own check ("Multiple
+     * consumers for the same endpoint") sees only identical URIs and names no one; this one also sees the same path
+     * with other options, and one path below another's prefix. A section is checked the other way round when it is
+     * shown ({@code PublicSections#add}); both are called by the integration manager, one integration at a time.
      *
-     * @throws PathTakenException naming the path and the integration that serves it
+     * @throws PathTakenException naming the path and the integration that serves it (and the section, if it is one)
      */
     synchronized void serve(HubHttpConsumer consumer, PluginRoute route) {
-        for (PluginRoute held : routes.values()) {
-            if (!Objects.equals(held.integration(), route.integration()) && held.clashes(route)) {
-                throw new PathTakenException(route.path(), held);
-            }
+        PluginRoute held = takenBy(route, routes.values());
+        if (held != null) {
+            throw new PathTakenException(route.path(), held);
+        }
+        PluginRoute section = takenBy(route, settings.sections().get());
+        if (section != null) {
+            throw PathTakenException.bySection(route.path(), section);
         }
         routes.put(consumer, route);
     }

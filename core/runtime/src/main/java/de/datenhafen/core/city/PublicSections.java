@@ -2,6 +2,8 @@ package de.datenhafen.core.city;
 
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.web.PublicSection;
+import de.datenhafen.core.camel.HubHttpComponent;
+import de.datenhafen.core.camel.HubHttpComponent.PluginRoute;
 import de.datenhafen.core.web.Assets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The sections of the city's page that running integrations registered. The integration manager adds an integration's
  * sections after its routes started and removes them when they stop or pause; the page reads {@link #running()} on
  * every request. Thread-safe: writes are serialized by the manager, reads see a consistent snapshot.
+ *
+ * <p>A section holds the URLs the page answers for it ({@link #route}): GET and HEAD on {@code /<id>} and every path
+ * below it, before any plugin route (other methods pass on to them). So a path another integration serves there
+ * ({@code IntegrationContext.publicEndpoint}) for GET or HEAD would never be reached: the hub's one rule for a clash
+ * ({@link HubHttpComponent#takenBy}) refuses whichever comes second, here for a section, in
+ * {@code HubHttpComponent#serve} for a path.
  */
 public final class PublicSections {
 
@@ -33,13 +41,21 @@ public final class PublicSections {
             return titles.getOrDefault(language, id);
         }
 
+        /** The URLs the page answers for this section, as the hub's HTTP consumer holds paths. */
+        public PluginRoute route() {
+            return PublicSections.route(id, pluginId, integration);
+        }
+
         @Override
         public String toString() {
             return "section " + id + " of integration " + integration;
         }
     }
 
-    /** Another running integration shows a section with this id: the start fails, without retries. */
+    /**
+     * Another running integration shows a section with this id, or serves a path the section would hold: the start
+     * fails, without retries.
+     */
     public static final class SectionTakenException extends ConflictException {
         SectionTakenException(String message) {
             super(message, null);
@@ -48,6 +64,7 @@ public final class PublicSections {
 
     private final Map<String, List<Registered>> byIntegration = new ConcurrentHashMap<>();
     private volatile List<Registered> running = List.of();
+    private volatile List<PluginRoute> routes = List.of();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     /** The section's id if well-formed, else an {@link IllegalArgumentException} saying what is allowed. */
@@ -61,12 +78,24 @@ public final class PublicSections {
     }
 
     /**
-     * Shows the sections of an integration that has just started.
+     * The URLs the city page answers for section {@code id} ({@link CityPage}): GET and HEAD on {@code /<id>} and every
+     * path below it.
+     */
+    public static PluginRoute route(String id, String pluginId, String integration) {
+        return new PluginRoute(pluginId, integration, "/" + id, List.of("GET", "HEAD"), true);
+    }
+
+    /**
+     * Shows the sections of an integration that has just started, unless a path another integration serves
+     * ({@code served}, the hub's plugin routes now) meets one of them for GET or HEAD
+     * ({@link HubHttpComponent#takenBy}). One integration may show a section and serve a path below it: the section
+     * answers GET and HEAD there, its route the other methods, and no other integration's request goes astray.
      *
-     * @throws SectionTakenException when another running integration has a section with one of their ids
+     * @throws SectionTakenException when another running integration has a section with one of their ids, or serves a
+     *                               path one of them would hold
      */
     public synchronized void add(String integration, String pluginId, ClassLoader loader,
-                                 List<PublicSection> sections) {
+                                 List<PublicSection> sections, List<PluginRoute> served) {
         List<Registered> mine = new ArrayList<>();
         for (PublicSection s : sections) {
             String id = checkedId(s);
@@ -74,6 +103,14 @@ public final class PublicSections {
             if (other.isPresent() || mine.stream().anyMatch(r -> r.id().equals(id))) {
                 throw new SectionTakenException("public section /" + id + " is already shown by integration "
                     + other.map(Registered::integration).orElse(integration));
+            }
+            PluginRoute held = HubHttpComponent.takenBy(route(id, pluginId, integration), served);
+            if (held != null) {
+                String path = PluginRoute.trimmed(held.path());
+                throw new SectionTakenException("public section /" + id + " is refused: path " + path
+                    + (held.integration() == null ? " is already served by the hub itself: choose another section id"
+                    : " is already served by integration " + held.integration() + ": choose another section id or "
+                    + "delete integration " + held.integration()));
             }
             String root = s.assets();
             Assets assets = root == null ? null : Assets.of(loader, root, ASSETS + id + "/");
@@ -122,6 +159,11 @@ public final class PublicSections {
         return running;
     }
 
+    /** The URLs the running sections hold ({@link Registered#route}), for the hub's HTTP consumer. */
+    public List<PluginRoute> routes() {
+        return routes;
+    }
+
     /** Changes whenever a section comes or goes. */
     public long version() {
         return version.get();
@@ -142,6 +184,7 @@ public final class PublicSections {
         byIntegration.values().forEach(all::addAll);
         all.sort(Comparator.comparingInt((Registered r) -> r.section().order()).thenComparing(Registered::id));
         running = List.copyOf(all);
+        routes = all.stream().map(Registered::route).toList();
         version.incrementAndGet();
     }
 }

@@ -598,7 +598,15 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 e.state = RUNNING;
                 LOG.info("Integration {} resumed", name);
             } catch (Exception ex) {
-                fail(e, "could not resume: " + ex.getMessage(), true);
+                HubException refused = refusal(ex);
+                if (refused != null) {
+                    // a section whose id or path another integration took while this one was paused: as at a start,
+                    // nothing of it keeps running and no retry (the next start would be refused again)
+                    removeRoutes(name);
+                    fail(e, refused.getMessage(), false);
+                } else {
+                    fail(e, "could not resume: " + ex.getMessage(), true);
+                }
             }
         } else if (!e.state.equals(RUNNING)) {
             e.attempts = 0;
@@ -808,10 +816,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
     }
 
-    /** Shows the integration's city-page sections; a clash with another's throws (and the start fails). */
+    /**
+     * Shows the integration's city-page sections; a clash with another's section or with a path another serves throws
+     * (and the start fails). Paths are checked the other way round as routes start ({@code HubHttpComponent#serve});
+     * this manager's methods are serialized, so neither check is passed while the other side is half done.
+     */
     private void showSections(Entry e) {
         if (!e.sections.isEmpty()) {
-            sections.add(e.record.name(), e.plugin.id(), e.plugin.classLoader(), e.sections);
+            sections.add(e.record.name(), e.plugin.id(), e.plugin.classLoader(), e.sections, camel.httpRoutes());
         }
     }
 

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
  * The rules of a path an integration serves outside {@code /api/v1/plugins/} (see
  * {@link de.datenhafen.api.IntegrationContext#publicEndpoint(String)}): refused when it is malformed or lies under
  * one of the hub's own paths. Which integration holds a path is the hub HTTP consumer's to say
- * ({@code HubHttpComponent#serve}), for public paths and plugin paths alike, so there is one rule for a clash.
+ * ({@code HubHttpComponent#serve}), for public paths and plugin paths alike, so there is one rule for a clash
+ * ({@code HubHttpComponent#takenBy}); the city page's sections are held by it too (GET and HEAD on {@code /<id>} and
+ * below, {@code PublicSections#route}), whichever of a section and a path another integration serves comes first.
  */
 final class PublicPaths {
 
