@@ -2,7 +2,8 @@
 // .../integrations/<name>/validate and saved with PUT; a secret left empty keeps its stored value).
 // A new one is checked against POST /api/v1/admin/integrations/validate as the person types
 // (half a second after the last key), problems shown at their fields (text under the field, aria-invalid), then
-// created with POST /api/v1/admin/integrations. Numbers go as JSON numbers when they read as one, booleans as
+// created with POST /api/v1/admin/integrations. A key the person may not change (read-only) is left out, so the hub
+// keeps its value. Numbers go as JSON numbers when they read as one, booleans as
 // booleans, the rest as typed (a text area's with its line breaks: certificates in PEM form): the hub checks them by
 // the connector's schema (lists separated by commas, durations) and names what is wrong; an empty field is left out,
 // so its default applies.
@@ -23,6 +24,10 @@ if (form) {
       const input = field.querySelector('input, select, textarea');
       const key = field.dataset.key;
       const value = input.value.trim();
+      // A key only a hub-admin may set, to anyone else (read-only; disabled if a checkbox or a choice): left out, so
+      // it keeps what it has (its default, at create). Sent back it would have to be the stored value to the letter,
+      // and a text area gives its lines back with LF alone: a certificate stored with CRLF would read as changed (403).
+      if (input.readOnly || input.disabled) continue;
       if (input.type === 'checkbox') config[key] = input.checked;
       else if (value === '') continue;
       else if ((field.dataset.type === 'integer' || field.dataset.type === 'number')
@@ -74,6 +79,8 @@ if (form) {
       window.location.assign('/console/integrations/' + encodeURIComponent(editing || body.name));
       return;
     }
+    // A refused config (400) lists its problems, each in its own words as /validate names them (its error puts the
+    // key in front, for a reader of the JSON alone); any other refusal (403, 409) names one field in its error's words.
     const problems = reply.body && reply.body.problems ? reply.body.problems
       : [{ field: (reply.body && reply.body.field) || 'config', error: (reply.body && reply.body.error) || ('HTTP ' + reply.status) }];
     show(problems);

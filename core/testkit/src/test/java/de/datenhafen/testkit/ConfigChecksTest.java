@@ -60,7 +60,14 @@ class ConfigChecksTest {
             new JsonObject().put("path", "refused")));
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.json().getString("field")).isEqualTo("config.senders");
+        // the error names the key in front, for a reader of the JSON alone; problems has the problem as validate
+        // names it, its field and its own words, for a form to show at the field (one or several alike)
+        String words = "set senders or anonymous: true, one of them";
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "config.senders: " + words)
+            .put("field", "config.senders").put("problems", new JsonArray().add(new JsonObject()
+                .put("field", "config.senders").put("error", words))));
+        assertThat(problems(client, "refused", new JsonObject().put("path", "refused")))
+            .containsExactly("config.senders: " + words);
         assertThat(client.get("/api/v1/admin/integrations/refused").status()).isEqualTo(404);
     }
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where errors become HTTP answers: a status that fits, and a JSON body
- * {@code {"error": "...", "field": "..."}} (plus {@code problems} when there were several).
+ * {@code {"error": "...", "field": "..."}} (plus {@code problems}, each with its field and its own words, when the
+ * error sums up problems: several, or one named with its key).
  */
 public final class Errors {
 
@@ -76,7 +77,7 @@ public final class Errors {
         if (failure instanceof InvalidInputException e) {
             JsonArray problems = new JsonArray();
             e.problems().forEach(p -> problems.add(new JsonObject().put("field", p.field()).put("error", p.message())));
-            send(ctx, 400, e.getMessage(), e.field(), e.problems().size() > 1 ? problems : null);
+            send(ctx, 400, e.getMessage(), e.field(), summed(e) ? problems : null);
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
             send(ctx, 401, e.getMessage(), e.field(), null);
@@ -126,6 +127,18 @@ public final class Errors {
                 failure);
             send(ctx, 500, "internal error; the hub's log has the details under request id " + id, null, null);
         }
+    }
+
+    /**
+     * Whether {@code e}'s message sums up its problems rather than being the one problem's own words: several
+     * problems, or one given with its key in front ({@code config.path: is required}, as an exception made from a
+     * list of {@link de.datenhafen.api.ConfigProblem}s words it). Then the answer lists {@code problems} too, each
+     * with its field and its own words, as {@code /validate} names them: a client shows each at its field without
+     * taking the message apart, whether there is one or several.
+     */
+    private static boolean summed(InvalidInputException e) {
+        return e.problems().size() > 1
+            || e.problems().size() == 1 && !e.problems().get(0).message().equals(e.getMessage());
     }
 
     /** The id {@code HttpApi} gave the request (its {@code X-Request-Id} answer header). */

@@ -40,13 +40,18 @@ class ConsoleIntegrationsTest {
         return browser.driver().findElement(By.id("problem." + key));
     }
 
-    @Test
-    void anAdminCreatesAnIntegrationThroughTheFormFixingTheFieldItShowsWrong() {
+    /** A hub-admin opens the form for a new {@code fixture-ingest} integration. */
+    private static void openTheNewFixtureIngestForm() {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
             "/console/new/integration");
         new Select(browser.driver().findElement(By.id("connector"))).selectByValue("fixture-ingest");
         browser.driver().findElement(By.cssSelector("#choose button")).click();
         browser.await(d -> d.findElement(By.id("integration-form")));
+    }
+
+    @Test
+    void anAdminCreatesAnIntegrationThroughTheFormFixingTheFieldItShowsWrong() {
+        openTheNewFixtureIngestForm();
 
         WebElement token = browser.driver().findElement(By.id("config.token"));
         assertThat(token.getAttribute("type")).isEqualTo("password");
@@ -83,6 +88,25 @@ class ConsoleIntegrationsTest {
         assertThat(browser.driver().findElement(By.id("config")).getText()).contains("max-size", "2048");
         assertThat(hub.client().get("/api/v1/admin/integrations/parking").json().getJsonObject("config")
             .getInteger("max-size")).isEqualTo(2048);
+        browser.assertAccessible();
+    }
+
+    @Test
+    void aCreateTheHubRefusesShowsTheProblemAtItsFieldInTheWordsOfTheCheckAsOneTypes() {
+        openTheNewFixtureIngestForm();
+        browser.driver().findElement(By.id("name")).sendKeys("too-small");
+        browser.driver().findElement(By.id("config.path")).sendKeys("too-small");
+        // set without an input event and submitted at once: only the create's answer speaks to the form
+        browser.script("document.getElementById('config.max-size').value = '1.5';");
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+
+        browser.await(d -> !problemOf("max-size").getText().isEmpty());
+        String expected = validate("1.5").getString("error");
+        assertThat(problemOf("max-size").getText()).isEqualTo(expected).doesNotContain("config.");
+        assertThat(browser.driver().findElement(By.id("config.max-size")).getAttribute("aria-invalid"))
+            .isEqualTo("true");
+        assertThat(problemOf("path").getText()).isEmpty();
+        assertThat(hub.client().get("/api/v1/admin/integrations/too-small").status()).isEqualTo(404);
         browser.assertAccessible();
     }
 

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * a hub-admin-only key) under it, a line each, all named by the field's {@code aria-describedby}, required fields
  * marked and {@code required}, and an empty problem line under each that {@code integration-form.js} fills from
  * {@code /validate}. A secret's stored value is never in the page: its field starts empty. A key only a hub-admin may
- * set is shown read-only to anyone else, with what it bounds, so the form sends it as it is (the API refuses a change
- * with 403). Field ids are {@code config.<key>}, as the API names problems; the description's is
+ * set is shown read-only to anyone else, with what it bounds, and left out of what the form sends, so it keeps its
+ * value (the API refuses a change with 403; sent back, a certificate's CRLF line breaks, which a text area gives back
+ * as LF, would read as one). Field ids are {@code config.<key>}, as the API names problems; the description's is
  * {@code hint.<key>}, each hint's {@code hint.<key>.<what>}.
  */
 final class ConfigForm {
