@@ -86,7 +86,10 @@ if (form) {
     show(problems);
     result.setAttribute('role', 'alert');
     result.className = 'problem';
-    result.textContent = reply.body && reply.body.error ? reply.body.error : ('HTTP ' + reply.status);
+    // problems shown at their fields: the line under the button says so in the page's language; any other refusal
+    // in the hub's words
+    result.textContent = reply.body && reply.body.problems ? result.dataset.invalid
+      : reply.body && reply.body.error ? reply.body.error : ('HTTP ' + reply.status);
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
   });

@@ -113,8 +113,9 @@ public final class PemCertificates {
             try {
                 certificates.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(der)));
             } catch (CertificateException | ClassCastException e) {
+                // not the parser's own words: they name the JDK's classes and exceptions
                 throw new IllegalArgumentException("certificate " + n + " in " + what + " does not read as an "
-                    + "X.509 certificate" + (e.getMessage() == null ? "" : " (" + oneLine(e.getMessage()) + ")"));
+                    + "X.509 certificate: its base64 is not a certificate's encoding (was it cut or changed?)");
             }
         }
         if (certificates.size() < begun) {
@@ -144,11 +145,5 @@ public final class PemCertificates {
         } catch (CertificateException e) {
             throw new IllegalStateException("this JVM reads no X.509 certificates", e); // every JVM must
         }
-    }
-
-    /** The JDK's reason on one line and cut: it says what it could not parse, never the value's bytes. */
-    private static String oneLine(String s) {
-        String t = s.replaceAll("\\s+", " ").trim();
-        return t.length() > 160 ? t.substring(0, 160) + "..." : t;
     }
 }

@@ -86,8 +86,11 @@ class PemCertificatesTest {
         assertThatThrownBy(() -> PemCertificates.read(pem + notBase64, "caCertificate"))
             .hasMessage("certificate 2 in caCertificate is not base64 between its BEGIN and END lines");
         assertThatThrownBy(() -> PemCertificates.read("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
-            "caCertificate")).hasMessageStartingWith("certificate 1 in caCertificate does not read as an X.509 "
-                + "certificate");
+            "caCertificate")).hasMessage("certificate 1 in caCertificate does not read as an X.509 certificate: its "
+                + "base64 is not a certificate's encoding (was it cut or changed?)");
+        String empty = "-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----";
+        assertThatThrownBy(() -> PemCertificates.read(empty, "caCertificate")).as("no word of the JDK's parser")
+            .message().doesNotContain("java.", "Exception", "Could not parse");
         assertThatThrownBy(() -> PemCertificates.read(pem.substring(0, pem.length() / 2), "caCertificate"))
             .hasMessage("certificate 1 in caCertificate has no -----END CERTIFICATE----- line after its BEGIN line "
                 + "(was it cut short?)");

@@ -175,6 +175,10 @@ class ConsoleCertificateKeysTest {
         assertThat(browser.driver().findElement(By.id("problem.path")).getText()).isEmpty();
         assertThat(browser.driver().findElement(By.id("problem.config")).getText()).isEmpty();
         assertThat(browser.script("return document.activeElement.id")).isEqualTo("config.ca-certificate");
+        // the line under the button points to the marked fields in the page's language
+        browser.await(d -> !d.findElement(By.id("form-result")).getText().isEmpty());
+        assertThat(browser.driver().findElement(By.id("form-result")).getText()).isEqualTo(language.equals("de")
+            ? "Bitte die markierten Felder korrigieren." : "Please correct the marked fields.");
         assertThat(hub.client().get("/api/v1/admin/integrations/" + name).status()).isEqualTo(404);
         browser.assertAccessible();
     }

@@ -121,7 +121,7 @@ final class Integrations {
                 h.element("p", "", "class", "field-problem", "id", "problem.config")
                     .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
                     .link(PATH + "/" + name, v.t("integration.cancel")).close("p")
-                    .element("p", "", "id", "form-result", "role", "status")
+                    .element("p", "", "id", "form-result", "role", "status", "data-invalid", v.t("form.invalid"))
                     .close("form");
                 return new Console.Rendered(v.t("integration.editTitle", name), h,
                     List.of("console/integration-form.js"));
@@ -164,7 +164,7 @@ final class Integrations {
             ConfigForm.fields(v, h, schema, null);
             h.element("p", "", "class", "field-problem", "id", "problem.config")
                 .open("p").element("button", v.t("integrations.create"), "type", "submit").close("p")
-                .element("p", "", "id", "form-result", "role", "status")
+                .element("p", "", "id", "form-result", "role", "status", "data-invalid", v.t("form.invalid"))
                 .close("form");
             return new Console.Rendered(v.t("integrations.new"), h, List.of("console/integration-form.js"));
         });
