@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * <p>What is read: every {@code -----BEGIN CERTIFICATE-----} ... {@code -----END CERTIFICATE-----} block, its base64
  * with any white space in it removed. So a value whose line breaks were lost on the way (a one-line form field; Camel
  * drops them from an endpoint URI, also inside {@code RAW(...)}) reads as well as the file. Text outside the blocks
- * (the {@code subject=} lines {@code openssl} writes) is ignored; any other PEM block is refused, a private key above
- * all, which a connection that only checks its peer never needs. Refusals say what is wrong and never repeat the
- * value.
+ * (the {@code subject=} lines {@code openssl} writes, a bundle's names and checksums) is ignored; any other PEM block
+ * is refused, a private key above all, which a connection that only checks its peer never needs, also when its
+ * lines are not written as PEM has them (lower case, other dashes), and so is base64 outside the blocks (a key pasted
+ * without its lines), which would be kept and shown as text. Refusals say what is wrong and never repeat the value.
  *
  * <p>Stateless and thread-safe; called on whichever thread validates or builds a connection.
  *
@@ -36,6 +37,11 @@ public final class PemCertificates {
     private static final Pattern BLOCK = Pattern.compile(
         "-----BEGIN ([A-Z0-9 ]{1,40})-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,40})-----");
+    /** {@code BEGIN ... PRIVATE KEY} written any way: any case, any dashes and white space, any key type between. */
+    private static final Pattern LOOSE_KEY = Pattern.compile("BEGIN[^\\n]{0,40}?PRIVATE\\s*KEY",
+        Pattern.CASE_INSENSITIVE);
+    /** A run of base64 as long as a PEM line, outside the blocks: data, not a note. */
+    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/]{64,}={0,2}");
     private static final String FORM = "(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)";
 
     private PemCertificates() {
@@ -98,6 +104,13 @@ public final class PemCertificates {
                     + "-----): give only certificates in PEM form " + FORM);
             }
         }
+        if (LOOSE_KEY.matcher(pem).find()) {
+            // a key however its lines are written (lower case, a tab, four dashes): the blocks above see only the
+            // labels written as PEM has them, and what they do not see would be kept as text
+            throw new IllegalArgumentException(what + " holds what reads as a private key (the words PRIVATE KEY "
+                + "after BEGIN): the hub needs only the authority's certificate to check the other side, never a key; "
+                + "remove the key (and replace it, if it was shared)");
+        }
         List<X509Certificate> certificates = new ArrayList<>();
         Matcher block = BLOCK.matcher(pem);
         CertificateFactory x509 = factory();
@@ -121,6 +134,18 @@ public final class PemCertificates {
         if (certificates.size() < begun) {
             throw new IllegalArgumentException("certificate " + (certificates.size() + 1) + " in " + what
                 + " has no -----END CERTIFICATE----- line after its BEGIN line (was it cut short?)");
+        }
+        Matcher loose = BASE64_RUN.matcher(BLOCK.matcher(pem).replaceAll(" "));
+        while (loose.find()) {
+            String run = loose.group();
+            boolean mixed = !run.equals(run.toLowerCase(java.util.Locale.ROOT))
+                && !run.equals(run.toUpperCase(java.util.Locale.ROOT));
+            if (mixed) {
+                // base64 without its BEGIN and END lines (a key pasted bare?) would be kept and shown as text; a
+                // bundle's notes (names, a SHA-256 in hex, openssl's hex dumps with colons) are never such a run
+                throw new IllegalArgumentException(what + " holds base64 outside its certificate blocks, without "
+                    + "BEGIN and END lines: give only certificates in PEM form " + FORM + ", and never a key");
+            }
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(what + " holds no certificate in PEM form: give the authority's "

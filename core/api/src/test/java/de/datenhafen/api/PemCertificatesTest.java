@@ -7,6 +7,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -66,6 +67,27 @@ class PemCertificatesTest {
             .contains("holds a private key (-----BEGIN RSA PRIVATE KEY-----)").doesNotContain("NOTAREALKEY");
         assertThat(problems(KEY.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY")).get(0).message())
             .contains("holds a private key (-----BEGIN ENCRYPTED PRIVATE KEY-----)");
+    }
+
+    @Test
+    void refusesAKeyWrittenOtherwiseAndBase64OutsideTheBlocksButNotABundlesNotes() {
+        for (String key : new String[] {KEY.toLowerCase(Locale.ROOT), KEY.replace("BEGIN PRIVATE", "BEGIN\tPRIVATE"),
+            KEY.replace("-----", "----"), KEY.replace("BEGIN PRIVATE KEY", "Begin Rsa Private Key")}) {
+            assertThat(problems(pem + key)).as(key).extracting(ConfigProblem::message).containsExactly(MUST_BE
+                + "the value holds what reads as a private key (the words PRIVATE KEY after BEGIN): the hub needs "
+                + "only the authority's certificate to check the other side, never a key; remove the key (and "
+                + "replace it, if it was shared)");
+        }
+        String bare = pem + "\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1G"
+            + "\n";
+        assertThat(problems(bare)).extracting(ConfigProblem::message).containsExactly(MUST_BE + "the value holds "
+            + "base64 outside its certificate blocks, without BEGIN and END lines: give only certificates in PEM form "
+            + "(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----), and never a key");
+        // as curl's CA bundle writes it: a name, its underline, a SHA-256 in hex, then the certificate
+        String bundle = "## Certificate data from Mozilla as of: Tue Sep  9 03:12:01 2025 GMT\n## SHA256: "
+            + "1794c1d4f7055b7d02c2170337b61b48a2ef6c90d77e95444fd2596f4cac609f\n\nLuebeck Test Root CA\n"
+            + "====================\n" + pem;
+        assertThat(problems(bundle)).isEmpty();
     }
 
     @Test

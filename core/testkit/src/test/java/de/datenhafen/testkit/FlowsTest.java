@@ -366,25 +366,19 @@ class FlowsTest {
               - transform: '$error("no co2 in this sample")'
               - bus: {type: %s.out}
             """.formatted(in, in);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
-            new ch.qos.logback.core.read.ListAppender<>();
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-            org.slf4j.Logger.ROOT_LOGGER_NAME);
-        log.start();
-        root.addAppender(log);
         HubClient.Response dry;
-        try {
+        java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> logged;
+        try (CapturedLog log = CapturedLog.start()) {
             dry = client.post("/api/v1/admin/flows/validate", new JsonObject().put("definition", yaml)
                 .put("events", new JsonArray().add(new JsonObject().put("type", in).put("data", new JsonObject()))));
-        } finally {
-            root.detachAppender(log);
+            logged = log.events();
         }
 
         assertThat(dry.status()).as(dry.body()).isEqualTo(200);
         assertThat(dry.json().getJsonArray("failed").getJsonObject(0).getString("error"))
             .contains("no co2 in this sample");
         // a dry run's failure is its answer; an ERROR with a stack trace per request would let anyone flood the log
-        assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+        assertThat(logged.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
             .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())).isEmpty();
     }
 

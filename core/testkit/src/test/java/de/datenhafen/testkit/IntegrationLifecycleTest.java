@@ -215,6 +215,33 @@ class IntegrationLifecycleTest {
         assertThat(doomed.getJsonObject("lastError").getString("at")).isNotNull();
     }
 
+    /**
+     * A failure whose words quote a secret of the integration (a library printing its connection string, a URI that
+     * did not parse quoted whole) shows it to no one: a viewer reads {@code lastError}, and the log keeps every retry.
+     */
+    @Test
+    void aFailureThatQuotesASecretShowsItNeitherInLastErrorNorInTheLog(HubClient client) {
+        String password = "Gw+p4ss/w0rd=" + Long.toHexString(System.nanoTime());
+        String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+        JsonObject leaky;
+        java.util.List<String> lines;
+        try (CapturedLog log = CapturedLog.start()) {
+            HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "leaky")
+                .put("connector", "fixture-failing").put("config", new JsonObject().put("password", password)));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                client.get("/api/v1/admin/integrations/leaky").json().getInteger("attempts") == 3);
+            leaky = client.get("/api/v1/admin/integrations/leaky").json();
+            lines = log.lines();
+        }
+
+        assertThat(leaky.getJsonObject("lastError").getString("message")).endsWith("cannot reach the device "
+            + "gateway at mqtt://hub:********@gateway:1883 (as URL ********)");
+        assertThat(leaky.encode()).doesNotContain(password).doesNotContain(encoded);
+        assertThat(lines).anyMatch(l -> l.contains("leaky") && l.contains("mqtt://hub:********@gateway"));
+        assertThat(lines).noneMatch(l -> l.contains(password) || l.contains(encoded));
+    }
+
     @Test
     void pauseResumeAndRestartOfAFailedIntegrationAre409WithTheReason(HubClient client) {
         HubClient.Response created = client.post("/api/v1/admin/integrations",

@@ -228,6 +228,10 @@ final class FlowCompiler {
         }
     }
 
+    /** What {@code java.net.URI} refuses in a URI, line breaks aside (Camel drops those): left out of a certificate. */
+    private static final java.util.regex.Pattern NOT_IN_A_URI =
+        java.util.regex.Pattern.compile("[[\\x00-\\x1F\\x7F-\\x9F\\p{Z}]&&[^ \\r\\n]]");
+
     /**
      * The sink's Camel URI: {@code <kind>:<name>?<option>=<encoded value>&...}, in the sink's option order. A
      * certificate goes as Camel's {@code RAW(...)} (or {@code RAW{...}}, the parser refuses one with both brackets):
@@ -238,6 +242,11 @@ final class FlowCompiler {
         char sep = '?';
         for (Map.Entry<String, String> o : s.options().entrySet()) {
             String v = o.getValue();
+            if (o.getKey().equals(FlowParser.CA_CERTIFICATE)) {
+                // a tab or another control character (line breaks aside) fails the URI, even in RAW(...), with a
+                // message that quotes it whole, secrets and all; outside the blocks' letters nothing counts
+                v = NOT_IN_A_URI.matcher(v).replaceAll("");
+            }
             uri.append(sep).append(o.getKey()).append('=').append(!o.getKey().equals(FlowParser.CA_CERTIFICATE)
                 ? encode(v) : v.contains(")") ? "RAW{" + v + "}" : "RAW(" + v + ")");
             sep = '&';

@@ -13,6 +13,7 @@ import de.datenhafen.core.integration.HubIntegrations;
 import de.datenhafen.core.integration.IntegrationManager;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.security.SecretText;
 import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
@@ -372,6 +373,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         }
         setDesired(e, DISABLED);
         stop(e);
+        reason = SecretText.redact(reason, secretsOf(e));
         e.error = reason;
         e.errorAt = Instant.now();
         e.stopped = new StopReasons.Reason(reason, e.errorAt);
@@ -467,11 +469,16 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         } catch (Exception ex) {
             camel.remove(name);
             e.state = IntegrationManager.FAILED;
-            e.error = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            e.error = SecretText.redact(ex.getMessage() == null ? ex.toString() : ex.getMessage(), secretsOf(e));
             e.errorAt = Instant.now();
             camel.counters(name).error(e.error);
             LOG.warn("Flow {} failed to start: {}", name, e.error);
         }
+    }
+
+    /** The flow's secrets in plain text, to take out of what a failure says ({@link SecretText}). */
+    private static java.util.Collection<String> secretsOf(Entry e) {
+        return e.flow == null ? List.of() : e.flow.secrets().values();
     }
 
     private void stop(Entry e) {

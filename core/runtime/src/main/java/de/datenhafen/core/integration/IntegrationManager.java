@@ -25,6 +25,7 @@ import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginListener;
 import de.datenhafen.core.security.SecretBox;
+import de.datenhafen.core.security.SecretText;
 import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
@@ -684,6 +685,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         cancelRetry(e);
         removeRoutes(name);
         e.state = STOPPED;
+        reason = SecretText.redact(reason, secretsOf(e));
         e.error = reason;
         e.errorAt = Instant.now();
         setDesired(e, PAUSED);
@@ -827,8 +829,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
     }
 
-    private void fail(Entry e, String reason, boolean retry) {
+    private void fail(Entry e, String failure, boolean retry) {
         String name = e.record.name();
+        String reason = SecretText.redact(failure, secretsOf(e));
         e.state = FAILED;
         e.attempts++;
         e.error = reason;
@@ -911,6 +914,20 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         raw.forEach((k, v) -> {
             ConfigKey key = connector.config().key(k);
             out.put(k, key != null && key.secret() && v != null ? secrets.encrypt(v.toString()) : v);
+        });
+        return out;
+    }
+
+    /**
+     * The integration's secret values in plain text, to take out of what a failure says ({@link SecretText}): its own
+     * words may quote them (a URI that did not parse, a library's message).
+     */
+    private List<String> secretsOf(Entry e) {
+        List<String> out = new ArrayList<>();
+        e.record.storedConfig().values().forEach(v -> {
+            if (v instanceof String s && s.startsWith(SecretBox.PREFIX)) {
+                out.add(secrets.decrypt(s));
+            }
         });
         return out;
     }

@@ -66,6 +66,25 @@ class FlowCaCertificateTest {
         }
     }
 
+    /**
+     * A tab in the certificate's notes or lines (no endpoint URI carries one, even in {@code RAW(...)}) made the flow's
+     * start fail with Camel quoting the URI whole, the step's secret included: it is left out of the URI now.
+     */
+    @Test
+    void aTabInTheCertificateIsLeftOutOfTheUriSoTheWebhookStarts() throws Exception {
+        String tabbed = "note:\tfrom the city's IT\n" + pem.replace("\n", "\t\n");
+        Flow.Sink sink = FlowParser.parse(flow("https://hooks.example.org/in", tabbed)).sinks().get(0);
+        String uri = FlowCompiler.sinkUri(sink);
+
+        assertThat(uri).doesNotContain("\t");
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addComponent("webhook", new WebhookComponent(() -> "hub.example.org", null, null,
+                SinkAddressPolicy.publicOnly()));
+            camel.start();
+            assertThat(camel.getEndpoint(uri)).isNotNull();
+        }
+    }
+
     @Test
     void aPrivateKeyIsRefusedNamingTheStepsFieldWithoutRepeatingIt() {
         FlowRefusedException e = FlowRefusalsTest.refusal(flow("https://hooks.example.org/in", pem

@@ -52,7 +52,9 @@ public final class MqttSinkConnector implements Connector {
 
     @Override
     public List<ConfigProblem> validate(Config config) {
-        return SinkUri.caCertificateWithoutTls(config, "broker", "ssl");
+        List<ConfigProblem> problems = new java.util.ArrayList<>(SinkUri.uncarriable(config));
+        problems.addAll(SinkUri.caCertificateWithoutTls(config, "broker", "ssl"));
+        return problems;
     }
 
     @Override

@@ -68,7 +68,9 @@ public final class WebhookSinkConnector implements Connector {
 
     @Override
     public List<ConfigProblem> validate(Config config) {
-        return SinkUri.caCertificateWithoutTls(config, "url", "https");
+        List<ConfigProblem> problems = new java.util.ArrayList<>(SinkUri.uncarriable(config));
+        problems.addAll(SinkUri.caCertificateWithoutTls(config, "url", "https"));
+        return problems;
     }
 
     @Override

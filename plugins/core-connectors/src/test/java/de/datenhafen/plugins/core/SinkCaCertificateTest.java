@@ -94,4 +94,32 @@ class SinkCaCertificateTest {
                 + "private authority's certificate is used only over TLS"));
         assertThat(problems(new MqttSinkConnector(), mqtt("ssl://mqtt.example.org:8883"))).isEmpty();
     }
+
+    /**
+     * A tab or another character no endpoint URI carries, even in {@code RAW(...)}, failed the sink's start with a
+     * message quoting the URI whole, its secret included: in a certificate's notes it is left out of the URI (only the
+     * blocks are read); in any other value it is refused at validate, naming the key and not the value.
+     */
+    @Test
+    void aCharacterNoUriCarriesIsLeftOutOfACertificateAndRefusedElsewhere() throws Exception {
+        String noted = "note:\ttab and a\u00a0no-break space\n" + pem.replace("\n", "\t\n");
+        assertThat(problems(new WebhookSinkConnector(), webhook("https://hooks.example.org/in", noted))).isEmpty();
+        String uri = SinkUri.of("webhook", "x").param("secret", SECRET).param("caCertificate", noted).uri();
+        assertThat(org.apache.camel.util.URISupport.normalizeUri(uri)).contains("RAW(" + SECRET + ")");
+        String carried = uri.substring(uri.indexOf("caCertificate=RAW(") + 18, uri.length() - 1);
+        assertThat(de.datenhafen.api.PemCertificates.read(carried, "caCertificate"))
+            .isEqualTo(de.datenhafen.api.PemCertificates.read(pem, "caCertificate"));
+
+        // the webhook's secret has its own pattern; an MQTT password has none
+        for (String wrong : new String[] {"pa\tss", "pass\n", "\u2028pass", "pa\u00a0ss", "pass\u0001"}) {
+            Map<String, Object> raw = new HashMap<>(mqtt("ssl://mqtt.example.org:8883"));
+            raw.put("password", wrong);
+            assertThat(problems(new MqttSinkConnector(), raw)).as(wrong).containsExactly(new ConfigProblem("password",
+                "holds a character an endpoint URI cannot carry: a line break, a tab, another control character or a "
+                    + "space other than the plain one"));
+        }
+        Map<String, Object> plain = new HashMap<>(mqtt("ssl://mqtt.example.org:8883"));
+        plain.put("password", "pass word");
+        assertThat(problems(new MqttSinkConnector(), plain)).isEmpty();
+    }
 }
