@@ -84,7 +84,9 @@ public interface IntegrationContext {
      * {@code <rootPath>} and every path below it (never {@code <rootPath>x}). Called from
      * {@link Connector#routes(IntegrationContext)}.
      *
-     * @throws IllegalArgumentException when the path is malformed or reserved
+     * @throws InvalidInputException when the path is malformed or reserved (in any case: {@code /Assets} as
+     *     {@code /assets}); the integration is not started again, and a create or update naming the path is refused
+     *     with 400 naming its config key
      */
     default String publicEndpoint(String rootPath) {
         throw new UnsupportedOperationException("this hub does not serve plugin paths outside /api/v1/plugins/");

@@ -85,6 +85,20 @@ class RequestFramingTest {
     }
 
     @Test
+    void aHostThatIsNoHostIs400NamingHostNotAnInternalError() throws IOException {
+        for (String host : List.of("a b", "<script>", "[::1", "a:99999", "::1", "a|b")) {
+            String answer = exchange("GET /health/live HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+
+            assertThat(answer).as(host).startsWith("HTTP/1.1 400 ");
+            assertThat(error(answer)).as(host).isEqualTo(new JsonObject().put("error", "the Host header must be a "
+                + "host name or address, with a port if any").put("field", "Host"));
+            assertThat(header(answer, "Content-Security-Policy")).isNotNull();
+        }
+        assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n"))
+            .startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
     void aTargetThatIsNoPathIsAnsweredWithTheHeadersOfEveryAnswerAndConnectIsNotImplemented() throws IOException {
         String star = exchange("GET * HTTP/1.1\r\nHost: localhost\r\n\r\n");
         String relative = exchange("GET health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code chunked} anywhere and as empty otherwise, so with {@code xchunked} the body's bytes were read as the next
  * request on the connection (request smuggling behind a proxy that frames it differently). Answered 501 (RFC 9112
  * 6.1: a transfer coding the server does not understand; Netty itself refuses one in an HTTP/1.0 request).</li>
- * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2): 400.</li>
+ * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2), or one whose value is no host and
+ * port ({@code a b}, {@code [::1}, {@code a:99999}): 400.</li>
  * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
  * 9.3.6), {@code OPTIONS *} asks about the server as a whole and is answered 204 with the methods the hub has
  * ({@code Allow}, as its routes have them now), {@code *} with another method and anything else that is neither a path nor an absolute URL is 400.
@@ -63,6 +64,12 @@ public final class RequestFraming {
             }
             if (request.version() == HttpVersion.HTTP_1_1 && request.headers().getAll("Host").size() != 1) {
                 refuse(request, 400, "an HTTP/1.1 request has one Host header", "Host");
+                return;
+            }
+            if (request.headers().contains("Host") && request.authority() == null) {
+                // Vert.x reads no host from it, and the router then fails the request as having none (a 500)
+                refuse(request, 400, "the Host header must be a host name or address, with a port if any",
+                    "Host");
                 return;
             }
             String target = request.uri();

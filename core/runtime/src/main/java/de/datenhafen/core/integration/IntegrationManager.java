@@ -90,8 +90,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         StopReasons.Reason stopped;
         /** Why the last start failed, when it was a path another integration serves. */
         PathTakenException pathTaken;
-        /** Why the last start failed, when a hub sink refused its target's address (SinkAddressPolicy). */
-        SinkAddressPolicy.Refused refusedTarget;
+        /**
+         * Why the last start failed, when the hub refused a value of its config as the routes started: a hub sink
+         * its target's address (SinkAddressPolicy), the hub a public path under its own ({@link PublicPaths}).
+         */
+        RefusedValue refusedTarget;
         /** The city-page sections its routes registered, shown while it runs; the plugin they came from. */
         List<PublicSection> sections = List.of();
         LoadedPlugin plugin;
@@ -272,7 +275,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 try {
                     camel.sinkPolicy().checkConfigured(key.name(), target);
                 } catch (SinkAddressPolicy.Refused refused) {
-                    return refusedTarget(connector, raw, refused);
+                    return refusedTarget(connector, raw, new RefusedValue(refused.value(), refused.reason()));
                 }
             }
         }
@@ -356,8 +359,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         e.record = e.record.withConfig(seal(connector, given));
         restart(e);
         if (e.refusedTarget != null) {
-            // a hub sink refused the address the new config names: 400 naming the key, and the old config runs on
-            SinkAddressPolicy.Refused refused = e.refusedTarget;
+            // the hub refused a value the new config names: 400 naming the key, and the old config runs on
+            RefusedValue refused = e.refusedTarget;
             e.record = before;
             restart(e);
             throw new InvalidInputException(List.of(refusedTarget(connector, given, refused)));
@@ -391,17 +394,25 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
      * The problem of a sink target the hub's address policy refused, naming the config key that holds it: a 400 at
      * create and update, a problem of {@code /validate}, in the same words.
      */
-    private static ConfigProblem refusedTarget(Connector connector, Map<String, Object> given,
-                                               SinkAddressPolicy.Refused refused) {
+    /** A value of a config the hub refused as the routes started, and why (without the key, which it finds). */
+    private record RefusedValue(String value, String reason) {
+    }
+
+    private static ConfigProblem refusedTarget(Connector connector, Map<String, Object> given, RefusedValue refused) {
         String field = "config";
         for (ConfigKey key : connector.config().keys()) {
             Object v = given.get(key.name());
-            if (!key.secret() && v instanceof String s && s.trim().equals(refused.value().trim())) {
+            if (!key.secret() && v instanceof String s && same(s, refused.value())) {
                 field = "config." + key.name();
                 break;
             }
         }
         return new ConfigProblem(field, refused.reason());
+    }
+
+    /** A config value and a value the hub refused, alike but for surrounding white space and slashes (a path). */
+    private static boolean same(String given, String refused) {
+        return given.trim().replaceAll("^/+|/+$", "").equals(refused.trim().replaceAll("^/+|/+$", ""));
     }
 
     private Connector runningConnector(Entry e) {
@@ -522,9 +533,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 keyNaming(connector, given, "/api/v1/plugins/" + plugin.id() + "/", late.path()));
         }
         if (entry.refusedTarget != null) {
-            // a hub sink (webhook:, mqtt-out:) refused the address its config names: 400 naming the key, nothing kept
-            // (a target of a key declared a sink target was refused before, as /validate finds it)
-            SinkAddressPolicy.Refused refused = entry.refusedTarget;
+            // a hub sink (webhook:, mqtt-out:) refused the address its config names, or the hub a public path under
+            // its own: 400 naming the key, nothing kept (a target of a key declared a sink target was refused
+            // before, as /validate finds it)
+            RefusedValue refused = entry.refusedTarget;
             forget(entry);
             throw new InvalidInputException(List.of(refusedTarget(connector, given, refused)));
         }
@@ -791,7 +803,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             // integration serves stays taken until an admin acts: no retries, and the admin reads the reason itself.
             HubException refused = refusal(ex);
             e.pathTaken = refused instanceof PathTakenException taken ? taken : null;
-            e.refusedTarget = refused instanceof SinkAddressPolicy.Refused target ? target : null;
+            e.refusedTarget = refused instanceof SinkAddressPolicy.Refused target
+                ? new RefusedValue(target.value(), target.reason())
+                : refused instanceof PublicPaths.Refused path ? new RefusedValue(path.path(), path.getMessage()) : null;
             fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
                 refused == null);
         }

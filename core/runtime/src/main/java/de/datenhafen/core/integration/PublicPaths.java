@@ -1,5 +1,6 @@
 package de.datenhafen.core.integration;
 
+import de.datenhafen.api.InvalidInputException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -33,17 +34,36 @@ final class PublicPaths {
     private PublicPaths() {
     }
 
-    /** The path without a trailing slash, or an {@link IllegalArgumentException} saying why it is refused. */
+    /**
+     * A public path the hub refuses: the integration's start fails without retries, and a create or an update that
+     * names it is answered 400 naming the config key, keeping nothing (as a refused sink target is).
+     */
+    static final class Refused extends InvalidInputException {
+        private final String path;
+
+        Refused(String path, String message) {
+            super(message, null);
+            this.path = path;
+        }
+
+        /** The refused path as the connector gave it. */
+        String path() {
+            return path;
+        }
+    }
+
+    /** The path without a trailing slash, or {@link Refused} saying why it is refused. */
     static String checked(String path) {
         String p = path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (!PATH.matcher(p).matches() || p.contains("/./") || p.contains("/../") || p.endsWith("/.")
             || p.endsWith("/..")) {
-            throw new IllegalArgumentException("public path '" + path + "' must be one or more segments of letters, "
-                + "digits, dots, dashes or underscores, such as /sta");
+            throw new Refused(String.valueOf(path), "public path '" + path + "' must be one or more segments of "
+                + "letters, digits, dots, dashes or underscores, such as /sta");
         }
         String first = p.substring(1).split("/")[0];
-        if (RESERVED.contains(first)) {
-            throw new IllegalArgumentException("public path '" + p + "' is refused: /" + first
+        if (RESERVED.contains(first.toLowerCase(java.util.Locale.ROOT))) {
+            // in any case: /Assets would look like the hub's own to a reader, and to a proxy that folds case
+            throw new Refused(p, "public path '" + p + "' is refused: /" + first
                 + " is reserved for the hub's own routes (reserved: " + RESERVED_LIST + ")");
         }
         return p;
