@@ -65,6 +65,10 @@ class MetricsAndOpenApiTest {
         assertThat(metrics(client.withToken(SCRAPER))).containsPattern(messagesIn("measured", "3"));
         assertThat(client.withToken(SCRAPER).get("/api/v1/admin/integrations").status())
             .as("the metrics token reads /metrics and nothing else").isEqualTo(401);
+        // the scheme in any case, as every token is read (RFC 9110 11.1)
+        HubClient.Response lowerCase = client.anonymous().get("/metrics", Map.of("Authorization", "bearer  " + SCRAPER));
+        assertThat(lowerCase.status()).isEqualTo(200);
+        assertThat(lowerCase.body()).containsPattern(messagesIn("measured", "3"));
 
         HubClient.Response wrong = client.withToken(SCRAPER + "x").get("/metrics");
         assertThat(wrong.status()).isEqualTo(401);

@@ -436,8 +436,11 @@ public final class HttpApi {
      */
     private void metricsAccess(RoutingContext ctx, Services s, Authentication auth) {
         String authorization = ctx.request().getHeader("Authorization");
-        if (s.metricsToken() != null && authorization != null
-            && Secrets.same(Secrets.sha256(authorization), Secrets.sha256("Bearer " + s.metricsToken()))) {
+        // read as every token is (CredentialCheck): the scheme in any case (RFC 9110 11.1), the token trimmed
+        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? authorization.substring(7).trim() : null;
+        if (s.metricsToken() != null && token != null
+            && Secrets.same(Secrets.sha256(token), Secrets.sha256(s.metricsToken()))) {
             ctx.put(METRICS_IN_FULL, Boolean.TRUE);
             ctx.next();
         } else if (authorization == null && ctx.request().getCookie(Authentication.SESSION_COOKIE) == null) {
