@@ -180,8 +180,13 @@ class MetricsAndOpenApiTest {
         assertThat(served).as("served but not documented").isSubsetOf(documented);
     }
 
+    /**
+     * Every path a plugin serves, with its plugin; its integration by name only to a caller who may read it (its
+     * member's viewer and up, a hub-admin), as the integrations API shows it: an anonymous reader had learnt every
+     * member's integration names from the document, which {@code /metrics} keeps from it.
+     */
     @Test
-    void listsEveryPathAPluginServesWithItsPluginAndIntegration(HubClient client) {
+    void listsEveryPathAPluginServesWithItsPluginAndItsIntegrationToThoseWhoMayReadIt(HubClient client) {
         JsonObject paths = client.anonymous().get("/api/v1/openapi.json").json().getJsonObject("paths");
 
         JsonObject measured = paths.getJsonObject("/api/v1/plugins/fixture/measured");
@@ -189,7 +194,22 @@ class MetricsAndOpenApiTest {
         assertThat(measured.getBoolean("x-datenhafen-plugin-routes")).isTrue();
         assertThat(measured.fieldNames()).contains("post").doesNotContain("get");
         assertThat(measured.getJsonObject("post").getString("x-datenhafen-plugin")).isEqualTo("fixture");
-        assertThat(measured.getJsonObject("post").getString("x-datenhafen-integration")).isEqualTo("measured");
+        assertThat(measured.getJsonObject("post").containsKey("x-datenhafen-integration")).isFalse();
+        assertThat(measured.getJsonObject("post").getString("summary"))
+            .isEqualTo("Served by plugin fixture; see the plugin's README");
+        assertThat(integrationOfMeasured(client)).isEqualTo("measured");
+        assertThat(integrationOfMeasured(client.withToken(client.memberToken("stadtwerke-a", "doc-viewer", "viewer"))))
+            .isEqualTo("measured");
+        assertThat(integrationOfMeasured(client.withToken(client.memberToken("kulturamt-b", "doc-viewer", "viewer"))))
+            .isNull();
+        assertThat(client.withToken(SCRAPER + "x").get("/api/v1/openapi.json").status()).isEqualTo(401);
+    }
+
+    private static String integrationOfMeasured(HubClient caller) {
+        HubClient.Response r = caller.get("/api/v1/openapi.json");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().getJsonObject("paths").getJsonObject("/api/v1/plugins/fixture/measured").getJsonObject("post")
+            .getString("x-datenhafen-integration");
     }
 
     private static void createAndPost(HubClient client, String name, int messages) {

@@ -150,7 +150,6 @@ public final class HttpApi {
         node = s.nodes().id();
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, s));
-        router.get("/api/v1/openapi.json").handler(ctx -> openApi(ctx, s));
         web.mount(router);
 
         audit = s.identity().audit();
@@ -162,6 +161,7 @@ public final class HttpApi {
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
         accessRules = rules;
         router.get("/metrics").handler(ctx -> metricsAccess(ctx, s, auth)).handler(ctx -> metrics(ctx, s));
+        router.get("/api/v1/openapi.json").handler(ctx -> signedInIfAny(ctx, auth)).handler(ctx -> openApi(ctx, s));
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
@@ -225,6 +225,8 @@ public final class HttpApi {
         }
         // signed in, /metrics shows the integrations the caller may read; anonymous, the hub's own figures (see metrics)
         r.rule("GET", "/metrics", AccessRules.SIGNED_IN);
+        // and the OpenAPI document names a plugin route's integration to a caller who may read it (see openApi)
+        r.rule("GET", "/api/v1/openapi.json", AccessRules.SIGNED_IN);
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("POST", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("GET", "/api/v1/events/stream", AccessRules.HUB_ADMIN);
@@ -443,27 +445,46 @@ public final class HttpApi {
             && Secrets.same(Secrets.sha256(token), Secrets.sha256(s.metricsToken()))) {
             ctx.put(METRICS_IN_FULL, Boolean.TRUE);
             ctx.next();
-        } else if (authorization == null && ctx.request().getCookie(Authentication.SESSION_COOKIE) == null) {
+        } else {
+            signedInIfAny(ctx, auth);
+        }
+    }
+
+    /**
+     * A route anyone may call that answers a signed-in caller more: without credentials it goes on anonymous, with
+     * them they are checked as on any route (wrong ones 401, not the anonymous view).
+     */
+    private static void signedInIfAny(RoutingContext ctx, Authentication auth) {
+        if (ctx.request().getHeader("Authorization") == null
+            && ctx.request().getCookie(Authentication.SESSION_COOKIE) == null) {
             ctx.next();
         } else {
             auth.handle(ctx);
         }
     }
 
+    /**
+     * The integrations whose names and figures the caller may read, as the integrations API shows them: a hub-admin
+     * all, a member's caller its member's (viewer and up), an anonymous one none.
+     */
+    private static Predicate<String> readableIntegrations(RoutingContext ctx, Services s) {
+        Principal caller = Authentication.principal(ctx).orElse(null);
+        if (caller != null && caller.isHubAdmin()) {
+            return HubMetrics.EVERY_INTEGRATION;
+        }
+        if (caller != null) {
+            return name -> caller.actsFor(s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null),
+                Role.VIEWER);
+        }
+        return name -> false;
+    }
+
     /** Set by {@link #metricsAccess} when the request carries the metrics token. */
     private static final String METRICS_IN_FULL = "datenhafen.metrics.full";
 
     private void metrics(RoutingContext ctx, Services s) {
-        Principal caller = Authentication.principal(ctx).orElse(null);
-        Predicate<String> shown;
-        if (Boolean.TRUE.equals(ctx.get(METRICS_IN_FULL)) || caller != null && caller.isHubAdmin()) {
-            shown = HubMetrics.EVERY_INTEGRATION;
-        } else if (caller != null) {
-            shown = name -> caller.actsFor(s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null),
-                Role.VIEWER);
-        } else {
-            shown = name -> false;
-        }
+        Predicate<String> shown = Boolean.TRUE.equals(ctx.get(METRICS_IN_FULL)) ? HubMetrics.EVERY_INTEGRATION
+            : readableIntegrations(ctx, s);
         workers.executeBlocking(() -> s.metrics().scrape(s.camel(),
                 s.integrations().list().stream().map(IntegrationView::name).toList(), shown), false)
             .onFailure(ctx::fail)
@@ -482,6 +503,10 @@ public final class HttpApi {
         PluginOpenApi.addRoutes(doc, s.camel().httpRoutes(), plugin -> s.plugins().plugin(plugin)
             .map(p -> fragments.computeIfAbsent(p, k -> PluginOpenApi.read(k.id(), k.classLoader())))
             .orElseGet(JsonObject::new));
+        Predicate<String> named = readableIntegrations(ctx, s);
+        if (named != HubMetrics.EVERY_INTEGRATION) {
+            PluginOpenApi.withoutIntegrationsOthersMayNotRead(doc, named);
+        }
         ctx.response().putHeader("Content-Type", "application/json").end(doc.toBuffer());
     }
 

@@ -46,6 +46,8 @@ final class PluginOpenApi {
     private static final List<String> COMPONENTS = List.of("schemas", "parameters", "responses", "requestBodies",
         "headers");
 
+    private static final String SERVED_BY = "Served by integration ";
+
     private PluginOpenApi() {
     }
 
@@ -102,6 +104,31 @@ final class PluginOpenApi {
             out.put("components", prefixedComponents);
         }
         return out;
+    }
+
+    /**
+     * Takes the integration's name out of every plugin operation whose integration {@code named} does not accept: the
+     * integrations API shows an integration only to its member and the association, so a caller who may not read it
+     * learns from the document which plugin serves a path, not which of the member's integrations.
+     */
+    static void withoutIntegrationsOthersMayNotRead(JsonObject doc, java.util.function.Predicate<String> named) {
+        for (Map.Entry<String, Object> e : doc.getJsonObject("paths")) {
+            if (!(e.getValue() instanceof JsonObject item) || !item.getBoolean("x-datenhafen-plugin-routes", false)) {
+                continue;
+            }
+            for (String m : ALL) {
+                JsonObject op = item.getJsonObject(m.toLowerCase(Locale.ROOT));
+                String integration = op == null ? null : op.getString("x-datenhafen-integration");
+                if (integration != null && !named.test(integration)) {
+                    op.remove("x-datenhafen-integration");
+                    String summary = op.getString("summary");
+                    if (summary != null && summary.startsWith(SERVED_BY + integration + " of plugin ")) {
+                        op.put("summary", "Served by plugin " + summary.substring(SERVED_BY.length()
+                            + integration.length() + " of plugin ".length()));
+                    }
+                }
+            }
+        }
     }
 
     /** Adds the routes served now to {@code doc} (a copy of the hub's document), described by their plugins' fragments. */
@@ -241,7 +268,7 @@ final class PluginOpenApi {
             .put("x-datenhafen-match-prefix", r.prefix());
         for (String m : r.methods().isEmpty() ? ALL : r.methods()) {
             JsonObject op = new JsonObject()
-                .put("summary", "Served by integration " + r.integration() + " of plugin " + r.plugin()
+                .put("summary", SERVED_BY + r.integration() + " of plugin " + r.plugin()
                     + "; see the plugin's README")
                 .put("tags", new JsonArray().add(r.plugin()))
                 .put("x-datenhafen-plugin", r.plugin()).put("x-datenhafen-integration", r.integration())
