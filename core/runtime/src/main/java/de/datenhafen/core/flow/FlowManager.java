@@ -5,6 +5,7 @@ import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.core.bus.HubSubscriptions;
+import de.datenhafen.core.camel.CamelFailures;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.RouteCounters;
 import de.datenhafen.core.camel.RouteOwner;
@@ -469,7 +470,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         } catch (Exception ex) {
             camel.remove(name);
             e.state = IntegrationManager.FAILED;
-            e.error = SecretText.redact(ex.getMessage() == null ? ex.toString() : ex.getMessage(), secretsOf(e));
+            e.error = SecretText.redact(CamelFailures.message(ex), secretsOf(e));
             e.errorAt = Instant.now();
             camel.counters(name).error(e.error);
             LOG.warn("Flow {} failed to start: {}", name, e.error);

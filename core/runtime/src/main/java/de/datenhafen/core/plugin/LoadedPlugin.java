@@ -213,8 +213,7 @@ public final class LoadedPlugin {
     }
 
     static String describe(Throwable t) {
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+        return de.datenhafen.core.camel.CamelFailures.described(t);
     }
 
     @Override
