@@ -147,6 +147,15 @@ class RequestFramingTest {
         assertThat(signInDelete.header("Allow")).isEqualTo("GET, HEAD, POST");
         assertThat(login.status()).isEqualTo(405);
         assertThat(login.header("Allow")).isEqualTo("POST");
+
+        // behind the access rules too: a caller the hub knows, with a method the path has no route for
+        HubClient.Response plugins = client.patch("/api/v1/admin/plugins", "application/json", "{}");
+        assertThat(plugins.status()).as(plugins.toString()).isEqualTo(405);
+        assertThat(plugins.header("Allow")).isEqualTo("GET, HEAD, POST");
+        assertThat(client.anonymous().patch("/api/v1/admin/plugins", "application/json", "{}").status())
+            .as("who is not known learns nothing of the path").isEqualTo(401);
+        assertThat(client.send("DELETE", "/api/v1/admin/integrations/x/nowhere", Map.of(), null).status())
+            .as("a path no route has stays refused, fail closed").isEqualTo(403);
     }
 
     /** The value of the answer's header {@code name} (case-insensitive), or null. */

@@ -30,11 +30,29 @@ final class Authentication {
     private final WorkerExecutor workers;
     private final CredentialCheck check;
     private final AccessRules rules;
+    private final java.util.function.Function<String, String> allowedAt;
 
-    Authentication(Identity identity, WorkerExecutor workers, FailedAuthLimiter limiter, AccessRules rules) {
+    /**
+     * @param allowedAt the methods the router has at a path ({@link AllowedMethods}): a caller who may call the hub
+     *                  but uses a method no route of the path has gets the router's 405 with them, not the 403 of a
+     *                  missing rule
+     */
+    Authentication(Identity identity, WorkerExecutor workers, FailedAuthLimiter limiter, AccessRules rules,
+                   java.util.function.Function<String, String> allowedAt) {
         this.workers = workers;
         this.check = new CredentialCheck(identity, limiter);
         this.rules = rules;
+        this.allowedAt = allowedAt;
+    }
+
+    /**
+     * The methods of the request's path when it has routes, none of them for its method (the router's 405, not a
+     * rule's 403); null otherwise.
+     */
+    private String wrongMethod(RoutingContext ctx) {
+        String allowed = allowedAt.apply(ctx.normalizedPath());
+        return !allowed.isEmpty() && !java.util.Arrays.asList(allowed.split(", ")).contains(
+            ctx.request().method().name()) ? allowed : null;
     }
 
     static String address(RoutingContext ctx) {
@@ -73,6 +91,14 @@ final class Authentication {
                     ctx.put(PRINCIPAL, outcome.principal());
                 }
                 String denied = outcome.refusal() == null ? rules.deny(outcome.principal(), ctx) : null;
+                String allowed = outcome.refusal() == null && denied != null && denied.startsWith(AccessRules.NO_RULE)
+                    ? wrongMethod(ctx) : null;
+                if (allowed != null) {
+                    request.resume();
+                    ctx.response().putHeader("Allow", allowed);
+                    ctx.fail(405);
+                    return;
+                }
                 if (outcome.refusal() != null || denied != null) {
                     request.resume();
                     ctx.fail(outcome.refusal() != null ? outcome.refusal()

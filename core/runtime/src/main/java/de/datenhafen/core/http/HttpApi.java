@@ -158,7 +158,8 @@ public final class HttpApi {
         IdentityApi.rules(rules);
         SigningApi.rules(rules);
         FlowsApi.rules(rules, s.flows());
-        Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules);
+        Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules,
+            path -> AllowedMethods.of(router, path));
         accessRules = rules;
         router.get("/metrics").handler(ctx -> metricsAccess(ctx, s, auth)).handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(ctx -> signedInIfAny(ctx, auth)).handler(ctx -> openApi(ctx, s));
