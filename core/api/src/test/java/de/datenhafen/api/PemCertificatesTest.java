@@ -78,8 +78,8 @@ class PemCertificatesTest {
                 + "only the authority's certificate to check the other side, never a key; remove the key (and "
                 + "replace it, if it was shared)");
         }
-        String bare = pem + "\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1G"
-            + "\n";
+        String bare = pem + "\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cK"
+            + "jMzEfYyjiWA4R4/M2bS1G\n";
         assertThat(problems(bare)).extracting(ConfigProblem::message).containsExactly(MUST_BE + "the value holds "
             + "base64 outside its certificate blocks, without BEGIN and END lines: give only certificates in PEM form "
             + "(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----), and never a key");

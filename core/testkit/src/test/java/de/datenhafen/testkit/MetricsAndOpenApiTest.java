@@ -66,7 +66,8 @@ class MetricsAndOpenApiTest {
         assertThat(client.withToken(SCRAPER).get("/api/v1/admin/integrations").status())
             .as("the metrics token reads /metrics and nothing else").isEqualTo(401);
         // the scheme in any case, as every token is read (RFC 9110 11.1)
-        HubClient.Response lowerCase = client.anonymous().get("/metrics", Map.of("Authorization", "bearer  " + SCRAPER));
+        HubClient.Response lowerCase = client.anonymous().get("/metrics",
+            Map.of("Authorization", "bearer  " + SCRAPER));
         assertThat(lowerCase.status()).isEqualTo(200);
         assertThat(lowerCase.body()).containsPattern(messagesIn("measured", "3"));
 

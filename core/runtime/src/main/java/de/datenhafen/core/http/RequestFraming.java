@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * port ({@code a b}, {@code [::1}, {@code a:99999}): 400.</li>
  * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
  * 9.3.6), {@code OPTIONS *} asks about the server as a whole and is answered 204 with the methods the hub has
- * ({@code Allow}, as its routes have them now), {@code *} with another method and anything else that is neither a path nor an absolute URL is 400.
- * The router would answer these as paths it does not know, without the headers every other answer has.</li>
+ * ({@code Allow}, as its routes have them now), {@code *} with another method and anything else that is neither a
+ * path nor an absolute URL is 400. The router would answer these as paths it does not know, without the headers
+ * every other answer has.</li>
  * </ul>
  * The answer is the hub's JSON error, and the connection is closed after it: what follows on it cannot be framed.
  * Requests already read behind the refused one on that connection (pipelined, or a body read as a request) are not

@@ -193,7 +193,8 @@ class KafkaSubscriptionTest {
         assertThat(KafkaSubscriptionBackend.commitOf(7, 3, "node-a").metadata()).isEqualTo("3 node-a");
         assertThat(KafkaSubscriptionBackend.moveOf("3 node-a"))
             .hasValue(new HubSubscriptions.CursorMove("node-a", 3L));
-        assertThat(KafkaSubscriptionBackend.moveOf("- node-b")).hasValue(new HubSubscriptions.CursorMove("node-b", null));
+        assertThat(KafkaSubscriptionBackend.moveOf("- node-b"))
+            .hasValue(new HubSubscriptions.CursorMove("node-b", null));
         for (String foreign : new String[] {"", "reset by an operator", "x node-a", "3 ", " node-a"}) {
             assertThat(KafkaSubscriptionBackend.moveOf(foreign)).as(foreign).isEmpty();
         }
