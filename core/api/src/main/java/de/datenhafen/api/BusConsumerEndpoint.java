@@ -1,7 +1,5 @@
 package de.datenhafen.api;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -62,8 +60,16 @@ public final class BusConsumerEndpoint {
         return new BusConsumerEndpoint(types, Objects.requireNonNull(name, "subscription"), subjectPrefix, maxBatch);
     }
 
-    /** Only events whose subject starts with {@code prefix}. */
+    /**
+     * Only events whose subject starts with {@code prefix}.
+     *
+     * @throws IllegalArgumentException when the prefix holds both {@code )} and {@code }} (it goes to the endpoint as
+     *     Camel's {@code RAW(...)} or {@code RAW{...}}, never decoded or split)
+     */
     public BusConsumerEndpoint subjectPrefix(String prefix) {
+        if (prefix != null) {
+            raw("subjectPrefix", prefix);
+        }
         return new BusConsumerEndpoint(types, subscription, prefix, maxBatch);
     }
 
@@ -90,9 +96,9 @@ public final class BusConsumerEndpoint {
                 + maxBatch);
         }
         StringBuilder b = new StringBuilder("bus:").append(String.join(",", types))
-            .append("?subscription=").append(encode(subscription));
+            .append("?subscription=").append(raw("subscription", subscription));
         if (subjectPrefix != null) {
-            b.append("&subjectPrefix=").append(encode(subjectPrefix));
+            b.append("&subjectPrefix=").append(raw("subjectPrefix", subjectPrefix));
         }
         if (maxBatch != 1) {
             b.append("&maxBatch=").append(maxBatch);
@@ -106,8 +112,15 @@ public final class BusConsumerEndpoint {
             + (subjectPrefix == null ? "" : " subjectPrefix=" + subjectPrefix) + " maxBatch=" + maxBatch;
     }
 
-    private static String encode(String s) {
-        // Camel reads "+" in an endpoint URI as a plus sign; a space must be %20
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * {@code s} as Camel's {@code RAW(...)}, or {@code RAW{...}} when it holds a {@code )}: the endpoint gets it as it
+     * is. URL-encoded, Camel decoded it once before splitting the options, so a subject prefix from a config holding
+     * {@code %26exceptionHandler=#class:...} became an option of its own, and Camel made the class it named.
+     */
+    private static String raw(String name, String s) {
+        if (s.contains(")") && s.contains("}")) {
+            throw new IllegalArgumentException("a bus consumer's " + name + " must not hold both ) and }");
+        }
+        return s.contains(")") ? "RAW{" + s + "}" : "RAW(" + s + ")";
     }
 }

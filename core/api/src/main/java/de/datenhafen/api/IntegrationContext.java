@@ -20,7 +20,11 @@ public interface IntegrationContext {
      */
     String routeId(String localName);
 
-    /** The Camel endpoint URI that puts events of this type on the bus, owned by this plugin's member. */
+    /**
+     * The Camel endpoint URI that puts events of this type on the bus, owned by this plugin's member. The hub refuses
+     * a type that is not letters, digits, dots, colons, slashes, dashes or underscores ({@link InvalidInputException},
+     * a create or update naming it refused with 400 naming its config key), as it could end the URI's path.
+     */
     default String bus(String eventType) {
         return "bus:" + eventType;
     }
@@ -60,6 +64,10 @@ public interface IntegrationContext {
     /**
      * The Camel endpoint URI of an HTTP path served by the hub for this plugin: {@code subPath} below
      * {@code /api/v1/plugins/<pluginId>/}.
+     *
+     * @throws InvalidInputException when {@code subPath} is not segments of letters, digits, dots, dashes or
+     *     underscores (or {@code {name}} path parameters): a {@code ?} or {@code &} from a config value would add an
+     *     endpoint option; a create or update naming it is refused with 400 naming its config key
      */
     String httpEndpoint(String subPath);
 

@@ -63,10 +63,20 @@ class BusHelpersTest {
     }
 
     @Test
-    void aConsumerUriIsBuiltFromTypesSubscriptionAndBatchSize() {
+    void aConsumerUriIsBuiltFromTypesSubscriptionAndBatchSize() throws Exception {
         assertThat(BusConsumerEndpoint.of("air.reading", "air.*").subscription("my projections").subjectPrefix("s/")
-            .maxBatch(500).uri()).isEqualTo("bus:air.reading,air.*?subscription=my%20projections&subjectPrefix=s%2F"
-            + "&maxBatch=500");
+            .maxBatch(500).uri()).isEqualTo("bus:air.reading,air.*?subscription=RAW(my projections)&subjectPrefix="
+            + "RAW(s/)&maxBatch=500");
+        // a subject prefix from a config goes as it is: never decoded into an option of its own
+        String injected = "x%26exceptionHandler=#class:java.io.FileOutputStream('/tmp/x')&a=(b)";
+        String uri = BusConsumerEndpoint.of("air.reading").subscription("s").subjectPrefix(injected).uri();
+        String normalized = org.apache.camel.util.URISupport.normalizeUri(uri);
+        java.util.Map<String, Object> options = org.apache.camel.util.URISupport.parseQuery(
+            normalized.substring(normalized.indexOf('?') + 1), true);
+        org.apache.camel.util.URISupport.resolveRawParameterValues(options);
+        assertThat(options).containsOnlyKeys("subscription", "subjectPrefix").containsEntry("subjectPrefix", injected);
+        assertThatThrownBy(() -> BusConsumerEndpoint.of("air.reading").subjectPrefix("a)}"))
+            .hasMessage("a bus consumer's subjectPrefix must not hold both ) and }");
         assertThatThrownBy(() -> BusConsumerEndpoint.of("air.reading").uri())
             .hasMessageContaining("needs a subscription");
         assertThatThrownBy(() -> BusConsumerEndpoint.of("air.reading").subscription("s").maxBatch(0).uri())

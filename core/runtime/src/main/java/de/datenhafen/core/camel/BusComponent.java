@@ -58,6 +58,7 @@ public final class BusComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        EndpointOptions.noReferences("bus", parameters);
         String subscription = getAndRemoveParameter(parameters, "subscription", String.class);
         String subjectPrefix = getAndRemoveParameter(parameters, "subjectPrefix", String.class);
         int maxBatch = getAndRemoveParameter(parameters, "maxBatch", Integer.class, 1);
@@ -68,6 +69,7 @@ public final class BusComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("bus endpoint '" + uri + "' names no event type");
         }
+        EndpointOptions.onlyOwn("bus", parameters);
         List<String> types = List.of(remaining.split(","));
         EventFilter filter = new EventFilter(types, subjectPrefix);
         return new BusEndpoint(uri, this, remaining, filter, subscription, maxBatch);

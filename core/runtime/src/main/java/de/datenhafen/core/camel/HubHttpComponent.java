@@ -217,6 +217,7 @@ public final class HubHttpComponent extends DefaultComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         HubHttpEndpoint endpoint = new HubHttpEndpoint(uri, this, remaining.startsWith("/") ? remaining : "/" + remaining);
         endpoint.setMaxBodySize(settings.defaultMaxBody());
+        EndpointOptions.noReferences("hub-http", parameters);
         setProperties(endpoint, parameters);
         return endpoint;
     }

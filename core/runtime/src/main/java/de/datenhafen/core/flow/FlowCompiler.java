@@ -3,7 +3,6 @@ package de.datenhafen.core.flow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.datenhafen.api.BusHeaders;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -105,11 +104,35 @@ final class FlowCompiler {
 
     private String busUri() {
         StringBuilder uri = new StringBuilder("bus:").append(String.join(",", flow.from().types()))
-            .append("?subscription=").append(encode(subscription(name)));
+            .append("?subscription=").append(raw(subscription(name)));
         if (flow.from().subjectPrefix() != null) {
-            uri.append("&subjectPrefix=").append(encode(flow.from().subjectPrefix()));
+            uri.append("&subjectPrefix=").append(raw(flow.from().subjectPrefix()));
         }
         return uri.toString();
+    }
+
+    /**
+     * A value as Camel's {@code RAW(...)}, or {@code RAW{...}} when it holds a {@code )}: passed to the endpoint as it
+     * is. URL-encoded it was not: Camel decodes an endpoint URI once before it splits its options, so a subject
+     * prefix or a secret holding {@code %26exceptionHandler=#class:...} became an option of its own, and Camel made
+     * any class it named (a file truncated, a socket opened). {@link FlowParser} refuses a value that holds both
+     * brackets, or a character no URI carries ({@link #carried}).
+     */
+    static String raw(String value) {
+        if (value.contains(")") && value.contains("}")) {
+            throw new IllegalArgumentException("a value holds both ) and }: it cannot be passed as it is");
+        }
+        return value.contains(")") ? "RAW{" + value + "}" : "RAW(" + value + ")";
+    }
+
+    /**
+     * {@code value} as its endpoint would receive it through a URI: without both brackets' pair (refused), line
+     * breaks (Camel drops them) and the characters {@code java.net.URI} refuses. Equal to {@code value} when it
+     * passes whole.
+     */
+    static String carried(String value) {
+        String out = NOT_IN_A_URI.matcher(value).replaceAll("").replace("\n", "").replace("\r", "");
+        return value.contains(")") && value.contains("}") ? out.replace(")", "") : out;
     }
 
     /** Appends {@code steps} from index {@code start}; a block that holds the rest (filter, split...) takes them. */
@@ -233,9 +256,8 @@ final class FlowCompiler {
         java.util.regex.Pattern.compile("[[\\x00-\\x1F\\x7F-\\x9F\\p{Z}]&&[^ \\r\\n]]");
 
     /**
-     * The sink's Camel URI: {@code <kind>:<name>?<option>=<encoded value>&...}, in the sink's option order. A
-     * certificate goes as Camel's {@code RAW(...)} (or {@code RAW{...}}, the parser refuses one with both brackets):
-     * URL-encoded, its base64's {@code +} would come back as a space, which the PEM's line breaks make ambiguous.
+     * The sink's Camel URI: {@code <kind>:<name>?<option>=RAW(<value>)&...}, in the sink's option order, each value
+     * passed as it is ({@link #raw}); a certificate without the characters no URI carries (only its blocks are read).
      */
     static String sinkUri(Flow.Sink s) {
         StringBuilder uri = new StringBuilder(s.kind()).append(':').append(s.name());
@@ -247,15 +269,10 @@ final class FlowCompiler {
                 // message that quotes it whole, secrets and all; outside the blocks' letters nothing counts
                 v = NOT_IN_A_URI.matcher(v).replaceAll("");
             }
-            uri.append(sep).append(o.getKey()).append('=').append(!o.getKey().equals(FlowParser.CA_CERTIFICATE)
-                ? encode(v) : v.contains(")") ? "RAW{" + v + "}" : "RAW(" + v + ")");
+            uri.append(sep).append(o.getKey()).append('=').append(raw(v));
             sep = '&';
         }
         return uri.toString();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** The event's data from the bus message: parsed JSON, or text for other content. */

@@ -805,7 +805,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.pathTaken = refused instanceof PathTakenException taken ? taken : null;
             e.refusedTarget = refused instanceof SinkAddressPolicy.Refused target
                 ? new RefusedValue(target.value(), target.reason())
-                : refused instanceof PublicPaths.Refused path ? new RefusedValue(path.path(), path.getMessage()) : null;
+                : refused instanceof ValueRefused value ? new RefusedValue(value.value(), value.getMessage()) : null;
             fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
                 refused == null);
         }
@@ -1001,7 +1001,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         @Override
         public String httpEndpoint(String subPath) {
             String sub = subPath == null ? "" : subPath.startsWith("/") ? subPath.substring(1) : subPath;
-            return "hub-http:/api/v1/plugins/" + plugin.pluginId() + "/" + sub;
+            return "hub-http:/api/v1/plugins/" + plugin.pluginId() + "/" + PublicPaths.checkedBelowPlugin(sub);
+        }
+
+        @Override
+        public String bus(String eventType) {
+            return "bus:" + PublicPaths.checkedType(eventType);
         }
 
         @Override

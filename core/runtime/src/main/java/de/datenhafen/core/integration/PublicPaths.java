@@ -1,6 +1,6 @@
 package de.datenhafen.core.integration;
 
-import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.core.http.LogText;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -31,39 +31,52 @@ final class PublicPaths {
 
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
+    /** A path below a plugin's root: segments as a public path's, or path parameters ({@code {site}}). */
+    private static final Pattern BELOW_PLUGIN = Pattern.compile(
+        "(([A-Za-z0-9._-]+|\\{[A-Za-z][A-Za-z0-9_]*})(/([A-Za-z0-9._-]+|\\{[A-Za-z][A-Za-z0-9_]*}))*)?/?");
+
+    /** An event type as the path of a {@code bus:} URI: no character that would end the path or start an option. */
+    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
     private PublicPaths() {
     }
 
     /**
-     * A public path the hub refuses: the integration's start fails without retries, and a create or an update that
-     * names it is answered 400 naming the config key, keeping nothing (as a refused sink target is).
+     * A path below the plugin's root ({@code IntegrationContext.httpEndpoint}), as given, or {@link ValueRefused}: it
+     * goes into a {@code hub-http:} URI, where a {@code ?} or {@code &} from a config value would add an option.
      */
-    static final class Refused extends InvalidInputException {
-        private final String path;
-
-        Refused(String path, String message) {
-            super(message, null);
-            this.path = path;
+    static String checkedBelowPlugin(String sub) {
+        String s = sub == null ? "" : sub;
+        boolean dots = ("/" + s + "/").contains("/./") || ("/" + s + "/").contains("/../");
+        if (!BELOW_PLUGIN.matcher(s).matches() || dots) {
+            throw new ValueRefused(s, "path '" + LogText.escape(s) + "' must be segments of letters, digits, dots, "
+                + "dashes or underscores (or {name} for a path parameter), such as parking or sites/{site}");
         }
-
-        /** The refused path as the connector gave it. */
-        String path() {
-            return path;
-        }
+        return s;
     }
 
-    /** The path without a trailing slash, or {@link Refused} saying why it is refused. */
+    /** An event type a route puts on the bus ({@code IntegrationContext.bus}), as given, or {@link ValueRefused}. */
+    static String checkedType(String type) {
+        if (type == null || !EVENT_TYPE.matcher(type).matches()) {
+            throw new ValueRefused(String.valueOf(type), "event type '" + LogText.escape(String.valueOf(type))
+                + "' must be letters, digits, dots, colons, slashes, dashes or underscores, such as "
+                + "city.parking.occupancy");
+        }
+        return type;
+    }
+
+    /** The path without a trailing slash, or {@link ValueRefused} saying why it is refused. */
     static String checked(String path) {
         String p = path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (!PATH.matcher(p).matches() || p.contains("/./") || p.contains("/../") || p.endsWith("/.")
             || p.endsWith("/..")) {
-            throw new Refused(String.valueOf(path), "public path '" + path + "' must be one or more segments of "
+            throw new ValueRefused(String.valueOf(path), "public path '" + path + "' must be one or more segments of "
                 + "letters, digits, dots, dashes or underscores, such as /sta");
         }
         String first = p.substring(1).split("/")[0];
         if (RESERVED.contains(first.toLowerCase(java.util.Locale.ROOT))) {
             // in any case: /Assets would look like the hub's own to a reader, and to a proxy that folds case
-            throw new Refused(p, "public path '" + p + "' is refused: /" + first
+            throw new ValueRefused(p, "public path '" + p + "' is refused: /" + first
                 + " is reserved for the hub's own routes (reserved: " + RESERVED_LIST + ")");
         }
         return p;

@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.core.camel.EndpointOptions;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -42,6 +43,7 @@ public final class MqttOutComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        EndpointOptions.noReferences("mqtt-out", parameters);
         MqttOutTarget target = MqttOutTarget.parse(remaining,
             getAndRemoveParameter(parameters, "broker", String.class),
             getAndRemoveParameter(parameters, "topic", String.class),
@@ -50,6 +52,7 @@ public final class MqttOutComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "username", String.class),
             getAndRemoveParameter(parameters, "password", String.class),
             getAndRemoveParameter(parameters, MqttOutTarget.CA_CERTIFICATE, String.class), policy);
+        EndpointOptions.onlyOwn("mqtt-out", parameters);
         return new SinkEndpoint(uri, this, target.name(), endpoint -> new MqttOutProducer(endpoint, target, policy));
     }
 }

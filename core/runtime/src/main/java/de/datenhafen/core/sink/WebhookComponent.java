@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.core.camel.EndpointOptions;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -50,6 +51,7 @@ public final class WebhookComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        EndpointOptions.noReferences("webhook", parameters);
         WebhookTarget target = WebhookTarget.parse(remaining,
             getAndRemoveParameter(parameters, "url", String.class),
             getAndRemoveParameter(parameters, "secret", String.class),
@@ -60,6 +62,7 @@ public final class WebhookComponent extends DefaultComponent {
             getAndRemoveParameter(parameters, "ratePerSecond", Double.class, 0.0),
             getAndRemoveParameter(parameters, "handshake", Boolean.class, false),
             getAndRemoveParameter(parameters, WebhookTarget.CA_CERTIFICATE, String.class), policy);
+        EndpointOptions.onlyOwn("webhook", parameters);
         return new SinkEndpoint(uri, this, target.name(), endpoint -> new WebhookProducer(endpoint, target, this));
     }
 

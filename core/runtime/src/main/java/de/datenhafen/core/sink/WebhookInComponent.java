@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.core.camel.EndpointOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class WebhookInComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("webhook-in endpoint names no receiver: webhook-in:<name>?secret=...");
         }
+        EndpointOptions.noReferences("webhook-in", parameters);
         List<byte[]> keys = new ArrayList<>(2);
         keys.add(StandardWebhooks.key(getAndRemoveParameter(parameters, "secret", String.class), "secret"));
         String previous = getAndRemoveParameter(parameters, "previousSecret", String.class);
@@ -40,6 +42,7 @@ public final class WebhookInComponent extends DefaultComponent {
             throw new IllegalArgumentException("toleranceSeconds must be between 1 and " + MAX_TOLERANCE_SECONDS
                 + ", was " + tolerance);
         }
+        EndpointOptions.onlyOwn("webhook-in", parameters);
         return new SinkEndpoint(uri, this, remaining,
             endpoint -> new WebhookInProducer(endpoint, List.copyOf(keys), tolerance));
     }
