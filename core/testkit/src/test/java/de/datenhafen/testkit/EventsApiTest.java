@@ -469,6 +469,17 @@ class EventsApiTest {
     }
 
     @Test
+    void theLargestAfterHasNothingAfterItAndDoesNotWrapToTheStart(HubClient client) {
+        for (String id : List.of("wrap-1", "wrap-2")) {
+            assertThat(client.post("/api/v1/events", STRUCTURED, event(id, "wrap.check").encode()).status())
+                .isEqualTo(202);
+        }
+        JsonObject page = page(client, "limit=3&after=" + Long.MAX_VALUE);
+
+        assertThat(page.getJsonArray("events")).isEmpty();
+    }
+
+    @Test
     void refusesANegativeAfter(HubClient client) {
         HubClient.Response r = client.get("/api/v1/events?after=-1");
 

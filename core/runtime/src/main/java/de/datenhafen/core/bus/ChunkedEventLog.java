@@ -227,6 +227,9 @@ public final class ChunkedEventLog extends GroupCommitLog {
      */
     private void scan(EventFilter filter, long after, Visitor visitor, Function<Header, Boolean> counted) {
         long head = lastSequence();
+        if (after >= head) {
+            return; // nothing after it (and after + 1 would wrap round to the start for Long.MAX_VALUE)
+        }
         long pos = after + 1;
         Connection c = null;
         try {

@@ -498,6 +498,11 @@ public final class FlowParser {
                 throw refuse(t.getKeyNode(), block, path, "'" + key + "' is not known here; "
                     + (block == null ? "a flow has " : block + " takes ") + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
+            if (out.containsKey(key)) {
+                // a reader of the text would take one, the flow the other; and a secret given twice kept its first
+                // copy in the stored text, unmasked, for every viewer
+                throw refuse(t.getKeyNode(), block, path, "'" + key + "' is given twice; give each key once");
+            }
             out.put(key, t.getValueNode());
         }
         return out;

@@ -59,6 +59,12 @@ public final class Sessions {
         this.members = members;
         this.idle = idle;
         this.absolute = absolute;
+        // suspended, its people's sessions end: when the member is active again, they sign in again
+        members.onStateChange(id -> {
+            if (!members.active(id)) {
+                closeAllOfMember(id);
+            }
+        });
     }
 
     public Duration absolute() {
@@ -169,6 +175,12 @@ public final class Sessions {
     /** Ends every session of a user (password changed, user disabled). */
     public void closeAllOf(String userId) {
         update("UPDATE hub_session SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", Instant.now(), userId);
+    }
+
+    /** Ends every session of a member's users (the member suspended: they do not come back when it is active again). */
+    public void closeAllOfMember(String memberId) {
+        update("UPDATE hub_session SET revoked_at = ? WHERE revoked_at IS NULL AND user_id IN "
+            + "(SELECT id FROM hub_user WHERE member_id = ?)", Instant.now(), memberId);
     }
 
     /** Deletes sessions that ended more than a day ago. */

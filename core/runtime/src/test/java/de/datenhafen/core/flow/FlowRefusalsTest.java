@@ -104,6 +104,26 @@ class FlowRefusalsTest {
         assertThat(e.getMessage()).contains("characters; a flow has at most 65536");
     }
 
+    /**
+     * A key given twice: the stored text kept the first copy of a secret unmasked (only the last was masked), shown to
+     * every viewer of the flow.
+     */
+    @Test
+    void refusesAKeyGivenTwiceNamingItsLine() {
+        FlowRefusedException e = refusal(withStep("""
+              - webhook:
+                  name: target
+                  url: https://hooks.example.org/in
+                  secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                  secret: whsec_Rk9PQ9r8GKYqrTwjUPD8ILPZIo2LaLaS
+            """));
+        assertThat(e.line()).isEqualTo(10);
+        assertThat(e.getMessage()).contains("'secret' is given twice; give each key once")
+            .doesNotContain("whsec_");
+        assertThat(refusal("name: a\nname: b\nfrom:\n  bus: air.reading\nsteps:\n  - log: x\n").getMessage())
+            .contains("'name' is given twice");
+    }
+
     @Test
     void refusesTagsThatWouldNameJavaClasses() {
         FlowRefusedException e = refusal(withStep("  - log: !!javax.script.ScriptEngineManager [x]\n"));
