@@ -214,6 +214,43 @@ class FlowsTest {
         assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("loop");
     }
 
+    /**
+     * A dry run of many events that each spend an expression's whole second: it ends after its own 10 s, answering
+     * the events it did not come to as not run; meanwhile a second dry run is 503 and the rest of the admin API is not
+     * kept waiting (eight such runs had held every worker of it, a token's check waited 19 s).
+     */
+    @Test
+    void aDryRunHasTimeOfItsOwnAndDoesNotHoldTheRestOfTheApi(HubClient client) throws Exception {
+        String in = newType();
+        String yaml = """
+            name: spends
+            from:
+              bus: %s
+            steps:
+              - transform: '($f := function($n){ $f($n) }; $f(1))'
+            """.formatted(in);
+        JsonArray events = new JsonArray();
+        for (int i = 0; i < 30; i++) {
+            events.add(new JsonObject().put("type", in).put("data", new JsonObject()));
+        }
+        java.util.concurrent.CompletableFuture<HubClient.Response> first = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> client.withTimeout(Duration.ofSeconds(60)).post("/api/v1/admin/flows/validate",
+                new JsonObject().put("definition", yaml).put("events", events)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.post("/api/v1/admin/flows/validate",
+            new JsonObject().put("definition", yaml).put("events", events)).status() == 503);
+        HubClient.Response me = client.withTimeout(Duration.ofSeconds(3)).get("/api/v1/auth/me");
+        assertThat(me.status()).as("the admin API answers while the dry run runs").isEqualTo(200);
+
+        HubClient.Response dry = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+        JsonArray failed = dry.json().getJsonArray("failed");
+        assertThat(failed).hasSize(30);
+        assertThat(failed.getJsonObject(29).getString("error")).isEqualTo("not run: the dry run's 10 s were used up "
+            + "by the events before it; try it with fewer events");
+        assertThat(client.post("/api/v1/admin/flows/validate", new JsonObject().put("definition", yaml)
+            .put("events", new JsonArray().add(events.getValue(0)))).status()).as("free again").isEqualTo(200);
+    }
+
     @Test
     void aRegexThatBacktracksCatastrophicallyStopsAtTheTimeLimitInTheDryRunAndInTheRunningFlowWhichGoesOn(
         HubClient client) {

@@ -26,6 +26,9 @@ public final class DryRun {
     /** The most sample events a dry run takes. */
     public static final int MAX_EVENTS = 100;
 
+    /** How long a dry run takes its events, all together; the events after it are answered as not run. */
+    public static final java.time.Duration TIME = java.time.Duration.ofSeconds(10);
+
     private DryRun() {
     }
 
@@ -96,9 +99,20 @@ public final class DryRun {
             camel.addRoutes(FlowCompiler.dryRun(flow, name, capture));
             camel.start();
             ProducerTemplate producer = camel.createProducerTemplate();
+            long deadline = System.nanoTime() + TIME.toNanos();
             for (int i = 0; i < samples.size(); i++) {
                 Sample s = samples.get(i);
                 int index = i;
+                if (System.nanoTime() - deadline > 0) {
+                    // each expression has its own limit; the run as a whole has this one, so that one request
+                    // cannot hold a core for a hundred events times a hundred blocks
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("event", i);
+                    m.put("error", "not run: the dry run's " + TIME.toSeconds() + " s were used up by the events "
+                        + "before it; try it with fewer events");
+                    failed.add(m);
+                    continue;
+                }
                 if (s.type() == null || !from.matchesType(s.type()) || from.subjectPrefix() != null
                     && (s.subject() == null || !s.subject().startsWith(from.subjectPrefix()))) {
                     ignored.add(i);

@@ -37,7 +37,16 @@ final class FlowsApi {
     private final WorkerExecutor workers;
     private final FlowManager flows;
 
-    FlowsApi(WorkerExecutor workers, FlowManager flows) {
+    /**
+     * Dry runs with events run here, one at a time, not on the admin API's workers: a run may take seconds of CPU,
+     * and eight at once had held every worker, so that a hub-admin's {@code GET /api/v1/auth/me} waited 19 s for the
+     * check of its token (an attacker's probe). A second run while one is under way is answered 503.
+     */
+    private final WorkerExecutor dryRuns;
+    private final java.util.concurrent.atomic.AtomicBoolean dryRunning = new java.util.concurrent.atomic.AtomicBoolean();
+
+    FlowsApi(WorkerExecutor workers, WorkerExecutor dryRuns, FlowManager flows) {
+        this.dryRuns = dryRuns;
         this.workers = workers;
         this.flows = flows;
     }
@@ -200,7 +209,14 @@ final class FlowsApi {
         if (r == null) {
             return;
         }
-        work(ctx, 200, () -> {
+        boolean heavy = r.body() != null && r.body().getValue("events") instanceof JsonArray events
+            && !events.isEmpty();
+        if (heavy && !dryRunning.compareAndSet(false, true)) {
+            Errors.respond(ctx, new de.datenhafen.api.RetryableException("another dry run is under way; the hub "
+                + "runs one at a time: try again in a few seconds", java.time.Duration.ofSeconds(5)));
+            return;
+        }
+        Callable<Object> task = () -> {
             String member = memberFor(p, r.member());
             DryRun.Result result = flows.dryRun(r.definition(), member, samples(r.body()));
             JsonArray emitted = new JsonArray();
@@ -210,7 +226,12 @@ final class FlowsApi {
             return new JsonObject().put("valid", true).put("emitted", emitted)
                 .put("logged", new JsonArray(result.logged())).put("failed", failed)
                 .put("ignored", new JsonArray(result.ignored()));
-        });
+        };
+        if (!heavy) {
+            work(ctx, 200, task);
+            return;
+        }
+        JsonReplies.reply(ctx, 200, dryRuns.executeBlocking(task, false).onComplete(done -> dryRunning.set(false)));
     }
 
     /** A request's flow: from a YAML body, or a JSON body's definition or template. */

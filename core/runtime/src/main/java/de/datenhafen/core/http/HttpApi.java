@@ -169,7 +169,7 @@ public final class HttpApi {
         new SubscriptionsApi(workers, s.subscriptions()).mount(router, bodies);
         new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
-        new FlowsApi(workers, s.flows()).mount(router, bodies);
+        new FlowsApi(workers, vertx.createSharedWorkerExecutor("flow-dry-runs", 1), s.flows()).mount(router, bodies);
         publicUrl = s.publicUrl();
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
             new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()), this::crossSite);
