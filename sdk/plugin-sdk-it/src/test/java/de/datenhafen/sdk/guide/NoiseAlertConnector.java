@@ -46,7 +46,7 @@ public final class NoiseAlertConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:noise.reading?subscription=" + subscription)
+                from(ctx.busConsumer("noise.reading").subscription(subscription).uri())
                     .routeId(ctx.routeId("keep-readings"))
                     .process(e -> keep(db, e.getIn().getHeader(BusHeaders.SUBJECT, String.class),
                         e.getIn().getBody(String.class)))
