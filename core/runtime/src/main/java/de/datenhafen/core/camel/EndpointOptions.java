@@ -18,13 +18,12 @@ public final class EndpointOptions {
     }
 
     /**
-     * Refuses an option left over after the endpoint took its own (Camel would bind it by reflection), and a value
-     * that refers to a bean or a class.
+     * Refuses an option left over after the endpoint took its own (Camel would bind it by reflection). Call
+     * {@link #noReferences} on all options first: an option the endpoint takes is not left over.
      *
      * @throws IllegalArgumentException naming the options, never their values
      */
     public static void onlyOwn(String component, Map<String, Object> leftOver) {
-        noReferences(component, leftOver);
         if (!leftOver.isEmpty()) {
             throw new IllegalArgumentException(component + " endpoint takes no option "
                 + String.join(", ", new TreeSet<>(leftOver.keySet())));

@@ -106,11 +106,8 @@ public final class DryRun {
                 if (System.nanoTime() - deadline > 0) {
                     // each expression has its own limit; the run as a whole has this one, so that one request
                     // cannot hold a core for a hundred events times a hundred blocks
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("event", i);
-                    m.put("error", "not run: the dry run's " + TIME.toSeconds() + " s were used up by the events "
-                        + "before it; try it with fewer events");
-                    failed.add(m);
+                    failed.add(failure(i, "not run: the dry run's " + TIME.toSeconds() + " s were used up by the "
+                        + "events before it; try it with fewer events"));
                     continue;
                 }
                 if (s.type() == null || !from.matchesType(s.type()) || from.subjectPrefix() != null
@@ -144,9 +141,13 @@ public final class DryRun {
     }
 
     private static Map<String, Object> failure(int index, Throwable e) {
+        return failure(index, Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
+    }
+
+    private static Map<String, Object> failure(int index, String error) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event", index);
-        m.put("error", Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
+        m.put("error", error);
         return m;
     }
 }

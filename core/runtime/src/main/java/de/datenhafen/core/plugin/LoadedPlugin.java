@@ -4,6 +4,7 @@ import de.datenhafen.api.Connector;
 import de.datenhafen.api.HubPlugin;
 import de.datenhafen.api.PluginContext;
 import de.datenhafen.api.RetryableException;
+import de.datenhafen.core.camel.CamelFailures;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -177,7 +178,7 @@ public final class LoadedPlugin {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new PluginCallException(id() + ": " + what + " failed: " + describe(cause), cause);
+            throw new PluginCallException(id() + ": " + what + " failed: " + CamelFailures.described(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
             noteIfStuck(what, runner.get(), ended);
@@ -210,10 +211,6 @@ public final class LoadedPlugin {
     /** {@code 30 s}, or {@code 300 ms} when whole seconds would round a short limit away to {@code 0 s}. */
     static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    static String describe(Throwable t) {
-        return de.datenhafen.core.camel.CamelFailures.described(t);
     }
 
     @Override

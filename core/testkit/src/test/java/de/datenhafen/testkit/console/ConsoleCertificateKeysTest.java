@@ -181,6 +181,7 @@ class ConsoleCertificateKeysTest {
             ? "Bitte die markierten Felder korrigieren." : "Please correct the marked fields.");
         assertThat(hub.client().get("/api/v1/admin/integrations/" + name).status()).isEqualTo(404);
         browser.assertAccessible();
+        browser.screenshot("ConsoleCertificateKeysTest", "refused-at-create-" + language);
     }
 
     @Test

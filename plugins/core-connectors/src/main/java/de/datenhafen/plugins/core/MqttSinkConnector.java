@@ -52,9 +52,7 @@ public final class MqttSinkConnector implements Connector {
 
     @Override
     public List<ConfigProblem> validate(Config config) {
-        List<ConfigProblem> problems = new java.util.ArrayList<>(SinkUri.uncarriable(config));
-        problems.addAll(SinkUri.caCertificateWithoutTls(config, "broker", "ssl"));
-        return problems;
+        return SinkUri.problems(config, "broker", "ssl");
     }
 
     @Override

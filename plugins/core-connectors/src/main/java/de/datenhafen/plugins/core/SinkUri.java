@@ -141,6 +141,16 @@ final class SinkUri {
             + ":// address: a private authority's certificate is used only over TLS"));
     }
 
+    /**
+     * What a sink's connector finds wrong across its keys: values its URI could not carry ({@link #uncarriable}), then
+     * a certificate without TLS ({@link #caCertificateWithoutTls}).
+     */
+    static List<ConfigProblem> problems(Config config, String targetKey, String tlsScheme) {
+        List<ConfigProblem> problems = new java.util.ArrayList<>(uncarriable(config));
+        problems.addAll(caCertificateWithoutTls(config, targetKey, tlsScheme));
+        return problems;
+    }
+
     /** The bus consumer of the events a sink follows, {@code maxBatch} at a time. */
     static String from(IntegrationContext ctx, String connector, int maxBatch) {
         Config c = ctx.config();

@@ -68,9 +68,7 @@ public final class WebhookSinkConnector implements Connector {
 
     @Override
     public List<ConfigProblem> validate(Config config) {
-        List<ConfigProblem> problems = new java.util.ArrayList<>(SinkUri.uncarriable(config));
-        problems.addAll(SinkUri.caCertificateWithoutTls(config, "url", "https"));
-        return problems;
+        return SinkUri.problems(config, "url", "https");
     }
 
     @Override
