@@ -3,9 +3,8 @@ package de.datenhafen.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import de.datenhafen.testkit.Kafka;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +33,9 @@ final class BrokerProcess implements AutoCloseable {
     private BrokerProcess(Path dir, Path logFolder) throws IOException {
         this.dir = dir;
         this.logFolder = logFolder;
-        this.port = freePort();
-        this.controllerPort = freePort();
+        int[] ports = Kafka.freePorts(2);
+        this.port = ports[0];
+        this.controllerPort = ports[1];
     }
 
     /** Starts a broker on {@code dir} (formatted at the first start, read back at later ones). */
@@ -91,12 +91,6 @@ final class BrokerProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -88,10 +88,11 @@ public final class Kafka implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             String logs = dir.resolve("logs").toString();
+            int[] free = freePorts(2); // both held open at once, so the two are never the same port
             if (port == 0) {
-                port = freePort();
+                port = free[0];
             }
-            int controller = controllerPort == 0 ? freePort() : controllerPort;
+            int controller = controllerPort == 0 ? free[1] : controllerPort;
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -198,9 +199,22 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** {@code n} distinct ports free on the loopback address now: each socket stays open until all are taken. */
+    public static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 

@@ -8,9 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.testkit.Kafka;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,9 +112,8 @@ class KafkaEventLogTest extends EventLogContract {
     @Test
     void aRetryOfAFailedSendIsRefusedUntilTheLogHasReadTheTopicAgainThenStoredOnce(@TempDir Path dir)
         throws Exception {
-        int port = freePort();
-        int controller = freePort();
-        Kafka own = Kafka.start(dir, port, controller, false); // stopped and started again on its folder and ports
+        int[] ports = Kafka.freePorts(2);
+        Kafka own = Kafka.start(dir, ports[0], ports[1], false); // stopped and started again on its folder and ports
         try {
             broker = new KafkaEventLog.Broker(own.bootstrapServers(), "outage.", Map.of("request.timeout.ms", "1000",
                 "delivery.timeout.ms", "2000", "max.block.ms", "1000", "reconnect.backoff.max.ms", "200"));
@@ -134,7 +130,7 @@ class KafkaEventLogTest extends EventLogContract {
                 .hasMessage("an earlier attempt to store the event during-1 of urn:dh:airq:vendor failed while Kafka"
                     + " did not answer; whether Kafka kept it is known once the hub has read the topic again");
 
-            own = Kafka.start(dir, port, controller, false);
+            own = Kafka.start(dir, ports[0], ports[1], false);
             List<AppendResult> stored = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> appendOrNull(readings("during", 3)), r -> r != null);
 
@@ -161,12 +157,6 @@ class KafkaEventLogTest extends EventLogContract {
                 return null;
             }
             throw e;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
