@@ -87,4 +87,22 @@ class EndpointInjectionTest {
         assertThat(client.get("/api/v1/admin/integrations/inj-type").status()).isEqualTo(404);
         assertThat(Files.readString(victim, StandardCharsets.UTF_8)).isEqualTo(CONTENT);
     }
+
+    @Test
+    void aConfigValueAPluginWritesIntoAStockComponentsUriMakesNoClass(HubClient client) throws IOException {
+        for (String period : new String[] {"60000&" + handler(), "60000%26" + handler().replace("#", "%23")}) {
+            client.delete("/api/v1/admin/integrations/careless");
+            HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "careless")
+                .put("connector", "fixture-polling").put("config", new JsonObject().put("period", period)));
+
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            JsonObject shown = await().atMost(Duration.ofSeconds(30)).until(
+                () -> client.get("/api/v1/admin/integrations/careless").json(),
+                j -> "failed".equals(j.getString("state")));
+            assertThat(shown.getJsonObject("lastError").getString("message"))
+                .contains("timer endpoint URI holds #class:, which would make Camel create a class")
+                .doesNotContain(victim.toString());
+            assertThat(Files.readString(victim, StandardCharsets.UTF_8)).as(period).isEqualTo(CONTENT);
+        }
+    }
 }

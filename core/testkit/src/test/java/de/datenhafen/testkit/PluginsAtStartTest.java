@@ -32,7 +32,8 @@ class PluginsAtStartTest {
         assertThat(fixture.getString("provider")).isEqualTo(Fixtures.MEMBER);
         assertThat(fixture.getString("version")).isEqualTo("1.0.0");
         assertThat(fixture.getJsonArray("connectors").getList())
-            .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public", "fixture-guarded");
+            .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public", "fixture-guarded",
+                "fixture-polling");
         assertThat(fixture.getString("error")).isNull();
     }
 

@@ -56,7 +56,7 @@ public final class CamelHost implements AutoCloseable {
     public CamelHost(HubHttpComponent.Settings httpSettings, EventLog log, SubscriptionBackend subscriptions,
                      RetryPolicy retry, SinkAddressPolicy sinkPolicy) {
         this.sinkPolicy = sinkPolicy;
-        camel = new DefaultCamelContext();
+        camel = new HubCamelContext();
         camel.getCamelContextExtension().setName("datenhafen");
         camel.setClassResolver(new PluginAwareClassResolver());
         camel.setStreamCaching(false);

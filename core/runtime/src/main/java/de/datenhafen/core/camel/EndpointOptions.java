@@ -1,5 +1,6 @@
 package de.datenhafen.core.camel;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -47,5 +48,70 @@ public final class EndpointOptions {
             throw new IllegalArgumentException(component + " endpoint option " + String.join(", ", refs)
                 + " refers to a bean or a class (a value starting with #): the hub's endpoints take values only");
         }
+    }
+
+    /**
+     * Refuses an endpoint URI, or an option given beside it, that holds {@code #class:} anywhere, however often
+     * percent-encoded and whether in {@code RAW(...)} or not: Camel makes the class such an option value names (its
+     * constructor runs before the option's type is checked), so a config value written into any component's URI
+     * could run one. Read as text, not as Camel parses options, so that no way of writing it slips past: a literal
+     * {@code #class:} in a path or a value is refused too (no endpoint of the hub or its plugins needs one; a plugin
+     * makes its objects in Java). Called for every endpoint by {@link HubCamelContext}.
+     *
+     * @throws IllegalArgumentException naming the URI's scheme (never the URI, which may hold a secret)
+     */
+    public static void noClassMaking(String uri, Map<String, Object> parameters) {
+        boolean refused = uri != null && makesClass(uri);
+        if (!refused && parameters != null) {
+            for (Object value : parameters.values()) {
+                if (value instanceof String s && makesClass(s)) {
+                    refused = true;
+                    break;
+                }
+            }
+        }
+        if (refused) {
+            String scheme = uri == null || uri.indexOf(':') < 0 ? "an" : uri.substring(0, uri.indexOf(':'));
+            throw new IllegalArgumentException(scheme.replaceAll("[^A-Za-z0-9+.-]", "?") + " endpoint URI holds "
+                + "#class:, which would make Camel create a class: the hub refuses it in every endpoint");
+        }
+    }
+
+    /**
+     * Whether {@code #class:} is in the text, read as it is and percent-decoded again until nothing changes; a text
+     * still changing after {@value #DECODINGS} decodings counts as holding it (Camel decodes once or twice; a
+     * thousand rounds of {@code %2525...} would cost time, not find more).
+     */
+    static boolean makesClass(String text) {
+        String t = text;
+        for (int i = 0; i <= DECODINGS; i++) {
+            if (t.toLowerCase(Locale.ROOT).contains("#class:")) {
+                return true;
+            }
+            String decoded = percentDecoded(t);
+            if (decoded.equals(t)) {
+                return false;
+            }
+            t = decoded;
+        }
+        return true;
+    }
+
+    private static final int DECODINGS = 6;
+
+    /** Each {@code %XX} as the one character of that code (enough to find ASCII text); anything else as it is. */
+    private static String percentDecoded(String t) {
+        StringBuilder b = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '%' && i + 2 < t.length() && Character.digit(t.charAt(i + 1), 16) >= 0
+                && Character.digit(t.charAt(i + 2), 16) >= 0) {
+                b.append((char) Integer.parseInt(t, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

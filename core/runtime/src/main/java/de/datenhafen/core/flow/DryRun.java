@@ -3,6 +3,7 @@ package de.datenhafen.core.flow;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.camel.HubCamelContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ public final class DryRun {
             }
         };
         String name = flow.name() == null ? "dry-run" : flow.name();
-        DefaultCamelContext camel = new DefaultCamelContext();
+        DefaultCamelContext camel = new HubCamelContext();
         camel.getCamelContextExtension().setName("flow-dry-run");
         try {
             camel.addRoutes(FlowCompiler.dryRun(flow, name, capture));
