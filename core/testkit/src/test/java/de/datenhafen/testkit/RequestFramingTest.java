@@ -124,6 +124,22 @@ class RequestFramingTest {
     }
 
     @Test
+    void aMethodHttpDoesNotHaveIsNotImplementedAndItsNameIsNotEchoed() throws IOException {
+        String brew = exchange("BREW /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String lower = exchange("get /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"); // methods are case-sensitive
+
+        for (String answer : List.of(brew, lower)) {
+            assertThat(answer).startsWith("HTTP/1.1 501 ");
+            assertThat(error(answer)).isEqualTo(new JsonObject().put("error", "the hub does not implement this method; "
+                + "it takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS").put("field", "method"));
+            assertThat(header(answer, "Content-Security-Policy")).isEqualTo("default-src 'none'; frame-ancestors "
+                + "'none'");
+        }
+        assertThat(exchange("TRACE /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            .as("HTTP's own method, which no route has").startsWith("HTTP/1.1 405 ");
+    }
+
+    @Test
     void optionsStarSaysWhichMethodsTheHubHas() throws IOException {
         String answer = exchange("OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 

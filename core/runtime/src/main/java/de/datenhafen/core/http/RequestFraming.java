@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.core.ops.BoundedMethodMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  * 6.1: a transfer coding the server does not understand; Netty itself refuses one in an HTTP/1.0 request).</li>
  * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2), or one whose value is no host and
  * port ({@code a b}, {@code [::1}, {@code a:99999}): 400.</li>
+ * <li>A method outside HTTP's own ({@code BREW}, {@code PROPFIND}): 501, as RFC 9110 9.1 asks of a method the
+ * server does not implement (the router had answered 405, or a plugin route that takes every method ran it).</li>
  * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
  * 9.3.6), {@code OPTIONS *} asks about the server as a whole and is answered 204 with the methods the hub has
  * ({@code Allow}, as its routes have them now), {@code *} with another method and anything else that is neither a
@@ -74,7 +77,11 @@ public final class RequestFraming {
                 return;
             }
             String target = request.uri();
-            if (request.method() == HttpMethod.CONNECT) {
+            if (!BoundedMethodMetrics.KNOWN.contains(request.method().name())) {
+                // a route without a method list would take it, and an answer of 405 would say the path knows others
+                refuse(request, 501, "the hub does not implement this method; it takes GET, HEAD, POST, PUT, PATCH, "
+                    + "DELETE and OPTIONS", "method");
+            } else if (request.method() == HttpMethod.CONNECT) {
                 refuse(request, 501, "the hub is no proxy: it does not implement CONNECT", "method");
             } else if (target.equals("*") && request.method() == HttpMethod.OPTIONS) {
                 request.response().setStatusCode(204).putHeader("Allow", AllowedMethods.anywhere(router))

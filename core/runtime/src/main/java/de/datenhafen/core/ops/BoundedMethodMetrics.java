@@ -48,7 +48,7 @@ public final class BoundedMethodMetrics implements VertxMetricsFactory {
     /** The label value of a method outside {@link #KNOWN}. */
     public static final String OTHER = "OTHER";
     /** HTTP's methods (RFC 9110 and PATCH): every method the hub or a plugin route serves is one of them. */
-    static final Set<String> KNOWN = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+    public static final Set<String> KNOWN = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
         "PATCH");
     private static final HttpMethod OTHER_METHOD = HttpMethod.valueOf(OTHER);
 
