@@ -19,6 +19,10 @@ import java.lang.management.ThreadMXBean;
  * CPU time, so the budget errs by at most {@link #BASELINE_AFTER_NANOS} on the strict side. Where the JVM cannot
  * measure a thread's CPU time the wall clock decides.
  *
+ * <p>A dry run has a limit on the wall for all its events ({@link #until}): every budget made on its thread meanwhile
+ * is spent at that moment too, whatever its own CPU time, so one event of a hundred blocks cannot take a hundred
+ * seconds before the run notices.
+ *
  * <p>One evaluation, one thread: not thread-safe.
  */
 final class CpuBudget {
@@ -32,8 +36,18 @@ final class CpuBudget {
     static final int READ_EVERY = 64;
     private static final long NONE = Long.MIN_VALUE;
 
+    /** The deadline of the work this thread runs under {@link #until}. */
+    private static final ThreadLocal<Deadline> RUN_DEADLINE = new ThreadLocal<>();
+
+    /** A moment on the wall ({@link System#nanoTime}), and what an evaluation stopped by it says. */
+    private record Deadline(long nanos, String why) {
+    }
+
     private final long limitNanos;
     private final long wallStart;
+    /** The thread's run deadline when this budget was made, or null. */
+    private final Deadline runDeadline;
+    private boolean pastRunDeadline;
     /** The thread's CPU time at the start, as far as it is known (see the class comment); {@link #NONE} before. */
     private long cpuStart = NONE;
     private int looks;
@@ -42,11 +56,44 @@ final class CpuBudget {
     CpuBudget(long limitNanos) {
         this.limitNanos = limitNanos;
         this.wallStart = System.nanoTime();
+        this.runDeadline = RUN_DEADLINE.get();
+    }
+
+    /**
+     * Runs {@code work} on this thread with every budget made meanwhile also spent at {@code deadlineNanos} on the wall
+     * ({@link System#nanoTime}); the deadline is the thread's until {@code work} returns. {@code why} is what an
+     * evaluation it stops says ({@link #pastRunDeadline}).
+     */
+    static void until(long deadlineNanos, String why, Runnable work) {
+        Deadline before = RUN_DEADLINE.get();
+        RUN_DEADLINE.set(new Deadline(deadlineNanos, why));
+        try {
+            work.run();
+        } finally {
+            if (before == null) {
+                RUN_DEADLINE.remove();
+            } else {
+                RUN_DEADLINE.set(before);
+            }
+        }
+    }
+
+    /**
+     * Why this budget was spent by the run's deadline ({@link #until}), or null when it was not (by its own time, or
+     * not spent).
+     */
+    String pastRunDeadline() {
+        return pastRunDeadline ? runDeadline.why() : null;
     }
 
     /** Whether the evaluation has spent its budget. Cheap: call it as often as the evaluation takes steps. */
     boolean spent() {
-        long wall = System.nanoTime() - wallStart;
+        long now = System.nanoTime();
+        if (runDeadline != null && now - runDeadline.nanos() > 0) {
+            pastRunDeadline = true;
+            return true;
+        }
+        long wall = now - wallStart;
         if (wall <= BASELINE_AFTER_NANOS) {
             return false;
         }

@@ -49,8 +49,13 @@ public final class DryRun {
                          List<Integer> ignored) {
     }
 
-    /** Runs {@code flow} on the samples. */
+    /** Runs {@code flow} on the samples, all in {@link #TIME}. */
     public static Result run(Flow flow, List<Sample> samples) {
+        return run(flow, samples, TIME);
+    }
+
+    /** Runs {@code flow} on the samples, all in {@code time} (tests). */
+    static Result run(Flow flow, List<Sample> samples, java.time.Duration time) {
         if (samples.size() > MAX_EVENTS) {
             throw new InvalidInputException("a dry run takes at most " + MAX_EVENTS + " events, not "
                 + samples.size(), "events");
@@ -100,45 +105,53 @@ public final class DryRun {
             camel.addRoutes(FlowCompiler.dryRun(flow, name, capture));
             camel.start();
             ProducerTemplate producer = camel.createProducerTemplate();
-            long deadline = System.nanoTime() + TIME.toNanos();
-            for (int i = 0; i < samples.size(); i++) {
-                Sample s = samples.get(i);
-                int index = i;
-                if (System.nanoTime() - deadline > 0) {
-                    // each expression has its own limit; the run as a whole has this one, so that one request
-                    // cannot hold a core for a hundred events times a hundred blocks
-                    failed.add(failure(i, "not run: the dry run's " + TIME.toSeconds() + " s were used up by the "
-                        + "events before it; try it with fewer events"));
-                    continue;
-                }
-                if (s.type() == null || !from.matchesType(s.type()) || from.subjectPrefix() != null
-                    && (s.subject() == null || !s.subject().startsWith(from.subjectPrefix()))) {
-                    ignored.add(i);
-                    continue;
-                }
-                try {
-                    Exchange result = producer.send(FlowCompiler.DRY_IN, x -> {
-                        x.getIn().setHeader(BusHeaders.TYPE, s.type());
-                        x.getIn().setHeader(BusHeaders.SUBJECT, s.subject());
-                        x.getIn().setHeader(BusHeaders.ID, s.id() == null ? "sample-" + index : s.id());
-                        x.getIn().setHeader(BusHeaders.TIME, s.time());
-                        x.getIn().setHeader(BusHeaders.SOURCE, s.source() == null ? "/dry-run" : s.source());
-                        x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
-                        x.getIn().setBody(s.data() == null ? null : Expression.json(s.data()));
-                    });
-                    if (result.getException() != null) {
-                        failed.add(failure(i, result.getException()));
+            long deadline = System.nanoTime() + time.toNanos();
+            String usedUp = "the dry run's " + seconds(time) + " were used up";
+            // each expression has its own limit; the run as a whole has this one, on every expression as well, so
+            // that one request cannot hold a core for a hundred events times a hundred blocks
+            CpuBudget.until(deadline, usedUp + "; try it with fewer events or a lighter flow", () -> {
+                for (int i = 0; i < samples.size(); i++) {
+                    Sample s = samples.get(i);
+                    int index = i;
+                    if (System.nanoTime() - deadline > 0) {
+                        failed.add(failure(i, "not run: " + usedUp + " by the events before it; try it with fewer "
+                            + "events"));
+                        continue;
                     }
-                } catch (CamelExecutionException e) {
-                    failed.add(failure(i, e.getCause() == null ? e : e.getCause()));
+                    if (s.type() == null || !from.matchesType(s.type()) || from.subjectPrefix() != null
+                        && (s.subject() == null || !s.subject().startsWith(from.subjectPrefix()))) {
+                        ignored.add(i);
+                        continue;
+                    }
+                    try {
+                        Exchange result = producer.send(FlowCompiler.DRY_IN, x -> {
+                            x.getIn().setHeader(BusHeaders.TYPE, s.type());
+                            x.getIn().setHeader(BusHeaders.SUBJECT, s.subject());
+                            x.getIn().setHeader(BusHeaders.ID, s.id() == null ? "sample-" + index : s.id());
+                            x.getIn().setHeader(BusHeaders.TIME, s.time());
+                            x.getIn().setHeader(BusHeaders.SOURCE, s.source() == null ? "/dry-run" : s.source());
+                            x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
+                            x.getIn().setBody(s.data() == null ? null : Expression.json(s.data()));
+                        });
+                        if (result.getException() != null) {
+                            failed.add(failure(i, result.getException()));
+                        }
+                    } catch (CamelExecutionException e) {
+                        failed.add(failure(i, e.getCause() == null ? e : e.getCause()));
+                    }
                 }
-            }
+            });
         } catch (Exception e) {
             throw new IllegalStateException("the dry run could not run the flow: " + e.getMessage(), e);
         } finally {
             camel.stop(); // completes what an aggregate still holds
         }
         return new Result(List.copyOf(emitted), List.copyOf(logged), failed, ignored);
+    }
+
+    /** {@code 10 s}, or {@code 0.3 s} for a test's shorter time. */
+    private static String seconds(java.time.Duration time) {
+        return time.toMillis() % 1000 == 0 ? time.toSeconds() + " s" : time.toMillis() / 1000.0 + " s";
     }
 
     private static Map<String, Object> failure(int index, Throwable e) {

@@ -324,8 +324,9 @@ final class EvaluationBounds {
 
     private void clock() {
         if (time.spent()) {
-            refuse("the expression ran longer than " + Expression.TIME_LIMIT_MS + " ms of CPU time (a loop without "
-                + "end?)");
+            String deadline = time.pastRunDeadline();
+            refuse(deadline != null ? "the expression was stopped: " + deadline : "the expression ran longer than "
+                + Expression.TIME_LIMIT_MS + " ms of CPU time (a loop without end?)");
         }
     }
 

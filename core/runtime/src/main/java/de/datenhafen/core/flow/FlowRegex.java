@@ -92,9 +92,11 @@ final class FlowRegex {
 
     /** A regular expression past the evaluation's time limit. */
     static final class Timeout extends Problem {
-        Timeout(String pattern) {
-            super("a regular expression (" + shown(pattern) + ") ran longer than " + Expression.TIME_LIMIT_MS
-                + " ms of CPU time (does it backtrack catastrophically?)");
+        /** @param runDeadline why the run's deadline stopped it, or null when its own time limit did */
+        Timeout(String pattern, String runDeadline) {
+            super("a regular expression (" + shown(pattern) + ") " + (runDeadline != null ? "was stopped: "
+                + runDeadline : "ran longer than " + Expression.TIME_LIMIT_MS
+                + " ms of CPU time (does it backtrack catastrophically?)"));
         }
     }
 
@@ -449,7 +451,7 @@ final class FlowRegex {
         @Override
         public char charAt(int index) {
             if (++reads % CHECK_EVERY == 0 && time.spent()) {
-                throw new Timeout(pattern);
+                throw new Timeout(pattern, time.pastRunDeadline());
             }
             return s.charAt(index);
         }

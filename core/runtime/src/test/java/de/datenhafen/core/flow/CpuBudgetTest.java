@@ -41,4 +41,23 @@ class CpuBudgetTest {
         assertThat(spent).as("CPU ns when the budget of %d ns was spent", LIMIT)
             .isBetween(LIMIT - CpuBudget.BASELINE_AFTER_NANOS, 2 * LIMIT);
     }
+
+    @Test
+    void aRunsDeadlineSpendsEveryBudgetMadeUnderItEvenOffTheCpuAndOnlyOnItsThread() {
+        long deadline = System.nanoTime() + LIMIT;
+        boolean[] seen = new boolean[3];
+        CpuBudget.until(deadline, "the run's time was used up", () -> {
+            CpuBudget budget = new CpuBudget(TimeUnit.SECONDS.toNanos(100)); // its own limit far off
+            seen[0] = budget.spent();
+            while (System.nanoTime() - deadline <= 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // waiting, no CPU spent
+            }
+            seen[1] = budget.spent() && "the run's time was used up".equals(budget.pastRunDeadline());
+            seen[2] = new CpuBudget(TimeUnit.SECONDS.toNanos(100)).spent(); // one made after the deadline too
+        });
+        assertThat(seen).containsExactly(false, true, true);
+        CpuBudget after = new CpuBudget(TimeUnit.SECONDS.toNanos(100));
+        assertThat(after.spent()).as("the deadline ended with the run").isFalse();
+        assertThat(after.pastRunDeadline()).isNull();
+    }
 }
