@@ -63,12 +63,12 @@ public final class BusConsumerEndpoint {
     /**
      * Only events whose subject starts with {@code prefix}.
      *
-     * @throws IllegalArgumentException when the prefix holds both {@code )} and {@code }} (it goes to the endpoint as
-     *     Camel's {@code RAW(...)} or {@code RAW{...}}, never decoded or split)
+     * @throws IllegalArgumentException when the prefix cannot go to the endpoint as it is ({@link
+     *     EndpointValues#problem}: it goes as Camel's {@code RAW(...)} or {@code RAW{...}}, never decoded or split)
      */
     public BusConsumerEndpoint subjectPrefix(String prefix) {
         if (prefix != null) {
-            raw("subjectPrefix", prefix);
+            EndpointValues.raw("a bus consumer's subjectPrefix", prefix);
         }
         return new BusConsumerEndpoint(types, subscription, prefix, maxBatch);
     }
@@ -96,9 +96,9 @@ public final class BusConsumerEndpoint {
                 + maxBatch);
         }
         StringBuilder b = new StringBuilder("bus:").append(String.join(",", types))
-            .append("?subscription=").append(raw("subscription", subscription));
+            .append("?subscription=").append(EndpointValues.raw("a bus consumer's subscription", subscription));
         if (subjectPrefix != null) {
-            b.append("&subjectPrefix=").append(raw("subjectPrefix", subjectPrefix));
+            b.append("&subjectPrefix=").append(EndpointValues.raw("a bus consumer's subjectPrefix", subjectPrefix));
         }
         if (maxBatch != 1) {
             b.append("&maxBatch=").append(maxBatch);
@@ -112,15 +112,4 @@ public final class BusConsumerEndpoint {
             + (subjectPrefix == null ? "" : " subjectPrefix=" + subjectPrefix) + " maxBatch=" + maxBatch;
     }
 
-    /**
-     * {@code s} as Camel's {@code RAW(...)}, or {@code RAW{...}} when it holds a {@code )}: the endpoint gets it as it
-     * is. URL-encoded, Camel decoded it once before splitting the options, so a subject prefix from a config holding
-     * {@code %26exceptionHandler=#class:...} became an option of its own, and Camel made the class it named.
-     */
-    private static String raw(String name, String s) {
-        if (s.contains(")") && s.contains("}")) {
-            throw new IllegalArgumentException("a bus consumer's " + name + " must not hold both ) and }");
-        }
-        return s.contains(")") ? "RAW{" + s + "}" : "RAW(" + s + ")";
-    }
 }

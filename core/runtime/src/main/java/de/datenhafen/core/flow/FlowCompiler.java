@@ -2,6 +2,7 @@ package de.datenhafen.core.flow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.EndpointValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -112,27 +113,13 @@ final class FlowCompiler {
     }
 
     /**
-     * A value as Camel's {@code RAW(...)}, or {@code RAW{...}} when it holds a {@code )}: passed to the endpoint as it
-     * is. URL-encoded it was not: Camel decodes an endpoint URI once before it splits its options, so a subject
-     * prefix or a secret holding {@code %26exceptionHandler=#class:...} became an option of its own, and Camel made
-     * any class it named (a file truncated, a socket opened). {@link FlowParser} refuses a value that holds both
-     * brackets, or a character no URI carries ({@link #carried}).
+     * A value as Camel's {@code RAW(...)}, passed to the endpoint as it is ({@link EndpointValues#raw}): URL-encoded,
+     * Camel decoded it once before it split the options, so a subject prefix or a secret holding {@code
+     * %26exceptionHandler=#class:...} became an option of its own, and Camel made any class it named (a file
+     * truncated, a socket opened). {@link FlowParser} refuses a value that cannot go so ({@link EndpointValues#problem}).
      */
-    static String raw(String value) {
-        if (value.contains(")") && value.contains("}")) {
-            throw new IllegalArgumentException("a value holds both ) and }: it cannot be passed as it is");
-        }
-        return value.contains(")") ? "RAW{" + value + "}" : "RAW(" + value + ")";
-    }
-
-    /**
-     * {@code value} as its endpoint would receive it through a URI: without both brackets' pair (refused), line
-     * breaks (Camel drops them) and the characters {@code java.net.URI} refuses. Equal to {@code value} when it
-     * passes whole.
-     */
-    static String carried(String value) {
-        String out = NOT_IN_A_URI.matcher(value).replaceAll("").replace("\n", "").replace("\r", "");
-        return value.contains(")") && value.contains("}") ? out.replace(")", "") : out;
+    private static String raw(String value) {
+        return EndpointValues.raw("a flow's value", value);
     }
 
     /** Appends {@code steps} from index {@code start}; a block that holds the rest (filter, split...) takes them. */
@@ -251,10 +238,6 @@ final class FlowCompiler {
         }
     }
 
-    /** What {@code java.net.URI} refuses in a URI, line breaks aside (Camel drops those): left out of a certificate. */
-    private static final java.util.regex.Pattern NOT_IN_A_URI =
-        java.util.regex.Pattern.compile("[[\\x00-\\x1F\\x7F-\\x9F\\p{Z}]&&[^ \\r\\n]]");
-
     /**
      * The sink's Camel URI: {@code <kind>:<name>?<option>=RAW(<value>)&...}, in the sink's option order, each value
      * passed as it is ({@link #raw}); a certificate without the characters no URI carries (only its blocks are read).
@@ -265,9 +248,9 @@ final class FlowCompiler {
         for (Map.Entry<String, String> o : s.options().entrySet()) {
             String v = o.getValue();
             if (o.getKey().equals(FlowParser.CA_CERTIFICATE)) {
-                // a tab or another control character (line breaks aside) fails the URI, even in RAW(...), with a
-                // message that quotes it whole, secrets and all; outside the blocks' letters nothing counts
-                v = NOT_IN_A_URI.matcher(v).replaceAll("");
+                // a tab or another control character fails the URI, even in RAW(...), with a message that quotes it
+                // whole, secrets and all; outside the blocks' letters nothing counts
+                v = EndpointValues.withoutUncarriable(v);
             }
             uri.append(sep).append(o.getKey()).append('=').append(raw(v));
             sep = '&';

@@ -1,6 +1,7 @@
 package de.datenhafen.core.flow;
 
 import com.dashjoin.jsonata.Jsonata;
+import de.datenhafen.api.EndpointValues;
 import de.datenhafen.api.PemCertificates;
 import de.datenhafen.core.sink.MqttOutComponent;
 import java.io.StringReader;
@@ -213,7 +214,7 @@ public final class FlowParser {
         if (subject != null && subject.length() > 200) {
             throw refuse(f.get("subject"), "from", "from.subject", "a subject prefix has at most 200 characters");
         }
-        if (subject != null && !subject.equals(FlowCompiler.carried(subject))) {
+        if (subject != null && EndpointValues.problem(subject) != null) {
             throw refuse(f.get("subject"), "from", "from.subject", "a subject prefix " + UNCARRIED);
         }
         return new Flow.From(List.copyOf(types), subject, line(node));
@@ -363,7 +364,7 @@ public final class FlowParser {
     private static final Pattern BOOL = Pattern.compile("true|false");
     private static final Pattern ANY = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,2000}");
     private static final Pattern TOPIC = Pattern.compile("[^\\x00-\\x1f\\x7f#+]{1,500}");
-    /** Why a value cannot go to its endpoint as it is ({@link FlowCompiler#carried}). */
+    /** Why a value cannot go to its endpoint as it is ({@link EndpointValues#problem}). */
     private static final String UNCARRIED = "must not hold both ) and }, a line break or another control character, "
         + "or a space other than the plain one: the flow passes it to its endpoint as it is";
     /** The webhook's option that holds a private authority's certificate, read as the sink reads it. */
@@ -418,7 +419,7 @@ public final class FlowParser {
             }
             String value = text(n, kind, path + "." + o.name());
             String problem = o.problem().apply(value);
-            if (problem == null && !o.name().equals(CA_CERTIFICATE) && !value.equals(FlowCompiler.carried(value))) {
+            if (problem == null && !o.name().equals(CA_CERTIFICATE) && EndpointValues.problem(value) != null) {
                 problem = o.name() + " " + UNCARRIED;
             }
             if (problem != null) {

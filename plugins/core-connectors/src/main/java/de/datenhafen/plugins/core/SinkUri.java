@@ -6,6 +6,7 @@ import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
+import de.datenhafen.api.EndpointValues;
 import de.datenhafen.api.IntegrationContext;
 import java.util.List;
 import java.util.Locale;
@@ -32,60 +33,35 @@ final class SinkUri {
     }
 
     /**
-     * Adds {@code name=value}; a null value is left out. The value is given as Camel's {@code RAW(...)} (or
-     * {@code RAW{...}} when it holds a {@code )}), which Camel passes on untouched: URL-encoding is not enough, since
-     * Camel's normalizing of an endpoint URI turns {@code %2B} back into a {@code +}, which it later reads as a space
-     * (a base64 secret or a PEM certificate would break).
+     * Adds {@code name=value}; a null value is left out. The value goes as it is ({@link EndpointValues#raw}):
+     * URL-encoding is not enough, since Camel's normalizing of an endpoint URI turns {@code %2B} back into a {@code +},
+     * which it later reads as a space (a base64 secret or a PEM certificate would break), and decodes a {@code %26}
+     * before it splits the options. A certificate goes without the characters no URI carries (only its blocks are
+     * read); any other value with one was refused at validate ({@link #uncarriable}), and one stored before that rule
+     * fails here naming its key, never its value.
      */
     SinkUri param(String name, Object value) {
         if (value != null) {
             String v = value.toString();
             if (name.equals("caCertificate")) {
-                v = carriable(v); // outside its blocks' letters nothing counts, and white space in them is skipped
-            } else if (LOST_IN_A_URI.matcher(v).find()) {
-                // refused at validate (uncarriable); a value stored before that rule: a failure that names no value
-                throw new IllegalArgumentException(name + UNCARRIABLE);
+                v = EndpointValues.withoutUncarriable(v);
             }
-            if (v.contains(")") && v.contains("}")) {
-                throw new IllegalArgumentException(name + " must not hold both ) and }");
-            }
-            uri.append(separator).append(name).append('=')
-                .append(v.contains(")") ? "RAW{" + v + "}" : "RAW(" + v + ")");
+            uri.append(separator).append(name).append('=').append(EndpointValues.raw(name, v));
             separator = '&';
         }
         return this;
     }
 
-    private static final java.util.regex.Pattern NOT_IN_A_URI =
-        java.util.regex.Pattern.compile("[[\\x00-\\x1F\\x7F-\\x9F\\p{Z}]&&[^ \\r\\n]]");
-
-    /** The same with line breaks, which Camel drops from a URI: harmless in a certificate, not in a password. */
-    private static final java.util.regex.Pattern LOST_IN_A_URI =
-        java.util.regex.Pattern.compile("[[\\x00-\\x1F\\x7F-\\x9F\\p{Z}]&&[^ ]]");
-
-    private static final String UNCARRIABLE = " holds a character an endpoint URI cannot carry: a line break, a tab, "
-        + "another control character or a space other than the plain one";
-
     /**
-     * {@code v} without the characters an endpoint URI cannot carry, even inside {@code RAW(...)}:
-     * control characters but line breaks (which Camel drops) and the space characters {@code java.net.URI} refuses
-     * (a no-break space, a line separator). Such a character in a URI fails the route's start with a message that
-     * quotes the URI whole, secrets and all.
-     */
-    static String carriable(String v) {
-        return NOT_IN_A_URI.matcher(v).replaceAll("");
-    }
-
-    /**
-     * The text values of {@code config} a sink's URI could not carry as they are, each a problem naming its key: a
-     * character that fails the URI ({@link #carriable}) or a line break Camel would drop; the certificate is exempt,
-     * as its blocks are all that is read of it.
+     * The text values of {@code config} a sink's URI could not carry as they are ({@link EndpointValues#problem}),
+     * each a problem naming its key; the certificate is exempt, as its blocks are all that is read of it.
      */
     static List<ConfigProblem> uncarriable(Config config) {
         List<ConfigProblem> out = new java.util.ArrayList<>();
         config.values().forEach((key, value) -> {
-            if (!key.equals(CA_CERTIFICATE) && value instanceof String v && LOST_IN_A_URI.matcher(v).find()) {
-                out.add(new ConfigProblem(key, UNCARRIABLE.substring(1)));
+            String problem = !key.equals(CA_CERTIFICATE) && value instanceof String v ? EndpointValues.problem(v) : null;
+            if (problem != null) {
+                out.add(new ConfigProblem(key, problem));
             }
         });
         return out;
