@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *
  * <p>What no URI carries, even inside {@code RAW}: a value holding both {@code )} and a closing brace, line breaks (Camel
  * drops them silently), other control characters and spaces other than the plain one (the URI fails, and Camel's
- * message quotes it whole, secrets and all). {@link #problem} says so for a connector's {@code validate}, so the
+ * message quotes it whole, secrets and all); and two opening braces, where Camel reads a property placeholder
+ * (<code>{{env:NAME}}</code> put the hub's environment into the URI; the hub refuses every placeholder). {@link #problem} says so for a connector's {@code validate}, so the
  * config is refused naming its key before anything starts; {@link #raw} refuses such a value. A PEM certificate, of
  * which only the blocks are read, can go without them ({@link #withoutUncarriable}).
  *
@@ -37,6 +38,9 @@ public final class EndpointValues {
      * }", "holds a character an endpoint URI cannot carry: ..."), or null when it can.
      */
     public static String problem(String value) {
+        if (value.contains("{{")) {
+            return "must not hold {{: Camel would read a property placeholder there";
+        }
         if (value.contains(")") && value.contains("}")) {
             return "must not hold both ) and }";
         }

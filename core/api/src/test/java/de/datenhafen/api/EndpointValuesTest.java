@@ -26,6 +26,9 @@ class EndpointValuesTest {
     void refusesWhatNoUriCarriesNamingTheValueButNeverShowingIt() {
         assertThat(EndpointValues.problem("plain value, with one space")).isNull();
         assertThat(EndpointValues.problem("a)b}c")).isEqualTo("must not hold both ) and }");
+        assertThat(EndpointValues.problem("https://example.org/?t={{env:DATENHAFEN_ADMIN_TOKEN}}"))
+            .isEqualTo("must not hold {{: Camel would read a property placeholder there");
+        assertThat(EndpointValues.problem("{json}")).isNull();
         for (String value : new String[] {"a\tb", "line\nbreak", "cr\rhere", "no\u00a0break", "sep\u2028arator",
             "nul\u0000"}) {
             assertThat(EndpointValues.problem(value)).as(value).isEqualTo("holds a character an endpoint URI cannot "

@@ -105,4 +105,23 @@ class EndpointInjectionTest {
             assertThat(Files.readString(victim, StandardCharsets.UTF_8)).as(period).isEqualTo(CONTENT);
         }
     }
+
+    /**
+     * A config value holding a property placeholder: Camel put the hub's environment there (a webhook sink's URL sent
+     * the hub-admin's token to the target a member-admin named; WebhookSinkIT). A careless plugin's start fails.
+     */
+    @Test
+    void aPlaceholderInAConfigValueFailsTheStartAndNeverReadsTheHubsEnvironment(HubClient client) {
+        client.delete("/api/v1/admin/integrations/careless");
+        HubClient.Response polling = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "careless")
+            .put("connector", "fixture-polling").put("config", new JsonObject()
+                .put("period", "60000&delay={{sys:java.home}}")));
+        assertThat(polling.status()).as(polling.toString()).isEqualTo(201);
+        JsonObject shown = await().atMost(Duration.ofSeconds(30)).until(
+            () -> client.get("/api/v1/admin/integrations/careless").json(),
+            j -> "failed".equals(j.getString("state")));
+        assertThat(shown.getJsonObject("lastError").getString("message"))
+            .contains("property placeholders ({{...}}) are off in the hub")
+            .doesNotContain(System.getProperty("java.home"));
+    }
 }

@@ -61,20 +61,41 @@ public final class EndpointOptions {
      * @throws IllegalArgumentException naming the URI's scheme (never the URI, which may hold a secret)
      */
     public static void noClassMaking(String uri, Map<String, Object> parameters) {
-        boolean refused = uri != null && makesClass(uri);
-        if (!refused && parameters != null) {
-            for (Object value : parameters.values()) {
-                if (value instanceof String s && makesClass(s)) {
-                    refused = true;
-                    break;
-                }
-            }
+        if (anyHolds(uri, parameters, "#class:")) {
+            throw new IllegalArgumentException(scheme(uri) + " endpoint URI holds #class:, which would make Camel "
+                + "create a class: the hub refuses it in every endpoint");
         }
-        if (refused) {
-            String scheme = uri == null || uri.indexOf(':') < 0 ? "an" : uri.substring(0, uri.indexOf(':'));
-            throw new IllegalArgumentException(scheme.replaceAll("[^A-Za-z0-9+.-]", "?") + " endpoint URI holds "
-                + "#class:, which would make Camel create a class: the hub refuses it in every endpoint");
+    }
+
+    /** What a text holding a property placeholder is refused with. */
+    public static final String PLACEHOLDERS_OFF = "property placeholders ({{...}}) are off in the hub: Camel would put "
+        + "the hub's environment or settings there";
+
+    /**
+     * Refuses an endpoint URI, or an option given beside it, that holds <code>{{</code> anywhere, however often
+     * percent-encoded: Camel resolves a property placeholder in a URI before it parses it, inside {@code RAW(...)} too,
+     * and a percent-encoded one outside it after decoding ({@link HubCamelContext} says why the hub resolves none).
+     * Read as text, as {@link #noClassMaking} reads it.
+     *
+     * @throws IllegalArgumentException naming the URI's scheme (never the URI, which may hold a secret)
+     */
+    public static void noPlaceholders(String uri, Map<String, Object> parameters) {
+        if (anyHolds(uri, parameters, "{{")) {
+            throw new IllegalArgumentException(scheme(uri) + " endpoint URI holds {{: " + PLACEHOLDERS_OFF);
         }
+    }
+
+    /** Whether the URI or a text value beside it {@linkplain #holds holds} {@code part}. */
+    private static boolean anyHolds(String uri, Map<String, Object> parameters, String part) {
+        if (uri != null && holds(uri, part)) {
+            return true;
+        }
+        return parameters != null && parameters.values().stream().anyMatch(v -> v instanceof String s && holds(s, part));
+    }
+
+    private static String scheme(String uri) {
+        String scheme = uri == null || uri.indexOf(':') < 0 ? "an" : uri.substring(0, uri.indexOf(':'));
+        return scheme.replaceAll("[^A-Za-z0-9+.-]", "?");
     }
 
     /**
@@ -83,9 +104,14 @@ public final class EndpointOptions {
      * thousand rounds of {@code %2525...} would cost time, not find more).
      */
     static boolean makesClass(String text) {
+        return holds(text, "#class:");
+    }
+
+    /** Whether {@code part} (lower case) is in the text in any case, as it is or percent-decoded ({@link #makesClass}). */
+    private static boolean holds(String text, String part) {
         String t = text;
         for (int i = 0; i <= DECODINGS; i++) {
-            if (t.toLowerCase(Locale.ROOT).contains("#class:")) {
+            if (t.toLowerCase(Locale.ROOT).contains(part)) {
                 return true;
             }
             String decoded = percentDecoded(t);

@@ -76,6 +76,42 @@ class HubCamelContextTest {
     }
 
     @Test
+    void plainCamelPutsTheHubsEnvironmentWhereAPlaceholderStandsEvenInRaw() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            assertThat(camel.getEndpoint("log:x?marker=RAW({{sys:java.home}})").getEndpointUri())
+                .as("the control").contains(System.getProperty("java.home"));
+        }
+    }
+
+    @Test
+    void theHubsContextResolvesNoPlaceholderInAnEndpointOrElsewhereInARoute() throws Exception {
+        try (CamelContext camel = new HubCamelContext()) {
+            camel.start();
+            for (String uri : new String[] {"log:x?marker=RAW({{sys:java.home}})", "log:x?marker={{env:PATH}}",
+                "log:x?marker=%7B%7Bsys:java.home%7D%7D", "log:x?marker=%257B%257Bsys:java.home%257D%257D",
+                "log:{{sys:java.home}}"}) {
+                assertThatThrownBy(() -> camel.getEndpoint(uri)).as(uri)
+                    .hasStackTraceContaining("log endpoint URI holds {{: property placeholders ({{...}}) are off in "
+                        + "the hub").satisfies(e -> assertThat(stackTrace(e))
+                        .doesNotContain(System.getProperty("java.home")));
+            }
+            assertThatThrownBy(() -> camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:p").routeId("logs-a-placeholder").log("home is {{sys:java.home}}");
+                }
+            })).hasStackTraceContaining("property placeholders ({{...}}) are off in the hub");
+        }
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    @Test
     void aValueEncodedOverAndOverIsRefusedAfterAFewRoundsInsteadOfDecodedForEver() {
         assertThat(EndpointOptions.makesClass("period=1000&a=%" + "25".repeat(20_000) + "23class:x")).isTrue();
         assertThat(EndpointOptions.makesClass("period=1000&a=%" + "25".repeat(20_000) + "41")).isTrue(); // fails closed

@@ -131,6 +131,32 @@ class MqttSinkIT {
         }
     }
 
+    /**
+     * Camel put the hub's environment where a config value held a property placeholder, inside RAW(...) too: a
+     * member-admin's topic {@code out/{{env:DATENHAFEN_ADMIN_TOKEN}}} published every event under the hub-admin's
+     * token, at a broker of the member-admin's choosing, and a user name sent it with the connection. Refused at
+     * {@code /validate} and create naming the key, nothing kept.
+     */
+    @Test
+    void aPlaceholderInATopicOrUserNameIsRefusedNamingTheKey(HubClient client) {
+        for (String key : List.of("topic", "username")) {
+            JsonObject config = new JsonObject().put("types", new JsonArray().add("x.y"))
+                .put("broker", plain.uri()).put("topic", "out/{subject}").put(key, "out/{{sys:java.home}}");
+            JsonObject request = new JsonObject().put("name", "exfil").put("connector", "mqtt-sink")
+                .put("config", config);
+
+            HubClient.Response check = client.post("/api/v1/admin/integrations/validate", request);
+            HubClient.Response r = client.post("/api/v1/admin/integrations", request);
+
+            assertThat(check.body()).as(key).contains("config." + key)
+                .contains("must not hold {{: Camel would read a property placeholder there");
+            assertThat(r.status()).as(key + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("config." + key);
+            assertThat(r.body()).doesNotContain(System.getProperty("java.home"));
+            assertThat(client.get("/api/v1/admin/integrations/exfil").status()).as("nothing kept").isEqualTo(404);
+        }
+    }
+
     private static void create(HubClient client, String name, JsonObject config) {
         HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", name)
             .put("connector", "mqtt-sink").put("config", config));
