@@ -159,6 +159,47 @@ class EventsStreamTest {
         assertThat(client.anonymous().get("/api/v1/events/stream").status()).isEqualTo(401);
     }
 
+    /**
+     * A stream checks its credentials again before it sends and at each heartbeat: opened with a token that is then
+     * revoked, or under a member that is then suspended, it ends, and what is committed after that never reaches it
+     * (the attacker's probe had the stream go on delivering for as long as the connection stayed open).
+     */
+    @Test
+    void aStreamEndsWhenItsTokenIsRevokedOrItsMemberSuspendedAndSendsNothingAfter(HubClient client) throws Exception {
+        String member = "stream-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        assertThat(client.post("/api/v1/admin/members", new JsonObject().put("id", member).put("name", "Streams")
+            .put("contact", "it@streams.example")).status()).isEqualTo(201);
+        String type = newType();
+
+        for (String how : List.of("revoked", "suspended")) {
+            HubClient.Response made = client.post("/api/v1/admin/members/" + member + "/tokens", new JsonObject()
+                .put("name", "tail-" + how).put("roles", new JsonArray().add("hub-admin")).put("purpose", "test"));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            HubClient holder = client.withToken(made.json().getString("token"));
+            try (Sse sse = Sse.open(holder, "type=" + type, null)) {
+                post(client, type, how + "-before");
+                assertThat(new JsonObject(sse.next().data()).getString("id")).isEqualTo(how + "-before");
+
+                if (how.equals("revoked")) {
+                    String id = client.get("/api/v1/admin/members/" + member + "/tokens").jsonArray().stream()
+                        .map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("tail-revoked"))
+                        .findFirst().orElseThrow().getString("id");
+                    assertThat(client.delete("/api/v1/admin/members/" + member + "/tokens/" + id).status())
+                        .isEqualTo(200);
+                } else {
+                    assertThat(client.patch("/api/v1/admin/members/" + member, "application/json",
+                        new JsonObject().put("state", "suspended").encode()).status()).isEqualTo(200);
+                }
+                post(client, type, how + "-after");
+
+                List<String> rest = sse.linesUntilTheEnd();
+                assertThat(rest).as(how).contains(": the stream's credentials no longer let it on (revoked, expired, "
+                    + "signed out or suspended)");
+                assertThat(String.join("\n", rest)).as(how).doesNotContain(how + "-after");
+            }
+        }
+    }
+
     // ---- helpers
 
     private static List<Long> post(HubClient client, String type, String... ids) {
@@ -189,6 +230,8 @@ class EventsStreamTest {
 
     /** A stream being read on a thread of its own into a queue of lines, so the test can wait with a bound. */
     static final class Sse implements AutoCloseable {
+        /** Put after the last line when the hub ended the stream. */
+        private static final String END = "\u0000end";
         final HttpResponse<Stream<String>> response;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
@@ -197,6 +240,7 @@ class EventsStreamTest {
             Thread reader = new Thread(() -> {
                 try {
                     response.body().forEach(lines::add);
+                    lines.add(END);
                 } catch (RuntimeException e) {
                     // the stream was closed by the test
                 }
@@ -231,6 +275,19 @@ class EventsStreamTest {
                     data = data == null ? new StringBuilder() : data.append('\n');
                     data.append(line.substring(6));
                 }
+            }
+        }
+
+        /** The lines until the hub ends the stream, which it must within {@value #WAIT_SECONDS} s of the last. */
+        List<String> linesUntilTheEnd() throws InterruptedException {
+            List<String> got = new ArrayList<>();
+            while (true) {
+                String line = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+                assertThat(line).as("the stream's end within " + WAIT_SECONDS + " s, after " + got).isNotNull();
+                if (line.equals(END)) {
+                    return got;
+                }
+                got.add(line);
             }
         }
 

@@ -103,8 +103,18 @@ final class AccessRules {
      * the context for the audit log.
      */
     String deny(Principal p, RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        String method = ctx.request().method().name();
+        return deny(p, ctx.request().method().name(), ctx.normalizedPath(), ctx);
+    }
+
+    /**
+     * Why {@code p} may not make a request of {@code method} on {@code path} now, or null when it may: the same
+     * rule, asked again while a long answer (an event stream) runs, without a request's context.
+     */
+    String denyNow(Principal p, String method, String path) {
+        return deny(p, method, path, null);
+    }
+
+    private String deny(Principal p, String method, String path, RoutingContext ctx) {
         Rule r = find(method, path);
         if (r == null) {
             return NO_RULE + method + " of this path; the hub refuses what it has no rule for";
@@ -115,8 +125,10 @@ final class AccessRules {
         for (int i = 0; i < r.names().size(); i++) {
             params.put(r.names().get(i), m.group(i + 1));
         }
-        ctx.put(HttpApi.AUDIT_ACTION, method + " " + r.template());
-        ctx.put(HttpApi.AUDIT_TARGET, params.isEmpty() ? null : params.toString());
+        if (ctx != null) {
+            ctx.put(HttpApi.AUDIT_ACTION, method + " " + r.template());
+            ctx.put(HttpApi.AUDIT_TARGET, params.isEmpty() ? null : params.toString());
+        }
         if (!p.reaches(path, null)) {
             return "this token is scoped to " + (p.scopePlugin() != null ? "plugin " + p.scopePlugin()
                 : "paths under " + p.scopePath());

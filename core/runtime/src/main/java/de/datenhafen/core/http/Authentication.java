@@ -69,12 +69,29 @@ final class Authentication {
         return Optional.ofNullable(ctx.get(PRINCIPAL));
     }
 
-    void handle(RoutingContext ctx) {
+    /**
+     * Asks again whether the request's credentials let it on, for a long answer (an event stream) that must end when
+     * they no longer do: its token revoked or expired, its session ended, its user disabled, its member suspended, or
+     * its role no longer enough for the path's rule. Reads the database: call the check on a worker.
+     */
+    java.util.function.BooleanSupplier stillLetOn(RoutingContext ctx) {
+        CallerResolver.Credentials credentials = credentials(ctx);
+        String method = ctx.request().method().name();
+        String path = ctx.normalizedPath();
+        return () -> check.still(credentials).map(p -> rules.denyNow(p, method, path) == null).orElse(false);
+    }
+
+    private static CallerResolver.Credentials credentials(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         Cookie cookie = request.getCookie(SESSION_COOKIE);
-        CallerResolver.Credentials credentials = new CallerResolver.Credentials(request.getHeader("Authorization"),
+        return new CallerResolver.Credentials(request.getHeader("Authorization"),
             cookie == null ? null : cookie.getValue(), request.getHeader(CSRF_HEADER),
             !SAFE.contains(request.method()), address(ctx));
+    }
+
+    void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        CallerResolver.Credentials credentials = credentials(ctx);
         String what = request.method() + " " + LogText.escape(request.path());
         // Checked on a worker; until then the body must stay unread, or the route behind us (a plugin upload, a JSON
         // body) finds it already gone. Those routes resume the request when they read it.

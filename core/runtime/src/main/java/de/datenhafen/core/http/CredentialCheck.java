@@ -94,6 +94,21 @@ final class CredentialCheck {
             + "or a session (sign in with POST /api/v1/auth/login)")) : new Outcome(null, null);
     }
 
+    /**
+     * The principal {@code c} stands for now, asked again while a long answer it opened runs (an event stream): its
+     * token still valid (not revoked, not expired, its member active), its session not ended (its user and member
+     * active). Neither counted as a wrong token nor logged: the answer ends quietly when it is gone.
+     */
+    Optional<Principal> still(Credentials c) {
+        String authorization = c.authorization();
+        if (authorization != null) {
+            return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? identity.bearer(authorization.substring(7).trim()) : Optional.empty();
+        }
+        return c.sessionCookie() == null ? Optional.empty()
+            : identity.sessions().resolve(c.sessionCookie()).map(Sessions.Live::principal);
+    }
+
     private static Outcome refused(HubException why) {
         return new Outcome(null, why);
     }

@@ -326,25 +326,33 @@ final class EventsApi {
             // compression would hold messages back in the compressor; an event stream must flush each one
             .putHeader("Content-Encoding", "identity")
             .putHeader("X-Accel-Buffering", "no");
-        new Stream(ctx.response(), filter, after).start();
+        new Stream(ctx.response(), filter, after, auth.stillLetOn(ctx)).start();
     }
 
-    /** One client's live stream. Its fields are touched only on its event loop ({@link #context}). */
+    /**
+     * One client's live stream. Its fields are touched only on its event loop ({@link #context}). Its credentials are
+     * asked again before each page and at each heartbeat ({@link Authentication#stillLetOn}): a stream opened with a
+     * token that is then revoked, or by a person whose user is disabled or member suspended, ends there and then, and
+     * nothing committed after that reaches it (it had gone on for as long as the connection stayed open).
+     */
     private final class Stream {
         final Context context = vertx.getOrCreateContext();
         private final HttpServerResponse response;
         private final EventFilter filter;
         private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+        private final java.util.function.BooleanSupplier stillLetOn;
         private final LongConsumer onCommit = this::wakeUp;
         private long cursor;
         private boolean reading;
         private boolean closed;
         private long heartbeat = -1;
 
-        Stream(HttpServerResponse response, EventFilter filter, long after) {
+        Stream(HttpServerResponse response, EventFilter filter, long after,
+               java.util.function.BooleanSupplier stillLetOn) {
             this.response = response;
             this.filter = filter;
             this.cursor = after;
+            this.stillLetOn = stillLetOn;
         }
 
         void start() {
@@ -353,9 +361,19 @@ final class EventsApi {
             response.exceptionHandler(err -> close());
             log.onCommit(onCommit);
             heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
-                if (!closed && !response.writeQueueFull()) {
-                    response.write(": heartbeat\n\n");
+                if (closed) {
+                    return;
                 }
+                workers.executeBlocking(stillLetOn::getAsBoolean, false).onComplete(ar -> {
+                    if (closed) {
+                        return;
+                    }
+                    if (ar.failed() || !ar.result()) {
+                        endLetGo();
+                    } else if (!response.writeQueueFull()) {
+                        response.write(": heartbeat\n\n");
+                    }
+                });
             });
             // sends the headers now, so the client knows the stream is open before the first event
             response.write(": events after " + cursor + "\n\n");
@@ -396,6 +414,10 @@ final class EventsApi {
                     return;
                 }
                 Page page = ar.result();
+                if (page == null) {
+                    endLetGo();
+                    return;
+                }
                 if (page.text().length() > 0) {
                     response.write(page.text());
                 }
@@ -404,7 +426,11 @@ final class EventsApi {
             });
         }
 
+        /** The events after {@code from}, or null when the stream's credentials no longer let it on. */
         private Page read(long from) {
+            if (!stillLetOn.getAsBoolean()) {
+                return null;
+            }
             long upTo = log.lastSequence();
             List<StoredEvent> events = log.read(filter, from, STREAM_PAGE);
             Buffer text = Buffer.buffer();
@@ -416,6 +442,15 @@ final class EventsApi {
                     .appendString("\n\n");
             }
             return new Page(text, next(events, from, upTo, STREAM_PAGE));
+        }
+
+        /** Ends the stream whose credentials no longer let it on, telling the client why in a comment line. */
+        private void endLetGo() {
+            if (!closed && !response.ended() && !response.closed()) {
+                response.write(": the stream's credentials no longer let it on (revoked, expired, signed out or "
+                    + "suspended)\n\n");
+            }
+            end();
         }
 
         void end() {
