@@ -45,6 +45,15 @@ class DemoReadinessIT {
                     up.add(c.getString("name"));
                 }
             }
+            // ready, but the package trusts the repository's test key, whose private half anyone can read: said so
+            JsonObject signingKey = checks.stream().map(o -> (JsonObject) o)
+                .filter(c -> c.getString("name").equals("plugin-signing-key")).findFirst().orElseThrow();
+            assertThat(signingKey.getString("status")).isEqualTo("WARNING");
+            assertThat(signingKey.getString("reason"))
+                .contains("the repository's test key f19dc26acbf2089c1afb884dafe2d257")
+                .contains("anyone can sign plugins this hub admits");
+            assertThat(java.nio.file.Files.readString(hub.log))
+                .contains("the repository's test key f19dc26acbf2089c1afb884dafe2d257");
             JsonArray integrations = hub.client.get("/api/v1/admin/integrations").jsonArray();
             assertThat(integrations).isNotEmpty();
             assertThat(up).hasSize(integrations.size()).contains("integration:parking-ingest");

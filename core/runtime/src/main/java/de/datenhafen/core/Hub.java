@@ -559,6 +559,8 @@ public final class Hub implements AutoCloseable {
             checks.add(HealthCheck.warning("plugin-signatures", "not checked (" + HubConfig.PLUGINS_REQUIRE_SIGNATURE
                 + "=false): any archive an admin installs is loaded; for development installs only"));
         }
+        // up (the demo's package is), but while anyone can sign what it admits, said where every operator looks
+        plugins.publicSigningKeyTrusted().ifPresent(why -> checks.add(HealthCheck.warning("plugin-signing-key", why)));
         plugins.list().forEach(p -> {
             if (p.id() != null && p.state().equals("started")) {
                 checks.add(HealthCheck.up("plugin:" + p.id()));

@@ -157,6 +157,14 @@ public final class PluginHost implements AutoCloseable {
         return signatures.required();
     }
 
+    /**
+     * Why the signatures this hub checks prove nothing, when a trusted key is one whose private half is public (the
+     * repository's test key, as the package ships): for {@code /health/ready}.
+     */
+    public Optional<String> publicSigningKeyTrusted() {
+        return signatures.trustsAPublicKey().map(SignatureCheck::publicKeyTrusted);
+    }
+
     public void addListener(PluginListener listener) {
         listeners.add(listener);
     }

@@ -54,10 +54,34 @@ final class SignatureCheck {
             LOG.warn("Plugin signatures are NOT checked ({}=false): any archive an admin installs is loaded. For "
                 + "development installs only", HubConfig.PLUGINS_REQUIRE_SIGNATURE);
         }
+        trustsAPublicKey().ifPresent(id -> LOG.warn(PUBLIC_KEY_TRUSTED, id));
+    }
+
+    /** What the log and {@code /health/ready} say while a trusted key is one whose private half is public. */
+    static final String PUBLIC_KEY_TRUSTED = "the trusted signer's keys in " + HubConfig.PLUGINS_TRUSTED_KEYS
+        + " include the repository's test key {}, whose private half is public: anyone can sign plugins this hub "
+        + "admits (uploaded, or put into plugins/); for development installs only, put the association's own key in "
+        + "its place (README, \"Signing\")";
+
+    /** {@link #PUBLIC_KEY_TRUSTED} with the key's id. */
+    static String publicKeyTrusted(String id) {
+        return PUBLIC_KEY_TRUSTED.replace("{}", id);
     }
 
     boolean required() {
         return required;
+    }
+
+    /**
+     * The ids of keys whose private half is public: the repository's test key ({@code plugins/signing/test-key.pem}),
+     * with which the build signs the shipped plugins and whose public half the package trusts until an operator puts
+     * the association's own key in its place (README, "Signing"). Anyone with the repository can sign with it.
+     */
+    static final java.util.Set<String> PUBLIC_KEYS = java.util.Set.of("f19dc26acbf2089c1afb884dafe2d257");
+
+    /** The id of a trusted key whose private half is public ({@link #PUBLIC_KEYS}), if signatures count and one is. */
+    Optional<String> trustsAPublicKey() {
+        return required ? trustedKeys.keySet().stream().filter(PUBLIC_KEYS::contains).findFirst() : Optional.empty();
     }
 
     /**
