@@ -187,6 +187,24 @@ public final class Utf8 {
         return "a sequence cut short";
     }
 
+    /**
+     * The index of the first bidirectional embedding, override or isolate control in {@code s} (U+202A to U+202E,
+     * U+2066 to U+2069), or -1. A name holding one reads otherwise than it is wherever it is shown (an override turns
+     * the rest of the line round: {@code "Raum \u202Efdp.exe"} shows as "Raum exe.pdf"); right-to-left text needs none
+     * of them, and the marks U+200E and U+200F are not among them.
+     *
+     * @since 1.9
+     */
+    public static int bidiControl(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The index of the first surrogate in {@code s} that is not part of a pair, or -1. */
     public static int loneSurrogate(CharSequence s) {
         for (int i = 0; i < s.length(); i++) {

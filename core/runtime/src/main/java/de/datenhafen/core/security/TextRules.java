@@ -2,7 +2,7 @@ package de.datenhafen.core.security;
 
 import de.datenhafen.api.InvalidInputException;
 
-/** Names, contacts and purposes that people type: trimmed, bounded, no control characters. */
+/** Names, contacts and purposes that people type: trimmed, bounded, no control characters, no bidi overrides. */
 final class TextRules {
 
     private TextRules() {
@@ -27,6 +27,14 @@ final class TextRules {
         }
         if (v.codePoints().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException(field + " cannot contain control characters", field);
+        }
+        if (de.datenhafen.api.Utf8.bidiControl(v) >= 0) {
+            // an override turns the rest of a line round wherever the name is shown (the console, the audit log)
+            throw new InvalidInputException(field + " cannot contain bidirectional control characters (U+202A to "
+                + "U+202E, U+2066 to U+2069): they make the text read otherwise than it is", field);
+        }
+        if (de.datenhafen.api.Utf8.loneSurrogate(v) >= 0) {
+            throw new InvalidInputException(field + " cannot contain a lone surrogate (half a character)", field);
         }
         return v;
     }

@@ -16,8 +16,8 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.QueryString;
 import de.datenhafen.api.UnsupportedMediaTypeException;
+import de.datenhafen.api.Utf8;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -130,7 +130,9 @@ final class RegistryConnector implements Connector {
                 + "latitude,longitude,room,room_name,kind,device,since), e.g. curl -H 'Content-Type: text/csv' "
                 + "--data-binary @rooms.csv");
         }
-        String csv = new String(body, StandardCharsets.UTF_8);
+        // refused where it is no UTF-8 (a file saved as Latin-1): decoded as it came, each bad byte became a U+FFFD
+        // kept in a name
+        String csv = Utf8.decode(body, "the CSV", "body");
         RegistryCsv.Counts[] counts = new RegistryCsv.Counts[1];
         long t0 = System.nanoTime();
         try {

@@ -1,5 +1,6 @@
 package de.datenhafen.plugins.airquality;
 
+import de.datenhafen.api.Utf8;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -53,6 +54,15 @@ public final class TextLimits {
                 throw refusal.apply(field, String.format("has a control character (U+%04X) at character %d", (int) ch,
                     i + 1));
             }
+        }
+        int bidi = Utf8.bidiControl(value);
+        if (bidi >= 0) { // shown on the city page and in the console
+            throw refusal.apply(field, String.format("has a bidirectional control character (U+%04X) at character "
+                + "%d: it would make the text read otherwise than it is", (int) value.charAt(bidi), bidi + 1));
+        }
+        int lone = Utf8.loneSurrogate(value);
+        if (lone >= 0) {
+            throw refusal.apply(field, "has a lone surrogate (half a character) at character " + (lone + 1));
         }
         return value;
     }

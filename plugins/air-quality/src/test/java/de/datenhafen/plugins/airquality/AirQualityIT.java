@@ -933,9 +933,11 @@ class AirQualityIT {
         // kind is checked as it is kept, lowercased: 40 dotted capital I are 80 characters then (a 500 before)
         assertRefused(importCsv(client, "site,site_name,room,kind\nhs-csv,H,k1," + "\u0130".repeat(40) + "\n"),
             "kind", "line 2: kind has 80 characters; at most 40");
-        // a control character in a name (NUL was a 500 on PostgreSQL)
-        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k1,a\u0000b\n"),
-            "room_name", "line 2: room_name has a control character (U+0000) at character 2");
+        // a control character in a name, refused naming line and column; a NUL (a 500 on PostgreSQL) is no text at
+        // all, refused as the body's byte
+        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k1,a\u0007b\n"),
+            "room_name", "line 2: room_name has a control character (U+0007) at character 2");
+        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k1,a\u0000b\n"), "body", "the CSV");
         // coordinates as the registry API takes them: decimals, both or neither
         assertRefused(importCsv(client, "site,site_name,room,latitude,longitude\nhs-csv,H,k1,NaN,NaN\n"),
             "latitude", "line 2: latitude 'NaN' is not a number");
@@ -970,6 +972,23 @@ class AirQualityIT {
             "application/json", "{\"name\":\"a\\u001b[2Jb\"}");
         assertThat(put.status()).as(put.body()).isEqualTo(400);
         assertThat(put.json().getString("field")).isEqualTo("name");
+
+        // the attacker's probe: a Latin-1 file's bytes became U+FFFD in names, a lone surrogate was kept (the city
+        // page showed "lone ? sur"), and a right-to-left override turned names round on every page
+        HubClient.Response latin1 = client.withToken(TOKEN).send("POST", ROOT + "registry/import",
+            java.util.Map.of("Content-Type", "text/csv"), "site,site_name,room\nhs-csv,Gr\u00fcn,k1\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(latin1.status()).as(latin1.body()).isEqualTo(400);
+        assertThat(latin1.json().getString("field")).isEqualTo("body");
+        assertThat(latin1.json().getString("error")).startsWith("the CSV");
+        HubClient.Response lone = client.withToken(TOKEN).put(ROOT + "registry/sites/hs-csv/rooms/k2",
+            "application/json", "{\"name\":\"lone \\ud800 sur\"}");
+        assertThat(lone.status()).as(lone.body()).isEqualTo(400);
+        assertThat(lone.json().getString("error")).contains("has a lone surrogate (half a character) at character 6");
+        assertRefused(importCsv(client, "site,site_name,room,room_name\nhs-csv,H,k1,Raum \u202Efdp.exe\n"),
+            "room_name", "line 2: room_name has a bidirectional control character (U+202E) at character 6");
+        assertThat(client.withToken(TOKEN).get(ROOT + "registry").body()).doesNotContain("Gr\uFFFDn")
+            .doesNotContain("\u202E");
     }
 
     @Test
