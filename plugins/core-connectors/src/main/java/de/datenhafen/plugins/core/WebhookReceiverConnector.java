@@ -22,8 +22,8 @@ import org.apache.camel.builder.RouteBuilder;
  * from the hub's clock, or an exact copy of a delivery already taken is refused with a JSON error naming the header,
  * and nothing is stored. A good one goes on the bus as one event: its type is {@code type} (by default
  * {@code <owning member>.webhook.received}), its id the delivery's {@code webhook-id} (a sender's new attempt of the
- * same message is stored once), its subject the delivered CloudEvent's (or the request header {@code ce-subject}), and
- * its data the body as delivered (a structured CloudEvent: the whole event), which must be one JSON object that every
+ * same message is stored once), its subject the delivered CloudEvent's (or the request header {@code ce-subject},
+ * which the signature does not cover: only the body is signed), and its data the body as delivered (a structured CloudEvent: the whole event), which must be one JSON object that every
  * reader reads alike (else 400 naming {@code body}). The answer, 202 with the sequence, comes once it is
  * committed.
  *
