@@ -5,6 +5,7 @@ import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.UnauthorizedException;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The one place that says who may change what in the directory, on the hub's callers. The owning member's editors
@@ -54,6 +55,31 @@ final class Access {
         // the owner's editors may, as the directory's admin token could: they may import any organisation's services
         // anyway, and refusing them here would only send them through an import for a one-service correction
         return c != null && (c.actsFor(member, Caller.MEMBER_EDITOR) || c.actsFor(owner, Caller.MEMBER_EDITOR));
+    }
+
+    /**
+     * Passes a caller who may change the services of some organisation: the owner's editors (and hub-admins), and
+     * the editors of a member that {@code hasOrganizations}. Asked before an edit's body is read, as which
+     * organisation an edit is for is inside it: a viewer, or the editor of a member the directory gives no
+     * organisation, could otherwise make the directory read and parse as many bodies as it sends, only to be refused
+     * afterwards (the finding: ten of them at once took the hub's heap).
+     */
+    static void requireMayEditSomeServices(Caller c, String owner, Predicate<String> hasOrganizations) {
+        if (c == null) {
+            throw new UnauthorizedException("this needs a token (Authorization: Bearer <token>) or a session of a member with "
+                + "the role member-editor");
+        }
+        if (mayEdit(c, owner, owner)) {
+            return;
+        }
+        if (!c.has(Caller.MEMBER_EDITOR) || c.member() == null) {
+            throw new ForbiddenException("changing the directory's services needs the role member-editor of the member "
+                + "their organization belongs to (or hub-admin)");
+        }
+        if (!hasOrganizations.test(c.member())) {
+            throw new ForbiddenException("no organization of the directory belongs to member " + c.member()
+                + "; its editors change services once the directory's staff give it one (PUT /organizations/{id}/member)");
+        }
     }
 
     /** Passes when {@code c} may create, update or withdraw services of {@code organizationId} (of {@code member}). */

@@ -7,6 +7,7 @@ import de.datenhafen.api.Caller;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.QueryString;
+import de.datenhafen.api.RetryableException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -172,15 +173,35 @@ final class Api {
             .put("services", dir.services().size()).put("organizations", dir.organizations().size());
     }
 
+    /**
+     * {@code POST /services}, {@code PUT /services/{id}}. Who may edit is asked before the body is parsed, and the body
+     * is held to one service's bounds ({@link Limits#MAX_EDIT_BYTES}, {@link Limits#MAX_EDIT_VALUES},
+     * {@link Limits#MAX_EDIT_DEPTH}), not an import's, and at most {@link Limits#EDITS_AT_ONCE} are parsed and stored
+     * at once: any known caller reaches this, and a tree of an import's 2 million values takes 150 to 250 MB.
+     */
     private Response editService(Request r, String id) {
         Caller who = editor(r);
-        JsonNode body = Json.parse(body(r, "one HSDS service object with id, organization_id, name and status"),
-            limits.maxImportValues());
-        if (!(body instanceof ObjectNode o)) {
-            throw new InvalidDataException(List.of(new Problem("service", id, "body", "must be one HSDS service object")));
+        dir.requireMayEditBeforeReading(who, id);
+        byte[] bytes = body(r, "one HSDS service object with id, organization_id, name and status",
+            Limits.MAX_EDIT_BYTES, "the most for one service; a larger change goes through POST /import");
+        if (!dir.editing().tryAcquire()) {
+            throw new RetryableException("the directory is taking " + Limits.EDITS_AT_ONCE + " edits of services at "
+                + "once, its most; send this one again in a moment", java.time.Duration.ofSeconds(1));
         }
-        Directory.Report report = dir.putService(who, o, id);
-        return new Response(report.created() == 1 ? 201 : 200, report.toJson().set("service", service(Json.str(o, "id"))));
+        try {
+            int values = limits.maxEditValues();
+            JsonNode body = Json.parse(bytes, values, Limits.MAX_EDIT_DEPTH, values < Limits.MAX_EDIT_VALUES
+                ? "max-import-values" : "the most for one service; a larger change goes through POST /import");
+            if (!(body instanceof ObjectNode o)) {
+                throw new InvalidDataException(List.of(new Problem("service", id, "body",
+                    "must be one HSDS service object")));
+            }
+            Directory.Report report = dir.putService(who, o, id);
+            return new Response(report.created() == 1 ? 201 : 200,
+                report.toJson().set("service", service(Json.str(o, "id"))));
+        } finally {
+            dir.editing().release();
+        }
     }
 
     /**
@@ -257,13 +278,23 @@ final class Api {
 
     /** The request's body, refused with 413 past max-import-mb, and with the hub's one answer when empty. */
     private byte[] body(Request r, String expected) {
+        byte[] body = body(r, expected, Long.MAX_VALUE, null);
+        if (body.length > limits.maxImportBytes()) {
+            throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + limits.maxImportMb()
+                + " MiB (max-import-mb)");
+        }
+        return body;
+    }
+
+    /** The request's body, refused with 413 past {@code max} bytes ({@code limit} names it). */
+    private static byte[] body(Request r, String expected, long max, String limit) {
         byte[] body = r.body() == null ? new byte[0] : r.body();
         if (body.length == 0) {
             throw new ImportRefused(400, de.datenhafen.api.InvalidInputException.emptyBody(expected).getMessage());
         }
-        if (body.length > limits.maxImportBytes()) {
-            throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + limits.maxImportMb()
-                + " MiB (max-import-mb)");
+        if (body.length > max) {
+            throw new ImportRefused(413, "the body is " + body.length + " bytes; at most " + max + " bytes (" + limit
+                + ")");
         }
         return body;
     }

@@ -211,7 +211,9 @@ final class DataSets {
         if (first == null) {
             return out;
         }
-        List<String> header = first.cells();
+        // the export writes a cell that a spreadsheet would run as a formula with a quote before it (CsvFormulas);
+        // that one quote comes off here, so that the directory's export imports back as it was
+        List<String> header = first.cells().stream().map(CsvFormulas::restore).toList();
         int idColumn = Math.max(0, header.indexOf("id"));
         for (CsvRow line; (line = csv.next()) != null; ) {
             List<String> row = line.cells();
@@ -220,7 +222,7 @@ final class DataSets {
             int values = 1;
             for (int c = 0; c < header.size() && c < row.size(); c++) {
                 String col = header.get(c).trim();
-                String v = row.get(c);
+                String v = CsvFormulas.restore(row.get(c));
                 if (v.isEmpty()) {
                     continue;
                 }

@@ -59,6 +59,7 @@ final class Directory {
     private final NestedOwners owners = new NestedOwners();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.Semaphore importing = new java.util.concurrent.Semaphore(1);
+    private final java.util.concurrent.Semaphore editing = new java.util.concurrent.Semaphore(Limits.EDITS_AT_ONCE);
 
     /** A stored service: its document as bytes (compact), its organisation and when it last changed. */
     record Stored(String id, String organizationId, Instant modified, byte[] doc) {
@@ -402,6 +403,20 @@ final class Directory {
         return new Report(created, updated, 0, unchanged);
     }
 
+    /**
+     * Refuses, before an edit's body is read, a caller who could not make it: for a stored service ({@code PUT} of its
+     * id) one who may not change its organisation's services; else one who may change no organisation's services
+     * ({@link Access#requireMayEditSomeServices}). {@link #putService} asks again about what the body names.
+     */
+    void requireMayEditBeforeReading(Caller who, String pathId) {
+        Stored old = pathId == null ? null : services.get(pathId);
+        if (old != null) {
+            Access.requireMayEditServicesOf(who, old.organizationId(), memberOf(old.organizationId()), owner());
+        } else {
+            Access.requireMayEditSomeServices(who, owner(), members::containsValue);
+        }
+    }
+
     /** Creates or replaces one service on behalf of {@code who}; validated like an import. */
     synchronized Report putService(Caller who, ObjectNode service, String pathId) {
         String id = Json.str(service, "id");
@@ -685,6 +700,11 @@ final class Directory {
     /** Held while an import of the API is read, checked and stored: one at a time. */
     java.util.concurrent.Semaphore importing() {
         return importing;
+    }
+
+    /** Held while a service's edit is read, checked and stored: {@link Limits#EDITS_AT_ONCE} at a time. */
+    java.util.concurrent.Semaphore editing() {
+        return editing;
     }
 
     /** Counts the changes applied since the directory was loaded; an export made at one version serves it again. */

@@ -87,12 +87,14 @@ final class DirectoryConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                // the hub reads a body up to maxBodySize before the route sees it: as large as an import may be
-                String body = "&maxBodySize=" + limits.maxImportBytes();
+                // the hub reads a body up to maxBodySize before the route sees it: as large as an import may be, and
+                // for the edits of services (public: any caller may send one) as large as one service may be
                 String[][] endpoints = {
                     {"api", "", "?matchOnUriPrefix=true&httpMethodRestrict=GET"},
-                    {"api-services", "services", "?matchOnUriPrefix=true&httpMethodRestrict=POST,PUT,DELETE" + body},
-                    {"api-import", "import", "?httpMethodRestrict=POST&access=member-editor" + body},
+                    {"api-services", "services", "?matchOnUriPrefix=true&httpMethodRestrict=POST,PUT,DELETE"
+                        + "&maxBodySize=" + Limits.MAX_EDIT_BYTES},
+                    {"api-import", "import", "?httpMethodRestrict=POST&access=member-editor&maxBodySize="
+                        + limits.maxImportBytes()},
                     {"api-organizations", "organizations",
                         "?matchOnUriPrefix=true&httpMethodRestrict=PUT&access=member-editor&maxBodySize=4096"},
                 };

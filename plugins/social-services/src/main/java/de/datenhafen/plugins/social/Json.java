@@ -64,6 +64,14 @@ final class Json {
      * is a problem of the {@code document} naming the field as a path ({@code services[3].name}), or {@code body}.
      */
     static JsonNode parse(byte[] bytes, int maxValues) {
+        return parse(bytes, maxValues, Integer.MAX_VALUE, "max-import-values");
+    }
+
+    /**
+     * {@link #parse(byte[], int)}, refusing also a body nested deeper than {@code maxDepth} objects and arrays (400);
+     * {@code limit} is what a refusal names as the limit, such as {@code max-import-values}.
+     */
+    static JsonNode parse(byte[] bytes, int maxValues, int maxDepth, String limit) {
         int bad = Utf8.illFormed(bytes, 0, bytes.length);
         if (bad >= 0) {
             String what = "the body";
@@ -76,8 +84,13 @@ final class Json {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY && t != JsonToken.FIELD_NAME
                     && ++values > maxValues) {
-                    throw new ImportRefused(413, "the body holds more than " + maxValues
-                        + " JSON values (max-import-values)");
+                    throw new ImportRefused(413, "the body holds more than " + maxValues + " JSON values (" + limit
+                        + ")");
+                }
+                if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+                    && p.getParsingContext().getNestingDepth() > maxDepth) {
+                    throw new ImportRefused(400, "the body nests objects and arrays deeper than " + maxDepth
+                        + " levels (" + limit + ")");
                 }
                 switch (t) {
                     case START_OBJECT -> names.push(new HashSet<>());

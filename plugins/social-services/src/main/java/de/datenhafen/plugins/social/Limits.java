@@ -25,6 +25,48 @@ record Limits(int maxPageSize, int maxSearchLength, int maxSearchWords, int maxF
 
     static final Limits DEFAULTS = new Limits(500, 200, 10, 20, 64, 128, 64, 100, 2_000_000);
 
+    /*
+     * One service's edit (POST /services, PUT /services/{id}) has bounds of its own, far below an import's: any known
+     * caller may send one, and with the import's 2 million values ten of them at once took the hub's heap (a tree
+     * costs 50 to 100 bytes a value). A service is small. HSDS 3.1's own example of a service with one of every
+     * nested object (examples/service_full.json of openreferral/specification, its organisation with locations,
+     * contacts and phones included) is 22.7 KB pretty-printed, 449 values, 10 levels deep; the largest service of the
+     * demo directory and of the 20,000-service benchmark directory, with its organisation as GET /services/{id}
+     * answers it, is 4.9 KB, 120 values, 6 levels. They are not config keys: a larger change is an import.
+     */
+
+    /**
+     * The largest edit body, in bytes: a service as long as the database stores one ({@link Directory#MAX_DOCUMENT}
+     * characters, in ASCII), so that every stored service can be sent back, and no more. The hub reads no more of it
+     * (the route's {@code maxBodySize}).
+     */
+    static final int MAX_EDIT_BYTES = 1 << 20;
+    /**
+     * The most JSON values of an edit: 22 times HSDS's full example, 83 times the demo's largest service (dozens of
+     * locations, schedules and phones fit), and 200 times fewer than an import may hold. A tree of them, within
+     * {@link #MAX_EDIT_BYTES}, takes 0.9 to 1.7 MB (measured: empty objects; strings of 100 characters).
+     */
+    static final int MAX_EDIT_VALUES = 10_000;
+    /**
+     * The deepest nesting of an edit: twice HSDS's full example, which nests a phone's languages in a contact of a
+     * location of the service's organisation (10 levels), room for the attributes and metadata HSDS lets each nested
+     * object carry.
+     */
+    static final int MAX_EDIT_DEPTH = 20;
+    /**
+     * How many edits are read, checked and stored at once; another is answered 503 with Retry-After at once. The
+     * directory stores one change at a time anyway (its writes are serialised), so more would only hold parsed
+     * bodies in the heap while they wait. Within the bounds above a refused edit allocates some 2.4 MB, storing a
+     * service of a million characters some 24 MB (most of it short-lived copies of its text), so the edits take at
+     * most about a hundred MB of the heap at once, where ten bodies of an import's 2 million values took it all.
+     */
+    static final int EDITS_AT_ONCE = 4;
+
+    /** The most values of an edit: {@link #MAX_EDIT_VALUES}, or {@code max-import-values} when that is lower. */
+    int maxEditValues() {
+        return Math.min(MAX_EDIT_VALUES, maxImportValues);
+    }
+
     Limits {
         positive(maxPageSize, "max-page-size");
         positive(maxSearchLength, "max-search-length");

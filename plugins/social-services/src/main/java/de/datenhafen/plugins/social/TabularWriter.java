@@ -143,7 +143,8 @@ final class TabularWriter {
         try {
             for (String table : DataSets.TABLES) {
                 Writer w = new OutputStreamWriter(sink.apply(plural(table) + ".csv"), StandardCharsets.UTF_8);
-                w.write(String.join(",", cols.get(table)));
+                // a field's name is text from outside too (HSDS objects may carry fields of their own)
+                w.write(String.join(",", cols.get(table).stream().map(TabularWriter::cell).toList()));
                 w.write("\r\n");
                 writers.put(table, w);
             }
@@ -151,7 +152,7 @@ final class TabularWriter {
                 List<String> cells = new ArrayList<>();
                 for (String c : cols.get(table)) {
                     JsonNode v = row.get(c);
-                    cells.add(v == null || v.isNull() || !v.isValueNode() ? "" : quote(v.asText()));
+                    cells.add(v == null || v.isNull() || !v.isValueNode() ? "" : cell(v.asText()));
                 }
                 try {
                     Writer w = writers.get(table);
@@ -229,10 +230,15 @@ final class TabularWriter {
         }
     }
 
-    /** A value as a CSV cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-    private static String quote(String v) {
-        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-            return '"' + v.replace("\"", "\"\"") + '"';
+    /**
+     * A value as a CSV cell: quoted (RFC 4180) when it holds a comma, a quote or a line break, and with a single quote
+     * inside the quoted field when a spreadsheet would take it for a formula ({@link CsvFormulas}).
+     */
+    static String cell(String v) {
+        String text = CsvFormulas.neutralise(v);
+        if (text.length() != v.length() || v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0
+            || v.indexOf('\r') >= 0) {
+            return '"' + text.replace("\"", "\"\"") + '"';
         }
         return v;
     }

@@ -9,6 +9,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RefusedException;
+import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
 
 /**
@@ -48,6 +49,8 @@ final class HubAnswers {
             return 413;
         } else if (e instanceof RefusedException) {
             return 422;
+        } else if (e instanceof RetryableException) {
+            return 503; // with Retry-After, which a test asks the exception for
         }
         throw e;
     }

@@ -379,6 +379,91 @@ class SocialServicesIT {
         assertThat(get("/services/" + service.getString("id")).status()).isEqualTo(200);
     }
 
+    /** No JSON: from a caller who may edit a 400, so a 403 for it shows that it was not parsed. */
+    private static final String NOT_JSON = "{\"id\": ";
+
+    @Test
+    void aViewerOrAMemberWithoutOrganisationsGets403ForAnEditBeforeItsBodyIsParsed() throws Exception {
+        HubClient admin = hub.client();
+        member(admin, "ohne-angebote", "Verein ohne Angebote im Verzeichnis");
+        String withoutOrganisations = token(admin, "ohne-angebote", new JsonObject().put("name", "services-editor")
+            .put("roles", new JsonArray().add("member-editor")));
+        givenTo(10, "kleinhafen-hilfe"); // the viewer's member has organisations
+        String path = ROOT + "/services/" + CityTaxonomy.uuid("it-edit-before-parse");
+
+        HttpResponse<String> viewer = put(path, viewerA, NOT_JSON);
+        HttpResponse<String> noOrganisation = put(path, withoutOrganisations, NOT_JSON);
+        HttpResponse<String> staff = put(path, owner, NOT_JSON);
+
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(viewer.body())).isEqualTo(new JsonObject().put("error", "changing the directory's "
+            + "services needs the role member-editor of the member their organization belongs to (or hub-admin)")
+            .put("field", "Authorization"));
+        assertThat(noOrganisation.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(noOrganisation.body()).getString("error")).isEqualTo("no organization of the "
+            + "directory belongs to member ohne-angebote; its editors change services once the directory's staff give "
+            + "it one (PUT /organizations/{id}/member)");
+        assertThat(staff.statusCode()).as("the same body from the staff").isEqualTo(400);
+    }
+
+    @Test
+    void anEditPastOneServicesBoundsIsRefusedNamingTheLimit() throws Exception {
+        String path = ROOT + "/services/" + CityTaxonomy.uuid("it-edit-bounds");
+
+        HttpResponse<String> tooLong = put(path, owner, " ".repeat(Limits.MAX_EDIT_BYTES + 1));
+        HttpResponse<String> tooMany = put(path, owner, "{\"a\":[" + "{},".repeat(Limits.MAX_EDIT_VALUES) + "{}]}");
+        HttpResponse<String> tooDeep = put(path, owner, "{\"a\":" + "[".repeat(Limits.MAX_EDIT_DEPTH)
+            + "]".repeat(Limits.MAX_EDIT_DEPTH) + "}");
+
+        assertThat(tooLong.statusCode()).isEqualTo(413);
+        assertThat(new JsonObject(tooLong.body())).isEqualTo(new JsonObject().put("error", "the body is larger than "
+            + "the 1048576 bytes this endpoint accepts").put("field", "body"));
+        assertThat(tooMany.statusCode()).isEqualTo(413);
+        assertThat(new JsonObject(tooMany.body())).isEqualTo(new JsonObject().put("error", "the body holds more than "
+            + "10000 JSON values (the most for one service; a larger change goes through POST /import)")
+            .put("field", "body"));
+        assertThat(tooDeep.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(tooDeep.body()).getString("error")).isEqualTo("the body nests objects and arrays "
+            + "deeper than 20 levels (the most for one service; a larger change goes through POST /import)");
+        assertThat(get("/services/" + CityTaxonomy.uuid("it-edit-bounds")).status()).isEqualTo(404);
+    }
+
+    /**
+     * The probe's flood (edit-flood2.sh): ten bodies of 2 million values at once, which took the hub's heap, are
+     * refused for their size before they are read; and a flood of edits within the bounds is taken at most four at a
+     * time, the others answered 503 with Retry-After. The hub answers afterwards.
+     */
+    @Test
+    void aFloodOfHeavyEditsIsRefusedOrBoundedAndTheHubStaysUp() {
+        String probe = "{\"a\":[" + "{},".repeat(1_999_990) + "{}]}";
+        String heavy = "{\"a\":[" + "{},".repeat(Limits.MAX_EDIT_VALUES - 3) + "{}]}";
+        HttpClient client = HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            flood.add(client.sendAsync(putRequest(ROOT + "/services/" + CityTaxonomy.uuid("it-flood-" + i), viewerA,
+                probe), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> bounded = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            bounded.add(client.sendAsync(putRequest(ROOT + "/services/" + CityTaxonomy.uuid("it-bounded-" + i), owner,
+                heavy), HttpResponse.BodyHandlers.ofString()));
+        }
+
+        assertThat(flood).allSatisfy(f -> assertThat(f.join().statusCode()).isEqualTo(413));
+        assertThat(bounded).allSatisfy(f -> {
+            HttpResponse<String> r = f.join();
+            assertThat(r.statusCode()).as(r.body()).isIn(400, 503);
+            if (r.statusCode() == 503) {
+                assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("the directory is taking 4 edits of "
+                    + "services at once, its most; send this one again in a moment");
+            } else {
+                assertThat(new JsonObject(r.body()).getJsonArray("problems")).isNotEmpty();
+            }
+        });
+        assertThat(get("/").status()).isEqualTo(200);
+    }
+
     @Test
     void anAnonymousOrUnknownWriteGets401AndTheOldOrganisationTokenEndpointIsGone() {
         JsonObject service = get("/services?per_page=1").json().getJsonArray("contents").getJsonObject(0);
@@ -726,9 +811,13 @@ class SocialServicesIT {
     }
 
     private static HttpResponse<String> put(String path, String token, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.client().baseUri() + path))
+        return HttpClient.newHttpClient().send(putRequest(path, token, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest putRequest(String path, String token, String body) {
+        return HttpRequest.newBuilder(URI.create(hub.client().baseUri() + path))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static String enc(String s) {
