@@ -84,7 +84,14 @@ final class ScheduleLoader {
             Path current = folder.resolve("current.zip");
             if (feed.loaded() == null && sameSource && Files.isRegularFile(current) && !force && !isDemo()) {
                 LOG.info("Feed {}: loading the last good archive while the source is checked", feed.name());
-                importFile(current, meta.getProperty("sha256"), trigger + " (kept archive)", started);
+                try {
+                    importFile(current, meta.getProperty("sha256"), trigger + " (kept archive)", started);
+                } catch (GtfsImportException e) {
+                    // the kept archive passed the limits of its day, not necessarily today's (a text bound added
+                    // since, a limit a hub-admin lowered): it is refused like any feed, and the source is still
+                    // asked, or a feed would stay without a timetable until someone forced an import
+                    failed(trigger + " (kept archive)", started, e.getMessage(), e.problems().size(), e);
+                }
             }
             Path candidate;
             if (isDemo()) {
@@ -123,12 +130,18 @@ final class ScheduleLoader {
             failed(trigger, started, e.getMessage(), 0, null);
             throw new UncheckedIOException("import of " + source + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            failed(trigger, started, e.getMessage(), 0, null);
-            throw e;
+            // a fault of the plugin's, not of the feed: its message and stack are for the log, not for the status
+            // (anyone may read it) or the integration's lastError
+            LOG.error("Feed {}: import from {} failed on an internal error", feed.name(), source, e);
+            failed(trigger, started, INTERNAL, 0, null);
+            throw new IllegalStateException(INTERNAL);
         } finally {
             feed.running = false;
         }
     }
+
+    /** What the status and lastError say of an import that failed on a fault of the plugin's. */
+    static final String INTERNAL = "the import failed on an internal error; the hub's log has the details";
 
     private boolean isDemo() {
         return source.equals("demo");

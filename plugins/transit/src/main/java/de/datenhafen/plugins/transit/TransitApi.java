@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BoundedOutput;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.ConfigCheck;
@@ -67,8 +68,13 @@ final class TransitApi {
      * What one request may ask, from the {@code gtfs-schedule} integration's config: the most entries of a list
      * (stops, departures, alerts; vehicles have their own, as a map shows the whole fleet), the longest departures
      * window, the widest radius and the longest search text. A request past one is a 400 naming the parameter and the
-     * limit. The largest answer they allow: 200 departures or stops of about 300 bytes each (60 KB), 1,000 vehicles
-     * of about 250 (250 KB).
+     * limit. The largest answer they allow: an entry is about 300 bytes of a real feed, so 200 departures or stops
+     * make some 60 KB and 1,000 vehicles of about 250 bytes 250 KB. What a feed may make of one entry is bounded by
+     * the import's text limits ({@link de.datenhafen.plugins.transit.gtfs.GtfsLimits#MAX_ID_LENGTH} and the others):
+     * a stop at most 610 characters of text (id, name, platform), a departure 1,620 (line, route, headsign, trip,
+     * stop, platform), which JSON's escapes may make six bytes each, so 200 stops stay under 750 KB and 200
+     * departures about 2 MB. Every answer is written into a buffer that stops at {@link #MAX_ANSWER_BYTES} all the
+     * same: a hub-admin may raise max-limit, and the live state's texts come from GTFS-Realtime, not the import.
      */
     record Limits(int maxLimit, int maxVehicles, Duration maxWindow, int maxRadius, int maxQueryLength) {
 
@@ -116,6 +122,16 @@ final class TransitApi {
         }
     }
 
+    /**
+     * The largest answer's JSON, in bytes. Above what the default limits let a timetable make (see {@link Limits});
+     * reached only through a max-limit a hub-admin raised or text the import does not bound (an alert's or a
+     * vehicle's from GTFS-Realtime), it is a 400 naming {@code limit} rather than an answer held whole in memory.
+     */
+    static final int MAX_ANSWER_BYTES = 4 << 20;
+
+    /** The most agency names the status (and {@code transit.schedule.updated}) lists; {@code agencyCount} has all. */
+    static final int LISTED_AGENCIES = 100;
+
     private interface Handler {
         Object handle(QueryString query, FeedState.Loaded loaded);
     }
@@ -127,7 +143,23 @@ final class TransitApi {
             throw new RetryableException("the timetable of feed " + feed.name() + " is not loaded yet; see status",
                 null);
         }
-        answer(e, 200, JSON.writeValueAsString(h.handle(QueryString.of(e), loaded)));
+        answer(e, 200, bounded(h.handle(QueryString.of(e), loaded), MAX_ANSWER_BYTES));
+    }
+
+    /** {@code answer} as JSON of at most {@code max} bytes; a larger one is refused, never written whole. */
+    static String bounded(Object answer, int max) throws JsonProcessingException {
+        BoundedOutput out = new BoundedOutput(max);
+        try {
+            JSON.writeValue(out, answer);
+        } catch (BoundedOutput.Full full) {
+            throw new InvalidInputException("the answer would be larger than " + max + " bytes; ask for fewer with "
+                + "limit", "limit");
+        } catch (JsonProcessingException x) {
+            throw x;
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        return out.toString();
     }
 
     // ------------------------------------------------------------------------------------------------------ status
@@ -218,10 +250,12 @@ final class TransitApi {
         t.put("publisher", tt.feedPublisher);
         t.put("timeZone", tt.zone.getId());
         t.put("loadedAt", tt.loadedAt.toString());
+        // a feed may hold as many agencies as max-rows lets it: the status is read by anyone, the event goes on the bus
         ArrayNode ag = t.putArray("agencies");
-        for (String a : tt.agencyNames) {
-            ag.add(a);
+        for (int i = 0; i < Math.min(LISTED_AGENCIES, tt.agencyNames.length); i++) {
+            ag.add(tt.agencyNames[i]);
         }
+        t.put("agencyCount", tt.agencyNames.length);
         t.put("stops", tt.stopIds.length);
         t.put("routes", tt.routeIds.length);
         t.put("trips", tt.tripIds.length);

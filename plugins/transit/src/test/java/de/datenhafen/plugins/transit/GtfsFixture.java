@@ -97,6 +97,11 @@ public final class GtfsFixture {
         return this;
     }
 
+    /** The files and their content, in the order they are written. */
+    public Map<String, String> files() {
+        return java.util.Collections.unmodifiableMap(files);
+    }
+
     public Path write(Path target) {
         return write(target, "");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import de.datenhafen.plugins.transit.gtfs.GtfsLimits;
+import de.datenhafen.plugins.transit.gtfs.GtfsProblem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -92,6 +93,50 @@ class ScheduleLoaderTest {
         assertThat(feed.lastImport().error()).isEqualTo("source " + outside
             + " is outside the import folder (import-folder)");
         assertThat(feed.timetable()).isNotNull();
+    }
+
+    /**
+     * Puts {@code kept} where the loader keeps the last good archive of {@code source}, as an import before the text
+     * bounds left it: the probe's stops named with a million characters each made every restart end in an
+     * OutOfMemoryError at the first stop search.
+     */
+    private void keep(GtfsFixture kept, String source) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("feeds"));
+        kept.write(folder.resolve("current.zip"));
+        Files.writeString(folder.resolve("feed.properties"), "source=" + source + "\nsha256=kept\n");
+    }
+
+    private static GtfsFixture bigNames() {
+        return GtfsFixture.standard().append("stops.txt", "big,Markt " + "x".repeat(999_994) + ",53.87,10.60,0,,\n");
+    }
+
+    @Test
+    void aKeptArchiveThatTheTextBoundsRefuseIsNotServedAndTheSourceIsReadInstead() throws IOException {
+        Files.createDirectories(dir.resolve("imports"));
+        Path source = GtfsFixture.standard().write(dir.resolve("imports").resolve("sh.zip"));
+        keep(bigNames(), source.toString());
+        FeedState feed = new FeedState("sh");
+
+        ScheduleLoader.Outcome o = loader(feed, source.toString(), GtfsLimits.DEFAULTS).load("schedule", false);
+
+        assertThat(o.outcome()).isEqualTo("loaded");
+        assertThat(feed.timetable().stopIds).hasSize(7).doesNotContain("big");
+    }
+
+    @Test
+    void aKeptArchiveAndASourceThatTheTextBoundsRefuseLeaveNoTimetableAndSayWhy() throws IOException {
+        Files.createDirectories(dir.resolve("imports"));
+        Path source = bigNames().write(dir.resolve("imports").resolve("sh.zip"));
+        keep(bigNames(), source.toString());
+        FeedState feed = new FeedState("sh");
+
+        assertThatThrownBy(() -> loader(feed, source.toString(), GtfsLimits.DEFAULTS).load("schedule", false))
+            .hasMessage("stops.txt line 9 column stop_name: a stop_name of 1000000 characters; at most 255");
+
+        assertThat(feed.timetable()).isNull();
+        assertThat(feed.lastImport().outcome()).isEqualTo("failed");
+        assertThat(feed.lastImport().problems()).extracting(GtfsProblem::toString)
+            .containsExactly("stops.txt line 9 column stop_name: a stop_name of 1000000 characters; at most 255");
     }
 
     @Test

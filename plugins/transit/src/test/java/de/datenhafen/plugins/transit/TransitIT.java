@@ -542,6 +542,41 @@ class TransitIT {
             .contains("trips.txt: required file is missing from the feed");
     }
 
+    /**
+     * The probe's F1: a feed whose stop names had a million characters each imported fine, and one anonymous stop
+     * search then answered 200 MB and took the hub's heap. Now the import is refused naming the field, and the
+     * timetable in use stays and answers as before.
+     */
+    @Test
+    void aFeedWithAStopNameOfAMillionCharactersIsRefusedNamingTheFieldAndTheTimetableStays(HubClient client)
+        throws IOException {
+        Path file = GtfsFixture.standard().write(folder.resolve("bignames.zip"));
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "bignames")
+            .put("connector", "gtfs-schedule").put("config", new JsonObject().put("source", file.toString())
+                .put("import-folder", folder.toString())
+                .put("api-path", "bignames")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get(API + "bignames/status").json()
+            .getValue("timetable") != null);
+
+        GtfsFixture.standard().append("stops.txt", "markt,Markt " + "x".repeat(999_994) + ",53.87,10.60,0,,\n")
+            .write(file);
+        assertThat(client.withToken(operator).post(API + "bignames/import", Map.of(), "").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(client
+            .get(API + "bignames/status").json().getJsonObject("import").getJsonObject("last").getString("outcome"))
+            .isEqualTo("failed"));
+        JsonObject last = client.get(API + "bignames/status").json().getJsonObject("import").getJsonObject("last");
+        assertThat(last.getString("error"))
+            .isEqualTo("stops.txt line 9 column stop_name: a stop_name of 1000000 characters; at most 255");
+        assertThat(last.getJsonArray("problems").getJsonObject(0).getMap()).containsEntry("file", "stops.txt")
+            .containsEntry("line", 9).containsEntry("column", "stop_name");
+        HubClient.Response stops = client.anonymous().get(API + "bignames/stops?q=markt&limit=200");
+        assertThat(stops.status()).isEqualTo(200);
+        assertThat(stops.json().getJsonArray("stops")).isEmpty();
+        assertThat(client.anonymous().get(API + "bignames/stops?q=koberg").json().getJsonArray("stops")
+            .getJsonObject(0).getString("name")).isEqualTo("Koberg");
+    }
+
     @Test
     void anUnchangedHttpFeedIsNotLoadedAgain(HubClient client) {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/gtfs.zip";

@@ -2,6 +2,7 @@ package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.BoundedOutput;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
 import de.datenhafen.api.Config;
@@ -193,10 +194,10 @@ public final class SensorThingsConnector implements Connector {
 
     /** Bytes of JSON, at most {@code max}; more is a 400 naming {@code field}. */
     static byte[] bounded(JsonNode j, int max, String field) {
-        BoundedBuffer out = new BoundedBuffer(max);
+        BoundedOutput out = new BoundedOutput(max);
         try {
             StaService.JSON.writeValue(out, j);
-        } catch (BoundedBuffer.Full full) {
+        } catch (BoundedOutput.Full full) {
             // Jackson hands the stream's IOException on as it is
             throw StaException.badRequest(field, -1, "the answer would be larger than " + max + " bytes "
                 + "(max-answer-bytes): ask for fewer with $top, $select or expand less");
@@ -204,45 +205,6 @@ public final class SensorThingsConnector implements Connector {
             throw new java.io.UncheckedIOException(x);
         }
         return out.toByteArray();
-    }
-
-    /** A byte buffer that refuses (throws {@link Full}) once it would grow past its limit. */
-    private static final class BoundedBuffer extends java.io.OutputStream {
-        static final class Full extends java.io.IOException {
-            Full() {
-                super("the answer is larger than its limit", null);
-            }
-        }
-
-        private final java.io.ByteArrayOutputStream bytes;
-        private final int max;
-
-        BoundedBuffer(int max) {
-            this.bytes = new java.io.ByteArrayOutputStream(Math.min(max, 8192));
-            this.max = max;
-        }
-
-        @Override
-        public void write(int b) throws Full {
-            check(1);
-            bytes.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws Full {
-            check(len);
-            bytes.write(b, off, len);
-        }
-
-        private void check(int more) throws Full {
-            if ((long) bytes.size() + more > max) {
-                throw new Full();
-            }
-        }
-
-        byte[] toByteArray() {
-            return bytes.toByteArray();
-        }
     }
 
     /** The configured base URL, checked at start: an absolute http(s) URL, without a trailing slash. */

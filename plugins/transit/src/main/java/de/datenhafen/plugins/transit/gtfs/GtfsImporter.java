@@ -1,10 +1,16 @@
 package de.datenhafen.plugins.transit.gtfs;
 
+import static de.datenhafen.plugins.transit.gtfs.GtfsLimits.MAX_ID_LENGTH;
+import static de.datenhafen.plugins.transit.gtfs.GtfsLimits.MAX_LONG_NAME_LENGTH;
+import static de.datenhafen.plugins.transit.gtfs.GtfsLimits.MAX_NAME_LENGTH;
+import static de.datenhafen.plugins.transit.gtfs.GtfsLimits.MAX_PLATFORM_CODE_LENGTH;
+import static de.datenhafen.plugins.transit.gtfs.GtfsLimits.MAX_SHORT_NAME_LENGTH;
+import static de.datenhafen.plugins.transit.gtfs.Problems.quote;
+
 import de.datenhafen.plugins.transit.timetable.ServiceCalendar;
 import de.datenhafen.plugins.transit.timetable.Timetable;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -19,14 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Reads a GTFS zip into a {@link Timetable}. Required: agency, stops, routes, trips, stop_times and calendar and/or
- * calendar_dates; optional: shapes, feed_info. A missing required file or column, or an unreadable archive, always
- * fails the import. A bad row is an error: tolerant mode skips the row and goes on, strict mode stops. Sloppiness
+ * calendar_dates; optional: shapes, feed_info. A missing required file or column, an unreadable archive, one that
+ * holds a file twice, or a limit passed ({@link GtfsLimits}, the text bounds among them) always fails the import. A bad row is an error: tolerant mode skips the row and goes on, strict mode stops. Sloppiness
  * that the spec's readers are expected to absorb (byte-order marks, quotes, extra columns, files in a sub-folder,
  * missing optional files, spaces around values) is accepted, some with a warning.
  *
@@ -46,8 +50,10 @@ public final class GtfsImporter {
     private final GtfsLimits limits;
     private final Map<String, String> pool = new HashMap<>();
 
-    private ZipFile zip;
-    private Map<String, ZipEntry> entries;
+    private GtfsArchive zip;
+    private Map<String, GtfsArchive.Entry> entries;
+    /** The entry streams opened, closed at the end of the import (each holds an inflater's native memory). */
+    private final List<GtfsArchive.EntryStream> opened = new ArrayList<>();
     private long expanded;
     private long keptRows;
     private long keptStopTimes;
@@ -84,13 +90,13 @@ public final class GtfsImporter {
             throw problems.fatal(name, 0, "", "the archive is " + size + " bytes; at most " + limits.maxFeedBytes()
                 + " (max-feed-mb)");
         }
-        try (ZipFile z = open(file)) {
-            if (z.size() > limits.maxEntries()) {
-                throw problems.fatal(name, 0, "", "the archive has " + z.size() + " entries; at most "
+        try (GtfsArchive z = open(file)) {
+            if (z.declaredEntries() > limits.maxEntries()) {
+                throw problems.fatal(name, 0, "", "the archive has " + z.declaredEntries() + " entries; at most "
                     + limits.maxEntries() + " (max-entries)");
             }
             this.zip = z;
-            this.entries = index(z);
+            this.entries = index(name, z);
             Timetable.Parts p = new Timetable.Parts();
             p.source = source;
             readAgencies(p);
@@ -117,44 +123,69 @@ public final class GtfsImporter {
             p.loadedAt = Instant.now();
             return new Timetable(p);
         } finally {
+            opened.forEach(GtfsArchive.EntryStream::close);
+            opened.clear();
             zip = null;
         }
     }
 
-    private ZipFile open(Path file) throws IOException {
+    private GtfsArchive open(Path file) throws IOException {
         try {
-            return new ZipFile(file.toFile());
+            return GtfsArchive.open(file);
         } catch (ZipException e) {
             throw problems.fatal(file.getFileName().toString(), 0, "", "not a readable zip archive: "
                 + e.getMessage());
         }
     }
 
-    private Map<String, ZipEntry> index(ZipFile z) {
-        Map<String, ZipEntry> out = new HashMap<>();
-        z.stream().filter(e -> !e.isDirectory()).forEach(e -> {
-            String name = e.getName();
+    /**
+     * The archive's files by the name the importer knows them: without folders, in lower case. Two entries of one
+     * such name are refused: which one is the feed's is not clear, and a reader that takes the last (or the first)
+     * lets a second stops.txt hide behind the first in every other tool that looks at the zip.
+     */
+    private Map<String, GtfsArchive.Entry> index(String archive, GtfsArchive z) throws IOException {
+        List<GtfsArchive.Entry> all;
+        try {
+            all = z.entries();
+        } catch (ZipException e) {
+            throw problems.fatal(archive, 0, "", "not a readable zip archive: " + e.getMessage());
+        }
+        Map<String, GtfsArchive.Entry> out = new HashMap<>();
+        for (GtfsArchive.Entry e : all) {
+            if (e.isDirectory()) {
+                continue;
+            }
+            String name = e.name();
             String base = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+            GtfsArchive.Entry before = out.putIfAbsent(base, e);
+            if (before != null) {
+                throw problems.fatal(base, 0, "", "the archive holds this file twice, as "
+                    + quote(before.name()) + " and " + quote(name)
+                    + "; a feed holds each file once");
+            }
             if (!name.equals(base)) {
-                if (out.containsKey(base)) {
-                    return;
-                }
                 problems.warning(base, 0, "", "found in the sub-folder of " + name + ", not at the archive's root");
             }
-            out.put(base, e);
-        });
+        }
         return out;
     }
 
     private GtfsTable table(String name, boolean required) throws IOException {
-        ZipEntry e = entries.get(name);
+        GtfsArchive.Entry e = entries.get(name);
         if (e == null) {
             if (required) {
                 throw problems.fatal(name, 0, "", "required file is missing from the feed");
             }
             return null;
         }
-        CountingStream in = new CountingStream(zip.getInputStream(e), name, e.getSize(), e.getCompressedSize());
+        GtfsArchive.EntryStream raw;
+        try {
+            raw = zip.open(e);
+        } catch (ZipException x) {
+            throw problems.fatal(name, 0, "", "cannot be read from the archive: " + x.getMessage());
+        }
+        opened.add(raw);
+        CountingStream in = new CountingStream(raw, name, e.size());
         GtfsTable t = new GtfsTable(name, in, problems);
         streams.put(t, in);
         return t;
@@ -202,8 +233,8 @@ public final class GtfsImporter {
         int total = 0;
         while (t.next()) {
             total++;
-            String agencyId = t.csv.get(id);
-            String agencyName = t.requiredValue(name, "agency_name");
+            String agencyId = t.text(id, "agency_id", MAX_ID_LENGTH);
+            String agencyName = t.requiredValue(name, "agency_name", MAX_NAME_LENGTH);
             if (agencyName == null) {
                 continue;
             }
@@ -217,8 +248,8 @@ public final class GtfsImporter {
                 try {
                     zone = ZoneId.of(zoneName);
                 } catch (DateTimeException e) {
-                    problems.error("agency.txt", t.line(), "agency_timezone", "'" + zoneName
-                        + "' is not a time zone (expected for example Europe/Berlin)");
+                    problems.error("agency.txt", t.line(), "agency_timezone", quote(zoneName)
+                        + " is not a time zone (expected for example Europe/Berlin)");
                 }
             }
             kept(t);
@@ -245,8 +276,8 @@ public final class GtfsImporter {
         int publisher = t.optional("feed_publisher_name");
         int version = t.optional("feed_version");
         if (t.next()) {
-            p.feedPublisher = emptyToNull(t.csv.get(publisher));
-            p.feedVersion = emptyToNull(t.csv.get(version));
+            p.feedPublisher = emptyToNull(t.text(publisher, "feed_publisher_name", MAX_NAME_LENGTH));
+            p.feedVersion = emptyToNull(t.text(version, "feed_version", MAX_NAME_LENGTH));
         }
         done(t);
     }
@@ -267,7 +298,7 @@ public final class GtfsImporter {
         int start = t.required("start_date");
         int end = t.required("end_date");
         while (t.next()) {
-            String serviceId = t.requiredValue(id, "service_id");
+            String serviceId = t.requiredValue(id, "service_id", MAX_ID_LENGTH);
             if (serviceId == null) {
                 continue;
             }
@@ -276,8 +307,8 @@ public final class GtfsImporter {
             for (int d = 0; d < 7; d++) {
                 int v = t.csv.getInt(days[d], Integer.MIN_VALUE);
                 if (v != 0 && v != 1) {
-                    problems.error("calendar.txt", t.line(), dayNames[d], "expected 0 or 1, found '"
-                        + t.csv.get(days[d]) + "'");
+                    problems.error("calendar.txt", t.line(), dayNames[d], "expected 0 or 1, found "
+                        + quote(t.csv.get(days[d])));
                     ok = false;
                     break;
                 }
@@ -293,7 +324,8 @@ public final class GtfsImporter {
                 continue;
             }
             if (services.containsKey(serviceId)) {
-                problems.error("calendar.txt", t.line(), "service_id", "service '" + serviceId + "' appears twice");
+                problems.error("calendar.txt", t.line(), "service_id", "service " + quote(serviceId)
+                    + " appears twice");
                 continue;
             }
             kept(t);
@@ -315,7 +347,7 @@ public final class GtfsImporter {
         int date = t.required("date");
         int type = t.required("exception_type");
         while (t.next()) {
-            String serviceId = t.requiredValue(id, "service_id");
+            String serviceId = t.requiredValue(id, "service_id", MAX_ID_LENGTH);
             int day = date(t, date, "date");
             int kind = t.csv.getInt(type, Integer.MIN_VALUE);
             if (serviceId == null || day == Integer.MIN_VALUE) {
@@ -323,7 +355,7 @@ public final class GtfsImporter {
             }
             if (kind != 1 && kind != 2) {
                 problems.error("calendar_dates.txt", t.line(), "exception_type", "expected 1 (added) or 2 (removed),"
-                    + " found '" + t.csv.get(type) + "'");
+                    + " found " + quote(t.csv.get(type)));
                 continue;
             }
             kept(t);
@@ -345,7 +377,7 @@ public final class GtfsImporter {
         }
         int d = GtfsTime.parseDate(v);
         if (d == Integer.MIN_VALUE) {
-            problems.error(t.file, t.line(), name, "'" + v + "' is not a date YYYYMMDD");
+            problems.error(t.file, t.line(), name, quote(v) + " is not a date YYYYMMDD");
         }
         return d;
     }
@@ -372,7 +404,7 @@ public final class GtfsImporter {
             agencyIndex.put(keptAgencies.get(i), i);
         }
         while (t.next()) {
-            String routeId = t.requiredValue(id, "route_id");
+            String routeId = t.requiredValue(id, "route_id", MAX_ID_LENGTH);
             if (routeId == null) {
                 continue;
             }
@@ -388,12 +420,12 @@ public final class GtfsImporter {
                     droppedRoutes.add(routeId);
                 } else {
                     problems.error("routes.txt", t.line(), "agency_id", agencyId.isEmpty()
-                        ? "required when the feed has several agencies" : "no agency '" + agencyId + "'");
+                        ? "required when the feed has several agencies" : "no agency " + quote(agencyId));
                 }
                 continue;
             }
-            String s = t.csv.get(shortName);
-            String l = t.csv.get(longName);
+            String s = t.text(shortName, "route_short_name", MAX_SHORT_NAME_LENGTH);
+            String l = t.text(longName, "route_long_name", MAX_LONG_NAME_LENGTH);
             if (s.isEmpty() && l.isEmpty()) {
                 problems.error("routes.txt", t.line(), "route_short_name",
                     "route_short_name or route_long_name is required");
@@ -401,11 +433,11 @@ public final class GtfsImporter {
             }
             int routeType = t.csv.getInt(type, Integer.MIN_VALUE);
             if (routeType < 0) {
-                problems.error("routes.txt", t.line(), "route_type", "'" + t.csv.get(type) + "' is not a route type");
+                problems.error("routes.txt", t.line(), "route_type", quote(t.csv.get(type)) + " is not a route type");
                 continue;
             }
             if (index.putIfAbsent(routeId, ids.size()) != null) {
-                problems.error("routes.txt", t.line(), "route_id", "route '" + routeId + "' appears twice");
+                problems.error("routes.txt", t.line(), "route_id", "route " + quote(routeId) + " appears twice");
                 continue;
             }
             kept(t);
@@ -445,7 +477,7 @@ public final class GtfsImporter {
         IntList shapeOf = new IntList(1024);
         while (t.next()) {
             tick(t);
-            String tripId = t.requiredValue(id, "trip_id");
+            String tripId = t.requiredValue(id, "trip_id", MAX_ID_LENGTH);
             String routeId = t.requiredValue(route, "route_id");
             String serviceId = t.requiredValue(service, "service_id");
             if (tripId == null || routeId == null || serviceId == null) {
@@ -456,18 +488,18 @@ public final class GtfsImporter {
                 if (droppedRoutes.contains(routeId)) {
                     filteredTrips.add(tripId);
                 } else {
-                    problems.error("trips.txt", t.line(), "route_id", "no route '" + routeId + "'");
+                    problems.error("trips.txt", t.line(), "route_id", "no route " + quote(routeId));
                 }
                 continue;
             }
             Integer s = services.get(serviceId);
             if (s == null) {
-                problems.error("trips.txt", t.line(), "service_id", "no service '" + serviceId
-                    + "' in calendar.txt or calendar_dates.txt");
+                problems.error("trips.txt", t.line(), "service_id", "no service " + quote(serviceId)
+                    + " in calendar.txt or calendar_dates.txt");
                 continue;
             }
             if (index.putIfAbsent(tripId, ids.size()) != null) {
-                problems.error("trips.txt", t.line(), "trip_id", "trip '" + tripId + "' appears twice");
+                problems.error("trips.txt", t.line(), "trip_id", "trip " + quote(tripId) + " appears twice");
                 continue;
             }
             int dir = t.csv.getInt(direction, -1);
@@ -475,14 +507,14 @@ public final class GtfsImporter {
                 problems.warning("trips.txt", t.line(), "direction_id", "expected 0 or 1; ignored");
                 dir = -1;
             }
-            String shapeId = t.csv.get(shape);
+            String shapeId = t.text(shape, "shape_id", MAX_ID_LENGTH);
             int shapeIndex = -1;
             if (!shapeId.isEmpty()) {
                 shapeIndex = shapes.computeIfAbsent(shapeId, k -> shapes.size());
             }
             kept(t);
             ids.add(tripId);
-            headsigns.add(intern(t.csv.get(headsign)));
+            headsigns.add(intern(t.text(headsign, "trip_headsign", MAX_NAME_LENGTH)));
             routes.add(r);
             serviceOf.add(s);
             directions.add(dir);
@@ -524,17 +556,17 @@ public final class GtfsImporter {
         IntList lines = new IntList(1024);
         while (t.next()) {
             tick(t);
-            String stopId = t.requiredValue(id, "stop_id");
+            String stopId = t.requiredValue(id, "stop_id", MAX_ID_LENGTH);
             if (stopId == null) {
                 continue;
             }
             int locationType = t.csv.getInt(type, 0);
             if (locationType < 0 || locationType > 4) {
-                problems.error("stops.txt", t.line(), "location_type", "expected 0 to 4, found '"
-                    + t.csv.get(type) + "'");
+                problems.error("stops.txt", t.line(), "location_type", "expected 0 to 4, found "
+                    + quote(t.csv.get(type)));
                 continue;
             }
-            String stopName = t.csv.get(name);
+            String stopName = t.text(name, "stop_name", MAX_NAME_LENGTH);
             double la = t.csv.getDouble(lat);
             double lo = t.csv.getDouble(lon);
             if (locationType <= 2) {
@@ -543,25 +575,25 @@ public final class GtfsImporter {
                     continue;
                 }
                 if (Double.isNaN(la) || la < -90 || la > 90) {
-                    problems.error("stops.txt", t.line(), "stop_lat", "'" + t.csv.get(lat)
-                        + "' is not a latitude");
+                    problems.error("stops.txt", t.line(), "stop_lat", quote(t.csv.get(lat))
+                        + " is not a latitude");
                     continue;
                 }
                 if (Double.isNaN(lo) || lo < -180 || lo > 180) {
-                    problems.error("stops.txt", t.line(), "stop_lon", "'" + t.csv.get(lon)
-                        + "' is not a longitude");
+                    problems.error("stops.txt", t.line(), "stop_lon", quote(t.csv.get(lon))
+                        + " is not a longitude");
                     continue;
                 }
             }
             if (index.putIfAbsent(stopId, ids.size()) != null) {
-                problems.error("stops.txt", t.line(), "stop_id", "stop '" + stopId + "' appears twice");
+                problems.error("stops.txt", t.line(), "stop_id", "stop " + quote(stopId) + " appears twice");
                 continue;
             }
             kept(t);
             ids.add(stopId);
             names.add(intern(stopName));
-            platforms.add(emptyToNull(t.csv.get(platform)));
-            parents.add(t.csv.get(parent));
+            platforms.add(emptyToNull(t.text(platform, "platform_code", MAX_PLATFORM_CODE_LENGTH)));
+            parents.add(t.text(parent, "parent_station", MAX_ID_LENGTH));
             lats.add(la);
             lons.add(lo);
             types.add(locationType);
@@ -576,11 +608,11 @@ public final class GtfsImporter {
             if (!ps.isEmpty()) {
                 Integer pi = index.get(ps);
                 if (pi == null) {
-                    problems.warning("stops.txt", lines.get(i), "parent_station", "no station '" + ps
-                        + "'; the stop is kept without one");
+                    problems.warning("stops.txt", lines.get(i), "parent_station", "no station " + quote(ps)
+                        + "; the stop is kept without one");
                 } else if (types.get(pi) != 1 && types.get(i) <= 1) {
-                    problems.warning("stops.txt", lines.get(i), "parent_station", "'" + ps
-                        + "' is not a station (location_type 1); the stop is kept without one");
+                    problems.warning("stops.txt", lines.get(i), "parent_station", quote(ps)
+                        + " is not a station (location_type 1); the stop is kept without one");
                 } else {
                     parentIndex[i] = pi;
                 }
@@ -647,7 +679,7 @@ public final class GtfsImporter {
                         lastTripId = tripId;
                         lastTrip = -1;
                     } else {
-                        problems.error("stop_times.txt", t.line(), "trip_id", "no trip '" + tripId + "'");
+                        problems.error("stop_times.txt", t.line(), "trip_id", "no trip " + quote(tripId));
                     }
                     continue;
                 }
@@ -661,29 +693,29 @@ public final class GtfsImporter {
                     continue;
                 }
                 if (st < 0) {
-                    problems.error("stop_times.txt", t.line(), "stop_id", "no stop '" + stopId + "'");
+                    problems.error("stop_times.txt", t.line(), "stop_id", "no stop " + quote(stopId));
                 } else {
-                    problems.error("stop_times.txt", t.line(), "stop_id", "'" + stopId
-                        + "' is a station or entrance, not a stop (location_type " + p.stopLocationType[st] + ")");
+                    problems.error("stop_times.txt", t.line(), "stop_id", quote(stopId)
+                        + " is a station or entrance, not a stop (location_type " + p.stopLocationType[st] + ")");
                 }
                 continue;
             }
             int a = t.csv.getTime(arrival);
             int d = t.csv.getTime(departure);
             if (a == Integer.MIN_VALUE) {
-                problems.error("stop_times.txt", t.line(), "arrival_time", "'" + t.csv.get(arrival)
-                    + "' is not a time HH:MM:SS");
+                problems.error("stop_times.txt", t.line(), "arrival_time", quote(t.csv.get(arrival))
+                    + " is not a time HH:MM:SS");
                 continue;
             }
             if (d == Integer.MIN_VALUE) {
-                problems.error("stop_times.txt", t.line(), "departure_time", "'" + t.csv.get(departure)
-                    + "' is not a time HH:MM:SS");
+                problems.error("stop_times.txt", t.line(), "departure_time", quote(t.csv.get(departure))
+                    + " is not a time HH:MM:SS");
                 continue;
             }
             int s = t.csv.getInt(sequence, Integer.MIN_VALUE);
             if (s < 0) {
-                problems.error("stop_times.txt", t.line(), "stop_sequence", "'" + t.csv.get(sequence)
-                    + "' is not a non-negative integer");
+                problems.error("stop_times.txt", t.line(), "stop_sequence", quote(t.csv.get(sequence))
+                    + " is not a non-negative integer");
                 continue;
             }
             int pt = t.csv.getInt(pickup, 0);
@@ -742,7 +774,7 @@ public final class GtfsImporter {
             Integer ti = p.tripIndex.get(tripId);
             if (ti == null) {
                 if (!filteredTrips.contains(tripId)) {
-                    problems.error("frequencies.txt", t.line(), "trip_id", "no trip '" + tripId + "'");
+                    problems.error("frequencies.txt", t.line(), "trip_id", "no trip " + quote(tripId));
                 }
                 continue;
             }
@@ -752,7 +784,7 @@ public final class GtfsImporter {
             String ex = t.csv.get(exact).trim();
             if (from == Integer.MIN_VALUE || to == Integer.MIN_VALUE) {
                 problems.error("frequencies.txt", t.line(), from == Integer.MIN_VALUE ? "start_time" : "end_time",
-                    "'" + t.csv.get(from == Integer.MIN_VALUE ? start : end) + "' is not a time (H:MM:SS)");
+                    quote(t.csv.get(from == Integer.MIN_VALUE ? start : end)) + " is not a time (H:MM:SS)");
                 continue;
             }
             if (to <= from) {
@@ -760,12 +792,12 @@ public final class GtfsImporter {
                 continue;
             }
             if (h <= 0) {
-                problems.error("frequencies.txt", t.line(), "headway_secs", "'" + t.csv.get(headway)
-                    + "' is not a positive number of seconds");
+                problems.error("frequencies.txt", t.line(), "headway_secs", quote(t.csv.get(headway))
+                    + " is not a positive number of seconds");
                 continue;
             }
             if (!ex.isEmpty() && !ex.equals("0") && !ex.equals("1")) {
-                problems.error("frequencies.txt", t.line(), "exact_times", "expected 0, 1 or empty, found '" + ex + "'");
+                problems.error("frequencies.txt", t.line(), "exact_times", "expected 0, 1 or empty, found " + quote(ex));
                 continue;
             }
             int stopTimes = p.tripFirstStopTime[ti + 1] - p.tripFirstStopTime[ti];
@@ -773,17 +805,20 @@ public final class GtfsImporter {
             if (stopTimes == 0) {
                 continue;
             }
-            int runs = (to - from + h - 1) / h;
-            added += (long) runs * stopTimes;
-            keptStopTimes += (long) runs * stopTimes;
+            // in long: headway_secs may be any positive int, and (to - from + h - 1) passed Integer.MAX_VALUE for one
+            // near it, so the run went uncounted while the loop below still added it (and the expansion overran its
+            // arrays). A headway longer than the window is one run, at start_time.
+            long runs = ((long) to - from + h - 1) / h;
+            added += runs * stopTimes;
+            keptStopTimes += runs * stopTimes;
             if (keptStopTimes > limits.maxStopTimes()) {
                 throw problems.fatal(t.file, t.line(), "", "more than " + limits.maxStopTimes()
                     + " stop times once the runs of frequencies.txt are expanded (max-stop-times)");
             }
             boolean headwayBased = !ex.equals("1");
-            for (int s = from; s < to; s += h) {
+            for (long r = 0; r < runs; r++) {
                 runTrip.add(ti);
-                runStart.add(s);
+                runStart.add((int) (from + r * h));
                 runHeadway.add(headwayBased ? h : 0);
             }
         }
@@ -870,8 +905,8 @@ public final class GtfsImporter {
     }
 
     private long zipSize(String name) {
-        ZipEntry e = entries.get(name);
-        return e == null || e.getSize() < 0 ? 0 : e.getSize();
+        GtfsArchive.Entry e = entries.get(name);
+        return e == null ? 0 : e.size();
     }
 
     /**
@@ -1167,19 +1202,21 @@ public final class GtfsImporter {
 
     /**
      * Counts the bytes read from a zip entry: for the progress percentage, and against the limits on what the archive
-     * expands to, in all and per byte of this entry.
+     * expands to, in all and per compressed byte of this entry that the inflater really consumed (the directory's
+     * compressed size is a claim an archive can make up). The ratio is of what came out so far to what went in so
+     * far, so a bomb is stopped within its first MiB past the grace, wherever in the entry it starts.
      */
     private final class CountingStream extends FilterInputStream {
         private final String name;
         private final long size;
-        private final long compressed;
+        private final GtfsArchive.EntryStream raw;
         private long read;
 
-        CountingStream(InputStream in, String name, long size, long compressed) {
-            super(in);
+        CountingStream(GtfsArchive.EntryStream raw, String name, long size) {
+            super(raw);
+            this.raw = raw;
             this.name = name;
             this.size = size;
-            this.compressed = Math.max(1, compressed);
         }
 
         int percent() {
@@ -1188,7 +1225,7 @@ public final class GtfsImporter {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b = damaged(() -> super.read());
             if (b >= 0) {
                 counted(1);
             }
@@ -1197,11 +1234,20 @@ public final class GtfsImporter {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
+            int n = damaged(() -> super.read(b, off, len));
             if (n > 0) {
                 counted(n);
             }
             return n;
+        }
+
+        /** A read whose data turns out damaged fails the import naming the file, as an unreadable archive does. */
+        private int damaged(IoRead r) {
+            try {
+                return r.read();
+            } catch (IOException e) {
+                throw problems.fatal(name, 0, "", "cannot be read from the archive: " + e.getMessage());
+            }
         }
 
         private void counted(int n) {
@@ -1211,10 +1257,15 @@ public final class GtfsImporter {
                 throw problems.fatal(name, 0, "", "the archive expands to more than " + limits.maxExpandedBytes()
                     + " bytes (max-expanded-mb)");
             }
+            long compressed = Math.max(1, raw.compressedRead());
             if (read > RATIO_GRACE && read > limits.maxRatio() * compressed) {
-                throw problems.fatal(name, 0, "", "expands to more than " + limits.maxRatio() + " times its "
-                    + "compressed size of " + compressed + " bytes (max-ratio)");
+                throw problems.fatal(name, 0, "", "expands to more than " + limits.maxRatio() + " times the "
+                    + compressed + " compressed bytes read of it (max-ratio)");
             }
         }
+    }
+
+    private interface IoRead {
+        int read() throws IOException;
     }
 }

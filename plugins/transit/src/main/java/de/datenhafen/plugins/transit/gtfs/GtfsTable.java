@@ -77,6 +77,31 @@ final class GtfsTable implements Closeable {
         return csv.get(column);
     }
 
+    /**
+     * A required field the timetable keeps: its value, null after recording an error when it is empty; past
+     * {@code max} characters the import fails ({@link GtfsLimits#MAX_ID_LENGTH} and the others say why).
+     */
+    String requiredValue(int column, String name, int max) {
+        String v = requiredValue(column, name);
+        return v == null ? null : bounded(v, name, max);
+    }
+
+    /**
+     * An optional field the timetable keeps: its value (empty when missing); past {@code max} characters the import
+     * fails naming file, line and field.
+     */
+    String text(int column, String name, int max) {
+        return bounded(csv.get(column), name, max);
+    }
+
+    private String bounded(String v, String name, int max) {
+        if (v.length() > max) {
+            throw problems.fatal(file, csv.line(), name, "a " + name + " of " + v.length() + " characters; at most "
+                + max);
+        }
+        return v;
+    }
+
     @Override
     public void close() {
         // the zip entry stream is closed by the importer

@@ -38,6 +38,18 @@ public final class Problems {
         warnings++;
     }
 
+    /** The most characters of a value of the feed that a problem quotes. */
+    static final int QUOTED = 100;
+
+    /**
+     * A value of the feed as a problem's message quotes it: in single quotes, cut after {@value #QUOTED} characters.
+     * A problem's text goes to the status, the integration's lastError and the log; a value that filled a record
+     * (up to a million characters) would make each of the hundred problems kept as large.
+     */
+    static String quote(String value) {
+        return "'" + (value.length() <= QUOTED ? value : value.substring(0, QUOTED) + "...") + "'";
+    }
+
     private void add(GtfsProblem p) {
         if (kept.size() < KEPT) {
             kept.add(p);

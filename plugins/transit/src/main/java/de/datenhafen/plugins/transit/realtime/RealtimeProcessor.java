@@ -453,6 +453,9 @@ public final class RealtimeProcessor {
         record(st, Kind.ALERTS, entities.size(), matched, unmatched, 0, examples, feedTime, events);
     }
 
+    /** The longest example of an unmatched entity the status shows, in characters. */
+    static final int MAX_EXAMPLE = 300;
+
     private void record(Stats st, Kind kind, int entities, int matched, int unmatched, int unmatchedStops,
                         List<String> examples, long feedTime, List<LiveEvent> events) {
         int before = st.unmatched;
@@ -461,7 +464,9 @@ public final class RealtimeProcessor {
         st.matched = matched;
         st.unmatched = unmatched;
         st.unmatchedStops = unmatchedStops;
-        st.unmatchedExamples = List.copyOf(examples);
+        // an example quotes ids of the message, as long as it made them; the status shows it to anyone
+        st.unmatchedExamples = examples.stream().map(x -> x.length() <= MAX_EXAMPLE ? x
+            : x.substring(0, MAX_EXAMPLE) + "...").toList();
         st.lastMessage = Instant.now();
         st.feedTimestamp = feedTime;
         st.changed.addAndGet(events.stream().filter(e -> e.type().equals(typeOf(kind))).count());

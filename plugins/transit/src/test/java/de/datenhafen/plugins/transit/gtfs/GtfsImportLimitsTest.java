@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import de.datenhafen.plugins.transit.GtfsFixture;
+import de.datenhafen.plugins.transit.RawZip;
 import de.datenhafen.plugins.transit.timetable.Timetable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A feed is read as it streams, within limits on the archive's size, entries, expanded bytes and ratio, the length
- * of a record and the rows kept; past one the import fails naming it. Shapes of a feed that cost time or memory out
+ * of a record, the length of each text the timetable keeps and the rows kept; past one the import fails naming it. Shapes of a feed that cost time or memory out
  * of proportion to its size (rows out of order, far-apart dates, many exceptions) cost what their rows cost.
  */
 class GtfsImportLimitsTest {
@@ -40,8 +47,141 @@ class GtfsImportLimitsTest {
         Path bomb = GtfsFixture.standard().writeRepeating(dir.resolve("bomb.zip"), "stop_times.txt",
             "t5-morning,08:00:00,08:00:00,hbf-1,1\n", 300 * MIB);
         assertThatThrownBy(() -> load(bomb, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
-            .hasMessageMatching("stop_times.txt: expands to more than 100 times its compressed size of \\d+ bytes "
+            .hasMessageMatching("stop_times.txt: expands to more than 100 times the \\d+ compressed bytes read of it "
                 + "\\(max-ratio\\)");
+    }
+
+    /**
+     * The probe's gtfs_lying_zip.py: shapes.txt's central directory record claims a thousand times the compressed
+     * size its data has, which made max-ratio a thousand times looser when the claim was believed (9 million shape
+     * points loaded). Here 20 MB of shape points deflate to some 20 KB that claim 20 MB: believed, the ratio is 1.
+     */
+    @Test
+    void aCentralDirectoryThatClaimsAThousandTimesTheCompressedSizeDoesNotLoosenTheRatio() {
+        GtfsFixture f = GtfsFixture.standard().put("trips.txt", """
+            route_id,service_id,trip_id,trip_headsign,direction_id,shape_id
+            r5,wd,t5-morning,Große Straße,0,sh
+            r5,wd,t5-late,Große Straße,0
+            r5,we,t5-weekend,Große Straße,0
+            r30,holiday,t30-holiday,Travemünde,0
+            r900,wd,t900,Lübeck Hbf,1
+            """);
+        byte[] header = "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\n".getBytes(StandardCharsets.UTF_8);
+        byte[] rows = "sh,53.870000,10.600000,1\n".repeat(4000).getBytes(StandardCharsets.UTF_8);
+        Path lying = RawZip.of(f).add("shapes.txt", header, rows, 200, 1000).write(dir.resolve("lying.zip"));
+        Path honest = RawZip.of(f).add("shapes.txt", header, rows, 200, 1).write(dir.resolve("honest.zip"));
+
+        String refused = "shapes.txt: expands to more than 100 times the \\d+ compressed bytes read of it \\(max-ratio\\)";
+        assertThatThrownBy(() -> load(lying, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessageMatching(refused);
+        assertThatThrownBy(() -> load(honest, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessageMatching(refused);
+    }
+
+    @Test
+    void anArchiveWithTwoEntriesOfOneNameIsRefusedNamingBoth() {
+        Path twice = RawZip.of(GtfsFixture.standard())
+            .add("stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nkoberg,Woanders,53.0,10.0\n")
+            .write(dir.resolve("twice.zip"));
+
+        assertThatThrownBy(() -> load(twice, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessage("stops.txt: the archive holds this file twice, as 'stops.txt' and 'stops.txt'; a feed holds "
+                + "each file once");
+    }
+
+    @Test
+    void twoEntriesThatAreOneFileOnceFoldersAndCaseAreDroppedAreRefusedToo() {
+        Path twice = GtfsFixture.standard().put("feed/STOPS.TXT", "stop_id,stop_name,stop_lat,stop_lon\n")
+            .write(dir.resolve("twice.zip"));
+
+        assertThatThrownBy(() -> load(twice, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessage("stops.txt: the archive holds this file twice, as 'stops.txt' and 'feed/STOPS.TXT'; a feed "
+                + "holds each file once");
+    }
+
+    /** The probe's gtfs_bignames.py, one stop of it: a name just under the record limit, in tolerant mode. */
+    @Test
+    void aStopNameOfAMillionCharactersIsRefusedNamingFileLineAndField() {
+        String name = "Markt " + "x".repeat(999_994);
+        Path feed = GtfsFixture.standard().append("stops.txt", "big," + name + ",53.87,10.60,0,,\n")
+            .write(dir.resolve("bignames.zip"));
+
+        assertThatThrownBy(() -> load(feed, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessage("stops.txt line 9 column stop_name: a stop_name of 1000000 characters; at most 255");
+    }
+
+    /** A problem goes to the status (a hundred are kept), lastError and the log: a value is quoted cut. */
+    @Test
+    void aBadValueOfHalfAMillionCharactersIsQuotedCutInItsProblem() throws IOException {
+        Path feed = GtfsFixture.standard().append("stop_times.txt", "t5-morning," + "8".repeat(500_000)
+            + ",08:20:00,strasse,4\n").write(dir.resolve("long-value.zip"));
+        GtfsImporter importer = new GtfsImporter(List.of(), null, false, null, GtfsLimits.DEFAULTS);
+
+        importer.read(feed, "test");
+
+        assertThat(importer.problems().kept()).extracting(GtfsProblem::toString).containsExactly(
+            "stop_times.txt line 15 column arrival_time: '" + "8".repeat(100) + "...' is not a time HH:MM:SS");
+    }
+
+    static Stream<Arguments> keptTexts() {
+        return Stream.of(
+            kept("agency.txt", 4, "agency_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("agency.txt", v + ",Agentur,https://x.example,Europe/Berlin\n")),
+            kept("agency.txt", 4, "agency_name", GtfsLimits.MAX_NAME_LENGTH,
+                v -> standard().append("agency.txt", "x," + v + ",https://x.example,Europe/Berlin\n")),
+            kept("feed_info.txt", 2, "feed_publisher_name", GtfsLimits.MAX_NAME_LENGTH,
+                v -> standard().put("feed_info.txt", "feed_publisher_name,feed_version\n" + v + ",1\n")),
+            kept("feed_info.txt", 2, "feed_version", GtfsLimits.MAX_NAME_LENGTH,
+                v -> standard().put("feed_info.txt", "feed_publisher_name,feed_version\nNAH.SH," + v + "\n")),
+            kept("calendar.txt", 4, "service_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("calendar.txt", v + ",1,1,1,1,1,1,1,20260101,20261231\n")),
+            kept("calendar_dates.txt", 5, "service_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("calendar_dates.txt", v + ",20260101,1\n")),
+            kept("routes.txt", 5, "route_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("routes.txt", v + ",swl,99,Ringlinie,3\n")),
+            kept("routes.txt", 5, "route_short_name", GtfsLimits.MAX_SHORT_NAME_LENGTH,
+                v -> standard().append("routes.txt", "r99,swl," + v + ",Ringlinie,3\n")),
+            kept("routes.txt", 5, "route_long_name", GtfsLimits.MAX_LONG_NAME_LENGTH,
+                v -> standard().append("routes.txt", "r99,swl,99," + v + ",3\n")),
+            kept("trips.txt", 7, "trip_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("trips.txt", "r5,wd," + v + ",Koberg,0\n")),
+            kept("trips.txt", 7, "trip_headsign", GtfsLimits.MAX_NAME_LENGTH,
+                v -> standard().append("trips.txt", "r5,wd,t99," + v + ",0\n")),
+            kept("trips.txt", 7, "shape_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().put("trips.txt", standard().files().get("trips.txt")
+                    .replace("direction_id\n", "direction_id,shape_id\n") + "r5,wd,t99,Koberg,0," + v + "\n")),
+            kept("stops.txt", 9, "stop_id", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("stops.txt", v + ",Markt,53.87,10.60,0,,\n")),
+            kept("stops.txt", 9, "stop_name", GtfsLimits.MAX_NAME_LENGTH,
+                v -> standard().append("stops.txt", "markt," + v + ",53.87,10.60,0,,\n")),
+            kept("stops.txt", 9, "parent_station", GtfsLimits.MAX_ID_LENGTH,
+                v -> standard().append("stops.txt", "markt,Markt,53.87,10.60,0," + v + ",\n")),
+            kept("stops.txt", 9, "platform_code", GtfsLimits.MAX_PLATFORM_CODE_LENGTH,
+                v -> standard().append("stops.txt", "markt,Markt,53.87,10.60,0,," + v + "\n")));
+    }
+
+    private static Arguments kept(String file, int line, String field, int max, Function<String, GtfsFixture> feed) {
+        return Arguments.of(file, line, field, max, feed);
+    }
+
+    private static GtfsFixture standard() {
+        return GtfsFixture.standard();
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("keptTexts")
+    void everyTextTheTimetableKeepsIsTakenUpToItsBoundAndRefusedPastIt(String file, int line, String field, int max,
+                                                                       Function<String, GtfsFixture> feed)
+        throws IOException {
+        Path atBound = feed.apply("ä".repeat(max)).write(dir.resolve("at.zip"));
+        Path past = feed.apply("ä".repeat(max + 1)).write(dir.resolve("past.zip"));
+
+        GtfsImporter importer = new GtfsImporter(List.of(), null, false, null, GtfsLimits.DEFAULTS);
+        importer.read(atBound, "test");
+        assertThat(importer.problems().errors()).isZero();
+        assertThatThrownBy(() -> load(past, GtfsLimits.DEFAULTS)).isInstanceOf(GtfsImportException.class)
+            .hasMessage(file + " line " + line + " column " + field + ": a " + field + " of " + (max + 1)
+                + " characters; at most " + max);
     }
 
     @Test

@@ -166,6 +166,39 @@ public class FrequenciesTest {
             "shuttle@2026-03-26T07:04", "shuttle@2026-03-26T07:34", "t5-morning@2026-03-26T08:06");
     }
 
+    /**
+     * The probe's freq-overflow: headway_secs 2147483647 is a positive integer, as the spec asks, and longer than
+     * any window, so the trip runs once, at start_time. Counted in int, (end - start + headway - 1) passed the largest
+     * int: the run went uncounted and the import failed with "Index 0 out of bounds for length 0".
+     */
+    @Test
+    void aHeadwayLongerThanItsWindowIsOneRunAtTheWindowsStart() throws IOException {
+        GtfsImporter importer = new GtfsImporter(List.of(), null, false, null);
+        Timetable tt = importer.read(shuttleFeed().put("frequencies.txt", """
+            trip_id,start_time,end_time,headway_secs,exact_times
+            shuttle,07:00:00,99:59:59,2147483647,0
+            """).write(dir.resolve("feed.zip")), "test");
+
+        assertThat(importer.problems().errors()).isZero();
+        assertThat(tt.tripRuns[tt.tripIndex.get("shuttle")]).hasSize(1);
+        assertThat(board(tt, "koberg", "2026-03-26T06:00", 12 * 3600)).containsExactly(
+            "shuttle@2026-03-26T07:04", "t5-morning@2026-03-26T08:06");
+    }
+
+    @Test
+    void runsOfHeadwaysNearTheLargestIntegerCountAgainstMaxStopTimes() {
+        // 18 stop times in stop_times.txt; each row below is one run of the shuttle's 3 stops: the 28th passes 100
+        GtfsLimits limits = new GtfsLimits(1 << 20, 1 << 20, 100, 100, 100, 100, 1000);
+        String rows = "shuttle,07:00:00,08:00:00,2147483000,0\n".repeat(40);
+
+        assertThatThrownBy(() -> new GtfsImporter(List.of(), null, false, null, limits)
+            .read(shuttleFeed().put("frequencies.txt", "trip_id,start_time,end_time,headway_secs,exact_times\n" + rows)
+                .write(dir.resolve("feed.zip")), "test"))
+            .isInstanceOf(GtfsImportException.class)
+            .hasMessage("frequencies.txt line 29: more than 100 stop times once the runs of frequencies.txt are "
+                + "expanded (max-stop-times)");
+    }
+
     @Test
     void runsThatWouldPassMaxStopTimesRefuseTheImportNamingTheLimit() {
         GtfsLimits limits = new GtfsLimits(1 << 20, 1 << 20, 100, 100, 100, 100, 1000);
