@@ -100,12 +100,16 @@ class AirQualityOnPostgresIT {
             .containsExactly("r2 2026-03-01T00:00:00Z-", "r3 2026-02-01T00:00:00Z-2026-03-01T00:00:00Z",
                 "r1 2026-01-01T00:00:00Z-2026-02-01T00:00:00Z");
 
-        // what PostgreSQL cannot keep is the client's 400, not the database's 500: a NUL in a name, a time past its
-        // timestamps' range (year 294,276)
+        // what PostgreSQL cannot keep is the client's 400, not the database's 500: a NUL in a name (no text at all:
+        // refused as the CSV's byte), a time past its timestamps' range (year 294,276)
         HubClient.Response nul = client.post(AirQualityIT.ROOT + "registry/import", "text/csv",
             "site,site_name,room,room_name\nrs-pg,,r4,a\u0000b\n");
         assertThat(nul.status()).as(nul.body()).isEqualTo(400);
-        assertThat(nul.json().getString("field")).isEqualTo("room_name");
+        assertThat(nul.json().getString("field")).isEqualTo("body");
+        HubClient.Response put = client.put(AirQualityIT.ROOT + "registry/sites/rs-pg/rooms/r4", "application/json",
+            "{\"name\":\"a\\u0000b\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(400);
+        assertThat(put.json().getString("field")).isEqualTo("name");
         HubClient.Response far = client.post(AirQualityIT.ROOT + "registry/devices/B1B1B1B1B1B1B1B1/move",
             "application/json", "{\"site\":\"rs-pg\",\"room\":\"r1\",\"since\":\"+300000-01-01T00:00:00Z\"}");
         assertThat(far.status()).as(far.body()).isEqualTo(400);
