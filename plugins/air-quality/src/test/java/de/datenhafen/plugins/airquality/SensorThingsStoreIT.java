@@ -371,6 +371,31 @@ class SensorThingsStoreIT {
         assertThat(get("Things?$filter=" + SensorThingsIT.enc("name eq 'n'")).value()).isEmpty();
     }
 
+    /**
+     * The attacker's probe: the plugin's member-admin made a store of its own with open-writes (and could turn
+     * it on for this one), and anyone without a token then renamed and deleted another member's Thing. Only a
+     * hub-admin sets open-writes.
+     */
+    @Test
+    void onlyAHubAdminOpensAStoreToWritesWithoutAToken() {
+        HubClient admin = hub.client();
+        HubClient memberAdmin = admin.withToken(Members.token(admin, Members.OWNER, "store-admin", Caller.MEMBER_ADMIN));
+
+        HubClient.Response created = memberAdmin.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "open-store").put("connector", "sensorthings-store")
+            .put("config", new JsonObject().put("path", "/open-store").put("open-writes", true)));
+        HubClient.Response opened = memberAdmin.put("/api/v1/admin/integrations/members-sta", new JsonObject()
+            .put("config", new JsonObject().put("page-size", 50).put("max-entities", 500)
+                .put("max-answer-bytes", 64 * 1024).put("open-writes", true)));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(403);
+        assertThat(created.json().getString("field")).isEqualTo("config.open-writes");
+        assertThat(admin.get("/api/v1/admin/integrations/open-store").status()).isEqualTo(404);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(403);
+        assertThat(admin.get("/api/v1/admin/integrations/members-sta").json().getJsonObject("config")
+            .getBoolean("open-writes", false)).isFalse();
+    }
+
     @Test
     void anyMembersEditorCreatesThingsAndChangesItsOwn() {
         JsonObject s = OTHER.station("Wetterwerk Kuecknitz", 10.80, 53.91);

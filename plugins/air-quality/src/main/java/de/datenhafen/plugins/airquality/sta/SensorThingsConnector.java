@@ -116,7 +116,11 @@ public final class SensorThingsConnector implements Connector {
             // anyone may read: what reads may take of the hub's CPU, memory and database is a hub-admin's to raise
             .hubAdminOnly("it bounds what the public service's reads may take of the hub", List.of("max-page-size",
                 "max-expand-depth", "max-entities", "max-answer-bytes", "max-skip", "query-timeout",
-                "read-cpu-per-second")), "write-token");
+                "read-cpu-per-second"))
+            // it lets anyone change and delete what every member's editors keep, unasked: not a member-admin's to
+            // set (one opened the shared store to anonymous writes and deleted another member's Thing)
+            .hubAdminOnly("it lets anyone without a token write and delete every member's entities",
+                List.of("open-writes")), "write-token");
     }
 
     /**
