@@ -7,7 +7,10 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
+import de.datenhafen.api.HubException;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.PayloadTooLargeException;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -35,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@code airquality-http}. Two steps, so that nothing is lost and nothing bad is dropped silently:
  * <ol>
  *   <li>each MQTT message is put on the bus as it came ({@code air.uplink}, QoS 1 acknowledged to the broker only
- *   after the commit);</li>
+ *   after the commit); a message the bus refuses for what it is (a topic longer than a subject may be, a payload
+ *   larger than an event may carry) is acknowledged too, counted as a failed message with the bus's reason as the
+ *   integration's last error and logged once at WARN: the broker would otherwise send it first again after every
+ *   reconnect, and hold back every later uplink;</li>
  *   <li>a subscription decodes it: valid readings become {@code air.reading}; an invalid one fails the delivery with
  *   the device, field and reason, so the uplink lands in the hub's dead letters with that reason (after the bus's
  *   retries), where an admin can see, fix the registry and replay it.</li>
@@ -127,6 +133,9 @@ final class MqttIngestConnector implements Connector {
                 in.setCamelContext(getContext());
                 from(in)
                     .routeId(ctx.routeId("receive"))
+                    // MqttConsumer logs each failure once itself, without Camel's ERROR and stack trace for a
+                    // message that will never fit; the exchange still fails, so the hub counts it
+                    .errorHandler(noErrorHandler())
                     .to(ctx.bus(UPLINK));
 
                 from(ctx.busConsumer(UPLINK).subscription(ctx.integrationName() + "-decode").uri())
@@ -196,7 +205,10 @@ final class MqttIngestConnector implements Connector {
 
     /**
      * Receives on Paho's callback thread and runs the route there, so a QoS 1 message is acknowledged only after
-     * its route (the bus commit) succeeded; a failure closes the connection, and the broker sends it again.
+     * its route (the bus commit) succeeded or the bus refused it for what it is ({@link InvalidInputException},
+     * {@link PayloadTooLargeException}: the same message would be refused again). Any other failure (the bus full or
+     * stopping, the event log's writer failing, a database error) closes the connection, and the broker sends the
+     * message again: acknowledged then, it would be lost.
      */
     static final class MqttConsumer extends DefaultConsumer implements MqttCallbackExtended {
         private MqttClient client;
@@ -286,12 +298,28 @@ final class MqttIngestConnector implements Connector {
                 exchange.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
                 exchange.getIn().setBody(message.getPayload());
                 getProcessor().process(exchange);
-                if (exchange.getException() != null) {
-                    throw exchange.getException();
+                Exception failure = exchange.getException();
+                if (failure instanceof InvalidInputException || failure instanceof PayloadTooLargeException) {
+                    HubException refused = (HubException) failure;
+                    // acknowledged: the broker sends an unacknowledged message first again after every reconnect,
+                    // so keeping this one would hold back every later uplink
+                    LOG.warn("refused an MQTT message on {} ({} bytes) for good, not taking it again: {}",
+                        shortened(topic), message.getPayload().length, refused.getMessage());
+                    return;
+                }
+                if (failure != null) {
+                    LOG.warn("cannot put an MQTT message on {} on the bus now; the broker sends it again: {}",
+                        shortened(topic), failure.toString());
+                    throw failure;
                 }
             } finally {
                 releaseExchange(exchange, false);
             }
+        }
+
+        /** A topic for a log line: the one that was refused may be thousands of characters long. */
+        static String shortened(String topic) {
+            return topic.length() <= 200 ? topic : topic.substring(0, 200) + "... (" + topic.length() + " characters)";
         }
 
         @Override

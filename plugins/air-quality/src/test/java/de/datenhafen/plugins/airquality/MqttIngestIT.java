@@ -265,4 +265,66 @@ class MqttIngestIT {
         // the other integration's decoder does not take this uplink: it is not from its source
         assertThat(deadLetterOf(client, "aq-ttn-decode", topic)).isEmpty();
     }
+
+    @Test
+    void aMessageTheBusRefusesIsCountedOnceAndTheNextUplinkStillArrives(HubClient client) throws Exception {
+        // its own integration, so that no other test's failures change the count
+        mqtt(client, "aq-poison", "v3/poison@ttn/devices/+/up");
+        try {
+            Instant t = NOW.minus(Duration.ofHours(8));
+            String poison = "v3/poison@ttn/devices/" + "d".repeat(1100) + "/up";
+
+            publish(poison, "{}");
+            publish("v3/poison@ttn/devices/eui-70b3d57ed0000001/up", AirQualityIT.tts("70B3D57ED0000001", t, 777));
+
+            await().atMost(BOUND).until(() -> readings("70B3D57ED0000001", t).size() == 1);
+            JsonObject integration = integration(client, "aq-poison");
+            assertThat(integration.getString("state")).isEqualTo("running");
+            assertThat(integration.getJsonObject("messages").getLong("failed")).as(integration.encode()).isEqualTo(1);
+            assertThat(integration.getJsonObject("lastError").getString("message")).as(integration.encode())
+                .contains("subject has " + poison.length() + " characters; at most 1024 are stored");
+            assertThat(events(MqttIngestConnector.UPLINK)).noneMatch(u -> poison.equals(u.subject()));
+
+            // acknowledged: the broker does not send it again when the integration connects again
+            HubClient.Response paused = client.post("/api/v1/admin/integrations/aq-poison/pause");
+            assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+            HubClient.Response resumed = client.post("/api/v1/admin/integrations/aq-poison/resume");
+            assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+            Instant later = NOW.minus(Duration.ofHours(9));
+            publish("v3/poison@ttn/devices/eui-70b3d57ed0000001/up",
+                AirQualityIT.tts("70B3D57ED0000001", later, 778));
+            await().atMost(BOUND).until(() -> readings("70B3D57ED0000001", later).size() == 1);
+            JsonObject after = integration(client, "aq-poison");
+            assertThat(after.getJsonObject("messages").getLong("failed")).as(after.encode()).isEqualTo(1);
+        } finally {
+            client.delete("/api/v1/admin/integrations/aq-poison");
+        }
+    }
+
+    @Test
+    void aPayloadLargerThanAnEventMayCarryIsCountedOnceAndTheNextUplinkStillArrives(HubClient client)
+            throws Exception {
+        mqtt(client, "aq-large", "v3/large@ttn/devices/+/up");
+        try {
+            Instant t = NOW.minus(Duration.ofHours(10));
+            String large = "{\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
+
+            publish("v3/large@ttn/devices/eui-70b3d57ed0000001/up", large);
+            publish("v3/large@ttn/devices/eui-70b3d57ed0000001/up", AirQualityIT.tts("70B3D57ED0000001", t, 779));
+
+            await().atMost(BOUND).until(() -> readings("70B3D57ED0000001", t).size() == 1);
+            JsonObject integration = integration(client, "aq-large");
+            assertThat(integration.getJsonObject("messages").getLong("failed")).as(integration.encode()).isEqualTo(1);
+            assertThat(integration.getJsonObject("lastError").getString("message")).as(integration.encode())
+                .contains("data has " + large.length() + " bytes; an event carries at most 1048576 (1 MiB)");
+        } finally {
+            client.delete("/api/v1/admin/integrations/aq-large");
+        }
+    }
+
+    static JsonObject integration(HubClient client, String name) {
+        HubClient.Response r = client.get("/api/v1/admin/integrations/" + name);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
 }
