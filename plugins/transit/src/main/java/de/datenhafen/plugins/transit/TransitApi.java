@@ -230,6 +230,9 @@ final class TransitApi {
                     k.put("unmatched", s.unmatched);
                     k.put("unmatchedStopUpdates", s.unmatchedStops);
                     k.put("changedPublished", s.changed.get());
+                    if (kind == RealtimeProcessor.Kind.ALERTS) {
+                        k.put("truncatedTexts", s.truncatedTexts);
+                    }
                     ArrayNode ex2 = k.putArray("unmatchedExamples");
                     s.unmatchedExamples.forEach(ex2::add);
                 });
@@ -520,17 +523,27 @@ final class TransitApi {
             return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         }
         String s = v.trim().replace(' ', '+'); // a '+' in a query string arrives as a space
+        Instant from;
         try {
-            return OffsetDateTime.parse(s).toInstant();
+            from = OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeException ex) {
             try {
-                return LocalDateTime.parse(s).atZone(tt.zone).toInstant();
+                from = LocalDateTime.parse(s).atZone(tt.zone).toInstant();
             } catch (DateTimeException ex2) {
                 throw new InvalidInputException("from must be a date-time such as 2026-03-29T08:00 (feed time) or "
                     + "2026-03-29T08:00:00+02:00", "from");
             }
         }
+        // the parsers take years of nine digits; the service days around such a time are past what Instant holds
+        if (from.isBefore(EARLIEST) || from.isAfter(LATEST)) {
+            throw new InvalidInputException("from must be between the years 1 and 9999", "from");
+        }
+        return from;
     }
+
+    /** The range of {@code from}: the years an ISO date-time writes with four digits. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private static Duration durationParam(String v) {
         try {

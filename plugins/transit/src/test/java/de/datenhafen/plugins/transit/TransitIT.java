@@ -413,6 +413,54 @@ class TransitIT {
     }
 
     @Test
+    void aPushedTripUpdateOfMoreStopTimeUpdatesThanTheBoundIsA413AndTheLiveDataBeforeItIsStillServed(
+        HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push-bomb")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/push-bomb")));
+        byte[] before = vehicles("kept-1").toByteArray();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.withToken(operator).post(API + "realtime/push-bomb",
+            PROTOBUF, before).status() == 202);
+        // the probe's message in small: one entity whose trip update holds 1,001 empty stop_time_updates
+        TripUpdate.Builder bomb = TripUpdate.newBuilder().setTrip(TripDescriptor.newBuilder().setTripId("t5-late"));
+        for (int i = 0; i < 1_001; i++) {
+            bomb.addStopTimeUpdate(TripUpdate.StopTimeUpdate.getDefaultInstance());
+        }
+        byte[] body = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0"))
+            .addEntity(FeedEntity.newBuilder().setId("bomb").setTripUpdate(bomb)).build().toByteArray();
+
+        HubClient.Response r = client.withToken(operator).post(API + "realtime/push-bomb", PROTOBUF, body);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json()).isEqualTo(new JsonObject().put("error", "a TripUpdate has more than 1000 "
+            + "stop_time_update (at most 1000 of a repeated field in one message)").put("field", "body"));
+        assertThat(vehicleIds(client)).contains("kept-1");
+    }
+
+    @Test
+    void aPushedAlertOfAHugeHeaderIsServedCutToItsBound(HubClient client) {
+        client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push-long")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/push-long")));
+        var text = com.google.transit.realtime.GtfsRealtime.TranslatedString.newBuilder()
+            .addTranslation(com.google.transit.realtime.GtfsRealtime.TranslatedString.Translation.newBuilder()
+                .setText("x".repeat(4_000_000)));
+        byte[] body = FeedMessage.newBuilder().setHeader(FeedHeader.newBuilder().setGtfsRealtimeVersion("2.0"))
+            .addEntity(FeedEntity.newBuilder().setId("long-1").setAlert(com.google.transit.realtime.GtfsRealtime.Alert
+                .newBuilder().addInformedEntity(com.google.transit.realtime.GtfsRealtime.EntitySelector.newBuilder()
+                    .setStopId("koberg")).setHeaderText(text)))
+            .build().toByteArray();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.withToken(operator).post(API + "realtime/push-long",
+            PROTOBUF, body).status() == 202);
+        HubClient.Response r = client.anonymous().get(API + "alerts?stop=koberg");
+
+        // kept whole, it made this answer pass its 4 MiB and be refused for everyone
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().getJsonArray("alerts").getJsonObject(0).getString("header")).hasSize(500).endsWith("x…");
+    }
+
+    @Test
     void askingForMoreThanTheLimitsAllowIsA400NamingTheParameterAndTheLimit(HubClient client) {
         java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
         refusals.put("departures?stop=koberg&limit=201", "limit must be between 1 and 200 (max-limit)");
@@ -422,6 +470,11 @@ class TransitIT {
         refusals.put("stops?q=hbf&limit=1000", "limit must be between 1 and 200 (max-limit)");
         refusals.put("vehicles?limit=1001", "limit must be between 1 and 1000 (max-vehicles)");
         refusals.put("alerts?limit=201", "limit must be between 1 and 200 (max-limit)");
+        // a year of nine digits parses, but the days around it are past what a time can hold: it answered 500
+        refusals.put("departures?stop=koberg&from=-999999999-01-01T00:00:00Z", "from must be between the years 1 and "
+            + "9999");
+        refusals.put("departures?stop=koberg&from=%2B999999999-12-31T23:59", "from must be between the years 1 and "
+            + "9999");
         refusals.forEach((query, error) -> {
             HubClient.Response r = client.anonymous().get(API + query);
             assertThat(r.status()).as(query + " " + r.body()).isEqualTo(400);

@@ -54,6 +54,28 @@ public final class RealtimeProcessor {
     private final Map<Kind, Stats> stats = new LinkedHashMap<>();
     private volatile int maxLive = 100_000;
 
+    /*
+     * Alerts are short: a header is a line (real feeds: under 200 characters), a description a few paragraphs, a url
+     * one address. A longer text is cut and marked, which keeps the alert useful, and counted in the status
+     * (truncatedTexts). Without these bounds each push could keep 16 MB of header and the alerts answer outgrew its
+     * 4 MiB cap for everyone.
+     */
+    /** The longest alert header kept, in characters. */
+    public static final int MAX_HEADER = 500;
+    /** The longest alert description kept, in characters. */
+    public static final int MAX_DESCRIPTION = 10_000;
+    /** The longest alert url kept, in characters (browsers and servers commonly stop near 2,000). */
+    public static final int MAX_URL = 2_000;
+    /** What ends a cut text. */
+    static final String CUT = "…";
+    /**
+     * The most characters (texts and ids) all live alerts of an integration may hold together: even if each were
+     * three bytes of UTF-8, the alerts answer stays under its 4 MiB. Per-alert bounds alone do not do it (12,500
+     * characters times max-live-entities 100,000 is over a billion); real feeds hold tens to a few hundred alerts of
+     * a few hundred to a few thousand characters. A message that would pass it is refused whole.
+     */
+    public static final long MAX_ALERT_CHARS = 1_000_000;
+
     /** Counts per kind, for the status page. */
     public static final class Stats {
         public final AtomicLong messages = new AtomicLong();
@@ -61,6 +83,8 @@ public final class RealtimeProcessor {
         public volatile int matched;
         public volatile int unmatched;
         public volatile int unmatchedStops;
+        /** Alert texts of the last message cut to {@link #MAX_HEADER}, {@link #MAX_DESCRIPTION} or {@link #MAX_URL}. */
+        public volatile int truncatedTexts;
         public final AtomicLong changed = new AtomicLong();
         public volatile List<String> unmatchedExamples = List.of();
         public volatile Instant lastMessage;
@@ -127,6 +151,9 @@ public final class RealtimeProcessor {
                 throw new FeedMessages.TooLarge("the live state would hold more than " + maxLive + " trips, vehicles "
                     + "or alerts (max-live-entities)");
             }
+        }
+        if (!alertEntities.isEmpty()) {
+            checkAlertChars(alertEntities, deleted, full);
         }
         List<LiveEvent> events = new ArrayList<>();
         if (!tripEntities.isEmpty() || (full && expected == Kind.TRIP_UPDATES) || hasDeleted(deleted)) {
@@ -385,6 +412,7 @@ public final class RealtimeProcessor {
         int matched = 0;
         int unmatched = 0;
         List<String> examples = new ArrayList<>();
+        int truncated = 0;
         Instant now = Instant.now();
         for (FeedEntity e : entities) {
             Alert a = e.getAlert();
@@ -423,9 +451,14 @@ public final class RealtimeProcessor {
                     examples.add("alert " + e.getId() + " names no agency, route, stop or trip of the timetable");
                 }
             }
+            String header = text(a.getHeaderText());
+            String description = text(a.getDescriptionText());
+            String url = text(a.getUrl());
+            truncated += (length(header) > MAX_HEADER ? 1 : 0) + (length(description) > MAX_DESCRIPTION ? 1 : 0)
+                + (length(url) > MAX_URL ? 1 : 0);
             LiveState.Alert alert = new LiveState.Alert(e.getId(), periods, routes, stops, trips, agencies,
                 a.hasCause() ? a.getCause().name() : null, a.hasEffect() ? a.getEffect().name() : null,
-                text(a.getHeaderText()), text(a.getDescriptionText()), text(a.getUrl()));
+                cut(header, MAX_HEADER), cut(description, MAX_DESCRIPTION), cut(url, MAX_URL));
             alerts.put(e.getId(), alert);
             long fp = fingerprint(a.toByteArray());
             next.put(e.getId(), fp);
@@ -450,6 +483,7 @@ public final class RealtimeProcessor {
         }
         seen.put(Kind.ALERTS, next);
         state.setAlerts(alerts);
+        st.truncatedTexts = truncated;
         record(st, Kind.ALERTS, entities.size(), matched, unmatched, 0, examples, feedTime, events);
     }
 
@@ -516,6 +550,64 @@ public final class RealtimeProcessor {
     }
 
     /** German first, then the untagged text, then whatever comes first. */
+    /** {@code text}, or its first {@code max - 1} characters and {@link #CUT} when it is longer. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = max - CUT.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // half a character would not be text
+        }
+        return text.substring(0, end) + CUT;
+    }
+
+    /**
+     * Refuses a message whose alerts would make the live alerts hold more than {@link #MAX_ALERT_CHARS}, counted with
+     * the texts cut as they will be kept; before anything of the message is applied.
+     */
+    private void checkAlertChars(List<FeedEntity> entities, List<FeedEntity> deleted, boolean full) {
+        Map<String, Long> chars = new HashMap<>();
+        if (!full) {
+            state.alerts().forEach((id, a) -> chars.put(id, chars(a.id(), a.routeIds(), a.stopIds(), a.tripIds(),
+                a.agencyIds(), a.header(), a.description(), a.url())));
+            deleted.forEach(e -> chars.remove(e.getId()));
+        }
+        for (FeedEntity e : entities) {
+            Alert a = e.getAlert();
+            List<String> ids = new ArrayList<>();
+            for (EntitySelector s : a.getInformedEntityList()) {
+                ids.add(s.getRouteId());
+                ids.add(s.getStopId());
+                ids.add(s.getAgencyId());
+                ids.add(s.getTrip().getTripId());
+            }
+            chars.put(e.getId(), chars(e.getId(), ids, List.of(), List.of(), List.of(),
+                cut(text(a.getHeaderText()), MAX_HEADER), cut(text(a.getDescriptionText()), MAX_DESCRIPTION),
+                cut(text(a.getUrl()), MAX_URL)));
+        }
+        long total = chars.values().stream().mapToLong(Long::longValue).sum();
+        if (total > MAX_ALERT_CHARS) {
+            throw new FeedMessages.TooLarge("the live alerts would hold " + total + " characters of text and ids; at "
+                + "most " + MAX_ALERT_CHARS);
+        }
+    }
+
+    private static long chars(String id, List<String> a, List<String> b, List<String> c, List<String> d,
+                              String header, String description, String url) {
+        long n = id.length() + length(header) + length(description) + length(url);
+        for (List<String> l : List.of(a, b, c, d)) {
+            for (String x : l) {
+                n += x.length();
+            }
+        }
+        return n;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     static String text(TranslatedString t) {
         if (t == null || t.getTranslationCount() == 0) {
             return null;

@@ -2,7 +2,10 @@ package de.datenhafen.plugins.transit.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.transit.realtime.GtfsRealtime.Alert;
+import com.google.transit.realtime.GtfsRealtime.EntitySelector;
 import com.google.transit.realtime.GtfsRealtime.FeedEntity;
+import com.google.transit.realtime.GtfsRealtime.TranslatedString;
 import com.google.transit.realtime.GtfsRealtime.FeedHeader;
 import com.google.transit.realtime.GtfsRealtime.FeedMessage;
 import com.google.transit.realtime.GtfsRealtime.Position;
@@ -177,5 +180,56 @@ class RealtimeProcessorTest {
             () -> processor.apply(deleted.build(), null, true, NOW));
 
         assertThat(state.trips()).hasSize(1);
+    }
+
+    private static TranslatedString text(String text) {
+        return TranslatedString.newBuilder().addTranslation(TranslatedString.Translation.newBuilder().setText(text)
+            .setLanguage("de")).build();
+    }
+
+    private static FeedEntity alert(String id, String header, String description, String url) {
+        return FeedEntity.newBuilder().setId(id).setAlert(Alert.newBuilder()
+            .addInformedEntity(EntitySelector.newBuilder().setStopId("koberg"))
+            .setHeaderText(text(header)).setDescriptionText(text(description)).setUrl(text(url))).build();
+    }
+
+    @Test
+    void alertTextsPastTheirBoundsAreKeptCutAndMarkedAndCountedInTheStatus() {
+        processor.apply(feed(1, alert("long", "H".repeat(16_000_000), "D".repeat(20_000), "https://x/" + "u".repeat(3000))),
+            null, true, NOW);
+
+        LiveState.Alert kept = state.alerts().get("long");
+        assertThat(kept.header()).hasSize(500).endsWith("H…");
+        assertThat(kept.description()).hasSize(10_000).endsWith("D…");
+        assertThat(kept.url()).hasSize(2_000).startsWith("https://x/").endsWith("u…");
+        assertThat(processor.stats().get(RealtimeProcessor.Kind.ALERTS).truncatedTexts).isEqualTo(3);
+    }
+
+    @Test
+    void aShortAlertIsKeptAsItCame() {
+        processor.apply(feed(1, alert("short", "Steig 2 gesperrt", "Bauarbeiten", "https://x/1")), null, true, NOW);
+
+        assertThat(state.alerts().get("short").header()).isEqualTo("Steig 2 gesperrt");
+        assertThat(processor.stats().get(RealtimeProcessor.Kind.ALERTS).truncatedTexts).isZero();
+    }
+
+    @Test
+    void pushesOfAlertsThatWouldMakeTheLiveAlertsHoldTooMuchTextAreRefusedWholeAndChangeNothing() {
+        // each push: a new id and a description at its bound; the first 95 fit in 1,000,000 characters
+        String description = "D".repeat(RealtimeProcessor.MAX_DESCRIPTION);
+        for (int i = 0; i < 95; i++) {
+            processor.apply(feed(i, alert("a" + i, "h", description, "u")), null, true, NOW);
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.apply(feed(200,
+                alert("b1", "h", description, "u"), alert("b2", "h", description, "u"),
+                alert("b3", "h", description, "u"), alert("b4", "h", description, "u"),
+                alert("b5", "h", description, "u"), alert("b6", "h", description, "u")), null, true, NOW))
+            .isInstanceOf(FeedMessages.TooLarge.class)
+            .hasMessage("the live alerts would hold 1011095 characters of text and ids; at most 1000000");
+        assertThat(state.alerts()).hasSize(95).doesNotContainKey("b1");
+        // an alert replaced by its id counts once
+        processor.apply(feed(300, alert("a0", "h", description, "u")), null, true, NOW);
+        assertThat(state.alerts()).hasSize(95);
     }
 }
