@@ -472,6 +472,43 @@ class SensorThingsStoreIT {
     }
 
     @Test
+    void aMemberLinkingAnothersLocationGetsItsOwnFeatureOfInterestAndCannotChangeTheOthers() {
+        JsonObject theirs = OTHER.station("Pegel Herrenbruecke", 10.68, 53.86);
+        long mine = created(write("POST", "Things", new JsonObject().put("name", "borrowed site")
+            .put("description", "d").put("Locations", new JsonArray().add(new JsonObject()
+                .put("@iot.id", theirs.getLong("location")))).encode()));
+        long myDatastream = created(write("POST", "Datastreams", new JsonObject().put("name", "level")
+            .put("description", "d").put("observationType", "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+                + "OM_Measurement").put("unitOfMeasurement", new JsonObject().put("name", "cm").put("symbol", "cm"))
+            .put("Thing", new JsonObject().put("@iot.id", mine))
+            .put("Sensor", new JsonObject().put("name", "s").put("description", "s").put("encodingType", "text/plain")
+                .put("metadata", "m"))
+            .put("ObservedProperty", new JsonObject().put("name", "o").put("definition", "x")
+                .put("description", "o")).encode()));
+        // the other member's reading comes second: it used to reuse the first one's FeatureOfInterest
+        long myObs = observe(myDatastream, "2026-05-05T06:00:00Z", 1);
+        long theirObs = OTHER.observe(theirs.getLong("datastream"), "2026-05-05T06:00:00Z", 512);
+        long myFeature = get("Observations(" + myObs + ")/FeatureOfInterest").json().getLong("@iot.id");
+        long theirFeature = get("Observations(" + theirObs + ")/FeatureOfInterest").json().getLong("@iot.id");
+
+        SensorThingsIT.Answer mineChanged = write("PATCH", "FeaturesOfInterest(" + myFeature + ")",
+            "{\"name\": \"B was here\", \"feature\": {\"type\": \"Point\", \"coordinates\": [0, 0]}}");
+        SensorThingsIT.Answer theirsTaken = write("PATCH", "FeaturesOfInterest(" + theirFeature + ")",
+            "{\"name\": \"B was here\"}");
+        SensorThingsIT.Answer theirsRenamed = OTHER.write("PATCH", "FeaturesOfInterest(" + theirFeature + ")",
+            "{\"name\": \"Herrenbruecke\"}");
+
+        assertThat(theirFeature).isNotEqualTo(myFeature);
+        assertThat(mineChanged.status()).as(mineChanged.body()).isEqualTo(200);
+        assertThat(theirsTaken.status()).isEqualTo(403);
+        assertThat(theirsRenamed.status()).as(theirsRenamed.body()).isEqualTo(200);
+        JsonObject seen = get("Observations(" + theirObs + ")/FeatureOfInterest").json();
+        assertThat(seen.getString("name")).isEqualTo("Herrenbruecke");
+        assertThat(seen.getJsonObject("feature").encode())
+            .isEqualTo("{\"type\":\"Point\",\"coordinates\":[10.68,53.86]}");
+    }
+
+    @Test
     void aHubAdminChangesAnyMembersThing() {
         JsonObject s = OTHER.station("Wetterwerk Moisling", 10.62, 53.84);
 

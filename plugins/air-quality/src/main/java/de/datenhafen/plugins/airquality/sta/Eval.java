@@ -151,7 +151,8 @@ final class Eval {
                 return e.id();
             }
             if (e.type().property(seg)) {
-                return e.props().get(seg);
+                Object v = e.props().get(seg);
+                return v instanceof Model.RawJson r ? r.value() : v;
             }
             Model.Nav nav = e.type().nav(seg);
             if (nav == null) {

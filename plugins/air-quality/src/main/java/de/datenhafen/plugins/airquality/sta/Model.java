@@ -1,5 +1,6 @@
 package de.datenhafen.plugins.airquality.sta;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -104,6 +105,32 @@ final class Model {
     }
 
     /**
+     * A JSON object or array of a general store's entity (its {@code properties}, a Location's GeoJSON, a
+     * Datastream's unitOfMeasurement...) held as its compact text: as Java maps 64 KiB of {@code [{},{},...]} took
+     * 1.3 MB of heap, so the store's graph grew by the shape of what members wrote, not by its size. Answers write the
+     * text as it is; {@code $filter} reads it as maps when it looks inside ({@link #value()}), for that answer only.
+     */
+    record RawJson(String text) {
+        /** The value as the registry's graph holds its own (maps, lists, numbers, text). */
+        Object value() {
+            return Store.value(tree());
+        }
+
+        JsonNode tree() {
+            try {
+                return StaService.JSON.readTree(text);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
      * One entity: its type, id (Long; a String for Locations with string-ids), properties (JSON-like values), and
      * for an Observation, which is not held in a {@link Graph}, the ids its to-one navigation properties lead to
      * ({@code Datastream}, {@code FeatureOfInterest}).
@@ -126,6 +153,8 @@ final class Model {
         private final Map<Type, Map<Object, Map<String, List<Object>>>> links = new HashMap<>();
         private final Map<Object, String> siteOfLocation = new HashMap<>();
         private final Map<Long, String> siteByNumber = new HashMap<>();
+        /** The general store's: characters of JSON its entities were read from ({@link Store#MAX_STORE_CHARS}). */
+        long heldChars;
 
         /** An empty graph, filled with {@link #put} and {@link #link} (the general store). */
         Graph() {

@@ -74,6 +74,8 @@ final class StoreWrites implements Writes {
         final List<ObjectNode> observations = new ArrayList<>();
         int created;
         boolean structural;
+        /** Characters of JSON this transaction writes for entities other than Observations (a PATCH: the new doc). */
+        long writtenChars;
 
         Tx(Connection c, Caller caller) {
             this.c = c;
@@ -106,6 +108,7 @@ final class StoreWrites implements Writes {
             Tx tx = new Tx(c, caller);
             try {
                 T out = work.run(tx);
+                storeHasRoom(tx);
                 if (events != null && !tx.observations.isEmpty()) {
                     events.created(origin, tx.observations);
                 }
@@ -122,6 +125,19 @@ final class StoreWrites implements Writes {
             }
         } finally {
             store.writing.unlock();
+        }
+    }
+
+    /**
+     * Refuses the transaction when the store would hold more than {@link Store#maxChars} of JSON with it: the
+     * graph of the store is held in memory, so without a bound any member's editor could fill the heap. A PATCH counts
+     * its whole new document without subtracting the old one: near the bound, a change may be refused that would fit.
+     */
+    private void storeHasRoom(Tx tx) {
+        if (tx.writtenChars > 0 && store.heldChars() + tx.writtenChars > store.maxChars) {
+            throw new StaException(413, "body", -1, "the SensorThings store holds at most " + store.maxChars
+                + " characters of JSON in its Things, Locations, Datastreams, Sensors, ObservedProperties and "
+                + "FeaturesOfInterest together, and this write would pass that; delete entities no longer needed");
         }
     }
 
@@ -327,16 +343,23 @@ final class StoreWrites implements Writes {
         return slash < 0 ? field : field.substring(slash + 1);
     }
 
-    /** The FeatureOfInterest made from the newest Location of the Datastream's Thing (made once, then reused). */
+    /**
+     * The FeatureOfInterest made from the newest Location of the Datastream's Thing: made once per Location and member
+     * of the Thing, then reused, and that member's. A Location is shared vocabulary that any member may link to its
+     * Thing; were its FeatureOfInterest one for all, the first member to post a reading would own what every other
+     * member's readings point to, and could rename or move it.
+     */
     private long generatedFeature(Tx tx, long datastream, String field) throws SQLException {
         Long location = null;
-        try (PreparedStatement st = tx.c.prepareStatement("SELECT tl.location_id FROM sta_datastream d JOIN "
-            + "sta_thing_location tl ON tl.thing_id = d.thing_id WHERE d.id = ? ORDER BY tl.linked DESC, "
-            + "tl.location_id DESC FETCH FIRST 1 ROW ONLY")) {
+        String member = null;
+        try (PreparedStatement st = tx.c.prepareStatement("SELECT tl.location_id, t.member FROM sta_datastream d JOIN "
+            + "sta_thing t ON t.id = d.thing_id JOIN sta_thing_location tl ON tl.thing_id = d.thing_id WHERE d.id = ? "
+            + "ORDER BY tl.linked DESC, tl.location_id DESC FETCH FIRST 1 ROW ONLY")) {
             st.setLong(1, datastream);
             try (ResultSet rs = st.executeQuery()) {
                 if (rs.next()) {
                     location = rs.getLong(1);
+                    member = rs.getString(2);
                 }
             }
         }
@@ -345,8 +368,9 @@ final class StoreWrites implements Writes {
                 + "FeatureOfInterest: its Datastream's Thing has no Location to make one from");
         }
         try (PreparedStatement st = tx.c.prepareStatement("SELECT id FROM sta_feature WHERE location_id = ? "
-            + "ORDER BY id FETCH FIRST 1 ROW ONLY")) {
+            + "AND member IS NOT DISTINCT FROM ? ORDER BY id FETCH FIRST 1 ROW ONLY")) {
             st.setLong(1, location);
+            st.setString(2, member);
             try (ResultSet rs = st.executeQuery()) {
                 if (rs.next()) {
                     return rs.getLong(1);
@@ -356,12 +380,13 @@ final class StoreWrites implements Writes {
         Map<String, Object> l = Store.props(Model.Type.LOCATION, text(tx, "SELECT doc FROM sta_location WHERE id = ?",
             location));
         ObjectNode doc = StaService.JSON.createObjectNode();
-        doc.set("name", StaService.JSON.valueToTree(l.get("name")));
-        doc.set("description", StaService.JSON.valueToTree(l.get("description")));
-        doc.set("encodingType", StaService.JSON.valueToTree(l.get("encodingType")));
-        doc.set("feature", StaService.JSON.valueToTree(l.get("location")));
+        doc.set("name", StaService.tree(l.get("name")));
+        doc.set("description", StaService.tree(l.get("description")));
+        doc.set("encodingType", StaService.tree(l.get("encodingType")));
+        doc.set("feature", StaService.tree(l.get("location")));
         tx.count();
-        return insertOwned(tx, "INSERT INTO sta_feature (location_id, member, doc) VALUES (?, ?, ?)", doc, location);
+        return insertRow(tx, "INSERT INTO sta_feature (location_id, member, doc) VALUES (?, ?, ?)", true, member, doc,
+            location);
     }
 
     private long insertObservation(Tx tx, ObjectNode doc, long datastream, long feature) throws SQLException {
@@ -473,7 +498,7 @@ final class StoreWrites implements Writes {
         ObjectNode old = StaService.JSON.createObjectNode();
         if (!replace) {
             for (Map.Entry<String, Object> p : t.entity().props().entrySet()) {
-                old.set(p.getKey(), StaService.JSON.valueToTree(StaService.plain(p.getValue())));
+                old.set(p.getKey(), StaService.tree(p.getValue()));
             }
         }
         ObjectNode doc = properties(type, old, body, false, type.single);
@@ -541,7 +566,9 @@ final class StoreWrites implements Writes {
                 }
                 default -> linksOnly(body, type);
             }
-            update(tx, "UPDATE " + Store.table(type) + " SET doc = ? WHERE id = ?", json(doc), id);
+            String text = json(doc);
+            tx.writtenChars += text.length();
+            update(tx, "UPDATE " + Store.table(type) + " SET doc = ? WHERE id = ?", text, id);
             tx.structural = true;
             return null;
         });
@@ -877,6 +904,11 @@ final class StoreWrites implements Writes {
     }
 
     private static long insertRow(Tx tx, String sql, boolean owned, ObjectNode doc, long... more) throws SQLException {
+        return insertRow(tx, sql, owned, tx.member(), doc, more);
+    }
+
+    private static long insertRow(Tx tx, String sql, boolean owned, String member, ObjectNode doc, long... more)
+        throws SQLException {
         tx.structural = true;
         try (PreparedStatement st = tx.c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             int i = 1;
@@ -884,9 +916,11 @@ final class StoreWrites implements Writes {
                 st.setLong(i++, m);
             }
             if (owned) {
-                st.setString(i++, tx.member());
+                st.setString(i++, member);
             }
-            st.setString(i, json(doc));
+            String text = json(doc);
+            tx.writtenChars += text.length();
+            st.setString(i, text);
             st.executeUpdate();
             return generated(st);
         }

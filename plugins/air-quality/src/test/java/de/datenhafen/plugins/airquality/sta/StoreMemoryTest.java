@@ -1,0 +1,106 @@
+package de.datenhafen.plugins.airquality.sta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the general store's graph holds of what members wrote: the text of their JSON, not a tree of it, and at most
+ * the store's bound of it (H2 in memory, the real schema). The probe's Datastreams with 64 KiB of {@code [{},{},...]}
+ * each took 1.3 MB of heap apiece as maps, and the store had no bound: a few posts of one editor ended the hub.
+ */
+class StoreMemoryTest {
+
+    /** Just under the 64 KiB a document may have: 21,600 empty objects. */
+    static final String EMPTIES = "{\"p\":[" + String.join(",", Collections.nCopies(21_600, "{}")) + "]}";
+
+    private JdbcDataSource db;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V4__sensorthings_store.sql'");
+            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V5__sensorthings_members.sql'");
+        }
+    }
+
+    private static String thing(String name) {
+        return "{\"name\":\"" + name + "\",\"description\":\"d\",\"properties\":" + EMPTIES + "}";
+    }
+
+    private static StaService.Answer post(StaService service, Store store, String body) throws Exception {
+        return new StoreWrites(store, service, null).create(null, null, service.resolve(List.of("Things")),
+            StaService.JSON.readTree(body), "http://hub/sensorthings/v1.1");
+    }
+
+    private static String get(StaService service, List<String> path, Map<String, String> options) throws Exception {
+        StaService.Answer a = service.read(service.resolve(path), Query.parse(options), "http://hub/sensorthings/v1.1",
+            "http://hub/sensorthings/v1.1/" + String.join("/", path));
+        return StaService.JSON.writeValueAsString(a.body());
+    }
+
+    @Test
+    void theGraphHoldsAnEntitysPropertiesAsTheirTextAndCountsTheTextItWasReadFrom() throws Exception {
+        Store store = new Store(db, Duration.ofSeconds(30));
+        StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
+        post(service, store, thing("bomb"));
+
+        Model.Entity e = store.graph().all(Model.Type.THING).get(0);
+
+        assertThat(e.props().get("properties")).isEqualTo(new Model.RawJson(EMPTIES));
+        assertThat(store.heldChars()).isBetween((long) EMPTIES.length(), (long) EMPTIES.length() + 100);
+    }
+
+    @Test
+    void answersAndFiltersOnPropertiesAreWhatWasWritten() throws Exception {
+        Store store = new Store(db, Duration.ofSeconds(30));
+        StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
+        post(service, store, "{\"name\":\"a\",\"description\":\"d\",\"properties\":{\"owner\":\"Stadtwerke\","
+            + "\"height\":{\"m\":2.5,\"list\":[1,\"x\",null,true]}}}");
+        post(service, store, "{\"name\":\"b\",\"description\":\"d\",\"properties\":{\"owner\":\"Kulturbuero\"}}");
+
+        String selected = get(service, List.of("Things"), Map.of("$select", "name,properties",
+            "$filter", "properties/height/m gt 2 and properties/owner eq 'Stadtwerke'"));
+        JsonNode one = StaService.JSON.readTree(get(service, List.of("Things"), Map.of("$filter", "name eq 'a'")))
+            .path("value").path(0);
+        String property = get(service, List.of("Things(" + one.path("@iot.id").asLong() + ")", "properties"),
+            Map.of());
+
+        assertThat(selected).isEqualTo("{\"value\":[{\"name\":\"a\",\"properties\":{\"owner\":\"Stadtwerke\","
+            + "\"height\":{\"m\":2.5,\"list\":[1,\"x\",null,true]}}}]}");
+        assertThat(property).isEqualTo("{\"properties\":{\"owner\":\"Stadtwerke\",\"height\":{\"m\":2.5,"
+            + "\"list\":[1,\"x\",null,true]}}}");
+    }
+
+    @Test
+    void aWritePastTheStoresBoundIsRefusedNamingItAndStoresNothing() throws Exception {
+        // room for two of the probe's entities, not three
+        Store store = new Store(db, Duration.ofSeconds(30), 2 * EMPTIES.length() + 1000);
+        StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
+        post(service, store, thing("one"));
+        post(service, store, thing("two"));
+
+        assertThatThrownBy(() -> post(service, store, thing("three")))
+            .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
+            .hasMessage("the SensorThings store holds at most " + (2 * EMPTIES.length() + 1000) + " characters of "
+                + "JSON in its Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest "
+                + "together, and this write would pass that; delete entities no longer needed");
+        assertThat(store.graph().all(Model.Type.THING)).extracting(t -> t.props().get("name"))
+            .containsExactly("one", "two");
+        assertThat(post(service, store, "{\"name\":\"small\",\"description\":\"d\"}").status()).isEqualTo(201);
+    }
+}
