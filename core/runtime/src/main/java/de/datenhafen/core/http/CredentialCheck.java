@@ -49,8 +49,7 @@ final class CredentialCheck {
      */
     Outcome check(Credentials c, boolean required, String what) {
         String authorization = c.authorization();
-        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
-        String token = bearer ? authorization.substring(7).trim() : null;
+        String token = bearerToken(authorization);
         boolean counted = required || token != null && token.startsWith(ApiTokens.PREFIX);
         String client = counted ? ClientAddress.network(c.address()) : null; // the limiter's key: an IPv6 one's /64
         if (counted) {
@@ -62,7 +61,7 @@ final class CredentialCheck {
             }
         }
         if (authorization != null) {
-            if (!bearer) {
+            if (token == null) {
                 return required ? refused(new UnauthorizedException("the Authorization header must be: Bearer <token>"))
                     : new Outcome(null, null);
             }
@@ -100,13 +99,21 @@ final class CredentialCheck {
      * active). Neither counted as a wrong token nor logged: the answer ends quietly when it is gone.
      */
     Optional<Principal> still(Credentials c) {
-        String authorization = c.authorization();
-        if (authorization != null) {
-            return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? identity.bearer(authorization.substring(7).trim()) : Optional.empty();
+        if (c.authorization() != null) {
+            String token = bearerToken(c.authorization());
+            return token == null ? Optional.empty() : identity.bearer(token);
         }
         return c.sessionCookie() == null ? Optional.empty()
             : identity.sessions().resolve(c.sessionCookie()).map(Sessions.Live::principal);
+    }
+
+    /**
+     * The token of an {@code Authorization: Bearer <token>} header, the scheme in any case (RFC 9110 11.1) and the
+     * token trimmed; null for no header or another scheme.
+     */
+    static String bearerToken(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? authorization.substring(7).trim() : null;
     }
 
     private static Outcome refused(HubException why) {

@@ -438,10 +438,8 @@ public final class HttpApi {
      * so a scraper with a stale token notices.
      */
     private void metricsAccess(RoutingContext ctx, Services s, Authentication auth) {
-        String authorization = ctx.request().getHeader("Authorization");
-        // read as every token is (CredentialCheck): the scheme in any case (RFC 9110 11.1), the token trimmed
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? authorization.substring(7).trim() : null;
+        // read as every token is: the scheme in any case, the token trimmed
+        String token = CredentialCheck.bearerToken(ctx.request().getHeader("Authorization"));
         if (s.metricsToken() != null && token != null
             && Secrets.same(Secrets.sha256(token), Secrets.sha256(s.metricsToken()))) {
             ctx.put(METRICS_IN_FULL, Boolean.TRUE);
