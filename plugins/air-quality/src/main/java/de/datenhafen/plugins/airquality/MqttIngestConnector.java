@@ -7,7 +7,6 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
-import de.datenhafen.api.HubException;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.PayloadTooLargeException;
@@ -300,11 +299,10 @@ final class MqttIngestConnector implements Connector {
                 getProcessor().process(exchange);
                 Exception failure = exchange.getException();
                 if (failure instanceof InvalidInputException || failure instanceof PayloadTooLargeException) {
-                    HubException refused = (HubException) failure;
                     // acknowledged: the broker sends an unacknowledged message first again after every reconnect,
                     // so keeping this one would hold back every later uplink
                     LOG.warn("refused an MQTT message on {} ({} bytes) for good, not taking it again: {}",
-                        shortened(topic), message.getPayload().length, refused.getMessage());
+                        shortened(topic), message.getPayload().length, failure.getMessage());
                     return;
                 }
                 if (failure != null) {
