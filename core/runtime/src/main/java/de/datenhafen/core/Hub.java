@@ -275,7 +275,7 @@ public final class Hub implements AutoCloseable {
         plugins.addListener(integrations);
         camel.stopIntegrationsWith(integrations::stopSoon);
         flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent(),
-            sinkPolicy);
+            sinkPolicy, config.flowsEventCpu());
         integrations.hubIntegrations(flows);
         flows.shareChanges(changes);
 

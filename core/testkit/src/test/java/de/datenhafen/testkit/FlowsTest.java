@@ -26,7 +26,9 @@ class FlowsTest {
 
     // the test receivers are on 127.0.0.1: sinks reach public addresses only unless the hub's operator lists more
     @RegisterExtension
-    static final HubExtension hub = HubExtension.builder().config("sinks.allowed-private-hosts", "127.0.0.1").build();
+    // an event's expressions have 2 s of CPU all together here (5 s by default), so the test of that share is short
+    static final HubExtension hub = HubExtension.builder().config("sinks.allowed-private-hosts", "127.0.0.1")
+        .config(de.datenhafen.core.config.HubConfig.FLOWS_EVENT_CPU, "2s").build();
 
     private static String flow(String name, String in, String out, String transform) {
         return """
@@ -212,6 +214,36 @@ class FlowsTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.getJsonObject(0).getString("error")).contains("nests deeper than 200 evaluations");
         assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("loop");
+    }
+
+    /**
+     * A running flow of forty blocks that each count to 30,000 for one kind of event (100 to 300 ms of CPU a block
+     * here): each block stays within its own second, but the event's blocks together stop at the event's share
+     * (flows.event-cpu, 2 s in this hub), where the whole way would take four to twelve seconds; the event is
+     * dead-lettered at once with the reason, and the next event goes through.
+     */
+    @Test
+    void anEventsBlocksTogetherStopAtTheEventsShareOfCpuAndTheFlowGoesOn(HubClient client) {
+        String in = newType();
+        String out = in + ".ok";
+        String block = "  - transform: '($f := function($n) { $n > 30000 ? $ : $f($n + 1) }; co2 = 1111 ? $f(0) : $)'\n";
+        String yaml = "name: heavy\nfrom:\n  bus: " + in + "\nsteps:\n" + block.repeat(40)
+            + "  - bus: {type: " + out + "}\n";
+        assertThat(create(client, yaml).status()).isEqualTo(201);
+
+        post(client, "heavy", in, 1111);
+        post(client, "light", in, 1200);
+
+        assertThat(awaitEvents(client, out, 1).get(0).getJsonObject("event").getJsonObject("data"))
+            .isEqualTo(new JsonObject().put("co2", 1200));
+        JsonArray dead = client.get("/api/v1/admin/dead-letters?subscription=flow.heavy").json()
+            .getJsonArray("deadLetters");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("heavy");
+        assertThat(dead.getJsonObject(0).getString("error")).contains("the flow's expressions took more than 2 s of "
+            + "CPU time for this event, all together (flows.event-cpu)");
+        assertThat(dead.getJsonObject(0).getInteger("attempts")).isEqualTo(1);
+        client.delete("/api/v1/admin/flows/heavy");
     }
 
     /**

@@ -82,6 +82,7 @@ public final class HubConfig {
     public static final String AUTH_PASSWORD_QUEUE = "auth.password-queue";
     public static final String AUDIT_RETENTION = "audit.retention";
     public static final String CITY_RENDER_TIMEOUT = "city.render-timeout";
+    public static final String FLOWS_EVENT_CPU = "flows.event-cpu";
     public static final String CITY_SECTION_RENDERS = "city.section-renders";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
@@ -182,6 +183,9 @@ public final class HubConfig {
             + "section to render a page before it answers 503 'try again' (the section's code may still run on)")
         .define(CITY_SECTION_RENDERS, ConfigType.INT, 12, false, "Pages one section of the city's page may render "
             + "at once, of the page's 16 workers; past it 503 with Retry-After, so a slow section cannot hold them all")
+        .define(FLOWS_EVENT_CPU, ConfigType.DURATION, "5s", false, "CPU time a running flow's expressions may "
+            + "take for one event, all together (each has 1 s of its own); past it the event is dead-lettered with "
+            + "the reason, so a flow of many heavy blocks cannot hold a core for minutes per event")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
@@ -570,6 +574,14 @@ public final class HubConfig {
 
     public Duration cityRenderTimeout() {
         return config.getDuration(CITY_RENDER_TIMEOUT);
+    }
+
+    public Duration flowsEventCpu() {
+        Duration cpu = config.getDuration(FLOWS_EVENT_CPU);
+        if (cpu.isNegative() || cpu.isZero()) {
+            throw new InvalidInputException(FLOWS_EVENT_CPU + " must be more than 0, was " + cpu, FLOWS_EVENT_CPU);
+        }
+        return cpu;
     }
 
     public int citySectionRenders() {

@@ -21,7 +21,8 @@ import java.lang.management.ThreadMXBean;
  *
  * <p>A dry run has a limit on the wall for all its events ({@link #until}): every budget made on its thread meanwhile
  * is spent at that moment too, whatever its own CPU time, so one event of a hundred blocks cannot take a hundred
- * seconds before the run notices.
+ * seconds before the run notices. An event has a share of CPU time for all its expressions ({@link EventBudget}): a
+ * budget made with it is no larger than what is left of that share, and says so when that is what stopped it.
  *
  * <p>One evaluation, one thread: not thread-safe.
  */
@@ -47,14 +48,27 @@ final class CpuBudget {
     private final long wallStart;
     /** The thread's run deadline when this budget was made, or null. */
     private final Deadline runDeadline;
-    private boolean pastRunDeadline;
+    /** What an evaluation this budget stops at {@link #limitNanos} says, or null when that is its own limit. */
+    private final String limitWhy;
+    /** Why it was spent, when not by its own limit ({@link #stoppedBy}). */
+    private String stoppedBy;
     /** The thread's CPU time at the start, as far as it is known (see the class comment); {@link #NONE} before. */
     private long cpuStart = NONE;
     private int looks;
 
     /** A budget of {@code limitNanos} from now, for the calling thread. */
     CpuBudget(long limitNanos) {
-        this.limitNanos = limitNanos;
+        this(limitNanos, null);
+    }
+
+    /**
+     * A budget of {@code limitNanos} from now, for the calling thread, or of what is left of {@code event}'s share if
+     * that is less (null: no share).
+     */
+    CpuBudget(long limitNanos, EventBudget event) {
+        boolean shareDecides = event != null && event.leftNanos() < limitNanos;
+        this.limitNanos = shareDecides ? event.leftNanos() : limitNanos;
+        this.limitWhy = shareDecides ? event.why() : null;
         this.wallStart = System.nanoTime();
         this.runDeadline = RUN_DEADLINE.get();
     }
@@ -62,7 +76,7 @@ final class CpuBudget {
     /**
      * Runs {@code work} on this thread with every budget made meanwhile also spent at {@code deadlineNanos} on the wall
      * ({@link System#nanoTime}); the deadline is the thread's until {@code work} returns. {@code why} is what an
-     * evaluation it stops says ({@link #pastRunDeadline}).
+     * evaluation it stops says ({@link #stoppedBy}).
      */
     static void until(long deadlineNanos, String why, Runnable work) {
         Deadline before = RUN_DEADLINE.get();
@@ -79,34 +93,51 @@ final class CpuBudget {
     }
 
     /**
-     * Why this budget was spent by the run's deadline ({@link #until}), or null when it was not (by its own time, or
-     * not spent).
+     * Why this budget was spent when something else than its own limit stopped it: the run's deadline ({@link #until})
+     * or the event's share ({@link EventBudget}); null when it was its own limit, or it is not spent.
      */
-    String pastRunDeadline() {
-        return pastRunDeadline ? runDeadline.why() : null;
+    String stoppedBy() {
+        return stoppedBy;
+    }
+
+    /**
+     * The time spent since the budget was made: the thread's CPU time once the budget has read it (an evaluation past
+     * {@link #BASELINE_AFTER_NANOS}), the time on the wall before (the strict side; it is short).
+     */
+    long usedNanos() {
+        long wall = System.nanoTime() - wallStart;
+        return MEASURED && cpuStart != NONE ? THREADS.getCurrentThreadCpuTime() - cpuStart : wall;
     }
 
     /** Whether the evaluation has spent its budget. Cheap: call it as often as the evaluation takes steps. */
     boolean spent() {
         long now = System.nanoTime();
         if (runDeadline != null && now - runDeadline.nanos() > 0) {
-            pastRunDeadline = true;
+            stoppedBy = runDeadline.why();
             return true;
         }
         long wall = now - wallStart;
-        if (wall <= BASELINE_AFTER_NANOS) {
+        if (wall <= Math.min(BASELINE_AFTER_NANOS, limitNanos)) {
             return false;
         }
         if (!MEASURED) {
-            return wall > limitNanos;
+            return overLimit(wall);
         }
         if (cpuStart == NONE) {
             cpuStart = THREADS.getCurrentThreadCpuTime() - wall;
-            return false;
+            return overLimit(wall); // a share of less than the baseline's wait: the wall decides, strict side
         }
         if (wall <= limitNanos || ++looks % READ_EVERY != 0) {
             return false;
         }
-        return THREADS.getCurrentThreadCpuTime() - cpuStart > limitNanos;
+        return overLimit(THREADS.getCurrentThreadCpuTime() - cpuStart);
+    }
+
+    private boolean overLimit(long spentNanos) {
+        if (spentNanos <= limitNanos) {
+            return false;
+        }
+        stoppedBy = limitWhy;
+        return true;
     }
 }

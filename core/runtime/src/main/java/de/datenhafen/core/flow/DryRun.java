@@ -49,13 +49,16 @@ public final class DryRun {
                          List<Integer> ignored) {
     }
 
-    /** Runs {@code flow} on the samples, all in {@link #TIME}. */
+    /** Runs {@code flow} on the samples, all in {@link #TIME}, each with {@link EventBudget#DEFAULT}. */
     public static Result run(Flow flow, List<Sample> samples) {
-        return run(flow, samples, TIME);
+        return run(flow, samples, TIME, EventBudget.DEFAULT);
     }
 
-    /** Runs {@code flow} on the samples, all in {@code time} (tests). */
-    static Result run(Flow flow, List<Sample> samples, java.time.Duration time) {
+    /**
+     * Runs {@code flow} on the samples, all in {@code time}, each with {@code eventCpu} for its expressions (the
+     * running flow's, {@link EventBudget}).
+     */
+    static Result run(Flow flow, List<Sample> samples, java.time.Duration time, java.time.Duration eventCpu) {
         if (samples.size() > MAX_EVENTS) {
             throw new InvalidInputException("a dry run takes at most " + MAX_EVENTS + " events, not "
                 + samples.size(), "events");
@@ -102,7 +105,7 @@ public final class DryRun {
         DefaultCamelContext camel = new HubCamelContext();
         camel.getCamelContextExtension().setName("flow-dry-run");
         try {
-            camel.addRoutes(FlowCompiler.dryRun(flow, name, capture));
+            camel.addRoutes(FlowCompiler.dryRun(flow, name, capture, eventCpu));
             camel.start();
             ProducerTemplate producer = camel.createProducerTemplate();
             long deadline = System.nanoTime() + time.toNanos();

@@ -324,8 +324,8 @@ final class EvaluationBounds {
 
     private void clock() {
         if (time.spent()) {
-            String deadline = time.pastRunDeadline();
-            refuse(deadline != null ? "the expression was stopped: " + deadline : "the expression ran longer than "
+            String stoppedBy = time.stoppedBy();
+            refuse(stoppedBy != null ? "the expression was stopped: " + stoppedBy : "the expression ran longer than "
                 + Expression.TIME_LIMIT_MS + " ms of CPU time (a loop without end?)");
         }
     }

@@ -90,6 +90,28 @@ final class Expression {
      * {@code $subject}, {@code $id}, {@code $time} and {@code $source} bound.
      */
     Object evaluate(Object data, Attributes a) {
+        return evaluate(data, a, null);
+    }
+
+    /**
+     * Evaluates as {@link #evaluate(Object, Attributes)} within what is left of the event's share of CPU time too
+     * ({@link EventBudget}; null: this evaluation's own limit alone), and takes what it spent off that share.
+     */
+    Object evaluate(Object data, Attributes a, EventBudget event) {
+        if (event != null && event.leftNanos() <= 0) {
+            throw new LimitException("the expression was not run: " + event.why());
+        }
+        CpuBudget time = new CpuBudget(TIME_LIMIT_MS * 1_000_000L, event);
+        try {
+            return evaluateWithin(data, a, time);
+        } finally {
+            if (event != null) {
+                event.spend(time.usedNanos());
+            }
+        }
+    }
+
+    private Object evaluateWithin(Object data, Attributes a, CpuBudget time) {
         Jsonata.Frame frame = compiled.createFrame();
         frame.bind("type", a.type());
         frame.bind("subject", a.subject());
@@ -97,7 +119,6 @@ final class Expression {
         frame.bind("time", a.time());
         frame.bind("source", a.source());
         // time, depth and sizes, checked as each evaluation step begins and ends (in place of com.dashjoin's time box)
-        CpuBudget time = new CpuBudget(TIME_LIMIT_MS * 1_000_000L);
         EvaluationBounds bounds = new EvaluationBounds(time, data, tree);
         Object result;
         try {
@@ -125,8 +146,8 @@ final class Expression {
     }
 
     /** Evaluates and says whether the result is true as JSONata sees it. */
-    boolean test(Object data, Attributes a) {
-        Object r = evaluate(data, a);
+    boolean test(Object data, Attributes a, EventBudget event) {
+        Object r = evaluate(data, a, event);
         return r != null && Jsonata.boolize(r);
     }
 

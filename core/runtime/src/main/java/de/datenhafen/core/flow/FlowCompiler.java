@@ -37,6 +37,8 @@ final class FlowCompiler {
     static final String DATA = "datenhafen.flow.data";
     /** The source and id of the event an exchange came from, and its parts (split indexes), for output ids. */
     static final String ORIGIN = "datenhafen.flow.origin";
+    /** The event's share of CPU time for its expressions ({@link EventBudget}). */
+    static final String BUDGET = "datenhafen.flow.budget";
     static final String DRY_IN = "direct:flow-dry-run";
 
     private static final Logger LOG = LoggerFactory.getLogger("de.datenhafen.flow");
@@ -55,27 +57,30 @@ final class FlowCompiler {
     private final String name;
     private final String member;
     private final Capture capture;
+    private final long eventCpuNanos;
     private final Map<Object, Expression> expressions = new IdentityHashMap<>();
 
-    private FlowCompiler(Flow flow, String name, String member, Capture capture) {
+    private FlowCompiler(Flow flow, String name, String member, Capture capture, java.time.Duration eventCpu) {
         this.flow = flow;
         this.name = name;
         this.member = member;
         this.capture = capture;
+        this.eventCpuNanos = eventCpu.toNanos();
     }
 
     /**
      * The running flow's route, id {@code <name>.flow}, consuming through the subscription {@code flow.<name>}.
      *
      * @param member the member whose events alone the flow sees, or null for a hub-admin's flow (all events)
+     * @param eventCpu the CPU time its expressions may take for one event, all together ({@link EventBudget})
      */
-    static RouteBuilder live(Flow flow, String name, String member) {
-        return new FlowCompiler(flow, name, member, null).builder();
+    static RouteBuilder live(Flow flow, String name, String member, java.time.Duration eventCpu) {
+        return new FlowCompiler(flow, name, member, null, eventCpu).builder();
     }
 
     /** The same route for a dry run: from {@value #DRY_IN}, outputs to {@code capture}. */
-    static RouteBuilder dryRun(Flow flow, String name, Capture capture) {
-        return new FlowCompiler(flow, name, null, capture).builder();
+    static RouteBuilder dryRun(Flow flow, String name, Capture capture, java.time.Duration eventCpu) {
+        return new FlowCompiler(flow, name, null, capture, eventCpu).builder();
     }
 
     /** The subscription a flow consumes through. */
@@ -143,7 +148,7 @@ final class FlowCompiler {
             } else if (step instanceof Flow.Transform t) {
                 Expression e = expression(t, t.expression());
                 def.process(x -> {
-                    Object result = e.evaluate(data(x), attributes(x));
+                    Object result = e.evaluate(data(x), attributes(x), budget(x));
                     Expression.json(result); // the size bound of an event's data
                     x.setProperty(DATA, result);
                 });
@@ -152,7 +157,7 @@ final class FlowCompiler {
                 ProcessorDefinition<?> split = def.split(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange x) {
-                        return parts(e.evaluate(data(x), attributes(x)), s);
+                        return parts(e.evaluate(data(x), attributes(x), budget(x)), s);
                     }
                 }).stopOnException().process(x -> {
                     x.setProperty(DATA, x.getIn().getBody());
@@ -196,7 +201,7 @@ final class FlowCompiler {
             Message in = x.getIn();
             Object data = data(x);
             String s = subject == null ? in.getHeader(BusHeaders.SUBJECT, String.class)
-                : text(subject.evaluate(data, attributes(x)));
+                : text(subject.evaluate(data, attributes(x), budget(x)));
             byte[] body = Expression.json(data);
             if (capture != null) {
                 capture.bus(b.type(), s, data);
@@ -274,10 +279,15 @@ final class FlowCompiler {
         x.setProperty(DATA, data);
         x.setProperty(ORIGIN, in.getHeader(BusHeaders.SOURCE, String.class) + " "
             + in.getHeader(BusHeaders.ID, String.class));
+        x.setProperty(BUDGET, new EventBudget(eventCpuNanos)); // a delivery again has its share again
     }
 
     private static Object data(Exchange x) {
         return x.getProperty(DATA);
+    }
+
+    private static EventBudget budget(Exchange x) {
+        return x.getProperty(BUDGET, EventBudget.class);
     }
 
     private static Expression.Attributes attributes(Exchange x) {
@@ -289,7 +299,7 @@ final class FlowCompiler {
 
     private Predicate predicate(Object key, String text) {
         Expression e = expression(key, text);
-        return x -> e.test(data(x), attributes(x));
+        return x -> e.test(data(x), attributes(x), budget(x));
     }
 
     private Expression expression(Object key, String text) {
@@ -340,14 +350,18 @@ final class FlowCompiler {
         return b.toString();
     }
 
-    /** Collects the data of an aggregate's events into a list, in arrival order. */
-    private static final class Collect implements AggregationStrategy {
+    /**
+     * Collects the data of an aggregate's events into a list, in arrival order; the list has a share of CPU time of its
+     * own for the blocks after the aggregate (it may complete on another thread, after its first event's way ended).
+     */
+    private final class Collect implements AggregationStrategy {
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             if (oldExchange == null) {
                 List<Object> all = new ArrayList<>();
                 all.add(newExchange.getProperty(DATA));
                 newExchange.setProperty(DATA, all);
+                newExchange.setProperty(BUDGET, new EventBudget(eventCpuNanos));
                 return newExchange;
             }
             @SuppressWarnings("unchecked")

@@ -18,6 +18,7 @@ import de.datenhafen.core.security.SecretText;
 import de.datenhafen.core.sink.SinkAddressPolicy;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.StopReasons;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,6 +99,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     private final FlowStore store;
     /** Where the flow's webhook and MQTT sinks may send; an address it refuses is refused when the flow is given. */
     private final SinkAddressPolicy sinkPolicy;
+    /** The CPU time a flow's expressions may take for one event, all together ({@link EventBudget}). */
+    private final Duration eventCpu;
     private final StopReasons stopReasons;
     private final CamelHost camel;
     private final HubSubscriptions subscriptions;
@@ -111,8 +114,9 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      *                         integration manager
      */
     public FlowManager(Database db, SecretBox secrets, CamelHost camel, HubSubscriptions subscriptions,
-                       Predicate<String> integrationNamed, SinkAddressPolicy sinkPolicy) {
+                       Predicate<String> integrationNamed, SinkAddressPolicy sinkPolicy, Duration eventCpu) {
         this.sinkPolicy = sinkPolicy;
+        this.eventCpu = eventCpu;
         this.store = new FlowStore(db, secrets);
         this.stopReasons = new StopReasons(db, StopReasons.Table.FLOW);
         this.camel = camel;
@@ -326,7 +330,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      * member's flow writes only its own types).
      */
     public DryRun.Result dryRun(String text, String member, List<DryRun.Sample> samples) {
-        return DryRun.run(admitted(text, member), samples);
+        return DryRun.run(admitted(text, member), samples, DryRun.TIME, eventCpu);
     }
 
     @Override
@@ -462,7 +466,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         try {
             String member = e.row.member();
             camel.addRoutes(new RouteOwner(name, "flow", member == null ? HUB : member,
-                FlowManager.class.getClassLoader()), FlowCompiler.live(e.flow, name, member));
+                FlowManager.class.getClassLoader()), FlowCompiler.live(e.flow, name, member, eventCpu));
             e.state = IntegrationManager.RUNNING;
             e.error = null;
             e.errorAt = null;

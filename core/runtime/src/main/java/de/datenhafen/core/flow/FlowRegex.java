@@ -92,10 +92,10 @@ final class FlowRegex {
 
     /** A regular expression past the evaluation's time limit. */
     static final class Timeout extends Problem {
-        /** @param runDeadline why the run's deadline stopped it, or null when its own time limit did */
-        Timeout(String pattern, String runDeadline) {
-            super("a regular expression (" + shown(pattern) + ") " + (runDeadline != null ? "was stopped: "
-                + runDeadline : "ran longer than " + Expression.TIME_LIMIT_MS
+        /** @param stoppedBy why the run's deadline or the event's share stopped it, or null when its own limit did */
+        Timeout(String pattern, String stoppedBy) {
+            super("a regular expression (" + shown(pattern) + ") " + (stoppedBy != null ? "was stopped: "
+                + stoppedBy : "ran longer than " + Expression.TIME_LIMIT_MS
                 + " ms of CPU time (does it backtrack catastrophically?)"));
         }
     }
@@ -451,7 +451,7 @@ final class FlowRegex {
         @Override
         public char charAt(int index) {
             if (++reads % CHECK_EVERY == 0 && time.spent()) {
-                throw new Timeout(pattern, time.pastRunDeadline());
+                throw new Timeout(pattern, time.stoppedBy());
             }
             return s.charAt(index);
         }

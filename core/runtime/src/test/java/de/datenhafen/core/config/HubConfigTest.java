@@ -98,6 +98,17 @@ class HubConfigTest {
     }
 
     @Test
+    void givesAFlowsEventFiveSecondsOfCpuUnlessConfiguredAndRefusesNone() {
+        assertThat(HubConfig.load(home, Map.of(), Map.of()).flowsEventCpu()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(HubConfig.load(home, Map.of("DATENHAFEN_FLOWS_EVENT_CPU", "250ms"), Map.of()).flowsEventCpu())
+            .isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> HubConfig.load(home, Map.of("DATENHAFEN_FLOWS_EVENT_CPU", "0s"), Map.of())
+            .flowsEventCpu()).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo("flows.event-cpu"))
+            .hasMessage("flows.event-cpu must be more than 0, was PT0S");
+    }
+
+    @Test
     void givesH2APageCacheOfEightMebibytesUnlessConfiguredPagesOfFourKilobytesAndNoAutomaticAnalyze() throws Exception {
         assertThat(HubConfig.load(home, Map.of(), Map.of()).dbUrl())
             .contains(";PAGE_SIZE=4096;", ";CACHE_SIZE=8192;", ";ANALYZE_AUTO=0;");

@@ -52,12 +52,12 @@ class CpuBudgetTest {
             while (System.nanoTime() - deadline <= 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // waiting, no CPU spent
             }
-            seen[1] = budget.spent() && "the run's time was used up".equals(budget.pastRunDeadline());
+            seen[1] = budget.spent() && "the run's time was used up".equals(budget.stoppedBy());
             seen[2] = new CpuBudget(TimeUnit.SECONDS.toNanos(100)).spent(); // one made after the deadline too
         });
         assertThat(seen).containsExactly(false, true, true);
         CpuBudget after = new CpuBudget(TimeUnit.SECONDS.toNanos(100));
         assertThat(after.spent()).as("the deadline ended with the run").isFalse();
-        assertThat(after.pastRunDeadline()).isNull();
+        assertThat(after.stoppedBy()).isNull();
     }
 }

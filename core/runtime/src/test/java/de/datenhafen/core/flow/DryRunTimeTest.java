@@ -24,7 +24,7 @@ class DryRunTimeTest {
         List<DryRun.Sample> samples = List.of(sample(), sample(), sample());
         long t0 = System.nanoTime();
 
-        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), samples, Duration.ofMillis(300));
+        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), samples, Duration.ofMillis(300), EventBudget.DEFAULT);
 
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.emitted()).isEmpty();
@@ -39,11 +39,33 @@ class DryRunTimeTest {
         assertThat(ms).as("the dry run took (ms)").isLessThan(2_500);
     }
 
+    /**
+     * An event's blocks share its CPU time (the running flow's flows.event-cpu): ninety-nine blocks of 30 ms and more
+     * stop at the event's 0.2 s, each event has a share of its own, and the run's time is not what stopped them.
+     */
+    @Test
+    void anEventsBlocksStopAtTheEventsShareAndTheNextEventHasItsOwn() {
+        String yaml = "name: blocks\nfrom:\n  bus: t.in\nsteps:\n" + BLOCK.repeat(FlowParser.MAX_BLOCKS - 1)
+            + "  - bus: {type: t.out}\n";
+        long t0 = System.nanoTime();
+
+        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), List.of(sample(), sample()),
+            Duration.ofSeconds(10), Duration.ofMillis(200));
+
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.emitted()).isEmpty();
+        assertThat(r.failed()).hasSize(2).allSatisfy(f -> assertThat((String) f.get("error")).matches(
+            "the expression (was stopped|was not run): the flow's expressions took more than 200 ms of CPU time for "
+                + "this event, all together \\(flows.event-cpu\\)"));
+        // 99 blocks of 30 ms and more, twice: 6 s at least if each block had only its own limit
+        assertThat(ms).as("the dry run took (ms)").isLessThan(4_000);
+    }
+
     @Test
     void aLightFlowIsNotTouchedByTheRunsTime() {
         String yaml = "name: light\nfrom:\n  bus: t.in\nsteps:\n" + BLOCK + "  - bus: {type: t.out}\n";
 
-        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), List.of(sample()), Duration.ofSeconds(10));
+        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), List.of(sample()), Duration.ofSeconds(10), EventBudget.DEFAULT);
 
         assertThat(r.failed()).isEmpty();
         assertThat(r.emitted()).hasSize(1);
