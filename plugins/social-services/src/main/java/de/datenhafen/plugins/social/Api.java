@@ -39,6 +39,8 @@ final class Api {
 
     /** The plugin's id: the directory's paths are below {@code /api/v1/plugins/<id>/}, as tokens are scoped. */
     static final String PLUGIN = "social-services";
+    /** When to send an import again that came while another ran: a large one takes some seconds (README, Numbers). */
+    static final java.time.Duration IMPORT_RETRY_AFTER = java.time.Duration.ofSeconds(10);
 
     private final Directory dir;
     private final Limits limits;
@@ -226,7 +228,8 @@ final class Api {
 
     /**
      * One import at a time, reading included: within its limits an import may take some 550 MB of heap while it is
-     * read and checked (README, Numbers), so a second one at the same time is answered 429 rather than let run.
+     * read and checked (README, Numbers), so a second one at the same time is answered 503 with Retry-After (as an
+     * edit past its own limit is) rather than let run.
      */
     private Response importData(Request r, QueryString q) {
         Access.requireOwnerEditor(r.caller(), dir.owner());
@@ -234,7 +237,8 @@ final class Api {
         byte[] body = body(r, "an HSDS JSON document set (application/json) or a tabular data package "
             + "(application/zip)");
         if (!dir.importing().tryAcquire()) {
-            throw new ImportRefused(429, "another import is running; send this one when it has finished");
+            throw new RetryableException("another import is running; send this one again when it has finished",
+                IMPORT_RETRY_AFTER);
         }
         try {
             String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);

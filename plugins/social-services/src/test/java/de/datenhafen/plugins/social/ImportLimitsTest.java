@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.datenhafen.api.RetryableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -197,11 +198,18 @@ class ImportLimitsTest {
     }
 
     @Test
-    void aSecondImportWhileOneRunsIsAnswered429AndChangesNothing() {
+    void aSecondImportWhileOneRunsIsAnswered503WithRetryAfterAndChangesNothing() {
         dir.importing().acquireUninterruptibly(); // as a running import holds it
         try {
-            assertRefusedAndNothingChanged(post("application/json", "{\"services\":[]}".getBytes(StandardCharsets.UTF_8)),
-                429, "another import is running; send this one when it has finished");
+            Api api = new Api(dir, Limits.DEFAULTS, null);
+            Api.Request second = new Api.Request("POST", "import", null, Callers.owner(), "application/json",
+                "{\"services\":[]}".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> api.handle(second)).isInstanceOfSatisfying(RetryableException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("another import is running; send this one again when it has "
+                    + "finished");
+                assertThat(e.retryAfter()).isEqualTo(java.time.Duration.ofSeconds(10));
+            });
+            assertNothingChanged();
         } finally {
             dir.importing().release();
         }
