@@ -22,10 +22,12 @@ import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.api.Utf8;
 import java.io.IOException;
 import java.nio.CharBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +51,7 @@ public final class HttpIngestConnector implements Connector {
     /** Subjects are kept in an indexed column; longer ones are refused with a 400 naming the header. */
     static final int MAX_SUBJECT = 1024;
     static final String SENDERS = "senders";
+    static final String ANONYMOUS_RATE = "anonymous-rate";
     private static final String TOKEN = "token";
     /** The end of the refusal of a lone surrogate, in the words of the hub's own doors. */
     private static final String UNPAIRED = ", an unpaired UTF-16 surrogate; JSON text must be valid Unicode (a "
@@ -86,6 +89,10 @@ public final class HttpIngestConnector implements Connector {
             .check(SENDERS, ConfigCheck.pattern(".*\\S.*", "a member id (an empty one names no member)"))
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
+            .define(ANONYMOUS_RATE, ConfigType.INT, 10, false, "With anonymous: posts a second one client address "
+                + "(an IPv6 /64) may make, " + ClientRate.BURST_SECONDS + " seconds' worth at once; past it 503 with "
+                + "Retry-After and nothing is put on the bus. 0: no bound")
+            .check(ANONYMOUS_RATE, ConfigCheck.range(0, 100_000))
             // Removed (issue 13): a stored config that still has it is refused saying what replaces it
             .retired(TOKEN, "token was replaced by member tokens: list the members whose editors may post in senders "
                 + "(e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with the role "
@@ -118,6 +125,8 @@ public final class HttpIngestConnector implements Connector {
         int maxBody = ctx.config().getInt("max-body");
         boolean anonymous = ctx.config().getBoolean("anonymous");
         List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
+        int perSecond = ctx.config().getInt(ANONYMOUS_RATE);
+        ClientRate rate = anonymous && perSecond > 0 ? new ClientRate(perSecond) : null;
         String plugin = ctx.plugin().pluginId();
         return new RouteBuilder() {
             @Override
@@ -127,6 +136,14 @@ public final class HttpIngestConnector implements Connector {
                     .process(e -> {
                         if (!anonymous) {
                             admit(e, senders, plugin);
+                        } else if (rate != null) {
+                            String client = HttpRequests.client(e);
+                            long wait = rate.take(client == null ? "" : client, System.nanoTime());
+                            if (wait > 0) {
+                                throw new RetryableException("this ingest takes at most " + perSecond
+                                    + (perSecond == 1 ? " post" : " posts") + " a second from one address ("
+                                    + ANONYMOUS_RATE + "); send this one again in a moment", Duration.ofNanos(wait));
+                            }
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
                         if (body == null || body.length == 0) {

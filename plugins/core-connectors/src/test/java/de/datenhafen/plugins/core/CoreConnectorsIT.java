@@ -43,6 +43,39 @@ class CoreConnectorsIT {
         assertThat(e.dataString()).isEqualTo("{\"free\":12}");
     }
 
+    /**
+     * A door open to anyone takes at most anonymous-rate posts a second from one address (five seconds' worth at
+     * once): past it 503 with Retry-After, and only what was answered 202 is on the bus.
+     */
+    @Test
+    void anAnonymousIngestBoundsThePostsOfOneAddressAndStoresOnlyWhatItTook(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "public-reports").put("connector", "http-ingest")
+            .put("config", new JsonObject().put("path", "reports").put("type", "city.reports").put("anonymous", true)
+                .put("anonymous-rate", 1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        long t0 = System.nanoTime();
+        List<HubClient.Response> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(client.anonymous().post("/api/v1/plugins/core-connectors/reports", "application/json",
+                "{\"n\":" + i + "}"));
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L + 1;
+
+        assertThat(answers.subList(0, 5)).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(202));
+        List<HubClient.Response> refused = answers.stream().filter(r -> r.status() != 202).toList();
+        assertThat(refused).as("one a second after the first five, %d s", seconds)
+            .hasSizeGreaterThanOrEqualTo((int) (20 - 5 - seconds)).isNotEmpty()
+            .allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.header("Retry-After")).isEqualTo("1");
+                assertThat(r.json().getString("error")).isEqualTo("this ingest takes at most 1 post a second from "
+                    + "one address (anonymous-rate); send this one again in a moment");
+            });
+        assertThat(hub.events("city.reports")).hasSize(20 - refused.size());
+    }
+
     @Test
     void httpIngestRefusesWhatIsNotOneJsonObjectAndStoresNothing(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject()
