@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import de.datenhafen.testkit.HubClient;
@@ -12,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The plugin's schema on PostgreSQL: its migrations run there, V1 and V3 from {@code db/plugin-postgresql/} in place
- * of H2's (which use {@code AUTO_INCREMENT}), and the plugin starts on it.
+ * of H2's (which use {@code AUTO_INCREMENT}), and the plugin starts on it; the general store's writes and reads of
+ * its version row there.
  */
 class AirQualityOnPostgresIT {
 
@@ -69,7 +72,38 @@ class AirQualityOnPostgresIT {
             }
         }
         assertThat(applied).containsExactly("V1__air_quality.sql", "V2__partial_readings.sql",
-            "V3__site_numbers.sql", "V4__sensorthings_store.sql", "V5__sensorthings_members.sql");
+            "V3__site_numbers.sql", "V4__sensorthings_store.sql", "V5__sensorthings_members.sql",
+            "V6__sensorthings_version.sql");
+    }
+
+    /**
+     * The general store's version row on PostgreSQL: writes lock it (SELECT ... FOR UPDATE) and count it up, and a
+     * second integration over the store reads what the first wrote within a second, and the first its PATCH.
+     */
+    @Test
+    void twoStoreIntegrationsSeeEachOthersWritesWithinASecond() {
+        HubClient client = hub.client();
+        AirQualityIT.create(client, "pg-store", "sensorthings-store", new JsonObject().put("path", "/pg-store"));
+        AirQualityIT.create(client, "pg-store-too", "sensorthings-store", new JsonObject()
+            .put("path", "/pg-store-too"));
+        String one = client.baseUri().resolve("/pg-store/v1.1/").toString();
+        String too = client.baseUri().resolve("/pg-store-too/v1.1/").toString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SensorThingsIT.send("GET", too + "Things", null, null)
+            .status() == 200);
+
+        SensorThingsIT.Answer created = SensorThingsIT.send("POST", one + "Things", "{\"name\": \"Pegel Trave\", "
+            + "\"description\": \"water level gauge\"}", client.adminToken());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long thing = created.json().getLong("@iot.id");
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
+            SensorThingsIT.send("GET", too + "Things(" + thing + ")", null, null).status()).isEqualTo(200));
+        SensorThingsIT.Answer patched = SensorThingsIT.send("PATCH", too + "Things(" + thing + ")",
+            "{\"description\": \"Holstentor bridge\"}", client.adminToken());
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
+            SensorThingsIT.send("GET", one + "Things(" + thing + ")", null, null).json().getString("description"))
+            .isEqualTo("Holstentor bridge"));
     }
 
     @Test

@@ -77,8 +77,20 @@ class SensorThingsStoreIT {
         return STORE.observe(datastream, time, result);
     }
 
-    /** Requests to the store of a hub at {@code /sensorthings/v1.1}, writing with {@code token} (null: none). */
-    record Client(HubExtension hub, String token) {
+    /**
+     * Requests to the store of a hub at {@code root} ({@code /sensorthings/v1.1/}: the first integration's), writing
+     * with {@code token} (null: none).
+     */
+    record Client(HubExtension hub, String token, String root) {
+
+        Client(HubExtension hub, String token) {
+            this(hub, token, V11);
+        }
+
+        /** The same writer through the integration at {@code root}. */
+        Client at(String root) {
+            return new Client(hub, token, root);
+        }
 
         SensorThingsIT.Answer get(String path) {
             return SensorThingsIT.send("GET", url(path), null, null);
@@ -89,7 +101,7 @@ class SensorThingsStoreIT {
         }
 
         String url(String path) {
-            return hub.client().baseUri().resolve(path.startsWith("/") ? path : V11 + path).toString();
+            return hub.client().baseUri().resolve(path.startsWith("/") ? path : root + path).toString();
         }
 
         /** A weather station: a Thing at a new Location with a temperature Datastream (deep insert); its ids. */
@@ -518,6 +530,78 @@ class SensorThingsStoreIT {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(get("Things(" + s.getLong("thing") + ")").json().getString("description"))
             .isEqualTo("checked by the association");
+    }
+
+    /**
+     * Each integration of the connector held its own graph of the one store, read again only after its own writes:
+     * a Thing created through one was missing through the other until that one wrote, however long.
+     */
+    @Test
+    void twoIntegrationsOverTheOneStoreSeeEachOthersWritesWithinASecond() {
+        AirQualityIT.create(hub.client(), "members-sta-too", "sensorthings-store", new JsonObject()
+            .put("path", "/sensorthings-too"));
+        Client too = STORE.at("/sensorthings-too/v1.1/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> too.get("Things?$top=1").status() == 200);
+
+        long thing = created(write("POST", "Things", "{\"name\": \"Wetterstation Dummersdorf\", \"description\": "
+            + "\"weather station\"}"));
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            SensorThingsIT.Answer seen = too.get("Things(" + thing + ")");
+            assertThat(seen.status()).as(seen.body()).isEqualTo(200);
+            assertThat(seen.json().getString("name")).isEqualTo("Wetterstation Dummersdorf");
+        });
+
+        SensorThingsIT.Answer patched = too.write("PATCH", "Things(" + thing + ")", "{\"description\": "
+            + "\"on the dyke\"}");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+            assertThat(get("Things(" + thing + ")").json().getString("description")).isEqualTo("on the dyke"));
+        assertThat(get("Things(" + thing + ")").json().getString("name")).isEqualTo("Wetterstation Dummersdorf");
+    }
+
+    /**
+     * The store's 64 MiB were one total: one member's editor filled it, and every other member's writes were refused.
+     * A member's entities hold at most member-share of it; here 3,000 characters, so a member's third Thing of
+     * 1,000 is refused, and another member still writes.
+     */
+    @Test
+    void aMemberPastItsShareIsRefusedNamingTheShareAndAnotherMemberStillWrites() {
+        HubClient admin = hub.client();
+        HubClient.Response wrong = admin.post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "members-sta-share").put("connector", "sensorthings-store")
+            .put("config", new JsonObject().put("path", "/sensorthings-share").put("member-share", "a quarter")));
+        AirQualityIT.create(admin, "members-sta-share", "sensorthings-store", new JsonObject()
+            .put("path", "/sensorthings-share").put("member-share", "3000"));
+        Members.member(admin, "seewetter", "Seewetter Travemuende e.V.");
+        Members.member(admin, "pegelnetz", "Pegelnetz Trave GmbH");
+        Client a = new Client(hub, Members.token(admin, "seewetter", "share-editor", Caller.MEMBER_EDITOR),
+            "/sensorthings-share/v1.1/");
+        Client b = new Client(hub, Members.token(admin, "pegelnetz", "share-editor", Caller.MEMBER_EDITOR),
+            "/sensorthings-share/v1.1/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.get("Things?$top=1").status() == 200);
+        String description = "x".repeat(1000);
+
+        created(a.write("POST", "Things", "{\"name\": \"a1\", \"description\": \"" + description + "\"}"));
+        created(a.write("POST", "Things", "{\"name\": \"a2\", \"description\": \"" + description + "\"}"));
+        SensorThingsIT.Answer third = a.write("POST", "Things", "{\"name\": \"a3\", \"description\": \""
+            + description + "\"}");
+        SensorThingsIT.Answer other = b.write("POST", "Things", "{\"name\": \"b1\", \"description\": \""
+            + description + "\"}");
+
+        assertThat(wrong.status()).as(wrong.body()).isEqualTo(400);
+        assertThat(wrong.body()).contains("config.member-share").contains("must be a percentage of the store's");
+        assertThat(third.status()).isEqualTo(413);
+        assertThat(third.json().getString("error")).startsWith("member seewetter's share of the SensorThings store is "
+            + "full: a member's Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest "
+            + "hold at most 3000 characters of JSON together (member-share)")
+            .endsWith("delete seewetter's entities no longer needed, or ask the hub's admin for a larger "
+                + "member-share");
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
+        assertThat(a.get("Things?$orderby=name&$filter=" + SensorThingsIT.enc("name eq 'a1' or name eq 'a2' or "
+            + "name eq 'a3'")).value()).extracting(t -> ((JsonObject) t).getString("name"))
+            .containsExactly("a1", "a2");
     }
 
     @Test

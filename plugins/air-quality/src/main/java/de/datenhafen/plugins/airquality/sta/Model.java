@@ -155,6 +155,16 @@ final class Model {
         private final Map<Long, String> siteByNumber = new HashMap<>();
         /** The general store's: characters of JSON its entities were read from ({@link Store#MAX_STORE_CHARS}). */
         long heldChars;
+        /**
+         * The general store's: of {@link #heldChars}, each member's (a Datastream's and a HistoricalLocation's count
+         * as their Thing's member's; entities without a member are in the total only), for {@link Store#memberShare}.
+         */
+        final Map<String, Long> memberChars = new HashMap<>();
+
+        /** Characters of JSON {@code member}'s entities hold in the general store (0 when it has none). */
+        long heldChars(String member) {
+            return memberChars.getOrDefault(member, 0L);
+        }
 
         /** An empty graph, filled with {@link #put} and {@link #link} (the general store). */
         Graph() {

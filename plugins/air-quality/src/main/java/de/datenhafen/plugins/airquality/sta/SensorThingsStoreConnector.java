@@ -3,9 +3,12 @@ package de.datenhafen.plugins.airquality.sta;
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
+import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.apache.camel.RoutesBuilder;
 import org.slf4j.Logger;
@@ -16,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * {@code <path>/v1.0} (default {@code /sensorthings}) that starts empty and holds whatever members create through it:
  * weather stations, noise meters, water levels. Same HTTP layer, query engine and bounds as the schools' service
  * ({@link SensorThingsConnector}); the entities live in the plugin's tables ({@link Store}), so they and their ids
- * survive restarts. Every integration of this connector serves the same store (the plugin has one schema); run one.
- * Reading is public. Writing needs the role {@code member-editor} of any member (not only the plugin's): each Thing
- * belongs to the member who created it, and what hangs on it with it; {@link StoreWrites} refuses another member's
- * change with 403. {@code open-writes} lets anyone write on a test installation (OGC's test suite).
+ * survive restarts. Every integration of this connector serves the same store (the plugin has one schema), each at its
+ * own path; each holds the store's entities in memory and sees another's (or another node's) writes within about
+ * 200 ms ({@link Store}). Reading is public. Writing needs the role {@code member-editor} of any member (not only the
+ * plugin's): each Thing belongs to the member who created it, and what hangs on it with it; {@link StoreWrites}
+ * refuses another member's change with 403. {@code open-writes} lets anyone write on a test installation (OGC's test
+ * suite). The store holds at most {@link Store#MAX_STORE_CHARS} characters of JSON, and one member's entities at most
+ * {@code member-share} of it (a quarter by default), so one member's editor cannot fill it for all.
  */
 public final class SensorThingsStoreConnector implements Connector {
 
@@ -27,6 +33,8 @@ public final class SensorThingsStoreConnector implements Connector {
 
     private final DataSource db;
     private final ObservationEvents events;
+    /** One writer at a time through all integrations of this connector: they write the same tables. */
+    private final ReentrantLock writing = new ReentrantLock();
 
     /** {@code events}: where created Observations are announced (the bus); null announces nothing. */
     public SensorThingsStoreConnector(DataSource db, ObservationEvents events) {
@@ -51,17 +59,32 @@ public final class SensorThingsStoreConnector implements Connector {
     @Override
     public ConfigDef config() {
         return SensorThingsConnector.common(ConfigDef.builder(), "/sensorthings", "a member (each changes its own "
-            + "Things only)").build();
+            + "Things only)")
+            .define("member-share", ConfigType.STRING, Store.DEFAULT_MEMBER_SHARE, false, "How much of the store's "
+                + Store.MAX_STORE_CHARS + " characters of JSON (Things, Locations, Datastreams, Sensors, "
+                + "ObservedProperties, FeaturesOfInterest) one member's entities may hold together: a percentage "
+                + "(25%) or a number of characters; a write past it is refused with 413. A hub-admin's writes count "
+                + "against the whole store only. Give every integration of the connector the same value")
+            // a member-admin raising it would take the room the share keeps for the other members
+            .hubAdminOnly("it is what keeps one member from filling the store for all", List.of("member-share"))
+            .build();
     }
 
     @Override
     public List<ConfigProblem> validate(Config config) {
-        return SensorThingsConnector.validateCommon(config);
+        List<ConfigProblem> problems = new ArrayList<>(SensorThingsConnector.validateCommon(config));
+        try {
+            Store.memberShare(config.getString("member-share"), Store.MAX_STORE_CHARS);
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigProblem("member-share", e.getMessage()));
+        }
+        return problems;
     }
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        Store store = new Store(db, ctx.config().getDuration("query-timeout"));
+        Store store = new Store(db, ctx.config().getDuration("query-timeout"), Store.MAX_STORE_CHARS,
+            Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_CHARS), writing);
         return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store,
             true);
     }

@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import de.datenhafen.plugins.airquality.TextLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +19,21 @@ import javax.sql.DataSource;
 
 /**
  * The general SensorThings store's tables ({@code db/plugin/V4__sensorthings_store.sql}) as a service's source: the
- * entities other than Observations are read into a {@link Model.Graph} once and again after each change of them
- * (a version counter, so a read racing a write never keeps a graph older than the write), Observations stay in the
- * database ({@link StoreObservations}). The graph holds every Thing, Location, Datastream and so on of the store,
- * their JSON objects and arrays as text ({@link Model.RawJson}), so it costs about the stored text, which writes keep
- * under {@link #MAX_STORE_CHARS}; Observations, the many, are never held.
+ * entities other than Observations are read into a {@link Model.Graph} and held, Observations stay in the database
+ * ({@link StoreObservations}). The graph holds every Thing, Location, Datastream and so on of the store, their JSON
+ * objects and arrays as text ({@link Model.RawJson}), so it costs about the stored text, which writes keep under
+ * {@link #MAX_STORE_CHARS} in all and under {@link #memberShare} per member; Observations, the many, are never held.
+ *
+ * <p>Several Stores serve one store: each {@code sensorthings-store} integration has its own, and each node of a hub
+ * on one PostgreSQL database its own of each. The database has the store's version ({@code sta_version}, V6), one
+ * more after each committed change of entities other than Observations, and each graph is tagged with the version it
+ * was read at. A write locks that row first ({@link #lockedGraph}), so writers of all integrations and nodes take
+ * turns, reads the graph again when it is of another version, and so checks its links and bounds against every
+ * committed write; it adds one to the version in its own transaction. A read after this Store's own write builds the
+ * graph again at once (an in-process counter, so a read racing a write never keeps a graph older than the write); a
+ * read compares the database's version at most every {@link #RECHECK} (one small SELECT) and reads the graph again
+ * when it changed. So what remains stale is another integration's or node's write, for at most that interval plus
+ * the time of that check and reload: well within the second in which the hub promises an admin change on every node.
  */
 final class Store implements StaService.Source {
 
@@ -36,49 +48,110 @@ final class Store implements StaService.Source {
      */
     static final long MAX_STORE_CHARS = 64L * 1024 * 1024;
 
+    /**
+     * A member's share of {@link #MAX_STORE_CHARS} unless the connector's {@code member-share} says otherwise: one
+     * member's editor filling the whole store would have every other member's writes refused.
+     */
+    static final String DEFAULT_MEMBER_SHARE = "25%";
+
+    /** How long a read trusts the graph without asking the database's version (another integration's, node's write). */
+    static final Duration RECHECK = Duration.ofMillis(200);
+
     final DataSource db;
     final long maxChars;
+    /** Characters of JSON one member's entities may hold together, at most; a hub-admin's count in the total only. */
+    final long memberShare;
     private final StoreObservations observations;
-    private final AtomicLong version = new AtomicLong();
+    /** This Store's own committed changes: a graph read before the last of them is not used again. */
+    private final AtomicLong changes = new AtomicLong();
+    /** When ({@link System#nanoTime}) a read next asks the database's version; one read at a time asks. */
+    private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
     private volatile Loaded loaded;
     /**
-     * Writes one at a time: a deep insert checks its links and writes them in one transaction, and the graph the
-     * next request sees is built after it. Reads never wait for it.
+     * Writes one at a time in this hub: a deep insert checks its links and writes them in one transaction, and the
+     * graph the next request sees is built after it. Shared by the Stores of one plugin's connector, so writers of
+     * several integrations wait here rather than on the database's lock; writers of other nodes wait on the latter.
+     * Reads never wait for it.
      */
-    final ReentrantLock writing = new ReentrantLock();
+    final ReentrantLock writing;
 
-    private record Loaded(long version, Model.Graph graph) {
+    /** {@code changes}: {@link #changes} when it was read; {@code version}: the database's version it is of. */
+    private record Loaded(long changes, long version, Model.Graph graph) {
     }
 
     Store(DataSource db, Duration queryTimeout) {
-        this(db, queryTimeout, MAX_STORE_CHARS);
+        this(db, queryTimeout, MAX_STORE_CHARS, memberShare(DEFAULT_MEMBER_SHARE, MAX_STORE_CHARS),
+            new ReentrantLock());
     }
 
-    /** {@code maxChars}: {@link #MAX_STORE_CHARS}, smaller in tests. */
-    Store(DataSource db, Duration queryTimeout, long maxChars) {
+    /**
+     * {@code maxChars}: {@link #MAX_STORE_CHARS}, smaller in tests; {@code memberShare}: a member's part of it
+     * ({@link #memberShare(String, long)}); {@code writing}: the lock of the Stores of one plugin.
+     */
+    Store(DataSource db, Duration queryTimeout, long maxChars, long memberShare, ReentrantLock writing) {
         this.db = db;
         this.maxChars = maxChars;
+        this.memberShare = memberShare;
+        this.writing = writing;
         this.observations = new StoreObservations(db, queryTimeout);
+    }
+
+    /**
+     * A member's share as the connector's {@code member-share} gives it: a percentage of {@code total} ("25%",
+     * "12.5%"; more than 0, at most 100) or a number of characters (1 to {@code total}).
+     *
+     * @throws IllegalArgumentException saying what the value must be
+     */
+    static long memberShare(String value, long total) {
+        String s = value == null ? "" : value.trim();
+        if (s.matches("\\d{1,3}(\\.\\d{1,6})?\\s*%")) {
+            double percent = Double.parseDouble(s.substring(0, s.length() - 1).trim());
+            if (percent > 0 && percent <= 100) {
+                return Math.max(1, (long) (total * percent / 100));
+            }
+        } else if (s.matches("\\d{1,19}")) {
+            try {
+                long chars = Long.parseLong(s);
+                if (chars >= 1 && chars <= total) {
+                    return chars;
+                }
+            } catch (NumberFormatException e) {
+                // more than a long: past the total, refused below
+            }
+        }
+        throw new IllegalArgumentException("must be a percentage of the store's " + total + " characters, more than "
+            + "0% and at most 100% (such as 25%), or a number of characters from 1 to " + total + "; was '"
+            + TextLimits.shown(s) + "'");
     }
 
     @Override
     public Model.Graph graph() {
         Loaded l = loaded;
-        if (l == null || l.version() != version.get()) {
-            synchronized (this) {
-                l = loaded;
-                long v = version.get();
-                if (l == null || l.version() != v) {
-                    try {
-                        l = new Loaded(v, load());
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("reading the SensorThings store failed", e);
-                    }
-                    loaded = l;
+        if (l != null && l.changes() == changes.get()) {
+            long now = System.nanoTime();
+            long next = nextCheck.get();
+            if (now - next < 0 || !nextCheck.compareAndSet(next, now + RECHECK.toNanos())) {
+                return l.graph(); // asked within the interval, or another read is asking now
+            }
+            try (Connection c = db.getConnection()) {
+                if (version(c, false) == l.version()) {
+                    return l.graph();
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the SensorThings store failed", e);
             }
         }
-        return l.graph();
+        synchronized (this) {
+            Loaded again = loaded;
+            if (again != l && again != null && again.changes() == changes.get()) {
+                return again.graph(); // another read built it meanwhile
+            }
+            try (Connection c = db.getConnection()) {
+                return reload(c, changes.get(), version(c, false)).graph();
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the SensorThings store failed", e);
+            }
+        }
     }
 
     @Override
@@ -86,55 +159,113 @@ final class Store implements StaService.Source {
         return observations;
     }
 
-    /** After a committed change of entities other than Observations: the next read builds the graph again. */
-    void changed() {
-        version.incrementAndGet();
+    /**
+     * In a write's transaction on {@code c}: locks the store's version row (until the transaction ends) and returns
+     * the graph of that version, read again on {@code c} when the one held is of another (another integration's or
+     * node's write committed meanwhile). No other writer can commit a change while the lock is held, so the graph is
+     * the store as committed and the write's checks see every other write.
+     */
+    Model.Graph lockedGraph(Connection c) throws SQLException {
+        long v = version(c, true);
+        synchronized (this) {
+            long now = changes.get();
+            Loaded l = loaded;
+            if (l != null && l.version() == v && l.changes() == now) {
+                return l.graph();
+            }
+            return reload(c, now, v).graph();
+        }
     }
 
-    private Model.Graph load() throws SQLException {
-        Model.Graph g = new Model.Graph();
-        try (Connection c = db.getConnection()) {
-            for (Model.Type t : new Model.Type[] {Model.Type.THING, Model.Type.LOCATION, Model.Type.SENSOR,
-                Model.Type.OBSERVED_PROPERTY, Model.Type.FEATURE_OF_INTEREST}) {
-                each(c, "SELECT id, doc FROM " + table(t) + " ORDER BY id",
-                    rs -> g.put(new Model.Entity(t, rs.getLong(1), props(g, t, rs.getString(2)))));
-            }
-            each(c, "SELECT thing_id, location_id FROM sta_thing_location ORDER BY thing_id, linked, location_id",
-                rs -> {
-                    g.link(Model.Type.THING, rs.getLong(1), "Locations", rs.getLong(2));
-                    g.link(Model.Type.LOCATION, rs.getLong(2), "Things", rs.getLong(1));
-                });
-            each(c, "SELECT id, thing_id, doc FROM sta_historical_location ORDER BY id", rs -> {
-                long id = rs.getLong(1);
-                g.put(new Model.Entity(Model.Type.HISTORICAL_LOCATION, id,
-                    props(g, Model.Type.HISTORICAL_LOCATION, rs.getString(3))));
-                g.link(Model.Type.HISTORICAL_LOCATION, id, "Thing", rs.getLong(2));
-                g.link(Model.Type.THING, rs.getLong(2), "HistoricalLocations", id);
-            });
-            each(c, "SELECT historical_location_id, location_id FROM sta_historical_location_location "
-                + "ORDER BY historical_location_id, location_id", rs -> {
-                    g.link(Model.Type.HISTORICAL_LOCATION, rs.getLong(1), "Locations", rs.getLong(2));
-                    g.link(Model.Type.LOCATION, rs.getLong(2), "HistoricalLocations", rs.getLong(1));
-                });
-            each(c, "SELECT id, thing_id, sensor_id, observed_property_id, doc FROM sta_datastream ORDER BY id",
-                rs -> {
-                    long id = rs.getLong(1);
-                    g.put(new Model.Entity(Model.Type.DATASTREAM, id, props(g, Model.Type.DATASTREAM,
-                        rs.getString(5))));
-                    g.link(Model.Type.DATASTREAM, id, "Thing", rs.getLong(2));
-                    g.link(Model.Type.DATASTREAM, id, "Sensor", rs.getLong(3));
-                    g.link(Model.Type.DATASTREAM, id, "ObservedProperty", rs.getLong(4));
-                    g.link(Model.Type.THING, rs.getLong(2), "Datastreams", id);
-                    g.link(Model.Type.SENSOR, rs.getLong(3), "Datastreams", id);
-                    g.link(Model.Type.OBSERVED_PROPERTY, rs.getLong(4), "Datastreams", id);
-                });
+    /** In a write's transaction, after {@link #lockedGraph}: the store has changed; one more when it commits. */
+    static void advance(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE sta_version SET version = version + 1 WHERE id = 1")) {
+            st.executeUpdate();
         }
+    }
+
+    /** After a committed change of entities other than Observations: the next read builds the graph again. */
+    void changed() {
+        changes.incrementAndGet();
+    }
+
+    /**
+     * The graph read on {@code c}, tagged with {@code changes} and {@code version} read before it: were a write
+     * committed while it is read, the graph may hold some of it but is tagged as before it, and is read again.
+     */
+    private Loaded reload(Connection c, long changes, long version) throws SQLException {
+        Loaded l = new Loaded(changes, version, load(c));
+        loaded = l;
+        nextCheck.set(System.nanoTime() + RECHECK.toNanos());
+        return l;
+    }
+
+    private static long version(Connection c, boolean lock) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT version FROM sta_version WHERE id = 1"
+            + (lock ? " FOR UPDATE" : "")); ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("sta_version has no row (migration V6)");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    private Model.Graph load(Connection c) throws SQLException {
+        Model.Graph g = new Model.Graph();
+        // a Datastream's and a HistoricalLocation's JSON count as their Thing's member's
+        Map<Long, String> thingMember = new HashMap<>();
+        for (Model.Type t : new Model.Type[] {Model.Type.THING, Model.Type.LOCATION, Model.Type.SENSOR,
+            Model.Type.OBSERVED_PROPERTY, Model.Type.FEATURE_OF_INTEREST}) {
+            each(c, "SELECT id, member, doc FROM " + table(t) + " ORDER BY id", rs -> {
+                long id = rs.getLong(1);
+                String member = rs.getString(2);
+                if (t == Model.Type.THING && member != null) {
+                    thingMember.put(id, member);
+                }
+                g.put(new Model.Entity(t, id, props(g, t, member, rs.getString(3))));
+            });
+        }
+        each(c, "SELECT thing_id, location_id FROM sta_thing_location ORDER BY thing_id, linked, location_id",
+            rs -> {
+                g.link(Model.Type.THING, rs.getLong(1), "Locations", rs.getLong(2));
+                g.link(Model.Type.LOCATION, rs.getLong(2), "Things", rs.getLong(1));
+            });
+        each(c, "SELECT id, thing_id, doc FROM sta_historical_location ORDER BY id", rs -> {
+            long id = rs.getLong(1);
+            g.put(new Model.Entity(Model.Type.HISTORICAL_LOCATION, id,
+                props(g, Model.Type.HISTORICAL_LOCATION, thingMember.get(rs.getLong(2)), rs.getString(3))));
+            g.link(Model.Type.HISTORICAL_LOCATION, id, "Thing", rs.getLong(2));
+            g.link(Model.Type.THING, rs.getLong(2), "HistoricalLocations", id);
+        });
+        each(c, "SELECT historical_location_id, location_id FROM sta_historical_location_location "
+            + "ORDER BY historical_location_id, location_id", rs -> {
+                g.link(Model.Type.HISTORICAL_LOCATION, rs.getLong(1), "Locations", rs.getLong(2));
+                g.link(Model.Type.LOCATION, rs.getLong(2), "HistoricalLocations", rs.getLong(1));
+            });
+        each(c, "SELECT id, thing_id, sensor_id, observed_property_id, doc FROM sta_datastream ORDER BY id",
+            rs -> {
+                long id = rs.getLong(1);
+                g.put(new Model.Entity(Model.Type.DATASTREAM, id, props(g, Model.Type.DATASTREAM,
+                    thingMember.get(rs.getLong(2)), rs.getString(5))));
+                g.link(Model.Type.DATASTREAM, id, "Thing", rs.getLong(2));
+                g.link(Model.Type.DATASTREAM, id, "Sensor", rs.getLong(3));
+                g.link(Model.Type.DATASTREAM, id, "ObservedProperty", rs.getLong(4));
+                g.link(Model.Type.THING, rs.getLong(2), "Datastreams", id);
+                g.link(Model.Type.SENSOR, rs.getLong(3), "Datastreams", id);
+                g.link(Model.Type.OBSERVED_PROPERTY, rs.getLong(4), "Datastreams", id);
+            });
         return g;
     }
 
-    /** As {@link #props(Model.Type, String)}, counting the text into the graph's {@link Model.Graph#heldChars}. */
-    private static Map<String, Object> props(Model.Graph g, Model.Type t, String doc) {
+    /**
+     * As {@link #props(Model.Type, String)}, counting the text into the graph's {@link Model.Graph#heldChars} and, when
+     * the entity is a member's, into that member's.
+     */
+    private static Map<String, Object> props(Model.Graph g, Model.Type t, String member, String doc) {
         g.heldChars += doc.length();
+        if (member != null) {
+            g.memberChars.merge(member, (long) doc.length(), Long::sum);
+        }
         return props(t, doc);
     }
 

@@ -76,6 +76,8 @@ final class StoreWrites implements Writes {
         boolean structural;
         /** Characters of JSON this transaction writes for entities other than Observations (a PATCH: the new doc). */
         long writtenChars;
+        /** The store as committed before this transaction, of the version it locked ({@link Store#lockedGraph}). */
+        Model.Graph graph;
 
         Tx(Connection c, Caller caller) {
             this.c = c;
@@ -99,7 +101,11 @@ final class StoreWrites implements Writes {
         T run(Tx tx) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction under the store's write lock; on any failure nothing is written. */
+    /**
+     * Runs {@code work} in one transaction under the store's write lock and the database's ({@link Store#lockedGraph}:
+     * writers of other integrations and nodes wait too); on any failure nothing is written. A change of entities other
+     * than Observations adds one to the store's version in the same transaction, so every other Store reads them again.
+     */
     private <T> T transaction(Exchange origin, Caller caller, Work<T> work) throws Exception {
         store.writing.lock();
         try (Connection c = store.db.getConnection()) {
@@ -107,10 +113,14 @@ final class StoreWrites implements Writes {
             c.setAutoCommit(false);
             Tx tx = new Tx(c, caller);
             try {
+                tx.graph = store.lockedGraph(c);
                 T out = work.run(tx);
                 storeHasRoom(tx);
                 if (events != null && !tx.observations.isEmpty()) {
                     events.created(origin, tx.observations);
+                }
+                if (tx.structural) {
+                    Store.advance(c);
                 }
                 c.commit();
                 if (tx.structural) {
@@ -129,15 +139,32 @@ final class StoreWrites implements Writes {
     }
 
     /**
-     * Refuses the transaction when the store would hold more than {@link Store#maxChars} of JSON with it: the
-     * graph of the store is held in memory, so without a bound any member's editor could fill the heap. A PATCH counts
-     * its whole new document without subtracting the old one: near the bound, a change may be refused that would fit.
+     * Refuses the transaction when the writer's member would hold more than its share ({@link Store#memberShare}) of
+     * JSON with it, or the store more than {@link Store#maxChars}: the graph of the store is held in memory, so
+     * without a bound any member's editor could fill the heap, and without a share one member's could fill the store
+     * and have every other member's writes refused. A hub-admin's writes (and open-writes') count against the total
+     * only. The sums are of the store as committed ({@link Tx#graph}, every integration's and node's writes). A PATCH
+     * counts its whole new document without subtracting the old one: near a bound, a change may be refused that would
+     * fit.
      */
     private void storeHasRoom(Tx tx) {
-        if (tx.writtenChars > 0 && store.heldChars() + tx.writtenChars > store.maxChars) {
-            throw new StaException(413, "body", -1, "the SensorThings store holds at most " + store.maxChars
-                + " characters of JSON in its Things, Locations, Datastreams, Sensors, ObservedProperties and "
-                + "FeaturesOfInterest together, and this write would pass that; delete entities no longer needed");
+        if (tx.writtenChars == 0) {
+            return;
+        }
+        String member = tx.member();
+        if (member != null && !tx.caller.isHubAdmin()
+            && tx.graph.heldChars(member) + tx.writtenChars > store.memberShare) {
+            throw new StaException(413, "body", -1, "member " + member + "'s share of the SensorThings store is full: "
+                + "a member's Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest hold "
+                + "at most " + store.memberShare + " characters of JSON together (member-share), " + member + "'s hold "
+                + tx.graph.heldChars(member) + " and this write would pass that; delete " + member + "'s entities "
+                + "no longer needed, or ask the hub's admin for a larger member-share");
+        }
+        if (tx.graph.heldChars + tx.writtenChars > store.maxChars) {
+            throw new StaException(413, "body", -1, "the SensorThings store is full: it holds at most "
+                + store.maxChars + " characters of JSON in its Things, Locations, Datastreams, Sensors, "
+                + "ObservedProperties and FeaturesOfInterest together, of all members, and this write would pass "
+                + "that; delete entities no longer needed, or ask the hub's admin to make room");
         }
     }
 
@@ -495,18 +522,21 @@ final class StoreWrites implements Writes {
         if (body.has("@iot.id") && body.get("@iot.id").asLong() != id) {
             throw StaException.badRequest("@iot.id", -1, "an entity keeps its id");
         }
-        ObjectNode old = StaService.JSON.createObjectNode();
-        if (!replace) {
-            for (Map.Entry<String, Object> p : t.entity().props().entrySet()) {
-                old.set(p.getKey(), StaService.tree(p.getValue()));
-            }
-        }
-        ObjectNode doc = properties(type, old, body, false, type.single);
         transaction(null, caller, tx -> {
             if (!exists(tx, type, id)) {
                 throw StaException.notFound("no " + type.set + "(" + id + ") (deleted meanwhile)");
             }
             mayChange(tx, type, id);
+            // a PATCH merges into the entity as committed (the locked graph), not as this Store's graph held it when
+            // the request came: a change made meanwhile through another integration or node is kept
+            Model.Entity current = type == Model.Type.OBSERVATION ? t.entity() : tx.graph.get(type, id);
+            ObjectNode old = StaService.JSON.createObjectNode();
+            if (!replace) {
+                for (Map.Entry<String, Object> p : current.props().entrySet()) {
+                    old.set(p.getKey(), StaService.tree(p.getValue()));
+                }
+            }
+            ObjectNode doc = properties(type, old, body, false, type.single);
             switch (type) {
                 case THING -> {
                     if (body.has("Locations")) {

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class StoreMemoryTest {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V4__sensorthings_store.sql'");
             st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V5__sensorthings_members.sql'");
+            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V6__sensorthings_version.sql'");
         }
     }
 
@@ -89,16 +91,18 @@ class StoreMemoryTest {
     @Test
     void aWritePastTheStoresBoundIsRefusedNamingItAndStoresNothing() throws Exception {
         // room for two of the probe's entities, not three
-        Store store = new Store(db, Duration.ofSeconds(30), 2 * EMPTIES.length() + 1000);
+        long max = 2 * EMPTIES.length() + 1000;
+        Store store = new Store(db, Duration.ofSeconds(30), max, max, new ReentrantLock());
         StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
         post(service, store, thing("one"));
         post(service, store, thing("two"));
 
         assertThatThrownBy(() -> post(service, store, thing("three")))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
-            .hasMessage("the SensorThings store holds at most " + (2 * EMPTIES.length() + 1000) + " characters of "
-                + "JSON in its Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest "
-                + "together, and this write would pass that; delete entities no longer needed");
+            .hasMessage("the SensorThings store is full: it holds at most " + max + " characters of JSON in its "
+                + "Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest together, of all "
+                + "members, and this write would pass that; delete entities no longer needed, or ask the hub's admin "
+                + "to make room");
         assertThat(store.graph().all(Model.Type.THING)).extracting(t -> t.props().get("name"))
             .containsExactly("one", "two");
         assertThat(post(service, store, "{\"name\":\"small\",\"description\":\"d\"}").status()).isEqualTo(201);

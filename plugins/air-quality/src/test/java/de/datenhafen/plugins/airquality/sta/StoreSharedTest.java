@@ -1,0 +1,175 @@
+package de.datenhafen.plugins.airquality.sta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import de.datenhafen.api.Caller;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One general store served by several {@link Store}s (two integrations, or two nodes on one database: each its own
+ * graph, here each its own write lock as on two nodes), and each member's share of it (H2 in memory, the real schema).
+ * Each Store held its graph until its own next write, so another's Things were missing, unboundedly, and its bound
+ * counted only what it had read; and one member's editor could fill the whole store for every other member.
+ */
+class StoreSharedTest {
+
+    private static final String BASE = "http://hub/sensorthings/v1.1";
+
+    private JdbcDataSource db;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            for (String v : List.of("V4__sensorthings_store", "V5__sensorthings_members", "V6__sensorthings_version")) {
+                st.execute("RUNSCRIPT FROM 'classpath:db/plugin/" + v + ".sql'");
+            }
+        }
+    }
+
+    /** A Store and its service, as one integration (or node) has them. */
+    private record Node(Store store, StaService service) {
+
+        Node(Store store) {
+            this(store, new StaService(store, 50, 100, Limits.DEFAULT));
+        }
+
+        StaService.Answer post(Caller caller, String body) throws Exception {
+            return new StoreWrites(store, service, null).create(null, caller, service.resolve(List.of("Things")),
+                StaService.JSON.readTree(body), BASE);
+        }
+
+        StaService.Answer patch(Caller caller, long thing, String body) throws Exception {
+            return new StoreWrites(store, service, null).update(caller, service.resolve(List.of("Things(" + thing
+                + ")")), StaService.JSON.readTree(body), BASE, false);
+        }
+
+        List<Object> names() {
+            return store.graph().all(Model.Type.THING).stream().map(t -> t.props().get("name")).toList();
+        }
+
+        Object property(long thing, String name) {
+            return store.graph().get(Model.Type.THING, thing).props().get(name);
+        }
+    }
+
+    private Node node(long maxChars, long memberShare) {
+        return new Node(new Store(db, Duration.ofSeconds(30), maxChars, memberShare, new ReentrantLock()));
+    }
+
+    private static Caller editor(String member) {
+        return new Caller("token", member + "-editor", member, Set.of(Caller.MEMBER_EDITOR), null, null);
+    }
+
+    private static String thing(String name) {
+        return "{\"name\":\"" + name + "\",\"description\":\"d\",\"properties\":" + StoreMemoryTest.EMPTIES + "}";
+    }
+
+    private static long id(StaService.Answer a) {
+        assertThat(a.status()).isEqualTo(201);
+        return ((JsonNode) a.body()).get("@iot.id").asLong();
+    }
+
+    @Test
+    void aThingWrittenThroughOneStoreIsReadThroughTheOtherWithinTheRecheckAndAtOnceThroughItsOwn() throws Exception {
+        Node one = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        Node two = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        assertThat(two.names()).isEmpty();
+
+        one.post(null, "{\"name\":\"Marli\",\"description\":\"weather station\"}");
+
+        assertThat(one.names()).containsExactly("Marli");
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            .untilAsserted(() -> assertThat(two.names()).containsExactly("Marli"));
+    }
+
+    @Test
+    void aWriteThroughAStoreHoldingAnOldGraphIsCheckedAgainstEveryCommittedWrite() throws Exception {
+        // room for two of the probe's entities, not three
+        long max = 2 * StoreMemoryTest.EMPTIES.length() + 1000;
+        Node one = node(max, max);
+        Node two = node(max, max);
+        assertThat(two.names()).isEmpty(); // its graph: the empty store, until it asks again
+
+        one.post(null, thing("one"));
+        one.post(null, thing("two"));
+
+        assertThatThrownBy(() -> two.post(null, thing("three")))
+            .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
+            .hasMessageStartingWith("the SensorThings store is full: it holds at most " + max + " characters");
+        assertThat(two.names()).containsExactly("one", "two");
+    }
+
+    @Test
+    void aPatchThroughTheOtherStoreKeepsAChangeMadeMeanwhileThroughTheFirst() throws Exception {
+        Node one = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        Node two = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        long thing = id(one.post(null, "{\"name\":\"Marli\",\"description\":\"weather station\"}"));
+        await().atMost(Duration.ofSeconds(1)).until(() -> two.names().contains("Marli"));
+
+        one.patch(null, thing, "{\"name\":\"Marli-Nord\"}");
+        // at once, before two asks the database again: its graph still has the old name
+        StaService.Answer patched = two.patch(null, thing, "{\"description\":\"roof of the school\"}");
+
+        assertThat(((JsonNode) patched.body()).get("name").asText()).isEqualTo("Marli-Nord");
+        assertThat(((JsonNode) patched.body()).get("description").asText()).isEqualTo("roof of the school");
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(one.property(thing, "name")).isEqualTo("Marli-Nord");
+            assertThat(one.property(thing, "description")).isEqualTo("roof of the school");
+        });
+    }
+
+    @Test
+    void aMemberPastItsShareIsRefusedNamingTheShareWhileAnotherMemberAndAHubAdminStillWrite() throws Exception {
+        long share = 2 * StoreMemoryTest.EMPTIES.length() + 1000;
+        Node node = node(10 * share, share);
+        Caller admin = new Caller("token", "admin", null, Set.of(Caller.HUB_ADMIN), null, null);
+        node.post(editor("luftblick"), thing("a1"));
+        node.post(editor("luftblick"), thing("a2"));
+        long held = node.store().graph().heldChars("luftblick");
+
+        assertThatThrownBy(() -> node.post(editor("luftblick"), thing("a3")))
+            .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
+            .hasMessage("member luftblick's share of the SensorThings store is full: a member's Things, Locations, "
+                + "Datastreams, Sensors, ObservedProperties and FeaturesOfInterest hold at most " + share
+                + " characters of JSON together (member-share), luftblick's hold " + held + " and this write would "
+                + "pass that; delete luftblick's entities no longer needed, or ask the hub's admin for a larger "
+                + "member-share");
+        assertThat(node.post(editor("wetterwerk"), thing("b1")).status()).isEqualTo(201);
+        assertThat(node.post(admin, thing("admin1")).status()).isEqualTo(201);
+        assertThat(node.post(admin, thing("admin2")).status()).isEqualTo(201);
+        assertThat(node.names()).containsExactly("a1", "a2", "b1", "admin1", "admin2");
+        assertThat(node.store().graph().heldChars("luftblick")).isEqualTo(held);
+    }
+
+    @Test
+    void aMembersShareIsAPercentageOfTheTotalOrCharactersAndAnythingElseSaysWhatItMustBe() {
+        assertThat(Store.memberShare("25%", 1000)).isEqualTo(250);
+        assertThat(Store.memberShare(" 12.5 %", 1000)).isEqualTo(125);
+        assertThat(Store.memberShare("100%", 1000)).isEqualTo(1000);
+        assertThat(Store.memberShare("300", 1000)).isEqualTo(300);
+        assertThat(Store.memberShare(Store.DEFAULT_MEMBER_SHARE, Store.MAX_STORE_CHARS))
+            .isEqualTo(Store.MAX_STORE_CHARS / 4);
+
+        for (String wrong : List.of("0%", "101%", "0", "1001", "a quarter", "-5", "1e3", "99999999999999999999")) {
+            assertThatThrownBy(() -> Store.memberShare(wrong, 1000)).as(wrong)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("must be a percentage of the store's 1000 characters, more than 0% and at most 100% "
+                    + "(such as 25%), or a number of characters from 1 to 1000; was '" + wrong + "'");
+        }
+    }
+}
