@@ -199,6 +199,21 @@ abstract class SubscriptionsApiSuite {
     }
 
     @Test
+    void refusesASeekPastTheNextSequenceTheLogWillAssignSoTheSubscriptionMissesNothing(HubClient client) {
+        subscription(client, "seek-ahead", "ahead.event", "end");
+
+        HubClient.Response r = client.post(BASE + "/seek-ahead/seek",
+            new JsonObject().put("sequence", 99_999_999_999L));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().getString("error")).startsWith("sequence must be at most ")
+            .endsWith(" (the next sequence the log will assign), was 99999999999");
+        assertThat(r.json().getString("field")).isEqualTo("sequence");
+        append(hub().hub(), "ahead.event", "s", "{}");
+        assertThat(client.get(BASE + "/seek-ahead").json().getLong("lag")).isEqualTo(1);
+    }
+
+    @Test
     void refusesASeekWithNeitherSequenceNorTime(HubClient client) {
         subscription(client, "seek-nothing", "x.*", "end");
 

@@ -15,7 +15,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.support.ExpressionAdapter;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ final class FlowCompiler {
     static final String ORIGIN = "datenhafen.flow.origin";
     /** The event's share of CPU time for its expressions ({@link EventBudget}). */
     static final String BUDGET = "datenhafen.flow.budget";
+    /** The bytes of data (as JSON) an aggregate's collection holds, on its exchange ({@link AggregateMemory}). */
+    private static final String HELD = "datenhafen.flow.held";
     static final String DRY_IN = "direct:flow-dry-run";
 
     private static final Logger LOG = LoggerFactory.getLogger("de.datenhafen.flow");
@@ -129,6 +133,12 @@ final class FlowCompiler {
 
     /** Appends {@code steps} from index {@code start}; a block that holds the rest (filter, split...) takes them. */
     private void append(ProcessorDefinition<?> def, List<Flow.Step> steps, int start) {
+        if (start == steps.size() && (def instanceof FilterDefinition || def instanceof AggregateDefinition)) {
+            // a filter or an aggregate that ends the flow: its events end there (Camel makes no route of a filter or
+            // an aggregate without a block inside: "Definition has no children", a 500 for the dry run)
+            def.process(x -> { });
+            return;
+        }
         for (int i = start; i < steps.size(); i++) {
             Flow.Step step = steps.get(i);
             if (step instanceof Flow.Filter f) {
@@ -170,8 +180,10 @@ final class FlowCompiler {
                 ProcessorDefinition<?> agg = def.aggregate(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange x) {
+                        // never empty: Camel fails an empty key ("Invalid correlation key"), so an event without a
+                        // subject never passed an aggregate
                         String subject = x.getIn().getHeader(BusHeaders.SUBJECT, String.class);
-                        return subject == null ? "" : subject;
+                        return subject == null ? "no subject" : "subject " + subject;
                     }
                 }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
                     .forceCompletionOnStop();
@@ -351,26 +363,47 @@ final class FlowCompiler {
     }
 
     /**
-     * Collects the data of an aggregate's events into a list, in arrival order; the list has a share of CPU time of its
-     * own for the blocks after the aggregate (it may complete on another thread, after its first event's way ended).
+     * Collects the data of an aggregate's events into a list, in arrival order, within what the flow's owner's
+     * aggregates may hold ({@link AggregateMemory}): an event past it fails (its subscription dead-letters it with the
+     * reason) and is not held. The list has a share of CPU time of its own for the blocks after the aggregate (it may
+     * complete on another thread, after its first event's way ended).
      */
     private final class Collect implements AggregationStrategy {
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+            Object data = newExchange.getProperty(DATA);
+            long size = Expression.json(data).length;
+            AggregateMemory.HUB.take(owner(), size);
             if (oldExchange == null) {
                 List<Object> all = new ArrayList<>();
-                all.add(newExchange.getProperty(DATA));
+                all.add(data);
                 newExchange.setProperty(DATA, all);
                 newExchange.setProperty(BUDGET, new EventBudget(eventCpuNanos));
+                newExchange.setProperty(HELD, size);
                 return newExchange;
             }
             @SuppressWarnings("unchecked")
             List<Object> all = oldExchange.getProperty(DATA, List.class);
-            all.add(newExchange.getProperty(DATA));
+            all.add(data);
+            oldExchange.setProperty(HELD, oldExchange.getProperty(HELD, Long.class) + size);
             oldExchange.setProperty(ORIGIN, oldExchange.getProperty(ORIGIN, String.class) + "+"
                 + newExchange.getProperty(ORIGIN, String.class));
             return oldExchange;
         }
+
+        @Override
+        public void onCompletion(Exchange exchange) {
+            Long held = exchange.getProperty(HELD, Long.class);
+            if (held != null) {
+                AggregateMemory.HUB.release(owner(), held);
+                exchange.removeProperty(HELD);
+            }
+        }
+    }
+
+    /** Whose aggregates this flow's are, in words ({@link AggregateMemory}). */
+    private String owner() {
+        return capture != null ? "dry runs" : member != null ? "member " + member + "'s flows" : "the hub-admins' flows";
     }
 
     /** A throttle: lets one event through each 1/n second, waiting on the flow's own thread. */

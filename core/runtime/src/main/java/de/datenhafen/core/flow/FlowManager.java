@@ -4,6 +4,7 @@ import de.datenhafen.api.Config;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
+import de.datenhafen.core.bus.EventFilter;
 import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.camel.CamelFailures;
 import de.datenhafen.core.camel.CamelHost;
@@ -21,10 +22,13 @@ import de.datenhafen.core.store.StopReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -242,6 +246,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             throw new ConflictException("an integration is named '" + n + "'; a flow runs as an integration of its own "
                 + "name, so it needs another", "name");
         }
+        noRound(n, member, flow);
         Instant now = Instant.now();
         FlowStore.Row row = new FlowStore.Row(n, member, 1, ENABLED, now, now);
         store.insert(row, new FlowStore.Version(n, 1, text, note, actor, now));
@@ -263,6 +268,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             throw new FlowRefusedException(1, null, "name", "the definition names flow '" + flow.name()
                 + "', the path '" + name + "'; a flow keeps its name");
         }
+        noRound(name, e.row.member(), flow);
         return newVersion(e, full, flow, actor, null);
     }
 
@@ -272,6 +278,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         FlowStore.Version old = store.version(name, version).orElseThrow(() -> new NotFoundException("flow '" + name
             + "' has no version " + version, "version"));
         Flow flow = admitted(old.definition(), e.row.member());
+        noRound(name, e.row.member(), flow);
         return newVersion(e, old.definition(), flow, actor, "rollback to version " + version);
     }
 
@@ -415,7 +422,65 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
                 }
             }
         }
+        for (Flow.BusOut b : flow.busOuts()) {
+            if (reads(flow, b.type())) {
+                throw new FlowRefusedException(b.line(), "bus", b.path(), "the flow's from takes the type '" + b.type()
+                    + "' it writes: each event it writes would come back to it and be written again, without end");
+            }
+        }
         return flow;
+    }
+
+    /** Whether the flow's {@code from} takes events of {@code type} (its subject prefix aside). */
+    private static boolean reads(Flow flow, String type) {
+        return new EventFilter(flow.from().types(), null).matchesType(type);
+    }
+
+    /**
+     * Refuses {@code flow} (to be named {@code name}) when its events would come back to it through the other flows of
+     * its member (a member's flow reads its member's events alone, the hub's flows every event, so only flows of one
+     * member can pass events round): each event would go round without end, the bus growing as fast as it writes.
+     */
+    private void noRound(String name, String member, Flow flow) {
+        Map<String, Flow> group = new TreeMap<>();
+        entries.forEach((n, e) -> {
+            if (e.flow != null && Objects.equals(e.row.member(), member)) {
+                group.put(n, e.flow);
+            }
+        });
+        group.put(name, flow);
+        for (Flow.BusOut b : flow.busOuts()) {
+            List<String> path = new ArrayList<>();
+            if (reaches(group, b.type(), name, path, new HashSet<>())) {
+                throw new FlowRefusedException(b.line(), "bus", b.path(), "its events of type '" + b.type()
+                    + "' would come back to this flow through flow " + String.join(", then flow ", path)
+                    + ": each event would go round without end");
+            }
+        }
+    }
+
+    /** Whether events of {@code type} reach flow {@code target} through the flows of {@code group}. */
+    private static boolean reaches(Map<String, Flow> group, String type, String target, List<String> path,
+                                   Set<String> seen) {
+        for (Map.Entry<String, Flow> f : group.entrySet()) {
+            if (!reads(f.getValue(), type)) {
+                continue;
+            }
+            if (f.getKey().equals(target)) {
+                return true;
+            }
+            if (!seen.add(f.getKey())) {
+                continue;
+            }
+            path.add(f.getKey());
+            for (Flow.BusOut b : f.getValue().busOuts()) {
+                if (reaches(group, b.type(), target, path, seen)) {
+                    return true;
+                }
+            }
+            path.remove(path.size() - 1);
+        }
+        return false;
     }
 
     /**

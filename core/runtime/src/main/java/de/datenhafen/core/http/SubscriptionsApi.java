@@ -142,6 +142,13 @@ final class SubscriptionsApi {
                 if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1) {
                     throw new InvalidInputException("sequence must be an integer of 1 or more", "sequence");
                 }
+                // as for a new subscription's from: a cursor past the log's head skipped every event until the log
+                // reached it, and showed a lag of 0 meanwhile
+                long next = log.lastSequence() + 1;
+                if (n.longValue() > next) {
+                    throw new InvalidInputException("sequence must be at most " + next + " (the next sequence the log "
+                        + "will assign), was " + n.longValue(), "sequence");
+                }
                 return view(subscriptions.seek(name, n.longValue()));
             }
             return view(subscriptions.seekToTime(name, instant(body.getValue("time"), "time")));
