@@ -177,12 +177,20 @@ public final class ChunkedEventLog extends GroupCommitLog {
 
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {
+        return read(filter, after, limit, Long.MAX_VALUE);
+    }
+
+    @Override
+    public List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
         Objects.requireNonNull(filter, "filter");
         checkLimit(limit);
         List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
-        scan(filter, after, (chunk, from) -> {
+        scan(filter, after, upTo, (chunk, from) -> {
             StoredEvent[] events = chunk.events();
             for (int i = from(events, from); i < events.length && out.size() < limit; i++) {
+                if (events[i].sequence() > upTo) {
+                    return false;
+                }
                 if (filter.matches(events[i])) {
                     out.add(events[i]);
                 }
@@ -226,7 +234,12 @@ public final class ChunkedEventLog extends GroupCommitLog {
      * cannot match. {@code counted}, when given, may take a whole chunk by its header (true) without decoding it.
      */
     private void scan(EventFilter filter, long after, Visitor visitor, Function<Header, Boolean> counted) {
-        long head = lastSequence();
+        scan(filter, after, Long.MAX_VALUE, visitor, counted);
+    }
+
+    /** As {@link #scan(EventFilter, long, Visitor, Function)}, of the chunks that start at {@code upTo} or before. */
+    private void scan(EventFilter filter, long after, long upTo, Visitor visitor, Function<Header, Boolean> counted) {
+        long head = Math.min(lastSequence(), upTo);
         if (after >= head) {
             return; // nothing after it (and after + 1 would wrap round to the start for Long.MAX_VALUE)
         }

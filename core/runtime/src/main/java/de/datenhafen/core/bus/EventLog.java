@@ -29,6 +29,21 @@ public interface EventLog extends AutoCloseable {
     List<StoredEvent> read(EventFilter filter, long after, int limit);
 
     /**
+     * As {@link #read(EventFilter, long, int)}, of the events up to sequence {@code upTo} alone: a reader bounds so how
+     * much of the log one call looks at, where a filter that matches little would otherwise scan it to its end. This
+     * default reads and drops what is past {@code upTo}, so it bounds the answer but not the scan (Kafka's log); the
+     * database's storages stop their scan there.
+     */
+    default List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
+        List<StoredEvent> events = read(filter, after, limit);
+        int n = 0;
+        while (n < events.size() && events.get(n).sequence() <= upTo) {
+            n++;
+        }
+        return n == events.size() ? events : List.copyOf(events.subList(0, n));
+    }
+
+    /**
      * How many stored events after {@code after} match the filter, counting no further than {@code cap}: the lag of a
      * subscription, bounded so that one far behind costs {@code cap} events' worth of work, not the whole log. This
      * default pages through {@link #read}; storages count cheaper.

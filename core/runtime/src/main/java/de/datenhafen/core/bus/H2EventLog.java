@@ -115,16 +115,22 @@ public final class H2EventLog extends GroupCommitLog {
 
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {
+        return read(filter, after, limit, Long.MAX_VALUE);
+    }
+
+    @Override
+    public List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
         Objects.requireNonNull(filter, "filter");
         checkLimit(limit);
         StringBuilder sql = new StringBuilder("SELECT ").append(EventRows.COLUMNS)
-            .append(" FROM bus_event WHERE seq > ?");
+            .append(" FROM bus_event WHERE seq > ? AND seq <= ?");
         List<String> params = new ArrayList<>();
         EventFilterSql.appendConditions(filter, sql, params);
         sql.append(" ORDER BY seq LIMIT ?");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             ps.setLong(i++, after);
+            ps.setLong(i++, upTo);
             for (String p : params) {
                 ps.setString(i++, p);
             }

@@ -67,9 +67,6 @@ final class EventsApi {
     static final long MAX_BODY = 16L * 1024 * 1024;
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
-    /** Data bytes after which a page is cut (see page). */
-    static final long PAGE_BYTES = 4L * 1024 * 1024;
-    private static final int READ_BATCH = 50;
     static final int STREAM_PAGE = 256;
     static final long HEARTBEAT_MS = 15_000;
 
@@ -213,47 +210,17 @@ final class EventsApi {
             .onFailure(err -> Errors.respond(ctx, err));
     }
 
-    /**
-     * One page: up to {@code limit} events, read a few at a time and cut after {@value #PAGE_BYTES} bytes of data
-     * (an event carries at most 1 MiB), so no page holds more than about {@value #PAGE_BYTES} bytes plus one event
-     * whatever the limit. A cut page is full: {@code next} continues after its last event.
-     */
+    /** One page ({@link EventPage}) as JSON. */
     private Buffer page(EventFilter filter, long after, int limit) {
-        long upTo = log.lastSequence();
-        List<StoredEvent> events = new ArrayList<>();
-        long bytes = 0;
-        long cursor = after;
-        boolean cut = false;
-        while (events.size() < limit && !cut) {
-            int want = Math.min(READ_BATCH, limit - events.size());
-            List<StoredEvent> batch = log.read(filter, cursor, want);
-            for (StoredEvent e : batch) {
-                events.add(e);
-                bytes += e.event().getData() == null ? 0 : e.event().getData().toBytes().length;
-                if (bytes >= PAGE_BYTES) {
-                    cut = true;
-                    break;
-                }
-            }
-            if (batch.size() < want || events.isEmpty()) {
-                break;
-            }
-            cursor = events.get(events.size() - 1).sequence();
-        }
+        EventPage page = EventPage.read(log, filter, after, limit);
         ObjectNode root = CloudEventsCodec.mapper().createObjectNode();
         ArrayNode out = root.putArray("events");
-        for (StoredEvent e : events) {
+        for (StoredEvent e : page.events()) {
             out.addObject().put("sequence", e.sequence()).put("member", e.member())
                 .set("event", CloudEventsCodec.toJson(e.event()));
         }
-        root.put("next", next(events, after, upTo, cut ? events.size() : limit));
+        root.put("next", page.next());
         return Buffer.buffer(root.toString());
-    }
-
-    /** Where the next read starts: see the class comment. */
-    private static long next(List<StoredEvent> events, long after, long upTo, int limit) {
-        long last = events.isEmpty() ? after : events.get(events.size() - 1).sequence();
-        return events.size() == limit ? last : Math.max(last, Math.max(after, upTo));
     }
 
     private static EventFilter filter(MultiMap q) {
@@ -431,17 +398,16 @@ final class EventsApi {
             if (!stillLetOn.getAsBoolean()) {
                 return null;
             }
-            long upTo = log.lastSequence();
-            List<StoredEvent> events = log.read(filter, from, STREAM_PAGE);
+            EventPage page = EventPage.read(log, filter, from, STREAM_PAGE); // its scan bounded as a page's
             Buffer text = Buffer.buffer();
-            for (StoredEvent e : events) {
+            for (StoredEvent e : page.events()) {
                 text.appendString("id: ").appendString(Long.toString(e.sequence()))
                     .appendString("\nevent: ").appendString(e.event().getType().replaceAll("[\r\n]", " "))
                     .appendString("\ndata: ").appendString(CloudEventsCodec.toJson(e.event()).toString(),
                         StandardCharsets.UTF_8.name())
                     .appendString("\n\n");
             }
-            return new Page(text, next(events, from, upTo, STREAM_PAGE));
+            return new Page(text, page.next());
         }
 
         /** Ends the stream whose credentials no longer let it on, telling the client why in a comment line. */

@@ -292,6 +292,24 @@ abstract class EventLogContract {
         assertThat(ids(log.read(EventFilter.ofTypes("*"), 3, 10))).containsExactly("4", "5");
     }
 
+    /** A read up to a sequence stops there, within a group commit too, whatever the filter matches after it. */
+    @Test
+    void readsNoFurtherThanTheSequenceItIsGiven() throws Exception {
+        start(H2EventLog.Settings.DEFAULTS);
+        for (String group : List.of("a", "b", "c")) {
+            get(log.append(readings(group, 3))); // sequences 1 to 9, three groups
+        }
+
+        assertThat(log.read(EventFilter.ALL, 0, 100, 5)).extracting(StoredEvent::sequence)
+            .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(log.read(EventFilter.ALL, 2, 100, 7)).extracting(StoredEvent::sequence)
+            .containsExactly(3L, 4L, 5L, 6L, 7L);
+        assertThat(log.read(EventFilter.ALL, 2, 2, 7)).extracting(StoredEvent::sequence).containsExactly(3L, 4L);
+        assertThat(log.read(EventFilter.ofTypes("no.such.type"), 0, 100, 9)).isEmpty();
+        assertThat(log.read(EventFilter.ALL, 8, 100, 8)).isEmpty();
+        assertThat(log.read(EventFilter.ALL, 0, 100, Long.MAX_VALUE)).hasSize(9);
+    }
+
     static List<String> ids(List<StoredEvent> events) {
         return events.stream().map(e -> e.event().getId()).toList();
     }

@@ -1,0 +1,128 @@
+package de.datenhafen.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.datenhafen.core.bus.AppendResult;
+import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.EventLog;
+import de.datenhafen.core.bus.NewEvent;
+import de.datenhafen.core.bus.StoredEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A page of the events API scans the log in windows and ends once its time is up, saying where it stopped: a filter
+ * that matches nothing no longer reads the whole log in one request, and following next misses nothing.
+ */
+class EventPageTest {
+
+    /** 100 events, sequences 1 to 100: type t.match at 50 and 95, t.other else. */
+    private final Log log = new Log(100, 50, 95);
+
+    @Test
+    void aScanWhoseTimeIsUpEndsAfterItsWindowAndNextContinuesWithoutMissingAnEvent() {
+        List<Long> found = new ArrayList<>();
+        List<Long> nexts = new ArrayList<>();
+        long after = 0;
+        while (after < 100) {
+            // no time at all: each page scans one window of 20 sequences, then ends
+            EventPage page = EventPage.read(log, EventFilter.ofTypes("t.match"), after, 10, 20, 0);
+            page.events().forEach(e -> found.add(e.sequence()));
+            nexts.add(page.next());
+            assertThat(log.furthest).as("the page's reads looked no further than its window").isLessThanOrEqualTo(
+                after + 20);
+            after = page.next();
+        }
+        assertThat(found).containsExactly(50L, 95L);
+        assertThat(nexts).containsExactly(20L, 40L, 60L, 80L, 100L);
+    }
+
+    @Test
+    void withTimeEnoughAPageScansToTheLogsEndAndAFullPageEndsAtItsLastEvent() {
+        EventPage all = EventPage.read(log, EventFilter.ofTypes("t.match"), 0, 10, 20, 10_000_000_000L);
+        assertThat(all.events()).extracting(StoredEvent::sequence).containsExactly(50L, 95L);
+        assertThat(all.next()).as("the log's last sequence: nothing to scan again").isEqualTo(100);
+
+        EventPage full = EventPage.read(log, EventFilter.ALL, 0, 30, 20, 10_000_000_000L);
+        assertThat(full.events()).hasSize(30);
+        assertThat(full.next()).isEqualTo(30);
+
+        assertThat(EventPage.read(log, EventFilter.ALL, 500, 10).next()).as("after the log's end").isEqualTo(500);
+    }
+
+    /** A log in memory that remembers how far a read looked. */
+    private static final class Log implements EventLog {
+        final List<StoredEvent> events = new ArrayList<>();
+        long furthest;
+
+        Log(int count, long... matching) {
+            for (long s = 1; s <= count; s++) {
+                long seq = s;
+                boolean match = java.util.Arrays.stream(matching).anyMatch(m -> m == seq);
+                events.add(new StoredEvent(s, "m", CloudEventBuilder.v1().withId("e" + s).withSource(URI.create("/t"))
+                    .withType(match ? "t.match" : "t.other").build()));
+            }
+        }
+
+        @Override
+        public List<StoredEvent> read(EventFilter filter, long after, int limit) {
+            return read(filter, after, limit, Long.MAX_VALUE);
+        }
+
+        @Override
+        public List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
+            List<StoredEvent> out = new ArrayList<>();
+            for (StoredEvent e : events) {
+                if (e.sequence() <= after) {
+                    continue;
+                }
+                if (e.sequence() > upTo || out.size() == limit) {
+                    break;
+                }
+                furthest = e.sequence();
+                if (filter.matches(e)) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public CompletableFuture<List<AppendResult>> append(List<NewEvent> batch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long firstStoredAtOrAfter(Instant time) {
+            return 1;
+        }
+
+        @Override
+        public long lastSequence() {
+            return events.size();
+        }
+
+        @Override
+        public int pendingEvents() {
+            return 0;
+        }
+
+        @Override
+        public void onCommit(LongConsumer listener) {
+        }
+
+        @Override
+        public void removeOnCommit(LongConsumer listener) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
