@@ -8,10 +8,8 @@ import de.datenhafen.api.BusPublisher;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.core.bus.AppendResult;
-import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.EventLog;
 import de.datenhafen.core.bus.NewEvent;
-import de.datenhafen.core.bus.StoredEvent;
+import de.datenhafen.core.bus.QuietEventLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +114,7 @@ class IntegrationPublisherTest {
     }
 
     /** A log that keeps what was appended and answers with {@link #commit}. */
-    private static final class Log implements EventLog {
+    private static final class Log extends QuietEventLog {
         final List<List<NewEvent>> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<List<AppendResult>> commit = new CompletableFuture<>();
 
@@ -125,38 +122,6 @@ class IntegrationPublisherTest {
         public CompletableFuture<List<AppendResult>> append(List<NewEvent> events) {
             appended.add(events);
             return commit;
-        }
-
-        @Override
-        public List<StoredEvent> read(EventFilter filter, long after, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public long firstStoredAtOrAfter(Instant time) {
-            return 0;
-        }
-
-        @Override
-        public long lastSequence() {
-            return 0;
-        }
-
-        @Override
-        public int pendingEvents() {
-            return 0;
-        }
-
-        @Override
-        public void onCommit(LongConsumer listener) {
-        }
-
-        @Override
-        public void removeOnCommit(LongConsumer listener) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

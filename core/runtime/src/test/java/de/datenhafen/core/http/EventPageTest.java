@@ -2,18 +2,13 @@ package de.datenhafen.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.datenhafen.core.bus.AppendResult;
 import de.datenhafen.core.bus.EventFilter;
-import de.datenhafen.core.bus.EventLog;
-import de.datenhafen.core.bus.NewEvent;
+import de.datenhafen.core.bus.QuietEventLog;
 import de.datenhafen.core.bus.StoredEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +52,7 @@ class EventPageTest {
     }
 
     /** A log in memory that remembers how far a read looked. */
-    private static final class Log implements EventLog {
+    private static final class Log extends QuietEventLog {
         final List<StoredEvent> events = new ArrayList<>();
         long furthest;
 
@@ -94,35 +89,8 @@ class EventPageTest {
         }
 
         @Override
-        public CompletableFuture<List<AppendResult>> append(List<NewEvent> batch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long firstStoredAtOrAfter(Instant time) {
-            return 1;
-        }
-
-        @Override
         public long lastSequence() {
             return events.size();
-        }
-
-        @Override
-        public int pendingEvents() {
-            return 0;
-        }
-
-        @Override
-        public void onCommit(LongConsumer listener) {
-        }
-
-        @Override
-        public void removeOnCommit(LongConsumer listener) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
