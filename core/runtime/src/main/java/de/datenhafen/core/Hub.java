@@ -275,7 +275,7 @@ public final class Hub implements AutoCloseable {
         plugins.addListener(integrations);
         camel.stopIntegrationsWith(integrations::stopSoon);
         flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent(),
-            sinkPolicy, config.flowsEventCpu());
+            sinkPolicy, config.flowsEventCpu(), config.flowsPerMember());
         integrations.hubIntegrations(flows);
         flows.shareChanges(changes);
 

@@ -26,9 +26,11 @@ class FlowsTest {
 
     // the test receivers are on 127.0.0.1: sinks reach public addresses only unless the hub's operator lists more
     @RegisterExtension
-    // an event's expressions have 2 s of CPU all together here (5 s by default), so the test of that share is short
+    // an event's expressions have 2 s of CPU all together here (5 s by default), so the test of that share is short;
+    // a member has 3 flows at most here (20 by default)
     static final HubExtension hub = HubExtension.builder().config("sinks.allowed-private-hosts", "127.0.0.1")
-        .config(de.datenhafen.core.config.HubConfig.FLOWS_EVENT_CPU, "2s").build();
+        .config(de.datenhafen.core.config.HubConfig.FLOWS_EVENT_CPU, "2s")
+        .config(de.datenhafen.core.config.HubConfig.FLOWS_PER_MEMBER, "3").build();
 
     private static String flow(String name, String in, String out, String transform) {
         return """
@@ -214,6 +216,30 @@ class FlowsTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.getJsonObject(0).getString("error")).contains("nests deeper than 200 evaluations");
         assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("loop");
+    }
+
+    /** A member has at most flows.per-member flows (3 in this hub); a hub-admin's are not counted. */
+    @Test
+    void aMemberHasAtMostItsNumberOfFlowsAndGetsOneAgainWhenItDeletesOne(HubClient client) {
+        client.post("/api/v1/admin/members", new JsonObject().put("id", "viele-flows").put("name", "Viele Flows"));
+        HubClient viele = client.withToken(client.memberToken("viele-flows", "flows", "member-admin"));
+        String yaml = "name: %s\nfrom: {bus: viele-flows.in}\nsteps:\n  - bus: {type: viele-flows.out-%s}\n";
+        for (String n : List.of("v1", "v2", "v3")) {
+            HubClient.Response r = create(viele, yaml.formatted(n, n));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        }
+
+        HubClient.Response fourth = create(viele, yaml.formatted("v4", "v4"));
+
+        assertThat(fourth.status()).as(fourth.toString()).isEqualTo(409);
+        assertThat(fourth.json().getString("error")).isEqualTo("member viele-flows has 3 flows, the most a member may "
+            + "have (flows.per-member); delete one it no longer needs first");
+        assertThat(client.get("/api/v1/admin/flows/v4").status()).isEqualTo(404);
+        assertThat(viele.delete("/api/v1/admin/flows/v1").status()).isEqualTo(204);
+        assertThat(create(viele, yaml.formatted("v4", "v4")).status()).isEqualTo(201);
+        for (String n : List.of("v2", "v3", "v4")) {
+            viele.delete("/api/v1/admin/flows/" + n);
+        }
     }
 
     /**

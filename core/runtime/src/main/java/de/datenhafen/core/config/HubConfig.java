@@ -83,6 +83,7 @@ public final class HubConfig {
     public static final String AUDIT_RETENTION = "audit.retention";
     public static final String CITY_RENDER_TIMEOUT = "city.render-timeout";
     public static final String FLOWS_EVENT_CPU = "flows.event-cpu";
+    public static final String FLOWS_PER_MEMBER = "flows.per-member";
     public static final String CITY_SECTION_RENDERS = "city.section-renders";
     public static final String BUS_QUEUE_CAPACITY = "bus.queue.capacity";
     public static final String BUS_STORAGE = "bus.storage";
@@ -186,6 +187,8 @@ public final class HubConfig {
         .define(FLOWS_EVENT_CPU, ConfigType.DURATION, "5s", false, "CPU time a running flow's expressions may "
             + "take for one event, all together (each has 1 s of its own); past it the event is dead-lettered with "
             + "the reason, so a flow of many heavy blocks cannot hold a core for minutes per event")
+        .define(FLOWS_PER_MEMBER, ConfigType.INT, 20, false, "Flows one member may have (a hub-admin's are not "
+            + "counted); each runs on a thread of its own with its subscription. Past it a new flow is 409")
         .define(AUDIT_RETENTION, ConfigType.DURATION, "365d", false,
             "How long audit entries are kept; older ones are deleted once a day")
         .define(HTTP_IDLE_TIMEOUT, ConfigType.DURATION, "5m", false,
@@ -582,6 +585,14 @@ public final class HubConfig {
             throw new InvalidInputException(FLOWS_EVENT_CPU + " must be more than 0, was " + cpu, FLOWS_EVENT_CPU);
         }
         return cpu;
+    }
+
+    public int flowsPerMember() {
+        int n = config.getInt(FLOWS_PER_MEMBER);
+        if (n < 1) {
+            throw new InvalidInputException(FLOWS_PER_MEMBER + " must be at least 1, was " + n, FLOWS_PER_MEMBER);
+        }
+        return n;
     }
 
     public int citySectionRenders() {

@@ -105,6 +105,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     private final SinkAddressPolicy sinkPolicy;
     /** The CPU time a flow's expressions may take for one event, all together ({@link EventBudget}). */
     private final Duration eventCpu;
+    /** Flows one member may have (flows.per-member); a hub-admin's are not counted. */
+    private final int perMember;
     private final StopReasons stopReasons;
     private final CamelHost camel;
     private final HubSubscriptions subscriptions;
@@ -118,9 +120,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      *                         integration manager
      */
     public FlowManager(Database db, SecretBox secrets, CamelHost camel, HubSubscriptions subscriptions,
-                       Predicate<String> integrationNamed, SinkAddressPolicy sinkPolicy, Duration eventCpu) {
+                       Predicate<String> integrationNamed, SinkAddressPolicy sinkPolicy, Duration eventCpu,
+                       int perMember) {
         this.sinkPolicy = sinkPolicy;
         this.eventCpu = eventCpu;
+        this.perMember = perMember;
         this.store = new FlowStore(db, secrets);
         this.stopReasons = new StopReasons(db, StopReasons.Table.FLOW);
         this.camel = camel;
@@ -245,6 +249,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         if (integrationNamed.test(n)) {
             throw new ConflictException("an integration is named '" + n + "'; a flow runs as an integration of its own "
                 + "name, so it needs another", "name");
+        }
+        long owned = member == null ? 0 : entries.values().stream().filter(f -> member.equals(f.row.member())).count();
+        if (owned >= perMember) {
+            throw new ConflictException("member " + member + " has " + owned + " flows, the most a member may have "
+                + "(flows.per-member); delete one it no longer needs first", "name");
         }
         noRound(n, member, flow);
         Instant now = Instant.now();

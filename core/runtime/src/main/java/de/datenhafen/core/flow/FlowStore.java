@@ -85,10 +85,24 @@ final class FlowStore {
         }
     }
 
-    /** Adds a version and makes it the flow's current one, in one transaction. */
+    /**
+     * The versions of a flow that are kept: the newest ones, so a flow changed every minute by a script does not grow
+     * the database without end; the audit log keeps who changed it when.
+     */
+    static final int KEPT_VERSIONS = 100;
+
+    /**
+     * Adds a version and makes it the flow's current one, in one transaction; versions older than the newest
+     * {@link #KEPT_VERSIONS} are deleted with it.
+     */
     void addVersion(Version v, Instant now) {
         inTransaction("store a version of flow " + v.name(), c -> {
             insertVersion(c, v);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM flow_version WHERE name = ? AND version <= ?")) {
+                ps.setString(1, v.name());
+                ps.setInt(2, v.version() - KEPT_VERSIONS);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE flow SET version = ?, updated_at = ? WHERE name = ?")) {
                 ps.setInt(1, v.version());
