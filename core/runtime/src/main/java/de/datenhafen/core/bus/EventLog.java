@@ -31,8 +31,8 @@ public interface EventLog extends AutoCloseable {
     /**
      * As {@link #read(EventFilter, long, int)}, of the events up to sequence {@code upTo} alone: a reader bounds so how
      * much of the log one call looks at, where a filter that matches little would otherwise scan it to its end. This
-     * default reads and drops what is past {@code upTo}, so it bounds the answer but not the scan (Kafka's log); the
-     * database's storages stop their scan there.
+     * default reads and drops what is past {@code upTo}, so it bounds the answer but not the scan; the storages
+     * (rows, chunks, Kafka) stop their scan there.
      */
     default List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
         List<StoredEvent> events = read(filter, after, limit);

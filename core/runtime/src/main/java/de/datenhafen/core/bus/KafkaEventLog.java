@@ -637,9 +637,15 @@ public final class KafkaEventLog implements EventLog {
 
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {
+        return read(filter, after, limit, Long.MAX_VALUE);
+    }
+
+    /** Stops at {@code upTo}: a sequence is its offset + 1, so the offsets read are those below it. */
+    @Override
+    public List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
         Objects.requireNonNull(filter, "filter");
         GroupCommitLog.checkLimit(limit);
-        long end = head.get();
+        long end = Math.min(head.get(), upTo);
         List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
         if (after >= end) {
             return out;

@@ -7,7 +7,9 @@ package de.datenhafen.core.flow;
  * event's budget is no longer than what is left of it ({@link CpuBudget}); past it the expression fails with
  * {@link Expression.LimitException} and the flow's subscription dead-letters the event with the reason. The parts of
  * a split share their event's budget; an aggregate's completed list starts a budget of its own. Delays, throttles and
- * sinks wait without spending it. One event at a time: not thread-safe.
+ * sinks wait without spending it. One event at a time: not thread-safe. What it counts is the evaluations' own CPU
+ * time where it is read, and never more than the thread's CPU time since the event's first evaluation once that is
+ * looked at ({@link #begin}), so a loaded machine does not stop an event that did not use its share.
  */
 final class EventBudget {
 
@@ -15,7 +17,11 @@ final class EventBudget {
     static final java.time.Duration DEFAULT = java.time.Duration.ofSeconds(5);
 
     private final long limitNanos;
+    /** What the evaluations spent: their CPU time, or, for the short ones, their time on the wall (cheaper to read). */
     private long spentNanos;
+    /** The thread that made the first evaluation and its CPU time then; -1 before, or where it is not measured. */
+    private long cpuStart = -1;
+    private Thread thread;
 
     EventBudget(long limitNanos) {
         this.limitNanos = limitNanos;
@@ -23,6 +29,21 @@ final class EventBudget {
 
     long leftNanos() {
         return limitNanos - spentNanos;
+    }
+
+    /**
+     * An evaluation begins: the first one notes the thread's CPU time, and one near the share's end ({@code
+     * nearNanos} or less left) counts what was spent by the CPU clock where that is less. Short evaluations are
+     * charged their time on the wall, which a busy machine stretches: a split of a thousand parts with a few blocks of
+     * a millisecond each would otherwise pass the share on a loaded machine without using it.
+     */
+    void begin(long nearNanos) {
+        if (cpuStart < 0 && thread == null) {
+            thread = Thread.currentThread();
+            cpuStart = CpuBudget.threadCpuNanos();
+        } else if (leftNanos() <= nearNanos && cpuStart >= 0 && thread == Thread.currentThread()) {
+            spentNanos = Math.min(spentNanos, CpuBudget.threadCpuNanos() - cpuStart);
+        }
     }
 
     void spend(long nanos) {

@@ -15,7 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.AggregateDefinition;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.ProcessorDefinition;
@@ -133,12 +132,6 @@ final class FlowCompiler {
 
     /** Appends {@code steps} from index {@code start}; a block that holds the rest (filter, split...) takes them. */
     private void append(ProcessorDefinition<?> def, List<Flow.Step> steps, int start) {
-        if (start == steps.size() && (def instanceof FilterDefinition || def instanceof AggregateDefinition)) {
-            // a filter or an aggregate that ends the flow: its events end there (Camel makes no route of a filter or
-            // an aggregate without a block inside: "Definition has no children", a 500 for the dry run)
-            def.process(x -> { });
-            return;
-        }
         for (int i = start; i < steps.size(); i++) {
             Flow.Step step = steps.get(i);
             if (step instanceof Flow.Filter f) {
@@ -187,6 +180,14 @@ final class FlowCompiler {
                     }
                 }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
                     .forceCompletionOnStop();
+                // complete by its size, a collection goes on on the thread of the event that completed it, within that
+                // event's share of CPU (an aggregate of size 1 after a split must not give each part a share of its
+                // own); complete by its time or at a stop it has a share of its own
+                agg.process(x -> {
+                    if (!"size".equals(x.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class))) {
+                        x.setProperty(BUDGET, new EventBudget(eventCpuNanos));
+                    }
+                });
                 append(agg, steps, i + 1);
                 return;
             } else if (step instanceof Flow.Throttle t) {
@@ -204,6 +205,11 @@ final class FlowCompiler {
             } else if (step instanceof Flow.Sink s) {
                 sink(def, s);
             }
+        }
+        if (def instanceof FilterDefinition && def.getOutputs().isEmpty()) {
+            // a filter with no block after it that makes a step (none, or only a dry run's throttles and delays): its
+            // events end there; Camel makes no route of a filter without a child ("Definition has no children")
+            def.process(x -> { });
         }
     }
 
@@ -365,20 +371,19 @@ final class FlowCompiler {
     /**
      * Collects the data of an aggregate's events into a list, in arrival order, within what the flow's owner's
      * aggregates may hold ({@link AggregateMemory}): an event past it fails (its subscription dead-letters it with the
-     * reason) and is not held. The list has a share of CPU time of its own for the blocks after the aggregate (it may
-     * complete on another thread, after its first event's way ended).
+     * reason) and is not held. The collection carries the share of CPU time of the event that came last
+     * ({@link EventBudget}; see where the aggregate is appended).
      */
     private final class Collect implements AggregationStrategy {
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             Object data = newExchange.getProperty(DATA);
-            long size = Expression.json(data).length;
+            long size = AggregateMemory.estimate(data);
             AggregateMemory.HUB.take(owner(), size);
             if (oldExchange == null) {
                 List<Object> all = new ArrayList<>();
                 all.add(data);
                 newExchange.setProperty(DATA, all);
-                newExchange.setProperty(BUDGET, new EventBudget(eventCpuNanos));
                 newExchange.setProperty(HELD, size);
                 return newExchange;
             }
@@ -386,6 +391,7 @@ final class FlowCompiler {
             List<Object> all = oldExchange.getProperty(DATA, List.class);
             all.add(data);
             oldExchange.setProperty(HELD, oldExchange.getProperty(HELD, Long.class) + size);
+            oldExchange.setProperty(BUDGET, newExchange.getProperty(BUDGET)); // the latest event's (see append)
             oldExchange.setProperty(ORIGIN, oldExchange.getProperty(ORIGIN, String.class) + "+"
                 + newExchange.getProperty(ORIGIN, String.class));
             return oldExchange;

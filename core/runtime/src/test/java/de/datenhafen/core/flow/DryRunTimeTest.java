@@ -61,6 +61,25 @@ class DryRunTimeTest {
         assertThat(ms).as("the dry run took (ms)").isLessThan(4_000);
     }
 
+    /**
+     * The parts of a split share their event's CPU, also through an aggregate of size 1 (each part a collection of
+     * its own, completed on the event's thread): twenty parts through ten blocks of 30 ms and more stop at the
+     * event's 0.2 s, not at 0.2 s a part (four seconds).
+     */
+    @Test
+    void anAggregateOfOneAfterASplitDoesNotGiveEachPartAShareOfItsOwn() {
+        String yaml = "name: parts\nfrom:\n  bus: t.in\nsteps:\n  - split: '[1..20]'\n  - aggregate: {size: 1, seconds: 60}\n"
+            + BLOCK.repeat(10) + "  - bus: {type: t.out}\n";
+        long t0 = System.nanoTime();
+
+        DryRun.Result r = DryRun.run(FlowManager.checked(yaml, null), List.of(sample()), Duration.ofSeconds(10),
+            Duration.ofMillis(200));
+
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.emitted()).isEmpty();
+        assertThat(ms).as("the dry run took (ms); a share a part would take 4 s of CPU").isLessThan(3_000);
+    }
+
     @Test
     void aLightFlowIsNotTouchedByTheRunsTime() {
         String yaml = "name: light\nfrom:\n  bus: t.in\nsteps:\n" + BLOCK + "  - bus: {type: t.out}\n";

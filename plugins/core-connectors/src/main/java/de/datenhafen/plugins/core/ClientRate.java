@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * How many posts one client may make to an ingest that takes them from anyone: a token bucket per client
  * ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) holding {@value #BURST_SECONDS} seconds' worth, refilled
- * at the rate. A post that finds its client's bucket empty is refused before its body is read, with the time until
- * the next one would be taken; nothing of it reaches the bus. Without it, one address could fill the bus (and the
+ * at the rate. A post that finds its client's bucket empty is refused before its body is looked at (the hub has
+ * received it by then, within max-body), with the time until the next one would be taken; nothing of it reaches the
+ * bus. Without it, one address could fill the bus (and the
  * disk) through a door an admin opened to the public.
  *
  * <p>At most {@link #MAX_CLIENTS} buckets are held, the longest unused dropped first, so the memory is bounded
