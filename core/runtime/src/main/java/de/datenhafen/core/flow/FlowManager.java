@@ -65,6 +65,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     static final String DISABLED = "disabled";
     /** The hub's member, owner of a hub-admin's flow's events. */
     static final String HUB = "hub";
+    /**
+     * The versions the hub keeps of a flow, the newest; a new one deletes the oldest beyond. Each may be 64 KiB: a
+     * member-admin's thousand versions of one flow, read together, took the hub out of heap (an attacker's probe).
+     */
+    public static final int VERSIONS_KEPT = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowManager.class);
 
@@ -105,7 +110,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     private final SinkAddressPolicy sinkPolicy;
     /** The CPU time a flow's expressions may take for one event, all together ({@link EventBudget}). */
     private final Duration eventCpu;
-    /** Flows one member may have (flows.per-member); a hub-admin's are not counted. */
+    /**
+     * Flows one member may have (flows.per-member); a hub-admin's are not counted. Each holds a thread (its
+     * subscription's) and polls the bus: 150 idle ones took about an eighth of a core and 45 MB, so a member's
+     * thousands would take the hub's cores (an attacker's probe).
+     */
     private final int perMember;
     private final StopReasons stopReasons;
     private final CamelHost camel;
@@ -223,7 +232,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public synchronized List<VersionView> versions(String name) {
         Entry e = require(name);
         List<VersionView> out = new ArrayList<>();
-        for (FlowStore.Version v : store.versions(name)) {
+        for (FlowStore.Version v : store.versions(name, VERSIONS_KEPT)) {
             out.add(new VersionView(v.version(), v.version() == e.row.version(), v.note(), v.createdBy(),
                 v.createdAt(), redacted(v.definition())));
         }
@@ -285,7 +294,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public synchronized FlowView rollback(String name, int version, String actor) {
         Entry e = require(name);
         FlowStore.Version old = store.version(name, version).orElseThrow(() -> new NotFoundException("flow '" + name
-            + "' has no version " + version, "version"));
+            + "' has no version " + version + " (the hub keeps the newest " + VERSIONS_KEPT + ")", "version"));
         Flow flow = admitted(old.definition(), e.row.member());
         noRound(name, e.row.member(), flow);
         return newVersion(e, old.definition(), flow, actor, "rollback to version " + version);
@@ -293,9 +302,9 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
 
     private FlowView newVersion(Entry e, String text, Flow flow, String actor, String note) {
         String name = e.row.name();
-        int next = store.versions(name).stream().mapToInt(FlowStore.Version::version).max().orElse(0) + 1;
+        int next = store.latestVersion(name) + 1;
         Instant now = Instant.now();
-        store.addVersion(new FlowStore.Version(name, next, text, note, actor, now), now);
+        store.addVersion(new FlowStore.Version(name, next, text, note, actor, now), now, VERSIONS_KEPT);
         stop(e);
         e.row = new FlowStore.Row(name, e.row.member(), next, e.row.desired(), e.row.createdAt(), now);
         e.flow = flow;
@@ -607,9 +616,27 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
                 throw new FlowRefusedException(lineOf(text, s.start()), null, s.path(), "the secret is "
                     + REDACTED + " but the current version has none at " + s.path() + " to keep: give it");
             }
+            String target = targetOf(given, s.path());
+            if (!Objects.equals(target, targetOf(e.flow, s.path()))) {
+                // else whoever may change the flow could send a secret it cannot read (an MQTT password, a webhook
+                // secret signing what the flow writes) to a receiver of its own (an attacker's probe)
+                throw new FlowRefusedException(lineOf(text, s.start()), null, s.path(), "the secret is "
+                    + REDACTED + " but its step's target is not the current version's: a kept "
+                    + "secret goes only where it went; give it again for a new target");
+            }
             out = splice(out, s, "'" + kept.replace("'", "''") + "'");
         }
         return out;
+    }
+
+    /** The url or broker of the sink step a secret at {@code secretPath} belongs to, null for none. */
+    private static String targetOf(Flow flow, String secretPath) {
+        for (Flow.Sink sink : flow.sinks()) {
+            if (secretPath.startsWith(sink.path() + "." + sink.kind() + ".")) {
+                return sink.options().get(sink.kind().equals("webhook") ? "url" : "broker");
+            }
+        }
+        return null;
     }
 
     /** The definition with every secret shown as {@value Config#REDACTED}. */

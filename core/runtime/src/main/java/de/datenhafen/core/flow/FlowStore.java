@@ -86,21 +86,16 @@ final class FlowStore {
     }
 
     /**
-     * The versions of a flow that are kept: the newest ones, so a flow changed every minute by a script does not grow
-     * the database without end; the audit log keeps who changed it when.
+     * Adds a version and makes it the flow's current one, in one transaction, deleting the versions {@code kept} or
+     * more before it.
      */
-    static final int KEPT_VERSIONS = 100;
-
-    /**
-     * Adds a version and makes it the flow's current one, in one transaction; versions older than the newest
-     * {@link #KEPT_VERSIONS} are deleted with it.
-     */
-    void addVersion(Version v, Instant now) {
+    void addVersion(Version v, Instant now, int kept) {
         inTransaction("store a version of flow " + v.name(), c -> {
             insertVersion(c, v);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM flow_version WHERE name = ? AND version <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM flow_version WHERE name = ? AND version <= ?")) {
                 ps.setString(1, v.name());
-                ps.setInt(2, v.version() - KEPT_VERSIONS);
+                ps.setInt(2, v.version() - kept);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -138,12 +133,16 @@ final class FlowStore {
         }
     }
 
-    List<Version> versions(String name) {
+    /** The newest {@code kept} versions, oldest first (a flow stored before versions were bounded may have more). */
+    List<Version> versions(String name, int kept) {
         List<Version> out = new ArrayList<>();
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT name, version, definition, note, created_by, "
-                 + "created_at FROM flow_version WHERE name = ? ORDER BY version")) {
+                 + "created_at FROM flow_version WHERE name = ? AND version > (SELECT MAX(version) FROM flow_version "
+                 + "WHERE name = ?) - ? ORDER BY version")) {
             ps.setString(1, name);
+            ps.setString(2, name);
+            ps.setInt(3, kept);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Version(rs.getString(1), rs.getInt(2), secrets.decrypt(rs.getString(3)),
@@ -156,8 +155,34 @@ final class FlowStore {
         return out;
     }
 
+    /** One version, read alone: a flow's versions together may be many megabytes. */
     Optional<Version> version(String name, int version) {
-        return versions(name).stream().filter(v -> v.version() == version).findFirst();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT name, version, definition, note, created_by, "
+                 + "created_at FROM flow_version WHERE name = ? AND version = ?")) {
+            ps.setString(1, name);
+            ps.setInt(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Version(rs.getString(1), rs.getInt(2),
+                    secrets.decrypt(rs.getString(3)), rs.getString(4), rs.getString(5),
+                    rs.getTimestamp(6).toInstant())) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read version " + version + " of flow " + name, e);
+        }
+    }
+
+    /** The flow's highest version number, 0 for none. */
+    int latestVersion(String name) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM flow_version WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the versions of flow " + name, e);
+        }
     }
 
     void delete(String name) {

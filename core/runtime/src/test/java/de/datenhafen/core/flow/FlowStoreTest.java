@@ -26,14 +26,18 @@ class FlowStoreTest {
             store.insert(new FlowStore.Row("often", null, 1, FlowManager.ENABLED, now, now),
                 new FlowStore.Version("often", 1, "name: often", null, "a script", now));
             for (int v = 2; v <= 105; v++) {
-                store.addVersion(new FlowStore.Version("often", v, "name: often # " + v, null, "a script", now), now);
+                store.addVersion(new FlowStore.Version("often", v, "name: often # " + v, null, "a script", now), now,
+                    FlowManager.VERSIONS_KEPT);
             }
 
-            List<FlowStore.Version> kept = store.versions("often");
+            List<FlowStore.Version> kept = store.versions("often", FlowManager.VERSIONS_KEPT);
             assertThat(kept).extracting(FlowStore.Version::version)
                 .containsExactlyElementsOf(IntStream.rangeClosed(6, 105).boxed().toList());
             assertThat(kept.get(99).definition()).isEqualTo("name: often # 105");
             assertThat(store.version("often", 5)).isEmpty();
+            assertThat(store.version("often", 6)).hasValueSatisfying(v -> assertThat(v.definition())
+                .isEqualTo("name: often # 6"));
+            assertThat(store.latestVersion("often")).isEqualTo(105);
         }
     }
 }

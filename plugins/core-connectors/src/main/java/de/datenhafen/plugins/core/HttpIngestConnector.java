@@ -93,6 +93,10 @@ public final class HttpIngestConnector implements Connector {
                 + "(an IPv6 /64) may make, " + ClientRate.BURST_SECONDS + " seconds' worth at once; past it 503 with "
                 + "Retry-After and nothing is put on the bus. 0: no bound")
             .check(ANONYMOUS_RATE, ConfigCheck.range(0, 100_000))
+            // a door open to anyone, and how much of the hub anyone's posts may take through it, are a hub-admin's:
+            // a member-admin of the plugin's owner opened one with anonymous-rate 0 (an attacker's probe)
+            .hubAdminOnly("it lets anyone without a token put events on the bus, and bounds how many a second",
+                List.of("anonymous", ANONYMOUS_RATE))
             // Removed (issue 13): a stored config that still has it is refused saying what replaces it
             .retired(TOKEN, "token was replaced by member tokens: list the members whose editors may post in senders "
                 + "(e.g. \"senders\": [\"parkhaus-gmbh\"]) and give their machines member tokens with the role "
