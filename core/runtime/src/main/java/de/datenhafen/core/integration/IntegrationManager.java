@@ -293,11 +293,38 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             Object v = given.get(key.name());
             if (key.secret() && stored.containsKey(key.name())
                 && (v == null || "".equals(v) || Config.REDACTED.equals(v))) {
+                String moved = movedAddress(connector, stored, raw == null ? Map.of() : raw);
+                if (moved != null) {
+                    throw new InvalidInputException("the secret " + key.name() + " is left out or " + Config.REDACTED
+                        + " but " + moved + " is not the stored one: a kept secret goes only where it went; give it "
+                        + "again for a new address", "config." + key.name());
+                }
                 given.put(key.name(), stored.get(key.name()));
             }
         }
         return given;
     }
+
+    /**
+     * The first key whose stored value is an address ({@code scheme://...}: a broker, a URL a sink sends to, a feed)
+     * and that {@code given} changes, or null. A secret kept on an update goes only where it went: whoever may change
+     * an integration, a member-admin of the plugin's owner too, could otherwise point a hub-admin's sink at a receiver
+     * of its own and have the hub send it the password, or sign what it chooses with the webhook secret it cannot read
+     * (an attacker's probe).
+     */
+    private static String movedAddress(Connector connector, Map<String, Object> stored, Map<String, Object> given) {
+        for (ConfigKey key : connector.config().keys()) {
+            if (!key.secret() && stored.get(key.name()) instanceof String was && ADDRESS.matcher(was.trim()).matches()
+                && !(given.get(key.name()) instanceof String now && now.trim().equals(was.trim()))) {
+                return key.name();
+            }
+        }
+        return null;
+    }
+
+    /** A value that names where something is sent or fetched from: a URI with a scheme and an authority. */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile(
+        "(?i)[a-z][a-z0-9+.-]*://\\S+");
 
     /**
      * What a create request's config is to {@code writer}: as given, refused when it sets a hub-admin-only key of the

@@ -252,6 +252,35 @@ class WebhookSinkIT {
         }
     }
 
+    /**
+     * A secret left out (or sent as ********) on an update is kept only while the address it goes to stays: else whoever
+     * may change the integration (a member-admin of the plugin's owner too) could point a hub-admin's sink at a
+     * receiver of its own and have the hub sign what it chooses with a secret it cannot read (an attacker's probe).
+     */
+    @Test
+    void aSecretLeftOutIsKeptOnlyForTheAddressItWasGivenFor(HubClient client) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(SECRET)) {
+            create(client, "keeper", config("city.keeper", receiver.url("/k")));
+
+            HubClient.Response moved = client.put("/api/v1/admin/integrations/keeper", new JsonObject().put("config",
+                config("city.keeper", receiver.url("/elsewhere")).put("secret", "********")));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(400);
+            assertThat(moved.json().getString("field")).isEqualTo("config.secret");
+            assertThat(moved.json().getString("error")).isEqualTo("the secret secret is left out or ******** but url "
+                + "is not the stored one: a kept secret goes only where it went; give it again for a new address");
+            assertThat(client.get("/api/v1/admin/integrations/keeper").json().getJsonObject("config").getString("url"))
+                .isEqualTo(receiver.url("/k"));
+
+            JsonObject sameAddress = config("city.keeper-2", receiver.url("/k"));
+            sameAddress.remove("secret");
+            assertThat(client.put("/api/v1/admin/integrations/keeper", new JsonObject().put("config", sameAddress))
+                .status()).as("the same address, the secret left out").isEqualTo(200);
+            assertThat(client.put("/api/v1/admin/integrations/keeper", new JsonObject().put("config",
+                config("city.keeper-2", receiver.url("/elsewhere")))).status()).as("given again").isEqualTo(200);
+            client.delete("/api/v1/admin/integrations/keeper");
+        }
+    }
+
     @Test
     void aTargetAtANonPublicAddressIsRefusedNamingTheKeyAndAnUpdateToOneChangesNothing(HubClient client)
         throws Exception {
