@@ -218,6 +218,30 @@ class FlowsTest {
         assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("loop");
     }
 
+    /**
+     * A flow stopped while an event waits in its delay stops at once and passes the event on, as an aggregate does:
+     * the sleeping event held the stop for Camel's shutdown time-out, and with it the flows' API and the health check
+     * (nine such flows changed at once held them 17 s, an attacker's probe).
+     */
+    @Test
+    void aFlowStoppedWhileAnEventWaitsInItsDelayStopsAtOnceAndPassesTheEventOn(HubClient client) {
+        String in = newType();
+        String yaml = "name: waits\nfrom: {bus: " + in + "}\nsteps:\n  - bus: {type: " + in + ".before}\n"
+            + "  - delay: {millis: 30000}\n  - bus: {type: " + in + ".after}\n";
+        assertThat(create(client, yaml).status()).isEqualTo(201);
+        post(client, "waiting", in, 1);
+        awaitEvents(client, in + ".before", 1); // the event is in the delay now
+
+        long t0 = System.nanoTime();
+        HubClient.Response disabled = client.post("/api/v1/admin/flows/waits/disable");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+        assertThat(millis).as("the stop, in ms (Camel waits 5 s and more for an event in flight)").isLessThan(3_000);
+        assertThat(awaitEvents(client, in + ".after", 1)).hasSize(1);
+        client.delete("/api/v1/admin/flows/waits");
+    }
+
     /** A member has at most flows.per-member flows (3 in this hub); a hub-admin's are not counted. */
     @Test
     void aMemberHasAtMostItsNumberOfFlowsAndGetsOneAgainWhenItDeletesOne(HubClient client) {

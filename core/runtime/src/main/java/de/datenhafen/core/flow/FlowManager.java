@@ -98,6 +98,8 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         Instant errorAt;
         /** Why it stopped itself (a 410 Gone), kept in the database until an admin enables it. */
         StopReasons.Reason stopped;
+        /** Ends the running route's delays and throttles ({@link FlowCompiler.Live#stopping}); null when not running. */
+        Runnable stopping;
 
         Entry(FlowStore.Row row, Flow flow) {
             this.row = row;
@@ -548,8 +550,10 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         }
         try {
             String member = e.row.member();
+            FlowCompiler.Live live = FlowCompiler.live(e.flow, name, member, eventCpu);
+            e.stopping = live.stopping();
             camel.addRoutes(new RouteOwner(name, "flow", member == null ? HUB : member,
-                FlowManager.class.getClassLoader()), FlowCompiler.live(e.flow, name, member, eventCpu));
+                FlowManager.class.getClassLoader()), live.routes());
             e.state = IntegrationManager.RUNNING;
             e.error = null;
             e.errorAt = null;
@@ -570,6 +574,10 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     }
 
     private void stop(Entry e) {
+        if (e.stopping != null) {
+            e.stopping.run(); // a sleeping delay or throttle passes its event on now, and the route stops at once
+            e.stopping = null;
+        }
         camel.remove(e.row.name());
         if (!e.state.equals(IntegrationManager.FAILED)) {
             e.state = IntegrationManager.STOPPED;
