@@ -306,16 +306,23 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     /**
-     * The first key whose stored value is an address ({@code scheme://...}: a broker, a URL a sink sends to, a feed)
-     * and that {@code given} changes, or null. A secret kept on an update goes only where it went: whoever may change
-     * an integration, a member-admin of the plugin's owner too, could otherwise point a hub-admin's sink at a receiver
-     * of its own and have the hub send it the password, or sign what it chooses with the webhook secret it cannot read
-     * (an attacker's probe).
+     * The first key whose stored or given value is an address ({@code scheme://...}: a broker, a URL a sink sends to,
+     * a feed polled with an authorization) and that {@code given} changes, adds or removes, or null. A secret kept on
+     * an update goes only where it went: whoever may change an integration, a member-admin of the plugin's owner too,
+     * could otherwise point a hub-admin's sink at a receiver of its own (or add a second feed URL of its own beside
+     * the stored one) and have the hub send it the password, or sign what it chooses with the webhook secret it cannot
+     * read (an attacker's probe).
      */
-    private static String movedAddress(Connector connector, Map<String, Object> stored, Map<String, Object> given) {
+    static String movedAddress(Connector connector, Map<String, Object> stored, Map<String, Object> given) {
         for (ConfigKey key : connector.config().keys()) {
-            if (!key.secret() && stored.get(key.name()) instanceof String was && ADDRESS.matcher(was.trim()).matches()
-                && !(given.get(key.name()) instanceof String now && now.trim().equals(was.trim()))) {
+            if (key.secret()) {
+                continue;
+            }
+            String was = stored.get(key.name()) instanceof String w ? w.trim() : null;
+            String now = given.get(key.name()) instanceof String n ? n.trim() : null;
+            boolean address = was != null && ADDRESS.matcher(was).matches()
+                || now != null && ADDRESS.matcher(now).matches();
+            if (address && !java.util.Objects.equals(was, now)) {
                 return key.name();
             }
         }
