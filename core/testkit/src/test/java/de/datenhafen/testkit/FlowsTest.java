@@ -628,7 +628,7 @@ class FlowsTest {
         assertThat(dead.getJsonObject("event").getString("id")).isEqualTo("big");
         assertThat(dead.getString("error")).contains("the aggregates of the hub-admins' flows hold", "bytes of "
             + "memory (as estimated) until their collections are complete, at most 16777216 for one owner's flows; "
-            + "this event's data takes about 524328 bytes and does not fit");
+            + "this event's data takes about 524392 bytes and does not fit");
 
         // stopped, the flow hands on what it held and frees it: 20 parts of half a MiB fit again
         assertThat(client.post("/api/v1/admin/flows/hoard/disable").status()).isEqualTo(200);

@@ -16,6 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AggregateMemory {
 
     static final long PER_OWNER = 16L * 1024 * 1024;
+    /**
+     * What one collected event costs besides its data: its place in the collection and its share of the collection's
+     * exchange. Data of nothing but {@code true} or {@code null} is counted so too (an attacker's probe held 5,000
+     * collections of a thousand {@code true}s, 400 MB, counted as nothing).
+     */
+    static final long PER_EVENT = 64;
     static final long TOTAL = 64L * 1024 * 1024;
 
     /** The hub's one account. */

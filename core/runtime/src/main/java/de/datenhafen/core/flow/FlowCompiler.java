@@ -389,7 +389,7 @@ final class FlowCompiler {
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             Object data = newExchange.getProperty(DATA);
-            long size = AggregateMemory.estimate(data);
+            long size = AggregateMemory.estimate(data) + AggregateMemory.PER_EVENT;
             AggregateMemory.HUB.take(owner(), size);
             if (oldExchange == null) {
                 List<Object> all = new ArrayList<>();
@@ -403,8 +403,11 @@ final class FlowCompiler {
             all.add(data);
             oldExchange.setProperty(HELD, oldExchange.getProperty(HELD, Long.class) + size);
             oldExchange.setProperty(BUDGET, newExchange.getProperty(BUDGET)); // the latest event's (see append)
-            oldExchange.setProperty(ORIGIN, oldExchange.getProperty(ORIGIN, String.class) + "+"
-                + newExchange.getProperty(ORIGIN, String.class));
+            // the collection's origin, for its output's id: a name of the origins in their order, of a fixed length
+            // (the origins joined grew the string by each event's, copied whole each time: a collection of a thousand
+            // took 80 KB and a million characters copied, none of it counted; an attacker's probe)
+            oldExchange.setProperty(ORIGIN, "collected " + UUID.nameUUIDFromBytes((oldExchange.getProperty(ORIGIN,
+                String.class) + "+" + newExchange.getProperty(ORIGIN, String.class)).getBytes(StandardCharsets.UTF_8)));
             return oldExchange;
         }
 

@@ -9,6 +9,7 @@ import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.camel.AsyncCallback;
@@ -62,6 +63,10 @@ final class HttpIngestConnector implements Connector {
                     "Take uplinks without a token: anyone who reaches the hub can then put readings on the bus "
                         + "(public sensors, or a network server that cannot send a header). Default: only a token "
                         + "or user with the role member-editor of the plugin's member")), "token")
+            // a door open to anyone, and how much one request may carry through it, are a hub-admin's: a member-admin of
+            // the plugin's owner opened one with max-body 1 GB (an attacker's probe)
+            .hubAdminOnly("it lets anyone without a token put readings on the bus, and bounds what one request may "
+                + "carry", List.of("anonymous", "max-body"))
             .build();
     }
 

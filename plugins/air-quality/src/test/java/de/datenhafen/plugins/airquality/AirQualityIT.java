@@ -303,6 +303,25 @@ class AirQualityIT {
     }
 
     /**
+     * An uplink door open to anyone, and how much one request may carry, are a hub-admin's: the owning member's admin
+     * is refused with 403 naming the key, and nothing is stored (an attacker's probe opened one with max-body 1 GB).
+     */
+    @Test
+    void onlyAHubAdminOpensTheUplinkDoorToAnyoneOrSetsItsBodyLimit(HubClient client) {
+        HubClient memberAdmin = client.withToken(Members.token(client, Members.OWNER, "door-admin",
+            Caller.MEMBER_ADMIN));
+        for (JsonObject config : List.of(new JsonObject().put("path", "open-door").put("anonymous", true),
+            new JsonObject().put("path", "open-door").put("max-body", 1_000_000_000))) {
+            HubClient.Response r = memberAdmin.post("/api/v1/admin/integrations", new JsonObject()
+                .put("name", "open-door").put("connector", "airquality-http").put("config", config));
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().getString("error")).startsWith("only a hub-admin may set ")
+                .contains("it lets anyone without a token put readings on the bus");
+            assertThat(client.get("/api/v1/admin/integrations/open-door").status()).isEqualTo(404);
+        }
+    }
+
+    /**
      * The simulator's size is the owning member's admin's to choose within its bounds (a billion rooms is refused,
      * naming rooms, by validate and create alike); its rate, which bounds what the hub spends on it, only a hub-admin
      * sets: the member's admin is refused with 403 naming max-per-second, and nothing is stored.

@@ -92,6 +92,10 @@ public final class GtfsRealtimeConnector implements Connector {
             .check("max-live-entities", ConfigCheck.atLeast(1))
             .hubAdminOnly("it bounds the memory live data takes of the hub",
                 List.of("max-message-mb", "max-entities", "max-live-entities"))
+            // a door open to anyone is a hub-admin's: a member-admin of the plugin's owner opened the push path, and
+            // anyone could push trips and alerts to the public departures (an attacker's probe)
+            .hubAdminOnly("it lets anyone without a token push trips, vehicles and alerts to the public departures",
+                List.of("anonymous"))
             .retired(PUSH_TOKEN, GtfsScheduleConnector.replacedByMemberTokens(PUSH_TOKEN, PUSH))
             .build();
     }

@@ -301,6 +301,24 @@ class TransitIT {
         assertThat(events("transit.alert")).extracting(e -> e.subject()).contains("works-1");
     }
 
+    /**
+     * A push path open to anyone is a hub-admin's to set: the operator's member-admin is refused with 403 naming
+     * anonymous, and nothing is stored (an attacker's probe opened one, and anyone pushed to the public departures).
+     */
+    @Test
+    void onlyAHubAdminOpensAPushPathToAnyone(HubClient client) {
+        HubClient memberAdmin = client.withToken(token(client, "stadtwerke-mobil", "door-admin", "member-admin", null));
+
+        HubClient.Response r = memberAdmin.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-open")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/open").put("anonymous", true)));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(403);
+        assertThat(r.json().getString("error")).startsWith("only a hub-admin may set anonymous: it lets anyone "
+            + "without a token push trips, vehicles and alerts to the public departures");
+        assertThat(client.get("/api/v1/admin/integrations/sh-open").status()).isEqualTo(404);
+    }
+
     @Test
     void aRealtimeIntegrationWithNoSourceIsRefusedSayingWhatToSet(HubClient client) {
         HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-nothing")
