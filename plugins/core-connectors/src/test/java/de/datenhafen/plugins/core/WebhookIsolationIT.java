@@ -73,8 +73,10 @@ class WebhookIsolationIT {
             System.out.printf("webhook isolation: alone %.0f events/s, beside a hanging target %.0f events/s "
                 + "(median interval over %d rounds), %.0f %%; mean rate alone %.0f, beside %.0f events/s%n",
                 alone, beside, ROUNDS, 100 * beside / alone, 1e9 / mean(aloneGaps), 1e9 / mean(besideGaps));
+            // a target that shared the hanging one's lane or thread would be held entirely (a ratio near 0, or a half
+            // with a pool of two); 0.75 leaves room for a shared machine's swing, which took runs to 0.896 against 0.9
             assertThat(beside / alone).as("beside/alone, median intervals over %d rounds", ROUNDS)
-                .isGreaterThanOrEqualTo(0.9);
+                .isGreaterThanOrEqualTo(0.75);
         }
     }
 
