@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +28,7 @@ class StoreMemoryTest {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V4__sensorthings_store.sql'");
-            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V5__sensorthings_members.sql'");
-            st.execute("RUNSCRIPT FROM 'classpath:db/plugin/V6__sensorthings_version.sql'");
-        }
+        db = StoreDatabase.open();
     }
 
     private static String thing(String name) {

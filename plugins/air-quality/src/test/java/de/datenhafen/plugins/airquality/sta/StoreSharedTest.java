@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import de.datenhafen.api.Caller;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +29,7 @@ class StoreSharedTest {
 
     @BeforeEach
     void setUp() throws SQLException {
-        db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            for (String v : List.of("V4__sensorthings_store", "V5__sensorthings_members", "V6__sensorthings_version")) {
-                st.execute("RUNSCRIPT FROM 'classpath:db/plugin/" + v + ".sql'");
-            }
-        }
+        db = StoreDatabase.open();
     }
 
     /** A Store and its service, as one integration (or node) has them. */
