@@ -3,11 +3,13 @@ package de.datenhafen.core.camel;
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.core.bus.EventFilter;
+import de.datenhafen.core.bus.Hops;
 import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.bus.SubscriptionConsumers;
 import de.datenhafen.core.bus.SubscriptionWorker;
 import io.cloudevents.CloudEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -106,8 +108,16 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
             List<BusEvent> body = new ArrayList<>(events.size());
             List<Long> sequences = new ArrayList<>(events.size());
             List<String> types = new ArrayList<>(events.size());
+            List<Integer> hops = null; // the batch's loop counts, when one has any (Hops)
             for (StoredEvent stored : events) {
                 CloudEvent e = stored.event();
+                int h = Hops.of(e);
+                if (h > 0 && hops == null) {
+                    hops = new ArrayList<>(Collections.nCopies(body.size(), 0));
+                }
+                if (hops != null) {
+                    hops.add(h);
+                }
                 body.add(new BusEvent(e.getId(), e.getSubject(), e.getTime() == null ? null : e.getTime().toInstant(),
                     e.getData() == null ? null : e.getData().toBytes(), e.getDataContentType(),
                     e.getSource().toString()));
@@ -118,6 +128,9 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
             in.setHeader(BusHeaders.SEQUENCES, sequences);
             in.setHeader(BusHeaders.TYPES, types);
             in.setHeader(BusHeaders.SEQUENCE, sequences.get(sequences.size() - 1));
+            if (hops != null) {
+                in.setHeader(Hops.BATCH_HEADER, hops);
+            }
             in.setBody(body);
             getProcessor().process(exchange);
             if (exchange.getException() != null) {
@@ -138,6 +151,10 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
             in.setHeader(BusHeaders.TYPE, e.getType());
             in.setHeader(BusHeaders.SEQUENCE, stored.sequence());
             in.setHeader(BusHeaders.MEMBER, stored.member());
+            int hops = Hops.of(e);
+            if (hops > 0) {
+                in.setHeader(Hops.HEADER, hops);
+            }
             if (e.getSubject() != null) {
                 in.setHeader(BusHeaders.SUBJECT, e.getSubject());
             }

@@ -6,6 +6,7 @@ import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.core.bus.AppendResult;
+import de.datenhafen.core.bus.Hops;
 import de.datenhafen.core.bus.NewEvent;
 import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
@@ -96,13 +97,30 @@ final class BusProducer extends DefaultAsyncProducer {
                 }
                 events.add(e);
             }
-            return batch(owner, eventType, events);
+            List<NewEvent> out = batch(owner, eventType, events);
+            Object hops = in.getHeader(Hops.BATCH_HEADER);
+            if (hops != null) { // a consumer's batch passed on: each event keeps its loop count
+                for (int i = 0; i < out.size(); i++) {
+                    out.set(i, withHops(out.get(i), Hops.inBatch(hops, i)));
+                }
+            }
+            return out;
         }
         String source = in.getHeader(BusHeaders.SOURCE, String.class);
         String time = in.getHeader(BusHeaders.TIME, String.class);
-        return List.of(build(eventType, member(owner), uri(source == null ? defaultSource(owner) : source),
+        NewEvent event = build(eventType, member(owner), uri(source == null ? defaultSource(owner) : source),
             in.getHeader(BusHeaders.ID, String.class), in.getHeader(BusHeaders.SUBJECT, String.class),
-            time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body));
+            time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body);
+        // an event made from one that came in through a webhook keeps its loop count (Hops)
+        return List.of(withHops(event, Hops.count(in.getHeader(Hops.HEADER))));
+    }
+
+    private static NewEvent withHops(NewEvent event, int hops) {
+        if (hops == 0) {
+            return event;
+        }
+        return new NewEvent(CloudEventBuilder.v1(event.event()).withExtension(Hops.EXTENSION, hops).build(),
+            event.member());
     }
 
     /** The events of a batch as the bus stores them: the owner's member, its integration's source by default. */

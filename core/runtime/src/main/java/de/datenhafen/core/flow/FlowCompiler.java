@@ -3,6 +3,7 @@ package de.datenhafen.core.flow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.EndpointValues;
+import de.datenhafen.core.bus.Hops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -403,6 +404,11 @@ final class FlowCompiler {
             all.add(data);
             oldExchange.setProperty(HELD, oldExchange.getProperty(HELD, Long.class) + size);
             oldExchange.setProperty(BUDGET, newExchange.getProperty(BUDGET)); // the latest event's (see append)
+            int hops = Math.max(Hops.count(oldExchange.getIn().getHeader(Hops.HEADER)),
+                Hops.count(newExchange.getIn().getHeader(Hops.HEADER)));
+            if (hops > 0) { // a collection goes on with the highest loop count of its events
+                oldExchange.getIn().setHeader(Hops.HEADER, hops);
+            }
             // the collection's origin, for its output's id: a name of the origins in their order, of a fixed length
             // (the origins joined grew the string by each event's, copied whole each time: a collection of a thousand
             // took 80 KB and a million characters copied, none of it counted; an attacker's probe)

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.Timestamps;
 import de.datenhafen.core.bus.EventRules;
+import de.datenhafen.core.bus.Hops;
 import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
@@ -625,6 +626,9 @@ final class CloudEventsCodec {
      */
     private static void set(CloudEventBuilder b, String attribute, String value, String fieldPrefix) {
         switch (attribute) {
+            case Hops.EXTENSION -> throw new InvalidInputException(Hops.EXTENSION + " is the hub's own count of the "
+                + "webhooks an event came through (its loop check); an event from outside cannot set it",
+                fieldPrefix + attribute);
             case "subject", "dataschema", "datacontenttype" -> {
                 if (value.isEmpty()) {
                     throw new InvalidInputException(attribute + " must not be empty when present (leave it out "

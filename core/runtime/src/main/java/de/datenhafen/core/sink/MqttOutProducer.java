@@ -38,7 +38,8 @@ final class MqttOutProducer extends DefaultProducer {
         for (SinkEvent e : SinkEvent.of(exchange)) {
             String topic = target.topicOf(e.type(), e.subject());
             try {
-                connected().publish(topic, e.structured(), target.qos(), target.retained());
+                byte[] payload = e.structured(e.nextHops("mqtt-out " + target.name()));
+                connected().publish(topic, payload, target.qos(), target.retained());
             } catch (MqttException ex) {
                 for (Throwable t = ex; t != null; t = t.getCause()) {
                     if (t instanceof PolicySockets.Refused refused) {

@@ -2,6 +2,7 @@ package de.datenhafen.core.sink;
 
 import de.datenhafen.api.BusEvent;
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.core.bus.Hops;
 import de.datenhafen.core.bus.Times;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -21,7 +22,7 @@ import org.apache.camel.Message;
  * {@link BusHeaders#TYPES}).
  */
 record SinkEvent(long sequence, String id, String source, String type, String subject, OffsetDateTime time,
-                 String contentType, byte[] data) {
+                 String contentType, byte[] data, int hops) {
 
     private static final JsonFormat JSON = new JsonFormat();
 
@@ -32,11 +33,12 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         if (body instanceof List<?> list && in.getHeader(BusHeaders.SEQUENCES) instanceof List<?> sequences
             && in.getHeader(BusHeaders.TYPES) instanceof List<?> types) {
             List<SinkEvent> out = new ArrayList<>(list.size());
+            Object hops = in.getHeader(Hops.BATCH_HEADER);
             for (int i = 0; i < list.size(); i++) {
                 BusEvent e = (BusEvent) list.get(i);
                 out.add(new SinkEvent(((Number) sequences.get(i)).longValue(), e.id(), e.source(),
                     (String) types.get(i), e.subject(), e.time() == null ? null : Times.at(e.time(), ZoneOffset.UTC),
-                    e.dataContentType(), bytes(e.data())));
+                    e.dataContentType(), bytes(e.data()), Hops.inBatch(hops, i)));
             }
             return out;
         }
@@ -52,7 +54,7 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         byte[] data = bytes(body instanceof byte[] || body == null ? body : in.getBody(String.class));
         return List.of(new SinkEvent(sequence == null ? -1 : sequence, id, source == null ? "/hub" : source, type,
             in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : OffsetDateTime.parse(time),
-            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), data));
+            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), data, Hops.count(in.getHeader(Hops.HEADER))));
     }
 
     /** A bus consumer's data is bytes; a route before the sink may have made it a string. */
@@ -63,9 +65,25 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         return data.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The event as a CloudEvent (for the structured JSON format). */
-    CloudEvent cloudEvent() {
-        CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType(type);
+    /**
+     * The loop count a delivery of this event carries: one more than the event's ({@link Hops}).
+     *
+     * @throws SinkException.Loop when the event came through {@link Hops#MAX} webhooks already
+     */
+    int nextHops(String sink) {
+        if (hops >= Hops.MAX) {
+            throw new SinkException.Loop(sink + " does not send " + this + ": it came into a hub through webhooks "
+                + hops + " times already (its " + Hops.EXTENSION + " attribute), which looks like a loop (a flow or "
+                + "integration sending to a webhook receiver whose events come back to it); at most " + Hops.MAX
+                + " are allowed");
+        }
+        return hops + 1;
+    }
+
+    /** The event as a CloudEvent (for the structured JSON format), with its delivery's loop count. */
+    CloudEvent cloudEvent(int deliveryHops) {
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType(type)
+            .withExtension(Hops.EXTENSION, deliveryHops);
         if (subject != null) {
             b.withSubject(subject);
         }
@@ -78,9 +96,9 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         return b.build();
     }
 
-    /** The CloudEvents JSON event format ({@code application/cloudevents+json}). */
-    byte[] structured() {
-        return JSON.serialize(cloudEvent());
+    /** The CloudEvents JSON event format ({@code application/cloudevents+json}) of a delivery. */
+    byte[] structured(int deliveryHops) {
+        return JSON.serialize(cloudEvent(deliveryHops));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package de.datenhafen.core.sink;
 
+import de.datenhafen.core.bus.Hops;
 import de.datenhafen.core.http.LogText;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -108,11 +109,13 @@ final class WebhookClient implements AutoCloseable {
      */
     void post(SinkEvent event) throws InterruptedException {
         byte[] body;
+        int hops = event.nextHops("webhook sink " + target.name());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.USER_AGENT, USER_AGENT);
         if (target.binary()) {
             body = event.data() == null ? new byte[0] : event.data();
             headers.add("ce-specversion", "1.0").add("ce-id", headerSafe(event.id()))
-                .add("ce-source", headerSafe(event.source())).add("ce-type", headerSafe(event.type()));
+                .add("ce-source", headerSafe(event.source())).add("ce-type", headerSafe(event.type()))
+                .add(Hops.CE_HEADER, Integer.toString(hops));
             if (event.subject() != null) {
                 headers.add("ce-subject", headerSafe(event.subject()));
             }
@@ -124,7 +127,7 @@ final class WebhookClient implements AutoCloseable {
                     : headerSafe(event.contentType()));
             }
         } else {
-            body = event.structured();
+            body = event.structured(hops);
             headers.add(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json; charset=utf-8");
         }
         String id = StandardWebhooks.webhookId(event.source(), event.id());

@@ -1,8 +1,14 @@
 package de.datenhafen.core.sink;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.InvalidInputException;
+import de.datenhafen.api.RefusedException;
+import de.datenhafen.core.bus.Hops;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +26,7 @@ import org.apache.camel.support.DefaultProducer;
 final class WebhookInProducer extends DefaultProducer {
 
     static final int MAX_REMEMBERED = 100_000;
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final List<byte[]> keys;
     private final long tolerance;
@@ -49,6 +56,48 @@ final class WebhookInProducer extends DefaultProducer {
             throw new ConflictException("this delivery (webhook-id " + id + ", webhook-timestamp " + sent + ") was "
                 + "received already: a replay is refused; a sender's new attempt carries a new timestamp", "webhook-id");
         }
+        int hops = hops(exchange);
+        if (hops > Hops.MAX) {
+            throw new RefusedException("this delivery came through " + hops + " webhooks (its " + Hops.EXTENSION
+                + " attribute), at most " + Hops.MAX + " are taken: its event goes round in a loop of flows or "
+                + "integrations sending to webhook receivers", Hops.EXTENSION);
+        }
+        if (hops > 0) {
+            exchange.getMessage().setHeader(Hops.HEADER, hops);
+        }
+    }
+
+    /**
+     * The delivery's loop count ({@link Hops}): the {@code ce-datenhafenhops} header of the binary mode, else the
+     * top-level attribute of a structured CloudEvent body; 0 when neither is there (or the body is not JSON, which
+     * the route refuses after this).
+     */
+    static int hops(Exchange exchange) {
+        String header = HttpRequests.header(exchange, Hops.CE_HEADER);
+        if (header != null) {
+            return Hops.count(header);
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            return 0;
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return 0;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (Hops.EXTENSION.equals(name)) {
+                    return value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_STRING
+                        ? Hops.count(p.getText()) : 0;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            return 0; // not JSON: refused by the route's own reading, with the reason
+        }
+        return 0;
     }
 
     /** Whether no delivery with this id and timestamp was let through within the window; remembers this one. */

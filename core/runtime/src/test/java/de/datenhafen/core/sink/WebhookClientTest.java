@@ -28,6 +28,7 @@ class WebhookClientTest {
 
     private HttpServer receiver;
     private final List<String> hosts = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile int status = 500;
 
     @BeforeAll
@@ -44,7 +45,7 @@ class WebhookClientTest {
     void startReceiver() throws Exception {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", x -> {
-            x.getRequestBody().readAllBytes();
+            bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             hosts.add(x.getRequestHeaders().getFirst("Host"));
             if (status < 300) {
                 x.sendResponseHeaders(status, -1); // no body: the answer ends with its head
@@ -70,8 +71,28 @@ class WebhookClientTest {
     }
 
     private static SinkEvent event() {
+        return event(0);
+    }
+
+    private static SinkEvent event(int hops) {
         return new SinkEvent(7, "e-1", "/tests", "city.probe", "s-1", null, "application/json",
-            "{}".getBytes(StandardCharsets.UTF_8));
+            "{}".getBytes(StandardCharsets.UTF_8), hops);
+    }
+
+    /** The loop count (Hops): a delivery carries the event's plus one; one that came through four is not sent. */
+    @Test
+    void aDeliveryCarriesTheEventsCountPlusOneAndAnEventCountedFourTimesIsNotSent() throws Exception {
+        status = 200;
+        try (WebhookClient c = client("127.0.0.1", SinkAddressPolicy.of(List.of("127.0.0.1")))) {
+            c.post(event(0));
+            c.post(event(3));
+            assertThatThrownBy(() -> c.post(event(4))).isInstanceOf(SinkException.Loop.class)
+                .isInstanceOf(de.datenhafen.core.bus.PermanentFailure.class)
+                .hasMessageContaining("came into a hub through webhooks 4 times already");
+        }
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.get(0)).contains("\"datenhafenhops\":1");
+        assertThat(bodies.get(1)).contains("\"datenhafenhops\":4");
     }
 
     @Test

@@ -179,7 +179,7 @@ class WebhookClientTlsTest {
 
     private static SinkEvent event() {
         return new SinkEvent(7, "e-1", "/tests", "city.probe", "s-1", null, "application/json",
-            "{}".getBytes(StandardCharsets.UTF_8));
+            "{}".getBytes(StandardCharsets.UTF_8), 0);
     }
 
     @Test

@@ -59,6 +59,67 @@ class WebhookReceiverIT {
         assertThat(WebhookSinkIT.deadLetters(client, "webhook-sink-to-inbox")).isEmpty();
     }
 
+    /**
+     * A flow that sends the events of a receiver back to that receiver has no {@code bus} block the flows' loop check
+     * could see, and each round is a new event (a new webhook-id): it went round at 130 events a second until disabled
+     * (an attacker's probe). The count of webhooks an event came through travels with it: the fifth delivery is not
+     * sent, and its event is a dead letter saying why.
+     */
+    @Test
+    void aFlowSendingAReceiversEventsBackToItGoesRoundFourTimesAndItsFifthDeliveryIsADeadLetter(HubClient client) {
+        receiver(client, "looped", "tests.looped.received", 65536);
+        String flow = """
+            name: loop-back
+            from:
+              bus: tests.looped.received
+            steps:
+              - webhook: {name: back, url: '%s', secret: '%s'}
+            """.formatted(client.baseUri() + PLUGIN + "looped", SECRET);
+        HubClient.Response created = client.post("/api/v1/admin/flows", new JsonObject().put("definition", flow));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        String body = "{\"specversion\":\"1.0\",\"id\":\"first\",\"source\":\"/outside\",\"type\":\"x.ping\"}";
+        assertAnswer(client.anonymous().post(PLUGIN + "looped", signed("msg_looped_1",
+            System.currentTimeMillis() / 1000, body, KEY), body), 202, null);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !WebhookSinkIT.deadLetters(client, "flow.loop-back")
+            .isEmpty());
+        JsonObject dead = WebhookSinkIT.deadLetters(client, "flow.loop-back").getJsonObject(0);
+        assertThat(dead.getString("error")).contains("came into a hub through webhooks 4 times", "loop");
+        List<JsonObject> stored = received(client, "tests.looped.received");
+        assertThat(stored).as("the delivery from outside and four rounds").hasSize(5);
+        for (int i = 0; i < stored.size(); i++) {
+            JsonObject event = stored.get(i).getJsonObject("event");
+            if (i == 0) {
+                assertThat(event.containsKey("datenhafenhops")).as(event.encode()).isFalse();
+            } else {
+                assertThat(event.getInteger("datenhafenhops")).as(event.encode()).isEqualTo(i);
+            }
+        }
+        assertThat(dead.getJsonObject("event").getLong("sequence")).as("the event of the fourth round")
+            .isEqualTo(stored.get(4).getLong("sequence"));
+        assertThat(received(client, "tests.looped.received")).as("nothing after the dead letter").hasSize(5);
+    }
+
+    /** A sender cannot start a delivery's count above what the hub takes; a count it makes up is only its own. */
+    @Test
+    void aDeliveryCountedPastFourWebhooksIsRefusedAndOneFromOutsideOfTheEventsApiCannotSetTheCount(HubClient client) {
+        receiver(client, "counted", "tests.counted.received", 65536);
+        long now = System.currentTimeMillis() / 1000;
+        String five = "{\"specversion\":\"1.0\",\"id\":\"a\",\"source\":\"/x\",\"type\":\"x\",\"datenhafenhops\":5}";
+        assertAnswer(client.anonymous().post(PLUGIN + "counted", signed("msg_counted_1", now, five, KEY), five), 422,
+            "datenhafenhops");
+        Map<String, String> binary = signed("msg_counted_2", now, "{\"n\":1}", KEY);
+        binary.put("ce-datenhafenhops", "99999999999999999999999");
+        assertAnswer(client.anonymous().post(PLUGIN + "counted", binary, "{\"n\":1}"), 422, "datenhafenhops");
+        assertThat(received(client, "tests.counted.received")).isEmpty();
+
+        JsonObject posted = new JsonObject().put("specversion", "1.0").put("id", "h-1").put("source", "/x")
+            .put("type", "tests.counted.posted").put("datenhafenhops", -100);
+        assertAnswer(client.post("/api/v1/events", "application/cloudevents+json", posted.encode()), 400,
+            "datenhafenhops");
+    }
+
     @Test
     void refusesWrongOldReplayedMalformedAndOversizedDeliveriesWithAJsonErrorAndStoresOnlyTheGoodOne(
         HubClient client) {

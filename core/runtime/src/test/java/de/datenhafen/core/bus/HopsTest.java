@@ -1,0 +1,29 @@
+package de.datenhafen.core.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HopsTest {
+
+    @Test
+    void aCountIsANonNegativeWholeNumberAndAHugeOneStaysHuge() {
+        assertThat(Hops.count(3)).isEqualTo(3);
+        assertThat(Hops.count(" 2 ")).isEqualTo(2);
+        assertThat(Hops.count(null)).isZero();
+        assertThat(Hops.count(-100)).as("a sender cannot buy rounds with a negative count").isZero();
+        assertThat(Hops.count("-7")).isZero();
+        assertThat(Hops.count("two")).isZero();
+        assertThat(Hops.count(true)).isZero();
+        assertThat(Hops.count("99999999999999999999999")).as("past a long").isEqualTo(Integer.MAX_VALUE);
+        assertThat(Hops.count(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aBatchsCountsAreByPlaceAndZeroWithoutThem() {
+        assertThat(Hops.inBatch(List.of(0, 2, 1), 1)).isEqualTo(2);
+        assertThat(Hops.inBatch(List.of(0, 2), 5)).isZero();
+        assertThat(Hops.inBatch(null, 0)).isZero();
+    }
+}
