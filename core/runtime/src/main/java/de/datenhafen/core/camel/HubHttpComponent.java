@@ -36,7 +36,8 @@ import org.apache.camel.support.DefaultComponent;
  * </ul>
  *
  * <p>Endpoint options: {@code httpMethodRestrict} (comma-separated methods), {@code matchOnUriPrefix}
- * (serve the path and everything below it) and {@code maxBodySize} (bytes; default from the hub's config).
+ * (serve the path and everything below it), {@code maxBodySize} (bytes; default from the hub's config), {@code access},
+ * {@code audit} and {@code clientRate} (see {@link HubHttpEndpoint}).
  */
 public final class HubHttpComponent extends DefaultComponent {
 

@@ -8,6 +8,7 @@ import de.datenhafen.api.PayloadTooLargeException;
 import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.core.http.BodyBudget;
+import de.datenhafen.core.http.ClientAddress;
 import de.datenhafen.core.http.Errors;
 import de.datenhafen.core.http.HttpApi;
 import de.datenhafen.core.http.LogText;
@@ -59,6 +60,8 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         "content-type", "keep-alive", "upgrade", "te", "trailer", "x-request-id");
 
     private Route route;
+    /** The endpoint's {@code clientRate}, null without one. */
+    private volatile ClientRate rate;
 
     HubHttpConsumer(HubHttpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -73,6 +76,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
     protected void doStart() throws Exception {
         super.doStart();
         HubHttpEndpoint endpoint = getEndpoint();
+        rate = endpoint.getClientRate() > 0 ? new ClientRate(endpoint.getClientRate()) : null;
         String path = endpoint.path();
         if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
             path += "*";
@@ -107,6 +111,19 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             Errors.respond(ctx, new RetryableException("this endpoint's integration is paused; try again when an "
                 + "admin resumes it", Duration.ofSeconds(30)));
             return;
+        }
+        if (rate != null) {
+            String client = ClientAddress.network(ClientAddress.of(ctx.request()));
+            long wait = rate.take(client == null ? "" : client, System.nanoTime());
+            if (wait > 0) {
+                // before the body is read: a sender past its rate costs the hub no memory for its body, and no line
+                // in the audit log (the endpoint's refusals are not noted: a flood would write one each)
+                int perSecond = getEndpoint().getClientRate();
+                BodyBudget.refuseUnread(ctx, new RetryableException("this endpoint takes at most " + perSecond
+                    + (perSecond == 1 ? " request" : " requests") + " a second from one address; send this one again "
+                    + "in a moment", Duration.ofNanos(wait)));
+                return;
+            }
         }
         CallerResolver.Credentials credentials = credentials(ctx);
         if (!getEndpoint().getAccess().equals("public") && !credentials.any()) {
@@ -279,8 +296,7 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
             }
         });
         // after the request's headers too: the client as the hub's limits count it (HttpRequests.client)
-        headers.put(HttpRequests.CLIENT, de.datenhafen.core.http.ClientAddress.network(
-            de.datenhafen.core.http.ClientAddress.of(request)));
+        headers.put(HttpRequests.CLIENT, ClientAddress.network(ClientAddress.of(request)));
         String query = request.query();
         headers.put(Exchange.HTTP_METHOD, request.method().name());
         headers.put(Exchange.HTTP_PATH, ctx.normalizedPath());

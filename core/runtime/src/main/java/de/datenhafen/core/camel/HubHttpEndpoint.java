@@ -18,6 +18,7 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
     private boolean matchOnUriPrefix;
     private long maxBodySize;
     private String access = "public";
+    private int clientRate;
     private String audit = WRITES;
 
     /** Every call that may change data (any method but GET, HEAD and OPTIONS) is audited, and every refusal. */
@@ -95,6 +96,23 @@ final class HubHttpEndpoint extends DefaultEndpoint implements MultipleConsumers
                 + ", not " + access);
         }
         this.access = access;
+    }
+
+    /**
+     * How many requests a second one client (an IPv4 address, an IPv6 /64) may make to this endpoint, five seconds'
+     * worth at once; past it the hub answers 503 with {@code Retry-After} before it reads the body, and the route is
+     * not called. 0 (the default): no bound. For doors an admin opens to anyone, where nothing else bounds a sender.
+     */
+    public int getClientRate() {
+        return clientRate;
+    }
+
+    public void setClientRate(int clientRate) {
+        if (clientRate < 0) {
+            throw new IllegalArgumentException("clientRate must be 0 (no bound) or more requests a second, is "
+                + clientRate);
+        }
+        this.clientRate = clientRate;
     }
 
     /**

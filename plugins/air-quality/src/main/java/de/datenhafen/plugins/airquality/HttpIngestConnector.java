@@ -3,6 +3,7 @@ package de.datenhafen.plugins.airquality;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -33,6 +34,9 @@ import org.apache.camel.builder.RouteBuilder;
  */
 final class HttpIngestConnector implements Connector {
 
+    /** The requests a second one client may make to a door open to anyone. */
+    static final String ANONYMOUS_RATE = "anonymous-rate";
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpIngestConnector.class);
 
     private final AirQuality air;
@@ -62,11 +66,16 @@ final class HttpIngestConnector implements Connector {
                 .define("anonymous", ConfigType.BOOLEAN, false, false,
                     "Take uplinks without a token: anyone who reaches the hub can then put readings on the bus "
                         + "(public sensors, or a network server that cannot send a header). Default: only a token "
-                        + "or user with the role member-editor of the plugin's member")), "token")
+                        + "or user with the role member-editor of the plugin's member")
+                .define(ANONYMOUS_RATE, ConfigType.INT, 50, false, "With anonymous: requests a second one client "
+                    + "address (an IPv6 /64) may make, five seconds' worth at once; past it 503 with Retry-After "
+                    + "before the body is read. 0: no bound (a network server sending many uplinks from one "
+                    + "address may need more than the default)")
+                .check(ANONYMOUS_RATE, ConfigCheck.range(0, 100_000))), "token")
             // a door open to anyone, and how much one request may carry through it, are a hub-admin's: a member-admin of
             // the plugin's owner opened one with max-body 1 GB (an attacker's probe)
             .hubAdminOnly("it lets anyone without a token put readings on the bus, and bounds what one request may "
-                + "carry", List.of("anonymous", "max-body"))
+                + "carry and how many a second", List.of("anonymous", "max-body", ANONYMOUS_RATE))
             .build();
     }
 
@@ -88,7 +97,8 @@ final class HttpIngestConnector implements Connector {
             @Override
             public void configure() {
                 from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access
-                    + "&maxBodySize=" + maxBody) // the hub refuses a larger body before reading it
+                    + "&maxBodySize=" + maxBody // the hub refuses a larger body before reading it
+                    + "&clientRate=" + (anonymous ? ctx.config().getInt(ANONYMOUS_RATE) : 0)) // and a client past it
                     .routeId(ctx.routeId("uplinks"))
                     .process(new Uplinks(ingest, bus, hub));
             }

@@ -180,6 +180,31 @@ class AirQualityIT {
             .containsOnlyOnce(NOW.minus(Duration.ofHours(9)).toString());
     }
 
+    /**
+     * A door open to anyone takes at most anonymous-rate requests a second from one address, five seconds' worth at
+     * once: past it 503 with Retry-After, before the body is read (it had no bound but the connection limits).
+     */
+    @Test
+    void anAnonymousIngestBoundsTheRequestsOfOneAddress(HubClient client) {
+        create(client, "aq-http-rated", "airquality-http", new JsonObject().put("path", "rated")
+            .put("anonymous", true).put("anonymous-rate", 1));
+        String body = plain("0101010101010102", NOW.minus(Duration.ofHours(15)), 640); // a time no other test sends
+
+        List<Integer> statuses = new java.util.ArrayList<>();
+        HubClient.Response refused = null;
+        for (int i = 0; i < 12 && refused == null; i++) {
+            HubClient.Response r = client.anonymous().post(ROOT + "rated", "application/json", body);
+            statuses.add(r.status());
+            refused = r.status() == 503 ? r : null;
+        }
+
+        assertThat(statuses.subList(0, 5)).as("five seconds' worth at once").containsOnly(202);
+        assertThat(refused).as("past the rate: %s", statuses).isNotNull();
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.json().getString("error")).isEqualTo("this endpoint takes at most 1 request a second "
+            + "from one address; send this one again in a moment");
+    }
+
     @Test
     void aBodyOverTheIngestsMaxBodyIs413FromTheHubAndStoresNothing(HubClient client) {
         create(client, "aq-http-small", "airquality-http", new JsonObject().put("path", "small")

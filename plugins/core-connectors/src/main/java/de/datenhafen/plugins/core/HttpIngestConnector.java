@@ -22,12 +22,10 @@ import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.HttpRequests;
 import de.datenhafen.api.IntegrationContext;
 import de.datenhafen.api.InvalidInputException;
-import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.api.Utf8;
 import java.io.IOException;
 import java.nio.CharBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -90,8 +88,8 @@ public final class HttpIngestConnector implements Connector {
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
             .define(ANONYMOUS_RATE, ConfigType.INT, 10, false, "With anonymous: posts a second one client address "
-                + "(an IPv6 /64) may make, " + ClientRate.BURST_SECONDS + " seconds' worth at once; past it 503 with "
-                + "Retry-After and nothing is put on the bus. 0: no bound")
+                + "(an IPv6 /64) may make, five seconds' worth at once; past it 503 with Retry-After before the "
+                + "body is read, and nothing is put on the bus. 0: no bound")
             .check(ANONYMOUS_RATE, ConfigCheck.range(0, 100_000))
             // a door open to anyone, and how much of the hub anyone's posts may take through it, are a hub-admin's:
             // a member-admin of the plugin's owner opened one with anonymous-rate 0 (an attacker's probe)
@@ -129,25 +127,18 @@ public final class HttpIngestConnector implements Connector {
         int maxBody = ctx.config().getInt("max-body");
         boolean anonymous = ctx.config().getBoolean("anonymous");
         List<String> senders = ctx.config().has(SENDERS) ? ctx.config().getList(SENDERS) : List.of();
-        int perSecond = ctx.config().getInt(ANONYMOUS_RATE);
-        ClientRate rate = anonymous && perSecond > 0 ? new ClientRate(perSecond) : null;
+        // the hub bounds each client's posts before it reads their bodies (the endpoint's clientRate)
+        int perSecond = anonymous ? ctx.config().getInt(ANONYMOUS_RATE) : 0;
         String plugin = ctx.plugin().pluginId();
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&maxBodySize=" + maxBody)
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&maxBodySize=" + maxBody
+                    + "&clientRate=" + perSecond)
                     .routeId(ctx.routeId("ingest"))
                     .process(e -> {
                         if (!anonymous) {
                             admit(e, senders, plugin);
-                        } else if (rate != null) {
-                            String client = HttpRequests.client(e);
-                            long wait = rate.take(client == null ? "" : client, System.nanoTime());
-                            if (wait > 0) {
-                                throw new RetryableException("this ingest takes at most " + perSecond
-                                    + (perSecond == 1 ? " post" : " posts") + " a second from one address ("
-                                    + ANONYMOUS_RATE + "); send this one again in a moment", Duration.ofNanos(wait));
-                            }
                         }
                         byte[] body = e.getIn().getBody(byte[].class);
                         if (body == null || body.length == 0) {

@@ -42,6 +42,8 @@ import org.apache.camel.model.RouteDefinition;
 public final class GtfsRealtimeConnector implements Connector {
 
     private static final long MIB = 1024L * 1024L;
+    /** The pushes a second one client may make to a push path open to anyone. */
+    static final String ANONYMOUS_RATE = "anonymous-rate";
     static final String PUSH_TOKEN = "push-token";
     private static final String PUSH = "a push to push-path";
 
@@ -81,12 +83,16 @@ public final class GtfsRealtimeConnector implements Connector {
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Take pushes from anyone who reaches the hub; otherwise a push needs a member token with the role "
                     + "member-editor of the plugin's owning member")
+            .define(ANONYMOUS_RATE, ConfigType.INT, 10, false, "With anonymous: pushes a second one client address "
+                + "(an IPv6 /64) may make, five seconds' worth at once; past it 503 with Retry-After before the body "
+                + "is read. 0: no bound")
             .define("max-message-mb", ConfigType.INT, 16, false,
                 "The largest FeedMessage taken (polled, pushed or read), in MiB")
             .define("max-entities", ConfigType.INT, 50_000, false, "The most entities one FeedMessage may hold")
             .define("max-live-entities", ConfigType.INT, 100_000, false,
                 "The most trips, vehicles or alerts (each) that pushes and differential messages may add up to"),
                 "trip-updates-url, vehicle-positions-url and alerts-url")
+            .check(ANONYMOUS_RATE, ConfigCheck.range(0, 100_000))
             .check("max-message-mb", ConfigCheck.atLeast(1))
             .check("max-entities", ConfigCheck.atLeast(1))
             .check("max-live-entities", ConfigCheck.atLeast(1))
@@ -94,8 +100,8 @@ public final class GtfsRealtimeConnector implements Connector {
                 List.of("max-message-mb", "max-entities", "max-live-entities"))
             // a door open to anyone is a hub-admin's: a member-admin of the plugin's owner opened the push path, and
             // anyone could push trips and alerts to the public departures (an attacker's probe)
-            .hubAdminOnly("it lets anyone without a token push trips, vehicles and alerts to the public departures",
-                List.of("anonymous"))
+            .hubAdminOnly("it lets anyone without a token push trips, vehicles and alerts to the public departures, "
+                + "and bounds how many a second", List.of("anonymous", ANONYMOUS_RATE))
             .retired(PUSH_TOKEN, GtfsScheduleConnector.replacedByMemberTokens(PUSH_TOKEN, PUSH))
             .build();
     }
@@ -134,7 +140,9 @@ public final class GtfsRealtimeConnector implements Connector {
                     String path = cfg.getString("push-path").replaceAll("^/+|/+$", "");
                     // the answer is written after the events are on the bus: the split leaves the message's body
                     // as it was before it
-                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access)
+                    int rate = cfg.getBoolean("anonymous") ? cfg.getInt(ANONYMOUS_RATE) : 0;
+                    publish(from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&audit=refusals&access=" + access
+                        + "&clientRate=" + rate)
                         .routeId(ctx.routeId("push"))
                         .process(e -> push(e, processor, maxBytes, maxEntities)))
                         .process(e -> TransitApi.answer(e, 202, "{\"published\":"

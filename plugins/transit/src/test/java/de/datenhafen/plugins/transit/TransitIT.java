@@ -319,6 +319,32 @@ class TransitIT {
         assertThat(client.get("/api/v1/admin/integrations/sh-open").status()).isEqualTo(404);
     }
 
+    /** A push path open to anyone takes at most anonymous-rate pushes a second from one address: past it 503. */
+    @Test
+    void anAnonymousPushPathBoundsThePushesOfOneAddress(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-rated")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")
+                .put("push-path", "realtime/rated").put("anonymous", true).put("anonymous-rate", 1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        byte[] push = vehicles("rated-bus").toByteArray();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.anonymous().post(API + "realtime/rated",
+            "application/x-protobuf", push).status() != 404);
+
+        List<Integer> statuses = new java.util.ArrayList<>();
+        HubClient.Response refused = null;
+        for (int i = 0; i < 12 && refused == null; i++) {
+            HubClient.Response r = client.anonymous().post(API + "realtime/rated", "application/x-protobuf", push);
+            statuses.add(r.status());
+            refused = r.status() == 503 ? r : null;
+        }
+
+        assertThat(refused).as("past the rate: %s", statuses).isNotNull();
+        assertThat(statuses).as("a push within it is taken").contains(202);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.json().getString("error")).isEqualTo("this endpoint takes at most 1 request a second "
+            + "from one address; send this one again in a moment");
+    }
+
     @Test
     void aRealtimeIntegrationWithNoSourceIsRefusedSayingWhatToSet(HubClient client) {
         HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-nothing")

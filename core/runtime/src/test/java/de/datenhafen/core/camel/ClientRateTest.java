@@ -1,4 +1,4 @@
-package de.datenhafen.plugins.core;
+package de.datenhafen.core.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,15 +1,14 @@
-package de.datenhafen.plugins.core;
+package de.datenhafen.core.camel;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How many posts one client may make to an ingest that takes them from anyone: a token bucket per client
- * ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) holding {@value #BURST_SECONDS} seconds' worth, refilled
- * at the rate. A post that finds its client's bucket empty is refused before its body is looked at (the hub has
- * received it by then, within max-body), with the time until the next one would be taken; nothing of it reaches the
- * bus. Without it, one address could fill the bus (and the
- * disk) through a door an admin opened to the public.
+ * How many requests one client may make to a plugin's endpoint (its {@code clientRate} option), for the doors an
+ * admin opens to anyone: a token bucket per client ({@code HttpRequests.client}: an IPv4 address, an IPv6 /64) holding
+ * {@value #BURST_SECONDS} seconds' worth, refilled at the rate. A request that finds its client's bucket empty is
+ * refused before its body is read, with the time until the next one would be taken; the route never sees it. Without
+ * it, one address could fill the bus (and the disk) through a door an admin opened to the public.
  *
  * <p>At most {@link #MAX_CLIENTS} buckets are held, the longest unused dropped first, so the memory is bounded
  * whatever the number of addresses; a client whose bucket was dropped starts full again, so a sender with more
