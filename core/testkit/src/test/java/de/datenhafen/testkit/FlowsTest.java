@@ -441,6 +441,52 @@ class FlowsTest {
         client.delete("/api/v1/admin/flows/nests");
     }
 
+    /**
+     * A flow's people see why its events failed: a member's viewer reads the flow's own dead letters, its member-admin
+     * replays and discards them; the hub's dead letters, and another member's flow's, stay closed to them (before,
+     * the only way was the hub-admins' /dead-letters, 403 for a member-admin whose flow failed).
+     */
+    @Test
+    void aMembersPeopleReadAndItsAdminReplaysAndDiscardsTheDeadLettersOfItsOwnFlowOnly(HubClient client) {
+        client.post("/api/v1/admin/members", new JsonObject().put("id", "tafel").put("name", "Tafel"));
+        client.post("/api/v1/admin/members", new JsonObject().put("id", "nachbar").put("name", "Nachbar"));
+        HubClient tafel = client.withToken(client.memberToken("tafel", "flows", "member-admin"));
+        HubClient viewer = client.withToken(client.memberToken("tafel", "looks", "viewer"));
+        HubClient nachbar = client.withToken(client.memberToken("nachbar", "flows", "member-admin"));
+        String in = newType();
+        String recursing = "co2 = 1111 ? ($f := function($n) { 1 + $f($n + 1) }; $f(0)) : {\"ok\": co2}";
+        assertThat(create(tafel, flow("tafel-flow", in, "tafel.ok", recursing)).status()).isEqualTo(201);
+        hub.publish("tafel", List.of(NewBusEvent.json(in, "s-1", "{\"co2\":1111}").withId("bad"),
+            NewBusEvent.json(in, "s-1", "{\"co2\":1200}").withId("good")));
+        awaitEvents(client, "tafel.ok", 1);
+        String own = "/api/v1/admin/flows/tafel-flow/dead-letters";
+
+        HubClient.Response seen = viewer.get(own);
+        assertThat(seen.status()).as(seen.body()).isEqualTo(200);
+        JsonArray dead = seen.json().getJsonArray("deadLetters");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getJsonObject(0).getString("subscription")).isEqualTo("flow.tafel-flow");
+        assertThat(dead.getJsonObject(0).getString("error")).contains("nests deeper than 200 evaluations");
+        assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("bad");
+
+        assertThat(tafel.get("/api/v1/admin/dead-letters").status()).as("the hub's").isEqualTo(403);
+        assertThat(nachbar.get(own).status()).as("another member's flow").isEqualTo(403);
+        assertThat(nachbar.post(own + "/discard", new JsonObject()).status()).isEqualTo(403);
+        assertThat(viewer.post(own + "/discard", new JsonObject()).status()).as("a viewer only reads").isEqualTo(403);
+        HubClient.Response elsewhere = tafel.post(own + "/discard", new JsonObject().put("subscription", "flow.x"));
+        assertThat(elsewhere.status()).isEqualTo(400);
+        assertThat(elsewhere.json().getString("field")).isEqualTo("subscription");
+
+        HubClient.Response replayed = tafel.post(own + "/replay", new JsonObject());
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+        assertThat(replayed.json().getInteger("matched")).isEqualTo(1);
+        assertThat(replayed.json().getInteger("failed")).as("it fails the same way again").isEqualTo(1);
+        HubClient.Response discarded = tafel.post(own + "/discard", new JsonObject().put("errorContains", "nests"));
+        assertThat(discarded.json().getInteger("discarded")).as(discarded.body()).isEqualTo(1);
+        assertThat(viewer.get(own).json().getJsonArray("deadLetters")).isEmpty();
+        assertThat(client.get("/api/v1/admin/flows/no-such-flow/dead-letters").status()).isEqualTo(404);
+    }
+
     @Test
     void aMemberAdminMakesFlowsOnlyForItsMemberReadingItsEventsAndWritingItsTypes(HubClient client, Hub h) {
         client.post("/api/v1/admin/members", new JsonObject().put("id", "kita-verbund").put("name", "Kita-Verbund"));

@@ -227,6 +227,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
      * The member a flow belongs to: empty for no such flow, an empty string for a hub-admin's flow. Lock-free, for
      * the access rules on the event loop.
      */
+    /** The subscription a flow consumes through ({@code flow.<name>}): its dead letters are under this name. */
+    public static String subscriptionOf(String name) {
+        return FlowCompiler.subscription(name);
+    }
+
     public Optional<String> memberOf(String name) {
         return Optional.ofNullable(name == null ? null : members.get(name));
     }

@@ -66,7 +66,12 @@ final class FlowsApi {
             .rule("DELETE", a + "/flows/:name", admin)
             .rule("POST", a + "/flows/:name/rollback", admin)
             .rule("POST", a + "/flows/:name/enable", admin)
-            .rule("POST", a + "/flows/:name/disable", admin);
+            .rule("POST", a + "/flows/:name/disable", admin)
+            // the flow's own dead letters (SubscriptionsApi): its member's people see why an event failed, its
+            // member-admins replay or discard them; the hub's /dead-letters stay the hub-admins'
+            .rule("GET", a + "/flows/:name/dead-letters", viewer)
+            .rule("POST", a + "/flows/:name/dead-letters/replay", admin)
+            .rule("POST", a + "/flows/:name/dead-letters/discard", admin);
     }
 
     /**

@@ -166,7 +166,7 @@ public final class HttpApi {
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
             s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
-        new SubscriptionsApi(workers, s.subscriptions()).mount(router, bodies);
+        new SubscriptionsApi(workers, s.subscriptions(), s.flows()).mount(router, bodies);
         new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
         new FlowsApi(workers, vertx.createSharedWorkerExecutor("flow-dry-runs", 1), s.flows()).mount(router, bodies);

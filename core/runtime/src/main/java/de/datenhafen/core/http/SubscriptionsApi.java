@@ -13,6 +13,7 @@ import de.datenhafen.core.bus.StoredEvent;
 import de.datenhafen.core.bus.Subscription;
 import de.datenhafen.core.bus.SubscriptionConsumers;
 import de.datenhafen.core.bus.SubscriptionStore;
+import de.datenhafen.core.flow.FlowManager;
 import io.cloudevents.CloudEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -59,8 +60,12 @@ final class SubscriptionsApi {
     private final DeadLetterStore deadLetters;
     private final EventLog log;
 
-    SubscriptionsApi(WorkerExecutor workers, HubSubscriptions subscriptions) {
+    /** The flows, whose own dead letters a member's people read and replay under {@code /flows/<name>/}. */
+    private final FlowManager flows;
+
+    SubscriptionsApi(WorkerExecutor workers, HubSubscriptions subscriptions, FlowManager flows) {
         this.workers = workers;
+        this.flows = flows;
         this.subscriptions = subscriptions;
         this.store = subscriptions.store();
         this.deadLetters = subscriptions.deadLetterStore();
@@ -80,6 +85,22 @@ final class SubscriptionsApi {
         router.post(base + "/dead-letters/discard").handler(json).handler(this::discardMatching);
         router.post(base + "/dead-letters/:id/replay").handler(this::replayOne);
         router.delete(base + "/dead-letters/:id").handler(this::deleteOne);
+        // a flow's own: for the people of its member too (FlowsApi.rules), who may not read the hub's
+        router.get(base + "/flows/:name/dead-letters").handler(ctx -> listDeadLetters(ctx, ofFlow(ctx)));
+        router.post(base + "/flows/:name/dead-letters/replay").handler(json)
+            .handler(ctx -> replayMatching(ctx, ofFlow(ctx)));
+        router.post(base + "/flows/:name/dead-letters/discard").handler(json)
+            .handler(ctx -> discardMatching(ctx, ofFlow(ctx)));
+    }
+
+    /** The subscription of the flow the path names; null for a flow there is none of (answered 404). */
+    private String ofFlow(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (flows.memberOf(name).isEmpty()) {
+            Errors.respond(ctx, new NotFoundException("no flow '" + LogText.escape(name) + "'"));
+            return null;
+        }
+        return FlowManager.subscriptionOf(name);
     }
 
     // ---- subscriptions
@@ -231,6 +252,17 @@ final class SubscriptionsApi {
     // ---- dead letters
 
     private void listDeadLetters(RoutingContext ctx) {
+        listDeadLetters(ctx, ALL);
+    }
+
+    /**
+     * {@code only}: the one subscription whose dead letters these are (a flow's), {@link #ALL} for any; null when the
+     * request was answered already.
+     */
+    private void listDeadLetters(RoutingContext ctx, String only) {
+        if (only == null) {
+            return;
+        }
         work(ctx, 200, () -> {
             long after = longParam(ctx, "after", 0, 0);
             int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1);
@@ -245,7 +277,7 @@ final class SubscriptionsApi {
                     given.put(key, value);
                 }
             }
-            DeadLetterFilter filter = filter(given);
+            DeadLetterFilter filter = filter(given, only);
             List<DeadLetter> page = deadLetters.list(filter, after, limit);
             JsonArray items = new JsonArray();
             page.forEach(d -> items.add(view(d)));
@@ -283,12 +315,16 @@ final class SubscriptionsApi {
     }
 
     private void replayMatching(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx, FILTER);
+        replayMatching(ctx, ALL);
+    }
+
+    private void replayMatching(RoutingContext ctx, String only) {
+        JsonObject body = only == null ? null : AdminApi.jsonBody(ctx, FILTER);
         if (body == null) {
             return;
         }
         work(ctx, 200, () -> {
-            DeadLetterFilter filter = filter(body);
+            DeadLetterFilter filter = filter(body, only);
             int delivered = 0;
             int failed = 0;
             int noConsumer = 0;
@@ -320,11 +356,15 @@ final class SubscriptionsApi {
     }
 
     private void discardMatching(RoutingContext ctx) {
-        JsonObject body = AdminApi.jsonBody(ctx, FILTER);
+        discardMatching(ctx, ALL);
+    }
+
+    private void discardMatching(RoutingContext ctx, String only) {
+        JsonObject body = only == null ? null : AdminApi.jsonBody(ctx, FILTER);
         if (body == null) {
             return;
         }
-        work(ctx, 200, () -> new JsonObject().put("discarded", deadLetters.deleteMatching(filter(body))));
+        work(ctx, 200, () -> new JsonObject().put("discarded", deadLetters.deleteMatching(filter(body, only))));
     }
 
     private void deleteOne(RoutingContext ctx) {
@@ -371,7 +411,22 @@ final class SubscriptionsApi {
     private static final String FILTER = "a filter as {\"subscription\", \"errorContains\", \"failedAfter\", "
         + "\"failedBefore\"} ({} matches every dead letter)";
 
-    private static DeadLetterFilter filter(JsonObject body) {
+    /** Any subscription's dead letters: the hub's own routes ({@code /dead-letters}). */
+    private static final String ALL = "";
+
+    /**
+     * The filter of a request; {@code only} (not {@link #ALL}) is the subscription a flow's route is about, which a
+     * {@code subscription} of the request may name again but not change.
+     */
+    private static DeadLetterFilter filter(JsonObject body, String only) {
+        if (!only.isEmpty()) {
+            Object named = body.getValue("subscription");
+            if (named != null && !only.equals(named)) {
+                throw new InvalidInputException("these are the dead letters of subscription " + only + " only; "
+                    + "leave subscription out", "subscription");
+            }
+            body = body.copy().put("subscription", only);
+        }
         for (String key : body.fieldNames()) {
             if (!List.of("subscription", "errorContains", "failedAfter", "failedBefore").contains(key)) {
                 throw new InvalidInputException("'" + key + "' is not a filter field; known: subscription, "
