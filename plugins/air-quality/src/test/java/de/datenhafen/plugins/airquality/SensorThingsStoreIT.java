@@ -563,8 +563,8 @@ class SensorThingsStoreIT {
 
     /**
      * The store's 64 MiB were one total: one member's editor filled it, and every other member's writes were refused.
-     * A member's entities hold at most member-share of it; here 3,000 characters, so a member's third Thing of
-     * 1,000 is refused, and another member still writes.
+     * A member's entities hold at most member-share of it; here 4,000 bytes, so a member's third Thing of 1,000
+     * characters (1,574 bytes with what the entity costs) is refused, and another member still writes.
      */
     @Test
     void aMemberPastItsShareIsRefusedNamingTheShareAndAnotherMemberStillWrites() {
@@ -573,7 +573,7 @@ class SensorThingsStoreIT {
             .put("name", "members-sta-share").put("connector", "sensorthings-store")
             .put("config", new JsonObject().put("path", "/sensorthings-share").put("member-share", "a quarter")));
         AirQualityIT.create(admin, "members-sta-share", "sensorthings-store", new JsonObject()
-            .put("path", "/sensorthings-share").put("member-share", "3000"));
+            .put("path", "/sensorthings-share").put("member-share", "4000"));
         Members.member(admin, "seewetter", "Seewetter Travemuende e.V.");
         Members.member(admin, "pegelnetz", "Pegelnetz Trave GmbH");
         Client a = new Client(hub, Members.token(admin, "seewetter", "share-editor", Caller.MEMBER_EDITOR),
@@ -595,8 +595,9 @@ class SensorThingsStoreIT {
         assertThat(third.status()).isEqualTo(413);
         assertThat(third.json().getString("error")).startsWith("member seewetter's share of the SensorThings store is "
             + "full: a member's Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest "
-            + "hold at most 3000 characters of JSON together (member-share)")
-            .endsWith("delete seewetter's entities no longer needed, or ask the hub's admin for a larger "
+            + "hold at most 4000 bytes of memory together (member-share; counted as their JSON, a byte a character "
+            + "or two beyond Latin-1, 384 bytes an entity, 80 a property and 96 a link each way), seewetter's hold ")
+            .endsWith("delete seewetter's entities or links no longer needed, or ask the hub's admin for a larger "
                 + "member-share");
         assertThat(other.status()).as(other.body()).isEqualTo(201);
         assertThat(a.get("Things?$orderby=name&$filter=" + SensorThingsIT.enc("name eq 'a1' or name eq 'a2' or "

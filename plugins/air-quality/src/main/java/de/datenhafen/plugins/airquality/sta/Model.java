@@ -153,17 +153,22 @@ final class Model {
         private final Map<Type, Map<Object, Map<String, List<Object>>>> links = new HashMap<>();
         private final Map<Object, String> siteOfLocation = new HashMap<>();
         private final Map<Long, String> siteByNumber = new HashMap<>();
-        /** The general store's: characters of JSON its entities were read from ({@link Store#MAX_STORE_CHARS}). */
-        long heldChars;
         /**
-         * The general store's: of {@link #heldChars}, each member's (a Datastream's and a HistoricalLocation's count
-         * as their Thing's member's; entities without a member are in the total only), for {@link Store#memberShare}.
+         * The general store's: what its entities and links take of the heap as {@link Store#MAX_STORE_BYTES} counts
+         * it (their JSON's characters, {@link Store#ENTITY_BYTES} per entity, {@link Store#PROPERTY_BYTES} per
+         * property, {@link Store#LINK_BYTES} per link entry).
          */
-        final Map<String, Long> memberChars = new HashMap<>();
+        long heldBytes;
+        /**
+         * The general store's: of {@link #heldBytes}, each member's (a Datastream's and a HistoricalLocation's count
+         * as their Thing's member's, and so do the links of a Thing, its Datastreams and HistoricalLocations; entities
+         * without a member are in the total only), for {@link Store#memberShare}.
+         */
+        final Map<String, Long> memberBytes = new HashMap<>();
 
-        /** Characters of JSON {@code member}'s entities hold in the general store (0 when it has none). */
-        long heldChars(String member) {
-            return memberChars.getOrDefault(member, 0L);
+        /** Bytes of the store's memory {@code member}'s entities and links hold (0 when it has none). */
+        long heldBytes(String member) {
+            return memberBytes.getOrDefault(member, 0L);
         }
 
         /** An empty graph, filled with {@link #put} and {@link #link} (the general store). */
@@ -242,7 +247,9 @@ final class Model {
 
         /** Adds {@code to} to what {@code nav} of the entity {@code type(id)} leads to (after those added before). */
         void link(Type type, Object id, String nav, Object to) {
-            links.get(type).computeIfAbsent(id, k -> new HashMap<>()).computeIfAbsent(nav, k -> new ArrayList<>())
+            // sized for what most hold (a few navigation properties, one entity each): with the defaults (16
+            // buckets, room for 10) an entity's first links took a third more of the heap ({@link Store#LINK_BYTES})
+            links.get(type).computeIfAbsent(id, k -> new HashMap<>(8)).computeIfAbsent(nav, k -> new ArrayList<>(1))
                 .add(to);
         }
 

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * 200 ms ({@link Store}). Reading is public. Writing needs the role {@code member-editor} of any member (not only the
  * plugin's): each Thing belongs to the member who created it, and what hangs on it with it; {@link StoreWrites}
  * refuses another member's change with 403. {@code open-writes} lets anyone write on a test installation (OGC's test
- * suite). The store holds at most {@link Store#MAX_STORE_CHARS} characters of JSON, and one member's entities at most
- * {@code member-share} of it (a quarter by default), so one member's editor cannot fill it for all.
+ * suite). The store holds at most {@link Store#MAX_STORE_BYTES} bytes of memory (its entities' JSON and a fixed cost
+ * per entity, property and link), and one member's entities at most {@code member-share} of it (a quarter by
+ * default), so one member's editor cannot fill it for all.
  */
 public final class SensorThingsStoreConnector implements Connector {
 
@@ -61,10 +62,11 @@ public final class SensorThingsStoreConnector implements Connector {
         return SensorThingsConnector.common(ConfigDef.builder(), "/sensorthings", "a member (each changes its own "
             + "Things only)")
             .define("member-share", ConfigType.STRING, Store.DEFAULT_MEMBER_SHARE, false, "How much of the store's "
-                + Store.MAX_STORE_CHARS + " characters of JSON (Things, Locations, Datastreams, Sensors, "
-                + "ObservedProperties, FeaturesOfInterest) one member's entities may hold together: a percentage "
-                + "(25%) or a number of characters; a write past it is refused with 413. A hub-admin's writes count "
-                + "against the whole store only. Give every integration of the connector the same value")
+                + Store.MAX_STORE_BYTES + " bytes of memory (Things, Locations, Datastreams, Sensors, "
+                + "ObservedProperties, FeaturesOfInterest and their links, " + StoreWrites.MEMORY
+                + ") one member's entities may hold together: a percentage (25%) or a number of bytes counted so; a "
+                + "write past it is refused with 413. A hub-admin's writes count against the whole store only. Give "
+                + "every integration of the connector the same value")
             // a member-admin raising it would take the room the share keeps for the other members
             .hubAdminOnly("it is what keeps one member from filling the store for all", List.of("member-share"))
             .build();
@@ -74,7 +76,7 @@ public final class SensorThingsStoreConnector implements Connector {
     public List<ConfigProblem> validate(Config config) {
         List<ConfigProblem> problems = new ArrayList<>(SensorThingsConnector.validateCommon(config));
         try {
-            Store.memberShare(config.getString("member-share"), Store.MAX_STORE_CHARS);
+            Store.memberShare(config.getString("member-share"), Store.MAX_STORE_BYTES);
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigProblem("member-share", e.getMessage()));
         }
@@ -83,8 +85,8 @@ public final class SensorThingsStoreConnector implements Connector {
 
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
-        Store store = new Store(db, ctx.config().getDuration("query-timeout"), Store.MAX_STORE_CHARS,
-            Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_CHARS), writing);
+        Store store = new Store(db, ctx.config().getDuration("query-timeout"), Store.MAX_STORE_BYTES,
+            Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_BYTES), writing);
         return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store,
             true);
     }

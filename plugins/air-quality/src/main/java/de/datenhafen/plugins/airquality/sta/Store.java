@@ -21,8 +21,9 @@ import javax.sql.DataSource;
  * The general SensorThings store's tables ({@code db/plugin/V4__sensorthings_store.sql}) as a service's source: the
  * entities other than Observations are read into a {@link Model.Graph} and held, Observations stay in the database
  * ({@link StoreObservations}). The graph holds every Thing, Location, Datastream and so on of the store, their JSON
- * objects and arrays as text ({@link Model.RawJson}), so it costs about the stored text, which writes keep under
- * {@link #MAX_STORE_CHARS} in all and under {@link #memberShare} per member; Observations, the many, are never held.
+ * objects and arrays as text ({@link Model.RawJson}), so it costs the stored text and a fixed amount per entity, per
+ * property and per link, which writes keep under {@link #MAX_STORE_BYTES} in all and under {@link #memberShare} per
+ * member; Observations, the many, are never held.
  *
  * <p>Several Stores serve one store: each {@code sensorthings-store} integration has its own, and each node of a hub
  * on one PostgreSQL database its own of each. The database has the store's version ({@code sta_version}, V6), one
@@ -41,15 +42,49 @@ final class Store implements StaService.Source {
     static final int MAX_DOC_CHARS = 64 * 1024;
 
     /**
-     * The JSON of all entities other than Observations together, in characters, at most: the graph holds them in
-     * memory (about their size, see {@link #props}), so a write that would pass this is refused with 413 and the
-     * hub's heap is not the limit. 64 MiB is some thousand entities with the largest properties, or hundreds of
-     * thousands of ordinary ones; the graph then takes 64 to 128 MB of heap.
+     * What the graph of all entities other than Observations may take of the hub's heap, in bytes as {@link #bytes}
+     * counts them (their JSON's characters, {@link #ENTITY_BYTES} per entity, {@link #PROPERTY_BYTES} per property and
+     * {@link #LINK_BYTES} per link entry), at most: the graph holds them in memory, so a write that would pass this is
+     * refused with 413 and the hub's heap is not the limit. 64 MiB is some thousand entities with the largest
+     * properties, or some 50,000 ordinary Things, Locations and Datastreams with their links. It was 64 Mi
+     * characters of JSON alone, and that understated the heap by up to twelve times: a probe's 60,000 Locations of a
+     * few characters took 73 MB while counting 5 (the graph alone 36 MB, measured as below), and a Thing relinked
+     * to 10,000 Locations counted nothing for the 40,000 links it and its HistoricalLocation got.
      */
-    static final long MAX_STORE_CHARS = 64L * 1024 * 1024;
+    static final long MAX_STORE_BYTES = 64L * 1024 * 1024;
+
+    /*
+     * The costs below are measured (StoreCostBench, -Dsta.bench.cost=50000: JDK 17, 64-bit with compressed references;
+     * the heap in use after full collections with and without a graph read from 50,000 rows, less the JSON's
+     * characters, which a compact String holds in a byte each). Entities without links took beyond their JSON: a
+     * Thing with 2 properties 385 bytes, a Location with 4 542, a Sensor with 5 612, so about 229 bytes an entity and
+     * 78 a property. An entity's first link adds its map of links, 144 bytes (its entry in its type's map, the boxed
+     * id, the map and its table); the first entry of a navigation property (Location -> Things) took 96 with its
+     * list, each further one (Thing -> its 50,000th Location) 21, the boxed id and its slot. Counted with the
+     * constants, each case's graph comes out 1.09 to 1.37 times what it measured (JSON included): Locations 1.26,
+     * Things with a HistoricalLocation and one Location (6 link entries each; 1,584 bytes counted beyond the JSON,
+     * 1,411 measured) 1.12, Datastreams with 8 properties and their 6 link entries (1,600, 1,336) 1.18, a Thing linked
+     * to 50,000 Locations 1.09; a Thing relinked to a Location counts 384 for the 4 entries, 236 to 380 measured.
+     */
 
     /**
-     * A member's share of {@link #MAX_STORE_CHARS} unless the connector's {@code member-share} says otherwise: one
+     * What an entity costs beyond its JSON and its properties: its {@link Model.Entity}, its property map, its entry
+     * in the graph's map by id (229 bytes measured) and the map of its links (144).
+     */
+    static final int ENTITY_BYTES = 384;
+
+    /** What each of an entity's own properties costs beyond its JSON: its map entry, its value's object (78). */
+    static final int PROPERTY_BYTES = 80;
+
+    /**
+     * What each link entry costs: the graph holds a link both ways (a Thing's Locations and a Location's Things), each
+     * an entry of the entity's list for that navigation property, with the list itself for its first (96 measured; 21
+     * for a further one).
+     */
+    static final int LINK_BYTES = 96;
+
+    /**
+     * A member's share of {@link #MAX_STORE_BYTES} unless the connector's {@code member-share} says otherwise: one
      * member's editor filling the whole store would have every other member's writes refused.
      */
     static final String DEFAULT_MEMBER_SHARE = "25%";
@@ -58,8 +93,11 @@ final class Store implements StaService.Source {
     static final Duration RECHECK = Duration.ofMillis(200);
 
     final DataSource db;
-    final long maxChars;
-    /** Characters of JSON one member's entities may hold together, at most; a hub-admin's count in the total only. */
+    final long maxBytes;
+    /**
+     * Bytes of the store's memory ({@link #MAX_STORE_BYTES}) one member's entities and links may hold together, at
+     * most; a hub-admin's count in the total only.
+     */
     final long memberShare;
     private final StoreObservations observations;
     /** This Store's own committed changes: a graph read before the last of them is not used again. */
@@ -80,17 +118,17 @@ final class Store implements StaService.Source {
     }
 
     Store(DataSource db, Duration queryTimeout) {
-        this(db, queryTimeout, MAX_STORE_CHARS, memberShare(DEFAULT_MEMBER_SHARE, MAX_STORE_CHARS),
+        this(db, queryTimeout, MAX_STORE_BYTES, memberShare(DEFAULT_MEMBER_SHARE, MAX_STORE_BYTES),
             new ReentrantLock());
     }
 
     /**
-     * {@code maxChars}: {@link #MAX_STORE_CHARS}, smaller in tests; {@code memberShare}: a member's part of it
+     * {@code maxBytes}: {@link #MAX_STORE_BYTES}, smaller in tests; {@code memberShare}: a member's part of it
      * ({@link #memberShare(String, long)}); {@code writing}: the lock of the Stores of one plugin.
      */
-    Store(DataSource db, Duration queryTimeout, long maxChars, long memberShare, ReentrantLock writing) {
+    Store(DataSource db, Duration queryTimeout, long maxBytes, long memberShare, ReentrantLock writing) {
         this.db = db;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
         this.memberShare = memberShare;
         this.writing = writing;
         this.observations = new StoreObservations(db, queryTimeout);
@@ -98,7 +136,8 @@ final class Store implements StaService.Source {
 
     /**
      * A member's share as the connector's {@code member-share} gives it: a percentage of {@code total} ("25%",
-     * "12.5%"; more than 0, at most 100) or a number of characters (1 to {@code total}).
+     * "12.5%"; more than 0, at most 100) or a number of bytes as {@link #MAX_STORE_BYTES} counts them (1 to
+     * {@code total}).
      *
      * @throws IllegalArgumentException saying what the value must be
      */
@@ -111,16 +150,16 @@ final class Store implements StaService.Source {
             }
         } else if (s.matches("\\d{1,19}")) {
             try {
-                long chars = Long.parseLong(s);
-                if (chars >= 1 && chars <= total) {
-                    return chars;
+                long bytes = Long.parseLong(s);
+                if (bytes >= 1 && bytes <= total) {
+                    return bytes;
                 }
             } catch (NumberFormatException e) {
                 // more than a long: past the total, refused below
             }
         }
-        throw new IllegalArgumentException("must be a percentage of the store's " + total + " characters, more than "
-            + "0% and at most 100% (such as 25%), or a number of characters from 1 to " + total + "; was '"
+        throw new IllegalArgumentException("must be a percentage of the store's " + total + " bytes of memory, more "
+            + "than 0% and at most 100% (such as 25%), or a number of bytes from 1 to " + total + "; was '"
             + TextLimits.shown(s) + "'");
     }
 
@@ -214,6 +253,7 @@ final class Store implements StaService.Source {
         Model.Graph g = new Model.Graph();
         // a Datastream's and a HistoricalLocation's JSON count as their Thing's member's
         Map<Long, String> thingMember = new HashMap<>();
+        Map<Long, String> historyMember = new HashMap<>();
         for (Model.Type t : new Model.Type[] {Model.Type.THING, Model.Type.LOCATION, Model.Type.SENSOR,
             Model.Type.OBSERVED_PROPERTY, Model.Type.FEATURE_OF_INTEREST}) {
             each(c, "SELECT id, member, doc FROM " + table(t) + " ORDER BY id", rs -> {
@@ -225,10 +265,12 @@ final class Store implements StaService.Source {
                 g.put(new Model.Entity(t, id, props(g, t, member, rs.getString(3))));
             });
         }
+        // a link counts as its Thing's member's, both of its entries: that member's editor made it
         each(c, "SELECT thing_id, location_id FROM sta_thing_location ORDER BY thing_id, linked, location_id",
             rs -> {
                 g.link(Model.Type.THING, rs.getLong(1), "Locations", rs.getLong(2));
                 g.link(Model.Type.LOCATION, rs.getLong(2), "Things", rs.getLong(1));
+                links(g, thingMember.get(rs.getLong(1)), 2);
             });
         each(c, "SELECT id, thing_id, doc FROM sta_historical_location ORDER BY id", rs -> {
             long id = rs.getLong(1);
@@ -236,11 +278,14 @@ final class Store implements StaService.Source {
                 props(g, Model.Type.HISTORICAL_LOCATION, thingMember.get(rs.getLong(2)), rs.getString(3))));
             g.link(Model.Type.HISTORICAL_LOCATION, id, "Thing", rs.getLong(2));
             g.link(Model.Type.THING, rs.getLong(2), "HistoricalLocations", id);
+            links(g, thingMember.get(rs.getLong(2)), 2);
+            historyMember.put(id, thingMember.get(rs.getLong(2)));
         });
         each(c, "SELECT historical_location_id, location_id FROM sta_historical_location_location "
             + "ORDER BY historical_location_id, location_id", rs -> {
                 g.link(Model.Type.HISTORICAL_LOCATION, rs.getLong(1), "Locations", rs.getLong(2));
                 g.link(Model.Type.LOCATION, rs.getLong(2), "HistoricalLocations", rs.getLong(1));
+                links(g, historyMember.get(rs.getLong(1)), 2);
             });
         each(c, "SELECT id, thing_id, sensor_id, observed_property_id, doc FROM sta_datastream ORDER BY id",
             rs -> {
@@ -253,25 +298,56 @@ final class Store implements StaService.Source {
                 g.link(Model.Type.THING, rs.getLong(2), "Datastreams", id);
                 g.link(Model.Type.SENSOR, rs.getLong(3), "Datastreams", id);
                 g.link(Model.Type.OBSERVED_PROPERTY, rs.getLong(4), "Datastreams", id);
+                links(g, thingMember.get(rs.getLong(2)), 6);
             });
         return g;
     }
 
     /**
-     * As {@link #props(Model.Type, String)}, counting the text into the graph's {@link Model.Graph#heldChars} and, when
-     * the entity is a member's, into that member's.
+     * As {@link #props(Model.Type, String)}, counting what the entity costs ({@link #bytes}) into the graph's
+     * {@link Model.Graph#heldBytes} and, when the entity is a member's, into that member's.
      */
     private static Map<String, Object> props(Model.Graph g, Model.Type t, String member, String doc) {
-        g.heldChars += doc.length();
-        if (member != null) {
-            g.memberChars.merge(member, (long) doc.length(), Long::sum);
-        }
-        return props(t, doc);
+        Map<String, Object> props = props(t, doc);
+        count(g, member, ENTITY_BYTES + bytes(doc, props.size()));
+        return props;
     }
 
-    /** Characters of JSON the store holds now (of the graph as committed; {@link #MAX_STORE_CHARS}). */
-    long heldChars() {
-        return graph().heldChars;
+    /** Counts {@code entries} link entries into the graph's bytes and, when it is a member's, that member's. */
+    private static void links(Model.Graph g, String member, int entries) {
+        count(g, member, (long) entries * LINK_BYTES);
+    }
+
+    private static void count(Model.Graph g, String member, long bytes) {
+        g.heldBytes += bytes;
+        if (member != null) {
+            g.memberBytes.merge(member, bytes, Long::sum);
+        }
+    }
+
+    /**
+     * What an entity's own properties cost of the store's memory as {@link #MAX_STORE_BYTES} counts it: the
+     * characters of their JSON {@code doc} (two bytes each when it has one beyond Latin-1, as Java then holds text)
+     * and {@link #PROPERTY_BYTES} for each of its {@code properties}; a new
+     * entity adds {@link #ENTITY_BYTES}, each link entry {@link #LINK_BYTES}.
+     */
+    static long bytes(String doc, int properties) {
+        return (long) doc.length() * (latin1(doc) ? 1 : 2) + (long) properties * PROPERTY_BYTES;
+    }
+
+    /** Whether Java holds {@code s} in a byte a character (compact strings): none beyond Latin-1, else two each. */
+    private static boolean latin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bytes of memory the store holds now as {@link #MAX_STORE_BYTES} counts them (of the graph as committed). */
+    long heldBytes() {
+        return graph().heldBytes;
     }
 
     private interface Row {

@@ -52,6 +52,13 @@ final class StoreWrites implements Writes {
     /** Most entities one request may create (a deep insert counts each nested one). */
     static final int MAX_CREATED = 10_000;
 
+    /**
+     * Most Locations one Thing or HistoricalLocation may have: a Thing is where it is, in one place or a few. Without
+     * it one PATCH of a body's worth of links ({@code "Locations": [{"@iot.id": 1}, ... 10,000 of them]}) gave the
+     * Thing and its new HistoricalLocation 40,000 link entries at once.
+     */
+    static final int MAX_LOCATIONS = 100;
+
     /** What JSON a property must be: text, an object, anything, an ISO 8601 time, an interval, or either. */
     private enum Kind { TEXT, OBJECT, ANY, TIME, INTERVAL, TIME_OR_INTERVAL }
 
@@ -74,8 +81,12 @@ final class StoreWrites implements Writes {
         final List<ObjectNode> observations = new ArrayList<>();
         int created;
         boolean structural;
-        /** Characters of JSON this transaction writes for entities other than Observations (a PATCH: the new doc). */
-        long writtenChars;
+        /**
+         * Bytes of the store's memory ({@link Store#MAX_STORE_BYTES}) this transaction adds for entities other than
+         * Observations: each new entity's, each new link's entries ({@link #linked}), and a PATCHed entity's new
+         * properties whole.
+         */
+        long written;
         /** The store as committed before this transaction, of the version it locked ({@link Store#lockedGraph}). */
         Model.Graph graph;
 
@@ -87,6 +98,11 @@ final class StoreWrites implements Writes {
         /** The member that new entities belong to. */
         String member() {
             return caller == null ? null : caller.member();
+        }
+
+        /** {@code links} new links, each two entries of the graph (one each way). */
+        void linked(int links) {
+            written += 2L * links * Store.LINK_BYTES;
         }
 
         void count() {
@@ -140,33 +156,38 @@ final class StoreWrites implements Writes {
 
     /**
      * Refuses the transaction when the writer's member would hold more than its share ({@link Store#memberShare}) of
-     * JSON with it, or the store more than {@link Store#maxChars}: the graph of the store is held in memory, so
-     * without a bound any member's editor could fill the heap, and without a share one member's could fill the store
-     * and have every other member's writes refused. A hub-admin's writes (and open-writes') count against the total
-     * only. The sums are of the store as committed ({@link Tx#graph}, every integration's and node's writes). A PATCH
-     * counts its whole new document without subtracting the old one: near a bound, a change may be refused that would
-     * fit.
+     * the store's memory with it, or the store more than {@link Store#maxBytes}: the graph of the store is held in
+     * memory, so without a bound any member's editor could fill the heap, and without a share one member's could
+     * fill the store and have every other member's writes refused. A hub-admin's writes (and open-writes') count
+     * against the total only. The sums are of the store as committed ({@link Tx#graph}, every integration's and
+     * node's writes). A PATCH counts its whole new properties, and a relink its new links, without subtracting the
+     * old ones: near a bound, a change may be refused that would fit.
      */
     private void storeHasRoom(Tx tx) {
-        if (tx.writtenChars == 0) {
+        if (tx.written == 0) {
             return;
         }
         String member = tx.member();
         if (member != null && !tx.caller.isHubAdmin()
-            && tx.graph.heldChars(member) + tx.writtenChars > store.memberShare) {
+            && tx.graph.heldBytes(member) + tx.written > store.memberShare) {
             throw new StaException(413, "body", -1, "member " + member + "'s share of the SensorThings store is full: "
                 + "a member's Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest hold "
-                + "at most " + store.memberShare + " characters of JSON together (member-share), " + member + "'s hold "
-                + tx.graph.heldChars(member) + " and this write would pass that; delete " + member + "'s entities "
-                + "no longer needed, or ask the hub's admin for a larger member-share");
+                + "at most " + store.memberShare + " bytes of memory together (member-share; " + MEMORY + "), "
+                + member + "'s hold " + tx.graph.heldBytes(member) + " and this write would pass that; delete "
+                + member + "'s entities or links no longer needed, or ask the hub's admin for a larger member-share");
         }
-        if (tx.graph.heldChars + tx.writtenChars > store.maxChars) {
+        if (tx.graph.heldBytes + tx.written > store.maxBytes) {
             throw new StaException(413, "body", -1, "the SensorThings store is full: it holds at most "
-                + store.maxChars + " characters of JSON in its Things, Locations, Datastreams, Sensors, "
-                + "ObservedProperties and FeaturesOfInterest together, of all members, and this write would pass "
-                + "that; delete entities no longer needed, or ask the hub's admin to make room");
+                + store.maxBytes + " bytes of memory in its Things, Locations, Datastreams, Sensors, "
+                + "ObservedProperties and FeaturesOfInterest together, of all members (" + MEMORY + "), and this "
+                + "write would pass that; delete entities no longer needed, or ask the hub's admin to make room");
         }
     }
+
+    /** How the store's bounds count memory, as the 413s say it. */
+    static final String MEMORY = "counted as their JSON, a byte a character or two beyond Latin-1, "
+        + Store.ENTITY_BYTES + " bytes an entity, " + Store.PROPERTY_BYTES + " a property and " + Store.LINK_BYTES
+        + " a link each way";
 
     // ---- create
 
@@ -231,7 +252,9 @@ final class StoreWrites implements Writes {
             case THING -> {
                 long id = insertOwned(tx, "INSERT INTO sta_thing (member, doc) VALUES (?, ?)", doc);
                 List<Long> locations = new ArrayList<>();
-                for (JsonNode l : array(body, "Locations", field)) {
+                List<JsonNode> given = array(body, "Locations", field);
+                atMostLocations(given.size(), field + "/Locations", "Thing");
+                for (JsonNode l : given) {
                     locations.add(insert(tx, Model.Type.LOCATION, l, Map.of(), field + "/Locations"));
                 }
                 if (context.containsKey("Locations")) {
@@ -272,10 +295,14 @@ final class StoreWrites implements Writes {
                 mayChange(tx, Model.Type.THING, thing);
                 long id = insertDoc(tx, "INSERT INTO sta_historical_location (thing_id, doc) VALUES (?, ?)", doc,
                     thing);
-                for (JsonNode l : array(body, "Locations", field)) {
+                tx.linked(1);
+                List<JsonNode> locations = array(body, "Locations", field);
+                atMostLocations(locations.size(), field + "/Locations", "HistoricalLocation");
+                for (JsonNode l : locations) {
                     long location = insert(tx, Model.Type.LOCATION, l, Map.of(), field + "/Locations");
                     update(tx, "INSERT INTO sta_historical_location_location (historical_location_id, location_id) "
                         + "VALUES (?, ?)", id, location);
+                    tx.linked(1);
                 }
                 yield id;
             }
@@ -294,6 +321,7 @@ final class StoreWrites implements Writes {
                 long property = link(tx, body, context, "ObservedProperty", Model.Type.OBSERVED_PROPERTY, field);
                 long id = insertDoc(tx, "INSERT INTO sta_datastream (thing_id, sensor_id, observed_property_id, doc) "
                     + "VALUES (?, ?, ?, ?)", doc, thing, sensor, property);
+                tx.linked(3);
                 for (JsonNode o : array(body, "Observations", field)) {
                     insert(tx, Model.Type.OBSERVATION, o, Map.of("Datastream", id), field + "/Observations");
                 }
@@ -476,21 +504,36 @@ final class StoreWrites implements Writes {
      * the service keeps the history when a Thing's Location changes).
      */
     private void setLocations(Tx tx, long thing, List<Long> locations) throws SQLException {
+        java.util.Set<Long> distinct = new java.util.LinkedHashSet<>(locations);
+        atMostLocations(distinct.size(), "Locations", "Thing");
+        List<Long> before = currentLocations(tx, thing);
         update(tx, "DELETE FROM sta_thing_location WHERE thing_id = ?", thing);
-        if (locations.isEmpty()) {
+        if (distinct.isEmpty()) {
             return; // no Location now: no HistoricalLocation that would place the Thing nowhere
         }
         long order = tx.now;
-        for (long l : new java.util.LinkedHashSet<>(locations)) {
+        for (long l : distinct) {
             update(tx, "INSERT INTO sta_thing_location (thing_id, location_id, linked) VALUES (?, ?, ?)", thing, l,
                 order++);
+            if (!before.contains(l)) {
+                tx.linked(1);
+            }
         }
         ObjectNode doc = StaService.JSON.createObjectNode().put("time", MILLIS.format(Instant.ofEpochMilli(tx.now)));
         tx.count();
         long hl = insertDoc(tx, "INSERT INTO sta_historical_location (thing_id, doc) VALUES (?, ?)", doc, thing);
-        for (long l : new java.util.LinkedHashSet<>(locations)) {
+        tx.linked(1 + distinct.size()); // its Thing, its Locations
+        for (long l : distinct) {
             update(tx, "INSERT INTO sta_historical_location_location (historical_location_id, location_id) VALUES "
                 + "(?, ?)", hl, l);
+        }
+    }
+
+    /** Refuses (413 naming {@code field}) a {@code type} that would have more than {@link #MAX_LOCATIONS}. */
+    private static void atMostLocations(int locations, String field, String type) {
+        if (locations > MAX_LOCATIONS) {
+            throw new StaException(413, field, -1, "a " + type + " has at most " + MAX_LOCATIONS + " Locations; "
+                + "this write would give it " + locations);
         }
     }
 
@@ -541,7 +584,9 @@ final class StoreWrites implements Writes {
                 case THING -> {
                     if (body.has("Locations")) {
                         List<Long> locations = new ArrayList<>();
-                        for (JsonNode l : array(body, "Locations", "Thing")) {
+                        List<JsonNode> given = array(body, "Locations", "Thing");
+                        atMostLocations(given.size(), "Locations", "Thing");
+                        for (JsonNode l : given) {
                             locations.add(reference(tx, Model.Type.LOCATION, l, "Locations"));
                         }
                         setLocations(tx, id, locations);
@@ -552,14 +597,18 @@ final class StoreWrites implements Writes {
                     if (body.has("Thing")) {
                         update(tx, "UPDATE sta_historical_location SET thing_id = ? WHERE id = ?",
                             owned(tx, reference(tx, Model.Type.THING, body.get("Thing"), "Thing")), id);
+                        tx.linked(1);
                     }
                     if (body.has("Locations")) {
                         update(tx, "DELETE FROM sta_historical_location_location WHERE historical_location_id = ?",
                             id);
-                        for (JsonNode l : array(body, "Locations", "HistoricalLocation")) {
+                        List<JsonNode> locations = array(body, "Locations", "HistoricalLocation");
+                        atMostLocations(locations.size(), "Locations", "HistoricalLocation");
+                        for (JsonNode l : locations) {
                             update(tx, "INSERT INTO sta_historical_location_location (historical_location_id, "
                                 + "location_id) VALUES (?, ?)", id, reference(tx, Model.Type.LOCATION, l,
                                 "Locations"));
+                            tx.linked(1);
                         }
                     }
                     linksOnly(body, type, "Thing", "Locations");
@@ -571,6 +620,7 @@ final class StoreWrites implements Writes {
                             long target = reference(tx, type.nav(nav[0]).target(), body.get(nav[0]), nav[0]);
                             update(tx, "UPDATE sta_datastream SET " + nav[1] + " = ? WHERE id = ?",
                                 nav[0].equals("Thing") ? owned(tx, target) : target, id);
+                            tx.linked(1);
                         }
                     }
                     linksOnly(body, type, "Thing", "Sensor", "ObservedProperty");
@@ -597,7 +647,7 @@ final class StoreWrites implements Writes {
                 default -> linksOnly(body, type);
             }
             String text = json(doc);
-            tx.writtenChars += text.length();
+            tx.written += Store.bytes(text, doc.size());
             update(tx, "UPDATE " + Store.table(type) + " SET doc = ? WHERE id = ?", text, id);
             tx.structural = true;
             return null;
@@ -949,7 +999,7 @@ final class StoreWrites implements Writes {
                 st.setString(i++, member);
             }
             String text = json(doc);
-            tx.writtenChars += text.length();
+            tx.written += Store.ENTITY_BYTES + Store.bytes(text, doc.size());
             st.setString(i, text);
             st.executeUpdate();
             return generated(st);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the general store's graph holds of what members wrote: the text of their JSON, not a tree of it, and at most
- * the store's bound of it (H2 in memory, the real schema). The probe's Datastreams with 64 KiB of {@code [{},{},...]}
+ * the store's bound of it, counted with what each entity costs beyond its text (H2 in memory, the real schema). The
+ * probe's Datastreams with 64 KiB of {@code [{},{},...]}
  * each took 1.3 MB of heap apiece as maps, and the store had no bound: a few posts of one editor ended the hub.
  */
 class StoreMemoryTest {
@@ -47,7 +48,8 @@ class StoreMemoryTest {
     }
 
     @Test
-    void theGraphHoldsAnEntitysPropertiesAsTheirTextAndCountsTheTextItWasReadFrom() throws Exception {
+    void theGraphHoldsAnEntitysPropertiesAsTheirTextAndCountsTheTextItWasReadFromWithWhatTheEntityCosts()
+        throws Exception {
         Store store = new Store(db, Duration.ofSeconds(30));
         StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
         post(service, store, thing("bomb"));
@@ -55,7 +57,8 @@ class StoreMemoryTest {
         Model.Entity e = store.graph().all(Model.Type.THING).get(0);
 
         assertThat(e.props().get("properties")).isEqualTo(new Model.RawJson(EMPTIES));
-        assertThat(store.heldChars()).isBetween((long) EMPTIES.length(), (long) EMPTIES.length() + 100);
+        assertThat(store.heldBytes()).isEqualTo(thing("bomb").length() + Store.ENTITY_BYTES
+            + 3 * Store.PROPERTY_BYTES);
     }
 
     @Test
@@ -82,7 +85,7 @@ class StoreMemoryTest {
     @Test
     void aWritePastTheStoresBoundIsRefusedNamingItAndStoresNothing() throws Exception {
         // room for two of the probe's entities, not three
-        long max = 2 * EMPTIES.length() + 1000;
+        long max = 2 * EMPTIES.length() + 2500;
         Store store = new Store(db, Duration.ofSeconds(30), max, max, new ReentrantLock());
         StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
         post(service, store, thing("one"));
@@ -90,12 +93,53 @@ class StoreMemoryTest {
 
         assertThatThrownBy(() -> post(service, store, thing("three")))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
-            .hasMessage("the SensorThings store is full: it holds at most " + max + " characters of JSON in its "
-                + "Things, Locations, Datastreams, Sensors, ObservedProperties and FeaturesOfInterest together, of all "
-                + "members, and this write would pass that; delete entities no longer needed, or ask the hub's admin "
-                + "to make room");
+            .hasMessage(full(max));
         assertThat(store.graph().all(Model.Type.THING)).extracting(t -> t.props().get("name"))
             .containsExactly("one", "two");
         assertThat(post(service, store, "{\"name\":\"small\",\"description\":\"d\"}").status()).isEqualTo(201);
+    }
+
+    /**
+     * The probe's 60,000 Locations of a few characters took 73 MB of heap while the bound counted 5 MB of JSON: each
+     * entity costs its objects and maps whatever its JSON. Counted with them, a store with room for 20,000 bytes
+     * takes 26 tiny Locations (767 bytes each), not the 317 their 63 characters would let in.
+     */
+    @Test
+    void manyTinyLocationsAreRefusedOnceWhatTheyCostPassesTheBoundLongBeforeTheirCharactersWould() throws Exception {
+        long max = 20_000;
+        Store store = new Store(db, Duration.ofSeconds(30), max, max, new ReentrantLock());
+        StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
+        String tiny = "{\"name\":\"l\",\"description\":\"d\",\"encodingType\":\"e\",\"location\":{}}";
+        long each = tiny.length() + Store.ENTITY_BYTES + 4 * Store.PROPERTY_BYTES;
+        StoreWrites writes = new StoreWrites(store, service, null);
+        int created = 0;
+        StaException refused = null;
+        while (refused == null && created < 1000) {
+            try {
+                writes.create(null, null, service.resolve(List.of("Locations")), StaService.JSON.readTree(tiny),
+                    "http://hub/sensorthings/v1.1");
+                created++;
+            } catch (StaException e) {
+                refused = e;
+            }
+        }
+
+        assertThat(each).isEqualTo(767);
+        assertThat(created).isEqualTo((int) (max / each)).isEqualTo(26);
+        assertThat((long) created * tiny.length()).isLessThan(max / 10);
+        assertThat(refused).isNotNull();
+        assertThat(refused.status).isEqualTo(413);
+        assertThat(refused).hasMessage(full(max));
+        assertThat(store.graph().all(Model.Type.LOCATION)).hasSize(created);
+        // what a Store reading the tables counts is what the writes counted
+        assertThat(new Store(db, Duration.ofSeconds(30)).heldBytes()).isEqualTo(created * each);
+    }
+
+    static String full(long max) {
+        return "the SensorThings store is full: it holds at most " + max + " bytes of memory in its Things, Locations, "
+            + "Datastreams, Sensors, ObservedProperties and FeaturesOfInterest together, of all members (counted as "
+            + "their JSON, a byte a character or two beyond Latin-1, 384 bytes an entity, 80 a property and 96 a link "
+            + "each way), and this write would pass that; delete entities no longer needed, or ask the hub's admin to "
+            + "make room";
     }
 }

@@ -77,8 +77,8 @@ class StoreSharedTest {
 
     @Test
     void aThingWrittenThroughOneStoreIsReadThroughTheOtherWithinTheRecheckAndAtOnceThroughItsOwn() throws Exception {
-        Node one = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
-        Node two = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        Node one = node(Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES);
+        Node two = node(Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES);
         assertThat(two.names()).isEmpty();
 
         one.post(null, "{\"name\":\"Marli\",\"description\":\"weather station\"}");
@@ -91,7 +91,7 @@ class StoreSharedTest {
     @Test
     void aWriteThroughAStoreHoldingAnOldGraphIsCheckedAgainstEveryCommittedWrite() throws Exception {
         // room for two of the probe's entities, not three
-        long max = 2 * StoreMemoryTest.EMPTIES.length() + 1000;
+        long max = 2 * StoreMemoryTest.EMPTIES.length() + 2500;
         Node one = node(max, max);
         Node two = node(max, max);
         assertThat(two.names()).isEmpty(); // its graph: the empty store, until it asks again
@@ -101,14 +101,14 @@ class StoreSharedTest {
 
         assertThatThrownBy(() -> two.post(null, thing("three")))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
-            .hasMessageStartingWith("the SensorThings store is full: it holds at most " + max + " characters");
+            .hasMessage(StoreMemoryTest.full(max));
         assertThat(two.names()).containsExactly("one", "two");
     }
 
     @Test
     void aPatchThroughTheOtherStoreKeepsAChangeMadeMeanwhileThroughTheFirst() throws Exception {
-        Node one = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
-        Node two = node(Store.MAX_STORE_CHARS, Store.MAX_STORE_CHARS);
+        Node one = node(Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES);
+        Node two = node(Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES);
         long thing = id(one.post(null, "{\"name\":\"Marli\",\"description\":\"weather station\"}"));
         await().atMost(Duration.ofSeconds(1)).until(() -> two.names().contains("Marli"));
 
@@ -126,25 +126,21 @@ class StoreSharedTest {
 
     @Test
     void aMemberPastItsShareIsRefusedNamingTheShareWhileAnotherMemberAndAHubAdminStillWrite() throws Exception {
-        long share = 2 * StoreMemoryTest.EMPTIES.length() + 1000;
+        long share = 2 * StoreMemoryTest.EMPTIES.length() + 2500;
         Node node = node(10 * share, share);
         Caller admin = new Caller("token", "admin", null, Set.of(Caller.HUB_ADMIN), null, null);
         node.post(editor("luftblick"), thing("a1"));
         node.post(editor("luftblick"), thing("a2"));
-        long held = node.store().graph().heldChars("luftblick");
+        long held = node.store().graph().heldBytes("luftblick");
 
         assertThatThrownBy(() -> node.post(editor("luftblick"), thing("a3")))
             .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
-            .hasMessage("member luftblick's share of the SensorThings store is full: a member's Things, Locations, "
-                + "Datastreams, Sensors, ObservedProperties and FeaturesOfInterest hold at most " + share
-                + " characters of JSON together (member-share), luftblick's hold " + held + " and this write would "
-                + "pass that; delete luftblick's entities no longer needed, or ask the hub's admin for a larger "
-                + "member-share");
+            .hasMessage(shareFull("luftblick", share, held));
         assertThat(node.post(editor("wetterwerk"), thing("b1")).status()).isEqualTo(201);
         assertThat(node.post(admin, thing("admin1")).status()).isEqualTo(201);
         assertThat(node.post(admin, thing("admin2")).status()).isEqualTo(201);
         assertThat(node.names()).containsExactly("a1", "a2", "b1", "admin1", "admin2");
-        assertThat(node.store().graph().heldChars("luftblick")).isEqualTo(held);
+        assertThat(node.store().graph().heldBytes("luftblick")).isEqualTo(held);
     }
 
     @Test
@@ -153,14 +149,72 @@ class StoreSharedTest {
         assertThat(Store.memberShare(" 12.5 %", 1000)).isEqualTo(125);
         assertThat(Store.memberShare("100%", 1000)).isEqualTo(1000);
         assertThat(Store.memberShare("300", 1000)).isEqualTo(300);
-        assertThat(Store.memberShare(Store.DEFAULT_MEMBER_SHARE, Store.MAX_STORE_CHARS))
-            .isEqualTo(Store.MAX_STORE_CHARS / 4);
+        assertThat(Store.memberShare(Store.DEFAULT_MEMBER_SHARE, Store.MAX_STORE_BYTES))
+            .isEqualTo(Store.MAX_STORE_BYTES / 4);
 
         for (String wrong : List.of("0%", "101%", "0", "1001", "a quarter", "-5", "1e3", "99999999999999999999")) {
             assertThatThrownBy(() -> Store.memberShare(wrong, 1000)).as(wrong)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("must be a percentage of the store's 1000 characters, more than 0% and at most 100% "
-                    + "(such as 25%), or a number of characters from 1 to 1000; was '" + wrong + "'");
+                .hasMessage("must be a percentage of the store's 1000 bytes of memory, more than 0% and at most "
+                    + "100% (such as 25%), or a number of bytes from 1 to 1000; was '" + wrong + "'");
         }
+    }
+
+    /**
+     * The probe's PATCH relinked a Thing to 10,000 Locations: 40 characters of a HistoricalLocation, 40,000 link
+     * entries (each about 100 bytes of heap), counted as nothing. Now each link counts its entries both ways, into the
+     * member's share, and a Thing or HistoricalLocation has at most {@link StoreWrites#MAX_LOCATIONS} Locations.
+     */
+    @Test
+    void aRelinkToManyLocationsIsRefusedNamingTheShareAndTheThingKeepsItsLinks() throws Exception {
+        long share = 10_000;
+        Node node = node(Store.MAX_STORE_BYTES, share);
+        Caller admin = new Caller("token", "admin", null, Set.of(Caller.HUB_ADMIN), null, null);
+        List<Long> locations = new java.util.ArrayList<>();
+        for (int i = 0; i < StoreWrites.MAX_LOCATIONS + 1; i++) {
+            locations.add(id(new StoreWrites(node.store(), node.service(), null).create(null, admin,
+                node.service().resolve(List.of("Locations")), StaService.JSON.readTree("{\"name\":\"l" + i
+                    + "\",\"description\":\"d\",\"encodingType\":\"e\",\"location\":{}}"), BASE)));
+        }
+        long thing = id(node.post(editor("luftblick"), "{\"name\":\"t\",\"description\":\"d\",\"Locations\":"
+            + "[{\"@iot.id\":" + locations.get(0) + "}]}"));
+        long held = node.store().graph().heldBytes("luftblick");
+        String sixty = locations.subList(0, 60).stream().map(l -> "{\"@iot.id\":" + l + "}")
+            .collect(java.util.stream.Collectors.joining(",", "{\"Locations\":[", "]}"));
+        String all = locations.stream().map(l -> "{\"@iot.id\":" + l + "}")
+            .collect(java.util.stream.Collectors.joining(",", "{\"Locations\":[", "]}"));
+
+        // the Thing, its HistoricalLocation and their links (2 each way): well within the share
+        assertThat(held).isLessThan(share / 4);
+        // 60 Locations: 59 new links of the Thing and 61 of its new HistoricalLocation, 23,040 bytes of them
+        assertThatThrownBy(() -> node.patch(editor("luftblick"), thing, sixty))
+            .isInstanceOfSatisfying(StaException.class, e -> assertThat(e.status).isEqualTo(413))
+            .hasMessage(shareFull("luftblick", share, held));
+        assertThatThrownBy(() -> node.patch(editor("luftblick"), thing, all))
+            .isInstanceOfSatisfying(StaException.class, e -> {
+                assertThat(e.status).isEqualTo(413);
+                assertThat(e.field).isEqualTo("Locations");
+            })
+            .hasMessage("a Thing has at most " + StoreWrites.MAX_LOCATIONS + " Locations; this write would give it "
+                + (StoreWrites.MAX_LOCATIONS + 1));
+        Model.Entity t = node.store().graph().get(Model.Type.THING, thing);
+        assertThat(node.store().graph().follow(t, "Locations")).extracting(Model.Entity::id)
+            .containsExactly(locations.get(0));
+        assertThat(node.store().graph().follow(t, "HistoricalLocations")).hasSize(1);
+        assertThat(node.store().graph().heldBytes("luftblick")).isEqualTo(held);
+        // a relink that fits is taken
+        assertThat(node.patch(editor("luftblick"), thing, "{\"Locations\":[{\"@iot.id\":" + locations.get(1)
+            + "}]}").status()).isEqualTo(200);
+        assertThat(node.store().graph().follow(node.store().graph().get(Model.Type.THING, thing), "Locations"))
+            .extracting(Model.Entity::id).containsExactly(locations.get(1));
+    }
+
+    private static String shareFull(String member, long share, long held) {
+        return "member " + member + "'s share of the SensorThings store is full: a member's Things, Locations, "
+            + "Datastreams, Sensors, ObservedProperties and FeaturesOfInterest hold at most " + share + " bytes of "
+            + "memory together (member-share; counted as their JSON, a byte a character or two beyond Latin-1, 384 "
+            + "bytes an entity, 80 a property and 96 a link each way), " + member + "'s hold " + held + " and this "
+            + "write would pass that; delete " + member + "'s entities or links no longer needed, or ask the hub's "
+            + "admin for a larger member-share";
     }
 }
