@@ -24,7 +24,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * out (here: a budget set above the heap), {@code bin/datenhafen}'s {@code -XX:+ExitOnOutOfMemoryError} ends the
  * process, so a supervisor restarts it, and the restarted hub has every event it acknowledged.
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class BodyFloodIT {
 
     private static final String HEAP_128 = "-Xms16m -Xmx128m -XX:+UseG1GC -XX:MaxMetaspaceSize=256m -Xss512k";

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +60,6 @@ import org.junit.jupiter.api.io.TempDir;
  * 503 with {@code Retry-After} while it is down (any other answer is an error and fails the test) and take ingest
  * again once it is started on its folder again; then the hub is killed under load as in the first kind of round.
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class BusCrashIT {
 
     private static final String TOKEN = "crash-test-admin-token-0123456789";

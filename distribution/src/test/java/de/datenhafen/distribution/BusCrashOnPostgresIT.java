@@ -3,14 +3,12 @@ package de.datenhafen.distribution;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import de.datenhafen.testkit.Postgres;
-import org.junit.jupiter.api.Tag;
 
 /**
  * {@link BusCrashIT} with the packaged hub on PostgreSQL (a fresh database on the testkit's server, which is not
  * killed: the hub is), one round by default (a kill under load: CI's time is short). {@code bench/crash-test.sh} with
  * {@code DB_URL} runs the long version against a server of your own.
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class BusCrashOnPostgresIT extends BusCrashIT {
 
     @Override

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bench.batch} (10). Figures go to {@code target/city-page-numbers.txt} and standard output.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class CityPageBenchIT {
 
     /** The readings' first second: 20 hours ago, before the simulator's backfill. */

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * an error is always a JSON object with an {@code error}, no response header appears that the hub does not set on
  * purpose, no stack or database text leaks, and nothing an admin sees (plugins, integrations, subscriptions) changes.
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class HostileRequestsIT {
 
     /** Every response header the hub or a plugin sets on purpose; anything else was echoed from a request. */

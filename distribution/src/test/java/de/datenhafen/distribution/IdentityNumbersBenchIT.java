@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,6 @@ import org.junit.jupiter.api.io.TempDir;
  * server, e.g. a copy kept from before a change).
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class IdentityNumbersBenchIT {
 
     private static final String UPLINKS = BenchLoad.UPLINKS;

@@ -44,7 +44,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,7 +63,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for the group's session time-out, and the paused node's stale commit is refused by the group's generation (it says
  * in its log that it lost the partition; the cursor's mover is not recorded on Kafka).
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class NodesOnPostgresIT {
 
     private static final String TOKEN = "nodes-admin-token-0123456789abcdef";

@@ -26,7 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * once, in order per subject: when an event arrives, every earlier event of its subject has arrived before (a
  * redelivery after the restart may repeat some; the {@code webhook-id} lets a receiver drop them).
  */
-@Tag("alone") // its bounds or its load want the machine to itself (pom.xml)
 class WebhookCrashIT {
 
     private static final String TOKEN = "webhook-crash-admin-token-0123456789";
