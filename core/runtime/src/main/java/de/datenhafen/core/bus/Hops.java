@@ -53,12 +53,17 @@ public final class Hops {
         if (value instanceof Number number) {
             n = number.longValue();
         } else if (value instanceof String s) {
-            String digits = s.strip();
             try {
-                n = Long.parseLong(digits);
-            } catch (NumberFormatException e) {
-                // past a long: as many as can be (a sender cannot make a count small by making it huge)
-                return !digits.isEmpty() && digits.chars().allMatch(Character::isDigit) ? Integer.MAX_VALUE : 0;
+                // a whole number however written (5, 5.0, 5e0, +5); past an int as many as can be, so a sender
+                // cannot make a count small by writing it large
+                java.math.BigDecimal d = new java.math.BigDecimal(s.strip());
+                if (d.signum() <= 0 || d.stripTrailingZeros().scale() > 0) {
+                    return 0;
+                }
+                return d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE
+                    : d.intValueExact();
+            } catch (NumberFormatException | ArithmeticException e) {
+                return 0;
             }
         } else {
             return 0;

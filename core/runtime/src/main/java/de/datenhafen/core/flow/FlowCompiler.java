@@ -265,8 +265,19 @@ final class FlowCompiler {
                     x.getIn().getHeader(BusHeaders.SUBJECT, String.class), data);
                 return;
             }
-            x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
-            x.getIn().setBody(body);
+            Message in = x.getIn();
+            String origin = x.getProperty(ORIGIN, String.class);
+            if (origin != null && !origin.equals(in.getHeader(BusHeaders.SOURCE, String.class) + " "
+                + in.getHeader(BusHeaders.ID, String.class))) {
+                // a part of a split or a collection: an id of its own, made from where it came from and the step as
+                // a bus block's is (each part sent with its event's id had the same webhook-id, and a receiver took
+                // the second as a replay of the first; an attacker's probe), the same again at a redelivery
+                in.setHeader(BusHeaders.ID, UUID.nameUUIDFromBytes((origin + "|" + s.path())
+                    .getBytes(StandardCharsets.UTF_8)).toString());
+                in.setHeader(BusHeaders.SOURCE, "/flows/" + name);
+            }
+            in.setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
+            in.setBody(body);
         });
         if (capture == null) {
             def.to(sinkUri(s));

@@ -68,15 +68,16 @@ final class WebhookInProducer extends DefaultProducer {
     }
 
     /**
-     * The delivery's loop count ({@link Hops}): the {@code ce-datenhafenhops} header of the binary mode, else the
-     * top-level attribute of a structured CloudEvent body; 0 when neither is there (or the body is not JSON, which
-     * the route refuses after this).
+     * The delivery's loop count ({@link Hops}): the larger of the {@code ce-datenhafenhops} header of the binary mode
+     * and the top-level attribute of a structured CloudEvent body (the header is not signed: one added on the way
+     * must not lower the body's); 0 when neither is there (or the body is not JSON, which the route refuses after
+     * this).
      */
     static int hops(Exchange exchange) {
-        String header = HttpRequests.header(exchange, Hops.CE_HEADER);
-        if (header != null) {
-            return Hops.count(header);
-        }
+        return Math.max(Hops.count(HttpRequests.header(exchange, Hops.CE_HEADER)), bodyHops(exchange));
+    }
+
+    private static int bodyHops(Exchange exchange) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             return 0;
@@ -89,8 +90,7 @@ final class WebhookInProducer extends DefaultProducer {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if (Hops.EXTENSION.equals(name)) {
-                    return value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_STRING
-                        ? Hops.count(p.getText()) : 0;
+                    return value.isNumeric() || value == JsonToken.VALUE_STRING ? Hops.count(p.getText()) : 0;
                 }
                 p.skipChildren();
             }

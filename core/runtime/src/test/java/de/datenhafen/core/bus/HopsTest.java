@@ -16,6 +16,12 @@ class HopsTest {
         assertThat(Hops.count("-7")).isZero();
         assertThat(Hops.count("two")).isZero();
         assertThat(Hops.count(true)).isZero();
+        assertThat(Hops.count("5.0")).as("a whole number however written").isEqualTo(5);
+        assertThat(Hops.count("5e0")).isEqualTo(5);
+        assertThat(Hops.count("+5")).isEqualTo(5);
+        assertThat(Hops.count("4.5")).isZero();
+        assertThat(Hops.count("0x5")).isZero();
+        assertThat(Hops.count("")).isZero();
         assertThat(Hops.count("99999999999999999999999")).as("past a long").isEqualTo(Integer.MAX_VALUE);
         assertThat(Hops.count(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
     }

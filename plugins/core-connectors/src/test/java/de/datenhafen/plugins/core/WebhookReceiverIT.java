@@ -68,15 +68,7 @@ class WebhookReceiverIT {
     @Test
     void aFlowSendingAReceiversEventsBackToItGoesRoundFourTimesAndItsFifthDeliveryIsADeadLetter(HubClient client) {
         receiver(client, "looped", "tests.looped.received", 65536);
-        String flow = """
-            name: loop-back
-            from:
-              bus: tests.looped.received
-            steps:
-              - webhook: {name: back, url: '%s', secret: '%s'}
-            """.formatted(client.baseUri() + PLUGIN + "looped", SECRET);
-        HubClient.Response created = client.post("/api/v1/admin/flows", new JsonObject().put("definition", flow));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        flowToReceiver(client, "loop-back", "tests.looped.received", "", "looped");
 
         String body = "{\"specversion\":\"1.0\",\"id\":\"first\",\"source\":\"/outside\",\"type\":\"x.ping\"}";
         assertAnswer(client.anonymous().post(PLUGIN + "looped", signed("msg_looped_1",
@@ -99,6 +91,23 @@ class WebhookReceiverIT {
         assertThat(dead.getJsonObject("event").getLong("sequence")).as("the event of the fourth round")
             .isEqualTo(stored.get(4).getLong("sequence"));
         assertThat(received(client, "tests.looped.received")).as("nothing after the dead letter").hasSize(5);
+    }
+
+    /**
+     * Each part of a split is a delivery of its own: sent with its event's id, each had the same webhook-id, and a
+     * receiver took the second as a replay of the first (409), so the event ended in the dead letters (a probe).
+     */
+    @Test
+    void aFlowsSplitSendsEachPartWithAnIdOfItsOwnAndTheReceiverTakesThemAll(HubClient client) {
+        receiver(client, "parts", "tests.parts.received", 65536);
+        flowToReceiver(client, "parts-out", "tests.parts.source", "  - split: '[1, 2, 3]'\n", "parts");
+
+        hub.publish("tests", List.of(NewBusEvent.json("tests.parts.source", "s-1", "{}")));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(client, "tests.parts.received").size() == 3);
+        assertThat(received(client, "tests.parts.received")).extracting(e -> e.getJsonObject("event")
+            .getJsonObject("data").getInteger("data")).containsExactly(1, 2, 3);
+        assertThat(WebhookSinkIT.deadLetters(client, "flow.parts-out")).isEmpty();
     }
 
     /** A sender cannot start a delivery's count above what the hub takes; a count it makes up is only its own. */
@@ -221,6 +230,19 @@ class WebhookReceiverIT {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A hub-admin's flow reading {@code type}, with {@code steps} (YAML lines), then a webhook to a receiver. */
+    private static void flowToReceiver(HubClient client, String name, String type, String steps, String receiver) {
+        String flow = """
+            name: %s
+            from:
+              bus: %s
+            steps:
+            %s  - webhook: {name: %s, url: '%s', secret: '%s'}
+            """.formatted(name, type, steps, receiver, client.baseUri() + PLUGIN + receiver, SECRET);
+        HubClient.Response created = client.post("/api/v1/admin/flows", new JsonObject().put("definition", flow));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
     private static void receiver(HubClient client, String path, String type, int maxBody) {

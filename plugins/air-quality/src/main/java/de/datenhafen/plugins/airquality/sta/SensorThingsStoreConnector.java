@@ -8,7 +8,6 @@ import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.apache.camel.RoutesBuilder;
 import org.slf4j.Logger;
@@ -34,8 +33,11 @@ public final class SensorThingsStoreConnector implements Connector {
 
     private final DataSource db;
     private final ObservationEvents events;
-    /** One writer at a time through all integrations of this connector: they write the same tables. */
-    private final ReentrantLock writing = new ReentrantLock();
+    /**
+     * One graph and one writer at a time for all integrations of this connector: they read and write the same
+     * tables.
+     */
+    private final Store.Shared shared = new Store.Shared();
 
     /** {@code events}: where created Observations are announced (the bus); null announces nothing. */
     public SensorThingsStoreConnector(DataSource db, ObservationEvents events) {
@@ -86,7 +88,7 @@ public final class SensorThingsStoreConnector implements Connector {
     @Override
     public RoutesBuilder routes(IntegrationContext ctx) {
         Store store = new Store(db, ctx.config().getDuration("query-timeout"), Store.MAX_STORE_BYTES,
-            Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_BYTES), writing);
+            Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_BYTES), shared);
         return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store,
             true);
     }

@@ -100,37 +100,49 @@ final class Store implements StaService.Source {
      */
     final long memberShare;
     private final StoreObservations observations;
-    /** This Store's own committed changes: a graph read before the last of them is not used again. */
-    private final AtomicLong changes = new AtomicLong();
-    /** When ({@link System#nanoTime}) a read next asks the database's version; one read at a time asks. */
-    private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
-    private volatile Loaded loaded;
-    /**
-     * Writes one at a time in this hub: a deep insert checks its links and writes them in one transaction, and the
-     * graph the next request sees is built after it. Shared by the Stores of one plugin's connector, so writers of
-     * several integrations wait here rather than on the database's lock; writers of other nodes wait on the latter.
-     * Reads never wait for it.
-     */
+    /** The graph and the write lock, one for all the Stores of a plugin ({@link Shared}). */
+    private final Shared shared;
+    /** {@link Shared#writing}. */
     final ReentrantLock writing;
+
+    /**
+     * What the Stores of one plugin's connector (one per {@code sensorthings-store} integration, all over the plugin's
+     * tables) share: one copy of the graph, and one lock of their writes. Each integration held a graph of its own,
+     * the same store's, read in full: six integrations over a store of 36 MB took 291 MB of heap, and the bound held
+     * for each copy only (an attacker's probe); so more integrations cost no more memory.
+     */
+    static final class Shared {
+        /**
+         * Writes one at a time in this hub: a deep insert checks its links and writes them in one transaction, and
+         * the graph the next request sees is built after it. Writers of several integrations wait here rather than
+         * on the database's lock; writers of other nodes wait on the latter. Reads never wait for it.
+         */
+        final ReentrantLock writing = new ReentrantLock();
+        /** The committed changes through these Stores: a graph read before the last of them is not used again. */
+        private final AtomicLong changes = new AtomicLong();
+        /** When ({@link System#nanoTime}) a read next asks the database's version; one read at a time asks. */
+        private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
+        private volatile Loaded loaded;
+    }
 
     /** {@code changes}: {@link #changes} when it was read; {@code version}: the database's version it is of. */
     private record Loaded(long changes, long version, Model.Graph graph) {
     }
 
     Store(DataSource db, Duration queryTimeout) {
-        this(db, queryTimeout, MAX_STORE_BYTES, memberShare(DEFAULT_MEMBER_SHARE, MAX_STORE_BYTES),
-            new ReentrantLock());
+        this(db, queryTimeout, MAX_STORE_BYTES, memberShare(DEFAULT_MEMBER_SHARE, MAX_STORE_BYTES), new Shared());
     }
 
     /**
      * {@code maxBytes}: {@link #MAX_STORE_BYTES}, smaller in tests; {@code memberShare}: a member's part of it
-     * ({@link #memberShare(String, long)}); {@code writing}: the lock of the Stores of one plugin.
+     * ({@link #memberShare(String, long)}); {@code shared}: the graph and lock of the Stores of one plugin.
      */
-    Store(DataSource db, Duration queryTimeout, long maxBytes, long memberShare, ReentrantLock writing) {
+    Store(DataSource db, Duration queryTimeout, long maxBytes, long memberShare, Shared shared) {
         this.db = db;
         this.maxBytes = maxBytes;
         this.memberShare = memberShare;
-        this.writing = writing;
+        this.shared = shared;
+        this.writing = shared.writing;
         this.observations = new StoreObservations(db, queryTimeout);
     }
 
@@ -165,11 +177,11 @@ final class Store implements StaService.Source {
 
     @Override
     public Model.Graph graph() {
-        Loaded l = loaded;
-        if (l != null && l.changes() == changes.get()) {
+        Loaded l = shared.loaded;
+        if (l != null && l.changes() == shared.changes.get()) {
             long now = System.nanoTime();
-            long next = nextCheck.get();
-            if (now - next < 0 || !nextCheck.compareAndSet(next, now + RECHECK.toNanos())) {
+            long next = shared.nextCheck.get();
+            if (now - next < 0 || !shared.nextCheck.compareAndSet(next, now + RECHECK.toNanos())) {
                 return l.graph(); // asked within the interval, or another read is asking now
             }
             try (Connection c = db.getConnection()) {
@@ -180,13 +192,13 @@ final class Store implements StaService.Source {
                 throw new IllegalStateException("reading the SensorThings store failed", e);
             }
         }
-        synchronized (this) {
-            Loaded again = loaded;
-            if (again != l && again != null && again.changes() == changes.get()) {
+        synchronized (shared) {
+            Loaded again = shared.loaded;
+            if (again != l && again != null && again.changes() == shared.changes.get()) {
                 return again.graph(); // another read built it meanwhile
             }
             try (Connection c = db.getConnection()) {
-                return reload(c, changes.get(), version(c, false)).graph();
+                return reload(c, shared.changes.get(), version(c, false)).graph();
             } catch (SQLException e) {
                 throw new IllegalStateException("reading the SensorThings store failed", e);
             }
@@ -206,9 +218,9 @@ final class Store implements StaService.Source {
      */
     Model.Graph lockedGraph(Connection c) throws SQLException {
         long v = version(c, true);
-        synchronized (this) {
-            long now = changes.get();
-            Loaded l = loaded;
+        synchronized (shared) {
+            long now = shared.changes.get();
+            Loaded l = shared.loaded;
             if (l != null && l.version() == v && l.changes() == now) {
                 return l.graph();
             }
@@ -225,7 +237,7 @@ final class Store implements StaService.Source {
 
     /** After a committed change of entities other than Observations: the next read builds the graph again. */
     void changed() {
-        changes.incrementAndGet();
+        shared.changes.incrementAndGet();
     }
 
     /**
@@ -234,8 +246,8 @@ final class Store implements StaService.Source {
      */
     private Loaded reload(Connection c, long changes, long version) throws SQLException {
         Loaded l = new Loaded(changes, version, load(c));
-        loaded = l;
-        nextCheck.set(System.nanoTime() + RECHECK.toNanos());
+        shared.loaded = l;
+        shared.nextCheck.set(System.nanoTime() + RECHECK.toNanos());
         return l;
     }
 

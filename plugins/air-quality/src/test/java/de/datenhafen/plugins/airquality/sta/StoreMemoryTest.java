@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +85,7 @@ class StoreMemoryTest {
     void aWritePastTheStoresBoundIsRefusedNamingItAndStoresNothing() throws Exception {
         // room for two of the probe's entities, not three
         long max = 2 * EMPTIES.length() + 2500;
-        Store store = new Store(db, Duration.ofSeconds(30), max, max, new ReentrantLock());
+        Store store = new Store(db, Duration.ofSeconds(30), max, max, new Store.Shared());
         StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
         post(service, store, thing("one"));
         post(service, store, thing("two"));
@@ -107,7 +106,7 @@ class StoreMemoryTest {
     @Test
     void manyTinyLocationsAreRefusedOnceWhatTheyCostPassesTheBoundLongBeforeTheirCharactersWould() throws Exception {
         long max = 20_000;
-        Store store = new Store(db, Duration.ofSeconds(30), max, max, new ReentrantLock());
+        Store store = new Store(db, Duration.ofSeconds(30), max, max, new Store.Shared());
         StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
         String tiny = "{\"name\":\"l\",\"description\":\"d\",\"encodingType\":\"e\",\"location\":{}}";
         long each = tiny.length() + Store.ENTITY_BYTES + 4 * Store.PROPERTY_BYTES;
