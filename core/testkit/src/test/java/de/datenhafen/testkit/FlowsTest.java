@@ -469,6 +469,15 @@ class FlowsTest {
         assertThat(dead.getJsonObject(0).getString("error")).contains("nests deeper than 200 evaluations");
         assertThat(dead.getJsonObject(0).getJsonObject("event").getString("id")).isEqualTo("bad");
 
+        // the flow is an integration of its member's too, as the console's list of integrations shows it
+        assertThat(viewer.get("/api/v1/admin/integrations").jsonArray().stream()
+            .map(o -> ((JsonObject) o).getString("name"))).containsExactly("tafel-flow");
+        HubClient.Response view = viewer.get("/api/v1/admin/integrations/tafel-flow");
+        assertThat(view.status()).as(view.body()).isEqualTo(200);
+        assertThat(view.json().getJsonObject("messages").getLong("failed")).as("its view").isEqualTo(1);
+        assertThat(nachbar.get("/api/v1/admin/integrations").jsonArray().stream()
+            .map(o -> ((JsonObject) o).getString("name"))).doesNotContain("tafel-flow");
+        assertThat(nachbar.get("/api/v1/admin/integrations/tafel-flow").status()).isEqualTo(403);
         assertThat(tafel.get("/api/v1/admin/dead-letters").status()).as("the hub's").isEqualTo(403);
         assertThat(nachbar.get(own).status()).as("another member's flow").isEqualTo(403);
         assertThat(nachbar.post(own + "/discard", new JsonObject()).status()).isEqualTo(403);

@@ -45,20 +45,25 @@ final class AdminApi {
     private final IntegrationManager integrations;
     private final PluginOwners owners;
     private final Function<String, String> ownerOf;
+    private final Function<String, String> integrationOwner;
     private final Path uploadDir;
     private final long maxPluginSize;
 
     /**
      * @param ownerOf the id of the member that owns a plugin, by the plugin's id (null for none)
+     * @param integrationOwner the member whose an integration is, by its name: its plugin's owner, a flow's member
+     *                         (null for none); as the access rules of the integrations' routes read it
      */
     AdminApi(Vertx vertx, WorkerExecutor workers, PluginHost plugins, IntegrationManager integrations,
-             PluginOwners owners, Function<String, String> ownerOf, Path uploadDir, long maxPluginSize) {
+             PluginOwners owners, Function<String, String> ownerOf, Function<String, String> integrationOwner,
+             Path uploadDir, long maxPluginSize) {
         this.vertx = vertx;
         this.workers = workers;
         this.plugins = plugins;
         this.integrations = integrations;
         this.owners = owners;
         this.ownerOf = ownerOf;
+        this.integrationOwner = integrationOwner;
         this.uploadDir = uploadDir;
         this.maxPluginSize = maxPluginSize;
     }
@@ -276,11 +281,14 @@ final class AdminApi {
         });
     }
 
-    /** The integrations the caller may see: all for a hub-admin, else those of its member's plugins. */
+    /**
+     * The integrations the caller may see: all for a hub-admin, else those of its member's plugins and its member's
+     * flows (as {@code GET /integrations/:name} lets it read them).
+     */
     private void listIntegrations(RoutingContext ctx) {
         Principal p = ctx.get(Authentication.PRINCIPAL);
         work(ctx, 200, () -> new JsonArray(integrations.list().stream()
-            .filter(i -> p.actsFor(ownerOf.apply(i.plugin()), Role.VIEWER)).map(Json::integration).toList()));
+            .filter(i -> p.actsFor(integrationOwner.apply(i.name()), Role.VIEWER)).map(Json::integration).toList()));
     }
 
     /**

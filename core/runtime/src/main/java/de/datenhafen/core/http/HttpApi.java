@@ -154,7 +154,11 @@ public final class HttpApi {
 
         audit = s.identity().audit();
         // One limiter for every wrong credential, token or password (by default 10 a minute from an address).
-        AccessRules rules = adminRules(name -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
+        // an integration is its plugin's owner's, a flow its member's (a hub-admin's flow: no member's)
+        Function<String, String> integrationOwner = name -> s.flows().memberOf(name)
+            .map(member -> member.isEmpty() ? null : member)
+            .orElseGet(() -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
+        AccessRules rules = adminRules(integrationOwner);
         IdentityApi.rules(rules);
         SigningApi.rules(rules);
         FlowsApi.rules(rules, s.flows());
@@ -165,7 +169,7 @@ public final class HttpApi {
         router.get("/api/v1/openapi.json").handler(ctx -> signedInIfAny(ctx, auth)).handler(ctx -> openApi(ctx, s));
         router.route("/api/v1/admin/*").handler(auth::handle);
         new AdminApi(vertx, workers, s.plugins(), s.integrations(), s.identity().pluginOwners(), s.pluginOwner(),
-            s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
+            integrationOwner, s.uploadDir(), s.maxPluginSize()).mount(router, bodies);
         new SubscriptionsApi(workers, s.subscriptions(), s.flows()).mount(router, bodies);
         new NodesApi(workers, s.nodes(), s.leases(), s.subscriptions()).mount(router);
         new BackupApi(workers, s.backup()).mount(router);
