@@ -456,6 +456,8 @@ class FlowsTest {
         String in = newType();
         String recursing = "co2 = 1111 ? ($f := function($n) { 1 + $f($n + 1) }; $f(0)) : {\"ok\": co2}";
         assertThat(create(tafel, flow("tafel-flow", in, "tafel.ok", recursing)).status()).isEqualTo(201);
+        // another member's event of the type, which no flow can read: not the flow's, so not its dead letter either
+        hub.publish("nachbar", List.of(NewBusEvent.json(in, "their-subject", "{not json").withId("theirs")));
         hub.publish("tafel", List.of(NewBusEvent.json(in, "s-1", "{\"co2\":1111}").withId("bad"),
             NewBusEvent.json(in, "s-1", "{\"co2\":1200}").withId("good")));
         awaitEvents(client, "tafel.ok", 1);

@@ -75,4 +75,39 @@ public final class Hops {
     public static int inBatch(Object header, int index) {
         return header instanceof List<?> list && index < list.size() ? count(list.get(index)) : 0;
     }
+
+    /** The largest count of a {@link #BATCH_HEADER} (0 without one). */
+    public static int most(Object header) {
+        int most = 0;
+        if (header instanceof List<?> list) {
+            for (Object each : list) {
+                most = Math.max(most, count(each));
+            }
+        }
+        return most;
+    }
+
+    /**
+     * The counts of the {@code size} events of a message: each its own from {@link #BATCH_HEADER} when that has one
+     * for each (a consumer's batch passed on as it came), else the largest of the message's for all (a route that
+     * made one event of a batch, or a batch of one event, or changed a batch's order or length: no event's count is
+     * lost, some may be counted higher). Null when all are 0.
+     */
+    public static int[] of(Object header, Object batchHeader, int size) {
+        int[] out = new int[size];
+        boolean any = false;
+        if (batchHeader instanceof List<?> list && list.size() == size) {
+            for (int i = 0; i < size; i++) {
+                out[i] = count(list.get(i));
+                any |= out[i] > 0;
+            }
+            return any ? out : null;
+        }
+        int all = Math.max(count(header), most(batchHeader));
+        if (all == 0) {
+            return null;
+        }
+        java.util.Arrays.fill(out, all);
+        return out;
+    }
 }

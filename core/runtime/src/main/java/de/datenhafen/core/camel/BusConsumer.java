@@ -37,6 +37,9 @@ import org.apache.camel.support.DefaultConsumer;
  */
 final class BusConsumer extends DefaultConsumer implements Suspendable {
 
+    /** The prefix of the flows' subscriptions ({@code flow.<name>}), which no other consumer may take. */
+    static final String FLOWS = "flow.";
+
     private final String subscription;
     private final EventFilter filter;
     private final int maxBatch;
@@ -58,6 +61,17 @@ final class BusConsumer extends DefaultConsumer implements Suspendable {
     protected void doStart() throws Exception {
         super.doStart();
         BusComponent bus = getEndpoint().getComponent();
+        if (subscription.startsWith(FLOWS)) {
+            // flow.<name> is the flow's: its member's people read and replay its dead letters as the flow's (a sink's
+            // subscription named so by a member-admin would have shown them to the flow's member; a review)
+            RouteOwner owner = bus.owner(getRouteId());
+            if (owner == null || !"flow".equals(owner.pluginId())
+                || !subscription.equals(FLOWS + owner.integration())) {
+                throw new IllegalArgumentException("the subscription name " + subscription + " is the flow "
+                    + subscription.substring(FLOWS.length()) + "'s (" + FLOWS + "<name> names a flow's); give this "
+                    + "one another");
+            }
+        }
         if (bus.startingPaused()) {
             return; // added for a paused integration: suspended next, delivers from its resume on
         }

@@ -98,10 +98,11 @@ final class BusProducer extends DefaultAsyncProducer {
                 events.add(e);
             }
             List<NewEvent> out = batch(owner, eventType, events);
-            Object hops = in.getHeader(Hops.BATCH_HEADER);
-            if (hops != null) { // a consumer's batch passed on: each event keeps its loop count
+            // each event keeps the loop count of the event(s) it was made from
+            int[] hops = Hops.of(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER), out.size());
+            if (hops != null) {
                 for (int i = 0; i < out.size(); i++) {
-                    out.set(i, withHops(out.get(i), Hops.inBatch(hops, i)));
+                    out.set(i, withHops(out.get(i), hops[i]));
                 }
             }
             return out;
@@ -112,7 +113,8 @@ final class BusProducer extends DefaultAsyncProducer {
             in.getHeader(BusHeaders.ID, String.class), in.getHeader(BusHeaders.SUBJECT, String.class),
             time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body);
         // an event made from one that came in through a webhook keeps its loop count (Hops)
-        return List.of(withHops(event, Hops.count(in.getHeader(Hops.HEADER))));
+        int[] hops = Hops.of(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER), 1);
+        return List.of(withHops(event, hops == null ? 0 : hops[0]));
     }
 
     private static NewEvent withHops(NewEvent event, int hops) {

@@ -39,6 +39,8 @@ final class FlowCompiler {
     static final String DATA = "datenhafen.flow.data";
     /** The source and id of the event an exchange came from, and its parts (split indexes), for output ids. */
     static final String ORIGIN = "datenhafen.flow.origin";
+    /** The origin of the event as read; a part of a split or a collection has another {@link #ORIGIN}. */
+    static final String READ_ORIGIN = "datenhafen.flow.readOrigin";
     /** The event's share of CPU time for its expressions ({@link EventBudget}). */
     static final String BUDGET = "datenhafen.flow.budget";
     /** The bytes of data (as JSON) an aggregate's collection holds, on its exchange ({@link AggregateMemory}). */
@@ -112,12 +114,14 @@ final class FlowCompiler {
                     // would also log each one as an ERROR with its stack trace, once per sample of every request
                     errorHandler(noErrorHandler());
                 }
-                ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow")
-                    .process(FlowCompiler.this::readEvent);
+                ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow");
                 if (member != null) {
-                    // a member's flow sees only its member's events: the bus stores each event's owning member
+                    // a member's flow sees only its member's events: the bus stores each event's owning member. Before
+                    // the event is read: another member's event that cannot be read failed here, and its type,
+                    // subject and id were this flow's dead letter, which the flow's member reads (a review)
                     route = route.filter(e -> member.equals(e.getIn().getHeader(BusHeaders.MEMBER, String.class)));
                 }
+                route = route.process(FlowCompiler.this::readEvent);
                 append(route, flow.steps(), 0);
             }
         };
@@ -267,8 +271,7 @@ final class FlowCompiler {
             }
             Message in = x.getIn();
             String origin = x.getProperty(ORIGIN, String.class);
-            if (origin != null && !origin.equals(in.getHeader(BusHeaders.SOURCE, String.class) + " "
-                + in.getHeader(BusHeaders.ID, String.class))) {
+            if (origin != null && !origin.equals(x.getProperty(READ_ORIGIN, String.class))) {
                 // a part of a split or a collection: an id of its own, made from where it came from and the step as
                 // a bus block's is (each part sent with its event's id had the same webhook-id, and a receiver took
                 // the second as a replay of the first; an attacker's probe), the same again at a redelivery
@@ -318,8 +321,9 @@ final class FlowCompiler {
             data = new String(bytes, StandardCharsets.UTF_8);
         }
         x.setProperty(DATA, data);
-        x.setProperty(ORIGIN, in.getHeader(BusHeaders.SOURCE, String.class) + " "
-            + in.getHeader(BusHeaders.ID, String.class));
+        String origin = in.getHeader(BusHeaders.SOURCE, String.class) + " " + in.getHeader(BusHeaders.ID, String.class);
+        x.setProperty(ORIGIN, origin);
+        x.setProperty(READ_ORIGIN, origin);
         x.setProperty(BUDGET, new EventBudget(eventCpuNanos)); // a delivery again has its share again
     }
 

@@ -38,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,10 +155,13 @@ public final class HttpApi {
 
         audit = s.identity().audit();
         // One limiter for every wrong credential, token or password (by default 10 a minute from an address).
-        // an integration is its plugin's owner's, a flow its member's (a hub-admin's flow: no member's)
-        Function<String, String> integrationOwner = name -> s.flows().memberOf(name)
-            .map(member -> member.isEmpty() ? null : member)
-            .orElseGet(() -> s.integrations().pluginOf(name).map(s.pluginOwner()).orElse(null));
+        // an integration is its plugin's owner's, a flow its member's (a hub-admin's flow: no member's); a plugin's
+        // integration first, as the integrations' manager acts on one of a name before a flow of it
+        Function<String, String> integrationOwner = name -> {
+            Optional<String> plugin = s.integrations().pluginOf(name);
+            return plugin.isPresent() ? s.pluginOwner().apply(plugin.get())
+                : s.flows().memberOf(name).filter(member -> !member.isEmpty()).orElse(null);
+        };
         AccessRules rules = adminRules(integrationOwner);
         IdentityApi.rules(rules);
         SigningApi.rules(rules);

@@ -33,12 +33,12 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         if (body instanceof List<?> list && in.getHeader(BusHeaders.SEQUENCES) instanceof List<?> sequences
             && in.getHeader(BusHeaders.TYPES) instanceof List<?> types) {
             List<SinkEvent> out = new ArrayList<>(list.size());
-            Object hops = in.getHeader(Hops.BATCH_HEADER);
+            int[] hops = Hops.of(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER), list.size());
             for (int i = 0; i < list.size(); i++) {
                 BusEvent e = (BusEvent) list.get(i);
                 out.add(new SinkEvent(((Number) sequences.get(i)).longValue(), e.id(), e.source(),
                     (String) types.get(i), e.subject(), e.time() == null ? null : Times.at(e.time(), ZoneOffset.UTC),
-                    e.dataContentType(), bytes(e.data()), Hops.inBatch(hops, i)));
+                    e.dataContentType(), bytes(e.data()), hops == null ? 0 : hops[i]));
             }
             return out;
         }
@@ -54,7 +54,8 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         byte[] data = bytes(body instanceof byte[] || body == null ? body : in.getBody(String.class));
         return List.of(new SinkEvent(sequence == null ? -1 : sequence, id, source == null ? "/hub" : source, type,
             in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : OffsetDateTime.parse(time),
-            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), data, Hops.count(in.getHeader(Hops.HEADER))));
+            in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), data,
+            Math.max(Hops.count(in.getHeader(Hops.HEADER)), Hops.most(in.getHeader(Hops.BATCH_HEADER)))));
     }
 
     /** A bus consumer's data is bytes; a route before the sink may have made it a string. */

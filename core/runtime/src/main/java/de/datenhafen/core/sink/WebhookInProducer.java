@@ -69,7 +69,7 @@ final class WebhookInProducer extends DefaultProducer {
 
     /**
      * The delivery's loop count ({@link Hops}): the larger of the {@code ce-datenhafenhops} header of the binary mode
-     * and the top-level attribute of a structured CloudEvent body (the header is not signed: one added on the way
+     * and the top-level attribute of a structured CloudEvent body ({@code application/cloudevents+json}) (the header is not signed: one added on the way
      * must not lower the body's); 0 when neither is there (or the body is not JSON, which the route refuses after
      * this).
      */
@@ -78,6 +78,11 @@ final class WebhookInProducer extends DefaultProducer {
     }
 
     private static int bodyHops(Exchange exchange) {
+        String type = HttpRequests.header(exchange, "Content-Type");
+        if (type == null
+            || !type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/cloudevents+json")) {
+            return 0; // binary mode: the body is the event's data, whose fields are the sender's, not a count
+        }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             return 0;

@@ -31,5 +31,12 @@ class HopsTest {
         assertThat(Hops.inBatch(List.of(0, 2, 1), 1)).isEqualTo(2);
         assertThat(Hops.inBatch(List.of(0, 2), 5)).isZero();
         assertThat(Hops.inBatch(null, 0)).isZero();
+        assertThat(Hops.of(null, List.of(0, 2, 1), 3)).as("a consumer's batch as it came").containsExactly(0, 2, 1);
+        assertThat(Hops.of(null, List.of(0, 2, 1), 2)).as("a batch a route changed: the largest for all")
+            .containsExactly(2, 2);
+        assertThat(Hops.of(null, List.of(0, 3), 1)).as("one event made of a batch").containsExactly(3);
+        assertThat(Hops.of(1, null, 2)).as("a batch made of one event").containsExactly(1, 1);
+        assertThat(Hops.of(null, List.of(0, 0), 2)).as("none counted").isNull();
+        assertThat(Hops.of(null, null, 1)).isNull();
     }
 }

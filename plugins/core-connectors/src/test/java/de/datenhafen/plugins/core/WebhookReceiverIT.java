@@ -110,6 +110,22 @@ class WebhookReceiverIT {
         assertThat(WebhookSinkIT.deadLetters(client, "flow.parts-out")).isEmpty();
     }
 
+    /** flow.<name> is a flow's subscription, whose dead letters its member's people read: no sink may take one. */
+    @Test
+    void aSinkCannotTakeAFlowsSubscriptionName(HubClient client) {
+        flowToReceiver(client, "owned-sub", "tests.owned.source", "", "owned");
+        HubClient.Response sink = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sub-thief")
+            .put("connector", "log-sink").put("config", new JsonObject().put("types", new JsonArray().add("x.y"))
+                .put("subscription", "flow.owned-sub")));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonObject view = client.get("/api/v1/admin/integrations/sub-thief").json();
+            assertThat(view.getString("state")).as(sink.body()).isEqualTo("failed");
+            assertThat(view.getJsonObject("lastError").getString("message"))
+                .contains("the subscription name flow.owned-sub is the flow owned-sub's");
+        });
+    }
+
     /** A sender cannot start a delivery's count above what the hub takes; a count it makes up is only its own. */
     @Test
     void aDeliveryCountedPastFourWebhooksIsRefusedAndOneFromOutsideOfTheEventsApiCannotSetTheCount(HubClient client) {
@@ -122,6 +138,11 @@ class WebhookReceiverIT {
         binary.put("ce-datenhafenhops", "99999999999999999999999");
         assertAnswer(client.anonymous().post(PLUGIN + "counted", binary, "{\"n\":1}"), 422, "datenhafenhops");
         assertThat(received(client, "tests.counted.received")).isEmpty();
+        // in binary mode the body is the event's data: a field of that name in it is the sender's, not a count
+        String data = "{\"datenhafenhops\":9}";
+        Map<String, String> binaryData = signed("msg_counted_3", now, data, KEY);
+        binaryData.put("Content-Type", "application/json");
+        assertAnswer(client.anonymous().post(PLUGIN + "counted", binaryData, data), 202, null);
 
         JsonObject posted = new JsonObject().put("specversion", "1.0").put("id", "h-1").put("source", "/x")
             .put("type", "tests.counted.posted").put("datenhafenhops", -100);
