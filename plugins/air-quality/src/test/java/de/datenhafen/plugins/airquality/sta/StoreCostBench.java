@@ -10,8 +10,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a test: measures what the general store's graph ({@link Store}'s load of its tables) takes of the heap per
- * entity and per link, from which {@link Store#ENTITY_COST} and {@link Store#LINK_COST} are chosen. Run with
- * {@code -Dtest=StoreCostBench -Dsta.bench.cost=50000} (entities per case). Each case fills a fresh in-memory store
+ * entity and per link, from which {@link Store#ENTITY_BYTES}, {@link Store#PROPERTY_BYTES} and
+ * {@link Store#LINK_BYTES} are chosen. Run with {@code -Dtest=StoreCostBench -Dsta.bench.cost=50000} (entities per
+ * case). Each case fills a fresh in-memory store
  * with SQL, reads its graph once (H2's and the classes' warm-up), then compares the heap in use after full
  * collections without a graph and with one, and prints the bytes per entity beyond its JSON's characters and per link
  * entry (each direction the graph holds counted as one).
