@@ -488,6 +488,22 @@ class FlowsTest {
         assertThat(elsewhere.status()).isEqualTo(400);
         assertThat(elsewhere.json().getString("field")).isEqualTo("subscription");
 
+        // hostile input is a JSON error naming what is wrong, and changes nothing
+        for (String[] bad : new String[][] {{"{not json", null}, {"[1]", null}, {"{\"x\":1}", "x"},
+            {"{\"failedAfter\":\"yesterday\"}", "failedAfter"}, {"{\"pad\":\"" + "x".repeat(70_000) + "\"}", null}}) {
+            HubClient.Response r = tafel.post(own + "/discard", "application/json", bad[0]);
+            assertThat(r.status()).as(r.body()).isIn(400, 413);
+            assertThat(r.json().getString("error")).as(r.body()).isNotBlank().doesNotContain("Exception");
+            if (bad[1] != null) {
+                assertThat(r.json().getString("field")).isEqualTo(bad[1]);
+            }
+        }
+        for (String query : new String[] {"?limit=0", "?limit=100000", "?after=x", "?failedBefore=soon"}) {
+            HubClient.Response r = viewer.get(own + query);
+            assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(400);
+        }
+        assertThat(viewer.get(own).json().getJsonArray("deadLetters")).as("nothing discarded").hasSize(1);
+
         HubClient.Response replayed = tafel.post(own + "/replay", new JsonObject());
         assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
         assertThat(replayed.json().getInteger("matched")).isEqualTo(1);

@@ -71,15 +71,13 @@ public final class Hops {
         return (int) Math.max(0, Math.min(n, Integer.MAX_VALUE));
     }
 
-    /** The count of a batch's {@code index}-th event, from {@link #BATCH_HEADER} (0 without one). */
-    public static int inBatch(Object header, int index) {
-        return header instanceof List<?> list && index < list.size() ? count(list.get(index)) : 0;
-    }
-
-    /** The largest count of a {@link #BATCH_HEADER} (0 without one). */
-    public static int most(Object header) {
-        int most = 0;
-        if (header instanceof List<?> list) {
+    /**
+     * The count of one event made from a message: its {@link #HEADER}'s, or the largest of its {@link #BATCH_HEADER}
+     * (a route that made one event of a consumer's batch).
+     */
+    public static int ofOne(Object header, Object batchHeader) {
+        int most = count(header);
+        if (batchHeader instanceof List<?> list) {
             for (Object each : list) {
                 most = Math.max(most, count(each));
             }
@@ -103,7 +101,7 @@ public final class Hops {
             }
             return any ? out : null;
         }
-        int all = Math.max(count(header), most(batchHeader));
+        int all = ofOne(header, batchHeader);
         if (all == 0) {
             return null;
         }

@@ -113,8 +113,7 @@ final class BusProducer extends DefaultAsyncProducer {
             in.getHeader(BusHeaders.ID, String.class), in.getHeader(BusHeaders.SUBJECT, String.class),
             time == null ? null : time(time), in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), body);
         // an event made from one that came in through a webhook keeps its loop count (Hops)
-        int[] hops = Hops.of(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER), 1);
-        return List.of(withHops(event, hops == null ? 0 : hops[0]));
+        return List.of(withHops(event, Hops.ofOne(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER))));
     }
 
     private static NewEvent withHops(NewEvent event, int hops) {

@@ -55,7 +55,7 @@ record SinkEvent(long sequence, String id, String source, String type, String su
         return List.of(new SinkEvent(sequence == null ? -1 : sequence, id, source == null ? "/hub" : source, type,
             in.getHeader(BusHeaders.SUBJECT, String.class), time == null ? null : OffsetDateTime.parse(time),
             in.getHeader(BusHeaders.DATA_CONTENT_TYPE, String.class), data,
-            Math.max(Hops.count(in.getHeader(Hops.HEADER)), Hops.most(in.getHeader(Hops.BATCH_HEADER)))));
+            Hops.ofOne(in.getHeader(Hops.HEADER), in.getHeader(Hops.BATCH_HEADER))));
     }
 
     /** A bus consumer's data is bytes; a route before the sink may have made it a string. */

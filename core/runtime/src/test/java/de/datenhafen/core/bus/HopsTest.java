@@ -28,9 +28,9 @@ class HopsTest {
 
     @Test
     void aBatchsCountsAreByPlaceAndZeroWithoutThem() {
-        assertThat(Hops.inBatch(List.of(0, 2, 1), 1)).isEqualTo(2);
-        assertThat(Hops.inBatch(List.of(0, 2), 5)).isZero();
-        assertThat(Hops.inBatch(null, 0)).isZero();
+        assertThat(Hops.ofOne(null, List.of(0, 2, 1))).as("one event made of a batch: its largest").isEqualTo(2);
+        assertThat(Hops.ofOne(3, List.of(0, 2))).isEqualTo(3);
+        assertThat(Hops.ofOne(null, null)).isZero();
         assertThat(Hops.of(null, List.of(0, 2, 1), 3)).as("a consumer's batch as it came").containsExactly(0, 2, 1);
         assertThat(Hops.of(null, List.of(0, 2, 1), 2)).as("a batch a route changed: the largest for all")
             .containsExactly(2, 2);

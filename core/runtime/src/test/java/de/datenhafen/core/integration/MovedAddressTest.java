@@ -41,7 +41,7 @@ class MovedAddressTest {
 
         @Override
         public RoutesBuilder routes(IntegrationContext ctx) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("the test checks configs only; it starts no routes");
         }
     };
 

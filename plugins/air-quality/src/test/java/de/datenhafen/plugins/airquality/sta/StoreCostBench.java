@@ -130,17 +130,18 @@ class StoreCostBench {
         }
     }
 
+    /** The heap in use after full collections, once one more frees less than 64 KiB (at most ten). */
     private static long used() {
         Runtime r = Runtime.getRuntime();
         long best = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long now = r.totalMemory() - r.freeMemory();
+            boolean settled = best - now < 64 * 1024;
+            best = Math.min(best, now);
+            if (settled) {
+                break;
             }
-            best = Math.min(best, r.totalMemory() - r.freeMemory());
         }
         return best;
     }
