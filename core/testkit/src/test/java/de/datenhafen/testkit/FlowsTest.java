@@ -714,6 +714,86 @@ class FlowsTest {
     }
 
     /**
+     * The blocks after an aggregate failed for a collection: its subscription had delivered the events when they were
+     * collected, so the failure was only a line in Camel's log and the events were lost to the flow (a known gap).
+     * Now the failing block is tried again as a subscription retries an event, then every event of the collection is
+     * the flow's dead letter with the reason; a replay collects them again and the collection goes on. A dry run
+     * lists the collection's samples under {@code failed}.
+     */
+    @Test
+    void aCollectionWhoseNextBlockFailsIsRetriedThenItsEventsAreDeadLettersThatAReplayCollectsAgain(HubClient client)
+        throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        List<JsonObject> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", x -> {
+            byte[] body = x.getRequestBody().readAllBytes();
+            calls.incrementAndGet();
+            if (!failing.get()) {
+                taken.add(new JsonObject(new String(body, StandardCharsets.UTF_8)));
+            }
+            x.sendResponseHeaders(failing.get() ? 503 : 204, -1);
+            x.close();
+        });
+        receiver.start();
+        String in = newType();
+        String yaml = """
+            name: collects
+            from: {bus: %s}
+            steps:
+              - aggregate: {size: 2, seconds: 3600}
+              - transform: '{"readings": $count($), "co2": $sum(co2)}'
+              - webhook: {name: office, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+            """.formatted(in, receiver.getAddress().getPort());
+        String own = "/api/v1/admin/flows/collects/dead-letters";
+        try {
+            assertThat(create(client, yaml).status()).isEqualTo(201);
+            post(client, "c-1", in, 900);
+            post(client, "c-2", in, 1100);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.get(own).json().getJsonArray("deadLetters")
+                .size() == 2);
+            JsonArray dead = client.get(own).json().getJsonArray("deadLetters");
+            assertThat(dead.stream().map(o -> ((JsonObject) o).getJsonObject("event").getString("id")))
+                .containsExactlyInAnyOrder("c-1", "c-2");
+            for (Object o : dead) {
+                JsonObject d = (JsonObject) o;
+                assertThat(d.getString("error")).isEqualTo("after an aggregate, for its collection of 2 events: "
+                    + "webhook target office answered 503 (127.0.0.1)");
+                assertThat(d.getInteger("attempts")).as("retried as a subscription retries").isGreaterThan(1)
+                    .isEqualTo(calls.get());
+            }
+
+            failing.set(false);
+            HubClient.Response replayed = client.post(own + "/replay", new JsonObject());
+            assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+            assertThat(replayed.json().getInteger("matched")).isEqualTo(2);
+            assertThat(replayed.json().getInteger("failed")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> taken.size() == 1);
+            assertThat(taken.get(0).getJsonObject("data")).isEqualTo(new JsonObject().put("readings", 2)
+                .put("co2", 2000));
+            assertThat(client.get(own).json().getJsonArray("deadLetters")).isEmpty();
+
+            HubClient.Response dry = client.post("/api/v1/admin/flows/validate", new JsonObject()
+                .put("definition", yaml.replace("- webhook:", "- transform: '$error(\"no room for \" & readings)'\n"
+                    + "  - webhook:"))
+                .put("events", new JsonArray().add(new JsonObject().put("type", in).put("data", new JsonObject()
+                    .put("co2", 1))).add(new JsonObject().put("type", in).put("data", new JsonObject()
+                    .put("co2", 2)))));
+            assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+            assertThat(dry.json().getJsonArray("failed").stream().map(o -> ((JsonObject) o).getInteger("event")))
+                .containsExactly(0, 1);
+            assertThat(dry.json().getJsonArray("failed").getJsonObject(1).getString("error"))
+                .startsWith("after an aggregate, for its collection of 2 events: ").contains("no room for 2");
+        } finally {
+            receiver.stop(0);
+            client.delete("/api/v1/admin/flows/collects");
+        }
+    }
+
+    /**
      * A flow that ends in a filter or an aggregate (as one written a block at a time does): Camel made no route of it,
      * so it was stored as failed and its dry run answered 500; and an event without a subject failed every aggregate
      * ("Invalid correlation key").

@@ -88,6 +88,11 @@ public final class CamelHost implements AutoCloseable {
         }
     }
 
+    /** How the bus's subscriptions retry a failing delivery (the flows' collections are retried so too). */
+    public RetryPolicy retry() {
+        return bus.retry();
+    }
+
     /**
      * Runs each timed route (timer, scheduler) on the one node that holds its lease (see {@link LeasedTimers}). Call
      * before routes are added.

@@ -65,7 +65,8 @@ public final class DryRun {
         }
         List<Map<String, Object>> emitted = Collections.synchronizedList(new ArrayList<>());
         List<String> logged = Collections.synchronizedList(new ArrayList<>());
-        List<Map<String, Object>> failed = new ArrayList<>();
+        // a collection complete by its time fails on the aggregate's own thread
+        List<Map<String, Object>> failed = Collections.synchronizedList(new ArrayList<>());
         List<Integer> ignored = new ArrayList<>();
         EventFilter from = new EventFilter(flow.from().types(), flow.from().subjectPrefix());
         FlowCompiler.Capture capture = new FlowCompiler.Capture() {
@@ -100,6 +101,11 @@ public final class DryRun {
             public void log(String line) {
                 logged.add(line);
             }
+
+            @Override
+            public void failed(java.util.Collection<Long> samples, String error) {
+                samples.forEach(i -> failed.add(failure(i.intValue(), error)));
+            }
         };
         String name = flow.name() == null ? "dry-run" : flow.name();
         DefaultCamelContext camel = new HubCamelContext();
@@ -131,6 +137,9 @@ public final class DryRun {
                             x.getIn().setHeader(BusHeaders.TYPE, s.type());
                             x.getIn().setHeader(BusHeaders.SUBJECT, s.subject());
                             x.getIn().setHeader(BusHeaders.ID, s.id() == null ? "sample-" + index : s.id());
+                            // the sample's number where a running flow's event has its bus sequence: a collection's
+                            // failure names its samples by it (FlowCompiler.COLLECTED)
+                            x.getIn().setHeader(BusHeaders.SEQUENCE, (long) index);
                             x.getIn().setHeader(BusHeaders.TIME, s.time());
                             x.getIn().setHeader(BusHeaders.SOURCE, s.source() == null ? "/dry-run" : s.source());
                             x.getIn().setHeader(BusHeaders.DATA_CONTENT_TYPE, "application/json");
@@ -149,7 +158,9 @@ public final class DryRun {
         } finally {
             camel.stop(); // completes what an aggregate still holds
         }
-        return new Result(List.copyOf(emitted), List.copyOf(logged), failed, ignored);
+        List<Map<String, Object>> failures = new ArrayList<>(failed);
+        failures.sort(java.util.Comparator.comparingInt(f -> (Integer) f.get("event")));
+        return new Result(List.copyOf(emitted), List.copyOf(logged), failures, ignored);
     }
 
     /** {@code 10 s}, or {@code 0.3 s} for a test's shorter time. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.EndpointValues;
 import de.datenhafen.core.bus.Hops;
+import de.datenhafen.core.bus.PermanentFailure;
+import de.datenhafen.core.bus.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,6 +47,14 @@ final class FlowCompiler {
     static final String BUDGET = "datenhafen.flow.budget";
     /** The bytes of data (as JSON) an aggregate's collection holds, on its exchange ({@link AggregateMemory}). */
     private static final String HELD = "datenhafen.flow.held";
+    /**
+     * The bus sequences of the events a collection holds ({@link Collect}; a dry run's sample numbers): when the blocks
+     * after its aggregate fail, these are the dead letters, as the subscription had delivered them when they came.
+     */
+    static final String COLLECTED = "datenhafen.flow.collected";
+    /** When the blocks after an aggregate first failed for a collection, and how often they failed. */
+    private static final String FIRST_FAILED = "datenhafen.flow.firstFailed";
+    private static final String ATTEMPTS = "datenhafen.flow.attempts";
     static final String DRY_IN = "direct:flow-dry-run";
 
     private static final Logger LOG = LoggerFactory.getLogger("de.datenhafen.flow");
@@ -57,6 +67,18 @@ final class FlowCompiler {
         void sink(Flow.Sink sink, String type, String subject, Object data);
 
         void log(String line);
+
+        /** The blocks after an aggregate failed for a collection of these samples (their numbers). */
+        void failed(java.util.Collection<Long> samples, String error);
+    }
+
+    /**
+     * Where the events of a collection go when the blocks after its aggregate fail for good: the flow's dead letters
+     * (its subscription's, by their bus sequences), replayable as any.
+     */
+    @FunctionalInterface
+    interface CollectionFailures {
+        void failed(java.util.Collection<Long> sequences, String error, int attempts, java.time.Instant firstFailed);
     }
 
     private final Flow flow;
@@ -64,6 +86,8 @@ final class FlowCompiler {
     private final String member;
     private final Capture capture;
     private final long eventCpuNanos;
+    private final RetryPolicy retry;
+    private final CollectionFailures collectionFailures;
     private final Map<Object, Expression> expressions = new IdentityHashMap<>();
     /**
      * Counted down when the running flow stops: its delays and throttles end their wait then and pass their event on,
@@ -72,12 +96,15 @@ final class FlowCompiler {
      */
     private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
 
-    private FlowCompiler(Flow flow, String name, String member, Capture capture, java.time.Duration eventCpu) {
+    private FlowCompiler(Flow flow, String name, String member, Capture capture, java.time.Duration eventCpu,
+                         RetryPolicy retry, CollectionFailures collectionFailures) {
         this.flow = flow;
         this.name = name;
         this.member = member;
         this.capture = capture;
         this.eventCpuNanos = eventCpu.toNanos();
+        this.retry = retry;
+        this.collectionFailures = collectionFailures;
     }
 
     /**
@@ -85,9 +112,12 @@ final class FlowCompiler {
      *
      * @param member the member whose events alone the flow sees, or null for a hub-admin's flow (all events)
      * @param eventCpu the CPU time its expressions may take for one event, all together ({@link EventBudget})
+     * @param retry how the blocks after an aggregate are retried for a collection (the bus's, as a subscription's)
+     * @param collectionFailures where a collection's events go when those blocks fail for good
      */
-    static Live live(Flow flow, String name, String member, java.time.Duration eventCpu) {
-        FlowCompiler compiler = new FlowCompiler(flow, name, member, null, eventCpu);
+    static Live live(Flow flow, String name, String member, java.time.Duration eventCpu, RetryPolicy retry,
+                     CollectionFailures collectionFailures) {
+        FlowCompiler compiler = new FlowCompiler(flow, name, member, null, eventCpu, retry, collectionFailures);
         return new Live(compiler.builder(), compiler.stopping::countDown);
     }
 
@@ -97,7 +127,9 @@ final class FlowCompiler {
 
     /** The same route for a dry run: from {@value #DRY_IN}, outputs to {@code capture}. */
     static RouteBuilder dryRun(Flow flow, String name, Capture capture, java.time.Duration eventCpu) {
-        return new FlowCompiler(flow, name, null, capture, eventCpu).builder();
+        return new FlowCompiler(flow, name, null, capture, eventCpu, new RetryPolicy(1, java.time.Duration.ZERO,
+            java.time.Duration.ZERO), (samples, error, attempts, firstFailed) -> capture.failed(samples, error))
+            .builder();
     }
 
     /** The subscription a flow consumes through. */
@@ -112,8 +144,16 @@ final class FlowCompiler {
                 if (capture != null) {
                     // a dry run's failure is its answer (DryRun reads it off the exchange); Camel's default handler
                     // would also log each one as an ERROR with its stack trace, once per sample of every request
-                    errorHandler(noErrorHandler());
+                    errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
                 }
+                // a collection's failure after its aggregate: the subscription delivered its events when they were
+                // collected, so nobody would see this failure but Camel's log (the events were lost to the flow).
+                // Retried here as a subscription retries, then its events are the flow's dead letters.
+                onException(Exception.class).onWhen(x -> x.getProperty(COLLECTED) != null)
+                    .retryWhile(FlowCompiler.this::retryCollection)
+                    .redeliveryDelay(retry.firstDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
+                    .maximumRedeliveryDelay(Math.max(retry.firstDelay().toMillis(), retry.maxDelay().toMillis()))
+                    .handled(true).process(FlowCompiler.this::collectionFailed);
                 ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow");
                 if (member != null) {
                     // a member's flow sees only its member's events: the bus stores each event's owning member. Before
@@ -410,13 +450,19 @@ final class FlowCompiler {
             if (oldExchange == null) {
                 List<Object> all = new ArrayList<>();
                 all.add(data);
+                java.util.Set<Long> sequences = new java.util.LinkedHashSet<>();
+                addSequences(newExchange, sequences);
                 newExchange.setProperty(DATA, all);
                 newExchange.setProperty(HELD, size);
+                newExchange.setProperty(COLLECTED, sequences);
                 return newExchange;
             }
             @SuppressWarnings("unchecked")
             List<Object> all = oldExchange.getProperty(DATA, List.class);
             all.add(data);
+            @SuppressWarnings("unchecked")
+            java.util.Set<Long> sequences = oldExchange.getProperty(COLLECTED, java.util.Set.class);
+            addSequences(newExchange, sequences);
             oldExchange.setProperty(HELD, oldExchange.getProperty(HELD, Long.class) + size);
             oldExchange.setProperty(BUDGET, newExchange.getProperty(BUDGET)); // the latest event's (see append)
             int hops = Math.max(Hops.count(oldExchange.getIn().getHeader(Hops.HEADER)),
@@ -432,6 +478,20 @@ final class FlowCompiler {
             return oldExchange;
         }
 
+        /** The event's sequence, or those of the collection it is (an aggregate after an aggregate). */
+        private static void addSequences(Exchange x, java.util.Set<Long> into) {
+            @SuppressWarnings("unchecked")
+            java.util.Set<Long> collected = x.getProperty(COLLECTED, java.util.Set.class);
+            if (collected != null) {
+                into.addAll(collected);
+            } else {
+                Long sequence = x.getIn().getHeader(BusHeaders.SEQUENCE, Long.class);
+                if (sequence != null) {
+                    into.add(sequence); // the parts of a split event share its sequence: one dead letter for them
+                }
+            }
+        }
+
         @Override
         public void onCompletion(Exchange exchange) {
             Long held = exchange.getProperty(HELD, Long.class);
@@ -440,6 +500,40 @@ final class FlowCompiler {
                 exchange.removeProperty(HELD);
             }
         }
+    }
+
+    /**
+     * Whether the blocks after an aggregate are tried again for a collection: as a subscription retries an event
+     * ({@link RetryPolicy}'s attempts, its delays by Camel's redelivery), not after a failure another attempt would
+     * repeat ({@link PermanentFailure}) nor while the flow stops (a stop completes the collections and would wait).
+     */
+    private boolean retryCollection(Exchange x) {
+        if (x.getProperty(FIRST_FAILED) == null) {
+            x.setProperty(FIRST_FAILED, java.time.Instant.now());
+        }
+        Exception e = x.getException() != null ? x.getException() : x.getProperty(Exchange.EXCEPTION_CAUGHT,
+            Exception.class);
+        int attempts = x.getProperty(ATTEMPTS, 0, Integer.class) + 1; // Camel's counter is gone by the handler
+        x.setProperty(ATTEMPTS, attempts);
+        return attempts < retry.attempts() && !PermanentFailure.in(e) && stopping.getCount() > 0;
+    }
+
+    /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
+    private void collectionFailed(Exchange x) {
+        Exception e = x.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String error = e == null ? "failed" : e.getMessage() == null ? e.toString() : e.getMessage();
+        @SuppressWarnings("unchecked")
+        java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
+        int attempts = Math.max(1, x.getProperty(ATTEMPTS, 0, Integer.class));
+        java.time.Instant first = x.getProperty(FIRST_FAILED, java.time.Instant.class);
+        String reason = "after an aggregate, for its collection of " + sequences.size() + " event"
+            + (sequences.size() == 1 ? "" : "s") + ": " + error;
+        if (capture == null) {
+            LOG.warn("Flow {}: the blocks after an aggregate failed for a collection of {} events ({} attempts), "
+                + "moved them to dead letters: {}", name, sequences.size(), attempts, error);
+        }
+        collectionFailures.failed(List.copyOf(sequences), reason, attempts, first == null ? java.time.Instant.now()
+            : first);
     }
 
     /** Whose aggregates this flow's are, in words ({@link AggregateMemory}). */

@@ -555,7 +555,10 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         }
         try {
             String member = e.row.member();
-            FlowCompiler.Live live = FlowCompiler.live(e.flow, name, member, eventCpu);
+            String subscription = FlowCompiler.subscription(name);
+            FlowCompiler.Live live = FlowCompiler.live(e.flow, name, member, eventCpu, camel.retry(),
+                (sequences, error, attempts, firstFailed) -> sequences.forEach(sequence ->
+                    subscriptions.deadLetterStore().add(subscription, sequence, error, attempts, firstFailed)));
             e.stopping = live.stopping();
             camel.addRoutes(new RouteOwner(name, "flow", member == null ? HUB : member,
                 FlowManager.class.getClassLoader()), live.routes());
