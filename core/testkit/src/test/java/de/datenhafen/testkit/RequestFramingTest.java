@@ -84,6 +84,32 @@ class RequestFramingTest {
         assertThat(old).startsWith("HTTP/1.0 200 ").contains("\"status\":\"UP\"");
     }
 
+    /**
+     * A header that is one value, given twice: the hub read the first, a proxy in front may read the last, so each
+     * would act on another request (a token, a body's type, a webhook's signature). Refused before any route, naming
+     * it; a list header given twice is as before.
+     */
+    @Test
+    void aHeaderThatIsOneValueGivenTwiceIs400NamingItAndAListHeaderTwiceIsFine() throws IOException {
+        String[][] twice = {
+            {"Authorization: Bearer a\r\nAuthorization: Bearer b", "authorization"},
+            {"Content-Type: application/json\r\ncontent-type: text/plain", "content-type"},
+            {"webhook-signature: v1,abc\r\nWebhook-Signature: v1,def", "webhook-signature"},
+            {"ce-type: a\r\nCE-Type: b", "ce-type"},
+            {"ce-" + "x".repeat(200) + ": 1\r\nce-" + "x".repeat(200) + ": 2", "ce-" + "x".repeat(61)
+                + "... (203 characters)"}};
+        for (String[] t : twice) {
+            String answer = exchange("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\n" + t[0]
+                + "\r\nContent-Length: 2\r\n\r\n{}");
+
+            assertThat(answer).as(t[1]).startsWith("HTTP/1.1 400 ");
+            assertThat(error(answer)).as(t[1]).isEqualTo(new JsonObject().put("error", "the header " + t[1]
+                + " is one value and came more than once; send it once").put("field", t[1]));
+        }
+        assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n"
+            + "Accept: application/json\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    }
+
     @Test
     void aHostThatIsNoHostIs400NamingHostNotAnInternalError() throws IOException {
         for (String host : List.of("a b", "<script>", "[::1", "a:99999", "::1", "a|b")) {

@@ -23,6 +23,11 @@ import java.util.regex.Pattern;
  * 6.1: a transfer coding the server does not understand; Netty itself refuses one in an HTTP/1.0 request).</li>
  * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2), or one whose value is no host and
  * port ({@code a b}, {@code [::1}, {@code a:99999}): 400.</li>
+ * <li>A header that is one value, not a list, given more than once ({@code Authorization}, {@code Content-Type},
+ * {@code Content-Length}, Standard Webhooks' {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature},
+ * and CloudEvents' {@code ce-*} attributes): the hub and the plugins read the first (HttpRequests.header), a proxy in
+ * front may read the last, so the two would act on different requests. 400 naming the header (RFC 9110 5.3 allows a
+ * recipient to refuse it).</li>
  * <li>A method outside HTTP's own ({@code BREW}, {@code PROPFIND}): 501, as RFC 9110 9.1 asks of a method the
  * server does not implement (the router had answered 405, or a plugin route that takes every method ran it).</li>
  * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
@@ -51,6 +56,12 @@ public final class RequestFraming {
     /** Passes well-framed requests to {@code router} and answers the others. */
     public static Handler<HttpServerRequest> guard(Router router) {
         return request -> {
+            String twice = singleTwice(request.headers());
+            if (twice != null) {
+                refuse(request, 400, "the header " + twice + " is one value and came more than once; send it once",
+                    twice);
+                return;
+            }
             if (request.version() == HttpVersion.HTTP_2) {
                 router.handle(request);
                 return;
@@ -94,6 +105,29 @@ public final class RequestFraming {
                 router.handle(request);
             }
         };
+    }
+
+    /** The headers that are one value each, in lower case ({@code ce-*} as well). */
+    private static final Set<String> SINGLE = Set.of("authorization", "content-type", "content-length", "webhook-id",
+        "webhook-timestamp", "webhook-signature");
+
+    /** The name of a header that is one value and came more than once, or null. */
+    static String singleTwice(io.vertx.core.MultiMap headers) {
+        Set<String> seen = null;
+        for (java.util.Map.Entry<String, String> h : headers) {
+            String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (SINGLE.contains(name) || name.startsWith("ce-")) {
+                if (seen == null) {
+                    seen = new java.util.HashSet<>();
+                }
+                if (!seen.add(name)) {
+                    // the name in lower case, a long one cut: a ce- name is the sender's to choose
+                    return name.length() <= 64 ? name : name.substring(0, 64) + "... (" + name.length()
+                        + " characters)";
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether the header's values, taken together, are {@code chunked} and nothing else. */
