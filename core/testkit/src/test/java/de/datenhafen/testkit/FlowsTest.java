@@ -482,6 +482,11 @@ class FlowsTest {
         assertThat(nachbar.get("/api/v1/admin/integrations/tafel-flow").status()).isEqualTo(403);
         assertThat(tafel.get("/api/v1/admin/dead-letters").status()).as("the hub's").isEqualTo(403);
         assertThat(nachbar.get(own).status()).as("another member's flow").isEqualTo(403);
+        HubClient.Response taken = create(nachbar, flow("tafel-flow", in, "nachbar.ok", "{\"ok\": co2}"));
+        assertThat(taken.status()).as(taken.body()).isEqualTo(409);
+        assertThat(taken.json().getString("error")).as("no advice to PUT what is not its own")
+            .isEqualTo("the name 'tafel-flow' is taken (the hub's flows and integrations have one set of names); "
+                + "choose another");
         assertThat(nachbar.post(own + "/discard", new JsonObject()).status()).isEqualTo(403);
         assertThat(viewer.post(own + "/discard", new JsonObject()).status()).as("a viewer only reads").isEqualTo(403);
         HubClient.Response elsewhere = tafel.post(own + "/discard", new JsonObject().put("subscription", "flow.x"));

@@ -259,8 +259,13 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public synchronized FlowView create(String name, String member, String text, String actor, String note) {
         Flow flow = admitted(text, member);
         String n = nameOf(name, flow);
-        if (entries.containsKey(n)) {
-            throw new ConflictException("flow '" + n + "' already exists; PUT a new version to change it", "name");
+        Entry existing = entries.get(n);
+        if (existing != null) {
+            // another member's flow: its name is taken, but a new version is not this member's to give (403)
+            throw new ConflictException(java.util.Objects.equals(existing.row.member(), member)
+                ? "flow '" + n + "' already exists; PUT a new version to change it"
+                : "the name '" + n + "' is taken (the hub's flows and integrations have one set of names); choose "
+                    + "another", "name");
         }
         if (integrationNamed.test(n)) {
             throw new ConflictException("an integration is named '" + n + "'; a flow runs as an integration of its own "
