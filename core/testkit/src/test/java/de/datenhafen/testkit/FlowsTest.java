@@ -8,10 +8,12 @@ import static org.awaitility.Awaitility.await;
 import de.datenhafen.core.Hub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -728,21 +730,7 @@ class FlowsTest {
     @Test
     void aCollectionWhoseNextBlockFailsIsRetriedThenItsEventsAreDeadLettersThatAReplayCollectsAgain(HubClient client)
         throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        List<JsonObject> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", x -> {
-            byte[] body = x.getRequestBody().readAllBytes();
-            calls.incrementAndGet();
-            if (!failing.get()) {
-                taken.add(new JsonObject(new String(body, StandardCharsets.UTF_8)));
-            }
-            x.sendResponseHeaders(failing.get() ? 503 : 204, -1);
-            x.close();
-        });
-        receiver.start();
+        Receiver receiver = new Receiver();
         String in = newType();
         String yaml = """
             name: collects
@@ -750,8 +738,8 @@ class FlowsTest {
             steps:
               - aggregate: {size: 2, seconds: 3600}
               - transform: '{"readings": $count($), "co2": $sum(co2)}'
-              - webhook: {name: office, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
-            """.formatted(in, receiver.getAddress().getPort());
+              - webhook: {name: office, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+            """.formatted(in, receiver.url("x"));
         String own = "/api/v1/admin/flows/collects/dead-letters";
         try {
             assertThat(create(client, yaml).status()).isEqualTo(201);
@@ -768,16 +756,16 @@ class FlowsTest {
                 assertThat(d.getString("error")).isEqualTo("after an aggregate, for its collection of 2 events: "
                     + "webhook target office answered 503 (127.0.0.1)");
                 assertThat(d.getInteger("attempts")).as("retried as a subscription retries").isGreaterThan(1)
-                    .isEqualTo(calls.get());
+                    .isEqualTo(receiver.calls("/x"));
             }
 
-            failing.set(false);
+            receiver.failing.set(false);
             HubClient.Response replayed = client.post(own + "/replay", new JsonObject());
             assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
             assertThat(replayed.json().getInteger("matched")).isEqualTo(2);
             assertThat(replayed.json().getInteger("failed")).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> taken.size() == 1);
-            assertThat(taken.get(0).getJsonObject("data")).isEqualTo(new JsonObject().put("readings", 2)
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.taken("/x").size() == 1);
+            assertThat(receiver.taken("/x").get(0).getJsonObject("data")).isEqualTo(new JsonObject().put("readings", 2)
                 .put("co2", 2000));
             assertThat(client.get(own).json().getJsonArray("deadLetters")).isEmpty();
 
@@ -793,8 +781,117 @@ class FlowsTest {
             assertThat(dry.json().getJsonArray("failed").getJsonObject(1).getString("error"))
                 .startsWith("after an aggregate, for its collection of 2 events: ").contains("no room for 2");
         } finally {
-            receiver.stop(0);
+            receiver.close();
             client.delete("/api/v1/admin/flows/collects");
+        }
+    }
+
+    /**
+     * A split event's parts go to several collections: each one that failed wrote the event as a dead letter again
+     * (three parts, three; a replay then sent each through the split, nine parts) and was retried on its own; now the
+     * event is one dead letter and only the first of its collections is retried. And a {@code bus} block before the
+     * aggregate sets the sequence header to the copy it wrote: the copies were the dead letters, not the events the
+     * flow had read (a review's probes).
+     */
+    @Test
+    void aSplitEventIsOneDeadLetterHoweverManyOfItsCollectionsFailAndABusBlockBeforeDoesNotChangeWhichEvent(
+        HubClient client) throws Exception {
+        String in = newType();
+        try (Receiver receiver = new Receiver()) {
+            String parts = """
+                name: parts
+                from: {bus: %s}
+                steps:
+                  - filter: co2 > 1000
+                  - split: '[1, 2, 3]'
+                  - aggregate: {size: 1, seconds: 3600}
+                  - webhook: {name: office, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, receiver.url("parts"));
+            String copies = """
+                name: copies
+                from: {bus: %s}
+                steps:
+                  - bus: {type: %s.copy}
+                  - aggregate: {size: 2, seconds: 3600}
+                  - webhook: {name: office, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, in, receiver.url("copies"));
+            try {
+                assertThat(create(client, parts).status()).isEqualTo(201);
+                assertThat(create(client, copies).status()).isEqualTo(201);
+                post(client, "e-1", in, 900);
+                post(client, "e-2", in, 1100);
+
+                // parts (of e-2 alone): its first collection five attempts, its two others one each
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.calls("/parts") == 7
+                    && deadIds(client, "parts").size() == 1 && deadIds(client, "copies").size() == 2);
+                assertThat(deadIds(client, "parts")).containsExactly("e-2");
+                assertThat(deadIds(client, "copies")).as("the events the flow read").containsExactly("e-1", "e-2");
+                assertThat(client.get("/api/v1/admin/flows/copies/dead-letters").json().getJsonArray("deadLetters")
+                    .stream().map(o -> ((JsonObject) o).getJsonObject("event").getString("type"))).containsOnly(in);
+
+                receiver.failing.set(false);
+                for (String flow : List.of("parts", "copies")) {
+                    HubClient.Response replayed = client.post("/api/v1/admin/flows/" + flow + "/dead-letters/replay",
+                        new JsonObject());
+                    assertThat(replayed.json().getInteger("matched")).as(replayed.body())
+                        .isEqualTo(flow.equals("parts") ? 1 : 2);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> receiver.taken("/parts").size() == 3
+                    && receiver.taken("/copies").size() == 1);
+                assertThat(receiver.taken("/copies").get(0).getJsonArray("data")).hasSize(2);
+                assertThat(deadIds(client, "parts")).isEmpty();
+                assertThat(deadIds(client, "copies")).isEmpty();
+                assertThat(receiver.calls("/parts")).as("nothing more came").isEqualTo(10);
+            } finally {
+                client.delete("/api/v1/admin/flows/parts");
+                client.delete("/api/v1/admin/flows/copies");
+            }
+        }
+    }
+
+    private static List<String> deadIds(HubClient client, String flow) {
+        return client.get("/api/v1/admin/flows/" + flow + "/dead-letters").json().getJsonArray("deadLetters").stream()
+            .map(o -> ((JsonObject) o).getJsonObject("event").getString("id")).sorted().toList();
+    }
+
+    /** A webhook target that answers 503 while {@link #failing}, and keeps the bodies it took by path. */
+    private static final class Receiver implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final Map<String, Integer> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, List<JsonObject>> taken = new java.util.concurrent.ConcurrentHashMap<>();
+        private final com.sun.net.httpserver.HttpServer server;
+
+        Receiver() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", x -> {
+                byte[] body = x.getRequestBody().readAllBytes();
+                String path = x.getRequestURI().getPath();
+                calls.merge(path, 1, Integer::sum);
+                if (!failing.get()) {
+                    taken.computeIfAbsent(path, p -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                        .add(new JsonObject(new String(body, StandardCharsets.UTF_8)));
+                }
+                x.sendResponseHeaders(failing.get() ? 503 : 204, -1);
+                x.close();
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + path;
+        }
+
+        int calls(String path) {
+            return calls.getOrDefault(path, 0);
+        }
+
+        List<JsonObject> taken(String path) {
+            return List.copyOf(taken.getOrDefault(path, List.of()));
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

@@ -52,6 +52,12 @@ final class FlowCompiler {
      * after its aggregate fail, these are the dead letters, as the subscription had delivered them when they came.
      */
     static final String COLLECTED = "datenhafen.flow.collected";
+    /**
+     * The bus sequence of the event the flow read (a dry run's sample number), kept apart from the header of that
+     * name, which a {@code bus} block sets to the sequence of the event it wrote (a collection after one named the
+     * copies as its dead letters, not the events the flow had read; a review).
+     */
+    private static final String SEQUENCE = "datenhafen.flow.sequence";
     /** When the blocks after an aggregate first failed for a collection, and how often they failed. */
     private static final String FIRST_FAILED = "datenhafen.flow.firstFailed";
     private static final String ATTEMPTS = "datenhafen.flow.attempts";
@@ -88,6 +94,13 @@ final class FlowCompiler {
     private final long eventCpuNanos;
     private final RetryPolicy retry;
     private final CollectionFailures collectionFailures;
+    /**
+     * The events this flow made dead letters of for a collection's failure since it last read them: the parts of a
+     * split event go to several collections, and each failing one wrote the event again (three parts, three dead
+     * letters; a replay then sent each through the split again, nine parts) and was retried on its own (a thousand
+     * parts failing held the flow for their retries one after the other; a review).
+     */
+    private final DeadLettered deadLettered = new DeadLettered();
     private final Map<Object, Expression> expressions = new IdentityHashMap<>();
     /**
      * Counted down when the running flow stops: its delays and throttles end their wait then and pass their event on,
@@ -365,6 +378,11 @@ final class FlowCompiler {
         x.setProperty(ORIGIN, origin);
         x.setProperty(READ_ORIGIN, origin);
         x.setProperty(BUDGET, new EventBudget(eventCpuNanos)); // a delivery again has its share again
+        Long sequence = in.getHeader(BusHeaders.SEQUENCE, Long.class);
+        if (sequence != null) {
+            x.setProperty(SEQUENCE, sequence);
+            deadLettered.forget(sequence); // read again (a replay): its collections' failures count anew
+        }
     }
 
     private static Object data(Exchange x) {
@@ -485,7 +503,7 @@ final class FlowCompiler {
             if (collected != null) {
                 into.addAll(collected);
             } else {
-                Long sequence = x.getIn().getHeader(BusHeaders.SEQUENCE, Long.class);
+                Long sequence = x.getProperty(SEQUENCE, Long.class);
                 if (sequence != null) {
                     into.add(sequence); // the parts of a split event share its sequence: one dead letter for them
                 }
@@ -515,7 +533,9 @@ final class FlowCompiler {
             Exception.class);
         int attempts = x.getProperty(ATTEMPTS, 0, Integer.class) + 1; // Camel's counter is gone by the handler
         x.setProperty(ATTEMPTS, attempts);
-        return attempts < retry.attempts() && !PermanentFailure.in(e) && stopping.getCount() > 0;
+        @SuppressWarnings("unchecked")
+        java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
+        return !deadLettered.all(sequences) && attempts < retry.attempts() && !PermanentFailure.in(e) && stopping.getCount() > 0;
     }
 
     /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
@@ -526,14 +546,50 @@ final class FlowCompiler {
         java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
         int attempts = Math.max(1, x.getProperty(ATTEMPTS, 0, Integer.class));
         java.time.Instant first = x.getProperty(FIRST_FAILED, java.time.Instant.class);
+        List<Long> fresh = deadLettered.add(sequences);
+        if (fresh.isEmpty()) {
+            return; // another part's collection made them dead letters already
+        }
         String reason = "after an aggregate, for its collection of " + sequences.size() + " event"
             + (sequences.size() == 1 ? "" : "s") + ": " + error;
         if (capture == null) {
             LOG.warn("Flow {}: the blocks after an aggregate failed for a collection of {} events ({} attempts), "
                 + "moved them to dead letters: {}", name, sequences.size(), attempts, error);
         }
-        collectionFailures.failed(List.copyOf(sequences), reason, attempts, first == null ? java.time.Instant.now()
-            : first);
+        collectionFailures.failed(fresh, reason, attempts, first == null ? java.time.Instant.now() : first);
+    }
+
+    /**
+     * {@link #deadLettered}: the sequences, the newest {@value #MAX} (past that, a part's failure may write its event
+     * once more).
+     */
+    private static final class DeadLettered {
+        static final int MAX = 10_000;
+        private final java.util.LinkedHashMap<Long, Boolean> sequences = new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                return size() > MAX;
+            }
+        };
+
+        synchronized boolean all(java.util.Collection<Long> of) {
+            return !of.isEmpty() && sequences.keySet().containsAll(of);
+        }
+
+        /** Notes them; those that were not yet. */
+        synchronized List<Long> add(java.util.Collection<Long> of) {
+            List<Long> fresh = new ArrayList<>();
+            for (Long s : of) {
+                if (sequences.put(s, Boolean.TRUE) == null) {
+                    fresh.add(s);
+                }
+            }
+            return fresh;
+        }
+
+        synchronized void forget(long sequence) {
+            sequences.remove(sequence);
+        }
     }
 
     /** Whose aggregates this flow's are, in words ({@link AggregateMemory}). */

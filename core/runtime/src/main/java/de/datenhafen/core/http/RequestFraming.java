@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
  * <li>An HTTP/1.1 request without a {@code Host}, or with more than one (3.2), or one whose value is no host and
  * port ({@code a b}, {@code [::1}, {@code a:99999}): 400.</li>
  * <li>A header that is one value, not a list, given more than once ({@code Authorization}, {@code Content-Type},
- * {@code Content-Length}, Standard Webhooks' {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature},
- * and CloudEvents' {@code ce-*} attributes): the hub and the plugins read the first (HttpRequests.header), a proxy in
- * front may read the last, so the two would act on different requests. 400 naming the header (RFC 9110 5.3 allows a
- * recipient to refuse it).</li>
+ * Standard Webhooks' {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature}, and CloudEvents'
+ * {@code ce-*} attributes): the hub and the plugins read the first (HttpRequests.header), a proxy in front may read
+ * the last, so the two would act on different requests. 400 naming the header (RFC 9110 5.3 allows a recipient to
+ * refuse it). Netty's decoder refuses a second {@code Content-Length} itself (400, "request line").</li>
  * <li>A method outside HTTP's own ({@code BREW}, {@code PROPFIND}): 501, as RFC 9110 9.1 asks of a method the
  * server does not implement (the router had answered 405, or a plugin route that takes every method ran it).</li>
  * <li>A request target that is no path (3.2): {@code CONNECT}'s authority form is 501 (the hub is no proxy, RFC 9110
@@ -108,7 +108,7 @@ public final class RequestFraming {
     }
 
     /** The headers that are one value each, in lower case ({@code ce-*} as well). */
-    private static final Set<String> SINGLE = Set.of("authorization", "content-type", "content-length", "webhook-id",
+    private static final Set<String> SINGLE = Set.of("authorization", "content-type", "webhook-id",
         "webhook-timestamp", "webhook-signature");
 
     /** The name of a header that is one value and came more than once, or null. */
