@@ -849,6 +849,61 @@ class FlowsTest {
         }
     }
 
+    /**
+     * A collection complete by its size goes on on the thread of the event that completed it, so a target that holds
+     * its answer holds the flow's subscription as it does a flow without an aggregate: on Camel's own thread for
+     * collections the subscription read on while they queued without a bound behind the target (each with seconds of
+     * retries now), their memory no longer counted.
+     */
+    @Test
+    void aTargetThatHoldsACollectionHoldsTheFlowsSubscriptionAsForAnyEvent(HubClient client) throws Exception {
+        String in = newType();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        target.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            calls.incrementAndGet();
+            held.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        target.start();
+        try {
+            assertThat(create(client, """
+                name: holds
+                from: {bus: %s}
+                steps:
+                  - aggregate: {size: 1, seconds: 3600}
+                  - webhook: {name: slow, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, target.getAddress().getPort())).status()).isEqualTo(201);
+            for (int i = 1; i <= 3; i++) {
+                post(client, "h-" + i, in, 1000 + i);
+            }
+            assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            JsonObject subscription = client.get("/api/v1/admin/subscriptions/flow.holds").json();
+            assertThat(subscription.getLong("lag")).as("the subscription waits at the first event").isEqualTo(3);
+            assertThat(calls.get()).isEqualTo(1);
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/v1/admin/subscriptions/flow.holds")
+                .json().getLong("lag") == 0 && calls.get() == 3);
+        } finally {
+            release.countDown();
+            target.stop(0);
+            client.delete("/api/v1/admin/flows/holds");
+        }
+    }
+
     private static List<String> deadIds(HubClient client, String flow) {
         return client.get("/api/v1/admin/flows/" + flow + "/dead-letters").json().getJsonArray("deadLetters").stream()
             .map(o -> ((JsonObject) o).getJsonObject("event").getString("id")).sorted().toList();

@@ -248,7 +248,13 @@ final class FlowCompiler {
                         return subject == null ? "no subject" : "subject " + subject;
                     }
                 }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
-                    .forceCompletionOnStop();
+                    .forceCompletionOnStop()
+                    // a collection complete by its size goes on on the thread of the event that completed it, so the
+                    // subscription waits for it as for any event: on Camel's own thread for them ("Aggregator", one
+                    // per aggregate, its queue without a bound) the subscription went on reading while the
+                    // collections queued up behind a target that failed, their retries taking seconds each and
+                    // their memory no longer counted (AggregateMemory counts a collection until it is complete)
+                    .executorService(new org.apache.camel.util.concurrent.SynchronousExecutorService());
                 // complete by its size, a collection goes on on the thread of the event that completed it, within that
                 // event's share of CPU (an aggregate of size 1 after a split must not give each part a share of its
                 // own); complete by its time or at a stop it has a share of its own
