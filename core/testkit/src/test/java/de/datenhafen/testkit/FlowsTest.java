@@ -923,7 +923,7 @@ class FlowsTest {
                 String path = x.getRequestURI().getPath();
                 calls.merge(path, 1, Integer::sum);
                 if (!failing.get()) {
-                    taken.computeIfAbsent(path, p -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                    taken.computeIfAbsent(path, p -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(new JsonObject(new String(body, StandardCharsets.UTF_8)));
                 }
                 x.sendResponseHeaders(failing.get() ? 503 : 204, -1);

@@ -541,7 +541,8 @@ final class FlowCompiler {
         x.setProperty(ATTEMPTS, attempts);
         @SuppressWarnings("unchecked")
         java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
-        return !deadLettered.all(sequences) && attempts < retry.attempts() && !PermanentFailure.in(e) && stopping.getCount() > 0;
+        return !deadLettered.all(sequences) && attempts < retry.attempts() && !PermanentFailure.in(e)
+            && stopping.getCount() > 0;
     }
 
     /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
