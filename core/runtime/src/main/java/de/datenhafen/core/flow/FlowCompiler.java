@@ -568,10 +568,11 @@ final class FlowCompiler {
 
     /**
      * {@link #deadLettered}: the sequences, the newest {@value #MAX} (past that, a part's failure may write its event
-     * once more).
+     * once more). The parts of an event fail one after the other, so a short memory does; a long one held by every
+     * flow whose target is down would add up (about 80 bytes a sequence).
      */
     private static final class DeadLettered {
-        static final int MAX = 10_000;
+        static final int MAX = 1_024;
         private final java.util.LinkedHashMap<Long, Boolean> sequences = new java.util.LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
