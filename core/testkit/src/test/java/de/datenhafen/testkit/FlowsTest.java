@@ -904,6 +904,65 @@ class FlowsTest {
         }
     }
 
+    /**
+     * A collection complete by its time goes on on a thread of the flow's own: Camel completes it holding the
+     * aggregate's lock, and run under that lock a target holding its answer stopped the flow from collecting anything
+     * else, every subject's events waiting behind it (a review's probe).
+     */
+    @Test
+    void aTargetThatHoldsACollectionCompleteByItsTimeDoesNotHoldTheFlowsOtherCollections(HubClient client)
+        throws Exception {
+        String in = newType();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> subjects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        target.createContext("/", x -> {
+            subjects.add(new JsonObject(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                .getString("subject"));
+            held.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        target.start();
+        try {
+            assertThat(create(client, """
+                name: timed
+                from: {bus: %s}
+                steps:
+                  - aggregate: {size: 5, seconds: 1}
+                  - webhook: {name: slow, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, target.getAddress().getPort())).status()).isEqualTo(201);
+            publish(client, "t-1", in, "room-1");
+            assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            publish(client, "t-2", in, "room-2");
+            publish(client, "t-3", in, "room-3");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.get("/api/v1/admin/subscriptions/flow.timed")
+                .json().getLong("lag") == 0);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> subjects.size() == 3);
+            assertThat(subjects).containsExactlyInAnyOrder("room-1", "room-2", "room-3");
+        } finally {
+            release.countDown();
+            target.stop(0);
+            client.delete("/api/v1/admin/flows/timed");
+        }
+    }
+
+    private static void publish(HubClient client, String id, String type, String subject) {
+        HubClient.Response r = client.post("/api/v1/events", "application/cloudevents+json",
+            event(id, type).put("subject", subject).encode());
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+    }
+
     private static List<String> deadIds(HubClient client, String flow) {
         return client.get("/api/v1/admin/flows/" + flow + "/dead-letters").json().getJsonArray("deadLetters").stream()
             .map(o -> ((JsonObject) o).getJsonObject("event").getString("id")).sorted().toList();

@@ -101,6 +101,8 @@ final class FlowCompiler {
      * parts failing held the flow for their retries one after the other; a review).
      */
     private final DeadLettered deadLettered = new DeadLettered();
+    /** Whether this thread delivers the flow's events (it read one): {@link Completions} runs collections on it. */
+    private final ThreadLocal<Boolean> delivering = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final Map<Object, Expression> expressions = new IdentityHashMap<>();
     /**
      * Counted down when the running flow stops: its delays and throttles end their wait then and pass their event on,
@@ -249,12 +251,7 @@ final class FlowCompiler {
                     }
                 }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
                     .forceCompletionOnStop()
-                    // a collection complete by its size goes on on the thread of the event that completed it, so the
-                    // subscription waits for it as for any event: on Camel's own thread for them ("Aggregator", one
-                    // per aggregate, its queue without a bound) the subscription went on reading while the
-                    // collections queued up behind a target that failed, their retries taking seconds each and
-                    // their memory no longer counted (AggregateMemory counts a collection until it is complete)
-                    .executorService(new org.apache.camel.util.concurrent.SynchronousExecutorService());
+                    .executorService(new Completions(name, delivering));
                 // complete by its size, a collection goes on on the thread of the event that completed it, within that
                 // event's share of CPU (an aggregate of size 1 after a split must not give each part a share of its
                 // own); complete by its time or at a stop it has a share of its own
@@ -384,6 +381,9 @@ final class FlowCompiler {
         x.setProperty(ORIGIN, origin);
         x.setProperty(READ_ORIGIN, origin);
         x.setProperty(BUDGET, new EventBudget(eventCpuNanos)); // a delivery again has its share again
+        if (!delivering.get()) {
+            delivering.set(Boolean.TRUE);
+        }
         Long sequence = in.getHeader(BusHeaders.SEQUENCE, Long.class);
         if (sequence != null) {
             x.setProperty(SEQUENCE, sequence);
@@ -564,6 +564,41 @@ final class FlowCompiler {
                 + "moved them to dead letters: {}", name, sequences.size(), attempts, error);
         }
         collectionFailures.failed(fresh, reason, attempts, first == null ? java.time.Instant.now() : first);
+    }
+
+    /**
+     * Where an aggregate's complete collections go on. One complete by its size goes on on the thread of the event
+     * that completed it, so the subscription waits for it as for any event: on Camel's own thread for them
+     * ("Aggregator", its queue without a bound) the subscription read on while collections queued up behind a slow or
+     * failing target, their retries taking seconds each and their memory no longer counted ({@link AggregateMemory}
+     * counts a collection until it is complete). One complete by its time goes on on a thread of the flow's own
+     * (ending when idle for 5 s): Camel completes those holding the aggregate's lock, and run there, a slow target held
+     * every subject's events of the flow (a review). Past {@value #QUEUED} waiting there, the timer's thread runs them
+     * itself; and at a stop the stopping thread does (nothing is dropped).
+     */
+    private static final class Completions extends java.util.concurrent.ThreadPoolExecutor {
+        static final int QUEUED = 1_000;
+        private final ThreadLocal<Boolean> delivering;
+
+        Completions(String flow, ThreadLocal<Boolean> delivering) {
+            super(1, 1, 5, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUED), r -> {
+                    Thread t = new Thread(r, "flow-" + flow + "-collections");
+                    t.setDaemon(true);
+                    return t;
+                }, (r, executor) -> r.run());
+            this.delivering = delivering;
+            allowCoreThreadTimeOut(true);
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            if (delivering.get()) {
+                command.run();
+            } else {
+                super.execute(command);
+            }
+        }
     }
 
     /**
