@@ -858,48 +858,27 @@ class FlowsTest {
     @Test
     void aTargetThatHoldsACollectionHoldsTheFlowsSubscriptionAsForAnyEvent(HubClient client) throws Exception {
         String in = newType();
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        target.createContext("/", x -> {
-            x.getRequestBody().readAllBytes();
-            calls.incrementAndGet();
-            held.countDown();
-            try {
-                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            x.sendResponseHeaders(204, -1);
-            x.close();
-        });
-        target.start();
-        try {
+        try (HoldingTarget target = new HoldingTarget()) {
             assertThat(create(client, """
                 name: holds
                 from: {bus: %s}
                 steps:
                   - aggregate: {size: 1, seconds: 3600}
-                  - webhook: {name: slow, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
-                """.formatted(in, target.getAddress().getPort())).status()).isEqualTo(201);
+                  - webhook: {name: slow, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, target.url())).status()).isEqualTo(201);
             for (int i = 1; i <= 3; i++) {
                 post(client, "h-" + i, in, 1000 + i);
             }
-            assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            target.awaitHeld();
 
             JsonObject subscription = client.get("/api/v1/admin/subscriptions/flow.holds").json();
             assertThat(subscription.getLong("lag")).as("the subscription waits at the first event").isEqualTo(3);
-            assertThat(calls.get()).isEqualTo(1);
+            assertThat(target.taken).hasSize(1);
 
-            release.countDown();
+            target.release.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/v1/admin/subscriptions/flow.holds")
-                .json().getLong("lag") == 0 && calls.get() == 3);
+                .json().getLong("lag") == 0 && target.taken.size() == 3);
         } finally {
-            release.countDown();
-            target.stop(0);
             client.delete("/api/v1/admin/flows/holds");
         }
     }
@@ -913,46 +892,26 @@ class FlowsTest {
     void aTargetThatHoldsACollectionCompleteByItsTimeDoesNotHoldTheFlowsOtherCollections(HubClient client)
         throws Exception {
         String in = newType();
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        List<String> subjects = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        target.createContext("/", x -> {
-            subjects.add(new JsonObject(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
-                .getString("subject"));
-            held.countDown();
-            try {
-                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            x.sendResponseHeaders(204, -1);
-            x.close();
-        });
-        target.start();
-        try {
+        try (HoldingTarget target = new HoldingTarget()) {
             assertThat(create(client, """
                 name: timed
                 from: {bus: %s}
                 steps:
                   - aggregate: {size: 5, seconds: 1}
-                  - webhook: {name: slow, url: 'http://127.0.0.1:%d/x', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
-                """.formatted(in, target.getAddress().getPort())).status()).isEqualTo(201);
+                  - webhook: {name: slow, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+                """.formatted(in, target.url())).status()).isEqualTo(201);
             publish(client, "t-1", in, "room-1");
-            assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            target.awaitHeld();
             publish(client, "t-2", in, "room-2");
             publish(client, "t-3", in, "room-3");
 
             await().atMost(Duration.ofSeconds(5)).until(() -> client.get("/api/v1/admin/subscriptions/flow.timed")
                 .json().getLong("lag") == 0);
-            release.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> subjects.size() == 3);
-            assertThat(subjects).containsExactlyInAnyOrder("room-1", "room-2", "room-3");
+            target.release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> target.taken.size() == 3);
+            assertThat(target.taken.stream().map(b -> b.getString("subject")))
+                .containsExactlyInAnyOrder("room-1", "room-2", "room-3");
         } finally {
-            release.countDown();
-            target.stop(0);
             client.delete("/api/v1/admin/flows/timed");
         }
     }
@@ -966,6 +925,46 @@ class FlowsTest {
     private static List<String> deadIds(HubClient client, String flow) {
         return client.get("/api/v1/admin/flows/" + flow + "/dead-letters").json().getJsonArray("deadLetters").stream()
             .map(o -> ((JsonObject) o).getJsonObject("event").getString("id")).sorted().toList();
+    }
+
+    /** A webhook target that holds every answer until {@link #release} (30 s at most), keeping the bodies. */
+    private static final class HoldingTarget implements AutoCloseable {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final List<JsonObject> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        private final com.sun.net.httpserver.HttpServer server;
+
+        HoldingTarget() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+            server.createContext("/", x -> {
+                taken.add(new JsonObject(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                held.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                x.sendResponseHeaders(204, -1);
+                x.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/x";
+        }
+
+        /** Until the first request is held. */
+        void awaitHeld() throws InterruptedException {
+            assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("a request came").isTrue();
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
+        }
     }
 
     /** A webhook target that answers 503 while {@link #failing}, and keeps the bodies it took by path. */
