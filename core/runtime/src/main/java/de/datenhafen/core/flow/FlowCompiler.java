@@ -548,7 +548,7 @@ final class FlowCompiler {
     /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
     private void collectionFailed(Exchange x) {
         Exception e = x.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String error = e == null ? "failed" : e.getMessage() == null ? e.toString() : e.getMessage();
+        String error = e == null ? "failed" : de.datenhafen.core.camel.CamelFailures.message(e);
         @SuppressWarnings("unchecked")
         java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
         int attempts = Math.max(1, x.getProperty(ATTEMPTS, 0, Integer.class));
