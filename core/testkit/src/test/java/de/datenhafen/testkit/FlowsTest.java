@@ -859,13 +859,8 @@ class FlowsTest {
     void aTargetThatHoldsACollectionHoldsTheFlowsSubscriptionAsForAnyEvent(HubClient client) throws Exception {
         String in = newType();
         try (HoldingTarget target = new HoldingTarget()) {
-            assertThat(create(client, """
-                name: holds
-                from: {bus: %s}
-                steps:
-                  - aggregate: {size: 1, seconds: 3600}
-                  - webhook: {name: slow, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
-                """.formatted(in, target.url())).status()).isEqualTo(201);
+            assertThat(create(client, collectingToWebhook("holds", in, 1, 3600, target.url())).status())
+                .isEqualTo(201);
             for (int i = 1; i <= 3; i++) {
                 post(client, "h-" + i, in, 1000 + i);
             }
@@ -893,13 +888,8 @@ class FlowsTest {
         throws Exception {
         String in = newType();
         try (HoldingTarget target = new HoldingTarget()) {
-            assertThat(create(client, """
-                name: timed
-                from: {bus: %s}
-                steps:
-                  - aggregate: {size: 5, seconds: 1}
-                  - webhook: {name: slow, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
-                """.formatted(in, target.url())).status()).isEqualTo(201);
+            assertThat(create(client, collectingToWebhook("timed", in, 5, 1, target.url())).status())
+                .isEqualTo(201);
             publish(client, "t-1", in, "room-1");
             target.awaitHeld();
             publish(client, "t-2", in, "room-2");
@@ -914,6 +904,17 @@ class FlowsTest {
         } finally {
             client.delete("/api/v1/admin/flows/timed");
         }
+    }
+
+    /** A flow that collects {@code in}'s events by subject and sends each collection to a webhook at {@code url}. */
+    private static String collectingToWebhook(String name, String in, int size, int seconds, String url) {
+        return """
+            name: %s
+            from: {bus: %s}
+            steps:
+              - aggregate: {size: %d, seconds: %d}
+              - webhook: {name: slow, url: '%s', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+            """.formatted(name, in, size, seconds, url);
     }
 
     private static void publish(HubClient client, String id, String type, String subject) {
