@@ -117,4 +117,25 @@ public interface IntegrationContext {
     default void publicSection(de.datenhafen.api.web.PublicSection section) {
         throw new UnsupportedOperationException("this hub has no city page (needs plugin API 1.2)");
     }
+
+    /**
+     * Runs {@code action} once when this integration's routes are removed, so that what
+     * {@link Connector#routes(IntegrationContext)} set up outside its routes is let go of: a client or a pool it
+     * opened, a cache it filled, its share of something the plugin's integrations have in common. The routes are
+     * removed at a stop, restart, update or delete, when a start fails after {@code routes()} returned or threw, when
+     * the integration stops itself, and when its plugin or the hub stops; not at a pause (its routes stay, suspended).
+     *
+     * <p>The hub runs the actions after the routes have stopped, the last registered first (as resources are closed),
+     * in one call on the plugin's pool with the plugin's class loader as context class loader, within the hub's
+     * {@code plugin.call.timeout} for all of them together. What one throws is logged and the next runs; one that
+     * overruns is interrupted and the rest are not run. Either way the integration stops as it would without them. Called
+     * from {@link Connector#routes(IntegrationContext)}, any number of times.
+     *
+     * @throws UnsupportedOperationException on a hub older than API 1.10
+     * @since 1.10
+     */
+    default void onStop(Runnable action) {
+        throw new UnsupportedOperationException("this hub does not run actions at an integration's stop (needs plugin "
+            + "API 1.10)");
+    }
 }

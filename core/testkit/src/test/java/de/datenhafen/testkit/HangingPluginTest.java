@@ -39,6 +39,27 @@ class HangingPluginTest {
         assertThat(client.get("/api/v1/admin/plugins/fixture").json().getString("state")).isEqualTo("started");
     }
 
+    /** A stop action that hangs is interrupted at plugin.call.timeout; the actions after it are not run. */
+    @Test
+    void anIntegrationWhoseStopActionHangsIsDeletedAllTheSameAfterThePluginCallTime(HubClient client,
+                                                                                     @org.junit.jupiter.api.io.TempDir
+                                                                                     Path dir) throws Exception {
+        Path file = dir.resolve("stops.txt");
+        HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "hangs")
+            .put("connector", "fixture-stops").put("config", new JsonObject().put("file", file.toString())
+                .put("then", "hang")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        long t0 = System.nanoTime();
+        HubClient.Response deleted = client.delete("/api/v1/admin/integrations/hangs");
+
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(3));
+        assertThat(java.nio.file.Files.readAllLines(file)).containsExactly("second hangs");
+        assertThat(client.get("/api/v1/admin/integrations/hangs").status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/admin/plugins/fixture").json().getString("state")).isEqualTo("started");
+    }
+
     @Test
     void namesTheHangingPluginWhenNotReady(HubClient client) {
         HubClient.Response ready = client.anonymous().get("/health/ready");

@@ -275,6 +275,55 @@ class IntegrationLifecycleTest {
             .map(i -> ((JsonObject) i).getString("name"))).doesNotContain("deleted");
     }
 
+    /**
+     * What a connector's routes() set up outside its routes is let go of whenever they are removed (restart, update,
+     * the hub's stop, a failed start, delete), not at a pause; the last action registered runs first, and one that
+     * fails neither keeps the others from running nor the integration from stopping.
+     */
+    @Test
+    void anIntegrationsStopActionsRunWhenItsRoutesAreRemovedButNotAtAPause(HubClient client,
+                                                                          @org.junit.jupiter.api.io.TempDir Path dir)
+        throws Exception {
+        Path file = dir.resolve("stops.txt");
+        JsonObject tidy = new JsonObject().put("name", "tidy").put("connector", "fixture-stops")
+            .put("config", new JsonObject().put("file", file.toString()));
+        create(client, tidy);
+        assertThat(client.get("/api/v1/plugins/fixture/stops/tidy").body()).isEqualTo("running");
+
+        assertThat(client.post("/api/v1/admin/integrations/tidy/pause").status()).isEqualTo(200);
+        assertThat(client.post("/api/v1/admin/integrations/tidy/resume").status()).isEqualTo(200);
+        assertThat(file).as("a pause keeps the routes").doesNotExist();
+
+        assertThat(client.post("/api/v1/admin/integrations/tidy/restart").status()).isEqualTo(200);
+        assertThat(java.nio.file.Files.readAllLines(file)).containsExactly("second tidy", "first tidy");
+
+        HubClient.Response updated = client.put("/api/v1/admin/integrations/tidy", new JsonObject()
+            .put("config", new JsonObject().put("file", file.toString()).put("then", "throw")));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(java.nio.file.Files.readAllLines(file)).hasSize(4);
+
+        hub.restart();
+        HubClient after = hub.client(); // on the new port
+        assertThat(java.nio.file.Files.readAllLines(file)).as("the hub's stop").hasSize(6)
+            .endsWith("second tidy", "first tidy");
+        assertThat(after.get("/api/v1/plugins/fixture/stops/tidy").body()).isEqualTo("running");
+
+        HubClient.Response deleted = after.delete("/api/v1/admin/integrations/tidy");
+        assertThat(deleted.status()).as("a stop action that fails does not keep it").isEqualTo(204);
+        assertThat(java.nio.file.Files.readAllLines(file)).hasSize(8).endsWith("second tidy", "first tidy");
+        assertThat(after.get("/api/v1/admin/integrations/tidy").status()).isEqualTo(404);
+
+        java.nio.file.Files.delete(file);
+        tidy.getJsonObject("config").put("then", "fail-start");
+        create(after, tidy.put("name", "untidy"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            after.get("/api/v1/admin/integrations/untidy").json().getInteger("attempts") == 3);
+        assertThat(java.nio.file.Files.readAllLines(file)).as("each failed start lets go of what it set up")
+            .containsExactly("second untidy", "first untidy", "second untidy", "first untidy", "second untidy",
+                "first untidy");
+        after.delete("/api/v1/admin/integrations/untidy");
+    }
+
     static JsonObject ingest(String name, String path) {
         return new JsonObject().put("name", name).put("connector", "fixture-ingest")
             .put("config", new JsonObject().put("path", path));

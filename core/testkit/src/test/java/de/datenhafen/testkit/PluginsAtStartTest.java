@@ -33,7 +33,7 @@ class PluginsAtStartTest {
         assertThat(fixture.getString("version")).isEqualTo("1.0.0");
         assertThat(fixture.getJsonArray("connectors").getList())
             .containsExactly("fixture-ingest", "fixture-failing", "fixture-counter", "fixture-public", "fixture-guarded",
-                "fixture-polling");
+                "fixture-polling", "fixture-stops");
         assertThat(fixture.getString("error")).isNull();
     }
 

@@ -13,6 +13,7 @@ import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PluginContext;
 import de.datenhafen.api.web.PublicSection;
+import de.datenhafen.core.camel.CamelFailures;
 import de.datenhafen.core.camel.CamelHost;
 import de.datenhafen.core.camel.HubHttpComponent.PathTakenException;
 import de.datenhafen.core.camel.HubHttpComponent;
@@ -98,6 +99,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         /** The city-page sections its routes registered, shown while it runs; the plugin they came from. */
         List<PublicSection> sections = List.of();
         LoadedPlugin plugin;
+        /**
+         * What its connector's routes() asked to run when its routes are removed ({@link IntegrationContext#onStop}),
+         * and the plugin to run it on; set before routes() is called, so a start that fails lets go too.
+         */
+        List<Runnable> stops = List.of();
+        LoadedPlugin stopsOn;
 
         Entry(IntegrationRecord record) {
             this.record = record;
@@ -810,6 +817,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             String member = plugins.ownerOf(p);
             RouteOwner owner = new RouteOwner(name, p.id(), member != null ? member : p.member(), p.classLoader());
             Context ctx = new Context(name, cfg, p.context(), camel.publisher(name));
+            e.stops = ctx.stops;
+            e.stopsOn = p;
             boolean paused = e.record.desired().equals(PAUSED); // its bus consumers deliver nothing before the suspend
             p.call("building the routes of integration " + name,
                 () -> camel.addRoutes(owner, connector.routes(ctx), paused), config.pluginCallTimeout());
@@ -863,6 +872,39 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             // nothing of a stopped integration may keep its plugin's class loader (a deleted plugin's must go)
             e.sections = List.of();
             e.plugin = null;
+            List<Runnable> stops = List.copyOf(e.stops);
+            LoadedPlugin on = e.stopsOn;
+            e.stops = List.of();
+            e.stopsOn = null;
+            if (!stops.isEmpty() && on != null) {
+                letGo(name, on, stops, secretsOf(e));
+            }
+        }
+    }
+
+    /**
+     * Runs what an integration's routes() asked to run at its stop ({@link IntegrationContext#onStop}), the last first,
+     * in one call on its plugin's pool within the plugin call time; a failure is logged and the integration stops as
+     * it would without them.
+     */
+    private void letGo(String name, LoadedPlugin on, List<Runnable> stops, List<String> secrets) {
+        try {
+            on.call("the stop actions of integration " + name, () -> {
+                for (int i = stops.size() - 1; i >= 0; i--) {
+                    try {
+                        stops.get(i).run();
+                    } catch (RuntimeException ex) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw ex;
+                        }
+                        LOG.warn("Integration {}: a stop action failed: {}", name,
+                            SecretText.redact(CamelFailures.described(ex), secrets));
+                    }
+                }
+                return null;
+            }, config.pluginCallTimeout());
+        } catch (RuntimeException ex) {
+            LOG.warn("Integration {}: {}", name, SecretText.redact(String.valueOf(ex.getMessage()), secrets));
         }
     }
 
@@ -995,6 +1037,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         private final BusPublisher publisher;
         /** Added by the connector's routes(), on the plugin's thread; read after it returned. */
         private final List<PublicSection> sections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** {@link #onStop}: added by the connector's routes(), run when the routes are removed. */
+        private final List<Runnable> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Context(String name, Config config, PluginContext plugin, BusPublisher publisher) {
             this.name = name;
@@ -1052,6 +1096,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         public void publicSection(PublicSection section) {
             PublicSections.checkedId(java.util.Objects.requireNonNull(section, "section"));
             sections.add(section);
+        }
+
+        @Override
+        public void onStop(Runnable action) {
+            stops.add(java.util.Objects.requireNonNull(action, "action"));
         }
     }
 }

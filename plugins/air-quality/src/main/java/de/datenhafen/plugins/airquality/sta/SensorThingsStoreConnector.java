@@ -89,6 +89,8 @@ public final class SensorThingsStoreConnector implements Connector {
     public RoutesBuilder routes(IntegrationContext ctx) {
         Store store = new Store(db, ctx.config().getDuration("query-timeout"), Store.MAX_STORE_BYTES,
             Store.memberShare(ctx.config().getString("member-share"), Store.MAX_STORE_BYTES), shared);
+        shared.serving();
+        ctx.onStop(shared::stoppedServing); // the last integration's stop lets go of the graph
         return SensorThingsConnector.routes(ctx, LOG, service -> new StoreWrites(store, service, events), store,
             true);
     }

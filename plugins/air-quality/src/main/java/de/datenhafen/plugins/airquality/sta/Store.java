@@ -123,6 +123,30 @@ final class Store implements StaService.Source {
         /** When ({@link System#nanoTime}) a read next asks the database's version; one read at a time asks. */
         private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
         private volatile Loaded loaded;
+        /** The integrations that serve the graph now ({@link #serving}). */
+        private int serving;
+
+        /** An integration serves it from now on (its routes were built). */
+        synchronized void serving() {
+            serving++;
+        }
+
+        /**
+         * An integration no longer serves it (its routes were removed); after the last, the graph is let go of: it
+         * stayed in the heap after its last integration was deleted (as much as the store's bound of memory, {@link
+         * #MAX_STORE_BYTES}), with nobody to read it. The next integration to serve reads it again.
+         */
+        synchronized void stoppedServing() {
+            serving = Math.max(0, serving - 1);
+            if (serving == 0) {
+                loaded = null;
+            }
+        }
+
+        /** Whether a graph is held (read and not let go of). */
+        boolean holdsGraph() {
+            return loaded != null;
+        }
     }
 
     /** {@code changes}: {@link #changes} when it was read; {@code version}: the database's version it is of. */

@@ -74,6 +74,30 @@ class StoreSharedTest {
         return ((JsonNode) a.body()).get("@iot.id").asLong();
     }
 
+    /**
+     * The graph is let go of when the last integration serving it stops (its routes removed, {@code onStop}), and
+     * read again, with what was written, by the next one to serve it.
+     */
+    @Test
+    void theGraphIsLetGoOfWhenTheLastIntegrationServingItStopsAndReadAgainByTheNext() throws Exception {
+        Store.Shared shared = new Store.Shared();
+        Node one = new Node(new Store(db, Duration.ofSeconds(30), Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES,
+            shared));
+        shared.serving();
+        shared.serving();
+        id(one.post(editor("a"), thing("kept")));
+        assertThat(one.names()).containsExactly("kept");
+
+        shared.stoppedServing();
+        assertThat(shared.holdsGraph()).as("one integration still serves it").isTrue();
+        shared.stoppedServing();
+        assertThat(shared.holdsGraph()).isFalse();
+
+        shared.serving();
+        assertThat(one.names()).containsExactly("kept");
+        assertThat(shared.holdsGraph()).isTrue();
+    }
+
     @Test
     void aThingWrittenThroughOneStoreIsReadThroughTheOtherWithinTheRecheckAndAtOnceThroughItsOwn() throws Exception {
         Node one = node(Store.MAX_STORE_BYTES, Store.MAX_STORE_BYTES);
