@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.Hub;
+import de.datenhafen.core.bus.RetryPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -758,6 +759,14 @@ class FlowsTest {
                 assertThat(d.getInteger("attempts")).as("retried as a subscription retries").isGreaterThan(1)
                     .isEqualTo(receiver.calls("/x"));
             }
+            // waiting as the bus's policy says (200 ms, doubled each time, each shortened by up to its jitter)
+            RetryPolicy policy = hub.hub().config().busRetry();
+            List<Long> gaps = receiver.gaps("/x");
+            assertThat(gaps).hasSize(policy.attempts() - 1);
+            for (int i = 0; i < gaps.size(); i++) {
+                assertThat(gaps.get(i)).as("the wait after attempt %d: %s", i + 1, gaps).isGreaterThanOrEqualTo(
+                    Math.round(policy.delayAfter(i + 1).toMillis() * (1 - policy.jitter())) - 5);
+            }
 
             receiver.failing.set(false);
             HubClient.Response replayed = client.post(own + "/replay", new JsonObject());
@@ -972,6 +981,8 @@ class FlowsTest {
     private static final class Receiver implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
         private final Map<String, Integer> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        /** When each call came ({@link System#nanoTime}), per path. */
+        private final Map<String, List<Long>> times = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, List<JsonObject>> taken = new java.util.concurrent.ConcurrentHashMap<>();
         private final com.sun.net.httpserver.HttpServer server;
 
@@ -981,6 +992,8 @@ class FlowsTest {
                 byte[] body = x.getRequestBody().readAllBytes();
                 String path = x.getRequestURI().getPath();
                 calls.merge(path, 1, Integer::sum);
+                times.computeIfAbsent(path, p -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(System.nanoTime());
                 if (!failing.get()) {
                     taken.computeIfAbsent(path, p -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(new JsonObject(new String(body, StandardCharsets.UTF_8)));
@@ -1001,6 +1014,16 @@ class FlowsTest {
 
         List<JsonObject> taken(String path) {
             return List.copyOf(taken.getOrDefault(path, List.of()));
+        }
+
+        /** The milliseconds between one call and the next, per path. */
+        List<Long> gaps(String path) {
+            List<Long> t = times.getOrDefault(path, List.of());
+            List<Long> out = new java.util.ArrayList<>();
+            for (int i = 1; i < t.size(); i++) {
+                out.add((t.get(i) - t.get(i - 1)) / 1_000_000);
+            }
+            return out;
         }
 
         @Override

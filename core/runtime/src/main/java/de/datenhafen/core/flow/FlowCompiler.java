@@ -164,10 +164,10 @@ final class FlowCompiler {
                 // a collection's failure after its aggregate: the subscription delivered its events when they were
                 // collected, so nobody would see this failure but Camel's log (the events were lost to the flow).
                 // Retried here as a subscription retries, then its events are the flow's dead letters.
+                // each wait as the policy's, with its jitter (retryCollection sets it for Camel's redelivery), so
+                // collections that failed together do not meet their target again all at once
                 onException(Exception.class).onWhen(x -> x.getProperty(COLLECTED) != null)
                     .retryWhile(FlowCompiler.this::retryCollection)
-                    .redeliveryDelay(retry.firstDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
-                    .maximumRedeliveryDelay(Math.max(retry.firstDelay().toMillis(), retry.maxDelay().toMillis()))
                     .handled(true).process(FlowCompiler.this::collectionFailed);
                 ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow");
                 if (member != null) {
@@ -528,7 +528,7 @@ final class FlowCompiler {
 
     /**
      * Whether the blocks after an aggregate are tried again for a collection: as a subscription retries an event
-     * ({@link RetryPolicy}'s attempts, its delays by Camel's redelivery), not after a failure another attempt would
+     * ({@link RetryPolicy}'s attempts and its delays with their jitter, waited by Camel's redelivery), not after a failure another attempt would
      * repeat ({@link PermanentFailure}) nor while the flow stops (a stop completes the collections and would wait).
      */
     private boolean retryCollection(Exchange x) {
@@ -541,8 +541,14 @@ final class FlowCompiler {
         x.setProperty(ATTEMPTS, attempts);
         @SuppressWarnings("unchecked")
         java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
-        return !deadLettered.all(sequences) && attempts < retry.attempts() && !PermanentFailure.in(e)
+        boolean again = !deadLettered.all(sequences) && attempts < retry.attempts() && !PermanentFailure.in(e)
             && stopping.getCount() > 0;
+        if (again) {
+            // read by Camel's redelivery right after this answer; the message is restored from its copy before the
+            // next attempt, so the header goes no further
+            x.getIn().setHeader(Exchange.REDELIVERY_DELAY, retry.jitteredDelayAfter(attempts).toMillis());
+        }
+        return again;
     }
 
     /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
