@@ -219,6 +219,38 @@ public final class CamelHost implements AutoCloseable {
         owners.remove(integration);
     }
 
+    /**
+     * Completes what every aggregate of the route collects, now, on this thread, while the route runs: a flow's stop
+     * sends its collections on before its route is stopped. Camel's own completion at a stop ({@code
+     * forceCompletionOnStop}) comes after its error handler has begun refusing exchanges, so each collection failed
+     * there with a bare RejectedExecutionException (a review).
+     */
+    public void completeAggregates(String routeId) {
+        Route route = camel.getRoute(routeId);
+        if (route == null) {
+            return;
+        }
+        java.util.Deque<Processor> todo = new java.util.ArrayDeque<>(route.navigate() == null ? List.of()
+            : route.navigate().next());
+        Set<Processor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Processor p = todo.pop();
+            if (!seen.add(p)) {
+                continue;
+            }
+            if (p instanceof org.apache.camel.processor.aggregate.AggregateProcessor a) {
+                a.forceCompletionOfAllGroups();
+            }
+            if (p instanceof org.apache.camel.Navigate<?> n && n.hasNext()) {
+                for (Object next : n.next()) {
+                    if (next instanceof Processor q) {
+                        todo.push(q);
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether every route of the integration is started. */
     public boolean allStarted(String integration) {
         List<String> ids = routeIdsOf(integration);

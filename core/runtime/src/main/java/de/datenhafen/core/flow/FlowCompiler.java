@@ -110,6 +110,12 @@ final class FlowCompiler {
      * (nine flows with a delay of 30 s, changed at once, held the flows' API and the health check for 17 s).
      */
     private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * Where the flow's aggregates' complete collections go on ({@link Completions}): one for all of them, so a flow
+     * holds at most one thread for its collections however many aggregates it has (each had its own: a flow of six
+     * aggregates ran six, each able to take a core; a review).
+     */
+    private final Completions completions;
 
     private FlowCompiler(Flow flow, String name, String member, Capture capture, java.time.Duration eventCpu,
                          RetryPolicy retry, CollectionFailures collectionFailures) {
@@ -120,6 +126,7 @@ final class FlowCompiler {
         this.eventCpuNanos = eventCpu.toNanos();
         this.retry = retry;
         this.collectionFailures = collectionFailures;
+        this.completions = new Completions(name, delivering, stopping);
     }
 
     /**
@@ -133,11 +140,30 @@ final class FlowCompiler {
     static Live live(Flow flow, String name, String member, java.time.Duration eventCpu, RetryPolicy retry,
                      CollectionFailures collectionFailures) {
         FlowCompiler compiler = new FlowCompiler(flow, name, member, null, eventCpu, retry, collectionFailures);
-        return new Live(compiler.builder(), compiler.stopping::countDown);
+        return new Live(compiler.builder(), compiler.stopping::countDown, compiler.completions::settle);
     }
 
-    /** A running flow's route, and what ends its delays' and throttles' waits when it is stopped (call it first). */
-    record Live(RouteBuilder routes, Runnable stopping) {
+    /**
+     * A running flow's route; what ends its delays' and throttles' waits when it is stopped (call it first); and then
+     * {@link Settle}, before the route is stopped.
+     */
+    record Live(RouteBuilder routes, Runnable stopping, Settle settle) {
+    }
+
+    /** At a stop, before the route is stopped: the flow's collections go on while the route still takes them. */
+    interface Settle {
+        /**
+         * Runs {@code completeHeld} (the aggregates completing what they hold, {@code CamelHost#completeAggregates})
+         * on the flow's collections thread after the collections waiting there, and waits until all of them have
+         * gone on, at most {@code within}; whether they did (what has not is cut off by the route's stop and becomes
+         * its events' dead letters).
+         */
+        boolean within(Runnable completeHeld, java.time.Duration within);
+    }
+
+    /** The id of a flow's route. */
+    static String routeId(String name) {
+        return name + ".flow";
     }
 
     /** The same route for a dry run: from {@value #DRY_IN}, outputs to {@code capture}. */
@@ -169,7 +195,7 @@ final class FlowCompiler {
                 onException(Exception.class).onWhen(x -> x.getProperty(COLLECTED) != null)
                     .retryWhile(FlowCompiler.this::retryCollection)
                     .handled(true).process(FlowCompiler.this::collectionFailed);
-                ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(name + ".flow");
+                ProcessorDefinition<?> route = from(capture == null ? busUri() : DRY_IN).routeId(routeId(name));
                 if (member != null) {
                     // a member's flow sees only its member's events: the bus stores each event's owning member. Before
                     // the event is read: another member's event that cannot be read failed here, and its type,
@@ -251,7 +277,7 @@ final class FlowCompiler {
                     }
                 }, new Collect()).completionSize(a.size()).completionTimeout(a.seconds() * 1000L)
                     .forceCompletionOnStop()
-                    .executorService(new Completions(name, delivering));
+                    .executorService(completions);
                 // complete by its size, a collection goes on on the thread of the event that completed it, within that
                 // event's share of CPU (an aggregate of size 1 after a split must not give each part a share of its
                 // own); complete by its time or at a stop it has a share of its own
@@ -516,13 +542,36 @@ final class FlowCompiler {
             }
         }
 
+        /**
+         * A collection is complete: what it holds stays counted until it has gone through the blocks after the
+         * aggregate ({@link AggregateMemory}; released here, up to a thousand complete collections could wait for a
+         * slow target uncounted, a review), and a failure no handler took is its events' dead letters. That is a
+         * failure at a stop: Camel runs no error handler once it forces a stop (a target slower than the stop's
+         * time), and refuses a collection that comes to a route already stopping; the events were lost to the flow.
+         */
         @Override
         public void onCompletion(Exchange exchange) {
             Long held = exchange.getProperty(HELD, Long.class);
-            if (held != null) {
-                AggregateMemory.HUB.release(owner(), held);
-                exchange.removeProperty(HELD);
-            }
+            exchange.removeProperty(HELD);
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onFailure(Exchange x) {
+                    try {
+                        if (x.getProperty(COLLECTED) != null) {
+                            collectionFailed(x);
+                        }
+                    } finally {
+                        onDone(x);
+                    }
+                }
+
+                @Override
+                public void onDone(Exchange x) {
+                    if (held != null) {
+                        AggregateMemory.HUB.release(owner(), held);
+                    }
+                }
+            });
         }
     }
 
@@ -553,7 +602,8 @@ final class FlowCompiler {
 
     /** The blocks after an aggregate failed for good: the collection's events are the flow's dead letters. */
     private void collectionFailed(Exchange x) {
-        Exception e = x.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Exception e = x.getException() != null ? x.getException() : x.getProperty(Exchange.EXCEPTION_CAUGHT,
+            Exception.class);
         String error = e == null ? "failed" : de.datenhafen.core.camel.CamelFailures.message(e);
         @SuppressWarnings("unchecked")
         java.util.Set<Long> sequences = x.getProperty(COLLECTED, java.util.Set.class);
@@ -576,17 +626,18 @@ final class FlowCompiler {
      * Where an aggregate's complete collections go on. One complete by its size goes on on the thread of the event
      * that completed it, so the subscription waits for it as for any event: on Camel's own thread for them
      * ("Aggregator", its queue without a bound) the subscription read on while collections queued up behind a slow or
-     * failing target, their retries taking seconds each and their memory no longer counted ({@link AggregateMemory}
-     * counts a collection until it is complete). One complete by its time goes on on a thread of the flow's own
+     * failing target, their retries taking seconds each. One complete by its time goes on on a thread of the flow's own
      * (ending when idle for 5 s): Camel completes those holding the aggregate's lock, and run there, a slow target held
      * every subject's events of the flow (a review). Past {@value #QUEUED} waiting there, the timer's thread runs them
-     * itself; and at a stop the stopping thread does (nothing is dropped).
+     * itself; and at a stop the stopping thread does, all of them (nothing is dropped; one that fails then, or that a
+     * forced stop cuts off, is its events' dead letters, see {@link Collect#onCompletion}).
      */
     private static final class Completions extends java.util.concurrent.ThreadPoolExecutor {
         static final int QUEUED = 1_000;
         private final ThreadLocal<Boolean> delivering;
+        private final java.util.concurrent.CountDownLatch stopping;
 
-        Completions(String flow, ThreadLocal<Boolean> delivering) {
+        Completions(String flow, ThreadLocal<Boolean> delivering, java.util.concurrent.CountDownLatch stopping) {
             super(1, 1, 5, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(QUEUED), r -> {
                     Thread t = new Thread(r, "flow-" + flow + "-collections");
@@ -594,16 +645,68 @@ final class FlowCompiler {
                     return t;
                 }, (r, executor) -> r.run());
             this.delivering = delivering;
+            this.stopping = stopping;
             allowCoreThreadTimeOut(true);
         }
 
+        /** Collections handed to this executor that have not gone on yet. */
+        private final java.util.concurrent.atomic.AtomicInteger unfinished =
+            new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public void execute(Runnable command) {
-            if (delivering.get()) {
+            // once the flow stops, collections go on where they complete: on the thread that settles the flow (see
+            // settle), or on this executor's for those that were waiting
+            if (delivering.get() || stopping.getCount() == 0) {
                 command.run();
             } else {
-                super.execute(command);
+                queue(command);
             }
+        }
+
+        private void queue(Runnable command) {
+            unfinished.incrementAndGet();
+            try {
+                super.execute(() -> {
+                    try {
+                        command.run();
+                    } finally {
+                        finished();
+                    }
+                });
+            } catch (RuntimeException e) {
+                finished();
+                throw e;
+            }
+        }
+
+        private void finished() {
+            if (unfinished.decrementAndGet() == 0) {
+                synchronized (unfinished) {
+                    unfinished.notifyAll();
+                }
+            }
+        }
+
+        /** {@link Settle#within}. */
+        boolean settle(Runnable completeHeld, java.time.Duration within) {
+            long deadline = System.nanoTime() + within.toNanos();
+            queue(completeHeld);
+            synchronized (unfinished) {
+                while (unfinished.get() > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        unfinished.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
     }
 

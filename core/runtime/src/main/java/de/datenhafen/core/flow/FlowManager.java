@@ -100,12 +100,22 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         StopReasons.Reason stopped;
         /** Ends the running route's delays and throttles ({@link FlowCompiler.Live#stopping}); null when not running. */
         Runnable stopping;
+        /** Sends its collections on before its route stops ({@link FlowCompiler.Live#settle}); with stopping. */
+        FlowCompiler.Settle settle;
+        /**
+         * Deleted: a collection that fails after that (one a forced stop cut off, finishing late) writes no dead
+         * letters, which a later flow of the same name would have read as its own.
+         */
+        volatile boolean deleted;
 
         Entry(FlowStore.Row row, Flow flow) {
             this.row = row;
             this.flow = flow;
         }
     }
+
+    /** How long a flow's stop waits for its collections to go on before its route is stopped. */
+    static final Duration COLLECTIONS_AT_STOP = Duration.ofSeconds(5);
 
     private final FlowStore store;
     /** Where the flow's webhook and MQTT sinks may send; an address it refuses is refused when the flow is given. */
@@ -351,6 +361,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     public synchronized void delete(String name) {
         Entry e = require(name);
         stop(e);
+        e.deleted = true;
         camel.forgetCounters(name);
         store.delete(name);
         String subscription = FlowCompiler.subscription(name);
@@ -562,9 +573,17 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
             String member = e.row.member();
             String subscription = FlowCompiler.subscription(name);
             FlowCompiler.Live live = FlowCompiler.live(e.flow, name, member, eventCpu, camel.retry(),
-                (sequences, error, attempts, firstFailed) -> sequences.forEach(sequence ->
-                    subscriptions.deadLetterStore().add(subscription, sequence, error, attempts, firstFailed)));
+                (sequences, error, attempts, firstFailed) -> {
+                    if (e.deleted) {
+                        LOG.warn("Flow {} was deleted: a collection of {} events that failed after it ({}) is no dead "
+                            + "letter", name, sequences.size(), error);
+                        return;
+                    }
+                    sequences.forEach(sequence ->
+                        subscriptions.deadLetterStore().add(subscription, sequence, error, attempts, firstFailed));
+                });
             e.stopping = live.stopping();
+            e.settle = live.settle();
             camel.addRoutes(new RouteOwner(name, "flow", member == null ? HUB : member,
                 FlowManager.class.getClassLoader()), live.routes());
             e.state = IntegrationManager.RUNNING;
@@ -589,7 +608,15 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
     private void stop(Entry e) {
         if (e.stopping != null) {
             e.stopping.run(); // a sleeping delay or throttle passes its event on now, and the route stops at once
+            String route = FlowCompiler.routeId(e.row.name());
+            // what its aggregates hold goes on now, while the route takes it (Camel's completion at the route's stop
+            // comes too late for that); what does not within the time is its events' dead letters
+            if (!e.settle.within(() -> camel.completeAggregates(route), COLLECTIONS_AT_STOP)) {
+                LOG.warn("Flow {}: its collections did not all go on within {} s of its stop; what is left of them "
+                    + "becomes dead letters", e.row.name(), COLLECTIONS_AT_STOP.toSeconds());
+            }
             e.stopping = null;
+            e.settle = null;
         }
         camel.remove(e.row.name());
         if (!e.state.equals(IntegrationManager.FAILED)) {

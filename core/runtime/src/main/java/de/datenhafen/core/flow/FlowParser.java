@@ -229,7 +229,45 @@ public final class FlowParser {
         for (int i = 0; i < items.size(); i++) {
             out.add(step(items.get(i), path + "[" + i + "]"));
         }
+        for (int i = 0; i < out.size() - 1; i++) {
+            if (out.get(i) instanceof Flow.Choice c) {
+                Flow.Step deciding = deciding(c);
+                if (deciding != null) {
+                    String block = deciding instanceof Flow.Filter ? "filter" : deciding instanceof Flow.Split
+                        ? "split" : "aggregate";
+                    throw new FlowRefusedException(deciding.line(), block, deciding.path(), "a " + block + " inside "
+                        + "a choice's branch decides what the rest of its branch sees, not what the blocks after the "
+                        + "choice see: they would get each event the branch took, as it came (" + out.get(i + 1).path()
+                        + " on); put them into the branch, into each branch that needs them");
+                }
+            }
+        }
         return out;
+    }
+
+    /**
+     * A filter, split or aggregate anywhere in a choice's branches: the blocks after the choice run on the event as
+     * the choice took it (Camel's choice goes on with it), where a branch's transform changes what they see. A
+     * collection made in a branch reached no block after the choice at all (a review).
+     */
+    private static Flow.Step deciding(Flow.Choice c) {
+        List<List<Flow.Step>> branches = new ArrayList<>();
+        c.whens().forEach(w -> branches.add(w.steps()));
+        branches.add(c.otherwise());
+        for (List<Flow.Step> branch : branches) {
+            for (Flow.Step s : branch) {
+                if (s instanceof Flow.Filter || s instanceof Flow.Split || s instanceof Flow.Aggregate) {
+                    return s;
+                }
+                if (s instanceof Flow.Choice inner) {
+                    Flow.Step d = deciding(inner);
+                    if (d != null) {
+                        return d;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private Flow.Step step(Node node, String path) {

@@ -31,6 +31,38 @@ class FlowRefusalsTest {
             """ + step;
     }
 
+    /**
+     * A filter, split or aggregate in a choice's branch decides only what the rest of the branch sees: the blocks after
+     * the choice would get every event the branch took, as it came (a collection made in the branch reached none of
+     * them), so such a flow is refused; with nothing after the choice, or the blocks moved into the branch, it is taken.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"filter: co2 > 1500", "split: readings", "aggregate: {size: 2, seconds: 60}"})
+    void refusesAFilterSplitOrAggregateInABranchWithBlocksAfterTheChoice(String inBranch) {
+        String choice = """
+              - choice:
+                  - when: co2 > 2000
+                    steps:
+                      - log: high
+                  - otherwise:
+                      - choice:
+                          - when: co2 > 1000
+                            steps:
+                              - %s
+            """.formatted(inBranch);
+        FlowRefusedException e = refusal(withStep(choice + "  - bus: {type: city.co2}\n"));
+        String block = inBranch.substring(0, inBranch.indexOf(':'));
+        assertThat(e.line()).isEqualTo(14);
+        assertThat(e.block()).isEqualTo(block);
+        assertThat(e.field()).isEqualTo("steps[1].choice[1].otherwise[0].choice[0].steps[0]");
+        assertThat(e.getMessage()).contains("a " + block + " inside a choice's branch decides what the rest of its "
+            + "branch sees, not what the blocks after the choice see").contains("(steps[2] on)");
+
+        assertThat(FlowParser.parse(withStep(choice)).steps()).hasSize(2);
+        assertThat(FlowParser.parse(withStep(choice.replace("- " + inBranch, "- " + inBranch
+            + "\n" + " ".repeat(18) + "- bus: {type: city.co2}"))).steps()).hasSize(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"exec", "file", "sql", "bean", "class", "script", "groovy", "to", "setBody", "language"})
     void refusesEveryBlockOutsideTheAllowList(String block) {
