@@ -54,6 +54,65 @@ class ConsoleSignInTest {
         browser.assertAccessible();
     }
 
+    /**
+     * An invited person sets a password with the setup code in the console, from the sign-in page's link, and is
+     * signed in; a wrong code, a password the rules refuse and two passwords that differ are said at their field, in
+     * the page's language (there was no page for it: the code could be used through the API alone).
+     */
+    @Test
+    void anInvitedPersonSetsAPasswordWithTheSetupCodeAndIsSignedIn() {
+        HubClient.Response invited = hub.client().post("/api/v1/admin/members/luftblick/users", new JsonObject()
+            .put("id", "clara").put("name", "Clara").put("roles", new io.vertx.core.json.JsonArray().add("viewer")));
+        assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+        String code = invited.json().getString("setupCode");
+        browser.clearCookies().size(360, 800).open(hub.client().baseUri().resolve("/console/sign-in"));
+        browser.driver().findElement(By.linkText("Passwort festlegen")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/setup"));
+        browser.assertAccessible();
+
+        setUp("not-the-code", "Ostsee im Winter 2026", "Ostsee im Winter 2026");
+        assertThat(problem()).isEqualTo("Dieser Einrichtungscode ist unbekannt, schon benutzt oder abgelaufen. "
+            + "Bitten Sie Ihre Administration um einen neuen.");
+        assertThat(browser.driver().findElement(By.id("code")).getAttribute("aria-invalid")).isEqualTo("true");
+        browser.assertAccessible();
+        setUp(code, "kurz", "kurz");
+        assertThat(problem()).isEqualTo("Ein Passwort hat mindestens 12 Zeichen (beliebige Zeichen; ein paar Wörter "
+            + "sind ein gutes).");
+        assertThat(browser.driver().findElement(By.id("password")).getAttribute("aria-invalid")).isEqualTo("true");
+        setUp(code, "Ostsee im Winter 2026", "Ostsee im Sommer 2026");
+        assertThat(problem()).isEqualTo("Die beiden Passwörter sind nicht gleich.");
+
+        setUp(code, "Ostsee im Winter 2026", "Ostsee im Winter 2026");
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/"));
+        assertThat(browser.driver().findElement(By.cssSelector("form.who span")).getText())
+            .isEqualTo("Angemeldet als clara (luftblick)");
+        HubClient.Response again = hub.client().anonymous().post("/api/v1/auth/setup", new JsonObject()
+            .put("code", code).put("password", "Ostsee im Winter 2027"));
+        assertThat(again.status()).as("a code works once").isEqualTo(400);
+    }
+
+    private static void setUp(String code, String password, String repeat) {
+        for (String[] f : new String[][] {{"code", code}, {"password", password}, {"repeat", repeat}}) {
+            WebElement input = browser.driver().findElement(By.id(f[0]));
+            input.clear();
+            input.sendKeys(f[1]);
+        }
+        WebElement submit = browser.driver().findElement(By.cssSelector("form.sign-in button[type=submit]"));
+        submit.click();
+        browser.await(d -> { // the next page is there once the button of this one is gone
+            try {
+                submit.isDisplayed();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                return true;
+            }
+        });
+    }
+
+    private static String problem() {
+        return browser.await(d -> d.findElement(By.id("setup-problem"))).getText();
+    }
+
     @Test
     void aHubAdminSignsInSeesEveryAreaAndSignsOut() {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,

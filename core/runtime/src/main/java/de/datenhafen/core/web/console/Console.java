@@ -39,6 +39,8 @@ import java.util.function.Predicate;
 public final class Console {
 
     static final String BASE = "/console/";
+    /** Where an invited person sets a password with the setup code ({@code POST /api/v1/auth/setup}). */
+    static final String SETUP = BASE + "setup";
     static final Messages TEXTS = Messages.of(Console.class.getClassLoader(), "web/console/messages");
 
     /** The largest sign-in or sign-out form the console reads. */
@@ -146,6 +148,8 @@ public final class Console {
         router.get(BASE + "sign-in").handler(this::signInPage);
         router.post(BASE + "sign-in").handler(read).handler(form).handler(this::signIn);
         router.post(BASE + "sign-out").handler(read).handler(form).handler(this::signOut);
+        router.get(SETUP).handler(ctx -> setupPage(ctx, 200, null, null));
+        router.post(SETUP).handler(read).handler(form).handler(this::setUp);
         Overview overview = new Overview();
         router.get(BASE).handler(ctx -> page(ctx, overview::render));
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
@@ -329,7 +333,9 @@ public final class Console {
             .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
                 "current-password", "required", "")
             .open("p").element("button", TEXTS.get(l, "signIn.submit"), "type", "submit").close("p")
-            .close("form");
+            .close("form")
+            .open("p").text(TEXTS.get(l, "signIn.haveCode") + " ").link(SETUP, TEXTS.get(l, "setup.title"))
+            .close("p");
         String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "signIn.title")).main(main).render();
         WebPages.send(ctx, status, l, html);
     }
@@ -352,6 +358,100 @@ public final class Console {
                     : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", reply.error())
                     : TEXTS.get(l, "error.other.text", reply.status()));
             });
+    }
+
+    /**
+     * The page where an invited person (or one whose password an admin reset) sets a password with the one-time code
+     * the admin passed on; a problem is shown in the page's language at its field ({@code code} or {@code password}).
+     */
+    private void setupPage(RoutingContext ctx, int status, String field, String problem) {
+        Language l = Language.of(ctx);
+        Html main = new Html().element("h1", TEXTS.get(l, "setup.title"))
+            .element("p", TEXTS.get(l, "setup.intro"));
+        if (problem != null) {
+            main.element("p", problem, "class", "problem", "role", "alert", "id", "setup-problem");
+        }
+        String described = problem == null ? null : "setup-problem";
+        main.open("form", "method", "post", "action", SETUP, "class", "sign-in")
+            .element("label", TEXTS.get(l, "setup.code"), "for", "code")
+            .empty("input", "id", "code", "name", "code", "autocomplete", "one-time-code", "required", "",
+                "autocapitalize", "none", "spellcheck", "false", "value", field(ctx, "code"),
+                "aria-invalid", "code".equals(field) ? "true" : null, "aria-describedby",
+                "code".equals(field) ? described : null)
+            .element("label", TEXTS.get(l, "setup.password", de.datenhafen.core.security.Passwords.MIN_LENGTH),
+                "for", "password")
+            .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
+                "new-password", "required", "", "aria-invalid", "password".equals(field) ? "true" : null,
+                "aria-describedby", "password".equals(field) ? described : null)
+            .element("label", TEXTS.get(l, "setup.repeat"), "for", "repeat")
+            .empty("input", "id", "repeat", "name", "repeat", "type", "password", "autocomplete", "new-password",
+                "required", "", "aria-invalid", "repeat".equals(field) ? "true" : null, "aria-describedby",
+                "repeat".equals(field) ? described : null)
+            .open("p").element("button", TEXTS.get(l, "setup.submit"), "type", "submit").close("p")
+            .close("form");
+        String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "setup.title")).main(main).render();
+        WebPages.send(ctx, status, l, html);
+    }
+
+    /** Sets the password through the API with the code, then signs the person in and opens the console. */
+    private void setUp(RoutingContext ctx) {
+        Language l = Language.of(ctx);
+        if (crossSite(ctx)) {
+            setupPage(ctx, 403, null, TEXTS.get(l, "error.crossSite"));
+            return;
+        }
+        String code = field(ctx, "code") == null ? "" : field(ctx, "code").trim();
+        String password = field(ctx, "password") == null ? "" : field(ctx, "password");
+        if (!password.equals(field(ctx, "repeat") == null ? "" : field(ctx, "repeat"))) {
+            setupPage(ctx, 400, "repeat", TEXTS.get(l, "setup.differ"));
+            return;
+        }
+        api.call(ctx, HttpMethod.POST, "/api/v1/auth/setup", new io.vertx.core.json.JsonObject().put("code", code)
+            .put("password", password), null).onFailure(ctx::fail).onSuccess(reply -> {
+                if (!reply.ok()) {
+                    setupPage(ctx, reply.status(), fieldOf(reply), setupProblem(l, reply));
+                    return;
+                }
+                String user = reply.json().getString("id");
+                api.signIn(ctx, user, password).onFailure(ctx::fail).onSuccess(signedIn -> redirect(ctx,
+                    signedIn.ok() ? BASE : BASE + "sign-in"));
+            });
+    }
+
+    /**
+     * What the API's refusal of a setup says, in the page's language: the code, or which of the password rules
+     * ({@link de.datenhafen.core.security.Passwords#check}) it broke; the API's own words for anything else.
+     */
+    static String setupProblem(Language l, ApiAccess.Reply reply) {
+        if (reply.status() == 429) {
+            return TEXTS.get(l, "signIn.tooMany", reply.error());
+        }
+        String error = reply.error() == null ? "" : reply.error();
+        String field = fieldOf(reply);
+        if (field.equals("code")) {
+            return TEXTS.get(l, "setup.wrongCode");
+        }
+        if (field.equals("password")) {
+            for (String[] rule : new String[][] {{"a password has at least", "setup.short"}, {"a password has at most",
+                "setup.long"}, {"a password cannot contain", "setup.name"}, {"a password needs more than",
+                "setup.simple"}}) {
+                if (error.startsWith(rule[0])) {
+                    return rule[1].equals("setup.short") || rule[1].equals("setup.long") ? TEXTS.get(l, rule[1],
+                        de.datenhafen.core.security.Passwords.MIN_LENGTH,
+                        de.datenhafen.core.security.Passwords.MAX_LENGTH) : TEXTS.get(l, rule[1]);
+                }
+            }
+        }
+        return error.isEmpty() ? TEXTS.get(l, "error.other.text", reply.status()) : error;
+    }
+
+    /** The field a refusal names, or "" (an answer that is no JSON names none). */
+    private static String fieldOf(ApiAccess.Reply reply) {
+        try {
+            return reply.status() == 400 ? reply.json().getString("field", "") : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private void signOut(RoutingContext ctx) {

@@ -82,6 +82,7 @@ final class Members {
         }
         Console.endTable(h);
         h.element("h3", v.t("member.invite"));
+        h.open("p").text(v.t("member.inviteHow") + " ").link(Console.SETUP, v.t("setup.title")).close("p");
         form(v, h, "invite", base + "/users", "setupCode", v.t("member.invite"));
         text(h, "invite", "id", v.t("member.user"), true);
         text(h, "invite", "name", v.t("members.name"), true);
