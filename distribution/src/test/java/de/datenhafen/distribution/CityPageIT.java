@@ -49,6 +49,9 @@ class CityPageIT {
             .untilAsserted(() -> {
                 assertThat(anonymous.get("/schulen/sim-65").body()).contains("Room 1");
                 assertThat(anonymous.get("/abfahrten?q=markt").body()).contains("Marktplatz");
+                // the simulated fleet's first feed applied (run alone on a hub just started, the departures had
+                // none yet: every row "nach Plan (keine Live-Daten)")
+                assertThat(anonymous.get("/abfahrten/markt").body()).containsPattern("Verspätung|fällt aus");
                 assertThat(anonymous.get("/beratung?q=Schulden").body()).contains("Schuldnerberatung auf Türkisch");
             });
     }
@@ -130,6 +133,15 @@ class CityPageIT {
             assertThat(driver().findElement(By.id("departures")).getAttribute("data-marker")).isEqualTo("kept");
             assertThat(driver().findElement(By.cssSelector("#departures .updated")).getText())
                 .startsWith("Stand: ");
+
+            // on a phone the table scrolls sideways: a region a keyboard can reach and scroll (axe's
+            // scrollable-region-focusable was serious here)
+            browser.size(360, 800);
+            browser.open(at("/abfahrten/markt"));
+            WebElement scroll = driver().findElement(By.cssSelector("#departures .table-scroll"));
+            assertThat((Boolean) browser.script("return arguments[0].scrollWidth > arguments[0].clientWidth", scroll))
+                .as("the table is wider than the phone").isTrue();
+            browser.assertAccessible();
         });
     }
 

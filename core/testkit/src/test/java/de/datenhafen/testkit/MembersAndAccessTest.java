@@ -419,6 +419,22 @@ class MembersAndAccessTest {
         JsonObject again = admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries").stream()
             .map(o -> (JsonObject) o).filter(e -> e.getLong("seq") == seq).findFirst().orElseThrow();
         assertThat(again).isEqualTo(created);
+
+        // newest first, a page at a time back from the end (the console's order): the same entries, reversed
+        List<Long> oldestFirst = admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries").stream()
+            .map(o -> ((JsonObject) o).getLong("seq")).toList();
+        List<Long> newestFirst = new java.util.ArrayList<>();
+        String before = String.valueOf(Long.MAX_VALUE);
+        while (newestFirst.size() < oldestFirst.size()) {
+            JsonObject page = admin.get("/api/v1/admin/audit?limit=7&before=" + before).json();
+            page.getJsonArray("entries").forEach(o -> newestFirst.add(((JsonObject) o).getLong("seq")));
+            before = String.valueOf(page.getValue("next"));
+        }
+        assertThat(newestFirst.subList(0, oldestFirst.size())).isSortedAccordingTo(java.util.Comparator.reverseOrder())
+            .startsWith(oldestFirst.stream().sorted(java.util.Comparator.reverseOrder()).limit(7).toArray(Long[]::new));
+        HubClient.Response both = admin.get("/api/v1/admin/audit?after=1&before=9");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.json().getString("field")).isEqualTo("before");
     }
 
     @Test

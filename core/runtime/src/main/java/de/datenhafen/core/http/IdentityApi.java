@@ -329,11 +329,18 @@ final class IdentityApi {
                 }
                 member = p.member();
             }
-            long after = longParam(ctx, "after", 0);
             int limit = (int) longParam(ctx, "limit", 100);
-            List<AuditLog.Entry> entries = identity.audit().read(new AuditLog.Filter(member,
-                ctx.queryParams().get("principal"), ctx.queryParams().get("action"), ctx.queryParams().get("target"),
-                instantParam(ctx, "from"), instantParam(ctx, "to")), after, limit);
+            AuditLog.Filter filter = new AuditLog.Filter(member, ctx.queryParams().get("principal"),
+                ctx.queryParams().get("action"), ctx.queryParams().get("target"), instantParam(ctx, "from"),
+                instantParam(ctx, "to"));
+            if (ctx.queryParams().contains("after") && ctx.queryParams().contains("before")) {
+                throw new InvalidInputException("give after (oldest first) or before (newest first), not both",
+                    "before");
+            }
+            // before: newest first below it (next: the page's oldest, for the next page back); else oldest first
+            List<AuditLog.Entry> entries = ctx.queryParams().contains("before")
+                ? identity.audit().readBefore(filter, longParam(ctx, "before", Long.MAX_VALUE), limit)
+                : identity.audit().read(filter, longParam(ctx, "after", 0), limit);
             JsonArray out = new JsonArray();
             for (AuditLog.Entry e : entries) {
                 out.add(new JsonObject().put("seq", e.seq()).put("at", e.at().toString())

@@ -157,10 +157,23 @@ public final class AuditLog implements AutoCloseable {
 
     /** Entries matching {@code f} with a sequence above {@code after}, oldest first, at most {@code limit}. */
     public List<Entry> read(Filter f, long after, int limit) {
+        return read(f, after, false, limit);
+    }
+
+    /**
+     * Entries matching {@code f} with a sequence below {@code before}, newest first, at most {@code limit}: what a
+     * person reading the log looks for first (the console's audit page).
+     */
+    public List<Entry> readBefore(Filter f, long before, int limit) {
+        return read(f, before, true, limit);
+    }
+
+    private List<Entry> read(Filter f, long bound, boolean newestFirst, int limit) {
         awaitWritten(Duration.ofSeconds(2));
-        StringBuilder sql = new StringBuilder("SELECT * FROM audit_entry WHERE seq > ?");
+        StringBuilder sql = new StringBuilder("SELECT * FROM audit_entry WHERE seq " + (newestFirst ? "<" : ">")
+            + " ?");
         List<Object> args = new ArrayList<>();
-        args.add(after);
+        args.add(bound);
         if (f.member() != null) {
             sql.append(" AND member_id = ?");
             args.add(f.member());
@@ -185,7 +198,7 @@ public final class AuditLog implements AutoCloseable {
             sql.append(" AND at < ?");
             args.add(Timestamp.from(f.to()));
         }
-        sql.append(" ORDER BY seq LIMIT ?");
+        sql.append(newestFirst ? " ORDER BY seq DESC LIMIT ?" : " ORDER BY seq LIMIT ?");
         args.add(Math.min(Math.max(limit, 1), MAX_PAGE));
         List<Entry> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {

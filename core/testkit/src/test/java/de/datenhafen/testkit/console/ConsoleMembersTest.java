@@ -96,6 +96,9 @@ class ConsoleMembersTest {
         assertThat(admin).contains("POST /api/v1/admin/members/:member/users", "stadtverkehr", "luftblick");
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty()
             .allSatisfy(row -> assertThat(row.getText()).contains("POST /api/v1/admin/members/:member/users"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child")).stream()
+            .map(td -> java.time.Instant.parse(td.getText())).toList()).as("newest first")
+            .isSortedAccordingTo(java.util.Comparator.reverseOrder());
         browser.assertAccessible();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");

@@ -56,6 +56,9 @@ class ConsoleOverviewTest {
         assertThat(browser.driver().findElement(By.id("errors")).getText())
             .contains("gateway", "fehlgeschlagen", "cannot reach the device gateway");
         assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("archive");
+        // a warning of the ready hub is shown to its admin, not only a failure
+        assertThat(browser.driver().findElement(By.cssSelector("ul.problems")).getText())
+            .contains("Warnung · plugin-signatures: not checked");
         browser.assertAccessible();
         browser.size(360, 800);
         browser.assertAccessible();

@@ -161,7 +161,9 @@ final class SchoolsSection implements PublicSection {
         Bands bands = projections.bands();
         h.element("h2", request.text("Räume jetzt (Mittel der letzten 20 Minuten)",
             "Rooms now (mean of the last 20 minutes)"));
-        h.open("div", "class", "table-scroll", "id", "rooms-now", "data-refresh", "60").open("table")
+        // a region that scrolls on a narrow screen: focusable and named, so a keyboard can scroll it too (axe)
+        h.open("div", "class", "table-scroll", "id", "rooms-now", "data-refresh", "60", "tabindex", "0", "role",
+                "region", "aria-label", request.text("Räume jetzt", "Rooms now")).open("table")
             .open("thead").open("tr").element("th", request.text("Raum", "Room"), "scope", "col")
             .element("th", "CO₂ (ppm)", "scope", "col").element("th", request.text("Stufe", "Band"), "scope", "col")
             .element("th", request.text("Temperatur", "Temperature"), "scope", "col")
@@ -322,7 +324,8 @@ final class SchoolsSection implements PublicSection {
         h.element("h2", request.text("CO₂ heute", "CO₂ today"), "id", "curve-title")
             .append(curve(request, points, midnight, zone, bands));
         h.open("details").element("summary", request.text("Die Werte als Tabelle", "The values as a table"))
-            .open("div", "class", "table-scroll").open("table").open("thead").open("tr")
+            .open("div", "class", "table-scroll", "tabindex", "0", "role", "region", "aria-label",
+                request.text("CO₂ heute als Tabelle", "CO₂ today as a table")).open("table").open("thead").open("tr")
             .element("th", request.text("Uhrzeit", "Time"), "scope", "col").element("th", "CO₂ (ppm)", "scope", "col")
             .close("tr").close("thead").open("tbody");
         for (JsonNode p : points) {

@@ -209,10 +209,14 @@ final class ServicesSection implements PublicSection {
     private PublicPage service(PublicRequest request, String id) {
         JsonNode s = get("services/" + id, null);
         Directory dir = directory.get();
-        String name = "en".equals(request.language()) && s.hasNonNull("alternate_name")
-            ? s.path("alternate_name").asText() : s.path("name").asText();
+        // titled by its name, as the search and the events list show it (in English it was titled by its other
+        // name, so a reader did not find the offer they had clicked); the other name below it
+        String name = s.path("name").asText();
         Html h = new Html().open("p").link(request.href(""), request.text("Zur Suche", "Back to the search"))
             .close("p").element("h1", name);
+        if (s.hasNonNull("alternate_name") && !s.path("alternate_name").asText().equals(name)) {
+            h.element("p", s.path("alternate_name").asText(), "class", "meta");
+        }
         if (s.path("organization").hasNonNull("name")) {
             h.element("p", s.path("organization").path("name").asText(), "class", "meta");
         }

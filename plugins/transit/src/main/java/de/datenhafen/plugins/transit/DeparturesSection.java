@@ -81,9 +81,12 @@ final class DeparturesSection implements PublicSection {
         if (loaded == null) {
             return Optional.of(h.element("p", request.text("Der Fahrplan wird geladen.", "Loading the timetable.")));
         }
-        return Optional.of(h.element("p", request.text(loaded.timetable().stopIds.length + " Haltestellen, "
-            + feed.live().vehicles().size() + " Busse gerade unterwegs.", loaded.timetable().stopIds.length
-            + " stops, " + feed.live().vehicles().size() + " buses on the road now.")));
+        int stops = loaded.timetable().stopIds.length;
+        int buses = feed.live().vehicles().size();
+        return Optional.of(h.element("p", request.text(stops + (stops == 1 ? " Haltestelle, " : " Haltestellen, ")
+            + buses + (buses == 1 ? " Bus gerade unterwegs." : " Busse gerade unterwegs."), stops
+            + (stops == 1 ? " stop, " : " stops, ") + buses + (buses == 1 ? " bus on the road now." : " buses on the "
+            + "road now."))));
     }
 
     @Override
@@ -124,8 +127,9 @@ final class DeparturesSection implements PublicSection {
                 "Umlauts and ß may also be typed as ae, oe, ue and ss."), "class", "hint");
         if (!q.isEmpty()) {
             List<Integer> hits = loaded.search().byName(q, 20);
-            h.element("h2", request.text(hits.size() + " Haltestellen für „" + q + "“", hits.size() + " stops for “"
-                + q + "”"));
+            int n = hits.size();
+            h.element("h2", request.text(n + (n == 1 ? " Haltestelle" : " Haltestellen") + " für „" + q + "“", n
+                + (n == 1 ? " stop" : " stops") + " for “" + q + "”"));
             h.open("ul", "class", "plain-list");
             for (int s : hits) {
                 h.open("li").link(request.href(tt.stopIds[s]), tt.stopNames[s]);
@@ -155,7 +159,9 @@ final class DeparturesSection implements PublicSection {
             h.element("p", request.text("In den nächsten zwei Stunden fährt hier kein Bus.",
                 "No bus leaves here in the next two hours."));
         } else {
-            h.open("div", "class", "table-scroll").open("table").open("thead").open("tr")
+            // a region that scrolls on a narrow screen: focusable and named, so a keyboard can scroll it too (axe)
+            h.open("div", "class", "table-scroll", "tabindex", "0", "role", "region", "aria-label",
+                    request.text("Abfahrten", "Departures")).open("table").open("thead").open("tr")
                 .element("th", request.text("Linie", "Line"), "scope", "col")
                 .element("th", request.text("Richtung", "Towards"), "scope", "col")
                 .element("th", request.text("Plan", "Scheduled"), "scope", "col")

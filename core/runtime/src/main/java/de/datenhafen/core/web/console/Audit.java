@@ -28,12 +28,13 @@ final class Audit {
                 query.append('&').append(f).append('=').append(URLEncoder.encode(value.trim(), StandardCharsets.UTF_8));
             }
         }
-        String after = v.ctx().request().getParam("after", "0");
-        if (!after.matches("\\d{1,18}")) {
-            after = "0";
+        // newest first: what happened last is what a person comes to look for; older pages go back from there
+        String before = v.ctx().request().getParam("before", String.valueOf(Long.MAX_VALUE));
+        if (!before.matches("\\d{1,19}")) {
+            before = String.valueOf(Long.MAX_VALUE);
         }
         String filters = query.toString();
-        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&after=" + after + filters).compose(Console::ok)
+        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&before=" + before + filters).compose(Console::ok)
             .map(reply -> {
                 JsonObject page = reply.json();
                 JsonArray entries = page.getJsonArray("entries", new JsonArray());
@@ -65,7 +66,8 @@ final class Audit {
                 Console.endTable(h);
                 Object next = page.getValue("next");
                 if (next != null && entries.size() == PAGE) {
-                    h.open("p").link(PATH + "?after=" + next + filters, v.t("dead.next"), "rel", "next").close("p");
+                    h.open("p").link(PATH + "?before=" + next + filters, v.t("audit.older"), "rel", "next")
+                        .close("p");
                 }
                 return new Console.Rendered(v.t("audit.title"), h);
             });

@@ -40,7 +40,11 @@ final class ConfigForm {
         JsonArray required = schema.getJsonArray("required", new JsonArray());
         for (String key : properties.fieldNames()) {
             JsonObject p = properties.getJsonObject(key);
-            field(v, h, key, p, required.contains(key), values == null ? null : values.getValue(key));
+            Object value = values == null ? null : values.getValue(key);
+            if (p.getBoolean("deprecated", false) && value == null) {
+                continue; // a retired key: only a stored config that still has it shows it, to be taken out
+            }
+            field(v, h, key, p, required.contains(key), value);
         }
     }
 
