@@ -437,6 +437,27 @@ class MembersAndAccessTest {
         assertThat(both.json().getString("field")).isEqualTo("before");
     }
 
+    /**
+     * A sign-in's user name is anyone's text: one written as {@code x,member=stadtverkehr} was filed under that member,
+     * so anyone could write into any member's audit log (an attacker's probe). It is kept in the entry, escaped, and
+     * the entry belongs to no member.
+     */
+    @Test
+    void aSignInsUserNameCannotFileItsEntryUnderAMember() {
+        String forged = "lina,member=stadtverkehr} password reset by hub-admin {ok";
+        HubClient.Response r = hub.client().anonymous().post("/api/v1/auth/login", new JsonObject()
+            .put("user", forged).put("password", "x"));
+        assertThat(r.status()).isEqualTo(401);
+
+        JsonObject entry = hub.client().get("/api/v1/admin/audit?before=" + Long.MAX_VALUE
+            + "&action=POST%20/api/v1/auth/login").json().getJsonArray("entries").stream().map(o -> (JsonObject) o)
+            .filter(e -> e.getString("target", "").contains("lina")).findFirst().orElseThrow();
+        assertThat(entry.getString("member")).isNull();
+        assertThat(entry.getString("target")).isEqualTo("{user=" + forged + "}");
+        assertThat(hub.client().get("/api/v1/admin/audit?member=stadtverkehr&limit=1000").json()
+            .getJsonArray("entries").encode()).doesNotContain("lina");
+    }
+
     @Test
     void aMemberReadsOnlyItsOwnAuditEntries() {
         Session anna = login("anna", PASSWORD_A);

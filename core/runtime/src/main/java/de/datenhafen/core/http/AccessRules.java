@@ -128,6 +128,9 @@ final class AccessRules {
         if (ctx != null) {
             ctx.put(HttpApi.AUDIT_ACTION, method + " " + r.template());
             ctx.put(HttpApi.AUDIT_TARGET, params.isEmpty() ? null : params.toString());
+            if (params.containsKey("member")) { // the path's member, whose people read the entry
+                ctx.put(HttpApi.AUDIT_MEMBER, params.get("member"));
+            }
         }
         if (!p.reaches(path, null)) {
             return "this token is scoped to " + (p.scopePlugin() != null ? "plugin " + p.scopePlugin()

@@ -88,6 +88,20 @@ public final class ApiAccess {
         return workers.executeBlocking(() -> identity.sessions().resolve(value).map(l -> l.principal()), false);
     }
 
+    /** The session cookie the request came with (its value), or null. */
+    public String sessionCookie(RoutingContext ctx) {
+        Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
+        return cookie == null ? null : cookie.getValue();
+    }
+
+    /** Ends the session of that cookie value (a console sign-in that replaced it), if it is one. */
+    public Future<Void> endSession(String cookie) {
+        return workers.executeBlocking(() -> {
+            identity.sessions().close(cookie);
+            return null;
+        }, false);
+    }
+
     /** The CSRF token a page rendered for this request's session carries, or null without a session cookie. */
     public String pageToken(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);

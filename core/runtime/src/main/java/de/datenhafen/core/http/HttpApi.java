@@ -86,6 +86,13 @@ public final class HttpApi {
     public static final String AUDIT_ACTION = "datenhafen.action";
     /** Set by a route on its request: what the action was on (its path parameters), or absent. */
     public static final String AUDIT_TARGET = "datenhafen.target";
+    /**
+     * Set by a route on its request: the member an action concerns (its path's member, a member just made), whose
+     * people read its entry; else the principal's. Never read out of the target's text: a sign-in with the user name
+     * {@code x,member=kulturbuero} was filed under that member, so anyone could write into any member's log (an
+     * attacker's probe).
+     */
+    public static final String AUDIT_MEMBER = "datenhafen.audit.member";
     /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
     public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
@@ -316,8 +323,7 @@ public final class HttpApi {
         }
         String action = ctx.get(AUDIT_ACTION);
         String target = ctx.get(AUDIT_TARGET);
-        String member = target != null && target.contains("member=")
-            ? target.replaceAll(".*member=([^,}]+).*", "$1") : p == null ? null : p.member();
+        String member = ctx.get(AUDIT_MEMBER) != null ? ctx.get(AUDIT_MEMBER) : p == null ? null : p.member();
         audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
             p == null ? null : p.kind().id(), member,
             action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)

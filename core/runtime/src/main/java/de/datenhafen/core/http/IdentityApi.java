@@ -101,7 +101,8 @@ final class IdentityApi {
         router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             Members.Member created = identity.members().create(string(b, "id"), string(b, "name"),
                 string(b, "contact"));
-            ctx.put(HttpApi.AUDIT_TARGET, "{member=" + created.id() + "}"); // the new member sees its creation audited
+            ctx.put(HttpApi.AUDIT_TARGET, "{member=" + created.id() + "}");
+            ctx.put(HttpApi.AUDIT_MEMBER, created.id()); // the new member sees its creation audited
             return member(created);
         }));
         router.get(m + "/:member").handler(ctx -> work(ctx, 200, () -> member(identity.members()
@@ -256,7 +257,9 @@ final class IdentityApi {
         String client = Authentication.client(ctx);
         String account = "account:" + user;
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
-        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + user + "}");
+        // the name as typed, control characters escaped and cut: it is anyone's text
+        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(user.length() > 100 ? user.substring(0, 100) + "…"
+            : user) + "}");
         // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
         // could lock any account by sending its name with wrong passwords from a few addresses
         io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);
@@ -329,7 +332,7 @@ final class IdentityApi {
                 }
                 member = p.member();
             }
-            int limit = (int) longParam(ctx, "limit", 100);
+            int limit = (int) Math.min(longParam(ctx, "limit", 100), Integer.MAX_VALUE); // 2^32 + 1 was 1
             AuditLog.Filter filter = new AuditLog.Filter(member, ctx.queryParams().get("principal"),
                 ctx.queryParams().get("action"), ctx.queryParams().get("target"), instantParam(ctx, "from"),
                 instantParam(ctx, "to"));

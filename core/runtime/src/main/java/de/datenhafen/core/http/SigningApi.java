@@ -69,6 +69,7 @@ final class SigningApi {
     private String member(RoutingContext ctx) {
         String id = members.require(ctx.pathParam("member")).id();
         ctx.put(HttpApi.AUDIT_TARGET, "{member=" + id + "}");
+        ctx.put(HttpApi.AUDIT_MEMBER, id);
         return id;
     }
 

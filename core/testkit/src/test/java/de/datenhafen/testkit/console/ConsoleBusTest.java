@@ -163,6 +163,37 @@ class ConsoleBusTest {
         assertThat(hub.awaitEvents("rec.rewind", 6)).hasSize(6);
     }
 
+    /**
+     * A subscription nothing reads (an integration that was deleted leaves its own, so a new one of the name goes on
+     * from its cursor) can be deleted in the console, after a confirmation; one that is read has no such button.
+     */
+    @Test
+    void aSubscriptionNothingReadsIsDeletedFromTheConsole() {
+        HubClient.Response left = hub.client().post("/api/v1/admin/subscriptions", new JsonObject()
+            .put("name", "left-behind").put("types", new io.vertx.core.json.JsonArray().add("left.event")));
+        assertThat(left.status()).as(left.body()).isEqualTo(201);
+        HubClient.Response read = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "read-sink").put("connector", "fixture-sink").put("config", new JsonObject()
+                .put("subscription", "read-here").put("types", "read.event").put("record-type", "rec.read")));
+        assertThat(read.status()).as(read.body()).isEqualTo(201);
+
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/bus");
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-subscription='read-here']")).getText())
+            .contains("read-sink");
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-subscription='read-here'] button.danger")))
+            .as("read by an integration").isEmpty();
+        WebElement delete = browser.driver().findElement(By.cssSelector(
+            "tr[data-subscription='left-behind'] button.danger"));
+        assertThat(delete.getText()).isEqualTo("Löschen");
+        browser.assertAccessible();
+        delete.click();
+        assertThat(browser.driver().switchTo().alert().getText()).contains("left-behind");
+        browser.driver().switchTo().alert().accept();
+
+        browser.await(d -> d.findElements(By.cssSelector("tr[data-subscription='left-behind']")).isEmpty());
+        assertThat(hub.client().get("/api/v1/admin/subscriptions/left-behind").status()).isEqualTo(404);
+    }
+
     @Test
     void deadLettersAreFilteredByTheirErrorText() {
         for (String[] sink : new String[][] {{"rotten", "alpha"}, {"stale", "beta"}}) {

@@ -162,6 +162,31 @@ class ConsoleSignInTest {
         browser.await(d -> d.getTitle().equals("Übersicht – Datenhafen Konsole"));
     }
 
+    /**
+     * A browser that signs in anew (here: sets up another person's password) leaves no session of before behind: the
+     * old one stayed valid, out of its reach to sign out of (an attacker's probe).
+     */
+    @Test
+    void aSetUpOrSignInEndsTheSessionTheBrowserCameWith() {
+        HubClient c = hub.client().anonymous();
+        String vera = People.sessionCookie(c, People.ADMIN, People.ADMIN_PASSWORD);
+        HubClient.Response invited = hub.client().post("/api/v1/admin/members/stadtverkehr/users", new JsonObject()
+            .put("id", "dora").put("name", "Dora").put("roles", new io.vertx.core.json.JsonArray().add("viewer")));
+        String form = "code=" + java.net.URLEncoder.encode(invited.json().getString("setupCode"),
+            java.nio.charset.StandardCharsets.UTF_8) + "&password=Drei+Linien+am+Hafen"
+            + "&repeat=Drei+Linien+am+Hafen";
+
+        HubClient.Response r = c.post("/console/setup", Map.of("Cookie", vera, "Content-Type",
+            "application/x-www-form-urlencoded"), form);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(303);
+        assertThat(r.header("Location")).isEqualTo("/console/");
+        assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).as("vera's session ended").isEqualTo(401);
+        String dora = r.setCookie("dh_session");
+        assertThat(c.get("/api/v1/auth/me", People.cookie(dora.substring(0, dora.indexOf(';')))).json()
+            .getString("id")).isEqualTo("dora");
+    }
+
     @Test
     void adminAndTheBareConsolePathLeadToTheConsole() {
         HubClient c = hub.client().anonymous();

@@ -30,7 +30,9 @@ final class Audit {
         }
         // newest first: what happened last is what a person comes to look for; older pages go back from there
         String before = v.ctx().request().getParam("before", String.valueOf(Long.MAX_VALUE));
-        if (!before.matches("\\d{1,19}")) {
+        try {
+            before = String.valueOf(Math.max(0, Long.parseLong(before))); // digits past a long's: from the newest
+        } catch (NumberFormatException e) {
             before = String.valueOf(Long.MAX_VALUE);
         }
         String filters = query.toString();

@@ -91,8 +91,15 @@ final class Bus {
                 .element("label", v.t("bus.seekTime", s.getString("name")), "for", seekId, "class", "visually-hidden")
                 .empty("input", "type", "datetime-local", "id", seekId, "name", "time", "step", "1", "required", "")
                 .element("button", v.t("bus.seekButton"), "type", "submit", "class", "secondary")
-                .close("form")
-                .close("td").close("tr");
+                .close("form");
+            if (s.getString("consumedBy") == null) {
+                // no integration or flow reads it (one that was deleted leaves its subscription, so a new one of the
+                // same name goes on from its cursor): an admin may delete it here, with its dead letters
+                Plugins.button(h, v.t("bus.delete"), "DELETE", "/api/v1/admin/subscriptions/"
+                    + java.net.URLEncoder.encode(s.getString("name"), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"), v.t("bus.confirmDelete", s.getString("name")), "danger");
+            }
+            h.close("td").close("tr");
         }
         Console.endTable(h);
     }

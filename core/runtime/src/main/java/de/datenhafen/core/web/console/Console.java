@@ -348,7 +348,9 @@ public final class Console {
         }
         String user = field(ctx, "user");
         String password = field(ctx, "password");
-        api.signIn(ctx, user == null ? "" : user.trim(), password == null ? "" : password).onFailure(ctx::fail)
+        String before = api.sessionCookie(ctx);
+        api.signIn(ctx, user == null ? "" : user.trim(), password == null ? "" : password)
+            .compose(reply -> endOldSession(before, reply)).onFailure(ctx::fail)
             .onSuccess(reply -> {
                 if (reply.ok()) {
                     redirect(ctx, next(field(ctx, "next")));
@@ -413,8 +415,9 @@ public final class Console {
                     return;
                 }
                 String user = reply.json().getString("id");
-                api.signIn(ctx, user, password).onFailure(ctx::fail).onSuccess(signedIn -> redirect(ctx,
-                    signedIn.ok() ? BASE : BASE + "sign-in"));
+                String before = api.sessionCookie(ctx);
+                api.signIn(ctx, user, password).compose(signedIn -> endOldSession(before, signedIn))
+                    .onFailure(ctx::fail).onSuccess(signedIn -> redirect(ctx, signedIn.ok() ? BASE : BASE + "sign-in"));
             });
     }
 
@@ -424,7 +427,7 @@ public final class Console {
      */
     static String setupProblem(Language l, ApiAccess.Reply reply) {
         if (reply.status() == 429) {
-            return TEXTS.get(l, "signIn.tooMany", reply.error());
+            return TEXTS.get(l, "setup.tooMany");
         }
         String error = reply.error() == null ? "" : reply.error();
         String field = fieldOf(reply);
@@ -443,6 +446,17 @@ public final class Console {
             }
         }
         return error.isEmpty() ? TEXTS.get(l, "error.other.text", reply.status()) : error;
+    }
+
+    /**
+     * Once the browser has signed in with a new session, ends the one it came with, if any: the old one stayed valid,
+     * out of the browser's reach to sign out of (an attacker's probe: a hub-admin's session under a setup).
+     */
+    private Future<ApiAccess.Reply> endOldSession(String before, ApiAccess.Reply signedIn) {
+        if (before == null || !signedIn.ok()) {
+            return Future.succeededFuture(signedIn);
+        }
+        return api.endSession(before).map(ended -> signedIn);
     }
 
     /** The field a refusal names, or "" (an answer that is no JSON names none). */
