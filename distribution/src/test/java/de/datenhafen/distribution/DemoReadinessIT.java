@@ -35,7 +35,13 @@ class DemoReadinessIT {
                 Map.of("Content-Type", "application/json", "X-Subject", "garage-7"), "{\"free\":12}");
             assertThat(parking.status()).as(parking.toString()).isEqualTo(202);
 
-            JsonObject ready = anonymous.get("/health/ready").json();
+            // anyone reads the integrations as one check; a hub-admin each of them, with its name
+            JsonObject open = anonymous.get("/health/ready").json();
+            assertThat(open.encode()).doesNotContain("integration:").doesNotContain("parking-ingest");
+            assertThat(open.getJsonArray("checks").stream().map(o -> (JsonObject) o)
+                .filter(c -> c.getString("name").equals("integrations")).findFirst().orElseThrow()
+                .getString("status")).isEqualTo("UP");
+            JsonObject ready = hub.client.get("/health/ready").json();
             Set<String> up = new HashSet<>();
             JsonArray checks = ready.getJsonArray("checks");
             for (int i = 0; i < checks.size(); i++) {

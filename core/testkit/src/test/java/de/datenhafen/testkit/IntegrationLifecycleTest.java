@@ -242,6 +242,34 @@ class IntegrationLifecycleTest {
         assertThat(lines).noneMatch(l -> l.contains(password) || l.contains(encoded));
     }
 
+    /**
+     * Readiness names each integration, and why it failed, to a hub-admin only; anyone else reads them as one count
+     * (it named every member's integrations with their last errors to anyone: an attacker's probe). A failed
+     * integration never makes the hub unready.
+     */
+    @Test
+    void readinessNamesAFailedIntegrationToAHubAdminAndCountsItForAnyoneElse(HubClient client) {
+        HubClient.Response created = client.post("/api/v1/admin/integrations",
+            new JsonObject().put("name", "unready").put("connector", "fixture-failing"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            client.get("/api/v1/admin/integrations/unready").json().getString("state").equals("failed"));
+
+        HubClient.Response admin = client.get("/health/ready");
+        HubClient.Response anyone = client.anonymous().get("/health/ready");
+
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.body()).contains("integration:unready", "cannot reach the device gateway");
+        assertThat(anyone.status()).isEqualTo(200);
+        assertThat(anyone.body()).doesNotContain("unready").doesNotContain("cannot reach").doesNotContain("integration:");
+        JsonObject integrations = anyone.json().getJsonArray("checks").stream().map(o -> (JsonObject) o)
+            .filter(c -> c.getString("name").equals("integrations")).findFirst().orElseThrow();
+        assertThat(integrations.getString("status")).isEqualTo("FAILED");
+        assertThat(integrations.getString("reason")).matches("\\d+ of \\d+ integrations have failed; a hub-admin "
+            + "reads which and why");
+        client.delete("/api/v1/admin/integrations/unready");
+    }
+
     @Test
     void pauseResumeAndRestartOfAFailedIntegrationAre409WithTheReason(HubClient client) {
         HubClient.Response created = client.post("/api/v1/admin/integrations",

@@ -153,11 +153,15 @@ public final class HttpApi {
         return web;
     }
 
+    /** How a request's credentials are checked, once {@link #mount} set it up (before the server listens). */
+    private volatile Authentication authentication;
+
     /** Mounts the hub's own routes. Call once, before Camel adds plugin routes. */
     public void mount(Services s) {
         node = s.nodes().id();
         router.get("/health/live").handler(this::live);
-        router.get("/health/ready").handler(ctx -> ready(ctx, s));
+        // here, before the web faces' routes; its credentials are checked as the rest's once those are set up below
+        router.get("/health/ready").handler(ctx -> signedInIfAny(ctx, authentication)).handler(ctx -> ready(ctx, s));
         web.mount(router);
 
         audit = s.identity().audit();
@@ -175,6 +179,7 @@ public final class HttpApi {
         FlowsApi.rules(rules, s.flows());
         Authentication auth = new Authentication(s.identity(), workers, s.authLimiter(), rules,
             path -> AllowedMethods.of(router, path));
+        authentication = auth;
         accessRules = rules;
         router.get("/metrics").handler(ctx -> metricsAccess(ctx, s, auth)).handler(ctx -> metrics(ctx, s));
         router.get("/api/v1/openapi.json").handler(ctx -> signedInIfAny(ctx, auth)).handler(ctx -> openApi(ctx, s));
@@ -243,6 +248,8 @@ public final class HttpApi {
         r.rule("GET", "/metrics", AccessRules.SIGNED_IN);
         // and the OpenAPI document names a plugin route's integration to a caller who may read it (see openApi)
         r.rule("GET", "/api/v1/openapi.json", AccessRules.SIGNED_IN);
+        // and readiness names each integration to a hub-admin (see ready)
+        r.rule("GET", "/health/ready", AccessRules.SIGNED_IN);
         return r.rule("GET", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("POST", "/api/v1/events", AccessRules.HUB_ADMIN)
             .rule("GET", "/api/v1/events/stream", AccessRules.HUB_ADMIN);
@@ -421,8 +428,17 @@ public final class HttpApi {
             .end(new JsonObject().put("status", "UP").put("node", node).encode());
     }
 
+    /**
+     * Readiness: 200 or 503 with every check. A hub-admin reads each integration's check (its name, and why it
+     * failed); anyone else, a probe too, reads them as one check, {@code integrations}, with how many failed: they
+     * named every member's integrations with their last errors to anyone (an attacker's probe; the integrations API
+     * shows them to their member and the association only). They never decide readiness.
+     */
     private void ready(RoutingContext ctx, Services s) {
-        workers.executeBlocking(s.readiness()::get, false).onFailure(ctx::fail).onSuccess(checks -> {
+        Principal p = ctx.get(Authentication.PRINCIPAL);
+        boolean everyIntegration = p != null && p.isHubAdmin();
+        workers.executeBlocking(s.readiness()::get, false).onFailure(ctx::fail).onSuccess(all -> {
+            List<HealthCheck> checks = everyIntegration ? all : integrationsAsOne(all);
             boolean up = checks.stream().allMatch(HealthCheck::up);
             JsonArray list = new JsonArray();
             List<String> down = new ArrayList<>();
@@ -441,6 +457,25 @@ public final class HttpApi {
             ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.encode());
         });
+    }
+
+    private static List<HealthCheck> integrationsAsOne(List<HealthCheck> checks) {
+        List<HealthCheck> out = new ArrayList<>();
+        int integrations = 0;
+        int failed = 0;
+        for (HealthCheck c : checks) {
+            if (c.name().startsWith("integration:")) {
+                integrations++;
+                failed += "UP".equals(c.status()) ? 0 : 1;
+            } else {
+                out.add(c);
+            }
+        }
+        if (integrations > 0) {
+            out.add(failed == 0 ? HealthCheck.up("integrations") : HealthCheck.failed("integrations", failed + " of "
+                + integrations + " integrations have failed; a hub-admin reads which and why"));
+        }
+        return out;
     }
 
     /**
