@@ -258,8 +258,9 @@ final class IdentityApi {
         String account = "account:" + user;
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
         // the name as typed, control characters escaped and cut: it is anyone's text
-        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(user.length() > 100 ? user.substring(0, 100) + "…"
-            : user) + "}");
+        String typed = user == null ? "" : user;
+        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(typed.length() > 100 ? typed.substring(0, 100) + "…"
+            : typed) + "}");
         // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
         // could lock any account by sending its name with wrong passwords from a few addresses
         io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);
