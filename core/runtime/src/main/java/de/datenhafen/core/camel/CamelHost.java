@@ -230,11 +230,11 @@ public final class CamelHost implements AutoCloseable {
         if (route == null) {
             return;
         }
-        java.util.Deque<Processor> todo = new java.util.ArrayDeque<>(route.navigate() == null ? List.of()
+        java.util.Deque<Processor> pending = new java.util.ArrayDeque<>(route.navigate() == null ? List.of()
             : route.navigate().next());
         Set<Processor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (!todo.isEmpty()) {
-            Processor p = todo.pop();
+        while (!pending.isEmpty()) {
+            Processor p = pending.pop();
             if (!seen.add(p)) {
                 continue;
             }
@@ -244,7 +244,7 @@ public final class CamelHost implements AutoCloseable {
             if (p instanceof org.apache.camel.Navigate<?> n && n.hasNext()) {
                 for (Object next : n.next()) {
                     if (next instanceof Processor q) {
-                        todo.push(q);
+                        pending.push(q);
                     }
                 }
             }

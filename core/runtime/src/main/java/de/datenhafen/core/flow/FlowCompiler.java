@@ -140,25 +140,25 @@ final class FlowCompiler {
     static Live live(Flow flow, String name, String member, java.time.Duration eventCpu, RetryPolicy retry,
                      CollectionFailures collectionFailures) {
         FlowCompiler compiler = new FlowCompiler(flow, name, member, null, eventCpu, retry, collectionFailures);
-        return new Live(compiler.builder(), compiler.stopping::countDown, compiler.completions::settle);
+        return new Live(compiler.builder(), (completeHeld, within) -> {
+            compiler.stopping.countDown();
+            return compiler.completions.settle(completeHeld, within);
+        });
     }
 
-    /**
-     * A running flow's route; what ends its delays' and throttles' waits when it is stopped (call it first); and then
-     * {@link Settle}, before the route is stopped.
-     */
-    record Live(RouteBuilder routes, Runnable stopping, Settle settle) {
+    /** A running flow's route, and what to call before the route is stopped ({@link Stop}). */
+    record Live(RouteBuilder routes, Stop stop) {
     }
 
-    /** At a stop, before the route is stopped: the flow's collections go on while the route still takes them. */
-    interface Settle {
+    /** A flow's stop, before its route is stopped. */
+    interface Stop {
         /**
-         * Runs {@code completeHeld} (the aggregates completing what they hold, {@code CamelHost#completeAggregates})
-         * on the flow's collections thread after the collections waiting there, and waits until all of them have
-         * gone on, at most {@code within}; whether they did (what has not is cut off by the route's stop and becomes
-         * its events' dead letters).
+         * Ends its delays' and throttles' waits (they pass their event on at once), runs {@code completeHeld} (the
+         * aggregates completing what they hold, {@code CamelHost#completeAggregates}) on the flow's collections thread
+         * after the collections waiting there, and waits until all of them have gone on, at most {@code within};
+         * whether they did (what has not is cut off by the route's stop and becomes its events' dead letters).
          */
-        boolean within(Runnable completeHeld, java.time.Duration within);
+        boolean before(Runnable completeHeld, java.time.Duration within);
     }
 
     /** The id of a flow's route. */
@@ -636,6 +636,9 @@ final class FlowCompiler {
         static final int QUEUED = 1_000;
         private final ThreadLocal<Boolean> delivering;
         private final java.util.concurrent.CountDownLatch stopping;
+        /** Collections handed to this executor that have not gone on yet. */
+        private final java.util.concurrent.atomic.AtomicInteger unfinished =
+            new java.util.concurrent.atomic.AtomicInteger();
 
         Completions(String flow, ThreadLocal<Boolean> delivering, java.util.concurrent.CountDownLatch stopping) {
             super(1, 1, 5, java.util.concurrent.TimeUnit.SECONDS,
@@ -648,10 +651,6 @@ final class FlowCompiler {
             this.stopping = stopping;
             allowCoreThreadTimeOut(true);
         }
-
-        /** Collections handed to this executor that have not gone on yet. */
-        private final java.util.concurrent.atomic.AtomicInteger unfinished =
-            new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void execute(Runnable command) {
@@ -688,7 +687,7 @@ final class FlowCompiler {
             }
         }
 
-        /** {@link Settle#within}. */
+        /** {@link Stop#before}, once the flow is stopping. */
         boolean settle(Runnable completeHeld, java.time.Duration within) {
             long deadline = System.nanoTime() + within.toNanos();
             queue(completeHeld);

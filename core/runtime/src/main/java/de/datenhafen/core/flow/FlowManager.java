@@ -98,10 +98,11 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
         Instant errorAt;
         /** Why it stopped itself (a 410 Gone), kept in the database until an admin enables it. */
         StopReasons.Reason stopped;
-        /** Ends the running route's delays and throttles ({@link FlowCompiler.Live#stopping}); null when not running. */
-        Runnable stopping;
-        /** Sends its collections on before its route stops ({@link FlowCompiler.Live#settle}); with stopping. */
-        FlowCompiler.Settle settle;
+        /**
+         * Ends the running route's delays and throttles and sends its collections on, before the route is stopped
+         * ({@link FlowCompiler.Stop}); null when not running.
+         */
+        FlowCompiler.Stop stopping;
         /**
          * Deleted: a collection that fails after that (one a forced stop cut off, finishing late) writes no dead
          * letters, which a later flow of the same name would have read as its own.
@@ -582,8 +583,7 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
                     sequences.forEach(sequence ->
                         subscriptions.deadLetterStore().add(subscription, sequence, error, attempts, firstFailed));
                 });
-            e.stopping = live.stopping();
-            e.settle = live.settle();
+            e.stopping = live.stop();
             camel.addRoutes(new RouteOwner(name, "flow", member == null ? HUB : member,
                 FlowManager.class.getClassLoader()), live.routes());
             e.state = IntegrationManager.RUNNING;
@@ -607,16 +607,15 @@ public final class FlowManager implements HubIntegrations, AutoCloseable {
 
     private void stop(Entry e) {
         if (e.stopping != null) {
-            e.stopping.run(); // a sleeping delay or throttle passes its event on now, and the route stops at once
+            // a sleeping delay or throttle passes its event on now, and what its aggregates hold goes on now, while the
+            // route takes it (Camel's completion at the route's stop comes too late for that); what does not within
+            // the time is its events' dead letters
             String route = FlowCompiler.routeId(e.row.name());
-            // what its aggregates hold goes on now, while the route takes it (Camel's completion at the route's stop
-            // comes too late for that); what does not within the time is its events' dead letters
-            if (!e.settle.within(() -> camel.completeAggregates(route), COLLECTIONS_AT_STOP)) {
+            if (!e.stopping.before(() -> camel.completeAggregates(route), COLLECTIONS_AT_STOP)) {
                 LOG.warn("Flow {}: its collections did not all go on within {} s of its stop; what is left of them "
                     + "becomes dead letters", e.row.name(), COLLECTIONS_AT_STOP.toSeconds());
             }
             e.stopping = null;
-            e.settle = null;
         }
         camel.remove(e.row.name());
         if (!e.state.equals(IntegrationManager.FAILED)) {

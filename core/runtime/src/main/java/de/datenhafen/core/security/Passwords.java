@@ -67,6 +67,26 @@ public final class Passwords {
         return ok && stored != null;
     }
 
+    /** The rules {@link #check} holds a password to, each by the words its refusal begins with. */
+    public enum Rule {
+        TOO_SHORT("a password has at least "),
+        TOO_LONG("a password has at most "),
+        HAS_A_NAME("a password cannot contain "),
+        TOO_SIMPLE("a password needs more than ");
+
+        private final String opening;
+
+        Rule(String opening) {
+            this.opening = opening;
+        }
+
+        /** The rule a refusal of {@link #check} names (its message), if it is one of them. */
+        public static java.util.Optional<Rule> of(String refusal) {
+            return java.util.Arrays.stream(values()).filter(r -> refusal != null && refusal.startsWith(r.opening))
+                .findFirst();
+        }
+    }
+
     /** Refuses a password the rules do not allow, with the reason (field {@code password}). */
     public static void check(String password, String userId, String memberId) {
         if (password == null) {
@@ -74,21 +94,21 @@ public final class Passwords {
         }
         int n = password.codePointCount(0, password.length());
         if (n < MIN_LENGTH) {
-            throw new InvalidInputException("a password has at least " + MIN_LENGTH + " characters (any characters; "
+            throw new InvalidInputException(Rule.TOO_SHORT.opening + MIN_LENGTH + " characters (any characters; "
                 + "a few words make a good one)", "password");
         }
         if (n > MAX_LENGTH) {
-            throw new InvalidInputException("a password has at most " + MAX_LENGTH + " characters", "password");
+            throw new InvalidInputException(Rule.TOO_LONG.opening + MAX_LENGTH + " characters", "password");
         }
         String lower = password.toLowerCase(Locale.ROOT);
         for (String known : new String[] {userId, memberId, "datenhafen"}) {
             if (known != null && known.length() >= 4 && lower.contains(known.toLowerCase(Locale.ROOT))) {
-                throw new InvalidInputException("a password cannot contain the account's name, its member's or the "
+                throw new InvalidInputException(Rule.HAS_A_NAME.opening + "the account's name, its member's or the "
                     + "hub's", "password");
             }
         }
         if (password.codePoints().distinct().count() < 3) {
-            throw new InvalidInputException("a password needs more than two different characters", "password");
+            throw new InvalidInputException(Rule.TOO_SIMPLE.opening + "two different characters", "password");
         }
     }
 }

@@ -187,6 +187,32 @@ class ConsoleSignInTest {
             .getString("id")).isEqualTo("dora");
     }
 
+    /**
+     * The setup form as an attacker sends it: from another site, too large, malformed, with markup in the code. Each
+     * is refused or shown escaped, and no code is used up.
+     */
+    @Test
+    void theSetupFormRefusesHostileBodiesAndEchoesTheCodeEscaped() {
+        HubClient c = hub.client().anonymous();
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+
+        HubClient.Response crossSite = c.post("/console/setup", Map.of("Content-Type",
+            "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site"), "code=x&password=p&repeat=p");
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.body()).contains("<form");
+        HubClient.Response huge = c.post("/console/setup", form, "code=" + "a".repeat(1_000_000));
+        assertThat(huge.status()).isEqualTo(413);
+        HubClient.Response malformed = c.post("/console/setup", form, "code=%zz&password=%C3%28");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().getString("field")).isNotNull();
+
+        HubClient.Response markup = c.post("/console/setup", form,
+            "code=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&password=Ostsee+im+Winter+2026&repeat=Ostsee+im+Winter+2026");
+        assertThat(markup.status()).isEqualTo(400);
+        assertThat(markup.body()).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;")
+            .contains("Dieser Einrichtungscode ist unbekannt");
+    }
+
     @Test
     void adminAndTheBareConsolePathLeadToTheConsole() {
         HubClient c = hub.client().anonymous();

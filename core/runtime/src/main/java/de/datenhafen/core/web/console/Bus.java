@@ -96,8 +96,8 @@ final class Bus {
                 // no integration or flow reads it (one that was deleted leaves its subscription, so a new one of the
                 // same name goes on from its cursor): an admin may delete it here, with its dead letters
                 Plugins.button(h, v.t("bus.delete"), "DELETE", "/api/v1/admin/subscriptions/"
-                    + java.net.URLEncoder.encode(s.getString("name"), java.nio.charset.StandardCharsets.UTF_8)
-                    .replace("+", "%20"), v.t("bus.confirmDelete", s.getString("name")), "danger");
+                    + java.net.URLEncoder.encode(s.getString("name"), java.nio.charset.StandardCharsets.UTF_8),
+                    v.t("bus.confirmDelete", s.getString("name")), "danger");
             }
             h.close("td").close("tr");
         }

@@ -435,14 +435,14 @@ public final class Console {
             return TEXTS.get(l, "setup.wrongCode");
         }
         if (field.equals("password")) {
-            for (String[] rule : new String[][] {{"a password has at least", "setup.short"}, {"a password has at most",
-                "setup.long"}, {"a password cannot contain", "setup.name"}, {"a password needs more than",
-                "setup.simple"}}) {
-                if (error.startsWith(rule[0])) {
-                    return rule[1].equals("setup.short") || rule[1].equals("setup.long") ? TEXTS.get(l, rule[1],
-                        de.datenhafen.core.security.Passwords.MIN_LENGTH,
-                        de.datenhafen.core.security.Passwords.MAX_LENGTH) : TEXTS.get(l, rule[1]);
-                }
+            var rule = de.datenhafen.core.security.Passwords.Rule.of(error);
+            if (rule.isPresent()) {
+                return switch (rule.get()) {
+                    case TOO_SHORT -> TEXTS.get(l, "setup.short", de.datenhafen.core.security.Passwords.MIN_LENGTH);
+                    case TOO_LONG -> TEXTS.get(l, "setup.long", de.datenhafen.core.security.Passwords.MAX_LENGTH);
+                    case HAS_A_NAME -> TEXTS.get(l, "setup.name");
+                    case TOO_SIMPLE -> TEXTS.get(l, "setup.simple");
+                };
             }
         }
         return error.isEmpty() ? TEXTS.get(l, "error.other.text", reply.status()) : error;
