@@ -33,8 +33,15 @@ public final class ApiAccess {
     /** The header the API wants a session's CSRF token in. */
     public static final String CSRF_HEADER = Authentication.CSRF_HEADER;
 
-    /** What the API answered: status and body. */
-    public record Reply(int status, Buffer body) {
+    /**
+     * What the API answered: status, body, and the seconds its {@code Retry-After} asked to wait (a 429, a 503), or
+     * null: a page that passes a refusal on passes that header on too.
+     */
+    public record Reply(int status, Buffer body, String retryAfter) {
+        public Reply(int status, Buffer body) {
+            this(status, body, null);
+        }
+
         public boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -116,8 +123,10 @@ public final class ApiAccess {
         return identityApi.signIn(ctx, user, password).map(me -> new Reply(200, me.toBuffer())).recover(err -> {
             int status = err instanceof de.datenhafen.api.UnauthorizedException ? 401
                 : err instanceof TooManyRequestsException ? 429 : 0;
+            String retryAfter = err instanceof TooManyRequestsException tooMany
+                ? Errors.retryAfterSeconds(tooMany.retryAfter()) : null;
             return status == 0 ? Future.failedFuture(err) : Future.succeededFuture(new Reply(status,
-                new JsonObject().put("error", err.getMessage()).toBuffer()));
+                new JsonObject().put("error", err.getMessage()).toBuffer(), retryAfter));
         });
     }
 
@@ -152,7 +161,7 @@ public final class ApiAccess {
         options.setHeaders(headers);
         return client().request(options)
             .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
-            .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b)));
+            .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b, resp.getHeader("Retry-After"))));
     }
 
     private HttpClient client() {

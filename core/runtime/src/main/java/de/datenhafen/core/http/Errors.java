@@ -84,7 +84,7 @@ public final class Errors {
         } else if (failure instanceof ForbiddenException e) {
             send(ctx, 403, e.getMessage(), e.field(), null);
         } else if (failure instanceof TooManyRequestsException e) {
-            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+            ctx.response().putHeader("Retry-After", retryAfterSeconds(e.retryAfter()));
             send(ctx, 429, e.getMessage(), e.field(), null);
         } else if (failure instanceof NotFoundException e) {
             send(ctx, 404, e.getMessage(), e.field(), null);
@@ -230,4 +230,10 @@ public final class Errors {
             default -> "request failed with status " + status;
         };
     }
+
+    /** A wait as {@code Retry-After} gives it: whole seconds, rounded up, at least 1. */
+    static String retryAfterSeconds(java.time.Duration wait) {
+        return Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000));
+    }
+
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import de.datenhafen.testkit.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -211,6 +212,45 @@ class ConsoleSignInTest {
         assertThat(markup.status()).isEqualTo(400);
         assertThat(markup.body()).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;")
             .contains("Dieser Einrichtungscode ist unbekannt");
+    }
+
+    /**
+     * The sign-in and setup pages that say "too many" say when to try again as the API does ({@code Retry-After}), so
+     * a client or a proxy can wait (they said it in words only). A client address of its own (127.0.0.61), so the
+     * limit it reaches holds for no other test.
+     */
+    @Test
+    void theSignInAndSetupPagesAtTheLimitSayWhenToTryAgain() throws Exception {
+        java.net.InetAddress from = java.net.InetAddress.getByName("127.0.0.61");
+        RawHttp.Answer signIn = null;
+        for (int i = 0; i < 12 && (signIn == null || signIn.status() != 429); i++) {
+            signIn = form(from, "/console/sign-in", "user=" + People.ADMIN + "&password=wrong+" + i);
+            assertThat(signIn.status()).as(signIn.toString()).isIn(401, 429);
+        }
+        assertThat(signIn.status()).isEqualTo(429);
+        assertThat(signIn.body()).contains("<form", "role=\"alert\"");
+        assertThat(Long.parseLong(signIn.header("Retry-After"))).isBetween(1L, 3_600L);
+        assertThat(signIn.body()).contains("Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in "
+            + signIn.header("Retry-After") + " Sekunden noch einmal.");
+
+        RawHttp.Answer setup = form(from, "/console/setup", "code=x&password=Ostsee+im+Winter+2026"
+            + "&repeat=Ostsee+im+Winter+2026");
+        assertThat(setup.status()).as(setup.toString()).isEqualTo(429);
+        assertThat(setup.body()).contains("<form", "id=\"setup-problem\"");
+        assertThat(Long.parseLong(setup.header("Retry-After"))).isBetween(1L, 3_600L);
+        assertThat(setup.body()).contains("Versuchen Sie es in " + setup.header("Retry-After") + " Sekunden");
+
+        RawHttp.Answer other = form(java.net.InetAddress.getByName("127.0.0.62"), "/console/sign-in",
+            "user=" + People.ADMIN + "&password=wrong");
+        assertThat(other.status()).as("another address is not held").isEqualTo(401);
+        assertThat(other.header("Retry-After")).isNull();
+    }
+
+    private static RawHttp.Answer form(java.net.InetAddress from, String path, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return RawHttp.sendFrom(from, hub.hub().port(), ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+            + "Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + bytes.length + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

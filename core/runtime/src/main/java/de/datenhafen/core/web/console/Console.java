@@ -356,8 +356,9 @@ public final class Console {
                     redirect(ctx, next(field(ctx, "next")));
                     return;
                 }
+                retryAfter(ctx, reply);
                 signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
-                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", reply.error())
+                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", waitSeconds(reply))
                     : TEXTS.get(l, "error.other.text", reply.status()));
             });
     }
@@ -411,6 +412,7 @@ public final class Console {
         api.call(ctx, HttpMethod.POST, "/api/v1/auth/setup", new io.vertx.core.json.JsonObject().put("code", code)
             .put("password", password), null).onFailure(ctx::fail).onSuccess(reply -> {
                 if (!reply.ok()) {
+                    retryAfter(ctx, reply);
                     setupPage(ctx, reply.status(), fieldOf(reply), setupProblem(l, reply));
                     return;
                 }
@@ -427,7 +429,7 @@ public final class Console {
      */
     static String setupProblem(Language l, ApiAccess.Reply reply) {
         if (reply.status() == 429) {
-            return TEXTS.get(l, "setup.tooMany");
+            return TEXTS.get(l, "setup.tooMany", waitSeconds(reply));
         }
         String error = reply.error() == null ? "" : reply.error();
         String field = fieldOf(reply);
@@ -457,6 +459,19 @@ public final class Console {
             return Future.succeededFuture(signedIn);
         }
         return api.endSession(before).map(ended -> signedIn);
+    }
+
+    /** A refusal's {@code Retry-After} (the API's limit of sign-ins and setups) on the page that shows it. */
+    private static void retryAfter(RoutingContext ctx, ApiAccess.Reply reply) {
+        if (reply.status() == 429) {
+            ctx.response().putHeader("Retry-After", waitSeconds(reply));
+        }
+    }
+
+    /** The seconds a 429 asks to wait: its {@code Retry-After} when it is a number of seconds, else a minute. */
+    private static String waitSeconds(ApiAccess.Reply reply) {
+        String s = reply.retryAfter();
+        return s != null && s.matches("[0-9]{1,9}") ? s : "60";
     }
 
     /** The field a refusal names, or "" (an answer that is no JSON names none). */
