@@ -35,6 +35,23 @@ export function say(text, problem) {
   region.textContent = text;
 }
 
+/**
+ * Shows the page's times (<time datetime>, rendered by the server in UTC) in the browser's time zone and the page's
+ * language; the server's text stays as the element's title.
+ */
+export function localTimes() {
+  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+    { dateStyle: 'medium', timeStyle: 'medium' });
+  for (const time of document.querySelectorAll('main time[datetime]:not([data-local])')) {
+    const at = new Date(time.dateTime);
+    if (Number.isNaN(at.getTime())) continue;
+    time.title = time.textContent;
+    time.textContent = format.format(at);
+    time.dataset.local = '';
+  }
+}
+localTimes();
+
 /** Buttons with data-method and data-path call the API (after data-confirm, if set), then reload the page. */
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-path]');

@@ -1,47 +1,79 @@
-// Dead letters, many at once: the selected ones replayed or discarded one after another (the API's per-item routes,
-// so each outcome is the hub's own), or all of a subscription with the API's filter route. Then the page reloads.
-import { api, say } from './console.js';
+// Dead letters: one, the selected ones, or all of a subscription replayed or discarded through the API's routes (the
+// per-item ones one after another, so each outcome is the hub's own). Then the list is read again in place and the
+// page's live region says what came of it, in the page's language: the texts are the data-* attributes of
+// #dead-actions, rendered by the server.
+import { api, say, localTimes } from './console.js';
 
+const fill = (template, ...values) => (template || '').replace(/\{(\d)\}/g, (match, i) => String(values[Number(i)]));
 const selected = () => [...document.querySelectorAll('input.select:checked')].map((box) => box.value);
+const ok = (reply) => reply.status >= 200 && reply.status < 300;
+const problem = (id, reply) => (id ? '#' + id + ': ' : '') + ((reply.body && reply.body.error) || ('HTTP ' + reply.status));
 
-const each = async (method, path) => {
-  const ids = selected();
-  let ok = 0; const failed = [];
-  for (const id of ids) {
-    const reply = await api(method, path(id));
-    if (reply.status >= 200 && reply.status < 300 && !(reply.body && reply.body.delivered === false)) ok++;
-    else failed.push('#' + id + ': ' + ((reply.body && reply.body.error) || ('HTTP ' + reply.status)));
+/** Reads the page again and puts its main content in place of this one's (the live regions are made anew by say). */
+const refresh = async () => {
+  const response = await fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  const fresh = response.ok ? new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('main') : null;
+  if (!fresh) {
+    window.location.reload();
+    return;
   }
-  return { ok, failed };
+  document.querySelector('main').replaceChildren(...fresh.childNodes);
+  localTimes();
 };
 
-const finish = ({ ok, failed }) => {
-  if (failed.length) say(failed.join('; '), true); else window.location.reload();
-  if (failed.length && ok) window.setTimeout(() => window.location.reload(), 4000);
+/** Calls the API for each id in turn, showing how far it got; counts delivered, failed again, refused. */
+const each = async (texts, method, path, ids) => {
+  const outcome = { done: 0, again: 0, refused: [] };
+  for (const [i, id] of ids.entries()) {
+    if (ids.length > 1) say(fill(texts.progress, i + 1, ids.length));
+    const reply = await api(method, path(id));
+    if (!ok(reply)) outcome.refused.push(problem(id, reply));
+    else if (reply.body && reply.body.delivered === false) outcome.again++;
+    else outcome.done++;
+  }
+  return outcome;
 };
 
-const replay = document.getElementById('replay-selected');
-if (replay) {
-  replay.addEventListener('click', async () => finish(await each('POST', (id) => '/api/v1/admin/dead-letters/' + id + '/replay')));
-}
-const discard = document.getElementById('discard-selected');
-if (discard) {
-  discard.addEventListener('click', async () => {
-    if (!window.confirm(discard.dataset.confirm)) return;
-    finish(await each('DELETE', (id) => '/api/v1/admin/dead-letters/' + id));
-  });
-}
-const all = document.getElementById('replay-all');
-if (all) {
-  all.addEventListener('click', async () => {
-    const filter = { subscription: all.dataset.subscription };
-    if (all.dataset.errorContains) filter.errorContains = all.dataset.errorContains;
+const report = async (text, refused) => {
+  await refresh();
+  if (text) say(text);
+  if (refused.length) say(refused.join('; '), true);
+  const region = document.getElementById(refused.length ? 'console-alert' : 'console-status');
+  if (region) {
+    region.tabIndex = -1;
+    region.focus(); // the button that was clicked is gone with the old list
+  }
+};
+
+const replayPath = (id) => '/api/v1/admin/dead-letters/' + id + '/replay';
+const discardPath = (id) => '/api/v1/admin/dead-letters/' + id;
+
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('#dead-actions button, button.replay-one, button.discard-one');
+  if (!button) return;
+  const texts = document.getElementById('dead-actions').dataset;
+  const discard = button.id === 'discard-selected' || button.classList.contains('discard-one');
+  const all = button.id === 'replay-all';
+  const ids = all ? [] : button.dataset.id ? [button.dataset.id] : selected();
+  if (!all && ids.length === 0) {
+    say(texts.noneSelected, true);
+    return;
+  }
+  if (discard && !window.confirm(button.dataset.confirm)) return;
+  button.disabled = true;
+  if (all) {
+    const filter = { subscription: button.dataset.subscription };
+    if (button.dataset.errorContains) filter.errorContains = button.dataset.errorContains;
+    say(texts.working);
     const reply = await api('POST', '/api/v1/admin/dead-letters/replay', filter);
-    if (reply.status === 200) {
-      say(JSON.stringify(reply.body));
-      window.setTimeout(() => window.location.reload(), 800);
-    } else {
-      say((reply.body && reply.body.error) || ('HTTP ' + reply.status), true);
-    }
-  });
-}
+    const b = reply.body || {};
+    await report(ok(reply) ? fill(texts.outcomeAll, b.matched, b.delivered, b.failed, b.noConsumer, b.eventGone) : '',
+      ok(reply) ? [] : [problem(null, reply)]);
+  } else if (discard) {
+    const outcome = await each(texts, 'DELETE', discardPath, ids);
+    await report(fill(texts.discarded, outcome.done), outcome.refused);
+  } else {
+    const outcome = await each(texts, 'POST', replayPath, ids);
+    await report(fill(texts.outcome, outcome.done, outcome.again), outcome.refused);
+  }
+});

@@ -121,6 +121,22 @@ class ConsoleBusTest {
         List<WebElement> items = browser.driver().findElements(By.cssSelector("li[data-dead-letter]"));
         assertThat(items).hasSize(3);
         assertThat(items.get(0).getText()).contains("poisoned", "poisoned.event", "it contains 'poison'");
+        // its times in the page's language in the browser's zone, the server's UTC text as the title
+        WebElement firstFailed = items.get(0).findElement(By.cssSelector("p.hint time"));
+        assertThat(firstFailed.getAttribute("datetime")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(firstFailed.getAttribute("title")).endsWith(" UTC");
+        assertThat(firstFailed.getText()).matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d");
+        browser.assertAccessible();
+
+        // replayed while the consumer still fails: the page says so and shows the letter with one attempt more
+        String first = items.get(0).getAttribute("data-dead-letter");
+        long attempts = attemptsOf(first);
+        items.get(0).findElement(By.cssSelector("button.replay-one")).click();
+        WebElement said = browser.await(d -> d.findElement(By.id("console-status")));
+        assertThat(said.getText()).isEqualTo("Zugestellt: 0 · erneut fehlgeschlagen: 1");
+        assertThat(attemptsOf(first)).isEqualTo(attempts + 1);
+        assertThat(browser.driver().findElement(By.cssSelector("li[data-dead-letter='" + first + "']")).getText())
+            .contains((attempts + 1) + " Versuche");
         browser.assertAccessible();
         Files.delete(failing); // the consumer is fixed
 
@@ -130,6 +146,8 @@ class ConsoleBusTest {
         browser.driver().findElement(By.id("replay-selected")).click();
 
         browser.await(d -> d.findElement(By.id("no-dead-letters")));
+        assertThat(browser.driver().findElement(By.id("console-status")).getText())
+            .isEqualTo("Zugestellt: 3 · erneut fehlgeschlagen: 0");
         assertThat(deadLetters()).isZero();
         assertThat(hub.awaitEvents("rec.poisoned", 3)).hasSize(3);
         browser.open(hub.client().baseUri().resolve("/console/bus"));
@@ -225,6 +243,12 @@ class ConsoleBusTest {
             .doesNotContain("alpha.event"));
         assertThat(browser.driver().findElement(By.id("errorContains")).getAttribute("value")).isEqualTo("stale");
         browser.assertAccessible();
+    }
+
+    private static long attemptsOf(String id) {
+        return hub.client().get("/api/v1/admin/dead-letters?subscription=poisoned").json().getJsonArray("deadLetters")
+            .stream().map(JsonObject.class::cast).filter(d -> String.valueOf(d.getLong("id")).equals(id))
+            .findFirst().orElseThrow().getLong("attempts");
     }
 
     private static int deadLetters() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import de.datenhafen.testkit.Browser;
 import de.datenhafen.testkit.HubExtension;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -96,9 +97,11 @@ class ConsoleMembersTest {
         assertThat(admin).contains("POST /api/v1/admin/members/:member/users", "stadtverkehr", "luftblick");
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty()
             .allSatisfy(row -> assertThat(row.getText()).contains("POST /api/v1/admin/members/:member/users"));
-        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child")).stream()
-            .map(td -> java.time.Instant.parse(td.getText())).toList()).as("newest first")
-            .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        List<WebElement> times = browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child time"));
+        assertThat(times.stream().map(t -> java.time.Instant.parse(t.getAttribute("datetime"))).toList())
+            .as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(times.get(0).getText()).as("in the page's language")
+            .matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d");
         browser.assertAccessible();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");

@@ -49,8 +49,8 @@ class ConsoleOverviewTest {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/");
 
         assertThat(card("health")).contains("Zustand");
-        assertThat(card("plugins")).contains("1", "1 gestartet");
-        browser.await(d -> card("integrations").contains("1 fehlgeschlagen, 1 läuft") ? true : null);
+        assertThat(card("plugins")).contains("1", "gestartet: 1");
+        browser.await(d -> card("integrations").contains("fehlgeschlagen: 1, läuft: 1") ? true : null);
         assertThat(card("dead-letters")).contains("0");
         assertThat(card("lag")).contains("0");
         assertThat(browser.driver().findElement(By.id("errors")).getText())
@@ -72,8 +72,8 @@ class ConsoleOverviewTest {
 
         create(hub.client(), "parking-2", "fixture-ingest", new JsonObject().put("path", "parking-2"));
 
-        browser.await(d -> card("integrations").contains("2 läuft") ? true : null);
-        assertThat(before).doesNotContain("2 läuft");
+        browser.await(d -> card("integrations").contains("läuft: 2") ? true : null);
+        assertThat(before).doesNotContain("läuft: 2");
         assertThat(browser.script("return window.notReloaded")).isEqualTo(true);
         assertThat(browser.driver().findElement(By.id("card-bus-rate")).getText()).contains("/s");
         hub.client().delete("/api/v1/admin/integrations/parking-2");

@@ -60,7 +60,8 @@ final class Audit {
                     "audit.action", "audit.target", "audit.outcome");
                 for (Object o : entries) {
                     JsonObject e = (JsonObject) o;
-                    h.open("tr").element("td", e.getString("at")).element("td", e.getString("principal", "–"))
+                    h.open("tr").open("td");
+                    v.time(h, e.getString("at")).close("td").element("td", e.getString("principal", "–"))
                         .element("td", e.getString("member", "–")).element("td", e.getString("action"))
                         .element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
                         .close("tr");

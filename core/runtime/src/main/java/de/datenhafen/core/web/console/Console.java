@@ -63,6 +63,9 @@ public final class Console {
         this.crossSite = crossSite;
     }
 
+    private static final java.time.format.DateTimeFormatter TIMES = java.time.format.DateTimeFormatter
+        .ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM).withZone(java.time.ZoneOffset.UTC);
+
     /** What a page body gets: who asks, in which language, the API, and where the page is. */
     record View(RoutingContext ctx, Principal person, Language language, String path, ApiAccess api) {
         String t(String key, Object... args) {
@@ -72,6 +75,34 @@ public final class Console {
         /** A state's name in the page's language ({@code running}, {@code UP}, ...), or the state as the API says. */
         String state(String state) {
             return state == null ? "–" : TEXTS.find(language, "state." + state).orElse(state);
+        }
+
+        /**
+         * A time the API gives (ISO-8601) as a {@code <time>} element: its text in the page's language and in UTC,
+         * said so; {@code console.js} shows it in the browser's time zone. Null is "–", a text that is no time is
+         * shown as it is.
+         */
+        Html time(Html h, String iso) {
+            if (iso == null) {
+                return h.text("–");
+            }
+            try {
+                String text = TIMES.withLocale(language.locale()).format(java.time.Instant.parse(iso)) + " UTC";
+                return h.element("time", text, "datetime", iso);
+            } catch (java.time.format.DateTimeParseException e) {
+                return h.text(iso);
+            }
+        }
+
+        /** An integration's or a flow's last error ({@code message} and {@code at}, or null) as a {@code dd}. */
+        Html lastError(Html h, io.vertx.core.json.JsonObject last) {
+            h.open("dd", "id", "last-error");
+            if (last == null) {
+                h.text("–");
+            } else {
+                time(h.text(last.getString("message") + " ("), last.getString("at")).text(")");
+            }
+            return h.close("dd");
         }
 
         /** The API's answer to a GET as this person. */

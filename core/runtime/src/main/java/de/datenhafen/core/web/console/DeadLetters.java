@@ -47,7 +47,11 @@ final class DeadLetters {
                 h.element("p", v.t("dead.none"), "id", "no-dead-letters");
                 return new Console.Rendered(v.t("dead.title"), h);
             }
-            h.open("div", "class", "actions", "id", "dead-actions")
+            // dead-letters.js says what came of an action with these texts
+            h.open("div", "class", "actions", "id", "dead-actions", "data-outcome", v.t("dead.outcome"),
+                    "data-outcome-all", v.t("dead.outcomeAll"), "data-discarded", v.t("dead.discarded"),
+                    "data-progress", v.t("dead.progress"), "data-working", v.t("dead.working"),
+                    "data-none-selected", v.t("dead.noneSelected"))
                 .element("button", v.t("dead.replaySelected"), "type", "button", "id", "replay-selected")
                 .element("button", v.t("dead.discardSelected"), "type", "button", "id", "discard-selected",
                     "class", "danger", "data-confirm", v.t("dead.confirmDiscard"));
@@ -68,15 +72,16 @@ final class DeadLetters {
                     .element("label", v.t("dead.item", id, d.getString("subscription"), event.getString("type", "?"),
                         d.getInteger("attempts", 0)), "for", "select-" + id, "class", "inline").close("p")
                     .element("p", d.getString("error", ""), "class", "problem")
-                    .element("p", v.t("dead.failed", d.getString("firstFailedAt"), d.getString("lastFailedAt")),
-                        "class", "hint")
+                    .open("p", "class", "hint").text(v.t("dead.firstFailed") + " ");
+                v.time(h, d.getString("firstFailedAt")).text(", " + v.t("dead.lastFailed") + " ");
+                v.time(h, d.getString("lastFailedAt")).close("p")
                     .open("details").element("summary", v.t("dead.inspect"))
                     .element("pre", event.encodePrettily(), "tabindex", "0").close("details")
                     .open("div", "class", "actions");
-                Plugins.button(h, v.t("dead.replay"), "POST", "/api/v1/admin/dead-letters/" + id + "/replay", null,
-                    "secondary");
-                Plugins.button(h, v.t("dead.discard"), "DELETE", "/api/v1/admin/dead-letters/" + id,
-                    v.t("dead.confirmDiscardOne", id), "danger");
+                h.element("button", v.t("dead.replay"), "type", "button", "class", "secondary replay-one", "data-id",
+                        String.valueOf(id))
+                    .element("button", v.t("dead.discard"), "type", "button", "class", "danger discard-one", "data-id",
+                        String.valueOf(id), "data-confirm", v.t("dead.confirmDiscardOne", id));
                 h.close("div").close("li");
             }
             h.close("ul");

@@ -69,9 +69,8 @@ final class Flows {
                         : f.getString("member"))
                     .element("dt", v.t("integration.messages")).element("dd", v.t("integration.counts",
                         m.getLong("in", 0L), m.getLong("out", 0L), m.getLong("failed", 0L)), "id", "messages")
-                    .element("dt", v.t("integrations.lastError")).element("dd", last == null ? "–"
-                        : last.getString("message") + " (" + last.getString("at") + ")", "id", "last-error")
-                    .close("dl");
+                    .element("dt", v.t("integrations.lastError"));
+                v.lastError(h, last).close("dl");
                 if (v.person().isHubAdmin() || v.person().has(Role.MEMBER_ADMIN)) {
                     h.open("div", "class", "actions");
                     if (f.getBoolean("enabled", false)) {

@@ -73,9 +73,8 @@ final class Integrations {
                     .element("dt", v.t("integrations.plugin")).element("dd", i.getString("plugin"))
                     .element("dt", v.t("integration.messages")).element("dd", v.t("integration.counts",
                         m.getLong("in", 0L), m.getLong("out", 0L), m.getLong("failed", 0L)), "id", "messages")
-                    .element("dt", v.t("integrations.lastError")).element("dd", last == null ? "–"
-                        : last.getString("message") + " (" + last.getString("at") + ")", "id", "last-error")
-                    .close("dl");
+                    .element("dt", v.t("integrations.lastError"));
+                v.lastError(h, last).close("dl");
                 if (v.person().has(Role.MEMBER_ADMIN)) {
                     h.open("div", "class", "actions");
                     if ("paused".equals(i.getString("state"))) {

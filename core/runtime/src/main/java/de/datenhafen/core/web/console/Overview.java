@@ -123,8 +123,9 @@ final class Overview {
             counts.merge(((JsonObject) o).getString("state", "?"), 1, Integer::sum);
         }
         StringBuilder s = new StringBuilder();
-        counts.forEach((state, n) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(' ')
-            .append(v.state(state)));
+        // "läuft: 14", not "14 läuft": a state's word is no noun to count in German
+        counts.forEach((state, n) -> s.append(s.length() == 0 ? "" : ", ").append(v.state(state)).append(": ")
+            .append(n));
         return s.length() == 0 ? v.t("overview.none") : s.toString();
     }
 
@@ -147,7 +148,8 @@ final class Overview {
                 rows.open("tr").open("td").link(Console.BASE + "integrations/" + i.getString("name"),
                         i.getString("name")).close("td")
                     .element("td", v.state(i.getString("state"))).element("td", last.getString("message"))
-                    .element("td", last.getString("at")).close("tr");
+                    .open("td");
+                v.time(rows, last.getString("at")).close("td").close("tr");
                 n++;
             }
         }
