@@ -178,12 +178,19 @@ public final class PluginSignature {
             JsonObject json = new JsonObject().put("format", 1).put("member", member).put("keyId", keyId)
                 .put("algorithm", ALGORITHM).put("entries", new JsonObject(new TreeMap<>(entries)))
                 .put("signature", Base64.getEncoder().encodeToString(s.sign()));
+            // each entry keeps its time and the signature takes the latest of them, so the same archive signed again
+            // is the same bytes (Ed25519 signs deterministically): a rebuild of unchanged sources gives the archive the
+            // hub installed, where the time of signing made every build a new file
+            java.time.LocalDateTime latest = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
             try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream z = new ZipOutputStream(out)) {
                 for (ZipReader.Entry e : zip.entries()) {
                     if (e.name().equals(ENTRY)) {
                         continue;
                     }
-                    z.putNextEntry(new ZipEntry(e.name()));
+                    ZipEntry copy = new ZipEntry(e.name());
+                    copy.setTimeLocal(e.modified());
+                    latest = e.modified().isAfter(latest) ? e.modified() : latest;
+                    z.putNextEntry(copy);
                     if (!e.isDirectory()) {
                         try (InputStream in = zip.open(e)) {
                             in.transferTo(z);
@@ -191,7 +198,9 @@ public final class PluginSignature {
                     }
                     z.closeEntry();
                 }
-                z.putNextEntry(new ZipEntry(ENTRY));
+                ZipEntry signature = new ZipEntry(ENTRY);
+                signature.setTimeLocal(latest);
+                z.putNextEntry(signature);
                 z.write(json.encodePrettily().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }

@@ -68,8 +68,21 @@ final class ZipReader implements Closeable {
      *
      * @param dataOffset where its compressed data starts
      */
+    /** An entry as the central directory names it; {@code dosTime} its modification date and time, as stored. */
     record Entry(String name, int method, int flags, long crc, long compressedSize, long size, long localOffset,
-                 long dataOffset) {
+                 long dataOffset, long dosTime) {
+
+        /** The entry's modification time as stored (a local date and time; 1980-01-01 where it is no valid one). */
+        java.time.LocalDateTime modified() {
+            int date = (int) (dosTime >>> 16);
+            int time = (int) (dosTime & 0xFFFF);
+            try {
+                return java.time.LocalDateTime.of(((date >> 9) & 0x7F) + 1980, (date >> 5) & 0x0F, date & 0x1F,
+                    (time >> 11) & 0x1F, (time >> 5) & 0x3F, (time & 0x1F) * 2);
+            } catch (java.time.DateTimeException e) {
+                return java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+            }
+        }
 
         boolean isDirectory() {
             return name.endsWith("/");
@@ -415,7 +428,7 @@ final class ZipReader implements Closeable {
                 if (name.endsWith("/") && expanded != 0) {
                     throw damaged(label, "folder entry " + quote(name) + " has content");
                 }
-                out.add(new Entry(name, method, flags, crc, compressed, expanded, local, -1));
+                out.add(new Entry(name, method, flags, crc, compressed, expanded, local, -1, u32(h, 12)));
                 pos = next;
             }
             if (out.size() != total) {
@@ -490,7 +503,7 @@ final class ZipReader implements Closeable {
                     expected = checkDescriptor(e, dataEnd, centralOffset);
                 }
                 central.set(i, new Entry(e.name(), e.method(), e.flags(), e.crc(), e.compressedSize(), e.size(),
-                    e.localOffset(), data));
+                    e.localOffset(), data, e.dosTime()));
                 previous = e.name();
             }
             if (expected != centralOffset) {

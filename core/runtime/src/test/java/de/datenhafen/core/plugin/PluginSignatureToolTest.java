@@ -68,6 +68,29 @@ class PluginSignatureToolTest {
         assertThat(found.verifiedBy(first.getPublic())).isFalse();
     }
 
+    /**
+     * The same archive signed twice with the same key is the same bytes, its entries keeping the times the build gave
+     * them: a rebuild of unchanged sources gives the file the hub installed (the time of signing made each build a new
+     * file, which the hub's plugins folder then ignored, and a new hash to allow).
+     */
+    @Test
+    void theSameArchiveSignedAgainIsTheSameBytesWithTheBuildsTimes() throws Exception {
+        java.time.LocalDateTime built = java.time.LocalDateTime.of(2026, 12, 1, 0, 0);
+        Path one = archive(dir.resolve("one.zip"), built);
+        Path two = Files.copy(one, dir.resolve("two.zip"));
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+
+        PluginSignature.sign(one, "acme", pair.getPrivate(), pair.getPublic());
+        PluginSignature.sign(two, "acme", pair.getPrivate(), pair.getPublic());
+        PluginSignature.sign(two, "acme", pair.getPrivate(), pair.getPublic()); // again over its own signature
+
+        assertThat(Files.readAllBytes(two)).isEqualTo(Files.readAllBytes(one));
+        try (var zip = new java.util.zip.ZipFile(one.toFile())) {
+            assertThat(zip.stream().map(ZipEntry::getTimeLocal).distinct().toList()).containsExactly(built);
+        }
+        assertThat(PluginSignature.read(one, ArchiveLimits.DEFAULTS).verifiedBy(pair.getPublic())).isTrue();
+    }
+
     @Test
     void derivesThePublicKeyOfAStoredPrivateKey() throws Exception {
         KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -97,13 +120,19 @@ class PluginSignatureToolTest {
     }
 
     private static Path archive(Path file) throws IOException {
+        return archive(file, java.time.LocalDateTime.now());
+    }
+
+    private static Path archive(Path file, java.time.LocalDateTime at) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            zip.putNextEntry(new ZipEntry("plugin.properties"));
-            zip.write("plugin.id=demo\n".getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry("classes/"));
-            zip.putNextEntry(new ZipEntry("classes/a.txt"));
-            zip.write("a".getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
+            for (String name : List.of("plugin.properties", "classes/", "classes/a.txt")) {
+                ZipEntry e = new ZipEntry(name);
+                e.setTimeLocal(at);
+                zip.putNextEntry(e);
+                zip.write(name.equals("plugin.properties") ? "plugin.id=demo\n".getBytes(StandardCharsets.UTF_8)
+                    : name.endsWith("/") ? new byte[0] : "a".getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
         }
         return file;
     }
