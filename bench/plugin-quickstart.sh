@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Time from `mvn archetype:generate` to a member's plugin enabled on a running hub (issue 14), as docs/plugins.md
 # walks it: generate a plugin from the archetype in a temporary folder, build it with `mvn verify` (its unit and hub
-# tests included), start the packaged server, install and enable the archive, create an integration and post one
-# reading. Prints the seconds of each step and the total. Run from the repository's top folder, after
+# tests included) signed with a new key of a new member the packaged server's admin registers, install and enable
+# the archive, create an integration and post one reading. Needs jq. Prints the seconds of each step and the total. Run from the repository's top folder, after
 #   ./mvnw -B -q install -DskipTests        (the archetype, the plugin parent, the API and the testkit)
 # or, without installing, after a `verify` of sdk/plugin-sdk-it, with SDK_REPO=sdk/plugin-sdk-it/target/sdk-repo (that
 # build's artifacts in a repository of their own; Maven's plugins then come from ~/.m2, read-only).
@@ -28,23 +28,33 @@ t0=$(now)
   -DarchetypeCatalog=local -DgroupId=org.example.meters -DartifactId=meters-plugin -Dpackage=org.example.meters \
   -DpluginId=meters -DpluginProvider="Example Meters GmbH")
 t1=$(now)
-"${MVN[@]}" -f "$WORK/meters-plugin/pom.xml" verify
+# The hub requires signatures, as every hub does: the member, its key registered, the archive signed in the build
+start_packaged_hub "$PORT" "$WORK/hub.log"
+DIST=$(ls -d distribution/target/datenhafen-*/ | head -1)
+call() { # name expected-status curl-args...: fails with the answer unless the status is the one expected
+  local name=$1 want=$2; shift 2
+  local got; got=$(curl -s -o "$WORK/$name.json" -w '%{http_code}' -H "$H" "$@")
+  [ "$got" = "$want" ] || { echo "$name: $got $(cat "$WORK/$name.json")" >&2; exit 1; }
+}
+call member 201 -H 'Content-Type: application/json' -d '{"id":"example-meters","name":"Example Meters GmbH"}' \
+  "$HUB/api/v1/admin/members"
+"$DIST/bin/datenhafen" plugin keygen --out "$WORK/example-meters" >/dev/null
+jq -n --rawfile k "$WORK/example-meters.pub.pem" '{publicKey: $k, name: "build key"}' >"$WORK/key-request.json"
+call key 201 -H 'Content-Type: application/json' -d @"$WORK/key-request.json" \
+  "$HUB/api/v1/admin/members/example-meters/keys"
 t2=$(now)
-# The archive is not signed: a hub that requires signatures (issue 14) is told not to, as on a development install.
-DATENHAFEN_PLUGINS_REQUIRE_SIGNATURE=false start_packaged_hub "$PORT" "$WORK/hub.log"
+"${MVN[@]}" -f "$WORK/meters-plugin/pom.xml" verify -Dplugin.signing.skip=false \
+  -Dplugin.signing.key="$WORK/example-meters.pem" -Dplugin.signing.member=example-meters
 t3=$(now)
-status=$(curl -s -o "$WORK/install.json" -w '%{http_code}' -H "$H" -H 'Content-Type: application/octet-stream' \
-  --data-binary @"$WORK/meters-plugin/target/meters-0.1.0-SNAPSHOT.zip" "$HUB/api/v1/admin/plugins?enable=true")
-[ "$status" = 201 ] || { echo "install: $status $(cat "$WORK/install.json")" >&2; exit 1; }
-status=$(curl -s -o "$WORK/integration.json" -w '%{http_code}' -H "$H" -H 'Content-Type: application/json' \
-  -d '{"name":"hall-meters","connector":"meters-readings","config":{}}' "$HUB/api/v1/admin/integrations")
-[ "$status" = 201 ] || { echo "integration: $status $(cat "$WORK/integration.json")" >&2; exit 1; }
-status=$(curl -s -o "$WORK/reading.json" -w '%{http_code}' -H 'Content-Type: text/plain' -d 42 \
-  "$HUB/api/v1/plugins/meters/readings?meter=hall-1")
-[ "$status" = 202 ] || { echo "reading: $status $(cat "$WORK/reading.json")" >&2; exit 1; }
+call install 201 -H 'Content-Type: application/octet-stream' \
+  --data-binary @"$WORK/meters-plugin/target/meters-0.1.0-SNAPSHOT.zip" "$HUB/api/v1/admin/plugins?enable=true"
+call integration 201 -H 'Content-Type: application/json' \
+  -d '{"name":"hall-meters","connector":"meters-readings","config":{}}' "$HUB/api/v1/admin/integrations"
+call reading 202 -H 'Content-Type: text/plain' -d 42 "$HUB/api/v1/plugins/meters/readings?meter=hall-1"
 t4=$(now)
 echo "installed: $(cat "$WORK/install.json")"
 echo "reading: $(cat "$WORK/reading.json")"
-echo "plugin quickstart: generate $(secs "$t0" "$t1") s, mvn verify $(secs "$t1" "$t2") s, hub start $(secs "$t2" "$t3") s," \
-  "install + enable + integration + one reading $(secs "$t3" "$t4") s; total $(secs "$t0" "$t4") s"
+echo "plugin quickstart: generate $(secs "$t0" "$t1") s, hub start + member + key $(secs "$t1" "$t2") s," \
+  "mvn verify, signed $(secs "$t2" "$t3") s, install + enable + integration + one reading $(secs "$t3" "$t4") s;" \
+  "total $(secs "$t0" "$t4") s"
 rm -rf "$WORK"

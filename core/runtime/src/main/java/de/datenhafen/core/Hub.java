@@ -567,13 +567,32 @@ public final class Hub implements AutoCloseable {
             }
         });
         plugins.enabledButNotStarted().forEach((id, reason) -> checks.add(HealthCheck.down("plugin:" + id, reason)));
+        // up (the rest of the hub serves), but an archive left in the plugins folder unloaded (changed since it was
+        // installed, never installed) is something an admin meant to run: the start's log said so once
+        java.util.Set<String> installed = new java.util.HashSet<>();
+        long notLoaded = 0;
+        for (var p : plugins.list()) {
+            if (p.id() != null) {
+                installed.add(p.id());
+            } else if (!"deleted".equals(p.state())) {
+                notLoaded++;
+            }
+        }
+        if (notLoaded > 0) {
+            checks.add(HealthCheck.warning("plugins-folder", notLoaded + " file(s) of the plugins folder not loaded; "
+                + "GET /api/v1/admin/plugins says which and why"));
+        }
         // Every configured integration has been started by now (before the server listened); one that failed is
-        // shown with its reason without holding the rest of the hub back.
+        // shown with its reason without holding the rest of the hub back, one whose plugin is not there at all (not
+        // installed, its archive not loaded) as a warning: it will not run until an admin installs it.
         integrations.list().forEach(i -> {
             if (i.state().equals(IntegrationManager.FAILED)) {
                 checks.add(HealthCheck.failed("integration:" + i.name(), i.lastError()));
             } else if (i.state().equals(IntegrationManager.RUNNING)) {
                 checks.add(HealthCheck.up("integration:" + i.name()));
+            } else if (!installed.contains(i.plugin())) {
+                checks.add(HealthCheck.warning("integration:" + i.name(), "waiting for plugin " + i.plugin()
+                    + ", which is not loaded"));
             }
         });
         return checks;

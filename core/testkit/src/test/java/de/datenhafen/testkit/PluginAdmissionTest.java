@@ -73,6 +73,48 @@ class PluginAdmissionTest {
             + "); install it again through the admin API");
     }
 
+    /**
+     * A hub whose plugin archive changed in its folder is ready (the rest serves), but says where admins look that a
+     * file is not loaded and which integrations wait for it: it answered a bare UP with the demo's four plugins
+     * ignored after a rebuild and eleven integrations waiting (a newcomer's walk-through).
+     */
+    @Test
+    void aChangedArchiveAndTheIntegrationsWaitingForItAreWarningsOfReadiness() throws IOException {
+        HubClient.Response installed = hub.client().installPlugin(Fixtures.noticeBoard(ARCHIVES.resolve("board")),
+            true);
+        assertThat(installed.status()).as(installed.toString()).isEqualTo(201);
+        HubClient.Response created = hub.client().post("/api/v1/admin/integrations", new JsonObject()
+            .put("name", "board").put("connector", "notice-board").put("config", new JsonObject()));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        Path other = PluginArchiveBuilder.plugin("notice-board", "1.0.0", Fixtures.MEMBER,
+            de.datenhafen.fixtures.NoticeBoardPlugin.class).descriptor("plugin.description", "other bytes")
+            .writeTo(ARCHIVES.resolve("board-2"));
+        Files.copy(other, plugins().resolve("notice-board-1.0.0.zip"), StandardCopyOption.REPLACE_EXISTING);
+
+        hub.restart();
+
+        HubClient.Response admin = hub.client().get("/health/ready");
+        assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+        assertThat(check(admin, "plugins-folder").getString("status")).isEqualTo("WARNING");
+        assertThat(check(admin, "plugins-folder").getString("reason"))
+            .matches("\\d+ file\\(s\\) of the plugins folder not loaded; GET /api/v1/admin/plugins says which and why");
+        assertThat(check(admin, "integration:board").getString("status")).isEqualTo("WARNING");
+        assertThat(check(admin, "integration:board").getString("reason"))
+            .isEqualTo("waiting for plugin notice-board, which is not loaded");
+        HubClient.Response anyone = hub.client().anonymous().get("/health/ready");
+        assertThat(anyone.status()).isEqualTo(200);
+        assertThat(anyone.body()).doesNotContain("integration:board");
+        assertThat(check(anyone, "integrations").getString("status")).isEqualTo("WARNING");
+        assertThat(check(anyone, "integrations").getString("reason"))
+            .matches("1 of \\d+ integrations wait for a plugin that is not loaded; a hub-admin reads which");
+    }
+
+    private static JsonObject check(HubClient.Response ready, String name) {
+        return ready.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
+            .filter(c -> name.equals(c.getString("name"))).findFirst()
+            .orElseThrow(() -> new AssertionError("no check " + name + " in " + ready.body()));
+    }
+
     @Test
     void installsAnArchiveTheAdminAdmittedBySha256FromThePluginsFolder() throws IOException {
         Files.copy(ADMITTED, plugins().resolve("admitted-1.0.0.zip"));

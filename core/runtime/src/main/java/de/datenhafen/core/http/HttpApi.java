@@ -463,17 +463,25 @@ public final class HttpApi {
         List<HealthCheck> out = new ArrayList<>();
         int integrations = 0;
         int failed = 0;
+        int waiting = 0;
         for (HealthCheck c : checks) {
             if (c.name().startsWith("integration:")) {
                 integrations++;
-                failed += "UP".equals(c.status()) ? 0 : 1;
+                failed += "FAILED".equals(c.status()) || "DOWN".equals(c.status()) ? 1 : 0;
+                waiting += "WARNING".equals(c.status()) ? 1 : 0;
             } else {
                 out.add(c);
             }
         }
-        if (integrations > 0) {
-            out.add(failed == 0 ? HealthCheck.up("integrations") : HealthCheck.failed("integrations", failed + " of "
-                + integrations + " integrations have failed; a hub-admin reads which and why"));
+        if (failed > 0) {
+            out.add(HealthCheck.failed("integrations", failed + " of " + integrations + " integrations have failed"
+                + (waiting > 0 ? " and " + waiting + " wait for a plugin that is not loaded" : "")
+                + "; a hub-admin reads which and why"));
+        } else if (waiting > 0) {
+            out.add(HealthCheck.warning("integrations", waiting + " of " + integrations + " integrations wait for a "
+                + "plugin that is not loaded; a hub-admin reads which"));
+        } else if (integrations > 0) {
+            out.add(HealthCheck.up("integrations"));
         }
         return out;
     }

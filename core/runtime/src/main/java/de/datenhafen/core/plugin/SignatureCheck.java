@@ -61,7 +61,7 @@ final class SignatureCheck {
     static final String PUBLIC_KEY_TRUSTED = "the trusted signer's keys in " + HubConfig.PLUGINS_TRUSTED_KEYS
         + " include the repository's test key {}, whose private half is public: anyone can sign plugins this hub "
         + "admits (uploaded, or put into plugins/); for development installs only, put the association's own key in "
-        + "its place (README, \"Signing\")";
+        + "its place (README, \"Signed plugins\")";
 
     /** {@link #PUBLIC_KEY_TRUSTED} with the key's id. */
     static String publicKeyTrusted(String id) {
@@ -75,7 +75,7 @@ final class SignatureCheck {
     /**
      * The ids of keys whose private half is public: the repository's test key ({@code plugins/signing/test-key.pem}),
      * with which the build signs the shipped plugins and whose public half the package trusts until an operator puts
-     * the association's own key in its place (README, "Signing"). Anyone with the repository can sign with it.
+     * the association's own key in its place (README, "Signed plugins"). Anyone with the repository can sign with it.
      */
     static final java.util.Set<String> PUBLIC_KEYS = java.util.Set.of("f19dc26acbf2089c1afb884dafe2d257");
 

@@ -11,7 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code ${pluginId}-readings}: {@code POST /api/v1/plugins/${pluginId}/<path>?meter=<name>} with a whole number as
- * plain text puts a {@code ${pluginId}.reading} event on the bus ({@code {"meter": ..., "value": ...}}, subject the
+ * plain text, by an editor of the plugin's member (its token) or a hub-admin, puts a {@code ${pluginId}.reading}
+ * event on the bus ({@code {"meter": ..., "value": ...}}, subject the
  * meter) and answers 202 with the event's sequence once it is committed. An invalid reading is a 400 in the hub's
  * error shape, and nothing is stored.
  */
@@ -47,7 +48,9 @@ public final class ReadingsConnector implements Connector {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=1024")
+                // a write door: the owning member's editors (and hub-admins) only; access=public would let anyone
+                // put events on the bus in the member's name
+                from(ctx.httpEndpoint(path) + "?httpMethodRestrict=POST&maxBodySize=1024&access=member-editor")
                     .routeId(ctx.routeId("post-reading"))
                     .process(e -> {
                         // query parameters arrive as headers (a request header of the same name wins);

@@ -25,8 +25,7 @@ class ReadingsIT {
 
     @Test
     void aPostedReadingIsOnTheBusWithTheMeterAsSubject(HubClient client) {
-        HubClient.Response r = client.anonymous().post("/api/v1/plugins/${pluginId}/readings?meter=hall-1",
-            "text/plain", "42");
+        HubClient.Response r = client.post("/api/v1/plugins/${pluginId}/readings?meter=hall-1", "text/plain", "42");
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         RecordedEvent e = hub.awaitEvents(ReadingsConnector.EVENT_TYPE, 1).stream()
@@ -40,12 +39,23 @@ class ReadingsIT {
     void aReadingThatIsNotANumberIsRefusedAndNothingIsStored(HubClient client) {
         int before = hub.events(ReadingsConnector.EVENT_TYPE).size();
 
-        HubClient.Response r = client.anonymous().post("/api/v1/plugins/${pluginId}/readings?meter=hall-1",
-            "text/plain", "forty-two");
+        HubClient.Response r = client.post("/api/v1/plugins/${pluginId}/readings?meter=hall-1", "text/plain",
+            "forty-two");
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getString("error")).isEqualTo("the body must be a whole number as plain text, e.g. -d 42");
         assertThat(r.json().getString("field")).isEqualTo("body");
+        assertThat(hub.events(ReadingsConnector.EVENT_TYPE)).hasSize(before);
+    }
+
+    @Test
+    void aReadingWithoutATokenIsRefusedAndNothingIsStored(HubClient client) {
+        int before = hub.events(ReadingsConnector.EVENT_TYPE).size();
+
+        HubClient.Response r = client.anonymous().post("/api/v1/plugins/${pluginId}/readings?meter=hall-1",
+            "text/plain", "42");
+
+        assertThat(r.status()).isEqualTo(401);
         assertThat(hub.events(ReadingsConnector.EVENT_TYPE)).hasSize(before);
     }
 }
