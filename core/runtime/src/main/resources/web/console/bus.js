@@ -2,7 +2,7 @@
 // its type, and renders what arrived once per animation frame. The page keeps the newest events only (data-shown,
 // 200): what arrives faster than a frame can show is counted as skipped, never queued without bound, so the page's
 // memory stays flat at any rate. Pause stops reading; resume goes on after the last event read (the hub keeps them).
-import { api, say } from './console.js';
+import { api, say, refusal } from './console.js';
 
 const section = document.getElementById('tail');
 if (section) {
@@ -134,7 +134,7 @@ for (const form of document.querySelectorAll('form.seek')) {
       say(form.dataset.done.replace('{0}', String(reply.body.lag)));
       window.setTimeout(() => window.location.reload(), 1500);
     } else {
-      say((reply.body && reply.body.error) || ('HTTP ' + reply.status), true);
+      say(refusal(reply), true);
     }
   });
 }

@@ -22,6 +22,25 @@ export async function api(method, path, body, contentType) {
   return { status: response.status, body: parsed };
 }
 
+const lead = (name) => {
+  const element = document.querySelector('meta[name="refused-' + name + '"]');
+  return element ? element.content : '';
+};
+
+/**
+ * What a refusal of the API says, as the page shows it: a lead in the page's language by its status, then the API's
+ * own words (its error, or the status). Without the page's texts (a page of its own), the API's words alone.
+ */
+export function refusal(reply) {
+  const detail = (reply.body && reply.body.error) || ('HTTP ' + reply.status);
+  const s = reply.status;
+  const name = s === 400 || s === 415 || s === 422 ? 'invalid' : s === 401 ? 'signedOut' : s === 403 ? 'forbidden'
+    : s === 404 ? 'missing' : s === 409 ? 'conflict' : s === 413 ? 'tooLarge' : s === 429 ? 'tooMany'
+    : s >= 500 || s === 0 ? 'failed' : null;
+  const text = name ? lead(name) : '';
+  return text ? text + ': ' + detail : detail;
+}
+
 /** Writes a message into the page's live region (role=status), or an alert for a problem. */
 export function say(text, problem) {
   let region = document.getElementById(problem ? 'console-alert' : 'console-status');
@@ -64,6 +83,6 @@ document.addEventListener('click', async (event) => {
   if (result.status >= 200 && result.status < 300) {
     if (button.dataset.then) window.location.assign(button.dataset.then); else window.location.reload();
   } else {
-    say((result.body && result.body.error) || ('HTTP ' + result.status), true);
+    say(refusal(result), true);
   }
 });

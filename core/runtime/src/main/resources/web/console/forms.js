@@ -2,7 +2,7 @@
 // with data-array as a list), shows a refusal at the field the API names (or under the form), and reloads on success;
 // when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
 // button, and reloads only when the person says they have it.
-import { api } from './console.js';
+import { api, refusal } from './console.js';
 
 for (const form of document.querySelectorAll('form[data-api]')) {
   // getAttribute, not form.id: a field named "id" (a new member's, a new user's) shadows the form's own id property
@@ -26,7 +26,7 @@ for (const form of document.querySelectorAll('form[data-api]')) {
       if (secret) showSecret(form, formId, result, secret); else window.location.reload();
       return;
     }
-    const error = (reply.body && reply.body.error) || ('HTTP ' + reply.status);
+    const error = refusal(reply);
     const field = reply.body && reply.body.field;
     const line = field && document.getElementById(formId + '.problem.' + field);
     if (line) {

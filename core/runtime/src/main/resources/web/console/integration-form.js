@@ -7,7 +7,7 @@
 // booleans, the rest as typed (a text area's with its line breaks: certificates in PEM form): the hub checks them by
 // the connector's schema (lists separated by commas, durations) and names what is wrong; an empty field is left out,
 // so its default applies.
-import { api } from './console.js';
+import { api, refusal } from './console.js';
 
 const form = document.getElementById('integration-form');
 if (form) {
@@ -88,8 +88,7 @@ if (form) {
     result.className = 'problem';
     // problems shown at their fields: the line under the button says so in the page's language; any other refusal
     // in the hub's words
-    result.textContent = reply.body && reply.body.problems ? result.dataset.invalid
-      : reply.body && reply.body.error ? reply.body.error : ('HTTP ' + reply.status);
+    result.textContent = reply.body && reply.body.problems ? result.dataset.invalid : refusal(reply);
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
   });

@@ -1,6 +1,6 @@
 // The plugins page: uploads an archive chosen in the file picker or dropped on the form, and shows the hub's answer
 // (its refusal reason word for word). The archive goes as the request body, as the API takes it.
-import { api } from './console.js';
+import { api, refusal } from './console.js';
 
 const form = document.getElementById('upload');
 if (form) {
@@ -22,7 +22,7 @@ if (form) {
     } else {
       result.setAttribute('role', 'alert');
       result.className = 'problem';
-      result.textContent = (reply.body && reply.body.error) || ('HTTP ' + reply.status);
+      result.textContent = refusal(reply);
     }
   };
 

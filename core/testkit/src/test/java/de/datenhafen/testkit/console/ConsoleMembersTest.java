@@ -41,6 +41,21 @@ class ConsoleMembersTest {
 
         WebElement row = browser.await(d -> d.findElement(By.cssSelector("tr[data-member='hafenamt']")));
         assertThat(row.getText()).contains("Hafenamt Neuhafen", "aktiv");
+
+        // the same id again: the refusal is led in the page's language, then the hub's own words
+        type("new-member.id", "hafenamt");
+        type("new-member.name", "Hafenamt, zweimal");
+        type("new-member.contact", "it@hafenamt.example");
+        browser.driver().findElement(By.cssSelector("#new-member button[type=submit]")).click();
+        WebElement result = browser.await(d -> {
+            WebElement r = d.findElement(By.id("new-member.result"));
+            return r.getText().isEmpty() ? null : r;
+        });
+        String error = hub.client().post("/api/v1/admin/members", new io.vertx.core.json.JsonObject()
+            .put("id", "hafenamt").put("name", "x").put("contact", "it@hafenamt.example")).json().getString("error");
+        assertThat(result.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: " + error);
+        assertThat(result.getAttribute("role")).isEqualTo("alert");
+        browser.assertAccessible();
     }
 
     @Test

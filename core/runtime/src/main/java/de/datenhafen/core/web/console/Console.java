@@ -288,6 +288,11 @@ public final class Console {
         Page page = shell(view.language(), view.path()).title(r.title())
             .nav(navigation(view), view.t("nav.label"))
             .meta("csrf-token", api.pageToken(ctx))
+            // the lead of a refusal the page's scripts show, in the page's language, before the API's own words
+            .meta("refused-invalid", view.t("refused.invalid")).meta("refused-forbidden", view.t("refused.forbidden"))
+            .meta("refused-missing", view.t("refused.missing")).meta("refused-conflict", view.t("refused.conflict"))
+            .meta("refused-tooLarge", view.t("refused.tooLarge")).meta("refused-tooMany", view.t("refused.tooMany"))
+            .meta("refused-signedOut", view.t("refused.signedOut")).meta("refused-failed", view.t("refused.failed"))
             .headerEnd(whoAndSignOut(view))
             .main(r.main());
         r.modules().forEach(page::module);
