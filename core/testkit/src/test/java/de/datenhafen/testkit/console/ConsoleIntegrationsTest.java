@@ -86,6 +86,12 @@ class ConsoleIntegrationsTest {
         browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/parking"));
         assertThat(browser.driver().findElement(By.id("state")).getText()).isEqualTo("läuft");
         assertThat(browser.driver().findElement(By.id("config")).getText()).contains("max-size", "2048");
+        // the way back to the list, a navigation of its own
+        WebElement back = browser.driver().findElement(By.cssSelector("nav.crumbs a"));
+        assertThat(back.getText()).isEqualTo("Integrationen");
+        assertThat(back.getAttribute("href")).endsWith("/console/integrations");
+        assertThat(browser.driver().findElement(By.cssSelector("nav.crumbs")).getAttribute("aria-label"))
+            .isEqualTo("Pfad");
         assertThat(hub.client().get("/api/v1/admin/integrations/parking").json().getJsonObject("config")
             .getInteger("max-size")).isEqualTo(2048);
         browser.assertAccessible();

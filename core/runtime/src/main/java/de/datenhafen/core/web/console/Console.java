@@ -94,6 +94,15 @@ public final class Console {
             }
         }
 
+        /**
+         * A new page body that begins with the way back to the list a detail page belongs to ({@code nav.*}'s name),
+         * a navigation of its own (named for screen readers): a detail page had only the browser's back button.
+         */
+        Html crumbs(String path, String navKey) {
+            return new Html().open("nav", "class", "crumbs", "aria-label", t("crumbs.label"))
+                .link(path, t(navKey)).close("nav");
+        }
+
         /** An integration's or a flow's last error ({@code message} and {@code at}, or null) as a {@code dd}. */
         Html lastError(Html h, io.vertx.core.json.JsonObject last) {
             h.open("dd", "id", "last-error");

@@ -59,7 +59,7 @@ final class Flows {
                 JsonObject f = one.json();
                 JsonObject m = f.getJsonObject("messages", new JsonObject());
                 JsonObject last = f.getJsonObject("lastError");
-                Html h = new Html().element("h1", v.t("flow.title", name))
+                Html h = v.crumbs(PATH, "nav.flows").element("h1", v.t("flow.title", name))
                     .open("dl", "class", "facts")
                     .element("dt", v.t("integrations.state")).open("dd").element("span", v.state(f.getString("state")),
                         "class", "state state-" + f.getString("state"), "id", "state").close("dd")

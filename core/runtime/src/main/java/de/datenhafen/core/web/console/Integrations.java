@@ -65,7 +65,7 @@ final class Integrations {
                 JsonObject m = i.getJsonObject("messages", new JsonObject());
                 JsonObject last = i.getJsonObject("lastError");
                 String api = "/api/v1/admin/integrations/" + name;
-                Html h = new Html().element("h1", v.t("integration.title", name))
+                Html h = v.crumbs(PATH, "nav.integrations").element("h1", v.t("integration.title", name))
                     .open("dl", "class", "facts")
                     .element("dt", v.t("integrations.state")).open("dd").element("span", v.state(i.getString("state")),
                         "class", "state state-" + i.getString("state"), "id", "state").close("dd")
@@ -109,7 +109,8 @@ final class Integrations {
                 JsonObject i = one.json();
                 JsonObject connector = all.array().stream().map(o -> (JsonObject) o)
                     .filter(c -> c.getString("name").equals(i.getString("connector"))).findFirst().orElse(null);
-                Html h = new Html().element("h1", v.t("integration.editTitle", name));
+                Html h = v.crumbs(PATH + "/" + name, "integration.back")
+                    .element("h1", v.t("integration.editTitle", name));
                 if (connector == null) {
                     h.element("p", v.t("integration.noConnector", i.getString("connector")), "class", "problem");
                     return new Console.Rendered(v.t("integration.editTitle", name), h);
@@ -132,7 +133,7 @@ final class Integrations {
         String chosen = v.ctx().request().getParam("connector");
         return v.get("/api/v1/admin/connectors").compose(Console::ok).map(reply -> {
             JsonArray connectors = reply.array();
-            Html h = new Html().element("h1", v.t("integrations.new"))
+            Html h = v.crumbs(PATH, "nav.integrations").element("h1", v.t("integrations.new"))
                 .open("form", "method", "get", "action", NEW, "id", "choose")
                 .element("label", v.t("integrations.connector"), "for", "connector")
                 .open("select", "id", "connector", "name", "connector", "required", "");

@@ -55,7 +55,9 @@ final class Members {
             : Future.succeededFuture(null));
         return keys.map(k -> {
             JsonObject m = member.result().json();
-            Html h = new Html().element("h1", v.t("member.title", m.getString("name"), id))
+            // a member-admin has no list of members to go back to: "Mein Mitglied" is this page
+            Html h = (v.person().isHubAdmin() ? v.crumbs(PATH, "nav.members") : new Html())
+                .element("h1", v.t("member.title", m.getString("name"), id))
                 .element("p", v.t("member.state", v.state(m.getString("state")), m.getString("contact")));
             users(v, h, base, users.result().array());
             tokens(v, h, base, tokens.result().array());
