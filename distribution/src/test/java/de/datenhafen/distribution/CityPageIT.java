@@ -100,6 +100,15 @@ class CityPageIT {
         assertThat(driver().findElement(By.id("room-now")).getText()).containsPattern(
             "Jetzt \\(Mittel der letzten 20 Minuten\\): [0-9]+ ppm CO₂ (grün|gelb|rot)");
         assertThat(driver().findElements(By.cssSelector("svg.chart polyline"))).hasSize(1);
+        // the chart's labels as a phone draws them: readable (they were 5.5 px tall at 360 px) and inside the chart
+        Object smallest = browser.script("return Math.min(...[...document.querySelectorAll('svg.chart text')]"
+            + ".map(t => t.getBoundingClientRect().height))");
+        assertThat(((Number) smallest).doubleValue()).as("the chart's smallest label, px").isGreaterThanOrEqualTo(11);
+        assertThat(browser.script("const c = document.querySelector('svg.chart').getBoundingClientRect();"
+            + "return [...document.querySelectorAll('svg.chart text')].every(t => { const r = t.getBoundingClientRect();"
+            + " return r.left >= c.left - 0.5 && r.right <= c.right + 0.5 && r.top >= c.top - 0.5"
+            + " && r.bottom <= c.bottom + 0.5; })"))
+            .as("every label inside the chart").isEqualTo(true);
         noSidewaysScrolling();
         browser.assertAccessible();
     }

@@ -340,10 +340,12 @@ final class SchoolsSection implements PublicSection {
 
     /** Today's 20-minute means from midnight to midnight, with the bands' limits as dashed lines. */
     private static Html curve(PublicRequest request, JsonNode points, Instant midnight, ZoneId zone, Bands bands) {
+        // room for labels of twice the size on a phone (city.css), where the chart is drawn at half its width
         int w = 720;
         int hgt = 260;
-        int left = 48;
-        int bottom = 24;
+        int left = 66;
+        int bottom = 34;
+        int above = 18; // the top label's upper half
         double max = Math.max(bands.co2RedAbove() + 500, 0);
         for (JsonNode p : points) {
             max = Math.max(max, p.path("co2").asDouble());
@@ -351,7 +353,7 @@ final class SchoolsSection implements PublicSection {
         double top = Math.ceil(max / 500) * 500;
         double day = Duration.ofDays(1).toSeconds();
         double plotW = w - left - 8;
-        double plotH = hgt - bottom - 8;
+        double plotH = hgt - bottom - above;
         Html svg = new Html().open("svg", "class", "chart", "viewbox", "0 0 " + w + " " + hgt, "role", "img",
             "aria-labelledby", "curve-title curve-desc", "xmlns", "http://www.w3.org/2000/svg")
             .element("desc", request.text("Verlauf der CO₂-Werte seit Mitternacht, in 20-Minuten-Mitteln; "
@@ -360,31 +362,33 @@ final class SchoolsSection implements PublicSection {
                 + "limits " + Math.round(bands.co2YellowFrom()) + " and " + Math.round(bands.co2RedAbove())
                 + " ppm."), "id", "curve-desc");
         for (double v = 0; v <= top; v += 500) {
-            double y = 8 + plotH - plotH * v / top;
+            double y = above + plotH - plotH * v / top;
             svg.element("line", "", "class", "grid", "x1", fmt(left), "x2", fmt(w - 8), "y1", fmt(y), "y2", fmt(y))
-                .element("text", String.valueOf((int) v), "x", "4", "y", fmt(y + 4));
+                .element("text", String.valueOf((int) v), "x", fmt(left - 6), "y", fmt(y + 4), "text-anchor", "end");
         }
         for (int hour = 0; hour <= 24; hour += 6) {
             double x = left + plotW * hour / 24;
-            svg.element("text", hour + ":00", "x", fmt(x - 12), "y", String.valueOf(hgt - 4));
+            svg.element("text", hour + ":00", "x", fmt(hour == 24 ? w - 8 : x), "y", String.valueOf(hgt - 9),
+                "text-anchor", hour == 0 ? "start" : hour == 24 ? "end" : "middle");
         }
         for (double limit : new double[] {bands.co2YellowFrom(), bands.co2RedAbove()}) {
-            double y = 8 + plotH - plotH * limit / top;
+            double y = above + plotH - plotH * limit / top;
             svg.element("line", "", "class", "limit", "x1", fmt(left), "x2", fmt(w - 8), "y1", fmt(y), "y2", fmt(y));
         }
         StringBuilder line = new StringBuilder();
         for (JsonNode p : points) {
             double t = Duration.between(midnight, Instant.parse(p.path("time").asText())).toSeconds() + 600;
             double x = left + plotW * Math.min(day, t) / day;
-            double y = 8 + plotH - plotH * p.path("co2").asDouble() / top;
+            double y = above + plotH - plotH * p.path("co2").asDouble() / top;
             line.append(line.length() == 0 ? "" : " ").append(fmt(x)).append(',').append(fmt(y));
         }
         if (line.length() > 0) {
             svg.element("polyline", "", "class", "line", "points", line.toString());
         }
-        svg.element("line", "", "class", "axis", "x1", fmt(left), "x2", fmt(left), "y1", "8", "y2", fmt(8 + plotH))
-            .element("line", "", "class", "axis", "x1", fmt(left), "x2", fmt(w - 8), "y1", fmt(8 + plotH), "y2",
-                fmt(8 + plotH));
+        svg.element("line", "", "class", "axis", "x1", fmt(left), "x2", fmt(left), "y1", fmt(above), "y2",
+                fmt(above + plotH))
+            .element("line", "", "class", "axis", "x1", fmt(left), "x2", fmt(w - 8), "y1", fmt(above + plotH), "y2",
+                fmt(above + plotH));
         return svg.close("svg");
     }
 
