@@ -47,6 +47,11 @@ public final class TokenStore {
                 throw new IllegalArgumentException("DATENHAFEN_ADMIN_TOKEN is too short: use at least 16 characters "
                     + "(better: 32 random bytes, base64)");
             }
+            if (configuredToken.startsWith(ApiTokens.PREFIX)) {
+                // it would be checked as a member's token and refused on every request
+                throw new IllegalArgumentException("DATENHAFEN_ADMIN_TOKEN must not begin with " + ApiTokens.PREFIX
+                    + ", the prefix of members' API tokens");
+            }
             upsert(CONFIGURED_ID, hash(configuredToken), ADMIN);
             return Optional.empty();
         }
@@ -168,7 +173,19 @@ public final class TokenStore {
     }
 
     private String newToken() {
-        return Secrets.newSecret();
+        return newToken(Secrets::newSecret);
+    }
+
+    /**
+     * A new break-glass token from {@code random}, never one beginning with a member token's prefix: such a token is
+     * checked as a member's and refused, and 32 random base64url characters begin so once in 262,144 first starts.
+     */
+    static String newToken(java.util.function.Supplier<String> random) {
+        String token = random.get();
+        while (token.startsWith(ApiTokens.PREFIX)) {
+            token = random.get();
+        }
+        return token;
     }
 
     static String hash(String token) {
