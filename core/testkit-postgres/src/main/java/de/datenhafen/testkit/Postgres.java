@@ -148,6 +148,28 @@ public final class Postgres implements AutoCloseable {
         });
     }
 
+    /**
+     * Makes database {@code name} owned by a login of its own made as docs/operations.md makes the hub's ("Roles and
+     * rights": {@code LOGIN CREATEROLE}, no more), and returns the hub's config keys for it ({@code db.url},
+     * {@code db.user}, {@code db.password}): the server's own user is a superuser, which hid what the documented role
+     * may not do.
+     */
+    public java.util.Map<String, String> hubDatabaseAsDocumented(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,50}")) {
+            throw new IllegalArgumentException("database names here are lower-case identifiers: " + name);
+        }
+        String login = name + "_hub";
+        String secret = Long.toHexString(new java.security.SecureRandom().nextLong()) + "Aa1";
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, password);
+             Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + login + " LOGIN CREATEROLE PASSWORD '" + secret + "'");
+            st.execute("CREATE DATABASE " + name + " OWNER " + login);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot make database " + name + ": " + e.getMessage(), e);
+        }
+        return java.util.Map.of("db.url", jdbcUrl(name), "db.user", login, "db.password", secret);
+    }
+
     /** A new, empty database on the server; its JDBC URL. */
     public String createDatabase(String name) throws SQLException {
         if (!name.matches("[a-z][a-z0-9_]{0,62}")) {

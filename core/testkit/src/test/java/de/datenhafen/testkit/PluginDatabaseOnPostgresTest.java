@@ -23,9 +23,19 @@ class PluginDatabaseOnPostgresTest extends PluginDatabaseSuite {
     private static final Path ARCHIVES = TestDirs.create("plugin-database-postgres");
     private static final Postgres PG = PostgresForTests.sharedOrNull();
 
+    /** The hub logs in as docs/operations.md makes its role: {@code LOGIN CREATEROLE}, no superuser. */
     @RegisterExtension
-    static final HubExtension hub = withNotesAndMemo(
-        PostgresForTests.onDatabase(HubExtension.builder(), PG, "plugin_databases"), ARCHIVES).build();
+    static final HubExtension hub = withNotesAndMemo(asDocumented(HubExtension.builder()), ARCHIVES).build();
+
+    private static HubExtension.Builder asDocumented(HubExtension.Builder builder) {
+        if (PG != null) {
+            PG.hubDatabaseAsDocumented("plugin_databases").forEach(builder::config);
+        }
+        return builder;
+    }
+
+    /** The hub's own login on its database (what a restore with {@code --no-owner} as that login leaves owning). */
+    private static final String HUB_LOGIN = "plugin_databases_hub";
 
     @BeforeEach
     void needsPostgres() {
@@ -52,8 +62,8 @@ class PluginDatabaseOnPostgresTest extends PluginDatabaseSuite {
         long before = count(database("memo"), "SELECT COUNT(*) FROM notes");
         try (Connection c = DriverManager.getConnection(PG.jdbcUrl("plugin_databases"), PG.user(), PG.password());
              Statement st = c.createStatement()) {
-            st.execute("ALTER SCHEMA plugin_memo OWNER TO " + PG.user());
-            st.execute("ALTER TABLE plugin_memo.notes OWNER TO " + PG.user());
+            st.execute("ALTER SCHEMA plugin_memo OWNER TO " + HUB_LOGIN);
+            st.execute("ALTER TABLE plugin_memo.notes OWNER TO " + HUB_LOGIN);
         }
 
         hub.restart();

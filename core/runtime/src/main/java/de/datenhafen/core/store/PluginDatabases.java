@@ -226,8 +226,8 @@ public final class PluginDatabases implements AutoCloseable {
         st.execute("DO $$ BEGIN CREATE ROLE " + r + "; "
             + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
         // a role that logged in itself before nodes had logins of their own loses its login and password here
-        st.execute("ALTER ROLE " + r + " WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
-            + "PASSWORD NULL");
+        st.execute("ALTER ROLE " + r + " WITH NOLOGIN NOCREATEDB NOCREATEROLE PASSWORD NULL");
+        refuseMightyRole(st, role);
         // a hub user with CREATEROLE but not superuser may only give a schema to a role it is a member of
         st.execute("GRANT " + r + " TO CURRENT_USER");
         st.execute("REVOKE ALL ON DATABASE " + quoted(database) + " FROM PUBLIC");
@@ -238,6 +238,24 @@ public final class PluginDatabases implements AutoCloseable {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(schema) + " AUTHORIZATION " + r);
         adopt(st, schema, role);
         return role;
+    }
+
+    /**
+     * Refuses a plugin's role that can do more than the hub gives it: superuser, replication or bypassing row security
+     * (a role of that name someone made before). The hub's own login, with {@code CREATEROLE} and no more as
+     * docs/operations.md makes it, may not even name those attributes in {@code ALTER ROLE} (PostgreSQL 15 refuses
+     * "must be superuser to alter superuser roles or change superuser attribute", and every plugin with a database
+     * failed to start), and roles it makes never have them: so they are checked, not set.
+     */
+    private static void refuseMightyRole(Statement st, String role) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles "
+            + "WHERE rolname = '" + role.replace("'", "''") + "'")) {
+            if (rs.next() && (rs.getBoolean(1) || rs.getBoolean(2) || rs.getBoolean(3))) {
+                throw new HubException("the database role " + role + " is a superuser, may replicate or bypasses row "
+                    + "security; a plugin's role must be none of these: an administrator of the database takes that "
+                    + "away (ALTER ROLE " + role + " NOSUPERUSER NOREPLICATION NOBYPASSRLS) or drops the role");
+            }
+        }
     }
 
     /** The PostgreSQL role that owns a plugin's {@code schema} (lower case) in {@code database}. */
@@ -254,8 +272,8 @@ public final class PluginDatabases implements AutoCloseable {
         String l = quoted(login);
         st.execute("DO $$ BEGIN CREATE ROLE " + l + "; "
             + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
-        st.execute("ALTER ROLE " + l + " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-            + "NOBYPASSRLS PASSWORD '" + password + "'");
+        st.execute("ALTER ROLE " + l + " WITH LOGIN INHERIT NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
+        refuseMightyRole(st, login);
         st.execute("GRANT " + quoted(role) + " TO " + l);
         LOG.info("Node {} reaches the schema of role {} as role {}", nodeId, role, login);
         return login;
