@@ -109,6 +109,13 @@ class DistributionSmokeIT {
             && line.endsWith("chunks from the C heap, resident as used"));
         Files.writeString(home.resolve("conf/logback.xml"), Files.readString(home.resolve("conf/logback.xml.example"))
             .replace("<pattern>%d", "<pattern>admin's own file %d"));
+        // an archive of another lib/ (as after an upgrade that moved data/ into a new package) is written anew: the JVM
+        // maps nothing of it, and it was kept for good, every start a first start's length
+        Path stamp = home.resolve("data/datenhafen.jsa.stamp");
+        String written = Files.readString(stamp).trim();
+        assertThat(written).matches("\\d+");
+        Files.writeString(stamp, "another lib\n");
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(home.resolve("data/datenhafen.jsa"));
         client = start();
 
         JsonObject plugin = client.get("/api/v1/admin/plugins/core-connectors").json();
@@ -118,7 +125,9 @@ class DistributionSmokeIT {
         assertThat(client.anonymous().post("/api/v1/plugins/core-connectors/parking", "application/json",
             "{\"garage\":\"Haerder\",\"free\":40}").status()).isEqualTo(202);
 
-        stopWithSigterm(Duration.ofSeconds(10));
+        stopWithSigterm(Duration.ofSeconds(30));
+        assertThat(Files.readString(stamp).trim()).isEqualTo(written);
+        assertThat(Files.getLastModifiedTime(home.resolve("data/datenhafen.jsa"))).isGreaterThan(before);
         assertThat(Files.readAllLines(logs.get(1))).anyMatch(line -> line.startsWith("admin's own file ")
             && line.contains(" INFO  [main] d.d.core.Hub - Starting Datenhafen in "));
         assertThat(Files.readString(logs.get(logs.size() - 1))).contains("Datenhafen stopped");

@@ -84,6 +84,7 @@ final class PackagedHub {
         Files.createDirectories(seeded.getParent(), PosixFilePermissions.asFileAttribute(
             PosixFilePermissions.fromString("rwx------")));
         Files.copy(archive, seeded);
+        Files.copy(stamp(archive), stamp(seeded)); // bin/datenhafen keeps an archive only with its stamp
         System.out.println("the hub in " + to + " starts with the class-data archive of an earlier copy's hub");
     }
 
@@ -110,14 +111,22 @@ final class PackagedHub {
             Path kept = Files.createTempFile("datenhafen-class-data-", ".jsa");
             kept.toFile().deleteOnExit();
             Files.copy(archive, kept, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(stamp(archive), stamp(kept), StandardCopyOption.REPLACE_EXISTING);
+            stamp(kept).toFile().deleteOnExit();
             if (CLASS_DATA.putIfAbsent(from, kept) != null) {
                 Files.delete(kept);
+                Files.delete(stamp(kept));
             } else {
                 System.out.println("kept the class-data archive the hub in " + home + " wrote, for later copies");
             }
         } catch (IOException e) {
             System.err.println("class-data archive of " + home + " not kept: " + e);
         }
+    }
+
+    /** The stamp {@code bin/datenhafen} writes beside a class-data archive: which Java and lib/ it is for. */
+    private static Path stamp(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".stamp");
     }
 
     /** Whether {@code p} is in a folder of {@code plugins} that the hub unpacked from the archive beside it. */

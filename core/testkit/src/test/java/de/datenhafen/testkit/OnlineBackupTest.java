@@ -91,7 +91,7 @@ class OnlineBackupTest {
                 .until(() -> Files.exists(zip));
         }
         assertThat(entries(zip)).as("a trace file of H2's may come along")
-            .contains("datenhafen.mv.db", "db.key", "secret.key", "node-id");
+            .contains("datenhafen.mv.db", "db.key", "secret.key", "node-id", "bus-storage");
 
         unzip(zip, Files.createDirectories(restoreHome.resolve("data")));
         Map<String, Object> settings = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ public final class TokenStore {
 
     /**
      * Makes sure the admin can get in. With a configured token, that token is the admin's (it replaces an earlier
-     * configured one). Without one, the first start creates a token and returns it so it can be shown once;
+     * configured one, and revokes the one a first start made). Without one, the first start creates a token and returns it so it can be shown once;
      * later starts return empty.
      */
     public Optional<String> ensureAdmin(String configuredToken) {
@@ -53,6 +53,11 @@ public final class TokenStore {
                     + ", the prefix of members' API tokens");
             }
             upsert(CONFIGURED_ID, hash(configuredToken), ADMIN);
+            // the token a first start made and printed (to the journal, under systemd) is revoked by configuring
+            // one: setting the variable is how an operator rotates it, and it stayed valid beside the new one
+            if (delete(GENERATED_ID)) {
+                LOG.info("Revoked the admin token made at the first start: DATENHAFEN_ADMIN_TOKEN is set");
+            }
             return Optional.empty();
         }
         if (countAdmins() > 0) {
@@ -67,6 +72,19 @@ public final class TokenStore {
         }
         LOG.info("Created the initial admin token (only its hash is stored)");
         return Optional.of(token);
+    }
+
+    /** Deletes the token {@code id}; whether there was one. */
+    private boolean delete(String id) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM admin_token WHERE id = ?")) {
+            ps.setString(1, id);
+            boolean deleted = ps.executeUpdate() > 0;
+            cache.clear();
+            return deleted;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot delete token " + id, e);
+        }
     }
 
     /** Inserts the token {@code id}; false when a row of that id exists already (SQL state 23505). */

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * database file taken inside the running database (writers go on meanwhile; what was committed before the statement
  * is in the copy), into a zip under the data folder's {@value #FOLDER}/ folder, with the small files of the data
  * folder that the copy cannot be used without: {@code db.key} (the database's password), {@code secret.key} (the
- * key of the secrets stored in it) and {@code node-id} (so a hub restored from it takes its own leases back at once).
+ * key of the secrets stored in it), {@code node-id} (so a hub restored from it takes its own leases back at once) and
+ * {@code bus-storage} (how the bus stores its events, which decides the database's settings at the restored hub's first
+ * start; without it that start opened a chunked bus with the settings for rows).
  * Unpacked into an empty data folder, the zip is that folder as it was; the plugins' own files ({@code plugins/}) are
  * not in it.
  *
@@ -49,7 +51,8 @@ public final class OnlineBackup {
     /** The folder in the data folder that holds the backups. */
     public static final String FOLDER = "backups";
     /** The data folder's files that go into the zip beside the database, where they exist. */
-    static final List<String> FILES = List.of(DatabaseLogin.KEY_FILE, "secret.key", "node-id");
+    static final List<String> FILES = List.of(DatabaseLogin.KEY_FILE, "secret.key", "node-id",
+        de.datenhafen.core.bus.BusStorage.CHOICE_FILE);
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'datenhafen-'yyyyMMdd'-'HHmmss")
         .withZone(ZoneOffset.UTC);
 

@@ -34,6 +34,22 @@ class TokenStoreTest {
         }
     }
 
+    /** Configuring a token is how an operator rotates the one the first start printed (to the journal). */
+    @Test
+    void configuringAnAdminTokenRevokesTheOneTheFirstStartMade() {
+        try (Database db = TestDatabase.H2.open(dir)) {
+            TokenStore store = new TokenStore(db);
+            String printed = store.ensureAdmin(null).orElseThrow();
+            assertThat(store.authenticate(printed)).isPresent();
+            assertThat(store.ensureAdmin(null)).as("a later start shows none").isEmpty();
+
+            store.ensureAdmin("the-configured-admin-token-0123");
+
+            assertThat(store.authenticate(printed)).isEmpty();
+            assertThat(store.authenticate("the-configured-admin-token-0123")).isPresent();
+        }
+    }
+
     @Test
     void aMadeAdminTokenIsMadeAgainWhileItBeginsWithAMemberTokensPrefix() {
         Iterator<String> random = List.of("dh_abc", "dh_def", "Zq9-made").iterator();
