@@ -60,7 +60,7 @@ export function say(text, problem) {
  */
 export function localTimes() {
   const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
-    { dateStyle: 'medium', timeStyle: 'medium' });
+    { dateStyle: 'medium', timeStyle: 'long' }); // long: with the zone
   for (const time of document.querySelectorAll('main time[datetime]:not([data-local])')) {
     const at = new Date(time.dateTime);
     if (Number.isNaN(at.getTime())) continue;

@@ -12,7 +12,9 @@ const problem = (id, reply) => (id ? '#' + id + ': ' : '') + refusal(reply);
 /** Reads the page again and puts its main content in place of this one's (the live regions are made anew by say). */
 const refresh = async () => {
   const response = await fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
-  const fresh = response.ok ? new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('main') : null;
+  // a session that ended meanwhile answers with the sign-in page: the whole page goes there instead
+  const fresh = response.ok && !response.redirected
+    ? new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('main') : null;
   if (!fresh) {
     window.location.reload();
     return;
@@ -61,6 +63,17 @@ document.addEventListener('click', async (event) => {
   }
   if (discard && !window.confirm(button.dataset.confirm)) return;
   button.disabled = true;
+  try {
+    await act(texts, button, all, discard, ids);
+  } catch (e) {
+    // the hub went away (a restart, the network): said, and the list stays as it was, its button usable again
+    say(refusal({ status: 0, body: null }), true);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+const act = async (texts, button, all, discard, ids) => {
   if (all) {
     const filter = { subscription: button.dataset.subscription };
     if (button.dataset.errorContains) filter.errorContains = button.dataset.errorContains;
@@ -76,4 +89,4 @@ document.addEventListener('click', async (event) => {
     const outcome = await each(texts, 'POST', replayPath, ids);
     await report(fill(texts.outcome, outcome.done, outcome.again), outcome.refused);
   }
-});
+};

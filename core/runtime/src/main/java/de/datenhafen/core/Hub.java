@@ -572,10 +572,10 @@ public final class Hub implements AutoCloseable {
         java.util.Set<String> installed = new java.util.HashSet<>();
         long notLoaded = 0;
         for (var p : plugins.list()) {
-            if (p.id() != null) {
-                installed.add(p.id());
+            if (p.id() == null) {
+                notLoaded++; // refused or ignored: a file of the folder
             } else if (!"deleted".equals(p.state())) {
-                notLoaded++;
+                installed.add(p.id()); // a deleted plugin whose threads still run is no plugin to wait for
             }
         }
         if (notLoaded > 0) {

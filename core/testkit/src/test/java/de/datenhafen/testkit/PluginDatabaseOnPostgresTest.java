@@ -71,6 +71,34 @@ class PluginDatabaseOnPostgresTest extends PluginDatabaseSuite {
         assertThat(count(database("memo"), "SELECT COUNT(*) FROM notes")).isEqualTo(before + 1);
     }
 
+    /**
+     * A plugin's role someone made a superuser is refused at the plugin's start, saying how to take that away, where
+     * the hub's documented role (no superuser) met PostgreSQL's own refusal of its ALTER ROLE.
+     */
+    @Test
+    void aPluginRoleMadeASuperuserIsRefusedSayingHow() throws SQLException {
+        String role = "plugin_databases_plugin_memo";
+        alter(role, "SUPERUSER");
+        try {
+            hub.restart();
+
+            assertThatThrownBy(() -> database("memo")).hasMessageContaining("the database role " + role
+                + " is a superuser, may replicate or bypasses row security").hasMessageContaining("ALTER ROLE " + role
+                + " NOSUPERUSER NOREPLICATION NOBYPASSRLS");
+        } finally {
+            alter(role, "NOSUPERUSER");
+        }
+        hub.restart();
+        assertThat(count(database("memo"), "SELECT COUNT(*) FROM notes")).isPositive();
+    }
+
+    private static void alter(String role, String attribute) throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG.jdbcUrl("plugin_databases"), PG.user(), PG.password());
+             Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + role + " " + attribute);
+        }
+    }
+
     @Test
     void givesThePluginNoTemporaryTablesAndNoSchemasOfItsOwnMaking() {
         assertThatThrownBy(() -> count(database("notes"), "CREATE TEMPORARY TABLE scratch AS SELECT 1 AS n"))

@@ -181,7 +181,7 @@ public final class PluginSignature {
             // each entry keeps its time and the signature takes the latest of them, so the same archive signed again
             // is the same bytes (Ed25519 signs deterministically): a rebuild of unchanged sources gives the archive the
             // hub installed, where the time of signing made every build a new file
-            java.time.LocalDateTime latest = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+            java.time.LocalDateTime latest = ZipReader.Entry.EARLIEST;
             try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream z = new ZipOutputStream(out)) {
                 for (ZipReader.Entry e : zip.entries()) {
                     if (e.name().equals(ENTRY)) {

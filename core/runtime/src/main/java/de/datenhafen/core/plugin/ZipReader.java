@@ -72,15 +72,23 @@ final class ZipReader implements Closeable {
     record Entry(String name, int method, int flags, long crc, long compressedSize, long size, long localOffset,
                  long dataOffset, long dosTime) {
 
-        /** The entry's modification time as stored (a local date and time; 1980-01-01 where it is no valid one). */
+        /**
+         * The earliest time a zip stores as a DOS time alone: {@code ZipEntry.setTimeLocal} adds an extended time
+         * stamp in the machine's zone for anything before it (1980-01-01 00:00:00 included), which would make an
+         * archive's bytes depend on where it was signed.
+         */
+        static final java.time.LocalDateTime EARLIEST = java.time.LocalDateTime.of(1980, 1, 1, 0, 0, 2);
+
+        /** The entry's modification time as stored (a local date and time; {@link #EARLIEST} where it is none). */
         java.time.LocalDateTime modified() {
             int date = (int) (dosTime >>> 16);
             int time = (int) (dosTime & 0xFFFF);
             try {
-                return java.time.LocalDateTime.of(((date >> 9) & 0x7F) + 1980, (date >> 5) & 0x0F, date & 0x1F,
-                    (time >> 11) & 0x1F, (time >> 5) & 0x3F, (time & 0x1F) * 2);
+                java.time.LocalDateTime at = java.time.LocalDateTime.of(((date >> 9) & 0x7F) + 1980, (date >> 5) & 0x0F,
+                    date & 0x1F, (time >> 11) & 0x1F, (time >> 5) & 0x3F, (time & 0x1F) * 2);
+                return at.isBefore(EARLIEST) ? EARLIEST : at;
             } catch (java.time.DateTimeException e) {
-                return java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+                return EARLIEST;
             }
         }
 

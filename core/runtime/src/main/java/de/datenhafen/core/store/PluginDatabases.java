@@ -225,9 +225,9 @@ public final class PluginDatabases implements AutoCloseable {
         String r = quoted(role);
         st.execute("DO $$ BEGIN CREATE ROLE " + r + "; "
             + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        refuseMightyRole(st, role); // before any ALTER, which PostgreSQL refuses on such a role with its own words
         // a role that logged in itself before nodes had logins of their own loses its login and password here
         st.execute("ALTER ROLE " + r + " WITH NOLOGIN NOCREATEDB NOCREATEROLE PASSWORD NULL");
-        refuseMightyRole(st, role);
         // a hub user with CREATEROLE but not superuser may only give a schema to a role it is a member of
         st.execute("GRANT " + r + " TO CURRENT_USER");
         st.execute("REVOKE ALL ON DATABASE " + quoted(database) + " FROM PUBLIC");
@@ -248,8 +248,10 @@ public final class PluginDatabases implements AutoCloseable {
      * failed to start), and roles it makes never have them: so they are checked, not set.
      */
     private static void refuseMightyRole(Statement st, String role) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles "
-            + "WHERE rolname = '" + role.replace("'", "''") + "'")) {
+        try (PreparedStatement ps = st.getConnection().prepareStatement(
+                 "SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role);
+            ResultSet rs = ps.executeQuery();
             if (rs.next() && (rs.getBoolean(1) || rs.getBoolean(2) || rs.getBoolean(3))) {
                 throw new HubException("the database role " + role + " is a superuser, may replicate or bypasses row "
                     + "security; a plugin's role must be none of these: an administrator of the database takes that "
@@ -272,8 +274,8 @@ public final class PluginDatabases implements AutoCloseable {
         String l = quoted(login);
         st.execute("DO $$ BEGIN CREATE ROLE " + l + "; "
             + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        refuseMightyRole(st, login); // before it may log in
         st.execute("ALTER ROLE " + l + " WITH LOGIN INHERIT NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
-        refuseMightyRole(st, login);
         st.execute("GRANT " + quoted(role) + " TO " + l);
         LOG.info("Node {} reaches the schema of role {} as role {}", nodeId, role, login);
         return login;

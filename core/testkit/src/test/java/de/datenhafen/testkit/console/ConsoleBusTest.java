@@ -125,7 +125,8 @@ class ConsoleBusTest {
         WebElement firstFailed = items.get(0).findElement(By.cssSelector("p.hint time"));
         assertThat(firstFailed.getAttribute("datetime")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(firstFailed.getAttribute("title")).endsWith(" UTC");
-        assertThat(firstFailed.getText()).matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d");
+        assertThat(firstFailed.getText()).as("with its zone")
+            .matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z+0-9:]*");
         browser.assertAccessible();
 
         // replayed while the consumer still fails: the page says so and shows the letter with one attempt more

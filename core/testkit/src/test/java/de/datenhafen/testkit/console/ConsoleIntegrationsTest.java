@@ -91,7 +91,7 @@ class ConsoleIntegrationsTest {
         assertThat(back.getText()).isEqualTo("Integrationen");
         assertThat(back.getAttribute("href")).endsWith("/console/integrations");
         assertThat(browser.driver().findElement(By.cssSelector("nav.crumbs")).getAttribute("aria-label"))
-            .isEqualTo("Pfad");
+            .isEqualTo("Navigationspfad");
         assertThat(hub.client().get("/api/v1/admin/integrations/parking").json().getJsonObject("config")
             .getInteger("max-size")).isEqualTo(2048);
         browser.assertAccessible();

@@ -116,7 +116,7 @@ class ConsoleMembersTest {
         assertThat(times.stream().map(t -> java.time.Instant.parse(t.getAttribute("datetime"))).toList())
             .as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(times.get(0).getText()).as("in the page's language")
-            .matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d");
+            .matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z+0-9:]*"); // with its zone
         browser.assertAccessible();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");

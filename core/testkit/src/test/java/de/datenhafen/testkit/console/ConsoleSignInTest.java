@@ -231,19 +231,26 @@ class ConsoleSignInTest {
         assertThat(signIn.body()).contains("<form", "role=\"alert\"");
         assertThat(Long.parseLong(signIn.header("Retry-After"))).isBetween(1L, 3_600L);
         assertThat(signIn.body()).contains("Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in "
-            + signIn.header("Retry-After") + " Sekunden noch einmal.");
+            + seconds(signIn.header("Retry-After")) + " noch einmal.");
 
         RawHttp.Answer setup = form(from, "/console/setup", "code=x&password=Ostsee+im+Winter+2026"
             + "&repeat=Ostsee+im+Winter+2026");
         assertThat(setup.status()).as(setup.toString()).isEqualTo(429);
         assertThat(setup.body()).contains("<form", "id=\"setup-problem\"");
         assertThat(Long.parseLong(setup.header("Retry-After"))).isBetween(1L, 3_600L);
-        assertThat(setup.body()).contains("Versuchen Sie es in " + setup.header("Retry-After") + " Sekunden");
+        assertThat(setup.body()).contains("Versuchen Sie es in " + seconds(setup.header("Retry-After")) + " noch");
 
         RawHttp.Answer other = form(java.net.InetAddress.getByName("127.0.0.62"), "/console/sign-in",
             "user=" + People.ADMIN + "&password=wrong");
         assertThat(other.status()).as("another address is not held").isEqualTo(401);
         assertThat(other.header("Retry-After")).isNull();
+    }
+
+    /** A wait of {@code retryAfter} seconds as a German page says it ("einer Sekunde", "1.200 Sekunden"). */
+    private static String seconds(String retryAfter) {
+        long s = Long.parseLong(retryAfter);
+        return s == 1 ? "einer Sekunde" : java.text.NumberFormat.getIntegerInstance(java.util.Locale.GERMAN).format(s)
+            + " Sekunden";
     }
 
     private static RawHttp.Answer form(java.net.InetAddress from, String path, String body) {

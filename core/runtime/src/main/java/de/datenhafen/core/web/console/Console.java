@@ -403,7 +403,7 @@ public final class Console {
                 }
                 retryAfter(ctx, reply);
                 signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
-                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", waitSeconds(reply))
+                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", Long.parseLong(waitSeconds(reply)))
                     : TEXTS.get(l, "error.other.text", reply.status()));
             });
     }
@@ -474,7 +474,7 @@ public final class Console {
      */
     static String setupProblem(Language l, ApiAccess.Reply reply) {
         if (reply.status() == 429) {
-            return TEXTS.get(l, "setup.tooMany", waitSeconds(reply));
+            return TEXTS.get(l, "setup.tooMany", Long.parseLong(waitSeconds(reply)));
         }
         String error = reply.error() == null ? "" : reply.error();
         String field = fieldOf(reply);
