@@ -65,6 +65,12 @@ class DistributionSmokeIT {
 
     @Test
     void installsAPluginOverHttpKeepsStateAcrossRestartAndStopsOnSigterm() throws Exception {
+        // a newcomer's first command may be --help: its short run writes no class-data archive of its few classes,
+        // which every later start would map (the first real start's stop writes the archive, below)
+        Process help = PackagedHub.command(home, port, TOKEN, work.resolve("help.log"), "--help").start();
+        assertThat(help.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(work.resolve("help.log"))).contains("--demo");
+        assertThat(home.resolve("data/datenhafen.jsa")).doesNotExist();
         HubClient client = start();
 
         HubClient.Response installed = client.installPlugin(pluginArchive, false);
