@@ -22,6 +22,9 @@ export async function api(method, path, body, contentType) {
   return { status: response.status, body: parsed };
 }
 
+/** Whether the API did what it was asked (a 2xx answer). */
+export const ok = (reply) => reply.status >= 200 && reply.status < 300;
+
 const lead = (name) => {
   const element = document.querySelector('meta[name="refused-' + name + '"]');
   return element ? element.content : '';
@@ -80,7 +83,7 @@ document.addEventListener('click', async (event) => {
   button.disabled = true;
   const result = await api(button.dataset.method || 'POST', button.dataset.path);
   button.disabled = false;
-  if (result.status >= 200 && result.status < 300) {
+  if (ok(result)) {
     if (button.dataset.then) window.location.assign(button.dataset.then); else window.location.reload();
   } else {
     say(refusal(result), true);

@@ -2,11 +2,10 @@
 // per-item ones one after another, so each outcome is the hub's own). Then the list is read again in place and the
 // page's live region says what came of it, in the page's language: the texts are the data-* attributes of
 // #dead-actions, rendered by the server.
-import { api, say, localTimes, refusal } from './console.js';
+import { api, say, localTimes, refusal, ok } from './console.js';
 
 const fill = (template, ...values) => (template || '').replace(/\{(\d)\}/g, (match, i) => String(values[Number(i)]));
 const selected = () => [...document.querySelectorAll('input.select:checked')].map((box) => box.value);
-const ok = (reply) => reply.status >= 200 && reply.status < 300;
 const problem = (id, reply) => (id ? '#' + id + ': ' : '') + refusal(reply);
 
 /** Reads the page again and puts its main content in place of this one's (the live regions are made anew by say). */

@@ -2,7 +2,7 @@
 // with data-array as a list), shows a refusal at the field the API names (or under the form), and reloads on success;
 // when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
 // button, and reloads only when the person says they have it.
-import { api, refusal } from './console.js';
+import { api, refusal, ok } from './console.js';
 
 for (const form of document.querySelectorAll('form[data-api]')) {
   // getAttribute, not form.id: a field named "id" (a new member's, a new user's) shadows the form's own id property
@@ -21,7 +21,7 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     for (const line of form.querySelectorAll('.field-problem')) line.textContent = '';
     for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
     const reply = await api(form.dataset.method || 'POST', form.dataset.api, body);
-    if (reply.status >= 200 && reply.status < 300) {
+    if (ok(reply)) {
       const secret = form.dataset.secret && reply.body ? reply.body[form.dataset.secret] : null;
       if (secret) showSecret(form, formId, result, secret); else window.location.reload();
       return;

@@ -1,6 +1,6 @@
 // The plugins page: uploads an archive chosen in the file picker or dropped on the form, and shows the hub's answer
 // (its refusal reason word for word). The archive goes as the request body, as the API takes it.
-import { api, refusal } from './console.js';
+import { api, refusal, ok } from './console.js';
 
 const form = document.getElementById('upload');
 if (form) {
@@ -17,7 +17,7 @@ if (form) {
     result.textContent = '…';
     const reply = await api('POST', '/api/v1/admin/plugins' + (enable ? '?enable=true' : ''), file,
       'application/octet-stream');
-    if (reply.status >= 200 && reply.status < 300) {
+    if (ok(reply)) {
       window.location.reload();
     } else {
       result.setAttribute('role', 'alert');

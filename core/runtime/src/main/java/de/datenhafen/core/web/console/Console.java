@@ -63,6 +63,10 @@ public final class Console {
         this.crossSite = crossSite;
     }
 
+    /** The kinds of refusal {@code console.js}'s {@code refusal} leads in the page's language ({@code refused.*}). */
+    private static final List<String> REFUSALS = List.of("invalid", "forbidden", "missing", "conflict", "tooLarge",
+        "tooMany", "signedOut", "failed");
+
     private static final java.time.format.DateTimeFormatter TIMES = java.time.format.DateTimeFormatter
         .ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM).withZone(java.time.ZoneOffset.UTC);
 
@@ -297,13 +301,10 @@ public final class Console {
         Page page = shell(view.language(), view.path()).title(r.title())
             .nav(navigation(view), view.t("nav.label"))
             .meta("csrf-token", api.pageToken(ctx))
-            // the lead of a refusal the page's scripts show, in the page's language, before the API's own words
-            .meta("refused-invalid", view.t("refused.invalid")).meta("refused-forbidden", view.t("refused.forbidden"))
-            .meta("refused-missing", view.t("refused.missing")).meta("refused-conflict", view.t("refused.conflict"))
-            .meta("refused-tooLarge", view.t("refused.tooLarge")).meta("refused-tooMany", view.t("refused.tooMany"))
-            .meta("refused-signedOut", view.t("refused.signedOut")).meta("refused-failed", view.t("refused.failed"))
             .headerEnd(whoAndSignOut(view))
             .main(r.main());
+        // the lead of a refusal the page's scripts show, in the page's language, before the API's own words
+        REFUSALS.forEach(kind -> page.meta("refused-" + kind, view.t("refused." + kind)));
         r.modules().forEach(page::module);
         WebPages.send(ctx, status, view.language(), page.render());
     }
@@ -403,7 +404,7 @@ public final class Console {
                 }
                 retryAfter(ctx, reply);
                 signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
-                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", Long.parseLong(waitSeconds(reply)))
+                    : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", waitSeconds(reply))
                     : TEXTS.get(l, "error.other.text", reply.status()));
             });
     }
@@ -474,7 +475,7 @@ public final class Console {
      */
     static String setupProblem(Language l, ApiAccess.Reply reply) {
         if (reply.status() == 429) {
-            return TEXTS.get(l, "setup.tooMany", Long.parseLong(waitSeconds(reply)));
+            return TEXTS.get(l, "setup.tooMany", waitSeconds(reply));
         }
         String error = reply.error() == null ? "" : reply.error();
         String field = fieldOf(reply);
@@ -509,14 +510,14 @@ public final class Console {
     /** A refusal's {@code Retry-After} (the API's limit of sign-ins and setups) on the page that shows it. */
     private static void retryAfter(RoutingContext ctx, ApiAccess.Reply reply) {
         if (reply.status() == 429) {
-            ctx.response().putHeader("Retry-After", waitSeconds(reply));
+            ctx.response().putHeader("Retry-After", Long.toString(waitSeconds(reply)));
         }
     }
 
     /** The seconds a 429 asks to wait: its {@code Retry-After} when it is a number of seconds, else a minute. */
-    private static String waitSeconds(ApiAccess.Reply reply) {
+    private static long waitSeconds(ApiAccess.Reply reply) {
         String s = reply.retryAfter();
-        return s != null && s.matches("[0-9]{1,9}") ? s : "60";
+        return s != null && s.matches("[0-9]{1,9}") ? Long.parseLong(s) : 60;
     }
 
     /** The field a refusal names, or "" (an answer that is no JSON names none). */
