@@ -618,7 +618,7 @@ class SensorThingsStoreIT {
             JsonObject data = new JsonObject(events.get(0).dataString());
             assertThat(data.getLong("@iot.id")).isEqualTo(obs);
             assertThat(data.getDouble("result")).isEqualTo(12.25);
-            assertThat(data.getString("phenomenonTime")).isEqualTo("2026-05-01T06:00:00Z");
+            assertThat(data.getString("phenomenonTime")).isEqualTo("2026-05-01T06:00:00.000Z");
         });
     }
 

@@ -2,6 +2,8 @@ package de.datenhafen.plugins.airquality.sta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +24,18 @@ final class Model {
 
     static final long OBSERVATION_SHIFT = 1L << 32;
     static final long T0 = 1_577_836_800L;
+
+    private static final DateTimeFormatter MILLIS = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
+
+    /**
+     * A time as the service writes it: in UTC, with its milliseconds also at a whole second. {@code Instant.toString}
+     * leaves them out there, so {@code ...:47Z} sorted after {@code ...:47.005Z} as text, and clients that order times
+     * as text (OGC's test suite does) saw the service's order as wrong. A time finer than a millisecond keeps its
+     * digits (and sorts as text before the millisecond it is in, the one place text and time still disagree).
+     */
+    static String text(Instant t) {
+        return t.getNano() % 1_000_000 == 0 ? MILLIS.format(t) : t.toString();
+    }
 
     /** A navigation property: its name, the type it leads to, and whether it leads to many. */
     record Nav(String name, Type target, boolean many) {

@@ -501,7 +501,10 @@ final class StaService {
     }
 
     static Object plain(Object v) {
-        if (v instanceof Instant || v instanceof java.time.LocalDate || v instanceof java.time.LocalTime) {
+        if (v instanceof Instant i) {
+            return Model.text(i);
+        }
+        if (v instanceof java.time.LocalDate || v instanceof java.time.LocalTime) {
             return v.toString();
         }
         return v;

@@ -56,7 +56,7 @@ final class StoreObservations implements Observations {
         Map<String, Object> p = new LinkedHashMap<>();
         Instant start = Instant.ofEpochMilli(rs.getLong(4));
         long end = rs.getLong(5);
-        p.put("phenomenonTime", rs.wasNull() ? start : start + "/" + Instant.ofEpochMilli(end));
+        p.put("phenomenonTime", rs.wasNull() ? start : Model.text(start) + "/" + Model.text(Instant.ofEpochMilli(end)));
         long resultTime = rs.getLong(6);
         p.put("resultTime", rs.wasNull() ? null : Instant.ofEpochMilli(resultTime));
         try {
