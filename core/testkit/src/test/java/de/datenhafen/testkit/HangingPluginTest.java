@@ -61,11 +61,16 @@ class HangingPluginTest {
     }
 
     @Test
-    void namesTheHangingPluginWhenNotReady(HubClient client) {
-        HubClient.Response ready = client.anonymous().get("/health/ready");
+    void namesTheHangingPluginWhenNotReadyToAHubAdminAndCountsItToAnyoneElse(HubClient client) {
+        HubClient.Response ready = client.get("/health/ready");
 
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().getString("error"))
             .isEqualTo("not ready: plugin:hanging: hanging: start did not finish within 300 ms; " + STUCK);
+        HubClient.Response anyone = client.anonymous().get("/health/ready");
+        assertThat(anyone.status()).isEqualTo(503);
+        assertThat(anyone.json().getString("error")).matches("not ready: plugins: 1 of \\d+ enabled plugins did not "
+            + "start; a hub-admin reads which and why");
+        assertThat(anyone.body()).doesNotContain("hanging");
     }
 }

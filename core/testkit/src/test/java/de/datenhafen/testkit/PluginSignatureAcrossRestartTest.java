@@ -40,7 +40,7 @@ class PluginSignatureAcrossRestartTest {
         assertThat(plugin.getString("state")).isEqualTo("disabled");
         assertThat(plugin.getString("error")).startsWith("disabled by the hub: plugin revoked-later 1.0.0 is not "
             + "admitted: it is signed with key " + keyId + " of member member-a, which was revoked at");
-        HubClient.Response ready = hub.client().anonymous().get("/health/ready");
+        HubClient.Response ready = hub.client().get("/health/ready");
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().getString("error")).contains("plugin:revoked-later: disabled by the hub");
         HubClient.Response enable = hub.client().post("/api/v1/admin/plugins/revoked-later/enable");

@@ -429,16 +429,18 @@ public final class HttpApi {
     }
 
     /**
-     * Readiness: 200 or 503 with every check. A hub-admin reads each integration's check (its name, and why it
-     * failed); anyone else, a probe too, reads them as one check, {@code integrations}, with how many failed: they
-     * named every member's integrations with their last errors to anyone (an attacker's probe; the integrations API
-     * shows them to their member and the association only). They never decide readiness.
+     * Readiness: 200 or 503 with every check. A hub-admin reads each plugin's and each integration's check (its name,
+     * and why it failed); anyone else, a probe too, reads them as one check each, {@code plugins} and
+     * {@code integrations}, with how many failed: they named every member's plugins and integrations with their
+     * errors to anyone (an attacker's probe), and a plugin's reason is its own start's exception message, which may
+     * name a host, a path or a database; the plugins and integrations APIs show them to hub-admins and their member
+     * only. A plugin that did not start decides readiness as before (503), said without its name.
      */
     private void ready(RoutingContext ctx, Services s) {
         Principal p = ctx.get(Authentication.PRINCIPAL);
-        boolean everyIntegration = p != null && p.isHubAdmin();
+        boolean inFull = p != null && p.isHubAdmin();
         workers.executeBlocking(s.readiness()::get, false).onFailure(ctx::fail).onSuccess(all -> {
-            List<HealthCheck> checks = everyIntegration ? all : integrationsAsOne(all);
+            List<HealthCheck> checks = inFull ? all : pluginsAsOne(integrationsAsOne(all));
             boolean up = checks.stream().allMatch(HealthCheck::up);
             JsonArray list = new JsonArray();
             List<String> down = new ArrayList<>();
@@ -457,6 +459,27 @@ public final class HttpApi {
             ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.encode());
         });
+    }
+
+    private static List<HealthCheck> pluginsAsOne(List<HealthCheck> checks) {
+        List<HealthCheck> out = new ArrayList<>();
+        int plugins = 0;
+        int down = 0;
+        for (HealthCheck c : checks) {
+            if (c.name().startsWith("plugin:")) {
+                plugins++;
+                down += c.up() ? 0 : 1;
+            } else {
+                out.add(c);
+            }
+        }
+        if (down > 0) {
+            out.add(HealthCheck.down("plugins", down + " of " + plugins + " enabled plugins did not start; a "
+                + "hub-admin reads which and why"));
+        } else if (plugins > 0) {
+            out.add(HealthCheck.up("plugins"));
+        }
+        return out;
     }
 
     private static List<HealthCheck> integrationsAsOne(List<HealthCheck> checks) {
