@@ -180,6 +180,7 @@ public final class Hub implements AutoCloseable {
         nodes = Nodes.register(db.dataSource(), nodeId, Clock.systemUTC(), Nodes.HEARTBEAT);
         leases = new Leases(db.dataSource(), nodeId, Clock.systemUTC(), config.nodeLease(), config.nodeLeaseRenew());
         changes = new Changes(db.dataSource(), nodeId, Clock.systemUTC(), Duration.ofSeconds(1));
+        identity.shareChanges(changes);
 
         H2EventLog.Settings busSettings = H2EventLog.Settings.DEFAULTS.withQueueCapacity(config.busQueueCapacity());
         Optional<KafkaEventLog.Broker> kafka = config.busKafka();

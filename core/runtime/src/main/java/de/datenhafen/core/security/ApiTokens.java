@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Members' API tokens for machines: named, with roles no wider than their creator's, optionally scoped to one
@@ -33,6 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiTokens {
 
     public static final String PREFIX = "dh_";
+    /**
+     * The kind of change notice a revocation leaves for the other nodes on the database, which drop their cached
+     * checks: a token revoked on one node was taken by the others for as long as they had it cached (ten minutes).
+     */
+    public static final String CHANGE = "api-token";
     private static final int ID_LENGTH = 12;
     private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final Duration LAST_USE_EVERY = Duration.ofMinutes(1);
@@ -56,6 +62,7 @@ public final class ApiTokens {
 
     private final Database db;
     private final Members members;
+    private volatile Consumer<String> announce = id -> { };
     private final Cache<String, Valid> valid = Caffeine.newBuilder().maximumSize(10_000)
         .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
@@ -64,6 +71,16 @@ public final class ApiTokens {
         this.db = db;
         this.members = members;
         members.onStateChange(m -> valid.invalidateAll());
+    }
+
+    /** Where a revocation is told to the other nodes (a change notice of kind {@link #CHANGE}). */
+    public void announceWith(Consumer<String> announce) {
+        this.announce = announce;
+    }
+
+    /** Another node revoked a token: every cached check is made again from the database. */
+    public void changedElsewhere() {
+        valid.invalidateAll();
     }
 
     /**
@@ -157,6 +174,7 @@ public final class ApiTokens {
             throw new IllegalStateException("cannot revoke token " + id, e);
         }
         valid.invalidateAll();
+        announce.accept(id);
         return require(member, id);
     }
 

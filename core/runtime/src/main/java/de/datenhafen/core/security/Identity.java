@@ -1,5 +1,6 @@
 package de.datenhafen.core.security;
 
+import de.datenhafen.core.node.Changes;
 import de.datenhafen.core.store.Database;
 import java.time.Duration;
 import java.util.Optional;
@@ -52,6 +53,20 @@ public final class Identity implements AutoCloseable {
 
     public PluginOwners pluginOwners() {
         return pluginOwners;
+    }
+
+    /**
+     * Tells the other nodes on the database what this one changes of members, their tokens and the admin token, and
+     * reads again what they change: each node keeps members' states and valid tokens in memory.
+     */
+    public void shareChanges(Changes changes) {
+        members.announceWith(id -> changes.announce(Members.CHANGE, id));
+        changes.on(Members.CHANGE, members::changedElsewhere);
+        tokens.announceWith(id -> changes.announce(ApiTokens.CHANGE, id));
+        changes.on(ApiTokens.CHANGE, id -> tokens.changedElsewhere());
+        changes.on(TokenStore.CHANGE, id -> bootstrap.changedElsewhere());
+        // this start may have stored, replaced or revoked an admin token (DATENHAFEN_ADMIN_TOKEN): one notice a start
+        changes.announce(TokenStore.CHANGE, "admin");
     }
 
     /** The principal of a bearer token: a member's API token ({@code dh_...}) or the bootstrap admin token. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,7 @@ public final class Members {
     /** Lower-case member name to id, for plugins whose descriptor names their provider. */
     private final Map<String, String> byName = new ConcurrentHashMap<>();
     private final List<Consumer<String>> changed = new CopyOnWriteArrayList<>();
+    private volatile Consumer<String> announce = id -> { };
 
     public Members(Database db) {
         this.db = db;
@@ -51,13 +53,61 @@ public final class Members {
         });
     }
 
-    /** Calls {@code listener} with a member's id after its state changed. */
+    /**
+     * The kind of change notice a member's creation or change leaves for the other nodes on the database, which read
+     * the member again: their states are kept in memory, and a member suspended on one node went on working through
+     * the others (its tokens, its people's sessions) until they restarted.
+     */
+    public static final String CHANGE = "member";
+
+    /** Where a change is told to the other nodes (a change notice of kind {@link #CHANGE}). */
+    public void announceWith(Consumer<String> announce) {
+        this.announce = announce;
+    }
+
+    /**
+     * Another node created or changed member {@code id}: reads it again, and tells this node's listeners when its
+     * state is not what this node held (its tokens' cached checks are dropped, its people's sessions end).
+     */
+    public void changedElsewhere(String id) {
+        Optional<Member> now = get(id);
+        String before = now.isPresent() ? states.put(id, now.get().state()) : states.remove(id);
+        String name = now.map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).orElse(null);
+        if (name != null) {
+            byName.put(name, id);
+        }
+        byName.entrySet().removeIf(e -> e.getValue().equals(id) && !e.getKey().equals(name));
+        if (!Objects.equals(before, now.map(Member::state).orElse(null))) {
+            changed.forEach(l -> l.accept(id));
+        }
+    }
+
+    /** Calls {@code listener} with a member's id after its state changed (here or on another node). */
     public void onStateChange(Consumer<String> listener) {
         changed.add(listener);
     }
 
     public boolean active(String id) {
-        return id != null && ACTIVE.equals(states.get(id));
+        return ACTIVE.equals(state(id));
+    }
+
+    /**
+     * A member's state as this node holds it; a member it does not hold yet is read from the database (made on another
+     * node a moment ago, before its change notice came: its tokens are good at once on every node).
+     */
+    private String state(String id) {
+        if (id == null) {
+            return null;
+        }
+        String s = states.get(id);
+        if (s == null && ID.matcher(id).matches()) {
+            Optional<Member> m = get(id);
+            if (m.isPresent()) {
+                s = states.computeIfAbsent(id, k -> m.get().state());
+                byName.putIfAbsent(m.get().name().toLowerCase(java.util.Locale.ROOT), id);
+            }
+        }
+        return s;
     }
 
     /**
@@ -75,7 +125,7 @@ public final class Members {
     }
 
     public boolean exists(String id) {
-        return id != null && states.containsKey(id);
+        return state(id) != null;
     }
 
     public Member create(String id, String name, String contact) {
@@ -103,6 +153,7 @@ public final class Members {
         }
         states.put(id, ACTIVE);
         byName.put(name.toLowerCase(java.util.Locale.ROOT), id);
+        announce.accept(id);
         return new Member(id, name, contact, ACTIVE, now, now);
     }
 
@@ -114,6 +165,7 @@ public final class Members {
         write(id, "UPDATE member SET name = ?, contact = ?, updated_at = ? WHERE id = ?", n, k);
         byName.remove(old.name().toLowerCase(java.util.Locale.ROOT), id);
         byName.put(n.toLowerCase(java.util.Locale.ROOT), id);
+        announce.accept(id);
         return require(id);
     }
 
@@ -127,6 +179,7 @@ public final class Members {
             write(id, "UPDATE member SET state = ?, updated_at = ? WHERE id = ?", state);
             states.put(id, state);
             changed.forEach(l -> l.accept(id));
+            announce.accept(id);
         }
         return require(id);
     }

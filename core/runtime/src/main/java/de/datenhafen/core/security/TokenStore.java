@@ -29,6 +29,13 @@ public final class TokenStore {
     /** The role column of the break-glass tokens (the table predates members; every row is an admin's). */
     private static final String ADMIN = "admin";
 
+    /**
+     * The kind of change notice a node leaves when its start may have stored, replaced or revoked the admin token:
+     * the other nodes on the database drop their cached checks (an old admin token stayed valid on them until they
+     * restarted).
+     */
+    public static final String CHANGE = "admin-token";
+
     private final Database db;
     private final Map<String, Principal> cache = new ConcurrentHashMap<>();
 
@@ -99,6 +106,11 @@ public final class TokenStore {
             }
             throw new IllegalStateException("cannot store token " + id, e);
         }
+    }
+
+    /** Another node changed the admin tokens: every token is checked against the database again. */
+    public void changedElsewhere() {
+        cache.clear();
     }
 
     /** The principal of a presented token, if it is valid. */

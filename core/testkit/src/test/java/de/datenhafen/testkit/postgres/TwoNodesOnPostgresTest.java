@@ -85,7 +85,9 @@ class TwoNodesOnPostgresTest {
     private static HubExtension node(String id, java.util.function.Consumer<Path> beforeFirstStart) {
         HubExtension.Builder b = HubExtension.builder().config(HubConfig.NODE_ID, id)
             .beforeFirstStart(beforeFirstStart)
-            .config(HubConfig.ADMIN_TOKEN, TOKEN).plugin(() -> NOTES);
+            .config(HubConfig.ADMIN_TOKEN, TOKEN).plugin(() -> NOTES)
+            // a test polls a node with a token until it is refused there: those refusals are no attacker's guesses
+            .config(HubConfig.AUTH_FAILURES_LIMIT, 1000);
         if (PG != null) {
             b = b.config(HubConfig.DB_URL, URL).config(HubConfig.DB_USER, PG.user())
                 .config(HubConfig.DB_PASSWORD, PG.password());
@@ -123,6 +125,50 @@ class TwoNodesOnPostgresTest {
         HubClient.Response notes = client(nodeB).get("/api/v1/admin/plugins/notes");
 
         assertThat(notes.json().getString("state")).as(notes.toString()).isEqualTo("started");
+    }
+
+    /**
+     * Each node keeps members' states and valid tokens in memory: a member made on one node was unknown to the other
+     * (its tokens refused there), and a token revoked or a member suspended on one node was still let in by the other
+     * (for ten minutes, or until it restarted). Now a change notice has the other node read it again within seconds.
+     */
+    @Test
+    void aMemberMadeSuspendedOrWithATokenRevokedOnOneNodeIsSoOnTheOtherWithinSeconds() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        HubClient a = client(nodeA);
+        HubClient b = client(nodeB);
+        String member = "nodes-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String users = "/api/v1/admin/members/" + member + "/users";
+        assertThat(a.post("/api/v1/admin/members", new JsonObject().put("id", member).put("name", "Two Nodes "
+            + member).put("contact", "it@nodes.example")).status()).isEqualTo(201);
+        JsonObject first = token(a, member, "first");
+        HubClient firstOnB = b.withToken(first.getString("token"));
+        assertThat(firstOnB.get(users).status()).isEqualTo(200); // read from the database at its first use on B
+
+        assertThat(a.delete("/api/v1/admin/members/" + member + "/tokens/" + first.getString("id")).status())
+            .isEqualTo(200);
+        await("the token revoked on node A is refused by node B").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50)).until(() -> firstOnB.get(users).status() == 401);
+
+        HubClient secondOnB = b.withToken(token(a, member, "second").getString("token"));
+        assertThat(secondOnB.get(users).status()).isEqualTo(200);
+        assertThat(a.patch("/api/v1/admin/members/" + member, "application/json",
+            new JsonObject().put("state", "suspended").encode()).status()).isEqualTo(200);
+        await("the member suspended on node A is refused by node B").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50)).until(() -> secondOnB.get(users).status() == 401);
+        assertThat(b.get("/api/v1/admin/members/" + member).json().getString("state")).isEqualTo("suspended");
+
+        assertThat(a.patch("/api/v1/admin/members/" + member, "application/json",
+            new JsonObject().put("state", "active").encode()).status()).isEqualTo(200);
+        await("the member active again on node A is let in by node B").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50)).until(() -> secondOnB.get(users).status() == 200);
+    }
+
+    private static JsonObject token(HubClient as, String member, String name) {
+        HubClient.Response made = as.post("/api/v1/admin/members/" + member + "/tokens", new JsonObject()
+            .put("name", name).put("roles", new JsonArray().add("member-admin")).put("purpose", "test"));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        return made.json(); // with its id and, this once, its secret ("token")
     }
 
     @Test

@@ -1,0 +1,139 @@
+package de.datenhafen.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import de.datenhafen.core.node.Changes;
+import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes' identities on one database, each with its change notices read every 50 ms: what one node changes of
+ * members, their tokens and the admin token, the other takes within the bound (each keeps members' states and the
+ * checks of valid tokens in memory, and went on letting in a revoked token or a suspended member until it restarted).
+ * {@code TwoNodesOnPostgresTest} shows the same through two hubs' HTTP APIs on PostgreSQL.
+ */
+class IdentityAcrossNodesTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(10);
+    private static final Principal ADMIN = Principal.bootstrap("admin-configured");
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private Node a;
+    private Node b;
+
+    private record Node(TokenStore admin, Identity identity, Changes changes) implements AutoCloseable {
+
+        static Node start(Database db, String id, String adminToken) {
+            TokenStore admin = new TokenStore(db);
+            admin.ensureAdmin(adminToken);
+            Identity identity = new Identity(db, admin, new Passwords(1024, 1), Duration.ofHours(1),
+                Duration.ofHours(8), new byte[32]);
+            Changes changes = new Changes(db.dataSource(), id, Clock.systemUTC(), Duration.ofMillis(50));
+            identity.shareChanges(changes);
+            return new Node(admin, identity, changes);
+        }
+
+        boolean lets(String token) {
+            return identity.bearer(token).isPresent();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            changes.close();
+            identity.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        db = TestDatabase.H2.open(dir);
+        a = Node.start(db, "node-a", "the-first-admin-token");
+        b = Node.start(db, "node-b", "the-first-admin-token");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        a.close();
+        b.close();
+        db.close();
+    }
+
+    @Test
+    void aMemberMadeOnOneNodeIsKnownToTheOtherAndItsTokenLetInAtOnce() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        String secret = token(a, "luftblick").secret();
+
+        assertThat(b.lets(secret)).isTrue(); // at once: a member B does not hold is read from the database
+        await().atMost(BOUND).until(() -> "luftblick".equals(owner(b, "LUFTBLICK Sensorik GmbH")));
+    }
+
+    @Test
+    void aTokenRevokedOnOneNodeIsRefusedByTheOtherThatHadItCached() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        ApiTokens.Created made = token(a, "luftblick");
+        String secret = made.secret();
+        await().atMost(BOUND).until(() -> b.lets(secret)); // checked once on B: cached there for ten minutes
+
+        a.identity().tokens().revoke("luftblick", made.token().id());
+
+        assertThat(a.lets(secret)).isFalse();
+        await().atMost(BOUND).until(() -> !b.lets(secret));
+    }
+
+    @Test
+    void aMemberSuspendedOnOneNodeIsRefusedByTheOtherAndLetInAgainWhenActive() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        String secret = token(a, "luftblick").secret();
+        await().atMost(BOUND).until(() -> b.lets(secret));
+
+        a.identity().members().state("luftblick", Members.SUSPENDED);
+        await().atMost(BOUND).until(() -> !b.lets(secret));
+        assertThat(b.identity().members().active("luftblick")).isFalse();
+
+        a.identity().members().state("luftblick", Members.ACTIVE);
+        await().atMost(BOUND).until(() -> b.lets(secret));
+    }
+
+    @Test
+    void aMemberRenamedOnOneNodeIsFoundByItsNewNameOnTheOtherAndNotByItsOld() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        await().atMost(BOUND).until(() -> "luftblick".equals(owner(b, "Luftblick Sensorik GmbH")));
+
+        a.identity().members().update("luftblick", "Luftblick Umweltdaten GmbH", null);
+
+        await().atMost(BOUND).until(() -> "luftblick".equals(owner(b, "Luftblick Umweltdaten GmbH")));
+        assertThat(owner(b, "Luftblick Sensorik GmbH")).isNull();
+    }
+
+    @Test
+    void anAdminTokenSetAnewAtOneNodesStartIsRefusedByTheOthersForTheOldOne() throws InterruptedException {
+        assertThat(b.lets("the-first-admin-token")).isTrue(); // cached on B
+
+        a.close();
+        a = Node.start(db, "node-a", "the-second-admin-token"); // DATENHAFEN_ADMIN_TOKEN changed, node A restarted
+
+        await().atMost(BOUND).until(() -> !b.lets("the-first-admin-token"));
+        assertThat(b.lets("the-second-admin-token")).isTrue();
+    }
+
+    private static String owner(Node on, String provider) {
+        return on.identity().members().ownerOf(provider);
+    }
+
+    private static ApiTokens.Created token(Node on, String member) {
+        return on.identity().tokens().create(member, "uplinks", null, Set.of(Role.MEMBER_EDITOR), null, null, null,
+            ADMIN);
+    }
+}
