@@ -19,5 +19,12 @@ class PluginSignatureNotRequiredTest {
         assertThat(check.getString("status")).isEqualTo("WARNING");
         assertThat(check.getString("reason")).isEqualTo("not checked (plugins.require-signature=false): any archive "
             + "an admin installs is loaded; for development installs only");
+        // anyone else reads that there is a warning, not what this hub admits
+        HubClient.Response anyone = hub.client().anonymous().get("/health/ready");
+        assertThat(anyone.body()).contains("plugin-signatures").doesNotContain("require-signature")
+            .doesNotContain("any archive");
+        assertThat(anyone.json().getJsonArray("checks").stream().map(o -> (JsonObject) o)
+            .filter(c -> c.getString("name").equals("plugin-signatures")).findFirst().orElseThrow()
+            .getString("reason")).isEqualTo("a hub-admin reads why");
     }
 }

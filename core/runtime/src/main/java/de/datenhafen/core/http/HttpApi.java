@@ -434,13 +434,15 @@ public final class HttpApi {
      * {@code integrations}, with how many failed: they named every member's plugins and integrations with their
      * errors to anyone (an attacker's probe), and a plugin's reason is its own start's exception message, which may
      * name a host, a path or a database; the plugins and integrations APIs show them to hub-admins and their member
-     * only. A plugin that did not start decides readiness as before (503), said without its name.
+     * only. A plugin that did not start decides readiness as before (503), said without its name. The other checks
+     * keep their names and states for anyone, their reasons only where they say nothing of the set-up
+     * ({@link #OPEN_REASONS}): Kafka's named its brokers' addresses, the signature checks what this hub admits.
      */
     private void ready(RoutingContext ctx, Services s) {
         Principal p = ctx.get(Authentication.PRINCIPAL);
         boolean inFull = p != null && p.isHubAdmin();
         workers.executeBlocking(s.readiness()::get, false).onFailure(ctx::fail).onSuccess(all -> {
-            List<HealthCheck> checks = inFull ? all : pluginsAsOne(integrationsAsOne(all));
+            List<HealthCheck> checks = inFull ? all : withOpenReasons(pluginsAsOne(integrationsAsOne(all)));
             boolean up = checks.stream().allMatch(HealthCheck::up);
             JsonArray list = new JsonArray();
             List<String> down = new ArrayList<>();
@@ -459,6 +461,19 @@ public final class HttpApi {
             ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.encode());
         });
+    }
+
+    /** The readiness checks whose reasons anyone reads: they name nothing of the hub's set-up or its members. */
+    static final java.util.Set<String> OPEN_REASONS = java.util.Set.of("database", "camel", "schema", "plugins",
+        "integrations", "plugins-folder");
+
+    private static List<HealthCheck> withOpenReasons(List<HealthCheck> checks) {
+        List<HealthCheck> out = new ArrayList<>();
+        for (HealthCheck c : checks) {
+            out.add(c.reason() == null || OPEN_REASONS.contains(c.name()) ? c
+                : new HealthCheck(c.name(), c.status(), "a hub-admin reads why"));
+        }
+        return out;
     }
 
     private static List<HealthCheck> pluginsAsOne(List<HealthCheck> checks) {
