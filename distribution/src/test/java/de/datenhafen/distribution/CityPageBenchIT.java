@@ -67,7 +67,7 @@ class CityPageBenchIT {
         hub = DemoHub.start(work).awaitReady();
         await("the demo's data on the city's page and the simulator's devices").atMost(Duration.ofMinutes(2))
             .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
-                assertThat(hub.client.anonymous().get("/schulen/sim-65").body()).contains("Room 1");
+                assertThat(hub.client.anonymous().get("/schulen/sim-65").body()).contains("Raum 1");
                 assertThat(hub.client.anonymous().get("/abfahrten/markt").body()).contains("<table>");
                 assertThat(BenchLoad.post(hub.client.baseUri(), hub.client.adminToken(),
                     BenchLoad.readings(CLOCK, 1, BASE))).isEqualTo(202);

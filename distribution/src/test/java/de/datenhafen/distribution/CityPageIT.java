@@ -47,7 +47,7 @@ class CityPageIT {
         // the demo's data: readings of the simulated schools, the timetable, the directory
         await("demo data on the city's page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
             .untilAsserted(() -> {
-                assertThat(anonymous.get("/schulen/sim-65").body()).contains("Room 1");
+                assertThat(anonymous.get("/schulen/sim-65").body()).contains("Raum 1");
                 assertThat(anonymous.get("/abfahrten?q=markt").body()).contains("Marktplatz");
                 // the simulated fleet's first feed applied (run alone on a hub just started, the departures had
                 // none yet: every row "nach Plan (keine Live-Daten)")
@@ -83,11 +83,11 @@ class CityPageIT {
         search.sendKeys(Keys.ENTER);
         browser.await(d -> d.findElements(By.cssSelector("#schools li")).size() == 1);
         WebElement school = driver().findElement(By.cssSelector("#schools li"));
-        assertThat(school.getText()).startsWith("Simulated school 65").containsPattern("(grün|gelb|rot)")
+        assertThat(school.getText()).startsWith("Simulierte Schule 65").containsPattern("(grün|gelb|rot)")
             .contains("Räume:");
 
-        school.findElement(By.linkText("Simulated school 65")).click();
-        browser.await(d -> d.getTitle().startsWith("Simulated school 65"));
+        school.findElement(By.linkText("Simulierte Schule 65")).click();
+        browser.await(d -> d.getTitle().startsWith("Simulierte Schule 65"));
         String page = driver().findElement(By.tagName("main")).getText();
         assertThat(page).contains("Räume jetzt (Mittel der letzten 20 Minuten)", "Diese Woche: Anteil der Schulzeit",
             "Offene Warnungen", "In der Nähe: Abfahrten", "Marktplatz");
@@ -95,8 +95,8 @@ class CityPageIT {
         noSidewaysScrolling();
         browser.assertAccessible();
 
-        driver().findElement(By.linkText("Room 1")).click();
-        browser.await(d -> d.getTitle().startsWith("Room 1 – Simulated school 65"));
+        driver().findElement(By.linkText("Raum 1")).click();
+        browser.await(d -> d.getTitle().startsWith("Raum 1 – Simulierte Schule 65"));
         assertThat(driver().findElement(By.id("room-now")).getText()).containsPattern(
             "Jetzt \\(Mittel der letzten 20 Minuten\\): [0-9]+ ppm CO₂ (grün|gelb|rot)");
         assertThat(driver().findElements(By.cssSelector("svg.chart polyline"))).hasSize(1);
@@ -224,9 +224,9 @@ class CityPageIT {
         // what a browser without JavaScript gets: the server's HTML, nothing added later
         Map<String, List<String>> pages = new LinkedHashMap<>();
         pages.put("/", List.of("Luft in Schulen", "Schulen, ihre Ampel jetzt", "Haltestellen", "Angebote"));
-        pages.put("/schulen", List.of("Simulated school 65", "Was die Ampel bedeutet"));
-        pages.put("/schulen/sim-65", List.of("Room 1", "Marktplatz", "Anteil der Schulzeit"));
-        pages.put("/schulen/sim-65/r001", List.of("Room 1 – Simulated school 65", "<svg", "CO₂ heute"));
+        pages.put("/schulen", List.of("Simulierte Schule 65", "Was die Ampel bedeutet"));
+        pages.put("/schulen/sim-65", List.of("Raum 1", "Marktplatz", "Anteil der Schulzeit"));
+        pages.put("/schulen/sim-65/r001", List.of("Raum 1 – Simulierte Schule 65", "<svg", "CO₂ heute"));
         pages.put("/abfahrten?q=markt", List.of(">Marktplatz</a>"));
         pages.put("/abfahrten/markt", List.of("<h1>Marktplatz</h1>", "<table>", "Richtung"));
         pages.put("/beratung?q=Schulden&open_now=true", List.of("Angebote gefunden"));

@@ -79,15 +79,25 @@ public final class Changes implements AutoCloseable {
 
     /** Tells the other nodes that {@code name} of {@code kind} changed; a failure is logged, never thrown. */
     public void announce(String kind, String name) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection()) {
+            announce(c, kind, name);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not tell the other nodes that {} {} changed: {}", kind, name, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the notice that {@code name} of {@code kind} changed on {@code c}, in its transaction: the change and its
+     * notice commit together, or neither does.
+     */
+    public void announce(Connection c, String kind, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO hub_change (kind, name, node, made_at) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, kind);
             ps.setString(2, name);
             ps.setString(3, node);
             ps.setObject(4, clock.instant().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
             ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not tell the other nodes that {} {} changed: {}", kind, name, e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.Transactions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Members' API tokens for machines: named, with roles no wider than their creator's, optionally scoped to one
@@ -62,7 +62,12 @@ public final class ApiTokens {
 
     private final Database db;
     private final Members members;
-    private volatile Consumer<String> announce = id -> { };
+    private volatile ChangeNotice notice = ChangeNotice.NONE;
+    /**
+     * Counts the times every cached check was dropped: a check read from the database is cached only when none was
+     * dropped meanwhile, so a revocation that commits while a request reads the token is not undone by that request.
+     */
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private final Cache<String, Valid> valid = Caffeine.newBuilder().maximumSize(10_000)
         .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
@@ -70,16 +75,21 @@ public final class ApiTokens {
     public ApiTokens(Database db, Members members) {
         this.db = db;
         this.members = members;
-        members.onStateChange(m -> valid.invalidateAll());
+        members.onStateChange(m -> dropCachedChecks());
     }
 
-    /** Where a revocation is told to the other nodes (a change notice of kind {@link #CHANGE}). */
-    public void announceWith(Consumer<String> announce) {
-        this.announce = announce;
+    /** Where a revocation is told to the other nodes (a change notice of kind {@link #CHANGE}, in its transaction). */
+    public void announceWith(ChangeNotice notice) {
+        this.notice = notice;
     }
 
-    /** Another node revoked a token: every cached check is made again from the database. */
+    /** Another node revoked a token (or this node began to read the others' notices): checks are made anew. */
     public void changedElsewhere() {
+        dropCachedChecks();
+    }
+
+    private void dropCachedChecks() {
+        dropped.incrementAndGet();
         valid.invalidateAll();
     }
 
@@ -165,16 +175,16 @@ public final class ApiTokens {
     /** Revokes a token at once (its cached check too); revoking it again changes nothing. */
     public Token revoke(String member, String id) {
         require(member, id);
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-            ps.setTimestamp(1, Timestamp.from(Instant.now()));
-            ps.setString(2, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot revoke token " + id, e);
-        }
-        valid.invalidateAll();
-        announce.accept(id);
+        Transactions.run(db, "revoke token " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            notice.write(c, id);
+        });
+        dropCachedChecks();
         return require(member, id);
     }
 
@@ -188,6 +198,7 @@ public final class ApiTokens {
         Instant now = Instant.now();
         Valid v = valid.getIfPresent(hash);
         if (v == null) {
+            long before = dropped.get();
             Optional<Token> row = lookup(presented.substring(PREFIX.length(), PREFIX.length() + ID_LENGTH), hash);
             if (row.isEmpty() || !row.get().usable(now)) {
                 return Optional.empty();
@@ -196,6 +207,9 @@ public final class ApiTokens {
             v = new Valid(new Principal(Principal.Kind.TOKEN, t.id(), t.member(), t.roles(), t.scopePlugin(),
                 t.scopePath()), t.expiresAt());
             valid.put(hash, v);
+            if (dropped.get() != before) {
+                valid.invalidate(hash); // dropped while it was read: this request goes on with it, the next reads again
+            }
         }
         if (v.expiresAt() != null && !now.isBefore(v.expiresAt()) || !members.active(v.principal().member())) {
             return Optional.empty();

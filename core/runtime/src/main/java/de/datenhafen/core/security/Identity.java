@@ -60,11 +60,16 @@ public final class Identity implements AutoCloseable {
      * reads again what they change: each node keeps members' states and valid tokens in memory.
      */
     public void shareChanges(Changes changes) {
-        members.announceWith(id -> changes.announce(Members.CHANGE, id));
+        members.announceWith((c, id) -> changes.announce(c, Members.CHANGE, id));
         changes.on(Members.CHANGE, members::changedElsewhere);
-        tokens.announceWith(id -> changes.announce(ApiTokens.CHANGE, id));
+        tokens.announceWith((c, id) -> changes.announce(c, ApiTokens.CHANGE, id));
         changes.on(ApiTokens.CHANGE, id -> tokens.changedElsewhere());
         changes.on(TokenStore.CHANGE, id -> bootstrap.changedElsewhere());
+        // what another node changed after this one read it at start and before it began to read the notices (they
+        // count as read from their start on) was in neither: read once more
+        members.reload();
+        tokens.changedElsewhere();
+        bootstrap.changedElsewhere();
         // this start may have stored, replaced or revoked an admin token (DATENHAFEN_ADMIN_TOKEN): one notice a start
         changes.announce(TokenStore.CHANGE, "admin");
     }

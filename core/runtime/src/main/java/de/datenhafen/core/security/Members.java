@@ -4,6 +4,7 @@ import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.core.store.Database;
+import de.datenhafen.core.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,17 +41,35 @@ public final class Members {
     private final Database db;
     /** Member id to state: read on every authenticated request, so kept in memory and changed with the table. */
     private final Map<String, String> states = new ConcurrentHashMap<>();
-    /** Lower-case member name to id, for plugins whose descriptor names their provider. */
-    private final Map<String, String> byName = new ConcurrentHashMap<>();
+    /**
+     * Lower-case member name to id, for plugins whose descriptor names their provider; of members with one name, the
+     * smallest id (names are not unique), the same on every node. Made anew from the table at each change of a name.
+     */
+    private volatile Map<String, String> byName = Map.of();
     private final List<Consumer<String>> changed = new CopyOnWriteArrayList<>();
-    private volatile Consumer<String> announce = id -> { };
+    private volatile ChangeNotice notice = ChangeNotice.NONE;
 
     public Members(Database db) {
         this.db = db;
-        list().forEach(m -> {
-            states.put(m.id(), m.state());
-            byName.put(m.name().toLowerCase(java.util.Locale.ROOT), m.id());
-        });
+        reload();
+    }
+
+    /**
+     * Reads every member's state and name again: at start, and once more when this node begins to read the other
+     * nodes' change notices (a change made between the two was in neither).
+     */
+    public void reload() {
+        List<Member> all = list();
+        all.forEach(m -> states.put(m.id(), m.state()));
+        names(all);
+    }
+
+    private void names(List<Member> all) {
+        Map<String, String> names = new java.util.HashMap<>();
+        for (Member m : all) {
+            names.merge(m.name().toLowerCase(java.util.Locale.ROOT), m.id(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+        byName = Map.copyOf(names);
     }
 
     /**
@@ -60,9 +79,9 @@ public final class Members {
      */
     public static final String CHANGE = "member";
 
-    /** Where a change is told to the other nodes (a change notice of kind {@link #CHANGE}). */
-    public void announceWith(Consumer<String> announce) {
-        this.announce = announce;
+    /** Where a change is told to the other nodes (a change notice of kind {@link #CHANGE}, in its transaction). */
+    public void announceWith(ChangeNotice notice) {
+        this.notice = notice;
     }
 
     /**
@@ -72,11 +91,7 @@ public final class Members {
     public void changedElsewhere(String id) {
         Optional<Member> now = get(id);
         String before = now.isPresent() ? states.put(id, now.get().state()) : states.remove(id);
-        String name = now.map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).orElse(null);
-        if (name != null) {
-            byName.put(name, id);
-        }
-        byName.entrySet().removeIf(e -> e.getValue().equals(id) && !e.getKey().equals(name));
+        names(list());
         if (!Objects.equals(before, now.map(Member::state).orElse(null))) {
             changed.forEach(l -> l.accept(id));
         }
@@ -104,7 +119,6 @@ public final class Members {
             Optional<Member> m = get(id);
             if (m.isPresent()) {
                 s = states.computeIfAbsent(id, k -> m.get().state());
-                byName.putIfAbsent(m.get().name().toLowerCase(java.util.Locale.ROOT), id);
             }
         }
         return s;
@@ -118,7 +132,7 @@ public final class Members {
         if (provider == null) {
             return null;
         }
-        if (states.containsKey(provider)) {
+        if (state(provider) != null) {
             return provider;
         }
         return byName.get(provider.toLowerCase(java.util.Locale.ROOT));
@@ -136,24 +150,26 @@ public final class Members {
         name = TextRules.required(name, "name", 200);
         contact = TextRules.optional(contact, "contact", 320);
         Instant now = Instant.now();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO member (id, name, contact, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        String n = name;
+        String k = contact;
+        Transactions.run(db, "store member " + id, c -> {
             if (get(c, id).isPresent()) {
                 throw new ConflictException("member " + id + " exists already", "id");
             }
-            ps.setString(1, id);
-            ps.setString(2, name);
-            ps.setString(3, contact);
-            ps.setString(4, ACTIVE);
-            ps.setTimestamp(5, Timestamp.from(now));
-            ps.setTimestamp(6, Timestamp.from(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store member " + id, e);
-        }
+            try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO member (id, name, contact, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, n);
+                ps.setString(3, k);
+                ps.setString(4, ACTIVE);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            notice.write(c, id);
+        });
         states.put(id, ACTIVE);
-        byName.put(name.toLowerCase(java.util.Locale.ROOT), id);
-        announce.accept(id);
+        names(list());
         return new Member(id, name, contact, ACTIVE, now, now);
     }
 
@@ -163,9 +179,7 @@ public final class Members {
         String n = name == null ? old.name() : TextRules.required(name, "name", 200);
         String k = contact == null ? old.contact() : TextRules.optional(contact, "contact", 320);
         write(id, "UPDATE member SET name = ?, contact = ?, updated_at = ? WHERE id = ?", n, k);
-        byName.remove(old.name().toLowerCase(java.util.Locale.ROOT), id);
-        byName.put(n.toLowerCase(java.util.Locale.ROOT), id);
-        announce.accept(id);
+        names(list());
         return require(id);
     }
 
@@ -178,24 +192,26 @@ public final class Members {
         if (!old.state().equals(state)) {
             write(id, "UPDATE member SET state = ?, updated_at = ? WHERE id = ?", state);
             states.put(id, state);
-            changed.forEach(l -> l.accept(id));
-            announce.accept(id);
+            changed.forEach(l -> l.accept(id)); // after the notice is written: a listener's failure keeps it
+
         }
         return require(id);
     }
 
+    /** Runs {@code sql} on member {@code id} with its change notice, in one transaction. */
     private void write(String id, String sql, String... values) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (String v : values) {
-                ps.setString(i++, v);
+        Transactions.run(db, "change member " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (String v : values) {
+                    ps.setString(i++, v);
+                }
+                ps.setTimestamp(i++, Timestamp.from(Instant.now()));
+                ps.setString(i, id);
+                ps.executeUpdate();
             }
-            ps.setTimestamp(i++, Timestamp.from(Instant.now()));
-            ps.setString(i, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot change member " + id, e);
-        }
+            notice.write(c, id);
+        });
     }
 
     public Member require(String id) {

@@ -38,6 +38,8 @@ public final class TokenStore {
 
     private final Database db;
     private final Map<String, Principal> cache = new ConcurrentHashMap<>();
+    /** Times the cache was emptied: a check read meanwhile is not kept (see {@link ApiTokens}). */
+    private final java.util.concurrent.atomic.AtomicLong cleared = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenStore(Database db) {
         this.db = db;
@@ -87,7 +89,7 @@ public final class TokenStore {
              PreparedStatement ps = c.prepareStatement("DELETE FROM admin_token WHERE id = ?")) {
             ps.setString(1, id);
             boolean deleted = ps.executeUpdate() > 0;
-            cache.clear();
+            clearCache();
             return deleted;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete token " + id, e);
@@ -98,7 +100,7 @@ public final class TokenStore {
     private boolean insertNew(String id, String hash, String role) {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             bind(ps, id, hash, role, Timestamp.from(Instant.now())).executeUpdate();
-            cache.clear();
+            clearCache();
             return true;
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
@@ -110,6 +112,11 @@ public final class TokenStore {
 
     /** Another node changed the admin tokens: every token is checked against the database again. */
     public void changedElsewhere() {
+        clearCache();
+    }
+
+    private void clearCache() {
+        cleared.incrementAndGet();
         cache.clear();
     }
 
@@ -123,6 +130,7 @@ public final class TokenStore {
         if (cached != null) {
             return Optional.of(cached);
         }
+        long before = cleared.get();
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, role FROM admin_token")) {
             try (ResultSet rs = ps.executeQuery()) {
@@ -131,6 +139,9 @@ public final class TokenStore {
                     if (Secrets.same(rs.getString(2), hash)) {
                         Principal p = Principal.bootstrap(rs.getString(1));
                         cache.put(hash, p);
+                        if (cleared.get() != before) {
+                            cache.remove(hash); // emptied while it was read: the next request reads again
+                        }
                         return Optional.of(p);
                     }
                 }
@@ -186,7 +197,7 @@ public final class TokenStore {
                 }
             }
         });
-        cache.clear();
+        clearCache();
     }
 
     // the same four parameters in the same order, so one bind serves both

@@ -1,12 +1,14 @@
 package de.datenhafen.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import de.datenhafen.core.node.Changes;
 import de.datenhafen.core.store.Database;
 import de.datenhafen.core.store.TestDatabase;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -104,6 +106,65 @@ class IdentityAcrossNodesTest {
 
         a.identity().members().state("luftblick", Members.ACTIVE);
         await().atMost(BOUND).until(() -> b.lets(secret));
+    }
+
+    @Test
+    void aSuspensionWhoseListenerFailsIsStillToldToTheOtherNode() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        String secret = token(a, "luftblick").secret();
+        assertThat(b.lets(secret)).isTrue();
+        a.identity().members().onStateChange(id -> {
+            throw new IllegalStateException("the sessions' database went away");
+        });
+
+        assertThatThrownBy(() -> a.identity().members().state("luftblick", Members.SUSPENDED))
+            .hasMessage("the sessions' database went away");
+
+        await().atMost(BOUND).until(() -> !b.lets(secret));
+    }
+
+    @Test
+    void aChangeWhoseNoticeCannotBeWrittenIsNotMade() {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        ApiTokens.Created made = token(a, "luftblick");
+        a.identity().members().announceWith((c, id) -> {
+            throw new SQLException("no room for the notice");
+        });
+        a.identity().tokens().announceWith((c, id) -> {
+            throw new SQLException("no room for the notice");
+        });
+
+        assertThatThrownBy(() -> a.identity().members().state("luftblick", Members.SUSPENDED))
+            .isInstanceOf(IllegalStateException.class).hasMessage("cannot change member luftblick");
+        assertThatThrownBy(() -> a.identity().tokens().revoke("luftblick", made.token().id()))
+            .isInstanceOf(IllegalStateException.class).hasMessage("cannot revoke token " + made.token().id());
+
+        // neither is made on this node, so neither is missed by the other
+        assertThat(a.identity().members().require("luftblick").state()).isEqualTo(Members.ACTIVE);
+        assertThat(a.lets(made.secret())).isTrue();
+        assertThat(b.lets(made.secret())).isTrue();
+    }
+
+    @Test
+    void aSuspensionMadeWhileANodeStartsIsNotMissedBetweenItsReadAndItsFirstNotice() throws InterruptedException {
+        a.identity().members().create("luftblick", "Luftblick Sensorik GmbH", null);
+        String secret = token(a, "luftblick").secret();
+        // node C reads the members at its start (as Hub makes its Identity) ...
+        TokenStore admin = new TokenStore(db);
+        Identity c = new Identity(db, admin, new Passwords(1024, 1), Duration.ofHours(1), Duration.ofHours(8),
+            new byte[32]);
+        assertThat(c.bearer(secret)).isPresent();
+        // ... node A suspends the member before C reads the notices, whose start counts every notice before as read
+        a.identity().members().state("luftblick", Members.SUSPENDED);
+        Changes changes = new Changes(db.dataSource(), "node-c", Clock.systemUTC(), Duration.ofMillis(50));
+        try {
+            c.shareChanges(changes);
+
+            assertThat(c.bearer(secret)).isEmpty();
+        } finally {
+            changes.close();
+            c.close();
+        }
     }
 
     @Test

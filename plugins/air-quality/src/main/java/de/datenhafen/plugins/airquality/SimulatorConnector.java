@@ -234,13 +234,15 @@ final class SimulatorConnector implements Connector {
                     int inSite = i / sites;
                     String siteId = String.format("sim-%02d", s + 1);
                     if (inSite == 0) {
-                        Registry.upsertSite(c, new Registry.Site(siteId, "Simulated school " + (s + 1),
-                            "Schulstrasse " + (s + 1) + ", 23552 Luebeck", 53.85 + 0.004 * (s % 10),
+                        // named as the city's own schools and rooms are, in German: the city page shows them as
+                        // they are kept, on its German and its English pages alike
+                        Registry.upsertSite(c, new Registry.Site(siteId, "Simulierte Schule " + (s + 1),
+                            "Schulstraße " + (s + 1) + ", 23552 Lübeck", 53.85 + 0.004 * (s % 10),
                             10.65 + 0.006 * (s / 10)));
                     }
                     String roomId = inSite < 2 ? (inSite == 0 ? "staff" : "canteen")
                         : String.format("r%03d", inSite - 1);
-                    String name = inSite < 2 ? (inSite == 0 ? "Staff room" : "Canteen") : "Room " + (inSite - 1);
+                    String name = inSite < 2 ? (inSite == 0 ? "Lehrerzimmer" : "Mensa") : "Raum " + (inSite - 1);
                     Integer key = Registry.roomKey(c, siteId, roomId);
                     if (key == null) {
                         key = Registry.upsertRoom(c, siteId, roomId, name, kind(inSite));
