@@ -802,7 +802,7 @@ final class StoreWrites implements Writes {
             if (f.getValue().isNull() && !name.equals("result")) {
                 base.remove(name);
             } else {
-                base.set(name, f.getValue());
+                base.set(name, inUtc(kind, f.getValue(), name));
             }
         }
         for (String required : required(type)) {
@@ -894,6 +894,23 @@ final class StoreWrites implements Writes {
             case ANY -> {
             }
         }
+    }
+
+    /**
+     * A time or interval as the store keeps and answers it: in UTC with its milliseconds ({@link Model#text}), as
+     * the times the store makes are; a client's {@code +01:00} or {@code ...:47Z} sorted among the others as text
+     * where it does not in time. Anything else as given.
+     */
+    private static JsonNode inUtc(Kind kind, JsonNode v, String field) {
+        if (v.isNull() || !(kind == Kind.TIME || kind == Kind.INTERVAL || kind == Kind.TIME_OR_INTERVAL)) {
+            return v;
+        }
+        String s = v.asText();
+        int slash = s.indexOf('/');
+        String text = slash < 0 ? Model.text(instant(v, field))
+            : Model.text(instant(new com.fasterxml.jackson.databind.node.TextNode(s.substring(0, slash)), field)) + "/"
+                + Model.text(instant(new com.fasterxml.jackson.databind.node.TextNode(s.substring(slash + 1)), field));
+        return new com.fasterxml.jackson.databind.node.TextNode(text);
     }
 
     private static Instant instant(JsonNode v, String field) {

@@ -41,6 +41,35 @@ class StoreTimesTest {
             .isEqualTo(times);
     }
 
+    @Test
+    void aClientsTimesAreKeptAndAnsweredInUtcWithTheirMilliseconds() throws Exception {
+        Store store = new Store(StoreDatabase.open(), Duration.ofSeconds(30));
+        StaService service = new StaService(store, 50, 100, Limits.DEFAULT);
+        long datastream = create(store, service, "Datastreams", """
+            {"name":"CO2","description":"d","observationType":"http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+             "unitOfMeasurement":{"name":"ppm","symbol":"ppm","definition":"http://unitsofmeasure.org/ucum.html#ppm"},
+             "phenomenonTime":"2026-12-05T02:55:47+01:00/2026-12-05T01:56:00.5Z",
+             "Thing":{"name":"school","description":"d"},
+             "Sensor":{"name":"s","description":"d","encodingType":"application/pdf","metadata":"m"},
+             "ObservedProperty":{"name":"CO2","definition":"d","description":"d"}}""");
+        long observation = create(store, service, "Observations", "{\"result\":612,\"phenomenonTime\":"
+            + "\"2026-12-05T02:55:47+01:00\",\"resultTime\":\"2026-12-05T02:55:48+01:00\",\"Datastream\":{\"@iot.id\":"
+            + datastream + "},\"FeatureOfInterest\":{\"name\":\"room\",\"description\":\"d\",\"encodingType\":"
+            + "\"application/geo+json\",\"feature\":{\"type\":\"Point\",\"coordinates\":[10.68,53.86]}}}");
+
+        JsonNode ds = read(service, "Datastreams(" + datastream + ")");
+        JsonNode obs = read(service, "Observations(" + observation + ")");
+
+        assertThat(ds.get("phenomenonTime").asText()).isEqualTo("2026-12-05T01:55:47.000Z/2026-12-05T01:56:00.500Z");
+        assertThat(obs.get("phenomenonTime").asText()).isEqualTo("2026-12-05T01:55:47.000Z");
+        assertThat(obs.get("resultTime").asText()).isEqualTo("2026-12-05T01:55:48.000Z");
+    }
+
+    private static JsonNode read(StaService service, String path) throws Exception {
+        return (JsonNode) service.read(service.resolve(List.of(path)), Query.parse(Map.of()), BASE, BASE + "/" + path)
+            .body();
+    }
+
     private static List<String> times(StaService service) throws Exception {
         StaService.Answer a = service.read(service.resolve(List.of("HistoricalLocations")),
             Query.parse(Map.of("$orderby", "time")), BASE, BASE + "/HistoricalLocations");
