@@ -79,7 +79,7 @@ class CityPageIT {
             "unter 1000 ppm", "Umweltbundesamt");
         browser.assertAccessible();
         WebElement search = driver().findElement(By.id("school-q"));
-        search.sendKeys("school 65");
+        search.sendKeys("schule 65");
         search.sendKeys(Keys.ENTER);
         browser.await(d -> d.findElements(By.cssSelector("#schools li")).size() == 1);
         WebElement school = driver().findElement(By.cssSelector("#schools li"));
