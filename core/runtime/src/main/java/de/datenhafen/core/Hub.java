@@ -6,6 +6,7 @@ import de.datenhafen.core.bus.BusStorage;
 import de.datenhafen.core.bus.ChunkedEventLog;
 import de.datenhafen.core.bus.GroupCommits;
 import de.datenhafen.core.bus.H2EventLog;
+import de.datenhafen.core.bus.RestoredBackup;
 import de.datenhafen.core.bus.KafkaEventLog;
 import de.datenhafen.core.bus.HubSubscriptions;
 import de.datenhafen.core.bus.JdbcSubscriptionBackend;
@@ -186,6 +187,10 @@ public final class Hub implements AutoCloseable {
         Optional<KafkaEventLog.Broker> kafka = config.busKafka();
         // on Kafka the events live in a topic, subscriptions are consumer groups and dead letters a topic; subscriptions'
         // names and filters stay in the database (see docs/operations.md, "Kafka as the bus")
+        if (kafka.isEmpty()) {
+            // a folder unpacked from a backup: no sequence the old hub handed out after it is given again
+            RestoredBackup.apply(db.dataSource(), config.dataDir(), Clock.systemUTC());
+        }
         boolean chunks = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks());
         if (kafka.isEmpty() && config.ownH2File()) {
             BusStorage.remember(config.dataDir(), chunks); // for the next start's database URL

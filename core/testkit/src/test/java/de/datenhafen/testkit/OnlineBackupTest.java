@@ -79,6 +79,7 @@ class OnlineBackupTest {
             }
         }
         assertThat(ingest.failures).as("every post answered 202").isEmpty();
+        long lastOfTheOldHub = sequence(client, "after-the-backup");
         // 201 once written; 202 with the name when that takes longer than the call waits (a machine under load)
         assertThat(backup.status()).as(backup.toString()).isIn(201, 202);
         JsonObject answer = backup.json();
@@ -91,7 +92,7 @@ class OnlineBackupTest {
                 .until(() -> Files.exists(zip));
         }
         assertThat(entries(zip)).as("a trace file of H2's may come along")
-            .contains("datenhafen.mv.db", "db.key", "secret.key", "node-id", "bus-storage");
+            .contains("datenhafen.mv.db", "db.key", "secret.key", "node-id", "bus-storage", "from-backup.json");
 
         unzip(zip, Files.createDirectories(restoreHome.resolve("data")));
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -109,7 +110,25 @@ class OnlineBackupTest {
             assertThat(ingest.sent).as("nothing the clients did not send").containsAll(ids);
             assertThat(restoredClient.get("/api/v1/admin/plugins/kept").json().getString("state")).isEqualTo("started");
             assertThat(restoreHome.resolve("plugins").resolve("kept-1.0.0.zip")).exists();
+            // a client that read the old hub up to its last event reads on from there and misses no new event: the
+            // restored hub gave the numbers handed out after the backup again
+            long first = sequence(restoredClient, "first-after-the-restore");
+            assertThat(first).isGreaterThan(lastOfTheOldHub);
+            assertThat(restoredClient.get("/api/v1/events?type=" + TYPE + "&after=" + lastOfTheOldHub).json()
+                .getJsonArray("events").stream().map(e -> ((JsonObject) e).getJsonObject("event").getString("id"))
+                .toList()).containsExactly("first-after-the-restore");
+            assertThat(restoreHome.resolve("data").resolve("from-backup.json")).as("a usual start next time")
+                .doesNotExist();
         }
+    }
+
+    /** Posts one event of {@link #TYPE}; its sequence. */
+    private static long sequence(HubClient client, String id) {
+        HubClient.Response r = client.post("/api/v1/events", "application/cloudevents+json", new JsonObject()
+            .put("specversion", "1.0").put("id", id).put("source", "/test/backup").put("type", TYPE)
+            .put("subject", "room-0").put("data", new JsonObject().put("n", 0)).encode());
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        return r.json().getJsonArray("events").getJsonObject(0).getLong("sequence");
     }
 
     /** What the producers saw: ids whose post was answered 202, everything sent, and other answers. */

@@ -1,6 +1,7 @@
 package de.datenhafen.core.store;
 
 import de.datenhafen.api.ConflictException;
+import de.datenhafen.core.bus.RestoredBackup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -147,6 +148,8 @@ public final class OnlineBackup {
                         Files.copy(file, zip.getPath(name));
                     }
                 }
+                // the restored hub's first start moves the bus's sequence past what this hub hands out after now
+                Files.write(zip.getPath(RestoredBackup.FILE), RestoredBackup.marker(taken));
             }
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 ch.force(true);
