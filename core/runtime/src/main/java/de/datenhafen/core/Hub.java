@@ -190,6 +190,8 @@ public final class Hub implements AutoCloseable {
         if (kafka.isEmpty()) {
             // a folder unpacked from a backup: no sequence the old hub handed out after it is given again
             RestoredBackup.apply(db.dataSource(), config.dataDir(), Clock.systemUTC());
+        } else {
+            RestoredBackup.discard(config.dataDir());
         }
         boolean chunks = kafka.isEmpty() && BusStorage.chunks(db.dataSource(), config.busChunks());
         if (kafka.isEmpty() && config.ownH2File()) {

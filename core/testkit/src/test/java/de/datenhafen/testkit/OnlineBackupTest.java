@@ -110,8 +110,8 @@ class OnlineBackupTest {
             assertThat(ingest.sent).as("nothing the clients did not send").containsAll(ids);
             assertThat(restoredClient.get("/api/v1/admin/plugins/kept").json().getString("state")).isEqualTo("started");
             assertThat(restoreHome.resolve("plugins").resolve("kept-1.0.0.zip")).exists();
-            // a client that read the old hub up to its last event reads on from there and misses no new event: the
-            // restored hub gave the numbers handed out after the backup again
+            // a client that read the old hub up to its last event reads on from there and misses no new event (the
+            // restored hub used to give the numbers the old one handed out after the backup to new events again)
             long first = sequence(restoredClient, "first-after-the-restore");
             assertThat(first).isGreaterThan(lastOfTheOldHub);
             assertThat(restoredClient.get("/api/v1/events?type=" + TYPE + "&after=" + lastOfTheOldHub).json()

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -178,6 +179,18 @@ public final class ChunkedEventLog extends GroupCommitLog {
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {
         return read(filter, after, limit, Long.MAX_VALUE);
+    }
+
+    /** From the chunks' headers alone: a chunk holds the events of its first to its last sequence, each. */
+    @Override
+    public java.util.OptionalLong firstSequenceAfter(long after, long upTo) {
+        try (Connection c = dataSource.getConnection()) {
+            List<Header> next = headers(c, after + 1, 1);
+            long seq = next.isEmpty() ? Long.MAX_VALUE : Math.max(next.get(0).first(), after + 1);
+            return seq <= upTo ? java.util.OptionalLong.of(seq) : java.util.OptionalLong.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the bus: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -405,9 +418,15 @@ public final class ChunkedEventLog extends GroupCommitLog {
 
     @Override
     protected void loadWindow() {
-        long from = Math.max(0, lastSequence() - settings.dedupMaxKeys());
         long cutoff = settings.clock().millis() - settings.dedupWindow().toMillis();
         try (Connection c = dataSource.getConnection()) {
+            long from;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT MAX(last_seq) FROM bus_chunk")) {
+                rs.next();
+                // from the newest stored event, not the counter: a restored backup's counter is far past it
+                from = Math.max(0, rs.getLong(1) - settings.dedupMaxKeys());
+            }
             long pos = from + 1;
             while (true) {
                 List<Header> hs = headers(c, pos, HEADER_PAGE);

@@ -44,6 +44,16 @@ public interface EventLog extends AutoCloseable {
     }
 
     /**
+     * The sequence of the first stored event after {@code after} and up to {@code upTo}, of any type, or empty: a
+     * reader steps so over a stretch of numbers without events (a restored backup's gap) at once. This default reads
+     * that event; the storages look at their index or headers only.
+     */
+    default java.util.OptionalLong firstSequenceAfter(long after, long upTo) {
+        List<StoredEvent> next = read(EventFilter.ALL, after, 1, upTo);
+        return next.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(next.get(0).sequence());
+    }
+
+    /**
      * How many stored events after {@code after} match the filter, counting no further than {@code cap}: the lag of a
      * subscription, bounded so that one far behind costs {@code cap} events' worth of work, not the whole log. This
      * default pages through {@link #read}; storages count cheaper.

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,22 @@ public final class H2EventLog extends GroupCommitLog {
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit) {
         return read(filter, after, limit, Long.MAX_VALUE);
+    }
+
+    @Override
+    public java.util.OptionalLong firstSequenceAfter(long after, long upTo) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT MIN(seq) FROM bus_event WHERE seq > ? AND seq <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long seq = rs.getLong(1);
+                return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seq);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the bus: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -261,8 +278,16 @@ public final class H2EventLog extends GroupCommitLog {
 
     @Override
     protected void loadWindow() {
-        long from = Math.max(0, lastSequence() - settings.dedupMaxKeys());
         long cutoff = settings.clock().millis() - settings.dedupWindow().toMillis();
+        long from;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(seq) FROM bus_event")) {
+            rs.next();
+            // from the newest stored event, not the counter: a restored backup's counter is far past it
+            from = Math.max(0, rs.getLong(1) - settings.dedupMaxKeys());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot rebuild the duplicate window: " + e.getMessage(), e);
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
                  "SELECT seq, source, id, stored_at FROM bus_event WHERE seq > ? ORDER BY seq")) {

@@ -641,6 +641,12 @@ public final class KafkaEventLog implements EventLog {
     }
 
     /** Stops at {@code upTo}: a sequence is its offset + 1, so the offsets read are those below it. */
+    /** Offsets have no stretches to step over (a restore does not touch the topic): no look at the topic. */
+    @Override
+    public java.util.OptionalLong firstSequenceAfter(long after, long upTo) {
+        return after < upTo ? java.util.OptionalLong.of(after + 1) : java.util.OptionalLong.empty();
+    }
+
     @Override
     public List<StoredEvent> read(EventFilter filter, long after, int limit, long upTo) {
         Objects.requireNonNull(filter, "filter");

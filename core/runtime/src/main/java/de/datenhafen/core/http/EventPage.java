@@ -63,8 +63,9 @@ record EventPage(List<StoredEvent> events, long next) {
                 cursor = windowEnd;
                 // a stretch without any event (a restored backup's gap, what retention deleted) is stepped over at
                 // once, not a window at a time: one look at the next event of any kind
-                List<StoredEvent> next = scanned < upTo ? log.read(EventFilter.ALL, scanned, 1, upTo) : List.of();
-                long before = next.isEmpty() ? upTo : next.get(0).sequence() - 1;
+                java.util.OptionalLong next = scanned < upTo ? log.firstSequenceAfter(scanned, upTo)
+                    : java.util.OptionalLong.empty();
+                long before = next.isPresent() ? next.getAsLong() - 1 : upTo;
                 if (before > scanned) {
                     scanned = before;
                     cursor = before;

@@ -26,13 +26,14 @@ class RestoredBackupTest {
     Path dir;
 
     @Test
-    void aBackupTwoDaysOldMovesTheCounterByTwoDaysAtTheBoundAndTheMarkerGoes() throws Exception {
+    void aBackupTwoDaysOldMovesTheCounterByThreeDaysAtTheBoundAndTheMarkerGoes() throws Exception {
         try (Database db = TestDatabase.H2.open(dir)) {
             Files.write(dir.resolve(RestoredBackup.FILE), RestoredBackup.marker(NOW.minus(Duration.ofDays(2))));
 
             OptionalLong first = RestoredBackup.apply(db.dataSource(), dir, Clock.fixed(NOW, ZoneOffset.UTC));
 
-            long gap = (2 * 86_400 + 1) * RestoredBackup.EVENTS_PER_SECOND_BOUND;
+            // the time since and a day more: a second restore of the same backup later moves past the first's numbers
+            long gap = (2 * 86_400 + 1 + 86_400) * RestoredBackup.EVENTS_PER_SECOND_BOUND;
             assertThat(first).hasValue(gap + 1);
             assertThat(lastAssigned(db)).isEqualTo(gap);
             assertThat(dir.resolve(RestoredBackup.FILE)).doesNotExist();
@@ -50,6 +51,18 @@ class RestoredBackupTest {
             RestoredBackup.apply(db.dataSource(), dir, Clock.fixed(NOW, ZoneOffset.UTC));
 
             assertThat(lastAssigned(db)).isEqualTo(86_400 * RestoredBackup.EVENTS_PER_SECOND_BOUND);
+        }
+    }
+
+    @Test
+    void aMarkerMoreThanAYearOldStopsTheStartSayingWhy() throws Exception {
+        try (Database db = TestDatabase.H2.open(dir)) {
+            Files.write(dir.resolve(RestoredBackup.FILE), RestoredBackup.marker(Instant.parse("2016-12-07T11:00:00Z")));
+
+            assertThatThrownBy(() -> RestoredBackup.apply(db.dataSource(), dir, Clock.fixed(NOW, ZoneOffset.UTC)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("2016-12-07T11:00:00Z, which is not "
+                    + "within a year before now");
+            assertThat(lastAssigned(db)).isZero();
         }
     }
 
