@@ -8,8 +8,11 @@ if (form) {
   const result = document.getElementById('upload-result');
 
   const install = async (file) => {
-    if (!file) {
-      result.textContent = form.dataset.noFile || '';
+    if (!file) { // said, not nothing at all
+      result.setAttribute('role', 'alert');
+      result.className = 'problem';
+      result.textContent = form.dataset.noFile;
+      input.focus();
       return;
     }
     const enable = document.getElementById('enable').checked;

@@ -179,12 +179,15 @@ public final class AuditLog implements AutoCloseable {
             args.add(f.member());
         }
         if (f.principal() != null) {
-            sql.append(" AND principal = ?");
+            // "user:vera" as stored, or "vera" alone, as a person knows herself (the console's search box)
+            sql.append(" AND (principal = ? OR principal LIKE ? ESCAPE '\\')");
             args.add(f.principal());
+            args.add("%:" + like(f.principal()));
         }
         if (f.action() != null) {
+            // anywhere in it: "members" finds every change to members, "POST" every creation
             sql.append(" AND action LIKE ? ESCAPE '\\'");
-            args.add(like(f.action()) + "%");
+            args.add("%" + like(f.action()) + "%");
         }
         if (f.target() != null) {
             sql.append(" AND target LIKE ? ESCAPE '\\'");

@@ -47,6 +47,14 @@ class ConsolePluginsTest {
             .writeTo(ARCHIVES);
         openPlugins(People.ADMIN, People.ADMIN_PASSWORD);
         browser.assertAccessible();
+        // "Installieren" before a file is chosen says so (it did nothing at all)
+        browser.driver().findElement(By.cssSelector("#upload button[type=submit]")).click();
+        String said = browser.await(d -> {
+            String text = d.findElement(By.id("upload-result")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(said)
+            .isEqualTo("Bitte zuerst ein Plugin-Archiv wählen (oder auf dieses Feld ziehen).");
 
         browser.driver().findElement(By.id("archive")).sendKeys(archive.toAbsolutePath().toString());
         browser.driver().findElement(By.cssSelector("#upload button[type=submit]")).click();

@@ -77,7 +77,7 @@ final class Plugins {
     private static void upload(Console.View v, Html h) {
         h.element("h2", v.t("plugins.upload"))
             // sent by plugins.js: the API takes the archive as the request body, which no plain form sends
-            .open("form", "id", "upload", "class", "drop-zone")
+            .open("form", "id", "upload", "class", "drop-zone", "data-no-file", v.t("plugins.noFile"))
             .element("label", v.t("plugins.file"), "for", "archive")
             .empty("input", "type", "file", "id", "archive", "name", "archive", "accept", ".zip,.jar",
                 "aria-describedby", "drop-hint")
