@@ -81,7 +81,8 @@ document.addEventListener('click', async (event) => {
   event.preventDefault();
   if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   button.disabled = true;
-  const result = await api(button.dataset.method || 'POST', button.dataset.path);
+  const body = button.dataset.body ? JSON.parse(button.dataset.body) : undefined; // the hub's own JSON, on the page
+  const result = await api(button.dataset.method || 'POST', button.dataset.path, body);
   button.disabled = false;
   if (ok(result)) {
     if (button.dataset.then) window.location.assign(button.dataset.then); else window.location.reload();

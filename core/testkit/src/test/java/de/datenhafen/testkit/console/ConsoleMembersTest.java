@@ -3,7 +3,9 @@ package de.datenhafen.testkit.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import de.datenhafen.testkit.Browser;
+import de.datenhafen.testkit.HubClient;
 import de.datenhafen.testkit.HubExtension;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,33 @@ class ConsoleMembersTest {
         assertThat(result.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: " + error);
         assertThat(result.getAttribute("role")).isEqualTo("alert");
         browser.assertAccessible();
+    }
+
+    /** The console had no way to suspend a member (a leaked token, a contract ended): the API's alone. */
+    @Test
+    void aHubAdminSuspendsAMemberWhoseTokenThenFailsAndActivatesItAgain() {
+        assertThat(hub.client().post("/api/v1/admin/members", new JsonObject().put("id", "sperrbar")
+            .put("name", "Sperrbar GmbH").put("contact", "it@sperrbar.example")).status()).isEqualTo(201);
+        HubClient.Response made = hub.client().post("/api/v1/admin/members/sperrbar/tokens", new JsonObject()
+            .put("name", "gateway").put("roles", new io.vertx.core.json.JsonArray().add("viewer")).put("purpose", "t"));
+        HubClient holder = hub.client().withToken(made.json().getString("token"));
+        assertThat(holder.get("/api/v1/admin/plugins").status()).isEqualTo(200);
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/members/sperrbar");
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.id("member-state")).click();
+        assertThat(browser.driver().switchTo().alert().getText()).startsWith("Sperrbar GmbH sperren?");
+        browser.driver().switchTo().alert().accept();
+
+        browser.await(d -> d.findElement(By.tagName("main")).getText().contains("Zustand: gesperrt") ? true : null);
+        assertThat(holder.get("/api/v1/admin/plugins").status()).isEqualTo(401);
+        assertThat(browser.driver().findElement(By.id("member-state")).getText()).isEqualTo("Wieder freigeben");
+
+        browser.driver().findElement(By.id("member-state")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> d.findElement(By.tagName("main")).getText().contains("Zustand: aktiv") ? true : null);
+        assertThat(holder.get("/api/v1/admin/plugins").status()).isEqualTo(200);
     }
 
     @Test

@@ -59,6 +59,14 @@ final class Members {
             Html h = (v.person().isHubAdmin() ? v.crumbs(PATH, "nav.members") : new Html())
                 .element("h1", v.t("member.title", m.getString("name"), id))
                 .element("p", v.t("member.state", v.state(m.getString("state")), m.getString("contact")));
+            if (v.person().isHubAdmin()) {
+                // suspending a member (a leaked token, a contract ended) ends its tokens' and people's access at once
+                boolean active = "active".equals(m.getString("state"));
+                h.open("p", "class", "actions").element("button", v.t(active ? "member.suspend" : "member.activate"),
+                    "type", "button", "id", "member-state", "data-method", "PATCH", "data-path", base, "data-body",
+                    new JsonObject().put("state", active ? "suspended" : "active").encode(), "data-confirm",
+                    v.t(active ? "member.confirmSuspend" : "member.confirmActivate", m.getString("name"))).close("p");
+            }
             users(v, h, base, users.result().array());
             tokens(v, h, base, tokens.result().array());
             if (k != null && k.ok()) {
