@@ -23,7 +23,7 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     const reply = await api(form.dataset.method || 'POST', form.dataset.api, body);
     if (ok(reply)) {
       const secret = form.dataset.secret && reply.body ? reply.body[form.dataset.secret] : null;
-      if (secret) showSecret(form, formId, result, secret); else window.location.reload();
+      if (secret) showSecret(form, formId, result, secret, reply.body); else window.location.reload();
       return;
     }
     const error = refusal(reply);
@@ -40,11 +40,15 @@ for (const form of document.querySelectorAll('form[data-api]')) {
   });
 }
 
-function showSecret(form, formId, result, secret) {
+function showSecret(form, formId, result, secret, answer) {
   result.className = '';
   result.textContent = '';
   const note = document.createElement('p');
-  note.textContent = form.dataset.secretNote;
+  const until = answer.setupExpiresAt ? new Date(answer.setupExpiresAt) : null;
+  note.textContent = form.dataset.secretNote.replace('{user}', answer.id || '')
+    .replace('{until}', until ? until.toLocaleString(document.documentElement.lang || undefined,
+      { dateStyle: 'medium', timeStyle: 'short' }) : '')
+    .replace('{address}', window.location.origin + '/console/setup');
   const value = document.createElement('output');
   value.className = 'secret';
   value.id = formId + '.secret';

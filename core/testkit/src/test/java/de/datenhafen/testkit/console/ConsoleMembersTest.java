@@ -126,6 +126,10 @@ class ConsoleMembersTest {
         type("invite.name", "Carl");
         browser.driver().findElement(By.cssSelector("#invite button[type=submit]")).click();
         assertThat(browser.await(d -> d.findElement(By.id("invite.secret"))).getText()).isNotBlank();
+        // whose code, until when, and where: the line an admin passes on with it
+        assertThat(browser.driver().findElement(By.id("invite.result")).getText())
+            .containsPattern("Einrichtungscode für carl, gültig bis \\d{2}\\.\\d{2}\\.\\d{4}, \\d{2}:\\d{2}, einmal "
+                + "einzulösen unter http://[^/ ]+/console/setup\\.");
         browser.assertAccessible();
 
         browser.open(hub.client().baseUri().resolve("/console/members/stadtverkehr"));

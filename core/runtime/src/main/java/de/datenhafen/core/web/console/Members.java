@@ -154,8 +154,12 @@ final class Members {
 
     private static void form(Console.View v, Html h, String id, String api, String secretField, String label) {
         boolean secret = secretField != null;
+        // a setup code goes to a person: whose it is, until when, and where it is used, in a line to pass on with it
+        // (the placeholders are filled in by forms.js from the hub's answer)
+        String note = "setupCode".equals(secretField) ? v.t("secret.setupNote", "{user}", "{until}", "{address}")
+            : secret ? v.t("secret.once") : null;
         h.open("form", "id", id, "data-api", api, "data-secret", secretField, "aria-label", label, "novalidate", "",
-            "data-secret-note", secret ? v.t("secret.once") : null, "data-copy", secret ? v.t("secret.copy") : null,
+            "data-secret-note", note, "data-copy", secret ? v.t("secret.copy") : null,
             "data-copied", secret ? v.t("secret.copied") : null, "data-done", secret ? v.t("secret.done") : null);
     }
 
