@@ -128,7 +128,9 @@ class ConsoleSignInTest {
 
         browser.driver().findElement(By.cssSelector("form.who button")).click();
 
-        browser.await(d -> d.getCurrentUrl().endsWith("/console/sign-in"));
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/sign-in?signed-out"));
+        assertThat(browser.driver().findElement(By.id("signed-out")).getText()).isEqualTo("Sie sind abgemeldet.");
+        browser.assertAccessible();
         assertThat(browser.driver().manage().getCookieNamed("dh_session")).isNull();
         browser.open(hub.client().baseUri().resolve("/console/"));
         assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?next=%2Fconsole%2F");
@@ -318,6 +320,10 @@ class ConsoleSignInTest {
             "Content-Type", "Application/X-WWW-Form-Urlencoded ; charset=UTF-8"), "csrf=" + token);
         assertThat(form.status()).as(form.body()).isEqualTo(303);
         assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(401);
+        // to the sign-in page, which says it
+        assertThat(form.header("location")).endsWith("/console/sign-in?signed-out");
+        assertThat(c.get("/console/sign-in?signed-out", Map.of("Accept-Language", "de")).body())
+            .contains("<p role=\"status\" id=\"signed-out\">Sie sind abgemeldet.</p>");
     }
 
     @Test

@@ -368,6 +368,8 @@ public final class Console {
         Html main = new Html().element("h1", TEXTS.get(l, "signIn.title"));
         if (problem != null) {
             main.element("p", problem, "class", "problem", "role", "alert", "id", "sign-in-problem");
+        } else if (ctx.request().getParam("signed-out") != null) {
+            main.element("p", TEXTS.get(l, "signIn.signedOut"), "role", "status", "id", "signed-out");
         }
         main.open("form", "method", "post", "action", BASE + "sign-in", "class", "sign-in")
             .empty("input", "type", "hidden", "name", "next", "value", next)
@@ -543,7 +545,7 @@ public final class Console {
             }
             ctx.response().addCookie(Cookie.cookie(ApiAccess.SESSION_COOKIE, "").setPath("/").setMaxAge(0)
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
-            redirect(ctx, BASE + "sign-in");
+            redirect(ctx, BASE + "sign-in?signed-out"); // said there, not a bare sign-in page
         });
     }
 
