@@ -16,6 +16,20 @@ final class TextRules {
         return v;
     }
 
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+");
+
+    /**
+     * An e-mail address as a person types it, or null: one {@code @} between two parts without spaces (what mail
+     * needs to be sent at all; "anna(at)kulturbuero" was taken). Whether it reaches anyone only a mail tells.
+     */
+    static String email(String value, String field) {
+        String v = optional(value, field, 320);
+        if (v != null && !EMAIL.matcher(v).matches()) {
+            throw new InvalidInputException(field + " is not an e-mail address such as anna@example.org", field);
+        }
+        return v;
+    }
+
     /** The value trimmed, or null when absent or blank. */
     static String optional(String value, String field, int max) {
         if (value == null || value.isBlank()) {

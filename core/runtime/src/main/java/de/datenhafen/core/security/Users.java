@@ -53,7 +53,7 @@ public final class Users {
                 + "underscores or @", "id");
         }
         name = TextRules.required(name, "name", 200);
-        email = TextRules.optional(email, "email", 320);
+        email = TextRules.email(email, "email");
         if (get(id).isPresent()) {
             throw new ConflictException("user " + id + " exists already", "id");
         }
@@ -189,7 +189,7 @@ public final class Users {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
             "UPDATE hub_user SET name = ?, email = ?, roles = ?, state = ?, updated_at = ? WHERE id = ?")) {
             ps.setString(1, name == null ? old.name() : TextRules.required(name, "name", 200));
-            ps.setString(2, email == null ? old.email() : TextRules.optional(email, "email", 320));
+            ps.setString(2, email == null ? old.email() : TextRules.email(email, "email"));
             ps.setString(3, Role.format(roles == null ? old.roles() : roles));
             ps.setString(4, state == null ? old.state() : state);
             ps.setTimestamp(5, Timestamp.from(Instant.now()));

@@ -10,6 +10,18 @@ import org.junit.jupiter.api.Test;
 class TextRulesTest {
 
     @Test
+    void anEmailAddressNeedsOneAtBetweenTwoPartsWithoutSpaces() {
+        assertThat(TextRules.email(" anna@kulturbuero.example ", "email")).isEqualTo("anna@kulturbuero.example");
+        assertThat(TextRules.email("", "email")).isNull();
+        for (String wrong : java.util.List.of("anna(at)kulturbuero", "anna@", "@kulturbuero", "an na@x.example",
+            "anna@@x.example", "anna@x@y")) {
+            assertThatThrownBy(() -> TextRules.email(wrong, "email")).as(wrong)
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("email"))
+                .hasMessage("email is not an e-mail address such as anna@example.org");
+        }
+    }
+
+    @Test
     void refusesBidiOverridesLoneSurrogatesAndControlCharactersButNotRightToLeftText() {
         for (String name : new String[] {"Stadt\u202Ekreis", "a\u2066b\u2069", "lone \ud800 half", "tab\there"}) {
             assertThatThrownBy(() -> TextRules.required(name, "name", 200)).as(name)
