@@ -132,7 +132,9 @@ public final class Members {
         if (provider == null) {
             return null;
         }
-        if (state(provider) != null) {
+        // held states only: this runs on every guarded plugin request, and a provider that is no member's id would
+        // read the database each time (a member made on another node is held once its notice comes, within seconds)
+        if (states.containsKey(provider)) {
             return provider;
         }
         return byName.get(provider.toLowerCase(java.util.Locale.ROOT));
