@@ -1,5 +1,5 @@
 // Forms that post JSON to the API: a form with data-api sends its fields as a JSON object (checkboxes of a fieldset
-// with data-array as a list), shows a refusal at the field the API names (or under the form), and reloads on success;
+// with data-array as a list), shows a refusal at the field the API names (else under the form), and reloads on success;
 // when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
 // button, and reloads only when the person says they have it.
 import { api, refusal, ok } from './console.js';
@@ -30,9 +30,13 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     const field = reply.body && reply.body.field;
     const line = field && document.getElementById(formId + '.problem.' + field);
     if (line) {
+      // said once, at the field: its problem line describes the input, so the focus reads it out
       line.textContent = error;
+      result.className = '';
+      result.textContent = '';
       const input = document.getElementById(formId + '.' + field);
       if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+      return;
     }
     result.setAttribute('role', 'alert');
     result.className = 'problem';

@@ -49,14 +49,19 @@ class ConsoleMembersTest {
         type("new-member.name", "Hafenamt, zweimal");
         type("new-member.contact", "it@hafenamt.example");
         browser.driver().findElement(By.cssSelector("#new-member button[type=submit]")).click();
-        WebElement result = browser.await(d -> {
-            WebElement r = d.findElement(By.id("new-member.result"));
+        WebElement problem = browser.await(d -> {
+            WebElement r = d.findElement(By.id("new-member.problem.id"));
             return r.getText().isEmpty() ? null : r;
         });
         String error = hub.client().post("/api/v1/admin/members", new io.vertx.core.json.JsonObject()
             .put("id", "hafenamt").put("name", "x").put("contact", "it@hafenamt.example")).json().getString("error");
-        assertThat(result.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: " + error);
-        assertThat(result.getAttribute("role")).isEqualTo("alert");
+        assertThat(problem.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: " + error);
+        // said once, at the field it is about, which has the focus and is described by it (it was said twice)
+        assertThat(browser.driver().findElement(By.id("new-member.result")).getText()).isEmpty();
+        WebElement field = browser.driver().switchTo().activeElement();
+        assertThat(field.getAttribute("id")).isEqualTo("new-member.id");
+        assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(field.getAttribute("aria-describedby")).isEqualTo("new-member.problem.id");
         browser.assertAccessible();
     }
 
@@ -135,6 +140,65 @@ class ConsoleMembersTest {
         browser.open(hub.client().baseUri().resolve("/console/members/stadtverkehr"));
         assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Kein Zugriff");
         assertThat(browser.driver().findElement(By.tagName("main")).getText()).doesNotContain("bert");
+    }
+
+    /**
+     * A person's roles, a new setup code for a forgotten password, disabling and deleting: each needed curl (the
+     * console listed people and could invite or delete them, nothing else).
+     */
+    @Test
+    void aMembersAdminChangesAPersonsRolesGivesANewSetupCodeDisablesAndDeletesThem() {
+        People.invite(hub.client(), "luftblick", "dora", "viewer", "Am Deich weht der Wind");
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/members/luftblick");
+        browser.driver().findElement(By.cssSelector("tr[data-user='dora'] a")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/members/luftblick/users/dora") ? true : null);
+        assertThat(text("person-state")).isEqualTo("aktiv");
+        assertThat(text("person-roles")).isEqualTo("viewer");
+        assertThat(browser.driver().findElements(By.id("person-roles-form.role.hub-admin")))
+            .as("a member's admin cannot give what it does not hold").isEmpty();
+        browser.assertAccessible();
+
+        browser.driver().findElement(By.id("person-roles-form.role.member-editor")).click();
+        browser.driver().findElement(By.cssSelector("#person-roles-form button[type=submit]")).click();
+        browser.await(d -> text("person-roles").contains("member-editor") ? true : null);
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").json().getJsonArray("roles"))
+            .containsExactlyInAnyOrder("member-editor", "viewer");
+
+        // a forgotten password: the new code sets a new one, and the old password works until then
+        browser.driver().findElement(By.cssSelector("#new-code button[type=submit]")).click();
+        String code = browser.await(d -> d.findElement(By.id("new-code.secret"))).getText();
+        assertThat(browser.driver().findElement(By.id("new-code.result")).getText())
+            .startsWith("Einrichtungscode für dora, gültig bis ");
+        browser.assertAccessible();
+        assertThat(People.login(hub.client(), "dora", "Am Deich weht der Wind")).isEqualTo(200);
+        assertThat(hub.client().anonymous().post("/api/v1/auth/setup", new JsonObject().put("code", code)
+            .put("password", "Neue Wellen an der Trave")).status()).isEqualTo(200);
+        assertThat(People.login(hub.client(), "dora", "Am Deich weht der Wind")).isEqualTo(401);
+        assertThat(People.login(hub.client(), "dora", "Neue Wellen an der Trave")).isEqualTo(200);
+
+        browser.driver().findElement(By.xpath("//button[text()='Fertig']")).click();
+        browser.await(d -> d.findElements(By.id("new-code.secret")).isEmpty());
+        browser.driver().findElement(By.id("person-state-change")).click();
+        assertThat(browser.driver().switchTo().alert().getText()).startsWith("dora deaktivieren?");
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> "deaktiviert".equals(text("person-state")) ? true : null);
+        assertThat(People.login(hub.client(), "dora", "Neue Wellen an der Trave")).isEqualTo(401);
+        assertThat(browser.driver().findElements(By.id("new-code"))).as("a disabled person cannot use one").isEmpty();
+        browser.driver().findElement(By.id("person-state-change")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> "aktiv".equals(text("person-state")) ? true : null);
+        assertThat(People.login(hub.client(), "dora", "Neue Wellen an der Trave")).isEqualTo(200);
+
+        browser.driver().findElement(By.id("person-delete")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/members/luftblick") ? true : null);
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-user='dora']"))).isEmpty();
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").status()).isEqualTo(404);
+    }
+
+    private static String text(String id) {
+        return browser.driver().findElement(By.id(id)).getText();
     }
 
     @Test

@@ -83,6 +83,12 @@ final class People {
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
+    /** A sign-in through the API: its status (200, or 401 for a wrong password or a disabled person). */
+    static int login(HubClient hub, String user, String password) {
+        return hub.anonymous().post("/api/v1/auth/login", new JsonObject().put("user", user)
+            .put("password", password)).status();
+    }
+
     static Map<String, String> cookie(String cookie) {
         return Map.of("Cookie", cookie);
     }

@@ -208,6 +208,7 @@ public final class Console {
         router.get(DeadLetters.PATH).handler(ctx -> page(ctx, DeadLetters::render));
         router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
         router.get(Members.PATH + "/:member").handler(ctx -> page(ctx, Members::one));
+        router.get(Members.PATH + "/:member/users/:user").handler(ctx -> page(ctx, Members::person));
         router.get(Audit.PATH).handler(ctx -> page(ctx, Audit::render));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path

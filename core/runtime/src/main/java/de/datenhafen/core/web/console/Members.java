@@ -2,6 +2,7 @@ package de.datenhafen.core.web.console;
 
 import de.datenhafen.core.http.ApiAccess;
 import de.datenhafen.core.security.Role;
+import de.datenhafen.core.security.Users;
 import de.datenhafen.api.web.Html;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -83,7 +84,9 @@ final class Members {
             "integrations.state", "plugins.actions");
         for (Object o : users) {
             JsonObject u = (JsonObject) o;
-            h.open("tr", "data-user", u.getString("id")).element("th", u.getString("id"), "scope", "row")
+            h.open("tr", "data-user", u.getString("id")).open("th", "scope", "row")
+                .link(base.replace("/api/v1/admin/members", PATH) + "/users/" + enc(u.getString("id")),
+                    u.getString("id")).close("th")
                 .element("td", u.getString("name")).element("td", join(u.getJsonArray("roles")))
                 .element("td", v.state(u.getString("state"))).open("td");
             Plugins.button(h, v.t("plugins.delete"), "DELETE", base + "/users/" + u.getString("id"),
@@ -99,6 +102,71 @@ final class Members {
         text(h, "invite", "email", v.t("member.email"), false);
         roles(v, h, "invite");
         endForm(h, "invite", v.t("member.invite"));
+    }
+
+    /**
+     * One person of a member: their roles, name and address changed, a new setup code (a forgotten password, a code
+     * that ran out), disabled or enabled again, deleted. Each was the API's alone; the API decides who may.
+     */
+    static Future<Console.Rendered> person(Console.View v) {
+        String member = v.ctx().pathParam("member");
+        String user = v.ctx().pathParam("user");
+        String memberPage = PATH + "/" + enc(member);
+        String path = "/api/v1/admin/members/" + enc(member) + "/users/" + enc(user);
+        return v.get(path).compose(Console::ok).map(reply -> {
+            JsonObject u = reply.json();
+            String id = u.getString("id");
+            String name = u.getString("name");
+            String state = u.getString("state");
+            Html h = new Html().open("nav", "class", "crumbs", "aria-label", v.t("crumbs.label"))
+                .link(memberPage, v.t("person.back", member)).close("nav")
+                .element("h1", v.t("person.title", name, id));
+            h.open("dl", "class", "facts")
+                .element("dt", v.t("integrations.state")).element("dd", v.state(state), "id", "person-state")
+                .element("dt", v.t("member.roles")).element("dd", join(u.getJsonArray("roles")), "id", "person-roles")
+                .element("dt", v.t("member.email")).element("dd", u.getString("email") == null ? "–"
+                    : u.getString("email"))
+                .element("dt", v.t("person.passwordChanged")).open("dd");
+            v.time(h, u.getString("passwordChangedAt")).close("dd")
+                .element("dt", v.t("person.created")).open("dd");
+            v.time(h, u.getString("createdAt")).close("dd").close("dl");
+
+            h.open("p", "class", "actions");
+            if (!Users.INVITED.equals(state)) {
+                // disabling ends the person's sessions at once (someone left, a device was lost); the API says so
+                boolean active = Users.ACTIVE.equals(state);
+                h.element("button", v.t(active ? "person.disable" : "person.enable"), "type", "button", "id",
+                    "person-state-change", "data-method", "PATCH", "data-path", path, "data-body",
+                    new JsonObject().put("state", active ? Users.DISABLED : Users.ACTIVE).encode(), "data-confirm",
+                    v.t(active ? "person.confirmDisable" : "person.confirmEnable", name)).text(" ");
+            }
+            h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "id", "person-delete",
+                "data-method", "DELETE", "data-path", path, "data-then", memberPage, "data-confirm",
+                v.t("member.confirmDeleteUser", id)).close("p");
+
+            h.element("h2", v.t("person.roles"));
+            form(v, h, "person-roles-form", "PATCH", path, null, v.t("person.roles"));
+            h.element("p", v.t("person.rolesHow"), "class", "hint");
+            roles(v, h, "person-roles-form", u.getJsonArray("roles").stream().map(String::valueOf).toList());
+            endForm(h, "person-roles-form", v.t("person.saveRoles"));
+
+            h.element("h2", v.t("person.details"));
+            form(v, h, "person-details", "PATCH", path, null, v.t("person.details"));
+            text(h, "person-details", "name", v.t("members.name"), true, name);
+            text(h, "person-details", "email", v.t("member.email"), false, u.getString("email"));
+            endForm(h, "person-details", v.t("person.saveDetails"));
+
+            h.element("h2", v.t("person.newCode"));
+            if (Users.DISABLED.equals(state)) {
+                h.element("p", v.t("person.newCodeDisabled"), "class", "hint"); // the setup refuses a disabled person
+            } else {
+                h.element("p", v.t(Users.INVITED.equals(state) ? "person.newCodeInvited" : "person.newCodeHow"),
+                    "class", "hint");
+                form(v, h, "new-code", path + "/setup-code", "setupCode", v.t("person.newCode"));
+                endForm(h, "new-code", v.t("person.newCode"));
+            }
+            return new Console.Rendered(v.t("person.title", name, id), h, List.of("console/forms.js"));
+        });
     }
 
     private static void tokens(Console.View v, Html h, String base, JsonArray tokens) {
@@ -153,26 +221,42 @@ final class Members {
     }
 
     private static void form(Console.View v, Html h, String id, String api, String secretField, String label) {
+        form(v, h, id, null, api, secretField, label);
+    }
+
+    private static void form(Console.View v, Html h, String id, String method, String api, String secretField,
+                             String label) {
         boolean secret = secretField != null;
         // a setup code goes to a person: whose it is, until when, and where it is used, in a line to pass on with it
         // (the placeholders are filled in by forms.js from the hub's answer)
         String note = "setupCode".equals(secretField) ? v.t("secret.setupNote", "{user}", "{until}", "{address}")
             : secret ? v.t("secret.once") : null;
-        h.open("form", "id", id, "data-api", api, "data-secret", secretField, "aria-label", label, "novalidate", "",
+        h.open("form", "id", id, "data-api", api, "data-method", method, "data-secret", secretField, "aria-label",
+            label, "novalidate", "",
             "data-secret-note", note, "data-copy", secret ? v.t("secret.copy") : null,
             "data-copied", secret ? v.t("secret.copied") : null, "data-done", secret ? v.t("secret.done") : null);
     }
 
     private static void text(Html h, String form, String name, String label, boolean required) {
+        text(h, form, name, label, required, null);
+    }
+
+    private static void text(Html h, String form, String name, String label, boolean required, String value) {
         String id = form + "." + name;
+        // the field's problem line describes it, so a screen reader says the problem when the field takes the focus
         h.element("label", label, "for", id)
             .empty("input", "type", name.equals("email") ? "email" : "text", "id", id, "name", name, "required",
-                required ? "" : null, "spellcheck", "false", "autocomplete", "off")
+                required ? "" : null, "spellcheck", "false", "autocomplete", "off", "value", value,
+                "aria-describedby", form + ".problem." + name)
             .element("p", "", "class", "field-problem", "id", form + ".problem." + name);
     }
 
     /** The roles a person may give, as checkboxes; the API refuses any wider than the giver's own. */
     private static void roles(Console.View v, Html h, String form) {
+        roles(v, h, form, List.of(Role.VIEWER.id()));
+    }
+
+    private static void roles(Console.View v, Html h, String form, List<String> checked) {
         h.open("fieldset", "data-array", "roles").element("legend", v.t("member.roles"));
         for (Role r : Role.values()) {
             if (r == Role.HUB_ADMIN && !v.person().isHubAdmin()) {
@@ -180,7 +264,7 @@ final class Members {
             }
             String id = form + ".role." + r.id();
             h.open("p").empty("input", "type", "checkbox", "id", id, "name", "roles", "value", r.id(),
-                    "checked", r == Role.VIEWER ? "" : null)
+                    "checked", checked.contains(r.id()) ? "" : null)
                 .element("label", r.id(), "for", id, "class", "inline").close("p");
         }
         h.element("p", "", "class", "field-problem", "id", form + ".problem.roles").close("fieldset");
@@ -190,6 +274,10 @@ final class Members {
         h.open("p").element("button", submit, "type", "submit").close("p")
             .element("p", "", "id", form + ".result", "role", "status")
             .close("form");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static String join(JsonArray a) {
