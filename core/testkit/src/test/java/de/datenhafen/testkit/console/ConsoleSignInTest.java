@@ -291,6 +291,61 @@ class ConsoleSignInTest {
         assertThat(c.get("/api/v1/admin/members/fremd", People.cookie(vera)).status()).isEqualTo(404);
     }
 
+    /**
+     * A person changes their own password in the console (it was the API's alone): the current one first, each
+     * problem at its field in the page's language; after the change this browser stays signed in, another is out.
+     */
+    @Test
+    void aPersonChangesTheirPasswordTheirOtherSessionEndsAndThisOneGoesOn() {
+        HubClient c = hub.client().anonymous();
+        People.invite(hub.client(), "luftblick", "ella", "viewer", "Marzipan aus der Altstadt");
+        String elsewhere = People.sessionCookie(c, "ella", "Marzipan aus der Altstadt");
+        People.signIn(browser.size(360, 800), c, "ella", "Marzipan aus der Altstadt", "/console/");
+        browser.driver().findElement(By.linkText("Mein Konto")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/account") ? true : null);
+        assertThat(browser.driver().findElement(By.tagName("main")).getText())
+            .contains("Benutzer ella von luftblick, mit den Rollen viewer.");
+        browser.assertAccessible();
+
+        changePassword("nicht das Passwort", "Holstentor bei Nacht", "Holstentor bei Nacht");
+        assertProblem("currentPassword", "Das jetzige Passwort ist nicht richtig.");
+        changePassword("Marzipan aus der Altstadt", "kurz", "kurz");
+        assertProblem("password", "Ein Passwort hat mindestens 12 Zeichen (beliebige Zeichen; ein paar Wörter sind "
+            + "ein gutes).");
+        changePassword("Marzipan aus der Altstadt", "Holstentor bei Nacht", "Holstentor bei Tag");
+        assertProblem("repeat", "Die beiden Passwörter sind nicht gleich.");
+        browser.assertAccessible();
+        assertThat(c.get("/api/v1/auth/me", People.cookie(elsewhere)).status()).as("nothing changed yet")
+            .isEqualTo(200);
+
+        changePassword("Marzipan aus der Altstadt", "Holstentor bei Nacht", "Holstentor bei Nacht");
+        WebElement done = browser.await(d -> d.findElement(By.id("password-changed")));
+        assertThat(done.getText()).isEqualTo("Ihr Passwort ist geändert. Ihre Anmeldungen in anderen Browsern sind "
+            + "beendet.");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/console/account?changed");
+        assertThat(c.get("/api/v1/auth/me", People.cookie(elsewhere)).status()).as("the other browser's session")
+            .isEqualTo(401);
+        assertThat(People.login(c, "ella", "Marzipan aus der Altstadt")).isEqualTo(401);
+        assertThat(People.login(c, "ella", "Holstentor bei Nacht")).isEqualTo(200);
+        browser.open(c.baseUri().resolve("/console/"));
+        assertThat(browser.driver().getCurrentUrl()).as("still signed in here").doesNotContain("sign-in");
+    }
+
+    private static void changePassword(String current, String password, String repeat) {
+        browser.driver().findElement(By.id("currentPassword")).sendKeys(current);
+        browser.driver().findElement(By.id("password")).sendKeys(password);
+        browser.driver().findElement(By.id("repeat")).sendKeys(repeat);
+        browser.driver().findElement(By.cssSelector("form.sign-in button[type=submit]")).click();
+    }
+
+    private static void assertProblem(String field, String text) {
+        WebElement problem = browser.await(d -> d.findElement(By.id("password-problem")));
+        assertThat(problem.getText()).isEqualTo(text);
+        assertThat(browser.driver().findElement(By.id(field)).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.driver().findElement(By.id(field)).getAttribute("aria-describedby"))
+            .isEqualTo("password-problem");
+    }
+
     @Test
     void aFormFromAnotherSiteIsRefused() {
         HubClient c = hub.client().anonymous();

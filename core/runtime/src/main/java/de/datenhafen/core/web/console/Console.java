@@ -41,6 +41,8 @@ public final class Console {
     static final String BASE = "/console/";
     /** Where an invited person sets a password with the setup code ({@code POST /api/v1/auth/setup}). */
     static final String SETUP = BASE + "setup";
+    /** The signed-in person's own account: their password changed. */
+    static final String ACCOUNT = BASE + "account";
     static final Messages TEXTS = Messages.of(Console.class.getClassLoader(), "web/console/messages");
 
     /** The largest sign-in or sign-out form the console reads. */
@@ -195,6 +197,8 @@ public final class Console {
         router.get(SETUP).handler(ctx -> setupPage(ctx, 200, null, null));
         router.post(SETUP).handler(read).handler(form).handler(this::setUp);
         Overview overview = new Overview();
+        router.get(ACCOUNT).handler(ctx -> page(ctx, v -> Future.succeededFuture(account(v, null, null))));
+        router.post(ACCOUNT).handler(read).handler(form).handler(this::changePassword);
         router.get(BASE).handler(ctx -> page(ctx, overview::render));
         router.get(Overview.LIVE).handler(ctx -> fragment(ctx, overview::live));
         router.get(BASE + "plugins").handler(ctx -> page(ctx, Plugins::render));
@@ -245,6 +249,11 @@ public final class Console {
 
     /** Renders a page for the signed-in person, or sends them to sign in first. */
     void page(RoutingContext ctx, Body body) {
+        page(ctx, 200, body);
+    }
+
+    /** The same, with the status a rendered page is sent with (a form's refusal shown on its page). */
+    void page(RoutingContext ctx, int status, Body body) {
         Language language = Language.of(ctx);
         String path = ctx.request().uri();
         api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
@@ -264,7 +273,7 @@ public final class Console {
                     return;
                 }
                 if (r.succeeded()) {
-                    send(ctx, 200, view, r.result());
+                    send(ctx, status, view, r.result());
                 } else if (r.cause() instanceof Refused refused) {
                     send(ctx, refused.status, view, refusal(view, refused));
                 } else {
@@ -344,9 +353,94 @@ public final class Console {
         return new Html().open("form", "method", "post", "action", BASE + "sign-out", "class", "who")
             .element("span", v.t("signedInAs", v.person().id(), v.person().member() == null ? "–"
                 : v.person().member()))
+            .text(" ").link(ACCOUNT, v.t("account.link"))
             .empty("input", "type", "hidden", "name", "csrf", "value", api.pageToken(v.ctx()))
             .element("button", v.t("signOut"), "type", "submit", "class", "secondary")
             .close("form");
+    }
+
+    // ---- the person's own account
+
+    /**
+     * The signed-in person's account: who they are, and their password changed (the current one first). A change
+     * ends every session of theirs, this one too; the console signs them in again with the new password, so only
+     * their other browsers are signed out. A problem is said at its field, in the page's language.
+     */
+    private Rendered account(View v, String field, String problem) {
+        Principal p = v.person();
+        Html h = new Html().element("h1", v.t("account.title"))
+            .element("p", v.t("account.who", p.id(), p.member() == null ? "–" : p.member(), String.join(", ",
+                p.roles().stream().sorted().map(Role::id).toList())));
+        if (v.ctx().request().getParam("changed") != null && problem == null) {
+            h.element("p", v.t("account.changed"), "role", "status", "id", "password-changed");
+        }
+        h.element("h2", v.t("account.password"));
+        if (problem != null) {
+            h.element("p", problem, "class", "problem", "role", "alert", "id", "password-problem");
+        }
+        String described = problem == null ? null : "password-problem";
+        h.open("form", "method", "post", "action", ACCOUNT, "class", "sign-in")
+            .empty("input", "type", "hidden", "name", "csrf", "value", api.pageToken(v.ctx()))
+            // a password manager fills the right fields when it knows whose they are
+            .empty("input", "type", "text", "name", "username", "value", p.id(), "autocomplete", "username",
+                "hidden", "")
+            .element("label", v.t("account.current"), "for", "currentPassword")
+            .empty("input", "id", "currentPassword", "name", "currentPassword", "type", "password", "autocomplete",
+                "current-password", "required", "", "aria-invalid", "currentPassword".equals(field) ? "true" : null,
+                "aria-describedby", "currentPassword".equals(field) ? described : null)
+            .element("label", v.t("setup.password", de.datenhafen.core.security.Passwords.MIN_LENGTH), "for",
+                "password")
+            .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
+                "new-password", "required", "", "aria-invalid", "password".equals(field) ? "true" : null,
+                "aria-describedby", "password".equals(field) ? described : null)
+            .element("label", v.t("setup.repeat"), "for", "repeat")
+            .empty("input", "id", "repeat", "name", "repeat", "type", "password", "autocomplete", "new-password",
+                "required", "", "aria-invalid", "repeat".equals(field) ? "true" : null, "aria-describedby",
+                "repeat".equals(field) ? described : null)
+            .open("p").element("button", v.t("account.submit"), "type", "submit").close("p")
+            .close("form");
+        return new Rendered(v.t("account.title"), h);
+    }
+
+    private void changePassword(RoutingContext ctx) {
+        String csrf = field(ctx, "csrf");
+        if (crossSite(ctx) || csrf == null) {
+            page(ctx, 403, v -> Future.succeededFuture(account(v, null, v.t("error.crossSite"))));
+            return;
+        }
+        String current = field(ctx, "currentPassword") == null ? "" : field(ctx, "currentPassword");
+        String password = field(ctx, "password") == null ? "" : field(ctx, "password");
+        if (!password.equals(field(ctx, "repeat") == null ? "" : field(ctx, "repeat"))) {
+            page(ctx, 400, v -> Future.succeededFuture(account(v, "repeat", v.t("setup.differ"))));
+            return;
+        }
+        api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
+            if (person.isEmpty()) {
+                redirect(ctx, BASE + "sign-in?next=" + URLEncoder.encode(ACCOUNT, StandardCharsets.UTF_8));
+                return;
+            }
+            String user = person.get().id();
+            api.call(ctx, HttpMethod.POST, "/api/v1/auth/password", new io.vertx.core.json.JsonObject()
+                .put("currentPassword", current).put("newPassword", password), csrf).onFailure(ctx::fail)
+                .onSuccess(reply -> {
+                    if (reply.status() == 401) { // the session ended meanwhile
+                        redirect(ctx, BASE + "sign-in?next=" + URLEncoder.encode(ACCOUNT, StandardCharsets.UTF_8));
+                        return;
+                    }
+                    if (!reply.ok()) {
+                        Language l = Language.of(ctx);
+                        String field = fieldOf(reply);
+                        String problem = field.equals("currentPassword") ? TEXTS.get(l, "account.wrongCurrent")
+                            : setupProblem(l, reply);
+                        page(ctx, reply.status(), v -> Future.succeededFuture(account(v,
+                            field.equals("newPassword") ? "password" : field, problem)));
+                        return;
+                    }
+                    // every session of theirs ended with the change, this browser's too: it signs in anew
+                    api.signIn(ctx, user, password).onFailure(ctx::fail).onSuccess(signedIn -> redirect(ctx,
+                        signedIn.ok() ? ACCOUNT + "?changed" : BASE + "sign-in"));
+                });
+        });
     }
 
     private static Rendered refusal(View v, Refused refused) {
