@@ -97,6 +97,18 @@ class DistributionSmokeIT {
         assertThat(sheet.status()).isEqualTo(200);
         assertThat(sheet.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
 
+        // nobody can sign in yet: the first start prints a code for the first hub-admin with the setup page's address
+        java.util.regex.Pattern banner = java.util.regex.Pattern.compile("Nobody can sign in to the console yet\\. "
+            + "Open\\s+(http://\\S+/console/setup)\\s+and set a password with this one-time setup code:\\s+(\\S+)");
+        java.util.regex.Matcher printed = await("the first admin's code in " + logs.get(0)).atMost(Duration.ofSeconds(30))
+            .until(() -> banner.matcher(Files.readString(logs.get(0))), java.util.regex.Matcher::find);
+        assertThat(printed.group(1)).isEqualTo("http://127.0.0.1:" + port + "/console/setup");
+        HubClient.Response admin = client.anonymous().post("/api/v1/auth/setup", new JsonObject()
+            .put("code", printed.group(2)).put("password", "Erster Start im Hafen"));
+        assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+        assertThat(admin.json().getString("id")).isEqualTo("admin");
+        assertThat(admin.json().getJsonArray("roles")).containsExactly("hub-admin");
+
         HubClient.Response event = client.anonymous().post("/api/v1/plugins/core-connectors/parking",
             "application/json", "{\"garage\":\"Haerder\",\"free\":41}");
         assertThat(event.status()).as(event.body()).isEqualTo(202);
@@ -137,6 +149,8 @@ class DistributionSmokeIT {
         assertThat(Files.readAllLines(logs.get(1))).anyMatch(line -> line.startsWith("admin's own file ")
             && line.contains(" INFO  [main] d.d.core.Hub - Starting Datenhafen in "));
         assertThat(Files.readString(logs.get(logs.size() - 1))).contains("Datenhafen stopped");
+        assertThat(Files.readString(logs.get(1))).as("a hub-admin can sign in: no code")
+            .doesNotContain("Nobody can sign in");
     }
 
     private HubClient start() throws IOException {

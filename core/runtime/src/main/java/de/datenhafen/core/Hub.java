@@ -43,6 +43,7 @@ import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.http.PluginCallers;
 import de.datenhafen.core.security.Identity;
 import de.datenhafen.core.security.Passwords;
+import de.datenhafen.core.security.FirstAdmin;
 import de.datenhafen.core.security.TokenStore;
 import de.datenhafen.core.store.DataFolder;
 import de.datenhafen.core.store.Database;
@@ -118,6 +119,7 @@ public final class Hub implements AutoCloseable {
     private Leases leases;
     private Changes changes;
     private String initialAdminToken;
+    private FirstAdmin.Code firstAdminCode;
     private volatile boolean closed;
     /** The database URL is an H2 file a thread's interrupt closes; decided at start, before the server listens. */
     private boolean interruptibleFile;
@@ -302,7 +304,8 @@ public final class Hub implements AutoCloseable {
             this::publicUrl, metricsToken));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
-        new Console(http.web(), http.access(), http.bodies(), http::crossSite).mount(http.router());
+        new Console(http.web(), http.access(), http.bodies(), http::crossSite, identity.firstAdmin()::offered)
+            .mount(http.router());
         long tVertx = System.nanoTime();
         // what the hub serves itself, before Camel adds the plugins' and integrations' routes to the same router
         ownPaths = http.router().getRoutes().stream().map(io.vertx.ext.web.Route::getPath)
@@ -340,6 +343,8 @@ public final class Hub implements AutoCloseable {
             };
         }
         String scheme = tls != null ? "https" : "http";
+        // nobody can sign in to the console yet: a code for the first hub-admin, printed by Main (FirstAdmin)
+        firstAdminCode = identity.firstAdmin().offer().orElse(null);
         server = listen(options, requests, eventLoops, "start the " + scheme.toUpperCase(Locale.ROOT) + " server on "
             + config.httpHost() + ":" + config.httpPort());
         if (redirectPort.isPresent()) {
@@ -452,6 +457,19 @@ public final class Hub implements AutoCloseable {
     /** The admin token made at this first start, to show once; empty on later starts or when configured. */
     public Optional<String> initialAdminToken() {
         return Optional.ofNullable(initialAdminToken);
+    }
+
+    /**
+     * The one-time code for the first hub-admin person, when this start found none (to be shown once), and the
+     * address of the page that takes it.
+     */
+    public Optional<FirstAdmin.Code> firstAdminCode() {
+        return Optional.ofNullable(firstAdminCode);
+    }
+
+    /** The console's setup page, at the address the hub is reached at ({@code http.public-url}, else its own). */
+    public String setupPage() {
+        return publicUrl().replaceAll("/+$", "") + "/console/setup";
     }
 
     public PluginHost plugins() {

@@ -1,6 +1,7 @@
 package de.datenhafen.core;
 
 import de.datenhafen.core.config.HubConfig;
+import de.datenhafen.core.security.FirstAdmin;
 import de.datenhafen.core.ops.HeapTrim;
 import de.datenhafen.core.ops.NettyArenas;
 import de.datenhafen.core.store.Database;
@@ -110,6 +111,15 @@ public final class Main {
                 + "=====================================================================\n";
             System.out.println(banner);
         });
+        hub.firstAdminCode().ifPresent(code -> System.out.println(
+            "\n=====================================================================\n"
+            + " Nobody can sign in to the console yet. Open\n\n    " + hub.setupPage() + "\n\n"
+            + " and set a password with this one-time setup code:\n\n    " + code.code() + "\n\n"
+            + " You are then signed in as \"admin\", a hub-admin of the association\n"
+            + " (\"" + FirstAdmin.MEMBER + "\"); invite your colleagues by name from there. The code works once,\n"
+            + " at this hub process, until " + code.expires().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+            + " or until someone is a hub-admin;\n a restart without one prints a new code.\n"
+            + "=====================================================================\n"));
         Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
         HeapTrim.afterStart();
         hub.trimHeapWhenQuiet();

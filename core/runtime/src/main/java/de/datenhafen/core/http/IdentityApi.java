@@ -308,7 +308,10 @@ final class IdentityApi {
         }
         JsonReplies.reply(ctx, 200, passwords.submit(() -> {
             try {
-                Users.User u = identity.users().setUp(string(b, "code"), string(b, "password"));
+                // the code a hub without a hub-admin person printed at its start makes the first one
+                Users.User u = identity.firstAdmin().is(string(b, "code"))
+                    ? identity.firstAdmin().take(string(b, "code"), string(b, "password"))
+                    : identity.users().setUp(string(b, "code"), string(b, "password"));
                 ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
                 // a new password ends every session of the user, as a changed one does: a reset locks out whoever
                 // signed in with the old one

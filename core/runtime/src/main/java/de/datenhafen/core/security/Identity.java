@@ -18,6 +18,7 @@ public final class Identity implements AutoCloseable {
     private final TokenStore bootstrap;
     private final AuditLog audit;
     private final PluginOwners pluginOwners;
+    private final FirstAdmin firstAdmin;
 
     /** {@code pageKey}: the key of the console pages' CSRF tokens (see {@link Sessions}). */
     public Identity(Database db, TokenStore bootstrap, Passwords passwords, Duration sessionIdle,
@@ -29,6 +30,12 @@ public final class Identity implements AutoCloseable {
         this.sessions = new Sessions(db, users, members, sessionIdle, sessionAbsolute, pageKey);
         this.audit = new AuditLog(db);
         this.pluginOwners = new PluginOwners(db, members);
+        this.firstAdmin = new FirstAdmin(db, users, members, java.time.Clock.systemUTC());
+    }
+
+    /** The one-time code of a hub without an active hub-admin person (see {@link FirstAdmin}). */
+    public FirstAdmin firstAdmin() {
+        return firstAdmin;
     }
 
     public Members members() {

@@ -149,7 +149,7 @@ public final class Users {
         return require(user.id());
     }
 
-    private static InvalidInputException badCode() {
+    static InvalidInputException badCode() {
         return new InvalidInputException("this setup code is unknown, used or expired; ask your admin for a new one",
             "code");
     }

@@ -53,12 +53,16 @@ public final class Console {
     private final ApiAccess api;
     private final BodyBudget bodies;
     private final Predicate<HttpServerRequest> crossSite;
+    private final java.util.function.BooleanSupplier firstAdminOffered;
 
     /**
      * The console on {@code web}'s pages, asking {@code api}; its forms' bodies are read through {@code bodies}, and
-     * a form {@code crossSite} says came from a page of another site is refused.
+     * a form {@code crossSite} says came from a page of another site is refused. While {@code firstAdminOffered}, the
+     * hub has no hub-admin person yet and printed a code for the first (the sign-in page says where to use it).
      */
-    public Console(WebPages web, ApiAccess api, BodyBudget bodies, Predicate<HttpServerRequest> crossSite) {
+    public Console(WebPages web, ApiAccess api, BodyBudget bodies, Predicate<HttpServerRequest> crossSite,
+                   java.util.function.BooleanSupplier firstAdminOffered) {
+        this.firstAdminOffered = firstAdminOffered;
         this.web = web;
         this.api = api;
         this.bodies = bodies;
@@ -479,6 +483,9 @@ public final class Console {
             .close("form")
             .open("p").text(TEXTS.get(l, "signIn.haveCode") + " ").link(SETUP, TEXTS.get(l, "setup.title"))
             .close("p");
+        if (firstAdminOffered.getAsBoolean()) {
+            main.element("p", TEXTS.get(l, "signIn.firstAdmin"), "class", "hint", "id", "first-admin");
+        }
         String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "signIn.title")).main(main).render();
         WebPages.send(ctx, status, l, html);
     }
