@@ -2,7 +2,7 @@
 // its type, and renders what arrived once per animation frame. The page keeps the newest events only (data-shown,
 // 200): what arrives faster than a frame can show is counted as skipped, never queued without bound, so the page's
 // memory stays flat at any rate. Pause stops reading; resume goes on after the last event read (the hub keeps them).
-import { api, say, refusal } from './console.js';
+import { api, say, refusal, localTime } from './console.js';
 
 const section = document.getElementById('tail');
 if (section) {
@@ -62,7 +62,7 @@ if (section) {
       button.className = 'event';
       button.dataset.sequence = id;
       button.textContent = '#' + id + ' ' + event.type + (event.subject ? ' · ' + event.subject : '')
-        + (event.time ? ' · ' + event.time : '');
+        + (event.time ? ' · ' + localTime(event.time) : '');
       item.append(button);
       fragment.prepend(item);
     }

@@ -61,16 +61,23 @@ export function say(text, problem) {
  * Shows the page's times (<time datetime>, rendered by the server in UTC) in the browser's time zone and the page's
  * language; the server's text stays as the element's title.
  */
+const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+  { dateStyle: 'medium', timeStyle: 'long' }); // long: with the zone
+
 export function localTimes() {
-  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
-    { dateStyle: 'medium', timeStyle: 'long' }); // long: with the zone
   for (const time of document.querySelectorAll('main time[datetime]:not([data-local])')) {
     const at = new Date(time.dateTime);
     if (Number.isNaN(at.getTime())) continue;
     time.title = time.textContent;
-    time.textContent = format.format(at);
+    time.textContent = timeFormat.format(at);
     time.dataset.local = '';
   }
+}
+
+/** An ISO-8601 time (an event's own) in the browser's zone and the page's language, as the page's other times. */
+export function localTime(iso) {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : timeFormat.format(at);
 }
 localTimes();
 

@@ -76,6 +76,9 @@ class ConsoleBusTest {
 
         WebElement event = browser.await(d -> shown().stream().findFirst().orElse(null));
         assertThat(event.getText()).contains("city.parking");
+        // the event's own time as the page's other times: the browser's zone, the page's language (was UTC ISO)
+        assertThat(event.getText()).as("with its time").containsPattern(
+            " · \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z+0-9:]*$");
         event.click();
         WebElement json = browser.await(d -> d.findElement(By.id("detail-json")));
         assertThat(json.getText()).contains("\"type\": \"city.parking\"", "\"free\": 12");

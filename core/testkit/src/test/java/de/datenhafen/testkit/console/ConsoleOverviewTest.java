@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /** The console's overview: what runs, what failed and why, the bus; updated while it is open. */
 class ConsoleOverviewTest {
@@ -58,6 +59,14 @@ class ConsoleOverviewTest {
         assertThat(card("lag")).contains("0");
         assertThat(browser.driver().findElement(By.id("errors")).getText())
             .contains("gateway", "fehlgeschlagen", "cannot reach the device gateway");
+        // the card names what does not run, each a link to its page, and its title leads to the area
+        WebElement failed = browser.driver().findElement(By.cssSelector("#card-integrations ul.names a"));
+        assertThat(failed.getText()).isEqualTo("gateway");
+        assertThat(failed.getAttribute("href")).endsWith("/console/integrations/gateway");
+        assertThat(browser.driver().findElement(By.cssSelector("#card-integrations ul.names")).getText())
+            .isEqualTo("gateway (fehlgeschlagen)").doesNotContain("parking");
+        assertThat(browser.driver().findElement(By.cssSelector("#card-dead-letters h2 a")).getAttribute("href"))
+            .endsWith("/console/dead-letters");
         assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("archive");
         // a warning of the ready hub is shown to its admin, not only a failure
         assertThat(browser.driver().findElement(By.cssSelector("ul.problems")).getText())

@@ -120,7 +120,7 @@ class ConsoleSignInTest {
             "/console/");
 
         assertThat(browser.driver().getTitle()).isEqualTo("Übersicht – Datenhafen Konsole");
-        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Flows", "Bus", "Dead Letters",
+        assertThat(navigation()).containsExactly("Übersicht", "Plugins", "Integrationen", "Flows", "Bus", "Unzustellbar",
             "Mitglieder", "Audit-Log");
         assertThat(browser.driver().findElement(By.cssSelector("form.who span")).getText())
             .isEqualTo("Angemeldet als vera (verein)");

@@ -23,6 +23,9 @@ final class Overview {
     private record Sample(long head, long nanos) {
     }
 
+    /** How many integrations that do not run the card names. */
+    private static final int NAMED = 5;
+
     private Sample previous;
     private double rate = Double.NaN;
 
@@ -58,19 +61,23 @@ final class Overview {
         long warnings = v.person().isHubAdmin() && "UP".equals(status) ? health.getJsonArray("checks", new JsonArray())
             .stream().filter(o -> "WARNING".equals(((JsonObject) o).getString("status"))).count() : 0;
         // ready, but with warnings to read below: said in the card too, not a green "in Ordnung" beside them
-        card(h, v.t("overview.health"), v.state(status), "health", warnings > 0 ? "WARNING" : status);
+        card(h, v.t("overview.health"), v.state(status), "health", warnings > 0 ? "WARNING" : status, null);
         if (warnings > 0) {
             h.element("p", v.t("overview.warnings", warnings));
         }
         h.close("div");
-        card(h, v.t("overview.plugins"), String.valueOf(plugins.size()), "plugins", null);
+        card(h, v.t("overview.plugins"), String.valueOf(plugins.size()), "plugins", null, Console.BASE + "plugins");
         h.open("p").text(byState(v, plugins)).close("p").close("div");
-        card(h, v.t("overview.integrations"), String.valueOf(integrations.size()), "integrations", null);
-        h.open("p").text(byState(v, integrations)).close("p").close("div");
+        card(h, v.t("overview.integrations"), String.valueOf(integrations.size()), "integrations", null,
+            Integrations.PATH);
+        h.open("p").text(byState(v, integrations)).close("p");
+        notRunning(v, h, integrations);
+        h.close("div");
         if (subscriptions != null) {
             long head = subscriptions.isEmpty() ? 0 : subscriptions.getJsonObject(0).getLong("headSequence", 0L);
             double r = busRate(head);
-            card(h, v.t("overview.busRate"), Double.isNaN(r) ? "–" : v.t("overview.perSecond", r), "bus-rate", null);
+            card(h, v.t("overview.busRate"), Double.isNaN(r) ? "–" : v.t("overview.perSecond", r), "bus-rate", null,
+                Console.BASE + "bus");
             h.open("p").text(v.t("overview.head", head)).close("p").close("div");
             long lag = 0;
             long deadLetters = 0;
@@ -79,8 +86,9 @@ final class Overview {
                 lag += sub.getLong("lag", 0L);
                 deadLetters += sub.getLong("deadLetters", 0L);
             }
-            card(h, v.t("overview.lag"), String.valueOf(lag), "lag", null).close("div");
-            card(h, v.t("overview.deadLetters"), String.valueOf(deadLetters), "dead-letters", null).close("div");
+            card(h, v.t("overview.lag"), String.valueOf(lag), "lag", null, Console.BASE + "bus").close("div");
+            card(h, v.t("overview.deadLetters"), String.valueOf(deadLetters), "dead-letters", null,
+                DeadLetters.PATH).close("div");
         }
         h.close("div");
         // every check that is not UP; for a hub-admin a warning too while the hub is ready (it still wants an admin's
@@ -121,10 +129,36 @@ final class Overview {
         return h;
     }
 
-    /** A card; a figure's state (UP, DOWN, ...) gets its class. Leaves the card open for more lines. */
-    private static Html card(Html h, String title, String figure, String id, String state) {
-        return h.open("div", "class", "card", "id", "card-" + id).element("h2", title)
-            .element("p", figure, "class", state == null ? "figure" : "figure state-" + state);
+    /**
+     * A card, its title a link to the area it counts ({@code href}, or none); a figure's state (UP, DOWN, ...) gets
+     * its class. Leaves the card open for more lines.
+     */
+    private static Html card(Html h, String title, String figure, String id, String state, String href) {
+        h.open("div", "class", "card", "id", "card-" + id);
+        if (href == null) {
+            h.element("h2", title);
+        } else {
+            h.open("h2").link(href, title).close("h2");
+        }
+        return h.element("p", figure, "class", state == null ? "figure" : "figure state-" + state);
+    }
+
+    /** The integrations that are not running, each a link to its page (a count alone said nothing of which). */
+    private static void notRunning(Console.View v, Html h, JsonArray integrations) {
+        List<JsonObject> stopped = integrations.stream().map(o -> (JsonObject) o)
+            .filter(i -> !"running".equals(i.getString("state"))).toList();
+        if (stopped.isEmpty()) {
+            return;
+        }
+        h.open("ul", "class", "names", "aria-label", v.t("overview.notRunning"));
+        for (JsonObject i : stopped.subList(0, Math.min(NAMED, stopped.size()))) {
+            h.open("li").link(Integrations.PATH + "/" + i.getString("name"), i.getString("name"))
+                .text(" (" + v.state(i.getString("state")) + ")").close("li");
+        }
+        if (stopped.size() > NAMED) {
+            h.element("li", v.t("overview.more", stopped.size() - NAMED));
+        }
+        h.close("ul");
     }
 
     private static String byState(Console.View v, JsonArray items) {
