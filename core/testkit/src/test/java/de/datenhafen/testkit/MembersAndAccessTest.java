@@ -515,6 +515,32 @@ class MembersAndAccessTest {
         assertThat(hub.hub().httpApi().routesWithoutRule()).isEmpty();
     }
 
+    /**
+     * Every change the audit records has words in the console, in German and English ("Benutzer eingeladen", not
+     * the route alone), and no words stand for a route that is gone (the console's key: method and route, the
+     * prefix and colons dropped, dots for spaces and slashes).
+     */
+    @Test
+    void everyChangingRouteHasWordsInTheConsolesAuditAndNoWordsAreLeftOver() throws java.io.IOException {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (var r : hub.hub().httpApi().routes()) {
+            if (!r.method().equals("GET") && !r.method().equals("HEAD") && !r.method().equals("OPTIONS")) {
+                keys.add("audit.do." + (r.method() + " " + r.path()).replace("/api/v1/", "").replace(":", "")
+                    .replace(' ', '.').replace('/', '.'));
+            }
+        }
+        for (String language : new String[] {"de", "en"}) {
+            java.util.Properties words = new java.util.Properties();
+            try (var in = new java.io.InputStreamReader(getClass().getClassLoader().getResourceAsStream(
+                "web/console/messages_" + language + ".properties"), java.nio.charset.StandardCharsets.UTF_8)) {
+                words.load(in);
+            }
+            java.util.Set<String> worded = new java.util.TreeSet<>(words.stringPropertyNames());
+            worded.removeIf(k -> !k.startsWith("audit.do."));
+            assertThat(worded).as(language).containsExactlyInAnyOrderElementsOf(keys);
+        }
+    }
+
     @Test
     void aPasswordThatHoldsTheAccountsNameIsRefused() {
         HubClient admin = hub.client();

@@ -209,6 +209,14 @@ class ConsoleMembersTest {
         assertThat(admin).contains("POST /api/v1/admin/members/:member/users", "stadtverkehr", "luftblick");
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty()
             .allSatisfy(row -> assertThat(row.getText()).contains("POST /api/v1/admin/members/:member/users"));
+        // said in words, the route recorded under them (the audit showed routes alone)
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(4)")))
+            .extracting(WebElement::getText)
+            .contains("Benutzer eingeladen\nPOST /api/v1/admin/members/:member/users")
+            .allSatisfy(cell -> assertThat(cell).isIn(
+                "Benutzer eingeladen\nPOST /api/v1/admin/members/:member/users",
+                "Benutzer eingeladen, abgelehnt\nPOST /api/v1/admin/members/:member/users",
+                "Neuer Einrichtungscode\nPOST /api/v1/admin/members/:member/users/:user/setup-code"));
         List<WebElement> times = browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child time"));
         assertThat(times.stream().map(t -> java.time.Instant.parse(t.getAttribute("datetime"))).toList())
             .as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());

@@ -20,6 +20,26 @@ final class Audit {
     private Audit() {
     }
 
+    /**
+     * An entry's action as a person reads it ("Benutzer eingeladen"), with the method and route the API recorded
+     * under it, which the filter finds; an action without words of its own (a refused read, a plugin's route) is
+     * shown as recorded.
+     */
+    static void action(Console.View v, Html h, String action, Object outcome) {
+        String key = "audit.do." + action.replace("/api/v1/", "").replace(":", "").replace(' ', '.').replace('/', '.');
+        java.util.Optional<String> words = Console.TEXTS.find(v.language(), key);
+        boolean refused = outcome instanceof Number n && n.intValue() >= 400;
+        if (words.isEmpty() && refused && action.startsWith("GET ")) {
+            words = java.util.Optional.of(v.t("audit.readRefused"));
+        }
+        if (words.isEmpty()) {
+            h.element("td", action);
+            return;
+        }
+        h.open("td").text(refused && !action.startsWith("GET ") ? v.t("audit.refused", words.get()) : words.get())
+            .element("span", action, "class", "route").close("td");
+    }
+
     static Future<Console.Rendered> render(Console.View v) {
         StringBuilder query = new StringBuilder();
         for (String f : FILTERS) {
@@ -62,8 +82,9 @@ final class Audit {
                     JsonObject e = (JsonObject) o;
                     h.open("tr").open("td");
                     v.time(h, e.getString("at")).close("td").element("td", e.getString("principal", "–"))
-                        .element("td", e.getString("member", "–")).element("td", e.getString("action"))
-                        .element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
+                        .element("td", e.getString("member", "–"));
+                    action(v, h, e.getString("action", ""), e.getValue("outcome"));
+                    h.element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
                         .close("tr");
                 }
                 Console.endTable(h);
