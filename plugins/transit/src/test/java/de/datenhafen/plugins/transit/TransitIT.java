@@ -81,7 +81,7 @@ class TransitIT {
     /** The plugin's owning member (its provider's name), another member, and their tokens. */
     private static void members(HubClient admin) {
         HubClient.Response a = admin.post("/api/v1/admin/members", new JsonObject().put("id", "stadtwerke-mobil")
-            .put("name", "Stadtwerke Luebeck Mobil"));
+            .put("name", "Stadtwerke Lübeck Mobil"));
         HubClient.Response b = admin.post("/api/v1/admin/members", new JsonObject().put("id", "nachbarbetrieb")
             .put("name", "Verkehrsbetrieb Nachbarstadt"));
         assertThat(a.status()).as(a.body()).isEqualTo(201);

@@ -35,7 +35,7 @@ class TransitSourceBoundsIT {
     @BeforeAll
     static void theOwningMember(HubClient admin) {
         HubClient.Response member = admin.post("/api/v1/admin/members", new JsonObject().put("id", "stadtwerke-mobil")
-            .put("name", "Stadtwerke Luebeck Mobil"));
+            .put("name", "Stadtwerke Lübeck Mobil"));
         assertThat(member.status()).as(member.body()).isEqualTo(201);
         memberAdmin = admin.withToken(admin.memberToken("stadtwerke-mobil", "admin", "member-admin"));
         viewer = admin.withToken(admin.memberToken("stadtwerke-mobil", "viewer", "viewer"));
