@@ -8,6 +8,8 @@ const csrf = meta ? meta.content : null;
 export async function api(method, path, body, contentType) {
   const headers = {};
   if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  // the hub's refusals in the page's language where its catalogue has words for them (else its own English ones)
+  if (document.documentElement.lang) headers['Accept-Language'] = document.documentElement.lang;
   let payload = body;
   if (body !== undefined && body !== null && !(body instanceof Blob) && !(body instanceof FormData)) {
     headers['Content-Type'] = 'application/json';

@@ -510,6 +510,34 @@ class MembersAndAccessTest {
         assertThat(found).as("columns holding a secret in the clear").isEmpty();
     }
 
+    /**
+     * A refusal names its code, and a client that ranks German first (the console says its page's language) gets the
+     * catalogue's German words; any other client the hub's English ones.
+     */
+    @Test
+    void aRefusalHasItsCodeAndGermanWordsForAClientThatAsksInGerman() {
+        HubClient admin = hub.client();
+        String body = new JsonObject().put("id", "doppelt").put("name", "Doppelt e.V.").encode();
+        assertThat(admin.post("/api/v1/admin/members", Map.of("Content-Type", "application/json"), body).status())
+            .isEqualTo(201);
+        HubClient.Response english = admin.post("/api/v1/admin/members", Map.of("Content-Type", "application/json"),
+            body);
+        HubClient.Response german = admin.post("/api/v1/admin/members", Map.of("Content-Type", "application/json",
+            "Accept-Language", "de-DE,de;q=0.9,en;q=0.5"), body);
+        assertThat(english.status()).isEqualTo(409);
+        assertThat(english.json().getString("error")).isEqualTo("member doppelt exists already");
+        assertThat(english.json().getString("code")).isEqualTo("member.exists");
+        assertThat(german.status()).isEqualTo(409);
+        assertThat(german.json().getString("error")).isEqualTo("Das Mitglied doppelt gibt es schon.");
+        assertThat(german.json().getString("code")).isEqualTo("member.exists");
+        assertThat(german.json().getString("field")).isEqualTo("id");
+        assertThat(german.header("Vary")).contains("Accept-Language");
+        HubClient.Response tooLong = admin.post("/api/v1/admin/members", Map.of("Content-Type", "application/json",
+            "Accept-Language", "de"), new JsonObject().put("id", "lang").put("name", "x".repeat(201)).encode());
+        assertThat(tooLong.json().getString("error")).isEqualTo("Höchstens 200 Zeichen.");
+        assertThat(tooLong.json().getString("field")).isEqualTo("name");
+    }
+
     @Test
     void everyRouteOfTheHubHasAnAccessRule() {
         assertThat(hub.hub().httpApi().routesWithoutRule()).isEmpty();

@@ -2,6 +2,7 @@ package de.datenhafen.core.http;
 
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.ForbiddenException;
+import de.datenhafen.api.HubException;
 import de.datenhafen.api.InvalidInputException;
 import de.datenhafen.api.NotFoundException;
 import de.datenhafen.api.PayloadTooLargeException;
@@ -74,36 +75,39 @@ public final class Errors {
 
     /** Answers the request with the error {@code failure} stands for. */
     public static void respond(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof HubException h && h.code() != null) {
+            ctx.put(CODED, h);
+        }
         if (failure instanceof InvalidInputException e) {
             JsonArray problems = new JsonArray();
             e.problems().forEach(p -> problems.add(new JsonObject().put("field", p.field()).put("error", p.message())));
-            send(ctx, 400, e.getMessage(), e.field(), summed(e) ? problems : null);
+            send(ctx, 400, text(ctx, e), e.field(), summed(e) ? problems : null);
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
-            send(ctx, 401, e.getMessage(), e.field(), null);
+            send(ctx, 401, text(ctx, e), e.field(), null);
         } else if (failure instanceof ForbiddenException e) {
-            send(ctx, 403, e.getMessage(), e.field(), null);
+            send(ctx, 403, text(ctx, e), e.field(), null);
         } else if (failure instanceof TooManyRequestsException e) {
             ctx.response().putHeader("Retry-After", retryAfterSeconds(e.retryAfter()));
-            send(ctx, 429, e.getMessage(), e.field(), null);
+            send(ctx, 429, text(ctx, e), e.field(), null);
         } else if (failure instanceof NotFoundException e) {
-            send(ctx, 404, e.getMessage(), e.field(), null);
+            send(ctx, 404, text(ctx, e), e.field(), null);
         } else if (failure instanceof ConflictException e) {
-            send(ctx, 409, e.getMessage(), e.field(), null);
+            send(ctx, 409, text(ctx, e), e.field(), null);
         } else if (failure instanceof PayloadTooLargeException e) {
-            send(ctx, 413, e.getMessage(), e.field(), null);
+            send(ctx, 413, text(ctx, e), e.field(), null);
         } else if (failure instanceof UnsupportedMediaTypeException e) {
             HttpMethod method = ctx.request().method();
             if (!e.accepted().isEmpty() && (method == HttpMethod.PATCH || method == HttpMethod.POST)) {
                 ctx.response().putHeader(method == HttpMethod.PATCH ? "Accept-Patch" : "Accept-Post",
                     String.join(", ", e.accepted()));
             }
-            send(ctx, 415, e.getMessage(), e.field(), null);
+            send(ctx, 415, text(ctx, e), e.field(), null);
         } else if (failure instanceof RefusedException e) {
-            send(ctx, 422, e.getMessage(), e.field(), null);
+            send(ctx, 422, text(ctx, e), e.field(), null);
         } else if (failure instanceof RetryableException e) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
-            send(ctx, 503, e.getMessage(), e.field(), null);
+            send(ctx, 503, text(ctx, e), e.field(), null);
         } else if (failure instanceof PluginCallException e) {
             LOG.warn("Plugin call failed: {}", e.getMessage());
             send(ctx, 502, e.getMessage(), null, null);
@@ -159,6 +163,47 @@ public final class Errors {
             .end(new JsonObject().put("error", message).put("field", field).encode());
     }
 
+    /** The context key of the coded error being answered ({@link HubException#coded}). */
+    private static final String CODED = "datenhafen.error.coded";
+    /** The catalogue's German words, by code ({@code errors/messages_de.properties}). */
+    private static final java.util.Properties GERMAN = catalogue("errors/messages_de.properties");
+
+    /**
+     * An error's words for the client: the catalogue's German ones for a coded error when the request prefers German
+     * ({@code Accept-Language}, as the console's requests say the page's language), else its own English message.
+     */
+    static String text(RoutingContext ctx, HubException e) {
+        if (e.code() == null || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
+            return e.getMessage();
+        }
+        String words = GERMAN.getProperty(e.code());
+        return words == null ? e.getMessage()
+            : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(e.args());
+    }
+
+    /** Whether an {@code Accept-Language} header ranks German above English (no header: English, the API's own). */
+    static boolean prefersGerman(String header) {
+        if (header == null || header.isBlank() || header.length() > 1000) {
+            return false;
+        }
+        boolean named = java.util.Arrays.stream(header.split(",")).map(r -> r.trim().split(";")[0].trim()
+            .toLowerCase(java.util.Locale.ROOT)).anyMatch(t -> t.equals("de") || t.startsWith("de-"));
+        return named && de.datenhafen.core.web.Language.fromAcceptLanguage(header) == de.datenhafen.core.web.Language.DE;
+    }
+
+    private static java.util.Properties catalogue(String name) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Errors.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the error catalogue " + name + " is missing from the class path");
+            }
+            p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return p;
+    }
+
     /** Answers the request with a status no exception stands for, as the hub's JSON error. */
     static void respond(RoutingContext ctx, int status, String message, String field) {
         send(ctx, status, message, field, null);
@@ -178,6 +223,11 @@ public final class Errors {
         }
         if (problems != null) {
             body.put("problems", problems);
+        }
+        HubException coded = ctx.get(CODED);
+        if (coded != null) {
+            body.put("code", coded.code());
+            ctx.response().putHeader("Vary", "Accept-Language");
         }
         if (status >= 500) {
             body.put("requestId", requestId(ctx));

@@ -198,7 +198,7 @@ final class IdentityApi {
         for (Role r : roles) {
             if (!giver.actsFor(member, r) || r == Role.HUB_ADMIN && !giver.isHubAdmin()) {
                 throw new ForbiddenException("you cannot give the role " + r.id() + ": roles given are no wider than "
-                    + "your own", "roles");
+                    + "your own", "roles").coded("role.cannotGive", r.id());
             }
         }
     }

@@ -105,7 +105,7 @@ public final class ApiTokens {
         for (Role r : roles) {
             if (!creator.actsFor(member, r) || r == Role.HUB_ADMIN && !creator.isHubAdmin()) {
                 throw new InvalidInputException("a token's roles are no wider than its creator's: you cannot give "
-                    + r.id(), "roles");
+                    + r.id(), "roles").coded("token.roleWider", r.id());
             }
         }
         if (scopePath != null && !scopePath.startsWith("/")) {
@@ -114,7 +114,7 @@ public final class ApiTokens {
         scopePath = TextRules.optional(scopePath, "scope.path", 500);
         scopePlugin = TextRules.optional(scopePlugin, "scope.plugin", 128);
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-            throw new InvalidInputException("expiresAt is in the past", "expiresAt");
+            throw new InvalidInputException("expiresAt is in the past", "expiresAt").coded("token.expired");
         }
         if (creator.kind() == Principal.Kind.TOKEN) {
             // a token made by a token reaches no further and lives no longer than its maker
@@ -152,7 +152,8 @@ public final class ApiTokens {
             "INSERT INTO api_token (id, member_id, name, purpose, roles, scope_plugin, scope_path, secret_hash, "
                 + "created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             if (byName(c, member, name).isPresent()) {
-                throw new ConflictException("member " + member + " has a token named '" + name + "' already", "name");
+                throw new ConflictException("member " + member + " has a token named '" + name + "' already", "name")
+                    .coded("token.exists", member, name);
             }
             ps.setString(1, id);
             ps.setString(2, member);

@@ -147,7 +147,7 @@ public final class Members {
     public Member create(String id, String name, String contact) {
         if (id == null || !ID.matcher(id).matches()) {
             throw new InvalidInputException("a member id is 2 to 64 lower-case letters, digits and dashes, starting "
-                + "with a letter or digit", "id");
+                + "with a letter or digit", "id").coded("member.id");
         }
         name = TextRules.required(name, "name", 200);
         contact = TextRules.optional(contact, "contact", 320);
@@ -156,7 +156,7 @@ public final class Members {
         String k = contact;
         Transactions.run(db, "store member " + id, c -> {
             if (get(c, id).isPresent()) {
-                throw new ConflictException("member " + id + " exists already", "id");
+                throw new ConflictException("member " + id + " exists already", "id").coded("member.exists", id);
             }
             try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO member (id, name, contact, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -188,7 +188,7 @@ public final class Members {
     /** Sets the state ({@link #ACTIVE} or {@link #SUSPENDED}); listeners hear of it when it changed. */
     public Member state(String id, String state) {
         if (!ACTIVE.equals(state) && !SUSPENDED.equals(state)) {
-            throw new InvalidInputException("state is active or suspended", "state");
+            throw new InvalidInputException("state is active or suspended", "state").coded("member.state");
         }
         Member old = require(id);
         if (!old.state().equals(state)) {
@@ -217,7 +217,7 @@ public final class Members {
     }
 
     public Member require(String id) {
-        return get(id).orElseThrow(() -> new NotFoundException("no member " + id));
+        return get(id).orElseThrow(() -> new NotFoundException("no member " + id).coded("member.none", id));
     }
 
     public Optional<Member> get(String id) {

@@ -43,7 +43,7 @@ public enum Role {
             }
         }
         throw new InvalidInputException("unknown role '" + id + "'; roles are " + Arrays.stream(values())
-            .map(Role::id).collect(Collectors.joining(", ")), field);
+            .map(Role::id).collect(Collectors.joining(", ")), field).coded("role.unknown", String.valueOf(id));
     }
 
     /** Roles as stored: ids joined by commas, in this enum's order. */

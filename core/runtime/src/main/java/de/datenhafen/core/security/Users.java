@@ -50,12 +50,12 @@ public final class Users {
     public Invited create(String member, String id, String name, String email, Set<Role> roles) {
         if (id == null || !ID.matcher(id).matches()) {
             throw new InvalidInputException("a user id is 2 to 64 lower-case letters, digits, dots, dashes, "
-                + "underscores or @", "id");
+                + "underscores or @", "id").coded("user.id");
         }
         name = TextRules.required(name, "name", 200);
         email = TextRules.email(email, "email");
         if (get(id).isPresent()) {
-            throw new ConflictException("user " + id + " exists already", "id");
+            throw new ConflictException("user " + id + " exists already", "id").coded("user.exists", id);
         }
         String code = Secrets.newSecret();
         Instant now = Instant.now();
@@ -107,7 +107,8 @@ public final class Users {
      */
     public User setUp(String code, String password) {
         if (code == null || code.isBlank()) {
-            throw new InvalidInputException("code is required: the one-time setup code the admin passed on", "code");
+            throw new InvalidInputException("code is required: the one-time setup code the admin passed on", "code")
+                .coded("setup.codeRequired");
         }
         String hash = Secrets.sha256(code.strip());
         User user;
@@ -150,8 +151,8 @@ public final class Users {
     }
 
     static InvalidInputException badCode() {
-        return new InvalidInputException("this setup code is unknown, used or expired; ask your admin for a new one",
-            "code");
+        return (InvalidInputException) new InvalidInputException("this setup code is unknown, used or expired; ask "
+            + "your admin for a new one", "code").coded("setup.badCode");
     }
 
     /**
@@ -180,11 +181,11 @@ public final class Users {
     public User update(String id, String name, String email, Set<Role> roles, String state) {
         User old = require(id);
         if (state != null && !Set.of(ACTIVE, DISABLED).contains(state)) {
-            throw new InvalidInputException("state is active or disabled", "state");
+            throw new InvalidInputException("state is active or disabled", "state").coded("user.state");
         }
         if (ACTIVE.equals(state) && INVITED.equals(old.state())) {
             throw new ConflictException("user " + id + " has not set a password yet; it becomes active when it does",
-                "state");
+                "state").coded("user.notSetUp", id);
         }
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
             "UPDATE hub_user SET name = ?, email = ?, roles = ?, state = ?, updated_at = ? WHERE id = ?")) {
@@ -205,7 +206,8 @@ public final class Users {
     public User changePassword(String id, String oldPassword, String newPassword) {
         User user = require(id);
         if (verify(id, oldPassword).isEmpty()) {
-            throw new InvalidInputException("the current password is not right", "currentPassword");
+            throw new InvalidInputException("the current password is not right", "currentPassword")
+                .coded("password.current");
         }
         Passwords.check(newPassword, id, user.member());
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
@@ -243,7 +245,7 @@ public final class Users {
     }
 
     public User require(String id) {
-        return get(id).orElseThrow(() -> new NotFoundException("no user " + id));
+        return get(id).orElseThrow(() -> new NotFoundException("no user " + id).coded("user.none", id));
     }
 
     public Optional<User> get(String id) {
