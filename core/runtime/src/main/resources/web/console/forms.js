@@ -14,6 +14,8 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     for (const element of form.elements) {
       if (!element.name || element.type === 'submit' || element.closest('[data-array]')) continue;
       if (element.value.trim() !== '') body[element.name] = element.value.trim();
+      // a field that had a value and was emptied is sent empty (an e-mail address removed), not left out
+      else if (element.defaultValue && element.defaultValue.trim() !== '') body[element.name] = '';
     }
     for (const group of form.querySelectorAll('[data-array]')) {
       body[group.dataset.array] = [...group.querySelectorAll('input:checked')].map((box) => box.value);

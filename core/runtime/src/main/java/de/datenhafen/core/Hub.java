@@ -344,7 +344,7 @@ public final class Hub implements AutoCloseable {
         }
         String scheme = tls != null ? "https" : "http";
         // nobody can sign in to the console yet: a code for the first hub-admin, printed by Main (FirstAdmin)
-        firstAdminCode = identity.firstAdmin().offer().orElse(null);
+        firstAdminCode = config.firstAdmin() ? identity.firstAdmin().offer().orElse(null) : null;
         server = listen(options, requests, eventLoops, "start the " + scheme.toUpperCase(Locale.ROOT) + " server on "
             + config.httpHost() + ":" + config.httpPort());
         if (redirectPort.isPresent()) {
@@ -460,11 +460,13 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The one-time code for the first hub-admin person, when this start found none (to be shown once), and the
-     * address of the page that takes it.
+     * The one-time code for the first hub-admin person, when this start found none, to be shown once: the hub
+     * forgets it at this call (it keeps the hash alone).
      */
-    public Optional<FirstAdmin.Code> firstAdminCode() {
-        return Optional.ofNullable(firstAdminCode);
+    public synchronized Optional<FirstAdmin.Code> firstAdminCode() {
+        FirstAdmin.Code code = firstAdminCode;
+        firstAdminCode = null;
+        return Optional.ofNullable(code);
     }
 
     /** The console's setup page, at the address the hub is reached at ({@code http.public-url}, else its own). */

@@ -80,6 +80,7 @@ public final class HubConfig {
     public static final String AUTH_ARGON2_MEMORY = "auth.argon2.memory";
     public static final String AUTH_ARGON2_ITERATIONS = "auth.argon2.iterations";
     public static final String AUTH_PASSWORD_QUEUE = "auth.password-queue";
+    public static final String AUTH_FIRST_ADMIN = "auth.first-admin";
     public static final String AUDIT_RETENTION = "audit.retention";
     public static final String CITY_RENDER_TIMEOUT = "city.render-timeout";
     public static final String FLOWS_EVENT_CPU = "flows.event-cpu";
@@ -177,6 +178,9 @@ public final class HubConfig {
         .define(AUTH_ARGON2_MEMORY, ConfigType.INT, 19456, false,
             "Argon2id memory for password hashes, in KiB (OWASP's 19 MiB; docs/benchmarks.md says what a hash costs here)")
         .define(AUTH_ARGON2_ITERATIONS, ConfigType.INT, 3, false, "Argon2id passes for password hashes")
+        .define(AUTH_FIRST_ADMIN, ConfigType.BOOLEAN, true, false, "While no active person is a hub-admin, each start "
+            + "prints a one-time code with which the console's setup page makes the first (admin of datenhafen); false: "
+            + "none (a hub run by its admin token alone)")
         .define(AUTH_PASSWORD_QUEUE, ConfigType.INT, 64, false, "Sign-ins, set-ups and password changes that may "
             + "wait for or run a password hash at once; beyond that the answer is 503 with Retry-After (a hash takes "
             + "a core for 50-100 ms, so 64 on two cores is some 3 s of waiting)")
@@ -569,6 +573,11 @@ public final class HubConfig {
 
     public int argon2Iterations() {
         return config.getInt(AUTH_ARGON2_ITERATIONS);
+    }
+
+    /** Whether a start without a hub-admin person offers a code for the first ({@code auth.first-admin}). */
+    public boolean firstAdmin() {
+        return config.getBoolean(AUTH_FIRST_ADMIN);
     }
 
     public int passwordQueue() {

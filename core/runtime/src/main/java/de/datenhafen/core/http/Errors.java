@@ -173,12 +173,16 @@ public final class Errors {
      * ({@code Accept-Language}, as the console's requests say the page's language), else its own English message.
      */
     static String text(RoutingContext ctx, HubException e) {
-        if (e.code() == null || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
-            return e.getMessage();
+        try {
+            if (e.code() == null || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
+                return e.getMessage();
+            }
+            String words = GERMAN.getProperty(e.code());
+            return words == null ? e.getMessage()
+                : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(e.args());
+        } catch (RuntimeException unreadable) {
+            return e.getMessage(); // the refusal is answered whatever the header holds
         }
-        String words = GERMAN.getProperty(e.code());
-        return words == null ? e.getMessage()
-            : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(e.args());
     }
 
     /** Whether an {@code Accept-Language} header ranks German above English (no header: English, the API's own). */
@@ -186,8 +190,9 @@ public final class Errors {
         if (header == null || header.isBlank() || header.length() > 1000) {
             return false;
         }
-        boolean named = java.util.Arrays.stream(header.split(",")).map(r -> r.trim().split(";")[0].trim()
-            .toLowerCase(java.util.Locale.ROOT)).anyMatch(t -> t.equals("de") || t.startsWith("de-"));
+        boolean named = java.util.Arrays.stream(header.split(",")).map(r -> r.trim().split(";"))
+            .filter(parts -> parts.length > 0).map(parts -> parts[0].trim().toLowerCase(java.util.Locale.ROOT))
+            .anyMatch(t -> t.equals("de") || t.startsWith("de-"));
         return named && de.datenhafen.core.web.Language.fromAcceptLanguage(header) == de.datenhafen.core.web.Language.DE;
     }
 

@@ -93,6 +93,8 @@ public final class HttpApi {
      * attacker's probe).
      */
     public static final String AUDIT_MEMBER = "datenhafen.audit.member";
+    /** Set by a route on its request: more the audit entry says (the first admin made with the printed code). */
+    public static final String AUDIT_DETAIL = "datenhafen.audit.detail";
     /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
     public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
@@ -334,7 +336,7 @@ public final class HttpApi {
         audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
             p == null ? null : p.kind().id(), member,
             action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
-                : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), null));
+                : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), ctx.get(AUDIT_DETAIL)));
     }
 
     /** One route of the hub's own HTTP surface. */

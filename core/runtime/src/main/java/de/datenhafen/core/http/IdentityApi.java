@@ -182,11 +182,27 @@ final class IdentityApi {
         router.post("/api/v1/auth/password").handler(json).handler(ctx -> {
             JsonObject b = AdminApi.jsonBody(ctx, BODY);
             if (b != null) {
+                // wrong current passwords count against the account as wrong sign-ins do: a session left open is not
+                // a way to guess its password at the speed of the hashes
+                String account = "account:" + principal(ctx).id();
+                Duration wait = accountLimiter.retryAfter(account);
+                if (!wait.isZero()) {
+                    Errors.respond(ctx, new TooManyRequestsException("too many wrong current passwords; try again in "
+                        + Math.max(1, wait.toSeconds()) + " s", wait));
+                    return;
+                }
                 JsonReplies.reply(ctx, 200, passwords.submit(() -> {
-                    Users.User u = identity.users().changePassword(principal(ctx).id(), string(b, "currentPassword"),
-                        string(b, "newPassword"));
-                    identity.sessions().closeAllOf(u.id());
-                    return user(u).put("signedOut", true);
+                    try {
+                        Users.User u = identity.users().changePassword(principal(ctx).id(),
+                            string(b, "currentPassword"), string(b, "newPassword"));
+                        identity.sessions().closeAllOf(u.id());
+                        return user(u).put("signedOut", true);
+                    } catch (InvalidInputException e) {
+                        if ("currentPassword".equals(e.field())) {
+                            accountLimiter.failed(account);
+                        }
+                        throw e;
+                    }
                 }));
             }
         });
@@ -309,9 +325,14 @@ final class IdentityApi {
         JsonReplies.reply(ctx, 200, passwords.submit(() -> {
             try {
                 // the code a hub without a hub-admin person printed at its start makes the first one
-                Users.User u = identity.firstAdmin().is(string(b, "code"))
-                    ? identity.firstAdmin().take(string(b, "code"), string(b, "password"))
+                boolean first = identity.firstAdmin().is(string(b, "code"));
+                Users.User u = first ? identity.firstAdmin().take(string(b, "code"), string(b, "password"))
                     : identity.users().setUp(string(b, "code"), string(b, "password"));
+                if (first) {
+                    ctx.put(HttpApi.AUDIT_MEMBER, u.member());
+                    ctx.put(HttpApi.AUDIT_DETAIL, "the code printed at the start for the first admin: " + u.id()
+                        + " is an active hub-admin of " + u.member());
+                }
                 ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
                 // a new password ends every session of the user, as a changed one does: a reset locks out whoever
                 // signed in with the old one

@@ -19,8 +19,8 @@ import java.util.Set;
  * of the association ({@link #MEMBER}, made if it does not exist) becomes an active hub-admin with the password given
  * there, and invites the others by name. The code is held in this process only (its hash), for
  * {@link Users#SETUP_VALID} or until it is used or someone else became a hub-admin; on several nodes it works at the
- * node that printed it. Whoever reads the hub's output can become a hub-admin with it: the same people who can read its
- * data folder and its admin token.
+ * node that printed it. Whoever reads the hub's output can become a hub-admin with it, as with the admin token a first
+ * start prints there; {@code auth.first-admin=false} turns it off (a hub run by its admin token alone).
  */
 public final class FirstAdmin {
 
@@ -33,12 +33,19 @@ public final class FirstAdmin {
     public record Code(String code, Instant expires) {
     }
 
+    /** How long the sign-in page's answer to "is a code on offer?" may be old: the database is asked once a while. */
+    private static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(5);
+
     private final Database db;
     private final Users users;
     private final Members members;
     private final Clock clock;
-    private String hash;
-    private Instant expires;
+    /** The offered code's hash and end, null when none is offered: read without a lock (the sign-in page). */
+    private volatile Offer offer;
+    private volatile Instant checked = Instant.MIN;
+
+    private record Offer(String hash, Instant expires) {
+    }
 
     FirstAdmin(Database db, Users users, Members members, Clock clock) {
         this.db = db;
@@ -50,38 +57,61 @@ public final class FirstAdmin {
     /** At start: a new code when no active person of an active member is a hub-admin, else none. */
     public synchronized Optional<Code> offer() {
         if (anyActiveHubAdmin()) {
-            hash = null;
+            offer = null;
             return Optional.empty();
         }
         String code = Secrets.newSecret();
-        hash = Secrets.sha256(code);
-        expires = clock.instant().plus(Users.SETUP_VALID);
+        Instant expires = clock.instant().plus(Users.SETUP_VALID);
+        offer = new Offer(Secrets.sha256(code), expires);
+        checked = clock.instant();
         return Optional.of(new Code(code, expires));
     }
 
-    /** Whether a code is on offer (the sign-in page says where to use it). */
-    public synchronized boolean offered() {
-        if (hash != null && (clock.instant().isAfter(expires) || anyActiveHubAdmin())) {
-            hash = null;
+    /**
+     * Whether a code is on offer (the sign-in page says where to use it): without a lock, and asking the database
+     * at most every few seconds whether someone became a hub-admin meanwhile (an invitation, another node's code).
+     */
+    public boolean offered() {
+        Offer o = offer;
+        if (o == null) {
+            return false;
         }
-        return hash != null;
+        Instant now = clock.instant();
+        if (now.isAfter(o.expires())) {
+            offer = null;
+            return false;
+        }
+        if (now.isAfter(checked.plus(RECHECK))) {
+            checked = now;
+            if (anyActiveHubAdmin()) {
+                offer = null;
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code code} is the code on offer (not used, not expired): the setup then calls {@link #take}. */
-    public synchronized boolean is(String code) {
-        return code != null && hash != null && Secrets.same(hash, Secrets.sha256(code.strip()))
-            && !clock.instant().isAfter(expires);
+    public boolean is(String code) {
+        Offer o = offer;
+        return code != null && o != null && Secrets.same(o.hash(), Secrets.sha256(code.strip()))
+            && !clock.instant().isAfter(o.expires());
     }
 
     /**
-     * Uses the code: the first admin, active with {@code password}, a hub-admin of {@link #MEMBER}; the code is gone
-     * after it, and it is refused as a wrong code once someone else became a hub-admin (a race, or an invitation).
+     * Uses the code: the first admin, active with {@code password}, a hub-admin of {@link #MEMBER} (made, or made
+     * active again, if it was not). Nothing is written before the password passed its rules, the account and its
+     * roles and password are written in one statement, and only a person of {@link #MEMBER} is ever changed. The
+     * code is gone after it; it is refused as a wrong code once someone else became a hub-admin (a race, an
+     * invitation).
      */
     public synchronized Users.User take(String code, String password) {
         if (!is(code) || anyActiveHubAdmin()) {
-            hash = null;
+            offer = null;
             throw Users.badCode();
         }
+        String id = freeId();
+        Passwords.check(password, id, MEMBER); // before anything is changed: a refusal leaves the code usable
         if (!members.exists(MEMBER)) {
             try {
                 members.create(MEMBER, "Datenhafen", null);
@@ -89,27 +119,30 @@ public final class FirstAdmin {
                 // another node's first admin, or the demo: the association is there either way
             }
         }
-        String id = idFree();
-        Optional<Users.User> existing = users.get(id);
-        Users.Invited invited;
-        if (existing.isEmpty()) {
-            invited = users.create(MEMBER, id, "Administrator", null, EnumSet.of(Role.HUB_ADMIN));
-        } else {
-            // a first admin from before (disabled, or its role taken away, and no hub-admin left): the way back in
-            Set<Role> roles = EnumSet.copyOf(existing.get().roles());
-            roles.add(Role.HUB_ADMIN);
-            users.update(id, null, null, roles, Users.DISABLED.equals(existing.get().state()) ? Users.ACTIVE : null);
-            invited = users.newSetupCode(id);
+        if (!members.active(MEMBER)) {
+            members.state(MEMBER, Members.ACTIVE); // a suspended association: its hub-admin could not sign in
         }
-        Users.User user = users.setUp(invited.setupCode(), password);
-        hash = null;
+        Set<Role> roles = EnumSet.of(Role.HUB_ADMIN);
+        users.get(id).ifPresent(u -> roles.addAll(u.roles()));
+        Users.User user = users.makeActive(MEMBER, id, "Administrator", roles, password);
+        offer = null;
         return user;
     }
 
-    /** {@link #USER}, or {@code admin-datenhafen} when a person of another member has that id. */
-    private String idFree() {
-        Optional<Users.User> u = users.get(USER);
-        return u.isEmpty() || MEMBER.equals(u.get().member()) ? USER : USER + "-" + MEMBER;
+    /**
+     * {@link #USER}, or {@code admin-datenhafen}, {@code admin-datenhafen-2}, ...: the first that is free or a person
+     * of {@link #MEMBER}; a person of another member is never taken over.
+     */
+    private String freeId() {
+        for (int n = 1; n <= 100; n++) {
+            String id = n == 1 ? USER : n == 2 ? USER + "-" + MEMBER : USER + "-" + MEMBER + "-" + (n - 1);
+            Optional<Users.User> u = users.get(id);
+            if (u.isEmpty() || MEMBER.equals(u.get().member())) {
+                return id;
+            }
+        }
+        throw new de.datenhafen.api.ConflictException("no free id for the first admin: admin, admin-datenhafen and "
+            + "99 more are persons of other members", "code");
     }
 
     private boolean anyActiveHubAdmin() {

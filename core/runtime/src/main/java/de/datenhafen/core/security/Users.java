@@ -177,6 +177,52 @@ public final class Users {
         return ok && ACTIVE.equals(user.get().state()) ? user : Optional.empty();
     }
 
+    /**
+     * The first admin ({@link FirstAdmin}): user {@code id} of {@code member} made, or that user of that member
+     * changed, active with {@code roles} and {@code password} in one statement, the password's rules checked before
+     * anything is written (a refused password changed nothing: the account was not re-enabled with its old one).
+     * A user of that id of another member is refused.
+     */
+    User makeActive(String member, String id, String name, Set<Role> roles, String password) {
+        Passwords.check(password, id, member);
+        String stored = passwords.hash(password);
+        Optional<User> old = get(id);
+        if (old.isPresent() && !old.get().member().equals(member)) {
+            throw new ConflictException("user " + id + " exists already", "id").coded("user.exists", id);
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        String sql = old.isEmpty()
+            ? "INSERT INTO hub_user (roles, state, password_hash, password_changed_at, updated_at, name, id, member_id, "
+                + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "UPDATE hub_user SET roles = ?, state = ?, password_hash = ?, password_changed_at = ?, updated_at = ?, "
+                + "setup_hash = NULL, setup_expires_at = NULL WHERE id = ? AND member_id = ?";
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, Role.format(roles));
+            ps.setString(2, ACTIVE);
+            ps.setString(3, stored);
+            ps.setTimestamp(4, now);
+            ps.setTimestamp(5, now);
+            int i = 6;
+            if (old.isEmpty()) {
+                ps.setString(i++, name);
+            }
+            ps.setString(i++, id);
+            ps.setString(i++, member);
+            if (old.isEmpty()) {
+                ps.setTimestamp(i, now);
+            }
+            if (ps.executeUpdate() != 1) {
+                throw new ConflictException("user " + id + " changed meanwhile", "id").coded("user.exists", id);
+            }
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) { // made meanwhile (another node's first admin)
+                throw new ConflictException("user " + id + " exists already", "id").coded("user.exists", id);
+            }
+            throw new IllegalStateException("cannot store user " + id, e);
+        }
+        return require(id);
+    }
+
     /** Changes name, e-mail, roles or state where given (null keeps the old value). */
     public User update(String id, String name, String email, Set<Role> roles, String state) {
         User old = require(id);

@@ -65,6 +65,9 @@ public enum Language {
         double bestQ = 0;
         for (String range : header.split(",")) {
             String[] parts = range.trim().split(";");
+            if (parts.length == 0) { // ";" or ",;": an empty range, nothing it prefers
+                continue;
+            }
             String tag = parts[0].trim();
             double q = 1;
             for (int i = 1; i < parts.length; i++) {

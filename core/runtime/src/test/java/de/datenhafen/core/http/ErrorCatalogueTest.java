@@ -48,5 +48,10 @@ class ErrorCatalogueTest {
         assertThat(Errors.prefersGerman(null)).as("curl, a machine").isFalse();
         assertThat(Errors.prefersGerman("*")).isFalse();
         assertThat(Errors.prefersGerman("fr")).isFalse();
+        // empty ranges (a probe's header held requests without an answer: the parser threw on the event loop)
+        assertThat(Errors.prefersGerman(";")).isFalse();
+        assertThat(Errors.prefersGerman("de, ;")).isTrue();
+        assertThat(Errors.prefersGerman(",,")).isFalse();
+        assertThat(Errors.prefersGerman(";q=1,en")).isFalse();
     }
 }

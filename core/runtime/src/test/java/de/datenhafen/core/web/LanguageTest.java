@@ -25,6 +25,14 @@ class LanguageTest {
         assertThat(Language.fromAcceptLanguage("en;q=abc, de;q=0.2")).isEqualTo(Language.DE);
     }
 
+    /** An empty range (";", "en, ;") threw, and every console page answered 500 to it (a review's probe). */
+    @Test
+    void skipsEmptyRanges() {
+        assertThat(Language.fromAcceptLanguage(";")).isEqualTo(Language.DE);
+        assertThat(Language.fromAcceptLanguage("en, ;")).isEqualTo(Language.EN);
+        assertThat(Language.fromAcceptLanguage(",,;,")).isEqualTo(Language.DE);
+    }
+
     @Test
     void knowsOnlyItsOwnCodes() {
         assertThat(Language.of("EN")).contains(Language.EN);

@@ -165,6 +165,17 @@ class ConsoleMembersTest {
         assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").json().getJsonArray("roles"))
             .containsExactlyInAnyOrder("member-editor", "viewer");
 
+        // an address given, then removed (an emptied field was left out, so the old address stayed)
+        type("person-details.email", "dora@luftblick.example");
+        browser.driver().findElement(By.cssSelector("#person-details button[type=submit]")).click();
+        browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? true
+            : null);
+        browser.driver().findElement(By.id("person-details.email")).clear();
+        browser.driver().findElement(By.cssSelector("#person-details button[type=submit]")).click();
+        browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? null
+            : true);
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").json().getString("email")).isNull();
+
         // a forgotten password: the new code sets a new one, and the old password works until then
         browser.driver().findElement(By.cssSelector("#new-code button[type=submit]")).click();
         String code = browser.await(d -> d.findElement(By.id("new-code.secret"))).getText();

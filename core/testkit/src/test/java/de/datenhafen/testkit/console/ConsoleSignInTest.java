@@ -331,6 +331,36 @@ class ConsoleSignInTest {
         assertThat(browser.driver().getCurrentUrl()).as("still signed in here").doesNotContain("sign-in");
     }
 
+    /**
+     * Wrong current passwords count against the account as wrong sign-ins do (100 an hour): a session left open in
+     * a browser was a way to guess its password at the speed of the hashes (a review).
+     */
+    @Test
+    void wrongCurrentPasswordsCountAgainstTheAccount() {
+        HubClient c = hub.client().anonymous();
+        People.invite(hub.client(), "luftblick", "fritz", "viewer", "Schiffe auf der Trave");
+        String set = hub.client().get("/api/v1/admin/members/luftblick/users/fritz").json()
+            .getString("passwordChangedAt");
+        HubClient.Response login = c.post("/api/v1/auth/login", new JsonObject().put("user", "fritz")
+            .put("password", "Schiffe auf der Trave"));
+        String cookie = login.setCookie("dh_session");
+        Map<String, String> headers = Map.of("Cookie", cookie.substring(0, cookie.indexOf(';')), "X-CSRF-Token",
+            login.json().getString("csrf"), "Content-Type", "application/json");
+        String wrong = new JsonObject().put("currentPassword", "geraten").put("newPassword", "Ein neues Passwort 1")
+            .encode();
+        for (int i = 0; i < 100; i++) {
+            assertThat(c.post("/api/v1/auth/password", headers, wrong).status()).isEqualTo(400);
+        }
+        HubClient.Response limited = c.post("/api/v1/auth/password", headers, new JsonObject()
+            .put("currentPassword", "Schiffe auf der Trave").put("newPassword", "Ein neues Passwort 1").encode());
+        assertThat(limited.status()).as(limited.body()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).matches("\\d+");
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/fritz").json()
+            .getString("passwordChangedAt")).as("not changed").isEqualTo(set);
+        assertThat(People.login(hub.client(), "fritz", "Schiffe auf der Trave"))
+            .as("the account's limit holds for its sign-ins from browsers it has not seen too").isEqualTo(429);
+    }
+
     private static void changePassword(String current, String password, String repeat) {
         browser.driver().findElement(By.id("currentPassword")).sendKeys(current);
         browser.driver().findElement(By.id("password")).sendKeys(password);
