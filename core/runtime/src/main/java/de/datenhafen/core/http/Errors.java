@@ -73,8 +73,26 @@ public final class Errors {
         }
     }
 
-    /** Answers the request with the error {@code failure} stands for. */
+    /**
+     * Answers the request with the error {@code failure} stands for; should answering fail itself (a bug: an error's
+     * words that cannot be made), with a bare 500, so the request is never left without an answer.
+     */
     public static void respond(RoutingContext ctx, Throwable failure) {
+        try {
+            answer(ctx, failure);
+        } catch (RuntimeException broken) {
+            String id = requestId(ctx);
+            broken.addSuppressed(failure);
+            LOG.error("Request {} failed, and so did the answer to it", id, broken);
+            if (!ctx.response().ended() && !ctx.response().closed() && !ctx.response().headWritten()) {
+                ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", "internal error; the hub's log has the details under request id "
+                        + id).put("requestId", id).encode());
+            }
+        }
+    }
+
+    private static void answer(RoutingContext ctx, Throwable failure) {
         if (failure instanceof HubException h && h.code() != null) {
             ctx.put(CODED, h);
         }
