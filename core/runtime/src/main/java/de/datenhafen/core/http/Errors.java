@@ -124,7 +124,7 @@ public final class Errors {
         } else if (failure instanceof RefusedException e) {
             send(ctx, 422, text(ctx, e), e.field(), null);
         } else if (failure instanceof RetryableException e) {
-            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            ctx.response().putHeader("Retry-After", retryAfterSeconds(e.retryAfter())); // rounded up, as a 429
             send(ctx, 503, text(ctx, e), e.field(), null);
         } else if (failure instanceof PluginCallException e) {
             LOG.warn("Plugin call failed: {}", e.getMessage());

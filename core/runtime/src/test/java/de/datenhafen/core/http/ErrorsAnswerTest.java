@@ -37,6 +37,8 @@ class ErrorsAnswerTest {
                 throw new IllegalStateException("no field today");
             }
         }));
+        router.get("/busy").handler(ctx -> ctx.fail(new de.datenhafen.api.RetryableException("the bus is full",
+            Duration.ofMillis(1500))));
         router.route().failureHandler(Errors::handle);
         server = VERTX.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
@@ -67,6 +69,14 @@ class ErrorsAnswerTest {
         assertThat(new JsonObject(get("/exists", "de, ;").body()).getString("error"))
             .isEqualTo("Das Mitglied x gibt es schon.");
         assertThat(new JsonObject(get("/exists", null).body()).getString("error")).isEqualTo("member x exists already");
+    }
+
+    /** A 503's wait is rounded up, as a 429's: 1.5 s was "1", and a client that waited that long came too early. */
+    @Test
+    void aServiceUnavailablesWaitIsRoundedUp() throws Exception {
+        HttpResponse<String> r = get("/busy", null);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("2");
     }
 
     @Test
