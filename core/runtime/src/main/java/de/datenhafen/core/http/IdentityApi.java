@@ -109,6 +109,9 @@ final class IdentityApi {
             .require(ctx.pathParam("member")))));
         router.patch(m + "/:member").handler(json).handler(ctx -> withBody(ctx, 200, b -> {
             String id = ctx.pathParam("member");
+            if ("suspended".equals(string(b, "state"))) {
+                keepsAHubAdmin(ctx, null, identity.members().require(id).id());
+            }
             identity.members().update(id, string(b, "name"), string(b, "contact"));
             return member(b.containsKey("state") ? identity.members().state(id, string(b, "state"))
                 : identity.members().require(id));
@@ -131,6 +134,12 @@ final class IdentityApi {
             if (roles != null) {
                 mayGive(ctx, u.member(), roles);
             }
+            if (Users.DISABLED.equals(string(b, "state"))) {
+                notOneself(ctx, u);
+                keepsAHubAdmin(ctx, u, null);
+            } else if (roles != null && !roles.contains(Role.HUB_ADMIN)) {
+                keepsAHubAdmin(ctx, u, null);
+            }
             Users.User changed = identity.users().update(u.id(), string(b, "name"), string(b, "email"), roles,
                 string(b, "state"));
             if (!Users.ACTIVE.equals(changed.state()) || roles != null) {
@@ -139,7 +148,10 @@ final class IdentityApi {
             return user(changed);
         }));
         router.delete(m + "/:member/users/:user").handler(ctx -> work(ctx, 204, () -> {
-            String id = manageable(ctx).id();
+            Users.User gone = manageable(ctx);
+            notOneself(ctx, gone);
+            keepsAHubAdmin(ctx, gone, null);
+            String id = gone.id();
             identity.users().delete(id);
             identity.sessions().closeAllOf(id);
             return null;
@@ -206,6 +218,38 @@ final class IdentityApi {
                 }));
             }
         });
+    }
+
+    /**
+     * A person does not disable or delete themselves (a member's only admin left it without one, a slip of the
+     * mouse): another admin does.
+     */
+    private static void notOneself(RoutingContext ctx, Users.User target) {
+        Principal p = principal(ctx);
+        if (p.kind() == Principal.Kind.USER && p.id().equals(target.id())) {
+            throw new de.datenhafen.api.ConflictException("you cannot disable or delete yourself: another admin can",
+                "user").coded("user.self");
+        }
+    }
+
+    /**
+     * A person's change that would leave no active hub-admin person (the last one disabled, deleted or given less, or
+     * the member of all of them suspended) is refused: nobody could sign in to the console to undo it (a German
+     * admin's walk-through suspended the association and was shut out). The admin token may: it is the way back.
+     */
+    private void keepsAHubAdmin(RoutingContext ctx, Users.User user, String member) {
+        // a person in the console; the admin token (the break-glass key) or a machine's token may, and has its token
+        boolean concerned = principal(ctx).kind() == Principal.Kind.USER && (member != null
+            || Users.ACTIVE.equals(user.state()) && user.roles().contains(Role.HUB_ADMIN));
+        if (concerned && !identity.firstAdmin().anyActiveHubAdminBut(user == null ? null : user.id(), member)
+            && identity.firstAdmin().anyActiveHubAdminBut(null, null)) {
+            throw (member != null
+                ? new de.datenhafen.api.ConflictException("member " + member + " has the last active hub-admins: "
+                    + "suspended, nobody could sign in to the console", "state").coded("member.lastHubAdmins", member)
+                : new de.datenhafen.api.ConflictException("user " + user.id() + " is the last active hub-admin: "
+                    + "without them nobody could sign in to the console; make another one first", "user")
+                    .coded("user.lastHubAdmin", user.id()));
+        }
     }
 
     /** A giver may give only roles it holds for that member; hub-admin only a hub-admin. */

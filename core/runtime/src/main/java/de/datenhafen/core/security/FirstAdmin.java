@@ -146,13 +146,24 @@ public final class FirstAdmin {
     }
 
     private boolean anyActiveHubAdmin() {
+        return anyActiveHubAdminBut(null, null);
+    }
+
+    /**
+     * Whether an active person of an active member other than {@code user} and outside {@code member} (either may be
+     * null) is a hub-admin: a change that would leave none (the last hub-admin disabled, deleted or made less, their
+     * member suspended) shuts everyone out of the console until a restart offers a code.
+     */
+    public boolean anyActiveHubAdminBut(String user, String member) {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "SELECT u.roles FROM hub_user u JOIN member m ON m.id = u.member_id WHERE u.state = ? AND m.state = ?")) {
+            "SELECT u.id, u.member_id, u.roles FROM hub_user u JOIN member m ON m.id = u.member_id "
+                + "WHERE u.state = ? AND m.state = ?")) {
             ps.setString(1, Users.ACTIVE);
             ps.setString(2, Members.ACTIVE);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (Role.parse(rs.getString(1)).contains(Role.HUB_ADMIN)) {
+                    if (!rs.getString(1).equals(user) && !rs.getString(2).equals(member)
+                        && Role.parse(rs.getString(3)).contains(Role.HUB_ADMIN)) {
                         return true;
                     }
                 }

@@ -65,12 +65,12 @@ public enum Role {
     public static Set<Role> fromList(List<?> ids, String field) {
         if (ids == null || ids.isEmpty()) {
             throw new InvalidInputException("give at least one role: " + Arrays.stream(values()).map(Role::id)
-                .collect(Collectors.joining(", ")), field);
+                .collect(Collectors.joining(", ")), field).coded("role.none");
         }
         Set<Role> out = EnumSet.noneOf(Role.class);
         for (Object o : ids) {
             if (!(o instanceof String s)) {
-                throw new InvalidInputException("a role is a string", field);
+                throw new InvalidInputException("a role is a string", field).coded("role.notString");
             }
             out.add(of(s, field));
         }

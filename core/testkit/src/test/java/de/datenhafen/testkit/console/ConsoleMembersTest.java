@@ -208,6 +208,37 @@ class ConsoleMembersTest {
         assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").status()).isEqualTo(404);
     }
 
+    /**
+     * Nobody shuts everyone out: a hub-admin suspending the member of the last hub-admins (their own: a German
+     * admin's walk-through did, and could not sign in again), and a person disabling or deleting themselves, are
+     * refused, in German in the console.
+     */
+    @Test
+    void theLastHubAdminsCannotShutEveryoneOutNorAPersonThemselves() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/members/verein");
+        browser.driver().findElement(By.id("member-state")).click();
+        browser.driver().switchTo().alert().accept();
+        WebElement said = browser.await(d -> {
+            WebElement status = d.findElement(By.id("console-alert"));
+            return status.getText().isEmpty() ? null : status;
+        });
+        assertThat(said.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: Das Mitglied verein hat die "
+            + "letzten aktiven Hub-Administratoren: gesperrt, könnte sich niemand mehr an der Konsole anmelden.");
+        assertThat(hub.client().get("/api/v1/admin/members/verein").json().getString("state")).isEqualTo("active");
+
+        HubClient anna = hub.client().anonymous();
+        HubClient.Response login = anna.post("/api/v1/auth/login", new JsonObject().put("user", People.ANNA)
+            .put("password", People.ANNA_PASSWORD));
+        String cookie = login.setCookie("dh_session");
+        HubClient.Response self = anna.send("DELETE", "/api/v1/admin/members/luftblick/users/anna", java.util.Map.of(
+            "Cookie", cookie.substring(0, cookie.indexOf(';')), "X-CSRF-Token", login.json().getString("csrf")),
+            new byte[0]);
+        assertThat(self.status()).as(self.body()).isEqualTo(409);
+        assertThat(self.json().getString("code")).isEqualTo("user.self");
+        assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/anna").status()).isEqualTo(200);
+    }
+
     private static String text(String id) {
         return browser.driver().findElement(By.id(id)).getText();
     }

@@ -470,6 +470,10 @@ public final class Console {
         } else if (ctx.request().getParam("signed-out") != null) {
             main.element("p", TEXTS.get(l, "signIn.signedOut"), "role", "status", "id", "signed-out");
         }
+        if (firstAdminOffered.getAsBoolean()) { // a new hub: first of all, how anyone gets in
+            main.open("p", "class", "notice", "id", "first-admin").text(TEXTS.get(l, "signIn.firstAdmin") + " ")
+                .link(SETUP, TEXTS.get(l, "setup.title")).close("p");
+        }
         main.open("form", "method", "post", "action", BASE + "sign-in", "class", "sign-in")
             .empty("input", "type", "hidden", "name", "next", "value", next)
             .element("label", TEXTS.get(l, "signIn.user"), "for", "user")
@@ -483,9 +487,6 @@ public final class Console {
             .close("form")
             .open("p").text(TEXTS.get(l, "signIn.haveCode") + " ").link(SETUP, TEXTS.get(l, "setup.title"))
             .close("p");
-        if (firstAdminOffered.getAsBoolean()) {
-            main.element("p", TEXTS.get(l, "signIn.firstAdmin"), "class", "hint", "id", "first-admin");
-        }
         String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "signIn.title")).main(main).render();
         WebPages.send(ctx, status, l, html);
     }

@@ -40,7 +40,7 @@ final class Members {
             form(v, h, "new-member", "/api/v1/admin/members", null, v.t("members.create"));
             text(h, "new-member", "id", v.t("members.id"), true);
             text(h, "new-member", "name", v.t("members.name"), true);
-            text(h, "new-member", "contact", v.t("members.contact"), true);
+            text(h, "new-member", "contact", v.t("members.contact"), false);
             endForm(h, "new-member", v.t("members.create"));
             return new Console.Rendered(v.t("members.title"), h, List.of("console/forms.js"));
         });
@@ -59,7 +59,8 @@ final class Members {
             // a member-admin has no list of members to go back to: "Mein Mitglied" is this page
             Html h = (v.person().isHubAdmin() ? v.crumbs(PATH, "nav.members") : new Html())
                 .element("h1", v.t("member.title", m.getString("name"), id))
-                .element("p", v.t("member.state", v.state(m.getString("state")), m.getString("contact")));
+                .element("p", v.t("member.state", v.state(m.getString("state")), m.getString("contact") == null
+                    ? "–" : m.getString("contact"))); // a member made without a contact said "null"
             if (v.person().isHubAdmin()) {
                 // suspending a member (a leaked token, a contract ended) ends its tokens' and people's access at once
                 boolean active = "active".equals(m.getString("state"));
