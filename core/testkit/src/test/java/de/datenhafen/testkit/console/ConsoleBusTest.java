@@ -171,7 +171,11 @@ class ConsoleBusTest {
         publish("rewind.event", 3);
         assertThat(hub.awaitEvents("rec.rewind", 3)).hasSize(3);
 
-        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/bus");
+        People.signIn(browser.size(360, 800), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/bus");
+        // the seek form's hidden label sat outside its table's scrolling region: the page scrolled sideways
+        assertThat(((Number) browser.script("return document.documentElement.scrollWidth")).intValue())
+            .as("no sideways scrolling on a phone").isLessThanOrEqualTo(360);
+        browser.size(1280, 900);
         browser.assertAccessible(); // before the seek: the page reloads itself after it
         WebElement row = browser.driver().findElement(By.cssSelector("tr[data-subscription='rewind']"));
         WebElement time = row.findElement(By.cssSelector("form.seek input[name='time']"));
