@@ -53,7 +53,7 @@ function showSecret(form, formId, result, secret, answer) {
   const until = answer.setupExpiresAt ? new Date(answer.setupExpiresAt) : null;
   note.textContent = form.dataset.secretNote.replace('{user}', answer.id || '')
     .replace('{until}', until ? until.toLocaleString(document.documentElement.lang || undefined,
-      { dateStyle: 'medium', timeStyle: 'short' }) : '')
+      { dateStyle: 'medium', timeStyle: 'long' }) : '') // long: with the zone, as the page's other times
     .replace('{address}', window.location.origin + '/console/setup');
   const value = document.createElement('output');
   value.className = 'secret';

@@ -255,6 +255,10 @@ public final class Users {
             throw new InvalidInputException("the current password is not right", "currentPassword")
                 .coded("password.current");
         }
+        if (oldPassword.equals(newPassword)) { // "changed" would be said, and the other sessions ended, for nothing
+            throw new InvalidInputException("the new password is the current one", "newPassword")
+                .coded("password.same");
+        }
         Passwords.check(newPassword, id, user.member());
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
             "UPDATE hub_user SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?")) {

@@ -77,6 +77,16 @@ class ConsoleMembersTest {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
             "/console/members/sperrbar");
         browser.assertAccessible();
+        // an empty table says so (it showed its headers alone), and a member made without a contact shows none
+        assertThat(browser.driver().findElement(By.id("no-users")).getText())
+            .isEqualTo("Noch keine Benutzer: laden Sie den ersten unten ein.");
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("Kontakt: it@sperrbar.example");
+        assertThat(hub.client().post("/api/v1/admin/members", new JsonObject().put("id", "ohne-kontakt")
+            .put("name", "Ohne Kontakt e.V.")).status()).isEqualTo(201);
+        browser.open(hub.client().baseUri().resolve("/console/members/ohne-kontakt"));
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("Kontakt: –")
+            .doesNotContain("null");
+        browser.open(hub.client().baseUri().resolve("/console/members/sperrbar"));
 
         browser.driver().findElement(By.id("member-state")).click();
         assertThat(browser.driver().switchTo().alert().getText()).startsWith("Sperrbar GmbH sperren?");
@@ -133,7 +143,8 @@ class ConsoleMembersTest {
         assertThat(browser.await(d -> d.findElement(By.id("invite.secret"))).getText()).isNotBlank();
         // whose code, until when, and where: the line an admin passes on with it
         assertThat(browser.driver().findElement(By.id("invite.result")).getText())
-            .containsPattern("Einrichtungscode für carl, gültig bis \\d{2}\\.\\d{2}\\.\\d{4}, \\d{2}:\\d{2}, einmal "
+            .containsPattern("Einrichtungscode für carl, gültig bis \\d{2}\\.\\d{2}\\.\\d{4}, \\d{2}:\\d{2}:\\d{2} "
+                + "[A-Z][A-Za-z+0-9:]*, einmal " // with its zone
                 + "einzulösen unter http://[^/ ]+/console/setup\\.");
         browser.assertAccessible();
 

@@ -304,7 +304,7 @@ class ConsoleSignInTest {
         browser.driver().findElement(By.linkText("Mein Konto")).click();
         browser.await(d -> d.getCurrentUrl().endsWith("/console/account") ? true : null);
         assertThat(browser.driver().findElement(By.tagName("main")).getText())
-            .contains("Benutzer ella von luftblick, mit den Rollen viewer.");
+            .contains("Benutzer ella von luftblick · Rollen: viewer");
         browser.assertAccessible();
 
         changePassword("nicht das Passwort", "Holstentor bei Nacht", "Holstentor bei Nacht");
@@ -314,6 +314,8 @@ class ConsoleSignInTest {
             + "ein gutes).");
         changePassword("Marzipan aus der Altstadt", "Holstentor bei Nacht", "Holstentor bei Tag");
         assertProblem("repeat", "Die beiden Passwörter sind nicht gleich.");
+        changePassword("Marzipan aus der Altstadt", "Marzipan aus der Altstadt", "Marzipan aus der Altstadt");
+        assertProblem("password", "Das neue Passwort ist das jetzige; wählen Sie ein anderes.");
         browser.assertAccessible();
         assertThat(c.get("/api/v1/auth/me", People.cookie(elsewhere)).status()).as("nothing changed yet")
             .isEqualTo(200);

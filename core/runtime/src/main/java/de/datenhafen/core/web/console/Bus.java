@@ -43,7 +43,8 @@ final class Bus {
                 .open("div", "class", "actions")
                 .element("button", v.t("bus.pause"), "type", "button", "id", "tail-toggle", "class", "secondary",
                     "aria-pressed", "false")
-                .open("p", "id", "tail-counts", "role", "status")
+                // not a live region: the counts change several times a second, and a screen reader read each change
+                .open("p", "id", "tail-counts")
                 .element("span", "0", "id", "tail-received").text(" " + v.t("bus.received") + ", ")
                 .element("span", "0", "id", "tail-skipped").text(" " + v.t("bus.skipped"))
                 .close("p").close("div")

@@ -435,7 +435,7 @@ public final class Console {
                         Language l = Language.of(ctx);
                         String field = fieldOf(reply);
                         String problem = field.equals("currentPassword") ? TEXTS.get(l, "account.wrongCurrent")
-                            : setupProblem(l, reply);
+                            : field.equals("newPassword") ? TEXTS.get(l, "account.same") : setupProblem(l, reply);
                         page(ctx, reply.status(), v -> Future.succeededFuture(account(v,
                             field.equals("newPassword") ? "password" : field, problem)));
                         return;

@@ -95,6 +95,9 @@ final class Members {
             h.close("td").close("tr");
         }
         Console.endTable(h);
+        if (users.isEmpty()) {
+            h.element("p", v.t("member.noUsers"), "id", "no-users");
+        }
         h.element("h3", v.t("member.invite"));
         h.open("p").text(v.t("member.inviteHow") + " ").link(Console.SETUP, v.t("setup.title")).close("p");
         form(v, h, "invite", base + "/users", "setupCode", v.t("member.invite"));
@@ -188,6 +191,9 @@ final class Members {
             h.close("td").close("tr");
         }
         Console.endTable(h);
+        if (tokens.isEmpty()) {
+            h.element("p", v.t("member.noTokens"), "id", "no-tokens");
+        }
         h.element("h3", v.t("member.newToken"));
         form(v, h, "new-token", base + "/tokens", "token", v.t("member.newToken"));
         text(h, "new-token", "name", v.t("members.name"), true);
