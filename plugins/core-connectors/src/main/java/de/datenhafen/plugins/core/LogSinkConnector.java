@@ -1,6 +1,7 @@
 package de.datenhafen.plugins.core;
 
 import de.datenhafen.api.BusHeaders;
+import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
@@ -32,6 +33,8 @@ public final class LogSinkConnector implements Connector {
             .define("subscription", ConfigType.STRING, null, false,
                 "Name of the subscription; default: log-sink-<integration>")
             .define("level", ConfigType.STRING, "INFO", false, "Log level: TRACE, DEBUG, INFO, WARN or ERROR")
+            // checked when written: "LAUT" was taken, and the integration failed at its start with Camel's exception
+            .check("level", ConfigCheck.pattern("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "TRACE, DEBUG, INFO, WARN or ERROR"))
             .build();
     }
 
