@@ -392,6 +392,36 @@ class ConsoleSignInTest {
         assertThat(c.get("/api/v1/auth/me", People.cookie(vera)).status()).isEqualTo(200); // still signed in
     }
 
+    /**
+     * The account's password form refuses what the sign-out form refuses: a form from another site, one without the
+     * page's token, one whose token is not the session's; and a form that is not valid percent-encoding is a 400.
+     * Nothing is changed by any of them.
+     */
+    @Test
+    void theAccountFormRefusesForgedAndMalformedFormsAndChangesNothing() {
+        HubClient c = hub.client().anonymous();
+        People.invite(hub.client(), "luftblick", "greta", "viewer", "Möwen über dem Hafen");
+        String greta = People.sessionCookie(c, "greta", "Möwen über dem Hafen");
+        String token = pageToken(c, greta);
+        String body = "currentPassword=M%C3%B6wen+%C3%BCber+dem+Hafen&password=Ein+anderes+Passwort&repeat="
+            + "Ein+anderes+Passwort";
+        Map<String, String> form = Map.of("Cookie", greta, "Content-Type", "application/x-www-form-urlencoded");
+        java.util.function.BiFunction<Map<String, String>, String, HubClient.Response> post = (extra, b) -> {
+            Map<String, String> h = new java.util.HashMap<>(form);
+            h.putAll(extra);
+            return c.post("/console/account", h, b);
+        };
+        assertThat(post.apply(Map.of("Sec-Fetch-Site", "cross-site"), body + "&csrf=" + token).status())
+            .as("from another site").isEqualTo(403);
+        assertThat(post.apply(Map.of(), body).status()).as("without the page's token").isEqualTo(403);
+        assertThat(post.apply(Map.of(), body + "&csrf=not-the-token").status()).as("another token").isEqualTo(403);
+        HubClient.Response malformed = post.apply(Map.of(), "currentPassword=%ZZ&csrf=" + token);
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().getString("field")).isNotBlank();
+        assertThat(People.login(hub.client(), "greta", "Ein anderes Passwort")).isEqualTo(401);
+        assertThat(People.login(hub.client(), "greta", "Möwen über dem Hafen")).isEqualTo(200);
+    }
+
     @Test
     void aFormIsReadByItsMediaTypeInAnyCaseAndNotByALookalike() {
         HubClient c = hub.client().anonymous();
