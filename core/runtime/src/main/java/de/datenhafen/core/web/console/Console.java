@@ -392,15 +392,7 @@ public final class Console {
             .empty("input", "id", "currentPassword", "name", "currentPassword", "type", "password", "autocomplete",
                 "current-password", "required", "", "aria-invalid", "currentPassword".equals(field) ? "true" : null,
                 "aria-describedby", "currentPassword".equals(field) ? described : null)
-            .element("label", v.t("setup.password", de.datenhafen.core.security.Passwords.MIN_LENGTH), "for",
-                "password")
-            .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
-                "new-password", "required", "", "aria-invalid", "password".equals(field) ? "true" : null,
-                "aria-describedby", "password".equals(field) ? described : null)
-            .element("label", v.t("setup.repeat"), "for", "repeat")
-            .empty("input", "id", "repeat", "name", "repeat", "type", "password", "autocomplete", "new-password",
-                "required", "", "aria-invalid", "repeat".equals(field) ? "true" : null, "aria-describedby",
-                "repeat".equals(field) ? described : null)
+            .append(newPassword(v.language(), field, described))
             .open("p").element("button", v.t("account.submit"), "type", "submit").close("p")
             .close("form");
         return new Rendered(v.t("account.title"), h);
@@ -532,6 +524,19 @@ public final class Console {
                 "autocapitalize", "none", "spellcheck", "false", "value", field(ctx, "code"),
                 "aria-invalid", "code".equals(field) ? "true" : null, "aria-describedby",
                 "code".equals(field) ? described : null)
+            .append(newPassword(l, field, described))
+            .open("p").element("button", TEXTS.get(l, "setup.submit"), "type", "submit").close("p")
+            .close("form");
+        String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "setup.title")).main(main).render();
+        WebPages.send(ctx, status, l, html);
+    }
+
+    /**
+     * A new password and its repetition, as the setup and the account pages ask for them; the one {@code field} a
+     * refusal names is marked and described by {@code described}.
+     */
+    private static Html newPassword(Language l, String field, String described) {
+        return new Html()
             .element("label", TEXTS.get(l, "setup.password", de.datenhafen.core.security.Passwords.MIN_LENGTH),
                 "for", "password")
             .empty("input", "id", "password", "name", "password", "type", "password", "autocomplete",
@@ -540,11 +545,7 @@ public final class Console {
             .element("label", TEXTS.get(l, "setup.repeat"), "for", "repeat")
             .empty("input", "id", "repeat", "name", "repeat", "type", "password", "autocomplete", "new-password",
                 "required", "", "aria-invalid", "repeat".equals(field) ? "true" : null, "aria-describedby",
-                "repeat".equals(field) ? described : null)
-            .open("p").element("button", TEXTS.get(l, "setup.submit"), "type", "submit").close("p")
-            .close("form");
-        String html = shell(l, ctx.request().uri()).title(TEXTS.get(l, "setup.title")).main(main).render();
-        WebPages.send(ctx, status, l, html);
+                "repeat".equals(field) ? described : null);
     }
 
     /** Sets the password through the API with the code, then signs the person in and opens the console. */
