@@ -25,14 +25,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -167,6 +170,17 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, After
     public <T> T await(Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
             .ignoring(org.openqa.selenium.WebDriverException.class).until(condition::apply);
+    }
+
+    /**
+     * Clicks what {@code button} finds (a form's button the server answers with a new page) and waits until this page
+     * has gone: what a test looks for afterwards is the answer's, not an element of the page it left (which could
+     * still be found, and then be stale, while the answer was loading).
+     */
+    public void submit(By button) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        driver.findElement(button).click();
+        await(d -> ExpectedConditions.stalenessOf(page).apply(d) ? true : null);
     }
 
     /** Runs JavaScript in the page (as the test, not the page: the page's CSP does not apply). */

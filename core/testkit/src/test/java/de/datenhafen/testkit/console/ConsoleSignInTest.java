@@ -98,16 +98,7 @@ class ConsoleSignInTest {
             input.clear();
             input.sendKeys(f[1]);
         }
-        WebElement submit = browser.driver().findElement(By.cssSelector("form.sign-in button[type=submit]"));
-        submit.click();
-        browser.await(d -> { // the next page is there once the button of this one is gone
-            try {
-                submit.isDisplayed();
-                return false;
-            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
-                return true;
-            }
-        });
+        browser.submit(By.cssSelector("form.sign-in button[type=submit]"));
     }
 
     private static String problem() {
@@ -367,7 +358,7 @@ class ConsoleSignInTest {
         browser.driver().findElement(By.id("currentPassword")).sendKeys(current);
         browser.driver().findElement(By.id("password")).sendKeys(password);
         browser.driver().findElement(By.id("repeat")).sendKeys(repeat);
-        browser.driver().findElement(By.cssSelector("form.sign-in button[type=submit]")).click();
+        browser.submit(By.cssSelector("form.sign-in button[type=submit]"));
     }
 
     private static void assertProblem(String field, String text) {
