@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two webhook targets on the same events, one of them hanging: the other's delivery rate stays at least 90 % of its
- * rate alone. Each target has its own subscription thread and its own HTTP client, so a hanging one holds nothing the
+ * Two webhook targets on the same events, one of them hanging: the other's delivery rate stays near its rate alone
+ * (at least 65 %: a target coupled to the hanging one delivers nothing, or half, or 54 % when sharing with a working
+ * one). Each target has its own subscription thread and its own HTTP client, so a hanging one holds nothing the
  * other needs.
  *
  * <p>Measured as a pair, close together in time, so that a shared machine's load falls on both alike: a control
@@ -74,9 +75,10 @@ class WebhookIsolationIT {
                 + "(median interval over %d rounds), %.0f %%; mean rate alone %.0f, beside %.0f events/s%n",
                 alone, beside, ROUNDS, 100 * beside / alone, 1e9 / mean(aloneGaps), 1e9 / mean(besideGaps));
             // a target that shared the hanging one's lane or thread would be held entirely (a ratio near 0, or a half
-            // with a pool of two); 0.75 leaves room for a shared machine's swing, which took runs to 0.896 against 0.9
+            // with a pool of two; 0.54 with a working third target beside it, above); 0.65 leaves room for a shared
+            // machine's swing, which took runs to 0.896 against 0.9, and to 0.739 against 0.75 with builds beside
             assertThat(beside / alone).as("beside/alone, median intervals over %d rounds", ROUNDS)
-                .isGreaterThanOrEqualTo(0.75);
+                .isGreaterThanOrEqualTo(0.65);
         }
     }
 
