@@ -83,7 +83,44 @@ export function localTime(iso) {
 }
 localTimes();
 
-/** Buttons with data-method and data-path call the API (after data-confirm, if set), then reload the page. */
+const SAID = 'datenhafen.console.said';
+
+/**
+ * Goes on after a change the API did: to {@code then} (a page's path), else this page again; the page that comes says
+ * {@code text} (what was done) in its live region. The text waits in this tab's session storage, for that page only.
+ */
+export function goOn(text, then) {
+  const target = then ? new URL(then, window.location.href) : window.location;
+  if (text) {
+    try {
+      window.sessionStorage.setItem(SAID, JSON.stringify({ text, path: target.pathname }));
+    } catch (e) { /* no storage (a private window's setting): the page itself shows the change */ }
+  }
+  if (then) window.location.assign(target.href); else window.location.reload();
+}
+
+/** Fills {name} placeholders of a page's text with an answer's values (an id the hub gave). */
+export const fill = (template, values) => (template || '').replace(/\{(\w+)\}/g,
+  (match, name) => (values && values[name] !== undefined && values[name] !== null ? String(values[name]) : match));
+
+// what the page before this one did, said once here (in a moment: a live region that exists before its text changes
+// is one screen readers announce)
+(() => {
+  let said = null;
+  try {
+    said = JSON.parse(window.sessionStorage.getItem(SAID));
+    window.sessionStorage.removeItem(SAID);
+  } catch (e) { /* none, or not ours */ }
+  if (said && typeof said.text === 'string' && said.path === window.location.pathname) {
+    say('');
+    window.setTimeout(() => say(said.text), 50);
+  }
+})();
+
+/**
+ * Buttons with data-method and data-path call the API (after data-confirm, if set), then go on (to data-then, else
+ * this page again) saying data-said.
+ */
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-path]');
   if (!button) return;
@@ -94,7 +131,7 @@ document.addEventListener('click', async (event) => {
   const result = await api(button.dataset.method || 'POST', button.dataset.path, body);
   button.disabled = false;
   if (ok(result)) {
-    if (button.dataset.then) window.location.assign(button.dataset.then); else window.location.reload();
+    goOn(button.dataset.said, button.dataset.then);
   } else {
     say(refusal(result), true);
   }

@@ -1,8 +1,9 @@
 // Forms that post JSON to the API: a form with data-api sends its fields as a JSON object (checkboxes of a fieldset
-// with data-array as a list), shows a refusal at the field the API names (else under the form), and reloads on success;
+// with data-array as a list), shows a refusal at the field the API names (else under the form), and on success loads
+// the page again, which says data-said ({id} and other placeholders filled from the hub's answer);
 // when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
 // button, and reloads only when the person says they have it.
-import { api, refusal, ok } from './console.js';
+import { api, refusal, ok, goOn, fill } from './console.js';
 
 for (const form of document.querySelectorAll('form[data-api]')) {
   // getAttribute, not form.id: a field named "id" (a new member's, a new user's) shadows the form's own id property
@@ -25,7 +26,8 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     const reply = await api(form.dataset.method || 'POST', form.dataset.api, body);
     if (ok(reply)) {
       const secret = form.dataset.secret && reply.body ? reply.body[form.dataset.secret] : null;
-      if (secret) showSecret(form, formId, result, secret, reply.body); else window.location.reload();
+      if (secret) showSecret(form, formId, result, secret, reply.body);
+      else goOn(fill(form.dataset.said, reply.body && typeof reply.body === 'object' ? reply.body : null));
       return;
     }
     const error = refusal(reply);

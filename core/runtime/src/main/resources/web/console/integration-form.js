@@ -7,7 +7,7 @@
 // booleans, the rest as typed (a text area's with its line breaks: certificates in PEM form): the hub checks them by
 // the connector's schema (lists separated by commas, durations) and names what is wrong; an empty field is left out,
 // so its default applies.
-import { api, refusal } from './console.js';
+import { api, refusal, goOn, fill } from './console.js';
 
 const form = document.getElementById('integration-form');
 if (form) {
@@ -76,7 +76,8 @@ if (form) {
     const body = request();
     const reply = editing ? await api('PUT', self, body) : await api('POST', base, body);
     if (reply.status === 200 || reply.status === 201 || reply.status === 202) {
-      window.location.assign('/console/integrations/' + encodeURIComponent(editing || body.name));
+      goOn(fill(form.dataset.said, { name: editing || body.name }),
+        '/console/integrations/' + encodeURIComponent(editing || body.name));
       return;
     }
     // A refused config (400) lists its problems, each in its own words as /validate names them (its error puts the

@@ -1,6 +1,6 @@
 // The plugins page: uploads an archive chosen in the file picker or dropped on the form, and shows the hub's answer
 // (its refusal reason word for word). The archive goes as the request body, as the API takes it.
-import { api, refusal, ok } from './console.js';
+import { api, refusal, ok, goOn, fill } from './console.js';
 
 const form = document.getElementById('upload');
 if (form) {
@@ -21,7 +21,7 @@ if (form) {
     const reply = await api('POST', '/api/v1/admin/plugins' + (enable ? '?enable=true' : ''), file,
       'application/octet-stream');
     if (ok(reply)) {
-      window.location.reload();
+      goOn(fill(form.dataset.said, reply.body && typeof reply.body === 'object' ? reply.body : null));
     } else {
       result.setAttribute('role', 'alert');
       result.className = 'problem';

@@ -42,6 +42,30 @@ class PackageContentsIT {
         assertThat(twice).as("a plugin's library also in the server's lib/").isEmpty();
     }
 
+    /**
+     * The documents the console's pages and the README point to are in the package (a page said "docs/flows.md" to
+     * someone who had the package alone), and each of the README's links to docs/ leads to one of them, or to the
+     * measurements' history, which stays in the repository.
+     */
+    @Test
+    void theReadmeAndTheDocumentsItPointsToAreInThePackage() throws IOException {
+        assertThat(dist.resolve("README.md")).exists();
+        for (String doc : List.of("operations.md", "flows.md", "plugins.md", "sinks.md")) {
+            assertThat(dist.resolve("docs").resolve(doc)).as(doc).exists();
+        }
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("\\(docs/([a-z-]+\\.md)")
+            .matcher(Files.readString(dist.resolve("README.md")));
+        int found = 0;
+        while (links.find()) {
+            found++;
+            if (!links.group(1).equals("benchmarks.md")) {
+                assertThat(dist.resolve("docs").resolve(links.group(1))).as("the README's link " + links.group())
+                    .exists();
+            }
+        }
+        assertThat(found).as("the README's links to docs/").isPositive();
+    }
+
     /** The artifact names (file names without version) of the jars in a plugin archive's {@code lib/}. */
     private static Set<String> librariesIn(Path archive) throws IOException {
         Set<String> names = new TreeSet<>();

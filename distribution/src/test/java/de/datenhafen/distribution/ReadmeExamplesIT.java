@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import de.datenhafen.testkit.HubClient;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,19 @@ class ReadmeExamplesIT {
                 hub.assertAlive();
                 return anonymous.get("/health/ready").status() == 200;
             });
+    }
+
+    /** The tour's token is public: the hub it starts says so, in its log and where the console shows warnings. */
+    @Test
+    @Order(0)
+    void aHubWithTheReadmesTokenSaysItIsAnyones() throws Exception {
+        JsonObject check = hub.client.get("/health/ready").json().getJsonArray("checks").stream()
+            .map(o -> (JsonObject) o).filter(c -> c.getString("name").equals("admin-token")).findFirst()
+            .orElseThrow();
+        assertThat(check.getString("status")).isEqualTo("WARNING");
+        assertThat(check.getString("reason")).startsWith("the README's admin token: anyone who read it can "
+            + "administer this hub").contains("Set DATENHAFEN_ADMIN_TOKEN to a secret of your own");
+        assertThat(Files.readString(hub.log)).contains("The admin token is the README's (" + README_TOKEN + ")");
     }
 
     @AfterAll

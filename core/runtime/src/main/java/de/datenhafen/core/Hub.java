@@ -123,6 +123,9 @@ public final class Hub implements AutoCloseable {
     private volatile boolean closed;
     /** The database URL is an H2 file a thread's interrupt closes; decided at start, before the server listens. */
     private boolean interruptibleFile;
+    private boolean readmeAdminToken;
+    private static final String README_TOKEN = "anyone who read it can administer this hub; for a tour on this "
+        + "computer only. Set DATENHAFEN_ADMIN_TOKEN to a secret of your own (e.g. openssl rand -base64 32) and restart";
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -171,6 +174,10 @@ public final class Hub implements AutoCloseable {
         db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
+        readmeAdminToken = HubConfig.README_ADMIN_TOKEN.equals(config.adminToken());
+        if (readmeAdminToken) {
+            LOG.warn("The admin token is the README's ({}): {}", HubConfig.README_ADMIN_TOKEN, README_TOKEN);
+        }
         SecretBox secrets = SecretBox.open(config.dataDir());
         identity = new Identity(db, tokens, new Passwords(config.argon2Memory(), config.argon2Iterations()),
             config.sessionIdle(), config.sessionAbsolute(), secrets.derive("console page csrf"));
@@ -581,6 +588,10 @@ public final class Hub implements AutoCloseable {
         if (interruptibleFile) {
             // up, but a stopped plugin thread or route can close the database for everyone: said where admins look
             checks.add(HealthCheck.warning("database-file", INTERRUPTIBLE_FILE));
+        }
+        if (readmeAdminToken) {
+            // up (the tour's hub is ready), but said where every operator looks, as the token is anyone's
+            checks.add(HealthCheck.warning("admin-token", "the README's admin token: " + README_TOKEN));
         }
         if (!plugins.signaturesRequired()) {
             // up (a development hub is ready), but said where every operator looks

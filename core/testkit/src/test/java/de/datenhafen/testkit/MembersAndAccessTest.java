@@ -324,7 +324,10 @@ class MembersAndAccessTest {
         assertThat(admin.anonymous().get("/api/v1/auth/me", bert.read()).status()).isEqualTo(401);
         HubClient.Response login = admin.anonymous().post("/api/v1/auth/login",
             new JsonObject().put("user", "bert").put("password", PASSWORD_B));
-        assertThat(login.status()).isEqualTo(401);
+        // the right password of a suspended member's person: no session, and said so (it was "not right")
+        assertThat(login.status()).as(login.body()).isEqualTo(403);
+        assertThat(login.json().getString("code")).isEqualTo("login.suspended");
+        assertThat(login.setCookie("dh_session")).isNull();
         assertThat(admin.send("PATCH", "/api/v1/admin/members/stadtverkehr",
             new JsonObject().put("state", "active")).status()).isEqualTo(200);
         assertThat(asViewer.get("/api/v1/auth/me").status()).isEqualTo(200);

@@ -43,6 +43,11 @@ public final class HubConfig {
     static final long MIN_DB_CACHE_SIZE = 1024L * 1024;
     public static final String DB_PASSWORD = "db.password";
     public static final String ADMIN_TOKEN = "admin.token";
+    /**
+     * The admin token the README's first command sets for its tour: public, so a hub that runs with it says so (a
+     * warning at its start and a {@code WARNING} check {@code admin-token} in {@code /health/ready}).
+     */
+    public static final String README_ADMIN_TOKEN = "demo-admin-token-please-change";
     public static final String METRICS_TOKEN = "metrics.token";
     /** The shortest {@value #METRICS_TOKEN}: a scraper's key is as guessable as any bearer token. */
     static final int MIN_METRICS_TOKEN = 32;

@@ -54,6 +54,15 @@ public final class ApiAccess {
             return new JsonArray(body);
         }
 
+        /** The code of the API's error (its catalogue's, {@code HubException.coded}), or null. */
+        public String code() {
+            try {
+                return json().getString("code");
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
         /** The API's error message, or null. */
         public String error() {
             try {
@@ -121,12 +130,14 @@ public final class ApiAccess {
      */
     public Future<Reply> signIn(RoutingContext ctx, String user, String password) {
         return identityApi.signIn(ctx, user, password).map(me -> new Reply(200, me.toBuffer())).recover(err -> {
+            // the right password of a disabled person or a suspended member's is a coded 403 the page words itself
+            String code = err instanceof de.datenhafen.api.ForbiddenException f ? f.code() : null;
             int status = err instanceof de.datenhafen.api.UnauthorizedException ? 401
-                : err instanceof TooManyRequestsException ? 429 : 0;
+                : err instanceof TooManyRequestsException ? 429 : code != null ? 403 : 0;
             String retryAfter = err instanceof TooManyRequestsException tooMany
                 ? Errors.retryAfterSeconds(tooMany.retryAfter()) : null;
             return status == 0 ? Future.failedFuture(err) : Future.succeededFuture(new Reply(status,
-                new JsonObject().put("error", err.getMessage()).toBuffer(), retryAfter));
+                new JsonObject().put("error", err.getMessage()).put("code", code).toBuffer(), retryAfter));
         });
     }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -112,9 +113,12 @@ final class IdentityApi {
             if ("suspended".equals(string(b, "state"))) {
                 keepsAHubAdmin(ctx, null, identity.members().require(id).id());
             }
+            Members.Member before = identity.members().require(id);
             identity.members().update(id, string(b, "name"), string(b, "contact"));
-            return member(b.containsKey("state") ? identity.members().state(id, string(b, "state"))
-                : identity.members().require(id));
+            Members.Member after = b.containsKey("state") ? identity.members().state(id, string(b, "state"))
+                : identity.members().require(id);
+            ctx.put(HttpApi.AUDIT_DETAIL, changes(before, after));
+            return member(after);
         }));
 
         router.get(m + "/:member/users").handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.users()
@@ -145,6 +149,7 @@ final class IdentityApi {
             if (!Users.ACTIVE.equals(changed.state()) || roles != null) {
                 identity.sessions().closeAllOf(u.id());
             }
+            ctx.put(HttpApi.AUDIT_DETAIL, changes(u, changed));
             return user(changed);
         }));
         router.delete(m + "/:member/users/:user").handler(ctx -> work(ctx, 204, () -> {
@@ -291,6 +296,42 @@ final class IdentityApi {
         return u;
     }
 
+    /**
+     * What a change of a person did, for the audit: roles and state from and to (the words alone said "user changed"
+     * for each), that the name or address changed (not to what: the audit is read by more people than the account).
+     */
+    static String changes(Users.User before, Users.User after) {
+        List<String> out = new ArrayList<>();
+        if (!before.roles().equals(after.roles())) {
+            out.add("roles " + Role.format(before.roles()) + " -> " + Role.format(after.roles()));
+        }
+        if (!before.state().equals(after.state())) {
+            out.add("state " + before.state() + " -> " + after.state());
+        }
+        if (!java.util.Objects.equals(before.name(), after.name())) {
+            out.add("name changed");
+        }
+        if (!java.util.Objects.equals(before.email(), after.email())) {
+            out.add(after.email() == null ? "e-mail removed" : "e-mail changed");
+        }
+        return out.isEmpty() ? "nothing changed" : String.join("; ", out);
+    }
+
+    /** What a change of a member did, for the audit: its state from and to, that its name or contact changed. */
+    static String changes(Members.Member before, Members.Member after) {
+        List<String> out = new ArrayList<>();
+        if (!before.state().equals(after.state())) {
+            out.add("state " + before.state() + " -> " + after.state());
+        }
+        if (!java.util.Objects.equals(before.name(), after.name())) {
+            out.add("name changed");
+        }
+        if (!java.util.Objects.equals(before.contact(), after.contact())) {
+            out.add(after.contact() == null ? "contact removed" : "contact changed");
+        }
+        return out.isEmpty() ? "nothing changed" : String.join("; ", out);
+    }
+
     private void login(RoutingContext ctx) {
         JsonObject b = AdminApi.jsonBody(ctx, "{\"user\", \"password\"}");
         if (b == null) {
@@ -315,8 +356,13 @@ final class IdentityApi {
         }
         String address = Authentication.address(ctx);
         String client = Authentication.client(ctx);
-        String account = "account:" + user;
+        // ids are lower case (Users.ID): "Anna" typed at a sign-in page is anna, as an e-mail address's domain is
+        String id = user == null ? null : user.strip().toLowerCase(java.util.Locale.ROOT);
+        String account = "account:" + id;
         ctx.put(HttpApi.AUDIT_ACTION, "POST /api/v1/auth/login");
+        // a sign-in is audited whichever door it came through: the console's form posts to /console/sign-in, outside
+        // the API's paths, so only its refusals were recorded
+        ctx.put(HttpApi.AUDIT_WRITES, true);
         // the name as typed, control characters escaped and cut: it is anyone's text
         String typed = user == null ? "" : user;
         ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(typed.length() > 100 ? typed.substring(0, 100) + "…"
@@ -324,7 +370,7 @@ final class IdentityApi {
         // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
         // could lock any account by sending its name with wrong passwords from a few addresses
         io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);
-        boolean known = device != null && identity.sessions().knownDevice(device.getValue(), user);
+        boolean known = device != null && identity.sessions().knownDevice(device.getValue(), id);
         Duration wait = max(addressLimiter.retryAfter(client), known ? Duration.ZERO
             : accountLimiter.retryAfter(account));
         if (!wait.isZero()) {
@@ -332,14 +378,26 @@ final class IdentityApi {
                 + Math.max(1, wait.toSeconds()) + " s", wait));
         }
         return passwords.submit(() -> {
-            var found = identity.users().verify(user, password);
-            if (found.isEmpty() || !identity.members().active(found.get().member())) {
+            var found = identity.users().withPassword(id, password);
+            if (found.isEmpty() || !Users.ACTIVE.equals(found.get().state())
+                || !identity.members().active(found.get().member())) {
                 addressLimiter.failed(client);
                 accountLimiter.failed(account);
-                throw new UnauthorizedException("the user or the password is not right (or the user or its member "
-                    + "is not active)");
+            }
+            if (found.isEmpty()) {
+                throw new UnauthorizedException("the user or the password is not right");
             }
             Users.User u = found.get();
+            // said only to whoever knows the password: a person an admin disabled was told it was wrong, and tried again
+            ctx.put(HttpApi.AUDIT_MEMBER, u.member()); // in the audit of their member, whose admins may want to know
+            if (!Users.ACTIVE.equals(u.state())) {
+                throw new ForbiddenException("user " + u.id() + " is disabled; an admin of member " + u.member()
+                    + " can enable it again", "user").coded("login.disabled", u.member());
+            }
+            if (!identity.members().active(u.member())) {
+                throw new ForbiddenException("member " + u.member() + " is suspended, and its people cannot sign in "
+                    + "until a hub-admin activates it again", "user").coded("login.suspended", u.member());
+            }
             Sessions.Opened s = identity.sessions().open(u, address);
             ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, s.id()).setPath("/")
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())

@@ -160,6 +160,14 @@ public final class Users {
      * verification, also for an unknown user.
      */
     public Optional<User> verify(String id, String password) {
+        return withPassword(id, password).filter(u -> ACTIVE.equals(u.state()));
+    }
+
+    /**
+     * User {@code id} if {@code password} is theirs, whatever their state (a sign-in tells a disabled person so, once
+     * they showed they are that person); a missing user costs a hash's time as a wrong password does.
+     */
+    public Optional<User> withPassword(String id, String password) {
         String stored = null;
         Optional<User> user = id == null ? Optional.empty() : get(id);
         if (user.isPresent()) {
@@ -173,8 +181,7 @@ public final class Users {
                 throw new IllegalStateException("cannot read user " + id, e);
             }
         }
-        boolean ok = passwords.verify(password, stored);
-        return ok && ACTIVE.equals(user.get().state()) ? user : Optional.empty();
+        return passwords.verify(password, stored) ? user : Optional.empty();
     }
 
     /**

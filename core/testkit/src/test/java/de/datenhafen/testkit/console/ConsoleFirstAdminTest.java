@@ -95,7 +95,7 @@ class ConsoleFirstAdminTest {
             new JsonObject().put("state", "disabled").encode()).status()).isEqualTo(200);
         assertThat(hub.client().patch("/api/v1/admin/members/datenhafen", "application/json",
             new JsonObject().put("state", "suspended").encode()).status()).isEqualTo(200);
-        assertThat(People.login(hub.client(), "admin", PASSWORD)).isEqualTo(401);
+        assertThat(People.login(hub.client(), "admin", PASSWORD)).as("disabled, and said so").isEqualTo(403);
         hub.restart();
         String code = code();
         assertThat(code).isNotBlank();
@@ -109,7 +109,7 @@ class ConsoleFirstAdminTest {
         }
         JsonObject unchanged = hub.client().get("/api/v1/admin/members/datenhafen/users/admin").json();
         assertThat(unchanged.getString("state")).isEqualTo("disabled");
-        assertThat(People.login(hub.client(), "admin", PASSWORD)).isEqualTo(401);
+        assertThat(People.login(hub.client(), "admin", PASSWORD)).isEqualTo(403);
 
         HubClient.Response made = hub.client().anonymous().post("/api/v1/auth/setup", new JsonObject()
             .put("code", code).put("password", "Neuer Anfang am Hafen 2027"));

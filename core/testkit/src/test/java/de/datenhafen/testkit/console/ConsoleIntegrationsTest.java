@@ -85,6 +85,7 @@ class ConsoleIntegrationsTest {
 
         browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/parking"));
         assertThat(browser.driver().findElement(By.id("state")).getText()).isEqualTo("läuft");
+        assertThat(People.said(browser)).isEqualTo("Integration parking ist gespeichert.");
         assertThat(browser.driver().findElement(By.id("config")).getText()).contains("max-size", "2048");
         // the way back to the list, a navigation of its own
         WebElement back = browser.driver().findElement(By.cssSelector("nav.crumbs a"));
@@ -126,6 +127,7 @@ class ConsoleIntegrationsTest {
 
         browser.driver().findElement(By.xpath("//button[text()='Pausieren']")).click();
         browser.await(d -> d.findElement(By.id("state")).getText().equals("pausiert"));
+        assertThat(People.said(browser)).isEqualTo("Integration new ist pausiert.");
         browser.driver().findElement(By.xpath("//button[text()='Fortsetzen']")).click();
         browser.await(d -> d.findElement(By.id("state")).getText().equals("läuft"));
         browser.assertAccessible();
@@ -135,6 +137,8 @@ class ConsoleIntegrationsTest {
 
         browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations"));
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-integration='new']"))).isEmpty();
+        assertThat(People.said(browser)).as("said on the list it went on to")
+            .isEqualTo("Integration new ist gelöscht.");
         assertThat(hub.client().get("/api/v1/admin/integrations/new").status()).isEqualTo(404);
     }
 

@@ -43,6 +43,13 @@ class ConsoleMembersTest {
 
         WebElement row = browser.await(d -> d.findElement(By.cssSelector("tr[data-member='hafenamt']")));
         assertThat(row.getText()).contains("Hafenamt Neuhafen", "aktiv");
+        // the page loaded again says what was done (it showed the change alone), once
+        assertThat(People.said(browser)).isEqualTo("Mitglied hafenamt ist angelegt.");
+        assertThat(browser.driver().findElement(By.id("console-status")).getAttribute("role")).isEqualTo("status");
+        browser.assertAccessible();
+        browser.driver().navigate().refresh();
+        browser.await(d -> d.findElement(By.cssSelector("tr[data-member='hafenamt']")));
+        assertThat(browser.driver().findElements(By.id("console-status"))).as("said once").isEmpty();
 
         // the same id again: the refusal is led in the page's language, then the hub's own words
         type("new-member.id", "hafenamt");
@@ -94,6 +101,8 @@ class ConsoleMembersTest {
 
         browser.await(d -> d.findElement(By.tagName("main")).getText().contains("Zustand: gesperrt") ? true : null);
         assertThat(holder.get("/api/v1/admin/plugins").status()).isEqualTo(401);
+        assertThat(People.said(browser)).isEqualTo("Mitglied Sperrbar GmbH ist gesperrt; seine Tokens gelten nicht "
+            + "mehr, seine Anmeldungen sind beendet.");
         assertThat(browser.driver().findElement(By.id("member-state")).getText()).isEqualTo("Wieder freigeben");
 
         browser.driver().findElement(By.id("member-state")).click();
@@ -168,11 +177,17 @@ class ConsoleMembersTest {
         assertThat(text("person-roles")).isEqualTo("viewer");
         assertThat(browser.driver().findElements(By.id("person-roles-form.role.hub-admin")))
             .as("a member's admin cannot give what it does not hold").isEmpty();
+        // each role says what it may beside its id, and describes its checkbox
+        assertThat(text("person-roles-form.role.member-admin.what")).isEqualTo("verwaltet das eigene Mitglied: seine "
+            + "Personen, Tokens und die Integrationen seiner Plugins; und was member-editor darf.");
+        assertThat(browser.driver().findElement(By.id("person-roles-form.role.viewer")).getAttribute(
+            "aria-describedby")).isEqualTo("person-roles-form.role.viewer.what");
         browser.assertAccessible();
 
         browser.driver().findElement(By.id("person-roles-form.role.member-editor")).click();
         browser.driver().findElement(By.cssSelector("#person-roles-form button[type=submit]")).click();
         browser.await(d -> text("person-roles").contains("member-editor") ? true : null);
+        assertThat(People.said(browser)).isEqualTo("Die Rollen von dora sind gespeichert.");
         assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").json().getJsonArray("roles"))
             .containsExactlyInAnyOrder("member-editor", "viewer");
 
@@ -181,6 +196,7 @@ class ConsoleMembersTest {
         browser.driver().findElement(By.cssSelector("#person-details button[type=submit]")).click();
         browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? true
             : null);
+        assertThat(People.said(browser)).isEqualTo("Die Angaben zu dora sind gespeichert.");
         browser.driver().findElement(By.id("person-details.email")).clear();
         browser.driver().findElement(By.cssSelector("#person-details button[type=submit]")).click();
         browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? null
@@ -205,7 +221,8 @@ class ConsoleMembersTest {
         assertThat(browser.driver().switchTo().alert().getText()).startsWith("dora deaktivieren?");
         browser.driver().switchTo().alert().accept();
         browser.await(d -> "deaktiviert".equals(text("person-state")) ? true : null);
-        assertThat(People.login(hub.client(), "dora", "Neue Wellen an der Trave")).isEqualTo(401);
+        assertThat(People.said(browser)).isEqualTo("Benutzer dora ist deaktiviert; seine Anmeldungen sind beendet.");
+        assertThat(People.login(hub.client(), "dora", "Neue Wellen an der Trave")).as("disabled").isEqualTo(403);
         assertThat(browser.driver().findElements(By.id("new-code"))).as("a disabled person cannot use one").isEmpty();
         browser.driver().findElement(By.id("person-state-change")).click();
         browser.driver().switchTo().alert().accept();
@@ -216,6 +233,14 @@ class ConsoleMembersTest {
         browser.driver().switchTo().alert().accept();
         browser.await(d -> d.getCurrentUrl().endsWith("/console/members/luftblick") ? true : null);
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-user='dora']"))).isEmpty();
+        assertThat(People.said(browser)).as("said on the page it went on to").isEqualTo("Benutzer dora ist gelöscht.");
+
+        // the audit says what each change did (it said "Benutzer geändert" for roles, address and state alike)
+        browser.open(hub.client().baseUri().resolve("/console/audit?action=PATCH&target=dora"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit .detail"))).extracting(WebElement::getText)
+            .containsExactly("state disabled -> active", "state active -> disabled", "e-mail removed",
+                "e-mail changed", "roles viewer -> viewer,member-editor");
+        browser.assertAccessible();
         assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").status()).isEqualTo(404);
     }
 
@@ -276,6 +301,24 @@ class ConsoleMembersTest {
         assertThat(times.get(0).getText()).as("in the page's language")
             .matches("\\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z+0-9:]*"); // with its zone
         browser.assertAccessible();
+
+        // days, in the hub's time zone, the last one whole (the API's from/to were not in the console)
+        String invited = "/console/audit?action=POST+%2Fapi%2Fv1%2Fadmin%2Fmembers%2F%3Amember%2Fusers";
+        java.time.LocalDate today = java.time.LocalDate.now();
+        browser.open(hub.client().baseUri().resolve(invited + "&from=" + today.minusDays(1) + "&to=" + today));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty();
+        assertThat(browser.driver().findElement(By.id("filter-to")).getAttribute("value")).isEqualTo(today.toString());
+        assertThat(browser.driver().findElement(By.id("filter-zone")).getText())
+            .isEqualTo("Tage in der Zeitzone des Hubs: " + java.time.ZoneId.systemDefault().getId() + ".");
+        browser.assertAccessible();
+        browser.open(hub.client().baseUri().resolve(invited + "&to=" + today.minusDays(1)));
+        assertThat(browser.driver().findElement(By.id("no-entries")).getText()).isEqualTo("Keine Einträge.");
+        browser.open(hub.client().baseUri().resolve(invited + "&from=" + today.plusDays(1)));
+        assertThat(browser.driver().findElements(By.id("no-entries"))).hasSize(1);
+        browser.open(hub.client().baseUri().resolve(invited + "&from=gestern"));
+        assertThat(browser.driver().findElement(By.cssSelector("main p.problem")).getText())
+            .isEqualTo("„gestern“ ist kein Tag wie 2026-12-07; dieser Filter gilt nicht.");
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");
         String anna = browser.driver().findElement(By.id("audit")).getText();

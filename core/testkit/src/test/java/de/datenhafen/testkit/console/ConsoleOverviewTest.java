@@ -49,8 +49,8 @@ class ConsoleOverviewTest {
     void showsWhatRunsWhatFailedAndWhy() {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/");
 
-        assertThat(card("health")).contains("Zustand")
-            .containsPattern("mit (einer Warnung|\\d+ Warnungen) \\(unten\\)");
+        assertThat(card("health")).contains("Zustand").doesNotContain("in Ordnung")
+            .containsPattern("bereit\\s+mit (einer Warnung|\\d+ Warnungen) \\(unten\\)");
         assertThat(browser.driver().findElement(By.cssSelector("#card-health .figure")).getAttribute("class"))
             .contains("state-WARNING"); // not the green of all is well, beside the warnings
         assertThat(card("plugins")).contains("1", "gestartet: 1");
@@ -68,9 +68,11 @@ class ConsoleOverviewTest {
         assertThat(browser.driver().findElement(By.cssSelector("#card-dead-letters h2 a")).getAttribute("href"))
             .endsWith("/console/dead-letters");
         assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("archive");
-        // a warning of the ready hub is shown to its admin, not only a failure
+        // a warning of the ready hub is shown to its admin, not only a failure: what it means in the page's
+        // language, then its name and reason in the hub's words (they were the English words alone)
         assertThat(browser.driver().findElement(By.cssSelector("ul.problems")).getText())
-            .contains("Warnung · plugin-signatures: not checked");
+            .contains("Warnung · Plugin-Signaturen werden nicht geprüft: Jedes Archiv, das ein Admin installiert, "
+                + "wird geladen (nur für Entwicklung).\nplugin-signatures: not checked");
         browser.assertAccessible();
         browser.size(360, 800);
         browser.assertAccessible();

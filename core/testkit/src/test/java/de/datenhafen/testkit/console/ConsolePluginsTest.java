@@ -63,6 +63,7 @@ class ConsolePluginsTest {
             .findFirst().orElse(null));
         assertThat(row.getText()).contains("picked", "1.2.0", Fixtures.MEMBER, "gestartet",
             "not checked (signatures are not required on this hub)");
+        assertThat(People.said(browser)).isEqualTo("Plugin picked ist installiert.");
         browser.assertAccessible();
     }
 

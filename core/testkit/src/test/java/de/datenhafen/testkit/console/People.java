@@ -66,6 +66,14 @@ final class People {
     }
 
     /** A temporary folder for a test class's plugin archives. */
+    /** What the page says it did after a change (the live region console.js fills on the page that comes). */
+    static String said(Browser browser) {
+        return browser.await(d -> {
+            String text = d.findElement(By.id("console-status")).getText();
+            return text.isEmpty() ? null : text;
+        });
+    }
+
     static java.nio.file.Path temp(String name) {
         try {
             return java.nio.file.Files.createTempDirectory("console-" + name + "-");

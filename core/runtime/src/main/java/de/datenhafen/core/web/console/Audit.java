@@ -16,6 +16,11 @@ final class Audit {
     static final String PATH = Console.BASE + "audit";
     private static final int PAGE = 50;
     private static final String[] FILTERS = {"principal", "action", "target", "member"};
+    /** Days, from the first to the last (both whole), in the hub's time zone. */
+    private static final String[] DAYS = {"from", "to"};
+
+    /** The zone the days of the filter are in: the hub's (its JVM's default). */
+    private static final java.time.ZoneId ZONE = java.time.ZoneId.systemDefault();
 
     private Audit() {
     }
@@ -41,11 +46,30 @@ final class Audit {
     }
 
     static Future<Console.Rendered> render(Console.View v) {
-        StringBuilder query = new StringBuilder();
+        StringBuilder query = new StringBuilder(); // the API's
+        StringBuilder kept = new StringBuilder(); // this page's, for the link to older entries
         for (String f : FILTERS) {
             String value = v.ctx().request().getParam(f);
             if (value != null && !value.isBlank() && (!f.equals("member") || v.person().isHubAdmin())) {
-                query.append('&').append(f).append('=').append(URLEncoder.encode(value.trim(), StandardCharsets.UTF_8));
+                String pair = "&" + f + "=" + URLEncoder.encode(value.trim(), StandardCharsets.UTF_8);
+                query.append(pair);
+                kept.append(pair);
+            }
+        }
+        java.util.List<String> notDays = new java.util.ArrayList<>();
+        for (String d : DAYS) {
+            String value = v.ctx().request().getParam(d);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            try {
+                java.time.LocalDate day = java.time.LocalDate.parse(value.trim());
+                // the API's "to" is the first moment not included: the day after the last one asked for
+                query.append('&').append(d).append('=').append((d.equals("to") ? day.plusDays(1) : day)
+                    .atStartOfDay(ZONE).toInstant());
+                kept.append('&').append(d).append('=').append(day);
+            } catch (java.time.DateTimeException e) {
+                notDays.add(value.length() > 40 ? value.substring(0, 40) + "…" : value);
             }
         }
         // newest first: what happened last is what a person comes to look for; older pages go back from there
@@ -55,8 +79,8 @@ final class Audit {
         } catch (NumberFormatException e) {
             before = String.valueOf(Long.MAX_VALUE);
         }
-        String filters = query.toString();
-        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&before=" + before + filters).compose(Console::ok)
+        String filters = kept.toString();
+        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&before=" + before + query).compose(Console::ok)
             .map(reply -> {
                 JsonObject page = reply.json();
                 JsonArray entries = page.getJsonArray("entries", new JsonArray());
@@ -70,8 +94,18 @@ final class Audit {
                         .empty("input", "type", "text", "id", "filter-" + f, "name", f, "value",
                             v.ctx().request().getParam(f), "spellcheck", "false");
                 }
-                h.open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
+                for (String d : DAYS) {
+                    String value = v.ctx().request().getParam(d);
+                    h.element("label", v.t("audit." + d), "for", "filter-" + d)
+                        .empty("input", "type", "date", "id", "filter-" + d, "name", d, "value", value == null
+                            ? null : value.trim(), "aria-describedby", "filter-zone");
+                }
+                h.element("p", v.t("audit.zone", ZONE.getId()), "class", "hint", "id", "filter-zone")
+                    .open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
                     .close("form");
+                for (String notADay : notDays) { // a hand-made address: said, not silently ignored
+                    h.element("p", v.t("audit.notADay", notADay), "class", "problem", "role", "alert");
+                }
                 if (entries.isEmpty()) {
                     h.element("p", v.t("audit.none"), "id", "no-entries");
                     return new Console.Rendered(v.t("audit.title"), h);
@@ -84,8 +118,12 @@ final class Audit {
                     v.time(h, e.getString("at")).close("td").element("td", e.getString("principal", "–"))
                         .element("td", e.getString("member", "–"));
                     action(v, h, e.getString("action", ""), e.getValue("outcome"));
-                    h.element("td", e.getString("target", "")).element("td", String.valueOf(e.getValue("outcome")))
-                        .close("tr");
+                    // what a change did (roles from and to, a state), under what it was done to
+                    h.open("td").text(e.getString("target", ""));
+                    if (e.getString("detail") != null) {
+                        h.element("span", e.getString("detail"), "class", "detail");
+                    }
+                    h.close("td").element("td", String.valueOf(e.getValue("outcome"))).close("tr");
                 }
                 Console.endTable(h);
                 Object next = page.getValue("next");

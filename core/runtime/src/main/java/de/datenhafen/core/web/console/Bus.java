@@ -98,7 +98,8 @@ final class Bus {
                 // same name goes on from its cursor): an admin may delete it here, with its dead letters
                 Plugins.button(h, v.t("bus.delete"), "DELETE", "/api/v1/admin/subscriptions/"
                     + java.net.URLEncoder.encode(s.getString("name"), java.nio.charset.StandardCharsets.UTF_8),
-                    v.t("bus.confirmDelete", s.getString("name")), "danger");
+                    v.t("bus.confirmDelete", s.getString("name")), v.t("said.subscriptionDeleted", s.getString("name")),
+                    "danger");
             }
             h.close("td").close("tr");
         }

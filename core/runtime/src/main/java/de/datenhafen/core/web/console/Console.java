@@ -500,8 +500,12 @@ public final class Console {
                     return;
                 }
                 retryAfter(ctx, reply);
+                // the right password of a disabled person or of a suspended member's: said, not "wrong" again
+                String code = reply.status() == 403 ? reply.code() : null;
                 signInPage(ctx, reply.status(), reply.status() == 401 ? TEXTS.get(l, "signIn.wrong")
                     : reply.status() == 429 ? TEXTS.get(l, "signIn.tooMany", waitSeconds(reply))
+                    : "login.disabled".equals(code) || "login.suspended".equals(code)
+                    ? TEXTS.get(l, "signIn." + code.substring("login.".length()))
                     : TEXTS.get(l, "error.other.text", reply.status()));
             });
     }

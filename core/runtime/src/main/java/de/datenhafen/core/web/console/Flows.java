@@ -74,13 +74,15 @@ final class Flows {
                 if (v.person().isHubAdmin() || v.person().has(Role.MEMBER_ADMIN)) {
                     h.open("div", "class", "actions");
                     if (f.getBoolean("enabled", false)) {
-                        Plugins.button(h, v.t("flow.disable"), "POST", api + "/disable", null, "secondary");
+                        Plugins.button(h, v.t("flow.disable"), "POST", api + "/disable", null,
+                            v.t("said.flowDisabled", name), "secondary");
                     } else {
-                        Plugins.button(h, v.t("flow.enable"), "POST", api + "/enable", null, "secondary");
+                        Plugins.button(h, v.t("flow.enable"), "POST", api + "/enable", null,
+                            v.t("said.flowEnabled", name), "secondary");
                     }
                     h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "data-method",
                         "DELETE", "data-path", api, "data-confirm", v.t("flow.confirmDelete", name), "data-then",
-                        PATH);
+                        PATH, "data-said", v.t("said.flowDeleted", name));
                     h.close("div");
                 }
                 h.element("h2", v.t("flow.definition")).element("pre", f.getString("definition", ""),

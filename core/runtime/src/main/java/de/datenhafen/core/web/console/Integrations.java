@@ -78,15 +78,18 @@ final class Integrations {
                 if (v.person().has(Role.MEMBER_ADMIN)) {
                     h.open("div", "class", "actions");
                     if ("paused".equals(i.getString("state"))) {
-                        Plugins.button(h, v.t("integration.resume"), "POST", api + "/resume", null, "secondary");
+                        Plugins.button(h, v.t("integration.resume"), "POST", api + "/resume", null,
+                            v.t("said.integrationResumed", name), "secondary");
                     } else {
-                        Plugins.button(h, v.t("integration.pause"), "POST", api + "/pause", null, "secondary");
+                        Plugins.button(h, v.t("integration.pause"), "POST", api + "/pause", null,
+                            v.t("said.integrationPaused", name), "secondary");
                     }
-                    Plugins.button(h, v.t("integration.restart"), "POST", api + "/restart", null, "secondary");
+                    Plugins.button(h, v.t("integration.restart"), "POST", api + "/restart", null,
+                        v.t("said.integrationRestarted", name), "secondary");
                     h.link(PATH + "/" + name + "/edit", v.t("integration.edit"), "class", "button secondary");
                     h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "data-method",
                         "DELETE", "data-path", api, "data-confirm", v.t("integration.confirmDelete", name),
-                        "data-then", PATH);
+                        "data-then", PATH, "data-said", v.t("said.integrationDeleted", name));
                     h.close("div");
                 }
                 h.element("h2", v.t("integration.config")).open("dl", "class", "facts", "id", "config");
@@ -116,7 +119,7 @@ final class Integrations {
                     return new Console.Rendered(v.t("integration.editTitle", name), h);
                 }
                 h.open("form", "id", "integration-form", "data-connector", connector.getString("name"),
-                    "data-integration", name, "novalidate", "");
+                    "data-integration", name, "novalidate", "", "data-said", v.t("said.integrationSaved", "{name}"));
                 ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"));
                 h.element("p", "", "class", "field-problem", "id", "problem.config")
                     .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
@@ -155,7 +158,8 @@ final class Integrations {
                 return new Console.Rendered(v.t("integrations.new"), h);
             }
             h.element("h2", picked.getString("name")).element("p", picked.getString("description", ""), "class", "hint")
-                .open("form", "id", "integration-form", "data-connector", picked.getString("name"), "novalidate", "")
+                .open("form", "id", "integration-form", "data-connector", picked.getString("name"), "novalidate", "",
+                    "data-said", v.t("said.integrationSaved", "{name}"))
                 .element("label", v.t("integrations.name"), "for", "name")
                 .empty("input", "type", "text", "id", "name", "name", "name", "required", "", "autocomplete", "off",
                     "spellcheck", "false", "aria-describedby", "hint.name problem.name")

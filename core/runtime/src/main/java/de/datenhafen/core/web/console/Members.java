@@ -37,7 +37,8 @@ final class Members {
             }
             Console.endTable(h);
             h.element("h2", v.t("members.create"));
-            form(v, h, "new-member", "/api/v1/admin/members", null, v.t("members.create"));
+            form(v, h, "new-member", null, "/api/v1/admin/members", null, v.t("members.create"),
+                v.t("said.memberCreated", "{id}"));
             text(h, "new-member", "id", v.t("members.id"), true);
             text(h, "new-member", "name", v.t("members.name"), true);
             text(h, "new-member", "contact", v.t("members.contact"), false);
@@ -67,7 +68,9 @@ final class Members {
                 h.open("p", "class", "actions").element("button", v.t(active ? "member.suspend" : "member.activate"),
                     "type", "button", "id", "member-state", "data-method", "PATCH", "data-path", base, "data-body",
                     new JsonObject().put("state", active ? "suspended" : "active").encode(), "data-confirm",
-                    v.t(active ? "member.confirmSuspend" : "member.confirmActivate", m.getString("name"))).close("p");
+                    v.t(active ? "member.confirmSuspend" : "member.confirmActivate", m.getString("name")),
+                    "data-said", v.t(active ? "said.memberSuspended" : "said.memberActivated", m.getString("name")))
+                    .close("p");
             }
             users(v, h, base, users.result().array());
             tokens(v, h, base, tokens.result().array());
@@ -91,7 +94,8 @@ final class Members {
                 .element("td", u.getString("name")).element("td", join(u.getJsonArray("roles")))
                 .element("td", v.state(u.getString("state"))).open("td");
             Plugins.button(h, v.t("plugins.delete"), "DELETE", base + "/users/" + u.getString("id"),
-                v.t("member.confirmDeleteUser", u.getString("id")), "danger");
+                v.t("member.confirmDeleteUser", u.getString("id")), v.t("said.userDeleted", u.getString("id")),
+                "danger");
             h.close("td").close("tr");
         }
         Console.endTable(h);
@@ -142,20 +146,22 @@ final class Members {
                 h.element("button", v.t(active ? "person.disable" : "person.enable"), "type", "button", "id",
                     "person-state-change", "data-method", "PATCH", "data-path", path, "data-body",
                     new JsonObject().put("state", active ? Users.DISABLED : Users.ACTIVE).encode(), "data-confirm",
-                    v.t(active ? "person.confirmDisable" : "person.confirmEnable", name)).text(" ");
+                    v.t(active ? "person.confirmDisable" : "person.confirmEnable", name), "data-said",
+                    v.t(active ? "said.personDisabled" : "said.personEnabled", id)).text(" ");
             }
             h.element("button", v.t("plugins.delete"), "type", "button", "class", "danger", "id", "person-delete",
                 "data-method", "DELETE", "data-path", path, "data-then", memberPage, "data-confirm",
-                v.t("member.confirmDeleteUser", id)).close("p");
+                v.t("member.confirmDeleteUser", id), "data-said", v.t("said.userDeleted", id)).close("p");
 
             h.element("h2", v.t("person.roles"));
-            form(v, h, "person-roles-form", "PATCH", path, null, v.t("person.roles"));
+            form(v, h, "person-roles-form", "PATCH", path, null, v.t("person.roles"), v.t("said.rolesSaved", id));
             h.element("p", v.t("person.rolesHow"), "class", "hint");
             roles(v, h, "person-roles-form", u.getJsonArray("roles").stream().map(String::valueOf).toList());
             endForm(h, "person-roles-form", v.t("person.saveRoles"));
 
             h.element("h2", v.t("person.details"));
-            form(v, h, "person-details", "PATCH", path, null, v.t("person.details"));
+            form(v, h, "person-details", "PATCH", path, null, v.t("person.details"),
+                v.t("said.detailsSaved", id));
             text(h, "person-details", "name", v.t("members.name"), true, name);
             text(h, "person-details", "email", v.t("member.email"), false, u.getString("email"));
             endForm(h, "person-details", v.t("person.saveDetails"));
@@ -186,7 +192,8 @@ final class Members {
                 .element("td", revoked ? v.t("member.revoked") : v.t("member.active")).open("td");
             if (!revoked) {
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/tokens/" + t.getString("id"),
-                    v.t("member.confirmRevoke", t.getString("name")), "danger");
+                    v.t("member.confirmRevoke", t.getString("name")), v.t("said.tokenRevoked", t.getString("name")),
+                    "danger");
             }
             h.close("td").close("tr");
         }
@@ -212,13 +219,14 @@ final class Members {
             if (k.getString("revokedAt") == null) {
                 h.text(" ");
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/keys/" + k.getString("id"),
-                    v.t("member.confirmRevoke", k.getString("id")), "danger");
+                    v.t("member.confirmRevoke", k.getString("id")), v.t("said.keyRevoked", k.getString("id")),
+                    "danger");
             }
             h.close("li");
         }
         h.close("ul");
         h.element("h3", v.t("member.newKey"));
-        form(v, h, "new-key", base + "/keys", null, v.t("member.newKey"));
+        form(v, h, "new-key", null, base + "/keys", null, v.t("member.newKey"), v.t("said.keyAdded", "{id}"));
         text(h, "new-key", "name", v.t("members.name"), false);
         h.element("label", v.t("member.publicKey"), "for", "new-key.publicKey")
             .open("textarea", "id", "new-key.publicKey", "name", "publicKey", "rows", "4", "required", "",
@@ -228,11 +236,12 @@ final class Members {
     }
 
     private static void form(Console.View v, Html h, String id, String api, String secretField, String label) {
-        form(v, h, id, null, api, secretField, label);
+        form(v, h, id, null, api, secretField, label, null);
     }
 
+    /** A form forms.js sends to {@code api}; the page loaded again after it then says {@code said}. */
     private static void form(Console.View v, Html h, String id, String method, String api, String secretField,
-                             String label) {
+                             String label, String said) {
         boolean secret = secretField != null;
         // a setup code goes to a person: whose it is, until when, and where it is used, in a line to pass on with it
         // (the placeholders are filled in by forms.js from the hub's answer)
@@ -241,7 +250,8 @@ final class Members {
         h.open("form", "id", id, "data-api", api, "data-method", method, "data-secret", secretField, "aria-label",
             label, "novalidate", "",
             "data-secret-note", note, "data-copy", secret ? v.t("secret.copy") : null,
-            "data-copied", secret ? v.t("secret.copied") : null, "data-done", secret ? v.t("secret.done") : null);
+            "data-copied", secret ? v.t("secret.copied") : null, "data-done", secret ? v.t("secret.done") : null,
+            "data-said", said);
     }
 
     private static void text(Html h, String form, String name, String label, boolean required) {
@@ -269,10 +279,13 @@ final class Members {
             if (r == Role.HUB_ADMIN && !v.person().isHubAdmin()) {
                 continue;
             }
+            // what each role may, beside its id (the checkboxes were ids alone): the id is what the API and the
+            // tables say, the words what an admin decides by
             String id = form + ".role." + r.id();
             h.open("p").empty("input", "type", "checkbox", "id", id, "name", "roles", "value", r.id(),
-                    "checked", checked.contains(r.id()) ? "" : null)
-                .element("label", r.id(), "for", id, "class", "inline").close("p");
+                    "checked", checked.contains(r.id()) ? "" : null, "aria-describedby", id + ".what")
+                .element("label", r.id(), "for", id, "class", "inline").text(" ")
+                .element("span", v.t("role." + r.id()), "class", "hint", "id", id + ".what").close("p");
         }
         h.element("p", "", "class", "field-problem", "id", form + ".problem.roles").close("fieldset");
     }

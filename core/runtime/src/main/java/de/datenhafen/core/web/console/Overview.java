@@ -61,7 +61,9 @@ final class Overview {
         long warnings = v.person().isHubAdmin() && "UP".equals(status) ? health.getJsonArray("checks", new JsonArray())
             .stream().filter(o -> "WARNING".equals(((JsonObject) o).getString("status"))).count() : 0;
         // ready, but with warnings to read below: said in the card too, not a green "in Ordnung" beside them
-        card(h, v.t("overview.health"), v.state(status), "health", warnings > 0 ? "WARNING" : status, null);
+        // ("bereit", not "in Ordnung" in amber beside them: a walk-through read the two as disagreeing)
+        card(h, v.t("overview.health"), warnings > 0 ? v.t("overview.readyWarned") : v.state(status), "health",
+            warnings > 0 ? "WARNING" : status, null);
         if (warnings > 0) {
             h.element("p", v.t("overview.warnings", warnings));
         }
@@ -106,9 +108,20 @@ final class Overview {
         if (!notUp.isEmpty()) {
             h.open("ul", "class", "problems");
             for (JsonObject c : notUp) {
-                h.element("li", v.state(c.getString("status")) + " · " + c.getString("name") + ": "
-                    + c.getString("reason", ""), "class", "WARNING".equals(c.getString("status")) ? "warning"
-                    : "problem");
+                // what the check means in the page's language, then the hub's own words (its name and reason, as
+                // /health/ready and the log say them, which an admin searches for)
+                String name = c.getString("name", "");
+                int colon = name.indexOf(':');
+                java.util.Optional<String> lead = colon > 0
+                    ? Console.TEXTS.find(v.language(), "check." + name.substring(0, colon)).map(t ->
+                        new java.text.MessageFormat(t, v.language().locale()).format(new Object[] {
+                            name.substring(colon + 1)}))
+                    : Console.TEXTS.find(v.language(), "check." + name);
+                h.open("li", "class", "WARNING".equals(c.getString("status")) ? "warning" : "problem")
+                    .text(v.state(c.getString("status")) + " · " + lead.orElse(name))
+                    .element("span", (lead.isPresent() ? name + ": " : "") + c.getString("reason", ""), "class",
+                        "detail")
+                    .close("li");
             }
             h.close("ul");
         }

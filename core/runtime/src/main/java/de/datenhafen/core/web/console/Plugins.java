@@ -55,29 +55,35 @@ final class Plugins {
             h.open("td").open("div", "class", "actions");
             if (id != null && "started".equals(state)) {
                 button(h, v.t("plugins.disable"), "POST", "/api/v1/admin/plugins/" + id + "/disable",
-                    v.t("plugins.confirmDisable", id), "secondary");
+                    v.t("plugins.confirmDisable", id), v.t("said.pluginDisabled", id), "secondary");
             } else if (id != null && !"deleted".equals(state)) {
-                button(h, v.t("plugins.enable"), "POST", "/api/v1/admin/plugins/" + id + "/enable", null, "secondary");
+                button(h, v.t("plugins.enable"), "POST", "/api/v1/admin/plugins/" + id + "/enable", null,
+                    v.t("said.pluginEnabled", id), "secondary");
             }
             if (id != null && !"deleted".equals(state)) {
                 button(h, v.t("plugins.delete"), "DELETE", "/api/v1/admin/plugins/" + id,
-                    v.t("plugins.confirmDelete", id), "danger");
+                    v.t("plugins.confirmDelete", id), v.t("said.pluginDeleted", id), "danger");
             }
             h.close("div").close("td");
         }
         h.close("tr");
     }
 
-    /** A button that calls the API (console.js), after a confirmation when {@code confirm} is set. */
-    static void button(Html h, String label, String method, String path, String confirm, String cssClass) {
+    /**
+     * A button that calls the API (console.js), after a confirmation when {@code confirm} is set; the page loaded
+     * again then says {@code said}.
+     */
+    static void button(Html h, String label, String method, String path, String confirm, String said,
+                       String cssClass) {
         h.element("button", label, "type", "button", "class", cssClass, "data-method", method, "data-path", path,
-            "data-confirm", confirm);
+            "data-confirm", confirm, "data-said", said);
     }
 
     private static void upload(Console.View v, Html h) {
         h.element("h2", v.t("plugins.upload"))
             // sent by plugins.js: the API takes the archive as the request body, which no plain form sends
-            .open("form", "id", "upload", "class", "drop-zone", "data-no-file", v.t("plugins.noFile"))
+            .open("form", "id", "upload", "class", "drop-zone", "data-no-file", v.t("plugins.noFile"), "data-said",
+                v.t("said.pluginInstalled", "{id}"))
             .element("label", v.t("plugins.file"), "for", "archive")
             .empty("input", "type", "file", "id", "archive", "name", "archive", "accept", ".zip,.jar",
                 "aria-describedby", "drop-hint")
