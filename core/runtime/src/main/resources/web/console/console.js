@@ -84,6 +84,8 @@ export function localTime(iso) {
 localTimes();
 
 const SAID = 'datenhafen.console.said';
+/** How long a message waits for its page (a page that never came, a later visit, says nothing old). */
+const SAID_FOR_MS = 30000;
 
 /**
  * Goes on after a change the API did: to {@code then} (a page's path), else this page again; the page that comes says
@@ -93,7 +95,7 @@ export function goOn(text, then) {
   const target = then ? new URL(then, window.location.href) : window.location;
   if (text) {
     try {
-      window.sessionStorage.setItem(SAID, JSON.stringify({ text, path: target.pathname }));
+      window.sessionStorage.setItem(SAID, JSON.stringify({ text, path: target.pathname, at: Date.now() }));
     } catch (e) { /* no storage (a private window's setting): the page itself shows the change */ }
   }
   if (then) window.location.assign(target.href); else window.location.reload();
@@ -103,17 +105,17 @@ export function goOn(text, then) {
 export const fill = (template, values) => (template || '').replace(/\{(\w+)\}/g,
   (match, name) => (values && values[name] !== undefined && values[name] !== null ? String(values[name]) : match));
 
-// what the page before this one did, said once here (in a moment: a live region that exists before its text changes
-// is one screen readers announce)
+// what the page before this one did, said once here, in the page's status region (rendered empty with the page) a
+// moment after it loaded: a screen reader busy with the new page drops an update made at once
 (() => {
   let said = null;
   try {
     said = JSON.parse(window.sessionStorage.getItem(SAID));
     window.sessionStorage.removeItem(SAID);
   } catch (e) { /* none, or not ours */ }
-  if (said && typeof said.text === 'string' && said.path === window.location.pathname) {
-    say('');
-    window.setTimeout(() => say(said.text), 50);
+  if (said && typeof said.text === 'string' && said.path === window.location.pathname
+    && typeof said.at === 'number' && Date.now() - said.at < SAID_FOR_MS) {
+    window.setTimeout(() => say(said.text), 400);
   }
 })();
 

@@ -8,7 +8,7 @@ const fill = (template, ...values) => (template || '').replace(/\{(\d)\}/g, (mat
 const selected = () => [...document.querySelectorAll('input.select:checked')].map((box) => box.value);
 const problem = (id, reply) => (id ? '#' + id + ': ' : '') + refusal(reply);
 
-/** Reads the page again and puts its main content in place of this one's (the live regions are made anew by say). */
+/** Reads the page again and puts its main content in place of this one's, but for the status region, which stays. */
 const refresh = async () => {
   const response = await fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
   // a session that ended meanwhile answers with the sign-in page: the whole page goes there instead
@@ -18,7 +18,12 @@ const refresh = async () => {
     window.location.reload();
     return;
   }
-  document.querySelector('main').replaceChildren(...fresh.childNodes);
+  // the status region stays in place, the one a screen reader knows (the fresh page's own is empty)
+  const main = document.querySelector('main');
+  const status = document.getElementById('console-status');
+  if (status) fresh.querySelector('#console-status')?.remove();
+  for (const child of [...main.childNodes]) if (child !== status) child.remove();
+  main.append(...fresh.childNodes);
   localTimes();
 };
 

@@ -29,7 +29,9 @@ import java.util.Set;
  * keeps the hub's memory or CPU safe from what the other keys let in) is declared
  * {@link Builder#hubAdminOnly(String, List) hub-admin-only}: the member-admins who manage an integration set everything
  * else, and only a hub-admin sets its bounds. A key whose value is where one of the hub's sinks sends is declared a
- * {@link Builder#sinkTarget(String...) sink target}, so that the hub checks it where it checks the others.
+ * {@link Builder#sinkTarget(String...) sink target}, so that the hub checks it where it checks the others. A list of
+ * members' ids (who may send) is declared {@link Builder#memberIds(String...) member ids}, so that the hub, which knows
+ * its members, refuses an id of none.
  */
 public final class ConfigDef {
 
@@ -39,15 +41,18 @@ public final class ConfigDef {
     private final Map<String, String> retired;
     private final Map<String, String> hubAdminOnly;
     private final Set<String> sinkTargets;
+    private final Set<String> memberIds;
 
     private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown, Map<String, List<ConfigCheck>> checks,
-                      Map<String, String> retired, Map<String, String> hubAdminOnly, Set<String> sinkTargets) {
+                      Map<String, String> retired, Map<String, String> hubAdminOnly, Set<String> sinkTargets,
+                      Set<String> memberIds) {
         this.keys = keys;
         this.allowUnknown = allowUnknown;
         this.checks = checks;
         this.retired = retired;
         this.hubAdminOnly = hubAdminOnly;
         this.sinkTargets = sinkTargets;
+        this.memberIds = memberIds;
     }
 
     public static Builder builder() {
@@ -102,6 +107,15 @@ public final class ConfigDef {
      */
     public boolean sinkTarget(String name) {
         return sinkTargets.contains(name);
+    }
+
+    /**
+     * Whether key {@code name}'s values are ids of the hub's members (see {@link Builder#memberIds}).
+     *
+     * @since 1.11
+     */
+    public boolean memberIds(String name) {
+        return memberIds.contains(name);
     }
 
     /**
@@ -185,6 +199,7 @@ public final class ConfigDef {
         private final Map<String, String> retired = new LinkedHashMap<>();
         private final Map<String, String> hubAdminOnly = new LinkedHashMap<>();
         private final Set<String> sinkTargets = new LinkedHashSet<>();
+        private final Set<String> memberIds = new LinkedHashSet<>();
         private boolean allowUnknown;
 
         private Builder() {
@@ -322,6 +337,33 @@ public final class ConfigDef {
             return this;
         }
 
+        /**
+         * Marks LIST keys whose values are ids of the hub's members ({@code "senders": ["parkhaus-gmbh"]}): the hub
+         * refuses an integration that names an id of no member, at its create, its update and {@code /validate}, with
+         * the key and the id, so that a mistyped id does not silently shut out the member it meant. A plugin cannot
+         * see the hub's members; the hub checks them. A member suspended or removed later leaves the value as it is
+         * (a suspended member's tokens and people are refused anyway).
+         *
+         * @param names LIST keys declared before
+         * @throws IllegalArgumentException when a key is not declared yet or is not a LIST
+         * @since 1.11
+         */
+        public Builder memberIds(String... names) {
+            for (String name : names) {
+                ConfigKey key = keys.get(name);
+                if (key == null) {
+                    throw new IllegalArgumentException("config key '" + name
+                        + "' must be defined before it is made a list of member ids");
+                }
+                if (key.type() != ConfigType.LIST) {
+                    throw new IllegalArgumentException("config key '" + name + "' is a " + key.type()
+                        + "; member ids are a LIST");
+                }
+                memberIds.add(name);
+            }
+            return this;
+        }
+
         /** Accept keys that are not declared (they are kept as strings); off by default. */
         public Builder allowUnknownKeys() {
             this.allowUnknown = true;
@@ -333,7 +375,8 @@ public final class ConfigDef {
             checks.forEach((k, v) -> rules.put(k, List.copyOf(v)));
             return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown,
                 Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)),
-                Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)), Set.copyOf(sinkTargets));
+                Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)), Set.copyOf(sinkTargets),
+                Set.copyOf(memberIds));
         }
     }
 }

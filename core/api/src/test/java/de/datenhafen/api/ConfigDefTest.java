@@ -243,4 +243,24 @@ class ConfigDefTest {
             .sinkTarget("hosts")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("config key 'hosts' is a LIST; a sink target is a STRING (a URI)");
     }
+
+    @Test
+    void memberIdKeysAreNamedAndMustBeDeclaredListsFirst() {
+        ConfigDef def = ConfigDef.builder()
+            .define("senders", ConfigType.LIST, null, false, "Members whose editors may post")
+            .define("path", ConfigType.STRING, null, true, "Path")
+            .memberIds("senders")
+            .build();
+
+        assertThat(def.memberIds("senders")).isTrue();
+        assertThat(def.memberIds("path")).isFalse();
+        assertThat(def.validate(Map.of("path", "p", "senders", java.util.List.of("nobody-here"))))
+            .as("the hub checks the ids against its members, not the API").isEmpty();
+        assertThatThrownBy(() -> ConfigDef.builder().memberIds("senders"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'senders' must be defined before it is made a list of member ids");
+        assertThatThrownBy(() -> ConfigDef.builder().define("path", ConfigType.STRING, null, false, "Path")
+            .memberIds("path")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'path' is a STRING; member ids are a LIST");
+    }
 }

@@ -123,7 +123,11 @@ public final class Hub implements AutoCloseable {
     private volatile boolean closed;
     /** The database URL is an H2 file a thread's interrupt closes; decided at start, before the server listens. */
     private boolean interruptibleFile;
-    private boolean readmeAdminToken;
+    /** Whether the README's public admin token opens this hub (set now, or once and kept in the store). */
+    private boolean readmeAdminToken() {
+        return tokens.authenticate(HubConfig.README_ADMIN_TOKEN).isPresent();
+    }
+
     private static final String README_TOKEN = "anyone who read it can administer this hub; for a tour on this "
         + "computer only. Set DATENHAFEN_ADMIN_TOKEN to a secret of your own (e.g. openssl rand -base64 32) and restart";
 
@@ -174,8 +178,9 @@ public final class Hub implements AutoCloseable {
         db = Database.open(DatabaseLogin.of(config));
         tokens = new TokenStore(db);
         initialAdminToken = tokens.ensureAdmin(config.adminToken()).orElse(null);
-        readmeAdminToken = HubConfig.README_ADMIN_TOKEN.equals(config.adminToken());
-        if (readmeAdminToken) {
+        // the store, not the setting: a hub that once ran the tour and then started without the variable keeps the
+        // token's hash, and takes it still
+        if (readmeAdminToken()) {
             LOG.warn("The admin token is the README's ({}): {}", HubConfig.README_ADMIN_TOKEN, README_TOKEN);
         }
         SecretBox secrets = SecretBox.open(config.dataDir());
@@ -294,6 +299,7 @@ public final class Hub implements AutoCloseable {
         flows = new FlowManager(db, secrets, camel, subscriptions, name -> integrations.pluginOf(name).isPresent(),
             sinkPolicy, config.flowsEventCpu(), config.flowsPerMember());
         integrations.hubIntegrations(flows);
+        integrations.memberExists(identity.members()::exists); // an ingest's senders name members that exist
         flows.shareChanges(changes);
 
         Duration auditRetention = config.auditRetention();
@@ -589,7 +595,7 @@ public final class Hub implements AutoCloseable {
             // up, but a stopped plugin thread or route can close the database for everyone: said where admins look
             checks.add(HealthCheck.warning("database-file", INTERRUPTIBLE_FILE));
         }
-        if (readmeAdminToken) {
+        if (readmeAdminToken()) {
             // up (the tour's hub is ready), but said where every operator looks, as the token is anyone's
             checks.add(HealthCheck.warning("admin-token", "the README's admin token: " + README_TOKEN));
         }

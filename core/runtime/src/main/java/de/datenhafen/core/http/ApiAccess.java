@@ -126,7 +126,8 @@ public final class ApiAccess {
 
     /**
      * Signs in with the API's own rules and limits (counting the browser's address): 200 with the session's cookie on
-     * {@code ctx}'s response, or 401 (wrong user or password) or 429 (too many failures) with the API's message.
+     * {@code ctx}'s response, or 401 (wrong user or password), 403 with the error's {@code code} (the right password of
+     * a disabled person or a suspended member's) or 429 (too many failures) with the API's message.
      */
     public Future<Reply> signIn(RoutingContext ctx, String user, String password) {
         return identityApi.signIn(ctx, user, password).map(me -> new Reply(200, me.toBuffer())).recover(err -> {

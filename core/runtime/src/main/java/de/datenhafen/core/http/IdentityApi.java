@@ -346,7 +346,9 @@ final class IdentityApi {
     /**
      * Signs a person in, for the JSON login and the console's sign-in form alike: failures counted per address and
      * per account (429 beyond), a new session whose cookie goes on {@code ctx}'s response, the session's user with its
-     * CSRF token as the result; a wrong user or password fails with {@link UnauthorizedException} and sets no cookie.
+     * CSRF token as the result; a wrong user or password fails with {@link UnauthorizedException} and sets no cookie,
+     * the right password of a disabled person or of a suspended member's with a coded {@link ForbiddenException}
+     * ({@code login.disabled}, {@code login.suspended}), which sets none either.
      */
     Future<JsonObject> signIn(RoutingContext ctx, String user, String password) {
         if (crossSite.test(ctx.request())) {
@@ -363,10 +365,11 @@ final class IdentityApi {
         // a sign-in is audited whichever door it came through: the console's form posts to /console/sign-in, outside
         // the API's paths, so only its refusals were recorded
         ctx.put(HttpApi.AUDIT_WRITES, true);
-        // the name as typed, control characters escaped and cut: it is anyone's text
-        String typed = user == null ? "" : user;
-        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(typed.length() > 100 ? typed.substring(0, 100) + "…"
-            : typed) + "}");
+        // the id it is taken as (the audit's filter finds "hanna" whatever was typed), control characters escaped and
+        // cut: it is anyone's text
+        String taken = id == null ? "" : id;
+        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(taken.length() > 100 ? taken.substring(0, 100) + "…"
+            : taken) + "}");
         // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
         // could lock any account by sending its name with wrong passwords from a few addresses
         io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);

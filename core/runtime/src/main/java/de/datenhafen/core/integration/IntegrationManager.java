@@ -111,6 +111,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
     }
 
+    private volatile java.util.function.Predicate<String> memberExists = id -> true;
+
     public IntegrationManager(HubConfig config, Database db, PluginHost plugins, CamelHost camel, SecretBox secrets,
                               ScheduledExecutorService scheduler, PublicSections sections) {
         this.config = config;
@@ -121,6 +123,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         this.secrets = secrets;
         this.scheduler = scheduler;
         this.sections = sections;
+    }
+
+    /**
+     * Whether a member of an id exists: what keys of member ids are checked against ({@link #memberIdProblem}). Until
+     * the hub sets it, every id is taken.
+     */
+    public void memberExists(java.util.function.Predicate<String> exists) {
+        this.memberExists = exists;
     }
 
     /** Lists the hub's own integrations (flows) with the plugins' and passes the integrations API's actions on. */
@@ -259,6 +269,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (target != null) {
             out.add(target);
         }
+        if (configProblems.isEmpty()) {
+            ConfigProblem member = memberIdProblem(connector, connector.config().parse(raw));
+            if (member != null) {
+                out.add(member);
+            }
+        }
         return out;
     }
 
@@ -283,6 +299,27 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                     camel.sinkPolicy().checkConfigured(key.name(), target);
                 } catch (SinkAddressPolicy.Refused refused) {
                     return refusedTarget(connector, raw, new RefusedValue(refused.value(), refused.reason()));
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first value of a key of member ids ({@link de.datenhafen.api.ConfigDef.Builder#memberIds}) that is the id of
+     * no member, as a problem of that key: the hub knows its members, a plugin does not, and a mistyped id in an
+     * ingest's {@code senders} shut out the member it meant without a word. Null when there is none.
+     */
+    private ConfigProblem memberIdProblem(Connector connector, Config config) {
+        for (ConfigKey key : connector.config().keys()) {
+            if (!connector.config().memberIds(key.name()) || !config.has(key.name())) {
+                continue;
+            }
+            for (String id : config.getList(key.name())) {
+                if (!memberExists.test(id)) {
+                    String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
+                    return new ConfigProblem("config." + key.name(), "there is no member '" + shown + "'; "
+                        + key.name() + " lists ids of the hub's members (GET /api/v1/admin/members)");
                 }
             }
         }

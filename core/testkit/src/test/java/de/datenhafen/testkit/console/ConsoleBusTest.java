@@ -136,8 +136,7 @@ class ConsoleBusTest {
         String first = items.get(0).getAttribute("data-dead-letter");
         long attempts = attemptsOf(first);
         items.get(0).findElement(By.cssSelector("button.replay-one")).click();
-        WebElement said = browser.await(d -> d.findElement(By.id("console-status")));
-        assertThat(said.getText()).isEqualTo("Zugestellt: 0 · erneut fehlgeschlagen: 1");
+        assertThat(People.said(browser)).isEqualTo("Zugestellt: 0 · erneut fehlgeschlagen: 1");
         assertThat(attemptsOf(first)).isEqualTo(attempts + 1);
         assertThat(browser.driver().findElement(By.cssSelector("li[data-dead-letter='" + first + "']")).getText())
             .contains((attempts + 1) + " Versuche");
@@ -185,7 +184,7 @@ class ConsoleBusTest {
             + "arguments[1]", time, "2020-01-01T00:00:00");
         row.findElement(By.cssSelector("form.seek button")).click();
 
-        assertThat(browser.await(d -> d.findElement(By.id("console-status"))).getText()).contains("Zustellung");
+        assertThat(People.said(browser)).contains("Zustellung");
         assertThat(hub.awaitEvents("rec.rewind", 6)).hasSize(6);
     }
 

@@ -81,8 +81,8 @@ class ConsoleSignInTest {
             .status()).isEqualTo(200);
         assertThat(hub.client().patch("/api/v1/admin/members/fischerei", "application/json", new JsonObject()
             .put("state", "suspended").encode()).status()).isEqualTo(200);
-        assertThat(signInSays("hanna", "Kutter im Morgennebel")).isEqualTo("Ihr Mitglied ist gesperrt: Bis der "
-            + "Verband es wieder freigibt, kann sich niemand davon anmelden.");
+        assertThat(signInSays("hanna", "Kutter im Morgennebel")).isEqualTo("Das Mitglied, zu dem Ihr Konto gehört, "
+            + "ist gesperrt: Bis ein Hub-Admin es wieder freigibt, kann sich niemand dort anmelden.");
         assertThat(browser.driver().manage().getCookieNamed("dh_session")).isNull();
 
         assertThat(hub.client().patch("/api/v1/admin/members/fischerei", "application/json", new JsonObject()
@@ -98,6 +98,31 @@ class ConsoleSignInTest {
             + "POST%20/api/v1/auth/login").json().getJsonArray("entries").stream().map(o -> (JsonObject) o).toList();
         assertThat(audited).extracting(e -> e.getInteger("outcome")).containsExactly(403, 403, 303);
         assertThat(audited.get(2).getString("principal")).contains("hanna");
+    }
+
+    /**
+     * A session that ended while the page was open (here: an admin changed the person's roles) sends the browser to
+     * the sign-in page, which says that it ended (it said nothing, as to someone who had never signed in); a browser
+     * without a session is not told so.
+     */
+    @Test
+    void aSessionThatEndedIsSaidSoAtTheSignIn() {
+        People.invite(hub.client(), "luftblick", "ida", "viewer", "Leuchtturm bei Travemünde");
+        People.signIn(browser.size(1280, 900), hub.client(), "ida", "Leuchtturm bei Travemünde", "/console/");
+        assertThat(hub.client().patch("/api/v1/admin/members/luftblick/users/ida", "application/json",
+            new JsonObject().put("roles", new io.vertx.core.json.JsonArray().add("member-editor")).encode()).status())
+            .isEqualTo(200);
+
+        browser.open(hub.client().baseUri().resolve("/console/integrations"));
+        assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?ended&next=");
+        assertThat(browser.driver().findElement(By.id("session-ended")).getText()).startsWith("Ihre Anmeldung ist "
+            + "beendet: nach einer Weile ohne Aktivität, nach Ablauf ihrer Zeit, oder weil Ihr Passwort oder Ihre "
+            + "Rollen geändert wurden.");
+        browser.assertAccessible();
+
+        browser.clearCookies().open(hub.client().baseUri().resolve("/console/integrations"));
+        assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?next=");
+        assertThat(browser.driver().findElements(By.id("session-ended"))).isEmpty();
     }
 
     /** Signs in on the sign-in page with {@code user} and {@code password}, which refuses: what it says. */

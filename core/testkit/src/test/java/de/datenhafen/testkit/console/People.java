@@ -65,7 +65,6 @@ final class People {
         browser.await(d -> !d.getCurrentUrl().contains("/console/sign-in"));
     }
 
-    /** A temporary folder for a test class's plugin archives. */
     /** What the page says it did after a change (the live region console.js fills on the page that comes). */
     static String said(Browser browser) {
         return browser.await(d -> {
@@ -74,6 +73,7 @@ final class People {
         });
     }
 
+    /** A temporary folder for a test class's plugin archives. */
     static java.nio.file.Path temp(String name) {
         try {
             return java.nio.file.Files.createTempDirectory("console-" + name + "-");

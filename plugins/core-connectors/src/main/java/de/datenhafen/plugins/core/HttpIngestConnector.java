@@ -85,6 +85,7 @@ public final class HttpIngestConnector implements Connector {
                 "Ids of the members whose member-editors (or member-admins) may post, with a member token or session; "
                     + "a hub-admin always may. Required unless anonymous is true")
             .check(SENDERS, ConfigCheck.pattern(".*\\S.*", "a member id (an empty one names no member)"))
+            .memberIds(SENDERS) // the hub refuses an id of no member: a typo shut out the member it meant
             .define("anonymous", ConfigType.BOOLEAN, false, false,
                 "Accept posts without a token: anyone who reaches the hub may put events of this type on the bus")
             .define(ANONYMOUS_RATE, ConfigType.INT, 10, false, "With anonymous: posts a second one client address "

@@ -240,6 +240,35 @@ class CoreConnectorsIT {
     }
 
     /**
+     * A sender that is no member (a typo of "parkhaus") is refused naming the key and the id, by validate, create and
+     * update alike: it was taken, and the member it meant was refused at every post without anyone being told.
+     */
+    @Test
+    void aSenderThatIsNoMemberIsRefusedByValidateCreateAndUpdate(HubClient client) {
+        members(client);
+        String words = "there is no member 'parkhaus-gmb'; senders lists ids of the hub's members (GET "
+            + "/api/v1/admin/members)";
+        JsonObject typo = new JsonObject().put("path", "typo").put("type", "city.typo")
+            .put("senders", new JsonArray().add("parkhaus").add("parkhaus-gmb"));
+        JsonObject request = new JsonObject().put("name", "typo").put("connector", "http-ingest").put("config", typo);
+
+        HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+        assertThat(validated.json().getBoolean("valid")).as(validated.body()).isFalse();
+        assertThat(validated.json().getJsonArray("problems")).containsExactly(new JsonObject()
+            .put("field", "config.senders").put("error", words));
+        assertRefused(client.post("/api/v1/admin/integrations", request), "config.senders", words);
+        assertThat(client.get("/api/v1/admin/integrations/typo").status()).isEqualTo(404);
+
+        typo.put("senders", new JsonArray().add("parkhaus"));
+        assertThat(client.post("/api/v1/admin/integrations", request).status()).isEqualTo(201);
+        HubClient.Response update = client.put("/api/v1/admin/integrations/typo", new JsonObject().put("config",
+            typo.copy().put("senders", new JsonArray().add("nachbar").add("parkhaus-gmb"))));
+        assertRefused(update, "config.senders", words);
+        assertThat(client.get("/api/v1/admin/integrations/typo").json().getJsonObject("config")
+            .getJsonArray("senders")).as("nothing changed").containsExactly("parkhaus");
+    }
+
+    /**
      * The hub's sinks send to public addresses only, and this hub lists no other: a dry run of {@code webhook-sink} or
      * {@code mqtt-sink} with a target at another address names the key with the words create then refuses it with,
      * before anything is built or stored; a public target passes both.

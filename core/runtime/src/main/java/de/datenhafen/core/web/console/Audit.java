@@ -64,9 +64,12 @@ final class Audit {
             }
             try {
                 java.time.LocalDate day = java.time.LocalDate.parse(value.trim());
+                if (day.getYear() < 1970 || day.getYear() > 9999) { // what the database's timestamps hold
+                    throw new java.time.DateTimeException("out of range");
+                }
                 // the API's "to" is the first moment not included: the day after the last one asked for
-                query.append('&').append(d).append('=').append((d.equals("to") ? day.plusDays(1) : day)
-                    .atStartOfDay(ZONE).toInstant());
+                query.append('&').append(d).append('=').append(URLEncoder.encode((d.equals("to") ? day.plusDays(1)
+                    : day).atStartOfDay(ZONE).toInstant().toString(), StandardCharsets.UTF_8));
                 kept.append('&').append(d).append('=').append(day);
             } catch (java.time.DateTimeException e) {
                 notDays.add(value.length() > 40 ? value.substring(0, 40) + "…" : value);

@@ -262,7 +262,10 @@ public final class Console {
         String path = ctx.request().uri();
         api.person(ctx).onFailure(ctx::fail).onSuccess(person -> {
             if (person.isEmpty()) {
-                redirect(ctx, BASE + "sign-in?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+                // a session cookie that is no session's any more: it ended (idle, its time, a password or role
+                // changed, the person disabled), and the sign-in page says so rather than nothing
+                redirect(ctx, BASE + "sign-in?" + (api.sessionCookie(ctx) != null ? "ended&" : "") + "next="
+                    + URLEncoder.encode(path, StandardCharsets.UTF_8));
                 return;
             }
             View view = new View(ctx, person.get(), language, path, api);
@@ -316,7 +319,10 @@ public final class Console {
             .nav(navigation(view), view.t("nav.label"))
             .meta("csrf-token", api.pageToken(ctx))
             .headerEnd(whoAndSignOut(view))
-            .main(r.main());
+            // the live region the page's scripts speak in (console.js say), there from the start: one made when a
+            // message comes is often not read out
+            .main(new Html().element("p", "", "id", "console-status", "role", "status", "class", "ok")
+                .append(r.main()));
         // the lead of a refusal the page's scripts show, in the page's language, before the API's own words
         REFUSALS.forEach(kind -> page.meta("refused-" + kind, view.t("refused." + kind)));
         r.modules().forEach(page::module);
@@ -461,6 +467,8 @@ public final class Console {
             main.element("p", problem, "class", "problem", "role", "alert", "id", "sign-in-problem");
         } else if (ctx.request().getParam("signed-out") != null) {
             main.element("p", TEXTS.get(l, "signIn.signedOut"), "role", "status", "id", "signed-out");
+        } else if (ctx.request().getParam("ended") != null) {
+            main.element("p", TEXTS.get(l, "signIn.ended"), "role", "status", "id", "session-ended");
         }
         if (firstAdminOffered.getAsBoolean()) { // a new hub: first of all, how anyone gets in
             main.open("p", "class", "notice", "id", "first-admin").text(TEXTS.get(l, "signIn.firstAdmin") + " ")

@@ -121,13 +121,17 @@ final class Members {
         String user = v.ctx().pathParam("user");
         String memberPage = PATH + "/" + enc(member);
         String path = "/api/v1/admin/members/" + enc(member) + "/users/" + enc(user);
-        return v.get(path).compose(Console::ok).map(reply -> {
-            JsonObject u = reply.json();
+        Future<ApiAccess.Reply> person = v.get(path).compose(Console::ok);
+        // the way back names the member as its page does (it said the id)
+        Future<String> memberName = person.compose(p -> v.get("/api/v1/admin/members/" + enc(member)))
+            .map(m -> m.ok() ? m.json().getString("name", member) : member);
+        return memberName.map(memberShown -> {
+            JsonObject u = person.result().json();
             String id = u.getString("id");
             String name = u.getString("name");
             String state = u.getString("state");
             Html h = new Html().open("nav", "class", "crumbs", "aria-label", v.t("crumbs.label"))
-                .link(memberPage, v.t("person.back", member)).close("nav")
+                .link(memberPage, v.t("person.back", memberShown)).close("nav")
                 .element("h1", v.t("person.title", name, id));
             h.open("dl", "class", "facts")
                 .element("dt", v.t("integrations.state")).element("dd", v.state(state), "id", "person-state")
