@@ -323,16 +323,7 @@ public final class ConfigDef {
          */
         public Builder sinkTarget(String... names) {
             for (String name : names) {
-                ConfigKey key = keys.get(name);
-                if (key == null) {
-                    throw new IllegalArgumentException("config key '" + name
-                        + "' must be defined before it is made a sink target");
-                }
-                if (key.type() != ConfigType.STRING) {
-                    throw new IllegalArgumentException("config key '" + name + "' is a " + key.type()
-                        + "; a sink target is a STRING (a URI)");
-                }
-                sinkTargets.add(name);
+                sinkTargets.add(declared(name, ConfigType.STRING, "a sink target", "a sink target is a STRING (a URI)"));
             }
             return this;
         }
@@ -350,18 +341,22 @@ public final class ConfigDef {
          */
         public Builder memberIds(String... names) {
             for (String name : names) {
-                ConfigKey key = keys.get(name);
-                if (key == null) {
-                    throw new IllegalArgumentException("config key '" + name
-                        + "' must be defined before it is made a list of member ids");
-                }
-                if (key.type() != ConfigType.LIST) {
-                    throw new IllegalArgumentException("config key '" + name + "' is a " + key.type()
-                        + "; member ids are a LIST");
-                }
-                memberIds.add(name);
+                memberIds.add(declared(name, ConfigType.LIST, "a list of member ids", "member ids are a LIST"));
             }
             return this;
+        }
+
+        /** {@code name}, a key declared before as a {@code type}; else what it was to be made, and why not. */
+        private String declared(String name, ConfigType type, String made, String typeRule) {
+            ConfigKey key = keys.get(name);
+            if (key == null) {
+                throw new IllegalArgumentException("config key '" + name + "' must be defined before it is made "
+                    + made);
+            }
+            if (key.type() != type) {
+                throw new IllegalArgumentException("config key '" + name + "' is a " + key.type() + "; " + typeRule);
+            }
+            return name;
         }
 
         /** Accept keys that are not declared (they are kept as strings); off by default. */
