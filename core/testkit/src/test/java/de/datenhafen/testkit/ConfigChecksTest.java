@@ -73,12 +73,33 @@ class ConfigChecksTest {
 
     @Test
     void aValidConfigPassesAndStarts(HubClient client) {
+        parkhaus(client);
         JsonObject config = new JsonObject().put("path", "fine").put("senders", new JsonArray().add("parkhaus"));
 
         assertThat(problems(client, "fine", config)).isEmpty();
         HubClient.Response r = client.post("/api/v1/admin/integrations", request("fine", config));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(client.anonymous().get("/api/v1/plugins/checked/fine").body()).isEqualTo("ok");
+    }
+
+    /** A key of members' ids names members the hub has: one it has not is refused naming the key and the id. */
+    @Test
+    void aSenderThatIsNoMemberIsAProblemOfItsKey(HubClient client) {
+        parkhaus(client);
+        JsonObject config = new JsonObject().put("path", "typo").put("senders", new JsonArray().add("parkhaus")
+            .add("parkhuas"));
+
+        assertThat(problems(client, "typo", config)).containsExactly("config.senders: there is no member 'parkhuas'; "
+            + "senders lists ids of the hub's members (GET /api/v1/admin/members)");
+        assertThat(client.post("/api/v1/admin/integrations", request("typo", config)).status()).isEqualTo(400);
+        assertThat(client.get("/api/v1/admin/integrations/typo").status()).isEqualTo(404);
+    }
+
+    private static void parkhaus(HubClient client) {
+        if (client.get("/api/v1/admin/members/parkhaus").status() == 404) {
+            assertThat(client.post("/api/v1/admin/members", new JsonObject().put("id", "parkhaus")
+                .put("name", "Parkhaus GmbH")).status()).isEqualTo(201);
+        }
     }
 
     @Test
@@ -93,6 +114,8 @@ class ConfigChecksTest {
         assertThat(properties.getJsonObject("path").getString("pattern")).isEqualTo("^(?:[a-z0-9-]+)$");
         assertThat(properties.getJsonObject("feed-url").getString("format")).isEqualTo("uri");
         assertThat(properties.getJsonObject("token").getBoolean("deprecated")).isTrue();
+        assertThat(properties.getJsonObject("senders").getBoolean("x-datenhafen-member-ids")).isTrue();
+        assertThat(properties.getJsonObject("path").containsKey("x-datenhafen-member-ids")).isFalse();
         assertThat(properties.getJsonObject("token").getBoolean("writeOnly")).isTrue();
     }
 

@@ -11,13 +11,16 @@ import java.time.Duration;
 /**
  * Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms: types,
  * defaults, secrets, each key's {@link ConfigCheck}s as their keywords ({@code minimum}, {@code enum}, {@code pattern},
- * ...), retired keys as {@code deprecated} and hub-admin-only keys with {@value #HUB_ADMIN_ONLY} (saying what they
- * bound).
+ * ...), retired keys as {@code deprecated}, hub-admin-only keys with {@value #HUB_ADMIN_ONLY} (saying what they
+ * bound) and lists of members' ids with {@value #MEMBER_IDS}.
  */
 public final class ConfigSchemas {
 
     /** The keyword of a key only a hub-admin may set ({@link ConfigDef#hubAdminOnly}); its value says what it bounds. */
     public static final String HUB_ADMIN_ONLY = "x-datenhafen-hub-admin-only";
+
+    /** The keyword of a LIST key whose values are members' ids ({@link ConfigDef#memberIds}); its value is true. */
+    public static final String MEMBER_IDS = "x-datenhafen-member-ids";
 
     private ConfigSchemas() {
     }
@@ -46,6 +49,9 @@ public final class ConfigSchemas {
             }
             if (def.retired(key.name()) != null) {
                 p.put("deprecated", true);
+            }
+            if (def.memberIds(key.name())) {
+                p.put(MEMBER_IDS, true);
             }
             if (def.hubAdminOnly(key.name()) != null) {
                 p.put(HUB_ADMIN_ONLY, def.hubAdminOnly(key.name()));

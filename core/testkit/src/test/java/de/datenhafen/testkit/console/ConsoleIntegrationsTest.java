@@ -21,7 +21,9 @@ class ConsoleIntegrationsTest {
     private static final Path ARCHIVES = People.temp("integrations");
 
     @RegisterExtension
-    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES)).build();
+    static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES))
+        .plugin(() -> de.datenhafen.testkit.PluginArchiveBuilder.plugin("checked", "1.0.0", Fixtures.MEMBER,
+            de.datenhafen.fixtures.CheckedPlugin.class).writeTo(ARCHIVES)).build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();
@@ -96,6 +98,30 @@ class ConsoleIntegrationsTest {
         assertThat(hub.client().get("/api/v1/admin/integrations/parking").json().getJsonObject("config")
             .getInteger("max-size")).isEqualTo(2048);
         browser.assertAccessible();
+    }
+
+    /**
+     * A key of members' ids (an ingest's senders) says beside it which members there are to a hub-admin (ids had to be
+     * known or guessed); one that is no member is said at the field as one types.
+     */
+    @Test
+    void aKeyOfMembersSaysWhichMembersThereAre() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/new/integration?connector=checked");
+        WebElement hint = browser.await(d -> d.findElement(By.id("hint.senders.members")));
+        assertThat(hint.getText()).startsWith("Kennungen von Mitgliedern dieses Hubs: ")
+            .contains("luftblick", "stadtverkehr", "verein");
+        assertThat(browser.driver().findElement(By.id("config.senders")).getAttribute("aria-describedby"))
+            .contains("hint.senders.members");
+        browser.assertAccessible();
+        browser.driver().findElement(By.id("config.path")).sendKeys("gates");
+        browser.driver().findElement(By.id("config.senders")).sendKeys("luftblick, luftblik");
+        String problem = browser.await(d -> {
+            String text = d.findElement(By.id("problem.senders")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(problem).isEqualTo("there is no member 'luftblik'; senders lists ids of the hub's members (GET "
+            + "/api/v1/admin/members)");
     }
 
     @Test

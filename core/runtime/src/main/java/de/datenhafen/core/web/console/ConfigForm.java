@@ -5,6 +5,7 @@ import de.datenhafen.core.integration.ConfigSchemas;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,15 @@ final class ConfigForm {
      * @param values the values to show (an integration's config when editing, secrets redacted by the API), or null
      */
     static void fields(Console.View v, Html h, JsonObject schema, JsonObject values) {
+        fields(v, h, schema, values, List.of());
+    }
+
+    /**
+     * @param values the values to show, or null
+     * @param members the ids of the members the person may name in a key of members' ids (a hub-admin all, a
+     *     member-admin their own), shown beside such a key: an id the hub knows, not one to guess
+     */
+    static void fields(Console.View v, Html h, JsonObject schema, JsonObject values, List<String> members) {
         JsonObject properties = schema.getJsonObject("properties", new JsonObject());
         JsonArray required = schema.getJsonArray("required", new JsonArray());
         for (String key : properties.fieldNames()) {
@@ -44,11 +54,12 @@ final class ConfigForm {
             if (p.getBoolean("deprecated", false) && value == null) {
                 continue; // a retired key: only a stored config that still has it shows it, to be taken out
             }
-            field(v, h, key, p, required.contains(key), value);
+            field(v, h, key, p, required.contains(key), value, members);
         }
     }
 
-    private static void field(Console.View v, Html h, String key, JsonObject p, boolean required, Object value) {
+    private static void field(Console.View v, Html h, String key, JsonObject p, boolean required, Object value,
+                              List<String> members) {
         String id = "config." + key;
         String type = p.getString("type", "string");
         boolean secret = p.getBoolean("writeOnly", false);
@@ -60,6 +71,11 @@ final class ConfigForm {
         Map<String, String> hints = new LinkedHashMap<>();
         if (type.equals("array")) {
             hints.put(hintId + ".list", v.t("form.list"));
+            if (p.getBoolean(ConfigSchemas.MEMBER_IDS, false) && !members.isEmpty()) {
+                hints.put(hintId + ".members", v.t(v.person().isHubAdmin() ? "form.memberIds" : "form.memberIdOwn",
+                    String.join(", ", members.size() > 30
+                    ? List.of(String.join(", ", members.subList(0, 30)), "…") : members)));
+            }
         } else if ("duration".equals(p.getString("format"))) {
             hints.put(hintId + ".duration", v.t("form.duration"));
         }

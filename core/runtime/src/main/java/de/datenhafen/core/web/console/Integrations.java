@@ -104,11 +104,25 @@ final class Integrations {
             });
     }
 
+    /**
+     * The members a person may name in a key of members' ids (an ingest's senders): every member for a hub-admin (the
+     * API lists them to hub-admins alone), the person's own for anyone else; none if the list cannot be read.
+     */
+    private static Future<List<String>> memberIds(Console.View v) {
+        if (!v.person().isHubAdmin()) {
+            return Future.succeededFuture(v.person().member() == null ? List.of() : List.of(v.person().member()));
+        }
+        return v.get("/api/v1/admin/members").map(r -> r.ok() ? r.array().stream()
+            .map(o -> ((JsonObject) o).getString("id")).toList() : List.<String>of());
+    }
+
     /** The same form for an integration's config, filled in with what the API shows (never a secret). */
     static Future<Console.Rendered> edit(Console.View v) {
         String name = v.ctx().pathParam("name");
+        Future<List<String>> members = memberIds(v);
         return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
-            .compose(Console::ok).compose(one -> v.get("/api/v1/admin/connectors").compose(Console::ok).map(all -> {
+            .compose(Console::ok).compose(one -> members.compose(m -> v.get("/api/v1/admin/connectors"))
+            .compose(Console::ok).map(all -> {
                 JsonObject i = one.json();
                 JsonObject connector = all.array().stream().map(o -> (JsonObject) o)
                     .filter(c -> c.getString("name").equals(i.getString("connector"))).findFirst().orElse(null);
@@ -120,7 +134,8 @@ final class Integrations {
                 }
                 h.open("form", "id", "integration-form", "data-connector", connector.getString("name"),
                     "data-integration", name, "novalidate", "", "data-said", v.t("said.integrationSaved", "{name}"));
-                ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"));
+                ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"),
+                    members.result());
                 h.element("p", "", "class", "field-problem", "id", "problem.config")
                     .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
                     .link(PATH + "/" + name, v.t("integration.cancel")).close("p")
@@ -134,7 +149,8 @@ final class Integrations {
     /** The form for a new integration: first the connector, then its config. */
     static Future<Console.Rendered> create(Console.View v) {
         String chosen = v.ctx().request().getParam("connector");
-        return v.get("/api/v1/admin/connectors").compose(Console::ok).map(reply -> {
+        Future<List<String>> members = memberIds(v);
+        return members.compose(m -> v.get("/api/v1/admin/connectors")).compose(Console::ok).map(reply -> {
             JsonArray connectors = reply.array();
             Html h = v.crumbs(PATH, "nav.integrations").element("h1", v.t("integrations.new"))
                 .open("form", "method", "get", "action", NEW, "id", "choose")
@@ -165,7 +181,7 @@ final class Integrations {
                     "spellcheck", "false", "aria-describedby", "hint.name problem.name")
                 .element("p", v.t("integrations.nameHint"), "class", "hint", "id", "hint.name")
                 .element("p", "", "class", "field-problem", "id", "problem.name");
-            ConfigForm.fields(v, h, schema, null);
+            ConfigForm.fields(v, h, schema, null, members.result());
             h.element("p", "", "class", "field-problem", "id", "problem.config")
                 .open("p").element("button", v.t("integrations.create"), "type", "submit").close("p")
                 .element("p", "", "id", "form-result", "role", "status", "data-invalid", v.t("form.invalid"))
