@@ -115,7 +115,14 @@ export const fill = (template, values) => (template || '').replace(/\{(\w+)\}/g,
   } catch (e) { /* none, or not ours */ }
   if (said && typeof said.text === 'string' && said.path === window.location.pathname
     && typeof said.at === 'number' && Date.now() - said.at < SAID_FOR_MS) {
-    window.setTimeout(() => say(said.text), 400);
+    window.setTimeout(() => {
+      say(said.text);
+      // a page loaded again keeps its scroll position: the line was out of sight above it (1,600 px up after a
+      // token was revoked down in its table), so the page goes up to it
+      const region = document.getElementById('console-status');
+      const box = region.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) region.scrollIntoView({ block: 'nearest' });
+    }, 400);
   }
 })();
 

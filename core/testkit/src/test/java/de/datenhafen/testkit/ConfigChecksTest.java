@@ -93,6 +93,12 @@ class ConfigChecksTest {
             + "senders lists ids of the hub's members (GET /api/v1/admin/members)");
         assertThat(client.post("/api/v1/admin/integrations", request("typo", config)).status()).isEqualTo(400);
         assertThat(client.get("/api/v1/admin/integrations/typo").status()).isEqualTo(404);
+        // said while another key has a problem too, and an id in capitals says what it should be
+        assertThat(problems(client, "typo", new JsonObject().put("senders", new JsonArray().add("Parkhaus"))))
+            .contains("config.senders: there is no member 'Parkhaus' (ids are lower case: parkhaus); senders lists "
+                + "ids of the hub's members (GET /api/v1/admin/members)");
+        // a dry run changes nothing, and is not an entry of the audit (a form's checks as one types hid the changes)
+        assertThat(client.get("/api/v1/admin/audit?action=validate").json().getJsonArray("entries")).isEmpty();
     }
 
     private static void parkhaus(HubClient client) {

@@ -382,12 +382,11 @@ final class IdentityApi {
         }
         return passwords.submit(() -> {
             var found = identity.users().withPassword(id, password);
-            if (found.isEmpty() || !Users.ACTIVE.equals(found.get().state())
-                || !identity.members().active(found.get().member())) {
+            if (found.isEmpty()) {
+                // a wrong guess counts; the right password of a disabled or suspended person is no guess, and opens
+                // nothing either
                 addressLimiter.failed(client);
                 accountLimiter.failed(account);
-            }
-            if (found.isEmpty()) {
                 throw new UnauthorizedException("the user or the password is not right");
             }
             Users.User u = found.get();

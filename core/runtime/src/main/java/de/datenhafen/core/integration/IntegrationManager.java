@@ -269,11 +269,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (target != null) {
             out.add(target);
         }
-        if (configProblems.isEmpty()) {
-            ConfigProblem member = memberIdProblem(connector, connector.config().parse(raw));
-            if (member != null) {
-                out.add(member);
-            }
+        // also while other keys have problems (a form filled in another order learnt of a mistyped id last)
+        ConfigProblem member = memberIdProblem(connector, raw, configProblems);
+        if (member != null) {
+            out.add(member);
         }
         return out;
     }
@@ -310,16 +309,27 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
      * no member, as a problem of that key: the hub knows its members, a plugin does not, and a mistyped id in an
      * ingest's {@code senders} shut out the member it meant without a word. Null when there is none.
      */
-    private ConfigProblem memberIdProblem(Connector connector, Config config) {
+    private ConfigProblem memberIdProblem(Connector connector, Map<String, Object> raw, List<ConfigProblem> found) {
+        if (raw == null) {
+            return null;
+        }
         for (ConfigKey key : connector.config().keys()) {
-            if (!connector.config().memberIds(key.name()) || !config.has(key.name())) {
+            boolean refusedAlready = found.stream().anyMatch(p -> p.field().equals(key.name()));
+            Object given = raw.get(key.name());
+            // a list as JSON has it, or as a form sends it (ids separated by commas, as the config reads it)
+            List<?> ids = given instanceof List<?> l ? l : given instanceof String text
+                ? java.util.Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList()
+                : List.of();
+            if (!connector.config().memberIds(key.name()) || refusedAlready) {
                 continue;
             }
-            for (String id : config.getList(key.name())) {
-                if (!memberExists.test(id)) {
+            for (Object value : ids) {
+                if (value instanceof String id && !memberExists.test(id.strip())) {
                     String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
-                    return new ConfigProblem("config." + key.name(), "there is no member '" + shown + "'; "
-                        + key.name() + " lists ids of the hub's members (GET /api/v1/admin/members)");
+                    String lower = id.strip().toLowerCase(java.util.Locale.ROOT);
+                    return new ConfigProblem("config." + key.name(), "there is no member '" + shown + "'"
+                        + (!lower.equals(id) && memberExists.test(lower) ? " (ids are lower case: " + lower + ")"
+                        : "") + "; " + key.name() + " lists ids of the hub's members (GET /api/v1/admin/members)");
                 }
             }
         }

@@ -199,6 +199,9 @@ class ConsoleMembersTest {
         browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? true
             : null);
         assertThat(People.said(browser)).isEqualTo("Die Angaben zu dora sind gespeichert.");
+        assertThat(browser.script("const r = document.getElementById('console-status').getBoundingClientRect();"
+            + " return r.top >= 0 && r.bottom <= window.innerHeight;")).as("in sight where the page was scrolled to")
+            .isEqualTo(true);
         browser.driver().findElement(By.id("person-details.email")).clear();
         browser.driver().findElement(By.cssSelector("#person-details button[type=submit]")).click();
         browser.await(d -> d.findElement(By.tagName("main")).getText().contains("dora@luftblick.example") ? null

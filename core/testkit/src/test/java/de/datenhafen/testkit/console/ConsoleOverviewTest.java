@@ -72,7 +72,8 @@ class ConsoleOverviewTest {
         // language, then its name and reason in the hub's words (they were the English words alone)
         assertThat(browser.driver().findElement(By.cssSelector("ul.problems")).getText())
             .contains("Warnung · Plugin-Signaturen werden nicht geprüft: Jedes Archiv, das ein Admin installiert, "
-                + "wird geladen (nur für Entwicklung).\nplugin-signatures: not checked");
+                + "wird geladen (nur für Entwicklung).\nplugin-signatures: not checked")
+            .contains("Integration gateway ist fehlgeschlagen.");
         browser.assertAccessible();
         browser.size(360, 800);
         browser.assertAccessible();

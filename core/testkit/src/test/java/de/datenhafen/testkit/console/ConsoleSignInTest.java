@@ -61,7 +61,7 @@ class ConsoleSignInTest {
      * same person (ids are lower case).
      */
     @Test
-    void aDisabledPersonIsToldSoAndAnIdTypedWithCapitalsSignsIn() {
+    void aDisabledPersonIsToldSoAndAnIdTypedWithCapitalsSignsIn() throws Exception {
         assertThat(hub.client().post("/api/v1/admin/members", new JsonObject().put("id", "fischerei")
             .put("name", "Fischerei Travemünde")).status()).isEqualTo(201);
         People.invite(hub.client(), "fischerei", "hanna", "viewer", "Kutter im Morgennebel");
@@ -74,8 +74,10 @@ class ConsoleSignInTest {
                 + "aktivieren.");
         assertThat(browser.driver().manage().getCookieNamed("dh_session")).isNull();
         browser.assertAccessible();
-        assertThat(signInSays("hanna", "geraten, nicht gewusst"))
-            .isEqualTo("Benutzer oder Passwort ist nicht richtig.");
+        // a wrong one says nothing of the account (from an address of its own: the browser's failures add up)
+        assertThat(form(java.net.InetAddress.getByName("127.0.0.62"), "/console/sign-in",
+            "user=hanna&password=geraten").body()).contains("Benutzer oder Passwort ist nicht richtig.")
+            .doesNotContain("deaktiviert");
 
         assertThat(hub.client().patch(person, "application/json", new JsonObject().put("state", "active").encode())
             .status()).isEqualTo(200);
@@ -116,13 +118,35 @@ class ConsoleSignInTest {
         browser.open(hub.client().baseUri().resolve("/console/integrations"));
         assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?ended&next=");
         assertThat(browser.driver().findElement(By.id("session-ended")).getText()).startsWith("Ihre Anmeldung ist "
-            + "beendet: nach einer Weile ohne Aktivität, nach Ablauf ihrer Zeit, oder weil Ihr Passwort oder Ihre "
-            + "Rollen geändert wurden.");
+            + "beendet: nach einer Weile ohne Aktivität, nach Ablauf ihrer Zeit oder weil Ihr Passwort oder Ihre "
+            + "Rollen geändert, Ihr Konto deaktiviert oder Ihr Mitglied gesperrt wurde.");
         browser.assertAccessible();
 
         browser.clearCookies().open(hub.client().baseUri().resolve("/console/integrations"));
         assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in?next=");
         assertThat(browser.driver().findElements(By.id("session-ended"))).isEmpty();
+    }
+
+    /**
+     * A refused sign-in keeps the page that was asked for: the next one then leads there (it led to the overview).
+     * Refused here as a disabled person, which counts as no failure (the browser's wrong passwords add up).
+     */
+    @Test
+    void aRefusedSignInKeepsThePageAskedFor() {
+        People.invite(hub.client(), "luftblick", "jan", "viewer", "Möwen über dem Hafen");
+        String jan = "/api/v1/admin/members/luftblick/users/jan";
+        assertThat(hub.client().patch(jan, "application/json", new JsonObject().put("state", "disabled").encode())
+            .status()).isEqualTo(200);
+        browser.clearCookies().size(1280, 900).open(hub.client().baseUri().resolve("/console/audit?action=login"));
+        browser.driver().findElement(By.id("user")).sendKeys("jan");
+        browser.driver().findElement(By.id("password")).sendKeys("Möwen über dem Hafen");
+        browser.submit(By.cssSelector("form.sign-in button[type=submit]"));
+        browser.await(d -> d.findElement(By.id("sign-in-problem")));
+        assertThat(hub.client().patch(jan, "application/json", new JsonObject().put("state", "active").encode())
+            .status()).isEqualTo(200);
+        browser.driver().findElement(By.id("password")).sendKeys("Möwen über dem Hafen");
+        browser.submit(By.cssSelector("form.sign-in button[type=submit]"));
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/audit?action=login") ? true : null);
     }
 
     /** Signs in on the sign-in page with {@code user} and {@code password}, which refuses: what it says. */

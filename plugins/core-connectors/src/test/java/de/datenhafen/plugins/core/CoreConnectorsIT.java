@@ -215,6 +215,7 @@ class CoreConnectorsIT {
 
     @Test
     void httpIngestWithBothSendersAndAnonymousIsRefusedSayingToChooseOne(HubClient client) {
+        members(client); // the sender a member: the refusal is the choice alone
         JsonObject request = new JsonObject().put("name", "both").put("connector", "http-ingest")
             .put("config", new JsonObject().put("path", "both").put("type", "city.both")
                 .put("senders", new JsonArray().add("parkhaus")).put("anonymous", true));

@@ -461,7 +461,9 @@ public final class Console {
 
     private void signInPage(RoutingContext ctx, int status, String problem) {
         Language l = Language.of(ctx);
-        String next = next(ctx.request().getParam("next"));
+        // the page asked for before: from the address, or from the refused form's own field (it became the overview)
+        String asked = ctx.request().getParam("next");
+        String next = next(asked != null ? asked : field(ctx, "next"));
         Html main = new Html().element("h1", TEXTS.get(l, "signIn.title"));
         if (problem != null) {
             main.element("p", problem, "class", "problem", "role", "alert", "id", "sign-in-problem");

@@ -192,7 +192,13 @@ final class Members {
             boolean revoked = t.getString("revokedAt") != null;
             h.open("tr", "data-token", t.getString("name")).element("th", t.getString("name"), "scope", "row")
                 .element("td", join(t.getJsonArray("roles"))).element("td", t.getString("purpose", ""))
-                .element("td", t.getString("lastUsedAt", "–"))
+                .open("td");
+            if (t.getString("lastUsedAt") == null) { // never used
+                h.text("–");
+            } else {
+                v.time(h, t.getString("lastUsedAt"));
+            }
+            h.close("td")
                 .element("td", revoked ? v.t("member.revoked") : v.t("member.active")).open("td");
             if (!revoked) {
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/tokens/" + t.getString("id"),

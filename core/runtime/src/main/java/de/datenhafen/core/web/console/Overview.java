@@ -115,7 +115,9 @@ final class Overview {
                 // (for a hub-admin: a member sees the checks' names only while the hub is not ready, as the API shows
                 // them to anyone, and the words would say what the API's reasons keep to hub-admins)
                 java.util.Optional<String> lead = !v.person().isHubAdmin() ? java.util.Optional.empty() : colon > 0
-                    ? Console.TEXTS.find(v.language(), "check." + name.substring(0, colon)).map(t ->
+                    ? Console.TEXTS.find(v.language(), "check." + name.substring(0, colon) + "."
+                        + c.getString("status", "")).or(() -> Console.TEXTS.find(v.language(), "check."
+                        + name.substring(0, colon))).map(t ->
                         new java.text.MessageFormat(t, v.language().locale()).format(new Object[] {
                             name.substring(colon + 1)}))
                     : Console.TEXTS.find(v.language(), "check." + name);
