@@ -308,12 +308,8 @@ final class IdentityApi {
         if (!before.state().equals(after.state())) {
             out.add("state " + before.state() + " -> " + after.state());
         }
-        if (!java.util.Objects.equals(before.name(), after.name())) {
-            out.add("name changed");
-        }
-        if (!java.util.Objects.equals(before.email(), after.email())) {
-            out.add(after.email() == null ? "e-mail removed" : "e-mail changed");
-        }
+        changedText(out, "name", before.name(), after.name());
+        changedText(out, "e-mail", before.email(), after.email());
         return out.isEmpty() ? "nothing changed" : String.join("; ", out);
     }
 
@@ -323,13 +319,16 @@ final class IdentityApi {
         if (!before.state().equals(after.state())) {
             out.add("state " + before.state() + " -> " + after.state());
         }
-        if (!java.util.Objects.equals(before.name(), after.name())) {
-            out.add("name changed");
-        }
-        if (!java.util.Objects.equals(before.contact(), after.contact())) {
-            out.add(after.contact() == null ? "contact removed" : "contact changed");
-        }
+        changedText(out, "name", before.name(), after.name());
+        changedText(out, "contact", before.contact(), after.contact());
         return out.isEmpty() ? "nothing changed" : String.join("; ", out);
+    }
+
+    /** That a text changed or was removed, not to what (the audit is read by more people than the account). */
+    private static void changedText(List<String> out, String what, String before, String after) {
+        if (!java.util.Objects.equals(before, after)) {
+            out.add(what + (after == null ? " removed" : " changed"));
+        }
     }
 
     private void login(RoutingContext ctx) {
