@@ -127,7 +127,7 @@ final class AccessRules {
         }
         if (ctx != null) {
             ctx.put(HttpApi.AUDIT_ACTION, method + " " + r.template());
-            ctx.put(HttpApi.AUDIT_TARGET, params.isEmpty() ? null : params.toString());
+            params.forEach((name, value) -> HttpApi.auditNames(ctx, name, value));
             if (params.containsKey("member")) { // the path's member, whose people read the entry
                 ctx.put(HttpApi.AUDIT_MEMBER, params.get("member"));
             }

@@ -179,6 +179,7 @@ final class AdminApi {
             .onSuccess(v -> work(ctx, 201, () -> {
                 try {
                     PluginView view = plugins.install(upload, enable, owner);
+                    HttpApi.auditNames(ctx, "id", view.id()); // as the plugin's own routes name it
                     if (owner != null) {
                         owners.assign(view.id(), owner, "owner");
                     }
@@ -253,8 +254,10 @@ final class AdminApi {
         }
         work(ctx, 201, () -> {
             requireOwnerOfConnector(ctx, body.getString("connector"));
-            return Json.integration(integrations.create(body.getString("name"), body.getString("connector"),
-                configOf(body), writer(ctx)));
+            var created = integrations.create(body.getString("name"), body.getString("connector"), configOf(body),
+                writer(ctx));
+            HttpApi.auditNames(ctx, "name", created.name()); // as the integration's own routes name it
+            return Json.integration(created);
         });
     }
 

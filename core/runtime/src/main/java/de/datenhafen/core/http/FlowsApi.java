@@ -141,6 +141,7 @@ final class FlowsApi {
         io.vertx.core.Future<Object> created = workers.executeBlocking(() -> {
             String member = memberFor(p, r.member());
             JsonObject out = flow(flows.create(r.name(), member, r.definition(), p.label(), r.note()));
+            HttpApi.auditNames(ctx, "name", out.getString("name")); // as the flow's own routes name it
             if (!r.generated().isEmpty()) {
                 out.put("generated", new JsonObject(Map.copyOf(r.generated())));
             }

@@ -84,8 +84,13 @@ public final class HttpApi {
 
     /** Set by a route on its request: what the audit log calls the action ("METHOD /route/template"). */
     public static final String AUDIT_ACTION = "datenhafen.action";
-    /** Set by a route on its request: what the action was on (its path parameters), or absent. */
+    /**
+     * Set by a route on its request: what the action was on, as one text, or absent; else the names collected by
+     * {@link #auditNames} are the target.
+     */
     public static final String AUDIT_TARGET = "datenhafen.target";
+    /** The names {@link #auditNames} collected for the audit entry's target (the path's parameters first). */
+    private static final String AUDIT_NAMES = "datenhafen.audit.names";
     /**
      * Set by a route on its request: the member an action concerns (its path's member, a member just made), whose
      * people read its entry; else the principal's. Never read out of the target's text: a sign-in with the user name
@@ -305,6 +310,24 @@ public final class HttpApi {
         ctx.next();
     }
 
+    /**
+     * Names what the request's action was on, for its audit entry's target ({@code {member=verein, user=dora}}): the
+     * path's parameters (noted by the access rules), and what a creation made (the person invited, the integration
+     * created), which the path cannot name. A name given again replaces its value in place (a token's id in the path
+     * by its name, which is what people know it by).
+     */
+    public static void auditNames(RoutingContext ctx, String name, String value) {
+        java.util.Map<String, String> names = ctx.get(AUDIT_NAMES);
+        if (names == null) {
+            names = new java.util.LinkedHashMap<>();
+            ctx.put(AUDIT_NAMES, names);
+        }
+        // from a request's path or body: control characters escaped (the log names a lost entry's target), cut short
+        String kept = value == null ? null : LogText.escape(value.length() > 200 ? value.substring(0, 200) + "…"
+            : value);
+        names.put(name, kept);
+    }
+
     /** The status an audit entry gets when the client went away before any answer (as nginx logs it). */
     static final int CLOSED_BEFORE_ANSWER = 499;
 
@@ -334,7 +357,9 @@ public final class HttpApi {
                 caller.id(), caller.member(), java.util.Set.of(), caller.scopePlugin(), caller.scopePath());
         }
         String action = ctx.get(AUDIT_ACTION);
-        String target = ctx.get(AUDIT_TARGET);
+        java.util.Map<String, String> names = ctx.get(AUDIT_NAMES);
+        String target = ctx.get(AUDIT_TARGET) != null || names == null || names.isEmpty() ? ctx.get(AUDIT_TARGET)
+            : names.toString();
         String member = ctx.get(AUDIT_MEMBER) != null ? ctx.get(AUDIT_MEMBER) : p == null ? null : p.member();
         audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
             p == null ? null : p.kind().id(), member,

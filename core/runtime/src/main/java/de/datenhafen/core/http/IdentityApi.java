@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -102,7 +104,7 @@ final class IdentityApi {
         router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             Members.Member created = identity.members().create(string(b, "id"), string(b, "name"),
                 string(b, "contact"));
-            ctx.put(HttpApi.AUDIT_TARGET, "{member=" + created.id() + "}");
+            HttpApi.auditNames(ctx, "member", created.id());
             ctx.put(HttpApi.AUDIT_MEMBER, created.id()); // the new member sees its creation audited
             return member(created);
         }));
@@ -129,6 +131,7 @@ final class IdentityApi {
             mayGive(ctx, member, roles);
             Users.Invited u = identity.users().create(member, b.getString("id"), b.getString("name"),
                 b.getString("email"), roles);
+            HttpApi.auditNames(ctx, "user", u.user().id());
             return invited(u);
         }));
         router.get(m + "/:member/users/:user").handler(ctx -> work(ctx, 200, () -> user(userOf(ctx))));
@@ -172,10 +175,15 @@ final class IdentityApi {
             ApiTokens.Created c = identity.tokens().create(member, b.getString("name"), string(b, "purpose"),
                 Role.fromList(list(b, "roles"), "roles"), string(scope, "plugin"), string(scope, "path"),
                 instant(b, "expiresAt"), principal(ctx));
+            HttpApi.auditNames(ctx, "token", c.token().name()); // its name: people never see its id
             return token(c.token()).put("token", c.secret());
         }));
-        router.delete(m + "/:member/tokens/:token").handler(ctx -> work(ctx, 200, () -> token(identity.tokens()
-            .revoke(identity.members().require(ctx.pathParam("member")).id(), ctx.pathParam("token")))));
+        router.delete(m + "/:member/tokens/:token").handler(ctx -> work(ctx, 200, () -> {
+            ApiTokens.Token revoked = identity.tokens().revoke(identity.members().require(ctx.pathParam("member"))
+                .id(), ctx.pathParam("token"));
+            HttpApi.auditNames(ctx, "token", revoked.name()); // the path's id replaced: people know it by name
+            return token(revoked);
+        }));
 
         router.get("/api/v1/admin/audit").handler(this::audit);
 
@@ -436,7 +444,7 @@ final class IdentityApi {
                     ctx.put(HttpApi.AUDIT_DETAIL, "the code printed at the start for the first admin: " + u.id()
                         + " is an active hub-admin of " + u.member());
                 }
-                ctx.put(HttpApi.AUDIT_TARGET, "{user=" + u.id() + "}");
+                HttpApi.auditNames(ctx, "user", u.id());
                 // a new password ends every session of the user, as a changed one does: a reset locks out whoever
                 // signed in with the old one
                 identity.sessions().closeAllOf(u.id());
@@ -461,8 +469,13 @@ final class IdentityApi {
                 member = p.member();
             }
             int limit = (int) Math.min(longParam(ctx, "limit", 100), Integer.MAX_VALUE); // 2^32 + 1 was 1
-            AuditLog.Filter filter = new AuditLog.Filter(member, ctx.queryParams().get("principal"),
-                ctx.queryParams().get("action"), ctx.queryParams().get("target"), instantParam(ctx, "from"),
+            List<String> routes = ctx.queryParams().getAll("route");
+            if (routes.size() > 100) { // an IN list of the hub's routes, not of a request's making
+                throw new InvalidInputException("at most 100 routes in one filter", "route");
+            }
+            String principal = ctx.queryParams().get("principal");
+            AuditLog.Filter filter = new AuditLog.Filter(member, principal, tokensNamed(principal, member),
+                ctx.queryParams().get("action"), routes, ctx.queryParams().get("target"), instantParam(ctx, "from"),
                 instantParam(ctx, "to"));
             if (ctx.queryParams().contains("after") && ctx.queryParams().contains("before")) {
                 throw new InvalidInputException("give after (oldest first) or before (newest first), not both",
@@ -473,15 +486,57 @@ final class IdentityApi {
                 ? identity.audit().readBefore(filter, longParam(ctx, "before", Long.MAX_VALUE), limit)
                 : identity.audit().read(filter, longParam(ctx, "after", 0), limit);
             JsonArray out = new JsonArray();
+            Map<String, String> tokenNames = new HashMap<>(); // a page names few tokens, each looked up once
             for (AuditLog.Entry e : entries) {
                 out.add(new JsonObject().put("seq", e.seq()).put("at", e.at().toString())
-                    .put("principal", e.principal()).put("kind", e.principalKind()).put("member", e.member())
+                    .put("principal", e.principal()).put("principalName", nameOf(e, tokenNames))
+                    .put("kind", e.principalKind()).put("member", e.member())
                     .put("action", e.action()).put("target", e.target()).put("outcome", e.outcome())
                     .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail()));
             }
             return new JsonObject().put("entries", out)
                 .put("next", entries.isEmpty() ? null : entries.get(entries.size() - 1).seq());
         });
+    }
+
+    /**
+     * The name people know an entry's token by (its id is never shown to them), also when it was revoked since; null
+     * for a person, the bootstrap token, or a token of another member or gone.
+     */
+    private String nameOf(AuditLog.Entry e, Map<String, String> names) {
+        String p = e.principal();
+        if (p == null || !p.startsWith("token:") || e.member() == null) {
+            return null;
+        }
+        return names.computeIfAbsent(e.member() + "/" + p, k -> {
+            try {
+                return identity.tokens().require(e.member(), p.substring("token:".length())).name();
+            } catch (RuntimeException gone) { // not this member's, or no longer stored
+                return null;
+            }
+        });
+    }
+
+    /**
+     * The tokens (as the audit names them, {@code token:<id>}) that are named {@code name}, in any case, of
+     * {@code member} or, when null (a hub-admin's question), of any member: people know a token by its name, which the
+     * console shows in "Wer", and look for it so.
+     */
+    private List<String> tokensNamed(String name, String member) {
+        if (name == null || name.isBlank()) {
+            return List.of();
+        }
+        List<String> members = member != null ? List.of(member)
+            : identity.members().list().stream().map(Members.Member::id).toList();
+        List<String> out = new ArrayList<>();
+        for (String m : members) {
+            for (ApiTokens.Token t : identity.tokens().list(m)) {
+                if (t.name().equalsIgnoreCase(name.trim()) && out.size() < 100) {
+                    out.add("token:" + t.id());
+                }
+            }
+        }
+        return out;
     }
 
     private static long longParam(RoutingContext ctx, String name, long otherwise) {

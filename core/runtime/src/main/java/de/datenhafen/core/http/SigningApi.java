@@ -51,14 +51,18 @@ final class SigningApi {
         router.get(KEYS).handler(ctx -> work(ctx, 200, () -> new JsonArray(keys.of(member(ctx)).stream()
             .map(SigningApi::key).toList())));
         router.post(KEYS).handler(json).handler(ctx -> withBody(ctx, "the key as {\"publicKey\": \"<PEM or base64>\", "
-            + "\"name\": \"...\"}", b -> key(keys.register(member(ctx), text(b, "publicKey"), text(b, "name"),
-            by(ctx)))));
-        router.delete(KEYS + "/:key").handler(ctx -> work(ctx, 200, () -> key(keys.revoke(member(ctx),
-            ctx.pathParam("key"), by(ctx)))));
+            + "\"name\": \"...\"}", b -> key(named(ctx, keys.register(member(ctx), text(b, "publicKey"),
+            text(b, "name"), by(ctx))))));
+        router.delete(KEYS + "/:key").handler(ctx -> work(ctx, 200, () -> key(named(ctx, keys.revoke(member(ctx),
+            ctx.pathParam("key"), by(ctx))))));
         router.get(ALLOWLIST).handler(ctx -> work(ctx, 200, () -> new JsonArray(keys.allowList().stream()
             .map(SigningApi::allowed).toList())));
         router.post(ALLOWLIST).handler(json).handler(ctx -> withBody(ctx, "the archive as {\"sha256\": \"<hex>\", "
-            + "\"note\": \"who reviewed it\"}", b -> allowed(keys.allow(text(b, "sha256"), text(b, "note"), by(ctx)))));
+            + "\"note\": \"who reviewed it\"}", b -> {
+                SigningKeys.Allowed a = keys.allow(text(b, "sha256"), text(b, "note"), by(ctx));
+                HttpApi.auditNames(ctx, "hash", a.sha256());
+                return allowed(a);
+            }));
         router.delete(ALLOWLIST + "/:hash").handler(ctx -> work(ctx, 204, () -> {
             keys.disallow(ctx.pathParam("hash"));
             return null;
@@ -68,9 +72,15 @@ final class SigningApi {
     /** The path's member, which must exist (404), and noted for the audit entry so the member sees it. */
     private String member(RoutingContext ctx) {
         String id = members.require(ctx.pathParam("member")).id();
-        ctx.put(HttpApi.AUDIT_TARGET, "{member=" + id + "}");
+        HttpApi.auditNames(ctx, "member", id);
         ctx.put(HttpApi.AUDIT_MEMBER, id);
         return id;
+    }
+
+    /** The key for the audit entry's target by its name, which people know it by (its id is its fingerprint). */
+    private static SigningKeys.Key named(RoutingContext ctx, SigningKeys.Key k) {
+        HttpApi.auditNames(ctx, "key", k.name() != null && !k.name().isBlank() ? k.name() : k.id());
+        return k;
     }
 
     private static String by(RoutingContext ctx) {

@@ -123,6 +123,7 @@ final class SubscriptionsApi {
             SubscriptionStore.checkName(name);
             EventFilter filter = new EventFilter(types(body), text(body, "subjectPrefix"));
             long cursor = startCursor(body.getValue("from", "end"));
+            HttpApi.auditNames(ctx, "name", name); // as the subscription's own routes name it
             return view(subscriptions.create(name, filter, cursor));
         });
     }

@@ -36,8 +36,19 @@ public final class AuditLog implements AutoCloseable {
                         String target, int outcome, String client, String requestId, String detail) {
     }
 
-    /** Which entries to read: each null means any. {@code member} also matches entries of no member when null. */
-    public record Filter(String member, String principal, String action, String target, Instant from, Instant to) {
+    /**
+     * Which entries to read: each null (or empty) means any. {@code member} also matches entries of no member when
+     * null; {@code principal} is one as stored or an id alone, in any case, or one of {@code principalsAlso} as stored
+     * (the tokens of that name); {@code action} and {@code target} are
+     * found anywhere in theirs; {@code routes} are actions exactly ({@code POST /api/v1/admin/integrations}, not its
+     * {@code /:name/pause}), any of them.
+     */
+    public record Filter(String member, String principal, List<String> principalsAlso, String action,
+                         List<String> routes, String target, Instant from, Instant to) {
+        public Filter {
+            principalsAlso = principalsAlso == null ? List.of() : List.copyOf(principalsAlso);
+            routes = routes == null ? List.of() : List.copyOf(routes);
+        }
     }
 
     private final Database db;
@@ -179,15 +190,27 @@ public final class AuditLog implements AutoCloseable {
             args.add(f.member());
         }
         if (f.principal() != null) {
-            // "user:vera" as stored, or "vera" alone, as a person knows herself (the console's search box)
-            sql.append(" AND (principal = ? OR principal LIKE ? ESCAPE '\\')");
-            args.add(f.principal());
-            args.add("%:" + like(f.principal()));
+            // "user:vera" as stored, or "vera" alone, as a person knows herself (the console's search box), in any
+            // case: ids are lower case, and a person types "Vera" as readily as "vera"; or one of the tokens named so
+            String lower = f.principal().toLowerCase(java.util.Locale.ROOT);
+            sql.append(" AND (LOWER(principal) = ? OR LOWER(principal) LIKE ? ESCAPE '\\'");
+            args.add(lower);
+            args.add("%:" + like(lower));
+            for (String also : f.principalsAlso()) {
+                sql.append(" OR principal = ?");
+                args.add(also);
+            }
+            sql.append(')');
         }
         if (f.action() != null) {
             // anywhere in it: "members" finds every change to members, "POST" every creation
             sql.append(" AND action LIKE ? ESCAPE '\\'");
             args.add("%" + like(f.action()) + "%");
+        }
+        if (!f.routes().isEmpty()) {
+            sql.append(" AND action IN (").append(String.join(", ", java.util.Collections.nCopies(f.routes().size(),
+                "?"))).append(')');
+            args.addAll(f.routes());
         }
         if (f.target() != null) {
             sql.append(" AND target LIKE ? ESCAPE '\\'");

@@ -241,10 +241,15 @@ class ConsoleMembersTest {
         assertThat(People.said(browser)).as("said on the page it went on to").isEqualTo("Benutzer dora ist gelöscht.");
 
         // the audit says what each change did (it said "Benutzer geändert" for roles, address and state alike)
-        browser.open(hub.client().baseUri().resolve("/console/audit?action=PATCH&target=dora"));
+        browser.open(hub.client().baseUri().resolve("/console/audit?do=PATCH.admin.members.member.users.user"
+            + "&target=dora"));
+        // in the page's language (the API's words were shown as they are)
         assertThat(browser.driver().findElements(By.cssSelector("#audit .detail"))).extracting(WebElement::getText)
-            .containsExactly("state disabled -> active", "state active -> disabled", "e-mail removed",
-                "e-mail changed", "roles viewer -> viewer,member-editor");
+            .containsExactly("Zustand deaktiviert → aktiv", "Zustand aktiv → deaktiviert",
+                "E-Mail-Adresse entfernt", "E-Mail-Adresse geändert", "Rollen viewer → viewer,member-editor");
+        assertThat(hub.client().get("/api/v1/admin/audit?target=dora&action=PATCH&limit=1&before="
+            + Long.MAX_VALUE).json().getJsonArray("entries").getJsonObject(0).getString("detail"))
+            .as("the API's own words").isEqualTo("state disabled -> active");
         browser.assertAccessible();
         assertThat(hub.client().get("/api/v1/admin/members/luftblick/users/dora").status()).isEqualTo(404);
     }
@@ -287,19 +292,30 @@ class ConsoleMembersTest {
     @Test
     void theAuditLogIsFilteredAndAMemberSeesOnlyItsOwnEntries() {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
-            "/console/audit?action=POST+%2Fapi%2Fv1%2Fadmin%2Fmembers%2F%3Amember%2Fusers");
+            "/console/audit");
+        // the action is chosen by its words (the filter took a part of the route: "eingeladen" found nothing)
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("filter-do")))
+            .selectByVisibleText("Benutzer eingeladen");
+        browser.submit(By.cssSelector("form.filters button[type=submit]"));
+        assertThat(browser.driver().getCurrentUrl()).contains("do=POST.admin.members.member.users");
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("filter-do")))
+            .getFirstSelectedOption().getText()).as("kept chosen").isEqualTo("Benutzer eingeladen");
         String admin = browser.driver().findElement(By.id("audit")).getText();
         assertThat(admin).contains("POST /api/v1/admin/members/:member/users", "stadtverkehr", "luftblick");
-        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty()
-            .allSatisfy(row -> assertThat(row.getText()).contains("POST /api/v1/admin/members/:member/users"));
-        // said in words, the route recorded under them (the audit showed routes alone)
+        // said in words, the route recorded under them (the audit showed routes alone); that route alone (a new
+        // setup code, under the same route and more, was found too)
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(4)")))
             .extracting(WebElement::getText)
             .contains("Benutzer eingeladen\nPOST /api/v1/admin/members/:member/users")
             .allSatisfy(cell -> assertThat(cell).isIn(
                 "Benutzer eingeladen\nPOST /api/v1/admin/members/:member/users",
-                "Benutzer eingeladen, abgelehnt\nPOST /api/v1/admin/members/:member/users",
-                "Neuer Einrichtungscode\nPOST /api/v1/admin/members/:member/users/:user/setup-code"));
+                "Benutzer eingeladen, abgelehnt\nPOST /api/v1/admin/members/:member/users"));
+        // whom: the person invited, by name and member (the target named the member alone); by whom: the
+        // configuration's token the test people were made with
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
+            .extracting(WebElement::getText).contains("Mitglied luftblick, Benutzer " + People.ANNA);
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))
+            .extracting(WebElement::getText).contains("Admin-Token der Konfiguration");
         List<WebElement> times = browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child time"));
         assertThat(times.stream().map(t -> java.time.Instant.parse(t.getAttribute("datetime"))).toList())
             .as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
@@ -308,7 +324,7 @@ class ConsoleMembersTest {
         browser.assertAccessible();
 
         // days, in the hub's time zone, the last one whole (the API's from/to were not in the console)
-        String invited = "/console/audit?action=POST+%2Fapi%2Fv1%2Fadmin%2Fmembers%2F%3Amember%2Fusers";
+        String invited = "/console/audit?do=POST.admin.members.member.users";
         java.time.LocalDate today = java.time.LocalDate.now();
         browser.open(hub.client().baseUri().resolve(invited + "&from=" + today.minusDays(1) + "&to=" + today));
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty();
@@ -334,5 +350,45 @@ class ConsoleMembersTest {
         String anna = browser.driver().findElement(By.id("audit")).getText();
         assertThat(anna).contains("luftblick").doesNotContain("stadtverkehr");
         assertThat(browser.driver().findElements(By.id("filter-member"))).isEmpty();
+    }
+
+    /**
+     * The audit names what a creation made and which token did it, by the names people know (a token showed as
+     * {@code token:<id>}, an id shown nowhere else, and a new token, key or person as its member alone); "Wer" is
+     * found in any case.
+     */
+    @Test
+    void theAuditNamesWhatWasMadeAndTheTokenThatDidIt() {
+        HubClient robot = hub.client().withToken(hub.client().memberToken("luftblick", "einlade-robot",
+            "member-admin"));
+        assertThat(robot.post("/api/v1/admin/members/luftblick/users", new JsonObject().put("id", "ilka")
+            .put("name", "Ilka Kühn").put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).status())
+            .isEqualTo(201);
+        String tokenId = hub.client().get("/api/v1/admin/members/luftblick/tokens").jsonArray().stream()
+            .map(JsonObject.class::cast).filter(t -> t.getString("name").equals("einlade-robot")).findFirst()
+            .orElseThrow().getString("id");
+        assertThat(hub.client().delete("/api/v1/admin/members/luftblick/tokens/" + tokenId).status()).isEqualTo(200);
+
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/audit?target=ilka");
+        WebElement row = browser.await(d -> d.findElement(By.cssSelector("#audit tbody tr")));
+        assertThat(row.findElement(By.cssSelector("td:nth-child(2)")).getText())
+            .isEqualTo("Token „einlade-robot“");
+        assertThat(row.findElement(By.cssSelector("td:nth-child(5)")).getText())
+            .isEqualTo("Mitglied luftblick, Benutzer ilka");
+        browser.open(hub.client().baseUri().resolve("/console/audit?target=einlade-robot"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
+            .extracting(WebElement::getText).as("revoked and made, newest first: by its name, not its id")
+            .containsExactly("Mitglied luftblick, Token einlade-robot", "Mitglied luftblick, Token einlade-robot");
+        assertThat(browser.driver().findElement(By.id("audit")).getText()).doesNotContain(tokenId);
+        // a token is found by the name "Wer" shows (its id is all the entry holds)
+        browser.open(hub.client().baseUri().resolve("/console/audit?principal=Einlade-Robot"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
+            .extracting(WebElement::getText).containsExactly("Mitglied luftblick, Benutzer ilka");
+        // "Wer" in any case: ids are lower case, people type names as they write them
+        browser.open(hub.client().baseUri().resolve("/console/audit?principal=VERA&do=POST.auth.login"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))
+            .isNotEmpty().extracting(WebElement::getText).containsOnly(People.ADMIN);
+        browser.assertAccessible();
     }
 }

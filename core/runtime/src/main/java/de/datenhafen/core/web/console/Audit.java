@@ -1,6 +1,7 @@
 package de.datenhafen.core.web.console;
 
 import de.datenhafen.api.web.Html;
+import de.datenhafen.core.http.HttpApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,13 @@ final class Audit {
 
     static final String PATH = Console.BASE + "audit";
     private static final int PAGE = 50;
+    /**
+     * The filters of free text; {@code action} (a part of the route) is the API's, offered as a field only on a page
+     * asked with it (a hand-made address): the form chooses actions by their words ({@link #DO}).
+     */
     private static final String[] FILTERS = {"principal", "action", "target", "member"};
+    /** The filter's parameter naming an action by its words' key ({@code POST.admin.members.member.users}). */
+    private static final String DO = "do";
     /** Days, from the first to the last (both whole), in the hub's time zone. */
     private static final String[] DAYS = {"from", "to"};
 
@@ -31,8 +38,7 @@ final class Audit {
      * shown as recorded.
      */
     static void action(Console.View v, Html h, String action, Object outcome) {
-        String key = "audit.do." + action.replace("/api/v1/", "").replace(":", "").replace(' ', '.').replace('/', '.');
-        java.util.Optional<String> words = Console.TEXTS.find(v.language(), key);
+        java.util.Optional<String> words = Console.TEXTS.find(v.language(), "audit.do." + key(action));
         boolean refused = outcome instanceof Number n && n.intValue() >= 400;
         if (words.isEmpty() && refused && action.startsWith("GET ")) {
             words = java.util.Optional.of(v.t("audit.readRefused"));
@@ -45,7 +51,37 @@ final class Audit {
             .element("span", action, "class", "route").close("td");
     }
 
-    static Future<Console.Rendered> render(Console.View v) {
+    /**
+     * The key of an action's words: {@code POST /api/v1/admin/members/:member/users} is
+     * {@code POST.admin.members.member.users}.
+     */
+    private static String key(String action) {
+        return action.replace("/api/v1/", "").replace(":", "").replace(' ', '.').replace('/', '.');
+    }
+
+    /**
+     * The actions the filter offers, by their words in the page's language, sorted so; each with the routes that
+     * have these words (a form's check of a new and of an existing integration say the same), under the first one's
+     * key.
+     */
+    private static java.util.List<Action> actions(Console.View v, java.util.List<HttpApi.HttpRoute> routes) {
+        java.util.Map<String, Action> byWords = new java.util.HashMap<>();
+        for (HttpApi.HttpRoute r : routes) {
+            String action = r.method() + " " + r.path();
+            String key = key(action);
+            Console.TEXTS.find(v.language(), "audit.do." + key).ifPresent(words -> byWords.merge(words,
+                new Action(key, words, java.util.List.of(action)), (a, b) -> new Action(a.key().compareTo(b.key()) <= 0
+                    ? a.key() : b.key(), words, java.util.stream.Stream.concat(a.routes().stream(),
+                    b.routes().stream()).sorted().toList())));
+        }
+        java.text.Collator order = java.text.Collator.getInstance(v.language().locale());
+        return byWords.values().stream().sorted((a, b) -> order.compare(a.words(), b.words())).toList();
+    }
+
+    private record Action(String key, String words, java.util.List<String> routes) {
+    }
+
+    static Future<Console.Rendered> render(Console.View v, java.util.List<HttpApi.HttpRoute> routes) {
         StringBuilder query = new StringBuilder(); // the API's
         StringBuilder kept = new StringBuilder(); // this page's, for the link to older entries
         for (String f : FILTERS) {
@@ -55,6 +91,15 @@ final class Audit {
                 query.append(pair);
                 kept.append(pair);
             }
+        }
+        java.util.List<Action> actions = actions(v, routes);
+        String chosen = v.ctx().request().getParam(DO);
+        Action asked = actions.stream().filter(a -> a.key().equals(chosen)).findFirst().orElse(null);
+        if (asked != null) {
+            for (String route : asked.routes()) {
+                query.append("&route=").append(URLEncoder.encode(route, StandardCharsets.UTF_8));
+            }
+            kept.append('&').append(DO).append('=').append(URLEncoder.encode(asked.key(), StandardCharsets.UTF_8));
         }
         java.util.List<String> notDays = new java.util.ArrayList<>();
         for (String d : DAYS) {
@@ -88,20 +133,33 @@ final class Audit {
                 JsonObject page = reply.json();
                 JsonArray entries = page.getJsonArray("entries", new JsonArray());
                 Html h = new Html().element("h1", v.t("audit.title"))
-                    .open("form", "method", "get", "action", PATH, "class", "filters");
+                    .open("form", "method", "get", "action", PATH, "class", "filters", "id", "audit-filters");
                 for (String f : FILTERS) {
-                    if (f.equals("member") && !v.person().isHubAdmin()) {
+                    if (f.equals("member") && !v.person().isHubAdmin()
+                        || f.equals("action") && v.ctx().request().getParam(f) == null) {
                         continue;
                     }
-                    h.element("label", v.t("audit." + f), "for", "filter-" + f)
+                    String label = f.equals("action") ? "audit.actionRoute" : "audit." + f;
+                    h.open("div", "class", "field").element("label", v.t(label), "for", "filter-" + f)
                         .empty("input", "type", "text", "id", "filter-" + f, "name", f, "value",
-                            v.ctx().request().getParam(f), "spellcheck", "false");
+                            v.ctx().request().getParam(f), "spellcheck", "false").close("div");
                 }
+                h.open("div", "class", "field").element("label", v.t("audit.action"), "for", "filter-do")
+                    .open("select", "id", "filter-do", "name", DO)
+                    .element("option", v.t("audit.anyAction"), "value", "");
+                for (Action a : actions) {
+                    if (a == asked) {
+                        h.element("option", a.words(), "value", a.key(), "selected", "selected");
+                    } else {
+                        h.element("option", a.words(), "value", a.key());
+                    }
+                }
+                h.close("select").close("div");
                 for (String d : DAYS) {
                     String value = v.ctx().request().getParam(d);
-                    h.element("label", v.t("audit." + d), "for", "filter-" + d)
+                    h.open("div", "class", "field").element("label", v.t("audit." + d), "for", "filter-" + d)
                         .empty("input", "type", "date", "id", "filter-" + d, "name", d, "value", value == null
-                            ? null : value.trim(), "aria-describedby", "filter-zone");
+                            ? null : value.trim(), "aria-describedby", "filter-zone").close("div");
                 }
                 h.element("p", v.t("audit.zone", ZONE.getId()), "class", "hint", "id", "filter-zone")
                     .open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
@@ -118,13 +176,13 @@ final class Audit {
                 for (Object o : entries) {
                     JsonObject e = (JsonObject) o;
                     h.open("tr").open("td");
-                    v.time(h, e.getString("at")).close("td").element("td", e.getString("principal", "–"))
+                    v.time(h, e.getString("at")).close("td").element("td", who(v, e))
                         .element("td", e.getString("member", "–"));
                     action(v, h, e.getString("action", ""), e.getValue("outcome"));
                     // what a change did (roles from and to, a state), under what it was done to
-                    h.open("td").text(e.getString("target", ""));
+                    h.open("td").text(target(v, e.getString("target"))); // null in the JSON: none
                     if (e.getString("detail") != null) {
-                        h.element("span", e.getString("detail"), "class", "detail");
+                        h.element("span", detail(v, e.getString("detail")), "class", "detail");
                     }
                     h.close("td").element("td", String.valueOf(e.getValue("outcome"))).close("tr");
                 }
@@ -136,5 +194,76 @@ final class Audit {
                 }
                 return new Console.Rendered(v.t("audit.title"), h);
             });
+    }
+
+    /**
+     * Who did it as people know them: a person by their id, a token by its name (its id is shown nowhere else), the
+     * configuration's admin token so named; no one (a refusal before sign-in) as a dash.
+     */
+    private static String who(Console.View v, JsonObject e) {
+        String principal = e.getString("principal");
+        if (principal == null) {
+            return "–";
+        }
+        String id = principal.substring(principal.indexOf(':') + 1);
+        String name = e.getString("principalName"); // a JSON null is no default's case
+        return switch (String.valueOf(e.getString("kind"))) {
+            case "user" -> id;
+            case "token" -> v.t("audit.byToken", name != null ? name : id);
+            case "bootstrap" -> v.t("audit.byBootstrap");
+            default -> principal;
+        };
+    }
+
+    /** The names the target is kept as ({@code {member=verein, user=dora}}): each a name and a value, no more. */
+    private static final java.util.regex.Pattern NAMES = java.util.regex.Pattern.compile(
+        "\\{([a-z]+=[^,={}]*)(, [a-z]+=[^,={}]*)*}");
+
+    /**
+     * What the entry was on, in words ("Mitglied verein, Benutzer dora"); an id or a name of something the action
+     * already names (an integration's, a plugin's) stands alone. A target kept in another form is shown as it is.
+     */
+    static String target(Console.View v, String target) {
+        if (target == null || !NAMES.matcher(target).matches()) {
+            return target == null ? "" : target;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String pair : target.substring(1, target.length() - 1).split(", ")) {
+            int eq = pair.indexOf('=');
+            String value = pair.substring(eq + 1);
+            out.add(Console.TEXTS.find(v.language(), "audit.name." + pair.substring(0, eq))
+                .map(words -> words + " " + value).orElse(value));
+        }
+        return String.join(", ", out);
+    }
+
+    /** The parts of a change's detail the hub writes ("roles a -> b; state x -> y; e-mail changed"). */
+    private static final java.util.regex.Pattern FROM_TO = java.util.regex.Pattern.compile(
+        "(roles|state) (\\S*) -> (\\S*)");
+    private static final java.util.regex.Pattern TEXT_CHANGED = java.util.regex.Pattern.compile(
+        "(name|e-mail|contact) (changed|removed)");
+
+    /**
+     * A change's detail in the page's language, part by part; a part the console has no words for (a detail of
+     * another kind, a newer hub's) is shown as the API wrote it.
+     */
+    static String detail(Console.View v, String detail) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : detail.split("; ")) {
+            java.util.regex.Matcher m = FROM_TO.matcher(part);
+            java.util.regex.Matcher t = TEXT_CHANGED.matcher(part);
+            if (m.matches()) {
+                boolean roles = m.group(1).equals("roles");
+                out.add(v.t("audit.detail." + m.group(1), roles ? m.group(2) : v.state(m.group(2)),
+                    roles ? m.group(3) : v.state(m.group(3))));
+            } else if (t.matches()) {
+                out.add(v.t("audit.detail." + t.group(1) + "." + t.group(2)));
+            } else if (part.equals("nothing changed")) {
+                out.add(v.t("audit.detail.nothing"));
+            } else {
+                out.add(part);
+            }
+        }
+        return String.join("; ", out);
     }
 }

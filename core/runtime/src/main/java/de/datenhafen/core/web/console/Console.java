@@ -54,6 +54,8 @@ public final class Console {
     private final BodyBudget bodies;
     private final Predicate<HttpServerRequest> crossSite;
     private final java.util.function.BooleanSupplier firstAdminOffered;
+    /** The hub's own routes, of which the audit's filter offers those it has words for. */
+    private final java.util.function.Supplier<List<de.datenhafen.core.http.HttpApi.HttpRoute>> routes;
 
     /**
      * The console on {@code web}'s pages, asking {@code api}; its forms' bodies are read through {@code bodies}, and
@@ -61,8 +63,10 @@ public final class Console {
      * hub has no hub-admin person yet and printed a code for the first (the sign-in page says where to use it).
      */
     public Console(WebPages web, ApiAccess api, BodyBudget bodies, Predicate<HttpServerRequest> crossSite,
-                   java.util.function.BooleanSupplier firstAdminOffered) {
+                   java.util.function.BooleanSupplier firstAdminOffered,
+                   java.util.function.Supplier<List<de.datenhafen.core.http.HttpApi.HttpRoute>> routes) {
         this.firstAdminOffered = firstAdminOffered;
+        this.routes = routes;
         this.web = web;
         this.api = api;
         this.bodies = bodies;
@@ -217,7 +221,7 @@ public final class Console {
         router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
         router.get(Members.PATH + "/:member").handler(ctx -> page(ctx, Members::one));
         router.get(Members.PATH + "/:member/users/:user").handler(ctx -> page(ctx, Members::person));
-        router.get(Audit.PATH).handler(ctx -> page(ctx, Audit::render));
+        router.get(Audit.PATH).handler(ctx -> page(ctx, v -> Audit.render(v, routes.get())));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }
