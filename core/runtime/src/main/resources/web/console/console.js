@@ -101,9 +101,14 @@ export function goOn(text, then) {
   if (then) window.location.assign(target.href); else window.location.reload();
 }
 
-/** Fills {name} placeholders of a page's text with an answer's values (an id the hub gave). */
-export const fill = (template, values) => (template || '').replace(/\{(\w+)\}/g,
-  (match, name) => (values && values[name] !== undefined && values[name] !== null ? String(values[name]) : match));
+/**
+ * Fills {name} placeholders of a page's text with an answer's values (an id the hub gave); {name|id} takes the first
+ * of them the answer has (a key without a name is said by its id).
+ */
+const has = (values, name) => values && values[name] !== undefined && values[name] !== null && values[name] !== '';
+export const fill = (template, values) => (template || '').replace(/\{(\w+)(?:\|(\w+))?\}/g,
+  (match, name, otherwise) => (has(values, name) ? String(values[name])
+    : otherwise && has(values, otherwise) ? String(values[otherwise]) : match));
 
 // what the page before this one did, said once here, in the page's status region (rendered empty with the page) a
 // moment after it loaded: a screen reader busy with the new page drops an update made at once

@@ -124,4 +124,36 @@ class DemoWorldIT {
         assertThat(inbox.getString("state")).as(inbox.encode()).isEqualTo("running");
         assertThat(inbox.getJsonObject("config").getString("secret")).isEqualTo("********");
     }
+
+    /**
+     * Every connector the package ships, and every key of it, has German words for the console (each plugin's
+     * datenhafen/texts_de.properties): a German admin read the forms of all four plugins in English.
+     */
+    @Test
+    void everyShippedConnectorAndKeyIsDescribedInGerman() {
+        List<JsonObject> english = objects(hub.client.get("/api/v1/admin/connectors").jsonArray());
+        List<JsonObject> german = objects(hub.client.get("/api/v1/admin/connectors",
+            java.util.Map.of("Accept-Language", "de")).jsonArray());
+        assertThat(german).extracting(c -> c.getString("name"))
+            .containsExactlyElementsOf(english.stream().map(c -> c.getString("name")).toList())
+            .contains("http-ingest", "webhook-sink", "gtfs-schedule", "hsds-directory");
+        List<String> untranslated = new java.util.ArrayList<>();
+        for (int i = 0; i < english.size(); i++) {
+            JsonObject en = english.get(i);
+            JsonObject de = german.get(i);
+            String name = en.getString("name");
+            if (en.getString("description").equals(de.getString("description"))) {
+                untranslated.add(name);
+            }
+            JsonObject enKeys = en.getJsonObject("configSchema").getJsonObject("properties");
+            JsonObject deKeys = de.getJsonObject("configSchema").getJsonObject("properties");
+            for (String key : enKeys.fieldNames()) {
+                if (enKeys.getJsonObject(key).getString("description")
+                    .equals(deKeys.getJsonObject(key).getString("description"))) {
+                    untranslated.add(name + "." + key);
+                }
+            }
+        }
+        assertThat(untranslated).as("connectors and keys still in English only").isEmpty();
+    }
 }

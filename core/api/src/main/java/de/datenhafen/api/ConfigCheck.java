@@ -33,11 +33,17 @@ public final class ConfigCheck {
     private final String description;
     private final Map<String, Object> schema;
     private final Function<Object, String> rule;
+    /** The hub's catalogue entry of the rule's problem ({@code config.check.range}); the failing value comes last. */
+    private final String code;
+    private final List<Object> args;
 
-    private ConfigCheck(String description, Map<String, Object> schema, Function<Object, String> rule) {
+    private ConfigCheck(String description, Map<String, Object> schema, Function<Object, String> rule, String code,
+                        Object... args) {
         this.description = description;
         this.schema = Map.copyOf(schema);
         this.rule = rule;
+        this.code = code;
+        this.args = java.util.Arrays.asList(args);
     }
 
     /** A number from {@code min} to {@code max}, both included (for INT, LONG and DOUBLE keys). */
@@ -50,14 +56,16 @@ public final class ConfigCheck {
         schema.put("maximum", number(max));
         String what = "a number from " + number(min) + " to " + number(max);
         return new ConfigCheck(what, schema, v -> v instanceof Number n && n.doubleValue() >= min
-            && n.doubleValue() <= max ? null : "must be " + what + "; was " + v);
+            && n.doubleValue() <= max ? null : "must be " + what + "; was " + v, "config.check.range", number(min),
+            number(max));
     }
 
     /** At least {@code min} (for INT, LONG and DOUBLE keys). */
     public static ConfigCheck atLeast(double min) {
         String what = "at least " + number(min);
         return new ConfigCheck(what, Map.of("minimum", number(min)),
-            v -> v instanceof Number n && n.doubleValue() >= min ? null : "must be " + what + "; was " + v);
+            v -> v instanceof Number n && n.doubleValue() >= min ? null : "must be " + what + "; was " + v,
+            "config.check.atLeast", number(min));
     }
 
     /** One of the given values, compared as written (for STRING keys, or each element of a LIST). */
@@ -68,7 +76,8 @@ public final class ConfigCheck {
         }
         return new ConfigCheck("one of " + String.join(", ", allowed), Map.of("enum", allowed),
             v -> allowed.contains(String.valueOf(v)) ? null
-                : "must be one of " + String.join(", ", allowed) + "; was '" + shown(v) + "'");
+                : "must be one of " + String.join(", ", allowed) + "; was '" + shown(v) + "'", "config.check.oneOf",
+            String.join(", ", allowed));
     }
 
     /**
@@ -80,7 +89,8 @@ public final class ConfigCheck {
         Pattern p = Pattern.compile(regex);
         Objects.requireNonNull(meaning, "meaning");
         return new ConfigCheck(meaning, Map.of("pattern", "^(?:" + regex + ")$"),
-            v -> p.matcher(String.valueOf(v)).matches() ? null : "must be " + meaning + "; was '" + shown(v) + "'");
+            v -> p.matcher(String.valueOf(v)).matches() ? null : "must be " + meaning + "; was '" + shown(v) + "'",
+            "config.check.pattern", meaning);
     }
 
     /**
@@ -96,7 +106,7 @@ public final class ConfigCheck {
                 String s = String.valueOf(v).trim();
                 String problem = s.isEmpty() ? null : de.datenhafen.api.web.PublicSection.idProblem(s);
                 return problem == null ? null : problem.replace("'" + s + "'", "'" + shown(s) + "'");
-            });
+            }, "config.check.sectionId");
     }
 
     /** A string of {@code min} to {@code max} characters. */
@@ -108,7 +118,7 @@ public final class ConfigCheck {
         return new ConfigCheck(what, Map.of("minLength", min, "maxLength", max), v -> {
             int n = String.valueOf(v).length();
             return n >= min && n <= max ? null : "must be " + what + "; has " + n;
-        });
+        }, min == max ? "config.check.lengthExactly" : "config.check.length", min, max);
     }
 
     /** An absolute URL with one of the given schemes (lower case, e.g. {@code "https", "http"}) and a host. */
@@ -131,7 +141,7 @@ public final class ConfigCheck {
                 // answered below
             }
             return "must be " + what + "; was '" + shown(s) + "'";
-        });
+        }, "config.check.url", String.join(", ", allowed));
     }
 
     /**
@@ -158,7 +168,7 @@ public final class ConfigCheck {
             v -> {
                 String problem = PemCertificates.problem(String.valueOf(v), "the value");
                 return problem == null ? null : "must be " + what + "; " + problem;
-            });
+            }, "config.check.pem", PemCertificates.MAX_CHARS);
     }
 
     /** A duration from {@code min} to {@code max}, both included (for DURATION keys). */
@@ -169,7 +179,7 @@ public final class ConfigCheck {
         String what = "a duration from " + min + " to " + max;
         return new ConfigCheck(what, Map.of("x-minDuration", min.toString(), "x-maxDuration", max.toString()),
             v -> v instanceof Duration d && d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? null
-                : "must be " + what + "; was " + v);
+                : "must be " + what + "; was " + v, "config.check.between", min, max);
     }
 
     /** A time zone id Java knows, such as {@code Europe/Berlin} (for STRING keys). */
@@ -181,7 +191,7 @@ public final class ConfigCheck {
             } catch (DateTimeException e) {
                 return "must be a time zone such as Europe/Berlin; was '" + shown(v) + "'";
             }
-        });
+        }, "config.check.timeZone");
     }
 
     /** What the rule asks for, in words ({@code a number from 1 to 65535}). */
@@ -199,16 +209,38 @@ public final class ConfigCheck {
      * by element and the first bad one is named.
      */
     public String problem(Object value) {
+        ConfigProblem p = problemOf("value", value, false);
+        return p == null ? null : p.message();
+    }
+
+    /**
+     * The problem of {@code field}'s {@code value}, or null: the rule's words and its code with the failing value
+     * (shortened) last; of a {@code secret} key without the value, which must not appear in an answer or a log.
+     */
+    ConfigProblem problemOf(String field, Object value, boolean secret) {
+        Object failing = value;
+        String message = null;
         if (value instanceof Collection<?> list) {
             for (Object element : list) {
-                String p = rule.apply(element);
-                if (p != null) {
-                    return p;
+                message = rule.apply(element);
+                if (message != null) {
+                    failing = element;
+                    break;
                 }
             }
+        } else {
+            message = rule.apply(value);
+        }
+        if (message == null) {
             return null;
         }
-        return rule.apply(value);
+        if (secret) {
+            return ConfigProblem.coded(field, "must be " + description + " (the value is secret and not shown)",
+                "config.check.secret", description);
+        }
+        List<Object> values = new java.util.ArrayList<>(args);
+        values.add(failing instanceof Duration || failing instanceof Number ? failing : shown(failing));
+        return ConfigProblem.coded(field, message, code, values.toArray());
     }
 
     @Override

@@ -150,7 +150,8 @@ public final class ConfigDef {
                 if (key.defaultValue() != null) {
                     values.put(key.name(), key.defaultValue());
                 } else if (key.required()) {
-                    problems.add(new ConfigProblem(key.name(), "is required: " + key.description()));
+                    problems.add(ConfigProblem.coded(key.name(), "is required: " + key.description(),
+                        "config.required"));
                 }
                 continue;
             }
@@ -162,16 +163,15 @@ public final class ConfigDef {
                 Object parsed = key.type().parse(value);
                 values.put(key.name(), parsed);
                 for (ConfigCheck check : checks(key.name())) {
-                    String problem = check.problem(parsed);
+                    // a check's message repeats the value; a secret's must not appear in an answer or a log
+                    ConfigProblem problem = check.problemOf(key.name(), parsed, key.secret());
                     if (problem != null) {
-                        // a check's message repeats the value; a secret's must not appear in an answer or a log
-                        problems.add(new ConfigProblem(key.name(), key.secret()
-                            ? "must be " + check + " (the value is secret and not shown)" : problem));
+                        problems.add(problem);
                         break;
                     }
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(key.name(), e.getMessage()));
+                problems.add(ConfigProblem.coded(key.name(), e.getMessage(), "config.type." + key.type().name()));
             }
         }
         for (Map.Entry<String, ?> entry : given.entrySet()) {
@@ -181,8 +181,8 @@ public final class ConfigDef {
             if (allowUnknown) {
                 values.put(entry.getKey(), entry.getValue() == null ? null : entry.getValue().toString());
             } else {
-                problems.add(new ConfigProblem(entry.getKey(), "is not a known key; known keys: "
-                    + String.join(", ", keys.keySet())));
+                problems.add(ConfigProblem.coded(entry.getKey(), "is not a known key; known keys: "
+                    + String.join(", ", keys.keySet()), "config.unknown", String.join(", ", keys.keySet())));
             }
         }
     }

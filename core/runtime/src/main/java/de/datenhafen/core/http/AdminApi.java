@@ -209,6 +209,8 @@ final class AdminApi {
     // ---- connectors
 
     private void listConnectors(RoutingContext ctx) {
+        boolean german = Errors.prefersGerman(ctx.request().getHeader("Accept-Language"));
+        ctx.response().putHeader("Vary", "Accept-Language");
         work(ctx, 200, () -> {
             JsonArray out = new JsonArray();
             for (var view : plugins.list()) {
@@ -220,12 +222,15 @@ final class AdminApi {
                     continue;
                 }
                 for (Connector c : p.connectors()) {
+                    // in German where the request prefers it and the plugin has the words (its texts_de), else its own
                     out.add(new JsonObject()
                         .put("name", c.name())
-                        .put("description", c.description())
+                        .put("description", german ? p.text("de", c.name() + ".description").orElse(c.description())
+                            : c.description())
                         .put("plugin", p.id())
                         .put("provider", p.member())
-                        .put("configSchema", ConfigSchemas.toJsonSchema(c.config())));
+                        .put("configSchema", ConfigSchemas.toJsonSchema(c.config(), key -> german
+                            ? p.text("de", c.name() + "." + key.name()).orElse(key.description()) : key.description())));
                 }
             }
             return out;
@@ -243,7 +248,7 @@ final class AdminApi {
             requireOwnerOfConnector(ctx, body.getString("connector"));
             List<ConfigProblem> problems = integrations.validate(body.getString("name"),
                 body.getString("connector"), configOf(body), writer(ctx));
-            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
+            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Errors.problems(ctx, problems));
         });
     }
 
@@ -280,7 +285,7 @@ final class AdminApi {
         work(ctx, 200, () -> {
             List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body),
                 writer(ctx));
-            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Json.problems(problems));
+            return new JsonObject().put("valid", problems.isEmpty()).put("problems", Errors.problems(ctx, problems));
         });
     }
 

@@ -167,6 +167,8 @@ public final class ApiAccess {
             headers.set(CSRF_HEADER, csrf);
         }
         ClientAddress.forward(ctx.request(), headers); // limits and the audit count the browser, not this process
+        // the page's language, as console.js says it: the connectors' words and the hub's refusals in it
+        headers.set("Accept-Language", de.datenhafen.core.web.Language.of(ctx).code());
         if (body != null) {
             headers.set("Content-Type", "application/json");
         }

@@ -97,9 +97,7 @@ public final class Errors {
             ctx.put(CODED, h);
         }
         if (failure instanceof InvalidInputException e) {
-            JsonArray problems = new JsonArray();
-            e.problems().forEach(p -> problems.add(new JsonObject().put("field", p.field()).put("error", p.message())));
-            send(ctx, 400, text(ctx, e), e.field(), summed(e) ? problems : null);
+            send(ctx, 400, invalidText(ctx, e), e.field(), summed(e) ? problems(ctx, e.problems()) : null);
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
             send(ctx, 401, text(ctx, e), e.field(), null);
@@ -201,6 +199,55 @@ public final class Errors {
         } catch (RuntimeException unreadable) {
             return e.getMessage(); // the refusal is answered whatever the header holds
         }
+    }
+
+    /** The German words of the config problems the hub finds itself, by code ({@code errors/config_de.properties}). */
+    private static final java.util.Properties CONFIG_GERMAN = catalogue("errors/config_de.properties");
+
+    /**
+     * Config problems as an answer lists them: each its field, its words (the catalogue's German ones for a coded
+     * problem when the request prefers German, as for a coded error), and its code when it has one.
+     */
+    public static JsonArray problems(RoutingContext ctx, java.util.List<de.datenhafen.api.ConfigProblem> problems) {
+        boolean german = prefersGerman(ctx.request().getHeader("Accept-Language"));
+        JsonArray out = new JsonArray();
+        for (de.datenhafen.api.ConfigProblem p : problems) {
+            JsonObject one = new JsonObject().put("field", p.field()).put("error", german ? german(p) : p.message());
+            if (p.code() != null) {
+                one.put("code", p.code());
+            }
+            out.add(one);
+        }
+        return out;
+    }
+
+    /** A config problem in German: the catalogue's words with its values, or its own when it has no code there. */
+    static String german(de.datenhafen.api.ConfigProblem p) {
+        String words = p.code() == null ? null : CONFIG_GERMAN.getProperty(p.code());
+        if (words == null) {
+            return p.message();
+        }
+        try {
+            // the values as written: a port is 65535, not the German 65.535
+            Object[] values = p.args().stream().map(String::valueOf).toArray();
+            return new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values);
+        } catch (IllegalArgumentException unreadable) {
+            return p.message();
+        }
+    }
+
+    /**
+     * The words of a refused input: a coded error's (see {@link #text}); else, for a request that prefers German, its
+     * problems' German words ({@code field: words}, each), as the problems list says them; else its own message.
+     */
+    private static String invalidText(RoutingContext ctx, InvalidInputException e) {
+        if (e.code() != null || e.problems().isEmpty() || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
+            return text(ctx, e);
+        }
+        if (!summed(e)) {
+            return german(e.problems().get(0));
+        }
+        return String.join("; ", e.problems().stream().map(p -> p.field() + ": " + german(p)).toList());
     }
 
     /** Whether an {@code Accept-Language} header ranks German above English (no header: English, the API's own). */

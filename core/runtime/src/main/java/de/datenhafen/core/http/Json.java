@@ -1,6 +1,5 @@
 package de.datenhafen.core.http;
 
-import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.core.integration.IntegrationView;
 import de.datenhafen.core.plugin.PluginView;
 import io.vertx.core.json.JsonArray;
@@ -49,12 +48,6 @@ final class Json {
         JsonObject out = new JsonObject();
         values.forEach((k, v) -> out.put(k, v instanceof Duration d ? d.toString()
             : v instanceof List<?> l ? new JsonArray(List.copyOf(l)) : v));
-        return out;
-    }
-
-    static JsonArray problems(List<ConfigProblem> problems) {
-        JsonArray out = new JsonArray();
-        problems.forEach(p -> out.add(new JsonObject().put("field", p.field()).put("error", p.message())));
         return out;
     }
 

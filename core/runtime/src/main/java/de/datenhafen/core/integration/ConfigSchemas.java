@@ -26,10 +26,15 @@ public final class ConfigSchemas {
     }
 
     public static JsonObject toJsonSchema(ConfigDef def) {
+        return toJsonSchema(def, ConfigKey::description);
+    }
+
+    /** The same, each key described by {@code describe} (its words in the reader's language, see the plugin's texts). */
+    public static JsonObject toJsonSchema(ConfigDef def, java.util.function.Function<ConfigKey, String> describe) {
         JsonObject properties = new JsonObject();
         JsonArray required = new JsonArray();
         for (ConfigKey key : def.keys()) {
-            JsonObject p = new JsonObject().put("type", key.type().jsonType()).put("description", key.description());
+            JsonObject p = new JsonObject().put("type", key.type().jsonType()).put("description", describe.apply(key));
             if (key.type() == ConfigType.LIST) {
                 p.put("items", new JsonObject().put("type", "string"));
             }

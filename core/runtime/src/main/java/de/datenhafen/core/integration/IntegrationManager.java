@@ -263,7 +263,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
         List<ConfigProblem> out = new ArrayList<>();
         for (ConfigProblem p : configProblems) {
-            out.add(new ConfigProblem("config." + p.field(), p.message()));
+            out.add(new ConfigProblem("config." + p.field(), p.message(), p.code(), p.args()));
         }
         ConfigProblem target = sinkTargetProblem(connector, raw, configProblems);
         if (target != null) {

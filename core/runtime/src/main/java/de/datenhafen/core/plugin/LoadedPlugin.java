@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A plugin the hub has loaded: its archive, PF4J wrapper, own worker pool, state and connectors. Every call into
@@ -28,6 +30,8 @@ import org.pf4j.PluginWrapper;
  * that ignores interrupts), the plugin keeps it in {@link #stuckCalls()} so the admin sees it.
  */
 public final class LoadedPlugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
 
     /** States as the admin API names them. */
     public static final String STARTED = "started";
@@ -107,6 +111,38 @@ public final class LoadedPlugin {
 
     public List<Connector> connectors() {
         return connectors;
+    }
+
+    /** Where a plugin keeps its words in another language: {@code datenhafen/texts_de.properties} (since API 1.12). */
+    public static final String TEXTS = "datenhafen/texts_";
+
+    /** The plugin's texts by language, read once each (a plugin loaded again is a new one). */
+    private final java.util.Map<String, java.util.Properties> texts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The plugin's own words for {@code key} in {@code language} ({@code de}), from its {@value #TEXTS}
+     * {@code <language>.properties} (UTF-8), or empty: a connector's description ({@code <connector>.description})
+     * and its keys' ({@code <connector>.<key>}), shown in the console's language. A file that does not read is
+     * logged once and taken as none.
+     */
+    public java.util.Optional<String> text(String language, String key) {
+        java.util.Properties words = texts.computeIfAbsent(language, this::readTexts);
+        String text = words.getProperty(key);
+        return text == null || text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(text.strip());
+    }
+
+    private java.util.Properties readTexts(String language) {
+        java.util.Properties words = new java.util.Properties();
+        String name = TEXTS + language + ".properties";
+        try (java.io.InputStream in = classLoader().getResourceAsStream(name)) {
+            if (in != null) {
+                words.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            LOG.warn("Plugin {}: its {} does not read ({}); its words stay English", id(), name, e.getMessage());
+            words.clear();
+        }
+        return words;
     }
 
     PluginWrapper wrapper() {

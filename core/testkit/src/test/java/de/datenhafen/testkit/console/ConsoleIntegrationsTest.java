@@ -23,7 +23,11 @@ class ConsoleIntegrationsTest {
     @RegisterExtension
     static final HubExtension hub = People.hub().plugin(() -> Fixtures.working(ARCHIVES))
         .plugin(() -> de.datenhafen.testkit.PluginArchiveBuilder.plugin("checked", "1.0.0", Fixtures.MEMBER,
-            de.datenhafen.fixtures.CheckedPlugin.class).writeTo(ARCHIVES)).build();
+            de.datenhafen.fixtures.CheckedPlugin.class).withEntry("classes/datenhafen/texts_de.properties", """
+                # the connector's German words (plugin API 1.12); "mode" has none and keeps its English
+                checked.description=Gibt seine Prüfungen an; seine Routen prüfen nichts
+                checked.max-body=Größter Body in Bytes
+                """).writeTo(ARCHIVES)).build();
 
     @RegisterExtension
     static final Browser browser = Browser.chromium();
@@ -68,7 +72,8 @@ class ConsoleIntegrationsTest {
         maxSize.sendKeys("1.5");
 
         browser.await(d -> !problemOf("max-size").getText().isEmpty());
-        assertThat(problemOf("max-size").getText()).isEqualTo(validate("1.5").getString("error"));
+        assertThat(problemOf("max-size").getText()).isEqualTo(validate("1.5").getString("error"))
+            .startsWith("Hier gehört eine ganze Zahl"); // in the page's language (English after a German lead)
         assertThat(maxSize.getAttribute("aria-invalid")).isEqualTo("true");
         // the field itself is marked too: a 2px border in the colour of its problem line, unlike a valid field's
         WebElement path = browser.driver().findElement(By.id("config.path"));
@@ -122,6 +127,36 @@ class ConsoleIntegrationsTest {
         });
         assertThat(problem).isEqualTo("there is no member 'luftblik'; senders lists ids of the hub's members (GET "
             + "/api/v1/admin/members)");
+    }
+
+    /**
+     * A plugin's connector and its keys in German where the plugin has the words (its texts_de), the problems the hub
+     * finds in German too, as one types (they were the plugin's and the hub's English under German labels).
+     */
+    @Test
+    void aConnectorsFormIsInGermanWhereThePluginHasTheWords() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/new/integration?connector=checked");
+        assertThat(browser.driver().findElement(By.cssSelector("main h2 + p.hint")).getText())
+            .isEqualTo("Gibt seine Prüfungen an; seine Routen prüfen nichts");
+        assertThat(browser.driver().findElement(By.id("hint.max-body")).getText()).startsWith("Größter Body in Bytes");
+        assertThat(browser.driver().findElement(By.id("hint.mode")).getText()).startsWith("Mode");
+        browser.driver().findElement(By.id("config.path")).sendKeys("gates");
+        WebElement maxBody = browser.driver().findElement(By.id("config.max-body"));
+        maxBody.clear();
+        maxBody.sendKeys("70000");
+        browser.await(d -> !problemOf("max-body").getText().isEmpty());
+        assertThat(problemOf("max-body").getText()).isEqualTo("Eine Zahl von 1 bis 65536, nicht 70000.");
+        browser.assertAccessible();
+
+        // in English for the English page, and for an API client that asks for no language
+        browser.driver().findElement(By.linkText("English")).click();
+        browser.await(d -> d.findElement(By.id("hint.max-body")).getText().startsWith("Largest body") ? true : null);
+        browser.driver().findElement(By.linkText("Deutsch")).click(); // the browser's other pages stay German
+        browser.await(d -> d.findElement(By.id("hint.max-body")).getText().startsWith("Größter") ? true : null);
+        JsonObject schema = hub.client().get("/api/v1/admin/connectors").jsonArray().stream()
+            .map(JsonObject.class::cast).filter(c -> c.getString("name").equals("checked")).findFirst().orElseThrow();
+        assertThat(schema.getString("description")).isEqualTo("Declares its config checks; its routes check nothing");
     }
 
     @Test
@@ -264,10 +299,12 @@ class ConsoleIntegrationsTest {
             .contains("fixture-ingest", "läuft");
     }
 
+    /** The API's problem with such a max-size, in German, as the console's page asks. */
     private static JsonObject validate(String maxSize) {
-        JsonObject r = hub.client().post("/api/v1/admin/integrations/validate", new JsonObject()
-            .put("name", "x").put("connector", "fixture-ingest").put("config", new JsonObject().put("path", "x")
-                .put("max-size", maxSize))).json();
+        JsonObject r = hub.client().post("/api/v1/admin/integrations/validate", java.util.Map.of("Content-Type",
+            "application/json", "Accept-Language", "de"), new JsonObject().put("name", "x")
+            .put("connector", "fixture-ingest").put("config", new JsonObject().put("path", "x")
+                .put("max-size", maxSize)).encode()).json();
         return r.getJsonArray("problems").getJsonObject(0);
     }
 }

@@ -391,4 +391,33 @@ class ConsoleMembersTest {
             .isNotEmpty().extracting(WebElement::getText).containsOnly(People.ADMIN);
         browser.assertAccessible();
     }
+
+    /**
+     * A hub-admin registers a member's signing key and revokes it: said and asked by the name it was given (the
+     * page said the key's id, a fingerprint of 64 hex digits, and asked of the key as of a token).
+     */
+    @Test
+    void aHubAdminAddsAndRevokesASigningKeyByItsName() throws Exception {
+        java.security.KeyPair key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String pem = de.datenhafen.core.plugin.PluginSignature.pem("PUBLIC KEY", key.getPublic().getEncoded());
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/members/stadtverkehr");
+        type("new-key.name", "build-2026");
+        type("new-key.publicKey", pem);
+        browser.submit(By.cssSelector("#new-key button[type=submit]"));
+        assertThat(People.said(browser)).isEqualTo("Signaturschlüssel build-2026 ist hinterlegt.");
+        WebElement listed = browser.driver().findElement(By.cssSelector("#keys li"));
+        String id = listed.getAttribute("data-key");
+        assertThat(listed.getText()).startsWith("build-2026 · Ed25519 · " + id);
+        browser.assertAccessible();
+
+        listed.findElement(By.tagName("button")).click();
+        assertThat(browser.driver().switchTo().alert().getText()).isEqualTo("Signaturschlüssel build-2026 "
+            + "widerrufen? Mit ihm signierte Archive werden nicht mehr zugelassen.");
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> d.findElement(By.cssSelector("#keys li")).getText().contains("widerrufen") ? true : null);
+        assertThat(People.said(browser)).isEqualTo("Signaturschlüssel build-2026 ist widerrufen.");
+        assertThat(hub.client().get("/api/v1/admin/members/stadtverkehr/keys").jsonArray().getJsonObject(0)
+            .getString("revokedAt")).isNotNull();
+    }
 }

@@ -58,4 +58,22 @@ class ReadingsIT {
         assertThat(r.status()).isEqualTo(401);
         assertThat(hub.events(ReadingsConnector.EVENT_TYPE)).hasSize(before);
     }
+
+    /** A German admin reads the connector in German (datenhafen/texts_de.properties), other clients in English. */
+    @Test
+    void theConnectorIsDescribedInTheLanguageAskedFor(HubClient client) {
+        JsonObject german = connector(client.get("/api/v1/admin/connectors",
+            java.util.Map.of("Accept-Language", "de")));
+        JsonObject english = connector(client.get("/api/v1/admin/connectors"));
+
+        assertThat(german.getString("description")).startsWith("Nimmt Zählerstände als Text an");
+        assertThat(german.getJsonObject("configSchema").getJsonObject("properties").getJsonObject("max-value")
+            .getString("description")).isEqualTo("Der größte Wert, den ein Zählerstand haben darf");
+        assertThat(english.getString("description")).startsWith("Takes meter readings");
+    }
+
+    private static JsonObject connector(HubClient.Response list) {
+        return list.jsonArray().stream().map(JsonObject.class::cast)
+            .filter(c -> c.getString("name").equals("${pluginId}-readings")).findFirst().orElseThrow();
+    }
 }

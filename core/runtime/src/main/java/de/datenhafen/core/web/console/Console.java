@@ -123,9 +123,25 @@ public final class Console {
             if (last == null) {
                 h.text("–");
             } else {
-                time(h.text(last.getString("message") + " ("), last.getString("at")).text(")");
+                errorAt(h, last);
             }
             return h.close("dd");
+        }
+
+        /**
+         * A last error in a list's cell: its message and when (beside "läuft", an error of last week read as a
+         * failure now), or an empty cell.
+         */
+        Html lastErrorCell(Html h, io.vertx.core.json.JsonObject last) {
+            h.open("td");
+            if (last != null) {
+                errorAt(h, last);
+            }
+            return h.close("td");
+        }
+
+        private Html errorAt(Html h, io.vertx.core.json.JsonObject last) {
+            return time(h.text(last.getString("message") + " ("), last.getString("at")).text(")");
         }
 
         /** The API's answer to a GET as this person. */

@@ -43,8 +43,8 @@ final class Flows {
                     .element("td", String.valueOf(f.getValue("version")))
                     .element("td", String.valueOf(m.getLong("in", 0L)))
                     .element("td", String.valueOf(m.getLong("out", 0L)))
-                    .element("td", String.valueOf(m.getLong("failed", 0L)))
-                    .element("td", last == null ? "" : last.getString("message")).close("tr");
+                    .element("td", String.valueOf(m.getLong("failed", 0L)));
+                v.lastErrorCell(h, last).close("tr");
             }
             Console.endTable(h);
             return new Console.Rendered(v.t("flows.title"), h);

@@ -224,19 +224,21 @@ final class Members {
         h.open("ul", "id", "keys");
         for (Object o : keys) {
             JsonObject k = (JsonObject) o;
-            h.open("li").text(k.getString("id") + " · " + k.getString("algorithm") + " · "
-                + k.getString("name", "") + (k.getString("revokedAt") != null ? " · " + v.t("member.revoked") : ""));
+            // by its name, which people gave it; its id (the key's fingerprint) after it, to compare with the file
+            String name = k.getString("name") == null || k.getString("name").isBlank() ? k.getString("id")
+                : k.getString("name");
+            h.open("li", "data-key", k.getString("id")).text(name + " · " + k.getString("algorithm") + " · "
+                + k.getString("id") + (k.getString("revokedAt") != null ? " · " + v.t("member.revoked") : ""));
             if (k.getString("revokedAt") == null) {
                 h.text(" ");
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/keys/" + k.getString("id"),
-                    v.t("member.confirmRevoke", k.getString("id")), v.t("said.keyRevoked", k.getString("id")),
-                    "danger");
+                    v.t("member.confirmRevokeKey", name), v.t("said.keyRevoked", name), "danger");
             }
             h.close("li");
         }
         h.close("ul");
         h.element("h3", v.t("member.newKey"));
-        form(v, h, "new-key", null, base + "/keys", null, v.t("member.newKey"), v.t("said.keyAdded", "{id}"));
+        form(v, h, "new-key", null, base + "/keys", null, v.t("member.newKey"), v.t("said.keyAdded", "{name|id}"));
         text(h, "new-key", "name", v.t("members.name"), false);
         h.element("label", v.t("member.publicKey"), "for", "new-key.publicKey")
             .open("textarea", "id", "new-key.publicKey", "name", "publicKey", "rows", "4", "required", "",

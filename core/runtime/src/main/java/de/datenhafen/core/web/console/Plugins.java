@@ -1,6 +1,7 @@
 package de.datenhafen.core.web.console;
 
 import de.datenhafen.api.web.Html;
+import de.datenhafen.core.http.ApiAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +18,14 @@ final class Plugins {
     }
 
     static Future<Console.Rendered> render(Console.View v) {
-        return v.get("/api/v1/admin/plugins").compose(Console::ok).map(reply -> {
-            JsonArray plugins = reply.array();
-            boolean admin = v.person().isHubAdmin();
+        boolean admin = v.person().isHubAdmin();
+        // a hub-admin's buttons say which integrations disabling or deleting a plugin stops (they said "its
+        // integrations", and one learnt which on the integrations' page afterwards)
+        Future<java.util.Map<String, List<String>>> integrations = !admin ? Future.succeededFuture(java.util.Map.of())
+            : v.get("/api/v1/admin/integrations").compose(Console::ok).map(r -> byPlugin(r.array()));
+        return Future.all(v.get("/api/v1/admin/plugins").compose(Console::ok), integrations).map(all -> {
+            JsonArray plugins = all.<ApiAccess.Reply>resultAt(0).array();
+            java.util.Map<String, List<String>> stopping = all.resultAt(1);
             Html h = new Html().element("h1", v.t("plugins.title"));
             if (admin) {
                 upload(v, h);
@@ -35,7 +41,8 @@ final class Plugins {
                 }
                 Console.table(v, h, v.t("plugins.installed"), "plugins", columns.toArray(String[]::new));
                 for (Object o : plugins) {
-                    row(v, h, (JsonObject) o, admin);
+                    JsonObject p = (JsonObject) o;
+                    row(v, h, p, admin, stopping.getOrDefault(p.getString("id"), List.of()));
                 }
                 Console.endTable(h);
             }
@@ -43,7 +50,21 @@ final class Plugins {
         });
     }
 
-    private static void row(Console.View v, Html h, JsonObject p, boolean admin) {
+    /** The integrations' names by their plugin, sorted. */
+    private static java.util.Map<String, List<String>> byPlugin(JsonArray integrations) {
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        for (Object o : integrations) {
+            JsonObject i = (JsonObject) o;
+            if (i.getString("plugin") != null) {
+                out.computeIfAbsent(i.getString("plugin"), k -> new java.util.ArrayList<>()).add(i.getString("name"));
+            }
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
+    }
+
+    private static void row(Console.View v, Html h, JsonObject p, boolean admin, List<String> integrations) {
+        String named = String.join(", ", integrations);
         String id = p.getString("id");
         String state = p.getString("state");
         h.open("tr", "data-plugin", id).element("th", id == null ? p.getString("file") : id, "scope", "row")
@@ -55,14 +76,16 @@ final class Plugins {
             h.open("td").open("div", "class", "actions");
             if (id != null && "started".equals(state)) {
                 button(h, v.t("plugins.disable"), "POST", "/api/v1/admin/plugins/" + id + "/disable",
-                    v.t("plugins.confirmDisable", id), v.t("said.pluginDisabled", id), "secondary");
+                    integrations.isEmpty() ? v.t("plugins.confirmDisableNone", id)
+                        : v.t("plugins.confirmDisable", id, named), v.t("said.pluginDisabled", id), "secondary");
             } else if (id != null && !"deleted".equals(state)) {
                 button(h, v.t("plugins.enable"), "POST", "/api/v1/admin/plugins/" + id + "/enable", null,
                     v.t("said.pluginEnabled", id), "secondary");
             }
             if (id != null && !"deleted".equals(state)) {
                 button(h, v.t("plugins.delete"), "DELETE", "/api/v1/admin/plugins/" + id,
-                    v.t("plugins.confirmDelete", id), v.t("said.pluginDeleted", id), "danger");
+                    integrations.isEmpty() ? v.t("plugins.confirmDelete", id)
+                        : v.t("plugins.confirmDeleteWith", id, named), v.t("said.pluginDeleted", id), "danger");
             }
             h.close("div").close("td");
         }
