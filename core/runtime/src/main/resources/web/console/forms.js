@@ -31,6 +31,22 @@ for (const form of document.querySelectorAll('form[data-api]')) {
       return;
     }
     const error = refusal(reply);
+    // several fields refused at once: each said at its own field, the first one's taking the focus
+    const problems = reply.body && Array.isArray(reply.body.problems) ? reply.body.problems : [];
+    const atFields = problems.filter((p) => p && document.getElementById(formId + '.problem.' + p.field));
+    if (problems.length > 1 && atFields.length === problems.length) {
+      for (const p of atFields) {
+        document.getElementById(formId + '.problem.' + p.field).textContent =
+          refusal({ status: reply.status, body: { error: p.error } });
+        const input = document.getElementById(formId + '.' + p.field);
+        if (input) input.setAttribute('aria-invalid', 'true');
+      }
+      result.className = '';
+      result.textContent = '';
+      const first = document.getElementById(formId + '.' + atFields[0].field);
+      if (first) first.focus();
+      return;
+    }
     const field = reply.body && reply.body.field;
     const line = field && document.getElementById(formId + '.problem.' + field);
     if (line) {

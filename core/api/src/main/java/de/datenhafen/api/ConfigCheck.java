@@ -179,7 +179,7 @@ public final class ConfigCheck {
         String what = "a duration from " + min + " to " + max;
         return new ConfigCheck(what, Map.of("x-minDuration", min.toString(), "x-maxDuration", max.toString()),
             v -> v instanceof Duration d && d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? null
-                : "must be " + what + "; was " + v, "config.check.between", min, max);
+                : "must be " + what + "; was " + v, "config.check.between", shown(min), shown(max));
     }
 
     /** A time zone id Java knows, such as {@code Europe/Berlin} (for STRING keys). */
@@ -239,7 +239,10 @@ public final class ConfigCheck {
                 "config.check.secret", description);
         }
         List<Object> values = new java.util.ArrayList<>(args);
-        values.add(failing instanceof Duration || failing instanceof Number ? failing : shown(failing));
+        if (this != PEM_CERTIFICATES) { // its value may be a private key pasted by mistake: never repeated
+            values.add(failing instanceof Duration d ? shown(d) : failing instanceof Number ? failing
+                : shown(failing));
+        }
         return ConfigProblem.coded(field, message, code, values.toArray());
     }
 
@@ -250,6 +253,16 @@ public final class ConfigCheck {
 
     private static Object number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+    }
+
+    /** A duration as the hub's config takes it ({@code 2h}, {@code 90s}, {@code 500ms}), not as {@code PT2H}. */
+    private static String shown(Duration d) {
+        if (d.isZero() || d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.getSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m"
+            : s + "s";
     }
 
     private static String shown(Object v) {

@@ -23,6 +23,14 @@ class AuditTargetsTest {
     @RegisterExtension
     static final HubExtension hub = HubExtension.builder().build();
 
+    /** The fixture plugin, installed by whichever test comes first. */
+    private static synchronized void fixturePlugin() {
+        if (hub.client().get("/api/v1/admin/plugins/fixture").status() == 404) {
+            HubClient.Response plugin = hub.client().installPlugin(Fixtures.working(ARCHIVES), true);
+            assertThat(plugin.status()).as(plugin.body()).isEqualTo(201);
+        }
+    }
+
     @Test
     void aCreationsEntryNamesWhatWasMade() {
         HubClient admin = hub.client();
@@ -36,8 +44,7 @@ class AuditTargetsTest {
         String hash = "ab".repeat(32);
         assertThat(admin.post("/api/v1/admin/plugin-allowlist", new JsonObject().put("sha256", hash)
             .put("note", "reviewed")).status()).isEqualTo(201);
-        HubClient.Response plugin = admin.installPlugin(Fixtures.working(ARCHIVES), true);
-        assertThat(plugin.status()).as(plugin.body()).isEqualTo(201);
+        fixturePlugin();
         HubClient.Response integration = admin.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "pegel").put("connector", "fixture-guarded")
             .put("config", new JsonObject().put("path", "pegel").put("access", "viewer")));
@@ -58,5 +65,37 @@ class AuditTargetsTest {
             .containsEntry("POST /api/v1/admin/plugins", "{id=fixture}")
             .containsEntry("POST /api/v1/admin/integrations", "{name=pegel}")
             .containsEntry("POST /api/v1/admin/subscriptions", "{name=pegel-archiv}");
+    }
+
+    /**
+     * A hub-admin's change to a member's integration is in that member's audit (it was in the hub-admin's member's
+     * alone, where the member's admins never read it); a refused one stays the asker's.
+     */
+    @Test
+    void aChangeToAMembersIntegrationIsInThatMembersAudit() {
+        HubClient admin = hub.client();
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "wasserwerk")
+            .put("name", "Wasserwerk")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "nachbar")
+            .put("name", "Nachbar")).status()).isEqualTo(201);
+        fixturePlugin();
+        assertThat(admin.put("/api/v1/admin/plugins/fixture/owner", new JsonObject().put("member", "wasserwerk"))
+            .status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/admin/integrations", new JsonObject().put("name", "brunnen")
+            .put("connector", "fixture-guarded").put("config", new JsonObject().put("path", "brunnen")
+                .put("access", "viewer"))).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/admin/integrations/brunnen/pause").status()).isEqualTo(200);
+        HubClient neighbour = admin.withToken(admin.memberToken("nachbar", "neugier", "member-admin"));
+        assertThat(neighbour.post("/api/v1/admin/integrations/brunnen/resume").status()).isEqualTo(403);
+
+        HubClient owner = admin.withToken(admin.memberToken("wasserwerk", "pruefer", "viewer"));
+        JsonArray own = owner.get("/api/v1/admin/audit?limit=1000&target=brunnen").json().getJsonArray("entries");
+        assertThat(own.stream().map(JsonObject.class::cast).map(e -> e.getString("action") + " " + e.getInteger(
+            "outcome"))).containsExactly("POST /api/v1/admin/integrations 201",
+                "POST /api/v1/admin/integrations/:name/pause 200");
+        JsonArray neighbours = neighbour.get("/api/v1/admin/audit?limit=1000&target=brunnen").json()
+            .getJsonArray("entries");
+        assertThat(neighbours.stream().map(JsonObject.class::cast).map(e -> e.getString("action") + " "
+            + e.getInteger("outcome"))).containsExactly("POST /api/v1/admin/integrations/:name/resume 403");
     }
 }

@@ -43,10 +43,13 @@ class IntegrationLifecycleTest {
             .put("config", new JsonObject().put("max-size", "abc").put("colour", "blue")));
 
         assertThat(result.getBoolean("valid")).isFalse();
+        // each with the code of the hub's catalogue that says it in German too
         assertThat(problems(result)).containsExactly(
-            Map.of("field", "config.path", "error", "is required: Path below the plugin's HTTP root"),
-            Map.of("field", "config.max-size", "error", "expected an integer"),
-            Map.of("field", "config.colour", "error", "is not a known key; known keys: path, type, max-size, token"));
+            Map.of("field", "config.path", "error", "is required: Path below the plugin's HTTP root", "code",
+                "config.required"),
+            Map.of("field", "config.max-size", "error", "expected an integer", "code", "config.type.INT"),
+            Map.of("field", "config.colour", "error", "is not a known key; known keys: path, type, max-size, token",
+                "code", "config.unknown"));
     }
 
     @Test

@@ -193,22 +193,15 @@ final class HubHttpConsumer extends DefaultConsumer implements Suspendable {
         Map<String, String> target = new TreeMap<>();
         ctx.pathParams().forEach((k, v) -> {
             if (!k.equals("*")) { // Vert.x names a prefix route's rest "*"; it is the path below
-                target.put(k, cut(v));
+                target.put(k, v); // escaped and cut as the audit keeps a request's values
             }
         });
         String path = ctx.normalizedPath();
         if (endpoint.isMatchOnUriPrefix() && path.length() > template.length() && path.startsWith(template)) {
-            target.put("path", cut(path.substring(template.length())));
+            target.put("path", path.substring(template.length()));
         }
-        if (!target.isEmpty()) {
-            ctx.put(HttpApi.AUDIT_TARGET, target.toString());
-        }
+        target.forEach((name, value) -> HttpApi.auditNames(ctx, name, value));
         ctx.put(HttpApi.AUDIT_WRITES, endpoint.getAudit().equals(HubHttpEndpoint.WRITES));
-    }
-
-    /** A value from the request as the audit log keeps it: control characters escaped, at most 200 characters. */
-    private static String cut(String value) {
-        return LogText.escape(value.length() > 200 ? value.substring(0, 200) : value);
     }
 
     private static CallerResolver.Credentials credentials(RoutingContext ctx) {

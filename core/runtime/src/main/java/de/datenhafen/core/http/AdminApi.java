@@ -244,6 +244,7 @@ final class AdminApi {
         if (body == null) {
             return;
         }
+        ctx.response().putHeader("Vary", "Accept-Language"); // the problems' words are in the asked language
         work(ctx, 200, () -> {
             requireOwnerOfConnector(ctx, body.getString("connector"));
             List<ConfigProblem> problems = integrations.validate(body.getString("name"),
@@ -262,6 +263,7 @@ final class AdminApi {
             var created = integrations.create(body.getString("name"), body.getString("connector"), configOf(body),
                 writer(ctx));
             HttpApi.auditNames(ctx, "name", created.name()); // as the integration's own routes name it
+            ownersAudit(ctx, created.name());
             return Json.integration(created);
         });
     }
@@ -272,8 +274,8 @@ final class AdminApi {
         if (body == null) {
             return;
         }
-        work(ctx, 200, () -> Json.integration(integrations.update(ctx.pathParam("name"), configOf(body),
-            writer(ctx))));
+        work(ctx, 200, () -> Json.integration(integrations.update(ownersAudit(ctx, ctx.pathParam("name")),
+            configOf(body), writer(ctx))));
     }
 
     /** What an update of the config would find wrong, without changing anything (the edit form asks as one types). */
@@ -282,6 +284,7 @@ final class AdminApi {
         if (body == null) {
             return;
         }
+        ctx.response().putHeader("Vary", "Accept-Language"); // the problems' words are in the asked language
         work(ctx, 200, () -> {
             List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body),
                 writer(ctx));
@@ -346,14 +349,28 @@ final class AdminApi {
 
     private void deleteIntegration(RoutingContext ctx) {
         work(ctx, 204, () -> {
-            integrations.delete(ctx.pathParam("name"));
+            integrations.delete(ownersAudit(ctx, ctx.pathParam("name")));
             return null;
         });
     }
 
     private void integrationAction(RoutingContext ctx,
                                    Function<String, de.datenhafen.core.integration.IntegrationView> action) {
-        work(ctx, 200, () -> Json.integration(action.apply(ctx.pathParam("name"))));
+        work(ctx, 200, () -> Json.integration(action.apply(ownersAudit(ctx, ctx.pathParam("name")))));
+    }
+
+    /**
+     * Files the audit entry of a change to integration {@code name} under the member that owns it (its plugin's
+     * owner), whose people read it there: a hub-admin's change to a member's integration was in the hub-admin's
+     * member's log alone. Called by the routes the access rules let through (a refusal stays the asker's). Returns
+     * the name.
+     */
+    private String ownersAudit(RoutingContext ctx, String name) {
+        String owner = integrationOwner.apply(name);
+        if (owner != null) {
+            ctx.put(HttpApi.AUDIT_MEMBER, owner);
+        }
+        return name;
     }
 
     // ---- helpers

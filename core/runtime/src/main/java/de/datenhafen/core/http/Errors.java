@@ -97,6 +97,7 @@ public final class Errors {
             ctx.put(CODED, h);
         }
         if (failure instanceof InvalidInputException e) {
+            ctx.response().putHeader("Vary", "Accept-Language"); // its problems' words are in the asked language
             send(ctx, 400, invalidText(ctx, e), e.field(), summed(e) ? problems(ctx, e.problems()) : null);
         } else if (failure instanceof UnauthorizedException e) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"datenhafen\"");
@@ -221,16 +222,24 @@ public final class Errors {
         return out;
     }
 
-    /** A config problem in German: the catalogue's words with its values, or its own when it has no code there. */
+    /**
+     * A problem in German: the words of the config problems' catalogue, or of the errors' (a form's field refused with
+     * the others of its form, {@code text.required}), with its values; its own words when it has no code there.
+     */
     static String german(de.datenhafen.api.ConfigProblem p) {
-        String words = p.code() == null ? null : CONFIG_GERMAN.getProperty(p.code());
-        if (words == null) {
+        if (p.code() == null) {
             return p.message();
         }
         try {
-            // the values as written: a port is 65535, not the German 65.535
-            Object[] values = p.args().stream().map(String::valueOf).toArray();
-            return new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values);
+            String words = CONFIG_GERMAN.getProperty(p.code());
+            if (words != null) {
+                // the values as written: a port is 65535, not the German 65.535
+                Object[] values = p.args().stream().map(String::valueOf).toArray();
+                return new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values);
+            }
+            words = GERMAN.getProperty(p.code());
+            return words == null ? p.message()
+                : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(p.args().toArray());
         } catch (IllegalArgumentException unreadable) {
             return p.message();
         }

@@ -375,8 +375,7 @@ final class IdentityApi {
         // the id it is taken as (the audit's filter finds "hanna" whatever was typed), control characters escaped and
         // cut: it is anyone's text
         String taken = id == null ? "" : id;
-        ctx.put(HttpApi.AUDIT_TARGET, "{user=" + LogText.escape(taken.length() > 100 ? taken.substring(0, 100) + "…"
-            : taken) + "}");
+        HttpApi.auditNames(ctx, "user", taken);
         // the account's limit does not hold for a browser that signed in as this user before: without that, anyone
         // could lock any account by sending its name with wrong passwords from a few addresses
         io.vertx.core.http.Cookie device = ctx.request().getCookie(DEVICE_COOKIE);
@@ -474,7 +473,7 @@ final class IdentityApi {
                 throw new InvalidInputException("at most 100 routes in one filter", "route");
             }
             String principal = ctx.queryParams().get("principal");
-            AuditLog.Filter filter = new AuditLog.Filter(member, principal, tokensNamed(principal, member),
+            AuditLog.Filter filter = new AuditLog.Filter(member, principal, p.isHubAdmin() ? null : p.member(),
                 ctx.queryParams().get("action"), routes, ctx.queryParams().get("target"), instantParam(ctx, "from"),
                 instantParam(ctx, "to"));
             if (ctx.queryParams().contains("after") && ctx.queryParams().contains("before")) {
@@ -486,10 +485,10 @@ final class IdentityApi {
                 ? identity.audit().readBefore(filter, longParam(ctx, "before", Long.MAX_VALUE), limit)
                 : identity.audit().read(filter, longParam(ctx, "after", 0), limit);
             JsonArray out = new JsonArray();
-            Map<String, String> tokenNames = new HashMap<>(); // a page names few tokens, each looked up once
+            Map<String, String> tokenNames = tokenNames(entries, p);
             for (AuditLog.Entry e : entries) {
                 out.add(new JsonObject().put("seq", e.seq()).put("at", e.at().toString())
-                    .put("principal", e.principal()).put("principalName", nameOf(e, tokenNames))
+                    .put("principal", e.principal()).put("principalName", tokenNames.get(e.principal()))
                     .put("kind", e.principalKind()).put("member", e.member())
                     .put("action", e.action()).put("target", e.target()).put("outcome", e.outcome())
                     .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail()));
@@ -500,43 +499,24 @@ final class IdentityApi {
     }
 
     /**
-     * The name people know an entry's token by (its id is never shown to them), also when it was revoked since; null
-     * for a person, the bootstrap token, or a token of another member or gone.
+     * The names people know the page's tokens by (their ids are never shown to them), also of tokens revoked since,
+     * looked up at once: for a hub-admin every token's, for others their own member's tokens' (a hub-admin's token
+     * acting on a member's path is filed under that member, and its name is not the member's to read).
      */
-    private String nameOf(AuditLog.Entry e, Map<String, String> names) {
-        String p = e.principal();
-        if (p == null || !p.startsWith("token:") || e.member() == null) {
-            return null;
-        }
-        return names.computeIfAbsent(e.member() + "/" + p, k -> {
-            try {
-                return identity.tokens().require(e.member(), p.substring("token:".length())).name();
-            } catch (RuntimeException gone) { // not this member's, or no longer stored
-                return null;
-            }
-        });
-    }
-
-    /**
-     * The tokens (as the audit names them, {@code token:<id>}) that are named {@code name}, in any case, of
-     * {@code member} or, when null (a hub-admin's question), of any member: people know a token by its name, which the
-     * console shows in "Wer", and look for it so.
-     */
-    private List<String> tokensNamed(String name, String member) {
-        if (name == null || name.isBlank()) {
-            return List.of();
-        }
-        List<String> members = member != null ? List.of(member)
-            : identity.members().list().stream().map(Members.Member::id).toList();
-        List<String> out = new ArrayList<>();
-        for (String m : members) {
-            for (ApiTokens.Token t : identity.tokens().list(m)) {
-                if (t.name().equalsIgnoreCase(name.trim()) && out.size() < 100) {
-                    out.add("token:" + t.id());
-                }
+    private Map<String, String> tokenNames(List<AuditLog.Entry> entries, Principal reader) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (AuditLog.Entry e : entries) {
+            if (e.principal() != null && e.principal().startsWith("token:")) {
+                ids.add(e.principal().substring("token:".length()));
             }
         }
-        return out;
+        Map<String, String> names = new HashMap<>();
+        for (ApiTokens.Token t : identity.tokens().byIds(ids)) {
+            if (reader.isHubAdmin() || t.member().equals(reader.member())) {
+                names.put("token:" + t.id(), t.name());
+            }
+        }
+        return names;
     }
 
     private static long longParam(RoutingContext ctx, String name, long otherwise) {

@@ -134,10 +134,14 @@ public final class LoadedPlugin {
     private java.util.Properties readTexts(String language) {
         java.util.Properties words = new java.util.Properties();
         String name = TEXTS + language + ".properties";
-        try (java.io.InputStream in = classLoader().getResourceAsStream(name)) {
-            if (in != null) {
-                words.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-            }
+        // the plugin's own file: its loader's getResource would also find one of a plugin it depends on
+        java.net.URL own = classLoader() instanceof java.net.URLClassLoader loader ? loader.findResource(name)
+            : classLoader().getResource(name);
+        if (own == null) {
+            return words;
+        }
+        try (java.io.InputStream in = own.openStream()) {
+            words.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException | IllegalArgumentException e) {
             LOG.warn("Plugin {}: its {} does not read ({}); its words stay English", id(), name, e.getMessage());
             words.clear();

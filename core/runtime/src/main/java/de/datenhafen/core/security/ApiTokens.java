@@ -100,14 +100,19 @@ public final class ApiTokens {
     public Created create(String member, String name, String purpose, Set<Role> roles, String scopePlugin,
                           String scopePath, Instant expiresAt, Principal creator) {
         members.require(member);
-        name = TextRules.required(name, "name", 100);
-        purpose = TextRules.optional(purpose, "purpose", 500);
+        FieldChecks fields = new FieldChecks(); // each field said at once
+        String checkedName = name;
+        String checkedPurpose = purpose;
+        name = fields.check(() -> TextRules.required(checkedName, "name", 100));
+        purpose = fields.check(() -> TextRules.optional(checkedPurpose, "purpose", 500));
         for (Role r : roles) {
             if (!creator.actsFor(member, r) || r == Role.HUB_ADMIN && !creator.isHubAdmin()) {
-                throw new InvalidInputException("a token's roles are no wider than its creator's: you cannot give "
-                    + r.id(), "roles").coded("token.roleWider", r.id());
+                fields.refuse((InvalidInputException) new InvalidInputException("a token's roles are no wider than "
+                    + "its creator's: you cannot give " + r.id(), "roles").coded("token.roleWider", r.id()));
+                break;
             }
         }
+        fields.done();
         if (scopePath != null && !scopePath.startsWith("/")) {
             throw new InvalidInputException("scope.path is a path prefix starting with /", "scope.path");
         }
@@ -262,6 +267,30 @@ public final class ApiTokens {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read tokens", e);
+        }
+        return out;
+    }
+
+    /** The tokens of these ids, revoked ones too, whichever member's (the audit's names of its entries' tokens). */
+    public List<Token> byIds(java.util.Collection<String> ids) {
+        List<Token> out = new ArrayList<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 100) { // an IN list of at most 100 ids a statement
+            List<String> part = all.subList(from, Math.min(all.size(), from + 100));
+            try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM api_token WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(part.size(),
+                    "?")) + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read tokens", e);
+            }
         }
         return out;
     }

@@ -38,15 +38,15 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Which entries to read: each null (or empty) means any. {@code member} also matches entries of no member when
-     * null; {@code principal} is one as stored or an id alone, in any case, or one of {@code principalsAlso} as stored
-     * (the tokens of that name); {@code action} and {@code target} are
+     * null; {@code principal} is one as stored or an id alone, in any case, or the name of a token (of
+     * {@code tokensOf}, when set: a member's people find their own member's tokens by name); {@code action} and {@code target} are
      * found anywhere in theirs; {@code routes} are actions exactly ({@code POST /api/v1/admin/integrations}, not its
      * {@code /:name/pause}), any of them.
      */
-    public record Filter(String member, String principal, List<String> principalsAlso, String action,
+    public record Filter(String member, String principal, String tokensOf, String action,
                          List<String> routes, String target, Instant from, Instant to) {
         public Filter {
-            principalsAlso = principalsAlso == null ? List.of() : List.copyOf(principalsAlso);
+            principal = principal == null || principal.isBlank() ? null : principal.trim();
             routes = routes == null ? List.of() : List.copyOf(routes);
         }
     }
@@ -196,11 +196,14 @@ public final class AuditLog implements AutoCloseable {
             sql.append(" AND (LOWER(principal) = ? OR LOWER(principal) LIKE ? ESCAPE '\\'");
             args.add(lower);
             args.add("%:" + like(lower));
-            for (String also : f.principalsAlso()) {
-                sql.append(" OR principal = ?");
-                args.add(also);
+            // people know a token by its name ("Wer" shows it so): its entries are kept under its id
+            sql.append(" OR principal IN (SELECT CONCAT('token:', id) FROM api_token WHERE LOWER(name) = ?");
+            args.add(lower);
+            if (f.tokensOf() != null) {
+                sql.append(" AND member_id = ?");
+                args.add(f.tokensOf());
             }
-            sql.append(')');
+            sql.append("))");
         }
         if (f.action() != null) {
             // anywhere in it: "members" finds every change to members, "POST" every creation

@@ -145,12 +145,16 @@ public final class Members {
     }
 
     public Member create(String id, String name, String contact) {
+        FieldChecks fields = new FieldChecks(); // each field said at once
         if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidInputException("a member id is 2 to 64 lower-case letters, digits and dashes, starting "
-                + "with a letter or digit", "id").coded("member.id");
+            fields.refuse((InvalidInputException) new InvalidInputException("a member id is 2 to 64 lower-case "
+                + "letters, digits and dashes, starting with a letter or digit", "id").coded("member.id"));
         }
-        name = TextRules.required(name, "name", 200);
-        contact = TextRules.optional(contact, "contact", 320);
+        String checkedName = name;
+        String checkedContact = contact;
+        name = fields.check(() -> TextRules.required(checkedName, "name", 200));
+        contact = fields.check(() -> TextRules.optional(checkedContact, "contact", 320));
+        fields.done();
         Instant now = Instant.now();
         String n = name;
         String k = contact;

@@ -48,12 +48,16 @@ public final class Users {
     }
 
     public Invited create(String member, String id, String name, String email, Set<Role> roles) {
+        FieldChecks fields = new FieldChecks(); // each field said at once
         if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidInputException("a user id is 2 to 64 lower-case letters, digits, dots, dashes, "
-                + "underscores or @", "id").coded("user.id");
+            fields.refuse((InvalidInputException) new InvalidInputException("a user id is 2 to 64 lower-case "
+                + "letters, digits, dots, dashes, underscores or @", "id").coded("user.id"));
         }
-        name = TextRules.required(name, "name", 200);
-        email = TextRules.email(email, "email");
+        String checkedName = name;
+        String checkedEmail = email;
+        name = fields.check(() -> TextRules.required(checkedName, "name", 200));
+        email = fields.check(() -> TextRules.email(checkedEmail, "email"));
+        fields.done();
         if (get(id).isPresent()) {
             throw new ConflictException("user " + id + " exists already", "id").coded("user.exists", id);
         }

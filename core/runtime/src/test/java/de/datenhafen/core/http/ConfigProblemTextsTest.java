@@ -108,8 +108,13 @@ class ConfigProblemTextsTest {
             + "„c“.");
         assertThat(Errors.german(problems.get("config.required"))).isEqualTo("Bitte ausfüllen.");
         assertThat(problems.get("config.required").field()).isEqualTo("text");
-        assertThat(Errors.german(problems.get("config.unknown"))).startsWith("Das ist kein Schlüssel dieses "
-            + "Connectors; seine Schlüssel sind: text, int, long");
+        assertThat(Errors.german(problems.get("config.unknown"))).startsWith("Das ist keine Einstellung dieses "
+            + "Konnektors; seine Einstellungen sind: text, int, long");
+        assertThat(Errors.german(problems.get("config.check.between"))).isEqualTo("Eine Dauer von 1s bis 1m, nicht "
+            + "2h.");
+        // a certificate's value may be a private key pasted by mistake: in no problem's words or values
+        assertThat(problems.get("config.check.pem").args()).doesNotContain("not a certificate");
+        assertThat(Errors.german(problems.get("config.check.pem"))).doesNotContain("not a certificate");
         assertThat(problems.get("config.check.secret").args()).doesNotContain("too short");
         assertThat(Errors.german(problems.get("config.check.secret"))).doesNotContain("too short");
         // the English words stay as they were (an API client reads them)

@@ -137,7 +137,7 @@ class ConsoleCertificateKeysTest {
         WebElement problem = browser.driver().findElement(By.id("problem.ca-certificate"));
         browser.await(d -> !problem.getText().isEmpty());
         assertThat(problem.getText()).isEqualTo(problemOf(wrong))
-            .contains("must be X.509 certificates in PEM form");
+            .startsWith("X.509-Zertifikate im PEM-Format");
         assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
         submit();
 
@@ -168,9 +168,10 @@ class ConsoleCertificateKeysTest {
 
         WebElement problem = browser.driver().findElement(By.id("problem.ca-certificate"));
         browser.await(d -> !problem.getText().isEmpty());
-        String expected = problemOf(wrong);
+        String expected = problemOf(wrong, language);
         assertThat(problem.getText()).isEqualTo(expected).doesNotContain("config.")
-            .startsWith("must be X.509 certificates in PEM form");
+            .startsWith(language.equals("de") ? "X.509-Zertifikate im PEM-Format" : "must be X.509 certificates in "
+                + "PEM form");
         assertThat(certificate().getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.driver().findElement(By.id("problem.path")).getText()).isEmpty();
         assertThat(browser.driver().findElement(By.id("problem.config")).getText()).isEmpty();
@@ -314,9 +315,15 @@ class ConsoleCertificateKeysTest {
 
     /** The problem the admin API names for {@code certificate} as a {@code trusting-feed}'s CA certificate. */
     private static String problemOf(String certificate) {
-        JsonObject r = hub.client().post("/api/v1/admin/integrations/validate", new JsonObject()
-            .put("name", "x").put("connector", "trusting-feed").put("config", new JsonObject().put("path", "x")
-                .put("ca-certificate", certificate))).json();
+        return problemOf(certificate, "de");
+    }
+
+    /** The same, in {@code language} (the console's German page asks in German). */
+    private static String problemOf(String certificate, String language) {
+        JsonObject r = hub.client().post("/api/v1/admin/integrations/validate", java.util.Map.of("Content-Type",
+            "application/json", "Accept-Language", language), new JsonObject().put("name", "x")
+            .put("connector", "trusting-feed").put("config", new JsonObject().put("path", "x")
+                .put("ca-certificate", certificate)).encode()).json();
         assertThat(r.getJsonArray("problems")).as(r.encode()).hasSize(1);
         return r.getJsonArray("problems").getJsonObject(0).getString("error");
     }

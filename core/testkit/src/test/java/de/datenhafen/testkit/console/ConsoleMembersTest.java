@@ -412,12 +412,38 @@ class ConsoleMembersTest {
         browser.assertAccessible();
 
         listed.findElement(By.tagName("button")).click();
-        assertThat(browser.driver().switchTo().alert().getText()).isEqualTo("Signaturschlüssel build-2026 "
-            + "widerrufen? Mit ihm signierte Archive werden nicht mehr zugelassen.");
+        // by its name and the start of its fingerprint: two keys of one name are told apart
+        assertThat(browser.driver().switchTo().alert().getText()).isEqualTo("Signaturschlüssel build-2026 ("
+            + id.substring(0, 16) + "…) widerrufen? Mit ihm signierte Archive werden nicht mehr zugelassen; "
+            + "installierte Plugins, die er signiert hat, ab dem nächsten Start des Hubs nicht mehr.");
         browser.driver().switchTo().alert().accept();
         browser.await(d -> d.findElement(By.cssSelector("#keys li")).getText().contains("widerrufen") ? true : null);
         assertThat(People.said(browser)).isEqualTo("Signaturschlüssel build-2026 ist widerrufen.");
         assertThat(hub.client().get("/api/v1/admin/members/stadtverkehr/keys").jsonArray().getJsonObject(0)
             .getString("revokedAt")).isNotNull();
+    }
+
+    /** Every field that is wrong is said at once, each at its field (the form said one, then the next on sending). */
+    @Test
+    void aNewMembersFormSaysEveryFieldThatIsWrongAtOnce() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD, "/console/members");
+        type("new-member.id", "Hafen Amt");
+        type("new-member.contact", "it@hafenamt.example");
+        browser.driver().findElement(By.cssSelector("#new-member button[type=submit]")).click();
+        browser.await(d -> !text("new-member.problem.name").isEmpty());
+        assertThat(text("new-member.problem.id")).isEqualTo("Nicht übernommen: Eine Kennung (Mitglieds-ID) hat 2 "
+            + "bis 64 Kleinbuchstaben, Ziffern und Bindestriche und beginnt mit einem Buchstaben oder einer Ziffer.");
+        assertThat(text("new-member.problem.name")).isEqualTo("Nicht übernommen: Bitte ausfüllen.");
+        assertThat(text("new-member.problem.contact")).isEmpty();
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("new-member.id");
+        assertThat(browser.driver().findElement(By.id("new-member.name")).getAttribute("aria-invalid"))
+            .isEqualTo("true");
+        browser.assertAccessible();
+        // the API lists both, each with its field, its words and its code
+        HubClient.Response r = hub.client().post("/api/v1/admin/members", new JsonObject().put("id", "Hafen Amt"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+            .map(p -> p.getString("field") + " " + p.getString("code"))).containsExactly("id member.id",
+                "name text.required");
     }
 }

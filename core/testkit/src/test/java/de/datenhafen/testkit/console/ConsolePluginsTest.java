@@ -64,7 +64,7 @@ class ConsolePluginsTest {
         WebElement row = browser.await(d -> d.findElements(By.cssSelector("tr[data-plugin='picked']")).stream()
             .findFirst().orElse(null));
         assertThat(row.getText()).contains("picked", "1.2.0", Fixtures.MEMBER, "gestartet",
-            "not checked (signatures are not required on this hub)");
+            "nicht geprüft (dieser Hub verlangt keine Signaturen)"); // in the page's language (it was English)
         assertThat(People.said(browser)).isEqualTo("Plugin picked ist installiert.");
         browser.assertAccessible();
     }

@@ -230,7 +230,9 @@ final class Audit {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (String pair : target.substring(1, target.length() - 1).split(", ")) {
             int eq = pair.indexOf('=');
-            String value = pair.substring(eq + 1);
+            // the signs a value's own text had, %-encoded by the hub so that it names nothing else
+            String value = pair.substring(eq + 1).replace("%2C", ",").replace("%3D", "=").replace("%7B", "{")
+                .replace("%7D", "}").replace("%25", "%");
             out.add(Console.TEXTS.find(v.language(), "audit.name." + pair.substring(0, eq))
                 .map(words -> words + " " + value).orElse(value));
         }

@@ -623,7 +623,14 @@ public final class Console {
             return TEXTS.get(l, "setup.wrongCode");
         }
         if (field.equals("password")) {
-            var rule = de.datenhafen.core.security.Passwords.Rule.of(error);
+            // by the refusal's code: its words are in the page's language now (the API answers the console so)
+            var rule = java.util.Optional.ofNullable(switch (String.valueOf(reply.code())) {
+                case "password.tooShort" -> de.datenhafen.core.security.Passwords.Rule.TOO_SHORT;
+                case "password.tooLong" -> de.datenhafen.core.security.Passwords.Rule.TOO_LONG;
+                case "password.hasName" -> de.datenhafen.core.security.Passwords.Rule.HAS_A_NAME;
+                case "password.tooSimple" -> de.datenhafen.core.security.Passwords.Rule.TOO_SIMPLE;
+                default -> null;
+            }).or(() -> de.datenhafen.core.security.Passwords.Rule.of(error));
             if (rule.isPresent()) {
                 return switch (rule.get()) {
                     case TOO_SHORT -> TEXTS.get(l, "setup.short", de.datenhafen.core.security.Passwords.MIN_LENGTH);

@@ -232,7 +232,8 @@ final class Members {
             if (k.getString("revokedAt") == null) {
                 h.text(" ");
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/keys/" + k.getString("id"),
-                    v.t("member.confirmRevokeKey", name), v.t("said.keyRevoked", name), "danger");
+                    v.t("member.confirmRevokeKey", name + " (" + k.getString("id").substring(0,
+                        Math.min(16, k.getString("id").length())) + "…)"), v.t("said.keyRevoked", name), "danger");
             }
             h.close("li");
         }

@@ -22,7 +22,8 @@ final class Plugins {
         // a hub-admin's buttons say which integrations disabling or deleting a plugin stops (they said "its
         // integrations", and one learnt which on the integrations' page afterwards)
         Future<java.util.Map<String, List<String>>> integrations = !admin ? Future.succeededFuture(java.util.Map.of())
-            : v.get("/api/v1/admin/integrations").compose(Console::ok).map(r -> byPlugin(r.array()));
+            : v.get("/api/v1/admin/integrations").compose(Console::ok).map(r -> byPlugin(r.array()))
+                .otherwise(java.util.Map.of()); // the list of plugins is shown whatever: the names are an aid
         return Future.all(v.get("/api/v1/admin/plugins").compose(Console::ok), integrations).map(all -> {
             JsonArray plugins = all.<ApiAccess.Reply>resultAt(0).array();
             java.util.Map<String, List<String>> stopping = all.resultAt(1);
@@ -50,6 +51,29 @@ final class Plugins {
         });
     }
 
+    /** What admitted a plugin, as the hub says it ({@code SignatureCheck.verify}). */
+    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile(
+        "signed by member (\\S+) \\(key (\\S+)\\), verified");
+
+    /**
+     * What admitted the plugin in the page's language: not checked, the allow-list, or whose verified signature; a
+     * reason it was refused (an English sentence of the hub's) as the hub says it.
+     */
+    static String signature(Console.View v, String said) {
+        if (said == null) {
+            return "–";
+        }
+        java.util.regex.Matcher signed = SIGNED.matcher(said);
+        if (signed.matches()) {
+            return v.t("plugins.signedBy", signed.group(1), signed.group(2));
+        }
+        return switch (said) {
+            case "not checked (signatures are not required on this hub)" -> v.t("plugins.notChecked");
+            case "admitted unsigned by the allow-list" -> v.t("plugins.allowListed");
+            default -> said;
+        };
+    }
+
     /** The integrations' names by their plugin, sorted. */
     private static java.util.Map<String, List<String>> byPlugin(JsonArray integrations) {
         java.util.Map<String, List<String>> out = new java.util.HashMap<>();
@@ -64,14 +88,16 @@ final class Plugins {
     }
 
     private static void row(Console.View v, Html h, JsonObject p, boolean admin, List<String> integrations) {
-        String named = String.join(", ", integrations);
+        // a confirmation is read whole: the first 10, and how many more
+        String named = integrations.size() <= 10 ? String.join(", ", integrations)
+            : v.t("plugins.andMore", String.join(", ", integrations.subList(0, 10)), integrations.size() - 10);
         String id = p.getString("id");
         String state = p.getString("state");
         h.open("tr", "data-plugin", id).element("th", id == null ? p.getString("file") : id, "scope", "row")
             .element("td", p.getString("version")).element("td", p.getString("provider"))
             .element("td", p.getString("owner", "–"))
             .open("td").element("span", v.state(state), "class", "state state-" + state).close("td")
-            .element("td", p.getString("signature", "–")).element("td", p.getString("error", ""));
+            .element("td", signature(v, p.getString("signature"))).element("td", p.getString("error", ""));
         if (admin) {
             h.open("td").open("div", "class", "actions");
             if (id != null && "started".equals(state)) {
