@@ -34,7 +34,8 @@ class IntegrationLifecycleTest {
 
         assertThat(result.getBoolean("valid")).isFalse();
         assertThat(problems(result)).containsExactly(
-            Map.of("field", "connector", "error", "no started plugin offers a connector named 'no-such'"));
+            Map.of("field", "connector", "error", "no started plugin offers a connector named 'no-such'", "code",
+                "integration.noConnector"));
     }
 
     @Test

@@ -224,28 +224,38 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         return problems;
     }
 
+    /**
+     * A problem the hub words itself, with the code of its catalogue ({@code errors/messages_de.properties}) that says
+     * it in German to a client that asks so (the console's German form).
+     */
+    private static ConfigProblem codedProblem(String code, String field, String message, Object... args) {
+        return new ConfigProblem(field, message, code, java.util.Arrays.asList(args));
+    }
+
     /** The problems of the request itself, before any clash with what runs. */
     private List<ConfigProblem> problems(String name, String connectorName, Map<String, Object> raw) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add(new ConfigProblem("name", "is required"));
+            problems.add(codedProblem("text.required", "name", "is required"));
         } else if (!NAME.matcher(name).matches()) {
-            problems.add(new ConfigProblem("name",
+            problems.add(codedProblem("integration.name", "name",
                 "must be 1 to 63 lower case letters, digits or dashes, starting with a letter or digit"));
         } else if (entries.containsKey(name)) {
-            problems.add(new ConfigProblem("name", "integration '" + name + "' already exists"));
+            problems.add(codedProblem("integration.exists", "name", "integration '" + name + "' already exists",
+                name));
         } else if (hubOwned.has(name)) {
-            problems.add(new ConfigProblem("name", "flow '" + name + "' has that name; a flow runs as an integration "
-                + "of the same name"));
+            problems.add(codedProblem("integration.flowsName", "name", "flow '" + name + "' has that name; a flow "
+                + "runs as an integration of the same name", name));
         }
         if (connectorName == null || connectorName.isBlank()) {
-            problems.add(new ConfigProblem("connector", "is required"));
+            problems.add(codedProblem("text.required", "connector", "is required"));
             return problems;
         }
         Optional<Connector> connector = connector(connectorName);
         if (connector.isEmpty()) {
-            problems.add(new ConfigProblem("connector", "no started plugin offers a connector named '"
-                + connectorName + "'"));
+            String shown = connectorName.length() > 64 ? connectorName.substring(0, 64) + "…" : connectorName;
+            problems.add(codedProblem("integration.noConnector", "connector", "no started plugin offers a connector "
+                + "named '" + connectorName + "'", shown));
             return problems;
         }
         problems.addAll(configProblems(connectorName, connector.get(), raw));
@@ -327,9 +337,14 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 if (value instanceof String id && !memberExists.test(id.strip())) {
                     String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
                     String lower = id.strip().toLowerCase(java.util.Locale.ROOT);
-                    return new ConfigProblem("config." + key.name(), "there is no member '" + shown + "'"
-                        + (!lower.equals(id) && memberExists.test(lower) ? " (ids are lower case: " + lower + ")"
-                        : "") + "; " + key.name() + " lists ids of the hub's members (GET /api/v1/admin/members)");
+                    String lists = "; " + key.name() + " lists ids of the hub's members (GET /api/v1/admin/members)";
+                    if (!lower.equals(id) && memberExists.test(lower)) {
+                        return codedProblem("integration.memberInCapitals", "config." + key.name(), "there is no "
+                            + "member '" + shown + "' (ids are lower case: " + lower + ")" + lists, shown, key.name(),
+                            lower);
+                    }
+                    return codedProblem("integration.noMember", "config." + key.name(), "there is no member '"
+                        + shown + "'" + lists, shown, key.name());
                 }
             }
         }

@@ -256,19 +256,7 @@ public final class ApiTokens {
     }
 
     public List<Token> list(String member) {
-        List<Token> out = new ArrayList<>();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-            "SELECT * FROM api_token WHERE member_id = ? ORDER BY created_at, id")) {
-            ps.setString(1, member);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read tokens", e);
-        }
-        return out;
+        return query("SELECT * FROM api_token WHERE member_id = ? ORDER BY created_at, id", List.of(member));
     }
 
     /** The tokens of these ids, revoked ones too, whichever member's (the audit's names of its entries' tokens). */
@@ -277,20 +265,26 @@ public final class ApiTokens {
         List<String> all = List.copyOf(ids);
         for (int from = 0; from < all.size(); from += 100) { // an IN list of at most 100 ids a statement
             List<String> part = all.subList(from, Math.min(all.size(), from + 100));
-            try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM api_token WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(part.size(),
-                    "?")) + ")")) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row(rs));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read tokens", e);
+            out.addAll(query("SELECT * FROM api_token WHERE id IN (" + String.join(", ",
+                java.util.Collections.nCopies(part.size(), "?")) + ")", part));
+        }
+        return out;
+    }
+
+    /** The tokens {@code sql} selects with these values for its {@code ?}. */
+    private List<Token> query(String sql, List<String> values) {
+        List<Token> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setString(i + 1, values.get(i));
             }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens", e);
         }
         return out;
     }

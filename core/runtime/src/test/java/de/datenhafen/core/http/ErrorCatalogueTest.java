@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The error catalogue: every code the hub's code gives an error has German words, and no words are left over. */
 class ErrorCatalogueTest {
 
-    private static final Pattern CODED = Pattern.compile("\\.coded\\(\"([a-zA-Z.]+)\"");
+    /** A coded error ({@code .coded("member.exists", ...)}) or a coded problem ({@code codedProblem("...", ...)}). */
+    private static final Pattern CODED = Pattern.compile("(?:\\.coded|codedProblem)\\(\"([a-zA-Z.]+)\"");
 
     @Test
     void everyCodeThrownHasGermanWordsAndEveryLineACode() throws IOException {

@@ -125,8 +125,9 @@ class ConsoleIntegrationsTest {
             String text = d.findElement(By.id("problem.senders")).getText();
             return text.isEmpty() ? null : text;
         });
-        assertThat(problem).isEqualTo("there is no member 'luftblik'; senders lists ids of the hub's members (GET "
-            + "/api/v1/admin/members)");
+        // in the page's language (the hub's English under German labels)
+        assertThat(problem).isEqualTo("Es gibt kein Mitglied „luftblik“; senders nennt Kennungen von Mitgliedern "
+            + "dieses Hubs.");
     }
 
     /**

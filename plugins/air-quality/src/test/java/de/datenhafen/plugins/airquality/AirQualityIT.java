@@ -365,7 +365,8 @@ class AirQualityIT {
         HubClient.Response rateCreated = memberAdmin.post("/api/v1/admin/integrations", loadTest);
 
         assertThat(tooMany.json().getJsonArray("problems")).as(tooMany.body()).containsExactly(new JsonObject()
-            .put("field", "config.rooms").put("error", "must be a number from 1 to 10000; was 1000000000"));
+            .put("field", "config.rooms").put("error", "must be a number from 1 to 10000; was 1000000000")
+            .put("code", "config.check.range"));
         assertThat(tooManyCreated.status()).as(tooManyCreated.body()).isEqualTo(400);
         assertThat(tooManyCreated.json().getString("field")).isEqualTo("config.rooms");
         for (HubClient.Response r : List.of(rate, rateCreated)) {

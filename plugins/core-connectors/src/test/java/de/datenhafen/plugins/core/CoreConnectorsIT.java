@@ -256,7 +256,7 @@ class CoreConnectorsIT {
         HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
         assertThat(validated.json().getBoolean("valid")).as(validated.body()).isFalse();
         assertThat(validated.json().getJsonArray("problems")).containsExactly(new JsonObject()
-            .put("field", "config.senders").put("error", words));
+            .put("field", "config.senders").put("error", words).put("code", "integration.noMember"));
         assertRefused(client.post("/api/v1/admin/integrations", request), "config.senders", words);
         assertThat(client.get("/api/v1/admin/integrations/typo").status()).isEqualTo(404);
 
@@ -328,7 +328,8 @@ class CoreConnectorsIT {
             HubClient.Response created = client.post("/api/v1/admin/integrations", request);
 
             assertThat(validated.json().getJsonArray("problems")).as(validated.body()).containsExactly(
-                new JsonObject().put("field", "config.ca-certificate").put("error", mustBe + c[4]));
+                new JsonObject().put("field", "config.ca-certificate").put("error", mustBe + c[4])
+                    .put("code", "config.check.pem"));
             assertRefused(created, "config.ca-certificate", mustBe + c[4]);
             assertThat(validated.body() + created.body()).doesNotContain("MC4CAQAw").doesNotContain("AAAAAAAA");
             assertThat(client.get("/api/v1/admin/integrations/dry-sink").status()).as("nothing kept").isEqualTo(404);
