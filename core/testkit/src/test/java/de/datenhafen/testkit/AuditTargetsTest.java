@@ -60,7 +60,8 @@ class AuditTargetsTest {
         assertThat(targets).containsEntry("POST /api/v1/admin/members", "{member=hafenamt}")
             .containsEntry("POST /api/v1/admin/members/:member/users", "{member=hafenamt, user=olga}")
             .containsEntry("POST /api/v1/admin/members/:member/tokens", "{member=hafenamt, token=pegel-feed}")
-            .containsEntry("POST /api/v1/admin/members/:member/keys", "{member=hafenamt, key=ci}")
+            .containsEntry("POST /api/v1/admin/members/:member/keys", "{member=hafenamt, key=ci ("
+                + key.json().getString("id").substring(0, 12) + "…)}")
             .containsEntry("POST /api/v1/admin/plugin-allowlist", "{hash=" + hash + "}")
             .containsEntry("POST /api/v1/admin/plugins", "{id=fixture}")
             .containsEntry("POST /api/v1/admin/integrations", "{name=pegel}")

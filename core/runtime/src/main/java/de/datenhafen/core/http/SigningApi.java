@@ -77,9 +77,14 @@ final class SigningApi {
         return id;
     }
 
-    /** The key for the audit entry's target by its name, which people know it by (its id is its fingerprint). */
+    /**
+     * The key for the audit entry's target by its name, which people know it by, and the start of its fingerprint (its
+     * id), which tells two keys of one name apart.
+     */
     private static SigningKeys.Key named(RoutingContext ctx, SigningKeys.Key k) {
-        HttpApi.auditNames(ctx, "key", k.name() != null && !k.name().isBlank() ? k.name() : k.id());
+        String start = k.id().substring(0, Math.min(12, k.id().length())) + "…";
+        HttpApi.auditNames(ctx, "key", k.name() != null && !k.name().isBlank() ? k.name() + " (" + start + ")"
+            : k.id());
         return k;
     }
 
