@@ -95,7 +95,8 @@ function showSecret(form, formId, result, secret, answer) {
   const done = document.createElement('button');
   done.type = 'button';
   done.textContent = form.dataset.done;
-  done.addEventListener('click', () => window.location.reload());
+  // the page loaded again says what was done, as after any other change (it said nothing after the code's panel)
+  done.addEventListener('click', () => goOn(fill(form.dataset.said, answer)));
   result.append(note, value, ' ', copy, ' ', done);
   copy.focus();
 }

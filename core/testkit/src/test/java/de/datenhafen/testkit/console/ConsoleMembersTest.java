@@ -131,6 +131,7 @@ class ConsoleMembersTest {
 
         browser.driver().findElement(By.xpath("//button[text()='Fertig']")).click();
         browser.await(d -> d.findElements(By.id("new-token.secret")).isEmpty());
+        assertThat(People.said(browser)).isEqualTo("Token sensor-gateway ist angelegt.");
         assertThat(browser.driver().findElement(By.cssSelector("tr[data-token='sensor-gateway']")).getText())
             .contains("viewer", "aktiv");
         assertThat(browser.driver().getPageSource()).doesNotContain(token);
@@ -156,6 +157,10 @@ class ConsoleMembersTest {
                 + "[A-Z][A-Za-z+0-9:]*, einmal " // with its zone
                 + "einzulösen unter http://[^/ ]+/console/setup\\.");
         browser.assertAccessible();
+        // "Fertig": the page loaded again lists carl and says what was done, as after any other change
+        browser.driver().findElement(By.xpath("//button[text()='Fertig']")).click();
+        browser.await(d -> d.findElements(By.cssSelector("tr[data-user='carl']")).isEmpty() ? null : true);
+        assertThat(People.said(browser)).isEqualTo("Benutzer carl ist eingeladen.");
 
         browser.open(hub.client().baseUri().resolve("/console/members/stadtverkehr"));
         assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Kein Zugriff");

@@ -104,7 +104,8 @@ final class Members {
         }
         h.element("h3", v.t("member.invite"));
         h.open("p").text(v.t("member.inviteHow") + " ").link(Console.SETUP, v.t("setup.title")).close("p");
-        form(v, h, "invite", base + "/users", "setupCode", v.t("member.invite"));
+        form(v, h, "invite", null, base + "/users", "setupCode", v.t("member.invite"), v.t("said.userInvited",
+            "{id}"));
         text(h, "invite", "id", v.t("member.user"), true);
         text(h, "invite", "name", v.t("members.name"), true);
         text(h, "invite", "email", v.t("member.email"), false);
@@ -212,7 +213,8 @@ final class Members {
             h.element("p", v.t("member.noTokens"), "id", "no-tokens");
         }
         h.element("h3", v.t("member.newToken"));
-        form(v, h, "new-token", base + "/tokens", "token", v.t("member.newToken"));
+        form(v, h, "new-token", null, base + "/tokens", "token", v.t("member.newToken"), v.t("said.tokenCreated",
+            "{name}"));
         text(h, "new-token", "name", v.t("members.name"), true);
         text(h, "new-token", "purpose", v.t("member.purpose"), true);
         roles(v, h, "new-token");
