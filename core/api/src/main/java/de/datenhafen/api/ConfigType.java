@@ -122,6 +122,14 @@ public enum ConfigType {
     }
 
     private static Duration parseDuration(Object raw) {
+        Duration d = parseAnyDuration(raw);
+        if (d.isNegative()) { // "-5m" read as a period stored as PT-5M, and a poll every minus five minutes
+            throw new IllegalArgumentException("expected a duration of 0 or more, such as 30s, 5m, 500ms or PT1H");
+        }
+        return d;
+    }
+
+    private static Duration parseAnyDuration(Object raw) {
         if (raw instanceof Number n) {
             return Duration.ofMillis(n.longValue());
         }

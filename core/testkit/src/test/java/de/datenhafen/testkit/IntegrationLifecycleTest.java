@@ -103,6 +103,27 @@ class IntegrationLifecycleTest {
         assertThat(r.json().getString("field")).isEqualTo("name");
     }
 
+    /**
+     * A name taken and the config wrong: every problem at once, in a 400 (the form lost its config's problems to the
+     * name's 409); a name taken alone stays a 409.
+     */
+    @Test
+    void aTakenNameWithAWrongConfigIsEveryProblemAtOnce(HubClient client) {
+        JsonObject first = new JsonObject().put("name", "doppelt").put("connector", "fixture-ingest")
+            .put("config", new JsonObject().put("path", "doppelt"));
+        assertThat(client.post("/api/v1/admin/integrations", first).status()).isEqualTo(201);
+        HubClient.Response both = client.post("/api/v1/admin/integrations", first.copy()
+            .put("config", new JsonObject().put("path", "doppelt-2").put("max-size", "viel")));
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.json().getJsonArray("problems").stream().map(o -> ((JsonObject) o).getString("field")))
+            .containsExactly("name", "config.max-size");
+        HubClient.Response german = client.post("/api/v1/admin/integrations", java.util.Map.of("Content-Type",
+            "application/json", "Accept-Language", "de"), first.encode());
+        assertThat(german.status()).isEqualTo(409);
+        assertThat(german.json().getString("error")).isEqualTo("Die Integration doppelt gibt es schon.");
+        assertThat(client.delete("/api/v1/admin/integrations/doppelt").status()).isEqualTo(204);
+    }
+
     @Test
     void refusesASecondIntegrationOnAPathAnotherServesWith409NamingTheOwnerAndTheWayOut(HubClient client) {
         create(client, ingest("parking-ingest", "parking"));

@@ -6,6 +6,7 @@ import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.core.security.ApiTokens;
 import de.datenhafen.core.security.AuditLog;
 import de.datenhafen.core.security.FailedAuthLimiter;
+import de.datenhafen.core.security.FieldChecks;
 import de.datenhafen.core.security.Identity;
 import de.datenhafen.core.security.Members;
 import de.datenhafen.core.security.Principal;
@@ -127,7 +128,12 @@ final class IdentityApi {
             .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::user).toList())));
         router.post(m + "/:member/users").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             String member = identity.members().require(ctx.pathParam("member")).id();
-            Set<Role> roles = Role.fromList(list(b, "roles"), "roles");
+            // the roles with the person's fields: every wrong one said at once (no role chosen hid an empty name)
+            FieldChecks fields = new FieldChecks();
+            Set<Role> roles = fields.check(() -> Role.fromList(list(b, "roles"), "roles"));
+            fields.check(() -> identity.users().checkFields(b.getString("id"), b.getString("name"),
+                b.getString("email")));
+            fields.done();
             mayGive(ctx, member, roles);
             Users.Invited u = identity.users().create(member, b.getString("id"), b.getString("name"),
                 b.getString("email"), roles);
@@ -172,9 +178,13 @@ final class IdentityApi {
         router.post(m + "/:member/tokens").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             String member = identity.members().require(ctx.pathParam("member")).id();
             JsonObject scope = b.getValue("scope") instanceof JsonObject s ? s : new JsonObject();
+            // the roles with the token's name and purpose: every wrong one said at once
+            FieldChecks fields = new FieldChecks();
+            Set<Role> roles = fields.check(() -> Role.fromList(list(b, "roles"), "roles"));
+            fields.check(() -> identity.tokens().checkFields(b.getString("name"), string(b, "purpose")));
+            fields.done();
             ApiTokens.Created c = identity.tokens().create(member, b.getString("name"), string(b, "purpose"),
-                Role.fromList(list(b, "roles"), "roles"), string(scope, "plugin"), string(scope, "path"),
-                instant(b, "expiresAt"), principal(ctx));
+                roles, string(scope, "plugin"), string(scope, "path"), instant(b, "expiresAt"), principal(ctx));
             HttpApi.auditNames(ctx, "token", c.token().name()); // its name: people never see its id
             return token(c.token()).put("token", c.secret());
         }));
@@ -460,7 +470,9 @@ final class IdentityApi {
     private void audit(RoutingContext ctx) {
         work(ctx, 200, () -> {
             Principal p = principal(ctx);
-            String member = ctx.queryParams().get("member");
+            String asked = ctx.queryParams().get("member");
+            // ids are lower case: "Luftblick" is luftblick
+            String member = asked == null || asked.isBlank() ? null : asked.trim().toLowerCase(java.util.Locale.ROOT);
             if (!p.isHubAdmin()) {
                 if (member != null && !member.equals(p.member())) {
                     throw new ForbiddenException("you read your own member's audit entries only", "member");

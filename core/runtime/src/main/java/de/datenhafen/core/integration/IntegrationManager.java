@@ -608,8 +608,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Map<String, Object> given = admitted(connectorName, raw == null ? Map.of() : raw, writer);
         List<ConfigProblem> problems = problems(name, connectorName, given);
         if (!problems.isEmpty()) {
-            if (problems.get(0).field().equals("name") && name != null && entries.containsKey(name)) {
-                throw new ConflictException(problems.get(0).message(), "name");
+            // a name taken and nothing else wrong: a conflict (409); with other problems, every one of them at once
+            // (the form lost its config's problems to the name's 409, in English)
+            if (problems.size() == 1 && problems.get(0).field().equals("name") && name != null
+                && entries.containsKey(name)) {
+                throw (ConflictException) new ConflictException(problems.get(0).message(), "name")
+                    .coded("integration.exists", name);
             }
             throw new InvalidInputException(problems);
         }

@@ -97,14 +97,22 @@ public final class ApiTokens {
      * Makes a token of {@code member} for {@code creator}: its roles must be ones the creator holds for that member,
      * and only a hub-admin gives {@code hub-admin}.
      */
+    /** Refuses a token's name and purpose as {@link #create} would, both at once; returns null. */
+    public Void checkFields(String name, String purpose) {
+        FieldChecks fields = new FieldChecks();
+        fields.check(() -> TextRules.required(name, "name", 100));
+        fields.check(() -> TextRules.optional(purpose, "purpose", 500));
+        fields.done();
+        return null;
+    }
+
     public Created create(String member, String name, String purpose, Set<Role> roles, String scopePlugin,
                           String scopePath, Instant expiresAt, Principal creator) {
         members.require(member);
         FieldChecks fields = new FieldChecks(); // each field said at once
-        String checkedName = name;
-        String checkedPurpose = purpose;
-        name = fields.check(() -> TextRules.required(checkedName, "name", 100));
-        purpose = fields.check(() -> TextRules.optional(checkedPurpose, "purpose", 500));
+        String givenName = name;
+        String givenPurpose = purpose;
+        fields.check(() -> checkFields(givenName, givenPurpose));
         for (Role r : roles) {
             if (!creator.actsFor(member, r) || r == Role.HUB_ADMIN && !creator.isHubAdmin()) {
                 fields.refuse((InvalidInputException) new InvalidInputException("a token's roles are no wider than "
@@ -113,6 +121,8 @@ public final class ApiTokens {
             }
         }
         fields.done();
+        name = TextRules.required(name, "name", 100);
+        purpose = TextRules.optional(purpose, "purpose", 500);
         if (scopePath != null && !scopePath.startsWith("/")) {
             throw new InvalidInputException("scope.path is a path prefix starting with /", "scope.path");
         }

@@ -215,9 +215,9 @@ public final class AuditLog implements AutoCloseable {
                 "?"))).append(')');
             args.addAll(f.routes());
         }
-        if (f.target() != null) {
-            sql.append(" AND target LIKE ? ESCAPE '\\'");
-            args.add("%" + like(f.target()) + "%");
+        if (f.target() != null) { // in any case, as "Wer": "Luftblick" finds luftblick
+            sql.append(" AND LOWER(target) LIKE ? ESCAPE '\\'");
+            args.add("%" + like(f.target().toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         if (f.from() != null) {
             sql.append(" AND at >= ?");

@@ -13,12 +13,12 @@ import java.util.function.Supplier;
  * next). One refusal is thrown as it was; several as one {@link InvalidInputException} of their problems, each with
  * its field, words and code, the first one's field leading.
  */
-final class FieldChecks {
+public final class FieldChecks {
 
     private final List<InvalidInputException> refused = new ArrayList<>();
 
     /** The checked value, or null when the check refused it (noted). */
-    <T> T check(Supplier<T> check) {
+    public <T> T check(Supplier<T> check) {
         try {
             return check.get();
         } catch (InvalidInputException e) {
@@ -28,12 +28,12 @@ final class FieldChecks {
     }
 
     /** Notes a refusal found without a check of its own. */
-    void refuse(InvalidInputException e) {
+    public void refuse(InvalidInputException e) {
         refused.add(e);
     }
 
     /** Throws what was refused, if anything. */
-    void done() {
+    public void done() {
         if (refused.size() == 1) {
             throw refused.get(0);
         }

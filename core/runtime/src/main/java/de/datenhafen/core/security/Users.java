@@ -47,17 +47,23 @@ public final class Users {
         this.passwords = passwords;
     }
 
-    public Invited create(String member, String id, String name, String email, Set<Role> roles) {
-        FieldChecks fields = new FieldChecks(); // each field said at once
+    /** Refuses an invitation's fields as {@link #create} would, every wrong one at once; returns null. */
+    public Void checkFields(String id, String name, String email) {
+        FieldChecks fields = new FieldChecks();
         if (id == null || !ID.matcher(id).matches()) {
             fields.refuse((InvalidInputException) new InvalidInputException("a user id is 2 to 64 lower-case "
                 + "letters, digits, dots, dashes, underscores or @", "id").coded("user.id"));
         }
-        String checkedName = name;
-        String checkedEmail = email;
-        name = fields.check(() -> TextRules.required(checkedName, "name", 200));
-        email = fields.check(() -> TextRules.email(checkedEmail, "email"));
+        fields.check(() -> TextRules.required(name, "name", 200));
+        fields.check(() -> TextRules.email(email, "email"));
         fields.done();
+        return null;
+    }
+
+    public Invited create(String member, String id, String name, String email, Set<Role> roles) {
+        checkFields(id, name, email); // each field said at once
+        name = TextRules.required(name, "name", 200);
+        email = TextRules.email(email, "email");
         if (get(id).isPresent()) {
             throw new ConflictException("user " + id + " exists already", "id").coded("user.exists", id);
         }

@@ -123,4 +123,15 @@ class ConfigProblemTextsTest {
         // a plugin's own problem has no code and keeps its words
         assertThat(Errors.german(new ConfigProblem("x", "the plugin says so"))).isEqualTo("the plugin says so");
     }
+
+    /** A negative duration is none a config means ("-5m" was stored as PT-5M and a schedule polled so). */
+    @Test
+    void aNegativeDurationIsRefused() {
+        ConfigDef def = ConfigDef.builder().define("interval", ConfigType.DURATION, "5m", false, "how often").build();
+        ConfigProblem p = catchThrowableOfType(() -> def.parse(Map.of("interval", "-5m")), InvalidInputException.class)
+            .problems().get(0);
+        assertThat(p.code()).isEqualTo("config.type.DURATION");
+        assertThat(p.message()).isEqualTo("expected a duration of 0 or more, such as 30s, 5m, 500ms or PT1H");
+        assertThat(def.parse(Map.of("interval", "0s")).getDuration("interval")).isZero();
+    }
 }

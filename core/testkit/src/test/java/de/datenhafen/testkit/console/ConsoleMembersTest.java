@@ -450,5 +450,11 @@ class ConsoleMembersTest {
         assertThat(r.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
             .map(p -> p.getString("field") + " " + p.getString("code"))).containsExactly("id member.id",
                 "name text.required");
+        // a token without roles and without a name: both (the roles' refusal hid the name's)
+        HubClient.Response token = hub.client().post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "").put("roles", new io.vertx.core.json.JsonArray()));
+        assertThat(token.status()).isEqualTo(400);
+        assertThat(token.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+            .map(p -> p.getString("field"))).containsExactly("roles", "name");
     }
 }

@@ -216,7 +216,7 @@ final class Members {
         form(v, h, "new-token", null, base + "/tokens", "token", v.t("member.newToken"), v.t("said.tokenCreated",
             "{name}"));
         text(h, "new-token", "name", v.t("members.name"), true);
-        text(h, "new-token", "purpose", v.t("member.purpose"), true);
+        text(h, "new-token", "purpose", v.t("member.purpose"), false); // the API takes a token without one
         roles(v, h, "new-token");
         endForm(h, "new-token", v.t("member.newToken"));
     }
