@@ -152,6 +152,12 @@ class DemoWorldIT {
                     .equals(deKeys.getJsonObject(key).getString("description"))) {
                     untranslated.add(name + "." + key);
                 }
+                // a hub-admin-only key's reason too (the form said it in English after a German start)
+                String bounds = enKeys.getJsonObject(key).getString("x-datenhafen-hub-admin-only");
+                if (bounds != null && bounds.equals(deKeys.getJsonObject(key)
+                    .getString("x-datenhafen-hub-admin-only"))) {
+                    untranslated.add(name + "." + key + ".hubAdminOnly");
+                }
             }
         }
         assertThat(untranslated).as("connectors and keys still in English only").isEmpty();

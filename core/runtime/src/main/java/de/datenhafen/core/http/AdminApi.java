@@ -230,7 +230,9 @@ final class AdminApi {
                         .put("plugin", p.id())
                         .put("provider", p.member())
                         .put("configSchema", ConfigSchemas.toJsonSchema(c.config(), key -> german
-                            ? p.text("de", c.name() + "." + key.name()).orElse(key.description()) : key.description())));
+                            ? p.text("de", c.name() + "." + key.name()).orElse(key.description()) : key.description(),
+                            (key, reason) -> german ? p.text("de", c.name() + "." + key.name() + ".hubAdminOnly")
+                                .orElse(reason) : reason)));
                 }
             }
             return out;

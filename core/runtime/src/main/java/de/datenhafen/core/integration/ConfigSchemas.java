@@ -26,11 +26,15 @@ public final class ConfigSchemas {
     }
 
     public static JsonObject toJsonSchema(ConfigDef def) {
-        return toJsonSchema(def, ConfigKey::description);
+        return toJsonSchema(def, ConfigKey::description, (key, reason) -> reason);
     }
 
-    /** The same, each key described by {@code describe} (its words in the reader's language, see the plugin's texts). */
-    public static JsonObject toJsonSchema(ConfigDef def, java.util.function.Function<ConfigKey, String> describe) {
+    /**
+     * The same, each key described by {@code describe} and a hub-admin-only key's reason said by {@code bounds} (their
+     * words in the reader's language, see the plugin's texts).
+     */
+    public static JsonObject toJsonSchema(ConfigDef def, java.util.function.Function<ConfigKey, String> describe,
+                                          java.util.function.BiFunction<ConfigKey, String, String> bounds) {
         JsonObject properties = new JsonObject();
         JsonArray required = new JsonArray();
         for (ConfigKey key : def.keys()) {
@@ -59,7 +63,7 @@ public final class ConfigSchemas {
                 p.put(MEMBER_IDS, true);
             }
             if (def.hubAdminOnly(key.name()) != null) {
-                p.put(HUB_ADMIN_ONLY, def.hubAdminOnly(key.name()));
+                p.put(HUB_ADMIN_ONLY, bounds.apply(key, def.hubAdminOnly(key.name())));
             }
             if (key.required() && key.defaultValue() == null) {
                 required.add(key.name());
