@@ -209,7 +209,7 @@ final class AdminApi {
     // ---- connectors
 
     private void listConnectors(RoutingContext ctx) {
-        boolean german = Errors.prefersGerman(ctx.request().getHeader("Accept-Language"));
+        boolean german = Errors.asksGerman(ctx);
         ctx.response().putHeader("Vary", "Accept-Language");
         work(ctx, 200, () -> {
             JsonArray out = new JsonArray();

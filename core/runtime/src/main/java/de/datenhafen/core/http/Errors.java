@@ -191,12 +191,10 @@ public final class Errors {
      */
     static String text(RoutingContext ctx, HubException e) {
         try {
-            if (e.code() == null || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
+            if (e.code() == null || !asksGerman(ctx)) {
                 return e.getMessage();
             }
-            String words = GERMAN.getProperty(e.code());
-            return words == null ? e.getMessage()
-                : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(e.args());
+            return catalogued(e.code(), e.args(), e.getMessage());
         } catch (RuntimeException unreadable) {
             return e.getMessage(); // the refusal is answered whatever the header holds
         }
@@ -210,7 +208,7 @@ public final class Errors {
      * problem when the request prefers German, as for a coded error), and its code when it has one.
      */
     public static JsonArray problems(RoutingContext ctx, java.util.List<de.datenhafen.api.ConfigProblem> problems) {
-        boolean german = prefersGerman(ctx.request().getHeader("Accept-Language"));
+        boolean german = asksGerman(ctx);
         JsonArray out = new JsonArray();
         for (de.datenhafen.api.ConfigProblem p : problems) {
             JsonObject one = new JsonObject().put("field", p.field()).put("error", german ? german(p) : p.message());
@@ -237,9 +235,7 @@ public final class Errors {
                 Object[] values = p.args().stream().map(String::valueOf).toArray();
                 return new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values);
             }
-            words = GERMAN.getProperty(p.code());
-            return words == null ? p.message()
-                : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(p.args().toArray());
+            return catalogued(p.code(), p.args().toArray(), p.message());
         } catch (IllegalArgumentException unreadable) {
             return p.message();
         }
@@ -250,13 +246,24 @@ public final class Errors {
      * problems' German words ({@code field: words}, each), as the problems list says them; else its own message.
      */
     private static String invalidText(RoutingContext ctx, InvalidInputException e) {
-        if (e.code() != null || e.problems().isEmpty() || !prefersGerman(ctx.request().getHeader("Accept-Language"))) {
+        if (e.code() != null || e.problems().isEmpty() || !asksGerman(ctx)) {
             return text(ctx, e);
         }
         if (!summed(e)) {
             return german(e.problems().get(0));
         }
         return String.join("; ", e.problems().stream().map(p -> p.field() + ": " + german(p)).toList());
+    }
+
+    /** The error catalogue's German words for {@code code} with its values, or {@code otherwise} when it has none. */
+    private static String catalogued(String code, Object[] args, String otherwise) {
+        String words = GERMAN.getProperty(code);
+        return words == null ? otherwise : new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(args);
+    }
+
+    /** Whether the request ranks German above English in its {@code Accept-Language}. */
+    static boolean asksGerman(RoutingContext ctx) {
+        return prefersGerman(ctx.request().getHeader("Accept-Language"));
     }
 
     /** Whether an {@code Accept-Language} header ranks German above English (no header: English, the API's own). */
