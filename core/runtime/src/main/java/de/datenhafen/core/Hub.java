@@ -711,8 +711,12 @@ public final class Hub implements AutoCloseable {
      * principal {@code hub:<node id>}, under the plugin's owning member so that the member sees it too.
      */
     private void auditTakeover(PluginTakeover t, String nodeId) {
+        String installed = (t.installedVersion() == null ? "?" : t.installedVersion()) + " (" + t.installedFile() + ")";
+        de.datenhafen.core.http.AuditDetail detail = new de.datenhafen.core.http.AuditDetail()
+            .add(t.taken() ? "takeover.taken" : "takeover.kept", installed, t.version(), t.file(), t.detail());
         identity.audit().append(new AuditLog.Entry(0, Instant.now(), "hub:" + nodeId, "hub", t.owner(),
-            TAKEOVER_ACTION, "{id=" + t.pluginId() + "}", t.outcome(), null, null, t.toString()));
+            TAKEOVER_ACTION, "{id=" + t.pluginId() + "}", t.outcome(), null, null, detail.english(),
+            de.datenhafen.core.http.AuditDetail.encode(detail.parts())));
     }
 
     /** Once a day: audit entries past their retention, and sessions that ended, go. */

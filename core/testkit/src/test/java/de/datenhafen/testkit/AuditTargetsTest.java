@@ -99,4 +99,68 @@ class AuditTargetsTest {
         assertThat(neighbours.stream().map(JsonObject.class::cast).map(e -> e.getString("action") + " "
             + e.getInteger("outcome"))).containsExactly("POST /api/v1/admin/integrations/:name/resume 403");
     }
+
+    /**
+     * An entry says what an action gave and changed, and why a refusal was refused, part by part with a code the
+     * console words in its language: the roles of a person invited and of a token made (and the token's scope and
+     * end), the keys an integration's change changed (never a value), and a refused creation names what it was asked
+     * to make and the reason (an entry said "409" and nothing more, and an integration's change nothing at all).
+     */
+    @Test
+    void anEntrySaysWhatWasGivenAndChangedAndWhyARefusalWasRefused() {
+        HubClient admin = hub.client();
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "deichverband")
+            .put("name", "Deichverband")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/admin/members/deichverband/users", new JsonObject().put("id", "jule")
+            .put("name", "Jule").put("roles", new JsonArray().add("viewer").add("member-editor"))).status())
+            .isEqualTo(201);
+        fixturePlugin();
+        HubClient.Response made = admin.post("/api/v1/admin/members/deichverband/tokens", new JsonObject()
+            .put("name", "pegel-push").put("roles", new JsonArray().add("member-editor"))
+            .put("expiresAt", "2031-01-01T00:00:00Z").put("scope", new JsonObject().put("plugin", "fixture")
+                .put("path", "/deich")));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/admin/integrations", new JsonObject().put("name", "deich")
+            .put("connector", "fixture-guarded").put("config", new JsonObject().put("path", "deich")
+                .put("access", "viewer"))).status()).isEqualTo(201);
+        assertThat(admin.put("/api/v1/admin/integrations/deich", new JsonObject().put("config", new JsonObject()
+            .put("path", "deich-2").put("access", "viewer"))).status()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/admin/integrations/deich", new JsonObject().put("config", new JsonObject()
+            .put("path", "deich-2").put("access", "viewer"))).status()).isEqualTo(200);
+        // refused: a name taken, and a member whose every field is wrong (a name with a line break in it)
+        assertThat(admin.post("/api/v1/admin/integrations", new JsonObject().put("name", "deich")
+            .put("connector", "fixture-guarded").put("config", new JsonObject().put("path", "deich-3")
+                .put("access", "viewer"))).status()).isEqualTo(409);
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "Deich\nVerband")
+            .put("name", "")).status()).isEqualTo(400);
+
+        Map<String, JsonObject> entries = new LinkedHashMap<>();
+        for (Object o : admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries")) {
+            JsonObject e = (JsonObject) o;
+            entries.put(e.getString("action") + " " + e.getInteger("outcome") + " " + e.getString("target"), e);
+        }
+        assertThat(entries.get("POST /api/v1/admin/members/:member/users 201 {member=deichverband, user=jule}")
+            .getString("detail")).isEqualTo("roles viewer,member-editor");
+        JsonObject token = entries.get("POST /api/v1/admin/members/:member/tokens 201 {member=deichverband, "
+            + "token=pegel-push}");
+        assertThat(token.getString("detail")).isEqualTo("roles member-editor; only fixture/deich; expires "
+            + "2031-01-01T00:00:00Z");
+        assertThat(token.getJsonArray("details").stream().map(JsonObject.class::cast).map(d -> d.getString("code")))
+            .containsExactly("granted", "scope", "expires");
+        assertThat(admin.get("/api/v1/admin/audit?limit=1000&target=deich&action=PUT").json()
+            .getJsonArray("entries").stream().map(JsonObject.class::cast).map(e -> e.getString("detail")))
+            .containsExactly("config changed: path", "nothing changed");
+
+        JsonObject taken = entries.get("POST /api/v1/admin/integrations 409 {name=deich}");
+        assertThat(taken).as("a refused creation names what it was asked to make").isNotNull();
+        assertThat(taken.getString("detail")).isEqualTo("refused: name: integration 'deich' already exists");
+        assertThat(taken.getJsonArray("details").getJsonObject(0).getJsonArray("values").stream()
+            .map(String::valueOf))
+            .containsExactly("name", "integration 'deich' already exists", "integration.exists", "deich");
+        JsonObject wrong = entries.get("POST /api/v1/admin/members 400 {member=Deich\\nVerband}");
+        assertThat(wrong).as("the asked id, its line break escaped: %s", entries.keySet()).isNotNull();
+        assertThat(wrong.getJsonArray("details").stream().map(JsonObject.class::cast)
+            .map(d -> d.getString("code") + " " + d.getJsonArray("values").getString(0)))
+            .containsExactly("refused id", "refused name");
+    }
 }

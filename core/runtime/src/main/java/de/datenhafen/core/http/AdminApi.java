@@ -261,6 +261,9 @@ final class AdminApi {
             return;
         }
         work(ctx, 201, () -> {
+            if (body.getValue("name") instanceof String asked) {
+                HttpApi.auditNames(ctx, "name", asked); // a refusal names what it was asked to make
+            }
             requireOwnerOfConnector(ctx, body.getString("connector"));
             var created = integrations.create(body.getString("name"), body.getString("connector"), configOf(body),
                 writer(ctx));
@@ -276,8 +279,14 @@ final class AdminApi {
         if (body == null) {
             return;
         }
-        work(ctx, 200, () -> Json.integration(integrations.update(ownersAudit(ctx, ctx.pathParam("name")),
-            configOf(body), writer(ctx))));
+        work(ctx, 200, () -> {
+            IntegrationManager.Updated u = integrations.change(ownersAudit(ctx, ctx.pathParam("name")),
+                configOf(body), writer(ctx));
+            // which keys, never their values (a secret's among them)
+            HttpApi.auditDetail(ctx).add(u.changedKeys().isEmpty() ? "nothing" : "config",
+                String.join(", ", u.changedKeys()));
+            return Json.integration(u.view());
+        });
     }
 
     /** What an update of the config would find wrong, without changing anything (the edit form asks as one types). */

@@ -93,6 +93,7 @@ public final class Errors {
     }
 
     private static void answer(RoutingContext ctx, Throwable failure) {
+        ctx.put(FAILURE, failure); // the refusal's reason, in English, for its audit entry (HttpApi)
         if (failure instanceof HubException h && h.code() != null) {
             ctx.put(CODED, h);
         }
@@ -182,6 +183,10 @@ public final class Errors {
 
     /** The context key of the coded error being answered ({@link HubException#coded}). */
     private static final String CODED = "datenhafen.error.coded";
+    /** Routing context key of the failure a request was answered for ({@link #refusal}). */
+    private static final String FAILURE = "datenhafen.error.failure";
+    /** Routing context key of the field and words of an error answer the hub made without an exception's words. */
+    private static final String SENT = "datenhafen.error.sent";
     /** The catalogue's German words, by code ({@code errors/messages_de.properties}). */
     private static final java.util.Properties GERMAN = catalogue("errors/messages_de.properties");
 
@@ -304,6 +309,7 @@ public final class Errors {
             return;
         }
         JsonObject body = new JsonObject().put("error", message == null ? message(status) : message);
+        ctx.put(SENT, new String[] {field, body.getString("error")});
         if (field != null) {
             body.put("field", field);
         }
@@ -319,6 +325,25 @@ public final class Errors {
             body.put("requestId", requestId(ctx));
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    /**
+     * Why the request was refused, for its audit entry: each problem of a refused input, or the error's field and
+     * words, in English with the catalogue's code and values (the console says them in its page's language); nothing
+     * when it was not answered with an error.
+     */
+    static void refusal(RoutingContext ctx, AuditDetail detail) {
+        Throwable failure = ctx.get(FAILURE);
+        String[] sent = ctx.get(SENT);
+        if (failure instanceof InvalidInputException e && !e.problems().isEmpty()) {
+            e.problems().forEach(p -> detail.refused(p.field(), p.message(), p.code(), p.args()));
+        } else if (failure instanceof HubException h) {
+            detail.refused(h.field(), h.getMessage(), h.code(), java.util.Arrays.asList(h.args()));
+        } else if (sent != null && (failure == null || ctx.response().getStatusCode() < 500)) {
+            // the hub's own words (a body that is not JSON, a bare status); a failure it did not expect says
+            // nothing more than its status and request id
+            detail.refused(sent[0], sent[1], null, java.util.List.of());
+        }
     }
 
     /** The part of the request a bare status is about, for the error's {@code field}; null when none is. */

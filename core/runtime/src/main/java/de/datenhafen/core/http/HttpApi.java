@@ -98,8 +98,18 @@ public final class HttpApi {
      * attacker's probe).
      */
     public static final String AUDIT_MEMBER = "datenhafen.audit.member";
-    /** Set by a route on its request: more the audit entry says (the first admin made with the printed code). */
-    public static final String AUDIT_DETAIL = "datenhafen.audit.detail";
+    /** The request's {@link #auditDetail}. */
+    private static final String AUDIT_DETAIL = "datenhafen.audit.detail";
+
+    /** What the request's audit entry says beyond its action and target, added to as the request goes. */
+    public static AuditDetail auditDetail(RoutingContext ctx) {
+        AuditDetail d = ctx.get(AUDIT_DETAIL);
+        if (d == null) {
+            d = new AuditDetail();
+            ctx.put(AUDIT_DETAIL, d);
+        }
+        return d;
+    }
     /** Set (to true) by a plugin route whose writes the audit log keeps, see the {@code audit} endpoint option. */
     public static final String AUDIT_WRITES = "datenhafen.audit.writes";
 
@@ -383,10 +393,15 @@ public final class HttpApi {
         String target = ctx.get(AUDIT_TARGET) != null || names == null || names.isEmpty() ? ctx.get(AUDIT_TARGET)
             : names.toString();
         String member = ctx.get(AUDIT_MEMBER) != null ? ctx.get(AUDIT_MEMBER) : p == null ? null : p.member();
+        AuditDetail detail = ctx.get(AUDIT_DETAIL) instanceof AuditDetail d ? d : new AuditDetail();
+        if (status >= 400) {
+            Errors.refusal(ctx, detail);
+        }
         audit.append(new AuditLog.Entry(0, java.time.Instant.now(), p == null ? null : p.label(),
             p == null ? null : p.kind().id(), member,
             action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
-                : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), ctx.get(AUDIT_DETAIL)));
+                : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), detail.english(),
+            AuditDetail.encode(detail.parts())));
     }
 
     /** One route of the hub's own HTTP surface. */

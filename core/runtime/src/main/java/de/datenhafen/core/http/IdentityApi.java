@@ -103,6 +103,7 @@ final class IdentityApi {
         router.get(m).handler(ctx -> work(ctx, 200, () -> new JsonArray(identity.members().list().stream()
             .map(IdentityApi::member).toList())));
         router.post(m).handler(json).handler(ctx -> withBody(ctx, 201, b -> {
+            asked(ctx, "member", b, "id"); // a refusal names what it was asked to make
             Members.Member created = identity.members().create(string(b, "id"), string(b, "name"),
                 string(b, "contact"));
             HttpApi.auditNames(ctx, "member", created.id());
@@ -120,7 +121,7 @@ final class IdentityApi {
             identity.members().update(id, string(b, "name"), string(b, "contact"));
             Members.Member after = b.containsKey("state") ? identity.members().state(id, string(b, "state"))
                 : identity.members().require(id);
-            ctx.put(HttpApi.AUDIT_DETAIL, changes(before, after));
+            changes(HttpApi.auditDetail(ctx), before, after);
             return member(after);
         }));
 
@@ -128,6 +129,7 @@ final class IdentityApi {
             .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::user).toList())));
         router.post(m + "/:member/users").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             String member = identity.members().require(ctx.pathParam("member")).id();
+            asked(ctx, "user", b, "id"); // a refusal names whom it was asked to invite
             // the roles with the person's fields: every wrong one said at once (no role chosen hid an empty name)
             FieldChecks fields = new FieldChecks();
             Set<Role> roles = fields.check(() -> Role.fromList(list(b, "roles"), "roles"));
@@ -138,6 +140,7 @@ final class IdentityApi {
             Users.Invited u = identity.users().create(member, b.getString("id"), b.getString("name"),
                 b.getString("email"), roles);
             HttpApi.auditNames(ctx, "user", u.user().id());
+            HttpApi.auditDetail(ctx).add("granted", Role.format(u.user().roles()));
             return invited(u);
         }));
         router.get(m + "/:member/users/:user").handler(ctx -> work(ctx, 200, () -> user(userOf(ctx))));
@@ -158,7 +161,7 @@ final class IdentityApi {
             if (!Users.ACTIVE.equals(changed.state()) || roles != null) {
                 identity.sessions().closeAllOf(u.id());
             }
-            ctx.put(HttpApi.AUDIT_DETAIL, changes(u, changed));
+            changes(HttpApi.auditDetail(ctx), u, changed);
             return user(changed);
         }));
         router.delete(m + "/:member/users/:user").handler(ctx -> work(ctx, 204, () -> {
@@ -177,6 +180,7 @@ final class IdentityApi {
             .list(identity.members().require(ctx.pathParam("member")).id()).stream().map(IdentityApi::token).toList())));
         router.post(m + "/:member/tokens").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             String member = identity.members().require(ctx.pathParam("member")).id();
+            asked(ctx, "token", b, "name"); // a refusal names what it was asked to make
             JsonObject scope = b.getValue("scope") instanceof JsonObject s ? s : new JsonObject();
             // the roles with the token's name and purpose: every wrong one said at once
             FieldChecks fields = new FieldChecks();
@@ -186,6 +190,14 @@ final class IdentityApi {
             ApiTokens.Created c = identity.tokens().create(member, b.getString("name"), string(b, "purpose"),
                 roles, string(scope, "plugin"), string(scope, "path"), instant(b, "expiresAt"), principal(ctx));
             HttpApi.auditNames(ctx, "token", c.token().name()); // its name: people never see its id
+            HttpApi.auditDetail(ctx).add("granted", Role.format(c.token().roles()));
+            if (c.token().scopePlugin() != null) {
+                HttpApi.auditDetail(ctx).add("scope", c.token().scopePlugin() + (c.token().scopePath() == null ? ""
+                    : c.token().scopePath()));
+            }
+            if (c.token().expiresAt() != null) {
+                HttpApi.auditDetail(ctx).add("expires", c.token().expiresAt().toString());
+            }
             return token(c.token()).put("token", c.secret());
         }));
         router.delete(m + "/:member/tokens/:token").handler(ctx -> work(ctx, 200, () -> {
@@ -318,34 +330,32 @@ final class IdentityApi {
      * What a change of a person did, for the audit: roles and state from and to (the words alone said "user changed"
      * for each), that the name or address changed (not to what: the audit is read by more people than the account).
      */
-    static String changes(Users.User before, Users.User after) {
-        List<String> out = new ArrayList<>();
+    static AuditDetail changes(AuditDetail out, Users.User before, Users.User after) {
         if (!before.roles().equals(after.roles())) {
-            out.add("roles " + Role.format(before.roles()) + " -> " + Role.format(after.roles()));
+            out.add("roles", Role.format(before.roles()), Role.format(after.roles()));
         }
         if (!before.state().equals(after.state())) {
-            out.add("state " + before.state() + " -> " + after.state());
+            out.add("state", before.state(), after.state());
         }
         changedText(out, "name", before.name(), after.name());
         changedText(out, "e-mail", before.email(), after.email());
-        return out.isEmpty() ? "nothing changed" : String.join("; ", out);
+        return out.isEmpty() ? out.add("nothing") : out;
     }
 
     /** What a change of a member did, for the audit: its state from and to, that its name or contact changed. */
-    static String changes(Members.Member before, Members.Member after) {
-        List<String> out = new ArrayList<>();
+    static AuditDetail changes(AuditDetail out, Members.Member before, Members.Member after) {
         if (!before.state().equals(after.state())) {
-            out.add("state " + before.state() + " -> " + after.state());
+            out.add("state", before.state(), after.state());
         }
         changedText(out, "name", before.name(), after.name());
         changedText(out, "contact", before.contact(), after.contact());
-        return out.isEmpty() ? "nothing changed" : String.join("; ", out);
+        return out.isEmpty() ? out.add("nothing") : out;
     }
 
     /** That a text changed or was removed, not to what (the audit is read by more people than the account). */
-    private static void changedText(List<String> out, String what, String before, String after) {
+    private static void changedText(AuditDetail out, String what, String before, String after) {
         if (!java.util.Objects.equals(before, after)) {
-            out.add(what + (after == null ? " removed" : " changed"));
+            out.add(what + (after == null ? ".removed" : ".changed"));
         }
     }
 
@@ -450,8 +460,7 @@ final class IdentityApi {
                     : identity.users().setUp(string(b, "code"), string(b, "password"));
                 if (first) {
                     ctx.put(HttpApi.AUDIT_MEMBER, u.member());
-                    ctx.put(HttpApi.AUDIT_DETAIL, "the code printed at the start for the first admin: " + u.id()
-                        + " is an active hub-admin of " + u.member());
+                    HttpApi.auditDetail(ctx).add("firstAdmin", u.id(), u.member());
                 }
                 HttpApi.auditNames(ctx, "user", u.id());
                 // a new password ends every session of the user, as a changed one does: a reset locks out whoever
@@ -503,11 +512,29 @@ final class IdentityApi {
                     .put("principal", e.principal()).put("principalName", tokenNames.get(e.principal()))
                     .put("kind", e.principalKind()).put("member", e.member())
                     .put("action", e.action()).put("target", e.target()).put("outcome", e.outcome())
-                    .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail()));
+                    .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail())
+                    .put("details", details(e)));
             }
             return new JsonObject().put("entries", out)
                 .put("next", entries.isEmpty() ? null : entries.get(entries.size() - 1).seq());
         });
+    }
+
+    /**
+     * An entry's detail part by part, each its code, values and English words (the console says them in its page's
+     * language); null for an entry written before the hub kept them.
+     */
+    private static JsonArray details(AuditLog.Entry e) {
+        List<AuditDetail.Part> parts = AuditDetail.decode(e.detailParts());
+        if (parts.isEmpty()) {
+            return null;
+        }
+        JsonArray out = new JsonArray();
+        for (AuditDetail.Part p : parts) {
+            out.add(new JsonObject().put("code", p.code()).put("values", new JsonArray(new ArrayList<>(p.values())))
+                .put("text", p.english()));
+        }
+        return out;
     }
 
     /**
@@ -562,6 +589,13 @@ final class IdentityApi {
 
     static Principal principal(RoutingContext ctx) {
         return Authentication.principal(ctx).orElseThrow(() -> new UnauthorizedException("not signed in"));
+    }
+
+    /** Names what a creation was asked to make in its audit entry's target, if the body gives it as a text. */
+    private static void asked(RoutingContext ctx, String name, JsonObject b, String field) {
+        if (b.getValue(field) instanceof String value) {
+            HttpApi.auditNames(ctx, name, value);
+        }
     }
 
     private static String string(JsonObject b, String field) {

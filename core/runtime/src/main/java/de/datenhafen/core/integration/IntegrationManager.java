@@ -447,6 +447,18 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
      * hub-admin's (else 403 naming the key, nothing changed).
      */
     public synchronized IntegrationView update(String name, Map<String, Object> raw, ConfigWriter writer) {
+        return change(name, raw, writer).view();
+    }
+
+    /**
+     * An update's outcome: the integration as it runs now, and the keys whose values changed (their names only: a
+     * secret's value is in no audit entry), in the connector's order.
+     */
+    public record Updated(IntegrationView view, List<String> changedKeys) {
+    }
+
+    /** {@link #update}, saying which keys changed. */
+    public synchronized Updated change(String name, Map<String, Object> raw, ConfigWriter writer) {
         Entry e = require(name);
         Connector connector = runningConnector(e);
         Map<String, Object> given = updated(e, connector, raw, writer);
@@ -459,6 +471,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             throw new ConflictException(taken.message(), taken.field());
         }
         IntegrationRecord before = e.record;
+        List<String> changed = changedKeys(connector, unseal(connector, before.storedConfig()), given);
         e.record = e.record.withConfig(seal(connector, given));
         restart(e);
         if (e.refusedTarget != null) {
@@ -470,8 +483,26 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
         store.updateConfig(e.record);
         announce(name);
-        LOG.info("Integration {}: config changed", name);
-        return view(e);
+        LOG.info("Integration {}: config changed ({})", name, String.join(", ", changed));
+        return new Updated(view(e), changed);
+    }
+
+    /** The keys whose effective values (a default where none is given) differ between two configs. */
+    private static List<String> changedKeys(Connector connector, Map<String, Object> before, Map<String, Object> after) {
+        Map<String, Object> was;
+        try {
+            was = connector.config().parse(before).values();
+        } catch (RuntimeException unreadable) { // stored by an older version of the plugin: every key is news
+            was = Map.of();
+        }
+        Map<String, Object> is = connector.config().parse(after).values();
+        List<String> out = new ArrayList<>();
+        for (de.datenhafen.api.ConfigKey key : connector.config().keys()) {
+            if (!java.util.Objects.equals(was.get(key.name()), is.get(key.name()))) {
+                out.add(key.name());
+            }
+        }
+        return out;
     }
 
     /** Builds the routes anew from {@code e.record}, in the state the admin wants (running, or paused). */

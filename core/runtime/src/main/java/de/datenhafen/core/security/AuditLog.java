@@ -31,9 +31,20 @@ public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_PAGE = 1000;
 
-    /** One entry; {@code seq} is 0 until it is stored. */
+    /**
+     * One entry; {@code seq} is 0 until it is stored. {@code detail} is what it says beyond its action and target in
+     * English, {@code detailParts} the same as codes with their values (JSON, see
+     * {@link de.datenhafen.core.http.AuditDetail}), for other languages; null for an entry written before them.
+     */
     public record Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
-                        String target, int outcome, String client, String requestId, String detail) {
+                        String target, int outcome, String client, String requestId, String detail,
+                        String detailParts) {
+
+        /** An entry whose detail is English only. */
+        public Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
+                     String target, int outcome, String client, String requestId, String detail) {
+            this(seq, at, principal, principalKind, member, action, target, outcome, client, requestId, detail, null);
+        }
     }
 
     /**
@@ -129,7 +140,8 @@ public final class AuditLog implements AutoCloseable {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (at, principal, principal_kind, "
-                + "member_id, action, target, outcome, client, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "member_id, action, target, outcome, client, request_id, detail, detail_parts) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Entry e : batch) {
                     ps.setTimestamp(1, Timestamp.from(e.at()));
                     ps.setString(2, cut(e.principal(), 140));
@@ -141,6 +153,9 @@ public final class AuditLog implements AutoCloseable {
                     ps.setString(8, cut(e.client(), 64));
                     ps.setString(9, cut(e.requestId(), 32));
                     ps.setString(10, cut(e.detail(), 500));
+                    // whole parts only (AuditDetail.encode): cut, it would not be read back
+                    ps.setString(11, e.detailParts() == null || e.detailParts().length() > 4000 ? null
+                        : e.detailParts());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -239,7 +254,7 @@ public final class AuditLog implements AutoCloseable {
                     out.add(new Entry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("principal"),
                         rs.getString("principal_kind"), rs.getString("member_id"), rs.getString("action"),
                         rs.getString("target"), rs.getInt("outcome"), rs.getString("client"),
-                        rs.getString("request_id"), rs.getString("detail")));
+                        rs.getString("request_id"), rs.getString("detail"), rs.getString("detail_parts")));
                 }
             }
         } catch (SQLException e) {

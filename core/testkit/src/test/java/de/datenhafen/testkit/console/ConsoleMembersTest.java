@@ -318,7 +318,8 @@ class ConsoleMembersTest {
         // whom: the person invited, by name and member (the target named the member alone); by whom: the
         // configuration's token the test people were made with
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
-            .extracting(WebElement::getText).contains("Mitglied luftblick, Benutzer " + People.ANNA);
+            .extracting(WebElement::getText).contains("Mitglied luftblick, Benutzer " + People.ANNA
+                + "\nRollen member-admin");
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))
             .extracting(WebElement::getText).contains("Admin-Token der Konfiguration");
         List<WebElement> times = browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child time"));
@@ -369,6 +370,9 @@ class ConsoleMembersTest {
         assertThat(robot.post("/api/v1/admin/members/luftblick/users", new JsonObject().put("id", "ilka")
             .put("name", "Ilka Kühn").put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).status())
             .isEqualTo(201);
+        assertThat(robot.post("/api/v1/admin/members/luftblick/users", new JsonObject().put("id", "ilka")
+            .put("name", "Ilka Kühn").put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).status())
+            .as("invited twice").isEqualTo(409);
         String tokenId = hub.client().get("/api/v1/admin/members/luftblick/tokens").jsonArray().stream()
             .map(JsonObject.class::cast).filter(t -> t.getString("name").equals("einlade-robot")).findFirst()
             .orElseThrow().getString("id");
@@ -380,16 +384,22 @@ class ConsoleMembersTest {
         assertThat(row.findElement(By.cssSelector("td:nth-child(2)")).getText())
             .isEqualTo("Token „einlade-robot“");
         assertThat(row.findElement(By.cssSelector("td:nth-child(5)")).getText())
-            .isEqualTo("Mitglied luftblick, Benutzer ilka");
+            .startsWith("Mitglied luftblick, Benutzer ilka");
+        // what each gave, and why the second was refused, in the page's language (by their codes)
+        assertThat(browser.driver().findElements(By.cssSelector("#audit .detail"))).extracting(WebElement::getText)
+            .containsExactly("Grund: id: Den Benutzer ilka gibt es schon.", "Rollen viewer");
         browser.open(hub.client().baseUri().resolve("/console/audit?target=einlade-robot"));
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
             .extracting(WebElement::getText).as("revoked and made, newest first: by its name, not its id")
-            .containsExactly("Mitglied luftblick, Token einlade-robot", "Mitglied luftblick, Token einlade-robot");
+            .containsExactly("Mitglied luftblick, Token einlade-robot",
+                "Mitglied luftblick, Token einlade-robot\nRollen member-admin");
         assertThat(browser.driver().findElement(By.id("audit")).getText()).doesNotContain(tokenId);
         // a token is found by the name "Wer" shows (its id is all the entry holds)
         browser.open(hub.client().baseUri().resolve("/console/audit?principal=Einlade-Robot"));
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(5)")))
-            .extracting(WebElement::getText).containsExactly("Mitglied luftblick, Benutzer ilka");
+            .extracting(WebElement::getText).containsExactly(
+                "Mitglied luftblick, Benutzer ilka\nGrund: id: Den Benutzer ilka gibt es schon.",
+                "Mitglied luftblick, Benutzer ilka\nRollen viewer");
         // "Wer" in any case: ids are lower case, people type names as they write them
         browser.open(hub.client().baseUri().resolve("/console/audit?principal=VERA&do=POST.auth.login"));
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))

@@ -181,8 +181,9 @@ final class Audit {
                     action(v, h, e.getString("action", ""), e.getValue("outcome"));
                     // what a change did (roles from and to, a state), under what it was done to
                     h.open("td").text(target(v, e.getString("target"))); // null in the JSON: none
-                    if (e.getString("detail") != null) {
-                        h.element("span", detail(v, e.getString("detail")), "class", "detail");
+                    String detail = detail(v, e);
+                    if (detail != null) {
+                        h.element("span", detail, "class", "detail");
                     }
                     h.close("td").element("td", String.valueOf(e.getValue("outcome"))).close("tr");
                 }
@@ -239,31 +240,35 @@ final class Audit {
         return String.join(", ", out);
     }
 
-    /** The parts of a change's detail the hub writes ("roles a -> b; state x -> y; e-mail changed"). */
-    private static final java.util.regex.Pattern FROM_TO = java.util.regex.Pattern.compile(
-        "(roles|state) (\\S*) -> (\\S*)");
-    private static final java.util.regex.Pattern TEXT_CHANGED = java.util.regex.Pattern.compile(
-        "(name|e-mail|contact) (changed|removed)");
-
     /**
-     * A change's detail in the page's language, part by part; a part the console has no words for (a detail of
-     * another kind, a newer hub's) is shown as the API wrote it.
+     * What an entry says beyond its target, in the page's language, part by part by its code (a refusal's reason by
+     * the hub's error catalogue); a part the console has no words for (a newer hub's) as the API says it in English,
+     * and an entry written before the hub kept codes by its English detail.
      */
-    static String detail(Console.View v, String detail) {
+    static String detail(Console.View v, JsonObject e) {
+        io.vertx.core.json.JsonArray parts = e.getJsonArray("details");
+        if (parts == null || parts.isEmpty()) {
+            return e.getString("detail");
+        }
         java.util.List<String> out = new java.util.ArrayList<>();
-        for (String part : detail.split("; ")) {
-            java.util.regex.Matcher m = FROM_TO.matcher(part);
-            java.util.regex.Matcher t = TEXT_CHANGED.matcher(part);
-            if (m.matches()) {
-                boolean roles = m.group(1).equals("roles");
-                out.add(v.t("audit.detail." + m.group(1), roles ? m.group(2) : v.state(m.group(2)),
-                    roles ? m.group(3) : v.state(m.group(3))));
-            } else if (t.matches()) {
-                out.add(v.t("audit.detail." + t.group(1) + "." + t.group(2)));
-            } else if (part.equals("nothing changed")) {
-                out.add(v.t("audit.detail.nothing"));
+        for (Object o : parts) {
+            JsonObject part = (JsonObject) o;
+            String code = part.getString("code", "");
+            java.util.List<String> values = new java.util.ArrayList<>();
+            part.getJsonArray("values", new io.vertx.core.json.JsonArray()).forEach(x -> values.add(String.valueOf(x)));
+            if (code.equals("refused") && values.size() >= 3) {
+                String reason = v.language() == de.datenhafen.core.web.Language.DE
+                    ? new de.datenhafen.core.http.AuditDetail.Part(code, values).refusalInGerman()
+                    : part.getString("text", "");
+                out.add(v.t("audit.detail.refused", reason));
+            } else if (Console.TEXTS.find(v.language(), "audit.detail." + code).isPresent()) {
+                if (code.equals("state")) { // the states as the page names them elsewhere
+                    values.replaceAll(v::state);
+                }
+                out.add(values.isEmpty() ? v.t("audit.detail." + code)
+                    : v.t("audit.detail." + code, values.toArray()));
             } else {
-                out.add(part);
+                out.add(part.getString("text", code));
             }
         }
         return String.join("; ", out);
