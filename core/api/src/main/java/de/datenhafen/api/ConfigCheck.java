@@ -257,12 +257,7 @@ public final class ConfigCheck {
 
     /** A duration as the hub's config takes it ({@code 2h}, {@code 90s}, {@code 500ms}), not as {@code PT2H}. */
     private static String shown(Duration d) {
-        if (d.isZero() || d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.getSeconds();
-        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m"
-            : s + "s";
+        return ConfigType.durationText(d);
     }
 
     private static String shown(Object v) {

@@ -103,6 +103,21 @@ public enum ConfigType {
         }
     }
 
+    /**
+     * A duration as a config takes it and a person reads it ({@code 2h}, {@code 90s}, {@code 500ms}), not as
+     * {@code PT2H}: in the largest unit that holds it whole.
+     *
+     * @since 1.13
+     */
+    public static String durationText(Duration d) {
+        if (d.isZero() || d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.getSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m"
+            : s + "s";
+    }
+
     private static long parseLong(Object raw, String what) {
         if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
             return ((Number) raw).longValue();

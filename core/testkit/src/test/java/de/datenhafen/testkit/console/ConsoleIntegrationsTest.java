@@ -160,6 +160,30 @@ class ConsoleIntegrationsTest {
         assertThat(schema.getString("description")).isEqualTo("Declares its config checks; its routes check nothing");
     }
 
+    /**
+     * A duration is shown as the config takes it, on the integration's page and in its form (the API's
+     * {@code PT30S} was shown, an admin's walk-through asked what it meant); a default as well as a value given.
+     */
+    @Test
+    void aDurationIsShownAsTheConfigTakesIt() {
+        ConsoleOverviewTest.create(hub.client(), "gates-poll", "checked", new JsonObject().put("path", "gates-poll")
+            .put("anonymous", true).put("interval", "PT45M"));
+        assertThat(hub.client().get("/api/v1/admin/integrations/gates-poll").json().getJsonObject("config")
+            .getString("interval")).as("the API's own form").isEqualTo("PT45M");
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/integrations/gates-poll");
+        assertThat(browser.driver().findElement(By.id("config")).getText()).contains("interval\n45m")
+            .doesNotContain("PT");
+        browser.driver().findElement(By.linkText("Einstellungen ändern")).click();
+        WebElement interval = browser.await(d -> d.findElement(By.id("config.interval")));
+        assertThat(interval.getAttribute("value")).isEqualTo("45m");
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/gates-poll"));
+        assertThat(hub.client().get("/api/v1/admin/integrations/gates-poll").json().getJsonObject("config")
+            .getString("interval")).as("the same duration, as the form wrote it").isEqualTo("45m");
+        assertThat(hub.client().delete("/api/v1/admin/integrations/gates-poll").status()).isEqualTo(204);
+    }
+
     @Test
     void aCreateTheHubRefusesShowsTheProblemAtItsFieldInTheWordsOfTheCheckAsOneTypes() {
         openTheNewFixtureIngestForm();

@@ -58,6 +58,23 @@ final class ConfigForm {
         }
     }
 
+    /**
+     * A value as the form and the integration's page show it: a duration as the config takes it ({@code 30s},
+     * {@code 2h}; the API says {@code PT30S}), anything else as the API gives it. {@code p} is the key's schema, or
+     * null when it is not known.
+     */
+    static Object shown(JsonObject p, Object value) {
+        if (p != null && "duration".equals(p.getString("format")) && value instanceof String s) {
+            try {
+                return de.datenhafen.api.ConfigType.durationText((java.time.Duration) de.datenhafen.api.ConfigType
+                    .DURATION.parse(s));
+            } catch (IllegalArgumentException notADuration) {
+                return s;
+            }
+        }
+        return value;
+    }
+
     private static void field(Console.View v, Html h, String key, JsonObject p, boolean required, Object value,
                               List<String> members) {
         String id = "config." + key;
@@ -65,7 +82,7 @@ final class ConfigForm {
         boolean secret = p.getBoolean("writeOnly", false);
         String bounds = p.getValue(ConfigSchemas.HUB_ADMIN_ONLY) instanceof String reason ? reason : null;
         boolean locked = bounds != null && !v.person().isHubAdmin();
-        Object shown = secret ? null : value != null ? value : p.getValue("default");
+        Object shown = secret ? null : shown(p, value != null ? value : p.getValue("default"));
         String hintId = "hint." + key;
         String problemId = "problem." + key;
         Map<String, String> hints = new LinkedHashMap<>();

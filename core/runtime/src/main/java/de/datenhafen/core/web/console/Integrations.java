@@ -60,7 +60,8 @@ final class Integrations {
     static Future<Console.Rendered> one(Console.View v) {
         String name = v.ctx().pathParam("name");
         return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
-            .compose(Console::ok).map(reply -> {
+            .compose(Console::ok).compose(reply -> schema(v, reply.json().getString("connector"))
+            .map(keys -> {
                 JsonObject i = reply.json();
                 JsonObject m = i.getJsonObject("messages", new JsonObject());
                 JsonObject last = i.getJsonObject("lastError");
@@ -95,13 +96,25 @@ final class Integrations {
                 h.element("h2", v.t("integration.config")).open("dl", "class", "facts", "id", "config");
                 JsonObject config = i.getJsonObject("config", new JsonObject());
                 for (String key : config.fieldNames()) {
-                    Object value = config.getValue(key);
+                    Object value = ConfigForm.shown(keys.getJsonObject(key), config.getValue(key));
                     h.element("dt", key).element("dd", value instanceof JsonArray a ? String.join(", ",
                         a.stream().map(String::valueOf).toList()) : String.valueOf(value));
                 }
                 h.close("dl");
                 return new Console.Rendered(v.t("integration.title", name), h);
-            });
+            }));
+    }
+
+    /**
+     * The schema of each key of {@code connector}'s config ({@code properties} of its JSON Schema); none when its
+     * plugin is not started or the connectors cannot be read: the page then shows the values as the API gives them.
+     */
+    private static Future<JsonObject> schema(Console.View v, String connector) {
+        return v.get("/api/v1/admin/connectors").compose(Console::ok).map(all -> all.array().stream()
+                .map(JsonObject.class::cast).filter(c -> c.getString("name").equals(connector)).findFirst()
+                .map(c -> c.getJsonObject("configSchema", new JsonObject()).getJsonObject("properties", new JsonObject()))
+                .orElse(new JsonObject()))
+            .otherwise(new JsonObject());
     }
 
     /**
