@@ -276,6 +276,11 @@ public final class Hub implements AutoCloseable {
 
         FailedAuthLimiter authLimiter = new FailedAuthLimiter(config.authFailuresLimit(), config.authFailuresWindow(),
             100_000, Clock.systemUTC());
+        // a sign-in's account: 100 wrong passwords an hour, whichever address they come from
+        FailedAuthLimiter accountLimiter = new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC());
+        // the nodes of one database count each other's wrong credentials (each counted its own: n nodes, n times)
+        authLimiter.shareChanges(changes, "auth.failed.address");
+        accountLimiter.shareChanges(changes, "auth.failed.account");
         // the city page's sections hold their paths against plugin routes, and plugin routes theirs against sections
         PublicSections publicSections = new PublicSections();
         camel = new CamelHost(new HubHttpComponent.Settings(vertx, http.router(), http.bodies(), config.httpMaxBody(),
@@ -312,7 +317,8 @@ public final class Hub implements AutoCloseable {
         Timers.every(scheduler, "Trimming the C heap", Duration.ofMinutes(1), Duration.ofMinutes(1),
             HeapTrim::trimNativeHeap);
         http.mount(new HttpApi.Services(plugins, integrations, camel, identity, metrics, this::readiness,
-            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, this::ownerOf,
+            config.pluginsDir(), config.maxPluginSize(), subscriptions, eventLog, authLimiter, accountLimiter,
+            this::ownerOf,
             this::localUrl, flows, nodes, leases, new OnlineBackup(db, config.dataDir(), Clock.systemUTC()),
             this::publicUrl, metricsToken));
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),

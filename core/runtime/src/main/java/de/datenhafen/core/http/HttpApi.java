@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Builds the hub's router: health, metrics, OpenAPI, the admin API behind bearer tokens, and the JSON error
@@ -73,7 +71,8 @@ public final class HttpApi {
     public record Services(PluginHost plugins, IntegrationManager integrations, CamelHost camel, Identity identity,
                            HubMetrics metrics, Supplier<List<HealthCheck>> readiness, Path uploadDir,
                            long maxPluginSize, HubSubscriptions subscriptions, EventLog eventLog,
-                           FailedAuthLimiter authLimiter, Function<String, String> pluginOwner,
+                           FailedAuthLimiter authLimiter, FailedAuthLimiter accountLimiter,
+                           Function<String, String> pluginOwner,
                            Supplier<java.net.URI> localUrl, de.datenhafen.core.flow.FlowManager flows,
                            de.datenhafen.core.node.Nodes nodes, de.datenhafen.core.node.Leases leases,
                            de.datenhafen.core.store.OnlineBackup backup, Supplier<String> publicUrl,
@@ -209,7 +208,7 @@ public final class HttpApi {
         new FlowsApi(workers, vertx.createSharedWorkerExecutor("flow-dry-runs", 1), s.flows()).mount(router, bodies);
         publicUrl = s.publicUrl();
         IdentityApi identityApi = new IdentityApi(s.identity(), workers, passwords, s.authLimiter(),
-            new FailedAuthLimiter(100, Duration.ofHours(1), 100_000, Clock.systemUTC()), this::crossSite);
+            s.accountLimiter(), this::crossSite);
         identityApi.mount(router, auth, bodies);
         access = new ApiAccess(vertx, s.identity(), workers, identityApi, s.localUrl());
         new SigningApi(s.plugins().signingKeys(), s.identity().members(), workers).mount(router, bodies);

@@ -17,6 +17,11 @@ import java.util.Map;
  * <p>Addresses are the TCP peer's, an IPv6 peer's counted as its /64 network (the HTTP layer's {@code
  * ClientAddress.network}: a subscriber has a whole /64 to send from): behind a reverse proxy every client shares the
  * proxy's address, so such a deployment must limit at the proxy (README).
+ *
+ * <p>Nodes that share one database count each other's failures ({@link #shareChanges}): each failure is a change
+ * notice the other nodes read within a second, so three nodes behind a load balancer give a client the tries of one,
+ * not three. A subject is kept as its SHA-256 only, here and in the notice (an account's name as typed may be a
+ * password typed into the wrong field).
  */
 public final class FailedAuthLimiter {
 
@@ -36,8 +41,24 @@ public final class FailedAuthLimiter {
         this.clock = clock;
     }
 
+    /** Tells the other nodes of each failure, as notices of {@code kind}; theirs count here. */
+    private volatile java.util.function.Consumer<String> others = digest -> { };
+
+    /**
+     * Shares failures with the other nodes of the database through its change notices of {@code kind} (one kind per
+     * limiter): each failure noted here is announced, and each announced elsewhere counts here as of when it is read.
+     */
+    public void shareChanges(de.datenhafen.core.node.Changes changes, String kind) {
+        changes.on(kind, this::failedElsewhere);
+        others = digest -> changes.announce(kind, digest);
+    }
+
     /** How long the address must wait before it may try again; zero when it may try now. */
-    public synchronized Duration retryAfter(String address) {
+    public Duration retryAfter(String address) {
+        return retryAfterDigest(digest(address));
+    }
+
+    private synchronized Duration retryAfterDigest(String address) {
         Deque<Long> times = failures.get(address);
         if (times == null) {
             return Duration.ZERO;
@@ -54,8 +75,21 @@ public final class FailedAuthLimiter {
         return Duration.ofMillis(times.peekFirst() + window.toMillis() - now);
     }
 
-    /** Notes one wrong credential from the address. */
-    public synchronized void failed(String address) {
+    /** Notes one wrong credential from the address, here and for the other nodes. */
+    public void failed(String address) {
+        String digest = digest(address);
+        note(digest);
+        others.accept(digest);
+    }
+
+    /** A failure another node noted, by its subject's digest. */
+    private void failedElsewhere(String digest) {
+        if (digest.length() == 64) { // a notice of this kind is one of ours; anything else is not counted
+            note(digest);
+        }
+    }
+
+    private synchronized void note(String address) {
         long now = clock.millis();
         Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
         expire(times, now);
@@ -67,6 +101,15 @@ public final class FailedAuthLimiter {
             Iterator<Map.Entry<String, Deque<Long>>> it = failures.entrySet().iterator();
             it.next();
             it.remove();
+        }
+    }
+
+    private static String digest(String subject) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                String.valueOf(subject).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
         }
     }
 

@@ -164,6 +164,39 @@ class TwoNodesOnPostgresTest {
             .pollInterval(Duration.ofMillis(50)).until(() -> secondOnB.get(users).status() == 200);
     }
 
+    /**
+     * Wrong passwords for one account sent to both nodes count against it at both: after 100 (the account's limit an
+     * hour), 50 to each, its right password is turned away at either node within seconds (each node counted its
+     * own, so two nodes let 200 guesses through).
+     */
+    @Test
+    void wrongPasswordsSpreadOverBothNodesCountAgainstTheAccountAtBoth() {
+        assumeTrue(PG != null, "PostgreSQL is not installed");
+        HubClient a = client(nodeA);
+        HubClient b = client(nodeB);
+        String member = "guess-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        assertThat(a.post("/api/v1/admin/members", new JsonObject().put("id", member).put("name", "Guessed "
+            + member)).status()).isEqualTo(201);
+        HubClient.Response invited = a.post("/api/v1/admin/members/" + member + "/users", new JsonObject()
+            .put("id", member + "-vera").put("name", "Vera").put("roles", new JsonArray().add("viewer")));
+        assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+        String password = "Am Holstentor weht der Wind";
+        assertThat(a.anonymous().post("/api/v1/auth/setup", new JsonObject().put("code", invited.json()
+            .getString("setupCode")).put("password", password)).status()).isEqualTo(200);
+        for (int i = 0; i < 50; i++) {
+            assertThat(signIn(a, member + "-vera", "wrong " + i)).isEqualTo(401);
+            assertThat(signIn(b, member + "-vera", "falsch " + i)).isEqualTo(401);
+        }
+        await("the account turned away at node A").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> signIn(a, member + "-vera", password) == 429);
+        assertThat(signIn(b, member + "-vera", password)).isEqualTo(429);
+    }
+
+    private static int signIn(HubClient node, String user, String password) {
+        return node.anonymous().post("/api/v1/auth/login", new JsonObject().put("user", user)
+            .put("password", password)).status();
+    }
+
     private static JsonObject token(HubClient as, String member, String name) {
         HubClient.Response made = as.post("/api/v1/admin/members/" + member + "/tokens", new JsonObject()
             .put("name", name).put("roles", new JsonArray().add("member-admin")).put("purpose", "test"));
