@@ -31,13 +31,16 @@ for (const form of document.querySelectorAll('form[data-api]')) {
       return;
     }
     const error = refusal(reply);
+    // at its field a refused value says only what is wrong with it, as the integration form's problems do: the lead
+    // ("Nicht übernommen: ...") said again what the field's line is there for
+    const atField = (status, words) => [400, 409, 413, 415, 422].includes(status) && words ? words
+      : refusal({ status, body: { error: words } });
     // several fields refused at once: each said at its own field, the first one's taking the focus
     const problems = reply.body && Array.isArray(reply.body.problems) ? reply.body.problems : [];
     const atFields = problems.filter((p) => p && document.getElementById(formId + '.problem.' + p.field));
     if (problems.length > 1 && atFields.length === problems.length) {
       for (const p of atFields) {
-        document.getElementById(formId + '.problem.' + p.field).textContent =
-          refusal({ status: reply.status, body: { error: p.error } });
+        document.getElementById(formId + '.problem.' + p.field).textContent = atField(reply.status, p.error);
         const input = document.getElementById(formId + '.' + p.field);
         if (input) input.setAttribute('aria-invalid', 'true');
       }
@@ -51,7 +54,7 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     const line = field && document.getElementById(formId + '.problem.' + field);
     if (line) {
       // said once, at the field: its problem line describes the input, so the focus reads it out
-      line.textContent = error;
+      line.textContent = atField(reply.status, reply.body && reply.body.error);
       result.className = '';
       result.textContent = '';
       const input = document.getElementById(formId + '.' + field);

@@ -233,15 +233,15 @@ public final class PluginSignature {
      */
     public static PublicKey publicKey(String text, String field) {
         if (text == null || text.isBlank()) {
-            throw new InvalidInputException(field + " is missing: the member's Ed25519 public key as PEM (BEGIN PUBLIC "
-                + "KEY) or base64", field);
+            throw new InvalidInputException(field + " is missing: the member's Ed25519 public "
+                + "key as PEM (BEGIN PUBLIC KEY) or base64", field).coded("key.missing");
         }
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(pemBody(text, "PUBLIC KEY"));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(field + " must be an Ed25519 public key as PEM (BEGIN PUBLIC KEY) or "
-                + "base64", field);
+            throw new InvalidInputException(field + " must be an Ed25519 public key as PEM "
+                + "(BEGIN PUBLIC KEY) or base64", field).coded("key.notBase64");
         }
         if (der.length == 32) {
             // the raw key: prefix the fixed SubjectPublicKeyInfo header of Ed25519 (RFC 8410)
@@ -254,8 +254,9 @@ public final class PluginSignature {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | RuntimeException e) {
             // the JDK's reason names its parser's internals (an ASN.1 tag, a class), not what to send
-            throw new InvalidInputException(field + " is not an Ed25519 public key: send its PEM (BEGIN PUBLIC KEY), "
-                + "the base64 of its DER (SubjectPublicKeyInfo) or of its 32 raw bytes", field);
+            throw new InvalidInputException(field + " is not an Ed25519 public key: send its "
+                + "PEM (BEGIN PUBLIC KEY), the base64 of its DER (SubjectPublicKeyInfo) or of its 32 raw bytes", field)
+                .coded("key.notEd25519");
         }
     }
 

@@ -55,12 +55,16 @@ public final class SigningKeys {
         PublicKey key = PluginSignature.publicKey(publicKey, "publicKey");
         String id = PluginSignature.keyId(key);
         if (name != null && name.length() > 100) {
-            throw new InvalidInputException("name has more than 100 characters", "name");
+            throw new InvalidInputException("name has more than 100 characters", "name")
+                .coded("key.nameLength");
         }
         Optional<Key> existing = key(id);
         if (existing.isPresent()) {
-            throw new ConflictException("key " + id + " is already registered for member " + existing.get().member()
-                + (existing.get().revoked() ? " (revoked; a revoked key is not registered again)" : ""), "publicKey");
+            ConflictException taken = new ConflictException("key " + id + " is already registered for member "
+                + existing.get().member() + (existing.get().revoked() ? " (revoked; a revoked key is not registered "
+                + "again)" : ""), "publicKey");
+            throw existing.get().revoked() ? taken.coded("key.revoked", id, existing.get().member())
+                : taken.coded("key.exists", id, existing.get().member());
         }
         Instant now = Instant.now();
         String encoded = Base64.getEncoder().encodeToString(key.getEncoded());
@@ -97,10 +101,12 @@ public final class SigningKeys {
     public Allowed allow(String sha256, String note, String by) {
         String hex = sha256 == null ? "" : sha256.trim().toLowerCase(Locale.ROOT);
         if (!hex.matches("[0-9a-f]{64}")) {
-            throw new InvalidInputException("sha256 must be the archive's SHA-256 as 64 hexadecimal digits", "sha256");
+            throw new InvalidInputException("sha256 must be the archive's SHA-256 as 64 "
+                + "hexadecimal digits", "sha256").coded("allowlist.sha256");
         }
         if (note != null && note.length() > 500) {
-            throw new InvalidInputException("note has more than 500 characters", "note");
+            throw new InvalidInputException("note has more than 500 characters", "note")
+                .coded("allowlist.note");
         }
         Optional<Allowed> existing = allowed(hex);
         if (existing.isPresent()) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ErrorCatalogueTest {
 
     /** A coded error ({@code .coded("member.exists", ...)}) or a coded problem ({@code codedProblem("...", ...)}). */
-    private static final Pattern CODED = Pattern.compile("(?:\\.coded|codedProblem)\\(\"([a-zA-Z.]+)\"");
+    private static final Pattern CODED = Pattern.compile("(?:\\.coded|codedProblem)\\(\"([a-zA-Z0-9.]+)\"");
 
     @Test
     void everyCodeThrownHasGermanWordsAndEveryLineACode() throws IOException {

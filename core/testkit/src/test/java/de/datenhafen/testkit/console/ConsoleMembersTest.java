@@ -61,8 +61,8 @@ class ConsoleMembersTest {
             return r.getText().isEmpty() ? null : r;
         });
         // in the page's language, the hub's words too (they were English after the German lead)
-        assertThat(problem.getText()).isEqualTo("Steht im Widerspruch zum jetzigen Stand: Das Mitglied hafenamt gibt "
-            + "es schon.");
+        // at its field without a lead (it said "Steht im Widerspruch zum jetzigen Stand: " first)
+        assertThat(problem.getText()).isEqualTo("Das Mitglied hafenamt gibt es schon.");
         // said once, at the field it is about, which has the focus and is described by it (it was said twice)
         assertThat(browser.driver().findElement(By.id("new-member.result")).getText()).isEmpty();
         WebElement field = browser.driver().switchTo().activeElement();
@@ -418,6 +418,15 @@ class ConsoleMembersTest {
         People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
             "/console/members/stadtverkehr");
         type("new-key.name", "build-2026");
+        // what is no key is said in the page's language at its field (it was the hub's English)
+        type("new-key.publicKey", "kein Schlüssel");
+        browser.driver().findElement(By.cssSelector("#new-key button[type=submit]")).click(); // the page stays
+        String notAKey = browser.await(d -> {
+            String said = d.findElement(By.id("new-key.problem.publicKey")).getText();
+            return said.isEmpty() ? null : said;
+        });
+        assertThat(notAKey).startsWith("Das ist kein öffentlicher Ed25519-Schlüssel: bitte sein PEM");
+        browser.driver().findElement(By.id("new-key.publicKey")).clear();
         type("new-key.publicKey", pem);
         browser.submit(By.cssSelector("#new-key button[type=submit]"));
         assertThat(People.said(browser)).isEqualTo("Signaturschlüssel build-2026 ist hinterlegt.");
@@ -446,9 +455,9 @@ class ConsoleMembersTest {
         type("new-member.contact", "it@hafenamt.example");
         browser.driver().findElement(By.cssSelector("#new-member button[type=submit]")).click();
         browser.await(d -> !text("new-member.problem.name").isEmpty());
-        assertThat(text("new-member.problem.id")).isEqualTo("Nicht übernommen: Eine Kennung (Mitglieds-ID) hat 2 "
+        assertThat(text("new-member.problem.id")).isEqualTo("Eine Kennung (Mitglieds-ID) hat 2 "
             + "bis 64 Kleinbuchstaben, Ziffern und Bindestriche und beginnt mit einem Buchstaben oder einer Ziffer.");
-        assertThat(text("new-member.problem.name")).isEqualTo("Nicht übernommen: Bitte ausfüllen.");
+        assertThat(text("new-member.problem.name")).isEqualTo("Bitte ausfüllen.");
         assertThat(text("new-member.problem.contact")).isEmpty();
         assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("new-member.id");
         assertThat(browser.driver().findElement(By.id("new-member.name")).getAttribute("aria-invalid"))
