@@ -31,8 +31,9 @@ public interface Connector {
      * and free of side effects (no network, no files).
      *
      * @param config the typed config, defaults filled in
-     * @return every problem found, each naming its key (without a {@code config.} prefix; the hub adds it); empty
-     *     when the config is fine, which is the default
+     * @return every problem found, each naming the key at fault (without a {@code config.} prefix; the hub adds
+     *     it), each wrong pair its own problem; empty when the config is fine, which is the default. A problem made
+     *     with {@link ConfigProblem#coded} is said in German where the plugin's texts have its words (since 1.13)
      * @since 1.1
      */
     default List<ConfigProblem> validate(Config config) {

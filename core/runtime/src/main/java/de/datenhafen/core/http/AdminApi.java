@@ -441,6 +441,8 @@ final class AdminApi {
     }
 
     private void work(RoutingContext ctx, int status, Callable<Object> task) {
+        // a connector's own problems are said in its plugin's words (Errors.german), in answers and refusals alike
+        ctx.put(Errors.PLUGINS, plugins);
         JsonReplies.work(workers, ctx, status, task);
     }
 }

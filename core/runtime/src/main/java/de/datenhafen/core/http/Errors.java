@@ -1,5 +1,6 @@
 package de.datenhafen.core.http;
 
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.ForbiddenException;
 import de.datenhafen.api.HubException;
@@ -11,6 +12,8 @@ import de.datenhafen.api.RetryableException;
 import de.datenhafen.api.UnauthorizedException;
 import de.datenhafen.api.UnsupportedMediaTypeException;
 import de.datenhafen.core.plugin.PluginCallException;
+import de.datenhafen.core.plugin.PluginHost;
+import de.datenhafen.core.plugin.PluginProblems;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -216,7 +219,8 @@ public final class Errors {
         boolean german = asksGerman(ctx);
         JsonArray out = new JsonArray();
         for (de.datenhafen.api.ConfigProblem p : problems) {
-            JsonObject one = new JsonObject().put("field", p.field()).put("error", german ? german(p) : p.message());
+            JsonObject one = new JsonObject().put("field", p.field())
+                .put("error", german ? german(p, ctx.get(PLUGINS)) : p.message());
             if (p.code() != null) {
                 one.put("code", p.code());
             }
@@ -226,23 +230,42 @@ public final class Errors {
     }
 
     /**
-     * A problem in German: the words of the config problems' catalogue, or of the errors' (a form's field refused with
-     * the others of its form, {@code text.required}), with its values; its own words when it has no code there.
+     * The context key of the plugins whose texts say a connector's own coded problems ({@link PluginProblems}); the
+     * routes that answer such problems put it, and without it those problems keep their English words.
      */
-    static String german(de.datenhafen.api.ConfigProblem p) {
+    static final String PLUGINS = "datenhafen.plugins";
+
+    /** A problem the hub finds itself in German ({@link #german(ConfigProblem, PluginHost)}). */
+    static String german(ConfigProblem p) {
+        return german(p, null);
+    }
+
+    /**
+     * A problem in German: for a connector's own coded problem the words of its plugin's texts, and only those; for
+     * another the words of the config problems' catalogue, or of the errors' (a form's field refused with the others
+     * of its form, {@code text.required}); with its values. Its own words when it has no code, or no words there.
+     *
+     * @param plugins the plugins whose texts say a connector's problems, or null for none
+     */
+    static String german(ConfigProblem p, PluginHost plugins) {
         if (p.code() == null) {
             return p.message();
         }
         try {
+            // the values as written: a port is 65535, not the German 65.535; and only formatted, never a pattern
+            Object[] values = p.args().stream().map(String::valueOf).toArray();
+            if (PluginProblems.isPlugins(p.code())) {
+                return plugins == null ? p.message() : PluginProblems.words(plugins, "de", p.code())
+                    .map(words -> new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values))
+                    .orElse(p.message());
+            }
             String words = CONFIG_GERMAN.getProperty(p.code());
             if (words != null) {
-                // the values as written: a port is 65535, not the German 65.535
-                Object[] values = p.args().stream().map(String::valueOf).toArray();
                 return new java.text.MessageFormat(words, java.util.Locale.GERMAN).format(values);
             }
             return catalogued(p.code(), p.args().toArray(), p.message());
         } catch (IllegalArgumentException unreadable) {
-            return p.message();
+            return p.message(); // a plugin's words that are no pattern: its English
         }
     }
 
@@ -254,10 +277,11 @@ public final class Errors {
         if (e.code() != null || e.problems().isEmpty() || !asksGerman(ctx)) {
             return text(ctx, e);
         }
+        PluginHost plugins = ctx.get(PLUGINS);
         if (!summed(e)) {
-            return german(e.problems().get(0));
+            return german(e.problems().get(0), plugins);
         }
-        return String.join("; ", e.problems().stream().map(p -> p.field() + ": " + german(p)).toList());
+        return String.join("; ", e.problems().stream().map(p -> p.field() + ": " + german(p, plugins)).toList());
     }
 
     /** The error catalogue's German words for {@code code} with its values, or {@code otherwise} when it has none. */

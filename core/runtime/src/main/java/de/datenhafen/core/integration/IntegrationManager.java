@@ -25,6 +25,7 @@ import de.datenhafen.core.node.Changes;
 import de.datenhafen.core.plugin.LoadedPlugin;
 import de.datenhafen.core.plugin.PluginHost;
 import de.datenhafen.core.plugin.PluginListener;
+import de.datenhafen.core.plugin.PluginProblems;
 import de.datenhafen.core.security.SecretBox;
 import de.datenhafen.core.security.SecretText;
 import de.datenhafen.core.sink.SinkAddressPolicy;
@@ -557,16 +558,21 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     }
 
     /**
-     * The connector's own rules across keys ({@link Connector#validate}), run with its plugin's class loader; a
-     * validate that throws is a problem of the config as a whole, not a failure of the hub.
+     * The connector's own rules across keys ({@link Connector#validate}), run with its plugin's class loader, each
+     * problem's code its plugin's ({@link PluginProblems}); a validate that throws is a problem of the config as a
+     * whole, not a failure of the hub.
      */
     private List<ConfigProblem> crossKeyProblems(String connectorName, Connector connector, Config config) {
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
-        plugins.pluginOffering(connectorName).ifPresent(p -> thread.setContextClassLoader(p.classLoader()));
+        LoadedPlugin plugin = plugins.pluginOffering(connectorName).orElse(null);
+        if (plugin != null) {
+            thread.setContextClassLoader(plugin.classLoader());
+        }
         try {
             List<ConfigProblem> found = connector.validate(config);
-            return found == null ? List.of() : List.copyOf(found);
+            return found == null ? List.of()
+                : found.stream().map(p -> PluginProblems.of(plugin, connectorName, p)).toList();
         } catch (RuntimeException e) {
             LOG.warn("Connector {} failed to validate a config", connectorName, e);
             return List.of(new ConfigProblem("config", "the connector's validate failed: " + e));
