@@ -5,6 +5,7 @@ import de.datenhafen.api.ConfigDef;
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,14 +55,34 @@ record Bands(double co2YellowFrom, double co2RedAbove, double temperatureMin, do
         return b;
     }
 
-    /** The bands' rule across keys, for the connector's validate: thresholds in order. */
+    /**
+     * The bands' rule across keys, for the connector's validate: thresholds in order, each pair out of order a problem
+     * of its upper key, naming the lower one's value as written.
+     */
     static List<ConfigProblem> problems(Config c) {
         Bands b = from(c);
-        if (b.co2YellowFrom > b.co2RedAbove || b.temperatureMin > b.temperatureMax || b.humidityMin > b.humidityMax) {
-            return List.of(new ConfigProblem("config", "band thresholds must be in order (yellow <= red, "
-                + "min <= max): " + b));
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (b.co2YellowFrom > b.co2RedAbove) {
+            String yellow = shown(b.co2YellowFrom);
+            problems.add(ConfigProblem.coded("co2-red-above", "must be at least co2-yellow-from (" + yellow + ")",
+                "co2-red-below-yellow", yellow));
         }
-        return List.of();
+        if (b.temperatureMin > b.temperatureMax) {
+            String min = shown(b.temperatureMin);
+            problems.add(ConfigProblem.coded("temperature-max", "must be at least temperature-min (" + min + ")",
+                "temperature-max-below-min", min));
+        }
+        if (b.humidityMin > b.humidityMax) {
+            String min = shown(b.humidityMin);
+            problems.add(ConfigProblem.coded("humidity-max", "must be at least humidity-min (" + min + ")",
+                "humidity-max-below-min", min));
+        }
+        return problems;
+    }
+
+    /** A threshold as an admin writes it: 1000, 20.5 (not 1000.0). */
+    private static String shown(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     Co2 co2(double ppm) {

@@ -92,10 +92,16 @@ final class MqttIngestConnector implements Connector {
     @Override
     public List<ConfigProblem> validate(Config config) {
         if (config.has(MqttTls.CA_CERTIFICATE)) {
+            String broker = config.getString("broker");
+            if (!MqttTls.isTls(broker)) {
+                return List.of(ConfigProblem.coded(MqttTls.CA_CERTIFICATE, MqttTls.notTls(broker),
+                    "ca-certificate-without-tls", broker));
+            }
             try {
-                MqttTls.trusting(config.getString(MqttTls.CA_CERTIFICATE), config.getString("broker"));
+                MqttTls.trusting(config.getString(MqttTls.CA_CERTIFICATE), broker);
             } catch (IllegalArgumentException e) {
-                return List.of(new ConfigProblem(MqttTls.CA_CERTIFICATE, e.getMessage()));
+                return List.of(ConfigProblem.coded(MqttTls.CA_CERTIFICATE, e.getMessage(), "ca-certificate-unusable",
+                    e.getMessage()));
             }
         }
         return List.of();

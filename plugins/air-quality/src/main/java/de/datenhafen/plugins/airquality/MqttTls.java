@@ -26,6 +26,12 @@ final class MqttTls {
         return b.startsWith("ssl://") || b.startsWith("wss://");
     }
 
+    /** Why a certificate is refused for a broker not spoken to over TLS. */
+    static String notTls(String broker) {
+        return CA_CERTIFICATE + " is set but the broker " + broker + " is not a TLS address: use ssl://host:8883 (or "
+            + "wss://)";
+    }
+
     /**
      * A socket factory that trusts the CA certificates in {@code pem} and nothing else.
      *
@@ -34,8 +40,7 @@ final class MqttTls {
      */
     static SSLSocketFactory trusting(String pem, String broker) {
         if (!isTls(broker)) {
-            throw new IllegalArgumentException(CA_CERTIFICATE + " is set but the broker " + broker
-                + " is not a TLS address: use ssl://host:8883 (or wss://)");
+            throw new IllegalArgumentException(notTls(broker));
         }
         TrustManagerFactory tmf = PemCertificates.trusting(pem, CA_CERTIFICATE); // as the hub's sinks read it
         try {

@@ -121,7 +121,8 @@ final class SimulatorConnector implements Connector {
     @Override
     public List<ConfigProblem> validate(Config config) {
         if (config.getInt("rooms") < config.getInt("sites")) {
-            return List.of(new ConfigProblem("rooms", "must be at least sites (" + config.getInt("sites") + ")"));
+            return List.of(ConfigProblem.coded("rooms", "must be at least sites (" + config.getInt("sites") + ")",
+                "rooms-below-sites", config.getInt("sites")));
         }
         return List.of();
     }

@@ -291,8 +291,10 @@ class AirQualityIT {
         HubClient.Response bands = client.post("/api/v1/admin/integrations/validate", new JsonObject()
             .put("name", "aq-bands").put("connector", "airquality-projections").put("config", new JsonObject()
                 .put("co2-yellow-from", 2000).put("co2-red-above", 1000)));
-        assertThat(bands.json().getJsonArray("problems").getJsonObject(0).getString("error"))
-            .startsWith("band thresholds must be in order");
+        // at the key at fault, coded for the plugin's German words
+        assertThat(bands.json().getJsonArray("problems")).containsExactly(new JsonObject()
+            .put("field", "config.co2-red-above").put("error", "must be at least co2-yellow-from (2000)")
+            .put("code", "air-quality:airquality-projections:co2-red-below-yellow"));
     }
 
     @Test
@@ -301,13 +303,15 @@ class AirQualityIT {
             HubClient.Response pages = validate(client, connector, new JsonObject().put("path", "/sta-x")
                 .put("page-size", 500).put("max-page-size", 100));
             assertThat(pages.json().getJsonArray("problems")).as(connector).containsExactly(new JsonObject()
-                .put("field", "config.page-size").put("error", "must be at most max-page-size (100)"));
+                .put("field", "config.page-size").put("error", "must be at most max-page-size (100)")
+                .put("code", "air-quality:" + connector + ":page-size-above-max"));
 
             HubClient.Response url = validate(client, connector, new JsonObject().put("path", "/sta-x")
                 .put("base-url", "https://data.example.org/sta?x=1"));
             assertThat(url.json().getJsonArray("problems")).as(connector).containsExactly(new JsonObject()
                 .put("field", "config.base-url").put("error", "base-url must be an http or https URL with a host "
-                    + "and no query, such as https://data.example.org/sta"));
+                    + "and no query, such as https://data.example.org/sta").put("code", "air-quality:" + connector
+                    + ":base-url"));
 
             HubClient.Response zero = validate(client, connector, new JsonObject().put("path", "/sta-x")
                 .put("page-size", 0).put("base-url", "ftp://example.org/sta"));
@@ -317,7 +321,8 @@ class AirQualityIT {
         HubClient.Response sim = validate(client, "airquality-simulator", new JsonObject().put("sites", 4)
             .put("rooms", 2));
         assertThat(sim.json().getJsonArray("problems")).containsExactly(new JsonObject()
-            .put("field", "config.rooms").put("error", "must be at least sites (4)"));
+            .put("field", "config.rooms").put("error", "must be at least sites (4)")
+            .put("code", "air-quality:airquality-simulator:rooms-below-sites"));
         // and the same config is refused at create, with nothing stored
         HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
             .put("name", "sta-pages").put("connector", "airquality-sensorthings").put("config", new JsonObject()

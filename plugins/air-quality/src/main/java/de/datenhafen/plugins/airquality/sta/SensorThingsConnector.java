@@ -130,14 +130,14 @@ public final class SensorThingsConnector implements Connector {
     static List<ConfigProblem> validateCommon(Config config) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (config.getInt("max-page-size") < config.getInt("page-size")) {
-            problems.add(new ConfigProblem("page-size", "must be at most max-page-size ("
-                + config.getInt("max-page-size") + ")"));
+            problems.add(ConfigProblem.coded("page-size", "must be at most max-page-size ("
+                + config.getInt("max-page-size") + ")", "page-size-above-max", config.getInt("max-page-size")));
         }
         if (config.has("base-url")) {
             try {
                 baseUrl(config.getString("base-url"));
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem("base-url", e.getMessage()));
+                problems.add(ConfigProblem.coded("base-url", e.getMessage(), "base-url"));
             }
         }
         return problems;

@@ -6,6 +6,7 @@ import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.Connector;
 import de.datenhafen.api.IntegrationContext;
+import de.datenhafen.plugins.airquality.TextLimits;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -80,7 +81,9 @@ public final class SensorThingsStoreConnector implements Connector {
         try {
             Store.memberShare(config.getString("member-share"), Store.MAX_STORE_BYTES);
         } catch (IllegalArgumentException e) {
-            problems.add(new ConfigProblem("member-share", e.getMessage()));
+            String given = config.getString("member-share");
+            problems.add(ConfigProblem.coded("member-share", e.getMessage(), "member-share", Store.MAX_STORE_BYTES,
+                TextLimits.shown(given == null ? "" : given.trim())));
         }
         return problems;
     }
