@@ -110,12 +110,12 @@ public final class HttpIngestConnector implements Connector {
         boolean senders = config.has(SENDERS) && !config.getList(SENDERS).isEmpty();
         boolean anonymous = config.getBoolean("anonymous");
         if (!senders && !anonymous) {
-            return List.of(new ConfigProblem(SENDERS, "an ingest is closed by default: list the members whose "
-                + "editors may post in senders, or set anonymous: true to let anyone post"));
+            return List.of(ConfigProblem.coded(SENDERS, "an ingest is closed by default: list the members whose "
+                + "editors may post in senders, or set anonymous: true to let anyone post", "closed-by-default"));
         }
         if (senders && anonymous) {
-            return List.of(new ConfigProblem("anonymous", "set either senders or anonymous: true, not both: with "
-                + "anonymous anyone may post, so senders would say nothing"));
+            return List.of(ConfigProblem.coded("anonymous", "set either senders or anonymous: true, not both: with "
+                + "anonymous anyone may post, so senders would say nothing", "senders-and-anonymous"));
         }
         return List.of();
     }

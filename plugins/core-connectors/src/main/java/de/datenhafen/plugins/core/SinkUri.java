@@ -61,7 +61,7 @@ final class SinkUri {
         config.values().forEach((key, value) -> {
             String problem = !key.equals(CA_CERTIFICATE) && value instanceof String v ? EndpointValues.problem(v) : null;
             if (problem != null) {
-                out.add(new ConfigProblem(key, problem));
+                out.add(ConfigProblem.coded(key, problem, "uncarriable"));
             }
         });
         return out;
@@ -113,8 +113,9 @@ final class SinkUri {
             || config.getString(targetKey).trim().toLowerCase(Locale.ROOT).startsWith(tlsScheme + "://")) {
             return List.of();
         }
-        return List.of(new ConfigProblem(CA_CERTIFICATE, "is set but " + targetKey + " is not an " + tlsScheme
-            + ":// address: a private authority's certificate is used only over TLS"));
+        return List.of(ConfigProblem.coded(CA_CERTIFICATE, "is set but " + targetKey + " is not an " + tlsScheme
+            + ":// address: a private authority's certificate is used only over TLS", "ca-certificate-without-tls",
+            targetKey, tlsScheme));
     }
 
     /**

@@ -2,8 +2,13 @@ package de.datenhafen.plugins.core;
 
 import static de.datenhafen.testkit.Bytes.withBytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import de.datenhafen.api.ConfigProblem;
+import de.datenhafen.testkit.GermanWords;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +22,22 @@ class HttpIngestConnectorTest {
         + "character beyond U+FFFF is escaped as a pair, such as \\ud83d\\ude00)";
     private static final String ONCE = "; each name once (which of the two a reader keeps differs from reader to "
         + "reader)";
+
+    @Test
+    void anIngestClosedToAllOrOpenToAllAndSomeIsAProblemOfTheKeyToChangeInGermanToo() {
+        HttpIngestConnector ingest = new HttpIngestConnector();
+        List<ConfigProblem> closed = ingest.validate(ingest.config().parse(Map.of("path", "parking", "type",
+            "city.parking")));
+        List<ConfigProblem> both = ingest.validate(ingest.config().parse(Map.of("path", "parking", "type",
+            "city.parking", "senders", List.of("parkhaus"), "anonymous", true)));
+
+        assertThat(closed).extracting(ConfigProblem::field, ConfigProblem::code)
+            .containsExactly(tuple("senders", "closed-by-default"));
+        assertThat(GermanWords.of(ingest.name(), closed.get(0))).startsWith("Ein Eingang ist zunächst geschlossen");
+        assertThat(both).extracting(ConfigProblem::field, ConfigProblem::code)
+            .containsExactly(tuple("anonymous", "senders-and-anonymous"));
+        assertThat(GermanWords.of(ingest.name(), both.get(0))).startsWith("Entweder senders oder anonymous: true");
+    }
 
     private static String problem(String body) {
         return HttpIngestConnector.notOneJsonObject(body.getBytes(StandardCharsets.UTF_8));

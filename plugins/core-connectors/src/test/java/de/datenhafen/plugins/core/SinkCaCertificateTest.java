@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.Connector;
+import de.datenhafen.testkit.GermanWords;
 import java.security.KeyStore;
 import java.util.Base64;
 import java.util.HashMap;
@@ -93,6 +94,32 @@ class SinkCaCertificateTest {
             .containsExactly(new ConfigProblem("ca-certificate", "is set but broker is not an ssl:// address: a "
                 + "private authority's certificate is used only over TLS"));
         assertThat(problems(new MqttSinkConnector(), mqtt("ssl://mqtt.example.org:8883"))).isEmpty();
+    }
+
+    @Test
+    void aCaCertificateForATargetWithoutTlsIsCodedForTheGermanWords() {
+        ConfigProblem webhook = problems(new WebhookSinkConnector(), webhook("http://hooks.example.org/in", pem)).get(0);
+        ConfigProblem mqtt = problems(new MqttSinkConnector(), mqtt("tcp://mqtt.example.org:1883")).get(0);
+
+        assertThat(webhook.code()).isEqualTo("ca-certificate-without-tls");
+        assertThat(GermanWords.of(WebhookSinkConnector.NAME, webhook)).isEqualTo("Ist gesetzt, aber url ist keine "
+            + "https://-Adresse: das Zertifikat einer privaten Stelle gilt nur über TLS.");
+        assertThat(GermanWords.of(MqttSinkConnector.NAME, mqtt)).isEqualTo("Ist gesetzt, aber broker ist keine "
+            + "ssl://-Adresse: das Zertifikat einer privaten Stelle gilt nur über TLS.");
+    }
+
+    @Test
+    void aValueNoEndpointUriCarriesIsAProblemOfItsKeyCodedForTheGermanWords() {
+        Map<String, Object> raw = new HashMap<>(webhook("https://hooks.example.org/in", pem));
+        raw.put("subject-prefix", "{{env:HOME}}");
+
+        List<ConfigProblem> found = problems(new WebhookSinkConnector(), raw);
+
+        assertThat(found).extracting(ConfigProblem::field, ConfigProblem::code, ConfigProblem::message)
+            .containsExactly(org.assertj.core.api.Assertions.tuple("subject-prefix", "uncarriable",
+                "must not hold {{: Camel would read a property placeholder there"));
+        assertThat(GermanWords.of(WebhookSinkConnector.NAME, found.get(0))).startsWith("Eine Endpunkt-URI kann diesen "
+            + "Wert nicht tragen: er darf weder {{ enthalten (Camel läse dort einen Platzhalter) noch ) und } zugleich");
     }
 
     /**
