@@ -106,15 +106,25 @@ public final class GtfsRealtimeConnector implements Connector {
             .build();
     }
 
-    /** Live data needs a source: a polled feed or a push path. */
+    /**
+     * Live data needs a source, a polled feed or a push path (without one, a problem of the first feed's key, where
+     * the form asks for it); and each feed's source a form its route takes ({@link SourcePolicy#formProblem}).
+     */
     @Override
     public List<ConfigProblem> validate(Config cfg) {
         if (!cfg.has("trip-updates-url") && !cfg.has("vehicle-positions-url") && !cfg.has("alerts-url")
             && !cfg.has("push-path")) {
-            return List.of(new ConfigProblem("config", "nothing to take live data from: set trip-updates-url, "
-                + "vehicle-positions-url, alerts-url or push-path"));
+            return List.of(ConfigProblem.coded("trip-updates-url", "nothing to take live data from: set "
+                + "trip-updates-url, vehicle-positions-url, alerts-url or push-path", "no-source"));
         }
-        return List.of();
+        List<ConfigProblem> problems = new java.util.ArrayList<>();
+        for (String key : List.of("trip-updates-url", "vehicle-positions-url", "alerts-url")) {
+            ConfigProblem form = cfg.has(key) ? SourcePolicy.formProblem(key, cfg.getString(key)) : null;
+            if (form != null) {
+                problems.add(form);
+            }
+        }
+        return problems;
     }
 
     @Override
@@ -235,7 +245,7 @@ public final class GtfsRealtimeConnector implements Connector {
 
         /** The feed message, or null when it has not changed since the last fetch. */
         FeedMessage fetch() throws IOException {
-            if (url.equals("demo")) {
+            if (url.equals(SourcePolicy.DEMO)) {
                 // the simulator makes all three kinds at once; each demo "URL" serves its own, like a real server
                 if (feed.timetable() == null) {
                     return null;

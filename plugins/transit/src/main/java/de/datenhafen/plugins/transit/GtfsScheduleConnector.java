@@ -2,8 +2,10 @@ package de.datenhafen.plugins.transit;
 
 import de.datenhafen.api.BusHeaders;
 import de.datenhafen.api.Caller;
+import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigCheck;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import de.datenhafen.api.ConflictException;
 import de.datenhafen.api.Connector;
@@ -94,6 +96,13 @@ public final class GtfsScheduleConnector implements Connector {
         // they keep the hub's memory safe from a feed (a zip bomb, a state-wide timetable): a hub-admin's to raise
         b.hubAdminOnly("it bounds the memory and disk an import takes of the hub", limits);
         return TransitApi.Limits.define(b).build();
+    }
+
+    /** A source of a form the import takes ({@link SourcePolicy#formProblem}). */
+    @Override
+    public List<ConfigProblem> validate(Config cfg) {
+        ConfigProblem form = SourcePolicy.formProblem("source", cfg.getString("source"));
+        return form == null ? List.of() : List.of(form);
     }
 
     /**

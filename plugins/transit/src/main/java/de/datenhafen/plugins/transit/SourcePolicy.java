@@ -2,6 +2,7 @@ package de.datenhafen.plugins.transit;
 
 import de.datenhafen.api.Config;
 import de.datenhafen.api.ConfigDef;
+import de.datenhafen.api.ConfigProblem;
 import de.datenhafen.api.ConfigType;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,13 +87,54 @@ final class SourcePolicy {
             && !source.regionMatches(true, 0, "file:", 0, 5);
     }
 
+    /**
+     * What a route refuses of a source for its form alone, as a problem of its {@code key} for the connector's
+     * validate: a scheme other than http, https and file ({@code ftp://}, {@code gopher:}), a URL that does not parse
+     * or names no host or a user, a file path or {@code file:} URI that is none. Null when the form is fine. Neither
+     * the network nor the file system is asked: where a URL leads and whether a file is in the import folder are the
+     * route's to find at each fetch.
+     */
+    static ConfigProblem formProblem(String key, String source) {
+        if (source.equals(DEMO)) {
+            return null;
+        }
+        if (!isUrl(source)) {
+            return path(source) != null ? null : ConfigProblem.coded(key, "is not a file path or file: URI",
+                "source-not-file");
+        }
+        URI uri;
+        try {
+            uri = new URI(source);
+        } catch (java.net.URISyntaxException e) {
+            return ConfigProblem.coded(key, "is not a URL: " + e.getMessage(), "source-not-url");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return ConfigProblem.coded(key, "must be an http(s) URL, a file in the import folder (a path or file: "
+                + "URI) or demo; " + scheme + ": is none of them", "source-scheme", scheme);
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+            return ConfigProblem.coded(key, "has no host, or a user name in it", "source-host");
+        }
+        return null;
+    }
+
+    /** The source that is the generated demo feed, not a file or a URL. */
+    static final String DEMO = "demo";
+
+    /** A file source (a path or a {@code file:} URI) as a path, or null when it is none. */
+    private static Path path(String source) {
+        try {
+            return source.regionMatches(true, 0, "file:", 0, 5) ? Path.of(URI.create(source)) : Path.of(source);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null; // InvalidPathException is an IllegalArgumentException
+        }
+    }
+
     /** A file source (a path, relative to the import folder or absolute, or a {@code file:} URI) as a real path in it. */
     Path file(String source) throws Refused {
-        Path p;
-        try {
-            p = source.regionMatches(true, 0, "file:", 0, 5) ? Path.of(URI.create(source)) : Path.of(source);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            // InvalidPathException is an IllegalArgumentException
+        Path p = path(source);
+        if (p == null) {
             throw new Refused("source " + source + " is not a file path or file: URI");
         }
         Path real;

@@ -351,10 +351,27 @@ class TransitIT {
             .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "sh")));
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
-        assertThat(r.json().getString("field")).isEqualTo("config.config");
+        assertThat(r.json().getString("field")).isEqualTo("config.trip-updates-url");
         assertThat(r.json().getString("error")).endsWith("nothing to take live data from: set trip-updates-url, "
             + "vehicle-positions-url, alerts-url or push-path");
         assertThat(client.get("/api/v1/admin/integrations/sh-nothing").status()).isEqualTo(404);
+    }
+
+    /** A German admin's walk-through: an ftp:// source was taken, and only the running import refused it. */
+    @Test
+    void aSourceOfASchemeNoImportTakesIsRefusedAtCreateAtItsKeyInGerman(HubClient client) {
+        JsonObject request = new JsonObject().put("name", "sh-ftp").put("connector", "gtfs-schedule")
+            .put("config", new JsonObject().put("source", "ftp://feeds.example.org/sh.zip"));
+
+        HubClient.Response german = client.post("/api/v1/admin/integrations", java.util.Map.of("Content-Type",
+            "application/json", "Accept-Language", "de"), request.encode());
+
+        assertThat(german.status()).as(german.body()).isEqualTo(400);
+        assertThat(german.json().getJsonArray("problems")).containsExactly(new JsonObject()
+            .put("field", "config.source").put("error", "Muss eine http(s)-URL, eine Datei im Import-Ordner (ein "
+                + "Pfad oder eine file:-URI) oder demo sein; ftp: ist nichts davon.")
+            .put("code", "transit:gtfs-schedule:source-scheme"));
+        assertThat(client.get("/api/v1/admin/integrations/sh-ftp").status()).isEqualTo(404);
     }
 
     @Test
