@@ -6,9 +6,24 @@ import static org.awaitility.Awaitility.await;
 import de.datenhafen.testkit.HubClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -161,5 +176,62 @@ class DemoWorldIT {
             }
         }
         assertThat(untranslated).as("connectors and keys still in English only").isEmpty();
+    }
+
+    /**
+     * Every problem code a shipped plugin gives its connectors' problems ({@code ConfigProblem.coded}, found in its
+     * sources) has German words in its texts ({@code problem.<code>}) that read as a pattern; and no problem of a
+     * shipped plugin goes without a code, so a German admin reads each in German.
+     */
+    @Test
+    void everyProblemCodeAShippedPluginUsesIsSaidInGerman() throws IOException {
+        Set<String> shipped = objects(hub.client.get("/api/v1/admin/connectors").jsonArray()).stream()
+            .map(c -> c.getString("plugin")).collect(Collectors.toCollection(TreeSet::new));
+        Path root = Path.of(System.getProperty("datenhafen.project.root"));
+        Map<String, Path> modules = new HashMap<>();
+        try (var poms = Files.list(root.resolve("plugins"))) {
+            poms.map(m -> m.resolve("pom.xml")).filter(Files::isRegularFile).forEach(pom -> {
+                Matcher id = Pattern.compile("<plugin\\.id>([^<]+)</plugin\\.id>").matcher(read(pom));
+                if (id.find()) {
+                    modules.put(id.group(1), pom.getParent());
+                }
+            });
+        }
+        assertThat(modules.keySet()).containsAll(shipped);
+        Set<String> used = new TreeSet<>();
+        List<String> unsaid = new ArrayList<>();
+        for (String plugin : shipped) {
+            Path module = modules.get(plugin);
+            Properties texts = new Properties();
+            texts.load(new StringReader(read(module.resolve("src/main/resources/datenhafen/texts_de.properties"))));
+            try (var files = Files.walk(module.resolve("src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String source = read(file);
+                    assertThat(source).as(file + ": a problem without a code stays English for a German admin")
+                        .doesNotContain("new ConfigProblem(");
+                    for (String code : ProblemCodes.in(source, file.toString())) {
+                        used.add(plugin + ":" + code);
+                        String words = texts.getProperty("problem." + code);
+                        if (words == null || words.isBlank()) {
+                            unsaid.add(plugin + ": problem." + code + " (" + file.getFileName() + ")");
+                        } else {
+                            new MessageFormat(words); // a pattern, or the hub falls back to English
+                        }
+                    }
+                }
+            }
+        }
+        // the scan found the codes it must: it cannot pass by finding none
+        assertThat(used).contains("air-quality:co2-red-below-yellow", "core-connectors:closed-by-default",
+            "transit:source-scheme");
+        assertThat(unsaid).as("problem codes without German words").isEmpty();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
