@@ -27,6 +27,11 @@ class ConsoleIntegrationsTest {
                 # the connector's German words (plugin API 1.12); "mode" has none and keeps its English
                 checked.description=Gibt seine Prüfungen an; seine Routen prüfen nichts
                 checked.max-body=Größter Body in Bytes
+                """).writeTo(ARCHIVES))
+        .plugin(() -> de.datenhafen.testkit.PluginArchiveBuilder.plugin("coded", "1.0.0", Fixtures.MEMBER,
+            de.datenhafen.fixtures.CodedProblemsPlugin.class).withEntry("classes/datenhafen/texts_de.properties", """
+                # the words of a problem the connector's validate finds (plugin API 1.13)
+                coded.problem.max-below-min=Muss mindestens min ({0}) sein.
                 """).writeTo(ARCHIVES)).build();
 
     @RegisterExtension
@@ -182,6 +187,22 @@ class ConsoleIntegrationsTest {
         assertThat(hub.client().get("/api/v1/admin/integrations/gates-poll").json().getJsonObject("config")
             .getString("interval")).as("the same duration, as the form wrote it").isEqualTo("45m");
         assertThat(hub.client().delete("/api/v1/admin/integrations/gates-poll").status()).isEqualTo(204);
+    }
+
+    /** A problem the connector's own validate finds, at the key at fault in its plugin's German, as one types. */
+    @Test
+    void aConnectorsOwnProblemIsShownAtItsFieldInThePluginsGerman() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/new/integration?connector=coded");
+        for (String[] typed : new String[][] {{"config.min", "7"}, {"config.max", "3"}}) {
+            WebElement field = browser.driver().findElement(By.id(typed[0]));
+            field.clear();
+            field.sendKeys(typed[1]);
+        }
+
+        browser.await(d -> !problemOf("max").getText().isEmpty());
+        assertThat(problemOf("max").getText()).isEqualTo("Muss mindestens min (7) sein.");
+        assertThat(problemOf("min").getText()).isEmpty();
     }
 
     @Test
