@@ -212,8 +212,9 @@ public final class Errors {
     private static final java.util.Properties CONFIG_GERMAN = catalogue("errors/config_de.properties");
 
     /**
-     * Config problems as an answer lists them: each its field, its words (the catalogue's German ones for a coded
-     * problem when the request prefers German, as for a coded error), and its code when it has one.
+     * Config problems as an answer lists them: each its field, its words (for a coded problem when the request prefers
+     * German, the catalogue's German ones as for a coded error, or a connector's plugin's, see {@link #german}), and
+     * its code when it has one.
      */
     public static JsonArray problems(RoutingContext ctx, java.util.List<de.datenhafen.api.ConfigProblem> problems) {
         boolean german = asksGerman(ctx);

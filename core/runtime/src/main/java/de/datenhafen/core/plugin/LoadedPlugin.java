@@ -121,8 +121,9 @@ public final class LoadedPlugin {
 
     /**
      * The plugin's own words for {@code key} in {@code language} ({@code de}), from its {@value #TEXTS}
-     * {@code <language>.properties} (UTF-8), or empty: a connector's description ({@code <connector>.description})
-     * and its keys' ({@code <connector>.<key>}), shown in the console's language. A file that does not read is
+     * {@code <language>.properties} (UTF-8), or empty: a connector's description ({@code <connector>.description}),
+     * its keys' ({@code <connector>.<key>}) and its problems' ({@link PluginProblems}), shown in the console's
+     * language. A file that does not read is
      * logged once and taken as none.
      */
     public java.util.Optional<String> text(String language, String key) {
