@@ -71,6 +71,13 @@ class PluginSignatureTest {
         assertThat(installed.status()).as(installed.body()).isEqualTo(201);
         assertThat(installed.json().getString("state")).isEqualTo("started");
         assertThat(installed.json().getString("owner")).isEqualTo("member-a");
+        // what admitted it, as values (the console says them in its language) beside the English
+        JsonObject admission = hub.client().get("/api/v1/admin/plugins/signed-by-owner").json()
+            .getJsonObject("admission");
+        assertThat(admission.getString("kind")).isEqualTo("signed");
+        assertThat(admission.getString("member")).isEqualTo("member-a");
+        assertThat(admission.getString("key")).isEqualTo(PluginSignature.keyId(OF_A.getPublic()));
+        assertThat(admission.getBoolean("publicKey")).as("not the repository's test key").isFalse();
     }
 
     @Test
@@ -162,6 +169,7 @@ class PluginSignatureTest {
 
         assertThat(installed.status()).as(installed.body()).isEqualTo(201);
         assertThat(installed.json().getString("state")).isEqualTo("started");
+        assertThat(installed.json().getJsonObject("admission").getString("kind")).isEqualTo("allow-listed");
         assertThat(hub.client().get("/api/v1/admin/audit?limit=50").body())
             .contains("POST /api/v1/admin/plugin-allowlist");
     }

@@ -104,8 +104,14 @@ final class AdminApi {
     /** A plugin as the API shows it: with its owning member, and a warning while it has none. */
     private JsonObject plugin(PluginView view) {
         String owner = view.id() == null ? null : ownerOf.apply(view.id());
+        java.util.Optional<de.datenhafen.core.plugin.PluginAdmission> admission = view.id() == null
+            ? java.util.Optional.empty() : plugins.signature(view.id());
         JsonObject out = Json.plugin(view).put("owner", owner)
-            .put("signature", view.id() == null ? null : plugins.signature(view.id()).orElse(null));
+            .put("signature", admission.map(Object::toString).orElse(null))
+            .put("admission", admission.map(a -> new JsonObject().put("kind", a.kind().name().toLowerCase(
+                java.util.Locale.ROOT).replace('_', '-')).put("member", a.member()).put("key", a.keyId())
+                .put("publicKey", a.kind() == de.datenhafen.core.plugin.PluginAdmission.Kind.SIGNED ? a.publicKey()
+                    : null)).orElse(null));
         if (owner == null && view.id() != null) {
             out.put("warnings", new JsonArray().add("the provider " + view.provider() + " is not a member of this "
                 + "hub, so plugin " + view.id() + " has no owning member: until an admin assigns one (PUT "

@@ -34,7 +34,8 @@ final class ArchiveTakeovers {
      * What becomes of the archive {@code archive}: loaded as installed ({@code load}, with {@code admittedBy}), or
      * not loaded ({@code state} and {@code reason}, as the admin API shows it).
      */
-    record Decision(PluginArchive archive, boolean load, String admittedBy, String state, String reason) {
+    record Decision(PluginArchive archive, boolean load, PluginAdmission admittedBy, String state,
+                    String reason) {
     }
 
     /**
@@ -90,7 +91,8 @@ final class ArchiveTakeovers {
                     : "; the installed archive is not in the "
                     + "plugins folder either, so the plugin is not loaded until an archive the hub takes over is there "
                     + "at a start, or an admin installs one";
-                PluginTakeover outcome = judge(archive, owner, installedVersion, installedFile, absent);
+                Judged judged = judge(archive, owner, installedVersion, installedFile, absent);
+                PluginTakeover outcome = judged.takeover();
                 if (outcome.taken() && !installed.takeOver(old, archive)) {
                     Decision elsewhere = takenElsewhere(archive);
                     decisions.put(archive.path(), elsewhere);
@@ -101,7 +103,7 @@ final class ArchiveTakeovers {
                 }
                 takeovers.add(outcome);
                 if (outcome.taken()) {
-                    decisions.put(archive.path(), new Decision(archive, true, outcome.detail(), null, null));
+                    decisions.put(archive.path(), new Decision(archive, true, judged.admission(), null, null));
                     recorded.remove(installedFile);
                     Path oldFile = pluginsDir.resolve(installedFile);
                     if (Files.exists(oldFile)) {
@@ -155,11 +157,16 @@ final class ArchiveTakeovers {
      * Whether {@code archive} may replace the installed version, as an upload would be admitted; {@code absent} is
      * added to the reason it may not.
      */
-    private PluginTakeover judge(PluginArchive archive, String owner, String installedVersion, String installedFile,
-                                 String absent) {
+    /** A takeover's outcome, and what admitted the archive when it was taken over. */
+    private record Judged(PluginTakeover takeover, PluginAdmission admission) {
+    }
+
+    private Judged judge(PluginArchive archive, String owner, String installedVersion, String installedFile,
+                         String absent) {
         String file = archive.path().getFileName().toString();
         int outcome;
         String detail;
+        PluginAdmission admission = null;
         if (installedVersion == null) {
             outcome = PluginTakeover.NOT_NEWER;
             detail = "the installed archive's version is not known (it was installed before the hub recorded versions, "
@@ -172,15 +179,16 @@ final class ArchiveTakeovers {
         } else {
             try {
                 inspector.checkApi(archive);
-                detail = signatures.verify(archive, owner);
+                admission = signatures.verify(archive, owner);
+                detail = admission.toString();
                 outcome = PluginTakeover.TAKEN;
             } catch (HubException e) {
                 outcome = PluginTakeover.NOT_ADMITTED;
                 detail = e.getMessage();
             }
         }
-        return new PluginTakeover(archive.id(), owner, installedVersion, installedFile, archive.version(), file,
-            outcome, outcome == PluginTakeover.TAKEN ? detail : detail + absent);
+        return new Judged(new PluginTakeover(archive.id(), owner, installedVersion, installedFile, archive.version(),
+            file, outcome, outcome == PluginTakeover.TAKEN ? detail : detail + absent), admission);
     }
 
     /**

@@ -98,7 +98,7 @@ public final class PluginHost implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final SignatureCheck signatures;
     /** What admitted each plugin at its last check (or why not), by plugin id, for the console and the API. */
-    private final Map<String, String> signatureOf = new ConcurrentHashMap<>();
+    private final Map<String, PluginAdmission> signatureOf = new ConcurrentHashMap<>();
     private final ArchiveTakeovers takeovers;
     private volatile Consumer<PluginTakeover> takeoverAudit = t -> { };
     /** Plugins whose installed archive this node recorded, replaced or kept the bytes of at start: told to the others. */
@@ -148,7 +148,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** What admitted the plugin at its last check: its signature's member and key, the allow-list, or why not. */
-    public Optional<String> signature(String id) {
+    public Optional<PluginAdmission> signature(String id) {
         return Optional.ofNullable(signatureOf.get(id));
     }
 
@@ -385,7 +385,7 @@ public final class PluginHost implements AutoCloseable {
             signatureOf.put(archive.id(), signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider())));
             return null;
         } catch (RefusedException e) {
-            signatureOf.put(archive.id(), e.getMessage());
+            signatureOf.put(archive.id(), PluginAdmission.refused(e.getMessage()));
             return e.getMessage();
         }
     }
@@ -435,7 +435,7 @@ public final class PluginHost implements AutoCloseable {
     public synchronized PluginView install(Path upload, boolean enable, String owner) {
         PluginArchive inspected;
         Path target;
-        String admittedBy;
+        PluginAdmission admittedBy;
         try {
             inspected = inspector.inspect(upload);
             admittedBy = signatures.verify(inspected, owner != null ? owner
@@ -610,7 +610,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** An archive fetched from the database and admitted, still at a hidden temporary name in the plugins folder. */
-    private record Fetched(PluginArchive archive, Path target, String admittedBy) {
+    private record Fetched(PluginArchive archive, Path target, PluginAdmission admittedBy) {
     }
 
     /** A file name the hub could have written: no folder, no leading dot, a plugin archive's extension. */
@@ -641,8 +641,8 @@ public final class PluginHost implements AutoCloseable {
                 throw new RefusedException("the archive in the database is plugin " + archive.id() + " ("
                     + archive.kind() + "), not the " + row.pluginId() + " its row names as " + name, "archive");
             }
-            String admittedBy = signatures.verify(archive, ownerOf.apply(archive.id(), archive.provider()));
-            return new Fetched(archive, target, admittedBy);
+            return new Fetched(archive, target, signatures.verify(archive, ownerOf.apply(archive.id(),
+                archive.provider())));
         } catch (RuntimeException e) {
             ArchiveInspector.deleteQuietly(temporary);
             throw e;

@@ -87,18 +87,18 @@ final class SignatureCheck {
     /**
      * Checks the archive of a plugin owned by {@code owner} (a member id, or null for none).
      *
-     * @return what admitted it, as the console shows it: not checked, allow-listed, or whose signature verified
+     * @return what admitted it: not checked, allow-listed, or whose signature verified
      * @throws RefusedException (422, field {@code signature}) naming the reason it is not admitted
      */
-    String verify(PluginArchive archive, String owner) {
+    PluginAdmission verify(PluginArchive archive, String owner) {
         if (!required) {
-            return "not checked (signatures are not required on this hub)";
+            return new PluginAdmission(PluginAdmission.Kind.NOT_CHECKED, null, null, null);
         }
         long t0 = System.nanoTime();
         if (keys.allowed(archive.sha256()).isPresent()) {
             LOG.info("Plugin {} {}: admitted unsigned by the allow-list (SHA-256 {})", archive.id(), archive.version(),
                 archive.sha256());
-            return "admitted unsigned by the allow-list";
+            return new PluginAdmission(PluginAdmission.Kind.ALLOW_LISTED, null, null, null);
         }
         PluginSignature.Found found = PluginSignature.read(archive.path(), limits);
         if (found == null) {
@@ -128,7 +128,7 @@ final class SignatureCheck {
         }
         LOG.info("Plugin {} {}: signature of member {} (key {}) verified in {} ms", archive.id(), archive.version(),
             member, found.keyId(), (System.nanoTime() - t0) / 1_000_000);
-        return "signed by member " + member + " (key " + found.keyId() + "), verified";
+        return new PluginAdmission(PluginAdmission.Kind.SIGNED, member, found.keyId(), null);
     }
 
     /** The public key the signature names, if it is a valid key of the member who signed. */

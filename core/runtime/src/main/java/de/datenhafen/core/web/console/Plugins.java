@@ -51,26 +51,22 @@ final class Plugins {
         });
     }
 
-    /** What admitted a plugin, as the hub says it ({@code SignatureCheck.verify}). */
-    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile(
-        "signed by member (\\S+) \\(key (\\S+)\\), verified");
-
     /**
-     * What admitted the plugin in the page's language: not checked, the allow-list, or whose verified signature; a
-     * reason it was refused (an English sentence of the hub's) as the hub says it.
+     * What admitted the plugin in the page's language, from the API's {@code admission}: not checked, the
+     * allow-list, or whose verified signature (marked when its key is the repository's public test key); a reason it
+     * was refused (an English sentence of the hub's) as the hub says it.
      */
-    static String signature(Console.View v, String said) {
-        if (said == null) {
-            return "–";
+    static String signature(Console.View v, JsonObject p) {
+        JsonObject a = p.getJsonObject("admission");
+        if (a == null) {
+            return p.getString("signature", "–");
         }
-        java.util.regex.Matcher signed = SIGNED.matcher(said);
-        if (signed.matches()) {
-            return v.t("plugins.signedBy", signed.group(1), signed.group(2));
-        }
-        return switch (said) {
-            case "not checked (signatures are not required on this hub)" -> v.t("plugins.notChecked");
-            case "admitted unsigned by the allow-list" -> v.t("plugins.allowListed");
-            default -> said;
+        return switch (a.getString("kind", "")) {
+            case "signed" -> v.t("plugins.signedBy", a.getString("member"), a.getString("key"))
+                + (a.getBoolean("publicKey", false) ? " – " + v.t("plugins.publicTestKey") : "");
+            case "not-checked" -> v.t("plugins.notChecked");
+            case "allow-listed" -> v.t("plugins.allowListed");
+            default -> p.getString("signature", "–");
         };
     }
 
@@ -97,7 +93,7 @@ final class Plugins {
             .element("td", p.getString("version")).element("td", p.getString("provider"))
             .element("td", p.getString("owner", "–"))
             .open("td").element("span", v.state(state), "class", "state state-" + state).close("td")
-            .element("td", signature(v, p.getString("signature"))).element("td", p.getString("error", ""));
+            .element("td", signature(v, p)).element("td", p.getString("error", ""));
         if (admin) {
             h.open("td").open("div", "class", "actions");
             if (id != null && "started".equals(state)) {
