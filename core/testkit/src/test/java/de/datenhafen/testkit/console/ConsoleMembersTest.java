@@ -408,6 +408,46 @@ class ConsoleMembersTest {
     }
 
     /**
+     * The audit pages back to older entries and forward again to newer ones (it could only go back: the way to the
+     * newest was the filter's button, which lost the place), 50 a page, newest first on each.
+     */
+    @Test
+    void theAuditPagesBackAndForth() {
+        assertThat(hub.client().post("/api/v1/admin/members", new JsonObject().put("id", "blaetterwerk")
+            .put("name", "Blätterwerk")).status()).isEqualTo(201);
+        for (int i = 1; i <= 60; i++) {
+            assertThat(hub.client().patch("/api/v1/admin/members/blaetterwerk", "application/json", new JsonObject()
+                .put("contact", "seite-" + i + "@blaetterwerk.example").encode()).status()).isEqualTo(200);
+        }
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/audit?target=blaetterwerk");
+        assertThat(rows()).hasSize(50);
+        assertThat(browser.driver().findElements(By.linkText("Neuere Einträge"))).as("the newest page").isEmpty();
+        browser.driver().findElement(By.linkText("Ältere Einträge")).click();
+        browser.await(d -> d.getCurrentUrl().contains("before=") ? true : null);
+        assertThat(rows()).as("the 60 changes and the creation, 50 of them on the first page").hasSize(11);
+        assertThat(browser.driver().findElements(By.linkText("Ältere Einträge"))).isEmpty();
+        long olderPagesNewest = newestTimeOnPage();
+        browser.driver().findElement(By.linkText("Neuere Einträge")).click();
+        browser.await(d -> d.getCurrentUrl().contains("after=") ? true : null);
+        assertThat(rows()).hasSize(50);
+        assertThat(newestTimeOnPage()).as("back on the newest page").isGreaterThan(olderPagesNewest);
+        assertThat(browser.driver().findElements(By.linkText("Neuere Einträge"))).as("nothing newer").isEmpty();
+        assertThat(browser.driver().findElements(By.linkText("Ältere Einträge"))).hasSize(1);
+        browser.assertAccessible();
+    }
+
+    private static List<WebElement> rows() {
+        return browser.driver().findElements(By.cssSelector("#audit tbody tr"));
+    }
+
+    /** The time of the page's newest entry (its sequence is in no cell), in epoch milliseconds. */
+    private static long newestTimeOnPage() {
+        return java.time.Instant.parse(rows().get(0).findElement(By.cssSelector("time")).getAttribute("datetime"))
+            .toEpochMilli();
+    }
+
+    /**
      * A hub-admin registers a member's signing key and revokes it: said and asked by the name it was given (the
      * page said the key's id, a fingerprint of 64 hex digits, and asked of the key as of a token).
      */

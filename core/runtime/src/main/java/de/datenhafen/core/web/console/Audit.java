@@ -127,11 +127,29 @@ final class Audit {
         } catch (NumberFormatException e) {
             before = String.valueOf(Long.MAX_VALUE);
         }
+        // or the page just newer than one ("after", from a page's link back): the API's oldest first, shown reversed
+        long after = -1;
+        try {
+            after = Math.max(-1, Long.parseLong(v.ctx().request().getParam("after", "-1")));
+        } catch (NumberFormatException e) {
+            after = -1;
+        }
+        boolean newer = after >= 0;
+        boolean paged = newer || v.ctx().request().getParam("before") != null;
         String filters = kept.toString();
-        return v.get("/api/v1/admin/audit?limit=" + PAGE + "&before=" + before + query).compose(Console::ok)
-            .map(reply -> {
+        // a newer page asks one more than it shows: whether there are newer ones still
+        return v.get("/api/v1/admin/audit?limit=" + (newer ? PAGE + 1 : PAGE) + (newer ? "&after=" + after
+                : "&before=" + before) + query)
+            .compose(Console::ok).map(reply -> {
                 JsonObject page = reply.json();
                 JsonArray entries = page.getJsonArray("entries", new JsonArray());
+                boolean newerStill = newer && entries.size() > PAGE;
+                if (newer) {
+                    java.util.List<Object> newestFirst = new java.util.ArrayList<>(entries.getList().subList(0,
+                        Math.min(PAGE, entries.size())));
+                    java.util.Collections.reverse(newestFirst);
+                    entries = new JsonArray(newestFirst);
+                }
                 Html h = new Html().element("h1", v.t("audit.title"))
                     .open("form", "method", "get", "action", PATH, "class", "filters", "id", "audit-filters");
                 for (String f : FILTERS) {
@@ -188,10 +206,21 @@ final class Audit {
                     h.close("td").element("td", String.valueOf(e.getValue("outcome"))).close("tr");
                 }
                 Console.endTable(h);
-                Object next = page.getValue("next");
-                if (next != null && entries.size() == PAGE) {
-                    h.open("p").link(PATH + "?before=" + next + filters, v.t("audit.older"), "rel", "next")
-                        .close("p");
+                // pages either way: older below the page's oldest; newer above its newest, unless it is the newest
+                long oldest = ((JsonObject) entries.getValue(entries.size() - 1)).getLong("seq");
+                long newest = ((JsonObject) entries.getValue(0)).getLong("seq");
+                boolean older = newer || entries.size() == PAGE;
+                boolean newerThere = newer ? newerStill : paged;
+                if (older || newerThere) {
+                    h.open("p", "class", "pages");
+                    if (newerThere) {
+                        h.link(PATH + "?after=" + newest + filters, v.t("audit.newer"), "rel", "prev");
+                    }
+                    if (older) {
+                        h.text(newerThere ? " " : "").link(PATH + "?before=" + oldest + filters, v.t("audit.older"),
+                            "rel", "next");
+                    }
+                    h.close("p");
                 }
                 return new Console.Rendered(v.t("audit.title"), h);
             });
