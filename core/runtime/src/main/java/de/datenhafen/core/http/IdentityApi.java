@@ -494,7 +494,11 @@ final class IdentityApi {
                 throw new InvalidInputException("at most 100 routes in one filter", "route");
             }
             String principal = ctx.queryParams().get("principal");
-            AuditLog.Filter filter = new AuditLog.Filter(member, principal, p.isHubAdmin() ? null : p.member(),
+            String kind = ctx.queryParams().get("kind");
+            if (kind != null && !kind.isBlank() && !kind.trim().matches("[A-Za-z-]{1,16}")) {
+                throw new InvalidInputException("kind is a principal's kind: user, token, bootstrap or hub", "kind");
+            }
+            AuditLog.Filter filter = new AuditLog.Filter(member, principal, kind, p.isHubAdmin() ? null : p.member(),
                 ctx.queryParams().get("action"), routes, ctx.queryParams().get("target"), instantParam(ctx, "from"),
                 instantParam(ctx, "to"));
             if (ctx.queryParams().contains("after") && ctx.queryParams().contains("before")) {

@@ -50,14 +50,17 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Which entries to read: each null (or empty) means any. {@code member} also matches entries of no member when
      * null; {@code principal} is one as stored or an id alone, in any case, or the name of a token (of
-     * {@code tokensOf}, when set: a member's people find their own member's tokens by name); {@code action} and {@code target} are
+     * {@code tokensOf}, when set: a member's people find their own member's tokens by name); {@code kind} is the
+     * principal's kind ({@code user}, {@code token}, {@code bootstrap}: the admin token of the configuration, or
+     * {@code hub}); {@code action} and {@code target} are
      * found anywhere in theirs; {@code routes} are actions exactly ({@code POST /api/v1/admin/integrations}, not its
      * {@code /:name/pause}), any of them.
      */
-    public record Filter(String member, String principal, String tokensOf, String action,
+    public record Filter(String member, String principal, String kind, String tokensOf, String action,
                          List<String> routes, String target, Instant from, Instant to) {
         public Filter {
             principal = principal == null || principal.isBlank() ? null : principal.trim();
+            kind = kind == null || kind.isBlank() ? null : kind.trim().toLowerCase(java.util.Locale.ROOT);
             routes = routes == null ? List.of() : List.copyOf(routes);
         }
     }
@@ -219,6 +222,10 @@ public final class AuditLog implements AutoCloseable {
                 args.add(f.tokensOf());
             }
             sql.append("))");
+        }
+        if (f.kind() != null) {
+            sql.append(" AND principal_kind = ?");
+            args.add(f.kind());
         }
         if (f.action() != null) {
             // anywhere in it: "members" finds every change to members, "POST" every creation

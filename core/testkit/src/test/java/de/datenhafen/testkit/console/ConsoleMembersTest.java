@@ -322,6 +322,12 @@ class ConsoleMembersTest {
                 + "\nRollen member-admin");
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))
             .extracting(WebElement::getText).contains("Admin-Token der Konfiguration");
+        // and "Wer" finds it by those words (they are no principal's id: it found nothing)
+        browser.open(hub.client().baseUri().resolve("/console/audit?principal=admin-token+der+KONFIGURATION"));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")))
+            .extracting(WebElement::getText).isNotEmpty().containsOnly("Admin-Token der Konfiguration");
+        assertThat(browser.driver().findElement(By.id("filter-principal")).getAttribute("value"))
+            .as("the words kept in the filter").isEqualTo("admin-token der KONFIGURATION");
         List<WebElement> times = browser.driver().findElements(By.cssSelector("#audit tbody tr td:first-child time"));
         assertThat(times.stream().map(t -> java.time.Instant.parse(t.getAttribute("datetime"))).toList())
             .as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());

@@ -88,7 +88,8 @@ final class Audit {
             String value = v.ctx().request().getParam(f);
             if (value != null && !value.isBlank() && (!f.equals("member") || v.person().isHubAdmin())) {
                 String pair = "&" + f + "=" + URLEncoder.encode(value.trim(), StandardCharsets.UTF_8);
-                query.append(pair);
+                // "Wer" finds what it shows: the configuration's admin token by the words it is shown with
+                query.append(f.equals("principal") && isBootstrapWords(value) ? "&kind=bootstrap" : pair);
                 kept.append(pair);
             }
         }
@@ -224,6 +225,14 @@ final class Audit {
                 }
                 return new Console.Rendered(v.t("audit.title"), h);
             });
+    }
+
+    /** Whether someone looking for "Wer" typed the words the page shows for the configuration's admin token. */
+    private static boolean isBootstrapWords(String typed) {
+        String t = typed.strip().toLowerCase(java.util.Locale.ROOT);
+        return java.util.Arrays.stream(de.datenhafen.core.web.Language.values())
+            .map(l -> Console.TEXTS.get(l, "audit.byBootstrap").toLowerCase(java.util.Locale.ROOT))
+            .anyMatch(t::equals);
     }
 
     /**
