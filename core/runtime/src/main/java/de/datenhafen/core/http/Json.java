@@ -37,11 +37,19 @@ final class Json {
             .put("config", config(i.config()))
             .put("messages", new JsonObject()
                 .put("in", i.messagesIn()).put("out", i.messagesOut()).put("failed", i.messagesFailed()))
-            .put("lastError", i.lastError() == null ? null : new JsonObject()
-                .put("message", i.lastError()).put("at", time(i.lastErrorAt())))
+            .put("lastError", i.lastError() == null ? null : lastError(i))
             .put("attempts", i.attempts())
             .put("createdAt", time(i.createdAt()))
             .put("updatedAt", time(i.updatedAt()));
+    }
+
+    /** An integration's last error: its words and time, and the code and values of one the hub worded. */
+    private static JsonObject lastError(IntegrationView i) {
+        JsonObject out = new JsonObject().put("message", i.lastError()).put("at", time(i.lastErrorAt()));
+        if (i.lastErrorCode() != null) {
+            out.put("code", i.lastErrorCode()).put("values", new JsonArray(List.copyOf(i.lastErrorValues())));
+        }
+        return out;
     }
 
     static JsonObject config(Map<String, Object> values) {

@@ -85,6 +85,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         IntegrationRecord record;
         String state = STOPPED;
         String error;
+        /** The code the console says {@link #error} by, when the hub worded it ({@code integration.error.*}). */
+        String errorCode;
+        List<String> errorValues = List.of();
         Instant errorAt;
         int attempts;
         ScheduledFuture<?> retry;
@@ -189,6 +192,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         removeRoutes(name);
         e.state = STOPPED;
         e.attempts = 0;
+        e.errorCode = null;
         e.error = null;
         start(e);
         LOG.info("Integration {} changed on another node: {}", name, e.state);
@@ -199,7 +203,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Map<String, StopReasons.Reason> reasons = stopReasons.all();
         for (IntegrationRecord r : store.all()) {
             Entry e = new Entry(r);
-            e.error = "waiting for plugin " + r.pluginId();
+            hubError(e, "waiting", "waiting for plugin " + r.pluginId(), r.pluginId());
             e.stopped = reasons.get(r.name());
             entries.put(r.name(), e);
             pluginOfIntegration.put(r.name(), r.pluginId());
@@ -513,6 +517,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         removeRoutes(name);
         e.state = STOPPED;
         e.attempts = 0;
+        e.errorCode = null;
         e.error = null;
         start(e);
         if (PAUSED.equals(e.record.desired()) && e.state.equals(RUNNING)) {
@@ -842,6 +847,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         removeRoutes(name);
         e.state = STOPPED;
         reason = SecretText.redact(reason, secretsOf(e));
+        e.errorCode = null;
         e.error = reason;
         e.errorAt = Instant.now();
         setDesired(e, PAUSED);
@@ -879,7 +885,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 cancelRetry(e);
                 removeRoutes(e.record.name());
                 e.state = STOPPED;
-                e.error = "plugin " + plugin.id() + " is not started";
+                hubError(e, "pluginStopped", "plugin " + plugin.id() + " is not started", plugin.id());
                 e.errorAt = Instant.now();
                 LOG.info("Integration {} stopped: its plugin {} is stopping", e.record.name(), plugin.id());
             }
@@ -902,8 +908,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Optional<LoadedPlugin> plugin = plugins.pluginOffering(e.record.connector());
         if (plugin.isEmpty()) {
             e.state = STOPPED;
-            e.error = "connector " + e.record.connector() + " is not available: plugin " + e.record.pluginId()
-                + " is not started";
+            hubError(e, "noConnector", "connector " + e.record.connector() + " is not available: plugin "
+                + e.record.pluginId() + " is not started", e.record.connector(), e.record.pluginId());
             e.errorAt = Instant.now();
             return;
         }
@@ -935,10 +941,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
                 e.state = RUNNING;
             }
             e.attempts = 0;
+            e.errorCode = null;
             e.error = null;
             e.pathTaken = null;
             e.refusedTarget = null;
             if (e.stopped != null && e.state.equals(PAUSED)) {
+                e.errorCode = null;
                 e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
                 e.errorAt = e.stopped.at();
             }
@@ -1022,11 +1030,20 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         }
     }
 
+    /** The integration's error in the hub's words, with the code the console says it by and its values. */
+    private static void hubError(Entry e, String code, String text, String... values) {
+        e.error = text;
+        e.errorCode = code;
+        e.errorValues = List.of(values);
+        e.errorAt = Instant.now();
+    }
+
     private void fail(Entry e, String failure, boolean retry) {
         String name = e.record.name();
         String reason = SecretText.redact(failure, secretsOf(e));
         e.state = FAILED;
         e.attempts++;
+        e.errorCode = null;
         e.error = reason;
         e.errorAt = Instant.now();
         camel.counters(name).error(reason);
@@ -1098,7 +1115,8 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         String error = e.error != null ? e.error : c.lastError();
         Instant errorAt = e.error != null ? e.errorAt : c.lastErrorAt();
         return new IntegrationView(e.record.name(), e.record.connector(), e.record.pluginId(), e.state, shown,
-            c.in(), c.out(), c.failed(), error, errorAt, e.attempts, e.record.createdAt(), e.record.updatedAt());
+            c.in(), c.out(), c.failed(), error, errorAt, e.attempts, e.record.createdAt(), e.record.updatedAt(),
+            e.error != null ? e.errorCode : null, e.error != null && e.errorCode != null ? e.errorValues : List.of());
     }
 
     /** The raw config as stored: secret values encrypted. */

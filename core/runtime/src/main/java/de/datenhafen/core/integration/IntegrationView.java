@@ -11,5 +11,14 @@ import java.util.Map;
  */
 public record IntegrationView(String name, String connector, String plugin, String state, Map<String, Object> config,
                               long messagesIn, long messagesOut, long messagesFailed, String lastError,
-                              Instant lastErrorAt, int attempts, Instant createdAt, Instant updatedAt) {
+                              Instant lastErrorAt, int attempts, Instant createdAt, Instant updatedAt,
+                              String lastErrorCode, java.util.List<String> lastErrorValues) {
+
+    /** An integration whose last error, if any, is in words only (a route's, a plugin's). */
+    public IntegrationView(String name, String connector, String plugin, String state, Map<String, Object> config,
+                           long messagesIn, long messagesOut, long messagesFailed, String lastError,
+                           Instant lastErrorAt, int attempts, Instant createdAt, Instant updatedAt) {
+        this(name, connector, plugin, state, config, messagesIn, messagesOut, messagesFailed, lastError, lastErrorAt,
+            attempts, createdAt, updatedAt, null, java.util.List.of());
+    }
 }

@@ -145,7 +145,11 @@ class ConsolePluginsTest {
         // week, beside "läuft", read as a failure now)
         browser.open(hub.client().baseUri().resolve("/console/integrations"));
         WebElement row = browser.driver().findElement(By.cssSelector("tr[data-integration='pegel']"));
-        assertThat(row.getText()).contains("gestoppt", "plugin fixture is not started (");
+        // in the page's language (the hub's English was shown), and in the API's code and values
+        assertThat(row.getText()).contains("gestoppt", "das Plugin fixture ist nicht gestartet (");
+        JsonObject last = hub.client().get("/api/v1/admin/integrations/pegel").json().getJsonObject("lastError");
+        assertThat(last.getString("message")).isEqualTo("plugin fixture is not started");
+        assertThat(last.getString("code")).isEqualTo("pluginStopped");
         assertThat(row.findElement(By.cssSelector("td:last-child time")).getAttribute("datetime")).isNotBlank();
         assertThat(hub.client().installPlugin(archive, true).status()).isEqualTo(201);
         browser.await(d -> "running".equals(hub.client().get("/api/v1/admin/integrations/pegel").json()

@@ -141,7 +141,13 @@ public final class Console {
         }
 
         private Html errorAt(Html h, io.vertx.core.json.JsonObject last) {
-            return time(h.text(last.getString("message") + " ("), last.getString("at")).text(")");
+            // an error the hub worded in the page's language by its code; a route's or a plugin's as it says it
+            String code = last.getString("code");
+            String words = code == null ? null : TEXTS.find(language, "integration.error." + code)
+                .map(w -> t("integration.error." + code, last.getJsonArray("values", new io.vertx.core.json.JsonArray())
+                    .getList().toArray())).orElse(null);
+            return time(h.text((words != null ? words : last.getString("message")) + " ("), last.getString("at"))
+                .text(")");
         }
 
         /** The API's answer to a GET as this person. */
