@@ -363,7 +363,7 @@ public final class Hub implements AutoCloseable {
         }
         String scheme = tls != null ? "https" : "http";
         // nobody can sign in to the console yet: a code for the first hub-admin, printed by Main (FirstAdmin)
-        firstAdminCode = config.firstAdmin() ? identity.firstAdmin().offer().orElse(null) : null;
+        firstAdminCode = config.firstAdmin() ? identity.firstAdmin().offer(nodeId).orElse(null) : null;
         server = listen(options, requests, eventLoops, "start the " + scheme.toUpperCase(Locale.ROOT) + " server on "
             + config.httpHost() + ":" + config.httpPort());
         if (redirectPort.isPresent()) {

@@ -17,9 +17,9 @@ import java.util.Set;
  * or one whose hub-admins all left or were disabled) makes a one-time code, which {@code bin/datenhafen} prints with
  * the address of the console's setup page. The setup takes it like an invited person's code: the person {@code admin}
  * of the association ({@link #MEMBER}, made if it does not exist) becomes an active hub-admin with the password given
- * there, and invites the others by name. The code is held in this process only (its hash), for
- * {@link Users#SETUP_VALID} or until it is used or someone else became a hub-admin; on several nodes it works at the
- * node that printed it. Whoever reads the hub's output can become a hub-admin with it, as with the admin token a first
+ * there, and invites the others by name. The code is kept as its hash, in this process and in the database, for
+ * {@link Users#SETUP_VALID} or until it is used or someone else became a hub-admin; on several nodes each prints its
+ * own, and any node takes any of them (the setup page behind a load balancer reaches whichever node). Whoever reads the hub's output can become a hub-admin with it, as with the admin token a first
  * start prints there; {@code auth.first-admin=false} turns it off (a hub run by its admin token alone).
  */
 public final class FirstAdmin {
@@ -54,17 +54,68 @@ public final class FirstAdmin {
         this.clock = clock;
     }
 
-    /** At start: a new code when no active person of an active member is a hub-admin, else none. */
-    public synchronized Optional<Code> offer() {
+    /**
+     * At start of node {@code node}: a new code when no active person of an active member is a hub-admin, else none
+     * (and the codes other nodes offered are void).
+     */
+    public synchronized Optional<Code> offer(String node) {
         if (anyActiveHubAdmin()) {
             offer = null;
+            forgetAll();
             return Optional.empty();
         }
         String code = Secrets.newSecret();
         Instant expires = clock.instant().plus(Users.SETUP_VALID);
-        offer = new Offer(Secrets.sha256(code), expires);
+        Offer made = new Offer(Secrets.sha256(code), expires);
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM first_admin_code WHERE node_id = ?");
+                 PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO first_admin_code (node_id, code_hash, expires_at) VALUES (?, ?, ?)")) {
+                delete.setString(1, node);
+                delete.executeUpdate();
+                insert.setString(1, node);
+                insert.setString(2, made.hash());
+                insert.setObject(3, expires.atOffset(java.time.ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot keep the first admin's code", e);
+        }
+        offer = made;
         checked = clock.instant();
         return Optional.of(new Code(code, expires));
+    }
+
+    /** Whether a node offers a code that has not expired; {@code hash} one of them, or null for any. */
+    private boolean offeredAnywhere(String hash) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT code_hash FROM first_admin_code WHERE expires_at > ?")) {
+            ps.setObject(1, clock.instant().atOffset(java.time.ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (hash == null || Secrets.same(rs.getString(1), hash)) { // compared in constant time
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the first admin's codes", e);
+        }
+    }
+
+    /** Every node's code is void: someone is a hub-admin. */
+    private void forgetAll() {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("DELETE FROM first_admin_code")) {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot forget the first admin's codes", e);
+        }
     }
 
     /**
@@ -73,29 +124,31 @@ public final class FirstAdmin {
      */
     public boolean offered() {
         Offer o = offer;
-        if (o == null) {
-            return false;
-        }
         Instant now = clock.instant();
-        if (now.isAfter(o.expires())) {
+        if (o != null && now.isAfter(o.expires())) {
             offer = null;
-            return false;
+            o = null;
         }
         if (now.isAfter(checked.plus(RECHECK))) {
             checked = now;
             if (anyActiveHubAdmin()) {
                 offer = null;
+                offeredElsewhere = false;
                 return false;
             }
+            // another node's code, which this node takes as well (this node's own may have expired or be none)
+            offeredElsewhere = o == null && offeredAnywhere(null);
         }
-        return true;
+        return o != null || offeredElsewhere;
     }
+
+    /** Whether another node offers a code, as of the last check ({@link #RECHECK}). */
+    private volatile boolean offeredElsewhere;
 
     /** Whether {@code code} is the code on offer (not used, not expired): the setup then calls {@link #take}. */
     public boolean is(String code) {
-        Offer o = offer;
-        return code != null && o != null && Secrets.same(o.hash(), Secrets.sha256(code.strip()))
-            && !clock.instant().isAfter(o.expires());
+        // this node's or another's, as the database has them: one used at another node is gone from it
+        return code != null && offeredAnywhere(Secrets.sha256(code.strip()));
     }
 
     /**
@@ -108,6 +161,7 @@ public final class FirstAdmin {
     public synchronized Users.User take(String code, String password) {
         if (!is(code) || anyActiveHubAdmin()) {
             offer = null;
+            forgetAll();
             throw Users.badCode();
         }
         String id = freeId();
@@ -126,6 +180,7 @@ public final class FirstAdmin {
         users.get(id).ifPresent(u -> roles.addAll(u.roles()));
         Users.User user = users.makeActive(MEMBER, id, "Administrator", roles, password);
         offer = null;
+        forgetAll(); // every node's code: there is a hub-admin now
         return user;
     }
 

@@ -197,4 +197,25 @@ class IdentityAcrossNodesTest {
         return on.identity().tokens().create(member, "uplinks", null, Set.of(Role.MEMBER_EDITOR), null, null, null,
             ADMIN);
     }
+
+    /**
+     * The first admin's code one node printed is taken at the other (behind a load balancer the setup page may reach
+     * either; each node kept its own code, and the other refused it as wrong), and once used it is gone at both.
+     */
+    @Test
+    void theFirstAdminsCodeOfOneNodeIsTakenAtTheOther() {
+        String code = a.identity().firstAdmin().offer("node-a").orElseThrow().code();
+        assertThat(b.identity().firstAdmin().offered()).as("the sign-in page of B says where to use a code").isTrue();
+        assertThat(b.identity().firstAdmin().is(code)).isTrue();
+        assertThat(b.identity().firstAdmin().is("not-" + code)).isFalse();
+
+        Users.User admin = b.identity().firstAdmin().take(code, "Ein langer Anfang an der Trave 2027");
+
+        assertThat(admin.roles()).contains(Role.HUB_ADMIN);
+        assertThat(a.identity().firstAdmin().is(code)).as("used: gone at the node that printed it too").isFalse();
+        assertThatThrownBy(() -> a.identity().firstAdmin().take(code, "Ein langer Anfang an der Trave 2027"))
+            .isInstanceOf(de.datenhafen.api.InvalidInputException.class);
+        assertThat(a.identity().firstAdmin().offer("node-a")).as("a restart offers none: there is a hub-admin")
+            .isEmpty();
+    }
 }
