@@ -43,6 +43,12 @@ final class Audit {
         if (words.isEmpty() && refused && action.startsWith("GET ")) {
             words = java.util.Optional.of(v.t("audit.readRefused"));
         }
+        java.util.regex.Matcher plugin = PLUGIN_ROUTE.matcher(action);
+        if (words.isEmpty() && plugin.matches()) { // a plugin's own route: which plugin's, the route under it
+            words = java.util.Optional.of(v.t("audit.pluginCall", plugin.group(1)));
+        } else if (words.isEmpty() && action.equals(de.datenhafen.core.Hub.TAKEOVER_ACTION)) {
+            words = java.util.Optional.of(v.t("audit.takeover"));
+        }
         if (words.isEmpty()) {
             h.element("td", action);
             return;
@@ -50,6 +56,10 @@ final class Audit {
         h.open("td").text(refused && !action.startsWith("GET ") ? v.t("audit.refused", words.get()) : words.get())
             .element("span", action, "class", "route").close("td");
     }
+
+    /** A write to a plugin's own route: {@code POST /api/v1/plugins/air-quality/uplinks}. */
+    private static final java.util.regex.Pattern PLUGIN_ROUTE = java.util.regex.Pattern.compile(
+        "[A-Z]+ /api/v1/plugins/([a-z0-9][a-z0-9._-]*)/.*");
 
     /**
      * The key of an action's words: {@code POST /api/v1/admin/members/:member/users} is
