@@ -54,10 +54,10 @@ public final class ConfigCheck {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("minimum", number(min));
         schema.put("maximum", number(max));
-        String what = "a number from " + number(min) + " to " + number(max);
+        String what = "a number from " + plain(min) + " to " + plain(max);
         return new ConfigCheck(what, schema, v -> v instanceof Number n && n.doubleValue() >= min
-            && n.doubleValue() <= max ? null : "must be " + what + "; was " + v, "config.check.range", number(min),
-            number(max));
+            && n.doubleValue() <= max ? null : "must be " + what + "; was " + v, "config.check.range", plain(min),
+            plain(max));
     }
 
     /** At least {@code min} (for INT, LONG and DOUBLE keys). */
@@ -249,6 +249,12 @@ public final class ConfigCheck {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** A bound as a person writes it: {@code 0.0001}, not {@code 1.0E-4}; a whole number without a fraction. */
+    private static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d)
+            : java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     private static Object number(double d) {

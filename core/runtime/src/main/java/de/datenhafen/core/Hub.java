@@ -324,7 +324,7 @@ public final class Hub implements AutoCloseable {
         new CityPage(vertx, publicSections, http.web().assets(), config.cityRenderTimeout(),
             config.citySectionRenders()).mount(http.router());
         new Console(http.web(), http.access(), http.bodies(), http::crossSite, identity.firstAdmin()::offered,
-            http::routes).mount(http.router());
+            http::routes, plugins).mount(http.router());
         long tVertx = System.nanoTime();
         // what the hub serves itself, before Camel adds the plugins' and integrations' routes to the same router
         ownPaths = http.router().getRoutes().stream().map(io.vertx.ext.web.Route::getPath)

@@ -133,6 +133,8 @@ class AuditTargetsTest {
                 .put("access", "viewer"))).status()).isEqualTo(409);
         assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "Deich\nVerband")
             .put("name", "")).status()).isEqualTo(400);
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "Deich Amt")
+            .put("name", "Deichamt")).status()).isEqualTo(400);
 
         Map<String, JsonObject> entries = new LinkedHashMap<>();
         for (Object o : admin.get("/api/v1/admin/audit?limit=1000").json().getJsonArray("entries")) {
@@ -143,7 +145,7 @@ class AuditTargetsTest {
             .getString("detail")).isEqualTo("roles viewer,member-editor");
         JsonObject token = entries.get("POST /api/v1/admin/members/:member/tokens 201 {member=deichverband, "
             + "token=pegel-push}");
-        assertThat(token.getString("detail")).isEqualTo("roles member-editor; only fixture/deich; expires "
+        assertThat(token.getString("detail")).isEqualTo("roles member-editor; only fixture /deich; expires "
             + "2031-01-01T00:00:00Z");
         assertThat(token.getJsonArray("details").stream().map(JsonObject.class::cast).map(d -> d.getString("code")))
             .containsExactly("granted", "scope", "expires");
@@ -160,7 +162,11 @@ class AuditTargetsTest {
         JsonObject wrong = entries.get("POST /api/v1/admin/members 400 {member=Deich\\nVerband}");
         assertThat(wrong).as("the asked id, its line break escaped: %s", entries.keySet()).isNotNull();
         assertThat(wrong.getJsonArray("details").stream().map(JsonObject.class::cast)
-            .map(d -> d.getString("code") + " " + d.getJsonArray("values").getString(0)))
-            .containsExactly("refused id", "refused name");
+            .map(d -> d.getString("code") + " " + d.getJsonArray("values").getString(0) + " "
+                + d.getJsonArray("values").getString(2)))
+            .containsExactly("refused id member.id", "refused name text.required");
+        JsonObject one = entries.get("POST /api/v1/admin/members 400 {member=Deich Amt}");
+        assertThat(one.getJsonArray("details").getJsonObject(0).getJsonArray("values").getString(2))
+            .as("a single refused field keeps its catalogue code").isEqualTo("member.id");
     }
 }

@@ -27,11 +27,15 @@ public final class AuditDetail {
          * A refusal's reason ({@code refused}: its field, English words, catalogue code and values) in German where
          * the hub's catalogue has the words, else in English; the field leads, as in English.
          */
-        public String refusalInGerman() {
+        public String refusalInGerman(de.datenhafen.core.plugin.PluginHost plugins) {
             String field = values.get(0);
+            // the values were kept as text; a count the words format as a number is one again ("{1,number,#}")
+            List<Object> args = new ArrayList<>();
+            for (String v : values.subList(3, values.size())) {
+                args.add(v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v);
+            }
             String words = values.get(2).isEmpty() ? values.get(1) : Errors.german(new de.datenhafen.api.ConfigProblem(
-                field.isEmpty() ? "-" : field, values.get(1), values.get(2), new ArrayList<>(values.subList(3,
-                values.size()))));
+                field.isEmpty() ? "-" : field, values.get(1), values.get(2), args), plugins);
             return (field.isEmpty() ? "" : field + ": ") + words;
         }
 
@@ -89,10 +93,31 @@ public final class AuditDetail {
     public AuditDetail refused(String field, String message, String code, List<?> args) {
         List<String> values = new ArrayList<>();
         values.add(field == null ? "" : field);
-        values.add(message == null ? "" : message);
+        values.add(message == null ? "" : withoutCredentials(message));
         values.add(code == null ? "" : code);
-        args.forEach(a -> values.add(String.valueOf(a)));
+        args.forEach(a -> values.add(withoutCredentials(String.valueOf(a))));
         return add("refused", values.toArray(String[]::new));
+    }
+
+    /** A URL's user part ({@code user:password@}) and query: a refused value may carry them (a sink's URL). */
+    private static final java.util.regex.Pattern URL_SECRETS = java.util.regex.Pattern.compile(
+        "([A-Za-z][A-Za-z0-9+.-]*:/*)[^/\\s'\"@]*@|(\\?)[^\\s'\"#]+");
+
+    /**
+     * A refusal's words and values without what a URL in them may hold in secret: its user and password and its
+     * query (a key) become {@code ********}. The asker saw them in the answer; the audit is read by more people.
+     */
+    static String withoutCredentials(String text) {
+        if (text.indexOf('@') < 0 && text.indexOf('?') < 0) {
+            return text;
+        }
+        java.util.regex.Matcher m = URL_SECRETS.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) != null
+                ? m.group(1) + "********@" : "?********"));
+        }
+        return m.appendTail(out).toString();
     }
 
     public boolean isEmpty() {

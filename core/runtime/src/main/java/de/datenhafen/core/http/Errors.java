@@ -360,8 +360,11 @@ public final class Errors {
     static void refusal(RoutingContext ctx, AuditDetail detail) {
         Throwable failure = ctx.get(FAILURE);
         String[] sent = ctx.get(SENT);
-        if (failure instanceof InvalidInputException e && !e.problems().isEmpty()) {
+        if (failure instanceof InvalidInputException e && e.problems().size() > 1) {
             e.problems().forEach(p -> detail.refused(p.field(), p.message(), p.code(), p.args()));
+        } else if (failure instanceof InvalidInputException e && e.code() == null && e.problems().size() == 1) {
+            ConfigProblem p = e.problems().get(0); // its own code, if any (a config check's)
+            detail.refused(p.field(), p.message(), p.code(), p.args());
         } else if (failure instanceof HubException h) {
             detail.refused(h.field(), h.getMessage(), h.code(), java.util.Arrays.asList(h.args()));
         } else if (sent != null && (failure == null || ctx.response().getStatusCode() < 500)) {

@@ -191,9 +191,10 @@ final class IdentityApi {
                 roles, string(scope, "plugin"), string(scope, "path"), instant(b, "expiresAt"), principal(ctx));
             HttpApi.auditNames(ctx, "token", c.token().name()); // its name: people never see its id
             HttpApi.auditDetail(ctx).add("granted", Role.format(c.token().roles()));
-            if (c.token().scopePlugin() != null) {
-                HttpApi.auditDetail(ctx).add("scope", c.token().scopePlugin() + (c.token().scopePath() == null ? ""
-                    : c.token().scopePath()));
+            if (c.token().scopePlugin() != null || c.token().scopePath() != null) {
+                // a plugin's routes, a path's, or a path of a plugin's ("air-quality /api/v1/plugins/...")
+                HttpApi.auditDetail(ctx).add("scope", String.join(" ", java.util.stream.Stream.of(
+                    c.token().scopePlugin(), c.token().scopePath()).filter(java.util.Objects::nonNull).toList()));
             }
             if (c.token().expiresAt() != null) {
                 HttpApi.auditDetail(ctx).add("expires", c.token().expiresAt().toString());
@@ -413,7 +414,7 @@ final class IdentityApi {
                 // nothing either
                 addressLimiter.failed(client);
                 accountLimiter.failed(account);
-                throw new UnauthorizedException("the user or the password is not right");
+                throw new UnauthorizedException("the user or the password is not right").coded("login.wrong");
             }
             Users.User u = found.get();
             // said only to whoever knows the password: a person an admin disabled was told it was wrong, and tried again
@@ -458,8 +459,9 @@ final class IdentityApi {
                 boolean first = identity.firstAdmin().is(string(b, "code"));
                 Users.User u = first ? identity.firstAdmin().take(string(b, "code"), string(b, "password"))
                     : identity.users().setUp(string(b, "code"), string(b, "password"));
+                // in the audit of the person's member, whose admins invited them (it was in no member's)
+                ctx.put(HttpApi.AUDIT_MEMBER, u.member());
                 if (first) {
-                    ctx.put(HttpApi.AUDIT_MEMBER, u.member());
                     HttpApi.auditDetail(ctx).add("firstAdmin", u.id(), u.member());
                 }
                 HttpApi.auditNames(ctx, "user", u.id());

@@ -251,7 +251,7 @@ class ConsoleMembersTest {
         // in the page's language (the API's words were shown as they are)
         assertThat(browser.driver().findElements(By.cssSelector("#audit .detail"))).extracting(WebElement::getText)
             .containsExactly("Zustand deaktiviert → aktiv", "Zustand aktiv → deaktiviert",
-                "E-Mail-Adresse entfernt", "E-Mail-Adresse geändert", "Rollen viewer → viewer,member-editor");
+                "E-Mail-Adresse entfernt", "E-Mail-Adresse geändert", "Rollen viewer → viewer, member-editor");
         assertThat(hub.client().get("/api/v1/admin/audit?target=dora&action=PATCH&limit=1&before="
             + Long.MAX_VALUE).json().getJsonArray("entries").getJsonObject(0).getString("detail"))
             .as("the API's own words").isEqualTo("state disabled -> active");
@@ -356,6 +356,12 @@ class ConsoleMembersTest {
         browser.open(hub.client().baseUri().resolve(invited + "&from=gestern"));
         assertThat(browser.driver().findElement(By.cssSelector("main p.problem")).getText())
             .isEqualTo("„gestern“ ist kein Tag wie 2026-12-07; dieser Filter gilt nicht.");
+        // said at its field: marked, and described by the problem
+        WebElement from = browser.driver().findElement(By.id("filter-from"));
+        assertThat(from.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(from.getAttribute("aria-describedby")).contains("filter-from-problem");
+        assertThat(browser.driver().findElement(By.id("filter-from-problem")).getText()).startsWith("„gestern“");
+        assertThat(browser.driver().findElement(By.id("filter-to")).getAttribute("aria-invalid")).isNull();
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");

@@ -91,7 +91,8 @@ final class Audit {
     private record Action(String key, String words, java.util.List<String> routes) {
     }
 
-    static Future<Console.Rendered> render(Console.View v, java.util.List<HttpApi.HttpRoute> routes) {
+    static Future<Console.Rendered> render(Console.View v, java.util.List<HttpApi.HttpRoute> routes,
+                                           de.datenhafen.core.plugin.PluginHost plugins) {
         StringBuilder query = new StringBuilder(); // the API's
         StringBuilder kept = new StringBuilder(); // this page's, for the link to older entries
         for (String f : FILTERS) {
@@ -112,7 +113,7 @@ final class Audit {
             }
             kept.append('&').append(DO).append('=').append(URLEncoder.encode(asked.key(), StandardCharsets.UTF_8));
         }
-        java.util.List<String> notDays = new java.util.ArrayList<>();
+        java.util.Map<String, String> notDays = new java.util.LinkedHashMap<>(); // a field's name, what it had
         for (String d : DAYS) {
             String value = v.ctx().request().getParam(d);
             if (value == null || value.isBlank()) {
@@ -128,7 +129,7 @@ final class Audit {
                     : day).atStartOfDay(ZONE).toInstant().toString(), StandardCharsets.UTF_8));
                 kept.append('&').append(d).append('=').append(day);
             } catch (java.time.DateTimeException e) {
-                notDays.add(value.length() > 40 ? value.substring(0, 40) + "…" : value);
+                notDays.put(d, value.length() > 40 ? value.substring(0, 40) + "…" : value);
             }
         }
         // newest first: what happened last is what a person comes to look for; older pages go back from there
@@ -188,14 +189,16 @@ final class Audit {
                     String value = v.ctx().request().getParam(d);
                     h.open("div", "class", "field").element("label", v.t("audit." + d), "for", "filter-" + d)
                         .empty("input", "type", "date", "id", "filter-" + d, "name", d, "value", value == null
-                            ? null : value.trim(), "aria-describedby", "filter-zone").close("div");
+                            ? null : value.trim(), "aria-invalid", notDays.containsKey(d) ? "true" : null,
+                            "aria-describedby", notDays.containsKey(d) ? "filter-zone filter-" + d + "-problem"
+                                : "filter-zone").close("div");
                 }
                 h.element("p", v.t("audit.zone", ZONE.getId()), "class", "hint", "id", "filter-zone")
                     .open("p").element("button", v.t("bus.filter"), "type", "submit", "class", "secondary").close("p")
                     .close("form");
-                for (String notADay : notDays) { // a hand-made address: said, not silently ignored
-                    h.element("p", v.t("audit.notADay", notADay), "class", "problem", "role", "alert");
-                }
+                notDays.forEach((d, notADay) -> // a hand-made address: said at its field, not silently ignored
+                    h.element("p", v.t("audit.notADay", notADay), "class", "problem", "role", "alert", "id",
+                        "filter-" + d + "-problem"));
                 if (entries.isEmpty()) {
                     h.element("p", v.t("audit.none"), "id", "no-entries");
                     return new Console.Rendered(v.t("audit.title"), h);
@@ -210,7 +213,7 @@ final class Audit {
                     action(v, h, e.getString("action", ""), e.getValue("outcome"));
                     // what a change did (roles from and to, a state), under what it was done to
                     h.open("td").text(target(v, e.getString("target"))); // null in the JSON: none
-                    String detail = detail(v, e);
+                    String detail = detail(v, e, plugins);
                     if (detail != null) {
                         h.element("span", detail, "class", "detail");
                     }
@@ -293,31 +296,37 @@ final class Audit {
      * the hub's error catalogue); a part the console has no words for (a newer hub's) as the API says it in English,
      * and an entry written before the hub kept codes by its English detail.
      */
-    static String detail(Console.View v, JsonObject e) {
+    static String detail(Console.View v, JsonObject e, de.datenhafen.core.plugin.PluginHost plugins) {
         io.vertx.core.json.JsonArray parts = e.getJsonArray("details");
         if (parts == null || parts.isEmpty()) {
             return e.getString("detail");
         }
         java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.List<String> reasons = new java.util.ArrayList<>(); // said once: "Grund: a; b"
         for (Object o : parts) {
             JsonObject part = (JsonObject) o;
             String code = part.getString("code", "");
             java.util.List<String> values = new java.util.ArrayList<>();
             part.getJsonArray("values", new io.vertx.core.json.JsonArray()).forEach(x -> values.add(String.valueOf(x)));
             if (code.equals("refused") && values.size() >= 3) {
-                String reason = v.language() == de.datenhafen.core.web.Language.DE
-                    ? new de.datenhafen.core.http.AuditDetail.Part(code, values).refusalInGerman()
-                    : part.getString("text", "");
-                out.add(v.t("audit.detail.refused", reason));
+                reasons.add(v.language() == de.datenhafen.core.web.Language.DE
+                    ? new de.datenhafen.core.http.AuditDetail.Part(code, values).refusalInGerman(plugins)
+                    : part.getString("text", "").replaceFirst("^refused: ", ""));
             } else if (Console.TEXTS.find(v.language(), "audit.detail." + code).isPresent()) {
-                if (code.equals("state")) { // the states as the page names them elsewhere
-                    values.replaceAll(v::state);
+                switch (code) {
+                    case "state" -> values.replaceAll(v::state); // the states as the page names them elsewhere
+                    case "roles", "granted" -> values.replaceAll(r -> r.replace(",", ", "));
+                    case "expires" -> values.replaceAll(t -> v.timeText(t));
+                    default -> { }
                 }
                 out.add(values.isEmpty() ? v.t("audit.detail." + code)
                     : v.t("audit.detail." + code, values.toArray()));
             } else {
                 out.add(part.getString("text", code));
             }
+        }
+        if (!reasons.isEmpty()) {
+            out.add(v.t("audit.detail.refused", String.join("; ", reasons)));
         }
         return String.join("; ", out);
     }

@@ -54,6 +54,8 @@ public final class Console {
     private final BodyBudget bodies;
     private final Predicate<HttpServerRequest> crossSite;
     private final java.util.function.BooleanSupplier firstAdminOffered;
+    /** Whose texts say a connector's own problems in an audit entry's refusal (the form's and the API's words). */
+    private final de.datenhafen.core.plugin.PluginHost plugins;
     /** The hub's own routes, of which the audit's filter offers those it has words for. */
     private final java.util.function.Supplier<List<de.datenhafen.core.http.HttpApi.HttpRoute>> routes;
 
@@ -64,7 +66,9 @@ public final class Console {
      */
     public Console(WebPages web, ApiAccess api, BodyBudget bodies, Predicate<HttpServerRequest> crossSite,
                    java.util.function.BooleanSupplier firstAdminOffered,
-                   java.util.function.Supplier<List<de.datenhafen.core.http.HttpApi.HttpRoute>> routes) {
+                   java.util.function.Supplier<List<de.datenhafen.core.http.HttpApi.HttpRoute>> routes,
+                   de.datenhafen.core.plugin.PluginHost plugins) {
+        this.plugins = plugins;
         this.firstAdminOffered = firstAdminOffered;
         this.routes = routes;
         this.web = web;
@@ -96,6 +100,15 @@ public final class Console {
          * said so; {@code console.js} shows it in the browser's time zone. Null is "–", a text that is no time is
          * shown as it is.
          */
+        /** A time the API gives (ISO-8601) as text in the page's language and UTC; a text that is no time as it is. */
+        String timeText(String iso) {
+            try {
+                return TIMES.withLocale(language.locale()).format(java.time.Instant.parse(iso)) + " UTC";
+            } catch (java.time.format.DateTimeParseException e) {
+                return iso;
+            }
+        }
+
         Html time(Html h, String iso) {
             if (iso == null) {
                 return h.text("–");
@@ -243,7 +256,7 @@ public final class Console {
         router.get(Members.PATH).handler(ctx -> page(ctx, Members::list));
         router.get(Members.PATH + "/:member").handler(ctx -> page(ctx, Members::one));
         router.get(Members.PATH + "/:member/users/:user").handler(ctx -> page(ctx, Members::person));
-        router.get(Audit.PATH).handler(ctx -> page(ctx, v -> Audit.render(v, routes.get())));
+        router.get(Audit.PATH).handler(ctx -> page(ctx, v -> Audit.render(v, routes.get(), plugins)));
         router.get(BASE + "*").handler(ctx -> page(ctx, v -> Future.failedFuture(new Refused(
             new ApiAccess.Reply(404, io.vertx.core.buffer.Buffer.buffer()))))); // last: any other console path
     }

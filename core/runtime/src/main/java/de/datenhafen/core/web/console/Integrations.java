@@ -97,8 +97,12 @@ final class Integrations {
                 JsonObject config = i.getJsonObject("config", new JsonObject());
                 for (String key : config.fieldNames()) {
                     Object value = ConfigForm.shown(keys.getJsonObject(key), config.getValue(key));
-                    h.element("dt", key).element("dd", value instanceof JsonArray a ? String.join(", ",
-                        a.stream().map(String::valueOf).toList()) : String.valueOf(value));
+                    // as a person reads them: "ja", not "true"; 1000, not 1000.0
+                    String text = value instanceof JsonArray a ? String.join(", ", a.stream().map(String::valueOf)
+                        .toList()) : value instanceof Boolean yes ? v.t(yes ? "integration.yes" : "integration.no")
+                        : value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15
+                        ? String.valueOf(d.longValue()) : String.valueOf(value);
+                    h.element("dt", key).element("dd", text);
                 }
                 h.close("dl");
                 return new Console.Rendered(v.t("integration.title", name), h);
