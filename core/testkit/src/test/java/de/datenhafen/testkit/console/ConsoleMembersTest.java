@@ -420,6 +420,27 @@ class ConsoleMembersTest {
     }
 
     /**
+     * A token's row says what it may reach and until when (a token for one plugin's path that ends next year looked
+     * like any other: an admin's walk-through).
+     */
+    @Test
+    void aTokensRowSaysWhatItMayReachAndUntilWhen() {
+        HubClient.Response made = hub.client().post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "pegel-push").put("roles", new io.vertx.core.json.JsonArray().add("member-editor"))
+            .put("expiresAt", "2031-01-01T00:00:00Z").put("scope", new JsonObject().put("plugin", "fixture")
+                .put("path", "/pegel")));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/members/luftblick");
+        WebElement row = browser.driver().findElement(By.cssSelector("tr[data-token='pegel-push']"));
+        WebElement cell = row.findElement(By.cssSelector("td:nth-child(4)"));
+        assertThat(cell.getText()).startsWith("nur für fixture /pegel; bis ");
+        assertThat(cell.findElement(By.tagName("time")).getAttribute("datetime")).isEqualTo("2031-01-01T00:00:00Z");
+        assertThat(row.getText()).contains("aktiv");
+        browser.assertAccessible();
+    }
+
+    /**
      * The audit pages back to older entries and forward again to newer ones (it could only go back: the way to the
      * newest was the filter's button, which lost the place), 50 a page, newest first on each.
      */

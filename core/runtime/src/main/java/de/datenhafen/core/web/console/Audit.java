@@ -53,7 +53,11 @@ final class Audit {
             h.element("td", action);
             return;
         }
-        h.open("td").text(refused && !action.startsWith("GET ") ? v.t("audit.refused", words.get()) : words.get())
+        // a refusal in its own words where "done, refused" would contradict itself ("Angemeldet, abgelehnt")
+        java.util.Optional<String> refusedWords = refused ? Console.TEXTS.find(v.language(), "audit.do." + key(action)
+            + ".refused") : java.util.Optional.empty();
+        h.open("td").text(refusedWords.orElse(refused && !action.startsWith("GET ") ? v.t("audit.refused",
+                words.get()) : words.get()))
             .element("span", action, "class", "route").close("td");
     }
 

@@ -187,20 +187,24 @@ final class Members {
     private static void tokens(Console.View v, Html h, String base, JsonArray tokens) {
         h.element("h2", v.t("member.tokens"));
         Console.table(v, h, v.t("member.tokens"), "tokens", "members.name", "member.roles", "member.purpose",
-            "member.lastUsed", "integrations.state", "plugins.actions");
+            "member.validity", "member.lastUsed", "integrations.state", "plugins.actions");
         for (Object o : tokens) {
             JsonObject t = (JsonObject) o;
             boolean revoked = t.getString("revokedAt") != null;
+            String expires = t.getString("expiresAt");
+            boolean expired = expires != null && java.time.Instant.parse(expires).isBefore(java.time.Instant.now());
             h.open("tr", "data-token", t.getString("name")).element("th", t.getString("name"), "scope", "row")
-                .element("td", join(t.getJsonArray("roles"))).element("td", t.getString("purpose", ""))
-                .open("td");
+                .element("td", join(t.getJsonArray("roles"))).element("td", t.getString("purpose", ""));
+            validity(v, h, t.getJsonObject("scope", new JsonObject()), expires);
+            h.open("td");
             if (t.getString("lastUsedAt") == null) { // never used
                 h.text("–");
             } else {
                 v.time(h, t.getString("lastUsedAt"));
             }
             h.close("td")
-                .element("td", revoked ? v.t("member.revoked") : v.t("member.active")).open("td");
+                .element("td", revoked ? v.t("member.revoked") : expired ? v.t("member.expired")
+                    : v.t("member.active")).open("td");
             if (!revoked) {
                 Plugins.button(h, v.t("member.revoke"), "DELETE", base + "/tokens/" + t.getString("id"),
                     v.t("member.confirmRevoke", t.getString("name")), v.t("said.tokenRevoked", t.getString("name")),
@@ -219,6 +223,27 @@ final class Members {
         text(h, "new-token", "purpose", v.t("member.purpose"), false); // the API takes a token without one
         roles(v, h, "new-token");
         endForm(h, "new-token", v.t("member.newToken"));
+    }
+
+    /**
+     * What a token may reach and until when, as people read it: only a plugin's routes (or a path), until a time; a
+     * dash for a token of its roles without either (a token scoped or ending looked like any other).
+     */
+    private static void validity(Console.View v, Html h, JsonObject scope, String expires) {
+        String only = String.join(" ", java.util.stream.Stream.of(scope.getString("plugin"), scope.getString("path"))
+            .filter(java.util.Objects::nonNull).toList());
+        h.open("td");
+        if (only.isEmpty() && expires == null) {
+            h.text("–");
+        }
+        if (!only.isEmpty()) {
+            h.text(v.t("member.onlyFor", only));
+        }
+        if (expires != null) {
+            h.text(only.isEmpty() ? "" : "; ").text(v.t("member.until") + " ");
+            v.time(h, expires);
+        }
+        h.close("td");
     }
 
     private static void keys(Console.View v, Html h, String base, JsonArray keys) {

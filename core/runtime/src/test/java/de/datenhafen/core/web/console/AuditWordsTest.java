@@ -37,6 +37,14 @@ class AuditWordsTest {
     }
 
     @Test
+    void aRefusedSignInIsSaidAsOne() {
+        assertThat(cell(Language.DE, "POST /api/v1/auth/login", 401)).contains("Anmeldung abgelehnt<span")
+            .doesNotContain("Angemeldet");
+        assertThat(cell(Language.DE, "POST /api/v1/auth/login", 200)).contains("Angemeldet<span");
+        assertThat(cell(Language.EN, "POST /api/v1/auth/setup", 400)).contains("Setup code refused<span");
+    }
+
+    @Test
     void anActionWithoutWordsIsShownAsRecorded() {
         assertThat(cell(Language.DE, "PATCH /somewhere/else", 200)).isEqualTo("<td>PATCH /somewhere/else</td>");
     }
