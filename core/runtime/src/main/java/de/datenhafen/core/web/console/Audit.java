@@ -54,8 +54,8 @@ final class Audit {
             return;
         }
         // a refusal in its own words where "done, refused" would contradict itself ("Angemeldet, abgelehnt")
-        java.util.Optional<String> refusedWords = refused ? Console.TEXTS.find(v.language(), "audit.do." + key(action)
-            + ".refused") : java.util.Optional.empty();
+        java.util.Optional<String> refusedWords = refused ? Console.TEXTS.find(v.language(), "audit.refusedAs."
+            + key(action)) : java.util.Optional.empty();
         h.open("td").text(refusedWords.orElse(refused && !action.startsWith("GET ") ? v.t("audit.refused",
                 words.get()) : words.get()))
             .element("span", action, "class", "route").close("td");
