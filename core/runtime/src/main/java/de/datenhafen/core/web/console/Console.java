@@ -113,12 +113,8 @@ public final class Console {
             if (iso == null) {
                 return h.text("–");
             }
-            try {
-                String text = TIMES.withLocale(language.locale()).format(java.time.Instant.parse(iso)) + " UTC";
-                return h.element("time", text, "datetime", iso);
-            } catch (java.time.format.DateTimeParseException e) {
-                return h.text(iso);
-            }
+            String text = timeText(iso); // the time as text, or the API's text when it is no time
+            return text.equals(iso) ? h.text(iso) : h.element("time", text, "datetime", iso);
         }
 
         /**
