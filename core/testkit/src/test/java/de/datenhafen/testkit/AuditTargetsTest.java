@@ -169,4 +169,17 @@ class AuditTargetsTest {
         assertThat(one.getJsonArray("details").getJsonObject(0).getJsonArray("values").getString(2))
             .as("a single refused field keeps its catalogue code").isEqualTo("member.id");
     }
+
+    /** The audit's kind filter takes a word of a principal's kind; anything else is a 400 naming it, not a query. */
+    @Test
+    void aKindThatIsNoWordIsRefused() {
+        HubClient admin = hub.client();
+        for (String kind : new String[] {"%3Cscript%3E", "bootstrap%27%20OR%201%3D1", "x".repeat(17)}) {
+            HubClient.Response r = admin.get("/api/v1/admin/audit?kind=" + kind);
+            assertThat(r.status()).as(kind).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("kind");
+        }
+        assertThat(admin.get("/api/v1/admin/audit?kind=BOOTSTRAP&limit=5").json().getJsonArray("entries"))
+            .as("in any case").isNotEmpty().allSatisfy(e -> assertThat(((JsonObject) e).getString("kind")).isEqualTo("bootstrap"));
+    }
 }
