@@ -179,6 +179,8 @@ class AuditTargetsTest {
             assertThat(r.status()).as(kind).isEqualTo(400);
             assertThat(r.json().getString("field")).isEqualTo("kind");
         }
+        assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", "sielverband")
+            .put("name", "Sielverband")).status()).isEqualTo(201); // by the configuration's admin token
         assertThat(admin.get("/api/v1/admin/audit?kind=BOOTSTRAP&limit=5").json().getJsonArray("entries"))
             .as("in any case").isNotEmpty().allSatisfy(e -> assertThat(((JsonObject) e).getString("kind")).isEqualTo("bootstrap"));
     }
