@@ -1,8 +1,8 @@
 // Forms that post JSON to the API: a form with data-api sends its fields as a JSON object (checkboxes of a fieldset
-// with data-array as a list), shows a refusal at the field the API names (else under the form), and on success loads
-// the page again, which says data-said ({id} and other placeholders filled from the hub's answer);
-// when data-secret names a field of the answer (a token, a setup code), it shows that value once, with a copy
-// button, and reloads only when the person says they have it.
+// with data-array as a list, a field "a.b" as b of an object a, a local time as an instant), shows a refusal at the
+// field the API names (else under the form), and on success loads the page again, which says data-said ({id} and
+// other placeholders filled from the hub's answer); when data-secret names a field of the answer (a token, a setup
+// code), it shows that value once, with a copy button, and reloads only when the person says they have it.
 import { api, refusal, ok, goOn, fill } from './console.js';
 
 for (const form of document.querySelectorAll('form[data-api]')) {
@@ -14,9 +14,9 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     const body = {};
     for (const element of form.elements) {
       if (!element.name || element.type === 'submit' || element.closest('[data-array]')) continue;
-      if (element.value.trim() !== '') body[element.name] = element.value.trim();
+      if (element.value.trim() !== '') put(body, element.name, sent(element));
       // a field that had a value and was emptied is sent empty (an e-mail address removed), not left out
-      else if (element.defaultValue && element.defaultValue.trim() !== '') body[element.name] = '';
+      else if (element.defaultValue && element.defaultValue.trim() !== '') put(body, element.name, '');
     }
     for (const group of form.querySelectorAll('[data-array]')) {
       body[group.dataset.array] = [...group.querySelectorAll('input:checked')].map((box) => box.value);
@@ -65,6 +65,26 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     result.className = 'problem';
     result.textContent = error;
   });
+}
+
+// a field named "scope.path" goes into the body's object "scope" as "path", as the API names it in a refusal too
+function put(body, name, value) {
+  const keys = name.split('.');
+  let into = body;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof into[key] !== 'object' || into[key] === null) into[key] = {};
+    into = into[key];
+  }
+  into[keys[keys.length - 1]] = value;
+}
+
+// a time the person gave in their browser's zone goes as the instant it is (the API takes times with an offset);
+// one the browser cannot read goes as typed, for the API to say what is wrong with it
+function sent(element) {
+  const value = element.value.trim();
+  if (element.type !== 'datetime-local') return value;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? value : time.toISOString();
 }
 
 function showSecret(form, formId, result, secret, answer) {

@@ -202,6 +202,40 @@ class MembersAndAccessTest {
         assertThat(hub.client().anonymous().get("/api/v1/auth/me", before.read()).status()).isEqualTo(401);
     }
 
+    /**
+     * A new token's scope and end are checked with its name, each wrong field said at once in the client's language;
+     * a scope that is no object is refused, not dropped (dropped, it made a token that reaches every route its roles
+     * allow), and a nested key is named as the API takes it ("scope.path", not "path").
+     */
+    @Test
+    void aTokensScopeAndEndAreCheckedWithItsOtherFieldsAtOnce() {
+        HubClient admin = hub.client();
+        String tokens = "/api/v1/admin/members/luftblick/tokens";
+        HubClient.Response all = admin.post(tokens, java.util.Map.of("Content-Type", "application/json",
+            "Accept-Language", "de"), new JsonObject().put("name", "").put("roles", new JsonArray().add("viewer"))
+                .put("expiresAt", "2020-01-01T00:00:00Z").put("scope", new JsonObject().put("path", "uplinks"))
+                .encode());
+        assertThat(all.status()).as(all.body()).isEqualTo(400);
+        assertThat(all.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+            .map(p -> p.getString("field") + " " + p.getString("code") + " " + p.getString("error")))
+            .containsExactly("name text.required Bitte ausfüllen.", "scope.path token.scopePath Ein Pfad, auf den "
+                + "ein Token beschränkt ist, beginnt mit / (etwa /api/v1/plugins/air-quality/uplinks).",
+                "expiresAt token.expired Das Ablaufdatum liegt in der Vergangenheit.");
+
+        HubClient.Response notAnObject = admin.post(tokens, new JsonObject().put("name", "wide-open")
+            .put("roles", new JsonArray().add("viewer")).put("scope", "air-quality"));
+        assertThat(notAnObject.status()).as(notAnObject.body()).isEqualTo(400);
+        assertThat(notAnObject.json().getString("field")).isEqualTo("scope");
+        HubClient.Response notText = admin.post(tokens, new JsonObject().put("name", "wide-open")
+            .put("roles", new JsonArray().add("viewer")).put("scope", new JsonObject().put("path", 7))
+            .put("expiresAt", "tomorrow"));
+        assertThat(notText.status()).as(notText.body()).isEqualTo(400);
+        assertThat(notText.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+            .map(p -> p.getString("field"))).containsExactly("scope.path", "expiresAt");
+        assertThat(admin.get(tokens).jsonArray().stream().map(JsonObject.class::cast)
+            .map(t -> t.getString("name"))).doesNotContain("wide-open", "");
+    }
+
     /** A token made with a token reaches no further and lives no longer than the one that made it. */
     @Test
     void aTokenMadeByATokenInheritsItsScopeAndItsEnd() {

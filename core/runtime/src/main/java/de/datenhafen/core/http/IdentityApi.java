@@ -181,14 +181,23 @@ final class IdentityApi {
         router.post(m + "/:member/tokens").handler(json).handler(ctx -> withBody(ctx, 201, b -> {
             String member = identity.members().require(ctx.pathParam("member")).id();
             asked(ctx, "token", b, "name"); // a refusal names what it was asked to make
-            JsonObject scope = b.getValue("scope") instanceof JsonObject s ? s : new JsonObject();
-            // the roles with the token's name and purpose: every wrong one said at once
+            // the roles with the token's name, purpose, scope and end: every wrong one said at once
             FieldChecks fields = new FieldChecks();
+            Object asked = b.getValue("scope");
+            if (asked != null && !(asked instanceof JsonObject)) { // a scope not taken must not widen the token
+                fields.refuse((InvalidInputException) new InvalidInputException("scope is an object of plugin and path",
+                    "scope").coded("token.scope"));
+            }
+            JsonObject scope = asked instanceof JsonObject s ? s : new JsonObject();
             Set<Role> roles = fields.check(() -> Role.fromList(list(b, "roles"), "roles"));
-            fields.check(() -> identity.tokens().checkFields(b.getString("name"), string(b, "purpose")));
+            String plugin = fields.check(() -> string(scope, "plugin", "scope.plugin"));
+            String path = fields.check(() -> string(scope, "path", "scope.path"));
+            Instant expires = fields.check(() -> instant(b, "expiresAt"));
+            fields.check(() -> identity.tokens().checkFields(b.getString("name"), string(b, "purpose"), plugin, path,
+                expires));
             fields.done();
             ApiTokens.Created c = identity.tokens().create(member, b.getString("name"), string(b, "purpose"),
-                roles, string(scope, "plugin"), string(scope, "path"), instant(b, "expiresAt"), principal(ctx));
+                roles, plugin, path, expires, principal(ctx));
             HttpApi.auditNames(ctx, "token", c.token().name()); // its name: people never see its id
             HttpApi.auditDetail(ctx).add("granted", Role.format(c.token().roles()));
             if (c.token().scopePlugin() != null || c.token().scopePath() != null) {
@@ -585,7 +594,8 @@ final class IdentityApi {
         try {
             return v == null ? null : OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(name + " must be an ISO-8601 time with an offset", name);
+            throw (InvalidInputException) new InvalidInputException(name + " must be an ISO-8601 time with an offset",
+                name).coded("time.offset");
         }
     }
 
@@ -605,7 +615,12 @@ final class IdentityApi {
     }
 
     private static String string(JsonObject b, String field) {
-        Object v = b.getValue(field);
+        return string(b, field, field);
+    }
+
+    /** {@code b}'s text {@code key}, refused as {@code field} (a key of a nested object, "scope.path"). */
+    private static String string(JsonObject b, String key, String field) {
+        Object v = b.getValue(key);
         if (v != null && !(v instanceof String)) {
             throw new InvalidInputException(field + " must be a string", field);
         }
@@ -625,7 +640,8 @@ final class IdentityApi {
         try {
             return v == null ? null : OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field + " must be an ISO-8601 time with an offset", field);
+            throw (InvalidInputException) new InvalidInputException(field + " must be an ISO-8601 time with an offset",
+                field).coded("time.offset");
         }
     }
 

@@ -97,11 +97,26 @@ public final class ApiTokens {
      * Makes a token of {@code member} for {@code creator}: its roles must be ones the creator holds for that member,
      * and only a hub-admin gives {@code hub-admin}.
      */
-    /** Refuses a token's name and purpose as {@link #create} would, both at once; returns null. */
-    public Void checkFields(String name, String purpose) {
+    /**
+     * Refuses a token's name, purpose, scope and end as {@link #create} would, all at once (the console's form sends
+     * them together: a path without its slash and an end in the past were said one after the other); returns null.
+     */
+    public Void checkFields(String name, String purpose, String scopePlugin, String scopePath, Instant expiresAt) {
         FieldChecks fields = new FieldChecks();
         fields.check(() -> TextRules.required(name, "name", 100));
         fields.check(() -> TextRules.optional(purpose, "purpose", 500));
+        fields.check(() -> TextRules.optional(scopePlugin, "scope.plugin", 128));
+        fields.check(() -> {
+            if (scopePath != null && !scopePath.startsWith("/")) {
+                throw new InvalidInputException("scope.path is a path prefix starting with /", "scope.path")
+                    .coded("token.scopePath");
+            }
+            return TextRules.optional(scopePath, "scope.path", 500);
+        });
+        if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+            fields.refuse((InvalidInputException) new InvalidInputException("expiresAt is in the past", "expiresAt")
+                .coded("token.expired"));
+        }
         fields.done();
         return null;
     }
@@ -112,7 +127,10 @@ public final class ApiTokens {
         FieldChecks fields = new FieldChecks(); // each field said at once
         String givenName = name;
         String givenPurpose = purpose;
-        fields.check(() -> checkFields(givenName, givenPurpose));
+        String givenPlugin = scopePlugin;
+        String givenPath = scopePath;
+        Instant givenEnd = expiresAt;
+        fields.check(() -> checkFields(givenName, givenPurpose, givenPlugin, givenPath, givenEnd));
         for (Role r : roles) {
             if (!creator.actsFor(member, r) || r == Role.HUB_ADMIN && !creator.isHubAdmin()) {
                 fields.refuse((InvalidInputException) new InvalidInputException("a token's roles are no wider than "
@@ -123,27 +141,23 @@ public final class ApiTokens {
         fields.done();
         name = TextRules.required(name, "name", 100);
         purpose = TextRules.optional(purpose, "purpose", 500);
-        if (scopePath != null && !scopePath.startsWith("/")) {
-            throw new InvalidInputException("scope.path is a path prefix starting with /", "scope.path");
-        }
         scopePath = TextRules.optional(scopePath, "scope.path", 500);
         scopePlugin = TextRules.optional(scopePlugin, "scope.plugin", 128);
-        if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-            throw new InvalidInputException("expiresAt is in the past", "expiresAt").coded("token.expired");
-        }
         if (creator.kind() == Principal.Kind.TOKEN) {
             // a token made by a token reaches no further and lives no longer than its maker
             if (creator.scopePlugin() != null) {
                 if (scopePlugin != null && !scopePlugin.equals(creator.scopePlugin())) {
                     throw new InvalidInputException("a token's scope is no wider than its creator's: it is scoped to "
-                        + "plugin " + creator.scopePlugin(), "scope.plugin");
+                        + "plugin " + creator.scopePlugin(), "scope.plugin").coded("token.pluginWider",
+                        creator.scopePlugin());
                 }
                 scopePlugin = creator.scopePlugin();
             }
             if (creator.scopePath() != null) {
                 if (scopePath != null && !de.datenhafen.api.Caller.reaches(null, creator.scopePath(), scopePath, null)) {
                     throw new InvalidInputException("a token's scope is no wider than its creator's: it is scoped to "
-                        + "paths under " + creator.scopePath(), "scope.path");
+                        + "paths under " + creator.scopePath(), "scope.path").coded("token.pathWider",
+                        creator.scopePath());
                 }
                 if (scopePath == null) {
                     scopePath = creator.scopePath();
@@ -153,7 +167,7 @@ public final class ApiTokens {
             if (makersEnd != null) {
                 if (expiresAt != null && expiresAt.isAfter(makersEnd)) {
                     throw new InvalidInputException("a token lives no longer than its creator, which expires at "
-                        + makersEnd, "expiresAt");
+                        + makersEnd, "expiresAt").coded("token.endsLater", makersEnd.toString());
                 }
                 if (expiresAt == null) {
                     expiresAt = makersEnd;

@@ -441,6 +441,59 @@ class ConsoleMembersTest {
     }
 
     /**
+     * A new token's form takes what it may reach and until when (the API did; the form made every token reach all its
+     * roles allow, for ever): a path without its slash and an end in the past are both said at their fields at once;
+     * then the token is made for one plugin under a path, ending at the time given in the browser's zone.
+     */
+    @Test
+    void aNewTokenIsLimitedToAPluginAndAPathUntilATime() {
+        assertThat(hub.client().installPlugin(de.datenhafen.fixtures.Fixtures.quiet(People.temp("reach"),
+            "pegelstand"), true).status()).isEqualTo(201);
+        People.signIn(browser.size(1280, 900), hub.client(), People.ANNA, People.ANNA_PASSWORD,
+            "/console/members/luftblick");
+        type("new-token.name", "pegel-gateway");
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("new-token.scope.plugin")))
+            .selectByValue("pegelstand");
+        type("new-token.scope.path", "uplinks");
+        WebElement end = browser.driver().findElement(By.id("new-token.expiresAt"));
+        setValue(end, "2020-05-01T12:00");
+        browser.driver().findElement(By.cssSelector("#new-token button[type=submit]")).click();
+        browser.await(d -> !text("new-token.problem.expiresAt").isEmpty());
+        assertThat(text("new-token.problem.scope.path")).isEqualTo("Ein Pfad, auf den ein Token beschränkt ist, "
+            + "beginnt mit / (etwa /api/v1/plugins/air-quality/uplinks).");
+        assertThat(text("new-token.problem.expiresAt")).isEqualTo("Das Ablaufdatum liegt in der Vergangenheit.");
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("new-token.scope.path");
+        browser.assertAccessible();
+
+        WebElement path = browser.driver().findElement(By.id("new-token.scope.path"));
+        path.clear();
+        path.sendKeys("/api/v1/plugins/pegelstand/uplinks");
+        setValue(end, "2031-03-01T08:30");
+        String instant = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+            .executeScript("return new Date('2031-03-01T08:30').toISOString();");
+        browser.driver().findElement(By.cssSelector("#new-token button[type=submit]")).click();
+        String secret = browser.await(d -> d.findElement(By.id("new-token.secret"))).getText();
+        browser.driver().findElement(By.xpath("//button[text()='Fertig']")).click();
+        browser.await(d -> d.findElements(By.id("new-token.secret")).isEmpty());
+        WebElement row = browser.driver().findElement(By.cssSelector("tr[data-token='pegel-gateway']"));
+        assertThat(row.findElement(By.cssSelector("td:nth-child(4)")).getText())
+            .startsWith("nur für pegelstand /api/v1/plugins/pegelstand/uplinks; bis ");
+        JsonObject token = hub.client().get("/api/v1/admin/members/luftblick/tokens").jsonArray().stream()
+            .map(JsonObject.class::cast).filter(t -> "pegel-gateway".equals(t.getString("name"))).findFirst()
+            .orElseThrow();
+        assertThat(token.getJsonObject("scope")).isEqualTo(new JsonObject().put("plugin", "pegelstand")
+            .put("path", "/api/v1/plugins/pegelstand/uplinks"));
+        assertThat(java.time.Instant.parse(token.getString("expiresAt"))).isEqualTo(java.time.Instant.parse(instant));
+        // the token it showed reaches only that plugin's path: another route its role allows is refused
+        assertThat(hub.client().withToken(secret).get("/api/v1/admin/plugins").status()).isEqualTo(403);
+    }
+
+    private static void setValue(WebElement input, String value) {
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1];",
+            input, value);
+    }
+
+    /**
      * The audit pages back to older entries and forward again to newer ones (it could only go back: the way to the
      * newest was the filter's button, which lost the place), 50 a page, newest first on each.
      */

@@ -55,7 +55,9 @@ final class Members {
         Future<ApiAccess.Reply> tokens = users.compose(u -> v.get(base + "/tokens")).compose(Console::ok);
         Future<ApiAccess.Reply> keys = tokens.compose(t -> v.person().isHubAdmin() ? v.get(base + "/keys")
             : Future.succeededFuture(null));
-        return keys.map(k -> {
+        Future<ApiAccess.Reply> plugins = keys.compose(k -> v.get("/api/v1/admin/plugins")); // a new token's scope
+        return plugins.map(p -> {
+            ApiAccess.Reply k = keys.result();
             JsonObject m = member.result().json();
             // a member-admin has no list of members to go back to: "Mein Mitglied" is this page
             Html h = (v.person().isHubAdmin() ? v.crumbs(PATH, "nav.members") : new Html())
@@ -73,7 +75,8 @@ final class Members {
                     .close("p");
             }
             users(v, h, base, users.result().array());
-            tokens(v, h, base, tokens.result().array());
+            tokens(v, h, base, tokens.result().array(), p.ok() ? p.array().stream().map(JsonObject.class::cast)
+                .map(o -> o.getString("id")).filter(java.util.Objects::nonNull).sorted().toList() : List.of());
             if (k != null && k.ok()) {
                 keys(v, h, base, k.array());
             }
@@ -184,7 +187,7 @@ final class Members {
         });
     }
 
-    private static void tokens(Console.View v, Html h, String base, JsonArray tokens) {
+    private static void tokens(Console.View v, Html h, String base, JsonArray tokens, List<String> plugins) {
         h.element("h2", v.t("member.tokens"));
         Console.table(v, h, v.t("member.tokens"), "tokens", "members.name", "member.roles", "member.purpose",
             "member.validity", "member.lastUsed", "integrations.state", "plugins.actions");
@@ -222,7 +225,38 @@ final class Members {
         text(h, "new-token", "name", v.t("members.name"), true);
         text(h, "new-token", "purpose", v.t("member.purpose"), false); // the API takes a token without one
         roles(v, h, "new-token");
+        reach(v, h, "new-token", plugins);
         endForm(h, "new-token", v.t("member.newToken"));
+    }
+
+    /**
+     * What a new token may reach beyond its roles and until when (the API took both, the form neither: a gateway's
+     * token reached every route its roles allow, for ever, unless its maker knew the API): one plugin's routes, paths
+     * under a prefix, an end in the browser's time, which {@code forms.js} sends as an instant.
+     */
+    private static void reach(Console.View v, Html h, String form, List<String> plugins) {
+        h.open("fieldset").element("legend", v.t("member.reach"));
+        String plugin = form + ".scope.plugin";
+        h.element("label", v.t("member.scopePlugin"), "for", plugin)
+            .open("select", "id", plugin, "name", "scope.plugin", "aria-describedby", form + ".problem.scope.plugin")
+            .element("option", v.t("member.scopeAll"), "value", "");
+        for (String id : plugins) {
+            h.element("option", id, "value", id);
+        }
+        h.close("select").element("p", "", "class", "field-problem", "id", form + ".problem.scope.plugin");
+        String path = form + ".scope.path";
+        h.element("label", v.t("member.scopePath"), "for", path)
+            .empty("input", "type", "text", "id", path, "name", "scope.path", "spellcheck", "false", "autocomplete",
+                "off", "placeholder", "/api/v1/plugins/…", "aria-describedby", path + ".how " + form
+                    + ".problem.scope.path")
+            .element("p", v.t("member.scopePathHow"), "class", "hint", "id", path + ".how")
+            .element("p", "", "class", "field-problem", "id", form + ".problem.scope.path");
+        String end = form + ".expiresAt";
+        h.element("label", v.t("member.expiresAt"), "for", end)
+            .empty("input", "type", "datetime-local", "id", end, "name", "expiresAt", "aria-describedby", end
+                + ".how " + form + ".problem.expiresAt")
+            .element("p", v.t("member.expiresAtHow"), "class", "hint", "id", end + ".how")
+            .element("p", "", "class", "field-problem", "id", form + ".problem.expiresAt").close("fieldset");
     }
 
     /**
