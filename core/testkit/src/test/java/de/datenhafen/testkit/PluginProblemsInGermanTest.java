@@ -120,7 +120,7 @@ class PluginProblemsInGermanTest {
             config.encode()).json();
 
         assertThat(german.status()).as(german.body()).isEqualTo(400);
-        assertThat(german.json().getString("error")).isEqualTo("config.max: Muss mindestens min (7) sein.; "
+        assertThat(german.json().getString("error")).isEqualTo("config.max: Muss mindestens min (7) sein. "
             + "config.note: Die Notiz „x“ wird nicht angenommen.");
         assertThat(german.json().getJsonArray("problems")).isEqualTo(validated.getJsonArray("problems"));
         assertThat(validated.getJsonArray("problems").getJsonObject(1).getString("error"))

@@ -282,7 +282,20 @@ public final class Errors {
         if (!summed(e)) {
             return german(e.problems().get(0), plugins);
         }
-        return String.join("; ", e.problems().stream().map(p -> p.field() + ": " + german(p, plugins)).toList());
+        return joined(e.problems().stream().map(p -> p.field() + ": " + german(p, plugins)).toList());
+    }
+
+    /** Problems' words one after another: a sentence after its full stop, else after "; " (it read ".;"). */
+    static String joined(java.util.List<String> words) {
+        StringBuilder all = new StringBuilder();
+        for (String w : words) {
+            if (!all.isEmpty()) {
+                char last = all.charAt(all.length() - 1);
+                all.append(last == '.' || last == '!' || last == '?' ? " " : "; ");
+            }
+            all.append(w);
+        }
+        return all.toString();
     }
 
     /** The error catalogue's German words for {@code code} with its values, or {@code otherwise} when it has none. */
