@@ -31,7 +31,8 @@ import java.util.Set;
  * else, and only a hub-admin sets its bounds. A key whose value is where one of the hub's sinks sends is declared a
  * {@link Builder#sinkTarget(String...) sink target}, so that the hub checks it where it checks the others. A list of
  * members' ids (who may send) is declared {@link Builder#memberIds(String...) member ids}, so that the hub, which knows
- * its members, refuses an id of none.
+ * its members, refuses an id of none; a key that names another integration (the timetable live data belongs to) is
+ * declared {@link Builder#integrationOf(String, String...) an integration of a connector}, for the same reason.
  */
 public final class ConfigDef {
 
@@ -42,10 +43,11 @@ public final class ConfigDef {
     private final Map<String, String> hubAdminOnly;
     private final Set<String> sinkTargets;
     private final Set<String> memberIds;
+    private final Map<String, String> integrationsOf;
 
     private ConfigDef(Map<String, ConfigKey> keys, boolean allowUnknown, Map<String, List<ConfigCheck>> checks,
                       Map<String, String> retired, Map<String, String> hubAdminOnly, Set<String> sinkTargets,
-                      Set<String> memberIds) {
+                      Set<String> memberIds, Map<String, String> integrationsOf) {
         this.keys = keys;
         this.allowUnknown = allowUnknown;
         this.checks = checks;
@@ -53,6 +55,7 @@ public final class ConfigDef {
         this.hubAdminOnly = hubAdminOnly;
         this.sinkTargets = sinkTargets;
         this.memberIds = memberIds;
+        this.integrationsOf = integrationsOf;
     }
 
     public static Builder builder() {
@@ -116,6 +119,16 @@ public final class ConfigDef {
      */
     public boolean memberIds(String name) {
         return memberIds.contains(name);
+    }
+
+    /**
+     * The connector whose integration key {@code name} names (see {@link Builder#integrationOf}), or null for a key
+     * that names none.
+     *
+     * @since 1.14
+     */
+    public String integrationOf(String name) {
+        return integrationsOf.get(name);
     }
 
     /**
@@ -200,6 +213,7 @@ public final class ConfigDef {
         private final Map<String, String> hubAdminOnly = new LinkedHashMap<>();
         private final Set<String> sinkTargets = new LinkedHashSet<>();
         private final Set<String> memberIds = new LinkedHashSet<>();
+        private final Map<String, String> integrationsOf = new LinkedHashMap<>();
         private boolean allowUnknown;
 
         private Builder() {
@@ -346,6 +360,32 @@ public final class ConfigDef {
             return this;
         }
 
+        /**
+         * Marks STRING keys whose value is the name of another integration, one of {@code connector}'s
+         * ({@code "schedule": "stadtverkehr-fahrplan"}, the timetable a live feed belongs to): the hub refuses a name
+         * of no integration, or of another connector's, at its create, its update and {@code /validate}, with the key
+         * and the name (a mistyped name made an integration that waited for ever), and the console offers the
+         * connector's integrations to choose from. A plugin cannot see the hub's integrations; the hub checks them. An
+         * integration deleted or renamed later leaves the value as it is: the connector says, while it runs, that
+         * the one it names is not there.
+         *
+         * @param connector the connector whose integrations the keys name, of this plugin or another
+         * @param names STRING keys declared before
+         * @throws IllegalArgumentException when a key is not declared yet or is not a STRING, or no connector is given
+         * @since 1.14
+         */
+        public Builder integrationOf(String connector, String... names) {
+            if (connector == null || connector.isBlank()) {
+                throw new IllegalArgumentException("integrationOf: name the connector whose integrations the keys "
+                    + "name");
+            }
+            for (String name : names) {
+                integrationsOf.put(declared(name, ConfigType.STRING, "the name of an integration",
+                    "an integration's name is a STRING"), connector);
+            }
+            return this;
+        }
+
         /** {@code name}, a key declared before as a {@code type}; else what it was to be made, and why not. */
         private String declared(String name, ConfigType type, String made, String typeRule) {
             ConfigKey key = keys.get(name);
@@ -371,7 +411,7 @@ public final class ConfigDef {
             return new ConfigDef(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), allowUnknown,
                 Collections.unmodifiableMap(rules), Collections.unmodifiableMap(new LinkedHashMap<>(retired)),
                 Collections.unmodifiableMap(new LinkedHashMap<>(hubAdminOnly)), Set.copyOf(sinkTargets),
-                Set.copyOf(memberIds));
+                Set.copyOf(memberIds), Collections.unmodifiableMap(new LinkedHashMap<>(integrationsOf)));
         }
     }
 }

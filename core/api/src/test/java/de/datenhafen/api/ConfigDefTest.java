@@ -263,4 +263,26 @@ class ConfigDefTest {
             .memberIds("path")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("config key 'path' is a STRING; member ids are a LIST");
     }
+
+    @Test
+    void aKeyNamingAnIntegrationSaysWhoseAndMustBeADeclaredStringFirst() {
+        ConfigDef def = ConfigDef.builder()
+            .define("schedule", ConfigType.STRING, null, true, "The timetable")
+            .define("path", ConfigType.STRING, null, false, "Path")
+            .integrationOf("gtfs-schedule", "schedule")
+            .build();
+
+        assertThat(def.integrationOf("schedule")).isEqualTo("gtfs-schedule");
+        assertThat(def.integrationOf("path")).isNull();
+        assertThat(def.validate(Map.of("schedule", "nowhere")))
+            .as("the hub checks the name against its integrations, not the API").isEmpty();
+        assertThatThrownBy(() -> ConfigDef.builder().integrationOf("gtfs-schedule", "schedule"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'schedule' must be defined before it is made the name of an integration");
+        assertThatThrownBy(() -> ConfigDef.builder().define("schedules", ConfigType.LIST, null, false, "Timetables")
+            .integrationOf("gtfs-schedule", "schedules")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("config key 'schedules' is a LIST; an integration's name is a STRING");
+        assertThatThrownBy(() -> ConfigDef.builder().define("schedule", ConfigType.STRING, null, false, "The timetable")
+            .integrationOf(" ", "schedule")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

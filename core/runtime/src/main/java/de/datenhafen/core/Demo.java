@@ -59,28 +59,49 @@ final class Demo {
         }
         createMembers(hub, folder.resolve(MEMBERS));
         Set<String> existing = hub.integrations().list().stream().map(i -> i.name()).collect(Collectors.toSet());
+        java.util.List<Path> pending = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.json")) {
-            for (Path file : files) {
-                if (file.getFileName().toString().equals(MEMBERS)) {
-                    continue;
+            files.forEach(file -> {
+                if (!file.getFileName().toString().equals(MEMBERS)) {
+                    pending.add(file);
                 }
+            });
+        } catch (IOException e) {
+            LOG.error("--demo: cannot read {}: {}", folder, e.getMessage());
+        }
+        pending.sort(null);
+        // an integration that names another (live data its timetable) waits for a pass after that one is made: the
+        // folder's order is the file system's
+        boolean made = true;
+        while (made && !pending.isEmpty()) {
+            made = false;
+            for (java.util.Iterator<Path> it = pending.iterator(); it.hasNext(); ) {
+                Path file = it.next();
                 try {
                     JsonObject spec = new JsonObject(Files.readString(file));
                     String name = spec.getString("name");
-                    if (existing.contains(name)) {
-                        continue;
+                    if (!existing.contains(name)) {
+                        JsonObject config = spec.getJsonObject("config", new JsonObject());
+                        // the operator's files, as a hub-admin would send them
+                        var view = hub.integrations().create(name, spec.getString("connector"), config.getMap(),
+                            ConfigWriter.HUB_ADMIN);
+                        LOG.info("--demo: integration {} ({}) is {}", name, view.connector(), view.state());
                     }
-                    JsonObject config = spec.getJsonObject("config", new JsonObject());
-                    // the operator's files, as a hub-admin would send them
-                    var view = hub.integrations().create(name, spec.getString("connector"), config.getMap(),
-                        ConfigWriter.HUB_ADMIN);
-                    LOG.info("--demo: integration {} ({}) is {}", name, view.connector(), view.state());
+                    it.remove();
+                    made = true;
+                } catch (de.datenhafen.api.InvalidInputException e) {
+                    if (e.problems().stream().noneMatch(p -> "integration.noIntegration".equals(p.code()))) {
+                        LOG.error("--demo: {} skipped: {}", file.getFileName(), e.getMessage());
+                        it.remove();
+                    }
                 } catch (RuntimeException | IOException e) {
                     LOG.error("--demo: {} skipped: {}", file.getFileName(), e.getMessage());
+                    it.remove();
                 }
             }
-        } catch (IOException e) {
-            LOG.error("--demo: cannot read {}: {}", folder, e.getMessage());
+        }
+        for (Path file : pending) {
+            LOG.error("--demo: {} skipped: it names an integration no demo file makes", file.getFileName());
         }
         createAlertReceiver(hub, existing);
     }

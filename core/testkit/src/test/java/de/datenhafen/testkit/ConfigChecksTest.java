@@ -101,6 +101,49 @@ class ConfigChecksTest {
         assertThat(client.get("/api/v1/admin/audit?action=validate").json().getJsonArray("entries")).isEmpty();
     }
 
+    /**
+     * A key naming another integration names one of its connector's: a name of none, and one of another connector's,
+     * are refused naming the key, the name and what it must be (a mistyped timetable's name made a live feed that
+     * waited for ever); at create and update as at validate, nothing stored; the right one is taken.
+     */
+    @Test
+    void aKeyNamingAnotherIntegrationNamesOneOfItsConnector(HubClient client) {
+        assertThat(client.post("/api/v1/admin/integrations", new JsonObject().put("name", "leitwerk")
+            .put("connector", "checked-leader")).status()).isEqualTo(201);
+        assertThat(client.post("/api/v1/admin/integrations", request("nachlauf", new JsonObject()
+            .put("path", "nachlauf").put("anonymous", true))).status()).isEqualTo(201);
+        JsonObject typo = new JsonObject().put("path", "folger").put("anonymous", true).put("follows", "leitwrek");
+        JsonObject other = typo.copy().put("follows", "nachlauf");
+
+        assertThat(problems(client, "folger", typo)).containsExactly("config.follows: there is no integration "
+            + "'leitwrek'; follows names a checked-leader integration (GET /api/v1/admin/integrations)");
+        assertThat(problems(client, "folger", other)).containsExactly("config.follows: 'nachlauf' is a checked "
+            + "integration; follows names a checked-leader integration (GET /api/v1/admin/integrations)");
+        HubClient.Response refused = client.post("/api/v1/admin/integrations", java.util.Map.of("Content-Type",
+            "application/json", "Accept-Language", "de"), request("folger", typo).encode());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().getJsonArray("problems").getJsonObject(0).getString("code"))
+            .as(refused.body()).isEqualTo("integration.noIntegration");
+        assertThat(refused.json().getString("error")).isEqualTo("config.follows: Es gibt keine Integration „leitwrek“; follows "
+            + "nennt eine checked-leader-Integration dieses Hubs.");
+        assertThat(client.get("/api/v1/admin/integrations/folger").status()).isEqualTo(404);
+
+        assertThat(client.post("/api/v1/admin/integrations", request("folger", typo.copy().put("follows",
+            "leitwerk"))).status()).isEqualTo(201);
+        HubClient.Response update = client.put("/api/v1/admin/integrations/folger", new JsonObject().put("config",
+            other));
+        assertThat(update.status()).isEqualTo(400);
+        assertThat(update.json().getString("field")).isEqualTo("config.follows");
+        assertThat(client.get("/api/v1/admin/integrations/folger").json().getJsonObject("config")
+            .getString("follows")).as("nothing changed").isEqualTo("leitwerk");
+        JsonObject schema = client.get("/api/v1/admin/connectors").jsonArray().stream().map(JsonObject.class::cast)
+            .filter(c -> c.getString("name").equals("checked")).findFirst().orElseThrow()
+            .getJsonObject("configSchema").getJsonObject("properties");
+        assertThat(schema.getJsonObject("follows").getString("x-datenhafen-integration-of"))
+            .isEqualTo("checked-leader");
+        assertThat(schema.getJsonObject("path").containsKey("x-datenhafen-integration-of")).isFalse();
+    }
+
     private static void parkhaus(HubClient client) {
         if (client.get("/api/v1/admin/members/parkhaus").status() == 404) {
             assertThat(client.post("/api/v1/admin/members", new JsonObject().put("id", "parkhaus")

@@ -12,7 +12,8 @@ import java.time.Duration;
  * Derives a JSON Schema (draft 2020-12) from a config declaration, for the admin API and the console's forms: types,
  * defaults, secrets, each key's {@link ConfigCheck}s as their keywords ({@code minimum}, {@code enum}, {@code pattern},
  * ...), retired keys as {@code deprecated}, hub-admin-only keys with {@value #HUB_ADMIN_ONLY} (saying what they
- * bound) and lists of members' ids with {@value #MEMBER_IDS}.
+ * bound), lists of members' ids with {@value #MEMBER_IDS} and a key naming another integration with
+ * {@value #INTEGRATION_OF} (the connector it is one of).
  */
 public final class ConfigSchemas {
 
@@ -21,6 +22,12 @@ public final class ConfigSchemas {
 
     /** The keyword of a LIST key whose values are members' ids ({@link ConfigDef#memberIds}); its value is true. */
     public static final String MEMBER_IDS = "x-datenhafen-member-ids";
+
+    /**
+     * The keyword of a STRING key that names another integration ({@link ConfigDef#integrationOf}); its value is the
+     * connector that integration is one of.
+     */
+    public static final String INTEGRATION_OF = "x-datenhafen-integration-of";
 
     private ConfigSchemas() {
     }
@@ -61,6 +68,9 @@ public final class ConfigSchemas {
             }
             if (def.memberIds(key.name())) {
                 p.put(MEMBER_IDS, true);
+            }
+            if (def.integrationOf(key.name()) != null) {
+                p.put(INTEGRATION_OF, def.integrationOf(key.name()));
             }
             if (def.hubAdminOnly(key.name()) != null) {
                 p.put(HUB_ADMIN_ONLY, bounds.apply(key, def.hubAdminOnly(key.name())));

@@ -289,7 +289,46 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         if (member != null) {
             out.add(member);
         }
+        out.addAll(integrationProblems(connector, raw, configProblems));
         return out;
+    }
+
+    /**
+     * Each key naming another integration ({@link de.datenhafen.api.ConfigDef.Builder#integrationOf}) whose value is
+     * the name of no integration, or of another connector's, as a problem of that key: the hub knows its integrations,
+     * a plugin does not, and a mistyped timetable's name made a live feed that waited for ever without a word.
+     */
+    private List<ConfigProblem> integrationProblems(Connector connector, Map<String, Object> raw,
+                                                    List<ConfigProblem> found) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (raw == null) {
+            return problems;
+        }
+        for (ConfigKey key : connector.config().keys()) {
+            String wanted = connector.config().integrationOf(key.name());
+            boolean refusedAlready = found.stream().anyMatch(p -> p.field().equals(key.name()));
+            if (wanted == null || refusedAlready || !(raw.get(key.name()) instanceof String named)
+                || named.isBlank()) {
+                continue;
+            }
+            String shown = named.length() > 64 ? named.substring(0, 64) + "…" : named;
+            String lists = "; " + key.name() + " names a " + wanted + " integration (GET /api/v1/admin/integrations)";
+            String is = connectorOf(named.strip());
+            if (is == null) {
+                problems.add(codedProblem("integration.noIntegration", "config." + key.name(), "there is no "
+                    + "integration '" + shown + "'" + lists, shown, key.name(), wanted));
+            } else if (!is.equals(wanted)) {
+                problems.add(codedProblem("integration.otherConnector", "config." + key.name(), "'" + shown
+                    + "' is a " + is + " integration" + lists, shown, key.name(), wanted, is));
+            }
+        }
+        return problems;
+    }
+
+    /** The connector of the plugins' integration {@code name}, or null when there is none of that name. */
+    private synchronized String connectorOf(String name) {
+        Entry e = entries.get(name);
+        return e == null ? null : e.record.connector();
     }
 
     /**

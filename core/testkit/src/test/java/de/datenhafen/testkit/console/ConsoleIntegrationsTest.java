@@ -137,6 +137,41 @@ class ConsoleIntegrationsTest {
     }
 
     /**
+     * A key naming another integration (the timetable live data belongs to) offers its connector's integrations to
+     * choose from, none chosen until the admin chooses (a name had to be known and was taken mistyped); with none yet
+     * it says so at the field. The chosen one is stored, and its edit form shows it chosen.
+     */
+    @Test
+    void aKeyNamingAnotherIntegrationOffersThoseOfItsConnector() {
+        People.signIn(browser.size(1280, 900), hub.client(), People.ADMIN, People.ADMIN_PASSWORD,
+            "/console/new/integration?connector=checked");
+        if (hub.client().get("/api/v1/admin/integrations/vorlauf").status() == 404) {
+            assertThat(browser.await(d -> d.findElement(By.id("hint.follows.none"))).getText())
+                .isEqualTo("Noch keine checked-leader-Integration: legen Sie zuerst eine an und nennen Sie hier "
+                    + "ihren Namen.");
+            assertThat(browser.driver().findElement(By.id("config.follows")).getTagName()).isEqualTo("input");
+            assertThat(hub.client().post("/api/v1/admin/integrations", new JsonObject().put("name", "vorlauf")
+                .put("connector", "checked-leader")).status()).isEqualTo(201);
+            browser.driver().navigate().refresh();
+        }
+        Select follows = new Select(browser.await(d -> d.findElement(By.id("config.follows"))));
+        assertThat(follows.getOptions().stream().map(WebElement::getText)).containsExactly("–", "vorlauf");
+        assertThat(follows.getFirstSelectedOption().getText()).isEqualTo("–");
+        browser.assertAccessible();
+        browser.driver().findElement(By.id("name")).sendKeys("nachfolger");
+        browser.driver().findElement(By.id("config.path")).sendKeys("nachfolger");
+        browser.driver().findElement(By.id("config.anonymous")).click();
+        follows.selectByValue("vorlauf");
+        browser.driver().findElement(By.cssSelector("#integration-form button[type=submit]")).click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/console/integrations/nachfolger") ? true : null);
+        assertThat(hub.client().get("/api/v1/admin/integrations/nachfolger").json().getJsonObject("config")
+            .getString("follows")).isEqualTo("vorlauf");
+        browser.driver().get(browser.driver().getCurrentUrl() + "/edit");
+        assertThat(new Select(browser.await(d -> d.findElement(By.id("config.follows")))).getFirstSelectedOption()
+            .getText()).isEqualTo("vorlauf");
+    }
+
+    /**
      * A plugin's connector and its keys in German where the plugin has the words (its texts_de), the problems the hub
      * finds in German too, as one types (they were the plugin's and the hub's English under German labels).
      */

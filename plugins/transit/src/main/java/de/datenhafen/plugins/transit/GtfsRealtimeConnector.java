@@ -103,6 +103,8 @@ public final class GtfsRealtimeConnector implements Connector {
             .hubAdminOnly("it lets anyone without a token push trips, vehicles and alerts to the public departures, "
                 + "and bounds how many a second", List.of("anonymous", ANONYMOUS_RATE))
             .retired(PUSH_TOKEN, GtfsScheduleConnector.replacedByMemberTokens(PUSH_TOKEN, PUSH))
+            // the hub refuses a name of no gtfs-schedule integration: a mistyped one waited for ever
+            .integrationOf("gtfs-schedule", "schedule")
             .build();
     }
 

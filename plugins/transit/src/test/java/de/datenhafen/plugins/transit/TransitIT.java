@@ -235,6 +235,27 @@ class TransitIT {
         assertThat(near.getJsonObject(0).getLong("distance")).isLessThan(30);
     }
 
+    /**
+     * Live data names the timetable it belongs to: a name of no gtfs-schedule integration is refused at its key (it was
+     * taken, and the live feed waited for a timetable that never came), and the schema marks the key for the console.
+     */
+    @Test
+    void liveDataNamingNoTimetableIsRefusedAtItsKey(HubClient client) {
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-typo")
+            .put("connector", "gtfs-realtime").put("config", new JsonObject().put("schedule", "hs")
+                .put("push-path", "realtime/typo").put("anonymous", true)));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("problems").getJsonObject(0)).isEqualTo(new JsonObject()
+            .put("field", "config.schedule").put("error", "there is no integration 'hs'; schedule names a "
+                + "gtfs-schedule integration (GET /api/v1/admin/integrations)").put("code",
+                "integration.noIntegration"));
+        assertThat(client.get("/api/v1/admin/integrations/sh-typo").status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/admin/connectors").jsonArray().stream().map(JsonObject.class::cast)
+            .filter(c -> c.getString("name").equals("gtfs-realtime")).findFirst().orElseThrow()
+            .getJsonObject("configSchema").getJsonObject("properties").getJsonObject("schedule")
+            .getString("x-datenhafen-integration-of")).isEqualTo("gtfs-schedule");
+    }
+
     @Test
     void pushedTripUpdatesDelayDeparturesAndOnlyChangesArePublished(HubClient client) {
         client.post("/api/v1/admin/integrations", new JsonObject().put("name", "sh-push")

@@ -37,15 +37,26 @@ final class ConfigForm {
      * @param values the values to show (an integration's config when editing, secrets redacted by the API), or null
      */
     static void fields(Console.View v, Html h, JsonObject schema, JsonObject values) {
-        fields(v, h, schema, values, List.of());
+        fields(v, h, schema, values, Known.NOTHING);
+    }
+
+    /**
+     * What the hub knows that a form's keys may name, offered beside or as such a key: an id the hub knows, not one
+     * to guess.
+     *
+     * @param members the ids of the members the person may name in a key of members' ids (a hub-admin all, a
+     *     member-admin their own)
+     * @param integrations the names of the integrations the person sees, by their connector, for a key naming one
+     */
+    record Known(List<String> members, Map<String, List<String>> integrations) {
+        static final Known NOTHING = new Known(List.of(), Map.of());
     }
 
     /**
      * @param values the values to show, or null
-     * @param members the ids of the members the person may name in a key of members' ids (a hub-admin all, a
-     *     member-admin their own), shown beside such a key: an id the hub knows, not one to guess
+     * @param known the members and integrations the form's keys may name
      */
-    static void fields(Console.View v, Html h, JsonObject schema, JsonObject values, List<String> members) {
+    static void fields(Console.View v, Html h, JsonObject schema, JsonObject values, Known known) {
         JsonObject properties = schema.getJsonObject("properties", new JsonObject());
         JsonArray required = schema.getJsonArray("required", new JsonArray());
         for (String key : properties.fieldNames()) {
@@ -54,7 +65,7 @@ final class ConfigForm {
             if (p.getBoolean("deprecated", false) && value == null) {
                 continue; // a retired key: only a stored config that still has it shows it, to be taken out
             }
-            field(v, h, key, p, required.contains(key), value, members);
+            field(v, h, key, p, required.contains(key), value, known);
         }
     }
 
@@ -76,7 +87,8 @@ final class ConfigForm {
     }
 
     private static void field(Console.View v, Html h, String key, JsonObject p, boolean required, Object value,
-                              List<String> members) {
+                              Known known) {
+        List<String> members = known.members();
         String id = "config." + key;
         String type = p.getString("type", "string");
         boolean secret = p.getBoolean("writeOnly", false);
@@ -95,6 +107,15 @@ final class ConfigForm {
             }
         } else if ("duration".equals(p.getString("format"))) {
             hints.put(hintId + ".duration", v.t("form.duration"));
+        }
+        // a key naming another integration: its connector's integrations to choose from, or that there is none yet
+        String of = p.getString(ConfigSchemas.INTEGRATION_OF);
+        List<String> named = of == null ? null : new java.util.ArrayList<>(known.integrations().getOrDefault(of,
+            List.of()));
+        if (named != null && named.isEmpty()) {
+            hints.put(hintId + ".none", v.t("form.noIntegrationOf", of));
+        } else if (named != null && shown != null && !named.contains(String.valueOf(shown))) {
+            named.add(0, String.valueOf(shown)); // a stored name of none the person sees stays as it is, not changed
         }
         if (secret && value != null) {
             hints.put(hintId + ".secret-kept", v.t("form.secretKept"));
@@ -125,7 +146,16 @@ final class ConfigForm {
             }
             h.close("label");
             JsonArray choices = p.getJsonArray("enum");
-            if (choices != null) {
+            if (named != null && !named.isEmpty()) {
+                h.open("select", "id", id, "name", id, "required", required ? "" : null, "disabled", locked ? "" : null,
+                    "aria-describedby", describedBy);
+                // chosen, not taken: without it the first integration would be sent by whoever did not look
+                h.element("option", "–", "value", "", "selected", shown == null ? "" : null);
+                for (String n : named) {
+                    h.element("option", n, "value", n, "selected", n.equals(String.valueOf(shown)) ? "" : null);
+                }
+                h.close("select");
+            } else if (choices != null) {
                 h.open("select", "id", id, "name", id, "required", required ? "" : null, "disabled", locked ? "" : null,
                     "aria-describedby", describedBy);
                 if (!required) {

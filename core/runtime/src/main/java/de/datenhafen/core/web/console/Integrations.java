@@ -133,12 +133,29 @@ final class Integrations {
             .map(o -> ((JsonObject) o).getString("id")).toList() : List.<String>of());
     }
 
+    /** The members and integrations a form's keys may name (see {@link ConfigForm.Known}); none if unreadable. */
+    private static Future<ConfigForm.Known> known(Console.View v) {
+        return memberIds(v).compose(members -> v.get("/api/v1/admin/integrations").map(r -> {
+            java.util.Map<String, List<String>> byConnector = new java.util.TreeMap<>();
+            if (r.ok()) {
+                for (Object o : r.array()) {
+                    JsonObject i = (JsonObject) o;
+                    if (i.getString("connector") != null && i.getString("name") != null) {
+                        byConnector.computeIfAbsent(i.getString("connector"), c -> new java.util.ArrayList<>())
+                            .add(i.getString("name"));
+                    }
+                }
+            }
+            return new ConfigForm.Known(members, byConnector);
+        }));
+    }
+
     /** The same form for an integration's config, filled in with what the API shows (never a secret). */
     static Future<Console.Rendered> edit(Console.View v) {
         String name = v.ctx().pathParam("name");
-        Future<List<String>> members = memberIds(v);
+        Future<ConfigForm.Known> known = known(v);
         return v.get("/api/v1/admin/integrations/" + URLEncoder.encode(name, StandardCharsets.UTF_8))
-            .compose(Console::ok).compose(one -> members.compose(m -> v.get("/api/v1/admin/connectors"))
+            .compose(Console::ok).compose(one -> known.compose(m -> v.get("/api/v1/admin/connectors"))
             .compose(Console::ok).map(all -> {
                 JsonObject i = one.json();
                 JsonObject connector = all.array().stream().map(o -> (JsonObject) o)
@@ -152,7 +169,7 @@ final class Integrations {
                 h.open("form", "id", "integration-form", "data-connector", connector.getString("name"),
                     "data-integration", name, "novalidate", "", "data-said", v.t("said.integrationSaved", "{name}"));
                 ConfigForm.fields(v, h, connector.getJsonObject("configSchema"), i.getJsonObject("config"),
-                    members.result());
+                    known.result());
                 h.element("p", "", "class", "field-problem", "id", "problem.config")
                     .open("p").element("button", v.t("integration.save"), "type", "submit").text(" ")
                     .link(PATH + "/" + name, v.t("integration.cancel")).close("p")
@@ -166,8 +183,8 @@ final class Integrations {
     /** The form for a new integration: first the connector, then its config. */
     static Future<Console.Rendered> create(Console.View v) {
         String chosen = v.ctx().request().getParam("connector");
-        Future<List<String>> members = memberIds(v);
-        return members.compose(m -> v.get("/api/v1/admin/connectors")).compose(Console::ok).map(reply -> {
+        Future<ConfigForm.Known> known = known(v);
+        return known.compose(m -> v.get("/api/v1/admin/connectors")).compose(Console::ok).map(reply -> {
             JsonArray connectors = reply.array();
             Html h = v.crumbs(PATH, "nav.integrations").element("h1", v.t("integrations.new"))
                 .open("form", "method", "get", "action", NEW, "id", "choose")
@@ -198,7 +215,7 @@ final class Integrations {
                     "spellcheck", "false", "aria-describedby", "hint.name problem.name")
                 .element("p", v.t("integrations.nameHint"), "class", "hint", "id", "hint.name")
                 .element("p", "", "class", "field-problem", "id", "problem.name");
-            ConfigForm.fields(v, h, schema, null, members.result());
+            ConfigForm.fields(v, h, schema, null, known.result());
             h.element("p", "", "class", "field-problem", "id", "problem.config")
                 .open("p").element("button", v.t("integrations.create"), "type", "submit").close("p")
                 .element("p", "", "id", "form-result", "role", "status", "data-invalid", v.t("form.invalid"))
