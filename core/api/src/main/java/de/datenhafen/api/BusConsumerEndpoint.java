@@ -23,7 +23,20 @@ public final class BusConsumerEndpoint {
 
     /** The most events one exchange may carry (the hub's limit). */
     public static final int MAX_BATCH = 10_000;
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\*?|\\*");
+    /**
+     * The most characters a consumer's types have together, a comma between two (what one subscription keeps).
+     *
+     * @since 1.14
+     */
+    public static final int MAX_TYPES_CHARS = 4000;
+    /**
+     * The most characters of a consumer's subject prefix (what one subscription keeps).
+     *
+     * @since 1.14
+     */
+    public static final int MAX_SUBJECT_PREFIX_CHARS = 1024;
+    /** An event type or a pattern ending in {@code *}, as {@link ConfigCheck#eventTypes} checks them too. */
+    static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\*?|\\*");
 
     private final List<String> types;
     private final String subscription;
@@ -40,7 +53,8 @@ public final class BusConsumerEndpoint {
     /**
      * Events of these types: names ({@code air.reading}) or a prefix pattern ending in {@code *} ({@code air.*}).
      *
-     * @throws IllegalArgumentException when none is given or one is malformed
+     * @throws IllegalArgumentException when none is given, one is malformed, or they have more than
+     *     {@value #MAX_TYPES_CHARS} characters together
      */
     public static BusConsumerEndpoint of(String... types) {
         List<String> list = List.of(types);
@@ -51,6 +65,11 @@ public final class BusConsumerEndpoint {
             if (!TYPE.matcher(t).matches()) {
                 throw new IllegalArgumentException("'" + t + "' is not an event type or pattern (air.reading, air.*)");
             }
+        }
+        int chars = String.join(",", list).length();
+        if (chars > MAX_TYPES_CHARS) {
+            throw new IllegalArgumentException("a bus consumer's types have at most " + MAX_TYPES_CHARS
+                + " characters together; these have " + chars);
         }
         return new BusConsumerEndpoint(list, null, null, 1);
     }
@@ -64,10 +83,15 @@ public final class BusConsumerEndpoint {
      * Only events whose subject starts with {@code prefix}.
      *
      * @throws IllegalArgumentException when the prefix cannot go to the endpoint as it is ({@link
-     *     EndpointValues#problem}: it goes as Camel's {@code RAW(...)} or {@code RAW{...}}, never decoded or split)
+     *     EndpointValues#problem}: it goes as Camel's {@code RAW(...)} or {@code RAW{...}}, never decoded or split), or
+     *     is longer than {@value #MAX_SUBJECT_PREFIX_CHARS} characters
      */
     public BusConsumerEndpoint subjectPrefix(String prefix) {
         if (prefix != null) {
+            if (prefix.length() > MAX_SUBJECT_PREFIX_CHARS) {
+                throw new IllegalArgumentException("a bus consumer's subjectPrefix has at most "
+                    + MAX_SUBJECT_PREFIX_CHARS + " characters; this one has " + prefix.length());
+            }
             EndpointValues.raw("a bus consumer's subjectPrefix", prefix);
         }
         return new BusConsumerEndpoint(types, subscription, prefix, maxBatch);

@@ -36,6 +36,8 @@ public final class ConfigCheck {
     /** The hub's catalogue entry of the rule's problem ({@code config.check.range}); the failing value comes last. */
     private final String code;
     private final List<Object> args;
+    /** How a failing value is repeated in the problem (a URL without its password). */
+    private Function<Object, Object> shownAs = Function.identity();
 
     private ConfigCheck(String description, Map<String, Object> schema, Function<Object, String> rule, String code,
                         Object... args) {
@@ -44,6 +46,24 @@ public final class ConfigCheck {
         this.rule = rule;
         this.code = code;
         this.args = java.util.Arrays.asList(args);
+    }
+
+    /**
+     * A rule of a list as a whole, checked before its elements: null when it passes, else the message, the code and
+     * the code's values.
+     */
+    private Function<Collection<?>, Object[]> whole = list -> null;
+
+    /** This check with a rule of a list as a whole; set once, as it is built. */
+    private ConfigCheck whole(Function<Collection<?>, Object[]> rule) {
+        this.whole = rule;
+        return this;
+    }
+
+    /** This check, its failing value repeated as {@code shown} makes it; set once, as it is built. */
+    private ConfigCheck shownAs(Function<Object, Object> shown) {
+        this.shownAs = shown;
+        return this;
     }
 
     /** A number from {@code min} to {@code max}, both included (for INT, LONG and DOUBLE keys). */
@@ -121,27 +141,60 @@ public final class ConfigCheck {
         }, min == max ? "config.check.lengthExactly" : "config.check.length", min, max);
     }
 
-    /** An absolute URL with one of the given schemes (lower case, e.g. {@code "https", "http"}) and a host. */
+    /** The most characters a URL of {@link #url} has, as a flow's URLs. */
+    public static final int MAX_URL_CHARS = 2000;
+
+    /**
+     * An absolute URL with one of the given schemes (lower case, e.g. {@code "https", "http"}) and a host, of at most
+     * {@value #MAX_URL_CHARS} characters and without a user or password in it (since 1.14: a URL of a megabyte took
+     * a route's start minutes of CPU, and a password in a URL was shown with the config to everyone who sees the
+     * integration; credentials belong in a key of their own, declared secret). A refused URL's user and password are
+     * not repeated in the problem.
+     */
     public static ConfigCheck url(String... schemes) {
         List<String> allowed = List.of(schemes);
         if (allowed.isEmpty()) {
             throw new IllegalArgumentException("url: give at least one scheme");
         }
         String what = "a URL (" + String.join(", ", allowed) + ")";
-        return new ConfigCheck(what, Map.of("format", "uri"), v -> {
+        return new ConfigCheck(what, Map.of("format", "uri", "maxLength", MAX_URL_CHARS), v -> {
             String s = String.valueOf(v);
+            if (s.length() > MAX_URL_CHARS) {
+                return "must be " + what + " of at most " + MAX_URL_CHARS + " characters; has " + s.length();
+            }
             try {
                 URI u = new URI(s);
                 String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
                 boolean hostless = scheme != null && scheme.equals("file");
+                if (u.getRawUserInfo() != null) {
+                    return "must be " + what + " without a user or password in it (give them in a key of their own); "
+                        + "was '" + shown(withoutUserInfo(s)) + "'";
+                }
                 if (scheme != null && allowed.contains(scheme) && (hostless || u.getHost() != null)) {
                     return null;
                 }
             } catch (URISyntaxException e) {
                 // answered below
             }
-            return "must be " + what + "; was '" + shown(s) + "'";
-        }, "config.check.url", String.join(", ", allowed));
+            return "must be " + what + "; was '" + shown(withoutUserInfo(s)) + "'";
+        }, "config.check.url", String.join(", ", allowed)).shownAs(v -> withoutUserInfo(String.valueOf(v)));
+    }
+
+    /** {@code url} with what stands between its "//" and an "@" before its path, if anything, as ********. */
+    private static String withoutUserInfo(String url) {
+        int start = url.indexOf("//");
+        if (start < 0) {
+            return url;
+        }
+        int end = url.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = url.indexOf(c, start + 2);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        return at > start + 1 ? url.substring(0, start + 2) + "********" + url.substring(at) : url;
     }
 
     /**
@@ -194,6 +247,28 @@ public final class ConfigCheck {
         }, "config.check.timeZone");
     }
 
+    /**
+     * The event types a connector follows (for LIST keys), as {@link BusConsumerEndpoint#of} takes them: each an event
+     * type or a pattern ending in {@code *} ({@code air.reading}, {@code air.*}, {@code *}), together at most
+     * {@value BusConsumerEndpoint#MAX_TYPES_CHARS} characters (what one subscription keeps). Without it a type the bus
+     * refuses was taken and the integration failed at its start.
+     *
+     * @since 1.14
+     */
+    public static ConfigCheck eventTypes() {
+        return EVENT_TYPES;
+    }
+
+    private static final ConfigCheck EVENT_TYPES = new ConfigCheck("event types or patterns such as air.reading, air.*",
+        Map.of("pattern", "^(?:" + BusConsumerEndpoint.TYPE.pattern() + ")$"), v -> BusConsumerEndpoint.TYPE
+            .matcher(String.valueOf(v)).matches() ? null : "must be an event type or a pattern ending in * (air.reading, "
+            + "air.*); was '" + shown(v) + "'", "config.check.eventType").whole(list -> {
+                int chars = String.join(",", list.stream().map(String::valueOf).toList()).length();
+                return chars <= BusConsumerEndpoint.MAX_TYPES_CHARS ? null : new Object[] {"must be event types of "
+                    + "at most " + BusConsumerEndpoint.MAX_TYPES_CHARS + " characters together (a comma between two); "
+                    + "have " + chars, "config.check.eventTypesLength", BusConsumerEndpoint.MAX_TYPES_CHARS, chars};
+            });
+
     /** What the rule asks for, in words ({@code a number from 1 to 65535}). */
     public String description() {
         return description;
@@ -221,6 +296,11 @@ public final class ConfigCheck {
         Object failing = value;
         String message = null;
         if (value instanceof Collection<?> list) {
+            Object[] all = whole.apply(list);
+            if (all != null) {
+                return ConfigProblem.coded(field, (String) all[0], (String) all[1],
+                    java.util.Arrays.copyOfRange(all, 2, all.length));
+            }
             for (Object element : list) {
                 message = rule.apply(element);
                 if (message != null) {
@@ -241,7 +321,7 @@ public final class ConfigCheck {
         List<Object> values = new java.util.ArrayList<>(args);
         if (this != PEM_CERTIFICATES) { // its value may be a private key pasted by mistake: never repeated
             values.add(failing instanceof Duration d ? shown(d) : failing instanceof Number ? failing
-                : shown(failing));
+                : shown(shownAs.apply(failing)));
         }
         return ConfigProblem.coded(field, message, code, values.toArray());
     }

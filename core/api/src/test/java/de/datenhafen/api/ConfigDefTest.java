@@ -285,4 +285,35 @@ class ConfigDefTest {
         assertThatThrownBy(() -> ConfigDef.builder().define("schedule", ConfigType.STRING, null, false, "The timetable")
             .integrationOf(" ", "schedule")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void eventTypesAreTypesOrPatternsOfAtMost4000CharactersTogether() {
+        ConfigDef def = ConfigDef.builder()
+            .define("types", ConfigType.LIST, null, true, "Event types")
+            .check("types", ConfigCheck.eventTypes())
+            .build();
+
+        assertThat(def.validate(Map.of("types", java.util.List.of("air.reading", "city.*", "*")))).isEmpty();
+        assertThat(def.validate(Map.of("types", java.util.List.of("air.reading", "a b"))))
+            .extracting(ConfigProblem::code).containsExactly("config.check.eventType");
+        assertThat(def.validate(Map.of("types", java.util.List.of("a".repeat(2000), "b".repeat(2000)))))
+            .extracting(ConfigProblem::message)
+            .containsExactly("must be event types of at most 4000 characters together (a comma between two); have "
+                + "4001");
+        assertThatThrownBy(() -> BusConsumerEndpoint.of("a".repeat(2000), "b".repeat(2000)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 4000 characters together");
+    }
+
+    @Test
+    void aUrlHasAtMost2000CharactersAndNoUserOrPassword() {
+        ConfigCheck url = ConfigCheck.url("https");
+
+        assertThat(url.problem("https://example.org/" + "a".repeat(1980))).isNull();
+        assertThat(url.problem("https://example.org/" + "a".repeat(1981)))
+            .isEqualTo("must be a URL (https) of at most 2000 characters; has 2001");
+        assertThat(url.problem("https://bob:hunter22@example.org/x")).doesNotContain("hunter22", "bob")
+            .contains("without a user or password");
+        assertThat(url.problem("https://example.org/x?mail=a@b.org")).isNull();
+        assertThat(url.schema()).containsEntry("maxLength", 2000);
+    }
 }

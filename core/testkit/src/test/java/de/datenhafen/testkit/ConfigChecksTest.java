@@ -102,6 +102,70 @@ class ConfigChecksTest {
     }
 
     /**
+     * A URL is at most 2,000 characters and carries no user or password: a URL of a megabyte took a route's start
+     * minutes of CPU under the hub's locks (an attacker's probe hung the hub, and its restart), and a password in a URL
+     * was shown with the config to everyone who sees the integration. Refused at validate in bounded time, the
+     * password not repeated.
+     */
+    @Test
+    void aUrlIsBoundedAndCarriesNoPassword(HubClient client) {
+        JsonObject huge = new JsonObject().put("path", "huge").put("anonymous", true)
+            .put("feed-url", "https://example.org/" + "a".repeat(1_000_000));
+        long t0 = System.nanoTime();
+        assertThat(problems(client, "huge", huge)).containsExactly("config.feed-url: must be a URL (https) of at "
+            + "most 2000 characters; has 1000020");
+        assertThat(client.post("/api/v1/admin/integrations", request("huge", huge)).status()).isEqualTo(400);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(client.get("/api/v1/admin/integrations/huge").status()).isEqualTo(404);
+
+        JsonObject withPassword = new JsonObject().put("path", "creds").put("anonymous", true)
+            .put("feed-url", "https://alice:s3cr3t-pw@example.org/feed?x=1");
+        List<String> said = problems(client, "creds", withPassword);
+        assertThat(said).containsExactly("config.feed-url: must be a URL (https) without a user or password in it "
+            + "(give them in a key of their own); was 'https://********@example.org/feed?x=1'");
+        HubClient.Response german = client.post("/api/v1/admin/integrations/validate", java.util.Map.of(
+            "Content-Type", "application/json", "Accept-Language", "de"), request("creds", withPassword).encode());
+        assertThat(german.body()).doesNotContain("s3cr3t", "alice").contains("ohne Benutzer oder Passwort");
+        assertThat(problems(client, "fine-url", withPassword.copy().put("feed-url",
+            "https://example.org/feed?user=alice@example.org"))).isEmpty();
+    }
+
+    /**
+     * An update its routes cannot take is undone: the integration runs on with its config as before and the answer
+     * says why (it stored the new config and the running integration failed); an update asking for another name or
+     * connector is refused, not taken without them.
+     */
+    @Test
+    void anUpdateTheRoutesRefuseChangesNothing(HubClient client) {
+        JsonObject config = new JsonObject().put("path", "steady").put("anonymous", true);
+        assertThat(client.post("/api/v1/admin/integrations", request("steady", config)).status()).isEqualTo(201);
+
+        HubClient.Response refused = client.put("/api/v1/admin/integrations/steady", new JsonObject()
+            .put("config", config.copy().put("path", "taken-nowhere")));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().getString("error")).isEqualTo("the routes could not take the new config; nothing "
+            + "changed: path taken-nowhere is refused as the routes start");
+        JsonObject now = client.get("/api/v1/admin/integrations/steady").json();
+        assertThat(now.getString("state")).isEqualTo("running");
+        assertThat(now.getJsonObject("config").getString("path")).isEqualTo("steady");
+        assertThat(client.anonymous().get("/api/v1/plugins/checked/steady").body()).isEqualTo("ok");
+
+        HubClient.Response renamed = client.put("/api/v1/admin/integrations/steady", new JsonObject()
+            .put("name", "other").put("config", config));
+        assertThat(renamed.status()).isEqualTo(400);
+        assertThat(renamed.json().getString("field")).isEqualTo("name");
+        HubClient.Response otherConnector = client.put("/api/v1/admin/integrations/steady", new JsonObject()
+            .put("connector", "checked-leader").put("config", config));
+        assertThat(otherConnector.status()).isEqualTo(400);
+        assertThat(otherConnector.json().getString("field")).isEqualTo("connector");
+        // the body as a GET gives it, name and connector as they are, is taken
+        JsonObject asRead = client.get("/api/v1/admin/integrations/steady").json();
+        assertThat(client.put("/api/v1/admin/integrations/steady", new JsonObject().put("name", "steady")
+            .put("connector", "checked").put("config", asRead.getJsonObject("config"))).status()).isEqualTo(200);
+    }
+
+    /**
      * A key naming another integration names one of its connector's: a name of none, and one of another connector's,
      * are refused naming the key, the name and what it must be (a mistyped timetable's name made a live feed that
      * waited for ever); at create and update as at validate, nothing stored; the right one is taken.

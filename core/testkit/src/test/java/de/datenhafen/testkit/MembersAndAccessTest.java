@@ -236,6 +236,59 @@ class MembersAndAccessTest {
             .map(t -> t.getString("name"))).doesNotContain("wide-open", "");
     }
 
+    /**
+     * A member-admin revokes no token wider than their own roles, as they change no such person (a member-admin of the
+     * association's own member revoked its hub-admins' tokens); a hub-admin does.
+     */
+    @Test
+    void aMemberAdminRevokesNoTokenWiderThanTheirOwnRoles() {
+        HubClient admin = hub.client();
+        String tokens = "/api/v1/admin/members/luftblick/tokens";
+        HubClient.Response wide = admin.post(tokens, new JsonObject().put("name", "automation-wide")
+            .put("roles", new JsonArray().add("hub-admin")));
+        HubClient.Response own = admin.post(tokens, new JsonObject().put("name", "member-admin-of-luftblick")
+            .put("roles", new JsonArray().add("member-admin")));
+        HubClient.Response narrow = admin.post(tokens, new JsonObject().put("name", "automation-narrow")
+            .put("roles", new JsonArray().add("member-editor")));
+        assertThat(wide.status()).as(wide.body()).isEqualTo(201);
+        HubClient memberAdmin = admin.withToken(own.json().getString("token"));
+
+        HubClient.Response refused = memberAdmin.delete(tokens + "/" + wide.json().getString("id"));
+        HubClient.Response allowed = memberAdmin.delete(tokens + "/" + narrow.json().getString("id"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().getString("field")).isEqualTo("token");
+        assertThat(refused.json().getString("error")).isEqualTo("you cannot revoke token automation-wide: it holds "
+            + "the role hub-admin, which is wider than your own");
+        assertThat(admin.withToken(wide.json().getString("token")).get("/api/v1/admin/members").status())
+            .isEqualTo(200);
+        assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
+        assertThat(admin.delete(tokens + "/" + wide.json().getString("id")).status()).isEqualTo(200);
+    }
+
+    /**
+     * A time far beyond the years 1 to 9999 is refused at its field: it was read and wrapped round as the database
+     * stored it (a token made to end in the year 999999999 ended in the past, 201 and then 401; an audit filter from
+     * then found today's entries).
+     */
+    @Test
+    void aTimeBeyondTheYears1To9999IsRefusedNotWrappedRound() {
+        HubClient admin = hub.client();
+        HubClient.Response token = admin.post("/api/v1/admin/members/luftblick/tokens", new JsonObject()
+            .put("name", "for-ever-and-ever").put("roles", new JsonArray().add("viewer"))
+            .put("expiresAt", "+999999999-12-31T23:59:59Z"));
+        HubClient.Response from = admin.get("/api/v1/admin/audit?from=%2B999999999-12-31T23:59:59.999999999-18:00");
+        HubClient.Response to = admin.get("/api/v1/admin/audit?to=-999999999-01-01T00:00:00%2B18:00");
+
+        assertThat(token.status()).as(token.body()).isEqualTo(400);
+        assertThat(token.json().getString("field")).isEqualTo("expiresAt");
+        assertThat(from.status()).as(from.body()).isEqualTo(400);
+        assertThat(from.json().getString("field")).isEqualTo("from");
+        assertThat(to.status()).as(to.body()).isEqualTo(400);
+        assertThat(admin.get("/api/v1/admin/audit?from=9999-12-31T00:00:00Z").json().getJsonArray("entries"))
+            .isEmpty();
+    }
+
     /** A token made with a token reaches no further and lives no longer than the one that made it. */
     @Test
     void aTokenMadeByATokenInheritsItsScopeAndItsEnd() {

@@ -155,6 +155,28 @@ class PluginSignatureTest {
         assertThat(notAKey.json().getString("error")).contains("PEM").doesNotContain("Exception", "java.", "Tag");
     }
 
+    /**
+     * A key's name and an allow-list note refuse control characters, as every other name people give does (an ESC
+     * sequence was kept and shown in the member's page), and nothing is added.
+     */
+    @Test
+    void aKeysNameAndAnAllowListNoteRefuseControlCharacters() {
+        String keys = "/api/v1/admin/members/member-a/keys";
+        HubClient.Response key = hub.client().post(keys, new JsonObject().put("publicKey", PluginSignature.pem(
+            "PUBLIC KEY", keyPair().getPublic().getEncoded())).put("name", "\u001b[31mrotschrift\r\n"));
+        HubClient.Response note = hub.client().post("/api/v1/admin/plugin-allowlist", new JsonObject()
+            .put("sha256", "ab".repeat(32)).put("note", "a\u001b[31m\r\nb"));
+
+        assertThat(key.status()).as(key.body()).isEqualTo(400);
+        assertThat(key.json().getString("field")).isEqualTo("name");
+        assertThat(key.json().getJsonArray("problems", new io.vertx.core.json.JsonArray()).encode() + key.body())
+            .contains("control characters");
+        assertThat(note.status()).as(note.body()).isEqualTo(400);
+        assertThat(note.json().getString("field")).isEqualTo("note");
+        assertThat(hub.client().get(keys).body()).doesNotContain("rotschrift");
+        assertThat(hub.client().get("/api/v1/admin/plugin-allowlist").body()).doesNotContain("ab".repeat(32));
+    }
+
     @Test
     void installsAnUnsignedArchiveAHubAdminAllowListedBySha256() throws Exception {
         Path archive = Fixtures.quiet(ARCHIVES.resolve("allowed"), "allow-listed");

@@ -28,8 +28,18 @@ public record EventFilter(List<String> typePatterns, String subjectPrefix) {
                     + "' must be an event type, optionally ending in *", "types");
             }
         }
+        int chars = String.join(",", typePatterns).length();
+        if (chars > de.datenhafen.api.BusConsumerEndpoint.MAX_TYPES_CHARS) { // what a subscription keeps
+            throw new InvalidInputException("types have at most " + de.datenhafen.api.BusConsumerEndpoint
+                .MAX_TYPES_CHARS + " characters together, a comma between two; these have " + chars, "types");
+        }
         if (subjectPrefix != null && subjectPrefix.isEmpty()) {
             subjectPrefix = null;
+        }
+        if (subjectPrefix != null && subjectPrefix.length() > de.datenhafen.api.BusConsumerEndpoint
+            .MAX_SUBJECT_PREFIX_CHARS) {
+            throw new InvalidInputException("subjectPrefix has at most " + de.datenhafen.api.BusConsumerEndpoint
+                .MAX_SUBJECT_PREFIX_CHARS + " characters; this one has " + subjectPrefix.length(), "subjectPrefix");
         }
     }
 

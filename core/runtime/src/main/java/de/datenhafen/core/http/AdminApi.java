@@ -286,6 +286,7 @@ final class AdminApi {
             return;
         }
         work(ctx, 200, () -> {
+            keepsWhatItIs(body, ctx.pathParam("name"));
             IntegrationManager.Updated u = integrations.change(ownersAudit(ctx, ctx.pathParam("name")),
                 configOf(body), writer(ctx));
             // which keys, never their values (a secret's among them)
@@ -303,6 +304,7 @@ final class AdminApi {
         }
         ctx.response().putHeader("Vary", "Accept-Language"); // the problems' words are in the asked language
         work(ctx, 200, () -> {
+            keepsWhatItIs(body, ctx.pathParam("name"));
             List<ConfigProblem> problems = integrations.validateUpdate(ctx.pathParam("name"), configOf(body),
                 writer(ctx));
             return new JsonObject().put("valid", problems.isEmpty()).put("problems", Errors.problems(ctx, problems));
@@ -391,6 +393,23 @@ final class AdminApi {
     }
 
     // ---- helpers
+
+    /**
+     * Refuses an update that asks for another name or connector (they were left out without a word, and the client
+     * believed the integration renamed): a body that repeats them as they are, as a GET gives them, passes.
+     */
+    private void keepsWhatItIs(JsonObject body, String name) {
+        Object asked = body.getValue("name");
+        if (asked != null && !name.equals(asked)) {
+            throw (InvalidInputException) new InvalidInputException("an integration keeps its name; to have it under "
+                + "another, create a new one and delete this", "name").coded("integration.keepsName");
+        }
+        Object connector = body.getValue("connector");
+        if (connector != null && !connector.equals(integrations.get(name).connector())) {
+            throw (InvalidInputException) new InvalidInputException("an integration keeps its connector; for another, "
+                + "create a new integration", "connector").coded("integration.keepsConnector");
+        }
+    }
 
     private static Map<String, Object> configOf(JsonObject body) {
         Object config = body.getValue("config");

@@ -381,6 +381,7 @@ public final class HttpApi {
         if (!(write && auditedWrite) && status != 401 && status != 403 && status != 429) {
             return;
         }
+
         Principal p = ctx.get(Authentication.PRINCIPAL);
         de.datenhafen.api.Caller caller = ctx.get(de.datenhafen.core.camel.CallerResolver.CONTEXT_KEY);
         if (p == null && caller != null) {
@@ -705,5 +706,29 @@ public final class HttpApi {
             return b.array();
         }
         return body.getBytes();
+    }
+
+    /**
+     * A time of an API's request, {@code text} read as ISO-8601 with an offset, in the years 1 to 9999: a time far
+     * beyond them was read, and wrapped round as the database stored it (a token made to end in the year 999999999
+     * ended in the past; an audit filter from then found today's entries). Null for null.
+     *
+     * @throws InvalidInputException naming {@code field} for any other text
+     */
+    static java.time.Instant time(String text, String field) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(text);
+            if (t.getYear() >= 1 && t.getYear() <= 9999) {
+                return t.toInstant();
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // answered below
+        }
+        throw (de.datenhafen.api.InvalidInputException) new de.datenhafen.api.InvalidInputException(field
+            + " must be an ISO-8601 time with an offset, in the years 1 to 9999, such as 2024-05-01T12:00:00Z", field)
+            .coded("time.offset");
     }
 }

@@ -211,8 +211,19 @@ final class IdentityApi {
             return token(c.token()).put("token", c.secret());
         }));
         router.delete(m + "/:member/tokens/:token").handler(ctx -> work(ctx, 200, () -> {
-            ApiTokens.Token revoked = identity.tokens().revoke(identity.members().require(ctx.pathParam("member"))
-                .id(), ctx.pathParam("token"));
+            String member = identity.members().require(ctx.pathParam("member")).id();
+            // as a person's: only who may give every role a token holds revokes it (a member-admin of the
+            // association's own member revoked its hub-admins' tokens, which stopped the hub's automation)
+            ApiTokens.Token token = identity.tokens().require(member, ctx.pathParam("token"));
+            Principal caller = principal(ctx);
+            for (Role r : token.roles()) {
+                if (!caller.actsFor(member, r) || r == Role.HUB_ADMIN && !caller.isHubAdmin()) {
+                    throw (ForbiddenException) new ForbiddenException("you cannot revoke token " + token.name()
+                        + ": it holds the role " + r.id() + ", which is wider than your own", "token")
+                        .coded("token.wider", token.name(), r.id());
+                }
+            }
+            ApiTokens.Token revoked = identity.tokens().revoke(member, ctx.pathParam("token"));
             HttpApi.auditNames(ctx, "token", revoked.name()); // the path's id replaced: people know it by name
             return token(revoked);
         }));
@@ -591,12 +602,7 @@ final class IdentityApi {
 
     private static Instant instantParam(RoutingContext ctx, String name) {
         String v = ctx.queryParams().get(name);
-        try {
-            return v == null ? null : OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException e) {
-            throw (InvalidInputException) new InvalidInputException(name + " must be an ISO-8601 time with an offset",
-                name).coded("time.offset");
-        }
+        return HttpApi.time(v, name);
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -637,12 +643,7 @@ final class IdentityApi {
 
     private static Instant instant(JsonObject b, String field) {
         String v = string(b, field);
-        try {
-            return v == null ? null : OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException e) {
-            throw (InvalidInputException) new InvalidInputException(field + " must be an ISO-8601 time with an offset",
-                field).coded("time.offset");
-        }
+        return HttpApi.time(v, field);
     }
 
     static JsonObject member(Members.Member m) {

@@ -463,15 +463,7 @@ final class SubscriptionsApi {
     }
 
     private static Instant instant(Object value, String field) {
-        if (value instanceof String s) {
-            try {
-                return OffsetDateTime.parse(s).toInstant();
-            } catch (DateTimeParseException e) {
-                // fall through to the message below
-            }
-        }
-        throw new InvalidInputException(field + " must be an ISO-8601 time with offset, such as "
-            + "2024-05-01T12:00:00Z", field);
+        return HttpApi.time(value instanceof String s ? s : "", field);
     }
 
     private static long longParam(RoutingContext ctx, String name, long fallback, long min) {

@@ -91,6 +91,11 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         Instant errorAt;
         int attempts;
         ScheduledFuture<?> retry;
+        /**
+         * Why the last start failed when the connector or the hub refused the config (a value its routes could not
+         * take: no retry mends it), else null; an update whose config is so refused is undone.
+         */
+        String configRefused;
         /** Why it stopped itself (a 410 Gone), kept in the database until an admin resumes it. */
         StopReasons.Reason stopped;
         /** Why the last start failed, when it was a path another integration serves. */
@@ -524,6 +529,16 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.record = before;
             restart(e);
             throw new InvalidInputException(List.of(refusedTarget(connector, given, refused)));
+        }
+        if (e.configRefused != null) {
+            // its routes could not take the new config: it is undone, and what ran before runs on (it was stored and
+            // the running integration failed: an update half done)
+            String why = SecretText.redact(e.configRefused, secretsOf(e));
+            e.record = before;
+            restart(e);
+            LOG.info("Integration {}: a config change was undone: {}", name, why);
+            throw (InvalidInputException) new InvalidInputException("the routes could not take the new config; "
+                + "nothing changed: " + why, "config").coded("integration.updateRefused", why);
         }
         store.updateConfig(e.record);
         announce(name);
@@ -984,6 +999,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.error = null;
             e.pathTaken = null;
             e.refusedTarget = null;
+            e.configRefused = null;
             if (e.stopped != null && e.state.equals(PAUSED)) {
                 e.errorCode = null;
                 e.error = e.stopped.text(); // it stopped itself before the hub's restart: still the reason
@@ -999,9 +1015,22 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.refusedTarget = refused instanceof SinkAddressPolicy.Refused target
                 ? new RefusedValue(target.value(), target.reason())
                 : refused instanceof ValueRefused value ? new RefusedValue(value.value(), value.getMessage()) : null;
+            IllegalArgumentException argument = refusedArgument(ex);
+            e.configRefused = refused != null ? refused.getMessage()
+                : argument != null ? CamelFailures.message(argument) : null;
             fail(e, refused != null ? refused.getMessage() : ex.getMessage() == null ? ex.toString() : ex.getMessage(),
                 refused == null);
         }
+    }
+
+    /** A value the routes could not take, as Camel and the plugin API say it, in {@code e}'s causes; else null. */
+    private static IllegalArgumentException refusedArgument(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException a) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private static HubException refusal(Throwable e) {

@@ -219,6 +219,9 @@ public final class LoadedPlugin {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (CamelFailures.storage(cause)) { // its words are the database's: here in the log, not in an answer
+                LOG.warn("Plugin {}: {} failed in the hub's database", id(), what, cause);
+            }
             throw new PluginCallException(id() + ": " + what + " failed: " + CamelFailures.described(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);

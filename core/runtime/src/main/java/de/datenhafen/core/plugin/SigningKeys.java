@@ -58,6 +58,8 @@ public final class SigningKeys {
             throw new InvalidInputException("name has more than 100 characters", "name")
                 .coded("key.nameLength");
         }
+        // no control characters, as every other name people give (an ESC sequence was kept and shown in the console)
+        name = de.datenhafen.core.security.TextRules.optional(name, "name", 100);
         Optional<Key> existing = key(id);
         if (existing.isPresent()) {
             ConflictException taken = new ConflictException("key " + id + " is already registered for member "
@@ -108,6 +110,7 @@ public final class SigningKeys {
             throw new InvalidInputException("note has more than 500 characters", "note")
                 .coded("allowlist.note");
         }
+        note = de.datenhafen.core.security.TextRules.optional(note, "note", 500);
         Optional<Allowed> existing = allowed(hex);
         if (existing.isPresent()) {
             return existing.get();

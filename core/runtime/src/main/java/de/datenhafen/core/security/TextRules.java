@@ -3,12 +3,12 @@ package de.datenhafen.core.security;
 import de.datenhafen.api.InvalidInputException;
 
 /** Names, contacts and purposes that people type: trimmed, bounded, no control characters, no bidi overrides. */
-final class TextRules {
+public final class TextRules {
 
     private TextRules() {
     }
 
-    static String required(String value, String field, int max) {
+    public static String required(String value, String field, int max) {
         String v = optional(value, field, max);
         if (v == null) {
             throw new InvalidInputException(field + " is required", field).coded("text.required", field);
@@ -32,7 +32,7 @@ final class TextRules {
     }
 
     /** The value trimmed, or null when absent or blank. */
-    static String optional(String value, String field, int max) {
+    public static String optional(String value, String field, int max) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -36,4 +36,21 @@ class CamelFailuresTest {
             .isEqualTo("IllegalStateException: gateway down");
         assertThat(CamelFailures.message(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
+
+    /**
+     * A failure of the hub's database, however deep in the causes, is said as such and without the database's words
+     * (its SQL, table and column, error code were an integration's lastError, shown in the API and the console).
+     */
+    @Test
+    void aFailureOfTheDatabaseIsSaidWithoutItsSql() {
+        java.sql.SQLException sql = new java.sql.SQLException("Value too long for column \"TYPE_PATTERNS "
+            + "CHARACTER VARYING(4000)\"; SQL statement: INSERT INTO bus_subscription (name) VALUES (?) [22001-240]");
+        RuntimeException wrapped = new RuntimeException(new de.datenhafen.api.HubException("cannot create "
+            + "subscription log-sink-x: " + sql.getMessage(), null, sql));
+
+        assertThat(CamelFailures.message(wrapped)).isEqualTo(CamelFailures.STORAGE);
+        assertThat(CamelFailures.described(wrapped)).isEqualTo(CamelFailures.STORAGE)
+            .doesNotContain("INSERT", "bus_subscription", "22001");
+        assertThat(CamelFailures.storage(new IllegalStateException("gateway down"))).isFalse();
+    }
 }

@@ -30,8 +30,11 @@ public final class LogSinkConnector implements Connector {
     public ConfigDef config() {
         return ConfigDef.builder()
             .define("types", ConfigType.LIST, null, true, "Event types to follow; a type may end in *")
+            .check("types", ConfigCheck.eventTypes())
             .define("subscription", ConfigType.STRING, null, false,
                 "Name of the subscription; default: log-sink-<integration>")
+            // as the sinks' (SinkUri.events): a name the bus refuses was taken, and the start failed
+            .check("subscription", SinkUri.SUBSCRIPTION)
             .define("level", ConfigType.STRING, "INFO", false, "Log level: TRACE, DEBUG, INFO, WARN or ERROR")
             // checked when written: "LAUT" was taken, and the integration failed at its start with Camel's exception
             .check("level", ConfigCheck.pattern("(?i)TRACE|DEBUG|INFO|WARN|ERROR", "TRACE, DEBUG, INFO, WARN or ERROR"))

@@ -79,13 +79,18 @@ final class SinkUri {
     /** The keys that say which events a sink follows. */
     static ConfigDef.Builder events(ConfigDef.Builder b, String connector) {
         return b.define("types", ConfigType.LIST, null, true, "Event types to send; a type may end in *")
+            .check("types", ConfigCheck.eventTypes())
             .define("subject-prefix", ConfigType.STRING, null, false, "Only events whose subject starts with this")
+            .check("subject-prefix", ConfigCheck.length(1, BusConsumerEndpoint.MAX_SUBJECT_PREFIX_CHARS))
             .define("subscription", ConfigType.STRING, null, false,
                 "Name of the subscription that keeps the sink's place on the bus; default: " + connector
                     + "-<integration>")
-            .check("subscription", ConfigCheck.pattern("[a-z0-9][a-z0-9._-]{0,62}",
-                "lower-case letters, digits, dots, dashes and underscores"));
+            .check("subscription", SUBSCRIPTION);
     }
+
+    /** A subscription's name as a connector's key takes it (one the bus refuses failed the start). */
+    static final ConfigCheck SUBSCRIPTION = ConfigCheck.pattern("[a-z0-9][a-z0-9._-]{0,62}",
+        "lower-case letters, digits, dots, dashes and underscores");
 
     /**
      * The key {@value #CA_CERTIFICATE}: for a target over TLS whose certificate a private authority signed, that

@@ -369,6 +369,44 @@ class CoreConnectorsIT {
     }
 
     /** Refused before anything is stored, naming the key: the hub's 400 with the problem. */
+    /**
+     * The sinks' event types, subject prefix and subscription and a webhook's URL are refused at validate and create
+     * where the routes would refuse them (they were taken, and the integration failed at its start with the bus's, or
+     * the database's, words, its SQL among them, and a URL's password stored and shown in clear).
+     */
+    @Test
+    void whatASinksRoutesWouldRefuseIsRefusedAtValidateAndCreate(HubClient client) {
+        String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        Object[][] cases = {
+            {"log-sink", new JsonObject().put("types", new JsonArray().add("city.ok").add("a b")), "config.types",
+                "must be an event type or a pattern ending in * (air.reading, air.*); was 'a b'"},
+            {"log-sink", new JsonObject().put("types", new JsonArray().add("city." + "a".repeat(4100))),
+                "config.types", "must be event types of at most 4000 characters together (a comma between two); "
+                    + "have 4105"},
+            {"log-sink", new JsonObject().put("types", new JsonArray().add("city.ok"))
+                .put("subscription", "Not A Valid Name!"), "config.subscription",
+                "must be lower-case letters, digits, dots, dashes and underscores; was 'Not A Valid Name!'"},
+            {"webhook-sink", new JsonObject().put("types", new JsonArray().add("city.ok")).put("secret", secret)
+                .put("url", "https://example.org/h").put("subject-prefix", "s".repeat(1025)),
+                "config.subject-prefix", "must be 1 to 1024 characters; has 1025"},
+            {"webhook-sink", new JsonObject().put("types", new JsonArray().add("city.ok")).put("secret", secret)
+                .put("url", "https://alice:s3cr3tpw@example.org/h?api_key=KEY123"), "config.url",
+                "must be a URL (https, http) without a user or password in it (give them in a key of their own); "
+                    + "was 'https://********@example.org/h?api_key=KEY123'"},
+        };
+        int n = 0;
+        for (Object[] c : cases) {
+            JsonObject request = new JsonObject().put("name", "refused-sink-" + n++).put("connector", c[0])
+                .put("config", c[1]);
+            HubClient.Response validated = client.post("/api/v1/admin/integrations/validate", request);
+            assertThat(validated.json().getJsonArray("problems").stream().map(JsonObject.class::cast)
+                .map(p -> p.getString("field") + ": " + p.getString("error"))).as(validated.body())
+                .containsExactly(c[2] + ": " + c[3]);
+            assertRefused(client.post("/api/v1/admin/integrations", request), (String) c[2], (String) c[3]);
+            assertThat(client.get("/api/v1/admin/integrations/" + request.getString("name")).status()).isEqualTo(404);
+        }
+    }
+
     private static void assertRefused(HubClient.Response r, String field, String message) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().getString("field")).isEqualTo(field);
