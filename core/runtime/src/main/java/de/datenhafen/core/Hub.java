@@ -287,6 +287,7 @@ public final class Hub implements AutoCloseable {
             config.httpWorkers(), config.httpQueue(), this::publicUrl, new PluginCallers(identity, authLimiter),
             this::ownerOf, publicSections::routes), eventLog, subscriptions, config.busRetry(), sinkPolicy);
         camel.leaseTimedRoutes(leases);
+        camel.waitForRoutesAtMost(config.pluginCallTimeout());
         plugins = new PluginHost(config, db, identity.pluginOwners()::ownerOf, nodeId);
         nodes.onForget(plugins::forgetNode);
         plugins.shareChanges(changes);

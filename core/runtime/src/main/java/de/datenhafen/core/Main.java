@@ -120,9 +120,49 @@ public final class Main {
             + " at this hub process, until " + code.expires().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
             + " or until someone is a hub-admin;\n a restart without one prints a new code.\n"
             + "=====================================================================\n"));
-        Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWithin(hub, stopDeadline(hub.config())),
+            "shutdown"));
         HeapTrim.afterStart();
         hub.trimHeapWhenQuiet();
         System.out.println("Datenhafen listening on port " + hub.port());
+    }
+
+    /**
+     * How long a stop may take before the process ends without it: the stop's own wait for in-flight work, a
+     * plugin's stop call, and ten seconds. A plugin's code that never returns and holds a lock the stop needs (a
+     * route's making that ran for ever) kept a stopped hub alive until it was killed; the bus keeps every event it
+     * acknowledged through a kill as through a stop.
+     */
+    static java.time.Duration stopDeadline(HubConfig config) {
+        return config.shutdownTimeout().plus(config.pluginCallTimeout()).plusSeconds(10);
+    }
+
+    /** Closes {@code hub}; past {@code deadline} halts the process (a shutdown hook cannot {@code exit}). */
+    static void closeWithin(Hub hub, java.time.Duration deadline) {
+        closeWithin(hub::close, deadline, () -> Runtime.getRuntime().halt(1));
+    }
+
+    /** Runs {@code close}; should it not have returned after {@code deadline}, says so and runs {@code halt}. */
+    static void closeWithin(Runnable close, java.time.Duration deadline, Runnable halt) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(deadline.toMillis());
+            } catch (InterruptedException stopped) {
+                return;
+            }
+            // the log may be stopped already: said on the console too
+            String why = "The stop did not finish within " + deadline.toSeconds() + " s (a plugin's code that does "
+                + "not return?): the process ends without it; every acknowledged event is kept";
+            LOG.error(why);
+            System.err.println(why);
+            halt.run();
+        }, "shutdown-deadline");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            close.run();
+        } finally {
+            watchdog.interrupt();
+        }
     }
 }

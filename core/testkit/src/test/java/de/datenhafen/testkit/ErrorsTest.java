@@ -18,6 +18,7 @@ class ErrorsTest {
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(r.json().getString("error")).isEqualTo("no such resource");
+        assertThat(r.json().getString("field")).isEqualTo("path");
     }
 
     @Test
@@ -27,6 +28,7 @@ class ErrorsTest {
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(r.json().getString("error")).isEqualTo("method not allowed on this resource");
+        assertThat(r.json().getString("field")).isEqualTo("method");
     }
 
     @Test
@@ -53,5 +55,28 @@ class ErrorsTest {
 
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().getString("error")).isEqualTo("no plugin with id 'nope' is installed");
+        assertThat(r.json().getString("field")).isEqualTo("id");
+    }
+
+    /**
+     * A refusal names the part of the request at fault: the thing a path names that is not there, the credentials
+     * that lack the right (the probe found these answered with a message alone).
+     */
+    @Test
+    void aRefusalNamesWhatItIsAbout(HubClient client) {
+        assertThat(client.get("/api/v1/admin/integrations/nope").json().getString("field")).isEqualTo("name");
+        assertThat(client.get("/api/v1/admin/members/nope").json().getString("field")).isEqualTo("member");
+        assertThat(client.get("/api/v1/admin/subscriptions/nope").json().getString("field")).isEqualTo("name");
+        io.vertx.core.json.JsonObject viewer = client.post("/api/v1/admin/members", new io.vertx.core.json.JsonObject()
+            .put("id", "fehlerbild").put("name", "Fehlerbild")).json();
+        assertThat(viewer.getString("id")).isEqualTo("fehlerbild");
+        HubClient.Response token = client.post("/api/v1/admin/members/fehlerbild/tokens",
+            new io.vertx.core.json.JsonObject().put("name", "nur-lesen").put("roles",
+                new io.vertx.core.json.JsonArray().add("viewer")));
+        HubClient.Response refused = client.withToken(token.json().getString("token")).get("/api/v1/admin/members");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().getString("field")).isEqualTo("Authorization");
+        assertThat(client.delete("/api/v1/admin/members/fehlerbild/tokens/nope").json().getString("field"))
+            .isEqualTo("token");
     }
 }

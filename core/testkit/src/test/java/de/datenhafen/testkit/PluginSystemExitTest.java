@@ -62,7 +62,54 @@ class PluginSystemExitTest {
         }
     }
 
+    /**
+     * A route's making that never returns (plugin code in its {@code configure()}, as a regular expression over a
+     * megabyte-long URL was) holds the hub's routes: the create that started it answers after the plugin call time,
+     * the hub still answers its health and its API, the integration is deleted, and a stop ends the process within its
+     * deadline (1 s of stop, 2 s of plugin call and 10 s here). Before, the create never answered, readiness and the
+     * integrations API hung behind it, and a stopped hub lived on until it was killed.
+     */
+    @Test
+    void aRouteMakingThatNeverReturnsHoldsNeitherTheApiNorTheStop() throws Exception {
+        Path archive = PluginArchiveBuilder.plugin("stuck", "1.0.0", Fixtures.MEMBER,
+            de.datenhafen.fixtures.StuckRoutesPlugin.class).writeTo(home.resolve("plugins"));
+        Path log = home.resolve("stuck.log");
+        Process hub = hub(HostileArchivesTest.sha256(archive), log, java.util.Map.of(
+            "DATENHAFEN_PLUGIN_CALL_TIMEOUT", "2s", "DATENHAFEN_SHUTDOWN_TIMEOUT", "1s"));
+        try {
+            int port = await("the hub to listen").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> port(log, hub), p -> p > 0);
+            HubClient client = new HubClient(URI.create("http://127.0.0.1:" + port), TOKEN)
+                .withTimeout(Duration.ofSeconds(20));
+            await("its plugin to start").atMost(Duration.ofMinutes(1)).until(() -> "started".equals(client
+                .get("/api/v1/admin/plugins/stuck").json().getString("state")));
+
+            HubClient.Response created = client.post("/api/v1/admin/integrations", new JsonObject()
+                .put("name", "never-made").put("connector", "stuck"));
+            assertThat(created.body()).contains("did not finish within 2 s");
+            assertThat(client.anonymous().get("/health/ready").status()).isEqualTo(200);
+            assertThat(client.get("/api/v1/admin/integrations/never-made").json().getString("state"))
+                .isEqualTo("failed");
+            assertThat(client.delete("/api/v1/admin/integrations/never-made").status()).isEqualTo(204);
+
+            long t0 = System.nanoTime();
+            hub.destroy(); // SIGTERM, as an admin's stop
+            assertThat(hub.waitFor(40, TimeUnit.SECONDS)).as("the hub ends").isTrue();
+            if (hub.exitValue() == 1) { // the stop was held: the deadline ended the process
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(12));
+                assertThat(Files.readString(log)).contains("The stop did not finish within 13 s (a plugin's code "
+                    + "that does not return?): the process ends without it");
+            }
+        } finally {
+            hub.destroyForcibly();
+        }
+    }
+
     private Process hub(String admittedSha, Path log) throws IOException {
+        return hub(admittedSha, log, java.util.Map.of());
+    }
+
+    private Process hub(String admittedSha, Path log, java.util.Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), "-Ddatenhafen.home=" + home, "-Xmx256m",
             "de.datenhafen.core.Main").redirectErrorStream(true).redirectOutput(log.toFile());
@@ -73,6 +120,7 @@ class PluginSystemExitTest {
         pb.environment().put("DATENHAFEN_PLUGIN_ADMITTED", admittedSha);
         // the fixture archive is unsigned, like every HubExtension fixture (PluginSignatureTest tests signatures)
         pb.environment().put("DATENHAFEN_PLUGINS_REQUIRE_SIGNATURE", "false");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -310,7 +310,7 @@ public final class SubscriptionStore {
     }
 
     private static NotFoundException notFound(String name) {
-        return new NotFoundException("no subscription '" + name + "'");
+        return new NotFoundException("no subscription '" + name + "'", "name");
     }
 
     static HubException failed(String what, SQLException e) {

@@ -50,6 +50,13 @@ public final class CamelHost implements AutoCloseable {
     private final HubHttpComponent http;
     private final BusComponent bus;
     private final SinkAddressPolicy sinkPolicy;
+    /**
+     * Held while routes are added, suspended, resumed or removed. Waited for at most {@link #routesWait}: a route's
+     * making runs plugin code (its {@code configure()}), and one that never returned held the hub's routes, so every
+     * later start, the hub's own start after a restart among them, and every stop waited for ever.
+     */
+    private final java.util.concurrent.locks.ReentrantLock routesLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile java.time.Duration routesWait = java.time.Duration.ofSeconds(30);
     private volatile IntegrationStop stops = (integration, reason) ->
         LOG.warn("Integration {} asked to stop ({}), but nothing stops integrations yet", integration, reason);
 
@@ -149,8 +156,27 @@ public final class CamelHost implements AutoCloseable {
      *
      * @return the ids of the routes added
      */
-    public synchronized List<String> addRoutes(RouteOwner owner, RoutesBuilder builder) throws Exception {
+    public List<String> addRoutes(RouteOwner owner, RoutesBuilder builder) throws Exception {
         return addRoutes(owner, builder, false);
+    }
+
+    /** How long a change of routes waits for another that holds them (the hub's plugin call time). */
+    public void waitForRoutesAtMost(java.time.Duration wait) {
+        this.routesWait = wait;
+    }
+
+    /** Takes {@link #routesLock}, or refuses {@code what} when another change held it for {@link #routesWait}. */
+    private void lockRoutes(String what) {
+        try {
+            if (routesLock.tryLock(routesWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new de.datenhafen.api.RetryableException("the hub's routes are held by a route's making that has not "
+            + "finished within " + Math.max(1, routesWait.toSeconds()) + " s (a plugin's code that does not return?); "
+            + what + " was not done", java.time.Duration.ofSeconds(5));
     }
 
     /**
@@ -159,8 +185,16 @@ public final class CamelHost implements AutoCloseable {
      * in between, e.g. an event to a webhook target that asked for no more); {@link #resume} starts it. Other
      * consumers start and are suspended as usual (a paused HTTP route answers 503).
      */
-    public synchronized List<String> addRoutes(RouteOwner owner, RoutesBuilder builder, boolean paused)
-            throws Exception {
+    public List<String> addRoutes(RouteOwner owner, RoutesBuilder builder, boolean paused) throws Exception {
+        lockRoutes("adding the routes of integration " + owner.integration());
+        try {
+            return addLocked(owner, builder, paused);
+        } finally {
+            routesLock.unlock();
+        }
+    }
+
+    private List<String> addLocked(RouteOwner owner, RoutesBuilder builder, boolean paused) throws Exception {
         String prefix = owner.integration() + ".";
         owners.put(owner.integration(), owner);
         counters.computeIfAbsent(owner.integration(), k -> new RouteCounters());
@@ -190,33 +224,62 @@ public final class CamelHost implements AutoCloseable {
         if (added.isEmpty()) {
             throw new IllegalArgumentException("the connector's routes builder added no routes");
         }
+        if (owners.get(owner.integration()) != owner) {
+            // let go while its routes were being made (a making past the plugin call time): they must not run
+            removeNew(before);
+            throw new IllegalStateException("integration " + owner.integration() + " was stopped while its routes "
+                + "were being made");
+        }
         return added;
     }
 
     /** Suspends the integration's routes: consumers stop taking work, nothing is lost. */
-    public synchronized void suspend(String integration) throws Exception {
-        for (String id : routeIdsOf(integration)) {
-            camel.getRouteController().suspendRoute(id, 5, TimeUnit.SECONDS);
-        }
-    }
-
-    public synchronized void resume(String integration) throws Exception {
-        for (String id : routeIdsOf(integration)) {
-            camel.getRouteController().resumeRoute(id);
-        }
-    }
-
-    /** Stops (finishing in-flight exchanges, at most 5 s) and removes the integration's routes. */
-    public synchronized void remove(String integration) {
-        for (String id : routeIdsOf(integration)) {
-            try {
-                camel.getRouteController().stopRoute(id, 5, TimeUnit.SECONDS);
-                camel.removeRoute(id);
-            } catch (Exception e) {
-                LOG.warn("Route {} of integration {} did not stop cleanly: {}", id, integration, e.getMessage());
+    public void suspend(String integration) throws Exception {
+        lockRoutes("suspending the routes of integration " + integration);
+        try {
+            for (String id : routeIdsOf(integration)) {
+                camel.getRouteController().suspendRoute(id, 5, TimeUnit.SECONDS);
             }
+        } finally {
+            routesLock.unlock();
         }
-        owners.remove(integration);
+    }
+
+    public void resume(String integration) throws Exception {
+        lockRoutes("resuming the routes of integration " + integration);
+        try {
+            for (String id : routeIdsOf(integration)) {
+                camel.getRouteController().resumeRoute(id);
+            }
+        } finally {
+            routesLock.unlock();
+        }
+    }
+
+    /**
+     * Stops (finishing in-flight exchanges, at most 5 s) and removes the integration's routes. An integration with
+     * none (its start failed, or its routes are still being made by code that does not return) is let go without
+     * waiting for the routes: so it can be deleted while another's making holds them.
+     */
+    public void remove(String integration) {
+        if (routeIdsOf(integration).isEmpty() && !routesLock.isHeldByCurrentThread()) {
+            owners.remove(integration);
+            return;
+        }
+        lockRoutes("removing the routes of integration " + integration);
+        try {
+            for (String id : routeIdsOf(integration)) {
+                try {
+                    camel.getRouteController().stopRoute(id, 5, TimeUnit.SECONDS);
+                    camel.removeRoute(id);
+                } catch (Exception e) {
+                    LOG.warn("Route {} of integration {} did not stop cleanly: {}", id, integration, e.getMessage());
+                }
+            }
+            owners.remove(integration);
+        } finally {
+            routesLock.unlock();
+        }
     }
 
     /**

@@ -119,7 +119,9 @@ final class Authentication {
                 if (outcome.refusal() != null || denied != null) {
                     request.resume();
                     ctx.fail(outcome.refusal() != null ? outcome.refusal()
-                        : new ForbiddenException(denied, denied.startsWith(AccessRules.NO_RULE) ? "path" : null));
+                        : new ForbiddenException(denied, denied.startsWith(AccessRules.NO_RULE) ? "path"
+                            // what lacks the right: the token sent, or the signed-in person's session
+                            : request.getHeader("Authorization") != null ? "Authorization" : SESSION_COOKIE));
                     return;
                 }
                 ctx.next();

@@ -144,7 +144,7 @@ public final class Errors {
                 + "(%25 stands for % itself)", "query", null);
         } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {
             send(ctx, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : message(e.getStatusCode()),
-                null, null);
+                field(e.getStatusCode()), null);
         } else {
             // Database errors, stack details and plugin internals stay in the log, under the request's id.
             String id = requestId(ctx);
@@ -390,6 +390,8 @@ public final class Errors {
     /** The part of the request a bare status is about, for the error's {@code field}; null when none is. */
     static String field(int status) {
         return switch (status) {
+            case 404 -> "path";
+            case 405 -> "method";
             case 413 -> "body";
             case 414 -> "path";
             case 415 -> "Content-Type";

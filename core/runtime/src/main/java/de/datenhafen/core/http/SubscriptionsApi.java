@@ -97,7 +97,7 @@ final class SubscriptionsApi {
     private String ofFlow(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         if (flows.memberOf(name).isEmpty()) {
-            Errors.respond(ctx, new NotFoundException("no flow '" + LogText.escape(name) + "'"));
+            Errors.respond(ctx, new NotFoundException("no flow '" + LogText.escape(name) + "'", "name"));
             return null;
         }
         return FlowManager.subscriptionOf(name);
@@ -242,7 +242,7 @@ final class SubscriptionsApi {
     }
 
     private static NotFoundException notFound(String name) {
-        return new NotFoundException("no subscription '" + name + "'");
+        return new NotFoundException("no subscription '" + name + "'", "name");
     }
 
     private static String who(SubscriptionConsumers.Attached consumer) {
@@ -450,7 +450,7 @@ final class SubscriptionsApi {
     }
 
     private static NotFoundException noDeadLetter(long id) {
-        return new NotFoundException("no dead letter " + id);
+        return new NotFoundException("no dead letter " + id, "id");
     }
 
     /** A JSON body's string field, or null; anything else is a 400 naming the field. */

@@ -1156,7 +1156,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     private Entry require(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new NotFoundException("no integration named '" + name + "'");
+            throw new NotFoundException("no integration named '" + name + "'", "name");
         }
         return e;
     }

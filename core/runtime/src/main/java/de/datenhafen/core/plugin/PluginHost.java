@@ -876,7 +876,7 @@ public final class PluginHost implements AutoCloseable {
     private LoadedPlugin require(String id) {
         LoadedPlugin plugin = loaded.get(id);
         if (plugin == null) {
-            throw new NotFoundException("no plugin with id '" + id + "' is installed");
+            throw new NotFoundException("no plugin with id '" + id + "' is installed", "id");
         }
         return plugin;
     }

@@ -89,7 +89,7 @@ public final class SigningKeys {
     /** Revokes the member's key; revoking a revoked key changes nothing. */
     public Key revoke(String member, String id, String by) {
         Key key = key(id).filter(k -> k.member().equals(member))
-            .orElseThrow(() -> new NotFoundException("member " + member + " has no key " + id));
+            .orElseThrow(() -> new NotFoundException("member " + member + " has no key " + id, "key"));
         if (!key.revoked()) {
             update("UPDATE member_key SET revoked_at = ?, revoked_by = ? WHERE id = ?", Timestamp.from(Instant.now()),
                 by, id);
@@ -132,7 +132,7 @@ public final class SigningKeys {
     /** Takes an entry off the allow-list; the archive it admitted is refused at its next install or start. */
     public void disallow(String sha256) {
         if (update("DELETE FROM plugin_allowlist WHERE sha256 = ?", sha256) == 0) {
-            throw new NotFoundException("no archive with SHA-256 " + sha256 + " is on the allow-list");
+            throw new NotFoundException("no archive with SHA-256 " + sha256 + " is on the allow-list", "sha256");
         }
     }
 

@@ -326,7 +326,7 @@ public final class ApiTokens {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read tokens", e);
         }
-        throw new NotFoundException("member " + member + " has no token " + id);
+        throw new NotFoundException("member " + member + " has no token " + id, "token");
     }
 
     private static Optional<Token> byName(Connection c, String member, String name) throws SQLException {

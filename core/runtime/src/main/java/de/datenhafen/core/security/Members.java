@@ -221,7 +221,7 @@ public final class Members {
     }
 
     public Member require(String id) {
-        return get(id).orElseThrow(() -> new NotFoundException("no member " + id).coded("member.none", id));
+        return get(id).orElseThrow(() -> new NotFoundException("no member " + id, "member").coded("member.none", id));
     }
 
     public Optional<Member> get(String id) {

@@ -89,27 +89,32 @@ public final class Passwords {
 
     /** Refuses a password the rules do not allow, with the reason (field {@code password}). */
     public static void check(String password, String userId, String memberId) {
+        check(password, userId, memberId, "password");
+    }
+
+    /** As {@link #check(String, String, String)}, a refusal naming {@code field} (a change's {@code newPassword}). */
+    public static void check(String password, String userId, String memberId, String field) {
         if (password == null) {
-            throw new InvalidInputException("password is required", "password").coded("text.required", "password");
+            throw new InvalidInputException("password is required", field).coded("text.required", field);
         }
         int n = password.codePointCount(0, password.length());
         if (n < MIN_LENGTH) {
             throw new InvalidInputException(Rule.TOO_SHORT.opening + MIN_LENGTH + " characters (any characters; "
-                + "a few words make a good one)", "password").coded("password.tooShort", MIN_LENGTH);
+                + "a few words make a good one)", field).coded("password.tooShort", MIN_LENGTH);
         }
         if (n > MAX_LENGTH) {
-            throw new InvalidInputException(Rule.TOO_LONG.opening + MAX_LENGTH + " characters", "password")
+            throw new InvalidInputException(Rule.TOO_LONG.opening + MAX_LENGTH + " characters", field)
                 .coded("password.tooLong", MAX_LENGTH);
         }
         String lower = password.toLowerCase(Locale.ROOT);
         for (String known : new String[] {userId, memberId, "datenhafen"}) {
             if (known != null && known.length() >= 4 && lower.contains(known.toLowerCase(Locale.ROOT))) {
                 throw new InvalidInputException(Rule.HAS_A_NAME.opening + "the account's name, its member's or the "
-                    + "hub's", "password").coded("password.hasName");
+                    + "hub's", field).coded("password.hasName");
             }
         }
         if (password.codePoints().distinct().count() < 3) {
-            throw new InvalidInputException(Rule.TOO_SIMPLE.opening + "two different characters", "password")
+            throw new InvalidInputException(Rule.TOO_SIMPLE.opening + "two different characters", field)
                 .coded("password.tooSimple");
         }
     }

@@ -276,7 +276,7 @@ public final class Users {
             throw new InvalidInputException("the new password is the current one", "newPassword")
                 .coded("password.same");
         }
-        Passwords.check(newPassword, id, user.member());
+        Passwords.check(newPassword, id, user.member(), "newPassword");
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
             "UPDATE hub_user SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?")) {
             Timestamp now = Timestamp.from(Instant.now());
@@ -312,7 +312,7 @@ public final class Users {
     }
 
     public User require(String id) {
-        return get(id).orElseThrow(() -> new NotFoundException("no user " + id).coded("user.none", id));
+        return get(id).orElseThrow(() -> new NotFoundException("no user " + id, "user").coded("user.none", id));
     }
 
     public Optional<User> get(String id) {

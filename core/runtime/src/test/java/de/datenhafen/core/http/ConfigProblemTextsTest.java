@@ -51,6 +51,8 @@ class ConfigProblemTextsTest {
             .check("every", ConfigCheck.between(Duration.ofSeconds(1), Duration.ofMinutes(1)))
             .define("zone", ConfigType.STRING, null, false, "a zone").check("zone", ConfigCheck.timeZone())
             .secret("key", ConfigType.STRING, null, false, "a secret").check("key", ConfigCheck.length(32, 64))
+            .define("types", ConfigType.LIST, null, false, "types").check("types", ConfigCheck.eventTypes())
+            .define("many", ConfigType.LIST, null, false, "many types").check("many", ConfigCheck.eventTypes())
             .build();
         Map<String, Object> given = new HashMap<>();
         given.put("int", "x");
@@ -72,6 +74,8 @@ class ConfigProblemTextsTest {
         given.put("zone", "Mars/Olympus");
         given.put("key", "too short");
         given.put("colour", "blue");
+        given.put("types", List.of("air.reading", "a b"));
+        given.put("many", List.of("a".repeat(3000), "b".repeat(3000)));
         List<ConfigProblem> problems = catchThrowableOfType(() -> def.parse(given), InvalidInputException.class)
             .problems();
         ConfigProblem text = catchThrowableOfType(() -> ConfigDef.builder()

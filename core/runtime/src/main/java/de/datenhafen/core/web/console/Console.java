@@ -468,7 +468,8 @@ public final class Console {
                         Language l = Language.of(ctx);
                         String field = fieldOf(reply);
                         String problem = field.equals("currentPassword") ? TEXTS.get(l, "account.wrongCurrent")
-                            : field.equals("newPassword") ? TEXTS.get(l, "account.same") : setupProblem(l, reply);
+                            : "password.same".equals(reply.code()) ? TEXTS.get(l, "account.same")
+                            : setupProblem(l, reply);
                         page(ctx, reply.status(), v -> Future.succeededFuture(account(v,
                             field.equals("newPassword") ? "password" : field, problem)));
                         return;
@@ -637,7 +638,7 @@ public final class Console {
         if (field.equals("code")) {
             return TEXTS.get(l, "setup.wrongCode");
         }
-        if (field.equals("password")) {
+        if (field.equals("password") || field.equals("newPassword")) { // a setup's, a change's new password
             // by the refusal's code: its words are in the page's language now (the API answers the console so)
             var rule = java.util.Optional.ofNullable(switch (String.valueOf(reply.code())) {
                 case "password.tooShort" -> de.datenhafen.core.security.Passwords.Rule.TOO_SHORT;
