@@ -619,6 +619,12 @@ public final class Hub implements AutoCloseable {
             }
         });
         plugins.enabledButNotStarted().forEach((id, reason) -> checks.add(HealthCheck.down("plugin:" + id, reason)));
+        // up (nobody asked them to run here), but archives of the folder the hub did not admit are said
+        int refused = plugins.notAdmitted().size();
+        if (refused > 0) {
+            checks.add(HealthCheck.warning("plugins-not-admitted", refused + " plugin(s) of the plugins folder not "
+                + "admitted (their signature); GET /api/v1/admin/plugins says which and why"));
+        }
         // up (the rest of the hub serves), but an archive left in the plugins folder unloaded (changed since it was
         // installed, never installed) is something an admin meant to run: the start's log said so once
         java.util.Set<String> installed = new java.util.HashSet<>();

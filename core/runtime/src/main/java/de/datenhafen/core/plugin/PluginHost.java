@@ -829,12 +829,29 @@ public final class PluginHost implements AutoCloseable {
     public Map<String, String> enabledButNotStarted() {
         Map<String, String> out = new LinkedHashMap<>();
         for (LoadedPlugin p : loaded.values()) {
-            if (!p.state().equals(LoadedPlugin.STARTED) && states.enabled(p.id()).orElse(true)) {
+            if (!p.state().equals(LoadedPlugin.STARTED) && states.enabled(p.id()).orElse(true)
+                && !neverAdmitted(p.id())) {
                 String error = error(p);
                 out.put(p.id(), error == null ? p.state() : error);
             }
         }
         return out;
+    }
+
+    /**
+     * The plugins of the folder the hub refused (their signature, an unknown key) that no admin of this database ever
+     * enabled (their error says why): an archive left from an earlier life of the hub (a data folder deleted to begin anew) made the
+     * new hub never ready, though nobody had asked it to run there.
+     */
+    public List<String> notAdmitted() {
+        return loaded.values().stream().filter(p -> !p.state().equals(LoadedPlugin.STARTED) && neverAdmitted(p.id()))
+            .map(LoadedPlugin::id).toList();
+    }
+
+    /** Refused at admission, and never enabled or disabled by anyone in this database. */
+    private boolean neverAdmitted(String id) {
+        PluginAdmission a = signatureOf.get(id);
+        return a != null && a.kind() == PluginAdmission.Kind.REFUSED && states.enabled(id).isEmpty();
     }
 
     private PluginView view(LoadedPlugin p) {

@@ -177,10 +177,10 @@ final class DeparturesSection implements PublicSection {
                 } else if (d.delay() == null) {
                     h.element("td", request.text("nach Plan (keine Live-Daten)", "as planned (no live data)"),
                         "class", "meta");
-                } else if (Math.abs(d.delay()) < 60) {
+                } else if (shownDelay(d.scheduled(), d.expected()) == 0) {
                     h.element("td", request.text("pünktlich", "on time"));
                 } else {
-                    int minutes = Math.round(d.delay() / 60f);
+                    int minutes = shownDelay(d.scheduled(), d.expected());
                     h.open("td").element("span", HH_MM.format(Instant.ofEpochSecond(d.expected()).atZone(tt.zone)))
                         .text(" ").element("span", minutes > 0
                             ? request.text("+" + minutes + " Min. Verspätung", "+" + minutes + " min late")
@@ -194,5 +194,13 @@ final class DeparturesSection implements PublicSection {
         h.close("div");
         // the departures change every minute and with each live update: the page's digest is its validator
         return PublicPage.of(name, h);
+    }
+
+    /**
+     * A delay as the minutes between the two times the row shows, each cut to its minute: 03:50 and 03:53 are "+3",
+     * whatever their seconds (221 s, rounded, said "+4" beside 03:50 and 03:53).
+     */
+    static int shownDelay(long scheduled, long expected) {
+        return (int) (Math.floorDiv(expected, 60) - Math.floorDiv(scheduled, 60));
     }
 }

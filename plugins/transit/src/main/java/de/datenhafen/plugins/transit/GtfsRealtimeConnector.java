@@ -193,6 +193,30 @@ public final class GtfsRealtimeConnector implements Connector {
      * Takes a pushed message: its events become the body, their count waits in a property for the answer (see the
      * route). A body that is empty, not a FeedMessage or too large is refused with the API's exceptions.
      */
+    /**
+     * What is wrong with a message protobuf could not read, in words for its sender: protobuf's own name its classes
+     * ("CodedInputStream encountered ..."), which are the stack's details; the hub's own scan's are kept.
+     */
+    static String protobufProblem(String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("negative size")) {
+            return "a field claims a negative size";
+        }
+        if (m.contains("input ended unexpectedly") || m.contains("truncated")) {
+            return "it ends in the middle of a field";
+        }
+        if (m.contains("invalid tag") || m.contains("invalid wire type") || m.contains("malformed varint")) {
+            return "it holds a field that is not well-formed";
+        }
+        if (m.startsWith("Message missing required fields: ")) {
+            return "it lacks the required field(s) " + m.substring("Message missing required fields: ".length());
+        }
+        if (m.startsWith("the message ")) { // the hub's own scan (nesting, sizes)
+            return m;
+        }
+        return "its bytes are not a well-formed protobuf message";
+    }
+
     private static void push(Exchange e, RealtimeProcessor processor, long maxBytes, int maxEntities) {
         byte[] body = e.getIn().getBody(byte[].class);
         if (body == null || body.length == 0) {
@@ -205,7 +229,7 @@ public final class GtfsRealtimeConnector implements Connector {
             events = processor.apply(FeedMessages.parse(body, maxBytes, maxEntities), null, true, Instant.now());
         } catch (InvalidProtocolBufferException ex) {
             throw new InvalidInputException("the body is not a GTFS-Realtime FeedMessage (protobuf): "
-                + ex.getMessage(), "body");
+                + protobufProblem(ex.getMessage()), "body");
         } catch (FeedMessages.TooLarge ex) {
             throw new PayloadTooLargeException(ex.getMessage());
         }
