@@ -31,6 +31,39 @@ class AuditTargetsTest {
         }
     }
 
+    /**
+     * A request refused at another member's data is in the audit of the member it was for and of the member whose
+     * token made it (it was in the first only, so the token's own member-admins never saw their token try), marked so.
+     */
+    @Test
+    void aRefusalAtAnotherMembersDataIsInTheAuditOfBoth() {
+        HubClient admin = hub.client();
+        for (String m : new String[] {"werft", "speicher"}) {
+            assertThat(admin.post("/api/v1/admin/members", new JsonObject().put("id", m).put("name", m)).status())
+                .isEqualTo(201);
+        }
+        HubClient werft = admin.withToken(admin.post("/api/v1/admin/members/werft/tokens", new JsonObject()
+            .put("name", "werft-admin").put("roles", new io.vertx.core.json.JsonArray().add("member-admin")))
+            .json().getString("token"));
+        assertThat(werft.get("/api/v1/admin/members/speicher/users").status()).isEqualTo(403);
+
+        java.util.function.Function<HubClient.Response, java.util.List<JsonObject>> tries = r -> r.json()
+            .getJsonArray("entries").stream().map(JsonObject.class::cast)
+            .filter(e -> "GET /api/v1/admin/members/:member/users".equals(e.getString("action"))
+                || String.valueOf(e.getString("action")).endsWith("/speicher/users")).toList();
+        java.util.List<JsonObject> ownAudit = tries.apply(werft.get("/api/v1/admin/audit"));
+        java.util.List<JsonObject> theirs = tries.apply(admin.get("/api/v1/admin/audit?member=speicher"));
+
+        assertThat(ownAudit).as("the token's own member's audit, read by its member-admin").hasSize(1);
+        assertThat(ownAudit.get(0).getString("member")).isEqualTo("speicher");
+        assertThat(ownAudit.get(0).getString("actorMember")).isEqualTo("werft");
+        assertThat(ownAudit.get(0).getInteger("outcome")).isEqualTo(403);
+        assertThat(theirs).hasSize(1);
+        assertThat(admin.get("/api/v1/admin/audit?member=werft").json().getJsonArray("entries").stream()
+            .map(JsonObject.class::cast).filter(e -> e.getString("actorMember") != null)
+            .allMatch(e -> "werft".equals(e.getString("actorMember")))).isTrue();
+    }
+
     @Test
     void aCreationsEntryNamesWhatWasMade() {
         HubClient admin = hub.client();

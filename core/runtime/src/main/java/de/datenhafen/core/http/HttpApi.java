@@ -401,7 +401,7 @@ public final class HttpApi {
             p == null ? null : p.kind().id(), member,
             action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
                 : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), detail.english(),
-            AuditDetail.encode(detail.parts())));
+            AuditDetail.encode(detail.parts()), p == null ? null : p.member()));
     }
 
     /** One route of the hub's own HTTP surface. */

@@ -536,7 +536,7 @@ final class IdentityApi {
             for (AuditLog.Entry e : entries) {
                 out.add(new JsonObject().put("seq", e.seq()).put("at", e.at().toString())
                     .put("principal", e.principal()).put("principalName", tokenNames.get(e.principal()))
-                    .put("kind", e.principalKind()).put("member", e.member())
+                    .put("kind", e.principalKind()).put("member", e.member()).put("actorMember", e.actorMember())
                     .put("action", e.action()).put("target", e.target()).put("outcome", e.outcome())
                     .put("client", e.client()).put("requestId", e.requestId()).put("detail", e.detail())
                     .put("details", details(e)));

@@ -38,7 +38,15 @@ public final class AuditLog implements AutoCloseable {
      */
     public record Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
                         String target, int outcome, String client, String requestId, String detail,
-                        String detailParts) {
+                        String detailParts, String actorMember) {
+
+        /** An entry whose actor is of its member (or of none), or not known. */
+        public Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
+                     String target, int outcome, String client, String requestId, String detail,
+                     String detailParts) {
+            this(seq, at, principal, principalKind, member, action, target, outcome, client, requestId, detail,
+                detailParts, null);
+        }
 
         /** An entry whose detail is English only. */
         public Entry(long seq, Instant at, String principal, String principalKind, String member, String action,
@@ -143,8 +151,8 @@ public final class AuditLog implements AutoCloseable {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (at, principal, principal_kind, "
-                + "member_id, action, target, outcome, client, request_id, detail, detail_parts) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "member_id, action, target, outcome, client, request_id, detail, detail_parts, actor_member_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Entry e : batch) {
                     ps.setTimestamp(1, Timestamp.from(e.at()));
                     ps.setString(2, cut(e.principal(), 140));
@@ -159,6 +167,8 @@ public final class AuditLog implements AutoCloseable {
                     // whole parts only (AuditDetail.encode): cut, it would not be read back
                     ps.setString(11, e.detailParts() == null || e.detailParts().length() > 4000 ? null
                         : e.detailParts());
+                    ps.setString(12, e.actorMember() == null || e.actorMember().equals(e.member()) ? null
+                        : cut(e.actorMember(), 64));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -204,7 +214,9 @@ public final class AuditLog implements AutoCloseable {
         List<Object> args = new ArrayList<>();
         args.add(bound);
         if (f.member() != null) {
-            sql.append(" AND member_id = ?");
+            // for the member, or done by one of its people or tokens at another's
+            sql.append(" AND (member_id = ? OR actor_member_id = ?)");
+            args.add(f.member());
             args.add(f.member());
         }
         if (f.principal() != null) {
@@ -261,7 +273,8 @@ public final class AuditLog implements AutoCloseable {
                     out.add(new Entry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("principal"),
                         rs.getString("principal_kind"), rs.getString("member_id"), rs.getString("action"),
                         rs.getString("target"), rs.getInt("outcome"), rs.getString("client"),
-                        rs.getString("request_id"), rs.getString("detail"), rs.getString("detail_parts")));
+                        rs.getString("request_id"), rs.getString("detail"), rs.getString("detail_parts"),
+                        rs.getString("actor_member_id")));
                 }
             }
         } catch (SQLException e) {

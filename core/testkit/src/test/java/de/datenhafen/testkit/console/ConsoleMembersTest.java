@@ -365,8 +365,11 @@ class ConsoleMembersTest {
         assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr"))).isNotEmpty();
 
         People.signIn(browser, hub.client(), People.ANNA, People.ANNA_PASSWORD, "/console/audit");
-        String anna = browser.driver().findElement(By.id("audit")).getText();
-        assertThat(anna).contains("luftblick").doesNotContain("stadtverkehr");
+        // her member's entries, and those of its people and tokens at another member's, marked so
+        assertThat(browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(3)")))
+            .extracting(WebElement::getText).isNotEmpty().contains("luftblick")
+            .allSatisfy(member -> assertThat(member)
+                .matches("luftblick( \\(durch [a-z0-9-]+\\))?|[a-z0-9-]+ \\(durch luftblick\\)"));
         assertThat(browser.driver().findElements(By.id("filter-member"))).isEmpty();
     }
 

@@ -213,7 +213,9 @@ final class Audit {
                     JsonObject e = (JsonObject) o;
                     h.open("tr").open("td");
                     v.time(h, e.getString("at")).close("td").element("td", who(v, e))
-                        .element("td", e.getString("member", "–"));
+                        .element("td", e.getString("actorMember") == null ? e.getString("member", "–")
+                            // done at another member's by one of this one's: both said
+                            : v.t("audit.memberBy", e.getString("member", "–"), e.getString("actorMember")));
                     action(v, h, e.getString("action", ""), e.getValue("outcome"));
                     // what a change did (roles from and to, a state), under what it was done to
                     h.open("td").text(target(v, e.getString("target"))); // null in the JSON: none
