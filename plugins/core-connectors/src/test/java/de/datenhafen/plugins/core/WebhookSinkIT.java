@@ -156,6 +156,31 @@ class WebhookSinkIT {
         }
     }
 
+    /**
+     * A target nobody listens at (a receiver that is down): every attempt's connection is refused, and after the
+     * budget the event is a dead letter saying so, with the target's host and no stack (the network's failure path had
+     * no test; only a receiver's 500 had).
+     */
+    @Test
+    void anEventWhoseTargetRefusesEveryConnectionGoesToTheDeadLettersSayingSo(HubClient client) throws Exception {
+        int closed;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort(); // free now, closed below: nothing listens there
+        }
+        HubClient.Response r = client.post("/api/v1/admin/integrations", new JsonObject().put("name", "down")
+            .put("connector", "webhook-sink").put("config", config("city.down", "http://127.0.0.1:" + closed + "/x")));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+
+        publish("city.down", 1, 1);
+
+        JsonArray dead = await().atMost(BOUND).until(() -> deadLetters(client, "webhook-sink-down"),
+            d -> !d.isEmpty());
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getJsonObject(0).getString("error")).isEqualTo("webhook target down refused the connection "
+            + "(http://127.0.0.1:" + closed + "/x)");
+        assertThat(dead.getJsonObject(0).getInteger("attempts")).isEqualTo(5);
+    }
+
     @Test
     void aReceiverThatAnswers410StopsTheIntegrationWithTheReasonKeptAcrossARestartAndAResumeDeliversTheSameEvent(
         HubClient before) throws Exception {
