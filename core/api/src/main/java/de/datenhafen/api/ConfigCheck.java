@@ -180,21 +180,15 @@ public final class ConfigCheck {
         }, "config.check.url", String.join(", ", allowed)).shownAs(v -> withoutUserInfo(String.valueOf(v)));
     }
 
-    /** {@code url} with what stands between its "//" and an "@" before its path, if anything, as ********. */
+    /**
+     * {@code url} with what stands between its "//" and its last "@" as ********: a password may hold "/", "?" or "#"
+     * (a base64 token), so the "@" is looked for anywhere; a refused URL's "@" in its query is hidden with it, which
+     * says too little rather than a secret.
+     */
     private static String withoutUserInfo(String url) {
         int start = url.indexOf("//");
-        if (start < 0) {
-            return url;
-        }
-        int end = url.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = url.indexOf(c, start + 2);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        int at = url.lastIndexOf('@', end - 1);
-        return at > start + 1 ? url.substring(0, start + 2) + "********" + url.substring(at) : url;
+        int at = url.lastIndexOf('@');
+        return start >= 0 && at > start + 1 ? url.substring(0, start + 2) + "********" + url.substring(at) : url;
     }
 
     /**

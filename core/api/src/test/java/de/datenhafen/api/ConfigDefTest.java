@@ -314,6 +314,8 @@ class ConfigDefTest {
         assertThat(url.problem("https://bob:hunter22@example.org/x")).doesNotContain("hunter22", "bob")
             .contains("without a user or password");
         assertThat(url.problem("https://example.org/x?mail=a@b.org")).isNull();
+        // a password with "/", "?" or "#" in it (a base64 token) is not repeated either
+        assertThat(url.problem("https://bob:hu/nt?er#22@example.org/x")).doesNotContain("hu/nt", "er#22", "bob");
         assertThat(url.schema()).containsEntry("maxLength", 2000);
     }
 }

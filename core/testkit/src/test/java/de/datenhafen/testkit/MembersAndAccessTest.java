@@ -226,6 +226,10 @@ class MembersAndAccessTest {
             .put("roles", new JsonArray().add("viewer")).put("scope", "air-quality"));
         assertThat(notAnObject.status()).as(notAnObject.body()).isEqualTo(400);
         assertThat(notAnObject.json().getString("field")).isEqualTo("scope");
+        HubClient.Response misspelt = admin.post(tokens, new JsonObject().put("name", "wide-open")
+            .put("roles", new JsonArray().add("viewer")).put("scope", new JsonObject().put("plugins", "air-quality")));
+        assertThat(misspelt.status()).as(misspelt.body()).isEqualTo(400);
+        assertThat(misspelt.json().getString("field")).isEqualTo("scope");
         HubClient.Response notText = admin.post(tokens, new JsonObject().put("name", "wide-open")
             .put("roles", new JsonArray().add("viewer")).put("scope", new JsonObject().put("path", 7))
             .put("expiresAt", "tomorrow"));
@@ -285,6 +289,8 @@ class MembersAndAccessTest {
         assertThat(from.status()).as(from.body()).isEqualTo(400);
         assertThat(from.json().getString("field")).isEqualTo("from");
         assertThat(to.status()).as(to.body()).isEqualTo(400);
+        // the year as the database keeps it, in UTC: 23:00 at -05:00 on the last day of 9999 is in 10000
+        assertThat(admin.get("/api/v1/admin/audit?from=9999-12-31T23:00:00-05:00").status()).isEqualTo(400);
         assertThat(admin.get("/api/v1/admin/audit?from=9999-12-31T00:00:00Z").json().getJsonArray("entries"))
             .isEmpty();
     }

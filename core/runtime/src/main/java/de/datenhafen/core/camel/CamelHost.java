@@ -57,6 +57,9 @@ public final class CamelHost implements AutoCloseable {
      */
     private final java.util.concurrent.locks.ReentrantLock routesLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile java.time.Duration routesWait = java.time.Duration.ofSeconds(30);
+    /** Removals counted, and each integration's last (see {@link #attempt}). */
+    private final java.util.concurrent.atomic.AtomicLong removals = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Long> removedAt = new ConcurrentHashMap<>();
     private volatile IntegrationStop stops = (integration, reason) ->
         LOG.warn("Integration {} asked to stop ({}), but nothing stops integrations yet", integration, reason);
 
@@ -186,12 +189,39 @@ public final class CamelHost implements AutoCloseable {
      * consumers start and are suspended as usual (a paused HTTP route answers 503).
      */
     public List<String> addRoutes(RouteOwner owner, RoutesBuilder builder, boolean paused) throws Exception {
+        return addRoutes(owner, builder, paused, attempt());
+    }
+
+    /**
+     * The count of removals so far: an add given it (taken before the connector's {@code routes()} ran) is void when
+     * its integration is removed after it, while the add waited for the routes or the plugin made its builder.
+     */
+    public long attempt() {
+        return removals.get();
+    }
+
+    /** As {@link #addRoutes(RouteOwner, RoutesBuilder, boolean)}, void when the integration was removed after {@code attempt}. */
+    public List<String> addRoutes(RouteOwner owner, RoutesBuilder builder, boolean paused, long attempt)
+            throws Exception {
         lockRoutes("adding the routes of integration " + owner.integration());
         try {
-            return addLocked(owner, builder, paused);
+            List<String> added = addLocked(owner, builder, paused);
+            if (removedAfter(owner.integration(), attempt)) {
+                // let go while its routes were waited for or made (past the plugin call time): they must not run
+                removeNew(new HashSet<>(routeIds().stream().filter(id -> !added.contains(id)).toList()));
+                owners.remove(owner.integration(), owner);
+                throw new IllegalStateException("integration " + owner.integration() + " was stopped while its "
+                    + "routes were being made");
+            }
+            return added;
         } finally {
             routesLock.unlock();
         }
+    }
+
+    private boolean removedAfter(String integration, long attempt) {
+        Long at = removedAt.get(integration);
+        return at != null && at > attempt;
     }
 
     private List<String> addLocked(RouteOwner owner, RoutesBuilder builder, boolean paused) throws Exception {
@@ -223,12 +253,6 @@ public final class CamelHost implements AutoCloseable {
         }
         if (added.isEmpty()) {
             throw new IllegalArgumentException("the connector's routes builder added no routes");
-        }
-        if (owners.get(owner.integration()) != owner) {
-            // let go while its routes were being made (a making past the plugin call time): they must not run
-            removeNew(before);
-            throw new IllegalStateException("integration " + owner.integration() + " was stopped while its routes "
-                + "were being made");
         }
         return added;
     }
@@ -262,6 +286,7 @@ public final class CamelHost implements AutoCloseable {
      * waiting for the routes: so it can be deleted while another's making holds them.
      */
     public void remove(String integration) {
+        removedAt.put(integration, removals.incrementAndGet()); // first: an add under way sees it when it is done
         if (routeIdsOf(integration).isEmpty() && !routesLock.isHeldByCurrentThread()) {
             owners.remove(integration);
             return;

@@ -401,7 +401,10 @@ public final class HttpApi {
             p == null ? null : p.kind().id(), member,
             action != null ? action : method + " " + LogText.escape(path.length() > 250 ? path.substring(0, 250)
                 : path), target, status, Authentication.address(ctx), Errors.requestId(ctx), detail.english(),
-            AuditDetail.encode(detail.parts()), p == null ? null : p.member()));
+            AuditDetail.encode(detail.parts()),
+            // a person's or token's refused try at another member's, for their own member to see; a hub-admin's
+            // actions at members' data are not their member's business (its viewers would read every one)
+            p == null || status < 400 || p.isHubAdmin() ? null : p.member()));
     }
 
     /** One route of the hub's own HTTP surface. */
@@ -720,11 +723,12 @@ public final class HttpApi {
             return null;
         }
         try {
-            java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(text);
-            if (t.getYear() >= 1 && t.getYear() <= 9999) {
-                return t.toInstant();
+            java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
+            int year = t.atOffset(java.time.ZoneOffset.UTC).getYear(); // as the database keeps it
+            if (year >= 1 && year <= 9999) {
+                return t;
             }
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) { // unreadable, or beyond what a time in UTC can be
             // answered below
         }
         throw (de.datenhafen.api.InvalidInputException) new de.datenhafen.api.InvalidInputException(field

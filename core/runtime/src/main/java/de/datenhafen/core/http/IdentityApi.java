@@ -189,6 +189,13 @@ final class IdentityApi {
                     "scope").coded("token.scope"));
             }
             JsonObject scope = asked instanceof JsonObject s ? s : new JsonObject();
+            for (String key : scope.fieldNames()) {
+                if (!key.equals("plugin") && !key.equals("path")) { // "plugins" was left out: a token reaching all
+                    fields.refuse((InvalidInputException) new InvalidInputException("scope has plugin and path only, "
+                        + "not " + HttpApi.auditValue(key), "scope").coded("token.scope"));
+                    break;
+                }
+            }
             Set<Role> roles = fields.check(() -> Role.fromList(list(b, "roles"), "roles"));
             String plugin = fields.check(() -> string(scope, "plugin", "scope.plugin"));
             String path = fields.check(() -> string(scope, "path", "scope.path"));

@@ -522,7 +522,12 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         IntegrationRecord before = e.record;
         List<String> changed = changedKeys(connector, unseal(connector, before.storedConfig()), given);
         e.record = e.record.withConfig(seal(connector, given));
-        restart(e);
+        try {
+            restart(e);
+        } catch (RuntimeException notRestarted) { // its routes could not be stopped: nothing is changed
+            e.record = before;
+            throw notRestarted;
+        }
         if (e.refusedTarget != null) {
             // the hub refused a value the new config names: 400 naming the key, and the old config runs on
             RefusedValue refused = e.refusedTarget;
@@ -937,7 +942,7 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
         for (Entry e : entries.values()) {
             if (e.record.pluginId().equals(plugin.id())) {
                 cancelRetry(e);
-                removeRoutes(e.record.name());
+                stopRoutes(e);
                 e.state = STOPPED;
                 hubError(e, "pluginStopped", "plugin " + plugin.id() + " is not started", plugin.id());
                 e.errorAt = Instant.now();
@@ -951,8 +956,21 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     public synchronized void close() {
         for (Entry e : entries.values()) {
             cancelRetry(e);
-            removeRoutes(e.record.name());
+            stopRoutes(e);
             e.state = STOPPED;
+        }
+    }
+
+    /**
+     * {@link #removeRoutes}, a failure logged and the next integration's taken on: routes held by a making that never
+     * returns made the first one throw, and the rest of a plugin's or the hub's stop was skipped.
+     */
+    private void stopRoutes(Entry e) {
+        try {
+            removeRoutes(e.record.name());
+        } catch (RuntimeException failed) {
+            LOG.warn("Integration {}: its routes could not be stopped: {}", e.record.name(),
+                CamelFailures.message(failed));
         }
     }
 
@@ -983,8 +1001,9 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
             e.stops = ctx.stops;
             e.stopsOn = p;
             boolean paused = e.record.desired().equals(PAUSED); // its bus consumers deliver nothing before the suspend
+            long attempt = camel.attempt(); // a removal from now on, even while routes() runs, voids these routes
             p.call("building the routes of integration " + name,
-                () -> camel.addRoutes(owner, connector.routes(ctx), paused), config.pluginCallTimeout());
+                () -> camel.addRoutes(owner, connector.routes(ctx), paused, attempt), config.pluginCallTimeout());
             e.sections = List.copyOf(ctx.sections);
             e.plugin = p;
             if (paused) {
@@ -1026,8 +1045,10 @@ public final class IntegrationManager implements PluginListener, AutoCloseable {
     /** A value the routes could not take, as Camel and the plugin API say it, in {@code e}'s causes; else null. */
     private static IllegalArgumentException refusedArgument(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IllegalArgumentException a) {
-                return a;
+            // the plain one a connector or Camel throws for a value it cannot take; not its kinds that say a number
+            // did not parse or an address did not resolve (a network's moment, which a retry may mend)
+            if (t.getClass() == IllegalArgumentException.class) {
+                return (IllegalArgumentException) t;
             }
         }
         return null;

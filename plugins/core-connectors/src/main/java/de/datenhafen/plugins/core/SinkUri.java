@@ -81,7 +81,7 @@ final class SinkUri {
         return b.define("types", ConfigType.LIST, null, true, "Event types to send; a type may end in *")
             .check("types", ConfigCheck.eventTypes())
             .define("subject-prefix", ConfigType.STRING, null, false, "Only events whose subject starts with this")
-            .check("subject-prefix", ConfigCheck.length(1, BusConsumerEndpoint.MAX_SUBJECT_PREFIX_CHARS))
+            .check("subject-prefix", ConfigCheck.length(0, BusConsumerEndpoint.MAX_SUBJECT_PREFIX_CHARS))
             .define("subscription", ConfigType.STRING, null, false,
                 "Name of the subscription that keeps the sink's place on the bus; default: " + connector
                     + "-<integration>")

@@ -388,7 +388,7 @@ class CoreConnectorsIT {
                 "must be lower-case letters, digits, dots, dashes and underscores; was 'Not A Valid Name!'"},
             {"webhook-sink", new JsonObject().put("types", new JsonArray().add("city.ok")).put("secret", secret)
                 .put("url", "https://example.org/h").put("subject-prefix", "s".repeat(1025)),
-                "config.subject-prefix", "must be 1 to 1024 characters; has 1025"},
+                "config.subject-prefix", "must be 0 to 1024 characters; has 1025"},
             {"webhook-sink", new JsonObject().put("types", new JsonArray().add("city.ok")).put("secret", secret)
                 .put("url", "https://alice:s3cr3tpw@example.org/h?api_key=KEY123"), "config.url",
                 "must be a URL (https, http) without a user or password in it (give them in a key of their own); "
