@@ -144,9 +144,12 @@ public final class Main {
 
     /** Runs {@code close}; should it not have returned after {@code deadline}, says so and runs {@code halt}. */
     static void closeWithin(Runnable close, java.time.Duration deadline, Runnable halt) {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(deadline.toMillis());
+                if (closed.await(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException stopped) {
                 return;
             }
@@ -162,7 +165,7 @@ public final class Main {
         try {
             close.run();
         } finally {
-            watchdog.interrupt();
+            closed.countDown();
         }
     }
 }
