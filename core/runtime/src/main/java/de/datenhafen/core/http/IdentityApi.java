@@ -222,13 +222,11 @@ final class IdentityApi {
             // as a person's: only who may give every role a token holds revokes it (a member-admin of the
             // association's own member revoked its hub-admins' tokens, which stopped the hub's automation)
             ApiTokens.Token token = identity.tokens().require(member, ctx.pathParam("token"));
-            Principal caller = principal(ctx);
-            for (Role r : token.roles()) {
-                if (!caller.actsFor(member, r) || r == Role.HUB_ADMIN && !caller.isHubAdmin()) {
-                    throw (ForbiddenException) new ForbiddenException("you cannot revoke token " + token.name()
-                        + ": it holds the role " + r.id() + ", which is wider than your own", "token")
-                        .coded("token.wider", token.name(), r.id());
-                }
+            Role r = wider(principal(ctx), member, token.roles());
+            if (r != null) {
+                throw (ForbiddenException) new ForbiddenException("you cannot revoke token " + token.name()
+                    + ": it holds the role " + r.id() + ", which is wider than your own", "token")
+                    .coded("token.wider", token.name(), r.id());
             }
             ApiTokens.Token revoked = identity.tokens().revoke(member, ctx.pathParam("token"));
             HttpApi.auditNames(ctx, "token", revoked.name()); // the path's id replaced: people know it by name
@@ -317,13 +315,24 @@ final class IdentityApi {
 
     /** A giver may give only roles it holds for that member; hub-admin only a hub-admin. */
     private static void mayGive(RoutingContext ctx, String member, Set<Role> roles) {
-        Principal giver = principal(ctx);
+        Role r = wider(principal(ctx), member, roles);
+        if (r != null) {
+            throw new ForbiddenException("you cannot give the role " + r.id() + ": roles given are no wider than "
+                + "your own", "roles").coded("role.cannotGive", r.id());
+        }
+    }
+
+    /**
+     * The first of {@code roles} at {@code member} that {@code p} could not give (a role beyond its own there, or
+     * hub-admin by anyone but a hub-admin), or null: who may change a person or revoke a token holding them.
+     */
+    private static Role wider(Principal p, String member, Set<Role> roles) {
         for (Role r : roles) {
-            if (!giver.actsFor(member, r) || r == Role.HUB_ADMIN && !giver.isHubAdmin()) {
-                throw new ForbiddenException("you cannot give the role " + r.id() + ": roles given are no wider than "
-                    + "your own", "roles").coded("role.cannotGive", r.id());
+            if (!p.actsFor(member, r) || r == Role.HUB_ADMIN && !p.isHubAdmin()) {
+                return r;
             }
         }
+        return null;
     }
 
     /**
@@ -344,12 +353,10 @@ final class IdentityApi {
      */
     private Users.User manageable(RoutingContext ctx) {
         Users.User u = userOf(ctx);
-        Principal caller = principal(ctx);
-        for (Role r : u.roles()) {
-            if (!caller.actsFor(u.member(), r) || r == Role.HUB_ADMIN && !caller.isHubAdmin()) {
-                throw new ForbiddenException("you cannot change user " + u.id() + ": it holds the role " + r.id()
-                    + ", which is wider than your own", "user");
-            }
+        Role r = wider(principal(ctx), u.member(), u.roles());
+        if (r != null) {
+            throw new ForbiddenException("you cannot change user " + u.id() + ": it holds the role " + r.id()
+                + ", which is wider than your own", "user");
         }
         return u;
     }
